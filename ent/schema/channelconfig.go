@@ -1,0 +1,56 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// ChannelConfig holds an app's credentials for one vendor channel.
+type ChannelConfig struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (ChannelConfig) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("chc"), appScoped(), TimeMixin{}}
+}
+
+// Fields implements ent.Schema.
+func (ChannelConfig) Fields() []ent.Field {
+	return []ent.Field{
+		appIDField(),
+		field.Enum("channel").GoType(enum.Channel("")).Immutable().Annotations(entgql.Type("Channel")),
+		// environment picks the APNs gateway; other vendors have one.
+		field.Enum("environment").Values("SANDBOX", "PRODUCTION").Annotations(entgql.Type("APNsEnvironment")).Optional().Nillable(),
+		field.Bytes("credentials_sealed").Sensitive().Annotations(hidden()),
+		// summary is what the console may show: key IDs, team, topic,
+		// project, expiry. Never a secret.
+		field.JSON("summary", map[string]any{}).Optional().Annotations(entgql.Type("Map")),
+		// config_error is set when the vendor rejected the credentials, so
+		// pushes on this channel fail fast until they are replaced.
+		field.String("config_error").Default(""),
+		field.Time("config_error_at").Optional().Nillable(),
+	}
+}
+
+// Edges implements ent.Schema.
+func (ChannelConfig) Edges() []ent.Edge {
+	return []ent.Edge{appEdge("channel_configs")}
+}
+
+// Indexes implements ent.Schema.
+func (ChannelConfig) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("app_id", "channel").Unique()}
+}
+
+// Annotations implements ent.Schema.
+func (ChannelConfig) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField("channelConfigs"),
+		entgql.RelayConnection(),
+	}
+}

@@ -1,0 +1,85 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// Delivery is one job's message to one device, or to a user who has no
+// device yet (device_id empty, app_user_id set) while the TTL lasts.
+type Delivery struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (Delivery) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("dlv"), appScoped(), TimeMixin{}}
+}
+
+// Fields implements ent.Schema.
+func (Delivery) Fields() []ent.Field {
+	return []ent.Field{
+		appIDField(),
+		field.String("job_id").GoType(nodeid.ID("")).Immutable().
+			Annotations(entgql.MapsTo("jobID")),
+		field.String("device_id").GoType(nodeid.ID("")).Optional().Nillable().
+			Annotations(entgql.MapsTo("deviceID")),
+		field.String("app_user_id").GoType(nodeid.ID("")).Optional().Nillable().
+			Annotations(entgql.MapsTo("appUserID")),
+		field.String("msg_key").Optional().Nillable().MaxLen(128),
+		field.Enum("channel").GoType(enum.Channel("")).Optional().Nillable().Annotations(entgql.Type("Channel")),
+		field.Enum("status").
+			Values("PENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED").
+			Default("PENDING").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Int("attempts").Default(0).NonNegative(),
+		field.String("last_error").Default(""),
+		// message overrides the job's message for MULTIPLE pushes, where
+		// each target has its own rendered content.
+		field.JSON("message", &jsontype.Message{}).Optional().Annotations(hidden()),
+		// seq is the device's self-channel sequence number once assigned.
+		field.Int64("seq").Optional().Nillable(),
+		field.Time("expires_at"),
+		field.Time("sent_at").Optional().Nillable(),
+		field.Time("arrived_at").Optional().Nillable(),
+		field.Time("opened_at").Optional().Nillable(),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Delivery) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("app", App.Type).Ref("deliveries").Field("app_id").Unique().Required().Immutable().
+			Annotations(hidden()),
+		edge.From("job", PushJob.Type).Ref("deliveries").Field("job_id").Unique().Required().Immutable(),
+		edge.From("device", Device.Type).Ref("deliveries").Field("device_id").Unique(),
+		edge.From("app_user", AppUser.Type).Ref("pending_deliveries").Field("app_user_id").Unique().
+			Annotations(hidden()),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (Delivery) Indexes() []ent.Index {
+	return []ent.Index{
+		// The ledger: at most one delivery of a job per device.
+		index.Fields("job_id", "device_id").Unique(),
+		index.Fields("job_id", "status"),
+		index.Fields("device_id", "status"),
+		index.Fields("app_user_id", "status"),
+		index.Fields("status", "expires_at"),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (Delivery) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField("deliveries"),
+		entgql.RelayConnection(),
+	}
+}

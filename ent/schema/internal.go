@@ -1,0 +1,94 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// Outbox is work accepted in a transaction and not yet handed to the
+// queue; the relay moves it to Asynq with TaskID = the outbox ID, so a
+// second hand-off is harmless.
+type Outbox struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (Outbox) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("obx"), appScoped()}
+}
+
+// Fields implements ent.Schema.
+func (Outbox) Fields() []ent.Field {
+	return []ent.Field{
+		appIDField(),
+		createdAt(),
+		field.String("task_type").NotEmpty(),
+		field.Bytes("payload"),
+		field.String("queue").Default("default"),
+		field.Time("process_at").Optional().Nillable(),
+		field.Time("relayed_at").Optional().Nillable(),
+		field.Int("attempts").Default(0),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Outbox) Edges() []ent.Edge {
+	return []ent.Edge{appEdge("outbox")}
+}
+
+// Indexes implements ent.Schema.
+func (Outbox) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("relayed_at", "created_at")}
+}
+
+// Annotations implements ent.Schema.
+func (Outbox) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// StatMinute is one minute of counts for one combination of dimensions.
+type StatMinute struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (StatMinute) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("stm"), appScoped()}
+}
+
+// Fields implements ent.Schema.
+func (StatMinute) Fields() []ent.Field {
+	fields := []ent.Field{
+		appIDField(),
+		field.Time("minute"),
+		// Dimensions are plain strings ("" = not applicable) so the unique
+		// key below can be an upsert target on every database.
+		field.String("platform").Default(""),
+		field.String("app_version").Default(""),
+		field.String("channel").Default(""),
+		field.String("kind").Default(""),
+		field.String("job_id").Default(""),
+	}
+	for _, name := range []string{"targeted", "sent", "arrived", "opened", "ignored", "failed", "expired", "revoked"} {
+		fields = append(fields, field.Int64(name).Default(0))
+	}
+	return fields
+}
+
+// Edges implements ent.Schema.
+func (StatMinute) Edges() []ent.Edge {
+	return []ent.Edge{appEdge("stat_minutes")}
+}
+
+// Indexes implements ent.Schema.
+func (StatMinute) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("app_id", "minute", "platform", "app_version", "channel", "kind", "job_id").Unique(),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (StatMinute) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/pushd/pushd/ent"
@@ -17,65 +16,124 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id nodeid.ID) (ent.Noder, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	return r.client.Noder(ctx, id, ent.WithNodeType(ent.NodeTypeOf))
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []nodeid.ID) ([]ent.Noder, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	if err := checkNodes(ids); err != nil {
+		return nil, err
+	}
+	return r.client.Noders(ctx, ids, ent.WithNodeType(ent.NodeTypeOf))
 }
 
 // APIKeys is the resolver for the apiKeys field.
 func (r *queryResolver) APIKeys(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) (*ent.APIKeyConnection, error) {
-	panic(fmt.Errorf("not implemented: APIKeys - apiKeys"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.APIKey.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(where.Filter))
 }
 
 // Apps is the resolver for the apps field.
 func (r *queryResolver) Apps(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) (*ent.AppConnection, error) {
-	panic(fmt.Errorf("not implemented: Apps - apps"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.App.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAppOrder(orderBy), ent.WithAppFilter(where.Filter))
 }
 
 // AppUsers is the resolver for the appUsers field.
 func (r *queryResolver) AppUsers(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppUserOrder, where *ent.AppUserWhereInput) (*ent.AppUserConnection, error) {
-	panic(fmt.Errorf("not implemented: AppUsers - appUsers"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.AppUser.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAppUserOrder(orderBy), ent.WithAppUserFilter(where.Filter))
 }
 
 // ChannelConfigs is the resolver for the channelConfigs field.
 func (r *queryResolver) ChannelConfigs(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.ChannelConfigOrder, where *ent.ChannelConfigWhereInput) (*ent.ChannelConfigConnection, error) {
-	panic(fmt.Errorf("not implemented: ChannelConfigs - channelConfigs"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.ChannelConfig.Query().Paginate(ctx, after, first, before, last,
+		ent.WithChannelConfigOrder(orderBy), ent.WithChannelConfigFilter(where.Filter))
 }
 
 // Deliveries is the resolver for the deliveries field.
 func (r *queryResolver) Deliveries(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) (*ent.DeliveryConnection, error) {
-	panic(fmt.Errorf("not implemented: Deliveries - deliveries"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.Delivery.Query().Paginate(ctx, after, first, before, last,
+		ent.WithDeliveryOrder(orderBy), ent.WithDeliveryFilter(where.Filter))
 }
 
 // Devices is the resolver for the devices field.
 func (r *queryResolver) Devices(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeviceOrder, where *ent.DeviceWhereInput) (*ent.DeviceConnection, error) {
-	panic(fmt.Errorf("not implemented: Devices - devices"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.Device.Query().Paginate(ctx, after, first, before, last,
+		ent.WithDeviceOrder(orderBy), ent.WithDeviceFilter(where.Filter))
 }
 
 // Groups is the resolver for the groups field.
 func (r *queryResolver) Groups(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) (*ent.GroupConnection, error) {
-	panic(fmt.Errorf("not implemented: Groups - groups"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.Group.Query().Paginate(ctx, after, first, before, last,
+		ent.WithGroupOrder(orderBy), ent.WithGroupFilter(where.Filter))
 }
 
 // PushJobs is the resolver for the pushJobs field.
 func (r *queryResolver) PushJobs(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) (*ent.PushJobConnection, error) {
-	panic(fmt.Errorf("not implemented: PushJobs - pushJobs"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.PushJob.Query().Paginate(ctx, after, first, before, last,
+		ent.WithPushJobOrder(orderBy), ent.WithPushJobFilter(where.Filter))
 }
 
 // Templates is the resolver for the templates field.
 func (r *queryResolver) Templates(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) (*ent.TemplateConnection, error) {
-	panic(fmt.Errorf("not implemented: Templates - templates"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.Template.Query().Paginate(ctx, after, first, before, last,
+		ent.WithTemplateOrder(orderBy), ent.WithTemplateFilter(where.Filter))
 }
 
 // Webhooks is the resolver for the webhooks field.
 func (r *queryResolver) Webhooks(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) (*ent.WebhookConnection, error) {
-	panic(fmt.Errorf("not implemented: Webhooks - webhooks"))
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.Webhook.Query().Paginate(ctx, after, first, before, last,
+		ent.WithWebhookOrder(orderBy), ent.WithWebhookFilter(where.Filter))
 }
+
+// PushJob returns generated.PushJobResolver implementation.
+func (r *Resolver) PushJob() generated.PushJobResolver { return &pushJobResolver{r} }
 
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	pushJobResolver struct{ *Resolver }
+	queryResolver   struct{ *Resolver }
+)

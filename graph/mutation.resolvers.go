@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -16,47 +15,47 @@ import (
 
 // CreateApp is the resolver for the createApp field.
 func (r *mutationResolver) CreateApp(ctx context.Context, input ent.CreateAppInput) (*ent.App, error) {
-	panic(fmt.Errorf("not implemented: CreateApp - createApp"))
+	return r.svc.CreateApp(ctx, input)
 }
 
 // UpdateApp is the resolver for the updateApp field.
 func (r *mutationResolver) UpdateApp(ctx context.Context, id nodeid.ID, input ent.UpdateAppInput) (*ent.App, error) {
-	panic(fmt.Errorf("not implemented: UpdateApp - updateApp"))
+	return r.svc.UpdateApp(ctx, id, input)
 }
 
 // DeleteApp is the resolver for the deleteApp field.
 func (r *mutationResolver) DeleteApp(ctx context.Context, id nodeid.ID) (nodeid.ID, error) {
-	panic(fmt.Errorf("not implemented: DeleteApp - deleteApp"))
+	return id, r.svc.DeleteApp(ctx, id)
 }
 
 // CreateTemplate is the resolver for the createTemplate field.
 func (r *mutationResolver) CreateTemplate(ctx context.Context, input ent.CreateTemplateInput) (*ent.Template, error) {
-	panic(fmt.Errorf("not implemented: CreateTemplate - createTemplate"))
+	return r.svc.CreateTemplate(ctx, input)
 }
 
 // UpdateTemplate is the resolver for the updateTemplate field.
 func (r *mutationResolver) UpdateTemplate(ctx context.Context, id nodeid.ID, input ent.UpdateTemplateInput) (*ent.Template, error) {
-	panic(fmt.Errorf("not implemented: UpdateTemplate - updateTemplate"))
+	return r.svc.UpdateTemplate(ctx, id, input)
 }
 
 // DeleteTemplate is the resolver for the deleteTemplate field.
 func (r *mutationResolver) DeleteTemplate(ctx context.Context, id nodeid.ID) (nodeid.ID, error) {
-	panic(fmt.Errorf("not implemented: DeleteTemplate - deleteTemplate"))
+	return id, r.svc.DeleteTemplate(ctx, id)
 }
 
 // CreateGroup is the resolver for the createGroup field.
 func (r *mutationResolver) CreateGroup(ctx context.Context, input ent.CreateGroupInput) (*ent.Group, error) {
-	panic(fmt.Errorf("not implemented: CreateGroup - createGroup"))
+	return r.svc.CreateGroup(ctx, input)
 }
 
 // UpdateGroup is the resolver for the updateGroup field.
 func (r *mutationResolver) UpdateGroup(ctx context.Context, id nodeid.ID, input ent.UpdateGroupInput) (*ent.Group, error) {
-	panic(fmt.Errorf("not implemented: UpdateGroup - updateGroup"))
+	return r.svc.UpdateGroup(ctx, id, input)
 }
 
 // DeleteGroup is the resolver for the deleteGroup field.
 func (r *mutationResolver) DeleteGroup(ctx context.Context, id nodeid.ID) (nodeid.ID, error) {
-	panic(fmt.Errorf("not implemented: DeleteGroup - deleteGroup"))
+	return id, r.svc.DeleteGroup(ctx, id)
 }
 
 // Mutation returns generated.MutationResolver implementation.

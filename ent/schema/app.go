@@ -42,18 +42,18 @@ func (App) Fields() []ent.Field {
 // Edges implements ent.Schema.
 func (App) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("devices", Device.Type).Annotations(cascade(), entgql.RelayConnection()),
+		edge.To("devices", Device.Type).Annotations(cascade(), entgql.RelayConnection(), noInput()),
 		edge.To("device_tokens", DeviceToken.Type).Annotations(cascade(), hidden()),
-		edge.To("app_users", AppUser.Type).Annotations(cascade(), entgql.RelayConnection()),
-		edge.To("groups", Group.Type).Annotations(cascade(), entgql.RelayConnection()),
-		edge.To("templates", Template.Type).Annotations(cascade(), entgql.RelayConnection()),
-		edge.To("api_keys", APIKey.Type).Annotations(cascade(), entgql.RelayConnection()),
-		edge.To("channel_configs", ChannelConfig.Type).Annotations(cascade()),
-		edge.To("push_jobs", PushJob.Type).Annotations(cascade(), entgql.RelayConnection()),
+		edge.To("app_users", AppUser.Type).Annotations(cascade(), entgql.RelayConnection(), noInput()),
+		edge.To("groups", Group.Type).Annotations(cascade(), entgql.RelayConnection(), noInput()),
+		edge.To("templates", Template.Type).Annotations(cascade(), entgql.RelayConnection(), noInput()),
+		edge.To("api_keys", APIKey.Type).Annotations(cascade(), entgql.RelayConnection(), noInput()),
+		edge.To("channel_configs", ChannelConfig.Type).Annotations(cascade(), noInput()),
+		edge.To("push_jobs", PushJob.Type).Annotations(cascade(), entgql.RelayConnection(), noInput()),
 		edge.To("deliveries", Delivery.Type).Annotations(cascade(), hidden()),
 		edge.To("outbox", Outbox.Type).Annotations(cascade(), hidden()),
 		edge.To("stat_minutes", StatMinute.Type).Annotations(cascade(), hidden()),
-		edge.To("webhooks", Webhook.Type).Annotations(cascade()),
+		edge.To("webhooks", Webhook.Type).Annotations(cascade(), noInput()),
 		edge.To("memberships", Membership.Type).Annotations(cascade(), hidden()),
 	}
 }

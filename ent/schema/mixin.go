@@ -74,3 +74,9 @@ func hidden() schema.Annotation { return entgql.Skip() }
 
 // cascade deletes the children with their parent.
 func cascade() schema.Annotation { return entsql.OnDelete(entsql.Cascade) }
+
+// noInput keeps an edge out of the generated create/update inputs: children
+// are created through their own mutations, never attached to another app.
+func noInput() schema.Annotation {
+	return entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+}

@@ -34,7 +34,7 @@ func (m ScopeMixin) Interceptors() []ent.Interceptor {
 				return tenant.ErrNoPrincipal
 			}
 			if !p.AllApps() {
-				q.WhereP(sql.FieldIn(m.column, anys(p.ReadableApps())...))
+				q.WhereP(sql.FieldIn(m.column, p.ReadableApps()...))
 			}
 			return nil
 		}),
@@ -65,17 +65,9 @@ func (m ScopeMixin) Hooks() []ent.Hook {
 				if !ok {
 					return nil, fmt.Errorf("scope: %T cannot be filtered", mut)
 				}
-				w.WhereP(sql.FieldIn(m.column, anys(p.WritableApps())...))
+				w.WhereP(sql.FieldIn(m.column, p.WritableApps()...))
 				return next.Mutate(ctx, mut)
 			})
 		},
 	}
-}
-
-func anys(ids []nodeid.ID) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }

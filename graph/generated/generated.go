@@ -23,6 +23,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -38,7 +39,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Mutation() MutationResolver
+	PushJob() PushJobResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -287,9 +290,22 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PushCounts struct {
+		Arrived  func(childComplexity int) int
+		Expired  func(childComplexity int) int
+		Failed   func(childComplexity int) int
+		Ignored  func(childComplexity int) int
+		Opened   func(childComplexity int) int
+		Pending  func(childComplexity int) int
+		Revoked  func(childComplexity int) int
+		Sent     func(childComplexity int) int
+		Targeted func(childComplexity int) int
+	}
+
 	PushJob struct {
 		App          func(childComplexity int) int
 		AppID        func(childComplexity int) int
+		Counts       func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		Deliveries   func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
 		Error        func(childComplexity int) int
@@ -333,6 +349,10 @@ type ComplexityRoot struct {
 		PushJobs       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) int
 		Templates      func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) int
 		Webhooks       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) int
+	}
+
+	Subscription struct {
+		PushJobUpdated func(childComplexity int, id nodeid.ID) int
 	}
 
 	Template struct {
@@ -397,6 +417,9 @@ type MutationResolver interface {
 	UpdateGroup(ctx context.Context, id nodeid.ID, input ent.UpdateGroupInput) (*ent.Group, error)
 	DeleteGroup(ctx context.Context, id nodeid.ID) (nodeid.ID, error)
 }
+type PushJobResolver interface {
+	Counts(ctx context.Context, obj *ent.PushJob) (*model.PushCounts, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id nodeid.ID) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []nodeid.ID) ([]ent.Noder, error)
@@ -410,6 +433,9 @@ type QueryResolver interface {
 	PushJobs(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) (*ent.PushJobConnection, error)
 	Templates(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) (*ent.TemplateConnection, error)
 	Webhooks(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) (*ent.WebhookConnection, error)
+}
+type SubscriptionResolver interface {
+	PushJobUpdated(ctx context.Context, id nodeid.ID) (<-chan *ent.PushJob, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1525,6 +1551,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PushCounts.arrived":
+		if e.ComplexityRoot.PushCounts.Arrived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Arrived(childComplexity), true
+	case "PushCounts.expired":
+		if e.ComplexityRoot.PushCounts.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Expired(childComplexity), true
+	case "PushCounts.failed":
+		if e.ComplexityRoot.PushCounts.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Failed(childComplexity), true
+	case "PushCounts.ignored":
+		if e.ComplexityRoot.PushCounts.Ignored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Ignored(childComplexity), true
+	case "PushCounts.opened":
+		if e.ComplexityRoot.PushCounts.Opened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Opened(childComplexity), true
+	case "PushCounts.pending":
+		if e.ComplexityRoot.PushCounts.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Pending(childComplexity), true
+	case "PushCounts.revoked":
+		if e.ComplexityRoot.PushCounts.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Revoked(childComplexity), true
+	case "PushCounts.sent":
+		if e.ComplexityRoot.PushCounts.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Sent(childComplexity), true
+	case "PushCounts.targeted":
+		if e.ComplexityRoot.PushCounts.Targeted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushCounts.Targeted(childComplexity), true
+
 	case "PushJob.app":
 		if e.ComplexityRoot.PushJob.App == nil {
 			break
@@ -1537,6 +1618,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.AppID(childComplexity), true
+	case "PushJob.counts":
+		if e.ComplexityRoot.PushJob.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJob.Counts(childComplexity), true
 	case "PushJob.createdAt":
 		if e.ComplexityRoot.PushJob.CreatedAt == nil {
 			break
@@ -1811,6 +1898,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.WebhookOrder), args["where"].(*ent.WebhookWhereInput)), true
 
+	case "Subscription.pushJobUpdated":
+		if e.ComplexityRoot.Subscription.PushJobUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_pushJobUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PushJobUpdated(childComplexity, args["id"].(nodeid.ID)), true
+
 	case "Template.app":
 		if e.ComplexityRoot.Template.App == nil {
 			break
@@ -2070,6 +2169,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -5482,6 +5598,28 @@ input WebhookWhereInput {
   deleteGroup(id: ID!): ID!
 }
 `, BuiltIn: false},
+	{Name: "../schema/push.graphqls", Input: `"How many of a job's deliveries are in each state."
+type PushCounts {
+  targeted: Int!
+  pending: Int!
+  sent: Int!
+  arrived: Int!
+  opened: Int!
+  ignored: Int!
+  failed: Int!
+  expired: Int!
+  revoked: Int!
+}
+
+extend type PushJob {
+  counts: PushCounts!
+}
+
+type Subscription {
+  "The job's current state at once, then again after every change."
+  pushJobUpdated(id: ID!): PushJob!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `# Hand-written part of the pushd API (design §4). The entity types, their
 # connections, where-inputs, order types and enums are generated into
 # ent.graphqls from ent/schema; the files here add the mutations, the
@@ -5957,6 +6095,30 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PushCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targeted":
+		return ec.fieldContext_PushCounts_targeted(ctx, field)
+	case "pending":
+		return ec.fieldContext_PushCounts_pending(ctx, field)
+	case "sent":
+		return ec.fieldContext_PushCounts_sent(ctx, field)
+	case "arrived":
+		return ec.fieldContext_PushCounts_arrived(ctx, field)
+	case "opened":
+		return ec.fieldContext_PushCounts_opened(ctx, field)
+	case "ignored":
+		return ec.fieldContext_PushCounts_ignored(ctx, field)
+	case "failed":
+		return ec.fieldContext_PushCounts_failed(ctx, field)
+	case "expired":
+		return ec.fieldContext_PushCounts_expired(ctx, field)
+	case "revoked":
+		return ec.fieldContext_PushCounts_revoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PushCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_PushJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5997,6 +6159,8 @@ func (ec *executionContext) childFields_PushJob(ctx context.Context, field graph
 		return ec.fieldContext_PushJob_occurrences(ctx, field)
 	case "deliveries":
 		return ec.fieldContext_PushJob_deliveries(ctx, field)
+	case "counts":
+		return ec.fieldContext_PushJob_counts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushJob", field.Name)
 }
@@ -7446,6 +7610,20 @@ func (ec *executionContext) field_Query_webhooks_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_pushJobUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11994,6 +12172,213 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PushCounts_targeted(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_targeted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targeted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_targeted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_pending(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_sent(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_arrived(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_arrived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_arrived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_opened(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_opened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_opened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_ignored(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_ignored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ignored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_ignored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_failed(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_expired(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_expired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_expired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushCounts_revoked(ctx context.Context, field graphql.CollectedField, obj *model.PushCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushCounts_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushCounts_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushCounts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PushJob_id(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12475,6 +12860,38 @@ func (ec *executionContext) fieldContext_PushJob_deliveries(ctx context.Context,
 	if fc.Args, err = ec.field_PushJob_deliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PushJob_counts(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PushJob().Counts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PushCounts) graphql.Marshaler {
+			return ec.marshalNPushCounts2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PushJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushCounts(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -13221,6 +13638,50 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_pushJobUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_pushJobUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PushJobUpdated(ctx, fc.Args["id"].(nodeid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {
+			return ec.marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_pushJobUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_pushJobUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -27307,6 +27768,79 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pushCountsImplementors = []string{"PushCounts"}
+
+func (ec *executionContext) _PushCounts(ctx context.Context, sel ast.SelectionSet, obj *model.PushCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pushCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PushCounts")
+		case "targeted":
+			out.Values[i] = ec._PushCounts_targeted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pending":
+			out.Values[i] = ec._PushCounts_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sent":
+			out.Values[i] = ec._PushCounts_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arrived":
+			out.Values[i] = ec._PushCounts_arrived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opened":
+			out.Values[i] = ec._PushCounts_opened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ignored":
+			out.Values[i] = ec._PushCounts_ignored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._PushCounts_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expired":
+			out.Values[i] = ec._PushCounts_expired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revoked":
+			out.Values[i] = ec._PushCounts_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pushJobImplementors = []string{"PushJob", "Node"}
 
 func (ec *executionContext) _PushJob(ctx context.Context, sel ast.SelectionSet, obj *ent.PushJob) graphql.Marshaler {
@@ -27416,6 +27950,12 @@ func (ec *executionContext) _PushJob(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PushJob_deliveries(ctx, field, obj)
+				})
+		case "counts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PushJob_counts(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27635,6 +28175,26 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "pushJobUpdated":
+		return ec._Subscription_pushJobUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var templateImplementors = []string{"Template", "Node"}
@@ -28799,6 +29359,14 @@ func (ec *executionContext) unmarshalNPlatform2githubᚗcomᚋpushdᚋpushdᚋen
 
 func (ec *executionContext) marshalNPlatform2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatform(ctx context.Context, sel ast.SelectionSet, v enum.Platform) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPushCounts2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushCounts(ctx context.Context, sel ast.SelectionSet, v *model.PushCounts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PushCounts!")
+		return graphql.Null
+	}
+	return ec._PushCounts(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx context.Context, sel ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {

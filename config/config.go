@@ -1,0 +1,199 @@
+// Package config is pushd's service configuration: PUSHD_* environment
+// variables overridden by command-line flags, over built-in defaults. Every
+// variable is declared once, in the table behind Vars, so that loading,
+// String, Usage and the documentation cannot drift apart.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the service configuration. See Vars for the variable and flag
+// that set each field.
+type Config struct {
+	HTTPAddr               string
+	DatabaseURL            string
+	RedisURL               string
+	DataDir                string
+	MasterKey              string
+	LogFormat              string
+	LogLevel               string
+	AutoMigrate            bool
+	GraphQLIntrospection   bool
+	GraphQLComplexityLimit int
+	GraphQLTokenLimit      int
+	AllowedOrigins         []string
+	ShutdownTimeout        time.Duration
+	WebSocketInitTimeout   time.Duration
+}
+
+// Default returns the configuration used when nothing is set: embedded
+// mode, which runs with no external services.
+func Default() Config {
+	return Config{
+		HTTPAddr:               ":8080",
+		DataDir:                "./pushd-data",
+		LogFormat:              "text",
+		LogLevel:               "info",
+		AutoMigrate:            true,
+		GraphQLComplexityLimit: 2000,
+		GraphQLTokenLimit:      15000,
+		ShutdownTimeout:        30 * time.Second,
+		WebSocketInitTimeout:   5 * time.Second,
+	}
+}
+
+// Load starts from Default, applies the environment (read through getenv,
+// so tests need not touch the process environment; nil means an empty
+// one), then the flags in args, then validates. An empty variable counts as
+// unset, since getenv cannot tell the two apart.
+//
+// For -h or -help it returns flag.ErrHelp, for the caller to print Usage.
+// On any other error the Config is the zero value, so that a half-applied
+// configuration cannot be used by mistake; the error lists every problem
+// found, each naming its variable.
+func Load(name string, args []string, getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	cfg := Default()
+	table := specs()
+
+	var errs []error
+	for _, s := range table {
+		v := getenv(s.Env)
+		if v == "" {
+			continue
+		}
+		if err := s.set(&cfg, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s: invalid value %s: %w", s.Env, s.quoteInput(v), err))
+		}
+	}
+
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	for _, s := range table {
+		set := func(v string) error {
+			if err := s.set(&cfg, v); err != nil {
+				// The flag package prefixes the flag name and value.
+				return fmt.Errorf("%w (flag of %s)", err, s.Env)
+			}
+			return nil
+		}
+		if s.kind == kindBool {
+			fs.BoolFunc(s.Flag, s.Help, set)
+		} else {
+			fs.Func(s.Flag, s.Help, set)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, flag.ErrHelp
+		}
+		return Config{}, errors.Join(append(errs, err)...)
+	}
+	// Leftover arguments would otherwise be dropped silently; the usual
+	// cause is "-auto-migrate false", which sets true and leaves "false".
+	if fs.NArg() > 0 {
+		errs = append(errs, fmt.Errorf("unexpected argument %q (boolean flags take -flag=false)", fs.Arg(0)))
+	}
+
+	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// Embedded reports whether pushd runs its own SQLite database.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" }
+
+// EmbeddedRedis reports whether pushd runs an in-process Redis.
+func (c Config) EmbeddedRedis() bool { return c.RedisURL == "" }
+
+// NewLogger returns a logger writing to w in LogFormat at LogLevel. An
+// unvalidated, unknown format or level falls back to text or info rather
+// than failing, as the logger is what would report the failure.
+func (c Config) NewLogger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.slogLevel()}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func (c Config) slogLevel() slog.Level {
+	switch c.LogLevel {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}
+
+// String renders every field as flag=value for a start-up log line, with
+// the master key and any password in a URL redacted.
+func (c Config) String() string {
+	var b strings.Builder
+	for i, s := range specs() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		v := s.get(c)
+		if s.redact != nil {
+			v = s.redact(v)
+		}
+		b.WriteString(s.Flag)
+		b.WriteByte('=')
+		if s.quoted() {
+			v = strconv.Quote(v)
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+const redacted = "[redacted]"
+
+func redactSecret(v string) string {
+	if v == "" {
+		return ""
+	}
+	return redacted
+}
+
+// redactURL hides the userinfo password (via url.URL.Redacted) and also
+// password query parameters, which libpq accepts as an alternative.
+func redactURL(v string) string {
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Opaque != "" {
+		// Without a parse there is no telling where a password sits.
+		return redacted
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			q[k] = []string{"xxxxx"}
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,343 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load("pushd serve", nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, Default(), cfg)
+	require.NoError(t, Default().Validate())
+	require.True(t, cfg.Embedded())
+	require.True(t, cfg.EmbeddedRedis())
+	require.Equal(t, ":8080", cfg.HTTPAddr)
+	require.Equal(t, "./pushd-data", cfg.DataDir)
+	require.Equal(t, "text", cfg.LogFormat)
+	require.Equal(t, "info", cfg.LogLevel)
+	require.True(t, cfg.AutoMigrate)
+	require.False(t, cfg.GraphQLIntrospection)
+	require.Equal(t, 2000, cfg.GraphQLComplexityLimit)
+	require.Equal(t, 15000, cfg.GraphQLTokenLimit)
+	require.Empty(t, cfg.AllowedOrigins)
+	require.Equal(t, 30*time.Second, cfg.ShutdownTimeout)
+	require.Equal(t, 5*time.Second, cfg.WebSocketInitTimeout)
+}
+
+// The table must cover every field, or a new field would be neither
+// loadable nor logged nor documented.
+func TestVarsCoverConfig(t *testing.T) {
+	t.Parallel()
+	vars := Vars()
+	require.Len(t, vars, reflect.TypeFor[Config]().NumField())
+	envs, flags := map[string]bool{}, map[string]bool{}
+	def := map[string]string{}
+	for _, v := range vars {
+		require.True(t, strings.HasPrefix(v.Env, "PUSHD_"), v.Env)
+		require.NotEmpty(t, v.Flag, v.Env)
+		require.NotEmpty(t, v.Help, v.Env)
+		require.False(t, envs[v.Env], "duplicate %s", v.Env)
+		require.False(t, flags[v.Flag], "duplicate %s", v.Flag)
+		envs[v.Env], flags[v.Flag] = true, true
+		if v.Default != "" {
+			def[v.Env] = v.Default
+		}
+	}
+	// The documented defaults, fed back in, give Default.
+	cfg, err := Load("t", nil, env(def))
+	require.NoError(t, err)
+	require.Equal(t, Default(), cfg)
+}
+
+func TestEnvParsing(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load("t", nil, env(map[string]string{
+		"PUSHD_HTTP_ADDR":                "127.0.0.1:0",
+		"PUSHD_DATABASE_URL":             "postgresql://pushd@db:5432/pushd?sslmode=disable",
+		"PUSHD_REDIS_URL":                "rediss://cache:6380/1",
+		"PUSHD_DATA_DIR":                 "/var/lib/pushd",
+		"PUSHD_MASTER_KEY":               "k",
+		"PUSHD_LOG_FORMAT":               "json",
+		"PUSHD_LOG_LEVEL":                "debug",
+		"PUSHD_AUTO_MIGRATE":             "false",
+		"PUSHD_GRAPHQL_INTROSPECTION":    "1",
+		"PUSHD_GRAPHQL_COMPLEXITY_LIMIT": " 500 ",
+		"PUSHD_GRAPHQL_TOKEN_LIMIT":      "100",
+		"PUSHD_ALLOWED_ORIGINS":          " app.example.com, ,*.example.org:8443,",
+		"PUSHD_SHUTDOWN_TIMEOUT":         "2m",
+		"PUSHD_WS_INIT_TIMEOUT":          "1m",
+	}))
+	require.NoError(t, err)
+	require.Equal(t, Config{
+		HTTPAddr:               "127.0.0.1:0",
+		DatabaseURL:            "postgresql://pushd@db:5432/pushd?sslmode=disable",
+		RedisURL:               "rediss://cache:6380/1",
+		DataDir:                "/var/lib/pushd",
+		MasterKey:              "k",
+		LogFormat:              "json",
+		LogLevel:               "debug",
+		AutoMigrate:            false,
+		GraphQLIntrospection:   true,
+		GraphQLComplexityLimit: 500,
+		GraphQLTokenLimit:      100,
+		AllowedOrigins:         []string{"app.example.com", "*.example.org:8443"},
+		ShutdownTimeout:        2 * time.Minute,
+		WebSocketInitTimeout:   time.Minute,
+	}, cfg)
+	require.False(t, cfg.Embedded())
+	require.False(t, cfg.EmbeddedRedis())
+}
+
+func TestBadEnvValues(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ env, value string }{
+		{"PUSHD_AUTO_MIGRATE", "maybe"},
+		{"PUSHD_GRAPHQL_INTROSPECTION", "yes please"},
+		{"PUSHD_SHUTDOWN_TIMEOUT", "soon"},
+		{"PUSHD_WS_INIT_TIMEOUT", "5"},
+		{"PUSHD_GRAPHQL_TOKEN_LIMIT", "abc"},
+		{"PUSHD_GRAPHQL_COMPLEXITY_LIMIT", "1e3"},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load("t", nil, env(map[string]string{tc.env: tc.value}))
+			require.ErrorContains(t, err, tc.env)
+			require.ErrorContains(t, err, tc.value)
+		})
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	_, err := Load("t", []string{"-log-format=xml"}, env(map[string]string{
+		"PUSHD_AUTO_MIGRATE": "maybe",
+		"PUSHD_LOG_LEVEL":    "loud",
+	}))
+	for _, name := range []string{"PUSHD_AUTO_MIGRATE", "PUSHD_LOG_LEVEL", "PUSHD_LOG_FORMAT"} {
+		require.ErrorContains(t, err, name)
+	}
+}
+
+func TestFlagsOverrideEnv(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load("t", []string{
+		"-http-addr", ":9090",
+		"-log-level=warn",
+		"-auto-migrate=false",
+		"-graphql-introspection",
+		"-graphql-token-limit", "200",
+		"-allowed-origins", "b.example.com",
+		"-shutdown-timeout=10s",
+		"-data-dir", "/flag",
+	}, env(map[string]string{
+		"PUSHD_HTTP_ADDR":             ":7070",
+		"PUSHD_LOG_LEVEL":             "error",
+		"PUSHD_AUTO_MIGRATE":          "true",
+		"PUSHD_GRAPHQL_INTROSPECTION": "false",
+		"PUSHD_GRAPHQL_TOKEN_LIMIT":   "300",
+		"PUSHD_ALLOWED_ORIGINS":       "a.example.com,c.example.com",
+		"PUSHD_SHUTDOWN_TIMEOUT":      "20s",
+		"PUSHD_DATA_DIR":              "/env",
+		"PUSHD_LOG_FORMAT":            "json",
+	}))
+	require.NoError(t, err)
+	require.Equal(t, ":9090", cfg.HTTPAddr)
+	require.Equal(t, "warn", cfg.LogLevel)
+	require.False(t, cfg.AutoMigrate)
+	require.True(t, cfg.GraphQLIntrospection)
+	require.Equal(t, 200, cfg.GraphQLTokenLimit)
+	require.Equal(t, []string{"b.example.com"}, cfg.AllowedOrigins)
+	require.Equal(t, 10*time.Second, cfg.ShutdownTimeout)
+	require.Equal(t, "/flag", cfg.DataDir)
+	require.Equal(t, "json", cfg.LogFormat, "env applies where no flag is given")
+}
+
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args     []string
+		contains []string
+	}{
+		{[]string{"-auto-migrate=maybe"}, []string{"-auto-migrate", "PUSHD_AUTO_MIGRATE"}},
+		{[]string{"-shutdown-timeout", "soon"}, []string{"-shutdown-timeout", "PUSHD_SHUTDOWN_TIMEOUT"}},
+		{[]string{"-graphql-token-limit=abc"}, []string{"-graphql-token-limit", "PUSHD_GRAPHQL_TOKEN_LIMIT"}},
+		{[]string{"-log-format", "xml"}, []string{"PUSHD_LOG_FORMAT", "xml"}},
+		{[]string{"-no-such-flag"}, []string{"no-such-flag"}},
+		{[]string{"-auto-migrate", "false"}, []string{`unexpected argument "false"`}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			_, err := Load("t", tc.args, nil)
+			for _, s := range tc.contains {
+				require.ErrorContains(t, err, s)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		_, err := Load("t", []string{arg}, env(map[string]string{"PUSHD_AUTO_MIGRATE": "maybe"}))
+		require.ErrorIs(t, err, flag.ErrHelp, arg)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		mutate func(*Config)
+		want   string // "" means valid
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"ipv6 addr", func(c *Config) { c.HTTPAddr = "[::1]:0" }, ""},
+		{"addr without port", func(c *Config) { c.HTTPAddr = "localhost" }, "PUSHD_HTTP_ADDR: must be host:port"},
+		{"addr bad port", func(c *Config) { c.HTTPAddr = ":http" }, "PUSHD_HTTP_ADDR: port"},
+		{"addr port too big", func(c *Config) { c.HTTPAddr = ":65536" }, "PUSHD_HTTP_ADDR"},
+		{"postgres url", func(c *Config) { c.DatabaseURL = "postgres://u:p@h/db"; c.MasterKey = "k" }, ""},
+		{"postgres socket url", func(c *Config) { c.DatabaseURL = "postgresql:///db?host=/run/pg"; c.MasterKey = "k" }, ""},
+		{"mysql url", func(c *Config) { c.DatabaseURL = "mysql://h/db"; c.MasterKey = "k" }, `PUSHD_DATABASE_URL: must be a postgres:// or postgresql:// URL, got scheme "mysql"`},
+		{"opaque url", func(c *Config) { c.DatabaseURL = "postgres:db"; c.MasterKey = "k" }, "PUSHD_DATABASE_URL"},
+		{"unparsable url", func(c *Config) { c.DatabaseURL = "postgres://u:p%zz@h/db"; c.MasterKey = "k" }, "PUSHD_DATABASE_URL"},
+		{"database without key", func(c *Config) { c.DatabaseURL = "postgres://h/db" }, "PUSHD_MASTER_KEY: required"},
+		{"redis url", func(c *Config) { c.RedisURL = "redis://:pw@h:6379/0" }, ""},
+		{"http redis url", func(c *Config) { c.RedisURL = "http://h" }, "PUSHD_REDIS_URL: must be a redis:// or rediss:// URL"},
+		{"empty data dir", func(c *Config) { c.DataDir = " " }, "PUSHD_DATA_DIR: must not be empty"},
+		{"xml logs", func(c *Config) { c.LogFormat = "xml" }, `PUSHD_LOG_FORMAT: must be "text" or "json", got "xml"`},
+		{"loud logs", func(c *Config) { c.LogLevel = "loud" }, "PUSHD_LOG_LEVEL: must be"},
+		{"complexity low", func(c *Config) { c.GraphQLComplexityLimit = 9 }, "PUSHD_GRAPHQL_COMPLEXITY_LIMIT: must be from 10 to 1000000"},
+		{"complexity high", func(c *Config) { c.GraphQLComplexityLimit = 1_000_001 }, "PUSHD_GRAPHQL_COMPLEXITY_LIMIT"},
+		{"tokens low", func(c *Config) { c.GraphQLTokenLimit = 99 }, "PUSHD_GRAPHQL_TOKEN_LIMIT: must be from 100 to 1000000"},
+		{"tokens high", func(c *Config) { c.GraphQLTokenLimit = 1_000_001 }, "PUSHD_GRAPHQL_TOKEN_LIMIT"},
+		{"origin patterns", func(c *Config) { c.AllowedOrigins = []string{"*.example.com", "localhost:3000"} }, ""},
+		{"origin url", func(c *Config) { c.AllowedOrigins = []string{"https://example.com"} }, "PUSHD_ALLOWED_ORIGINS"},
+		{"origin bad glob", func(c *Config) { c.AllowedOrigins = []string{"[a"} }, "PUSHD_ALLOWED_ORIGINS"},
+		{"shutdown short", func(c *Config) { c.ShutdownTimeout = 999 * time.Millisecond }, "PUSHD_SHUTDOWN_TIMEOUT: must be from 1s to 10m0s"},
+		{"shutdown long", func(c *Config) { c.ShutdownTimeout = 11 * time.Minute }, "PUSHD_SHUTDOWN_TIMEOUT"},
+		{"ws init bounds", func(c *Config) { c.WebSocketInitTimeout = time.Minute }, ""},
+		{"ws init long", func(c *Config) { c.WebSocketInitTimeout = 61 * time.Second }, "PUSHD_WS_INIT_TIMEOUT"},
+		{"ws init zero", func(c *Config) { c.WebSocketInitTimeout = 0 }, "PUSHD_WS_INIT_TIMEOUT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := Default()
+			tc.mutate(&c)
+			err := c.Validate()
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tc.want)
+			require.NotContains(t, err.Error(), ":p@", "a URL password leaked into the error")
+		})
+	}
+}
+
+func TestValidateJoinsEverything(t *testing.T) {
+	t.Parallel()
+	c := Config{}
+	err := c.Validate()
+	for _, v := range []string{
+		"PUSHD_HTTP_ADDR", "PUSHD_DATA_DIR", "PUSHD_LOG_FORMAT", "PUSHD_LOG_LEVEL",
+		"PUSHD_GRAPHQL_COMPLEXITY_LIMIT", "PUSHD_GRAPHQL_TOKEN_LIMIT",
+		"PUSHD_SHUTDOWN_TIMEOUT", "PUSHD_WS_INIT_TIMEOUT",
+	} {
+		require.ErrorContains(t, err, v)
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		require.True(t, strings.HasPrefix(line, "PUSHD_"), line)
+	}
+}
+
+func TestStringRedacts(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.DatabaseURL = "postgres://pushd:s3cr3t-pw@db:5432/pushd?sslmode=require&sslpassword=qu3ry-pw"
+	c.RedisURL = "rediss://:r3d1s-pw@cache:6380/0"
+	c.MasterKey = "m4st3r-k3y"
+	c.AllowedOrigins = []string{"a.example.com", "b.example.com"}
+	s := c.String()
+	for _, secret := range []string{"s3cr3t-pw", "qu3ry-pw", "r3d1s-pw", "m4st3r-k3y"} {
+		require.NotContains(t, s, secret)
+	}
+	require.Contains(t, s, `master-key="[redacted]"`)
+	require.Contains(t, s, "pushd:xxxxx@db:5432")
+	require.Contains(t, s, `allowed-origins="a.example.com,b.example.com"`)
+	require.Contains(t, s, "shutdown-timeout=30s")
+	for _, v := range Vars() {
+		require.Contains(t, s, v.Flag+"=")
+	}
+
+	c.DatabaseURL = "postgres://u:p%zz-unparsable@h/db"
+	require.NotContains(t, c.String(), "unparsable")
+	require.Contains(t, Default().String(), `master-key=""`)
+}
+
+func TestEnvErrorHidesSecrets(t *testing.T) {
+	t.Parallel()
+	_, err := Load("t", nil, env(map[string]string{
+		"PUSHD_DATABASE_URL": "mysql://u:s3cr3t-pw@h/db",
+		"PUSHD_MASTER_KEY":   "k",
+	}))
+	require.ErrorContains(t, err, "PUSHD_DATABASE_URL")
+	require.NotContains(t, err.Error(), "s3cr3t-pw")
+}
+
+func TestNewLogger(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	c := Default()
+	c.LogFormat, c.LogLevel = "json", "warn"
+	log := c.NewLogger(&buf)
+	log.Info("hidden")
+	log.Warn("shown", "k", 1)
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &rec))
+	require.Equal(t, "shown", rec["msg"])
+
+	buf.Reset()
+	c = Default()
+	log = c.NewLogger(&buf)
+	log.Debug("hidden")
+	log.Info("shown")
+	require.NotContains(t, buf.String(), "hidden")
+	require.Contains(t, buf.String(), "level=INFO msg=shown")
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	u := Usage("pushd serve")
+	require.Contains(t, u, "Usage: pushd serve [flags]")
+	for _, v := range Vars() {
+		require.Contains(t, u, v.Env)
+		require.Contains(t, u, "-"+v.Flag)
+	}
+	require.Contains(t, u, `default ":8080"`)
+	require.Contains(t, u, "default 30s")
+}
+
+// The docs are hand-written; this keeps them from missing a variable.
+func TestDocsListEveryVar(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../docs/configuration.md")
+	require.NoError(t, err)
+	for _, v := range Vars() {
+		require.Contains(t, string(doc), "`"+v.Env+"`", "docs/configuration.md lacks %s", v.Env)
+		require.Contains(t, string(doc), "`-"+v.Flag+"`", "docs/configuration.md lacks -%s", v.Flag)
+	}
+}

@@ -1,0 +1,111 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Validate reports every problem at once, joined, so that an operator can
+// fix a deployment in one round; each message starts with the variable's
+// name, as that is what operators set.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(env, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", env, fmt.Sprintf(format, args...)))
+	}
+
+	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		bad(envHTTPAddr, "must be host:port, got %q", c.HTTPAddr)
+	} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		bad(envHTTPAddr, "port must be a number from 0 to 65535, got %q", port)
+	}
+
+	if c.DatabaseURL != "" {
+		if msg := checkURL(c.DatabaseURL, "postgres", "postgresql"); msg != "" {
+			bad(envDatabaseURL, "%s", msg)
+		}
+		if c.MasterKey == "" {
+			bad(envMasterKey, "required when %s is set", envDatabaseURL)
+		}
+	}
+	if c.RedisURL != "" {
+		if msg := checkURL(c.RedisURL, "redis", "rediss"); msg != "" {
+			bad(envRedisURL, "%s", msg)
+		}
+	}
+
+	if strings.TrimSpace(c.DataDir) == "" {
+		bad(envDataDir, "must not be empty")
+	}
+
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad(envLogFormat, `must be "text" or "json", got %q`, c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad(envLogLevel, `must be "debug", "info", "warn" or "error", got %q`, c.LogLevel)
+	}
+
+	checkInt := func(env string, n, lo, hi int) {
+		if n < lo || n > hi {
+			bad(env, "must be from %d to %d, got %d", lo, hi, n)
+		}
+	}
+	checkInt(envGraphQLComplexity, c.GraphQLComplexityLimit, 10, 1_000_000)
+	checkInt(envGraphQLTokenLimit, c.GraphQLTokenLimit, 100, 1_000_000)
+
+	for _, o := range c.AllowedOrigins {
+		if msg := checkOrigin(o); msg != "" {
+			bad(envAllowedOrigins, "%q %s", o, msg)
+		}
+	}
+
+	checkDuration := func(env string, d, lo, hi time.Duration) {
+		if d < lo || d > hi {
+			bad(env, "must be from %s to %s, got %s", lo, hi, d)
+		}
+	}
+	checkDuration(envShutdownTimeout, c.ShutdownTimeout, time.Second, 10*time.Minute)
+	checkDuration(envWSInitTimeout, c.WebSocketInitTimeout, time.Second, time.Minute)
+
+	return errors.Join(errs...)
+}
+
+// checkURL returns what is wrong with raw, or "". It never quotes raw, which
+// may hold a password; url.Parse's own errors do, so they are not passed on.
+func checkURL(raw string, schemes ...string) string {
+	want := fmt.Sprintf("must be a %s:// or %s:// URL", schemes[0], schemes[1])
+	u, err := url.Parse(raw)
+	if err != nil {
+		return want + " (it does not parse; check that special characters in the password are %-escaped)"
+	}
+	// url.Parse lowercases the scheme, so "POSTGRES://" passes as well.
+	if u.Scheme != schemes[0] && u.Scheme != schemes[1] {
+		return fmt.Sprintf("%s, got scheme %q", want, u.Scheme)
+	}
+	if u.Opaque != "" {
+		return want + " (missing // after the scheme)"
+	}
+	return ""
+}
+
+// checkOrigin returns what is wrong with a host pattern, or "". Patterns
+// are path.Match globs over the Origin's host (the form WebSocket origin
+// checks such as coder/websocket's OriginPatterns take), so an entry with a
+// scheme or path would silently never match.
+func checkOrigin(pattern string) string {
+	if strings.Contains(pattern, "/") {
+		return "must be a host pattern such as app.example.com or *.example.com, without scheme or path"
+	}
+	if _, err := path.Match(pattern, ""); err != nil {
+		return "is a malformed pattern"
+	}
+	return ""
+}

@@ -1,0 +1,236 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Var describes one configuration variable: its environment variable, its
+// flag (without the dash), its default as it would be written in the
+// environment, and a one-line help.
+type Var struct {
+	Env, Flag, Default, Help string
+}
+
+// Environment variable names, shared by the table and Validate's messages.
+const (
+	envHTTPAddr             = "PUSHD_HTTP_ADDR"
+	envDatabaseURL          = "PUSHD_DATABASE_URL"
+	envRedisURL             = "PUSHD_REDIS_URL"
+	envDataDir              = "PUSHD_DATA_DIR"
+	envMasterKey            = "PUSHD_MASTER_KEY"
+	envLogFormat            = "PUSHD_LOG_FORMAT"
+	envLogLevel             = "PUSHD_LOG_LEVEL"
+	envAutoMigrate          = "PUSHD_AUTO_MIGRATE"
+	envGraphQLIntrospection = "PUSHD_GRAPHQL_INTROSPECTION"
+	envGraphQLComplexity    = "PUSHD_GRAPHQL_COMPLEXITY_LIMIT"
+	envGraphQLTokenLimit    = "PUSHD_GRAPHQL_TOKEN_LIMIT"
+	envAllowedOrigins       = "PUSHD_ALLOWED_ORIGINS"
+	envShutdownTimeout      = "PUSHD_SHUTDOWN_TIMEOUT"
+	envWSInitTimeout        = "PUSHD_WS_INIT_TIMEOUT"
+)
+
+// kind is the value syntax of a variable; it picks the parser, the flag
+// style (boolean flags need no value) and the placeholder in Usage.
+type kind string
+
+const (
+	kindString   kind = "string"
+	kindAddr     kind = "host:port"
+	kindURL      kind = "url"
+	kindBool     kind = "bool"
+	kindInt      kind = "int"
+	kindDuration kind = "duration"
+	kindList     kind = "list"
+)
+
+// spec is a Var plus how to read and write its Config field.
+type spec struct {
+	Var
+	kind kind
+	// redact, when set, hides secrets for String.
+	redact func(string) string
+	get    func(Config) string
+	// set parses v into the field; its error omits the variable name and
+	// the value, which the caller adds in the form fitting env or flag.
+	set func(c *Config, v string) error
+}
+
+func (s spec) quoted() bool {
+	return s.kind != kindBool && s.kind != kindInt && s.kind != kindDuration
+}
+
+// quoteInput shows a rejected input in an error, unless it may be secret.
+func (s spec) quoteInput(v string) string {
+	if s.redact != nil {
+		return redacted
+	}
+	return strconv.Quote(v)
+}
+
+// specs is the single table of variables. Defaults are not repeated here:
+// Vars reads them off Default.
+func specs() []spec {
+	return []spec{
+		stringVar(envHTTPAddr, "http-addr", kindAddr, nil,
+			"Address the HTTP server listens on; port 0 picks a free port.",
+			func(c *Config) *string { return &c.HTTPAddr }),
+		stringVar(envDatabaseURL, "database-url", kindURL, redactURL,
+			"PostgreSQL URL (postgres:// or postgresql://); empty runs embedded SQLite in the data directory.",
+			func(c *Config) *string { return &c.DatabaseURL }),
+		stringVar(envRedisURL, "redis-url", kindURL, redactURL,
+			"Redis URL (redis:// or rediss://); empty runs an in-process Redis.",
+			func(c *Config) *string { return &c.RedisURL }),
+		stringVar(envDataDir, "data-dir", kindString, nil,
+			"Directory for embedded-mode state: the SQLite database and the generated master key.",
+			func(c *Config) *string { return &c.DataDir }),
+		stringVar(envMasterKey, "master-key", kindString, redactSecret,
+			"Master key; required when "+envDatabaseURL+" is set. In embedded mode, if empty, one is generated into the data directory.",
+			func(c *Config) *string { return &c.MasterKey }),
+		stringVar(envLogFormat, "log-format", kindString, nil,
+			`Log format: "text" or "json".`,
+			func(c *Config) *string { return &c.LogFormat }),
+		stringVar(envLogLevel, "log-level", kindString, nil,
+			"Minimum log level: debug, info, warn or error.",
+			func(c *Config) *string { return &c.LogLevel }),
+		boolVar(envAutoMigrate, "auto-migrate",
+			"Migrate the database schema at start (serve, api, worker and gateway).",
+			func(c *Config) *bool { return &c.AutoMigrate }),
+		boolVar(envGraphQLIntrospection, "graphql-introspection",
+			"Answer GraphQL introspection queries.",
+			func(c *Config) *bool { return &c.GraphQLIntrospection }),
+		intVar(envGraphQLComplexity, "graphql-complexity-limit",
+			"Maximum complexity of a GraphQL operation (10..1000000).",
+			func(c *Config) *int { return &c.GraphQLComplexityLimit }),
+		intVar(envGraphQLTokenLimit, "graphql-token-limit",
+			"Maximum number of tokens in a GraphQL document (100..1000000).",
+			func(c *Config) *int { return &c.GraphQLTokenLimit }),
+		listVar(envAllowedOrigins, "allowed-origins",
+			"Comma-separated host patterns (e.g. app.example.com,*.example.com) whose browser Origin may open WebSockets; empty allows the same host only.",
+			func(c *Config) *[]string { return &c.AllowedOrigins }),
+		durationVar(envShutdownTimeout, "shutdown-timeout",
+			"How long shutdown waits for in-flight work (1s..10m).",
+			func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
+		durationVar(envWSInitTimeout, "ws-init-timeout",
+			"How long a new WebSocket has to send its connection_init message (1s..1m).",
+			func(c *Config) *time.Duration { return &c.WebSocketInitTimeout }),
+	}
+}
+
+func stringVar(env, flag string, k kind, redact func(string) string, help string, field func(*Config) *string) spec {
+	return spec{
+		Var:    Var{Env: env, Flag: flag, Help: help},
+		kind:   k,
+		redact: redact,
+		get:    func(c Config) string { return *field(&c) },
+		set:    func(c *Config, v string) error { *field(c) = v; return nil },
+	}
+}
+
+func boolVar(env, flag, help string, field func(*Config) *bool) spec {
+	return spec{
+		Var:  Var{Env: env, Flag: flag, Help: help},
+		kind: kindBool,
+		get:  func(c Config) string { return strconv.FormatBool(*field(&c)) },
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				return errors.New("want true or false")
+			}
+			*field(c) = b
+			return nil
+		},
+	}
+}
+
+func intVar(env, flag, help string, field func(*Config) *int) spec {
+	return spec{
+		Var:  Var{Env: env, Flag: flag, Help: help},
+		kind: kindInt,
+		get:  func(c Config) string { return strconv.Itoa(*field(&c)) },
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return errors.New("want an integer")
+			}
+			*field(c) = n
+			return nil
+		},
+	}
+}
+
+func durationVar(env, flag, help string, field func(*Config) *time.Duration) spec {
+	return spec{
+		Var:  Var{Env: env, Flag: flag, Help: help},
+		kind: kindDuration,
+		get:  func(c Config) string { return field(&c).String() },
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil {
+				return errors.New("want a duration such as 30s or 2m")
+			}
+			*field(c) = d
+			return nil
+		},
+	}
+}
+
+func listVar(env, flag, help string, field func(*Config) *[]string) spec {
+	return spec{
+		Var:  Var{Env: env, Flag: flag, Help: help},
+		kind: kindList,
+		get:  func(c Config) string { return strings.Join(*field(&c), ",") },
+		set: func(c *Config, v string) error {
+			var list []string
+			for item := range strings.SplitSeq(v, ",") {
+				if item = strings.TrimSpace(item); item != "" {
+					list = append(list, item)
+				}
+			}
+			*field(c) = list
+			return nil
+		},
+	}
+}
+
+// Vars returns every configuration variable, in a stable order.
+func Vars() []Var {
+	def := Default()
+	table := specs()
+	vars := make([]Var, len(table))
+	for i, s := range table {
+		vars[i] = s.Var
+		vars[i].Default = s.get(def)
+	}
+	return vars
+}
+
+// Usage is the help text for a command that calls Load with this name,
+// e.g. "pushd serve".
+func Usage(name string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: %s [flags]\n\n", name)
+	b.WriteString("Each flag can also be set by its environment variable. A flag overrides\n")
+	b.WriteString("its variable, which overrides the default.\n\n")
+	def := Default()
+	for _, s := range specs() {
+		if s.kind == kindBool {
+			fmt.Fprintf(&b, "  -%s[=bool]\n", s.Flag)
+		} else {
+			fmt.Fprintf(&b, "  -%s %s\n", s.Flag, s.kind)
+		}
+		fmt.Fprintf(&b, "    \t%s\n", s.Help)
+		if d := s.get(def); d != "" {
+			if s.quoted() {
+				d = strconv.Quote(d)
+			}
+			fmt.Fprintf(&b, "    \t(env %s, default %s)\n", s.Env, d)
+		} else {
+			fmt.Fprintf(&b, "    \t(env %s, no default)\n", s.Env)
+		}
+	}
+	return b.String()
+}

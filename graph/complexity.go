@@ -1,0 +1,63 @@
+package graph
+
+import (
+	"reflect"
+
+	"entgo.io/contrib/entgql"
+
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/graph/generated"
+)
+
+// complexity makes the cost of a list field grow with the number of items
+// it may return: a connection costs its children times its page size, and
+// nodes(ids:) its children times the number of IDs. gqlgen's default adds
+// children only, which would let nested connections ask for millions of
+// rows under a small score.
+//
+// The functions are built by reflection over the generated ComplexityRoot,
+// so a connection added to the schema is priced without anyone remembering
+// to do it here.
+func complexity() generated.ComplexityRoot {
+	var root generated.ComplexityRoot
+	types := reflect.ValueOf(&root).Elem()
+	for i := range types.NumField() {
+		fields := types.Field(i)
+		for j := range fields.NumField() {
+			f := fields.Field(j)
+			if fn, ok := listComplexity(f.Type()); ok {
+				f.Set(fn)
+			}
+		}
+	}
+	return root
+}
+
+func listComplexity(t reflect.Type) (reflect.Value, bool) {
+	var (
+		cursorType = reflect.TypeFor[*entgql.Cursor[nodeid.ID]]()
+		intPtrType = reflect.TypeFor[*int]()
+		idsType    = reflect.TypeFor[[]nodeid.ID]()
+	)
+	switch {
+	// func(child int, after *Cursor, first *int, before *Cursor, last *int, ...) int
+	case t.NumIn() >= 5 && t.In(1) == cursorType && t.In(2) == intPtrType &&
+		t.In(3) == cursorType && t.In(4) == intPtrType:
+		return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+			n := defaultPage
+			for _, a := range []reflect.Value{args[2], args[4]} {
+				if !a.IsNil() {
+					n = max(int(a.Elem().Int()), 1)
+				}
+			}
+			return []reflect.Value{reflect.ValueOf(1 + int(args[0].Int())*n)}
+		}), true
+	// func(child int, ids []ID) int
+	case t.NumIn() == 2 && t.In(1) == idsType:
+		return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+			n := max(args[1].Len(), 1)
+			return []reflect.Value{reflect.ValueOf(1 + int(args[0].Int())*n)}
+		}), true
+	}
+	return reflect.Value{}, false
+}

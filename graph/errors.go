@@ -1,0 +1,111 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/tenant"
+)
+
+// presentError is the one place where errors become what GraphQL clients
+// see: every error gets extensions.code from design §4's list, a message
+// fit for the caller, and internal details are logged, never returned.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		code, msg, field := classify(err)
+		if code == push.CodeInternal {
+			log.ErrorContext(ctx, "graphql: internal error", "path", gerr.Path.String(), "err", err)
+		}
+		// gqlgen's own codes (parse, validation, complexity) stay as the
+		// reason, so clients can tell those cases apart.
+		reason, _ := gerr.Extensions["code"].(string)
+		gerr.Extensions = map[string]any{"code": string(code)}
+		if reason != "" && reason != string(code) {
+			gerr.Extensions["reason"] = reason
+		}
+		if field != "" {
+			gerr.Extensions["field"] = field
+		}
+		if msg != "" {
+			gerr.Message = msg
+		}
+		return gerr
+	}
+}
+
+// classify maps an error to its code. msg replaces the error's own message
+// when non-empty.
+func classify(err error) (code push.Code, msg, field string) {
+	var (
+		domain  *push.Error
+		gql     *gqlerror.Error
+		valid   *ent.ValidationError
+		notSing *ent.NotSingularError
+	)
+	switch {
+	case errors.As(err, &domain):
+		return domain.Code, domain.Message, domain.Field
+	case errors.Is(err, tenant.ErrNoPrincipal):
+		return push.CodeUnauthenticated, "authentication required", ""
+	case errors.Is(err, tenant.ErrForbidden):
+		return push.CodeForbidden, "not allowed", ""
+	case ent.IsNotFound(err):
+		return push.CodeNotFound, "not found", ""
+	case errors.As(err, &valid):
+		f := jsonName(valid.Name)
+		return push.CodeInvalidArgument, fmt.Sprintf("%s: %v", f, errors.Unwrap(valid)), f
+	case sqlgraph.IsUniqueConstraintError(err):
+		return push.CodeConflict, "already exists", ""
+	case sqlgraph.IsForeignKeyConstraintError(err):
+		return push.CodeInvalidArgument, "refers to something that does not exist", ""
+	case errors.As(err, &notSing):
+		return push.CodeInternal, "internal error", ""
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return push.CodeInternal, "request cancelled or timed out", ""
+	case errors.As(err, &gql) && gql.Err == nil:
+		// Errors gqlgen made itself: parse, validation, variable coercion,
+		// complexity. Their messages are for the caller already.
+		if c, _ := gql.Extensions["code"].(string); c == errcode.ParseFailed || c == errcode.ValidationFailed ||
+			c == "COMPLEXITY_LIMIT_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
+			return push.CodeInvalidArgument, "", ""
+		}
+		if len(gql.Path) == 0 && gql.Extensions["code"] == nil {
+			return push.CodeInvalidArgument, "", ""
+		}
+	}
+	return push.CodeInternal, "internal error", ""
+}
+
+// jsonName turns ent's snake_case field names into the API's camelCase.
+func jsonName(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" {
+			parts[i] = "ID"
+			continue
+		}
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// recoverPanic turns a resolver panic into an INTERNAL error and logs it.
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "graphql: panic", "panic", p, "path", graphql.GetPath(ctx).String())
+		return &push.Error{Code: push.CodeInternal, Message: "internal error"}
+	}
+}

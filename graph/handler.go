@@ -1,0 +1,110 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/pushd/pushd/push"
+)
+
+// MaxBodyBytes is the largest GraphQL request body accepted (design §4).
+const MaxBodyBytes = 1 << 20
+
+// HandlerConfig configures the /graphql endpoint.
+type HandlerConfig struct {
+	Service *push.Service
+	Logger  *slog.Logger
+	// Extensions run before all others (metrics, so they see every
+	// operation, also rejected ones).
+	Extensions      []graphql.HandlerExtension
+	Introspection   bool
+	ComplexityLimit int
+	TokenLimit      int
+	// OriginPatterns are extra browser origins allowed to open
+	// subscriptions; the request's own host is always allowed.
+	OriginPatterns []string
+	InitTimeout    time.Duration
+}
+
+// NewHandler returns the hardened GraphQL handler: POST and GET queries,
+// graphql-transport-ws subscriptions, and nothing else (no multipart, no
+// SSE); limits on body size, parser tokens and complexity; introspection
+// only when enabled.
+func NewHandler(cfg HandlerConfig) http.Handler {
+	srv := handler.New(NewSchema(cfg.Service))
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: cfg.OriginPatterns},
+		},
+		InitTimeout:           cfg.InitTimeout,
+		KeepAlivePingInterval: 15 * time.Second,
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(cfg.TokenLimit)
+	srv.SetDisableSuggestion(!cfg.Introspection)
+	for _, ext := range cfg.Extensions {
+		srv.Use(ext)
+	}
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.SetErrorPresenter(presentError(cfg.Logger))
+	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
+	return limitBody(srv)
+}
+
+// limitBody rejects bodies over MaxBodyBytes with a coded GraphQL error
+// before any parsing, whether or not the client sent Content-Length.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > MaxBodyBytes {
+			tooLarge(w)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, push.CodeInvalidArgument, "could not read request body")
+			return
+		}
+		if len(body) > MaxBodyBytes {
+			tooLarge(w)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func tooLarge(w http.ResponseWriter) {
+	writeError(w, http.StatusRequestEntityTooLarge, push.CodeInvalidArgument,
+		fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes))
+}
+
+func writeError(w http.ResponseWriter, status int, code push.Code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
+	})
+}

@@ -1,0 +1,58 @@
+package push
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"strings"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// newAppKey returns a public app key: 20 random bytes, base32 (32 chars),
+// so that app keys cannot be guessed or enumerated.
+func newAppKey() string {
+	var b [20]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return "ak_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// CreateApp creates an app with a fresh app key.
+func (s *Service) CreateApp(ctx context.Context, in ent.CreateAppInput) (*ent.App, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		return nil, Invalid("name", "must not be empty")
+	}
+	return s.client.App.Create().
+		SetInput(in).
+		SetAppKey(newAppKey()).
+		Save(ctx)
+}
+
+// UpdateApp changes an app's name or description.
+func (s *Service) UpdateApp(ctx context.Context, id nodeid.ID, in ent.UpdateAppInput) (*ent.App, error) {
+	if in.Name != nil {
+		n := strings.TrimSpace(*in.Name)
+		if n == "" {
+			return nil, Invalid("name", "must not be empty")
+		}
+		in.Name = &n
+	}
+	app, err := s.client.App.UpdateOneID(id).SetInput(in).Save(ctx)
+	return app, notFoundAs(err, "app")
+}
+
+// DeleteApp deletes an app and, by cascade, everything it owns.
+func (s *Service) DeleteApp(ctx context.Context, id nodeid.ID) error {
+	return notFoundAs(s.client.App.DeleteOneID(id).Exec(ctx), "app")
+}
+
+// notFoundAs names the resource in ent's not-found errors, so callers see
+// "app not found" instead of ent's internal label.
+func notFoundAs(err error, what string) error {
+	if ent.IsNotFound(err) {
+		return &Error{Code: CodeNotFound, Message: what + " not found", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,144 @@
+package push
+
+import (
+	"context"
+	"strings"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// CreateTemplate validates and stores a template.
+func (s *Service) CreateTemplate(ctx context.Context, in ent.CreateTemplateInput) (*ent.Template, error) {
+	spec := TemplateSpec{Variables: in.Variables, Defaults: in.Defaults}
+	if in.Title != nil {
+		spec.Title = *in.Title
+	}
+	if in.Body != nil {
+		spec.Body = *in.Body
+	}
+	vars, err := checkTemplate(spec)
+	if err != nil {
+		return nil, err
+	}
+	in.Variables = vars
+	return s.client.Template.Create().SetInput(in).Save(ctx)
+}
+
+// UpdateTemplate changes a template; the result must still be valid.
+func (s *Service) UpdateTemplate(ctx context.Context, id nodeid.ID, in ent.UpdateTemplateInput) (*ent.Template, error) {
+	var out *ent.Template
+	err := s.withTx(ctx, func(tx *ent.Tx) error {
+		cur, err := tx.Template.Get(ctx, id)
+		if err != nil {
+			return notFoundAs(err, "template")
+		}
+		spec := TemplateSpec{Title: cur.Title, Body: cur.Body, Variables: cur.Variables, Defaults: cur.Defaults}
+		if in.Title != nil {
+			spec.Title = *in.Title
+		}
+		if in.Body != nil {
+			spec.Body = *in.Body
+		}
+		switch {
+		case in.ClearVariables || in.Variables != nil:
+			spec.Variables = append([]string(nil), in.Variables...)
+		}
+		spec.Variables = append(spec.Variables, in.AppendVariables...)
+		in.AppendVariables = nil
+		if in.ClearDefaults {
+			spec.Defaults = nil
+		}
+		if in.Defaults != nil {
+			spec.Defaults = in.Defaults
+		}
+		vars, err := checkTemplate(spec)
+		if err != nil {
+			return err
+		}
+		in.Variables, in.ClearVariables = vars, false
+		out, err = tx.Template.UpdateOneID(id).SetInput(in).Save(ctx)
+		return err
+	})
+	return out, err
+}
+
+// DeleteTemplate deletes a template. Jobs already rendered from it keep
+// their content.
+func (s *Service) DeleteTemplate(ctx context.Context, id nodeid.ID) error {
+	return notFoundAs(s.client.Template.DeleteOneID(id).Exec(ctx), "template")
+}
+
+// CreateGroup creates a group of users of one app.
+func (s *Service) CreateGroup(ctx context.Context, in ent.CreateGroupInput) (*ent.Group, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		return nil, Invalid("name", "must not be empty")
+	}
+	if err := s.checkMembers(ctx, in.AppID, in.MemberIDs); err != nil {
+		return nil, err
+	}
+	return s.client.Group.Create().SetInput(in).Save(ctx)
+}
+
+// UpdateGroup renames a group or changes its members.
+func (s *Service) UpdateGroup(ctx context.Context, id nodeid.ID, in ent.UpdateGroupInput) (*ent.Group, error) {
+	g, err := s.client.Group.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs(err, "group")
+	}
+	if in.Name != nil {
+		n := strings.TrimSpace(*in.Name)
+		if n == "" {
+			return nil, Invalid("name", "must not be empty")
+		}
+		in.Name = &n
+	}
+	if err := s.checkMembers(ctx, g.AppID, in.AddMemberIDs); err != nil {
+		return nil, err
+	}
+	g, err = s.client.Group.UpdateOneID(id).SetInput(in).Save(ctx)
+	return g, notFoundAs(err, "group")
+}
+
+// DeleteGroup deletes a group; its users stay.
+func (s *Service) DeleteGroup(ctx context.Context, id nodeid.ID) error {
+	return notFoundAs(s.client.Group.DeleteOneID(id).Exec(ctx), "group")
+}
+
+// maxGroupChange bounds the members added in one call.
+const maxGroupChange = 10_000
+
+// checkMembers makes sure every member is a user of the group's app: the
+// scope rules would let a principal of two apps mix them otherwise.
+func (s *Service) checkMembers(ctx context.Context, app nodeid.ID, ids []nodeid.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if len(ids) > maxGroupChange {
+		return Invalid("memberIDs", "at most %d members per call, got %d", maxGroupChange, len(ids))
+	}
+	n, err := s.client.AppUser.Query().
+		Where(appuser.AppID(app), appuser.IDIn(ids...)).
+		Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n != len(unique(ids)) {
+		return Invalid("memberIDs", "every member must be a user of app %s", app)
+	}
+	return nil
+}
+
+func unique[T comparable](xs []T) []T {
+	seen := make(map[T]struct{}, len(xs))
+	out := xs[:0:0]
+	for _, x := range xs {
+		if _, ok := seen[x]; !ok {
+			seen[x] = struct{}{}
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,58 @@
+// Package push is pushd's domain: the use cases that every transport
+// (GraphQL resolvers, the device gateway, queue workers) calls. It imports
+// ent and the standard library, and reaches Redis, queues and vendors only
+// through the small interfaces declared here, which cmd/pushd fills.
+package push
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/pushd/pushd/ent"
+)
+
+// Broker carries small notifications between pushd processes (Redis
+// pub/sub in production). Delivery is best effort: subscribers re-read
+// state from the database, so a lost notification costs only latency.
+type Broker interface {
+	Publish(ctx context.Context, topic string, payload []byte) error
+	// Subscribe delivers messages on topic until ctx ends. The channel is
+	// closed then. A slow reader loses messages; it never slows publishers.
+	Subscribe(ctx context.Context, topic string) (<-chan []byte, error)
+}
+
+// Clock is the time source, replaceable in tests.
+type Clock func() time.Time
+
+// Service holds the use cases.
+type Service struct {
+	client *ent.Client
+	broker Broker
+	log    *slog.Logger
+	now    Clock
+}
+
+// Config is what a Service needs.
+type Config struct {
+	Client *ent.Client
+	Broker Broker
+	Logger *slog.Logger
+	// Clock defaults to time.Now.
+	Clock Clock
+}
+
+// NewService returns a Service.
+func NewService(cfg Config) *Service {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{client: cfg.Client, broker: cfg.Broker, log: cfg.Logger, now: cfg.Clock}
+}
+
+// Client returns the ent client, for read paths that page straight through
+// ent (connections, node lookups).
+func (s *Service) Client() *ent.Client { return s.client }

@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/pushd/pushd/ent/migrate"
+)
+
+// migrationLockKey is the PostgreSQL advisory lock that serialises schema
+// migrations when several pushd replicas start at once.
+const migrationLockKey = 0x70757368 // "push"
+
+// Migrate brings the database schema up to date. It only adds (tables,
+// columns, indexes); it never drops data.
+func (s *Stores) Migrate(ctx context.Context) error {
+	if s.Dialect == dialect.Postgres {
+		conn, err := s.DB.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+			return fmt.Errorf("migrate: take lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck // released with the session anyway
+	}
+	if err := s.Ent.Schema.Create(ctx, migrate.WithForeignKeys(true)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+// Package store opens pushd's storage: PostgreSQL (the source of truth) and
+// Redis (queues, presence, nonces, live counters: all rebuildable), or the
+// embedded default of SQLite and an in-process Redis for trying pushd out.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	"github.com/alicebob/miniredis/v2"
+	_ "github.com/lib/pq" // PostgreSQL driver, registered as "postgres"
+	"github.com/redis/go-redis/v9"
+	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/pushd/pushd/ent"
+	_ "github.com/pushd/pushd/ent/runtime" // schema hooks and interceptors
+)
+
+// Options say where the stores are. Empty URLs select the embedded default.
+type Options struct {
+	DatabaseURL string
+	RedisURL    string
+	// DataDir holds the embedded SQLite database.
+	DataDir string
+}
+
+// Stores are the open database and Redis connections.
+type Stores struct {
+	Ent     *ent.Client
+	DB      *sql.DB
+	Dialect string
+	Redis   redis.UniversalClient
+	// RedisOpt is how asynq connects to the same Redis.
+	RedisOpt *redis.Options
+
+	closers []func() error
+}
+
+// Open connects to the database and Redis that opts name, or starts the
+// embedded ones. It does not migrate; see Migrate.
+func Open(ctx context.Context, opts Options, log *slog.Logger) (*Stores, error) {
+	s := &Stores{}
+	if err := s.openDB(ctx, opts, log); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if err := s.openRedis(ctx, opts, log); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) error {
+	var err error
+	if opts.DatabaseURL != "" {
+		s.Dialect = dialect.Postgres
+		s.DB, err = sql.Open("postgres", opts.DatabaseURL)
+		if err != nil {
+			return fmt.Errorf("open postgres: %w", err)
+		}
+		s.DB.SetMaxOpenConns(20)
+		s.DB.SetMaxIdleConns(10)
+		s.DB.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return fmt.Errorf("create data dir: %w", err)
+		}
+		path := filepath.Join(opts.DataDir, "pushd.db")
+		s.Dialect = dialect.SQLite
+		s.DB, err = sql.Open("sqlite", sqliteDSN(path))
+		if err != nil {
+			return fmt.Errorf("open sqlite: %w", err)
+		}
+		// SQLite has one writer; a small pool avoids lock churn while WAL
+		// still lets readers run beside the writer.
+		s.DB.SetMaxOpenConns(4)
+		log.WarnContext(ctx, "EMBEDDED MODE: using SQLite at "+path+" — for trying pushd out only, NOT FOR PRODUCTION; set PUSHD_DATABASE_URL and PUSHD_REDIS_URL")
+	}
+	s.closers = append(s.closers, s.DB.Close)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.DB.PingContext(pingCtx); err != nil {
+		return fmt.Errorf("connect to database: %w", err)
+	}
+	s.Ent = ent.NewClient(ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))
+	return nil
+}
+
+// sqliteDSN turns on what pushd relies on: foreign keys (cascades), WAL
+// (readers beside a writer), a busy timeout instead of instant SQLITE_BUSY,
+// and immediate transactions so two writers never deadlock upgrading locks.
+func sqliteDSN(path string) string {
+	return "file:" + path +
+		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+func (s *Stores) openRedis(ctx context.Context, opts Options, log *slog.Logger) error {
+	if opts.RedisURL != "" {
+		ro, err := redis.ParseURL(opts.RedisURL)
+		if err != nil {
+			return fmt.Errorf("PUSHD_REDIS_URL: %w", err)
+		}
+		s.RedisOpt = ro
+	} else {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+			return fmt.Errorf("start embedded redis: %w", err)
+		}
+		s.closers = append(s.closers, func() error { mr.Close(); return nil })
+		stop := fastForward(mr, time.Second)
+		s.closers = append(s.closers, func() error { stop(); return nil })
+		s.RedisOpt = &redis.Options{Addr: mr.Addr()}
+		log.WarnContext(ctx, "EMBEDDED MODE: using an in-process Redis at "+mr.Addr()+" — queues and presence are lost on exit, NOT FOR PRODUCTION")
+	}
+	s.Redis = redis.NewClient(s.RedisOpt)
+	s.closers = append(s.closers, s.Redis.Close)
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := s.Redis.Ping(pingCtx).Err(); err != nil {
+		return fmt.Errorf("connect to redis: %w", err)
+	}
+	return nil
+}
+
+// fastForward advances miniredis's clock in step with the wall clock:
+// miniredis only expires keys when told time has passed, and pushd relies
+// on TTLs (nonces, presence).
+func fastForward(mr *miniredis.Miniredis, every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	t := time.NewTicker(every)
+	go func() {
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				mr.FastForward(every)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// Ping checks both stores, for readiness probes.
+func (s *Stores) Ping(ctx context.Context) error {
+	var errs []error
+	if err := s.DB.PingContext(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("database: %w", err))
+	}
+	if err := s.Redis.Ping(ctx).Err(); err != nil {
+		errs = append(errs, fmt.Errorf("redis: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Close closes everything Open opened, in reverse order.
+func (s *Stores) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}

@@ -48,12 +48,18 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 // when non-empty.
 func classify(err error) (code push.Code, msg, field string) {
 	var (
-		domain  *push.Error
-		gql     *gqlerror.Error
-		valid   *ent.ValidationError
-		notSing *ent.NotSingularError
+		domain   *push.Error
+		gql      *gqlerror.Error
+		valid    *ent.ValidationError
+		notSing  *ent.NotSingularError
+		badInput interface {
+			error
+			InvalidArgument()
+		}
 	)
 	switch {
+	case errors.As(err, &badInput):
+		return push.CodeInvalidArgument, badInput.Error(), ""
 	case errors.As(err, &domain):
 		return domain.Code, domain.Message, domain.Field
 	case errors.Is(err, tenant.ErrNoPrincipal):
@@ -73,6 +79,10 @@ func classify(err error) (code push.Code, msg, field string) {
 		return push.CodeInternal, "internal error", ""
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return push.CodeInternal, "request cancelled or timed out", ""
+	case errors.As(err, &gql) && isCode(gql.Extensions["code"]):
+		// Already coded by a library that speaks our codes (entgql's nodes).
+		c, _ := gql.Extensions["code"].(string)
+		return push.Code(c), "", ""
 	case errors.As(err, &gql) && gql.Err == nil:
 		// Errors gqlgen made itself: parse, validation, variable coercion,
 		// complexity. Their messages are for the caller already.
@@ -83,6 +93,9 @@ func classify(err error) (code push.Code, msg, field string) {
 		if len(gql.Path) == 0 && gql.Extensions["code"] == nil {
 			return push.CodeInvalidArgument, "", ""
 		}
+	case strings.HasSuffix(err.Error(), "introspection disabled"):
+		// gqlgen's generated code refuses __schema and __type itself.
+		return push.CodeForbidden, "introspection is disabled on this server (PUSHD_GRAPHQL_INTROSPECTION)", ""
 	}
 	return push.CodeInternal, "internal error", ""
 }
@@ -108,4 +121,13 @@ func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "graphql: panic", "panic", p, "path", graphql.GetPath(ctx).String())
 		return &push.Error{Code: push.CodeInternal, Message: "internal error"}
 	}
+}
+
+func isCode(v any) bool {
+	switch c, _ := v.(string); push.Code(c) {
+	case push.CodeUnauthenticated, push.CodeForbidden, push.CodeNotFound, push.CodeInvalidArgument,
+		push.CodeConflict, push.CodeRateLimited:
+		return true
+	}
+	return false
 }

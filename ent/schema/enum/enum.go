@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
+
+	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
 // Platform is the operating system family of a device.
@@ -101,10 +103,10 @@ type valuer interface{ Values() []string }
 func unmarshal[T ~string](v any, dst *T, name string) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("%s must be a string, got %T", name, v)
+		return nodeid.InputError(fmt.Sprintf("%s must be a string, got %T", name, v))
 	}
 	if !slices.Contains(any(*dst).(valuer).Values(), s) {
-		return fmt.Errorf("%q is not a valid %s", s, name)
+		return nodeid.InputError(fmt.Sprintf("%q is not a valid %s", s, name))
 	}
 	*dst = T(s)
 	return nil

@@ -68,13 +68,26 @@ func (id ID) Value() (driver.Value, error) { return string(id), nil }
 // here and simply match nothing, so a bad ID reads as NOT_FOUND rather than
 // as a parse error that would reveal which IDs are well-formed.
 func (id *ID) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("ID must be a string, got %T", v)
+	switch v := v.(type) {
+	case string:
+		*id = ID(v)
+	case ID:
+		*id = v
+	default:
+		return InputError(fmt.Sprintf("an ID must be a string, got %T", v))
 	}
-	*id = ID(s)
 	return nil
 }
+
+// InputError is a client's mistake in a scalar or enum value. Its
+// InvalidArgument method lets the API's error presenter code it
+// INVALID_ARGUMENT without this leaf package knowing the presenter.
+type InputError string
+
+func (e InputError) Error() string { return string(e) }
+
+// InvalidArgument marks e as the caller's fault.
+func (InputError) InvalidArgument() {}
 
 // MarshalGQL implements graphql.Marshaler.
 func (id ID) MarshalGQL(w io.Writer) {

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/config"
+	"github.com/pushd/pushd/metrics"
+	"github.com/pushd/pushd/pubsub"
+	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/server"
+	"github.com/pushd/pushd/store"
+	"github.com/pushd/pushd/worker"
+)
+
+func openStores(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Stores, error) {
+	return store.Open(ctx, store.Options{
+		DatabaseURL: cfg.DatabaseURL,
+		RedisURL:    cfg.RedisURL,
+		DataDir:     cfg.DataDir,
+	}, log)
+}
+
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	stores, err := openStores(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stores.Close()
+	if err := stores.Migrate(ctx); err != nil {
+		return err
+	}
+	log.InfoContext(ctx, "schema is up to date", "dialect", stores.Dialect)
+	return nil
+}
+
+// loadSealer returns the sealer of secrets at rest. In the embedded mode
+// without PUSHD_MASTER_KEY, a key is generated into the data dir once.
+func loadSealer(ctx context.Context, cfg config.Config, log *slog.Logger) (*seal.Sealer, error) {
+	var key []byte
+	if cfg.MasterKey != "" {
+		k, err := seal.ParseKey(cfg.MasterKey)
+		if err != nil {
+			return nil, fmt.Errorf("PUSHD_MASTER_KEY: %w", err)
+		}
+		key = k
+	} else {
+		path := filepath.Join(cfg.DataDir, "master.key")
+		k, created, err := seal.LoadOrCreateKeyFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("master key: %w", err)
+		}
+		if created {
+			log.WarnContext(ctx, "generated a master key for the embedded mode; back it up with the data dir", "path", path)
+		}
+		key = k
+	}
+	return seal.New(key)
+}
+
+// serve runs the given roles until ctx ends, then shuts down gracefully:
+// readiness fails first, the listener stops taking connections, in-flight
+// requests and tasks finish (up to PUSHD_SHUTDOWN_TIMEOUT), then the stores
+// close.
+func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog.Logger) error {
+	started := time.Now()
+	log.InfoContext(ctx, "pushd starting", "version", version, "config", cfg.String())
+	stores, err := openStores(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stores.Close()
+	if cfg.AutoMigrate {
+		if err := stores.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	if _, err := loadSealer(ctx, cfg, log); err != nil {
+		return err
+	}
+	svc := push.NewService(push.Config{
+		Client: stores.Ent,
+		Broker: pubsub.NewRedis(stores.Redis, "pushd:"),
+		Logger: log,
+	})
+	srv := server.New(server.Deps{
+		Config:  cfg,
+		Logger:  log,
+		Stores:  stores,
+		Service: svc,
+		Metrics: metrics.New(),
+		Roles:   roles,
+		Version: version,
+	})
+
+	var wk *worker.Worker
+	if roles.Worker {
+		wk = worker.New(worker.Config{Redis: stores.RedisOpt, Logger: log, ShutdownTimeout: cfg.ShutdownTimeout})
+		if err := wk.Start(); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("PUSHD_HTTP_ADDR: %w", err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.InfoContext(ctx, "pushd listening",
+		"addr", ln.Addr().String(), "api", roles.API, "worker", roles.Worker, "gateway", roles.Gateway,
+		"startup", time.Since(started).Round(time.Millisecond).String())
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if wk != nil {
+			wk.Shutdown(context.Background())
+		}
+		return fmt.Errorf("http server: %w", err)
+	}
+
+	log.Info("pushd shutting down", "timeout", cfg.ShutdownTimeout.String())
+	srv.Drain()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	// Shutdown does not wait for hijacked (WebSocket) connections; their
+	// handlers end when the base context is cancelled with the stores.
+	err = httpSrv.Shutdown(shutdownCtx)
+	if wk != nil {
+		wk.Shutdown(shutdownCtx)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("pushd stopped")
+	return nil
+}

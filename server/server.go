@@ -1,0 +1,111 @@
+// Package server assembles pushd's one HTTP listener: GraphQL, the device
+// gateway, health and metrics, by the roles a process runs.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	gqlgraphql "github.com/99designs/gqlgen/graphql"
+	"github.com/pushd/pushd/auth"
+	"github.com/pushd/pushd/config"
+	"github.com/pushd/pushd/graph"
+	"github.com/pushd/pushd/metrics"
+	"github.com/pushd/pushd/push"
+)
+
+// Roles are the parts of pushd one process runs.
+type Roles struct {
+	API, Worker, Gateway bool
+}
+
+// Pinger checks the stores for readiness.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are what the handler needs.
+type Deps struct {
+	Config  config.Config
+	Logger  *slog.Logger
+	Stores  Pinger
+	Service *push.Service
+	Metrics *metrics.Metrics
+	Roles   Roles
+	Version string
+}
+
+// Server is the HTTP surface of one pushd process.
+type Server struct {
+	handler  http.Handler
+	draining atomic.Bool
+	deps     Deps
+}
+
+// New builds the routes for deps.Roles.
+func New(deps Deps) *Server {
+	s := &Server{deps: deps}
+	m := deps.Metrics
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", m.HTTP("/healthz", http.HandlerFunc(s.healthz)))
+	mux.Handle("GET /readyz", m.HTTP("/readyz", http.HandlerFunc(s.readyz)))
+	mux.Handle("GET /metrics", m.Handler())
+	if deps.Roles.API {
+		gql := graph.NewHandler(graph.HandlerConfig{
+			Service:         deps.Service,
+			Logger:          deps.Logger,
+			Extensions:      []gqlgraphql.HandlerExtension{m.GraphQL()},
+			Introspection:   deps.Config.GraphQLIntrospection,
+			ComplexityLimit: deps.Config.GraphQLComplexityLimit,
+			TokenLimit:      deps.Config.GraphQLTokenLimit,
+			OriginPatterns:  deps.Config.AllowedOrigins,
+			InitTimeout:     deps.Config.WebSocketInitTimeout,
+		})
+		mux.Handle("/graphql", m.HTTP("/graphql", auth.Middleware(gql)))
+	}
+	mux.Handle("GET /{$}", http.HandlerFunc(s.index))
+	s.handler = mux
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Drain makes /readyz fail so load balancers stop sending new work while
+// in-flight requests finish.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "draining"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.deps.Stores.Ping(ctx); err != nil {
+		s.deps.Logger.WarnContext(ctx, "not ready", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})
+}
+
+func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintf(w, "pushd %s\n\nGraphQL API: POST /graphql\nHealth: /healthz, /readyz\nMetrics: /metrics\n", s.deps.Version)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,97 @@
+// Package worker runs pushd's background work on Asynq: task types,
+// constructors and handlers that decode a task and call the push domain.
+package worker
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+)
+
+// Queue names, by priority. Single pushes must not wait behind a
+// broadcast's fan-out, so they get most of the worker's attention.
+const (
+	QueueCritical = "critical"
+	QueueDefault  = "default"
+	QueueLow      = "low"
+)
+
+// Config configures the worker.
+type Config struct {
+	Redis           *redis.Options
+	Logger          *slog.Logger
+	Concurrency     int
+	ShutdownTimeout time.Duration
+}
+
+// Worker processes queued tasks until stopped.
+type Worker struct {
+	srv *asynq.Server
+	mux *asynq.ServeMux
+	log *slog.Logger
+}
+
+// New returns a worker. Handlers are registered on it before Start.
+func New(cfg Config) *Worker {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 20
+	}
+	srv := asynq.NewServer(RedisConnOpt(cfg.Redis), asynq.Config{
+		Concurrency: cfg.Concurrency,
+		Queues:      map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
+		// Poll often: a push waits at most this long for a free worker.
+		TaskCheckInterval: 100 * time.Millisecond,
+		ShutdownTimeout:   cfg.ShutdownTimeout,
+		Logger:            asynqLogger{cfg.Logger},
+		LogLevel:          asynq.WarnLevel,
+	})
+	return &Worker{srv: srv, mux: asynq.NewServeMux(), log: cfg.Logger}
+}
+
+// Handle registers the handler of one task type.
+func (w *Worker) Handle(taskType string, h asynq.Handler) { w.mux.Handle(taskType, h) }
+
+// Start begins processing in the background.
+func (w *Worker) Start() error {
+	if err := w.srv.Start(w.mux); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops taking tasks and waits for running ones, up to the
+// configured timeout; unfinished tasks go back to the queue.
+func (w *Worker) Shutdown(context.Context) { w.srv.Shutdown() }
+
+// RedisConnOpt converts go-redis options to asynq's.
+func RedisConnOpt(o *redis.Options) asynq.RedisClientOpt {
+	var tlsCfg *tls.Config
+	if o.TLSConfig != nil {
+		tlsCfg = o.TLSConfig.Clone()
+	}
+	return asynq.RedisClientOpt{
+		Network:   o.Network,
+		Addr:      o.Addr,
+		Username:  o.Username,
+		Password:  o.Password,
+		DB:        o.DB,
+		TLSConfig: tlsCfg,
+	}
+}
+
+// asynqLogger adapts slog to asynq's logger interface.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+
+// Fatal is called by asynq on unrecoverable errors; pushd logs and lets
+// the process's own shutdown path decide, instead of exiting from a library.
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq", "fatal", true) }

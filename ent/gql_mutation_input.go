@@ -8,16 +8,8 @@ import (
 
 // CreateAppInput represents a mutation input for creating apps.
 type CreateAppInput struct {
-	Name             string
-	Description      *string
-	DeviceIDs        []nodeid.ID
-	AppUserIDs       []nodeid.ID
-	GroupIDs         []nodeid.ID
-	TemplateIDs      []nodeid.ID
-	APIKeyIDs        []nodeid.ID
-	ChannelConfigIDs []nodeid.ID
-	PushJobIDs       []nodeid.ID
-	WebhookIDs       []nodeid.ID
+	Name        string
+	Description *string
 }
 
 // Mutate applies the CreateAppInput on the AppMutation builder.
@@ -25,30 +17,6 @@ func (i *CreateAppInput) Mutate(m *AppMutation) {
 	m.SetName(i.Name)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
-	}
-	if v := i.DeviceIDs; len(v) > 0 {
-		m.AddDeviceIDs(v...)
-	}
-	if v := i.AppUserIDs; len(v) > 0 {
-		m.AddAppUserIDs(v...)
-	}
-	if v := i.GroupIDs; len(v) > 0 {
-		m.AddGroupIDs(v...)
-	}
-	if v := i.TemplateIDs; len(v) > 0 {
-		m.AddTemplateIDs(v...)
-	}
-	if v := i.APIKeyIDs; len(v) > 0 {
-		m.AddAPIKeyIDs(v...)
-	}
-	if v := i.ChannelConfigIDs; len(v) > 0 {
-		m.AddChannelConfigIDs(v...)
-	}
-	if v := i.PushJobIDs; len(v) > 0 {
-		m.AddPushJobIDs(v...)
-	}
-	if v := i.WebhookIDs; len(v) > 0 {
-		m.AddWebhookIDs(v...)
 	}
 }
 
@@ -60,32 +28,8 @@ func (c *AppCreate) SetInput(i CreateAppInput) *AppCreate {
 
 // UpdateAppInput represents a mutation input for updating apps.
 type UpdateAppInput struct {
-	Name                   *string
-	Description            *string
-	ClearDevices           bool
-	AddDeviceIDs           []nodeid.ID
-	RemoveDeviceIDs        []nodeid.ID
-	ClearAppUsers          bool
-	AddAppUserIDs          []nodeid.ID
-	RemoveAppUserIDs       []nodeid.ID
-	ClearGroups            bool
-	AddGroupIDs            []nodeid.ID
-	RemoveGroupIDs         []nodeid.ID
-	ClearTemplates         bool
-	AddTemplateIDs         []nodeid.ID
-	RemoveTemplateIDs      []nodeid.ID
-	ClearAPIKeys           bool
-	AddAPIKeyIDs           []nodeid.ID
-	RemoveAPIKeyIDs        []nodeid.ID
-	ClearChannelConfigs    bool
-	AddChannelConfigIDs    []nodeid.ID
-	RemoveChannelConfigIDs []nodeid.ID
-	ClearPushJobs          bool
-	AddPushJobIDs          []nodeid.ID
-	RemovePushJobIDs       []nodeid.ID
-	ClearWebhooks          bool
-	AddWebhookIDs          []nodeid.ID
-	RemoveWebhookIDs       []nodeid.ID
+	Name        *string
+	Description *string
 }
 
 // Mutate applies the UpdateAppInput on the AppMutation builder.
@@ -95,78 +39,6 @@ func (i *UpdateAppInput) Mutate(m *AppMutation) {
 	}
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
-	}
-	if i.ClearDevices {
-		m.ClearDevices()
-	}
-	if v := i.AddDeviceIDs; len(v) > 0 {
-		m.AddDeviceIDs(v...)
-	}
-	if v := i.RemoveDeviceIDs; len(v) > 0 {
-		m.RemoveDeviceIDs(v...)
-	}
-	if i.ClearAppUsers {
-		m.ClearAppUsers()
-	}
-	if v := i.AddAppUserIDs; len(v) > 0 {
-		m.AddAppUserIDs(v...)
-	}
-	if v := i.RemoveAppUserIDs; len(v) > 0 {
-		m.RemoveAppUserIDs(v...)
-	}
-	if i.ClearGroups {
-		m.ClearGroups()
-	}
-	if v := i.AddGroupIDs; len(v) > 0 {
-		m.AddGroupIDs(v...)
-	}
-	if v := i.RemoveGroupIDs; len(v) > 0 {
-		m.RemoveGroupIDs(v...)
-	}
-	if i.ClearTemplates {
-		m.ClearTemplates()
-	}
-	if v := i.AddTemplateIDs; len(v) > 0 {
-		m.AddTemplateIDs(v...)
-	}
-	if v := i.RemoveTemplateIDs; len(v) > 0 {
-		m.RemoveTemplateIDs(v...)
-	}
-	if i.ClearAPIKeys {
-		m.ClearAPIKeys()
-	}
-	if v := i.AddAPIKeyIDs; len(v) > 0 {
-		m.AddAPIKeyIDs(v...)
-	}
-	if v := i.RemoveAPIKeyIDs; len(v) > 0 {
-		m.RemoveAPIKeyIDs(v...)
-	}
-	if i.ClearChannelConfigs {
-		m.ClearChannelConfigs()
-	}
-	if v := i.AddChannelConfigIDs; len(v) > 0 {
-		m.AddChannelConfigIDs(v...)
-	}
-	if v := i.RemoveChannelConfigIDs; len(v) > 0 {
-		m.RemoveChannelConfigIDs(v...)
-	}
-	if i.ClearPushJobs {
-		m.ClearPushJobs()
-	}
-	if v := i.AddPushJobIDs; len(v) > 0 {
-		m.AddPushJobIDs(v...)
-	}
-	if v := i.RemovePushJobIDs; len(v) > 0 {
-		m.RemovePushJobIDs(v...)
-	}
-	if i.ClearWebhooks {
-		m.ClearWebhooks()
-	}
-	if v := i.AddWebhookIDs; len(v) > 0 {
-		m.AddWebhookIDs(v...)
-	}
-	if v := i.RemoveWebhookIDs; len(v) > 0 {
-		m.RemoveWebhookIDs(v...)
 	}
 }
 

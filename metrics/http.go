@@ -79,9 +79,15 @@ type responseWriter struct {
 }
 
 func (w *responseWriter) WriteHeader(code int) {
+	// A second final status has no effect on the wire; dropping it here
+	// spares the "superfluous WriteHeader" log line that libraries which
+	// answer after a failed upgrade would otherwise cause.
+	if w.wroteHeader {
+		return
+	}
 	// 1xx other than 101 are informational (e.g. 103 Early Hints) and are
 	// followed by the real status, which is the one worth recording.
-	if !w.wroteHeader && (code >= 200 || code == http.StatusSwitchingProtocols) {
+	if code >= 200 || code == http.StatusSwitchingProtocols {
 		w.status = code
 		w.wroteHeader = true
 	}

@@ -148,4 +148,5 @@ func (b *bundle) newDevice(app string, install string, mut ...func(*ent.DeviceCr
 	require.NoError(b.t, err)
 	return d
 }
+
 type cfgT = config.Config

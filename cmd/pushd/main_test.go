@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/internal/testenv"
+)
+
+func TestCommandLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"version", []string{"version"}, nil, 0, "pushd dev", ""},
+		{"help", []string{"help"}, nil, 0, "Commands:", ""},
+		{"serve help lists variables", []string{"serve", "-h"}, nil, 0, "PUSHD_DATABASE_URL", ""},
+		{"unknown command", []string{"launch"}, nil, 2, "", `unknown command "launch"`},
+		{"bad env names the variable", []string{"serve"}, map[string]string{"PUSHD_LOG_FORMAT": "xml"}, 2, "", "PUSHD_LOG_FORMAT"},
+		{"bad flag names the flag", []string{"api", "-shutdown-timeout=soon"}, nil, 2, "", "-shutdown-timeout"},
+		{"postgres needs a master key", []string{"serve"}, map[string]string{"PUSHD_DATABASE_URL": "postgres://x@127.0.0.1/db"}, 2, "", "PUSHD_MASTER_KEY"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			getenv := func(k string) string { return tc.env[k] }
+			code := run(context.Background(), tc.args, getenv, &stdout, &stderr)
+			require.Equal(t, tc.code, code, "stderr: %s", stderr.String())
+			require.Contains(t, stdout.String(), tc.stdout)
+			require.Contains(t, stderr.String(), tc.stderr)
+		})
+	}
+}
+
+// syncBuffer is a log sink that tests read while pushd writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var listenRE = regexp.MustCompile(`msg="pushd listening" addr=(\S+)`)
+
+// waitListening polls pushd's log for the address it bound.
+func waitListening(t *testing.T, logs func() string, exited <-chan struct{}) string {
+	t.Helper()
+	deadline := time.After(60 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if m := listenRE.FindStringSubmatch(logs()); m != nil {
+			return "http://" + m[1]
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("pushd did not start listening; log:\n%s", logs())
+		case <-exited:
+			t.Fatalf("pushd exited before listening; log:\n%s", logs())
+		case <-tick.C:
+		}
+	}
+}
+
+func graphql(t *testing.T, base, query string) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out struct {
+		Data   map[string]any `json:"data"`
+		Errors []any          `json:"errors"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	require.Empty(t, out.Errors)
+	return out.Data
+}
+
+func getStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestEmbeddedModeKeepsDataAcrossRestarts runs the real binary the way a
+// newcomer does, with no database or Redis configured: it serves, keeps an
+// app across a restart, and stops cleanly on SIGTERM.
+func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "pushd")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	dataDir := t.TempDir()
+
+	start := func() (string, *exec.Cmd, *syncBuffer, <-chan struct{}) {
+		logs := &syncBuffer{}
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(), "PUSHD_DATA_DIR="+dataDir, "PUSHD_HTTP_ADDR=127.0.0.1:0",
+			"PUSHD_DATABASE_URL=", "PUSHD_REDIS_URL=", "PUSHD_MASTER_KEY=")
+		cmd.Stderr = logs
+		require.NoError(t, cmd.Start())
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		t.Cleanup(func() { _ = cmd.Process.Kill() })
+		return waitListening(t, logs.String, exited), cmd, logs, exited
+	}
+	stop := func(cmd *exec.Cmd, logs *syncBuffer, exited <-chan struct{}) {
+		require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("pushd did not stop on SIGTERM; log:\n%s", logs.String())
+		}
+		require.Equal(t, 0, cmd.ProcessState.ExitCode(), "log:\n%s", logs.String())
+		require.Contains(t, logs.String(), "pushd stopped")
+	}
+
+	base, cmd, logs, exited := start()
+	require.Equal(t, http.StatusOK, getStatus(t, base+"/healthz"))
+	require.Equal(t, http.StatusOK, getStatus(t, base+"/readyz"))
+	require.Contains(t, logs.String(), "NOT FOR PRODUCTION")
+	d := graphql(t, base, `mutation { createApp(input: {name: "survivor"}) { id } }`)
+	id := d["createApp"].(map[string]any)["id"].(string)
+	stop(cmd, logs, exited)
+
+	info, err := os.Stat(filepath.Join(dataDir, "master.key"))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	base, cmd, logs, exited = start()
+	d = graphql(t, base, `{ apps { edges { node { id name } } } }`)
+	edges := d["apps"].(map[string]any)["edges"].([]any)
+	require.Len(t, edges, 1)
+	require.Equal(t, id, edges[0].(map[string]any)["node"].(map[string]any)["id"])
+	require.NotContains(t, logs.String(), "generated a master key", "the key is generated once")
+	stop(cmd, logs, exited)
+}
+
+// TestServeOnPostgresAndRedis runs `serve` in-process on the real services:
+// data goes to PostgreSQL and the worker registers itself in Redis.
+func TestServeOnPostgresAndRedis(t *testing.T) {
+	t.Parallel()
+	dbURL, redisURL := testenv.DatabaseURL(t), testenv.RedisURL(t)
+	env := map[string]string{
+		"PUSHD_DATABASE_URL": dbURL,
+		"PUSHD_REDIS_URL":    redisURL,
+		"PUSHD_MASTER_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"PUSHD_HTTP_ADDR":    "127.0.0.1:0",
+		"PUSHD_LOG_LEVEL":    "debug",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan int, 1)
+	exited := make(chan struct{})
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, logs)
+		close(exited)
+	}()
+	base := waitListening(t, logs.String, exited)
+	require.NotContains(t, logs.String(), "EMBEDDED MODE")
+	require.Equal(t, http.StatusOK, getStatus(t, base+"/readyz"))
+
+	graphql(t, base, `mutation { createApp(input: {name: "in-postgres"}) { id } }`)
+	db, err := sql.Open("postgres", dbURL)
+	require.NoError(t, err)
+	defer db.Close()
+	var name string
+	require.NoError(t, db.QueryRow("SELECT name FROM apps").Scan(&name))
+	require.Equal(t, "in-postgres", name)
+
+	opt, err := redis.ParseURL(redisURL)
+	require.NoError(t, err)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	require.Eventually(t, func() bool {
+		n, err := rdb.ZCard(context.Background(), "asynq:servers").Result()
+		return err == nil && n > 0
+	}, 10*time.Second, 50*time.Millisecond, "the worker registers with asynq in Redis")
+
+	metrics := getBody(t, base+"/metrics")
+	require.Contains(t, metrics, `pushd_graphql_operations_total{field="createApp",result="ok",type="mutation"} 1`)
+	require.Contains(t, metrics, "go_goroutines")
+
+	cancel()
+	select {
+	case code := <-done:
+		require.Equal(t, 0, code, "log:\n%s", logs.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var sb strings.Builder
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		sb.WriteString(sc.Text() + "\n")
+	}
+	return sb.String()
+}
+
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"PUSHD_DATA_DIR": t.TempDir()}
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, io.Discard, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	require.Contains(t, stderr.String(), "schema is up to date")
+	_, err := os.Stat(filepath.Join(env["PUSHD_DATA_DIR"], "pushd.db"))
+	require.NoError(t, err)
+}

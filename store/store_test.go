@@ -1,0 +1,112 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/store"
+	"github.com/pushd/pushd/tenant"
+)
+
+func TestEmbeddedStores(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Options{DataDir: t.TempDir()}, testenv.Logger(t))
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Migrate(ctx))
+	require.NoError(t, s.Migrate(ctx), "migrating twice is harmless")
+	require.Equal(t, "sqlite3", s.Dialect)
+
+	var fk int
+	require.NoError(t, s.DB.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
+	require.Equal(t, 1, fk, "cascades rely on foreign keys")
+	var mode string
+	require.NoError(t, s.DB.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
+	require.Equal(t, "wal", mode)
+	var busy int
+	require.NoError(t, s.DB.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy))
+	require.Positive(t, busy)
+
+	sys := tenant.NewContext(ctx, tenant.System())
+	app, err := s.Ent.App.Create().SetName("a").SetAppKey("k").Save(sys)
+	require.NoError(t, err)
+	_, err = s.Ent.AppUser.Create().SetAppID(app.ID).SetExternalID("u").Save(sys)
+	require.NoError(t, err)
+	require.NoError(t, s.Ent.App.DeleteOne(app).Exec(sys))
+	n, err := s.Ent.AppUser.Query().Count(sys)
+	require.NoError(t, err)
+	require.Zero(t, n, "deleting an app cascades on SQLite too")
+
+	require.NoError(t, s.Ping(ctx))
+}
+
+// The embedded Redis expires keys in real time, as pushd's nonces and
+// presence need.
+func TestEmbeddedRedisExpiresKeys(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Options{DataDir: t.TempDir()}, testenv.Logger(t))
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Redis.Set(ctx, "k", "v", time.Second).Err())
+	require.Eventually(t, func() bool {
+		return s.Redis.Exists(ctx, "k").Val() == 0
+	}, 5*time.Second, 50*time.Millisecond)
+}
+
+func TestPostgresStores(t *testing.T) {
+	t.Parallel()
+	s := testenv.Stores(t)
+	require.Equal(t, "postgres", s.Dialect)
+	require.NoError(t, s.Migrate(context.Background()), "migrating twice is harmless")
+	require.NoError(t, s.Ping(context.Background()))
+}
+
+func TestScopeIsEnforcedByStorage(t *testing.T) {
+	t.Parallel()
+	s := testenv.Stores(t)
+	ctx := context.Background()
+	sys := tenant.NewContext(ctx, tenant.System())
+	a, err := s.Ent.App.Create().SetName("a").SetAppKey("ka").Save(sys)
+	require.NoError(t, err)
+	b, err := s.Ent.App.Create().SetName("b").SetAppKey("kb").Save(sys)
+	require.NoError(t, err)
+	tb, err := s.Ent.Template.Create().SetAppID(b.ID).SetName("t").SetBody("x").Save(sys)
+	require.NoError(t, err)
+
+	_, err = s.Ent.App.Query().All(ctx)
+	require.ErrorIs(t, err, tenant.ErrNoPrincipal, "no principal reads nothing")
+
+	asA := tenant.NewContext(ctx, tenant.Principal{Kind: tenant.KindAPIKey, AppID: a.ID})
+	apps, err := s.Ent.App.Query().All(asA)
+	require.NoError(t, err)
+	require.Len(t, apps, 1)
+	require.Equal(t, a.ID, apps[0].ID)
+
+	n, err := s.Ent.Template.Query().Count(asA)
+	require.NoError(t, err)
+	require.Zero(t, n, "A cannot see B's template")
+	_, err = s.Ent.Template.Get(asA, tb.ID)
+	require.Error(t, err)
+
+	_, err = s.Ent.Template.Create().SetAppID(b.ID).SetName("evil").SetBody("x").Save(asA)
+	require.ErrorIs(t, err, tenant.ErrForbidden, "A cannot create in B")
+	_, err = s.Ent.Template.UpdateOneID(tb.ID).SetBody("changed").Save(asA)
+	require.Error(t, err, "A cannot change B's template")
+	err = s.Ent.Template.DeleteOneID(tb.ID).Exec(asA)
+	require.True(t, ent.IsNotFound(err), "A cannot delete B's template: %v", err)
+	still, err := s.Ent.Template.Get(sys, tb.ID)
+	require.NoError(t, err)
+	require.Equal(t, "x", still.Body)
+
+	// Traversal through an edge is scoped too.
+	nb, err := s.Ent.App.Query().QueryTemplates().Count(asA)
+	require.NoError(t, err)
+	require.Zero(t, nb)
+}

@@ -9,8 +9,8 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: ## run pushd with all roles on the embedded default (no Postgres or Redis needed)
-	$(GO) run ./cmd/pushd serve
+run: build ## run pushd with all roles on the embedded default (no Postgres or Redis needed)
+	./$(BIN) serve
 
 build: ## build the pushd binary into bin/
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/pushd

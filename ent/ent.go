@@ -24,6 +24,7 @@ import (
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
@@ -99,6 +100,7 @@ func checkColumn(t, c string) error {
 			membership.Table:    membership.ValidColumn,
 			outbox.Table:        outbox.ValidColumn,
 			pushjob.Table:       pushjob.ValidColumn,
+			session.Table:       session.ValidColumn,
 			statminute.Table:    statminute.ValidColumn,
 			template.Table:      template.ValidColumn,
 			webhook.Table:       webhook.ValidColumn,

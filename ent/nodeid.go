@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
@@ -52,6 +53,8 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 		return outbox.Table, nil
 	case "job":
 		return pushjob.Table, nil
+	case "ses":
+		return session.Table, nil
 	case "stm":
 		return statminute.Table, nil
 	case "tpl":
@@ -78,6 +81,7 @@ func NodePrefixes() map[string]string {
 		membership.Table:    "mbr",
 		outbox.Table:        "obx",
 		pushjob.Table:       "job",
+		session.Table:       "ses",
 		statminute.Table:    "stm",
 		template.Table:      "tpl",
 		webhook.Table:       "whk",

@@ -38,6 +38,8 @@ type Tx struct {
 	Outbox *OutboxClient
 	// PushJob is the client for interacting with the PushJob builders.
 	PushJob *PushJobClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// StatMinute is the client for interacting with the StatMinute builders.
 	StatMinute *StatMinuteClient
 	// Template is the client for interacting with the Template builders.
@@ -187,6 +189,7 @@ func (tx *Tx) init() {
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Outbox = NewOutboxClient(tx.config)
 	tx.PushJob = NewPushJobClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
 	tx.StatMinute = NewStatMinuteClient(tx.config)
 	tx.Template = NewTemplateClient(tx.config)
 	tx.Webhook = NewWebhookClient(tx.config)

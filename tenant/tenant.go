@@ -39,10 +39,15 @@ const (
 type Principal struct {
 	Kind      Kind
 	AccountID nodeid.ID
-	// Admin accounts act on every app.
+	// Admin accounts act as owner of every app, and alone create apps and
+	// accounts.
 	Admin bool
+	// SessionID is the console session an account acts through.
+	SessionID nodeid.ID
 	// AppID is the single app of an API key or device principal.
 	AppID nodeid.ID
+	// APIKeyID is the key's record ID, for revocation checks.
+	APIKeyID nodeid.ID
 	// Roles are an account's roles by app.
 	Roles map[nodeid.ID]enum.Role
 }
@@ -50,37 +55,43 @@ type Principal struct {
 // System is the principal for pushd's own work.
 func System() Principal { return Principal{Kind: KindSystem} }
 
-// AllApps reports whether p is unrestricted.
+// AllApps reports whether p acts as owner of every app.
 func (p Principal) AllApps() bool {
 	return p.Kind == KindSystem || (p.Kind == KindAccount && p.Admin)
 }
 
-// ReadableApps lists the apps p may read; meaningless when AllApps.
-func (p Principal) ReadableApps() []nodeid.ID {
-	switch p.Kind {
-	case KindAPIKey, KindDevice:
-		return []nodeid.ID{p.AppID}
-	case KindAccount:
-		ids := make([]nodeid.ID, 0, len(p.Roles))
-		for id := range p.Roles {
-			ids = append(ids, id)
+// Role is p's role in app. An API key acts as a developer of its own app:
+// it may push and manage content, not keys or members.
+func (p Principal) Role(app nodeid.ID) (enum.Role, bool) {
+	switch {
+	case p.AllApps():
+		return enum.RoleOwner, true
+	case p.Kind == KindAPIKey || p.Kind == KindDevice:
+		if app != "" && app == p.AppID {
+			return enum.RoleDeveloper, true
 		}
-		slices.Sort(ids)
-		return ids
+	case p.Kind == KindAccount:
+		r, ok := p.Roles[app]
+		return r, ok
 	}
-	return nil
+	return "", false
 }
+
+// ReadableApps lists the apps p may read; meaningless when AllApps.
+func (p Principal) ReadableApps() []nodeid.ID { return p.apps(false) }
 
 // WritableApps lists the apps p may change; meaningless when AllApps.
 // Viewers read only.
-func (p Principal) WritableApps() []nodeid.ID {
+func (p Principal) WritableApps() []nodeid.ID { return p.apps(true) }
+
+func (p Principal) apps(write bool) []nodeid.ID {
 	switch p.Kind {
 	case KindAPIKey, KindDevice:
 		return []nodeid.ID{p.AppID}
 	case KindAccount:
 		ids := make([]nodeid.ID, 0, len(p.Roles))
 		for id, role := range p.Roles {
-			if role == enum.RoleOwner || role == enum.RoleDeveloper {
+			if !write || role != enum.RoleViewer {
 				ids = append(ids, id)
 			}
 		}
@@ -92,12 +103,21 @@ func (p Principal) WritableApps() []nodeid.ID {
 
 // CanRead reports whether p may read app.
 func (p Principal) CanRead(app nodeid.ID) bool {
-	return p.AllApps() || slices.Contains(p.ReadableApps(), app)
+	_, ok := p.Role(app)
+	return ok
 }
 
-// CanWrite reports whether p may change app.
+// CanWrite reports whether p may change app's content.
 func (p Principal) CanWrite(app nodeid.ID) bool {
-	return p.AllApps() || slices.Contains(p.WritableApps(), app)
+	r, ok := p.Role(app)
+	return ok && r != enum.RoleViewer
+}
+
+// CanAdminister reports whether p may manage app's keys, credentials,
+// webhooks and members, or delete it.
+func (p Principal) CanAdminister(app nodeid.ID) bool {
+	r, ok := p.Role(app)
+	return ok && r == enum.RoleOwner
 }
 
 type ctxKey struct{}

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
@@ -406,6 +407,33 @@ func (f TraversePushJob) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PushJobQuery", q)
 }
 
+// The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
+}
+
+// The TraverseSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSession func(context.Context, *ent.SessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
+}
+
 // The StatMinuteFunc type is an adapter to allow the use of ordinary function as a Querier.
 type StatMinuteFunc func(context.Context, *ent.StatMinuteQuery) (ent.Value, error)
 
@@ -514,6 +542,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OutboxQuery, predicate.Outbox, outbox.OrderOption]{typ: ent.TypeOutbox, tq: q}, nil
 	case *ent.PushJobQuery:
 		return &query[*ent.PushJobQuery, predicate.PushJob, pushjob.OrderOption]{typ: ent.TypePushJob, tq: q}, nil
+	case *ent.SessionQuery:
+		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.StatMinuteQuery:
 		return &query[*ent.StatMinuteQuery, predicate.StatMinute, statminute.OrderOption]{typ: ent.TypeStatMinute, tq: q}, nil
 	case *ent.TemplateQuery:

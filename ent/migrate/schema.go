@@ -494,6 +494,39 @@ var (
 			},
 		},
 	}
+	// SessionsColumns holds the columns for the "sessions" table.
+	SessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "csrf_hash", Type: field.TypeBytes},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "last_seen_at", Type: field.TypeTime},
+		{Name: "ip", Type: field.TypeString, Default: ""},
+		{Name: "user_agent", Type: field.TypeString, Size: 512, Default: ""},
+		{Name: "account_id", Type: field.TypeString, Size: 40},
+	}
+	// SessionsTable holds the schema information for the "sessions" table.
+	SessionsTable = &schema.Table{
+		Name:       "sessions",
+		Columns:    SessionsColumns,
+		PrimaryKey: []*schema.Column{SessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sessions_accounts_sessions",
+				Columns:    []*schema.Column{SessionsColumns[8]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "session_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{SessionsColumns[4]},
+			},
+		},
+	}
 	// StatMinutesColumns holds the columns for the "stat_minutes" table.
 	StatMinutesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -631,6 +664,7 @@ var (
 		MembershipsTable,
 		OutboxesTable,
 		PushJobsTable,
+		SessionsTable,
 		StatMinutesTable,
 		TemplatesTable,
 		WebhooksTable,
@@ -656,6 +690,7 @@ func init() {
 	OutboxesTable.ForeignKeys[0].RefTable = AppsTable
 	PushJobsTable.ForeignKeys[0].RefTable = AppsTable
 	PushJobsTable.ForeignKeys[1].RefTable = PushJobsTable
+	SessionsTable.ForeignKeys[0].RefTable = AccountsTable
 	StatMinutesTable.ForeignKeys[0].RefTable = AppsTable
 	TemplatesTable.ForeignKeys[0].RefTable = AppsTable
 	WebhooksTable.ForeignKeys[0].RefTable = AppsTable

@@ -42,6 +42,9 @@ type Outbox func(*sql.Selector)
 // PushJob is the predicate function for pushjob builders.
 type PushJob func(*sql.Selector)
 
+// Session is the predicate function for session builders.
+type Session func(*sql.Selector)
+
 // StatMinute is the predicate function for statminute builders.
 type StatMinute func(*sql.Selector)
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -16,7 +17,7 @@ type Account struct{ ent.Schema }
 
 // Mixin implements ent.Schema.
 func (Account) Mixin() []ent.Mixin {
-	return []ent.Mixin{nodeid.WithPrefix("acc"), TimeMixin{}}
+	return []ent.Mixin{nodeid.WithPrefix("acc"), ScopeMixin{column: "id", rule: ownAccount}, TimeMixin{}}
 }
 
 // Fields implements ent.Schema.
@@ -32,7 +33,10 @@ func (Account) Fields() []ent.Field {
 
 // Edges implements ent.Schema.
 func (Account) Edges() []ent.Edge {
-	return []ent.Edge{edge.To("memberships", Membership.Type).Annotations(cascade())}
+	return []ent.Edge{
+		edge.To("memberships", Membership.Type).Annotations(cascade()),
+		edge.To("sessions", Session.Type).Annotations(cascade(), hidden()),
+	}
 }
 
 // Membership gives an account a role in one app.
@@ -63,4 +67,46 @@ func (Membership) Edges() []ent.Edge {
 // Indexes implements ent.Schema.
 func (Membership) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("account_id", "app_id").Unique()}
+}
+
+// Session is a console login. The cookie holds a random token; only its
+// SHA-256 is stored, so a database leak yields no usable session.
+type Session struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (Session) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("ses"), ScopeMixin{column: "id", rule: systemOnly}}
+}
+
+// Fields implements ent.Schema.
+func (Session) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("account_id").GoType(nodeid.ID("")).Immutable(),
+		createdAt(),
+		field.Bytes("token_hash").Sensitive().Unique().Immutable(),
+		// csrf_hash is the SHA-256 of the token that cookie-authenticated
+		// mutations must echo in a header.
+		field.Bytes("csrf_hash").Sensitive().Immutable(),
+		field.Time("expires_at"),
+		field.Time("last_seen_at"),
+		field.String("ip").Default(""),
+		field.String("user_agent").Default("").MaxLen(512),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Session) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("sessions").Field("account_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (Session) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("expires_at")}
+}
+
+// Annotations implements ent.Schema.
+func (Session) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
 }

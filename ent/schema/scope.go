@@ -13,14 +13,29 @@ import (
 	"github.com/pushd/pushd/tenant"
 )
 
-// ScopeMixin is tenant isolation, enforced once for every app-scoped
-// entity instead of in each resolver: reads see only the rows of apps the
-// principal may read, and writes touch only rows of apps it may change.
-// A context without a principal reads and writes nothing.
+// scopeRule says which rows a principal may touch.
+type scopeRule int
+
+const (
+	// byApp: rows of the apps the principal may read (queries) or change
+	// (mutations), found by the app ID in column.
+	byApp scopeRule = iota
+	// ownAccount: admins and pushd see every account; an account sees
+	// itself; nobody else sees any. Only admins and pushd change accounts.
+	ownAccount
+	// systemOnly: only pushd itself (sessions, which authentication reads
+	// and writes on the caller's behalf).
+	systemOnly
+)
+
+// ScopeMixin is tenant isolation, enforced once for every entity instead
+// of in each resolver. A context without a principal reads and writes
+// nothing.
 type ScopeMixin struct {
 	mixin.Schema
 	// column holds the owning app's ID: "app_id", or "id" for App itself.
 	column string
+	rule   scopeRule
 }
 
 func appScoped() ScopeMixin { return ScopeMixin{column: "app_id"} }
@@ -33,12 +48,35 @@ func (m ScopeMixin) Interceptors() []ent.Interceptor {
 			if !ok {
 				return tenant.ErrNoPrincipal
 			}
-			if !p.AllApps() {
-				q.WhereP(sql.FieldIn(m.column, p.ReadableApps()...))
+			if pred := m.readFilter(p); pred != nil {
+				q.WhereP(pred)
 			}
 			return nil
 		}),
 	}
+}
+
+// readFilter returns the predicate that limits reads, or nil for none.
+func (m ScopeMixin) readFilter(p tenant.Principal) func(*sql.Selector) {
+	switch m.rule {
+	case ownAccount:
+		if p.AllApps() {
+			return nil
+		}
+		if p.Kind == tenant.KindAccount {
+			return sql.FieldEQ("id", p.AccountID)
+		}
+		return sql.FieldIn[nodeid.ID]("id")
+	case systemOnly:
+		if p.Kind == tenant.KindSystem {
+			return nil
+		}
+		return sql.FieldIn[nodeid.ID]("id")
+	}
+	if p.AllApps() {
+		return nil
+	}
+	return sql.FieldIn(m.column, p.ReadableApps()...)
 }
 
 // Hooks implements ent.Mixin.
@@ -50,7 +88,11 @@ func (m ScopeMixin) Hooks() []ent.Hook {
 				if !ok {
 					return nil, tenant.ErrNoPrincipal
 				}
-				if p.AllApps() {
+				switch {
+				case m.rule == systemOnly && p.Kind != tenant.KindSystem,
+					m.rule == ownAccount && !p.AllApps():
+					return nil, tenant.ErrForbidden
+				case m.rule != byApp, p.AllApps():
 					return next.Mutate(ctx, mut)
 				}
 				if mut.Op().Is(ent.OpCreate) {

@@ -33,6 +33,10 @@ type Config struct {
 	AllowedOrigins         []string
 	ShutdownTimeout        time.Duration
 	WebSocketInitTimeout   time.Duration
+	AdminEmail             string
+	AdminPassword          string
+	CookieSecure           string
+	SessionTTL             time.Duration
 }
 
 // Default returns the configuration used when nothing is set: embedded
@@ -48,6 +52,8 @@ func Default() Config {
 		GraphQLTokenLimit:      15000,
 		ShutdownTimeout:        30 * time.Second,
 		WebSocketInitTimeout:   5 * time.Second,
+		CookieSecure:           "auto",
+		SessionTTL:             12 * time.Hour,
 	}
 }
 

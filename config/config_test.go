@@ -80,6 +80,10 @@ func TestEnvParsing(t *testing.T) {
 		"PUSHD_ALLOWED_ORIGINS":          " app.example.com, ,*.example.org:8443,",
 		"PUSHD_SHUTDOWN_TIMEOUT":         "2m",
 		"PUSHD_WS_INIT_TIMEOUT":          "1m",
+		"PUSHD_ADMIN_EMAIL":              "ops@example.com",
+		"PUSHD_ADMIN_PASSWORD":           "long-enough-pw",
+		"PUSHD_COOKIE_SECURE":            "always",
+		"PUSHD_SESSION_TTL":              "1h",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, Config{
@@ -97,6 +101,10 @@ func TestEnvParsing(t *testing.T) {
 		AllowedOrigins:         []string{"app.example.com", "*.example.org:8443"},
 		ShutdownTimeout:        2 * time.Minute,
 		WebSocketInitTimeout:   time.Minute,
+		AdminEmail:             "ops@example.com",
+		AdminPassword:          "long-enough-pw",
+		CookieSecure:           "always",
+		SessionTTL:             time.Hour,
 	}, cfg)
 	require.False(t, cfg.Embedded())
 	require.False(t, cfg.EmbeddedRedis())

@@ -40,6 +40,21 @@ func (c Config) Validate() error {
 		}
 	}
 
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		bad(envAdminEmail, "%s and %s go together: set both or neither", envAdminEmail, envAdminPassword)
+	}
+	if c.AdminPassword != "" && (len(c.AdminPassword) < 10 || len(c.AdminPassword) > 256) {
+		bad(envAdminPassword, "must be 10 to 256 bytes long")
+	}
+	switch c.CookieSecure {
+	case "auto", "always", "never":
+	default:
+		bad(envCookieSecure, `must be "auto", "always" or "never", got %q`, c.CookieSecure)
+	}
+	if c.SessionTTL < 5*time.Minute || c.SessionTTL > 720*time.Hour {
+		bad(envSessionTTL, "must be from 5m to 720h, got %s", c.SessionTTL)
+	}
+
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad(envDataDir, "must not be empty")
 	}

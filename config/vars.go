@@ -31,6 +31,10 @@ const (
 	envAllowedOrigins       = "PUSHD_ALLOWED_ORIGINS"
 	envShutdownTimeout      = "PUSHD_SHUTDOWN_TIMEOUT"
 	envWSInitTimeout        = "PUSHD_WS_INIT_TIMEOUT"
+	envAdminEmail           = "PUSHD_ADMIN_EMAIL"
+	envAdminPassword        = "PUSHD_ADMIN_PASSWORD"
+	envCookieSecure         = "PUSHD_COOKIE_SECURE"
+	envSessionTTL           = "PUSHD_SESSION_TTL"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -117,6 +121,18 @@ func specs() []spec {
 		durationVar(envWSInitTimeout, "ws-init-timeout",
 			"How long a new WebSocket has to send its connection_init message (1s..1m).",
 			func(c *Config) *time.Duration { return &c.WebSocketInitTimeout }),
+		stringVar(envAdminEmail, "admin-email", kindString, nil,
+			"Console admin account ensured at start (with "+envAdminPassword+"). Without it, the embedded mode creates admin@pushd.local with a one-time password printed once.",
+			func(c *Config) *string { return &c.AdminEmail }),
+		stringVar(envAdminPassword, "admin-password", kindString, redactSecret,
+			"Password of "+envAdminEmail+" (10 to 256 bytes); applied at every start.",
+			func(c *Config) *string { return &c.AdminPassword }),
+		stringVar(envCookieSecure, "cookie-secure", kindString, nil,
+			`When session cookies are marked Secure: "auto" (request over TLS or X-Forwarded-Proto: https), "always" or "never".`,
+			func(c *Config) *string { return &c.CookieSecure }),
+		durationVar(envSessionTTL, "session-ttl",
+			"How long a console login lasts (5m..720h).",
+			func(c *Config) *time.Duration { return &c.SessionTTL }),
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/push"
 )
 
@@ -26,6 +27,7 @@ const MaxBodyBytes = 1 << 20
 // HandlerConfig configures the /graphql endpoint.
 type HandlerConfig struct {
 	Service *push.Service
+	Auth    *auth.Service
 	Logger  *slog.Logger
 	// Extensions run before all others (metrics, so they see every
 	// operation, also rejected ones).
@@ -37,6 +39,10 @@ type HandlerConfig struct {
 	// subscriptions; the request's own host is always allowed.
 	OriginPatterns []string
 	InitTimeout    time.Duration
+	// RecheckInterval is how often a live subscription's credentials are
+	// checked again (default 5 s), so a revoked key or ended session loses
+	// its subscriptions within that time.
+	RecheckInterval time.Duration
 }
 
 // NewHandler returns the hardened GraphQL handler: POST and GET queries,
@@ -44,8 +50,12 @@ type HandlerConfig struct {
 // SSE); limits on body size, parser tokens and complexity; introspection
 // only when enabled.
 func NewHandler(cfg HandlerConfig) http.Handler {
-	srv := handler.New(NewSchema(cfg.Service))
+	if cfg.RecheckInterval <= 0 {
+		cfg.RecheckInterval = 5 * time.Second
+	}
+	srv := handler.New(NewSchema(cfg.Service, cfg.Auth))
 	srv.AddTransport(transport.Websocket{
+		InitFunc: initFunc(cfg.Auth, cfg.RecheckInterval, cfg.Logger),
 		Implementation: transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{OriginPatterns: cfg.OriginPatterns},
 		},
@@ -67,12 +77,12 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	srv.SetErrorPresenter(presentError(cfg.Logger))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
-	return limitBody(srv)
+	return srv
 }
 
-// limitBody rejects bodies over MaxBodyBytes with a coded GraphQL error
+// LimitBody rejects bodies over MaxBodyBytes with a coded GraphQL error
 // before any parsing, whether or not the client sent Content-Length.
-func limitBody(next http.Handler) http.Handler {
+func LimitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)

@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pushd/pushd/auth"
+	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/internal/testenv"
@@ -28,7 +32,12 @@ type bundle struct {
 	t      *testing.T
 	url    string
 	svc    *push.Service
+	auth   *auth.Service
 	stores *store.Stores
+	// admin is logged in to the console as an admin account: a cookie jar
+	// plus the CSRF token it echoes.
+	admin *http.Client
+	csrf  string
 	// sys is a context acting as pushd itself, for arranging data.
 	sys context.Context
 }
@@ -47,23 +56,69 @@ func setup(t *testing.T, mutate ...func(*config.Config)) *bundle {
 		Broker: pubsub.NewRedis(stores.Redis, "pushdtest:"),
 		Logger: log,
 	})
+	key, err := seal.NewKey()
+	require.NoError(t, err)
+	sealer, err := seal.New(key)
+	require.NoError(t, err)
+	authn, err := auth.NewService(auth.Config{Client: stores.Ent, Sealer: sealer, Redis: stores.Redis, Logger: log})
+	require.NoError(t, err)
 	srv := httptest.NewServer(server.New(server.Deps{
-		Config:  cfg,
-		Logger:  log,
-		Stores:  stores,
-		Service: svc,
-		Metrics: metrics.New(),
-		Roles:   server.Roles{API: true},
-		Version: "test",
+		Config:              cfg,
+		Logger:              log,
+		Stores:              stores,
+		Service:             svc,
+		Auth:                authn,
+		Metrics:             metrics.New(),
+		Roles:               server.Roles{API: true},
+		Version:             "test",
+		SubscriptionRecheck: 100 * time.Millisecond,
 	}))
 	t.Cleanup(srv.Close)
-	return &bundle{
+	b := &bundle{
 		t:      t,
 		url:    srv.URL,
 		svc:    svc,
+		auth:   authn,
 		stores: stores,
 		sys:    tenant.NewContext(context.Background(), tenant.System()),
 	}
+	_, err = authn.EnsureAdmin(context.Background(), testAdminEmail, testAdminPassword, false)
+	require.NoError(t, err)
+	b.admin, b.csrf = b.login(testAdminEmail, testAdminPassword)
+	return b
+}
+
+const (
+	testAdminEmail    = "admin@test.local"
+	testAdminPassword = "admin-password-1"
+)
+
+// login signs in to the console and returns a client holding the
+// session cookie, and the CSRF token to echo.
+func (b *bundle) login(email, password string) (*http.Client, string) {
+	b.t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(b.t, err)
+	c := &http.Client{Jar: jar}
+	body, _ := json.Marshal(map[string]any{
+		"query":     `mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { account { id email } } }`,
+		"variables": map[string]any{"e": email, "p": password},
+	})
+	resp, err := c.Post(b.url+"/graphql", "application/json", bytes.NewReader(body))
+	require.NoError(b.t, err)
+	defer resp.Body.Close()
+	var out gqlResponse
+	require.NoError(b.t, json.NewDecoder(resp.Body).Decode(&out))
+	require.Empty(b.t, out.Errors)
+	u, _ := url.Parse(b.url)
+	var csrf string
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name == auth.CSRFCookie {
+			csrf = ck.Value
+		}
+	}
+	require.NotEmpty(b.t, csrf)
+	return c, csrf
 }
 
 type gqlError struct {
@@ -87,9 +142,21 @@ func (r gqlResponse) code() string {
 	return c
 }
 
+// post sends a body as the logged-in admin.
 func (b *bundle) post(body []byte) gqlResponse {
 	b.t.Helper()
-	resp, err := http.Post(b.url+"/graphql", "application/json", bytes.NewReader(body))
+	return b.postAs(b.admin, b.csrf, body)
+}
+
+func (b *bundle) postAs(c *http.Client, csrf string, body []byte) gqlResponse {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.url+"/graphql", bytes.NewReader(body))
+	require.NoError(b.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	if csrf != "" {
+		req.Header.Set(auth.CSRFHeader, csrf)
+	}
+	resp, err := c.Do(req)
 	require.NoError(b.t, err)
 	defer resp.Body.Close()
 	var out gqlResponse

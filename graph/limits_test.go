@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/graph"
 )
@@ -92,13 +93,17 @@ func TestOnlyNeededTransports(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	// Multipart uploads are not a transport pushd offers.
-	resp, err := http.Post(b.url+"/graphql", "multipart/form-data; boundary=x", strings.NewReader("--x--"))
+	req, err := http.NewRequest(http.MethodPost, b.url+"/graphql", strings.NewReader("--x--"))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	req.Header.Set(auth.CSRFHeader, b.csrf)
+	resp, err := b.admin.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 
 	// GET works for queries but never runs a mutation.
-	resp, err = http.Get(b.url + `/graphql?query=mutation{createApp(input:{name:"x"}){id}}`)
+	resp, err = b.admin.Get(b.url + `/graphql?query=mutation{createApp(input:{name:"x"}){id}}`)
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.NotEqual(t, http.StatusOK, resp.StatusCode)

@@ -7,6 +7,7 @@ package graph
 import (
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/generated"
@@ -18,12 +19,13 @@ import (
 type Resolver struct {
 	client *ent.Client
 	svc    *push.Service
+	auth   *auth.Service
 }
 
 // NewSchema returns the executable schema.
-func NewSchema(svc *push.Service) graphql.ExecutableSchema {
+func NewSchema(svc *push.Service, authn *auth.Service) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: svc.Client(), svc: svc},
+		Resolvers:  &Resolver{client: svc.Client(), svc: svc, auth: authn},
 		Complexity: complexity(),
 	})
 }
@@ -68,4 +70,19 @@ func countsOf(j *ent.PushJob) *model.PushCounts {
 		Expired:  j.CountExpired,
 		Revoked:  j.CountRevoked,
 	}
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -35,13 +36,30 @@ func (b *bundle) dialWS(ctx context.Context, header http.Header) (*websocket.Con
 	})
 }
 
+// adminCookies is the Cookie header of the logged-in admin.
+func (b *bundle) adminCookies() http.Header {
+	u, _ := url.Parse(b.url)
+	h := http.Header{}
+	for _, c := range b.admin.Jar.Cookies(u) {
+		h.Add("Cookie", c.String())
+	}
+	return h
+}
+
+// ws opens a subscription socket as the logged-in admin.
 func (b *bundle) ws(ctx context.Context) *wsClient {
 	b.t.Helper()
-	conn, _, err := b.dialWS(ctx, nil)
+	return b.wsWith(ctx, b.adminCookies(), nil)
+}
+
+// wsWith opens a socket with the given upgrade headers and init payload.
+func (b *bundle) wsWith(ctx context.Context, header http.Header, init json.RawMessage) *wsClient {
+	b.t.Helper()
+	conn, _, err := b.dialWS(ctx, header)
 	require.NoError(b.t, err)
 	b.t.Cleanup(func() { conn.CloseNow() })
 	c := &wsClient{t: b.t, conn: conn}
-	c.send(ctx, wsMessage{Type: "connection_init"})
+	c.send(ctx, wsMessage{Type: "connection_init", Payload: init})
 	require.Equal(b.t, "connection_ack", c.read(ctx).Type)
 	return c
 }

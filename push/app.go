@@ -8,6 +8,7 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
 )
 
 // newAppKey returns a public app key: 20 random bytes, base32 (32 chars),
@@ -32,6 +33,9 @@ func (s *Service) CreateApp(ctx context.Context, in ent.CreateAppInput) (*ent.Ap
 
 // UpdateApp changes an app's name or description.
 func (s *Service) UpdateApp(ctx context.Context, id nodeid.ID, in ent.UpdateAppInput) (*ent.App, error) {
+	if err := mustAdminister(ctx, id); err != nil {
+		return nil, err
+	}
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
 		if n == "" {
@@ -45,6 +49,9 @@ func (s *Service) UpdateApp(ctx context.Context, id nodeid.ID, in ent.UpdateAppI
 
 // DeleteApp deletes an app and, by cascade, everything it owns.
 func (s *Service) DeleteApp(ctx context.Context, id nodeid.ID) error {
+	if err := mustAdminister(ctx, id); err != nil {
+		return err
+	}
 	return notFoundAs(s.client.App.DeleteOneID(id).Exec(ctx), "app")
 }
 
@@ -55,4 +62,19 @@ func notFoundAs(err error, what string) error {
 		return &Error{Code: CodeNotFound, Message: what + " not found", Err: err}
 	}
 	return err
+}
+
+// mustAdminister allows owners (and admins) only. A principal that cannot
+// even read the app gets NOT_FOUND, so other tenants' IDs stay unconfirmed.
+func mustAdminister(ctx context.Context, app nodeid.ID) error {
+	p, ok := tenant.FromContext(ctx)
+	switch {
+	case !ok:
+		return tenant.ErrNoPrincipal
+	case p.CanAdminister(app):
+		return nil
+	case !p.CanRead(app):
+		return NotFound("app")
+	}
+	return &Error{Code: CodeForbidden, Message: "only an owner of the app may do this"}
 }

@@ -35,9 +35,13 @@ type Deps struct {
 	Logger  *slog.Logger
 	Stores  Pinger
 	Service *push.Service
+	Auth    *auth.Service
 	Metrics *metrics.Metrics
 	Roles   Roles
 	Version string
+	// SubscriptionRecheck overrides how often live subscriptions re-check
+	// their credentials (tests shorten it).
+	SubscriptionRecheck time.Duration
 }
 
 // Server is the HTTP surface of one pushd process.
@@ -58,6 +62,7 @@ func New(deps Deps) *Server {
 	if deps.Roles.API {
 		gql := graph.NewHandler(graph.HandlerConfig{
 			Service:         deps.Service,
+			Auth:            deps.Auth,
 			Logger:          deps.Logger,
 			Extensions:      []gqlgraphql.HandlerExtension{m.GraphQL()},
 			Introspection:   deps.Config.GraphQLIntrospection,
@@ -65,8 +70,11 @@ func New(deps Deps) *Server {
 			TokenLimit:      deps.Config.GraphQLTokenLimit,
 			OriginPatterns:  deps.Config.AllowedOrigins,
 			InitTimeout:     deps.Config.WebSocketInitTimeout,
+			RecheckInterval: deps.SubscriptionRecheck,
 		})
-		mux.Handle("/graphql", m.HTTP("/graphql", auth.Middleware(gql)))
+		// Size first (cheapest), then identity, then GraphQL.
+		mode := auth.CookieMode(deps.Config.CookieSecure)
+		mux.Handle("/graphql", m.HTTP("/graphql", graph.LimitBody(deps.Auth.Middleware(mode, gql))))
 	}
 	mux.Handle("GET /{$}", http.HandlerFunc(s.index))
 	s.handler = mux

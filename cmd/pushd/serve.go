@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/metrics"
@@ -65,6 +66,20 @@ func loadSealer(ctx context.Context, cfg config.Config, log *slog.Logger) (*seal
 	return seal.New(key)
 }
 
+// ensureAdmin makes sure the console can be logged into. The one-time
+// password of the embedded mode is shown once, on stderr through the log.
+func ensureAdmin(ctx context.Context, cfg config.Config, authn *auth.Service, log *slog.Logger) error {
+	oneTime, err := authn.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, cfg.Embedded())
+	if err != nil {
+		return err
+	}
+	if oneTime != "" {
+		log.WarnContext(ctx, "created the console admin; this password is shown only now",
+			"email", auth.EmbeddedAdminEmail, "password", oneTime)
+	}
+	return nil
+}
+
 // serve runs the given roles until ctx ends, then shuts down gracefully:
 // readiness fails first, the listener stops taking connections, in-flight
 // requests and tasks finish (up to PUSHD_SHUTDOWN_TIMEOUT), then the stores
@@ -82,7 +97,8 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 			return err
 		}
 	}
-	if _, err := loadSealer(ctx, cfg, log); err != nil {
+	sealer, err := loadSealer(ctx, cfg, log)
+	if err != nil {
 		return err
 	}
 	svc := push.NewService(push.Config{
@@ -90,11 +106,27 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		Broker: pubsub.NewRedis(stores.Redis, "pushd:"),
 		Logger: log,
 	})
+	authn, err := auth.NewService(auth.Config{
+		Client:     stores.Ent,
+		Sealer:     sealer,
+		Redis:      stores.Redis,
+		Logger:     log,
+		SessionTTL: cfg.SessionTTL,
+	})
+	if err != nil {
+		return err
+	}
+	if roles.API {
+		if err := ensureAdmin(ctx, cfg, authn, log); err != nil {
+			return err
+		}
+	}
 	srv := server.New(server.Deps{
 		Config:  cfg,
 		Logger:  log,
 		Stores:  stores,
 		Service: svc,
+		Auth:    authn,
 		Metrics: metrics.New(),
 		Roles:   roles,
 		Version: version,

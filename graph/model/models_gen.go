@@ -2,6 +2,42 @@
 
 package model
 
+import (
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/apikey"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+type CreateAPIKeyInput struct {
+	AppID     nodeid.ID        `json:"appID"`
+	Name      string           `json:"name"`
+	Algorithm apikey.Algorithm `json:"algorithm"`
+	// PEM public key (PKIX) for ED25519 and RSA_SHA256; not allowed for HMAC_SHA256.
+	PublicKey *string `json:"publicKey,omitempty"`
+}
+
+type CreateAPIKeyPayload struct {
+	APIKey *ent.APIKey `json:"apiKey"`
+	// The HMAC secret, shown this once and never again. Null for public-key algorithms.
+	Secret *string `json:"secret,omitempty"`
+}
+
+type CreateAccountInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Admin    *bool  `json:"admin,omitempty"`
+}
+
+type LoginInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type LoginPayload struct {
+	Account *ent.Account `json:"account"`
+}
+
 // How many of a job's deliveries are in each state.
 type PushCounts struct {
 	Targeted int `json:"targeted"`
@@ -15,5 +51,18 @@ type PushCounts struct {
 	Revoked  int `json:"revoked"`
 }
 
+type SetMembershipInput struct {
+	AccountID nodeid.ID `json:"accountID"`
+	AppID     nodeid.ID `json:"appID"`
+	Role      enum.Role `json:"role"`
+}
+
 type Subscription struct {
+}
+
+type Viewer struct {
+	Account *ent.Account `json:"account,omitempty"`
+	APIKey  *ent.APIKey  `json:"apiKey,omitempty"`
+	// The app an API key acts on.
+	App *ent.App `json:"app,omitempty"`
 }

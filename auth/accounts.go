@@ -1,0 +1,301 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/account"
+	"github.com/pushd/pushd/ent/membership"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/ent/session"
+	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/tenant"
+)
+
+// EmbeddedAdminEmail is the admin made in the embedded mode when no
+// PUSHD_ADMIN_EMAIL is set.
+const EmbeddedAdminEmail = "admin@pushd.local"
+
+func normalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > 254 {
+		return "", push.Invalid("email", "not an email address")
+	}
+	return s, nil
+}
+
+func checkNewPassword(pw string) error {
+	if n := len(pw); n < MinPasswordLen || n > MaxPasswordLen {
+		return push.Invalid("password", "must be %d to %d bytes", MinPasswordLen, MaxPasswordLen)
+	}
+	return nil
+}
+
+// EnsureAdmin makes sure an admin account exists at start. With an email
+// and password, that account exists, is an admin and has that password.
+// Without them, in the embedded mode and with no admin yet, it creates one
+// with a random password and returns that password (to be shown once).
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string, embedded bool) (oneTime string, err error) {
+	sys := system(ctx)
+	if email != "" {
+		email, err := normalizeEmail(email)
+		if err != nil {
+			return "", fmt.Errorf("PUSHD_ADMIN_EMAIL: %w", err)
+		}
+		if err := checkNewPassword(password); err != nil {
+			return "", fmt.Errorf("PUSHD_ADMIN_PASSWORD: %w", err)
+		}
+		acc, err := s.client.Account.Query().Where(account.Email(email)).Only(sys)
+		switch {
+		case isNotFound(err):
+			_, err = s.createAccount(sys, email, password, true)
+			return "", err
+		case err != nil:
+			return "", err
+		}
+		upd := acc.Update().SetAdmin(true)
+		if ok, _ := CheckPassword(acc.PasswordHash, password); !ok {
+			h, err := HashPassword(password)
+			if err != nil {
+				return "", err
+			}
+			upd.SetPasswordHash(h)
+		}
+		return "", upd.Exec(sys)
+	}
+	admins, err := s.client.Account.Query().Where(account.Admin(true)).Count(sys)
+	if err != nil || admins > 0 || !embedded {
+		return "", err
+	}
+	oneTime = randomToken(15)
+	_, err = s.createAccount(sys, EmbeddedAdminEmail, oneTime, true)
+	return oneTime, err
+}
+
+func (s *Service) createAccount(ctx context.Context, email, password string, admin bool) (*ent.Account, error) {
+	h, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.Account.Create().SetEmail(email).SetPasswordHash(h).SetAdmin(admin).Save(ctx)
+}
+
+// CreateAccount makes a console account; only admins may.
+func (s *Service) CreateAccount(ctx context.Context, email, password string, admin bool) (*ent.Account, error) {
+	p, err := principalOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.AllApps() {
+		return nil, &push.Error{Code: push.CodeForbidden, Message: "only an admin may create accounts"}
+	}
+	email, err = normalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNewPassword(password); err != nil {
+		return nil, err
+	}
+	acc, err := s.createAccount(ctx, email, password, admin)
+	if ent.IsConstraintError(err) {
+		return nil, push.Conflict("an account with that email exists")
+	}
+	return acc, err
+}
+
+// SetMembership gives an account a role in an app (or changes it); owners
+// of the app and admins may.
+func (s *Service) SetMembership(ctx context.Context, accountID, appID nodeid.ID, role enum.Role) (*ent.Membership, error) {
+	p, err := principalOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanAdminister(appID) {
+		return nil, denied(p, string(appID))
+	}
+	sys := system(ctx)
+	if _, err := s.client.Account.Get(sys, accountID); err != nil {
+		if isNotFound(err) {
+			return nil, push.NotFound("account")
+		}
+		return nil, err
+	}
+	id, err := s.client.Membership.Create().
+		SetAccountID(accountID).SetAppID(appID).SetRole(role).
+		OnConflictColumns(membership.FieldAccountID, membership.FieldAppID).
+		UpdateRole().UpdateUpdatedAt().
+		ID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.Membership.Get(ctx, id)
+}
+
+// DeleteMembership removes an account's role in an app.
+func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
+	p, err := principalOf(ctx)
+	if err != nil {
+		return err
+	}
+	m, err := s.client.Membership.Get(ctx, id)
+	if err != nil {
+		if isNotFound(err) {
+			return push.NotFound("membership")
+		}
+		return err
+	}
+	if !p.CanAdminister(m.AppID) {
+		return denied(p, string(m.AppID))
+	}
+	return s.client.Membership.DeleteOne(m).Exec(ctx)
+}
+
+// Login is a successful login: the session's secrets go into cookies.
+type Login struct {
+	Account      *ent.Account
+	SessionToken string
+	CSRFToken    string
+	ExpiresAt    time.Time
+}
+
+// Login checks a password and starts a session. Failures are one generic
+// UNAUTHENTICATED; after too many, RATE_LIMITED even for the right
+// password, until the window passes.
+func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (*Login, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if len(email) > 254 || len(password) > MaxPasswordLen {
+		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
+	}
+	lim := loginLimiter{s.redis}
+	if blocked, wait, err := lim.blocked(ctx, email, ip); err != nil {
+		return nil, err
+	} else if blocked {
+		return nil, &push.Error{Code: push.CodeRateLimited,
+			Message: fmt.Sprintf("too many failed logins: try again in %d minutes", int(wait.Minutes())+1)}
+	}
+	sys := system(ctx)
+	acc, err := s.client.Account.Query().Where(account.Email(email)).Only(sys)
+	if err != nil && !isNotFound(err) {
+		return nil, err
+	}
+	hash := s.dummyHash
+	if acc != nil {
+		hash = acc.PasswordHash
+	}
+	ok, _ := CheckPassword(hash, password)
+	if acc == nil || !ok {
+		if err := lim.fail(ctx, email, ip); err != nil {
+			s.log.WarnContext(ctx, "count failed login", "err", err)
+		}
+		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
+	}
+	_ = lim.reset(ctx, email)
+
+	now := s.now()
+	l := &Login{Account: acc, SessionToken: randomToken(32), CSRFToken: randomToken(24), ExpiresAt: now.Add(s.sessionTTL)}
+	if len(userAgent) > 512 {
+		userAgent = userAgent[:512]
+	}
+	err = s.client.Session.Create().
+		SetAccountID(acc.ID).
+		SetTokenHash(sha(l.SessionToken)).
+		SetCsrfHash(sha(l.CSRFToken)).
+		SetExpiresAt(l.ExpiresAt).
+		SetLastSeenAt(now).
+		SetIP(ip).
+		SetUserAgent(userAgent).
+		Exec(sys)
+	if err != nil {
+		return nil, err
+	}
+	if err := acc.Update().SetLastLoginAt(now).Exec(sys); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Logout ends the session of the calling principal, if it has one.
+func (s *Service) Logout(ctx context.Context) error {
+	p, ok := tenant.FromContext(ctx)
+	if !ok || p.SessionID == "" {
+		return nil
+	}
+	_, err := s.client.Session.Delete().Where(session.ID(p.SessionID)).Exec(system(ctx))
+	return err
+}
+
+// AuthenticateSession returns the principal of a session token. With
+// requireCSRF, csrf must be the session's CSRF token.
+func (s *Service) AuthenticateSession(ctx context.Context, token, csrf string, requireCSRF bool) (tenant.Principal, error) {
+	sys := system(ctx)
+	sess, err := s.client.Session.Query().Where(session.TokenHash(sha(token))).Only(sys)
+	if err != nil {
+		return tenant.Principal{}, ErrUnauthenticated
+	}
+	if !s.now().Before(sess.ExpiresAt) {
+		_ = s.client.Session.DeleteOne(sess).Exec(sys)
+		return tenant.Principal{}, ErrUnauthenticated
+	}
+	if requireCSRF && subtle.ConstantTimeCompare(sha(csrf), sess.CsrfHash) != 1 {
+		return tenant.Principal{}, ErrCSRF
+	}
+	acc, err := s.client.Account.Query().Where(account.ID(sess.AccountID)).WithMemberships().Only(sys)
+	if err != nil {
+		return tenant.Principal{}, ErrUnauthenticated
+	}
+	p := tenant.Principal{Kind: tenant.KindAccount, AccountID: acc.ID, Admin: acc.Admin, SessionID: sess.ID,
+		Roles: make(map[nodeid.ID]enum.Role, len(acc.Edges.Memberships))}
+	for _, m := range acc.Edges.Memberships {
+		p.Roles[m.AppID] = m.Role
+	}
+	return p, nil
+}
+
+// ErrCSRF answers a cookie-authenticated change without the CSRF header.
+var ErrCSRF = &push.Error{Code: push.CodeForbidden, Message: "missing or wrong " + CSRFHeader + " header"}
+
+// StillValid reports whether p's credentials still hold: its key is not
+// revoked, its session not ended. Live subscriptions ask it periodically.
+func (s *Service) StillValid(ctx context.Context, p tenant.Principal) bool {
+	sys := system(ctx)
+	switch p.Kind {
+	case tenant.KindAPIKey:
+		k, err := s.client.APIKey.Get(sys, p.APIKeyID)
+		return err == nil && k.RevokedAt == nil
+	case tenant.KindAccount:
+		if p.SessionID == "" {
+			return true
+		}
+		sess, err := s.client.Session.Get(sys, p.SessionID)
+		return err == nil && s.now().Before(sess.ExpiresAt)
+	}
+	return true
+}
+
+// Viewer returns who is calling: the account, or the API key and its app.
+func (s *Service) Viewer(ctx context.Context) (*ent.Account, *ent.APIKey, *ent.App, error) {
+	p, err := principalOf(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	switch p.Kind {
+	case tenant.KindAccount:
+		acc, err := s.client.Account.Get(ctx, p.AccountID)
+		return acc, nil, nil, err
+	case tenant.KindAPIKey:
+		key, err := s.client.APIKey.Get(ctx, p.APIKeyID)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		app, err := s.client.App.Get(ctx, p.AppID)
+		return nil, key, app, err
+	}
+	return nil, nil, nil, nil
+}

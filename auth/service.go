@@ -1,0 +1,130 @@
+// Package auth authenticates callers and puts their principal in the
+// request context (see package tenant): backends by pushd-sig-v1 signed
+// requests with API keys (auth/signature), console users by sessions. It
+// manages keys, accounts and memberships, and keeps secrets sealed at rest
+// (auth/seal).
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/tenant"
+)
+
+// ErrUnauthenticated is the one answer to every failed authentication:
+// callers never learn which check failed.
+var ErrUnauthenticated = &push.Error{Code: push.CodeUnauthenticated, Message: "authentication required"}
+
+// Config configures the Service.
+type Config struct {
+	Client *ent.Client
+	Sealer *seal.Sealer
+	Redis  redis.UniversalClient
+	Logger *slog.Logger
+	// Clock defaults to time.Now.
+	Clock func() time.Time
+	// SessionTTL is how long a console login lasts (default 12 h).
+	SessionTTL time.Duration
+}
+
+// Service authenticates backends (signed requests with API keys) and
+// console users (accounts and sessions), and manages keys, accounts and
+// memberships.
+type Service struct {
+	client     *ent.Client
+	sealer     *seal.Sealer
+	redis      redis.UniversalClient
+	log        *slog.Logger
+	now        func() time.Time
+	sessionTTL time.Duration
+	// dummyHash is checked against when an email is unknown, so that a
+	// login takes as long whether or not the account exists.
+	dummyHash string
+}
+
+// NewService returns a Service.
+func NewService(cfg Config) (*Service, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	dummy, err := HashPassword(randomToken(16))
+	if err != nil {
+		return nil, err
+	}
+	return &Service{
+		client:     cfg.Client,
+		sealer:     cfg.Sealer,
+		redis:      cfg.Redis,
+		log:        cfg.Logger,
+		now:        cfg.Clock,
+		sessionTTL: cfg.SessionTTL,
+		dummyHash:  dummy,
+	}, nil
+}
+
+// system is ctx acting as pushd itself: authentication must read keys and
+// sessions before anyone is known.
+func system(ctx context.Context) context.Context {
+	return tenant.NewContext(ctx, tenant.System())
+}
+
+// randomToken returns n random bytes as unpadded base64url.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read does not fail on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// randomID returns n random bytes as lowercase base32, for identifiers
+// people read and paste.
+func randomID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+func sha(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+func principalOf(ctx context.Context) (tenant.Principal, error) {
+	p, ok := tenant.FromContext(ctx)
+	if !ok {
+		return p, ErrUnauthenticated
+	}
+	return p, nil
+}
+
+// denied answers a principal that may not act on app: NOT_FOUND when it
+// cannot even see the app, so IDs of other tenants stay unconfirmed.
+func denied(p tenant.Principal, app string) error {
+	if !p.CanRead(idOf(app)) {
+		return push.NotFound("app")
+	}
+	return &push.Error{Code: push.CodeForbidden, Message: "only an owner of the app may do this"}
+}
+
+func isNotFound(err error) bool {
+	var nf *ent.NotFoundError
+	return errors.As(err, &nf)
+}

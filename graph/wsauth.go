@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/pushd/pushd/auth"
+	"github.com/pushd/pushd/auth/signature"
+	"github.com/pushd/pushd/tenant"
+)
+
+// closeForbidden is graphql-transport-ws's close code for a connection
+// whose connection_init was not accepted.
+const closeForbidden = 4403
+
+// initFunc authenticates a subscription socket in connection_init: by the
+// session cookie or signature headers of the upgrade request, or else by
+// the four pushd-sig-v1 headers sent as fields of the init payload, signed
+// over GET and the upgrade request's URI with an empty body. The socket
+// then lives only while those credentials do.
+func initFunc(authn *auth.Service, recheck time.Duration, log *slog.Logger) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		p, ok := tenant.FromContext(ctx)
+		if !ok {
+			var err error
+			p, err = authenticatePayload(ctx, authn, payload)
+			if err != nil {
+				return transport.WithWebsocketCloseCode(ctx, closeForbidden), nil, errors.New("authentication required")
+			}
+			ctx = tenant.NewContext(ctx, p)
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		go watchCredentials(ctx, cancel, authn, p, recheck, log)
+		return ctx, nil, nil
+	}
+}
+
+func authenticatePayload(ctx context.Context, authn *auth.Service, payload transport.InitPayload) (tenant.Principal, error) {
+	r, ok := auth.UpgradeRequest(ctx)
+	if !ok {
+		return tenant.Principal{}, auth.ErrUnauthenticated
+	}
+	h := http.Header{}
+	for _, name := range []string{signature.HeaderKey, signature.HeaderTimestamp, signature.HeaderNonce, signature.HeaderSignature} {
+		if v, ok := payload[name].(string); ok {
+			h.Set(name, v)
+		}
+	}
+	return authn.AuthenticateSigned(ctx, h, http.MethodGet, r.URL.RequestURI(), nil)
+}
+
+// watchCredentials ends the socket (cancel closes it) once its key is
+// revoked or its session has ended.
+func watchCredentials(ctx context.Context, cancel context.CancelFunc, authn *auth.Service, p tenant.Principal, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if !authn.StillValid(ctx, p) {
+				log.InfoContext(ctx, "closing subscriptions: credentials no longer valid", "kind", p.Kind)
+				cancel()
+				return
+			}
+		}
+	}
+}

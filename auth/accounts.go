@@ -173,7 +173,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if len(email) > 254 || len(password) > MaxPasswordLen {
 		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
 	}
-	lim := loginLimiter{s.redis}
+	lim := loginLimiter{rdb: s.redis, prefix: s.prefix}
 	if blocked, wait, err := lim.blocked(ctx, email, ip); err != nil {
 		return nil, err
 	} else if blocked {

@@ -16,18 +16,21 @@ const (
 	maxFailuresPerClient = 50
 )
 
-type loginLimiter struct{ rdb redis.UniversalClient }
+type loginLimiter struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
 
-func emailKey(email string) string { return "pushd:login:email:" + email }
-func clientKey(ip string) string   { return "pushd:login:ip:" + ip }
+func (l loginLimiter) emailKey(email string) string { return l.prefix + "login:email:" + email }
+func (l loginLimiter) clientKey(ip string) string   { return l.prefix + "login:ip:" + ip }
 
 // blocked reports whether either counter is at its limit, and for how long.
 func (l loginLimiter) blocked(ctx context.Context, email, ip string) (bool, time.Duration, error) {
 	pipe := l.rdb.Pipeline()
-	e := pipe.Get(ctx, emailKey(email))
-	c := pipe.Get(ctx, clientKey(ip))
-	et := pipe.PTTL(ctx, emailKey(email))
-	ct := pipe.PTTL(ctx, clientKey(ip))
+	e := pipe.Get(ctx, l.emailKey(email))
+	c := pipe.Get(ctx, l.clientKey(ip))
+	et := pipe.PTTL(ctx, l.emailKey(email))
+	ct := pipe.PTTL(ctx, l.clientKey(ip))
 	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
 		return false, 0, err
 	}
@@ -45,7 +48,7 @@ func (l loginLimiter) blocked(ctx context.Context, email, ip string) (bool, time
 // fail counts a failed login against both.
 func (l loginLimiter) fail(ctx context.Context, email, ip string) error {
 	pipe := l.rdb.TxPipeline()
-	for _, k := range []string{emailKey(email), clientKey(ip)} {
+	for _, k := range []string{l.emailKey(email), l.clientKey(ip)} {
 		pipe.Incr(ctx, k)
 		pipe.ExpireNX(ctx, k, loginWindow)
 	}
@@ -55,5 +58,5 @@ func (l loginLimiter) fail(ctx context.Context, email, ip string) error {
 
 // reset clears an account's count after a successful login.
 func (l loginLimiter) reset(ctx context.Context, email string) error {
-	return l.rdb.Del(ctx, emailKey(email)).Err()
+	return l.rdb.Del(ctx, l.emailKey(email)).Err()
 }

@@ -38,6 +38,9 @@ type Config struct {
 	Clock func() time.Time
 	// SessionTTL is how long a console login lasts (default 12 h).
 	SessionTTL time.Duration
+	// RedisPrefix starts every Redis key of this service (default
+	// "pushd:"); tests give each service its own.
+	RedisPrefix string
 }
 
 // Service authenticates backends (signed requests with API keys) and
@@ -50,6 +53,7 @@ type Service struct {
 	log        *slog.Logger
 	now        func() time.Time
 	sessionTTL time.Duration
+	prefix     string
 	// dummyHash is checked against when an email is unknown, so that a
 	// login takes as long whether or not the account exists.
 	dummyHash string
@@ -66,6 +70,9 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
+	if cfg.RedisPrefix == "" {
+		cfg.RedisPrefix = "pushd:"
+	}
 	dummy, err := HashPassword(randomToken(16))
 	if err != nil {
 		return nil, err
@@ -77,6 +84,7 @@ func NewService(cfg Config) (*Service, error) {
 		log:        cfg.Logger,
 		now:        cfg.Clock,
 		sessionTTL: cfg.SessionTTL,
+		prefix:     cfg.RedisPrefix,
 		dummyHash:  dummy,
 	}, nil
 }

@@ -64,7 +64,7 @@ func (s *Service) authenticateSigned(ctx context.Context, h http.Header, method,
 	}
 	// Claim the nonce only for a valid signature, so nobody can burn
 	// another caller's nonces with forged requests.
-	fresh, err := s.redis.SetNX(ctx, "pushd:nonce:"+req.KeyID+":"+req.Nonce, 1, nonceTTL).Result()
+	fresh, err := s.redis.SetNX(ctx, s.prefix+"nonce:"+req.KeyID+":"+req.Nonce, 1, nonceTTL).Result()
 	if err != nil {
 		return tenant.Principal{}, fmt.Errorf("nonce store: %w", err)
 	}

@@ -30,7 +30,27 @@ func complexity() generated.ComplexityRoot {
 			}
 		}
 	}
+	// Every mutation writes: price it well above a read, so one document
+	// cannot batch hundreds of them (e.g. by aliases) under the limit.
+	mutations := types.FieldByName("Mutation")
+	for j := range mutations.NumField() {
+		f := mutations.Field(j)
+		if f.IsNil() {
+			f.Set(weighted(f.Type(), mutationCost))
+		}
+	}
 	return root
+}
+
+// mutationCost is the base cost of one mutation field.
+const mutationCost = 50
+
+// weighted returns a complexity function of type t that adds cost to the
+// selection's own.
+func weighted(t reflect.Type, cost int) reflect.Value {
+	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		return []reflect.Value{reflect.ValueOf(cost + int(args[0].Int()))}
+	})
 }
 
 func listComplexity(t reflect.Type) (reflect.Value, bool) {

@@ -87,7 +87,7 @@ func classify(err error) (code push.Code, msg, field string) {
 		// Errors gqlgen made itself: parse, validation, variable coercion,
 		// complexity. Their messages are for the caller already.
 		if c, _ := gql.Extensions["code"].(string); c == errcode.ParseFailed || c == errcode.ValidationFailed ||
-			c == "COMPLEXITY_LIMIT_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
+			c == "COMPLEXITY_LIMIT_EXCEEDED" || c == "DEPTH_LIMIT_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
 			return push.CodeInvalidArgument, "", ""
 		}
 		if len(gql.Path) == 0 && gql.Extensions["code"] == nil {

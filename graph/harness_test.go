@@ -3,6 +3,8 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
@@ -60,7 +62,8 @@ func setup(t *testing.T, mutate ...func(*config.Config)) *bundle {
 	require.NoError(t, err)
 	sealer, err := seal.New(key)
 	require.NoError(t, err)
-	authn, err := auth.NewService(auth.Config{Client: stores.Ent, Sealer: sealer, Redis: stores.Redis, Logger: log})
+	authn, err := auth.NewService(auth.Config{Client: stores.Ent, Sealer: sealer, Redis: stores.Redis, Logger: log,
+		RedisPrefix: "pushdtest:" + key16(t) + ":"})
 	require.NoError(t, err)
 	srv := httptest.NewServer(server.New(server.Deps{
 		Config:              cfg,
@@ -217,3 +220,11 @@ func (b *bundle) newDevice(app string, install string, mut ...func(*ent.DeviceCr
 }
 
 type cfgT = config.Config
+
+// key16 is a random prefix that isolates a test's Redis keys.
+func key16(t *testing.T) string {
+	b := make([]byte, 8)
+	_, err := rand.Read(b)
+	require.NoError(t, err)
+	return hex.EncodeToString(b)
+}

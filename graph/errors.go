@@ -82,6 +82,9 @@ func classify(err error) (code push.Code, msg, field string) {
 	case errors.As(err, &gql) && isCode(gql.Extensions["code"]):
 		// Already coded by a library that speaks our codes (entgql's nodes).
 		c, _ := gql.Extensions["code"].(string)
+		if push.Code(c) == push.CodeNotFound {
+			return push.CodeNotFound, "not found", "" // same words for every missing ID
+		}
 		return push.Code(c), "", ""
 	case errors.As(err, &gql) && gql.Err == nil:
 		// Errors gqlgen made itself: parse, validation, variable coercion,

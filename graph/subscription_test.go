@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pushd/pushd/auth/signature"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
@@ -169,4 +170,100 @@ func TestWebSocketOriginCheck(t *testing.T) {
 	conn, _, err := b2.dialWS(ctx, http.Header{"Origin": []string{"https://console.example.com"}})
 	require.NoError(t, err, "an allowed origin may")
 	conn.CloseNow()
+}
+
+// signedInit is a connection_init payload carrying pushd-sig-v1 headers,
+// signed over GET and the socket's URI with an empty body.
+func signedInit(t *testing.T, s signature.Signer) json.RawMessage {
+	h, err := s.Headers(http.MethodGet, "/graphql", nil)
+	require.NoError(t, err)
+	p := map[string]string{}
+	for k := range h {
+		p[k] = h.Get(k)
+	}
+	raw, err := json.Marshal(p)
+	require.NoError(t, err)
+	return raw
+}
+
+func TestSubscriptionAuthentication(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	app := b.createApp("ws-auth")
+	s, keyID := b.newKey(app, "HMAC_SHA256")
+	job, err := b.stores.Ent.PushJob.Create().SetAppID(idOf(app)).SetKind(enum.PushKindSimple).
+		SetTTLSeconds(60).SetMessage(jsontype.Message{Body: "b"}).SetOptions(jsontype.Options{TTLSeconds: 60}).Save(b.sys)
+	require.NoError(t, err)
+	sub := `subscription($id: ID!) { pushJobUpdated(id: $id) { status } }`
+
+	t.Run("no credentials", func(t *testing.T) {
+		conn, _, err := b.dialWS(ctx, nil)
+		require.NoError(t, err)
+		defer conn.CloseNow()
+		c := &wsClient{t: t, conn: conn}
+		c.send(ctx, wsMessage{Type: "connection_init"})
+		_, _, err = conn.Read(ctx)
+		for err == nil {
+			_, _, err = conn.Read(ctx)
+		}
+		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err))
+	})
+
+	t.Run("forged signature", func(t *testing.T) {
+		forged := s
+		forged.Secret = "sk_not-the-secret"
+		conn, _, err := b.dialWS(ctx, nil)
+		require.NoError(t, err)
+		defer conn.CloseNow()
+		c := &wsClient{t: t, conn: conn}
+		c.send(ctx, wsMessage{Type: "connection_init", Payload: signedInit(t, forged)})
+		for err == nil {
+			_, _, err = conn.Read(ctx)
+		}
+		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err))
+	})
+
+	t.Run("signed init, then the key is revoked", func(t *testing.T) {
+		c := b.wsWith(ctx, nil, signedInit(t, s))
+		c.subscribe(ctx, "1", sub, map[string]any{"id": string(job.ID)})
+		require.Equal(t, "next", c.read(ctx).Type)
+		b.ok(`mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": keyID})
+		start := time.Now()
+		var err error
+		for err == nil {
+			_, _, err = c.conn.Read(ctx)
+		}
+		require.Less(t, time.Since(start), 10*time.Second, "closed within 10 s: %v", err)
+	})
+
+	t.Run("cookie session, then logout", func(t *testing.T) {
+		client, csrf := b.login(testAdminEmail, testAdminPassword)
+		u, _ := url.Parse(b.url)
+		h := http.Header{}
+		for _, ck := range client.Jar.Cookies(u) {
+			h.Add("Cookie", ck.String())
+		}
+		c := b.wsWith(ctx, h, nil)
+		c.subscribe(ctx, "1", sub, map[string]any{"id": string(job.ID)})
+		require.Equal(t, "next", c.read(ctx).Type)
+		body, _ := json.Marshal(map[string]any{"query": `mutation { logout }`})
+		require.Empty(t, b.postAs(client, csrf, body).Errors)
+		var err error
+		for err == nil {
+			_, _, err = c.conn.Read(ctx)
+		}
+	})
+
+	t.Run("a key of another app sees nothing", func(t *testing.T) {
+		other := b.createApp("other")
+		os, _ := b.newKey(other, "HMAC_SHA256")
+		c := b.wsWith(ctx, nil, signedInit(t, os))
+		c.subscribe(ctx, "1", sub, map[string]any{"id": string(job.ID)})
+		m := c.read(ctx)
+		require.Contains(t, []string{"error", "next"}, m.Type)
+		require.Contains(t, string(m.Payload), "NOT_FOUND")
+		require.NotContains(t, string(m.Payload), "SIMPLE")
+	})
 }

@@ -64,6 +64,21 @@ func notFoundAs(err error, what string) error {
 	return err
 }
 
+// mustWrite allows those who may change app's content. A principal that
+// cannot even read the app gets NOT_FOUND.
+func mustWrite(ctx context.Context, app nodeid.ID) error {
+	p, ok := tenant.FromContext(ctx)
+	switch {
+	case !ok:
+		return tenant.ErrNoPrincipal
+	case p.CanWrite(app):
+		return nil
+	case !p.CanRead(app):
+		return NotFound("app")
+	}
+	return &Error{Code: CodeForbidden, Message: "viewers may not change the app"}
+}
+
 // mustAdminister allows owners (and admins) only. A principal that cannot
 // even read the app gets NOT_FOUND, so other tenants' IDs stay unconfirmed.
 func mustAdminister(ctx context.Context, app nodeid.ID) error {

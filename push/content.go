@@ -11,6 +11,9 @@ import (
 
 // CreateTemplate validates and stores a template.
 func (s *Service) CreateTemplate(ctx context.Context, in ent.CreateTemplateInput) (*ent.Template, error) {
+	if err := mustWrite(ctx, in.AppID); err != nil {
+		return nil, err
+	}
 	spec := TemplateSpec{Variables: in.Variables, Defaults: in.Defaults}
 	if in.Title != nil {
 		spec.Title = *in.Title
@@ -72,6 +75,9 @@ func (s *Service) DeleteTemplate(ctx context.Context, id nodeid.ID) error {
 
 // CreateGroup creates a group of users of one app.
 func (s *Service) CreateGroup(ctx context.Context, in ent.CreateGroupInput) (*ent.Group, error) {
+	if err := mustWrite(ctx, in.AppID); err != nil {
+		return nil, err
+	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		return nil, Invalid("name", "must not be empty")
@@ -126,7 +132,7 @@ func (s *Service) checkMembers(ctx context.Context, app nodeid.ID, ids []nodeid.
 		return err
 	}
 	if n != len(unique(ids)) {
-		return Invalid("memberIDs", "every member must be a user of app %s", app)
+		return Invalid("memberIDs", "every member must be a user of the group's app")
 	}
 	return nil
 }

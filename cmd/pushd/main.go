@@ -39,6 +39,7 @@ Commands:
   worker    run the queue worker only
   gateway   run the device gateway only
   migrate   bring the database schema up to date and exit
+  sign      sign a request with an API key (print the headers, or -send it)
   version   print the version
   help      show this help
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "gateway":
 		roles = server.Roles{Gateway: true}
 	case "migrate":
+	case "sign":
+		return signCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "pushd", version)
 		return 0

@@ -6,8 +6,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,7 +75,10 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var listenRE = regexp.MustCompile(`msg="pushd listening" addr=(\S+)`)
+var (
+	listenRE  = regexp.MustCompile(`msg="pushd listening" addr=(\S+)`)
+	oneTimeRE = regexp.MustCompile(`email=admin@pushd.local password=(\S+)`)
+)
 
 // waitListening polls pushd's log for the address it bound.
 func waitListening(t *testing.T, logs func() string, exited <-chan struct{}) string {
@@ -94,10 +100,40 @@ func waitListening(t *testing.T, logs func() string, exited <-chan struct{}) str
 	}
 }
 
-func graphql(t *testing.T, base, query string) map[string]any {
+// console is a logged-in console user: its cookies and CSRF token.
+type console struct {
+	client *http.Client
+	csrf   string
+}
+
+func login(t *testing.T, base, email, password string) console {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := console{client: &http.Client{Jar: jar}}
+	graphql(t, c, base, fmt.Sprintf(`mutation { login(input: {email: %q, password: %q}) { account { id } } }`, email, password))
+	u, _ := url.Parse(base)
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name == "pushd_csrf" {
+			c.csrf = ck.Value
+		}
+	}
+	require.NotEmpty(t, c.csrf)
+	return c
+}
+
+func graphql(t *testing.T, c console, base, query string) map[string]any {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query})
-	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Pushd-CSRF", c.csrf)
+	client := c.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var out struct {
@@ -156,7 +192,11 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 	require.Equal(t, http.StatusOK, getStatus(t, base+"/healthz"))
 	require.Equal(t, http.StatusOK, getStatus(t, base+"/readyz"))
 	require.Contains(t, logs.String(), "NOT FOR PRODUCTION")
-	d := graphql(t, base, `mutation { createApp(input: {name: "survivor"}) { id } }`)
+	m := oneTimeRE.FindStringSubmatch(logs.String())
+	require.NotNil(t, m, "the embedded mode prints a one-time admin password; log:\n%s", logs.String())
+	password := m[1]
+	c := login(t, base, "admin@pushd.local", password)
+	d := graphql(t, c, base, `mutation { createApp(input: {name: "survivor"}) { id } }`)
 	id := d["createApp"].(map[string]any)["id"].(string)
 	stop(cmd, logs, exited)
 
@@ -165,11 +205,17 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
 	base, cmd, logs, exited = start()
-	d = graphql(t, base, `{ apps { edges { node { id name } } } }`)
+	require.False(t, oneTimeRE.MatchString(logs.String()), "the one-time password is printed once")
+	c = login(t, base, "admin@pushd.local", password)
+	d = graphql(t, c, base, `{ apps { edges { node { id name } } } }`)
 	edges := d["apps"].(map[string]any)["edges"].([]any)
 	require.Len(t, edges, 1)
 	require.Equal(t, id, edges[0].(map[string]any)["node"].(map[string]any)["id"])
 	require.NotContains(t, logs.String(), "generated a master key", "the key is generated once")
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ apps { totalCount } }"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "unauthenticated requests get 401")
 	stop(cmd, logs, exited)
 }
 
@@ -179,11 +225,13 @@ func TestServeOnPostgresAndRedis(t *testing.T) {
 	t.Parallel()
 	dbURL, redisURL := testenv.DatabaseURL(t), testenv.RedisURL(t)
 	env := map[string]string{
-		"PUSHD_DATABASE_URL": dbURL,
-		"PUSHD_REDIS_URL":    redisURL,
-		"PUSHD_MASTER_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-		"PUSHD_HTTP_ADDR":    "127.0.0.1:0",
-		"PUSHD_LOG_LEVEL":    "debug",
+		"PUSHD_DATABASE_URL":   dbURL,
+		"PUSHD_REDIS_URL":      redisURL,
+		"PUSHD_MASTER_KEY":     "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"PUSHD_HTTP_ADDR":      "127.0.0.1:0",
+		"PUSHD_LOG_LEVEL":      "debug",
+		"PUSHD_ADMIN_EMAIL":    "ops@example.com",
+		"PUSHD_ADMIN_PASSWORD": "ops-password-123",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -198,7 +246,29 @@ func TestServeOnPostgresAndRedis(t *testing.T) {
 	require.NotContains(t, logs.String(), "EMBEDDED MODE")
 	require.Equal(t, http.StatusOK, getStatus(t, base+"/readyz"))
 
-	graphql(t, base, `mutation { createApp(input: {name: "in-postgres"}) { id } }`)
+	c := login(t, base, "ops@example.com", "ops-password-123")
+	d := graphql(t, c, base, `mutation { createApp(input: {name: "in-postgres"}) { id } }`)
+	appID := d["createApp"].(map[string]any)["id"].(string)
+
+	// A fresh key, and a request signed by `pushd sign`, which succeeds.
+	d = graphql(t, c, base, fmt.Sprintf(`mutation { createAPIKey(input: {appID: %q, name: "cli", algorithm: HMAC_SHA256}) { apiKey { keyID } secret } }`, appID))
+	created := d["createAPIKey"].(map[string]any)
+	keyID := created["apiKey"].(map[string]any)["keyID"].(string)
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"sign", "-key", keyID, "-data", `{"query":"{ viewer { app { id } } }"}`, "-send", base + "/graphql"},
+		func(k string) string {
+			if k == "PUSHD_SIGN_SECRET" {
+				return created["secret"].(string)
+			}
+			return ""
+		}, &out, &errOut)
+	require.Equal(t, 0, code, errOut.String())
+	require.Contains(t, out.String(), appID)
+	out.Reset()
+	code = run(context.Background(), []string{"sign", "-key", keyID, "-secret", "sk_wrong", "-data", `{"query":"{ viewer { app { id } } }"}`, "-send", base + "/graphql"},
+		func(string) string { return "" }, &out, &errOut)
+	require.Equal(t, 1, code, "a wrongly signed request fails")
+	require.Contains(t, out.String(), "UNAUTHENTICATED")
 	db, err := sql.Open("postgres", dbURL)
 	require.NoError(t, err)
 	defer db.Close()
@@ -217,6 +287,7 @@ func TestServeOnPostgresAndRedis(t *testing.T) {
 
 	metrics := getBody(t, base+"/metrics")
 	require.Contains(t, metrics, `pushd_graphql_operations_total{field="createApp",result="ok",type="mutation"} 1`)
+	require.Contains(t, metrics, `pushd_http_requests_total{code="401",method="POST",route="/graphql"} 1`)
 	require.Contains(t, metrics, "go_goroutines")
 
 	cancel()

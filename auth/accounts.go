@@ -185,7 +185,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if err != nil && !isNotFound(err) {
 		return nil, err
 	}
-	hash := s.dummyHash
+	hash := s.dummyHash()
 	if acc != nil {
 		hash = acc.PasswordHash
 	}

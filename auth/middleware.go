@@ -70,7 +70,7 @@ func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 
 		switch {
 		case HasSignature(r.Header):
-			p, err := s.AuthenticateSigned(ctx, r.Header, r.Method, r.URL.RequestURI(), body)
+			p, err := s.AuthenticateSigned(ctx, r.Header, r.Method, RequestURI(r), body)
 			if err != nil {
 				unauthenticated(w)
 				return
@@ -231,4 +231,13 @@ func UpgradeRequest(ctx context.Context) (*http.Request, bool) {
 		return nil, false
 	}
 	return ri.r, true
+}
+
+// RequestURI is the request target as the client sent it, which is what it
+// signed; a re-encoding of r.URL could differ in escaping.
+func RequestURI(r *http.Request) string {
+	if r.RequestURI != "" {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI()
 }

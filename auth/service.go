@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -55,8 +56,9 @@ type Service struct {
 	sessionTTL time.Duration
 	prefix     string
 	// dummyHash is checked against when an email is unknown, so that a
-	// login takes as long whether or not the account exists.
-	dummyHash string
+	// login takes as long whether or not the account exists. Made on first
+	// use: it costs an argon2id computation that start-up need not pay.
+	dummyHash func() string
 }
 
 // NewService returns a Service.
@@ -73,10 +75,6 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.RedisPrefix == "" {
 		cfg.RedisPrefix = "pushd:"
 	}
-	dummy, err := HashPassword(randomToken(16))
-	if err != nil {
-		return nil, err
-	}
 	return &Service{
 		client:     cfg.Client,
 		sealer:     cfg.Sealer,
@@ -85,7 +83,10 @@ func NewService(cfg Config) (*Service, error) {
 		now:        cfg.Clock,
 		sessionTTL: cfg.SessionTTL,
 		prefix:     cfg.RedisPrefix,
-		dummyHash:  dummy,
+		dummyHash: sync.OnceValue(func() string {
+			h, _ := HashPassword(randomToken(16)) // fails only if crypto/rand does
+			return h
+		}),
 	}, nil
 }
 

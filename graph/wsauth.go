@@ -51,7 +51,7 @@ func authenticatePayload(ctx context.Context, authn *auth.Service, payload trans
 			h.Set(name, v)
 		}
 	}
-	return authn.AuthenticateSigned(ctx, h, http.MethodGet, r.URL.RequestURI(), nil)
+	return authn.AuthenticateSigned(ctx, h, http.MethodGet, auth.RequestURI(r), nil)
 }
 
 // watchCredentials ends the socket (cancel closes it) once its key is

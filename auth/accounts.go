@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"maps"
 	"net/mail"
 	"strings"
 	"time"
@@ -113,12 +114,8 @@ func (s *Service) CreateAccount(ctx context.Context, email, password string, adm
 // SetMembership gives an account a role in an app (or changes it); owners
 // of the app and admins may.
 func (s *Service) SetMembership(ctx context.Context, accountID, appID nodeid.ID, role enum.Role) (*ent.Membership, error) {
-	p, err := principalOf(ctx)
-	if err != nil {
+	if err := tenant.Require(ctx, appID, tenant.NeedOwner); err != nil {
 		return nil, err
-	}
-	if !p.CanAdminister(appID) {
-		return nil, denied(p, string(appID))
 	}
 	sys := system(ctx)
 	if _, err := s.client.Account.Get(sys, accountID); err != nil {
@@ -140,10 +137,6 @@ func (s *Service) SetMembership(ctx context.Context, accountID, appID nodeid.ID,
 
 // DeleteMembership removes an account's role in an app.
 func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
-	p, err := principalOf(ctx)
-	if err != nil {
-		return err
-	}
 	m, err := s.client.Membership.Get(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
@@ -151,8 +144,8 @@ func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
 		}
 		return err
 	}
-	if !p.CanAdminister(m.AppID) {
-		return denied(p, string(m.AppID))
+	if err := tenant.Require(ctx, m.AppID, tenant.NeedOwner); err != nil {
+		return err
 	}
 	return s.client.Membership.DeleteOne(m).Exec(ctx)
 }
@@ -174,11 +167,11 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
 	}
 	lim := loginLimiter{rdb: s.redis, prefix: s.prefix}
-	if blocked, wait, err := lim.blocked(ctx, email, ip); err != nil {
+	if ok, wait, err := lim.attempt(ctx, email, ip); err != nil {
 		return nil, err
-	} else if blocked {
+	} else if !ok {
 		return nil, &push.Error{Code: push.CodeRateLimited,
-			Message: fmt.Sprintf("too many failed logins: try again in %d minutes", int(wait.Minutes())+1)}
+			Message: fmt.Sprintf("too many login attempts: try again in %d minutes", int(wait.Minutes())+1)}
 	}
 	sys := system(ctx)
 	acc, err := s.client.Account.Query().Where(account.Email(email)).Only(sys)
@@ -189,14 +182,16 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if acc != nil {
 		hash = acc.PasswordHash
 	}
-	ok, _ := CheckPassword(hash, password)
+	ok, err := s.checkPassword(ctx, hash, password)
+	if err != nil {
+		return nil, err
+	}
 	if acc == nil || !ok {
-		if err := lim.fail(ctx, email, ip); err != nil {
-			s.log.WarnContext(ctx, "count failed login", "err", err)
-		}
 		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
 	}
-	_ = lim.reset(ctx, email)
+	if err := lim.succeeded(ctx, email, ip); err != nil {
+		s.log.WarnContext(ctx, "clear login attempts", "err", err)
+	}
 
 	now := s.now()
 	l := &Login{Account: acc, SessionToken: randomToken(32), CSRFToken: randomToken(24), ExpiresAt: now.Add(s.sessionTTL)}
@@ -246,7 +241,20 @@ func (s *Service) AuthenticateSession(ctx context.Context, token, csrf string, r
 	if requireCSRF && subtle.ConstantTimeCompare(sha(csrf), sess.CsrfHash) != 1 {
 		return tenant.Principal{}, ErrCSRF
 	}
-	acc, err := s.client.Account.Query().Where(account.ID(sess.AccountID)).WithMemberships().Only(sys)
+	return s.accountPrincipal(ctx, sess)
+}
+
+// sessionPrincipal rebuilds the principal of a live session from storage.
+func (s *Service) sessionPrincipal(ctx context.Context, id nodeid.ID) (tenant.Principal, error) {
+	sess, err := s.client.Session.Get(system(ctx), id)
+	if err != nil || !s.now().Before(sess.ExpiresAt) {
+		return tenant.Principal{}, ErrUnauthenticated
+	}
+	return s.accountPrincipal(ctx, sess)
+}
+
+func (s *Service) accountPrincipal(ctx context.Context, sess *ent.Session) (tenant.Principal, error) {
+	acc, err := s.client.Account.Query().Where(account.ID(sess.AccountID)).WithMemberships().Only(system(ctx))
 	if err != nil {
 		return tenant.Principal{}, ErrUnauthenticated
 	}
@@ -261,22 +269,24 @@ func (s *Service) AuthenticateSession(ctx context.Context, token, csrf string, r
 // ErrCSRF answers a cookie-authenticated change without the CSRF header.
 var ErrCSRF = &push.Error{Code: push.CodeForbidden, Message: "missing or wrong " + CSRFHeader + " header"}
 
-// StillValid reports whether p's credentials still hold: its key is not
-// revoked, its session not ended. Live subscriptions ask it periodically.
+// StillValid reports whether p's credentials still hold exactly as they
+// did: its key is not revoked; its session has not ended and its account's
+// admin flag and roles are unchanged. Live subscriptions ask it
+// periodically and close when it says no, so a revoked key, an ended
+// session or a removed or demoted member loses its sockets.
 func (s *Service) StillValid(ctx context.Context, p tenant.Principal) bool {
-	sys := system(ctx)
 	switch p.Kind {
 	case tenant.KindAPIKey:
-		k, err := s.client.APIKey.Get(sys, p.APIKeyID)
+		k, err := s.client.APIKey.Get(system(ctx), p.APIKeyID)
 		return err == nil && k.RevokedAt == nil
 	case tenant.KindAccount:
 		if p.SessionID == "" {
-			return true
+			return false
 		}
-		sess, err := s.client.Session.Get(sys, p.SessionID)
-		return err == nil && s.now().Before(sess.ExpiresAt)
+		now, err := s.sessionPrincipal(ctx, p.SessionID)
+		return err == nil && now.Admin == p.Admin && maps.Equal(now.Roles, p.Roles)
 	}
-	return true
+	return false
 }
 
 // Viewer returns who is calling: the account, or the API key and its app.

@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/tenant"
 )
 
 // MaxActiveKeys bounds the unrevoked keys of one app: enough for rotation
@@ -37,12 +38,8 @@ type NewAPIKey struct {
 // stored. For ED25519 and RSA_SHA256 the caller keeps the private key and
 // pushd stores the public key.
 func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*ent.APIKey, string, error) {
-	p, err := principalOf(ctx)
-	if err != nil {
+	if err := tenant.Require(ctx, in.AppID, tenant.NeedOwner); err != nil {
 		return nil, "", err
-	}
-	if !p.CanAdminister(in.AppID) {
-		return nil, "", denied(p, string(in.AppID))
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || len(in.Name) > 100 {
@@ -100,10 +97,6 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*ent.APIKey, 
 // RevokeAPIKey revokes a key at once: requests signed with it fail from
 // now on, and its live subscriptions are closed within seconds.
 func (s *Service) RevokeAPIKey(ctx context.Context, id nodeid.ID) (*ent.APIKey, error) {
-	p, err := principalOf(ctx)
-	if err != nil {
-		return nil, err
-	}
 	key, err := s.client.APIKey.Get(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
@@ -111,8 +104,8 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id nodeid.ID) (*ent.APIKey, 
 		}
 		return nil, err
 	}
-	if !p.CanAdminister(key.AppID) {
-		return nil, denied(p, string(key.AppID))
+	if err := tenant.Require(ctx, key.AppID, tenant.NeedOwner); err != nil {
+		return nil, err
 	}
 	if key.RevokedAt != nil {
 		return key, nil

@@ -59,7 +59,7 @@ func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 		upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 		var body []byte
 		if r.Body != nil && !upgrade {
-			b, err := io.ReadAll(r.Body) // bounded by the body limit in front
+			b, err := io.ReadAll(r.Body) // bounded by graph.LimitBody in front
 			if err != nil {
 				writeError(w, http.StatusBadRequest, push.CodeInvalidArgument, "could not read request body")
 				return
@@ -84,11 +84,17 @@ func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 			case errors.Is(err, ErrCSRF):
 				writeError(w, http.StatusForbidden, push.CodeForbidden, ErrCSRF.Message)
 				return
-			case err != nil && !upgrade:
-				unauthenticated(w)
-				return
 			case err == nil:
 				ctx = tenant.NewContext(ctx, p)
+			case upgrade:
+			case r.Method == http.MethodPost && publicOperation(body):
+				// A stale cookie (session ended, database reset) must not
+				// stand in the way of logging in again.
+				ClearSessionCookies(ctx)
+			default:
+				ClearSessionCookies(ctx)
+				unauthenticated(w)
+				return
 			}
 		case upgrade:
 		case r.Method == http.MethodPost && publicOperation(body):

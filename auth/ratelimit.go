@@ -7,13 +7,21 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Login failure limits, per account and per client address, in a fixed
-// window. Checked before the password is hashed, so a locked-out guesser
-// costs pushd one Redis round trip, not an argon2 computation.
+// Login attempt limits in a fixed window. Every attempt is counted before
+// the password is checked, atomically, so parallel guesses cannot slip
+// past the count; a successful login clears its own count.
+//
+// The tight limit is per account and client address: a guesser is stopped
+// quickly, and cannot lock the real user out from another address. The
+// per-account limit is looser and stops guessing spread over many
+// addresses. Behind a proxy every client shares the proxy's address
+// (forwarded headers are not trusted), so the per-address limits apply to
+// all of them together.
 const (
 	loginWindow          = 15 * time.Minute
-	maxFailuresPerEmail  = 10
-	maxFailuresPerClient = 50
+	maxAttemptsPerPair   = 10  // one email from one address
+	maxAttemptsPerClient = 50  // one address, any email
+	maxAttemptsPerEmail  = 100 // one email, any address
 )
 
 type loginLimiter struct {
@@ -21,42 +29,42 @@ type loginLimiter struct {
 	prefix string
 }
 
-func (l loginLimiter) emailKey(email string) string { return l.prefix + "login:email:" + email }
-func (l loginLimiter) clientKey(ip string) string   { return l.prefix + "login:ip:" + ip }
+func (l loginLimiter) keys(email, ip string) (pair, client, account string) {
+	return l.prefix + "login:pair:" + email + "|" + ip,
+		l.prefix + "login:ip:" + ip,
+		l.prefix + "login:email:" + email
+}
 
-// blocked reports whether either counter is at its limit, and for how long.
-func (l loginLimiter) blocked(ctx context.Context, email, ip string) (bool, time.Duration, error) {
-	pipe := l.rdb.Pipeline()
-	e := pipe.Get(ctx, l.emailKey(email))
-	c := pipe.Get(ctx, l.clientKey(ip))
-	et := pipe.PTTL(ctx, l.emailKey(email))
-	ct := pipe.PTTL(ctx, l.clientKey(ip))
-	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+// attempt counts one login attempt and reports whether it may proceed,
+// and if not, for how long the caller must wait.
+func (l loginLimiter) attempt(ctx context.Context, email, ip string) (bool, time.Duration, error) {
+	pair, client, account := l.keys(email, ip)
+	pipe := l.rdb.TxPipeline()
+	counts := make([]*redis.IntCmd, 3)
+	ttls := make([]*redis.DurationCmd, 3)
+	for i, k := range []string{pair, client, account} {
+		counts[i] = pipe.Incr(ctx, k)
+		pipe.ExpireNX(ctx, k, loginWindow)
+		ttls[i] = pipe.PTTL(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
 		return false, 0, err
 	}
-	en, _ := e.Int()
-	cn, _ := c.Int()
-	switch {
-	case en >= maxFailuresPerEmail:
-		return true, et.Val(), nil
-	case cn >= maxFailuresPerClient:
-		return true, ct.Val(), nil
+	for i, limit := range []int64{maxAttemptsPerPair, maxAttemptsPerClient, maxAttemptsPerEmail} {
+		if counts[i].Val() > limit {
+			return false, ttls[i].Val(), nil
+		}
 	}
-	return false, 0, nil
+	return true, 0, nil
 }
 
-// fail counts a failed login against both.
-func (l loginLimiter) fail(ctx context.Context, email, ip string) error {
+// succeeded forgets the attempts that led to a successful login.
+func (l loginLimiter) succeeded(ctx context.Context, email, ip string) error {
+	pair, client, account := l.keys(email, ip)
 	pipe := l.rdb.TxPipeline()
-	for _, k := range []string{l.emailKey(email), l.clientKey(ip)} {
-		pipe.Incr(ctx, k)
-		pipe.ExpireNX(ctx, k, loginWindow)
-	}
+	pipe.Del(ctx, pair)
+	pipe.Decr(ctx, client)
+	pipe.Decr(ctx, account)
 	_, err := pipe.Exec(ctx)
 	return err
-}
-
-// reset clears an account's count after a successful login.
-func (l loginLimiter) reset(ctx context.Context, email string) error {
-	return l.rdb.Del(ctx, l.emailKey(email)).Err()
 }

@@ -59,6 +59,9 @@ type Service struct {
 	// login takes as long whether or not the account exists. Made on first
 	// use: it costs an argon2id computation that start-up need not pay.
 	dummyHash func() string
+	// hashSlots bounds concurrent password checks: each argon2id
+	// computation takes 19 MiB, and logins need no credentials to start.
+	hashSlots chan struct{}
 }
 
 // NewService returns a Service.
@@ -83,6 +86,7 @@ func NewService(cfg Config) (*Service, error) {
 		now:        cfg.Clock,
 		sessionTTL: cfg.SessionTTL,
 		prefix:     cfg.RedisPrefix,
+		hashSlots:  make(chan struct{}, maxConcurrentHashes),
 		dummyHash: sync.OnceValue(func() string {
 			h, _ := HashPassword(randomToken(16)) // fails only if crypto/rand does
 			return h
@@ -124,16 +128,22 @@ func principalOf(ctx context.Context) (tenant.Principal, error) {
 	return p, nil
 }
 
-// denied answers a principal that may not act on app: NOT_FOUND when it
-// cannot even see the app, so IDs of other tenants stay unconfirmed.
-func denied(p tenant.Principal, app string) error {
-	if !p.CanRead(idOf(app)) {
-		return push.NotFound("app")
-	}
-	return &push.Error{Code: push.CodeForbidden, Message: "only an owner of the app may do this"}
-}
-
 func isNotFound(err error) bool {
 	var nf *ent.NotFoundError
 	return errors.As(err, &nf)
+}
+
+// maxConcurrentHashes is how many password checks run at once; others wait.
+const maxConcurrentHashes = 4
+
+// checkPassword runs CheckPassword in one of the bounded slots.
+func (s *Service) checkPassword(ctx context.Context, hash, password string) (bool, error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-s.hashSlots }()
+	ok, _ := CheckPassword(hash, password) // a malformed stored hash is a failed login
+	return ok, nil
 }

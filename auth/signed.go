@@ -11,9 +11,10 @@ import (
 	"github.com/pushd/pushd/tenant"
 )
 
-// nonceTTL is how long a nonce stays used: longer than the ±300 s window
-// on both sides, so a captured request can never be replayed.
-const nonceTTL = 10 * time.Minute
+// nonceTTL is how long a nonce stays used: longer than the ±300 s window on
+// both sides plus a margin for whole-second rounding and clock differences
+// between pushd nodes, so a captured request can never be replayed.
+const nonceTTL = 2*signature.MaxSkew + 2*time.Minute
 
 // HasSignature reports whether h carries any pushd-sig-v1 header: such a
 // request is judged by its signature alone, never by a cookie.

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"math"
 	"reflect"
 
 	"entgo.io/contrib/entgql"
@@ -49,7 +50,7 @@ const mutationCost = 50
 // selection's own.
 func weighted(t reflect.Type, cost int) reflect.Value {
 	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		return []reflect.Value{reflect.ValueOf(cost + int(args[0].Int()))}
+		return []reflect.Value{reflect.ValueOf(min(cost+int(args[0].Int()), math.MaxInt32))}
 	})
 }
 
@@ -70,14 +71,28 @@ func listComplexity(t reflect.Type) (reflect.Value, bool) {
 					n = max(int(a.Elem().Int()), 1)
 				}
 			}
-			return []reflect.Value{reflect.ValueOf(1 + int(args[0].Int())*n)}
+			if n > maxPage {
+				// Over the page limit on any connection, nested ones
+				// included: price it out of reach.
+				return []reflect.Value{reflect.ValueOf(math.MaxInt32)}
+			}
+			return []reflect.Value{reflect.ValueOf(scaled(int(args[0].Int()), n))}
 		}), true
 	// func(child int, ids []ID) int
 	case t.NumIn() == 2 && t.In(1) == idsType:
 		return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
 			n := max(args[1].Len(), 1)
-			return []reflect.Value{reflect.ValueOf(1 + int(args[0].Int())*n)}
+			return []reflect.Value{reflect.ValueOf(scaled(int(args[0].Int()), n))}
 		}), true
 	}
 	return reflect.Value{}, false
+}
+
+// scaled is 1 + child×n, saturating: a hostile document must not wrap the
+// score around to something small.
+func scaled(child, n int) int {
+	if child > 0 && n > (math.MaxInt32-1)/child {
+		return math.MaxInt32
+	}
+	return min(1+child*n, math.MaxInt32)
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -34,7 +35,60 @@ func (depthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operatio
 		err.Extensions = map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"}
 		return err
 	}
+	return pageSizes(oc.Operation.SelectionSet, oc.Variables, 0)
+}
+
+// pageSizes rejects first/last over maxPage on any connection, nested ones
+// included, with words that say so (the complexity limit would catch them
+// too, less clearly). The depth check has bounded the walk.
+func pageSizes(set ast.SelectionSet, vars map[string]any, level int) *gqlerror.Error {
+	if level > MaxDepth {
+		return nil
+	}
+	for _, sel := range set {
+		var inner ast.SelectionSet
+		switch s := sel.(type) {
+		case *ast.Field:
+			for _, name := range []string{"first", "last"} {
+				arg := s.Arguments.ForName(name)
+				if arg == nil {
+					continue
+				}
+				v, _ := arg.Value.Value(vars)
+				if n, ok := asInt(v); ok && (n < 0 || n > maxPage) {
+					err := gqlerror.Errorf("%s must be between 0 and %d, got %d", name, maxPage, n)
+					err.Extensions = map[string]any{"code": "PAGE_SIZE_EXCEEDED", "field": name}
+					return err
+				}
+			}
+			inner = s.SelectionSet
+		case *ast.InlineFragment:
+			inner = s.SelectionSet
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				inner = s.Definition.SelectionSet
+			}
+		}
+		if err := pageSizes(inner, vars, level+1); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func asInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
 }
 
 // depth measures a selection set, looking through fragments. It stops as

@@ -64,7 +64,14 @@ func classify(err error) (code push.Code, msg, field string) {
 		return domain.Code, domain.Message, domain.Field
 	case errors.Is(err, tenant.ErrNoPrincipal):
 		return push.CodeUnauthenticated, "authentication required", ""
+	case errors.Is(err, tenant.ErrHidden):
+		return push.CodeNotFound, "not found", ""
 	case errors.Is(err, tenant.ErrForbidden):
+		for _, known := range []error{tenant.ErrOwnerOnly, tenant.ErrReadOnly} {
+			if errors.Is(err, known) {
+				return push.CodeForbidden, strings.TrimPrefix(known.Error(), "tenant: not allowed: "), ""
+			}
+		}
 		return push.CodeForbidden, "not allowed", ""
 	case ent.IsNotFound(err):
 		return push.CodeNotFound, "not found", ""
@@ -89,9 +96,10 @@ func classify(err error) (code push.Code, msg, field string) {
 	case errors.As(err, &gql) && gql.Err == nil:
 		// Errors gqlgen made itself: parse, validation, variable coercion,
 		// complexity. Their messages are for the caller already.
+		field, _ := gql.Extensions["field"].(string)
 		if c, _ := gql.Extensions["code"].(string); c == errcode.ParseFailed || c == errcode.ValidationFailed ||
-			c == "COMPLEXITY_LIMIT_EXCEEDED" || c == "DEPTH_LIMIT_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
-			return push.CodeInvalidArgument, "", ""
+			c == "COMPLEXITY_LIMIT_EXCEEDED" || c == "DEPTH_LIMIT_EXCEEDED" || c == "OPERATION_NOT_ALLOWED" || c == "PAGE_SIZE_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
+			return push.CodeInvalidArgument, "", field
 		}
 		if len(gql.Path) == 0 && gql.Extensions["code"] == nil {
 			return push.CodeInvalidArgument, "", ""

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -74,6 +75,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(subscriptionsOnly{})
 	srv.Use(depthLimit{})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	srv.SetErrorPresenter(presentError(cfg.Logger))
@@ -81,11 +83,17 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	return srv
 }
 
+// bodyReadTimeout bounds how long a client may take to send its body, so
+// a slow drip cannot hold a connection (headers have their own limit).
+const bodyReadTimeout = 30 * time.Second
+
 // LimitBody rejects bodies over MaxBodyBytes with a coded GraphQL error
-// before any parsing, whether or not the client sent Content-Length.
+// before any parsing or authentication, for every method and whether or
+// not the client sent Content-Length. WebSocket upgrades have no body;
+// their messages have a limit of their own.
 func LimitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -93,6 +101,7 @@ func LimitBody(next http.Handler) http.Handler {
 			tooLarge(w)
 			return
 		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyReadTimeout))
 		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, push.CodeInvalidArgument, "could not read request body")
@@ -102,6 +111,7 @@ func LimitBody(next http.Handler) http.Handler {
 			tooLarge(w)
 			return
 		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})

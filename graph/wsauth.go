@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/auth/signature"
@@ -34,10 +37,33 @@ func initFunc(authn *auth.Service, recheck time.Duration, log *slog.Logger) tran
 			}
 			ctx = tenant.NewContext(ctx, p)
 		}
-		ctx, cancel := context.WithCancel(ctx)
+		ctx, cancel := context.WithCancel(context.WithValue(ctx, webSocketKey{}, true))
 		go watchCredentials(ctx, cancel, authn, p, recheck, log)
 		return ctx, nil, nil
 	}
+}
+
+type webSocketKey struct{}
+
+// subscriptionsOnly refuses queries and mutations sent over a WebSocket:
+// the socket is for subscriptions, and changes go over HTTP, where CSRF
+// checks and per-request authentication apply.
+type subscriptionsOnly struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = subscriptionsOnly{}
+
+func (subscriptionsOnly) ExtensionName() string                   { return "SubscriptionsOnlyOverWebSocket" }
+func (subscriptionsOnly) Validate(graphql.ExecutableSchema) error { return nil }
+func (subscriptionsOnly) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if ctx.Value(webSocketKey{}) == nil || oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
+		return nil
+	}
+	err := gqlerror.Errorf("only subscriptions run over WebSocket: send queries and mutations over HTTP")
+	err.Extensions = map[string]any{"code": "OPERATION_NOT_ALLOWED"}
+	return err
 }
 
 func authenticatePayload(ctx context.Context, authn *auth.Service, payload transport.InitPayload) (tenant.Principal, error) {

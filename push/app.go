@@ -33,7 +33,7 @@ func (s *Service) CreateApp(ctx context.Context, in ent.CreateAppInput) (*ent.Ap
 
 // UpdateApp changes an app's name or description.
 func (s *Service) UpdateApp(ctx context.Context, id nodeid.ID, in ent.UpdateAppInput) (*ent.App, error) {
-	if err := mustAdminister(ctx, id); err != nil {
+	if err := tenant.Require(ctx, id, tenant.NeedOwner); err != nil {
 		return nil, err
 	}
 	if in.Name != nil {
@@ -49,7 +49,7 @@ func (s *Service) UpdateApp(ctx context.Context, id nodeid.ID, in ent.UpdateAppI
 
 // DeleteApp deletes an app and, by cascade, everything it owns.
 func (s *Service) DeleteApp(ctx context.Context, id nodeid.ID) error {
-	if err := mustAdminister(ctx, id); err != nil {
+	if err := tenant.Require(ctx, id, tenant.NeedOwner); err != nil {
 		return err
 	}
 	return notFoundAs(s.client.App.DeleteOneID(id).Exec(ctx), "app")
@@ -62,34 +62,4 @@ func notFoundAs(err error, what string) error {
 		return &Error{Code: CodeNotFound, Message: what + " not found", Err: err}
 	}
 	return err
-}
-
-// mustWrite allows those who may change app's content. A principal that
-// cannot even read the app gets NOT_FOUND.
-func mustWrite(ctx context.Context, app nodeid.ID) error {
-	p, ok := tenant.FromContext(ctx)
-	switch {
-	case !ok:
-		return tenant.ErrNoPrincipal
-	case p.CanWrite(app):
-		return nil
-	case !p.CanRead(app):
-		return NotFound("app")
-	}
-	return &Error{Code: CodeForbidden, Message: "viewers may not change the app"}
-}
-
-// mustAdminister allows owners (and admins) only. A principal that cannot
-// even read the app gets NOT_FOUND, so other tenants' IDs stay unconfirmed.
-func mustAdminister(ctx context.Context, app nodeid.ID) error {
-	p, ok := tenant.FromContext(ctx)
-	switch {
-	case !ok:
-		return tenant.ErrNoPrincipal
-	case p.CanAdminister(app):
-		return nil
-	case !p.CanRead(app):
-		return NotFound("app")
-	}
-	return &Error{Code: CodeForbidden, Message: "only an owner of the app may do this"}
 }

@@ -7,11 +7,12 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/appuser"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
 )
 
 // CreateTemplate validates and stores a template.
 func (s *Service) CreateTemplate(ctx context.Context, in ent.CreateTemplateInput) (*ent.Template, error) {
-	if err := mustWrite(ctx, in.AppID); err != nil {
+	if err := tenant.Require(ctx, in.AppID, tenant.NeedWrite); err != nil {
 		return nil, err
 	}
 	spec := TemplateSpec{Variables: in.Variables, Defaults: in.Defaults}
@@ -75,7 +76,7 @@ func (s *Service) DeleteTemplate(ctx context.Context, id nodeid.ID) error {
 
 // CreateGroup creates a group of users of one app.
 func (s *Service) CreateGroup(ctx context.Context, in ent.CreateGroupInput) (*ent.Group, error) {
-	if err := mustWrite(ctx, in.AppID); err != nil {
+	if err := tenant.Require(ctx, in.AppID, tenant.NeedWrite); err != nil {
 		return nil, err
 	}
 	in.Name = strings.TrimSpace(in.Name)

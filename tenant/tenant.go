@@ -8,17 +8,51 @@ package tenant
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
-// Errors returned when a principal is missing or not allowed.
+// Errors returned when a principal is missing or not allowed. ErrHidden is
+// for an app the principal cannot even read: callers present it exactly
+// like a missing resource, so other tenants' IDs stay unconfirmed.
 var (
 	ErrNoPrincipal = errors.New("tenant: no principal in context")
 	ErrForbidden   = errors.New("tenant: not allowed")
+	ErrHidden      = errors.New("tenant: not found")
+	// ErrOwnerOnly and ErrReadOnly are the two refusals with words of their
+	// own; callers show their text, never other wrapped detail.
+	ErrOwnerOnly = fmt.Errorf("%w: only an owner of the app may do this", ErrForbidden)
+	ErrReadOnly  = fmt.Errorf("%w: viewers may not change the app", ErrForbidden)
 )
+
+// Need is what an action requires of the principal in an app.
+type Need int
+
+// Needs, from least to most.
+const (
+	NeedRead Need = iota
+	NeedWrite
+	NeedOwner
+)
+
+// Require checks that ctx's principal may act on app as need says.
+func Require(ctx context.Context, app nodeid.ID, need Need) error {
+	p, ok := FromContext(ctx)
+	switch {
+	case !ok:
+		return ErrNoPrincipal
+	case !p.CanRead(app):
+		return ErrHidden
+	case need == NeedWrite && !p.CanWrite(app):
+		return ErrReadOnly
+	case need == NeedOwner && !p.CanAdminister(app):
+		return ErrOwnerOnly
+	}
+	return nil
+}
 
 // Kind is what sort of principal acts.
 type Kind int

@@ -100,8 +100,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.deps.Stores.Ping(ctx); err != nil {
+		// The details (hosts, driver errors) go to the log, not to whoever
+		// can reach the probe.
 		s.deps.Logger.WarnContext(ctx, "not ready", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": err.Error()})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable"})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})

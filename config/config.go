@@ -37,6 +37,7 @@ type Config struct {
 	AdminPassword          string
 	CookieSecure           string
 	SessionTTL             time.Duration
+	DeviceHeartbeat        time.Duration
 }
 
 // Default returns the configuration used when nothing is set: embedded
@@ -54,6 +55,7 @@ func Default() Config {
 		WebSocketInitTimeout:   5 * time.Second,
 		CookieSecure:           "auto",
 		SessionTTL:             12 * time.Hour,
+		DeviceHeartbeat:        30 * time.Second,
 	}
 }
 

@@ -105,6 +105,7 @@ func TestEnvParsing(t *testing.T) {
 		AdminPassword:          "long-enough-pw",
 		CookieSecure:           "always",
 		SessionTTL:             time.Hour,
+		DeviceHeartbeat:        30 * time.Second,
 	}, cfg)
 	require.False(t, cfg.Embedded())
 	require.False(t, cfg.EmbeddedRedis())

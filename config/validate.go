@@ -55,6 +55,10 @@ func (c Config) Validate() error {
 		bad(envSessionTTL, "must be from 5m to 720h, got %s", c.SessionTTL)
 	}
 
+	if c.DeviceHeartbeat < 5*time.Second || c.DeviceHeartbeat > 5*time.Minute {
+		bad(envDeviceHeartbeat, "must be from 5s to 5m, got %s", c.DeviceHeartbeat)
+	}
+
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad(envDataDir, "must not be empty")
 	}

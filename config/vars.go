@@ -35,6 +35,7 @@ const (
 	envAdminPassword        = "PUSHD_ADMIN_PASSWORD"
 	envCookieSecure         = "PUSHD_COOKIE_SECURE"
 	envSessionTTL           = "PUSHD_SESSION_TTL"
+	envDeviceHeartbeat      = "PUSHD_DEVICE_HEARTBEAT"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -133,6 +134,9 @@ func specs() []spec {
 		durationVar(envSessionTTL, "session-ttl",
 			"How long a console login lasts (5m..720h).",
 			func(c *Config) *time.Duration { return &c.SessionTTL }),
+		durationVar(envDeviceHeartbeat, "device-heartbeat",
+			"Interval of pings on device WebSockets and of presence refreshes; a device silent for three is gone (5s..5m).",
+			func(c *Config) *time.Duration { return &c.DeviceHeartbeat }),
 	}
 }
 

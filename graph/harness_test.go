@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/metrics"
 	"github.com/pushd/pushd/pubsub"
@@ -53,15 +54,17 @@ func setup(t *testing.T, mutate ...func(*config.Config)) *bundle {
 		m(&cfg)
 	}
 	log := testenv.Logger(t)
-	svc := push.NewService(push.Config{
-		Client: stores.Ent,
-		Broker: pubsub.NewRedis(stores.Redis, "pushdtest:"),
-		Logger: log,
-	})
 	key, err := seal.NewKey()
 	require.NoError(t, err)
 	sealer, err := seal.New(key)
 	require.NoError(t, err)
+	svc := push.NewService(push.Config{
+		Client: stores.Ent,
+		Sealer: sealer,
+		Broker: pubsub.NewRedis(stores.Redis, "pushdtest:"),
+		Self:   gateway.NewRouter(stores.Redis, "pushdtest:"+key16(t)+":"),
+		Logger: log,
+	})
 	authn, err := auth.NewService(auth.Config{Client: stores.Ent, Sealer: sealer, Redis: stores.Redis, Logger: log,
 		RedisPrefix: "pushdtest:" + key16(t) + ":"})
 	require.NoError(t, err)

@@ -132,6 +132,9 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 		"Mutation.createAccount":    {{`mutation { createAccount(input: {email: "x@test.local", password: "0123456789ab", admin: true}) { id } }`, denied}},
 		"Mutation.setMembership":    {{`mutation($account: ID!, $app: ID!) { setMembership(input: {accountID: $account, appID: $app, role: OWNER}) { id } }`, denied}},
 		"Mutation.deleteMembership": {{`mutation($membership: ID!) { deleteMembership(id: $membership) }`, denied}},
+		"Mutation.mintBindToken":    {{`mutation($device: ID!) { mintBindToken(input: {deviceID: $device, userID: "u"}) { bindToken } }`, denied}},
+		"Mutation.bindUser":         {{`mutation($device: ID!) { bindUser(input: {deviceID: $device, userID: "u"}) { id } }`, denied}},
+		"Mutation.unbindUser":       {{`mutation($device: ID!) { unbindUser(deviceID: $device) { id } }`, denied}},
 		// login is how a principal starts and answers the same for
 		// everyone; logout ends only the caller's own session.
 		"Mutation.login":  {{`mutation { login(input: {email: "tenant-b-owner@test.local", password: "wrong-password"}) { account { id } } }`, public}},

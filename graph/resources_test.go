@@ -199,3 +199,20 @@ func TestNodeResolvesEveryType(t *testing.T) {
 	require.Equal(t, "QUEUED", path(d, "node", "status"))
 	require.EqualValues(t, 0, path(d, "node", "counts", "sent"))
 }
+
+func TestBindUserMutations(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	app := b.createApp("binding")
+	dev := b.newDevice(app, "i-bind")
+	d := b.ok(`mutation($d: ID!) { mintBindToken(input: {deviceID: $d, userID: "user-1", ttlSeconds: 60}) { bindToken expiresAt } }`, map[string]any{"d": string(dev.ID)})
+	require.Regexp(t, `^bt_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$`, path(d, "mintBindToken", "bindToken"))
+	r := b.do(`mutation($d: ID!) { mintBindToken(input: {deviceID: $d, userID: "user-1", ttlSeconds: 7200}) { bindToken } }`, map[string]any{"d": string(dev.ID)})
+	require.Equal(t, "INVALID_ARGUMENT", r.code())
+	require.Equal(t, "ttlSeconds", r.Errors[0].Extensions["field"])
+
+	d = b.ok(`mutation($d: ID!) { bindUser(input: {deviceID: $d, userID: "user-1"}) { id user { externalID } boundAt } }`, map[string]any{"d": string(dev.ID)})
+	require.Equal(t, "user-1", path(d, "bindUser", "user", "externalID"))
+	d = b.ok(`mutation($d: ID!) { unbindUser(deviceID: $d) { id user { id } } }`, map[string]any{"d": string(dev.ID)})
+	require.Nil(t, path(d, "unbindUser", "user"))
+}

@@ -26,6 +26,9 @@ func TestNoFieldReturnsSecrets(t *testing.T) {
 		"Device.tokens":     "the device's vendor tokens, as above",
 		// Shown once, at creation; only its sealed form is stored.
 		"CreateAPIKeyPayload.secret": "HMAC secret returned once by createAPIKey",
+		// Short-lived, single-device, single-user: the backend hands it on.
+		"BindTokenPayload.bindToken": "bind token minted for one device and user",
+		"Mutation.mintBindToken":     "returns BindTokenPayload, as above",
 	}
 	secretish := regexp.MustCompile(`(?i)secret|passw|hash|sealed|credential|private|token|signingkey`)
 	schema := graph.NewSchema(push.NewService(push.Config{}), nil).Schema()

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/ent"
 )
 
@@ -28,7 +29,9 @@ type Clock func() time.Time
 // Service holds the use cases.
 type Service struct {
 	client *ent.Client
+	sealer *seal.Sealer
 	broker Broker
+	self   SelfChannel
 	log    *slog.Logger
 	now    Clock
 }
@@ -36,7 +39,11 @@ type Service struct {
 // Config is what a Service needs.
 type Config struct {
 	Client *ent.Client
+	// Sealer signs short-lived tokens (bind tokens) and seals secrets.
+	Sealer *seal.Sealer
 	Broker Broker
+	// Self is pushd's own WebSocket channel (the gateway).
+	Self   SelfChannel
 	Logger *slog.Logger
 	// Clock defaults to time.Now.
 	Clock Clock
@@ -50,7 +57,7 @@ func NewService(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{client: cfg.Client, broker: cfg.Broker, log: cfg.Logger, now: cfg.Clock}
+	return &Service{client: cfg.Client, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self, log: cfg.Logger, now: cfg.Clock}
 }
 
 // Client returns the ent client, for read paths that page straight through

@@ -14,6 +14,7 @@ import (
 	gqlgraphql "github.com/99designs/gqlgen/graphql"
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/config"
+	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/graph"
 	"github.com/pushd/pushd/metrics"
 	"github.com/pushd/pushd/push"
@@ -36,6 +37,8 @@ type Deps struct {
 	Stores  Pinger
 	Service *push.Service
 	Auth    *auth.Service
+	// Devices is the device API, served by the gateway role.
+	Devices *gateway.API
 	Metrics *metrics.Metrics
 	Roles   Roles
 	Version string
@@ -76,6 +79,9 @@ func New(deps Deps) *Server {
 		mode := auth.CookieMode(deps.Config.CookieSecure)
 		mux.Handle("/graphql", m.HTTP("/graphql", graph.LimitBody(deps.Auth.Middleware(mode, gql))))
 	}
+	if deps.Roles.Gateway && deps.Devices != nil {
+		deps.Devices.Routes(mux, m.HTTP)
+	}
 	mux.Handle("GET /{$}", http.HandlerFunc(s.index))
 	s.handler = mux
 	return s
@@ -111,7 +117,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "pushd %s\n\nGraphQL API: POST /graphql\nHealth: /healthz, /readyz\nMetrics: /metrics\n", s.deps.Version)
+	fmt.Fprintf(w, "pushd %s\n\nGraphQL API: POST /graphql\nDevice API: /device/v1\nHealth: /healthz, /readyz\nMetrics: /metrics\n", s.deps.Version)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -57,6 +58,9 @@ type Sealer struct {
 	current   cipher.AEAD
 	// keys includes the current key, so Open needs a single lookup.
 	keys map[keyID]cipher.AEAD
+	// macKeys are derived from the current key first, then the previous
+	// ones, for short-lived signed tokens (see MAC).
+	macKeys [][]byte
 }
 
 // New takes the current 32-byte key and optional previous keys (still
@@ -71,6 +75,7 @@ func New(current []byte, previous ...[]byte) (*Sealer, error) {
 		currentID: id,
 		current:   aead,
 		keys:      map[keyID]cipher.AEAD{id: aead},
+		macKeys:   [][]byte{deriveMACKey(current)},
 	}
 	// Remember the raw keys only long enough to tell a harmless duplicate
 	// (the same key listed twice during a rotation) from two different keys
@@ -89,8 +94,51 @@ func New(current []byte, previous ...[]byte) (*Sealer, error) {
 		}
 		seen[id] = k
 		s.keys[id] = aead
+		s.macKeys = append(s.macKeys, deriveMACKey(k))
 	}
 	return s, nil
+}
+
+// deriveMACKey gives MACs a key of their own, so no value is ever both
+// encrypted and authenticated under the same key.
+func deriveMACKey(master []byte) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte("pushd/seal/mac-key/v1"))
+	return m.Sum(nil)
+}
+
+// MAC authenticates msg for one purpose (e.g. "bind-token") under the
+// current key. Different purposes never accept each other's MACs.
+func (s *Sealer) MAC(purpose string, msg []byte) []byte {
+	if s == nil || len(s.macKeys) == 0 {
+		return nil
+	}
+	return macWith(s.macKeys[0], purpose, msg)
+}
+
+// VerifyMAC reports whether mac authenticates msg for purpose under the
+// current or a previous key, in constant time per key.
+func (s *Sealer) VerifyMAC(purpose string, msg, mac []byte) bool {
+	if s == nil {
+		return false
+	}
+	ok := false
+	for _, k := range s.macKeys {
+		if hmac.Equal(macWith(k, purpose, msg), mac) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+func macWith(key []byte, purpose string, msg []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(purpose)))
+	m.Write(n[:])
+	m.Write([]byte(purpose))
+	m.Write(msg)
+	return m.Sum(nil)
 }
 
 func newAEAD(key []byte) (cipher.AEAD, keyID, error) {

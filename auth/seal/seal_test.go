@@ -314,3 +314,23 @@ func TestLoadOrCreateKeyFileConcurrent(t *testing.T) {
 	require.False(t, created)
 	require.Equal(t, keys[0], onDisk)
 }
+
+func TestMAC(t *testing.T) {
+	t.Parallel()
+	k1, k2 := make([]byte, 32), make([]byte, 32)
+	k2[0] = 1
+	old, err := New(k1)
+	require.NoError(t, err)
+	rotated, err := New(k2, k1)
+	require.NoError(t, err)
+	msg := []byte("device+user+expiry")
+
+	mac := old.MAC("bind-token", msg)
+	require.True(t, old.VerifyMAC("bind-token", msg, mac))
+	require.True(t, rotated.VerifyMAC("bind-token", msg, mac), "a previous key still verifies")
+	require.False(t, old.VerifyMAC("other-purpose", msg, mac), "purposes are separate")
+	require.False(t, old.VerifyMAC("bind-token", []byte("device+user+expirz"), mac))
+	require.NotEqual(t, mac, rotated.MAC("bind-token", msg), "new MACs use the current key")
+	require.False(t, old.VerifyMAC("bind-token", msg, rotated.MAC("bind-token", msg)))
+	require.False(t, (*Sealer)(nil).VerifyMAC("bind-token", msg, mac))
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/config"
+	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/metrics"
 	"github.com/pushd/pushd/pubsub"
 	"github.com/pushd/pushd/push"
@@ -101,9 +102,12 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	if err != nil {
 		return err
 	}
+	router := gateway.NewRouter(stores.Redis, "pushd:")
 	svc := push.NewService(push.Config{
 		Client: stores.Ent,
+		Sealer: sealer,
 		Broker: pubsub.NewRedis(stores.Redis, "pushd:"),
+		Self:   router,
 		Logger: log,
 	})
 	authn, err := auth.NewService(auth.Config{
@@ -121,13 +125,29 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 			return err
 		}
 	}
+	reg := metrics.New()
+	var devices *gateway.API
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRun()
+	hubDone := make(chan error, 1)
+	if roles.Gateway {
+		hub := gateway.NewHub(gateway.HubConfig{
+			Service: svc, Router: router, Redis: stores.Redis,
+			Heartbeat: cfg.DeviceHeartbeat, Logger: log, Metrics: gateway.NewMetrics(reg.Registry),
+		})
+		go func() { hubDone <- hub.Run(runCtx) }()
+		devices = gateway.NewAPI(svc, hub, cfg.DeviceHeartbeat, log)
+	} else {
+		close(hubDone)
+	}
 	srv := server.New(server.Deps{
 		Config:  cfg,
 		Logger:  log,
 		Stores:  stores,
 		Service: svc,
 		Auth:    authn,
-		Metrics: metrics.New(),
+		Devices: devices,
+		Metrics: reg,
 		Roles:   roles,
 		Version: version,
 	})
@@ -175,6 +195,8 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	if wk != nil {
 		wk.Shutdown(shutdownCtx)
 	}
+	stopRun() // closes device connections; they resume on another node
+	<-hubDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -278,6 +278,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{DevicesColumns[18]},
 			},
+			{
+				Name:    "device_token_hash",
+				Unique:  true,
+				Columns: []*schema.Column{DevicesColumns[14]},
+			},
 		},
 	}
 	// DeviceTokensColumns holds the columns for the "device_tokens" table.

@@ -67,6 +67,8 @@ func (Device) Indexes() []ent.Index {
 		index.Fields("app_id", "platform"),
 		index.Fields("app_id", "last_seen_at"),
 		index.Fields("user_id"),
+		// Devices authenticate by token on every gateway request.
+		index.Fields("token_hash").Unique(),
 	}
 }
 

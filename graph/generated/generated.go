@@ -132,6 +132,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BindTokenPayload struct {
+		BindToken func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+	}
+
 	ChannelConfig struct {
 		App           func(childComplexity int) int
 		AppID         func(childComplexity int) int
@@ -281,6 +286,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		BindUser         func(childComplexity int, input model.BindUserInput) int
 		CreateAPIKey     func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAccount    func(childComplexity int, input model.CreateAccountInput) int
 		CreateApp        func(childComplexity int, input ent.CreateAppInput) int
@@ -292,8 +298,10 @@ type ComplexityRoot struct {
 		DeleteTemplate   func(childComplexity int, id nodeid.ID) int
 		Login            func(childComplexity int, input model.LoginInput) int
 		Logout           func(childComplexity int) int
+		MintBindToken    func(childComplexity int, input model.MintBindTokenInput) int
 		RevokeAPIKey     func(childComplexity int, id nodeid.ID) int
 		SetMembership    func(childComplexity int, input model.SetMembershipInput) int
+		UnbindUser       func(childComplexity int, deviceID nodeid.ID) int
 		UpdateApp        func(childComplexity int, id nodeid.ID, input ent.UpdateAppInput) int
 		UpdateGroup      func(childComplexity int, id nodeid.ID, input ent.UpdateGroupInput) int
 		UpdateTemplate   func(childComplexity int, id nodeid.ID, input ent.UpdateTemplateInput) int
@@ -446,6 +454,9 @@ type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*ent.Account, error)
 	SetMembership(ctx context.Context, input model.SetMembershipInput) (*ent.Membership, error)
 	DeleteMembership(ctx context.Context, id nodeid.ID) (nodeid.ID, error)
+	MintBindToken(ctx context.Context, input model.MintBindTokenInput) (*model.BindTokenPayload, error)
+	BindUser(ctx context.Context, input model.BindUserInput) (*ent.Device, error)
+	UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Device, error)
 }
 type PushJobResolver interface {
 	Counts(ctx context.Context, obj *ent.PushJob) (*model.PushCounts, error)
@@ -850,6 +861,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppUserEdge.Node(childComplexity), true
+
+	case "BindTokenPayload.bindToken":
+		if e.ComplexityRoot.BindTokenPayload.BindToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BindTokenPayload.BindToken(childComplexity), true
+	case "BindTokenPayload.expiresAt":
+		if e.ComplexityRoot.BindTokenPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BindTokenPayload.ExpiresAt(childComplexity), true
 
 	case "ChannelConfig.app":
 		if e.ComplexityRoot.ChannelConfig.App == nil {
@@ -1477,6 +1501,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.UpdatedAt(childComplexity), true
 
+	case "Mutation.bindUser":
+		if e.ComplexityRoot.Mutation.BindUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bindUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BindUser(childComplexity, args["input"].(model.BindUserInput)), true
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -1593,6 +1628,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.mintBindToken":
+		if e.ComplexityRoot.Mutation.MintBindToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mintBindToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MintBindToken(childComplexity, args["input"].(model.MintBindTokenInput)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1615,6 +1661,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetMembership(childComplexity, args["input"].(model.SetMembershipInput)), true
+	case "Mutation.unbindUser":
+		if e.ComplexityRoot.Mutation.UnbindUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unbindUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnbindUser(childComplexity, args["deviceID"].(nodeid.ID)), true
 	case "Mutation.updateApp":
 		if e.ComplexityRoot.Mutation.UpdateApp == nil {
 			break
@@ -2249,6 +2306,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AppUserOrder", ec.unmarshalInputAppUserOrder),
 			graphql.NewInputUnmarshaler("AppUserWhereInput", ec.unmarshalInputAppUserWhereInput),
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
+			graphql.NewInputUnmarshaler("BindUserInput", ec.unmarshalInputBindUserInput),
 			graphql.NewInputUnmarshaler("ChannelConfigOrder", ec.unmarshalInputChannelConfigOrder),
 			graphql.NewInputUnmarshaler("ChannelConfigWhereInput", ec.unmarshalInputChannelConfigWhereInput),
 			graphql.NewInputUnmarshaler("CreateAPIKeyInput", ec.unmarshalInputCreateAPIKeyInput),
@@ -2267,6 +2325,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
+			graphql.NewInputUnmarshaler("MintBindTokenInput", ec.unmarshalInputMintBindTokenInput),
 			graphql.NewInputUnmarshaler("PushJobOrder", ec.unmarshalInputPushJobOrder),
 			graphql.NewInputUnmarshaler("PushJobWhereInput", ec.unmarshalInputPushJobWhereInput),
 			graphql.NewInputUnmarshaler("SetMembershipInput", ec.unmarshalInputSetMembershipInput),
@@ -2431,6 +2490,34 @@ extend type Mutation {
   "Gives an account a role in an app (owners and admins)."
   setMembership(input: SetMembershipInput!): Membership!
   deleteMembership(id: ID!): ID!
+}
+`, BuiltIn: false},
+	{Name: "../schema/device.graphqls", Input: `input MintBindTokenInput {
+  deviceID: ID!
+  "The backend's own ID of the user the device may bind to."
+  userID: String!
+  "How long the token is valid: default 300, at most 3600."
+  ttlSeconds: Int
+}
+
+type BindTokenPayload {
+  "Give this to the device, which sends it to POST /device/v1/bind with the same userID."
+  bindToken: String!
+  expiresAt: Time!
+}
+
+input BindUserInput {
+  deviceID: ID!
+  userID: String!
+}
+
+extend type Mutation {
+  "Lets one device bind itself to one user, for a short time."
+  mintBindToken(input: MintBindTokenInput!): BindTokenPayload!
+  "Binds a device to a user directly (the backend vouches for it)."
+  bindUser(input: BindUserInput!): Device!
+  "Removes a device's user binding."
+  unbindUser(deviceID: ID!): Device!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -5986,6 +6073,16 @@ func (ec *executionContext) childFields_AppUserEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AppUserEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BindTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bindToken":
+		return ec.fieldContext_BindTokenPayload_bindToken(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_BindTokenPayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BindTokenPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ChannelConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7040,6 +7137,20 @@ func (ec *executionContext) field_Group_members_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_bindUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BindUserInput, error) {
+			return ec.unmarshalNBindUserInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7180,6 +7291,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_mintBindToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MintBindTokenInput, error) {
+			return ec.unmarshalNMintBindTokenInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMintBindTokenInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7205,6 +7330,20 @@ func (ec *executionContext) field_Mutation_setMembership_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unbindUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deviceID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deviceID"] = arg0
 	return args, nil
 }
 
@@ -9508,6 +9647,52 @@ func (ec *executionContext) _AppUserEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_AppUserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppUserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _BindTokenPayload_bindToken(ctx context.Context, field graphql.CollectedField, obj *model.BindTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BindTokenPayload_bindToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BindToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BindTokenPayload_bindToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BindTokenPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _BindTokenPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.BindTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BindTokenPayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BindTokenPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BindTokenPayload", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ChannelConfig_id(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfig) (ret graphql.Marshaler) {
@@ -12745,6 +12930,138 @@ func (ec *executionContext) fieldContext_Mutation_deleteMembership(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mintBindToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mintBindToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MintBindToken(ctx, fc.Args["input"].(model.MintBindTokenInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BindTokenPayload) graphql.Marshaler {
+			return ec.marshalNBindTokenPayload2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindTokenPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mintBindToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BindTokenPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mintBindToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bindUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bindUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BindUser(ctx, fc.Args["input"].(model.BindUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+			return ec.marshalNDevice2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bindUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Device(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bindUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unbindUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unbindUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnbindUser(ctx, fc.Args["deviceID"].(nodeid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+			return ec.marshalNDevice2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unbindUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Device(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unbindUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18684,6 +19001,55 @@ func UnmarshalAppWhereInput(ctx context.Context, raw any) (ent.AppWhereInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBindUserInput(ctx context.Context, obj any) (model.BindUserInput, error) {
+	var it model.BindUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deviceID", "userID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deviceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceID = data
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBindUserInput unmarshals raw into the BindUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBindUserInput(ctx context.Context, raw any) (model.BindUserInput, error) {
+	var out model.BindUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BindUserInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChannelConfigOrder(ctx context.Context, obj any) (ent.ChannelConfigOrder, error) {
 	var it ent.ChannelConfigOrder
 	if obj == nil {
@@ -24231,6 +24597,62 @@ func UnmarshalMembershipWhereInput(ctx context.Context, raw any) (ent.Membership
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMintBindTokenInput(ctx context.Context, obj any) (model.MintBindTokenInput, error) {
+	var it model.MintBindTokenInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deviceID", "userID", "ttlSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deviceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceID = data
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "ttlSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttlSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TTLSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMintBindTokenInput unmarshals raw into the MintBindTokenInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMintBindTokenInput(ctx context.Context, raw any) (model.MintBindTokenInput, error) {
+	var out model.MintBindTokenInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MintBindTokenInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPushJobOrder(ctx context.Context, obj any) (ent.PushJobOrder, error) {
 	var it ent.PushJobOrder
 	if obj == nil {
@@ -27531,6 +27953,44 @@ func (ec *executionContext) _AppUserEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var bindTokenPayloadImplementors = []string{"BindTokenPayload"}
+
+func (ec *executionContext) _BindTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BindTokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bindTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BindTokenPayload")
+		case "bindToken":
+			out.Values[i] = ec._BindTokenPayload_bindToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._BindTokenPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var channelConfigImplementors = []string{"ChannelConfig", "Node"}
 
 func (ec *executionContext) _ChannelConfig(ctx context.Context, sel ast.SelectionSet, obj *ent.ChannelConfig) graphql.Marshaler {
@@ -28618,6 +29078,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteMembership":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mintBindToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mintBindToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bindUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bindUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unbindUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unbindUser(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -29981,6 +30462,19 @@ func (ec *executionContext) unmarshalNAppWhereInput2ᚖgithubᚗcomᚋpushdᚋpu
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBindTokenPayload2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.BindTokenPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BindTokenPayload!")
+		return graphql.Null
+	}
+	return ec._BindTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBindUserInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindUserInput(ctx context.Context, v any) (model.BindUserInput, error) {
+	res, err := ec.unmarshalInputBindUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30332,6 +30826,11 @@ func (ec *executionContext) marshalNMembershipOrderField2ᚖgithubᚗcomᚋpushd
 func (ec *executionContext) unmarshalNMembershipWhereInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐMembershipWhereInput(ctx context.Context, v any) (*ent.MembershipWhereInput, error) {
 	res, err := ec.unmarshalInputMembershipWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMintBindTokenInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMintBindTokenInput(ctx context.Context, v any) (model.MintBindTokenInput, error) {
+	res, err := ec.unmarshalInputMintBindTokenInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {

@@ -3,11 +3,24 @@
 package model
 
 import (
+	"time"
+
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
+
+type BindTokenPayload struct {
+	// Give this to the device, which sends it to POST /device/v1/bind with the same userID.
+	BindToken string    `json:"bindToken"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+type BindUserInput struct {
+	DeviceID nodeid.ID `json:"deviceID"`
+	UserID   string    `json:"userID"`
+}
 
 type CreateAPIKeyInput struct {
 	AppID     nodeid.ID        `json:"appID"`
@@ -36,6 +49,14 @@ type LoginInput struct {
 
 type LoginPayload struct {
 	Account *ent.Account `json:"account"`
+}
+
+type MintBindTokenInput struct {
+	DeviceID nodeid.ID `json:"deviceID"`
+	// The backend's own ID of the user the device may bind to.
+	UserID string `json:"userID"`
+	// How long the token is valid: default 300, at most 3600.
+	TTLSeconds *int `json:"ttlSeconds,omitempty"`
 }
 
 // How many of a job's deliveries are in each state.

@@ -1,0 +1,299 @@
+// Package gateway is the device side of pushd: the device HTTP API
+// (/device/v1), the WebSocket channel devices hold while the app is open,
+// and presence and routing across gateway nodes on Redis. Handlers decode,
+// authenticate and call the push domain; they hold no push logic.
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push"
+)
+
+// MaxRequestBytes bounds every device API body.
+const MaxRequestBytes = 64 << 10
+
+// API serves /device/v1.
+type API struct {
+	svc       *push.Service
+	log       *slog.Logger
+	heartbeat time.Duration
+	hub       *Hub
+}
+
+// NewAPI returns the device API. hub may be nil when this process runs no
+// WebSocket channel.
+func NewAPI(svc *push.Service, hub *Hub, heartbeat time.Duration, log *slog.Logger) *API {
+	return &API{svc: svc, hub: hub, heartbeat: heartbeat, log: log}
+}
+
+// Routes registers the device API on mux under /device/v1.
+func (a *API) Routes(mux *http.ServeMux, wrap func(route string, h http.Handler) http.Handler) {
+	handle := func(pattern, route string, h http.HandlerFunc) { mux.Handle(pattern, wrap(route, h)) }
+	handle("POST /device/v1/register", "/device/v1/register", a.register)
+	handle("POST /device/v1/bind", "/device/v1/bind", a.authed(a.bind))
+	handle("POST /device/v1/unbind", "/device/v1/unbind", a.authed(a.unbind))
+	handle("PUT /device/v1/tokens", "/device/v1/tokens", a.authed(a.tokens))
+	handle("POST /device/v1/events", "/device/v1/events", a.authed(a.events))
+	if a.hub != nil {
+		handle("GET /device/v1/connect", "/device/v1/connect", a.hub.ServeHTTP)
+	}
+}
+
+// Tokens are a device's vendor tokens. A missing field leaves that token
+// as it is; an empty string removes it.
+type Tokens struct {
+	APNs   *string `json:"apns,omitempty"`
+	FCM    *string `json:"fcm,omitempty"`
+	Huawei *string `json:"huawei,omitempty"`
+	Xiaomi *string `json:"xiaomi,omitempty"`
+}
+
+func (t *Tokens) byChannel() map[enum.Channel]string {
+	out := map[enum.Channel]string{}
+	if t == nil {
+		return out
+	}
+	for ch, v := range map[enum.Channel]*string{enum.ChannelAPNs: t.APNs, enum.ChannelFCM: t.FCM, enum.ChannelHuawei: t.Huawei, enum.ChannelXiaomi: t.Xiaomi} {
+		if v != nil {
+			out[ch] = *v
+		}
+	}
+	return out
+}
+
+// RegisterRequest is the body of POST /device/v1/register.
+type RegisterRequest struct {
+	AppKey         string        `json:"appKey"`
+	InstallationID string        `json:"installationID"`
+	Platform       enum.Platform `json:"platform"`
+	AppVersion     string        `json:"appVersion,omitempty"`
+	OSVersion      string        `json:"osVersion,omitempty"`
+	Model          string        `json:"model,omitempty"`
+	Brand          string        `json:"brand,omitempty"`
+	Locale         string        `json:"locale,omitempty"`
+	Timezone       string        `json:"timezone,omitempty"`
+	Tokens         *Tokens       `json:"tokens,omitempty"`
+}
+
+// RegisterResponse answers a registration.
+type RegisterResponse struct {
+	DeviceID nodeid.ID `json:"deviceID"`
+	// DeviceToken is the device's bearer credential; each registration
+	// makes a new one and the previous stops working.
+	DeviceToken      string `json:"deviceToken"`
+	HeartbeatSeconds int    `json:"heartbeatSeconds"`
+}
+
+func (a *API) register(w http.ResponseWriter, r *http.Request) {
+	var req RegisterRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	d, token, err := a.svc.RegisterDevice(r.Context(), push.Registration{
+		AppKey: req.AppKey, InstallationID: req.InstallationID, Platform: req.Platform,
+		AppVersion: req.AppVersion, OSVersion: req.OSVersion, Model: req.Model, Brand: req.Brand,
+		Locale: req.Locale, Timezone: req.Timezone, Tokens: req.Tokens.byChannel(),
+	})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, RegisterResponse{DeviceID: d.ID, DeviceToken: token, HeartbeatSeconds: int(a.heartbeat.Seconds())})
+}
+
+// BindRequest is the body of POST /device/v1/bind.
+type BindRequest struct {
+	UserID    string `json:"userID"`
+	BindToken string `json:"bindToken"`
+}
+
+func (a *API) bind(w http.ResponseWriter, r *http.Request, d *ent.Device) {
+	var req BindRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	if _, err := a.svc.BindWithToken(r.Context(), d, req.UserID, req.BindToken); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deviceID": d.ID, "userID": req.UserID})
+}
+
+func (a *API) unbind(w http.ResponseWriter, r *http.Request, d *ent.Device) {
+	if !decode(w, r, &struct{}{}) {
+		return
+	}
+	if _, err := a.svc.UnbindDevice(r.Context(), d); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deviceID": d.ID})
+}
+
+func (a *API) tokens(w http.ResponseWriter, r *http.Request, d *ent.Device) {
+	var req Tokens
+	if !decode(w, r, &req) {
+		return
+	}
+	if err := a.svc.SetDeviceTokens(r.Context(), d, req.byChannel()); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deviceID": d.ID})
+}
+
+// EventsRequest is the body of POST /device/v1/events.
+type EventsRequest struct {
+	Events []Event `json:"events"`
+}
+
+// Event is one device report about a message.
+type Event struct {
+	MessageID nodeid.ID `json:"messageID"`
+	Type      string    `json:"type"`
+	At        time.Time `json:"at,omitzero"`
+}
+
+func (a *API) events(w http.ResponseWriter, r *http.Request, d *ent.Device) {
+	var req EventsRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	evs := make([]push.DeviceEvent, len(req.Events))
+	for i, e := range req.Events {
+		evs[i] = push.DeviceEvent{MessageID: e.MessageID, Type: push.DeviceEventType(e.Type), At: e.At}
+	}
+	n, err := a.svc.RecordDeviceEvents(r.Context(), d, evs)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"accepted": n})
+}
+
+// authed authenticates the device by its bearer token.
+func (a *API) authed(h func(http.ResponseWriter, *http.Request, *ent.Device)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, err := a.svc.AuthenticateDevice(r.Context(), bearer(r))
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		h(w, r, d)
+	}
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// decode reads a strict JSON body: unknown fields, trailing data, a body
+// over MaxRequestBytes or a wrong type are 400s naming the problem.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, push.Invalid("", "could not read the body"))
+		return false
+	}
+	if len(body) > MaxRequestBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, push.Invalid("", "body exceeds %d bytes", MaxRequestBytes))
+		return false
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, decodeError(err))
+		return false
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, push.Invalid("", "trailing data after the JSON object"))
+		return false
+	}
+	return true
+}
+
+func decodeError(err error) *push.Error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		return push.Invalid(typeErr.Field, "must be %s", typeErr.Type)
+	case errors.As(err, &syntaxErr):
+		return push.Invalid("", "malformed JSON at byte %d", syntaxErr.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return push.Invalid(field, "unknown field")
+	}
+	if e, ok := push.AsError(err); ok {
+		return e
+	}
+	return push.Invalid("", "malformed JSON: %v", err)
+}
+
+// fail answers a domain error with its code; anything else is INTERNAL
+// and its detail goes only to the log.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e, ok := push.AsError(err)
+	if !ok {
+		a.log.ErrorContext(r.Context(), "device api: internal error", "path", r.URL.Path, "err", err)
+		e = &push.Error{Code: push.CodeInternal, Message: "internal error"}
+	}
+	writeError(w, statusOf(e.Code), e)
+}
+
+func statusOf(c push.Code) int {
+	switch c {
+	case push.CodeUnauthenticated:
+		return http.StatusUnauthorized
+	case push.CodeForbidden:
+		return http.StatusForbidden
+	case push.CodeNotFound:
+		return http.StatusNotFound
+	case push.CodeInvalidArgument:
+		return http.StatusBadRequest
+	case push.CodeConflict:
+		return http.StatusConflict
+	case push.CodeRateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorBody is every device API error.
+type ErrorBody struct {
+	Error struct {
+		Code    push.Code `json:"code"`
+		Message string    `json:"message"`
+		Field   string    `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, e *push.Error) {
+	var b ErrorBody
+	b.Error.Code, b.Error.Message, b.Error.Field = e.Code, e.Message, e.Field
+	writeJSON(w, status, b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

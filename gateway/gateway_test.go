@@ -1,0 +1,409 @@
+package gateway_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/deviceclient"
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/gateway"
+	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/store"
+	"github.com/pushd/pushd/tenant"
+)
+
+// node is one gateway node: its hub behind its own HTTP server.
+type node struct {
+	hub    *gateway.Hub
+	url    string
+	client *deviceclient.Client
+}
+
+type bundle struct {
+	t      *testing.T
+	stores *store.Stores
+	svc    *push.Service
+	router *gateway.Router
+	sys    context.Context
+	app    *ent.App
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	stores := testenv.Stores(t)
+	key, err := seal.NewKey()
+	require.NoError(t, err)
+	sealer, err := seal.New(key)
+	require.NoError(t, err)
+	router := gateway.NewRouter(stores.Redis, "gwtest:"+string(nodeid.New("t"))+":")
+	svc := push.NewService(push.Config{Client: stores.Ent, Sealer: sealer, Self: router, Logger: testenv.Logger(t)})
+	sys := tenant.NewContext(context.Background(), tenant.System())
+	app, err := stores.Ent.App.Create().SetName("gw").SetAppKey("ak_" + string(nodeid.New("k"))).Save(sys)
+	require.NoError(t, err)
+	return &bundle{t: t, stores: stores, svc: svc, router: router, sys: sys, app: app}
+}
+
+func (b *bundle) node(cfg gateway.HubConfig) *node {
+	b.t.Helper()
+	cfg.Service, cfg.Router, cfg.Redis, cfg.Logger = b.svc, b.router, b.stores.Redis, testenv.Logger(b.t)
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 5 * time.Second
+	}
+	hub := gateway.NewHub(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = hub.Run(ctx); close(done) }()
+	mux := http.NewServeMux()
+	gateway.NewAPI(b.svc, hub, cfg.Heartbeat, testenv.Logger(b.t)).Routes(mux, func(_ string, h http.Handler) http.Handler { return h })
+	srv := httptest.NewServer(mux)
+	b.t.Cleanup(func() { srv.Close(); cancel(); <-done })
+	waitSubscribed(b.t, b, hub)
+	return &node{hub: hub, url: srv.URL, client: deviceclient.New(srv.URL, nil)}
+}
+
+// waitSubscribed waits until the hub's node channel has its subscriber, so
+// that nothing routed to it is published into the void.
+func waitSubscribed(t *testing.T, b *bundle, hub *gateway.Hub) {
+	require.Eventually(t, func() bool {
+		n, err := b.stores.Redis.PubSubNumSub(context.Background(), gateway.NodeChannel(b.router, hub.NodeID())).Result()
+		return err == nil && n[gateway.NodeChannel(b.router, hub.NodeID())] > 0
+	}, 5*time.Second, 10*time.Millisecond)
+}
+
+func (b *bundle) register(n *node, install string) gateway.RegisterResponse {
+	b.t.Helper()
+	r, err := n.client.Register(context.Background(), gateway.RegisterRequest{
+		AppKey: b.app.AppKey, InstallationID: install, Platform: enum.PlatformAndroid, AppVersion: "1.0",
+	})
+	require.NoError(b.t, err)
+	return r
+}
+
+// message arranges a job with one delivery to dev, as the pipeline would.
+func (b *bundle) message(dev nodeid.ID, title string) nodeid.ID {
+	b.t.Helper()
+	job, err := b.stores.Ent.PushJob.Create().SetAppID(b.app.ID).SetKind(enum.PushKindSimple).SetTTLSeconds(600).
+		SetMessage(jsontype.Message{Title: title, Body: "b"}).SetOptions(jsontype.Options{TTLSeconds: 600}).Save(b.sys)
+	require.NoError(b.t, err)
+	d, err := b.stores.Ent.Delivery.Create().SetAppID(b.app.ID).SetJobID(job.ID).SetDeviceID(dev).
+		SetExpiresAt(time.Now().Add(10 * time.Minute)).Save(b.sys)
+	require.NoError(b.t, err)
+	return d.ID
+}
+
+func nextPush(t *testing.T, ctx context.Context, c *deviceclient.Conn) *gateway.Push {
+	t.Helper()
+	f, err := c.Next(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, f.Push, "%+v", f)
+	return f.Push
+}
+
+func TestRegisterIsIdempotent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{})
+	first := b.register(n, "install-1")
+	second := b.register(n, "install-1")
+	require.Equal(t, first.DeviceID, second.DeviceID)
+	require.NotEqual(t, first.DeviceToken, second.DeviceToken, "each registration rotates the token")
+
+	ctx := context.Background()
+	err := n.client.SetTokens(ctx, first.DeviceToken, gateway.Tokens{})
+	var apiErr *deviceclient.APIError
+	require.ErrorAs(t, err, &apiErr, "the old token no longer works")
+	require.Equal(t, http.StatusUnauthorized, apiErr.Status)
+
+	fcm := "fcm-token-1"
+	require.NoError(t, n.client.SetTokens(ctx, second.DeviceToken, gateway.Tokens{FCM: &fcm}))
+	toks, err := b.stores.Ent.DeviceToken.Query().All(b.sys)
+	require.NoError(t, err)
+	require.Len(t, toks, 1)
+	require.Equal(t, enum.ChannelFCM, toks[0].Channel)
+}
+
+func TestDeviceAPIRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		req   gateway.RegisterRequest
+		field string
+	}{
+		{"unknown app key", gateway.RegisterRequest{AppKey: "nope", InstallationID: "i", Platform: enum.PlatformIOS}, "appKey"},
+		{"no installation", gateway.RegisterRequest{AppKey: b.app.AppKey, Platform: enum.PlatformIOS}, "installationID"},
+		{"bad platform", gateway.RegisterRequest{AppKey: b.app.AppKey, InstallationID: "i", Platform: "SYMBIAN"}, "platform"},
+		{"long model", gateway.RegisterRequest{AppKey: b.app.AppKey, InstallationID: "i", Platform: enum.PlatformIOS, Model: string(make([]byte, 200))}, "model"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := n.client.Register(ctx, tc.req)
+			var apiErr *deviceclient.APIError
+			require.ErrorAs(t, err, &apiErr)
+			require.Equal(t, http.StatusBadRequest, apiErr.Status)
+			require.Equal(t, push.CodeInvalidArgument, apiErr.ErrorBody.Error.Code)
+			require.Equal(t, tc.field, apiErr.ErrorBody.Error.Field)
+		})
+	}
+	// Unknown fields and wrong types are named too.
+	for body, field := range map[string]string{
+		`{"appKey":"x","installationID":"i","platform":"IOS","color":"red"}`: "color",
+		`{"appKey":"x","installationID":7,"platform":"IOS"}`:                 "installationID",
+	} {
+		resp, err := http.Post(n.url+"/device/v1/register", "application/json", stringsReader(body))
+		require.NoError(t, err)
+		var eb gateway.ErrorBody
+		require.NoError(t, jsonDecode(resp, &eb))
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		require.Equal(t, field, eb.Error.Field)
+	}
+}
+
+func TestBindTokens(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{})
+	ctx := context.Background()
+	dev := b.register(n, "install-bind")
+	other := b.register(n, "install-other")
+
+	tok, exp, err := b.svc.MintBindToken(b.sys, dev.DeviceID, "user-42", time.Minute)
+	require.NoError(t, err)
+	require.WithinDuration(t, time.Now().Add(time.Minute), exp, 2*time.Second)
+
+	forbidden := func(err error) {
+		t.Helper()
+		var apiErr *deviceclient.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, http.StatusForbidden, apiErr.Status)
+	}
+	forbidden(n.client.Bind(ctx, dev.DeviceToken, "user-43", tok))                   // another user
+	forbidden(n.client.Bind(ctx, other.DeviceToken, "user-42", tok))                 // another device
+	forbidden(n.client.Bind(ctx, dev.DeviceToken, "user-42", tok[:len(tok)-2]+"xx")) // forged
+	forbidden(n.client.Bind(ctx, dev.DeviceToken, "user-42", "bt_garbage"))
+
+	short, _, err := b.svc.MintBindToken(b.sys, dev.DeviceID, "user-42", time.Second)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		var apiErr *deviceclient.APIError
+		err := n.client.Bind(ctx, dev.DeviceToken, "user-42", short)
+		return err != nil && asAPI(err, &apiErr) && apiErr.Status == http.StatusForbidden
+	}, 5*time.Second, 200*time.Millisecond, "an expired token is refused")
+
+	require.NoError(t, n.client.Bind(ctx, dev.DeviceToken, "user-42", tok))
+	got, err := b.stores.Ent.Device.Get(b.sys, dev.DeviceID)
+	require.NoError(t, err)
+	require.NotNil(t, got.UserID)
+	u, err := b.stores.Ent.AppUser.Get(b.sys, *got.UserID)
+	require.NoError(t, err)
+	require.Equal(t, "user-42", u.ExternalID)
+
+	require.NoError(t, n.client.Unbind(ctx, dev.DeviceToken))
+	got, err = b.stores.Ent.Device.Get(b.sys, dev.DeviceID)
+	require.NoError(t, err)
+	require.Nil(t, got.UserID)
+}
+
+func TestMessageReachesDeviceOnAnotherNode(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a, bn := b.node(gateway.HubConfig{}), b.node(gateway.HubConfig{})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	reg := b.register(a, "install-route")
+	conn, err := bn.client.Connect(ctx, reg.DeviceToken, 0) // held by node B
+	require.NoError(t, err)
+	defer conn.CloseNow()
+	require.Equal(t, reg.DeviceID, conn.Welcome.DeviceID)
+	waitOnline(t, b, reg.DeviceID)
+
+	id := b.message(reg.DeviceID, "hello")
+	left, err := b.svc.DeliverSelf(ctx, []nodeid.ID{id}) // from any process
+	require.NoError(t, err)
+	require.Empty(t, left)
+	p := nextPush(t, ctx, conn)
+	require.Equal(t, id, p.MessageID)
+	require.Equal(t, "hello", p.Title)
+	require.EqualValues(t, 1, p.Seq)
+
+	// Sent once: a second attempt finds it claimed.
+	left, err = b.svc.DeliverSelf(ctx, []nodeid.ID{id})
+	require.NoError(t, err)
+	require.Equal(t, []nodeid.ID{id}, left)
+
+	require.NoError(t, conn.Ack(ctx, id))
+	require.Eventually(t, func() bool {
+		d, err := b.stores.Ent.Delivery.Get(b.sys, id)
+		return err == nil && d.Status == delivery.StatusARRIVED
+	}, 5*time.Second, 20*time.Millisecond)
+}
+
+func waitOnline(t *testing.T, b *bundle, dev nodeid.ID) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		on, err := b.router.Online(context.Background(), []nodeid.ID{dev})
+		return err == nil && on[dev]
+	}, 5*time.Second, 10*time.Millisecond)
+}
+
+// A device that hops from node A to node B and resumes after the last seq
+// it saw gets every message it has not acknowledged, once, in order.
+func TestResumeAcrossNodesHasNoGapsOrRepeats(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a, bn := b.node(gateway.HubConfig{}), b.node(gateway.HubConfig{})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	reg := b.register(a, "install-hop")
+	conn, err := a.client.Connect(ctx, reg.DeviceToken, 0)
+	require.NoError(t, err)
+	waitOnline(t, b, reg.DeviceID)
+
+	m1, m2 := b.message(reg.DeviceID, "m1"), b.message(reg.DeviceID, "m2")
+	_, err = b.svc.DeliverSelf(ctx, []nodeid.ID{m1, m2})
+	require.NoError(t, err)
+	require.Equal(t, m1, nextPush(t, ctx, conn).MessageID)
+	require.Equal(t, m2, nextPush(t, ctx, conn).MessageID)
+	require.NoError(t, conn.Ack(ctx, m1))
+	require.Eventually(t, func() bool {
+		d, err := b.stores.Ent.Delivery.Get(b.sys, m1)
+		return err == nil && d.Status == delivery.StatusARRIVED
+	}, 5*time.Second, 20*time.Millisecond)
+	// The device saw m2 (seq 2) but crashed before processing it: it
+	// resumes after seq 1. Meanwhile m3 is sent while it is offline.
+	conn.CloseNow()
+	require.Eventually(t, func() bool {
+		on, err := b.router.Online(context.Background(), []nodeid.ID{reg.DeviceID})
+		return err == nil && !on[reg.DeviceID]
+	}, 5*time.Second, 10*time.Millisecond)
+	m3 := b.message(reg.DeviceID, "m3")
+	left, err := b.svc.DeliverSelf(ctx, []nodeid.ID{m3})
+	require.NoError(t, err)
+	require.Equal(t, []nodeid.ID{m3}, left, "offline: stays pending")
+
+	conn2, err := bn.client.Connect(ctx, reg.DeviceToken, 1)
+	require.NoError(t, err)
+	defer conn2.CloseNow()
+	var got []string
+	var seqs []int64
+	for range 2 {
+		p := nextPush(t, ctx, conn2)
+		got = append(got, p.Title)
+		seqs = append(seqs, p.Seq)
+	}
+	require.Equal(t, []string{"m2", "m3"}, got)
+	require.Equal(t, []int64{2, 3}, seqs)
+
+	// Nothing else arrives (no repeat of m2 from any path).
+	shortCtx, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	_, err = conn2.Next(shortCtx)
+	require.Error(t, err)
+}
+
+// A newer connection of the same device wins, also across nodes.
+func TestNewConnectionReplacesOld(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a, bn := b.node(gateway.HubConfig{}), b.node(gateway.HubConfig{})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	reg := b.register(a, "install-twice")
+	old, err := a.client.Connect(ctx, reg.DeviceToken, 0)
+	require.NoError(t, err)
+	waitOnline(t, b, reg.DeviceID)
+	fresh, err := bn.client.Connect(ctx, reg.DeviceToken, 0)
+	require.NoError(t, err)
+	defer fresh.CloseNow()
+	_, err = old.Next(ctx)
+	require.Equal(t, websocket.StatusCode(4409), websocket.CloseStatus(err), "%v", err)
+	require.Eventually(t, func() bool { return a.hub.Connections() == 0 && bn.hub.Connections() == 1 }, 5*time.Second, 10*time.Millisecond)
+}
+
+func TestConnectNeedsAuthentication(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{AuthTimeout: 300 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "ws" + n.url[len("http"):] + "/device/v1/connect"
+
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{gateway.Subprotocol}})
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	var readErr error
+	for readErr == nil {
+		_, _, readErr = ws.Read(ctx) // sends nothing: closed after the auth timeout
+	}
+	require.Equal(t, websocket.StatusCode(4401), websocket.CloseStatus(readErr))
+
+	ws2, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{gateway.Subprotocol}})
+	require.NoError(t, err)
+	defer ws2.CloseNow()
+	require.NoError(t, ws2.Write(ctx, websocket.MessageText, []byte(`{"type":"auth","token":"dt_forged"}`)))
+	for readErr = nil; readErr == nil; {
+		_, _, readErr = ws2.Read(ctx)
+	}
+	require.Equal(t, websocket.StatusCode(4401), websocket.CloseStatus(readErr))
+
+	// The first-frame form works with a real token.
+	reg := b.register(n, "install-frame-auth")
+	ws3, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{gateway.Subprotocol}})
+	require.NoError(t, err)
+	defer ws3.CloseNow()
+	require.NoError(t, ws3.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"type":"auth","token":%q}`, reg.DeviceToken))))
+	_, data, err := ws3.Read(ctx)
+	require.NoError(t, err)
+	require.Contains(t, string(data), `"welcome"`)
+}
+
+// A device that stops reading is disconnected; the others keep getting
+// their messages.
+func TestSlowDeviceIsDroppedWithoutSlowingOthers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{SendBuffer: 16, WriteTimeout: 2 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	slowReg, fastReg := b.register(n, "install-slow"), b.register(n, "install-fast")
+	slow, err := n.client.Connect(ctx, slowReg.DeviceToken, 0)
+	require.NoError(t, err)
+	defer slow.CloseNow()
+	fast, err := n.client.Connect(ctx, fastReg.DeviceToken, 0)
+	require.NoError(t, err)
+	defer fast.CloseNow()
+	waitOnline(t, b, slowReg.DeviceID)
+	waitOnline(t, b, fastReg.DeviceID)
+
+	// Big frames fill the slow device's socket buffers, then its queue.
+	big := fmt.Sprintf("%0200000d", 0)
+	var slowIDs, fastIDs []nodeid.ID
+	for i := range 40 {
+		slowIDs = append(slowIDs, b.message(slowReg.DeviceID, big))
+		if i < 10 {
+			fastIDs = append(fastIDs, b.message(fastReg.DeviceID, fmt.Sprint("fast-", i)))
+		}
+	}
+	start := time.Now()
+	_, err = b.svc.DeliverSelf(ctx, append(slowIDs, fastIDs...))
+	require.NoError(t, err)
+	for range 10 {
+		nextPush(t, ctx, fast)
+	}
+	t.Logf("the fast device got its 10 messages in %s beside a stalled one", time.Since(start))
+	require.Eventually(t, func() bool { return n.hub.Connections() == 1 }, 10*time.Second, 20*time.Millisecond, "the slow device was dropped")
+}

@@ -1,0 +1,251 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push"
+)
+
+// HubConfig configures a node's WebSocket channel.
+type HubConfig struct {
+	Service *push.Service
+	Router  *Router
+	Redis   redis.UniversalClient
+	// NodeID names this gateway node; unique per process.
+	NodeID string
+	// Heartbeat is the interval of server pings and presence refreshes
+	// (default 30 s); presence lives three heartbeats.
+	Heartbeat time.Duration
+	// AuthTimeout is how long a device has to authenticate (default 5 s).
+	AuthTimeout time.Duration
+	// SendBuffer is how many frames may wait for a device before it is
+	// dropped as too slow (default 64).
+	SendBuffer int
+	// WriteTimeout bounds one frame write or ping (default 10 s).
+	WriteTimeout time.Duration
+	Logger       *slog.Logger
+	Metrics      *Metrics
+}
+
+// Hub holds this node's device connections: one per device, the newest
+// winning, across nodes too.
+type Hub struct {
+	cfg HubConfig
+	log *slog.Logger
+
+	mu    sync.RWMutex
+	conns map[nodeid.ID]*conn
+
+	refreshScript, releaseScript *redis.Script
+}
+
+// NewHub returns a hub; Run must be running for it to receive frames
+// routed from other nodes (and itself).
+func NewHub(cfg HubConfig) *Hub {
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 30 * time.Second
+	}
+	if cfg.AuthTimeout <= 0 {
+		cfg.AuthTimeout = 5 * time.Second
+	}
+	if cfg.SendBuffer <= 0 {
+		cfg.SendBuffer = 64
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 10 * time.Second
+	}
+	if cfg.NodeID == "" {
+		cfg.NodeID = randomID()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(nil)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Hub{
+		cfg:   cfg,
+		log:   cfg.Logger.With("node", cfg.NodeID),
+		conns: map[nodeid.ID]*conn{},
+		// Refresh and release touch the key only while it still names this
+		// connection: a newer connection elsewhere must not be undone.
+		refreshScript: redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`),
+		releaseScript: redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`),
+	}
+}
+
+// NodeID is this node's name in presence records.
+func (h *Hub) NodeID() string { return h.cfg.NodeID }
+
+func randomID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (h *Hub) presenceTTL() time.Duration { return 3 * h.cfg.Heartbeat }
+
+// Run receives frames routed to this node and refreshes presence, until
+// ctx ends; then it closes every connection.
+func (h *Hub) Run(ctx context.Context) error {
+	sub := h.cfg.Redis.Subscribe(ctx, h.cfg.Router.nodeChannel(h.cfg.NodeID))
+	defer sub.Close()
+	if _, err := sub.Receive(ctx); err != nil {
+		return err
+	}
+	msgs := sub.Channel(redis.WithChannelSize(1024))
+	tick := time.NewTicker(h.cfg.Heartbeat)
+	defer tick.Stop()
+	defer h.closeAll()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case m, ok := <-msgs:
+			if !ok {
+				return errors.New("gateway: node channel closed")
+			}
+			h.dispatch([]byte(m.Payload))
+		case <-tick.C:
+			h.refreshPresence(ctx)
+		}
+	}
+}
+
+func (h *Hub) dispatch(payload []byte) {
+	var env envelope
+	if err := json.Unmarshal(payload, &env); err != nil {
+		h.log.Warn("gateway: bad envelope", "err", err)
+		return
+	}
+	for _, k := range env.Kick {
+		h.mu.RLock()
+		c := h.conns[k.DeviceID]
+		h.mu.RUnlock()
+		if c != nil && c.id == k.ConnID {
+			c.close(statusReplaced, "replaced by a newer connection")
+		}
+	}
+	for _, f := range env.Frames {
+		h.mu.RLock()
+		c := h.conns[f.DeviceID]
+		h.mu.RUnlock()
+		if c != nil {
+			c.send(f.MessageID, f.Frame)
+		}
+	}
+}
+
+// refreshPresence extends every local connection's presence in one
+// pipeline per heartbeat.
+func (h *Hub) refreshPresence(ctx context.Context) {
+	h.mu.RLock()
+	list := make([]*conn, 0, len(h.conns))
+	for _, c := range h.conns {
+		list = append(list, c)
+	}
+	h.mu.RUnlock()
+	if len(list) == 0 {
+		return
+	}
+	pipe := h.cfg.Redis.Pipeline()
+	ttl := h.presenceTTL().Milliseconds()
+	for _, c := range list {
+		h.refreshScript.Run(ctx, pipe, []string{h.cfg.Router.presenceKey(c.device)}, c.presence().String(), ttl)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		h.cfg.Metrics.presenceErrors.Inc()
+		h.log.Warn("gateway: refresh presence", "err", err)
+	}
+}
+
+// attach makes c the device's connection: a previous one on this node is
+// closed, one on another node is told to close, and presence points here.
+func (h *Hub) attach(ctx context.Context, c *conn) error {
+	key := h.cfg.Router.presenceKey(c.device)
+	prev, err := h.cfg.Redis.SetArgs(ctx, key, c.presence().String(), redis.SetArgs{Get: true, TTL: h.presenceTTL()}).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		h.cfg.Metrics.presenceErrors.Inc()
+		return err
+	}
+	h.mu.Lock()
+	old := h.conns[c.device]
+	h.conns[c.device] = c
+	h.mu.Unlock()
+	h.cfg.Metrics.connections.Inc()
+	if old != nil {
+		old.close(statusReplaced, "replaced by a newer connection")
+	}
+	if p, ok := parsePresence(prev); ok && p.node != h.cfg.NodeID {
+		err := h.cfg.Router.publish(ctx, map[string]*envelope{p.node: {Kick: []kick{{DeviceID: c.device, ConnID: p.conn}}}})
+		if err != nil {
+			h.log.Warn("gateway: kick previous connection", "device", c.device, "err", err)
+		}
+	}
+	return nil
+}
+
+// detach forgets c if it is still the device's connection.
+func (h *Hub) detach(c *conn) {
+	h.mu.Lock()
+	if h.conns[c.device] == c {
+		delete(h.conns, c.device)
+	}
+	h.mu.Unlock()
+	h.cfg.Metrics.connections.Dec()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := h.releaseScript.Run(ctx, h.cfg.Redis, []string{h.cfg.Router.presenceKey(c.device)}, c.presence().String()).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		h.cfg.Metrics.presenceErrors.Inc()
+	}
+}
+
+func (h *Hub) closeAll() {
+	h.mu.RLock()
+	list := make([]*conn, 0, len(h.conns))
+	for _, c := range h.conns {
+		list = append(list, c)
+	}
+	h.mu.RUnlock()
+	for _, c := range list {
+		c.close(websocket.StatusGoingAway, "server shutting down")
+	}
+}
+
+// Connections is how many devices this node holds.
+func (h *Hub) Connections() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.conns)
+}
+
+// ServeHTTP accepts a device's WebSocket on /device/v1/connect.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols: []string{Subprotocol},
+		// Devices authenticate with their own token, never a cookie, so a
+		// page of another origin gains nothing by connecting.
+		InsecureSkipVerify: true,
+	})
+	if err != nil {
+		return
+	}
+	if ws.Subprotocol() != Subprotocol {
+		ws.Close(websocket.StatusPolicyViolation, "subprotocol "+Subprotocol+" required")
+		return
+	}
+	ws.SetReadLimit(MaxClientFrame)
+	h.serve(r.Context(), ws, bearer(r))
+}

@@ -1,0 +1,38 @@
+package gateway
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the gateway's Prometheus metrics.
+type Metrics struct {
+	connections    prometheus.Gauge
+	framesIn       *prometheus.CounterVec
+	framesOut      *prometheus.CounterVec
+	slowDrops      prometheus.Counter
+	presenceErrors prometheus.Counter
+}
+
+// NewMetrics registers the gateway metrics on reg (nil: not registered,
+// for tests that run several hubs in one process).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		connections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "pushd_gateway_connections", Help: "Devices connected to this node's WebSocket channel.",
+		}),
+		framesIn: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pushd_gateway_frames_in_total", Help: "Frames received from devices, by type.",
+		}, []string{"type"}),
+		framesOut: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pushd_gateway_frames_out_total", Help: "Frames sent to devices, by type.",
+		}, []string{"type"}),
+		slowDrops: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pushd_gateway_slow_client_drops_total", Help: "Connections closed because the device did not read fast enough.",
+		}),
+		presenceErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pushd_gateway_presence_errors_total", Help: "Failed presence writes or refreshes in Redis.",
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors)
+	}
+	return m
+}

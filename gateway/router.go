@@ -1,0 +1,163 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push"
+)
+
+// Router finds which gateway node holds a device and hands it frames
+// there, over Redis: presence keys (device → node and connection) and one
+// pub/sub channel per node. It implements push.SelfChannel and holds no
+// connection itself, so any pushd process can route.
+type Router struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+// NewRouter returns a router whose keys start with prefix (e.g. "pushd:").
+func NewRouter(rdb redis.UniversalClient, prefix string) *Router {
+	return &Router{rdb: rdb, prefix: prefix}
+}
+
+func (r *Router) presenceKey(dev nodeid.ID) string { return r.prefix + "presence:" + string(dev) }
+func (r *Router) nodeChannel(node string) string   { return r.prefix + "node:" + node }
+
+// presenceBatch bounds one MGET.
+const presenceBatch = 1000
+
+// locate returns the presence value (node and connection) of each device
+// that has one.
+func (r *Router) locate(ctx context.Context, devs []nodeid.ID) (map[nodeid.ID]presence, error) {
+	out := make(map[nodeid.ID]presence, len(devs))
+	for start := 0; start < len(devs); start += presenceBatch {
+		chunk := devs[start:min(start+presenceBatch, len(devs))]
+		keys := make([]string, len(chunk))
+		for i, d := range chunk {
+			keys[i] = r.presenceKey(d)
+		}
+		vals, err := r.rdb.MGet(ctx, keys...).Result()
+		if err != nil {
+			return nil, fmt.Errorf("presence: %w", err)
+		}
+		for i, v := range vals {
+			if s, ok := v.(string); ok {
+				if p, ok := parsePresence(s); ok {
+					out[chunk[i]] = p
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// Online implements push.SelfChannel.
+func (r *Router) Online(ctx context.Context, devs []nodeid.ID) (map[nodeid.ID]bool, error) {
+	where, err := r.locate(ctx, devs)
+	if err != nil {
+		return nil, err
+	}
+	online := make(map[nodeid.ID]bool, len(where))
+	for d := range where {
+		online[d] = true
+	}
+	return online, nil
+}
+
+// envelope is what a node receives on its channel: frames for devices it
+// is believed to hold, already encoded once by the sender.
+type envelope struct {
+	Frames []routed `json:"frames,omitempty"`
+	// Kick names connections another node has replaced.
+	Kick []kick `json:"kick,omitempty"`
+}
+
+type routed struct {
+	DeviceID  nodeid.ID       `json:"d"`
+	MessageID nodeid.ID       `json:"m"`
+	Frame     json.RawMessage `json:"f"`
+}
+
+type kick struct {
+	DeviceID nodeid.ID `json:"d"`
+	ConnID   string    `json:"c"`
+}
+
+// SendSelf implements push.SelfChannel: one PUBLISH per node, pipelined,
+// whatever the number of messages.
+func (r *Router) SendSelf(ctx context.Context, msgs []push.SelfMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	devs := make([]nodeid.ID, 0, len(msgs))
+	for _, m := range msgs {
+		devs = append(devs, m.DeviceID)
+	}
+	where, err := r.locate(ctx, devs)
+	if err != nil {
+		return err
+	}
+	byNode := map[string]*envelope{}
+	for _, m := range msgs {
+		p, ok := where[m.DeviceID]
+		if !ok {
+			continue // gone since; it gets the message on resume
+		}
+		frame, err := json.Marshal(pushFrame(m))
+		if err != nil {
+			return err
+		}
+		env := byNode[p.node]
+		if env == nil {
+			env = &envelope{}
+			byNode[p.node] = env
+		}
+		env.Frames = append(env.Frames, routed{DeviceID: m.DeviceID, MessageID: m.MessageID, Frame: frame})
+	}
+	return r.publish(ctx, byNode)
+}
+
+func (r *Router) publish(ctx context.Context, byNode map[string]*envelope) error {
+	if len(byNode) == 0 {
+		return nil
+	}
+	pipe := r.rdb.Pipeline()
+	for node, env := range byNode {
+		b, err := json.Marshal(env)
+		if err != nil {
+			return err
+		}
+		pipe.Publish(ctx, r.nodeChannel(node), b)
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+func pushFrame(m push.SelfMessage) Push {
+	return Push{
+		Type: FramePush, MessageID: m.MessageID, Seq: m.Seq,
+		Title: m.Message.Title, Body: m.Message.Body, Payload: m.Message.Payload,
+		URI: m.Message.URI, Silent: m.Message.Silent, ExpiresAt: m.ExpiresAt.UTC(),
+	}
+}
+
+// presence is where a device is connected.
+type presence struct {
+	node, conn string
+}
+
+func (p presence) String() string { return p.node + "|" + p.conn }
+
+func parsePresence(s string) (presence, bool) {
+	for i := range len(s) {
+		if s[i] == '|' {
+			return presence{node: s[:i], conn: s[i+1:]}, i > 0 && i < len(s)-1
+		}
+	}
+	return presence{}, false
+}

@@ -1,0 +1,182 @@
+package push
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// SelfMessage is one message on the self-built channel, as the gateway
+// writes it to the device.
+type SelfMessage struct {
+	MessageID nodeid.ID
+	DeviceID  nodeid.ID
+	Seq       int64
+	Message   jsontype.Message
+	ExpiresAt time.Time
+}
+
+// SelfChannel is pushd's own WebSocket channel as the domain sees it: who
+// is online, and handing messages to the node that holds each device.
+type SelfChannel interface {
+	// Online reports which of the devices hold a live connection.
+	Online(ctx context.Context, devices []nodeid.ID) (map[nodeid.ID]bool, error)
+	// SendSelf hands messages to the devices' gateway nodes. A message
+	// whose device has just gone away is not lost: it is SENT with a seq,
+	// and the device gets it again when it resumes.
+	SendSelf(ctx context.Context, msgs []SelfMessage) error
+}
+
+// MaxResume bounds the backlog sent to a device on one resume; the device
+// asks again with the last seq it got.
+const MaxResume = 500
+
+// DeliverSelf sends deliveries to their devices on the self-built channel,
+// if the devices are online. Each delivery is claimed (PENDING → SENT) in
+// the same transaction that gives it the device's next seq, so it is sent
+// at most once however many callers race. It returns the deliveries left
+// PENDING (device offline, expired, or already claimed elsewhere).
+func (s *Service) DeliverSelf(ctx context.Context, deliveryIDs []nodeid.ID) (left []nodeid.ID, err error) {
+	sys := system(ctx)
+	ds, err := s.client.Delivery.Query().
+		Where(delivery.IDIn(deliveryIDs...), delivery.StatusEQ(delivery.StatusPENDING), delivery.DeviceIDNotNil(),
+			delivery.ExpiresAtGT(s.now())).
+		WithJob().
+		Order(ent.Asc(delivery.FieldCreatedAt), ent.Asc(delivery.FieldID)).
+		All(sys)
+	if err != nil {
+		return nil, err
+	}
+	var devices []nodeid.ID
+	for _, d := range ds {
+		devices = append(devices, *d.DeviceID)
+	}
+	online, err := s.self.Online(ctx, unique(devices))
+	if err != nil {
+		return nil, err
+	}
+	var send []*ent.Delivery
+	for _, d := range ds {
+		if online[*d.DeviceID] {
+			send = append(send, d)
+		}
+	}
+	msgs, err := s.claimSelf(sys, send)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.self.SendSelf(ctx, msgs); err != nil {
+		// Claimed and numbered: the devices get them on their next resume.
+		s.log.WarnContext(ctx, "self channel: hand-off failed", "messages", len(msgs), "err", err)
+	}
+	sent := make(map[nodeid.ID]bool, len(msgs))
+	for _, m := range msgs {
+		sent[m.MessageID] = true
+	}
+	for _, id := range deliveryIDs {
+		if !sent[id] {
+			left = append(left, id)
+		}
+	}
+	return left, nil
+}
+
+// claimSelf numbers and claims deliveries for the self channel, per device
+// in the order given. Deliveries another caller claimed first are skipped.
+func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMessage, error) {
+	if len(ds) == 0 {
+		return nil, nil
+	}
+	var msgs []SelfMessage
+	err := s.withTx(ctx, func(tx *ent.Tx) error {
+		now := s.now()
+		byDevice := map[nodeid.ID][]*ent.Delivery{}
+		var order []nodeid.ID
+		for _, d := range ds {
+			if _, ok := byDevice[*d.DeviceID]; !ok {
+				order = append(order, *d.DeviceID)
+			}
+			byDevice[*d.DeviceID] = append(byDevice[*d.DeviceID], d)
+		}
+		for _, dev := range order {
+			list := byDevice[dev]
+			// Reserving the seqs locks the device row: concurrent claims
+			// for one device serialise here, so seqs never repeat.
+			updated, err := tx.Device.UpdateOneID(dev).AddLastSeq(int64(len(list))).Save(ctx)
+			if err != nil {
+				return err
+			}
+			seq := updated.LastSeq - int64(len(list))
+			for _, d := range list {
+				n, err := tx.Delivery.Update().
+					Where(delivery.ID(d.ID), delivery.StatusEQ(delivery.StatusPENDING)).
+					SetStatus(delivery.StatusSENT).SetChannel(enum.ChannelSelf).SetSeq(seq + 1).SetSentAt(now).
+					Save(ctx)
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					continue // claimed by someone else; the seq stays unused
+				}
+				seq++
+				msgs = append(msgs, selfMessage(d, seq))
+			}
+		}
+		return nil
+	})
+	return msgs, err
+}
+
+func selfMessage(d *ent.Delivery, seq int64) SelfMessage {
+	m := SelfMessage{MessageID: d.ID, DeviceID: *d.DeviceID, Seq: seq, ExpiresAt: d.ExpiresAt}
+	switch {
+	case d.Message != nil:
+		m.Message = *d.Message
+	case d.Edges.Job != nil:
+		m.Message = d.Edges.Job.Message
+	}
+	return m
+}
+
+// Resume is what a device gets when it connects or reconnects: first its
+// PENDING unexpired messages are claimed for the self channel, then every
+// unacknowledged message after afterSeq is returned, in seq order, at
+// most MaxResume of them.
+func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64) ([]SelfMessage, error) {
+	sys := system(ctx)
+	now := s.now()
+	pending, err := s.client.Delivery.Query().
+		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(now)).
+		WithJob().
+		Order(ent.Asc(delivery.FieldCreatedAt), ent.Asc(delivery.FieldID)).
+		Limit(MaxResume).
+		All(sys)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.claimSelf(sys, pending); err != nil {
+		return nil, err
+	}
+	ds, err := s.client.Delivery.Query().
+		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusSENT), delivery.ChannelEQ(enum.ChannelSelf),
+			delivery.SeqGT(afterSeq), delivery.ExpiresAtGT(now)).
+		WithJob().
+		Order(ent.Asc(delivery.FieldSeq)).
+		Limit(MaxResume).
+		All(sys)
+	if err != nil {
+		return nil, err
+	}
+	msgs := make([]SelfMessage, 0, len(ds))
+	for _, d := range ds {
+		msgs = append(msgs, selfMessage(d, *d.Seq))
+	}
+	slices.SortFunc(msgs, func(a, b SelfMessage) int { return int(a.Seq - b.Seq) })
+	return msgs, nil
+}

@@ -38,6 +38,7 @@ type Config struct {
 	CookieSecure           string
 	SessionTTL             time.Duration
 	DeviceHeartbeat        time.Duration
+	Pprof                  bool
 }
 
 // Default returns the configuration used when nothing is set: embedded

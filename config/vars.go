@@ -36,6 +36,7 @@ const (
 	envCookieSecure         = "PUSHD_COOKIE_SECURE"
 	envSessionTTL           = "PUSHD_SESSION_TTL"
 	envDeviceHeartbeat      = "PUSHD_DEVICE_HEARTBEAT"
+	envPprof                = "PUSHD_PPROF"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -135,8 +136,11 @@ func specs() []spec {
 			"How long a console login lasts (5m..720h).",
 			func(c *Config) *time.Duration { return &c.SessionTTL }),
 		durationVar(envDeviceHeartbeat, "device-heartbeat",
-			"Interval of pings on device WebSockets and of presence refreshes; a device silent for three is gone (5s..5m).",
+			"Interval of pings on device WebSockets and of presence refreshes (5s..5m); a device that misses a pong is dropped, a crashed node's presence expires after three.",
 			func(c *Config) *time.Duration { return &c.DeviceHeartbeat }),
+		boolVar(envPprof, "pprof",
+			"Serve Go profiles at /debug/pprof/ on the HTTP port (for diagnosis; keep off where the port is public).",
+			func(c *Config) *bool { return &c.Pprof }),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -39,17 +40,29 @@ type conn struct {
 	out  chan []byte
 	done chan struct{}
 	once sync.Once
+	// writing and pinging are set while a short-lived goroutine writes
+	// queued frames or waits for a pong: an idle connection costs one
+	// goroutine (its reader), not three.
+	writing, pinging atomic.Bool
 
 	mu       sync.Mutex
 	sent     map[nodeid.ID]struct{}
 	sentList []nodeid.ID
+	// While resuming (from connect until the first resume is answered, and
+	// during every later one), live frames wait in held, so that the
+	// device sees messages in seq order: the backlog first, then what came
+	// meanwhile.
+	resuming bool
+	held     [][]byte
 }
 
 func (c *conn) presence() presence { return presence{node: c.hub.cfg.NodeID, conn: c.id} }
 
 // send queues a frame for the device unless this connection already
-// carried that message.
-func (c *conn) send(msgID nodeid.ID, frame []byte) {
+// carried that message. Live frames wait while a resume is in progress.
+func (c *conn) send(msgID nodeid.ID, frame []byte) { c.sendFrame(msgID, frame, false) }
+
+func (c *conn) sendFrame(msgID nodeid.ID, frame []byte, fromResume bool) {
 	c.mu.Lock()
 	if msgID != "" {
 		if _, dup := c.sent[msgID]; dup {
@@ -58,14 +71,83 @@ func (c *conn) send(msgID nodeid.ID, frame []byte) {
 		}
 		c.remember(msgID)
 	}
+	if c.resuming && !fromResume && msgID != "" {
+		if len(c.held) >= cap(c.out) {
+			c.mu.Unlock()
+			c.hub.cfg.Metrics.slowDrops.Inc()
+			c.close(statusTooSlow, "too slow: reconnect and resume")
+			return
+		}
+		c.held = append(c.held, frame)
+		c.mu.Unlock()
+		return
+	}
 	c.mu.Unlock()
+	c.enqueue(frame)
+}
+
+func (c *conn) enqueue(frame []byte) {
 	select {
 	case c.out <- frame:
+		c.kick()
 	case <-c.done:
 	default:
 		c.hub.cfg.Metrics.slowDrops.Inc()
 		c.close(statusTooSlow, "too slow: reconnect and resume")
 	}
+}
+
+// kick starts a writer unless one runs.
+func (c *conn) kick() {
+	if c.writing.CompareAndSwap(false, true) {
+		go c.drain()
+	}
+}
+
+// drain writes queued frames and ends when the queue is empty.
+func (c *conn) drain() {
+	h := c.hub
+	for {
+		select {
+		case <-c.done:
+			c.writing.Store(false)
+			return
+		case frame := <-c.out:
+			ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+			err := c.ws.Write(ctx, websocket.MessageText, frame)
+			cancel()
+			if err != nil {
+				c.close(statusTooSlow, "write failed")
+				c.writing.Store(false)
+				return
+			}
+			h.cfg.Metrics.framesOut.WithLabelValues(frameType(frame)).Inc()
+		default:
+			c.writing.Store(false)
+			// A frame queued between the empty check and the store would
+			// have seen writing still set: look once more.
+			if len(c.out) > 0 && c.writing.CompareAndSwap(false, true) {
+				continue
+			}
+			return
+		}
+	}
+}
+
+// ping checks that the device still answers; one that does not within the
+// write timeout is dropped.
+func (c *conn) ping() {
+	if !c.pinging.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer c.pinging.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
+		defer cancel()
+		if err := c.ws.Ping(ctx); err != nil {
+			c.close(websocket.StatusGoingAway, "no pong")
+		}
+	}()
 }
 
 func (c *conn) remember(id nodeid.ID) {
@@ -117,48 +199,24 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 		out:  make(chan []byte, h.cfg.SendBuffer),
 		done: make(chan struct{}),
 		sent: map[nodeid.ID]struct{}{},
+		// Nothing live goes out before the device's first resume.
+		resuming: true,
 	}
 	if err := h.attach(ctx, c); err != nil {
 		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "INTERNAL", "presence unavailable")
 		return
 	}
-	defer h.detach(c)
-	defer c.close(websocket.StatusNormalClosure, "")
 	h.cfg.Service.SeenDevice(ctx, d.ID)
-
 	welcome, _ := json.Marshal(Welcome{Type: FrameWelcome, DeviceID: d.ID, Heartbeat: int(h.cfg.Heartbeat.Seconds())})
 	c.send("", welcome)
-	go c.writeLoop(ctx)
-	c.readLoop(ctx)
-}
-
-func (c *conn) writeLoop(ctx context.Context) {
-	h := c.hub
-	ping := time.NewTicker(h.cfg.Heartbeat)
-	defer ping.Stop()
-	for {
-		select {
-		case <-c.done:
-			return
-		case frame := <-c.out:
-			wctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
-			err := c.ws.Write(wctx, websocket.MessageText, frame)
-			cancel()
-			if err != nil {
-				c.close(statusTooSlow, "write failed")
-				return
-			}
-			h.cfg.Metrics.framesOut.WithLabelValues(frameType(frame)).Inc()
-		case <-ping.C:
-			pctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
-			err := c.ws.Ping(pctx)
-			cancel()
-			if err != nil {
-				c.close(websocket.StatusGoingAway, "no pong")
-				return
-			}
-		}
-	}
+	// Reading goes on in a goroutine of its own, started with a small
+	// stack; database work for frames runs in short-lived goroutines, so
+	// this one stays small for the life of an idle connection.
+	go func() {
+		defer h.detach(c)
+		defer c.close(websocket.StatusNormalClosure, "")
+		c.readLoop(ctx)
+	}()
 }
 
 func (c *conn) readLoop(ctx context.Context) {
@@ -175,26 +233,46 @@ func (c *conn) readLoop(ctx context.Context) {
 		h.cfg.Metrics.framesIn.WithLabelValues(f.Type).Inc()
 		switch f.Type {
 		case FrameResume:
-			msgs, err := h.cfg.Service.Resume(ctx, c.device, *f.AfterSeq)
-			if err != nil {
-				h.log.Warn("gateway: resume", "device", c.device, "err", err)
-				c.writeError("INTERNAL", "resume failed; try again")
-				continue
-			}
-			for _, m := range msgs {
-				frame, err := json.Marshal(pushFrame(m))
-				if err == nil {
-					c.send(m.MessageID, frame)
-				}
-			}
+			go c.resume(ctx, *f.AfterSeq)
 		case FrameAck:
-			c.event(ctx, f.MessageID, push.EventArrived)
+			go c.event(ctx, f.MessageID, push.EventArrived)
 		case FrameEvent:
-			c.event(ctx, f.MessageID, push.DeviceEventType(f.Event))
+			go c.event(ctx, f.MessageID, push.DeviceEventType(f.Event))
 		case FrameAuth:
 			c.writeError("INVALID_ARGUMENT", "already authenticated")
 		}
 	}
+}
+
+// resume sends the device what it missed after afterSeq. Frames that also
+// arrive live are written once: send skips message IDs already written.
+func (c *conn) resume(ctx context.Context, afterSeq int64) {
+	c.mu.Lock()
+	c.resuming = true
+	c.mu.Unlock()
+	defer c.endResume()
+	msgs, err := c.hub.cfg.Service.Resume(ctx, c.device, afterSeq)
+	if err != nil {
+		c.hub.log.Warn("gateway: resume", "device", c.device, "err", err)
+		c.writeError("INTERNAL", "resume failed; try again")
+		return
+	}
+	for _, m := range msgs {
+		if frame, err := json.Marshal(pushFrame(m)); err == nil {
+			c.sendFrame(m.MessageID, frame, true)
+		}
+	}
+}
+
+// endResume lets the frames held during a resume go, in arrival order.
+func (c *conn) endResume() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// Queued under the lock, so no live frame overtakes a held one.
+	for _, f := range c.held {
+		c.enqueue(f)
+	}
+	c.held, c.resuming = nil, false
 }
 
 func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventType) {

@@ -31,7 +31,7 @@ type HubConfig struct {
 	// AuthTimeout is how long a device has to authenticate (default 5 s).
 	AuthTimeout time.Duration
 	// SendBuffer is how many frames may wait for a device before it is
-	// dropped as too slow (default 64).
+	// dropped as too slow (default 32).
 	SendBuffer int
 	// WriteTimeout bounds one frame write or ping (default 10 s).
 	WriteTimeout time.Duration
@@ -61,7 +61,7 @@ func NewHub(cfg HubConfig) *Hub {
 		cfg.AuthTimeout = 5 * time.Second
 	}
 	if cfg.SendBuffer <= 0 {
-		cfg.SendBuffer = 64
+		cfg.SendBuffer = 32
 	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 10 * time.Second
@@ -120,6 +120,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.dispatch([]byte(m.Payload))
 		case <-tick.C:
 			h.refreshPresence(ctx)
+			h.pingAll()
 		}
 	}
 }
@@ -145,6 +146,15 @@ func (h *Hub) dispatch(payload []byte) {
 		if c != nil {
 			c.send(f.MessageID, f.Frame)
 		}
+	}
+}
+
+// pingAll pings every local connection once per heartbeat.
+func (h *Hub) pingAll() {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, c := range h.conns {
+		c.ping()
 	}
 }
 
@@ -247,5 +257,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ws.SetReadLimit(MaxClientFrame)
-	h.serve(r.Context(), ws, bearer(r))
+	// The connection outlives this handler: returning frees the request
+	// and the handler's grown stack, which would otherwise stay with every
+	// idle device.
+	h.serve(context.WithoutCancel(r.Context()), ws, bearer(r))
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"sync/atomic"
 	"time"
 
@@ -81,6 +82,11 @@ func New(deps Deps) *Server {
 	}
 	if deps.Roles.Gateway && deps.Devices != nil {
 		deps.Devices.Routes(mux, m.HTTP)
+	}
+	if deps.Config.Pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	}
 	mux.Handle("GET /{$}", http.HandlerFunc(s.index))
 	s.handler = mux

@@ -1,0 +1,180 @@
+// Command pushd-load drives a running pushd with simulated devices, for
+// the measurements in BENCHMARKS.md. It only ever talks to the URL it is
+// given (use a loopback address), and every run is bounded in count and
+// time.
+//
+//	pushd-load devices -url http://127.0.0.1:8080 -email admin@example.com -password secret-pass -n 5000 -hold 30s
+//
+// registers n devices in a fresh app, connects them all over the
+// WebSocket channel, holds them idle for -hold, and reports timings.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pushd/pushd/deviceclient"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/gateway"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(os.Args) < 2 || os.Args[1] != "devices" {
+		fmt.Fprintln(os.Stderr, "usage: pushd-load devices [flags]")
+		os.Exit(2)
+	}
+	if err := devices(ctx, os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "pushd-load:", err)
+		os.Exit(1)
+	}
+}
+
+func devices(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("devices", flag.ContinueOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "pushd base URL (loopback only)")
+	email := fs.String("email", "", "console admin email")
+	password := fs.String("password", "", "console admin password")
+	n := fs.Int("n", 1000, "devices to simulate (at most 15000)")
+	concurrency := fs.Int("c", 32, "registrations and connections in flight")
+	hold := fs.Duration("hold", 10*time.Second, "how long to hold the connections idle (at most 10m)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 15000 || *hold > 10*time.Minute {
+		return fmt.Errorf("-n must be 1..15000 and -hold at most 10m")
+	}
+	u, err := url.Parse(*base)
+	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+		return fmt.Errorf("-url must be a loopback address")
+	}
+	appKey, err := createApp(ctx, *base, *email, *password)
+	if err != nil {
+		return err
+	}
+	transport := &http.Transport{MaxIdleConnsPerHost: *concurrency}
+	client := deviceclient.New(*base, &http.Client{Transport: transport, Timeout: 30 * time.Second})
+
+	start := time.Now()
+	tokens := make([]string, *n)
+	if err := parallel(ctx, *n, *concurrency, func(i int) error {
+		r, err := client.Register(ctx, gateway.RegisterRequest{AppKey: appKey, InstallationID: fmt.Sprintf("load-%d", i), Platform: enum.PlatformAndroid})
+		tokens[i] = r.DeviceToken
+		return err
+	}); err != nil {
+		return err
+	}
+	fmt.Printf("registered %d devices in %s\n", *n, time.Since(start).Round(time.Millisecond))
+
+	start = time.Now()
+	conns := make([]*deviceclient.Conn, *n)
+	if err := parallel(ctx, *n, *concurrency, func(i int) error {
+		c, err := client.Connect(ctx, tokens[i], 0)
+		conns[i] = c
+		return err
+	}); err != nil {
+		return err
+	}
+	fmt.Printf("connected %d devices in %s\n", *n, time.Since(start).Round(time.Millisecond))
+	var closed atomic.Int64
+	for _, c := range conns {
+		go func() {
+			for {
+				if _, err := c.Next(ctx); err != nil {
+					closed.Add(1)
+					return
+				}
+			}
+		}()
+	}
+	fmt.Println("holding; measure the server now")
+	select {
+	case <-ctx.Done():
+	case <-time.After(*hold):
+	}
+	for _, c := range conns {
+		c.CloseNow()
+	}
+	fmt.Printf("done; %d connections had closed early\n", closed.Load()-int64(*n))
+	return nil
+}
+
+func parallel(ctx context.Context, n, workers int, fn func(i int) error) error {
+	var wg sync.WaitGroup
+	var first atomic.Value
+	next := atomic.Int64{}
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil || first.Load() != nil {
+					return
+				}
+				if err := fn(i); err != nil {
+					first.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := first.Load().(error); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// createApp logs in to the console API and creates an app for the run.
+func createApp(ctx context.Context, base, email, password string) (string, error) {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	var csrf string
+	gql := func(query string, vars map[string]any) (map[string]any, error) {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Pushd-CSRF", csrf)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		var out struct {
+			Data   map[string]any `json:"data"`
+			Errors []any          `json:"errors"`
+		}
+		if err := json.Unmarshal(raw, &out); err != nil || len(out.Errors) > 0 {
+			return nil, fmt.Errorf("graphql: %s", raw)
+		}
+		return out.Data, nil
+	}
+	if _, err := gql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { account { id } } }`,
+		map[string]any{"e": email, "p": password}); err != nil {
+		return "", err
+	}
+	u, _ := url.Parse(base)
+	for _, c := range jar.Cookies(u) {
+		if c.Name == "pushd_csrf" {
+			csrf = c.Value
+		}
+	}
+	d, err := gql(`mutation($n: String!) { createApp(input: {name: $n}) { appKey } }`, map[string]any{"n": fmt.Sprintf("load-%d", time.Now().Unix())})
+	if err != nil {
+		return "", err
+	}
+	return d["createApp"].(map[string]any)["appKey"].(string), nil
+}

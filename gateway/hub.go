@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -106,6 +105,11 @@ func (h *Hub) Run(ctx context.Context) error {
 		return err
 	}
 	msgs := sub.Channel(redis.WithChannelSize(1024))
+	// Refreshes run in a pipeline as EVALSHA: load the script first (and
+	// again if Redis restarts and forgets it; see refreshPresence).
+	if err := h.refreshScript.Load(ctx, h.cfg.Redis).Err(); err != nil {
+		return err
+	}
 	tick := time.NewTicker(h.cfg.Heartbeat)
 	defer tick.Stop()
 	defer h.closeAll()
@@ -126,8 +130,8 @@ func (h *Hub) Run(ctx context.Context) error {
 }
 
 func (h *Hub) dispatch(payload []byte) {
-	var env envelope
-	if err := json.Unmarshal(payload, &env); err != nil {
+	env, err := decodeEnvelope(payload)
+	if err != nil {
 		h.log.Warn("gateway: bad envelope", "err", err)
 		return
 	}
@@ -173,11 +177,14 @@ func (h *Hub) refreshPresence(ctx context.Context) {
 	pipe := h.cfg.Redis.Pipeline()
 	ttl := h.presenceTTL().Milliseconds()
 	for _, c := range list {
-		h.refreshScript.Run(ctx, pipe, []string{h.cfg.Router.presenceKey(c.device)}, c.presence().String(), ttl)
+		h.refreshScript.EvalSha(ctx, pipe, []string{h.cfg.Router.presenceKey(c.device)}, c.presence().String(), ttl)
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		h.cfg.Metrics.presenceErrors.Inc()
 		h.log.Warn("gateway: refresh presence", "err", err)
+		if redis.HasErrorPrefix(err, "NOSCRIPT") {
+			_ = h.refreshScript.Load(ctx, h.cfg.Redis).Err()
+		}
 	}
 }
 

@@ -70,23 +70,28 @@ func (r *Router) Online(ctx context.Context, devs []nodeid.ID) (map[nodeid.ID]bo
 }
 
 // envelope is what a node receives on its channel: frames for devices it
-// is believed to hold, already encoded once by the sender.
+// is believed to hold, already encoded once by the sender, and the
+// connections other nodes have replaced.
 type envelope struct {
-	Frames []routed `json:"frames,omitempty"`
-	// Kick names connections another node has replaced.
-	Kick []kick `json:"kick,omitempty"`
+	Frames []routed
+	Kick   []kick
 }
 
 type routed struct {
-	DeviceID  nodeid.ID       `json:"d"`
-	MessageID nodeid.ID       `json:"m"`
-	Frame     json.RawMessage `json:"f"`
+	DeviceID  nodeid.ID
+	MessageID nodeid.ID
+	Frame     []byte
 }
 
 type kick struct {
-	DeviceID nodeid.ID `json:"d"`
-	ConnID   string    `json:"c"`
+	DeviceID nodeid.ID
+	ConnID   string
 }
+
+// framesPerMessage bounds one PUBLISH: a node starts writing to devices
+// while later chunks are still on their way, and no single Redis message
+// grows without bound.
+const framesPerMessage = 500
 
 // SendSelf implements push.SelfChannel: one PUBLISH per node, pipelined,
 // whatever the number of messages.
@@ -128,11 +133,13 @@ func (r *Router) publish(ctx context.Context, byNode map[string]*envelope) error
 	}
 	pipe := r.rdb.Pipeline()
 	for node, env := range byNode {
-		b, err := json.Marshal(env)
-		if err != nil {
-			return err
+		for start := 0; start < len(env.Frames) || (start == 0 && len(env.Kick) > 0); start += framesPerMessage {
+			chunk := envelope{Frames: env.Frames[start:min(start+framesPerMessage, len(env.Frames))]}
+			if start == 0 {
+				chunk.Kick = env.Kick
+			}
+			pipe.Publish(ctx, r.nodeChannel(node), chunk.encode())
 		}
-		pipe.Publish(ctx, r.nodeChannel(node), b)
 	}
 	_, err := pipe.Exec(ctx)
 	return err

@@ -33,11 +33,15 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if len(os.Args) < 2 || os.Args[1] != "devices" {
-		fmt.Fprintln(os.Stderr, "usage: pushd-load devices [flags]")
+	if len(os.Args) < 2 || (os.Args[1] != "devices" && os.Args[1] != "broadcast") {
+		fmt.Fprintln(os.Stderr, "usage: pushd-load devices|broadcast [flags]")
 		os.Exit(2)
 	}
-	if err := devices(ctx, os.Args[2:]); err != nil {
+	run := devices
+	if os.Args[1] == "broadcast" {
+		run = broadcast
+	}
+	if err := run(ctx, os.Args[2:]); err != nil {
 		fmt.Fprintln(os.Stderr, "pushd-load:", err)
 		os.Exit(1)
 	}
@@ -81,25 +85,26 @@ func devices(ctx context.Context, args []string) error {
 
 	start = time.Now()
 	conns := make([]*deviceclient.Conn, *n)
+	var closed atomic.Int64
 	if err := parallel(ctx, *n, *concurrency, func(i int) error {
 		c, err := client.Connect(ctx, tokens[i], 0)
 		conns[i] = c
+		if err == nil {
+			// Read at once: a device that does not read cannot answer pings.
+			go func() {
+				for {
+					if _, err := c.Next(ctx); err != nil {
+						closed.Add(1)
+						return
+					}
+				}
+			}()
+		}
 		return err
 	}); err != nil {
 		return err
 	}
 	fmt.Printf("connected %d devices in %s\n", *n, time.Since(start).Round(time.Millisecond))
-	var closed atomic.Int64
-	for _, c := range conns {
-		go func() {
-			for {
-				if _, err := c.Next(ctx); err != nil {
-					closed.Add(1)
-					return
-				}
-			}
-		}()
-	}
 	fmt.Println("holding; measure the server now")
 	select {
 	case <-ctx.Done():
@@ -108,7 +113,8 @@ func devices(ctx context.Context, args []string) error {
 	for _, c := range conns {
 		c.CloseNow()
 	}
-	fmt.Printf("done; %d connections had closed early\n", closed.Load()-int64(*n))
+	early := closed.Load()
+	fmt.Printf("done; %d connections had closed early\n", early)
 	return nil
 }
 

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushd/pushd/deviceclient"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/gateway"
+	"github.com/pushd/pushd/push"
+)
+
+// broadcast measures the gateway's fan-out: n connected devices, then
+// rounds of one frame to every device, handed to the gateway nodes through
+// the same Redis routing the push pipeline uses. It reports, per round,
+// how many frames arrived and the latency percentiles from hand-off to
+// receipt (same machine, one clock).
+func broadcast(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "pushd base URL (loopback only)")
+	redisURL := fs.String("redis", "redis://127.0.0.1:6379/0", "the Redis pushd uses (loopback only)")
+	prefix := fs.String("prefix", "pushd:", "pushd's Redis key prefix")
+	email := fs.String("email", "", "console admin email")
+	password := fs.String("password", "", "console admin password")
+	n := fs.Int("n", 1000, "devices (at most 15000)")
+	size := fs.Int("size", 200, "frame body bytes")
+	rounds := fs.Int("rounds", 5, "broadcast rounds (at most 50)")
+	concurrency := fs.Int("c", 32, "registrations and connections in flight")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 15000 || *rounds < 1 || *rounds > 50 {
+		return fmt.Errorf("-n must be 1..15000 and -rounds 1..50")
+	}
+	for _, raw := range []string{*base, *redisURL} {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
+			return fmt.Errorf("%s: must be a loopback address", raw)
+		}
+	}
+	opt, err := redis.ParseURL(*redisURL)
+	if err != nil {
+		return err
+	}
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	router := gateway.NewRouter(rdb, *prefix)
+
+	appKey, err := createApp(ctx, *base, *email, *password)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	var latencies []time.Duration
+	var received atomic.Int64
+	record := func(d time.Duration) {
+		mu.Lock()
+		latencies = append(latencies, d)
+		mu.Unlock()
+		received.Add(1)
+	}
+	client := deviceclient.New(*base, &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}, Timeout: 30 * time.Second})
+	ids := make([]nodeid.ID, *n)
+	conns := make([]*deviceclient.Conn, *n)
+	if err := parallel(ctx, *n, *concurrency, func(i int) error {
+		r, err := client.Register(ctx, gateway.RegisterRequest{AppKey: appKey, InstallationID: fmt.Sprintf("bcast-%d", i), Platform: enum.PlatformAndroid})
+		if err != nil {
+			return err
+		}
+		ids[i] = r.DeviceID
+		conns[i], err = client.Connect(ctx, r.DeviceToken, 0)
+		if err == nil {
+			// Read at once: a device that does not read cannot answer the
+			// server's pings and is dropped, as it should be.
+			go readAll(ctx, conns[i], record)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	defer func() {
+		for _, c := range conns {
+			c.CloseNow()
+		}
+	}()
+	fmt.Printf("%d devices connected\n", *n)
+	// Wait until every device is online (its resume answered).
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		on, err := router.Online(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if len(on) == *n {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("only %d of %d online", len(on), *n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	body := strings.Repeat("x", *size)
+	for round := range *rounds {
+		mu.Lock()
+		latencies = latencies[:0]
+		mu.Unlock()
+		received.Store(0)
+		start := time.Now()
+		msgs := make([]push.SelfMessage, *n)
+		for i, id := range ids {
+			msgs[i] = push.SelfMessage{
+				MessageID: nodeid.New("dlv"), DeviceID: id, Seq: int64(round + 1),
+				Message:   jsontype.Message{Body: body, Payload: map[string]any{"sentAt": start.UnixNano()}},
+				ExpiresAt: start.Add(time.Minute),
+			}
+		}
+		if err := router.SendSelf(ctx, msgs); err != nil {
+			return err
+		}
+		handoff := time.Since(start)
+		for received.Load() < int64(*n) && time.Since(start) < 10*time.Second {
+			time.Sleep(5 * time.Millisecond)
+		}
+		mu.Lock()
+		l := slices.Clone(latencies)
+		mu.Unlock()
+		slices.Sort(l)
+		pct := func(p float64) time.Duration {
+			if len(l) == 0 {
+				return 0
+			}
+			return l[min(len(l)-1, int(float64(len(l))*p))].Round(time.Millisecond)
+		}
+		fmt.Printf("round %d: %d/%d received, hand-off %s, p50 %s, p99 %s, max %s\n",
+			round+1, len(l), *n, handoff.Round(time.Millisecond), pct(0.50), pct(0.99), pct(1))
+	}
+	return nil
+}
+
+// readAll reads a device's frames until the connection ends, recording the
+// latency of each push that carries a send time.
+func readAll(ctx context.Context, c *deviceclient.Conn, record func(time.Duration)) {
+	for {
+		f, err := c.Next(ctx)
+		if err != nil {
+			return
+		}
+		if f.Push == nil {
+			continue
+		}
+		if v, ok := f.Push.Payload["sentAt"].(float64); ok {
+			record(time.Since(time.Unix(0, int64(v))))
+		}
+	}
+}

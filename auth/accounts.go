@@ -44,7 +44,7 @@ func checkNewPassword(pw string) error {
 // Without them, in the embedded mode and with no admin yet, it creates one
 // with a random password and returns that password (to be shown once).
 func (s *Service) EnsureAdmin(ctx context.Context, email, password string, embedded bool) (oneTime string, err error) {
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	if email != "" {
 		email, err := normalizeEmail(email)
 		if err != nil {
@@ -117,7 +117,7 @@ func (s *Service) SetMembership(ctx context.Context, accountID, appID nodeid.ID,
 	if err := tenant.Require(ctx, appID, tenant.NeedOwner); err != nil {
 		return nil, err
 	}
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	if _, err := s.client.Account.Get(sys, accountID); err != nil {
 		if isNotFound(err) {
 			return nil, push.NotFound("account")
@@ -173,7 +173,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return nil, &push.Error{Code: push.CodeRateLimited,
 			Message: fmt.Sprintf("too many login attempts: try again in %d minutes", int(wait.Minutes())+1)}
 	}
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	acc, err := s.client.Account.Query().Where(account.Email(email)).Only(sys)
 	if err != nil && !isNotFound(err) {
 		return nil, err
@@ -222,14 +222,14 @@ func (s *Service) Logout(ctx context.Context) error {
 	if !ok || p.SessionID == "" {
 		return nil
 	}
-	_, err := s.client.Session.Delete().Where(session.ID(p.SessionID)).Exec(system(ctx))
+	_, err := s.client.Session.Delete().Where(session.ID(p.SessionID)).Exec(tenant.AsSystem(ctx))
 	return err
 }
 
 // AuthenticateSession returns the principal of a session token. With
 // requireCSRF, csrf must be the session's CSRF token.
 func (s *Service) AuthenticateSession(ctx context.Context, token, csrf string, requireCSRF bool) (tenant.Principal, error) {
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	sess, err := s.client.Session.Query().Where(session.TokenHash(sha(token))).Only(sys)
 	if err != nil {
 		return tenant.Principal{}, ErrUnauthenticated
@@ -246,7 +246,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, token, csrf string, r
 
 // sessionPrincipal rebuilds the principal of a live session from storage.
 func (s *Service) sessionPrincipal(ctx context.Context, id nodeid.ID) (tenant.Principal, error) {
-	sess, err := s.client.Session.Get(system(ctx), id)
+	sess, err := s.client.Session.Get(tenant.AsSystem(ctx), id)
 	if err != nil || !s.now().Before(sess.ExpiresAt) {
 		return tenant.Principal{}, ErrUnauthenticated
 	}
@@ -254,7 +254,7 @@ func (s *Service) sessionPrincipal(ctx context.Context, id nodeid.ID) (tenant.Pr
 }
 
 func (s *Service) accountPrincipal(ctx context.Context, sess *ent.Session) (tenant.Principal, error) {
-	acc, err := s.client.Account.Query().Where(account.ID(sess.AccountID)).WithMemberships().Only(system(ctx))
+	acc, err := s.client.Account.Query().Where(account.ID(sess.AccountID)).WithMemberships().Only(tenant.AsSystem(ctx))
 	if err != nil {
 		return tenant.Principal{}, ErrUnauthenticated
 	}
@@ -277,7 +277,7 @@ var ErrCSRF = &push.Error{Code: push.CodeForbidden, Message: "missing or wrong "
 func (s *Service) StillValid(ctx context.Context, p tenant.Principal) bool {
 	switch p.Kind {
 	case tenant.KindAPIKey:
-		k, err := s.client.APIKey.Get(system(ctx), p.APIKeyID)
+		k, err := s.client.APIKey.Get(tenant.AsSystem(ctx), p.APIKeyID)
 		return err == nil && k.RevokedAt == nil
 	case tenant.KindAccount:
 		if p.SessionID == "" {

@@ -152,7 +152,7 @@ func (s *Service) touchKey(ctx context.Context, k *ent.APIKey) {
 	err := s.client.APIKey.Update().
 		Where(apikey.ID(k.ID), apikey.Or(apikey.LastUsedAtIsNil(), apikey.LastUsedAtLT(now.Add(-lastUsedResolution)))).
 		SetLastUsedAt(now).
-		Exec(system(ctx))
+		Exec(tenant.AsSystem(ctx))
 	if err != nil {
 		s.log.WarnContext(ctx, "record key use", "key", k.KeyID, "err", err)
 	}

@@ -94,12 +94,6 @@ func NewService(cfg Config) (*Service, error) {
 	}, nil
 }
 
-// system is ctx acting as pushd itself: authentication must read keys and
-// sessions before anyone is known.
-func system(ctx context.Context) context.Context {
-	return tenant.NewContext(ctx, tenant.System())
-}
-
 // randomToken returns n random bytes as unpadded base64url.
 func randomToken(n int) string {
 	b := make([]byte, n)

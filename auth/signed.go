@@ -47,7 +47,7 @@ func (s *Service) authenticateSigned(ctx context.Context, h http.Header, method,
 	if err := signature.CheckTime(req.Timestamp, s.now()); err != nil {
 		return tenant.Principal{}, err
 	}
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	key, err := s.client.APIKey.Query().Where(apikey.KeyID(req.KeyID)).Only(sys)
 	if err != nil {
 		return tenant.Principal{}, fmt.Errorf("key %q: %w", req.KeyID, err)

@@ -93,7 +93,7 @@ func (s *Service) BindWithToken(ctx context.Context, d *ent.Device, userID, toke
 	if dec.Decode(&c) != nil || c.App != d.AppID || c.Device != d.ID || c.User != userID || s.now().Unix() >= c.Expires {
 		return nil, errBadBindToken()
 	}
-	return s.bind(system(ctx), d, userID)
+	return s.bind(tenant.AsSystem(ctx), d, userID)
 }
 
 // BindUser binds a device to one of its app's users, as a backend asks.
@@ -146,7 +146,7 @@ func (s *Service) UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Devi
 
 // UnbindDevice removes the binding of d, as the device itself asks.
 func (s *Service) UnbindDevice(ctx context.Context, d *ent.Device) (*ent.Device, error) {
-	return s.unbind(system(ctx), d)
+	return s.unbind(tenant.AsSystem(ctx), d)
 }
 
 func (s *Service) unbind(ctx context.Context, d *ent.Device) (*ent.Device, error) {

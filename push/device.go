@@ -105,12 +105,6 @@ func hashToken(tok string) []byte {
 	return h[:]
 }
 
-// system acts as pushd itself: the device API authenticates devices by
-// their own tokens and scopes every change to that one device explicitly.
-func system(ctx context.Context) context.Context {
-	return tenant.NewContext(ctx, tenant.System())
-}
-
 // RegisterDevice registers a device, or updates it when its installation
 // registered before (same app and installation ID: same device ID). Each
 // registration returns a fresh bearer token; earlier ones stop working.
@@ -118,7 +112,7 @@ func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Devi
 	if err := r.validate(); err != nil {
 		return nil, "", err
 	}
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	a, err := s.client.App.Query().Where(app.AppKey(r.AppKey)).Only(sys)
 	if ent.IsNotFound(err) {
 		return nil, "", Invalid("appKey", "unknown app key")
@@ -191,7 +185,7 @@ func (s *Service) AuthenticateDevice(ctx context.Context, token string) (*ent.De
 	if !strings.HasPrefix(token, "dt_") || len(token) > 100 {
 		return nil, &Error{Code: CodeUnauthenticated, Message: "invalid device token"}
 	}
-	d, err := s.client.Device.Query().Where(device.TokenHash(hashToken(token))).Only(system(ctx))
+	d, err := s.client.Device.Query().Where(device.TokenHash(hashToken(token))).Only(tenant.AsSystem(ctx))
 	if err != nil {
 		return nil, &Error{Code: CodeUnauthenticated, Message: "invalid device token", Err: err}
 	}
@@ -203,14 +197,14 @@ func (s *Service) SetDeviceTokens(ctx context.Context, d *ent.Device, tokens map
 	if err := checkTokens(tokens); err != nil {
 		return err
 	}
-	return s.withTx(system(ctx), func(tx *ent.Tx) error {
-		return setTokens(system(ctx), tx.Client(), d.AppID, d.ID, tokens)
+	return s.withTx(tenant.AsSystem(ctx), func(tx *ent.Tx) error {
+		return setTokens(tenant.AsSystem(ctx), tx.Client(), d.AppID, d.ID, tokens)
 	})
 }
 
 // SeenDevice records that a device is active now.
 func (s *Service) SeenDevice(ctx context.Context, id nodeid.ID) {
-	if err := s.client.Device.UpdateOneID(id).SetLastSeenAt(s.now()).Exec(system(ctx)); err != nil {
+	if err := s.client.Device.UpdateOneID(id).SetLastSeenAt(s.now()).Exec(tenant.AsSystem(ctx)); err != nil {
 		s.log.WarnContext(ctx, "record device seen", "device", id, "err", err)
 	}
 }

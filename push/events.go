@@ -7,6 +7,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
 )
 
 // DeviceEventType is what a device reports about a message.
@@ -63,7 +64,7 @@ func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID,
 			return 0, Invalid("events", "event %d: messageID is required", i)
 		}
 	}
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	changed := 0
 	err := s.withTx(sys, func(tx *ent.Tx) error {
 		for _, e := range events {

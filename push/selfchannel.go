@@ -10,6 +10,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
 )
 
 // SelfMessage is one message on the self-built channel, as the gateway
@@ -43,7 +44,7 @@ const MaxResume = 500
 // at most once however many callers race. It returns the deliveries left
 // PENDING (device offline, expired, or already claimed elsewhere).
 func (s *Service) DeliverSelf(ctx context.Context, deliveryIDs []nodeid.ID) (left []nodeid.ID, err error) {
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	ds, err := s.client.Delivery.Query().
 		Where(delivery.IDIn(deliveryIDs...), delivery.StatusEQ(delivery.StatusPENDING), delivery.DeviceIDNotNil(),
 			delivery.ExpiresAtGT(s.now())).
@@ -149,7 +150,7 @@ func selfMessage(d *ent.Delivery, seq int64) SelfMessage {
 // unacknowledged message after afterSeq is returned, in seq order, at
 // most MaxResume of them.
 func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64) ([]SelfMessage, error) {
-	sys := system(ctx)
+	sys := tenant.AsSystem(ctx)
 	now := s.now()
 	pending, err := s.client.Delivery.Query().
 		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(now)).

@@ -89,6 +89,11 @@ type Principal struct {
 // System is the principal for pushd's own work.
 func System() Principal { return Principal{Kind: KindSystem} }
 
+// AsSystem returns ctx acting as pushd itself: for work that must read or
+// write before anyone is known (authentication, the device API), which
+// scopes itself explicitly to the one app or device it serves.
+func AsSystem(ctx context.Context) context.Context { return NewContext(ctx, System()) }
+
 // AllApps reports whether p acts as owner of every app.
 func (p Principal) AllApps() bool {
 	return p.Kind == KindSystem || (p.Kind == KindAccount && p.Admin)

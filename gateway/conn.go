@@ -37,7 +37,7 @@ type conn struct {
 	device nodeid.ID
 	id     string
 
-	out  chan []byte
+	out  chan outFrame
 	done chan struct{}
 	once sync.Once
 	// writing and pinging are set while a short-lived goroutine writes
@@ -53,16 +53,23 @@ type conn struct {
 	// device sees messages in seq order: the backlog first, then what came
 	// meanwhile.
 	resuming bool
-	held     [][]byte
+	held     []outFrame
 }
 
 func (c *conn) presence() presence { return presence{node: c.hub.cfg.NodeID, conn: c.id} }
 
+// outFrame is an encoded frame and its type (for metrics, so the hot path
+// never parses what it is about to write).
+type outFrame struct {
+	data []byte
+	typ  string
+}
+
 // send queues a frame for the device unless this connection already
 // carried that message. Live frames wait while a resume is in progress.
-func (c *conn) send(msgID nodeid.ID, frame []byte) { c.sendFrame(msgID, frame, false) }
+func (c *conn) send(msgID nodeid.ID, frame outFrame) { c.sendFrame(msgID, frame, false) }
 
-func (c *conn) sendFrame(msgID nodeid.ID, frame []byte, fromResume bool) {
+func (c *conn) sendFrame(msgID nodeid.ID, frame outFrame, fromResume bool) {
 	c.mu.Lock()
 	if msgID != "" {
 		if _, dup := c.sent[msgID]; dup {
@@ -86,7 +93,7 @@ func (c *conn) sendFrame(msgID nodeid.ID, frame []byte, fromResume bool) {
 	c.enqueue(frame)
 }
 
-func (c *conn) enqueue(frame []byte) {
+func (c *conn) enqueue(frame outFrame) {
 	select {
 	case c.out <- frame:
 		c.kick()
@@ -114,14 +121,14 @@ func (c *conn) drain() {
 			return
 		case frame := <-c.out:
 			ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
-			err := c.ws.Write(ctx, websocket.MessageText, frame)
+			err := c.ws.Write(ctx, websocket.MessageText, frame.data)
 			cancel()
 			if err != nil {
 				c.close(statusTooSlow, "write failed")
 				c.writing.Store(false)
 				return
 			}
-			h.cfg.Metrics.framesOut.WithLabelValues(frameType(frame)).Inc()
+			h.cfg.Metrics.framesOut.WithLabelValues(frame.typ).Inc()
 		default:
 			c.writing.Store(false)
 			// A frame queued between the empty check and the store would
@@ -196,7 +203,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 	}
 	c := &conn{
 		hub: h, ws: ws, device: d.ID, id: randomID(),
-		out:  make(chan []byte, h.cfg.SendBuffer),
+		out:  make(chan outFrame, h.cfg.SendBuffer),
 		done: make(chan struct{}),
 		sent: map[nodeid.ID]struct{}{},
 		// Nothing live goes out before the device's first resume.
@@ -208,7 +215,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 	}
 	h.cfg.Service.SeenDevice(ctx, d.ID)
 	welcome, _ := json.Marshal(Welcome{Type: FrameWelcome, DeviceID: d.ID, Heartbeat: int(h.cfg.Heartbeat.Seconds())})
-	c.send("", welcome)
+	c.send("", outFrame{welcome, FrameWelcome})
 	// Reading goes on in a goroutine of its own, started with a small
 	// stack; database work for frames runs in short-lived goroutines, so
 	// this one stays small for the life of an idle connection.
@@ -259,7 +266,7 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	}
 	for _, m := range msgs {
 		if frame, err := json.Marshal(pushFrame(m)); err == nil {
-			c.sendFrame(m.MessageID, frame, true)
+			c.sendFrame(m.MessageID, outFrame{frame, FramePush}, true)
 		}
 	}
 }
@@ -284,7 +291,7 @@ func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventTyp
 
 func (c *conn) writeError(code, msg string) {
 	b, _ := json.Marshal(ErrorFrame{Type: FrameError, Code: code, Message: msg})
-	c.send("", b)
+	c.send("", outFrame{b, FrameError})
 }
 
 func readFrame(ctx context.Context, ws *websocket.Conn) (ClientFrame, error) {
@@ -304,19 +311,4 @@ func writeErrorAndClose(ctx context.Context, ws *websocket.Conn, code websocket.
 	_ = ws.Write(wctx, websocket.MessageText, b)
 	cancel()
 	ws.Close(code, msg)
-}
-
-// frameType reads a frame's type for metrics without decoding it all.
-func frameType(frame []byte) string {
-	var t struct {
-		Type string `json:"type"`
-	}
-	if json.Unmarshal(frame, &t) != nil {
-		return "unknown"
-	}
-	switch t.Type {
-	case FrameWelcome, FramePush, FrameRevoke, FrameError:
-		return t.Type
-	}
-	return "unknown"
 }

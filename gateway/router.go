@@ -34,21 +34,29 @@ const presenceBatch = 1000
 // locate returns the presence value (node and connection) of each device
 // that has one.
 func (r *Router) locate(ctx context.Context, devs []nodeid.ID) (map[nodeid.ID]presence, error) {
-	out := make(map[nodeid.ID]presence, len(devs))
+	// One round trip for all chunks, however many devices.
+	pipe := r.rdb.Pipeline()
+	var cmds []*redis.SliceCmd
 	for start := 0; start < len(devs); start += presenceBatch {
 		chunk := devs[start:min(start+presenceBatch, len(devs))]
 		keys := make([]string, len(chunk))
 		for i, d := range chunk {
 			keys[i] = r.presenceKey(d)
 		}
-		vals, err := r.rdb.MGet(ctx, keys...).Result()
-		if err != nil {
-			return nil, fmt.Errorf("presence: %w", err)
-		}
-		for i, v := range vals {
+		cmds = append(cmds, pipe.MGet(ctx, keys...))
+	}
+	if len(cmds) == 0 {
+		return map[nodeid.ID]presence{}, nil
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("presence: %w", err)
+	}
+	out := make(map[nodeid.ID]presence, len(devs))
+	for c, cmd := range cmds {
+		for i, v := range cmd.Val() {
 			if s, ok := v.(string); ok {
 				if p, ok := parsePresence(s); ok {
-					out[chunk[i]] = p
+					out[devs[c*presenceBatch+i]] = p
 				}
 			}
 		}

@@ -407,3 +407,26 @@ func TestSlowDeviceIsDroppedWithoutSlowingOthers(t *testing.T) {
 	t.Logf("the fast device got its 10 messages in %s beside a stalled one", time.Since(start))
 	require.Eventually(t, func() bool { return n.hub.Connections() == 1 }, 10*time.Second, 20*time.Millisecond, "the slow device was dropped")
 }
+
+func TestRevokeReachesOnlineDevice(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a, bn := b.node(gateway.HubConfig{}), b.node(gateway.HubConfig{})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	reg := b.register(a, "install-revoke")
+	conn, err := bn.client.Connect(ctx, reg.DeviceToken, 0)
+	require.NoError(t, err)
+	defer conn.CloseNow()
+	waitOnline(t, b, reg.DeviceID)
+	id := b.message(reg.DeviceID, "oops")
+	_, err = b.svc.DeliverSelf(ctx, []nodeid.ID{id})
+	require.NoError(t, err)
+	require.Equal(t, id, nextPush(t, ctx, conn).MessageID)
+
+	require.NoError(t, b.router.RevokeSelf(ctx, []push.SelfRevoke{{MessageID: id, DeviceID: reg.DeviceID}}))
+	f, err := conn.Next(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, f.Revoke)
+	require.Equal(t, id, f.Revoke.MessageID)
+}

@@ -147,7 +147,12 @@ func (h *Hub) dispatch(payload []byte) {
 		h.mu.RLock()
 		c := h.conns[f.DeviceID]
 		h.mu.RUnlock()
-		if c != nil {
+		if c == nil {
+			continue
+		}
+		if f.MessageID == "" {
+			c.send("", outFrame{f.Frame, FrameRevoke})
+		} else {
 			c.send(f.MessageID, outFrame{f.Frame, FramePush})
 		}
 	}

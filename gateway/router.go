@@ -135,6 +135,38 @@ func (r *Router) SendSelf(ctx context.Context, msgs []push.SelfMessage) error {
 	return r.publish(ctx, byNode)
 }
 
+// RevokeSelf implements push.SelfChannel.
+func (r *Router) RevokeSelf(ctx context.Context, revokes []push.SelfRevoke) error {
+	devs := make([]nodeid.ID, 0, len(revokes))
+	for _, rv := range revokes {
+		devs = append(devs, rv.DeviceID)
+	}
+	where, err := r.locate(ctx, devs)
+	if err != nil {
+		return err
+	}
+	byNode := map[string]*envelope{}
+	for _, rv := range revokes {
+		p, ok := where[rv.DeviceID]
+		if !ok {
+			continue
+		}
+		frame, err := json.Marshal(Revoke{Type: FrameRevoke, MessageID: rv.MessageID})
+		if err != nil {
+			return err
+		}
+		env := byNode[p.node]
+		if env == nil {
+			env = &envelope{}
+			byNode[p.node] = env
+		}
+		// No message ID on the routed record: a revoke must not be taken
+		// for a repeat of the push it withdraws.
+		env.Frames = append(env.Frames, routed{DeviceID: rv.DeviceID, Frame: frame})
+	}
+	return r.publish(ctx, byNode)
+}
+
 func (r *Router) publish(ctx context.Context, byNode map[string]*envelope) error {
 	if len(byNode) == 0 {
 		return nil

@@ -32,6 +32,16 @@ type SelfChannel interface {
 	// whose device has just gone away is not lost: it is SENT with a seq,
 	// and the device gets it again when it resumes.
 	SendSelf(ctx context.Context, msgs []SelfMessage) error
+	// RevokeSelf tells online devices to withdraw messages they were sent
+	// (best effort: an offline device learns of it through the message's
+	// status, never by a replay).
+	RevokeSelf(ctx context.Context, revokes []SelfRevoke) error
+}
+
+// SelfRevoke withdraws one message from one device.
+type SelfRevoke struct {
+	MessageID nodeid.ID
+	DeviceID  nodeid.ID
 }
 
 // MaxResume bounds the backlog sent to a device on one resume; the device

@@ -3,11 +3,19 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"entgo.io/ent/dialect"
 
 	"github.com/pushd/pushd/ent/migrate"
 )
+
+// migrateMu serialises migrations within one process. ent's Schema.Create
+// mutates the generated, package-level migrate.Tables as it runs, so two
+// migrations at once (parallel tests, each on its own schema) would race
+// on it. This is the one package variable in pushd, and it guards
+// another package's.
+var migrateMu sync.Mutex
 
 // migrationLockKey is the PostgreSQL advisory lock that serialises schema
 // migrations when several pushd replicas start at once.
@@ -16,6 +24,8 @@ const migrationLockKey = 0x70757368 // "push"
 // Migrate brings the database schema up to date. It only adds (tables,
 // columns, indexes); it never drops data.
 func (s *Stores) Migrate(ctx context.Context) error {
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
 	if s.Dialect == dialect.Postgres {
 		conn, err := s.DB.Conn(ctx)
 		if err != nil {

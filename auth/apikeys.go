@@ -18,8 +18,6 @@ import (
 // and several backends, few enough to audit.
 const MaxActiveKeys = 10
 
-func idOf(s string) nodeid.ID { return nodeid.ID(s) }
-
 func secretAD(k *ent.APIKey) seal.AD {
 	return seal.AD{AppID: string(k.AppID), Kind: "apikey.secret", RecordID: string(k.ID)}
 }

@@ -110,10 +110,10 @@ func devices(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	case <-time.After(*hold):
 	}
+	early := closed.Load() // before we close them ourselves
 	for _, c := range conns {
 		c.CloseNow()
 	}
-	early := closed.Load()
 	fmt.Printf("done; %d connections had closed early\n", early)
 	return nil
 }

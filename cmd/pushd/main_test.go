@@ -24,6 +24,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pushd/pushd/deviceclient"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/internal/testenv"
 )
 
@@ -196,8 +199,21 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 	require.NotNil(t, m, "the embedded mode prints a one-time admin password; log:\n%s", logs.String())
 	password := m[1]
 	c := login(t, base, "admin@pushd.local", password)
-	d := graphql(t, c, base, `mutation { createApp(input: {name: "survivor"}) { id } }`)
+	d := graphql(t, c, base, `mutation { createApp(input: {name: "survivor"}) { id appKey } }`)
 	id := d["createApp"].(map[string]any)["id"].(string)
+	appKey := d["createApp"].(map[string]any)["appKey"].(string)
+
+	// The device side works on the embedded stores too: SQLite upserts,
+	// and presence scripts on the in-process Redis.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	devices := deviceclient.New(base, nil)
+	reg, err := devices.Register(ctx, gateway.RegisterRequest{AppKey: appKey, InstallationID: "embedded-1", Platform: enum.PlatformWeb})
+	require.NoError(t, err)
+	conn, err := devices.Connect(ctx, reg.DeviceToken, 0)
+	require.NoError(t, err)
+	require.Equal(t, reg.DeviceID, conn.Welcome.DeviceID)
+	conn.CloseNow()
 	stop(cmd, logs, exited)
 
 	info, err := os.Stat(filepath.Join(dataDir, "master.key"))
@@ -212,6 +228,9 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 	require.Len(t, edges, 1)
 	require.Equal(t, id, edges[0].(map[string]any)["node"].(map[string]any)["id"])
 	require.NotContains(t, logs.String(), "generated a master key", "the key is generated once")
+	again, err := deviceclient.New(base, nil).Register(ctx, gateway.RegisterRequest{AppKey: appKey, InstallationID: "embedded-1", Platform: enum.PlatformWeb})
+	require.NoError(t, err)
+	require.Equal(t, reg.DeviceID, again.DeviceID, "same installation, same device, after a restart")
 	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ apps { totalCount } }"}`))
 	require.NoError(t, err)
 	resp.Body.Close()

@@ -156,36 +156,40 @@ type Frame struct {
 	Error  *gateway.ErrorFrame
 }
 
+// anyFrame has the fields of every server frame, so a frame is decoded in
+// one pass whatever its type.
+type anyFrame struct {
+	gateway.Push
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
 // Next reads the next frame. Push frames advance LastSeq.
 func (c *Conn) Next(ctx context.Context) (Frame, error) {
 	_, data, err := c.ws.Read(ctx)
 	if err != nil {
 		return Frame{}, err
 	}
-	var head struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	var a anyFrame
+	if err := json.Unmarshal(data, &a); err != nil {
 		return Frame{}, err
 	}
 	var f Frame
-	switch head.Type {
+	switch a.Type {
 	case gateway.FramePush:
-		f.Push = &gateway.Push{}
-		err = json.Unmarshal(data, f.Push)
-		if err == nil && f.Push.Seq > c.LastSeq {
-			c.LastSeq = f.Push.Seq
+		p := a.Push
+		f.Push = &p
+		if p.Seq > c.LastSeq {
+			c.LastSeq = p.Seq
 		}
 	case gateway.FrameRevoke:
-		f.Revoke = &gateway.Revoke{}
-		err = json.Unmarshal(data, f.Revoke)
+		f.Revoke = &gateway.Revoke{Type: a.Type, MessageID: a.MessageID}
 	case gateway.FrameError:
-		f.Error = &gateway.ErrorFrame{}
-		err = json.Unmarshal(data, f.Error)
+		f.Error = &gateway.ErrorFrame{Type: a.Type, Code: a.Code, Message: a.Message}
 	default:
-		err = fmt.Errorf("deviceclient: unknown frame %.100s", data)
+		return Frame{}, fmt.Errorf("deviceclient: unknown frame %.100s", data)
 	}
-	return f, err
+	return f, nil
 }
 
 // Ack reports a message as arrived.

@@ -101,68 +101,62 @@ type kick struct {
 // grows without bound.
 const framesPerMessage = 500
 
-// SendSelf implements push.SelfChannel: one PUBLISH per node, pipelined,
-// whatever the number of messages.
+// SendSelf implements push.SelfChannel: one pipeline of PUBLISHes per
+// call, whatever the number of messages.
 func (r *Router) SendSelf(ctx context.Context, msgs []push.SelfMessage) error {
-	if len(msgs) == 0 {
-		return nil
-	}
-	devs := make([]nodeid.ID, 0, len(msgs))
+	items := make([]routed, 0, len(msgs))
 	for _, m := range msgs {
-		devs = append(devs, m.DeviceID)
-	}
-	where, err := r.locate(ctx, devs)
-	if err != nil {
-		return err
-	}
-	byNode := map[string]*envelope{}
-	for _, m := range msgs {
-		p, ok := where[m.DeviceID]
-		if !ok {
-			continue // gone since; it gets the message on resume
-		}
 		frame, err := json.Marshal(pushFrame(m))
 		if err != nil {
 			return err
 		}
-		env := byNode[p.node]
-		if env == nil {
-			env = &envelope{}
-			byNode[p.node] = env
-		}
-		env.Frames = append(env.Frames, routed{DeviceID: m.DeviceID, MessageID: m.MessageID, Frame: frame})
+		items = append(items, routed{DeviceID: m.DeviceID, MessageID: m.MessageID, Frame: frame})
 	}
-	return r.publish(ctx, byNode)
+	return r.route(ctx, items)
 }
 
 // RevokeSelf implements push.SelfChannel.
 func (r *Router) RevokeSelf(ctx context.Context, revokes []push.SelfRevoke) error {
-	devs := make([]nodeid.ID, 0, len(revokes))
+	items := make([]routed, 0, len(revokes))
 	for _, rv := range revokes {
-		devs = append(devs, rv.DeviceID)
+		frame, err := json.Marshal(Revoke{Type: FrameRevoke, MessageID: rv.MessageID})
+		if err != nil {
+			return err
+		}
+		// No message ID on the routed record: a revoke must not be taken
+		// for a repeat of the push it withdraws.
+		items = append(items, routed{DeviceID: rv.DeviceID, Frame: frame})
+	}
+	return r.route(ctx, items)
+}
+
+// route hands encoded frames to the nodes holding their devices. A device
+// without presence is skipped: it is offline, and gets what it missed on
+// resume.
+func (r *Router) route(ctx context.Context, items []routed) error {
+	if len(items) == 0 {
+		return nil
+	}
+	devs := make([]nodeid.ID, 0, len(items))
+	for _, it := range items {
+		devs = append(devs, it.DeviceID)
 	}
 	where, err := r.locate(ctx, devs)
 	if err != nil {
 		return err
 	}
 	byNode := map[string]*envelope{}
-	for _, rv := range revokes {
-		p, ok := where[rv.DeviceID]
+	for _, it := range items {
+		p, ok := where[it.DeviceID]
 		if !ok {
 			continue
-		}
-		frame, err := json.Marshal(Revoke{Type: FrameRevoke, MessageID: rv.MessageID})
-		if err != nil {
-			return err
 		}
 		env := byNode[p.node]
 		if env == nil {
 			env = &envelope{}
 			byNode[p.node] = env
 		}
-		// No message ID on the routed record: a revoke must not be taken
-		// for a repeat of the push it withdraws.
-		env.Frames = append(env.Frames, routed{DeviceID: rv.DeviceID, Frame: frame})
+		env.Frames = append(env.Frames, it)
 	}
 	return r.publish(ctx, byNode)
 }

@@ -51,7 +51,6 @@ func classify(err error) (code push.Code, msg, field string) {
 		domain   *push.Error
 		gql      *gqlerror.Error
 		valid    *ent.ValidationError
-		notSing  *ent.NotSingularError
 		badInput interface {
 			error
 			InvalidArgument()
@@ -82,8 +81,6 @@ func classify(err error) (code push.Code, msg, field string) {
 		return push.CodeConflict, "already exists", ""
 	case sqlgraph.IsForeignKeyConstraintError(err):
 		return push.CodeInvalidArgument, "refers to something that does not exist", ""
-	case errors.As(err, &notSing):
-		return push.CodeInternal, "internal error", ""
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return push.CodeInternal, "request cancelled or timed out", ""
 	case errors.As(err, &gql) && isCode(gql.Extensions["code"]):

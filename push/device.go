@@ -53,7 +53,7 @@ func (r *Registration) validate() error {
 	if r.InstallationID == "" {
 		return Invalid("installationID", "is required")
 	}
-	if !enumValid(r.Platform) {
+	if !r.Platform.Valid() {
 		return Invalid("platform", "must be one of ANDROID, IOS, HARMONY, WEB")
 	}
 	for _, f := range []struct {
@@ -81,15 +81,6 @@ func checkTokens(tokens map[enum.Channel]string) error {
 		}
 	}
 	return nil
-}
-
-func enumValid(p enum.Platform) bool {
-	for _, v := range p.Values() {
-		if string(p) == v {
-			return true
-		}
-	}
-	return false
 }
 
 // newDeviceToken returns a device's bearer token and the hash stored for it.

@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -188,6 +187,5 @@ func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64
 	for _, d := range ds {
 		msgs = append(msgs, selfMessage(d, *d.Seq))
 	}
-	slices.SortFunc(msgs, func(a, b SelfMessage) int { return int(a.Seq - b.Seq) })
 	return msgs, nil
 }

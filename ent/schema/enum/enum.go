@@ -26,6 +26,9 @@ const (
 // Values implements ent's EnumValues.
 func (Platform) Values() []string { return []string{"ANDROID", "IOS", "HARMONY", "WEB"} }
 
+// Valid reports whether p is one of the declared values.
+func (p Platform) Valid() bool { return slices.Contains(p.Values(), string(p)) }
+
 // MarshalGQL implements graphql.Marshaler.
 func (p Platform) MarshalGQL(w io.Writer) { writeQuoted(w, string(p)) }
 

@@ -1,10 +1,13 @@
 package gateway_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/coder/websocket"
 
 	"github.com/pushd/pushd/deviceclient"
 )
@@ -17,3 +20,12 @@ func jsonDecode(resp *http.Response, v any) error {
 }
 
 func asAPI(err error, target **deviceclient.APIError) bool { return errors.As(err, target) }
+
+// readUntilClosed reads until the connection ends and returns why.
+func readUntilClosed(ctx context.Context, ws *websocket.Conn) error {
+	for {
+		if _, _, err := ws.Read(ctx); err != nil {
+			return err
+		}
+	}
+}

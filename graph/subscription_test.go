@@ -204,11 +204,7 @@ func TestSubscriptionAuthentication(t *testing.T) {
 		defer conn.CloseNow()
 		c := &wsClient{t: t, conn: conn}
 		c.send(ctx, wsMessage{Type: "connection_init"})
-		_, _, err = conn.Read(ctx)
-		for err == nil {
-			_, _, err = conn.Read(ctx)
-		}
-		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err))
+		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(readUntilClosed(ctx, conn)))
 	})
 
 	t.Run("forged signature", func(t *testing.T) {
@@ -219,10 +215,7 @@ func TestSubscriptionAuthentication(t *testing.T) {
 		defer conn.CloseNow()
 		c := &wsClient{t: t, conn: conn}
 		c.send(ctx, wsMessage{Type: "connection_init", Payload: signedInit(t, forged)})
-		for err == nil {
-			_, _, err = conn.Read(ctx)
-		}
-		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err))
+		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(readUntilClosed(ctx, conn)))
 	})
 
 	t.Run("signed init, then the key is revoked", func(t *testing.T) {
@@ -231,10 +224,8 @@ func TestSubscriptionAuthentication(t *testing.T) {
 		require.Equal(t, "next", c.read(ctx).Type)
 		b.ok(`mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": keyID})
 		start := time.Now()
-		var err error
-		for err == nil {
-			_, _, err = c.conn.Read(ctx)
-		}
+		err := readUntilClosed(ctx, c.conn)
+		require.NoError(t, ctx.Err(), "closed by the server, not by the test's deadline: %v", err)
 		require.Less(t, time.Since(start), 10*time.Second, "closed within 10 s: %v", err)
 	})
 
@@ -250,10 +241,8 @@ func TestSubscriptionAuthentication(t *testing.T) {
 		require.Equal(t, "next", c.read(ctx).Type)
 		body, _ := json.Marshal(map[string]any{"query": `mutation { logout }`})
 		require.Empty(t, b.postAs(client, csrf, body).Errors)
-		var err error
-		for err == nil {
-			_, _, err = c.conn.Read(ctx)
-		}
+		err := readUntilClosed(ctx, c.conn)
+		require.NoError(t, ctx.Err(), "closed by the server, not by the test's deadline: %v", err)
 	})
 
 	t.Run("a key of another app sees nothing", func(t *testing.T) {
@@ -266,4 +255,13 @@ func TestSubscriptionAuthentication(t *testing.T) {
 		require.Contains(t, string(m.Payload), "NOT_FOUND")
 		require.NotContains(t, string(m.Payload), "SIMPLE")
 	})
+}
+
+// readUntilClosed reads until the connection ends and returns why.
+func readUntilClosed(ctx context.Context, conn *websocket.Conn) error {
+	for {
+		if _, _, err := conn.Read(ctx); err != nil {
+			return err
+		}
+	}
 }

@@ -1,10 +1,14 @@
 package gateway_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -423,4 +427,53 @@ func TestRevokeReachesOnlineDevice(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, f.Revoke)
 	require.Equal(t, id, f.Revoke.MessageID)
+}
+
+// A client may send its first frame in the same packet as its upgrade
+// request; those bytes reach net/http's buffer before the upgrade, and the
+// gateway's smaller buffers must start with them.
+func TestFrameRightBehindUpgradeRequest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{})
+	reg := b.register(n, "install-early-frame")
+	nc, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
+	require.NoError(t, err)
+	defer nc.Close()
+	require.NoError(t, nc.SetDeadline(time.Now().Add(10*time.Second)))
+
+	payload := []byte(fmt.Sprintf(`{"type":"auth","token":%q}`, reg.DeviceToken))
+	require.Less(t, len(payload), 126)
+	mask := [4]byte{1, 2, 3, 4}
+	frame := append([]byte{0x81, 0x80 | byte(len(payload))}, mask[:]...)
+	for i, c := range payload {
+		frame = append(frame, c^mask[i%4])
+	}
+	req := "GET /device/v1/connect HTTP/1.1\r\nHost: pushd\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + gateway.Subprotocol + "\r\n\r\n"
+	_, err = nc.Write(append([]byte(req), frame...))
+	require.NoError(t, err)
+
+	br := bufio.NewReader(nc)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+	head := make([]byte, 2)
+	_, err = io.ReadFull(br, head)
+	require.NoError(t, err)
+	require.Equal(t, byte(0x81), head[0], "a text frame, not a close frame")
+	size := int(head[1] & 0x7f)
+	switch size {
+	case 126:
+		ext := make([]byte, 2)
+		_, err = io.ReadFull(br, ext)
+		require.NoError(t, err)
+		size = int(ext[0])<<8 | int(ext[1])
+	case 127:
+		t.Fatal("welcome frame too large")
+	}
+	body := make([]byte, size)
+	_, err = io.ReadFull(br, body)
+	require.NoError(t, err)
+	require.Contains(t, string(body), `"welcome"`)
 }

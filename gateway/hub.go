@@ -255,7 +255,7 @@ func (h *Hub) Connections() int {
 
 // ServeHTTP accepts a device's WebSocket on /device/v1/connect.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol},
 		// Devices authenticate with their own token, never a cookie, so a
 		// page of another origin gains nothing by connecting.

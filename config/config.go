@@ -38,6 +38,9 @@ type Config struct {
 	CookieSecure           string
 	SessionTTL             time.Duration
 	DeviceHeartbeat        time.Duration
+	WorkerConcurrency      int
+	RedisNamespace         string
+	ReconcileAfter         time.Duration
 	Pprof                  bool
 }
 
@@ -57,6 +60,9 @@ func Default() Config {
 		CookieSecure:           "auto",
 		SessionTTL:             12 * time.Hour,
 		DeviceHeartbeat:        30 * time.Second,
+		WorkerConcurrency:      20,
+		RedisNamespace:         "pushd",
+		ReconcileAfter:         time.Minute,
 	}
 }
 

@@ -106,6 +106,9 @@ func TestEnvParsing(t *testing.T) {
 		CookieSecure:           "always",
 		SessionTTL:             time.Hour,
 		DeviceHeartbeat:        30 * time.Second,
+		WorkerConcurrency:      20,
+		RedisNamespace:         "pushd",
+		ReconcileAfter:         time.Minute,
 	}, cfg)
 	require.False(t, cfg.Embedded())
 	require.False(t, cfg.EmbeddedRedis())

@@ -6,10 +6,13 @@ import (
 	"net"
 	"net/url"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 )
+
+var redisNamespace = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 
 // Validate reports every problem at once, joined, so that an operator can
 // fix a deployment in one round; each message starts with the variable's
@@ -57,6 +60,16 @@ func (c Config) Validate() error {
 
 	if c.DeviceHeartbeat < 5*time.Second || c.DeviceHeartbeat > 5*time.Minute {
 		bad(envDeviceHeartbeat, "must be from 5s to 5m, got %s", c.DeviceHeartbeat)
+	}
+
+	if !redisNamespace.MatchString(c.RedisNamespace) {
+		bad(envRedisNamespace, "must be 1 to 32 of a-z, 0-9, '_' and '-', got %q", c.RedisNamespace)
+	}
+	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 1000 {
+		bad(envWorkerConcurrency, "must be from 1 to 1000, got %d", c.WorkerConcurrency)
+	}
+	if c.ReconcileAfter < time.Second || c.ReconcileAfter > time.Hour {
+		bad(envReconcileAfter, "must be from 1s to 1h, got %s", c.ReconcileAfter)
 	}
 
 	if strings.TrimSpace(c.DataDir) == "" {

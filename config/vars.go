@@ -37,6 +37,9 @@ const (
 	envSessionTTL           = "PUSHD_SESSION_TTL"
 	envDeviceHeartbeat      = "PUSHD_DEVICE_HEARTBEAT"
 	envPprof                = "PUSHD_PPROF"
+	envWorkerConcurrency    = "PUSHD_WORKER_CONCURRENCY"
+	envReconcileAfter       = "PUSHD_RECONCILE_AFTER"
+	envRedisNamespace       = "PUSHD_REDIS_NAMESPACE"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -138,6 +141,15 @@ func specs() []spec {
 		durationVar(envDeviceHeartbeat, "device-heartbeat",
 			"Interval of pings on device WebSockets and of presence refreshes (5s..5m); a device that misses a pong is dropped, a crashed node's presence expires after three.",
 			func(c *Config) *time.Duration { return &c.DeviceHeartbeat }),
+		stringVar(envRedisNamespace, "redis-namespace", kindString, nil,
+			"Starts every Redis key and queue name of pushd, so that several deployments can share one Redis ([a-z0-9_-], 1 to 32).",
+			func(c *Config) *string { return &c.RedisNamespace }),
+		intVar(envWorkerConcurrency, "worker-concurrency",
+			"Tasks a worker runs at once (1..1000): dispatch and send tasks of the push pipeline.",
+			func(c *Config) *int { return &c.WorkerConcurrency }),
+		durationVar(envReconcileAfter, "reconcile-after",
+			"How long an unfinished push may make no progress before the reconciler restarts it (1s..1h): it recovers jobs whose queued tasks were lost.",
+			func(c *Config) *time.Duration { return &c.ReconcileAfter }),
 		boolVar(envPprof, "pprof",
 			"Serve Go profiles at /debug/pprof/ on the HTTP port (for diagnosis; keep off where the port is public).",
 			func(c *Config) *bool { return &c.Pprof }),

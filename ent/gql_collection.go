@@ -2453,6 +2453,11 @@ func (_q *PushJobQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, pushjob.FieldError)
 				fieldSeen[pushjob.FieldError] = struct{}{}
 			}
+		case "unknownTargets":
+			if _, ok := fieldSeen[pushjob.FieldUnknownTargets]; !ok {
+				selectedFields = append(selectedFields, pushjob.FieldUnknownTargets)
+				fieldSeen[pushjob.FieldUnknownTargets] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -11437,60 +11437,63 @@ func (m *OutboxMutation) ResetEdge(name string) error {
 // PushJobMutation represents an operation that mutates the PushJob nodes in the graph.
 type PushJobMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *nodeid.ID
-	created_at         *time.Time
-	updated_at         *time.Time
-	kind               *enum.PushKind
-	status             *pushjob.Status
-	msg_key            *string
-	task_name          *string
-	template_name      *string
-	message            *jsontype.Message
-	target             *jsontype.Target
-	audience           *jsontype.Audience
-	options            *jsontype.Options
-	ttl_seconds        *int
-	addttl_seconds     *int
-	schedule_at        *time.Time
-	recurrence         **jsontype.Recurrence
-	expires_at         *time.Time
-	finished_at        *time.Time
-	error              *string
-	dispatch_cursor    *string
-	count_targeted     *int
-	addcount_targeted  *int
-	count_pending      *int
-	addcount_pending   *int
-	count_sent         *int
-	addcount_sent      *int
-	count_arrived      *int
-	addcount_arrived   *int
-	count_opened       *int
-	addcount_opened    *int
-	count_ignored      *int
-	addcount_ignored   *int
-	count_failed       *int
-	addcount_failed    *int
-	count_expired      *int
-	addcount_expired   *int
-	count_revoked      *int
-	addcount_revoked   *int
-	clearedFields      map[string]struct{}
-	app                *nodeid.ID
-	clearedapp         bool
-	schedule           *nodeid.ID
-	clearedschedule    bool
-	occurrences        map[nodeid.ID]struct{}
-	removedoccurrences map[nodeid.ID]struct{}
-	clearedoccurrences bool
-	deliveries         map[nodeid.ID]struct{}
-	removeddeliveries  map[nodeid.ID]struct{}
-	cleareddeliveries  bool
-	done               bool
-	oldValue           func(context.Context) (*PushJob, error)
-	predicates         []predicate.PushJob
+	op                    Op
+	typ                   string
+	id                    *nodeid.ID
+	created_at            *time.Time
+	updated_at            *time.Time
+	kind                  *enum.PushKind
+	status                *pushjob.Status
+	msg_key               *string
+	task_name             *string
+	template_name         *string
+	message               *jsontype.Message
+	target                *jsontype.Target
+	audience              *jsontype.Audience
+	options               *jsontype.Options
+	ttl_seconds           *int
+	addttl_seconds        *int
+	schedule_at           *time.Time
+	recurrence            **jsontype.Recurrence
+	expires_at            *time.Time
+	finished_at           *time.Time
+	error                 *string
+	dispatch_cursor       *string
+	dispatched_at         *time.Time
+	unknown_targets       *[]string
+	appendunknown_targets []string
+	count_targeted        *int
+	addcount_targeted     *int
+	count_pending         *int
+	addcount_pending      *int
+	count_sent            *int
+	addcount_sent         *int
+	count_arrived         *int
+	addcount_arrived      *int
+	count_opened          *int
+	addcount_opened       *int
+	count_ignored         *int
+	addcount_ignored      *int
+	count_failed          *int
+	addcount_failed       *int
+	count_expired         *int
+	addcount_expired      *int
+	count_revoked         *int
+	addcount_revoked      *int
+	clearedFields         map[string]struct{}
+	app                   *nodeid.ID
+	clearedapp            bool
+	schedule              *nodeid.ID
+	clearedschedule       bool
+	occurrences           map[nodeid.ID]struct{}
+	removedoccurrences    map[nodeid.ID]struct{}
+	clearedoccurrences    bool
+	deliveries            map[nodeid.ID]struct{}
+	removeddeliveries     map[nodeid.ID]struct{}
+	cleareddeliveries     bool
+	done                  bool
+	oldValue              func(context.Context) (*PushJob, error)
+	predicates            []predicate.PushJob
 }
 
 var _ ent.Mutation = (*PushJobMutation)(nil)
@@ -12454,6 +12457,120 @@ func (m *PushJobMutation) ResetDispatchCursor() {
 	m.dispatch_cursor = nil
 }
 
+// SetDispatchedAt sets the "dispatched_at" field.
+func (m *PushJobMutation) SetDispatchedAt(t time.Time) {
+	m.dispatched_at = &t
+}
+
+// DispatchedAt returns the value of the "dispatched_at" field in the mutation.
+func (m *PushJobMutation) DispatchedAt() (r time.Time, exists bool) {
+	v := m.dispatched_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDispatchedAt returns the old "dispatched_at" field's value of the PushJob entity.
+// If the PushJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PushJobMutation) OldDispatchedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDispatchedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDispatchedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDispatchedAt: %w", err)
+	}
+	return oldValue.DispatchedAt, nil
+}
+
+// ClearDispatchedAt clears the value of the "dispatched_at" field.
+func (m *PushJobMutation) ClearDispatchedAt() {
+	m.dispatched_at = nil
+	m.clearedFields[pushjob.FieldDispatchedAt] = struct{}{}
+}
+
+// DispatchedAtCleared returns if the "dispatched_at" field was cleared in this mutation.
+func (m *PushJobMutation) DispatchedAtCleared() bool {
+	_, ok := m.clearedFields[pushjob.FieldDispatchedAt]
+	return ok
+}
+
+// ResetDispatchedAt resets all changes to the "dispatched_at" field.
+func (m *PushJobMutation) ResetDispatchedAt() {
+	m.dispatched_at = nil
+	delete(m.clearedFields, pushjob.FieldDispatchedAt)
+}
+
+// SetUnknownTargets sets the "unknown_targets" field.
+func (m *PushJobMutation) SetUnknownTargets(s []string) {
+	m.unknown_targets = &s
+	m.appendunknown_targets = nil
+}
+
+// UnknownTargets returns the value of the "unknown_targets" field in the mutation.
+func (m *PushJobMutation) UnknownTargets() (r []string, exists bool) {
+	v := m.unknown_targets
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnknownTargets returns the old "unknown_targets" field's value of the PushJob entity.
+// If the PushJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PushJobMutation) OldUnknownTargets(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnknownTargets is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnknownTargets requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnknownTargets: %w", err)
+	}
+	return oldValue.UnknownTargets, nil
+}
+
+// AppendUnknownTargets adds s to the "unknown_targets" field.
+func (m *PushJobMutation) AppendUnknownTargets(s []string) {
+	m.appendunknown_targets = append(m.appendunknown_targets, s...)
+}
+
+// AppendedUnknownTargets returns the list of values that were appended to the "unknown_targets" field in this mutation.
+func (m *PushJobMutation) AppendedUnknownTargets() ([]string, bool) {
+	if len(m.appendunknown_targets) == 0 {
+		return nil, false
+	}
+	return m.appendunknown_targets, true
+}
+
+// ClearUnknownTargets clears the value of the "unknown_targets" field.
+func (m *PushJobMutation) ClearUnknownTargets() {
+	m.unknown_targets = nil
+	m.appendunknown_targets = nil
+	m.clearedFields[pushjob.FieldUnknownTargets] = struct{}{}
+}
+
+// UnknownTargetsCleared returns if the "unknown_targets" field was cleared in this mutation.
+func (m *PushJobMutation) UnknownTargetsCleared() bool {
+	_, ok := m.clearedFields[pushjob.FieldUnknownTargets]
+	return ok
+}
+
+// ResetUnknownTargets resets all changes to the "unknown_targets" field.
+func (m *PushJobMutation) ResetUnknownTargets() {
+	m.unknown_targets = nil
+	m.appendunknown_targets = nil
+	delete(m.clearedFields, pushjob.FieldUnknownTargets)
+}
+
 // SetCountTargeted sets the "count_targeted" field.
 func (m *PushJobMutation) SetCountTargeted(i int) {
 	m.count_targeted = &i
@@ -13154,7 +13271,7 @@ func (m *PushJobMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PushJobMutation) Fields() []string {
-	fields := make([]string, 0, 29)
+	fields := make([]string, 0, 31)
 	if m.created_at != nil {
 		fields = append(fields, pushjob.FieldCreatedAt)
 	}
@@ -13214,6 +13331,12 @@ func (m *PushJobMutation) Fields() []string {
 	}
 	if m.dispatch_cursor != nil {
 		fields = append(fields, pushjob.FieldDispatchCursor)
+	}
+	if m.dispatched_at != nil {
+		fields = append(fields, pushjob.FieldDispatchedAt)
+	}
+	if m.unknown_targets != nil {
+		fields = append(fields, pushjob.FieldUnknownTargets)
 	}
 	if m.count_targeted != nil {
 		fields = append(fields, pushjob.FieldCountTargeted)
@@ -13290,6 +13413,10 @@ func (m *PushJobMutation) Field(name string) (ent.Value, bool) {
 		return m.Error()
 	case pushjob.FieldDispatchCursor:
 		return m.DispatchCursor()
+	case pushjob.FieldDispatchedAt:
+		return m.DispatchedAt()
+	case pushjob.FieldUnknownTargets:
+		return m.UnknownTargets()
 	case pushjob.FieldCountTargeted:
 		return m.CountTargeted()
 	case pushjob.FieldCountPending:
@@ -13357,6 +13484,10 @@ func (m *PushJobMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldError(ctx)
 	case pushjob.FieldDispatchCursor:
 		return m.OldDispatchCursor(ctx)
+	case pushjob.FieldDispatchedAt:
+		return m.OldDispatchedAt(ctx)
+	case pushjob.FieldUnknownTargets:
+		return m.OldUnknownTargets(ctx)
 	case pushjob.FieldCountTargeted:
 		return m.OldCountTargeted(ctx)
 	case pushjob.FieldCountPending:
@@ -13523,6 +13654,20 @@ func (m *PushJobMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDispatchCursor(v)
+		return nil
+	case pushjob.FieldDispatchedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDispatchedAt(v)
+		return nil
+	case pushjob.FieldUnknownTargets:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnknownTargets(v)
 		return nil
 	case pushjob.FieldCountTargeted:
 		v, ok := value.(int)
@@ -13767,6 +13912,12 @@ func (m *PushJobMutation) ClearedFields() []string {
 	if m.FieldCleared(pushjob.FieldFinishedAt) {
 		fields = append(fields, pushjob.FieldFinishedAt)
 	}
+	if m.FieldCleared(pushjob.FieldDispatchedAt) {
+		fields = append(fields, pushjob.FieldDispatchedAt)
+	}
+	if m.FieldCleared(pushjob.FieldUnknownTargets) {
+		fields = append(fields, pushjob.FieldUnknownTargets)
+	}
 	return fields
 }
 
@@ -13807,6 +13958,12 @@ func (m *PushJobMutation) ClearField(name string) error {
 		return nil
 	case pushjob.FieldFinishedAt:
 		m.ClearFinishedAt()
+		return nil
+	case pushjob.FieldDispatchedAt:
+		m.ClearDispatchedAt()
+		return nil
+	case pushjob.FieldUnknownTargets:
+		m.ClearUnknownTargets()
 		return nil
 	}
 	return fmt.Errorf("unknown PushJob nullable field %s", name)
@@ -13875,6 +14032,12 @@ func (m *PushJobMutation) ResetField(name string) error {
 		return nil
 	case pushjob.FieldDispatchCursor:
 		m.ResetDispatchCursor()
+		return nil
+	case pushjob.FieldDispatchedAt:
+		m.ResetDispatchedAt()
+		return nil
+	case pushjob.FieldUnknownTargets:
+		m.ResetUnknownTargets()
 		return nil
 	case pushjob.FieldCountTargeted:
 		m.ResetCountTargeted()

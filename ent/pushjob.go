@@ -62,6 +62,10 @@ type PushJob struct {
 	Error string `json:"error,omitempty"`
 	// DispatchCursor holds the value of the "dispatch_cursor" field.
 	DispatchCursor string `json:"dispatch_cursor,omitempty"`
+	// DispatchedAt holds the value of the "dispatched_at" field.
+	DispatchedAt *time.Time `json:"dispatched_at,omitempty"`
+	// UnknownTargets holds the value of the "unknown_targets" field.
+	UnknownTargets []string `json:"unknown_targets,omitempty"`
 	// CountTargeted holds the value of the "count_targeted" field.
 	CountTargeted int `json:"count_targeted,omitempty"`
 	// CountPending holds the value of the "count_pending" field.
@@ -153,7 +157,7 @@ func (*PushJob) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case pushjob.FieldScheduleID:
 			values[i] = &sql.NullScanner{S: new(nodeid.ID)}
-		case pushjob.FieldMessage, pushjob.FieldTarget, pushjob.FieldAudience, pushjob.FieldOptions, pushjob.FieldRecurrence:
+		case pushjob.FieldMessage, pushjob.FieldTarget, pushjob.FieldAudience, pushjob.FieldOptions, pushjob.FieldRecurrence, pushjob.FieldUnknownTargets:
 			values[i] = new([]byte)
 		case pushjob.FieldID, pushjob.FieldAppID:
 			values[i] = new(nodeid.ID)
@@ -161,7 +165,7 @@ func (*PushJob) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case pushjob.FieldKind, pushjob.FieldStatus, pushjob.FieldMsgKey, pushjob.FieldTaskName, pushjob.FieldTemplateName, pushjob.FieldError, pushjob.FieldDispatchCursor:
 			values[i] = new(sql.NullString)
-		case pushjob.FieldCreatedAt, pushjob.FieldUpdatedAt, pushjob.FieldScheduleAt, pushjob.FieldExpiresAt, pushjob.FieldFinishedAt:
+		case pushjob.FieldCreatedAt, pushjob.FieldUpdatedAt, pushjob.FieldScheduleAt, pushjob.FieldExpiresAt, pushjob.FieldFinishedAt, pushjob.FieldDispatchedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -319,6 +323,21 @@ func (_m *PushJob) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field dispatch_cursor", values[i])
 			} else if value.Valid {
 				_m.DispatchCursor = value.String
+			}
+		case pushjob.FieldDispatchedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field dispatched_at", values[i])
+			} else if value.Valid {
+				_m.DispatchedAt = new(time.Time)
+				*_m.DispatchedAt = value.Time
+			}
+		case pushjob.FieldUnknownTargets:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field unknown_targets", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.UnknownTargets); err != nil {
+					return fmt.Errorf("unmarshal field unknown_targets: %w", err)
+				}
 			}
 		case pushjob.FieldCountTargeted:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -501,6 +520,14 @@ func (_m *PushJob) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("dispatch_cursor=")
 	builder.WriteString(_m.DispatchCursor)
+	builder.WriteString(", ")
+	if v := _m.DispatchedAt; v != nil {
+		builder.WriteString("dispatched_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("unknown_targets=")
+	builder.WriteString(fmt.Sprintf("%v", _m.UnknownTargets))
 	builder.WriteString(", ")
 	builder.WriteString("count_targeted=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CountTargeted))

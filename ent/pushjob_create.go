@@ -260,6 +260,26 @@ func (_c *PushJobCreate) SetNillableDispatchCursor(v *string) *PushJobCreate {
 	return _c
 }
 
+// SetDispatchedAt sets the "dispatched_at" field.
+func (_c *PushJobCreate) SetDispatchedAt(v time.Time) *PushJobCreate {
+	_c.mutation.SetDispatchedAt(v)
+	return _c
+}
+
+// SetNillableDispatchedAt sets the "dispatched_at" field if the given value is not nil.
+func (_c *PushJobCreate) SetNillableDispatchedAt(v *time.Time) *PushJobCreate {
+	if v != nil {
+		_c.SetDispatchedAt(*v)
+	}
+	return _c
+}
+
+// SetUnknownTargets sets the "unknown_targets" field.
+func (_c *PushJobCreate) SetUnknownTargets(v []string) *PushJobCreate {
+	_c.mutation.SetUnknownTargets(v)
+	return _c
+}
+
 // SetCountTargeted sets the "count_targeted" field.
 func (_c *PushJobCreate) SetCountTargeted(v int) *PushJobCreate {
 	_c.mutation.SetCountTargeted(v)
@@ -801,6 +821,14 @@ func (_c *PushJobCreate) createSpec() (*PushJob, *sqlgraph.CreateSpec) {
 		_spec.SetField(pushjob.FieldDispatchCursor, field.TypeString, value)
 		_node.DispatchCursor = value
 	}
+	if value, ok := _c.mutation.DispatchedAt(); ok {
+		_spec.SetField(pushjob.FieldDispatchedAt, field.TypeTime, value)
+		_node.DispatchedAt = &value
+	}
+	if value, ok := _c.mutation.UnknownTargets(); ok {
+		_spec.SetField(pushjob.FieldUnknownTargets, field.TypeJSON, value)
+		_node.UnknownTargets = value
+	}
 	if value, ok := _c.mutation.CountTargeted(); ok {
 		_spec.SetField(pushjob.FieldCountTargeted, field.TypeInt, value)
 		_node.CountTargeted = value
@@ -1180,6 +1208,42 @@ func (u *PushJobUpsert) SetDispatchCursor(v string) *PushJobUpsert {
 // UpdateDispatchCursor sets the "dispatch_cursor" field to the value that was provided on create.
 func (u *PushJobUpsert) UpdateDispatchCursor() *PushJobUpsert {
 	u.SetExcluded(pushjob.FieldDispatchCursor)
+	return u
+}
+
+// SetDispatchedAt sets the "dispatched_at" field.
+func (u *PushJobUpsert) SetDispatchedAt(v time.Time) *PushJobUpsert {
+	u.Set(pushjob.FieldDispatchedAt, v)
+	return u
+}
+
+// UpdateDispatchedAt sets the "dispatched_at" field to the value that was provided on create.
+func (u *PushJobUpsert) UpdateDispatchedAt() *PushJobUpsert {
+	u.SetExcluded(pushjob.FieldDispatchedAt)
+	return u
+}
+
+// ClearDispatchedAt clears the value of the "dispatched_at" field.
+func (u *PushJobUpsert) ClearDispatchedAt() *PushJobUpsert {
+	u.SetNull(pushjob.FieldDispatchedAt)
+	return u
+}
+
+// SetUnknownTargets sets the "unknown_targets" field.
+func (u *PushJobUpsert) SetUnknownTargets(v []string) *PushJobUpsert {
+	u.Set(pushjob.FieldUnknownTargets, v)
+	return u
+}
+
+// UpdateUnknownTargets sets the "unknown_targets" field to the value that was provided on create.
+func (u *PushJobUpsert) UpdateUnknownTargets() *PushJobUpsert {
+	u.SetExcluded(pushjob.FieldUnknownTargets)
+	return u
+}
+
+// ClearUnknownTargets clears the value of the "unknown_targets" field.
+func (u *PushJobUpsert) ClearUnknownTargets() *PushJobUpsert {
+	u.SetNull(pushjob.FieldUnknownTargets)
 	return u
 }
 
@@ -1671,6 +1735,48 @@ func (u *PushJobUpsertOne) SetDispatchCursor(v string) *PushJobUpsertOne {
 func (u *PushJobUpsertOne) UpdateDispatchCursor() *PushJobUpsertOne {
 	return u.Update(func(s *PushJobUpsert) {
 		s.UpdateDispatchCursor()
+	})
+}
+
+// SetDispatchedAt sets the "dispatched_at" field.
+func (u *PushJobUpsertOne) SetDispatchedAt(v time.Time) *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.SetDispatchedAt(v)
+	})
+}
+
+// UpdateDispatchedAt sets the "dispatched_at" field to the value that was provided on create.
+func (u *PushJobUpsertOne) UpdateDispatchedAt() *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.UpdateDispatchedAt()
+	})
+}
+
+// ClearDispatchedAt clears the value of the "dispatched_at" field.
+func (u *PushJobUpsertOne) ClearDispatchedAt() *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.ClearDispatchedAt()
+	})
+}
+
+// SetUnknownTargets sets the "unknown_targets" field.
+func (u *PushJobUpsertOne) SetUnknownTargets(v []string) *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.SetUnknownTargets(v)
+	})
+}
+
+// UpdateUnknownTargets sets the "unknown_targets" field to the value that was provided on create.
+func (u *PushJobUpsertOne) UpdateUnknownTargets() *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.UpdateUnknownTargets()
+	})
+}
+
+// ClearUnknownTargets clears the value of the "unknown_targets" field.
+func (u *PushJobUpsertOne) ClearUnknownTargets() *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.ClearUnknownTargets()
 	})
 }
 
@@ -2356,6 +2462,48 @@ func (u *PushJobUpsertBulk) SetDispatchCursor(v string) *PushJobUpsertBulk {
 func (u *PushJobUpsertBulk) UpdateDispatchCursor() *PushJobUpsertBulk {
 	return u.Update(func(s *PushJobUpsert) {
 		s.UpdateDispatchCursor()
+	})
+}
+
+// SetDispatchedAt sets the "dispatched_at" field.
+func (u *PushJobUpsertBulk) SetDispatchedAt(v time.Time) *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.SetDispatchedAt(v)
+	})
+}
+
+// UpdateDispatchedAt sets the "dispatched_at" field to the value that was provided on create.
+func (u *PushJobUpsertBulk) UpdateDispatchedAt() *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.UpdateDispatchedAt()
+	})
+}
+
+// ClearDispatchedAt clears the value of the "dispatched_at" field.
+func (u *PushJobUpsertBulk) ClearDispatchedAt() *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.ClearDispatchedAt()
+	})
+}
+
+// SetUnknownTargets sets the "unknown_targets" field.
+func (u *PushJobUpsertBulk) SetUnknownTargets(v []string) *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.SetUnknownTargets(v)
+	})
+}
+
+// UpdateUnknownTargets sets the "unknown_targets" field to the value that was provided on create.
+func (u *PushJobUpsertBulk) UpdateUnknownTargets() *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.UpdateUnknownTargets()
+	})
+}
+
+// ClearUnknownTargets clears the value of the "unknown_targets" field.
+func (u *PushJobUpsertBulk) ClearUnknownTargets() *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.ClearUnknownTargets()
 	})
 }
 

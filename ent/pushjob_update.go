@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/predicate"
@@ -272,6 +273,44 @@ func (_u *PushJobUpdate) SetNillableDispatchCursor(v *string) *PushJobUpdate {
 	if v != nil {
 		_u.SetDispatchCursor(*v)
 	}
+	return _u
+}
+
+// SetDispatchedAt sets the "dispatched_at" field.
+func (_u *PushJobUpdate) SetDispatchedAt(v time.Time) *PushJobUpdate {
+	_u.mutation.SetDispatchedAt(v)
+	return _u
+}
+
+// SetNillableDispatchedAt sets the "dispatched_at" field if the given value is not nil.
+func (_u *PushJobUpdate) SetNillableDispatchedAt(v *time.Time) *PushJobUpdate {
+	if v != nil {
+		_u.SetDispatchedAt(*v)
+	}
+	return _u
+}
+
+// ClearDispatchedAt clears the value of the "dispatched_at" field.
+func (_u *PushJobUpdate) ClearDispatchedAt() *PushJobUpdate {
+	_u.mutation.ClearDispatchedAt()
+	return _u
+}
+
+// SetUnknownTargets sets the "unknown_targets" field.
+func (_u *PushJobUpdate) SetUnknownTargets(v []string) *PushJobUpdate {
+	_u.mutation.SetUnknownTargets(v)
+	return _u
+}
+
+// AppendUnknownTargets appends value to the "unknown_targets" field.
+func (_u *PushJobUpdate) AppendUnknownTargets(v []string) *PushJobUpdate {
+	_u.mutation.AppendUnknownTargets(v)
+	return _u
+}
+
+// ClearUnknownTargets clears the value of the "unknown_targets" field.
+func (_u *PushJobUpdate) ClearUnknownTargets() *PushJobUpdate {
+	_u.mutation.ClearUnknownTargets()
 	return _u
 }
 
@@ -749,6 +788,23 @@ func (_u *PushJobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.DispatchCursor(); ok {
 		_spec.SetField(pushjob.FieldDispatchCursor, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.DispatchedAt(); ok {
+		_spec.SetField(pushjob.FieldDispatchedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DispatchedAtCleared() {
+		_spec.ClearField(pushjob.FieldDispatchedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.UnknownTargets(); ok {
+		_spec.SetField(pushjob.FieldUnknownTargets, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedUnknownTargets(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, pushjob.FieldUnknownTargets, value)
+		})
+	}
+	if _u.mutation.UnknownTargetsCleared() {
+		_spec.ClearField(pushjob.FieldUnknownTargets, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.CountTargeted(); ok {
 		_spec.SetField(pushjob.FieldCountTargeted, field.TypeInt, value)
 	}
@@ -1184,6 +1240,44 @@ func (_u *PushJobUpdateOne) SetNillableDispatchCursor(v *string) *PushJobUpdateO
 	if v != nil {
 		_u.SetDispatchCursor(*v)
 	}
+	return _u
+}
+
+// SetDispatchedAt sets the "dispatched_at" field.
+func (_u *PushJobUpdateOne) SetDispatchedAt(v time.Time) *PushJobUpdateOne {
+	_u.mutation.SetDispatchedAt(v)
+	return _u
+}
+
+// SetNillableDispatchedAt sets the "dispatched_at" field if the given value is not nil.
+func (_u *PushJobUpdateOne) SetNillableDispatchedAt(v *time.Time) *PushJobUpdateOne {
+	if v != nil {
+		_u.SetDispatchedAt(*v)
+	}
+	return _u
+}
+
+// ClearDispatchedAt clears the value of the "dispatched_at" field.
+func (_u *PushJobUpdateOne) ClearDispatchedAt() *PushJobUpdateOne {
+	_u.mutation.ClearDispatchedAt()
+	return _u
+}
+
+// SetUnknownTargets sets the "unknown_targets" field.
+func (_u *PushJobUpdateOne) SetUnknownTargets(v []string) *PushJobUpdateOne {
+	_u.mutation.SetUnknownTargets(v)
+	return _u
+}
+
+// AppendUnknownTargets appends value to the "unknown_targets" field.
+func (_u *PushJobUpdateOne) AppendUnknownTargets(v []string) *PushJobUpdateOne {
+	_u.mutation.AppendUnknownTargets(v)
+	return _u
+}
+
+// ClearUnknownTargets clears the value of the "unknown_targets" field.
+func (_u *PushJobUpdateOne) ClearUnknownTargets() *PushJobUpdateOne {
+	_u.mutation.ClearUnknownTargets()
 	return _u
 }
 
@@ -1690,6 +1784,23 @@ func (_u *PushJobUpdateOne) sqlSave(ctx context.Context) (_node *PushJob, err er
 	}
 	if value, ok := _u.mutation.DispatchCursor(); ok {
 		_spec.SetField(pushjob.FieldDispatchCursor, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.DispatchedAt(); ok {
+		_spec.SetField(pushjob.FieldDispatchedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DispatchedAtCleared() {
+		_spec.ClearField(pushjob.FieldDispatchedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.UnknownTargets(); ok {
+		_spec.SetField(pushjob.FieldUnknownTargets, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedUnknownTargets(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, pushjob.FieldUnknownTargets, value)
+		})
+	}
+	if _u.mutation.UnknownTargetsCleared() {
+		_spec.ClearField(pushjob.FieldUnknownTargets, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.CountTargeted(); ok {
 		_spec.SetField(pushjob.FieldCountTargeted, field.TypeInt, value)

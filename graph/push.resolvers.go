@@ -9,14 +9,84 @@ import (
 	"context"
 
 	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/generated"
 	"github.com/pushd/pushd/graph/model"
+	"github.com/pushd/pushd/push"
 )
+
+// PushSimple is the resolver for the pushSimple field.
+func (r *mutationResolver) PushSimple(ctx context.Context, input model.PushSimpleInput) (*ent.PushJob, error) {
+	return r.svc.Push(ctx, push.PushRequest{
+		AppID: input.AppID, Kind: enum.PushKindSimple, Target: pushTarget(input.Target),
+		Message: pushMessage(input.Message), Options: pushOptions(input.Options),
+	})
+}
+
+// PushTemplate is the resolver for the pushTemplate field.
+func (r *mutationResolver) PushTemplate(ctx context.Context, input model.PushTemplateInput) (*ent.PushJob, error) {
+	return r.svc.Push(ctx, push.PushRequest{
+		AppID: input.AppID, Kind: enum.PushKindTemplate, Target: pushTarget(input.Target),
+		TemplateName: input.TemplateName, Vars: input.Vars, Message: pushMessage(input.Message),
+		Options: pushOptions(input.Options),
+	})
+}
+
+// PushMultiple is the resolver for the pushMultiple field.
+func (r *mutationResolver) PushMultiple(ctx context.Context, input model.PushMultipleInput) (*ent.PushJob, error) {
+	return r.svc.Push(ctx, push.PushRequest{
+		AppID: input.AppID, Kind: enum.PushKindMultiple, TemplateName: deref(input.TemplateName),
+		Items: pushItems(input.Items), Options: pushOptions(input.Options),
+	})
+}
+
+// PushBroadcast is the resolver for the pushBroadcast field.
+func (r *mutationResolver) PushBroadcast(ctx context.Context, input model.PushBroadcastInput) (*ent.PushJob, error) {
+	return r.svc.Push(ctx, push.PushRequest{
+		AppID: input.AppID, Kind: enum.PushKindBroadcast, TemplateName: deref(input.TemplateName),
+		Vars: input.Vars, Message: pushMessage(input.Message), Audience: pushAudience(input.Audience),
+		Options: pushOptions(input.Options),
+	})
+}
+
+// RevokePush is the resolver for the revokePush field.
+func (r *mutationResolver) RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, error) {
+	return r.svc.RevokePush(ctx, id)
+}
+
+// CancelPush is the resolver for the cancelPush field.
+func (r *mutationResolver) CancelPush(ctx context.Context, id nodeid.ID) (*ent.PushJob, error) {
+	return r.svc.CancelPush(ctx, id)
+}
 
 // Counts is the resolver for the counts field.
 func (r *pushJobResolver) Counts(ctx context.Context, obj *ent.PushJob) (*model.PushCounts, error) {
 	return countsOf(obj), nil
+}
+
+// Message is the resolver for the message field.
+func (r *pushJobResolver) Message(ctx context.Context, obj *ent.PushJob) (*model.PushMessage, error) {
+	return messageOf(obj.Message), nil
+}
+
+// Recurrence is the resolver for the recurrence field.
+func (r *pushJobResolver) Recurrence(ctx context.Context, obj *ent.PushJob) (*model.Recurrence, error) {
+	if obj.Recurrence == nil {
+		return nil, nil
+	}
+	rc := obj.Recurrence
+	return &model.Recurrence{Cron: rc.Cron, TimeZone: rc.TimeZone, StartAt: rc.StartAt, EndAt: rc.EndAt}, nil
+}
+
+// Channels is the resolver for the channels field.
+func (r *pushJobResolver) Channels(ctx context.Context, obj *ent.PushJob) ([]enum.Channel, error) {
+	return obj.Options.Channels, nil
+}
+
+// PreviewAudience is the resolver for the previewAudience field.
+func (r *queryResolver) PreviewAudience(ctx context.Context, appID nodeid.ID, audience model.AudienceInput) (int, error) {
+	return r.svc.PreviewAudience(ctx, appID, pushAudience(&audience))
 }
 
 // PushJobUpdated is the resolver for the pushJobUpdated field.

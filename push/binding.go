@@ -114,8 +114,10 @@ func (s *Service) BindUser(ctx context.Context, deviceID nodeid.ID, userID strin
 // bind makes the app user if needed and binds d to it. A device has one
 // user at a time: binding replaces the previous one.
 func (s *Service) bind(ctx context.Context, d *ent.Device, userID string) (*ent.Device, error) {
+	var uid nodeid.ID
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
-		uid, err := tx.AppUser.Create().SetAppID(d.AppID).SetExternalID(userID).
+		var err error
+		uid, err = tx.AppUser.Create().SetAppID(d.AppID).SetExternalID(userID).
 			OnConflictColumns(appuser.FieldAppID, appuser.FieldExternalID).
 			UpdateUpdatedAt().
 			ID(ctx)
@@ -128,6 +130,10 @@ func (s *Service) bind(ctx context.Context, d *ent.Device, userID string) (*ent.
 		return nil, err
 	}
 	s.log.DebugContext(ctx, "device bound", "device", d.ID, "app", d.AppID)
+	if err := s.deliverToBoundDevice(ctx, d, uid); err != nil {
+		// The binding stands; the user's earlier messages are what failed.
+		s.log.WarnContext(ctx, "bind: deliver the user's pending messages", "device", d.ID, "err", err)
+	}
 	// Read outside the transaction: the caller may load edges from it.
 	return s.client.Device.Get(ctx, d.ID)
 }

@@ -66,6 +66,7 @@ func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID,
 	}
 	sys := tenant.AsSystem(ctx)
 	changed := 0
+	var moved []nodeid.ID
 	err := s.withTx(sys, func(tx *ent.Tx) error {
 		for _, e := range events {
 			from, to, _ := transitions(e.Type)
@@ -87,8 +88,20 @@ func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID,
 				return err
 			}
 			changed += n
+			if n > 0 {
+				moved = append(moved, e.MessageID)
+			}
 		}
 		return nil
 	})
-	return changed, err
+	if err != nil || len(moved) == 0 {
+		return changed, err
+	}
+	var jobs []nodeid.ID
+	if err := s.client.Delivery.Query().Where(delivery.IDIn(moved...)).Unique(true).
+		Select(delivery.FieldJobID).Scan(sys, &jobs); err != nil {
+		return changed, err
+	}
+	s.mark(sys, jobs...)
+	return changed, nil
 }

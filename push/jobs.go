@@ -23,6 +23,9 @@ func (s *Service) SetJobStatus(ctx context.Context, id nodeid.ID, status pushjob
 // jobChanged notifies watchers of a job. A failure only delays them until
 // the next change, so it is logged, not returned.
 func (s *Service) jobChanged(ctx context.Context, id nodeid.ID) {
+	if s.broker == nil {
+		return
+	}
 	if err := s.broker.Publish(ctx, jobTopic(id), []byte(id)); err != nil {
 		s.log.WarnContext(ctx, "publish job change", "job", id, "err", err)
 	}

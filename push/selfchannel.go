@@ -140,7 +140,15 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMess
 		}
 		return nil
 	})
-	return msgs, err
+	if err != nil {
+		return nil, err
+	}
+	var jobs []nodeid.ID
+	for _, d := range ds {
+		jobs = append(jobs, d.JobID)
+	}
+	s.mark(ctx, unique(jobs)...)
+	return msgs, nil
 }
 
 func selfMessage(d *ent.Delivery, seq int64) SelfMessage {

@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/schema/enum"
 )
 
 // Broker carries small notifications between pushd processes (Redis
@@ -32,8 +35,13 @@ type Service struct {
 	sealer *seal.Sealer
 	broker Broker
 	self   SelfChannel
-	log    *slog.Logger
-	now    Clock
+	queue  Enqueuer
+	marks  JobMarks
+	// senders are the vendor channels, by channel.
+	senders map[enum.Channel]Sender
+	dialect string
+	log     *slog.Logger
+	now     Clock
 }
 
 // Config is what a Service needs.
@@ -43,8 +51,16 @@ type Config struct {
 	Sealer *seal.Sealer
 	Broker Broker
 	// Self is pushd's own WebSocket channel (the gateway).
-	Self   SelfChannel
-	Logger *slog.Logger
+	Self SelfChannel
+	// Queue carries the pipeline's tasks (Asynq).
+	Queue Enqueuer
+	// Marks collects jobs whose counts changed; nil refreshes them inline.
+	Marks JobMarks
+	// Senders are the vendor channels pushd can send through.
+	Senders map[enum.Channel]Sender
+	// Dialect is the database's (entgo.io/ent/dialect): postgres or sqlite3.
+	Dialect string
+	Logger  *slog.Logger
 	// Clock defaults to time.Now.
 	Clock Clock
 }
@@ -57,7 +73,14 @@ func NewService(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{client: cfg.Client, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self, log: cfg.Logger, now: cfg.Clock}
+	if cfg.Dialect == "" {
+		cfg.Dialect = dialect.Postgres
+	}
+	return &Service{
+		client: cfg.Client, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
+		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, dialect: cfg.Dialect,
+		log: cfg.Logger, now: cfg.Clock,
+	}
 }
 
 // Client returns the ent client, for read paths that page straight through

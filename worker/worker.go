@@ -10,15 +10,10 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
-)
 
-// Queue names, by priority. Single pushes must not wait behind a
-// broadcast's fan-out, so they get most of the worker's attention.
-const (
-	QueueCritical = "critical"
-	QueueDefault  = "default"
-	QueueLow      = "low"
+	"github.com/pushd/pushd/push"
 )
 
 // Config configures the worker.
@@ -27,13 +22,18 @@ type Config struct {
 	Logger          *slog.Logger
 	Concurrency     int
 	ShutdownTimeout time.Duration
+	// Namespace starts the names of pushd's queues ("pushd" → "pushd:critical").
+	Namespace string
+	// Registry receives the worker's metrics; nil keeps them private.
+	Registry prometheus.Registerer
 }
 
 // Worker processes queued tasks until stopped.
 type Worker struct {
-	srv *asynq.Server
-	mux *asynq.ServeMux
-	log *slog.Logger
+	srv     *asynq.Server
+	mux     *asynq.ServeMux
+	log     *slog.Logger
+	metrics *metrics
 }
 
 // New returns a worker. Handlers are registered on it before Start.
@@ -43,14 +43,21 @@ func New(cfg Config) *Worker {
 	}
 	srv := asynq.NewServer(RedisConnOpt(cfg.Redis), asynq.Config{
 		Concurrency: cfg.Concurrency,
-		Queues:      map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
+		// Single pushes must not wait behind a broadcast's fan-out, so
+		// they get most of the worker's attention.
+		Queues: map[string]int{
+			QueueName(cfg.Namespace, push.QueueCritical): 6,
+			QueueName(cfg.Namespace, push.QueueDefault):  3,
+			QueueName(cfg.Namespace, push.QueueLow):      1,
+		},
+		RetryDelayFunc: retryDelay,
 		// Poll often: a push waits at most this long for a free worker.
 		TaskCheckInterval: 100 * time.Millisecond,
 		ShutdownTimeout:   cfg.ShutdownTimeout,
 		Logger:            asynqLogger{cfg.Logger},
 		LogLevel:          asynq.WarnLevel,
 	})
-	return &Worker{srv: srv, mux: asynq.NewServeMux(), log: cfg.Logger}
+	return &Worker{srv: srv, mux: asynq.NewServeMux(), log: cfg.Logger, metrics: newMetrics(cfg.Registry)}
 }
 
 // Handle registers the handler of one task type.

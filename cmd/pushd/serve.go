@@ -102,20 +102,27 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	if err != nil {
 		return err
 	}
-	router := gateway.NewRouter(stores.Redis, "pushd:")
+	prefix := cfg.RedisNamespace + ":"
+	router := gateway.NewRouter(stores.Redis, prefix)
+	queue := worker.NewQueue(stores.RedisOpt, cfg.RedisNamespace)
+	defer queue.Close()
 	svc := push.NewService(push.Config{
-		Client: stores.Ent,
-		Sealer: sealer,
-		Broker: pubsub.NewRedis(stores.Redis, "pushd:"),
-		Self:   router,
-		Logger: log,
+		Client:  stores.Ent,
+		Sealer:  sealer,
+		Broker:  pubsub.NewRedis(stores.Redis, prefix),
+		Self:    router,
+		Queue:   queue,
+		Marks:   pubsub.NewJobMarks(stores.Redis, prefix),
+		Dialect: stores.Dialect,
+		Logger:  log,
 	})
 	authn, err := auth.NewService(auth.Config{
-		Client:     stores.Ent,
-		Sealer:     sealer,
-		Redis:      stores.Redis,
-		Logger:     log,
-		SessionTTL: cfg.SessionTTL,
+		Client:      stores.Ent,
+		Sealer:      sealer,
+		Redis:       stores.Redis,
+		Logger:      log,
+		SessionTTL:  cfg.SessionTTL,
+		RedisPrefix: prefix,
 	})
 	if err != nil {
 		return err
@@ -154,10 +161,20 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 
 	var wk *worker.Worker
 	if roles.Worker {
-		wk = worker.New(worker.Config{Redis: stores.RedisOpt, Logger: log, ShutdownTimeout: cfg.ShutdownTimeout})
+		wk = worker.New(worker.Config{
+			Redis: stores.RedisOpt, Logger: log, Concurrency: cfg.WorkerConcurrency,
+			ShutdownTimeout: cfg.ShutdownTimeout, Registry: reg.Registry, Namespace: cfg.RedisNamespace,
+		})
+		wk.RegisterPipeline(svc)
 		if err := wk.Start(); err != nil {
 			return err
 		}
+		maintDone := make(chan struct{})
+		go func() {
+			defer close(maintDone)
+			worker.RunMaintenance(runCtx, svc, worker.MaintenanceConfig{Stall: cfg.ReconcileAfter}, log)
+		}()
+		defer func() { stopRun(); <-maintDone }()
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

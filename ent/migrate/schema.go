@@ -450,6 +450,8 @@ var (
 		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
 		{Name: "error", Type: field.TypeString, Default: ""},
 		{Name: "dispatch_cursor", Type: field.TypeString, Default: ""},
+		{Name: "dispatched_at", Type: field.TypeTime, Nullable: true},
+		{Name: "unknown_targets", Type: field.TypeJSON, Nullable: true},
 		{Name: "count_targeted", Type: field.TypeInt, Default: 0},
 		{Name: "count_pending", Type: field.TypeInt, Default: 0},
 		{Name: "count_sent", Type: field.TypeInt, Default: 0},
@@ -470,13 +472,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "push_jobs_apps_push_jobs",
-				Columns:    []*schema.Column{PushJobsColumns[28]},
+				Columns:    []*schema.Column{PushJobsColumns[30]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "push_jobs_push_jobs_occurrences",
-				Columns:    []*schema.Column{PushJobsColumns[29]},
+				Columns:    []*schema.Column{PushJobsColumns[31]},
 				RefColumns: []*schema.Column{PushJobsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -485,12 +487,12 @@ var (
 			{
 				Name:    "pushjob_app_id_msg_key",
 				Unique:  true,
-				Columns: []*schema.Column{PushJobsColumns[28], PushJobsColumns[5]},
+				Columns: []*schema.Column{PushJobsColumns[30], PushJobsColumns[5]},
 			},
 			{
 				Name:    "pushjob_app_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PushJobsColumns[28], PushJobsColumns[1]},
+				Columns: []*schema.Column{PushJobsColumns[30], PushJobsColumns[1]},
 			},
 			{
 				Name:    "pushjob_status_schedule_at",

@@ -61,6 +61,10 @@ const (
 	FieldError = "error"
 	// FieldDispatchCursor holds the string denoting the dispatch_cursor field in the database.
 	FieldDispatchCursor = "dispatch_cursor"
+	// FieldDispatchedAt holds the string denoting the dispatched_at field in the database.
+	FieldDispatchedAt = "dispatched_at"
+	// FieldUnknownTargets holds the string denoting the unknown_targets field in the database.
+	FieldUnknownTargets = "unknown_targets"
 	// FieldCountTargeted holds the string denoting the count_targeted field in the database.
 	FieldCountTargeted = "count_targeted"
 	// FieldCountPending holds the string denoting the count_pending field in the database.
@@ -136,6 +140,8 @@ var Columns = []string{
 	FieldFinishedAt,
 	FieldError,
 	FieldDispatchCursor,
+	FieldDispatchedAt,
+	FieldUnknownTargets,
 	FieldCountTargeted,
 	FieldCountPending,
 	FieldCountSent,
@@ -347,6 +353,11 @@ func ByError(opts ...sql.OrderTermOption) OrderOption {
 // ByDispatchCursor orders the results by the dispatch_cursor field.
 func ByDispatchCursor(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDispatchCursor, opts...).ToFunc()
+}
+
+// ByDispatchedAt orders the results by the dispatched_at field.
+func ByDispatchedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDispatchedAt, opts...).ToFunc()
 }
 
 // ByCountTargeted orders the results by the count_targeted field.

@@ -122,6 +122,11 @@ func DispatchCursor(v string) predicate.PushJob {
 	return predicate.PushJob(sql.FieldEQ(FieldDispatchCursor, v))
 }
 
+// DispatchedAt applies equality check predicate on the "dispatched_at" field. It's identical to DispatchedAtEQ.
+func DispatchedAt(v time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldEQ(FieldDispatchedAt, v))
+}
+
 // CountTargeted applies equality check predicate on the "count_targeted" field. It's identical to CountTargetedEQ.
 func CountTargeted(v int) predicate.PushJob {
 	return predicate.PushJob(sql.FieldEQ(FieldCountTargeted, v))
@@ -1010,6 +1015,66 @@ func DispatchCursorEqualFold(v string) predicate.PushJob {
 // DispatchCursorContainsFold applies the ContainsFold predicate on the "dispatch_cursor" field.
 func DispatchCursorContainsFold(v string) predicate.PushJob {
 	return predicate.PushJob(sql.FieldContainsFold(FieldDispatchCursor, v))
+}
+
+// DispatchedAtEQ applies the EQ predicate on the "dispatched_at" field.
+func DispatchedAtEQ(v time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldEQ(FieldDispatchedAt, v))
+}
+
+// DispatchedAtNEQ applies the NEQ predicate on the "dispatched_at" field.
+func DispatchedAtNEQ(v time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldNEQ(FieldDispatchedAt, v))
+}
+
+// DispatchedAtIn applies the In predicate on the "dispatched_at" field.
+func DispatchedAtIn(vs ...time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldIn(FieldDispatchedAt, vs...))
+}
+
+// DispatchedAtNotIn applies the NotIn predicate on the "dispatched_at" field.
+func DispatchedAtNotIn(vs ...time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldNotIn(FieldDispatchedAt, vs...))
+}
+
+// DispatchedAtGT applies the GT predicate on the "dispatched_at" field.
+func DispatchedAtGT(v time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldGT(FieldDispatchedAt, v))
+}
+
+// DispatchedAtGTE applies the GTE predicate on the "dispatched_at" field.
+func DispatchedAtGTE(v time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldGTE(FieldDispatchedAt, v))
+}
+
+// DispatchedAtLT applies the LT predicate on the "dispatched_at" field.
+func DispatchedAtLT(v time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldLT(FieldDispatchedAt, v))
+}
+
+// DispatchedAtLTE applies the LTE predicate on the "dispatched_at" field.
+func DispatchedAtLTE(v time.Time) predicate.PushJob {
+	return predicate.PushJob(sql.FieldLTE(FieldDispatchedAt, v))
+}
+
+// DispatchedAtIsNil applies the IsNil predicate on the "dispatched_at" field.
+func DispatchedAtIsNil() predicate.PushJob {
+	return predicate.PushJob(sql.FieldIsNull(FieldDispatchedAt))
+}
+
+// DispatchedAtNotNil applies the NotNil predicate on the "dispatched_at" field.
+func DispatchedAtNotNil() predicate.PushJob {
+	return predicate.PushJob(sql.FieldNotNull(FieldDispatchedAt))
+}
+
+// UnknownTargetsIsNil applies the IsNil predicate on the "unknown_targets" field.
+func UnknownTargetsIsNil() predicate.PushJob {
+	return predicate.PushJob(sql.FieldIsNull(FieldUnknownTargets))
+}
+
+// UnknownTargetsNotNil applies the NotNil predicate on the "unknown_targets" field.
+func UnknownTargetsNotNil() predicate.PushJob {
+	return predicate.PushJob(sql.FieldNotNull(FieldUnknownTargets))
 }
 
 // CountTargetedEQ applies the EQ predicate on the "count_targeted" field.

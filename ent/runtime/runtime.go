@@ -750,55 +750,55 @@ func init() {
 	// pushjob.DefaultDispatchCursor holds the default value on creation for the dispatch_cursor field.
 	pushjob.DefaultDispatchCursor = pushjobDescDispatchCursor.Default.(string)
 	// pushjobDescCountTargeted is the schema descriptor for count_targeted field.
-	pushjobDescCountTargeted := pushjobFields[18].Descriptor()
+	pushjobDescCountTargeted := pushjobFields[20].Descriptor()
 	// pushjob.DefaultCountTargeted holds the default value on creation for the count_targeted field.
 	pushjob.DefaultCountTargeted = pushjobDescCountTargeted.Default.(int)
 	// pushjob.CountTargetedValidator is a validator for the "count_targeted" field. It is called by the builders before save.
 	pushjob.CountTargetedValidator = pushjobDescCountTargeted.Validators[0].(func(int) error)
 	// pushjobDescCountPending is the schema descriptor for count_pending field.
-	pushjobDescCountPending := pushjobFields[19].Descriptor()
+	pushjobDescCountPending := pushjobFields[21].Descriptor()
 	// pushjob.DefaultCountPending holds the default value on creation for the count_pending field.
 	pushjob.DefaultCountPending = pushjobDescCountPending.Default.(int)
 	// pushjob.CountPendingValidator is a validator for the "count_pending" field. It is called by the builders before save.
 	pushjob.CountPendingValidator = pushjobDescCountPending.Validators[0].(func(int) error)
 	// pushjobDescCountSent is the schema descriptor for count_sent field.
-	pushjobDescCountSent := pushjobFields[20].Descriptor()
+	pushjobDescCountSent := pushjobFields[22].Descriptor()
 	// pushjob.DefaultCountSent holds the default value on creation for the count_sent field.
 	pushjob.DefaultCountSent = pushjobDescCountSent.Default.(int)
 	// pushjob.CountSentValidator is a validator for the "count_sent" field. It is called by the builders before save.
 	pushjob.CountSentValidator = pushjobDescCountSent.Validators[0].(func(int) error)
 	// pushjobDescCountArrived is the schema descriptor for count_arrived field.
-	pushjobDescCountArrived := pushjobFields[21].Descriptor()
+	pushjobDescCountArrived := pushjobFields[23].Descriptor()
 	// pushjob.DefaultCountArrived holds the default value on creation for the count_arrived field.
 	pushjob.DefaultCountArrived = pushjobDescCountArrived.Default.(int)
 	// pushjob.CountArrivedValidator is a validator for the "count_arrived" field. It is called by the builders before save.
 	pushjob.CountArrivedValidator = pushjobDescCountArrived.Validators[0].(func(int) error)
 	// pushjobDescCountOpened is the schema descriptor for count_opened field.
-	pushjobDescCountOpened := pushjobFields[22].Descriptor()
+	pushjobDescCountOpened := pushjobFields[24].Descriptor()
 	// pushjob.DefaultCountOpened holds the default value on creation for the count_opened field.
 	pushjob.DefaultCountOpened = pushjobDescCountOpened.Default.(int)
 	// pushjob.CountOpenedValidator is a validator for the "count_opened" field. It is called by the builders before save.
 	pushjob.CountOpenedValidator = pushjobDescCountOpened.Validators[0].(func(int) error)
 	// pushjobDescCountIgnored is the schema descriptor for count_ignored field.
-	pushjobDescCountIgnored := pushjobFields[23].Descriptor()
+	pushjobDescCountIgnored := pushjobFields[25].Descriptor()
 	// pushjob.DefaultCountIgnored holds the default value on creation for the count_ignored field.
 	pushjob.DefaultCountIgnored = pushjobDescCountIgnored.Default.(int)
 	// pushjob.CountIgnoredValidator is a validator for the "count_ignored" field. It is called by the builders before save.
 	pushjob.CountIgnoredValidator = pushjobDescCountIgnored.Validators[0].(func(int) error)
 	// pushjobDescCountFailed is the schema descriptor for count_failed field.
-	pushjobDescCountFailed := pushjobFields[24].Descriptor()
+	pushjobDescCountFailed := pushjobFields[26].Descriptor()
 	// pushjob.DefaultCountFailed holds the default value on creation for the count_failed field.
 	pushjob.DefaultCountFailed = pushjobDescCountFailed.Default.(int)
 	// pushjob.CountFailedValidator is a validator for the "count_failed" field. It is called by the builders before save.
 	pushjob.CountFailedValidator = pushjobDescCountFailed.Validators[0].(func(int) error)
 	// pushjobDescCountExpired is the schema descriptor for count_expired field.
-	pushjobDescCountExpired := pushjobFields[25].Descriptor()
+	pushjobDescCountExpired := pushjobFields[27].Descriptor()
 	// pushjob.DefaultCountExpired holds the default value on creation for the count_expired field.
 	pushjob.DefaultCountExpired = pushjobDescCountExpired.Default.(int)
 	// pushjob.CountExpiredValidator is a validator for the "count_expired" field. It is called by the builders before save.
 	pushjob.CountExpiredValidator = pushjobDescCountExpired.Validators[0].(func(int) error)
 	// pushjobDescCountRevoked is the schema descriptor for count_revoked field.
-	pushjobDescCountRevoked := pushjobFields[26].Descriptor()
+	pushjobDescCountRevoked := pushjobFields[28].Descriptor()
 	// pushjob.DefaultCountRevoked holds the default value on creation for the count_revoked field.
 	pushjob.DefaultCountRevoked = pushjobDescCountRevoked.Default.(int)
 	// pushjob.CountRevokedValidator is a validator for the "count_revoked" field. It is called by the builders before save.

@@ -50,6 +50,13 @@ func (PushJob) Fields() []ent.Field {
 		// dispatch_cursor checkpoints broadcast fan-out: the last device ID
 		// whose deliveries were written, so a restarted dispatch resumes.
 		field.String("dispatch_cursor").Default("").Annotations(hidden()),
+		// dispatched_at is set once every delivery of the job exists and
+		// has a send task: the job is DONE when, after it, no delivery
+		// waits for its first attempt.
+		field.Time("dispatched_at").Optional().Nillable().Annotations(hidden()),
+		// unknown_targets lists the device or user IDs of the request that
+		// do not exist in the app; they are reported, not fatal.
+		field.Strings("unknown_targets").Optional(),
 	}
 	// Per-status counters, kept by the pipeline and read by counts { }.
 	for _, name := range []string{"targeted", "pending", "sent", "arrived", "opened", "ignored", "failed", "expired", "revoked"} {

@@ -287,6 +287,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		BindUser         func(childComplexity int, input model.BindUserInput) int
+		CancelPush       func(childComplexity int, id nodeid.ID) int
 		CreateAPIKey     func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAccount    func(childComplexity int, input model.CreateAccountInput) int
 		CreateApp        func(childComplexity int, input ent.CreateAppInput) int
@@ -299,7 +300,12 @@ type ComplexityRoot struct {
 		Login            func(childComplexity int, input model.LoginInput) int
 		Logout           func(childComplexity int) int
 		MintBindToken    func(childComplexity int, input model.MintBindTokenInput) int
+		PushBroadcast    func(childComplexity int, input model.PushBroadcastInput) int
+		PushMultiple     func(childComplexity int, input model.PushMultipleInput) int
+		PushSimple       func(childComplexity int, input model.PushSimpleInput) int
+		PushTemplate     func(childComplexity int, input model.PushTemplateInput) int
 		RevokeAPIKey     func(childComplexity int, id nodeid.ID) int
+		RevokePush       func(childComplexity int, id nodeid.ID) int
 		SetMembership    func(childComplexity int, input model.SetMembershipInput) int
 		UnbindUser       func(childComplexity int, deviceID nodeid.ID) int
 		UpdateApp        func(childComplexity int, id nodeid.ID, input ent.UpdateAppInput) int
@@ -327,26 +333,30 @@ type ComplexityRoot struct {
 	}
 
 	PushJob struct {
-		App          func(childComplexity int) int
-		AppID        func(childComplexity int) int
-		Counts       func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		Deliveries   func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
-		Error        func(childComplexity int) int
-		ExpiresAt    func(childComplexity int) int
-		FinishedAt   func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		MsgKey       func(childComplexity int) int
-		Occurrences  func(childComplexity int) int
-		Schedule     func(childComplexity int) int
-		ScheduleAt   func(childComplexity int) int
-		ScheduleID   func(childComplexity int) int
-		Status       func(childComplexity int) int
-		TTLSeconds   func(childComplexity int) int
-		TaskName     func(childComplexity int) int
-		TemplateName func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		App            func(childComplexity int) int
+		AppID          func(childComplexity int) int
+		Channels       func(childComplexity int) int
+		Counts         func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Deliveries     func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
+		Error          func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		FinishedAt     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Message        func(childComplexity int) int
+		MsgKey         func(childComplexity int) int
+		Occurrences    func(childComplexity int) int
+		Recurrence     func(childComplexity int) int
+		Schedule       func(childComplexity int) int
+		ScheduleAt     func(childComplexity int) int
+		ScheduleID     func(childComplexity int) int
+		Status         func(childComplexity int) int
+		TTLSeconds     func(childComplexity int) int
+		TaskName       func(childComplexity int) int
+		TemplateName   func(childComplexity int) int
+		UnknownTargets func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	PushJobConnection struct {
@@ -360,20 +370,43 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PushMessage struct {
+		Action           func(childComplexity int) int
+		AndroidChannelID func(childComplexity int) int
+		Badge            func(childComplexity int) int
+		Body             func(childComplexity int) int
+		CollapseKey      func(childComplexity int) int
+		ImageURL         func(childComplexity int) int
+		Payload          func(childComplexity int) int
+		Priority         func(childComplexity int) int
+		Silent           func(childComplexity int) int
+		Sound            func(childComplexity int) int
+		Title            func(childComplexity int) int
+		URI              func(childComplexity int) int
+	}
+
 	Query struct {
-		APIKeys        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
-		AppUsers       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppUserOrder, where *ent.AppUserWhereInput) int
-		Apps           func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
-		ChannelConfigs func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.ChannelConfigOrder, where *ent.ChannelConfigWhereInput) int
-		Deliveries     func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
-		Devices        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeviceOrder, where *ent.DeviceWhereInput) int
-		Groups         func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) int
-		Node           func(childComplexity int, id nodeid.ID) int
-		Nodes          func(childComplexity int, ids []nodeid.ID) int
-		PushJobs       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) int
-		Templates      func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) int
-		Viewer         func(childComplexity int) int
-		Webhooks       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) int
+		APIKeys         func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
+		AppUsers        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppUserOrder, where *ent.AppUserWhereInput) int
+		Apps            func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
+		ChannelConfigs  func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.ChannelConfigOrder, where *ent.ChannelConfigWhereInput) int
+		Deliveries      func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
+		Devices         func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeviceOrder, where *ent.DeviceWhereInput) int
+		Groups          func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) int
+		Node            func(childComplexity int, id nodeid.ID) int
+		Nodes           func(childComplexity int, ids []nodeid.ID) int
+		PreviewAudience func(childComplexity int, appID nodeid.ID, audience model.AudienceInput) int
+		PushJobs        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) int
+		Templates       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) int
+		Viewer          func(childComplexity int) int
+		Webhooks        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) int
+	}
+
+	Recurrence struct {
+		Cron     func(childComplexity int) int
+		EndAt    func(childComplexity int) int
+		StartAt  func(childComplexity int) int
+		TimeZone func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -457,9 +490,18 @@ type MutationResolver interface {
 	MintBindToken(ctx context.Context, input model.MintBindTokenInput) (*model.BindTokenPayload, error)
 	BindUser(ctx context.Context, input model.BindUserInput) (*ent.Device, error)
 	UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Device, error)
+	PushSimple(ctx context.Context, input model.PushSimpleInput) (*ent.PushJob, error)
+	PushTemplate(ctx context.Context, input model.PushTemplateInput) (*ent.PushJob, error)
+	PushMultiple(ctx context.Context, input model.PushMultipleInput) (*ent.PushJob, error)
+	PushBroadcast(ctx context.Context, input model.PushBroadcastInput) (*ent.PushJob, error)
+	RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, error)
+	CancelPush(ctx context.Context, id nodeid.ID) (*ent.PushJob, error)
 }
 type PushJobResolver interface {
 	Counts(ctx context.Context, obj *ent.PushJob) (*model.PushCounts, error)
+	Message(ctx context.Context, obj *ent.PushJob) (*model.PushMessage, error)
+	Recurrence(ctx context.Context, obj *ent.PushJob) (*model.Recurrence, error)
+	Channels(ctx context.Context, obj *ent.PushJob) ([]enum.Channel, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id nodeid.ID) (ent.Noder, error)
@@ -475,6 +517,7 @@ type QueryResolver interface {
 	Templates(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) (*ent.TemplateConnection, error)
 	Webhooks(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) (*ent.WebhookConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
+	PreviewAudience(ctx context.Context, appID nodeid.ID, audience model.AudienceInput) (int, error)
 }
 type SubscriptionResolver interface {
 	PushJobUpdated(ctx context.Context, id nodeid.ID) (<-chan *ent.PushJob, error)
@@ -1512,6 +1555,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.BindUser(childComplexity, args["input"].(model.BindUserInput)), true
+	case "Mutation.cancelPush":
+		if e.ComplexityRoot.Mutation.CancelPush == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPush_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPush(childComplexity, args["id"].(nodeid.ID)), true
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -1639,6 +1693,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MintBindToken(childComplexity, args["input"].(model.MintBindTokenInput)), true
+	case "Mutation.pushBroadcast":
+		if e.ComplexityRoot.Mutation.PushBroadcast == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pushBroadcast_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PushBroadcast(childComplexity, args["input"].(model.PushBroadcastInput)), true
+	case "Mutation.pushMultiple":
+		if e.ComplexityRoot.Mutation.PushMultiple == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pushMultiple_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PushMultiple(childComplexity, args["input"].(model.PushMultipleInput)), true
+	case "Mutation.pushSimple":
+		if e.ComplexityRoot.Mutation.PushSimple == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pushSimple_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PushSimple(childComplexity, args["input"].(model.PushSimpleInput)), true
+	case "Mutation.pushTemplate":
+		if e.ComplexityRoot.Mutation.PushTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pushTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PushTemplate(childComplexity, args["input"].(model.PushTemplateInput)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1650,6 +1748,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(nodeid.ID)), true
+	case "Mutation.revokePush":
+		if e.ComplexityRoot.Mutation.RevokePush == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokePush_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokePush(childComplexity, args["id"].(nodeid.ID)), true
 	case "Mutation.setMembership":
 		if e.ComplexityRoot.Mutation.SetMembership == nil {
 			break
@@ -1798,6 +1907,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.AppID(childComplexity), true
+	case "PushJob.channels":
+		if e.ComplexityRoot.PushJob.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJob.Channels(childComplexity), true
 	case "PushJob.counts":
 		if e.ComplexityRoot.PushJob.Counts == nil {
 			break
@@ -1851,6 +1966,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.Kind(childComplexity), true
+	case "PushJob.message":
+		if e.ComplexityRoot.PushJob.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJob.Message(childComplexity), true
 	case "PushJob.msgKey":
 		if e.ComplexityRoot.PushJob.MsgKey == nil {
 			break
@@ -1863,6 +1984,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.Occurrences(childComplexity), true
+	case "PushJob.recurrence":
+		if e.ComplexityRoot.PushJob.Recurrence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJob.Recurrence(childComplexity), true
 	case "PushJob.schedule":
 		if e.ComplexityRoot.PushJob.Schedule == nil {
 			break
@@ -1905,6 +2032,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.TemplateName(childComplexity), true
+	case "PushJob.unknownTargets":
+		if e.ComplexityRoot.PushJob.UnknownTargets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJob.UnknownTargets(childComplexity), true
 	case "PushJob.updatedAt":
 		if e.ComplexityRoot.PushJob.UpdatedAt == nil {
 			break
@@ -1943,6 +2076,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJobEdge.Node(childComplexity), true
+
+	case "PushMessage.action":
+		if e.ComplexityRoot.PushMessage.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Action(childComplexity), true
+	case "PushMessage.androidChannelID":
+		if e.ComplexityRoot.PushMessage.AndroidChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.AndroidChannelID(childComplexity), true
+	case "PushMessage.badge":
+		if e.ComplexityRoot.PushMessage.Badge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Badge(childComplexity), true
+	case "PushMessage.body":
+		if e.ComplexityRoot.PushMessage.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Body(childComplexity), true
+	case "PushMessage.collapseKey":
+		if e.ComplexityRoot.PushMessage.CollapseKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.CollapseKey(childComplexity), true
+	case "PushMessage.imageURL":
+		if e.ComplexityRoot.PushMessage.ImageURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.ImageURL(childComplexity), true
+	case "PushMessage.payload":
+		if e.ComplexityRoot.PushMessage.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Payload(childComplexity), true
+	case "PushMessage.priority":
+		if e.ComplexityRoot.PushMessage.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Priority(childComplexity), true
+	case "PushMessage.silent":
+		if e.ComplexityRoot.PushMessage.Silent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Silent(childComplexity), true
+	case "PushMessage.sound":
+		if e.ComplexityRoot.PushMessage.Sound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Sound(childComplexity), true
+	case "PushMessage.title":
+		if e.ComplexityRoot.PushMessage.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Title(childComplexity), true
+	case "PushMessage.uri":
+		if e.ComplexityRoot.PushMessage.URI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.URI(childComplexity), true
 
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
@@ -2044,6 +2250,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]nodeid.ID)), true
+	case "Query.previewAudience":
+		if e.ComplexityRoot.Query.PreviewAudience == nil {
+			break
+		}
+
+		args, err := ec.field_Query_previewAudience_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PreviewAudience(childComplexity, args["appID"].(nodeid.ID), args["audience"].(model.AudienceInput)), true
 	case "Query.pushJobs":
 		if e.ComplexityRoot.Query.PushJobs == nil {
 			break
@@ -2083,6 +2300,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.WebhookOrder), args["where"].(*ent.WebhookWhereInput)), true
+
+	case "Recurrence.cron":
+		if e.ComplexityRoot.Recurrence.Cron == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recurrence.Cron(childComplexity), true
+	case "Recurrence.endAt":
+		if e.ComplexityRoot.Recurrence.EndAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recurrence.EndAt(childComplexity), true
+	case "Recurrence.startAt":
+		if e.ComplexityRoot.Recurrence.StartAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recurrence.StartAt(childComplexity), true
+	case "Recurrence.timeZone":
+		if e.ComplexityRoot.Recurrence.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recurrence.TimeZone(childComplexity), true
 
 	case "Subscription.pushJobUpdated":
 		if e.ComplexityRoot.Subscription.PushJobUpdated == nil {
@@ -2306,6 +2548,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AppUserOrder", ec.unmarshalInputAppUserOrder),
 			graphql.NewInputUnmarshaler("AppUserWhereInput", ec.unmarshalInputAppUserWhereInput),
 			graphql.NewInputUnmarshaler("AppWhereInput", ec.unmarshalInputAppWhereInput),
+			graphql.NewInputUnmarshaler("AudienceInput", ec.unmarshalInputAudienceInput),
 			graphql.NewInputUnmarshaler("BindUserInput", ec.unmarshalInputBindUserInput),
 			graphql.NewInputUnmarshaler("ChannelConfigOrder", ec.unmarshalInputChannelConfigOrder),
 			graphql.NewInputUnmarshaler("ChannelConfigWhereInput", ec.unmarshalInputChannelConfigWhereInput),
@@ -2326,8 +2569,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("MintBindTokenInput", ec.unmarshalInputMintBindTokenInput),
+			graphql.NewInputUnmarshaler("PushBroadcastInput", ec.unmarshalInputPushBroadcastInput),
 			graphql.NewInputUnmarshaler("PushJobOrder", ec.unmarshalInputPushJobOrder),
 			graphql.NewInputUnmarshaler("PushJobWhereInput", ec.unmarshalInputPushJobWhereInput),
+			graphql.NewInputUnmarshaler("PushMessageInput", ec.unmarshalInputPushMessageInput),
+			graphql.NewInputUnmarshaler("PushMultipleInput", ec.unmarshalInputPushMultipleInput),
+			graphql.NewInputUnmarshaler("PushMultipleItemInput", ec.unmarshalInputPushMultipleItemInput),
+			graphql.NewInputUnmarshaler("PushOptionsInput", ec.unmarshalInputPushOptionsInput),
+			graphql.NewInputUnmarshaler("PushSimpleInput", ec.unmarshalInputPushSimpleInput),
+			graphql.NewInputUnmarshaler("PushTarget", ec.unmarshalInputPushTarget),
+			graphql.NewInputUnmarshaler("PushTemplateInput", ec.unmarshalInputPushTemplateInput),
+			graphql.NewInputUnmarshaler("RecurrenceInput", ec.unmarshalInputRecurrenceInput),
 			graphql.NewInputUnmarshaler("SetMembershipInput", ec.unmarshalInputSetMembershipInput),
 			graphql.NewInputUnmarshaler("TemplateOrder", ec.unmarshalInputTemplateOrder),
 			graphql.NewInputUnmarshaler("TemplateWhereInput", ec.unmarshalInputTemplateWhereInput),
@@ -4826,6 +5078,7 @@ type PushJob implements Node {
   expiresAt: Time
   finishedAt: Time
   error: String!
+  unknownTargets: [String!]
   app: App!
   schedule: PushJob
   occurrences: [PushJob!]
@@ -5889,6 +6142,173 @@ type Subscription {
   "The job's current state at once, then again after every change."
   pushJobUpdated(id: ID!): PushJob!
 }
+
+"Who a simple or template push goes to: exactly one of the two lists."
+input PushTarget {
+  "pushd device IDs of the app. Unknown IDs are reported in the job's unknownTargets, not fatal."
+  deviceIDs: [ID!]
+  "The backend's own user IDs: every device bound to each user, and devices bound to them later while the TTL lasts."
+  userIDs: [String!]
+}
+
+"What tapping the notification does."
+enum PushAction {
+  OPEN_APP
+  OPEN_URI
+}
+
+enum PushPriority {
+  HIGH
+  NORMAL
+}
+
+"A message as sent. The rendered message must be at most 4,096 bytes as JSON."
+input PushMessageInput {
+  title: String
+  body: String
+  "Custom key-value data for the app."
+  payload: Map
+  uri: String
+  action: PushAction
+  "A data-only push: no notification is shown (needs a payload)."
+  silent: Boolean
+  badge: Int
+  sound: String
+  imageURL: String
+  collapseKey: String
+  priority: PushPriority
+  androidChannelID: String
+}
+
+type PushMessage {
+  title: String
+  body: String
+  payload: Map
+  uri: String
+  action: PushAction
+  silent: Boolean!
+  badge: Int
+  sound: String
+  imageURL: String
+  collapseKey: String
+  priority: PushPriority
+  androidChannelID: String
+}
+
+"A cron schedule (five fields: minute hour day month weekday) in an IANA time zone."
+input RecurrenceInput {
+  cron: String!
+  timeZone: String!
+  startAt: Time
+  endAt: Time
+}
+
+type Recurrence {
+  cron: String!
+  timeZone: String!
+  startAt: Time
+  endAt: Time
+}
+
+input PushOptionsInput {
+  "How long an undelivered message stays deliverable: default 259200 (3 days), 0 to 2592000 (30 days). 0 means only devices reachable at once."
+  ttlSeconds: Int
+  "Idempotency key: the same (app, msgKey) returns the first job and sends nothing new. At most 128 bytes."
+  msgKey: String
+  "Send once at this time (at most 366 days ahead)."
+  scheduleAt: Time
+  "Send repeatedly; each occurrence is a job of its own (see PushJob.occurrences)."
+  recurrence: RecurrenceInput
+  taskName: String
+  "Restrict delivery to these channels."
+  channels: [Channel!]
+}
+
+enum BindFilter {
+  ANY
+  BOUND
+  UNBOUND
+}
+
+"Filters of a broadcast; all given filters must match. Devices with push disabled are never included."
+input AudienceInput {
+  platforms: [Platform!]
+  appVersions: [String!]
+  "Devices with any of these tags."
+  tags: [String!]
+  "Devices of users in any of these groups."
+  groups: [ID!]
+  bound: BindFilter
+  "Devices seen within this many seconds."
+  activeWithinSeconds: Int
+}
+
+input PushSimpleInput {
+  appID: ID!
+  "At most 1,000 devices or users."
+  target: PushTarget!
+  message: PushMessageInput!
+  options: PushOptionsInput
+}
+
+input PushTemplateInput {
+  appID: ID!
+  "At most 1,000 devices or users."
+  target: PushTarget!
+  templateName: String!
+  "Values of the template's variables (strings, numbers or booleans); defaults fill the rest."
+  vars: Map
+  "Fields beyond title and body (payload, badge, ...); its title or body, if given, replace the template's."
+  message: PushMessageInput
+  options: PushOptionsInput
+}
+
+input PushMultipleItemInput {
+  target: PushTarget!
+  msgKey: String
+  vars: Map
+  message: PushMessageInput
+}
+
+input PushMultipleInput {
+  appID: ID!
+  templateName: String
+  "At most 10,000 items, and 10,000 targets across them."
+  items: [PushMultipleItemInput!]!
+  options: PushOptionsInput
+}
+
+input PushBroadcastInput {
+  appID: ID!
+  "Give templateName (with vars) or message."
+  templateName: String
+  vars: Map
+  message: PushMessageInput
+  audience: AudienceInput
+  options: PushOptionsInput
+}
+
+extend type PushJob {
+  message: PushMessage!
+  recurrence: Recurrence
+  channels: [Channel!]
+}
+
+extend type Query {
+  "How many devices a broadcast with this audience would reach now."
+  previewAudience(appID: ID!, audience: AudienceInput!): Int!
+}
+
+extend type Mutation {
+  pushSimple(input: PushSimpleInput!): PushJob!
+  pushTemplate(input: PushTemplateInput!): PushJob!
+  pushMultiple(input: PushMultipleInput!): PushJob!
+  pushBroadcast(input: PushBroadcastInput!): PushJob!
+  "Withdraws a push: unsent deliveries become REVOKED; messages on the WebSocket channel are withdrawn from devices."
+  revokePush(id: ID!): PushJob!
+  "Cancels a scheduled or recurring push."
+  cancelPush(id: ID!): PushJob!
+}
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `# Hand-written part of the pushd API (design §4). The entity types, their
 # connections, where-inputs, order types and enums are generated into
@@ -6449,6 +6869,8 @@ func (ec *executionContext) childFields_PushJob(ctx context.Context, field graph
 		return ec.fieldContext_PushJob_finishedAt(ctx, field)
 	case "error":
 		return ec.fieldContext_PushJob_error(ctx, field)
+	case "unknownTargets":
+		return ec.fieldContext_PushJob_unknownTargets(ctx, field)
 	case "app":
 		return ec.fieldContext_PushJob_app(ctx, field)
 	case "schedule":
@@ -6459,6 +6881,12 @@ func (ec *executionContext) childFields_PushJob(ctx context.Context, field graph
 		return ec.fieldContext_PushJob_deliveries(ctx, field)
 	case "counts":
 		return ec.fieldContext_PushJob_counts(ctx, field)
+	case "message":
+		return ec.fieldContext_PushJob_message(ctx, field)
+	case "recurrence":
+		return ec.fieldContext_PushJob_recurrence(ctx, field)
+	case "channels":
+		return ec.fieldContext_PushJob_channels(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushJob", field.Name)
 }
@@ -6483,6 +6911,50 @@ func (ec *executionContext) childFields_PushJobEdge(ctx context.Context, field g
 		return ec.fieldContext_PushJobEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushJobEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PushMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_PushMessage_title(ctx, field)
+	case "body":
+		return ec.fieldContext_PushMessage_body(ctx, field)
+	case "payload":
+		return ec.fieldContext_PushMessage_payload(ctx, field)
+	case "uri":
+		return ec.fieldContext_PushMessage_uri(ctx, field)
+	case "action":
+		return ec.fieldContext_PushMessage_action(ctx, field)
+	case "silent":
+		return ec.fieldContext_PushMessage_silent(ctx, field)
+	case "badge":
+		return ec.fieldContext_PushMessage_badge(ctx, field)
+	case "sound":
+		return ec.fieldContext_PushMessage_sound(ctx, field)
+	case "imageURL":
+		return ec.fieldContext_PushMessage_imageURL(ctx, field)
+	case "collapseKey":
+		return ec.fieldContext_PushMessage_collapseKey(ctx, field)
+	case "priority":
+		return ec.fieldContext_PushMessage_priority(ctx, field)
+	case "androidChannelID":
+		return ec.fieldContext_PushMessage_androidChannelID(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PushMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_Recurrence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cron":
+		return ec.fieldContext_Recurrence_cron(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Recurrence_timeZone(ctx, field)
+	case "startAt":
+		return ec.fieldContext_Recurrence_startAt(ctx, field)
+	case "endAt":
+		return ec.fieldContext_Recurrence_endAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Recurrence", field.Name)
 }
 
 func (ec *executionContext) childFields_Template(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7151,6 +7623,20 @@ func (ec *executionContext) field_Mutation_bindUser_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelPush_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7305,7 +7791,77 @@ func (ec *executionContext) field_Mutation_mintBindToken_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_pushBroadcast_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PushBroadcastInput, error) {
+			return ec.unmarshalNPushBroadcastInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushBroadcastInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pushMultiple_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PushMultipleInput, error) {
+			return ec.unmarshalNPushMultipleInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMultipleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pushSimple_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PushSimpleInput, error) {
+			return ec.unmarshalNPushSimpleInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushSimpleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pushTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PushTemplateInput, error) {
+			return ec.unmarshalNPushTemplateInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokePush_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -7884,6 +8440,28 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_previewAudience_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (model.AudienceInput, error) {
+			return ec.unmarshalNAudienceInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudienceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg1
 	return args, nil
 }
 
@@ -13068,6 +13646,270 @@ func (ec *executionContext) fieldContext_Mutation_unbindUser(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_pushSimple(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pushSimple(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PushSimple(ctx, fc.Args["input"].(model.PushSimpleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {
+			return ec.marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pushSimple(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pushSimple_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pushTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pushTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PushTemplate(ctx, fc.Args["input"].(model.PushTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {
+			return ec.marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pushTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pushTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pushMultiple(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pushMultiple(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PushMultiple(ctx, fc.Args["input"].(model.PushMultipleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {
+			return ec.marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pushMultiple(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pushMultiple_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pushBroadcast(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pushBroadcast(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PushBroadcast(ctx, fc.Args["input"].(model.PushBroadcastInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {
+			return ec.marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pushBroadcast(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pushBroadcast_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokePush(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokePush(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokePush(ctx, fc.Args["id"].(nodeid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {
+			return ec.marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokePush(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokePush_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelPush(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelPush(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelPush(ctx, fc.Args["id"].(nodeid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PushJob) graphql.Marshaler {
+			return ec.marshalNPushJob2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelPush(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelPush_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[nodeid.ID]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13712,6 +14554,29 @@ func (ec *executionContext) fieldContext_PushJob_error(_ context.Context, field 
 	return graphql.NewScalarFieldContext("PushJob", field, false, false, "String")
 }
 
+func (ec *executionContext) _PushJob_unknownTargets(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_unknownTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownTargets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_unknownTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushJob", field, false, false, "String")
+}
+
 func (ec *executionContext) _PushJob_app(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13884,6 +14749,93 @@ func (ec *executionContext) fieldContext_PushJob_counts(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _PushJob_message(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PushJob().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PushMessage) graphql.Marshaler {
+			return ec.marshalNPushMessage2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PushJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PushJob_recurrence(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_recurrence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PushJob().Recurrence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Recurrence) graphql.Marshaler {
+			return ec.marshalORecurrence2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐRecurrence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_recurrence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PushJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recurrence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PushJob_channels(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PushJob().Channels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []enum.Channel) graphql.Marshaler {
+			return ec.marshalOChannel2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushJob", field, true, true, "Channel")
+}
+
 func (ec *executionContext) _PushJobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PushJobConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14024,6 +14976,282 @@ func (ec *executionContext) _PushJobEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PushJobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PushJobEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PushMessage_title(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_body(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_payload(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payload, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "Map")
+}
+
+func (ec *executionContext) _PushMessage_uri(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_uri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_uri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_action(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PushAction) graphql.Marshaler {
+			return ec.marshalOPushAction2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushAction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "PushAction")
+}
+
+func (ec *executionContext) _PushMessage_silent(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_silent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Silent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_silent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PushMessage_badge(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_badge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Badge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_badge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PushMessage_sound(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_sound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_sound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_imageURL(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_imageURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_imageURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_collapseKey(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_collapseKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollapseKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_collapseKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_priority(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PushPriority) graphql.Marshaler {
+			return ec.marshalOPushPriority2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushPriority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "PushPriority")
+}
+
+func (ec *executionContext) _PushMessage_androidChannelID(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_androidChannelID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AndroidChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_androidChannelID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -14586,6 +15814,50 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_previewAudience(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_previewAudience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PreviewAudience(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["audience"].(model.AudienceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_previewAudience(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_previewAudience_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14660,6 +15932,98 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Recurrence_cron(ctx context.Context, field graphql.CollectedField, obj *model.Recurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recurrence_cron(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cron, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recurrence_cron(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recurrence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Recurrence_timeZone(ctx context.Context, field graphql.CollectedField, obj *model.Recurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recurrence_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recurrence_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recurrence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Recurrence_startAt(ctx context.Context, field graphql.CollectedField, obj *model.Recurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recurrence_startAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Recurrence_startAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recurrence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Recurrence_endAt(ctx context.Context, field graphql.CollectedField, obj *model.Recurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recurrence_endAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Recurrence_endAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recurrence", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Subscription_pushJobUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -18998,6 +20362,83 @@ func (ec *executionContext) unmarshalInputAppWhereInput(ctx context.Context, obj
 func UnmarshalAppWhereInput(ctx context.Context, raw any) (ent.AppWhereInput, error) {
 	var out ent.AppWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAudienceInput(ctx context.Context, obj any) (model.AudienceInput, error) {
+	var it model.AudienceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"platforms", "appVersions", "tags", "groups", "bound", "activeWithinSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "platforms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platforms"))
+			data, err := ec.unmarshalOPlatform2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatformᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platforms = data
+		case "appVersions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appVersions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppVersions = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "groups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groups"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Groups = data
+		case "bound":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bound"))
+			data, err := ec.unmarshalOBindFilter2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bound = data
+		case "activeWithinSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeWithinSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveWithinSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAudienceInput unmarshals raw into the AudienceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAudienceInput(ctx context.Context, raw any) (model.AudienceInput, error) {
+	var out model.AudienceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AudienceInput", raw, &out)
 	return out, err
 }
 
@@ -24653,6 +26094,83 @@ func UnmarshalMintBindTokenInput(ctx context.Context, raw any) (model.MintBindTo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPushBroadcastInput(ctx context.Context, obj any) (model.PushBroadcastInput, error) {
+	var it model.PushBroadcastInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "templateName", "vars", "message", "audience", "options"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "templateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateName = data
+		case "vars":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vars"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vars = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOPushMessageInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOAudienceInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudienceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOPushOptionsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushOptionsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushBroadcastInput unmarshals raw into the PushBroadcastInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushBroadcastInput(ctx context.Context, raw any) (model.PushBroadcastInput, error) {
+	var out model.PushBroadcastInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushBroadcastInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPushJobOrder(ctx context.Context, obj any) (ent.PushJobOrder, error) {
 	var it ent.PushJobOrder
 	if obj == nil {
@@ -25893,6 +27411,580 @@ func (ec *executionContext) unmarshalInputPushJobWhereInput(ctx context.Context,
 func UnmarshalPushJobWhereInput(ctx context.Context, raw any) (ent.PushJobWhereInput, error) {
 	var out ent.PushJobWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushJobWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPushMessageInput(ctx context.Context, obj any) (model.PushMessageInput, error) {
+	var it model.PushMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "body", "payload", "uri", "action", "silent", "badge", "sound", "imageURL", "collapseKey", "priority", "androidChannelID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "payload":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payload"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Payload = data
+		case "uri":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uri"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URI = data
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOPushAction2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "silent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("silent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Silent = data
+		case "badge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("badge"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Badge = data
+		case "sound":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sound"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sound = data
+		case "imageURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageURL = data
+		case "collapseKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collapseKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollapseKey = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPushPriority2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "androidChannelID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("androidChannelID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AndroidChannelID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushMessageInput unmarshals raw into the PushMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushMessageInput(ctx context.Context, raw any) (model.PushMessageInput, error) {
+	var out model.PushMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushMessageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPushMultipleInput(ctx context.Context, obj any) (model.PushMultipleInput, error) {
+	var it model.PushMultipleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "templateName", "items", "options"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "templateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateName = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNPushMultipleItemInput2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMultipleItemInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOPushOptionsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushOptionsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushMultipleInput unmarshals raw into the PushMultipleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushMultipleInput(ctx context.Context, raw any) (model.PushMultipleInput, error) {
+	var out model.PushMultipleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushMultipleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPushMultipleItemInput(ctx context.Context, obj any) (model.PushMultipleItemInput, error) {
+	var it model.PushMultipleItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"target", "msgKey", "vars", "message"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalNPushTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTarget(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = data
+		case "msgKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("msgKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MsgKey = data
+		case "vars":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vars"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vars = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOPushMessageInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushMultipleItemInput unmarshals raw into the PushMultipleItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushMultipleItemInput(ctx context.Context, raw any) (model.PushMultipleItemInput, error) {
+	var out model.PushMultipleItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushMultipleItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPushOptionsInput(ctx context.Context, obj any) (model.PushOptionsInput, error) {
+	var it model.PushOptionsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ttlSeconds", "msgKey", "scheduleAt", "recurrence", "taskName", "channels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ttlSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttlSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TTLSeconds = data
+		case "msgKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("msgKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MsgKey = data
+		case "scheduleAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduleAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduleAt = data
+		case "recurrence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recurrence"))
+			data, err := ec.unmarshalORecurrenceInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐRecurrenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recurrence = data
+		case "taskName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskName = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushOptionsInput unmarshals raw into the PushOptionsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushOptionsInput(ctx context.Context, raw any) (model.PushOptionsInput, error) {
+	var out model.PushOptionsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushOptionsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPushSimpleInput(ctx context.Context, obj any) (model.PushSimpleInput, error) {
+	var it model.PushSimpleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "target", "message", "options"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalNPushTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTarget(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalNPushMessageInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOPushOptionsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushOptionsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushSimpleInput unmarshals raw into the PushSimpleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushSimpleInput(ctx context.Context, raw any) (model.PushSimpleInput, error) {
+	var out model.PushSimpleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushSimpleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPushTarget(ctx context.Context, obj any) (model.PushTarget, error) {
+	var it model.PushTarget
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deviceIDs", "userIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deviceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceIDs = data
+		case "userIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDs"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushTarget unmarshals raw into the PushTarget input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushTarget(ctx context.Context, raw any) (model.PushTarget, error) {
+	var out model.PushTarget
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushTarget", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPushTemplateInput(ctx context.Context, obj any) (model.PushTemplateInput, error) {
+	var it model.PushTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "target", "templateName", "vars", "message", "options"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalNPushTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTarget(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = data
+		case "templateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateName = data
+		case "vars":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vars"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vars = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOPushMessageInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOPushOptionsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushOptionsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPushTemplateInput unmarshals raw into the PushTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPushTemplateInput(ctx context.Context, raw any) (model.PushTemplateInput, error) {
+	var out model.PushTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PushTemplateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecurrenceInput(ctx context.Context, obj any) (model.RecurrenceInput, error) {
+	var it model.RecurrenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"cron", "timeZone", "startAt", "endAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "cron":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cron"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cron = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "startAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAt = data
+		case "endAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecurrenceInput unmarshals raw into the RecurrenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecurrenceInput(ctx context.Context, raw any) (model.RecurrenceInput, error) {
+	var out model.RecurrenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecurrenceInput", raw, &out)
 	return out, err
 }
 
@@ -29103,6 +31195,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "pushSimple":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pushSimple(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pushTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pushTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pushMultiple":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pushMultiple(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pushBroadcast":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pushBroadcast(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokePush":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokePush(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelPush":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelPush(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29327,6 +31461,11 @@ func (ec *executionContext) _PushJob(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "unknownTargets":
+			out.Values[i] = ec._PushJob_unknownTargets(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "app":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29356,6 +31495,24 @@ func (ec *executionContext) _PushJob(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PushJob_counts(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PushJob_message(ctx, field, obj)
+				})
+		case "recurrence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PushJob_recurrence(ctx, field, obj)
+				})
+		case "channels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PushJob_channels(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29436,6 +31593,94 @@ func (ec *executionContext) _PushJobEdge(ctx context.Context, sel ast.SelectionS
 		case "cursor":
 			out.Values[i] = ec._PushJobEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pushMessageImplementors = []string{"PushMessage"}
+
+func (ec *executionContext) _PushMessage(ctx context.Context, sel ast.SelectionSet, obj *model.PushMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pushMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PushMessage")
+		case "title":
+			out.Values[i] = ec._PushMessage_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._PushMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "payload":
+			out.Values[i] = ec._PushMessage_payload(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "uri":
+			out.Values[i] = ec._PushMessage_uri(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._PushMessage_action(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "silent":
+			out.Values[i] = ec._PushMessage_silent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "badge":
+			out.Values[i] = ec._PushMessage_badge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sound":
+			out.Values[i] = ec._PushMessage_sound(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "imageURL":
+			out.Values[i] = ec._PushMessage_imageURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "collapseKey":
+			out.Values[i] = ec._PushMessage_collapseKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._PushMessage_priority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "androidChannelID":
+			out.Values[i] = ec._PushMessage_androidChannelID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -29552,6 +31797,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
+		case "previewAudience":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_previewAudience(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -29565,6 +31816,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recurrenceImplementors = []string{"Recurrence"}
+
+func (ec *executionContext) _Recurrence(ctx context.Context, sel ast.SelectionSet, obj *model.Recurrence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recurrenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Recurrence")
+		case "cron":
+			out.Values[i] = ec._Recurrence_cron(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._Recurrence_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startAt":
+			out.Values[i] = ec._Recurrence_startAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endAt":
+			out.Values[i] = ec._Recurrence_endAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30462,6 +32761,11 @@ func (ec *executionContext) unmarshalNAppWhereInput2ᚖgithubᚗcomᚋpushdᚋpu
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAudienceInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudienceInput(ctx context.Context, v any) (model.AudienceInput, error) {
+	res, err := ec.unmarshalInputAudienceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNBindTokenPayload2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.BindTokenPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BindTokenPayload!")
@@ -30867,6 +33171,11 @@ func (ec *executionContext) marshalNPlatform2githubᚗcomᚋpushdᚋpushdᚋent�
 	return v
 }
 
+func (ec *executionContext) unmarshalNPushBroadcastInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushBroadcastInput(ctx context.Context, v any) (model.PushBroadcastInput, error) {
+	res, err := ec.unmarshalInputPushBroadcastInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPushCounts2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushCounts(ctx context.Context, sel ast.SelectionSet, v *model.PushCounts) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PushCounts!")
@@ -30928,6 +33237,58 @@ func (ec *executionContext) unmarshalNPushKind2githubᚗcomᚋpushdᚋpushdᚋen
 
 func (ec *executionContext) marshalNPushKind2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPushKind(ctx context.Context, sel ast.SelectionSet, v enum.PushKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPushMessage2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessage(ctx context.Context, sel ast.SelectionSet, v *model.PushMessage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PushMessage!")
+		return graphql.Null
+	}
+	return ec._PushMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPushMessageInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessageInput(ctx context.Context, v any) (*model.PushMessageInput, error) {
+	res, err := ec.unmarshalInputPushMessageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPushMultipleInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMultipleInput(ctx context.Context, v any) (model.PushMultipleInput, error) {
+	res, err := ec.unmarshalInputPushMultipleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPushMultipleItemInput2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMultipleItemInputᚄ(ctx context.Context, v any) ([]*model.PushMultipleItemInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PushMultipleItemInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPushMultipleItemInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMultipleItemInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPushMultipleItemInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMultipleItemInput(ctx context.Context, v any) (*model.PushMultipleItemInput, error) {
+	res, err := ec.unmarshalInputPushMultipleItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPushSimpleInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushSimpleInput(ctx context.Context, v any) (model.PushSimpleInput, error) {
+	res, err := ec.unmarshalInputPushSimpleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPushTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTarget(ctx context.Context, v any) (*model.PushTarget, error) {
+	res, err := ec.unmarshalInputPushTarget(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPushTemplateInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTemplateInput(ctx context.Context, v any) (model.PushTemplateInput, error) {
+	res, err := ec.unmarshalInputPushTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐRole(ctx context.Context, v any) (enum.Role, error) {
@@ -31522,6 +33883,30 @@ func (ec *executionContext) unmarshalOAppWhereInput2ᚖgithubᚗcomᚋpushdᚋpu
 	}
 	res, err := ec.unmarshalInputAppWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAudienceInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudienceInput(ctx context.Context, v any) (*model.AudienceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAudienceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBindFilter2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindFilter(ctx context.Context, v any) (*model.BindFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BindFilter)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBindFilter2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindFilter(ctx context.Context, sel ast.SelectionSet, v *model.BindFilter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -32345,6 +34730,22 @@ func (ec *executionContext) marshalOPlatform2ᚖgithubᚗcomᚋpushdᚋpushdᚋe
 	return v
 }
 
+func (ec *executionContext) unmarshalOPushAction2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushAction(ctx context.Context, v any) (*model.PushAction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PushAction)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPushAction2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushAction(ctx context.Context, sel ast.SelectionSet, v *model.PushAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOPushJob2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJobᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PushJob) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32526,6 +34927,53 @@ func (ec *executionContext) marshalOPushKind2ᚖgithubᚗcomᚋpushdᚋpushdᚋe
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOPushMessageInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushMessageInput(ctx context.Context, v any) (*model.PushMessageInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPushMessageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPushOptionsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushOptionsInput(ctx context.Context, v any) (*model.PushOptionsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPushOptionsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPushPriority2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushPriority(ctx context.Context, v any) (*model.PushPriority, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PushPriority)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPushPriority2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushPriority(ctx context.Context, sel ast.SelectionSet, v *model.PushPriority) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalORecurrence2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐRecurrence(ctx context.Context, sel ast.SelectionSet, v *model.Recurrence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Recurrence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecurrenceInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐRecurrenceInput(ctx context.Context, v any) (*model.RecurrenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRecurrenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐRoleᚄ(ctx context.Context, v any) ([]enum.Role, error) {

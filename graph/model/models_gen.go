@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -10,6 +14,19 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
+
+// Filters of a broadcast; all given filters must match. Devices with push disabled are never included.
+type AudienceInput struct {
+	Platforms   []enum.Platform `json:"platforms,omitempty"`
+	AppVersions []string        `json:"appVersions,omitempty"`
+	// Devices with any of these tags.
+	Tags []string `json:"tags,omitempty"`
+	// Devices of users in any of these groups.
+	Groups []nodeid.ID `json:"groups,omitempty"`
+	Bound  *BindFilter `json:"bound,omitempty"`
+	// Devices seen within this many seconds.
+	ActiveWithinSeconds *int `json:"activeWithinSeconds,omitempty"`
+}
 
 type BindTokenPayload struct {
 	// Give this to the device, which sends it to POST /device/v1/bind with the same userID.
@@ -59,6 +76,16 @@ type MintBindTokenInput struct {
 	TTLSeconds *int `json:"ttlSeconds,omitempty"`
 }
 
+type PushBroadcastInput struct {
+	AppID nodeid.ID `json:"appID"`
+	// Give templateName (with vars) or message.
+	TemplateName *string           `json:"templateName,omitempty"`
+	Vars         map[string]any    `json:"vars,omitempty"`
+	Message      *PushMessageInput `json:"message,omitempty"`
+	Audience     *AudienceInput    `json:"audience,omitempty"`
+	Options      *PushOptionsInput `json:"options,omitempty"`
+}
+
 // How many of a job's deliveries are in each state.
 type PushCounts struct {
 	Targeted int `json:"targeted"`
@@ -70,6 +97,111 @@ type PushCounts struct {
 	Failed   int `json:"failed"`
 	Expired  int `json:"expired"`
 	Revoked  int `json:"revoked"`
+}
+
+type PushMessage struct {
+	Title            *string        `json:"title,omitempty"`
+	Body             *string        `json:"body,omitempty"`
+	Payload          map[string]any `json:"payload,omitempty"`
+	URI              *string        `json:"uri,omitempty"`
+	Action           *PushAction    `json:"action,omitempty"`
+	Silent           bool           `json:"silent"`
+	Badge            *int           `json:"badge,omitempty"`
+	Sound            *string        `json:"sound,omitempty"`
+	ImageURL         *string        `json:"imageURL,omitempty"`
+	CollapseKey      *string        `json:"collapseKey,omitempty"`
+	Priority         *PushPriority  `json:"priority,omitempty"`
+	AndroidChannelID *string        `json:"androidChannelID,omitempty"`
+}
+
+// A message as sent. The rendered message must be at most 4,096 bytes as JSON.
+type PushMessageInput struct {
+	Title *string `json:"title,omitempty"`
+	Body  *string `json:"body,omitempty"`
+	// Custom key-value data for the app.
+	Payload map[string]any `json:"payload,omitempty"`
+	URI     *string        `json:"uri,omitempty"`
+	Action  *PushAction    `json:"action,omitempty"`
+	// A data-only push: no notification is shown (needs a payload).
+	Silent           *bool         `json:"silent,omitempty"`
+	Badge            *int          `json:"badge,omitempty"`
+	Sound            *string       `json:"sound,omitempty"`
+	ImageURL         *string       `json:"imageURL,omitempty"`
+	CollapseKey      *string       `json:"collapseKey,omitempty"`
+	Priority         *PushPriority `json:"priority,omitempty"`
+	AndroidChannelID *string       `json:"androidChannelID,omitempty"`
+}
+
+type PushMultipleInput struct {
+	AppID        nodeid.ID `json:"appID"`
+	TemplateName *string   `json:"templateName,omitempty"`
+	// At most 10,000 items, and 10,000 targets across them.
+	Items   []*PushMultipleItemInput `json:"items"`
+	Options *PushOptionsInput        `json:"options,omitempty"`
+}
+
+type PushMultipleItemInput struct {
+	Target  *PushTarget       `json:"target"`
+	MsgKey  *string           `json:"msgKey,omitempty"`
+	Vars    map[string]any    `json:"vars,omitempty"`
+	Message *PushMessageInput `json:"message,omitempty"`
+}
+
+type PushOptionsInput struct {
+	// How long an undelivered message stays deliverable: default 259200 (3 days), 0 to 2592000 (30 days). 0 means only devices reachable at once.
+	TTLSeconds *int `json:"ttlSeconds,omitempty"`
+	// Idempotency key: the same (app, msgKey) returns the first job and sends nothing new. At most 128 bytes.
+	MsgKey *string `json:"msgKey,omitempty"`
+	// Send once at this time (at most 366 days ahead).
+	ScheduleAt *time.Time `json:"scheduleAt,omitempty"`
+	// Send repeatedly; each occurrence is a job of its own (see PushJob.occurrences).
+	Recurrence *RecurrenceInput `json:"recurrence,omitempty"`
+	TaskName   *string          `json:"taskName,omitempty"`
+	// Restrict delivery to these channels.
+	Channels []enum.Channel `json:"channels,omitempty"`
+}
+
+type PushSimpleInput struct {
+	AppID nodeid.ID `json:"appID"`
+	// At most 1,000 devices or users.
+	Target  *PushTarget       `json:"target"`
+	Message *PushMessageInput `json:"message"`
+	Options *PushOptionsInput `json:"options,omitempty"`
+}
+
+// Who a simple or template push goes to: exactly one of the two lists.
+type PushTarget struct {
+	// pushd device IDs of the app. Unknown IDs are reported in the job's unknownTargets, not fatal.
+	DeviceIDs []nodeid.ID `json:"deviceIDs,omitempty"`
+	// The backend's own user IDs: every device bound to each user, and devices bound to them later while the TTL lasts.
+	UserIDs []string `json:"userIDs,omitempty"`
+}
+
+type PushTemplateInput struct {
+	AppID nodeid.ID `json:"appID"`
+	// At most 1,000 devices or users.
+	Target       *PushTarget `json:"target"`
+	TemplateName string      `json:"templateName"`
+	// Values of the template's variables (strings, numbers or booleans); defaults fill the rest.
+	Vars map[string]any `json:"vars,omitempty"`
+	// Fields beyond title and body (payload, badge, ...); its title or body, if given, replace the template's.
+	Message *PushMessageInput `json:"message,omitempty"`
+	Options *PushOptionsInput `json:"options,omitempty"`
+}
+
+type Recurrence struct {
+	Cron     string     `json:"cron"`
+	TimeZone string     `json:"timeZone"`
+	StartAt  *time.Time `json:"startAt,omitempty"`
+	EndAt    *time.Time `json:"endAt,omitempty"`
+}
+
+// A cron schedule (five fields: minute hour day month weekday) in an IANA time zone.
+type RecurrenceInput struct {
+	Cron     string     `json:"cron"`
+	TimeZone string     `json:"timeZone"`
+	StartAt  *time.Time `json:"startAt,omitempty"`
+	EndAt    *time.Time `json:"endAt,omitempty"`
 }
 
 type SetMembershipInput struct {
@@ -86,4 +218,172 @@ type Viewer struct {
 	APIKey  *ent.APIKey  `json:"apiKey,omitempty"`
 	// The app an API key acts on.
 	App *ent.App `json:"app,omitempty"`
+}
+
+type BindFilter string
+
+const (
+	BindFilterAny     BindFilter = "ANY"
+	BindFilterBound   BindFilter = "BOUND"
+	BindFilterUnbound BindFilter = "UNBOUND"
+)
+
+var AllBindFilter = []BindFilter{
+	BindFilterAny,
+	BindFilterBound,
+	BindFilterUnbound,
+}
+
+func (e BindFilter) IsValid() bool {
+	switch e {
+	case BindFilterAny, BindFilterBound, BindFilterUnbound:
+		return true
+	}
+	return false
+}
+
+func (e BindFilter) String() string {
+	return string(e)
+}
+
+func (e *BindFilter) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BindFilter(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BindFilter", str)
+	}
+	return nil
+}
+
+func (e BindFilter) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BindFilter) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BindFilter) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What tapping the notification does.
+type PushAction string
+
+const (
+	PushActionOpenApp PushAction = "OPEN_APP"
+	PushActionOpenURI PushAction = "OPEN_URI"
+)
+
+var AllPushAction = []PushAction{
+	PushActionOpenApp,
+	PushActionOpenURI,
+}
+
+func (e PushAction) IsValid() bool {
+	switch e {
+	case PushActionOpenApp, PushActionOpenURI:
+		return true
+	}
+	return false
+}
+
+func (e PushAction) String() string {
+	return string(e)
+}
+
+func (e *PushAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PushAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PushAction", str)
+	}
+	return nil
+}
+
+func (e PushAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PushAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PushAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PushPriority string
+
+const (
+	PushPriorityHigh   PushPriority = "HIGH"
+	PushPriorityNormal PushPriority = "NORMAL"
+)
+
+var AllPushPriority = []PushPriority{
+	PushPriorityHigh,
+	PushPriorityNormal,
+}
+
+func (e PushPriority) IsValid() bool {
+	switch e {
+	case PushPriorityHigh, PushPriorityNormal:
+		return true
+	}
+	return false
+}
+
+func (e PushPriority) String() string {
+	return string(e)
+}
+
+func (e *PushPriority) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PushPriority(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PushPriority", str)
+	}
+	return nil
+}
+
+func (e PushPriority) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PushPriority) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PushPriority) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,0 +1,104 @@
+package graph
+
+import (
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/graph/model"
+	"github.com/pushd/pushd/push"
+)
+
+// Conversions between the GraphQL push inputs and the domain's request.
+
+func pushTarget(t *model.PushTarget) jsontype.Target {
+	if t == nil {
+		return jsontype.Target{}
+	}
+	out := jsontype.Target{UserIDs: t.UserIDs}
+	for _, d := range t.DeviceIDs {
+		out.DeviceIDs = append(out.DeviceIDs, string(d))
+	}
+	return out
+}
+
+func pushMessage(m *model.PushMessageInput) *jsontype.Message {
+	if m == nil {
+		return nil
+	}
+	out := &jsontype.Message{
+		Title: deref(m.Title), Body: deref(m.Body), Payload: m.Payload, URI: deref(m.URI),
+		Silent: deref(m.Silent), Badge: m.Badge, Sound: deref(m.Sound), ImageURL: deref(m.ImageURL),
+		CollapseKey: deref(m.CollapseKey), AndroidChannelID: deref(m.AndroidChannelID),
+	}
+	if m.Action != nil {
+		out.Action = string(*m.Action)
+	}
+	if m.Priority != nil {
+		out.Priority = string(*m.Priority)
+	}
+	return out
+}
+
+func pushOptions(o *model.PushOptionsInput) push.PushOptions {
+	if o == nil {
+		return push.PushOptions{}
+	}
+	out := push.PushOptions{
+		TTLSeconds: o.TTLSeconds, MsgKey: deref(o.MsgKey), ScheduleAt: o.ScheduleAt,
+		TaskName: deref(o.TaskName), Channels: o.Channels,
+	}
+	if r := o.Recurrence; r != nil {
+		out.Recurrence = &jsontype.Recurrence{Cron: r.Cron, TimeZone: r.TimeZone, StartAt: r.StartAt, EndAt: r.EndAt}
+	}
+	return out
+}
+
+func pushAudience(a *model.AudienceInput) jsontype.Audience {
+	if a == nil {
+		return jsontype.Audience{}
+	}
+	out := jsontype.Audience{
+		Platforms: a.Platforms, AppVersions: a.AppVersions, Tags: a.Tags,
+		ActiveWithinSeconds: deref(a.ActiveWithinSeconds),
+	}
+	for _, g := range a.Groups {
+		out.Groups = append(out.Groups, string(g))
+	}
+	if a.Bound != nil {
+		out.Bound = string(*a.Bound)
+	}
+	return out
+}
+
+func pushItems(items []*model.PushMultipleItemInput) []push.PushItem {
+	out := make([]push.PushItem, 0, len(items))
+	for _, it := range items {
+		if it == nil {
+			continue
+		}
+		out = append(out, push.PushItem{Target: pushTarget(it.Target), MsgKey: deref(it.MsgKey), Vars: it.Vars, Message: pushMessage(it.Message)})
+	}
+	return out
+}
+
+func messageOf(m jsontype.Message) *model.PushMessage {
+	out := &model.PushMessage{
+		Title: nonEmpty(m.Title), Body: nonEmpty(m.Body), Payload: m.Payload, URI: nonEmpty(m.URI),
+		Silent: m.Silent, Badge: m.Badge, Sound: nonEmpty(m.Sound), ImageURL: nonEmpty(m.ImageURL),
+		CollapseKey: nonEmpty(m.CollapseKey), AndroidChannelID: nonEmpty(m.AndroidChannelID),
+	}
+	if m.Action != "" {
+		a := model.PushAction(m.Action)
+		out.Action = &a
+	}
+	if m.Priority != "" {
+		p := model.PushPriority(m.Priority)
+		out.Priority = &p
+	}
+	return out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

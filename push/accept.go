@@ -1,0 +1,412 @@
+package push
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/device"
+	"github.com/pushd/pushd/ent/group"
+	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/ent/template"
+	"github.com/pushd/pushd/tenant"
+)
+
+// plan is a validated push, ready to be written.
+type plan struct {
+	req     PushRequest
+	ttl     time.Duration
+	message jsontype.Message
+	// items are the per-target messages of a MULTIPLE push, or one item
+	// holding req.Target for SIMPLE and TEMPLATE.
+	items []planItem
+}
+
+type planItem struct {
+	target  jsontype.Target
+	msgKey  string
+	message *jsontype.Message // nil: the job's message
+}
+
+// Push accepts a push in any of the four modes: it validates and renders
+// it, and in one transaction writes the job, its deliveries (all but a
+// broadcast's, which are written as its audience is paged) and the outbox
+// row that starts the pipeline. The same (app, msgKey) returns the job
+// first accepted with it, and sends nothing new.
+func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, error) {
+	if err := tenant.Require(ctx, req.AppID, tenant.NeedWrite); err != nil {
+		return nil, err
+	}
+	sys := tenant.AsSystem(ctx)
+	if req.Options.MsgKey != "" {
+		if job, err := s.jobByMsgKey(sys, req.AppID, req.Options.MsgKey); err == nil || !ent.IsNotFound(err) {
+			return job, err
+		}
+	}
+	p, err := s.plan(sys, req)
+	if err != nil {
+		return nil, err
+	}
+	job, outbox, err := s.accept(sys, p)
+	if ent.IsConstraintError(err) && req.Options.MsgKey != "" {
+		// Another request with this msgKey won the race.
+		return s.jobByMsgKey(sys, req.AppID, req.Options.MsgKey)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.relay(sys, outbox)
+	return job, nil
+}
+
+func (s *Service) jobByMsgKey(ctx context.Context, app nodeid.ID, key string) (*ent.PushJob, error) {
+	return s.client.PushJob.Query().Where(pushjob.AppID(app), pushjob.MsgKey(key)).Only(ctx)
+}
+
+// plan validates a request and renders its messages.
+func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
+	ttl, err := checkOptions(&req.Options, s.now())
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{req: req, ttl: ttl}
+	var tpl *templateContent
+	if req.TemplateName != "" {
+		t, err := s.client.Template.Query().Where(template.AppID(req.AppID), template.Name(req.TemplateName)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, &Error{Code: CodeNotFound, Field: "templateName", Message: "no template named " + quote(req.TemplateName) + " in this app"}
+		}
+		if err != nil {
+			return nil, err
+		}
+		tpl = &templateContent{Name: t.Name, Title: t.Title, Body: t.Body, Defaults: t.Defaults}
+	}
+	switch req.Kind {
+	case enum.PushKindSimple:
+		if req.Message == nil {
+			return nil, Invalid("message", "is required")
+		}
+		p.message = *req.Message
+	case enum.PushKindTemplate:
+		if tpl == nil {
+			return nil, Invalid("templateName", "is required")
+		}
+		m, err := renderTemplate("vars", *tpl, req.Vars)
+		if err != nil {
+			return nil, err
+		}
+		p.message = overlay(*m, req.Message)
+	case enum.PushKindMultiple:
+		if err := p.planItems(tpl); err != nil {
+			return nil, err
+		}
+	case enum.PushKindBroadcast:
+		switch {
+		case tpl != nil && req.Message != nil:
+			return nil, Invalid("message", "give templateName or message, not both")
+		case tpl != nil:
+			m, err := renderTemplate("vars", *tpl, req.Vars)
+			if err != nil {
+				return nil, err
+			}
+			p.message = *m
+		case req.Message != nil:
+			p.message = *req.Message
+		default:
+			return nil, Invalid("message", "give templateName or message")
+		}
+		if err := checkAudience(&p.req.Audience); err != nil {
+			return nil, err
+		}
+		if err := s.checkGroups(ctx, req.AppID, p.req.Audience.Groups); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, Invalid("kind", "unknown push kind %q", req.Kind)
+	}
+	if req.Kind == enum.PushKindSimple || req.Kind == enum.PushKindTemplate {
+		if err := checkTarget("target", &p.req.Target, MaxTargets); err != nil {
+			return nil, err
+		}
+		p.items = []planItem{{target: p.req.Target}}
+	}
+	if req.Kind != enum.PushKindMultiple {
+		if err := checkMessage("message", &p.message); err != nil {
+			return nil, err
+		}
+	}
+	if req.Options.Recurrence != nil && req.Kind == enum.PushKindMultiple {
+		return nil, Invalid("options.recurrence", "is for simple, template and broadcast pushes")
+	}
+	return p, nil
+}
+
+func (p *plan) planItems(tpl *templateContent) error {
+	items := p.req.Items
+	if len(items) == 0 {
+		return Invalid("items", "give at least one item")
+	}
+	if len(items) > MaxItems {
+		return Invalid("items", "at most %d items per push, got %d", MaxItems, len(items))
+	}
+	total := 0
+	for i := range items {
+		it := &items[i]
+		field := "items[" + itoa(i) + "]"
+		if err := checkTarget(field+".target", &it.Target, MaxItems); err != nil {
+			return err
+		}
+		if total += len(it.Target.DeviceIDs) + len(it.Target.UserIDs); total > MaxItems {
+			return Invalid("items", "at most %d targets across items", MaxItems)
+		}
+		if len(it.MsgKey) > maxMsgKey {
+			return Invalid(field+".msgKey", "at most %d bytes", maxMsgKey)
+		}
+		var m jsontype.Message
+		switch {
+		case tpl != nil:
+			r, err := renderTemplate(field+".vars", *tpl, it.Vars)
+			if err != nil {
+				return err
+			}
+			m = overlay(*r, it.Message)
+		case it.Message != nil:
+			m = *it.Message
+		default:
+			return Invalid(field+".message", "give a message, or templateName for the push")
+		}
+		if err := checkMessage(field+".message", &m); err != nil {
+			return err
+		}
+		p.items = append(p.items, planItem{target: it.Target, msgKey: it.MsgKey, message: &m})
+	}
+	if tpl != nil {
+		p.message = jsontype.Message{Title: tpl.Title, Body: tpl.Body}
+	}
+	return nil
+}
+
+func (s *Service) checkGroups(ctx context.Context, app nodeid.ID, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	gids := make([]nodeid.ID, len(ids))
+	for i, g := range ids {
+		gids[i] = nodeid.ID(g)
+	}
+	n, err := s.client.Group.Query().Where(group.AppID(app), group.IDIn(gids...)).Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n != len(gids) {
+		return Invalid("audience.groups", "some groups do not exist in this app")
+	}
+	return nil
+}
+
+// queueFor gives each kind its priority.
+func queueFor(k enum.PushKind) string {
+	switch k {
+	case enum.PushKindSimple, enum.PushKindTemplate:
+		return QueueCritical
+	case enum.PushKindMultiple:
+		return QueueDefault
+	}
+	return QueueLow
+}
+
+type dispatchPayload struct {
+	Job nodeid.ID `json:"job"`
+}
+
+// accept writes the job, its deliveries and its outbox row at once.
+func (s *Service) accept(ctx context.Context, p *plan) (*ent.PushJob, []*ent.Outbox, error) {
+	now := s.now()
+	start := now
+	if p.req.Options.ScheduleAt != nil {
+		start = *p.req.Options.ScheduleAt
+	}
+	o := p.req.Options
+	var job *ent.PushJob
+	var outbox []*ent.Outbox
+	err := s.withTx(ctx, func(tx *ent.Tx) error {
+		create := tx.PushJob.Create().
+			SetAppID(p.req.AppID).SetKind(p.req.Kind).
+			SetMessage(p.message).SetTarget(p.req.Target).SetAudience(p.req.Audience).
+			SetOptions(jsontype.Options{TTLSeconds: int(p.ttl.Seconds()), Channels: o.Channels, TaskName: o.TaskName}).
+			SetTTLSeconds(int(p.ttl.Seconds())).SetTaskName(o.TaskName).
+			SetNillableScheduleAt(o.ScheduleAt)
+		if o.Recurrence == nil {
+			create.SetExpiresAt(start.Add(p.ttl))
+		}
+		if o.MsgKey != "" {
+			create.SetMsgKey(o.MsgKey)
+		}
+		if p.req.TemplateName != "" {
+			create.SetTemplateName(p.req.TemplateName)
+		}
+		if o.Recurrence != nil {
+			sched, loc, _ := ParseRecurrence(*o.Recurrence)
+			next := nextOccurrence(sched, loc, *o.Recurrence, now)
+			if next == nil {
+				return Invalid("options.recurrence", "has no occurrence after now")
+			}
+			// A recurring push is a schedule: its occurrences are jobs of
+			// their own, made when each is due.
+			create.SetRecurrence(o.Recurrence).SetStatus(pushjob.StatusSCHEDULED).SetScheduleAt(*next)
+		} else if o.ScheduleAt != nil {
+			create.SetStatus(pushjob.StatusSCHEDULED)
+		}
+		var err error
+		job, err = create.Save(ctx)
+		if err != nil {
+			return err
+		}
+		if o.Recurrence != nil {
+			return nil // the scheduler makes the occurrences
+		}
+		if job.Kind != enum.PushKindBroadcast {
+			unknown, err := s.writeDeliveries(ctx, tx, job, p.items)
+			if err != nil {
+				return err
+			}
+			if len(unknown) > 0 {
+				if job, err = job.Update().SetUnknownTargets(unknown).Save(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		payload, _ := json.Marshal(dispatchPayload{Job: job.ID})
+		ob, err := tx.Outbox.Create().SetAppID(job.AppID).SetTaskType(TaskDispatch).SetPayload(payload).
+			SetQueue(queueFor(job.Kind)).SetNillableProcessAt(o.ScheduleAt).Save(ctx)
+		outbox = append(outbox, ob)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return job.Unwrap(), outbox, nil
+}
+
+// writeDeliveries resolves targets to devices and writes one delivery per
+// device, plus, for each targeted user, an anchor (a delivery with the
+// user and no device) that lets a device bound to the user later, within
+// the TTL, get the message too. It returns the targets that do not exist.
+func (s *Service) writeDeliveries(ctx context.Context, tx *ent.Tx, job *ent.PushJob, items []planItem) ([]string, error) {
+	var devIDs []nodeid.ID
+	var userIDs []string
+	for _, it := range items {
+		for _, d := range it.target.DeviceIDs {
+			devIDs = append(devIDs, nodeid.ID(d))
+		}
+		userIDs = append(userIDs, it.target.UserIDs...)
+	}
+	devices := map[nodeid.ID]*ent.Device{}
+	if len(devIDs) > 0 {
+		ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.IDIn(unique(devIDs)...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			devices[d.ID] = d
+		}
+	}
+	users := map[string]nodeid.ID{}
+	userDevices := map[nodeid.ID][]*ent.Device{}
+	if len(userIDs) > 0 {
+		userIDs = unique(userIDs)
+		for _, chunk := range chunks(userIDs, 1000) {
+			bulk := make([]*ent.AppUserCreate, len(chunk))
+			for i, u := range chunk {
+				bulk[i] = tx.AppUser.Create().SetAppID(job.AppID).SetExternalID(u)
+			}
+			// Pushing to a user that has no device yet is how a backend
+			// reaches a user who will sign in within the TTL.
+			if err := tx.AppUser.CreateBulk(bulk...).OnConflictColumns(appuser.FieldAppID, appuser.FieldExternalID).DoNothing().Exec(ctx); err != nil {
+				return nil, err
+			}
+			us, err := tx.AppUser.Query().Where(appuser.AppID(job.AppID), appuser.ExternalIDIn(chunk...)).All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ids := make([]nodeid.ID, len(us))
+			for i, u := range us {
+				users[u.ExternalID] = u.ID
+				ids[i] = u.ID
+			}
+			ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.UserIDIn(ids...)).All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range ds {
+				userDevices[*d.UserID] = append(userDevices[*d.UserID], d)
+			}
+		}
+	}
+	var unknown []string
+	var rows []*ent.DeliveryCreate
+	seen := map[nodeid.ID]bool{}
+	targeted, disabled := 0, 0
+	add := func(d *ent.Device, it planItem) {
+		if seen[d.ID] {
+			return // a device named twice gets the message once (the first)
+		}
+		seen[d.ID] = true
+		targeted++
+		c := tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(d.ID).
+			SetExpiresAt(*job.ExpiresAt)
+		if it.message != nil {
+			c.SetMessage(it.message)
+		}
+		if it.msgKey != "" {
+			c.SetMsgKey(it.msgKey)
+		}
+		if !d.PushEnabled {
+			c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
+			disabled++
+		}
+		rows = append(rows, c)
+	}
+	for _, it := range items {
+		for _, id := range it.target.DeviceIDs {
+			d, ok := devices[nodeid.ID(id)]
+			if !ok {
+				unknown = append(unknown, id)
+				continue
+			}
+			add(d, it)
+		}
+		for _, u := range it.target.UserIDs {
+			uid := users[u]
+			anchor := tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetAppUserID(uid).
+				SetExpiresAt(*job.ExpiresAt)
+			if it.message != nil {
+				anchor.SetMessage(it.message)
+			}
+			if it.msgKey != "" {
+				anchor.SetMsgKey(it.msgKey)
+			}
+			rows = append(rows, anchor)
+			for _, d := range userDevices[uid] {
+				add(d, it)
+			}
+		}
+	}
+	for _, chunk := range chunks(rows, 1000) {
+		if err := tx.Delivery.CreateBulk(chunk...).Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if targeted > 0 {
+		if err := tx.PushJob.UpdateOneID(job.ID).SetCountTargeted(targeted).SetCountPending(targeted - disabled).SetCountFailed(disabled).Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return unknown, nil
+}

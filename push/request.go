@@ -1,0 +1,298 @@
+package push
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// Limits of design §4. Each is enforced with an INVALID_ARGUMENT naming the
+// field and the number.
+const (
+	DefaultTTL = 3 * 24 * time.Hour
+	MaxTTL     = 30 * 24 * time.Hour
+	// MaxTargets bounds the devices or users of one simple or template push.
+	MaxTargets = 1000
+	// MaxItems bounds the items of one multiple push, and their targets.
+	MaxItems = 10_000
+	// MaxPayloadBytes bounds a rendered message, as JSON.
+	MaxPayloadBytes = 4096
+	maxMsgKey       = 128
+	maxTaskName     = 200
+	// MaxScheduleAhead bounds how far ahead a push may be scheduled.
+	MaxScheduleAhead = 366 * 24 * time.Hour
+	// scheduleSlack tolerates a scheduleAt slightly in the past (clock skew
+	// between the backend and pushd): it means "now".
+	scheduleSlack = time.Minute
+)
+
+// Message priorities.
+const (
+	PriorityHigh   = "HIGH"
+	PriorityNormal = "NORMAL"
+)
+
+// Bind filters of an audience.
+const (
+	BoundAny     = "ANY"
+	BoundBound   = "BOUND"
+	BoundUnbound = "UNBOUND"
+)
+
+// PushOptions are the options all four push modes share.
+type PushOptions struct {
+	// TTLSeconds nil means DefaultTTL; 0 means "only if reachable now".
+	TTLSeconds *int
+	MsgKey     string
+	ScheduleAt *time.Time
+	Recurrence *jsontype.Recurrence
+	TaskName   string
+	Channels   []enum.Channel
+}
+
+// PushItem is one target of a multiple push, with its own variables or
+// message.
+type PushItem struct {
+	Target  jsontype.Target
+	MsgKey  string
+	Vars    map[string]any
+	Message *jsontype.Message
+}
+
+// PushRequest is a push in any of the four modes. Which fields apply
+// depends on Kind.
+type PushRequest struct {
+	AppID nodeid.ID
+	Kind  enum.PushKind
+	// Target is for SIMPLE and TEMPLATE.
+	Target jsontype.Target
+	// Message is for SIMPLE, and BROADCAST without a template.
+	Message *jsontype.Message
+	// TemplateName and Vars are for TEMPLATE, MULTIPLE and BROADCAST.
+	TemplateName string
+	Vars         map[string]any
+	Items        []PushItem
+	Audience     jsontype.Audience
+	Options      PushOptions
+}
+
+// checkTarget validates one target: exactly one of device IDs or user IDs.
+func checkTarget(field string, t *jsontype.Target, max int) error {
+	switch {
+	case len(t.DeviceIDs) > 0 && len(t.UserIDs) > 0:
+		return Invalid(field, "give deviceIDs or userIDs, not both")
+	case len(t.DeviceIDs) == 0 && len(t.UserIDs) == 0:
+		return Invalid(field, "give deviceIDs or userIDs")
+	}
+	t.DeviceIDs, t.UserIDs = unique(t.DeviceIDs), unique(t.UserIDs)
+	if n := len(t.DeviceIDs) + len(t.UserIDs); n > max {
+		return Invalid(field, "at most %d targets per push, got %d", max, n)
+	}
+	for _, u := range t.UserIDs {
+		if err := checkUserID(u); err != nil {
+			return Invalid(field+".userIDs", "%q: user IDs are 1 to %d bytes of UTF-8", u, maxUserID)
+		}
+	}
+	return nil
+}
+
+// checkOptions validates options and returns the TTL to apply.
+func checkOptions(o *PushOptions, now time.Time) (time.Duration, error) {
+	ttl := DefaultTTL
+	if o.TTLSeconds != nil {
+		if *o.TTLSeconds < 0 || time.Duration(*o.TTLSeconds)*time.Second > MaxTTL {
+			return 0, Invalid("options.ttlSeconds", "must be from 0 to %d (30 days), got %d", int(MaxTTL.Seconds()), *o.TTLSeconds)
+		}
+		ttl = time.Duration(*o.TTLSeconds) * time.Second
+	}
+	if len(o.MsgKey) > maxMsgKey || !utf8.ValidString(o.MsgKey) {
+		return 0, Invalid("options.msgKey", "must be valid UTF-8 of at most %d bytes", maxMsgKey)
+	}
+	if len(o.TaskName) > maxTaskName || !utf8.ValidString(o.TaskName) {
+		return 0, Invalid("options.taskName", "must be valid UTF-8 of at most %d bytes", maxTaskName)
+	}
+	for _, c := range o.Channels {
+		if !c.Valid() {
+			return 0, Invalid("options.channels", "unknown channel %q", c)
+		}
+	}
+	o.Channels = unique(o.Channels)
+	if o.ScheduleAt != nil && o.Recurrence != nil {
+		return 0, Invalid("options.scheduleAt", "give scheduleAt or recurrence, not both")
+	}
+	if at := o.ScheduleAt; at != nil {
+		switch {
+		case at.Before(now.Add(-scheduleSlack)):
+			return 0, Invalid("options.scheduleAt", "is in the past (%s)", at.UTC().Format(time.RFC3339))
+		case at.After(now.Add(MaxScheduleAhead)):
+			return 0, Invalid("options.scheduleAt", "at most 366 days ahead")
+		case !at.After(now):
+			o.ScheduleAt = nil // due already: send now
+		}
+	}
+	if r := o.Recurrence; r != nil {
+		if _, _, err := ParseRecurrence(*r); err != nil {
+			return 0, err
+		}
+	}
+	return ttl, nil
+}
+
+// ParseRecurrence checks a recurrence and returns its schedule and zone.
+func ParseRecurrence(r jsontype.Recurrence) (cron.Schedule, *time.Location, error) {
+	if r.TimeZone == "" {
+		return nil, nil, Invalid("options.recurrence.timeZone", "is required (an IANA name such as Asia/Shanghai or UTC)")
+	}
+	loc, err := time.LoadLocation(r.TimeZone)
+	if err != nil || strings.HasPrefix(r.TimeZone, "Local") {
+		return nil, nil, Invalid("options.recurrence.timeZone", "unknown time zone %q (use an IANA name such as Asia/Shanghai)", r.TimeZone)
+	}
+	// Five fields, as crontab: minute hour day-of-month month day-of-week.
+	// Descriptors (@daily, @every) are refused: @every ignores the zone.
+	if strings.HasPrefix(strings.TrimSpace(r.Cron), "@") || strings.Contains(r.Cron, "TZ=") {
+		return nil, nil, Invalid("options.recurrence.cron", "use five cron fields (minute hour day month weekday), not a descriptor or TZ=")
+	}
+	sched, err := cron.ParseStandard(r.Cron)
+	if err != nil {
+		return nil, nil, Invalid("options.recurrence.cron", "%v", err)
+	}
+	if r.StartAt != nil && r.EndAt != nil && !r.EndAt.After(*r.StartAt) {
+		return nil, nil, Invalid("options.recurrence.endAt", "must be after startAt")
+	}
+	return sched, loc, nil
+}
+
+// checkMessage validates a message that is about to be sent.
+func checkMessage(field string, m *jsontype.Message) error {
+	if m.Title == "" && m.Body == "" && len(m.Payload) == 0 {
+		return Invalid(field, "a message needs a title, a body or a payload")
+	}
+	if m.Priority != "" && m.Priority != PriorityHigh && m.Priority != PriorityNormal {
+		return Invalid(field+".priority", "must be HIGH or NORMAL")
+	}
+	if m.Badge != nil && *m.Badge < 0 {
+		return Invalid(field+".badge", "must not be negative")
+	}
+	if m.Silent && len(m.Payload) == 0 {
+		return Invalid(field+".payload", "a silent push carries a payload")
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return Invalid(field+".payload", "cannot be encoded as JSON: %v", err)
+	}
+	if len(b) > MaxPayloadBytes {
+		return Invalid(field, "is %d bytes as JSON; the limit is %d", len(b), MaxPayloadBytes)
+	}
+	return nil
+}
+
+// checkAudience validates a broadcast's filters.
+func checkAudience(a *jsontype.Audience) error {
+	for _, p := range a.Platforms {
+		if !p.Valid() {
+			return Invalid("audience.platforms", "unknown platform %q", p)
+		}
+	}
+	switch a.Bound {
+	case "", BoundAny, BoundBound, BoundUnbound:
+	default:
+		return Invalid("audience.bound", "must be ANY, BOUND or UNBOUND")
+	}
+	if a.ActiveWithinSeconds < 0 {
+		return Invalid("audience.activeWithinSeconds", "must not be negative")
+	}
+	for _, g := range a.Groups {
+		if nodeid.ID(g).Prefix() != "grp" {
+			return Invalid("audience.groups", "%q is not a group ID", g)
+		}
+	}
+	if len(a.Tags) > 100 || len(a.AppVersions) > 100 || len(a.Groups) > 100 {
+		return Invalid("audience", "at most 100 values per filter")
+	}
+	a.Platforms, a.Tags, a.AppVersions, a.Groups = unique(a.Platforms), unique(a.Tags), unique(a.AppVersions), unique(a.Groups)
+	return nil
+}
+
+// stringVars converts template variables to strings: strings as they
+// are, numbers and booleans in their JSON form; anything else is refused.
+func stringVars(field string, vars map[string]any) (map[string]string, error) {
+	out := make(map[string]string, len(vars))
+	for k, v := range vars {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		case bool:
+			out[k] = strconv.FormatBool(v)
+		case float64:
+			out[k] = strconv.FormatFloat(v, 'f', -1, 64)
+		case int:
+			out[k] = strconv.Itoa(v)
+		case int64:
+			out[k] = strconv.FormatInt(v, 10)
+		case json.Number:
+			out[k] = v.String()
+		default:
+			return nil, Invalid(field, "variable %q must be a string, number or boolean, got %s", k, jsonKind(v))
+		}
+	}
+	return out, nil
+}
+
+// renderTemplate fills a template's title and body. Missing variables
+// (after defaults) are reported all at once.
+func renderTemplate(field string, t templateContent, vars map[string]any) (*jsontype.Message, error) {
+	vs, err := stringVars(field, vars)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range t.Defaults {
+		if _, ok := vs[k]; !ok {
+			if s, ok := v.(string); ok {
+				vs[k] = s
+			}
+		}
+	}
+	title, missTitle := render(t.Title, vs)
+	body, missBody := render(t.Body, vs)
+	missing := missTitle
+	for _, m := range missBody {
+		if !slices.Contains(missing, m) {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, Invalid(field, "template %q is missing variables: %s", t.Name, strings.Join(missing, ", "))
+	}
+	return &jsontype.Message{Title: title, Body: body}, nil
+}
+
+// templateContent is what rendering needs of a stored template.
+type templateContent struct {
+	Name, Title, Body string
+	Defaults          map[string]any
+}
+
+// overlay puts the non-empty fields of extra over base (a template's
+// rendered title and body under the caller's payload, badge, and so on).
+func overlay(base jsontype.Message, extra *jsontype.Message) jsontype.Message {
+	if extra == nil {
+		return base
+	}
+	m := *extra
+	if m.Title == "" {
+		m.Title = base.Title
+	}
+	if m.Body == "" {
+		m.Body = base.Body
+	}
+	return m
+}

@@ -1,0 +1,169 @@
+package push
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
+)
+
+// RevokePush withdraws a push: what is not sent yet becomes REVOKED and is
+// never sent (a broadcast still fanning out stops); what went out on the
+// self-built channel is withdrawn from the devices with a revoke frame.
+// Messages a vendor already accepted cannot be recalled and keep their
+// status. Revoking a recurring push cancels it. Revoking twice is harmless.
+func (s *Service) RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, error) {
+	job, err := s.ownJob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if job.Recurrence != nil {
+		return s.CancelPush(ctx, id)
+	}
+	if job.Status == pushjob.StatusREVOKED || job.Status == pushjob.StatusCANCELLED {
+		return job, nil
+	}
+	sys := tenant.AsSystem(ctx)
+	var withdrawn []*ent.Delivery
+	err = s.withTx(sys, func(tx *ent.Tx) error {
+		if err := tx.PushJob.UpdateOneID(id).SetStatus(pushjob.StatusREVOKED).SetFinishedAt(s.now()).Exec(sys); err != nil {
+			return err
+		}
+		if err := tx.Delivery.Update().Where(delivery.JobID(id), delivery.StatusEQ(delivery.StatusPENDING)).
+			SetStatus(delivery.StatusREVOKED).SetLastError("revoked before it was sent").Exec(sys); err != nil {
+			return err
+		}
+		withdrawn, err = tx.Delivery.Query().
+			Where(delivery.JobID(id), delivery.ChannelEQ(enum.ChannelSelf),
+				delivery.StatusIn(delivery.StatusSENT, delivery.StatusARRIVED)).
+			Select(delivery.FieldID, delivery.FieldDeviceID).All(sys)
+		if err != nil {
+			return err
+		}
+		return tx.Delivery.Update().Where(delivery.IDIn(idsOf(withdrawn)...)).
+			SetStatus(delivery.StatusREVOKED).SetLastError("revoked after it was sent: withdrawn from the device").Exec(sys)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.self != nil && len(withdrawn) > 0 {
+		revokes := make([]SelfRevoke, len(withdrawn))
+		for i, d := range withdrawn {
+			revokes[i] = SelfRevoke{MessageID: d.ID, DeviceID: *d.DeviceID}
+		}
+		for _, part := range chunks(revokes, SendBatch) {
+			if err := s.self.RevokeSelf(sys, part); err != nil {
+				s.log.WarnContext(ctx, "revoke: hand-off to gateway", "job", id, "err", err)
+			}
+		}
+	}
+	// Counted now, so the answer shows the withdrawn deliveries.
+	if err := s.RefreshJob(sys, id); err != nil {
+		s.log.WarnContext(ctx, "refresh job", "job", id, "err", err)
+	}
+	s.jobChanged(sys, id)
+	return s.client.PushJob.Get(sys, id)
+}
+
+// CancelPush stops a scheduled or recurring push before it runs (again).
+func (s *Service) CancelPush(ctx context.Context, id nodeid.ID) (*ent.PushJob, error) {
+	job, err := s.ownJob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if job.Status == pushjob.StatusCANCELLED {
+		return job, nil
+	}
+	if job.Status != pushjob.StatusSCHEDULED {
+		return nil, Conflict("only a scheduled or recurring push can be cancelled (this one is %s); use revokePush", job.Status)
+	}
+	sys := tenant.AsSystem(ctx)
+	err = s.withTx(sys, func(tx *ent.Tx) error {
+		n, err := tx.PushJob.Update().Where(pushjob.ID(id), pushjob.StatusEQ(pushjob.StatusSCHEDULED)).
+			SetStatus(pushjob.StatusCANCELLED).SetFinishedAt(s.now()).Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("the push started before it could be cancelled; use revokePush")
+		}
+		return tx.Delivery.Update().Where(delivery.JobID(id), delivery.StatusEQ(delivery.StatusPENDING)).
+			SetStatus(delivery.StatusREVOKED).SetLastError("cancelled before it was sent").Exec(sys)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Counted now, so the answer shows the withdrawn deliveries.
+	if err := s.RefreshJob(sys, id); err != nil {
+		s.log.WarnContext(ctx, "refresh job", "job", id, "err", err)
+	}
+	s.jobChanged(sys, id)
+	return s.client.PushJob.Get(sys, id)
+}
+
+// ownJob loads a job the caller may change.
+func (s *Service) ownJob(ctx context.Context, id nodeid.ID) (*ent.PushJob, error) {
+	job, err := s.client.PushJob.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs(err, "push job")
+	}
+	if err := tenant.Require(ctx, job.AppID, tenant.NeedWrite); err != nil {
+		return nil, err
+	}
+	return job, nil
+}
+
+// deliverToBoundDevice gives a device just bound to a user the messages
+// sent to that user whose TTL still runs: one delivery per (job, device),
+// so binding again, or binding a second device, never repeats a message on
+// one device. The send goes through the outbox like any other.
+func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user nodeid.ID) error {
+	sys := tenant.AsSystem(ctx)
+	anchors, err := s.client.Delivery.Query().
+		Where(delivery.AppUserID(user), delivery.DeviceIDIsNil(), delivery.StatusEQ(delivery.StatusPENDING),
+			delivery.ExpiresAtGT(s.now())).
+		WithJob().All(sys)
+	if err != nil || len(anchors) == 0 {
+		return err
+	}
+	var outbox []*ent.Outbox
+	var jobs []nodeid.ID
+	err = s.withTx(sys, func(tx *ent.Tx) error {
+		for _, a := range anchors {
+			if a.Edges.Job == nil || finalJob(a.Edges.Job.Status) {
+				continue
+			}
+			c := tx.Delivery.Create().SetAppID(a.AppID).SetJobID(a.JobID).SetDeviceID(d.ID).
+				SetExpiresAt(a.ExpiresAt).SetNillableMsgKey(a.MsgKey)
+			if a.Message != nil {
+				c.SetMessage(a.Message)
+			}
+			if !d.PushEnabled {
+				c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
+			}
+			if err := c.OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(sys); err != nil {
+				return err
+			}
+			payload, _ := json.Marshal(SendRequest{Job: a.JobID, Devices: []nodeid.ID{d.ID}})
+			ob, err := tx.Outbox.Create().SetAppID(a.AppID).SetTaskType(TaskSend).
+				SetQueue(queueFor(a.Edges.Job.Kind)).SetPayload(payload).Save(sys)
+			if err != nil {
+				return err
+			}
+			outbox = append(outbox, ob)
+			jobs = append(jobs, a.JobID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.relay(sys, outbox)
+	s.mark(sys, jobs...)
+	return nil
+}

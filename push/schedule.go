@@ -1,0 +1,116 @@
+package push
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/tenant"
+)
+
+// nextOccurrence is the first time after `after` that r fires, or nil
+// when its end has passed.
+func nextOccurrence(sched cron.Schedule, loc *time.Location, r jsontype.Recurrence, after time.Time) *time.Time {
+	if r.StartAt != nil && after.Before(*r.StartAt) {
+		after = r.StartAt.Add(-time.Second)
+	}
+	n := sched.Next(after.In(loc))
+	if n.IsZero() || (r.EndAt != nil && n.After(*r.EndAt)) {
+		return nil
+	}
+	n = n.UTC()
+	return &n
+}
+
+// FireDue makes the occurrences of recurring pushes that are due: each is
+// a job of its own, linked to its schedule. Postgres holds the schedule,
+// so occurrences survive restarts; when pushd was down through several,
+// only the latest is sent (a backlog of stale reminders helps nobody).
+// Several nodes may call it at once: the schedule only advances from the
+// time one of them read. It returns the jobs it made.
+func (s *Service) FireDue(ctx context.Context, limit int) ([]*ent.PushJob, error) {
+	sys := tenant.AsSystem(ctx)
+	now := s.now()
+	due, err := s.client.PushJob.Query().
+		Where(pushjob.RecurrenceNotNil(), pushjob.StatusEQ(pushjob.StatusSCHEDULED), pushjob.ScheduleAtLTE(now)).
+		Limit(limit).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	var fired []*ent.PushJob
+	for _, parent := range due {
+		child, err := s.fire(sys, parent, now)
+		if err != nil {
+			s.log.WarnContext(ctx, "recurring push: occurrence failed", "schedule", parent.ID, "err", err)
+			continue
+		}
+		if child != nil {
+			fired = append(fired, child)
+		}
+	}
+	return fired, nil
+}
+
+func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) (*ent.PushJob, error) {
+	sched, loc, err := ParseRecurrence(*parent.Recurrence)
+	if err != nil {
+		return nil, err
+	}
+	fireAt := *parent.ScheduleAt
+	next := nextOccurrence(sched, loc, *parent.Recurrence, fireAt)
+	for next != nil && !next.After(now) {
+		fireAt = *next
+		next = nextOccurrence(sched, loc, *parent.Recurrence, fireAt)
+	}
+	var child *ent.PushJob
+	var outbox []*ent.Outbox
+	err = s.withTx(ctx, func(tx *ent.Tx) error {
+		adv := tx.PushJob.Update().
+			Where(pushjob.ID(parent.ID), pushjob.StatusEQ(pushjob.StatusSCHEDULED), pushjob.ScheduleAt(*parent.ScheduleAt))
+		if next != nil {
+			adv.SetScheduleAt(*next)
+		} else {
+			adv.SetStatus(pushjob.StatusDONE).SetFinishedAt(now)
+		}
+		n, err := adv.Save(ctx)
+		if err != nil || n == 0 {
+			return err // n == 0: another node fired it
+		}
+		ttl := time.Duration(parent.TTLSeconds) * time.Second
+		c := tx.PushJob.Create().SetAppID(parent.AppID).SetKind(parent.Kind).SetScheduleID(parent.ID).
+			SetMessage(parent.Message).SetTarget(parent.Target).SetAudience(parent.Audience).SetOptions(parent.Options).
+			SetTTLSeconds(parent.TTLSeconds).SetTaskName(parent.TaskName).SetScheduleAt(fireAt).
+			SetExpiresAt(fireAt.Add(ttl)).SetNillableTemplateName(parent.TemplateName)
+		if child, err = c.Save(ctx); err != nil {
+			return err
+		}
+		if child.Kind != enum.PushKindBroadcast {
+			unknown, err := s.writeDeliveries(ctx, tx, child, []planItem{{target: parent.Target}})
+			if err != nil {
+				return err
+			}
+			if len(unknown) > 0 {
+				if err := tx.PushJob.UpdateOneID(child.ID).SetUnknownTargets(unknown).Exec(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		payload, _ := json.Marshal(dispatchPayload{Job: child.ID})
+		ob, err := tx.Outbox.Create().SetAppID(child.AppID).SetTaskType(TaskDispatch).SetPayload(payload).
+			SetQueue(queueFor(child.Kind)).Save(ctx)
+		outbox = append(outbox, ob)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.relay(ctx, outbox)
+	s.jobChanged(ctx, parent.ID)
+	return child, nil
+}

@@ -1,0 +1,388 @@
+package push
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
+)
+
+// Outgoing is one message for one device on a vendor channel.
+type Outgoing struct {
+	DeliveryID nodeid.ID
+	DeviceID   nodeid.ID
+	AppID      nodeid.ID
+	Platform   enum.Platform
+	Token      string
+	Message    jsontype.Message
+	// ExpiresAt is when the message stops being worth delivering; vendors
+	// get the remaining TTL in their own form.
+	ExpiresAt time.Time
+}
+
+// Outcome is what became of one vendor send.
+type Outcome int
+
+// Outcomes of a vendor send.
+const (
+	// OutcomeSent: the vendor accepted the message.
+	OutcomeSent Outcome = iota
+	// OutcomeRetry: a transient failure; try again after RetryAfter.
+	OutcomeRetry
+	// OutcomeTokenDead: the token will never work again.
+	OutcomeTokenDead
+	// OutcomeFailed: this message cannot be sent (bad payload, bad
+	// configuration); retrying will not help.
+	OutcomeFailed
+)
+
+// Result is the outcome of one Outgoing, with the vendor's reason.
+type Result struct {
+	Outcome    Outcome
+	Reason     string
+	RetryAfter time.Duration
+}
+
+// Sender delivers through one vendor channel. Send returns one result per
+// message, in order.
+type Sender interface {
+	Send(ctx context.Context, msgs []Outgoing) []Result
+}
+
+// SendSummary counts what one Send did.
+type SendSummary struct {
+	Self, Vendor, Waiting, Expired, Failed, Retry int
+	// RetryAfter is the longest delay a vendor asked for.
+	RetryAfter time.Duration
+}
+
+// ErrRetry is returned (wrapped) when some deliveries of a send failed
+// transiently: the task is retried, and only those are sent again (the
+// rest are no longer PENDING).
+type ErrRetry struct {
+	Count int
+	After time.Duration
+}
+
+func (e *ErrRetry) Error() string {
+	return fmt.Sprintf("%d deliveries to retry after %s", e.Count, e.After)
+}
+
+// expiryGrace lets a TTL-0 delivery ("only if reachable now") have its
+// first attempt even when the queue took a moment to get to it.
+const expiryGrace = time.Minute
+
+// Send sends one chunk of a job's deliveries: each still PENDING is
+// expired if its TTL ended, sent on the self-built channel if its device
+// is online there, else through a vendor channel the device has a live
+// token for (and the job allows), else left waiting for the device to
+// connect. Every delivery is claimed before it is sent, so it is sent at
+// most once however often the task runs.
+func (s *Service) Send(ctx context.Context, req SendRequest) (SendSummary, error) {
+	var sum SendSummary
+	sys := tenant.AsSystem(ctx)
+	job, err := s.client.PushJob.Get(sys, req.Job)
+	if ent.IsNotFound(err) {
+		return sum, nil
+	}
+	if err != nil {
+		return sum, err
+	}
+	defer s.mark(sys, job.ID)
+	q := s.client.Delivery.Query().
+		Where(delivery.JobID(job.ID), delivery.StatusEQ(delivery.StatusPENDING), delivery.DeviceIDNotNil())
+	switch {
+	case len(req.Devices) > 0:
+		q.Where(delivery.DeviceIDIn(req.Devices...))
+	default:
+		if req.After != "" {
+			q.Where(delivery.DeviceIDGT(req.After))
+		}
+		if req.Through != "" {
+			q.Where(delivery.DeviceIDLTE(req.Through))
+		}
+	}
+	ds, err := q.WithDevice(func(dq *ent.DeviceQuery) {
+		dq.WithTokens(func(tq *ent.DeviceTokenQuery) { tq.Where(devicetoken.StatusEQ(devicetoken.StatusACTIVE)) })
+	}).Limit(2 * SendBatch).All(sys)
+	if err != nil {
+		return sum, fmt.Errorf("load deliveries: %w", err)
+	}
+	if len(ds) == 0 {
+		return sum, nil
+	}
+	if job.Status == pushjob.StatusREVOKED || job.Status == pushjob.StatusCANCELLED {
+		_, err := s.setStatus(sys, idsOf(ds), delivery.StatusREVOKED, "revoked before it was sent")
+		return sum, err
+	}
+	now := s.now()
+	var live []*ent.Delivery
+	var expired []nodeid.ID
+	for _, d := range ds {
+		if d.ExpiresAt.After(now) || (job.TTLSeconds == 0 && d.Attempts == 0 && d.ExpiresAt.After(now.Add(-expiryGrace))) {
+			live = append(live, d)
+		} else {
+			expired = append(expired, d.ID)
+		}
+	}
+	if sum.Expired, err = s.setStatus(sys, expired, delivery.StatusEXPIRED, "TTL ended before it could be delivered"); err != nil {
+		return sum, err
+	}
+	rest, err := s.sendSelf(sys, job, live, &sum)
+	if err != nil {
+		return sum, err
+	}
+	waiting, err := s.sendVendors(sys, job, rest, &sum)
+	if err != nil {
+		return sum, err
+	}
+	if job.TTLSeconds == 0 {
+		// "Now or never": what could not go out now never will.
+		sum.Expired += len(waiting)
+		if _, err := s.setStatus(sys, idsOf(waiting), delivery.StatusEXPIRED, "TTL 0: the device was not reachable"); err != nil {
+			return sum, err
+		}
+	} else if err := s.wait(sys, waiting); err != nil {
+		return sum, err
+	}
+	sum.Waiting = len(waiting)
+	if sum.Retry > 0 {
+		return sum, &ErrRetry{Count: sum.Retry, After: sum.RetryAfter}
+	}
+	return sum, nil
+}
+
+func idsOf(ds []*ent.Delivery) []nodeid.ID {
+	out := make([]nodeid.ID, len(ds))
+	for i, d := range ds {
+		out[i] = d.ID
+	}
+	return out
+}
+
+// sendSelf sends the deliveries whose devices are online on the self-built
+// channel, and returns the others.
+func (s *Service) sendSelf(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *SendSummary) ([]*ent.Delivery, error) {
+	if len(ds) == 0 || !channelAllowed(job, enum.ChannelSelf) || s.self == nil {
+		return ds, nil
+	}
+	devices := make([]nodeid.ID, len(ds))
+	for i, d := range ds {
+		devices[i] = *d.DeviceID
+	}
+	online, err := s.self.Online(ctx, devices)
+	if err != nil {
+		// Presence is down: the vendor channels still work.
+		s.log.WarnContext(ctx, "send: presence unavailable", "err", err)
+		return ds, nil
+	}
+	var send, rest []*ent.Delivery
+	for _, d := range ds {
+		if online[*d.DeviceID] {
+			d.Edges.Job = job
+			send = append(send, d)
+		} else {
+			rest = append(rest, d)
+		}
+	}
+	msgs, err := s.claimSelf(ctx, send)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.self.SendSelf(ctx, msgs); err != nil {
+		// Claimed and numbered: the devices get them when they resume.
+		s.log.WarnContext(ctx, "self channel: hand-off failed", "messages", len(msgs), "err", err)
+	}
+	sum.Self += len(msgs)
+	return rest, nil
+}
+
+func channelAllowed(job *ent.PushJob, c enum.Channel) bool {
+	return len(job.Options.Channels) == 0 || slices.Contains(job.Options.Channels, c)
+}
+
+// vendorPreference orders a device's vendor channels: the platform's own
+// first (APNs on iOS; Huawei and Xiaomi before FCM on Android phones of
+// those brands, which is what their tokens mean), FCM last.
+var vendorPreference = []enum.Channel{enum.ChannelAPNs, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelFCM}
+
+// pickVendor chooses the channel and token for a device, or none.
+func (s *Service) pickVendor(job *ent.PushJob, d *ent.Device) (enum.Channel, string, bool) {
+	for _, c := range vendorPreference {
+		if _, ok := s.senders[c]; !ok || !channelAllowed(job, c) {
+			continue
+		}
+		for _, t := range d.Edges.Tokens {
+			if t.Channel == c && t.Status == devicetoken.StatusACTIVE {
+				return c, t.Token, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// sendVendors sends through vendor channels and returns the deliveries
+// that have none.
+func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *SendSummary) ([]*ent.Delivery, error) {
+	if len(ds) == 0 || len(s.senders) == 0 {
+		return ds, nil
+	}
+	byChannel := map[enum.Channel][]Outgoing{}
+	var waiting []*ent.Delivery
+	for _, d := range ds {
+		c, tok, ok := s.pickVendor(job, d.Edges.Device)
+		if !ok {
+			waiting = append(waiting, d)
+			continue
+		}
+		m := job.Message
+		if d.Message != nil {
+			m = *d.Message
+		}
+		byChannel[c] = append(byChannel[c], Outgoing{
+			DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, Platform: d.Edges.Device.Platform,
+			Token: tok, Message: m, ExpiresAt: d.ExpiresAt,
+		})
+	}
+	for _, c := range vendorPreference {
+		out := byChannel[c]
+		if len(out) == 0 {
+			continue
+		}
+		if err := s.sendVendor(ctx, c, out, sum); err != nil {
+			return nil, err
+		}
+	}
+	return waiting, nil
+}
+
+// sendVendor claims, sends and records one channel's messages.
+func (s *Service) sendVendor(ctx context.Context, c enum.Channel, out []Outgoing, sum *SendSummary) error {
+	want := make([]nodeid.ID, len(out))
+	for i, o := range out {
+		want[i] = o.DeliveryID
+	}
+	claimed, err := s.claim(ctx, want, c)
+	if err != nil {
+		return err
+	}
+	mine := out[:0]
+	for _, o := range out {
+		if claimed[o.DeliveryID] {
+			mine = append(mine, o)
+		}
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	results := s.senders[c].Send(ctx, mine)
+	var retry, failed []nodeid.ID
+	reasons := map[nodeid.ID]string{}
+	for i, o := range mine {
+		r := Result{Outcome: OutcomeRetry, Reason: "no result from sender"}
+		if i < len(results) {
+			r = results[i]
+		}
+		switch r.Outcome {
+		case OutcomeSent:
+			sum.Vendor++
+		case OutcomeRetry:
+			retry = append(retry, o.DeliveryID)
+			sum.RetryAfter = max(sum.RetryAfter, r.RetryAfter)
+		case OutcomeTokenDead:
+			failed = append(failed, o.DeliveryID)
+			reasons[o.DeliveryID] = r.Reason
+			if err := s.killToken(ctx, o.DeviceID, c, r.Reason); err != nil {
+				return err
+			}
+		default:
+			failed = append(failed, o.DeliveryID)
+			reasons[o.DeliveryID] = r.Reason
+		}
+	}
+	sum.Retry += len(retry)
+	sum.Failed += len(failed)
+	if len(retry) > 0 {
+		// Back to PENDING: the task's retry sends these, and only these.
+		if err := s.client.Delivery.Update().Where(delivery.IDIn(retry...), delivery.StatusEQ(delivery.StatusSENT)).
+			SetStatus(delivery.StatusPENDING).ClearSentAt().SetLastError("vendor asked to retry").Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for _, id := range failed {
+		if err := s.client.Delivery.UpdateOneID(id).SetStatus(delivery.StatusFAILED).SetLastError(reasons[id]).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, reason string) error {
+	return s.client.DeviceToken.Update().
+		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.StatusEQ(devicetoken.StatusACTIVE)).
+		SetStatus(devicetoken.StatusDEAD).SetDeadReason(reason).SetDeadAt(s.now()).Exec(ctx)
+}
+
+// claim moves PENDING deliveries to SENT on channel c and returns those it
+// moved: one statement, so two racing senders split them, never share.
+func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (map[nodeid.ID]bool, error) {
+	args := make([]any, len(want))
+	for i, id := range want {
+		args[i] = string(id)
+	}
+	query, qargs := sql.Dialect(s.dialect).Update(delivery.Table).
+		Set(delivery.FieldStatus, delivery.StatusSENT.String()).
+		Set(delivery.FieldChannel, string(c)).
+		Set(delivery.FieldSentAt, s.now()).
+		Set(delivery.FieldUpdatedAt, s.now()).
+		Add(delivery.FieldAttempts, 1).
+		Where(sql.And(sql.In(delivery.FieldID, args...), sql.EQ(delivery.FieldStatus, delivery.StatusPENDING.String()))).
+		Returning(delivery.FieldID).
+		Query()
+	rows, err := s.client.QueryContext(ctx, query, qargs...)
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	defer rows.Close()
+	got := make(map[nodeid.ID]bool, len(want))
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		got[nodeid.ID(id)] = true
+	}
+	return got, rows.Err()
+}
+
+// setStatus moves PENDING deliveries to a final status.
+func (s *Service) setStatus(ctx context.Context, ids []nodeid.ID, to delivery.Status, reason string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return s.client.Delivery.Update().
+		Where(delivery.IDIn(ids...), delivery.StatusEQ(delivery.StatusPENDING)).
+		SetStatus(to).SetLastError(reason).Save(ctx)
+}
+
+// wait records a first attempt that found no way to the device: the
+// delivery stays PENDING until the device connects or the TTL ends.
+func (s *Service) wait(ctx context.Context, ds []*ent.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	return s.client.Delivery.Update().
+		Where(delivery.IDIn(idsOf(ds)...), delivery.StatusEQ(delivery.StatusPENDING)).
+		AddAttempts(1).SetLastError("waiting: the device is offline and has no usable vendor channel").Exec(ctx)
+}

@@ -1,0 +1,89 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/pushd/pushd/push"
+)
+
+// MaintenanceConfig sets the periodic work of the pipeline.
+type MaintenanceConfig struct {
+	// Stall is how long a job may make no progress before the reconciler
+	// restarts it.
+	Stall time.Duration
+	// Tick scales every period (tests shorten it); default 1s.
+	Tick time.Duration
+}
+
+// RunMaintenance runs the pipeline's periodic work until ctx ends: the
+// outbox relay, the progress refresher, the expiry sweeper, the scheduler
+// of recurring pushes and the reconciler. Every step is safe to run on
+// several nodes at once.
+func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfig, log *slog.Logger) {
+	if cfg.Stall <= 0 {
+		cfg.Stall = time.Minute
+	}
+	if cfg.Tick <= 0 {
+		cfg.Tick = time.Second
+	}
+	loops := []struct {
+		name  string
+		every time.Duration
+		run   func(context.Context) error
+	}{
+		{"relay outbox", cfg.Tick, func(ctx context.Context) error {
+			_, err := svc.RelayOutbox(ctx, 2*cfg.Tick, 500)
+			return err
+		}},
+		{"refresh jobs", cfg.Tick / 4, func(ctx context.Context) error {
+			for {
+				n, err := svc.RefreshMarked(ctx, 100)
+				if err != nil || n < 100 {
+					return err
+				}
+			}
+		}},
+		{"fire schedules", cfg.Tick, func(ctx context.Context) error {
+			_, err := svc.FireDue(ctx, 100)
+			return err
+		}},
+		{"expire deliveries", 5 * cfg.Tick, func(ctx context.Context) error {
+			for {
+				n, err := svc.ExpireDue(ctx, 5000)
+				if err != nil || n < 5000 {
+					return err
+				}
+			}
+		}},
+		{"reconcile jobs", max(cfg.Stall/4, cfg.Tick), func(ctx context.Context) error {
+			restarted, err := svc.Reconcile(ctx, cfg.Stall)
+			if len(restarted) > 0 {
+				log.WarnContext(ctx, "reconciler restarted stalled jobs", "jobs", restarted)
+			}
+			return err
+		}},
+	}
+	var wg sync.WaitGroup
+	for _, l := range loops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(l.every)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					if err := l.run(ctx); err != nil && ctx.Err() == nil {
+						log.WarnContext(ctx, "maintenance: "+l.name, "err", err)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

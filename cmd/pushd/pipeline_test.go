@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,4 +196,66 @@ func TestRevokeAndCancel(t *testing.T) {
 	require.Equal(t, 1, cancelled.CancelPush.Counts.Revoked)
 	e := b.fails(`mutation($id: ID!) { cancelPush(id: $id) { id } }`, map[string]any{"id": j.ID})
 	require.Equal(t, "CONFLICT", e.Code())
+}
+
+// Bad inputs get a clear, coded error naming the field, and nothing is
+// sent; unknown device IDs are reported, not fatal.
+func TestPushBadInputs(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t, testEnv(t))
+	b := newBackend(t, in)
+	d := b.register("bad-1", enum.PlatformAndroid)
+	b.do(`mutation($app: ID!) { createTemplate(input: {appID: $app, name: "greet", title: "{{a}}", body: "{{b}} {{c}}"}) { id } }`,
+		map[string]any{"app": b.appID}, nil)
+	many := make([]string, 1001)
+	for i := range many {
+		many[i] = fmt.Sprintf("user-%d", i)
+	}
+	target := map[string]any{"deviceIDs": []string{d.id}}
+	cases := []struct {
+		name, mutation string
+		input          map[string]any
+		code, says     string
+	}{
+		{"unknown template", "pushTemplate", map[string]any{"target": target, "templateName": "nope"}, "NOT_FOUND", `no template named "nope"`},
+		{"missing variables", "pushTemplate", map[string]any{"target": target, "templateName": "greet", "vars": map[string]any{"b": "x"}}, "INVALID_ARGUMENT", "missing variables: a, c"},
+		{"1,001 targets", "pushSimple", map[string]any{"target": map[string]any{"userIDs": many}, "message": map[string]any{"title": "x"}}, "INVALID_ARGUMENT", "at most 1000 targets"},
+		{"4,097-byte payload", "pushSimple", map[string]any{"target": target, "message": map[string]any{"body": strings.Repeat("x", 4097)}}, "INVALID_ARGUMENT", "the limit is 4096"},
+		{"TTL below range", "pushSimple", map[string]any{"target": target, "message": map[string]any{"title": "x"}, "options": map[string]any{"ttlSeconds": -1}}, "INVALID_ARGUMENT", "from 0 to 2592000"},
+		{"TTL above range", "pushSimple", map[string]any{"target": target, "message": map[string]any{"title": "x"}, "options": map[string]any{"ttlSeconds": 2592001}}, "INVALID_ARGUMENT", "from 0 to 2592000"},
+		{"devices and users", "pushSimple", map[string]any{"target": map[string]any{"deviceIDs": []string{d.id}, "userIDs": []string{"u"}}, "message": map[string]any{"title": "x"}}, "INVALID_ARGUMENT", "not both"},
+		{"no target", "pushSimple", map[string]any{"target": map[string]any{}, "message": map[string]any{"title": "x"}}, "INVALID_ARGUMENT", "give deviceIDs or userIDs"},
+		{"empty message", "pushSimple", map[string]any{"target": target, "message": map[string]any{}}, "INVALID_ARGUMENT", "needs a title, a body or a payload"},
+		{"schedule in the past", "pushSimple", map[string]any{"target": target, "message": map[string]any{"title": "x"}, "options": map[string]any{"scheduleAt": "2020-01-01T00:00:00Z"}}, "INVALID_ARGUMENT", "in the past"},
+		{"bad cron", "pushSimple", map[string]any{"target": target, "message": map[string]any{"title": "x"}, "options": map[string]any{"recurrence": map[string]any{"cron": "every day", "timeZone": "UTC"}}}, "INVALID_ARGUMENT", "expected exactly 5 fields"},
+		{"bad time zone", "pushSimple", map[string]any{"target": target, "message": map[string]any{"title": "x"}, "options": map[string]any{"recurrence": map[string]any{"cron": "0 9 * * *", "timeZone": "Mars/Olympus"}}}, "INVALID_ARGUMENT", "unknown time zone"},
+		{"broadcast template and message", "pushBroadcast", map[string]any{"templateName": "greet", "message": map[string]any{"title": "x"}}, "INVALID_ARGUMENT", "not both"},
+	}
+	for _, tc := range cases {
+		tc.input["appID"] = b.appID
+		e := b.fails(fmt.Sprintf(`mutation($in: %s!) { %s(input: $in) { id } }`, inputType(tc.mutation), tc.mutation), map[string]any{"in": tc.input})
+		require.Equal(t, tc.code, e.Code(), "%s: %s", tc.name, e.Message)
+		require.Contains(t, e.Message, tc.says, tc.name)
+		if tc.code == "INVALID_ARGUMENT" {
+			require.NotEmpty(t, e.Extensions["field"], "%s: the field at fault is named", tc.name)
+		}
+	}
+	items := make([]map[string]any, 10_001)
+	for i := range items {
+		items[i] = map[string]any{"target": map[string]any{"userIDs": []string{"u"}}, "message": map[string]any{"title": "x"}}
+	}
+	e := b.fails(`mutation($in: PushMultipleInput!) { pushMultiple(input: $in) { id } }`, map[string]any{"in": map[string]any{"appID": b.appID, "items": items}})
+	require.Equal(t, "INVALID_ARGUMENT", e.Code())
+	require.Contains(t, e.Message, "at most 10000 items")
+
+	var jobs struct{ PushJobs struct{ TotalCount int } }
+	b.do(`{ pushJobs { totalCount } }`, nil, &jobs)
+	require.Zero(t, jobs.PushJobs.TotalCount, "no bad request made a job")
+
+	j := b.push("pushSimple", map[string]any{
+		"target":  map[string]any{"deviceIDs": []string{d.id, "dev_01ZZZZZZZZZZZZZZZZZZZZZZZZ", "not-an-id"}},
+		"message": map[string]any{"title": "partly known"},
+	})
+	require.ElementsMatch(t, []string{"dev_01ZZZZZZZZZZZZZZZZZZZZZZZZ", "not-an-id"}, j.UnknownTargets)
+	require.Equal(t, 1, j.Counts.Targeted)
 }

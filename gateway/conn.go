@@ -54,6 +54,10 @@ type conn struct {
 	// meanwhile.
 	resuming bool
 	held     []outFrame
+	// resumedAfter is the highest afterSeq the device resumed from on this
+	// connection: it has every push up to there, so a push at or below it
+	// (a redelivery of a message it already got) is not written again.
+	resumedAfter int64
 }
 
 func (c *conn) presence() presence { return presence{node: c.hub.cfg.NodeID, conn: c.id} }
@@ -68,6 +72,16 @@ type outFrame struct {
 // send queues a frame for the device unless this connection already
 // carried that message. Live frames wait while a resume is in progress.
 func (c *conn) send(msgID nodeid.ID, frame outFrame) { c.sendFrame(msgID, frame, false) }
+
+// sendPush queues a routed push unless the device said it has it.
+func (c *conn) sendPush(msgID nodeid.ID, seq int64, frame outFrame) {
+	c.mu.Lock()
+	have := seq > 0 && seq <= c.resumedAfter
+	c.mu.Unlock()
+	if !have {
+		c.sendFrame(msgID, frame, false)
+	}
+}
 
 func (c *conn) sendFrame(msgID nodeid.ID, frame outFrame, fromResume bool) {
 	c.mu.Lock()
@@ -256,6 +270,7 @@ func (c *conn) readLoop(ctx context.Context) {
 func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	c.mu.Lock()
 	c.resuming = true
+	c.resumedAfter = max(c.resumedAfter, afterSeq)
 	c.mu.Unlock()
 	defer c.endResume()
 	msgs, err := c.hub.cfg.Service.Resume(ctx, c.device, afterSeq)
@@ -267,6 +282,21 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	for _, m := range msgs {
 		if frame, err := json.Marshal(pushFrame(m)); err == nil {
 			c.sendFrame(m.MessageID, outFrame{frame, FramePush}, true)
+		}
+	}
+}
+
+// deliverPending sends the device what waited for it while it could not
+// be reached (its presence was lost).
+func (c *conn) deliverPending(ctx context.Context) {
+	msgs, err := c.hub.cfg.Service.ClaimPending(ctx, c.device)
+	if err != nil {
+		c.hub.log.Warn("gateway: deliver pending", "device", c.device, "err", err)
+		return
+	}
+	for _, m := range msgs {
+		if frame, err := json.Marshal(pushFrame(m)); err == nil {
+			c.sendPush(m.MessageID, m.Seq, outFrame{frame, FramePush})
 		}
 	}
 }

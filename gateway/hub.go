@@ -80,7 +80,13 @@ func NewHub(cfg HubConfig) *Hub {
 		conns: map[nodeid.ID]*conn{},
 		// Refresh and release touch the key only while it still names this
 		// connection: a newer connection elsewhere must not be undone.
-		refreshScript: redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`),
+		// Refresh extends this connection's presence; when the key is gone
+		// (Redis lost its data) it puts it back and answers 2, so that the
+		// connection is reachable again without a reconnect.
+		refreshScript: redis.NewScript(`local v = redis.call("GET", KEYS[1])
+if v == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end
+if not v then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 2 end
+return 0`),
 		releaseScript: redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`),
 	}
 }
@@ -153,7 +159,7 @@ func (h *Hub) dispatch(payload []byte) {
 		if f.MessageID == "" {
 			c.send("", outFrame{f.Frame, FrameRevoke})
 		} else {
-			c.send(f.MessageID, outFrame{f.Frame, FramePush})
+			c.sendPush(f.MessageID, f.Seq, outFrame{f.Frame, FramePush})
 		}
 	}
 }
@@ -181,14 +187,21 @@ func (h *Hub) refreshPresence(ctx context.Context) {
 	}
 	pipe := h.cfg.Redis.Pipeline()
 	ttl := h.presenceTTL().Milliseconds()
-	for _, c := range list {
-		h.refreshScript.EvalSha(ctx, pipe, []string{h.cfg.Router.presenceKey(c.device)}, c.presence().String(), ttl)
+	cmds := make([]*redis.Cmd, len(list))
+	for i, c := range list {
+		cmds[i] = h.refreshScript.EvalSha(ctx, pipe, []string{h.cfg.Router.presenceKey(c.device)}, c.presence().String(), ttl)
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		h.cfg.Metrics.presenceErrors.Inc()
 		h.log.Warn("gateway: refresh presence", "err", err)
 		if redis.HasErrorPrefix(err, "NOSCRIPT") {
 			_ = h.refreshScript.Load(ctx, h.cfg.Redis).Err()
+		}
+	}
+	for i, cmd := range cmds {
+		if n, err := cmd.Int(); err == nil && n == 2 {
+			// While it was unreachable, pushes for it waited as PENDING.
+			go list[i].deliverPending(ctx)
 		}
 	}
 }

@@ -126,7 +126,7 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMess
 			for _, d := range list {
 				n, err := tx.Delivery.Update().
 					Where(delivery.ID(d.ID), delivery.StatusEQ(delivery.StatusPENDING)).
-					SetStatus(delivery.StatusSENT).SetChannel(enum.ChannelSelf).SetSeq(seq + 1).SetSentAt(now).
+					SetStatus(delivery.StatusSENT).SetChannel(enum.ChannelSelf).SetSeq(seq + 1).SetSentAt(now).AddAttempts(1).
 					Save(ctx)
 				if err != nil {
 					return err
@@ -162,15 +162,12 @@ func selfMessage(d *ent.Delivery, seq int64) SelfMessage {
 	return m
 }
 
-// Resume is what a device gets when it connects or reconnects: first its
-// PENDING unexpired messages are claimed for the self channel, then every
-// unacknowledged message after afterSeq is returned, in seq order, at
-// most MaxResume of them.
-func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64) ([]SelfMessage, error) {
+// ClaimPending claims a connected device's PENDING unexpired messages for
+// the self channel (at most MaxResume) and returns them, numbered.
+func (s *Service) ClaimPending(ctx context.Context, deviceID nodeid.ID) ([]SelfMessage, error) {
 	sys := tenant.AsSystem(ctx)
-	now := s.now()
 	pending, err := s.client.Delivery.Query().
-		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(now)).
+		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(s.now())).
 		WithJob().
 		Order(ent.Asc(delivery.FieldCreatedAt), ent.Asc(delivery.FieldID)).
 		Limit(MaxResume).
@@ -178,7 +175,28 @@ func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.claimSelf(sys, pending); err != nil {
+	return s.claimSelf(sys, onlySelfAllowed(pending))
+}
+
+// onlySelfAllowed drops deliveries whose job excludes the self channel.
+func onlySelfAllowed(ds []*ent.Delivery) []*ent.Delivery {
+	out := ds[:0]
+	for _, d := range ds {
+		if d.Edges.Job == nil || channelAllowed(d.Edges.Job, enum.ChannelSelf) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Resume is what a device gets when it connects or reconnects: first its
+// PENDING unexpired messages are claimed for the self channel, then every
+// unacknowledged message after afterSeq is returned, in seq order, at
+// most MaxResume of them.
+func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64) ([]SelfMessage, error) {
+	sys := tenant.AsSystem(ctx)
+	now := s.now()
+	if _, err := s.ClaimPending(sys, deviceID); err != nil {
 		return nil, err
 	}
 	ds, err := s.client.Delivery.Query().
@@ -196,4 +214,56 @@ func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64
 		msgs = append(msgs, selfMessage(d, *d.Seq))
 	}
 	return msgs, nil
+}
+
+// MaxSelfHandOffs bounds how often one message is handed to the gateway
+// for a device that never acknowledges it.
+const MaxSelfHandOffs = 5
+
+// RedeliverSelf hands SENT self-channel messages that no device
+// acknowledged within olderThan to their gateway nodes again, with the same
+// seq. A hand-off can be lost (a worker killed between claiming and
+// publishing, Redis down for a moment); a repeat cannot reach the device
+// twice: its connection skips message IDs it already wrote and seqs at or
+// below the one it resumed from. It returns how many it handed off.
+func (s *Service) RedeliverSelf(ctx context.Context, olderThan time.Duration, limit int) (int, error) {
+	if s.self == nil {
+		return 0, nil
+	}
+	sys := tenant.AsSystem(ctx)
+	now := s.now()
+	ds, err := s.client.Delivery.Query().
+		Where(delivery.StatusEQ(delivery.StatusSENT), delivery.ChannelEQ(enum.ChannelSelf),
+			delivery.SentAtLT(now.Add(-olderThan)), delivery.ExpiresAtGT(now),
+			delivery.AttemptsLT(MaxSelfHandOffs), delivery.DeviceIDNotNil(), delivery.SeqNotNil()).
+		WithJob().
+		Order(ent.Asc(delivery.FieldSentAt)).
+		Limit(limit).All(sys)
+	if err != nil || len(ds) == 0 {
+		return 0, err
+	}
+	devices := make([]nodeid.ID, len(ds))
+	for i, d := range ds {
+		devices[i] = *d.DeviceID
+	}
+	online, err := s.self.Online(ctx, unique(devices))
+	if err != nil {
+		return 0, err
+	}
+	// Offline devices get theirs on resume; either way, wait a full period
+	// before looking at these again.
+	if err := s.client.Delivery.Update().Where(delivery.IDIn(idsOf(ds)...), delivery.StatusEQ(delivery.StatusSENT)).
+		SetSentAt(now).AddAttempts(1).Exec(sys); err != nil {
+		return 0, err
+	}
+	var msgs []SelfMessage
+	for _, d := range ds {
+		if online[*d.DeviceID] {
+			msgs = append(msgs, selfMessage(d, *d.Seq))
+		}
+	}
+	if err := s.self.SendSelf(ctx, msgs); err != nil {
+		return 0, err
+	}
+	return len(msgs), nil
 }

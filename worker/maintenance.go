@@ -16,6 +16,9 @@ type MaintenanceConfig struct {
 	Stall time.Duration
 	// Tick scales every period (tests shorten it); default 1s.
 	Tick time.Duration
+	// RedeliverAfter is how long a message on the WebSocket channel may
+	// stay unacknowledged before it is handed to the gateway again.
+	RedeliverAfter time.Duration
 }
 
 // RunMaintenance runs the pipeline's periodic work until ctx ends: the
@@ -28,6 +31,9 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 	}
 	if cfg.Tick <= 0 {
 		cfg.Tick = time.Second
+	}
+	if cfg.RedeliverAfter <= 0 {
+		cfg.RedeliverAfter = 10 * time.Second
 	}
 	loops := []struct {
 		name  string
@@ -54,6 +60,14 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 			for {
 				n, err := svc.ExpireDue(ctx, 5000)
 				if err != nil || n < 5000 {
+					return err
+				}
+			}
+		}},
+		{"redeliver unacknowledged", 2 * cfg.Tick, func(ctx context.Context) error {
+			for {
+				n, err := svc.RedeliverSelf(ctx, cfg.RedeliverAfter, 500)
+				if err != nil || n < 500 {
 					return err
 				}
 			}

@@ -50,13 +50,18 @@ func testEnv(t *testing.T) map[string]string {
 	}
 }
 
-func startInstance(t *testing.T, env map[string]string) *instance {
+// startInstance runs pushd with the given subcommand (serve, api, worker,
+// gateway; default serve).
+func startInstance(t *testing.T, env map[string]string, command ...string) *instance {
 	t.Helper()
+	if len(command) == 0 {
+		command = []string{"serve"}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{t: t, env: maps.Clone(env), logs: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	exited := make(chan struct{})
 	go func() {
-		in.done <- run(ctx, []string{"serve"}, func(k string) string { return in.env[k] }, io.Discard, in.logs)
+		in.done <- run(ctx, command, func(k string) string { return in.env[k] }, io.Discard, in.logs)
 		close(exited)
 	}()
 	in.base = waitListening(t, in.logs.String, exited)
@@ -184,8 +189,13 @@ func (b *backend) job(id string) job {
 // waitJob polls a job until cond holds.
 func (b *backend) waitJob(id string, cond func(job) bool) job {
 	b.t.Helper()
+	return b.waitJobFor(id, 30*time.Second, cond)
+}
+
+func (b *backend) waitJobFor(id string, timeout time.Duration, cond func(job) bool) job {
+	b.t.Helper()
 	var last job
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		last = b.job(id)
 		if cond(last) {

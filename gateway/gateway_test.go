@@ -374,7 +374,7 @@ func TestConnectNeedsAuthentication(t *testing.T) {
 func TestSlowDeviceIsDroppedWithoutSlowingOthers(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	n := b.node(gateway.HubConfig{SendBuffer: 16, WriteTimeout: 2 * time.Second})
+	n := b.node(gateway.HubConfig{SendBuffer: 16, WriteTimeout: 5 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	slowReg, fastReg := b.register(n, "install-slow"), b.register(n, "install-fast")

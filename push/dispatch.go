@@ -25,7 +25,7 @@ import (
 // Fan-out sizes: a broadcast's audience is paged FanOutChunk devices at a
 // time, and every send task carries at most SendBatch deliveries.
 const (
-	FanOutChunk = 1000
+	FanOutChunk = 5000
 	SendBatch   = 500
 )
 
@@ -194,12 +194,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 			moved = false
 			return nil
 		}
-		rows := make([]*ent.DeliveryCreate, len(ids))
-		for i, id := range ids {
-			rows[i] = tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(id).SetExpiresAt(*job.ExpiresAt)
-		}
-		if err := tx.Delivery.CreateBulk(rows...).
-			OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(ctx); err != nil {
+		if err := s.insertDeliveries(ctx, tx, job, ids); err != nil {
 			return fmt.Errorf("write deliveries: %w", err)
 		}
 		after := cursor

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
-
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/devicetoken"
@@ -100,24 +98,9 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (SendSummary, error
 		return sum, err
 	}
 	defer s.mark(sys, job.ID)
-	q := s.client.Delivery.Query().
-		Where(delivery.JobID(job.ID), delivery.StatusEQ(delivery.StatusPENDING), delivery.DeviceIDNotNil())
-	switch {
-	case len(req.Devices) > 0:
-		q.Where(delivery.DeviceIDIn(req.Devices...))
-	default:
-		if req.After != "" {
-			q.Where(delivery.DeviceIDGT(req.After))
-		}
-		if req.Through != "" {
-			q.Where(delivery.DeviceIDLTE(req.Through))
-		}
-	}
-	ds, err := q.WithDevice(func(dq *ent.DeviceQuery) {
-		dq.WithTokens(func(tq *ent.DeviceTokenQuery) { tq.Where(devicetoken.StatusEQ(devicetoken.StatusACTIVE)) })
-	}).Limit(2 * SendBatch).All(sys)
+	ds, err := s.loadSendBatch(sys, job, req)
 	if err != nil {
-		return sum, fmt.Errorf("load deliveries: %w", err)
+		return sum, err
 	}
 	if len(ds) == 0 {
 		return sum, nil
@@ -332,38 +315,6 @@ func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, 
 	return s.client.DeviceToken.Update().
 		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.StatusEQ(devicetoken.StatusACTIVE)).
 		SetStatus(devicetoken.StatusDEAD).SetDeadReason(reason).SetDeadAt(s.now()).Exec(ctx)
-}
-
-// claim moves PENDING deliveries to SENT on channel c and returns those it
-// moved: one statement, so two racing senders split them, never share.
-func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (map[nodeid.ID]bool, error) {
-	args := make([]any, len(want))
-	for i, id := range want {
-		args[i] = string(id)
-	}
-	query, qargs := sql.Dialect(s.dialect).Update(delivery.Table).
-		Set(delivery.FieldStatus, delivery.StatusSENT.String()).
-		Set(delivery.FieldChannel, string(c)).
-		Set(delivery.FieldSentAt, s.now()).
-		Set(delivery.FieldUpdatedAt, s.now()).
-		Add(delivery.FieldAttempts, 1).
-		Where(sql.And(sql.In(delivery.FieldID, args...), sql.EQ(delivery.FieldStatus, delivery.StatusPENDING.String()))).
-		Returning(delivery.FieldID).
-		Query()
-	rows, err := s.client.QueryContext(ctx, query, qargs...)
-	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
-	}
-	defer rows.Close()
-	got := make(map[nodeid.ID]bool, len(want))
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		got[nodeid.ID(id)] = true
-	}
-	return got, rows.Err()
 }
 
 // setStatus moves PENDING deliveries to a final status.

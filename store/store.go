@@ -68,7 +68,9 @@ func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) err
 			return fmt.Errorf("open postgres: %w", err)
 		}
 		s.DB.SetMaxOpenConns(20)
-		s.DB.SetMaxIdleConns(10)
+		// As many idle as open: a burst that outgrows the idle pool would
+		// otherwise open (fork) a PostgreSQL backend per query.
+		s.DB.SetMaxIdleConns(20)
 		s.DB.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {

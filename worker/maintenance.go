@@ -44,7 +44,7 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 			_, err := svc.RelayOutbox(ctx, 2*cfg.Tick, 500)
 			return err
 		}},
-		{"refresh jobs", cfg.Tick / 4, func(ctx context.Context) error {
+		{"refresh jobs", cfg.Tick, func(ctx context.Context) error {
 			for {
 				n, err := svc.RefreshMarked(ctx, 100)
 				if err != nil || n < 100 {

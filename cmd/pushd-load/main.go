@@ -33,13 +33,16 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if len(os.Args) < 2 || (os.Args[1] != "devices" && os.Args[1] != "broadcast") {
-		fmt.Fprintln(os.Stderr, "usage: pushd-load devices|broadcast [flags]")
-		os.Exit(2)
+	commands := map[string]func(context.Context, []string) error{
+		"devices": devices, "broadcast": broadcast, "pipeline": pipeline, "simple": simple,
 	}
-	run := devices
-	if os.Args[1] == "broadcast" {
-		run = broadcast
+	var run func(context.Context, []string) error
+	if len(os.Args) >= 2 {
+		run = commands[os.Args[1]]
+	}
+	if run == nil {
+		fmt.Fprintln(os.Stderr, "usage: pushd-load devices|broadcast|pipeline|simple [flags]")
+		os.Exit(2)
 	}
 	if err := run(ctx, os.Args[2:]); err != nil {
 		fmt.Fprintln(os.Stderr, "pushd-load:", err)
@@ -143,8 +146,11 @@ func parallel(ctx context.Context, n, workers int, fn func(i int) error) error {
 	return ctx.Err()
 }
 
-// createApp logs in to the console API and creates an app for the run.
-func createApp(ctx context.Context, base, email, password string) (string, error) {
+// gqlFunc runs one console GraphQL operation and returns its data.
+type gqlFunc func(query string, vars map[string]any) (map[string]any, error)
+
+// consoleLogin logs in to the console API.
+func consoleLogin(ctx context.Context, base, email, password string) (gqlFunc, error) {
 	jar, _ := cookiejar.New(nil)
 	hc := &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	var csrf string
@@ -170,13 +176,22 @@ func createApp(ctx context.Context, base, email, password string) (string, error
 	}
 	if _, err := gql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { account { id } } }`,
 		map[string]any{"e": email, "p": password}); err != nil {
-		return "", err
+		return nil, err
 	}
 	u, _ := url.Parse(base)
 	for _, c := range jar.Cookies(u) {
 		if c.Name == "pushd_csrf" {
 			csrf = c.Value
 		}
+	}
+	return gql, nil
+}
+
+// createApp logs in to the console API and creates an app for the run.
+func createApp(ctx context.Context, base, email, password string) (string, error) {
+	gql, err := consoleLogin(ctx, base, email, password)
+	if err != nil {
+		return "", err
 	}
 	d, err := gql(`mutation($n: String!) { createApp(input: {name: $n}) { appKey } }`, map[string]any{"n": fmt.Sprintf("load-%d", time.Now().Unix())})
 	if err != nil {

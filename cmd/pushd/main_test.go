@@ -213,6 +213,18 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 	conn, err := devices.Connect(ctx, reg.DeviceToken, 0)
 	require.NoError(t, err)
 	require.Equal(t, reg.DeviceID, conn.Welcome.DeviceID)
+	// So does the pipeline: Asynq on the in-process Redis, the bulk paths
+	// on SQLite.
+	graphql(t, c, base, fmt.Sprintf(`mutation { pushSimple(input: {appID: %q, target: {deviceIDs: [%q]}, message: {title: "embedded"}}) { id } }`, id, reg.DeviceID))
+	graphql(t, c, base, fmt.Sprintf(`mutation { pushBroadcast(input: {appID: %q, message: {title: "to all"}}) { id } }`, id))
+	var titles []string
+	for range 2 {
+		f, err := conn.Next(ctx)
+		require.NoError(t, err)
+		require.NotNil(t, f.Push, "%+v", f)
+		titles = append(titles, f.Push.Title)
+	}
+	require.ElementsMatch(t, []string{"embedded", "to all"}, titles)
 	conn.CloseNow()
 	stop(cmd, logs, exited)
 

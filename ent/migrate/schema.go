@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -195,11 +196,6 @@ var (
 				Columns: []*schema.Column{DeliveriesColumns[17], DeliveriesColumns[16]},
 			},
 			{
-				Name:    "delivery_job_id_status",
-				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[17], DeliveriesColumns[5]},
-			},
-			{
 				Name:    "delivery_device_id_status",
 				Unique:  false,
 				Columns: []*schema.Column{DeliveriesColumns[16], DeliveriesColumns[5]},
@@ -208,11 +204,17 @@ var (
 				Name:    "delivery_app_user_id_status",
 				Unique:  false,
 				Columns: []*schema.Column{DeliveriesColumns[15], DeliveriesColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "app_user_id IS NOT NULL",
+				},
 			},
 			{
-				Name:    "delivery_status_expires_at",
+				Name:    "delivery_expires_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[5], DeliveriesColumns[10]},
+				Columns: []*schema.Column{DeliveriesColumns[10]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'PENDING'",
+				},
 			},
 		},
 	}

@@ -1,0 +1,35 @@
+// Package pushtest holds stand-ins for the push domain's outside
+// dependencies, for benchmarks and load runs only: nothing in pushd's
+// binary uses them.
+package pushtest
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/pushd/pushd/push"
+)
+
+// DiscardSender is a vendor channel that accepts every message and sends
+// nothing: it stands in for APNs, FCM, Huawei or Xiaomi when measuring the
+// pipeline itself. Latency, when set, is added to every batch.
+type DiscardSender struct {
+	Latency time.Duration
+	sent    atomic.Int64
+}
+
+// Send implements push.Sender.
+func (d *DiscardSender) Send(ctx context.Context, msgs []push.Outgoing) []push.Result {
+	if d.Latency > 0 {
+		select {
+		case <-time.After(d.Latency):
+		case <-ctx.Done():
+		}
+	}
+	d.sent.Add(int64(len(msgs)))
+	return make([]push.Result, len(msgs)) // the zero Result is OutcomeSent
+}
+
+// Sent is how many messages it accepted.
+func (d *DiscardSender) Sent() int64 { return d.sent.Load() }

@@ -31,6 +31,7 @@ lint: ## vet, formatting and module tidiness
 bench: services ## benchmarks and load runs (not part of CI)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-gateway.sh
+	scripts/bench-pipeline.sh
 
 services: ## start local PostgreSQL and Redis if they are down (CI machine layout)
 	@scripts/services.sh

@@ -159,7 +159,7 @@ func (s *Service) fanOut(ctx context.Context, job *ent.PushJob) error {
 		if cursor != "" {
 			q.Where(device.IDGT(cursor))
 		}
-		ids, err := q.Order(ent.Asc(device.FieldID)).Limit(FanOutChunk).IDs(ctx)
+		ids, err := q.Order(ent.Asc(device.FieldID)).Limit(s.chunkSize).IDs(ctx)
 		if err != nil {
 			return fmt.Errorf("page audience: %w", err)
 		}

@@ -40,8 +40,10 @@ type Service struct {
 	// senders are the vendor channels, by channel.
 	senders map[enum.Channel]Sender
 	dialect string
-	log     *slog.Logger
-	now     Clock
+	// chunkSize is how many devices one fan-out step writes.
+	chunkSize int
+	log       *slog.Logger
+	now       Clock
 }
 
 // Config is what a Service needs.
@@ -58,6 +60,9 @@ type Config struct {
 	Marks JobMarks
 	// Senders are the vendor channels pushd can send through.
 	Senders map[enum.Channel]Sender
+	// FanOutChunk is how many devices one step of a broadcast's fan-out
+	// pages (default FanOutChunk).
+	FanOutChunk int
 	// Dialect is the database's (entgo.io/ent/dialect): postgres or sqlite3.
 	Dialect string
 	Logger  *slog.Logger
@@ -73,13 +78,16 @@ func NewService(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.FanOutChunk <= 0 {
+		cfg.FanOutChunk = FanOutChunk
+	}
 	if cfg.Dialect == "" {
 		cfg.Dialect = dialect.Postgres
 	}
 	return &Service{
 		client: cfg.Client, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, dialect: cfg.Dialect,
-		log: cfg.Logger, now: cfg.Clock,
+		chunkSize: cfg.FanOutChunk, log: cfg.Logger, now: cfg.Clock,
 	}
 }
 

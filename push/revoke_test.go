@@ -1,0 +1,91 @@
+package push
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/tenant"
+)
+
+// countingSender accepts everything and counts it.
+type countingSender struct{ n atomic.Int64 }
+
+func (c *countingSender) Send(_ context.Context, msgs []Outgoing) []Result {
+	c.n.Add(int64(len(msgs)))
+	return make([]Result, len(msgs))
+}
+
+// Revoking a broadcast in the middle of its fan-out: what went out stays
+// sent, what was written but not sent is REVOKED and never sent, and the
+// fan-out writes nothing more.
+func TestRevokeMidBroadcast(t *testing.T) {
+	t.Parallel()
+	stores := testenv.Stores(t)
+	sealer, err := seal.New(make([]byte, 32))
+	require.NoError(t, err)
+	fcm := &countingSender{}
+	s := NewService(Config{
+		Client: stores.Ent, Sealer: sealer, Dialect: stores.Dialect, Logger: testenv.Logger(t),
+		Senders: map[enum.Channel]Sender{enum.ChannelFCM: fcm}, FanOutChunk: 4,
+	})
+	ctx := tenant.AsSystem(context.Background())
+	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "revoke"})
+	require.NoError(t, err)
+	for i := range 12 {
+		_, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i" + itoa(i), Platform: enum.PlatformAndroid,
+			Tokens: map[enum.Channel]string{enum.ChannelFCM: "tok-" + itoa(i)}})
+		require.NoError(t, err)
+	}
+	job, err := s.Push(ctx, PushRequest{AppID: app.ID, Kind: enum.PushKindBroadcast, Message: &jsontype.Message{Title: "sale"}})
+	require.NoError(t, err)
+
+	// The fan-out's first two steps run; the first chunk is sent.
+	require.NoError(t, s.client.PushJob.UpdateOneID(job.ID).SetStatus(pushjob.StatusSENDING).Exec(ctx))
+	job, err = s.client.PushJob.Get(ctx, job.ID)
+	require.NoError(t, err)
+	devs, err := s.client.Device.Query().Order(ent.Asc("id")).IDs(ctx)
+	require.NoError(t, err)
+	cursor, stop, err := s.fanOutChunk(ctx, job, "", devs[:4])
+	require.NoError(t, err)
+	require.False(t, stop)
+	_, err = s.Send(ctx, SendRequest{Job: job.ID, Through: cursor})
+	require.NoError(t, err)
+	second, stop, err := s.fanOutChunk(ctx, job, cursor, devs[4:8])
+	require.NoError(t, err)
+	require.False(t, stop)
+	require.EqualValues(t, 4, fcm.n.Load())
+
+	revoked, err := s.RevokePush(ctx, job.ID)
+	require.NoError(t, err)
+	require.Equal(t, pushjob.StatusREVOKED, revoked.Status)
+
+	// The rest of the pipeline runs late, as queued tasks would.
+	_, err = s.Send(ctx, SendRequest{Job: job.ID, After: cursor, Through: second})
+	require.NoError(t, err)
+	require.NoError(t, s.Dispatch(ctx, job.ID))
+	require.EqualValues(t, 4, fcm.n.Load(), "nothing is sent after the revoke")
+
+	counts := map[delivery.Status]int{}
+	all, err := s.client.Delivery.Query().Where(delivery.JobID(job.ID)).All(ctx)
+	require.NoError(t, err)
+	for _, d := range all {
+		counts[d.Status]++
+	}
+	require.Equal(t, map[delivery.Status]int{delivery.StatusSENT: 4, delivery.StatusREVOKED: 4}, counts,
+		"the third chunk was never written")
+	got, err := s.client.PushJob.Get(ctx, job.ID)
+	require.NoError(t, err)
+	require.Equal(t, 4, got.CountSent)
+	require.Equal(t, 4, got.CountRevoked)
+	require.Equal(t, pushjob.StatusREVOKED, got.Status)
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Push pipeline runs for BENCHMARKS.md, on the local PostgreSQL and Redis
+# (a throw-away database and Redis DB 5):
+#   1. a broadcast to N registered devices through a discarding stand-in
+#      for FCM (pushd-load pipeline), ROUNDS times;
+#   2. pushSimple as a backend calls it (signed), sequentially and 32 at a
+#      time, against `pushd serve` (pushd-load simple).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-100000}
+ROUNDS=${ROUNDS:-3}
+REQUESTS=${REQUESTS:-5000}
+PORT=${PORT:-18200}
+DB=pushd_bench
+DBURL="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable"
+bin=$(mktemp -d)
+go build -o "$bin/pushd" ./cmd/pushd
+go build -o "$bin/pushd-load" ./cmd/pushd-load
+fresh() {
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" 2>/dev/null -c "CREATE DATABASE $DB" >/dev/null
+  redis-cli -n 5 flushdb >/dev/null
+}
+PID=
+trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$bin"' EXIT
+
+echo "== broadcast to $N devices through the discarding stand-in, $ROUNDS rounds"
+for _ in $(seq 1 "$ROUNDS"); do
+  fresh
+  "$bin/pushd-load" pipeline -database-url "$DBURL" -redis-url redis://127.0.0.1:6379/5 -n "$N" | tail -1
+done
+
+echo "== pushSimple, signed, $REQUESTS requests"
+fresh
+PUSHD_DATABASE_URL="$DBURL" PUSHD_REDIS_URL=redis://127.0.0.1:6379/5 \
+PUSHD_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= PUSHD_ADMIN_EMAIL=bench@example.com \
+PUSHD_ADMIN_PASSWORD=bench-password PUSHD_HTTP_ADDR=127.0.0.1:$PORT PUSHD_LOG_LEVEL=warn \
+  "$bin/pushd" serve >"$bin/pushd.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 100); do curl -sf "127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
+for c in 1 32; do
+  "$bin/pushd-load" simple -url "http://127.0.0.1:$PORT" -email bench@example.com -password bench-password -n "$REQUESTS" -c "$c"
+done

@@ -18,6 +18,12 @@ import (
 	"github.com/pushd/pushd/tenant"
 )
 
+// jobRef is what a job's deliveries need of it before it is written.
+type jobRef struct {
+	ID, AppID nodeid.ID
+	ExpiresAt time.Time
+}
+
 // plan is a validated push, ready to be written.
 type plan struct {
 	req     PushRequest
@@ -263,6 +269,18 @@ func (s *Service) accept(ctx context.Context, p *plan) (*ent.PushJob, []*ent.Out
 		} else if o.ScheduleAt != nil {
 			create.SetStatus(pushjob.StatusSCHEDULED)
 		}
+		var targets *resolved
+		if o.Recurrence == nil && p.req.Kind != enum.PushKindBroadcast {
+			// Resolved first, so that the job is written once, with its
+			// counts, and its deliveries right after it.
+			ref := jobRef{ID: nodeid.New("job"), AppID: p.req.AppID, ExpiresAt: start.Add(p.ttl)}
+			var err error
+			if targets, err = s.resolveTargets(ctx, tx, ref, p.items); err != nil {
+				return err
+			}
+			create.SetID(ref.ID)
+			targets.setCounts(create)
+		}
 		var err error
 		job, err = create.Save(ctx)
 		if err != nil {
@@ -271,20 +289,14 @@ func (s *Service) accept(ctx context.Context, p *plan) (*ent.PushJob, []*ent.Out
 		if o.Recurrence != nil {
 			return nil // the scheduler makes the occurrences
 		}
-		if job.Kind != enum.PushKindBroadcast {
-			unknown, err := s.writeDeliveries(ctx, tx, job, p.items)
-			if err != nil {
+		if targets != nil {
+			if err := targets.write(ctx, tx); err != nil {
 				return err
-			}
-			if len(unknown) > 0 {
-				if job, err = job.Update().SetUnknownTargets(unknown).Save(ctx); err != nil {
-					return err
-				}
 			}
 		}
 		payload, _ := json.Marshal(dispatchPayload{Job: job.ID})
 		ob, err := tx.Outbox.Create().SetAppID(job.AppID).SetTaskType(TaskDispatch).SetPayload(payload).
-			SetQueue(queueFor(job.Kind)).SetNillableProcessAt(o.ScheduleAt).Save(ctx)
+			SetQueue(queueFor(job.Kind)).SetNillableProcessAt(o.ScheduleAt).SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err
 	})
@@ -294,11 +306,35 @@ func (s *Service) accept(ctx context.Context, p *plan) (*ent.PushJob, []*ent.Out
 	return job.Unwrap(), outbox, nil
 }
 
-// writeDeliveries resolves targets to devices and writes one delivery per
+// resolved are a job's deliveries, ready to be written once the job is.
+type resolved struct {
+	rows               []*ent.DeliveryCreate
+	unknown            []string
+	targeted, disabled int
+}
+
+// setCounts gives the job its counts before its first refresh.
+func (r *resolved) setCounts(c *ent.PushJobCreate) {
+	c.SetCountTargeted(r.targeted).SetCountPending(r.targeted - r.disabled).SetCountFailed(r.disabled)
+	if len(r.unknown) > 0 {
+		c.SetUnknownTargets(r.unknown)
+	}
+}
+
+func (r *resolved) write(ctx context.Context, tx *ent.Tx) error {
+	for _, chunk := range chunks(r.rows, 1000) {
+		if err := tx.Delivery.CreateBulk(chunk...).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolveTargets turns targets into deliveries of the job-to-be: one per
 // device, plus, for each targeted user, an anchor (a delivery with the
 // user and no device) that lets a device bound to the user later, within
-// the TTL, get the message too. It returns the targets that do not exist.
-func (s *Service) writeDeliveries(ctx context.Context, tx *ent.Tx, job *ent.PushJob, items []planItem) ([]string, error) {
+// the TTL, get the message too. Targets that do not exist are listed.
+func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, items []planItem) (*resolved, error) {
 	var devIDs []nodeid.ID
 	var userIDs []string
 	for _, it := range items {
@@ -349,18 +385,16 @@ func (s *Service) writeDeliveries(ctx context.Context, tx *ent.Tx, job *ent.Push
 			}
 		}
 	}
-	var unknown []string
-	var rows []*ent.DeliveryCreate
+	r := &resolved{}
 	seen := map[nodeid.ID]bool{}
-	targeted, disabled := 0, 0
 	add := func(d *ent.Device, it planItem) {
 		if seen[d.ID] {
 			return // a device named twice gets the message once (the first)
 		}
 		seen[d.ID] = true
-		targeted++
+		r.targeted++
 		c := tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(d.ID).
-			SetExpiresAt(*job.ExpiresAt)
+			SetExpiresAt(job.ExpiresAt)
 		if it.message != nil {
 			c.SetMessage(it.message)
 		}
@@ -369,15 +403,15 @@ func (s *Service) writeDeliveries(ctx context.Context, tx *ent.Tx, job *ent.Push
 		}
 		if !d.PushEnabled {
 			c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
-			disabled++
+			r.disabled++
 		}
-		rows = append(rows, c)
+		r.rows = append(r.rows, c)
 	}
 	for _, it := range items {
 		for _, id := range it.target.DeviceIDs {
 			d, ok := devices[nodeid.ID(id)]
 			if !ok {
-				unknown = append(unknown, id)
+				r.unknown = append(r.unknown, id)
 				continue
 			}
 			add(d, it)
@@ -385,28 +419,18 @@ func (s *Service) writeDeliveries(ctx context.Context, tx *ent.Tx, job *ent.Push
 		for _, u := range it.target.UserIDs {
 			uid := users[u]
 			anchor := tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetAppUserID(uid).
-				SetExpiresAt(*job.ExpiresAt)
+				SetExpiresAt(job.ExpiresAt)
 			if it.message != nil {
 				anchor.SetMessage(it.message)
 			}
 			if it.msgKey != "" {
 				anchor.SetMsgKey(it.msgKey)
 			}
-			rows = append(rows, anchor)
+			r.rows = append(r.rows, anchor)
 			for _, d := range userDevices[uid] {
 				add(d, it)
 			}
 		}
 	}
-	for _, chunk := range chunks(rows, 1000) {
-		if err := tx.Delivery.CreateBulk(chunk...).Exec(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if targeted > 0 {
-		if err := tx.PushJob.UpdateOneID(job.ID).SetCountTargeted(targeted).SetCountPending(targeted - disabled).SetCountFailed(disabled).Exec(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return unknown, nil
+	return r, nil
 }

@@ -63,6 +63,9 @@ func (s *Service) Dispatch(ctx context.Context, jobID nodeid.ID) error {
 	if finalJob(job.Status) || job.Recurrence != nil {
 		return nil
 	}
+	if job.Kind != enum.PushKindBroadcast && job.DispatchedAt == nil && job.CountTargeted <= SendBatch {
+		return s.dispatchSmall(sys, job)
+	}
 	if job.Status == pushjob.StatusQUEUED || job.Status == pushjob.StatusSCHEDULED {
 		n, err := s.client.PushJob.Update().
 			Where(pushjob.ID(job.ID), pushjob.StatusIn(pushjob.StatusQUEUED, pushjob.StatusSCHEDULED)).
@@ -84,6 +87,23 @@ func (s *Service) Dispatch(ctx context.Context, jobID nodeid.ID) error {
 	}
 	s.mark(sys, job.ID)
 	return nil
+}
+
+// dispatchSmall starts and finishes dispatching a job that one send
+// covers (most single and template pushes) in one write, and sends it.
+func (s *Service) dispatchSmall(ctx context.Context, job *ent.PushJob) error {
+	n, err := s.client.PushJob.Update().
+		Where(pushjob.ID(job.ID), pushjob.StatusIn(pushjob.StatusQUEUED, pushjob.StatusSCHEDULED, pushjob.StatusSENDING)).
+		SetStatus(pushjob.StatusSENDING).SetDispatchedAt(s.now()).Save(ctx)
+	if err != nil || n == 0 {
+		return err // n == 0: revoked or cancelled meanwhile
+	}
+	if job.Status != pushjob.StatusSENDING {
+		s.jobChanged(ctx, job.ID)
+	}
+	job.Status = pushjob.StatusSENDING
+	_, err = s.sendJob(ctx, job, SendRequest{Job: job.ID})
+	return err
 }
 
 // sendPending queues send tasks for the job's deliveries still waiting for
@@ -203,7 +223,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 			after = req.Through
 			payload, _ := json.Marshal(req)
 			ob, err := tx.Outbox.Create().SetAppID(job.AppID).SetTaskType(TaskSend).SetQueue(queueFor(job.Kind)).
-				SetPayload(payload).Save(ctx)
+				SetPayload(payload).SetRelayedAt(s.now()).Save(ctx)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,10 @@ package push
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
@@ -64,44 +67,61 @@ func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID,
 			return 0, Invalid("events", "event %d: messageID is required", i)
 		}
 	}
-	sys := tenant.AsSystem(ctx)
+	// Each event is one statement, outside a transaction: transitions only
+	// move forward, so a batch that fails halfway is safe to send again.
 	changed := 0
-	var moved []nodeid.ID
-	err := s.withTx(sys, func(tx *ent.Tx) error {
-		for _, e := range events {
-			from, to, _ := transitions(e.Type)
-			at := e.At
-			if at.IsZero() || at.After(s.now()) {
-				at = s.now()
-			}
-			upd := tx.Delivery.Update().
-				Where(delivery.ID(e.MessageID), delivery.DeviceID(deviceID), delivery.StatusIn(from...)).
-				SetStatus(to)
-			switch to {
-			case delivery.StatusARRIVED:
-				upd.SetArrivedAt(at)
-			case delivery.StatusOPENED:
-				upd.SetOpenedAt(at)
-			}
-			n, err := upd.Save(sys)
-			if err != nil {
-				return err
-			}
-			changed += n
-			if n > 0 {
-				moved = append(moved, e.MessageID)
-			}
-		}
-		return nil
-	})
-	if err != nil || len(moved) == 0 {
-		return changed, err
-	}
 	var jobs []nodeid.ID
-	if err := s.client.Delivery.Query().Where(delivery.IDIn(moved...)).Unique(true).
-		Select(delivery.FieldJobID).Scan(sys, &jobs); err != nil {
-		return changed, err
+	for _, e := range events {
+		job, ok, err := s.applyEvent(ctx, deviceID, e)
+		if err != nil {
+			return changed, err
+		}
+		if ok {
+			changed++
+			jobs = append(jobs, job)
+		}
 	}
-	s.mark(sys, jobs...)
+	s.mark(tenant.AsSystem(ctx), unique(jobs)...)
 	return changed, nil
+}
+
+// applyEvent moves one delivery of the device forward and returns its job.
+func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEvent) (nodeid.ID, bool, error) {
+	from, to, _ := transitions(e.Type)
+	now := s.now()
+	at := e.At
+	if at.IsZero() || at.After(now) {
+		at = now
+	}
+	in := make([]any, len(from))
+	for i, f := range from {
+		in[i] = f.String()
+	}
+	upd := sql.Dialect(s.dialect).Update(delivery.Table).
+		Set(delivery.FieldStatus, to.String()).
+		Set(delivery.FieldUpdatedAt, now)
+	switch to {
+	case delivery.StatusARRIVED:
+		upd.Set(delivery.FieldArrivedAt, at)
+	case delivery.StatusOPENED:
+		upd.Set(delivery.FieldOpenedAt, at)
+	}
+	query, args := upd.Where(sql.And(
+		sql.EQ(delivery.FieldID, string(e.MessageID)),
+		sql.EQ(delivery.FieldDeviceID, string(deviceID)),
+		sql.In(delivery.FieldStatus, in...),
+	)).Returning(delivery.FieldJobID).Query()
+	rows, err := s.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return "", false, fmt.Errorf("record event: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", false, rows.Err()
+	}
+	var job string
+	if err := rows.Scan(&job); err != nil {
+		return "", false, err
+	}
+	return nodeid.ID(job), true, rows.Err()
 }

@@ -3,8 +3,12 @@ package push
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
@@ -17,29 +21,51 @@ import (
 // relay hands freshly committed outbox rows to the queue. When the queue
 // is unreachable the rows stay, and RelayOutbox moves them later: a job
 // accepted by the API survives the loss of Redis.
+//
+// Rows of work the reconciler would redo anyway (a job's dispatch and
+// fan-out) are written already marked relayed, which saves a write per
+// push; if the hand-off fails they are unmarked for RelayOutbox, and if
+// the process dies in between, the reconciler restarts the stalled job.
 func (s *Service) relay(ctx context.Context, rows []*ent.Outbox) {
 	if len(rows) == 0 || s.queue == nil {
 		return
 	}
 	if err := s.relayRows(ctx, rows); err != nil {
 		s.log.WarnContext(ctx, "outbox: hand-off deferred", "rows", len(rows), "err", err)
+		var marked []nodeid.ID
+		for _, r := range rows {
+			if r.RelayedAt != nil {
+				marked = append(marked, r.ID)
+			}
+		}
+		if len(marked) > 0 {
+			if err := s.client.Outbox.Update().Where(outbox.IDIn(marked...)).ClearRelayedAt().Exec(tenant.AsSystem(ctx)); err != nil {
+				s.log.WarnContext(ctx, "outbox: unmark", "err", err)
+			}
+		}
 	}
 }
 
 func (s *Service) relayRows(ctx context.Context, rows []*ent.Outbox) error {
 	tasks := make([]Task, len(rows))
-	ids := make([]nodeid.ID, len(rows))
+	var unmarked []nodeid.ID
 	for i, r := range rows {
 		t := Task{ID: string(r.ID), Type: r.TaskType, Queue: r.Queue, Payload: r.Payload}
 		if r.ProcessAt != nil {
 			t.ProcessAt = *r.ProcessAt
 		}
-		tasks[i], ids[i] = t, r.ID
+		tasks[i] = t
+		if r.RelayedAt == nil {
+			unmarked = append(unmarked, r.ID)
+		}
 	}
 	if err := s.queue.Enqueue(ctx, tasks); err != nil {
 		return err
 	}
-	return s.client.Outbox.Update().Where(outbox.IDIn(ids...)).SetRelayedAt(s.now()).Exec(tenant.AsSystem(ctx))
+	if len(unmarked) == 0 {
+		return nil
+	}
+	return s.client.Outbox.Update().Where(outbox.IDIn(unmarked...)).SetRelayedAt(s.now()).Exec(tenant.AsSystem(ctx))
 }
 
 // RelayOutbox moves outbox rows older than minAge that were not handed to
@@ -101,60 +127,58 @@ func (s *Service) RefreshMarked(ctx context.Context, n int) (int, error) {
 
 // RefreshJob recomputes a job's counts from its deliveries (the truth,
 // so a refresh can neither lose nor double a count) and finishes it once
-// every delivery has had its first attempt. Watchers hear of any change.
+// every delivery has had its first attempt. It is one statement, which
+// writes only when something changed; watchers hear of any change.
 func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
-	sys := tenant.AsSystem(ctx)
-	job, err := s.client.PushJob.Get(sys, id)
-	if ent.IsNotFound(err) {
-		return nil
-	}
+	rows, err := s.client.QueryContext(ctx, s.numbered(refreshJobSQL), string(id), s.now())
 	if err != nil {
-		return err
+		return fmt.Errorf("refresh job: %w", err)
 	}
-	var rows []struct {
-		Status delivery.Status `json:"status"`
-		Count  int             `json:"count"`
+	changed := rows.Next()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("refresh job: %w", err)
 	}
-	if err := s.client.Delivery.Query().Where(delivery.JobID(id), delivery.DeviceIDNotNil()).
-		GroupBy(delivery.FieldStatus).Aggregate(ent.Count()).Scan(sys, &rows); err != nil {
-		return fmt.Errorf("count deliveries: %w", err)
+	if changed {
+		s.jobChanged(ctx, id)
 	}
-	c := map[delivery.Status]int{}
-	total := 0
-	for _, r := range rows {
-		c[r.Status] = r.Count
-		total += r.Count
-	}
-	upd := s.client.PushJob.UpdateOneID(id).
-		SetCountTargeted(total).SetCountPending(c[delivery.StatusPENDING]).SetCountSent(c[delivery.StatusSENT]).
-		SetCountArrived(c[delivery.StatusARRIVED]).SetCountOpened(c[delivery.StatusOPENED]).
-		SetCountIgnored(c[delivery.StatusIGNORED]).SetCountFailed(c[delivery.StatusFAILED]).
-		SetCountExpired(c[delivery.StatusEXPIRED]).SetCountRevoked(c[delivery.StatusREVOKED])
-	changed := total != job.CountTargeted || c[delivery.StatusPENDING] != job.CountPending ||
-		c[delivery.StatusSENT] != job.CountSent || c[delivery.StatusARRIVED] != job.CountArrived ||
-		c[delivery.StatusOPENED] != job.CountOpened || c[delivery.StatusIGNORED] != job.CountIgnored ||
-		c[delivery.StatusFAILED] != job.CountFailed || c[delivery.StatusEXPIRED] != job.CountExpired ||
-		c[delivery.StatusREVOKED] != job.CountRevoked
-	if job.Status == pushjob.StatusSENDING && job.DispatchedAt != nil {
-		fresh, err := s.client.Delivery.Query().
-			Where(delivery.JobID(id), delivery.DeviceIDNotNil(), delivery.StatusEQ(delivery.StatusPENDING), delivery.Attempts(0)).
-			Exist(sys)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			upd.SetStatus(pushjob.StatusDONE).SetFinishedAt(s.now())
-			changed = true
-		}
-	}
-	if !changed {
-		return nil
-	}
-	if err := upd.Exec(sys); err != nil {
-		return err
-	}
-	s.jobChanged(sys, id)
 	return nil
+}
+
+// refreshJobSQL counts a job's device deliveries by status and stores the
+// counts, with DONE once the job is dispatched and no delivery waits for
+// its first attempt; it returns a row only if it changed the job.
+const refreshJobSQL = `UPDATE push_jobs SET
+  count_targeted = c.t, count_pending = c.pending, count_sent = c.sent, count_arrived = c.arrived,
+  count_opened = c.opened, count_ignored = c.ignored, count_failed = c.failed, count_expired = c.expired,
+  count_revoked = c.revoked,
+  status = CASE WHEN push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0 THEN 'DONE' ELSE push_jobs.status END,
+  finished_at = CASE WHEN push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0 THEN $2 ELSE push_jobs.finished_at END,
+  updated_at = $2
+FROM (SELECT count(*) AS t,
+  count(*) FILTER (WHERE status = 'PENDING') AS pending,
+  count(*) FILTER (WHERE status = 'PENDING' AND attempts = 0) AS fresh,
+  count(*) FILTER (WHERE status = 'SENT') AS sent,
+  count(*) FILTER (WHERE status = 'ARRIVED') AS arrived,
+  count(*) FILTER (WHERE status = 'OPENED') AS opened,
+  count(*) FILTER (WHERE status = 'IGNORED') AS ignored,
+  count(*) FILTER (WHERE status = 'FAILED') AS failed,
+  count(*) FILTER (WHERE status = 'EXPIRED') AS expired,
+  count(*) FILTER (WHERE status = 'REVOKED') AS revoked
+  FROM deliveries WHERE job_id = $1 AND device_id IS NOT NULL) AS c
+WHERE push_jobs.id = $1 AND (
+  push_jobs.count_targeted <> c.t OR push_jobs.count_pending <> c.pending OR push_jobs.count_sent <> c.sent OR
+  push_jobs.count_arrived <> c.arrived OR push_jobs.count_opened <> c.opened OR push_jobs.count_ignored <> c.ignored OR
+  push_jobs.count_failed <> c.failed OR push_jobs.count_expired <> c.expired OR push_jobs.count_revoked <> c.revoked OR
+  (push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0))
+RETURNING push_jobs.id`
+
+// numbered adapts a query written with PostgreSQL's $n parameters to the
+// database in use (SQLite numbers them ?n).
+func (s *Service) numbered(query string) string {
+	if s.dialect == dialect.Postgres {
+		return query
+	}
+	return strings.ReplaceAll(query, "$", "?")
 }
 
 // Reconcile restarts jobs that made no progress for stall: their tasks

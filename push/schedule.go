@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -87,23 +88,26 @@ func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) 
 			SetMessage(parent.Message).SetTarget(parent.Target).SetAudience(parent.Audience).SetOptions(parent.Options).
 			SetTTLSeconds(parent.TTLSeconds).SetTaskName(parent.TaskName).SetScheduleAt(fireAt).
 			SetExpiresAt(fireAt.Add(ttl)).SetNillableTemplateName(parent.TemplateName)
+		var targets *resolved
+		if parent.Kind != enum.PushKindBroadcast {
+			ref := jobRef{ID: nodeid.New("job"), AppID: parent.AppID, ExpiresAt: fireAt.Add(ttl)}
+			if targets, err = s.resolveTargets(ctx, tx, ref, []planItem{{target: parent.Target}}); err != nil {
+				return err
+			}
+			c.SetID(ref.ID)
+			targets.setCounts(c)
+		}
 		if child, err = c.Save(ctx); err != nil {
 			return err
 		}
-		if child.Kind != enum.PushKindBroadcast {
-			unknown, err := s.writeDeliveries(ctx, tx, child, []planItem{{target: parent.Target}})
-			if err != nil {
+		if targets != nil {
+			if err := targets.write(ctx, tx); err != nil {
 				return err
-			}
-			if len(unknown) > 0 {
-				if err := tx.PushJob.UpdateOneID(child.ID).SetUnknownTargets(unknown).Exec(ctx); err != nil {
-					return err
-				}
 			}
 		}
 		payload, _ := json.Marshal(dispatchPayload{Job: child.ID})
 		ob, err := tx.Outbox.Create().SetAppID(child.AppID).SetTaskType(TaskDispatch).SetPayload(payload).
-			SetQueue(queueFor(child.Kind)).Save(ctx)
+			SetQueue(queueFor(child.Kind)).SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err
 	})

@@ -2,10 +2,14 @@ package push
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -118,11 +122,11 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMess
 			list := byDevice[dev]
 			// Reserving the seqs locks the device row: concurrent claims
 			// for one device serialise here, so seqs never repeat.
-			updated, err := tx.Device.UpdateOneID(dev).AddLastSeq(int64(len(list))).Save(ctx)
+			last, err := s.reserveSeqs(ctx, tx, dev, len(list))
 			if err != nil {
 				return err
 			}
-			seq := updated.LastSeq - int64(len(list))
+			seq := last - int64(len(list))
 			for _, d := range list {
 				n, err := tx.Delivery.Update().
 					Where(delivery.ID(d.ID), delivery.StatusEQ(delivery.StatusPENDING)).
@@ -266,4 +270,29 @@ func (s *Service) RedeliverSelf(ctx context.Context, olderThan time.Duration, li
 		return 0, err
 	}
 	return len(msgs), nil
+}
+
+// reserveSeqs adds n to a device's last seq and returns the new value, in
+// one statement.
+func (s *Service) reserveSeqs(ctx context.Context, tx *ent.Tx, dev nodeid.ID, n int) (int64, error) {
+	query, args := sql.Dialect(s.dialect).Update(device.Table).
+		Add(device.FieldLastSeq, n).
+		Where(sql.EQ(device.FieldID, string(dev))).
+		Returning(device.FieldLastSeq).Query()
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("reserve seqs: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		return 0, NotFound("device")
+	}
+	var last int64
+	if err := rows.Scan(&last); err != nil {
+		return 0, err
+	}
+	return last, rows.Err()
 }

@@ -97,6 +97,13 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (SendSummary, error
 	if err != nil {
 		return sum, err
 	}
+	return s.sendJob(sys, job, req)
+}
+
+// sendJob is Send with the job already loaded.
+func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest) (SendSummary, error) {
+	var sum SendSummary
+	sys := tenant.AsSystem(ctx)
 	defer s.mark(sys, job.ID)
 	ds, err := s.loadSendBatch(sys, job, req)
 	if err != nil {

@@ -27,6 +27,7 @@ func simple(ctx context.Context, args []string) error {
 	password := fs.String("password", "", "console admin password")
 	n := fs.Int("n", 2000, "requests (at most 100000)")
 	concurrency := fs.Int("c", 1, "requests in flight (at most 256)")
+	rate := fs.Int("rate", 0, "offered load in requests/s (open loop: requests start on schedule, up to -c in flight); 0 = as fast as -c allows")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,12 +84,23 @@ func simple(ctx context.Context, args []string) error {
 	var mu sync.Mutex
 	var failures []error
 	start := time.Now()
+	// In the open loop a request's latency counts from when it was due, so
+	// time spent waiting for a free slot is not hidden (no coordinated
+	// omission).
+	due := func(i int) time.Time {
+		if *rate <= 0 {
+			return time.Now()
+		}
+		at := start.Add(time.Duration(i) * time.Second / time.Duration(*rate))
+		time.Sleep(time.Until(at))
+		return at
+	}
 	err = parallel(ctx, *n, *concurrency, func(i int) error {
 		vars := map[string]any{"in": map[string]any{
 			"appID": app["id"], "target": map[string]any{"deviceIDs": []string{string(reg.DeviceID)}},
 			"message": map[string]any{"title": "load", "body": fmt.Sprint("request ", i)},
 		}}
-		t0 := time.Now()
+		t0 := due(i)
 		err := backend.Do(ctx, mutation, vars, nil)
 		latencies[i] = time.Since(t0)
 		if err != nil {
@@ -107,8 +119,12 @@ func simple(ctx context.Context, args []string) error {
 	}
 	slices.Sort(latencies)
 	pct := func(p float64) time.Duration { return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))] }
-	fmt.Printf("pushSimple, %d signed requests, %d in flight: p50 %s, p90 %s, p99 %s, max %s; %.0f requests/s\n",
-		*n, *concurrency, pct(0.5).Round(10*time.Microsecond), pct(0.9).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond),
+	mode := fmt.Sprintf("%d in flight", *concurrency)
+	if *rate > 0 {
+		mode = fmt.Sprintf("offered at %d/s, up to %d in flight", *rate, *concurrency)
+	}
+	fmt.Printf("pushSimple, %d signed requests, %s: p50 %s, p90 %s, p99 %s, max %s; %.0f requests/s\n",
+		*n, mode, pct(0.5).Round(10*time.Microsecond), pct(0.9).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond),
 		latencies[len(latencies)-1].Round(10*time.Microsecond), float64(*n)/elapsed.Seconds())
 	deadline := time.After(30 * time.Second)
 	for got := 0; got < *n; got++ {

@@ -215,7 +215,8 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 	require.Equal(t, reg.DeviceID, conn.Welcome.DeviceID)
 	// So does the pipeline: Asynq on the in-process Redis, the bulk paths
 	// on SQLite.
-	graphql(t, c, base, fmt.Sprintf(`mutation { pushSimple(input: {appID: %q, target: {deviceIDs: [%q]}, message: {title: "embedded"}}) { id } }`, id, reg.DeviceID))
+	d = graphql(t, c, base, fmt.Sprintf(`mutation { pushSimple(input: {appID: %q, target: {deviceIDs: [%q]}, message: {title: "embedded"}}) { id } }`, id, reg.DeviceID))
+	jobID := d["pushSimple"].(map[string]any)["id"].(string)
 	graphql(t, c, base, fmt.Sprintf(`mutation { pushBroadcast(input: {appID: %q, message: {title: "to all"}}) { id } }`, id))
 	var titles []string
 	for range 2 {
@@ -225,6 +226,11 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 		titles = append(titles, f.Push.Title)
 	}
 	require.ElementsMatch(t, []string{"embedded", "to all"}, titles)
+	require.Eventually(t, func() bool {
+		d := graphql(t, c, base, fmt.Sprintf(`{ node(id: %q) { ... on PushJob { status counts { sent } } } }`, jobID))
+		n := d["node"].(map[string]any)
+		return n["status"] == "DONE" && n["counts"].(map[string]any)["sent"] == float64(1)
+	}, 15*time.Second, 50*time.Millisecond, "the job's counts are kept on SQLite too")
 	conn.CloseNow()
 	stop(cmd, logs, exited)
 

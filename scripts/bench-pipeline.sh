@@ -3,8 +3,9 @@
 # (a throw-away database and Redis DB 5):
 #   1. a broadcast to N registered devices through a discarding stand-in
 #      for FCM (pushd-load pipeline), ROUNDS times;
-#   2. pushSimple as a backend calls it (signed), sequentially and 32 at a
-#      time, against `pushd serve` (pushd-load simple).
+#   2. pushSimple as a backend calls it (signed) against `pushd serve`
+#      (pushd-load simple): sequentially, 32 at a time, and offered at 300
+#      and 500 requests/s (open loop), to one connected device that acks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
@@ -37,6 +38,7 @@ PUSHD_ADMIN_PASSWORD=bench-password PUSHD_HTTP_ADDR=127.0.0.1:$PORT PUSHD_LOG_LE
   "$bin/pushd" serve >"$bin/pushd.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do curl -sf "127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
-for c in 1 32; do
-  "$bin/pushd-load" simple -url "http://127.0.0.1:$PORT" -email bench@example.com -password bench-password -n "$REQUESTS" -c "$c"
+for args in "-c 1" "-c 32" "-c 64 -rate 300" "-c 64 -rate 500"; do
+  # shellcheck disable=SC2086 # the flags are meant to split
+  "$bin/pushd-load" simple -url "http://127.0.0.1:$PORT" -email bench@example.com -password bench-password -n "$REQUESTS" $args
 done

@@ -67,9 +67,46 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 	if err != nil {
 		return nil, err
 	}
-	s.relay(sys, outbox)
+	if s.sendsInline(job) && s.takeInlineSlot() {
+		// One send covers it: it runs here and now instead of through the
+		// queue. Its outbox row is marked relayed and no task is queued; if
+		// this process dies first, the reconciler restarts the job. When
+		// every slot is busy the queue takes it, so a burst of requests
+		// is not slowed by their own deliveries.
+		s.inflight.Add(1)
+		own := *job // the caller reads job while this runs
+		go func() {
+			defer s.inflight.Done()
+			defer func() { <-s.inlineSlots }()
+			ctx := context.WithoutCancel(sys)
+			if err := s.dispatchSmall(ctx, &own); err != nil {
+				s.log.WarnContext(ctx, "send: left to the reconciler", "job", job.ID, "err", err)
+			}
+		}()
+	} else {
+		s.relay(sys, outbox)
+	}
 	return job, nil
 }
+
+// sendsInline reports whether a just-accepted job is sent by the process
+// that accepted it: a non-broadcast push due now that one send covers.
+func (s *Service) sendsInline(job *ent.PushJob) bool {
+	return s.queue != nil && job.Kind != enum.PushKindBroadcast && job.Status == pushjob.StatusQUEUED &&
+		job.CountTargeted <= SendBatch
+}
+
+func (s *Service) takeInlineSlot() bool {
+	select {
+	case s.inlineSlots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// Drain waits for the sends this process started inline.
+func (s *Service) Drain() { s.inflight.Wait() }
 
 func (s *Service) jobByMsgKey(ctx context.Context, app nodeid.ID, key string) (*ent.PushJob, error) {
 	return s.client.PushJob.Query().Where(pushjob.AppID(app), pushjob.MsgKey(key)).Only(ctx)

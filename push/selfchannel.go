@@ -3,8 +3,11 @@ package push
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent"
@@ -107,17 +110,75 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMess
 	if len(ds) == 0 {
 		return nil, nil
 	}
+	byDevice := map[nodeid.ID][]*ent.Delivery{}
+	var order []nodeid.ID
+	for _, d := range ds {
+		if _, ok := byDevice[*d.DeviceID]; !ok {
+			order = append(order, *d.DeviceID)
+		}
+		byDevice[*d.DeviceID] = append(byDevice[*d.DeviceID], d)
+	}
+	// Rows are locked in device ID order, so two claims over overlapping
+	// devices cannot deadlock.
+	slices.Sort(order)
+	var msgs []SelfMessage
+	var err error
+	if s.dialect == dialect.Postgres && len(order) == len(ds) {
+		msgs, err = s.claimSelfOnePerDevice(ctx, ds)
+	} else {
+		msgs, err = s.claimSelfInTx(ctx, byDevice, order)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var jobs []nodeid.ID
+	for _, d := range ds {
+		jobs = append(jobs, d.JobID)
+	}
+	s.mark(ctx, unique(jobs)...)
+	return msgs, nil
+}
+
+// claimSelfOnePerDevice claims deliveries to distinct devices in one
+// statement: each device's next seq is reserved and given to its delivery.
+func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery) ([]SelfMessage, error) {
+	devices := make([]nodeid.ID, len(ds))
+	byID := make(map[nodeid.ID]*ent.Delivery, len(ds))
+	for i, d := range ds {
+		devices[i] = *d.DeviceID
+		byID[d.ID] = d
+	}
+	rows, err := s.client.QueryContext(ctx, `WITH s AS (
+  UPDATE devices SET last_seq = last_seq + 1
+  WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+  RETURNING id, last_seq)
+UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = s.last_seq, sent_at = $3, updated_at = $3, attempts = d.attempts + 1
+FROM s WHERE d.device_id = s.id AND d.id = ANY($2::text[]) AND d.status = 'PENDING'
+RETURNING d.id, d.seq`, idStrings(devices), idStrings(idsOf(ds)), s.now())
+	if err != nil {
+		return nil, fmt.Errorf("claim for the self channel: %w", err)
+	}
+	defer rows.Close()
+	var msgs []SelfMessage
+	for rows.Next() {
+		var id string
+		var seq int64
+		if err := rows.Scan(&id, &seq); err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, selfMessage(byID[nodeid.ID(id)], seq))
+	}
+	// By device, the order send batches load them in.
+	slices.SortFunc(msgs, func(a, b SelfMessage) int { return strings.Compare(string(a.DeviceID), string(b.DeviceID)) })
+	return msgs, rows.Err()
+}
+
+// claimSelfInTx claims deliveries, several per device if need be, in one
+// transaction.
+func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*ent.Delivery, order []nodeid.ID) ([]SelfMessage, error) {
 	var msgs []SelfMessage
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
 		now := s.now()
-		byDevice := map[nodeid.ID][]*ent.Delivery{}
-		var order []nodeid.ID
-		for _, d := range ds {
-			if _, ok := byDevice[*d.DeviceID]; !ok {
-				order = append(order, *d.DeviceID)
-			}
-			byDevice[*d.DeviceID] = append(byDevice[*d.DeviceID], d)
-		}
 		for _, dev := range order {
 			list := byDevice[dev]
 			// Reserving the seqs locks the device row: concurrent claims
@@ -144,15 +205,7 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMess
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	var jobs []nodeid.ID
-	for _, d := range ds {
-		jobs = append(jobs, d.JobID)
-	}
-	s.mark(ctx, unique(jobs)...)
-	return msgs, nil
+	return msgs, err
 }
 
 func selfMessage(d *ent.Delivery, seq int64) SelfMessage {

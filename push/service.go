@@ -7,6 +7,7 @@ package push
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -29,6 +30,10 @@ type Broker interface {
 // Clock is the time source, replaceable in tests.
 type Clock func() time.Time
 
+// maxInlineSends bounds the sends that accepted requests run themselves;
+// past it, pushes go through the queue.
+const maxInlineSends = 2
+
 // Service holds the use cases.
 type Service struct {
 	client *ent.Client
@@ -42,8 +47,12 @@ type Service struct {
 	dialect string
 	// chunkSize is how many devices one fan-out step writes.
 	chunkSize int
-	log       *slog.Logger
-	now       Clock
+	// inflight counts sends started inline by Push, for Drain;
+	// inlineSlots bounds how many run at once.
+	inflight    sync.WaitGroup
+	inlineSlots chan struct{}
+	log         *slog.Logger
+	now         Clock
 }
 
 // Config is what a Service needs.
@@ -87,7 +96,7 @@ func NewService(cfg Config) *Service {
 	return &Service{
 		client: cfg.Client, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, dialect: cfg.Dialect,
-		chunkSize: cfg.FanOutChunk, log: cfg.Logger, now: cfg.Clock,
+		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), log: cfg.Logger, now: cfg.Clock,
 	}
 }
 

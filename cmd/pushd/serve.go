@@ -209,6 +209,7 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	// Shutdown does not wait for hijacked (WebSocket) connections; their
 	// handlers end when the base context is cancelled with the stores.
 	err = httpSrv.Shutdown(shutdownCtx)
+	svc.Drain() // sends that accepted requests started
 	if wk != nil {
 		wk.Shutdown(shutdownCtx)
 	}

@@ -196,9 +196,20 @@ var (
 				Columns: []*schema.Column{DeliveriesColumns[17], DeliveriesColumns[16]},
 			},
 			{
-				Name:    "delivery_device_id_status",
+				Name:    "delivery_device_id_seq",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[16], DeliveriesColumns[5]},
+				Columns: []*schema.Column{DeliveriesColumns[16], DeliveriesColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'PENDING' OR (status = 'SENT' AND channel = 'SELF')",
+				},
+			},
+			{
+				Name:    "delivery_sent_at",
+				Unique:  false,
+				Columns: []*schema.Column{DeliveriesColumns[11]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'SENT' AND channel = 'SELF'",
+				},
 			},
 			{
 				Name:    "delivery_app_user_id_status",

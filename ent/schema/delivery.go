@@ -71,11 +71,17 @@ func (Delivery) Indexes() []ent.Index {
 		// The ledger: at most one delivery of a job per device.
 		// It also serves every per-job query (counts, revoke, paging).
 		index.Fields("job_id", "device_id").Unique(),
-		// A connecting device's backlog.
-		index.Fields("device_id", "status"),
 		// Every delivery is written twice or more (PENDING, SENT, ...), and
 		// status is indexed, so no update is HOT: the indexes below are
 		// partial, over the few rows they serve, to keep that cost down.
+		//
+		// A connecting device's backlog: what waits for it, and what its
+		// WebSocket channel carried and it has not acknowledged.
+		index.Fields("device_id", "seq").
+			Annotations(entsql.IndexWhere("status = 'PENDING' OR (status = 'SENT' AND channel = 'SELF')")),
+		// Unacknowledged messages on the WebSocket channel, to hand again.
+		index.Fields("sent_at").
+			Annotations(entsql.IndexWhere("status = 'SENT' AND channel = 'SELF'")),
 		index.Fields("app_user_id", "status").
 			Annotations(entsql.IndexWhere("app_user_id IS NOT NULL")),
 		index.Fields("expires_at").

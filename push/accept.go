@@ -43,7 +43,7 @@ type planItem struct {
 // Push accepts a push in any of the four modes: it validates and renders
 // it, and in one transaction writes the job, its deliveries (all but a
 // broadcast's, which are written as its audience is paged) and the outbox
-// row that starts the pipeline. The same (app, msgKey) returns the job
+// row that starts the pipeline (or sends it at once, below). The same (app, msgKey) returns the job
 // first accepted with it, and sends nothing new.
 func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, error) {
 	if err := tenant.Require(ctx, req.AppID, tenant.NeedWrite); err != nil {
@@ -59,7 +59,16 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 	if err != nil {
 		return nil, err
 	}
-	job, outbox, err := s.accept(sys, p)
+	// A push that one send covers is sent here and now instead of through
+	// the queue, when a slot is free; a burst of requests beyond the slots
+	// goes to the queue, so it is not slowed by its own deliveries. Such a
+	// push needs no outbox row: if this process dies before the send, the
+	// reconciler restarts the job, as it would a job whose task was lost.
+	inline := s.inlineCandidate(p) && s.takeInlineSlot()
+	job, outbox, err := s.accept(sys, p, !inline)
+	if err != nil && inline {
+		<-s.inlineSlots
+	}
 	if ent.IsConstraintError(err) && req.Options.MsgKey != "" {
 		// Another request with this msgKey won the race.
 		return s.jobByMsgKey(sys, req.AppID, req.Options.MsgKey)
@@ -67,33 +76,40 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 	if err != nil {
 		return nil, err
 	}
-	if s.sendsInline(job) && s.takeInlineSlot() {
-		// One send covers it: it runs here and now instead of through the
-		// queue. Its outbox row is marked relayed and no task is queued; if
-		// this process dies first, the reconciler restarts the job. When
-		// every slot is busy the queue takes it, so a burst of requests
-		// is not slowed by their own deliveries.
-		s.inflight.Add(1)
-		own := *job // the caller reads job while this runs
-		go func() {
-			defer s.inflight.Done()
-			defer func() { <-s.inlineSlots }()
-			ctx := context.WithoutCancel(sys)
-			if err := s.dispatchSmall(ctx, &own); err != nil {
-				s.log.WarnContext(ctx, "send: left to the reconciler", "job", job.ID, "err", err)
-			}
-		}()
-	} else {
+	if !inline {
 		s.relay(sys, outbox)
+		return job, nil
 	}
+	s.inflight.Add(1)
+	own := *job // the caller reads job while this runs
+	go func() {
+		defer s.inflight.Done()
+		defer func() { <-s.inlineSlots }()
+		ctx := context.WithoutCancel(sys)
+		var err error
+		if own.CountTargeted <= SendBatch {
+			err = s.dispatchSmall(ctx, &own)
+		} else {
+			err = s.Dispatch(ctx, own.ID) // its users had more devices than expected
+		}
+		if err != nil {
+			s.log.WarnContext(ctx, "send: left to the reconciler", "job", own.ID, "err", err)
+		}
+	}()
 	return job, nil
 }
 
-// sendsInline reports whether a just-accepted job is sent by the process
-// that accepted it: a non-broadcast push due now that one send covers.
-func (s *Service) sendsInline(job *ent.PushJob) bool {
-	return s.queue != nil && job.Kind != enum.PushKindBroadcast && job.Status == pushjob.StatusQUEUED &&
-		job.CountTargeted <= SendBatch
+// maxInlineTargets bounds the targets of a push sent inline (a user may
+// have several devices; one send covers SendBatch of them).
+const maxInlineTargets = 100
+
+// inlineCandidate reports whether a push may be sent by the process that
+// accepts it: a single or template push, due now, with few targets.
+func (s *Service) inlineCandidate(p *plan) bool {
+	o := p.req.Options
+	return s.queue != nil && (p.req.Kind == enum.PushKindSimple || p.req.Kind == enum.PushKindTemplate) &&
+		o.ScheduleAt == nil && o.Recurrence == nil &&
+		len(p.req.Target.DeviceIDs)+len(p.req.Target.UserIDs) <= maxInlineTargets
 }
 
 func (s *Service) takeInlineSlot() bool {
@@ -268,8 +284,9 @@ type dispatchPayload struct {
 	Job nodeid.ID `json:"job"`
 }
 
-// accept writes the job, its deliveries and its outbox row at once.
-func (s *Service) accept(ctx context.Context, p *plan) (*ent.PushJob, []*ent.Outbox, error) {
+// accept writes the job, its deliveries and, with withOutbox, the outbox
+// row of its dispatch, at once.
+func (s *Service) accept(ctx context.Context, p *plan, withOutbox bool) (*ent.PushJob, []*ent.Outbox, error) {
 	now := s.now()
 	start := now
 	if p.req.Options.ScheduleAt != nil {
@@ -330,6 +347,9 @@ func (s *Service) accept(ctx context.Context, p *plan) (*ent.PushJob, []*ent.Out
 			if err := targets.write(ctx, tx); err != nil {
 				return err
 			}
+		}
+		if !withOutbox {
+			return nil
 		}
 		payload, _ := json.Marshal(dispatchPayload{Job: job.ID})
 		ob, err := tx.Outbox.Create().SetAppID(job.AppID).SetTaskType(TaskDispatch).SetPayload(payload).

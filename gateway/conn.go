@@ -54,10 +54,6 @@ type conn struct {
 	// meanwhile.
 	resuming bool
 	held     []outFrame
-	// resumedAfter is the highest afterSeq the device resumed from on this
-	// connection: it has every push up to there, so a push at or below it
-	// (a redelivery of a message it already got) is not written again.
-	resumedAfter int64
 }
 
 func (c *conn) presence() presence { return presence{node: c.hub.cfg.NodeID, conn: c.id} }
@@ -73,14 +69,13 @@ type outFrame struct {
 // carried that message. Live frames wait while a resume is in progress.
 func (c *conn) send(msgID nodeid.ID, frame outFrame) { c.sendFrame(msgID, frame, false) }
 
-// sendPush queues a routed push unless the device said it has it.
-func (c *conn) sendPush(msgID nodeid.ID, seq int64, frame outFrame) {
-	c.mu.Lock()
-	have := seq > 0 && seq <= c.resumedAfter
-	c.mu.Unlock()
-	if !have {
-		c.sendFrame(msgID, frame, false)
-	}
+// sendPush queues a routed push. A push the connection already carried is
+// skipped by sendFrame; one the device got on an earlier connection may
+// come again (a redelivery), and the device de-duplicates by message ID:
+// skipping seqs at or below its resume point would lose a message whose
+// hand-off was lost and that a later one overtook.
+func (c *conn) sendPush(msgID nodeid.ID, _ int64, frame outFrame) {
+	c.sendFrame(msgID, frame, false)
 }
 
 func (c *conn) sendFrame(msgID nodeid.ID, frame outFrame, fromResume bool) {
@@ -104,7 +99,28 @@ func (c *conn) sendFrame(msgID nodeid.ID, frame outFrame, fromResume bool) {
 		return
 	}
 	c.mu.Unlock()
+	if fromResume {
+		// The backlog is the device's own request: it waits for room in
+		// the queue rather than counting as falling behind.
+		c.enqueueWait(frame)
+		return
+	}
 	c.enqueue(frame)
+}
+
+// enqueueWait queues a frame, waiting while the queue is full, for at most
+// the write timeout: a device that reads nothing for that long is dropped.
+func (c *conn) enqueueWait(frame outFrame) {
+	t := time.NewTimer(c.hub.cfg.WriteTimeout)
+	defer t.Stop()
+	select {
+	case c.out <- frame:
+		c.kick()
+	case <-c.done:
+	case <-t.C:
+		c.hub.cfg.Metrics.slowDrops.Inc()
+		c.close(statusTooSlow, "too slow: reconnect and resume")
+	}
 }
 
 func (c *conn) enqueue(frame outFrame) {
@@ -270,7 +286,6 @@ func (c *conn) readLoop(ctx context.Context) {
 func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	c.mu.Lock()
 	c.resuming = true
-	c.resumedAfter = max(c.resumedAfter, afterSeq)
 	c.mu.Unlock()
 	defer c.endResume()
 	msgs, err := c.hub.cfg.Service.Resume(ctx, c.device, afterSeq)
@@ -296,20 +311,32 @@ func (c *conn) deliverPending(ctx context.Context) {
 	}
 	for _, m := range msgs {
 		if frame, err := json.Marshal(pushFrame(m)); err == nil {
-			c.sendPush(m.MessageID, m.Seq, outFrame{frame, FramePush})
+			c.sendFrame(m.MessageID, outFrame{frame, FramePush}, true)
 		}
 	}
 }
 
-// endResume lets the frames held during a resume go, in arrival order.
+// endResume lets the frames held during a resume go, in arrival order:
+// live frames that come meanwhile keep joining the held ones until none
+// is left, so none overtakes another.
 func (c *conn) endResume() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	// Queued under the lock, so no live frame overtakes a held one.
-	for _, f := range c.held {
-		c.enqueue(f)
+	for {
+		c.mu.Lock()
+		if len(c.held) == 0 {
+			c.held, c.resuming = nil, false
+			c.mu.Unlock()
+			return
+		}
+		f := c.held[0]
+		c.held = c.held[1:]
+		c.mu.Unlock()
+		c.enqueueWait(f)
+		select {
+		case <-c.done:
+			return
+		default:
+		}
 	}
-	c.held, c.resuming = nil, false
 }
 
 func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventType) {

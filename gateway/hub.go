@@ -199,6 +199,11 @@ func (h *Hub) refreshPresence(ctx context.Context) {
 		}
 	}
 	for i, cmd := range cmds {
+		select {
+		case <-list[i].done:
+			continue // closed since the snapshot: nothing to deliver to
+		default:
+		}
 		if n, err := cmd.Int(); err == nil && n == 2 {
 			// While it was unreachable, pushes for it waited as PENDING.
 			go list[i].deliverPending(ctx)

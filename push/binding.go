@@ -10,6 +10,7 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/tenant"
 )
@@ -124,6 +125,11 @@ func (s *Service) bind(ctx context.Context, d *ent.Device, userID string) (*ent.
 		if err != nil {
 			return err
 		}
+		if d.UserID != nil && *d.UserID != uid {
+			if err := withdrawUserPending(ctx, tx, d.ID, *d.UserID); err != nil {
+				return err
+			}
+		}
 		return tx.Device.UpdateOneID(d.ID).SetUserID(uid).SetBoundAt(s.now()).Exec(ctx)
 	})
 	if err != nil {
@@ -156,5 +162,40 @@ func (s *Service) UnbindDevice(ctx context.Context, d *ent.Device) (*ent.Device,
 }
 
 func (s *Service) unbind(ctx context.Context, d *ent.Device) (*ent.Device, error) {
-	return s.client.Device.UpdateOneID(d.ID).ClearUserID().ClearBoundAt().Save(ctx)
+	var out *ent.Device
+	err := s.withTx(ctx, func(tx *ent.Tx) error {
+		if d.UserID != nil {
+			if err := withdrawUserPending(ctx, tx, d.ID, *d.UserID); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = tx.Device.UpdateOneID(d.ID).ClearUserID().ClearBoundAt().Save(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
+}
+
+// withdrawUserPending revokes what waits on a device for the user it is
+// being unbound from (pushes to that user), so that the next person to
+// sign in on it does not see them. A push that also named the device
+// itself is withdrawn too.
+func withdrawUserPending(ctx context.Context, tx *ent.Tx, dev, user nodeid.ID) error {
+	var jobs []nodeid.ID
+	if err := tx.Delivery.Query().Where(delivery.AppUserID(user), delivery.DeviceIDIsNil()).
+		Select(delivery.FieldJobID).Scan(ctx, &jobs); err != nil {
+		return err
+	}
+	for _, part := range chunks(unique(jobs), 1000) {
+		if err := tx.Delivery.Update().
+			Where(delivery.DeviceID(dev), delivery.StatusEQ(delivery.StatusPENDING), delivery.JobIDIn(part...)).
+			SetStatus(delivery.StatusREVOKED).SetLastError("the device's user changed before it was delivered").
+			Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

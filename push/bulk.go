@@ -62,12 +62,19 @@ func idStrings[T ~string](ids []T) textArray {
 // chunk; devices that already have one (a repeated chunk) are skipped.
 func (s *Service) insertDeliveries(ctx context.Context, tx *ent.Tx, job *ent.PushJob, devices []nodeid.ID) error {
 	if s.dialect != dialect.Postgres {
-		rows := make([]*ent.DeliveryCreate, len(devices))
-		for i, id := range devices {
-			rows[i] = tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(id).SetExpiresAt(*job.ExpiresAt)
+		// SQLite binds at most 32,766 values per statement: 1,000 rows of
+		// ten columns stay well under it.
+		for _, part := range chunks(devices, 1000) {
+			rows := make([]*ent.DeliveryCreate, len(part))
+			for i, id := range part {
+				rows[i] = tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(id).SetExpiresAt(*job.ExpiresAt)
+			}
+			if err := tx.Delivery.CreateBulk(rows...).
+				OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(ctx); err != nil {
+				return err
+			}
 		}
-		return tx.Delivery.CreateBulk(rows...).
-			OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(ctx)
+		return nil
 	}
 	ids := make(textArray, len(devices))
 	for i := range ids {

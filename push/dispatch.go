@@ -3,7 +3,9 @@ package push
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -103,7 +105,24 @@ func (s *Service) dispatchSmall(ctx context.Context, job *ent.PushJob) error {
 	}
 	job.Status = pushjob.StatusSENDING
 	_, err = s.sendJob(ctx, job, SendRequest{Job: job.ID})
-	return err
+	return s.retryLater(ctx, job, SendRequest{Job: job.ID}, err)
+}
+
+// retryLater turns a send that a vendor asked to retry into a send task
+// of its own, due when the vendor said: rerunning the dispatch would not
+// retry it (dispatch only sends what was never attempted).
+func (s *Service) retryLater(ctx context.Context, job *ent.PushJob, req SendRequest, err error) error {
+	var retry *ErrRetry
+	if !errors.As(err, &retry) {
+		return err
+	}
+	if s.queue == nil {
+		return err
+	}
+	t := s.sendTask(job.Kind, req)
+	t.ID += ":retry"
+	t.ProcessAt = s.now().Add(max(retry.After, time.Second))
+	return s.queue.Enqueue(ctx, []Task{t})
 }
 
 // sendPending queues send tasks for the job's deliveries still waiting for
@@ -139,8 +158,8 @@ func (s *Service) sendPending(ctx context.Context, job *ent.PushJob) error {
 	case 0:
 		return nil
 	case 1:
-		_, err := s.Send(ctx, tasks[0])
-		return err
+		_, err := s.sendJob(ctx, job, tasks[0])
+		return s.retryLater(ctx, job, tasks[0], err)
 	}
 	return s.enqueueSends(ctx, job, tasks)
 }
@@ -151,19 +170,22 @@ func (s *Service) enqueueSends(ctx context.Context, job *ent.PushJob, reqs []Sen
 	}
 	tasks := make([]Task, len(reqs))
 	for i, r := range reqs {
-		tasks[i] = sendTask(job.Kind, r)
+		tasks[i] = s.sendTask(job.Kind, r)
 	}
 	return s.queue.Enqueue(ctx, tasks)
 }
 
-// sendTask names a send task by its range, so that queueing the same range
-// twice (a retried dispatch) leaves one task.
-func sendTask(kind enum.PushKind, r SendRequest) Task {
+// sendTask names a send task by its range and the minute, so that
+// queueing the same range twice in a row (a retried dispatch) leaves one
+// task, while a later restart is not mistaken for a task Asynq archived
+// long ago (an archived task keeps its ID).
+func (s *Service) sendTask(kind enum.PushKind, r SendRequest) Task {
 	payload, _ := json.Marshal(r)
 	id := "send:" + string(r.Job) + ":" + string(r.After) + ":" + string(r.Through)
 	if len(r.Devices) > 0 {
 		id = "send:" + string(r.Job) + ":dev:" + string(r.Devices[0])
 	}
+	id += ":" + strconv.FormatInt(s.now().Unix()/60, 10)
 	return Task{ID: id, Type: TaskSend, Queue: queueFor(kind), Payload: payload}
 }
 

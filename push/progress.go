@@ -115,10 +115,10 @@ func (s *Service) RefreshMarked(ctx context.Context, n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, j := range jobs {
+	for i, j := range jobs {
 		if err := s.RefreshJob(ctx, j); err != nil {
-			// Put it back for the next round.
-			_ = s.marks.Mark(ctx, j)
+			// Put it and the ones not reached back for the next round.
+			_ = s.marks.Mark(ctx, jobs[i:]...)
 			return 0, err
 		}
 	}

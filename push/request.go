@@ -129,6 +129,23 @@ func checkOptions(o *PushOptions, now time.Time) (time.Duration, error) {
 	if o.ScheduleAt != nil && o.Recurrence != nil {
 		return 0, Invalid("options.scheduleAt", "give scheduleAt or recurrence, not both")
 	}
+	// Stored times are UTC, whatever offset the caller wrote them in.
+	if o.ScheduleAt != nil {
+		at := o.ScheduleAt.UTC()
+		o.ScheduleAt = &at
+	}
+	if r := o.Recurrence; r != nil {
+		rc := *r
+		if rc.StartAt != nil {
+			v := rc.StartAt.UTC()
+			rc.StartAt = &v
+		}
+		if rc.EndAt != nil {
+			v := rc.EndAt.UTC()
+			rc.EndAt = &v
+		}
+		o.Recurrence = &rc
+	}
 	if at := o.ScheduleAt; at != nil {
 		switch {
 		case at.Before(now.Add(-scheduleSlack)):

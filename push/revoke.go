@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/pushjob"
@@ -29,7 +31,7 @@ func (s *Service) RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 		return job, nil
 	}
 	sys := tenant.AsSystem(ctx)
-	var withdrawn []*ent.Delivery
+	var withdrawn []SelfRevoke
 	err = s.withTx(sys, func(tx *ent.Tx) error {
 		if err := tx.PushJob.UpdateOneID(id).SetStatus(pushjob.StatusREVOKED).SetFinishedAt(s.now()).Exec(sys); err != nil {
 			return err
@@ -38,25 +40,37 @@ func (s *Service) RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 			SetStatus(delivery.StatusREVOKED).SetLastError("revoked before it was sent").Exec(sys); err != nil {
 			return err
 		}
-		withdrawn, err = tx.Delivery.Query().
-			Where(delivery.JobID(id), delivery.ChannelEQ(enum.ChannelSelf),
-				delivery.StatusIn(delivery.StatusSENT, delivery.StatusARRIVED)).
-			Select(delivery.FieldID, delivery.FieldDeviceID).All(sys)
+		// One statement however many there are (a list of IDs would meet
+		// the database's limit on parameters past about 30,000).
+		query, args := sql.Dialect(s.dialect).Update(delivery.Table).
+			Set(delivery.FieldStatus, delivery.StatusREVOKED.String()).
+			Set(delivery.FieldLastError, "revoked after it was sent: withdrawn from the device").
+			Set(delivery.FieldUpdatedAt, s.now()).
+			Where(sql.And(
+				sql.EQ(delivery.FieldJobID, string(id)),
+				sql.EQ(delivery.FieldChannel, string(enum.ChannelSelf)),
+				sql.In(delivery.FieldStatus, delivery.StatusSENT.String(), delivery.StatusARRIVED.String()),
+			)).
+			Returning(delivery.FieldID, delivery.FieldDeviceID).Query()
+		rows, err := tx.QueryContext(sys, query, args...)
 		if err != nil {
 			return err
 		}
-		return tx.Delivery.Update().Where(delivery.IDIn(idsOf(withdrawn)...)).
-			SetStatus(delivery.StatusREVOKED).SetLastError("revoked after it was sent: withdrawn from the device").Exec(sys)
+		defer rows.Close()
+		for rows.Next() {
+			var msg, dev string
+			if err := rows.Scan(&msg, &dev); err != nil {
+				return err
+			}
+			withdrawn = append(withdrawn, SelfRevoke{MessageID: nodeid.ID(msg), DeviceID: nodeid.ID(dev)})
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, err
 	}
 	if s.self != nil && len(withdrawn) > 0 {
-		revokes := make([]SelfRevoke, len(withdrawn))
-		for i, d := range withdrawn {
-			revokes[i] = SelfRevoke{MessageID: d.ID, DeviceID: *d.DeviceID}
-		}
-		for _, part := range chunks(revokes, SendBatch) {
+		for _, part := range chunks(withdrawn, SendBatch) {
 			if err := s.self.RevokeSelf(sys, part); err != nil {
 				s.log.WarnContext(ctx, "revoke: hand-off to gateway", "job", id, "err", err)
 			}
@@ -131,13 +145,30 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 	if err != nil || len(anchors) == 0 {
 		return err
 	}
+	// One delivery per (job, device): a job the device already has (it
+	// was bound before, or the user was named twice) is skipped.
+	var jobIDs []nodeid.ID
+	for _, a := range anchors {
+		jobIDs = append(jobIDs, a.JobID)
+	}
+	var had []nodeid.ID
+	if err := s.client.Delivery.Query().Where(delivery.DeviceID(d.ID), delivery.JobIDIn(unique(jobIDs)...)).
+		Select(delivery.FieldJobID).Scan(sys, &had); err != nil {
+		return err
+	}
+	skip := map[nodeid.ID]bool{}
+	for _, j := range had {
+		skip[j] = true
+	}
 	var outbox []*ent.Outbox
 	var jobs []nodeid.ID
 	err = s.withTx(sys, func(tx *ent.Tx) error {
+		var rows []*ent.DeliveryCreate
 		for _, a := range anchors {
-			if a.Edges.Job == nil || finalJob(a.Edges.Job.Status) {
+			if a.Edges.Job == nil || finalJob(a.Edges.Job.Status) || skip[a.JobID] {
 				continue
 			}
+			skip[a.JobID] = true
 			c := tx.Delivery.Create().SetAppID(a.AppID).SetJobID(a.JobID).SetDeviceID(d.ID).
 				SetExpiresAt(a.ExpiresAt).SetNillableMsgKey(a.MsgKey)
 			if a.Message != nil {
@@ -146,8 +177,10 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 			if !d.PushEnabled {
 				c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
 			}
-			if err := c.OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(sys); err != nil {
-				return err
+			rows = append(rows, c)
+			jobs = append(jobs, a.JobID)
+			if a.Edges.Job.Status == pushjob.StatusSCHEDULED {
+				continue // its dispatch, when due, sends it
 			}
 			payload, _ := json.Marshal(SendRequest{Job: a.JobID, Devices: []nodeid.ID{d.ID}})
 			ob, err := tx.Outbox.Create().SetAppID(a.AppID).SetTaskType(TaskSend).
@@ -156,7 +189,14 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 				return err
 			}
 			outbox = append(outbox, ob)
-			jobs = append(jobs, a.JobID)
+		}
+		// A bulk insert, which, unlike a single-row one, does not fail when
+		// a concurrent bind wrote the same (job, device) first.
+		for _, chunk := range chunks(rows, 1000) {
+			if err := tx.Delivery.CreateBulk(chunk...).
+				OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(sys); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -13,6 +13,8 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
+	"github.com/pushd/pushd/ent/predicate"
+	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -63,7 +65,7 @@ func (s *Service) DeliverSelf(ctx context.Context, deliveryIDs []nodeid.ID) (lef
 	sys := tenant.AsSystem(ctx)
 	ds, err := s.client.Delivery.Query().
 		Where(delivery.IDIn(deliveryIDs...), delivery.StatusEQ(delivery.StatusPENDING), delivery.DeviceIDNotNil(),
-			delivery.ExpiresAtGT(s.now())).
+			delivery.ExpiresAtGT(s.now()), delivery.HasJobWith(sendableJob())).
 		WithJob().
 		Order(ent.Asc(delivery.FieldCreatedAt), ent.Asc(delivery.FieldID)).
 		All(sys)
@@ -224,7 +226,8 @@ func selfMessage(d *ent.Delivery, seq int64) SelfMessage {
 func (s *Service) ClaimPending(ctx context.Context, deviceID nodeid.ID) ([]SelfMessage, error) {
 	sys := tenant.AsSystem(ctx)
 	pending, err := s.client.Delivery.Query().
-		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(s.now())).
+		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(s.now()),
+			delivery.HasJobWith(sendableJob())).
 		WithJob().
 		Order(ent.Asc(delivery.FieldCreatedAt), ent.Asc(delivery.FieldID)).
 		Limit(MaxResume).
@@ -348,4 +351,10 @@ func (s *Service) reserveSeqs(ctx context.Context, tx *ent.Tx, dev nodeid.ID, n 
 		return 0, err
 	}
 	return last, rows.Err()
+}
+
+// sendableJob is a job whose deliveries may go out now: not scheduled for
+// later, not withdrawn.
+func sendableJob() predicate.PushJob {
+	return pushjob.StatusIn(pushjob.StatusQUEUED, pushjob.StatusSENDING, pushjob.StatusDONE)
 }

@@ -104,6 +104,9 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (SendSummary, error
 func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest) (SendSummary, error) {
 	var sum SendSummary
 	sys := tenant.AsSystem(ctx)
+	if job.Status == pushjob.StatusSCHEDULED {
+		return sum, nil // not yet: its dispatch, when due, sends it
+	}
 	defer s.mark(sys, job.ID)
 	ds, err := s.loadSendBatch(sys, job, req)
 	if err != nil {

@@ -82,7 +82,8 @@ type Config struct {
 // NewService returns a Service.
 func NewService(cfg Config) *Service {
 	if cfg.Clock == nil {
-		cfg.Clock = time.Now
+		// UTC, so that times stored as text (SQLite) compare in order.
+		cfg.Clock = func() time.Time { return time.Now().UTC() }
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -94,7 +94,9 @@ func (s *Service) Dispatch(ctx context.Context, jobID nodeid.ID) error {
 // dispatchSmall starts and finishes dispatching a job that one send
 // covers (most single and template pushes) in one write, and sends it.
 func (s *Service) dispatchSmall(ctx context.Context, job *ent.PushJob) error {
-	n, err := s.client.PushJob.Update().
+	// Relaxed: if a database crash loses it, the reconciler dispatches the
+	// job again and finds its deliveries claimed.
+	n, err := s.relaxed.PushJob.Update().
 		Where(pushjob.ID(job.ID), pushjob.StatusIn(pushjob.StatusQUEUED, pushjob.StatusSCHEDULED, pushjob.StatusSENDING)).
 		SetStatus(pushjob.StatusSENDING).SetDispatchedAt(s.now()).Save(ctx)
 	if err != nil || n == 0 {

@@ -111,7 +111,7 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 		sql.EQ(delivery.FieldDeviceID, string(deviceID)),
 		sql.In(delivery.FieldStatus, in...),
 	)).Returning(delivery.FieldJobID).Query()
-	rows, err := s.client.QueryContext(ctx, query, args...)
+	rows, err := s.relaxed.QueryContext(ctx, query, args...)
 	if err != nil {
 		return "", false, fmt.Errorf("record event: %w", err)
 	}

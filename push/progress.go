@@ -130,7 +130,7 @@ func (s *Service) RefreshMarked(ctx context.Context, n int) (int, error) {
 // every delivery has had its first attempt. It is one statement, which
 // writes only when something changed; watchers hear of any change.
 func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
-	rows, err := s.client.QueryContext(ctx, s.numbered(refreshJobSQL), string(id), s.now())
+	rows, err := s.relaxed.QueryContext(ctx, s.numbered(refreshJobSQL), string(id), s.now())
 	if err != nil {
 		return fmt.Errorf("refresh job: %w", err)
 	}

@@ -37,11 +37,14 @@ const maxInlineSends = 2
 // Service holds the use cases.
 type Service struct {
 	client *ent.Client
-	sealer *seal.Sealer
-	broker Broker
-	self   SelfChannel
-	queue  Enqueuer
-	marks  JobMarks
+	// relaxed writes what is recomputed or harmless to lose in a database
+	// crash without waiting for the disk.
+	relaxed *ent.Client
+	sealer  *seal.Sealer
+	broker  Broker
+	self    SelfChannel
+	queue   Enqueuer
+	marks   JobMarks
 	// senders are the vendor channels, by channel.
 	senders map[enum.Channel]Sender
 	dialect string
@@ -58,6 +61,9 @@ type Service struct {
 // Config is what a Service needs.
 type Config struct {
 	Client *ent.Client
+	// Relaxed, if set, takes the writes that need not wait for the disk
+	// (acks, counts, last-seen times); default Client.
+	Relaxed *ent.Client
 	// Sealer signs short-lived tokens (bind tokens) and seals secrets.
 	Sealer *seal.Sealer
 	Broker Broker
@@ -88,6 +94,9 @@ func NewService(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Relaxed == nil {
+		cfg.Relaxed = cfg.Client
+	}
 	if cfg.FanOutChunk <= 0 {
 		cfg.FanOutChunk = FanOutChunk
 	}
@@ -95,7 +104,7 @@ func NewService(cfg Config) *Service {
 		cfg.Dialect = dialect.Postgres
 	}
 	return &Service{
-		client: cfg.Client, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
+		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), log: cfg.Logger, now: cfg.Clock,
 	}

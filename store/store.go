@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -34,7 +36,12 @@ type Options struct {
 
 // Stores are the open database and Redis connections.
 type Stores struct {
-	Ent     *ent.Client
+	Ent *ent.Client
+	// Relaxed writes without waiting for the write-ahead log to reach the
+	// disk (PostgreSQL's synchronous_commit=off), for state that is
+	// recomputed or harmless to lose in a database crash: acks, counts,
+	// last-seen times. On SQLite it is Ent.
+	Relaxed *ent.Client
 	DB      *sql.DB
 	Dialect string
 	Redis   redis.UniversalClient
@@ -94,7 +101,34 @@ func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) err
 		return fmt.Errorf("connect to database: %w", err)
 	}
 	s.Ent = ent.NewClient(ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))
+	s.Relaxed = s.Ent
+	if s.Dialect == dialect.Postgres {
+		relaxed, err := sql.Open("postgres", withRuntimeParam(opts.DatabaseURL, "synchronous_commit", "off"))
+		if err != nil {
+			return fmt.Errorf("open postgres: %w", err)
+		}
+		relaxed.SetMaxOpenConns(10)
+		relaxed.SetMaxIdleConns(10)
+		relaxed.SetConnMaxIdleTime(5 * time.Minute)
+		s.closers = append(s.closers, relaxed.Close)
+		s.Relaxed = ent.NewClient(ent.Driver(entsql.OpenDB(s.Dialect, relaxed)))
+	}
 	return nil
+}
+
+// withRuntimeParam adds a PostgreSQL run-time parameter to a connection
+// string, in URL or key=value form (lib/pq sends parameters it does not
+// know itself to the server).
+func withRuntimeParam(dsn, key, value string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		if u, err := url.Parse(dsn); err == nil {
+			q := u.Query()
+			q.Set(key, value)
+			u.RawQuery = q.Encode()
+			return u.String()
+		}
+	}
+	return dsn + " " + key + "=" + value
 }
 
 // sqliteDSN turns on what pushd relies on: foreign keys (cascades), WAL

@@ -66,6 +66,20 @@ func TestPostgresStores(t *testing.T) {
 	require.Equal(t, "postgres", s.Dialect)
 	require.NoError(t, s.Migrate(context.Background()), "migrating twice is harmless")
 	require.NoError(t, s.Ping(context.Background()))
+
+	// The relaxed client is the same database, without waiting for the
+	// disk at commit.
+	show := func(c *ent.Client) string {
+		rows, err := c.QueryContext(context.Background(), "SHOW synchronous_commit")
+		require.NoError(t, err)
+		defer rows.Close()
+		require.True(t, rows.Next())
+		var v string
+		require.NoError(t, rows.Scan(&v))
+		return v
+	}
+	require.Equal(t, "on", show(s.Ent))
+	require.Equal(t, "off", show(s.Relaxed))
 }
 
 func TestScopeIsEnforcedByStorage(t *testing.T) {

@@ -70,7 +70,7 @@ func pipeline(ctx context.Context, args []string) error {
 	defer queue.Close()
 	fcm := &pushtest.DiscardSender{Latency: *latency}
 	svc := push.NewService(push.Config{
-		Client: stores.Ent, Sealer: sealer, Broker: pubsub.NewRedis(stores.Redis, ns+":"),
+		Client: stores.Ent, Relaxed: stores.Relaxed, Sealer: sealer, Broker: pubsub.NewRedis(stores.Redis, ns+":"),
 		Self: gateway.NewRouter(stores.Redis, ns+":"), Queue: queue, Marks: pubsub.NewJobMarks(stores.Redis, ns+":"),
 		Senders: map[enum.Channel]push.Sender{enum.ChannelFCM: fcm}, Dialect: stores.Dialect, Logger: log,
 	})

@@ -108,6 +108,7 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	defer queue.Close()
 	svc := push.NewService(push.Config{
 		Client:  stores.Ent,
+		Relaxed: stores.Relaxed,
 		Sealer:  sealer,
 		Broker:  pubsub.NewRedis(stores.Redis, prefix),
 		Self:    router,

@@ -220,6 +220,45 @@ func (s *Service) Reconcile(ctx context.Context, stall time.Duration) ([]nodeid.
 	return restarted, nil
 }
 
+// RetryLost queues again the vendor retries whose send task is gone (Redis
+// lost it): deliveries a vendor asked to retry that have waited longer than
+// stall. A retry still queued only makes the send find nothing left to do.
+// It returns how many deliveries it queued.
+func (s *Service) RetryLost(ctx context.Context, stall time.Duration, limit int) (int, error) {
+	if s.queue == nil {
+		return 0, nil
+	}
+	sys := tenant.AsSystem(ctx)
+	rows, err := s.client.Delivery.Query().
+		Where(delivery.StatusEQ(delivery.StatusPENDING), delivery.LastError(vendorRetryReason),
+			delivery.UpdatedAtLT(s.now().Add(-stall)), delivery.ExpiresAtGT(s.now()), delivery.DeviceIDNotNil()).
+		WithJob().Limit(limit).All(sys)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	byJob := map[nodeid.ID][]nodeid.ID{}
+	jobs := map[nodeid.ID]*ent.PushJob{}
+	for _, d := range rows {
+		byJob[d.JobID] = append(byJob[d.JobID], *d.DeviceID)
+		jobs[d.JobID] = d.Edges.Job
+	}
+	var tasks []Task
+	for id, devs := range byJob {
+		for _, part := range chunks(devs, SendBatch) {
+			tasks = append(tasks, s.sendTask(jobs[id].Kind, SendRequest{Job: id, Devices: part}))
+		}
+	}
+	if err := s.queue.Enqueue(sys, tasks); err != nil {
+		return 0, err
+	}
+	// Touch them so the next round waits a full stall period again.
+	if err := s.relaxed.Delivery.Update().Where(delivery.IDIn(idsOf(rows)...), delivery.StatusEQ(delivery.StatusPENDING)).
+		SetUpdatedAt(s.now()).Exec(sys); err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
+
 // ExpireDue marks PENDING deliveries whose TTL ended as EXPIRED, at most
 // limit of them, and returns how many.
 func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {

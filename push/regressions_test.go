@@ -262,3 +262,35 @@ func TestUnbindWithdrawsTheUsersPendingMessages(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, delivery.StatusREVOKED, dl.Status)
 }
+
+// A vendor retry whose queued send was lost (Redis wiped) is queued again
+// by the reconciler, once it has waited a stall period.
+func TestLostVendorRetryIsQueuedAgain(t *testing.T) {
+	t.Parallel()
+	st := testenv.Stores(t)
+	s := newTestService(t, st, nil)
+	q := &recordingQueue{}
+	s.queue = q
+	ctx := tenant.AsSystem(context.Background())
+	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
+	require.NoError(t, err)
+	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
+	require.NoError(t, err)
+	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "x")
+	req.Options.ScheduleAt = ptr(time.Now().Add(time.Hour)) // keeps it off the inline path
+	j, err := s.Push(ctx, req)
+	require.NoError(t, err)
+	require.NoError(t, s.client.Delivery.Update().Where(delivery.JobID(j.ID)).
+		SetAttempts(1).SetLastError(vendorRetryReason).SetUpdatedAt(time.Now().Add(-time.Hour)).Exec(ctx))
+	q.tasks = nil
+	n, err := s.RetryLost(ctx, time.Minute, 100)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Len(t, q.tasks, 1)
+	var sr SendRequest
+	require.NoError(t, jsonUnmarshal(q.tasks[0].Payload, &sr))
+	require.Equal(t, SendRequest{Job: j.ID, Devices: []nodeid.ID{d.ID}}, sr)
+	n, err = s.RetryLost(ctx, time.Minute, 100)
+	require.NoError(t, err)
+	require.Zero(t, n, "not again before another stall period")
+}

@@ -77,6 +77,10 @@ func (e *ErrRetry) Error() string {
 	return fmt.Sprintf("%d deliveries to retry after %s", e.Count, e.After)
 }
 
+// vendorRetryReason marks a delivery a vendor asked to retry: its retry
+// is a queued send task, which the reconciler queues again if it was lost.
+const vendorRetryReason = "vendor asked to retry"
+
 // expiryGrace lets a TTL-0 delivery ("only if reachable now") have its
 // first attempt even when the queue took a moment to get to it.
 const expiryGrace = time.Minute
@@ -309,7 +313,7 @@ func (s *Service) sendVendor(ctx context.Context, c enum.Channel, out []Outgoing
 	if len(retry) > 0 {
 		// Back to PENDING: the task's retry sends these, and only these.
 		if err := s.client.Delivery.Update().Where(delivery.IDIn(retry...), delivery.StatusEQ(delivery.StatusSENT)).
-			SetStatus(delivery.StatusPENDING).ClearSentAt().SetLastError("vendor asked to retry").Exec(ctx); err != nil {
+			SetStatus(delivery.StatusPENDING).ClearSentAt().SetLastError(vendorRetryReason).Exec(ctx); err != nil {
 			return err
 		}
 	}

@@ -77,6 +77,13 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 			if len(restarted) > 0 {
 				log.WarnContext(ctx, "reconciler restarted stalled jobs", "jobs", restarted)
 			}
+			if err != nil {
+				return err
+			}
+			retried, err := svc.RetryLost(ctx, cfg.Stall, 5000)
+			if retried > 0 {
+				log.WarnContext(ctx, "reconciler queued lost vendor retries again", "deliveries", retried)
+			}
 			return err
 		}},
 	}

@@ -3,7 +3,11 @@ package push
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/appuser"
@@ -59,16 +63,21 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 	if err != nil {
 		return nil, err
 	}
-	// A push that one send covers is sent here and now instead of through
-	// the queue, when a slot is free; a burst of requests beyond the slots
-	// goes to the queue, so it is not slowed by its own deliveries. Such a
-	// push needs no outbox row: if this process dies before the send, the
-	// reconciler restarts the job, as it would a job whose task was lost.
-	inline := s.inlineCandidate(p) && s.takeInlineSlot()
-	job, outbox, err := s.accept(sys, p, !inline)
-	if err != nil && inline {
-		<-s.inlineSlots
+	// A push that one send covers is sent by this process: deliveries to
+	// devices online on the self channel are claimed as they are written
+	// and handed to the gateway right after the commit; the rest (offline
+	// devices, vendor channels) are sent here too when a slot is free, or
+	// through the queue, so that a burst is not slowed by its own
+	// deliveries. Such a push needs no outbox row: if this process dies
+	// before its send, the reconciler restarts the job, as it would a job
+	// whose task was lost. When more requests than sendSlots are sending
+	// at once, the rest go through the queue: under a burst, accepting
+	// stays fast and the workers catch up.
+	inline := s.inlineCandidate(p) && take(s.sendSlots)
+	if inline {
+		defer func() { <-s.sendSlots }()
 	}
+	acc, err := s.accept(sys, p, inline)
 	if ent.IsConstraintError(err) && req.Options.MsgKey != "" {
 		// Another request with this msgKey won the race.
 		return s.jobByMsgKey(sys, req.AppID, req.Options.MsgKey)
@@ -76,8 +85,27 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 	if err != nil {
 		return nil, err
 	}
+	job := acc.job
 	if !inline {
-		s.relay(sys, outbox)
+		s.relay(sys, acc.outbox)
+		return job, nil
+	}
+	if len(acc.claimed) > 0 {
+		if err := s.self.SendSelf(sys, acc.claimed); err != nil {
+			// Claimed and numbered: redelivery or the device's resume.
+			s.log.WarnContext(ctx, "self channel: hand-off failed", "messages", len(acc.claimed), "err", err)
+		}
+		s.mark(sys, job.ID)
+	}
+	if !acc.unclaimed {
+		return job, nil
+	}
+	if !take(s.inlineSlots) {
+		payload, _ := json.Marshal(dispatchPayload{Job: job.ID})
+		t := Task{ID: "dispatch:" + string(job.ID), Type: TaskDispatch, Queue: queueFor(job.Kind), Payload: payload}
+		if err := s.queue.Enqueue(sys, []Task{t}); err != nil {
+			s.log.WarnContext(ctx, "send: left to the reconciler", "job", job.ID, "err", err)
+		}
 		return job, nil
 	}
 	s.inflight.Add(1)
@@ -112,9 +140,10 @@ func (s *Service) inlineCandidate(p *plan) bool {
 		len(p.req.Target.DeviceIDs)+len(p.req.Target.UserIDs) <= maxInlineTargets
 }
 
-func (s *Service) takeInlineSlot() bool {
+// take takes a slot of a semaphore if one is free.
+func take(slots chan struct{}) bool {
 	select {
-	case s.inlineSlots <- struct{}{}:
+	case slots <- struct{}{}:
 		return true
 	default:
 		return false
@@ -284,9 +313,22 @@ type dispatchPayload struct {
 	Job nodeid.ID `json:"job"`
 }
 
-// accept writes the job, its deliveries and, with withOutbox, the outbox
-// row of its dispatch, at once.
-func (s *Service) accept(ctx context.Context, p *plan, withOutbox bool) (*ent.PushJob, []*ent.Outbox, error) {
+// accepted is what accept wrote.
+type accepted struct {
+	job    *ent.PushJob
+	outbox []*ent.Outbox
+	// claimed went out on the self channel at accept time; unclaimed
+	// says whether any delivery is still to be sent.
+	claimed   []SelfMessage
+	unclaimed bool
+}
+
+// accept writes the job, its deliveries and the outbox row of its
+// dispatch, at once. A push the accepting process sends itself (inline)
+// has no outbox row, and its deliveries to devices online on the self
+// channel are claimed as they are written.
+func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, error) {
+	withOutbox := !inline
 	now := s.now()
 	start := now
 	if p.req.Options.ScheduleAt != nil {
@@ -295,6 +337,7 @@ func (s *Service) accept(ctx context.Context, p *plan, withOutbox bool) (*ent.Pu
 	o := p.req.Options
 	var job *ent.PushJob
 	var outbox []*ent.Outbox
+	out := &accepted{}
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
 		create := tx.PushJob.Create().
 			SetAppID(p.req.AppID).SetKind(p.req.Kind).
@@ -332,6 +375,15 @@ func (s *Service) accept(ctx context.Context, p *plan, withOutbox bool) (*ent.Pu
 			if targets, err = s.resolveTargets(ctx, tx, ref, p.items); err != nil {
 				return err
 			}
+			if inline && channelAllowed(&ent.PushJob{Options: jsontype.Options{Channels: o.Channels}}, enum.ChannelSelf) {
+				if err := s.claimOnline(ctx, tx, targets, p.message, ref.ExpiresAt); err != nil {
+					return err
+				}
+				if len(targets.claimed) == len(targets.sendable) {
+					// Nothing left to send: dispatched already.
+					create.SetStatus(pushjob.StatusSENDING).SetDispatchedAt(now)
+				}
+			}
 			create.SetID(ref.ID)
 			targets.setCounts(create)
 		}
@@ -347,6 +399,8 @@ func (s *Service) accept(ctx context.Context, p *plan, withOutbox bool) (*ent.Pu
 			if err := targets.write(ctx, tx); err != nil {
 				return err
 			}
+			out.claimed = targets.claimed
+			out.unclaimed = len(targets.claimed) < len(targets.sendable)
 		}
 		if !withOutbox {
 			return nil
@@ -358,9 +412,10 @@ func (s *Service) accept(ctx context.Context, p *plan, withOutbox bool) (*ent.Pu
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return job.Unwrap(), outbox, nil
+	out.job, out.outbox = job.Unwrap(), outbox
+	return out, nil
 }
 
 // resolved are a job's deliveries, ready to be written once the job is.
@@ -368,14 +423,89 @@ type resolved struct {
 	rows               []*ent.DeliveryCreate
 	unknown            []string
 	targeted, disabled int
+	// sendable are the device deliveries that may go out (push enabled),
+	// with their IDs and messages, for a claim at accept time.
+	sendable []sendable
+	// claimed are the ones claimed for the self channel at accept time.
+	claimed []SelfMessage
+}
+
+type sendable struct {
+	row     *ent.DeliveryCreate
+	id      nodeid.ID
+	device  nodeid.ID
+	message *jsontype.Message
 }
 
 // setCounts gives the job its counts before its first refresh.
 func (r *resolved) setCounts(c *ent.PushJobCreate) {
-	c.SetCountTargeted(r.targeted).SetCountPending(r.targeted - r.disabled).SetCountFailed(r.disabled)
+	sent := len(r.claimed)
+	c.SetCountTargeted(r.targeted).SetCountPending(r.targeted - r.disabled - sent).
+		SetCountSent(sent).SetCountFailed(r.disabled)
 	if len(r.unknown) > 0 {
 		c.SetUnknownTargets(r.unknown)
 	}
+}
+
+// claimOnline claims, before they are even written, the deliveries whose
+// devices are online on the self channel: each gets its device's next seq
+// and is written SENT, in the accept transaction, which saves a second
+// durable commit per push. The caller hands them to the gateway after the
+// commit; if it dies first, redelivery hands them again.
+func (s *Service) claimOnline(ctx context.Context, tx *ent.Tx, r *resolved, message jsontype.Message, expires time.Time) error {
+	if s.self == nil || s.dialect != dialect.Postgres || len(r.sendable) == 0 {
+		return nil
+	}
+	devices := make([]nodeid.ID, len(r.sendable))
+	for i, sd := range r.sendable {
+		devices[i] = sd.device
+	}
+	online, err := s.self.Online(ctx, devices)
+	if err != nil {
+		return nil // presence unavailable: the send that follows decides
+	}
+	var on []nodeid.ID
+	for _, d := range devices {
+		if online[d] {
+			on = append(on, d)
+		}
+	}
+	if len(on) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `UPDATE devices SET last_seq = last_seq + 1
+WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+RETURNING id, last_seq`, idStrings(on))
+	if err != nil {
+		return fmt.Errorf("reserve seqs: %w", err)
+	}
+	seqs := map[nodeid.ID]int64{}
+	for rows.Next() {
+		var id string
+		var seq int64
+		if err := rows.Scan(&id, &seq); err != nil {
+			rows.Close()
+			return err
+		}
+		seqs[nodeid.ID(id)] = seq
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	now := s.now()
+	for _, sd := range r.sendable {
+		seq, ok := seqs[sd.device]
+		if !ok {
+			continue
+		}
+		sd.row.SetStatus(delivery.StatusSENT).SetChannel(enum.ChannelSelf).SetSeq(seq).SetSentAt(now).SetAttempts(1)
+		m := message
+		if sd.message != nil {
+			m = *sd.message
+		}
+		r.claimed = append(r.claimed, SelfMessage{MessageID: sd.id, DeviceID: sd.device, Seq: seq, Message: m, ExpiresAt: expires})
+	}
+	return nil
 }
 
 func (r *resolved) write(ctx context.Context, tx *ent.Tx) error {
@@ -450,7 +580,8 @@ func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, it
 		}
 		seen[d.ID] = true
 		r.targeted++
-		c := tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(d.ID).
+		id := nodeid.New("dlv")
+		c := tx.Delivery.Create().SetID(id).SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(d.ID).
 			SetExpiresAt(job.ExpiresAt)
 		if it.message != nil {
 			c.SetMessage(it.message)
@@ -461,6 +592,8 @@ func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, it
 		if !d.PushEnabled {
 			c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
 			r.disabled++
+		} else {
+			r.sendable = append(r.sendable, sendable{row: c, id: id, device: d.ID, message: it.message})
 		}
 		r.rows = append(r.rows, c)
 	}

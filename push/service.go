@@ -34,6 +34,10 @@ type Clock func() time.Time
 // past it, pushes go through the queue.
 const maxInlineSends = 2
 
+// maxSendingRequests bounds the requests that send their own push (claim
+// and hand to the gateway) at once; past it, pushes go through the queue.
+const maxSendingRequests = 3
+
 // Service holds the use cases.
 type Service struct {
 	client *ent.Client
@@ -54,8 +58,10 @@ type Service struct {
 	// inlineSlots bounds how many run at once.
 	inflight    sync.WaitGroup
 	inlineSlots chan struct{}
-	log         *slog.Logger
-	now         Clock
+	// sendSlots bounds the requests that send their own push at once.
+	sendSlots chan struct{}
+	log       *slog.Logger
+	now       Clock
 }
 
 // Config is what a Service needs.
@@ -106,7 +112,7 @@ func NewService(cfg Config) *Service {
 	return &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, dialect: cfg.Dialect,
-		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), log: cfg.Logger, now: cfg.Clock,
+		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock,
 	}
 }
 

@@ -258,3 +258,27 @@ func TestPushBadInputs(t *testing.T) {
 	require.ElementsMatch(t, []string{"dev_01ZZZZZZZZZZZZZZZZZZZZZZZZ", "not-an-id"}, j.UnknownTargets)
 	require.Equal(t, 1, j.Counts.Targeted)
 }
+
+// One push to an online and an offline device: the online one gets it at
+// once (claimed as it was written), the offline one when it connects.
+func TestPushToOnlineAndOfflineDevices(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t, testEnv(t))
+	b := newBackend(t, in)
+	on, off := b.register("mixed-on", enum.PlatformAndroid), b.register("mixed-off", enum.PlatformIOS)
+	c := b.connect(on, 0)
+	j := b.push("pushSimple", map[string]any{
+		"target": map[string]any{"deviceIDs": []string{on.id, off.id}}, "message": map[string]any{"title": "both"},
+	})
+	p := nextPush(t, c)
+	require.Equal(t, "both", p.Title)
+	require.NoError(t, c.Ack(context.Background(), p.MessageID))
+	b.waitJob(j.ID, func(j job) bool { return done(j) && j.Counts.Arrived == 1 && j.Counts.Pending == 1 })
+
+	c2 := b.connect(off, 0)
+	p2 := nextPush(t, c2)
+	require.Equal(t, "both", p2.Title)
+	require.NotEqual(t, p.MessageID, p2.MessageID)
+	require.NoError(t, c2.Ack(context.Background(), p2.MessageID))
+	b.waitJob(j.ID, func(j job) bool { return j.Counts.Arrived == 2 && j.Counts.Pending == 0 })
+}

@@ -294,3 +294,42 @@ func TestLostVendorRetryIsQueuedAgain(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n, "not again before another stall period")
 }
+
+// Messages of jobs that exclude the WebSocket channel do not crowd out,
+// on a resume, the ones that may go out on it.
+func TestClaimPendingSkipsMessagesForOtherChannels(t *testing.T) {
+	t.Parallel()
+	st := testenv.Stores(t)
+	s := newTestService(t, st, nil)
+	ctx := tenant.AsSystem(context.Background())
+	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
+	require.NoError(t, err)
+	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
+	require.NoError(t, err)
+	exp := time.Now().Add(time.Hour)
+	newJob := func(channels []enum.Channel) *ent.PushJobCreate {
+		return s.client.PushJob.Create().SetAppID(app.ID).SetKind(enum.PushKindSimple).SetStatus(pushjob.StatusDONE).
+			SetMessage(jsontype.Message{Title: "x"}).SetOptions(jsontype.Options{Channels: channels}).
+			SetTTLSeconds(3600).SetExpiresAt(exp)
+	}
+	jobs := make([]*ent.PushJobCreate, MaxResume+100)
+	for i := range jobs {
+		jobs[i] = newJob([]enum.Channel{enum.ChannelFCM})
+	}
+	fcmOnly, err := s.client.PushJob.CreateBulk(jobs...).Save(ctx)
+	require.NoError(t, err)
+	rows := make([]*ent.DeliveryCreate, len(fcmOnly))
+	for i, j := range fcmOnly {
+		rows[i] = s.client.Delivery.Create().SetAppID(app.ID).SetJobID(j.ID).SetDeviceID(d.ID).SetExpiresAt(exp)
+	}
+	require.NoError(t, s.client.Delivery.CreateBulk(rows...).Exec(ctx))
+	self, err := newJob(nil).Save(ctx)
+	require.NoError(t, err)
+	want, err := s.client.Delivery.Create().SetAppID(app.ID).SetJobID(self.ID).SetDeviceID(d.ID).SetExpiresAt(exp).Save(ctx)
+	require.NoError(t, err)
+
+	msgs, err := s.ClaimPending(ctx, d.ID)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	require.Equal(t, want.ID, msgs[0].MessageID)
+}

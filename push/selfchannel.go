@@ -225,18 +225,39 @@ func selfMessage(d *ent.Delivery, seq int64) SelfMessage {
 // the self channel (at most MaxResume) and returns them, numbered.
 func (s *Service) ClaimPending(ctx context.Context, deviceID nodeid.ID) ([]SelfMessage, error) {
 	sys := tenant.AsSystem(ctx)
-	pending, err := s.client.Delivery.Query().
-		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(s.now()),
-			delivery.HasJobWith(sendableJob())).
-		WithJob().
-		Order(ent.Asc(delivery.FieldCreatedAt), ent.Asc(delivery.FieldID)).
-		Limit(MaxResume).
-		All(sys)
-	if err != nil {
-		return nil, err
+	// Pages in creation order until MaxResume may go out here: messages of
+	// jobs that exclude this channel are passed over, not counted.
+	var claimable []*ent.Delivery
+	var last *ent.Delivery
+	for page := 0; page < maxClaimPages && len(claimable) < MaxResume; page++ {
+		q := s.client.Delivery.Query().
+			Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(s.now()),
+				delivery.HasJobWith(sendableJob()))
+		if last != nil {
+			q.Where(delivery.Or(delivery.CreatedAtGT(last.CreatedAt),
+				delivery.And(delivery.CreatedAtEQ(last.CreatedAt), delivery.IDGT(last.ID))))
+		}
+		ds, err := q.WithJob().
+			Order(ent.Asc(delivery.FieldCreatedAt), ent.Asc(delivery.FieldID)).
+			Limit(MaxResume).
+			All(sys)
+		if err != nil {
+			return nil, err
+		}
+		claimable = append(claimable, onlySelfAllowed(ds)...)
+		if len(ds) < MaxResume {
+			break
+		}
+		last = ds[len(ds)-1]
 	}
-	return s.claimSelf(sys, onlySelfAllowed(pending))
+	if len(claimable) > MaxResume {
+		claimable = claimable[:MaxResume]
+	}
+	return s.claimSelf(sys, claimable)
 }
+
+// maxClaimPages bounds the pages one ClaimPending reads.
+const maxClaimPages = 10
 
 // onlySelfAllowed drops deliveries whose job excludes the self channel.
 func onlySelfAllowed(ds []*ent.Delivery) []*ent.Delivery {

@@ -69,15 +69,6 @@ type outFrame struct {
 // carried that message. Live frames wait while a resume is in progress.
 func (c *conn) send(msgID nodeid.ID, frame outFrame) { c.sendFrame(msgID, frame, false) }
 
-// sendPush queues a routed push. A push the connection already carried is
-// skipped by sendFrame; one the device got on an earlier connection may
-// come again (a redelivery), and the device de-duplicates by message ID:
-// skipping seqs at or below its resume point would lose a message whose
-// hand-off was lost and that a later one overtook.
-func (c *conn) sendPush(msgID nodeid.ID, _ int64, frame outFrame) {
-	c.sendFrame(msgID, frame, false)
-}
-
 func (c *conn) sendFrame(msgID nodeid.ID, frame outFrame, fromResume bool) {
 	c.mu.Lock()
 	if msgID != "" {

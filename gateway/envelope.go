@@ -3,7 +3,6 @@ package gateway
 import (
 	"encoding/binary"
 	"errors"
-	"math"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
@@ -11,10 +10,9 @@ import (
 // The envelope's wire form is length-prefixed binary, not JSON: a node
 // decodes thousands of frames per broadcast, and JSON would validate and
 // copy every frame once more. Layout: a version byte, then records of a
-// kind byte ('F' frame: device, message, seq, frame; 'K' kick: device,
-// connection), each field a uvarint length and its bytes, the seq a bare
-// uvarint.
-const envelopeVersion = 2
+// kind byte ('F' frame: device, message, frame; 'K' kick: device,
+// connection), each field a uvarint length and its bytes.
+const envelopeVersion = 1
 
 func appendField(b, f []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(f)))
@@ -24,7 +22,7 @@ func appendField(b, f []byte) []byte {
 func (e envelope) encode() []byte {
 	size := 1
 	for _, f := range e.Frames {
-		size += 1 + 3*binary.MaxVarintLen32 + binary.MaxVarintLen64 + len(f.DeviceID) + len(f.MessageID) + len(f.Frame)
+		size += 1 + 3*binary.MaxVarintLen32 + len(f.DeviceID) + len(f.MessageID) + len(f.Frame)
 	}
 	b := make([]byte, 0, size+64*len(e.Kick))
 	b = append(b, envelopeVersion)
@@ -32,7 +30,6 @@ func (e envelope) encode() []byte {
 		b = append(b, 'F')
 		b = appendField(b, []byte(f.DeviceID))
 		b = appendField(b, []byte(f.MessageID))
-		b = binary.AppendUvarint(b, uint64(f.Seq))
 		b = appendField(b, f.Frame)
 	}
 	for _, k := range e.Kick {
@@ -73,15 +70,11 @@ func decodeEnvelope(b []byte) (envelope, error) {
 		}
 		switch kind {
 		case 'F':
-			seq, k := binary.Uvarint(b)
-			if k <= 0 || seq > math.MaxInt64 {
-				return envelope{}, errEnvelope
-			}
 			var frame []byte
-			if frame, b, err = readField(b[k:]); err != nil {
+			if frame, b, err = readField(b); err != nil {
 				return envelope{}, err
 			}
-			e.Frames = append(e.Frames, routed{DeviceID: nodeid.ID(f1), MessageID: nodeid.ID(f2), Seq: int64(seq), Frame: frame})
+			e.Frames = append(e.Frames, routed{DeviceID: nodeid.ID(f1), MessageID: nodeid.ID(f2), Frame: frame})
 		case 'K':
 			e.Kick = append(e.Kick, kick{DeviceID: nodeid.ID(f1), ConnID: string(f2)})
 		default:

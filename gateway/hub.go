@@ -159,7 +159,7 @@ func (h *Hub) dispatch(payload []byte) {
 		if f.MessageID == "" {
 			c.send("", outFrame{f.Frame, FrameRevoke})
 		} else {
-			c.sendPush(f.MessageID, f.Seq, outFrame{f.Frame, FramePush})
+			c.send(f.MessageID, outFrame{f.Frame, FramePush})
 		}
 	}
 }

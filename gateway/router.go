@@ -88,9 +88,7 @@ type envelope struct {
 type routed struct {
 	DeviceID  nodeid.ID
 	MessageID nodeid.ID
-	// Seq is a push's place in the device's stream (0 for other frames).
-	Seq   int64
-	Frame []byte
+	Frame     []byte
 }
 
 type kick struct {
@@ -112,7 +110,7 @@ func (r *Router) SendSelf(ctx context.Context, msgs []push.SelfMessage) error {
 		if err != nil {
 			return err
 		}
-		items = append(items, routed{DeviceID: m.DeviceID, MessageID: m.MessageID, Seq: m.Seq, Frame: frame})
+		items = append(items, routed{DeviceID: m.DeviceID, MessageID: m.MessageID, Frame: frame})
 	}
 	return r.route(ctx, items)
 }

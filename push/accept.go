@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -168,7 +169,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 	if req.TemplateName != "" {
 		t, err := s.client.Template.Query().Where(template.AppID(req.AppID), template.Name(req.TemplateName)).Only(ctx)
 		if ent.IsNotFound(err) {
-			return nil, &Error{Code: CodeNotFound, Field: "templateName", Message: "no template named " + quote(req.TemplateName) + " in this app"}
+			return nil, &Error{Code: CodeNotFound, Field: "templateName", Message: "no template named " + strconv.Quote(req.TemplateName) + " in this app"}
 		}
 		if err != nil {
 			return nil, err
@@ -246,7 +247,7 @@ func (p *plan) planItems(tpl *templateContent) error {
 	total := 0
 	for i := range items {
 		it := &items[i]
-		field := "items[" + itoa(i) + "]"
+		field := "items[" + strconv.Itoa(i) + "]"
 		if err := checkTarget(field+".target", &it.Target, MaxItems); err != nil {
 			return err
 		}

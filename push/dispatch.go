@@ -193,10 +193,7 @@ func (s *Service) sendTask(kind enum.PushKind, r SendRequest) Task {
 
 // fanOut pages a broadcast's audience into deliveries.
 func (s *Service) fanOut(ctx context.Context, job *ent.PushJob) error {
-	filter, err := s.audienceFilter(ctx, job.AppID, job.Audience)
-	if err != nil {
-		return err
-	}
+	filter := s.audienceFilter(job.AppID, job.Audience)
 	cursor := nodeid.ID(job.DispatchCursor)
 	for {
 		q := s.client.Device.Query().Where(filter...)
@@ -275,7 +272,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 }
 
 // audienceFilter turns a broadcast's audience into device predicates.
-func (s *Service) audienceFilter(ctx context.Context, app nodeid.ID, a jsontype.Audience) ([]predicate.Device, error) {
+func (s *Service) audienceFilter(app nodeid.ID, a jsontype.Audience) []predicate.Device {
 	ps := []predicate.Device{device.AppID(app), device.PushEnabled(true)}
 	if len(a.Platforms) > 0 {
 		ps = append(ps, device.PlatformIn(a.Platforms...))
@@ -308,7 +305,7 @@ func (s *Service) audienceFilter(ctx context.Context, app nodeid.ID, a jsontype.
 	if a.ActiveWithinSeconds > 0 {
 		ps = append(ps, device.LastSeenAtGT(s.now().Add(-time.Duration(a.ActiveWithinSeconds)*time.Second)))
 	}
-	return ps, nil
+	return ps
 }
 
 // PreviewAudience counts the devices a broadcast with this audience would
@@ -324,9 +321,5 @@ func (s *Service) PreviewAudience(ctx context.Context, app nodeid.ID, a jsontype
 	if err := s.checkGroups(sys, app, a.Groups); err != nil {
 		return 0, err
 	}
-	filter, err := s.audienceFilter(sys, app, a)
-	if err != nil {
-		return 0, err
-	}
-	return s.client.Device.Query().Where(filter...).Count(sys)
+	return s.client.Device.Query().Where(s.audienceFilter(app, a)...).Count(sys)
 }

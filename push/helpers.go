@@ -1,9 +1,5 @@
 package push
 
-import (
-	"strconv"
-)
-
 // chunks splits xs into slices of at most n.
 func chunks[T any](xs []T, n int) [][]T {
 	var out [][]T
@@ -16,7 +12,3 @@ func chunks[T any](xs []T, n int) [][]T {
 	}
 	return out
 }
-
-func quote(s string) string { return strconv.Quote(s) }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -54,6 +55,17 @@ func (q *recordingQueue) Enqueue(_ context.Context, tasks []Task) error {
 	return nil
 }
 
+// appAndDevice makes an app with one Android device.
+func appAndDevice(t *testing.T, s *Service, tokens map[enum.Channel]string) (*ent.App, *ent.Device) {
+	t.Helper()
+	ctx := tenant.AsSystem(context.Background())
+	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
+	require.NoError(t, err)
+	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid, Tokens: tokens})
+	require.NoError(t, err)
+	return app, d
+}
+
 func simplePush(app nodeid.ID, target jsontype.Target, title string) PushRequest {
 	return PushRequest{AppID: app, Kind: enum.PushKindSimple, Target: target, Message: &jsontype.Message{Title: title}}
 }
@@ -65,11 +77,8 @@ func TestRebindGetsWhatCameMeanwhile(t *testing.T) {
 	st := testenv.Stores(t)
 	s := newTestService(t, st, nil)
 	ctx := tenant.AsSystem(context.Background())
-	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
-	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
-	require.NoError(t, err)
-	_, err = s.BindUser(ctx, d.ID, "u")
+	app, d := appAndDevice(t, s, nil)
+	_, err := s.BindUser(ctx, d.ID, "u")
 	require.NoError(t, err)
 	user := jsontype.Target{UserIDs: []string{"u"}}
 	j1, err := s.Push(ctx, simplePush(app.ID, user, "one"))
@@ -96,10 +105,7 @@ func TestScheduledPushWaitsForItsTime(t *testing.T) {
 	q := &recordingQueue{}
 	s.queue = q
 	ctx := tenant.AsSystem(context.Background())
-	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
-	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
-	require.NoError(t, err)
+	app, d := appAndDevice(t, s, nil)
 	at := time.Now().Add(24 * time.Hour)
 	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "tomorrow")
 	req.Options.ScheduleAt = &at
@@ -151,11 +157,7 @@ func TestVendorRetryOfASinglePushIsSentLater(t *testing.T) {
 	q := &recordingQueue{}
 	s.queue = q
 	ctx := tenant.AsSystem(context.Background())
-	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
-	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid,
-		Tokens: map[enum.Channel]string{enum.ChannelFCM: "tok"}})
-	require.NoError(t, err)
+	app, d := appAndDevice(t, s, map[enum.Channel]string{enum.ChannelFCM: "tok"})
 	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "x")
 	req.Options.ScheduleAt = ptr(time.Now().Add(time.Hour)) // not inline: dispatched below
 	j, err := s.Push(ctx, req)
@@ -194,7 +196,7 @@ func TestSQLiteFanOutStep(t *testing.T) {
 	for from := 0; from < FanOutChunk; from += 1000 {
 		rows := make([]*ent.DeviceCreate, 1000)
 		for i := range rows {
-			rows[i] = s.client.Device.Create().SetAppID(app.ID).SetInstallationID("i" + itoa(from+i)).SetPlatform(enum.PlatformWeb)
+			rows[i] = s.client.Device.Create().SetAppID(app.ID).SetInstallationID("i" + strconv.Itoa(from+i)).SetPlatform(enum.PlatformWeb)
 		}
 		created, err := s.client.Device.CreateBulk(rows...).Save(ctx)
 		require.NoError(t, err)
@@ -219,14 +221,11 @@ func TestSQLiteScheduleInAnotherOffset(t *testing.T) {
 	s := newTestService(t, st, nil)
 	s.queue = &recordingQueue{}
 	ctx := tenant.AsSystem(context.Background())
-	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
-	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
-	require.NoError(t, err)
+	app, d := appAndDevice(t, s, nil)
 	at := time.Now().Add(3 * time.Hour).In(time.FixedZone("EST", -5*3600))
 	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "later")
 	req.Options.ScheduleAt = &at
-	_, err = s.Push(ctx, req)
+	_, err := s.Push(ctx, req)
 	require.NoError(t, err)
 	restarted, err := s.Reconcile(ctx, time.Minute)
 	require.NoError(t, err)
@@ -245,11 +244,8 @@ func TestUnbindWithdrawsTheUsersPendingMessages(t *testing.T) {
 	st := testenv.Stores(t)
 	s := newTestService(t, st, nil)
 	ctx := tenant.AsSystem(context.Background())
-	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
-	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
-	require.NoError(t, err)
-	_, err = s.BindUser(ctx, d.ID, "alice")
+	app, d := appAndDevice(t, s, nil)
+	_, err := s.BindUser(ctx, d.ID, "alice")
 	require.NoError(t, err)
 	j, err := s.Push(ctx, simplePush(app.ID, jsontype.Target{UserIDs: []string{"alice"}}, "for alice"))
 	require.NoError(t, err)
@@ -272,10 +268,7 @@ func TestLostVendorRetryIsQueuedAgain(t *testing.T) {
 	q := &recordingQueue{}
 	s.queue = q
 	ctx := tenant.AsSystem(context.Background())
-	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
-	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
-	require.NoError(t, err)
+	app, d := appAndDevice(t, s, nil)
 	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "x")
 	req.Options.ScheduleAt = ptr(time.Now().Add(time.Hour)) // keeps it off the inline path
 	j, err := s.Push(ctx, req)
@@ -302,10 +295,7 @@ func TestClaimPendingSkipsMessagesForOtherChannels(t *testing.T) {
 	st := testenv.Stores(t)
 	s := newTestService(t, st, nil)
 	ctx := tenant.AsSystem(context.Background())
-	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
-	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid})
-	require.NoError(t, err)
+	app, d := appAndDevice(t, s, nil)
 	exp := time.Now().Add(time.Hour)
 	newJob := func(channels []enum.Channel) *ent.PushJobCreate {
 		return s.client.PushJob.Create().SetAppID(app.ID).SetKind(enum.PushKindSimple).SetStatus(pushjob.StatusDONE).

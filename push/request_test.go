@@ -1,6 +1,7 @@
 package push
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestCheckTarget(t *testing.T) {
 	t.Parallel()
 	many := make([]string, MaxTargets+1)
 	for i := range many {
-		many[i] = "u" + itoa(i)
+		many[i] = "u" + strconv.Itoa(i)
 	}
 	for _, tc := range []struct {
 		name string

@@ -2,6 +2,7 @@ package push
 
 import (
 	"context"
+	"strconv"
 	"sync/atomic"
 	"testing"
 
@@ -42,8 +43,8 @@ func TestRevokeMidBroadcast(t *testing.T) {
 	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "revoke"})
 	require.NoError(t, err)
 	for i := range 12 {
-		_, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i" + itoa(i), Platform: enum.PlatformAndroid,
-			Tokens: map[enum.Channel]string{enum.ChannelFCM: "tok-" + itoa(i)}})
+		_, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i" + strconv.Itoa(i), Platform: enum.PlatformAndroid,
+			Tokens: map[enum.Channel]string{enum.ChannelFCM: "tok-" + strconv.Itoa(i)}})
 		require.NoError(t, err)
 	}
 	job, err := s.Push(ctx, PushRequest{AppID: app.ID, Kind: enum.PushKindBroadcast, Message: &jsontype.Message{Title: "sale"}})

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -44,11 +43,8 @@ func broadcast(ctx context.Context, args []string) error {
 	if *n < 1 || *n > 15000 || *rounds < 1 || *rounds > 50 {
 		return fmt.Errorf("-n must be 1..15000 and -rounds 1..50")
 	}
-	for _, raw := range []string{*base, *redisURL} {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
-			return fmt.Errorf("%s: must be a loopback address", raw)
-		}
+	if err := loopbackOnly(*base, *redisURL); err != nil {
+		return err
 	}
 	opt, err := redis.ParseURL(*redisURL)
 	if err != nil {

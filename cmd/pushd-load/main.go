@@ -64,9 +64,8 @@ func devices(ctx context.Context, args []string) error {
 	if *n < 1 || *n > 15000 || *hold > 10*time.Minute {
 		return fmt.Errorf("-n must be 1..15000 and -hold at most 10m")
 	}
-	u, err := url.Parse(*base)
-	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
-		return fmt.Errorf("-url must be a loopback address")
+	if err := loopbackOnly(*base); err != nil {
+		return err
 	}
 	appKey, err := createApp(ctx, *base, *email, *password)
 	if err != nil {
@@ -198,4 +197,16 @@ func createApp(ctx context.Context, base, email, password string) (string, error
 		return "", err
 	}
 	return d["createApp"].(map[string]any)["appKey"].(string), nil
+}
+
+// loopbackOnly refuses any URL that is not on this machine: the load tool
+// only ever drives a local pushd and its local stores.
+func loopbackOnly(urls ...string) error {
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+			return fmt.Errorf("%s: must be a loopback address", raw)
+		}
+	}
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"runtime/pprof"
 	"strings"
@@ -46,11 +45,8 @@ func pipeline(ctx context.Context, args []string) error {
 	if *n < 1 || *n > 200_000 {
 		return fmt.Errorf("-n must be 1..200000")
 	}
-	for _, raw := range []string{*dbURL, *redisURL} {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
-			return fmt.Errorf("%s: must be a loopback address", raw)
-		}
+	if err := loopbackOnly(*dbURL, *redisURL); err != nil {
+		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	stores, err := store.Open(ctx, store.Options{DatabaseURL: *dbURL, RedisURL: *redisURL}, log)

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -34,8 +33,8 @@ func simple(ctx context.Context, args []string) error {
 	if *n < 1 || *n > 100_000 || *concurrency < 1 || *concurrency > 256 {
 		return fmt.Errorf("-n must be 1..100000 and -c 1..256")
 	}
-	if u, err := url.Parse(*base); err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
-		return fmt.Errorf("-url must be a loopback address")
+	if err := loopbackOnly(*base); err != nil {
+		return err
 	}
 	gql, err := consoleLogin(ctx, *base, *email, *password)
 	if err != nil {

@@ -129,6 +129,23 @@ func connectMany(t *testing.T, ctx context.Context, client *deviceclient.Client,
 	return r
 }
 
+// marker sends one more push to the connected devices and waits until each
+// has it. Every delivery of the job before it is acknowledged by then, so
+// nothing will hand it again; a repeat already on its way to a device is
+// ahead of the marker on that device's connection.
+func (b *backend) marker(recv *receiver, devs []device) {
+	b.t.Helper()
+	ids := make([]string, len(devs))
+	for i, d := range devs {
+		ids[i] = d.id
+	}
+	before := recv.total.Load()
+	b.push("pushMultiple", map[string]any{"items": []map[string]any{
+		{"target": map[string]any{"deviceIDs": ids}, "message": map[string]any{"title": "marker"}},
+	}})
+	recv.waitTotal(b.t, before+int64(len(devs)), time.Minute)
+}
+
 // exactlyOnce checks that every device got message-count pushes, each once.
 func (r *receiver) exactlyOnce(t *testing.T, messages int) {
 	t.Helper()
@@ -188,9 +205,8 @@ func TestWorkerKilledMidBroadcast(t *testing.T) {
 	require.Equal(t, total, done.Counts.Targeted)
 	require.Equal(t, total-online, done.Counts.Pending, "offline devices wait for their connection")
 	recv.waitTotal(t, online, 30*time.Second)
-	// A quiet moment for any repeat to show up.
-	time.Sleep(time.Second)
-	recv.exactlyOnce(t, 1)
+	b.marker(recv, connected)
+	recv.exactlyOnce(t, 2)
 }
 
 // Redis loses everything while a job's tasks are queued: the reconciler
@@ -227,6 +243,6 @@ func TestRedisWipedMidJob(t *testing.T) {
 	got := b.waitJobFor(j.ID, 2*time.Minute, func(j job) bool { return j.Status == "DONE" && j.Counts.Arrived == 200 })
 	require.Equal(t, 300, got.Counts.Targeted)
 	recv.waitTotal(t, 200, 30*time.Second)
-	time.Sleep(time.Second)
-	recv.exactlyOnce(t, 1)
+	b.marker(recv, devs[:200])
+	recv.exactlyOnce(t, 2)
 }

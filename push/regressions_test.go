@@ -2,10 +2,7 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,19 +37,6 @@ func embeddedStores(t *testing.T) *store.Stores {
 	t.Cleanup(func() { _ = st.Close() })
 	require.NoError(t, st.Migrate(ctx))
 	return st
-}
-
-// recordingQueue remembers what was queued.
-type recordingQueue struct {
-	mu    sync.Mutex
-	tasks []Task
-}
-
-func (q *recordingQueue) Enqueue(_ context.Context, tasks []Task) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.tasks = append(q.tasks, tasks...)
-	return nil
 }
 
 // appAndDevice makes an app with one Android device.
@@ -96,93 +80,6 @@ func TestRebindGetsWhatCameMeanwhile(t *testing.T) {
 	}
 }
 
-// A scheduled push does not reach a device that connects, or is bound,
-// before it is due.
-func TestScheduledPushWaitsForItsTime(t *testing.T) {
-	t.Parallel()
-	st := testenv.Stores(t)
-	s := newTestService(t, st, nil)
-	q := &recordingQueue{}
-	s.queue = q
-	ctx := tenant.AsSystem(context.Background())
-	app, d := appAndDevice(t, s, nil)
-	at := time.Now().Add(24 * time.Hour)
-	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "tomorrow")
-	req.Options.ScheduleAt = &at
-	j, err := s.Push(ctx, req)
-	require.NoError(t, err)
-	require.Equal(t, pushjob.StatusSCHEDULED, j.Status)
-	msgs, err := s.Resume(ctx, d.ID, 0)
-	require.NoError(t, err)
-	require.Empty(t, msgs, "a push scheduled for tomorrow is not sent today")
-	_, err = s.Send(ctx, SendRequest{Job: j.ID})
-	require.NoError(t, err)
-
-	u := simplePush(app.ID, jsontype.Target{UserIDs: []string{"later"}}, "for a user, tomorrow")
-	u.Options.ScheduleAt = &at
-	uj, err := s.Push(ctx, u)
-	require.NoError(t, err)
-	queued := len(q.tasks)
-	_, err = s.BindUser(ctx, d.ID, "later")
-	require.NoError(t, err)
-	require.Len(t, q.tasks, queued, "binding queues no send for a push not yet due")
-	for _, id := range []nodeid.ID{j.ID, uj.ID} {
-		dl, err := s.client.Delivery.Query().Where(delivery.JobID(id), delivery.DeviceID(d.ID)).Only(ctx)
-		require.NoError(t, err)
-		require.Equal(t, delivery.StatusPENDING, dl.Status)
-		require.Zero(t, dl.Attempts)
-	}
-}
-
-// retryOnceSender asks to retry the first batch and accepts the rest.
-type retryOnceSender struct{ n atomic.Int64 }
-
-func (r *retryOnceSender) Send(_ context.Context, msgs []Outgoing) []Result {
-	out := make([]Result, len(msgs))
-	if r.n.Add(1) == 1 {
-		for i := range out {
-			out[i] = Result{Outcome: OutcomeRetry, RetryAfter: 3 * time.Second}
-		}
-	}
-	return out
-}
-
-// A vendor's "retry later" on a single push becomes a send task due when
-// the vendor said, which sends it.
-func TestVendorRetryOfASinglePushIsSentLater(t *testing.T) {
-	t.Parallel()
-	st := testenv.Stores(t)
-	fcm := &retryOnceSender{}
-	s := newTestService(t, st, map[enum.Channel]Sender{enum.ChannelFCM: fcm})
-	q := &recordingQueue{}
-	s.queue = q
-	ctx := tenant.AsSystem(context.Background())
-	app, d := appAndDevice(t, s, map[enum.Channel]string{enum.ChannelFCM: "tok"})
-	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "x")
-	req.Options.ScheduleAt = ptr(time.Now().Add(time.Hour)) // not inline: dispatched below
-	j, err := s.Push(ctx, req)
-	require.NoError(t, err)
-	require.NoError(t, s.client.PushJob.UpdateOneID(j.ID).SetStatus(pushjob.StatusQUEUED).Exec(ctx))
-	before := time.Now()
-	require.NoError(t, s.Dispatch(ctx, j.ID))
-	var retry *Task
-	for i := range q.tasks {
-		if q.tasks[i].Type == TaskSend {
-			retry = &q.tasks[i]
-		}
-	}
-	require.NotNil(t, retry, "a send task was queued")
-	require.GreaterOrEqual(t, retry.ProcessAt.Sub(before), 3*time.Second-100*time.Millisecond, "no sooner than the vendor asked")
-	var sr SendRequest
-	require.NoError(t, jsonUnmarshal(retry.Payload, &sr))
-	_, err = s.Send(ctx, sr)
-	require.NoError(t, err)
-	dl, err := s.client.Delivery.Query().Where(delivery.JobID(j.ID)).Only(ctx)
-	require.NoError(t, err)
-	require.Equal(t, delivery.StatusSENT, dl.Status)
-	require.EqualValues(t, 2, fcm.n.Load())
-}
-
 // On SQLite (the embedded mode) a whole fan-out step is written, under
 // SQLite's limit on bound values.
 func TestSQLiteFanOutStep(t *testing.T) {
@@ -219,7 +116,6 @@ func TestSQLiteScheduleInAnotherOffset(t *testing.T) {
 	t.Parallel()
 	st := embeddedStores(t)
 	s := newTestService(t, st, nil)
-	s.queue = &recordingQueue{}
 	ctx := tenant.AsSystem(context.Background())
 	app, d := appAndDevice(t, s, nil)
 	at := time.Now().Add(3 * time.Hour).In(time.FixedZone("EST", -5*3600))
@@ -234,8 +130,6 @@ func TestSQLiteScheduleInAnotherOffset(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n)
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // What waited on a device for its user is withdrawn when the user signs
 // out, so the next person on the device does not see it.
@@ -257,35 +151,6 @@ func TestUnbindWithdrawsTheUsersPendingMessages(t *testing.T) {
 	dl, err := s.client.Delivery.Query().Where(delivery.JobID(j.ID), delivery.DeviceID(d.ID)).Only(ctx)
 	require.NoError(t, err)
 	require.Equal(t, delivery.StatusREVOKED, dl.Status)
-}
-
-// A vendor retry whose queued send was lost (Redis wiped) is queued again
-// by the reconciler, once it has waited a stall period.
-func TestLostVendorRetryIsQueuedAgain(t *testing.T) {
-	t.Parallel()
-	st := testenv.Stores(t)
-	s := newTestService(t, st, nil)
-	q := &recordingQueue{}
-	s.queue = q
-	ctx := tenant.AsSystem(context.Background())
-	app, d := appAndDevice(t, s, nil)
-	req := simplePush(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "x")
-	req.Options.ScheduleAt = ptr(time.Now().Add(time.Hour)) // keeps it off the inline path
-	j, err := s.Push(ctx, req)
-	require.NoError(t, err)
-	require.NoError(t, s.client.Delivery.Update().Where(delivery.JobID(j.ID)).
-		SetAttempts(1).SetLastError(vendorRetryReason).SetUpdatedAt(time.Now().Add(-time.Hour)).Exec(ctx))
-	q.tasks = nil
-	n, err := s.RetryLost(ctx, time.Minute, 100)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	require.Len(t, q.tasks, 1)
-	var sr SendRequest
-	require.NoError(t, jsonUnmarshal(q.tasks[0].Payload, &sr))
-	require.Equal(t, SendRequest{Job: j.ID, Devices: []nodeid.ID{d.ID}}, sr)
-	n, err = s.RetryLost(ctx, time.Minute, 100)
-	require.NoError(t, err)
-	require.Zero(t, n, "not again before another stall period")
 }
 
 // Messages of jobs that exclude the WebSocket channel do not crowd out,

@@ -21,9 +21,13 @@ type Outgoing struct {
 	DeliveryID nodeid.ID
 	DeviceID   nodeid.ID
 	AppID      nodeid.ID
-	Platform   enum.Platform
-	Token      string
-	Message    jsontype.Message
+	// JobID travels to vendors that echo a tag in their receipts (Huawei
+	// bi_tag, Xiaomi callback.param), so a receipt finds its delivery.
+	JobID    nodeid.ID
+	Kind     enum.PushKind
+	Platform enum.Platform
+	Token    string
+	Message  jsontype.Message
 	// ExpiresAt is when the message stops being worth delivering; vendors
 	// get the remaining TTL in their own form.
 	ExpiresAt time.Time
@@ -40,16 +44,29 @@ const (
 	OutcomeRetry
 	// OutcomeTokenDead: the token will never work again.
 	OutcomeTokenDead
-	// OutcomeFailed: this message cannot be sent (bad payload, bad
-	// configuration); retrying will not help.
+	// OutcomeFailed: this message cannot be sent (its payload was
+	// refused); retrying will not help.
 	OutcomeFailed
+	// OutcomeConfigError: the vendor refused the channel's credentials or
+	// configuration (bad key, wrong topic, project mismatch): no message
+	// on this channel can go out until an operator fixes it. The channel
+	// config is flagged with Reason, and its pushes fail fast.
+	OutcomeConfigError
 )
 
 // Result is the outcome of one Outgoing, with the vendor's reason.
 type Result struct {
-	Outcome    Outcome
-	Reason     string
+	Outcome Outcome
+	// Reason is the vendor's word for a failure ("Unregistered",
+	// "UNAVAILABLE", "80300007"), shown to users as the delivery's error.
+	Reason string
+	// RetryAfter, for OutcomeRetry, is the least delay the vendor asked
+	// for (Retry-After); zero lets the queue's backoff decide.
 	RetryAfter time.Duration
+	// TokenInvalidSince, for OutcomeTokenDead, is when the vendor last
+	// found the token invalid (APNs 410 timestamp): a token the device
+	// registered after it stays alive. Zero means now.
+	TokenInvalidSince time.Time
 }
 
 // Sender delivers through one vendor channel. Send returns one result per

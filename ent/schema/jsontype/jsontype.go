@@ -24,6 +24,9 @@ type Message struct {
 	CollapseKey      string         `json:"collapseKey,omitempty"`
 	Priority         string         `json:"priority,omitempty"`
 	AndroidChannelID string         `json:"androidChannelID,omitempty"`
+	// Category classifies the message where vendors ask for it: APNs
+	// aps.category, Huawei android.category (IM, VOIP, MARKETING, ...).
+	Category string `json:"category,omitempty"`
 }
 
 // Audience selects devices for a broadcast. Empty fields do not filter.

@@ -1,0 +1,132 @@
+// Package channel holds what every vendor adapter shares: where the vendor
+// is (so tests, demos and private gateways can point pushd elsewhere), the
+// HTTP client that trusts the configured CA, pacing per credential, and
+// reading Retry-After.
+package channel
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Options configure one sender (one stored credential).
+type Options struct {
+	// BaseURL is the vendor API's base URL, without a trailing slash
+	// (e.g. https://api.push.apple.com); empty means the vendor's own.
+	BaseURL string
+	// AuthURL is the vendor's OAuth token endpoint, where it has one that
+	// is not in the credentials (Huawei); empty means the vendor's own.
+	AuthURL string
+	// HTTPClient carries every request to the vendor; it trusts
+	// PUSHD_PROVIDER_CA_FILE when set. Nil: a client like
+	// http.DefaultClient with a request timeout.
+	HTTPClient *http.Client
+	// Pace, if set, is waited on before each message (or each token of a
+	// batched request) goes out: the credential's token bucket.
+	Pace *rate.Limiter
+	// Concurrency bounds the requests in flight for one Send call
+	// (vendors without batching: APNs, FCM). Zero means DefaultConcurrency.
+	Concurrency int
+	// CallbackURL is where the vendor should post delivery receipts for
+	// this credential (Xiaomi takes it per message); empty means none.
+	CallbackURL string
+	// CallbackParam returns the opaque, verifiable tag a receipt carries
+	// back for a job (Xiaomi callback.param, at most 64 bytes).
+	CallbackParam func(job string) string
+	Logger        *slog.Logger
+	// Clock defaults to time.Now.
+	Clock func() time.Time
+}
+
+// DefaultConcurrency is how many requests one Send call keeps in flight.
+const DefaultConcurrency = 32
+
+// DefaultTimeout bounds one request to a vendor.
+const DefaultTimeout = 30 * time.Second
+
+// Defaults returns o with its zero fields filled in.
+func (o Options) Defaults() Options {
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	return o
+}
+
+// URL returns o.BaseURL, or def when it is empty, without a trailing slash.
+func (o Options) URL(def string) string {
+	if o.BaseURL == "" {
+		return def
+	}
+	return strings.TrimRight(o.BaseURL, "/")
+}
+
+// Wait takes n tokens of the pace, if there is one. It returns ctx's
+// error when ctx ends first.
+func (o Options) Wait(ctx context.Context, n int) error {
+	if o.Pace == nil || n <= 0 {
+		return nil
+	}
+	// WaitN refuses n above the burst: take it in burst-sized bites.
+	for n > 0 {
+		k := min(n, max(o.Pace.Burst(), 1))
+		if err := o.Pace.WaitN(ctx, k); err != nil {
+			return err
+		}
+		n -= k
+	}
+	return nil
+}
+
+// RetryAfter reads a Retry-After header (delay in seconds, or an HTTP
+// date), as a delay from now; zero when absent or unreadable.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// Each runs fn(i) for i in [0, n) with at most limit running at once, and
+// returns when all are done.
+func Each(n, limit int, fn func(i int)) {
+	if limit <= 0 {
+		limit = DefaultConcurrency
+	}
+	sem := make(chan struct{}, limit)
+	done := make(chan struct{}, n)
+	for i := range n {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; done <- struct{}{} }()
+			fn(i)
+		}()
+	}
+	for range n {
+		<-done
+	}
+}

@@ -1,0 +1,95 @@
+// Package providertest holds faithful fakes of the vendor push services
+// (APNs over HTTP/2 with TLS, FCM HTTP v1, Huawei Push Kit, Xiaomi MiPush),
+// for tests, demos (`pushd fakes`) and load runs. Each fake checks requests
+// the way the vendor does, answers with the vendor's status codes and error
+// bodies, records what it received, and injects faults on demand: any
+// vendor error for chosen tokens, latency, and connection resets.
+//
+// Every fake serves TLS with the certificate of net/http/httptest; CAPEM
+// gives it in PEM form for PUSHD_PROVIDER_CA_FILE.
+package providertest
+
+import (
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// CAPEM returns the PEM certificate a client must trust to reach srv.
+func CAPEM(srv *httptest.Server) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+}
+
+// Chaos injects faults that do not depend on the vendor: latency before
+// every answer, and resets of the next requests (the connection or, on
+// HTTP/2, the stream is aborted without an answer).
+type Chaos struct {
+	latency atomic.Int64
+	resets  atomic.Int64
+}
+
+// SetLatency delays every answer by d.
+func (c *Chaos) SetLatency(d time.Duration) { c.latency.Store(int64(d)) }
+
+// ResetNext aborts the next n requests.
+func (c *Chaos) ResetNext(n int) { c.resets.Store(int64(n)) }
+
+// Wrap applies the faults in front of h.
+func (c *Chaos) Wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d := time.Duration(c.latency.Load()); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		for {
+			n := c.resets.Load()
+			if n <= 0 {
+				break
+			}
+			if c.resets.CompareAndSwap(n, n-1) {
+				panic(http.ErrAbortHandler) // closes the connection or resets the stream
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Log records what a fake received, in order.
+type Log[T any] struct {
+	mu  sync.Mutex
+	all []T
+}
+
+// Add records one request.
+func (l *Log[T]) Add(v T) {
+	l.mu.Lock()
+	l.all = append(l.all, v)
+	l.mu.Unlock()
+}
+
+// All returns a copy of what was recorded.
+func (l *Log[T]) All() []T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]T(nil), l.all...)
+}
+
+// Len returns how many requests were recorded.
+func (l *Log[T]) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.all)
+}
+
+// Reset forgets what was recorded.
+func (l *Log[T]) Reset() {
+	l.mu.Lock()
+	l.all = nil
+	l.mu.Unlock()
+}

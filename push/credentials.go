@@ -2,6 +2,7 @@ package push
 
 import (
 	"context"
+	"time"
 
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -107,4 +108,34 @@ type Channels interface {
 	// Sender returns the sender of a stored channel, built once per
 	// version and reused (connections, OAuth tokens, pacing).
 	Sender(ctx context.Context, ch StoredChannel) (Sender, error)
+}
+
+// ReceiptEvent is what a vendor's delivery receipt says happened.
+type ReceiptEvent int
+
+// Receipt events.
+const (
+	// ReceiptArrived: the vendor delivered the message to the device.
+	ReceiptArrived ReceiptEvent = iota + 1
+	// ReceiptOpened: the user tapped the notification.
+	ReceiptOpened
+	// ReceiptTokenDead: the token is no longer valid (app uninstalled,
+	// token reset); the delivery failed and the token is never used again.
+	ReceiptTokenDead
+	// ReceiptFailed: not delivered for another reason (notifications
+	// off, quota, filtered).
+	ReceiptFailed
+)
+
+// VendorReceipt is one device's receipt from a vendor callback, already
+// verified by the provider that parsed it.
+type VendorReceipt struct {
+	// JobID is the tag pushd sent with the message (Huawei bi_tag, Xiaomi
+	// callback.param).
+	JobID nodeid.ID
+	// Token is the device's vendor token the receipt is about.
+	Token  string
+	Event  ReceiptEvent
+	Reason string
+	At     time.Time
 }

@@ -6,6 +6,8 @@ package channel
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -23,9 +25,12 @@ type Options struct {
 	// AuthURL is the vendor's OAuth token endpoint, where it has one that
 	// is not in the credentials (Huawei); empty means the vendor's own.
 	AuthURL string
-	// HTTPClient carries every request to the vendor; it trusts
-	// PUSHD_PROVIDER_CA_FILE when set. Nil: a client like
-	// http.DefaultClient with a request timeout.
+	// RootCAs are the CAs trusted for the vendor's TLS certificate
+	// (system roots plus PUSHD_PROVIDER_CA_FILE); nil means the system's.
+	// Adapters that build their own transport (APNs over HTTP/2) use it.
+	RootCAs *x509.CertPool
+	// HTTPClient carries every request to the vendor. Nil: a client with
+	// DefaultTimeout that trusts RootCAs.
 	HTTPClient *http.Client
 	// Pace, if set, is waited on before each message (or each token of a
 	// batched request) goes out: the credential's token bucket.
@@ -53,7 +58,10 @@ const DefaultTimeout = 30 * time.Second
 // Defaults returns o with its zero fields filled in.
 func (o Options) Defaults() Options {
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12}
+		t.MaxIdleConnsPerHost = 64
+		o.HTTPClient = &http.Client{Timeout: DefaultTimeout, Transport: t}
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency

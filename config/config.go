@@ -42,6 +42,17 @@ type Config struct {
 	RedisNamespace         string
 	ReconcileAfter         time.Duration
 	Pprof                  bool
+	// Vendor endpoints (empty: the vendor's own), for tests, demos and
+	// private gateways, and the CA file that trusts them.
+	APNsProductionURL string
+	APNsSandboxURL    string
+	FCMURL            string
+	HuaweiURL         string
+	HuaweiAuthURL     string
+	XiaomiURL         string
+	ProviderCAFile    string
+	// PublicURL is how vendors reach pushd (receipt callbacks).
+	PublicURL string
 }
 
 // Default returns the configuration used when nothing is set: embedded

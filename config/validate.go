@@ -72,6 +72,19 @@ func (c Config) Validate() error {
 		bad(envReconcileAfter, "must be from 1s to 1h, got %s", c.ReconcileAfter)
 	}
 
+	for _, u := range []struct{ env, v string }{
+		{envAPNsProductionURL, c.APNsProductionURL}, {envAPNsSandboxURL, c.APNsSandboxURL},
+		{envFCMURL, c.FCMURL}, {envHuaweiURL, c.HuaweiURL}, {envHuaweiAuthURL, c.HuaweiAuthURL},
+		{envXiaomiURL, c.XiaomiURL}, {envPublicURL, c.PublicURL},
+	} {
+		if u.v == "" {
+			continue
+		}
+		if msg := checkURL(u.v, "https", "http"); msg != "" {
+			bad(u.env, "%s", msg)
+		}
+	}
+
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad(envDataDir, "must not be empty")
 	}

@@ -40,6 +40,14 @@ const (
 	envWorkerConcurrency    = "PUSHD_WORKER_CONCURRENCY"
 	envReconcileAfter       = "PUSHD_RECONCILE_AFTER"
 	envRedisNamespace       = "PUSHD_REDIS_NAMESPACE"
+	envAPNsProductionURL    = "PUSHD_APNS_PRODUCTION_URL"
+	envAPNsSandboxURL       = "PUSHD_APNS_SANDBOX_URL"
+	envFCMURL               = "PUSHD_FCM_URL"
+	envHuaweiURL            = "PUSHD_HUAWEI_URL"
+	envHuaweiAuthURL        = "PUSHD_HUAWEI_AUTH_URL"
+	envXiaomiURL            = "PUSHD_XIAOMI_URL"
+	envProviderCAFile       = "PUSHD_PROVIDER_CA_FILE"
+	envPublicURL            = "PUSHD_PUBLIC_URL"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -150,6 +158,30 @@ func specs() []spec {
 		durationVar(envReconcileAfter, "reconcile-after",
 			"How long an unfinished push may make no progress before the reconciler restarts it (1s..1h): it recovers jobs whose queued tasks were lost.",
 			func(c *Config) *time.Duration { return &c.ReconcileAfter }),
+		stringVar(envAPNsProductionURL, "apns-production-url", kindURL, nil,
+			"APNs production gateway (default https://api.push.apple.com); for tests, demos and private gateways.",
+			func(c *Config) *string { return &c.APNsProductionURL }),
+		stringVar(envAPNsSandboxURL, "apns-sandbox-url", kindURL, nil,
+			"APNs sandbox gateway (default https://api.sandbox.push.apple.com).",
+			func(c *Config) *string { return &c.APNsSandboxURL }),
+		stringVar(envFCMURL, "fcm-url", kindURL, nil,
+			"FCM HTTP v1 base URL (default https://fcm.googleapis.com/v1). The OAuth token URL is the service account's token_uri.",
+			func(c *Config) *string { return &c.FCMURL }),
+		stringVar(envHuaweiURL, "huawei-url", kindURL, nil,
+			"Huawei Push Kit base URL (default https://push-api.cloud.huawei.com).",
+			func(c *Config) *string { return &c.HuaweiURL }),
+		stringVar(envHuaweiAuthURL, "huawei-auth-url", kindURL, nil,
+			"Huawei OAuth token URL (default https://oauth-login.cloud.huawei.com/oauth2/v3/token).",
+			func(c *Config) *string { return &c.HuaweiAuthURL }),
+		stringVar(envXiaomiURL, "xiaomi-url", kindURL, nil,
+			"Xiaomi MiPush base URL (default https://api.xmpush.xiaomi.com; global regions have their own).",
+			func(c *Config) *string { return &c.XiaomiURL }),
+		stringVar(envProviderCAFile, "provider-ca-file", kindString, nil,
+			"PEM file of extra CA certificates trusted for the vendor endpoints (private gateways, fakes).",
+			func(c *Config) *string { return &c.ProviderCAFile }),
+		stringVar(envPublicURL, "public-url", kindURL, nil,
+			"pushd's public base URL (https://push.example.com), where vendors post delivery receipts; empty disables receipt callbacks.",
+			func(c *Config) *string { return &c.PublicURL }),
 		boolVar(envPprof, "pprof",
 			"Serve Go profiles at /debug/pprof/ on the HTTP port (for diagnosis; keep off where the port is public).",
 			func(c *Config) *bool { return &c.Pprof }),

@@ -39,6 +39,8 @@ type ChannelConfig struct {
 	ConfigError string `json:"config_error,omitempty"`
 	// ConfigErrorAt holds the value of the "config_error_at" field.
 	ConfigErrorAt *time.Time `json:"config_error_at,omitempty"`
+	// MaxPerSecond holds the value of the "max_per_second" field.
+	MaxPerSecond int `json:"max_per_second,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ChannelConfigQuery when eager-loading is set.
 	Edges        ChannelConfigEdges `json:"edges"`
@@ -76,6 +78,8 @@ func (*ChannelConfig) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case channelconfig.FieldID, channelconfig.FieldAppID:
 			values[i] = new(nodeid.ID)
+		case channelconfig.FieldMaxPerSecond:
+			values[i] = new(sql.NullInt64)
 		case channelconfig.FieldChannel, channelconfig.FieldEnvironment, channelconfig.FieldConfigError:
 			values[i] = new(sql.NullString)
 		case channelconfig.FieldCreatedAt, channelconfig.FieldUpdatedAt, channelconfig.FieldConfigErrorAt:
@@ -159,6 +163,12 @@ func (_m *ChannelConfig) assignValues(columns []string, values []any) error {
 				_m.ConfigErrorAt = new(time.Time)
 				*_m.ConfigErrorAt = value.Time
 			}
+		case channelconfig.FieldMaxPerSecond:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field max_per_second", values[i])
+			} else if value.Valid {
+				_m.MaxPerSecond = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -229,6 +239,9 @@ func (_m *ChannelConfig) String() string {
 		builder.WriteString("config_error_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("max_per_second=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MaxPerSecond))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -120,6 +120,20 @@ func (_c *ChannelConfigCreate) SetNillableConfigErrorAt(v *time.Time) *ChannelCo
 	return _c
 }
 
+// SetMaxPerSecond sets the "max_per_second" field.
+func (_c *ChannelConfigCreate) SetMaxPerSecond(v int) *ChannelConfigCreate {
+	_c.mutation.SetMaxPerSecond(v)
+	return _c
+}
+
+// SetNillableMaxPerSecond sets the "max_per_second" field if the given value is not nil.
+func (_c *ChannelConfigCreate) SetNillableMaxPerSecond(v *int) *ChannelConfigCreate {
+	if v != nil {
+		_c.SetMaxPerSecond(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ChannelConfigCreate) SetID(v nodeid.ID) *ChannelConfigCreate {
 	_c.mutation.SetID(v)
@@ -194,6 +208,10 @@ func (_c *ChannelConfigCreate) defaults() error {
 		v := channelconfig.DefaultConfigError
 		_c.mutation.SetConfigError(v)
 	}
+	if _, ok := _c.mutation.MaxPerSecond(); !ok {
+		v := channelconfig.DefaultMaxPerSecond
+		_c.mutation.SetMaxPerSecond(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if channelconfig.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized channelconfig.DefaultID (forgotten import ent/runtime?)")
@@ -233,6 +251,14 @@ func (_c *ChannelConfigCreate) check() error {
 	}
 	if _, ok := _c.mutation.ConfigError(); !ok {
 		return &ValidationError{Name: "config_error", err: errors.New(`ent: missing required field "ChannelConfig.config_error"`)}
+	}
+	if _, ok := _c.mutation.MaxPerSecond(); !ok {
+		return &ValidationError{Name: "max_per_second", err: errors.New(`ent: missing required field "ChannelConfig.max_per_second"`)}
+	}
+	if v, ok := _c.mutation.MaxPerSecond(); ok {
+		if err := channelconfig.MaxPerSecondValidator(v); err != nil {
+			return &ValidationError{Name: "max_per_second", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.max_per_second": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := channelconfig.IDValidator(string(v)); err != nil {
@@ -309,6 +335,10 @@ func (_c *ChannelConfigCreate) createSpec() (*ChannelConfig, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.ConfigErrorAt(); ok {
 		_spec.SetField(channelconfig.FieldConfigErrorAt, field.TypeTime, value)
 		_node.ConfigErrorAt = &value
+	}
+	if value, ok := _c.mutation.MaxPerSecond(); ok {
+		_spec.SetField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
+		_node.MaxPerSecond = value
 	}
 	if nodes := _c.mutation.AppIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -466,6 +496,24 @@ func (u *ChannelConfigUpsert) UpdateConfigErrorAt() *ChannelConfigUpsert {
 // ClearConfigErrorAt clears the value of the "config_error_at" field.
 func (u *ChannelConfigUpsert) ClearConfigErrorAt() *ChannelConfigUpsert {
 	u.SetNull(channelconfig.FieldConfigErrorAt)
+	return u
+}
+
+// SetMaxPerSecond sets the "max_per_second" field.
+func (u *ChannelConfigUpsert) SetMaxPerSecond(v int) *ChannelConfigUpsert {
+	u.Set(channelconfig.FieldMaxPerSecond, v)
+	return u
+}
+
+// UpdateMaxPerSecond sets the "max_per_second" field to the value that was provided on create.
+func (u *ChannelConfigUpsert) UpdateMaxPerSecond() *ChannelConfigUpsert {
+	u.SetExcluded(channelconfig.FieldMaxPerSecond)
+	return u
+}
+
+// AddMaxPerSecond adds v to the "max_per_second" field.
+func (u *ChannelConfigUpsert) AddMaxPerSecond(v int) *ChannelConfigUpsert {
+	u.Add(channelconfig.FieldMaxPerSecond, v)
 	return u
 }
 
@@ -628,6 +676,27 @@ func (u *ChannelConfigUpsertOne) UpdateConfigErrorAt() *ChannelConfigUpsertOne {
 func (u *ChannelConfigUpsertOne) ClearConfigErrorAt() *ChannelConfigUpsertOne {
 	return u.Update(func(s *ChannelConfigUpsert) {
 		s.ClearConfigErrorAt()
+	})
+}
+
+// SetMaxPerSecond sets the "max_per_second" field.
+func (u *ChannelConfigUpsertOne) SetMaxPerSecond(v int) *ChannelConfigUpsertOne {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.SetMaxPerSecond(v)
+	})
+}
+
+// AddMaxPerSecond adds v to the "max_per_second" field.
+func (u *ChannelConfigUpsertOne) AddMaxPerSecond(v int) *ChannelConfigUpsertOne {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.AddMaxPerSecond(v)
+	})
+}
+
+// UpdateMaxPerSecond sets the "max_per_second" field to the value that was provided on create.
+func (u *ChannelConfigUpsertOne) UpdateMaxPerSecond() *ChannelConfigUpsertOne {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.UpdateMaxPerSecond()
 	})
 }
 
@@ -957,6 +1026,27 @@ func (u *ChannelConfigUpsertBulk) UpdateConfigErrorAt() *ChannelConfigUpsertBulk
 func (u *ChannelConfigUpsertBulk) ClearConfigErrorAt() *ChannelConfigUpsertBulk {
 	return u.Update(func(s *ChannelConfigUpsert) {
 		s.ClearConfigErrorAt()
+	})
+}
+
+// SetMaxPerSecond sets the "max_per_second" field.
+func (u *ChannelConfigUpsertBulk) SetMaxPerSecond(v int) *ChannelConfigUpsertBulk {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.SetMaxPerSecond(v)
+	})
+}
+
+// AddMaxPerSecond adds v to the "max_per_second" field.
+func (u *ChannelConfigUpsertBulk) AddMaxPerSecond(v int) *ChannelConfigUpsertBulk {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.AddMaxPerSecond(v)
+	})
+}
+
+// UpdateMaxPerSecond sets the "max_per_second" field to the value that was provided on create.
+func (u *ChannelConfigUpsertBulk) UpdateMaxPerSecond() *ChannelConfigUpsertBulk {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.UpdateMaxPerSecond()
 	})
 }
 

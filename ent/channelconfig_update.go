@@ -107,6 +107,27 @@ func (_u *ChannelConfigUpdate) ClearConfigErrorAt() *ChannelConfigUpdate {
 	return _u
 }
 
+// SetMaxPerSecond sets the "max_per_second" field.
+func (_u *ChannelConfigUpdate) SetMaxPerSecond(v int) *ChannelConfigUpdate {
+	_u.mutation.ResetMaxPerSecond()
+	_u.mutation.SetMaxPerSecond(v)
+	return _u
+}
+
+// SetNillableMaxPerSecond sets the "max_per_second" field if the given value is not nil.
+func (_u *ChannelConfigUpdate) SetNillableMaxPerSecond(v *int) *ChannelConfigUpdate {
+	if v != nil {
+		_u.SetMaxPerSecond(*v)
+	}
+	return _u
+}
+
+// AddMaxPerSecond adds value to the "max_per_second" field.
+func (_u *ChannelConfigUpdate) AddMaxPerSecond(v int) *ChannelConfigUpdate {
+	_u.mutation.AddMaxPerSecond(v)
+	return _u
+}
+
 // Mutation returns the ChannelConfigMutation object of the builder.
 func (_u *ChannelConfigUpdate) Mutation() *ChannelConfigMutation {
 	return _u.mutation
@@ -161,6 +182,11 @@ func (_u *ChannelConfigUpdate) check() error {
 			return &ValidationError{Name: "environment", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.environment": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.MaxPerSecond(); ok {
+		if err := channelconfig.MaxPerSecondValidator(v); err != nil {
+			return &ValidationError{Name: "max_per_second", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.max_per_second": %w`, err)}
+		}
+	}
 	if _u.mutation.AppCleared() && len(_u.mutation.AppIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ChannelConfig.app"`)
 	}
@@ -211,6 +237,12 @@ func (_u *ChannelConfigUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.ConfigErrorAtCleared() {
 		_spec.ClearField(channelconfig.FieldConfigErrorAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.MaxPerSecond(); ok {
+		_spec.SetField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxPerSecond(); ok {
+		_spec.AddField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -312,6 +344,27 @@ func (_u *ChannelConfigUpdateOne) ClearConfigErrorAt() *ChannelConfigUpdateOne {
 	return _u
 }
 
+// SetMaxPerSecond sets the "max_per_second" field.
+func (_u *ChannelConfigUpdateOne) SetMaxPerSecond(v int) *ChannelConfigUpdateOne {
+	_u.mutation.ResetMaxPerSecond()
+	_u.mutation.SetMaxPerSecond(v)
+	return _u
+}
+
+// SetNillableMaxPerSecond sets the "max_per_second" field if the given value is not nil.
+func (_u *ChannelConfigUpdateOne) SetNillableMaxPerSecond(v *int) *ChannelConfigUpdateOne {
+	if v != nil {
+		_u.SetMaxPerSecond(*v)
+	}
+	return _u
+}
+
+// AddMaxPerSecond adds value to the "max_per_second" field.
+func (_u *ChannelConfigUpdateOne) AddMaxPerSecond(v int) *ChannelConfigUpdateOne {
+	_u.mutation.AddMaxPerSecond(v)
+	return _u
+}
+
 // Mutation returns the ChannelConfigMutation object of the builder.
 func (_u *ChannelConfigUpdateOne) Mutation() *ChannelConfigMutation {
 	return _u.mutation
@@ -377,6 +430,11 @@ func (_u *ChannelConfigUpdateOne) check() error {
 	if v, ok := _u.mutation.Environment(); ok {
 		if err := channelconfig.EnvironmentValidator(v); err != nil {
 			return &ValidationError{Name: "environment", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.environment": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MaxPerSecond(); ok {
+		if err := channelconfig.MaxPerSecondValidator(v); err != nil {
+			return &ValidationError{Name: "max_per_second", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.max_per_second": %w`, err)}
 		}
 	}
 	if _u.mutation.AppCleared() && len(_u.mutation.AppIDs()) > 0 {
@@ -446,6 +504,12 @@ func (_u *ChannelConfigUpdateOne) sqlSave(ctx context.Context) (_node *ChannelCo
 	}
 	if _u.mutation.ConfigErrorAtCleared() {
 		_spec.ClearField(channelconfig.FieldConfigErrorAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.MaxPerSecond(); ok {
+		_spec.SetField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxPerSecond(); ok {
+		_spec.AddField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &ChannelConfig{config: _u.config}

@@ -1177,6 +1177,11 @@ func (_q *ChannelConfigQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, channelconfig.FieldConfigErrorAt)
 				fieldSeen[channelconfig.FieldConfigErrorAt] = struct{}{}
 			}
+		case "maxPerSecond":
+			if _, ok := fieldSeen[channelconfig.FieldMaxPerSecond]; !ok {
+				selectedFields = append(selectedFields, channelconfig.FieldMaxPerSecond)
+				fieldSeen[channelconfig.FieldMaxPerSecond] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -1840,6 +1840,16 @@ type ChannelConfigWhereInput struct {
 	ConfigErrorAtIsNil  bool        `json:"configErrorAtIsNil,omitempty"`
 	ConfigErrorAtNotNil bool        `json:"configErrorAtNotNil,omitempty"`
 
+	// "max_per_second" field predicates.
+	MaxPerSecond      *int  `json:"maxPerSecond,omitempty"`
+	MaxPerSecondNEQ   *int  `json:"maxPerSecondNEQ,omitempty"`
+	MaxPerSecondIn    []int `json:"maxPerSecondIn,omitempty"`
+	MaxPerSecondNotIn []int `json:"maxPerSecondNotIn,omitempty"`
+	MaxPerSecondGT    *int  `json:"maxPerSecondGT,omitempty"`
+	MaxPerSecondGTE   *int  `json:"maxPerSecondGTE,omitempty"`
+	MaxPerSecondLT    *int  `json:"maxPerSecondLT,omitempty"`
+	MaxPerSecondLTE   *int  `json:"maxPerSecondLTE,omitempty"`
+
 	// "app" edge predicates.
 	HasApp     *bool            `json:"hasApp,omitempty"`
 	HasAppWith []*AppWhereInput `json:"hasAppWith,omitempty"`
@@ -2125,6 +2135,30 @@ func (i *ChannelConfigWhereInput) P() (predicate.ChannelConfig, error) {
 	}
 	if i.ConfigErrorAtNotNil {
 		predicates = append(predicates, channelconfig.ConfigErrorAtNotNil())
+	}
+	if i.MaxPerSecond != nil {
+		predicates = append(predicates, channelconfig.MaxPerSecondEQ(*i.MaxPerSecond))
+	}
+	if i.MaxPerSecondNEQ != nil {
+		predicates = append(predicates, channelconfig.MaxPerSecondNEQ(*i.MaxPerSecondNEQ))
+	}
+	if len(i.MaxPerSecondIn) > 0 {
+		predicates = append(predicates, channelconfig.MaxPerSecondIn(i.MaxPerSecondIn...))
+	}
+	if len(i.MaxPerSecondNotIn) > 0 {
+		predicates = append(predicates, channelconfig.MaxPerSecondNotIn(i.MaxPerSecondNotIn...))
+	}
+	if i.MaxPerSecondGT != nil {
+		predicates = append(predicates, channelconfig.MaxPerSecondGT(*i.MaxPerSecondGT))
+	}
+	if i.MaxPerSecondGTE != nil {
+		predicates = append(predicates, channelconfig.MaxPerSecondGTE(*i.MaxPerSecondGTE))
+	}
+	if i.MaxPerSecondLT != nil {
+		predicates = append(predicates, channelconfig.MaxPerSecondLT(*i.MaxPerSecondLT))
+	}
+	if i.MaxPerSecondLTE != nil {
+		predicates = append(predicates, channelconfig.MaxPerSecondLTE(*i.MaxPerSecondLTE))
 	}
 
 	if i.HasApp != nil {

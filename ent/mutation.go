@@ -4207,6 +4207,8 @@ type ChannelConfigMutation struct {
 	summary            *map[string]interface{}
 	config_error       *string
 	config_error_at    *time.Time
+	max_per_second     *int
+	addmax_per_second  *int
 	clearedFields      map[string]struct{}
 	app                *nodeid.ID
 	clearedapp         bool
@@ -4682,6 +4684,62 @@ func (m *ChannelConfigMutation) ResetConfigErrorAt() {
 	delete(m.clearedFields, channelconfig.FieldConfigErrorAt)
 }
 
+// SetMaxPerSecond sets the "max_per_second" field.
+func (m *ChannelConfigMutation) SetMaxPerSecond(i int) {
+	m.max_per_second = &i
+	m.addmax_per_second = nil
+}
+
+// MaxPerSecond returns the value of the "max_per_second" field in the mutation.
+func (m *ChannelConfigMutation) MaxPerSecond() (r int, exists bool) {
+	v := m.max_per_second
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxPerSecond returns the old "max_per_second" field's value of the ChannelConfig entity.
+// If the ChannelConfig object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChannelConfigMutation) OldMaxPerSecond(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxPerSecond is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxPerSecond requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxPerSecond: %w", err)
+	}
+	return oldValue.MaxPerSecond, nil
+}
+
+// AddMaxPerSecond adds i to the "max_per_second" field.
+func (m *ChannelConfigMutation) AddMaxPerSecond(i int) {
+	if m.addmax_per_second != nil {
+		*m.addmax_per_second += i
+	} else {
+		m.addmax_per_second = &i
+	}
+}
+
+// AddedMaxPerSecond returns the value that was added to the "max_per_second" field in this mutation.
+func (m *ChannelConfigMutation) AddedMaxPerSecond() (r int, exists bool) {
+	v := m.addmax_per_second
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaxPerSecond resets all changes to the "max_per_second" field.
+func (m *ChannelConfigMutation) ResetMaxPerSecond() {
+	m.max_per_second = nil
+	m.addmax_per_second = nil
+}
+
 // ClearApp clears the "app" edge to the App entity.
 func (m *ChannelConfigMutation) ClearApp() {
 	m.clearedapp = true
@@ -4743,7 +4801,7 @@ func (m *ChannelConfigMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChannelConfigMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, channelconfig.FieldCreatedAt)
 	}
@@ -4771,6 +4829,9 @@ func (m *ChannelConfigMutation) Fields() []string {
 	if m.config_error_at != nil {
 		fields = append(fields, channelconfig.FieldConfigErrorAt)
 	}
+	if m.max_per_second != nil {
+		fields = append(fields, channelconfig.FieldMaxPerSecond)
+	}
 	return fields
 }
 
@@ -4797,6 +4858,8 @@ func (m *ChannelConfigMutation) Field(name string) (ent.Value, bool) {
 		return m.ConfigError()
 	case channelconfig.FieldConfigErrorAt:
 		return m.ConfigErrorAt()
+	case channelconfig.FieldMaxPerSecond:
+		return m.MaxPerSecond()
 	}
 	return nil, false
 }
@@ -4824,6 +4887,8 @@ func (m *ChannelConfigMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldConfigError(ctx)
 	case channelconfig.FieldConfigErrorAt:
 		return m.OldConfigErrorAt(ctx)
+	case channelconfig.FieldMaxPerSecond:
+		return m.OldMaxPerSecond(ctx)
 	}
 	return nil, fmt.Errorf("unknown ChannelConfig field %s", name)
 }
@@ -4896,6 +4961,13 @@ func (m *ChannelConfigMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetConfigErrorAt(v)
 		return nil
+	case channelconfig.FieldMaxPerSecond:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxPerSecond(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ChannelConfig field %s", name)
 }
@@ -4903,13 +4975,21 @@ func (m *ChannelConfigMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *ChannelConfigMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addmax_per_second != nil {
+		fields = append(fields, channelconfig.FieldMaxPerSecond)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *ChannelConfigMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case channelconfig.FieldMaxPerSecond:
+		return m.AddedMaxPerSecond()
+	}
 	return nil, false
 }
 
@@ -4918,6 +4998,13 @@ func (m *ChannelConfigMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ChannelConfigMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case channelconfig.FieldMaxPerSecond:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxPerSecond(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ChannelConfig numeric field %s", name)
 }
@@ -4992,6 +5079,9 @@ func (m *ChannelConfigMutation) ResetField(name string) error {
 		return nil
 	case channelconfig.FieldConfigErrorAt:
 		m.ResetConfigErrorAt()
+		return nil
+	case channelconfig.FieldMaxPerSecond:
+		m.ResetMaxPerSecond()
 		return nil
 	}
 	return fmt.Errorf("unknown ChannelConfig field %s", name)

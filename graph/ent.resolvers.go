@@ -127,6 +127,9 @@ func (r *queryResolver) Webhooks(ctx context.Context, after *entgql.Cursor[nodei
 		ent.WithWebhookOrder(orderBy), ent.WithWebhookFilter(where.Filter))
 }
 
+// ChannelConfig returns generated.ChannelConfigResolver implementation.
+func (r *Resolver) ChannelConfig() generated.ChannelConfigResolver { return &channelConfigResolver{r} }
+
 // PushJob returns generated.PushJobResolver implementation.
 func (r *Resolver) PushJob() generated.PushJobResolver { return &pushJobResolver{r} }
 
@@ -134,6 +137,7 @@ func (r *Resolver) PushJob() generated.PushJobResolver { return &pushJobResolver
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
-	pushJobResolver struct{ *Resolver }
-	queryResolver   struct{ *Resolver }
+	channelConfigResolver struct{ *Resolver }
+	pushJobResolver       struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
 )

@@ -148,6 +148,10 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 		"Mutation.pushBroadcast": {{`mutation($app: ID!) { pushBroadcast(input: {appID: $app, message: {title: "x"}}) { id } }`, denied}},
 		"Mutation.revokePush":    {{`mutation($job: ID!) { revokePush(id: $job) { id } }`, denied}},
 		"Mutation.cancelPush":    {{`mutation($job: ID!) { cancelPush(id: $job) { id } }`, denied}},
+		"Mutation.setChannelConfig": {
+			{`mutation($app: ID!) { setChannelConfig(input: {appID: $app, xiaomi: {appSecret: "s", packageName: "com.example.app"}}) { id } }`, denied},
+		},
+		"Mutation.deleteChannelConfig": {{`mutation($app: ID!) { deleteChannelConfig(appID: $app, channel: XIAOMI) }`, denied}},
 		// login is how a principal starts and answers the same for
 		// everyone; logout ends only the caller's own session.
 		"Mutation.login":  {{`mutation { login(input: {email: "tenant-b-owner@test.local", password: "wrong-password"}) { account { id } } }`, public}},

@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"encoding/base64"
+	"strings"
+
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/graph/model"
 	"github.com/pushd/pushd/push"
@@ -26,7 +29,7 @@ func pushMessage(m *model.PushMessageInput) *jsontype.Message {
 	out := &jsontype.Message{
 		Title: deref(m.Title), Body: deref(m.Body), Payload: m.Payload, URI: deref(m.URI),
 		Silent: deref(m.Silent), Badge: m.Badge, Sound: deref(m.Sound), ImageURL: deref(m.ImageURL),
-		CollapseKey: deref(m.CollapseKey), AndroidChannelID: deref(m.AndroidChannelID),
+		CollapseKey: deref(m.CollapseKey), AndroidChannelID: deref(m.AndroidChannelID), Category: deref(m.Category),
 	}
 	if m.Action != nil {
 		out.Action = string(*m.Action)
@@ -83,7 +86,7 @@ func messageOf(m jsontype.Message) *model.PushMessage {
 	out := &model.PushMessage{
 		Title: nonEmpty(m.Title), Body: nonEmpty(m.Body), Payload: m.Payload, URI: nonEmpty(m.URI),
 		Silent: m.Silent, Badge: m.Badge, Sound: nonEmpty(m.Sound), ImageURL: nonEmpty(m.ImageURL),
-		CollapseKey: nonEmpty(m.CollapseKey), AndroidChannelID: nonEmpty(m.AndroidChannelID),
+		CollapseKey: nonEmpty(m.CollapseKey), AndroidChannelID: nonEmpty(m.AndroidChannelID), Category: nonEmpty(m.Category),
 	}
 	if m.Action != "" {
 		a := model.PushAction(m.Action)
@@ -101,4 +104,34 @@ func nonEmpty(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// channelConfigInput converts setChannelConfig's input; the vendor checks
+// are the domain's.
+func channelConfigInput(in model.SetChannelConfigInput) (push.ChannelConfigInput, error) {
+	out := push.ChannelConfigInput{AppID: in.AppID, MaxPerSecond: deref(in.MaxPerSecond)}
+	c := &out.Credentials
+	if a := in.Apns; a != nil {
+		c.APNs = &push.APNsCredentials{
+			Environment: string(a.Environment), Topic: a.Topic,
+			KeyP8: deref(a.KeyP8), KeyID: deref(a.KeyID), TeamID: deref(a.TeamID), CertPassword: deref(a.CertPassword),
+		}
+		if p := deref(a.CertP12Base64); p != "" {
+			raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(p))
+			if err != nil {
+				return out, push.Invalid("apns.certP12Base64", "is not base64")
+			}
+			c.APNs.CertP12 = raw
+		}
+	}
+	if f := in.Fcm; f != nil {
+		c.FCM = &push.FCMCredentials{ServiceAccountJSON: f.ServiceAccountJSON}
+	}
+	if h := in.Huawei; h != nil {
+		c.Huawei = &push.HuaweiCredentials{AppID: h.AppID, ClientSecret: h.ClientSecret, ReceiptUserName: deref(h.ReceiptUserName), ReceiptKey: deref(h.ReceiptKey)}
+	}
+	if x := in.Xiaomi; x != nil {
+		c.Xiaomi = &push.XiaomiCredentials{AppSecret: x.AppSecret, PackageName: x.PackageName}
+	}
+	return out, nil
 }

@@ -371,7 +371,7 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 		if o.Recurrence == nil && p.req.Kind != enum.PushKindBroadcast {
 			// Resolved first, so that the job is written once, with its
 			// counts, and its deliveries right after it.
-			ref := jobRef{ID: nodeid.New("job"), AppID: p.req.AppID, ExpiresAt: start.Add(p.ttl)}
+			ref := jobRef{ID: nodeid.New(jobIDPrefix), AppID: p.req.AppID, ExpiresAt: start.Add(p.ttl)}
 			var err error
 			if targets, err = s.resolveTargets(ctx, tx, ref, p.items); err != nil {
 				return err

@@ -106,8 +106,15 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 	case delivery.StatusOPENED:
 		upd.Set(delivery.FieldOpenedAt, at)
 	}
+	// Vendors that send one request to many devices (Huawei, Xiaomi)
+	// carry the job's ID, not the delivery's: with the device, it names
+	// the same delivery.
+	which := sql.EQ(delivery.FieldID, string(e.MessageID))
+	if e.MessageID.Prefix() == jobIDPrefix {
+		which = sql.EQ(delivery.FieldJobID, string(e.MessageID))
+	}
 	query, args := upd.Where(sql.And(
-		sql.EQ(delivery.FieldID, string(e.MessageID)),
+		which,
 		sql.EQ(delivery.FieldDeviceID, string(deviceID)),
 		sql.In(delivery.FieldStatus, in...),
 	)).Returning(delivery.FieldJobID).Query()

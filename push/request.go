@@ -202,6 +202,24 @@ func checkMessage(field string, m *jsontype.Message) error {
 	if m.Silent && len(m.Payload) == 0 {
 		return Invalid(field+".payload", "a silent push carries a payload")
 	}
+	// Vendor limits that would otherwise fail at send time, on one vendor.
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{
+		{"collapseKey", m.CollapseKey, MaxCollapseKeyBytes}, // APNs apns-collapse-id
+		{"category", m.Category, 64},
+		{"androidChannelID", m.AndroidChannelID, 128},
+		{"sound", m.Sound, 256},
+		{"imageURL", m.ImageURL, 2048},
+	} {
+		if len(f.v) > f.max {
+			return Invalid(field+"."+f.name, "at most %d bytes, got %d", f.max, len(f.v))
+		}
+	}
+	if m.ImageURL != "" && !strings.HasPrefix(m.ImageURL, "https://") {
+		return Invalid(field+".imageURL", "must be an https:// URL (vendors fetch it over TLS)")
+	}
 	b, err := json.Marshal(m)
 	if err != nil {
 		return Invalid(field+".payload", "cannot be encoded as JSON: %v", err)
@@ -211,6 +229,9 @@ func checkMessage(field string, m *jsontype.Message) error {
 	}
 	return nil
 }
+
+// MaxCollapseKeyBytes is the longest collapse key: APNs' apns-collapse-id limit.
+const MaxCollapseKeyBytes = 64
 
 // checkAudience validates a broadcast's filters.
 func checkAudience(a *jsontype.Audience) error {

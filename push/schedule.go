@@ -90,7 +90,7 @@ func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) 
 			SetExpiresAt(fireAt.Add(ttl)).SetNillableTemplateName(parent.TemplateName)
 		var targets *resolved
 		if parent.Kind != enum.PushKindBroadcast {
-			ref := jobRef{ID: nodeid.New("job"), AppID: parent.AppID, ExpiresAt: fireAt.Add(ttl)}
+			ref := jobRef{ID: nodeid.New(jobIDPrefix), AppID: parent.AppID, ExpiresAt: fireAt.Add(ttl)}
 			if targets, err = s.resolveTargets(ctx, tx, ref, []planItem{{target: parent.Target}}); err != nil {
 				return err
 			}

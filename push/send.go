@@ -8,7 +8,6 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
-	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
@@ -224,128 +223,6 @@ func (s *Service) sendSelf(ctx context.Context, job *ent.PushJob, ds []*ent.Deli
 
 func channelAllowed(job *ent.PushJob, c enum.Channel) bool {
 	return len(job.Options.Channels) == 0 || slices.Contains(job.Options.Channels, c)
-}
-
-// vendorPreference orders a device's vendor channels: the platform's own
-// first (APNs on iOS; Huawei and Xiaomi before FCM on Android phones of
-// those brands, which is what their tokens mean), FCM last.
-var vendorPreference = []enum.Channel{enum.ChannelAPNs, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelFCM}
-
-// pickVendor chooses the channel and token for a device, or none.
-func (s *Service) pickVendor(job *ent.PushJob, d *ent.Device) (enum.Channel, string, bool) {
-	for _, c := range vendorPreference {
-		if _, ok := s.senders[c]; !ok || !channelAllowed(job, c) {
-			continue
-		}
-		for _, t := range d.Edges.Tokens {
-			if t.Channel == c && t.Status == devicetoken.StatusACTIVE {
-				return c, t.Token, true
-			}
-		}
-	}
-	return "", "", false
-}
-
-// sendVendors sends through vendor channels and returns the deliveries
-// that have none.
-func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *SendSummary) ([]*ent.Delivery, error) {
-	if len(ds) == 0 || len(s.senders) == 0 {
-		return ds, nil
-	}
-	byChannel := map[enum.Channel][]Outgoing{}
-	var waiting []*ent.Delivery
-	for _, d := range ds {
-		c, tok, ok := s.pickVendor(job, d.Edges.Device)
-		if !ok {
-			waiting = append(waiting, d)
-			continue
-		}
-		m := job.Message
-		if d.Message != nil {
-			m = *d.Message
-		}
-		byChannel[c] = append(byChannel[c], Outgoing{
-			DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, Platform: d.Edges.Device.Platform,
-			Token: tok, Message: m, ExpiresAt: d.ExpiresAt,
-		})
-	}
-	for _, c := range vendorPreference {
-		out := byChannel[c]
-		if len(out) == 0 {
-			continue
-		}
-		if err := s.sendVendor(ctx, c, out, sum); err != nil {
-			return nil, err
-		}
-	}
-	return waiting, nil
-}
-
-// sendVendor claims, sends and records one channel's messages.
-func (s *Service) sendVendor(ctx context.Context, c enum.Channel, out []Outgoing, sum *SendSummary) error {
-	want := make([]nodeid.ID, len(out))
-	for i, o := range out {
-		want[i] = o.DeliveryID
-	}
-	claimed, err := s.claim(ctx, want, c)
-	if err != nil {
-		return err
-	}
-	mine := out[:0]
-	for _, o := range out {
-		if claimed[o.DeliveryID] {
-			mine = append(mine, o)
-		}
-	}
-	if len(mine) == 0 {
-		return nil
-	}
-	results := s.senders[c].Send(ctx, mine)
-	var retry, failed []nodeid.ID
-	reasons := map[nodeid.ID]string{}
-	for i, o := range mine {
-		r := Result{Outcome: OutcomeRetry, Reason: "no result from sender"}
-		if i < len(results) {
-			r = results[i]
-		}
-		switch r.Outcome {
-		case OutcomeSent:
-			sum.Vendor++
-		case OutcomeRetry:
-			retry = append(retry, o.DeliveryID)
-			sum.RetryAfter = max(sum.RetryAfter, r.RetryAfter)
-		case OutcomeTokenDead:
-			failed = append(failed, o.DeliveryID)
-			reasons[o.DeliveryID] = r.Reason
-			if err := s.killToken(ctx, o.DeviceID, c, r.Reason); err != nil {
-				return err
-			}
-		default:
-			failed = append(failed, o.DeliveryID)
-			reasons[o.DeliveryID] = r.Reason
-		}
-	}
-	sum.Retry += len(retry)
-	sum.Failed += len(failed)
-	if len(retry) > 0 {
-		// Back to PENDING: the task's retry sends these, and only these.
-		if err := s.client.Delivery.Update().Where(delivery.IDIn(retry...), delivery.StatusEQ(delivery.StatusSENT)).
-			SetStatus(delivery.StatusPENDING).ClearSentAt().SetLastError(vendorRetryReason).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	for _, id := range failed {
-		if err := s.client.Delivery.UpdateOneID(id).SetStatus(delivery.StatusFAILED).SetLastError(reasons[id]).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, reason string) error {
-	return s.client.DeviceToken.Update().
-		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.StatusEQ(devicetoken.StatusACTIVE)).
-		SetStatus(devicetoken.StatusDEAD).SetDeadReason(reason).SetDeadAt(s.now()).Exec(ctx)
 }
 
 // setStatus moves PENDING deliveries to a final status.

@@ -7,6 +7,7 @@ package push
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,8 +50,13 @@ type Service struct {
 	self    SelfChannel
 	queue   Enqueuer
 	marks   JobMarks
-	// senders are the vendor channels, by channel.
-	senders map[enum.Channel]Sender
+	// senders stand in for vendor channels an app has not configured
+	// (tests, load runs); channels opens the apps' own credentials.
+	senders  map[enum.Channel]Sender
+	channels Channels
+	routes   routeCache
+	// publicURL is where vendors reach this deployment (receipts).
+	publicURL string
 	dialect string
 	// chunkSize is how many devices one fan-out step writes.
 	chunkSize int
@@ -79,7 +85,13 @@ type Config struct {
 	Queue Enqueuer
 	// Marks collects jobs whose counts changed; nil refreshes them inline.
 	Marks JobMarks
-	// Senders are the vendor channels pushd can send through.
+	// Channels opens the vendor credentials apps configure (provider/).
+	Channels Channels
+	// PublicURL is pushd's address as vendors see it (receipt callbacks),
+	// without a trailing slash; empty disables receipt URLs.
+	PublicURL string
+	// Senders, if set, serve every app on channels it has not configured:
+	// a stand-in for tests and load runs (pushtest.DiscardSender).
 	Senders map[enum.Channel]Sender
 	// FanOutChunk is how many devices one step of a broadcast's fan-out
 	// pages (default FanOutChunk).
@@ -111,7 +123,7 @@ func NewService(cfg Config) *Service {
 	}
 	return &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
-		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, dialect: cfg.Dialect,
+		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, publicURL: strings.TrimRight(cfg.PublicURL, "/"), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock,
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/graph"
 	"github.com/pushd/pushd/metrics"
+	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/push"
 )
 
@@ -40,9 +41,12 @@ type Deps struct {
 	Auth    *auth.Service
 	// Devices is the device API, served by the gateway role.
 	Devices *gateway.API
-	Metrics *metrics.Metrics
-	Roles   Roles
-	Version string
+	// Receipts are the vendors' receipt callbacks, served by the API and
+	// gateway roles.
+	Receipts *provider.Receipts
+	Metrics  *metrics.Metrics
+	Roles    Roles
+	Version  string
 	// SubscriptionRecheck overrides how often live subscriptions re-check
 	// their credentials (tests shorten it).
 	SubscriptionRecheck time.Duration
@@ -82,6 +86,9 @@ func New(deps Deps) *Server {
 	}
 	if deps.Roles.Gateway && deps.Devices != nil {
 		deps.Devices.Routes(mux, m.HTTP)
+	}
+	if deps.Receipts != nil && (deps.Roles.API || deps.Roles.Gateway) {
+		deps.Receipts.Routes(mux, m.HTTP)
 	}
 	if deps.Config.Pprof {
 		mux.HandleFunc("GET /debug/pprof/", pprof.Index)

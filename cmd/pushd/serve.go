@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/metrics"
+	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/pubsub"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/server"
@@ -106,17 +107,33 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	router := gateway.NewRouter(stores.Redis, prefix)
 	queue := worker.NewQueue(stores.RedisOpt, cfg.RedisNamespace)
 	defer queue.Close()
-	svc := push.NewService(push.Config{
-		Client:  stores.Ent,
-		Relaxed: stores.Relaxed,
-		Sealer:  sealer,
-		Broker:  pubsub.NewRedis(stores.Redis, prefix),
-		Self:    router,
-		Queue:   queue,
-		Marks:   pubsub.NewJobMarks(stores.Redis, prefix),
-		Dialect: stores.Dialect,
+	cas, err := provider.LoadRootCAs(cfg.ProviderCAFile)
+	if err != nil {
+		return err
+	}
+	channels := provider.New(provider.Config{
+		Endpoints: provider.Endpoints{
+			APNsProduction: cfg.APNsProductionURL, APNsSandbox: cfg.APNsSandboxURL, FCM: cfg.FCMURL,
+			Huawei: cfg.HuaweiURL, HuaweiAuth: cfg.HuaweiAuthURL, Xiaomi: cfg.XiaomiURL,
+		},
+		RootCAs: cas,
 		Logger:  log,
 	})
+	defer channels.Close()
+	svc := push.NewService(push.Config{
+		Client:    stores.Ent,
+		Relaxed:   stores.Relaxed,
+		Sealer:    sealer,
+		Broker:    pubsub.NewRedis(stores.Redis, prefix),
+		Self:      router,
+		Queue:     queue,
+		Marks:     pubsub.NewJobMarks(stores.Redis, prefix),
+		Channels:  channels,
+		PublicURL: cfg.PublicURL,
+		Dialect:   stores.Dialect,
+		Logger:    log,
+	})
+	channels.SetReceipts(svc)
 	authn, err := auth.NewService(auth.Config{
 		Client:      stores.Ent,
 		Sealer:      sealer,
@@ -149,15 +166,16 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		close(hubDone)
 	}
 	srv := server.New(server.Deps{
-		Config:  cfg,
-		Logger:  log,
-		Stores:  stores,
-		Service: svc,
-		Auth:    authn,
-		Devices: devices,
-		Metrics: reg,
-		Roles:   roles,
-		Version: version,
+		Config:   cfg,
+		Logger:   log,
+		Stores:   stores,
+		Service:  svc,
+		Auth:     authn,
+		Devices:  devices,
+		Receipts: &provider.Receipts{Service: svc, Logger: log},
+		Metrics:  reg,
+		Roles:    roles,
+		Version:  version,
 	})
 
 	var wk *worker.Worker

@@ -39,6 +39,8 @@ const (
 	FieldConfigError = "config_error"
 	// FieldConfigErrorAt holds the string denoting the config_error_at field in the database.
 	FieldConfigErrorAt = "config_error_at"
+	// FieldMaxPerSecond holds the string denoting the max_per_second field in the database.
+	FieldMaxPerSecond = "max_per_second"
 	// EdgeApp holds the string denoting the app edge name in mutations.
 	EdgeApp = "app"
 	// Table holds the table name of the channelconfig in the database.
@@ -64,6 +66,7 @@ var Columns = []string{
 	FieldSummary,
 	FieldConfigError,
 	FieldConfigErrorAt,
+	FieldMaxPerSecond,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -92,6 +95,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultConfigError holds the default value on creation for the "config_error" field.
 	DefaultConfigError string
+	// DefaultMaxPerSecond holds the default value on creation for the "max_per_second" field.
+	DefaultMaxPerSecond int
+	// MaxPerSecondValidator is a validator for the "max_per_second" field. It is called by the builders before save.
+	MaxPerSecondValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() nodeid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -172,6 +179,11 @@ func ByConfigError(opts ...sql.OrderTermOption) OrderOption {
 // ByConfigErrorAt orders the results by the config_error_at field.
 func ByConfigErrorAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldConfigErrorAt, opts...).ToFunc()
+}
+
+// ByMaxPerSecond orders the results by the max_per_second field.
+func ByMaxPerSecond(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMaxPerSecond, opts...).ToFunc()
 }
 
 // ByAppField orders the results by app field.

@@ -87,6 +87,11 @@ func ConfigErrorAt(v time.Time) predicate.ChannelConfig {
 	return predicate.ChannelConfig(sql.FieldEQ(FieldConfigErrorAt, v))
 }
 
+// MaxPerSecond applies equality check predicate on the "max_per_second" field. It's identical to MaxPerSecondEQ.
+func MaxPerSecond(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldEQ(FieldMaxPerSecond, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ChannelConfig {
 	return predicate.ChannelConfig(sql.FieldEQ(FieldCreatedAt, v))
@@ -460,6 +465,46 @@ func ConfigErrorAtIsNil() predicate.ChannelConfig {
 // ConfigErrorAtNotNil applies the NotNil predicate on the "config_error_at" field.
 func ConfigErrorAtNotNil() predicate.ChannelConfig {
 	return predicate.ChannelConfig(sql.FieldNotNull(FieldConfigErrorAt))
+}
+
+// MaxPerSecondEQ applies the EQ predicate on the "max_per_second" field.
+func MaxPerSecondEQ(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldEQ(FieldMaxPerSecond, v))
+}
+
+// MaxPerSecondNEQ applies the NEQ predicate on the "max_per_second" field.
+func MaxPerSecondNEQ(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldNEQ(FieldMaxPerSecond, v))
+}
+
+// MaxPerSecondIn applies the In predicate on the "max_per_second" field.
+func MaxPerSecondIn(vs ...int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldIn(FieldMaxPerSecond, vs...))
+}
+
+// MaxPerSecondNotIn applies the NotIn predicate on the "max_per_second" field.
+func MaxPerSecondNotIn(vs ...int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldNotIn(FieldMaxPerSecond, vs...))
+}
+
+// MaxPerSecondGT applies the GT predicate on the "max_per_second" field.
+func MaxPerSecondGT(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldGT(FieldMaxPerSecond, v))
+}
+
+// MaxPerSecondGTE applies the GTE predicate on the "max_per_second" field.
+func MaxPerSecondGTE(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldGTE(FieldMaxPerSecond, v))
+}
+
+// MaxPerSecondLT applies the LT predicate on the "max_per_second" field.
+func MaxPerSecondLT(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldLT(FieldMaxPerSecond, v))
+}
+
+// MaxPerSecondLTE applies the LTE predicate on the "max_per_second" field.
+func MaxPerSecondLTE(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldLTE(FieldMaxPerSecond, v))
 }
 
 // HasApp applies the HasEdge predicate on the "app" edge.

@@ -114,6 +114,7 @@ var (
 		{Name: "summary", Type: field.TypeJSON, Nullable: true},
 		{Name: "config_error", Type: field.TypeString, Default: ""},
 		{Name: "config_error_at", Type: field.TypeTime, Nullable: true},
+		{Name: "max_per_second", Type: field.TypeInt, Default: 0},
 		{Name: "app_id", Type: field.TypeString, Size: 40},
 	}
 	// ChannelConfigsTable holds the schema information for the "channel_configs" table.
@@ -124,7 +125,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "channel_configs_apps_channel_configs",
-				Columns:    []*schema.Column{ChannelConfigsColumns[9]},
+				Columns:    []*schema.Column{ChannelConfigsColumns[10]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -133,7 +134,7 @@ var (
 			{
 				Name:    "channelconfig_app_id_channel",
 				Unique:  true,
-				Columns: []*schema.Column{ChannelConfigsColumns[9], ChannelConfigsColumns[3]},
+				Columns: []*schema.Column{ChannelConfigsColumns[10], ChannelConfigsColumns[3]},
 			},
 		},
 	}

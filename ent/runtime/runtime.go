@@ -314,6 +314,12 @@ func init() {
 	channelconfigDescConfigError := channelconfigFields[5].Descriptor()
 	// channelconfig.DefaultConfigError holds the default value on creation for the config_error field.
 	channelconfig.DefaultConfigError = channelconfigDescConfigError.Default.(string)
+	// channelconfigDescMaxPerSecond is the schema descriptor for max_per_second field.
+	channelconfigDescMaxPerSecond := channelconfigFields[7].Descriptor()
+	// channelconfig.DefaultMaxPerSecond holds the default value on creation for the max_per_second field.
+	channelconfig.DefaultMaxPerSecond = channelconfigDescMaxPerSecond.Default.(int)
+	// channelconfig.MaxPerSecondValidator is a validator for the "max_per_second" field. It is called by the builders before save.
+	channelconfig.MaxPerSecondValidator = channelconfigDescMaxPerSecond.Validators[0].(func(int) error)
 	// channelconfigDescID is the schema descriptor for id field.
 	channelconfigDescID := channelconfigMixinFields0[0].Descriptor()
 	// channelconfig.DefaultID holds the default value on creation for the id field.

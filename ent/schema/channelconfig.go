@@ -34,6 +34,9 @@ func (ChannelConfig) Fields() []ent.Field {
 		// pushes on this channel fail fast until they are replaced.
 		field.String("config_error").Default(""),
 		field.Time("config_error_at").Optional().Nillable(),
+		// max_per_second paces sends on this credential (a token bucket);
+		// 0 sends as fast as the vendor answers.
+		field.Int("max_per_second").Default(0).NonNegative(),
 	}
 }
 

@@ -38,6 +38,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ChannelConfig() ChannelConfigResolver
 	Mutation() MutationResolver
 	PushJob() PushJobResolver
 	Query() QueryResolver
@@ -146,6 +147,8 @@ type ComplexityRoot struct {
 		CreatedAt     func(childComplexity int) int
 		Environment   func(childComplexity int) int
 		ID            func(childComplexity int) int
+		MaxPerSecond  func(childComplexity int) int
+		ReceiptURL    func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
 	}
@@ -286,31 +289,33 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		BindUser         func(childComplexity int, input model.BindUserInput) int
-		CancelPush       func(childComplexity int, id nodeid.ID) int
-		CreateAPIKey     func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateAccount    func(childComplexity int, input model.CreateAccountInput) int
-		CreateApp        func(childComplexity int, input ent.CreateAppInput) int
-		CreateGroup      func(childComplexity int, input ent.CreateGroupInput) int
-		CreateTemplate   func(childComplexity int, input ent.CreateTemplateInput) int
-		DeleteApp        func(childComplexity int, id nodeid.ID) int
-		DeleteGroup      func(childComplexity int, id nodeid.ID) int
-		DeleteMembership func(childComplexity int, id nodeid.ID) int
-		DeleteTemplate   func(childComplexity int, id nodeid.ID) int
-		Login            func(childComplexity int, input model.LoginInput) int
-		Logout           func(childComplexity int) int
-		MintBindToken    func(childComplexity int, input model.MintBindTokenInput) int
-		PushBroadcast    func(childComplexity int, input model.PushBroadcastInput) int
-		PushMultiple     func(childComplexity int, input model.PushMultipleInput) int
-		PushSimple       func(childComplexity int, input model.PushSimpleInput) int
-		PushTemplate     func(childComplexity int, input model.PushTemplateInput) int
-		RevokeAPIKey     func(childComplexity int, id nodeid.ID) int
-		RevokePush       func(childComplexity int, id nodeid.ID) int
-		SetMembership    func(childComplexity int, input model.SetMembershipInput) int
-		UnbindUser       func(childComplexity int, deviceID nodeid.ID) int
-		UpdateApp        func(childComplexity int, id nodeid.ID, input ent.UpdateAppInput) int
-		UpdateGroup      func(childComplexity int, id nodeid.ID, input ent.UpdateGroupInput) int
-		UpdateTemplate   func(childComplexity int, id nodeid.ID, input ent.UpdateTemplateInput) int
+		BindUser            func(childComplexity int, input model.BindUserInput) int
+		CancelPush          func(childComplexity int, id nodeid.ID) int
+		CreateAPIKey        func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateAccount       func(childComplexity int, input model.CreateAccountInput) int
+		CreateApp           func(childComplexity int, input ent.CreateAppInput) int
+		CreateGroup         func(childComplexity int, input ent.CreateGroupInput) int
+		CreateTemplate      func(childComplexity int, input ent.CreateTemplateInput) int
+		DeleteApp           func(childComplexity int, id nodeid.ID) int
+		DeleteChannelConfig func(childComplexity int, appID nodeid.ID, channel enum.Channel) int
+		DeleteGroup         func(childComplexity int, id nodeid.ID) int
+		DeleteMembership    func(childComplexity int, id nodeid.ID) int
+		DeleteTemplate      func(childComplexity int, id nodeid.ID) int
+		Login               func(childComplexity int, input model.LoginInput) int
+		Logout              func(childComplexity int) int
+		MintBindToken       func(childComplexity int, input model.MintBindTokenInput) int
+		PushBroadcast       func(childComplexity int, input model.PushBroadcastInput) int
+		PushMultiple        func(childComplexity int, input model.PushMultipleInput) int
+		PushSimple          func(childComplexity int, input model.PushSimpleInput) int
+		PushTemplate        func(childComplexity int, input model.PushTemplateInput) int
+		RevokeAPIKey        func(childComplexity int, id nodeid.ID) int
+		RevokePush          func(childComplexity int, id nodeid.ID) int
+		SetChannelConfig    func(childComplexity int, input model.SetChannelConfigInput) int
+		SetMembership       func(childComplexity int, input model.SetMembershipInput) int
+		UnbindUser          func(childComplexity int, deviceID nodeid.ID) int
+		UpdateApp           func(childComplexity int, id nodeid.ID, input ent.UpdateAppInput) int
+		UpdateGroup         func(childComplexity int, id nodeid.ID, input ent.UpdateGroupInput) int
+		UpdateTemplate      func(childComplexity int, id nodeid.ID, input ent.UpdateTemplateInput) int
 	}
 
 	PageInfo struct {
@@ -375,6 +380,7 @@ type ComplexityRoot struct {
 		AndroidChannelID func(childComplexity int) int
 		Badge            func(childComplexity int) int
 		Body             func(childComplexity int) int
+		Category         func(childComplexity int) int
 		CollapseKey      func(childComplexity int) int
 		ImageURL         func(childComplexity int) int
 		Payload          func(childComplexity int) int
@@ -470,6 +476,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ChannelConfigResolver interface {
+	ReceiptURL(ctx context.Context, obj *ent.ChannelConfig) (*string, error)
+}
 type MutationResolver interface {
 	CreateApp(ctx context.Context, input ent.CreateAppInput) (*ent.App, error)
 	UpdateApp(ctx context.Context, id nodeid.ID, input ent.UpdateAppInput) (*ent.App, error)
@@ -487,6 +496,8 @@ type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*ent.Account, error)
 	SetMembership(ctx context.Context, input model.SetMembershipInput) (*ent.Membership, error)
 	DeleteMembership(ctx context.Context, id nodeid.ID) (nodeid.ID, error)
+	SetChannelConfig(ctx context.Context, input model.SetChannelConfigInput) (*ent.ChannelConfig, error)
+	DeleteChannelConfig(ctx context.Context, appID nodeid.ID, channel enum.Channel) (nodeid.ID, error)
 	MintBindToken(ctx context.Context, input model.MintBindTokenInput) (*model.BindTokenPayload, error)
 	BindUser(ctx context.Context, input model.BindUserInput) (*ent.Device, error)
 	UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Device, error)
@@ -966,6 +977,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChannelConfig.ID(childComplexity), true
+	case "ChannelConfig.maxPerSecond":
+		if e.ComplexityRoot.ChannelConfig.MaxPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelConfig.MaxPerSecond(childComplexity), true
+	case "ChannelConfig.receiptURL":
+		if e.ComplexityRoot.ChannelConfig.ReceiptURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelConfig.ReceiptURL(childComplexity), true
 	case "ChannelConfig.summary":
 		if e.ComplexityRoot.ChannelConfig.Summary == nil {
 			break
@@ -1632,6 +1655,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteApp(childComplexity, args["id"].(nodeid.ID)), true
+	case "Mutation.deleteChannelConfig":
+		if e.ComplexityRoot.Mutation.DeleteChannelConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteChannelConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteChannelConfig(childComplexity, args["appID"].(nodeid.ID), args["channel"].(enum.Channel)), true
 	case "Mutation.deleteGroup":
 		if e.ComplexityRoot.Mutation.DeleteGroup == nil {
 			break
@@ -1759,6 +1793,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokePush(childComplexity, args["id"].(nodeid.ID)), true
+	case "Mutation.setChannelConfig":
+		if e.ComplexityRoot.Mutation.SetChannelConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setChannelConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetChannelConfig(childComplexity, args["input"].(model.SetChannelConfigInput)), true
 	case "Mutation.setMembership":
 		if e.ComplexityRoot.Mutation.SetMembership == nil {
 			break
@@ -2101,6 +2146,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushMessage.Body(childComplexity), true
+	case "PushMessage.category":
+		if e.ComplexityRoot.PushMessage.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Category(childComplexity), true
 	case "PushMessage.collapseKey":
 		if e.ComplexityRoot.PushMessage.CollapseKey == nil {
 			break
@@ -2542,6 +2593,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("APIKeyOrder", ec.unmarshalInputAPIKeyOrder),
 			graphql.NewInputUnmarshaler("APIKeyWhereInput", ec.unmarshalInputAPIKeyWhereInput),
+			graphql.NewInputUnmarshaler("APNsCredentialsInput", ec.unmarshalInputAPNsCredentialsInput),
 			graphql.NewInputUnmarshaler("AccountOrder", ec.unmarshalInputAccountOrder),
 			graphql.NewInputUnmarshaler("AccountWhereInput", ec.unmarshalInputAccountWhereInput),
 			graphql.NewInputUnmarshaler("AppOrder", ec.unmarshalInputAppOrder),
@@ -2563,8 +2615,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeviceTokenOrder", ec.unmarshalInputDeviceTokenOrder),
 			graphql.NewInputUnmarshaler("DeviceTokenWhereInput", ec.unmarshalInputDeviceTokenWhereInput),
 			graphql.NewInputUnmarshaler("DeviceWhereInput", ec.unmarshalInputDeviceWhereInput),
+			graphql.NewInputUnmarshaler("FCMCredentialsInput", ec.unmarshalInputFCMCredentialsInput),
 			graphql.NewInputUnmarshaler("GroupOrder", ec.unmarshalInputGroupOrder),
 			graphql.NewInputUnmarshaler("GroupWhereInput", ec.unmarshalInputGroupWhereInput),
+			graphql.NewInputUnmarshaler("HuaweiCredentialsInput", ec.unmarshalInputHuaweiCredentialsInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
@@ -2580,6 +2634,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PushTarget", ec.unmarshalInputPushTarget),
 			graphql.NewInputUnmarshaler("PushTemplateInput", ec.unmarshalInputPushTemplateInput),
 			graphql.NewInputUnmarshaler("RecurrenceInput", ec.unmarshalInputRecurrenceInput),
+			graphql.NewInputUnmarshaler("SetChannelConfigInput", ec.unmarshalInputSetChannelConfigInput),
 			graphql.NewInputUnmarshaler("SetMembershipInput", ec.unmarshalInputSetMembershipInput),
 			graphql.NewInputUnmarshaler("TemplateOrder", ec.unmarshalInputTemplateOrder),
 			graphql.NewInputUnmarshaler("TemplateWhereInput", ec.unmarshalInputTemplateWhereInput),
@@ -2588,6 +2643,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateTemplateInput", ec.unmarshalInputUpdateTemplateInput),
 			graphql.NewInputUnmarshaler("WebhookOrder", ec.unmarshalInputWebhookOrder),
 			graphql.NewInputUnmarshaler("WebhookWhereInput", ec.unmarshalInputWebhookWhereInput),
+			graphql.NewInputUnmarshaler("XiaomiCredentialsInput", ec.unmarshalInputXiaomiCredentialsInput),
 		)
 	}
 	first := true
@@ -2742,6 +2798,76 @@ extend type Mutation {
   "Gives an account a role in an app (owners and admins)."
   setMembership(input: SetMembershipInput!): Membership!
   deleteMembership(id: ID!): ID!
+}
+`, BuiltIn: false},
+	{Name: "../schema/channel.graphqls", Input: `"""
+An app's credentials for one vendor channel. Give exactly one of apns, fcm,
+huawei and xiaomi: it names the channel. Credentials are checked as they are
+saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
+returned: ChannelConfig.summary shows what is safe to show.
+"""
+input SetChannelConfigInput {
+  appID: ID!
+  apns: APNsCredentialsInput
+  fcm: FCMCredentialsInput
+  huawei: HuaweiCredentialsInput
+  xiaomi: XiaomiCredentialsInput
+  "Paces sends on this credential, in messages per second; 0 (default) does not pace."
+  maxPerSecond: Int
+}
+
+"""
+APNs credentials: token authentication (keyP8, keyID, teamID; recommended)
+or certificate authentication (certP12Base64, certPassword).
+"""
+input APNsCredentialsInput {
+  "SANDBOX for development builds, PRODUCTION for App Store and TestFlight builds."
+  environment: APNsEnvironment!
+  "The app's bundle ID (apns-topic)."
+  topic: String!
+  "The text of the .p8 signing key file."
+  keyP8: String
+  keyID: String
+  teamID: String
+  "The .p12 certificate file, base64-encoded."
+  certP12Base64: String
+  certPassword: String
+}
+
+input FCMCredentialsInput {
+  "The Firebase service account's JSON key file, as text."
+  serviceAccountJSON: String!
+}
+
+input HuaweiCredentialsInput {
+  "The Push Kit app's OAuth client ID (App ID)."
+  appID: String!
+  clientSecret: String!
+  "The user name and key of the app's receipt configuration in AppGallery Connect, to verify receipts."
+  receiptUserName: String
+  receiptKey: String
+}
+
+input XiaomiCredentialsInput {
+  appSecret: String!
+  "The Android package name (restricted_package_name)."
+  packageName: String!
+}
+
+extend type ChannelConfig {
+  """
+  Where the vendor posts delivery receipts for this channel (Huawei: set it
+  in the app's receipt configuration; Xiaomi: sent with every message).
+  Null for vendors without receipts or when PUSHD_PUBLIC_URL is not set.
+  """
+  receiptURL: String
+}
+
+extend type Mutation {
+  "Sets (or replaces) an app's credentials for a vendor channel, clearing a configuration error."
+  setChannelConfig(input: SetChannelConfigInput!): ChannelConfig!
+  "Removes an app's credentials for a vendor channel. Returns the removed config's ID."
+  deleteChannelConfig(appID: ID!, channel: Channel!): ID!
 }
 `, BuiltIn: false},
 	{Name: "../schema/device.graphqls", Input: `input MintBindTokenInput {
@@ -3643,6 +3769,7 @@ type ChannelConfig implements Node {
   summary: Map
   configError: String!
   configErrorAt: Time
+  maxPerSecond: Int!
   app: App!
 }
 """
@@ -3797,6 +3924,17 @@ input ChannelConfigWhereInput {
   configErrorAtLTE: Time
   configErrorAtIsNil: Boolean
   configErrorAtNotNil: Boolean
+  """
+  max_per_second field predicates
+  """
+  maxPerSecond: Int
+  maxPerSecondNEQ: Int
+  maxPerSecondIn: [Int!]
+  maxPerSecondNotIn: [Int!]
+  maxPerSecondGT: Int
+  maxPerSecondGTE: Int
+  maxPerSecondLT: Int
+  maxPerSecondLTE: Int
   """
   app edge predicates
   """
@@ -6178,6 +6316,8 @@ input PushMessageInput {
   collapseKey: String
   priority: PushPriority
   androidChannelID: String
+  "Classification where vendors ask for it: APNs aps.category, Huawei android.category (IM, VOIP, MARKETING, ...)."
+  category: String
 }
 
 type PushMessage {
@@ -6193,6 +6333,7 @@ type PushMessage {
   collapseKey: String
   priority: PushPriority
   androidChannelID: String
+  category: String
 }
 
 "A cron schedule (five fields: minute hour day month weekday) in an IANA time zone."
@@ -6523,8 +6664,12 @@ func (ec *executionContext) childFields_ChannelConfig(ctx context.Context, field
 		return ec.fieldContext_ChannelConfig_configError(ctx, field)
 	case "configErrorAt":
 		return ec.fieldContext_ChannelConfig_configErrorAt(ctx, field)
+	case "maxPerSecond":
+		return ec.fieldContext_ChannelConfig_maxPerSecond(ctx, field)
 	case "app":
 		return ec.fieldContext_ChannelConfig_app(ctx, field)
+	case "receiptURL":
+		return ec.fieldContext_ChannelConfig_receiptURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChannelConfig", field.Name)
 }
@@ -6939,6 +7084,8 @@ func (ec *executionContext) childFields_PushMessage(ctx context.Context, field g
 		return ec.fieldContext_PushMessage_priority(ctx, field)
 	case "androidChannelID":
 		return ec.fieldContext_PushMessage_androidChannelID(ctx, field)
+	case "category":
+		return ec.fieldContext_PushMessage_category(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushMessage", field.Name)
 }
@@ -7721,6 +7868,28 @@ func (ec *executionContext) field_Mutation_deleteApp_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteChannelConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
+		func(ctx context.Context, v any) (enum.Channel, error) {
+			return ec.unmarshalNChannel2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channel"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7872,6 +8041,20 @@ func (ec *executionContext) field_Mutation_revokePush_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setChannelConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetChannelConfigInput, error) {
+			return ec.unmarshalNSetChannelConfigInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐSetChannelConfigInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10480,6 +10663,29 @@ func (ec *executionContext) fieldContext_ChannelConfig_configErrorAt(_ context.C
 	return graphql.NewScalarFieldContext("ChannelConfig", field, false, false, "Time")
 }
 
+func (ec *executionContext) _ChannelConfig_maxPerSecond(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelConfig_maxPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelConfig_maxPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelConfig", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ChannelConfig_app(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10510,6 +10716,29 @@ func (ec *executionContext) fieldContext_ChannelConfig_app(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChannelConfig_receiptURL(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelConfig_receiptURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChannelConfig().ReceiptURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelConfig_receiptURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelConfig", field, true, true, "String")
 }
 
 func (ec *executionContext) _ChannelConfigConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfigConnection) (ret graphql.Marshaler) {
@@ -13514,6 +13743,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteMembership(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setChannelConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setChannelConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetChannelConfig(ctx, fc.Args["input"].(model.SetChannelConfigInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChannelConfig) graphql.Marshaler {
+			return ec.marshalNChannelConfig2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐChannelConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setChannelConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setChannelConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteChannelConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteChannelConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteChannelConfig(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["channel"].(enum.Channel))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v nodeid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteChannelConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteChannelConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_mintBindToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15251,6 +15568,29 @@ func (ec *executionContext) _PushMessage_androidChannelID(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_PushMessage_androidChannelID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_category(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
 }
 
@@ -18736,6 +19076,90 @@ func UnmarshalAPIKeyWhereInput(ctx context.Context, raw any) (ent.APIKeyWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAPNsCredentialsInput(ctx context.Context, obj any) (model.APNsCredentialsInput, error) {
+	var it model.APNsCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"environment", "topic", "keyP8", "keyID", "teamID", "certP12Base64", "certPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "environment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environment"))
+			data, err := ec.unmarshalNAPNsEnvironment2githubᚗcomᚋpushdᚋpushdᚋentᚋchannelconfigᚐEnvironment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Environment = data
+		case "topic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topic"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topic = data
+		case "keyP8":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyP8"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyP8 = data
+		case "keyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyID = data
+		case "teamID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "certP12Base64":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certP12Base64"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertP12Base64 = data
+		case "certPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAPNsCredentialsInput unmarshals raw into the APNsCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAPNsCredentialsInput(ctx context.Context, raw any) (model.APNsCredentialsInput, error) {
+	var out model.APNsCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "APNsCredentialsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAccountOrder(ctx context.Context, obj any) (ent.AccountOrder, error) {
 	var it ent.AccountOrder
 	if obj == nil {
@@ -20555,7 +20979,7 @@ func (ec *executionContext) unmarshalInputChannelConfigWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "configError", "configErrorNEQ", "configErrorIn", "configErrorNotIn", "configErrorGT", "configErrorGTE", "configErrorLT", "configErrorLTE", "configErrorContains", "configErrorHasPrefix", "configErrorHasSuffix", "configErrorEqualFold", "configErrorContainsFold", "configErrorAt", "configErrorAtNEQ", "configErrorAtIn", "configErrorAtNotIn", "configErrorAtGT", "configErrorAtGTE", "configErrorAtLT", "configErrorAtLTE", "configErrorAtIsNil", "configErrorAtNotNil", "hasApp", "hasAppWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "configError", "configErrorNEQ", "configErrorIn", "configErrorNotIn", "configErrorGT", "configErrorGTE", "configErrorLT", "configErrorLTE", "configErrorContains", "configErrorHasPrefix", "configErrorHasSuffix", "configErrorEqualFold", "configErrorContainsFold", "configErrorAt", "configErrorAtNEQ", "configErrorAtIn", "configErrorAtNotIn", "configErrorAtGT", "configErrorAtGTE", "configErrorAtLT", "configErrorAtLTE", "configErrorAtIsNil", "configErrorAtNotNil", "maxPerSecond", "maxPerSecondNEQ", "maxPerSecondIn", "maxPerSecondNotIn", "maxPerSecondGT", "maxPerSecondGTE", "maxPerSecondLT", "maxPerSecondLTE", "hasApp", "hasAppWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21073,6 +21497,62 @@ func (ec *executionContext) unmarshalInputChannelConfigWhereInput(ctx context.Co
 				return it, err
 			}
 			it.ConfigErrorAtNotNil = data
+		case "maxPerSecond":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecond"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecond = data
+		case "maxPerSecondNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecondNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecondNEQ = data
+		case "maxPerSecondIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecondIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecondIn = data
+		case "maxPerSecondNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecondNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecondNotIn = data
+		case "maxPerSecondGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecondGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecondGT = data
+		case "maxPerSecondGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecondGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecondGTE = data
+		case "maxPerSecondLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecondLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecondLT = data
+		case "maxPerSecondLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecondLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecondLTE = data
 		case "hasApp":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApp"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -24896,6 +25376,48 @@ func UnmarshalDeviceWhereInput(ctx context.Context, raw any) (ent.DeviceWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFCMCredentialsInput(ctx context.Context, obj any) (model.FCMCredentialsInput, error) {
+	var it model.FCMCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"serviceAccountJSON"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "serviceAccountJSON":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceAccountJSON"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceAccountJSON = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFCMCredentialsInput unmarshals raw into the FCMCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFCMCredentialsInput(ctx context.Context, raw any) (model.FCMCredentialsInput, error) {
+	var out model.FCMCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FCMCredentialsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputGroupOrder(ctx context.Context, obj any) (ent.GroupOrder, error) {
 	var it ent.GroupOrder
 	if obj == nil {
@@ -25471,6 +25993,69 @@ func (ec *executionContext) unmarshalInputGroupWhereInput(ctx context.Context, o
 func UnmarshalGroupWhereInput(ctx context.Context, raw any) (ent.GroupWhereInput, error) {
 	var out ent.GroupWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHuaweiCredentialsInput(ctx context.Context, obj any) (model.HuaweiCredentialsInput, error) {
+	var it model.HuaweiCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "clientSecret", "receiptUserName", "receiptKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "clientSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientSecret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientSecret = data
+		case "receiptUserName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiptUserName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiptUserName = data
+		case "receiptKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiptKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiptKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHuaweiCredentialsInput unmarshals raw into the HuaweiCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHuaweiCredentialsInput(ctx context.Context, raw any) (model.HuaweiCredentialsInput, error) {
+	var out model.HuaweiCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HuaweiCredentialsInput", raw, &out)
 	return out, err
 }
 
@@ -27425,7 +28010,7 @@ func (ec *executionContext) unmarshalInputPushMessageInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "body", "payload", "uri", "action", "silent", "badge", "sound", "imageURL", "collapseKey", "priority", "androidChannelID"}
+	fieldsInOrder := [...]string{"title", "body", "payload", "uri", "action", "silent", "badge", "sound", "imageURL", "collapseKey", "priority", "androidChannelID", "category"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27516,6 +28101,13 @@ func (ec *executionContext) unmarshalInputPushMessageInput(ctx context.Context, 
 				return it, err
 			}
 			it.AndroidChannelID = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
 		}
 	}
 	return it, nil
@@ -27985,6 +28577,83 @@ func (ec *executionContext) unmarshalInputRecurrenceInput(ctx context.Context, o
 func UnmarshalRecurrenceInput(ctx context.Context, raw any) (model.RecurrenceInput, error) {
 	var out model.RecurrenceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecurrenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Context, obj any) (model.SetChannelConfigInput, error) {
+	var it model.SetChannelConfigInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "maxPerSecond"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "apns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apns"))
+			data, err := ec.unmarshalOAPNsCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAPNsCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Apns = data
+		case "fcm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fcm"))
+			data, err := ec.unmarshalOFCMCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐFCMCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fcm = data
+		case "huawei":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("huawei"))
+			data, err := ec.unmarshalOHuaweiCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐHuaweiCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Huawei = data
+		case "xiaomi":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("xiaomi"))
+			data, err := ec.unmarshalOXiaomiCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐXiaomiCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Xiaomi = data
+		case "maxPerSecond":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecond"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerSecond = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetChannelConfigInput unmarshals raw into the SetChannelConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetChannelConfigInput(ctx context.Context, raw any) (model.SetChannelConfigInput, error) {
+	var out model.SetChannelConfigInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetChannelConfigInput", raw, &out)
 	return out, err
 }
 
@@ -29396,6 +30065,55 @@ func UnmarshalWebhookWhereInput(ctx context.Context, raw any) (ent.WebhookWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputXiaomiCredentialsInput(ctx context.Context, obj any) (model.XiaomiCredentialsInput, error) {
+	var it model.XiaomiCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appSecret", "packageName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appSecret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppSecret = data
+		case "packageName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("packageName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PackageName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalXiaomiCredentialsInput unmarshals raw into the XiaomiCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalXiaomiCredentialsInput(ctx context.Context, raw any) (model.XiaomiCredentialsInput, error) {
+	var out model.XiaomiCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "XiaomiCredentialsInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -30139,11 +30857,22 @@ func (ec *executionContext) _ChannelConfig(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "maxPerSecond":
+			out.Values[i] = ec._ChannelConfig_maxPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "app":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChannelConfig_app(ctx, field, obj)
+				})
+		case "receiptURL":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChannelConfig_receiptURL(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31174,6 +31903,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setChannelConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setChannelConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteChannelConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteChannelConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "mintBindToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_mintBindToken(ctx, field)
@@ -31680,6 +32423,11 @@ func (ec *executionContext) _PushMessage(ctx context.Context, sel ast.SelectionS
 			}
 		case "androidChannelID":
 			out.Values[i] = ec._PushMessage_androidChannelID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._PushMessage_category(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -33301,6 +34049,11 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋpushdᚋpushdᚋentᚋsc
 	return v
 }
 
+func (ec *executionContext) unmarshalNSetChannelConfigInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐSetChannelConfigInput(ctx context.Context, v any) (model.SetChannelConfigInput, error) {
+	res, err := ec.unmarshalInputSetChannelConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSetMembershipInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐSetMembershipInput(ctx context.Context, v any) (model.SetMembershipInput, error) {
 	res, err := ec.unmarshalInputSetMembershipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33678,6 +34431,14 @@ func (ec *executionContext) unmarshalOAPIKeyWhereInput2ᚖgithubᚗcomᚋpushd�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAPIKeyWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAPNsCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAPNsCredentialsInput(ctx context.Context, v any) (*model.APNsCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAPNsCredentialsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -34373,6 +35134,14 @@ func (ec *executionContext) unmarshalODeviceWhereInput2ᚖgithubᚗcomᚋpushd�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFCMCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐFCMCredentialsInput(ctx context.Context, v any) (*model.FCMCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFCMCredentialsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOGroup2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Group) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34449,6 +35218,14 @@ func (ec *executionContext) unmarshalOGroupWhereInput2ᚖgithubᚗcomᚋpushdᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputGroupWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHuaweiCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐHuaweiCredentialsInput(ctx context.Context, v any) (*model.HuaweiCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHuaweiCredentialsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -35282,6 +36059,14 @@ func (ec *executionContext) unmarshalOWebhookWhereInput2ᚖgithubᚗcomᚋpushd�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputWebhookWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOXiaomiCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐXiaomiCredentialsInput(ctx context.Context, v any) (*model.XiaomiCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputXiaomiCredentialsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

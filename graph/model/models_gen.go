@@ -11,9 +11,26 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/apikey"
+	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
+
+// APNs credentials: token authentication (keyP8, keyID, teamID; recommended)
+// or certificate authentication (certP12Base64, certPassword).
+type APNsCredentialsInput struct {
+	// SANDBOX for development builds, PRODUCTION for App Store and TestFlight builds.
+	Environment channelconfig.Environment `json:"environment"`
+	// The app's bundle ID (apns-topic).
+	Topic string `json:"topic"`
+	// The text of the .p8 signing key file.
+	KeyP8  *string `json:"keyP8,omitempty"`
+	KeyID  *string `json:"keyID,omitempty"`
+	TeamID *string `json:"teamID,omitempty"`
+	// The .p12 certificate file, base64-encoded.
+	CertP12Base64 *string `json:"certP12Base64,omitempty"`
+	CertPassword  *string `json:"certPassword,omitempty"`
+}
 
 // Filters of a broadcast; all given filters must match. Devices with push disabled are never included.
 type AudienceInput struct {
@@ -57,6 +74,20 @@ type CreateAccountInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Admin    *bool  `json:"admin,omitempty"`
+}
+
+type FCMCredentialsInput struct {
+	// The Firebase service account's JSON key file, as text.
+	ServiceAccountJSON string `json:"serviceAccountJSON"`
+}
+
+type HuaweiCredentialsInput struct {
+	// The Push Kit app's OAuth client ID (App ID).
+	AppID        string `json:"appID"`
+	ClientSecret string `json:"clientSecret"`
+	// The user name and key of the app's receipt configuration in AppGallery Connect, to verify receipts.
+	ReceiptUserName *string `json:"receiptUserName,omitempty"`
+	ReceiptKey      *string `json:"receiptKey,omitempty"`
 }
 
 type LoginInput struct {
@@ -112,6 +143,7 @@ type PushMessage struct {
 	CollapseKey      *string        `json:"collapseKey,omitempty"`
 	Priority         *PushPriority  `json:"priority,omitempty"`
 	AndroidChannelID *string        `json:"androidChannelID,omitempty"`
+	Category         *string        `json:"category,omitempty"`
 }
 
 // A message as sent. The rendered message must be at most 4,096 bytes as JSON.
@@ -130,6 +162,8 @@ type PushMessageInput struct {
 	CollapseKey      *string       `json:"collapseKey,omitempty"`
 	Priority         *PushPriority `json:"priority,omitempty"`
 	AndroidChannelID *string       `json:"androidChannelID,omitempty"`
+	// Classification where vendors ask for it: APNs aps.category, Huawei android.category (IM, VOIP, MARKETING, ...).
+	Category *string `json:"category,omitempty"`
 }
 
 type PushMultipleInput struct {
@@ -204,6 +238,20 @@ type RecurrenceInput struct {
 	EndAt    *time.Time `json:"endAt,omitempty"`
 }
 
+// An app's credentials for one vendor channel. Give exactly one of apns, fcm,
+// huawei and xiaomi: it names the channel. Credentials are checked as they are
+// saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
+// returned: ChannelConfig.summary shows what is safe to show.
+type SetChannelConfigInput struct {
+	AppID  nodeid.ID               `json:"appID"`
+	Apns   *APNsCredentialsInput   `json:"apns,omitempty"`
+	Fcm    *FCMCredentialsInput    `json:"fcm,omitempty"`
+	Huawei *HuaweiCredentialsInput `json:"huawei,omitempty"`
+	Xiaomi *XiaomiCredentialsInput `json:"xiaomi,omitempty"`
+	// Paces sends on this credential, in messages per second; 0 (default) does not pace.
+	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
+}
+
 type SetMembershipInput struct {
 	AccountID nodeid.ID `json:"accountID"`
 	AppID     nodeid.ID `json:"appID"`
@@ -218,6 +266,12 @@ type Viewer struct {
 	APIKey  *ent.APIKey  `json:"apiKey,omitempty"`
 	// The app an API key acts on.
 	App *ent.App `json:"app,omitempty"`
+}
+
+type XiaomiCredentialsInput struct {
+	AppSecret string `json:"appSecret"`
+	// The Android package name (restricted_package_name).
+	PackageName string `json:"packageName"`
 }
 
 type BindFilter string

@@ -1,0 +1,289 @@
+package push
+
+import (
+	"context"
+	"crypto/hmac"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/channelconfig"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
+)
+
+// ChannelConfigInput sets an app's credentials for one vendor channel.
+type ChannelConfigInput struct {
+	AppID nodeid.ID
+	// Credentials has exactly one member set: it names the channel.
+	Credentials ChannelCredentials
+	// MaxPerSecond paces sends on this credential; 0 does not pace.
+	MaxPerSecond int
+}
+
+// MaxChannelRate bounds MaxPerSecond (a vendor's own limits are lower).
+const MaxChannelRate = 1_000_000
+
+func credentialsAD(app nodeid.ID, c enum.Channel) seal.AD {
+	// Bound to the app and channel, so a sealed blob cannot be moved to
+	// another app's row or channel without Open failing.
+	return seal.AD{AppID: string(app), Kind: "channel.credentials", RecordID: string(c)}
+}
+
+// SetChannelConfig validates an app's credentials for a vendor channel,
+// seals them and stores them, replacing any earlier ones (and clearing a
+// configuration error flagged on them). Only the summary is ever read back.
+func (s *Service) SetChannelConfig(ctx context.Context, in ChannelConfigInput) (*ent.ChannelConfig, error) {
+	if err := tenant.Require(ctx, in.AppID, tenant.NeedOwner); err != nil {
+		return nil, err
+	}
+	ch := in.Credentials.Channel()
+	if ch == "" {
+		return nil, Invalid("credentials", "give exactly one of apns, fcm, huawei and xiaomi")
+	}
+	if in.MaxPerSecond < 0 || in.MaxPerSecond > MaxChannelRate {
+		return nil, Invalid("maxPerSecond", "must be from 0 (no pacing) to %d", MaxChannelRate)
+	}
+	if s.channels == nil {
+		return nil, &Error{Code: CodeInternal, Message: "vendor channels are not available in this process"}
+	}
+	summary, err := s.channels.Check(ctx, in.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(in.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.sealer.Seal(raw, credentialsAD(in.AppID, ch))
+	if err != nil {
+		return nil, err
+	}
+	var env *channelconfig.Environment
+	if a := in.Credentials.APNs; a != nil {
+		e := channelconfig.Environment(a.Environment)
+		env = &e
+	}
+	sys := tenant.AsSystem(ctx)
+	id, err := s.client.ChannelConfig.Create().
+		SetAppID(in.AppID).SetChannel(ch).SetNillableEnvironment(env).
+		SetCredentialsSealed(sealed).SetSummary(summary).SetMaxPerSecond(in.MaxPerSecond).
+		OnConflictColumns(channelconfig.FieldAppID, channelconfig.FieldChannel).
+		UpdateNewValues().
+		Update(func(u *ent.ChannelConfigUpsert) {
+			u.SetConfigError("").ClearConfigErrorAt()
+			if env == nil {
+				u.ClearEnvironment()
+			}
+		}).
+		ID(sys)
+	if err != nil {
+		return nil, err
+	}
+	s.routes.forget(in.AppID)
+	return s.client.ChannelConfig.Get(ctx, id)
+}
+
+// DeleteChannelConfig removes an app's credentials for a channel. Devices
+// that only had that channel wait for the self-built one.
+func (s *Service) DeleteChannelConfig(ctx context.Context, app nodeid.ID, ch enum.Channel) (nodeid.ID, error) {
+	if err := tenant.Require(ctx, app, tenant.NeedOwner); err != nil {
+		return "", err
+	}
+	cfg, err := s.client.ChannelConfig.Query().
+		Where(channelconfig.AppID(app), channelconfig.ChannelEQ(ch)).Only(ctx)
+	if err != nil {
+		return "", notFoundAs(err, "channel config")
+	}
+	if err := s.client.ChannelConfig.DeleteOne(cfg).Exec(ctx); err != nil {
+		return "", err
+	}
+	s.routes.forget(app)
+	return cfg.ID, nil
+}
+
+// route is one configured vendor channel of an app, as a send sees it.
+type route struct {
+	configID nodeid.ID
+	// version is the config's updated_at: a flag applies to the
+	// credentials that failed, not to ones saved since.
+	version time.Time
+	channel enum.Channel
+	sender  Sender
+	// broken is the configuration error that stops this channel.
+	broken string
+}
+
+// routesTTL is how long a process keeps an app's channel routes before
+// reading them again: a credential saved on another node is used within
+// this time (a config error found here is applied at once).
+const routesTTL = 2 * time.Second
+
+// routeCache keeps each app's routes for routesTTL.
+type routeCache struct {
+	mu   sync.Mutex
+	apps map[nodeid.ID]routeEntry
+}
+
+type routeEntry struct {
+	at     time.Time
+	routes map[enum.Channel]*route
+}
+
+func (c *routeCache) forget(app nodeid.ID) {
+	c.mu.Lock()
+	delete(c.apps, app)
+	c.mu.Unlock()
+}
+
+// appRoutes returns an app's vendor channels: its stored configs, opened,
+// and the process-wide senders (a stand-in for tests and load runs) for
+// channels it has not configured.
+func (s *Service) appRoutes(ctx context.Context, app nodeid.ID) (map[enum.Channel]*route, error) {
+	now := s.now()
+	s.routes.mu.Lock()
+	e, ok := s.routes.apps[app]
+	s.routes.mu.Unlock()
+	if ok && now.Sub(e.at) < routesTTL && now.Sub(e.at) >= 0 {
+		return e.routes, nil
+	}
+	out := map[enum.Channel]*route{}
+	for c, snd := range s.senders {
+		out[c] = &route{channel: c, sender: snd}
+	}
+	if s.channels != nil {
+		cfgs, err := s.client.ChannelConfig.Query().Where(channelconfig.AppID(app)).All(tenant.AsSystem(ctx))
+		if err != nil {
+			return nil, err
+		}
+		for _, cfg := range cfgs {
+			out[cfg.Channel] = s.openRoute(ctx, cfg)
+		}
+	}
+	s.routes.mu.Lock()
+	if s.routes.apps == nil {
+		s.routes.apps = map[nodeid.ID]routeEntry{}
+	}
+	s.routes.apps[app] = routeEntry{at: now, routes: out}
+	s.routes.mu.Unlock()
+	return out, nil
+}
+
+// openRoute unseals a stored config and gets its sender. A config that
+// cannot be opened is a broken route, not an error: the other channels
+// still work.
+func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *route {
+	r := &route{configID: cfg.ID, version: cfg.UpdatedAt, channel: cfg.Channel, broken: cfg.ConfigError}
+	if r.broken != "" {
+		return r
+	}
+	raw, err := s.sealer.Open(cfg.CredentialsSealed, credentialsAD(cfg.AppID, cfg.Channel))
+	var creds ChannelCredentials
+	if err == nil {
+		err = json.Unmarshal(raw, &creds)
+	}
+	if err == nil {
+		r.sender, err = s.channels.Sender(ctx, StoredChannel{
+			ConfigID: cfg.ID, AppID: cfg.AppID, Version: cfg.UpdatedAt.UnixNano(), Channel: cfg.Channel,
+			MaxPerSecond: cfg.MaxPerSecond, Credentials: creds,
+		})
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "vendor channel unusable", "app", cfg.AppID, "channel", cfg.Channel, "err", err)
+		r.broken = "credentials cannot be used: " + err.Error()
+		if errors.Is(err, seal.ErrOpen) {
+			r.broken = "credentials cannot be unsealed (was the master key changed?)"
+		}
+	}
+	return r
+}
+
+// flagConfig records that a vendor refused a channel's configuration:
+// the channel stops (its pushes fail fast with the reason, visible on the
+// config in GraphQL) until its credentials are saved again.
+func (s *Service) flagConfig(ctx context.Context, app nodeid.ID, r *route, reason string) error {
+	r.broken = reason
+	s.routes.forget(app)
+	if r.configID == "" {
+		return nil
+	}
+	s.log.ErrorContext(ctx, "vendor refused the channel configuration", "app", app, "channel", r.channel, "reason", reason)
+	_, err := s.client.ChannelConfig.Update().
+		Where(channelconfig.ID(r.configID), channelconfig.UpdatedAt(r.version)).
+		SetConfigError(reason).SetConfigErrorAt(s.now()).Save(tenant.AsSystem(ctx))
+	if err != nil {
+		return fmt.Errorf("flag channel config: %w", err)
+	}
+	return nil
+}
+
+// ReceiptPath is where a vendor posts receipts for one channel config, on
+// pushd's public address; "" for vendors without receipt callbacks.
+func ReceiptPath(c enum.Channel, configID nodeid.ID) string {
+	switch c {
+	case enum.ChannelHuawei:
+		return "/vendor/v1/huawei/" + string(configID) + "/receipts"
+	case enum.ChannelXiaomi:
+		return "/vendor/v1/xiaomi/" + string(configID) + "/receipts"
+	}
+	return ""
+}
+
+// ReceiptURL returns the full receipt URL of a config, or "" when the
+// vendor has no receipts or pushd's public URL is not configured.
+func (s *Service) ReceiptURL(cfg *ent.ChannelConfig) string {
+	p := ReceiptPath(cfg.Channel, cfg.ID)
+	if p == "" || s.publicURL == "" {
+		return ""
+	}
+	return s.publicURL + p
+}
+
+// OpenChannelConfig returns a stored channel config and its unsealed
+// credentials, for the transports that verify vendor callbacks with them
+// (receipts). It is a system call: the caller has only the config's ID,
+// from the callback URL.
+func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, ChannelCredentials, error) {
+	var creds ChannelCredentials
+	cfg, err := s.client.ChannelConfig.Get(tenant.AsSystem(ctx), id)
+	if err != nil {
+		return nil, creds, notFoundAs(err, "channel config")
+	}
+	raw, err := s.sealer.Open(cfg.CredentialsSealed, credentialsAD(cfg.AppID, cfg.Channel))
+	if err != nil {
+		return nil, creds, err
+	}
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		return nil, creds, err
+	}
+	return cfg, creds, nil
+}
+
+// ReceiptTag is the verifiable tag a receipt carries back for a job on one
+// channel config (Xiaomi callback.param, at most 64 bytes): the job's ID
+// and a MAC, so that nobody who learns the callback URL can forge
+// receipts for jobs they did not see.
+func (s *Service) ReceiptTag(configID nodeid.ID, job string) string {
+	mac := s.sealer.MAC("receipt-tag", []byte(string(configID)+"\x00"+job))
+	return job + "." + base64.RawURLEncoding.EncodeToString(mac[:12])
+}
+
+// CheckReceiptTag returns the job a tag from ReceiptTag names, if it is
+// genuine.
+func (s *Service) CheckReceiptTag(configID nodeid.ID, tag string) (string, bool) {
+	job, sig, ok := strings.Cut(tag, ".")
+	if !ok {
+		return "", false
+	}
+	return job, hmac.Equal([]byte(s.ReceiptTag(configID, job)), []byte(job+"."+sig))
+}
+
+// ReceiptBaseURL is pushd's public URL, where receipt paths are served.
+func (s *Service) ReceiptBaseURL() string { return s.publicURL }

@@ -1,0 +1,299 @@
+package push
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/channelconfig"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/tenant"
+)
+
+// Channel choice, fallback and configuration errors, with scripted vendor
+// senders behind the Channels seam (the real adapters are tested against
+// the vendor fakes in provider/, and end to end in cmd/pushd).
+
+// scripted answers every message with what its func says and counts them.
+type scripted struct {
+	mu     sync.Mutex
+	answer func(Outgoing) Result
+	got    []Outgoing
+}
+
+func (s *scripted) Send(_ context.Context, msgs []Outgoing) []Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Result, len(msgs))
+	for i, m := range msgs {
+		s.got = append(s.got, m)
+		out[i] = s.answer(m)
+	}
+	return out
+}
+
+func (s *scripted) sent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.got)
+}
+
+func answer(r Result) *scripted { return &scripted{answer: func(Outgoing) Result { return r }} }
+
+// scriptedChannels opens every stored config as its channel's scripted sender.
+type scriptedChannels map[enum.Channel]*scripted
+
+func (c scriptedChannels) Check(_ context.Context, creds ChannelCredentials) (map[string]any, error) {
+	if x := creds.Xiaomi; x != nil && x.AppSecret == "bad" {
+		return nil, Invalid("xiaomi.appSecret", "is wrong")
+	}
+	return map[string]any{"channel": string(creds.Channel())}, nil
+}
+
+func (c scriptedChannels) Sender(_ context.Context, ch StoredChannel) (Sender, error) {
+	if s, ok := c[ch.Channel]; ok {
+		return s, nil
+	}
+	return nil, errors.New("no sender")
+}
+
+type vendorSetup struct {
+	s      *Service
+	ctx    context.Context
+	app    *ent.App
+	device *ent.Device
+}
+
+// vendorTest makes an app with Huawei and Xiaomi configured (scripted) and
+// an Android device with the given tokens.
+func vendorTest(t *testing.T, ch scriptedChannels, tokens map[enum.Channel]string) vendorSetup {
+	t.Helper()
+	st := testenv.Stores(t)
+	sealer, err := seal.New(make([]byte, 32))
+	require.NoError(t, err)
+	s := NewService(Config{Client: st.Ent, Sealer: sealer, Dialect: st.Dialect, Logger: testenv.Logger(t), Channels: ch})
+	ctx := tenant.AsSystem(context.Background())
+	app, d := appAndDevice(t, s, tokens)
+	for c := range ch {
+		creds := ChannelCredentials{}
+		switch c {
+		case enum.ChannelHuawei:
+			creds.Huawei = &HuaweiCredentials{AppID: "1", ClientSecret: "s"}
+		case enum.ChannelXiaomi:
+			creds.Xiaomi = &XiaomiCredentials{AppSecret: "s", PackageName: "com.example.app"}
+		case enum.ChannelFCM:
+			creds.FCM = &FCMCredentials{ServiceAccountJSON: "{}"}
+		}
+		_, err := s.SetChannelConfig(ctx, ChannelConfigInput{AppID: app.ID, Credentials: creds})
+		require.NoError(t, err)
+	}
+	return vendorSetup{s: s, ctx: ctx, app: app, device: d}
+}
+
+// send pushes one message to the device and runs its send task once.
+func (v vendorSetup) send(t *testing.T) (*ent.Delivery, error) {
+	t.Helper()
+	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: []string{string(v.device.ID)}}, "hi"))
+	require.NoError(t, err)
+	_, sendErr := v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	d, err := v.s.client.Delivery.Query().Where(delivery.JobID(j.ID)).Only(v.ctx)
+	require.NoError(t, err)
+	return d, sendErr
+}
+
+func (v vendorSetup) token(t *testing.T, c enum.Channel) *ent.DeviceToken {
+	t.Helper()
+	tok, err := v.s.client.DeviceToken.Query().Where(devicetoken.DeviceID(v.device.ID), devicetoken.ChannelEQ(c)).Only(v.ctx)
+	require.NoError(t, err)
+	return tok
+}
+
+func TestVendorChannelChoice(t *testing.T) {
+	t.Parallel()
+	sent := Result{Outcome: OutcomeSent}
+	for _, tc := range []struct {
+		name   string
+		tokens map[enum.Channel]string
+		want   enum.Channel
+	}{
+		{"brand channel before FCM", map[enum.Channel]string{enum.ChannelHuawei: "h", enum.ChannelFCM: "f"}, enum.ChannelHuawei},
+		{"Huawei before Xiaomi", map[enum.Channel]string{enum.ChannelXiaomi: "x", enum.ChannelHuawei: "h"}, enum.ChannelHuawei},
+		{"only FCM", map[enum.Channel]string{enum.ChannelFCM: "f"}, enum.ChannelFCM},
+		{"a token for an unconfigured channel is skipped", map[enum.Channel]string{enum.ChannelAPNs: "a", enum.ChannelFCM: "f"}, enum.ChannelFCM},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ch := scriptedChannels{enum.ChannelHuawei: answer(sent), enum.ChannelXiaomi: answer(sent), enum.ChannelFCM: answer(sent)}
+			v := vendorTest(t, ch, tc.tokens)
+			d, err := v.send(t)
+			require.NoError(t, err)
+			require.Equal(t, delivery.StatusSENT, d.Status)
+			require.Equal(t, tc.want, *d.Channel)
+			require.Equal(t, 1, ch[tc.want].sent())
+			require.Equal(t, v.device.ID, ch[tc.want].got[0].DeviceID)
+			require.Equal(t, d.JobID, ch[tc.want].got[0].JobID)
+		})
+	}
+}
+
+func TestDeadTokenFallsBackToAnotherChannel(t *testing.T) {
+	t.Parallel()
+	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
+	fcm := answer(Result{Outcome: OutcomeSent})
+	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei, enum.ChannelFCM: fcm},
+		map[enum.Channel]string{enum.ChannelHuawei: "h", enum.ChannelFCM: "f"})
+	d, err := v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusSENT, d.Status)
+	require.Equal(t, enum.ChannelFCM, *d.Channel)
+	tok := v.token(t, enum.ChannelHuawei)
+	require.Equal(t, devicetoken.StatusDEAD, tok.Status)
+	require.Equal(t, "Huawei: 80300007 all tokens invalid", tok.DeadReason)
+
+	// The dead token is never used again.
+	_, err = v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, 1, huawei.sent())
+	require.Equal(t, 2, fcm.sent())
+}
+
+func TestDeadTokenWithoutFallbackFailsWithTheReason(t *testing.T) {
+	t.Parallel()
+	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
+	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
+	d, err := v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusFAILED, d.Status)
+	require.Equal(t, "Huawei: 80300007 all tokens invalid", d.LastError)
+	// Without a live token the next push waits for the WebSocket channel.
+	d, err = v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusPENDING, d.Status)
+	require.Equal(t, 1, huawei.sent())
+}
+
+func TestTokenRegisteredAfterItWasFoundInvalidStaysAlive(t *testing.T) {
+	t.Parallel()
+	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "APNs: 410 Unregistered", TokenInvalidSince: time.Now().Add(-time.Hour)})
+	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
+	d, err := v.send(t)
+	var retry *ErrRetry
+	require.ErrorAs(t, err, &retry, "the message goes again")
+	require.Equal(t, delivery.StatusPENDING, d.Status)
+	require.Equal(t, devicetoken.StatusACTIVE, v.token(t, enum.ChannelHuawei).Status)
+}
+
+func TestConfigErrorFlagsTheChannelAndFailsFast(t *testing.T) {
+	t.Parallel()
+	xiaomi := answer(Result{Outcome: OutcomeConfigError, Reason: "Xiaomi: 21301 Invalid application secret."})
+	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: xiaomi}, map[enum.Channel]string{enum.ChannelXiaomi: "x"})
+	d, err := v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusFAILED, d.Status)
+	require.Equal(t, "XIAOMI channel is misconfigured: Xiaomi: 21301 Invalid application secret.", d.LastError)
+	cfg, err := v.s.client.ChannelConfig.Query().Where(channelconfig.AppID(v.app.ID)).Only(v.ctx)
+	require.NoError(t, err)
+	require.Equal(t, "Xiaomi: 21301 Invalid application secret.", cfg.ConfigError)
+	require.NotNil(t, cfg.ConfigErrorAt)
+	require.Equal(t, devicetoken.StatusACTIVE, v.token(t, enum.ChannelXiaomi).Status, "not the token's fault")
+
+	// Fails fast: the vendor is not asked again.
+	d, err = v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusFAILED, d.Status)
+	require.Equal(t, 1, xiaomi.sent())
+
+	// Saving the credentials again clears the flag and the channel works.
+	xiaomi.answer = func(Outgoing) Result { return Result{Outcome: OutcomeSent} }
+	_, err = v.s.SetChannelConfig(v.ctx, ChannelConfigInput{AppID: v.app.ID, Credentials: ChannelCredentials{
+		Xiaomi: &XiaomiCredentials{AppSecret: "s2", PackageName: "com.example.app"}}})
+	require.NoError(t, err)
+	d, err = v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusSENT, d.Status)
+}
+
+func TestChannelConfigRules(t *testing.T) {
+	t.Parallel()
+	v := vendorTest(t, scriptedChannels{}, nil)
+	for _, tc := range []struct {
+		name  string
+		in    ChannelConfigInput
+		field string
+	}{
+		{"no credentials", ChannelConfigInput{}, "credentials"},
+		{"two vendors", ChannelConfigInput{Credentials: ChannelCredentials{
+			FCM: &FCMCredentials{}, Xiaomi: &XiaomiCredentials{}}}, "credentials"},
+		{"negative rate", ChannelConfigInput{MaxPerSecond: -1, Credentials: ChannelCredentials{FCM: &FCMCredentials{}}}, "maxPerSecond"},
+		{"provider refuses", ChannelConfigInput{Credentials: ChannelCredentials{Xiaomi: &XiaomiCredentials{AppSecret: "bad"}}}, "xiaomi.appSecret"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.in.AppID = v.app.ID
+			_, err := v.s.SetChannelConfig(v.ctx, tc.in)
+			e, ok := AsError(err)
+			require.True(t, ok, "%v", err)
+			require.Equal(t, CodeInvalidArgument, e.Code)
+			require.Equal(t, tc.field, e.Field)
+		})
+	}
+}
+
+func TestVendorReceipts(t *testing.T) {
+	t.Parallel()
+	ch := scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}
+	v := vendorTest(t, ch, map[enum.Channel]string{enum.ChannelXiaomi: "regid-1"})
+	d, err := v.send(t)
+	require.NoError(t, err)
+	rec := func(e ReceiptEvent) {
+		_, err := v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelXiaomi, []VendorReceipt{
+			{JobID: d.JobID, Token: "regid-1", Event: e, Reason: "Xiaomi receipt 16: target invalid", At: time.Now()},
+			{JobID: d.JobID, Token: "someone-else", Event: e},
+		})
+		require.NoError(t, err)
+	}
+	rec(ReceiptArrived)
+	d = v.s.client.Delivery.GetX(v.ctx, d.ID)
+	require.Equal(t, delivery.StatusARRIVED, d.Status)
+	rec(ReceiptOpened)
+	require.Equal(t, delivery.StatusOPENED, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
+	rec(ReceiptArrived) // late: changes nothing
+	require.Equal(t, delivery.StatusOPENED, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
+
+	// A token-dead receipt kills the token and fails a sent delivery.
+	d2, err := v.send(t)
+	require.NoError(t, err)
+	_, err = v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelXiaomi, []VendorReceipt{
+		{JobID: d2.JobID, Token: "regid-1", Event: ReceiptTokenDead, Reason: "Xiaomi receipt 16: target invalid"}})
+	require.NoError(t, err)
+	d2 = v.s.client.Delivery.GetX(v.ctx, d2.ID)
+	require.Equal(t, delivery.StatusFAILED, d2.Status)
+	require.Equal(t, "Xiaomi receipt 16: target invalid", d2.LastError)
+	require.Equal(t, devicetoken.StatusDEAD, v.token(t, enum.ChannelXiaomi).Status)
+}
+
+func TestReceiptTags(t *testing.T) {
+	t.Parallel()
+	v := vendorTest(t, scriptedChannels{}, nil)
+	tag := v.s.ReceiptTag("chc_1", "job_01JABCDEFGHJKMNPQRSTVWXYZ0")
+	require.LessOrEqual(t, len(tag), 64, "Xiaomi's callback.param limit")
+	job, ok := v.s.CheckReceiptTag("chc_1", tag)
+	require.True(t, ok)
+	require.Equal(t, "job_01JABCDEFGHJKMNPQRSTVWXYZ0", job)
+	for _, forged := range []string{tag + "x", "job_01JABCDEFGHJKMNPQRSTVWXYZ1" + tag[len("job_01JABCDEFGHJKMNPQRSTVWXYZ0"):], "job_x", ""} {
+		_, ok := v.s.CheckReceiptTag("chc_1", forged)
+		require.False(t, ok, forged)
+	}
+	_, ok = v.s.CheckReceiptTag("chc_2", tag)
+	require.False(t, ok, "bound to its config")
+}

@@ -57,7 +57,7 @@ type Service struct {
 	routes   routeCache
 	// publicURL is where vendors reach this deployment (receipts).
 	publicURL string
-	dialect string
+	dialect   string
 	// chunkSize is how many devices one fan-out step writes.
 	chunkSize int
 	// inflight counts sends started inline by Push, for Drain;

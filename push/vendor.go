@@ -177,8 +177,8 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 			}
 			if !killed {
 				// Registered again after the vendor last found it invalid:
-				// the token lives, and this message goes again.
-				retry = append(retry, o.DeliveryID)
+				// the token lives on, but this message was refused.
+				failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
 				continue
 			}
 			dropToken(d.Edges.Device, r.channel)
@@ -241,7 +241,9 @@ func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, 
 	upd := s.client.DeviceToken.Update().
 		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.Token(token), devicetoken.StatusEQ(devicetoken.StatusACTIVE))
 	if !since.IsZero() {
-		upd.Where(devicetoken.UpdatedAtLT(since))
+		// Vendors stamp to the millisecond (APNs); a second of slack
+		// keeps a token that died right after it was registered dead.
+		upd.Where(devicetoken.UpdatedAtLT(since.Add(time.Second)))
 	}
 	n, err := upd.SetStatus(devicetoken.StatusDEAD).SetDeadReason(reason).SetDeadAt(s.now()).Save(ctx)
 	if err != nil || n > 0 {

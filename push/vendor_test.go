@@ -187,10 +187,9 @@ func TestTokenRegisteredAfterItWasFoundInvalidStaysAlive(t *testing.T) {
 	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "APNs: 410 Unregistered", TokenInvalidSince: time.Now().Add(-time.Hour)})
 	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
 	d, err := v.send(t)
-	var retry *ErrRetry
-	require.ErrorAs(t, err, &retry, "the message goes again")
-	require.Equal(t, delivery.StatusPENDING, d.Status)
-	require.Equal(t, devicetoken.StatusACTIVE, v.token(t, enum.ChannelHuawei).Status)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusFAILED, d.Status, "this message was refused")
+	require.Equal(t, devicetoken.StatusACTIVE, v.token(t, enum.ChannelHuawei).Status, "the token lives on")
 }
 
 func TestConfigErrorFlagsTheChannelAndFailsFast(t *testing.T) {

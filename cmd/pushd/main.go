@@ -40,6 +40,7 @@ Commands:
   gateway   run the device gateway only
   migrate   bring the database schema up to date and exit
   sign      sign a request with an API key (print the headers, or -send it)
+  fakes     run local fakes of APNs, FCM, Huawei and Xiaomi (demos, load runs)
   version   print the version
   help      show this help
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 	case "sign":
 		return signCommand(ctx, args, getenv, stdout, stderr)
+	case "fakes":
+		return fakesCommand(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "pushd", version)
 		return 0

@@ -10,6 +10,7 @@
 package providertest
 
 import (
+	"context"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
@@ -64,13 +65,54 @@ func (c *Chaos) Wrap(h http.Handler) http.Handler {
 type Log[T any] struct {
 	mu  sync.Mutex
 	all []T
+	max int
+	// added is closed and replaced at every Add, for Wait.
+	added chan struct{}
+}
+
+// Keep bounds the log to about the last n requests (0: no bound), for a
+// fake that runs for long (`pushd fakes`).
+func (l *Log[T]) Keep(n int) {
+	l.mu.Lock()
+	l.max = n
+	l.mu.Unlock()
 }
 
 // Add records one request.
 func (l *Log[T]) Add(v T) {
 	l.mu.Lock()
+	if l.max > 0 && len(l.all) >= l.max {
+		l.all = append(l.all[:0], l.all[len(l.all)-l.max/2:]...)
+	}
 	l.all = append(l.all, v)
+	if l.added != nil {
+		close(l.added)
+		l.added = nil
+	}
 	l.mu.Unlock()
+}
+
+// Wait waits until at least n requests were recorded, and returns them
+// (with ctx's error if it ended first).
+func (l *Log[T]) Wait(ctx context.Context, n int) ([]T, error) {
+	for {
+		l.mu.Lock()
+		if len(l.all) >= n {
+			out := append([]T(nil), l.all...)
+			l.mu.Unlock()
+			return out, nil
+		}
+		if l.added == nil {
+			l.added = make(chan struct{})
+		}
+		ch := l.added
+		l.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return l.All(), ctx.Err()
+		}
+	}
 }
 
 // All returns a copy of what was recorded.

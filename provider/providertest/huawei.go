@@ -1,0 +1,749 @@
+package providertest
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pushd/pushd/push"
+)
+
+// HuaweiOptions configure a fake Huawei Push Kit (v1 API and OAuth).
+type HuaweiOptions struct {
+	// AppID and ClientSecret are the app's OAuth client credentials;
+	// generated when empty.
+	AppID, ClientSecret string
+	// TokenLifetime is the expires_in of the access tokens it issues
+	// (default one hour); they are refused (80200003) once it has passed.
+	TokenLifetime time.Duration
+	// ReceiptURL, if set, gets a signed V1 receipt for every token of a
+	// successful send, ReceiptUserName and ReceiptKey sign them (the key is
+	// used Base64-decoded when it is Base64, as new configurations do), and
+	// ReceiptClient posts them (default: a client with a 10 s timeout).
+	ReceiptURL, ReceiptUserName, ReceiptKey string
+	ReceiptClient                           *http.Client
+}
+
+// HuaweiTokenState scripts how the fake treats one device token.
+type HuaweiTokenState struct {
+	// Illegal tokens are refused at send: listed in illegal_tokens of a
+	// partial success (80100000), or 80300007 when all of a request's
+	// tokens are.
+	Illegal bool
+	// ReceiptStatus is the status of the token's receipts (0 delivered,
+	// 2 uninstalled, 5 token invalid, 6 notifications off, …).
+	ReceiptStatus int
+}
+
+// HuaweiFault is the answer to a send request made to fail by FailNext.
+type HuaweiFault struct {
+	// Status is the HTTP status; zero picks the usual one for Code.
+	Status int
+	// Code is the business code ("80200003", "81000001", …); it may be
+	// empty for a bare HTTP error (503 traffic control).
+	Code string
+	// Msg defaults to Huawei's words for Code.
+	Msg string
+	// RetryAfter, if set, is sent as the Retry-After header.
+	RetryAfter string
+}
+
+// HuaweiRequest is one send request the fake answered.
+type HuaweiRequest struct {
+	AppID         string
+	Authorization string
+	ValidateOnly  bool
+	Tokens        []string
+	Message       HuaweiMessage
+	// Code is the business code of the answer.
+	Code      string
+	RequestID string
+	At        time.Time
+}
+
+// HuaweiMessage is the decoded message of a send request.
+type HuaweiMessage struct {
+	Token        []string            `json:"token"`
+	Topic        string              `json:"topic"`
+	Condition    string              `json:"condition"`
+	Data         string              `json:"data"`
+	Notification *HuaweiNotification `json:"notification"`
+	Android      *HuaweiAndroid      `json:"android"`
+	APNs         json.RawMessage     `json:"apns"`
+	WebPush      json.RawMessage     `json:"webpush"`
+}
+
+// DataMap decodes Data as the JSON object pushd sends.
+func (m HuaweiMessage) DataMap() map[string]any {
+	var v map[string]any
+	_ = json.Unmarshal([]byte(m.Data), &v)
+	return v
+}
+
+// HuaweiNotification is message.notification.
+type HuaweiNotification struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+	Image string `json:"image"`
+}
+
+// HuaweiAndroid is message.android (AndroidConfig).
+type HuaweiAndroid struct {
+	CollapseKey   *int                       `json:"collapse_key"`
+	Urgency       string                     `json:"urgency"`
+	Category      string                     `json:"category"`
+	TTL           string                     `json:"ttl"`
+	BiTag         string                     `json:"bi_tag"`
+	ReceiptID     string                     `json:"receipt_id"`
+	FastAppTarget int                        `json:"fast_app_target"`
+	Data          string                     `json:"data"`
+	Notification  *HuaweiAndroidNotification `json:"notification"`
+}
+
+// HuaweiAndroidNotification is android.notification (the fields pushd
+// may send, and those the fake checks).
+type HuaweiAndroidNotification struct {
+	Title        string             `json:"title"`
+	Body         string             `json:"body"`
+	Icon         string             `json:"icon"`
+	Color        string             `json:"color"`
+	Sound        string             `json:"sound"`
+	DefaultSound bool               `json:"default_sound"`
+	Tag          string             `json:"tag"`
+	ClickAction  *HuaweiClickAction `json:"click_action"`
+	ChannelID    string             `json:"channel_id"`
+	Image        string             `json:"image"`
+	Style        int                `json:"style"`
+	BigTitle     string             `json:"big_title"`
+	BigBody      string             `json:"big_body"`
+	NotifyID     *int               `json:"notify_id"`
+	Badge        *HuaweiBadge       `json:"badge"`
+	Importance   string             `json:"importance"`
+	Visibility   string             `json:"visibility"`
+}
+
+// HuaweiClickAction is android.notification.click_action.
+type HuaweiClickAction struct {
+	Type         int    `json:"type"`
+	Intent       string `json:"intent"`
+	Action       string `json:"action"`
+	URL          string `json:"url"`
+	RichResource string `json:"rich_resource"`
+}
+
+// HuaweiBadge is android.notification.badge.
+type HuaweiBadge struct {
+	AddNum *int   `json:"add_num"`
+	SetNum *int   `json:"set_num"`
+	Class  string `json:"class"`
+}
+
+// HuaweiReceiptPost is one receipt callback the fake posted.
+type HuaweiReceiptPost struct {
+	Tokens []string
+	Header string // X-HUAWEI-CALLBACK-ID
+	// Status is the HTTP status of the answer (0 when the post failed).
+	Status int
+	Answer string
+	Err    error
+	At     time.Time
+}
+
+// HuaweiFake is a fake Huawei Push Kit: the OAuth token endpoint and the v1
+// send API, over TLS (HTTP/2).
+type HuaweiFake struct {
+	Chaos
+	// URL is the base URL of both endpoints.
+	URL string
+	// Requests records every send request, Receipts every receipt post.
+	Requests Log[HuaweiRequest]
+	Receipts Log[HuaweiReceiptPost]
+
+	srv        *httptest.Server
+	o          HuaweiOptions
+	lifetime   time.Duration
+	tokenCalls atomic.Int64
+	reqSeq     atomic.Int64
+
+	mu     sync.RWMutex
+	issued map[string]time.Time // access token → expiry
+	tokens map[string]HuaweiTokenState
+	faults []HuaweiFault
+
+	rmu     sync.Mutex
+	closed  bool
+	rwg     sync.WaitGroup
+	rctx    context.Context
+	rcancel context.CancelFunc
+	rsem    chan struct{}
+}
+
+// StartHuawei starts a fake Push Kit.
+func StartHuawei(o HuaweiOptions) (*HuaweiFake, error) {
+	if o.AppID == "" {
+		o.AppID = huaweiDigits(9)
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = huaweiRandomHex(32)
+	}
+	if o.ReceiptClient == nil {
+		o.ReceiptClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	f := &HuaweiFake{
+		o:        o,
+		lifetime: o.TokenLifetime,
+		issued:   map[string]time.Time{},
+		tokens:   map[string]HuaweiTokenState{},
+		rsem:     make(chan struct{}, 8),
+	}
+	if f.lifetime <= 0 {
+		f.lifetime = time.Hour
+	}
+	f.rctx, f.rcancel = context.WithCancel(context.Background())
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth2/v3/token", f.token)
+	mux.HandleFunc("POST /v1/{app}/messages:send", f.send)
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		huaweiAnswer(w, http.StatusNotFound, "", "service not found", "")
+	})
+	f.srv = httptest.NewUnstartedServer(f.Wrap(mux))
+	f.srv.EnableHTTP2 = true
+	f.srv.StartTLS()
+	f.URL = f.srv.URL
+	return f, nil
+}
+
+// Close stops the server and the receipt posts in flight.
+func (f *HuaweiFake) Close() {
+	f.rmu.Lock()
+	f.closed = true
+	f.rmu.Unlock()
+	f.rcancel()
+	f.rwg.Wait()
+	f.srv.Close()
+}
+
+// CAPEM returns the PEM certificate that clients must trust.
+func (f *HuaweiFake) CAPEM() []byte { return CAPEM(f.srv) }
+
+// Client returns an HTTP client that trusts the fake.
+func (f *HuaweiFake) Client() *http.Client { return f.srv.Client() }
+
+// TokenURL is the fake's OAuth token endpoint.
+func (f *HuaweiFake) TokenURL() string { return f.URL + "/oauth2/v3/token" }
+
+// Credentials are what pushd must be configured with to use the fake.
+func (f *HuaweiFake) Credentials() push.HuaweiCredentials {
+	return push.HuaweiCredentials{
+		AppID:           f.o.AppID,
+		ClientSecret:    f.o.ClientSecret,
+		ReceiptUserName: f.o.ReceiptUserName,
+		ReceiptKey:      f.o.ReceiptKey,
+	}
+}
+
+// SetHuaweiToken scripts how a device token is treated.
+func (f *HuaweiFake) SetHuaweiToken(token string, s HuaweiTokenState) {
+	f.mu.Lock()
+	f.tokens[token] = s
+	f.mu.Unlock()
+}
+
+// FailNext makes the next n send requests fail with fault, whatever
+// their tokens and credentials.
+func (f *HuaweiFake) FailNext(n int, fault HuaweiFault) {
+	f.mu.Lock()
+	for range n {
+		f.faults = append(f.faults, fault)
+	}
+	f.mu.Unlock()
+}
+
+// ExpireTokens makes every access token issued so far expired (80200003).
+func (f *HuaweiFake) ExpireTokens() {
+	f.mu.Lock()
+	for t := range f.issued {
+		f.issued[t] = time.Time{}
+	}
+	f.mu.Unlock()
+}
+
+// TokenRequests counts the calls of the OAuth token endpoint.
+func (f *HuaweiFake) TokenRequests() int { return int(f.tokenCalls.Load()) }
+
+// WaitReceipts waits until n receipt posts were recorded (answered or
+// failed), and returns them.
+func (f *HuaweiFake) WaitReceipts(ctx context.Context, n int) ([]HuaweiReceiptPost, error) {
+	return f.Receipts.Wait(ctx, n)
+}
+
+// token is the OAuth 2.0 client-credentials endpoint.
+func (f *HuaweiFake) token(w http.ResponseWriter, r *http.Request) {
+	f.tokenCalls.Add(1)
+	refuse := func(status, code, sub int, desc string) {
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"sub_error":%d,"error_description":%q,"error":%d}`, sub, desc, code)
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		refuse(http.StatusBadRequest, 1101, 20001, "invalid request: Content-Type must be application/x-www-form-urlencoded")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		refuse(http.StatusBadRequest, 1101, 20001, "invalid request")
+		return
+	}
+	switch {
+	case r.PostForm.Get("grant_type") != "client_credentials":
+		refuse(http.StatusBadRequest, 1102, 20003, "unsupported grant_type")
+		return
+	case r.PostForm.Get("client_id") != f.o.AppID:
+		refuse(http.StatusBadRequest, 1101, 20003, "invalid client_id")
+		return
+	case r.PostForm.Get("client_secret") != f.o.ClientSecret:
+		refuse(http.StatusUnauthorized, 1101, 20186, "invalid client_secret")
+		return
+	}
+	b := make([]byte, 48)
+	_, _ = rand.Read(b)
+	tok := "DAEDA" + base64.StdEncoding.EncodeToString(b) // like Huawei's, it may hold '/' and '+'
+	f.mu.Lock()
+	f.issued[tok] = time.Now().Add(f.lifetime)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	// Huawei escapes '/' as "\/": clients must decode JSON, not cut text.
+	fmt.Fprintf(w, `{"access_token":"%s","expires_in":%d,"token_type":"Bearer"}`,
+		strings.ReplaceAll(tok, "/", `\/`), int64(f.lifetime/time.Second))
+}
+
+// huaweiWords are Huawei's messages for its business codes.
+var huaweiWords = map[string]string{
+	"80000000": "Success",
+	"80100001": "Some request parameters are incorrect",
+	"80100003": "Incorrect message structure",
+	"80100004": "The message expiration time is earlier than the current time",
+	"80100013": "The collapse_key message field is invalid",
+	"80100016": "The message contains sensitive information",
+	"80100017": "A maximum of 100 topic-based messages can be sent at the same time",
+	"80100018": "Invalid message body",
+	"80200001": "Oauth authentication error",
+	"80200003": "Oauth Token expired",
+	"80300002": "There is no permission to send message to these tmIDs",
+	"80300007": "All the tokens are invalid",
+	"80300008": "The message body size exceeds the default value",
+	"80300010": "The number of tokens in the message body exceeds the default value",
+	"80300011": "No permission to send high-level notification messages",
+	"80600003": "Request OAuth service failed",
+	"81000001": "System inner error",
+}
+
+// huaweiStatus is the HTTP status the fake pairs with a business code.
+func huaweiStatus(code string) int {
+	switch {
+	case code == "80000000", code == "80100000", code == "80300007":
+		return http.StatusOK
+	case strings.HasPrefix(code, "802"):
+		return http.StatusUnauthorized
+	case strings.HasPrefix(code, "81"), code == "80600003":
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+func huaweiAnswer(w http.ResponseWriter, status int, code, msg, requestID string) {
+	if msg == "" {
+		msg = huaweiWords[code]
+	}
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	body := map[string]string{"msg": msg}
+	if code != "" {
+		body["code"] = code
+	}
+	if requestID != "" {
+		body["requestId"] = requestID
+	}
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// send is POST /v1/{app}/messages:send.
+func (f *HuaweiFake) send(w http.ResponseWriter, r *http.Request) {
+	now := time.Now()
+	rec := HuaweiRequest{
+		AppID:         r.PathValue("app"),
+		Authorization: r.Header.Get("Authorization"),
+		RequestID:     strconv.FormatInt(now.UnixMilli(), 10) + fmt.Sprintf("%09d", f.reqSeq.Add(1)%1e9),
+		At:            now,
+	}
+	answer := func(status int, code, msg string) {
+		if status == 0 {
+			status = huaweiStatus(code)
+		}
+		rec.Code = code
+		f.Requests.Add(rec)
+		huaweiAnswer(w, status, code, msg, rec.RequestID)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	if err != nil {
+		return
+	}
+	var wire struct {
+		ValidateOnly bool           `json:"validate_only"`
+		Message      *HuaweiMessage `json:"message"`
+	}
+	jsonErr := json.Unmarshal(body, &wire)
+	if wire.Message != nil {
+		rec.Message, rec.Tokens, rec.ValidateOnly = *wire.Message, wire.Message.Token, wire.ValidateOnly
+	}
+	if fault, ok := f.nextFault(); ok {
+		if fault.RetryAfter != "" {
+			w.Header().Set("Retry-After", fault.RetryAfter)
+		}
+		answer(fault.Status, fault.Code, fault.Msg)
+		return
+	}
+	if code := f.checkAuth(rec.Authorization, rec.AppID, now); code != "" {
+		answer(0, code, "")
+		return
+	}
+	if jsonErr != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(jsonErr, &te) {
+			answer(0, "80100003", "Illegal payload, "+te.Field+" must be a "+huaweiKind(te.Field))
+			return
+		}
+		answer(0, "80100003", "Illegal payload, the body is not JSON")
+		return
+	}
+	if wire.Message == nil {
+		answer(0, "80300010", "")
+		return
+	}
+	if code, msg := huaweiValidate(wire.Message, body); code != "" {
+		answer(0, code, msg)
+		return
+	}
+	var illegal, good []string
+	f.mu.RLock()
+	for _, t := range rec.Tokens {
+		if f.tokens[t].Illegal {
+			illegal = append(illegal, t)
+		} else {
+			good = append(good, t)
+		}
+	}
+	f.mu.RUnlock()
+	switch {
+	case len(rec.Tokens) > 0 && len(good) == 0:
+		answer(0, "80300007", "")
+		return
+	case len(illegal) > 0:
+		msg, _ := json.Marshal(map[string]any{"success": len(good), "failure": len(illegal), "illegal_tokens": illegal})
+		answer(0, "80100000", string(msg))
+	default:
+		answer(0, "80000000", "")
+	}
+	if f.o.ReceiptURL != "" && !wire.ValidateOnly && len(good) > 0 {
+		biTag := ""
+		if wire.Message.Android != nil {
+			biTag = wire.Message.Android.BiTag
+		}
+		f.receipts(good, biTag, rec.RequestID)
+	}
+}
+
+func huaweiKind(field string) string {
+	switch {
+	case strings.HasSuffix(field, "data"), strings.HasSuffix(field, "ttl"), strings.HasSuffix(field, "urgency"):
+		return "string"
+	case strings.HasSuffix(field, "token"):
+		return "string array"
+	}
+	return "valid value"
+}
+
+func (f *HuaweiFake) nextFault() (HuaweiFault, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.faults) == 0 {
+		return HuaweiFault{}, false
+	}
+	fault := f.faults[0]
+	f.faults = f.faults[1:]
+	return fault, true
+}
+
+// checkAuth returns the business code refusing the Authorization header,
+// or "".
+func (f *HuaweiFake) checkAuth(header, app string, now time.Time) string {
+	tok, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok || tok == "" {
+		return "80200001"
+	}
+	f.mu.RLock()
+	exp, issued := f.issued[tok]
+	f.mu.RUnlock()
+	switch {
+	case !issued || app != f.o.AppID:
+		return "80200001"
+	case !now.Before(exp):
+		return "80200003"
+	}
+	return ""
+}
+
+var (
+	huaweiTTL   = regexp.MustCompile(`^\d+(\.\d{1,9})?s?$`)
+	huaweiColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+var huaweiCategories = map[string]bool{
+	"IM": true, "VOIP": true, "SUBSCRIPTION": true, "TRAVEL": true, "HEALTH": true, "WORK": true,
+	"ACCOUNT": true, "EXPRESS": true, "FINANCE": true, "DEVICE_REMINDER": true, "MAIL": true,
+	"PLAY_VOICE": true, "MARKETING": true, "SYSTEM_REMINDER": true,
+}
+
+// huaweiValidate checks a message as Push Kit does, and returns the
+// business code and message of the first problem, or "".
+func huaweiValidate(m *HuaweiMessage, body []byte) (string, string) {
+	targets := 0
+	for _, set := range []bool{len(m.Token) > 0, m.Topic != "", m.Condition != ""} {
+		if set {
+			targets++
+		}
+	}
+	switch {
+	case targets == 0:
+		return "80300010", ""
+	case targets > 1:
+		return "80100001", "Parameter check error, only one of token, topic and condition may be set"
+	case len(m.Token) > 1000:
+		return "80300010", ""
+	}
+	size := len(body)
+	for _, t := range m.Token {
+		size -= len(t) + 3 // quotes and comma
+	}
+	if size > 4096 {
+		return "80300008", ""
+	}
+	for _, t := range m.Token {
+		if t == "" {
+			return "80100001", "Parameter check error, token must not be empty"
+		}
+	}
+	if n := m.Notification; n != nil && n.Image != "" && !strings.HasPrefix(n.Image, "https://") {
+		return "80100001", "Parameter check error, notification.image must be an https URL"
+	}
+	a := m.Android
+	if a == nil {
+		if m.Data == "" && m.Notification == nil {
+			return "80100001", "Parameter check error, the message has neither data nor notification"
+		}
+		return "", ""
+	}
+	switch {
+	case a.CollapseKey != nil && (*a.CollapseKey < -1 || *a.CollapseKey > 100):
+		return "80100013", "Illegal collapse_key, it must be in [-1, 100]"
+	case a.Urgency != "" && a.Urgency != "HIGH" && a.Urgency != "NORMAL":
+		return "80100001", "Parameter check error, urgency must be HIGH or NORMAL"
+	case a.TTL != "" && !huaweiTTL.MatchString(a.TTL):
+		return "80100001", "Parameter check error, ttl is malformed"
+	case a.TTL != "" && huaweiSeconds(a.TTL) > 15*24*3600:
+		return "80100004", "Illegal expire time, ttl exceeds 15 days"
+	case a.Category != "" && !huaweiCategories[a.Category]:
+		return "80100001", "Parameter check error, category is invalid"
+	case a.FastAppTarget != 0 && a.FastAppTarget != 1 && a.FastAppTarget != 2:
+		return "80100001", "Parameter check error, fast_app_target must be 1 or 2"
+	}
+	n := a.Notification
+	if n == nil {
+		if m.Data == "" && a.Data == "" && m.Notification == nil {
+			return "80100001", "Parameter check error, the message has neither data nor notification"
+		}
+		return "", ""
+	}
+	title, bodyText := n.Title, n.Body
+	if m.Notification != nil {
+		title, bodyText = cmp.Or(title, m.Notification.Title), cmp.Or(bodyText, m.Notification.Body)
+	}
+	switch {
+	case title == "" || bodyText == "":
+		return "80100001", "Parameter check error, title and body are mandatory for a notification message"
+	case n.Image != "" && !strings.HasPrefix(n.Image, "https://"):
+		return "80100001", "Parameter check error, image must be an https URL"
+	case n.Color != "" && !huaweiColor.MatchString(n.Color):
+		return "80100001", "Parameter check error, color must be #RRGGBB"
+	case n.Importance != "" && n.Importance != "LOW" && n.Importance != "NORMAL" && n.Importance != "HIGH":
+		return "80100001", "Parameter check error, importance must be LOW, NORMAL or HIGH"
+	case n.Style == 1 && (n.BigTitle == "" || n.BigBody == ""):
+		return "80100001", "Parameter check error, big_title and big_body are mandatory when style is 1"
+	case n.Visibility != "" && n.Visibility != "VISIBILITY_UNSPECIFIED" && n.Visibility != "PRIVATE" &&
+		n.Visibility != "PUBLIC" && n.Visibility != "SECRET":
+		return "80100001", "Parameter check error, visibility is invalid"
+	}
+	if b := n.Badge; b != nil {
+		if (b.AddNum != nil && (*b.AddNum < 1 || *b.AddNum > 99)) || (b.SetNum != nil && (*b.SetNum < 0 || *b.SetNum > 99)) {
+			return "80100001", "Parameter check error, badge add_num must be in [1, 99] and set_num in [0, 99]"
+		}
+	}
+	c := n.ClickAction
+	switch {
+	case c == nil:
+		return "80100001", "Parameter check error, click_action is mandatory"
+	case c.Type == 1 && c.Intent == "" && c.Action == "":
+		return "80100001", "Parameter check error, intent or action is mandatory when click_action.type is 1"
+	case c.Type == 2 && !strings.HasPrefix(c.URL, "https://"):
+		return "80100001", "Parameter check error, url must be an https URL when click_action.type is 2"
+	case c.Type == 3:
+	case c.Type == 4 && !strings.HasPrefix(c.RichResource, "https://"):
+		return "80100001", "Parameter check error, rich_resource must be an https URL when click_action.type is 4"
+	case c.Type < 1 || c.Type > 4:
+		return "80100001", "Parameter check error, click_action.type must be in [1, 4]"
+	}
+	return "", ""
+}
+
+// huaweiSeconds reads a TTL the regexp accepted.
+func huaweiSeconds(ttl string) float64 {
+	v, _ := strconv.ParseFloat(strings.TrimSuffix(ttl, "s"), 64)
+	return v
+}
+
+// receipts posts the V1 receipts of one send, up to 100 tokens a post,
+// without holding up the send's answer.
+func (f *HuaweiFake) receipts(tokens []string, biTag, requestID string) {
+	f.rmu.Lock()
+	if f.closed {
+		f.rmu.Unlock()
+		return
+	}
+	f.rwg.Add(1)
+	f.rmu.Unlock()
+	go func() {
+		defer f.rwg.Done()
+		for len(tokens) > 0 {
+			batch := tokens[:min(len(tokens), 100)]
+			tokens = tokens[len(batch):]
+			select {
+			case f.rsem <- struct{}{}:
+			case <-f.rctx.Done():
+				return
+			}
+			f.postReceipt(batch, biTag, requestID)
+			<-f.rsem
+		}
+	}()
+}
+
+type huaweiReceiptStatus struct {
+	BiTag     string `json:"biTag"`
+	AppID     string `json:"appid"`
+	Token     string `json:"token"`
+	Status    int    `json:"status"`
+	Timestamp int64  `json:"timestamp"`
+	RequestID string `json:"requestId"`
+}
+
+func (f *HuaweiFake) postReceipt(tokens []string, biTag, requestID string) {
+	now := time.Now()
+	statuses := make([]huaweiReceiptStatus, len(tokens))
+	f.mu.RLock()
+	for i, t := range tokens {
+		statuses[i] = huaweiReceiptStatus{
+			BiTag: biTag, AppID: f.o.AppID, Token: t, Status: f.tokens[t].ReceiptStatus,
+			Timestamp: now.UnixMilli(), RequestID: requestID,
+		}
+	}
+	f.mu.RUnlock()
+	body, _ := json.Marshal(map[string]any{"statuses": statuses})
+	post := HuaweiReceiptPost{Tokens: tokens, At: now}
+	defer func() { f.Receipts.Add(post) }()
+	req, err := http.NewRequestWithContext(f.rctx, http.MethodPost, f.o.ReceiptURL, bytes.NewReader(body))
+	if err != nil {
+		post.Err = err
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if f.o.ReceiptUserName != "" || f.o.ReceiptKey != "" {
+		post.Header = HuaweiSignReceipt(f.o.ReceiptUserName, f.o.ReceiptKey, now)
+		req.Header.Set("X-HUAWEI-CALLBACK-ID", post.Header)
+	}
+	resp, err := f.o.ReceiptClient.Do(req)
+	if err != nil {
+		post.Err = err
+		return
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	post.Status, post.Answer = resp.StatusCode, string(answer)
+}
+
+// HuaweiSignReceipt returns the X-HUAWEI-CALLBACK-ID header Huawei sends
+// with a receipt signed at t: "timestamp=<ms>;nonce=<n>;value=<b64
+// HMAC-SHA256(key, timestamp+nonce+userName)>", the key Base64-decoded
+// when it is Base64.
+func HuaweiSignReceipt(userName, key string, t time.Time) string {
+	ts := strconv.FormatInt(t.UnixMilli(), 10)
+	nonce := huaweiUUID()
+	k, err := base64.StdEncoding.DecodeString(key)
+	if err != nil || len(k) == 0 {
+		k = []byte(key)
+	}
+	m := hmac.New(sha256.New, k)
+	m.Write([]byte(ts + nonce + userName))
+	return "timestamp=" + ts + ";nonce=" + nonce + ";value=" + base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// HuaweiReceiptKey returns a new receipt key as AppGallery Connect makes
+// one: 32 random bytes, Base64.
+func HuaweiReceiptKey() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func huaweiUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func huaweiRandomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func huaweiDigits(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = '0' + b[i]%10
+	}
+	if b[0] == '0' {
+		b[0] = '1'
+	}
+	return string(b)
+}

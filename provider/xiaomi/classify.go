@@ -1,0 +1,234 @@
+package xiaomi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pushd/pushd/provider/channel"
+	"github.com/pushd/pushd/push"
+)
+
+// Answer is what one /v3/message/regid answer means for its regids.
+type Answer struct {
+	// Result is the outcome of every regid of the request that is not in
+	// BadRegIDs.
+	Result push.Result
+	// Code is Xiaomi's code (0: success), or -1 when the answer carried
+	// none.
+	Code int
+	// MessageID is Xiaomi's data.id of an accepted message.
+	MessageID string
+	// BadRegIDs are the regids Xiaomi found invalid (data.bad_regids):
+	// their tokens are dead even though the request succeeded.
+	BadRegIDs []string
+	bad       map[string]struct{}
+}
+
+// For returns the outcome for one regid of the request.
+func (a Answer) For(regid string) push.Result {
+	if _, ok := a.bad[regid]; ok {
+		return push.Result{Outcome: push.OutcomeTokenDead, Reason: "Xiaomi: invalid regid (data.bad_regids)"}
+	}
+	return a.Result
+}
+
+// Outcomes of Xiaomi's codes (vendors.md §4.5); codes not listed fail the
+// message.
+var (
+	retryCodes = codeSet(-1, 1, 10001, 10002, 10003, 10027, 10037, 20301, 20607, 22102, 26003, 26004, 65003, 65029)
+	deadCodes  = codeSet(10029)
+	// 27001 (channel_id mismatch) is a configuration error only when the
+	// message carries no channel ID: Send turns it into a failure of that
+	// message when it does.
+	configCodes = codeSet(21301, 21302, 21303, 22000, 22006, 22007, 22022, 10031, 10036, 26006, 27001, 66108)
+	// Quota codes: no more sends today; retry after midnight in Beijing.
+	quotaCodes = codeSet(200001, 10034)
+)
+
+func codeSet(cs ...int) map[int]bool {
+	m := make(map[int]bool, len(cs))
+	for _, c := range cs {
+		m[c] = true
+	}
+	return m
+}
+
+// answerBody is Xiaomi's JSON answer. Numbers are read leniently (a
+// number or a numeric string).
+type answerBody struct {
+	Result      string          `json:"result"`
+	Code        *flexInt        `json:"code"`
+	Reason      string          `json:"reason"`
+	Description string          `json:"description"`
+	Data        json.RawMessage `json:"data"`
+}
+
+// Classify reads one answer of the send API (HTTP status, headers, body)
+// into an Answer. It is pure: now only anchors delays.
+func Classify(status int, h http.Header, body []byte, now time.Time) Answer {
+	var b answerBody
+	decErr := json.Unmarshal(bytes.TrimSpace(body), &b)
+	if decErr != nil || (b.Code == nil && b.Result == "") {
+		return Answer{Code: -1, Result: statusResult(status, h, now)}
+	}
+	code := 0
+	if b.Code != nil {
+		code = int(*b.Code)
+	}
+	a := Answer{Code: code}
+	if code == 0 && b.Result != "error" && (status < 300 || status == 0) {
+		a.Result = push.Result{Outcome: push.OutcomeSent}
+		var data map[string]json.RawMessage
+		_ = json.Unmarshal(b.Data, &data) // a success without data is still one
+		a.MessageID = rawString(data["id"])
+		for k, raw := range data {
+			if strings.EqualFold(k, "bad_regids") {
+				a.BadRegIDs = append(a.BadRegIDs, splitList(raw)...)
+			}
+		}
+		if len(a.BadRegIDs) > 0 {
+			a.bad = make(map[string]struct{}, len(a.BadRegIDs))
+			for _, r := range a.BadRegIDs {
+				a.bad[r] = struct{}{}
+			}
+		}
+		return a
+	}
+	if code == 0 {
+		// An error without a code: judge by the HTTP status.
+		a.Code = -1
+		a.Result = statusResult(status, h, now)
+		if words := firstNonEmpty(b.Reason, b.Description); words != "" {
+			a.Result.Reason += " " + words
+		}
+		return a
+	}
+	r := push.Result{Reason: reason(code, firstNonEmpty(b.Reason, b.Description))}
+	switch {
+	case quotaCodes[code]:
+		r.Outcome = push.OutcomeRetry
+		r.RetryAfter = max(untilBeijingMidnight(now), channel.RetryAfter(h, now))
+	case retryCodes[code]:
+		r.Outcome = push.OutcomeRetry
+		r.RetryAfter = channel.RetryAfter(h, now)
+	case deadCodes[code]:
+		r.Outcome = push.OutcomeTokenDead
+	case configCodes[code]:
+		r.Outcome = push.OutcomeConfigError
+	default:
+		r.Outcome = push.OutcomeFailed
+	}
+	a.Result = r
+	return a
+}
+
+// statusResult judges an answer without a readable JSON body by its HTTP
+// status.
+func statusResult(status int, h http.Header, now time.Time) push.Result {
+	r := push.Result{Reason: fmt.Sprintf("Xiaomi: HTTP %d %s", status, http.StatusText(status))}
+	switch {
+	case status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status < 300:
+		// A 2xx without a readable answer may or may not have been sent;
+		// the jobkey keeps a resend from showing twice.
+		r.Outcome = push.OutcomeRetry
+		r.RetryAfter = channel.RetryAfter(h, now)
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		r.Outcome = push.OutcomeConfigError
+	default:
+		r.Outcome = push.OutcomeFailed
+	}
+	return r
+}
+
+func reason(code int, words string) string {
+	if words == "" {
+		return "Xiaomi: " + strconv.Itoa(code)
+	}
+	return "Xiaomi: " + strconv.Itoa(code) + " " + words
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// rawString reads a JSON string or number as text.
+func rawString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// splitList reads a comma-separated string (or a JSON array of strings)
+// into its non-blank items.
+func splitList(raw json.RawMessage) []string {
+	var items []string
+	if json.Unmarshal(raw, &items) != nil {
+		items = strings.Split(rawString(raw), ",")
+	}
+	out := items[:0]
+	for _, s := range items {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// flexInt is a JSON integer that may come as a string.
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		n = json.Number(strings.TrimSpace(s))
+	}
+	i, err := n.Int64()
+	if err != nil {
+		fl, ferr := n.Float64()
+		if ferr != nil {
+			return err
+		}
+		i = int64(fl)
+	}
+	*f = flexInt(i)
+	return nil
+}
+
+// beijing is Asia/Shanghai, or UTC+8 where the time zone database is
+// missing (China has no daylight saving time).
+var beijing = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*60*60)
+})
+
+// untilBeijingMidnight is the time from now to the next midnight in
+// Beijing, when Xiaomi's daily quotas reset.
+func untilBeijingMidnight(now time.Time) time.Duration {
+	t := now.In(beijing())
+	y, m, d := t.Date()
+	next := time.Date(y, m, d+1, 0, 0, 0, 0, beijing())
+	return next.Sub(now)
+}

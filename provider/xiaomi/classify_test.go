@@ -1,0 +1,172 @@
+package xiaomi
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/push"
+)
+
+// errorBody is Xiaomi's error answer for a code.
+func errorBody(code int, reason string) string {
+	return fmt.Sprintf(`{"result":"error","reason":%q,"trace_id":"Xcm0001","code":%d,"description":"失败"}`, reason, code)
+}
+
+func TestClassifyCodes(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC) // 17:30 in Beijing
+	untilMidnight := 6*time.Hour + 30*time.Minute
+	rows := []struct {
+		code    int
+		outcome push.Outcome
+		after   time.Duration
+	}{
+		{-1, push.OutcomeRetry, 0},
+		{1, push.OutcomeRetry, 0},
+		{10001, push.OutcomeRetry, 0},
+		{10002, push.OutcomeRetry, 0},
+		{10003, push.OutcomeRetry, 0},
+		{10027, push.OutcomeRetry, 0},
+		{10037, push.OutcomeRetry, 0},
+		{20301, push.OutcomeRetry, 0},
+		{20607, push.OutcomeRetry, 0},
+		{22102, push.OutcomeRetry, 0},
+		{26003, push.OutcomeRetry, 0},
+		{26004, push.OutcomeRetry, 0},
+		{65003, push.OutcomeRetry, 0},
+		{65029, push.OutcomeRetry, 0},
+		{200001, push.OutcomeRetry, untilMidnight},
+		{10034, push.OutcomeRetry, untilMidnight},
+		{10029, push.OutcomeTokenDead, 0},
+		{21301, push.OutcomeConfigError, 0},
+		{21302, push.OutcomeConfigError, 0},
+		{21303, push.OutcomeConfigError, 0},
+		{22000, push.OutcomeConfigError, 0},
+		{22006, push.OutcomeConfigError, 0},
+		{22007, push.OutcomeConfigError, 0},
+		{22022, push.OutcomeConfigError, 0},
+		{10031, push.OutcomeConfigError, 0},
+		{10036, push.OutcomeConfigError, 0},
+		{27001, push.OutcomeConfigError, 0},
+		{26006, push.OutcomeConfigError, 0},
+		{66108, push.OutcomeConfigError, 0},
+		{10008, push.OutcomeFailed, 0},
+		{10012, push.OutcomeFailed, 0},
+		{10016, push.OutcomeFailed, 0},
+		{10017, push.OutcomeFailed, 0},
+		{21305, push.OutcomeFailed, 0},
+		{65009, push.OutcomeFailed, 0},
+		{65011, push.OutcomeFailed, 0},
+		{65014, push.OutcomeFailed, 0},
+		{65015, push.OutcomeFailed, 0},
+		{65036, push.OutcomeFailed, 0},
+		{65037, push.OutcomeFailed, 0},
+		{65038, push.OutcomeFailed, 0},
+		{99999, push.OutcomeFailed, 0},
+	}
+	for _, r := range rows {
+		t.Run(fmt.Sprint(r.code), func(t *testing.T) {
+			t.Parallel()
+			a := Classify(http.StatusOK, http.Header{}, []byte(errorBody(r.code, "Some words.")), now)
+			require.Equal(t, r.code, a.Code)
+			require.Equal(t, r.outcome, a.Result.Outcome)
+			require.Equal(t, r.after, a.Result.RetryAfter)
+			require.Equal(t, fmt.Sprintf("Xiaomi: %d Some words.", r.code), a.Result.Reason)
+			require.Equal(t, a.Result, a.For("any"))
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	retryIn := func(s string) http.Header { return http.Header{"Retry-After": {s}} }
+	rows := []struct {
+		name    string
+		status  int
+		header  http.Header
+		body    string
+		outcome push.Outcome
+		after   time.Duration
+		reason  string
+	}{
+		{"ok", 200, nil, `{"result":"ok","trace_id":"Xdm1","code":0,"data":{"id":"scm1"},"description":"成功","info":"Received push messages for 1 REGID"}`, push.OutcomeSent, 0, ""},
+		{"ok without data", 200, nil, `{"result":"ok","code":0}`, push.OutcomeSent, 0, ""},
+		{"ok with odd data", 200, nil, `{"result":"ok","code":"0","data":"x"}`, push.OutcomeSent, 0, ""},
+		{"bad secret", 200, nil, `{"result":"error","reason":"Invalid application secret.","trace_id":"Xcm1","code":21301,"description":"认证失败"}`, push.OutcomeConfigError, 0, "Xiaomi: 21301 Invalid application secret."},
+		{"code as string", 200, nil, `{"result":"error","code":"10027","reason":"busy"}`, push.OutcomeRetry, 0, "Xiaomi: 10027 busy"},
+		{"description only", 200, nil, `{"result":"error","code":10017,"description":"参数值非法"}`, push.OutcomeFailed, 0, "Xiaomi: 10017 参数值非法"},
+		{"no words", 200, nil, `{"result":"error","code":10017}`, push.OutcomeFailed, 0, "Xiaomi: 10017"},
+		{"retry code with Retry-After", 200, retryIn("30"), errorBody(10002, "busy"), push.OutcomeRetry, 30 * time.Second, "Xiaomi: 10002 busy"},
+		{"error code on 4xx", 400, nil, errorBody(10017, "bad"), push.OutcomeFailed, 0, "Xiaomi: 10017 bad"},
+		{"error without code", 200, nil, `{"result":"error","reason":"oops"}`, push.OutcomeRetry, 0, "Xiaomi: HTTP 200 OK oops"},
+		{"503 plain", 503, retryIn("120"), `Service Unavailable`, push.OutcomeRetry, 2 * time.Minute, "Xiaomi: HTTP 503 Service Unavailable"},
+		{"502 empty", 502, nil, ``, push.OutcomeRetry, 0, "Xiaomi: HTTP 502 Bad Gateway"},
+		{"500 with JSON code", 500, nil, errorBody(1, "internal"), push.OutcomeRetry, 0, "Xiaomi: 1 internal"},
+		{"429 plain", 429, retryIn("5"), `slow down`, push.OutcomeRetry, 5 * time.Second, "Xiaomi: HTTP 429 Too Many Requests"},
+		{"401 plain", 401, nil, `unauthorized`, push.OutcomeConfigError, 0, "Xiaomi: HTTP 401 Unauthorized"},
+		{"404 plain", 404, nil, `not found`, push.OutcomeFailed, 0, "Xiaomi: HTTP 404 Not Found"},
+		{"200 garbage", 200, nil, `<html>`, push.OutcomeRetry, 0, "Xiaomi: HTTP 200 OK"},
+		{"quota", 200, nil, errorBody(200001, "exceed quota, quota: 100, have acked: 100"), push.OutcomeRetry, 6*time.Hour + 30*time.Minute, "Xiaomi: 200001 exceed quota, quota: 100, have acked: 100"},
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			a := Classify(r.status, r.header, []byte(r.body), now)
+			require.Equal(t, r.outcome, a.Result.Outcome)
+			require.Equal(t, r.after, a.Result.RetryAfter)
+			require.Equal(t, r.reason, a.Result.Reason)
+		})
+	}
+}
+
+func TestClassifyBadRegIDs(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"result":"ok","code":0,"data":{"id":"scm1","bad_regids":"r2, r3"}}`,
+		`{"result":"ok","code":0,"data":{"id":"scm1","bad_regIds":"r2,r3,"}}`,
+		`{"result":"ok","code":0,"data":{"id":"scm1","BAD_REGIDS":["r2","r3"]}}`,
+	} {
+		a := Classify(200, nil, []byte(body), time.Now())
+		require.Equal(t, "scm1", a.MessageID)
+		require.Equal(t, []string{"r2", "r3"}, a.BadRegIDs)
+		require.Equal(t, push.OutcomeSent, a.For("r1").Outcome)
+		require.Equal(t, push.Result{Outcome: push.OutcomeTokenDead, Reason: "Xiaomi: invalid regid (data.bad_regids)"}, a.For("r2"))
+		require.Equal(t, push.OutcomeTokenDead, a.For("r3").Outcome)
+	}
+}
+
+func TestUntilBeijingMidnight(t *testing.T) {
+	t.Parallel()
+	// 15:59:59 UTC is 23:59:59 in Beijing; 16:00 UTC is midnight there.
+	require.Equal(t, time.Second, untilBeijingMidnight(time.Date(2025, 1, 1, 15, 59, 59, 0, time.UTC)))
+	require.Equal(t, 24*time.Hour, untilBeijingMidnight(time.Date(2025, 1, 1, 16, 0, 0, 0, time.UTC)))
+	require.Equal(t, 8*time.Hour, untilBeijingMidnight(time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)))
+}
+
+func FuzzClassify(f *testing.F) {
+	f.Add(200, `{"result":"ok","code":0,"data":{"id":"scm1","bad_regids":"a,b"}}`)
+	f.Add(200, errorBody(21301, "Invalid application secret."))
+	f.Add(200, errorBody(200001, "exceed quota"))
+	f.Add(503, `Service Unavailable`)
+	f.Add(200, `{"code":"1e400","data":[1,2]}`)
+	f.Add(200, `{"code":9223372036854775807,"result":"error"}`)
+	f.Add(0, ``)
+	f.Add(200, `{"result":"ok","data":{"bad_regids":{"x":1}}}`)
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		a := Classify(status, http.Header{"Retry-After": {"7"}}, []byte(body), time.Unix(1700000000, 0))
+		require.GreaterOrEqual(t, a.Result.Outcome, push.OutcomeSent)
+		require.LessOrEqual(t, a.Result.Outcome, push.OutcomeConfigError)
+		require.GreaterOrEqual(t, a.Result.RetryAfter, time.Duration(0))
+		if a.Result.Outcome != push.OutcomeSent {
+			require.NotEmpty(t, a.Result.Reason)
+		}
+		for _, r := range a.BadRegIDs {
+			require.Equal(t, push.OutcomeTokenDead, a.For(r).Outcome)
+		}
+	})
+}

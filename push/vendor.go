@@ -2,6 +2,7 @@ package push
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -15,6 +16,14 @@ import (
 // first (APNs on iOS; Huawei and Xiaomi before FCM on Android phones of
 // those brands, which is what their tokens mean), FCM last.
 var vendorPreference = []enum.Channel{enum.ChannelAPNs, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelFCM}
+
+// MaxVendorAttempts bounds the tries of one delivery on vendor channels,
+// whoever retries it (the send task's retries, the reconciler, a vendor's
+// Retry-After): past it the delivery fails with the vendor's last reason.
+// With the Admin SDK's own retries inside one FCM try (up to 4 more on
+// 503 and network errors), a message costs at most 50 requests to FCM and
+// 10 (20 with an OAuth refresh) to the others.
+const MaxVendorAttempts = 10
 
 // maxFallbacks bounds how many vendor channels one delivery tries in one
 // send when its tokens turn out dead one after the other.
@@ -168,6 +177,11 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 		case OutcomeSent:
 			sum.Vendor++
 		case OutcomeRetry:
+			if d.Attempts+1 >= MaxVendorAttempts {
+				why := fmt.Sprintf("gave up after %d attempts: %s", d.Attempts+1, res.Reason)
+				failed[why] = append(failed[why], o.DeliveryID)
+				continue
+			}
 			retry = append(retry, o.DeliveryID)
 			sum.RetryAfter = max(sum.RetryAfter, res.RetryAfter)
 		case OutcomeTokenDead:

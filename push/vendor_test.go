@@ -296,3 +296,23 @@ func TestReceiptTags(t *testing.T) {
 	_, ok = v.s.CheckReceiptTag("chc_2", tag)
 	require.False(t, ok, "bound to its config")
 }
+
+func TestVendorRetriesStopAtTheCap(t *testing.T) {
+	t.Parallel()
+	huawei := answer(Result{Outcome: OutcomeRetry, Reason: "Huawei: 81000001 internal error"})
+	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
+	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: []string{string(v.device.ID)}}, "hi"))
+	require.NoError(t, err)
+	for range MaxVendorAttempts - 1 {
+		_, err := v.s.Send(v.ctx, SendRequest{Job: j.ID})
+		var retry *ErrRetry
+		require.ErrorAs(t, err, &retry)
+	}
+	_, err = v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	require.NoError(t, err)
+	d, err := v.s.client.Delivery.Query().Where(delivery.JobID(j.ID)).Only(v.ctx)
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusFAILED, d.Status)
+	require.Equal(t, "gave up after 10 attempts: Huawei: 81000001 internal error", d.LastError)
+	require.Equal(t, MaxVendorAttempts, huawei.sent())
+}

@@ -39,6 +39,7 @@ func pipeline(ctx context.Context, args []string) error {
 	concurrency := fs.Int("c", 20, "worker concurrency, as PUSHD_WORKER_CONCURRENCY")
 	latency := fs.Duration("latency", 0, "latency the stand-in vendor adds to every batch")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the broadcast to this file")
+	vendors := fs.Bool("vendors", false, "send through the vendor fakes (APNs, FCM, Huawei, Xiaomi; a quarter of the devices each) instead of the discarding stand-in")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,21 +66,37 @@ func pipeline(ctx context.Context, args []string) error {
 	queue := worker.NewQueue(stores.RedisOpt, ns)
 	defer queue.Close()
 	fcm := &pushtest.DiscardSender{Latency: *latency}
-	svc := push.NewService(push.Config{
+	cfg := push.Config{
 		Client: stores.Ent, Relaxed: stores.Relaxed, Sealer: sealer, Broker: pubsub.NewRedis(stores.Redis, ns+":"),
 		Self: gateway.NewRouter(stores.Redis, ns+":"), Queue: queue, Marks: pubsub.NewJobMarks(stores.Redis, ns+":"),
 		Senders: map[enum.Channel]push.Sender{enum.ChannelFCM: fcm}, Dialect: stores.Dialect, Logger: log,
-	})
+	}
+	var fakes *vendorFakes
+	if *vendors {
+		if fakes, err = startVendorFakes(*latency, log); err != nil {
+			return err
+		}
+		defer fakes.Close()
+		cfg.Senders, cfg.Channels = nil, fakes.registry
+	}
+	svc := push.NewService(cfg)
 	sys := tenant.AsSystem(ctx)
 	app, err := svc.CreateApp(sys, ent.CreateAppInput{Name: "pipeline-" + ns})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if err := insertDevices(sys, stores.Ent, app.ID, *n); err != nil {
+	channels := []enum.Channel{enum.ChannelFCM}
+	if fakes != nil {
+		if err := fakes.configure(sys, svc, app.ID); err != nil {
+			return err
+		}
+		channels = vendorChannels
+	}
+	if err := insertDevices(sys, stores.Ent, app.ID, *n, channels); err != nil {
 		return err
 	}
-	fmt.Printf("registered %d offline devices with FCM tokens in %s\n", *n, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("registered %d offline devices with tokens of %v in %s\n", *n, channels, time.Since(start).Round(time.Millisecond))
 
 	wk := worker.New(worker.Config{Redis: stores.RedisOpt, Logger: log, Concurrency: *concurrency, ShutdownTimeout: 30 * time.Second, Namespace: ns})
 	wk.RegisterPipeline(svc)
@@ -131,23 +148,37 @@ func pipeline(ctx context.Context, args []string) error {
 		time.Sleep(10 * time.Millisecond)
 	}
 	all := time.Since(start)
-	fmt.Printf("broadcast to %d devices: accepted in %s, first delivery final after %s, all final after %s: %.0f deliveries/s (vendor stand-in got %d)\n",
+	got := fmt.Sprintf("vendor stand-in got %d", fcm.Sent())
+	if fakes != nil {
+		if got, err = report(sys, stores.Ent, job.ID); err != nil {
+			return err
+		}
+	}
+	sent, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusEQ(delivery.StatusSENT)).Count(sys)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("broadcast to %d devices: accepted in %s, first delivery final after %s, all final after %s: %.0f deliveries/s, %d sent (%s)\n",
 		*n, accepted.Round(time.Millisecond), first.Round(time.Millisecond), all.Round(time.Millisecond),
-		float64(*n)/all.Seconds(), fcm.Sent())
+		float64(*n)/all.Seconds(), sent, got)
 	return nil
 }
 
-// insertDevices writes n devices with FCM tokens, 2,000 per statement
-// (registering them one by one through the device API would measure the
-// API, not the pipeline).
-func insertDevices(ctx context.Context, c *ent.Client, app nodeid.ID, n int) error {
+// insertDevices writes n devices, each with a token of one of the channels
+// in turn, 2,000 per statement (registering them one by one through the
+// device API would measure the API, not the pipeline).
+func insertDevices(ctx context.Context, c *ent.Client, app nodeid.ID, n int, channels []enum.Channel) error {
 	const chunk = 2000
 	for from := 0; from < n; from += chunk {
 		size := min(chunk, n-from)
 		devs := make([]*ent.DeviceCreate, size)
 		for i := range devs {
+			platform := enum.PlatformAndroid
+			if channels[(from+i)%len(channels)] == enum.ChannelAPNs {
+				platform = enum.PlatformIOS
+			}
 			devs[i] = c.Device.Create().SetAppID(app).SetInstallationID(fmt.Sprintf("bench-%d", from+i)).
-				SetPlatform(enum.PlatformAndroid).SetAppVersion("1.0")
+				SetPlatform(platform).SetAppVersion("1.0")
 		}
 		created, err := c.Device.CreateBulk(devs...).Save(ctx)
 		if err != nil {
@@ -155,8 +186,9 @@ func insertDevices(ctx context.Context, c *ent.Client, app nodeid.ID, n int) err
 		}
 		toks := make([]*ent.DeviceTokenCreate, size)
 		for i, d := range created {
-			toks[i] = c.DeviceToken.Create().SetAppID(app).SetDeviceID(d.ID).SetChannel(enum.ChannelFCM).
-				SetToken(fmt.Sprintf("fcm-bench-token-%d", from+i))
+			ch := channels[(from+i)%len(channels)]
+			toks[i] = c.DeviceToken.Create().SetAppID(app).SetDeviceID(d.ID).SetChannel(ch).
+				SetToken(fmt.Sprintf("%x", 0xbe0000000+from+i)) // hex: APNs wants it
 		}
 		if err := c.DeviceToken.CreateBulk(toks...).Exec(ctx); err != nil {
 			return err

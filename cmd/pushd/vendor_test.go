@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -281,4 +283,64 @@ func graphqlRaw(t *testing.T, c console, base, query string) string {
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return string(b)
+}
+
+func TestVendorReceiptsArriveThroughPushd(t *testing.T) {
+	t.Parallel()
+	f, err := startFakes(0)
+	require.NoError(t, err)
+	t.Cleanup(f.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(ca, f.FCM.CAPEM(), 0o600))
+	env := testEnv(t)
+	for k, val := range f.Env(ca) {
+		env[k] = val
+	}
+	// The public URL is only known once pushd listens: pick the port first.
+	port := freePort(t)
+	env["PUSHD_HTTP_ADDR"] = "127.0.0.1:" + port
+	env["PUSHD_PUBLIC_URL"] = "http://127.0.0.1:" + port
+	in := startInstance(t, env)
+	v := vendorBundle{fakes: f, in: in, b: newBackend(t, in), owner: login(t, in.base, "ops@example.com", "ops-password-123")}
+
+	// Huawei: the receipt configuration names pushd's URL for this config.
+	h := f.Huawei.Credentials()
+	key := providertest.HuaweiReceiptKey()
+	cfg := v.setChannel(t, fmt.Sprintf(`huawei: {appID: %q, clientSecret: %q, receiptUserName: "pushd", receiptKey: %q}`, h.AppID, h.ClientSecret, key))
+	d := graphql(t, v.owner, in.base, fmt.Sprintf(`{ node(id: %q) { ... on ChannelConfig { receiptURL } } }`, cfg["id"]))
+	receiptURL := d["node"].(map[string]any)["receiptURL"].(string)
+	require.Equal(t, env["PUSHD_PUBLIC_URL"]+"/vendor/v1/huawei/"+cfg["id"].(string)+"/receipts", receiptURL)
+	f.Huawei.SetReceipts(receiptURL, "pushd", key)
+	hw := v.b.registerWith("hw-r", enum.PlatformAndroid, gateway.Tokens{Huawei: ptr("hw-receipt-token")})
+	j := v.b.simple(hw, 600, "")
+	j = v.b.waitJob(j.ID, func(j job) bool { return j.Counts.Arrived == 1 })
+	posts := f.Huawei.Receipts.All()
+	require.NotEmpty(t, posts)
+	require.Equal(t, http.StatusOK, posts[0].Status, "pushd verified the signature")
+
+	// A forged Huawei receipt is refused.
+	resp, err := http.Post(receiptURL, "application/json", strings.NewReader(`{"statuses":[{"biTag":"`+j.ID+`","token":"hw-receipt-token","status":5}]}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	// Xiaomi: the callback URL and a verifiable tag travel with the message.
+	x := f.Xiaomi.Credentials()
+	v.setChannel(t, fmt.Sprintf(`xiaomi: {appSecret: %q, packageName: %q}`, x.AppSecret, x.PackageName))
+	mi := v.b.registerWith("mi-r", enum.PlatformAndroid, gateway.Tokens{Xiaomi: ptr("mi-receipt-regid")})
+	j = v.b.simple(mi, 600, "")
+	v.b.waitJob(j.ID, func(j job) bool { return j.Counts.Arrived == 1 })
+	sends := f.Xiaomi.Sends.All()
+	require.Len(t, sends, 1)
+	require.Equal(t, env["PUSHD_PUBLIC_URL"], sends[0].Form.Get("extra.callback")[:len(env["PUSHD_PUBLIC_URL"])])
+	require.NotEqual(t, j.ID, sends[0].Form.Get("extra.callback.param"), "a MAC-tagged job ID")
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	require.NoError(t, ln.Close())
+	return port
 }

@@ -251,12 +251,23 @@ func (f *HuaweiFake) TokenURL() string { return f.URL + "/oauth2/v3/token" }
 
 // Credentials are what pushd must be configured with to use the fake.
 func (f *HuaweiFake) Credentials() push.HuaweiCredentials {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
 	return push.HuaweiCredentials{
 		AppID:           f.o.AppID,
 		ClientSecret:    f.o.ClientSecret,
 		ReceiptUserName: f.o.ReceiptUserName,
 		ReceiptKey:      f.o.ReceiptKey,
 	}
+}
+
+// SetReceipts starts (or, with an empty url, stops) receipts to url,
+// signed with user and key: the receipt configuration of AppGallery
+// Connect, which names pushd's URL for one channel config.
+func (f *HuaweiFake) SetReceipts(url, user, key string) {
+	f.mu.Lock()
+	f.o.ReceiptURL, f.o.ReceiptUserName, f.o.ReceiptKey = url, user, key
+	f.mu.Unlock()
 }
 
 // SetHuaweiToken scripts how a device token is treated.
@@ -463,7 +474,10 @@ func (f *HuaweiFake) send(w http.ResponseWriter, r *http.Request) {
 	default:
 		answer(0, "80000000", "")
 	}
-	if f.o.ReceiptURL != "" && !wire.ValidateOnly && len(good) > 0 {
+	f.mu.RLock()
+	receipts := f.o.ReceiptURL != ""
+	f.mu.RUnlock()
+	if receipts && !wire.ValidateOnly && len(good) > 0 {
 		biTag := ""
 		if wire.Message.Android != nil {
 			biTag = wire.Message.Android.BiTag
@@ -675,18 +689,19 @@ func (f *HuaweiFake) postReceipt(tokens []string, biTag, requestID string) {
 			Timestamp: now.UnixMilli(), RequestID: requestID,
 		}
 	}
+	url, user, key := f.o.ReceiptURL, f.o.ReceiptUserName, f.o.ReceiptKey
 	f.mu.RUnlock()
 	body, _ := json.Marshal(map[string]any{"statuses": statuses})
 	post := HuaweiReceiptPost{Tokens: tokens, At: now}
 	defer func() { f.Receipts.Add(post) }()
-	req, err := http.NewRequestWithContext(f.rctx, http.MethodPost, f.o.ReceiptURL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(f.rctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		post.Err = err
 		return
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if f.o.ReceiptUserName != "" || f.o.ReceiptKey != "" {
-		post.Header = HuaweiSignReceipt(f.o.ReceiptUserName, f.o.ReceiptKey, now)
+	if user != "" || key != "" {
+		post.Header = HuaweiSignReceipt(user, key, now)
 		req.Header.Set("X-HUAWEI-CALLBACK-ID", post.Header)
 	}
 	resp, err := f.o.ReceiptClient.Do(req)

@@ -261,7 +261,9 @@ func TestVendorCredentialsCheckedAtSave(t *testing.T) {
 	require.Equal(t, 1, j.Counts.Failed)
 	var out struct {
 		ChannelConfigs struct {
-			Edges []struct{ Node struct{ Channel, ConfigError string } }
+			Edges []struct {
+				Node struct{ Channel, ConfigError string }
+			}
 		}
 	}
 	v.b.do(`{ channelConfigs { edges { node { channel configError } } } }`, nil, &out)

@@ -346,3 +346,19 @@ func freePort(t *testing.T) string {
 	require.NoError(t, ln.Close())
 	return port
 }
+
+func TestFakesCommandWritesWhatPushdNeeds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"fakes", "-dir", dir}, nil, out, io.Discard) }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "Ctrl-C") }, 20*time.Second, 20*time.Millisecond)
+	for _, name := range []string{"ca.pem", "apns-production.json", "apns-sandbox.json", "fcm.json", "huawei.json", "xiaomi.json"} {
+		require.FileExists(t, filepath.Join(dir, name))
+	}
+	require.Contains(t, out.String(), "export PUSHD_PROVIDER_CA_FILE=")
+	cancel()
+	require.Equal(t, 0, <-done)
+}

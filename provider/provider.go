@@ -135,6 +135,16 @@ func (r *Registry) Sender(_ context.Context, ch push.StoredChannel) (push.Sender
 	return s, nil
 }
 
+// Forget drops the sender of a deleted config, and its credentials.
+func (r *Registry) Forget(configID nodeid.ID) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.senders[configID]; ok {
+		closeSender(c.sender)
+		delete(r.senders, configID)
+	}
+}
+
 // Close releases every sender's connections.
 func (r *Registry) Close() {
 	r.mu.Lock()

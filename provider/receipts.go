@@ -86,7 +86,11 @@ func (h *Receipts) huawei(w http.ResponseWriter, r *http.Request) {
 	receipts, err := huawei.ParseReceipts(r.Header, body, c.ReceiptUserName, c.ReceiptKey, h.now())
 	if err != nil {
 		h.Logger.WarnContext(r.Context(), "receipts: rejected a Huawei callback", "config", cfg.ID, "err", err)
-		http.Error(w, "bad receipt", http.StatusUnauthorized)
+		status := http.StatusUnauthorized
+		if e, ok := push.AsError(err); ok && e.Code == push.CodeInvalidArgument {
+			status = http.StatusBadRequest // signed, but not a receipt body
+		}
+		http.Error(w, "bad receipt", status)
 		return
 	}
 	h.record(w, r, cfg, enum.ChannelHuawei, receipts, huawei.ReceiptResponse())

@@ -106,10 +106,14 @@ func (s *Service) DeleteChannelConfig(ctx context.Context, app nodeid.ID, ch enu
 		return "", err
 	}
 	s.routes.forget(app)
+	if f, ok := s.channels.(interface{ Forget(nodeid.ID) }); ok {
+		f.Forget(cfg.ID) // other processes drop it when they restart
+	}
 	return cfg.ID, nil
 }
 
 // route is one configured vendor channel of an app, as a send sees it.
+// Routes are shared by the send tasks of a process.
 type route struct {
 	configID nodeid.ID
 	// version is the config's updated_at: a flag applies to the
@@ -117,8 +121,21 @@ type route struct {
 	version time.Time
 	channel enum.Channel
 	sender  Sender
+	mu      sync.Mutex
 	// broken is the configuration error that stops this channel.
 	broken string
+}
+
+func (r *route) brokenReason() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.broken
+}
+
+func (r *route) setBroken(why string) {
+	r.mu.Lock()
+	r.broken = why
+	r.mu.Unlock()
 }
 
 // routesTTL is how long a process keeps an app's channel routes before
@@ -207,21 +224,27 @@ func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *route 
 
 // flagConfig records that a vendor refused a channel's configuration:
 // the channel stops (its pushes fail fast with the reason, visible on the
-// config in GraphQL) until its credentials are saved again.
-func (s *Service) flagConfig(ctx context.Context, app nodeid.ID, r *route, reason string) error {
-	r.broken = reason
+// config in GraphQL) until its credentials are saved again. It reports
+// false when the config was saved again since the route was read: the new
+// credentials deserve their own try.
+func (s *Service) flagConfig(ctx context.Context, app nodeid.ID, r *route, reason string) (bool, error) {
 	s.routes.forget(app)
 	if r.configID == "" {
-		return nil
+		r.setBroken(reason)
+		return true, nil
 	}
-	s.log.ErrorContext(ctx, "vendor refused the channel configuration", "app", app, "channel", r.channel, "reason", reason)
-	_, err := s.client.ChannelConfig.Update().
+	n, err := s.client.ChannelConfig.Update().
 		Where(channelconfig.ID(r.configID), channelconfig.UpdatedAt(r.version)).
 		SetConfigError(reason).SetConfigErrorAt(s.now()).Save(tenant.AsSystem(ctx))
 	if err != nil {
-		return fmt.Errorf("flag channel config: %w", err)
+		return false, fmt.Errorf("flag channel config: %w", err)
 	}
-	return nil
+	if n == 0 {
+		return false, nil
+	}
+	s.log.ErrorContext(ctx, "vendor refused the channel configuration", "app", app, "channel", r.channel, "reason", reason)
+	r.setBroken(reason)
+	return true, nil
 }
 
 // ReceiptPath is where a vendor posts receipts for one channel config, on

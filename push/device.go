@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/pushd/pushd/ent"
@@ -148,7 +149,9 @@ func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Devi
 }
 
 // setTokens upserts the given vendor tokens; an empty one is removed. A
-// token that changes comes back to life (a dead one is never reused).
+// dead token is never used again unless the device registers it again:
+// the device is the authority on its current token, and a vendor that
+// still refuses it marks it dead again.
 func setTokens(ctx context.Context, c *ent.Client, appID, deviceID nodeid.ID, tokens map[enum.Channel]string) error {
 	for ch, tok := range tokens {
 		if tok == "" {
@@ -161,8 +164,12 @@ func setTokens(ctx context.Context, c *ent.Client, appID, deviceID nodeid.ID, to
 		switch {
 		case ent.IsNotFound(err):
 			err = c.DeviceToken.Create().SetAppID(appID).SetDeviceID(deviceID).SetChannel(ch).SetToken(tok).Exec(ctx)
-		case err == nil && cur.Token != tok:
+		case err == nil && (cur.Token != tok || cur.Status == devicetoken.StatusDEAD):
 			err = cur.Update().SetToken(tok).SetStatus(devicetoken.StatusACTIVE).SetDeadReason("").ClearDeadAt().Exec(ctx)
+		case err == nil:
+			// Registered again: the time matters to APNs, whose 410 names
+			// when it last found the token invalid.
+			err = cur.Update().SetUpdatedAt(time.Now()).Exec(ctx)
 		}
 		if err != nil {
 			return err

@@ -13,19 +13,12 @@ import (
 // jobIDPrefix starts every push job's node ID.
 const jobIDPrefix = "job"
 
-// MaxReceiptsPerCall bounds one vendor callback (Huawei sends at most
-// 1,000 statuses at once, Xiaomi a second's worth).
-const MaxReceiptsPerCall = 10_000
-
 // RecordVendorReceipts applies a vendor's delivery receipts (already
 // verified by the provider that parsed them) to the app's deliveries:
 // arrived and opened move them forward, a dead token is never used again
 // and its delivery fails. Receipts about unknown jobs or tokens change
 // nothing. It returns how many deliveries changed.
 func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch enum.Channel, receipts []VendorReceipt) (int, error) {
-	if len(receipts) > MaxReceiptsPerCall {
-		return 0, Invalid("receipts", "at most %d per call, got %d", MaxReceiptsPerCall, len(receipts))
-	}
 	sys := tenant.AsSystem(ctx)
 	type key struct {
 		job   nodeid.ID
@@ -48,29 +41,34 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 	if len(tokens) == 0 {
 		return 0, nil
 	}
-	owned, err := s.client.DeviceToken.Query().
-		Where(devicetoken.AppID(app), devicetoken.ChannelEQ(ch), devicetoken.TokenIn(tokens...)).
-		All(sys)
-	if err != nil {
-		return 0, err
-	}
-	deviceOf := make(map[string]nodeid.ID, len(owned))
-	for _, t := range owned {
-		deviceOf[t.Token] = t.DeviceID
+	// Several device rows may share a token (a reinstall before the old
+	// row was cleaned up): a receipt is about each.
+	deviceOf := make(map[string][]nodeid.ID, len(tokens))
+	for _, part := range chunks(unique(tokens), 1000) {
+		owned, err := s.client.DeviceToken.Query().
+			Where(devicetoken.AppID(app), devicetoken.ChannelEQ(ch), devicetoken.TokenIn(part...)).
+			All(sys)
+		if err != nil {
+			return 0, err
+		}
+		for _, t := range owned {
+			deviceOf[t.Token] = append(deviceOf[t.Token], t.DeviceID)
+		}
 	}
 	changed := 0
 	var jobs []nodeid.ID
 	for k, toks := range groups {
 		var devices []nodeid.ID
 		for _, t := range toks {
-			if d, ok := deviceOf[t]; ok {
-				devices = append(devices, d)
-			}
+			devices = append(devices, deviceOf[t]...)
 		}
 		if len(devices) == 0 {
 			continue
 		}
-		upd := s.relaxed.Delivery.Update().Where(delivery.AppID(app), delivery.JobID(k.job), delivery.DeviceIDIn(devices...))
+		// Only deliveries this channel carried: one that went out on
+		// another channel since (a timed-out send retried elsewhere) is
+		// not this receipt's to change.
+		upd := s.relaxed.Delivery.Update().Where(delivery.AppID(app), delivery.JobID(k.job), delivery.DeviceIDIn(devices...), delivery.ChannelEQ(ch))
 		now := s.now()
 		switch k.event {
 		case ReceiptArrived:

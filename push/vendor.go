@@ -2,7 +2,9 @@ package push
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -52,9 +54,9 @@ func pickVendor(job *ent.PushJob, d *ent.Device, routes map[enum.Channel]*route)
 			if t.Channel != c || t.Status != devicetoken.StatusACTIVE {
 				continue
 			}
-			if r.broken != "" {
+			if why := r.brokenReason(); why != "" {
 				if p.blocked == "" {
-					p.blocked = string(c) + " channel is misconfigured: " + r.broken
+					p.blocked = string(c) + " channel is misconfigured: " + why
 				}
 				continue
 			}
@@ -144,6 +146,40 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 	return waiting, nil
 }
 
+// suspectReasons are token errors that, when a vendor gives them for a
+// whole batch and accepts nothing, mean the credentials are for the wrong
+// environment or project (vendors.md §1.5, §5): the tokens are fine.
+var suspectReasons = []string{"BadDeviceToken", "SENDER_ID_MISMATCH", "noRight"}
+
+// massKillThreshold is how many such answers, with no success, make a
+// batch a configuration error instead of that many dead tokens.
+const massKillThreshold = 5
+
+// recordTimeout bounds the writes that record a batch's results. They run
+// even when the task's context has ended (shutdown, task timeout): a
+// claimed delivery whose result is not recorded would stay SENT unsent.
+const recordTimeout = 30 * time.Second
+
+// suspectBatch says why a batch's dead tokens look like a configuration
+// error, or "" when they do not.
+func suspectBatch(results []Result) string {
+	if len(results) < massKillThreshold {
+		return ""
+	}
+	first := results[0].Reason
+	for _, r := range results {
+		if r.Outcome != OutcomeTokenDead || r.Reason != first {
+			return ""
+		}
+	}
+	for _, w := range suspectReasons {
+		if strings.Contains(first, w) {
+			return fmt.Sprintf("every one of %d tokens was refused (%s) and none accepted: the credentials' environment or project likely does not match the apps' builds; no token was marked dead", len(results), first)
+		}
+	}
+	return ""
+}
+
 // sendVendor claims, sends and records one channel's messages.
 func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*route, r *route, out []Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *SendSummary) (vendorRound, error) {
 	var next vendorRound
@@ -165,13 +201,30 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 		return next, nil
 	}
 	results := r.sender.Send(ctx, mine)
+	for len(results) < len(mine) {
+		results = append(results, Result{Outcome: OutcomeRetry, Reason: "no result from sender"})
+	}
+	if why := suspectBatch(results[:len(mine)]); why != "" {
+		for i := range mine {
+			results[i] = Result{Outcome: OutcomeConfigError, Reason: why}
+		}
+	}
+
+	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	var errs []error
 	var retry, again []nodeid.ID
 	failed := map[string][]nodeid.ID{}
-	for i, o := range mine {
-		res := Result{Outcome: OutcomeRetry, Reason: "no result from sender"}
-		if i < len(results) {
-			res = results[i]
+	fallBack := func(d *ent.Delivery, reason string) {
+		if pickVendor(job, d.Edges.Device, routes).route == nil {
+			failed[reason] = append(failed[reason], d.ID)
+			return
 		}
+		again = append(again, d.ID)
+		next.again = append(next.again, d)
+	}
+	for i, o := range mine {
+		res := results[i]
 		d := byID[o.DeliveryID]
 		switch res.Outcome {
 		case OutcomeSent:
@@ -185,57 +238,50 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 			retry = append(retry, o.DeliveryID)
 			sum.RetryAfter = max(sum.RetryAfter, res.RetryAfter)
 		case OutcomeTokenDead:
-			killed, err := s.killToken(ctx, o.DeviceID, r.channel, o.Token, res.Reason, res.TokenInvalidSince)
-			if err != nil {
-				return next, err
-			}
-			if !killed {
+			state, err := s.killToken(rec, o.DeviceID, r.channel, o.Token, res.Reason, res.TokenInvalidSince)
+			switch {
+			case err != nil:
+				errs = append(errs, err)
+				retry = append(retry, o.DeliveryID) // decided on the next try
+			case state == tokenReplaced:
+				// The device registered a new token meanwhile: try it.
+				retry = append(retry, o.DeliveryID)
+			case state == tokenAlive:
 				// Registered again after the vendor last found it invalid:
 				// the token lives on, but this message was refused.
 				failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
-				continue
+			default:
+				dropToken(d.Edges.Device, r.channel)
+				fallBack(d, res.Reason)
 			}
-			dropToken(d.Edges.Device, r.channel)
-			if pickVendor(job, d.Edges.Device, routes).route == nil {
-				failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
-				continue
-			}
-			again = append(again, o.DeliveryID)
-			next.again = append(next.again, d)
 		case OutcomeConfigError:
-			if r.broken == "" {
-				if err := s.flagConfig(ctx, job.AppID, r, res.Reason); err != nil {
-					return next, err
+			if r.brokenReason() == "" {
+				flagged, err := s.flagConfig(rec, job.AppID, r, res.Reason)
+				if err != nil || !flagged {
+					// Not recorded, or saved again meanwhile: the new
+					// credentials get their chance on the retry.
+					errs = append(errs, err)
+					retry = append(retry, o.DeliveryID)
+					continue
 				}
 			}
-			reason := string(r.channel) + " channel is misconfigured: " + res.Reason
-			if pickVendor(job, d.Edges.Device, routes).route == nil {
-				failed[reason] = append(failed[reason], o.DeliveryID)
-				continue
-			}
-			again = append(again, o.DeliveryID)
-			next.again = append(next.again, d)
+			fallBack(d, string(r.channel)+" channel is misconfigured: "+r.brokenReason())
 		default:
 			failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
 		}
 	}
 	sum.Retry += len(retry)
-	if err := s.unclaim(ctx, retry, vendorRetryReason); err != nil {
-		return next, err
-	}
-	if err := s.unclaim(ctx, again, "falling back to another channel"); err != nil {
-		return next, err
-	}
+	// Back to PENDING with the retry mark, so that if this process dies
+	// before the retry or the next round, the reconciler finds them.
+	errs = append(errs, s.unclaim(rec, retry, vendorRetryReason), s.unclaim(rec, again, vendorRetryReason))
 	for reason, ids := range failed {
 		n, err := s.client.Delivery.Update().
 			Where(delivery.IDIn(ids...), delivery.StatusEQ(delivery.StatusSENT)).
-			SetStatus(delivery.StatusFAILED).SetLastError(reason).Save(ctx)
-		if err != nil {
-			return next, err
-		}
+			SetStatus(delivery.StatusFAILED).SetLastError(reason).Save(rec)
+		errs = append(errs, err)
 		sum.Failed += n
 	}
-	return next, nil
+	return next, errors.Join(errs...)
 }
 
 // unclaim puts claimed deliveries back to PENDING, so that a retry (the
@@ -248,10 +294,20 @@ func (s *Service) unclaim(ctx context.Context, ids []nodeid.ID, why string) erro
 		SetStatus(delivery.StatusPENDING).ClearSentAt().SetLastError(why).Exec(ctx)
 }
 
+// What killToken found.
+type tokenState int
+
+const (
+	tokenKilled tokenState = iota
+	// tokenAlive: registered again after the vendor found it invalid.
+	tokenAlive
+	// tokenReplaced: the device has another live token on the channel now.
+	tokenReplaced
+)
+
 // killToken marks a device's token dead, unless the device registered it
-// after the vendor last found it invalid (since; zero means now). It
-// reports whether the token is dead now.
-func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, token, reason string, since time.Time) (bool, error) {
+// after the vendor last found it invalid (since; zero means now).
+func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, token, reason string, since time.Time) (tokenState, error) {
 	upd := s.client.DeviceToken.Update().
 		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.Token(token), devicetoken.StatusEQ(devicetoken.StatusACTIVE))
 	if !since.IsZero() {
@@ -261,12 +317,20 @@ func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, 
 	}
 	n, err := upd.SetStatus(devicetoken.StatusDEAD).SetDeadReason(reason).SetDeadAt(s.now()).Save(ctx)
 	if err != nil || n > 0 {
-		return n > 0, err
+		return tokenKilled, err
 	}
-	// Not killed: already dead (another send got there first), or alive
-	// because it was registered again after since.
-	alive, err := s.client.DeviceToken.Query().
-		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.Token(token), devicetoken.StatusEQ(devicetoken.StatusACTIVE)).
-		Exist(ctx)
-	return !alive, err
+	// Not killed: already dead (another send got there first), alive
+	// because it was registered again after since, or replaced.
+	cur, err := s.client.DeviceToken.Query().
+		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.StatusEQ(devicetoken.StatusACTIVE)).
+		Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return tokenKilled, nil
+	case err != nil:
+		return tokenKilled, err
+	case cur.Token == token:
+		return tokenAlive, nil
+	}
+	return tokenReplaced, nil
 }

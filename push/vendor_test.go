@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -315,4 +316,71 @@ func TestVendorRetriesStopAtTheCap(t *testing.T) {
 	require.Equal(t, delivery.StatusFAILED, d.Status)
 	require.Equal(t, "gave up after 10 attempts: Huawei: 81000001 internal error", d.LastError)
 	require.Equal(t, MaxVendorAttempts, huawei.sent())
+}
+
+func TestABatchOfSuspectTokenErrorsIsAConfigError(t *testing.T) {
+	t.Parallel()
+	apns := answer(Result{Outcome: OutcomeTokenDead, Reason: "APNs: 400 BadDeviceToken"})
+	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: apns}, nil)
+	var ids []string
+	for i := range massKillThreshold {
+		d, _, err := v.s.RegisterDevice(v.ctx, Registration{AppKey: v.app.AppKey, InstallationID: "s" + strconv.Itoa(i),
+			Platform: enum.PlatformAndroid, Tokens: map[enum.Channel]string{enum.ChannelXiaomi: "tok" + strconv.Itoa(i)}})
+		require.NoError(t, err)
+		ids = append(ids, string(d.ID))
+	}
+	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: ids}, "hi"))
+	require.NoError(t, err)
+	_, err = v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	require.NoError(t, err)
+	dead, err := v.s.client.DeviceToken.Query().Where(devicetoken.StatusEQ(devicetoken.StatusDEAD)).Count(v.ctx)
+	require.NoError(t, err)
+	require.Zero(t, dead, "the environment is wrong, not the tokens")
+	cfg, err := v.s.client.ChannelConfig.Query().Where(channelconfig.AppID(v.app.ID)).Only(v.ctx)
+	require.NoError(t, err)
+	require.Contains(t, cfg.ConfigError, "every one of 5 tokens was refused (APNs: 400 BadDeviceToken)")
+}
+
+func TestARotatedTokenIsTriedInsteadOfFailing(t *testing.T) {
+	t.Parallel()
+	var v vendorSetup
+	huawei := &scripted{}
+	huawei.answer = func(o Outgoing) Result {
+		if o.Token == "old" {
+			// The device rotates its token while the send is in flight.
+			require.NoError(t, v.s.SetDeviceTokens(v.ctx, v.device, map[enum.Channel]string{enum.ChannelHuawei: "new"}))
+			return Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"}
+		}
+		return Result{Outcome: OutcomeSent}
+	}
+	v = vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "old"})
+	d, err := v.send(t)
+	var retry *ErrRetry
+	require.ErrorAs(t, err, &retry)
+	require.Equal(t, delivery.StatusPENDING, d.Status)
+	_, err = v.s.Send(v.ctx, SendRequest{Job: d.JobID})
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusSENT, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
+	require.Equal(t, "new", huawei.got[1].Token)
+}
+
+func TestADeadTokenRegisteredAgainLives(t *testing.T) {
+	t.Parallel()
+	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
+	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
+	_, err := v.send(t)
+	require.NoError(t, err)
+	require.Equal(t, devicetoken.StatusDEAD, v.token(t, enum.ChannelHuawei).Status)
+	require.NoError(t, v.s.SetDeviceTokens(v.ctx, v.device, map[enum.Channel]string{enum.ChannelHuawei: "h"}))
+	require.Equal(t, devicetoken.StatusACTIVE, v.token(t, enum.ChannelHuawei).Status)
+}
+
+func TestAReceiptChangesOnlyWhatItsChannelCarried(t *testing.T) {
+	t.Parallel()
+	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}, map[enum.Channel]string{enum.ChannelXiaomi: "regid"})
+	d, err := v.send(t)
+	require.NoError(t, err)
+	_, err = v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelHuawei, []VendorReceipt{{JobID: d.JobID, Token: "regid", Event: ReceiptFailed, Reason: "x"}})
+	require.NoError(t, err)
+	require.Equal(t, delivery.StatusSENT, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
 }

@@ -81,7 +81,7 @@ func ParseReceipts(h http.Header, body []byte, userName, key string, now time.Ti
 	if len(b.Statuses) == 0 || len(b.Statuses) > MaxReceipts {
 		return nil, push.Invalid("statuses", "must hold 1 to %d receipts, not %d", MaxReceipts, len(b.Statuses))
 	}
-	out := make([]push.VendorReceipt, len(b.Statuses))
+	out := make([]push.VendorReceipt, 0, len(b.Statuses))
 	for i, s := range b.Statuses {
 		code, err := s.Status.Int64()
 		if err != nil {
@@ -97,6 +97,10 @@ func ParseReceipts(h http.Header, body []byte, userName, key string, now time.Ti
 		switch code {
 		case 0:
 			r.Event = push.ReceiptArrived
+		case 27, 51:
+			// Not final: cached until the app runs or the phone is
+			// unlocked; a later receipt says what became of it.
+			continue
 		case 2, 5, 10, 201:
 			r.Event = push.ReceiptTokenDead
 		default:
@@ -109,7 +113,7 @@ func ParseReceipts(h http.Header, body []byte, userName, key string, now time.Ti
 			}
 			r.Reason = fmt.Sprintf("Huawei receipt %d: %s", code, words)
 		}
-		out[i] = r
+		out = append(out, r)
 	}
 	return out, nil
 }

@@ -81,6 +81,16 @@ type SendSummary struct {
 	RetryAfter time.Duration
 }
 
+func (s *SendSummary) add(o SendSummary) {
+	s.Self += o.Self
+	s.Vendor += o.Vendor
+	s.Waiting += o.Waiting
+	s.Expired += o.Expired
+	s.Failed += o.Failed
+	s.Retry += o.Retry
+	s.RetryAfter = max(s.RetryAfter, o.RetryAfter)
+}
+
 // ErrRetry is returned (wrapped) when some deliveries of a send failed
 // transiently: the task is retried, and only those are sent again (the
 // rest are no longer PENDING).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -128,15 +129,28 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 			}
 			sum.Failed += n
 		}
+		// The channels go out side by side: each waits on its own vendor.
+		// A delivery is in one channel's batch only, so they share no
+		// delivery or device.
 		ds = nil
-		for _, c := range vendorPreference {
+		var wg sync.WaitGroup
+		rounds := make([]vendorRound, len(vendorPreference))
+		sums := make([]SendSummary, len(vendorPreference))
+		errs := make([]error, len(vendorPreference))
+		for i, c := range vendorPreference {
 			if out := byChannel[c]; len(out) > 0 {
-				next, err := s.sendVendor(ctx, job, routes, routes[c], out, byID, sum)
-				if err != nil {
-					return nil, err
-				}
-				ds = append(ds, next.again...)
+				wg.Go(func() {
+					rounds[i], errs[i] = s.sendVendor(ctx, job, routes, routes[c], out, byID, &sums[i])
+				})
 			}
+		}
+		wg.Wait()
+		for i := range vendorPreference {
+			sum.add(sums[i])
+			ds = append(ds, rounds[i].again...)
+		}
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
 		}
 	}
 	if len(ds) > 0 {

@@ -58,13 +58,15 @@ type AppEdges struct {
 	Outbox []*Outbox `json:"outbox,omitempty"`
 	// StatMinutes holds the value of the stat_minutes edge.
 	StatMinutes []*StatMinute `json:"stat_minutes,omitempty"`
+	// StatSnapshots holds the value of the stat_snapshots edge.
+	StatSnapshots []*StatSnapshot `json:"stat_snapshots,omitempty"`
 	// Webhooks holds the value of the webhooks edge.
 	Webhooks []*Webhook `json:"webhooks,omitempty"`
 	// Memberships holds the value of the memberships edge.
 	Memberships []*Membership `json:"memberships,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [13]bool
+	loadedTypes [14]bool
 	// totalCount holds the count of the edges above.
 	totalCount [8]map[string]int
 
@@ -79,6 +81,7 @@ type AppEdges struct {
 	namedDeliveries     map[string][]*Delivery
 	namedOutbox         map[string][]*Outbox
 	namedStatMinutes    map[string][]*StatMinute
+	namedStatSnapshots  map[string][]*StatSnapshot
 	namedWebhooks       map[string][]*Webhook
 	namedMemberships    map[string][]*Membership
 }
@@ -182,10 +185,19 @@ func (e AppEdges) StatMinutesOrErr() ([]*StatMinute, error) {
 	return nil, &NotLoadedError{edge: "stat_minutes"}
 }
 
+// StatSnapshotsOrErr returns the StatSnapshots value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppEdges) StatSnapshotsOrErr() ([]*StatSnapshot, error) {
+	if e.loadedTypes[11] {
+		return e.StatSnapshots, nil
+	}
+	return nil, &NotLoadedError{edge: "stat_snapshots"}
+}
+
 // WebhooksOrErr returns the Webhooks value or an error if the edge
 // was not loaded in eager-loading.
 func (e AppEdges) WebhooksOrErr() ([]*Webhook, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[12] {
 		return e.Webhooks, nil
 	}
 	return nil, &NotLoadedError{edge: "webhooks"}
@@ -194,7 +206,7 @@ func (e AppEdges) WebhooksOrErr() ([]*Webhook, error) {
 // MembershipsOrErr returns the Memberships value or an error if the edge
 // was not loaded in eager-loading.
 func (e AppEdges) MembershipsOrErr() ([]*Membership, error) {
-	if e.loadedTypes[12] {
+	if e.loadedTypes[13] {
 		return e.Memberships, nil
 	}
 	return nil, &NotLoadedError{edge: "memberships"}
@@ -328,6 +340,11 @@ func (_m *App) QueryOutbox() *OutboxQuery {
 // QueryStatMinutes queries the "stat_minutes" edge of the App entity.
 func (_m *App) QueryStatMinutes() *StatMinuteQuery {
 	return NewAppClient(_m.config).QueryStatMinutes(_m)
+}
+
+// QueryStatSnapshots queries the "stat_snapshots" edge of the App entity.
+func (_m *App) QueryStatSnapshots() *StatSnapshotQuery {
+	return NewAppClient(_m.config).QueryStatSnapshots(_m)
 }
 
 // QueryWebhooks queries the "webhooks" edge of the App entity.
@@ -642,6 +659,30 @@ func (_m *App) appendNamedStatMinutes(name string, edges ...*StatMinute) {
 		_m.Edges.namedStatMinutes[name] = []*StatMinute{}
 	} else {
 		_m.Edges.namedStatMinutes[name] = append(_m.Edges.namedStatMinutes[name], edges...)
+	}
+}
+
+// NamedStatSnapshots returns the StatSnapshots named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *App) NamedStatSnapshots(name string) ([]*StatSnapshot, error) {
+	if _m.Edges.namedStatSnapshots == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedStatSnapshots[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *App) appendNamedStatSnapshots(name string, edges ...*StatSnapshot) {
+	if _m.Edges.namedStatSnapshots == nil {
+		_m.Edges.namedStatSnapshots = make(map[string][]*StatSnapshot)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedStatSnapshots[name] = []*StatSnapshot{}
+	} else {
+		_m.Edges.namedStatSnapshots[name] = append(_m.Edges.namedStatSnapshots[name], edges...)
 	}
 }
 

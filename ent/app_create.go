@@ -25,6 +25,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -268,6 +269,21 @@ func (_c *AppCreate) AddStatMinutes(v ...*StatMinute) *AppCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddStatMinuteIDs(ids...)
+}
+
+// AddStatSnapshotIDs adds the "stat_snapshots" edge to the StatSnapshot entity by IDs.
+func (_c *AppCreate) AddStatSnapshotIDs(ids ...nodeid.ID) *AppCreate {
+	_c.mutation.AddStatSnapshotIDs(ids...)
+	return _c
+}
+
+// AddStatSnapshots adds the "stat_snapshots" edges to the StatSnapshot entity.
+func (_c *AppCreate) AddStatSnapshots(v ...*StatSnapshot) *AppCreate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddStatSnapshotIDs(ids...)
 }
 
 // AddWebhookIDs adds the "webhooks" edge to the Webhook entity by IDs.
@@ -627,6 +643,22 @@ func (_c *AppCreate) createSpec() (*App, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(statminute.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.StatSnapshotsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.StatSnapshotsTable,
+			Columns: []string{app.StatSnapshotsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statsnapshot.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

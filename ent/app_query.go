@@ -27,6 +27,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -49,6 +50,7 @@ type AppQuery struct {
 	withDeliveries          *DeliveryQuery
 	withOutbox              *OutboxQuery
 	withStatMinutes         *StatMinuteQuery
+	withStatSnapshots       *StatSnapshotQuery
 	withWebhooks            *WebhookQuery
 	withMemberships         *MembershipQuery
 	loadTotal               []func(context.Context, []*App) error
@@ -64,6 +66,7 @@ type AppQuery struct {
 	withNamedDeliveries     map[string]*DeliveryQuery
 	withNamedOutbox         map[string]*OutboxQuery
 	withNamedStatMinutes    map[string]*StatMinuteQuery
+	withNamedStatSnapshots  map[string]*StatSnapshotQuery
 	withNamedWebhooks       map[string]*WebhookQuery
 	withNamedMemberships    map[string]*MembershipQuery
 	// intermediate query (i.e. traversal path).
@@ -344,6 +347,28 @@ func (_q *AppQuery) QueryStatMinutes() *StatMinuteQuery {
 	return query
 }
 
+// QueryStatSnapshots chains the current query on the "stat_snapshots" edge.
+func (_q *AppQuery) QueryStatSnapshots() *StatSnapshotQuery {
+	query := (&StatSnapshotClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, selector),
+			sqlgraph.To(statsnapshot.Table, statsnapshot.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.StatSnapshotsTable, app.StatSnapshotsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryWebhooks chains the current query on the "webhooks" edge.
 func (_q *AppQuery) QueryWebhooks() *WebhookQuery {
 	query := (&WebhookClient{config: _q.config}).Query()
@@ -591,6 +616,7 @@ func (_q *AppQuery) Clone() *AppQuery {
 		withDeliveries:     _q.withDeliveries.Clone(),
 		withOutbox:         _q.withOutbox.Clone(),
 		withStatMinutes:    _q.withStatMinutes.Clone(),
+		withStatSnapshots:  _q.withStatSnapshots.Clone(),
 		withWebhooks:       _q.withWebhooks.Clone(),
 		withMemberships:    _q.withMemberships.Clone(),
 		// clone intermediate query.
@@ -721,6 +747,17 @@ func (_q *AppQuery) WithStatMinutes(opts ...func(*StatMinuteQuery)) *AppQuery {
 	return _q
 }
 
+// WithStatSnapshots tells the query-builder to eager-load the nodes that are connected to
+// the "stat_snapshots" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithStatSnapshots(opts ...func(*StatSnapshotQuery)) *AppQuery {
+	query := (&StatSnapshotClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withStatSnapshots = query
+	return _q
+}
+
 // WithWebhooks tells the query-builder to eager-load the nodes that are connected to
 // the "webhooks" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *AppQuery) WithWebhooks(opts ...func(*WebhookQuery)) *AppQuery {
@@ -821,7 +858,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 	var (
 		nodes       = []*App{}
 		_spec       = _q.querySpec()
-		loadedTypes = [13]bool{
+		loadedTypes = [14]bool{
 			_q.withDevices != nil,
 			_q.withDeviceTokens != nil,
 			_q.withAppUsers != nil,
@@ -833,6 +870,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			_q.withDeliveries != nil,
 			_q.withOutbox != nil,
 			_q.withStatMinutes != nil,
+			_q.withStatSnapshots != nil,
 			_q.withWebhooks != nil,
 			_q.withMemberships != nil,
 		}
@@ -935,6 +973,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			return nil, err
 		}
 	}
+	if query := _q.withStatSnapshots; query != nil {
+		if err := _q.loadStatSnapshots(ctx, query, nodes,
+			func(n *App) { n.Edges.StatSnapshots = []*StatSnapshot{} },
+			func(n *App, e *StatSnapshot) { n.Edges.StatSnapshots = append(n.Edges.StatSnapshots, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withWebhooks; query != nil {
 		if err := _q.loadWebhooks(ctx, query, nodes,
 			func(n *App) { n.Edges.Webhooks = []*Webhook{} },
@@ -1023,6 +1068,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 		if err := _q.loadStatMinutes(ctx, query, nodes,
 			func(n *App) { n.appendNamedStatMinutes(name) },
 			func(n *App, e *StatMinute) { n.appendNamedStatMinutes(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedStatSnapshots {
+		if err := _q.loadStatSnapshots(ctx, query, nodes,
+			func(n *App) { n.appendNamedStatSnapshots(name) },
+			func(n *App, e *StatSnapshot) { n.appendNamedStatSnapshots(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1378,6 +1430,36 @@ func (_q *AppQuery) loadStatMinutes(ctx context.Context, query *StatMinuteQuery,
 	}
 	return nil
 }
+func (_q *AppQuery) loadStatSnapshots(ctx context.Context, query *StatSnapshotQuery, nodes []*App, init func(*App), assign func(*App, *StatSnapshot)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[nodeid.ID]*App)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(statsnapshot.FieldAppID)
+	}
+	query.Where(predicate.StatSnapshot(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(app.StatSnapshotsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "app_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *AppQuery) loadWebhooks(ctx context.Context, query *WebhookQuery, nodes []*App, init func(*App), assign func(*App, *Webhook)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[nodeid.ID]*App)
@@ -1709,6 +1791,20 @@ func (_q *AppQuery) WithNamedStatMinutes(name string, opts ...func(*StatMinuteQu
 		_q.withNamedStatMinutes = make(map[string]*StatMinuteQuery)
 	}
 	_q.withNamedStatMinutes[name] = query
+	return _q
+}
+
+// WithNamedStatSnapshots tells the query-builder to eager-load the nodes that are connected to the "stat_snapshots"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithNamedStatSnapshots(name string, opts ...func(*StatSnapshotQuery)) *AppQuery {
+	query := (&StatSnapshotClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedStatSnapshots == nil {
+		_q.withNamedStatSnapshots = make(map[string]*StatSnapshotQuery)
+	}
+	_q.withNamedStatSnapshots[name] = query
 	return _q
 }
 

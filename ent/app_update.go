@@ -25,6 +25,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -240,6 +241,21 @@ func (_u *AppUpdate) AddStatMinutes(v ...*StatMinute) *AppUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddStatMinuteIDs(ids...)
+}
+
+// AddStatSnapshotIDs adds the "stat_snapshots" edge to the StatSnapshot entity by IDs.
+func (_u *AppUpdate) AddStatSnapshotIDs(ids ...nodeid.ID) *AppUpdate {
+	_u.mutation.AddStatSnapshotIDs(ids...)
+	return _u
+}
+
+// AddStatSnapshots adds the "stat_snapshots" edges to the StatSnapshot entity.
+func (_u *AppUpdate) AddStatSnapshots(v ...*StatSnapshot) *AppUpdate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatSnapshotIDs(ids...)
 }
 
 // AddWebhookIDs adds the "webhooks" edge to the Webhook entity by IDs.
@@ -506,6 +522,27 @@ func (_u *AppUpdate) RemoveStatMinutes(v ...*StatMinute) *AppUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveStatMinuteIDs(ids...)
+}
+
+// ClearStatSnapshots clears all "stat_snapshots" edges to the StatSnapshot entity.
+func (_u *AppUpdate) ClearStatSnapshots() *AppUpdate {
+	_u.mutation.ClearStatSnapshots()
+	return _u
+}
+
+// RemoveStatSnapshotIDs removes the "stat_snapshots" edge to StatSnapshot entities by IDs.
+func (_u *AppUpdate) RemoveStatSnapshotIDs(ids ...nodeid.ID) *AppUpdate {
+	_u.mutation.RemoveStatSnapshotIDs(ids...)
+	return _u
+}
+
+// RemoveStatSnapshots removes "stat_snapshots" edges to StatSnapshot entities.
+func (_u *AppUpdate) RemoveStatSnapshots(v ...*StatSnapshot) *AppUpdate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatSnapshotIDs(ids...)
 }
 
 // ClearWebhooks clears all "webhooks" edges to the Webhook entity.
@@ -1129,6 +1166,51 @@ func (_u *AppUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.StatSnapshotsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.StatSnapshotsTable,
+			Columns: []string{app.StatSnapshotsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statsnapshot.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatSnapshotsIDs(); len(nodes) > 0 && !_u.mutation.StatSnapshotsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.StatSnapshotsTable,
+			Columns: []string{app.StatSnapshotsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statsnapshot.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatSnapshotsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.StatSnapshotsTable,
+			Columns: []string{app.StatSnapshotsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statsnapshot.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.WebhooksCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1440,6 +1522,21 @@ func (_u *AppUpdateOne) AddStatMinutes(v ...*StatMinute) *AppUpdateOne {
 	return _u.AddStatMinuteIDs(ids...)
 }
 
+// AddStatSnapshotIDs adds the "stat_snapshots" edge to the StatSnapshot entity by IDs.
+func (_u *AppUpdateOne) AddStatSnapshotIDs(ids ...nodeid.ID) *AppUpdateOne {
+	_u.mutation.AddStatSnapshotIDs(ids...)
+	return _u
+}
+
+// AddStatSnapshots adds the "stat_snapshots" edges to the StatSnapshot entity.
+func (_u *AppUpdateOne) AddStatSnapshots(v ...*StatSnapshot) *AppUpdateOne {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatSnapshotIDs(ids...)
+}
+
 // AddWebhookIDs adds the "webhooks" edge to the Webhook entity by IDs.
 func (_u *AppUpdateOne) AddWebhookIDs(ids ...nodeid.ID) *AppUpdateOne {
 	_u.mutation.AddWebhookIDs(ids...)
@@ -1704,6 +1801,27 @@ func (_u *AppUpdateOne) RemoveStatMinutes(v ...*StatMinute) *AppUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveStatMinuteIDs(ids...)
+}
+
+// ClearStatSnapshots clears all "stat_snapshots" edges to the StatSnapshot entity.
+func (_u *AppUpdateOne) ClearStatSnapshots() *AppUpdateOne {
+	_u.mutation.ClearStatSnapshots()
+	return _u
+}
+
+// RemoveStatSnapshotIDs removes the "stat_snapshots" edge to StatSnapshot entities by IDs.
+func (_u *AppUpdateOne) RemoveStatSnapshotIDs(ids ...nodeid.ID) *AppUpdateOne {
+	_u.mutation.RemoveStatSnapshotIDs(ids...)
+	return _u
+}
+
+// RemoveStatSnapshots removes "stat_snapshots" edges to StatSnapshot entities.
+func (_u *AppUpdateOne) RemoveStatSnapshots(v ...*StatSnapshot) *AppUpdateOne {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatSnapshotIDs(ids...)
 }
 
 // ClearWebhooks clears all "webhooks" edges to the Webhook entity.
@@ -2350,6 +2468,51 @@ func (_u *AppUpdateOne) sqlSave(ctx context.Context) (_node *App, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(statminute.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.StatSnapshotsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.StatSnapshotsTable,
+			Columns: []string{app.StatSnapshotsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statsnapshot.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatSnapshotsIDs(); len(nodes) > 0 && !_u.mutation.StatSnapshotsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.StatSnapshotsTable,
+			Columns: []string{app.StatSnapshotsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statsnapshot.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatSnapshotsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.StatSnapshotsTable,
+			Columns: []string{app.StatSnapshotsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statsnapshot.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -30,6 +30,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 
@@ -69,6 +70,8 @@ type Client struct {
 	Session *SessionClient
 	// StatMinute is the client for interacting with the StatMinute builders.
 	StatMinute *StatMinuteClient
+	// StatSnapshot is the client for interacting with the StatSnapshot builders.
+	StatSnapshot *StatSnapshotClient
 	// Template is the client for interacting with the Template builders.
 	Template *TemplateClient
 	// Webhook is the client for interacting with the Webhook builders.
@@ -98,6 +101,7 @@ func (c *Client) init() {
 	c.PushJob = NewPushJobClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.StatMinute = NewStatMinuteClient(c.config)
+	c.StatSnapshot = NewStatSnapshotClient(c.config)
 	c.Template = NewTemplateClient(c.config)
 	c.Webhook = NewWebhookClient(c.config)
 }
@@ -206,6 +210,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PushJob:       NewPushJobClient(cfg),
 		Session:       NewSessionClient(cfg),
 		StatMinute:    NewStatMinuteClient(cfg),
+		StatSnapshot:  NewStatSnapshotClient(cfg),
 		Template:      NewTemplateClient(cfg),
 		Webhook:       NewWebhookClient(cfg),
 	}, nil
@@ -241,6 +246,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PushJob:       NewPushJobClient(cfg),
 		Session:       NewSessionClient(cfg),
 		StatMinute:    NewStatMinuteClient(cfg),
+		StatSnapshot:  NewStatSnapshotClient(cfg),
 		Template:      NewTemplateClient(cfg),
 		Webhook:       NewWebhookClient(cfg),
 	}, nil
@@ -274,7 +280,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Account, c.App, c.AppUser, c.ChannelConfig, c.Delivery, c.Device,
 		c.DeviceToken, c.Group, c.Membership, c.Outbox, c.PushJob, c.Session,
-		c.StatMinute, c.Template, c.Webhook,
+		c.StatMinute, c.StatSnapshot, c.Template, c.Webhook,
 	} {
 		n.Use(hooks...)
 	}
@@ -286,7 +292,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Account, c.App, c.AppUser, c.ChannelConfig, c.Delivery, c.Device,
 		c.DeviceToken, c.Group, c.Membership, c.Outbox, c.PushJob, c.Session,
-		c.StatMinute, c.Template, c.Webhook,
+		c.StatMinute, c.StatSnapshot, c.Template, c.Webhook,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -323,6 +329,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *StatMinuteMutation:
 		return c.StatMinute.mutate(ctx, m)
+	case *StatSnapshotMutation:
+		return c.StatSnapshot.mutate(ctx, m)
 	case *TemplateMutation:
 		return c.Template.mutate(ctx, m)
 	case *WebhookMutation:
@@ -927,6 +935,22 @@ func (c *AppClient) QueryStatMinutes(_m *App) *StatMinuteQuery {
 			sqlgraph.From(app.Table, app.FieldID, id),
 			sqlgraph.To(statminute.Table, statminute.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, app.StatMinutesTable, app.StatMinutesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStatSnapshots queries the stat_snapshots edge of a App.
+func (c *AppClient) QueryStatSnapshots(_m *App) *StatSnapshotQuery {
+	query := (&StatSnapshotClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, id),
+			sqlgraph.To(statsnapshot.Table, statsnapshot.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.StatSnapshotsTable, app.StatSnapshotsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2894,6 +2918,157 @@ func (c *StatMinuteClient) mutate(ctx context.Context, m *StatMinuteMutation) (V
 	}
 }
 
+// StatSnapshotClient is a client for the StatSnapshot schema.
+type StatSnapshotClient struct {
+	config
+}
+
+// NewStatSnapshotClient returns a client for the StatSnapshot from the given config.
+func NewStatSnapshotClient(c config) *StatSnapshotClient {
+	return &StatSnapshotClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `statsnapshot.Hooks(f(g(h())))`.
+func (c *StatSnapshotClient) Use(hooks ...Hook) {
+	c.hooks.StatSnapshot = append(c.hooks.StatSnapshot, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `statsnapshot.Intercept(f(g(h())))`.
+func (c *StatSnapshotClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StatSnapshot = append(c.inters.StatSnapshot, interceptors...)
+}
+
+// Create returns a builder for creating a StatSnapshot entity.
+func (c *StatSnapshotClient) Create() *StatSnapshotCreate {
+	mutation := newStatSnapshotMutation(c.config, OpCreate)
+	return &StatSnapshotCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StatSnapshot entities.
+func (c *StatSnapshotClient) CreateBulk(builders ...*StatSnapshotCreate) *StatSnapshotCreateBulk {
+	return &StatSnapshotCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StatSnapshotClient) MapCreateBulk(slice any, setFunc func(*StatSnapshotCreate, int)) *StatSnapshotCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StatSnapshotCreateBulk{err: fmt.Errorf("calling to StatSnapshotClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StatSnapshotCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StatSnapshotCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StatSnapshot.
+func (c *StatSnapshotClient) Update() *StatSnapshotUpdate {
+	mutation := newStatSnapshotMutation(c.config, OpUpdate)
+	return &StatSnapshotUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StatSnapshotClient) UpdateOne(_m *StatSnapshot) *StatSnapshotUpdateOne {
+	mutation := newStatSnapshotMutation(c.config, OpUpdateOne, withStatSnapshot(_m))
+	return &StatSnapshotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StatSnapshotClient) UpdateOneID(id nodeid.ID) *StatSnapshotUpdateOne {
+	mutation := newStatSnapshotMutation(c.config, OpUpdateOne, withStatSnapshotID(id))
+	return &StatSnapshotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StatSnapshot.
+func (c *StatSnapshotClient) Delete() *StatSnapshotDelete {
+	mutation := newStatSnapshotMutation(c.config, OpDelete)
+	return &StatSnapshotDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StatSnapshotClient) DeleteOne(_m *StatSnapshot) *StatSnapshotDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StatSnapshotClient) DeleteOneID(id nodeid.ID) *StatSnapshotDeleteOne {
+	builder := c.Delete().Where(statsnapshot.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StatSnapshotDeleteOne{builder}
+}
+
+// Query returns a query builder for StatSnapshot.
+func (c *StatSnapshotClient) Query() *StatSnapshotQuery {
+	return &StatSnapshotQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStatSnapshot},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StatSnapshot entity by its id.
+func (c *StatSnapshotClient) Get(ctx context.Context, id nodeid.ID) (*StatSnapshot, error) {
+	return c.Query().Where(statsnapshot.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StatSnapshotClient) GetX(ctx context.Context, id nodeid.ID) *StatSnapshot {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApp queries the app edge of a StatSnapshot.
+func (c *StatSnapshotClient) QueryApp(_m *StatSnapshot) *AppQuery {
+	query := (&AppClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(statsnapshot.Table, statsnapshot.FieldID, id),
+			sqlgraph.To(app.Table, app.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, statsnapshot.AppTable, statsnapshot.AppColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *StatSnapshotClient) Hooks() []Hook {
+	hooks := c.hooks.StatSnapshot
+	return append(hooks[:len(hooks):len(hooks)], statsnapshot.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StatSnapshotClient) Interceptors() []Interceptor {
+	inters := c.inters.StatSnapshot
+	return append(inters[:len(inters):len(inters)], statsnapshot.Interceptors[:]...)
+}
+
+func (c *StatSnapshotClient) mutate(ctx context.Context, m *StatSnapshotMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StatSnapshotCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StatSnapshotUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StatSnapshotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StatSnapshotDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StatSnapshot mutation op: %q", m.Op())
+	}
+}
+
 // TemplateClient is a client for the Template schema.
 type TemplateClient struct {
 	config
@@ -3200,13 +3375,13 @@ func (c *WebhookClient) mutate(ctx context.Context, m *WebhookMutation) (Value, 
 type (
 	hooks struct {
 		APIKey, Account, App, AppUser, ChannelConfig, Delivery, Device, DeviceToken,
-		Group, Membership, Outbox, PushJob, Session, StatMinute, Template,
-		Webhook []ent.Hook
+		Group, Membership, Outbox, PushJob, Session, StatMinute, StatSnapshot,
+		Template, Webhook []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, App, AppUser, ChannelConfig, Delivery, Device, DeviceToken,
-		Group, Membership, Outbox, PushJob, Session, StatMinute, Template,
-		Webhook []ent.Interceptor
+		Group, Membership, Outbox, PushJob, Session, StatMinute, StatSnapshot,
+		Template, Webhook []ent.Interceptor
 	}
 )
 

@@ -26,6 +26,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -102,6 +103,7 @@ func checkColumn(t, c string) error {
 			pushjob.Table:       pushjob.ValidColumn,
 			session.Table:       session.ValidColumn,
 			statminute.Table:    statminute.ValidColumn,
+			statsnapshot.Table:  statsnapshot.ValidColumn,
 			template.Table:      template.ValidColumn,
 			webhook.Table:       webhook.ValidColumn,
 		})

@@ -29,6 +29,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -56,6 +57,7 @@ const (
 	TypePushJob       = "PushJob"
 	TypeSession       = "Session"
 	TypeStatMinute    = "StatMinute"
+	TypeStatSnapshot  = "StatSnapshot"
 	TypeTemplate      = "Template"
 	TypeWebhook       = "Webhook"
 )
@@ -1802,6 +1804,9 @@ type AppMutation struct {
 	stat_minutes           map[nodeid.ID]struct{}
 	removedstat_minutes    map[nodeid.ID]struct{}
 	clearedstat_minutes    bool
+	stat_snapshots         map[nodeid.ID]struct{}
+	removedstat_snapshots  map[nodeid.ID]struct{}
+	clearedstat_snapshots  bool
 	webhooks               map[nodeid.ID]struct{}
 	removedwebhooks        map[nodeid.ID]struct{}
 	clearedwebhooks        bool
@@ -2691,6 +2696,60 @@ func (m *AppMutation) ResetStatMinutes() {
 	m.removedstat_minutes = nil
 }
 
+// AddStatSnapshotIDs adds the "stat_snapshots" edge to the StatSnapshot entity by ids.
+func (m *AppMutation) AddStatSnapshotIDs(ids ...nodeid.ID) {
+	if m.stat_snapshots == nil {
+		m.stat_snapshots = make(map[nodeid.ID]struct{})
+	}
+	for i := range ids {
+		m.stat_snapshots[ids[i]] = struct{}{}
+	}
+}
+
+// ClearStatSnapshots clears the "stat_snapshots" edge to the StatSnapshot entity.
+func (m *AppMutation) ClearStatSnapshots() {
+	m.clearedstat_snapshots = true
+}
+
+// StatSnapshotsCleared reports if the "stat_snapshots" edge to the StatSnapshot entity was cleared.
+func (m *AppMutation) StatSnapshotsCleared() bool {
+	return m.clearedstat_snapshots
+}
+
+// RemoveStatSnapshotIDs removes the "stat_snapshots" edge to the StatSnapshot entity by IDs.
+func (m *AppMutation) RemoveStatSnapshotIDs(ids ...nodeid.ID) {
+	if m.removedstat_snapshots == nil {
+		m.removedstat_snapshots = make(map[nodeid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.stat_snapshots, ids[i])
+		m.removedstat_snapshots[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedStatSnapshots returns the removed IDs of the "stat_snapshots" edge to the StatSnapshot entity.
+func (m *AppMutation) RemovedStatSnapshotsIDs() (ids []nodeid.ID) {
+	for id := range m.removedstat_snapshots {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// StatSnapshotsIDs returns the "stat_snapshots" edge IDs in the mutation.
+func (m *AppMutation) StatSnapshotsIDs() (ids []nodeid.ID) {
+	for id := range m.stat_snapshots {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetStatSnapshots resets all changes to the "stat_snapshots" edge.
+func (m *AppMutation) ResetStatSnapshots() {
+	m.stat_snapshots = nil
+	m.clearedstat_snapshots = false
+	m.removedstat_snapshots = nil
+}
+
 // AddWebhookIDs adds the "webhooks" edge to the Webhook entity by ids.
 func (m *AppMutation) AddWebhookIDs(ids ...nodeid.ID) {
 	if m.webhooks == nil {
@@ -3000,7 +3059,7 @@ func (m *AppMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppMutation) AddedEdges() []string {
-	edges := make([]string, 0, 13)
+	edges := make([]string, 0, 14)
 	if m.devices != nil {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3033,6 +3092,9 @@ func (m *AppMutation) AddedEdges() []string {
 	}
 	if m.stat_minutes != nil {
 		edges = append(edges, app.EdgeStatMinutes)
+	}
+	if m.stat_snapshots != nil {
+		edges = append(edges, app.EdgeStatSnapshots)
 	}
 	if m.webhooks != nil {
 		edges = append(edges, app.EdgeWebhooks)
@@ -3113,6 +3175,12 @@ func (m *AppMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case app.EdgeStatSnapshots:
+		ids := make([]ent.Value, 0, len(m.stat_snapshots))
+		for id := range m.stat_snapshots {
+			ids = append(ids, id)
+		}
+		return ids
 	case app.EdgeWebhooks:
 		ids := make([]ent.Value, 0, len(m.webhooks))
 		for id := range m.webhooks {
@@ -3131,7 +3199,7 @@ func (m *AppMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 13)
+	edges := make([]string, 0, 14)
 	if m.removeddevices != nil {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3164,6 +3232,9 @@ func (m *AppMutation) RemovedEdges() []string {
 	}
 	if m.removedstat_minutes != nil {
 		edges = append(edges, app.EdgeStatMinutes)
+	}
+	if m.removedstat_snapshots != nil {
+		edges = append(edges, app.EdgeStatSnapshots)
 	}
 	if m.removedwebhooks != nil {
 		edges = append(edges, app.EdgeWebhooks)
@@ -3244,6 +3315,12 @@ func (m *AppMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case app.EdgeStatSnapshots:
+		ids := make([]ent.Value, 0, len(m.removedstat_snapshots))
+		for id := range m.removedstat_snapshots {
+			ids = append(ids, id)
+		}
+		return ids
 	case app.EdgeWebhooks:
 		ids := make([]ent.Value, 0, len(m.removedwebhooks))
 		for id := range m.removedwebhooks {
@@ -3262,7 +3339,7 @@ func (m *AppMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 13)
+	edges := make([]string, 0, 14)
 	if m.cleareddevices {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3295,6 +3372,9 @@ func (m *AppMutation) ClearedEdges() []string {
 	}
 	if m.clearedstat_minutes {
 		edges = append(edges, app.EdgeStatMinutes)
+	}
+	if m.clearedstat_snapshots {
+		edges = append(edges, app.EdgeStatSnapshots)
 	}
 	if m.clearedwebhooks {
 		edges = append(edges, app.EdgeWebhooks)
@@ -3331,6 +3411,8 @@ func (m *AppMutation) EdgeCleared(name string) bool {
 		return m.clearedoutbox
 	case app.EdgeStatMinutes:
 		return m.clearedstat_minutes
+	case app.EdgeStatSnapshots:
+		return m.clearedstat_snapshots
 	case app.EdgeWebhooks:
 		return m.clearedwebhooks
 	case app.EdgeMemberships:
@@ -3383,6 +3465,9 @@ func (m *AppMutation) ResetEdge(name string) error {
 		return nil
 	case app.EdgeStatMinutes:
 		m.ResetStatMinutes()
+		return nil
+	case app.EdgeStatSnapshots:
+		m.ResetStatSnapshots()
 		return nil
 	case app.EdgeWebhooks:
 		m.ResetWebhooks()
@@ -16477,6 +16562,1361 @@ func (m *StatMinuteMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown StatMinute edge %s", name)
+}
+
+// StatSnapshotMutation represents an operation that mutates the StatSnapshot nodes in the graph.
+type StatSnapshotMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *nodeid.ID
+	job_id        *string
+	platform      *string
+	app_version   *string
+	channel       *string
+	updated_at    *time.Time
+	targeted      *int64
+	addtargeted   *int64
+	sent          *int64
+	addsent       *int64
+	arrived       *int64
+	addarrived    *int64
+	opened        *int64
+	addopened     *int64
+	ignored       *int64
+	addignored    *int64
+	failed        *int64
+	addfailed     *int64
+	expired       *int64
+	addexpired    *int64
+	revoked       *int64
+	addrevoked    *int64
+	clearedFields map[string]struct{}
+	app           *nodeid.ID
+	clearedapp    bool
+	done          bool
+	oldValue      func(context.Context) (*StatSnapshot, error)
+	predicates    []predicate.StatSnapshot
+}
+
+var _ ent.Mutation = (*StatSnapshotMutation)(nil)
+
+// statsnapshotOption allows management of the mutation configuration using functional options.
+type statsnapshotOption func(*StatSnapshotMutation)
+
+// newStatSnapshotMutation creates new mutation for the StatSnapshot entity.
+func newStatSnapshotMutation(c config, op Op, opts ...statsnapshotOption) *StatSnapshotMutation {
+	m := &StatSnapshotMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStatSnapshot,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStatSnapshotID sets the ID field of the mutation.
+func withStatSnapshotID(id nodeid.ID) statsnapshotOption {
+	return func(m *StatSnapshotMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StatSnapshot
+		)
+		m.oldValue = func(ctx context.Context) (*StatSnapshot, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StatSnapshot.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStatSnapshot sets the old StatSnapshot of the mutation.
+func withStatSnapshot(node *StatSnapshot) statsnapshotOption {
+	return func(m *StatSnapshotMutation) {
+		m.oldValue = func(context.Context) (*StatSnapshot, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StatSnapshotMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StatSnapshotMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of StatSnapshot entities.
+func (m *StatSnapshotMutation) SetID(id nodeid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StatSnapshotMutation) ID() (id nodeid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StatSnapshotMutation) IDs(ctx context.Context) ([]nodeid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []nodeid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StatSnapshot.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAppID sets the "app_id" field.
+func (m *StatSnapshotMutation) SetAppID(n nodeid.ID) {
+	m.app = &n
+}
+
+// AppID returns the value of the "app_id" field in the mutation.
+func (m *StatSnapshotMutation) AppID() (r nodeid.ID, exists bool) {
+	v := m.app
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppID returns the old "app_id" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldAppID(ctx context.Context) (v nodeid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppID: %w", err)
+	}
+	return oldValue.AppID, nil
+}
+
+// ResetAppID resets all changes to the "app_id" field.
+func (m *StatSnapshotMutation) ResetAppID() {
+	m.app = nil
+}
+
+// SetJobID sets the "job_id" field.
+func (m *StatSnapshotMutation) SetJobID(s string) {
+	m.job_id = &s
+}
+
+// JobID returns the value of the "job_id" field in the mutation.
+func (m *StatSnapshotMutation) JobID() (r string, exists bool) {
+	v := m.job_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJobID returns the old "job_id" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldJobID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJobID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJobID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJobID: %w", err)
+	}
+	return oldValue.JobID, nil
+}
+
+// ResetJobID resets all changes to the "job_id" field.
+func (m *StatSnapshotMutation) ResetJobID() {
+	m.job_id = nil
+}
+
+// SetPlatform sets the "platform" field.
+func (m *StatSnapshotMutation) SetPlatform(s string) {
+	m.platform = &s
+}
+
+// Platform returns the value of the "platform" field in the mutation.
+func (m *StatSnapshotMutation) Platform() (r string, exists bool) {
+	v := m.platform
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlatform returns the old "platform" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldPlatform(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlatform is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlatform requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlatform: %w", err)
+	}
+	return oldValue.Platform, nil
+}
+
+// ResetPlatform resets all changes to the "platform" field.
+func (m *StatSnapshotMutation) ResetPlatform() {
+	m.platform = nil
+}
+
+// SetAppVersion sets the "app_version" field.
+func (m *StatSnapshotMutation) SetAppVersion(s string) {
+	m.app_version = &s
+}
+
+// AppVersion returns the value of the "app_version" field in the mutation.
+func (m *StatSnapshotMutation) AppVersion() (r string, exists bool) {
+	v := m.app_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppVersion returns the old "app_version" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldAppVersion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppVersion: %w", err)
+	}
+	return oldValue.AppVersion, nil
+}
+
+// ResetAppVersion resets all changes to the "app_version" field.
+func (m *StatSnapshotMutation) ResetAppVersion() {
+	m.app_version = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *StatSnapshotMutation) SetChannel(s string) {
+	m.channel = &s
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *StatSnapshotMutation) Channel() (r string, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldChannel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *StatSnapshotMutation) ResetChannel() {
+	m.channel = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *StatSnapshotMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *StatSnapshotMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *StatSnapshotMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTargeted sets the "targeted" field.
+func (m *StatSnapshotMutation) SetTargeted(i int64) {
+	m.targeted = &i
+	m.addtargeted = nil
+}
+
+// Targeted returns the value of the "targeted" field in the mutation.
+func (m *StatSnapshotMutation) Targeted() (r int64, exists bool) {
+	v := m.targeted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargeted returns the old "targeted" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldTargeted(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargeted is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargeted requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargeted: %w", err)
+	}
+	return oldValue.Targeted, nil
+}
+
+// AddTargeted adds i to the "targeted" field.
+func (m *StatSnapshotMutation) AddTargeted(i int64) {
+	if m.addtargeted != nil {
+		*m.addtargeted += i
+	} else {
+		m.addtargeted = &i
+	}
+}
+
+// AddedTargeted returns the value that was added to the "targeted" field in this mutation.
+func (m *StatSnapshotMutation) AddedTargeted() (r int64, exists bool) {
+	v := m.addtargeted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTargeted resets all changes to the "targeted" field.
+func (m *StatSnapshotMutation) ResetTargeted() {
+	m.targeted = nil
+	m.addtargeted = nil
+}
+
+// SetSent sets the "sent" field.
+func (m *StatSnapshotMutation) SetSent(i int64) {
+	m.sent = &i
+	m.addsent = nil
+}
+
+// Sent returns the value of the "sent" field in the mutation.
+func (m *StatSnapshotMutation) Sent() (r int64, exists bool) {
+	v := m.sent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSent returns the old "sent" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldSent(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSent: %w", err)
+	}
+	return oldValue.Sent, nil
+}
+
+// AddSent adds i to the "sent" field.
+func (m *StatSnapshotMutation) AddSent(i int64) {
+	if m.addsent != nil {
+		*m.addsent += i
+	} else {
+		m.addsent = &i
+	}
+}
+
+// AddedSent returns the value that was added to the "sent" field in this mutation.
+func (m *StatSnapshotMutation) AddedSent() (r int64, exists bool) {
+	v := m.addsent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSent resets all changes to the "sent" field.
+func (m *StatSnapshotMutation) ResetSent() {
+	m.sent = nil
+	m.addsent = nil
+}
+
+// SetArrived sets the "arrived" field.
+func (m *StatSnapshotMutation) SetArrived(i int64) {
+	m.arrived = &i
+	m.addarrived = nil
+}
+
+// Arrived returns the value of the "arrived" field in the mutation.
+func (m *StatSnapshotMutation) Arrived() (r int64, exists bool) {
+	v := m.arrived
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArrived returns the old "arrived" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldArrived(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArrived is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArrived requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArrived: %w", err)
+	}
+	return oldValue.Arrived, nil
+}
+
+// AddArrived adds i to the "arrived" field.
+func (m *StatSnapshotMutation) AddArrived(i int64) {
+	if m.addarrived != nil {
+		*m.addarrived += i
+	} else {
+		m.addarrived = &i
+	}
+}
+
+// AddedArrived returns the value that was added to the "arrived" field in this mutation.
+func (m *StatSnapshotMutation) AddedArrived() (r int64, exists bool) {
+	v := m.addarrived
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetArrived resets all changes to the "arrived" field.
+func (m *StatSnapshotMutation) ResetArrived() {
+	m.arrived = nil
+	m.addarrived = nil
+}
+
+// SetOpened sets the "opened" field.
+func (m *StatSnapshotMutation) SetOpened(i int64) {
+	m.opened = &i
+	m.addopened = nil
+}
+
+// Opened returns the value of the "opened" field in the mutation.
+func (m *StatSnapshotMutation) Opened() (r int64, exists bool) {
+	v := m.opened
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpened returns the old "opened" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldOpened(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpened is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpened requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpened: %w", err)
+	}
+	return oldValue.Opened, nil
+}
+
+// AddOpened adds i to the "opened" field.
+func (m *StatSnapshotMutation) AddOpened(i int64) {
+	if m.addopened != nil {
+		*m.addopened += i
+	} else {
+		m.addopened = &i
+	}
+}
+
+// AddedOpened returns the value that was added to the "opened" field in this mutation.
+func (m *StatSnapshotMutation) AddedOpened() (r int64, exists bool) {
+	v := m.addopened
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOpened resets all changes to the "opened" field.
+func (m *StatSnapshotMutation) ResetOpened() {
+	m.opened = nil
+	m.addopened = nil
+}
+
+// SetIgnored sets the "ignored" field.
+func (m *StatSnapshotMutation) SetIgnored(i int64) {
+	m.ignored = &i
+	m.addignored = nil
+}
+
+// Ignored returns the value of the "ignored" field in the mutation.
+func (m *StatSnapshotMutation) Ignored() (r int64, exists bool) {
+	v := m.ignored
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIgnored returns the old "ignored" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldIgnored(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIgnored is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIgnored requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIgnored: %w", err)
+	}
+	return oldValue.Ignored, nil
+}
+
+// AddIgnored adds i to the "ignored" field.
+func (m *StatSnapshotMutation) AddIgnored(i int64) {
+	if m.addignored != nil {
+		*m.addignored += i
+	} else {
+		m.addignored = &i
+	}
+}
+
+// AddedIgnored returns the value that was added to the "ignored" field in this mutation.
+func (m *StatSnapshotMutation) AddedIgnored() (r int64, exists bool) {
+	v := m.addignored
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetIgnored resets all changes to the "ignored" field.
+func (m *StatSnapshotMutation) ResetIgnored() {
+	m.ignored = nil
+	m.addignored = nil
+}
+
+// SetFailed sets the "failed" field.
+func (m *StatSnapshotMutation) SetFailed(i int64) {
+	m.failed = &i
+	m.addfailed = nil
+}
+
+// Failed returns the value of the "failed" field in the mutation.
+func (m *StatSnapshotMutation) Failed() (r int64, exists bool) {
+	v := m.failed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailed returns the old "failed" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldFailed(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailed: %w", err)
+	}
+	return oldValue.Failed, nil
+}
+
+// AddFailed adds i to the "failed" field.
+func (m *StatSnapshotMutation) AddFailed(i int64) {
+	if m.addfailed != nil {
+		*m.addfailed += i
+	} else {
+		m.addfailed = &i
+	}
+}
+
+// AddedFailed returns the value that was added to the "failed" field in this mutation.
+func (m *StatSnapshotMutation) AddedFailed() (r int64, exists bool) {
+	v := m.addfailed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFailed resets all changes to the "failed" field.
+func (m *StatSnapshotMutation) ResetFailed() {
+	m.failed = nil
+	m.addfailed = nil
+}
+
+// SetExpired sets the "expired" field.
+func (m *StatSnapshotMutation) SetExpired(i int64) {
+	m.expired = &i
+	m.addexpired = nil
+}
+
+// Expired returns the value of the "expired" field in the mutation.
+func (m *StatSnapshotMutation) Expired() (r int64, exists bool) {
+	v := m.expired
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpired returns the old "expired" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldExpired(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpired is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpired requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpired: %w", err)
+	}
+	return oldValue.Expired, nil
+}
+
+// AddExpired adds i to the "expired" field.
+func (m *StatSnapshotMutation) AddExpired(i int64) {
+	if m.addexpired != nil {
+		*m.addexpired += i
+	} else {
+		m.addexpired = &i
+	}
+}
+
+// AddedExpired returns the value that was added to the "expired" field in this mutation.
+func (m *StatSnapshotMutation) AddedExpired() (r int64, exists bool) {
+	v := m.addexpired
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExpired resets all changes to the "expired" field.
+func (m *StatSnapshotMutation) ResetExpired() {
+	m.expired = nil
+	m.addexpired = nil
+}
+
+// SetRevoked sets the "revoked" field.
+func (m *StatSnapshotMutation) SetRevoked(i int64) {
+	m.revoked = &i
+	m.addrevoked = nil
+}
+
+// Revoked returns the value of the "revoked" field in the mutation.
+func (m *StatSnapshotMutation) Revoked() (r int64, exists bool) {
+	v := m.revoked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevoked returns the old "revoked" field's value of the StatSnapshot entity.
+// If the StatSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatSnapshotMutation) OldRevoked(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevoked is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevoked requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevoked: %w", err)
+	}
+	return oldValue.Revoked, nil
+}
+
+// AddRevoked adds i to the "revoked" field.
+func (m *StatSnapshotMutation) AddRevoked(i int64) {
+	if m.addrevoked != nil {
+		*m.addrevoked += i
+	} else {
+		m.addrevoked = &i
+	}
+}
+
+// AddedRevoked returns the value that was added to the "revoked" field in this mutation.
+func (m *StatSnapshotMutation) AddedRevoked() (r int64, exists bool) {
+	v := m.addrevoked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRevoked resets all changes to the "revoked" field.
+func (m *StatSnapshotMutation) ResetRevoked() {
+	m.revoked = nil
+	m.addrevoked = nil
+}
+
+// ClearApp clears the "app" edge to the App entity.
+func (m *StatSnapshotMutation) ClearApp() {
+	m.clearedapp = true
+	m.clearedFields[statsnapshot.FieldAppID] = struct{}{}
+}
+
+// AppCleared reports if the "app" edge to the App entity was cleared.
+func (m *StatSnapshotMutation) AppCleared() bool {
+	return m.clearedapp
+}
+
+// AppIDs returns the "app" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppID instead. It exists only for internal usage by the builders.
+func (m *StatSnapshotMutation) AppIDs() (ids []nodeid.ID) {
+	if id := m.app; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApp resets all changes to the "app" edge.
+func (m *StatSnapshotMutation) ResetApp() {
+	m.app = nil
+	m.clearedapp = false
+}
+
+// Where appends a list predicates to the StatSnapshotMutation builder.
+func (m *StatSnapshotMutation) Where(ps ...predicate.StatSnapshot) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StatSnapshotMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StatSnapshotMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StatSnapshot, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StatSnapshotMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StatSnapshotMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StatSnapshot).
+func (m *StatSnapshotMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StatSnapshotMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.app != nil {
+		fields = append(fields, statsnapshot.FieldAppID)
+	}
+	if m.job_id != nil {
+		fields = append(fields, statsnapshot.FieldJobID)
+	}
+	if m.platform != nil {
+		fields = append(fields, statsnapshot.FieldPlatform)
+	}
+	if m.app_version != nil {
+		fields = append(fields, statsnapshot.FieldAppVersion)
+	}
+	if m.channel != nil {
+		fields = append(fields, statsnapshot.FieldChannel)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, statsnapshot.FieldUpdatedAt)
+	}
+	if m.targeted != nil {
+		fields = append(fields, statsnapshot.FieldTargeted)
+	}
+	if m.sent != nil {
+		fields = append(fields, statsnapshot.FieldSent)
+	}
+	if m.arrived != nil {
+		fields = append(fields, statsnapshot.FieldArrived)
+	}
+	if m.opened != nil {
+		fields = append(fields, statsnapshot.FieldOpened)
+	}
+	if m.ignored != nil {
+		fields = append(fields, statsnapshot.FieldIgnored)
+	}
+	if m.failed != nil {
+		fields = append(fields, statsnapshot.FieldFailed)
+	}
+	if m.expired != nil {
+		fields = append(fields, statsnapshot.FieldExpired)
+	}
+	if m.revoked != nil {
+		fields = append(fields, statsnapshot.FieldRevoked)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StatSnapshotMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case statsnapshot.FieldAppID:
+		return m.AppID()
+	case statsnapshot.FieldJobID:
+		return m.JobID()
+	case statsnapshot.FieldPlatform:
+		return m.Platform()
+	case statsnapshot.FieldAppVersion:
+		return m.AppVersion()
+	case statsnapshot.FieldChannel:
+		return m.Channel()
+	case statsnapshot.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case statsnapshot.FieldTargeted:
+		return m.Targeted()
+	case statsnapshot.FieldSent:
+		return m.Sent()
+	case statsnapshot.FieldArrived:
+		return m.Arrived()
+	case statsnapshot.FieldOpened:
+		return m.Opened()
+	case statsnapshot.FieldIgnored:
+		return m.Ignored()
+	case statsnapshot.FieldFailed:
+		return m.Failed()
+	case statsnapshot.FieldExpired:
+		return m.Expired()
+	case statsnapshot.FieldRevoked:
+		return m.Revoked()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StatSnapshotMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case statsnapshot.FieldAppID:
+		return m.OldAppID(ctx)
+	case statsnapshot.FieldJobID:
+		return m.OldJobID(ctx)
+	case statsnapshot.FieldPlatform:
+		return m.OldPlatform(ctx)
+	case statsnapshot.FieldAppVersion:
+		return m.OldAppVersion(ctx)
+	case statsnapshot.FieldChannel:
+		return m.OldChannel(ctx)
+	case statsnapshot.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case statsnapshot.FieldTargeted:
+		return m.OldTargeted(ctx)
+	case statsnapshot.FieldSent:
+		return m.OldSent(ctx)
+	case statsnapshot.FieldArrived:
+		return m.OldArrived(ctx)
+	case statsnapshot.FieldOpened:
+		return m.OldOpened(ctx)
+	case statsnapshot.FieldIgnored:
+		return m.OldIgnored(ctx)
+	case statsnapshot.FieldFailed:
+		return m.OldFailed(ctx)
+	case statsnapshot.FieldExpired:
+		return m.OldExpired(ctx)
+	case statsnapshot.FieldRevoked:
+		return m.OldRevoked(ctx)
+	}
+	return nil, fmt.Errorf("unknown StatSnapshot field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatSnapshotMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case statsnapshot.FieldAppID:
+		v, ok := value.(nodeid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppID(v)
+		return nil
+	case statsnapshot.FieldJobID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJobID(v)
+		return nil
+	case statsnapshot.FieldPlatform:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlatform(v)
+		return nil
+	case statsnapshot.FieldAppVersion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppVersion(v)
+		return nil
+	case statsnapshot.FieldChannel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case statsnapshot.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case statsnapshot.FieldTargeted:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargeted(v)
+		return nil
+	case statsnapshot.FieldSent:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSent(v)
+		return nil
+	case statsnapshot.FieldArrived:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArrived(v)
+		return nil
+	case statsnapshot.FieldOpened:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpened(v)
+		return nil
+	case statsnapshot.FieldIgnored:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIgnored(v)
+		return nil
+	case statsnapshot.FieldFailed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailed(v)
+		return nil
+	case statsnapshot.FieldExpired:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpired(v)
+		return nil
+	case statsnapshot.FieldRevoked:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevoked(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatSnapshot field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StatSnapshotMutation) AddedFields() []string {
+	var fields []string
+	if m.addtargeted != nil {
+		fields = append(fields, statsnapshot.FieldTargeted)
+	}
+	if m.addsent != nil {
+		fields = append(fields, statsnapshot.FieldSent)
+	}
+	if m.addarrived != nil {
+		fields = append(fields, statsnapshot.FieldArrived)
+	}
+	if m.addopened != nil {
+		fields = append(fields, statsnapshot.FieldOpened)
+	}
+	if m.addignored != nil {
+		fields = append(fields, statsnapshot.FieldIgnored)
+	}
+	if m.addfailed != nil {
+		fields = append(fields, statsnapshot.FieldFailed)
+	}
+	if m.addexpired != nil {
+		fields = append(fields, statsnapshot.FieldExpired)
+	}
+	if m.addrevoked != nil {
+		fields = append(fields, statsnapshot.FieldRevoked)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StatSnapshotMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case statsnapshot.FieldTargeted:
+		return m.AddedTargeted()
+	case statsnapshot.FieldSent:
+		return m.AddedSent()
+	case statsnapshot.FieldArrived:
+		return m.AddedArrived()
+	case statsnapshot.FieldOpened:
+		return m.AddedOpened()
+	case statsnapshot.FieldIgnored:
+		return m.AddedIgnored()
+	case statsnapshot.FieldFailed:
+		return m.AddedFailed()
+	case statsnapshot.FieldExpired:
+		return m.AddedExpired()
+	case statsnapshot.FieldRevoked:
+		return m.AddedRevoked()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatSnapshotMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case statsnapshot.FieldTargeted:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTargeted(v)
+		return nil
+	case statsnapshot.FieldSent:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSent(v)
+		return nil
+	case statsnapshot.FieldArrived:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddArrived(v)
+		return nil
+	case statsnapshot.FieldOpened:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpened(v)
+		return nil
+	case statsnapshot.FieldIgnored:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIgnored(v)
+		return nil
+	case statsnapshot.FieldFailed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFailed(v)
+		return nil
+	case statsnapshot.FieldExpired:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExpired(v)
+		return nil
+	case statsnapshot.FieldRevoked:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRevoked(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatSnapshot numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StatSnapshotMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StatSnapshotMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StatSnapshotMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown StatSnapshot nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StatSnapshotMutation) ResetField(name string) error {
+	switch name {
+	case statsnapshot.FieldAppID:
+		m.ResetAppID()
+		return nil
+	case statsnapshot.FieldJobID:
+		m.ResetJobID()
+		return nil
+	case statsnapshot.FieldPlatform:
+		m.ResetPlatform()
+		return nil
+	case statsnapshot.FieldAppVersion:
+		m.ResetAppVersion()
+		return nil
+	case statsnapshot.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case statsnapshot.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case statsnapshot.FieldTargeted:
+		m.ResetTargeted()
+		return nil
+	case statsnapshot.FieldSent:
+		m.ResetSent()
+		return nil
+	case statsnapshot.FieldArrived:
+		m.ResetArrived()
+		return nil
+	case statsnapshot.FieldOpened:
+		m.ResetOpened()
+		return nil
+	case statsnapshot.FieldIgnored:
+		m.ResetIgnored()
+		return nil
+	case statsnapshot.FieldFailed:
+		m.ResetFailed()
+		return nil
+	case statsnapshot.FieldExpired:
+		m.ResetExpired()
+		return nil
+	case statsnapshot.FieldRevoked:
+		m.ResetRevoked()
+		return nil
+	}
+	return fmt.Errorf("unknown StatSnapshot field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StatSnapshotMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.app != nil {
+		edges = append(edges, statsnapshot.EdgeApp)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StatSnapshotMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case statsnapshot.EdgeApp:
+		if id := m.app; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StatSnapshotMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StatSnapshotMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StatSnapshotMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedapp {
+		edges = append(edges, statsnapshot.EdgeApp)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StatSnapshotMutation) EdgeCleared(name string) bool {
+	switch name {
+	case statsnapshot.EdgeApp:
+		return m.clearedapp
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StatSnapshotMutation) ClearEdge(name string) error {
+	switch name {
+	case statsnapshot.EdgeApp:
+		m.ClearApp()
+		return nil
+	}
+	return fmt.Errorf("unknown StatSnapshot unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StatSnapshotMutation) ResetEdge(name string) error {
+	switch name {
+	case statsnapshot.EdgeApp:
+		m.ResetApp()
+		return nil
+	}
+	return fmt.Errorf("unknown StatSnapshot edge %s", name)
 }
 
 // TemplateMutation represents an operation that mutates the Template nodes in the graph.

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -57,6 +58,8 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 		return session.Table, nil
 	case "stm":
 		return statminute.Table, nil
+	case "sts":
+		return statsnapshot.Table, nil
 	case "tpl":
 		return template.Table, nil
 	case "whk":
@@ -83,6 +86,7 @@ func NodePrefixes() map[string]string {
 		pushjob.Table:       "job",
 		session.Table:       "ses",
 		statminute.Table:    "stm",
+		statsnapshot.Table:  "sts",
 		template.Table:      "tpl",
 		webhook.Table:       "whk",
 	}

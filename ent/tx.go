@@ -42,6 +42,8 @@ type Tx struct {
 	Session *SessionClient
 	// StatMinute is the client for interacting with the StatMinute builders.
 	StatMinute *StatMinuteClient
+	// StatSnapshot is the client for interacting with the StatSnapshot builders.
+	StatSnapshot *StatSnapshotClient
 	// Template is the client for interacting with the Template builders.
 	Template *TemplateClient
 	// Webhook is the client for interacting with the Webhook builders.
@@ -191,6 +193,7 @@ func (tx *Tx) init() {
 	tx.PushJob = NewPushJobClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.StatMinute = NewStatMinuteClient(tx.config)
+	tx.StatSnapshot = NewStatSnapshotClient(tx.config)
 	tx.Template = NewTemplateClient(tx.config)
 	tx.Webhook = NewWebhookClient(tx.config)
 }

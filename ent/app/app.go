@@ -48,6 +48,8 @@ const (
 	EdgeOutbox = "outbox"
 	// EdgeStatMinutes holds the string denoting the stat_minutes edge name in mutations.
 	EdgeStatMinutes = "stat_minutes"
+	// EdgeStatSnapshots holds the string denoting the stat_snapshots edge name in mutations.
+	EdgeStatSnapshots = "stat_snapshots"
 	// EdgeWebhooks holds the string denoting the webhooks edge name in mutations.
 	EdgeWebhooks = "webhooks"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
@@ -131,6 +133,13 @@ const (
 	StatMinutesInverseTable = "stat_minutes"
 	// StatMinutesColumn is the table column denoting the stat_minutes relation/edge.
 	StatMinutesColumn = "app_id"
+	// StatSnapshotsTable is the table that holds the stat_snapshots relation/edge.
+	StatSnapshotsTable = "stat_snapshots"
+	// StatSnapshotsInverseTable is the table name for the StatSnapshot entity.
+	// It exists in this package in order to avoid circular dependency with the "statsnapshot" package.
+	StatSnapshotsInverseTable = "stat_snapshots"
+	// StatSnapshotsColumn is the table column denoting the stat_snapshots relation/edge.
+	StatSnapshotsColumn = "app_id"
 	// WebhooksTable is the table that holds the webhooks relation/edge.
 	WebhooksTable = "webhooks"
 	// WebhooksInverseTable is the table name for the Webhook entity.
@@ -382,6 +391,20 @@ func ByStatMinutes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByStatSnapshotsCount orders the results by stat_snapshots count.
+func ByStatSnapshotsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newStatSnapshotsStep(), opts...)
+	}
+}
+
+// ByStatSnapshots orders the results by stat_snapshots terms.
+func ByStatSnapshots(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newStatSnapshotsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByWebhooksCount orders the results by webhooks count.
 func ByWebhooksCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -484,6 +507,13 @@ func newStatMinutesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(StatMinutesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, StatMinutesTable, StatMinutesColumn),
+	)
+}
+func newStatSnapshotsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(StatSnapshotsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, StatSnapshotsTable, StatSnapshotsColumn),
 	)
 }
 func newWebhooksStep() *sqlgraph.Step {

@@ -609,6 +609,29 @@ func HasStatMinutesWith(preds ...predicate.StatMinute) predicate.App {
 	})
 }
 
+// HasStatSnapshots applies the HasEdge predicate on the "stat_snapshots" edge.
+func HasStatSnapshots() predicate.App {
+	return predicate.App(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, StatSnapshotsTable, StatSnapshotsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasStatSnapshotsWith applies the HasEdge predicate on the "stat_snapshots" edge with a given conditions (other predicates).
+func HasStatSnapshotsWith(preds ...predicate.StatSnapshot) predicate.App {
+	return predicate.App(func(s *sql.Selector) {
+		step := newStatSnapshotsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasWebhooks applies the HasEdge predicate on the "webhooks" edge.
 func HasWebhooks() predicate.App {
 	return predicate.App(func(s *sql.Selector) {

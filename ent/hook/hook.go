@@ -177,6 +177,18 @@ func (f StatMinuteFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StatMinuteMutation", m)
 }
 
+// The StatSnapshotFunc type is an adapter to allow the use of ordinary
+// function as StatSnapshot mutator.
+type StatSnapshotFunc func(context.Context, *ent.StatSnapshotMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StatSnapshotFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StatSnapshotMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StatSnapshotMutation", m)
+}
+
 // The TemplateFunc type is an adapter to allow the use of ordinary
 // function as Template mutator.
 type TemplateFunc func(context.Context, *ent.TemplateMutation) (ent.Value, error)

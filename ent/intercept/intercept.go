@@ -23,6 +23,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -461,6 +462,33 @@ func (f TraverseStatMinute) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.StatMinuteQuery", q)
 }
 
+// The StatSnapshotFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StatSnapshotFunc func(context.Context, *ent.StatSnapshotQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StatSnapshotFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StatSnapshotQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StatSnapshotQuery", q)
+}
+
+// The TraverseStatSnapshot type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStatSnapshot func(context.Context, *ent.StatSnapshotQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStatSnapshot) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStatSnapshot) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatSnapshotQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StatSnapshotQuery", q)
+}
+
 // The TemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TemplateFunc func(context.Context, *ent.TemplateQuery) (ent.Value, error)
 
@@ -546,6 +574,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.StatMinuteQuery:
 		return &query[*ent.StatMinuteQuery, predicate.StatMinute, statminute.OrderOption]{typ: ent.TypeStatMinute, tq: q}, nil
+	case *ent.StatSnapshotQuery:
+		return &query[*ent.StatSnapshotQuery, predicate.StatSnapshot, statsnapshot.OrderOption]{typ: ent.TypeStatSnapshot, tq: q}, nil
 	case *ent.TemplateQuery:
 		return &query[*ent.TemplateQuery, predicate.Template, template.OrderOption]{typ: ent.TypeTemplate, tq: q}, nil
 	case *ent.WebhookQuery:

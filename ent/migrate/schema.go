@@ -588,6 +588,45 @@ var (
 			},
 		},
 	}
+	// StatSnapshotsColumns holds the columns for the "stat_snapshots" table.
+	StatSnapshotsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "job_id", Type: field.TypeString},
+		{Name: "platform", Type: field.TypeString, Default: ""},
+		{Name: "app_version", Type: field.TypeString, Default: ""},
+		{Name: "channel", Type: field.TypeString, Default: ""},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "targeted", Type: field.TypeInt64, Default: 0},
+		{Name: "sent", Type: field.TypeInt64, Default: 0},
+		{Name: "arrived", Type: field.TypeInt64, Default: 0},
+		{Name: "opened", Type: field.TypeInt64, Default: 0},
+		{Name: "ignored", Type: field.TypeInt64, Default: 0},
+		{Name: "failed", Type: field.TypeInt64, Default: 0},
+		{Name: "expired", Type: field.TypeInt64, Default: 0},
+		{Name: "revoked", Type: field.TypeInt64, Default: 0},
+		{Name: "app_id", Type: field.TypeString, Size: 40},
+	}
+	// StatSnapshotsTable holds the schema information for the "stat_snapshots" table.
+	StatSnapshotsTable = &schema.Table{
+		Name:       "stat_snapshots",
+		Columns:    StatSnapshotsColumns,
+		PrimaryKey: []*schema.Column{StatSnapshotsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "stat_snapshots_apps_stat_snapshots",
+				Columns:    []*schema.Column{StatSnapshotsColumns[14]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "statsnapshot_job_id_platform_app_version_channel",
+				Unique:  true,
+				Columns: []*schema.Column{StatSnapshotsColumns[1], StatSnapshotsColumns[2], StatSnapshotsColumns[3], StatSnapshotsColumns[4]},
+			},
+		},
+	}
 	// TemplatesColumns holds the columns for the "templates" table.
 	TemplatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -687,6 +726,7 @@ var (
 		PushJobsTable,
 		SessionsTable,
 		StatMinutesTable,
+		StatSnapshotsTable,
 		TemplatesTable,
 		WebhooksTable,
 		GroupMembersTable,
@@ -713,6 +753,7 @@ func init() {
 	PushJobsTable.ForeignKeys[1].RefTable = PushJobsTable
 	SessionsTable.ForeignKeys[0].RefTable = AccountsTable
 	StatMinutesTable.ForeignKeys[0].RefTable = AppsTable
+	StatSnapshotsTable.ForeignKeys[0].RefTable = AppsTable
 	TemplatesTable.ForeignKeys[0].RefTable = AppsTable
 	WebhooksTable.ForeignKeys[0].RefTable = AppsTable
 	GroupMembersTable.ForeignKeys[0].RefTable = GroupsTable

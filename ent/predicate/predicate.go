@@ -48,6 +48,9 @@ type Session func(*sql.Selector)
 // StatMinute is the predicate function for statminute builders.
 type StatMinute func(*sql.Selector)
 
+// StatSnapshot is the predicate function for statsnapshot builders.
+type StatSnapshot func(*sql.Selector)
+
 // Template is the predicate function for template builders.
 type Template func(*sql.Selector)
 

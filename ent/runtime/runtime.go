@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
+	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
 )
@@ -940,6 +941,79 @@ func init() {
 	// statminute.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	statminute.IDValidator = func() func(string) error {
 		validators := statminuteDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	statsnapshotMixin := schema.StatSnapshot{}.Mixin()
+	statsnapshotMixinHooks1 := statsnapshotMixin[1].Hooks()
+	statsnapshot.Hooks[0] = statsnapshotMixinHooks1[0]
+	statsnapshotMixinInters1 := statsnapshotMixin[1].Interceptors()
+	statsnapshot.Interceptors[0] = statsnapshotMixinInters1[0]
+	statsnapshotMixinFields0 := statsnapshotMixin[0].Fields()
+	_ = statsnapshotMixinFields0
+	statsnapshotFields := schema.StatSnapshot{}.Fields()
+	_ = statsnapshotFields
+	// statsnapshotDescPlatform is the schema descriptor for platform field.
+	statsnapshotDescPlatform := statsnapshotFields[2].Descriptor()
+	// statsnapshot.DefaultPlatform holds the default value on creation for the platform field.
+	statsnapshot.DefaultPlatform = statsnapshotDescPlatform.Default.(string)
+	// statsnapshotDescAppVersion is the schema descriptor for app_version field.
+	statsnapshotDescAppVersion := statsnapshotFields[3].Descriptor()
+	// statsnapshot.DefaultAppVersion holds the default value on creation for the app_version field.
+	statsnapshot.DefaultAppVersion = statsnapshotDescAppVersion.Default.(string)
+	// statsnapshotDescChannel is the schema descriptor for channel field.
+	statsnapshotDescChannel := statsnapshotFields[4].Descriptor()
+	// statsnapshot.DefaultChannel holds the default value on creation for the channel field.
+	statsnapshot.DefaultChannel = statsnapshotDescChannel.Default.(string)
+	// statsnapshotDescTargeted is the schema descriptor for targeted field.
+	statsnapshotDescTargeted := statsnapshotFields[6].Descriptor()
+	// statsnapshot.DefaultTargeted holds the default value on creation for the targeted field.
+	statsnapshot.DefaultTargeted = statsnapshotDescTargeted.Default.(int64)
+	// statsnapshotDescSent is the schema descriptor for sent field.
+	statsnapshotDescSent := statsnapshotFields[7].Descriptor()
+	// statsnapshot.DefaultSent holds the default value on creation for the sent field.
+	statsnapshot.DefaultSent = statsnapshotDescSent.Default.(int64)
+	// statsnapshotDescArrived is the schema descriptor for arrived field.
+	statsnapshotDescArrived := statsnapshotFields[8].Descriptor()
+	// statsnapshot.DefaultArrived holds the default value on creation for the arrived field.
+	statsnapshot.DefaultArrived = statsnapshotDescArrived.Default.(int64)
+	// statsnapshotDescOpened is the schema descriptor for opened field.
+	statsnapshotDescOpened := statsnapshotFields[9].Descriptor()
+	// statsnapshot.DefaultOpened holds the default value on creation for the opened field.
+	statsnapshot.DefaultOpened = statsnapshotDescOpened.Default.(int64)
+	// statsnapshotDescIgnored is the schema descriptor for ignored field.
+	statsnapshotDescIgnored := statsnapshotFields[10].Descriptor()
+	// statsnapshot.DefaultIgnored holds the default value on creation for the ignored field.
+	statsnapshot.DefaultIgnored = statsnapshotDescIgnored.Default.(int64)
+	// statsnapshotDescFailed is the schema descriptor for failed field.
+	statsnapshotDescFailed := statsnapshotFields[11].Descriptor()
+	// statsnapshot.DefaultFailed holds the default value on creation for the failed field.
+	statsnapshot.DefaultFailed = statsnapshotDescFailed.Default.(int64)
+	// statsnapshotDescExpired is the schema descriptor for expired field.
+	statsnapshotDescExpired := statsnapshotFields[12].Descriptor()
+	// statsnapshot.DefaultExpired holds the default value on creation for the expired field.
+	statsnapshot.DefaultExpired = statsnapshotDescExpired.Default.(int64)
+	// statsnapshotDescRevoked is the schema descriptor for revoked field.
+	statsnapshotDescRevoked := statsnapshotFields[13].Descriptor()
+	// statsnapshot.DefaultRevoked holds the default value on creation for the revoked field.
+	statsnapshot.DefaultRevoked = statsnapshotDescRevoked.Default.(int64)
+	// statsnapshotDescID is the schema descriptor for id field.
+	statsnapshotDescID := statsnapshotMixinFields0[0].Descriptor()
+	// statsnapshot.DefaultID holds the default value on creation for the id field.
+	statsnapshot.DefaultID = statsnapshotDescID.Default.(func() nodeid.ID)
+	// statsnapshot.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	statsnapshot.IDValidator = func() func(string) error {
+		validators := statsnapshotDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

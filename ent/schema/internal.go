@@ -49,6 +49,9 @@ func (Outbox) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip()}
 }
 
+// statMetrics are the counts kept per minute and per job snapshot.
+var statMetrics = []string{"targeted", "sent", "arrived", "opened", "ignored", "failed", "expired", "revoked"}
+
 // StatMinute is one minute of counts for one combination of dimensions.
 type StatMinute struct{ ent.Schema }
 
@@ -70,7 +73,7 @@ func (StatMinute) Fields() []ent.Field {
 		field.String("kind").Default(""),
 		field.String("job_id").Default(""),
 	}
-	for _, name := range []string{"targeted", "sent", "arrived", "opened", "ignored", "failed", "expired", "revoked"} {
+	for _, name := range statMetrics {
 		fields = append(fields, field.Int64(name).Default(0))
 	}
 	return fields
@@ -90,5 +93,47 @@ func (StatMinute) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (StatMinute) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// StatSnapshot is what the statistics last counted of one job's
+// deliveries, per dimension: the next count adds only the difference to
+// the current minute, in the same transaction as the new snapshot, so a
+// crash or a second counter can neither lose nor double a count.
+type StatSnapshot struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (StatSnapshot) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("sts"), appScoped()}
+}
+
+// Fields implements ent.Schema.
+func (StatSnapshot) Fields() []ent.Field {
+	fields := []ent.Field{
+		appIDField(),
+		field.String("job_id"),
+		field.String("platform").Default(""),
+		field.String("app_version").Default(""),
+		field.String("channel").Default(""),
+		field.Time("updated_at"),
+	}
+	for _, name := range statMetrics {
+		fields = append(fields, field.Int64(name).Default(0))
+	}
+	return fields
+}
+
+// Edges implements ent.Schema.
+func (StatSnapshot) Edges() []ent.Edge {
+	return []ent.Edge{appEdge("stat_snapshots")}
+}
+
+// Indexes implements ent.Schema.
+func (StatSnapshot) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("job_id", "platform", "app_version", "channel").Unique()}
+}
+
+// Annotations implements ent.Schema.
+func (StatSnapshot) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip()}
 }

@@ -1,0 +1,127 @@
+package push
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// statsSetup sends one push to three Xiaomi devices (two on app version
+// 1.0, one on 2.0): all sent.
+func statsSetup(t *testing.T) (vendorSetup, nodeid.ID, []nodeid.ID) {
+	t.Helper()
+	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}, nil)
+	var ids []string
+	var devs []nodeid.ID
+	for i, version := range []string{"1.0", "1.0", "2.0"} {
+		d, _, err := v.s.RegisterDevice(v.ctx, Registration{AppKey: v.app.AppKey, InstallationID: "st" + version + string(rune('a'+i)),
+			Platform: enum.PlatformAndroid, AppVersion: version, Tokens: map[enum.Channel]string{enum.ChannelXiaomi: "tok" + string(rune('a'+i))}})
+		require.NoError(t, err)
+		ids = append(ids, string(d.ID))
+		devs = append(devs, d.ID)
+	}
+	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: ids}, "hi"))
+	require.NoError(t, err)
+	_, err = v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	require.NoError(t, err)
+	return v, j.ID, devs
+}
+
+func (v vendorSetup) stats(t *testing.T, groupBy ...StatDimension) []StatPoint {
+	t.Helper()
+	now := time.Now()
+	pts, err := v.s.Stats(v.ctx, StatsQuery{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Hour), Granularity: Hour, GroupBy: groupBy})
+	require.NoError(t, err)
+	return pts
+}
+
+func TestStatsCountEveryTransitionOnce(t *testing.T) {
+	t.Parallel()
+	v, job, devs := statsSetup(t)
+	_, err := v.s.RecordDeviceEventsFor(v.ctx, devs[0], []DeviceEvent{{MessageID: job, Type: EventArrived}, {MessageID: job, Type: EventOpened}})
+	require.NoError(t, err)
+	_, err = v.s.RecordDeviceEventsFor(v.ctx, devs[2], []DeviceEvent{{MessageID: job, Type: EventIgnored}})
+	require.NoError(t, err)
+
+	pts := v.stats(t)
+	require.Len(t, pts, 1)
+	require.Equal(t, StatCounts{Targeted: 3, Sent: 3, Arrived: 2, Opened: 1, Ignored: 1}, pts[0].Counts)
+	require.InDelta(t, 2.0/3, pts[0].Counts.ArrivalRate(), 1e-9)
+	require.InDelta(t, 0.5, pts[0].Counts.OpenRate(), 1e-9)
+
+	// Counting again changes nothing: the snapshot moved with the counts.
+	require.NoError(t, v.s.RefreshJob(v.ctx, job))
+	require.NoError(t, v.s.RefreshJob(v.ctx, job))
+	require.Equal(t, pts, v.stats(t))
+
+	byVersion := v.stats(t, DimAppVersion, DimChannel)
+	require.Len(t, byVersion, 2)
+	got := map[string]StatCounts{}
+	for _, p := range byVersion {
+		require.Equal(t, "XIAOMI", p.Dims[DimChannel])
+		got[p.Dims[DimAppVersion]] = p.Counts
+	}
+	require.Equal(t, StatCounts{Targeted: 2, Sent: 2, Arrived: 1, Opened: 1}, got["1.0"])
+	require.Equal(t, StatCounts{Targeted: 1, Sent: 1, Arrived: 1, Ignored: 1}, got["2.0"])
+}
+
+func TestStatsSurviveACrashBeforeTheCommit(t *testing.T) {
+	t.Parallel()
+	v, job, devs := statsSetup(t)
+	before := v.stats(t)
+	// Events land, then a count is made and dies before its commit.
+	v.s.marks = discardMarks{}
+	_, err := v.s.RecordDeviceEventsFor(v.ctx, devs[1], []DeviceEvent{{MessageID: job, Type: EventArrived}})
+	require.NoError(t, err)
+	tx, err := v.s.relaxed.Tx(v.ctx)
+	require.NoError(t, err)
+	j, err := v.s.client.PushJob.Get(v.ctx, job)
+	require.NoError(t, err)
+	_, err = v.s.recordStatsTx(v.ctx, tx, j)
+	require.NoError(t, err)
+	require.NoError(t, tx.Rollback())
+	require.Equal(t, before, v.stats(t), "nothing of the lost count")
+	// The next count adds the event, once.
+	require.NoError(t, v.s.RefreshJob(v.ctx, job))
+	require.NoError(t, v.s.RefreshJob(v.ctx, job))
+	after := v.stats(t)
+	require.Equal(t, before[0].Counts.Arrived+1, after[0].Counts.Arrived)
+}
+
+// discardMarks forgets marks: counts are made only when a test asks.
+type discardMarks struct{}
+
+func (discardMarks) Mark(context.Context, ...nodeid.ID) error       { return nil }
+func (discardMarks) Take(context.Context, int) ([]nodeid.ID, error) { return nil, nil }
+
+func TestStatsRules(t *testing.T) {
+	t.Parallel()
+	v := vendorTest(t, scriptedChannels{}, nil)
+	now := time.Now()
+	for _, tc := range []struct {
+		name  string
+		q     StatsQuery
+		field string
+	}{
+		{"to before from", StatsQuery{From: now, To: now.Add(-time.Minute)}, "to"},
+		{"minutes over a day", StatsQuery{From: now, To: now.Add(25 * time.Hour), Granularity: Minute}, "to"},
+		{"days over a year", StatsQuery{From: now, To: now.Add(400 * 24 * time.Hour), Granularity: Day}, "to"},
+		{"unknown granularity", StatsQuery{From: now, To: now.Add(time.Hour), Granularity: "WEEK"}, "granularity"},
+		{"unknown dimension", StatsQuery{From: now, To: now.Add(time.Hour), GroupBy: []StatDimension{"COLOUR"}}, "groupBy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.q.AppID = v.app.ID
+			_, err := v.s.Stats(v.ctx, tc.q)
+			e, ok := AsError(err)
+			require.True(t, ok, "%v", err)
+			require.Equal(t, tc.field, e.Field)
+		})
+	}
+}

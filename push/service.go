@@ -52,9 +52,11 @@ type Service struct {
 	marks   JobMarks
 	// senders stand in for vendor channels an app has not configured
 	// (tests, load runs); channels opens the apps' own credentials.
-	senders  map[enum.Channel]Sender
-	channels Channels
-	routes   routeCache
+	senders      map[enum.Channel]Sender
+	channels     Channels
+	routes       routeCache
+	live         liveHub
+	liveInterval time.Duration
 	// publicURL is where vendors reach this deployment (receipts).
 	publicURL string
 	dialect   string
@@ -101,6 +103,9 @@ type Config struct {
 	Logger  *slog.Logger
 	// Clock defaults to time.Now.
 	Clock Clock
+	// LiveInterval is how often live statistics send a frame (default
+	// LiveInterval; tests shorten it).
+	LiveInterval time.Duration
 }
 
 // NewService returns a Service.
@@ -115,6 +120,9 @@ func NewService(cfg Config) *Service {
 	if cfg.Relaxed == nil {
 		cfg.Relaxed = cfg.Client
 	}
+	if cfg.LiveInterval <= 0 {
+		cfg.LiveInterval = LiveInterval
+	}
 	if cfg.FanOutChunk <= 0 {
 		cfg.FanOutChunk = FanOutChunk
 	}
@@ -124,7 +132,7 @@ func NewService(cfg Config) *Service {
 	return &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, publicURL: strings.TrimRight(cfg.PublicURL, "/"), dialect: cfg.Dialect,
-		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock,
+		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval,
 	}
 }
 

@@ -285,6 +285,14 @@ func (s *Service) Stats(ctx context.Context, q StatsQuery) ([]StatPoint, error) 
 	case q.To.Sub(q.From) > limit:
 		return nil, Invalid("to", "a %s query spans at most %s", q.Granularity, limit)
 	}
+	return s.queryStats(ctx, q)
+}
+
+// allTime makes queryStats sum its whole range into one bucket, at From.
+const allTime Granularity = "ALL"
+
+// queryStats runs a validated query.
+func (s *Service) queryStats(ctx context.Context, q StatsQuery) ([]StatPoint, error) {
 	cols := []string{statminute.FieldMinute}
 	for _, d := range uniqueDims(q.GroupBy) {
 		c, ok := dimColumn[d]
@@ -342,6 +350,9 @@ func (s *Service) Stats(ctx context.Context, q StatsQuery) ([]StatPoint, error) 
 			return nil, fmt.Errorf("stats: %w", err)
 		}
 		at = truncate(at.UTC(), q.Granularity)
+		if q.Granularity == allTime {
+			at = q.From
+		}
 		dims := map[StatDimension]string{}
 		key := ""
 		for i, d := range uniqueDims(q.GroupBy) {
@@ -392,4 +403,48 @@ func truncate(t time.Time, g Granularity) time.Time {
 		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	return t.Truncate(time.Minute)
+}
+
+// CoreIndex is an app's headline numbers over a range.
+type CoreIndex struct {
+	// Pushes is how many push jobs were accepted in the range.
+	Pushes int
+	Counts StatCounts
+}
+
+// AppCoreIndex returns an app's pushes and delivery counts in [from, to).
+func (s *Service) AppCoreIndex(ctx context.Context, app nodeid.ID, from, to time.Time) (CoreIndex, error) {
+	var out CoreIndex
+	if err := tenant.Require(ctx, app, tenant.NeedRead); err != nil {
+		return out, err
+	}
+	if !to.After(from) {
+		return out, Invalid("to", "must be after from")
+	}
+	n, err := s.client.PushJob.Query().Where(pushjob.AppID(app), pushjob.CreatedAtGTE(from), pushjob.CreatedAtLT(to),
+		pushjob.RecurrenceIsNil()).Count(ctx)
+	if err != nil {
+		return out, err
+	}
+	out.Pushes = n
+	pts, err := s.queryStats(ctx, StatsQuery{AppID: app, From: from, To: to, Granularity: allTime})
+	if err != nil {
+		return out, err
+	}
+	for _, p := range pts {
+		out.Counts.add(p.Counts, 1)
+	}
+	return out, nil
+}
+
+// JobReport returns a job's counts over its whole life, grouped by the
+// given dimensions.
+func (s *Service) JobReport(ctx context.Context, job *ent.PushJob, groupBy []StatDimension) ([]StatPoint, error) {
+	for _, d := range groupBy {
+		if _, ok := dimColumn[d]; !ok {
+			return nil, Invalid("groupBy", "unknown dimension %q", d)
+		}
+	}
+	from := job.CreatedAt.UTC().Truncate(time.Minute)
+	return s.queryStats(ctx, StatsQuery{AppID: job.AppID, JobID: job.ID, From: from, To: s.now().Add(time.Minute), Granularity: allTime, GroupBy: groupBy})
 }

@@ -125,3 +125,76 @@ func TestStatsRules(t *testing.T) {
 		})
 	}
 }
+
+// nextFrame waits for a frame that satisfies cond.
+func nextFrame(t *testing.T, ch <-chan LiveFrame, cond func(LiveFrame) bool) LiveFrame {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case f, ok := <-ch:
+			require.True(t, ok, "the feed ended")
+			if cond(f) {
+				return f
+			}
+		case <-deadline:
+			t.Fatal("no such frame")
+		}
+	}
+}
+
+func TestLiveStatsFollowTheCounts(t *testing.T) {
+	t.Parallel()
+	v, job, devs := statsSetup(t)
+	v.s.liveInterval = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(v.ctx)
+	defer cancel()
+	frames, err := v.s.LiveStats(ctx, v.app.ID, []StatDimension{DimChannel})
+	require.NoError(t, err)
+	f := nextFrame(t, frames, func(LiveFrame) bool { return true })
+	require.Equal(t, int64(3), f.Totals.Sent)
+	require.Len(t, f.Minute, 1)
+	require.Equal(t, "XIAOMI", f.Minute[0].Dims[DimChannel])
+
+	// Without a broker the feed recomputes when a minute begins; a fresh
+	// subscriber of another grouping gets a fresh feed at once.
+	_, err = v.s.RecordDeviceEventsFor(v.ctx, devs[0], []DeviceEvent{{MessageID: job, Type: EventArrived}})
+	require.NoError(t, err)
+	other, err := v.s.LiveStats(ctx, v.app.ID, nil)
+	require.NoError(t, err)
+	f = nextFrame(t, other, func(LiveFrame) bool { return true })
+	require.Equal(t, int64(1), f.Totals.Arrived)
+
+	// A subscriber that stops reading is dropped; the others go on.
+	slow, err := v.s.LiveStats(ctx, v.app.ID, []StatDimension{DimChannel})
+	require.NoError(t, err)
+	reading := make(chan int, 1)
+	go func() {
+		n := 0
+		for range frames {
+			n++
+			select {
+			case <-reading:
+			default:
+			}
+			reading <- n
+		}
+	}()
+	subs := func() int {
+		v.s.live.mu.Lock()
+		defer v.s.live.mu.Unlock()
+		return len(v.s.live.feeds[string(v.app.ID)+"|CHANNEL"].subs)
+	}
+	require.Eventually(t, func() bool { return subs() == 1 }, 10*time.Second, 10*time.Millisecond)
+	for range slow { // what was buffered, then closed
+	}
+	before := <-reading
+	require.Eventually(t, func() bool {
+		select {
+		case n := <-reading:
+			return n > before
+		default:
+			return false
+		}
+	}, 10*time.Second, 10*time.Millisecond, "the reader that keeps up still gets frames")
+}

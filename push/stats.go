@@ -14,9 +14,9 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
-	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/tenant"
 )
 

@@ -158,6 +158,11 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 		"Mutation.logout": {{`mutation { logout }`, public}},
 
 		"Subscription.pushJobUpdated": {{`subscription($job: ID!) { pushJobUpdated(id: $job) { id } }`, denied}},
+		"Subscription.liveStats":      {{`subscription($app: ID!) { liveStats(appID: $app) { at totals { sent } } }`, denied}},
+		"Query.stats": {
+			{`query($app: ID!) { stats(input: {appID: $app, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z"}) { at } }`, denied},
+		},
+		"Query.coreIndex": {{`query($app: ID!) { coreIndex(appID: $app, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { pushes } }`, denied}},
 	}
 
 	schema := graph.NewSchema(push.NewService(push.Config{}), nil).Schema()

@@ -124,6 +124,7 @@ func (s *Service) runFeed(ctx context.Context, key string, f *liveFeed) {
 	tick := time.NewTicker(s.liveInterval)
 	defer tick.Stop()
 	var frame LiveFrame
+	var last time.Time
 	stale := true
 	for {
 		now := s.now()
@@ -138,25 +139,23 @@ func (s *Service) runFeed(ctx context.Context, key string, f *liveFeed) {
 				frame, stale = next, false
 			}
 		}
-		frame.At = now
+		frame.At, last = now, now
 		s.fanOutLive(key, f, frame)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		// Counts moved since the last frame: recompute for the next one.
-		for drained := false; !drained; {
+		for waiting := true; waiting; {
 			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				waiting = false
 			case _, ok := <-changes:
 				if !ok {
 					changes = nil
-					drained = true
 					continue
 				}
+				// Counts moved: a frame now, unless one went out less
+				// than an interval ago (then at the next tick).
 				stale = true
-			default:
-				drained = true
+				waiting = s.now().Sub(last) < s.liveInterval
 			}
 		}
 	}

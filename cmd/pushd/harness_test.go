@@ -87,6 +87,7 @@ type backend struct {
 	appID   string
 	appKey  string
 	devices *deviceclient.Client
+	signer  signature.Signer
 }
 
 func newBackend(t *testing.T, in *instance) *backend {
@@ -104,7 +105,7 @@ func newBackend(t *testing.T, in *instance) *backend {
 	return &backend{
 		t: t, in: in, gql: pushclient.New(in.base, signer, nil),
 		appID: app["id"].(string), appKey: app["appKey"].(string),
-		devices: deviceclient.New(in.base, nil),
+		devices: deviceclient.New(in.base, nil), signer: signer,
 	}
 }
 

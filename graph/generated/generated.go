@@ -24,6 +24,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
+	"github.com/pushd/pushd/push"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -164,6 +165,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CoreIndex struct {
+		ArrivalRate func(childComplexity int) int
+		Counts      func(childComplexity int) int
+		IgnoreRate  func(childComplexity int) int
+		OpenRate    func(childComplexity int) int
+		Pushes      func(childComplexity int) int
+	}
+
 	CreateAPIKeyPayload struct {
 		APIKey func(childComplexity int) int
 		Secret func(childComplexity int) int
@@ -273,6 +282,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LiveStats struct {
+		At     func(childComplexity int) int
+		Minute func(childComplexity int) int
+		Totals func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		Account func(childComplexity int) int
 	}
@@ -353,6 +368,7 @@ type ComplexityRoot struct {
 		MsgKey         func(childComplexity int) int
 		Occurrences    func(childComplexity int) int
 		Recurrence     func(childComplexity int) int
+		Report         func(childComplexity int, groupBy []push.StatDimension) int
 		Schedule       func(childComplexity int) int
 		ScheduleAt     func(childComplexity int) int
 		ScheduleID     func(childComplexity int) int
@@ -396,6 +412,7 @@ type ComplexityRoot struct {
 		AppUsers        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppUserOrder, where *ent.AppUserWhereInput) int
 		Apps            func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
 		ChannelConfigs  func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.ChannelConfigOrder, where *ent.ChannelConfigWhereInput) int
+		CoreIndex       func(childComplexity int, appID nodeid.ID, from time.Time, to time.Time) int
 		Deliveries      func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
 		Devices         func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeviceOrder, where *ent.DeviceWhereInput) int
 		Groups          func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) int
@@ -403,6 +420,7 @@ type ComplexityRoot struct {
 		Nodes           func(childComplexity int, ids []nodeid.ID) int
 		PreviewAudience func(childComplexity int, appID nodeid.ID, audience model.AudienceInput) int
 		PushJobs        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) int
+		Stats           func(childComplexity int, input model.StatsInput) int
 		Templates       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) int
 		Viewer          func(childComplexity int) int
 		Webhooks        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) int
@@ -415,7 +433,32 @@ type ComplexityRoot struct {
 		TimeZone func(childComplexity int) int
 	}
 
+	StatCounts struct {
+		Arrived  func(childComplexity int) int
+		Expired  func(childComplexity int) int
+		Failed   func(childComplexity int) int
+		Ignored  func(childComplexity int) int
+		Opened   func(childComplexity int) int
+		Revoked  func(childComplexity int) int
+		Sent     func(childComplexity int) int
+		Targeted func(childComplexity int) int
+	}
+
+	StatPoint struct {
+		AppVersion  func(childComplexity int) int
+		ArrivalRate func(childComplexity int) int
+		At          func(childComplexity int) int
+		Channel     func(childComplexity int) int
+		Counts      func(childComplexity int) int
+		IgnoreRate  func(childComplexity int) int
+		JobID       func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		OpenRate    func(childComplexity int) int
+		Platform    func(childComplexity int) int
+	}
+
 	Subscription struct {
+		LiveStats      func(childComplexity int, appID nodeid.ID, groupBy []push.StatDimension) int
 		PushJobUpdated func(childComplexity int, id nodeid.ID) int
 	}
 
@@ -513,6 +556,7 @@ type PushJobResolver interface {
 	Message(ctx context.Context, obj *ent.PushJob) (*model.PushMessage, error)
 	Recurrence(ctx context.Context, obj *ent.PushJob) (*model.Recurrence, error)
 	Channels(ctx context.Context, obj *ent.PushJob) ([]enum.Channel, error)
+	Report(ctx context.Context, obj *ent.PushJob, groupBy []push.StatDimension) ([]*model.StatPoint, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id nodeid.ID) (ent.Noder, error)
@@ -529,9 +573,12 @@ type QueryResolver interface {
 	Webhooks(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) (*ent.WebhookConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	PreviewAudience(ctx context.Context, appID nodeid.ID, audience model.AudienceInput) (int, error)
+	Stats(ctx context.Context, input model.StatsInput) ([]*model.StatPoint, error)
+	CoreIndex(ctx context.Context, appID nodeid.ID, from time.Time, to time.Time) (*model.CoreIndex, error)
 }
 type SubscriptionResolver interface {
 	PushJobUpdated(ctx context.Context, id nodeid.ID) (<-chan *ent.PushJob, error)
+	LiveStats(ctx context.Context, appID nodeid.ID, groupBy []push.StatDimension) (<-chan *model.LiveStats, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1034,6 +1081,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChannelConfigEdge.Node(childComplexity), true
 
+	case "CoreIndex.arrivalRate":
+		if e.ComplexityRoot.CoreIndex.ArrivalRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoreIndex.ArrivalRate(childComplexity), true
+	case "CoreIndex.counts":
+		if e.ComplexityRoot.CoreIndex.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoreIndex.Counts(childComplexity), true
+	case "CoreIndex.ignoreRate":
+		if e.ComplexityRoot.CoreIndex.IgnoreRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoreIndex.IgnoreRate(childComplexity), true
+	case "CoreIndex.openRate":
+		if e.ComplexityRoot.CoreIndex.OpenRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoreIndex.OpenRate(childComplexity), true
+	case "CoreIndex.pushes":
+		if e.ComplexityRoot.CoreIndex.Pushes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoreIndex.Pushes(childComplexity), true
+
 	case "CreateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateAPIKeyPayload.APIKey == nil {
 			break
@@ -1510,6 +1588,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupEdge.Node(childComplexity), true
+
+	case "LiveStats.at":
+		if e.ComplexityRoot.LiveStats.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveStats.At(childComplexity), true
+	case "LiveStats.minute":
+		if e.ComplexityRoot.LiveStats.Minute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveStats.Minute(childComplexity), true
+	case "LiveStats.totals":
+		if e.ComplexityRoot.LiveStats.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveStats.Totals(childComplexity), true
 
 	case "LoginPayload.account":
 		if e.ComplexityRoot.LoginPayload.Account == nil {
@@ -2035,6 +2132,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.Recurrence(childComplexity), true
+	case "PushJob.report":
+		if e.ComplexityRoot.PushJob.Report == nil {
+			break
+		}
+
+		args, err := ec.field_PushJob_report_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PushJob.Report(childComplexity, args["groupBy"].([]push.StatDimension)), true
 	case "PushJob.schedule":
 		if e.ComplexityRoot.PushJob.Schedule == nil {
 			break
@@ -2245,6 +2353,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ChannelConfigs(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.ChannelConfigOrder), args["where"].(*ent.ChannelConfigWhereInput)), true
+	case "Query.coreIndex":
+		if e.ComplexityRoot.Query.CoreIndex == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coreIndex_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CoreIndex(childComplexity, args["appID"].(nodeid.ID), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.deliveries":
 		if e.ComplexityRoot.Query.Deliveries == nil {
 			break
@@ -2323,6 +2442,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PushJobs(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.PushJobOrder), args["where"].(*ent.PushJobWhereInput)), true
+	case "Query.stats":
+		if e.ComplexityRoot.Query.Stats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["input"].(model.StatsInput)), true
 	case "Query.templates":
 		if e.ComplexityRoot.Query.Templates == nil {
 			break
@@ -2377,6 +2507,127 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Recurrence.TimeZone(childComplexity), true
 
+	case "StatCounts.arrived":
+		if e.ComplexityRoot.StatCounts.Arrived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Arrived(childComplexity), true
+	case "StatCounts.expired":
+		if e.ComplexityRoot.StatCounts.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Expired(childComplexity), true
+	case "StatCounts.failed":
+		if e.ComplexityRoot.StatCounts.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Failed(childComplexity), true
+	case "StatCounts.ignored":
+		if e.ComplexityRoot.StatCounts.Ignored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Ignored(childComplexity), true
+	case "StatCounts.opened":
+		if e.ComplexityRoot.StatCounts.Opened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Opened(childComplexity), true
+	case "StatCounts.revoked":
+		if e.ComplexityRoot.StatCounts.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Revoked(childComplexity), true
+	case "StatCounts.sent":
+		if e.ComplexityRoot.StatCounts.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Sent(childComplexity), true
+	case "StatCounts.targeted":
+		if e.ComplexityRoot.StatCounts.Targeted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCounts.Targeted(childComplexity), true
+
+	case "StatPoint.appVersion":
+		if e.ComplexityRoot.StatPoint.AppVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.AppVersion(childComplexity), true
+	case "StatPoint.arrivalRate":
+		if e.ComplexityRoot.StatPoint.ArrivalRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.ArrivalRate(childComplexity), true
+	case "StatPoint.at":
+		if e.ComplexityRoot.StatPoint.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.At(childComplexity), true
+	case "StatPoint.channel":
+		if e.ComplexityRoot.StatPoint.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.Channel(childComplexity), true
+	case "StatPoint.counts":
+		if e.ComplexityRoot.StatPoint.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.Counts(childComplexity), true
+	case "StatPoint.ignoreRate":
+		if e.ComplexityRoot.StatPoint.IgnoreRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.IgnoreRate(childComplexity), true
+	case "StatPoint.jobID":
+		if e.ComplexityRoot.StatPoint.JobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.JobID(childComplexity), true
+	case "StatPoint.kind":
+		if e.ComplexityRoot.StatPoint.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.Kind(childComplexity), true
+	case "StatPoint.openRate":
+		if e.ComplexityRoot.StatPoint.OpenRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.OpenRate(childComplexity), true
+	case "StatPoint.platform":
+		if e.ComplexityRoot.StatPoint.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatPoint.Platform(childComplexity), true
+
+	case "Subscription.liveStats":
+		if e.ComplexityRoot.Subscription.LiveStats == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_liveStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LiveStats(childComplexity, args["appID"].(nodeid.ID), args["groupBy"].([]push.StatDimension)), true
 	case "Subscription.pushJobUpdated":
 		if e.ComplexityRoot.Subscription.PushJobUpdated == nil {
 			break
@@ -2636,6 +2887,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecurrenceInput", ec.unmarshalInputRecurrenceInput),
 			graphql.NewInputUnmarshaler("SetChannelConfigInput", ec.unmarshalInputSetChannelConfigInput),
 			graphql.NewInputUnmarshaler("SetMembershipInput", ec.unmarshalInputSetMembershipInput),
+			graphql.NewInputUnmarshaler("StatsInput", ec.unmarshalInputStatsInput),
 			graphql.NewInputUnmarshaler("TemplateOrder", ec.unmarshalInputTemplateOrder),
 			graphql.NewInputUnmarshaler("TemplateWhereInput", ec.unmarshalInputTemplateWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
@@ -6459,6 +6711,111 @@ extend type Mutation {
 scalar Map
 scalar Time
 `, BuiltIn: false},
+	{Name: "../schema/stats.graphqls", Input: `"The width of a statistics point."
+enum StatGranularity {
+  "One minute; a query spans at most 24 hours."
+  MINUTE
+  "One hour; a query spans at most 31 days."
+  HOUR
+  "One day (UTC); a query spans at most 366 days."
+  DAY
+}
+
+"A dimension statistics can be grouped by."
+enum StatDimension {
+  PLATFORM
+  APP_VERSION
+  CHANNEL
+  KIND
+  JOB
+}
+
+input StatsInput {
+  appID: ID!
+  "Start of the range (inclusive); minutes are UTC."
+  from: Time!
+  "End of the range (exclusive)."
+  to: Time!
+  "Default HOUR."
+  granularity: StatGranularity
+  groupBy: [StatDimension!]
+  jobID: ID
+  platform: Platform
+  channel: Channel
+  kind: PushKind
+}
+
+"""
+Delivery counts. sent counts what went out (and stays counted when it then
+arrives, is opened or ignored, or fails at the vendor); arrived includes
+opened and ignored.
+"""
+type StatCounts {
+  targeted: Int!
+  sent: Int!
+  arrived: Int!
+  opened: Int!
+  ignored: Int!
+  failed: Int!
+  expired: Int!
+  revoked: Int!
+}
+
+"One time bucket of one group; a dimension not grouped by is null."
+type StatPoint {
+  at: Time!
+  platform: Platform
+  appVersion: String
+  channel: Channel
+  kind: PushKind
+  jobID: ID
+  counts: StatCounts!
+  "arrived / sent (0 when nothing was sent)."
+  arrivalRate: Float!
+  "opened / arrived."
+  openRate: Float!
+  "ignored / arrived."
+  ignoreRate: Float!
+}
+
+"An app's headline numbers over a range."
+type CoreIndex {
+  "Push jobs accepted in the range (each occurrence of a recurring push counts)."
+  pushes: Int!
+  counts: StatCounts!
+  arrivalRate: Float!
+  openRate: Float!
+  ignoreRate: Float!
+}
+
+"One frame of live statistics."
+type LiveStats {
+  at: Time!
+  "The current minute, one point per group."
+  minute: [StatPoint!]!
+  "The last 60 minutes, all groups together."
+  totals: StatCounts!
+}
+
+extend type Query {
+  "An app's statistics in time buckets, grouped and filtered."
+  stats(input: StatsInput!): [StatPoint!]!
+  coreIndex(appID: ID!, from: Time!, to: Time!): CoreIndex!
+}
+
+extend type PushJob {
+  "The job's counts over its whole life, grouped by the given dimensions."
+  report(groupBy: [StatDimension!]): [StatPoint!]!
+}
+
+extend type Subscription {
+  """
+  An app's live statistics: a frame at once, then at most one a second.
+  A subscriber that falls behind is disconnected.
+  """
+  liveStats(appID: ID!, groupBy: [StatDimension!]): LiveStats!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -6696,6 +7053,22 @@ func (ec *executionContext) childFields_ChannelConfigEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ChannelConfigEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CoreIndex(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pushes":
+		return ec.fieldContext_CoreIndex_pushes(ctx, field)
+	case "counts":
+		return ec.fieldContext_CoreIndex_counts(ctx, field)
+	case "arrivalRate":
+		return ec.fieldContext_CoreIndex_arrivalRate(ctx, field)
+	case "openRate":
+		return ec.fieldContext_CoreIndex_openRate(ctx, field)
+	case "ignoreRate":
+		return ec.fieldContext_CoreIndex_ignoreRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoreIndex", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "apiKey":
@@ -6914,6 +7287,18 @@ func (ec *executionContext) childFields_GroupEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type GroupEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LiveStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_LiveStats_at(ctx, field)
+	case "minute":
+		return ec.fieldContext_LiveStats_minute(ctx, field)
+	case "totals":
+		return ec.fieldContext_LiveStats_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LiveStats", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -7032,6 +7417,8 @@ func (ec *executionContext) childFields_PushJob(ctx context.Context, field graph
 		return ec.fieldContext_PushJob_recurrence(ctx, field)
 	case "channels":
 		return ec.fieldContext_PushJob_channels(ctx, field)
+	case "report":
+		return ec.fieldContext_PushJob_report(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushJob", field.Name)
 }
@@ -7102,6 +7489,54 @@ func (ec *executionContext) childFields_Recurrence(ctx context.Context, field gr
 		return ec.fieldContext_Recurrence_endAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Recurrence", field.Name)
+}
+
+func (ec *executionContext) childFields_StatCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targeted":
+		return ec.fieldContext_StatCounts_targeted(ctx, field)
+	case "sent":
+		return ec.fieldContext_StatCounts_sent(ctx, field)
+	case "arrived":
+		return ec.fieldContext_StatCounts_arrived(ctx, field)
+	case "opened":
+		return ec.fieldContext_StatCounts_opened(ctx, field)
+	case "ignored":
+		return ec.fieldContext_StatCounts_ignored(ctx, field)
+	case "failed":
+		return ec.fieldContext_StatCounts_failed(ctx, field)
+	case "expired":
+		return ec.fieldContext_StatCounts_expired(ctx, field)
+	case "revoked":
+		return ec.fieldContext_StatCounts_revoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_StatPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_StatPoint_at(ctx, field)
+	case "platform":
+		return ec.fieldContext_StatPoint_platform(ctx, field)
+	case "appVersion":
+		return ec.fieldContext_StatPoint_appVersion(ctx, field)
+	case "channel":
+		return ec.fieldContext_StatPoint_channel(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatPoint_kind(ctx, field)
+	case "jobID":
+		return ec.fieldContext_StatPoint_jobID(ctx, field)
+	case "counts":
+		return ec.fieldContext_StatPoint_counts(ctx, field)
+	case "arrivalRate":
+		return ec.fieldContext_StatPoint_arrivalRate(ctx, field)
+	case "openRate":
+		return ec.fieldContext_StatPoint_openRate(ctx, field)
+	case "ignoreRate":
+		return ec.fieldContext_StatPoint_ignoreRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatPoint", field.Name)
 }
 
 func (ec *executionContext) childFields_Template(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8206,6 +8641,20 @@ func (ec *executionContext) field_PushJob_deliveries_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_PushJob_report_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]push.StatDimension, error) {
+			return ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8433,6 +8882,36 @@ func (ec *executionContext) field_Query_channelConfigs_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coreIndex_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
 	return args, nil
 }
 
@@ -8702,6 +9181,20 @@ func (ec *executionContext) field_Query_pushJobs_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StatsInput, error) {
+			return ec.unmarshalNStatsInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_templates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8807,6 +9300,28 @@ func (ec *executionContext) field_Query_webhooks_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_liveStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]push.StatDimension, error) {
+			return ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -10883,6 +11398,130 @@ func (ec *executionContext) fieldContext_ChannelConfigEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("ChannelConfigEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CoreIndex_pushes(ctx context.Context, field graphql.CollectedField, obj *model.CoreIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoreIndex_pushes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pushes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoreIndex_pushes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoreIndex", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoreIndex_counts(ctx context.Context, field graphql.CollectedField, obj *model.CoreIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoreIndex_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatCounts) graphql.Marshaler {
+			return ec.marshalNStatCounts2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoreIndex_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoreIndex",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoreIndex_arrivalRate(ctx context.Context, field graphql.CollectedField, obj *model.CoreIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoreIndex_arrivalRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArrivalRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoreIndex_arrivalRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoreIndex", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoreIndex_openRate(ctx context.Context, field graphql.CollectedField, obj *model.CoreIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoreIndex_openRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoreIndex_openRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoreIndex", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoreIndex_ignoreRate(ctx context.Context, field graphql.CollectedField, obj *model.CoreIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoreIndex_ignoreRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IgnoreRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoreIndex_ignoreRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoreIndex", field, false, false, "Float")
+}
+
 func (ec *executionContext) _CreateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12824,6 +13463,93 @@ func (ec *executionContext) _GroupEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_GroupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LiveStats_at(ctx context.Context, field graphql.CollectedField, obj *model.LiveStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveStats_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveStats_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveStats", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LiveStats_minute(ctx context.Context, field graphql.CollectedField, obj *model.LiveStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveStats_minute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatPoint) graphql.Marshaler {
+			return ec.marshalNStatPoint2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveStats_minute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveStats_totals(ctx context.Context, field graphql.CollectedField, obj *model.LiveStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveStats_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatCounts) graphql.Marshaler {
+			return ec.marshalNStatCounts2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveStats_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCounts(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LoginPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
@@ -15153,6 +15879,50 @@ func (ec *executionContext) fieldContext_PushJob_channels(_ context.Context, fie
 	return graphql.NewScalarFieldContext("PushJob", field, true, true, "Channel")
 }
 
+func (ec *executionContext) _PushJob_report(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PushJob().Report(ctx, obj, fc.Args["groupBy"].([]push.StatDimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatPoint) graphql.Marshaler {
+			return ec.marshalNStatPoint2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_report(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PushJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PushJob_report_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PushJobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PushJobConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16198,6 +16968,94 @@ func (ec *executionContext) fieldContext_Query_previewAudience(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["input"].(model.StatsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatPoint) graphql.Marshaler {
+			return ec.marshalNStatPoint2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coreIndex(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coreIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoreIndex(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoreIndex) graphql.Marshaler {
+			return ec.marshalNCoreIndex2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCoreIndex(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coreIndex(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoreIndex(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coreIndex_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16366,6 +17224,429 @@ func (ec *executionContext) fieldContext_Recurrence_endAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Recurrence", field, false, false, "Time")
 }
 
+func (ec *executionContext) _StatCounts_targeted(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_targeted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targeted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_targeted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatCounts_sent(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatCounts_arrived(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_arrived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_arrived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatCounts_opened(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_opened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_opened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatCounts_ignored(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_ignored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ignored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_ignored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatCounts_failed(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatCounts_expired(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_expired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_expired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatCounts_revoked(ctx context.Context, field graphql.CollectedField, obj *model.StatCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCounts_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCounts_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatPoint_at(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatPoint_platform(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.Platform) graphql.Marshaler {
+			return ec.marshalOPlatform2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatform(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _StatPoint_appVersion(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_appVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_appVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatPoint_channel(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.Channel) graphql.Marshaler {
+			return ec.marshalOChannel2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _StatPoint_kind(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.PushKind) graphql.Marshaler {
+			return ec.marshalOPushKind2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPushKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "PushKind")
+}
+
+func (ec *executionContext) _StatPoint_jobID(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_jobID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *nodeid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_jobID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatPoint_counts(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatCounts) graphql.Marshaler {
+			return ec.marshalNStatCounts2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatPoint_arrivalRate(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_arrivalRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArrivalRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_arrivalRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatPoint_openRate(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_openRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_openRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatPoint_ignoreRate(ctx context.Context, field graphql.CollectedField, obj *model.StatPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatPoint_ignoreRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IgnoreRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatPoint_ignoreRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatPoint", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Subscription_pushJobUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -16404,6 +17685,50 @@ func (ec *executionContext) fieldContext_Subscription_pushJobUpdated(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_pushJobUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_liveStats(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_liveStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LiveStats(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["groupBy"].([]push.StatDimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LiveStats) graphql.Marshaler {
+			return ec.marshalNLiveStats2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐLiveStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_liveStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_liveStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28713,6 +30038,104 @@ func UnmarshalSetMembershipInput(ctx context.Context, raw any) (model.SetMembers
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStatsInput(ctx context.Context, obj any) (model.StatsInput, error) {
+	var it model.StatsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "from", "to", "granularity", "groupBy", "jobID", "platform", "channel", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "granularity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("granularity"))
+			data, err := ec.unmarshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚐGranularity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Granularity = data
+		case "groupBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupBy"))
+			data, err := ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupBy = data
+		case "jobID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobID = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOPlatform2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatform(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOPushKind2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPushKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatsInput unmarshals raw into the StatsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatsInput(ctx context.Context, raw any) (model.StatsInput, error) {
+	var out model.StatsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTemplateOrder(ctx context.Context, obj any) (ent.TemplateOrder, error) {
 	var it ent.TemplateOrder
 	if obj == nil {
@@ -30972,6 +32395,59 @@ func (ec *executionContext) _ChannelConfigEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var coreIndexImplementors = []string{"CoreIndex"}
+
+func (ec *executionContext) _CoreIndex(ctx context.Context, sel ast.SelectionSet, obj *model.CoreIndex) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coreIndexImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoreIndex")
+		case "pushes":
+			out.Values[i] = ec._CoreIndex_pushes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._CoreIndex_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arrivalRate":
+			out.Values[i] = ec._CoreIndex_arrivalRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openRate":
+			out.Values[i] = ec._CoreIndex_openRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ignoreRate":
+			out.Values[i] = ec._CoreIndex_ignoreRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
 
 func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
@@ -31669,6 +33145,49 @@ func (ec *executionContext) _GroupEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var liveStatsImplementors = []string{"LiveStats"}
+
+func (ec *executionContext) _LiveStats(ctx context.Context, sel ast.SelectionSet, obj *model.LiveStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, liveStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LiveStats")
+		case "at":
+			out.Values[i] = ec._LiveStats_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minute":
+			out.Values[i] = ec._LiveStats_minute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._LiveStats_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
@@ -32257,6 +33776,12 @@ func (ec *executionContext) _PushJob(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PushJob_channels(ctx, field, obj)
 				})
+		case "report":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PushJob_report(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32551,6 +34076,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_previewAudience(ctx, field)
 				})
+		case "stats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stats(ctx, field)
+				})
+		case "coreIndex":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coreIndex(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -32630,6 +34167,152 @@ func (ec *executionContext) _Recurrence(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var statCountsImplementors = []string{"StatCounts"}
+
+func (ec *executionContext) _StatCounts(ctx context.Context, sel ast.SelectionSet, obj *model.StatCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatCounts")
+		case "targeted":
+			out.Values[i] = ec._StatCounts_targeted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sent":
+			out.Values[i] = ec._StatCounts_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arrived":
+			out.Values[i] = ec._StatCounts_arrived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opened":
+			out.Values[i] = ec._StatCounts_opened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ignored":
+			out.Values[i] = ec._StatCounts_ignored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._StatCounts_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expired":
+			out.Values[i] = ec._StatCounts_expired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revoked":
+			out.Values[i] = ec._StatCounts_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statPointImplementors = []string{"StatPoint"}
+
+func (ec *executionContext) _StatPoint(ctx context.Context, sel ast.SelectionSet, obj *model.StatPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatPoint")
+		case "at":
+			out.Values[i] = ec._StatPoint_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._StatPoint_platform(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "appVersion":
+			out.Values[i] = ec._StatPoint_appVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._StatPoint_channel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._StatPoint_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "jobID":
+			out.Values[i] = ec._StatPoint_jobID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._StatPoint_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arrivalRate":
+			out.Values[i] = ec._StatPoint_arrivalRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openRate":
+			out.Values[i] = ec._StatPoint_openRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ignoreRate":
+			out.Values[i] = ec._StatPoint_ignoreRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -32645,6 +34328,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "pushJobUpdated":
 		return ec._Subscription_pushJobUpdated(ctx, fields[0])
+	case "liveStats":
+		return ec._Subscription_liveStats(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -33586,6 +35271,14 @@ func (ec *executionContext) unmarshalNChannelConfigWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCoreIndex2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCoreIndex(ctx context.Context, sel ast.SelectionSet, v *model.CoreIndex) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoreIndex!")
+		return graphql.Null
+	}
+	return ec._CoreIndex(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateAPIKeyInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCreateAPIKeyInput(ctx context.Context, v any) (model.CreateAPIKeyInput, error) {
 	res, err := ec.unmarshalInputCreateAPIKeyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33738,6 +35431,20 @@ func (ec *executionContext) unmarshalNDeviceWhereInput2ᚖgithubᚗcomᚋpushd�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNGroup2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐGroup(ctx context.Context, sel ast.SelectionSet, v *ent.Group) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Group!")
@@ -33838,6 +35545,14 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLiveStats2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐLiveStats(ctx context.Context, sel ast.SelectionSet, v *model.LiveStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LiveStats!")
+		return graphql.Null
+	}
+	return ec._LiveStats(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -34056,6 +35771,58 @@ func (ec *executionContext) unmarshalNSetChannelConfigInput2githubᚗcomᚋpushd
 
 func (ec *executionContext) unmarshalNSetMembershipInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐSetMembershipInput(ctx context.Context, v any) (model.SetMembershipInput, error) {
 	res, err := ec.unmarshalInputSetMembershipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatCounts2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatCounts(ctx context.Context, sel ast.SelectionSet, v *model.StatCounts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatCounts!")
+		return graphql.Null
+	}
+	return ec._StatCounts(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx context.Context, v any) (push.StatDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := push.StatDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx context.Context, sel ast.SelectionSet, v push.StatDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "StatDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNStatPoint2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatPoint2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatPoint2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatPoint(ctx context.Context, sel ast.SelectionSet, v *model.StatPoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatPoint!")
+		return graphql.Null
+	}
+	return ec._StatPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatsInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐStatsInput(ctx context.Context, v any) (model.StatsInput, error) {
+	res, err := ec.unmarshalInputStatsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -35803,6 +37570,61 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋpushdᚋpushdᚋent�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx context.Context, v any) ([]push.StatDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]push.StatDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []push.StatDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚐGranularity(ctx context.Context, v any) (*push.Granularity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := push.Granularity(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚐGranularity(ctx context.Context, sel ast.SelectionSet, v *push.Granularity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

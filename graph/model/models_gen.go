@@ -14,6 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push"
 )
 
 // APNs credentials: token authentication (keyP8, keyID, teamID; recommended)
@@ -56,6 +57,16 @@ type BindUserInput struct {
 	UserID   string    `json:"userID"`
 }
 
+// An app's headline numbers over a range.
+type CoreIndex struct {
+	// Push jobs accepted in the range (each occurrence of a recurring push counts).
+	Pushes      int         `json:"pushes"`
+	Counts      *StatCounts `json:"counts"`
+	ArrivalRate float64     `json:"arrivalRate"`
+	OpenRate    float64     `json:"openRate"`
+	IgnoreRate  float64     `json:"ignoreRate"`
+}
+
 type CreateAPIKeyInput struct {
 	AppID     nodeid.ID        `json:"appID"`
 	Name      string           `json:"name"`
@@ -88,6 +99,15 @@ type HuaweiCredentialsInput struct {
 	// The user name and key of the app's receipt configuration in AppGallery Connect, to verify receipts.
 	ReceiptUserName *string `json:"receiptUserName,omitempty"`
 	ReceiptKey      *string `json:"receiptKey,omitempty"`
+}
+
+// One frame of live statistics.
+type LiveStats struct {
+	At time.Time `json:"at"`
+	// The current minute, one point per group.
+	Minute []*StatPoint `json:"minute"`
+	// The last 60 minutes, all groups together.
+	Totals *StatCounts `json:"totals"`
 }
 
 type LoginInput struct {
@@ -256,6 +276,52 @@ type SetMembershipInput struct {
 	AccountID nodeid.ID `json:"accountID"`
 	AppID     nodeid.ID `json:"appID"`
 	Role      enum.Role `json:"role"`
+}
+
+// Delivery counts. sent counts what went out (and stays counted when it then
+// arrives, is opened or ignored, or fails at the vendor); arrived includes
+// opened and ignored.
+type StatCounts struct {
+	Targeted int `json:"targeted"`
+	Sent     int `json:"sent"`
+	Arrived  int `json:"arrived"`
+	Opened   int `json:"opened"`
+	Ignored  int `json:"ignored"`
+	Failed   int `json:"failed"`
+	Expired  int `json:"expired"`
+	Revoked  int `json:"revoked"`
+}
+
+// One time bucket of one group; a dimension not grouped by is null.
+type StatPoint struct {
+	At         time.Time      `json:"at"`
+	Platform   *enum.Platform `json:"platform,omitempty"`
+	AppVersion *string        `json:"appVersion,omitempty"`
+	Channel    *enum.Channel  `json:"channel,omitempty"`
+	Kind       *enum.PushKind `json:"kind,omitempty"`
+	JobID      *nodeid.ID     `json:"jobID,omitempty"`
+	Counts     *StatCounts    `json:"counts"`
+	// arrived / sent (0 when nothing was sent).
+	ArrivalRate float64 `json:"arrivalRate"`
+	// opened / arrived.
+	OpenRate float64 `json:"openRate"`
+	// ignored / arrived.
+	IgnoreRate float64 `json:"ignoreRate"`
+}
+
+type StatsInput struct {
+	AppID nodeid.ID `json:"appID"`
+	// Start of the range (inclusive); minutes are UTC.
+	From time.Time `json:"from"`
+	// End of the range (exclusive).
+	To time.Time `json:"to"`
+	// Default HOUR.
+	Granularity *push.Granularity    `json:"granularity,omitempty"`
+	GroupBy     []push.StatDimension `json:"groupBy,omitempty"`
+	JobID       *nodeid.ID           `json:"jobID,omitempty"`
+	Platform    *enum.Platform       `json:"platform,omitempty"`
+	Channel     *enum.Channel        `json:"channel,omitempty"`
+	Kind        *enum.PushKind       `json:"kind,omitempty"`
 }
 
 type Subscription struct {

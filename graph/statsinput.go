@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/graph/model"
+	"github.com/pushd/pushd/push"
+)
+
+// Conversions between the GraphQL statistics types and the domain's.
+
+func statsQuery(in model.StatsInput) push.StatsQuery {
+	q := push.StatsQuery{AppID: in.AppID, From: in.From, To: in.To, GroupBy: in.GroupBy}
+	if in.Granularity != nil {
+		q.Granularity = *in.Granularity
+	}
+	if in.JobID != nil {
+		q.JobID = *in.JobID
+	}
+	if in.Platform != nil {
+		q.Platform = string(*in.Platform)
+	}
+	if in.Channel != nil {
+		q.Channel = string(*in.Channel)
+	}
+	if in.Kind != nil {
+		q.Kind = string(*in.Kind)
+	}
+	return q
+}
+
+func statCounts(c push.StatCounts) *model.StatCounts {
+	return &model.StatCounts{
+		Targeted: int(c.Targeted), Sent: int(c.Sent), Arrived: int(c.Arrived), Opened: int(c.Opened),
+		Ignored: int(c.Ignored), Failed: int(c.Failed), Expired: int(c.Expired), Revoked: int(c.Revoked),
+	}
+}
+
+func statPoints(pts []push.StatPoint) []*model.StatPoint {
+	out := make([]*model.StatPoint, len(pts))
+	for i, p := range pts {
+		m := &model.StatPoint{
+			At: p.At, Counts: statCounts(p.Counts),
+			ArrivalRate: p.Counts.ArrivalRate(), OpenRate: p.Counts.OpenRate(), IgnoreRate: p.Counts.IgnoreRate(),
+		}
+		// An empty value (a delivery not sent on any channel yet, a user
+		// not bound) stays null, like a dimension not grouped by.
+		if v := p.Dims[push.DimPlatform]; v != "" {
+			pl := enum.Platform(v)
+			m.Platform = &pl
+		}
+		if v := p.Dims[push.DimAppVersion]; v != "" {
+			m.AppVersion = &v
+		}
+		if v := p.Dims[push.DimChannel]; v != "" {
+			c := enum.Channel(v)
+			m.Channel = &c
+		}
+		if v := p.Dims[push.DimKind]; v != "" {
+			k := enum.PushKind(v)
+			m.Kind = &k
+		}
+		if v := p.Dims[push.DimJob]; v != "" {
+			id := nodeid.ID(v)
+			m.JobID = &id
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// liveStats adapts the domain's frames to the subscription's.
+func liveStats(ctx context.Context, frames <-chan push.LiveFrame) <-chan *model.LiveStats {
+	out := make(chan *model.LiveStats, 1)
+	go func() {
+		defer close(out)
+		for f := range frames {
+			select {
+			case out <- &model.LiveStats{At: f.At, Minute: statPoints(f.Minute), Totals: statCounts(f.Totals)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}

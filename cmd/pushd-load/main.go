@@ -34,14 +34,14 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	commands := map[string]func(context.Context, []string) error{
-		"devices": devices, "broadcast": broadcast, "pipeline": pipeline, "simple": simple,
+		"devices": devices, "broadcast": broadcast, "pipeline": pipeline, "simple": simple, "live": live,
 	}
 	var run func(context.Context, []string) error
 	if len(os.Args) >= 2 {
 		run = commands[os.Args[1]]
 	}
 	if run == nil {
-		fmt.Fprintln(os.Stderr, "usage: pushd-load devices|broadcast|pipeline|simple [flags]")
+		fmt.Fprintln(os.Stderr, "usage: pushd-load devices|broadcast|pipeline|simple|live [flags]")
 		os.Exit(2)
 	}
 	if err := run(ctx, os.Args[2:]); err != nil {

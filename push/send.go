@@ -79,6 +79,27 @@ type SendSummary struct {
 	Self, Vendor, Waiting, Expired, Failed, Retry int
 	// RetryAfter is the longest delay a vendor asked for.
 	RetryAfter time.Duration
+	// Vendors counts the vendor channels' answers by channel and outcome.
+	Vendors map[VendorOutcome]int
+}
+
+// VendorOutcome is one channel's answer, for metrics.
+type VendorOutcome struct {
+	Channel enum.Channel
+	// Outcome is sent, retry, token_dead, failed or config_error.
+	Outcome string
+}
+
+func (s *SendSummary) vendor(c enum.Channel, o Outcome) {
+	if s.Vendors == nil {
+		s.Vendors = map[VendorOutcome]int{}
+	}
+	name := [...]string{OutcomeSent: "sent", OutcomeRetry: "retry", OutcomeTokenDead: "token_dead", OutcomeFailed: "failed", OutcomeConfigError: "config_error"}
+	label := "failed"
+	if int(o) < len(name) {
+		label = name[o]
+	}
+	s.Vendors[VendorOutcome{c, label}]++
 }
 
 func (s *SendSummary) add(o SendSummary) {
@@ -89,6 +110,12 @@ func (s *SendSummary) add(o SendSummary) {
 	s.Failed += o.Failed
 	s.Retry += o.Retry
 	s.RetryAfter = max(s.RetryAfter, o.RetryAfter)
+	for k, n := range o.Vendors {
+		if s.Vendors == nil {
+			s.Vendors = map[VendorOutcome]int{}
+		}
+		s.Vendors[k] += n
+	}
 }
 
 // ErrRetry is returned (wrapped) when some deliveries of a send failed
@@ -131,8 +158,10 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (SendSummary, error
 }
 
 // sendJob is Send with the job already loaded.
-func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest) (SendSummary, error) {
-	var sum SendSummary
+func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest) (sum SendSummary, err error) {
+	if s.onSend != nil {
+		defer func() { s.onSend(sum) }()
+	}
 	sys := tenant.AsSystem(ctx)
 	if job.Status == pushjob.StatusSCHEDULED {
 		return sum, nil // not yet: its dispatch, when due, sends it

@@ -55,6 +55,7 @@ type Service struct {
 	senders      map[enum.Channel]Sender
 	channels     Channels
 	routes       routeCache
+	onSend       func(SendSummary)
 	live         liveHub
 	liveInterval time.Duration
 	// publicURL is where vendors reach this deployment (receipts).
@@ -103,6 +104,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// Clock defaults to time.Now.
 	Clock Clock
+	// OnSend, if set, hears what every send did (metrics).
+	OnSend func(SendSummary)
 	// LiveInterval is how often live statistics send a frame (default
 	// LiveInterval; tests shorten it).
 	LiveInterval time.Duration
@@ -132,7 +135,7 @@ func NewService(cfg Config) *Service {
 	return &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, publicURL: strings.TrimRight(cfg.PublicURL, "/"), dialect: cfg.Dialect,
-		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval,
+		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval, onSend: cfg.OnSend,
 	}
 }
 

@@ -240,6 +240,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	for i, o := range mine {
 		res := results[i]
 		d := byID[o.DeliveryID]
+		sum.vendor(r.channel, res.Outcome)
 		switch res.Outcome {
 		case OutcomeSent:
 			sum.Vendor++

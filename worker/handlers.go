@@ -31,8 +31,7 @@ func (w *Worker) RegisterPipeline(svc *push.Service) {
 		if err := json.Unmarshal(t.Payload(), &req); err != nil || req.Job == "" {
 			return fmt.Errorf("%w: bad send payload", asynq.SkipRetry)
 		}
-		sum, err := svc.Send(ctx, req)
-		w.metrics.observe(sum)
+		_, err := svc.Send(ctx, req)
 		return err
 	}))
 }

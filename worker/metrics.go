@@ -1,34 +1,92 @@
 package worker
 
 import (
+	"errors"
+
+	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pushd/pushd/push"
 )
 
-type metrics struct {
+// SendMetrics count what sends did, wherever they ran (a worker's send
+// task, or the API process sending a small push itself): push.Config's
+// OnSend is its Observe.
+type SendMetrics struct {
 	deliveries *prometheus.CounterVec
+	vendors    *prometheus.CounterVec
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
-	m := &metrics{
+// NewSendMetrics registers the send metrics on reg (nil keeps them private).
+func NewSendMetrics(reg prometheus.Registerer) *SendMetrics {
+	m := &SendMetrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pushd_send_deliveries_total",
 			Help: "Deliveries handled by send tasks, by outcome: self (sent on the WebSocket channel), vendor (accepted by a vendor), waiting (device unreachable, kept until its TTL), expired, failed, retry.",
 		}, []string{"outcome"}),
+		vendors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pushd_vendor_deliveries_total",
+			Help: "Vendor answers to deliveries, by channel (APNS, FCM, HUAWEI, XIAOMI) and outcome: sent, retry, token_dead, failed, config_error.",
+		}, []string{"channel", "outcome"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.deliveries)
+		reg.MustRegister(m.deliveries, m.vendors)
 	}
 	return m
 }
 
-func (m *metrics) observe(s push.SendSummary) {
+// Observe counts one send.
+func (m *SendMetrics) Observe(s push.SendSummary) {
 	for outcome, n := range map[string]int{
 		"self": s.Self, "vendor": s.Vendor, "waiting": s.Waiting, "expired": s.Expired, "failed": s.Failed, "retry": s.Retry,
 	} {
 		if n > 0 {
 			m.deliveries.WithLabelValues(outcome).Add(float64(n))
 		}
+	}
+	for k, n := range s.Vendors {
+		m.vendors.WithLabelValues(string(k.Channel), k.Outcome).Add(float64(n))
+	}
+}
+
+// queueCollector reports the pipeline's queues at each scrape: how many
+// tasks wait, and how long the oldest pending one has waited (the lag).
+type queueCollector struct {
+	inspector *asynq.Inspector
+	queues    map[string]string // asynq name -> label
+	size, lag *prometheus.Desc
+}
+
+func newQueueCollector(opt asynq.RedisConnOpt, namespace string) *queueCollector {
+	q := map[string]string{}
+	for _, name := range []string{push.QueueCritical, push.QueueDefault, push.QueueLow} {
+		q[QueueName(namespace, name)] = name
+	}
+	return &queueCollector{
+		inspector: asynq.NewInspector(opt),
+		queues:    q,
+		size:      prometheus.NewDesc("pushd_queue_tasks", "Tasks in a pipeline queue, by state (pending, active, scheduled, retry).", []string{"queue", "state"}, nil),
+		lag:       prometheus.NewDesc("pushd_queue_lag_seconds", "How long the oldest pending task of a pipeline queue has waited.", []string{"queue"}, nil),
+	}
+}
+
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.size
+	ch <- c.lag
+}
+
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	for name, label := range c.queues {
+		info, err := c.inspector.GetQueueInfo(name)
+		switch {
+		case errors.Is(err, asynq.ErrQueueNotFound):
+			info = &asynq.QueueInfo{} // no task yet: empty
+		case err != nil:
+			continue // Redis unreachable: no reading rather than a false zero
+		}
+		for state, n := range map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled, "retry": info.Retry} {
+			ch <- prometheus.MustNewConstMetric(c.size, prometheus.GaugeValue, float64(n), label, state)
+		}
+		ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, info.Latency.Seconds(), label)
 	}
 }

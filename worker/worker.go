@@ -30,10 +30,9 @@ type Config struct {
 
 // Worker processes queued tasks until stopped.
 type Worker struct {
-	srv     *asynq.Server
-	mux     *asynq.ServeMux
-	log     *slog.Logger
-	metrics *metrics
+	srv *asynq.Server
+	mux *asynq.ServeMux
+	log *slog.Logger
 }
 
 // New returns a worker. Handlers are registered on it before Start.
@@ -57,7 +56,10 @@ func New(cfg Config) *Worker {
 		Logger:            asynqLogger{cfg.Logger},
 		LogLevel:          asynq.WarnLevel,
 	})
-	return &Worker{srv: srv, mux: asynq.NewServeMux(), log: cfg.Logger, metrics: newMetrics(cfg.Registry)}
+	if cfg.Registry != nil {
+		cfg.Registry.MustRegister(newQueueCollector(RedisConnOpt(cfg.Redis), cfg.Namespace))
+	}
+	return &Worker{srv: srv, mux: asynq.NewServeMux(), log: cfg.Logger}
 }
 
 // Handle registers the handler of one task type.

@@ -120,7 +120,10 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		Logger:  log,
 	})
 	defer channels.Close()
+	reg := metrics.New()
+	sendMetrics := worker.NewSendMetrics(reg.Registry)
 	svc := push.NewService(push.Config{
+		OnSend:    sendMetrics.Observe,
 		Client:    stores.Ent,
 		Relaxed:   stores.Relaxed,
 		Sealer:    sealer,
@@ -150,7 +153,6 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 			return err
 		}
 	}
-	reg := metrics.New()
 	var devices *gateway.API
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRun()

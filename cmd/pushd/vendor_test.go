@@ -142,6 +142,14 @@ func TestVendorAPNsSandboxAndProduction(t *testing.T) {
 	require.Equal(t, "background", reqs[0].PushType)
 	require.Equal(t, "5", reqs[0].Priority)
 	require.Equal(t, 1, sandbox.Log.Len())
+
+	resp, err := http.Get(v.in.base + "/metrics")
+	require.NoError(t, err)
+	metrics, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Contains(t, string(metrics), `pushd_vendor_deliveries_total{channel="APNS",outcome="sent"} 2`)
+	require.Contains(t, string(metrics), `pushd_queue_lag_seconds{queue="critical"}`)
 }
 
 func TestVendorFCMAndroid(t *testing.T) {

@@ -1,7 +1,7 @@
 package worker
 
 import (
-	"errors"
+	"slices"
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
@@ -76,13 +76,16 @@ func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	known, err := c.inspector.Queues()
+	if err != nil {
+		return // Redis unreachable: no reading rather than a false zero
+	}
 	for name, label := range c.queues {
-		info, err := c.inspector.GetQueueInfo(name)
-		switch {
-		case errors.Is(err, asynq.ErrQueueNotFound):
-			info = &asynq.QueueInfo{} // no task yet: empty
-		case err != nil:
-			continue // Redis unreachable: no reading rather than a false zero
+		info := &asynq.QueueInfo{} // a queue that never had a task is empty
+		if slices.Contains(known, name) {
+			if info, err = c.inspector.GetQueueInfo(name); err != nil {
+				continue
+			}
 		}
 		for state, n := range map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled, "retry": info.Retry} {
 			ch <- prometheus.MustNewConstMetric(c.size, prometheus.GaugeValue, float64(n), label, state)

@@ -53,6 +53,8 @@ type Config struct {
 	ProviderCAFile    string
 	// PublicURL is how vendors reach pushd (receipt callbacks).
 	PublicURL string
+	// WebhookAllowPrivate lets webhooks reach private addresses.
+	WebhookAllowPrivate bool
 }
 
 // Default returns the configuration used when nothing is set: embedded

@@ -48,6 +48,7 @@ const (
 	envXiaomiURL            = "PUSHD_XIAOMI_URL"
 	envProviderCAFile       = "PUSHD_PROVIDER_CA_FILE"
 	envPublicURL            = "PUSHD_PUBLIC_URL"
+	envWebhookAllowPrivate  = "PUSHD_WEBHOOK_ALLOW_PRIVATE"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -182,6 +183,9 @@ func specs() []spec {
 		stringVar(envPublicURL, "public-url", kindURL, nil,
 			"pushd's public base URL (https://push.example.com), where vendors post delivery receipts; empty disables receipt callbacks.",
 			func(c *Config) *string { return &c.PublicURL }),
+		boolVar(envWebhookAllowPrivate, "webhook-allow-private",
+			"Let webhooks point at loopback, private and link-local addresses (refused by default, against SSRF).",
+			func(c *Config) *bool { return &c.WebhookAllowPrivate }),
 		boolVar(envPprof, "pprof",
 			"Serve Go profiles at /debug/pprof/ on the HTTP port (for diagnosis; keep off where the port is public).",
 			func(c *Config) *bool { return &c.Pprof }),

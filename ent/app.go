@@ -60,30 +60,33 @@ type AppEdges struct {
 	StatMinutes []*StatMinute `json:"stat_minutes,omitempty"`
 	// StatSnapshots holds the value of the stat_snapshots edge.
 	StatSnapshots []*StatSnapshot `json:"stat_snapshots,omitempty"`
+	// WebhookDeliveries holds the value of the webhook_deliveries edge.
+	WebhookDeliveries []*WebhookDelivery `json:"webhook_deliveries,omitempty"`
 	// Webhooks holds the value of the webhooks edge.
 	Webhooks []*Webhook `json:"webhooks,omitempty"`
 	// Memberships holds the value of the memberships edge.
 	Memberships []*Membership `json:"memberships,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [14]bool
+	loadedTypes [15]bool
 	// totalCount holds the count of the edges above.
 	totalCount [8]map[string]int
 
-	namedDevices        map[string][]*Device
-	namedDeviceTokens   map[string][]*DeviceToken
-	namedAppUsers       map[string][]*AppUser
-	namedGroups         map[string][]*Group
-	namedTemplates      map[string][]*Template
-	namedAPIKeys        map[string][]*APIKey
-	namedChannelConfigs map[string][]*ChannelConfig
-	namedPushJobs       map[string][]*PushJob
-	namedDeliveries     map[string][]*Delivery
-	namedOutbox         map[string][]*Outbox
-	namedStatMinutes    map[string][]*StatMinute
-	namedStatSnapshots  map[string][]*StatSnapshot
-	namedWebhooks       map[string][]*Webhook
-	namedMemberships    map[string][]*Membership
+	namedDevices           map[string][]*Device
+	namedDeviceTokens      map[string][]*DeviceToken
+	namedAppUsers          map[string][]*AppUser
+	namedGroups            map[string][]*Group
+	namedTemplates         map[string][]*Template
+	namedAPIKeys           map[string][]*APIKey
+	namedChannelConfigs    map[string][]*ChannelConfig
+	namedPushJobs          map[string][]*PushJob
+	namedDeliveries        map[string][]*Delivery
+	namedOutbox            map[string][]*Outbox
+	namedStatMinutes       map[string][]*StatMinute
+	namedStatSnapshots     map[string][]*StatSnapshot
+	namedWebhookDeliveries map[string][]*WebhookDelivery
+	namedWebhooks          map[string][]*Webhook
+	namedMemberships       map[string][]*Membership
 }
 
 // DevicesOrErr returns the Devices value or an error if the edge
@@ -194,10 +197,19 @@ func (e AppEdges) StatSnapshotsOrErr() ([]*StatSnapshot, error) {
 	return nil, &NotLoadedError{edge: "stat_snapshots"}
 }
 
+// WebhookDeliveriesOrErr returns the WebhookDeliveries value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppEdges) WebhookDeliveriesOrErr() ([]*WebhookDelivery, error) {
+	if e.loadedTypes[12] {
+		return e.WebhookDeliveries, nil
+	}
+	return nil, &NotLoadedError{edge: "webhook_deliveries"}
+}
+
 // WebhooksOrErr returns the Webhooks value or an error if the edge
 // was not loaded in eager-loading.
 func (e AppEdges) WebhooksOrErr() ([]*Webhook, error) {
-	if e.loadedTypes[12] {
+	if e.loadedTypes[13] {
 		return e.Webhooks, nil
 	}
 	return nil, &NotLoadedError{edge: "webhooks"}
@@ -206,7 +218,7 @@ func (e AppEdges) WebhooksOrErr() ([]*Webhook, error) {
 // MembershipsOrErr returns the Memberships value or an error if the edge
 // was not loaded in eager-loading.
 func (e AppEdges) MembershipsOrErr() ([]*Membership, error) {
-	if e.loadedTypes[13] {
+	if e.loadedTypes[14] {
 		return e.Memberships, nil
 	}
 	return nil, &NotLoadedError{edge: "memberships"}
@@ -345,6 +357,11 @@ func (_m *App) QueryStatMinutes() *StatMinuteQuery {
 // QueryStatSnapshots queries the "stat_snapshots" edge of the App entity.
 func (_m *App) QueryStatSnapshots() *StatSnapshotQuery {
 	return NewAppClient(_m.config).QueryStatSnapshots(_m)
+}
+
+// QueryWebhookDeliveries queries the "webhook_deliveries" edge of the App entity.
+func (_m *App) QueryWebhookDeliveries() *WebhookDeliveryQuery {
+	return NewAppClient(_m.config).QueryWebhookDeliveries(_m)
 }
 
 // QueryWebhooks queries the "webhooks" edge of the App entity.
@@ -683,6 +700,30 @@ func (_m *App) appendNamedStatSnapshots(name string, edges ...*StatSnapshot) {
 		_m.Edges.namedStatSnapshots[name] = []*StatSnapshot{}
 	} else {
 		_m.Edges.namedStatSnapshots[name] = append(_m.Edges.namedStatSnapshots[name], edges...)
+	}
+}
+
+// NamedWebhookDeliveries returns the WebhookDeliveries named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *App) NamedWebhookDeliveries(name string) ([]*WebhookDelivery, error) {
+	if _m.Edges.namedWebhookDeliveries == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedWebhookDeliveries[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *App) appendNamedWebhookDeliveries(name string, edges ...*WebhookDelivery) {
+	if _m.Edges.namedWebhookDeliveries == nil {
+		_m.Edges.namedWebhookDeliveries = make(map[string][]*WebhookDelivery)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedWebhookDeliveries[name] = []*WebhookDelivery{}
+	} else {
+		_m.Edges.namedWebhookDeliveries[name] = append(_m.Edges.namedWebhookDeliveries[name], edges...)
 	}
 }
 

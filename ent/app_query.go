@@ -30,45 +30,48 @@ import (
 	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
+	"github.com/pushd/pushd/ent/webhookdelivery"
 )
 
 // AppQuery is the builder for querying App entities.
 type AppQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []app.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.App
-	withDevices             *DeviceQuery
-	withDeviceTokens        *DeviceTokenQuery
-	withAppUsers            *AppUserQuery
-	withGroups              *GroupQuery
-	withTemplates           *TemplateQuery
-	withAPIKeys             *APIKeyQuery
-	withChannelConfigs      *ChannelConfigQuery
-	withPushJobs            *PushJobQuery
-	withDeliveries          *DeliveryQuery
-	withOutbox              *OutboxQuery
-	withStatMinutes         *StatMinuteQuery
-	withStatSnapshots       *StatSnapshotQuery
-	withWebhooks            *WebhookQuery
-	withMemberships         *MembershipQuery
-	loadTotal               []func(context.Context, []*App) error
-	modifiers               []func(*sql.Selector)
-	withNamedDevices        map[string]*DeviceQuery
-	withNamedDeviceTokens   map[string]*DeviceTokenQuery
-	withNamedAppUsers       map[string]*AppUserQuery
-	withNamedGroups         map[string]*GroupQuery
-	withNamedTemplates      map[string]*TemplateQuery
-	withNamedAPIKeys        map[string]*APIKeyQuery
-	withNamedChannelConfigs map[string]*ChannelConfigQuery
-	withNamedPushJobs       map[string]*PushJobQuery
-	withNamedDeliveries     map[string]*DeliveryQuery
-	withNamedOutbox         map[string]*OutboxQuery
-	withNamedStatMinutes    map[string]*StatMinuteQuery
-	withNamedStatSnapshots  map[string]*StatSnapshotQuery
-	withNamedWebhooks       map[string]*WebhookQuery
-	withNamedMemberships    map[string]*MembershipQuery
+	ctx                        *QueryContext
+	order                      []app.OrderOption
+	inters                     []Interceptor
+	predicates                 []predicate.App
+	withDevices                *DeviceQuery
+	withDeviceTokens           *DeviceTokenQuery
+	withAppUsers               *AppUserQuery
+	withGroups                 *GroupQuery
+	withTemplates              *TemplateQuery
+	withAPIKeys                *APIKeyQuery
+	withChannelConfigs         *ChannelConfigQuery
+	withPushJobs               *PushJobQuery
+	withDeliveries             *DeliveryQuery
+	withOutbox                 *OutboxQuery
+	withStatMinutes            *StatMinuteQuery
+	withStatSnapshots          *StatSnapshotQuery
+	withWebhookDeliveries      *WebhookDeliveryQuery
+	withWebhooks               *WebhookQuery
+	withMemberships            *MembershipQuery
+	loadTotal                  []func(context.Context, []*App) error
+	modifiers                  []func(*sql.Selector)
+	withNamedDevices           map[string]*DeviceQuery
+	withNamedDeviceTokens      map[string]*DeviceTokenQuery
+	withNamedAppUsers          map[string]*AppUserQuery
+	withNamedGroups            map[string]*GroupQuery
+	withNamedTemplates         map[string]*TemplateQuery
+	withNamedAPIKeys           map[string]*APIKeyQuery
+	withNamedChannelConfigs    map[string]*ChannelConfigQuery
+	withNamedPushJobs          map[string]*PushJobQuery
+	withNamedDeliveries        map[string]*DeliveryQuery
+	withNamedOutbox            map[string]*OutboxQuery
+	withNamedStatMinutes       map[string]*StatMinuteQuery
+	withNamedStatSnapshots     map[string]*StatSnapshotQuery
+	withNamedWebhookDeliveries map[string]*WebhookDeliveryQuery
+	withNamedWebhooks          map[string]*WebhookQuery
+	withNamedMemberships       map[string]*MembershipQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -369,6 +372,28 @@ func (_q *AppQuery) QueryStatSnapshots() *StatSnapshotQuery {
 	return query
 }
 
+// QueryWebhookDeliveries chains the current query on the "webhook_deliveries" edge.
+func (_q *AppQuery) QueryWebhookDeliveries() *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, selector),
+			sqlgraph.To(webhookdelivery.Table, webhookdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.WebhookDeliveriesTable, app.WebhookDeliveriesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryWebhooks chains the current query on the "webhooks" edge.
 func (_q *AppQuery) QueryWebhooks() *WebhookQuery {
 	query := (&WebhookClient{config: _q.config}).Query()
@@ -600,25 +625,26 @@ func (_q *AppQuery) Clone() *AppQuery {
 		return nil
 	}
 	return &AppQuery{
-		config:             _q.config,
-		ctx:                _q.ctx.Clone(),
-		order:              append([]app.OrderOption{}, _q.order...),
-		inters:             append([]Interceptor{}, _q.inters...),
-		predicates:         append([]predicate.App{}, _q.predicates...),
-		withDevices:        _q.withDevices.Clone(),
-		withDeviceTokens:   _q.withDeviceTokens.Clone(),
-		withAppUsers:       _q.withAppUsers.Clone(),
-		withGroups:         _q.withGroups.Clone(),
-		withTemplates:      _q.withTemplates.Clone(),
-		withAPIKeys:        _q.withAPIKeys.Clone(),
-		withChannelConfigs: _q.withChannelConfigs.Clone(),
-		withPushJobs:       _q.withPushJobs.Clone(),
-		withDeliveries:     _q.withDeliveries.Clone(),
-		withOutbox:         _q.withOutbox.Clone(),
-		withStatMinutes:    _q.withStatMinutes.Clone(),
-		withStatSnapshots:  _q.withStatSnapshots.Clone(),
-		withWebhooks:       _q.withWebhooks.Clone(),
-		withMemberships:    _q.withMemberships.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]app.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.App{}, _q.predicates...),
+		withDevices:           _q.withDevices.Clone(),
+		withDeviceTokens:      _q.withDeviceTokens.Clone(),
+		withAppUsers:          _q.withAppUsers.Clone(),
+		withGroups:            _q.withGroups.Clone(),
+		withTemplates:         _q.withTemplates.Clone(),
+		withAPIKeys:           _q.withAPIKeys.Clone(),
+		withChannelConfigs:    _q.withChannelConfigs.Clone(),
+		withPushJobs:          _q.withPushJobs.Clone(),
+		withDeliveries:        _q.withDeliveries.Clone(),
+		withOutbox:            _q.withOutbox.Clone(),
+		withStatMinutes:       _q.withStatMinutes.Clone(),
+		withStatSnapshots:     _q.withStatSnapshots.Clone(),
+		withWebhookDeliveries: _q.withWebhookDeliveries.Clone(),
+		withWebhooks:          _q.withWebhooks.Clone(),
+		withMemberships:       _q.withMemberships.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -758,6 +784,17 @@ func (_q *AppQuery) WithStatSnapshots(opts ...func(*StatSnapshotQuery)) *AppQuer
 	return _q
 }
 
+// WithWebhookDeliveries tells the query-builder to eager-load the nodes that are connected to
+// the "webhook_deliveries" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithWebhookDeliveries(opts ...func(*WebhookDeliveryQuery)) *AppQuery {
+	query := (&WebhookDeliveryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withWebhookDeliveries = query
+	return _q
+}
+
 // WithWebhooks tells the query-builder to eager-load the nodes that are connected to
 // the "webhooks" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *AppQuery) WithWebhooks(opts ...func(*WebhookQuery)) *AppQuery {
@@ -858,7 +895,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 	var (
 		nodes       = []*App{}
 		_spec       = _q.querySpec()
-		loadedTypes = [14]bool{
+		loadedTypes = [15]bool{
 			_q.withDevices != nil,
 			_q.withDeviceTokens != nil,
 			_q.withAppUsers != nil,
@@ -871,6 +908,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			_q.withOutbox != nil,
 			_q.withStatMinutes != nil,
 			_q.withStatSnapshots != nil,
+			_q.withWebhookDeliveries != nil,
 			_q.withWebhooks != nil,
 			_q.withMemberships != nil,
 		}
@@ -980,6 +1018,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			return nil, err
 		}
 	}
+	if query := _q.withWebhookDeliveries; query != nil {
+		if err := _q.loadWebhookDeliveries(ctx, query, nodes,
+			func(n *App) { n.Edges.WebhookDeliveries = []*WebhookDelivery{} },
+			func(n *App, e *WebhookDelivery) { n.Edges.WebhookDeliveries = append(n.Edges.WebhookDeliveries, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withWebhooks; query != nil {
 		if err := _q.loadWebhooks(ctx, query, nodes,
 			func(n *App) { n.Edges.Webhooks = []*Webhook{} },
@@ -1075,6 +1120,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 		if err := _q.loadStatSnapshots(ctx, query, nodes,
 			func(n *App) { n.appendNamedStatSnapshots(name) },
 			func(n *App, e *StatSnapshot) { n.appendNamedStatSnapshots(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedWebhookDeliveries {
+		if err := _q.loadWebhookDeliveries(ctx, query, nodes,
+			func(n *App) { n.appendNamedWebhookDeliveries(name) },
+			func(n *App, e *WebhookDelivery) { n.appendNamedWebhookDeliveries(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1460,6 +1512,36 @@ func (_q *AppQuery) loadStatSnapshots(ctx context.Context, query *StatSnapshotQu
 	}
 	return nil
 }
+func (_q *AppQuery) loadWebhookDeliveries(ctx context.Context, query *WebhookDeliveryQuery, nodes []*App, init func(*App), assign func(*App, *WebhookDelivery)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[nodeid.ID]*App)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(webhookdelivery.FieldAppID)
+	}
+	query.Where(predicate.WebhookDelivery(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(app.WebhookDeliveriesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "app_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *AppQuery) loadWebhooks(ctx context.Context, query *WebhookQuery, nodes []*App, init func(*App), assign func(*App, *Webhook)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[nodeid.ID]*App)
@@ -1805,6 +1887,20 @@ func (_q *AppQuery) WithNamedStatSnapshots(name string, opts ...func(*StatSnapsh
 		_q.withNamedStatSnapshots = make(map[string]*StatSnapshotQuery)
 	}
 	_q.withNamedStatSnapshots[name] = query
+	return _q
+}
+
+// WithNamedWebhookDeliveries tells the query-builder to eager-load the nodes that are connected to the "webhook_deliveries"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithNamedWebhookDeliveries(name string, opts ...func(*WebhookDeliveryQuery)) *AppQuery {
+	query := (&WebhookDeliveryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedWebhookDeliveries == nil {
+		_q.withNamedWebhookDeliveries = make(map[string]*WebhookDeliveryQuery)
+	}
+	_q.withNamedWebhookDeliveries[name] = query
 	return _q
 }
 

@@ -47,6 +47,8 @@ type Delivery struct {
 	Attempts int `json:"attempts,omitempty"`
 	// LastError holds the value of the "last_error" field.
 	LastError string `json:"last_error,omitempty"`
+	// Notified holds the value of the "notified" field.
+	Notified string `json:"notified,omitempty"`
 	// Message holds the value of the "message" field.
 	Message *jsontype.Message `json:"message,omitempty"`
 	// Seq holds the value of the "seq" field.
@@ -139,7 +141,7 @@ func (*Delivery) scanValues(columns []string) ([]any, error) {
 			values[i] = new(nodeid.ID)
 		case delivery.FieldAttempts, delivery.FieldSeq:
 			values[i] = new(sql.NullInt64)
-		case delivery.FieldMsgKey, delivery.FieldChannel, delivery.FieldStatus, delivery.FieldLastError:
+		case delivery.FieldMsgKey, delivery.FieldChannel, delivery.FieldStatus, delivery.FieldLastError, delivery.FieldNotified:
 			values[i] = new(sql.NullString)
 		case delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldExpiresAt, delivery.FieldSentAt, delivery.FieldArrivedAt, delivery.FieldOpenedAt:
 			values[i] = new(sql.NullTime)
@@ -233,6 +235,12 @@ func (_m *Delivery) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field last_error", values[i])
 			} else if value.Valid {
 				_m.LastError = value.String
+			}
+		case delivery.FieldNotified:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field notified", values[i])
+			} else if value.Valid {
+				_m.Notified = value.String
 			}
 		case delivery.FieldMessage:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -372,6 +380,9 @@ func (_m *Delivery) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("last_error=")
 	builder.WriteString(_m.LastError)
+	builder.WriteString(", ")
+	builder.WriteString("notified=")
+	builder.WriteString(_m.Notified)
 	builder.WriteString(", ")
 	builder.WriteString("message=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Message))

@@ -168,6 +168,20 @@ func (_c *DeliveryCreate) SetNillableLastError(v *string) *DeliveryCreate {
 	return _c
 }
 
+// SetNotified sets the "notified" field.
+func (_c *DeliveryCreate) SetNotified(v string) *DeliveryCreate {
+	_c.mutation.SetNotified(v)
+	return _c
+}
+
+// SetNillableNotified sets the "notified" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableNotified(v *string) *DeliveryCreate {
+	if v != nil {
+		_c.SetNotified(*v)
+	}
+	return _c
+}
+
 // SetMessage sets the "message" field.
 func (_c *DeliveryCreate) SetMessage(v *jsontype.Message) *DeliveryCreate {
 	_c.mutation.SetMessage(v)
@@ -333,6 +347,10 @@ func (_c *DeliveryCreate) defaults() error {
 		v := delivery.DefaultLastError
 		_c.mutation.SetLastError(v)
 	}
+	if _, ok := _c.mutation.Notified(); !ok {
+		v := delivery.DefaultNotified
+		_c.mutation.SetNotified(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if delivery.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized delivery.DefaultID (forgotten import ent/runtime?)")
@@ -385,6 +403,9 @@ func (_c *DeliveryCreate) check() error {
 	}
 	if _, ok := _c.mutation.LastError(); !ok {
 		return &ValidationError{Name: "last_error", err: errors.New(`ent: missing required field "Delivery.last_error"`)}
+	}
+	if _, ok := _c.mutation.Notified(); !ok {
+		return &ValidationError{Name: "notified", err: errors.New(`ent: missing required field "Delivery.notified"`)}
 	}
 	if _, ok := _c.mutation.ExpiresAt(); !ok {
 		return &ValidationError{Name: "expires_at", err: errors.New(`ent: missing required field "Delivery.expires_at"`)}
@@ -463,6 +484,10 @@ func (_c *DeliveryCreate) createSpec() (*Delivery, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastError(); ok {
 		_spec.SetField(delivery.FieldLastError, field.TypeString, value)
 		_node.LastError = value
+	}
+	if value, ok := _c.mutation.Notified(); ok {
+		_spec.SetField(delivery.FieldNotified, field.TypeString, value)
+		_node.Notified = value
 	}
 	if value, ok := _c.mutation.Message(); ok {
 		_spec.SetField(delivery.FieldMessage, field.TypeJSON, value)
@@ -731,6 +756,18 @@ func (u *DeliveryUpsert) SetLastError(v string) *DeliveryUpsert {
 // UpdateLastError sets the "last_error" field to the value that was provided on create.
 func (u *DeliveryUpsert) UpdateLastError() *DeliveryUpsert {
 	u.SetExcluded(delivery.FieldLastError)
+	return u
+}
+
+// SetNotified sets the "notified" field.
+func (u *DeliveryUpsert) SetNotified(v string) *DeliveryUpsert {
+	u.Set(delivery.FieldNotified, v)
+	return u
+}
+
+// UpdateNotified sets the "notified" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateNotified() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldNotified)
 	return u
 }
 
@@ -1043,6 +1080,20 @@ func (u *DeliveryUpsertOne) SetLastError(v string) *DeliveryUpsertOne {
 func (u *DeliveryUpsertOne) UpdateLastError() *DeliveryUpsertOne {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.UpdateLastError()
+	})
+}
+
+// SetNotified sets the "notified" field.
+func (u *DeliveryUpsertOne) SetNotified(v string) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetNotified(v)
+	})
+}
+
+// UpdateNotified sets the "notified" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateNotified() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateNotified()
 	})
 }
 
@@ -1540,6 +1591,20 @@ func (u *DeliveryUpsertBulk) SetLastError(v string) *DeliveryUpsertBulk {
 func (u *DeliveryUpsertBulk) UpdateLastError() *DeliveryUpsertBulk {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.UpdateLastError()
+	})
+}
+
+// SetNotified sets the "notified" field.
+func (u *DeliveryUpsertBulk) SetNotified(v string) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetNotified(v)
+	})
+}
+
+// UpdateNotified sets the "notified" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateNotified() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateNotified()
 	})
 }
 

@@ -169,6 +169,20 @@ func (_u *DeliveryUpdate) SetNillableLastError(v *string) *DeliveryUpdate {
 	return _u
 }
 
+// SetNotified sets the "notified" field.
+func (_u *DeliveryUpdate) SetNotified(v string) *DeliveryUpdate {
+	_u.mutation.SetNotified(v)
+	return _u
+}
+
+// SetNillableNotified sets the "notified" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableNotified(v *string) *DeliveryUpdate {
+	if v != nil {
+		_u.SetNotified(*v)
+	}
+	return _u
+}
+
 // SetMessage sets the "message" field.
 func (_u *DeliveryUpdate) SetMessage(v *jsontype.Message) *DeliveryUpdate {
 	_u.mutation.SetMessage(v)
@@ -427,6 +441,9 @@ func (_u *DeliveryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.LastError(); ok {
 		_spec.SetField(delivery.FieldLastError, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.Notified(); ok {
+		_spec.SetField(delivery.FieldNotified, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Message(); ok {
 		_spec.SetField(delivery.FieldMessage, field.TypeJSON, value)
 	}
@@ -674,6 +691,20 @@ func (_u *DeliveryUpdateOne) SetLastError(v string) *DeliveryUpdateOne {
 func (_u *DeliveryUpdateOne) SetNillableLastError(v *string) *DeliveryUpdateOne {
 	if v != nil {
 		_u.SetLastError(*v)
+	}
+	return _u
+}
+
+// SetNotified sets the "notified" field.
+func (_u *DeliveryUpdateOne) SetNotified(v string) *DeliveryUpdateOne {
+	_u.mutation.SetNotified(v)
+	return _u
+}
+
+// SetNillableNotified sets the "notified" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableNotified(v *string) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetNotified(*v)
 	}
 	return _u
 }
@@ -965,6 +996,9 @@ func (_u *DeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Delivery, err 
 	}
 	if value, ok := _u.mutation.LastError(); ok {
 		_spec.SetField(delivery.FieldLastError, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Notified(); ok {
+		_spec.SetField(delivery.FieldNotified, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Message(); ok {
 		_spec.SetField(delivery.FieldMessage, field.TypeJSON, value)

@@ -29,6 +29,7 @@ import (
 	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
+	"github.com/pushd/pushd/ent/webhookdelivery"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -89,23 +90,24 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:        apikey.ValidColumn,
-			account.Table:       account.ValidColumn,
-			app.Table:           app.ValidColumn,
-			appuser.Table:       appuser.ValidColumn,
-			channelconfig.Table: channelconfig.ValidColumn,
-			delivery.Table:      delivery.ValidColumn,
-			device.Table:        device.ValidColumn,
-			devicetoken.Table:   devicetoken.ValidColumn,
-			group.Table:         group.ValidColumn,
-			membership.Table:    membership.ValidColumn,
-			outbox.Table:        outbox.ValidColumn,
-			pushjob.Table:       pushjob.ValidColumn,
-			session.Table:       session.ValidColumn,
-			statminute.Table:    statminute.ValidColumn,
-			statsnapshot.Table:  statsnapshot.ValidColumn,
-			template.Table:      template.ValidColumn,
-			webhook.Table:       webhook.ValidColumn,
+			apikey.Table:          apikey.ValidColumn,
+			account.Table:         account.ValidColumn,
+			app.Table:             app.ValidColumn,
+			appuser.Table:         appuser.ValidColumn,
+			channelconfig.Table:   channelconfig.ValidColumn,
+			delivery.Table:        delivery.ValidColumn,
+			device.Table:          device.ValidColumn,
+			devicetoken.Table:     devicetoken.ValidColumn,
+			group.Table:           group.ValidColumn,
+			membership.Table:      membership.ValidColumn,
+			outbox.Table:          outbox.ValidColumn,
+			pushjob.Table:         pushjob.ValidColumn,
+			session.Table:         session.ValidColumn,
+			statminute.Table:      statminute.ValidColumn,
+			statsnapshot.Table:    statsnapshot.ValidColumn,
+			template.Table:        template.ValidColumn,
+			webhook.Table:         webhook.ValidColumn,
+			webhookdelivery.Table: webhookdelivery.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

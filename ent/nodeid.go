@@ -24,6 +24,7 @@ import (
 	"github.com/pushd/pushd/ent/statsnapshot"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/ent/webhook"
+	"github.com/pushd/pushd/ent/webhookdelivery"
 )
 
 // NodeTypeOf maps an ID's prefix to the table of its entity type, so that
@@ -64,6 +65,8 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 		return template.Table, nil
 	case "whk":
 		return webhook.Table, nil
+	case "whd":
+		return webhookdelivery.Table, nil
 	}
 	return "", &NotFoundError{label: "node"}
 }
@@ -72,23 +75,24 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 // check prefixes are unique.
 func NodePrefixes() map[string]string {
 	return map[string]string{
-		apikey.Table:        "key",
-		account.Table:       "acc",
-		app.Table:           "app",
-		appuser.Table:       "usr",
-		channelconfig.Table: "chc",
-		delivery.Table:      "dlv",
-		device.Table:        "dev",
-		devicetoken.Table:   "vtk",
-		group.Table:         "grp",
-		membership.Table:    "mbr",
-		outbox.Table:        "obx",
-		pushjob.Table:       "job",
-		session.Table:       "ses",
-		statminute.Table:    "stm",
-		statsnapshot.Table:  "sts",
-		template.Table:      "tpl",
-		webhook.Table:       "whk",
+		apikey.Table:          "key",
+		account.Table:         "acc",
+		app.Table:             "app",
+		appuser.Table:         "usr",
+		channelconfig.Table:   "chc",
+		delivery.Table:        "dlv",
+		device.Table:          "dev",
+		devicetoken.Table:     "vtk",
+		group.Table:           "grp",
+		membership.Table:      "mbr",
+		outbox.Table:          "obx",
+		pushjob.Table:         "job",
+		session.Table:         "ses",
+		statminute.Table:      "stm",
+		statsnapshot.Table:    "sts",
+		template.Table:        "tpl",
+		webhook.Table:         "whk",
+		webhookdelivery.Table: "whd",
 	}
 }
 

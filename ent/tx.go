@@ -48,6 +48,8 @@ type Tx struct {
 	Template *TemplateClient
 	// Webhook is the client for interacting with the Webhook builders.
 	Webhook *WebhookClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
 
 	// lazily loaded.
 	client     *Client
@@ -196,6 +198,7 @@ func (tx *Tx) init() {
 	tx.StatSnapshot = NewStatSnapshotClient(tx.config)
 	tx.Template = NewTemplateClient(tx.config)
 	tx.Webhook = NewWebhookClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

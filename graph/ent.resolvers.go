@@ -127,6 +127,16 @@ func (r *queryResolver) Webhooks(ctx context.Context, after *entgql.Cursor[nodei
 		ent.WithWebhookOrder(orderBy), ent.WithWebhookFilter(where.Filter))
 }
 
+// WebhookDeliveries is the resolver for the webhookDeliveries field.
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) (*ent.WebhookDeliveryConnection, error) {
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.WebhookDelivery.Query().Paginate(ctx, after, first, before, last,
+		ent.WithWebhookDeliveryOrder(orderBy), ent.WithWebhookDeliveryFilter(where.Filter))
+}
+
 // ChannelConfig returns generated.ChannelConfigResolver implementation.
 func (r *Resolver) ChannelConfig() generated.ChannelConfigResolver { return &channelConfigResolver{r} }
 
@@ -136,8 +146,14 @@ func (r *Resolver) PushJob() generated.PushJobResolver { return &pushJobResolver
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// WebhookDelivery returns generated.WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() generated.WebhookDeliveryResolver {
+	return &webhookDeliveryResolver{r}
+}
+
 type (
-	channelConfigResolver struct{ *Resolver }
-	pushJobResolver       struct{ *Resolver }
-	queryResolver         struct{ *Resolver }
+	channelConfigResolver   struct{ *Resolver }
+	pushJobResolver         struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	webhookDeliveryResolver struct{ *Resolver }
 )

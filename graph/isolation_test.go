@@ -152,6 +152,11 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 			{`mutation($app: ID!) { setChannelConfig(input: {appID: $app, xiaomi: {appSecret: "s", packageName: "com.example.app"}}) { id } }`, denied},
 		},
 		"Mutation.deleteChannelConfig": {{`mutation($app: ID!) { deleteChannelConfig(appID: $app, channel: XIAOMI) }`, denied}},
+		"Mutation.createWebhook": {
+			{`mutation($app: ID!) { createWebhook(input: {appID: $app, url: "https://example.com/hook"}) { secret } }`, denied},
+		},
+		"Query.webhookDeliveries": {conn("webhookDeliveries")},
+		"Mutation.deleteWebhook":  {{`mutation($app: ID!) { deleteWebhook(id: $app) }`, denied}},
 		// login is how a principal starts and answers the same for
 		// everyone; logout ends only the caller's own session.
 		"Mutation.login":  {{`mutation { login(input: {email: "tenant-b-owner@test.local", password: "wrong-password"}) { account { id } } }`, public}},

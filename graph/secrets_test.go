@@ -25,7 +25,8 @@ func TestNoFieldReturnsSecrets(t *testing.T) {
 		"DeviceToken.token": "vendor device address, not a credential",
 		"Device.tokens":     "the device's vendor tokens, as above",
 		// Shown once, at creation; only its sealed form is stored.
-		"CreateAPIKeyPayload.secret": "HMAC secret returned once by createAPIKey",
+		"CreateAPIKeyPayload.secret":  "HMAC secret returned once by createAPIKey",
+		"CreateWebhookPayload.secret": "webhook signing secret returned once by createWebhook",
 		// Short-lived, single-device, single-user: the backend hands it on.
 		"BindTokenPayload.bindToken": "bind token minted for one device and user",
 		"Mutation.mintBindToken":     "returns BindTokenPayload, as above",

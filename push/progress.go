@@ -141,9 +141,9 @@ func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
 	if changed {
 		s.jobChanged(ctx, id)
 	}
-	// Counted on every refresh, not only when the job's counts changed: a
-	// count that failed last time is caught up now.
-	return s.recordStats(ctx, id)
+	// Counted and reported on every refresh, not only when the job's
+	// counts changed: what failed last time is caught up now.
+	return errors.Join(s.recordStats(ctx, id), s.queueReceipts(ctx, id))
 }
 
 // refreshJobSQL counts a job's device deliveries by status and stores the

@@ -52,12 +52,16 @@ type Service struct {
 	marks   JobMarks
 	// senders stand in for vendor channels an app has not configured
 	// (tests, load runs); channels opens the apps' own credentials.
-	senders      map[enum.Channel]Sender
-	channels     Channels
-	routes       routeCache
-	onSend       func(SendSummary)
-	live         liveHub
-	liveInterval time.Duration
+	senders  map[enum.Channel]Sender
+	channels Channels
+	routes   routeCache
+	onSend   func(SendSummary)
+	hooks    hookCache
+	webhooks WebhookPoster
+	// webhookAllowPrivate lets webhooks point at private addresses.
+	webhookAllowPrivate bool
+	live                liveHub
+	liveInterval        time.Duration
 	// publicURL is where vendors reach this deployment (receipts).
 	publicURL string
 	dialect   string
@@ -104,6 +108,11 @@ type Config struct {
 	Logger  *slog.Logger
 	// Clock defaults to time.Now.
 	Clock Clock
+	// Webhooks posts receipts to webhook URLs (webhook/).
+	Webhooks WebhookPoster
+	// WebhookAllowPrivate lets webhooks point at loopback and private
+	// addresses (PUSHD_WEBHOOK_ALLOW_PRIVATE; tests and private networks).
+	WebhookAllowPrivate bool
 	// OnSend, if set, hears what every send did (metrics).
 	OnSend func(SendSummary)
 	// LiveInterval is how often live statistics send a frame (default
@@ -136,6 +145,7 @@ func NewService(cfg Config) *Service {
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, publicURL: strings.TrimRight(cfg.PublicURL, "/"), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval, onSend: cfg.OnSend,
+		webhooks: cfg.Webhooks, webhookAllowPrivate: cfg.WebhookAllowPrivate,
 	}
 }
 

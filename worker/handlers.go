@@ -34,6 +34,17 @@ func (w *Worker) RegisterPipeline(svc *push.Service) {
 		_, err := svc.Send(ctx, req)
 		return err
 	}))
+	w.Handle(push.TaskWebhook, asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		var p struct {
+			Delivery nodeid.ID `json:"delivery"`
+		}
+		if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Delivery == "" {
+			return fmt.Errorf("%w: bad webhook payload", asynq.SkipRetry)
+		}
+		n, _ := asynq.GetRetryCount(ctx)
+		limit, _ := asynq.GetMaxRetry(ctx)
+		return svc.DeliverWebhook(ctx, p.Delivery, n >= limit)
+	}))
 }
 
 // retryDelay backs off exponentially from one second to five minutes with

@@ -84,6 +84,13 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 			if retried > 0 {
 				log.WarnContext(ctx, "reconciler queued lost vendor retries again", "deliveries", retried)
 			}
+			if err != nil {
+				return err
+			}
+			hooks, err := svc.RetryLostWebhooks(ctx, 1000)
+			if hooks > 0 {
+				log.WarnContext(ctx, "reconciler queued lost webhook batches again", "batches", hooks)
+			}
 			return err
 		}},
 	}

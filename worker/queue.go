@@ -45,8 +45,11 @@ func (q *Queue) Close() error { return q.client.Close() }
 func (q *Queue) Enqueue(ctx context.Context, tasks []push.Task) error {
 	for _, t := range tasks {
 		retries := MaxSendRetries
-		if t.Type == push.TaskDispatch {
+		switch t.Type {
+		case push.TaskDispatch:
 			retries = MaxDispatchRetries
+		case push.TaskWebhook:
+			retries = push.MaxWebhookAttempts - 1
 		}
 		opts := []asynq.Option{asynq.TaskID(t.ID), asynq.Queue(QueueName(q.namespace, t.Queue)), asynq.MaxRetry(retries)}
 		if !t.ProcessAt.IsZero() {

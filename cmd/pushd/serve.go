@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/server"
 	"github.com/pushd/pushd/store"
+	"github.com/pushd/pushd/webhook"
 	"github.com/pushd/pushd/worker"
 )
 
@@ -123,18 +124,20 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	reg := metrics.New()
 	sendMetrics := worker.NewSendMetrics(reg.Registry)
 	svc := push.NewService(push.Config{
-		OnSend:    sendMetrics.Observe,
-		Client:    stores.Ent,
-		Relaxed:   stores.Relaxed,
-		Sealer:    sealer,
-		Broker:    pubsub.NewRedis(stores.Redis, prefix),
-		Self:      router,
-		Queue:     queue,
-		Marks:     pubsub.NewJobMarks(stores.Redis, prefix),
-		Channels:  channels,
-		PublicURL: cfg.PublicURL,
-		Dialect:   stores.Dialect,
-		Logger:    log,
+		OnSend:              sendMetrics.Observe,
+		Webhooks:            webhook.New(cfg.WebhookAllowPrivate),
+		WebhookAllowPrivate: cfg.WebhookAllowPrivate,
+		Client:              stores.Ent,
+		Relaxed:             stores.Relaxed,
+		Sealer:              sealer,
+		Broker:              pubsub.NewRedis(stores.Redis, prefix),
+		Self:                router,
+		Queue:               queue,
+		Marks:               pubsub.NewJobMarks(stores.Redis, prefix),
+		Channels:            channels,
+		PublicURL:           cfg.PublicURL,
+		Dialect:             stores.Dialect,
+		Logger:              log,
 	})
 	channels.SetReceipts(svc)
 	authn, err := auth.NewService(auth.Config{

@@ -50,6 +50,8 @@ const (
 	EdgeStatMinutes = "stat_minutes"
 	// EdgeStatSnapshots holds the string denoting the stat_snapshots edge name in mutations.
 	EdgeStatSnapshots = "stat_snapshots"
+	// EdgeWebhookDeliveries holds the string denoting the webhook_deliveries edge name in mutations.
+	EdgeWebhookDeliveries = "webhook_deliveries"
 	// EdgeWebhooks holds the string denoting the webhooks edge name in mutations.
 	EdgeWebhooks = "webhooks"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
@@ -140,6 +142,13 @@ const (
 	StatSnapshotsInverseTable = "stat_snapshots"
 	// StatSnapshotsColumn is the table column denoting the stat_snapshots relation/edge.
 	StatSnapshotsColumn = "app_id"
+	// WebhookDeliveriesTable is the table that holds the webhook_deliveries relation/edge.
+	WebhookDeliveriesTable = "webhook_deliveries"
+	// WebhookDeliveriesInverseTable is the table name for the WebhookDelivery entity.
+	// It exists in this package in order to avoid circular dependency with the "webhookdelivery" package.
+	WebhookDeliveriesInverseTable = "webhook_deliveries"
+	// WebhookDeliveriesColumn is the table column denoting the webhook_deliveries relation/edge.
+	WebhookDeliveriesColumn = "app_id"
 	// WebhooksTable is the table that holds the webhooks relation/edge.
 	WebhooksTable = "webhooks"
 	// WebhooksInverseTable is the table name for the Webhook entity.
@@ -405,6 +414,20 @@ func ByStatSnapshots(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByWebhookDeliveriesCount orders the results by webhook_deliveries count.
+func ByWebhookDeliveriesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newWebhookDeliveriesStep(), opts...)
+	}
+}
+
+// ByWebhookDeliveries orders the results by webhook_deliveries terms.
+func ByWebhookDeliveries(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newWebhookDeliveriesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByWebhooksCount orders the results by webhooks count.
 func ByWebhooksCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -514,6 +537,13 @@ func newStatSnapshotsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(StatSnapshotsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, StatSnapshotsTable, StatSnapshotsColumn),
+	)
+}
+func newWebhookDeliveriesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(WebhookDeliveriesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, WebhookDeliveriesTable, WebhookDeliveriesColumn),
 	)
 }
 func newWebhooksStep() *sqlgraph.Step {

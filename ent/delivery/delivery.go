@@ -43,6 +43,8 @@ const (
 	FieldAttempts = "attempts"
 	// FieldLastError holds the string denoting the last_error field in the database.
 	FieldLastError = "last_error"
+	// FieldNotified holds the string denoting the notified field in the database.
+	FieldNotified = "notified"
 	// FieldMessage holds the string denoting the message field in the database.
 	FieldMessage = "message"
 	// FieldSeq holds the string denoting the seq field in the database.
@@ -109,6 +111,7 @@ var Columns = []string{
 	FieldStatus,
 	FieldAttempts,
 	FieldLastError,
+	FieldNotified,
 	FieldMessage,
 	FieldSeq,
 	FieldExpiresAt,
@@ -149,6 +152,8 @@ var (
 	AttemptsValidator func(int) error
 	// DefaultLastError holds the default value on creation for the "last_error" field.
 	DefaultLastError string
+	// DefaultNotified holds the default value on creation for the "notified" field.
+	DefaultNotified string
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() nodeid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -258,6 +263,11 @@ func ByAttempts(opts ...sql.OrderTermOption) OrderOption {
 // ByLastError orders the results by the last_error field.
 func ByLastError(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastError, opts...).ToFunc()
+}
+
+// ByNotified orders the results by the notified field.
+func ByNotified(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotified, opts...).ToFunc()
 }
 
 // BySeq orders the results by the seq field.

@@ -102,6 +102,11 @@ func LastError(v string) predicate.Delivery {
 	return predicate.Delivery(sql.FieldEQ(FieldLastError, v))
 }
 
+// Notified applies equality check predicate on the "notified" field. It's identical to NotifiedEQ.
+func Notified(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldNotified, v))
+}
+
 // Seq applies equality check predicate on the "seq" field. It's identical to SeqEQ.
 func Seq(v int64) predicate.Delivery {
 	return predicate.Delivery(sql.FieldEQ(FieldSeq, v))
@@ -745,6 +750,71 @@ func LastErrorEqualFold(v string) predicate.Delivery {
 // LastErrorContainsFold applies the ContainsFold predicate on the "last_error" field.
 func LastErrorContainsFold(v string) predicate.Delivery {
 	return predicate.Delivery(sql.FieldContainsFold(FieldLastError, v))
+}
+
+// NotifiedEQ applies the EQ predicate on the "notified" field.
+func NotifiedEQ(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldNotified, v))
+}
+
+// NotifiedNEQ applies the NEQ predicate on the "notified" field.
+func NotifiedNEQ(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldNEQ(FieldNotified, v))
+}
+
+// NotifiedIn applies the In predicate on the "notified" field.
+func NotifiedIn(vs ...string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldIn(FieldNotified, vs...))
+}
+
+// NotifiedNotIn applies the NotIn predicate on the "notified" field.
+func NotifiedNotIn(vs ...string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldNotIn(FieldNotified, vs...))
+}
+
+// NotifiedGT applies the GT predicate on the "notified" field.
+func NotifiedGT(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldGT(FieldNotified, v))
+}
+
+// NotifiedGTE applies the GTE predicate on the "notified" field.
+func NotifiedGTE(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldGTE(FieldNotified, v))
+}
+
+// NotifiedLT applies the LT predicate on the "notified" field.
+func NotifiedLT(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldLT(FieldNotified, v))
+}
+
+// NotifiedLTE applies the LTE predicate on the "notified" field.
+func NotifiedLTE(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldLTE(FieldNotified, v))
+}
+
+// NotifiedContains applies the Contains predicate on the "notified" field.
+func NotifiedContains(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldContains(FieldNotified, v))
+}
+
+// NotifiedHasPrefix applies the HasPrefix predicate on the "notified" field.
+func NotifiedHasPrefix(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldHasPrefix(FieldNotified, v))
+}
+
+// NotifiedHasSuffix applies the HasSuffix predicate on the "notified" field.
+func NotifiedHasSuffix(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldHasSuffix(FieldNotified, v))
+}
+
+// NotifiedEqualFold applies the EqualFold predicate on the "notified" field.
+func NotifiedEqualFold(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEqualFold(FieldNotified, v))
+}
+
+// NotifiedContainsFold applies the ContainsFold predicate on the "notified" field.
+func NotifiedContainsFold(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldContainsFold(FieldNotified, v))
 }
 
 // MessageIsNil applies the IsNil predicate on the "message" field.

@@ -148,6 +148,7 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"}, Default: "PENDING"},
 		{Name: "attempts", Type: field.TypeInt, Default: 0},
 		{Name: "last_error", Type: field.TypeString, Default: ""},
+		{Name: "notified", Type: field.TypeString, Default: ""},
 		{Name: "message", Type: field.TypeJSON, Nullable: true},
 		{Name: "seq", Type: field.TypeInt64, Nullable: true},
 		{Name: "expires_at", Type: field.TypeTime},
@@ -167,25 +168,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deliveries_apps_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[14]},
+				Columns:    []*schema.Column{DeliveriesColumns[15]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "deliveries_app_users_pending_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[15]},
+				Columns:    []*schema.Column{DeliveriesColumns[16]},
 				RefColumns: []*schema.Column{AppUsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "deliveries_devices_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[16]},
+				Columns:    []*schema.Column{DeliveriesColumns[17]},
 				RefColumns: []*schema.Column{DevicesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "deliveries_push_jobs_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[17]},
+				Columns:    []*schema.Column{DeliveriesColumns[18]},
 				RefColumns: []*schema.Column{PushJobsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -194,12 +195,12 @@ var (
 			{
 				Name:    "delivery_job_id_device_id",
 				Unique:  true,
-				Columns: []*schema.Column{DeliveriesColumns[17], DeliveriesColumns[16]},
+				Columns: []*schema.Column{DeliveriesColumns[18], DeliveriesColumns[17]},
 			},
 			{
 				Name:    "delivery_device_id_seq",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[16], DeliveriesColumns[9]},
+				Columns: []*schema.Column{DeliveriesColumns[17], DeliveriesColumns[10]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "status = 'PENDING' OR (status = 'SENT' AND channel = 'SELF')",
 				},
@@ -207,7 +208,7 @@ var (
 			{
 				Name:    "delivery_sent_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[11]},
+				Columns: []*schema.Column{DeliveriesColumns[12]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "status = 'SENT' AND channel = 'SELF'",
 				},
@@ -215,7 +216,7 @@ var (
 			{
 				Name:    "delivery_app_user_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[15], DeliveriesColumns[5]},
+				Columns: []*schema.Column{DeliveriesColumns[16], DeliveriesColumns[5]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "app_user_id IS NOT NULL",
 				},
@@ -223,7 +224,7 @@ var (
 			{
 				Name:    "delivery_expires_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[10]},
+				Columns: []*schema.Column{DeliveriesColumns[11]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "status = 'PENDING'",
 				},
@@ -685,6 +686,52 @@ var (
 			},
 		},
 	}
+	// WebhookDeliveriesColumns holds the columns for the "webhook_deliveries" table.
+	WebhookDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "receipts", Type: field.TypeInt, Default: 0},
+		{Name: "body", Type: field.TypeBytes},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DELIVERED", "DEAD"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "attempt_log", Type: field.TypeJSON, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "app_id", Type: field.TypeString, Size: 40},
+		{Name: "webhook_id", Type: field.TypeString, Size: 40},
+	}
+	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
+	WebhookDeliveriesTable = &schema.Table{
+		Name:       "webhook_deliveries",
+		Columns:    WebhookDeliveriesColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_deliveries_apps_webhook_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[9]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "webhook_deliveries_webhooks_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[10]},
+				RefColumns: []*schema.Column{WebhooksColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdelivery_webhook_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[10], WebhookDeliveriesColumns[1]},
+			},
+			{
+				Name:    "webhookdelivery_status_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[2]},
+			},
+		},
+	}
 	// GroupMembersColumns holds the columns for the "group_members" table.
 	GroupMembersColumns = []*schema.Column{
 		{Name: "group_id", Type: field.TypeString, Size: 40},
@@ -729,6 +776,7 @@ var (
 		StatSnapshotsTable,
 		TemplatesTable,
 		WebhooksTable,
+		WebhookDeliveriesTable,
 		GroupMembersTable,
 	}
 )
@@ -756,6 +804,8 @@ func init() {
 	StatSnapshotsTable.ForeignKeys[0].RefTable = AppsTable
 	TemplatesTable.ForeignKeys[0].RefTable = AppsTable
 	WebhooksTable.ForeignKeys[0].RefTable = AppsTable
+	WebhookDeliveriesTable.ForeignKeys[0].RefTable = AppsTable
+	WebhookDeliveriesTable.ForeignKeys[1].RefTable = WebhooksTable
 	GroupMembersTable.ForeignKeys[0].RefTable = GroupsTable
 	GroupMembersTable.ForeignKeys[1].RefTable = AppUsersTable
 }

@@ -54,6 +54,7 @@ func (App) Edges() []ent.Edge {
 		edge.To("outbox", Outbox.Type).Annotations(cascade(), hidden()),
 		edge.To("stat_minutes", StatMinute.Type).Annotations(cascade(), hidden()),
 		edge.To("stat_snapshots", StatSnapshot.Type).Annotations(cascade(), hidden()),
+		edge.To("webhook_deliveries", WebhookDelivery.Type).Annotations(cascade(), hidden()),
 		edge.To("webhooks", Webhook.Type).Annotations(cascade(), noInput()),
 		edge.To("memberships", Membership.Type).Annotations(cascade(), hidden()),
 	}

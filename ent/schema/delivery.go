@@ -41,6 +41,9 @@ func (Delivery) Fields() []ent.Field {
 			Annotations(entgql.OrderField("STATUS")),
 		field.Int("attempts").Default(0).NonNegative(),
 		field.String("last_error").Default(""),
+		// notified is the status the app's webhooks were last told of;
+		// receipts go out for every status since (design §7.6).
+		field.String("notified").Default("").Annotations(hidden()),
 		// message overrides the job's message for MULTIPLE pushes, where
 		// each target has its own rendered content.
 		field.JSON("message", &jsontype.Message{}).Optional().Annotations(hidden()),

@@ -4,6 +4,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -30,7 +31,10 @@ func (Webhook) Fields() []ent.Field {
 
 // Edges implements ent.Schema.
 func (Webhook) Edges() []ent.Edge {
-	return []ent.Edge{appEdge("webhooks")}
+	return []ent.Edge{
+		appEdge("webhooks"),
+		edge.To("deliveries", WebhookDelivery.Type).Annotations(cascade(), entgql.RelayConnection()),
+	}
 }
 
 // Annotations implements ent.Schema.

@@ -87,6 +87,20 @@ type CreateAccountInput struct {
 	Admin    *bool  `json:"admin,omitempty"`
 }
 
+type CreateWebhookInput struct {
+	AppID nodeid.ID `json:"appID"`
+	// Where receipts are posted: a public http(s) URL (see PUSHD_WEBHOOK_ALLOW_PRIVATE).
+	URL string `json:"url"`
+	// The statuses to report; all when empty.
+	Events []WebhookEvent `json:"events,omitempty"`
+}
+
+type CreateWebhookPayload struct {
+	Webhook *ent.Webhook `json:"webhook"`
+	// The signing secret (pushd-sig-v1, HMAC-SHA256), shown only now.
+	Secret string `json:"secret"`
+}
+
 type FCMCredentialsInput struct {
 	// The Firebase service account's JSON key file, as text.
 	ServiceAccountJSON string `json:"serviceAccountJSON"`
@@ -334,6 +348,15 @@ type Viewer struct {
 	App *ent.App `json:"app,omitempty"`
 }
 
+// One try to post a batch of receipts.
+type WebhookAttempt struct {
+	At time.Time `json:"at"`
+	// The receiver's HTTP status; null when the post failed before an answer.
+	StatusCode *int    `json:"statusCode,omitempty"`
+	Error      *string `json:"error,omitempty"`
+	DurationMs int     `json:"durationMS"`
+}
+
 type XiaomiCredentialsInput struct {
 	AppSecret string `json:"appSecret"`
 	// The Android package name (restricted_package_name).
@@ -503,6 +526,72 @@ func (e *PushPriority) UnmarshalJSON(b []byte) error {
 }
 
 func (e PushPriority) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A delivery status a webhook can be told of.
+type WebhookEvent string
+
+const (
+	WebhookEventSent    WebhookEvent = "SENT"
+	WebhookEventArrived WebhookEvent = "ARRIVED"
+	WebhookEventOpened  WebhookEvent = "OPENED"
+	WebhookEventIgnored WebhookEvent = "IGNORED"
+	WebhookEventFailed  WebhookEvent = "FAILED"
+	WebhookEventExpired WebhookEvent = "EXPIRED"
+	WebhookEventRevoked WebhookEvent = "REVOKED"
+)
+
+var AllWebhookEvent = []WebhookEvent{
+	WebhookEventSent,
+	WebhookEventArrived,
+	WebhookEventOpened,
+	WebhookEventIgnored,
+	WebhookEventFailed,
+	WebhookEventExpired,
+	WebhookEventRevoked,
+}
+
+func (e WebhookEvent) IsValid() bool {
+	switch e {
+	case WebhookEventSent, WebhookEventArrived, WebhookEventOpened, WebhookEventIgnored, WebhookEventFailed, WebhookEventExpired, WebhookEventRevoked:
+		return true
+	}
+	return false
+}
+
+func (e WebhookEvent) String() string {
+	return string(e)
+}
+
+func (e *WebhookEvent) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookEvent(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookEvent", str)
+	}
+	return nil
+}
+
+func (e WebhookEvent) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookEvent) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookEvent) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

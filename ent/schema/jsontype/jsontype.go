@@ -59,3 +59,11 @@ type Options struct {
 	Channels   []enum.Channel `json:"channels,omitempty"`
 	TaskName   string         `json:"taskName,omitempty"`
 }
+
+// WebhookAttempt is one try to deliver a batch of receipts to a webhook.
+type WebhookAttempt struct {
+	At         time.Time `json:"at"`
+	StatusCode int       `json:"statusCode,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	DurationMS int64     `json:"durationMS"`
+}

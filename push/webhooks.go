@@ -1,0 +1,461 @@
+package push
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/auth/signature"
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/predicate"
+	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/ent/webhook"
+	"github.com/pushd/pushd/ent/webhookdelivery"
+	"github.com/pushd/pushd/tenant"
+)
+
+// Webhook receipts (design §7.6): every status a delivery reaches is
+// reported to the app's webhooks, batched, signed with pushd-sig-v1 and
+// the webhook's secret, and retried through the queue.
+
+// WebhookEvents are the delivery statuses a webhook can subscribe to.
+var WebhookEvents = []string{"SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"}
+
+// Webhook limits.
+const (
+	// MaxReceiptsPerPost bounds one webhook request.
+	MaxReceiptsPerPost = 500
+	// MaxWebhookAttempts is how many times a batch is posted before it is
+	// dead-lettered (DEAD): with the queue's backoff (1 s doubling to
+	// 5 min) the last try is about 25 minutes after the first.
+	MaxWebhookAttempts = 13
+	// maxAttemptLog bounds the attempts kept per batch.
+	maxAttemptLog = 20
+	// maxWebhooksPerApp bounds an app's webhooks.
+	maxWebhooksPerApp = 10
+	// receiptPass bounds the deliveries one refresh reports on; the rest
+	// go in the next pass.
+	receiptPass = 5000
+)
+
+// TaskWebhook posts one batch of receipts.
+const TaskWebhook = "webhook:deliver"
+
+// WebhookPoster posts a signed batch to a webhook URL (webhook/ fills it,
+// with the guard against private addresses).
+type WebhookPoster interface {
+	Post(ctx context.Context, url string, header http.Header, body []byte) (status int, err error)
+}
+
+// NewWebhook is createWebhook's input.
+type NewWebhook struct {
+	AppID  nodeid.ID
+	URL    string
+	Events []string // empty: all
+}
+
+func webhookAD(app, id nodeid.ID) seal.AD {
+	return seal.AD{AppID: string(app), Kind: "webhook.secret", RecordID: string(id)}
+}
+
+// CheckWebhookURL validates a webhook URL; private and loopback hosts are
+// refused unless allowPrivate (the poster checks again at connect time,
+// after DNS, so a name cannot be pointed inside later).
+func CheckWebhookURL(raw string, allowPrivate bool) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return Invalid("url", "must be an absolute http:// or https:// URL")
+	}
+	if u.User != nil {
+		return Invalid("url", "must not carry a user name or password")
+	}
+	if len(raw) > 2048 {
+		return Invalid("url", "at most 2048 bytes")
+	}
+	if allowPrivate {
+		return nil
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return Invalid("url", "must not point at this machine (set PUSHD_WEBHOOK_ALLOW_PRIVATE=true to allow private addresses)")
+	}
+	if ip := net.ParseIP(host); ip != nil && PrivateAddress(ip) {
+		return Invalid("url", "must not point at a private, loopback or link-local address (set PUSHD_WEBHOOK_ALLOW_PRIVATE=true to allow them)")
+	}
+	return nil
+}
+
+// PrivateAddress reports addresses a webhook must not reach by default.
+func PrivateAddress(ip net.IP) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() ||
+		(ip.To4() != nil && ip.To4()[0] == 100 && ip.To4()[1]&0xc0 == 64) // 100.64.0.0/10 (carrier NAT)
+}
+
+// CreateWebhook registers a webhook and returns its signing secret, shown
+// only now (it is sealed at rest).
+func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhook, string, error) {
+	if err := tenant.Require(ctx, in.AppID, tenant.NeedOwner); err != nil {
+		return nil, "", err
+	}
+	if err := CheckWebhookURL(in.URL, s.webhookAllowPrivate); err != nil {
+		return nil, "", err
+	}
+	for _, e := range in.Events {
+		if !slices.Contains(WebhookEvents, e) {
+			return nil, "", Invalid("events", "unknown event %q", e)
+		}
+	}
+	n, err := s.client.Webhook.Query().Where(webhook.AppID(in.AppID)).Count(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if n >= maxWebhooksPerApp {
+		return nil, "", Invalid("appID", "an app has at most %d webhooks", maxWebhooksPerApp)
+	}
+	var raw [32]byte
+	_, _ = rand.Read(raw[:])
+	secret := "whsec_" + base64.RawURLEncoding.EncodeToString(raw[:])
+	id := nodeid.New("whk")
+	sealed, err := s.sealer.Seal([]byte(secret), webhookAD(in.AppID, id))
+	if err != nil {
+		return nil, "", err
+	}
+	w, err := s.client.Webhook.Create().SetID(id).SetAppID(in.AppID).SetURL(strings.TrimSpace(in.URL)).
+		SetEvents(unique(in.Events)).SetSecretSealed(sealed).Save(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	s.hooks.forget(in.AppID)
+	return w, secret, nil
+}
+
+// DeleteWebhook removes a webhook and its pending batches.
+func (s *Service) DeleteWebhook(ctx context.Context, id nodeid.ID) error {
+	w, err := s.client.Webhook.Get(ctx, id)
+	if err != nil {
+		return notFoundAs(err, "webhook")
+	}
+	if err := tenant.Require(ctx, w.AppID, tenant.NeedOwner); err != nil {
+		return err
+	}
+	if err := s.client.Webhook.DeleteOne(w).Exec(ctx); err != nil {
+		return err
+	}
+	s.hooks.forget(w.AppID)
+	return nil
+}
+
+// Receipt is one delivery status reported to a webhook.
+type Receipt struct {
+	// ID is unique per delivery and status: receivers deduplicate by it.
+	ID         string    `json:"id"`
+	Status     string    `json:"status"`
+	DeliveryID string    `json:"deliveryID"`
+	JobID      string    `json:"jobID"`
+	DeviceID   string    `json:"deviceID,omitempty"`
+	MsgKey     string    `json:"msgKey,omitempty"`
+	Channel    string    `json:"channel,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// receiptBatch is the body of one webhook request.
+type receiptBatch struct {
+	WebhookID string    `json:"webhookID"`
+	Receipts  []Receipt `json:"receipts"`
+}
+
+// impliedStatuses lists what a delivery that is now in status went
+// through since notified, in order: a device that acked and opened
+// between two passes still reports SENT, ARRIVED and OPENED.
+func impliedStatuses(notified, status string) []string {
+	chain := []string{"SENT", "ARRIVED"}
+	switch status {
+	case "SENT":
+		chain = chain[:1]
+	case "ARRIVED":
+	case "OPENED", "IGNORED":
+		chain = append(chain, status)
+	default: // FAILED, EXPIRED, REVOKED: final, whatever came before
+		return []string{status}
+	}
+	if i := slices.Index(chain, notified); i >= 0 {
+		return chain[i+1:]
+	}
+	return chain
+}
+
+// hookCache keeps each app's enabled webhooks for a moment: receipts are
+// considered on every refresh, and most apps have none.
+type hookCache struct {
+	mu   sync.Mutex
+	apps map[nodeid.ID]hookEntry
+}
+
+type hookEntry struct {
+	at    time.Time
+	hooks []*ent.Webhook
+}
+
+func (c *hookCache) forget(app nodeid.ID) {
+	c.mu.Lock()
+	delete(c.apps, app)
+	c.mu.Unlock()
+}
+
+// queueReceipts reports a job's deliveries whose status moved since their
+// last report to the app's webhooks: the batches and their queue tasks
+// are written with the new report marks in one transaction.
+func (s *Service) queueReceipts(ctx context.Context, jobID nodeid.ID) error {
+	sys := tenant.AsSystem(ctx)
+	job, err := s.client.PushJob.Query().Where(pushjob.ID(jobID)).Select(pushjob.FieldAppID).Only(sys)
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	hooks, err := s.appHooks(sys, job.AppID)
+	if err != nil || len(hooks) == 0 {
+		return err
+	}
+	var outbox []*ent.Outbox
+	more := false
+	err = s.withTx(sys, func(tx *ent.Tx) error {
+		if s.dialect == dialect.Postgres {
+			if _, err := tx.ExecContext(sys, `SELECT pg_advisory_xact_lock(hashtext('receipts:' || $1))`, string(jobID)); err != nil {
+				return err
+			}
+		}
+		ds, err := tx.Delivery.Query().
+			Where(delivery.JobID(jobID), delivery.DeviceIDNotNil(), delivery.StatusNEQ(delivery.StatusPENDING),
+				predicate.Delivery(func(sel *entsql.Selector) {
+					sel.Where(entsql.ColumnsNEQ(sel.C(delivery.FieldStatus), sel.C(delivery.FieldNotified)))
+				})).
+			Limit(receiptPass).All(sys)
+		if err != nil || len(ds) == 0 {
+			return err
+		}
+		more = len(ds) == receiptPass
+		byStatus := map[string][]nodeid.ID{}
+		var receipts []Receipt
+		for _, d := range ds {
+			st := d.Status.String()
+			byStatus[st] = append(byStatus[st], d.ID)
+			for _, e := range impliedStatuses(d.Notified, st) {
+				r := Receipt{ID: string(d.ID) + ":" + e, Status: e, DeliveryID: string(d.ID), JobID: string(d.JobID),
+					Error: d.LastError, At: d.UpdatedAt.UTC()}
+				if d.DeviceID != nil {
+					r.DeviceID = string(*d.DeviceID)
+				}
+				if d.MsgKey != nil {
+					r.MsgKey = *d.MsgKey
+				}
+				if d.Channel != nil {
+					r.Channel = string(*d.Channel)
+				}
+				if e != "FAILED" {
+					r.Error = ""
+				}
+				receipts = append(receipts, r)
+			}
+		}
+		for _, h := range hooks {
+			var mine []Receipt
+			for _, r := range receipts {
+				if len(h.Events) == 0 || slices.Contains(h.Events, r.Status) {
+					mine = append(mine, r)
+				}
+			}
+			for _, part := range chunks(mine, MaxReceiptsPerPost) {
+				body, err := json.Marshal(receiptBatch{WebhookID: string(h.ID), Receipts: part})
+				if err != nil {
+					return err
+				}
+				b, err := tx.WebhookDelivery.Create().SetAppID(h.AppID).SetWebhookID(h.ID).
+					SetReceipts(len(part)).SetBody(body).Save(sys)
+				if err != nil {
+					return err
+				}
+				payload, _ := json.Marshal(webhookPayload{Delivery: b.ID})
+				ob, err := tx.Outbox.Create().SetAppID(h.AppID).SetTaskType(TaskWebhook).SetPayload(payload).
+					SetQueue(QueueDefault).Save(sys)
+				if err != nil {
+					return err
+				}
+				outbox = append(outbox, ob)
+			}
+		}
+		for st, ids := range byStatus {
+			if err := tx.Delivery.Update().Where(delivery.IDIn(ids...)).SetNotified(st).Exec(sys); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("queue receipts: %w", err)
+	}
+	s.relay(sys, outbox)
+	if more {
+		s.mark(sys, jobID) // the rest in the next pass
+	}
+	return nil
+}
+
+type webhookPayload struct {
+	Delivery nodeid.ID `json:"delivery"`
+}
+
+// appHooks returns an app's enabled webhooks, cached for routesTTL.
+func (s *Service) appHooks(ctx context.Context, app nodeid.ID) ([]*ent.Webhook, error) {
+	now := s.now()
+	s.hooks.mu.Lock()
+	e, ok := s.hooks.apps[app]
+	s.hooks.mu.Unlock()
+	if ok && now.Sub(e.at) < routesTTL && now.Sub(e.at) >= 0 {
+		return e.hooks, nil
+	}
+	hooks, err := s.client.Webhook.Query().Where(webhook.AppID(app), webhook.Enabled(true)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.hooks.mu.Lock()
+	if s.hooks.apps == nil {
+		s.hooks.apps = map[nodeid.ID]hookEntry{}
+	}
+	s.hooks.apps[app] = hookEntry{at: now, hooks: hooks}
+	s.hooks.mu.Unlock()
+	return hooks, nil
+}
+
+// ErrWebhookFailed is returned (wrapped) when a post did not succeed and
+// the batch will be tried again.
+var ErrWebhookFailed = errors.New("webhook post failed")
+
+// DeliverWebhook posts one batch of receipts, signed, and records the
+// attempt. last says whether the queue will not try again: a batch that
+// fails then is dead-lettered (DEAD). It returns ErrWebhookFailed
+// (wrapped) when the post failed and should be retried.
+func (s *Service) DeliverWebhook(ctx context.Context, id nodeid.ID, last bool) error {
+	sys := tenant.AsSystem(ctx)
+	b, err := s.client.WebhookDelivery.Get(sys, id)
+	if ent.IsNotFound(err) {
+		return nil // its webhook was deleted
+	}
+	if err != nil {
+		return err
+	}
+	if b.Status != webhookdelivery.StatusPENDING {
+		return nil
+	}
+	h, err := s.client.Webhook.Get(sys, b.WebhookID)
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	secret, err := s.sealer.Open(h.SecretSealed, webhookAD(h.AppID, h.ID))
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	attempt := jsontype.WebhookAttempt{At: s.now()}
+	status, postErr := s.postSigned(ctx, h, string(secret), b.Body)
+	attempt.DurationMS = time.Since(start).Milliseconds()
+	attempt.StatusCode = status
+	ok := postErr == nil && status >= 200 && status < 300
+	switch {
+	case postErr != nil:
+		attempt.Error = postErr.Error()
+	case !ok:
+		attempt.Error = fmt.Sprintf("answered %d", status)
+	}
+	log := append(b.AttemptLog, attempt)
+	if len(log) > maxAttemptLog {
+		log = log[len(log)-maxAttemptLog:]
+	}
+	upd := s.client.WebhookDelivery.UpdateOne(b).SetAttempts(b.Attempts + 1).SetAttemptLog(log)
+	switch {
+	case ok:
+		upd.SetStatus(webhookdelivery.StatusDELIVERED).SetDeliveredAt(s.now())
+	case last || b.Attempts+1 >= MaxWebhookAttempts:
+		upd.SetStatus(webhookdelivery.StatusDEAD)
+	}
+	if err := upd.Exec(sys); err != nil {
+		return err
+	}
+	if ok || last || b.Attempts+1 >= MaxWebhookAttempts {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrWebhookFailed, attempt.Error)
+}
+
+func (s *Service) postSigned(ctx context.Context, h *ent.Webhook, secret string, body []byte) (int, error) {
+	if s.webhooks == nil {
+		return 0, errors.New("webhooks are not available in this process")
+	}
+	u, err := url.Parse(h.URL)
+	if err != nil {
+		return 0, err
+	}
+	signer := signature.Signer{KeyID: string(h.ID), Algorithm: signature.HMACSHA256, Secret: secret}
+	header, err := signer.Headers(http.MethodPost, u.RequestURI(), body)
+	if err != nil {
+		return 0, err
+	}
+	header.Set("Content-Type", "application/json")
+	return s.webhooks.Post(ctx, h.URL, header, body)
+}
+
+// webhookStall is how long a pending batch may sit untouched before the
+// reconciler queues it again (its task was lost with Redis): longer than
+// the longest backoff between two tries.
+const webhookStall = 10 * time.Minute
+
+// RetryLostWebhooks queues again up to limit pending batches that no
+// task touched for webhookStall, and returns how many.
+func (s *Service) RetryLostWebhooks(ctx context.Context, limit int) (int, error) {
+	sys := tenant.AsSystem(ctx)
+	if s.queue == nil {
+		return 0, nil
+	}
+	lost, err := s.client.WebhookDelivery.Query().
+		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.UpdatedAtLT(s.now().Add(-webhookStall))).
+		Limit(limit).All(sys)
+	if err != nil || len(lost) == 0 {
+		return 0, err
+	}
+	tasks := make([]Task, len(lost))
+	ids := make([]nodeid.ID, len(lost))
+	for i, b := range lost {
+		payload, _ := json.Marshal(webhookPayload{Delivery: b.ID})
+		// A new ID per round: the lost task's ID may still be taken.
+		tasks[i] = Task{ID: fmt.Sprintf("webhook:%s:%d", b.ID, s.now().Unix()), Type: TaskWebhook, Queue: QueueDefault, Payload: payload}
+		ids[i] = b.ID
+	}
+	if err := s.queue.Enqueue(sys, tasks); err != nil {
+		return 0, err
+	}
+	// Touched, so the next round leaves them to the tasks just queued.
+	return len(lost), s.client.WebhookDelivery.Update().Where(webhookdelivery.IDIn(ids...)).SetUpdatedAt(s.now()).Exec(sys)
+}

@@ -164,6 +164,7 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 
 		"Subscription.pushJobUpdated": {{`subscription($job: ID!) { pushJobUpdated(id: $job) { id } }`, denied}},
 		"Subscription.liveStats":      {{`subscription($app: ID!) { liveStats(appID: $app) { at totals { sent } } }`, denied}},
+		"Subscription.deliveryEvents": {{`subscription($app: ID!) { deliveryEvents(appID: $app) { deliveryID } }`, denied}},
 		"Query.stats": {
 			{`query($app: ID!) { stats(input: {appID: $app, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z"}) { at } }`, denied},
 		},

@@ -47,3 +47,16 @@ func (r *subscriptionResolver) LiveStats(ctx context.Context, appID nodeid.ID, g
 	}
 	return liveStats(ctx, frames), nil
 }
+
+// DeliveryEvents is the resolver for the deliveryEvents field.
+func (r *subscriptionResolver) DeliveryEvents(ctx context.Context, appID nodeid.ID, jobID *nodeid.ID) (<-chan *model.DeliveryEvent, error) {
+	var job nodeid.ID
+	if jobID != nil {
+		job = *jobID
+	}
+	events, err := r.svc.DeliveryEvents(ctx, appID, job)
+	if err != nil {
+		return nil, err
+	}
+	return deliveryEvents(ctx, events), nil
+}

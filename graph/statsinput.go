@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
@@ -79,6 +80,31 @@ func liveStats(ctx context.Context, frames <-chan push.LiveFrame) <-chan *model.
 		for f := range frames {
 			select {
 			case out <- &model.LiveStats{At: f.At, Minute: statPoints(f.Minute), Totals: statCounts(f.Totals)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// deliveryEvents adapts the domain's events to the subscription's.
+func deliveryEvents(ctx context.Context, events <-chan push.DeliveryEvent) <-chan *model.DeliveryEvent {
+	out := make(chan *model.DeliveryEvent, 16)
+	go func() {
+		defer close(out)
+		for e := range events {
+			m := &model.DeliveryEvent{DeliveryID: e.DeliveryID, JobID: e.JobID, Status: delivery.Status(e.Status), At: e.At, Error: optional(e.Error)}
+			if e.DeviceID != "" {
+				id := e.DeviceID
+				m.DeviceID = &id
+			}
+			if e.Channel != "" {
+				c := enum.Channel(e.Channel)
+				m.Channel = &c
+			}
+			select {
+			case out <- m:
 			case <-ctx.Done():
 				return
 			}

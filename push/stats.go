@@ -109,6 +109,12 @@ func (s *Service) recordStats(ctx context.Context, jobID nodeid.ID) error {
 	}
 	if wrote {
 		s.statsChanged(sys, job.AppID)
+		if s.broker != nil {
+			// Statuses moved: watchers of the app's deliveries read them.
+			if err := s.broker.Publish(sys, deliveriesTopic(job.AppID), []byte(job.ID)); err != nil {
+				s.log.DebugContext(sys, "delivery events: publish", "err", err)
+			}
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,7 @@ func TestStatsAndLiveStatsEndToEnd(t *testing.T) {
 	defer cancel()
 	live := a.subscribe(ctx, liveQuery, map[string]any{"app": a.appID})
 	require.Zero(t, live.frame(ctx).Totals.Sent)
+	events := a.subscribe(ctx, `subscription($app: ID!) { deliveryEvents(appID: $app) { deliveryID jobID status channel } }`, map[string]any{"app": a.appID})
 
 	// App B's pushes are none of A's business.
 	db := other.register("b-1", enum.PlatformAndroid)
@@ -125,6 +127,22 @@ func TestStatsAndLiveStatsEndToEnd(t *testing.T) {
 	t.Logf("live frame with the arrival %s after the ack", time.Since(acked).Round(time.Millisecond))
 	require.Len(t, f.Minute, 1)
 	require.Equal(t, "SELF", *f.Minute[0].Channel)
+
+	// The delivery's own events, and none of app B's.
+	var seen []string
+	for !slices.Contains(seen, "ARRIVED") {
+		m := events.next(ctx)
+		require.Equal(t, "next", m.Type, "%s", m.Payload)
+		var e struct {
+			Data struct {
+				DeliveryEvents struct{ DeliveryID, JobID, Status, Channel string }
+			}
+		}
+		require.NoError(t, json.Unmarshal(m.Payload, &e))
+		require.Equal(t, j.ID, e.Data.DeliveryEvents.JobID)
+		require.Equal(t, string(p.MessageID), e.Data.DeliveryEvents.DeliveryID)
+		seen = append(seen, e.Data.DeliveryEvents.Status)
+	}
 
 	// The same counts through stats, by platform and channel.
 	var out struct {

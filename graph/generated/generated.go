@@ -218,6 +218,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DeliveryEvent struct {
+		At         func(childComplexity int) int
+		Channel    func(childComplexity int) int
+		DeliveryID func(childComplexity int) int
+		DeviceID   func(childComplexity int) int
+		Error      func(childComplexity int) int
+		JobID      func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
 	Device struct {
 		App            func(childComplexity int) int
 		AppID          func(childComplexity int) int
@@ -468,6 +478,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		DeliveryEvents func(childComplexity int, appID nodeid.ID, jobID *nodeid.ID) int
 		LiveStats      func(childComplexity int, appID nodeid.ID, groupBy []push.StatDimension) int
 		PushJobUpdated func(childComplexity int, id nodeid.ID) int
 	}
@@ -626,6 +637,7 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	PushJobUpdated(ctx context.Context, id nodeid.ID) (<-chan *ent.PushJob, error)
 	LiveStats(ctx context.Context, appID nodeid.ID, groupBy []push.StatDimension) (<-chan *model.LiveStats, error)
+	DeliveryEvents(ctx context.Context, appID nodeid.ID, jobID *nodeid.ID) (<-chan *model.DeliveryEvent, error)
 }
 type WebhookDeliveryResolver interface {
 	AttemptLog(ctx context.Context, obj *ent.WebhookDelivery) ([]*model.WebhookAttempt, error)
@@ -1334,6 +1346,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryEdge.Node(childComplexity), true
+
+	case "DeliveryEvent.at":
+		if e.ComplexityRoot.DeliveryEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEvent.At(childComplexity), true
+	case "DeliveryEvent.channel":
+		if e.ComplexityRoot.DeliveryEvent.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEvent.Channel(childComplexity), true
+	case "DeliveryEvent.deliveryID":
+		if e.ComplexityRoot.DeliveryEvent.DeliveryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEvent.DeliveryID(childComplexity), true
+	case "DeliveryEvent.deviceID":
+		if e.ComplexityRoot.DeliveryEvent.DeviceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEvent.DeviceID(childComplexity), true
+	case "DeliveryEvent.error":
+		if e.ComplexityRoot.DeliveryEvent.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEvent.Error(childComplexity), true
+	case "DeliveryEvent.jobID":
+		if e.ComplexityRoot.DeliveryEvent.JobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEvent.JobID(childComplexity), true
+	case "DeliveryEvent.status":
+		if e.ComplexityRoot.DeliveryEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEvent.Status(childComplexity), true
 
 	case "Device.app":
 		if e.ComplexityRoot.Device.App == nil {
@@ -2713,6 +2768,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatPoint.Platform(childComplexity), true
 
+	case "Subscription.deliveryEvents":
+		if e.ComplexityRoot.Subscription.DeliveryEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_deliveryEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DeliveryEvents(childComplexity, args["appID"].(nodeid.ID), args["jobID"].(*nodeid.ID)), true
 	case "Subscription.liveStats":
 		if e.ComplexityRoot.Subscription.LiveStats == nil {
 			break
@@ -7322,6 +7388,27 @@ extend type Subscription {
   """
   liveStats(appID: ID!, groupBy: [StatDimension!]): LiveStats!
 }
+
+"A delivery reaching a status."
+type DeliveryEvent {
+  deliveryID: ID!
+  jobID: ID!
+  deviceID: ID
+  status: DeliveryStatus!
+  channel: Channel
+  "The reason of a FAILED, EXPIRED or REVOKED delivery."
+  error: String
+  at: Time!
+}
+
+extend type Subscription {
+  """
+  An app's delivery status changes from now on (or one job's), about a
+  second after they happen. A subscriber that leaves 1,024 events unread is
+  disconnected.
+  """
+  deliveryEvents(appID: ID!, jobID: ID): DeliveryEvent!
+}
 `, BuiltIn: false},
 	{Name: "../schema/webhook.graphqls", Input: `"A delivery status a webhook can be told of."
 enum WebhookEvent {
@@ -7705,6 +7792,26 @@ func (ec *executionContext) childFields_DeliveryEdge(ctx context.Context, field 
 		return ec.fieldContext_DeliveryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deliveryID":
+		return ec.fieldContext_DeliveryEvent_deliveryID(ctx, field)
+	case "jobID":
+		return ec.fieldContext_DeliveryEvent_jobID(ctx, field)
+	case "deviceID":
+		return ec.fieldContext_DeliveryEvent_deviceID(ctx, field)
+	case "status":
+		return ec.fieldContext_DeliveryEvent_status(ctx, field)
+	case "channel":
+		return ec.fieldContext_DeliveryEvent_channel(ctx, field)
+	case "error":
+		return ec.fieldContext_DeliveryEvent_error(ctx, field)
+	case "at":
+		return ec.fieldContext_DeliveryEvent_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10012,6 +10119,28 @@ func (ec *executionContext) field_Query_webhooks_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_deliveryEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "jobID",
+		func(ctx context.Context, v any) (*nodeid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["jobID"] = arg1
 	return args, nil
 }
 
@@ -12993,6 +13122,167 @@ func (ec *executionContext) _DeliveryEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_DeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DeliveryEvent_deliveryID(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryEvent_deliveryID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v nodeid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryEvent_deliveryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeliveryEvent_jobID(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryEvent_jobID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v nodeid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryEvent_jobID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeliveryEvent_deviceID(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryEvent_deviceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *nodeid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryEvent_deviceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeliveryEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v delivery.Status) graphql.Marshaler {
+			return ec.marshalNDeliveryStatus2githubᚗcomᚋpushdᚋpushdᚋentᚋdeliveryᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryEvent", field, false, false, "DeliveryStatus")
+}
+
+func (ec *executionContext) _DeliveryEvent_channel(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryEvent_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.Channel) graphql.Marshaler {
+			return ec.marshalOChannel2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryEvent_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryEvent", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _DeliveryEvent_error(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryEvent_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryEvent_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeliveryEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryEvent", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
@@ -18682,6 +18972,50 @@ func (ec *executionContext) fieldContext_Subscription_liveStats(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_liveStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_deliveryEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_deliveryEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DeliveryEvents(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["jobID"].(*nodeid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeliveryEvent) graphql.Marshaler {
+			return ec.marshalNDeliveryEvent2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐDeliveryEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_deliveryEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliveryEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_deliveryEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35036,6 +35370,69 @@ func (ec *executionContext) _DeliveryEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var deliveryEventImplementors = []string{"DeliveryEvent"}
+
+func (ec *executionContext) _DeliveryEvent(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliveryEvent")
+		case "deliveryID":
+			out.Values[i] = ec._DeliveryEvent_deliveryID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jobID":
+			out.Values[i] = ec._DeliveryEvent_jobID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deviceID":
+			out.Values[i] = ec._DeliveryEvent_deviceID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DeliveryEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._DeliveryEvent_channel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._DeliveryEvent_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._DeliveryEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deviceImplementors = []string{"Device", "Node"}
 
 func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *ent.Device) graphql.Marshaler {
@@ -36694,6 +37091,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_pushJobUpdated(ctx, fields[0])
 	case "liveStats":
 		return ec._Subscription_liveStats(ctx, fields[0])
+	case "deliveryEvents":
+		return ec._Subscription_deliveryEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -37931,6 +38330,14 @@ func (ec *executionContext) marshalNDeliveryConnection2ᚖgithubᚗcomᚋpushd�
 		return graphql.Null
 	}
 	return ec._DeliveryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeliveryEvent2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐDeliveryEvent(ctx context.Context, sel ast.SelectionSet, v *model.DeliveryEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeliveryEvent!")
+		return graphql.Null
+	}
+	return ec._DeliveryEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeliveryOrderField2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐDeliveryOrderField(ctx context.Context, v any) (*ent.DeliveryOrderField, error) {

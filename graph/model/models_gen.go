@@ -12,6 +12,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/channelconfig"
+	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push"
@@ -99,6 +100,18 @@ type CreateWebhookPayload struct {
 	Webhook *ent.Webhook `json:"webhook"`
 	// The signing secret (pushd-sig-v1, HMAC-SHA256), shown only now.
 	Secret string `json:"secret"`
+}
+
+// A delivery reaching a status.
+type DeliveryEvent struct {
+	DeliveryID nodeid.ID       `json:"deliveryID"`
+	JobID      nodeid.ID       `json:"jobID"`
+	DeviceID   *nodeid.ID      `json:"deviceID,omitempty"`
+	Status     delivery.Status `json:"status"`
+	Channel    *enum.Channel   `json:"channel,omitempty"`
+	// The reason of a FAILED, EXPIRED or REVOKED delivery.
+	Error *string   `json:"error,omitempty"`
+	At    time.Time `json:"at"`
 }
 
 type FCMCredentialsInput struct {

@@ -55,6 +55,8 @@ type Config struct {
 	PublicURL string
 	// WebhookAllowPrivate lets webhooks reach private addresses.
 	WebhookAllowPrivate bool
+	// Statistics retention: minute rows, then hour rows, then everything.
+	StatsMinutes, StatsHours, StatsRetention time.Duration
 }
 
 // Default returns the configuration used when nothing is set: embedded
@@ -76,6 +78,9 @@ func Default() Config {
 		WorkerConcurrency:      20,
 		RedisNamespace:         "pushd",
 		ReconcileAfter:         time.Minute,
+		StatsMinutes:           7 * 24 * time.Hour,
+		StatsHours:             90 * 24 * time.Hour,
+		StatsRetention:         730 * 24 * time.Hour,
 	}
 }
 

@@ -109,6 +109,9 @@ func TestEnvParsing(t *testing.T) {
 		WorkerConcurrency:      20,
 		RedisNamespace:         "pushd",
 		ReconcileAfter:         time.Minute,
+		StatsMinutes:           7 * 24 * time.Hour,
+		StatsHours:             90 * 24 * time.Hour,
+		StatsRetention:         730 * 24 * time.Hour,
 	}, cfg)
 	require.False(t, cfg.Embedded())
 	require.False(t, cfg.EmbeddedRedis())
@@ -238,6 +241,9 @@ func TestValidate(t *testing.T) {
 		{"tokens high", func(c *Config) { c.GraphQLTokenLimit = 1_000_001 }, "PUSHD_GRAPHQL_TOKEN_LIMIT"},
 		{"origin patterns", func(c *Config) { c.AllowedOrigins = []string{"*.example.com", "localhost:3000"} }, ""},
 		{"origin url", func(c *Config) { c.AllowedOrigins = []string{"https://example.com"} }, "PUSHD_ALLOWED_ORIGINS"},
+		{"stats minutes short", func(c *Config) { c.StatsMinutes = time.Minute }, "PUSHD_STATS_MINUTES: must be from 1h"},
+		{"stats hours below minutes", func(c *Config) { c.StatsMinutes, c.StatsHours = 48*time.Hour, 24*time.Hour }, "PUSHD_STATS_HOURS"},
+		{"stats retention below hours", func(c *Config) { c.StatsRetention = 30 * 24 * time.Hour }, "PUSHD_STATS_RETENTION"},
 		{"origin bad glob", func(c *Config) { c.AllowedOrigins = []string{"[a"} }, "PUSHD_ALLOWED_ORIGINS"},
 		{"shutdown short", func(c *Config) { c.ShutdownTimeout = 999 * time.Millisecond }, "PUSHD_SHUTDOWN_TIMEOUT: must be from 1s to 10m0s"},
 		{"shutdown long", func(c *Config) { c.ShutdownTimeout = 11 * time.Minute }, "PUSHD_SHUTDOWN_TIMEOUT"},

@@ -85,6 +85,16 @@ func (c Config) Validate() error {
 		}
 	}
 
+	if c.StatsMinutes < time.Hour || c.StatsMinutes > 90*24*time.Hour {
+		bad(envStatsMinutes, "must be from 1h to 2160h, got %s", c.StatsMinutes)
+	}
+	if c.StatsHours < 24*time.Hour || c.StatsHours > 730*24*time.Hour || c.StatsHours < c.StatsMinutes {
+		bad(envStatsHours, "must be from 24h to 17520h and not shorter than %s, got %s", envStatsMinutes, c.StatsHours)
+	}
+	if c.StatsRetention < 24*time.Hour || c.StatsRetention > 3650*24*time.Hour || c.StatsRetention < c.StatsHours {
+		bad(envStatsRetention, "must be from 24h to 87600h and not shorter than %s, got %s", envStatsHours, c.StatsRetention)
+	}
+
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad(envDataDir, "must not be empty")
 	}

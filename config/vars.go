@@ -49,6 +49,9 @@ const (
 	envProviderCAFile       = "PUSHD_PROVIDER_CA_FILE"
 	envPublicURL            = "PUSHD_PUBLIC_URL"
 	envWebhookAllowPrivate  = "PUSHD_WEBHOOK_ALLOW_PRIVATE"
+	envStatsMinutes         = "PUSHD_STATS_MINUTES"
+	envStatsHours           = "PUSHD_STATS_HOURS"
+	envStatsRetention       = "PUSHD_STATS_RETENTION"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -186,6 +189,15 @@ func specs() []spec {
 		boolVar(envWebhookAllowPrivate, "webhook-allow-private",
 			"Let webhooks point at loopback, private and link-local addresses (refused by default, against SSRF).",
 			func(c *Config) *bool { return &c.WebhookAllowPrivate }),
+		durationVar(envStatsMinutes, "stats-minutes",
+			"How long statistics keep minute resolution before minutes are rolled up into hours (1h..2160h).",
+			func(c *Config) *time.Duration { return &c.StatsMinutes }),
+		durationVar(envStatsHours, "stats-hours",
+			"How long statistics keep hour resolution before hours are rolled up into days (24h..17520h).",
+			func(c *Config) *time.Duration { return &c.StatsHours }),
+		durationVar(envStatsRetention, "stats-retention",
+			"How long statistics are kept at all (24h..87600h).",
+			func(c *Config) *time.Duration { return &c.StatsRetention }),
 		boolVar(envPprof, "pprof",
 			"Serve Go profiles at /debug/pprof/ on the HTTP port (for diagnosis; keep off where the port is public).",
 			func(c *Config) *bool { return &c.Pprof }),

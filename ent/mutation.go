@@ -15301,6 +15301,7 @@ type StatMinuteMutation struct {
 	typ           string
 	id            *nodeid.ID
 	minute        *time.Time
+	grain         *string
 	platform      *string
 	app_version   *string
 	channel       *string
@@ -15504,6 +15505,42 @@ func (m *StatMinuteMutation) OldMinute(ctx context.Context) (v time.Time, err er
 // ResetMinute resets all changes to the "minute" field.
 func (m *StatMinuteMutation) ResetMinute() {
 	m.minute = nil
+}
+
+// SetGrain sets the "grain" field.
+func (m *StatMinuteMutation) SetGrain(s string) {
+	m.grain = &s
+}
+
+// Grain returns the value of the "grain" field in the mutation.
+func (m *StatMinuteMutation) Grain() (r string, exists bool) {
+	v := m.grain
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrain returns the old "grain" field's value of the StatMinute entity.
+// If the StatMinute object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatMinuteMutation) OldGrain(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrain is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrain requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrain: %w", err)
+	}
+	return oldValue.Grain, nil
+}
+
+// ResetGrain resets all changes to the "grain" field.
+func (m *StatMinuteMutation) ResetGrain() {
+	m.grain = nil
 }
 
 // SetPlatform sets the "platform" field.
@@ -16195,12 +16232,15 @@ func (m *StatMinuteMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *StatMinuteMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.app != nil {
 		fields = append(fields, statminute.FieldAppID)
 	}
 	if m.minute != nil {
 		fields = append(fields, statminute.FieldMinute)
+	}
+	if m.grain != nil {
+		fields = append(fields, statminute.FieldGrain)
 	}
 	if m.platform != nil {
 		fields = append(fields, statminute.FieldPlatform)
@@ -16253,6 +16293,8 @@ func (m *StatMinuteMutation) Field(name string) (ent.Value, bool) {
 		return m.AppID()
 	case statminute.FieldMinute:
 		return m.Minute()
+	case statminute.FieldGrain:
+		return m.Grain()
 	case statminute.FieldPlatform:
 		return m.Platform()
 	case statminute.FieldAppVersion:
@@ -16292,6 +16334,8 @@ func (m *StatMinuteMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldAppID(ctx)
 	case statminute.FieldMinute:
 		return m.OldMinute(ctx)
+	case statminute.FieldGrain:
+		return m.OldGrain(ctx)
 	case statminute.FieldPlatform:
 		return m.OldPlatform(ctx)
 	case statminute.FieldAppVersion:
@@ -16340,6 +16384,13 @@ func (m *StatMinuteMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetMinute(v)
+		return nil
+	case statminute.FieldGrain:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrain(v)
 		return nil
 	case statminute.FieldPlatform:
 		v, ok := value.(string)
@@ -16585,6 +16636,9 @@ func (m *StatMinuteMutation) ResetField(name string) error {
 		return nil
 	case statminute.FieldMinute:
 		m.ResetMinute()
+		return nil
+	case statminute.FieldGrain:
+		m.ResetGrain()
 		return nil
 	case statminute.FieldPlatform:
 		m.ResetPlatform()

@@ -23,6 +23,8 @@ type StatMinute struct {
 	AppID nodeid.ID `json:"app_id,omitempty"`
 	// Minute holds the value of the "minute" field.
 	Minute time.Time `json:"minute,omitempty"`
+	// Grain holds the value of the "grain" field.
+	Grain string `json:"grain,omitempty"`
 	// Platform holds the value of the "platform" field.
 	Platform string `json:"platform,omitempty"`
 	// AppVersion holds the value of the "app_version" field.
@@ -86,7 +88,7 @@ func (*StatMinute) scanValues(columns []string) ([]any, error) {
 			values[i] = new(nodeid.ID)
 		case statminute.FieldTargeted, statminute.FieldSent, statminute.FieldArrived, statminute.FieldOpened, statminute.FieldIgnored, statminute.FieldFailed, statminute.FieldExpired, statminute.FieldRevoked:
 			values[i] = new(sql.NullInt64)
-		case statminute.FieldPlatform, statminute.FieldAppVersion, statminute.FieldChannel, statminute.FieldKind, statminute.FieldJobID:
+		case statminute.FieldGrain, statminute.FieldPlatform, statminute.FieldAppVersion, statminute.FieldChannel, statminute.FieldKind, statminute.FieldJobID:
 			values[i] = new(sql.NullString)
 		case statminute.FieldMinute:
 			values[i] = new(sql.NullTime)
@@ -122,6 +124,12 @@ func (_m *StatMinute) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field minute", values[i])
 			} else if value.Valid {
 				_m.Minute = value.Time
+			}
+		case statminute.FieldGrain:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field grain", values[i])
+			} else if value.Valid {
+				_m.Grain = value.String
 			}
 		case statminute.FieldPlatform:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -247,6 +255,9 @@ func (_m *StatMinute) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("minute=")
 	builder.WriteString(_m.Minute.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("grain=")
+	builder.WriteString(_m.Grain)
 	builder.WriteString(", ")
 	builder.WriteString("platform=")
 	builder.WriteString(_m.Platform)

@@ -37,6 +37,20 @@ func (_c *StatMinuteCreate) SetMinute(v time.Time) *StatMinuteCreate {
 	return _c
 }
 
+// SetGrain sets the "grain" field.
+func (_c *StatMinuteCreate) SetGrain(v string) *StatMinuteCreate {
+	_c.mutation.SetGrain(v)
+	return _c
+}
+
+// SetNillableGrain sets the "grain" field if the given value is not nil.
+func (_c *StatMinuteCreate) SetNillableGrain(v *string) *StatMinuteCreate {
+	if v != nil {
+		_c.SetGrain(*v)
+	}
+	return _c
+}
+
 // SetPlatform sets the "platform" field.
 func (_c *StatMinuteCreate) SetPlatform(v string) *StatMinuteCreate {
 	_c.mutation.SetPlatform(v)
@@ -275,6 +289,10 @@ func (_c *StatMinuteCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *StatMinuteCreate) defaults() error {
+	if _, ok := _c.mutation.Grain(); !ok {
+		v := statminute.DefaultGrain
+		_c.mutation.SetGrain(v)
+	}
 	if _, ok := _c.mutation.Platform(); !ok {
 		v := statminute.DefaultPlatform
 		_c.mutation.SetPlatform(v)
@@ -344,6 +362,9 @@ func (_c *StatMinuteCreate) check() error {
 	}
 	if _, ok := _c.mutation.Minute(); !ok {
 		return &ValidationError{Name: "minute", err: errors.New(`ent: missing required field "StatMinute.minute"`)}
+	}
+	if _, ok := _c.mutation.Grain(); !ok {
+		return &ValidationError{Name: "grain", err: errors.New(`ent: missing required field "StatMinute.grain"`)}
 	}
 	if _, ok := _c.mutation.Platform(); !ok {
 		return &ValidationError{Name: "platform", err: errors.New(`ent: missing required field "StatMinute.platform"`)}
@@ -431,6 +452,10 @@ func (_c *StatMinuteCreate) createSpec() (*StatMinute, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Minute(); ok {
 		_spec.SetField(statminute.FieldMinute, field.TypeTime, value)
 		_node.Minute = value
+	}
+	if value, ok := _c.mutation.Grain(); ok {
+		_spec.SetField(statminute.FieldGrain, field.TypeString, value)
+		_node.Grain = value
 	}
 	if value, ok := _c.mutation.Platform(); ok {
 		_spec.SetField(statminute.FieldPlatform, field.TypeString, value)
@@ -562,6 +587,18 @@ func (u *StatMinuteUpsert) SetMinute(v time.Time) *StatMinuteUpsert {
 // UpdateMinute sets the "minute" field to the value that was provided on create.
 func (u *StatMinuteUpsert) UpdateMinute() *StatMinuteUpsert {
 	u.SetExcluded(statminute.FieldMinute)
+	return u
+}
+
+// SetGrain sets the "grain" field.
+func (u *StatMinuteUpsert) SetGrain(v string) *StatMinuteUpsert {
+	u.Set(statminute.FieldGrain, v)
+	return u
+}
+
+// UpdateGrain sets the "grain" field to the value that was provided on create.
+func (u *StatMinuteUpsert) UpdateGrain() *StatMinuteUpsert {
+	u.SetExcluded(statminute.FieldGrain)
 	return u
 }
 
@@ -831,6 +868,20 @@ func (u *StatMinuteUpsertOne) SetMinute(v time.Time) *StatMinuteUpsertOne {
 func (u *StatMinuteUpsertOne) UpdateMinute() *StatMinuteUpsertOne {
 	return u.Update(func(s *StatMinuteUpsert) {
 		s.UpdateMinute()
+	})
+}
+
+// SetGrain sets the "grain" field.
+func (u *StatMinuteUpsertOne) SetGrain(v string) *StatMinuteUpsertOne {
+	return u.Update(func(s *StatMinuteUpsert) {
+		s.SetGrain(v)
+	})
+}
+
+// UpdateGrain sets the "grain" field to the value that was provided on create.
+func (u *StatMinuteUpsertOne) UpdateGrain() *StatMinuteUpsertOne {
+	return u.Update(func(s *StatMinuteUpsert) {
+		s.UpdateGrain()
 	})
 }
 
@@ -1301,6 +1352,20 @@ func (u *StatMinuteUpsertBulk) SetMinute(v time.Time) *StatMinuteUpsertBulk {
 func (u *StatMinuteUpsertBulk) UpdateMinute() *StatMinuteUpsertBulk {
 	return u.Update(func(s *StatMinuteUpsert) {
 		s.UpdateMinute()
+	})
+}
+
+// SetGrain sets the "grain" field.
+func (u *StatMinuteUpsertBulk) SetGrain(v string) *StatMinuteUpsertBulk {
+	return u.Update(func(s *StatMinuteUpsert) {
+		s.SetGrain(v)
+	})
+}
+
+// UpdateGrain sets the "grain" field to the value that was provided on create.
+func (u *StatMinuteUpsertBulk) UpdateGrain() *StatMinuteUpsertBulk {
+	return u.Update(func(s *StatMinuteUpsert) {
+		s.UpdateGrain()
 	})
 }
 

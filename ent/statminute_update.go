@@ -43,6 +43,20 @@ func (_u *StatMinuteUpdate) SetNillableMinute(v *time.Time) *StatMinuteUpdate {
 	return _u
 }
 
+// SetGrain sets the "grain" field.
+func (_u *StatMinuteUpdate) SetGrain(v string) *StatMinuteUpdate {
+	_u.mutation.SetGrain(v)
+	return _u
+}
+
+// SetNillableGrain sets the "grain" field if the given value is not nil.
+func (_u *StatMinuteUpdate) SetNillableGrain(v *string) *StatMinuteUpdate {
+	if v != nil {
+		_u.SetGrain(*v)
+	}
+	return _u
+}
+
 // SetPlatform sets the "platform" field.
 func (_u *StatMinuteUpdate) SetPlatform(v string) *StatMinuteUpdate {
 	_u.mutation.SetPlatform(v)
@@ -342,6 +356,9 @@ func (_u *StatMinuteUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Minute(); ok {
 		_spec.SetField(statminute.FieldMinute, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Grain(); ok {
+		_spec.SetField(statminute.FieldGrain, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Platform(); ok {
 		_spec.SetField(statminute.FieldPlatform, field.TypeString, value)
 	}
@@ -437,6 +454,20 @@ func (_u *StatMinuteUpdateOne) SetMinute(v time.Time) *StatMinuteUpdateOne {
 func (_u *StatMinuteUpdateOne) SetNillableMinute(v *time.Time) *StatMinuteUpdateOne {
 	if v != nil {
 		_u.SetMinute(*v)
+	}
+	return _u
+}
+
+// SetGrain sets the "grain" field.
+func (_u *StatMinuteUpdateOne) SetGrain(v string) *StatMinuteUpdateOne {
+	_u.mutation.SetGrain(v)
+	return _u
+}
+
+// SetNillableGrain sets the "grain" field if the given value is not nil.
+func (_u *StatMinuteUpdateOne) SetNillableGrain(v *string) *StatMinuteUpdateOne {
+	if v != nil {
+		_u.SetGrain(*v)
 	}
 	return _u
 }
@@ -769,6 +800,9 @@ func (_u *StatMinuteUpdateOne) sqlSave(ctx context.Context) (_node *StatMinute, 
 	}
 	if value, ok := _u.mutation.Minute(); ok {
 		_spec.SetField(statminute.FieldMinute, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Grain(); ok {
+		_spec.SetField(statminute.FieldGrain, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Platform(); ok {
 		_spec.SetField(statminute.FieldPlatform, field.TypeString, value)

@@ -161,7 +161,7 @@ func (s *Service) recordStatsTx(ctx context.Context, tx *ent.Tx, job *ent.PushJo
 			SetChannel(k.channel).SetKind(string(job.Kind)).SetJobID(string(job.ID)).
 			SetTargeted(d.Targeted).SetSent(d.Sent).SetArrived(d.Arrived).SetOpened(d.Opened).
 			SetIgnored(d.Ignored).SetFailed(d.Failed).SetExpired(d.Expired).SetRevoked(d.Revoked).
-			OnConflictColumns(statminute.FieldAppID, statminute.FieldMinute, statminute.FieldPlatform,
+			OnConflictColumns(statminute.FieldAppID, statminute.FieldMinute, statminute.FieldGrain, statminute.FieldPlatform,
 				statminute.FieldAppVersion, statminute.FieldChannel, statminute.FieldKind, statminute.FieldJobID).
 			Update(func(u *ent.StatMinuteUpsert) {
 				u.AddTargeted(d.Targeted).AddSent(d.Sent).AddArrived(d.Arrived).AddOpened(d.Opened).

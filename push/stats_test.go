@@ -198,3 +198,38 @@ func TestLiveStatsFollowTheCounts(t *testing.T) {
 		}
 	}, 10*time.Second, 10*time.Millisecond, "the reader that keeps up still gets frames")
 }
+
+func TestRollUpKeepsTheSums(t *testing.T) {
+	t.Parallel()
+	v := vendorTest(t, scriptedChannels{}, nil)
+	now := time.Now().UTC()
+	old := now.Add(-10 * 24 * time.Hour).Truncate(time.Hour)
+	ancient := now.Add(-800 * 24 * time.Hour)
+	for i, at := range []time.Time{old, old.Add(time.Minute), old.Add(59 * time.Minute), now.Truncate(time.Minute), ancient} {
+		_, err := v.s.client.StatMinute.Create().SetAppID(v.app.ID).SetMinute(at).SetChannel("FCM").
+			SetKind("SIMPLE").SetSent(int64(i + 1)).SetArrived(1).Save(v.ctx)
+		require.NoError(t, err)
+	}
+	window := StatsQuery{AppID: v.app.ID, From: old.Add(-time.Hour), To: now.Add(time.Hour), Granularity: allTime}
+	before, err := v.s.queryStats(v.ctx, window)
+	require.NoError(t, err)
+
+	_, err = v.s.RollUpStats(v.ctx, DefaultStatsRetention)
+	require.NoError(t, err)
+	after, err := v.s.queryStats(v.ctx, window)
+	require.NoError(t, err)
+	require.Equal(t, before[0].Counts, after[0].Counts, "the sums survive the roll-up")
+
+	rows, err := v.s.client.StatMinute.Query().All(v.ctx)
+	require.NoError(t, err)
+	grains := map[string]int{}
+	for _, r := range rows {
+		grains[r.Grain]++
+		require.False(t, r.Minute.Before(now.Add(-731*24*time.Hour)), "older than two years is gone")
+	}
+	require.Equal(t, map[string]int{"h": 1, "m": 1}, grains, "three old minutes became one hour")
+	// Running it again changes nothing.
+	n, err := v.s.RollUpStats(v.ctx, DefaultStatsRetention)
+	require.NoError(t, err)
+	require.Zero(t, n)
+}

@@ -37,7 +37,9 @@ func (s *Stores) Migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck // released with the session anyway
 	}
-	if err := s.Ent.Schema.Create(ctx, migrate.WithForeignKeys(true)); err != nil {
+	// Indexes the schema no longer declares are dropped: a unique key that
+	// grew a column (stat_minutes gained grain) must not keep its old form.
+	if err := s.Ent.Schema.Create(ctx, migrate.WithForeignKeys(true), migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

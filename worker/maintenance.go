@@ -19,6 +19,9 @@ type MaintenanceConfig struct {
 	// RedeliverAfter is how long a message on the WebSocket channel may
 	// stay unacknowledged before it is handed to the gateway again.
 	RedeliverAfter time.Duration
+	// StatsRetention is how long statistics are kept at each width
+	// (default push.DefaultStatsRetention).
+	StatsRetention push.StatsRetention
 }
 
 // RunMaintenance runs the pipeline's periodic work until ctx ends: the
@@ -40,6 +43,14 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 		every time.Duration
 		run   func(context.Context) error
 	}{
+		{"roll up statistics", 600 * cfg.Tick, func(ctx context.Context) error {
+			r := cfg.StatsRetention
+			if r.Minutes <= 0 || r.Hours <= 0 || r.All <= 0 {
+				r = push.DefaultStatsRetention
+			}
+			_, err := svc.RollUpStats(ctx, r)
+			return err
+		}},
 		{"relay outbox", cfg.Tick, func(ctx context.Context) error {
 			_, err := svc.RelayOutbox(ctx, 2*cfg.Tick, 500)
 			return err

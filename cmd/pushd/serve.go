@@ -196,7 +196,10 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		maintDone := make(chan struct{})
 		go func() {
 			defer close(maintDone)
-			worker.RunMaintenance(runCtx, svc, worker.MaintenanceConfig{Stall: cfg.ReconcileAfter}, log)
+			worker.RunMaintenance(runCtx, svc, worker.MaintenanceConfig{
+				Stall:          cfg.ReconcileAfter,
+				StatsRetention: push.StatsRetention{Minutes: cfg.StatsMinutes, Hours: cfg.StatsHours, All: cfg.StatsRetention},
+			}, log)
 		}()
 		defer func() { stopRun(); <-maintDone }()
 	}

@@ -553,6 +553,7 @@ var (
 	StatMinutesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "minute", Type: field.TypeTime},
+		{Name: "grain", Type: field.TypeString, Default: "m"},
 		{Name: "platform", Type: field.TypeString, Default: ""},
 		{Name: "app_version", Type: field.TypeString, Default: ""},
 		{Name: "channel", Type: field.TypeString, Default: ""},
@@ -576,16 +577,21 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "stat_minutes_apps_stat_minutes",
-				Columns:    []*schema.Column{StatMinutesColumns[15]},
+				Columns:    []*schema.Column{StatMinutesColumns[16]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "statminute_app_id_minute_platform_app_version_channel_kind_job_id",
+				Name:    "statminute_app_id_minute_grain_platform_app_version_channel_kind_job_id",
 				Unique:  true,
-				Columns: []*schema.Column{StatMinutesColumns[15], StatMinutesColumns[1], StatMinutesColumns[2], StatMinutesColumns[3], StatMinutesColumns[4], StatMinutesColumns[5], StatMinutesColumns[6]},
+				Columns: []*schema.Column{StatMinutesColumns[16], StatMinutesColumns[1], StatMinutesColumns[2], StatMinutesColumns[3], StatMinutesColumns[4], StatMinutesColumns[5], StatMinutesColumns[6], StatMinutesColumns[7]},
+			},
+			{
+				Name:    "statminute_grain_minute",
+				Unique:  false,
+				Columns: []*schema.Column{StatMinutesColumns[2], StatMinutesColumns[1]},
 			},
 		},
 	}

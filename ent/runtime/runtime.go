@@ -887,56 +887,60 @@ func init() {
 	_ = statminuteMixinFields0
 	statminuteFields := schema.StatMinute{}.Fields()
 	_ = statminuteFields
+	// statminuteDescGrain is the schema descriptor for grain field.
+	statminuteDescGrain := statminuteFields[2].Descriptor()
+	// statminute.DefaultGrain holds the default value on creation for the grain field.
+	statminute.DefaultGrain = statminuteDescGrain.Default.(string)
 	// statminuteDescPlatform is the schema descriptor for platform field.
-	statminuteDescPlatform := statminuteFields[2].Descriptor()
+	statminuteDescPlatform := statminuteFields[3].Descriptor()
 	// statminute.DefaultPlatform holds the default value on creation for the platform field.
 	statminute.DefaultPlatform = statminuteDescPlatform.Default.(string)
 	// statminuteDescAppVersion is the schema descriptor for app_version field.
-	statminuteDescAppVersion := statminuteFields[3].Descriptor()
+	statminuteDescAppVersion := statminuteFields[4].Descriptor()
 	// statminute.DefaultAppVersion holds the default value on creation for the app_version field.
 	statminute.DefaultAppVersion = statminuteDescAppVersion.Default.(string)
 	// statminuteDescChannel is the schema descriptor for channel field.
-	statminuteDescChannel := statminuteFields[4].Descriptor()
+	statminuteDescChannel := statminuteFields[5].Descriptor()
 	// statminute.DefaultChannel holds the default value on creation for the channel field.
 	statminute.DefaultChannel = statminuteDescChannel.Default.(string)
 	// statminuteDescKind is the schema descriptor for kind field.
-	statminuteDescKind := statminuteFields[5].Descriptor()
+	statminuteDescKind := statminuteFields[6].Descriptor()
 	// statminute.DefaultKind holds the default value on creation for the kind field.
 	statminute.DefaultKind = statminuteDescKind.Default.(string)
 	// statminuteDescJobID is the schema descriptor for job_id field.
-	statminuteDescJobID := statminuteFields[6].Descriptor()
+	statminuteDescJobID := statminuteFields[7].Descriptor()
 	// statminute.DefaultJobID holds the default value on creation for the job_id field.
 	statminute.DefaultJobID = statminuteDescJobID.Default.(string)
 	// statminuteDescTargeted is the schema descriptor for targeted field.
-	statminuteDescTargeted := statminuteFields[7].Descriptor()
+	statminuteDescTargeted := statminuteFields[8].Descriptor()
 	// statminute.DefaultTargeted holds the default value on creation for the targeted field.
 	statminute.DefaultTargeted = statminuteDescTargeted.Default.(int64)
 	// statminuteDescSent is the schema descriptor for sent field.
-	statminuteDescSent := statminuteFields[8].Descriptor()
+	statminuteDescSent := statminuteFields[9].Descriptor()
 	// statminute.DefaultSent holds the default value on creation for the sent field.
 	statminute.DefaultSent = statminuteDescSent.Default.(int64)
 	// statminuteDescArrived is the schema descriptor for arrived field.
-	statminuteDescArrived := statminuteFields[9].Descriptor()
+	statminuteDescArrived := statminuteFields[10].Descriptor()
 	// statminute.DefaultArrived holds the default value on creation for the arrived field.
 	statminute.DefaultArrived = statminuteDescArrived.Default.(int64)
 	// statminuteDescOpened is the schema descriptor for opened field.
-	statminuteDescOpened := statminuteFields[10].Descriptor()
+	statminuteDescOpened := statminuteFields[11].Descriptor()
 	// statminute.DefaultOpened holds the default value on creation for the opened field.
 	statminute.DefaultOpened = statminuteDescOpened.Default.(int64)
 	// statminuteDescIgnored is the schema descriptor for ignored field.
-	statminuteDescIgnored := statminuteFields[11].Descriptor()
+	statminuteDescIgnored := statminuteFields[12].Descriptor()
 	// statminute.DefaultIgnored holds the default value on creation for the ignored field.
 	statminute.DefaultIgnored = statminuteDescIgnored.Default.(int64)
 	// statminuteDescFailed is the schema descriptor for failed field.
-	statminuteDescFailed := statminuteFields[12].Descriptor()
+	statminuteDescFailed := statminuteFields[13].Descriptor()
 	// statminute.DefaultFailed holds the default value on creation for the failed field.
 	statminute.DefaultFailed = statminuteDescFailed.Default.(int64)
 	// statminuteDescExpired is the schema descriptor for expired field.
-	statminuteDescExpired := statminuteFields[13].Descriptor()
+	statminuteDescExpired := statminuteFields[14].Descriptor()
 	// statminute.DefaultExpired holds the default value on creation for the expired field.
 	statminute.DefaultExpired = statminuteDescExpired.Default.(int64)
 	// statminuteDescRevoked is the schema descriptor for revoked field.
-	statminuteDescRevoked := statminuteFields[14].Descriptor()
+	statminuteDescRevoked := statminuteFields[15].Descriptor()
 	// statminute.DefaultRevoked holds the default value on creation for the revoked field.
 	statminute.DefaultRevoked = statminuteDescRevoked.Default.(int64)
 	// statminuteDescID is the schema descriptor for id field.

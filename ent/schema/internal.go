@@ -65,6 +65,9 @@ func (StatMinute) Fields() []ent.Field {
 	fields := []ent.Field{
 		appIDField(),
 		field.Time("minute"),
+		// grain is the width of the row: m (a minute), h (an hour) or d
+		// (a day): old minutes are rolled up into hours, old hours into days.
+		field.String("grain").Default("m"),
 		// Dimensions are plain strings ("" = not applicable) so the unique
 		// key below can be an upsert target on every database.
 		field.String("platform").Default(""),
@@ -87,7 +90,8 @@ func (StatMinute) Edges() []ent.Edge {
 // Indexes implements ent.Schema.
 func (StatMinute) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("app_id", "minute", "platform", "app_version", "channel", "kind", "job_id").Unique(),
+		index.Fields("app_id", "minute", "grain", "platform", "app_version", "channel", "kind", "job_id").Unique(),
+		index.Fields("grain", "minute"),
 	}
 }
 

@@ -18,6 +18,8 @@ const (
 	FieldAppID = "app_id"
 	// FieldMinute holds the string denoting the minute field in the database.
 	FieldMinute = "minute"
+	// FieldGrain holds the string denoting the grain field in the database.
+	FieldGrain = "grain"
 	// FieldPlatform holds the string denoting the platform field in the database.
 	FieldPlatform = "platform"
 	// FieldAppVersion holds the string denoting the app_version field in the database.
@@ -62,6 +64,7 @@ var Columns = []string{
 	FieldID,
 	FieldAppID,
 	FieldMinute,
+	FieldGrain,
 	FieldPlatform,
 	FieldAppVersion,
 	FieldChannel,
@@ -95,6 +98,8 @@ func ValidColumn(column string) bool {
 var (
 	Hooks        [1]ent.Hook
 	Interceptors [1]ent.Interceptor
+	// DefaultGrain holds the default value on creation for the "grain" field.
+	DefaultGrain string
 	// DefaultPlatform holds the default value on creation for the "platform" field.
 	DefaultPlatform string
 	// DefaultAppVersion holds the default value on creation for the "app_version" field.
@@ -143,6 +148,11 @@ func ByAppID(opts ...sql.OrderTermOption) OrderOption {
 // ByMinute orders the results by the minute field.
 func ByMinute(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMinute, opts...).ToFunc()
+}
+
+// ByGrain orders the results by the grain field.
+func ByGrain(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGrain, opts...).ToFunc()
 }
 
 // ByPlatform orders the results by the platform field.

@@ -66,6 +66,11 @@ func Minute(v time.Time) predicate.StatMinute {
 	return predicate.StatMinute(sql.FieldEQ(FieldMinute, v))
 }
 
+// Grain applies equality check predicate on the "grain" field. It's identical to GrainEQ.
+func Grain(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldEQ(FieldGrain, v))
+}
+
 // Platform applies equality check predicate on the "platform" field. It's identical to PlatformEQ.
 func Platform(v string) predicate.StatMinute {
 	return predicate.StatMinute(sql.FieldEQ(FieldPlatform, v))
@@ -239,6 +244,71 @@ func MinuteLT(v time.Time) predicate.StatMinute {
 // MinuteLTE applies the LTE predicate on the "minute" field.
 func MinuteLTE(v time.Time) predicate.StatMinute {
 	return predicate.StatMinute(sql.FieldLTE(FieldMinute, v))
+}
+
+// GrainEQ applies the EQ predicate on the "grain" field.
+func GrainEQ(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldEQ(FieldGrain, v))
+}
+
+// GrainNEQ applies the NEQ predicate on the "grain" field.
+func GrainNEQ(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldNEQ(FieldGrain, v))
+}
+
+// GrainIn applies the In predicate on the "grain" field.
+func GrainIn(vs ...string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldIn(FieldGrain, vs...))
+}
+
+// GrainNotIn applies the NotIn predicate on the "grain" field.
+func GrainNotIn(vs ...string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldNotIn(FieldGrain, vs...))
+}
+
+// GrainGT applies the GT predicate on the "grain" field.
+func GrainGT(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldGT(FieldGrain, v))
+}
+
+// GrainGTE applies the GTE predicate on the "grain" field.
+func GrainGTE(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldGTE(FieldGrain, v))
+}
+
+// GrainLT applies the LT predicate on the "grain" field.
+func GrainLT(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldLT(FieldGrain, v))
+}
+
+// GrainLTE applies the LTE predicate on the "grain" field.
+func GrainLTE(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldLTE(FieldGrain, v))
+}
+
+// GrainContains applies the Contains predicate on the "grain" field.
+func GrainContains(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldContains(FieldGrain, v))
+}
+
+// GrainHasPrefix applies the HasPrefix predicate on the "grain" field.
+func GrainHasPrefix(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldHasPrefix(FieldGrain, v))
+}
+
+// GrainHasSuffix applies the HasSuffix predicate on the "grain" field.
+func GrainHasSuffix(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldHasSuffix(FieldGrain, v))
+}
+
+// GrainEqualFold applies the EqualFold predicate on the "grain" field.
+func GrainEqualFold(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldEqualFold(FieldGrain, v))
+}
+
+// GrainContainsFold applies the ContainsFold predicate on the "grain" field.
+func GrainContainsFold(v string) predicate.StatMinute {
+	return predicate.StatMinute(sql.FieldContainsFold(FieldGrain, v))
 }
 
 // PlatformEQ applies the EQ predicate on the "platform" field.

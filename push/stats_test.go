@@ -69,6 +69,28 @@ func TestStatsCountEveryTransitionOnce(t *testing.T) {
 	}
 	require.Equal(t, StatCounts{Targeted: 2, Sent: 2, Arrived: 1, Opened: 1}, got["1.0"])
 	require.Equal(t, StatCounts{Targeted: 1, Sent: 1, Arrived: 1, Ignored: 1}, got["2.0"])
+
+	// Every other dimension, at minute granularity.
+	now := time.Now()
+	for _, tc := range []struct {
+		dim  StatDimension
+		want string
+	}{{DimPlatform, "ANDROID"}, {DimKind, "SIMPLE"}, {DimJob, string(job)}, {DimChannel, "XIAOMI"}} {
+		pts, err := v.s.Stats(v.ctx, StatsQuery{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Minute),
+			Granularity: Minute, GroupBy: []StatDimension{tc.dim}})
+		require.NoError(t, err)
+		var sum StatCounts
+		for _, p := range pts {
+			require.Equal(t, tc.want, p.Dims[tc.dim], "%s", tc.dim)
+			require.Equal(t, p.At, p.At.Truncate(time.Minute))
+			sum.add(p.Counts, 1)
+		}
+		require.Equal(t, StatCounts{Targeted: 3, Sent: 3, Arrived: 2, Opened: 1, Ignored: 1}, sum, "%s", tc.dim)
+	}
+	// Filters narrow; a filter that matches nothing gives no points.
+	pts, err = v.s.Stats(v.ctx, StatsQuery{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Minute), Platform: "IOS"})
+	require.NoError(t, err)
+	require.Empty(t, pts)
 }
 
 func TestStatsSurviveACrashBeforeTheCommit(t *testing.T) {

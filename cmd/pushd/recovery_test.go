@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
@@ -205,8 +206,26 @@ func TestWorkerKilledMidBroadcast(t *testing.T) {
 	require.Equal(t, total, done.Counts.Targeted)
 	require.Equal(t, total-online, done.Counts.Pending, "offline devices wait for their connection")
 	recv.waitTotal(t, online, 30*time.Second)
+
+	// The statistics, counted by the worker that was killed and by the
+	// next one, hold every transition once: none lost, none doubled.
+	want := map[string]int{"targeted": total, "sent": online, "arrived": online}
+	report := func() map[string]int {
+		var rep struct {
+			Node struct {
+				Report []struct{ Counts map[string]int }
+			}
+		}
+		b.do(`query($id: ID!) { node(id: $id) { ... on PushJob { report { counts { targeted sent arrived } } } } }`, map[string]any{"id": j.ID}, &rep)
+		if len(rep.Node.Report) != 1 {
+			return nil
+		}
+		return rep.Node.Report[0].Counts
+	}
+	require.Eventually(t, func() bool { return maps.Equal(report(), want) }, 30*time.Second, 100*time.Millisecond, "last: %v", report())
 	b.marker(recv, connected)
 	recv.exactlyOnce(t, 2)
+	require.Equal(t, want, report(), "still exact after more refreshes")
 }
 
 // Redis loses everything while a job's tasks are queued: the reconciler

@@ -76,8 +76,8 @@ func (s *Service) rollUp(ctx context.Context, from, to string, before time.Time,
 			return err
 		}
 		type key struct {
-			app                                         nodeid.ID
-			at                                          time.Time
+			app                                        nodeid.ID
+			at                                         time.Time
 			platform, appVersion, channel, kind, jobID string
 		}
 		sums := map[key]StatCounts{}

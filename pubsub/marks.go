@@ -45,3 +45,9 @@ func (m *JobMarks) Take(ctx context.Context, n int) ([]nodeid.ID, error) {
 	}
 	return out, nil
 }
+
+// Len returns how many jobs wait for a refresh (their counts, statistics
+// and receipts): the lag of counting, for metrics.
+func (m *JobMarks) Len(ctx context.Context) (int64, error) {
+	return m.client.SCard(ctx, m.key).Result()
+}

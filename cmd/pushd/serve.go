@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/config"
@@ -123,6 +125,19 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	defer channels.Close()
 	reg := metrics.New()
 	sendMetrics := worker.NewSendMetrics(reg.Registry)
+	marks := pubsub.NewJobMarks(stores.Redis, prefix)
+	reg.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "pushd_jobs_awaiting_refresh",
+		Help: "Jobs whose deliveries changed and wait for their counts, statistics and receipts (refreshed about once a second).",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		n, err := marks.Len(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
 	svc := push.NewService(push.Config{
 		OnSend:              sendMetrics.Observe,
 		Webhooks:            webhook.New(cfg.WebhookAllowPrivate),

@@ -150,6 +150,7 @@ func TestVendorAPNsSandboxAndProduction(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(metrics), `pushd_vendor_deliveries_total{channel="APNS",outcome="sent"} 2`)
 	require.Contains(t, string(metrics), `pushd_queue_lag_seconds{queue="critical"}`)
+	require.Contains(t, string(metrics), `pushd_jobs_awaiting_refresh`)
 }
 
 func TestVendorFCMAndroid(t *testing.T) {

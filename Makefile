@@ -4,13 +4,19 @@ BIN      ?= bin/pushd
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: help run build test test-short generate lint bench services
+.PHONY: help run console build test test-short generate lint bench services
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: build ## run pushd with all roles on the embedded default (no Postgres or Redis needed)
+run: console build ## run pushd with all roles on the embedded default (no Postgres or Redis needed)
 	./$(BIN) serve
+
+console: ## build the web console into web/dist when its sources are newer (skipped without npm)
+	@if [ ! -f web/package.json ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null 2>&1; then echo "npm not found: pushd will serve a page saying how to build the console"; exit 0; fi; \
+	if [ -f web/dist/index.html ] && [ -z "$$(find web/src web/index.html web/package.json -newer web/dist/index.html 2>/dev/null | head -1)" ]; then exit 0; fi; \
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 build: ## build the pushd binary into bin/
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/pushd

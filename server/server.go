@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/metrics"
 	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/web"
 )
 
 // Roles are the parts of pushd one process runs.
@@ -95,7 +96,20 @@ func New(deps Deps) *Server {
 		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	}
-	mux.Handle("GET /{$}", http.HandlerFunc(s.index))
+	if deps.Roles.API {
+		// The console: every other GET path is a page of the app. The
+		// pattern has no method because /graphql has none either.
+		console := web.Handler(nil)
+		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				http.NotFound(w, r)
+				return
+			}
+			console.ServeHTTP(w, r)
+		}))
+	} else {
+		mux.Handle("GET /{$}", http.HandlerFunc(s.index))
+	}
 	s.handler = mux
 	return s
 }

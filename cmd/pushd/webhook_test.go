@@ -121,25 +121,47 @@ func TestWebhookReceiptsAfterFailuresExactlyOnceAndSigned(t *testing.T) {
 	require.Len(t, got, 2)
 	require.GreaterOrEqual(t, posts, 3)
 
-	// The attempts are visible.
-	var out struct {
-		WebhookDeliveries struct {
-			Edges []struct {
-				Node struct {
-					Status     string
-					Attempts   int
-					AttemptLog []struct{ StatusCode *int }
-				}
+	// The attempts are visible: every batch delivered, each with its
+	// refused tries before the accepted one.
+	type batch struct {
+		Status     string
+		Attempts   int
+		AttemptLog []struct{ StatusCode *int }
+	}
+	batches := func() []batch {
+		var out struct {
+			WebhookDeliveries struct {
+				Edges []struct{ Node batch }
 			}
 		}
+		b.do(`{ webhookDeliveries { edges { node { status attempts attemptLog { statusCode } } } } }`, nil, &out)
+		var bs []batch
+		for _, e := range out.WebhookDeliveries.Edges {
+			bs = append(bs, e.Node)
+		}
+		return bs
 	}
-	b.do(`{ webhookDeliveries(orderBy: {field: CREATED_AT, direction: ASC}) { edges { node { status attempts attemptLog { statusCode } } } } }`, nil, &out)
-	require.NotEmpty(t, out.WebhookDeliveries.Edges)
-	first := out.WebhookDeliveries.Edges[0].Node
-	require.Equal(t, "DELIVERED", first.Status)
-	require.Equal(t, 3, first.Attempts)
-	require.Equal(t, 503, *first.AttemptLog[0].StatusCode)
-	require.Equal(t, 200, *first.AttemptLog[2].StatusCode)
+	require.Eventually(t, func() bool {
+		for _, bt := range batches() {
+			if bt.Status != "DELIVERED" {
+				return false
+			}
+		}
+		return true
+	}, 30*time.Second, 50*time.Millisecond)
+	_, posts, _ = rc.snapshot()
+	attempts, refused := 0, 0
+	for _, bt := range batches() {
+		attempts += bt.Attempts
+		require.Len(t, bt.AttemptLog, bt.Attempts)
+		require.Equal(t, 200, *bt.AttemptLog[len(bt.AttemptLog)-1].StatusCode)
+		for _, a := range bt.AttemptLog[:len(bt.AttemptLog)-1] {
+			require.Equal(t, 503, *a.StatusCode)
+			refused++
+		}
+	}
+	require.Equal(t, posts, attempts, "every post is recorded")
+	require.Equal(t, 2, refused)
 }
 
 func TestWebhookURLsMustBePublic(t *testing.T) {

@@ -4,7 +4,7 @@ BIN      ?= bin/pushd
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: help run console build test test-short generate lint bench services
+.PHONY: help run console build test test-web test-short generate lint bench services
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -24,6 +24,12 @@ build: ## build the pushd binary into bin/
 test: services ## run every test against real PostgreSQL and Redis (starts them if they are down)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+test-web: ## build the console and run its browser tests (Debian chromium, playwright-core) against a real pushd
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is needed: apt-get install -y chromium"; exit 1; }
+	cd web && npm ci --no-audit --no-fund && npm run build
+	$(MAKE) build
+	cd web && PUSHD_BIN=$(CURDIR)/$(BIN) npm run test:e2e
 
 generate: ## regenerate ent and gqlgen code after a schema change
 	$(GO) run -mod=mod ./ent/entc.go

@@ -49,6 +49,14 @@ func TestLostHandOffOvertakenIsRedelivered(t *testing.T) {
 	conn, err := n.client.Connect(ctx, reg.DeviceToken, 0)
 	require.NoError(t, err)
 	waitOnline(t, b, reg.DeviceID)
+	// A first message, handed live, arrives only once the connection's
+	// resume is over: from then on nothing hands over a backlog, so the
+	// lost message below can only come back through redelivery.
+	first := b.message(reg.DeviceID, "first")
+	_, err = b.svc.DeliverSelf(ctx, []nodeid.ID{first})
+	require.NoError(t, err)
+	require.Equal(t, first, nextPush(t, ctx, conn).MessageID)
+	require.NoError(t, conn.Ack(ctx, first))
 	x := b.message(reg.DeviceID, "x")
 	lost, err := b.svc.ClaimPending(ctx, reg.DeviceID) // claimed, numbered, hand-off lost (worker killed)
 	require.NoError(t, err)

@@ -97,5 +97,20 @@ test("log in, see the apps, create one through the API and see it listed", async
   await page.reload();
   await page.getByRole("link", { name: "demo" }).waitFor();
   await page.screenshot({ path: join(shots, "apps.png") });
+
+  // The app's overview: the day's numbers and a live frame over graphql-ws.
+  await page.getByRole("link", { name: "demo" }).click();
+  await page.waitForURL(new RegExp(`/apps/${created}$`));
+  await page.getByRole("heading", { name: "demo" }).waitFor();
+  const live = page.getByRole("region", { name: "Live" });
+  await live.locator("dl[data-at]").waitFor();
+  const first = await live.locator("dl").getAttribute("data-at");
+  await page.waitForFunction(
+    (at) => document.querySelector("section[aria-label=Live] dl")?.getAttribute("data-at") !== at,
+    first,
+  ); // frames keep coming
+  await page.screenshot({ path: join(shots, "overview.png") });
+  await page.goBack();
+  await page.getByRole("heading", { name: "Apps" }).waitFor(); // the back button works
   assert.deepEqual(problems, [], "no console errors (CSP violations and missing files show here)");
 });

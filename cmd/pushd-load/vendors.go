@@ -20,59 +20,40 @@ import (
 // vendorChannels are the channels a -vendors run spreads devices over.
 var vendorChannels = []enum.Channel{enum.ChannelAPNs, enum.ChannelFCM, enum.ChannelHuawei, enum.ChannelXiaomi}
 
-// vendorFakes are the four vendor fakes, running in this process, and the
+// vendorFakes are the vendor fakes, running in this process, and the
 // registry of real adapters pointed at them.
 type vendorFakes struct {
-	apns     *providertest.APNsFake
-	fcm      *providertest.FCMFake
-	huawei   *providertest.HuaweiFake
-	xiaomi   *providertest.XiaomiFake
+	*providertest.Set
 	registry *provider.Registry
 }
 
 func startVendorFakes(latency time.Duration, log *slog.Logger) (*vendorFakes, error) {
-	var f vendorFakes
-	var err error
-	f.apns, err = providertest.StartAPNs(providertest.APNsOptions{Environment: push.APNsProduction})
-	if err == nil {
-		f.fcm, err = providertest.StartFCM(providertest.FCMOptions{})
-	}
-	if err == nil {
-		f.huawei, err = providertest.StartHuawei(providertest.HuaweiOptions{})
-	}
-	if err == nil {
-		f.xiaomi, err = providertest.StartXiaomi(providertest.XiaomiOptions{})
-	}
+	set, err := providertest.StartSet(latency)
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
-	for _, c := range []*providertest.Chaos{&f.apns.Chaos, &f.fcm.Chaos, &f.huawei.Chaos, &f.xiaomi.Chaos} {
-		c.SetLatency(latency)
-	}
+	f := &vendorFakes{Set: set}
 	// What they received is counted in the database, not from their logs.
-	f.apns.Log.Keep(100)
-	f.fcm.Sends.Keep(100)
-	f.huawei.Requests.Keep(100)
-	f.xiaomi.Sends.Keep(100)
+	set.Keep(100)
 	cas := x509.NewCertPool()
-	if !cas.AppendCertsFromPEM(f.fcm.CAPEM()) {
+	if !cas.AppendCertsFromPEM(set.CAPEM()) {
 		f.Close()
 		return nil, errors.New("fakes: no CA certificate")
 	}
+	e := set.Env("")
 	f.registry = provider.New(provider.Config{
 		Endpoints: provider.Endpoints{
-			APNsProduction: f.apns.URL, FCM: f.fcm.URL + "/v1",
-			Huawei: f.huawei.URL, HuaweiAuth: f.huawei.TokenURL(), Xiaomi: f.xiaomi.URL,
+			APNsProduction: e["PUSHD_APNS_PRODUCTION_URL"], FCM: e["PUSHD_FCM_URL"],
+			Huawei: e["PUSHD_HUAWEI_URL"], HuaweiAuth: e["PUSHD_HUAWEI_AUTH_URL"], Xiaomi: e["PUSHD_XIAOMI_URL"],
 		},
 		RootCAs: cas, Logger: log,
 	})
-	return &f, nil
+	return f, nil
 }
 
 // configure gives the app credentials for every fake.
 func (f *vendorFakes) configure(ctx context.Context, svc *push.Service, app nodeid.ID) error {
-	a, h, x, c := f.apns.Credentials(), f.huawei.Credentials(), f.xiaomi.Credentials(), f.fcm.Credentials()
+	a, h, x, c := f.APNsProduction.Credentials(), f.Huawei.Credentials(), f.Xiaomi.Credentials(), f.FCM.Credentials()
 	for _, creds := range []push.ChannelCredentials{{APNs: &a}, {FCM: &c}, {Huawei: &h}, {Xiaomi: &x}} {
 		if _, err := svc.SetChannelConfig(ctx, push.ChannelConfigInput{AppID: app, Credentials: creds}); err != nil {
 			return fmt.Errorf("configure %s: %w", creds.Channel(), err)
@@ -103,16 +84,5 @@ func (f *vendorFakes) Close() {
 	if f.registry != nil {
 		f.registry.Close()
 	}
-	if f.apns != nil {
-		f.apns.Close()
-	}
-	if f.fcm != nil {
-		f.fcm.Close()
-	}
-	if f.huawei != nil {
-		f.huawei.Close()
-	}
-	if f.xiaomi != nil {
-		f.xiaomi.Close()
-	}
+	f.Set.Close()
 }

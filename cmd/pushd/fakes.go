@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/provider/providertest"
-	"github.com/pushd/pushd/push"
 )
 
 // fakesCommand runs the vendor fakes (APNs production and sandbox, FCM,
@@ -37,89 +36,13 @@ func fakesCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return 0
 }
 
-// fakeSet is every vendor fake, started.
-type fakeSet struct {
-	APNsProduction, APNsSandbox *providertest.APNsFake
-	FCM                         *providertest.FCMFake
-	Huawei                      *providertest.HuaweiFake
-	Xiaomi                      *providertest.XiaomiFake
-}
-
-func startFakes(latency time.Duration) (*fakeSet, error) {
-	var f fakeSet
-	var err error
-	if f.APNsProduction, err = providertest.StartAPNs(providertest.APNsOptions{Environment: push.APNsProduction}); err != nil {
-		return nil, err
-	}
-	if f.APNsSandbox, err = providertest.StartAPNs(providertest.APNsOptions{Environment: push.APNsSandbox}); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if f.FCM, err = providertest.StartFCM(providertest.FCMOptions{}); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if f.Huawei, err = providertest.StartHuawei(providertest.HuaweiOptions{}); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if f.Xiaomi, err = providertest.StartXiaomi(providertest.XiaomiOptions{}); err != nil {
-		f.Close()
-		return nil, err
-	}
-	for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.APNsSandbox.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos} {
-		c.SetLatency(latency)
-	}
-	return &f, nil
-}
-
-// Env returns the settings that point pushd at the fakes.
-func (f *fakeSet) Env(caFile string) map[string]string {
-	return map[string]string{
-		"PUSHD_APNS_PRODUCTION_URL": f.APNsProduction.URL,
-		"PUSHD_APNS_SANDBOX_URL":    f.APNsSandbox.URL,
-		"PUSHD_FCM_URL":             f.FCM.URL + "/v1",
-		"PUSHD_HUAWEI_URL":          f.Huawei.URL,
-		"PUSHD_HUAWEI_AUTH_URL":     f.Huawei.TokenURL(),
-		"PUSHD_XIAOMI_URL":          f.Xiaomi.URL,
-		"PUSHD_PROVIDER_CA_FILE":    caFile,
-	}
-}
-
-// Close stops the fakes that started.
-func (f *fakeSet) Close() {
-	if f.APNsProduction != nil {
-		f.APNsProduction.Close()
-	}
-	if f.APNsSandbox != nil {
-		f.APNsSandbox.Close()
-	}
-	if f.FCM != nil {
-		f.FCM.Close()
-	}
-	if f.Huawei != nil {
-		f.Huawei.Close()
-	}
-	if f.Xiaomi != nil {
-		f.Xiaomi.Close()
-	}
-}
-
 func runFakes(ctx context.Context, dir string, latency time.Duration, stdout io.Writer) error {
-	f, err := startFakes(latency)
+	f, err := providertest.StartSet(latency)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	// Nobody reads the logs of a demo: keep them from growing for ever.
-	for _, a := range []*providertest.APNsFake{f.APNsProduction, f.APNsSandbox} {
-		a.Log.Keep(1000)
-	}
-	f.FCM.Sends.Keep(1000)
-	f.Huawei.Requests.Keep(1000)
-	f.Huawei.Receipts.Keep(1000)
-	f.Xiaomi.Sends.Keep(1000)
-	f.Xiaomi.Receipts.Keep(1000)
+	f.Keep(1000) // nobody reads the logs of a demo: keep them from growing for ever
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -127,8 +50,7 @@ func runFakes(ctx context.Context, dir string, latency time.Duration, stdout io.
 	if err != nil {
 		return err
 	}
-	// Every fake serves the same test certificate.
-	if err := os.WriteFile(caFile, f.FCM.CAPEM(), 0o600); err != nil {
+	if err := os.WriteFile(caFile, f.CAPEM(), 0o600); err != nil {
 		return err
 	}
 	creds := map[string]any{

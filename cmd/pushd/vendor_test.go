@@ -28,7 +28,7 @@ import (
 // check what arrives the way the vendors do.
 
 type vendorBundle struct {
-	fakes *fakeSet
+	fakes *providertest.Set
 	in    *instance
 	b     *backend
 	owner console
@@ -36,11 +36,11 @@ type vendorBundle struct {
 
 func startWithFakes(t *testing.T) vendorBundle {
 	t.Helper()
-	f, err := startFakes(0)
+	f, err := providertest.StartSet(0)
 	require.NoError(t, err)
 	t.Cleanup(f.Close)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
-	require.NoError(t, os.WriteFile(ca, f.FCM.CAPEM(), 0o600))
+	require.NoError(t, os.WriteFile(ca, f.CAPEM(), 0o600))
 	env := testEnv(t)
 	for k, v := range f.Env(ca) {
 		env[k] = v
@@ -298,11 +298,11 @@ func graphqlRaw(t *testing.T, c console, base, query string) string {
 
 func TestVendorReceiptsArriveThroughPushd(t *testing.T) {
 	t.Parallel()
-	f, err := startFakes(0)
+	f, err := providertest.StartSet(0)
 	require.NoError(t, err)
 	t.Cleanup(f.Close)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
-	require.NoError(t, os.WriteFile(ca, f.FCM.CAPEM(), 0o600))
+	require.NoError(t, os.WriteFile(ca, f.CAPEM(), 0o600))
 	env := testEnv(t)
 	for k, val := range f.Env(ca) {
 		env[k] = val

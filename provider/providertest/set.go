@@ -1,0 +1,87 @@
+package providertest
+
+import (
+	"time"
+
+	"github.com/pushd/pushd/push"
+)
+
+// Set is every vendor fake, started together: what `pushd fakes`, the
+// end-to-end tests and the load runs point a pushd at.
+type Set struct {
+	APNsProduction, APNsSandbox *APNsFake
+	FCM                         *FCMFake
+	Huawei                      *HuaweiFake
+	Xiaomi                      *XiaomiFake
+}
+
+// StartSet starts all the fakes, each answering after latency.
+func StartSet(latency time.Duration) (*Set, error) {
+	var s Set
+	var err error
+	if s.APNsProduction, err = StartAPNs(APNsOptions{Environment: push.APNsProduction}); err == nil {
+		if s.APNsSandbox, err = StartAPNs(APNsOptions{Environment: push.APNsSandbox}); err == nil {
+			if s.FCM, err = StartFCM(FCMOptions{}); err == nil {
+				if s.Huawei, err = StartHuawei(HuaweiOptions{}); err == nil {
+					s.Xiaomi, err = StartXiaomi(XiaomiOptions{})
+				}
+			}
+		}
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos} {
+		c.SetLatency(latency)
+	}
+	return &s, nil
+}
+
+// CAPEM is the certificate every fake serves (httptest's), for
+// PUSHD_PROVIDER_CA_FILE.
+func (s *Set) CAPEM() []byte { return s.FCM.CAPEM() }
+
+// Env returns the settings that point pushd at the fakes, with caFile
+// holding CAPEM.
+func (s *Set) Env(caFile string) map[string]string {
+	return map[string]string{
+		"PUSHD_APNS_PRODUCTION_URL": s.APNsProduction.URL,
+		"PUSHD_APNS_SANDBOX_URL":    s.APNsSandbox.URL,
+		"PUSHD_FCM_URL":             s.FCM.URL + "/v1",
+		"PUSHD_HUAWEI_URL":          s.Huawei.URL,
+		"PUSHD_HUAWEI_AUTH_URL":     s.Huawei.TokenURL(),
+		"PUSHD_XIAOMI_URL":          s.Xiaomi.URL,
+		"PUSHD_PROVIDER_CA_FILE":    caFile,
+	}
+}
+
+// Keep bounds every fake's logs to about n requests (long runs).
+func (s *Set) Keep(n int) {
+	s.APNsProduction.Log.Keep(n)
+	s.APNsSandbox.Log.Keep(n)
+	s.FCM.Sends.Keep(n)
+	s.Huawei.Requests.Keep(n)
+	s.Huawei.Receipts.Keep(n)
+	s.Xiaomi.Sends.Keep(n)
+	s.Xiaomi.Receipts.Keep(n)
+}
+
+// Close stops the fakes that started.
+func (s *Set) Close() {
+	if s.APNsProduction != nil {
+		s.APNsProduction.Close()
+	}
+	if s.APNsSandbox != nil {
+		s.APNsSandbox.Close()
+	}
+	if s.FCM != nil {
+		s.FCM.Close()
+	}
+	if s.Huawei != nil {
+		s.Huawei.Close()
+	}
+	if s.Xiaomi != nil {
+		s.Xiaomi.Close()
+	}
+}

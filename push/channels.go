@@ -138,38 +138,13 @@ func (r *route) setBroken(why string) {
 	r.mu.Unlock()
 }
 
-// routesTTL is how long a process keeps an app's channel routes before
-// reading them again: a credential saved on another node is used within
-// this time (a config error found here is applied at once).
-const routesTTL = 2 * time.Second
-
-// routeCache keeps each app's routes for routesTTL.
-type routeCache struct {
-	mu   sync.Mutex
-	apps map[nodeid.ID]routeEntry
-}
-
-type routeEntry struct {
-	at     time.Time
-	routes map[enum.Channel]*route
-}
-
-func (c *routeCache) forget(app nodeid.ID) {
-	c.mu.Lock()
-	delete(c.apps, app)
-	c.mu.Unlock()
-}
-
 // appRoutes returns an app's vendor channels: its stored configs, opened,
 // and the process-wide senders (a stand-in for tests and load runs) for
 // channels it has not configured.
 func (s *Service) appRoutes(ctx context.Context, app nodeid.ID) (map[enum.Channel]*route, error) {
 	now := s.now()
-	s.routes.mu.Lock()
-	e, ok := s.routes.apps[app]
-	s.routes.mu.Unlock()
-	if ok && now.Sub(e.at) < routesTTL && now.Sub(e.at) >= 0 {
-		return e.routes, nil
+	if routes, ok := s.routes.get(app, now); ok {
+		return routes, nil
 	}
 	out := map[enum.Channel]*route{}
 	for c, snd := range s.senders {
@@ -184,12 +159,7 @@ func (s *Service) appRoutes(ctx context.Context, app nodeid.ID) (map[enum.Channe
 			out[cfg.Channel] = s.openRoute(ctx, cfg)
 		}
 	}
-	s.routes.mu.Lock()
-	if s.routes.apps == nil {
-		s.routes.apps = map[nodeid.ID]routeEntry{}
-	}
-	s.routes.apps[app] = routeEntry{at: now, routes: out}
-	s.routes.mu.Unlock()
+	s.routes.put(app, now, out)
 	return out, nil
 }
 

@@ -143,7 +143,15 @@ func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
 	}
 	// Counted and reported on every refresh, not only when the job's
 	// counts changed: what failed last time is caught up now.
-	return errors.Join(s.recordStats(ctx, id), s.queueReceipts(ctx, id))
+	sys := tenant.AsSystem(ctx)
+	job, err := s.client.PushJob.Query().Where(pushjob.ID(id)).Select(pushjob.FieldAppID, pushjob.FieldKind).Only(sys)
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return errors.Join(s.recordStats(sys, job), s.queueReceipts(sys, job))
 }
 
 // refreshJobSQL counts a job's device deliveries by status and stores the

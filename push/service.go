@@ -54,9 +54,9 @@ type Service struct {
 	// (tests, load runs); channels opens the apps' own credentials.
 	senders  map[enum.Channel]Sender
 	channels Channels
-	routes   routeCache
+	routes   appCache[map[enum.Channel]*route]
 	onSend   func(SendSummary)
-	hooks    hookCache
+	hooks    appCache[[]*ent.Webhook]
 	webhooks WebhookPoster
 	// webhookAllowPrivate lets webhooks point at private addresses.
 	webhookAllowPrivate bool

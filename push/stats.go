@@ -86,15 +86,8 @@ GROUP BY 1, 2, 3`
 
 // recordStats adds what changed in a job's deliveries since its last
 // count to the current minute.
-func (s *Service) recordStats(ctx context.Context, jobID nodeid.ID) error {
+func (s *Service) recordStats(ctx context.Context, job *ent.PushJob) error {
 	sys := tenant.AsSystem(ctx)
-	job, err := s.client.PushJob.Query().Where(pushjob.ID(jobID)).Select(pushjob.FieldAppID, pushjob.FieldKind).Only(sys)
-	if ent.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	tx, err := s.relaxed.Tx(sys)
 	if err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -23,7 +22,6 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/predicate"
-	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/webhook"
@@ -203,36 +201,12 @@ func impliedStatuses(notified, status string) []string {
 	return chain
 }
 
-// hookCache keeps each app's enabled webhooks for a moment: receipts are
-// considered on every refresh, and most apps have none.
-type hookCache struct {
-	mu   sync.Mutex
-	apps map[nodeid.ID]hookEntry
-}
-
-type hookEntry struct {
-	at    time.Time
-	hooks []*ent.Webhook
-}
-
-func (c *hookCache) forget(app nodeid.ID) {
-	c.mu.Lock()
-	delete(c.apps, app)
-	c.mu.Unlock()
-}
-
 // queueReceipts reports a job's deliveries whose status moved since their
 // last report to the app's webhooks: the batches and their queue tasks
 // are written with the new report marks in one transaction.
-func (s *Service) queueReceipts(ctx context.Context, jobID nodeid.ID) error {
+func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 	sys := tenant.AsSystem(ctx)
-	job, err := s.client.PushJob.Query().Where(pushjob.ID(jobID)).Select(pushjob.FieldAppID).Only(sys)
-	if ent.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+	jobID := job.ID
 	hooks, err := s.appHooks(sys, job.AppID)
 	if err != nil || len(hooks) == 0 {
 		return err
@@ -325,25 +299,18 @@ type webhookPayload struct {
 	Delivery nodeid.ID `json:"delivery"`
 }
 
-// appHooks returns an app's enabled webhooks, cached for routesTTL.
+// appHooks returns an app's enabled webhooks (cached: receipts are
+// considered on every refresh, and most apps have none).
 func (s *Service) appHooks(ctx context.Context, app nodeid.ID) ([]*ent.Webhook, error) {
 	now := s.now()
-	s.hooks.mu.Lock()
-	e, ok := s.hooks.apps[app]
-	s.hooks.mu.Unlock()
-	if ok && now.Sub(e.at) < routesTTL && now.Sub(e.at) >= 0 {
-		return e.hooks, nil
+	if hooks, ok := s.hooks.get(app, now); ok {
+		return hooks, nil
 	}
 	hooks, err := s.client.Webhook.Query().Where(webhook.AppID(app), webhook.Enabled(true)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.hooks.mu.Lock()
-	if s.hooks.apps == nil {
-		s.hooks.apps = map[nodeid.ID]hookEntry{}
-	}
-	s.hooks.apps[app] = hookEntry{at: now, hooks: hooks}
-	s.hooks.mu.Unlock()
+	s.hooks.put(app, now, hooks)
 	return hooks, nil
 }
 

@@ -5,7 +5,8 @@
 #      for FCM (pushd-load pipeline), ROUNDS times;
 #   2. the same broadcast through the real vendor adapters and the vendor
 #      fakes with 20 ms latency (pushd-load pipeline -vendors), ROUNDS times;
-#   3. pushSimple as a backend calls it (signed) against `pushd serve`
+#   3. pushSimple as a backend calls it (signed) against `pushd serve`, then
+#      1,000 liveStats subscribers on the same pushd (pushd-load live);
 #      (pushd-load simple): sequentially, 32 at a time, and offered at 300
 #      and 500 requests/s (open loop), to one connected device that acks.
 set -euo pipefail
@@ -50,3 +51,6 @@ for args in "-c 1" "-c 32" "-c 64 -rate 300" "-c 64 -rate 500"; do
   # shellcheck disable=SC2086 # the flags are meant to split
   "$bin/pushd-load" simple -url "http://127.0.0.1:$PORT" -email bench@example.com -password bench-password -n "$REQUESTS" $args
 done
+
+echo "== 1,000 liveStats subscribers on this pushd"
+"$bin/pushd-load" live -url "http://127.0.0.1:$PORT" -email bench@example.com -password bench-password -n 1000 -d 30s

@@ -5,10 +5,10 @@
 #      for FCM (pushd-load pipeline), ROUNDS times;
 #   2. the same broadcast through the real vendor adapters and the vendor
 #      fakes with 20 ms latency (pushd-load pipeline -vendors), ROUNDS times;
-#   3. pushSimple as a backend calls it (signed) against `pushd serve`, then
-#      1,000 liveStats subscribers on the same pushd (pushd-load live);
+#   3. pushSimple as a backend calls it (signed) against `pushd serve`
 #      (pushd-load simple): sequentially, 32 at a time, and offered at 300
-#      and 500 requests/s (open loop), to one connected device that acks.
+#      and 500 requests/s (open loop), to one connected device that acks;
+#   4. 1,000 liveStats subscribers on the same pushd (pushd-load live).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}

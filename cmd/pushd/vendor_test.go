@@ -113,7 +113,7 @@ func TestVendorAPNsSandboxAndProduction(t *testing.T) {
 	before := time.Now()
 	j := v.b.simple(ios, 600, `, badge: 3, sound: "ping.caf", collapseKey: "order-42"`)
 	v.b.waitJob(j.ID, final)
-	reqs := sandbox.Log.All()
+	reqs := waitLog(t, &sandbox.Log, 1)
 	require.Len(t, reqs, 1)
 	r := reqs[0]
 	require.Equal(t, 200, r.Status)
@@ -137,18 +137,25 @@ func TestVendorAPNsSandboxAndProduction(t *testing.T) {
 	require.Equal(t, "PRODUCTION", cfg["environment"])
 	j = v.b.simple(ios, 600, `, silent: true`)
 	v.b.waitJob(j.ID, final)
-	reqs = production.Log.All()
+	reqs = waitLog(t, &production.Log, 1)
 	require.Len(t, reqs, 1)
 	require.Equal(t, "background", reqs[0].PushType)
 	require.Equal(t, "5", reqs[0].Priority)
 	require.Equal(t, 1, sandbox.Log.Len())
 
-	resp, err := http.Get(v.in.base + "/metrics")
-	require.NoError(t, err)
-	metrics, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.NoError(t, err)
-	require.Contains(t, string(metrics), `pushd_vendor_deliveries_total{channel="APNS",outcome="sent"} 2`)
+	scrape := func() string {
+		resp, err := http.Get(v.in.base + "/metrics")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(b)
+	}
+	// Counted once the send that made the request returns.
+	require.Eventually(t, func() bool {
+		return strings.Contains(scrape(), `pushd_vendor_deliveries_total{channel="APNS",outcome="sent"} 2`)
+	}, 10*time.Second, 20*time.Millisecond)
+	metrics := scrape()
 	require.Contains(t, string(metrics), `pushd_queue_lag_seconds{queue="critical"}`)
 	require.Contains(t, string(metrics), `pushd_jobs_awaiting_refresh`)
 }
@@ -161,7 +168,7 @@ func TestVendorFCMAndroid(t *testing.T) {
 	j := v.b.simple(d, 3600, `, priority: NORMAL`)
 	j = v.b.waitJob(j.ID, final)
 	require.Equal(t, 1, j.Counts.Sent)
-	sends := v.fakes.FCM.Sends.All()
+	sends := waitLog(t, &v.fakes.FCM.Sends, 1)
 	require.Len(t, sends, 1)
 	require.Equal(t, "fcm-token-1", sends[0].Token)
 	require.Equal(t, http.StatusOK, sends[0].Status)
@@ -192,7 +199,7 @@ func TestVendorHuaweiBatches(t *testing.T) {
 	j := v.b.push("pushBroadcast", map[string]any{"message": map[string]any{"title": "sale", "body": "now"}})
 	j = v.b.waitJobFor(j.ID, time.Minute, final)
 	require.Equal(t, n, j.Counts.Sent)
-	reqs := v.fakes.Huawei.Requests.All()
+	reqs := waitLog(t, &v.fakes.Huawei.Requests, 3)
 	require.Len(t, reqs, 3, "1,000 tokens per request")
 	total := 0
 	for _, r := range reqs {
@@ -235,7 +242,7 @@ func TestVendorDeadTokenFallsBackOrFails(t *testing.T) {
 		seen[r.Token]++
 	}
 	require.Equal(t, map[string]int{"dead01": 1, "dead02": 1}, seen)
-	require.Equal(t, 2, v.fakes.FCM.Sends.Len())
+	require.Len(t, waitLog(t, &v.fakes.FCM.Sends, 2), 2)
 }
 
 func TestVendorRetryAfterIsHonoured(t *testing.T) {
@@ -247,7 +254,7 @@ func TestVendorRetryAfterIsHonoured(t *testing.T) {
 	v.fakes.Huawei.FailNext(1, providertest.HuaweiFault{Status: http.StatusServiceUnavailable, RetryAfter: "2"})
 	j := v.b.simple(d, 600, "")
 	v.b.waitJob(j.ID, final)
-	reqs := v.fakes.Huawei.Requests.All()
+	reqs := waitLog(t, &v.fakes.Huawei.Requests, 2)
 	require.Len(t, reqs, 2)
 	require.GreaterOrEqual(t, reqs[1].At.Sub(reqs[0].At), 2*time.Second, "retried no sooner than Retry-After")
 }
@@ -370,4 +377,16 @@ func TestFakesCommandWritesWhatPushdNeeds(t *testing.T) {
 	require.Contains(t, out.String(), "export PUSHD_PROVIDER_CA_FILE=")
 	cancel()
 	require.Equal(t, 0, <-done)
+}
+
+// waitLog waits until a fake recorded at least n requests and returns
+// them. A delivery counts as sent once it is claimed, before the vendor
+// answers, so a finished job does not mean the fake has seen its request.
+func waitLog[T any](t *testing.T, log *providertest.Log[T], n int) []T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	got, err := log.Wait(ctx, n)
+	require.NoError(t, err, "the fake saw %d of %d requests", len(got), n)
+	return got
 }

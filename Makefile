@@ -34,6 +34,8 @@ test-web: ## build the console and run its browser tests (Debian chromium, playw
 generate: ## regenerate ent and gqlgen code after a schema change
 	$(GO) run -mod=mod ./ent/entc.go
 	$(GO) tool gqlgen generate
+	$(GO) run ./cmd/pushd schema > web/schema.graphql
+	@if command -v npm >/dev/null 2>&1 && [ -d web/node_modules ]; then cd web && npm run codegen; fi
 
 lint: ## vet, formatting and module tidiness
 	$(GO) vet ./...

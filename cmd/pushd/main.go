@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/pushd/pushd/config"
+	"github.com/pushd/pushd/graph"
 	"github.com/pushd/pushd/server"
 )
 
@@ -41,6 +42,7 @@ Commands:
   migrate   bring the database schema up to date and exit
   sign      sign a request with an API key (print the headers, or -send it)
   fakes     run local fakes of APNs, FCM, Huawei and Xiaomi (demos, load runs)
+  schema    print the GraphQL schema (SDL), as clients see it
   version   print the version
   help      show this help
 
@@ -69,6 +71,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return signCommand(ctx, args, getenv, stdout, stderr)
 	case "fakes":
 		return fakesCommand(ctx, args, stdout, stderr)
+	case "schema":
+		fmt.Fprint(stdout, graph.SDL())
+		return 0
 	case "version":
 		fmt.Fprintln(stdout, "pushd", version)
 		return 0

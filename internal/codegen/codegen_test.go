@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/graph"
 )
 
 // TestGeneratedCodeIsCurrent regenerates ent and gqlgen output in a copy
@@ -46,6 +48,16 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 			require.True(t, bytes.Equal(content, regenerated), "%s/%s differs from what generation makes: run make generate", dir, name)
 		}
 	}
+}
+
+// TestConsoleSchemaIsCurrent keeps web/schema.graphql, from which the
+// console generates its TypeScript types, equal to the served schema: a
+// schema change then breaks the console's build, not its users.
+func TestConsoleSchemaIsCurrent(t *testing.T) {
+	t.Parallel()
+	got, err := os.ReadFile("../../web/schema.graphql")
+	require.NoError(t, err, "run make generate")
+	require.True(t, string(got) == graph.SDL(), "web/schema.graphql differs from the served schema: run make generate")
 }
 
 func files(t *testing.T, dir string) map[string][]byte {

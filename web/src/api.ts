@@ -1,11 +1,15 @@
 // A small GraphQL client for the console: same-origin POST with the
-// session cookie and the CSRF header pushd asks of cookie sessions.
+// session cookie and the CSRF header pushd asks of cookie sessions. Queries
+// are typed documents generated from the schema (src/gql, `npm run codegen`).
+import type { TypedDocumentString } from "./gql/graphql";
 
 export class GraphQLError extends Error {
   code: string;
-  constructor(message: string, code: string) {
+  field?: string;
+  constructor(message: string, code: string, field?: string) {
     super(message);
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -19,31 +23,48 @@ const words: Record<string, string> = {
   UNAUTHENTICATED: "Please log in again.",
   FORBIDDEN: "You are not allowed to do that.",
   NOT_FOUND: "It does not exist (or you cannot see it).",
-  INVALID_ARGUMENT: "Something in the form is not right.",
-  CONFLICT: "That clashes with something that exists.",
+  INVALID_ARGUMENT: "Something in the form is not right:",
+  CONFLICT: "That clashes with what is there now:",
   RATE_LIMITED: "Too many tries; wait a moment.",
+  COMPLEXITY_LIMIT_EXCEEDED: "That request asks for too much at once.",
+  GRAPHQL_VALIDATION_FAILED: "The console and pushd disagree (reload the page):",
   INTERNAL: "pushd had a problem; try again.",
 };
 
+// Codes whose server message is meant for people (it names the field or the
+// limit); the others get only their plain words.
+const detailed = new Set(["INVALID_ARGUMENT", "CONFLICT", "GRAPHQL_VALIDATION_FAILED"]);
+
+// explain turns any error from gql or a subscription into one sentence.
 export function explain(e: unknown): string {
   if (e instanceof GraphQLError) {
     const base = words[e.code] ?? "Something went wrong.";
-    return e.code === "INVALID_ARGUMENT" ? `${base} ${e.message}` : base;
+    return detailed.has(e.code) ? `${base} ${e.message}` : base;
   }
   return "pushd cannot be reached.";
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch("/graphql", {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-Pushd-CSRF": csrfToken() },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length) {
-    const e = body.errors[0];
-    throw new GraphQLError(e.message, e.extensions?.code ?? "INTERNAL");
+type Doc<R, V> = TypedDocumentString<R, V> | string;
+
+// toError makes a GraphQLError of the first error in a GraphQL response.
+export function toError(errors: { message: string; extensions?: { code?: string; field?: string } }[]): GraphQLError {
+  const e = errors[0];
+  return new GraphQLError(e.message, e.extensions?.code ?? "INTERNAL", e.extensions?.field);
+}
+
+export async function gql<R, V = Record<string, unknown>>(query: Doc<R, V>, variables?: V): Promise<R> {
+  let res: Response;
+  try {
+    res = await fetch("/graphql", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Pushd-CSRF": csrfToken() },
+      body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
+    });
+  } catch {
+    throw new Error("network");
   }
-  return body.data as T;
+  const body = await res.json().catch(() => ({ errors: [{ message: res.statusText, extensions: { code: "INTERNAL" } }] }));
+  if (body.errors?.length) throw toError(body.errors);
+  return body.data as R;
 }

@@ -1,4 +1,5 @@
 import { createClient, type Client } from "graphql-ws";
+import { toError } from "./api";
 
 // One graphql-transport-ws connection for the whole console, opened on
 // first use; the session cookie authenticates it (same origin).
@@ -13,7 +14,8 @@ function ws(): Client {
 }
 
 // subscribe runs a subscription and calls onData with each result's data;
-// it returns the function that stops it.
+// it returns the function that stops it. Errors reach onError as a
+// GraphQLError when pushd sent one, so explain() words them.
 export function subscribe<T>(
   query: string,
   variables: Record<string, unknown>,
@@ -24,10 +26,10 @@ export function subscribe<T>(
     { query, variables },
     {
       next: (r) => {
-        if (r.errors?.length) onError(r.errors[0]);
+        if (r.errors?.length) onError(toError(r.errors as never));
         else if (r.data) onData(r.data as T);
       },
-      error: onError,
+      error: (e) => onError(Array.isArray(e) ? toError(e) : e),
       complete: () => {},
     },
   );

@@ -1,39 +1,119 @@
-import { useEffect, useState } from "react";
+import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { explain, gql, GraphQLError } from "../api";
+import { graphql } from "../gql";
+import { useMutation, useQuery } from "../hooks";
+import { roleIn } from "../lib/roles";
+import { useSession } from "../session";
+import { Empty, Field, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { PAGE_SIZE } from "../lib/paging";
+import { when } from "../lib/format";
 
-type App = { id: string; name: string; appKey: string };
+const AppsQuery = graphql(`
+  query Apps($after: Cursor, $first: Int) {
+    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+          description
+          appKey
+          createdAt
+        }
+      }
+    }
+  }
+`);
+
+const CreateAppMutation = graphql(`
+  mutation CreateApp($input: CreateAppInput!) {
+    createApp(input: $input) {
+      id
+    }
+  }
+`);
 
 export function Apps() {
+  const session = useSession();
   const navigate = useNavigate();
-  const [apps, setApps] = useState<App[] | null>(null);
-  const [error, setError] = useState("");
+  const pager = usePager(null);
+  const { data, error, loading, reload } = useQuery(AppsQuery, { after: pager.after, first: PAGE_SIZE });
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [create, created] = useMutation(CreateAppMutation);
 
-  useEffect(() => {
-    gql<{ apps: { edges: { node: App }[] } }>(`{ apps(first: 100) { edges { node { id name appKey } } } }`)
-      .then((d) => setApps(d.apps.edges.map((e) => e.node)))
-      .catch((err) => {
-        if (err instanceof GraphQLError && err.code === "UNAUTHENTICATED") navigate("/login");
-        else setError(explain(err));
-      });
-  }, [navigate]);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const r = await create({ input: { name, description } });
+    if (r) {
+      session.reload();
+      navigate(`/apps/${r.createApp.id}`);
+    }
+  }
 
-  if (error) return <p role="alert" className="error">{error}</p>;
-  if (!apps) return <p aria-busy="true">Loading…</p>;
+  const apps = data?.apps.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   return (
-    <main>
-      <h1>Apps</h1>
-      {apps.length === 0 ? (
-        <p>No apps yet.</p>
-      ) : (
-        <ul>
-          {apps.map((a) => (
-            <li key={a.id}>
-              <Link to={`/apps/${a.id}`}>{a.name}</Link> <code>{a.appKey}</code>
-            </li>
-          ))}
-        </ul>
+    <>
+      <PageHeader title="Apps">
+        {!creating && (
+          <button type="button" onClick={() => setCreating(true)}>
+            New app
+          </button>
+        )}
+      </PageHeader>
+      {creating && (
+        <form className="card" onSubmit={submit} aria-label="New app">
+          <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoFocus />}</Field>
+          <Field label="Description">{(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
+          <Problem error={created.error} />
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setCreating(false)}>
+              Cancel
+            </button>
+            <button type="submit" disabled={created.running}>
+              Create app
+            </button>
+          </div>
+        </form>
       )}
-    </main>
+      <Problem error={error} retry={reload} />
+      {loading && !data ? (
+        <Loading />
+      ) : apps.length === 0 && !error ? (
+        <Empty>No apps yet. Make one to get an app key, then register devices and send pushes.</Empty>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>App key</th>
+              <th>Your role</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {apps.map((a) => (
+              <tr key={a.id}>
+                <td>
+                  <Link to={`/apps/${a.id}`}>{a.name}</Link>
+                  {a.description && <div className="muted small">{a.description}</div>}
+                </td>
+                <td>
+                  <code>{a.appKey}</code>
+                </td>
+                <td>{roleIn(session, a.id)?.toLowerCase() ?? "–"}</td>
+                <td>{when(a.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager pager={pager} conn={data?.apps} />
+    </>
   );
 }

@@ -1,45 +1,53 @@
 import { useState, type FormEvent } from "react";
-import { useNavigate } from "react-router-dom";
-import { explain, gql } from "../api";
+import { useLocation, useNavigate } from "react-router-dom";
+import { explain, GraphQLError } from "../api";
+import { graphql } from "../gql";
+import { useMutation } from "../hooks";
+
+const LoginMutation = graphql(`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) {
+      account {
+        id
+      }
+    }
+  }
+`);
 
 export function Login() {
   const navigate = useNavigate();
+  const from = (useLocation().state as { from?: string } | null)?.from ?? "/apps";
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const [login, { running, error }] = useMutation(LoginMutation);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError("");
-    try {
-      await gql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { account { id } } }`, {
-        e: email,
-        p: password,
-      });
-      navigate("/apps");
-    } catch (err) {
-      setError(explain(err));
-    } finally {
-      setBusy(false);
-    }
+    if (await login({ input: { email, password } })) navigate(from, { replace: true });
   }
 
+  const refused = error instanceof GraphQLError && error.code === "UNAUTHENTICATED";
   return (
-    <main className="narrow">
+    <main className="login">
       <h1>pushd</h1>
+      <p className="muted">Log in to the console.</p>
       <form onSubmit={submit} aria-label="Log in">
         <label>
           Email
-          <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+          <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
         </label>
         <label>
           Password
           <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" disabled={busy}>{busy ? "Logging in…" : "Log in"}</button>
+        {error != null && (
+          <p role="alert" className="error">
+            {refused ? "That email and password do not match an account." : explain(error)}
+          </p>
+        )}
+        <button type="submit" disabled={running}>
+          {running ? "Logging in…" : "Log in"}
+        </button>
       </form>
     </main>
   );

@@ -1,76 +1,178 @@
-import { useEffect, useState } from "react";
-import { Link, useParams } from "react-router-dom";
-import { explain, gql } from "../api";
-import { subscribe } from "../live";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useParams } from "react-router-dom";
+import { LiveChart } from "../chart/LiveChart";
+import { graphql } from "../gql";
+import type { StatDimension } from "../gql/graphql";
+import { useQuery, useSubscription } from "../hooks";
+import { count, pct } from "../lib/format";
+import { METRICS, type Metric, MinuteWindow, type GroupedPoint } from "../lib/series";
+import { Loading, PageHeader, Problem } from "../ui";
 
-type Counts = { sent: number; arrived: number; opened: number; failed: number };
-type Core = { pushes: number; counts: Counts & { ignored: number }; arrivalRate: number; openRate: number };
-type Frame = { at: string; totals: Counts };
+const OverviewQuery = graphql(`
+  query Overview($app: ID!, $from: Time!, $to: Time!) {
+    node(id: $app) {
+      ... on App {
+        id
+        name
+        appKey
+      }
+    }
+    coreIndex(appID: $app, from: $from, to: $to) {
+      pushes
+      counts {
+        sent
+        arrived
+        opened
+        ignored
+        failed
+        expired
+      }
+      arrivalRate
+      openRate
+    }
+  }
+`);
 
-const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
+const RecentMinutes = graphql(`
+  query RecentMinutes($input: StatsInput!) {
+    stats(input: $input) {
+      at
+      platform
+      channel
+      counts {
+        sent
+        arrived
+        opened
+        failed
+      }
+    }
+  }
+`);
+
+const LiveStatsSubscription = graphql(`
+  subscription LiveOverview($app: ID!, $groupBy: [StatDimension!]) {
+    liveStats(appID: $app, groupBy: $groupBy) {
+      at
+      minute {
+        at
+        platform
+        channel
+        counts {
+          sent
+          arrived
+          opened
+          failed
+        }
+      }
+      totals {
+        sent
+        arrived
+        opened
+        failed
+      }
+    }
+  }
+`);
+
+type By = "CHANNEL" | "PLATFORM";
+type Point = { at: string; platform?: string | null; channel?: string | null; counts: GroupedPoint["counts"] };
+const grouped = (by: By, ps: Point[]): GroupedPoint[] =>
+  ps.map((p) => ({ at: p.at, group: (by === "CHANNEL" ? p.channel : p.platform) ?? "?", counts: p.counts }));
 
 export function Overview() {
   const { appID = "" } = useParams();
-  const [name, setName] = useState("");
-  const [core, setCore] = useState<Core | null>(null);
-  const [frame, setFrame] = useState<Frame | null>(null);
-  const [error, setError] = useState("");
+  // The day's range is fixed when the page opens, so the query runs once.
+  const range = useMemo(() => ({ from: new Date(Date.now() - 24 * 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }), []);
+  const { data, error, reload } = useQuery(OverviewQuery, { app: appID, ...range });
+  const app = data?.node && "name" in data.node ? data.node : undefined;
+  const core = data?.coreIndex;
 
-  useEffect(() => {
-    const to = new Date(Date.now() + 60_000).toISOString();
-    const from = new Date(Date.now() - 24 * 3600_000).toISOString();
-    gql<{ node: { name: string } | null; coreIndex: Core }>(
-      `query($app: ID!, $from: Time!, $to: Time!) {
-        node(id: $app) { ... on App { name } }
-        coreIndex(appID: $app, from: $from, to: $to) { pushes counts { sent arrived opened ignored failed } arrivalRate openRate }
-      }`,
-      { app: appID, from, to },
-    )
-      .then((d) => {
-        setName(d.node?.name ?? "");
-        setCore(d.coreIndex);
-      })
-      .catch((e) => setError(explain(e)));
-    return subscribe<{ liveStats: Frame }>(
-      `subscription($app: ID!) { liveStats(appID: $app) { at totals { sent arrived opened failed } } }`,
-      { app: appID },
-      (d) => setFrame(d.liveStats),
-      () => setError("Live statistics are unavailable."),
-    );
-  }, [appID]);
-
-  if (error) return <p role="alert" className="error">{error}</p>;
   return (
-    <main>
-      <p><Link to="/apps">Apps</Link></p>
-      <h1>{name || "…"}</h1>
+    <>
+      <PageHeader title={app?.name ?? "Overview"}>{app && <code title="App key">{app.appKey}</code>}</PageHeader>
+      <Problem error={error} retry={reload} />
       <section aria-label="Last 24 hours">
         <h2>Last 24 hours</h2>
         {core ? (
           <dl className="numbers">
-            <div><dt>Pushes</dt><dd>{core.pushes}</dd></div>
-            <div><dt>Sent</dt><dd>{core.counts.sent}</dd></div>
-            <div><dt>Arrived</dt><dd>{core.counts.arrived} ({pct(core.arrivalRate)})</dd></div>
-            <div><dt>Opened</dt><dd>{core.counts.opened} ({pct(core.openRate)})</dd></div>
-            <div><dt>Failed</dt><dd>{core.counts.failed}</dd></div>
+            <div><dt>Pushes</dt><dd>{count(core.pushes)}</dd></div>
+            <div><dt>Sent</dt><dd>{count(core.counts.sent)}</dd></div>
+            <div><dt>Arrived</dt><dd>{count(core.counts.arrived)} <small>{pct(core.arrivalRate)}</small></dd></div>
+            <div><dt>Opened</dt><dd>{count(core.counts.opened)} <small>{pct(core.openRate)}</small></dd></div>
+            <div><dt>Failed</dt><dd>{count(core.counts.failed)}</dd></div>
+            <div><dt>Expired</dt><dd>{count(core.counts.expired)}</dd></div>
           </dl>
         ) : (
-          <p aria-busy="true">Loading…</p>
+          !error && <Loading />
         )}
       </section>
-      <section aria-label="Live">
-        <h2>Live (last 60 minutes)</h2>
-        {frame ? (
-          <dl className="numbers" data-at={frame.at}>
-            <div><dt>Sent</dt><dd>{frame.totals.sent}</dd></div>
-            <div><dt>Arrived</dt><dd>{frame.totals.arrived}</dd></div>
-            <div><dt>Opened</dt><dd>{frame.totals.opened}</dd></div>
-            <div><dt>Failed</dt><dd>{frame.totals.failed}</dd></div>
-          </dl>
-        ) : (
-          <p aria-busy="true">Connecting…</p>
-        )}
-      </section>
-    </main>
+      <Live appID={appID} />
+    </>
+  );
+}
+
+function Live({ appID }: { appID: string }) {
+  const [by, setBy] = useState<By>("CHANNEL");
+  const [metric, setMetric] = useState<Metric>("sent");
+  const windowRef = useRef(new MinuteWindow(60));
+  const [frame, setFrame] = useState<{ at: string; totals: Record<Metric, number> } | null>(null);
+  const [version, setVersion] = useState(0);
+
+  // A new grouping starts a new window, seeded with the last hour.
+  const seedRange = useMemo(() => {
+    const to = new Date(Date.now() + 60_000);
+    return { from: new Date(to.getTime() - 61 * 60_000).toISOString(), to: to.toISOString() };
+  }, [by]); // eslint-disable-line react-hooks/exhaustive-deps
+  const groupBy: StatDimension[] = [by];
+  const seed = useQuery(RecentMinutes, { input: { appID, ...seedRange, granularity: "MINUTE", groupBy } });
+  useEffect(() => {
+    windowRef.current = new MinuteWindow(60);
+    if (seed.data) windowRef.current.put(grouped(by, seed.data.stats), Date.now());
+    setVersion((v) => v + 1);
+  }, [seed.data, by]);
+
+  const liveError = useSubscription(LiveStatsSubscription, { app: appID, groupBy }, (d) => {
+    windowRef.current.put(grouped(by, d.liveStats.minute), Date.now());
+    setFrame({ at: d.liveStats.at, totals: d.liveStats.totals });
+    setVersion((v) => v + 1);
+  });
+
+  const chart = useMemo(() => windowRef.current.data(metric, Date.now()), [metric, version]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <section aria-label="Live">
+      <div className="section-header">
+        <h2>Live: last 60 minutes</h2>
+        <div className="toggles">
+          <div role="group" aria-label="Metric" className="segmented">
+            {METRICS.map((m) => (
+              <button key={m} type="button" aria-pressed={metric === m} onClick={() => setMetric(m)}>
+                {m}
+              </button>
+            ))}
+          </div>
+          <div role="group" aria-label="Group by" className="segmented">
+            {(["CHANNEL", "PLATFORM"] as By[]).map((b) => (
+              <button key={b} type="button" aria-pressed={by === b} onClick={() => setBy(b)}>
+                by {b.toLowerCase()}
+              </button>
+            ))}
+          </div>
+        </div>
+      </div>
+      {liveError ? <Problem error={liveError} /> : null}
+      {frame ? (
+        <dl className="numbers" data-at={frame.at}>
+          <div><dt>Sent</dt><dd>{count(frame.totals.sent)}</dd></div>
+          <div><dt>Arrived</dt><dd>{count(frame.totals.arrived)}</dd></div>
+          <div><dt>Opened</dt><dd>{count(frame.totals.opened)}</dd></div>
+          <div><dt>Failed</dt><dd>{count(frame.totals.failed)}</dd></div>
+        </dl>
+      ) : (
+        !liveError && <Loading what="Connecting…" />
+      )}
+      <LiveChart data={chart} label={`${metric} per minute by ${by.toLowerCase()}`} />
+      {chart.groups.length === 0 && <p className="muted small">Nothing sent in the last hour: the chart fills as pushes go out.</p>}
+    </section>
   );
 }

@@ -53,6 +53,9 @@ type Config struct {
 	ProviderCAFile    string
 	// PublicURL is how vendors reach pushd (receipt callbacks).
 	PublicURL string
+	// ConsoleDir serves the console from a directory instead of the build
+	// embedded in the binary (console development, private builds).
+	ConsoleDir string
 	// WebhookAllowPrivate lets webhooks reach private addresses.
 	WebhookAllowPrivate bool
 	// Statistics retention: minute rows, then hour rows, then everything.

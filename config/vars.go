@@ -48,6 +48,7 @@ const (
 	envXiaomiURL            = "PUSHD_XIAOMI_URL"
 	envProviderCAFile       = "PUSHD_PROVIDER_CA_FILE"
 	envPublicURL            = "PUSHD_PUBLIC_URL"
+	envConsoleDir           = "PUSHD_CONSOLE_DIR"
 	envWebhookAllowPrivate  = "PUSHD_WEBHOOK_ALLOW_PRIVATE"
 	envStatsMinutes         = "PUSHD_STATS_MINUTES"
 	envStatsHours           = "PUSHD_STATS_HOURS"
@@ -186,6 +187,9 @@ func specs() []spec {
 		stringVar(envPublicURL, "public-url", kindURL, nil,
 			"pushd's public base URL (https://push.example.com), where vendors post delivery receipts; empty disables receipt callbacks.",
 			func(c *Config) *string { return &c.PublicURL }),
+		stringVar(envConsoleDir, "console-dir", kindString, nil,
+			"Serve the web console from this directory (a `vite build` output) instead of the build embedded in the binary.",
+			func(c *Config) *string { return &c.ConsoleDir }),
 		boolVar(envWebhookAllowPrivate, "webhook-allow-private",
 			"Let webhooks point at loopback, private and link-local addresses (refused by default, against SSRF).",
 			func(c *Config) *bool { return &c.WebhookAllowPrivate }),

@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -99,7 +101,11 @@ func New(deps Deps) *Server {
 	if deps.Roles.API {
 		// The console: every other GET path is a page of the app. The
 		// pattern has no method because /graphql has none either.
-		console := web.Handler(nil)
+		var consoleFS fs.FS // nil: the embedded build
+		if dir := deps.Config.ConsoleDir; dir != "" {
+			consoleFS = os.DirFS(dir)
+		}
+		console := web.Handler(consoleFS)
 		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				http.NotFound(w, r)

@@ -133,3 +133,43 @@ export async function registerDevice(base, appKey, { installationID, platform = 
   if (!res.ok) throw new Error(`register: ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
+
+// startFakes runs `pushd fakes` (TLS fakes of APNs, FCM, Huawei and Xiaomi)
+// and resolves with {env, dir, creds, stop}: env points a pushd at them (pass
+// it to startPushd), creds holds each fake's credentials
+// ("apns-sandbox", "apns-production", "fcm", "huawei", "xiaomi"), and dir
+// has them as files, with the APNs keys also as .p8 files and the FCM
+// service account as fcm-service-account.json, for upload fields.
+export async function startFakes() {
+  const dir = mkdtempSync(join(tmpdir(), "pushd-fakes-"));
+  const bin = process.env.PUSHD_BIN || join(root, "bin", "pushd");
+  const proc = spawn(bin, ["fakes", "-dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const env = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("fakes did not start:\n" + out)), 30_000);
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (!out.includes("Ctrl-C")) return;
+      clearTimeout(timer);
+      resolve(Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1], m[2]])));
+    });
+    proc.on("exit", (code) => reject(new Error(`fakes exited (${code}):\n${out}`)));
+  });
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const creds = {};
+  for (const name of ["apns-sandbox", "apns-production", "fcm", "huawei", "xiaomi"]) {
+    creds[name] = JSON.parse(readFileSync(join(dir, name + ".json"), "utf8"));
+  }
+  writeFileSync(join(dir, "apns-sandbox.p8"), creds["apns-sandbox"].keyP8);
+  writeFileSync(join(dir, "apns-production.p8"), creds["apns-production"].keyP8);
+  if (creds.fcm.serviceAccountJSON) writeFileSync(join(dir, "fcm-service-account.json"), creds.fcm.serviceAccountJSON);
+  return {
+    env,
+    dir,
+    creds,
+    stop() {
+      proc.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

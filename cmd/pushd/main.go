@@ -42,6 +42,7 @@ Commands:
   migrate   bring the database schema up to date and exit
   sign      sign a request with an API key (print the headers, or -send it)
   fakes     run local fakes of APNs, FCM, Huawei and Xiaomi (demos, load runs)
+  device    run a simulated device: register, stay connected, acknowledge pushes
   schema    print the GraphQL schema (SDL), as clients see it
   version   print the version
   help      show this help
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return signCommand(ctx, args, getenv, stdout, stderr)
 	case "fakes":
 		return fakesCommand(ctx, args, stdout, stderr)
+	case "device":
+		return deviceCommand(ctx, args, stdout, stderr)
 	case "schema":
 		fmt.Fprint(stdout, graph.SDL())
 		return 0

@@ -25,9 +25,11 @@ test: services ## run every test against real PostgreSQL and Redis (starts them 
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
-test-web: ## build the console and run its browser tests (Debian chromium, playwright-core) against a real pushd
+test-web: ## the console: generated types current, unit tests (Vitest), build, browser tests (Debian chromium) against a real pushd
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is needed: apt-get install -y chromium"; exit 1; }
-	cd web && npm ci --no-audit --no-fund && npm run build
+	cd web && npm ci --no-audit --no-fund && npm run codegen
+	@git diff --exit-code --stat -- web/src/gql || { echo "web/src/gql differs from what codegen makes: run 'npm run codegen' in web/ and commit"; exit 1; }
+	cd web && npm test && npm run build
 	$(MAKE) build
 	cd web && PUSHD_BIN=$(CURDIR)/$(BIN) npm run test:e2e
 
@@ -46,6 +48,8 @@ bench: services ## benchmarks and load runs (not part of CI)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-gateway.sh
 	scripts/bench-pipeline.sh
+	$(MAKE) console build
+	cd web && node bench/console-bench.mjs size && node bench/console-bench.mjs interactive 20 && node bench/console-bench.mjs memory 60
 
 services: ## start local PostgreSQL and Redis if they are down (CI machine layout)
 	@scripts/services.sh

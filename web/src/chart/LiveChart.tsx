@@ -6,6 +6,12 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { ChartData } from "../lib/series";
 
+// plotWidth is the box's width inside its padding: what uPlot may draw on.
+function plotWidth(el: HTMLElement): number {
+  const cs = getComputedStyle(el);
+  return Math.max(200, el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
+}
+
 const palette = ["#2f5bea", "#12a150", "#e5484d", "#f59f00", "#7c3aed", "#0ea5e9", "#db2777"];
 
 export function LiveChart({ data, label, height = 260 }: { data: ChartData; label: string; height?: number }) {
@@ -17,7 +23,7 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
     const el = box.current;
     if (!el) return;
     const opts: uPlot.Options = {
-      width: el.clientWidth || 600,
+      width: plotWidth(el),
       height,
       scales: { x: { time: true } },
       axes: [{}, { size: 56 }],
@@ -27,7 +33,7 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
     };
     const u = new uPlot(opts, [data.x, ...data.ys], el);
     plot.current = u;
-    const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height }));
+    const resize = new ResizeObserver(() => u.setSize({ width: plotWidth(el), height }));
     resize.observe(el);
     return () => {
       resize.disconnect();

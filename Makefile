@@ -28,7 +28,7 @@ test: services ## run every test against real PostgreSQL and Redis (starts them 
 test-web: ## the console: generated types current, unit tests (Vitest), build, browser tests (Debian chromium) against a real pushd
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is needed: apt-get install -y chromium"; exit 1; }
 	cd web && npm ci --no-audit --no-fund && npm run codegen
-	@git diff --exit-code --stat -- web/src/gql || { echo "web/src/gql differs from what codegen makes: run 'npm run codegen' in web/ and commit"; exit 1; }
+	@if [ -n "$$(git status --porcelain -- web/src/gql)" ]; then git status --short -- web/src/gql; echo "web/src/gql differs from what codegen makes: run 'npm run codegen' in web/ and commit"; exit 1; fi
 	cd web && npm test && npm run build
 	$(MAKE) build
 	cd web && PUSHD_BIN=$(CURDIR)/$(BIN) npm run test:e2e

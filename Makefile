@@ -15,7 +15,7 @@ run: console build ## run pushd with all roles on the embedded default (no Postg
 console: ## build the web console into web/dist when its sources are newer (skipped without npm)
 	@if [ ! -f web/package.json ]; then exit 0; fi; \
 	if ! command -v npm >/dev/null 2>&1; then echo "npm not found: pushd will serve a page saying how to build the console"; exit 0; fi; \
-	if [ -f web/dist/index.html ] && [ -z "$$(find web/src web/index.html web/package.json -newer web/dist/index.html 2>/dev/null | head -1)" ]; then exit 0; fi; \
+	if [ -f web/dist/index.html ] && [ -z "$$(find web/src web/index.html web/package.json web/schema.graphql -newer web/dist/index.html 2>/dev/null | head -1)" ]; then exit 0; fi; \
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 build: ## build the pushd binary into bin/

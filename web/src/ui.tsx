@@ -152,7 +152,7 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
 
 const tones: Record<string, string> = {
   DONE: "good", ARRIVED: "good", OPENED: "good", DELIVERED: "good", ACTIVE: "good", SENT: "info",
-  RUNNING: "info", PENDING: "info", SCHEDULED: "info", QUEUED: "info", ACCEPTED: "info",
+  RUNNING: "info", SENDING: "info", PENDING: "info", SCHEDULED: "info", QUEUED: "info", ACCEPTED: "info",
   FAILED: "bad", DEAD: "bad", EXPIRED: "warn", REVOKED: "warn", CANCELLED: "warn", IGNORED: "warn",
 };
 

@@ -1,5 +1,646 @@
-import { PageHeader } from "../ui";
+import { Fragment, useEffect, useRef, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router-dom";
+import { GraphQLError } from "../api";
+import { graphql } from "../gql";
+import type { JobDetailQuery, JobDetailUpdatedSubscription } from "../gql/graphql";
+import { useMutation, useQuery, useSubscription } from "../hooks";
+import { count, pct, when } from "../lib/format";
+import { canCancel, canRevoke, DELIVERY_STATUSES, isFinished, jobTitle, oneOf, overlay, reportRows, schedule, ttl, withParam, type ReportRow } from "../lib/jobs";
+import { PAGE_SIZE } from "../lib/paging";
+import { useCan } from "../session";
+import { Badge, Confirm, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { JobProgress } from "./JobProgress";
+import "./jobs.css";
+
+const JobDetailQueryDoc = graphql(`
+  query JobDetail($id: ID!) {
+    node(id: $id) {
+      ... on PushJob {
+        id
+        appID
+        kind
+        status
+        createdAt
+        updatedAt
+        scheduleAt
+        finishedAt
+        expiresAt
+        ttlSeconds
+        msgKey
+        taskName
+        templateName
+        error
+        unknownTargets
+        channels
+        scheduleID
+        recurrence {
+          cron
+          timeZone
+          startAt
+          endAt
+        }
+        occurrences {
+          id
+          status
+          createdAt
+          counts {
+            targeted
+          }
+        }
+        message {
+          title
+          body
+          payload
+          uri
+          action
+          silent
+          badge
+          sound
+          imageURL
+          collapseKey
+          priority
+          androidChannelID
+          category
+        }
+        counts {
+          targeted
+          pending
+          sent
+          arrived
+          opened
+          ignored
+          failed
+          expired
+          revoked
+        }
+      }
+    }
+  }
+`);
+
+const JobDetailUpdated = graphql(`
+  subscription JobDetailUpdated($id: ID!) {
+    pushJobUpdated(id: $id) {
+      id
+      status
+      updatedAt
+      scheduleAt
+      finishedAt
+      error
+      counts {
+        targeted
+        pending
+        sent
+        arrived
+        opened
+        ignored
+        failed
+        expired
+        revoked
+      }
+    }
+  }
+`);
+
+const JobDetailRevoke = graphql(`
+  mutation JobDetailRevoke($id: ID!) {
+    revokePush(id: $id) {
+      id
+      status
+      updatedAt
+      scheduleAt
+      finishedAt
+      error
+      counts {
+        targeted
+        pending
+        sent
+        arrived
+        opened
+        ignored
+        failed
+        expired
+        revoked
+      }
+    }
+  }
+`);
+
+const JobDetailCancel = graphql(`
+  mutation JobDetailCancel($id: ID!) {
+    cancelPush(id: $id) {
+      id
+      status
+      updatedAt
+      scheduleAt
+      finishedAt
+      error
+      counts {
+        targeted
+        pending
+        sent
+        arrived
+        opened
+        ignored
+        failed
+        expired
+        revoked
+      }
+    }
+  }
+`);
+
+const JobDetailReport = graphql(`
+  query JobDetailReport($id: ID!) {
+    node(id: $id) {
+      ... on PushJob {
+        id
+        byPlatform: report(groupBy: [PLATFORM]) {
+          platform
+          counts {
+            sent
+            arrived
+            opened
+            ignored
+            failed
+            expired
+          }
+        }
+        byChannel: report(groupBy: [CHANNEL]) {
+          channel
+          counts {
+            sent
+            arrived
+            opened
+            ignored
+            failed
+            expired
+          }
+        }
+      }
+    }
+  }
+`);
+
+const JobDetailDeliveries = graphql(`
+  query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
+    deliveries(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          deviceID
+          appUserID
+          msgKey
+          channel
+          status
+          attempts
+          lastError
+          createdAt
+          sentAt
+          arrivedAt
+          openedAt
+          expiresAt
+          device {
+            id
+            platform
+            model
+            installationID
+          }
+        }
+      }
+    }
+  }
+`);
+
+type Job = Extract<NonNullable<JobDetailQuery["node"]>, { __typename?: "PushJob"; kind: unknown }>;
+type Update = JobDetailUpdatedSubscription["pushJobUpdated"];
 
 export default function JobDetail() {
-  return <PageHeader title="JobDetail" />;
+  const { appID = "", jobID = "" } = useParams();
+  const { data, error, loading, reload } = useQuery(JobDetailQueryDoc, { id: jobID });
+  const [live, setLive] = useState<Update>();
+  const liveError = useSubscription(JobDetailUpdated, { id: jobID }, (d) => setLive(d.pushJobUpdated));
+
+  const node = data?.node && "kind" in data.node ? (data.node as Job) : undefined;
+  // A malformed ID or a job of another app (a pasted link) is treated as
+  // not there.
+  const missing = error instanceof GraphQLError && (error.code === "NOT_FOUND" || error.code === "INVALID_ARGUMENT");
+  if (error && !data && !missing) return <Problem error={error} retry={reload} />;
+  if (loading && !data) return <Loading />;
+  if (!node || node.appID !== appID) {
+    return (
+      <>
+        <PageHeader title="Push" />
+        <Empty>
+          This push does not exist, or you cannot see it. <Link to={`/apps/${appID}/jobs`}>All pushes</Link>
+        </Empty>
+      </>
+    );
+  }
+  const job: Job = overlay(node, live?.id === node.id ? live : undefined);
+  return <Detail appID={appID} job={job} liveError={liveError} onChange={setLive} />;
+}
+
+function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; liveError: unknown; onChange: (u: Update) => void }) {
+  const can = useCan(appID);
+  const [asking, setAsking] = useState<"revoke" | "cancel" | null>(null);
+  const [revoke, revoking, clearRevoke] = useMutation(JobDetailRevoke);
+  const [cancel, cancelling, clearCancel] = useMutation(JobDetailCancel);
+
+  // The report and the deliveries follow the job: they are read again
+  // whenever the live counts or the status change.
+  const version = JSON.stringify([job.status, job.counts]);
+  const report = useQuery(JobDetailReport, { id: job.id });
+  const reloadReport = report.reload;
+  const first = useRef(version);
+  const [deliveriesTick, setDeliveriesTick] = useState(0);
+  useEffect(() => {
+    if (first.current === version) return;
+    first.current = version;
+    reloadReport();
+    setDeliveriesTick((t) => t + 1);
+  }, [version, reloadReport]);
+
+  async function act(kind: "revoke" | "cancel") {
+    const r = kind === "revoke" ? (await revoke({ id: job.id }))?.revokePush : (await cancel({ id: job.id }))?.cancelPush;
+    setAsking(null);
+    if (r) onChange(r);
+  }
+
+  const actionError = revoking.error ?? cancelling.error;
+  const unfinished = !isFinished(job.status) && job.status !== "SCHEDULED";
+  const c = job.counts;
+  return (
+    <>
+      <p className="small">
+        <Link to={`/apps/${appID}/jobs`}>← All pushes</Link>
+      </p>
+      <PageHeader
+        title={
+          <>
+            {jobTitle(job)} <Badge value={job.status} />
+          </>
+        }
+      >
+        {can.send && canCancel(job) && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              clearCancel();
+              setAsking("cancel");
+            }}
+          >
+            Cancel push
+          </button>
+        )}
+        {can.send && canRevoke(job) && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              clearRevoke();
+              setAsking("revoke");
+            }}
+          >
+            Revoke
+          </button>
+        )}
+      </PageHeader>
+      {asking === "cancel" && (
+        <Confirm title="Cancel this push?" confirm="Cancel push" danger busy={cancelling.running} onConfirm={() => act("cancel")} onCancel={() => setAsking(null)}>
+          <p>{job.recurrence ? "The schedule stops: no further occurrences are sent." : "It will not be sent."} This cannot be undone.</p>
+        </Confirm>
+      )}
+      {asking === "revoke" && (
+        <Confirm title="Revoke this push?" confirm="Revoke push" danger busy={revoking.running} onConfirm={() => act("revoke")} onCancel={() => setAsking(null)}>
+          <p>
+            Deliveries not sent yet are withdrawn, and messages on the WebSocket channel are taken back from devices. Messages a vendor (APNs, FCM, …)
+            already accepted cannot be recalled.
+          </p>
+        </Confirm>
+      )}
+      <Problem error={actionError} />
+      {liveError ? <Problem error={liveError} /> : null}
+
+      <section aria-label="Progress">
+        {unfinished && <JobProgress counts={c} />}
+        <dl className="numbers job-counts" aria-label="Deliveries by state">
+          <div><dt>Targeted</dt><dd>{count(c.targeted)}</dd></div>
+          <div><dt>Pending</dt><dd>{count(c.pending)}</dd></div>
+          <div><dt>Sent</dt><dd>{count(c.sent)}</dd></div>
+          <div><dt>Arrived</dt><dd>{count(c.arrived)}</dd></div>
+          <div><dt>Opened</dt><dd>{count(c.opened)}</dd></div>
+          <div><dt>Ignored</dt><dd>{count(c.ignored)}</dd></div>
+          <div><dt>Failed</dt><dd>{count(c.failed)}</dd></div>
+          <div><dt>Expired</dt><dd>{count(c.expired)}</dd></div>
+          <div><dt>Revoked</dt><dd>{count(c.revoked)}</dd></div>
+        </dl>
+      </section>
+
+      <div className="job-summary">
+        <section className="card" aria-label="Details">
+          <h2>Details</h2>
+          <dl className="props">
+            <dt>Kind</dt>
+            <dd>{job.kind.toLowerCase()}</dd>
+            <dt>Status</dt>
+            <dd data-testid="job-status">
+              <Badge value={job.status} />
+            </dd>
+            <dt>Created</dt>
+            <dd>{when(job.createdAt)}</dd>
+            <dt>Schedule</dt>
+            <dd>{schedule(job, when)}</dd>
+            <dt>Finished</dt>
+            <dd>{job.finishedAt ? when(job.finishedAt) : "not yet"}</dd>
+            <dt>TTL</dt>
+            <dd>
+              {ttl(job.ttlSeconds)}
+              {job.expiresAt && <span className="muted small"> · undelivered expire {when(job.expiresAt)}</span>}
+            </dd>
+            <dt>Message key</dt>
+            <dd>{job.msgKey ? <code>{job.msgKey}</code> : <span className="muted">none</span>}</dd>
+            {job.taskName && (
+              <>
+                <dt>Task</dt>
+                <dd>{job.taskName}</dd>
+              </>
+            )}
+            {job.templateName && (
+              <>
+                <dt>Template</dt>
+                <dd>
+                  <Link to={`/apps/${appID}/templates`}>{job.templateName}</Link>
+                </dd>
+              </>
+            )}
+            <dt>Channels</dt>
+            <dd>{job.channels?.length ? job.channels.map((ch) => ch.toLowerCase()).join(", ") : "any"}</dd>
+            {job.scheduleID && (
+              <>
+                <dt>Occurrence of</dt>
+                <dd>
+                  <Link to={`/apps/${appID}/jobs/${job.scheduleID}`}>its schedule</Link>
+                </dd>
+              </>
+            )}
+            {(job.unknownTargets?.length ?? 0) > 0 && (
+              <>
+                <dt>Unknown targets</dt>
+                <dd>
+                  {job.unknownTargets!.slice(0, 10).map((t) => (
+                    <code key={t}>{t} </code>
+                  ))}
+                  {job.unknownTargets!.length > 10 && <span className="muted"> and {job.unknownTargets!.length - 10} more</span>}
+                </dd>
+              </>
+            )}
+            {job.error && (
+              <>
+                <dt>Error</dt>
+                <dd className="error">{job.error}</dd>
+              </>
+            )}
+            <dt>ID</dt>
+            <dd>
+              <code>{job.id}</code>
+            </dd>
+          </dl>
+        </section>
+        <MessageCard job={job} />
+      </div>
+
+      {job.occurrences && job.occurrences.length > 0 && (
+        <section aria-label="Occurrences">
+          <h2>Occurrences</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Created</th>
+                <th>Status</th>
+                <th className="num">Targeted</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...job.occurrences]
+                .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+                .map((o) => (
+                  <tr key={o.id}>
+                    <td>
+                      <Link to={`/apps/${appID}/jobs/${o.id}`}>{when(o.createdAt)}</Link>
+                    </td>
+                    <td>
+                      <Badge value={o.status} />
+                    </td>
+                    <td className="num">{count(o.counts.targeted)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <section aria-label="Report">
+        <h2>Report</h2>
+        <Problem error={report.error} retry={report.reload} />
+        {report.data?.node && "byPlatform" in report.data.node ? (
+          <div className="report-tables">
+            <ReportTable title="By platform" {...reportRows(report.data.node.byPlatform, (p) => p.platform?.toLowerCase())} />
+            <ReportTable title="By channel" {...reportRows(report.data.node.byChannel, (p) => p.channel?.toLowerCase() ?? "none yet")} />
+          </div>
+        ) : (
+          !report.error && <Loading />
+        )}
+      </section>
+
+      <Deliveries appID={appID} jobID={job.id} tick={deliveriesTick} />
+    </>
+  );
+}
+
+function MessageCard({ job }: { job: Job }) {
+  const m = job.message;
+  const rows: [string, string | number | null | undefined][] = [
+    ["Title", m.title],
+    ["Body", m.body],
+    ["Opens", m.action === "OPEN_URI" ? `URI ${m.uri ?? ""}` : m.uri ? m.uri : m.action ? "the app" : null],
+    ["Badge", m.badge],
+    ["Sound", m.sound],
+    ["Image", m.imageURL],
+    ["Collapse key", m.collapseKey],
+    ["Priority", m.priority?.toLowerCase()],
+    ["Android channel", m.androidChannelID],
+    ["Category", m.category],
+  ];
+  const shown = rows.filter(([, v]) => v != null && v !== "");
+  return (
+    <section className="card job-message" aria-label="Message">
+      <h2>Message</h2>
+      {m.silent && <p className="muted small">Silent: a data-only push, no notification is shown.</p>}
+      {job.templateName && !m.title && !m.body && <p className="muted small">Title and body come from the template.</p>}
+      <dl className="props">
+        {shown.map(([k, v]) => (
+          <Fragment key={k}>
+            <dt>{k}</dt>
+            <dd>{String(v)}</dd>
+          </Fragment>
+        ))}
+        {m.payload && Object.keys(m.payload).length > 0 && (
+          <>
+            <dt>Payload</dt>
+            <dd>
+              <pre>{JSON.stringify(m.payload, null, 2)}</pre>
+            </dd>
+          </>
+        )}
+      </dl>
+      {shown.length === 0 && !m.payload && <p className="muted">Nothing beyond the template.</p>}
+    </section>
+  );
+}
+
+function ReportTable({ title, rows, total }: { title: string; rows: ReportRow[]; total: ReportRow }) {
+  const cells = (r: ReportRow) => (
+    <>
+      <td className="num">{count(r.counts.sent)}</td>
+      <td className="num">{count(r.counts.arrived)}</td>
+      <td className="num">{count(r.counts.opened)}</td>
+      <td className="num">{count(r.counts.ignored)}</td>
+      <td className="num">{count(r.counts.failed)}</td>
+      <td className="num">{count(r.counts.expired)}</td>
+      <td className="num">{pct(r.arrivalRate)}</td>
+      <td className="num">{pct(r.openRate)}</td>
+      <td className="num">{pct(r.ignoreRate)}</td>
+    </>
+  );
+  return (
+    <div>
+      <h3>{title}</h3>
+      {rows.length === 0 ? (
+        <p className="muted small">Nothing counted yet: the report fills as deliveries go out.</p>
+      ) : (
+        <table className="report" aria-label={`Report ${title.toLowerCase()}`}>
+          <thead>
+            <tr>
+              <th>{title.replace("By ", "")}</th>
+              <th className="num">Sent</th>
+              <th className="num">Arrived</th>
+              <th className="num">Opened</th>
+              <th className="num">Ignored</th>
+              <th className="num">Failed</th>
+              <th className="num">Expired</th>
+              <th className="num" title="arrived / sent">Arrival rate</th>
+              <th className="num" title="opened / arrived">Open rate</th>
+              <th className="num" title="ignored / arrived">Ignore rate</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.group}>
+                <td>{r.group}</td>
+                {cells(r)}
+              </tr>
+            ))}
+          </tbody>
+          {rows.length > 1 && (
+            <tfoot>
+              <tr>
+                <td>Total</td>
+                {cells(total)}
+              </tr>
+            </tfoot>
+          )}
+        </table>
+      )}
+    </div>
+  );
+}
+
+function Deliveries({ appID, jobID, tick }: { appID: string; jobID: string; tick: number }) {
+  const [params, setParams] = useSearchParams();
+  const status = oneOf(params.get("status"), DELIVERY_STATUSES);
+  const where = status ? { appID, jobID, status } : { appID, jobID };
+  const pager = usePager(where);
+  const { data, error, loading, reload } = useQuery(JobDetailDeliveries, { where, first: PAGE_SIZE, after: pager.after });
+  const seen = useRef(tick);
+  useEffect(() => {
+    if (seen.current === tick) return;
+    seen.current = tick;
+    reload();
+  }, [tick, reload]);
+  const rows = (data?.deliveries.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  return (
+    <section aria-label="Deliveries">
+      <div className="section-header">
+        <h2>Deliveries</h2>
+        <div className="filters deliveries-filters">
+          <label>
+            Delivery status
+            <select value={status ?? ""} onChange={(e) => setParams(withParam(params, "status", e.target.value), { replace: false })}>
+              <option value="">Any status</option>
+              {DELIVERY_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s.toLowerCase()}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </div>
+      <Problem error={error} retry={reload} />
+      {loading && !data ? (
+        <Loading />
+      ) : rows.length === 0 && !error ? (
+        <Empty>{status ? `No ${status.toLowerCase()} deliveries.` : "No deliveries: nothing was targeted (yet)."}</Empty>
+      ) : (
+        <table className="deliveries">
+          <thead>
+            <tr>
+              <th>Device</th>
+              <th>Channel</th>
+              <th>Status</th>
+              <th>Error</th>
+              <th>Created</th>
+              <th>Sent</th>
+              <th>Arrived</th>
+              <th>Opened</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr key={d.id} data-status={d.status}>
+                <td>
+                  {d.deviceID ? (
+                    <Link to={`/apps/${appID}/devices/${d.deviceID}`}>
+                      {d.device ? `${d.device.platform.toLowerCase()} ${d.device.model || d.device.installationID}` : d.deviceID}
+                    </Link>
+                  ) : (
+                    <span className="muted">no device yet</span>
+                  )}
+                  {d.msgKey && <div className="muted small">key {d.msgKey}</div>}
+                </td>
+                <td>{d.channel?.toLowerCase() ?? <span className="muted">–</span>}</td>
+                <td>
+                  <Badge value={d.status} />
+                  {d.attempts > 1 && <div className="muted small">{d.attempts} attempts</div>}
+                </td>
+                <td className="small">{d.lastError || <span className="muted">–</span>}</td>
+                <td className="nowrap small">{when(d.createdAt)}</td>
+                <td className="nowrap small">{when(d.sentAt)}</td>
+                <td className="nowrap small">{when(d.arrivedAt)}</td>
+                <td className="nowrap small">{when(d.openedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager pager={pager} conn={data?.deliveries} />
+    </section>
+  );
 }

@@ -1,5 +1,212 @@
-import { PageHeader } from "../ui";
+import { useCallback, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router-dom";
+import { graphql } from "../gql";
+import type { JobsListQuery, JobsRowUpdatedSubscription } from "../gql/graphql";
+import { useQuery, useSubscription } from "../hooks";
+import { count, when } from "../lib/format";
+import { audience, isFinished, overlay, JOB_KINDS, JOB_STATUSES, jobFilter, jobsWhere, jobTitle, withParam } from "../lib/jobs";
+import { PAGE_SIZE } from "../lib/paging";
+import { useCan } from "../session";
+import { Badge, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { JobProgress } from "./JobProgress";
+import "./jobs.css";
+
+const JobsListQueryDoc = graphql(`
+  query JobsList($where: PushJobWhereInput!, $first: Int, $after: Cursor) {
+    pushJobs(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          kind
+          status
+          createdAt
+          updatedAt
+          scheduleAt
+          finishedAt
+          templateName
+          taskName
+          unknownTargets
+          recurrence {
+            cron
+          }
+          message {
+            title
+            body
+            silent
+          }
+          counts {
+            targeted
+            pending
+            sent
+            arrived
+            opened
+            ignored
+            failed
+            expired
+            revoked
+          }
+        }
+      }
+    }
+  }
+`);
+
+// Each unfinished row listens to its job; graphql-ws multiplexes them all
+// on the console's one connection.
+const JobsRowUpdated = graphql(`
+  subscription JobsRowUpdated($id: ID!) {
+    pushJobUpdated(id: $id) {
+      id
+      status
+      updatedAt
+      finishedAt
+      scheduleAt
+      counts {
+        targeted
+        pending
+        sent
+        arrived
+        opened
+        ignored
+        failed
+        expired
+        revoked
+      }
+    }
+  }
+`);
+
+type Job = NonNullable<NonNullable<NonNullable<JobsListQuery["pushJobs"]["edges"]>[number]>["node"]>;
+type Update = JobsRowUpdatedSubscription["pushJobUpdated"];
 
 export default function Jobs() {
-  return <PageHeader title="Jobs" />;
+  const { appID = "" } = useParams();
+  const can = useCan(appID);
+  const [params, setParams] = useSearchParams();
+  const filter = jobFilter(params);
+  const where = jobsWhere(appID, filter);
+  const pager = usePager(where);
+  const { data, error, loading, reload } = useQuery(JobsListQueryDoc, { where, first: PAGE_SIZE, after: pager.after });
+  // Live updates by job ID, laid over the rows as they were loaded.
+  const [live, setLive] = useState<Record<string, Update>>({});
+  const onUpdate = useCallback((u: Update) => setLive((l) => ({ ...l, [u.id]: u })), []);
+
+  const jobs = (data?.pushJobs.edges ?? []).flatMap((e) => (e?.node ? [overlay(e.node, live[e.node.id])] : []));
+  const filtered = Boolean(filter.status || filter.kind);
+  const set = (key: string, value: string) => setParams(withParam(params, key, value));
+
+  return (
+    <>
+      <PageHeader title="Pushes">
+        {can.send && (
+          <Link className="button" to={`/apps/${appID}/send`}>
+            New push
+          </Link>
+        )}
+      </PageHeader>
+      <div className="filters" role="search" aria-label="Filter pushes">
+        <label>
+          Status
+          <select value={filter.status ?? ""} onChange={(e) => set("status", e.target.value)}>
+            <option value="">Any status</option>
+            {JOB_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Kind
+          <select value={filter.kind ?? ""} onChange={(e) => set("kind", e.target.value)}>
+            <option value="">Any kind</option>
+            {JOB_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        {filtered && (
+          <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams())}>
+            Clear filters
+          </button>
+        )}
+      </div>
+      <Problem error={error} retry={reload} />
+      {loading && !data ? (
+        <Loading />
+      ) : jobs.length === 0 && !error ? (
+        filtered ? (
+          <Empty>No pushes match these filters.</Empty>
+        ) : (
+          <Empty>
+            No pushes yet.{" "}
+            {can.send && (
+              <>
+                <Link to={`/apps/${appID}/send`}>Send one</Link> and follow it here.
+              </>
+            )}
+          </Empty>
+        )
+      ) : (
+        <table className="jobs">
+          <thead>
+            <tr>
+              <th>Push</th>
+              <th>Kind</th>
+              <th>Status</th>
+              <th>Created</th>
+              <th>Audience</th>
+              <th className="num">Sent</th>
+              <th className="num">Arrived</th>
+              <th className="num">Opened</th>
+              <th className="num">Failed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <JobRow key={j.id} appID={appID} job={j} onUpdate={onUpdate} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager pager={pager} conn={data?.pushJobs} />
+    </>
+  );
+}
+
+function JobRow({ appID, job, onUpdate }: { appID: string; job: Job; onUpdate: (u: Update) => void }) {
+  const finished = isFinished(job.status);
+  // Stops by itself once the job is finished: skip closes the subscription.
+  useSubscription(JobsRowUpdated, { id: job.id }, (d) => onUpdate(d.pushJobUpdated), { skip: finished });
+  const c = job.counts;
+  // Counts are exclusive states; the columns say what reached at least
+  // that state, as the report does.
+  const arrived = c.arrived + c.opened + c.ignored;
+  return (
+    <tr data-job={job.id} data-status={job.status}>
+      <td>
+        <Link to={`/apps/${appID}/jobs/${job.id}`}>{jobTitle(job)}</Link>
+        {job.recurrence && <div className="muted small">recurring: {job.recurrence.cron}</div>}
+        {job.status === "SCHEDULED" && job.scheduleAt && <div className="muted small">due {when(job.scheduleAt)}</div>}
+      </td>
+      <td>{job.kind.toLowerCase()}</td>
+      <td>
+        <Badge value={job.status} />
+        {!finished && job.status !== "SCHEDULED" && <JobProgress counts={c} />}
+      </td>
+      <td className="nowrap">{when(job.createdAt)}</td>
+      <td>{audience(job)}</td>
+      <td className="num">{count(c.sent + arrived)}</td>
+      <td className="num">{count(arrived)}</td>
+      <td className="num">{count(c.opened)}</td>
+      <td className="num">{count(c.failed)}</td>
+    </tr>
+  );
 }

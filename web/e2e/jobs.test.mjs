@@ -1,0 +1,160 @@
+// The pushes pages in a real browser: the list with statuses and filters in
+// the URL, cancelling a scheduled push, a sent push's report and
+// deliveries, and revoking it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { api, createApp, launchBrowser, login, newPage, registerDevice, shot, startPushd } from "./harness.mjs";
+
+let pushd, browser;
+
+before(async () => {
+  pushd = await startPushd();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  pushd?.stop();
+});
+
+const push = `mutation($input: PushSimpleInput!) { pushSimple(input: $input) { id status } }`;
+
+test("pushes list, cancel a scheduled push, report and deliveries of a sent one, revoke it", async () => {
+  const base = pushd.url;
+  const page = await newPage(browser);
+  await login(page, base);
+  const app = await createApp(page, "jobs-demo");
+  const { deviceID } = await registerDevice(base, app.appKey, { platform: "ANDROID" });
+
+  const now = (await api(page, push, { input: { appID: app.id, target: { deviceIDs: [deviceID] }, message: { title: "Hello now", body: "Sent at once" } } })).pushSimple;
+  const later = (
+    await api(page, push, {
+      input: {
+        appID: app.id,
+        target: { deviceIDs: [deviceID] },
+        message: { title: "Later today", body: "In an hour" },
+        options: { scheduleAt: new Date(Date.now() + 3600_000).toISOString(), msgKey: "later-1" },
+      },
+    })
+  ).pushSimple;
+  assert.equal(later.status, "SCHEDULED");
+
+  // The list: newest first, each with its status.
+  await page.goto(base + `/apps/${app.id}/jobs`);
+  await page.getByRole("heading", { name: "Pushes" }).waitFor();
+  const rows = page.locator("table.jobs tbody tr");
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.count(), 2);
+  assert.equal(await rows.nth(0).getAttribute("data-job"), later.id);
+  const laterRow = page.locator(`tr[data-job="${later.id}"]`);
+  const nowRow = page.locator(`tr[data-job="${now.id}"]`);
+  await laterRow.locator(".badge", { hasText: "scheduled" }).waitFor();
+  assert.match(await nowRow.locator(".badge").innerText(), /^(queued|sending|done)$/);
+  assert.match(await nowRow.innerText(), /1 device/);
+
+  // Filters live in the URL, so a reload (or a shared link) keeps them.
+  await page.getByLabel("Status").selectOption("SCHEDULED");
+  await page.waitForURL(/status=SCHEDULED/);
+  await page.waitForFunction(() => document.querySelectorAll("table.jobs tbody tr").length === 1);
+  await page.reload();
+  await laterRow.waitFor();
+  assert.equal(await rows.count(), 1);
+  await page.getByLabel("Kind").selectOption("BROADCAST");
+  await page.getByText("No pushes match these filters.").waitFor();
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await rows.nth(1).waitFor();
+  await shot(page, "jobs");
+
+  // Cancel the scheduled push.
+  await laterRow.getByRole("link", { name: "Later today" }).click();
+  await page.waitForURL(new RegExp(`/jobs/${later.id}$`));
+  await page.getByRole("heading", { name: /Later today/ }).waitFor();
+  const details = page.getByRole("region", { name: "Details" });
+  await details.getByText("later-1").waitFor();
+  await details.getByText(/^once, at /).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Revoke" }).count(), 0, "a scheduled push is cancelled, not revoked");
+  await page.getByRole("button", { name: "Cancel push" }).click();
+  const dialog = page.getByRole("dialog", { name: "Cancel this push?" });
+  await dialog.getByRole("button", { name: "Cancel push" }).click();
+  await details.getByTestId("job-status").getByText("cancelled").waitFor();
+  await page.getByRole("button", { name: "Cancel push" }).waitFor({ state: "detached" });
+
+  // Back in the list it is cancelled too.
+  await page.getByRole("link", { name: "← All pushes" }).click();
+  await laterRow.locator(".badge", { hasText: "cancelled" }).waitFor();
+
+  // The sent push: report, deliveries with a status filter, revoke.
+  await nowRow.getByRole("link", { name: "Hello now" }).click();
+  await page.waitForURL(new RegExp(`/jobs/${now.id}$`));
+  await page.getByRole("heading", { name: /Hello now/ }).waitFor();
+  const report = page.getByRole("region", { name: "Report" });
+  await report.getByRole("heading", { name: "By platform" }).waitFor();
+  await report.getByRole("heading", { name: "By channel" }).waitFor();
+  const deliveries = page.getByRole("region", { name: "Deliveries" });
+  const device = deliveries.getByRole("link", { name: /android/ });
+  await device.waitFor();
+  assert.equal(await device.getAttribute("href"), `/apps/${app.id}/devices/${deviceID}`);
+  await deliveries.getByLabel("Delivery status").selectOption("OPENED");
+  await page.waitForURL(/status=OPENED/);
+  await deliveries.getByText("No opened deliveries.").waitFor();
+  await deliveries.getByLabel("Delivery status").selectOption("PENDING");
+  await deliveries.locator('tr[data-status="PENDING"]').waitFor();
+  await deliveries.getByLabel("Delivery status").selectOption("");
+  await deliveries.locator("tbody tr").first().waitFor();
+
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog", { name: "Revoke this push?" }).getByRole("button", { name: "Revoke push" }).click();
+  await details.getByTestId("job-status").getByText("revoked").waitFor();
+  await deliveries.locator('tr[data-status="REVOKED"]').waitFor(); // the deliveries follow the job
+  await page.getByRole("button", { name: "Revoke" }).waitFor({ state: "detached" });
+  const counts = page.getByRole("region", { name: "Progress" });
+  await counts.locator("div", { hasText: "Revoked" }).locator("dd", { hasText: "1" }).waitFor();
+  await shot(page, "job-detail");
+
+  const after = (await api(page, `query($id: ID!) { node(id: $id) { ... on PushJob { status } } }`, { id: now.id })).node;
+  assert.equal(after.status, "REVOKED");
+  page.assertClean();
+});
+
+test("an app without pushes says so; a viewer sees no actions", async () => {
+  const base = pushd.url;
+  const page = await newPage(browser);
+  await login(page, base);
+  const app = await createApp(page, "quiet-app");
+  await page.goto(base + `/apps/${app.id}/jobs`);
+  await page.getByText("No pushes yet.").waitFor();
+  await page.locator(".empty").getByRole("link", { name: "Send one" }).waitFor();
+  await page.goto(base + `/apps/${app.id}/jobs/nope`);
+  await page.getByText("This push does not exist").waitFor();
+
+  const { deviceID } = await registerDevice(base, app.appKey);
+  const job = (
+    await api(page, push, {
+      input: { appID: app.id, target: { deviceIDs: [deviceID] }, message: { title: "For viewers" }, options: { scheduleAt: new Date(Date.now() + 3600_000).toISOString() } },
+    })
+  ).pushSimple;
+  const viewer = { email: "viewer@example.com", password: "viewer-pass-123" };
+  const { createAccount } = await api(page, `mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }`, { input: viewer });
+  await api(page, `mutation($input: SetMembershipInput!) { setMembership(input: $input) { id } }`, {
+    input: { accountID: createAccount.id, appID: app.id, role: "VIEWER" },
+  });
+  page.assertClean();
+
+  const vpage = await newPage(browser);
+  await login(vpage, base, viewer);
+  await vpage.goto(base + `/apps/${app.id}/jobs`);
+  await vpage.locator(`tr[data-job="${job.id}"]`).waitFor();
+  assert.equal(await vpage.getByRole("link", { name: "New push" }).count(), 0);
+  await vpage.getByRole("link", { name: "For viewers" }).click();
+  await vpage.getByRole("region", { name: "Details" }).getByText("scheduled").waitFor();
+  assert.equal(await vpage.getByRole("button", { name: "Cancel push" }).count(), 0, "a viewer cannot cancel");
+
+  // An unfinished row follows its job live: cancelled elsewhere, it changes
+  // without a reload.
+  await vpage.goBack();
+  const row = vpage.locator(`tr[data-job="${job.id}"]`);
+  await row.locator(".badge", { hasText: "scheduled" }).waitFor();
+  await api(page, `mutation($id: ID!) { cancelPush(id: $id) { id } }`, { id: job.id });
+  await row.locator(".badge", { hasText: "cancelled" }).waitFor();
+  vpage.assertClean();
+});

@@ -1,0 +1,208 @@
+// What the pushes pages compute from a PushJob: progress from its counts,
+// which actions fit its status, the filters of the list, the report table
+// and short descriptions of a job's message, schedule and TTL.
+import type { DeliveryStatus, PushJobStatus, PushKind } from "../gql/graphql";
+
+export const JOB_STATUSES: PushJobStatus[] = ["SCHEDULED", "QUEUED", "SENDING", "DONE", "CANCELLED", "REVOKED", "FAILED"];
+export const JOB_KINDS: PushKind[] = ["SIMPLE", "TEMPLATE", "MULTIPLE", "BROADCAST"];
+export const DELIVERY_STATUSES: DeliveryStatus[] = ["PENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"];
+
+// A finished job changes no more on its own (a DONE job's deliveries may
+// still arrive or be opened, but its progress is complete), so its row
+// needs no live updates.
+const FINISHED = new Set<string>(["DONE", "CANCELLED", "REVOKED", "FAILED"]);
+
+export function isFinished(status: string): boolean {
+  return FINISHED.has(status);
+}
+
+// The counts of PushJob.counts: each delivery is in exactly one state, and
+// targeted is how many there are.
+export type JobCounts = {
+  targeted: number;
+  pending: number;
+  sent: number;
+  arrived: number;
+  opened: number;
+  ignored: number;
+  failed: number;
+  expired: number;
+  revoked: number;
+};
+
+export type Progress = {
+  done: number;
+  total: number;
+  // 0..1, or null while nothing is targeted yet (a broadcast still fanning
+  // out): the bar is then indeterminate rather than a misleading 0% or 100%.
+  ratio: number | null;
+};
+
+// progress says how many deliveries had their first attempt (every state but
+// PENDING). Counts are recomputed about once a second from the deliveries,
+// so a snapshot may briefly disagree with targeted: the ratio is kept in
+// 0..1 whatever the numbers.
+export function progress(c: JobCounts): Progress {
+  const done = Math.max(0, c.sent + c.arrived + c.opened + c.ignored + c.failed + c.expired + c.revoked);
+  const total = Math.max(0, c.targeted, done);
+  if (total === 0) return { done: 0, total: 0, ratio: null };
+  return { done, total, ratio: Math.min(1, done / total) };
+}
+
+export function percent(ratio: number | null): string {
+  return ratio == null ? "–" : `${Math.floor(ratio * 100)}%`;
+}
+
+// overlay lays a live update over a job as loaded, unless the loaded one
+// is newer (the list was read again after the row's subscription ended).
+export function overlay<J extends { updatedAt: string }, U extends { updatedAt: string }>(job: J, update: U | undefined): J {
+  if (!update || Date.parse(update.updatedAt) < Date.parse(job.updatedAt)) return job;
+  return { ...job, ...update };
+}
+
+// Revoke is for a push that went out (or is going out); a schedule is
+// cancelled instead (pushd turns revokePush on a recurring push into
+// cancelPush anyway).
+export function canRevoke(job: { status: string; recurrence?: unknown }): boolean {
+  return !job.recurrence && (job.status === "QUEUED" || job.status === "SENDING" || job.status === "DONE");
+}
+
+// Cancel is only for a push that has not started (cancelPush answers
+// CONFLICT otherwise).
+export function canCancel(job: { status: string }): boolean {
+  return job.status === "SCHEDULED";
+}
+
+// oneOf reads a search parameter that must be one of a few enum values;
+// anything else (a stale or hand-edited URL) means no filter.
+export function oneOf<T extends string>(value: string | null | undefined, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === value);
+}
+
+export type JobFilter = { status?: PushJobStatus; kind?: PushKind };
+
+export function jobFilter(params: URLSearchParams): JobFilter {
+  return { status: oneOf(params.get("status"), JOB_STATUSES), kind: oneOf(params.get("kind"), JOB_KINDS) };
+}
+
+// jobsWhere is the pushJobs where-input of the list.
+export function jobsWhere(appID: string, f: JobFilter): { appID: string; status?: PushJobStatus; kind?: PushKind } {
+  const w: { appID: string; status?: PushJobStatus; kind?: PushKind } = { appID };
+  if (f.status) w.status = f.status;
+  if (f.kind) w.kind = f.kind;
+  return w;
+}
+
+// withParam returns params with key set to value, or removed when value is
+// empty, leaving the other parameters as they are.
+export function withParam(params: URLSearchParams, key: string, value: string | undefined): URLSearchParams {
+  const next = new URLSearchParams(params);
+  if (value) next.set(key, value);
+  else next.delete(key);
+  return next;
+}
+
+type Message = { title?: string | null; body?: string | null; silent?: boolean };
+
+// jobTitle is the one line that names a push in a list.
+export function jobTitle(job: { message?: Message | null; templateName?: string | null; taskName?: string | null }): string {
+  const m = job.message;
+  if (m?.title) return m.title;
+  if (job.templateName) return `Template ${job.templateName}`;
+  if (m?.body) return m.body.length > 80 ? m.body.slice(0, 79) + "…" : m.body;
+  if (job.taskName) return job.taskName;
+  return m?.silent ? "(silent data push)" : "(no title)";
+}
+
+// audience summarises who a push goes to; PushJob keeps the number of
+// deliveries it made, not the original target list.
+export function audience(job: { kind: string; counts: { targeted: number }; unknownTargets?: string[] | null; status: string }): string {
+  const n = job.counts.targeted;
+  const devices = `${n.toLocaleString("en-US")} device${n === 1 ? "" : "s"}`;
+  const unknown = job.unknownTargets?.length ?? 0;
+  const parts = [job.kind === "BROADCAST" ? `broadcast: ${devices}` : devices];
+  if (job.status === "SCHEDULED" && n === 0) parts[0] = job.kind === "BROADCAST" ? "broadcast: resolved when due" : "resolved when due";
+  if (unknown > 0) parts.push(`${unknown.toLocaleString("en-US")} unknown`);
+  return parts.join(", ");
+}
+
+// ttl writes a TTL in seconds the way people say it.
+export function ttl(seconds: number): string {
+  if (seconds <= 0) return "0 (only devices reachable at once)";
+  const units: [number, string][] = [
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+    [1, "second"],
+  ];
+  for (const [size, name] of units) {
+    if (seconds % size === 0) {
+      const n = seconds / size;
+      return `${n.toLocaleString("en-US")} ${name}${n === 1 ? "" : "s"}`;
+    }
+  }
+  return `${seconds} seconds`;
+}
+
+// The counts of a StatPoint: cumulative, so sent includes what then
+// arrived, and arrived includes opened and ignored.
+export type StatCounts = { sent: number; arrived: number; opened: number; ignored: number; failed: number; expired: number };
+
+export type ReportRow = {
+  group: string;
+  counts: StatCounts;
+  arrivalRate: number | null;
+  openRate: number | null;
+  ignoreRate: number | null;
+};
+
+const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
+
+function row(group: string, c: StatCounts): ReportRow {
+  return { group, counts: c, arrivalRate: ratio(c.arrived, c.sent), openRate: ratio(c.opened, c.arrived), ignoreRate: ratio(c.ignored, c.arrived) };
+}
+
+const zero = (): StatCounts => ({ sent: 0, arrived: 0, opened: 0, ignored: 0, failed: 0, expired: 0 });
+
+function add(a: StatCounts, b: StatCounts): StatCounts {
+  return {
+    sent: a.sent + b.sent,
+    arrived: a.arrived + b.arrived,
+    opened: a.opened + b.opened,
+    ignored: a.ignored + b.ignored,
+    failed: a.failed + b.failed,
+    expired: a.expired + b.expired,
+  };
+}
+
+// reportRows turns a job report grouped by one dimension into table rows,
+// one per group (points of the same group are added up), largest first,
+// with a total. Rates are null where nothing was there to divide by, so
+// the table says "–" instead of a made-up 0%.
+export function reportRows<P extends { counts: StatCounts }>(points: P[], group: (p: P) => string | null | undefined): { rows: ReportRow[]; total: ReportRow } {
+  const by = new Map<string, StatCounts>();
+  for (const p of points) {
+    const g = group(p) ?? "unknown";
+    by.set(g, add(by.get(g) ?? zero(), p.counts));
+  }
+  const rows = [...by.entries()].map(([g, c]) => row(g, c)).sort((a, b) => b.counts.sent - a.counts.sent || a.group.localeCompare(b.group));
+  const total = row("Total", rows.reduce((t, r) => add(t, r.counts), zero()));
+  return { rows, total };
+}
+
+// schedule describes when a push goes (or went) out.
+export function schedule(
+  job: { scheduleAt?: string | null; recurrence?: { cron: string; timeZone: string; startAt?: string | null; endAt?: string | null } | null },
+  when: (iso: string) => string,
+): string {
+  const r = job.recurrence;
+  if (r) {
+    let s = `cron "${r.cron}" in ${r.timeZone}`;
+    if (r.startAt) s += `, from ${when(r.startAt)}`;
+    if (r.endAt) s += `, until ${when(r.endAt)}`;
+    if (job.scheduleAt) s += `; next at ${when(job.scheduleAt)}`;
+    return s;
+  }
+  if (job.scheduleAt) return `once, at ${when(job.scheduleAt)}`;
+  return "at once";
+}

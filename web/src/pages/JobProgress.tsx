@@ -1,0 +1,26 @@
+import { percent, progress, type JobCounts } from "../lib/jobs";
+
+// JobProgress is the live bar of a job that is still going out: how many
+// of its deliveries had their first attempt.
+export function JobProgress({ counts }: { counts: JobCounts }) {
+  const p = progress(counts);
+  const label = p.ratio == null ? "waiting for targets" : `${p.done.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")}`;
+  return (
+    <div className="job-progress">
+      <div
+        className={p.ratio == null ? "progress indeterminate" : "progress"}
+        role="progressbar"
+        aria-label="Progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={p.ratio == null ? undefined : Math.floor(p.ratio * 100)}
+        aria-valuetext={label}
+      >
+        <span style={{ width: p.ratio == null ? "30%" : percent(p.ratio) }} />
+      </div>
+      <span className="muted small">
+        {percent(p.ratio)} · {label}
+      </span>
+    </div>
+  );
+}

@@ -74,7 +74,7 @@ export function usePager(filter: unknown) {
 export function Pager({ pager, conn }: { pager: ReturnType<typeof usePager>; conn?: Connection }) {
   if (!conn) return null;
   if (pager.page === 1 && !conn.pageInfo.hasNextPage) {
-    return conn.totalCount != null ? <p className="muted pager">{conn.totalCount.toLocaleString("en-US")} in all</p> : null;
+    return conn.totalCount ? <p className="muted pager">{conn.totalCount.toLocaleString("en-US")} in all</p> : null;
   }
   return (
     <nav className="pager" aria-label="Pages">

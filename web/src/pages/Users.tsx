@@ -1,5 +1,309 @@
-import { PageHeader } from "../ui";
+import { useState, type FormEvent } from "react";
+import { Link, useParams, useSearchParams } from "react-router-dom";
+import { gql } from "../api";
+import { graphql } from "../gql";
+import { useMutation, useQuery } from "../hooks";
+import { parseUserIDs, resolveUsers, setParam, userFilter, userWhere } from "../lib/content";
+import { ago, when } from "../lib/format";
+import { PAGE_SIZE } from "../lib/paging";
+import { useCan } from "../session";
+import { Confirm, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import "./content.css";
+
+const UsersQuery = graphql(`
+  query UsersList($where: AppUserWhereInput, $first: Int, $after: Cursor) {
+    appUsers(where: $where, orderBy: { field: EXTERNAL_ID, direction: ASC }, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          externalID
+          createdAt
+          devices {
+            id
+            platform
+            lastSeenAt
+          }
+          groups {
+            id
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+
+const GroupQuery = graphql(`
+  query UsersGroup($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Group {
+        id
+        appID
+        name
+        description
+      }
+    }
+  }
+`);
+
+const LookupQuery = graphql(`
+  query UsersLookup($where: AppUserWhereInput, $first: Int) {
+    appUsers(where: $where, first: $first) {
+      edges {
+        node {
+          id
+          externalID
+        }
+      }
+    }
+  }
+`);
+
+const ChangeMembersMutation = graphql(`
+  mutation UsersChangeMembers($id: ID!, $input: UpdateGroupInput!) {
+    updateGroup(id: $id, input: $input) {
+      id
+    }
+  }
+`);
+
+// One look-up page of users must stay under pushd's query complexity limit
+// (2,000 by default); more user IDs than this at once is a job for the
+// API, not a text box.
+const MAX_ADD = 100;
 
 export default function Users() {
-  return <PageHeader title="Users" />;
+  const { appID = "" } = useParams();
+  const can = useCan(appID);
+  const [params, setParams] = useSearchParams();
+  const filter = userFilter(params);
+  const where = userWhere(appID, filter);
+  const pager = usePager(where);
+  const { data, error, loading, reload } = useQuery(UsersQuery, { where, first: PAGE_SIZE, after: pager.after });
+  const users = data?.appUsers.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const groupQ = useQuery(GroupQuery, { id: filter.group }, { skip: !filter.group });
+  const group = filter.group && groupQ.data?.node && groupQ.data.node.__typename === "Group" && groupQ.data.node.appID === appID ? groupQ.data.node : undefined;
+  const [removing, setRemoving] = useState<{ id: string; externalID: string } | null>(null);
+  const [change, changed] = useMutation(ChangeMembersMutation);
+
+  return (
+    <>
+      <PageHeader title={group ? `Users in ${group.name}` : "Users"}>
+        {filter.group && (
+          <Link to={`/apps/${appID}/groups`} className="small">
+            All groups
+          </Link>
+        )}
+      </PageHeader>
+      {filter.group && (
+        <div className="card">
+          {groupQ.error ? (
+            <Problem error={groupQ.error} retry={groupQ.reload} />
+          ) : groupQ.loading ? (
+            <Loading />
+          ) : group ? (
+            <>
+              {group.description && <p style={{ marginTop: 0 }}>{group.description}</p>}
+              {can.write && <AddMembers appID={appID} groupID={group.id} done={reload} />}
+            </>
+          ) : (
+            <p className="muted">This app has no group {filter.group}.</p>
+          )}
+          <p className="small" style={{ marginBottom: 0 }}>
+            <button type="button" className="link" onClick={() => setParams(setParam(params, "group", ""))}>
+              Show all users
+            </button>
+          </p>
+        </div>
+      )}
+      <Search key={filter.q} q={filter.q} apply={(q) => setParams(setParam(params, "q", q))} />
+      <Problem error={error} retry={reload} />
+      <Problem error={changed.error} />
+      {loading && !data ? (
+        <Loading />
+      ) : users.length === 0 && !error ? (
+        <Empty>
+          {filter.q
+            ? "No user ID matches."
+            : filter.group
+              ? "This group has no members yet."
+              : "No users yet. A user appears when a device is bound to the backend's user ID (device bind, or bindUser from the backend)."}
+        </Empty>
+      ) : (
+        <table aria-label="Users">
+          <thead>
+            <tr>
+              <th>User ID</th>
+              <th>Devices</th>
+              <th>Groups</th>
+              <th>Last seen</th>
+              <th>Since</th>
+              {group && can.write && <th>
+                <span className="visually-hidden">Actions</span>
+              </th>}
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => {
+              const devices = u.devices ?? [];
+              const seen = devices.map((d) => d.lastSeenAt).filter((s): s is string => !!s).sort().pop();
+              return (
+                <tr key={u.id}>
+                  <td>
+                    <strong>{u.externalID}</strong>
+                    <div className="muted small">
+                      <code>{u.id}</code>
+                    </div>
+                  </td>
+                  <td>
+                    {devices.length ? (
+                      <Link to={`/apps/${appID}/devices?user=${encodeURIComponent(u.externalID)}`}>
+                        {devices.length} {devices.length === 1 ? "device" : "devices"}
+                      </Link>
+                    ) : (
+                      <span className="muted">none</span>
+                    )}
+                    {devices.length > 0 && <div className="muted small">{[...new Set(devices.map((d) => d.platform))].join(", ")}</div>}
+                  </td>
+                  <td>
+                    {u.groups?.length ? (
+                      u.groups.map((g, i) => (
+                        <span key={g.id}>
+                          {i > 0 && ", "}
+                          <Link to={`/apps/${appID}/users?group=${g.id}`}>{g.name}</Link>
+                        </span>
+                      ))
+                    ) : (
+                      <span className="muted">–</span>
+                    )}
+                  </td>
+                  <td className="nowrap" title={when(seen)}>
+                    {ago(seen)}
+                  </td>
+                  <td className="nowrap">{when(u.createdAt)}</td>
+                  {group && can.write && (
+                    <td>
+                      <button type="button" className="secondary" onClick={() => setRemoving(u)}>
+                        Remove
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {(users.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.appUsers} />}
+      {removing && group && (
+        <Confirm
+          title="Remove from the group?"
+          confirm="Remove"
+          danger
+          busy={changed.running}
+          onCancel={() => setRemoving(null)}
+          onConfirm={async () => {
+            const ok = await change({ id: group.id, input: { removeMemberIDs: [removing.id] } });
+            setRemoving(null);
+            if (ok) reload();
+          }}
+        >
+          <p>
+            <strong>{removing.externalID}</strong> stops getting pushes sent to <strong>{group.name}</strong>. The user and their devices stay.
+          </p>
+        </Confirm>
+      )}
+    </>
+  );
+}
+
+function Search({ q, apply }: { q: string; apply: (q: string) => void }) {
+  const [value, setValue] = useState(q);
+  return (
+    <form
+      className="filters"
+      role="search"
+      aria-label="Search users"
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply(value.trim());
+      }}
+    >
+      <label className="grow">
+        User ID
+        <input type="search" value={value} onChange={(e) => setValue(e.target.value)} placeholder="part of the backend's user ID" />
+      </label>
+      <button type="submit">Search</button>
+      {q && (
+        <button type="button" className="secondary" onClick={() => apply("")}>
+          Clear
+        </button>
+      )}
+    </form>
+  );
+}
+
+// AddMembers adds users to a group by the backend's user IDs: pushd only
+// knows users that have had a device bound, so the rest are reported.
+function AddMembers({ appID, groupID, done }: { appID: string; groupID: string; done: () => void }) {
+  const [text, setText] = useState("");
+  const [unknown, setUnknown] = useState<string[]>([]);
+  const [lookupError, setLookupError] = useState<unknown>();
+  const [added, setAdded] = useState<number | null>(null);
+  const [change, changed] = useMutation(ChangeMembersMutation);
+  const wanted = parseUserIDs(text);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setLookupError(undefined);
+    setAdded(null);
+    let found: { id: string; externalID: string }[];
+    try {
+      const r = await gql(LookupQuery, { where: { appID, externalIDIn: wanted }, first: MAX_ADD });
+      found = r.appUsers.edges?.flatMap((x) => (x?.node ? [x.node] : [])) ?? [];
+    } catch (err) {
+      setLookupError(err);
+      return;
+    }
+    const { ids, unknown: missing } = resolveUsers(wanted, found);
+    setUnknown(missing);
+    if (ids.length === 0) return;
+    if (await change({ id: groupID, input: { addMemberIDs: ids } })) {
+      setAdded(ids.length);
+      setText(missing.join("\n"));
+      done();
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-label="Add members">
+      <label>
+        Add users (user IDs, one per line or separated by commas)
+        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} />
+      </label>
+      {wanted.length > MAX_ADD && <p className="error small">At most {MAX_ADD} at a time.</p>}
+      <Problem error={lookupError ?? changed.error} />
+      {unknown.length > 0 && (
+        <p className="warning small" role="status">
+          pushd knows no user {unknown.join(", ")} in this app yet (a user exists once a device is bound to it).
+        </p>
+      )}
+      {added != null && (
+        <p className="muted small" role="status">
+          Added {added} {added === 1 ? "user" : "users"}.
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={changed.running || wanted.length === 0 || wanted.length > MAX_ADD}>
+          Add to group
+        </button>
+      </div>
+    </form>
+  );
 }

@@ -1,0 +1,232 @@
+import { describe, expect, it } from "vitest";
+import {
+  addUndeclared,
+  checkTemplate,
+  createTemplateInput,
+  deviceFilter,
+  deviceOrder,
+  deviceParams,
+  deviceWhere,
+  emptyTemplateForm,
+  maskToken,
+  parseUserIDs,
+  placeholders,
+  render,
+  resolveUsers,
+  setParam,
+  templateForm,
+  tokenSummary,
+  updateTemplateInput,
+  userFilter,
+  userWhere,
+  validVarName,
+  type TemplateForm,
+} from "./content";
+
+const form = (over: Partial<TemplateForm>): TemplateForm => ({ ...emptyTemplateForm, name: "welcome", ...over });
+
+describe("placeholders", () => {
+  it.each([
+    ["Hi {{name}}", ["name"]],
+    ["{{ name }} and {{name}} again, {{order.id}}", ["name", "order.id"]],
+    ["{{a-b}} {{_x}} {{x9}}", ["a-b", "_x", "x9"]],
+    // Not names: literal text, as in push/template.go.
+    ["{{ }} {{1}} {{a b}} {{", []],
+    ["{{{{name}}", ["name"]],
+    ["{{ {{name}} }}", ["name"]],
+    ["unterminated {{name", []],
+  ])("%j has %j", (s, want) => {
+    expect(placeholders(s)).toEqual(want);
+  });
+
+  it("names follow the server's rule", () => {
+    expect(validVarName("a")).toBe(true);
+    expect(validVarName("_a.b-c9")).toBe(true);
+    expect(validVarName("9a")).toBe(false);
+    expect(validVarName(".a")).toBe(false);
+    expect(validVarName("a".repeat(64))).toBe(true);
+    expect(validVarName("a".repeat(65))).toBe(false);
+  });
+});
+
+describe("render", () => {
+  it("fills what it knows and keeps the rest as written", () => {
+    expect(render("Hi {{ name }}, order {{id}} {{1}}", { name: "Ada" })).toBe("Hi Ada, order {{id}} {{1}}");
+    expect(render("{{a}}{{a}}", { a: "x" })).toBe("xx");
+    expect(render("no placeholders", {})).toBe("no placeholders");
+    expect(render("{{toString}}", {})).toBe("{{toString}}");
+  });
+});
+
+describe("checkTemplate", () => {
+  it("with nothing declared, pushd declares the placeholders itself", () => {
+    const c = checkTemplate(form({ title: "Hi {{name}}", body: "{{n}} new" }));
+    expect(c.used).toEqual(["name", "n"]);
+    expect(c.undeclared).toEqual([]);
+    expect(c.errors).toEqual([]);
+  });
+
+  it("warns about placeholders missing from a declaration", () => {
+    const c = checkTemplate(form({ title: "Hi {{name}}", body: "{{n}} new", variables: [{ name: "name", fallback: "there" }] }));
+    expect(c.undeclared).toEqual(["n"]);
+    expect(c.errors).toEqual(["Placeholders not declared as variables: n."]);
+  });
+
+  it("notes declared variables no placeholder uses", () => {
+    const c = checkTemplate(form({ body: "Hi {{name}}", variables: [{ name: "name", fallback: "" }, { name: "extra", fallback: "" }] }));
+    expect(c.unused).toEqual(["extra"]);
+    expect(c.errors).toEqual([]);
+  });
+
+  it("refuses what pushd refuses", () => {
+    expect(checkTemplate(form({ name: "" })).errors).toEqual(["A template needs a name.", "A template needs a title or a body."]);
+    expect(checkTemplate(form({ name: "has space", body: "x" })).errors[0]).toMatch(/letters, digits/);
+    expect(checkTemplate(form({ body: "x", variables: [{ name: "9x", fallback: "" }] })).errors).toContain('"9x" is not a valid variable name.');
+    expect(checkTemplate(form({ body: "x", variables: [{ name: "", fallback: "d" }] })).errors).toContain("A default has no variable name.");
+    expect(checkTemplate(form({ body: "{{a}}", variables: [{ name: "a", fallback: "" }, { name: "a", fallback: "" }] })).errors).toContain(
+      "Declared twice: a.",
+    );
+  });
+
+  it("ignores blank rows", () => {
+    const c = checkTemplate(form({ body: "{{a}}", variables: [{ name: " ", fallback: "" }] }));
+    expect(c.declared).toEqual([]);
+    expect(c.errors).toEqual([]);
+  });
+
+  it("addUndeclared declares what is missing", () => {
+    const f = addUndeclared(form({ title: "{{a}}", body: "{{b}} {{c}}", variables: [{ name: "b", fallback: "B" }, { name: "", fallback: "" }] }));
+    expect(f.variables).toEqual([
+      { name: "b", fallback: "B" },
+      { name: "a", fallback: "" },
+      { name: "c", fallback: "" },
+    ]);
+    expect(checkTemplate(f).errors).toEqual([]);
+  });
+});
+
+describe("template inputs", () => {
+  const f = form({
+    name: " welcome ",
+    title: "Hi {{name}}",
+    body: "You have {{n}} messages",
+    variables: [
+      { name: "name", fallback: "there" },
+      { name: "n", fallback: "" },
+    ],
+  });
+
+  it("create sends declared variables and non-blank defaults", () => {
+    expect(createTemplateInput("app_1", f)).toEqual({
+      appID: "app_1",
+      name: "welcome",
+      title: "Hi {{name}}",
+      body: "You have {{n}} messages",
+      variables: ["name", "n"],
+      defaults: { name: "there" },
+    });
+    const bare = createTemplateInput("app_1", form({ body: "x" }));
+    expect(bare).not.toHaveProperty("variables");
+    expect(bare).not.toHaveProperty("defaults");
+  });
+
+  it("update replaces variables and defaults, clearing when empty", () => {
+    expect(updateTemplateInput(f)).toEqual({
+      name: "welcome",
+      title: "Hi {{name}}",
+      body: "You have {{n}} messages",
+      variables: ["name", "n"],
+      defaults: { name: "there" },
+    });
+    expect(updateTemplateInput(form({ body: "x" }))).toMatchObject({ clearVariables: true, clearDefaults: true });
+  });
+
+  it("a stored template becomes a form and back", () => {
+    const t = { name: "w", title: "Hi {{name}}", body: "", variables: ["name"], defaults: { name: "you", odd: 3 } };
+    const back = templateForm(t);
+    expect(back.variables).toEqual([
+      { name: "name", fallback: "you" },
+      { name: "odd", fallback: "3" },
+    ]);
+    expect(templateForm({ name: "w", title: "t", body: "", variables: null, defaults: null }).variables).toEqual([]);
+  });
+});
+
+describe("device filters", () => {
+  it("read from the URL, dropping unknown values", () => {
+    const f = deviceFilter(new URLSearchParams("platform=ios&q=%20abc%20&bound=maybe&push=off&sort=NEWEST"));
+    expect(f).toEqual({ q: "abc", user: "", platform: "IOS", bound: "", push: "off", sort: "NEWEST" });
+    expect(deviceFilter(new URLSearchParams("platform=PALM")).platform).toBe("");
+    expect(deviceFilter(new URLSearchParams("")).sort).toBe("LAST_SEEN");
+  });
+
+  it("written back without defaults", () => {
+    const f = deviceFilter(new URLSearchParams("platform=IOS&user=u1"));
+    expect(deviceParams(f).toString()).toBe("user=u1&platform=IOS");
+    expect(deviceParams(deviceFilter(new URLSearchParams("sort=LAST_SEEN"))).toString()).toBe("");
+  });
+
+  it("become a where input scoped to the app", () => {
+    const base = deviceFilter(new URLSearchParams(""));
+    expect(deviceWhere("app_1", base)).toEqual({ appID: "app_1" });
+    expect(deviceWhere("app_1", { ...base, q: "dev_01HX" })).toEqual({ appID: "app_1", id: "dev_01HX" });
+    expect(deviceWhere("app_1", { ...base, q: "inst-7" })).toEqual({ appID: "app_1", installationIDContainsFold: "inst-7" });
+    expect(
+      deviceWhere("app_1", { ...base, user: "u1", platform: "ANDROID", bound: "yes", push: "on" }),
+    ).toEqual({ appID: "app_1", hasUserWith: [{ externalID: "u1" }], platform: "ANDROID", userIDNotNil: true, pushEnabled: true });
+    expect(deviceWhere("app_1", { ...base, bound: "no", push: "off" })).toEqual({ appID: "app_1", userIDIsNil: true, pushEnabled: false });
+  });
+
+  it("sort orders", () => {
+    expect(deviceOrder("LAST_SEEN")).toEqual({ field: "LAST_SEEN_AT", direction: "DESC" });
+    expect(deviceOrder("NEWEST")).toEqual({ field: "CREATED_AT", direction: "DESC" });
+    expect(deviceOrder("OLDEST")).toEqual({ field: "CREATED_AT", direction: "ASC" });
+  });
+
+  it("setParam sets or removes one key", () => {
+    const p = new URLSearchParams("a=1&b=2");
+    expect(setParam(p, "a", "").toString()).toBe("b=2");
+    expect(setParam(p, "c", "3").toString()).toBe("a=1&b=2&c=3");
+    expect(p.toString()).toBe("a=1&b=2");
+  });
+});
+
+describe("tokens", () => {
+  it("summarises channels, dead ones last", () => {
+    expect(tokenSummary(null).text).toBe("no vendor token");
+    const s = tokenSummary([
+      { channel: "HUAWEI", status: "DEAD" },
+      { channel: "FCM", status: "ACTIVE" },
+      { channel: "APNS", status: "ACTIVE" },
+    ]);
+    expect(s.active).toEqual(["APNS", "FCM"]);
+    expect(s.dead).toEqual(["HUAWEI"]);
+    expect(s.text).toBe("APNS, FCM, HUAWEI (dead)");
+  });
+
+  it("masks long tokens", () => {
+    expect(maskToken("short")).toBe("short");
+    expect(maskToken("abcdefghijklmnopqrstuvwxyz")).toBe("abcdefgh…uvwxyz");
+  });
+});
+
+describe("users", () => {
+  it("filter and where input", () => {
+    const f = userFilter(new URLSearchParams("q=%20ada&group=grp_1"));
+    expect(f).toEqual({ q: "ada", group: "grp_1" });
+    expect(userWhere("app_1", f)).toEqual({ appID: "app_1", externalIDContainsFold: "ada", hasGroupsWith: [{ id: "grp_1" }] });
+    expect(userWhere("app_1", { q: "", group: "" })).toEqual({ appID: "app_1" });
+  });
+
+  it("parses typed user IDs", () => {
+    expect(parseUserIDs(" u1, u2\nu1\n\n u3 ,")).toEqual(["u1", "u2", "u3"]);
+    expect(parseUserIDs("  ")).toEqual([]);
+  });
+
+  it("resolves user IDs to node IDs", () => {
+    expect(resolveUsers(["u1", "u2", "u3"], [{ id: "usr_3", externalID: "u3" }, { id: "usr_1", externalID: "u1" }])).toEqual({
+      ids: ["usr_1", "usr_3"],
+      unknown: ["u2"],
+    });
+  });
+});

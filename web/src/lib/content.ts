@@ -1,0 +1,329 @@
+// Devices, users, groups and templates: the filters the list pages keep in
+// the URL, the GraphQL inputs built from them and from the forms, and the
+// template rules of push/template.go mirrored so the form can warn before
+// pushd refuses.
+import type {
+  AppUserWhereInput,
+  CreateTemplateInput,
+  DeviceOrderField,
+  DeviceWhereInput,
+  Platform,
+  UpdateTemplateInput,
+} from "../gql/graphql";
+
+// ---- Templates ----------------------------------------------------------
+
+// validVarName is push/template.go's rule: a letter or '_', then letters,
+// digits, '_', '.' or '-', at most 64 characters.
+export function validVarName(s: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(s);
+}
+
+// Template names are used in URLs, logs and push calls (ent/schema/template.go).
+export function validTemplateName(s: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s) && s.length <= 100;
+}
+
+// placeholders returns the distinct {{name}} names in s in order of first
+// appearance. Like pushd, anything between braces that is not a valid name
+// ("{{ }}", "{{1}}") is literal text, and scanning goes on after the first
+// pair of opening braces.
+export function placeholders(s: string): string[] {
+  const names: string[] = [];
+  let rest = s;
+  for (;;) {
+    const i = rest.indexOf("{{");
+    if (i < 0) return names;
+    const j = rest.indexOf("}}", i + 2);
+    if (j < 0) return names;
+    const inner = rest.slice(i + 2, j).trim();
+    if (validVarName(inner)) {
+      if (!names.includes(inner)) names.push(inner);
+      rest = rest.slice(j + 2);
+    } else {
+      rest = rest.slice(i + 2);
+    }
+  }
+}
+
+// render fills the placeholders of s from vars; a name without a value
+// stays as written, so a preview shows what is still missing.
+export function render(s: string, vars: Record<string, string>): string {
+  let out = "";
+  let rest = s;
+  for (;;) {
+    const i = rest.indexOf("{{");
+    if (i < 0) break;
+    const j = rest.indexOf("}}", i + 2);
+    if (j < 0) break;
+    const inner = rest.slice(i + 2, j).trim();
+    if (!validVarName(inner)) {
+      out += rest.slice(0, i + 2);
+      rest = rest.slice(i + 2);
+      continue;
+    }
+    out += rest.slice(0, i) + (Object.hasOwn(vars, inner) ? vars[inner] : rest.slice(i, j + 2));
+    rest = rest.slice(j + 2);
+  }
+  return out + rest;
+}
+
+export type VariableRow = { name: string; fallback: string };
+
+export type TemplateForm = {
+  name: string;
+  title: string;
+  body: string;
+  variables: VariableRow[];
+};
+
+export const emptyTemplateForm: TemplateForm = { name: "", title: "", body: "", variables: [] };
+
+export type TemplateCheck = {
+  // used: the placeholders of title and body, in order.
+  used: string[];
+  // declared: the variable names of the form (blank rows left out).
+  declared: string[];
+  // undeclared: placeholders missing from a non-empty declaration; pushd
+  // refuses the template then. With nothing declared pushd declares the
+  // placeholders itself, so nothing is undeclared.
+  undeclared: string[];
+  // unused: declared variables no placeholder uses (allowed: a warning).
+  unused: string[];
+  // problems pushd would refuse, in plain words.
+  errors: string[];
+};
+
+// checkTemplate mirrors checkTemplate in push/template.go.
+export function checkTemplate(f: TemplateForm): TemplateCheck {
+  const used = placeholders(f.title);
+  for (const n of placeholders(f.body)) if (!used.includes(n)) used.push(n);
+  const rows = f.variables.map((v) => ({ name: v.name.trim(), fallback: v.fallback })).filter((v) => v.name !== "" || v.fallback !== "");
+  const declared = rows.map((v) => v.name).filter((n) => n !== "");
+  const errors: string[] = [];
+  if (f.name.trim() === "") errors.push("A template needs a name.");
+  else if (!validTemplateName(f.name.trim())) errors.push("The name may hold letters, digits, '_', '.' and '-', and starts with a letter or digit.");
+  if (f.title.trim() === "" && f.body.trim() === "") errors.push("A template needs a title or a body.");
+  if (rows.some((v) => v.name === "")) errors.push("A default has no variable name.");
+  for (const n of declared) if (!validVarName(n)) errors.push(`"${n}" is not a valid variable name.`);
+  const dupes = declared.filter((n, i) => declared.indexOf(n) !== i);
+  if (dupes.length) errors.push(`Declared twice: ${[...new Set(dupes)].join(", ")}.`);
+  const undeclared = declared.length === 0 ? [] : used.filter((n) => !declared.includes(n));
+  if (undeclared.length) errors.push(`Placeholders not declared as variables: ${undeclared.join(", ")}.`);
+  const unused = declared.filter((n) => !used.includes(n));
+  return { used, declared, undeclared, unused, errors };
+}
+
+// addUndeclared declares every placeholder the form does not declare yet,
+// keeping the rows there are.
+export function addUndeclared(f: TemplateForm): TemplateForm {
+  const c = checkTemplate(f);
+  const missing = c.used.filter((n) => !c.declared.includes(n));
+  if (!missing.length) return f;
+  const rows = f.variables.filter((v) => v.name.trim() !== "" || v.fallback !== "");
+  return { ...f, variables: [...rows, ...missing.map((name) => ({ name, fallback: "" }))] };
+}
+
+// defaultsOf is the defaults map of the form: a blank default means none
+// (the sender must give that variable).
+export function defaultsOf(f: TemplateForm): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of f.variables) if (v.name.trim() && v.fallback !== "") out[v.name.trim()] = v.fallback;
+  return out;
+}
+
+function declaredNames(f: TemplateForm): string[] {
+  return f.variables.map((v) => v.name.trim()).filter((n) => n !== "");
+}
+
+export function createTemplateInput(appID: string, f: TemplateForm): CreateTemplateInput {
+  const vars = declaredNames(f);
+  const defaults = defaultsOf(f);
+  return {
+    appID,
+    name: f.name.trim(),
+    title: f.title,
+    body: f.body,
+    ...(vars.length ? { variables: vars } : {}),
+    ...(Object.keys(defaults).length ? { defaults } : {}),
+  };
+}
+
+// updateTemplateInput replaces everything: an empty declaration lets pushd
+// declare the placeholders again, no defaults clears them.
+export function updateTemplateInput(f: TemplateForm): UpdateTemplateInput {
+  const vars = declaredNames(f);
+  const defaults = defaultsOf(f);
+  return {
+    name: f.name.trim(),
+    title: f.title,
+    body: f.body,
+    ...(vars.length ? { variables: vars } : { clearVariables: true }),
+    ...(Object.keys(defaults).length ? { defaults } : { clearDefaults: true }),
+  };
+}
+
+// templateForm is the form of a stored template. Defaults are strings in
+// pushd; anything else is shown as JSON so nothing is lost silently.
+export function templateForm(t: {
+  name: string;
+  title: string;
+  body: string;
+  variables?: string[] | null;
+  defaults?: Record<string, unknown> | null;
+}): TemplateForm {
+  const defaults = t.defaults ?? {};
+  const names = [...(t.variables ?? [])];
+  for (const k of Object.keys(defaults)) if (!names.includes(k)) names.push(k);
+  return {
+    name: t.name,
+    title: t.title,
+    body: t.body,
+    variables: names.map((name) => {
+      const d = defaults[name];
+      return { name, fallback: d == null ? "" : typeof d === "string" ? d : JSON.stringify(d) };
+    }),
+  };
+}
+
+// ---- Devices -----------------------------------------------------------
+
+export const PLATFORMS: Platform[] = ["ANDROID", "IOS", "HARMONY", "WEB"];
+
+export type DeviceSort = "LAST_SEEN" | "NEWEST" | "OLDEST";
+
+export type DeviceFilter = {
+  // q: a device ID (dev_…) or part of an installation ID.
+  q: string;
+  // user: the backend's user ID a device is bound to, exactly (the users
+  // page links here; a part would also match longer IDs).
+  user: string;
+  platform: Platform | "";
+  bound: "" | "yes" | "no";
+  push: "" | "on" | "off";
+  sort: DeviceSort;
+};
+
+const SORTS: DeviceSort[] = ["LAST_SEEN", "NEWEST", "OLDEST"];
+
+// deviceFilter reads the devices page's filter from its URL; unknown values
+// are dropped rather than sent to pushd.
+export function deviceFilter(p: URLSearchParams): DeviceFilter {
+  const platform = p.get("platform")?.toUpperCase() ?? "";
+  const bound = p.get("bound") ?? "";
+  const push = p.get("push") ?? "";
+  const sort = p.get("sort") ?? "";
+  return {
+    q: (p.get("q") ?? "").trim(),
+    user: (p.get("user") ?? "").trim(),
+    platform: (PLATFORMS as string[]).includes(platform) ? (platform as Platform) : "",
+    bound: bound === "yes" || bound === "no" ? bound : "",
+    push: push === "on" || push === "off" ? push : "",
+    sort: (SORTS as string[]).includes(sort) ? (sort as DeviceSort) : "LAST_SEEN",
+  };
+}
+
+// deviceParams writes a filter back as search params, leaving defaults out
+// so URLs stay short.
+export function deviceParams(f: DeviceFilter): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.q) p.set("q", f.q);
+  if (f.user) p.set("user", f.user);
+  if (f.platform) p.set("platform", f.platform);
+  if (f.bound) p.set("bound", f.bound);
+  if (f.push) p.set("push", f.push);
+  if (f.sort !== "LAST_SEEN") p.set("sort", f.sort);
+  return p;
+}
+
+// Node IDs carry their type as a prefix (ent/schema/nodeid).
+export const isDeviceID = (s: string) => /^dev_[0-9A-Za-z]+$/.test(s);
+
+export function deviceWhere(appID: string, f: DeviceFilter): DeviceWhereInput {
+  const w: DeviceWhereInput = { appID };
+  if (f.q) {
+    if (isDeviceID(f.q)) w.id = f.q;
+    else w.installationIDContainsFold = f.q;
+  }
+  if (f.user) w.hasUserWith = [{ externalID: f.user }];
+  if (f.platform) w.platform = f.platform;
+  if (f.bound === "yes") w.userIDNotNil = true;
+  if (f.bound === "no") w.userIDIsNil = true;
+  if (f.push === "on") w.pushEnabled = true;
+  if (f.push === "off") w.pushEnabled = false;
+  return w;
+}
+
+export function deviceOrder(s: DeviceSort): { field: DeviceOrderField; direction: "ASC" | "DESC" } {
+  if (s === "NEWEST") return { field: "CREATED_AT", direction: "DESC" };
+  if (s === "OLDEST") return { field: "CREATED_AT", direction: "ASC" };
+  return { field: "LAST_SEEN_AT", direction: "DESC" };
+}
+
+export type TokenLike = { channel: string; status: string };
+
+// tokenSummary says which vendor channels a device can be reached on and
+// which of its tokens the vendors declared dead.
+export function tokenSummary(tokens: TokenLike[] | null | undefined): { active: string[]; dead: string[]; text: string } {
+  const ts = [...(tokens ?? [])].sort((a, b) => a.channel.localeCompare(b.channel));
+  const active = ts.filter((t) => t.status === "ACTIVE").map((t) => t.channel);
+  const dead = ts.filter((t) => t.status !== "ACTIVE").map((t) => t.channel);
+  const parts = [...active, ...dead.map((c) => `${c} (dead)`)];
+  return { active, dead, text: parts.length ? parts.join(", ") : "no vendor token" };
+}
+
+// maskToken shows the ends of a vendor token: enough to match it against
+// an app's logs without putting the whole token on screen.
+export function maskToken(t: string): string {
+  return t.length <= 16 ? t : `${t.slice(0, 8)}…${t.slice(-6)}`;
+}
+
+// ---- Users and groups -----------------------------------------------------
+
+export type UserFilter = { q: string; group: string };
+
+export function userFilter(p: URLSearchParams): UserFilter {
+  return { q: (p.get("q") ?? "").trim(), group: (p.get("group") ?? "").trim() };
+}
+
+export function userWhere(appID: string, f: UserFilter): AppUserWhereInput {
+  const w: AppUserWhereInput = { appID };
+  if (f.q) w.externalIDContainsFold = f.q;
+  if (f.group) w.hasGroupsWith = [{ id: f.group }];
+  return w;
+}
+
+// parseUserIDs splits a list of the backend's user IDs typed one per line
+// or separated by commas, dropping blanks and repeats.
+export function parseUserIDs(text: string): string[] {
+  const out: string[] = [];
+  for (const s of text.split(/[\n,]/)) {
+    const id = s.trim();
+    if (id && !out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+// resolveUsers matches typed user IDs to the app users pushd found: the
+// node IDs to add and the user IDs pushd does not know (they have no
+// device bound yet, so there is nothing to add).
+export function resolveUsers(wanted: string[], found: { id: string; externalID: string }[]): { ids: string[]; unknown: string[] } {
+  const byExternal = new Map(found.map((u) => [u.externalID, u.id]));
+  const ids: string[] = [];
+  const unknown: string[] = [];
+  for (const w of wanted) {
+    const id = byExternal.get(w);
+    if (id) ids.push(id);
+    else unknown.push(w);
+  }
+  return { ids, unknown };
+}
+
+// setParam returns a copy of params with key set (or removed when blank):
+// for filter inputs that each own one search param.
+export function setParam(p: URLSearchParams, key: string, value: string): URLSearchParams {
+  const next = new URLSearchParams(p);
+  if (value) next.set(key, value);
+  else next.delete(key);
+  return next;
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
+	"github.com/pushd/pushd/push"
 )
 
 // MintBindToken is the resolver for the mintBindToken field.
@@ -31,4 +32,12 @@ func (r *mutationResolver) BindUser(ctx context.Context, input model.BindUserInp
 // UnbindUser is the resolver for the unbindUser field.
 func (r *mutationResolver) UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Device, error) {
 	return r.svc.UnbindUser(ctx, deviceID)
+}
+
+// HasTag is the resolver for the hasTag field.
+func (r *deviceWhereInputResolver) HasTag(ctx context.Context, obj *ent.DeviceWhereInput, data *string) error {
+	if data != nil && *data != "" {
+		obj.AddPredicates(push.DeviceHasTag(*data))
+	}
+	return nil
 }

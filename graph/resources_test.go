@@ -143,9 +143,19 @@ func TestConnectionsPageFilterAndOrder(t *testing.T) {
 			platform = enum.PlatformIOS
 		}
 		b.newDevice(app, fmt.Sprintf("inst-%d", i), func(c *ent.DeviceCreate) {
-			c.SetPlatform(platform).SetAppVersion(fmt.Sprintf("1.%d", i))
+			c.SetPlatform(platform).SetAppVersion(fmt.Sprintf("1.%d", i)).SetTags([]string{fmt.Sprintf("cohort-%d", i%3), "all"})
 		})
 	}
+	// hasTag extends the generated filter: exact tags, combined with the rest.
+	d := b.ok(`query($app: ID!) { a: devices(where: {appID: $app, hasTag: "cohort-0"}) { totalCount }
+		b: devices(where: {appID: $app, hasTag: "cohort-0", platform: IOS}) { totalCount }
+		c: devices(where: {appID: $app, hasTag: "cohort"}) { totalCount }
+		d: devices(where: {appID: $app, or: [{hasTag: "cohort-1"}, {hasTag: "cohort-2"}]}) { totalCount } }`, map[string]any{"app": app})
+	require.EqualValues(t, 3, path(d, "a", "totalCount"), "inst-0, 3 and 6")
+	require.EqualValues(t, 1, path(d, "b", "totalCount"), "inst-3")
+	require.EqualValues(t, 0, path(d, "c", "totalCount"), "no prefix match")
+	require.EqualValues(t, 4, path(d, "d", "totalCount"))
+
 	q := `query($app: ID!, $after: Cursor) { devices(first: 2, after: $after, where: {appID: $app, platform: IOS},
 		orderBy: {field: CREATED_AT, direction: DESC}) { totalCount pageInfo { hasNextPage endCursor } edges { node { appVersion platform } } } }`
 	var versions []string
@@ -166,7 +176,7 @@ func TestConnectionsPageFilterAndOrder(t *testing.T) {
 
 	// The same devices through the app's edge, and a list without first
 	// gets the default page rather than the whole table.
-	d := b.ok(`query($app: ID!) { node(id: $app) { ... on App { devices(where: {appVersionHasPrefix: "1."}) { totalCount edges { node { id } } } } } }`, map[string]any{"app": app})
+	d = b.ok(`query($app: ID!) { node(id: $app) { ... on App { devices(where: {appVersionHasPrefix: "1."}) { totalCount edges { node { id } } } } } }`, map[string]any{"app": app})
 	require.EqualValues(t, 7, path(d, "node", "devices", "totalCount"))
 	require.Len(t, path(d, "node", "devices", "edges"), 7)
 }

@@ -273,6 +273,14 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 	return last, false, nil
 }
 
+// DeviceHasTag matches devices whose tags include tag, on PostgreSQL and
+// SQLite alike (a JSON array column).
+func DeviceHasTag(tag string) predicate.Device {
+	return func(sel *sql.Selector) {
+		sel.Where(sqljson.ValueContains(sel.C(device.FieldTags), tag))
+	}
+}
+
 // audienceFilter turns a broadcast's audience into device predicates.
 func (s *Service) audienceFilter(app nodeid.ID, a jsontype.Audience) []predicate.Device {
 	ps := []predicate.Device{device.AppID(app), device.PushEnabled(true)}
@@ -285,9 +293,7 @@ func (s *Service) audienceFilter(app nodeid.ID, a jsontype.Audience) []predicate
 	if len(a.Tags) > 0 {
 		tags := make([]predicate.Device, len(a.Tags))
 		for i, t := range a.Tags {
-			tags[i] = predicate.Device(func(sel *sql.Selector) {
-				sel.Where(sqljson.ValueContains(sel.C(device.FieldTags), t))
-			})
+			tags[i] = DeviceHasTag(t)
 		}
 		ps = append(ps, device.Or(tags...))
 	}

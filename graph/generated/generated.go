@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	WebhookDelivery() WebhookDeliveryResolver
+	DeviceWhereInput() DeviceWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -641,6 +642,10 @@ type SubscriptionResolver interface {
 }
 type WebhookDeliveryResolver interface {
 	AttemptLog(ctx context.Context, obj *ent.WebhookDelivery) ([]*model.WebhookAttempt, error)
+}
+
+type DeviceWhereInputResolver interface {
+	HasTag(ctx context.Context, obj *ent.DeviceWhereInput, data *string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3454,6 +3459,11 @@ extend type Mutation {
   bindUser(input: BindUserInput!): Device!
   "Removes a device's user binding."
   unbindUser(deviceID: ID!): Device!
+}
+
+extend input DeviceWhereInput {
+  "Devices carrying this tag (exact match)."
+  hasTag: String
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -27341,7 +27351,7 @@ func (ec *executionContext) unmarshalInputDeviceWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "installationID", "installationIDNEQ", "installationIDIn", "installationIDNotIn", "installationIDGT", "installationIDGTE", "installationIDLT", "installationIDLTE", "installationIDContains", "installationIDHasPrefix", "installationIDHasSuffix", "installationIDEqualFold", "installationIDContainsFold", "platform", "platformNEQ", "platformIn", "platformNotIn", "appVersion", "appVersionNEQ", "appVersionIn", "appVersionNotIn", "appVersionGT", "appVersionGTE", "appVersionLT", "appVersionLTE", "appVersionContains", "appVersionHasPrefix", "appVersionHasSuffix", "appVersionEqualFold", "appVersionContainsFold", "osVersion", "osVersionNEQ", "osVersionIn", "osVersionNotIn", "osVersionGT", "osVersionGTE", "osVersionLT", "osVersionLTE", "osVersionContains", "osVersionHasPrefix", "osVersionHasSuffix", "osVersionEqualFold", "osVersionContainsFold", "model", "modelNEQ", "modelIn", "modelNotIn", "modelGT", "modelGTE", "modelLT", "modelLTE", "modelContains", "modelHasPrefix", "modelHasSuffix", "modelEqualFold", "modelContainsFold", "brand", "brandNEQ", "brandIn", "brandNotIn", "brandGT", "brandGTE", "brandLT", "brandLTE", "brandContains", "brandHasPrefix", "brandHasSuffix", "brandEqualFold", "brandContainsFold", "locale", "localeNEQ", "localeIn", "localeNotIn", "localeGT", "localeGTE", "localeLT", "localeLTE", "localeContains", "localeHasPrefix", "localeHasSuffix", "localeEqualFold", "localeContainsFold", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold", "pushEnabled", "pushEnabledNEQ", "lastSeenAt", "lastSeenAtNEQ", "lastSeenAtIn", "lastSeenAtNotIn", "lastSeenAtGT", "lastSeenAtGTE", "lastSeenAtLT", "lastSeenAtLTE", "lastSeenAtIsNil", "lastSeenAtNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDIsNil", "userIDNotNil", "userIDEqualFold", "userIDContainsFold", "boundAt", "boundAtNEQ", "boundAtIn", "boundAtNotIn", "boundAtGT", "boundAtGTE", "boundAtLT", "boundAtLTE", "boundAtIsNil", "boundAtNotNil", "hasApp", "hasAppWith", "hasUser", "hasUserWith", "hasTokens", "hasTokensWith", "hasDeliveries", "hasDeliveriesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "installationID", "installationIDNEQ", "installationIDIn", "installationIDNotIn", "installationIDGT", "installationIDGTE", "installationIDLT", "installationIDLTE", "installationIDContains", "installationIDHasPrefix", "installationIDHasSuffix", "installationIDEqualFold", "installationIDContainsFold", "platform", "platformNEQ", "platformIn", "platformNotIn", "appVersion", "appVersionNEQ", "appVersionIn", "appVersionNotIn", "appVersionGT", "appVersionGTE", "appVersionLT", "appVersionLTE", "appVersionContains", "appVersionHasPrefix", "appVersionHasSuffix", "appVersionEqualFold", "appVersionContainsFold", "osVersion", "osVersionNEQ", "osVersionIn", "osVersionNotIn", "osVersionGT", "osVersionGTE", "osVersionLT", "osVersionLTE", "osVersionContains", "osVersionHasPrefix", "osVersionHasSuffix", "osVersionEqualFold", "osVersionContainsFold", "model", "modelNEQ", "modelIn", "modelNotIn", "modelGT", "modelGTE", "modelLT", "modelLTE", "modelContains", "modelHasPrefix", "modelHasSuffix", "modelEqualFold", "modelContainsFold", "brand", "brandNEQ", "brandIn", "brandNotIn", "brandGT", "brandGTE", "brandLT", "brandLTE", "brandContains", "brandHasPrefix", "brandHasSuffix", "brandEqualFold", "brandContainsFold", "locale", "localeNEQ", "localeIn", "localeNotIn", "localeGT", "localeGTE", "localeLT", "localeLTE", "localeContains", "localeHasPrefix", "localeHasSuffix", "localeEqualFold", "localeContainsFold", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold", "pushEnabled", "pushEnabledNEQ", "lastSeenAt", "lastSeenAtNEQ", "lastSeenAtIn", "lastSeenAtNotIn", "lastSeenAtGT", "lastSeenAtGTE", "lastSeenAtLT", "lastSeenAtLTE", "lastSeenAtIsNil", "lastSeenAtNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDIsNil", "userIDNotNil", "userIDEqualFold", "userIDContainsFold", "boundAt", "boundAtNEQ", "boundAtIn", "boundAtNotIn", "boundAtGT", "boundAtGTE", "boundAtLT", "boundAtLTE", "boundAtIsNil", "boundAtNotNil", "hasApp", "hasAppWith", "hasUser", "hasUserWith", "hasTokens", "hasTokensWith", "hasDeliveries", "hasDeliveriesWith", "hasTag"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28608,6 +28618,15 @@ func (ec *executionContext) unmarshalInputDeviceWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasDeliveriesWith = data
+		case "hasTag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTag"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.DeviceWhereInput().HasTag(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil

@@ -1,5 +1,75 @@
-import { PageHeader } from "../ui";
+// The GraphQL explorer: GraphiQL, bundled (no CDN, so it runs under the
+// console's CSP), on the console session. pushd usually has introspection
+// off, so the schema comes with the console (web/schema.graphql, the one the
+// console's own queries are typed against): docs and completion work anyway.
+import { createGraphiQLFetcher } from "@graphiql/toolkit";
+import { GraphiQL } from "graphiql";
+import "graphiql/style.css"; // without its embedded fonts: see vite.config.ts
+import { buildSchema } from "graphql";
+import { createClient } from "graphql-ws";
+import { useState } from "react";
+import { useSearchParams } from "react-router-dom";
+import sdl from "../../schema.graphql?raw";
+import { csrfFrom } from "../lib/admin";
+import "./explorer.css";
+
+const schema = buildSchema(sdl);
+
+// The CSRF token is read at every request, not once, so a new login in
+// another tab does not leave the explorer with a stale one.
+const fetcher = createGraphiQLFetcher({
+  url: "/graphql",
+  enableIncrementalDelivery: false,
+  fetch: (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set("X-Pushd-CSRF", csrfFrom(document.cookie));
+    return fetch(input, { ...init, headers, credentials: "same-origin" });
+  },
+  // Subscriptions go over graphql-ws on the same origin; the session cookie
+  // authenticates the socket. Lazy: it opens with the first subscription.
+  wsClient: createClient({ url: `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/graphql`, lazy: true }),
+});
+
+const DEFAULT_QUERY = `# The GraphQL API of pushd, on your console session: what you run here
+# acts as you (mutations change real data). Docs: the book icon on the left.
+# Run with Ctrl-Enter.
+
+{
+  viewer {
+    account {
+      email
+    }
+  }
+  apps(first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+}
+`;
 
 export default function Explorer() {
-  return <PageHeader title="Explorer" />;
+  const [params] = useSearchParams();
+  // ?query= opens the explorer on a query (links from other pages, shared
+  // URLs); GraphiQL itself keeps the tabs in localStorage across reloads.
+  // Read once: the prop would otherwise overwrite the editor on every render.
+  const [initial] = useState(() => params.get("query") ?? undefined);
+  return (
+    <div className="explorer">
+      <GraphiQL
+        fetcher={fetcher}
+        schema={schema}
+        query={initial}
+        defaultQuery={DEFAULT_QUERY}
+        forcedTheme="light"
+        isHeadersEditorEnabled={false}
+      >
+        <GraphiQL.Logo>pushd</GraphiQL.Logo>
+      </GraphiQL>
+    </div>
+  );
 }

@@ -1,0 +1,272 @@
+// Form state → GraphQL inputs for the owner pages (API keys, vendor
+// channels, webhooks), and the small readings those pages show. Secrets the
+// forms carry go to pushd once and are never read back, so nothing here
+// keeps them longer than the input it builds.
+
+export type Algorithm = "HMAC_SHA256" | "ED25519" | "RSA_SHA256";
+export const ALGORITHMS: { value: Algorithm; label: string; hint: string }[] = [
+  { value: "HMAC_SHA256", label: "HMAC-SHA256", hint: "pushd makes a shared secret and shows it once." },
+  { value: "ED25519", label: "Ed25519", hint: "You keep the private key; give pushd the PEM public key." },
+  { value: "RSA_SHA256", label: "RSA-SHA256", hint: "You keep the private key; give pushd the PEM public key (2048 bits or more)." },
+];
+
+export type VendorChannel = "APNS" | "FCM" | "HUAWEI" | "XIAOMI";
+export const VENDORS: { channel: VendorChannel; name: string; what: string }[] = [
+  { channel: "APNS", name: "APNs", what: "Apple Push Notification service: iPhone, iPad and Mac apps." },
+  { channel: "FCM", name: "FCM", what: "Firebase Cloud Messaging: Android phones with Google services, and web." },
+  { channel: "HUAWEI", name: "Huawei", what: "Huawei Push Kit: Huawei phones, with or without Google services." },
+  { channel: "XIAOMI", name: "Xiaomi", what: "MiPush: Xiaomi, Redmi and POCO phones, also where Google's service is missing (mainland China)." },
+];
+
+export const WEBHOOK_EVENTS = ["SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+// Built is what a builder returns: the input, or the first problem in words
+// with the form field it concerns (so the page can point at it).
+export type Built<T> = { input: T; error?: undefined; field?: undefined } | { input?: undefined; error: string; field: string };
+
+const fail = (field: string, error: string) => ({ error, field }) as const;
+
+// API keys
+
+export type APIKeyForm = { name: string; algorithm: Algorithm; publicKey: string };
+
+export type CreateAPIKeyInput = { appID: string; name: string; algorithm: Algorithm; publicKey?: string };
+
+export function apiKeyInput(appID: string, f: APIKeyForm): Built<CreateAPIKeyInput> {
+  const name = f.name.trim();
+  if (!name) return fail("name", "Give the key a name, so you know later where it is used.");
+  if (f.algorithm === "HMAC_SHA256") return { input: { appID, name, algorithm: f.algorithm } };
+  const pem = f.publicKey.trim();
+  if (!pem) return fail("publicKey", "Paste the PEM public key of your key pair.");
+  if (!/^-----BEGIN [A-Z ]*PUBLIC KEY-----[\s\S]+-----END [A-Z ]*PUBLIC KEY-----$/.test(pem)) {
+    return fail("publicKey", "That is not a PEM public key (it starts with -----BEGIN PUBLIC KEY-----).");
+  }
+  return { input: { appID, name, algorithm: f.algorithm, publicKey: pem } };
+}
+
+// Channels
+
+export type APNsForm = {
+  auth: "token" | "certificate";
+  environment: "SANDBOX" | "PRODUCTION";
+  topic: string;
+  keyP8: string;
+  keyID: string;
+  teamID: string;
+  // The .p12 file's bytes, base64 (see base64OfBytes): binary, so it is not
+  // kept as text.
+  certP12Base64: string;
+  certPassword: string;
+};
+
+export type ChannelForm = {
+  maxPerSecond: string;
+  apns: APNsForm;
+  fcm: { serviceAccountJSON: string };
+  huawei: { appID: string; clientSecret: string; receiptUserName: string; receiptKey: string };
+  xiaomi: { appSecret: string; packageName: string };
+};
+
+export function emptyChannelForm(): ChannelForm {
+  return {
+    maxPerSecond: "",
+    apns: { auth: "token", environment: "PRODUCTION", topic: "", keyP8: "", keyID: "", teamID: "", certP12Base64: "", certPassword: "" },
+    fcm: { serviceAccountJSON: "" },
+    huawei: { appID: "", clientSecret: "", receiptUserName: "", receiptKey: "" },
+    xiaomi: { appSecret: "", packageName: "" },
+  };
+}
+
+export type SetChannelConfigInput = {
+  appID: string;
+  maxPerSecond?: number;
+  apns?: {
+    environment: "SANDBOX" | "PRODUCTION";
+    topic: string;
+    keyP8?: string;
+    keyID?: string;
+    teamID?: string;
+    certP12Base64?: string;
+    certPassword?: string;
+  };
+  fcm?: { serviceAccountJSON: string };
+  huawei?: { appID: string; clientSecret: string; receiptUserName?: string; receiptKey?: string };
+  xiaomi?: { appSecret: string; packageName: string };
+};
+
+// MAX_RATE mirrors push.MaxChannelRate.
+export const MAX_RATE = 1_000_000;
+
+// channelInput builds setChannelConfig's input for one vendor from the
+// form: values trimmed, empty optional fields left out (pushd reads an
+// absent field and an empty one alike, but the input stays readable in
+// logs), and the same required fields pushd asks for.
+export function channelInput(appID: string, channel: VendorChannel, f: ChannelForm): Built<SetChannelConfigInput> {
+  const input: SetChannelConfigInput = { appID };
+  const rate = f.maxPerSecond.trim();
+  if (rate) {
+    if (!/^\d+$/.test(rate) || Number(rate) > MAX_RATE) return fail("maxPerSecond", `Messages per second is a whole number from 0 (no pacing) to ${MAX_RATE.toLocaleString("en-US")}.`);
+    input.maxPerSecond = Number(rate);
+  }
+  switch (channel) {
+    case "APNS": {
+      const a = f.apns;
+      const topic = a.topic.trim();
+      if (!topic) return fail("apns.topic", "Give the app's bundle ID (the APNs topic).");
+      if (a.auth === "token") {
+        const keyP8 = a.keyP8.trim();
+        const keyID = a.keyID.trim();
+        const teamID = a.teamID.trim();
+        if (!keyP8) return fail("apns.keyP8", "Choose the .p8 signing key file.");
+        if (!keyP8.includes("PRIVATE KEY-----")) return fail("apns.keyP8", "That file is not a .p8 signing key (it starts with -----BEGIN PRIVATE KEY-----).");
+        if (!keyID) return fail("apns.keyID", "Give the key ID (10 characters, shown with the key in your Apple developer account).");
+        if (!teamID) return fail("apns.teamID", "Give the team ID (10 characters, shown in your Apple developer account's membership).");
+        // The PEM keeps its final newline: it is a file's text.
+        input.apns = { environment: a.environment, topic, keyP8: keyP8 + "\n", keyID, teamID };
+      } else {
+        const cert = a.certP12Base64.replace(/\s+/g, "");
+        if (!cert) return fail("apns.certP12Base64", "Choose the .p12 certificate file.");
+        input.apns = { environment: a.environment, topic, certP12Base64: cert };
+        // A .p12 may have an empty password; spaces in one are meant.
+        if (a.certPassword) input.apns.certPassword = a.certPassword;
+      }
+      return { input };
+    }
+    case "FCM": {
+      const json = f.fcm.serviceAccountJSON.trim();
+      if (!json) return fail("fcm.serviceAccountJSON", "Choose or paste the service account's JSON key file.");
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(json);
+      } catch {
+        return fail("fcm.serviceAccountJSON", "That is not JSON: use the key file Firebase gave you, unchanged.");
+      }
+      if (!parsed || typeof parsed !== "object" || (parsed as { type?: unknown }).type !== "service_account") {
+        return fail("fcm.serviceAccountJSON", 'That JSON is not a service account key (its "type" is not "service_account").');
+      }
+      input.fcm = { serviceAccountJSON: json };
+      return { input };
+    }
+    case "HUAWEI": {
+      const h = f.huawei;
+      const id = h.appID.trim();
+      const secret = h.clientSecret.trim();
+      const user = h.receiptUserName.trim();
+      const key = h.receiptKey.trim();
+      if (!id) return fail("huawei.appID", "Give the app's App ID (its OAuth client ID).");
+      if (!secret) return fail("huawei.clientSecret", "Give the app's client secret.");
+      if (!user !== !key) return fail(user ? "huawei.receiptKey" : "huawei.receiptUserName", "Give both the receipt user name and key, or neither.");
+      input.huawei = { appID: id, clientSecret: secret };
+      if (user) {
+        input.huawei.receiptUserName = user;
+        input.huawei.receiptKey = key;
+      }
+      return { input };
+    }
+    case "XIAOMI": {
+      const secret = f.xiaomi.appSecret.trim();
+      const pkg = f.xiaomi.packageName.trim();
+      if (!secret) return fail("xiaomi.appSecret", "Give the app's AppSecret.");
+      if (!pkg) return fail("xiaomi.packageName", "Give the Android package name.");
+      input.xiaomi = { appSecret: secret, packageName: pkg };
+      return { input };
+    }
+  }
+}
+
+// base64OfBytes encodes a file's bytes (a .p12 certificate) as standard
+// base64, in slices so a large file does not overflow the argument list.
+export function base64OfBytes(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+const summaryLabels: Record<string, string> = {
+  auth: "Authentication",
+  topic: "Topic",
+  environment: "Environment",
+  keyID: "Key ID",
+  teamID: "Team ID",
+  subject: "Certificate",
+  notAfter: "Valid until",
+  projectID: "Project",
+  clientEmail: "Service account",
+  privateKeyID: "Private key ID",
+  appID: "App ID",
+  receipts: "Receipts",
+  packageName: "Package",
+};
+const summaryOrder = Object.keys(summaryLabels);
+
+// summaryRows turns a ChannelConfig's summary (what pushd shows of the
+// sealed credentials) into labelled rows, in a stable order, with the keys
+// it does not know last rather than dropped.
+export function summaryRows(summary: Record<string, unknown> | null | undefined): { label: string; value: string }[] {
+  if (!summary) return [];
+  const keys = Object.keys(summary).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return keys
+    .filter((k) => summary[k] !== null && summary[k] !== undefined && summary[k] !== "")
+    .map((k) => ({ label: summaryLabels[k] ?? k, value: show(k, summary[k]) }));
+}
+
+function rank(k: string) {
+  const i = summaryOrder.indexOf(k);
+  return i < 0 ? summaryOrder.length : i;
+}
+
+function show(k: string, v: unknown): string {
+  if (k === "receipts" && typeof v === "boolean") return v ? "verified (receipt key set)" : "not configured";
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (k === "notAfter" && typeof v === "string") return v.slice(0, 10);
+  if (typeof v === "string" || typeof v === "number") return String(v);
+  return JSON.stringify(v);
+}
+
+// Webhooks
+
+export type CreateWebhookInput = { appID: string; url: string; events?: WebhookEvent[] };
+
+// webhookInput builds createWebhook's input. Every event or none both mean
+// "all" to pushd; the input then leaves events out, so a later event kind
+// reaches the webhook too.
+export function webhookInput(appID: string, url: string, events: readonly WebhookEvent[]): Built<CreateWebhookInput> {
+  const u = url.trim();
+  if (!u) return fail("url", "Give the URL pushd posts receipts to.");
+  let parsed: URL;
+  try {
+    parsed = new URL(u);
+  } catch {
+    return fail("url", "That is not a URL (it starts with https://).");
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return fail("url", "The URL must start with https:// or http://.");
+  const chosen = WEBHOOK_EVENTS.filter((e) => events.includes(e));
+  if (chosen.length === 0 || chosen.length === WEBHOOK_EVENTS.length) return { input: { appID, url: u } };
+  return { input: { appID, url: u, events: chosen } };
+}
+
+// eventsText says which statuses a webhook reports.
+export function eventsText(events: readonly string[] | null | undefined): string {
+  if (!events || events.length === 0 || WEBHOOK_EVENTS.every((e) => events.includes(e))) return "all statuses";
+  return events.map((e) => e.toLowerCase()).join(", ");
+}
+
+// attemptOutcome words one try to post a batch: the receiver's answer or
+// why there was none.
+export function attemptOutcome(a: { statusCode?: number | null; error?: string | null }): { text: string; ok: boolean } {
+  const ok = a.statusCode != null && a.statusCode >= 200 && a.statusCode < 300;
+  if (a.statusCode != null) return { text: a.error ? `HTTP ${a.statusCode}: ${a.error}` : `HTTP ${a.statusCode}`, ok };
+  return { text: a.error || "no answer", ok: false };
+}
+
+// Explorer
+
+// csrfFrom reads the CSRF token pushd sets beside the session cookie (the
+// same reading as api.ts, which keeps it private).
+export function csrfFrom(cookie: string): string {
+  const m = cookie.match(/(?:^|;\s*)pushd_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}

@@ -34,6 +34,11 @@ func (r *mutationResolver) UnbindUser(ctx context.Context, deviceID nodeid.ID) (
 	return r.svc.UnbindUser(ctx, deviceID)
 }
 
+// SetDeviceTags is the resolver for the setDeviceTags field.
+func (r *mutationResolver) SetDeviceTags(ctx context.Context, deviceID nodeid.ID, tags []string) (*ent.Device, error) {
+	return r.svc.SetDeviceTags(ctx, deviceID, tags)
+}
+
 // HasTag is the resolver for the hasTag field.
 func (r *deviceWhereInputResolver) HasTag(ctx context.Context, obj *ent.DeviceWhereInput, data *string) error {
 	if data != nil && *data != "" {

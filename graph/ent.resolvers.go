@@ -151,9 +151,15 @@ func (r *Resolver) WebhookDelivery() generated.WebhookDeliveryResolver {
 	return &webhookDeliveryResolver{r}
 }
 
+// DeviceWhereInput returns generated.DeviceWhereInputResolver implementation.
+func (r *Resolver) DeviceWhereInput() generated.DeviceWhereInputResolver {
+	return &deviceWhereInputResolver{r}
+}
+
 type (
-	channelConfigResolver   struct{ *Resolver }
-	pushJobResolver         struct{ *Resolver }
-	queryResolver           struct{ *Resolver }
-	webhookDeliveryResolver struct{ *Resolver }
+	channelConfigResolver    struct{ *Resolver }
+	pushJobResolver          struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	webhookDeliveryResolver  struct{ *Resolver }
+	deviceWhereInputResolver struct{ *Resolver }
 )

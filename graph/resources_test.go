@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -225,4 +226,37 @@ func TestBindUserMutations(t *testing.T) {
 	require.Equal(t, "user-1", path(d, "bindUser", "user", "externalID"))
 	d = b.ok(`mutation($d: ID!) { unbindUser(deviceID: $d) { id user { id } } }`, map[string]any{"d": string(dev.ID)})
 	require.Nil(t, path(d, "unbindUser", "user"))
+}
+
+func TestSetDeviceTags(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	app := b.createApp("tags")
+	dev := b.newDevice(app, "i-tags")
+	set := `mutation($d: ID!, $t: [String!]!) { setDeviceTags(deviceID: $d, tags: $t) { tags } }`
+	d := b.ok(set, map[string]any{"d": string(dev.ID), "t": []string{"beta", "region:eu", "beta"}})
+	require.Equal(t, []any{"beta", "region:eu"}, path(d, "setDeviceTags", "tags"), "sorted, duplicates dropped")
+	d = b.ok(`query($app: ID!) { devices(where: {appID: $app, hasTag: "region:eu"}) { totalCount } }`, map[string]any{"app": app})
+	require.EqualValues(t, 1, path(d, "devices", "totalCount"))
+
+	for name, tags := range map[string][]string{
+		"empty tag": {""},
+		"space":     {"two words"},
+		"too long":  {strings.Repeat("x", 65)},
+		"too many":  manyTags(21),
+	} {
+		r := b.do(set, map[string]any{"d": string(dev.ID), "t": tags})
+		require.Equal(t, "INVALID_ARGUMENT", r.code(), name)
+		require.Equal(t, "tags", r.Errors[0].Extensions["field"], name)
+	}
+	d = b.ok(set, map[string]any{"d": string(dev.ID), "t": []string{}})
+	require.Empty(t, path(d, "setDeviceTags", "tags"))
+}
+
+func manyTags(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("t%d", i)
+	}
+	return out
 }

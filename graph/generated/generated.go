@@ -346,6 +346,7 @@ type ComplexityRoot struct {
 		RevokeAPIKey        func(childComplexity int, id nodeid.ID) int
 		RevokePush          func(childComplexity int, id nodeid.ID) int
 		SetChannelConfig    func(childComplexity int, input model.SetChannelConfigInput) int
+		SetDeviceTags       func(childComplexity int, deviceID nodeid.ID, tags []string) int
 		SetMembership       func(childComplexity int, input model.SetMembershipInput) int
 		UnbindUser          func(childComplexity int, deviceID nodeid.ID) int
 		UpdateApp           func(childComplexity int, id nodeid.ID, input ent.UpdateAppInput) int
@@ -600,6 +601,7 @@ type MutationResolver interface {
 	MintBindToken(ctx context.Context, input model.MintBindTokenInput) (*model.BindTokenPayload, error)
 	BindUser(ctx context.Context, input model.BindUserInput) (*ent.Device, error)
 	UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Device, error)
+	SetDeviceTags(ctx context.Context, deviceID nodeid.ID, tags []string) (*ent.Device, error)
 	PushSimple(ctx context.Context, input model.PushSimpleInput) (*ent.PushJob, error)
 	PushTemplate(ctx context.Context, input model.PushTemplateInput) (*ent.PushJob, error)
 	PushMultiple(ctx context.Context, input model.PushMultipleInput) (*ent.PushJob, error)
@@ -2046,6 +2048,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetChannelConfig(childComplexity, args["input"].(model.SetChannelConfigInput)), true
+	case "Mutation.setDeviceTags":
+		if e.ComplexityRoot.Mutation.SetDeviceTags == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDeviceTags_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDeviceTags(childComplexity, args["deviceID"].(nodeid.ID), args["tags"].([]string)), true
 	case "Mutation.setMembership":
 		if e.ComplexityRoot.Mutation.SetMembership == nil {
 			break
@@ -3459,6 +3472,11 @@ extend type Mutation {
   bindUser(input: BindUserInput!): Device!
   "Removes a device's user binding."
   unbindUser(deviceID: ID!): Device!
+  """
+  Replaces a device's tags (an empty list clears them): at most 20, each 1 to
+  64 of letters, digits and _ . : -. Broadcasts can aim at tags.
+  """
+  setDeviceTags(deviceID: ID!, tags: [String!]!): Device!
 }
 
 extend input DeviceWhereInput {
@@ -9265,6 +9283,28 @@ func (ec *executionContext) field_Mutation_setChannelConfig_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setDeviceTags_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deviceID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deviceID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "tags",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tags"] = arg1
 	return args, nil
 }
 
@@ -15804,6 +15844,50 @@ func (ec *executionContext) fieldContext_Mutation_unbindUser(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unbindUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setDeviceTags(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setDeviceTags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetDeviceTags(ctx, fc.Args["deviceID"].(nodeid.ID), fc.Args["tags"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+			return ec.marshalNDevice2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setDeviceTags(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Device(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setDeviceTags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36217,6 +36301,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setDeviceTags":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setDeviceTags(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pushSimple":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_pushSimple(ctx, field)
@@ -38867,6 +38958,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTemplate2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐTemplate(ctx context.Context, sel ast.SelectionSet, v *ent.Template) graphql.Marshaler {

@@ -1,0 +1,691 @@
+// The push composer's logic: form state in, GraphQL push inputs out, with
+// the checks pushd would make (push/request.go, push/accept.go) done first
+// so mistakes show next to their field instead of after a round trip.
+// Error keys are pushd's field paths ("options.ttlSeconds",
+// "items[3].vars"), so an INVALID_ARGUMENT from pushd lands on the same
+// field as a local check.
+import { GraphQLError } from "../api";
+import type {
+  AudienceInput,
+  BindFilter,
+  Channel,
+  Platform,
+  PushAction,
+  PushBroadcastInput,
+  PushMessageInput,
+  PushMultipleInput,
+  PushMultipleItemInput,
+  PushOptionsInput,
+  PushPriority,
+  PushSimpleInput,
+  PushTarget,
+  PushTemplateInput,
+} from "../gql/graphql";
+import { fromLocalInput } from "./format";
+import { renderTemplate, type TemplateLike } from "./template";
+
+export type Mode = "simple" | "template" | "multiple" | "broadcast";
+export const MODES: Mode[] = ["simple", "template", "multiple", "broadcast"];
+
+export function modeOf(v: string | null): Mode {
+  return MODES.includes(v as Mode) ? (v as Mode) : "simple";
+}
+
+// Limits of docs/api.md.
+export const MAX_TARGETS = 1000;
+export const MAX_ITEMS = 10_000;
+export const MAX_TTL = 2_592_000;
+export const DEFAULT_TTL = 259_200;
+export const MAX_MSG_KEY = 128;
+export const MAX_TASK_NAME = 200;
+export const MAX_USER_ID = 128;
+export const MAX_FILTER_VALUES = 100;
+const MAX_AHEAD_MS = 366 * 24 * 3600_000;
+const SLACK_MS = 60_000;
+
+export type Errors = Record<string, string>;
+export type Built<T> = { input: T; errors?: undefined } | { input?: undefined; errors: Errors };
+
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+function done<T>(input: T, errors: Errors): Built<T> {
+  return Object.keys(errors).length ? { errors } : { input };
+}
+
+// ---------------------------------------------------------------- targets
+
+export type TargetKind = "device" | "user";
+
+// parseList reads IDs one per line or comma separated; blanks and repeats
+// go (pushd removes repeats too, and counts the limit after that).
+export function parseList(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/[\n,]/)) {
+    const v = raw.trim();
+    if (v && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+export function targetInput(kind: TargetKind, ids: string[]): PushTarget {
+  return kind === "device" ? { deviceIDs: ids } : { userIDs: ids };
+}
+
+function checkTarget(kind: TargetKind, ids: string[], field: string, errors: Errors, max = MAX_TARGETS): PushTarget | undefined {
+  if (ids.length === 0) {
+    errors[field] = kind === "device" ? "Give at least one device ID." : "Give at least one user ID.";
+    return undefined;
+  }
+  if (ids.length > max) {
+    errors[field] = `At most ${max.toLocaleString("en-US")} targets per push; there are ${ids.length.toLocaleString("en-US")}.`;
+    return undefined;
+  }
+  if (kind === "user") {
+    const long = ids.find((u) => bytes(u) > MAX_USER_ID);
+    if (long) {
+      errors[field] = `User IDs are at most ${MAX_USER_ID} bytes: "${long.slice(0, 20)}…" is longer.`;
+      return undefined;
+    }
+  }
+  return targetInput(kind, ids);
+}
+
+// ---------------------------------------------------------------- message
+
+export type MessageForm = {
+  title: string;
+  body: string;
+  payload: string;
+  uri: string;
+  action: "" | PushAction;
+  silent: boolean;
+  badge: string;
+  sound: string;
+  imageURL: string;
+  collapseKey: string;
+  priority: "" | PushPriority;
+  androidChannelID: string;
+  category: string;
+};
+
+export const emptyMessage: MessageForm = {
+  title: "",
+  body: "",
+  payload: "",
+  uri: "",
+  action: "",
+  silent: false,
+  badge: "",
+  sound: "",
+  imageURL: "",
+  collapseKey: "",
+  priority: "",
+  androidChannelID: "",
+  category: "",
+};
+
+// parsePayload reads the payload box: empty is no payload; anything else
+// must be a JSON object.
+export function parsePayload(text: string): { value?: Record<string, unknown>; error?: string } {
+  if (!text.trim()) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    return { error: 'The payload must be a JSON object, such as {"orderID": "42"}.' };
+  }
+  return { value: v as Record<string, unknown> };
+}
+
+// Vendor limits pushd checks before sending (push/request.go checkMessage).
+const fieldLimits: [keyof MessageForm, number][] = [
+  ["collapseKey", 64],
+  ["category", 64],
+  ["androidChannelID", 128],
+  ["sound", 256],
+  ["imageURL", 2048],
+];
+
+// messageInput builds a PushMessageInput of the form, empty fields left
+// out. With content, the message must say something (a title, a body or a
+// payload); without, it only adds to a template and may be undefined.
+export function messageInput(f: MessageForm, errors: Errors, field = "message", content = true): PushMessageInput | undefined {
+  const m: PushMessageInput = {};
+  // Title and body are sent as written: spaces in them are the author's.
+  if (f.title) m.title = f.title;
+  if (f.body) m.body = f.body;
+  const payload = parsePayload(f.payload);
+  if (payload.error) errors[`${field}.payload`] = payload.error;
+  else if (payload.value) m.payload = payload.value;
+  for (const k of ["uri", "sound", "imageURL", "collapseKey", "androidChannelID", "category"] as const) {
+    const v = f[k].trim();
+    if (v) m[k] = v;
+  }
+  if (f.action) m.action = f.action;
+  if (f.priority) m.priority = f.priority;
+  if (f.silent) m.silent = true;
+  if (f.badge.trim()) {
+    const n = Number(f.badge);
+    if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647) errors[`${field}.badge`] = "The badge is a whole number, 0 or more.";
+    else m.badge = n;
+  }
+  for (const [k, max] of fieldLimits) {
+    const n = bytes(f[k] as string);
+    if (n > max) errors[`${field}.${k}`] = `At most ${max} bytes; this is ${n}.`;
+  }
+  if (m.imageURL && !m.imageURL.startsWith("https://") && !errors[`${field}.imageURL`]) {
+    errors[`${field}.imageURL`] = "Must be an https:// URL (vendors fetch it over TLS).";
+  }
+  if (m.silent && !m.payload && !errors[`${field}.payload`]) {
+    errors[`${field}.payload`] = "A silent push carries a payload: it is all the app gets.";
+  }
+  if (content && !m.title && !m.body && !m.payload && !errors[`${field}.payload`]) {
+    errors[field] = "Give a title, a body or a payload.";
+  }
+  return Object.keys(m).length ? m : undefined;
+}
+
+// ---------------------------------------------------------------- options
+
+export type TTLUnit = "s" | "min" | "h" | "d";
+export const TTL_UNITS: Record<TTLUnit, number> = { s: 1, min: 60, h: 3600, d: 86400 };
+export type When = "now" | "at" | "repeat";
+
+export type OptionsForm = {
+  ttl: string;
+  ttlUnit: TTLUnit;
+  msgKey: string;
+  taskName: string;
+  when: When;
+  scheduleAt: string; // <input type="datetime-local"> value, local time
+  cron: string;
+  timeZone: string;
+  startAt: string;
+  endAt: string;
+  channels: Channel[];
+};
+
+export function emptyOptions(timeZone = "UTC"): OptionsForm {
+  return { ttl: "", ttlUnit: "h", msgKey: "", taskName: "", when: "now", scheduleAt: "", cron: "", timeZone, startAt: "", endAt: "", channels: [] };
+}
+
+// ttlSeconds converts the TTL box and its unit; empty means pushd's
+// default (3 days).
+export function ttlSeconds(value: string, unit: TTLUnit): { seconds?: number; error?: string } {
+  if (!value.trim()) return {};
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) return { error: "The TTL is a number, 0 or more." };
+  const s = n * TTL_UNITS[unit];
+  if (!Number.isInteger(s)) return { error: "The TTL must come to whole seconds." };
+  if (s > MAX_TTL) return { error: "At most 30 days (2,592,000 seconds)." };
+  return { seconds: s };
+}
+
+// scheduleISO turns a datetime-local value into the instant pushd takes;
+// it checks pushd's window (up to 60 s late is "now", at most 366 days
+// ahead).
+export function scheduleISO(local: string, now = Date.now()): { iso?: string; error?: string } {
+  if (!local) return { error: "Pick a date and time." };
+  const iso = fromLocalInput(local);
+  if (!iso) return { error: "Not a date and time." };
+  const t = Date.parse(iso);
+  if (t < now - SLACK_MS) return { error: "That time has passed." };
+  if (t > now + MAX_AHEAD_MS) return { error: "At most 366 days ahead." };
+  return { iso };
+}
+
+export function optionsInput(f: OptionsForm, errors: Errors, opts: { now?: number; recurrence?: boolean } = {}): PushOptionsInput | undefined {
+  const o: PushOptionsInput = {};
+  const ttl = ttlSeconds(f.ttl, f.ttlUnit);
+  if (ttl.error) errors["options.ttlSeconds"] = ttl.error;
+  else if (ttl.seconds !== undefined) o.ttlSeconds = ttl.seconds;
+  if (f.msgKey) {
+    if (bytes(f.msgKey) > MAX_MSG_KEY) errors["options.msgKey"] = `At most ${MAX_MSG_KEY} bytes; this is ${bytes(f.msgKey)}.`;
+    else o.msgKey = f.msgKey;
+  }
+  const task = f.taskName.trim();
+  if (task) {
+    if (bytes(task) > MAX_TASK_NAME) errors["options.taskName"] = `At most ${MAX_TASK_NAME} bytes.`;
+    else o.taskName = task;
+  }
+  if (f.channels.length) o.channels = [...f.channels];
+  if (f.when === "at") {
+    const at = scheduleISO(f.scheduleAt, opts.now);
+    if (at.error) errors["options.scheduleAt"] = at.error;
+    else o.scheduleAt = at.iso;
+  } else if (f.when === "repeat") {
+    if (opts.recurrence === false) {
+      errors["options.recurrence"] = "Multiple pushes cannot repeat; send now or at a time.";
+    } else {
+      const cron = f.cron.trim().replace(/\s+/g, " ");
+      const words = describeCron(cron);
+      if (words.error) errors["options.recurrence.cron"] = words.error;
+      const timeZone = f.timeZone.trim();
+      if (!timeZone) errors["options.recurrence.timeZone"] = "Give an IANA time zone, such as Europe/Paris or UTC.";
+      const startAt = f.startAt ? fromLocalInput(f.startAt) : null;
+      const endAt = f.endAt ? fromLocalInput(f.endAt) : null;
+      if (f.startAt && !startAt) errors["options.recurrence.startAt"] = "Not a date and time.";
+      if (f.endAt && !endAt) errors["options.recurrence.endAt"] = "Not a date and time.";
+      if (startAt && endAt && Date.parse(endAt) <= Date.parse(startAt)) errors["options.recurrence.endAt"] = "Must be after the start.";
+      o.recurrence = { cron, timeZone, ...(startAt ? { startAt } : {}), ...(endAt ? { endAt } : {}) };
+    }
+  }
+  return Object.keys(o).length ? o : undefined;
+}
+
+// ---------------------------------------------------------------- template vars
+
+// varsInput keeps the values given: an empty box means "not given", so the
+// template's default applies (as in a CSV cell), and pushd reports names
+// with neither.
+export function varsInput(values: Record<string, string>, variables: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of variables) if (values[v]) out[v] = values[v];
+  return out;
+}
+
+function checkVars(t: TemplateLike, vars: Record<string, string>, field: string, errors: Errors) {
+  const { missing } = renderTemplate(t, vars);
+  if (missing.length) errors[field] = `No value (and no default) for ${missing.join(", ")}.`;
+}
+
+// ---------------------------------------------------------------- the four pushes
+
+export type SimpleForm = { targetKind: TargetKind; targets: string; message: MessageForm; options: OptionsForm };
+
+export function buildSimple(appID: string, f: SimpleForm, now?: number): Built<PushSimpleInput> {
+  const errors: Errors = {};
+  const target = checkTarget(f.targetKind, parseList(f.targets), "target", errors);
+  const message = messageInput(f.message, errors);
+  const options = optionsInput(f.options, errors, { now });
+  return done({ appID, target: target!, message: message ?? {}, ...(options ? { options } : {}) }, errors);
+}
+
+export type TemplateForm = {
+  targetKind: TargetKind;
+  targets: string;
+  template?: TemplateLike & { name: string };
+  vars: Record<string, string>;
+  extras: MessageForm; // payload, badge, ...: everything but title and body
+  options: OptionsForm;
+};
+
+export function buildTemplate(appID: string, f: TemplateForm, variables: string[], now?: number): Built<PushTemplateInput> {
+  const errors: Errors = {};
+  const target = checkTarget(f.targetKind, parseList(f.targets), "target", errors);
+  if (!f.template) errors.templateName = "Pick a template.";
+  const vars = varsInput(f.vars, variables);
+  if (f.template) checkVars(f.template, vars, "vars", errors);
+  const message = messageInput({ ...f.extras, title: "", body: "" }, errors, "message", false);
+  const options = optionsInput(f.options, errors, { now });
+  return done(
+    {
+      appID,
+      target: target!,
+      templateName: f.template?.name ?? "",
+      ...(Object.keys(vars).length ? { vars } : {}),
+      ...(message ? { message } : {}),
+      ...(options ? { options } : {}),
+    },
+    errors,
+  );
+}
+
+export type Row = { target: string; vars: Record<string, string> };
+
+// dropBlankRows drops rows with nothing in them (the editor keeps one to type
+// in); do it before building, so item i of the push is row i on screen and
+// pushd's "items[i]" errors point at the right row.
+export function dropBlankRows(rows: Row[]): Row[] {
+  return rows.filter((r) => r.target.trim() || Object.values(r.vars).some(Boolean));
+}
+
+export type MultipleForm = {
+  targetKind: TargetKind;
+  template?: TemplateLike & { name: string };
+  rows: Row[];
+  extras: MessageForm;
+  options: OptionsForm;
+};
+
+export function buildMultiple(appID: string, f: MultipleForm, variables: string[], now?: number): Built<PushMultipleInput> {
+  const errors: Errors = {};
+  if (!f.template) errors.templateName = "Pick a template.";
+  const rows = f.rows;
+  if (rows.length === 0) errors.items = "Add at least one row.";
+  if (rows.length > MAX_ITEMS) errors.items = `At most ${MAX_ITEMS.toLocaleString("en-US")} rows; there are ${rows.length.toLocaleString("en-US")}.`;
+  // The extras are the same for every row: pushd has no push-wide message
+  // for multiple pushes, so each item carries them.
+  const message = messageInput({ ...f.extras, title: "", body: "" }, errors, "message", false);
+  let total = 0;
+  const items: PushMultipleItemInput[] = rows.map((r, i) => {
+    const ids = parseList(r.target);
+    total += ids.length;
+    const target = checkTarget(f.targetKind, ids, `items[${i}].target`, errors, MAX_ITEMS);
+    const vars = varsInput(r.vars, variables);
+    if (f.template) checkVars(f.template, vars, `items[${i}].vars`, errors);
+    return { target: target!, ...(Object.keys(vars).length ? { vars } : {}), ...(message ? { message } : {}) };
+  });
+  if (total > MAX_ITEMS && !errors.items) errors.items = `At most ${MAX_ITEMS.toLocaleString("en-US")} targets across rows; there are ${total.toLocaleString("en-US")}.`;
+  const options = optionsInput(f.options, errors, { now, recurrence: false });
+  return done({ appID, templateName: f.template?.name ?? "", items, ...(options ? { options } : {}) }, errors);
+}
+
+export type AudienceForm = {
+  platforms: Platform[];
+  appVersions: string;
+  tags: string;
+  groups: string[];
+  bound: BindFilter;
+  activeWithin: string; // seconds; "" for any time
+};
+
+export const emptyAudience: AudienceForm = { platforms: [], appVersions: "", tags: "", groups: [], bound: "ANY", activeWithin: "" };
+
+// audienceInput leaves out every filter that filters nothing.
+export function audienceInput(f: AudienceForm, errors: Errors = {}): AudienceInput {
+  const a: AudienceInput = {};
+  if (f.platforms.length) a.platforms = [...f.platforms];
+  const versions = parseList(f.appVersions);
+  if (versions.length) a.appVersions = versions;
+  const tags = parseList(f.tags);
+  if (tags.length) a.tags = tags;
+  if (f.groups.length) a.groups = [...f.groups];
+  if (f.bound !== "ANY") a.bound = f.bound;
+  if (f.activeWithin) {
+    const n = Number(f.activeWithin);
+    if (!Number.isInteger(n) || n <= 0) errors["audience.activeWithinSeconds"] = "A number of seconds, more than 0.";
+    else a.activeWithinSeconds = n;
+  }
+  for (const k of ["appVersions", "tags", "groups"] as const) {
+    if ((a[k]?.length ?? 0) > MAX_FILTER_VALUES) errors[`audience.${k}`] = `At most ${MAX_FILTER_VALUES} values.`;
+  }
+  return a;
+}
+
+export type BroadcastForm = {
+  content: "message" | "template";
+  message: MessageForm;
+  template?: TemplateLike & { name: string };
+  vars: Record<string, string>;
+  audience: AudienceForm;
+  options: OptionsForm;
+};
+
+export function buildBroadcast(appID: string, f: BroadcastForm, variables: string[], now?: number): Built<PushBroadcastInput> {
+  const errors: Errors = {};
+  const audience = audienceInput(f.audience, errors);
+  const options = optionsInput(f.options, errors, { now });
+  const input: PushBroadcastInput = { appID, audience, ...(options ? { options } : {}) };
+  if (f.content === "template") {
+    // pushd takes a template or a message for a broadcast, not both.
+    if (!f.template) errors.templateName = "Pick a template.";
+    else input.templateName = f.template.name;
+    const vars = varsInput(f.vars, variables);
+    if (f.template) checkVars(f.template, vars, "vars", errors);
+    if (Object.keys(vars).length) input.vars = vars;
+  } else {
+    input.message = messageInput(f.message, errors);
+  }
+  return done(input, errors);
+}
+
+// ---------------------------------------------------------------- CSV
+
+// parseCSV reads RFC 4180 CSV (quotes, "" inside quotes, CRLF) into lines
+// of cells, each with its 1-based line number; blank lines are skipped.
+export function parseCSV(text: string): { line: number; cells: string[] }[] {
+  const out: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  let any = false;
+  const end = () => {
+    cells.push(cell);
+    if (any || cells.length > 1 || cell.trim()) out.push({ line: start, cells });
+    cells = [];
+    cell = "";
+    any = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        if (c === "\n") line++;
+        cell += c;
+      }
+      continue;
+    }
+    if (c === '"') {
+      quoted = true;
+      any = true;
+    } else if (c === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      end();
+      line++;
+      start = line;
+    } else {
+      cell += c;
+    }
+  }
+  if (cell || cells.length || any) end();
+  return out;
+}
+
+export type LineError = { line: number; message: string };
+
+// rowsFromCSV reads "target,var1,var2" with a header line: the first
+// column is the target (a header of deviceID or userID also says which),
+// the others are the template's variables. An empty cell means "not
+// given", so the variable's default applies.
+export function rowsFromCSV(
+  text: string,
+  variables: string[],
+  defaults: Record<string, string> = {},
+): { rows: (Row & { line: number })[]; errors: LineError[]; kind?: TargetKind; columns: string[] } {
+  const lines = parseCSV(text);
+  const errors: LineError[] = [];
+  if (lines.length === 0) return { rows: [], errors, columns: [] };
+  const [head, ...body] = lines;
+  const columns = head.cells.map((c) => c.trim());
+  const first = columns[0].toLowerCase().replace(/[\s_-]/g, "");
+  const kind: TargetKind | undefined = /^(device|deviceid|deviceids)$/.test(first) ? "device" : /^(user|userid|userids)$/.test(first) ? "user" : undefined;
+  const varCols = columns.slice(1);
+  const unknown = varCols.filter((c) => !variables.includes(c));
+  if (unknown.length) errors.push({ line: head.line, message: `Not variables of the template: ${unknown.join(", ")} (it has ${variables.join(", ") || "none"}).` });
+  const repeated = varCols.filter((c, i) => varCols.indexOf(c) !== i);
+  if (repeated.length) errors.push({ line: head.line, message: `Repeated columns: ${[...new Set(repeated)].join(", ")}.` });
+  const uncovered = variables.filter((v) => !varCols.includes(v) && !(v in defaults));
+  if (uncovered.length) errors.push({ line: head.line, message: `No column for ${uncovered.join(", ")}, and no default.` });
+  const rows: (Row & { line: number })[] = [];
+  for (const { line, cells } of body) {
+    if (cells.length !== columns.length) {
+      errors.push({ line, message: `${cells.length} cells; the header has ${columns.length}.` });
+      continue;
+    }
+    const target = cells[0].trim();
+    if (!target) {
+      errors.push({ line, message: "No target in the first cell." });
+      continue;
+    }
+    const vars: Record<string, string> = {};
+    varCols.forEach((c, i) => {
+      if (cells[i + 1] !== "") vars[c] = cells[i + 1];
+    });
+    const empty = variables.filter((v) => !vars[v] && !(v in defaults) && varCols.includes(v));
+    if (empty.length) {
+      errors.push({ line, message: `No value for ${empty.join(", ")} (no default).` });
+      continue;
+    }
+    rows.push({ line, target, vars });
+  }
+  return { rows, errors, kind, columns };
+}
+
+// ---------------------------------------------------------------- errors from pushd
+
+const labels: Record<string, string> = {
+  target: "Targets",
+  templateName: "Template",
+  vars: "Variables",
+  items: "Rows",
+  message: "Message",
+  "message.payload": "Payload",
+  "message.badge": "Badge",
+  "message.priority": "Priority",
+  "message.imageURL": "Image URL",
+  "message.collapseKey": "Collapse key",
+  "message.category": "Category",
+  "message.androidChannelID": "Android channel ID",
+  "message.sound": "Sound",
+  "options.ttlSeconds": "TTL",
+  "options.msgKey": "Message key",
+  "options.taskName": "Task name",
+  "options.channels": "Channels",
+  "options.scheduleAt": "Send at",
+  "options.recurrence": "Repeat",
+  "options.recurrence.cron": "Cron",
+  "options.recurrence.timeZone": "Time zone",
+  "options.recurrence.startAt": "Starts",
+  "options.recurrence.endAt": "Ends",
+  audience: "Audience",
+  "audience.platforms": "Platforms",
+  "audience.appVersions": "App versions",
+  "audience.tags": "Tags",
+  "audience.groups": "Groups",
+  "audience.bound": "Bound to a user",
+  "audience.activeWithinSeconds": "Seen within",
+};
+
+// fieldLabel names a pushd field path the way the form labels it.
+export function fieldLabel(field: string): string {
+  if (labels[field]) return labels[field];
+  const item = field.match(/^items\[(\d+)\]\.?(.*)$/);
+  if (item) {
+    const rest = item[2] ? labels[item[2]] ?? labels[`message.${item[2].replace(/^message\./, "")}`] ?? item[2] : "";
+    return `Row ${Number(item[1]) + 1}${rest ? ` ${rest.toLowerCase()}` : ""}`;
+  }
+  return field;
+}
+
+// namedError puts the field's label in front of pushd's message (which
+// says only what is wrong, "is required"), for <Problem>.
+export function namedError(e: unknown): unknown {
+  if (e instanceof GraphQLError && e.field && (e.code === "INVALID_ARGUMENT" || e.code === "NOT_FOUND")) {
+    const label = fieldLabel(e.field);
+    return new GraphQLError(`${label}: ${e.message}`, e.code === "NOT_FOUND" ? "INVALID_ARGUMENT" : e.code, e.field);
+  }
+  return e;
+}
+
+// ---------------------------------------------------------------- cron in words
+
+type CronField = { name: string; unit: string; min: number; max: number; names?: string[] };
+const MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const cronFields: CronField[] = [
+  { name: "minute", unit: "minute", min: 0, max: 59 },
+  { name: "hour", unit: "hour", min: 0, max: 23 },
+  { name: "day of month", unit: "day", min: 1, max: 31 },
+  { name: "month", unit: "month", min: 1, max: 12, names: MONTHS },
+  { name: "weekday", unit: "day", min: 0, max: 6, names: DAYS },
+];
+
+type Part = { every?: number; from?: number; to?: number; star: boolean };
+
+function cronValue(s: string, f: CronField): number {
+  if (f.names && /^[a-z]{3}$/i.test(s)) {
+    const i = f.names.findIndex((n) => n.slice(0, 3).toLowerCase() === s.toLowerCase());
+    if (i >= f.min) return i;
+  }
+  if (!/^\d+$/.test(s)) throw new Error(`${f.name}: "${s}" is not a number`);
+  const n = Number(s);
+  if (n < f.min || n > f.max) throw new Error(`${f.name}: ${n} is outside ${f.min}–${f.max}`);
+  return n;
+}
+
+function cronPart(s: string, f: CronField): Part {
+  const [range, step, extra] = s.split("/");
+  if (extra !== undefined || range === "") throw new Error(`${f.name}: "${s}" is not a value, range or step`);
+  let every: number | undefined;
+  if (step !== undefined) {
+    if (!/^\d+$/.test(step) || Number(step) === 0) throw new Error(`${f.name}: step "${step}" must be a number above 0`);
+    every = Number(step);
+  }
+  if (range === "*" || range === "?") return { star: every === undefined, every };
+  const [a, b, more] = range.split("-");
+  if (more !== undefined) throw new Error(`${f.name}: "${s}" is not a range`);
+  const from = cronValue(a, f);
+  const to = b !== undefined ? cronValue(b, f) : every !== undefined ? f.max : undefined;
+  if (to !== undefined && to < from) throw new Error(`${f.name}: ${a}-${b} goes backwards`);
+  return { from, to, every, star: false };
+}
+
+function name(n: number, f: CronField): string {
+  if (f.names) return f.names[n];
+  return String(n);
+}
+
+function partWords(p: Part, f: CronField): string {
+  if (p.star) return `every ${f.unit}`;
+  const plural = `${f.unit}s`;
+  if (p.every !== undefined) {
+    const step = `every ${p.every === 1 ? f.unit : `${p.every} ${plural}`}`;
+    if (p.from === undefined) return step;
+    return `${step} from ${name(p.from, f)}${p.to !== f.max ? ` to ${name(p.to!, f)}` : ""}`;
+  }
+  return p.to !== undefined ? `${name(p.from!, f)} to ${name(p.to, f)}` : name(p.from!, f);
+}
+
+const single = (ps: Part[]) => ps.length === 1 && !ps[0].star && ps[0].every === undefined && ps[0].to === undefined;
+const singles = (ps: Part[]) => ps.every((p) => !p.star && p.every === undefined && p.to === undefined);
+const pad = (n: number) => String(n).padStart(2, "0");
+
+// describeCron reads a five-field cron expression (minute hour day month
+// weekday, as pushd takes it) back in plain words, or says what is wrong.
+export function describeCron(cron: string): { words?: string; error?: string } {
+  const spec = cron.trim();
+  if (!spec) return { error: "Give five fields: minute hour day-of-month month weekday." };
+  if (spec.startsWith("@") || spec.includes("TZ=")) return { error: "Use five fields (minute hour day month weekday), not @descriptors or TZ=." };
+  const raw = spec.split(/\s+/);
+  if (raw.length !== 5) return { error: `Five fields: minute hour day-of-month month weekday (this has ${raw.length}).` };
+  let parts: Part[][];
+  try {
+    parts = raw.map((r, i) => r.split(",").map((s) => cronPart(s, cronFields[i])));
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  const [min, hour, dom, month, dow] = parts;
+  const words = (ps: Part[], i: number) => ps.map((p) => partWords(p, cronFields[i])).join(", ");
+  const star = (ps: Part[]) => ps.length === 1 && ps[0].star;
+  let time: string;
+  if (single(min) && singles(hour) && !star(hour)) {
+    time = "at " + hour.map((h) => `${pad(h.from!)}:${pad(min[0].from!)}`).join(", ");
+  } else if (star(hour)) {
+    time = star(min) ? "every minute" : min.length === 1 && min[0].from === undefined ? words(min, 0) : `at minute ${words(min, 0)} of every hour`;
+  } else {
+    const h = hour.length === 1 && hour[0].from === undefined ? words(hour, 1) : `hour ${words(hour, 1)}`;
+    time = star(min) ? `every minute of ${h}` : `at minute ${words(min, 0)} of ${h}`;
+  }
+  let days: string;
+  if (star(dom) && star(dow)) days = "every day";
+  else if (star(dow)) days = `on day ${words(dom, 2)} of the month`;
+  else if (star(dom)) days = `on ${words(dow, 4)}`;
+  else days = `on day ${words(dom, 2)} of the month or on ${words(dow, 4)}`;
+  const months = star(month) ? "" : `, in ${words(month, 3)}`;
+  const s = `${time}, ${days}${months}`;
+  return { words: s[0].toUpperCase() + s.slice(1) };
+}

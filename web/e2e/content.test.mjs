@@ -89,7 +89,16 @@ test("devices, device detail, users, templates and groups", async () => {
   await page.getByLabel("Bind to user ID").fill("user-42");
   await page.getByRole("button", { name: "Bind", exact: true }).click();
   await page.getByRole("region", { name: "User" }).getByRole("link", { name: "user-42" }).waitFor();
+  // Tags: edited here, then the device search finds the device by one.
+  await props.getByRole("button", { name: "Edit tags" }).click();
+  await props.getByLabel("Tags", { exact: true }).fill("beta, region:eu beta");
+  await props.getByRole("button", { name: "Save tags" }).click();
+  await props.getByText("region:eu").waitFor();
   await shot(page, "device-detail");
+  await page.goto(base + `/apps/${app.id}/devices?tag=beta`);
+  await page.getByRole("link", { name: ios.deviceID }).waitFor();
+  assert.equal(await page.locator("tbody tr").count(), 1);
+  await page.goBack();
 
   // Templates: the form warns about an undeclared placeholder and will not
   // send it; declaring it lets the template through.

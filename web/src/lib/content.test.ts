@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  parseTags,
   addUndeclared,
   checkTemplate,
   createTemplateInput,
@@ -155,14 +156,14 @@ describe("template inputs", () => {
 describe("device filters", () => {
   it("read from the URL, dropping unknown values", () => {
     const f = deviceFilter(new URLSearchParams("platform=ios&q=%20abc%20&bound=maybe&push=off&sort=NEWEST"));
-    expect(f).toEqual({ q: "abc", user: "", platform: "IOS", bound: "", push: "off", sort: "NEWEST" });
+    expect(f).toEqual({ q: "abc", user: "", tag: "", platform: "IOS", bound: "", push: "off", sort: "NEWEST" });
     expect(deviceFilter(new URLSearchParams("platform=PALM")).platform).toBe("");
     expect(deviceFilter(new URLSearchParams("")).sort).toBe("LAST_SEEN");
   });
 
   it("written back without defaults", () => {
-    const f = deviceFilter(new URLSearchParams("platform=IOS&user=u1"));
-    expect(deviceParams(f).toString()).toBe("user=u1&platform=IOS");
+    const f = deviceFilter(new URLSearchParams("platform=IOS&tag=beta&user=u1"));
+    expect(deviceParams(f).toString()).toBe("user=u1&tag=beta&platform=IOS");
     expect(deviceParams(deviceFilter(new URLSearchParams("sort=LAST_SEEN"))).toString()).toBe("");
   });
 
@@ -172,8 +173,8 @@ describe("device filters", () => {
     expect(deviceWhere("app_1", { ...base, q: "dev_01HX" })).toEqual({ appID: "app_1", id: "dev_01HX" });
     expect(deviceWhere("app_1", { ...base, q: "inst-7" })).toEqual({ appID: "app_1", installationIDContainsFold: "inst-7" });
     expect(
-      deviceWhere("app_1", { ...base, user: "u1", platform: "ANDROID", bound: "yes", push: "on" }),
-    ).toEqual({ appID: "app_1", hasUserWith: [{ externalID: "u1" }], platform: "ANDROID", userIDNotNil: true, pushEnabled: true });
+      deviceWhere("app_1", { ...base, user: "u1", tag: "beta", platform: "ANDROID", bound: "yes", push: "on" }),
+    ).toEqual({ appID: "app_1", hasUserWith: [{ externalID: "u1" }], hasTag: "beta", platform: "ANDROID", userIDNotNil: true, pushEnabled: true });
     expect(deviceWhere("app_1", { ...base, bound: "no", push: "off" })).toEqual({ appID: "app_1", userIDIsNil: true, pushEnabled: false });
   });
 
@@ -228,5 +229,12 @@ describe("users", () => {
       ids: ["usr_1", "usr_3"],
       unknown: ["u2"],
     });
+  });
+});
+
+describe("parseTags", () => {
+  it("splits on commas and spaces, drops blanks and duplicates", () => {
+    expect(parseTags(" beta, region:eu  beta,,")).toEqual(["beta", "region:eu"]);
+    expect(parseTags("  ")).toEqual([]);
   });
 });

@@ -198,6 +198,8 @@ export type DeviceFilter = {
   // user: the backend's user ID a device is bound to, exactly (the users
   // page links here; a part would also match longer IDs).
   user: string;
+  // tag: one tag, exactly (devices carry tags their app sets).
+  tag: string;
   platform: Platform | "";
   bound: "" | "yes" | "no";
   push: "" | "on" | "off";
@@ -216,6 +218,7 @@ export function deviceFilter(p: URLSearchParams): DeviceFilter {
   return {
     q: (p.get("q") ?? "").trim(),
     user: (p.get("user") ?? "").trim(),
+    tag: (p.get("tag") ?? "").trim(),
     platform: (PLATFORMS as string[]).includes(platform) ? (platform as Platform) : "",
     bound: bound === "yes" || bound === "no" ? bound : "",
     push: push === "on" || push === "off" ? push : "",
@@ -229,6 +232,7 @@ export function deviceParams(f: DeviceFilter): URLSearchParams {
   const p = new URLSearchParams();
   if (f.q) p.set("q", f.q);
   if (f.user) p.set("user", f.user);
+  if (f.tag) p.set("tag", f.tag);
   if (f.platform) p.set("platform", f.platform);
   if (f.bound) p.set("bound", f.bound);
   if (f.push) p.set("push", f.push);
@@ -246,6 +250,7 @@ export function deviceWhere(appID: string, f: DeviceFilter): DeviceWhereInput {
     else w.installationIDContainsFold = f.q;
   }
   if (f.user) w.hasUserWith = [{ externalID: f.user }];
+  if (f.tag) w.hasTag = f.tag;
   if (f.platform) w.platform = f.platform;
   if (f.bound === "yes") w.userIDNotNil = true;
   if (f.bound === "no") w.userIDIsNil = true;
@@ -326,4 +331,10 @@ export function setParam(p: URLSearchParams, key: string, value: string): URLSea
   if (value) next.set(key, value);
   else next.delete(key);
   return next;
+}
+
+// parseTags reads tags typed as one line: commas or spaces between them,
+// duplicates dropped (pushd sorts them and checks each).
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 }

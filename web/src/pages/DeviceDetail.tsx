@@ -7,6 +7,7 @@ import { ago, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { useCan } from "../session";
 import { Badge, Confirm, CopyButton, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { DeviceTags } from "./DeviceTags";
 import "./content.css";
 
 const DeviceQuery = graphql(`
@@ -176,17 +177,7 @@ export default function DeviceDetail() {
             <dd>{when(device.updatedAt)}</dd>
             <dt>Tags</dt>
             <dd>
-              {device.tags?.length ? (
-                <ul className="chips">
-                  {device.tags.map((t) => (
-                    <li key={t}>
-                      <span className="badge">{t}</span>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <span className="muted">none</span>
-              )}
+              <DeviceTags deviceID={device.id} tags={device.tags ?? []} write={can.write} saved={reload} />
             </dd>
           </dl>
         </section>

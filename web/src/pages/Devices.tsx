@@ -51,7 +51,7 @@ export default function Devices() {
   const pager = usePager({ where, orderBy });
   const { data, error, loading, reload } = useQuery(DevicesQuery, { where, orderBy, first: PAGE_SIZE, after: pager.after });
   const devices = data?.devices.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-  const filtered = Boolean(filter.q || filter.user || filter.platform || filter.bound || filter.push);
+  const filtered = Boolean(filter.q || filter.user || filter.tag || filter.platform || filter.bound || filter.push);
   const apply = (f: DeviceFilter) => setParams(deviceParams(f));
 
   return (
@@ -154,11 +154,12 @@ export default function Devices() {
 function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFilter) => void }) {
   const [q, setQ] = useState(filter.q);
   const [user, setUser] = useState(filter.user);
+  const [tag, setTag] = useState(filter.tag);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    apply({ ...filter, q: q.trim(), user: user.trim() });
+    apply({ ...filter, q: q.trim(), user: user.trim(), tag: tag.trim() });
   };
-  const any = filter.q || filter.user || filter.platform || filter.bound || filter.push;
+  const any = filter.q || filter.user || filter.tag || filter.platform || filter.bound || filter.push;
   return (
     <form className="filters" role="search" aria-label="Filter devices" onSubmit={submit}>
       <label className="grow">
@@ -170,8 +171,12 @@ function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFil
         <input type="search" value={user} onChange={(e) => setUser(e.target.value)} placeholder="the backend's user ID, exactly" />
       </label>
       <label>
+        Tag
+        <input type="search" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="exactly" size={10} />
+      </label>
+      <label>
         Platform
-        <select value={filter.platform} onChange={(e) => apply({ ...filter, q, user, platform: e.target.value as DeviceFilter["platform"] })}>
+        <select value={filter.platform} onChange={(e) => apply({ ...filter, q, user, tag, platform: e.target.value as DeviceFilter["platform"] })}>
           <option value="">Any</option>
           {PLATFORMS.map((p) => (
             <option key={p} value={p}>
@@ -182,7 +187,7 @@ function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFil
       </label>
       <label>
         Bound
-        <select value={filter.bound} onChange={(e) => apply({ ...filter, q, user, bound: e.target.value as DeviceFilter["bound"] })}>
+        <select value={filter.bound} onChange={(e) => apply({ ...filter, q, user, tag, bound: e.target.value as DeviceFilter["bound"] })}>
           <option value="">Any</option>
           <option value="yes">To a user</option>
           <option value="no">Not bound</option>
@@ -190,7 +195,7 @@ function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFil
       </label>
       <label>
         Push
-        <select value={filter.push} onChange={(e) => apply({ ...filter, q, user, push: e.target.value as DeviceFilter["push"] })}>
+        <select value={filter.push} onChange={(e) => apply({ ...filter, q, user, tag, push: e.target.value as DeviceFilter["push"] })}>
           <option value="">Any</option>
           <option value="on">Enabled</option>
           <option value="off">Turned off</option>
@@ -198,7 +203,7 @@ function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFil
       </label>
       <label>
         Sort
-        <select value={filter.sort} onChange={(e) => apply({ ...filter, q, user, sort: e.target.value as DeviceFilter["sort"] })}>
+        <select value={filter.sort} onChange={(e) => apply({ ...filter, q, user, tag, sort: e.target.value as DeviceFilter["sort"] })}>
           <option value="LAST_SEEN">Last seen</option>
           <option value="NEWEST">Newest</option>
           <option value="OLDEST">Oldest</option>
@@ -206,7 +211,7 @@ function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFil
       </label>
       <button type="submit">Search</button>
       {any && (
-        <button type="button" className="secondary" onClick={() => apply({ q: "", user: "", platform: "", bound: "", push: "", sort: filter.sort })}>
+        <button type="button" className="secondary" onClick={() => apply({ q: "", user: "", tag: "", platform: "", bound: "", push: "", sort: filter.sort })}>
           Clear
         </button>
       )}

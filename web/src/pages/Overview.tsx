@@ -106,39 +106,16 @@ export function Overview() {
           !error && <Loading />
         )}
       </section>
-      <Live appID={appID} />
+      <Live appID={appID} onChange={reload} />
     </>
   );
 }
 
-function Live({ appID }: { appID: string }) {
+// Live draws the last hour from liveStats frames; onChange hears when the
+// numbers moved (at most every 5 s), so the day's numbers can follow.
+function Live({ appID, onChange }: { appID: string; onChange: () => void }) {
   const [by, setBy] = useState<By>("CHANNEL");
   const [metric, setMetric] = useState<Metric>("sent");
-  const windowRef = useRef(new MinuteWindow(60));
-  const [frame, setFrame] = useState<{ at: string; totals: Record<Metric, number> } | null>(null);
-  const [version, setVersion] = useState(0);
-
-  // A new grouping starts a new window, seeded with the last hour.
-  const seedRange = useMemo(() => {
-    const to = new Date(Date.now() + 60_000);
-    return { from: new Date(to.getTime() - 61 * 60_000).toISOString(), to: to.toISOString() };
-  }, [by]); // eslint-disable-line react-hooks/exhaustive-deps
-  const groupBy: StatDimension[] = [by];
-  const seed = useQuery(RecentMinutes, { input: { appID, ...seedRange, granularity: "MINUTE", groupBy } });
-  useEffect(() => {
-    windowRef.current = new MinuteWindow(60);
-    if (seed.data) windowRef.current.put(grouped(by, seed.data.stats), Date.now());
-    setVersion((v) => v + 1);
-  }, [seed.data, by]);
-
-  const liveError = useSubscription(LiveStatsSubscription, { app: appID, groupBy }, (d) => {
-    windowRef.current.put(grouped(by, d.liveStats.minute), Date.now());
-    setFrame({ at: d.liveStats.at, totals: d.liveStats.totals });
-    setVersion((v) => v + 1);
-  });
-
-  const chart = useMemo(() => windowRef.current.data(metric, Date.now()), [metric, version]); // eslint-disable-line react-hooks/exhaustive-deps
-
   return (
     <section aria-label="Live">
       <div className="section-header">
@@ -160,6 +137,51 @@ function Live({ appID }: { appID: string }) {
           </div>
         </div>
       </div>
+      {/* A new grouping is a new window and subscription: keyed, so nothing
+          of the previous grouping's points leaks into it. */}
+      <LiveWindow key={by} appID={appID} by={by} metric={metric} onChange={onChange} />
+    </section>
+  );
+}
+
+function LiveWindow({ appID, by, metric, onChange }: { appID: string; by: By; metric: Metric; onChange: () => void }) {
+  const lastChange = useRef({ key: "", at: 0 });
+  const windowRef = useRef(new MinuteWindow(60));
+  const [frame, setFrame] = useState<{ at: string; totals: Record<Metric, number> } | null>(null);
+  const [version, setVersion] = useState(0);
+
+  // Seeded with the last hour, then kept current by the frames.
+  const seedRange = useMemo(() => {
+    const to = new Date(Date.now() + 60_000);
+    return { from: new Date(to.getTime() - 61 * 60_000).toISOString(), to: to.toISOString() };
+  }, []);
+  const groupBy: StatDimension[] = [by];
+  const seed = useQuery(RecentMinutes, { input: { appID, ...seedRange, granularity: "MINUTE", groupBy } });
+  useEffect(() => {
+    if (!seed.data) return;
+    windowRef.current.put(grouped(by, seed.data.stats), Date.now());
+    setVersion((v) => v + 1);
+  }, [seed.data, by]);
+
+  const liveError = useSubscription(LiveStatsSubscription, { app: appID, groupBy }, (d) => {
+    windowRef.current.put(grouped(by, d.liveStats.minute), Date.now());
+    setFrame({ at: d.liveStats.at, totals: d.liveStats.totals });
+    // Frames come every second, changed or not, so a change held back by
+    // the 5 s spacing is picked up by a later frame.
+    const key = JSON.stringify(d.liveStats.totals);
+    const last = lastChange.current;
+    if (!last.key) last.key = key;
+    else if (key !== last.key && Date.now() - last.at >= 5000) {
+      lastChange.current = { key, at: Date.now() };
+      onChange();
+    }
+    setVersion((v) => v + 1);
+  });
+
+  const chart = useMemo(() => windowRef.current.data(metric, Date.now()), [metric, version]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <>
       {liveError ? <Problem error={liveError} /> : null}
       {frame ? (
         <dl className="numbers" data-at={frame.at}>
@@ -173,6 +195,6 @@ function Live({ appID }: { appID: string }) {
       )}
       <LiveChart data={chart} label={`${metric} per minute by ${by.toLowerCase()}`} />
       {chart.groups.length === 0 && <p className="muted small">Nothing sent in the last hour: the chart fills as pushes go out.</p>}
-    </section>
+    </>
   );
 }

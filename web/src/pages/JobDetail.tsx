@@ -1,14 +1,15 @@
 import { Fragment, useEffect, useRef, useState } from "react";
-import { Link, useParams, useSearchParams } from "react-router-dom";
+import { Link, useParams } from "react-router-dom";
 import { GraphQLError } from "../api";
 import { graphql } from "../gql";
 import type { JobDetailQuery, JobDetailUpdatedSubscription } from "../gql/graphql";
 import { useMutation, useQuery, useSubscription } from "../hooks";
-import { count, pct, when } from "../lib/format";
-import { canCancel, canRevoke, DELIVERY_STATUSES, isFinished, jobTitle, oneOf, overlay, reportRows, schedule, ttl, withParam, type ReportRow } from "../lib/jobs";
-import { PAGE_SIZE } from "../lib/paging";
+import { count, when } from "../lib/format";
+import { canCancel, canRevoke, isFinished, jobTitle, overlay, reportRows, schedule, ttl } from "../lib/jobs";
 import { useCan } from "../session";
-import { Badge, Confirm, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Badge, Confirm, Empty, Loading, PageHeader, Problem } from "../ui";
+import { Deliveries } from "./JobDeliveries";
+import { ReportTable } from "./JobReport";
 import { JobProgress } from "./JobProgress";
 import "./jobs.css";
 
@@ -182,40 +183,6 @@ const JobDetailReport = graphql(`
   }
 `);
 
-const JobDetailDeliveries = graphql(`
-  query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
-    deliveries(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        node {
-          id
-          deviceID
-          appUserID
-          msgKey
-          channel
-          status
-          attempts
-          lastError
-          createdAt
-          sentAt
-          arrivedAt
-          openedAt
-          expiresAt
-          device {
-            id
-            platform
-            model
-            installationID
-          }
-        }
-      }
-    }
-  }
-`);
 
 type Job = Extract<NonNullable<JobDetailQuery["node"]>, { __typename?: "PushJob"; kind: unknown }>;
 type Update = JobDetailUpdatedSubscription["pushJobUpdated"];
@@ -501,146 +468,6 @@ function MessageCard({ job }: { job: Job }) {
         )}
       </dl>
       {shown.length === 0 && !m.payload && <p className="muted">Nothing beyond the template.</p>}
-    </section>
-  );
-}
-
-function ReportTable({ title, rows, total }: { title: string; rows: ReportRow[]; total: ReportRow }) {
-  const cells = (r: ReportRow) => (
-    <>
-      <td className="num">{count(r.counts.sent)}</td>
-      <td className="num">{count(r.counts.arrived)}</td>
-      <td className="num">{count(r.counts.opened)}</td>
-      <td className="num">{count(r.counts.ignored)}</td>
-      <td className="num">{count(r.counts.failed)}</td>
-      <td className="num">{count(r.counts.expired)}</td>
-      <td className="num">{pct(r.arrivalRate)}</td>
-      <td className="num">{pct(r.openRate)}</td>
-      <td className="num">{pct(r.ignoreRate)}</td>
-    </>
-  );
-  return (
-    <div>
-      <h3>{title}</h3>
-      {rows.length === 0 ? (
-        <p className="muted small">Nothing counted yet: the report fills as deliveries go out.</p>
-      ) : (
-        <table className="report" aria-label={`Report ${title.toLowerCase()}`}>
-          <thead>
-            <tr>
-              <th>{title.replace("By ", "")}</th>
-              <th className="num">Sent</th>
-              <th className="num">Arrived</th>
-              <th className="num">Opened</th>
-              <th className="num">Ignored</th>
-              <th className="num">Failed</th>
-              <th className="num">Expired</th>
-              <th className="num" title="arrived / sent">Arrival rate</th>
-              <th className="num" title="opened / arrived">Open rate</th>
-              <th className="num" title="ignored / arrived">Ignore rate</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.group}>
-                <td>{r.group}</td>
-                {cells(r)}
-              </tr>
-            ))}
-          </tbody>
-          {rows.length > 1 && (
-            <tfoot>
-              <tr>
-                <td>Total</td>
-                {cells(total)}
-              </tr>
-            </tfoot>
-          )}
-        </table>
-      )}
-    </div>
-  );
-}
-
-function Deliveries({ appID, jobID, tick }: { appID: string; jobID: string; tick: number }) {
-  const [params, setParams] = useSearchParams();
-  const status = oneOf(params.get("status"), DELIVERY_STATUSES);
-  const where = status ? { appID, jobID, status } : { appID, jobID };
-  const pager = usePager(where);
-  const { data, error, loading, reload } = useQuery(JobDetailDeliveries, { where, first: PAGE_SIZE, after: pager.after });
-  const seen = useRef(tick);
-  useEffect(() => {
-    if (seen.current === tick) return;
-    seen.current = tick;
-    reload();
-  }, [tick, reload]);
-  const rows = (data?.deliveries.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
-  return (
-    <section aria-label="Deliveries">
-      <div className="section-header">
-        <h2>Deliveries</h2>
-        <div className="filters deliveries-filters">
-          <label>
-            Delivery status
-            <select value={status ?? ""} onChange={(e) => setParams(withParam(params, "status", e.target.value), { replace: false })}>
-              <option value="">Any status</option>
-              {DELIVERY_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s.toLowerCase()}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-      </div>
-      <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : rows.length === 0 && !error ? (
-        <Empty>{status ? `No ${status.toLowerCase()} deliveries.` : "No deliveries: nothing was targeted (yet)."}</Empty>
-      ) : (
-        <table className="deliveries">
-          <thead>
-            <tr>
-              <th>Device</th>
-              <th>Channel</th>
-              <th>Status</th>
-              <th>Error</th>
-              <th>Created</th>
-              <th>Sent</th>
-              <th>Arrived</th>
-              <th>Opened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <tr key={d.id} data-status={d.status}>
-                <td>
-                  {d.deviceID ? (
-                    <Link to={`/apps/${appID}/devices/${d.deviceID}`}>
-                      {d.device ? `${d.device.platform.toLowerCase()} ${d.device.model || d.device.installationID}` : d.deviceID}
-                    </Link>
-                  ) : (
-                    <span className="muted">no device yet</span>
-                  )}
-                  {d.msgKey && <div className="muted small">key {d.msgKey}</div>}
-                </td>
-                <td>{d.channel?.toLowerCase() ?? <span className="muted">–</span>}</td>
-                <td>
-                  <Badge value={d.status} />
-                  {d.attempts > 1 && <div className="muted small">{d.attempts} attempts</div>}
-                </td>
-                <td className="small">{d.lastError || <span className="muted">–</span>}</td>
-                <td className="nowrap small">{when(d.createdAt)}</td>
-                <td className="nowrap small">{when(d.sentAt)}</td>
-                <td className="nowrap small">{when(d.arrivedAt)}</td>
-                <td className="nowrap small">{when(d.openedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pager pager={pager} conn={data?.deliveries} />
     </section>
   );
 }

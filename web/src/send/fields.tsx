@@ -6,7 +6,6 @@ import { Link } from "react-router-dom";
 import type { Channel } from "../gql/graphql";
 import { useQuery } from "../hooks";
 import {
-  describeCron,
   MAX_TARGETS,
   parseList,
   parsePayload,
@@ -17,6 +16,7 @@ import {
   type TTLUnit,
   ttlSeconds,
 } from "../lib/compose";
+import { describeCron } from "../lib/cron";
 import { count } from "../lib/format";
 import { renderTemplate, segments, type TemplateLike } from "../lib/template";
 import { SendTemplatesQuery } from "./operations";

@@ -1,0 +1,128 @@
+import { useEffect, useRef } from "react";
+import { Link, useSearchParams } from "react-router-dom";
+import { graphql } from "../gql";
+import { useQuery } from "../hooks";
+import { when } from "../lib/format";
+import { DELIVERY_STATUSES, oneOf, withParam } from "../lib/jobs";
+import { PAGE_SIZE } from "../lib/paging";
+import { Badge, Empty, Loading, Pager, Problem, usePager } from "../ui";
+
+const JobDetailDeliveries = graphql(`
+  query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
+    deliveries(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          deviceID
+          appUserID
+          msgKey
+          channel
+          status
+          attempts
+          lastError
+          createdAt
+          sentAt
+          arrivedAt
+          openedAt
+          expiresAt
+          device {
+            id
+            platform
+            model
+            installationID
+          }
+        }
+      }
+    }
+  }
+`);
+
+// Deliveries lists a job's deliveries, filtered by status (?status=);
+// tick changes when the job moved, to reload.
+export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: string; tick: number }) {
+  const [params, setParams] = useSearchParams();
+  const status = oneOf(params.get("status"), DELIVERY_STATUSES);
+  const where = status ? { appID, jobID, status } : { appID, jobID };
+  const pager = usePager(where);
+  const { data, error, loading, reload } = useQuery(JobDetailDeliveries, { where, first: PAGE_SIZE, after: pager.after });
+  const seen = useRef(tick);
+  useEffect(() => {
+    if (seen.current === tick) return;
+    seen.current = tick;
+    reload();
+  }, [tick, reload]);
+  const rows = (data?.deliveries.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  return (
+    <section aria-label="Deliveries">
+      <div className="section-header">
+        <h2>Deliveries</h2>
+        <div className="filters deliveries-filters">
+          <label>
+            Delivery status
+            <select value={status ?? ""} onChange={(e) => setParams(withParam(params, "status", e.target.value), { replace: false })}>
+              <option value="">Any status</option>
+              {DELIVERY_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s.toLowerCase()}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </div>
+      <Problem error={error} retry={reload} />
+      {loading && !data ? (
+        <Loading />
+      ) : rows.length === 0 && !error ? (
+        <Empty>{status ? `No ${status.toLowerCase()} deliveries.` : "No deliveries: nothing was targeted (yet)."}</Empty>
+      ) : (
+        <table className="deliveries">
+          <thead>
+            <tr>
+              <th>Device</th>
+              <th>Channel</th>
+              <th>Status</th>
+              <th>Error</th>
+              <th>Created</th>
+              <th>Sent</th>
+              <th>Arrived</th>
+              <th>Opened</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr key={d.id} data-status={d.status}>
+                <td>
+                  {d.deviceID ? (
+                    <Link to={`/apps/${appID}/devices/${d.deviceID}`}>
+                      {d.device ? `${d.device.platform.toLowerCase()} ${d.device.model || d.device.installationID}` : d.deviceID}
+                    </Link>
+                  ) : (
+                    <span className="muted">no device yet</span>
+                  )}
+                  {d.msgKey && <div className="muted small">key {d.msgKey}</div>}
+                </td>
+                <td>{d.channel?.toLowerCase() ?? <span className="muted">–</span>}</td>
+                <td>
+                  <Badge value={d.status} />
+                  {d.attempts > 1 && <div className="muted small">{d.attempts} attempts</div>}
+                </td>
+                <td className="small">{d.lastError || <span className="muted">–</span>}</td>
+                <td className="nowrap small">{when(d.createdAt)}</td>
+                <td className="nowrap small">{when(d.sentAt)}</td>
+                <td className="nowrap small">{when(d.arrivedAt)}</td>
+                <td className="nowrap small">{when(d.openedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager pager={pager} conn={data?.deliveries} />
+    </section>
+  );
+}

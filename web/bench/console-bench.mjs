@@ -4,8 +4,9 @@
 //   node bench/console-bench.mjs interactive [runs]   overview interactive time
 //   node bench/console-bench.mjs memory [minutes]     live chart heap over time
 // `memory` keeps an overview open with a simulated device acknowledging a
-// push every 2 s, so the chart and the live numbers move every second, and
-// samples the JS heap after a forced garbage collection each minute.
+// push every 2 s (sent from a second tab), so the chart and the live
+// numbers move every second, and samples the overview's JS heap after a
+// forced garbage collection each minute.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -69,8 +70,14 @@ async function main() {
       });
       await page.goto(pushd.url + `/apps/${app.id}`);
       await page.locator("section[aria-label=Live] dl[data-at]").waitFor();
+      // The pushes go from another tab: requests made by the measured page
+      // would leave their own traces (resource timings, DevTools network
+      // records) in its heap.
+      const driver = await newPage(browser);
+      await driver.context().addCookies(await page.context().cookies());
+      await driver.goto(pushd.url + "/apps");
       const sender = setInterval(() => {
-        api(page, `mutation($in: PushSimpleInput!) { pushSimple(input: $in) { id } }`, {
+        api(driver, `mutation($in: PushSimpleInput!) { pushSimple(input: $in) { id } }`, {
           in: { appID: app.id, target: { deviceIDs: [deviceID] }, message: { title: "tick", body: "bench" } },
         }).catch((e) => console.error("push failed:", e.message));
       }, 2000);

@@ -2056,6 +2056,15 @@ export type GroupsDeleteMutationVariables = Exact<{
 
 export type GroupsDeleteMutation = { deleteGroup: string };
 
+export type JobDetailDeliveriesQueryVariables = Exact<{
+  where: DeliveryWhereInput;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type JobDetailDeliveriesQuery = { deliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, deviceID: string | null, appUserID: string | null, msgKey: string | null, channel: Channel | null, status: DeliveryStatus, attempts: number, lastError: string, createdAt: string, sentAt: string | null, arrivedAt: string | null, openedAt: string | null, expiresAt: string, device: { id: string, platform: Platform, model: string, installationID: string } | null } | null } | null> | null } };
+
 export type JobDetailQueryVariables = Exact<{
   id: string;
 }>;
@@ -2096,15 +2105,6 @@ export type JobDetailReportQuery = { node:
     | { id: string, byPlatform: Array<{ platform: Platform | null, counts: { sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number } }>, byChannel: Array<{ channel: Channel | null, counts: { sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number } }> }
     | Record<PropertyKey, never>
    | null };
-
-export type JobDetailDeliveriesQueryVariables = Exact<{
-  where: DeliveryWhereInput;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-}>;
-
-
-export type JobDetailDeliveriesQuery = { deliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, deviceID: string | null, appUserID: string | null, msgKey: string | null, channel: Channel | null, status: DeliveryStatus, attempts: number, lastError: string, createdAt: string, sentAt: string | null, arrivedAt: string | null, openedAt: string | null, expiresAt: string, device: { id: string, platform: Platform, model: string, installationID: string } | null } | null } | null> | null } };
 
 export type JobsListQueryVariables = Exact<{
   where: PushJobWhereInput;
@@ -2673,6 +2673,45 @@ export const GroupsDeleteDocument = new TypedDocumentString(`
   deleteGroup(id: $id)
 }
     `) as unknown as TypedDocumentString<GroupsDeleteMutation, GroupsDeleteMutationVariables>;
+export const JobDetailDeliveriesDocument = new TypedDocumentString(`
+    query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
+  deliveries(
+    where: $where
+    first: $first
+    after: $after
+    orderBy: {field: CREATED_AT, direction: DESC}
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        deviceID
+        appUserID
+        msgKey
+        channel
+        status
+        attempts
+        lastError
+        createdAt
+        sentAt
+        arrivedAt
+        openedAt
+        expiresAt
+        device {
+          id
+          platform
+          model
+          installationID
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobDetailDeliveriesQuery, JobDetailDeliveriesQueryVariables>;
 export const JobDetailDocument = new TypedDocumentString(`
     query JobDetail($id: ID!) {
   node(id: $id) {
@@ -2838,45 +2877,6 @@ export const JobDetailReportDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<JobDetailReportQuery, JobDetailReportQueryVariables>;
-export const JobDetailDeliveriesDocument = new TypedDocumentString(`
-    query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
-  deliveries(
-    where: $where
-    first: $first
-    after: $after
-    orderBy: {field: CREATED_AT, direction: DESC}
-  ) {
-    totalCount
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-    edges {
-      node {
-        id
-        deviceID
-        appUserID
-        msgKey
-        channel
-        status
-        attempts
-        lastError
-        createdAt
-        sentAt
-        arrivedAt
-        openedAt
-        expiresAt
-        device {
-          id
-          platform
-          model
-          installationID
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<JobDetailDeliveriesQuery, JobDetailDeliveriesQueryVariables>;
 export const JobsListDocument = new TypedDocumentString(`
     query JobsList($where: PushJobWhereInput!, $first: Int, $after: Cursor) {
   pushJobs(

@@ -11,7 +11,6 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/account"
-	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
@@ -109,45 +108,6 @@ func (s *Service) CreateAccount(ctx context.Context, email, password string, adm
 		return nil, push.Conflict("an account with that email exists")
 	}
 	return acc, err
-}
-
-// SetMembership gives an account a role in an app (or changes it); owners
-// of the app and admins may.
-func (s *Service) SetMembership(ctx context.Context, accountID, appID nodeid.ID, role enum.Role) (*ent.Membership, error) {
-	if err := tenant.Require(ctx, appID, tenant.NeedOwner); err != nil {
-		return nil, err
-	}
-	sys := tenant.AsSystem(ctx)
-	if _, err := s.client.Account.Get(sys, accountID); err != nil {
-		if isNotFound(err) {
-			return nil, push.NotFound("account")
-		}
-		return nil, err
-	}
-	id, err := s.client.Membership.Create().
-		SetAccountID(accountID).SetAppID(appID).SetRole(role).
-		OnConflictColumns(membership.FieldAccountID, membership.FieldAppID).
-		UpdateRole().UpdateUpdatedAt().
-		ID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.client.Membership.Get(ctx, id)
-}
-
-// DeleteMembership removes an account's role in an app.
-func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
-	m, err := s.client.Membership.Get(ctx, id)
-	if err != nil {
-		if isNotFound(err) {
-			return push.NotFound("membership")
-		}
-		return err
-	}
-	if err := tenant.Require(ctx, m.AppID, tenant.NeedOwner); err != nil {
-		return err
-	}
-	return s.client.Membership.DeleteOne(m).Exec(ctx)
 }
 
 // Login is a successful login: the session's secrets go into cookies.

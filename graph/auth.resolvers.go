@@ -14,6 +14,19 @@ import (
 	"github.com/pushd/pushd/graph/model"
 )
 
+// Members is the resolver for the members field.
+func (r *appResolver) Members(ctx context.Context, obj *ent.App) ([]*model.Member, error) {
+	ms, err := r.auth.Members(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Member, len(ms))
+	for i, m := range ms {
+		out[i] = &model.Member{ID: m.MembershipID, AccountID: m.AccountID, Email: m.Email, Role: m.Role, Since: m.Since, LastLoginAt: m.LastLoginAt}
+	}
+	return out, nil
+}
+
 // CreateAPIKey is the resolver for the createAPIKey field.
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error) {
 	key, secret, err := r.auth.CreateAPIKey(ctx, auth.NewAPIKey{AppID: input.AppID, Name: input.Name, Algorithm: input.Algorithm, PublicKey: deref(input.PublicKey)})
@@ -53,7 +66,7 @@ func (r *mutationResolver) CreateAccount(ctx context.Context, input model.Create
 
 // SetMembership is the resolver for the setMembership field.
 func (r *mutationResolver) SetMembership(ctx context.Context, input model.SetMembershipInput) (*ent.Membership, error) {
-	return r.auth.SetMembership(ctx, input.AccountID, input.AppID, input.Role)
+	return r.auth.SetMembership(ctx, auth.AccountRef{ID: deref(input.AccountID), Email: deref(input.Email)}, input.AppID, input.Role)
 }
 
 // DeleteMembership is the resolver for the deleteMembership field.

@@ -392,3 +392,55 @@ func TestRolesAreEnforced(t *testing.T) {
 	require.Equal(t, "FORBIDDEN", dev(`mutation { createApp(input: {name: "mine"}) { id } }`, nil).code(), "only admins create apps")
 	require.Equal(t, "FORBIDDEN", dev(`mutation { createAccount(input: {email: "x@test.local", password: "0123456789"}) { id } }`, nil).code())
 }
+
+func TestMembersAndAccounts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	app := b.createApp("team")
+	for _, email := range []string{"owner@test.local", "dev@test.local", "viewer@test.local"} {
+		b.ok(`mutation($e: String!) { createAccount(input: {email: $e, password: "a-long-password"}) { id } }`, map[string]any{"e": email})
+	}
+	set := `mutation($e: String!, $app: ID!, $r: Role!) { setMembership(input: {email: $e, appID: $app, role: $r}) { id role } }`
+	b.ok(set, map[string]any{"e": "Owner@Test.local ", "app": app, "r": "OWNER"}) // by email, normalised
+	b.ok(set, map[string]any{"e": "viewer@test.local", "app": app, "r": "VIEWER"})
+	b.ok(set, map[string]any{"e": "dev@test.local", "app": app, "r": "DEVELOPER"})
+	r := b.do(set, map[string]any{"e": "nobody@test.local", "app": app, "r": "VIEWER"})
+	require.Equal(t, "NOT_FOUND", r.code())
+	r = b.do(`mutation($app: ID!) { setMembership(input: {appID: $app, role: VIEWER}) { id } }`, map[string]any{"app": app})
+	require.Equal(t, "INVALID_ARGUMENT", r.code(), "an ID or an email")
+
+	as := func(email string) func(q string, vars map[string]any) gqlResponse {
+		c, csrf := b.login(email, "a-long-password")
+		return func(q string, vars map[string]any) gqlResponse {
+			body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+			return b.postAs(c, csrf, body)
+		}
+	}
+	owner, dev := as("owner@test.local"), as("dev@test.local")
+	members := `query($app: ID!) { node(id: $app) { ... on App { members { id email role } } } }`
+	res := owner(members, map[string]any{"app": app})
+	require.Empty(t, res.Errors)
+	list := path(res.Data, "node", "members").([]any)
+	require.Len(t, list, 3)
+	var emails []string
+	for _, m := range list {
+		emails = append(emails, path(m, "email").(string))
+	}
+	require.Equal(t, []string{"owner@test.local", "dev@test.local", "viewer@test.local"}, emails, "owners first")
+	require.Equal(t, "FORBIDDEN", dev(members, map[string]any{"app": app}).code(), "members are for owners")
+
+	// The last owner cannot leave or step down; with a second owner, it can.
+	ownerMembership := path(list[0], "id")
+	require.Equal(t, "CONFLICT", owner(set, map[string]any{"e": "owner@test.local", "app": app, "r": "DEVELOPER"}).code())
+	require.Equal(t, "CONFLICT", owner(`mutation($id: ID!) { deleteMembership(id: $id) }`, map[string]any{"id": ownerMembership}).code())
+	require.Empty(t, owner(set, map[string]any{"e": "dev@test.local", "app": app, "r": "OWNER"}).Errors)
+	require.Empty(t, owner(`mutation($id: ID!) { deleteMembership(id: $id) }`, map[string]any{"id": ownerMembership}).Errors)
+
+	// Accounts: an admin lists them all, anyone else sees only itself.
+	d := b.ok(`{ accounts(first: 10) { totalCount } }`, nil)
+	require.EqualValues(t, 4, path(d, "accounts", "totalCount"), "the admin and three")
+	res = dev(`{ accounts(first: 10) { totalCount edges { node { email } } } }`, nil)
+	require.Empty(t, res.Errors)
+	require.EqualValues(t, 1, path(res.Data, "accounts", "totalCount"))
+	require.Equal(t, "dev@test.local", path(res.Data, "accounts", "edges").([]any)[0].(map[string]any)["node"].(map[string]any)["email"])
+}

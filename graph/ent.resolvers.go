@@ -37,6 +37,16 @@ func (r *queryResolver) APIKeys(ctx context.Context, after *entgql.Cursor[nodeid
 		ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(where.Filter))
 }
 
+// Accounts is the resolver for the accounts field.
+func (r *queryResolver) Accounts(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error) {
+	first, last, err := pageSize(first, last)
+	if err != nil {
+		return nil, err
+	}
+	return r.client.Account.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAccountOrder(orderBy), ent.WithAccountFilter(where.Filter))
+}
+
 // Apps is the resolver for the apps field.
 func (r *queryResolver) Apps(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) (*ent.AppConnection, error) {
 	first, last, err := pageSize(first, last)
@@ -137,6 +147,9 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, after *entgql.Cur
 		ent.WithWebhookDeliveryOrder(orderBy), ent.WithWebhookDeliveryFilter(where.Filter))
 }
 
+// App returns generated.AppResolver implementation.
+func (r *Resolver) App() generated.AppResolver { return &appResolver{r} }
+
 // ChannelConfig returns generated.ChannelConfigResolver implementation.
 func (r *Resolver) ChannelConfig() generated.ChannelConfigResolver { return &channelConfigResolver{r} }
 
@@ -157,6 +170,7 @@ func (r *Resolver) DeviceWhereInput() generated.DeviceWhereInputResolver {
 }
 
 type (
+	appResolver              struct{ *Resolver }
 	channelConfigResolver    struct{ *Resolver }
 	pushJobResolver          struct{ *Resolver }
 	queryResolver            struct{ *Resolver }

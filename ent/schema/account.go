@@ -39,6 +39,15 @@ func (Account) Edges() []ent.Edge {
 	}
 }
 
+// Annotations implements ent.Schema. Accounts are listed to admins (every
+// account) and to the account itself (the scope rule decides).
+func (Account) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField("accounts"),
+		entgql.RelayConnection(),
+	}
+}
+
 // Membership gives an account a role in one app.
 type Membership struct{ ent.Schema }
 

@@ -146,6 +146,18 @@ type LoginPayload struct {
 	Account *ent.Account `json:"account"`
 }
 
+// An account's role in an app, as the app's owners see it.
+type Member struct {
+	// The membership, for setMembership and deleteMembership.
+	ID        nodeid.ID `json:"id"`
+	AccountID nodeid.ID `json:"accountID"`
+	Email     string    `json:"email"`
+	Role      enum.Role `json:"role"`
+	// When the role was given or last changed.
+	Since       time.Time  `json:"since"`
+	LastLoginAt *time.Time `json:"lastLoginAt,omitempty"`
+}
+
 type MintBindTokenInput struct {
 	DeviceID nodeid.ID `json:"deviceID"`
 	// The backend's own ID of the user the device may bind to.
@@ -299,10 +311,12 @@ type SetChannelConfigInput struct {
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
 }
 
+// The account is given by its ID or by its email (exactly one).
 type SetMembershipInput struct {
-	AccountID nodeid.ID `json:"accountID"`
-	AppID     nodeid.ID `json:"appID"`
-	Role      enum.Role `json:"role"`
+	AccountID *nodeid.ID `json:"accountID,omitempty"`
+	Email     *string    `json:"email,omitempty"`
+	AppID     nodeid.ID  `json:"appID"`
+	Role      enum.Role  `json:"role"`
 }
 
 // Delivery counts. sent counts what went out (and stays counted when it then

@@ -38,6 +38,7 @@ const sections: { to: string; label: string; send?: boolean; administer?: boolea
   { to: "keys", label: "API keys" },
   { to: "channels", label: "Channels" },
   { to: "webhooks", label: "Webhooks" },
+  { to: "settings", label: "Settings" },
 ];
 
 export function TopBar({ appID }: { appID?: string }) {
@@ -68,6 +69,7 @@ export function TopBar({ appID }: { appID?: string }) {
           Apps
         </NavLink>
         <NavLink to="/explorer">GraphQL explorer</NavLink>
+        {session.admin && <NavLink to="/accounts">Accounts</NavLink>}
       </nav>
       <span className="account">
         <span className="muted">{session.email}</span>

@@ -23,6 +23,8 @@ const Keys = lazy(() => import("./pages/Keys"));
 const Channels = lazy(() => import("./pages/Channels"));
 const Webhooks = lazy(() => import("./pages/Webhooks"));
 const Explorer = lazy(() => import("./pages/Explorer"));
+const Settings = lazy(() => import("./pages/Settings"));
+const Accounts = lazy(() => import("./pages/Accounts"));
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
@@ -38,6 +40,7 @@ createRoot(document.getElementById("root")!).render(
         >
           <Route path="/apps" element={<Apps />} />
           <Route path="/explorer" element={<Explorer />} />
+          <Route path="/accounts" element={<Accounts />} />
         </Route>
         <Route
           path="/apps/:appID"
@@ -59,6 +62,7 @@ createRoot(document.getElementById("root")!).render(
           <Route path="keys" element={<Keys />} />
           <Route path="channels" element={<Channels />} />
           <Route path="webhooks" element={<Webhooks />} />
+          <Route path="settings" element={<Settings />} />
         </Route>
         <Route path="*" element={<Navigate to="/apps" replace />} />
       </Routes>

@@ -1,6 +1,6 @@
 // The frame of every app page: the app switcher, the app's sections and
 // the account menu; the page itself renders in the Outlet.
-import { Suspense } from "react";
+import { Suspense, useEffect, useRef } from "react";
 import { NavLink, Outlet, useNavigate, useParams } from "react-router-dom";
 import { gql } from "./api";
 import { graphql } from "./gql";
@@ -44,7 +44,13 @@ const sections: { to: string; label: string; send?: boolean; administer?: boolea
 export function TopBar({ appID }: { appID?: string }) {
   const session = useSession();
   const navigate = useNavigate();
-  const { data } = useQuery(AppsForSwitcher, {});
+  const { data, reload } = useQuery(AppsForSwitcher, {});
+  const seen = useRef(session.version);
+  useEffect(() => {
+    if (seen.current === session.version) return;
+    seen.current = session.version;
+    reload();
+  }, [session.version, reload]);
   const apps = data?.apps.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   return (
     <header className="topbar">

@@ -1,7 +1,7 @@
 // Who is logged in and what they may do in each app, for role-aware UI:
 // pushd enforces every rule itself; the console only hides what would be
 // refused (a VIEWER sees no send button).
-import { createContext, useContext, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
 import { Navigate, useLocation } from "react-router-dom";
 import { GraphQLError } from "./api";
 import { graphql } from "./gql";
@@ -30,7 +30,10 @@ export type Session = {
   email: string;
   admin: boolean;
   roles: Record<string, Role>;
+  // reload refetches the account and bumps version, which lists of apps
+  // (the switcher) follow after an app was made, renamed or deleted.
   reload: () => void;
+  version: number;
 };
 
 const SessionContext = createContext<Session | null>(null);
@@ -39,17 +42,23 @@ const SessionContext = createContext<Session | null>(null);
 // the browser to the login page and back here after.
 export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
-  const { data, error, loading, reload } = useQuery(ViewerQuery, {});
+  const { data, error, loading, reload: refetch } = useQuery(ViewerQuery, {});
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => {
+    setVersion((v) => v + 1);
+    refetch();
+  }, [refetch]);
   const account = data?.viewer.account;
   if ((error instanceof GraphQLError && error.code === "UNAUTHENTICATED") || (data && !account)) {
     return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   }
-  if (error) return <Problem error={error} retry={reload} />;
-  if (loading || !account) return <Loading />;
+  if (error && !account) return <Problem error={error} retry={reload} />;
+  // While a reload runs, the pages stay as they are (no remount).
+  if (!account) return loading ? <Loading /> : null;
   const roles: Record<string, Role> = {};
   for (const m of account.memberships ?? []) roles[m.appID] = m.role;
   return (
-    <SessionContext.Provider value={{ id: account.id, email: account.email, admin: account.admin, roles, reload }}>
+    <SessionContext.Provider value={{ id: account.id, email: account.email, admin: account.admin, roles, reload, version }}>
       {children}
     </SessionContext.Provider>
   );

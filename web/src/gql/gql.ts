@@ -17,6 +17,10 @@ import * as types from './graphql';
 type Documents = {
     "\n  query AppSwitcher {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AppSwitcherDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.AccountsListDocument,
+    "\n  query AccountsApps {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AccountsAppsDocument,
+    "\n  mutation AccountsCreate($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      id\n      email\n      admin\n    }\n  }\n": typeof types.AccountsCreateDocument,
+    "\n  mutation AccountsGrant($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n      app {\n        name\n      }\n    }\n  }\n": typeof types.AccountsGrantDocument,
     "\n  query Apps($after: Cursor, $first: Int) {\n    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          appKey\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AppsDocument,
     "\n  mutation CreateApp($input: CreateAppInput!) {\n    createApp(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateAppDocument,
     "\n  query ChannelsList($where: ChannelConfigWhereInput) {\n    channelConfigs(where: $where, first: 10) {\n      edges {\n        node {\n          id\n          channel\n          environment\n          summary\n          configError\n          configErrorAt\n          maxPerSecond\n          createdAt\n          updatedAt\n          receiptURL\n        }\n      }\n    }\n  }\n": typeof types.ChannelsListDocument,
@@ -48,6 +52,12 @@ type Documents = {
     "\n  query Overview($app: ID!, $from: Time!, $to: Time!) {\n    node(id: $app) {\n      ... on App {\n        id\n        name\n        appKey\n      }\n    }\n    coreIndex(appID: $app, from: $from, to: $to) {\n      pushes\n      counts {\n        sent\n        arrived\n        opened\n        ignored\n        failed\n        expired\n      }\n      arrivalRate\n      openRate\n    }\n  }\n": typeof types.OverviewDocument,
     "\n  query RecentMinutes($input: StatsInput!) {\n    stats(input: $input) {\n      at\n      platform\n      channel\n      counts {\n        sent\n        arrived\n        opened\n        failed\n      }\n    }\n  }\n": typeof types.RecentMinutesDocument,
     "\n  subscription LiveOverview($app: ID!, $groupBy: [StatDimension!]) {\n    liveStats(appID: $app, groupBy: $groupBy) {\n      at\n      minute {\n        at\n        platform\n        channel\n        counts {\n          sent\n          arrived\n          opened\n          failed\n        }\n      }\n      totals {\n        sent\n        arrived\n        opened\n        failed\n      }\n    }\n  }\n": typeof types.LiveOverviewDocument,
+    "\n  query SettingsApp($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        name\n        description\n        appKey\n        createdAt\n        updatedAt\n      }\n    }\n  }\n": typeof types.SettingsAppDocument,
+    "\n  query SettingsMembers($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        members {\n          id\n          accountID\n          email\n          role\n          since\n          lastLoginAt\n        }\n      }\n    }\n  }\n": typeof types.SettingsMembersDocument,
+    "\n  mutation SettingsUpdateApp($id: ID!, $input: UpdateAppInput!) {\n    updateApp(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n    }\n  }\n": typeof types.SettingsUpdateAppDocument,
+    "\n  mutation SettingsDeleteApp($id: ID!) {\n    deleteApp(id: $id)\n  }\n": typeof types.SettingsDeleteAppDocument,
+    "\n  mutation SettingsSetMembership($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n    }\n  }\n": typeof types.SettingsSetMembershipDocument,
+    "\n  mutation SettingsDeleteMembership($id: ID!) {\n    deleteMembership(id: $id)\n  }\n": typeof types.SettingsDeleteMembershipDocument,
     "\n  query TemplatesList($where: TemplateWhereInput, $first: Int, $after: Cursor) {\n    templates(where: $where, orderBy: { field: NAME, direction: ASC }, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          title\n          body\n          variables\n          defaults\n          updatedAt\n        }\n      }\n    }\n  }\n": typeof types.TemplatesListDocument,
     "\n  query TemplatesOne($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Template {\n        id\n        appID\n        name\n        title\n        body\n        variables\n        defaults\n      }\n    }\n  }\n": typeof types.TemplatesOneDocument,
     "\n  mutation TemplatesCreate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      id\n    }\n  }\n": typeof types.TemplatesCreateDocument,
@@ -74,6 +84,10 @@ type Documents = {
 const documents: Documents = {
     "\n  query AppSwitcher {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AppSwitcherDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.AccountsListDocument,
+    "\n  query AccountsApps {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AccountsAppsDocument,
+    "\n  mutation AccountsCreate($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      id\n      email\n      admin\n    }\n  }\n": types.AccountsCreateDocument,
+    "\n  mutation AccountsGrant($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n      app {\n        name\n      }\n    }\n  }\n": types.AccountsGrantDocument,
     "\n  query Apps($after: Cursor, $first: Int) {\n    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          appKey\n          createdAt\n        }\n      }\n    }\n  }\n": types.AppsDocument,
     "\n  mutation CreateApp($input: CreateAppInput!) {\n    createApp(input: $input) {\n      id\n    }\n  }\n": types.CreateAppDocument,
     "\n  query ChannelsList($where: ChannelConfigWhereInput) {\n    channelConfigs(where: $where, first: 10) {\n      edges {\n        node {\n          id\n          channel\n          environment\n          summary\n          configError\n          configErrorAt\n          maxPerSecond\n          createdAt\n          updatedAt\n          receiptURL\n        }\n      }\n    }\n  }\n": types.ChannelsListDocument,
@@ -105,6 +119,12 @@ const documents: Documents = {
     "\n  query Overview($app: ID!, $from: Time!, $to: Time!) {\n    node(id: $app) {\n      ... on App {\n        id\n        name\n        appKey\n      }\n    }\n    coreIndex(appID: $app, from: $from, to: $to) {\n      pushes\n      counts {\n        sent\n        arrived\n        opened\n        ignored\n        failed\n        expired\n      }\n      arrivalRate\n      openRate\n    }\n  }\n": types.OverviewDocument,
     "\n  query RecentMinutes($input: StatsInput!) {\n    stats(input: $input) {\n      at\n      platform\n      channel\n      counts {\n        sent\n        arrived\n        opened\n        failed\n      }\n    }\n  }\n": types.RecentMinutesDocument,
     "\n  subscription LiveOverview($app: ID!, $groupBy: [StatDimension!]) {\n    liveStats(appID: $app, groupBy: $groupBy) {\n      at\n      minute {\n        at\n        platform\n        channel\n        counts {\n          sent\n          arrived\n          opened\n          failed\n        }\n      }\n      totals {\n        sent\n        arrived\n        opened\n        failed\n      }\n    }\n  }\n": types.LiveOverviewDocument,
+    "\n  query SettingsApp($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        name\n        description\n        appKey\n        createdAt\n        updatedAt\n      }\n    }\n  }\n": types.SettingsAppDocument,
+    "\n  query SettingsMembers($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        members {\n          id\n          accountID\n          email\n          role\n          since\n          lastLoginAt\n        }\n      }\n    }\n  }\n": types.SettingsMembersDocument,
+    "\n  mutation SettingsUpdateApp($id: ID!, $input: UpdateAppInput!) {\n    updateApp(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n    }\n  }\n": types.SettingsUpdateAppDocument,
+    "\n  mutation SettingsDeleteApp($id: ID!) {\n    deleteApp(id: $id)\n  }\n": types.SettingsDeleteAppDocument,
+    "\n  mutation SettingsSetMembership($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n    }\n  }\n": types.SettingsSetMembershipDocument,
+    "\n  mutation SettingsDeleteMembership($id: ID!) {\n    deleteMembership(id: $id)\n  }\n": types.SettingsDeleteMembershipDocument,
     "\n  query TemplatesList($where: TemplateWhereInput, $first: Int, $after: Cursor) {\n    templates(where: $where, orderBy: { field: NAME, direction: ASC }, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          title\n          body\n          variables\n          defaults\n          updatedAt\n        }\n      }\n    }\n  }\n": types.TemplatesListDocument,
     "\n  query TemplatesOne($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Template {\n        id\n        appID\n        name\n        title\n        body\n        variables\n        defaults\n      }\n    }\n  }\n": types.TemplatesOneDocument,
     "\n  mutation TemplatesCreate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      id\n    }\n  }\n": types.TemplatesCreateDocument,
@@ -137,6 +157,22 @@ export function graphql(source: "\n  query AppSwitcher {\n    apps(first: 200, o
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): typeof import('./graphql').LogoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AccountsListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccountsApps {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AccountsAppsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AccountsCreate($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      id\n      email\n      admin\n    }\n  }\n"): typeof import('./graphql').AccountsCreateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AccountsGrant($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n      app {\n        name\n      }\n    }\n  }\n"): typeof import('./graphql').AccountsGrantDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -261,6 +297,30 @@ export function graphql(source: "\n  query RecentMinutes($input: StatsInput!) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription LiveOverview($app: ID!, $groupBy: [StatDimension!]) {\n    liveStats(appID: $app, groupBy: $groupBy) {\n      at\n      minute {\n        at\n        platform\n        channel\n        counts {\n          sent\n          arrived\n          opened\n          failed\n        }\n      }\n      totals {\n        sent\n        arrived\n        opened\n        failed\n      }\n    }\n  }\n"): typeof import('./graphql').LiveOverviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SettingsApp($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        name\n        description\n        appKey\n        createdAt\n        updatedAt\n      }\n    }\n  }\n"): typeof import('./graphql').SettingsAppDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SettingsMembers($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        members {\n          id\n          accountID\n          email\n          role\n          since\n          lastLoginAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').SettingsMembersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SettingsUpdateApp($id: ID!, $input: UpdateAppInput!) {\n    updateApp(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n    }\n  }\n"): typeof import('./graphql').SettingsUpdateAppDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SettingsDeleteApp($id: ID!) {\n    deleteApp(id: $id)\n  }\n"): typeof import('./graphql').SettingsDeleteAppDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SettingsSetMembership($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n    }\n  }\n"): typeof import('./graphql').SettingsSetMembershipDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SettingsDeleteMembership($id: ID!) {\n    deleteMembership(id: $id)\n  }\n"): typeof import('./graphql').SettingsDeleteMembershipDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

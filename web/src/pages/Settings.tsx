@@ -1,5 +1,474 @@
-import { PageHeader } from "../ui";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { useLocation, useNavigate, useParams } from "react-router-dom";
+import { GraphQLError } from "../api";
+import { graphql } from "../gql";
+import type { Role } from "../gql/graphql";
+import { useMutation, useQuery } from "../hooks";
+import { ago, when } from "../lib/format";
+import { appUpdate, asRole, deletionConfirmed, DESCRIPTION_MAX, memberInput, NAME_MAX, ROLES, teamProblem } from "../lib/team";
+import { useCan, useSession } from "../session";
+import { Confirm, CopyButton, Empty, Field, Loading, PageHeader, Problem } from "../ui";
+import "./team.css";
+
+const SettingsAppQuery = graphql(`
+  query SettingsApp($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on App {
+        id
+        name
+        description
+        appKey
+        createdAt
+        updatedAt
+      }
+    }
+  }
+`);
+
+// Members are asked for on their own: pushd refuses them (FORBIDDEN) to
+// everyone but the app's owners and admins, which must not fail the rest.
+const SettingsMembersQuery = graphql(`
+  query SettingsMembers($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on App {
+        id
+        members {
+          id
+          accountID
+          email
+          role
+          since
+          lastLoginAt
+        }
+      }
+    }
+  }
+`);
+
+const SettingsUpdateAppMutation = graphql(`
+  mutation SettingsUpdateApp($id: ID!, $input: UpdateAppInput!) {
+    updateApp(id: $id, input: $input) {
+      id
+      name
+      description
+      updatedAt
+    }
+  }
+`);
+
+const SettingsDeleteAppMutation = graphql(`
+  mutation SettingsDeleteApp($id: ID!) {
+    deleteApp(id: $id)
+  }
+`);
+
+const SettingsSetMembershipMutation = graphql(`
+  mutation SettingsSetMembership($input: SetMembershipInput!) {
+    setMembership(input: $input) {
+      id
+      role
+    }
+  }
+`);
+
+const SettingsDeleteMembershipMutation = graphql(`
+  mutation SettingsDeleteMembership($id: ID!) {
+    deleteMembership(id: $id)
+  }
+`);
+
+type App = { id: string; name: string; description: string; appKey: string; createdAt: string; updatedAt: string };
+type Member = { id: string; accountID: string; email: string; role: Role; since: string; lastLoginAt?: string | null };
 
 export default function Settings() {
-  return <PageHeader title="Settings" />;
+  const { appID = "" } = useParams();
+  const can = useCan(appID);
+  const { data, error, loading, reload } = useQuery(SettingsAppQuery, { id: appID });
+  const app = data?.node?.__typename === "App" ? data.node : undefined;
+
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <Problem error={error} retry={reload} />
+      {loading && !data ? (
+        <Loading />
+      ) : !app ? (
+        !error && <Empty>This app does not exist (or you cannot see it).</Empty>
+      ) : (
+        <>
+          <AppCard key={app.updatedAt} app={app} canEdit={can.administer} saved={reload} />
+          {can.administer ? (
+            <Members app={app} />
+          ) : (
+            <section className="card" aria-label="Members">
+              <h2 className="team-card-title">Members</h2>
+              <p className="muted team-intro">Only the app's owners see its team and give roles; ask one of them to add someone.</p>
+            </section>
+          )}
+          {can.administer && <DangerZone app={app} />}
+        </>
+      )}
+    </>
+  );
+}
+
+// TeamProblem says what pushd refused in this page's own words where it has
+// them, and the console's usual words otherwise.
+export function TeamProblem({ error, action }: { error: unknown; action: Parameters<typeof teamProblem>[1] }) {
+  if (!error) return null;
+  const words = error instanceof GraphQLError ? teamProblem(error.code, action) : null;
+  if (!words) return <Problem error={error} />;
+  return (
+    <div role="alert" className="problem">
+      <span>{words}</span>
+    </div>
+  );
+}
+
+function CopyLine({ text, label, children }: { text: string; label: string; children?: ReactNode }) {
+  return (
+    <span className="team-copyline">
+      <code>{text}</code>
+      <CopyButton text={text} label={label} />
+      {children}
+    </span>
+  );
+}
+
+function AppCard({ app, canEdit, saved: onSaved }: { app: App; canEdit: boolean; saved: () => void }) {
+  const session = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [name, setName] = useState(app.name);
+  const [description, setDescription] = useState(app.description);
+  const [invalid, setInvalid] = useState<{ error: string; field: string } | null>(null);
+  const [update, updated] = useMutation(SettingsUpdateAppMutation);
+  const built = appUpdate(app, { name, description });
+  const changed = built.input !== null;
+  // The card is remade (keyed by updatedAt) once the saved app is reloaded,
+  // so "saved" travels in the history entry's state.
+  const saved = !changed && (location.state as { saved?: string } | null)?.saved === app.id;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!built.input) {
+      setInvalid(built.error ? { error: built.error, field: built.field } : null);
+      return;
+    }
+    setInvalid(null);
+    if (await update({ id: app.id, input: built.input })) {
+      navigate(location.pathname + location.search, { replace: true, state: { saved: app.id } });
+      // This page, the app switcher and the app lists show the name.
+      onSaved();
+      session.reload();
+    }
+  }
+
+  return (
+    <section className="card" aria-label="App">
+      <h2 className="team-card-title">App</h2>
+      {canEdit ? (
+        <form className="team-form" onSubmit={submit} noValidate aria-label="App details">
+          <Field label="Name">
+            {(id) => (
+              <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={NAME_MAX} aria-invalid={invalid?.field === "name"} />
+            )}
+          </Field>
+          <Field label="Description" hint="For your team: what the app is, who runs it.">
+            {(id) => (
+              <textarea
+                id={id}
+                value={description}
+                onChange={(e) => setDescription(e.target.value)}
+                maxLength={DESCRIPTION_MAX}
+                aria-invalid={invalid?.field === "description"}
+              />
+            )}
+          </Field>
+          {invalid && (
+            <p role="alert" className="problem">
+              {invalid.error}
+            </p>
+          )}
+          <Problem error={updated.error} />
+          {saved && (
+            <p className="team-saved" role="status">
+              Saved.
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" disabled={updated.running || !changed}>
+              Save
+            </button>
+            {changed && (
+              <button type="button" className="secondary" onClick={() => (setName(app.name), setDescription(app.description), setInvalid(null))}>
+                Undo changes
+              </button>
+            )}
+          </div>
+        </form>
+      ) : (
+        <dl className="props team-readonly">
+          <dt>Name</dt>
+          <dd>{app.name}</dd>
+          <dt>Description</dt>
+          <dd>{app.description || <span className="muted">none</span>}</dd>
+        </dl>
+      )}
+      <dl className="props team-keys">
+        <dt>App key</dt>
+        <dd>
+          <CopyLine text={app.appKey} label="Copy app key" />
+          <div className="muted small">Public: your apps register devices with it (it signs nothing and sends nothing).</div>
+        </dd>
+        <dt>App ID</dt>
+        <dd>
+          <CopyLine text={app.id} label="Copy app ID" />
+          <div className="muted small">For GraphQL calls that name the app (appID).</div>
+        </dd>
+        <dt>Created</dt>
+        <dd>{when(app.createdAt)}</dd>
+      </dl>
+    </section>
+  );
+}
+
+function Members({ app }: { app: App }) {
+  const session = useSession();
+  const navigate = useNavigate();
+  const { data, error, loading, reload } = useQuery(SettingsMembersQuery, { id: app.id });
+  const members = data?.node?.__typename === "App" ? data.node.members : [];
+  const [setRole, roleState, clearRole] = useMutation(SettingsSetMembershipMutation);
+  const [remove, removeState, clearRemove] = useMutation(SettingsDeleteMembershipMutation);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const [note, setNote] = useState("");
+
+  // Changing one's own role or leaving changes what this console may show.
+  const afterOwnChange = (m: Member, left: boolean) => {
+    if (m.accountID !== session.id || session.admin) return;
+    if (left) navigate("/apps", { replace: true });
+    else session.reload();
+  };
+
+  async function change(m: Member, role: Role) {
+    clearRemove();
+    setNote("");
+    if (await setRole({ input: { appID: app.id, accountID: m.accountID, role } })) {
+      setNote(`${m.email} is now ${asRole(role)}.`);
+      reload();
+      afterOwnChange(m, false);
+    }
+  }
+
+  return (
+    <section className="card" aria-label="Members">
+      <h2 className="team-card-title">Members</h2>
+      <p className="muted team-intro">
+        Owners manage keys, channels, webhooks and members; developers send pushes and change content; viewers only read. Admins may do everything
+        in every app without being members.
+      </p>
+      <Problem error={error} retry={reload} />
+      <TeamProblem error={roleState.error} action="change" />
+      {note && (
+        <p className="team-saved" role="status">
+          {note}
+        </p>
+      )}
+      {loading && !data ? (
+        <Loading />
+      ) : members.length === 0 && !error ? (
+        <Empty>No members yet: only admins can work on this app. Add people by the email of their console account.</Empty>
+      ) : (
+        <table aria-label="Members" className="team-table">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Since</th>
+              <th>Last login</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.id}>
+                <td>
+                  {m.email}
+                  {m.accountID === session.id && <span className="muted"> (you)</span>}
+                </td>
+                <td>
+                  <select aria-label={`Role of ${m.email}`} value={m.role} disabled={roleState.running} onChange={(e) => change(m, e.target.value as Role)}>
+                    {ROLES.map((r) => (
+                      <option key={r.value} value={r.value}>
+                        {r.label}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td className="team-nowrap">{when(m.since)}</td>
+                <td className="team-nowrap" title={when(m.lastLoginAt)}>
+                  {m.lastLoginAt ? ago(m.lastLoginAt) : <span className="muted">never</span>}
+                </td>
+                <td className="team-actions">
+                  <button type="button" className="secondary" aria-label={`Remove ${m.email}`} onClick={() => (clearRemove(), clearRole(), setRemoving(m))}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <AddMember
+        appID={app.id}
+        onAdded={(email, role) => {
+          clearRole();
+          setNote(`${email} is now ${asRole(role)}.`);
+          reload();
+        }}
+      />
+      {removing && (
+        <Confirm
+          title={`Remove ${removing.email}?`}
+          confirm="Remove"
+          danger
+          busy={removeState.running}
+          onCancel={() => setRemoving(null)}
+          onConfirm={async () => {
+            const m = removing;
+            if (await remove({ id: m.id })) {
+              setRemoving(null);
+              setNote(`${m.email} no longer has a role in ${app.name}.`);
+              reload();
+              afterOwnChange(m, true);
+            }
+          }}
+        >
+          <p>
+            {removing.accountID === session.id && !session.admin
+              ? `You lose your access to ${app.name} at once.`
+              : `They lose their access to ${app.name} at once; their console account stays.`}
+          </p>
+          <TeamProblem error={removeState.error} action="remove" />
+        </Confirm>
+      )}
+    </section>
+  );
+}
+
+function AddMember({ appID, onAdded }: { appID: string; onAdded: (email: string, role: Role) => void }) {
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("DEVELOPER");
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [add, state, clear] = useMutation(SettingsSetMembershipMutation);
+  const hint = ROLES.find((r) => r.value === role)?.hint;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const built = memberInput(appID, { email, role });
+    if (!built.input) return setInvalid(built.error);
+    setInvalid(null);
+    if (await add({ input: built.input })) {
+      setEmail("");
+      onAdded(built.input.email!, role);
+    }
+  }
+
+  return (
+    <form className="team-add" onSubmit={submit} noValidate aria-label="Add member">
+      <Field label="Email of the account">
+        {(id) => (
+          <input
+            id={id}
+            type="email"
+            value={email}
+            onChange={(e) => (setEmail(e.target.value), clear(), setInvalid(null))}
+            placeholder="someone@example.com"
+            autoComplete="off"
+            aria-invalid={!!invalid || undefined}
+          />
+        )}
+      </Field>
+      <Field label="Role">
+        {(id) => (
+          <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="actions">
+        <button type="submit" disabled={state.running}>
+          Add member
+        </button>
+      </div>
+      <div style={{ gridColumn: "1 / -1" }}>
+        <small className="muted">{hint}</small>
+        {invalid && (
+          <p role="alert" className="problem">
+            {invalid}
+          </p>
+        )}
+        <TeamProblem error={state.error} action="add" />
+      </div>
+    </form>
+  );
+}
+
+function DangerZone({ app }: { app: App }) {
+  const navigate = useNavigate();
+  const [asking, setAsking] = useState(false);
+  const [typed, setTyped] = useState("");
+  const [remove, state, clear] = useMutation(SettingsDeleteAppMutation);
+  const ok = deletionConfirmed(typed, app.name);
+
+  return (
+    <section className="card team-danger" aria-label="Danger zone">
+      <h2 className="team-card-title">Danger zone</h2>
+      <p>
+        Deleting the app deletes everything in it: devices, users, groups, templates, pushes and their statistics, API keys, channels, webhooks and
+        members. Backends and devices using its keys are refused from then on. It cannot be undone.
+      </p>
+      <button type="button" className="danger" onClick={() => (setTyped(""), clear(), setAsking(true))}>
+        Delete app…
+      </button>
+      {asking && (
+        <Confirm
+          title={`Delete ${app.name}?`}
+          confirm="Delete app"
+          danger
+          busy={!ok || state.running}
+          onCancel={() => setAsking(false)}
+          onConfirm={async () => {
+            if (!ok) return;
+            if (await remove({ id: app.id })) {
+              // A fresh /apps loads the session and the lists again, without
+              // this app.
+              navigate("/apps", { replace: true });
+            }
+          }}
+        >
+          <p>Everything in it goes for good. Type the app's name to confirm.</p>
+          <label>
+            App name
+            <input
+              className="team-confirm-input"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              placeholder={app.name}
+              autoComplete="off"
+              spellCheck={false}
+              autoFocus
+            />
+          </label>
+          <Problem error={state.error} />
+        </Confirm>
+      )}
+    </section>
+  );
 }

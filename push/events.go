@@ -85,6 +85,15 @@ func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID,
 	return changed, nil
 }
 
+// arrivedNoLaterThan keeps a delivery's arrival time, or sets it to at when
+// the device reported opened or ignored before (or without) its ack: a
+// message it showed has arrived.
+func arrivedNoLaterThan(at time.Time) sql.Querier {
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.WriteString("COALESCE(").Ident(delivery.FieldArrivedAt).WriteString(", ").Arg(at).WriteString(")")
+	})
+}
+
 // applyEvent moves one delivery of the device forward and returns its job.
 func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEvent) (nodeid.ID, bool, error) {
 	from, to, _ := transitions(e.Type)
@@ -104,7 +113,9 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 	case delivery.StatusARRIVED:
 		upd.Set(delivery.FieldArrivedAt, at)
 	case delivery.StatusOPENED:
-		upd.Set(delivery.FieldOpenedAt, at)
+		upd.Set(delivery.FieldOpenedAt, at).Set(delivery.FieldArrivedAt, arrivedNoLaterThan(at))
+	case delivery.StatusIGNORED:
+		upd.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(at))
 	}
 	// Vendors that send one request to many devices (Huawei, Xiaomi)
 	// carry the job's ID, not the delivery's: with the device, it names

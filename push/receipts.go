@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/schema/enum"
@@ -74,7 +75,8 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 		case ReceiptArrived:
 			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENT)).SetStatus(delivery.StatusARRIVED).SetArrivedAt(now)
 		case ReceiptOpened:
-			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENT, delivery.StatusARRIVED)).SetStatus(delivery.StatusOPENED).SetOpenedAt(now)
+			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENT, delivery.StatusARRIVED)).SetStatus(delivery.StatusOPENED).SetOpenedAt(now).
+				Modify(func(u *sql.UpdateBuilder) { u.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(now)) })
 		case ReceiptTokenDead, ReceiptFailed:
 			if k.event == ReceiptTokenDead {
 				dead := make([]string, 0, len(toks))

@@ -1,10 +1,19 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: a static pushd binary on a distroless base.
+# Multi-stage build: the web console (Node), then a static pushd binary that
+# embeds it, on a distroless base.
+FROM node:20-bookworm AS console
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=console /src/web/dist ./web/dist
 ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/pushd ./cmd/pushd
 

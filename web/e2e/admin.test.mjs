@@ -7,7 +7,6 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import { join } from "node:path";
 import { admin, api, createApp, launchBrowser, login, newPage, registerDevice, shot, startFakes, startPushd } from "./harness.mjs";
 
 let fakes, pushd, browser, receiver;
@@ -111,12 +110,7 @@ test("API keys, channels, webhooks and the explorer", async () => {
   await apns.getByText("not configured").waitFor();
   await apns.getByRole("button", { name: "Set APNs credentials" }).click();
   assert.match(page.url(), /[?&]edit=APNS/);
-  await apns.getByLabel("Sandbox").check();
-  await apns.getByLabel("Topic (bundle ID)").fill(creds.topic);
-  await apns.getByLabel(".p8 key file").setInputFiles(join(fakes.dir, "apns-sandbox.p8"));
-  await apns.getByText("Key read").waitFor();
-  await apns.getByLabel("Key ID").fill(creds.keyID);
-  await apns.getByLabel("Team ID").fill(creds.teamID);
+  await fakes.fillAPNsSandbox(apns);
   await apns.getByLabel("Messages per second").fill("200");
   await shot(page, "channels-apns-form");
   await apns.getByRole("button", { name: "Save APNs credentials" }).click();

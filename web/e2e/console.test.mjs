@@ -1,24 +1,14 @@
 // The console's first steps in a real browser: log in, the app list, an
 // app's overview with live frames, deep links and the back button.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, api, launchBrowser, newPage, shot, startPushd } from "./harness.mjs";
+import { admin, api, consoleSuite, newPage, shot } from "./harness.mjs";
 
-let pushd, browser;
-
-before(async () => {
-  pushd = await startPushd();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  pushd?.stop();
-});
+const suite = consoleSuite();
 
 test("log in, create an app, see its overview with live numbers", async () => {
-  const base = pushd.url;
-  const page = await newPage(browser, { allow: [/status of 401/] });
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser, { allow: [/status of 401/] });
 
   await page.goto(base + "/apps");
   await page.waitForURL(/\/login$/); // not logged in: sent to the login page

@@ -2,25 +2,15 @@
 // the URL and survive a reload, a device's detail binds a user, templates
 // warn about undeclared placeholders before pushd refuses them, groups
 // are made and filled.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, createApp, launchBrowser, login, newPage, registerDevice, shot, startPushd } from "./harness.mjs";
+import { api, consoleSuite, createApp, login, newPage, registerDevice, shot } from "./harness.mjs";
 
-let pushd, browser;
-
-before(async () => {
-  pushd = await startPushd();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  pushd?.stop();
-});
+const suite = consoleSuite();
 
 test("devices, device detail, users, templates and groups", async () => {
-  const base = pushd.url;
-  const page = await newPage(browser);
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
   await login(page, base);
   const app = await createApp(page, "content");
   await registerDevice(base, app.appKey, { installationID: "inst-android-1", platform: "ANDROID", tokens: { fcm: "fcm-token-one-0123456789" } });
@@ -191,8 +181,8 @@ test("devices, device detail, users, templates and groups", async () => {
 });
 
 test("a viewer reads devices, users, groups and templates but changes nothing", async () => {
-  const base = pushd.url;
-  const admin = await newPage(browser);
+  const base = suite.pushd.url;
+  const admin = await newPage(suite.browser);
   await login(admin, base);
   const app = await createApp(admin, "read only");
   const dev = await registerDevice(base, app.appKey, { platform: "WEB" });
@@ -205,7 +195,7 @@ test("a viewer reads devices, users, groups and templates but changes nothing", 
     i: { accountID: acc.createAccount.id, appID: app.id, role: "VIEWER" },
   });
 
-  const page = await newPage(browser);
+  const page = await newPage(suite.browser);
   await login(page, base, who);
   await page.goto(base + `/apps/${app.id}/templates?new`);
   await page.getByRole("table", { name: "Templates" }).getByText("Hi {{who}}").waitFor();

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -63,6 +64,21 @@ export async function launchBrowser() {
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
+}
+
+// consoleSuite starts one pushd and one browser for a test file's tests
+// and stops both after them; the tests read suite.pushd and suite.browser.
+export function consoleSuite() {
+  const suite = { pushd: undefined, browser: undefined };
+  before(async () => {
+    suite.pushd = await startPushd();
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    suite.pushd?.stop();
+  });
+  return suite;
 }
 
 // newPage opens a page at a laptop's size that records console errors and
@@ -167,6 +183,17 @@ export async function startFakes() {
     env,
     dir,
     creds,
+    // fillAPNsSandbox fills the console's APNs form (the region) with the
+    // sandbox fake's token credentials, the .p8 uploaded as a file.
+    async fillAPNsSandbox(form) {
+      const c = creds["apns-sandbox"];
+      await form.getByLabel("Sandbox").check();
+      await form.getByLabel("Topic (bundle ID)").fill(c.topic);
+      await form.getByLabel(".p8 key file").setInputFiles(join(dir, "apns-sandbox.p8"));
+      await form.getByText("Key read").waitFor();
+      await form.getByLabel("Key ID").fill(c.keyID);
+      await form.getByLabel("Team ID").fill(c.teamID);
+    },
     stop() {
       proc.kill();
       rmSync(dir, { recursive: true, force: true });

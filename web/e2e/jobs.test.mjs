@@ -1,27 +1,17 @@
 // The pushes pages in a real browser: the list with statuses and filters in
 // the URL, cancelling a scheduled push, a sent push's report and
 // deliveries, and revoking it.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, createApp, launchBrowser, login, newPage, registerDevice, shot, startPushd } from "./harness.mjs";
+import { api, consoleSuite, createApp, login, newPage, registerDevice, shot } from "./harness.mjs";
 
-let pushd, browser;
-
-before(async () => {
-  pushd = await startPushd();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  pushd?.stop();
-});
+const suite = consoleSuite();
 
 const push = `mutation($input: PushSimpleInput!) { pushSimple(input: $input) { id status } }`;
 
 test("pushes list, cancel a scheduled push, report and deliveries of a sent one, revoke it", async () => {
-  const base = pushd.url;
-  const page = await newPage(browser);
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
   await login(page, base);
   const app = await createApp(page, "jobs-demo");
   const { deviceID } = await registerDevice(base, app.appKey, { platform: "ANDROID" });
@@ -117,8 +107,8 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
 });
 
 test("an app without pushes says so; a viewer sees no actions", async () => {
-  const base = pushd.url;
-  const page = await newPage(browser);
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
   await login(page, base);
   const app = await createApp(page, "quiet-app");
   await page.goto(base + `/apps/${app.id}/jobs`);
@@ -140,7 +130,7 @@ test("an app without pushes says so; a viewer sees no actions", async () => {
   });
   page.assertClean();
 
-  const vpage = await newPage(browser);
+  const vpage = await newPage(suite.browser);
   await login(vpage, base, viewer);
   await vpage.goto(base + `/apps/${app.id}/jobs`);
   await vpage.locator(`tr[data-job="${job.id}"]`).waitFor();

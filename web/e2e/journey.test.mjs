@@ -83,13 +83,7 @@ test("from an empty pushd to a delivered push, in the console", async () => {
   await page.getByRole("navigation", { name: "App" }).getByRole("link", { name: "Channels" }).click();
   const apns = page.getByRole("region", { name: "APNs" });
   await apns.getByRole("button", { name: "Set APNs credentials" }).click();
-  const creds = fakes.creds["apns-sandbox"];
-  await apns.getByLabel("Sandbox").check();
-  await apns.getByLabel("Topic (bundle ID)").fill(creds.topic);
-  await apns.getByLabel(".p8 key file").setInputFiles(join(fakes.dir, "apns-sandbox.p8"));
-  await apns.getByText("Key read").waitFor();
-  await apns.getByLabel("Key ID").fill(creds.keyID);
-  await apns.getByLabel("Team ID").fill(creds.teamID);
+  await fakes.fillAPNsSandbox(apns);
   await apns.getByRole("button", { name: "Save APNs credentials" }).click();
   await apns.getByText("configured", { exact: true }).waitFor();
 

@@ -3,27 +3,17 @@
 // typed, a multiple push reads pasted CSV with errors per line, a
 // broadcast counts its audience and asks before sending, and a viewer gets
 // no form.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, createApp, launchBrowser, login, newPage, registerDevice, shot, startPushd } from "./harness.mjs";
+import { api, consoleSuite, createApp, login, newPage, registerDevice, shot } from "./harness.mjs";
 
-let pushd, browser;
-
-before(async () => {
-  pushd = await startPushd();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  pushd?.stop();
-});
+const suite = consoleSuite();
 
 const jobURL = /\/apps\/[^/]+\/jobs\/[^/?]+$/;
 
 test("compose and send pushes in the four modes", async () => {
-  const base = pushd.url;
-  const page = await newPage(browser);
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
   await login(page, base);
   const app = await createApp(page, "composer");
   const device = await registerDevice(base, app.appKey, { platform: "ANDROID", appVersion: "2.0.0" });
@@ -132,8 +122,8 @@ test("compose and send pushes in the four modes", async () => {
 });
 
 test("pushd's refusals name the field; viewers get no form", async () => {
-  const base = pushd.url;
-  const page = await newPage(browser);
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
   await login(page, base);
   const app = await createApp(page, "composer-roles");
 
@@ -160,7 +150,7 @@ test("pushd's refusals name the field; viewers get no form", async () => {
 
   const d = await api(page, `mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, { i: { email: "viewer@example.com", password: "viewer-pass-123" } });
   await api(page, `mutation($i: SetMembershipInput!) { setMembership(input: $i) { id } }`, { i: { accountID: d.createAccount.id, appID: app.id, role: "VIEWER" } });
-  const viewer = await newPage(browser);
+  const viewer = await newPage(suite.browser);
   await login(viewer, base, { email: "viewer@example.com", password: "viewer-pass-123" });
   await viewer.goto(`${base}/apps/${app.id}/send`);
   await viewer.getByText("Viewers cannot send pushes.", { exact: false }).waitFor();

@@ -5,28 +5,18 @@
 // owner, renames the app (the switcher follows), and deletes it through the
 // typed confirmation; the new account, a viewer, sees no team, no delete
 // and no accounts page.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, api, createApp, launchBrowser, login, newPage, shot, startPushd } from "./harness.mjs";
+import { admin, api, consoleSuite, createApp, login, newPage, shot } from "./harness.mjs";
 
-let pushd, browser;
-
-before(async () => {
-  pushd = await startPushd();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  pushd?.stop();
-});
+const suite = consoleSuite();
 
 const membersOf = async (page, appID) =>
   (await api(page, "query($id: ID!) { node(id: $id) { ... on App { members { email role } } } }", { id: appID })).node.members;
 
 test("members, accounts, rename and delete", async () => {
-  const base = pushd.url;
-  const page = await newPage(browser);
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
   await login(page, base);
   const app = await createApp(page, "Team app");
@@ -136,7 +126,7 @@ test("members, accounts, rename and delete", async () => {
   await shot(page, "settings");
 
   // ---- The viewer's view --------------------------------------------------
-  const dev = await newPage(browser);
+  const dev = await newPage(suite.browser);
   await login(dev, base, { email: "dev@example.com", password });
   await dev.goto(`${base}/apps/${app.id}/settings`);
   await dev.getByRole("heading", { name: "Settings" }).waitFor();

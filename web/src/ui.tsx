@@ -33,6 +33,55 @@ export function Problem({ error, retry }: { error: unknown; retry?: () => void }
   );
 }
 
+// ListBody is a list's content below its filters: Loading until the first
+// answer, Empty when there is nothing to show and no error says why, else
+// the list (children).
+export function ListBody({
+  data,
+  loading,
+  error,
+  count,
+  empty,
+  children,
+}: {
+  data: unknown;
+  loading: boolean;
+  error: unknown;
+  count: number;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  if (loading && !data) return <Loading />;
+  if (count === 0 && !error) return <Empty>{empty}</Empty>;
+  return children;
+}
+
+// CheckProblem is what a form's own check found, said before pushd is
+// asked (pushd's refusals go to Problem).
+export function CheckProblem({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p role="alert" className="problem">
+      {message}
+    </p>
+  );
+}
+
+// FormButtons end a create or edit form: Cancel, then the submit button
+// (disabled while the form is being saved or cannot be).
+export function FormButtons({ submit, disabled, onCancel }: { submit: ReactNode; disabled?: boolean; onCancel: () => void }) {
+  return (
+    <div className="actions">
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" disabled={disabled}>
+        {submit}
+      </button>
+    </div>
+  );
+}
+
 export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
   return (
     <header className="page-header">
@@ -147,6 +196,34 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
     >
       {done ? "Copied" : label}
     </button>
+  );
+}
+
+// CreatedCard follows a create form with what was made, often with a
+// secret shown once; Done puts it away, and the secret with it.
+export function CreatedCard({ label, title, onDone, children }: { label: string; title: ReactNode; onDone: () => void; children: ReactNode }) {
+  return (
+    <section className="card created" aria-label={label}>
+      <h2 className="created-title">{title}</h2>
+      {children}
+      <div className="actions created-done">
+        <button type="button" className="secondary" onClick={onDone}>
+          Done
+        </button>
+      </div>
+    </section>
+  );
+}
+
+// SecretOnce shows a secret pushd gives out only once (a key's or a
+// webhook's secret, a generated password) with a button to copy it; the
+// caller says why it must be copied now.
+export function SecretOnce({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="secret" aria-label={label}>
+      <code>{value}</code>
+      <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
+    </div>
   );
 }
 

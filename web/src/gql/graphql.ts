@@ -2045,6 +2045,20 @@ export type XiaomiCredentialsInput = {
   packageName: string;
 };
 
+export type JobCountsFieldsFragment = { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number };
+
+export type JobUpdateFieldsFragment = { id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } };
+
+export type ReportCountsFieldsFragment = { sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number };
+
+export type LiveCountsFieldsFragment = { sent: number, arrived: number, opened: number, failed: number };
+
+export type DeliveryStateFieldsFragment = { id: string, channel: Channel | null, status: DeliveryStatus, attempts: number, lastError: string, createdAt: string, sentAt: string | null, arrivedAt: string | null, openedAt: string | null };
+
+export type GroupFieldsFragment = { id: string, appID: string, name: string, description: string };
+
+export type TemplateContentFieldsFragment = { id: string, name: string, title: string, body: string, variables: Array<string> | null, defaults: Record<string, unknown> | null };
+
 export type AppSwitcherQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -2156,7 +2170,7 @@ export type DeviceDetailDeliveriesQuery = { node:
     | { __typename: 'AppUser' }
     | { __typename: 'ChannelConfig' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Device', id: string, deliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, jobID: string, channel: Channel | null, status: DeliveryStatus, attempts: number, lastError: string, createdAt: string, sentAt: string | null, arrivedAt: string | null, openedAt: string | null, job: { id: string, kind: PushKind, taskName: string, templateName: string | null } } | null } | null> | null } }
+    | { __typename: 'Device', id: string, deliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { jobID: string, id: string, channel: Channel | null, status: DeliveryStatus, attempts: number, lastError: string, createdAt: string, sentAt: string | null, arrivedAt: string | null, openedAt: string | null, job: { id: string, kind: PushKind, taskName: string, templateName: string | null } } | null } | null> | null } }
     | { __typename: 'DeviceToken' }
     | { __typename: 'Group' }
     | { __typename: 'Membership' }
@@ -2258,7 +2272,7 @@ export type JobDetailDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type JobDetailDeliveriesQuery = { deliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, deviceID: string | null, appUserID: string | null, msgKey: string | null, channel: Channel | null, status: DeliveryStatus, attempts: number, lastError: string, createdAt: string, sentAt: string | null, arrivedAt: string | null, openedAt: string | null, expiresAt: string, device: { id: string, platform: Platform, model: string, installationID: string } | null } | null } | null> | null } };
+export type JobDetailDeliveriesQuery = { deliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { deviceID: string | null, appUserID: string | null, msgKey: string | null, expiresAt: string, id: string, channel: Channel | null, status: DeliveryStatus, attempts: number, lastError: string, createdAt: string, sentAt: string | null, arrivedAt: string | null, openedAt: string | null, device: { id: string, platform: Platform, model: string, installationID: string } | null } | null } | null> | null } };
 
 export type JobDetailQueryVariables = Exact<{
   id: string;
@@ -2266,7 +2280,7 @@ export type JobDetailQueryVariables = Exact<{
 
 
 export type JobDetailQuery = { node:
-    | { id: string, appID: string, kind: PushKind, status: PushJobStatus, createdAt: string, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, error: string, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, occurrences: Array<{ id: string, status: PushJobStatus, createdAt: string, counts: { targeted: number } }> | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
+    | { appID: string, kind: PushKind, createdAt: string, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, occurrences: Array<{ id: string, status: PushJobStatus, createdAt: string, counts: { targeted: number } }> | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
     | Record<PropertyKey, never>
    | null };
 
@@ -2308,14 +2322,14 @@ export type JobsListQueryVariables = Exact<{
 }>;
 
 
-export type JobsListQuery = { pushJobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: PushKind, status: PushJobStatus, createdAt: string, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, templateName: string | null, taskName: string, unknownTargets: Array<string> | null, recurrence: { cron: string } | null, message: { title: string | null, body: string | null, silent: boolean }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } } | null } | null> | null } };
+export type JobsListQuery = { pushJobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { kind: PushKind, createdAt: string, templateName: string | null, taskName: string, unknownTargets: Array<string> | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, recurrence: { cron: string } | null, message: { title: string | null, body: string | null, silent: boolean }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } } | null } | null> | null } };
 
 export type JobsRowUpdatedSubscriptionVariables = Exact<{
   id: string;
 }>;
 
 
-export type JobsRowUpdatedSubscription = { pushJobUpdated: { id: string, status: PushJobStatus, updatedAt: string, finishedAt: string | null, scheduleAt: string | null, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } } };
+export type JobsRowUpdatedSubscription = { pushJobUpdated: { id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } } };
 
 export type KeysListQueryVariables = Exact<{
   where?: ApiKeyWhereInput | null | undefined;
@@ -2454,7 +2468,7 @@ export type TemplatesListQueryVariables = Exact<{
 }>;
 
 
-export type TemplatesListQuery = { templates: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, title: string, body: string, variables: Array<string> | null, defaults: Record<string, unknown> | null, updatedAt: string } | null } | null> | null } };
+export type TemplatesListQuery = { templates: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { updatedAt: string, id: string, name: string, title: string, body: string, variables: Array<string> | null, defaults: Record<string, unknown> | null } | null } | null> | null } };
 
 export type TemplatesOneQueryVariables = Exact<{
   id: string;
@@ -2473,7 +2487,7 @@ export type TemplatesOneQuery = { node:
     | { __typename: 'Group' }
     | { __typename: 'Membership' }
     | { __typename: 'PushJob' }
-    | { __typename: 'Template', id: string, appID: string, name: string, title: string, body: string, variables: Array<string> | null, defaults: Record<string, unknown> | null }
+    | { __typename: 'Template', appID: string, id: string, name: string, title: string, body: string, variables: Array<string> | null, defaults: Record<string, unknown> | null }
     | { __typename: 'Webhook' }
     | { __typename: 'WebhookDelivery' }
    | null };
@@ -2662,7 +2676,91 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const JobCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+    `, {"fragmentName":"JobCountsFields"}) as unknown as TypedDocumentString<JobCountsFieldsFragment, unknown>;
+export const JobUpdateFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobUpdateFields on PushJob {
+  id
+  status
+  updatedAt
+  scheduleAt
+  finishedAt
+  error
+  counts {
+    ...JobCountsFields
+  }
+}
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}`, {"fragmentName":"JobUpdateFields"}) as unknown as TypedDocumentString<JobUpdateFieldsFragment, unknown>;
+export const ReportCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReportCountsFields on StatCounts {
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+}
+    `, {"fragmentName":"ReportCountsFields"}) as unknown as TypedDocumentString<ReportCountsFieldsFragment, unknown>;
+export const LiveCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LiveCountsFields on StatCounts {
+  sent
+  arrived
+  opened
+  failed
+}
+    `, {"fragmentName":"LiveCountsFields"}) as unknown as TypedDocumentString<LiveCountsFieldsFragment, unknown>;
+export const DeliveryStateFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryStateFields on Delivery {
+  id
+  channel
+  status
+  attempts
+  lastError
+  createdAt
+  sentAt
+  arrivedAt
+  openedAt
+}
+    `, {"fragmentName":"DeliveryStateFields"}) as unknown as TypedDocumentString<DeliveryStateFieldsFragment, unknown>;
+export const GroupFieldsFragmentDoc = new TypedDocumentString(`
+    fragment GroupFields on Group {
+  id
+  appID
+  name
+  description
+}
+    `, {"fragmentName":"GroupFields"}) as unknown as TypedDocumentString<GroupFieldsFragment, unknown>;
+export const TemplateContentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TemplateContentFields on Template {
+  id
+  name
+  title
+  body
+  variables
+  defaults
+}
+    `, {"fragmentName":"TemplateContentFields"}) as unknown as TypedDocumentString<TemplateContentFieldsFragment, unknown>;
 export const AppSwitcherDocument = new TypedDocumentString(`
     query AppSwitcher {
   apps(first: 200, orderBy: {field: NAME, direction: ASC}) {
@@ -2868,16 +2966,8 @@ export const DeviceDetailDeliveriesDocument = new TypedDocumentString(`
         }
         edges {
           node {
-            id
+            ...DeliveryStateFields
             jobID
-            channel
-            status
-            attempts
-            lastError
-            createdAt
-            sentAt
-            arrivedAt
-            openedAt
             job {
               id
               kind
@@ -2890,7 +2980,17 @@ export const DeviceDetailDeliveriesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<DeviceDetailDeliveriesQuery, DeviceDetailDeliveriesQueryVariables>;
+    fragment DeliveryStateFields on Delivery {
+  id
+  channel
+  status
+  attempts
+  lastError
+  createdAt
+  sentAt
+  arrivedAt
+  openedAt
+}`) as unknown as TypedDocumentString<DeviceDetailDeliveriesQuery, DeviceDetailDeliveriesQueryVariables>;
 export const DeviceDetailBindDocument = new TypedDocumentString(`
     mutation DeviceDetailBind($input: BindUserInput!) {
   bindUser(input: $input) {
@@ -2981,14 +3081,16 @@ export const GroupsOneDocument = new TypedDocumentString(`
   node(id: $id) {
     __typename
     ... on Group {
-      id
-      appID
-      name
-      description
+      ...GroupFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<GroupsOneQuery, GroupsOneQueryVariables>;
+    fragment GroupFields on Group {
+  id
+  appID
+  name
+  description
+}`) as unknown as TypedDocumentString<GroupsOneQuery, GroupsOneQueryVariables>;
 export const GroupsCreateDocument = new TypedDocumentString(`
     mutation GroupsCreate($input: CreateGroupInput!) {
   createGroup(input: $input) {
@@ -3023,18 +3125,10 @@ export const JobDetailDeliveriesDocument = new TypedDocumentString(`
     }
     edges {
       node {
-        id
+        ...DeliveryStateFields
         deviceID
         appUserID
         msgKey
-        channel
-        status
-        attempts
-        lastError
-        createdAt
-        sentAt
-        arrivedAt
-        openedAt
         expiresAt
         device {
           id
@@ -3046,25 +3140,30 @@ export const JobDetailDeliveriesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<JobDetailDeliveriesQuery, JobDetailDeliveriesQueryVariables>;
+    fragment DeliveryStateFields on Delivery {
+  id
+  channel
+  status
+  attempts
+  lastError
+  createdAt
+  sentAt
+  arrivedAt
+  openedAt
+}`) as unknown as TypedDocumentString<JobDetailDeliveriesQuery, JobDetailDeliveriesQueryVariables>;
 export const JobDetailDocument = new TypedDocumentString(`
     query JobDetail($id: ID!) {
   node(id: $id) {
     ... on PushJob {
-      id
+      ...JobUpdateFields
       appID
       kind
-      status
       createdAt
-      updatedAt
-      scheduleAt
-      finishedAt
       expiresAt
       ttlSeconds
       msgKey
       taskName
       templateName
-      error
       unknownTargets
       channels
       scheduleID
@@ -3097,90 +3196,115 @@ export const JobDetailDocument = new TypedDocumentString(`
         androidChannelID
         category
       }
-      counts {
-        targeted
-        pending
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
-      }
     }
   }
 }
-    `) as unknown as TypedDocumentString<JobDetailQuery, JobDetailQueryVariables>;
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+fragment JobUpdateFields on PushJob {
+  id
+  status
+  updatedAt
+  scheduleAt
+  finishedAt
+  error
+  counts {
+    ...JobCountsFields
+  }
+}`) as unknown as TypedDocumentString<JobDetailQuery, JobDetailQueryVariables>;
 export const JobDetailUpdatedDocument = new TypedDocumentString(`
     subscription JobDetailUpdated($id: ID!) {
   pushJobUpdated(id: $id) {
-    id
-    status
-    updatedAt
-    scheduleAt
-    finishedAt
-    error
-    counts {
-      targeted
-      pending
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
-      revoked
-    }
+    ...JobUpdateFields
   }
 }
-    `) as unknown as TypedDocumentString<JobDetailUpdatedSubscription, JobDetailUpdatedSubscriptionVariables>;
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+fragment JobUpdateFields on PushJob {
+  id
+  status
+  updatedAt
+  scheduleAt
+  finishedAt
+  error
+  counts {
+    ...JobCountsFields
+  }
+}`) as unknown as TypedDocumentString<JobDetailUpdatedSubscription, JobDetailUpdatedSubscriptionVariables>;
 export const JobDetailRevokeDocument = new TypedDocumentString(`
     mutation JobDetailRevoke($id: ID!) {
   revokePush(id: $id) {
-    id
-    status
-    updatedAt
-    scheduleAt
-    finishedAt
-    error
-    counts {
-      targeted
-      pending
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
-      revoked
-    }
+    ...JobUpdateFields
   }
 }
-    `) as unknown as TypedDocumentString<JobDetailRevokeMutation, JobDetailRevokeMutationVariables>;
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+fragment JobUpdateFields on PushJob {
+  id
+  status
+  updatedAt
+  scheduleAt
+  finishedAt
+  error
+  counts {
+    ...JobCountsFields
+  }
+}`) as unknown as TypedDocumentString<JobDetailRevokeMutation, JobDetailRevokeMutationVariables>;
 export const JobDetailCancelDocument = new TypedDocumentString(`
     mutation JobDetailCancel($id: ID!) {
   cancelPush(id: $id) {
-    id
-    status
-    updatedAt
-    scheduleAt
-    finishedAt
-    error
-    counts {
-      targeted
-      pending
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
-      revoked
-    }
+    ...JobUpdateFields
   }
 }
-    `) as unknown as TypedDocumentString<JobDetailCancelMutation, JobDetailCancelMutationVariables>;
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+fragment JobUpdateFields on PushJob {
+  id
+  status
+  updatedAt
+  scheduleAt
+  finishedAt
+  error
+  counts {
+    ...JobCountsFields
+  }
+}`) as unknown as TypedDocumentString<JobDetailCancelMutation, JobDetailCancelMutationVariables>;
 export const JobDetailReportDocument = new TypedDocumentString(`
     query JobDetailReport($id: ID!) {
   node(id: $id) {
@@ -3189,29 +3313,26 @@ export const JobDetailReportDocument = new TypedDocumentString(`
       byPlatform: report(groupBy: [PLATFORM]) {
         platform
         counts {
-          sent
-          arrived
-          opened
-          ignored
-          failed
-          expired
+          ...ReportCountsFields
         }
       }
       byChannel: report(groupBy: [CHANNEL]) {
         channel
         counts {
-          sent
-          arrived
-          opened
-          ignored
-          failed
-          expired
+          ...ReportCountsFields
         }
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<JobDetailReportQuery, JobDetailReportQueryVariables>;
+    fragment ReportCountsFields on StatCounts {
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+}`) as unknown as TypedDocumentString<JobDetailReportQuery, JobDetailReportQueryVariables>;
 export const JobsListDocument = new TypedDocumentString(`
     query JobsList($where: PushJobWhereInput!, $first: Int, $after: Cursor) {
   pushJobs(
@@ -3227,13 +3348,9 @@ export const JobsListDocument = new TypedDocumentString(`
     }
     edges {
       node {
-        id
+        ...JobUpdateFields
         kind
-        status
         createdAt
-        updatedAt
-        scheduleAt
-        finishedAt
         templateName
         taskName
         unknownTargets
@@ -3245,44 +3362,60 @@ export const JobsListDocument = new TypedDocumentString(`
           body
           silent
         }
-        counts {
-          targeted
-          pending
-          sent
-          arrived
-          opened
-          ignored
-          failed
-          expired
-          revoked
-        }
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<JobsListQuery, JobsListQueryVariables>;
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+fragment JobUpdateFields on PushJob {
+  id
+  status
+  updatedAt
+  scheduleAt
+  finishedAt
+  error
+  counts {
+    ...JobCountsFields
+  }
+}`) as unknown as TypedDocumentString<JobsListQuery, JobsListQueryVariables>;
 export const JobsRowUpdatedDocument = new TypedDocumentString(`
     subscription JobsRowUpdated($id: ID!) {
   pushJobUpdated(id: $id) {
-    id
-    status
-    updatedAt
-    finishedAt
-    scheduleAt
-    counts {
-      targeted
-      pending
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
-      revoked
-    }
+    ...JobUpdateFields
   }
 }
-    `) as unknown as TypedDocumentString<JobsRowUpdatedSubscription, JobsRowUpdatedSubscriptionVariables>;
+    fragment JobCountsFields on PushCounts {
+  targeted
+  pending
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+fragment JobUpdateFields on PushJob {
+  id
+  status
+  updatedAt
+  scheduleAt
+  finishedAt
+  error
+  counts {
+    ...JobCountsFields
+  }
+}`) as unknown as TypedDocumentString<JobsRowUpdatedSubscription, JobsRowUpdatedSubscriptionVariables>;
 export const KeysListDocument = new TypedDocumentString(`
     query KeysList($where: APIKeyWhereInput, $first: Int, $after: Cursor) {
   apiKeys(
@@ -3352,18 +3485,20 @@ export const OverviewDocument = new TypedDocumentString(`
   coreIndex(appID: $app, from: $from, to: $to) {
     pushes
     counts {
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
+      ...ReportCountsFields
     }
     arrivalRate
     openRate
   }
 }
-    `) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
+    fragment ReportCountsFields on StatCounts {
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+}`) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
 export const RecentMinutesDocument = new TypedDocumentString(`
     query RecentMinutes($input: StatsInput!) {
   stats(input: $input) {
@@ -3371,14 +3506,16 @@ export const RecentMinutesDocument = new TypedDocumentString(`
     platform
     channel
     counts {
-      sent
-      arrived
-      opened
-      failed
+      ...LiveCountsFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<RecentMinutesQuery, RecentMinutesQueryVariables>;
+    fragment LiveCountsFields on StatCounts {
+  sent
+  arrived
+  opened
+  failed
+}`) as unknown as TypedDocumentString<RecentMinutesQuery, RecentMinutesQueryVariables>;
 export const LiveOverviewDocument = new TypedDocumentString(`
     subscription LiveOverview($app: ID!, $groupBy: [StatDimension!]) {
   liveStats(appID: $app, groupBy: $groupBy) {
@@ -3388,21 +3525,20 @@ export const LiveOverviewDocument = new TypedDocumentString(`
       platform
       channel
       counts {
-        sent
-        arrived
-        opened
-        failed
+        ...LiveCountsFields
       }
     }
     totals {
-      sent
-      arrived
-      opened
-      failed
+      ...LiveCountsFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<LiveOverviewSubscription, LiveOverviewSubscriptionVariables>;
+    fragment LiveCountsFields on StatCounts {
+  sent
+  arrived
+  opened
+  failed
+}`) as unknown as TypedDocumentString<LiveOverviewSubscription, LiveOverviewSubscriptionVariables>;
 export const SettingsAppDocument = new TypedDocumentString(`
     query SettingsApp($id: ID!) {
   node(id: $id) {
@@ -3479,34 +3615,38 @@ export const TemplatesListDocument = new TypedDocumentString(`
     }
     edges {
       node {
-        id
-        name
-        title
-        body
-        variables
-        defaults
+        ...TemplateContentFields
         updatedAt
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<TemplatesListQuery, TemplatesListQueryVariables>;
+    fragment TemplateContentFields on Template {
+  id
+  name
+  title
+  body
+  variables
+  defaults
+}`) as unknown as TypedDocumentString<TemplatesListQuery, TemplatesListQueryVariables>;
 export const TemplatesOneDocument = new TypedDocumentString(`
     query TemplatesOne($id: ID!) {
   node(id: $id) {
     __typename
     ... on Template {
-      id
+      ...TemplateContentFields
       appID
-      name
-      title
-      body
-      variables
-      defaults
     }
   }
 }
-    `) as unknown as TypedDocumentString<TemplatesOneQuery, TemplatesOneQueryVariables>;
+    fragment TemplateContentFields on Template {
+  id
+  name
+  title
+  body
+  variables
+  defaults
+}`) as unknown as TypedDocumentString<TemplatesOneQuery, TemplatesOneQueryVariables>;
 export const TemplatesCreateDocument = new TypedDocumentString(`
     mutation TemplatesCreate($input: CreateTemplateInput!) {
   createTemplate(input: $input) {
@@ -3563,14 +3703,16 @@ export const UsersGroupDocument = new TypedDocumentString(`
   node(id: $id) {
     __typename
     ... on Group {
-      id
-      appID
-      name
-      description
+      ...GroupFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<UsersGroupQuery, UsersGroupQueryVariables>;
+    fragment GroupFields on Group {
+  id
+  appID
+  name
+  description
+}`) as unknown as TypedDocumentString<UsersGroupQuery, UsersGroupQueryVariables>;
 export const UsersLookupDocument = new TypedDocumentString(`
     query UsersLookup($where: AppUserWhereInput, $first: Int) {
   appUsers(where: $where, first: $first) {
@@ -3683,17 +3825,19 @@ export const SendTemplatesDocument = new TypedDocumentString(`
     }
     edges {
       node {
-        id
-        name
-        title
-        body
-        variables
-        defaults
+        ...TemplateContentFields
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<SendTemplatesQuery, SendTemplatesQueryVariables>;
+    fragment TemplateContentFields on Template {
+  id
+  name
+  title
+  body
+  variables
+  defaults
+}`) as unknown as TypedDocumentString<SendTemplatesQuery, SendTemplatesQueryVariables>;
 export const SendGroupsDocument = new TypedDocumentString(`
     query SendGroups($app: ID!, $name: String) {
   groups(
@@ -3753,17 +3897,19 @@ export const SendTemplateDocument = new TypedDocumentString(`
   templates(first: 1, where: {appID: $app, name: $name}) {
     edges {
       node {
-        id
-        name
-        title
-        body
-        variables
-        defaults
+        ...TemplateContentFields
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<SendTemplateQuery, SendTemplateQueryVariables>;
+    fragment TemplateContentFields on Template {
+  id
+  name
+  title
+  body
+  variables
+  defaults
+}`) as unknown as TypedDocumentString<SendTemplateQuery, SendTemplateQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {

@@ -11,53 +11,16 @@ import {
   emptyTemplateForm,
   maskToken,
   parseUserIDs,
-  placeholders,
-  render,
   resolveUsers,
-  setParam,
   templateForm,
   tokenSummary,
   updateTemplateInput,
   userFilter,
   userWhere,
-  validVarName,
   type TemplateForm,
 } from "./content";
 
 const form = (over: Partial<TemplateForm>): TemplateForm => ({ ...emptyTemplateForm, name: "welcome", ...over });
-
-describe("placeholders", () => {
-  it.each([
-    ["Hi {{name}}", ["name"]],
-    ["{{ name }} and {{name}} again, {{order.id}}", ["name", "order.id"]],
-    ["{{a-b}} {{_x}} {{x9}}", ["a-b", "_x", "x9"]],
-    // Not names: literal text, as in push/template.go.
-    ["{{ }} {{1}} {{a b}} {{", []],
-    ["{{{{name}}", ["name"]],
-    ["{{ {{name}} }}", ["name"]],
-    ["unterminated {{name", []],
-  ])("%j has %j", (s, want) => {
-    expect(placeholders(s)).toEqual(want);
-  });
-
-  it("names follow the server's rule", () => {
-    expect(validVarName("a")).toBe(true);
-    expect(validVarName("_a.b-c9")).toBe(true);
-    expect(validVarName("9a")).toBe(false);
-    expect(validVarName(".a")).toBe(false);
-    expect(validVarName("a".repeat(64))).toBe(true);
-    expect(validVarName("a".repeat(65))).toBe(false);
-  });
-});
-
-describe("render", () => {
-  it("fills what it knows and keeps the rest as written", () => {
-    expect(render("Hi {{ name }}, order {{id}} {{1}}", { name: "Ada" })).toBe("Hi Ada, order {{id}} {{1}}");
-    expect(render("{{a}}{{a}}", { a: "x" })).toBe("xx");
-    expect(render("no placeholders", {})).toBe("no placeholders");
-    expect(render("{{toString}}", {})).toBe("{{toString}}");
-  });
-});
 
 describe("checkTemplate", () => {
   it("with nothing declared, pushd declares the placeholders itself", () => {
@@ -182,13 +145,6 @@ describe("device filters", () => {
     expect(deviceOrder("LAST_SEEN")).toEqual({ field: "LAST_SEEN_AT", direction: "DESC" });
     expect(deviceOrder("NEWEST")).toEqual({ field: "CREATED_AT", direction: "DESC" });
     expect(deviceOrder("OLDEST")).toEqual({ field: "CREATED_AT", direction: "ASC" });
-  });
-
-  it("setParam sets or removes one key", () => {
-    const p = new URLSearchParams("a=1&b=2");
-    expect(setParam(p, "a", "").toString()).toBe("b=2");
-    expect(setParam(p, "c", "3").toString()).toBe("a=1&b=2&c=3");
-    expect(p.toString()).toBe("a=1&b=2");
   });
 });
 

@@ -10,62 +10,13 @@ import type {
   Platform,
   UpdateTemplateInput,
 } from "../gql/graphql";
+import { placeholders, validVarName } from "./template";
 
 // ---- Templates ----------------------------------------------------------
-
-// validVarName is push/template.go's rule: a letter or '_', then letters,
-// digits, '_', '.' or '-', at most 64 characters.
-export function validVarName(s: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(s);
-}
 
 // Template names are used in URLs, logs and push calls (ent/schema/template.go).
 export function validTemplateName(s: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s) && s.length <= 100;
-}
-
-// placeholders returns the distinct {{name}} names in s in order of first
-// appearance. Like pushd, anything between braces that is not a valid name
-// ("{{ }}", "{{1}}") is literal text, and scanning goes on after the first
-// pair of opening braces.
-export function placeholders(s: string): string[] {
-  const names: string[] = [];
-  let rest = s;
-  for (;;) {
-    const i = rest.indexOf("{{");
-    if (i < 0) return names;
-    const j = rest.indexOf("}}", i + 2);
-    if (j < 0) return names;
-    const inner = rest.slice(i + 2, j).trim();
-    if (validVarName(inner)) {
-      if (!names.includes(inner)) names.push(inner);
-      rest = rest.slice(j + 2);
-    } else {
-      rest = rest.slice(i + 2);
-    }
-  }
-}
-
-// render fills the placeholders of s from vars; a name without a value
-// stays as written, so a preview shows what is still missing.
-export function render(s: string, vars: Record<string, string>): string {
-  let out = "";
-  let rest = s;
-  for (;;) {
-    const i = rest.indexOf("{{");
-    if (i < 0) break;
-    const j = rest.indexOf("}}", i + 2);
-    if (j < 0) break;
-    const inner = rest.slice(i + 2, j).trim();
-    if (!validVarName(inner)) {
-      out += rest.slice(0, i + 2);
-      rest = rest.slice(i + 2);
-      continue;
-    }
-    out += rest.slice(0, i) + (Object.hasOwn(vars, inner) ? vars[inner] : rest.slice(i, j + 2));
-    rest = rest.slice(j + 2);
-  }
-  return out + rest;
 }
 
 export type VariableRow = { name: string; fallback: string };
@@ -322,15 +273,6 @@ export function resolveUsers(wanted: string[], found: { id: string; externalID: 
     else unknown.push(w);
   }
   return { ids, unknown };
-}
-
-// setParam returns a copy of params with key set (or removed when blank):
-// for filter inputs that each own one search param.
-export function setParam(p: URLSearchParams, key: string, value: string): URLSearchParams {
-  const next = new URLSearchParams(p);
-  if (value) next.set(key, value);
-  else next.delete(key);
-  return next;
 }
 
 // parseTags reads tags typed as one line: commas or spaces between them,

@@ -14,7 +14,6 @@ import {
   reportRows,
   schedule,
   ttl,
-  withParam,
   JOB_STATUSES,
   type JobCounts,
 } from "./jobs";
@@ -85,12 +84,6 @@ describe("filters", () => {
   it("builds the where-input without empty keys", () => {
     expect(jobsWhere("app1", {})).toEqual({ appID: "app1" });
     expect(jobsWhere("app1", { status: "DONE" })).toEqual({ appID: "app1", status: "DONE" });
-  });
-  it("sets and clears one search parameter", () => {
-    const p = new URLSearchParams("status=DONE&kind=SIMPLE");
-    expect(withParam(p, "status", "").toString()).toBe("kind=SIMPLE");
-    expect(withParam(p, "status", "QUEUED").toString()).toBe("status=QUEUED&kind=SIMPLE");
-    expect(p.toString()).toBe("status=DONE&kind=SIMPLE");
   });
 });
 

@@ -1,7 +1,7 @@
 // What the pushes pages compute from a PushJob: progress from its counts,
 // which actions fit its status, the filters of the list, the report table
 // and short descriptions of a job's message, schedule and TTL.
-import type { DeliveryStatus, PushJobStatus, PushKind } from "../gql/graphql";
+import type { DeliveryStatus, JobCountsFieldsFragment, PushJobStatus, PushKind, ReportCountsFieldsFragment } from "../gql/graphql";
 
 export const JOB_STATUSES: PushJobStatus[] = ["SCHEDULED", "QUEUED", "SENDING", "DONE", "CANCELLED", "REVOKED", "FAILED"];
 export const JOB_KINDS: PushKind[] = ["SIMPLE", "TEMPLATE", "MULTIPLE", "BROADCAST"];
@@ -16,19 +16,9 @@ export function isFinished(status: string): boolean {
   return FINISHED.has(status);
 }
 
-// The counts of PushJob.counts: each delivery is in exactly one state, and
-// targeted is how many there are.
-export type JobCounts = {
-  targeted: number;
-  pending: number;
-  sent: number;
-  arrived: number;
-  opened: number;
-  ignored: number;
-  failed: number;
-  expired: number;
-  revoked: number;
-};
+// The counts of PushJob.counts (fragment JobCountsFields): each delivery is
+// in exactly one state, and targeted is how many there are.
+export type JobCounts = JobCountsFieldsFragment;
 
 export type Progress = {
   done: number;
@@ -93,15 +83,6 @@ export function jobsWhere(appID: string, f: JobFilter): { appID: string; status?
   return w;
 }
 
-// withParam returns params with key set to value, or removed when value is
-// empty, leaving the other parameters as they are.
-export function withParam(params: URLSearchParams, key: string, value: string | undefined): URLSearchParams {
-  const next = new URLSearchParams(params);
-  if (value) next.set(key, value);
-  else next.delete(key);
-  return next;
-}
-
 type Message = { title?: string | null; body?: string | null; silent?: boolean };
 
 // jobTitle is the one line that names a push in a list.
@@ -144,9 +125,9 @@ export function ttl(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-// The counts of a StatPoint: cumulative, so sent includes what then
-// arrived, and arrived includes opened and ignored.
-export type StatCounts = { sent: number; arrived: number; opened: number; ignored: number; failed: number; expired: number };
+// The counts of a StatPoint (fragment ReportCountsFields): cumulative, so
+// sent includes what then arrived, and arrived includes opened and ignored.
+export type StatCounts = ReportCountsFieldsFragment;
 
 export type ReportRow = {
   group: string;

@@ -1,6 +1,6 @@
 // The cases of push/template_test.go, so the preview and pushd agree.
 import { describe, expect, it } from "vitest";
-import { placeholders, render, renderTemplate, segments, variablesOf } from "./template";
+import { fill, placeholders, render, renderTemplate, segments, validVarName, variablesOf } from "./template";
 
 describe("placeholders", () => {
   it.each<[string, string[]]>([
@@ -12,6 +12,9 @@ describe("placeholders", () => {
     ["{{a}}{{b}}", ["a", "b"]],
     ["{{unclosed", []],
     ["{{{x}}}", []],
+    ["{{{{name}}", ["name"]],
+    ["{{ {{name}} }}", ["name"]],
+    ["{{a-b}} {{_x}} {{x9}}", ["a-b", "_x", "x9"]],
   ])("%j", (input, want) => {
     expect(placeholders(input)).toEqual(want);
   });
@@ -24,6 +27,24 @@ describe("placeholders", () => {
   it("trims spaces as Go does (not U+FEFF)", () => {
     expect(placeholders("{{\t a \n}}")).toEqual(["a"]);
     expect(placeholders("{{\uFEFFa}}")).toEqual([]);
+  });
+
+  it("names follow the server's rule", () => {
+    expect(validVarName("a")).toBe(true);
+    expect(validVarName("_a.b-c9")).toBe(true);
+    expect(validVarName("9a")).toBe(false);
+    expect(validVarName(".a")).toBe(false);
+    expect(validVarName("a".repeat(64))).toBe(true);
+    expect(validVarName("a".repeat(65))).toBe(false);
+  });
+});
+
+describe("fill", () => {
+  it("fills what it knows and keeps the rest as written", () => {
+    expect(fill("Hi {{ name }}, order {{id}} {{1}}", { name: "Ada" })).toBe("Hi Ada, order {{id}} {{1}}");
+    expect(fill("{{a}}{{a}}", { a: "x" })).toBe("xx");
+    expect(fill("no placeholders", {})).toBe("no placeholders");
+    expect(fill("{{toString}}", {})).toBe("{{toString}}");
   });
 });
 

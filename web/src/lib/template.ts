@@ -76,6 +76,14 @@ export function render(s: string, vars: Record<string, string> = {}): { text: st
   return missing.length ? { text: s, missing } : { text, missing };
 }
 
+// fill replaces the placeholders that have a value and keeps the others as
+// written: the template editor's preview shows what a push must still give.
+export function fill(s: string, vars: Record<string, string>): string {
+  return segments(s)
+    .map((seg) => ("text" in seg ? seg.text : Object.hasOwn(vars, seg.name) ? vars[seg.name] : seg.raw))
+    .join("");
+}
+
 export type TemplateLike = { title: string; body: string; variables?: string[] | null; defaults?: Record<string, unknown> | null };
 
 // variablesOf is a template's variable list: the declared ones, or those its

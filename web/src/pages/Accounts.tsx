@@ -1,14 +1,15 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
+import { RoleField, TeamProblem } from "../components/Team";
 import { graphql } from "../gql";
 import type { AccountWhereInput, Role } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
 import { ago, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
-import { accountInput, asRole, generatePassword, membershipSummary, roleInput, roleLabel, ROLES } from "../lib/team";
+import { withParams } from "../lib/params";
+import { accountInput, asRole, generatePassword, membershipSummary, roleInput, roleLabel } from "../lib/team";
 import { useSession } from "../session";
-import { CopyButton, Empty, Field, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
-import { TeamProblem } from "./Settings";
+import { CheckProblem, CreatedCard, Empty, Field, ListBody, Loading, PageHeader, Pager, Problem, SecretOnce, usePager } from "../ui";
 import "./team.css";
 
 const AccountsListQuery = graphql(`
@@ -108,14 +109,7 @@ function AccountList() {
   const [created, setCreated] = useState<Created | null>(null);
   const [note, setNote] = useState("");
 
-  const set = (change: Record<string, string | null>, replace = false) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    setParams(p, { replace });
-  };
+  const set = (change: Record<string, string | null>, replace = false) => setParams(withParams(params, change), { replace });
 
   return (
     <>
@@ -153,11 +147,7 @@ function AccountList() {
         </p>
       )}
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : accounts.length === 0 && !error ? (
-        <Empty>{q ? "No account's email contains that." : "No accounts yet."}</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={accounts.length} empty={q ? "No account's email contains that." : "No accounts yet."}>
         <table aria-label="Accounts" className="team-table">
           <thead>
             <tr>
@@ -228,7 +218,7 @@ function AccountList() {
             })}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <Pager pager={pager} conn={data?.accounts} />
     </>
   );
@@ -304,11 +294,7 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
         <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />
         Admin: sees and manages every app and every account
       </label>
-      {invalid && (
-        <p role="alert" className="problem">
-          {invalid.error}
-        </p>
-      )}
+      <CheckProblem message={invalid?.error} />
       <TeamProblem error={state.error} action="account" />
       <div className="actions">
         <button type="submit" disabled={state.running}>
@@ -324,19 +310,13 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
 
 function CreatedAccount({ created, onDone }: { created: Created; onDone: () => void }) {
   return (
-    <section className="card team-created" aria-label="New account created">
-      <h2 className="team-card-title">
-        Account {created.email} created{created.admin && " (admin)"}
-      </h2>
+    <CreatedCard label="New account created" title={`Account ${created.email} created${created.admin ? " (admin)" : ""}`} onDone={onDone}>
       {created.password ? (
         <>
           <p>
             <strong>Pass the password on now: the console will not show it again.</strong> They log in at this console with their email and it.
           </p>
-          <div className="secret" aria-label="Password">
-            <code>{created.password}</code>
-            <CopyButton text={created.password} label="Copy password" />
-          </div>
+          <SecretOnce label="Password" value={created.password} />
         </>
       ) : (
         <p>They log in with the password you typed.</p>
@@ -344,12 +324,7 @@ function CreatedAccount({ created, onDone }: { created: Created; onDone: () => v
       <p className="muted">
         {created.admin ? "As an admin they can work in every app." : "Give them a role in an app (below, or in the app's settings) so they can work in it."}
       </p>
-      <div className="actions">
-        <button type="button" className="secondary" onClick={onDone}>
-          Done
-        </button>
-      </div>
-    </section>
+    </CreatedCard>
   );
 }
 
@@ -388,17 +363,7 @@ function GrantForm({ account, onCancel, onGranted }: { account: Account; onCance
           </select>
         )}
       </Field>
-      <Field label="Role">
-        {(id) => (
-          <select id={id} value={role} onChange={(e) => (setRole(e.target.value as Role), clear())}>
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <RoleField value={role} onChange={(r) => (setRole(r), clear())} />
       <div className="actions">
         <button type="submit" disabled={state.running}>
           Give role
@@ -407,11 +372,7 @@ function GrantForm({ account, onCancel, onGranted }: { account: Account; onCance
           Cancel
         </button>
       </div>
-      {invalid && (
-        <p role="alert" className="problem">
-          {invalid}
-        </p>
-      )}
+      <CheckProblem message={invalid} />
       <TeamProblem error={state.error} action="grant" />
       {data && data.apps.totalCount > apps.length && (
         <p className="muted small">The first {apps.length} apps by name; give roles in the others from the app's settings.</p>

@@ -4,7 +4,7 @@ import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
 import { roleIn } from "../lib/roles";
 import { useSession } from "../session";
-import { Empty, Field, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Field, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
 import { PAGE_SIZE } from "../lib/paging";
 import { when } from "../lib/format";
 
@@ -82,11 +82,7 @@ export function Apps() {
         </form>
       )}
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : apps.length === 0 && !error ? (
-        <Empty>No apps yet. Make one to get an app key, then register devices and send pushes.</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={apps.length} empty="No apps yet. Make one to get an app key, then register devices and send pushes.">
         <table>
           <thead>
             <tr>
@@ -112,7 +108,7 @@ export function Apps() {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <Pager pager={pager} conn={data?.apps} />
     </>
   );

@@ -7,7 +7,7 @@ import { useMutation, useQuery } from "../hooks";
 import { base64OfBytes, channelInput, emptyChannelForm, summaryRows, VENDORS, type APNsForm, type ChannelForm, type VendorChannel } from "../lib/admin";
 import { when } from "../lib/format";
 import { useCan } from "../session";
-import { Confirm, CopyButton, Field, Loading, PageHeader, Problem } from "../ui";
+import { CheckProblem, Confirm, CopyButton, Field, FormButtons, Loading, PageHeader, Problem } from "../ui";
 import "./admin.css";
 
 const ChannelsQuery = graphql(`
@@ -317,20 +317,9 @@ function CredentialsForm({
           numeric
         />
       </div>
-      {invalid && (
-        <p role="alert" className="problem">
-          {invalid.error}
-        </p>
-      )}
+      <CheckProblem message={invalid?.error} />
       <Problem error={state.error} />
-      <div className="actions">
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={state.running}>
-          {state.running ? "Checking…" : `Save ${name} credentials`}
-        </button>
-      </div>
+      <FormButtons submit={state.running ? "Checking…" : `Save ${name} credentials`} disabled={state.running} onCancel={onCancel} />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { maskToken } from "../lib/content";
 import { ago, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { useCan } from "../session";
-import { Badge, Confirm, CopyButton, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Badge, Confirm, CopyButton, Empty, ListBody, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
 import { DeviceTags } from "./DeviceTags";
 import "./content.css";
 
@@ -68,16 +68,8 @@ const DeliveriesQuery = graphql(`
           }
           edges {
             node {
-              id
+              ...DeliveryStateFields
               jobID
-              channel
-              status
-              attempts
-              lastError
-              createdAt
-              sentAt
-              arrivedAt
-              openedAt
               job {
                 id
                 kind
@@ -329,11 +321,7 @@ function Deliveries({ appID, deviceID }: { appID: string; deviceID: string }) {
     <section aria-label="Deliveries">
       <h2>Recent deliveries</h2>
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : rows.length === 0 && !error ? (
-        <Empty>Nothing was sent to this device yet.</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={rows.length} empty="Nothing was sent to this device yet.">
         <table>
           <thead>
             <tr>
@@ -378,7 +366,7 @@ function Deliveries({ appID, deviceID }: { appID: string; deviceID: string }) {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       {(rows.length > 0 || pager.page > 1) && <Pager pager={pager} conn={conn} />}
     </section>
   );

@@ -5,7 +5,7 @@ import { useQuery } from "../hooks";
 import { deviceFilter, deviceOrder, deviceParams, deviceWhere, PLATFORMS, tokenSummary, type DeviceFilter } from "../lib/content";
 import { ago, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
-import { Badge, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Badge, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
 import "./content.css";
 
 const DevicesQuery = graphql(`
@@ -60,15 +60,17 @@ export default function Devices() {
       {/* The form starts over from the URL whenever it changes (back button, links). */}
       <Filters key={params.toString()} filter={filter} apply={apply} />
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : devices.length === 0 && !error ? (
-        <Empty>
-          {filtered
+      <ListBody
+        data={data}
+        loading={loading}
+        error={error}
+        count={devices.length}
+        empty={
+          filtered
             ? "No device matches these filters."
-            : "No devices yet. Devices appear here when the app registers them (POST /device/v1/register with the app key)."}
-        </Empty>
-      ) : (
+            : "No devices yet. Devices appear here when the app registers them (POST /device/v1/register with the app key)."
+        }
+      >
         <table aria-label="Devices">
           <thead>
             <tr>
@@ -138,7 +140,7 @@ export default function Devices() {
             })}
           </tbody>
         </table>
-      )}
+      </ListBody>
       {(devices.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.devices} />}
       {devices.some((d) => d.tokens?.some((t) => t.status === "DEAD")) && (
         <p className="muted small">

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
+import { ActionsHeader, ConfirmDelete, ItemLoader, RowActions, SearchForm, useDeletion, useOpenForm } from "../components/ListPage";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
-import { setParam } from "../lib/content";
 import { count, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
+import { withParams } from "../lib/params";
 import { useCan } from "../session";
-import { Confirm, Empty, Field, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Field, FormButtons, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
 import "./content.css";
 
 const GroupsQuery = graphql(`
@@ -38,10 +39,7 @@ const GroupQuery = graphql(`
     node(id: $id) {
       __typename
       ... on Group {
-        id
-        appID
-        name
-        description
+        ...GroupFields
       }
     }
   }
@@ -74,29 +72,15 @@ export default function Groups() {
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
   const q = (params.get("q") ?? "").trim();
-  // The open form is part of the URL: ?new or ?edit=<group ID>.
-  const editing = can.write ? (params.get("edit") ?? "") : "";
-  const creating = can.write && params.has("new");
+  const { creating, editing, open, close } = useOpenForm(can.write);
   const where = { appID, ...(q ? { nameContainsFold: q } : {}) };
   const pager = usePager(where);
   const { data, error, loading, reload } = useQuery(GroupsQuery, { where, first: PAGE_SIZE, after: pager.after });
   const groups = data?.groups.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
-  const [remove, removed] = useMutation(DeleteGroupMutation);
-
-  const close = () => {
-    const p = new URLSearchParams(params);
-    p.delete("new");
-    p.delete("edit");
-    setParams(p);
-  };
-  const open = (key: "new" | "edit", value = "") => {
-    const p = new URLSearchParams(params);
-    p.delete("new");
-    p.delete("edit");
-    p.set(key, value);
-    setParams(p);
-  };
+  const deletion = useDeletion(DeleteGroupMutation, (id) => {
+    if (editing === id) close();
+    reload();
+  });
 
   return (
     <>
@@ -132,14 +116,10 @@ export default function Groups() {
           onCancel={close}
         />
       )}
-      <Search key={q} q={q} apply={(v) => setParams(setParam(params, "q", v))} />
+      <SearchForm label="Search groups" field="Group name" q={q} onSearch={(v) => setParams(withParams(params, { q: v }))} />
       <Problem error={error} retry={reload} />
-      <Problem error={removed.error} />
-      {loading && !data ? (
-        <Loading />
-      ) : groups.length === 0 && !error ? (
-        <Empty>{q ? "No group name matches." : "No groups yet."}</Empty>
-      ) : (
+      <Problem error={deletion.error} />
+      <ListBody data={data} loading={loading} error={error} count={groups.length} empty={q ? "No group name matches." : "No groups yet."}>
         <table aria-label="Groups">
           <thead>
             <tr>
@@ -147,11 +127,7 @@ export default function Groups() {
               <th>Members</th>
               <th>Updated</th>
               <th>Created</th>
-              {can.write && (
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              )}
+              {can.write && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -171,89 +147,32 @@ export default function Groups() {
                 </td>
                 <td className="nowrap">{when(g.updatedAt)}</td>
                 <td className="nowrap">{when(g.createdAt)}</td>
-                {can.write && (
-                  <td className="nowrap">
-                    <div className="actions">
-                      <button type="button" className="secondary" onClick={() => open("edit", g.id)} aria-label={`Edit ${g.name}`}>
-                        Edit
-                      </button>
-                      <button type="button" className="secondary" onClick={() => setDeleting(g)} aria-label={`Delete ${g.name}`}>
-                        Delete
-                      </button>
-                    </div>
-                  </td>
-                )}
+                {can.write && <RowActions name={g.name} onEdit={() => open({ edit: g.id })} onDelete={() => deletion.ask(g)} />}
               </tr>
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       {(groups.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.groups} />}
-      {deleting && (
-        <Confirm
-          title={`Delete the group ${deleting.name}?`}
-          confirm="Delete group"
-          danger
-          busy={removed.running}
-          onCancel={() => setDeleting(null)}
-          onConfirm={async () => {
-            const ok = await remove({ id: deleting.id });
-            setDeleting(null);
-            if (ok) {
-              if (editing === deleting.id) close();
-              reload();
-            }
-          }}
-        >
-          <p>Its users and their devices stay; pushes already sent to the group are not affected.</p>
-        </Confirm>
-      )}
+      <ConfirmDelete deletion={deletion} what="group">
+        <p>Its users and their devices stay; pushes already sent to the group are not affected.</p>
+      </ConfirmDelete>
     </>
   );
 }
 
-function Search({ q, apply }: { q: string; apply: (q: string) => void }) {
-  const [value, setValue] = useState(q);
-  return (
-    <form
-      className="filters"
-      role="search"
-      aria-label="Search groups"
-      onSubmit={(e) => {
-        e.preventDefault();
-        apply(value.trim());
-      }}
-    >
-      <label className="grow">
-        Group name
-        <input type="search" value={value} onChange={(e) => setValue(e.target.value)} />
-      </label>
-      <button type="submit">Search</button>
-      {q && (
-        <button type="button" className="secondary" onClick={() => apply("")}>
-          Clear
-        </button>
-      )}
-    </form>
-  );
-}
-
 function EditGroup({ appID, id, onDone, onCancel }: { appID: string; id: string; onDone: () => void; onCancel: () => void }) {
-  const { data, error, loading, reload } = useQuery(GroupQuery, { id });
-  const group = data?.node && data.node.__typename === "Group" && data.node.appID === appID ? data.node : undefined;
-  if (error) return <Problem error={error} retry={reload} />;
-  if (loading && !data) return <Loading />;
-  if (!group) {
-    return (
-      <div className="card">
-        <p className="muted">This app has no group {id}.</p>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Close
-        </button>
-      </div>
-    );
-  }
-  return <GroupForm appID={appID} group={group} onDone={onDone} onCancel={onCancel} />;
+  const query = useQuery(GroupQuery, { id });
+  return (
+    <ItemLoader
+      query={query}
+      pick={(d) => (d.node?.__typename === "Group" && d.node.appID === appID ? d.node : undefined)}
+      missing={`This app has no group ${id}.`}
+      onClose={onCancel}
+    >
+      {(group) => <GroupForm appID={appID} group={group} onDone={onDone} onCancel={onCancel} />}
+    </ItemLoader>
+  );
 }
 
 function GroupForm({
@@ -292,14 +211,7 @@ function GroupForm({
       </Field>
       {!group && <p className="muted small">Add members after creating it, from its member list.</p>}
       <Problem error={created.error ?? updated.error} />
-      <div className="actions">
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={running || !name.trim()}>
-          {group ? "Save group" : "Create group"}
-        </button>
-      </div>
+      <FormButtons submit={group ? "Save group" : "Create group"} disabled={running || !name.trim()} onCancel={onCancel} />
     </form>
   );
 }

@@ -3,9 +3,10 @@ import { Link, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { useQuery } from "../hooks";
 import { when } from "../lib/format";
-import { DELIVERY_STATUSES, oneOf, withParam } from "../lib/jobs";
+import { DELIVERY_STATUSES, oneOf } from "../lib/jobs";
 import { PAGE_SIZE } from "../lib/paging";
-import { Badge, Empty, Loading, Pager, Problem, usePager } from "../ui";
+import { withParams } from "../lib/params";
+import { Badge, ListBody, Pager, Problem, usePager } from "../ui";
 
 const JobDetailDeliveries = graphql(`
   query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
@@ -17,18 +18,10 @@ const JobDetailDeliveries = graphql(`
       }
       edges {
         node {
-          id
+          ...DeliveryStateFields
           deviceID
           appUserID
           msgKey
-          channel
-          status
-          attempts
-          lastError
-          createdAt
-          sentAt
-          arrivedAt
-          openedAt
           expiresAt
           device {
             id
@@ -64,7 +57,7 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
         <div className="filters deliveries-filters">
           <label>
             Delivery status
-            <select value={status ?? ""} onChange={(e) => setParams(withParam(params, "status", e.target.value), { replace: false })}>
+            <select value={status ?? ""} onChange={(e) => setParams(withParams(params, { status: e.target.value }), { replace: false })}>
               <option value="">Any status</option>
               {DELIVERY_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -76,11 +69,7 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
         </div>
       </div>
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : rows.length === 0 && !error ? (
-        <Empty>{status ? `No ${status.toLowerCase()} deliveries.` : "No deliveries: nothing was targeted (yet)."}</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={status ? `No ${status.toLowerCase()} deliveries.` : "No deliveries: nothing was targeted (yet)."}>
         <table className="deliveries">
           <thead>
             <tr>
@@ -121,7 +110,7 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <Pager pager={pager} conn={data?.deliveries} />
     </section>
   );

@@ -17,20 +17,15 @@ const JobDetailQueryDoc = graphql(`
   query JobDetail($id: ID!) {
     node(id: $id) {
       ... on PushJob {
-        id
+        ...JobUpdateFields
         appID
         kind
-        status
         createdAt
-        updatedAt
-        scheduleAt
-        finishedAt
         expiresAt
         ttlSeconds
         msgKey
         taskName
         templateName
-        error
         unknownTargets
         channels
         scheduleID
@@ -63,17 +58,6 @@ const JobDetailQueryDoc = graphql(`
           androidChannelID
           category
         }
-        counts {
-          targeted
-          pending
-          sent
-          arrived
-          opened
-          ignored
-          failed
-          expired
-          revoked
-        }
       }
     }
   }
@@ -82,23 +66,7 @@ const JobDetailQueryDoc = graphql(`
 const JobDetailUpdated = graphql(`
   subscription JobDetailUpdated($id: ID!) {
     pushJobUpdated(id: $id) {
-      id
-      status
-      updatedAt
-      scheduleAt
-      finishedAt
-      error
-      counts {
-        targeted
-        pending
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
-      }
+      ...JobUpdateFields
     }
   }
 `);
@@ -106,23 +74,7 @@ const JobDetailUpdated = graphql(`
 const JobDetailRevoke = graphql(`
   mutation JobDetailRevoke($id: ID!) {
     revokePush(id: $id) {
-      id
-      status
-      updatedAt
-      scheduleAt
-      finishedAt
-      error
-      counts {
-        targeted
-        pending
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
-      }
+      ...JobUpdateFields
     }
   }
 `);
@@ -130,23 +82,7 @@ const JobDetailRevoke = graphql(`
 const JobDetailCancel = graphql(`
   mutation JobDetailCancel($id: ID!) {
     cancelPush(id: $id) {
-      id
-      status
-      updatedAt
-      scheduleAt
-      finishedAt
-      error
-      counts {
-        targeted
-        pending
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
-      }
+      ...JobUpdateFields
     }
   }
 `);
@@ -159,30 +95,19 @@ const JobDetailReport = graphql(`
         byPlatform: report(groupBy: [PLATFORM]) {
           platform
           counts {
-            sent
-            arrived
-            opened
-            ignored
-            failed
-            expired
+            ...ReportCountsFields
           }
         }
         byChannel: report(groupBy: [CHANNEL]) {
           channel
           counts {
-            sent
-            arrived
-            opened
-            ignored
-            failed
-            expired
+            ...ReportCountsFields
           }
         }
       }
     }
   }
 `);
-
 
 type Job = Extract<NonNullable<JobDetailQuery["node"]>, { __typename?: "PushJob"; kind: unknown }>;
 type Update = JobDetailUpdatedSubscription["pushJobUpdated"];

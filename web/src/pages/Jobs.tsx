@@ -4,10 +4,11 @@ import { graphql } from "../gql";
 import type { JobsListQuery, JobsRowUpdatedSubscription } from "../gql/graphql";
 import { useQuery, useSubscription } from "../hooks";
 import { count, when } from "../lib/format";
-import { audience, isFinished, overlay, JOB_KINDS, JOB_STATUSES, jobFilter, jobsWhere, jobTitle, withParam } from "../lib/jobs";
+import { audience, isFinished, overlay, JOB_KINDS, JOB_STATUSES, jobFilter, jobsWhere, jobTitle } from "../lib/jobs";
 import { PAGE_SIZE } from "../lib/paging";
+import { withParams } from "../lib/params";
 import { useCan } from "../session";
-import { Badge, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Badge, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
 import { JobProgress } from "./JobProgress";
 import "./jobs.css";
 
@@ -21,13 +22,9 @@ const JobsListQueryDoc = graphql(`
       }
       edges {
         node {
-          id
+          ...JobUpdateFields
           kind
-          status
           createdAt
-          updatedAt
-          scheduleAt
-          finishedAt
           templateName
           taskName
           unknownTargets
@@ -39,17 +36,6 @@ const JobsListQueryDoc = graphql(`
             body
             silent
           }
-          counts {
-            targeted
-            pending
-            sent
-            arrived
-            opened
-            ignored
-            failed
-            expired
-            revoked
-          }
         }
       }
     }
@@ -57,26 +43,12 @@ const JobsListQueryDoc = graphql(`
 `);
 
 // Each unfinished row listens to its job; graphql-ws multiplexes them all
-// on the console's one connection.
+// on the console's one connection. The row loads every field an update
+// brings (JobUpdateFields), so laying one over it keeps the row's shape.
 const JobsRowUpdated = graphql(`
   subscription JobsRowUpdated($id: ID!) {
     pushJobUpdated(id: $id) {
-      id
-      status
-      updatedAt
-      finishedAt
-      scheduleAt
-      counts {
-        targeted
-        pending
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
-      }
+      ...JobUpdateFields
     }
   }
 `);
@@ -98,7 +70,7 @@ export default function Jobs() {
 
   const jobs = (data?.pushJobs.edges ?? []).flatMap((e) => (e?.node ? [overlay(e.node, live[e.node.id])] : []));
   const filtered = Boolean(filter.status || filter.kind);
-  const set = (key: string, value: string) => setParams(withParam(params, key, value));
+  const set = (key: string, value: string) => setParams(withParams(params, { [key]: value }));
 
   return (
     <>
@@ -139,22 +111,26 @@ export default function Jobs() {
         )}
       </div>
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : jobs.length === 0 && !error ? (
-        filtered ? (
-          <Empty>No pushes match these filters.</Empty>
-        ) : (
-          <Empty>
-            No pushes yet.{" "}
-            {can.send && (
-              <>
-                <Link to={`/apps/${appID}/send`}>Send one</Link> and follow it here.
-              </>
-            )}
-          </Empty>
-        )
-      ) : (
+      <ListBody
+        data={data}
+        loading={loading}
+        error={error}
+        count={jobs.length}
+        empty={
+          filtered ? (
+            "No pushes match these filters."
+          ) : (
+            <>
+              No pushes yet.{" "}
+              {can.send && (
+                <>
+                  <Link to={`/apps/${appID}/send`}>Send one</Link> and follow it here.
+                </>
+              )}
+            </>
+          )
+        }
+      >
         <table className="jobs">
           <thead>
             <tr>
@@ -175,7 +151,7 @@ export default function Jobs() {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <Pager pager={pager} conn={data?.pushJobs} />
     </>
   );

@@ -6,8 +6,9 @@ import { useMutation, useQuery } from "../hooks";
 import { ALGORITHMS, apiKeyInput, type Algorithm } from "../lib/admin";
 import { ago, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
+import { withParams } from "../lib/params";
 import { useCan } from "../session";
-import { Badge, Confirm, CopyButton, Empty, Field, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Badge, CheckProblem, Confirm, CopyButton, CreatedCard, Field, FormButtons, ListBody, PageHeader, Pager, Problem, SecretOnce, usePager } from "../ui";
 import "./admin.css";
 
 const KeysQuery = graphql(`
@@ -74,14 +75,7 @@ export default function Keys() {
   const [revoke, revoked, clearRevoke] = useMutation(KeysRevokeMutation);
   const keys = data?.apiKeys.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
 
-  const set = (change: Record<string, string | null>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    setParams(p);
-  };
+  const set = (change: Record<string, string | null>) => setParams(withParams(params, change));
 
   return (
     <>
@@ -119,11 +113,7 @@ export default function Keys() {
         </label>
       </div>
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : keys.length === 0 && !error ? (
-        <Empty>{status ? `No ${status} keys.` : "No API keys yet. Make one for each backend that calls pushd, so you can revoke one without the others."}</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={keys.length} empty={status ? `No ${status} keys.` : "No API keys yet. Make one for each backend that calls pushd, so you can revoke one without the others."}>
         <table aria-label="API keys">
           <thead>
             <tr>
@@ -171,7 +161,7 @@ export default function Keys() {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <Pager pager={pager} conn={data?.apiKeys} />
       {revoking && (
         <Confirm
@@ -250,30 +240,16 @@ function NewKey({ appID, onCancel, onCreated }: { appID: string; onCancel: () =>
           )}
         </Field>
       )}
-      {invalid && (
-        <p role="alert" className="problem">
-          {invalid.error}
-        </p>
-      )}
+      <CheckProblem message={invalid?.error} />
       <Problem error={state.error} />
-      <div className="actions">
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={state.running}>
-          Create key
-        </button>
-      </div>
+      <FormButtons submit="Create key" disabled={state.running} onCancel={onCancel} />
     </form>
   );
 }
 
 function CreatedKey({ created, onDone }: { created: Created; onDone: () => void }) {
   return (
-    <section className="card admin-created" aria-label="New key">
-      <h2 className="admin-card-title">
-        Key “{created.name}” created
-      </h2>
+    <CreatedCard label="New key" title={`Key “${created.name}” created`} onDone={onDone}>
       <dl className="props">
         <dt>Key ID</dt>
         <dd>
@@ -288,19 +264,11 @@ function CreatedKey({ created, onDone }: { created: Created; onDone: () => void 
             <strong>Copy the secret now: you will not see it again.</strong> pushd keeps it sealed and never shows it back; if it is lost,
             make a new key and revoke this one.
           </p>
-          <div className="secret" aria-label="Secret">
-            <code>{created.secret}</code>
-            <CopyButton text={created.secret} label="Copy secret" />
-          </div>
+          <SecretOnce label="Secret" value={created.secret} />
         </>
       ) : (
         <p>Sign requests with the private key of the pair; pushd holds only the public key.</p>
       )}
-      <div className="actions admin-done">
-        <button type="button" className="secondary" onClick={onDone}>
-          Done
-        </button>
-      </div>
-    </section>
+    </CreatedCard>
   );
 }

@@ -20,12 +20,7 @@ const OverviewQuery = graphql(`
     coreIndex(appID: $app, from: $from, to: $to) {
       pushes
       counts {
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
+        ...ReportCountsFields
       }
       arrivalRate
       openRate
@@ -40,10 +35,7 @@ const RecentMinutes = graphql(`
       platform
       channel
       counts {
-        sent
-        arrived
-        opened
-        failed
+        ...LiveCountsFields
       }
     }
   }
@@ -58,17 +50,11 @@ const LiveStatsSubscription = graphql(`
         platform
         channel
         counts {
-          sent
-          arrived
-          opened
-          failed
+          ...LiveCountsFields
         }
       }
       totals {
-        sent
-        arrived
-        opened
-        failed
+        ...LiveCountsFields
       }
     }
   }

@@ -1,13 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useLocation, useNavigate, useParams } from "react-router-dom";
-import { GraphQLError } from "../api";
+import { RoleField, RoleOptions, TeamProblem } from "../components/Team";
 import { graphql } from "../gql";
 import type { Role } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
 import { ago, when } from "../lib/format";
-import { appUpdate, asRole, deletionConfirmed, DESCRIPTION_MAX, memberInput, NAME_MAX, ROLES, teamProblem } from "../lib/team";
+import { appUpdate, asRole, deletionConfirmed, DESCRIPTION_MAX, memberInput, NAME_MAX, ROLES } from "../lib/team";
 import { useCan, useSession } from "../session";
-import { Confirm, CopyButton, Empty, Field, Loading, PageHeader, Problem } from "../ui";
+import { CheckProblem, Confirm, CopyButton, Empty, Field, ListBody, Loading, PageHeader, Problem } from "../ui";
 import "./team.css";
 
 const SettingsAppQuery = graphql(`
@@ -114,19 +114,6 @@ export default function Settings() {
   );
 }
 
-// TeamProblem says what pushd refused in this page's own words where it has
-// them, and the console's usual words otherwise.
-export function TeamProblem({ error, action }: { error: unknown; action: Parameters<typeof teamProblem>[1] }) {
-  if (!error) return null;
-  const words = error instanceof GraphQLError ? teamProblem(error.code, action) : null;
-  if (!words) return <Problem error={error} />;
-  return (
-    <div role="alert" className="problem">
-      <span>{words}</span>
-    </div>
-  );
-}
-
 function CopyLine({ text, label, children }: { text: string; label: string; children?: ReactNode }) {
   return (
     <span className="team-copyline">
@@ -187,11 +174,7 @@ function AppCard({ app, canEdit, saved: onSaved }: { app: App; canEdit: boolean;
               />
             )}
           </Field>
-          {invalid && (
-            <p role="alert" className="problem">
-              {invalid.error}
-            </p>
-          )}
+          <CheckProblem message={invalid?.error} />
           <Problem error={updated.error} />
           {saved && (
             <p className="team-saved" role="status">
@@ -276,11 +259,7 @@ function Members({ app }: { app: App }) {
           {note}
         </p>
       )}
-      {loading && !data ? (
-        <Loading />
-      ) : members.length === 0 && !error ? (
-        <Empty>No members yet: only admins can work on this app. Add people by the email of their console account.</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={members.length} empty="No members yet: only admins can work on this app. Add people by the email of their console account.">
         <table aria-label="Members" className="team-table">
           <thead>
             <tr>
@@ -300,11 +279,7 @@ function Members({ app }: { app: App }) {
                 </td>
                 <td>
                   <select aria-label={`Role of ${m.email}`} value={m.role} disabled={roleState.running} onChange={(e) => change(m, e.target.value as Role)}>
-                    {ROLES.map((r) => (
-                      <option key={r.value} value={r.value}>
-                        {r.label}
-                      </option>
-                    ))}
+                    <RoleOptions />
                   </select>
                 </td>
                 <td className="team-nowrap">{when(m.since)}</td>
@@ -320,7 +295,7 @@ function Members({ app }: { app: App }) {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <AddMember
         appID={app.id}
         onAdded={(email, role) => {
@@ -391,17 +366,7 @@ function AddMember({ appID, onAdded }: { appID: string; onAdded: (email: string,
           />
         )}
       </Field>
-      <Field label="Role">
-        {(id) => (
-          <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <RoleField value={role} onChange={setRole} />
       <div className="actions">
         <button type="submit" disabled={state.running}>
           Add member
@@ -409,11 +374,7 @@ function AddMember({ appID, onAdded }: { appID: string; onAdded: (email: string,
       </div>
       <div style={{ gridColumn: "1 / -1" }}>
         <small className="muted">{hint}</small>
-        {invalid && (
-          <p role="alert" className="problem">
-            {invalid}
-          </p>
-        )}
+        <CheckProblem message={invalid} />
         <TeamProblem error={state.error} action="add" />
       </div>
     </form>

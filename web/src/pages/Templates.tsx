@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { useParams, useSearchParams } from "react-router-dom";
+import { ActionsHeader, ConfirmDelete, ItemLoader, RowActions, SearchForm, useDeletion, useOpenForm } from "../components/ListPage";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
 import {
@@ -8,16 +9,16 @@ import {
   createTemplateInput,
   defaultsOf,
   emptyTemplateForm,
-  render,
-  setParam,
   templateForm,
   updateTemplateInput,
   type TemplateForm,
 } from "../lib/content";
 import { when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
+import { withParams } from "../lib/params";
+import { fill } from "../lib/template";
 import { useCan } from "../session";
-import { Confirm, Empty, Field, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Field, FormButtons, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
 import "./content.css";
 
 const TemplatesQuery = graphql(`
@@ -30,12 +31,7 @@ const TemplatesQuery = graphql(`
       }
       edges {
         node {
-          id
-          name
-          title
-          body
-          variables
-          defaults
+          ...TemplateContentFields
           updatedAt
         }
       }
@@ -48,13 +44,8 @@ const TemplateQuery = graphql(`
     node(id: $id) {
       __typename
       ... on Template {
-        id
+        ...TemplateContentFields
         appID
-        name
-        title
-        body
-        variables
-        defaults
       }
     }
   }
@@ -87,29 +78,16 @@ export default function Templates() {
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
   const q = (params.get("q") ?? "").trim();
-  // The open form is part of the URL: ?new or ?edit=<template ID>.
-  const editing = can.write ? (params.get("edit") ?? "") : "";
-  const creating = can.write && params.has("new");
+  const { creating, editing, open, close } = useOpenForm(can.write);
   const where = { appID, ...(q ? { nameContainsFold: q } : {}) };
   const pager = usePager(where);
   const { data, error, loading, reload } = useQuery(TemplatesQuery, { where, first: PAGE_SIZE, after: pager.after });
   const templates = data?.templates.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
-  const [remove, removed] = useMutation(DeleteTemplateMutation);
+  const deletion = useDeletion(DeleteTemplateMutation, (id) => {
+    if (editing === id) close();
+    reload();
+  });
 
-  const open = (key: "new" | "edit", value = "") => {
-    const p = new URLSearchParams(params);
-    p.delete("new");
-    p.delete("edit");
-    p.set(key, value);
-    setParams(p);
-  };
-  const close = () => {
-    const p = new URLSearchParams(params);
-    p.delete("new");
-    p.delete("edit");
-    setParams(p);
-  };
   const done = () => {
     close();
     reload();
@@ -130,35 +108,10 @@ export default function Templates() {
       </p>
       {creating && <TemplateEditor appID={appID} initial={emptyTemplateForm} onDone={done} onCancel={close} />}
       {editing && <EditTemplate key={editing} appID={appID} id={editing} onDone={done} onCancel={close} />}
-      <form
-        className="filters"
-        role="search"
-        aria-label="Search templates"
-        key={q}
-        onSubmit={(e) => {
-          e.preventDefault();
-          const v = new FormData(e.currentTarget).get("q");
-          setParams(setParam(params, "q", String(v ?? "").trim()));
-        }}
-      >
-        <label className="grow">
-          Template name
-          <input type="search" name="q" defaultValue={q} />
-        </label>
-        <button type="submit">Search</button>
-        {q && (
-          <button type="button" className="secondary" onClick={() => setParams(setParam(params, "q", ""))}>
-            Clear
-          </button>
-        )}
-      </form>
+      <SearchForm label="Search templates" field="Template name" q={q} onSearch={(v) => setParams(withParams(params, { q: v }))} />
       <Problem error={error} retry={reload} />
-      <Problem error={removed.error} />
-      {loading && !data ? (
-        <Loading />
-      ) : templates.length === 0 && !error ? (
-        <Empty>{q ? "No template name matches." : "No templates yet."}</Empty>
-      ) : (
+      <Problem error={deletion.error} />
+      <ListBody data={data} loading={loading} error={error} count={templates.length} empty={q ? "No template name matches." : "No templates yet."}>
         <table aria-label="Templates">
           <thead>
             <tr>
@@ -166,11 +119,7 @@ export default function Templates() {
               <th>Content</th>
               <th>Variables</th>
               <th>Updated</th>
-              {can.write && (
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              )}
+              {can.write && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -198,63 +147,32 @@ export default function Templates() {
                   )}
                 </td>
                 <td className="nowrap">{when(t.updatedAt)}</td>
-                {can.write && (
-                  <td className="nowrap">
-                    <div className="actions">
-                      <button type="button" className="secondary" onClick={() => open("edit", t.id)} aria-label={`Edit ${t.name}`}>
-                        Edit
-                      </button>
-                      <button type="button" className="secondary" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
-                        Delete
-                      </button>
-                    </div>
-                  </td>
-                )}
+                {can.write && <RowActions name={t.name} onEdit={() => open({ edit: t.id })} onDelete={() => deletion.ask(t)} />}
               </tr>
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       {(templates.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.templates} />}
-      {deleting && (
-        <Confirm
-          title={`Delete the template ${deleting.name}?`}
-          confirm="Delete template"
-          danger
-          busy={removed.running}
-          onCancel={() => setDeleting(null)}
-          onConfirm={async () => {
-            const ok = await remove({ id: deleting.id });
-            setDeleting(null);
-            if (ok) {
-              if (editing === deleting.id) close();
-              reload();
-            }
-          }}
-        >
-          <p>Pushes that name it fail from now on; pushes already made from it keep their content.</p>
-        </Confirm>
-      )}
+      <ConfirmDelete deletion={deletion} what="template">
+        <p>Pushes that name it fail from now on; pushes already made from it keep their content.</p>
+      </ConfirmDelete>
     </>
   );
 }
 
 function EditTemplate({ appID, id, onDone, onCancel }: { appID: string; id: string; onDone: () => void; onCancel: () => void }) {
-  const { data, error, loading, reload } = useQuery(TemplateQuery, { id });
-  const t = data?.node && data.node.__typename === "Template" && data.node.appID === appID ? data.node : undefined;
-  if (error) return <Problem error={error} retry={reload} />;
-  if (loading && !data) return <Loading />;
-  if (!t) {
-    return (
-      <div className="card">
-        <p className="muted">This app has no template {id}.</p>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Close
-        </button>
-      </div>
-    );
-  }
-  return <TemplateEditor appID={appID} id={t.id} initial={templateForm(t)} onDone={onDone} onCancel={onCancel} />;
+  const query = useQuery(TemplateQuery, { id });
+  return (
+    <ItemLoader
+      query={query}
+      pick={(d) => (d.node?.__typename === "Template" && d.node.appID === appID ? d.node : undefined)}
+      missing={`This app has no template ${id}.`}
+      onClose={onCancel}
+    >
+      {(t) => <TemplateEditor appID={appID} id={t.id} initial={templateForm(t)} onDone={onDone} onCancel={onCancel} />}
+    </ItemLoader>
+  );
 }
 
 function TemplateEditor({
@@ -376,8 +294,8 @@ function TemplateEditor({
               Preview with the defaults
             </h3>
             <div className="preview">
-              <strong>{render(form.title, defaults) || <span className="muted">(no title)</span>}</strong>
-              <span>{render(form.body, defaults)}</span>
+              <strong>{fill(form.title, defaults) || <span className="muted">(no title)</span>}</strong>
+              <span>{fill(form.body, defaults)}</span>
             </div>
           </section>
         </div>
@@ -392,14 +310,7 @@ function TemplateEditor({
         </div>
       )}
       <Problem error={created.error ?? updated.error} />
-      <div className="actions">
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={running}>
-          {id ? "Save template" : "Create template"}
-        </button>
-      </div>
+      <FormButtons submit={id ? "Save template" : "Create template"} disabled={running} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,13 +1,15 @@
 import { useState, type FormEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { gql } from "../api";
+import { ActionsHeader, SearchForm } from "../components/ListPage";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
-import { parseUserIDs, resolveUsers, setParam, userFilter, userWhere } from "../lib/content";
+import { parseUserIDs, resolveUsers, userFilter, userWhere } from "../lib/content";
 import { ago, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
+import { withParams } from "../lib/params";
 import { useCan } from "../session";
-import { Confirm, Empty, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Confirm, ListBody, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
 import "./content.css";
 
 const UsersQuery = graphql(`
@@ -43,10 +45,7 @@ const GroupQuery = graphql(`
     node(id: $id) {
       __typename
       ... on Group {
-        id
-        appID
-        name
-        description
+        ...GroupFields
       }
     }
   }
@@ -116,26 +115,34 @@ export default function Users() {
             <p className="muted">This app has no group {filter.group}.</p>
           )}
           <p className="small" style={{ marginBottom: 0 }}>
-            <button type="button" className="link" onClick={() => setParams(setParam(params, "group", ""))}>
+            <button type="button" className="link" onClick={() => setParams(withParams(params, { group: "" }))}>
               Show all users
             </button>
           </p>
         </div>
       )}
-      <Search key={filter.q} q={filter.q} apply={(q) => setParams(setParam(params, "q", q))} />
+      <SearchForm
+        label="Search users"
+        field="User ID"
+        q={filter.q}
+        placeholder="part of the backend's user ID"
+        onSearch={(q) => setParams(withParams(params, { q }))}
+      />
       <Problem error={error} retry={reload} />
       <Problem error={changed.error} />
-      {loading && !data ? (
-        <Loading />
-      ) : users.length === 0 && !error ? (
-        <Empty>
-          {filter.q
+      <ListBody
+        data={data}
+        loading={loading}
+        error={error}
+        count={users.length}
+        empty={
+          filter.q
             ? "No user ID matches."
             : filter.group
               ? "This group has no members yet."
-              : "No users yet. A user appears when a device is bound to the backend's user ID (device bind, or bindUser from the backend)."}
-        </Empty>
-      ) : (
+              : "No users yet. A user appears when a device is bound to the backend's user ID (device bind, or bindUser from the backend)."
+        }
+      >
         <table aria-label="Users">
           <thead>
             <tr>
@@ -144,9 +151,7 @@ export default function Users() {
               <th>Groups</th>
               <th>Last seen</th>
               <th>Since</th>
-              {group && can.write && <th>
-                <span className="visually-hidden">Actions</span>
-              </th>}
+              {group && can.write && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -199,7 +204,7 @@ export default function Users() {
             })}
           </tbody>
         </table>
-      )}
+      </ListBody>
       {(users.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.appUsers} />}
       {removing && group && (
         <Confirm
@@ -220,32 +225,6 @@ export default function Users() {
         </Confirm>
       )}
     </>
-  );
-}
-
-function Search({ q, apply }: { q: string; apply: (q: string) => void }) {
-  const [value, setValue] = useState(q);
-  return (
-    <form
-      className="filters"
-      role="search"
-      aria-label="Search users"
-      onSubmit={(e) => {
-        e.preventDefault();
-        apply(value.trim());
-      }}
-    >
-      <label className="grow">
-        User ID
-        <input type="search" value={value} onChange={(e) => setValue(e.target.value)} placeholder="part of the backend's user ID" />
-      </label>
-      <button type="submit">Search</button>
-      {q && (
-        <button type="button" className="secondary" onClick={() => apply("")}>
-          Clear
-        </button>
-      )}
-    </form>
   );
 }
 

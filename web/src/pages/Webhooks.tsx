@@ -6,8 +6,9 @@ import { useMutation, useQuery } from "../hooks";
 import { attemptOutcome, eventsText, WEBHOOK_EVENTS, webhookInput, type WebhookEvent } from "../lib/admin";
 import { when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
+import { withParams } from "../lib/params";
 import { useCan } from "../session";
-import { Badge, Confirm, CopyButton, Empty, Field, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Badge, CheckProblem, Confirm, CreatedCard, Field, FormButtons, ListBody, PageHeader, Pager, Problem, SecretOnce, usePager } from "../ui";
 import "./admin.css";
 
 const WebhooksQuery = graphql(`
@@ -100,14 +101,7 @@ export default function Webhooks() {
   const [del, deleted, clearDelete] = useMutation(WebhooksDeleteMutation);
   const [tick, setTick] = useState(0);
 
-  const set = (change: Record<string, string | null>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    setParams(p);
-  };
+  const set = (change: Record<string, string | null>) => setParams(withParams(params, change));
 
   return (
     <>
@@ -135,11 +129,7 @@ export default function Webhooks() {
         />
       )}
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : hooks.length === 0 && !error ? (
-        <Empty>No webhooks yet. Add one to hear of every delivery's fate in your backend without polling.</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={hooks.length} empty="No webhooks yet. Add one to hear of every delivery's fate in your backend without polling.">
         <table aria-label="Webhooks">
           <thead>
             <tr>
@@ -173,7 +163,7 @@ export default function Webhooks() {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <Pager pager={pager} conn={data?.webhooks} />
       <Deliveries appID={appID} params={params} set={set} tick={tick} />
       {deleting && (
@@ -242,11 +232,7 @@ function Deliveries({ appID, params, set, tick }: { appID: string; params: URLSe
         </div>
       </div>
       <Problem error={error} retry={reload} />
-      {loading && !data ? (
-        <Loading />
-      ) : rows.length === 0 && !error ? (
-        <Empty>{status ? `No ${status.toLowerCase()} batches.` : "No receipts posted yet. Batches appear here as pushes go out."}</Empty>
-      ) : (
+      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={status ? `No ${status.toLowerCase()} batches.` : "No receipts posted yet. Batches appear here as pushes go out."}>
         <table aria-label="Deliveries" className="admin-deliveries">
           <thead>
             <tr>
@@ -332,7 +318,7 @@ function Deliveries({ appID, params, set, tick }: { appID: string; params: URLSe
             })}
           </tbody>
         </table>
-      )}
+      </ListBody>
       <Pager pager={pager} conn={data?.webhookDeliveries} />
     </section>
   );
@@ -377,41 +363,21 @@ function NewWebhook({ appID, onCancel, onCreated }: { appID: string; onCancel: (
         </div>
         <small className="muted">None ticked means all of them.</small>
       </fieldset>
-      {invalid && (
-        <p role="alert" className="problem">
-          {invalid.error}
-        </p>
-      )}
+      <CheckProblem message={invalid?.error} />
       <Problem error={state.error} />
-      <div className="actions">
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={state.running}>
-          Create webhook
-        </button>
-      </div>
+      <FormButtons submit="Create webhook" disabled={state.running} onCancel={onCancel} />
     </form>
   );
 }
 
 function CreatedWebhook({ created, onDone }: { created: Created; onDone: () => void }) {
   return (
-    <section className="card admin-created" aria-label="New webhook secret">
-      <h2 className="admin-card-title">Webhook created</h2>
+    <CreatedCard label="New webhook secret" title="Webhook created" onDone={onDone}>
       <p>
         Receipts for <code>{created.url}</code> are signed with <code>pushd-sig-v1</code>: <code>X-Pushd-Key</code> is <code>{created.id}</code> and the
         HMAC key is this secret. <strong>Copy it now: you will not see it again.</strong>
       </p>
-      <div className="secret" aria-label="Secret">
-        <code>{created.secret}</code>
-        <CopyButton text={created.secret} label="Copy secret" />
-      </div>
-      <div className="actions admin-done">
-        <button type="button" className="secondary" onClick={onDone}>
-          Done
-        </button>
-      </div>
-    </section>
+      <SecretOnce label="Secret" value={created.secret} />
+    </CreatedCard>
   );
 }

@@ -1,7 +1,7 @@
 // A broadcast: every device of the app that matches the audience, with a
 // live count while the filters change and a confirmation that says how
 // many devices will get it.
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { gql } from "../api";
 import type { BindFilter, Platform, PushBroadcastInput } from "../gql/graphql";
 import { useQuery } from "../hooks";
@@ -9,10 +9,11 @@ import { audienceInput, buildBroadcast, varsInput, type AudienceForm, type Error
 import { count, fromLocalInput, when } from "../lib/format";
 import { defaultsOf } from "../lib/template";
 import { Confirm, Loading, Problem } from "../ui";
-import { ErrorsContext, FieldError, Fld, MessageAdvanced, MessageMain, MessagePreview, OptionsFields, Preview, Segmented, TemplatePicker, VarInputs } from "./fields";
+import { FieldError, Fld, MessageAdvanced, MessageMain, MessagePreview, OptionsFields, Preview, Segmented, VarInputs } from "./fields";
 import { SendGroupsQuery, SendPreviewAudienceQuery, SendPushBroadcastMutation } from "./operations";
-import { SendButton, useDebounced } from "./parts";
+import { SendButton, SendForm, useDebounced } from "./parts";
 import { valuesFor, type BroadcastState, type Setter } from "./state";
+import { TemplateChoice } from "./TemplateChoice";
 import { useSender } from "./useSender";
 import { useTemplate } from "./useTemplate";
 
@@ -35,7 +36,8 @@ const seen: [string, string][] = [
 ];
 
 export function BroadcastMode({ appID, templateName, onTemplate, state, set }: Props) {
-  const { template, variables, loading, missing, error, reload } = useTemplate(appID, state.content === "template" ? templateName : "");
+  const loaded = useTemplate(appID, state.content === "template" ? templateName : "");
+  const { template, variables } = loaded;
   const values = valuesFor(state.vars, template);
   const sender = useSender(appID, SendPushBroadcastMutation, (r) => r.pushBroadcast.id, () => buildBroadcast(appID, { ...state, template, vars: values }, variables));
   // The confirmation keeps the input it counted for, so what is sent is
@@ -43,8 +45,7 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
   const [confirm, setConfirm] = useState<{ devices: number; input: PushBroadcastInput } | null>(null);
   const [counting, setCounting] = useState<{ running: boolean; error?: unknown }>({ running: false });
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit() {
     const input = sender.check();
     if (!input) return;
     // The count is taken again now: the live one may be a moment old.
@@ -60,8 +61,8 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
 
   const scheduled = state.options.when === "at" ? fromLocalInput(state.options.scheduleAt) : null;
   return (
-    <ErrorsContext.Provider value={sender.errors}>
-      <form className="grid-2 send-form" onSubmit={submit} aria-label="Broadcast" noValidate>
+    <>
+      <SendForm sender={sender} label="Broadcast" onSubmit={() => void submit()}>
         <div className="send-main">
           <Audience appID={appID} value={state.audience} onChange={(p) => set({ audience: { ...state.audience, ...p } })} />
           <fieldset>
@@ -82,10 +83,7 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
               </>
             ) : (
               <>
-                <TemplatePicker appID={appID} name={templateName} onPick={onTemplate} />
-                <Problem error={error} retry={reload} />
-                {loading && <Loading what="Loading the template…" />}
-                {missing && <p className="error">There is no template named “{templateName}” in this app.</p>}
+                <TemplateChoice appID={appID} name={templateName} onPick={onTemplate} loaded={loaded} />
                 {template && (
                   <VarInputs variables={variables} defaults={defaultsOf(template)} values={values} onChange={(v) => set({ vars: { for: template.name, values: v } })} />
                 )}
@@ -101,7 +99,7 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
           <AudienceCount appID={appID} audience={state.audience} />
           {state.content === "message" ? <MessagePreview message={state.message} /> : template && <Preview template={template} vars={varsInput(values, variables)} />}
         </aside>
-      </form>
+      </SendForm>
       {confirm && (
         <Confirm
           title={`Send to ${count(confirm.devices)} ${confirm.devices === 1 ? "device" : "devices"}?`}
@@ -127,7 +125,7 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
           <p className="muted small">A broadcast cannot be taken back from devices that already got it; unsent deliveries can be revoked on the push's page.</p>
         </Confirm>
       )}
-    </ErrorsContext.Provider>
+    </>
   );
 }
 

@@ -1,73 +1,69 @@
 // A multiple push: one template, many targets, each row with its own
 // variables; rows are typed in or pasted as CSV.
-import { useContext, useMemo, useState, type FormEvent } from "react";
+import { useContext, useMemo, useState } from "react";
 import { buildMultiple, dropBlankRows, MAX_ITEMS, parseList, rowsFromCSV, varsInput, type Row } from "../lib/compose";
 import { count } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { defaultsOf, renderTemplate } from "../lib/template";
-import { Loading, Problem } from "../ui";
-import { ErrorsContext, FieldError, Fld, MessageAdvanced, OptionsFields, Preview, Segmented, TemplatePicker, type Template } from "./fields";
+import { Problem } from "../ui";
+import { ErrorsContext, FieldError, Fld, MessageAdvanced, OptionsFields, Preview, Segmented, type Template } from "./fields";
 import { SendPushMultipleMutation } from "./operations";
-import { SendButton } from "./parts";
+import { SendButton, SendForm } from "./parts";
 import type { MultipleState, Setter } from "./state";
+import { TemplateChoice } from "./TemplateChoice";
 import { useSender } from "./useSender";
 import { useTemplate } from "./useTemplate";
 
 type Props = { appID: string; templateName: string; onTemplate: (name: string) => void; state: MultipleState; set: Setter<MultipleState> };
 
 export function MultipleMode({ appID, templateName, onTemplate, state, set }: Props) {
-  const { template, variables, loading, missing, error, reload } = useTemplate(appID, templateName);
+  const loaded = useTemplate(appID, templateName);
+  const { template, variables } = loaded;
   // Blank rows are left out (and taken off the screen when sending), so
   // row i on screen is item i of the push and pushd's "items[i]" errors
   // mark the right row.
   const build = () => buildMultiple(appID, { ...state, rows: dropBlankRows(state.rows), template }, variables);
   const sender = useSender(appID, SendPushMultipleMutation, (r) => r.pushMultiple.id, build);
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
+  function submit() {
     const rows = dropBlankRows(state.rows);
     if (rows.length !== state.rows.length) set({ rows: rows.length ? rows : [{ target: "", vars: {} }] });
     void sender.send();
   }
 
   return (
-    <ErrorsContext.Provider value={sender.errors}>
-      <form className="send-form" onSubmit={submit} aria-label="Multiple push" noValidate>
-        <div className="grid-2">
-          <fieldset>
-            <legend>Template</legend>
-            <TemplatePicker appID={appID} name={templateName} onPick={onTemplate} />
-            <Problem error={error} retry={reload} />
-            {loading && <Loading what="Loading the template…" />}
-            {missing && <p className="error">There is no template named “{templateName}” in this app.</p>}
-            {template && (
-              <p className="muted small">
-                Variables:{" "}
-                {variables.length
-                  ? variables.map((v, i) => (
-                      <span key={v}>
-                        {i > 0 && ", "}
-                        <code>{v}</code>
-                      </span>
-                    ))
-                  : "none"}
-                . Each row fills them for its target; an empty cell takes the
-                variable's default.
-              </p>
-            )}
-          </fieldset>
-          <aside className="send-side">{template && <Preview template={template} vars={varsInput(state.rows[0]?.vars ?? {}, variables)} />}</aside>
-        </div>
-        {template && <Rows template={template} variables={variables} state={state} set={set} />}
+    <SendForm sender={sender} label="Multiple push" className="send-form" onSubmit={submit}>
+      <div className="grid-2">
         <fieldset>
-          <legend>Message extras</legend>
-          <MessageAdvanced summary="Payload, badge, sound, … (the same for every row)" value={state.extras} onChange={(p) => set({ extras: { ...state.extras, ...p } })} />
+          <legend>Template</legend>
+          <TemplateChoice appID={appID} name={templateName} onPick={onTemplate} loaded={loaded} />
+          {template && (
+            <p className="muted small">
+              Variables:{" "}
+              {variables.length
+                ? variables.map((v, i) => (
+                    <span key={v}>
+                      {i > 0 && ", "}
+                      <code>{v}</code>
+                    </span>
+                  ))
+                : "none"}
+              . Each row fills them for its target; an empty cell takes the
+              variable's default.
+            </p>
+          )}
         </fieldset>
-        <OptionsFields value={state.options} onChange={(p) => set({ options: { ...state.options, ...p } })} repeat={false} />
-        <SendButton sender={sender} options={state.options} />
-        <Problem error={sender.error} />
-      </form>
-    </ErrorsContext.Provider>
+        <aside className="send-side">{template && <Preview template={template} vars={varsInput(state.rows[0]?.vars ?? {}, variables)} />}</aside>
+      </div>
+      {template && <Rows template={template} variables={variables} state={state} set={set} />}
+      <fieldset>
+        <legend>Message extras</legend>
+        <MessageAdvanced summary="Payload, badge, sound, … (the same for every row)" value={state.extras} onChange={(p) => set({ extras: { ...state.extras, ...p } })} />
+      </fieldset>
+      <OptionsFields value={state.options} onChange={(p) => set({ options: { ...state.options, ...p } })} repeat={false} />
+      <SendButton sender={sender} options={state.options} />
+      <Problem error={sender.error} />
+    </SendForm>
   );
 }
 

@@ -1,37 +1,30 @@
 // A push with its own title and body to listed devices or users.
-import type { FormEvent } from "react";
 import { buildSimple } from "../lib/compose";
 import { Problem } from "../ui";
-import { ErrorsContext, MessageAdvanced, MessageMain, MessagePreview, OptionsFields, TargetsField } from "./fields";
+import { MessageAdvanced, MessageMain, MessagePreview, OptionsFields, TargetsField } from "./fields";
 import { SendPushSimpleMutation } from "./operations";
-import { SendButton } from "./parts";
+import { SendButton, SendForm } from "./parts";
 import type { Setter, SimpleState } from "./state";
 import { useSender } from "./useSender";
 
 export function SimpleMode({ appID, state, set }: { appID: string; state: SimpleState; set: Setter<SimpleState> }) {
   const sender = useSender(appID, SendPushSimpleMutation, (r) => r.pushSimple.id, () => buildSimple(appID, state));
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void sender.send();
-  }
   return (
-    <ErrorsContext.Provider value={sender.errors}>
-      <form className="grid-2 send-form" onSubmit={submit} aria-label="Simple push" noValidate>
-        <div className="send-main">
-          <TargetsField kind={state.targetKind} onKind={(targetKind) => set({ targetKind })} value={state.targets} onChange={(targets) => set({ targets })} />
-          <fieldset>
-            <legend>Message</legend>
-            <MessageMain value={state.message} onChange={(p) => set({ message: { ...state.message, ...p } })} />
-            <MessageAdvanced value={state.message} onChange={(p) => set({ message: { ...state.message, ...p } })} />
-          </fieldset>
-          <OptionsFields value={state.options} onChange={(p) => set({ options: { ...state.options, ...p } })} />
-          <SendButton sender={sender} options={state.options} />
-          <Problem error={sender.error} />
-        </div>
-        <aside className="send-side">
-          <MessagePreview message={state.message} />
-        </aside>
-      </form>
-    </ErrorsContext.Provider>
+    <SendForm sender={sender} label="Simple push">
+      <div className="send-main">
+        <TargetsField kind={state.targetKind} onKind={(targetKind) => set({ targetKind })} value={state.targets} onChange={(targets) => set({ targets })} />
+        <fieldset>
+          <legend>Message</legend>
+          <MessageMain value={state.message} onChange={(p) => set({ message: { ...state.message, ...p } })} />
+          <MessageAdvanced value={state.message} onChange={(p) => set({ message: { ...state.message, ...p } })} />
+        </fieldset>
+        <OptionsFields value={state.options} onChange={(p) => set({ options: { ...state.options, ...p } })} />
+        <SendButton sender={sender} options={state.options} />
+        <Problem error={sender.error} />
+      </div>
+      <aside className="send-side">
+        <MessagePreview message={state.message} />
+      </aside>
+    </SendForm>
   );
 }

@@ -14,12 +14,7 @@ export const SendTemplatesQuery = graphql(`
       }
       edges {
         node {
-          id
-          name
-          title
-          body
-          variables
-          defaults
+          ...TemplateContentFields
         }
       }
     }
@@ -87,12 +82,7 @@ export const SendTemplateQuery = graphql(`
     templates(first: 1, where: { appID: $app, name: $name }) {
       edges {
         node {
-          id
-          name
-          title
-          body
-          variables
-          defaults
+          ...TemplateContentFields
         }
       }
     }

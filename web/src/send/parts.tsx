@@ -1,6 +1,41 @@
 // Small pieces of the composer's forms.
-import { useEffect, useState } from "react";
-import type { OptionsForm } from "../lib/compose";
+import { useEffect, useState, type ReactNode } from "react";
+import type { Errors, OptionsForm } from "../lib/compose";
+import { ErrorsContext } from "./fields";
+
+// SendForm is a mode's form: every field in it sees the sender's errors,
+// and submitting it sends, or runs onSubmit where the mode does more first
+// (tidies its rows, asks for a confirmation).
+export function SendForm({
+  sender,
+  label,
+  className = "grid-2 send-form",
+  onSubmit,
+  children,
+}: {
+  sender: { errors: Errors; send: () => Promise<void> };
+  label: string;
+  className?: string;
+  onSubmit?: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <ErrorsContext.Provider value={sender.errors}>
+      <form
+        className={className}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (onSubmit) onSubmit();
+          else void sender.send();
+        }}
+        aria-label={label}
+        noValidate
+      >
+        {children}
+      </form>
+    </ErrorsContext.Provider>
+  );
+}
 
 export function sendLabel(o: OptionsForm): string {
   return o.when === "at" ? "Schedule push" : o.when === "repeat" ? "Start schedule" : "Send push";

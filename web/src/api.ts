@@ -44,6 +44,8 @@ export function explain(e: unknown): string {
   return "pushd cannot be reached.";
 }
 
+export const SESSION_ENDED = "pushd:session-ended";
+
 type Doc<R, V> = TypedDocumentString<R, V> | string;
 
 // toError makes a GraphQLError of the first error in a GraphQL response.
@@ -65,6 +67,12 @@ export async function gql<R, V = Record<string, unknown>>(query: Doc<R, V>, vari
     throw new Error("network");
   }
   const body = await res.json().catch(() => ({ errors: [{ message: res.statusText, extensions: { code: "INTERNAL" } }] }));
-  if (body.errors?.length) throw toError(body.errors);
+  if (body.errors?.length) {
+    const err = toError(body.errors);
+    // A session that ended (expired, logged out elsewhere) sends every
+    // page back to the login form, not to a "try again" that cannot work.
+    if (err.code === "UNAUTHENTICATED") window.dispatchEvent(new Event(SESSION_ENDED));
+    throw err;
+  }
   return body.data as R;
 }

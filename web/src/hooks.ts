@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { gql } from "./api";
 import type { TypedDocumentString } from "./gql/graphql";
-import { subscribe } from "./live";
+import { onReconnect, subscribe } from "./live";
 
 export type QueryState<R> = {
   data: R | undefined;
@@ -61,21 +61,48 @@ export function useMutation<R, V>(doc: TypedDocumentString<R, V>): [(variables: 
 }
 
 // useSubscription keeps a subscription open while the component is mounted
-// (and the variables are the same); onData sees every result.
+// (and the variables are the same); onData sees every result. When pushd
+// ends it (a reader that fell behind) it subscribes again after a pause;
+// onReconnect, if given, hears that frames may have been missed, so the
+// page can reload what it shows.
 export function useSubscription<R, V>(
   doc: TypedDocumentString<R, V>,
   variables: V,
   onData: (data: R) => void,
-  opts: { skip?: boolean } = {},
+  opts: { skip?: boolean; onReconnect?: () => void } = {},
 ): unknown {
   const key = JSON.stringify(variables);
   const handler = useRef(onData);
   handler.current = onData;
+  const reconnected = useRef(opts.onReconnect);
+  reconnected.current = opts.onReconnect;
   const [error, setError] = useState<unknown>();
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (opts.skip) return;
     setError(undefined);
-    return subscribe<R>(doc.toString(), JSON.parse(key), (d) => handler.current(d), setError);
-  }, [doc, key, opts.skip]);
+    let ended = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const stop = subscribe<R>(
+      doc.toString(),
+      JSON.parse(key),
+      (d) => handler.current(d),
+      (e) => !ended && setError(e),
+      () => {
+        if (ended) return;
+        retry = setTimeout(() => {
+          reconnected.current?.();
+          setGeneration((g) => g + 1);
+        }, 2000);
+      },
+    );
+    const unlisten = onReconnect(() => reconnected.current?.());
+    return () => {
+      ended = true;
+      clearTimeout(retry);
+      unlisten();
+      stop();
+    };
+  }, [doc, key, opts.skip, generation]);
   return error;
 }

@@ -1,10 +1,10 @@
 // The frame of every app page: the app switcher, the app's sections and
 // the account menu; the page itself renders in the Outlet.
-import { Suspense, useEffect, useRef } from "react";
-import { NavLink, Outlet, useNavigate, useParams } from "react-router-dom";
-import { gql } from "./api";
+import { Fragment, Suspense, useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation, useNavigate, useParams } from "react-router-dom";
+import { explain } from "./api";
 import { graphql } from "./gql";
-import { useQuery } from "./hooks";
+import { useMutation, useQuery } from "./hooks";
 import { useCan, useSession } from "./session";
 import { Loading } from "./ui";
 
@@ -16,6 +16,19 @@ const AppsForSwitcher = graphql(`
           id
           name
         }
+      }
+    }
+  }
+`);
+
+// The switcher lists the first 200 apps; the current one is always there,
+// named, even beyond them.
+const CurrentAppQuery = graphql(`
+  query SwitcherCurrentApp($id: ID!) {
+    node(id: $id) {
+      ... on App {
+        id
+        name
       }
     }
   }
@@ -51,7 +64,12 @@ export function TopBar({ appID }: { appID?: string }) {
     seen.current = session.version;
     reload();
   }, [session.version, reload]);
-  const apps = data?.apps.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const listed = data?.apps.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const missing = Boolean(appID && data && !listed.some((a) => a.id === appID));
+  const current = useQuery(CurrentAppQuery, { id: appID ?? "" }, { skip: !missing });
+  const extra = current.data?.node && "name" in current.data.node ? [current.data.node] : [];
+  const apps = missing ? [...extra, ...listed] : listed;
+  const [logout, loggingOut] = useMutation(LogoutMutation);
   return (
     <header className="topbar">
       <NavLink to="/apps" className="brand">
@@ -82,13 +100,24 @@ export function TopBar({ appID }: { appID?: string }) {
         <button
           type="button"
           className="link"
+          disabled={loggingOut.running}
           onClick={async () => {
-            await gql(LogoutMutation).catch(() => {});
-            navigate("/login");
+            // Only a logout pushd confirmed counts: on a shared machine,
+            // "logged out" must be true.
+            if (await logout({})) {
+              // What was typed in the explorer goes with the session.
+              for (const k of Object.keys(sessionStorage)) if (k.startsWith("graphiql:")) sessionStorage.removeItem(k);
+              navigate("/login");
+            }
           }}
         >
           Log out
         </button>
+        {loggingOut.error != null && (
+          <span role="alert" className="logout-error">
+            Not logged out: {explain(loggingOut.error)}
+          </span>
+        )}
       </span>
     </header>
   );
@@ -96,6 +125,7 @@ export function TopBar({ appID }: { appID?: string }) {
 
 export function AppLayout() {
   const { appID = "" } = useParams();
+  const { pathname } = useLocation();
   const can = useCan(appID);
   return (
     <div className="shell">
@@ -113,7 +143,12 @@ export function AppLayout() {
         </nav>
         <main className="content">
           <Suspense fallback={<Loading />}>
-            <Outlet />
+            {/* A new path is a new page: nothing of another app, job or
+                device (forms, live windows, loaded data) carries over.
+                Filters live in the query string and keep the page. */}
+            <Fragment key={pathname}>
+              <Outlet />
+            </Fragment>
           </Suspense>
         </main>
       </div>

@@ -1,9 +1,9 @@
 // Who is logged in and what they may do in each app, for role-aware UI:
 // pushd enforces every rule itself; the console only hides what would be
 // refused (a VIEWER sees no send button).
-import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
-import { Navigate, useLocation } from "react-router-dom";
-import { GraphQLError } from "./api";
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
+import { Navigate, useLocation, useNavigate } from "react-router-dom";
+import { GraphQLError, SESSION_ENDED } from "./api";
 import { graphql } from "./gql";
 import { useQuery } from "./hooks";
 import { type Role, roleIn, permissions, type Permissions } from "./lib/roles";
@@ -42,7 +42,13 @@ const SessionContext = createContext<Session | null>(null);
 // the browser to the login page and back here after.
 export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
+  const navigate = useNavigate();
   const { data, error, loading, reload: refetch } = useQuery(ViewerQuery, {});
+  useEffect(() => {
+    const ended = () => navigate("/login", { replace: true, state: { from: location.pathname + location.search } });
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
+  }, [navigate, location.pathname, location.search]);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => {
     setVersion((v) => v + 1);

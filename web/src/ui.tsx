@@ -112,6 +112,9 @@ export function usePager(filter: unknown) {
   const key = JSON.stringify(filter ?? null);
   const [cursor, setCursor] = useState<PageCursor>(() => firstPage(key));
   const current = forFilter(cursor, key);
+  // A new filter forgets the old one's pages, so coming back to it starts
+  // at page 1 too.
+  if (current !== cursor) setCursor(current);
   return {
     after: after(current),
     page: pageNumber(current),
@@ -163,17 +166,25 @@ export function Confirm({
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
+    // Focus goes back to what opened the dialog when it goes away.
+    const opener = document.activeElement as HTMLElement | null;
     if (d && !d.open) d.showModal();
+    return () => {
+      d?.close();
+      opener?.focus?.();
+    };
   }, []);
   return (
     <dialog ref={ref} className="confirm" aria-label={title} onCancel={onCancel}>
       <h2>{title}</h2>
       {children}
       <div className="actions">
-        <button type="button" className="secondary" onClick={onCancel}>
+        {/* Cancel has the focus first: Enter alone must not delete, revoke
+            or broadcast. */}
+        <button type="button" className="secondary" onClick={onCancel} autoFocus>
           Cancel
         </button>
-        <button type="button" className={danger ? "danger" : undefined} disabled={busy} onClick={onConfirm} autoFocus>
+        <button type="button" className={danger ? "danger" : undefined} disabled={busy} onClick={onConfirm}>
           {confirm}
         </button>
       </div>
@@ -181,20 +192,28 @@ export function Confirm({
   );
 }
 
-// CopyButton copies text to the clipboard and says so.
+// CopyButton copies text to the clipboard and says so only when it did:
+// without a clipboard (plain http on a LAN address) or when the browser
+// refuses, it says to copy by hand, since a secret shown once is at stake.
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
-  const [done, setDone] = useState(false);
+  const [said, setSaid] = useState<"" | "Copied" | "Copy it by hand">("");
   return (
     <button
       type="button"
       className="secondary"
       onClick={async () => {
-        await navigator.clipboard?.writeText(text).catch(() => {});
-        setDone(true);
-        setTimeout(() => setDone(false), 2000);
+        let ok = false;
+        try {
+          await navigator.clipboard.writeText(text);
+          ok = true;
+        } catch {
+          ok = false;
+        }
+        setSaid(ok ? "Copied" : "Copy it by hand");
+        setTimeout(() => setSaid(""), ok ? 2000 : 6000);
       }}
     >
-      {done ? "Copied" : label}
+      {said || label}
     </button>
   );
 }

@@ -2064,6 +2064,16 @@ export type AppSwitcherQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type AppSwitcherQuery = { apps: { edges: Array<{ node: { id: string, name: string } | null } | null> | null } };
 
+export type SwitcherCurrentAppQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SwitcherCurrentAppQuery = { node:
+    | { id: string, name: string }
+    | Record<PropertyKey, never>
+   | null };
+
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -2280,7 +2290,7 @@ export type JobDetailQueryVariables = Exact<{
 
 
 export type JobDetailQuery = { node:
-    | { appID: string, kind: PushKind, createdAt: string, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, occurrences: Array<{ id: string, status: PushJobStatus, createdAt: string, counts: { targeted: number } }> | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
+    | { appID: string, kind: PushKind, createdAt: string, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
     | Record<PropertyKey, never>
    | null };
 
@@ -2314,6 +2324,15 @@ export type JobDetailReportQuery = { node:
     | { id: string, byPlatform: Array<{ platform: Platform | null, counts: { sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number } }>, byChannel: Array<{ channel: Channel | null, counts: { sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number } }> }
     | Record<PropertyKey, never>
    | null };
+
+export type JobOccurrencesQueryVariables = Exact<{
+  where: PushJobWhereInput;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type JobOccurrencesQuery = { pushJobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: PushJobStatus, createdAt: string, counts: { targeted: number } } | null } | null> | null } };
 
 export type JobsListQueryVariables = Exact<{
   where: PushJobWhereInput;
@@ -2773,6 +2792,16 @@ export const AppSwitcherDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AppSwitcherQuery, AppSwitcherQueryVariables>;
+export const SwitcherCurrentAppDocument = new TypedDocumentString(`
+    query SwitcherCurrentApp($id: ID!) {
+  node(id: $id) {
+    ... on App {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SwitcherCurrentAppQuery, SwitcherCurrentAppQueryVariables>;
 export const LogoutDocument = new TypedDocumentString(`
     mutation Logout {
   logout
@@ -3173,14 +3202,6 @@ export const JobDetailDocument = new TypedDocumentString(`
         startAt
         endAt
       }
-      occurrences {
-        id
-        status
-        createdAt
-        counts {
-          targeted
-        }
-      }
       message {
         title
         body
@@ -3333,6 +3354,32 @@ export const JobDetailReportDocument = new TypedDocumentString(`
   failed
   expired
 }`) as unknown as TypedDocumentString<JobDetailReportQuery, JobDetailReportQueryVariables>;
+export const JobOccurrencesDocument = new TypedDocumentString(`
+    query JobOccurrences($where: PushJobWhereInput!, $first: Int, $after: Cursor) {
+  pushJobs(
+    where: $where
+    first: $first
+    after: $after
+    orderBy: {field: CREATED_AT, direction: DESC}
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        status
+        createdAt
+        counts {
+          targeted
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobOccurrencesQuery, JobOccurrencesQueryVariables>;
 export const JobsListDocument = new TypedDocumentString(`
     query JobsList($where: PushJobWhereInput!, $first: Int, $after: Cursor) {
   pushJobs(

@@ -194,3 +194,12 @@ describe("parseTags", () => {
     expect(parseTags("  ")).toEqual([]);
   });
 });
+
+describe("template sizes", () => {
+  it("are counted in UTF-8 bytes, as pushd does", () => {
+    const base = { name: "t", title: "", body: "", variables: [] };
+    expect(checkTemplate({ ...base, body: "é".repeat(2048) }).errors).toEqual([]);
+    expect(checkTemplate({ ...base, body: "é".repeat(2049) }).errors).toEqual(["The body is 4,098 bytes; at most 4,096."]);
+    expect(checkTemplate({ ...base, title: "表".repeat(342), body: "x" }).errors).toEqual(["The title is 1,026 bytes; at most 1,024."]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, count, fromLocalInput, pct, toLocalInput } from "./format";
+import { ago, count, dayUpTo, fromLocalInput, pct, toLocalInput } from "./format";
 
 describe("format", () => {
   it("percentages and counts", () => {
@@ -24,5 +24,12 @@ describe("format", () => {
     const iso = "2026-03-04T05:06:00.000Z";
     expect(fromLocalInput(toLocalInput(iso))).toBe(iso);
     expect(fromLocalInput("")).toBeNull();
+  });
+});
+
+describe("dayUpTo", () => {
+  it("is the 24 hours ending at the next whole minute", () => {
+    const r = dayUpTo(Date.parse("2026-03-04T10:20:30.500Z"));
+    expect(r).toEqual({ from: "2026-03-03T10:21:00.000Z", to: "2026-03-04T10:21:00.000Z" });
   });
 });

@@ -38,3 +38,10 @@ export function fromLocalInput(v: string): string | null {
   const d = new Date(v);
   return isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+// dayUpTo is the 24 hours before now, ending at the next whole minute
+// (statistics are per minute; the range ends exclusive).
+export function dayUpTo(now: number): { from: string; to: string } {
+  const to = Math.floor(now / 60_000) * 60_000 + 60_000;
+  return { from: new Date(to - 24 * 3600_000).toISOString(), to: new Date(to).toISOString() };
+}

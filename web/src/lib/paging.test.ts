@@ -16,9 +16,12 @@ describe("paging", () => {
     expect(pageNumber(c)).toBe(1);
   });
 
-  it("stays put without an end cursor", () => {
+  it("stays put without an end cursor, or given the same one twice", () => {
     const c = firstPage("f");
     expect(next(c, null)).toBe(c);
+    const once = next(c, "c1");
+    expect(next(once, "c1")).toBe(once);
+    expect(pageNumber(once)).toBe(2);
   });
 
   it("starts over when the filter changes", () => {

@@ -17,8 +17,10 @@ export function pageNumber(c: PageCursor): number {
   return c.trail.length;
 }
 
+// next moves past endCursor; the same cursor twice (a second click before
+// the next page arrived) moves once.
 export function next(c: PageCursor, endCursor: string | null | undefined): PageCursor {
-  if (!endCursor) return c;
+  if (!endCursor || after(c) === endCursor) return c;
   return { ...c, trail: [...c.trail, endCursor] };
 }
 

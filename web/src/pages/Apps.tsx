@@ -60,7 +60,8 @@ export function Apps() {
   return (
     <>
       <PageHeader title="Apps">
-        {!creating && (
+        {/* Only admins make apps (pushd refuses others). */}
+        {session.admin && !creating && (
           <button type="button" onClick={() => setCreating(true)}>
             New app
           </button>
@@ -82,7 +83,11 @@ export function Apps() {
         </form>
       )}
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={apps.length} empty="No apps yet. Make one to get an app key, then register devices and send pushes.">
+      <ListBody data={data} loading={loading} error={error} count={apps.length} empty={
+          session.admin
+            ? "No apps yet. Make one to get an app key, then register devices and send pushes."
+            : "No apps yet: an admin makes apps and gives you a role in them."
+        }>
         <table>
           <thead>
             <tr>

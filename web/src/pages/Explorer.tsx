@@ -52,16 +52,33 @@ const DEFAULT_QUERY = `# The GraphQL API of pushd, on your console session: what
 }
 `;
 
+// GraphiQL keeps tabs, variables and history in localStorage by default:
+// typed passwords (createAccount, login) and vendor credentials would
+// outlive the session. This console keeps them for the tab's life only, in
+// sessionStorage (gone when the tab closes), under GraphiQL's own keys.
+const tabStorage = {
+  getItem: (key: string) => sessionStorage.getItem("graphiql:" + key),
+  setItem: (key: string, value: string) => sessionStorage.setItem("graphiql:" + key, value),
+  removeItem: (key: string) => sessionStorage.removeItem("graphiql:" + key),
+  clear: () => {
+    for (const k of Object.keys(sessionStorage)) if (k.startsWith("graphiql:")) sessionStorage.removeItem(k);
+  },
+  get length() {
+    return Object.keys(sessionStorage).filter((k) => k.startsWith("graphiql:")).length;
+  },
+};
+
 export default function Explorer() {
   const [params] = useSearchParams();
   // ?query= opens the explorer on a query (links from other pages, shared
-  // URLs); GraphiQL itself keeps the tabs in localStorage across reloads.
+  // URLs); a mutation from a link is shown, never run, until the user runs it.
   // Read once: the prop would otherwise overwrite the editor on every render.
   const [initial] = useState(() => params.get("query") ?? undefined);
   return (
     <div className="explorer">
       <GraphiQL
         fetcher={fetcher}
+        storage={tabStorage}
         schema={schema}
         query={initial}
         defaultQuery={DEFAULT_QUERY}

@@ -44,11 +44,14 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
   const pager = usePager(where);
   const { data, error, loading, reload } = useQuery(JobDetailDeliveries, { where, first: PAGE_SIZE, after: pager.after });
   const seen = useRef(tick);
+  // Only the first page follows the job: later pages would shift under
+  // whoever is reading them.
+  const onFirstPage = pager.page === 1;
   useEffect(() => {
     if (seen.current === tick) return;
     seen.current = tick;
-    reload();
-  }, [tick, reload]);
+    if (onFirstPage) reload();
+  }, [tick, reload, onFirstPage]);
   const rows = (data?.deliveries.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   return (
     <section aria-label="Deliveries">

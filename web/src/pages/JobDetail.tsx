@@ -10,6 +10,7 @@ import { useCan } from "../session";
 import { Badge, Confirm, Empty, Loading, PageHeader, Problem } from "../ui";
 import { Deliveries } from "./JobDeliveries";
 import { ReportTable } from "./JobReport";
+import { Occurrences } from "./JobOccurrences";
 import { JobProgress } from "./JobProgress";
 import "./jobs.css";
 
@@ -34,14 +35,6 @@ const JobDetailQueryDoc = graphql(`
           timeZone
           startAt
           endAt
-        }
-        occurrences {
-          id
-          status
-          createdAt
-          counts {
-            targeted
-          }
         }
         message {
           title
@@ -144,18 +137,28 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
   const [revoke, revoking, clearRevoke] = useMutation(JobDetailRevoke);
   const [cancel, cancelling, clearCancel] = useMutation(JobDetailCancel);
 
-  // The report and the deliveries follow the job: they are read again
-  // whenever the live counts or the status change.
+  // The report and the deliveries follow the job: they are read again when
+  // the live counts or the status change, at most every 5 s (a sending job
+  // changes every second, and each read counts over all its deliveries);
+  // the last change is always read.
   const version = JSON.stringify([job.status, job.counts]);
   const report = useQuery(JobDetailReport, { id: job.id });
   const reloadReport = report.reload;
   const first = useRef(version);
+  const lastRead = useRef(0);
   const [deliveriesTick, setDeliveriesTick] = useState(0);
   useEffect(() => {
     if (first.current === version) return;
-    first.current = version;
-    reloadReport();
-    setDeliveriesTick((t) => t + 1);
+    const timer = setTimeout(
+      () => {
+        first.current = version;
+        lastRead.current = Date.now();
+        reloadReport();
+        setDeliveriesTick((t) => t + 1);
+      },
+      Math.max(0, lastRead.current + 5000 - Date.now()),
+    );
+    return () => clearTimeout(timer);
   }, [version, reloadReport]);
 
   async function act(kind: "revoke" | "cancel") {
@@ -308,35 +311,7 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
         <MessageCard job={job} />
       </div>
 
-      {job.occurrences && job.occurrences.length > 0 && (
-        <section aria-label="Occurrences">
-          <h2>Occurrences</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th>Status</th>
-                <th className="num">Targeted</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...job.occurrences]
-                .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-                .map((o) => (
-                  <tr key={o.id}>
-                    <td>
-                      <Link to={`/apps/${appID}/jobs/${o.id}`}>{when(o.createdAt)}</Link>
-                    </td>
-                    <td>
-                      <Badge value={o.status} />
-                    </td>
-                    <td className="num">{count(o.counts.targeted)}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+      {job.recurrence && <Occurrences appID={appID} scheduleID={job.id} />}
 
       <section aria-label="Report">
         <h2>Report</h2>

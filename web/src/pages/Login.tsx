@@ -16,7 +16,9 @@ const LoginMutation = graphql(`
 
 export function Login() {
   const navigate = useNavigate();
-  const from = (useLocation().state as { from?: string } | null)?.from ?? "/apps";
+  // Back to where the session ended: a path of this console only.
+  const wanted = (useLocation().state as { from?: string } | null)?.from;
+  const from = wanted && wanted.startsWith("/") && !wanted.startsWith("//") ? wanted : "/apps";
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [login, { running, error }] = useMutation(LoginMutation);

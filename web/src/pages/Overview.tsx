@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { LiveChart } from "../chart/LiveChart";
 import { graphql } from "../gql";
 import type { StatDimension } from "../gql/graphql";
 import { useQuery, useSubscription } from "../hooks";
-import { count, pct } from "../lib/format";
+import { count, dayUpTo, pct } from "../lib/format";
 import { METRICS, type Metric, MinuteWindow, type GroupedPoint } from "../lib/series";
 import { Loading, PageHeader, Problem } from "../ui";
 
@@ -67,9 +67,17 @@ const grouped = (by: By, ps: Point[]): GroupedPoint[] =>
 
 export function Overview() {
   const { appID = "" } = useParams();
-  // The day's range is fixed when the page opens, so the query runs once.
-  const range = useMemo(() => ({ from: new Date(Date.now() - 24 * 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }), []);
+  // The last 24 hours up to the end of the current minute, computed again
+  // each time the numbers are read (the live section asks when they moved),
+  // so a page left open keeps counting what is new.
+  const [reads, setReads] = useState(0);
+  const range = useMemo(() => dayUpTo(Date.now()), [reads]); // eslint-disable-line react-hooks/exhaustive-deps
   const { data, error, reload } = useQuery(OverviewQuery, { app: appID, ...range });
+  // Within the same minute the range is the same: reload asks anyway.
+  const readAgain = useCallback(() => {
+    setReads((r) => r + 1);
+    reload();
+  }, [reload]);
   const app = data?.node && "name" in data.node ? data.node : undefined;
   const core = data?.coreIndex;
 
@@ -92,7 +100,7 @@ export function Overview() {
           !error && <Loading />
         )}
       </section>
-      <Live appID={appID} onChange={reload} />
+      <Live appID={appID} onChange={readAgain} />
     </>
   );
 }
@@ -136,11 +144,13 @@ function LiveWindow({ appID, by, metric, onChange }: { appID: string; by: By; me
   const [frame, setFrame] = useState<{ at: string; totals: Record<Metric, number> } | null>(null);
   const [version, setVersion] = useState(0);
 
-  // Seeded with the last hour, then kept current by the frames.
+  // Seeded with the last hour, then kept current by the frames; seeded
+  // again after the connection was lost (frames are not replayed).
+  const [seeds, setSeeds] = useState(0);
   const seedRange = useMemo(() => {
     const to = new Date(Date.now() + 60_000);
     return { from: new Date(to.getTime() - 61 * 60_000).toISOString(), to: to.toISOString() };
-  }, []);
+  }, [seeds]); // eslint-disable-line react-hooks/exhaustive-deps
   const groupBy: StatDimension[] = [by];
   const seed = useQuery(RecentMinutes, { input: { appID, ...seedRange, granularity: "MINUTE", groupBy } });
   useEffect(() => {
@@ -149,6 +159,7 @@ function LiveWindow({ appID, by, metric, onChange }: { appID: string; by: By; me
     setVersion((v) => v + 1);
   }, [seed.data, by]);
 
+  const reseed = () => setSeeds((n) => n + 1);
   const liveError = useSubscription(LiveStatsSubscription, { app: appID, groupBy }, (d) => {
     windowRef.current.put(grouped(by, d.liveStats.minute), Date.now());
     setFrame({ at: d.liveStats.at, totals: d.liveStats.totals });
@@ -162,7 +173,7 @@ function LiveWindow({ appID, by, metric, onChange }: { appID: string; by: By; me
       onChange();
     }
     setVersion((v) => v + 1);
-  });
+  }, { onReconnect: () => (reseed(), onChange()) }); // minutes missed while away are read again
 
   const chart = useMemo(() => windowRef.current.data(metric, Date.now()), [metric, version]); // eslint-disable-line react-hooks/exhaustive-deps
 

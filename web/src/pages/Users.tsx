@@ -87,7 +87,10 @@ export default function Users() {
   const { data, error, loading, reload } = useQuery(UsersQuery, { where, first: PAGE_SIZE, after: pager.after });
   const users = data?.appUsers.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   const groupQ = useQuery(GroupQuery, { id: filter.group }, { skip: !filter.group });
-  const group = filter.group && groupQ.data?.node && groupQ.data.node.__typename === "Group" && groupQ.data.node.appID === appID ? groupQ.data.node : undefined;
+  // Only the group the URL names: while another loads, the previous one's
+  // answer must not be acted on.
+  const node = groupQ.data?.node;
+  const group = filter.group && node && node.__typename === "Group" && node.id === filter.group && node.appID === appID ? node : undefined;
   const [removing, setRemoving] = useState<{ id: string; externalID: string } | null>(null);
   const [change, changed] = useMutation(ChangeMembersMutation);
 

@@ -2,7 +2,7 @@
 // app's overview with live frames, deep links and the back button.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, api, consoleSuite, newPage, shot } from "./harness.mjs";
+import { admin, api, consoleSuite, createApp, login, newPage, registerDevice, shot } from "./harness.mjs";
 
 const suite = consoleSuite();
 
@@ -49,5 +49,28 @@ test("log in, create an app, see its overview with live numbers", async () => {
   await page.goto(base + `/apps/${appID}`); // a deep link
   await page.getByRole("heading", { name: "demo" }).waitFor();
   assert.ok((await api(page, "{ viewer { account { email } } }")).viewer.account.email);
+  page.assertClean();
+});
+
+test("a list's page survives a visit to a detail page and the back button", async () => {
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
+  await login(page, base);
+  const app = await createApp(page, "paging");
+  for (let i = 0; i < 30; i++) await registerDevice(base, app.appKey, { installationID: `page-${String(i).padStart(2, "0")}` });
+
+  await page.goto(base + `/apps/${app.id}/devices?sort=OLDEST`);
+  const pages = page.getByRole("navigation", { name: "Pages" });
+  await pages.getByText("Page 1").waitFor();
+  await pages.getByRole("button", { name: "Next" }).click();
+  await pages.getByText("Page 2").waitFor();
+  await page.getByText("page-25").waitFor(); // the 26th oldest opens page 2
+  await page.locator("tbody tr a").first().click();
+  await page.waitForURL(/\/devices\/dev_/);
+  await page.goBack();
+  await pages.getByText("Page 2").waitFor();
+  await page.getByText("page-25").waitFor();
+  await pages.getByRole("button", { name: "Previous" }).click();
+  await pages.getByText("Page 1").waitFor();
   page.assertClean();
 });

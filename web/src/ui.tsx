@@ -2,6 +2,7 @@
 // and error states, pages through lists and confirms destructive actions
 // the same way.
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useLocation, useNavigate } from "react-router-dom";
 import { explain } from "./api";
 import { after, firstPage, forFilter, next, pageNumber, previous, type PageCursor } from "./lib/paging";
 
@@ -110,16 +111,27 @@ export type Connection = { totalCount?: number; pageInfo: { hasNextPage: boolean
 // starts at page 1.
 export function usePager(filter: unknown) {
   const key = JSON.stringify(filter ?? null);
-  const [cursor, setCursor] = useState<PageCursor>(() => firstPage(key));
+  const location = useLocation();
+  const navigate = useNavigate();
+  // The cursors walked through live in the history entry (not the URL:
+  // they are opaque and long), so Back from a detail page returns to the
+  // same page of the list. Each filter of the page has its own trail.
+  const state = (location.state ?? {}) as { pages?: Record<string, PageCursor> };
+  const saved = state.pages?.[key];
+  const [cursor, setCursor] = useState<PageCursor>(() => saved ?? firstPage(key));
   const current = forFilter(cursor, key);
   // A new filter forgets the old one's pages, so coming back to it starts
   // at page 1 too.
   if (current !== cursor) setCursor(current);
+  const move = (c: PageCursor) => {
+    setCursor(c);
+    navigate(location.pathname + location.search, { replace: true, state: { ...state, pages: { ...state.pages, [key]: c } } });
+  };
   return {
     after: after(current),
     page: pageNumber(current),
-    next: (end: string | null | undefined) => setCursor(next(current, end)),
-    previous: () => setCursor(previous(current)),
+    next: (end: string | null | undefined) => move(next(current, end)),
+    previous: () => move(previous(current)),
   };
 }
 

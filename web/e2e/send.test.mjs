@@ -106,6 +106,12 @@ test("compose and send pushes in the four modes", async () => {
   await page.getByRole("group", { name: "Platforms" }).getByLabel("Android").check();
   await page.getByLabel("App versions").fill("2.0.0");
   await page.waitForFunction(() => document.querySelector("[aria-label='Audience size'] [data-count]")?.getAttribute("data-count") === "1");
+  // The audience is in the URL: a reload brings the same filters back.
+  await page.waitForURL(/platforms=IOS%2CANDROID&versions=2\.0\.0/);
+  await page.reload();
+  assert.equal(await page.getByLabel("App versions").inputValue(), "2.0.0");
+  assert.ok(await page.getByRole("group", { name: "Platforms" }).getByLabel("Android").isChecked());
+  await page.waitForFunction(() => document.querySelector("[aria-label='Audience size'] [data-count]")?.getAttribute("data-count") === "1");
   await page.getByLabel("Title").fill("Everyone on Android 2.0.0");
   await page.getByLabel("Body").fill("A broadcast from the console.");
   await page.getByRole("button", { name: "Review and send…" }).click();

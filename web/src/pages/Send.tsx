@@ -3,6 +3,7 @@
 // can open the composer ready to send with a template.
 import { useRef, useState, type KeyboardEvent } from "react";
 import { useParams, useSearchParams } from "react-router-dom";
+import { audienceFromParams, audienceParams } from "../lib/audience";
 import { MODES, modeOf, type Mode } from "../lib/compose";
 import { BroadcastMode } from "../send/BroadcastMode";
 import { localZone } from "../send/fields";
@@ -39,7 +40,11 @@ function Composer({ appID }: { appID: string }) {
   const [params, setParams] = useSearchParams();
   const mode = modeOf(params.get("mode"));
   const templateName = params.get("template") ?? "";
-  const [forms, setForms] = useState(() => initial(localZone()));
+  // The broadcast's audience starts from the URL and is written back to it.
+  const [forms, setForms] = useState(() => {
+    const f = initial(localZone());
+    return { ...f, broadcast: { ...f.broadcast, audience: audienceFromParams(params) } };
+  });
   const tabRefs = useRef<Partial<Record<Mode, HTMLButtonElement | null>>>({});
 
   const setMode = (m: Mode) =>
@@ -61,6 +66,13 @@ function Composer({ appID }: { appID: string }) {
   function patch<K extends keyof typeof forms>(k: K) {
     return (p: Partial<(typeof forms)[K]>) => setForms((f) => ({ ...f, [k]: { ...f[k], ...p } }));
   }
+  const patchBroadcast = (p: Partial<BroadcastState>) => {
+    patch("broadcast")(p);
+    if (p.audience) {
+      const audience = p.audience;
+      setParams((cur) => audienceParams(cur, audience), { replace: true });
+    }
+  };
   // Arrow keys move between the tabs, as in any tab list.
   function onKey(e: KeyboardEvent) {
     const i = MODES.indexOf(mode);
@@ -103,7 +115,7 @@ function Composer({ appID }: { appID: string }) {
           <MultipleMode appID={appID} templateName={templateName} onTemplate={setTemplate} state={forms.multiple} set={patch("multiple") as (p: Partial<MultipleState>) => void} />
         )}
         {mode === "broadcast" && (
-          <BroadcastMode appID={appID} templateName={templateName} onTemplate={setTemplate} state={forms.broadcast} set={patch("broadcast") as (p: Partial<BroadcastState>) => void} />
+          <BroadcastMode appID={appID} templateName={templateName} onTemplate={setTemplate} state={forms.broadcast} set={patchBroadcast} />
         )}
       </div>
     </>

@@ -85,7 +85,7 @@ func (s *Service) SetMembership(ctx context.Context, who AccountRef, appID nodei
 		return nil, err
 	}
 	var id nodeid.ID
-	err = withTx(ctx, s.client, func(tx *ent.Tx) error {
+	err = push.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		if role != enum.RoleOwner {
 			if err := keepAnOwner(ctx, tx, appID, acc.ID); err != nil {
 				return err
@@ -116,7 +116,7 @@ func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
 	if err := tenant.Require(ctx, m.AppID, tenant.NeedOwner); err != nil {
 		return err
 	}
-	return withTx(ctx, s.client, func(tx *ent.Tx) error {
+	return push.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		if m.Role == enum.RoleOwner {
 			if err := keepAnOwner(ctx, tx, m.AppID, m.AccountID); err != nil {
 				return err
@@ -131,30 +131,13 @@ func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
 // the same instant could both pass; admins can still give the app an owner.)
 func keepAnOwner(ctx context.Context, tx *ent.Tx, appID, accountID nodeid.ID) error {
 	owners, err := tx.Membership.Query().
-		Where(membership.AppID(appID), membership.RoleEQ(enum.RoleOwner)).Count(ctx)
+		Where(membership.AppID(appID), membership.RoleEQ(enum.RoleOwner)).
+		Select(membership.FieldAccountID).Strings(ctx)
 	if err != nil {
 		return err
 	}
-	others, err := tx.Membership.Query().
-		Where(membership.AppID(appID), membership.RoleEQ(enum.RoleOwner), membership.AccountIDNEQ(accountID)).Count(ctx)
-	if err != nil {
-		return err
-	}
-	if others == 0 && owners > 0 {
+	if len(owners) > 0 && !slices.ContainsFunc(owners, func(id string) bool { return id != string(accountID) }) {
 		return push.Conflict("an app keeps at least one owner: make someone else owner first")
 	}
 	return nil
-}
-
-// withTx runs fn in a transaction, committing when it returns nil.
-func withTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) error {
-	tx, err := client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }

@@ -57,7 +57,7 @@ func (s *Service) LiveStats(ctx context.Context, app nodeid.ID, groupBy []StatDi
 	if err := tenant.Require(ctx, app, tenant.NeedRead); err != nil {
 		return nil, err
 	}
-	groupBy = uniqueDims(groupBy)
+	groupBy = unique(groupBy)
 	for _, d := range groupBy {
 		if _, ok := dimColumn[d]; !ok {
 			return nil, Invalid("groupBy", "unknown dimension %q", d)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
@@ -292,8 +291,9 @@ const allTime Granularity = "ALL"
 
 // queryStats runs a validated query.
 func (s *Service) queryStats(ctx context.Context, q StatsQuery) ([]StatPoint, error) {
+	groupBy := unique(q.GroupBy)
 	cols := []string{statminute.FieldMinute}
-	for _, d := range uniqueDims(q.GroupBy) {
+	for _, d := range groupBy {
 		c, ok := dimColumn[d]
 		if !ok {
 			return nil, Invalid("groupBy", "unknown dimension %q", d)
@@ -354,7 +354,7 @@ func (s *Service) queryStats(ctx context.Context, q StatsQuery) ([]StatPoint, er
 		}
 		dims := map[StatDimension]string{}
 		key := ""
-		for i, d := range uniqueDims(q.GroupBy) {
+		for i, d := range groupBy {
 			dims[d] = dimVals[i]
 			key += "\x00" + dimVals[i]
 		}
@@ -382,16 +382,6 @@ func (s *Service) queryStats(ctx context.Context, q StatsQuery) ([]StatPoint, er
 var statMetricColumns = []string{
 	statminute.FieldTargeted, statminute.FieldSent, statminute.FieldArrived, statminute.FieldOpened,
 	statminute.FieldIgnored, statminute.FieldFailed, statminute.FieldExpired, statminute.FieldRevoked,
-}
-
-func uniqueDims(ds []StatDimension) []StatDimension {
-	var out []StatDimension
-	for _, d := range ds {
-		if !slices.Contains(out, d) {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 func truncate(t time.Time, g Granularity) time.Time {

@@ -19,8 +19,8 @@ const (
 // checkTags validates and normalises a device's tags: each 1 to 64 of
 // letters, digits and _ . : -, at most 20, duplicates dropped, sorted.
 func checkTags(tags []string) ([]string, error) {
-	out := make([]string, 0, len(tags))
-	for _, t := range tags {
+	out := unique(tags)
+	for _, t := range out {
 		if t == "" || len(t) > MaxTagLength {
 			return nil, Invalid("tags", "a tag has 1 to %d characters, got %q", MaxTagLength, t)
 		}
@@ -28,9 +28,6 @@ func checkTags(tags []string) ([]string, error) {
 			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == ':' || r == '-') {
 				return nil, Invalid("tags", "tag %q: only letters, digits and _ . : - are allowed", t)
 			}
-		}
-		if !slices.Contains(out, t) {
-			out = append(out, t)
 		}
 	}
 	if len(out) > MaxDeviceTags {

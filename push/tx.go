@@ -7,9 +7,15 @@ import (
 	"github.com/pushd/pushd/ent"
 )
 
-// withTx runs fn in a transaction, committing when it returns nil.
+// withTx runs fn in a transaction of the service's client.
 func (s *Service) withTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
-	tx, err := s.client.Tx(ctx)
+	return WithTx(ctx, s.client, fn)
+}
+
+// WithTx runs fn in a transaction, committing when it returns nil and
+// rolling back otherwise (auth's membership changes use it too).
+func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) error {
+	tx, err := client.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

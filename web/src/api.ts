@@ -13,8 +13,10 @@ export class GraphQLError extends Error {
   }
 }
 
-function csrfToken(): string {
-  const m = document.cookie.match(/(?:^|;\s*)pushd_csrf=([^;]+)/);
+// csrfFrom reads the CSRF token pushd sets beside the session cookie;
+// every request on the session (the explorer's too) sends it back.
+export function csrfFrom(cookie: string): string {
+  const m = cookie.match(/(?:^|;\s*)pushd_csrf=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : "";
 }
 
@@ -60,7 +62,7 @@ export async function gql<R, V = Record<string, unknown>>(query: Doc<R, V>, vari
     res = await fetch("/graphql", {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-Pushd-CSRF": csrfToken() },
+      headers: { "Content-Type": "application/json", "X-Pushd-CSRF": csrfFrom(document.cookie) },
       body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
     });
   } catch {

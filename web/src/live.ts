@@ -11,7 +11,8 @@ const reconnectListeners = new Set<() => void>();
 // pushd closes a socket whose credentials stopped working with 4403.
 const UNAUTHORIZED = 4403;
 
-function ws(): Client {
+// ws is the console's one connection (the explorer uses it too).
+export function ws(): Client {
   if (!client) {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
     let connectedBefore = false;

@@ -4,7 +4,6 @@ import {
   attemptOutcome,
   base64OfBytes,
   channelInput,
-  csrfFrom,
   emptyChannelForm,
   eventsText,
   summaryRows,
@@ -158,9 +157,5 @@ describe("readings", () => {
     expect(attemptOutcome({ statusCode: 500, error: "status 500" })).toEqual({ text: "HTTP 500: status 500", ok: false });
     expect(attemptOutcome({ statusCode: null, error: "dial tcp: refused" })).toEqual({ text: "dial tcp: refused", ok: false });
     expect(attemptOutcome({})).toEqual({ text: "no answer", ok: false });
-  });
-  it("csrfFrom", () => {
-    expect(csrfFrom("a=1; pushd_csrf=x%2By; b=2")).toBe("x+y");
-    expect(csrfFrom("xpushd_csrf=no")).toBe("");
   });
 });

@@ -261,12 +261,3 @@ export function attemptOutcome(a: { statusCode?: number | null; error?: string |
   if (a.statusCode != null) return { text: a.error ? `HTTP ${a.statusCode}: ${a.error}` : `HTTP ${a.statusCode}`, ok };
   return { text: a.error || "no answer", ok: false };
 }
-
-// Explorer
-
-// csrfFrom reads the CSRF token pushd sets beside the session cookie (the
-// same reading as api.ts, which keeps it private).
-export function csrfFrom(cookie: string): string {
-  const m = cookie.match(/(?:^|;\s*)pushd_csrf=([^;]+)/);
-  return m ? decodeURIComponent(m[1]) : "";
-}

@@ -21,7 +21,7 @@ import type {
   PushTarget,
   PushTemplateInput,
 } from "../gql/graphql";
-import { fromLocalInput } from "./format";
+import { fromLocalInput, utf8Bytes as bytes } from "./format";
 import { renderTemplate, type TemplateLike } from "./template";
 import { describeCron } from "./cron";
 
@@ -46,8 +46,6 @@ const SLACK_MS = 60_000;
 
 export type Errors = Record<string, string>;
 export type Built<T> = { input: T; errors?: undefined } | { input?: undefined; errors: Errors };
-
-const bytes = (s: string) => new TextEncoder().encode(s).length;
 
 function done<T>(input: T, errors: Errors): Built<T> {
   return Object.keys(errors).length ? { errors } : { input };

@@ -10,6 +10,7 @@ import type {
   Platform,
   UpdateTemplateInput,
 } from "../gql/graphql";
+import { utf8Bytes } from "./format";
 import { placeholders, validVarName } from "./template";
 
 // ---- Templates ----------------------------------------------------------
@@ -56,9 +57,8 @@ export function checkTemplate(f: TemplateForm): TemplateCheck {
   else if (!validTemplateName(f.name.trim())) errors.push("The name may hold letters, digits, '_', '.' and '-', and starts with a letter or digit.");
   if (f.title.trim() === "" && f.body.trim() === "") errors.push("A template needs a title or a body.");
   // pushd counts bytes (UTF-8), not characters: 1,024 for the title, 4,096 for the body.
-  const utf8 = (s: string) => new TextEncoder().encode(s).length;
-  if (utf8(f.title) > 1024) errors.push(`The title is ${utf8(f.title).toLocaleString("en-US")} bytes; at most 1,024.`);
-  if (utf8(f.body) > 4096) errors.push(`The body is ${utf8(f.body).toLocaleString("en-US")} bytes; at most 4,096.`);
+  if (utf8Bytes(f.title) > 1024) errors.push(`The title is ${utf8Bytes(f.title).toLocaleString("en-US")} bytes; at most 1,024.`);
+  if (utf8Bytes(f.body) > 4096) errors.push(`The body is ${utf8Bytes(f.body).toLocaleString("en-US")} bytes; at most 4,096.`);
   if (rows.some((v) => v.name === "")) errors.push("A default has no variable name.");
   for (const n of declared) if (!validVarName(n)) errors.push(`"${n}" is not a valid variable name.`);
   const dupes = declared.filter((n, i) => declared.indexOf(n) !== i);

@@ -45,3 +45,6 @@ export function dayUpTo(now: number): { from: string; to: string } {
   const to = Math.floor(now / 60_000) * 60_000 + 60_000;
   return { from: new Date(to - 24 * 3600_000).toISOString(), to: new Date(to).toISOString() };
 }
+
+// utf8Bytes is a string's length as pushd measures its limits: UTF-8 bytes.
+export const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;

@@ -2,6 +2,7 @@
 // roles in words, form state → GraphQL inputs, the typed confirmation before
 // an app is deleted, and passwords for new accounts. pushd checks all of it
 // again; these only spare people a round trip and say things plainly.
+import { utf8Bytes } from "./format";
 import type { Role } from "./roles";
 
 export const ROLES: { value: Role; label: string; hint: string }[] = [
@@ -98,7 +99,7 @@ export function accountInput(f: AccountForm): Built<{ email: string; password: s
 
 // pushd counts a password's bytes (UTF-8), not its characters.
 export function passwordProblem(pw: string): string | null {
-  const n = new TextEncoder().encode(pw).length;
+  const n = utf8Bytes(pw);
   if (n < PASSWORD_MIN) return `A password has at least ${PASSWORD_MIN} characters (or press Generate).`;
   if (n > PASSWORD_MAX) return `A password has at most ${PASSWORD_MAX} bytes.`;
   return null;

@@ -6,11 +6,11 @@ import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL } from "graphiql";
 import "graphiql/style.css"; // without its embedded fonts: see vite.config.ts
 import { buildSchema } from "graphql";
-import { createClient } from "graphql-ws";
 import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import sdl from "../../schema.graphql?raw";
-import { csrfFrom } from "../lib/admin";
+import { csrfFrom } from "../api";
+import { ws } from "../live";
 import "./explorer.css";
 
 const schema = buildSchema(sdl);
@@ -25,9 +25,9 @@ const fetcher = createGraphiQLFetcher({
     headers.set("X-Pushd-CSRF", csrfFrom(document.cookie));
     return fetch(input, { ...init, headers, credentials: "same-origin" });
   },
-  // Subscriptions go over graphql-ws on the same origin; the session cookie
-  // authenticates the socket. Lazy: it opens with the first subscription.
-  wsClient: createClient({ url: `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/graphql`, lazy: true }),
+  // Subscriptions share the console's one graphql-ws connection (same
+  // origin, the session cookie authenticates it, retried for ever).
+  wsClient: ws(),
 });
 
 const DEFAULT_QUERY = `# The GraphQL API of pushd, on your console session: what you run here

@@ -41,7 +41,14 @@ type Config struct {
 	WorkerConcurrency      int
 	RedisNamespace         string
 	ReconcileAfter         time.Duration
-	Pprof                  bool
+	DeliveryLease          time.Duration
+	// Admission: request rates and pipeline bounds past which pushes are
+	// refused with RATE_LIMITED before anything is written.
+	LimitAppRate        int
+	LimitKeyRate        int
+	AdmitMaxQueueLag    time.Duration
+	AdmitMaxQueuedTasks int
+	Pprof               bool
 	// Vendor endpoints (empty: the vendor's own), for tests, demos and
 	// private gateways, and the CA file that trusts them.
 	APNsProductionURL string
@@ -81,6 +88,11 @@ func Default() Config {
 		WorkerConcurrency:      20,
 		RedisNamespace:         "pushd",
 		ReconcileAfter:         time.Minute,
+		DeliveryLease:          time.Minute,
+		LimitAppRate:           2000,
+		LimitKeyRate:           1000,
+		AdmitMaxQueueLag:       2 * time.Minute,
+		AdmitMaxQueuedTasks:    100000,
 		StatsMinutes:           7 * 24 * time.Hour,
 		StatsHours:             90 * 24 * time.Hour,
 		StatsRetention:         730 * 24 * time.Hour,

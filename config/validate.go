@@ -71,6 +71,23 @@ func (c Config) Validate() error {
 	if c.ReconcileAfter < time.Second || c.ReconcileAfter > time.Hour {
 		bad(envReconcileAfter, "must be from 1s to 1h, got %s", c.ReconcileAfter)
 	}
+	if c.DeliveryLease < 5*time.Second || c.DeliveryLease > 10*time.Minute {
+		bad(envDeliveryLease, "must be from 5s to 10m, got %s", c.DeliveryLease)
+	}
+	for _, r := range []struct {
+		env string
+		v   int
+	}{{envLimitAppRate, c.LimitAppRate}, {envLimitKeyRate, c.LimitKeyRate}} {
+		if r.v < 0 || r.v > 1_000_000 {
+			bad(r.env, "must be 0 (no limit) or from 1 to 1000000, got %d", r.v)
+		}
+	}
+	if c.AdmitMaxQueueLag != 0 && (c.AdmitMaxQueueLag < time.Second || c.AdmitMaxQueueLag > time.Hour) {
+		bad(envAdmitQueueLag, "must be 0 (no bound) or from 1s to 1h, got %s", c.AdmitMaxQueueLag)
+	}
+	if c.AdmitMaxQueuedTasks != 0 && (c.AdmitMaxQueuedTasks < 100 || c.AdmitMaxQueuedTasks > 10_000_000) {
+		bad(envAdmitQueuedTasks, "must be 0 (no bound) or from 100 to 10000000, got %d", c.AdmitMaxQueuedTasks)
+	}
 
 	for _, u := range []struct{ env, v string }{
 		{envAPNsProductionURL, c.APNsProductionURL}, {envAPNsSandboxURL, c.APNsSandboxURL},

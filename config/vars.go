@@ -39,6 +39,11 @@ const (
 	envPprof                = "PUSHD_PPROF"
 	envWorkerConcurrency    = "PUSHD_WORKER_CONCURRENCY"
 	envReconcileAfter       = "PUSHD_RECONCILE_AFTER"
+	envDeliveryLease        = "PUSHD_DELIVERY_LEASE"
+	envLimitAppRate         = "PUSHD_LIMIT_APP_RPS"
+	envLimitKeyRate         = "PUSHD_LIMIT_KEY_RPS"
+	envAdmitQueueLag        = "PUSHD_ADMIT_MAX_QUEUE_LAG"
+	envAdmitQueuedTasks     = "PUSHD_ADMIT_MAX_QUEUED_TASKS"
 	envRedisNamespace       = "PUSHD_REDIS_NAMESPACE"
 	envAPNsProductionURL    = "PUSHD_APNS_PRODUCTION_URL"
 	envAPNsSandboxURL       = "PUSHD_APNS_SANDBOX_URL"
@@ -163,6 +168,21 @@ func specs() []spec {
 		durationVar(envReconcileAfter, "reconcile-after",
 			"How long an unfinished push may make no progress before the reconciler restarts it (1s..1h): it recovers jobs whose queued tasks were lost.",
 			func(c *Config) *time.Duration { return &c.ReconcileAfter }),
+		durationVar(envDeliveryLease, "delivery-lease",
+			"How long a vendor send may hold its deliveries (5s..10m): a send that has not recorded the vendor's answer by then is presumed dead and its deliveries are sent again.",
+			func(c *Config) *time.Duration { return &c.DeliveryLease }),
+		intVar(envLimitAppRate, "limit-app-rps",
+			"Push requests one app may make a second, across every API replica (0 = no limit, else 1..1000000); past it pushes answer RATE_LIMITED.",
+			func(c *Config) *int { return &c.LimitAppRate }),
+		intVar(envLimitKeyRate, "limit-key-rps",
+			"Push requests one API key may make a second, across every API replica (0 = no limit, else 1..1000000).",
+			func(c *Config) *int { return &c.LimitKeyRate }),
+		durationVar(envAdmitQueueLag, "admit-max-queue-lag",
+			"Pushes answer RATE_LIMITED while the oldest waiting pipeline task has waited longer than this (0 = no bound, else 1s..1h).",
+			func(c *Config) *time.Duration { return &c.AdmitMaxQueueLag }),
+		intVar(envAdmitQueuedTasks, "admit-max-queued-tasks",
+			"Pushes answer RATE_LIMITED while more pipeline tasks than this wait (0 = no bound, else 100..10000000).",
+			func(c *Config) *int { return &c.AdmitMaxQueuedTasks }),
 		stringVar(envAPNsProductionURL, "apns-production-url", kindURL, nil,
 			"APNs production gateway (default https://api.push.apple.com); for tests, demos and private gateways.",
 			func(c *Config) *string { return &c.APNsProductionURL }),

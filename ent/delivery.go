@@ -45,6 +45,10 @@ type Delivery struct {
 	Status delivery.Status `json:"status,omitempty"`
 	// Attempts holds the value of the "attempts" field.
 	Attempts int `json:"attempts,omitempty"`
+	// LeaseOwner holds the value of the "lease_owner" field.
+	LeaseOwner *string `json:"lease_owner,omitempty"`
+	// LeaseUntil holds the value of the "lease_until" field.
+	LeaseUntil *time.Time `json:"lease_until,omitempty"`
 	// LastError holds the value of the "last_error" field.
 	LastError string `json:"last_error,omitempty"`
 	// Notified holds the value of the "notified" field.
@@ -141,9 +145,9 @@ func (*Delivery) scanValues(columns []string) ([]any, error) {
 			values[i] = new(nodeid.ID)
 		case delivery.FieldAttempts, delivery.FieldSeq:
 			values[i] = new(sql.NullInt64)
-		case delivery.FieldMsgKey, delivery.FieldChannel, delivery.FieldStatus, delivery.FieldLastError, delivery.FieldNotified:
+		case delivery.FieldMsgKey, delivery.FieldChannel, delivery.FieldStatus, delivery.FieldLeaseOwner, delivery.FieldLastError, delivery.FieldNotified:
 			values[i] = new(sql.NullString)
-		case delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldExpiresAt, delivery.FieldSentAt, delivery.FieldArrivedAt, delivery.FieldOpenedAt:
+		case delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldLeaseUntil, delivery.FieldExpiresAt, delivery.FieldSentAt, delivery.FieldArrivedAt, delivery.FieldOpenedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -229,6 +233,20 @@ func (_m *Delivery) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field attempts", values[i])
 			} else if value.Valid {
 				_m.Attempts = int(value.Int64)
+			}
+		case delivery.FieldLeaseOwner:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field lease_owner", values[i])
+			} else if value.Valid {
+				_m.LeaseOwner = new(string)
+				*_m.LeaseOwner = value.String
+			}
+		case delivery.FieldLeaseUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field lease_until", values[i])
+			} else if value.Valid {
+				_m.LeaseUntil = new(time.Time)
+				*_m.LeaseUntil = value.Time
 			}
 		case delivery.FieldLastError:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -377,6 +395,16 @@ func (_m *Delivery) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("attempts=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Attempts))
+	builder.WriteString(", ")
+	if v := _m.LeaseOwner; v != nil {
+		builder.WriteString("lease_owner=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.LeaseUntil; v != nil {
+		builder.WriteString("lease_until=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("last_error=")
 	builder.WriteString(_m.LastError)

@@ -154,6 +154,34 @@ func (_c *DeliveryCreate) SetNillableAttempts(v *int) *DeliveryCreate {
 	return _c
 }
 
+// SetLeaseOwner sets the "lease_owner" field.
+func (_c *DeliveryCreate) SetLeaseOwner(v string) *DeliveryCreate {
+	_c.mutation.SetLeaseOwner(v)
+	return _c
+}
+
+// SetNillableLeaseOwner sets the "lease_owner" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableLeaseOwner(v *string) *DeliveryCreate {
+	if v != nil {
+		_c.SetLeaseOwner(*v)
+	}
+	return _c
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (_c *DeliveryCreate) SetLeaseUntil(v time.Time) *DeliveryCreate {
+	_c.mutation.SetLeaseUntil(v)
+	return _c
+}
+
+// SetNillableLeaseUntil sets the "lease_until" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableLeaseUntil(v *time.Time) *DeliveryCreate {
+	if v != nil {
+		_c.SetLeaseUntil(*v)
+	}
+	return _c
+}
+
 // SetLastError sets the "last_error" field.
 func (_c *DeliveryCreate) SetLastError(v string) *DeliveryCreate {
 	_c.mutation.SetLastError(v)
@@ -481,6 +509,14 @@ func (_c *DeliveryCreate) createSpec() (*Delivery, *sqlgraph.CreateSpec) {
 		_spec.SetField(delivery.FieldAttempts, field.TypeInt, value)
 		_node.Attempts = value
 	}
+	if value, ok := _c.mutation.LeaseOwner(); ok {
+		_spec.SetField(delivery.FieldLeaseOwner, field.TypeString, value)
+		_node.LeaseOwner = &value
+	}
+	if value, ok := _c.mutation.LeaseUntil(); ok {
+		_spec.SetField(delivery.FieldLeaseUntil, field.TypeTime, value)
+		_node.LeaseUntil = &value
+	}
 	if value, ok := _c.mutation.LastError(); ok {
 		_spec.SetField(delivery.FieldLastError, field.TypeString, value)
 		_node.LastError = value
@@ -744,6 +780,42 @@ func (u *DeliveryUpsert) UpdateAttempts() *DeliveryUpsert {
 // AddAttempts adds v to the "attempts" field.
 func (u *DeliveryUpsert) AddAttempts(v int) *DeliveryUpsert {
 	u.Add(delivery.FieldAttempts, v)
+	return u
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (u *DeliveryUpsert) SetLeaseOwner(v string) *DeliveryUpsert {
+	u.Set(delivery.FieldLeaseOwner, v)
+	return u
+}
+
+// UpdateLeaseOwner sets the "lease_owner" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateLeaseOwner() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldLeaseOwner)
+	return u
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (u *DeliveryUpsert) ClearLeaseOwner() *DeliveryUpsert {
+	u.SetNull(delivery.FieldLeaseOwner)
+	return u
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (u *DeliveryUpsert) SetLeaseUntil(v time.Time) *DeliveryUpsert {
+	u.Set(delivery.FieldLeaseUntil, v)
+	return u
+}
+
+// UpdateLeaseUntil sets the "lease_until" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateLeaseUntil() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldLeaseUntil)
+	return u
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (u *DeliveryUpsert) ClearLeaseUntil() *DeliveryUpsert {
+	u.SetNull(delivery.FieldLeaseUntil)
 	return u
 }
 
@@ -1066,6 +1138,48 @@ func (u *DeliveryUpsertOne) AddAttempts(v int) *DeliveryUpsertOne {
 func (u *DeliveryUpsertOne) UpdateAttempts() *DeliveryUpsertOne {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.UpdateAttempts()
+	})
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (u *DeliveryUpsertOne) SetLeaseOwner(v string) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetLeaseOwner(v)
+	})
+}
+
+// UpdateLeaseOwner sets the "lease_owner" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateLeaseOwner() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateLeaseOwner()
+	})
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (u *DeliveryUpsertOne) ClearLeaseOwner() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearLeaseOwner()
+	})
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (u *DeliveryUpsertOne) SetLeaseUntil(v time.Time) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetLeaseUntil(v)
+	})
+}
+
+// UpdateLeaseUntil sets the "lease_until" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateLeaseUntil() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateLeaseUntil()
+	})
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (u *DeliveryUpsertOne) ClearLeaseUntil() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearLeaseUntil()
 	})
 }
 
@@ -1577,6 +1691,48 @@ func (u *DeliveryUpsertBulk) AddAttempts(v int) *DeliveryUpsertBulk {
 func (u *DeliveryUpsertBulk) UpdateAttempts() *DeliveryUpsertBulk {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.UpdateAttempts()
+	})
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (u *DeliveryUpsertBulk) SetLeaseOwner(v string) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetLeaseOwner(v)
+	})
+}
+
+// UpdateLeaseOwner sets the "lease_owner" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateLeaseOwner() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateLeaseOwner()
+	})
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (u *DeliveryUpsertBulk) ClearLeaseOwner() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearLeaseOwner()
+	})
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (u *DeliveryUpsertBulk) SetLeaseUntil(v time.Time) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetLeaseUntil(v)
+	})
+}
+
+// UpdateLeaseUntil sets the "lease_until" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateLeaseUntil() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateLeaseUntil()
+	})
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (u *DeliveryUpsertBulk) ClearLeaseUntil() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearLeaseUntil()
 	})
 }
 

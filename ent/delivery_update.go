@@ -155,6 +155,46 @@ func (_u *DeliveryUpdate) AddAttempts(v int) *DeliveryUpdate {
 	return _u
 }
 
+// SetLeaseOwner sets the "lease_owner" field.
+func (_u *DeliveryUpdate) SetLeaseOwner(v string) *DeliveryUpdate {
+	_u.mutation.SetLeaseOwner(v)
+	return _u
+}
+
+// SetNillableLeaseOwner sets the "lease_owner" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableLeaseOwner(v *string) *DeliveryUpdate {
+	if v != nil {
+		_u.SetLeaseOwner(*v)
+	}
+	return _u
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (_u *DeliveryUpdate) ClearLeaseOwner() *DeliveryUpdate {
+	_u.mutation.ClearLeaseOwner()
+	return _u
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (_u *DeliveryUpdate) SetLeaseUntil(v time.Time) *DeliveryUpdate {
+	_u.mutation.SetLeaseUntil(v)
+	return _u
+}
+
+// SetNillableLeaseUntil sets the "lease_until" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableLeaseUntil(v *time.Time) *DeliveryUpdate {
+	if v != nil {
+		_u.SetLeaseUntil(*v)
+	}
+	return _u
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (_u *DeliveryUpdate) ClearLeaseUntil() *DeliveryUpdate {
+	_u.mutation.ClearLeaseUntil()
+	return _u
+}
+
 // SetLastError sets the "last_error" field.
 func (_u *DeliveryUpdate) SetLastError(v string) *DeliveryUpdate {
 	_u.mutation.SetLastError(v)
@@ -438,6 +478,18 @@ func (_u *DeliveryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedAttempts(); ok {
 		_spec.AddField(delivery.FieldAttempts, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.LeaseOwner(); ok {
+		_spec.SetField(delivery.FieldLeaseOwner, field.TypeString, value)
+	}
+	if _u.mutation.LeaseOwnerCleared() {
+		_spec.ClearField(delivery.FieldLeaseOwner, field.TypeString)
+	}
+	if value, ok := _u.mutation.LeaseUntil(); ok {
+		_spec.SetField(delivery.FieldLeaseUntil, field.TypeTime, value)
+	}
+	if _u.mutation.LeaseUntilCleared() {
+		_spec.ClearField(delivery.FieldLeaseUntil, field.TypeTime)
+	}
 	if value, ok := _u.mutation.LastError(); ok {
 		_spec.SetField(delivery.FieldLastError, field.TypeString, value)
 	}
@@ -678,6 +730,46 @@ func (_u *DeliveryUpdateOne) SetNillableAttempts(v *int) *DeliveryUpdateOne {
 // AddAttempts adds value to the "attempts" field.
 func (_u *DeliveryUpdateOne) AddAttempts(v int) *DeliveryUpdateOne {
 	_u.mutation.AddAttempts(v)
+	return _u
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (_u *DeliveryUpdateOne) SetLeaseOwner(v string) *DeliveryUpdateOne {
+	_u.mutation.SetLeaseOwner(v)
+	return _u
+}
+
+// SetNillableLeaseOwner sets the "lease_owner" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableLeaseOwner(v *string) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetLeaseOwner(*v)
+	}
+	return _u
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (_u *DeliveryUpdateOne) ClearLeaseOwner() *DeliveryUpdateOne {
+	_u.mutation.ClearLeaseOwner()
+	return _u
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (_u *DeliveryUpdateOne) SetLeaseUntil(v time.Time) *DeliveryUpdateOne {
+	_u.mutation.SetLeaseUntil(v)
+	return _u
+}
+
+// SetNillableLeaseUntil sets the "lease_until" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableLeaseUntil(v *time.Time) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetLeaseUntil(*v)
+	}
+	return _u
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (_u *DeliveryUpdateOne) ClearLeaseUntil() *DeliveryUpdateOne {
+	_u.mutation.ClearLeaseUntil()
 	return _u
 }
 
@@ -993,6 +1085,18 @@ func (_u *DeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Delivery, err 
 	}
 	if value, ok := _u.mutation.AddedAttempts(); ok {
 		_spec.AddField(delivery.FieldAttempts, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.LeaseOwner(); ok {
+		_spec.SetField(delivery.FieldLeaseOwner, field.TypeString, value)
+	}
+	if _u.mutation.LeaseOwnerCleared() {
+		_spec.ClearField(delivery.FieldLeaseOwner, field.TypeString)
+	}
+	if value, ok := _u.mutation.LeaseUntil(); ok {
+		_spec.SetField(delivery.FieldLeaseUntil, field.TypeTime, value)
+	}
+	if _u.mutation.LeaseUntilCleared() {
+		_spec.ClearField(delivery.FieldLeaseUntil, field.TypeTime)
 	}
 	if value, ok := _u.mutation.LastError(); ok {
 		_spec.SetField(delivery.FieldLastError, field.TypeString, value)

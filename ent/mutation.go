@@ -5344,6 +5344,8 @@ type DeliveryMutation struct {
 	status          *delivery.Status
 	attempts        *int
 	addattempts     *int
+	lease_owner     *string
+	lease_until     *time.Time
 	last_error      *string
 	notified        *string
 	message         **jsontype.Message
@@ -5903,6 +5905,104 @@ func (m *DeliveryMutation) ResetAttempts() {
 	m.addattempts = nil
 }
 
+// SetLeaseOwner sets the "lease_owner" field.
+func (m *DeliveryMutation) SetLeaseOwner(s string) {
+	m.lease_owner = &s
+}
+
+// LeaseOwner returns the value of the "lease_owner" field in the mutation.
+func (m *DeliveryMutation) LeaseOwner() (r string, exists bool) {
+	v := m.lease_owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseOwner returns the old "lease_owner" field's value of the Delivery entity.
+// If the Delivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeliveryMutation) OldLeaseOwner(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseOwner: %w", err)
+	}
+	return oldValue.LeaseOwner, nil
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (m *DeliveryMutation) ClearLeaseOwner() {
+	m.lease_owner = nil
+	m.clearedFields[delivery.FieldLeaseOwner] = struct{}{}
+}
+
+// LeaseOwnerCleared returns if the "lease_owner" field was cleared in this mutation.
+func (m *DeliveryMutation) LeaseOwnerCleared() bool {
+	_, ok := m.clearedFields[delivery.FieldLeaseOwner]
+	return ok
+}
+
+// ResetLeaseOwner resets all changes to the "lease_owner" field.
+func (m *DeliveryMutation) ResetLeaseOwner() {
+	m.lease_owner = nil
+	delete(m.clearedFields, delivery.FieldLeaseOwner)
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (m *DeliveryMutation) SetLeaseUntil(t time.Time) {
+	m.lease_until = &t
+}
+
+// LeaseUntil returns the value of the "lease_until" field in the mutation.
+func (m *DeliveryMutation) LeaseUntil() (r time.Time, exists bool) {
+	v := m.lease_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseUntil returns the old "lease_until" field's value of the Delivery entity.
+// If the Delivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeliveryMutation) OldLeaseUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseUntil: %w", err)
+	}
+	return oldValue.LeaseUntil, nil
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (m *DeliveryMutation) ClearLeaseUntil() {
+	m.lease_until = nil
+	m.clearedFields[delivery.FieldLeaseUntil] = struct{}{}
+}
+
+// LeaseUntilCleared returns if the "lease_until" field was cleared in this mutation.
+func (m *DeliveryMutation) LeaseUntilCleared() bool {
+	_, ok := m.clearedFields[delivery.FieldLeaseUntil]
+	return ok
+}
+
+// ResetLeaseUntil resets all changes to the "lease_until" field.
+func (m *DeliveryMutation) ResetLeaseUntil() {
+	m.lease_until = nil
+	delete(m.clearedFields, delivery.FieldLeaseUntil)
+}
+
 // SetLastError sets the "last_error" field.
 func (m *DeliveryMutation) SetLastError(s string) {
 	m.last_error = &s
@@ -6419,7 +6519,7 @@ func (m *DeliveryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeliveryMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, delivery.FieldCreatedAt)
 	}
@@ -6449,6 +6549,12 @@ func (m *DeliveryMutation) Fields() []string {
 	}
 	if m.attempts != nil {
 		fields = append(fields, delivery.FieldAttempts)
+	}
+	if m.lease_owner != nil {
+		fields = append(fields, delivery.FieldLeaseOwner)
+	}
+	if m.lease_until != nil {
+		fields = append(fields, delivery.FieldLeaseUntil)
 	}
 	if m.last_error != nil {
 		fields = append(fields, delivery.FieldLastError)
@@ -6502,6 +6608,10 @@ func (m *DeliveryMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case delivery.FieldAttempts:
 		return m.Attempts()
+	case delivery.FieldLeaseOwner:
+		return m.LeaseOwner()
+	case delivery.FieldLeaseUntil:
+		return m.LeaseUntil()
 	case delivery.FieldLastError:
 		return m.LastError()
 	case delivery.FieldNotified:
@@ -6547,6 +6657,10 @@ func (m *DeliveryMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldStatus(ctx)
 	case delivery.FieldAttempts:
 		return m.OldAttempts(ctx)
+	case delivery.FieldLeaseOwner:
+		return m.OldLeaseOwner(ctx)
+	case delivery.FieldLeaseUntil:
+		return m.OldLeaseUntil(ctx)
 	case delivery.FieldLastError:
 		return m.OldLastError(ctx)
 	case delivery.FieldNotified:
@@ -6641,6 +6755,20 @@ func (m *DeliveryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAttempts(v)
+		return nil
+	case delivery.FieldLeaseOwner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseOwner(v)
+		return nil
+	case delivery.FieldLeaseUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseUntil(v)
 		return nil
 	case delivery.FieldLastError:
 		v, ok := value.(string)
@@ -6767,6 +6895,12 @@ func (m *DeliveryMutation) ClearedFields() []string {
 	if m.FieldCleared(delivery.FieldChannel) {
 		fields = append(fields, delivery.FieldChannel)
 	}
+	if m.FieldCleared(delivery.FieldLeaseOwner) {
+		fields = append(fields, delivery.FieldLeaseOwner)
+	}
+	if m.FieldCleared(delivery.FieldLeaseUntil) {
+		fields = append(fields, delivery.FieldLeaseUntil)
+	}
 	if m.FieldCleared(delivery.FieldMessage) {
 		fields = append(fields, delivery.FieldMessage)
 	}
@@ -6807,6 +6941,12 @@ func (m *DeliveryMutation) ClearField(name string) error {
 		return nil
 	case delivery.FieldChannel:
 		m.ClearChannel()
+		return nil
+	case delivery.FieldLeaseOwner:
+		m.ClearLeaseOwner()
+		return nil
+	case delivery.FieldLeaseUntil:
+		m.ClearLeaseUntil()
 		return nil
 	case delivery.FieldMessage:
 		m.ClearMessage()
@@ -6860,6 +7000,12 @@ func (m *DeliveryMutation) ResetField(name string) error {
 		return nil
 	case delivery.FieldAttempts:
 		m.ResetAttempts()
+		return nil
+	case delivery.FieldLeaseOwner:
+		m.ResetLeaseOwner()
+		return nil
+	case delivery.FieldLeaseUntil:
+		m.ResetLeaseUntil()
 		return nil
 	case delivery.FieldLastError:
 		m.ResetLastError()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/99designs/gqlgen/graphql"
@@ -36,6 +37,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if field != "" {
 			gerr.Extensions["field"] = field
+		}
+		if d, ok := push.AsError(err); ok && d.RetryAfter > 0 {
+			gerr.Extensions["retryAfterSeconds"] = int(d.RetryAfter.Round(time.Second) / time.Second)
 		}
 		if msg != "" {
 			gerr.Message = msg

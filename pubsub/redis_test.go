@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/internal/testenv"
@@ -16,10 +15,7 @@ import (
 
 func setup(t *testing.T) *pubsub.Redis {
 	t.Helper()
-	opt, err := redis.ParseURL(testenv.RedisURL(t))
-	require.NoError(t, err)
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { _ = c.Close() })
+	c := testenv.Redis(t)
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return pubsub.NewRedis(c, "pubsubtest:"+hex.EncodeToString(b)+":")

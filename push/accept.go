@@ -60,6 +60,13 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 			return job, err
 		}
 	}
+	if s.admission != nil {
+		// Before anything is written: a refused push leaves no trace.
+		who, _ := tenant.FromContext(ctx)
+		if err := s.admission.Admit(ctx, req.AppID, who.APIKeyID); err != nil {
+			return nil, err
+		}
+	}
 	p, err := s.plan(sys, req)
 	if err != nil {
 		return nil, err

@@ -88,47 +88,6 @@ ON CONFLICT (job_id, device_id) DO NOTHING`,
 	return err
 }
 
-// claim moves PENDING deliveries to SENT on channel c and returns those it
-// moved: one statement, so two racing senders split them, never share.
-func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (map[nodeid.ID]bool, error) {
-	now := s.now()
-	var query string
-	var args []any
-	if s.dialect == dialect.Postgres {
-		query = `UPDATE ` + delivery.Table + ` SET status = 'SENT', channel = $1, sent_at = $2, updated_at = $2, attempts = attempts + 1
-WHERE id = ANY($3::text[]) AND status = 'PENDING' RETURNING id`
-		args = []any{string(c), now, idStrings(want)}
-	} else {
-		in := make([]any, len(want))
-		for i, id := range want {
-			in[i] = string(id)
-		}
-		query, args = sql.Dialect(s.dialect).Update(delivery.Table).
-			Set(delivery.FieldStatus, delivery.StatusSENT.String()).
-			Set(delivery.FieldChannel, string(c)).
-			Set(delivery.FieldSentAt, now).
-			Set(delivery.FieldUpdatedAt, now).
-			Add(delivery.FieldAttempts, 1).
-			Where(sql.And(sql.In(delivery.FieldID, in...), sql.EQ(delivery.FieldStatus, delivery.StatusPENDING.String()))).
-			Returning(delivery.FieldID).
-			Query()
-	}
-	rows, err := s.client.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
-	}
-	defer rows.Close()
-	got := make(map[nodeid.ID]bool, len(want))
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		got[nodeid.ID(id)] = true
-	}
-	return got, rows.Err()
-}
-
 // loadSendBatch reads what one send task needs in one query: its PENDING
 // deliveries with their devices' platforms and live vendor tokens. The
 // deliveries come back as entities with those edges loaded.

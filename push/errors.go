@@ -3,13 +3,14 @@ package push
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is an error class that every transport shows the same way: GraphQL
 // puts it in extensions.code, the device API in its JSON error body.
 type Code string
 
-// Codes of design §4.
+// Codes every transport shares (docs/api.md lists them).
 const (
 	CodeUnauthenticated Code = "UNAUTHENTICATED"
 	CodeForbidden       Code = "FORBIDDEN"
@@ -26,6 +27,9 @@ type Error struct {
 	Message string
 	// Field is the input field at fault, when there is one.
 	Field string
+	// RetryAfter, with RATE_LIMITED, is how long the caller should wait
+	// before trying again (GraphQL: extensions.retryAfterSeconds).
+	RetryAfter time.Duration
 	// Err is the underlying cause; never shown to callers.
 	Err error
 }

@@ -38,11 +38,11 @@ const MaxEventsPerBatch = 100
 func transitions(t DeviceEventType) ([]delivery.Status, delivery.Status, bool) {
 	switch t {
 	case EventArrived:
-		return []delivery.Status{delivery.StatusPENDING, delivery.StatusSENT}, delivery.StatusARRIVED, true
+		return []delivery.Status{delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT}, delivery.StatusARRIVED, true
 	case EventOpened:
-		return []delivery.Status{delivery.StatusPENDING, delivery.StatusSENT, delivery.StatusARRIVED}, delivery.StatusOPENED, true
+		return []delivery.Status{delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT, delivery.StatusARRIVED}, delivery.StatusOPENED, true
 	case EventIgnored:
-		return []delivery.Status{delivery.StatusPENDING, delivery.StatusSENT, delivery.StatusARRIVED}, delivery.StatusIGNORED, true
+		return []delivery.Status{delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT, delivery.StatusARRIVED}, delivery.StatusIGNORED, true
 	}
 	return nil, "", false
 }

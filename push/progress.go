@@ -130,7 +130,8 @@ func (s *Service) RefreshMarked(ctx context.Context, n int) (int, error) {
 // every delivery has had its first attempt. It is one statement, which
 // writes only when something changed; watchers hear of any change.
 func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
-	rows, err := s.relaxed.QueryContext(ctx, s.numbered(refreshJobSQL), string(id), s.now())
+	rows, err := s.relaxed.QueryContext(ctx, s.numbered(refreshJobSQL), string(id), s.now(),
+		resendReasons[0], resendReasons[1], resendReasons[2])
 	if err != nil {
 		return fmt.Errorf("refresh job: %w", err)
 	}
@@ -155,8 +156,12 @@ func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
 }
 
 // refreshJobSQL counts a job's device deliveries by status and stores the
-// counts, with DONE once the job is dispatched and no delivery waits for
-// its first attempt; it returns a row only if it changed the job.
+// counts (pending includes SENDING: not yet accepted), with DONE once the
+// job is dispatched and pushd owes none of its deliveries a send: none
+// waits for its first attempt, is in flight (SENDING), or waits to be sent
+// again (a vendor's retry, a lapsed or released lease). A delivery that
+// waits only for its device to connect does not hold the job open. It
+// returns a row only if it changed the job.
 const refreshJobSQL = `UPDATE push_jobs SET
   count_targeted = c.t, count_pending = c.pending, count_sent = c.sent, count_arrived = c.arrived,
   count_opened = c.opened, count_ignored = c.ignored, count_failed = c.failed, count_expired = c.expired,
@@ -165,8 +170,8 @@ const refreshJobSQL = `UPDATE push_jobs SET
   finished_at = CASE WHEN push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0 THEN $2 ELSE push_jobs.finished_at END,
   updated_at = $2
 FROM (SELECT count(*) AS t,
-  count(*) FILTER (WHERE status = 'PENDING') AS pending,
-  count(*) FILTER (WHERE status = 'PENDING' AND attempts = 0) AS fresh,
+  count(*) FILTER (WHERE status IN ('PENDING', 'SENDING')) AS pending,
+  count(*) FILTER (WHERE status = 'SENDING' OR (status = 'PENDING' AND (attempts = 0 OR last_error IN ($3, $4, $5)))) AS fresh,
   count(*) FILTER (WHERE status = 'SENT') AS sent,
   count(*) FILTER (WHERE status = 'ARRIVED') AS arrived,
   count(*) FILTER (WHERE status = 'OPENED') AS opened,
@@ -230,9 +235,9 @@ func (s *Service) Reconcile(ctx context.Context, stall time.Duration) ([]nodeid.
 	return restarted, nil
 }
 
-// RetryLost queues again the vendor retries whose send task is gone (Redis
-// lost it): deliveries a vendor asked to retry that have waited longer than
-// stall. A retry still queued only makes the send find nothing left to do.
+// RetryLost queues again the vendor retries and re-sends whose send task
+// is gone (Redis lost it, or was down when they were queued): deliveries
+// marked to be sent again that have waited longer than stall. A retry still queued only makes the send find nothing left to do.
 // It returns how many deliveries it queued.
 func (s *Service) RetryLost(ctx context.Context, stall time.Duration, limit int) (int, error) {
 	if s.queue == nil {
@@ -240,7 +245,7 @@ func (s *Service) RetryLost(ctx context.Context, stall time.Duration, limit int)
 	}
 	sys := tenant.AsSystem(ctx)
 	rows, err := s.client.Delivery.Query().
-		Where(delivery.StatusEQ(delivery.StatusPENDING), delivery.LastError(vendorRetryReason),
+		Where(delivery.StatusEQ(delivery.StatusPENDING), delivery.LastErrorIn(resendReasons...),
 			delivery.UpdatedAtLT(s.now().Add(-stall)), delivery.ExpiresAtGT(s.now()), delivery.DeviceIDNotNil()).
 		WithJob().Limit(limit).All(sys)
 	if err != nil || len(rows) == 0 {

@@ -59,7 +59,7 @@ func (q *queued) tasks(t *testing.T, taskType string) []*asynq.TaskInfo {
 		for _, list := range []func(string, ...asynq.ListOption) ([]*asynq.TaskInfo, error){
 			q.inspector.ListPendingTasks, q.inspector.ListScheduledTasks,
 		} {
-			ts, err := list(queue)
+			ts, err := list(queue, asynq.PageSize(10000))
 			if errors.Is(err, asynq.ErrQueueNotFound) {
 				continue
 			}

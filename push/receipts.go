@@ -73,9 +73,9 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 		now := s.now()
 		switch k.event {
 		case ReceiptArrived:
-			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENT)).SetStatus(delivery.StatusARRIVED).SetArrivedAt(now)
+			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT)).SetStatus(delivery.StatusARRIVED).SetArrivedAt(now)
 		case ReceiptOpened:
-			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENT, delivery.StatusARRIVED)).SetStatus(delivery.StatusOPENED).SetOpenedAt(now).
+			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT, delivery.StatusARRIVED)).SetStatus(delivery.StatusOPENED).SetOpenedAt(now).
 				Modify(func(u *sql.UpdateBuilder) { u.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(now)) })
 		case ReceiptTokenDead, ReceiptFailed:
 			if k.event == ReceiptTokenDead {
@@ -87,7 +87,7 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 					return changed, err
 				}
 			}
-			upd.Where(delivery.StatusEQ(delivery.StatusSENT)).SetStatus(delivery.StatusFAILED).SetLastError(k.why)
+			upd.Where(delivery.StatusIn(delivery.StatusSENDING, delivery.StatusSENT)).SetStatus(delivery.StatusFAILED).SetLastError(k.why)
 		default:
 			continue
 		}

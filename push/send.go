@@ -77,6 +77,10 @@ type Sender interface {
 // SendSummary counts what one Send did.
 type SendSummary struct {
 	Self, Vendor, Waiting, Expired, Failed, Retry int
+	// Resends counts vendor sends of deliveries taken back from a sender
+	// that died or stopped (lease expired or released): each may be a
+	// duplicate at the vendor.
+	Resends int
 	// RetryAfter is the longest delay a vendor asked for.
 	RetryAfter time.Duration
 	// Vendors counts the vendor channels' answers by channel and outcome.
@@ -109,6 +113,7 @@ func (s *SendSummary) add(o SendSummary) {
 	s.Expired += o.Expired
 	s.Failed += o.Failed
 	s.Retry += o.Retry
+	s.Resends += o.Resends
 	s.RetryAfter = max(s.RetryAfter, o.RetryAfter)
 	for k, n := range o.Vendors {
 		if s.Vendors == nil {

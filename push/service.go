@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
 // Broker carries small notifications between pushd processes (Redis
@@ -73,6 +74,11 @@ type Service struct {
 	inlineSlots chan struct{}
 	// sendSlots bounds the requests that send their own push at once.
 	sendSlots chan struct{}
+	// node names this process in delivery leases; lease is how long a
+	// vendor send holds its deliveries.
+	node      string
+	lease     time.Duration
+	admission Admission
 	log       *slog.Logger
 	now       Clock
 }
@@ -118,6 +124,21 @@ type Config struct {
 	// LiveInterval is how often live statistics send a frame (default
 	// LiveInterval; tests shorten it).
 	LiveInterval time.Duration
+	// Lease is how long a vendor send holds its deliveries before the
+	// sweeper may send them again (default DefaultLease, at least MinLease).
+	Lease time.Duration
+	// Node names this process in leases (default host:pid:nonce).
+	Node string
+	// Admission, if set, may refuse a push before anything is written
+	// (rate limits, pipeline overload).
+	Admission Admission
+}
+
+// Admission decides whether a push request may proceed: nil, or a
+// RATE_LIMITED *Error with RetryAfter. key is the API key's ID, empty for
+// a console user.
+type Admission interface {
+	Admit(ctx context.Context, app, key nodeid.ID) error
 }
 
 // NewService returns a Service.
@@ -138,6 +159,13 @@ func NewService(cfg Config) *Service {
 	if cfg.FanOutChunk <= 0 {
 		cfg.FanOutChunk = FanOutChunk
 	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = DefaultLease
+	}
+	cfg.Lease = max(cfg.Lease, MinLease)
+	if cfg.Node == "" {
+		cfg.Node = processName()
+	}
 	if cfg.Dialect == "" {
 		cfg.Dialect = dialect.Postgres
 	}
@@ -145,7 +173,7 @@ func NewService(cfg Config) *Service {
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, publicURL: strings.TrimRight(cfg.PublicURL, "/"), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval, onSend: cfg.OnSend,
-		webhooks: cfg.Webhooks, webhookAllowPrivate: cfg.WebhookAllowPrivate,
+		webhooks: cfg.Webhooks, webhookAllowPrivate: cfg.WebhookAllowPrivate, node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
 	}
 }
 

@@ -201,20 +201,25 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	for i, o := range out {
 		want[i] = o.DeliveryID
 	}
-	claimed, err := s.claim(ctx, want, r.channel)
+	cl, err := s.claim(ctx, want, r.channel)
 	if err != nil {
 		return next, err
 	}
 	mine := out[:0]
 	for _, o := range out {
-		if claimed[o.DeliveryID] {
+		if cl.ids[o.DeliveryID] {
 			mine = append(mine, o)
 		}
 	}
 	if len(mine) == 0 {
 		return next, nil
 	}
-	results := r.sender.Send(ctx, mine)
+	sum.Resends += cl.resends
+	// The vendor gets the lease less the time to record its answers:
+	// what it has not answered by then is retried, never left to lapse.
+	sendCtx, cancelSend := context.WithTimeout(ctx, s.sendWindow())
+	results := r.sender.Send(sendCtx, mine)
+	cancelSend()
 	for len(results) < len(mine) {
 		results = append(results, Result{Outcome: OutcomeRetry, Reason: "no result from sender"})
 	}
@@ -227,7 +232,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	var errs []error
-	var retry, again []nodeid.ID
+	var sent, retry, again []nodeid.ID
 	failed := map[string][]nodeid.ID{}
 	fallBack := func(d *ent.Delivery, reason string) {
 		if pickVendor(job, d.Edges.Device, routes).route == nil {
@@ -243,7 +248,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 		sum.vendor(r.channel, res.Outcome)
 		switch res.Outcome {
 		case OutcomeSent:
-			sum.Vendor++
+			sent = append(sent, o.DeliveryID)
 		case OutcomeRetry:
 			if d.Attempts+1 >= MaxVendorAttempts {
 				why := fmt.Sprintf("gave up after %d attempts: %s", d.Attempts+1, res.Reason)
@@ -285,28 +290,24 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 			failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
 		}
 	}
+	// One statement for the batch's accepted messages. If it fails they
+	// stay SENDING, and the lease's lapse sends them again: a duplicate,
+	// never a message recorded as sent that was not.
+	if err := s.confirmSent(rec, cl.lease, sent); err != nil {
+		errs = append(errs, err)
+	} else {
+		sum.Vendor += len(sent)
+	}
 	sum.Retry += len(retry)
 	// Back to PENDING with the retry mark, so that if this process dies
 	// before the retry or the next round, the reconciler finds them.
-	errs = append(errs, s.unclaim(rec, retry, vendorRetryReason), s.unclaim(rec, again, vendorRetryReason))
+	errs = append(errs, s.unclaim(rec, cl.lease, retry, vendorRetryReason), s.unclaim(rec, cl.lease, again, vendorRetryReason))
 	for reason, ids := range failed {
-		n, err := s.client.Delivery.Update().
-			Where(delivery.IDIn(ids...), delivery.StatusEQ(delivery.StatusSENT)).
-			SetStatus(delivery.StatusFAILED).SetLastError(reason).Save(rec)
+		n, err := s.failClaimed(rec, cl.lease, ids, reason)
 		errs = append(errs, err)
 		sum.Failed += n
 	}
 	return next, errors.Join(errs...)
-}
-
-// unclaim puts claimed deliveries back to PENDING, so that a retry (the
-// task's, or the next round's channel) sends them, and only them.
-func (s *Service) unclaim(ctx context.Context, ids []nodeid.ID, why string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	return s.client.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(delivery.StatusSENT)).
-		SetStatus(delivery.StatusPENDING).ClearSentAt().SetLastError(why).Exec(ctx)
 }
 
 // What killToken found.

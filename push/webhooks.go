@@ -220,7 +220,7 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 			}
 		}
 		ds, err := tx.Delivery.Query().
-			Where(delivery.JobID(jobID), delivery.DeviceIDNotNil(), delivery.StatusNEQ(delivery.StatusPENDING),
+			Where(delivery.JobID(jobID), delivery.DeviceIDNotNil(), delivery.StatusNotIn(delivery.StatusPENDING, delivery.StatusSENDING),
 				predicate.Delivery(func(sel *entsql.Selector) {
 					sel.Where(entsql.ColumnsNEQ(sel.C(delivery.FieldStatus), sel.C(delivery.FieldNotified)))
 				})).

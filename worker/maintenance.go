@@ -22,11 +22,13 @@ type MaintenanceConfig struct {
 	// StatsRetention is how long statistics are kept at each width
 	// (default push.DefaultStatsRetention).
 	StatsRetention push.StatsRetention
+	// OnLeases, if set, hears what each lease sweep took back (metrics).
+	OnLeases func(push.LeaseStats)
 }
 
 // RunMaintenance runs the pipeline's periodic work until ctx ends: the
-// outbox relay, the progress refresher, the expiry sweeper, the scheduler
-// of recurring pushes and the reconciler. Every step is safe to run on
+// outbox relay, the progress refresher, the expiry sweeper, the lease
+// sweeper, the scheduler of recurring pushes and the reconciler. Every step is safe to run on
 // several nodes at once.
 func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfig, log *slog.Logger) {
 	if cfg.Stall <= 0 {
@@ -71,6 +73,21 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 			for {
 				n, err := svc.ExpireDue(ctx, 5000)
 				if err != nil || n < 5000 {
+					return err
+				}
+			}
+		}},
+		{"sweep lapsed leases", 2 * cfg.Tick, func(ctx context.Context) error {
+			for {
+				st, err := svc.SweepLeases(ctx, 5000)
+				if st.Returned+st.Failed > 0 {
+					log.WarnContext(ctx, "lease sweeper took back deliveries whose sender stopped answering",
+						"pending", st.Returned, "failed", st.Failed)
+					if cfg.OnLeases != nil {
+						cfg.OnLeases(st)
+					}
+				}
+				if err != nil || st.Returned+st.Failed < 5000 {
 					return err
 				}
 			}

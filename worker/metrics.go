@@ -15,6 +15,8 @@ import (
 type SendMetrics struct {
 	deliveries *prometheus.CounterVec
 	vendors    *prometheus.CounterVec
+	resends    prometheus.Counter
+	leases     *prometheus.CounterVec
 }
 
 // NewSendMetrics registers the send metrics on reg (nil keeps them private).
@@ -28,11 +30,30 @@ func NewSendMetrics(reg prometheus.Registerer) *SendMetrics {
 			Name: "pushd_vendor_deliveries_total",
 			Help: "Vendor answers to deliveries, by channel (APNS, FCM, HUAWEI, XIAOMI) and outcome: sent, retry, token_dead, failed, config_error.",
 		}, []string{"channel", "outcome"}),
+		resends: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pushd_vendor_resends_total",
+			Help: "Vendor sends of deliveries taken back from a sender that died or stopped (its lease expired or was released): each may be a duplicate at the vendor.",
+		}),
+		leases: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pushd_delivery_leases_returned_total",
+			Help: "SENDING deliveries taken back from their sender, by why: expired (the sender died or hung past its lease) or released (the sender shut down), and by result: pending (to be sent again) or failed (out of attempts).",
+		}, []string{"why", "result"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.deliveries, m.vendors)
+		reg.MustRegister(m.deliveries, m.vendors, m.resends, m.leases)
 	}
 	return m
+}
+
+// ObserveLeases counts a sweep's or a release's take-backs; why is
+// expired or released.
+func (m *SendMetrics) ObserveLeases(why string, st push.LeaseStats) {
+	if st.Returned > 0 {
+		m.leases.WithLabelValues(why, "pending").Add(float64(st.Returned))
+	}
+	if st.Failed > 0 {
+		m.leases.WithLabelValues(why, "failed").Add(float64(st.Failed))
+	}
 }
 
 // Observe counts one send.
@@ -43,6 +64,9 @@ func (m *SendMetrics) Observe(s push.SendSummary) {
 		if n > 0 {
 			m.deliveries.WithLabelValues(outcome).Add(float64(n))
 		}
+	}
+	if s.Resends > 0 {
+		m.resends.Add(float64(s.Resends))
 	}
 	for k, n := range s.Vendors {
 		m.vendors.WithLabelValues(string(k.Channel), k.Outcome).Add(float64(n))

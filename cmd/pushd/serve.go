@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pushd/pushd/admission"
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/config"
@@ -138,7 +139,20 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		}
 		return float64(n)
 	}))
+	var admit push.Admission
+	if roles.API {
+		load, closeLoad := worker.QueueLoad(stores.RedisOpt, cfg.RedisNamespace)
+		defer closeLoad() //nolint:errcheck // closing at exit
+		admit = admission.New(admission.Config{
+			Redis: stores.Redis, Prefix: prefix, Load: load, Logger: log, Registry: reg.Registry,
+			Limits: admission.Limits{
+				AppPerSecond: cfg.LimitAppRate, KeyPerSecond: cfg.LimitKeyRate,
+				MaxQueueLag: cfg.AdmitMaxQueueLag, MaxQueuedTasks: cfg.AdmitMaxQueuedTasks,
+			},
+		})
+	}
 	svc := push.NewService(push.Config{
+		Admission:           admit,
 		OnSend:              sendMetrics.Observe,
 		Webhooks:            webhook.New(cfg.WebhookAllowPrivate),
 		WebhookAllowPrivate: cfg.WebhookAllowPrivate,
@@ -151,6 +165,7 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		Marks:               pubsub.NewJobMarks(stores.Redis, prefix),
 		Channels:            channels,
 		PublicURL:           cfg.PublicURL,
+		Lease:               cfg.DeliveryLease,
 		Dialect:             stores.Dialect,
 		Logger:              log,
 	})
@@ -214,6 +229,7 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 			worker.RunMaintenance(runCtx, svc, worker.MaintenanceConfig{
 				Stall:          cfg.ReconcileAfter,
 				StatsRetention: push.StatsRetention{Minutes: cfg.StatsMinutes, Hours: cfg.StatsHours, All: cfg.StatsRetention},
+				OnLeases:       func(st push.LeaseStats) { sendMetrics.ObserveLeases("expired", st) },
 			}, log)
 		}()
 		defer func() { stopRun(); <-maintDone }()
@@ -255,6 +271,17 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	if wk != nil {
 		wk.Shutdown(shutdownCtx)
 	}
+	// Whatever this process still holds (a send cut off by the shutdown
+	// timeout) goes back to PENDING now, with its sends queued for the
+	// other workers, instead of waiting for its lease to lapse.
+	releaseCtx, cancelRelease := context.WithTimeout(context.Background(), 10*time.Second)
+	if st, err := svc.ReleaseLeases(releaseCtx); err != nil {
+		log.Error("release delivery leases", "err", err)
+	} else if st.Returned+st.Failed > 0 {
+		log.Warn("released the deliveries this process was sending", "pending", st.Returned, "failed", st.Failed)
+		sendMetrics.ObserveLeases("released", st)
+	}
+	cancelRelease()
 	stopRun() // closes device connections; they resume on another node
 	<-hubDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {

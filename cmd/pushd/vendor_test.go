@@ -34,9 +34,11 @@ type vendorBundle struct {
 	owner console
 }
 
-func startWithFakes(t *testing.T) vendorBundle {
+// startFakes starts the vendor fakes, answering after latency, and
+// returns them with a pushd environment that points at them.
+func startFakes(t *testing.T, latency time.Duration) (*providertest.Set, map[string]string) {
 	t.Helper()
-	f, err := providertest.StartSet(0)
+	f, err := providertest.StartSet(latency)
 	require.NoError(t, err)
 	t.Cleanup(f.Close)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
@@ -45,6 +47,12 @@ func startWithFakes(t *testing.T) vendorBundle {
 	for k, v := range f.Env(ca) {
 		env[k] = v
 	}
+	return f, env
+}
+
+func startWithFakes(t *testing.T) vendorBundle {
+	t.Helper()
+	f, env := startFakes(t, 0)
 	in := startInstance(t, env)
 	b := newBackend(t, in)
 	return vendorBundle{fakes: f, in: in, b: b, owner: login(t, in.base, "ops@example.com", "ops-password-123")}

@@ -41,6 +41,10 @@ const (
 	FieldStatus = "status"
 	// FieldAttempts holds the string denoting the attempts field in the database.
 	FieldAttempts = "attempts"
+	// FieldLeaseOwner holds the string denoting the lease_owner field in the database.
+	FieldLeaseOwner = "lease_owner"
+	// FieldLeaseUntil holds the string denoting the lease_until field in the database.
+	FieldLeaseUntil = "lease_until"
 	// FieldLastError holds the string denoting the last_error field in the database.
 	FieldLastError = "last_error"
 	// FieldNotified holds the string denoting the notified field in the database.
@@ -110,6 +114,8 @@ var Columns = []string{
 	FieldChannel,
 	FieldStatus,
 	FieldAttempts,
+	FieldLeaseOwner,
+	FieldLeaseUntil,
 	FieldLastError,
 	FieldNotified,
 	FieldMessage,
@@ -179,6 +185,7 @@ const DefaultStatus = StatusPENDING
 // Status values.
 const (
 	StatusPENDING Status = "PENDING"
+	StatusSENDING Status = "SENDING"
 	StatusSENT    Status = "SENT"
 	StatusARRIVED Status = "ARRIVED"
 	StatusOPENED  Status = "OPENED"
@@ -195,7 +202,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusPENDING, StatusSENT, StatusARRIVED, StatusOPENED, StatusIGNORED, StatusFAILED, StatusEXPIRED, StatusREVOKED:
+	case StatusPENDING, StatusSENDING, StatusSENT, StatusARRIVED, StatusOPENED, StatusIGNORED, StatusFAILED, StatusEXPIRED, StatusREVOKED:
 		return nil
 	default:
 		return fmt.Errorf("delivery: invalid enum value for status field: %q", s)
@@ -258,6 +265,16 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByAttempts orders the results by the attempts field.
 func ByAttempts(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAttempts, opts...).ToFunc()
+}
+
+// ByLeaseOwner orders the results by the lease_owner field.
+func ByLeaseOwner(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLeaseOwner, opts...).ToFunc()
+}
+
+// ByLeaseUntil orders the results by the lease_until field.
+func ByLeaseUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLeaseUntil, opts...).ToFunc()
 }
 
 // ByLastError orders the results by the last_error field.

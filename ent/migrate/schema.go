@@ -145,8 +145,10 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "msg_key", Type: field.TypeString, Nullable: true, Size: 128},
 		{Name: "channel", Type: field.TypeEnum, Nullable: true, Enums: []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI"}},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"}, Default: "PENDING"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"}, Default: "PENDING"},
 		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "lease_owner", Type: field.TypeString, Nullable: true},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
 		{Name: "last_error", Type: field.TypeString, Default: ""},
 		{Name: "notified", Type: field.TypeString, Default: ""},
 		{Name: "message", Type: field.TypeJSON, Nullable: true},
@@ -168,25 +170,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deliveries_apps_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[15]},
+				Columns:    []*schema.Column{DeliveriesColumns[17]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "deliveries_app_users_pending_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[16]},
+				Columns:    []*schema.Column{DeliveriesColumns[18]},
 				RefColumns: []*schema.Column{AppUsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "deliveries_devices_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[17]},
+				Columns:    []*schema.Column{DeliveriesColumns[19]},
 				RefColumns: []*schema.Column{DevicesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "deliveries_push_jobs_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[18]},
+				Columns:    []*schema.Column{DeliveriesColumns[20]},
 				RefColumns: []*schema.Column{PushJobsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -195,12 +197,12 @@ var (
 			{
 				Name:    "delivery_job_id_device_id",
 				Unique:  true,
-				Columns: []*schema.Column{DeliveriesColumns[18], DeliveriesColumns[17]},
+				Columns: []*schema.Column{DeliveriesColumns[20], DeliveriesColumns[19]},
 			},
 			{
 				Name:    "delivery_device_id_seq",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[17], DeliveriesColumns[10]},
+				Columns: []*schema.Column{DeliveriesColumns[19], DeliveriesColumns[12]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "status = 'PENDING' OR (status = 'SENT' AND channel = 'SELF')",
 				},
@@ -208,7 +210,7 @@ var (
 			{
 				Name:    "delivery_sent_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[12]},
+				Columns: []*schema.Column{DeliveriesColumns[14]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "status = 'SENT' AND channel = 'SELF'",
 				},
@@ -216,7 +218,7 @@ var (
 			{
 				Name:    "delivery_app_user_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[16], DeliveriesColumns[5]},
+				Columns: []*schema.Column{DeliveriesColumns[18], DeliveriesColumns[5]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "app_user_id IS NOT NULL",
 				},
@@ -224,9 +226,17 @@ var (
 			{
 				Name:    "delivery_expires_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[11]},
+				Columns: []*schema.Column{DeliveriesColumns[13]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "status = 'PENDING'",
+				},
+			},
+			{
+				Name:    "delivery_lease_until",
+				Unique:  false,
+				Columns: []*schema.Column{DeliveriesColumns[8]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'SENDING'",
 				},
 			},
 		},

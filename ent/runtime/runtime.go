@@ -374,11 +374,11 @@ func init() {
 	// delivery.AttemptsValidator is a validator for the "attempts" field. It is called by the builders before save.
 	delivery.AttemptsValidator = deliveryDescAttempts.Validators[0].(func(int) error)
 	// deliveryDescLastError is the schema descriptor for last_error field.
-	deliveryDescLastError := deliveryFields[8].Descriptor()
+	deliveryDescLastError := deliveryFields[10].Descriptor()
 	// delivery.DefaultLastError holds the default value on creation for the last_error field.
 	delivery.DefaultLastError = deliveryDescLastError.Default.(string)
 	// deliveryDescNotified is the schema descriptor for notified field.
-	deliveryDescNotified := deliveryFields[9].Descriptor()
+	deliveryDescNotified := deliveryFields[11].Descriptor()
 	// delivery.DefaultNotified holds the default value on creation for the notified field.
 	delivery.DefaultNotified = deliveryDescNotified.Default.(string)
 	// deliveryDescID is the schema descriptor for id field.

@@ -36,10 +36,19 @@ func (Delivery) Fields() []ent.Field {
 		field.String("msg_key").Optional().Nillable().MaxLen(128),
 		field.Enum("channel").GoType(enum.Channel("")).Optional().Nillable().Annotations(entgql.Type("Channel")),
 		field.Enum("status").
-			Values("PENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED").
+			Values("PENDING", "SENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED").
 			Default("PENDING").
 			Annotations(entgql.OrderField("STATUS")),
+		// attempts counts the sends started: a claim adds one, so a
+		// delivery taken again after its lease expired shows the re-send.
 		field.Int("attempts").Default(0).NonNegative(),
+		// lease_owner names the claim that holds a SENDING delivery: the
+		// process ("host:pid:nonce") and the batch, separated by "/". Only
+		// that claim may record the vendor's answer.
+		field.String("lease_owner").Optional().Nillable().Annotations(hidden()),
+		// lease_until is when a SENDING delivery's claim lapses (set from
+		// the database's clock): the sweeper then returns it to PENDING.
+		field.Time("lease_until").Optional().Nillable().Annotations(hidden()),
 		field.String("last_error").Default(""),
 		// notified is the status the app's webhooks were last told of;
 		// receipts go out for every status since (design §7.6).
@@ -89,6 +98,9 @@ func (Delivery) Indexes() []ent.Index {
 			Annotations(entsql.IndexWhere("app_user_id IS NOT NULL")),
 		index.Fields("expires_at").
 			Annotations(entsql.IndexWhere("status = 'PENDING'")),
+		// Claims in flight: the lease sweeper's and the shutdown's work.
+		index.Fields("lease_until").
+			Annotations(entsql.IndexWhere("status = 'SENDING'")),
 	}
 }
 

@@ -4801,6 +4801,7 @@ DeliveryStatus is enum for the field status
 """
 enum DeliveryStatus @goModel(model: "github.com/pushd/pushd/ent/delivery.Status") {
   PENDING
+  SENDING
   SENT
   ARRIVED
   OPENED

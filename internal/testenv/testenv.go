@@ -111,11 +111,33 @@ func RedisURL(t testing.TB) string {
 	return raw
 }
 
+// Redis returns a client of the test Redis, closed with the test.
+func Redis(t testing.TB) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(RedisURL(t))
+	require.NoError(t, err)
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
 // Stores opens migrated stores on a fresh schema and the test Redis.
 func Stores(t testing.TB) *store.Stores {
 	t.Helper()
 	ctx := context.Background()
 	s, err := store.Open(ctx, store.Options{DatabaseURL: DatabaseURL(t), RedisURL: RedisURL(t)}, Logger(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	require.NoError(t, s.Migrate(ctx))
+	return s
+}
+
+// EmbeddedStores opens migrated stores of the embedded mode (SQLite in a
+// temporary directory, in-process Redis).
+func EmbeddedStores(t testing.TB) *store.Stores {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Options{DataDir: t.TempDir()}, Logger(t))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	require.NoError(t, s.Migrate(ctx))

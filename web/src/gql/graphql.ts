@@ -589,6 +589,7 @@ export type DeliveryStatus =
   | 'OPENED'
   | 'PENDING'
   | 'REVOKED'
+  | 'SENDING'
   | 'SENT';
 
 /**

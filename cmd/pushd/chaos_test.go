@@ -1,0 +1,401 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pushd/pushd/deviceclient"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/gateway"
+	"github.com/pushd/pushd/provider/providertest"
+)
+
+// The fault suite: pushd runs as processes on the real PostgreSQL and
+// Redis, devices spread over APNs, FCM, Huawei, Xiaomi (the vendor fakes,
+// which count what they accepted per token) and the WebSocket channel
+// (clients that count what they got per message); one broadcast per fault,
+// the fault injected once a fifth of the devices have their message. For
+// every fault the checker reads the whole history the fakes and devices
+// kept and asserts: nothing lost, pushd's counts equal what arrived, and
+// duplicates within the in-flight window docs/delivery.md states.
+//
+// `go test` runs the short case (kill -9 of pushd serve, 5,000 vendor
+// devices); PUSHD_CHAOS=full (`make chaos`) runs every fault on 60,000.
+
+// chaosLease is the delivery lease of the suite's pushd: short, so that a
+// kill's recovery (2 × the lease at most) fits the test's time.
+const chaosLease = 10 * time.Second
+
+// chaosConcurrency is the worker concurrency of the suite's pushd; the
+// in-flight window of one process is this many send batches.
+const chaosConcurrency = 8
+
+func chaosFull() bool { return os.Getenv("PUSHD_CHAOS") == "full" }
+
+// rig is one deployment under test: the fakes, the processes and the
+// devices, registered once for all its broadcasts.
+type rig struct {
+	t     *testing.T
+	fakes *providertest.Set
+	env   map[string]string
+	// addr is each role's fixed address, so a restarted process takes its
+	// place and clients carry on.
+	addr  map[string]string
+	procs map[string]*process
+	b     *backend
+	// vendor maps each vendor device's token to its channel.
+	vendor map[string]enum.Channel
+	ws     *wsDevices
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// newRig starts the fakes and pushd in the given roles (serve, or api +
+// worker + gateway), with vendor devices over the four vendors and ws
+// devices online on the WebSocket channel.
+func newRig(t *testing.T, roles []string, vendorDevices, wsCount int, latency time.Duration) *rig {
+	t.Helper()
+	f, env := startFakes(t, latency)
+	env["PUSHD_LOG_LEVEL"] = "info"
+	env["PUSHD_DELIVERY_LEASE"] = chaosLease.String()
+	env["PUSHD_WORKER_CONCURRENCY"] = strconv.Itoa(chaosConcurrency)
+	env["PUSHD_DATABASE_URL"] += "&application_name=" + env["PUSHD_REDIS_NAMESPACE"]
+	r := &rig{t: t, fakes: f, env: env, addr: map[string]string{}, procs: map[string]*process{}, vendor: map[string]enum.Channel{}}
+	for _, role := range roles {
+		r.addr[role] = freeAddr(t)
+		r.start(role)
+	}
+	front := r.procs[roles[0]]
+	r.b = newBackend(t, &instance{t: t, base: front.base, logs: front.logs})
+	gw := r.procs["serve"]
+	if gw == nil {
+		gw = r.procs["gateway"]
+	}
+	r.b.devices = deviceclient.New(gw.base, nil)
+	r.configureVendors(front.base)
+	r.registerVendorDevices(vendorDevices)
+	if wsCount > 0 {
+		r.ws = connectWS(t, r.b, registerMany(t, r.b, "ws", wsCount))
+	}
+	return r
+}
+
+func (r *rig) start(role string) {
+	env := make(map[string]string, len(r.env)+1)
+	for k, v := range r.env {
+		env[k] = v
+	}
+	env["PUSHD_HTTP_ADDR"] = r.addr[role]
+	r.procs[role] = startProcess(r.t, env, role)
+}
+
+// kill9 kills a role's process with SIGKILL and starts it again at once.
+func (r *rig) kill9(role string) {
+	p := r.procs[role]
+	require.NoError(r.t, p.cmd.Process.Kill())
+	<-p.exited
+	r.start(role)
+}
+
+func (r *rig) configureVendors(base string) {
+	owner := login(r.t, base, "ops@example.com", "ops-password-123")
+	h, x := r.fakes.Huawei.Credentials(), r.fakes.Xiaomi.Credentials()
+	for _, in := range []string{
+		apnsInput(r.fakes.APNsProduction.Credentials()),
+		fmt.Sprintf(`fcm: {serviceAccountJSON: %q}`, r.fakes.FCM.Credentials().ServiceAccountJSON),
+		fmt.Sprintf(`huawei: {appID: %q, clientSecret: %q}`, h.AppID, h.ClientSecret),
+		fmt.Sprintf(`xiaomi: {appSecret: %q, packageName: %q}`, x.AppSecret, x.PackageName),
+	} {
+		d := graphql(r.t, owner, base, fmt.Sprintf(`mutation { setChannelConfig(input: {appID: %q, %s}) { configError } }`, r.b.appID, in))
+		require.Empty(r.t, d["setChannelConfig"].(map[string]any)["configError"])
+	}
+}
+
+// registerVendorDevices registers n devices, a quarter on each vendor.
+func (r *rig) registerVendorDevices(n int) {
+	var g errgroup.Group
+	g.SetLimit(16)
+	var mu sync.Mutex
+	for i := range n {
+		g.Go(func() error {
+			platform, tokens := enum.PlatformAndroid, gateway.Tokens{}
+			var tok string
+			var ch enum.Channel
+			switch i % 4 {
+			case 0:
+				platform, tok, ch = enum.PlatformIOS, fmt.Sprintf("a1b2%012x", i), enum.ChannelAPNs
+				tokens.APNs = &tok
+			case 1:
+				tok, ch = fmt.Sprintf("fcm-%06d", i), enum.ChannelFCM
+				tokens.FCM = &tok
+			case 2:
+				tok, ch = fmt.Sprintf("hw-%06d", i), enum.ChannelHuawei
+				tokens.Huawei = &tok
+			default:
+				tok, ch = fmt.Sprintf("mi-%06d", i), enum.ChannelXiaomi
+				tokens.Xiaomi = &tok
+			}
+			_, err := r.b.devices.Register(context.Background(), gateway.RegisterRequest{
+				AppKey: r.b.appKey, InstallationID: fmt.Sprintf("v-%d", i), Platform: platform, Tokens: &tokens,
+			})
+			mu.Lock()
+			r.vendor[tok] = ch
+			mu.Unlock()
+			return err
+		})
+	}
+	require.NoError(r.t, g.Wait())
+}
+
+// arrivals counts, per token, the messages the fakes accepted since their
+// logs were last reset.
+func (r *rig) arrivals() map[string]int {
+	got := map[string]int{}
+	for _, q := range r.fakes.APNsProduction.Log.All() {
+		if q.Status == 200 {
+			got[q.Token]++
+		}
+	}
+	for _, s := range r.fakes.FCM.Sends.All() {
+		if s.Status == 200 && !s.ValidateOnly {
+			got[s.Token]++
+		}
+	}
+	for _, q := range r.fakes.Huawei.Requests.All() {
+		if q.Code == "80000000" && !q.ValidateOnly {
+			for _, tok := range q.Tokens {
+				got[tok]++
+			}
+		}
+	}
+	for _, s := range r.fakes.Xiaomi.Sends.All() {
+		if s.Status == 200 && s.Code == 0 {
+			bad := map[string]bool{}
+			for _, b := range s.BadRegIDs {
+				bad[b] = true
+			}
+			for _, id := range s.RegIDs {
+				if !bad[id] {
+					got[id]++
+				}
+			}
+		}
+	}
+	return got
+}
+
+func (r *rig) resetFakes() {
+	r.fakes.APNsProduction.Log.Reset()
+	r.fakes.FCM.Sends.Reset()
+	r.fakes.Huawei.Requests.Reset()
+	r.fakes.Xiaomi.Sends.Reset()
+}
+
+// reached is how many devices have the broadcast titled title so far.
+func (r *rig) reached(title string) int {
+	n := len(r.arrivals())
+	if r.ws != nil {
+		n += r.ws.devicesWith(title)
+	}
+	return n
+}
+
+// unsent returns a few of a job's deliveries that ended without being
+// sent, with their channel and reason.
+func (r *rig) unsent(job string) []map[string]any {
+	var out struct {
+		Deliveries struct {
+			Edges []struct{ Node map[string]any }
+		}
+	}
+	r.b.do(`query($job: ID!) { deliveries(first: 5, where: {jobID: $job, statusIn: [FAILED, EXPIRED, REVOKED]}) { edges { node { status channel lastError attempts } } } }`,
+		map[string]any{"job": job}, &out)
+	var nodes []map[string]any
+	for _, e := range out.Deliveries.Edges {
+		nodes = append(nodes, e.Node)
+	}
+	return nodes
+}
+
+// outcome is what the checker found for one fault.
+type outcome struct {
+	Fault                   string
+	Devices, Lost, Dupes    int
+	WSDevices, WSLost       int
+	WSRepeats               int
+	Recovery                time.Duration
+	CountSent, CountArrived int
+}
+
+// broadcast sends one broadcast, injects the fault once a fifth of the
+// devices have it, waits for the job to finish and checks the history.
+func (r *rig) broadcast(name string, fault func()) outcome {
+	t := r.t
+	r.resetFakes()
+	total := len(r.vendor)
+	if r.ws != nil {
+		total += len(r.ws.devs)
+	}
+	title := "chaos " + name
+	j := r.b.push("pushBroadcast", map[string]any{"message": map[string]any{"title": title, "body": "fault: " + name}})
+	require.Eventually(t, func() bool { return r.reached(title) >= total/5 }, 2*time.Minute, 10*time.Millisecond,
+		"%s: a fifth of %d devices never got the broadcast (%d did)", name, total, r.reached(title))
+	injected := time.Now()
+	fault()
+	done := r.b.waitJobFor(j.ID, 2*chaosLease+3*time.Minute, func(j job) bool {
+		return j.Status == "DONE" && j.Counts.Pending == 0
+	})
+	out := outcome{Fault: name, Devices: len(r.vendor), Recovery: time.Since(injected)}
+	require.Equal(t, total, done.Counts.Targeted, name)
+	require.Zero(t, done.Counts.Failed+done.Counts.Expired+done.Counts.Revoked, "%s: nothing ends unsent: %+v; for example %v", name, done.Counts, r.unsent(j.ID))
+	got := r.arrivals()
+	for tok := range r.vendor {
+		switch n := got[tok]; {
+		case n == 0:
+			out.Lost++
+		case n > 1:
+			out.Dupes += n - 1
+		}
+	}
+	if r.ws != nil {
+		out.WSDevices = len(r.ws.devs)
+		r.ws.waitAll(t, title)
+		out.WSLost, out.WSRepeats = r.ws.check(title)
+	}
+	out.CountSent, out.CountArrived = done.Counts.Sent, done.Counts.Arrived
+	t.Logf("%s: %+v", name, out)
+	require.Zero(t, out.Lost, "%s: vendor devices that never got the push", name)
+	require.Zero(t, out.WSLost, "%s: WebSocket devices that never got the push", name)
+	// Every vendor device's delivery is SENT (no receipts here) and every
+	// WebSocket device's ARRIVED (acknowledged): pushd's counts are what
+	// the fakes and the devices saw.
+	require.Equal(t, len(r.vendor), out.CountSent, name)
+	require.Equal(t, out.WSDevices, out.CountArrived, name)
+	// At most every send batch in flight on the faulted process again.
+	require.LessOrEqual(t, out.Dupes, chaosConcurrency*1000, name)
+	return out
+}
+
+// wsDevices are devices online on the WebSocket channel that reconnect
+// (resuming after the last seq they got) whenever their connection drops,
+// and count every message they get.
+type wsDevices struct {
+	devs   []device
+	client *deviceclient.Client
+	mu     sync.Mutex
+	got    map[string]map[string]int // job's title → device → times
+	ctx    context.Context
+	total  atomic.Int64
+}
+
+func connectWS(t *testing.T, b *backend, devs []device) *wsDevices {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	w := &wsDevices{devs: devs, client: b.devices, got: map[string]map[string]int{}, ctx: ctx}
+	var g errgroup.Group
+	g.SetLimit(32)
+	for _, d := range devs {
+		g.Go(func() error {
+			c, err := w.client.Connect(ctx, d.token, 0)
+			if err != nil {
+				return err
+			}
+			go w.run(d, c)
+			return nil
+		})
+	}
+	require.NoError(t, g.Wait())
+	return w
+}
+
+func (w *wsDevices) run(d device, c *deviceclient.Conn) {
+	var seq int64
+	for {
+		for {
+			f, err := c.Next(w.ctx)
+			if err != nil {
+				break
+			}
+			if f.Push == nil {
+				continue
+			}
+			seq = max(seq, f.Push.Seq)
+			w.mu.Lock()
+			m := w.got[f.Push.Title]
+			if m == nil {
+				m = map[string]int{}
+				w.got[f.Push.Title] = m
+			}
+			m[d.id]++
+			w.mu.Unlock()
+			w.total.Add(1)
+			_ = c.Ack(w.ctx, f.Push.MessageID)
+		}
+		_ = c.CloseNow()
+		for w.ctx.Err() == nil {
+			var err error
+			if c, err = w.client.Connect(w.ctx, d.token, seq); err == nil {
+				break
+			}
+			select {
+			case <-w.ctx.Done():
+			case <-time.After(200 * time.Millisecond): // the gateway is restarting
+			}
+		}
+		if w.ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+func (w *wsDevices) devicesWith(jobTitle string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.got[jobTitle])
+}
+
+func (w *wsDevices) waitAll(t *testing.T, title string) {
+	require.Eventually(t, func() bool { return w.devicesWith(title) == len(w.devs) }, time.Minute, 20*time.Millisecond,
+		"%d of %d WebSocket devices got %q", w.devicesWith(title), len(w.devs), title)
+}
+
+// check returns how many devices never got the message titled title, and
+// how many repeats of it devices got (across reconnects: at least once).
+func (w *wsDevices) check(title string) (lost, repeats int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := w.got[title]
+	for _, d := range w.devs {
+		switch n := m[d.id]; {
+		case n == 0:
+			lost++
+		case n > 1:
+			repeats += n - 1
+		}
+	}
+	return lost, repeats
+}
+
+// The short case, run by `go test` (and so by CI): pushd serve killed with
+// SIGKILL mid-broadcast to 5,000 vendor devices, restarted at once.
+func TestChaosKillServe(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, []string{"serve"}, 5000, 0, 100*time.Millisecond)
+	r.broadcast("kill -9 serve", func() { r.kill9("serve") })
+}

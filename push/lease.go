@@ -1,0 +1,319 @@
+package push
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/predicate"
+	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
+)
+
+// A vendor send holds its deliveries under a lease: PENDING → SENDING
+// with the claim's name and an expiry taken from the database's clock,
+// then SENDING → SENT only once the vendor accepted the message. A process
+// that dies mid-send leaves its deliveries SENDING; once the lease lapses
+// the sweeper returns them to PENDING and they are sent again. So a crash
+// costs a duplicate of what was in flight, never a loss (docs/delivery.md).
+
+// DefaultLease is how long a vendor send holds its deliveries. It covers a
+// full send batch (SendBatch messages, DefaultConcurrency requests in
+// flight) with vendor answers of up to about 1.5 s each, and bounds the
+// recovery after a crash: every delivery is final within 2 × the lease
+// plus the sweeper's period.
+const DefaultLease = time.Minute
+
+// MinLease is the shortest lease a deployment may set.
+const MinLease = 5 * time.Second
+
+// Reasons a delivery is PENDING again after it was claimed: the retry
+// paths (the sweeper's queued send, the reconciler) look for them.
+const (
+	leaseExpiredReason = "lease expired: its sender stopped answering; sent again"
+	releasedReason     = "released when its sender shut down; sent again"
+)
+
+// resendReasons are the marks of deliveries that wait to be sent again:
+// a job with any of them is not done.
+var resendReasons = []string{vendorRetryReason, leaseExpiredReason, releasedReason}
+
+// sendWindow is how long a send may wait for its vendor: the rest of the
+// lease is kept for recording the answers, so a live sender never sees its
+// lease lapse.
+func (s *Service) sendWindow() time.Duration {
+	return s.lease - max(s.lease/6, 2*time.Second)
+}
+
+// processName names this process in leases: host, pid and a random nonce,
+// so a restarted process with the same pid is another owner.
+func processName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomHex(4))
+}
+
+// newLease names one claim of this process.
+func (s *Service) newLease() string { return s.node + "/" + randomHex(6) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// claimed is what one claim took.
+type claimed struct {
+	lease string
+	ids   map[nodeid.ID]bool
+	// resends counts the deliveries taken again after a lease expiry or a
+	// release: each may be a duplicate at the vendor.
+	resends int
+}
+
+// claim moves PENDING deliveries to SENDING on channel c under a new
+// lease and returns those it moved: one statement, so two racing senders
+// split them, never share.
+func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (claimed, error) {
+	cl := claimed{lease: s.newLease(), ids: make(map[nodeid.ID]bool, len(want))}
+	now := s.now()
+	var query string
+	var args []any
+	if s.dialect == dialect.Postgres {
+		query = `UPDATE ` + delivery.Table + ` SET status = 'SENDING', channel = $1, lease_owner = $2,
+  lease_until = now() + $3 * interval '1 millisecond', updated_at = $4, attempts = attempts + 1
+WHERE id = ANY($5::text[]) AND status = 'PENDING'
+RETURNING id, last_error`
+		args = []any{string(c), cl.lease, s.lease.Milliseconds(), now, idStrings(want)}
+	} else {
+		// SQLite is the single-process embedded mode: its clock is ours.
+		in := make([]any, len(want))
+		for i, id := range want {
+			in[i] = string(id)
+		}
+		query, args = sql.Dialect(s.dialect).Update(delivery.Table).
+			Set(delivery.FieldStatus, delivery.StatusSENDING.String()).
+			Set(delivery.FieldChannel, string(c)).
+			Set(delivery.FieldLeaseOwner, cl.lease).
+			Set(delivery.FieldLeaseUntil, now.Add(s.lease)).
+			Set(delivery.FieldUpdatedAt, now).
+			Add(delivery.FieldAttempts, 1).
+			Where(sql.And(sql.In(delivery.FieldID, in...), sql.EQ(delivery.FieldStatus, delivery.StatusPENDING.String()))).
+			Returning(delivery.FieldID, delivery.FieldLastError).
+			Query()
+	}
+	rows, err := s.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return cl, fmt.Errorf("claim deliveries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, lastError string
+		if err := rows.Scan(&id, &lastError); err != nil {
+			return cl, err
+		}
+		cl.ids[nodeid.ID(id)] = true
+		if lastError == leaseExpiredReason || lastError == releasedReason {
+			cl.resends++
+		}
+	}
+	return cl, rows.Err()
+}
+
+// held selects the deliveries of ids that lease still holds: a lease that
+// lapsed and was taken again by another claim records nothing.
+func held(lease string, ids []nodeid.ID) []predicate.Delivery {
+	return []predicate.Delivery{
+		delivery.IDIn(ids...), delivery.StatusEQ(delivery.StatusSENDING), delivery.LeaseOwner(lease),
+	}
+}
+
+// confirmSent records that the vendor accepted the deliveries: SENDING →
+// SENT, one statement per send batch.
+func (s *Service) confirmSent(ctx context.Context, lease string, ids []nodeid.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	now := s.now()
+	return s.client.Delivery.Update().Where(held(lease, ids)...).
+		SetStatus(delivery.StatusSENT).SetSentAt(now).ClearLeaseOwner().ClearLeaseUntil().SetLastError("").Exec(ctx)
+}
+
+// unclaim puts claimed deliveries back to PENDING, so that a retry (the
+// task's, or the next round's channel) sends them, and only them.
+func (s *Service) unclaim(ctx context.Context, lease string, ids []nodeid.ID, why string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.client.Delivery.Update().Where(held(lease, ids)...).
+		SetStatus(delivery.StatusPENDING).ClearLeaseOwner().ClearLeaseUntil().SetLastError(why).Exec(ctx)
+}
+
+// failClaimed ends claimed deliveries as FAILED with the vendor's reason.
+func (s *Service) failClaimed(ctx context.Context, lease string, ids []nodeid.ID, why string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return s.client.Delivery.Update().Where(held(lease, ids)...).
+		SetStatus(delivery.StatusFAILED).ClearLeaseOwner().ClearLeaseUntil().SetLastError(why).Save(ctx)
+}
+
+// LeaseStats says what a sweep or a release did.
+type LeaseStats struct {
+	// Returned deliveries are PENDING again, with a send queued.
+	Returned int
+	// Failed deliveries had used up their attempts.
+	Failed int
+}
+
+// SweepLeases returns deliveries whose lease lapsed (their sender died or
+// hung) to PENDING, at most limit of them, and queues their sends. Two
+// sweepers never take the same row: each skips rows the other has locked,
+// and a row taken is no longer SENDING.
+func (s *Service) SweepLeases(ctx context.Context, limit int) (LeaseStats, error) {
+	return s.returnLeases(ctx, leaseExpiredReason, limit, "")
+}
+
+// ReleaseLeases returns every delivery this process still holds to
+// PENDING and queues their sends, so that a stopping process leaves no
+// delivery waiting for its lease to lapse. Call it once the process's
+// sends have stopped.
+func (s *Service) ReleaseLeases(ctx context.Context) (LeaseStats, error) {
+	var total LeaseStats
+	for {
+		st, err := s.returnLeases(ctx, releasedReason, 5000, s.node+"/")
+		total.Returned += st.Returned
+		total.Failed += st.Failed
+		if err != nil || st.Returned+st.Failed < 5000 {
+			return total, err
+		}
+	}
+}
+
+// leasedRow is a delivery a sweep or release took back.
+type leasedRow struct {
+	id, job, device nodeid.ID
+	attempts        int
+}
+
+// returnLeases takes back SENDING deliveries, the lapsed ones (owner
+// empty) or those whose lease starts with owner, and makes them PENDING
+// with why, or FAILED past MaxVendorAttempts.
+func (s *Service) returnLeases(ctx context.Context, why string, limit int, owner string) (LeaseStats, error) {
+	var st LeaseStats
+	sys := tenant.AsSystem(ctx)
+	rows, err := s.takeLeases(sys, why, limit, owner)
+	if err != nil || len(rows) == 0 {
+		return st, err
+	}
+	var spent []nodeid.ID
+	byJob := map[nodeid.ID][]nodeid.ID{}
+	var jobs []nodeid.ID
+	for _, r := range rows {
+		jobs = append(jobs, r.job)
+		if r.attempts >= MaxVendorAttempts {
+			spent = append(spent, r.id)
+			continue
+		}
+		byJob[r.job] = append(byJob[r.job], r.device)
+	}
+	if len(spent) > 0 {
+		n, err := s.setStatus(sys, spent, delivery.StatusFAILED,
+			fmt.Sprintf("gave up after %d attempts: the sender stopped answering", MaxVendorAttempts))
+		if err != nil {
+			return st, err
+		}
+		st.Failed = n
+	}
+	st.Returned = len(rows) - len(spent)
+	s.mark(sys, unique(jobs)...)
+	// If the queue is unreachable the deliveries stay PENDING with why,
+	// and the reconciler queues them later (RetryLost).
+	return st, s.queueResends(sys, byJob)
+}
+
+// takeLeases is returnLeases's one statement.
+func (s *Service) takeLeases(ctx context.Context, why string, limit int, owner string) ([]leasedRow, error) {
+	now := s.now()
+	var query string
+	var args []any
+	if s.dialect == dialect.Postgres {
+		cond := `lease_until < now()`
+		args = []any{why, now, limit}
+		if owner != "" {
+			cond = `starts_with(lease_owner, $4)`
+			args = append(args, owner)
+		}
+		query = `UPDATE ` + delivery.Table + ` SET status = 'PENDING', lease_owner = NULL, lease_until = NULL, last_error = $1, updated_at = $2
+WHERE id IN (SELECT id FROM ` + delivery.Table + ` WHERE status = 'SENDING' AND ` + cond + `
+  ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
+RETURNING id, job_id, device_id, attempts`
+	} else {
+		cond := sql.LT(delivery.FieldLeaseUntil, now)
+		if owner != "" {
+			cond = sql.HasPrefix(delivery.FieldLeaseOwner, owner)
+		}
+		b := sql.Dialect(s.dialect)
+		sel := b.Select(delivery.FieldID).From(b.Table(delivery.Table)).
+			Where(sql.And(sql.EQ(delivery.FieldStatus, delivery.StatusSENDING.String()), cond)).Limit(limit)
+		query, args = b.Update(delivery.Table).
+			Set(delivery.FieldStatus, delivery.StatusPENDING.String()).
+			SetNull(delivery.FieldLeaseOwner).SetNull(delivery.FieldLeaseUntil).
+			Set(delivery.FieldLastError, why).Set(delivery.FieldUpdatedAt, now).
+			Where(sql.In(delivery.FieldID, sel)).
+			Returning(delivery.FieldID, delivery.FieldJobID, delivery.FieldDeviceID, delivery.FieldAttempts).
+			Query()
+	}
+	rs, err := s.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("take leases: %w", err)
+	}
+	defer rs.Close()
+	var out []leasedRow
+	for rs.Next() {
+		var r leasedRow
+		var dev *string
+		if err := rs.Scan(&r.id, &r.job, &dev, &r.attempts); err != nil {
+			return nil, err
+		}
+		if dev != nil {
+			r.device = nodeid.ID(*dev)
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// queueResends queues one send task per job and SendBatch devices.
+func (s *Service) queueResends(ctx context.Context, byJob map[nodeid.ID][]nodeid.ID) error {
+	if s.queue == nil || len(byJob) == 0 {
+		return nil
+	}
+	ids := make([]nodeid.ID, 0, len(byJob))
+	for id := range byJob {
+		ids = append(ids, id)
+	}
+	jobs, err := s.client.PushJob.Query().Where(pushjob.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return err
+	}
+	var tasks []Task
+	for _, j := range jobs {
+		for _, part := range chunks(byJob[j.ID], SendBatch) {
+			t := s.sendTask(j.Kind, SendRequest{Job: j.ID, Devices: part})
+			// Each take-back is one of a kind (the rows moved once), so
+			// its task must not be mistaken for an earlier one.
+			t.ID += ":resend:" + randomHex(4)
+			tasks = append(tasks, t)
+		}
+	}
+	return s.queue.Enqueue(ctx, tasks)
+}

@@ -1,0 +1,35 @@
+package worker
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushd/pushd/admission"
+	"github.com/pushd/pushd/push"
+)
+
+// QueueLoad reads the pipeline's load for admission: the longest wait of
+// a queue's oldest pending task, and the tasks pending or due for retry
+// (tasks scheduled for later are not load yet). The returned close
+// releases the inspector's connections.
+func QueueLoad(opt *redis.Options, namespace string) (load admission.LoadFunc, close func() error) {
+	ins := asynq.NewInspector(RedisConnOpt(opt))
+	return func(context.Context) (admission.Load, error) {
+		var l admission.Load
+		for _, name := range []string{push.QueueCritical, push.QueueDefault, push.QueueLow} {
+			info, err := ins.GetQueueInfo(QueueName(namespace, name))
+			if errors.Is(err, asynq.ErrQueueNotFound) {
+				continue // never had a task
+			}
+			if err != nil {
+				return l, err
+			}
+			l.QueueLag = max(l.QueueLag, info.Latency)
+			l.QueuedTasks += info.Pending + info.Retry
+		}
+		return l, nil
+	}, ins.Close
+}

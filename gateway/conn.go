@@ -330,10 +330,35 @@ func (c *conn) endResume() {
 	}
 }
 
+// eventRetryFor bounds how long the gateway keeps trying to record a
+// device's report while the database is unreachable (a restart).
+const eventRetryFor = 2 * time.Minute
+
+// event records a device's report. The report is a fact the device will
+// not repeat (this connection never carries the message again), so a
+// failed write is retried, with backoff, even after the connection ends,
+// rather than leaving an acknowledged message SENT.
 func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventType) {
 	d := c.hub.cfg.Service
-	if _, err := d.RecordDeviceEventsFor(ctx, c.device, []push.DeviceEvent{{MessageID: msgID, Type: t}}); err != nil {
-		c.hub.log.Warn("gateway: record event", "device", c.device, "err", err)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventRetryFor)
+	defer cancel()
+	wait := 200 * time.Millisecond
+	for {
+		_, err := d.RecordDeviceEventsFor(ctx, c.device, []push.DeviceEvent{{MessageID: msgID, Type: t}})
+		if err == nil {
+			return
+		}
+		if _, coded := push.AsError(err); coded {
+			return // refused (not this device's message): retrying will not help
+		}
+		c.hub.log.Warn("gateway: record event; retrying", "device", c.device, "err", err, "in", wait.String())
+		select {
+		case <-ctx.Done():
+			c.hub.log.Error("gateway: gave up recording a device event", "device", c.device, "message", msgID, "event", string(t))
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
 	}
 }
 

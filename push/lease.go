@@ -317,3 +317,15 @@ func (s *Service) queueResends(ctx context.Context, byJob map[nodeid.ID][]nodeid
 	}
 	return s.queue.Enqueue(ctx, tasks)
 }
+
+// InFlight counts the deliveries pushd still has to do something with:
+// PENDING (waiting for a send, a retry or their device) and SENDING (a
+// vendor has them). Both are counted through partial indexes.
+func (s *Service) InFlight(ctx context.Context) (pending, sending int, err error) {
+	sys := tenant.AsSystem(ctx)
+	if pending, err = s.client.Delivery.Query().Where(delivery.StatusEQ(delivery.StatusPENDING)).Count(sys); err != nil {
+		return 0, 0, err
+	}
+	sending, err = s.client.Delivery.Query().Where(delivery.StatusEQ(delivery.StatusSENDING)).Count(sys)
+	return pending, sending, err
+}

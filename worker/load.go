@@ -2,7 +2,7 @@ package worker
 
 import (
 	"context"
-	"errors"
+	"slices"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -19,11 +19,15 @@ func QueueLoad(opt *redis.Options, namespace string) (load admission.LoadFunc, c
 	ins := asynq.NewInspector(RedisConnOpt(opt))
 	return func(context.Context) (admission.Load, error) {
 		var l admission.Load
+		known, err := ins.Queues()
+		if err != nil {
+			return l, err
+		}
 		for _, name := range []string{push.QueueCritical, push.QueueDefault, push.QueueLow} {
-			info, err := ins.GetQueueInfo(QueueName(namespace, name))
-			if errors.Is(err, asynq.ErrQueueNotFound) {
+			if !slices.Contains(known, QueueName(namespace, name)) {
 				continue // never had a task
 			}
+			info, err := ins.GetQueueInfo(QueueName(namespace, name))
 			if err != nil {
 				return l, err
 			}

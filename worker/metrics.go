@@ -1,7 +1,9 @@
 package worker
 
 import (
+	"context"
 	"slices"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
@@ -116,4 +118,33 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, info.Latency.Seconds(), label)
 	}
+}
+
+// deliveryCollector reports, at each scrape, the deliveries in the
+// pipeline's two working states.
+type deliveryCollector struct {
+	svc  *push.Service
+	desc *prometheus.Desc
+}
+
+// RegisterDeliveryStates adds pushd_deliveries{state="pending"|"sending"}
+// to reg: the deliveries waiting for a send or their device, and those a
+// vendor has now.
+func RegisterDeliveryStates(reg prometheus.Registerer, svc *push.Service) {
+	reg.MustRegister(&deliveryCollector{svc: svc, desc: prometheus.NewDesc("pushd_deliveries",
+		"Deliveries in the pipeline's working states: pending (waiting for a send, a retry or their device) and sending (a vendor has them; a lease holds them).",
+		[]string{"state"}, nil)})
+}
+
+func (c *deliveryCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *deliveryCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	pending, sending, err := c.svc.InFlight(ctx)
+	if err != nil {
+		return // the database is unreachable: no reading rather than a false zero
+	}
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(pending), "pending")
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(sending), "sending")
 }

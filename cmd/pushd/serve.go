@@ -220,6 +220,7 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 			ShutdownTimeout: cfg.ShutdownTimeout, Registry: reg.Registry, Namespace: cfg.RedisNamespace,
 		})
 		wk.RegisterPipeline(svc)
+		worker.RegisterDeliveryStates(reg.Registry, svc)
 		if err := wk.Start(); err != nil {
 			return err
 		}

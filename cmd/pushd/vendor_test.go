@@ -166,6 +166,8 @@ func TestVendorAPNsSandboxAndProduction(t *testing.T) {
 	metrics := scrape()
 	require.Contains(t, string(metrics), `pushd_queue_lag_seconds{queue="critical"}`)
 	require.Contains(t, string(metrics), `pushd_jobs_awaiting_refresh`)
+	require.Contains(t, string(metrics), `pushd_deliveries{state="sending"} 0`, "nothing is left in flight")
+	require.Contains(t, string(metrics), `pushd_vendor_resends_total 0`)
 }
 
 func TestVendorFCMAndroid(t *testing.T) {

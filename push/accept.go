@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/template"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -109,8 +109,7 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 		return job, nil
 	}
 	if !take(s.inlineSlots) {
-		payload, _ := json.Marshal(dispatchPayload{Job: job.ID})
-		t := Task{ID: "dispatch:" + string(job.ID), Type: TaskDispatch, Queue: queueFor(job.Kind), Payload: payload}
+		t := pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, queueFor(job.Kind), "accepted")
 		if err := s.queue.Enqueue(sys, []Task{t}); err != nil {
 			s.log.WarnContext(ctx, "send: left to the reconciler", "job", job.ID, "err", err)
 		}
@@ -317,10 +316,6 @@ func queueFor(k enum.PushKind) string {
 	return QueueLow
 }
 
-type dispatchPayload struct {
-	Job nodeid.ID `json:"job"`
-}
-
 // accepted is what accept wrote.
 type accepted struct {
 	job    *ent.PushJob
@@ -413,9 +408,8 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 		if !withOutbox {
 			return nil
 		}
-		payload, _ := json.Marshal(dispatchPayload{Job: job.ID})
-		ob, err := tx.Outbox.Create().SetAppID(job.AppID).SetTaskType(TaskDispatch).SetPayload(payload).
-			SetQueue(queueFor(job.Kind)).SetNillableProcessAt(o.ScheduleAt).SetRelayedAt(now).Save(ctx)
+		ob, err := outboxRow(tx, job.AppID, pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, queueFor(job.Kind), "")).
+			SetNillableProcessAt(o.ScheduleAt).SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err
 	})

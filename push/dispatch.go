@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -32,15 +32,6 @@ const (
 	FanOutChunk = 5000
 	SendBatch   = 1000
 )
-
-// SendRequest names the deliveries of one send task: a job's pending
-// deliveries to devices in (After, Through], or to the listed Devices.
-type SendRequest struct {
-	Job     nodeid.ID   `json:"job"`
-	After   nodeid.ID   `json:"after,omitempty"`
-	Through nodeid.ID   `json:"through,omitempty"`
-	Devices []nodeid.ID `json:"devices,omitempty"`
-}
 
 func finalJob(s pushjob.Status) bool {
 	switch s {
@@ -123,8 +114,7 @@ func (s *Service) retryLater(ctx context.Context, job *ent.PushJob, req SendRequ
 	if s.queue == nil {
 		return err
 	}
-	t := s.sendTask(job.Kind, req)
-	t.ID += ":retry"
+	t := pipeline.NewTask(req, queueFor(job.Kind), fmt.Sprint("retry@", s.now().Unix()))
 	t.ProcessAt = s.now().Add(max(retry.After, time.Second))
 	return s.queue.Enqueue(ctx, []Task{t})
 }
@@ -179,18 +169,12 @@ func (s *Service) enqueueSends(ctx context.Context, job *ent.PushJob, reqs []Sen
 	return s.queue.Enqueue(ctx, tasks)
 }
 
-// sendTask names a send task by its range and the minute, so that
-// queueing the same range twice in a row (a retried dispatch) leaves one
-// task, while a later restart is not mistaken for a task Asynq archived
-// long ago (an archived task keeps its ID).
+// sendTask is a send task of the minute, so that queueing the same range
+// twice in a row (a retried dispatch) leaves one task, while a later
+// restart is not mistaken for a task Asynq archived long ago (an archived
+// task keeps its ID).
 func (s *Service) sendTask(kind enum.PushKind, r SendRequest) Task {
-	payload, _ := json.Marshal(r)
-	id := "send:" + string(r.Job) + ":" + string(r.After) + ":" + string(r.Through)
-	if len(r.Devices) > 0 {
-		id = "send:" + string(r.Job) + ":dev:" + string(r.Devices[0])
-	}
-	id += ":" + strconv.FormatInt(s.now().Unix()/60, 10)
-	return Task{ID: id, Type: TaskSend, Queue: queueFor(kind), Payload: payload}
+	return pipeline.NewTask(r, queueFor(kind), "minute@"+strconv.FormatInt(s.now().Unix()/60, 10))
 }
 
 // fanOut pages a broadcast's audience into deliveries.
@@ -244,9 +228,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 		for _, part := range chunks(ids, SendBatch) {
 			req := SendRequest{Job: job.ID, After: after, Through: part[len(part)-1]}
 			after = req.Through
-			payload, _ := json.Marshal(req)
-			ob, err := tx.Outbox.Create().SetAppID(job.AppID).SetTaskType(TaskSend).SetQueue(queueFor(job.Kind)).
-				SetPayload(payload).SetRelayedAt(s.now()).Save(ctx)
+			ob, err := outboxRow(tx, job.AppID, pipeline.NewTask(req, queueFor(job.Kind), "")).SetRelayedAt(s.now()).Save(ctx)
 			if err != nil {
 				return err
 			}

@@ -129,7 +129,10 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 		sql.EQ(delivery.FieldDeviceID, string(deviceID)),
 		sql.In(delivery.FieldStatus, in...),
 	)).Returning(delivery.FieldJobID).Query()
-	rows, err := s.relaxed.QueryContext(ctx, query, args...)
+	// Durable, not relaxed: the device reports once (its connection never
+	// carries the message again), so an ack lost in a database crash would
+	// leave a delivered message SENT for good.
+	rows, err := s.client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return "", false, fmt.Errorf("record event: %w", err)
 	}

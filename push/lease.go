@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -308,11 +309,9 @@ func (s *Service) queueResends(ctx context.Context, byJob map[nodeid.ID][]nodeid
 	var tasks []Task
 	for _, j := range jobs {
 		for _, part := range chunks(byJob[j.ID], SendBatch) {
-			t := s.sendTask(j.Kind, SendRequest{Job: j.ID, Devices: part})
 			// Each take-back is one of a kind (the rows moved once), so
 			// its task must not be mistaken for an earlier one.
-			t.ID += ":resend:" + randomHex(4)
-			tasks = append(tasks, t)
+			tasks = append(tasks, pipeline.NewTask(SendRequest{Job: j.ID, Devices: part}, queueFor(j.Kind), "resend@"+randomHex(4)))
 		}
 	}
 	return s.queue.Enqueue(ctx, tasks)

@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -50,7 +50,9 @@ func (s *Service) relayRows(ctx context.Context, rows []*ent.Outbox) error {
 	tasks := make([]Task, len(rows))
 	var unmarked []nodeid.ID
 	for i, r := range rows {
-		t := Task{ID: string(r.ID), Type: r.TaskType, Queue: r.Queue, Payload: r.Payload}
+		// The row is the task's identity: relaying it twice queues it once.
+		t := Task{ID: r.TaskType + "/outbox:" + string(r.ID) + "/relayed", Type: r.TaskType, Queue: r.Queue,
+			Payload: r.Payload, MaxRetries: pipeline.MaxRetries(r.TaskType)}
 		if r.ProcessAt != nil {
 			t.ProcessAt = *r.ProcessAt
 		}
@@ -219,10 +221,9 @@ func (s *Service) Reconcile(ctx context.Context, stall time.Duration) ([]nodeid.
 	tasks := make([]Task, len(jobs))
 	var restarted []nodeid.ID
 	for i, j := range jobs {
-		payload, _ := json.Marshal(dispatchPayload{Job: j.ID})
 		// One restart per job per stall period.
-		tasks[i] = Task{ID: fmt.Sprintf("reconcile:%s:%d", j.ID, now.Unix()/int64(max(stall.Seconds(), 1))),
-			Type: TaskDispatch, Queue: queueFor(j.Kind), Payload: payload}
+		tasks[i] = pipeline.NewTask(pipeline.Dispatch{Job: j.ID}, queueFor(j.Kind),
+			fmt.Sprint("reconcile@", now.Unix()/int64(max(stall.Seconds(), 1))))
 		restarted = append(restarted, j.ID)
 	}
 	if err := s.queue.Enqueue(sys, tasks); err != nil {

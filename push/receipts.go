@@ -69,7 +69,9 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 		// Only deliveries this channel carried: one that went out on
 		// another channel since (a timed-out send retried elsewhere) is
 		// not this receipt's to change.
-		upd := s.relaxed.Delivery.Update().Where(delivery.AppID(app), delivery.JobID(k.job), delivery.DeviceIDIn(devices...), delivery.ChannelEQ(ch))
+		// Durable: the vendor was told the receipt was taken and will not
+		// post it again.
+		upd := s.client.Delivery.Update().Where(delivery.AppID(app), delivery.JobID(k.job), delivery.DeviceIDIn(devices...), delivery.ChannelEQ(ch))
 		now := s.now()
 		switch k.event {
 		case ReceiptArrived:

@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -182,9 +182,8 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 			if a.Edges.Job.Status == pushjob.StatusSCHEDULED {
 				continue // its dispatch, when due, sends it
 			}
-			payload, _ := json.Marshal(SendRequest{Job: a.JobID, Devices: []nodeid.ID{d.ID}})
-			ob, err := tx.Outbox.Create().SetAppID(a.AppID).SetTaskType(TaskSend).
-				SetQueue(queueFor(a.Edges.Job.Kind)).SetPayload(payload).Save(sys)
+			send := pipeline.Send{Job: a.JobID, Devices: []nodeid.ID{d.ID}}
+			ob, err := outboxRow(tx, a.AppID, pipeline.NewTask(send, queueFor(a.Edges.Job.Kind), "")).Save(sys)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -12,6 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -105,9 +105,8 @@ func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) 
 				return err
 			}
 		}
-		payload, _ := json.Marshal(dispatchPayload{Job: child.ID})
-		ob, err := tx.Outbox.Create().SetAppID(child.AppID).SetTaskType(TaskDispatch).SetPayload(payload).
-			SetQueue(queueFor(child.Kind)).SetRelayedAt(now).Save(ctx)
+		ob, err := outboxRow(tx, child.AppID, pipeline.NewTask(pipeline.Dispatch{Job: child.ID}, queueFor(child.Kind), "")).
+			SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err
 	})

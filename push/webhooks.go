@@ -26,6 +26,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/webhook"
 	"github.com/pushd/pushd/ent/webhookdelivery"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -41,9 +42,8 @@ const (
 	// MaxReceiptsPerPost bounds one webhook request.
 	MaxReceiptsPerPost = 500
 	// MaxWebhookAttempts is how many times a batch is posted before it is
-	// dead-lettered (DEAD): with the queue's backoff (1 s doubling to
-	// 5 min) the last try is about 25 minutes after the first.
-	MaxWebhookAttempts = 13
+	// dead-lettered (DEAD).
+	MaxWebhookAttempts = pipeline.MaxWebhookAttempts
 	// maxAttemptLog bounds the attempts kept per batch.
 	maxAttemptLog = 20
 	// maxWebhooksPerApp bounds an app's webhooks.
@@ -52,9 +52,6 @@ const (
 	// go in the next pass.
 	receiptPass = 5000
 )
-
-// TaskWebhook posts one batch of receipts.
-const TaskWebhook = "webhook:deliver"
 
 // WebhookPoster posts a signed batch to a webhook URL (webhook/ fills it,
 // with the guard against private addresses).
@@ -269,9 +266,7 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 				if err != nil {
 					return err
 				}
-				payload, _ := json.Marshal(webhookPayload{Delivery: b.ID})
-				ob, err := tx.Outbox.Create().SetAppID(h.AppID).SetTaskType(TaskWebhook).SetPayload(payload).
-					SetQueue(QueueDefault).Save(sys)
+				ob, err := outboxRow(tx, h.AppID, pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, QueueDefault, "")).Save(sys)
 				if err != nil {
 					return err
 				}
@@ -293,10 +288,6 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 		s.mark(sys, jobID) // the rest in the next pass
 	}
 	return nil
-}
-
-type webhookPayload struct {
-	Delivery nodeid.ID `json:"delivery"`
 }
 
 // appHooks returns an app's enabled webhooks (cached: receipts are
@@ -415,9 +406,8 @@ func (s *Service) RetryLostWebhooks(ctx context.Context, limit int) (int, error)
 	tasks := make([]Task, len(lost))
 	ids := make([]nodeid.ID, len(lost))
 	for i, b := range lost {
-		payload, _ := json.Marshal(webhookPayload{Delivery: b.ID})
 		// A new ID per round: the lost task's ID may still be taken.
-		tasks[i] = Task{ID: fmt.Sprintf("webhook:%s:%d", b.ID, s.now().Unix()), Type: TaskWebhook, Queue: QueueDefault, Payload: payload}
+		tasks[i] = pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, QueueDefault, fmt.Sprint("lost@", s.now().Unix()))
 		ids[i] = b.ID
 	}
 	if err := s.queue.Enqueue(sys, tasks); err != nil {

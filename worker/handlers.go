@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -10,40 +9,43 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push"
 )
 
-// RegisterPipeline registers the delivery pipeline's task handlers: each
-// decodes its payload and calls the domain.
+// RegisterPipeline registers the delivery pipeline's task handlers.
 func (w *Worker) RegisterPipeline(svc *push.Service) {
-	w.Handle(push.TaskDispatch, asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
-		var p struct {
-			Job nodeid.ID `json:"job"`
-		}
-		if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Job == "" {
-			return fmt.Errorf("%w: bad dispatch payload", asynq.SkipRetry)
-		}
-		return svc.Dispatch(ctx, p.Job)
-	}))
-	w.Handle(push.TaskSend, asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
-		var req push.SendRequest
-		if err := json.Unmarshal(t.Payload(), &req); err != nil || req.Job == "" {
-			return fmt.Errorf("%w: bad send payload", asynq.SkipRetry)
-		}
-		_, err := svc.Send(ctx, req)
+	handle(w, func(ctx context.Context, a pipeline.Dispatch, _ attempt) error { return svc.Dispatch(ctx, a.Job) })
+	handle(w, func(ctx context.Context, a pipeline.Send, _ attempt) error {
+		_, err := svc.Send(ctx, a)
 		return err
-	}))
-	w.Handle(push.TaskWebhook, asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
-		var p struct {
-			Delivery nodeid.ID `json:"delivery"`
+	})
+	handle(w, func(ctx context.Context, a pipeline.Webhook, at attempt) error {
+		return svc.DeliverWebhook(ctx, a.Delivery, at.last())
+	})
+}
+
+// attempt is which try of its task a handler runs.
+type attempt struct{ retry, maxRetry int }
+
+// last says this try is the queue's last.
+func (a attempt) last() bool { return a.retry >= a.maxRetry }
+
+// handle registers the one adapter every task kind goes through: decode
+// the typed arguments (a malformed task is never retried), then call the
+// domain.
+func handle[A pipeline.Args](w *Worker, fn func(context.Context, A, attempt) error) {
+	var zero A
+	kind := zero.Kind()
+	w.Handle(kind, asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		args, ok := pipeline.Decode[A](t.Payload())
+		if !ok {
+			return fmt.Errorf("%w: bad %s payload", asynq.SkipRetry, kind)
 		}
-		if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Delivery == "" {
-			return fmt.Errorf("%w: bad webhook payload", asynq.SkipRetry)
-		}
-		n, _ := asynq.GetRetryCount(ctx)
-		limit, _ := asynq.GetMaxRetry(ctx)
-		return svc.DeliverWebhook(ctx, p.Delivery, n >= limit)
+		var at attempt
+		at.retry, _ = asynq.GetRetryCount(ctx)
+		at.maxRetry, _ = asynq.GetMaxRetry(ctx)
+		return fn(ctx, args, at)
 	}))
 }
 

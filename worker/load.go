@@ -8,7 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushd/pushd/admission"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/pipeline"
 )
 
 // QueueLoad reads the pipeline's load for admission: the longest wait of
@@ -23,7 +23,7 @@ func QueueLoad(opt *redis.Options, namespace string) (load admission.LoadFunc, c
 		if err != nil {
 			return l, err
 		}
-		for _, name := range []string{push.QueueCritical, push.QueueDefault, push.QueueLow} {
+		for _, name := range pipeline.Queues {
 			if !slices.Contains(known, QueueName(namespace, name)) {
 				continue // never had a task
 			}

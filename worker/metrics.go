@@ -8,6 +8,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push"
 )
 
@@ -85,7 +86,7 @@ type queueCollector struct {
 
 func newQueueCollector(opt asynq.RedisConnOpt, namespace string) *queueCollector {
 	q := map[string]string{}
-	for _, name := range []string{push.QueueCritical, push.QueueDefault, push.QueueLow} {
+	for _, name := range pipeline.Queues {
 		q[QueueName(namespace, name)] = name
 	}
 	return &queueCollector{

@@ -8,17 +8,10 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/pipeline"
 )
 
-// Retry caps: a task past them is archived (Asynq's dead letters) and the
-// reconciler decides what to do with its job.
-const (
-	MaxDispatchRetries = 20
-	MaxSendRetries     = 8
-)
-
-// Queue is push.Enqueuer on Asynq.
+// Queue is pipeline.Enqueuer on Asynq.
 type Queue struct {
 	client    *asynq.Client
 	namespace string
@@ -42,14 +35,11 @@ func QueueName(namespace, queue string) string {
 func (q *Queue) Close() error { return q.client.Close() }
 
 // Enqueue queues each task under its ID; an ID already queued is success.
-func (q *Queue) Enqueue(ctx context.Context, tasks []push.Task) error {
+func (q *Queue) Enqueue(ctx context.Context, tasks []pipeline.Task) error {
 	for _, t := range tasks {
-		retries := MaxSendRetries
-		switch t.Type {
-		case push.TaskDispatch:
-			retries = MaxDispatchRetries
-		case push.TaskWebhook:
-			retries = push.MaxWebhookAttempts - 1
+		retries := t.MaxRetries
+		if retries == 0 {
+			retries = pipeline.MaxRetries(t.Type)
 		}
 		opts := []asynq.Option{asynq.TaskID(t.ID), asynq.Queue(QueueName(q.namespace, t.Queue)), asynq.MaxRetry(retries)}
 		if !t.ProcessAt.IsZero() {

@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/pipeline"
 )
 
 // Config configures the worker.
@@ -45,9 +45,9 @@ func New(cfg Config) *Worker {
 		// Single pushes must not wait behind a broadcast's fan-out, so
 		// they get most of the worker's attention.
 		Queues: map[string]int{
-			QueueName(cfg.Namespace, push.QueueCritical): 6,
-			QueueName(cfg.Namespace, push.QueueDefault):  3,
-			QueueName(cfg.Namespace, push.QueueLow):      1,
+			QueueName(cfg.Namespace, pipeline.QueueCritical): 6,
+			QueueName(cfg.Namespace, pipeline.QueueDefault):  3,
+			QueueName(cfg.Namespace, pipeline.QueueLow):      1,
 		},
 		RetryDelayFunc: retryDelay,
 		// Poll often: a push waits at most this long for a free worker.

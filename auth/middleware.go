@@ -71,6 +71,11 @@ func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 		switch {
 		case HasSignature(r.Header):
 			p, err := s.AuthenticateSigned(ctx, r.Header, r.Method, RequestURI(r), body)
+			if errors.Is(err, ErrUnavailable) {
+				w.Header().Set("Retry-After", "1")
+				writeError(w, http.StatusServiceUnavailable, push.CodeInternal, ErrUnavailable.Error())
+				return
+			}
 			if err != nil {
 				unauthenticated(w)
 				return

@@ -2,11 +2,13 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/pushd/pushd/auth/signature"
+	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/tenant"
 )
@@ -32,12 +34,27 @@ func HasSignature(h http.Header) bool {
 // ErrUnauthenticated; the reason goes to the debug log only.
 func (s *Service) AuthenticateSigned(ctx context.Context, h http.Header, method, requestURI string, body []byte) (tenant.Principal, error) {
 	p, reason := s.authenticateSigned(ctx, h, method, requestURI, body)
-	if reason != nil {
+	var down *unavailableError
+	switch {
+	case errors.As(reason, &down):
+		s.log.WarnContext(ctx, "signed request not checked: a store is unavailable", "err", down.err)
+		return tenant.Principal{}, ErrUnavailable
+	case reason != nil:
 		s.log.DebugContext(ctx, "signed request rejected", "reason", reason)
 		return tenant.Principal{}, ErrUnauthenticated
 	}
 	return p, nil
 }
+
+// ErrUnavailable means a request could not be checked because a store
+// (the database, the nonce store in Redis) did not answer: the caller
+// should retry, not doubt its credentials.
+var ErrUnavailable = errors.New("authentication is temporarily unavailable; retry")
+
+// unavailableError marks a failure of a store, not of the credentials.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return e.err.Error() }
 
 func (s *Service) authenticateSigned(ctx context.Context, h http.Header, method, requestURI string, body []byte) (tenant.Principal, error) {
 	req, err := signature.ParseHeaders(h)
@@ -49,8 +66,11 @@ func (s *Service) authenticateSigned(ctx context.Context, h http.Header, method,
 	}
 	sys := tenant.AsSystem(ctx)
 	key, err := s.client.APIKey.Query().Where(apikey.KeyID(req.KeyID)).Only(sys)
-	if err != nil {
+	if ent.IsNotFound(err) {
 		return tenant.Principal{}, fmt.Errorf("key %q: %w", req.KeyID, err)
+	}
+	if err != nil {
+		return tenant.Principal{}, &unavailableError{fmt.Errorf("key %q: %w", req.KeyID, err)}
 	}
 	if key.RevokedAt != nil {
 		return tenant.Principal{}, fmt.Errorf("key %q is revoked", req.KeyID)
@@ -67,7 +87,7 @@ func (s *Service) authenticateSigned(ctx context.Context, h http.Header, method,
 	// another caller's nonces with forged requests.
 	fresh, err := s.redis.SetNX(ctx, s.prefix+"nonce:"+req.KeyID+":"+req.Nonce, 1, nonceTTL).Result()
 	if err != nil {
-		return tenant.Principal{}, fmt.Errorf("nonce store: %w", err)
+		return tenant.Principal{}, &unavailableError{fmt.Errorf("nonce store: %w", err)}
 	}
 	if !fresh {
 		return tenant.Principal{}, fmt.Errorf("nonce %q reused", req.Nonce)

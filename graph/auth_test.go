@@ -444,3 +444,18 @@ func TestMembersAndAccounts(t *testing.T) {
 	require.EqualValues(t, 1, path(res.Data, "accounts", "totalCount"))
 	require.Equal(t, "dev@test.local", path(res.Data, "accounts", "edges").([]any)[0].(map[string]any)["node"].(map[string]any)["email"])
 }
+
+// A signed request that cannot be checked because the nonce store is down
+// is told to retry (503), not that its credentials are wrong.
+func TestSignedRequestWhileRedisIsDown(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s, _ := b.newKey(b.createApp("outage"), "HMAC_SHA256")
+	status, code := b.sendSigned(s, `{"query": "{ viewer { app { id } } }"}`, nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Empty(t, code)
+	require.NoError(t, b.stores.Redis.Close())
+	status, code = b.sendSigned(s, `{"query": "{ viewer { app { id } } }"}`, nil)
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.Equal(t, "INTERNAL", code)
+}

@@ -261,9 +261,10 @@ func TestChaosFullSplit(t *testing.T) {
 
 func report(t *testing.T, results []outcome) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| fault | vendor devices | lost | duplicates | WebSocket devices | lost | repeats | all final after the fault |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n| fault | vendor devices | lost | duplicates | WebSocket devices | lost | repeats | last vendor message | last WebSocket device | job DONE |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, o := range results {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.1f s |\n", o.Fault, o.Devices, o.Lost, o.Dupes, o.WSDevices, o.WSLost, o.WSRepeats, o.Recovery.Seconds())
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.1f s | %.1f s | %.1f s |\n", o.Fault, o.Devices, o.Lost, o.Dupes,
+			o.WSDevices, o.WSLost, o.WSRepeats, o.VendorsDone.Seconds(), o.WSDone.Seconds(), o.Recovery.Seconds())
 	}
 	t.Log(b.String())
 }

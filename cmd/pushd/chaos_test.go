@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"strconv"
@@ -31,17 +32,21 @@ import (
 // duplicates within the in-flight window docs/delivery.md states.
 //
 // `go test` runs the short case (kill -9 of pushd serve, 5,000 vendor
-// devices); PUSHD_CHAOS=full (`make chaos`) runs every fault on 60,000.
+// devices); `make chaos` (build tag chaos) runs every fault on 60,000.
 
 // chaosLease is the delivery lease of the suite's pushd: short, so that a
 // kill's recovery (2 × the lease at most) fits the test's time.
-const chaosLease = 10 * time.Second
+// PUSHD_CHAOS_LEASE sets another (to measure recovery with the default).
+var chaosLease = func() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("PUSHD_CHAOS_LEASE")); err == nil && d > 0 {
+		return d
+	}
+	return 10 * time.Second
+}()
 
 // chaosConcurrency is the worker concurrency of the suite's pushd; the
 // in-flight window of one process is this many send batches.
 const chaosConcurrency = 8
-
-func chaosFull() bool { return os.Getenv("PUSHD_CHAOS") == "full" }
 
 // rig is one deployment under test: the fakes, the processes and the
 // devices, registered once for all its broadcasts.
@@ -184,19 +189,34 @@ func (r *rig) registerVendorDevices(n int) {
 // arrivals counts, per token, the messages the fakes accepted since their
 // logs were last reset.
 func (r *rig) arrivals() map[string]int {
+	got, _ := r.arrivalsUntil()
+	return got
+}
+
+// arrivalsUntil is arrivals with the time of the last one.
+func (r *rig) arrivalsUntil() (map[string]int, time.Time) {
 	got := map[string]int{}
+	var last time.Time
+	seen := func(at time.Time) {
+		if at.After(last) {
+			last = at
+		}
+	}
 	for _, q := range r.fakes.APNsProduction.Log.All() {
 		if q.Status == 200 {
 			got[q.Token]++
+			seen(q.At)
 		}
 	}
 	for _, s := range r.fakes.FCM.Sends.All() {
 		if s.Status == 200 && !s.ValidateOnly {
 			got[s.Token]++
+			seen(s.At)
 		}
 	}
 	for _, q := range r.fakes.Huawei.Requests.All() {
 		if q.Code == "80000000" && !q.ValidateOnly {
+			seen(q.At)
 			for _, tok := range q.Tokens {
 				got[tok]++
 			}
@@ -204,6 +224,7 @@ func (r *rig) arrivals() map[string]int {
 	}
 	for _, s := range r.fakes.Xiaomi.Sends.All() {
 		if s.Status == 200 && s.Code == 0 {
+			seen(s.At)
 			bad := map[string]bool{}
 			for _, b := range s.BadRegIDs {
 				bad[b] = true
@@ -215,7 +236,7 @@ func (r *rig) arrivals() map[string]int {
 			}
 		}
 	}
-	return got
+	return got, last
 }
 
 func (r *rig) resetFakes() {
@@ -251,14 +272,42 @@ func (r *rig) unsent(job string) []map[string]any {
 	return nodes
 }
 
+// waitJob polls a job until cond holds, through the fault: a read that
+// fails while PostgreSQL or Redis is away is tried again.
+func (r *rig) waitJob(id string, timeout time.Duration, cond func(job) bool) job {
+	var last job
+	var lastErr error
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		var out struct {
+			Node job `json:"node"`
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		lastErr = r.b.gql.Do(ctx, `query($id: ID!) { node(id: $id) { ... on PushJob { `+jobFields+` } } }`, map[string]any{"id": id}, &out)
+		cancel()
+		if lastErr == nil {
+			last = out.Node
+			if cond(last) {
+				return last
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // polling from outside, as a backend would
+	}
+	r.t.Fatalf("job %s never got there; last: %+v (last error: %v)", id, last, lastErr)
+	return last
+}
+
 // outcome is what the checker found for one fault.
 type outcome struct {
-	Fault                   string
-	Devices, Lost, Dupes    int
-	WSDevices, WSLost       int
-	WSRepeats               int
-	Recovery                time.Duration
-	CountSent, CountArrived int
+	Fault                string
+	Devices, Lost, Dupes int
+	WSDevices, WSLost    int
+	WSRepeats            int
+	// Recovery is from the fault to the job DONE with nothing pending;
+	// VendorsDone to the last message a vendor fake accepted, WSDone to the
+	// last WebSocket device's first copy.
+	Recovery, VendorsDone, WSDone time.Duration
+	CountSent, CountArrived       int
 }
 
 // broadcast sends one broadcast, injects the fault once a fifth of the
@@ -276,13 +325,14 @@ func (r *rig) broadcast(name string, fault func()) outcome {
 		"%s: a fifth of %d devices never got the broadcast (%d did)", name, total, r.reached(title))
 	injected := time.Now()
 	fault()
-	done := r.b.waitJobFor(j.ID, 2*chaosLease+3*time.Minute, func(j job) bool {
+	done := r.waitJob(j.ID, 2*chaosLease+3*time.Minute, func(j job) bool {
 		return j.Status == "DONE" && j.Counts.Pending == 0
 	})
 	out := outcome{Fault: name, Devices: len(r.vendor), Recovery: time.Since(injected)}
 	require.Equal(t, total, done.Counts.Targeted, name)
 	require.Zero(t, done.Counts.Failed+done.Counts.Expired+done.Counts.Revoked, "%s: nothing ends unsent: %+v; for example %v", name, done.Counts, r.unsent(j.ID))
-	got := r.arrivals()
+	got, last := r.arrivalsUntil()
+	out.VendorsDone = last.Sub(injected)
 	for tok := range r.vendor {
 		switch n := got[tok]; {
 		case n == 0:
@@ -295,13 +345,14 @@ func (r *rig) broadcast(name string, fault func()) outcome {
 		out.WSDevices = len(r.ws.devs)
 		r.ws.waitAll(t, title)
 		out.WSLost, out.WSRepeats = r.ws.check(title)
+		out.WSDone = r.ws.lastFirst(title).Sub(injected)
 	}
 	require.Zero(t, out.Lost, "%s: vendor devices that never got the push", name)
 	require.Zero(t, out.WSLost, "%s: WebSocket devices that never got the push", name)
 	// Every vendor device's delivery is SENT (no receipts here) and every
 	// WebSocket device's ARRIVED once it acknowledged: pushd's counts are
 	// what the fakes and the devices saw.
-	counted := r.b.waitJobFor(j.ID, time.Minute, func(j job) bool {
+	counted := r.waitJob(j.ID, time.Minute, func(j job) bool {
 		return j.Counts.Sent == len(r.vendor) && j.Counts.Arrived == out.WSDevices
 	})
 	out.CountSent, out.CountArrived = counted.Counts.Sent, counted.Counts.Arrived
@@ -319,6 +370,8 @@ type wsDevices struct {
 	client *deviceclient.Client
 	mu     sync.Mutex
 	got    map[string]map[string]int // job's title → device → times
+	// latest is, per title, when the last device got its first copy.
+	latest map[string]time.Time
 	ctx    context.Context
 	total  atomic.Int64
 }
@@ -326,7 +379,7 @@ type wsDevices struct {
 func connectWS(t *testing.T, b *backend, devs []device) *wsDevices {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	w := &wsDevices{devs: devs, client: b.devices, got: map[string]map[string]int{}, ctx: ctx}
+	w := &wsDevices{devs: devs, client: b.devices, got: map[string]map[string]int{}, latest: map[string]time.Time{}, ctx: ctx}
 	var g errgroup.Group
 	g.SetLimit(32)
 	for _, d := range devs {
@@ -362,11 +415,17 @@ func (w *wsDevices) run(d device, c *deviceclient.Conn) {
 				w.got[f.Push.Title] = m
 			}
 			m[d.id]++
+			if m[d.id] == 1 {
+				w.latest[f.Push.Title] = time.Now()
+			}
 			w.mu.Unlock()
 			w.total.Add(1)
 			_ = c.Ack(w.ctx, f.Push.MessageID)
 		}
 		_ = c.CloseNow()
+		// Reconnect as a device SDK should: exponential backoff with
+		// jitter, so that 12,000 devices do not storm a restarting node.
+		wait := 250 * time.Millisecond
 		for w.ctx.Err() == nil {
 			var err error
 			if c, err = w.client.Connect(w.ctx, d.token, seq); err == nil {
@@ -374,13 +433,20 @@ func (w *wsDevices) run(d device, c *deviceclient.Conn) {
 			}
 			select {
 			case <-w.ctx.Done():
-			case <-time.After(200 * time.Millisecond): // the gateway is restarting
+			case <-time.After(wait/2 + rand.N(wait)):
 			}
+			wait = min(2*wait, 8*time.Second)
 		}
 		if w.ctx.Err() != nil {
 			return
 		}
 	}
+}
+
+func (w *wsDevices) lastFirst(title string) time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.latest[title]
 }
 
 func (w *wsDevices) devicesWith(jobTitle string) int {

@@ -5,7 +5,7 @@ import type { DeliveryStatus, JobCountsFieldsFragment, PushJobStatus, PushKind, 
 
 export const JOB_STATUSES: PushJobStatus[] = ["SCHEDULED", "QUEUED", "SENDING", "DONE", "CANCELLED", "REVOKED", "FAILED"];
 export const JOB_KINDS: PushKind[] = ["SIMPLE", "TEMPLATE", "MULTIPLE", "BROADCAST"];
-export const DELIVERY_STATUSES: DeliveryStatus[] = ["PENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"];
+export const DELIVERY_STATUSES: DeliveryStatus[] = ["PENDING", "SENDING", "SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"];
 
 // A finished job changes no more on its own (a DONE job's deliveries may
 // still arrive or be opened, but its progress is complete), so its row

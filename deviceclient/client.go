@@ -197,6 +197,12 @@ func (c *Conn) Ack(ctx context.Context, id nodeid.ID) error {
 	return c.write(ctx, map[string]any{"type": gateway.FrameAck, "messageID": id})
 }
 
+// Resume asks again for what the device missed after afterSeq (after an
+// INTERNAL "resume failed; try again" error frame).
+func (c *Conn) Resume(ctx context.Context, afterSeq int64) error {
+	return c.write(ctx, map[string]any{"type": gateway.FrameResume, "afterSeq": afterSeq})
+}
+
 // Event reports opened or ignored (or arrived).
 func (c *Conn) Event(ctx context.Context, id nodeid.ID, event string) error {
 	return c.write(ctx, map[string]any{"type": gateway.FrameEvent, "messageID": id, "event": event})

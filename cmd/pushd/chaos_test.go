@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -293,7 +294,16 @@ func (r *rig) waitJob(id string, timeout time.Duration, cond func(job) bool) job
 		}
 		time.Sleep(50 * time.Millisecond) // polling from outside, as a backend would
 	}
-	r.t.Fatalf("job %s never got there; last: %+v (last error: %v)", id, last, lastErr)
+	var frames map[string]int
+	if r.ws != nil {
+		frames = r.ws.errorFrames()
+	}
+	var logs strings.Builder
+	for role, p := range r.procs {
+		w := strings.Split(warnings(p.logs.String()), "\n")
+		fmt.Fprintf(&logs, "\n%s (last warnings):\n%s", role, strings.Join(w[max(0, len(w)-15):], "\n"))
+	}
+	r.t.Fatalf("job %s never got there; last: %+v (last error: %v); device error frames: %v%s", id, last, lastErr, frames, logs.String())
 	return last
 }
 
@@ -352,7 +362,7 @@ func (r *rig) broadcast(name string, fault func()) outcome {
 	// Every vendor device's delivery is SENT (no receipts here) and every
 	// WebSocket device's ARRIVED once it acknowledged: pushd's counts are
 	// what the fakes and the devices saw.
-	counted := r.waitJob(j.ID, time.Minute, func(j job) bool {
+	counted := r.waitJob(j.ID, 3*time.Minute, func(j job) bool {
 		return j.Counts.Sent == len(r.vendor) && j.Counts.Arrived == out.WSDevices
 	})
 	out.CountSent, out.CountArrived = counted.Counts.Sent, counted.Counts.Arrived
@@ -372,6 +382,8 @@ type wsDevices struct {
 	got    map[string]map[string]int // job's title → device → times
 	// latest is, per title, when the last device got its first copy.
 	latest map[string]time.Time
+	// errors counts the error frames devices got, by code and message.
+	errors map[string]int
 	ctx    context.Context
 	total  atomic.Int64
 }
@@ -379,7 +391,7 @@ type wsDevices struct {
 func connectWS(t *testing.T, b *backend, devs []device) *wsDevices {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	w := &wsDevices{devs: devs, client: b.devices, got: map[string]map[string]int{}, latest: map[string]time.Time{}, ctx: ctx}
+	w := &wsDevices{devs: devs, client: b.devices, got: map[string]map[string]int{}, latest: map[string]time.Time{}, errors: map[string]int{}, ctx: ctx}
 	var g errgroup.Group
 	g.SetLimit(32)
 	for _, d := range devs {
@@ -404,6 +416,15 @@ func (w *wsDevices) run(d device, c *deviceclient.Conn) {
 			if err != nil {
 				break
 			}
+			if f.Error != nil {
+				w.mu.Lock()
+				w.errors[f.Error.Code+": "+f.Error.Message]++
+				w.mu.Unlock()
+				if f.Error.Code == "INTERNAL" {
+					_ = c.Resume(w.ctx, seq) // as the protocol asks
+				}
+				continue
+			}
 			if f.Push == nil {
 				continue
 			}
@@ -427,8 +448,13 @@ func (w *wsDevices) run(d device, c *deviceclient.Conn) {
 		// jitter, so that 12,000 devices do not storm a restarting node.
 		wait := 250 * time.Millisecond
 		for w.ctx.Err() == nil {
+			// Each try is bounded: a node that dies mid-handshake must not
+			// leave the device waiting for ever.
+			ctx, cancel := context.WithTimeout(w.ctx, 10*time.Second)
 			var err error
-			if c, err = w.client.Connect(w.ctx, d.token, seq); err == nil {
+			c, err = w.client.Connect(ctx, d.token, seq)
+			cancel()
+			if err == nil {
 				break
 			}
 			select {
@@ -456,8 +482,14 @@ func (w *wsDevices) devicesWith(jobTitle string) int {
 }
 
 func (w *wsDevices) waitAll(t *testing.T, title string) {
-	require.Eventually(t, func() bool { return w.devicesWith(title) == len(w.devs) }, time.Minute, 20*time.Millisecond,
-		"%d of %d WebSocket devices got %q", w.devicesWith(title), len(w.devs), title)
+	require.Eventually(t, func() bool { return w.devicesWith(title) == len(w.devs) }, 3*time.Minute, 20*time.Millisecond,
+		"%d of %d WebSocket devices got %q; error frames: %v", w.devicesWith(title), len(w.devs), title, w.errorFrames())
+}
+
+func (w *wsDevices) errorFrames() map[string]int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return maps.Clone(w.errors)
 }
 
 // check returns how many devices never got the message titled title, and

@@ -137,34 +137,52 @@ func held(lease string, ids []nodeid.ID) []predicate.Delivery {
 	}
 }
 
+// release moves the deliveries of ids that lease holds out of SENDING, to
+// status with why as their last error (sent, for SENT, stamps sent_at),
+// and returns how many it moved. On PostgreSQL it is one statement with
+// the IDs as one array parameter, planned once per batch like the claim:
+// it runs once per send batch, on the hot path of every broadcast.
+func (s *Service) release(ctx context.Context, lease string, ids []nodeid.ID, to delivery.Status, why string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	now := s.now()
+	if s.dialect == dialect.Postgres {
+		res, err := s.client.ExecContext(ctx, `UPDATE `+delivery.Table+` SET status = $1, last_error = $2, updated_at = $3,
+  sent_at = CASE WHEN $6 THEN $3 ELSE sent_at END, lease_owner = NULL, lease_until = NULL
+WHERE id = ANY($4::text[]) AND status = 'SENDING' AND lease_owner = $5`,
+			to.String(), why, now, idStrings(ids), lease, to == delivery.StatusSENT)
+		if err != nil {
+			return 0, fmt.Errorf("record vendor answers: %w", err)
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	}
+	upd := s.client.Delivery.Update().Where(held(lease, ids)...).
+		SetStatus(to).SetLastError(why).ClearLeaseOwner().ClearLeaseUntil()
+	if to == delivery.StatusSENT {
+		upd.SetSentAt(now)
+	}
+	return upd.Save(ctx)
+}
+
 // confirmSent records that the vendor accepted the deliveries: SENDING →
 // SENT, one statement per send batch.
 func (s *Service) confirmSent(ctx context.Context, lease string, ids []nodeid.ID) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	now := s.now()
-	return s.client.Delivery.Update().Where(held(lease, ids)...).
-		SetStatus(delivery.StatusSENT).SetSentAt(now).ClearLeaseOwner().ClearLeaseUntil().SetLastError("").Exec(ctx)
+	_, err := s.release(ctx, lease, ids, delivery.StatusSENT, "")
+	return err
 }
 
 // unclaim puts claimed deliveries back to PENDING, so that a retry (the
 // task's, or the next round's channel) sends them, and only them.
 func (s *Service) unclaim(ctx context.Context, lease string, ids []nodeid.ID, why string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	return s.client.Delivery.Update().Where(held(lease, ids)...).
-		SetStatus(delivery.StatusPENDING).ClearLeaseOwner().ClearLeaseUntil().SetLastError(why).Exec(ctx)
+	_, err := s.release(ctx, lease, ids, delivery.StatusPENDING, why)
+	return err
 }
 
 // failClaimed ends claimed deliveries as FAILED with the vendor's reason.
 func (s *Service) failClaimed(ctx context.Context, lease string, ids []nodeid.ID, why string) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return s.client.Delivery.Update().Where(held(lease, ids)...).
-		SetStatus(delivery.StatusFAILED).ClearLeaseOwner().ClearLeaseUntil().SetLastError(why).Save(ctx)
+	return s.release(ctx, lease, ids, delivery.StatusFAILED, why)
 }
 
 // LeaseStats says what a sweep or a release did.

@@ -133,11 +133,11 @@ func pipeline(ctx context.Context, args []string) error {
 			return ctx.Err()
 		}
 		if first == 0 {
-			if ok, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusNEQ(delivery.StatusPENDING)).Exist(sys); err == nil && ok {
+			if ok, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusNotIn(delivery.StatusPENDING, delivery.StatusSENDING)).Exist(sys); err == nil && ok {
 				first = time.Since(start)
 			}
 		} else {
-			done, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusNEQ(delivery.StatusPENDING)).Count(sys)
+			done, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusNotIn(delivery.StatusPENDING, delivery.StatusSENDING)).Count(sys)
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,7 @@ import (
 )
 
 // A process stopped with SIGTERM while a vendor holds its sends gives its
-// deliveries back at once: the next process sends them long before their
+// deliveries back before it exits: the next process sends them long before their
 // lease (a minute here) would have lapsed, and none is lost.
 func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 	t.Parallel()
@@ -62,7 +62,9 @@ func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("pushd did not stop on SIGTERM; log:\n%s", first.logs.String())
 	}
-	require.Contains(t, first.logs.String(), "released the deliveries this process was sending")
+	// The cut-off sends gave their deliveries back themselves, or the
+	// release at exit did (which, depends on timing): either way none is
+	// left for its lease to lapse.
 	var held int
 	require.NoError(t, db.QueryRow(`SELECT count(*) FROM deliveries WHERE job_id = $1 AND status = 'SENDING'`, j.ID).Scan(&held))
 	require.Zero(t, held, "the stopped process holds nothing")

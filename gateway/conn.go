@@ -279,7 +279,11 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	c.resuming = true
 	c.mu.Unlock()
 	defer c.endResume()
+	if !c.hub.takeBacklogSlot(ctx, c.done) {
+		return
+	}
 	msgs, err := c.hub.cfg.Service.Resume(ctx, c.device, afterSeq)
+	<-c.hub.backlogSlots
 	if err != nil {
 		c.hub.log.Warn("gateway: resume", "device", c.device, "err", err)
 		c.writeError("INTERNAL", "resume failed; try again")
@@ -295,7 +299,11 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 // deliverPending sends the device what waited for it while it could not
 // be reached (its presence was lost).
 func (c *conn) deliverPending(ctx context.Context) {
+	if !c.hub.takeBacklogSlot(ctx, c.done) {
+		return
+	}
 	msgs, err := c.hub.cfg.Service.ClaimPending(ctx, c.device)
+	<-c.hub.backlogSlots
 	if err != nil {
 		c.hub.log.Warn("gateway: deliver pending", "device", c.device, "err", err)
 		return

@@ -48,7 +48,17 @@ type Hub struct {
 	conns map[nodeid.ID]*conn
 
 	refreshScript, releaseScript *redis.Script
+
+	// backlogSlots bounds the resumes and pending-claims that run at once:
+	// after a node restart every device reconnects together, and without a
+	// bound their backlog queries would hold every database connection
+	// while API requests on the same process wait behind them.
+	backlogSlots chan struct{}
 }
+
+// maxBacklogQueries is how many device backlogs one node reads at once:
+// a fraction of the process's 20 database connections.
+const maxBacklogQueries = 6
 
 // NewHub returns a hub; Run must be running for it to receive frames
 // routed from other nodes (and itself).
@@ -75,9 +85,10 @@ func NewHub(cfg HubConfig) *Hub {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Hub{
-		cfg:   cfg,
-		log:   cfg.Logger.With("node", cfg.NodeID),
-		conns: map[nodeid.ID]*conn{},
+		cfg:          cfg,
+		log:          cfg.Logger.With("node", cfg.NodeID),
+		conns:        map[nodeid.ID]*conn{},
+		backlogSlots: make(chan struct{}, maxBacklogQueries),
 		// Refresh and release touch the key only while it still names this
 		// connection: a newer connection elsewhere must not be undone.
 		// Refresh extends this connection's presence; when the key is gone
@@ -89,6 +100,18 @@ if not v then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 2 end
 return 0`),
 		releaseScript: redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`),
 	}
+}
+
+// takeBacklogSlot waits for a turn to read a device's backlog; false when
+// the connection or its context ended first.
+func (h *Hub) takeBacklogSlot(ctx context.Context, done <-chan struct{}) bool {
+	select {
+	case h.backlogSlots <- struct{}{}:
+		return true
+	case <-done:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 // NodeID is this node's name in presence records.

@@ -241,6 +241,9 @@ func TestChaosFullServe(t *testing.T) {
 			set(100 * time.Millisecond)
 		}},
 	} {
+		if only := os.Getenv("PUSHD_CHAOS_FAULTS"); only != "" && !strings.Contains(c.name, only) {
+			continue // while working on some of the faults
+		}
 		results = append(results, r.broadcast(c.name, c.fault))
 	}
 	report(t, results)

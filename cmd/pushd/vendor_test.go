@@ -24,7 +24,7 @@ import (
 	"github.com/pushd/pushd/push"
 )
 
-// A real pushd against the vendor fakes (design §7, issue 6): the fakes
+// A real pushd against the vendor fakes: the fakes
 // check what arrives the way the vendors do.
 
 type vendorBundle struct {

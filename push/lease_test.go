@@ -8,10 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/pushjob"
@@ -22,28 +20,11 @@ import (
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
-	"github.com/pushd/pushd/worker"
 )
 
 // Leases on vendor sends: SENDING until the vendor answers, taken back
 // when the sender dies (lapse) or stops (release), recorded only by the
 // claim that holds them.
-
-// leaseNode is one pushd process of a lease test: its own Service, with
-// its own node name, on shared stores and a shared queue.
-func leaseNode(t *testing.T, st *store.Stores, ns, node string, senders map[enum.Channel]push.Sender) *queued {
-	t.Helper()
-	sealer, err := seal.New(make([]byte, 32))
-	require.NoError(t, err)
-	q := worker.NewQueue(st.RedisOpt, ns)
-	ins := asynq.NewInspector(worker.RedisConnOpt(st.RedisOpt))
-	t.Cleanup(func() { _ = q.Close(); _ = ins.Close() })
-	svc := push.NewService(push.Config{
-		Client: st.Ent, Sealer: sealer, Queue: q, Senders: senders, Dialect: st.Dialect,
-		Logger: testenv.Logger(t), Node: node,
-	})
-	return &queued{Service: svc, stores: st, inspector: ins, namespace: ns}
-}
 
 // gate is a vendor that holds every send until released, so a test can
 // look at the deliveries while the vendor has them.
@@ -141,7 +122,7 @@ func TestVendorSendIsSentOnlyOnceAccepted(t *testing.T) {
 	t.Parallel()
 	bothDatabases(t, func(t *testing.T, st *store.Stores) {
 		g := newGate()
-		q := leaseNode(t, st, "t"+string(nodeid.New("q"))[4:14], "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
+		q := queuedNode(t, st, newNamespace(), "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
 		app, devs := devicesWithFCM(t, q, 3)
 		j := queuedPush(t, q, app.ID, devs)
 		done := make(chan error, 1)
@@ -182,10 +163,10 @@ func TestVendorSendIsSentOnlyOnceAccepted(t *testing.T) {
 func TestLapsedLeaseIsSentAgain(t *testing.T) {
 	t.Parallel()
 	bothDatabases(t, func(t *testing.T, st *store.Stores) {
-		ns := "t" + string(nodeid.New("q"))[4:14]
+		ns := newNamespace()
 		dying, healthy := newGate(), newGate()
-		a := leaseNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: dying})
-		b := leaseNode(t, st, ns, "node-b", map[enum.Channel]push.Sender{enum.ChannelFCM: healthy})
+		a := queuedNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: dying})
+		b := queuedNode(t, st, ns, "node-b", map[enum.Channel]push.Sender{enum.ChannelFCM: healthy})
 		ctx := tenant.AsSystem(context.Background())
 		app, devs := devicesWithFCM(t, a, 2)
 		j := queuedPush(t, a, app.ID, devs)
@@ -253,10 +234,10 @@ func idStrings(ids []nodeid.ID) []string {
 func TestTwoSweepersNeverTakeTheSameDelivery(t *testing.T) {
 	t.Parallel()
 	st := testenv.Stores(t)
-	ns := "t" + string(nodeid.New("q"))[4:14]
+	ns := newNamespace()
 	g := newGate()
-	a := leaseNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
-	b := leaseNode(t, st, ns, "node-b", nil)
+	a := queuedNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
+	b := queuedNode(t, st, ns, "node-b", nil)
 	ctx := tenant.AsSystem(context.Background())
 	const n = 300
 	app, devs := devicesWithFCM(t, a, n)
@@ -305,10 +286,10 @@ func TestTwoSweepersNeverTakeTheSameDelivery(t *testing.T) {
 func TestReleaseGivesBackOnlyThisProcesssDeliveries(t *testing.T) {
 	t.Parallel()
 	bothDatabases(t, func(t *testing.T, st *store.Stores) {
-		ns := "t" + string(nodeid.New("q"))[4:14]
+		ns := newNamespace()
 		ga, gb := newGate(), newGate()
-		a := leaseNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: ga})
-		b := leaseNode(t, st, ns, "node-a2", map[enum.Channel]push.Sender{enum.ChannelFCM: gb})
+		a := queuedNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: ga})
+		b := queuedNode(t, st, ns, "node-a2", map[enum.Channel]push.Sender{enum.ChannelFCM: gb})
 		ctx := tenant.AsSystem(context.Background())
 		app, devs := devicesWithFCM(t, a, 4)
 		ja := queuedPush(t, a, app.ID, devs[:2])
@@ -346,7 +327,7 @@ func TestLapsedLeaseOutOfAttemptsFails(t *testing.T) {
 	t.Parallel()
 	st := testenv.Stores(t)
 	g := newGate()
-	q := leaseNode(t, st, "t"+string(nodeid.New("q"))[4:14], "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
+	q := queuedNode(t, st, newNamespace(), "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
 	ctx := tenant.AsSystem(context.Background())
 	app, devs := devicesWithFCM(t, q, 1)
 	j := queuedPush(t, q, app.ID, devs)

@@ -37,15 +37,25 @@ type queued struct {
 
 func newQueued(t *testing.T, senders map[enum.Channel]push.Sender) *queued {
 	t.Helper()
-	st := testenv.Stores(t)
+	return queuedNode(t, testenv.Stores(t), newNamespace(), "", senders)
+}
+
+// newNamespace is a queue namespace of the test's own.
+func newNamespace() string { return "t" + string(nodeid.New("q"))[4:14] }
+
+// queuedNode is one pushd process of a test: its own Service, named node
+// in leases (empty: the default), on stores and queue namespace ns that
+// other processes of the test may share.
+func queuedNode(t *testing.T, st *store.Stores, ns, node string, senders map[enum.Channel]push.Sender) *queued {
+	t.Helper()
 	sealer, err := seal.New(make([]byte, 32))
 	require.NoError(t, err)
-	ns := "t" + string(nodeid.New("q"))[4:14]
 	q := worker.NewQueue(st.RedisOpt, ns)
 	ins := asynq.NewInspector(worker.RedisConnOpt(st.RedisOpt))
 	t.Cleanup(func() { _ = q.Close(); _ = ins.Close() })
 	svc := push.NewService(push.Config{
-		Client: st.Ent, Sealer: sealer, Queue: q, Senders: senders, Dialect: st.Dialect, Logger: testenv.Logger(t),
+		Client: st.Ent, Sealer: sealer, Queue: q, Senders: senders, Dialect: st.Dialect,
+		Logger: testenv.Logger(t), Node: node,
 	})
 	return &queued{Service: svc, stores: st, inspector: ins, namespace: ns}
 }

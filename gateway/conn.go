@@ -217,10 +217,38 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 		}
 		token = f.Token
 	}
+	if !h.takeHandshakeSlot(ctx) {
+		h.cfg.Metrics.busyRefusals.Inc()
+		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "UNAVAILABLE", "node busy: reconnect later")
+		return
+	}
+	c, err := h.admit(ctx, ws, token)
+	<-h.handshakeSlots
+	if err != nil {
+		return
+	}
+	// Outside the turn: a write that may wait (it has a pool of its own),
+	// which the next device's lookup need not wait for.
+	h.cfg.Service.SeenDevice(ctx, c.device)
+	welcome, _ := json.Marshal(Welcome{Type: FrameWelcome, DeviceID: c.device, Heartbeat: int(h.cfg.Heartbeat.Seconds())})
+	c.send("", outFrame{welcome, FrameWelcome})
+	// Reading goes on in a goroutine of its own, started with a small
+	// stack; database work for frames runs in short-lived goroutines, so
+	// this one stays small for the life of an idle connection.
+	go func() {
+		defer h.detach(c)
+		defer c.close(websocket.StatusNormalClosure, "")
+		c.readLoop(ctx)
+	}()
+}
+
+// admit authenticates the device and makes its connection the device's
+// one; on failure it has told the device why and closed ws.
+func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string) (*conn, error) {
 	d, err := h.cfg.Service.AuthenticateDevice(ctx, token)
 	if err != nil {
 		writeErrorAndClose(ctx, ws, statusUnauthenticated, "UNAUTHENTICATED", "invalid device token")
-		return
+		return nil, err
 	}
 	c := &conn{
 		hub: h, ws: ws, device: d.ID, id: randomID(),
@@ -232,19 +260,9 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 	}
 	if err := h.attach(ctx, c); err != nil {
 		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "INTERNAL", "presence unavailable")
-		return
+		return nil, err
 	}
-	h.cfg.Service.SeenDevice(ctx, d.ID)
-	welcome, _ := json.Marshal(Welcome{Type: FrameWelcome, DeviceID: d.ID, Heartbeat: int(h.cfg.Heartbeat.Seconds())})
-	c.send("", outFrame{welcome, FrameWelcome})
-	// Reading goes on in a goroutine of its own, started with a small
-	// stack; database work for frames runs in short-lived goroutines, so
-	// this one stays small for the life of an idle connection.
-	go func() {
-		defer h.detach(c)
-		defer c.close(websocket.StatusNormalClosure, "")
-		c.readLoop(ctx)
-	}()
+	return c, nil
 }
 
 func (c *conn) readLoop(ctx context.Context) {

@@ -2,3 +2,16 @@ package gateway
 
 // NodeChannel exposes a node's channel name to tests.
 func NodeChannel(r *Router, node string) string { return r.nodeChannel(node) }
+
+// HoldHandshakes takes every handshake turn of h, as a reconnect storm
+// would, until release is called.
+func HoldHandshakes(h *Hub) (release func()) {
+	for range cap(h.handshakeSlots) {
+		h.handshakeSlots <- struct{}{}
+	}
+	return func() {
+		for range cap(h.handshakeSlots) {
+			<-h.handshakeSlots
+		}
+	}
+}

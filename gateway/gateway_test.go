@@ -372,6 +372,40 @@ func TestConnectNeedsAuthentication(t *testing.T) {
 	require.Contains(t, string(data), `"welcome"`)
 }
 
+// A node with no handshake turn free within the auth timeout tells the
+// device to come back later, rather than keeping it waiting behind a
+// reconnect storm; once turns are free again the device gets in.
+func TestBusyNodeTellsDevicesToComeBackLater(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{AuthTimeout: 300 * time.Millisecond})
+	reg := b.register(n, "install-busy")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "ws" + n.url[len("http"):] + "/device/v1/connect"
+	dial := func() *websocket.Conn {
+		ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
+			Subprotocols: []string{gateway.Subprotocol},
+			HTTPHeader:   http.Header{"Authorization": {"Bearer " + reg.DeviceToken}},
+		})
+		require.NoError(t, err)
+		t.Cleanup(func() { ws.CloseNow() })
+		return ws
+	}
+
+	release := gateway.HoldHandshakes(n.hub)
+	ws := dial()
+	_, data, err := ws.Read(ctx)
+	require.NoError(t, err)
+	require.Contains(t, string(data), `"code":"UNAVAILABLE"`)
+	require.Equal(t, websocket.StatusTryAgainLater, websocket.CloseStatus(readUntilClosed(ctx, ws)))
+
+	release()
+	_, data, err = dial().Read(ctx)
+	require.NoError(t, err)
+	require.Contains(t, string(data), `"welcome"`)
+}
+
 // A device that stops reading is disconnected; the others keep getting
 // their messages.
 func TestSlowDeviceIsDroppedWithoutSlowingOthers(t *testing.T) {

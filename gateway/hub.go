@@ -54,11 +54,22 @@ type Hub struct {
 	// bound their backlog queries would hold every database connection
 	// while API requests on the same process wait behind them.
 	backlogSlots chan struct{}
+	// handshakeSlots bounds the handshakes that look up a device at once,
+	// for the same reason: together with the backlog reads they leave
+	// most of the connection pool to the API. A device that waits longer
+	// than the auth timeout for a turn is told to come back later, so a
+	// reconnect storm turns into devices backing off instead of queued
+	// handshakes whose devices gave up long ago.
+	handshakeSlots chan struct{}
 }
 
-// maxBacklogQueries is how many device backlogs one node reads at once:
-// a fraction of the process's 20 database connections.
-const maxBacklogQueries = 6
+// maxBacklogQueries is how many device backlogs one node reads at once,
+// and maxHandshakes how many devices it authenticates at once: together a
+// fraction of the process's 20 database connections.
+const (
+	maxBacklogQueries = 6
+	maxHandshakes     = 6
+)
 
 // NewHub returns a hub; Run must be running for it to receive frames
 // routed from other nodes (and itself).
@@ -85,10 +96,11 @@ func NewHub(cfg HubConfig) *Hub {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Hub{
-		cfg:          cfg,
-		log:          cfg.Logger.With("node", cfg.NodeID),
-		conns:        map[nodeid.ID]*conn{},
-		backlogSlots: make(chan struct{}, maxBacklogQueries),
+		cfg:            cfg,
+		log:            cfg.Logger.With("node", cfg.NodeID),
+		conns:          map[nodeid.ID]*conn{},
+		backlogSlots:   make(chan struct{}, maxBacklogQueries),
+		handshakeSlots: make(chan struct{}, maxHandshakes),
 		// Refresh and release touch the key only while it still names this
 		// connection: a newer connection elsewhere must not be undone.
 		// Refresh extends this connection's presence; when the key is gone
@@ -109,6 +121,20 @@ func (h *Hub) takeBacklogSlot(ctx context.Context, done <-chan struct{}) bool {
 	case h.backlogSlots <- struct{}{}:
 		return true
 	case <-done:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+// takeHandshakeSlot waits at most the auth timeout for a turn to
+// authenticate a device.
+func (h *Hub) takeHandshakeSlot(ctx context.Context) bool {
+	wait := time.NewTimer(h.cfg.AuthTimeout)
+	defer wait.Stop()
+	select {
+	case h.handshakeSlots <- struct{}{}:
+		return true
+	case <-wait.C:
 	case <-ctx.Done():
 	}
 	return false

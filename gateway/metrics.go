@@ -9,6 +9,7 @@ type Metrics struct {
 	framesOut      *prometheus.CounterVec
 	slowDrops      prometheus.Counter
 	presenceErrors prometheus.Counter
+	busyRefusals   prometheus.Counter
 }
 
 // NewMetrics registers the gateway metrics on reg (nil: not registered,
@@ -30,9 +31,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		presenceErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "pushd_gateway_presence_errors_total", Help: "Failed presence writes or refreshes in Redis.",
 		}),
+		busyRefusals: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pushd_gateway_busy_refusals_total", Help: "Connections told to come back later because the node had no handshake turn for them within the auth timeout.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals)
 	}
 	return m
 }

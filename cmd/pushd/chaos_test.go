@@ -317,7 +317,9 @@ type outcome struct {
 	// VendorsDone to the last message a vendor fake accepted, WSDone to the
 	// last WebSocket device's first copy.
 	Recovery, VendorsDone, WSDone time.Duration
-	CountSent, CountArrived       int
+	// APIBack is from the fault to the API's first answer.
+	APIBack                 time.Duration
+	CountSent, CountArrived int
 }
 
 // broadcast sends one broadcast, injects the fault once a fifth of the
@@ -335,10 +337,14 @@ func (r *rig) broadcast(name string, fault func()) outcome {
 		"%s: a fifth of %d devices never got the broadcast (%d did)", name, total, r.reached(title))
 	injected := time.Now()
 	fault()
+	var answered time.Time
 	done := r.waitJob(j.ID, 2*chaosLease+3*time.Minute, func(j job) bool {
+		if answered.IsZero() {
+			answered = time.Now()
+		}
 		return j.Status == "DONE" && j.Counts.Pending == 0
 	})
-	out := outcome{Fault: name, Devices: len(r.vendor), Recovery: time.Since(injected)}
+	out := outcome{Fault: name, Devices: len(r.vendor), Recovery: time.Since(injected), APIBack: answered.Sub(injected)}
 	require.Equal(t, total, done.Counts.Targeted, name)
 	require.Zero(t, done.Counts.Failed+done.Counts.Expired+done.Counts.Revoked, "%s: nothing ends unsent: %+v; for example %v", name, done.Counts, r.unsent(j.ID))
 	got, last := r.arrivalsUntil()
@@ -356,6 +362,7 @@ func (r *rig) broadcast(name string, fault func()) outcome {
 		r.ws.waitAll(t, title)
 		out.WSLost, out.WSRepeats = r.ws.check(title)
 		out.WSDone = r.ws.lastFirst(title).Sub(injected)
+		t.Logf("%s: device error frames and failed reconnects so far: %v", name, r.ws.errorFrames())
 	}
 	require.Zero(t, out.Lost, "%s: vendor devices that never got the push", name)
 	require.Zero(t, out.WSLost, "%s: WebSocket devices that never got the push", name)
@@ -457,6 +464,9 @@ func (w *wsDevices) run(d device, c *deviceclient.Conn) {
 			if err == nil {
 				break
 			}
+			w.mu.Lock()
+			w.errors[connectFailure(err)]++
+			w.mu.Unlock()
 			select {
 			case <-w.ctx.Done():
 			case <-time.After(wait/2 + rand.N(wait)):
@@ -466,6 +476,18 @@ func (w *wsDevices) run(d device, c *deviceclient.Conn) {
 		if w.ctx.Err() != nil {
 			return
 		}
+	}
+}
+
+// connectFailure names the kind of a failed reconnect, for the report.
+func connectFailure(err error) string {
+	switch msg := err.Error(); {
+	case strings.Contains(msg, `"UNAVAILABLE"`):
+		return "reconnect: node busy"
+	case strings.Contains(msg, "deadline exceeded"):
+		return "reconnect: timed out"
+	default:
+		return "reconnect: refused or unreachable"
 	}
 }
 

@@ -25,11 +25,14 @@ func CAPEM(srv *httptest.Server) []byte {
 }
 
 // Chaos injects faults that do not depend on the vendor: latency before
-// every answer, and resets of the next requests (the connection or, on
-// HTTP/2, the stream is aborted without an answer).
+// every answer, and resets of the next requests or of every request for a
+// while (the connection or, on HTTP/2, the stream is aborted without an
+// answer).
 type Chaos struct {
 	latency atomic.Int64
 	resets  atomic.Int64
+	// resetUntil is the UnixNano until which every request is aborted.
+	resetUntil atomic.Int64
 }
 
 // SetLatency delays every answer by d.
@@ -37,6 +40,11 @@ func (c *Chaos) SetLatency(d time.Duration) { c.latency.Store(int64(d)) }
 
 // ResetNext aborts the next n requests.
 func (c *Chaos) ResetNext(n int) { c.resets.Store(int64(n)) }
+
+// ResetFor aborts every request for d from now: an outage of the vendor's
+// edge, which a batch vendor meets as a few lost batches rather than as
+// many lost requests.
+func (c *Chaos) ResetFor(d time.Duration) { c.resetUntil.Store(time.Now().Add(d).UnixNano()) }
 
 // Wrap applies the faults in front of h.
 func (c *Chaos) Wrap(h http.Handler) http.Handler {
@@ -47,6 +55,9 @@ func (c *Chaos) Wrap(h http.Handler) http.Handler {
 			case <-r.Context().Done():
 				return
 			}
+		}
+		if time.Now().UnixNano() < c.resetUntil.Load() {
+			panic(http.ErrAbortHandler)
 		}
 		for {
 			n := c.resets.Load()

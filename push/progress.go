@@ -117,14 +117,26 @@ func (s *Service) RefreshMarked(ctx context.Context, n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var later []nodeid.ID
 	for i, j := range jobs {
-		if err := s.RefreshJob(ctx, j); err != nil {
+		deferred, err := s.refreshJob(ctx, j, true)
+		if err != nil {
 			// Put it and the ones not reached back for the next round.
-			_ = s.marks.Mark(ctx, jobs[i:]...)
+			_ = s.marks.Mark(ctx, append(later, jobs[i:]...)...)
+			return 0, err
+		}
+		if deferred {
+			later = append(later, j)
+		}
+	}
+	// Jobs whose statistics were put off come back on a later round; not
+	// counting them keeps the caller from taking them again at once.
+	if len(later) > 0 {
+		if err := s.marks.Mark(ctx, later...); err != nil {
 			return 0, err
 		}
 	}
-	return len(jobs), nil
+	return len(jobs) - len(later), nil
 }
 
 // RefreshJob recomputes a job's counts from its deliveries (the truth,
@@ -132,29 +144,52 @@ func (s *Service) RefreshMarked(ctx context.Context, n int) (int, error) {
 // every delivery has had its first attempt. It is one statement, which
 // writes only when something changed; watchers hear of any change.
 func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
+	_, err := s.refreshJob(ctx, id, false)
+	return err
+}
+
+// refreshJob is RefreshJob. paced (the periodic refresh of marked jobs)
+// counts the job's statistics only at its pace, and deferred then says
+// they were put off and the job must be refreshed again later.
+func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (deferred bool, err error) {
 	rows, err := s.relaxed.QueryContext(ctx, s.numbered(refreshJobSQL), string(id), s.now(),
 		resendReasons[0], resendReasons[1], resendReasons[2])
 	if err != nil {
-		return fmt.Errorf("refresh job: %w", err)
+		return false, fmt.Errorf("refresh job: %w", err)
 	}
 	changed := rows.Next()
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return fmt.Errorf("refresh job: %w", err)
+		return false, fmt.Errorf("refresh job: %w", err)
 	}
 	if changed {
 		s.jobChanged(ctx, id)
 	}
-	// Counted and reported on every refresh, not only when the job's
-	// counts changed: what failed last time is caught up now.
+	// Counted (at the job's pace) and reported on every refresh, not only
+	// when the job's counts changed: what failed last time is caught up.
 	sys := tenant.AsSystem(ctx)
 	job, err := s.client.PushJob.Query().Where(pushjob.ID(id)).Select(pushjob.FieldAppID, pushjob.FieldKind).Only(sys)
 	if ent.IsNotFound(err) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
-	return errors.Join(s.recordStats(sys, job), s.queueReceipts(sys, job))
+	deferred, err = s.pacedStats(sys, job, paced)
+	return deferred, errors.Join(err, s.queueReceipts(sys, job))
+}
+
+// pacedStats records the job's statistics if its pace allows (real time,
+// not the service's clock: the pace is about the database's work), and
+// otherwise says they were deferred. A refresh asked for directly (not
+// paced) always counts.
+func (s *Service) pacedStats(ctx context.Context, job *ent.PushJob, paced bool) (deferred bool, err error) {
+	start := time.Now()
+	if paced && !s.statsPace.due(job.ID, start) {
+		return true, nil
+	}
+	err = s.recordStats(ctx, job)
+	s.statsPace.counted(job.ID, start, time.Since(start))
+	return false, err
 }
 
 // refreshJobSQL counts a job's device deliveries by status and stores the

@@ -81,6 +81,8 @@ type Service struct {
 	admission Admission
 	log       *slog.Logger
 	now       Clock
+	// statsPace spaces out each job's statistics counts.
+	statsPace statsPace
 }
 
 // Config is what a Service needs.

@@ -1,0 +1,56 @@
+package push
+
+import (
+	"sync"
+	"time"
+
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// statsPace spaces out the statistics counts of each job. A count reads
+// every delivery of the job with its device (a 100,000-device broadcast
+// takes about a third of a second of the database per count), and job
+// refreshes come every tick while a job moves: counted at each, a large
+// broadcast's statistics would take a good part of the database that the
+// broadcast itself needs. So a job is counted again only once four times
+// its last count's duration has passed (at least one tick for small jobs,
+// which count in milliseconds). A job whose count was put off stays
+// marked, so its counts catch up on a later refresh.
+type statsPace struct {
+	mu   sync.Mutex
+	jobs map[nodeid.ID]paced
+}
+
+type paced struct {
+	at   time.Time     // when the last count started
+	cost time.Duration // how long it took
+}
+
+// statsPaceFactor is how many times a count's duration must pass before
+// the job is counted again: counting then takes at most a fifth of one
+// database connection per moving job.
+const statsPaceFactor = 4
+
+// due says whether job may be counted at now.
+func (p *statsPace) due(job nodeid.ID, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	last, ok := p.jobs[job]
+	return !ok || now.Sub(last.at) >= statsPaceFactor*last.cost
+}
+
+// counted records a count of job that started at and took cost, and
+// forgets jobs not counted for a minute.
+func (p *statsPace) counted(job nodeid.ID, at time.Time, cost time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.jobs == nil {
+		p.jobs = map[nodeid.ID]paced{}
+	}
+	for id, j := range p.jobs {
+		if at.Sub(j.at) > time.Minute {
+			delete(p.jobs, id)
+		}
+	}
+	p.jobs[job] = paced{at: at, cost: cost}
+}

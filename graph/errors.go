@@ -19,7 +19,7 @@ import (
 )
 
 // presentError is the one place where errors become what GraphQL clients
-// see: every error gets extensions.code from design §4's list, a message
+// see: every error gets extensions.code from the list in docs/api.md, a message
 // fit for the caller, and internal details are logged, never returned.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {

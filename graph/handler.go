@@ -22,7 +22,7 @@ import (
 	"github.com/pushd/pushd/push"
 )
 
-// MaxBodyBytes is the largest GraphQL request body accepted (design §4).
+// MaxBodyBytes is the largest GraphQL request body accepted (docs/api.md, Limits).
 const MaxBodyBytes = 1 << 20
 
 // HandlerConfig configures the /graphql endpoint.

@@ -15,7 +15,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
-// Limits of design §4. Each is enforced with an INVALID_ARGUMENT naming the
+// Limits of the API (docs/api.md, Limits). Each is enforced with an INVALID_ARGUMENT naming the
 // field and the number.
 const (
 	DefaultTTL = 3 * 24 * time.Hour

@@ -19,7 +19,7 @@ import (
 	"github.com/pushd/pushd/tenant"
 )
 
-// Statistics (design §7.6) are counted from the deliveries themselves,
+// Statistics (docs/analytics.md) are counted from the deliveries themselves,
 // the truth: each time a job's counts are refreshed (at most about once a
 // second while it changes), its deliveries are counted per dimension and
 // the difference from the last count is added to the current minute, in

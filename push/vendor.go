@@ -162,7 +162,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 
 // suspectReasons are token errors that, when a vendor gives them for a
 // whole batch and accepts nothing, mean the credentials are for the wrong
-// environment or project (vendors.md §1.5, §5): the tokens are fine.
+// environment or project (docs/channels.md): the tokens are fine.
 var suspectReasons = []string{"BadDeviceToken", "SENDER_ID_MISMATCH", "noRight"}
 
 // massKillThreshold is how many such answers, with no success, make a

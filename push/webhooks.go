@@ -30,7 +30,7 @@ import (
 	"github.com/pushd/pushd/tenant"
 )
 
-// Webhook receipts (design §7.6): every status a delivery reaches is
+// Webhook receipts (docs/webhooks.md): every status a delivery reaches is
 // reported to the app's webhooks, batched, signed with pushd-sig-v1 and
 // the webhook's secret, and retried through the queue.
 

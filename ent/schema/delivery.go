@@ -51,7 +51,7 @@ func (Delivery) Fields() []ent.Field {
 		field.Time("lease_until").Optional().Nillable().Annotations(hidden()),
 		field.String("last_error").Default(""),
 		// notified is the status the app's webhooks were last told of;
-		// receipts go out for every status since (design §7.6).
+		// receipts go out for every status since (docs/webhooks.md).
 		field.String("notified").Default("").Annotations(hidden()),
 		// message overrides the job's message for MULTIPLE pushes, where
 		// each target has its own rendered content.

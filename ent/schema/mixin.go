@@ -1,4 +1,4 @@
-// Package schema is pushd's data model (design §3). It is hand-written;
+// Package schema is pushd's data model. It is hand-written;
 // everything else under ent/ is generated from it by `make generate`.
 package schema
 

@@ -7498,7 +7498,7 @@ extend type Mutation {
   cancelPush(id: ID!): PushJob!
 }
 `, BuiltIn: false},
-	{Name: "../schema/schema.graphqls", Input: `# Hand-written part of the pushd API (design §4). The entity types, their
+	{Name: "../schema/schema.graphqls", Input: `# Hand-written part of the pushd API (docs/api.md). The entity types, their
 # connections, where-inputs, order types and enums are generated into
 # ent.graphqls from ent/schema; the files here add the mutations, the
 # subscriptions and the types that are not entities.

@@ -38,7 +38,7 @@ func (a Answer) For(regid string) push.Result {
 	return a.Result
 }
 
-// Outcomes of Xiaomi's codes (vendors.md §4.5); codes not listed fail the
+// Outcomes of Xiaomi's codes (docs/channels.md); codes not listed fail the
 // message.
 var (
 	retryCodes = codeSet(-1, 1, 10001, 10002, 10003, 10027, 10037, 20301, 20607, 22102, 26003, 26004, 65003, 65029)

@@ -20,7 +20,7 @@ export function csrfFrom(cookie: string): string {
   return m ? decodeURIComponent(m[1]) : "";
 }
 
-// Plain words for the error codes of design §4.
+// Plain words for the API's error codes (docs/api.md, Errors).
 const words: Record<string, string> = {
   UNAUTHENTICATED: "Please log in again.",
   FORBIDDEN: "You are not allowed to do that.",

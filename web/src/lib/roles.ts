@@ -1,4 +1,4 @@
-// Role rules of design §4, mirrored for the UI (tenant.Principal in Go):
+// Role rules of the API (docs/api.md), mirrored for the UI (tenant.Principal in Go):
 // owners administer (keys, channels, webhooks, members), developers and
 // owners change content and push, viewers read.
 export type Role = "OWNER" | "DEVELOPER" | "VIEWER";

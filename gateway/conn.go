@@ -217,13 +217,16 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 		}
 		token = f.Token
 	}
-	if !h.takeHandshakeSlot(ctx) {
+	wait, cancel := context.WithTimeout(ctx, h.cfg.AuthTimeout)
+	turn := h.handshakeSlots.take(wait, nil)
+	cancel()
+	if !turn {
 		h.cfg.Metrics.busyRefusals.Inc()
 		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "UNAVAILABLE", "node busy: reconnect later")
 		return
 	}
 	c, err := h.admit(ctx, ws, token)
-	<-h.handshakeSlots
+	h.handshakeSlots.give()
 	if err != nil {
 		return
 	}
@@ -297,11 +300,11 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	c.resuming = true
 	c.mu.Unlock()
 	defer c.endResume()
-	if !c.hub.takeBacklogSlot(ctx, c.done) {
+	if !c.hub.backlogSlots.take(ctx, c.done) {
 		return
 	}
 	msgs, err := c.hub.cfg.Service.Resume(ctx, c.device, afterSeq)
-	<-c.hub.backlogSlots
+	c.hub.backlogSlots.give()
 	if err != nil {
 		c.hub.log.Warn("gateway: resume", "device", c.device, "err", err)
 		c.writeError("INTERNAL", "resume failed; try again")
@@ -317,11 +320,11 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 // deliverPending sends the device what waited for it while it could not
 // be reached (its presence was lost).
 func (c *conn) deliverPending(ctx context.Context) {
-	if !c.hub.takeBacklogSlot(ctx, c.done) {
+	if !c.hub.backlogSlots.take(ctx, c.done) {
 		return
 	}
 	msgs, err := c.hub.cfg.Service.ClaimPending(ctx, c.device)
-	<-c.hub.backlogSlots
+	c.hub.backlogSlots.give()
 	if err != nil {
 		c.hub.log.Warn("gateway: deliver pending", "device", c.device, "err", err)
 		return

@@ -53,14 +53,14 @@ type Hub struct {
 	// after a node restart every device reconnects together, and without a
 	// bound their backlog queries would hold every database connection
 	// while API requests on the same process wait behind them.
-	backlogSlots chan struct{}
+	backlogSlots turns
 	// handshakeSlots bounds the handshakes that look up a device at once,
 	// for the same reason: together with the backlog reads they leave
 	// most of the connection pool to the API. A device that waits longer
 	// than the auth timeout for a turn is told to come back later, so a
 	// reconnect storm turns into devices backing off instead of queued
 	// handshakes whose devices gave up long ago.
-	handshakeSlots chan struct{}
+	handshakeSlots turns
 }
 
 // maxBacklogQueries is how many device backlogs one node reads at once,
@@ -99,8 +99,8 @@ func NewHub(cfg HubConfig) *Hub {
 		cfg:            cfg,
 		log:            cfg.Logger.With("node", cfg.NodeID),
 		conns:          map[nodeid.ID]*conn{},
-		backlogSlots:   make(chan struct{}, maxBacklogQueries),
-		handshakeSlots: make(chan struct{}, maxHandshakes),
+		backlogSlots:   make(turns, maxBacklogQueries),
+		handshakeSlots: make(turns, maxHandshakes),
 		// Refresh and release touch the key only while it still names this
 		// connection: a newer connection elsewhere must not be undone.
 		// Refresh extends this connection's presence; when the key is gone
@@ -114,31 +114,22 @@ return 0`),
 	}
 }
 
-// takeBacklogSlot waits for a turn to read a device's backlog; false when
-// the connection or its context ended first.
-func (h *Hub) takeBacklogSlot(ctx context.Context, done <-chan struct{}) bool {
+// turns bounds how much of one kind of database work a node runs at once.
+type turns chan struct{}
+
+// take waits for a turn; false when ctx ended or stop closed first. A
+// turn taken is given back with give.
+func (t turns) take(ctx context.Context, stop <-chan struct{}) bool {
 	select {
-	case h.backlogSlots <- struct{}{}:
+	case t <- struct{}{}:
 		return true
-	case <-done:
+	case <-stop:
 	case <-ctx.Done():
 	}
 	return false
 }
 
-// takeHandshakeSlot waits at most the auth timeout for a turn to
-// authenticate a device.
-func (h *Hub) takeHandshakeSlot(ctx context.Context) bool {
-	wait := time.NewTimer(h.cfg.AuthTimeout)
-	defer wait.Stop()
-	select {
-	case h.handshakeSlots <- struct{}{}:
-		return true
-	case <-wait.C:
-	case <-ctx.Done():
-	}
-	return false
-}
+func (t turns) give() { <-t }
 
 // NodeID is this node's name in presence records.
 func (h *Hub) NodeID() string { return h.cfg.NodeID }

@@ -13,12 +13,14 @@ import (
 // refreshes come every tick while a job moves: counted at each, a large
 // broadcast's statistics would take a good part of the database that the
 // broadcast itself needs. So a job is counted again only once four times
-// its last count's duration has passed (at least one tick for small jobs,
-// which count in milliseconds). A job whose count was put off stays
-// marked, so its counts catch up on a later refresh.
+// its last count's duration has passed; a small job, whose count takes
+// milliseconds, is counted at every refresh. A job whose count was put off
+// stays marked, so its counts catch up on a later refresh.
 type statsPace struct {
 	mu   sync.Mutex
 	jobs map[nodeid.ID]paced
+	// swept is when jobs not counted for a minute were last forgotten.
+	swept time.Time
 }
 
 type paced struct {
@@ -47,10 +49,13 @@ func (p *statsPace) counted(job nodeid.ID, at time.Time, cost time.Duration) {
 	if p.jobs == nil {
 		p.jobs = map[nodeid.ID]paced{}
 	}
-	for id, j := range p.jobs {
-		if at.Sub(j.at) > time.Minute {
-			delete(p.jobs, id)
+	if at.Sub(p.swept) > time.Minute {
+		for id, j := range p.jobs {
+			if at.Sub(j.at) > time.Minute {
+				delete(p.jobs, id)
+			}
 		}
+		p.swept = at
 	}
 	p.jobs[job] = paced{at: at, cost: cost}
 }

@@ -80,30 +80,6 @@ func report(ctx context.Context, c *ent.Client, job nodeid.ID) (string, error) {
 	return "sent by channel:" + out, nil
 }
 
-// lastAccepted is when a fake last accepted a message: what the devices
-// see, which a job's DONE may not match to the millisecond.
-func (f *vendorFakes) lastAccepted() time.Time {
-	var last time.Time
-	seen := func(ok bool, at time.Time) {
-		if ok && at.After(last) {
-			last = at
-		}
-	}
-	for _, q := range f.APNsProduction.Log.All() {
-		seen(q.Status == 200, q.At)
-	}
-	for _, s := range f.FCM.Sends.All() {
-		seen(s.Status == 200 && !s.ValidateOnly, s.At)
-	}
-	for _, q := range f.Huawei.Requests.All() {
-		seen(q.Code == "80000000" && !q.ValidateOnly, q.At)
-	}
-	for _, s := range f.Xiaomi.Sends.All() {
-		seen(s.Status == 200 && s.Code == 0, s.At)
-	}
-	return last
-}
-
 func (f *vendorFakes) Close() {
 	if f.registry != nil {
 		f.registry.Close()

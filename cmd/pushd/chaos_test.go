@@ -195,50 +195,7 @@ func (r *rig) arrivals() map[string]int {
 }
 
 // arrivalsUntil is arrivals with the time of the last one.
-func (r *rig) arrivalsUntil() (map[string]int, time.Time) {
-	got := map[string]int{}
-	var last time.Time
-	seen := func(at time.Time) {
-		if at.After(last) {
-			last = at
-		}
-	}
-	for _, q := range r.fakes.APNsProduction.Log.All() {
-		if q.Status == 200 {
-			got[q.Token]++
-			seen(q.At)
-		}
-	}
-	for _, s := range r.fakes.FCM.Sends.All() {
-		if s.Status == 200 && !s.ValidateOnly {
-			got[s.Token]++
-			seen(s.At)
-		}
-	}
-	for _, q := range r.fakes.Huawei.Requests.All() {
-		if q.Code == "80000000" && !q.ValidateOnly {
-			seen(q.At)
-			for _, tok := range q.Tokens {
-				got[tok]++
-			}
-		}
-	}
-	for _, s := range r.fakes.Xiaomi.Sends.All() {
-		if s.Status == 200 && s.Code == 0 {
-			seen(s.At)
-			bad := map[string]bool{}
-			for _, b := range s.BadRegIDs {
-				bad[b] = true
-			}
-			for _, id := range s.RegIDs {
-				if !bad[id] {
-					got[id]++
-				}
-			}
-		}
-	}
-	return got, last
-}
+func (r *rig) arrivalsUntil() (map[string]int, time.Time) { return r.fakes.Accepted() }
 
 func (r *rig) resetFakes() {
 	r.fakes.APNsProduction.Log.Reset()

@@ -85,3 +85,50 @@ func (s *Set) Close() {
 		s.Xiaomi.Close()
 	}
 }
+
+// Accepted counts, per token, the messages the fakes accepted (a token in
+// a Huawei or Xiaomi batch counts unless the answer named it bad), and
+// says when the last was accepted: what the devices would have got.
+// Counts cover what the logs still hold (Keep bounds them).
+func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
+	perToken = map[string]int{}
+	seen := func(at time.Time, tokens ...string) {
+		for _, tok := range tokens {
+			perToken[tok]++
+		}
+		if at.After(last) {
+			last = at
+		}
+	}
+	for _, q := range s.APNsProduction.Log.All() {
+		if q.Status == 200 {
+			seen(q.At, q.Token)
+		}
+	}
+	for _, q := range s.FCM.Sends.All() {
+		if q.Status == 200 && !q.ValidateOnly {
+			seen(q.At, q.Token)
+		}
+	}
+	for _, q := range s.Huawei.Requests.All() {
+		if q.Code == "80000000" && !q.ValidateOnly {
+			seen(q.At, q.Tokens...)
+		}
+	}
+	for _, q := range s.Xiaomi.Sends.All() {
+		if q.Status == 200 && q.Code == 0 {
+			bad := map[string]bool{}
+			for _, b := range q.BadRegIDs {
+				bad[b] = true
+			}
+			var good []string
+			for _, id := range q.RegIDs {
+				if !bad[id] {
+					good = append(good, id)
+				}
+			}
+			seen(q.At, good...)
+		}
+	}
+	return perToken, last
+}

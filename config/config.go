@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -56,8 +57,12 @@ type Config struct {
 	FCMURL            string
 	HuaweiURL         string
 	HuaweiAuthURL     string
-	XiaomiURL         string
-	ProviderCAFile    string
+	FCMAuthURL        string
+	// EgressAllow lists CIDR blocks outbound connections may reach
+	// although they are special-purpose (EgressPrefixes parses it).
+	EgressAllow    string
+	XiaomiURL      string
+	ProviderCAFile string
 	// PublicURL is how vendors reach pushd (receipt callbacks).
 	PublicURL string
 	// ConsoleDir serves the console from a directory instead of the build
@@ -244,4 +249,20 @@ func redactURL(v string) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// EgressPrefixes parses EgressAllow: comma-separated CIDR blocks.
+func (c *Config) EgressPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.EgressAllow, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR block such as 10.0.0.0/8 or fd00::/8", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

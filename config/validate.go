@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,15 +92,24 @@ func (c Config) Validate() error {
 
 	for _, u := range []struct{ env, v string }{
 		{envAPNsProductionURL, c.APNsProductionURL}, {envAPNsSandboxURL, c.APNsSandboxURL},
-		{envFCMURL, c.FCMURL}, {envHuaweiURL, c.HuaweiURL}, {envHuaweiAuthURL, c.HuaweiAuthURL},
-		{envXiaomiURL, c.XiaomiURL}, {envPublicURL, c.PublicURL},
+		{envFCMURL, c.FCMURL}, {envFCMAuthURL, c.FCMAuthURL}, {envHuaweiURL, c.HuaweiURL}, {envHuaweiAuthURL, c.HuaweiAuthURL},
+		{envXiaomiURL, c.XiaomiURL},
 	} {
+		// Vendor endpoints carry credentials and tokens: TLS only.
 		if u.v == "" {
 			continue
 		}
-		if msg := checkURL(u.v, "https", "http"); msg != "" {
+		if msg := checkURL(u.v, "https"); msg != "" {
 			bad(u.env, "%s", msg)
 		}
+	}
+	if c.PublicURL != "" {
+		if msg := checkURL(c.PublicURL, "https", "http"); msg != "" {
+			bad(envPublicURL, "%s", msg)
+		}
+	}
+	if _, err := c.EgressPrefixes(); err != nil {
+		bad(envEgressAllow, "%v", err)
 	}
 
 	if c.StatsMinutes < time.Hour || c.StatsMinutes > 90*24*time.Hour {
@@ -153,13 +163,13 @@ func (c Config) Validate() error {
 // checkURL returns what is wrong with raw, or "". It never quotes raw, which
 // may hold a password; url.Parse's own errors do, so they are not passed on.
 func checkURL(raw string, schemes ...string) string {
-	want := fmt.Sprintf("must be a %s:// or %s:// URL", schemes[0], schemes[1])
+	want := "must be a " + strings.Join(schemes, ":// or ") + ":// URL"
 	u, err := url.Parse(raw)
 	if err != nil {
 		return want + " (it does not parse; check that special characters in the password are %-escaped)"
 	}
 	// url.Parse lowercases the scheme, so "POSTGRES://" passes as well.
-	if u.Scheme != schemes[0] && u.Scheme != schemes[1] {
+	if !slices.Contains(schemes, u.Scheme) {
 		return fmt.Sprintf("%s, got scheme %q", want, u.Scheme)
 	}
 	if u.Opaque != "" {

@@ -50,6 +50,8 @@ const (
 	envFCMURL               = "PUSHD_FCM_URL"
 	envHuaweiURL            = "PUSHD_HUAWEI_URL"
 	envHuaweiAuthURL        = "PUSHD_HUAWEI_AUTH_URL"
+	envFCMAuthURL           = "PUSHD_FCM_AUTH_URL"
+	envEgressAllow          = "PUSHD_EGRESS_ALLOW"
 	envXiaomiURL            = "PUSHD_XIAOMI_URL"
 	envProviderCAFile       = "PUSHD_PROVIDER_CA_FILE"
 	envPublicURL            = "PUSHD_PUBLIC_URL"
@@ -190,8 +192,11 @@ func specs() []spec {
 			"APNs sandbox gateway (default https://api.sandbox.push.apple.com).",
 			func(c *Config) *string { return &c.APNsSandboxURL }),
 		stringVar(envFCMURL, "fcm-url", kindURL, nil,
-			"FCM HTTP v1 base URL (default https://fcm.googleapis.com/v1). The OAuth token URL is the service account's token_uri.",
+			"FCM HTTP v1 base URL (default https://fcm.googleapis.com/v1).",
 			func(c *Config) *string { return &c.FCMURL }),
+		stringVar(envFCMAuthURL, "fcm-auth-url", kindURL, nil,
+			"Google OAuth token URL for FCM service accounts (default https://oauth2.googleapis.com/token); a key file's token_uri is never used.",
+			func(c *Config) *string { return &c.FCMAuthURL }),
 		stringVar(envHuaweiURL, "huawei-url", kindURL, nil,
 			"Huawei Push Kit base URL (default https://push-api.cloud.huawei.com).",
 			func(c *Config) *string { return &c.HuaweiURL }),
@@ -210,6 +215,9 @@ func specs() []spec {
 		stringVar(envConsoleDir, "console-dir", kindString, nil,
 			"Serve the web console from this directory (a `vite build` output) instead of the build embedded in the binary.",
 			func(c *Config) *string { return &c.ConsoleDir }),
+		stringVar(envEgressAllow, "egress-allow", kindString, nil,
+			"Comma-separated address blocks (CIDR) that vendor and webhook connections may reach although they are special-purpose (private, loopback, ...); empty: none.",
+			func(c *Config) *string { return &c.EgressAllow }),
 		boolVar(envWebhookAllowPrivate, "webhook-allow-private",
 			"Let webhooks point at loopback, private and link-local addresses (refused by default, against SSRF).",
 			func(c *Config) *bool { return &c.WebhookAllowPrivate }),

@@ -78,10 +78,16 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 	return nil
 }
 
-// Register registers (or re-registers) the device.
+// Register registers a new installation.
 func (c *Client) Register(ctx context.Context, req gateway.RegisterRequest) (gateway.RegisterResponse, error) {
+	return c.RegisterAgain(ctx, "", req)
+}
+
+// RegisterAgain registers an installation that registered before, with the
+// device token of its last registration as proof.
+func (c *Client) RegisterAgain(ctx context.Context, deviceToken string, req gateway.RegisterRequest) (gateway.RegisterResponse, error) {
 	var out gateway.RegisterResponse
-	err := c.call(ctx, http.MethodPost, "/device/v1/register", "", req, &out)
+	err := c.call(ctx, http.MethodPost, "/device/v1/register", deviceToken, req, &out)
 	return out, err
 }
 

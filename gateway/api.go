@@ -104,6 +104,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 		AppKey: req.AppKey, InstallationID: req.InstallationID, Platform: req.Platform,
 		AppVersion: req.AppVersion, OSVersion: req.OSVersion, Model: req.Model, Brand: req.Brand,
 		Locale: req.Locale, Timezone: req.Timezone, Tokens: req.Tokens.byChannel(),
+		DeviceToken: bearer(r), // the proof an installation that registered before must give
 	})
 	if err != nil {
 		a.fail(w, r, err)

@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/deviceclient"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -116,17 +117,20 @@ func nextPush(t *testing.T, ctx context.Context, c *deviceclient.Conn) *gateway.
 	return f.Push
 }
 
-func TestRegisterIsIdempotent(t *testing.T) {
+func TestRegisterAgainWithProofKeepsTheDevice(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	n := b.node(gateway.HubConfig{})
 	first := b.register(n, "install-1")
-	second := b.register(n, "install-1")
+	second, err := n.client.RegisterAgain(context.Background(), first.DeviceToken, gateway.RegisterRequest{
+		AppKey: b.app.AppKey, InstallationID: "install-1", Platform: enum.PlatformAndroid, AppVersion: "1.1",
+	})
+	require.NoError(t, err)
 	require.Equal(t, first.DeviceID, second.DeviceID)
 	require.NotEqual(t, first.DeviceToken, second.DeviceToken, "each registration rotates the token")
 
 	ctx := context.Background()
-	err := n.client.SetTokens(ctx, first.DeviceToken, gateway.Tokens{})
+	err = n.client.SetTokens(ctx, first.DeviceToken, gateway.Tokens{})
 	var apiErr *deviceclient.APIError
 	require.ErrorAs(t, err, &apiErr, "the old token no longer works")
 	require.Equal(t, http.StatusUnauthorized, apiErr.Status)
@@ -137,6 +141,46 @@ func TestRegisterIsIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, toks, 1)
 	require.Equal(t, enum.ChannelFCM, toks[0].Channel)
+}
+
+// The public app key and a victim's installation ID used to be enough to
+// re-register the victim's device: a new bearer token (the victim logged
+// out), its vendor token replaced, its pending messages on resume. Without
+// the current device token the registration is refused and changes
+// nothing.
+func TestRegisterCannotTakeOverAnInstallation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{})
+	ctx := context.Background()
+	victimFCM := "victim-fcm"
+	victim, err := n.client.Register(ctx, gateway.RegisterRequest{
+		AppKey: b.app.AppKey, InstallationID: "victim-install", Platform: enum.PlatformAndroid, Tokens: &gateway.Tokens{FCM: &victimFCM},
+	})
+	require.NoError(t, err)
+	b.message(victim.DeviceID, "for the victim only")
+
+	attackerFCM := "attacker-fcm"
+	for name, proof := range map[string]string{"no proof": "", "a made-up token": "dt_" + strings.Repeat("A", 43), "another device's token": b.register(n, "attacker-install").DeviceToken} {
+		_, err := n.client.RegisterAgain(ctx, proof, gateway.RegisterRequest{
+			AppKey: b.app.AppKey, InstallationID: "victim-install", Platform: enum.PlatformAndroid, Tokens: &gateway.Tokens{FCM: &attackerFCM},
+		})
+		var apiErr *deviceclient.APIError
+		require.ErrorAs(t, err, &apiErr, name)
+		require.Equal(t, http.StatusConflict, apiErr.Status, name)
+		require.Equal(t, "CONFLICT", string(apiErr.ErrorBody.Error.Code), name)
+	}
+
+	// The victim is still signed in, with its own vendor token, and its
+	// message is still its own.
+	require.NoError(t, n.client.SetTokens(ctx, victim.DeviceToken, gateway.Tokens{FCM: &victimFCM}))
+	tok, err := b.stores.Ent.DeviceToken.Query().Where(devicetoken.DeviceID(victim.DeviceID)).Only(b.sys)
+	require.NoError(t, err)
+	require.Equal(t, victimFCM, tok.Token)
+	c, err := n.client.Connect(ctx, victim.DeviceToken, 0)
+	require.NoError(t, err)
+	defer c.Close()
+	require.Equal(t, "for the victim only", nextPush(t, ctx, c).Title)
 }
 
 func TestDeviceAPIRejectsBadInput(t *testing.T) {
@@ -513,4 +557,27 @@ func TestFrameRightBehindUpgradeRequest(t *testing.T) {
 	_, err = io.ReadFull(br, body)
 	require.NoError(t, err)
 	require.Contains(t, string(body), `"welcome"`)
+}
+
+// An installation that lost its device token registers anew; its vendor
+// token moves to the new record, so a broadcast reaches the phone once.
+func TestVendorTokenMovesToTheNewestRegistration(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{})
+	ctx := context.Background()
+	fcm := "same-phone-fcm"
+	reg := func(install string) gateway.RegisterResponse {
+		r, err := n.client.Register(ctx, gateway.RegisterRequest{
+			AppKey: b.app.AppKey, InstallationID: install, Platform: enum.PlatformAndroid, Tokens: &gateway.Tokens{FCM: &fcm},
+		})
+		require.NoError(t, err)
+		return r
+	}
+	old, fresh := reg("lost-token-install"), reg("new-install")
+	toks, err := b.stores.Ent.DeviceToken.Query().Where(devicetoken.Token(fcm)).All(b.sys)
+	require.NoError(t, err)
+	require.Len(t, toks, 1)
+	require.Equal(t, fresh.DeviceID, toks[0].DeviceID)
+	require.NotEqual(t, old.DeviceID, fresh.DeviceID)
 }

@@ -11,11 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
+	"slices"
 	"sync"
 
 	"golang.org/x/time/rate"
 
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/provider/apns"
@@ -29,9 +32,20 @@ import (
 // Endpoints override the vendors' own base URLs (empty: the vendor's).
 type Endpoints struct {
 	APNsProduction, APNsSandbox string
-	FCM                         string
+	FCM, FCMAuth                string
 	Huawei, HuaweiAuth          string
 	Xiaomi                      string
+}
+
+// hosts returns the host of every endpoint set.
+func (e Endpoints) hosts() []string {
+	var out []string
+	for _, raw := range []string{e.APNsProduction, e.APNsSandbox, e.FCM, e.FCMAuth, e.Huawei, e.HuaweiAuth, e.Xiaomi} {
+		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+			out = append(out, u.Hostname())
+		}
+	}
+	return out
 }
 
 // Config is what a Registry needs.
@@ -39,6 +53,10 @@ type Config struct {
 	Endpoints Endpoints
 	// RootCAs are trusted for the vendors' TLS (nil: the system's).
 	RootCAs *x509.CertPool
+	// Egress is what vendor connections may reach beyond the public
+	// internet (PUSHD_EGRESS_ALLOW). The hosts of Endpoints are added to
+	// it: the operator chose them.
+	Egress egress.Policy
 	// Receipts, if set, names where vendors post receipts and tags jobs
 	// for them (the push service).
 	Receipts ReceiptTagger
@@ -70,6 +88,7 @@ func New(cfg Config) *Registry {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	cfg.Egress.Hosts = append(slices.Clip(cfg.Egress.Hosts), cfg.Endpoints.hosts()...)
 	return &Registry{cfg: cfg, senders: map[nodeid.ID]cachedSender{}}
 }
 
@@ -162,7 +181,7 @@ func closeSender(s push.Sender) {
 }
 
 func (r *Registry) build(ch push.StoredChannel) (push.Sender, error) {
-	o := channel.Options{RootCAs: r.cfg.RootCAs, Logger: r.cfg.Logger.With("channel", ch.Channel, "app", ch.AppID)}
+	o := channel.Options{RootCAs: r.cfg.RootCAs, Egress: r.cfg.Egress, Logger: r.cfg.Logger.With("channel", ch.Channel, "app", ch.AppID)}
 	if ch.MaxPerSecond > 0 {
 		o.Pace = rate.NewLimiter(rate.Limit(ch.MaxPerSecond), ch.MaxPerSecond)
 	}
@@ -182,7 +201,7 @@ func (r *Registry) build(ch push.StoredChannel) (push.Sender, error) {
 		if c.FCM == nil {
 			break
 		}
-		o.BaseURL = e.FCM
+		o.BaseURL, o.AuthURL = e.FCM, e.FCMAuth
 		return fcm.New(*c.FCM, o)
 	case enum.ChannelHuawei:
 		if c.Huawei == nil {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/app"
@@ -31,6 +34,10 @@ type Registration struct {
 	Timezone       string
 	// Tokens are vendor tokens by channel; an empty token removes one.
 	Tokens map[enum.Channel]string
+	// DeviceToken is the bearer token of the installation's last
+	// registration: the proof a registration of an installation that
+	// registered before must carry (docs/device-protocol.md).
+	DeviceToken string
 }
 
 // Device field limits, enforced on register.
@@ -97,8 +104,13 @@ func hashToken(tok string) []byte {
 	return h[:]
 }
 
-// RegisterDevice registers a device, or updates it when its installation
-// registered before (same app and installation ID: same device ID). Each
+// RegisterDevice registers a device. An installation that registered
+// before (same app and installation ID) is updated only with proof, the
+// bearer token of its last registration: the public app key and an
+// installation ID are no credential, or anyone who learnt them could take
+// the device over (its user binding, its pending messages, its vendor
+// tokens). Without proof the answer is CONFLICT and nothing changes; an
+// SDK that lost its token registers under a new installation ID. Each
 // registration returns a fresh bearer token; earlier ones stop working.
 func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Device, string, error) {
 	if err := r.validate(); err != nil {
@@ -114,24 +126,7 @@ func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Devi
 	token, hash := newDeviceToken()
 	var devID nodeid.ID
 	err = s.withTx(sys, func(tx *ent.Tx) error {
-		id, err := tx.Device.Create().
-			SetAppID(a.ID).
-			SetInstallationID(r.InstallationID).
-			SetPlatform(r.Platform).
-			SetAppVersion(r.AppVersion).
-			SetOsVersion(r.OSVersion).
-			SetModel(r.Model).
-			SetBrand(r.Brand).
-			SetLocale(r.Locale).
-			SetTimezone(r.Timezone).
-			SetTokenHash(hash).
-			SetLastSeenAt(s.now()).
-			OnConflictColumns(device.FieldAppID, device.FieldInstallationID).
-			Update(func(u *ent.DeviceUpsert) {
-				u.UpdatePlatform().UpdateAppVersion().UpdateOsVersion().UpdateModel().UpdateBrand().
-					UpdateLocale().UpdateTimezone().UpdateTokenHash().UpdateLastSeenAt().UpdateUpdatedAt()
-			}).
-			ID(sys)
+		id, err := upsertDevice(sys, tx.Client(), s.dialect == dialect.Postgres, a.ID, r, hash, s.now())
 		if err != nil {
 			return err
 		}
@@ -148,6 +143,45 @@ func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Devi
 	return dev, token, nil
 }
 
+// errInstallationTaken answers a registration of a known installation
+// without its proof.
+var errInstallationTaken = &Error{Code: CodeConflict, Field: "installationID",
+	Message: "this installation is already registered: send its current device token (Authorization: Bearer), or register under a new installation ID"}
+
+// upsertDevice creates the installation's device, or updates it when r
+// proves it owns it, and returns its ID. The row is locked while the
+// proof is checked (lock, on PostgreSQL; SQLite runs one writer at a
+// time), so two registrations cannot both pass on one token.
+func upsertDevice(ctx context.Context, c *ent.Client, lock bool, appID nodeid.ID, r Registration, hash []byte, now time.Time) (nodeid.ID, error) {
+	q := c.Device.Query().Where(device.AppID(appID), device.InstallationID(r.InstallationID))
+	if lock {
+		q = q.ForUpdate()
+	}
+	cur, err := q.Only(ctx)
+	if ent.IsNotFound(err) {
+		d, err := c.Device.Create().
+			SetAppID(appID).SetInstallationID(r.InstallationID).SetPlatform(r.Platform).
+			SetAppVersion(r.AppVersion).SetOsVersion(r.OSVersion).SetModel(r.Model).SetBrand(r.Brand).
+			SetLocale(r.Locale).SetTimezone(r.Timezone).SetTokenHash(hash).SetLastSeenAt(now).
+			Save(ctx)
+		if ent.IsConstraintError(err) {
+			return "", errInstallationTaken // registered at the same moment by another request
+		} else if err != nil {
+			return "", err
+		}
+		return d.ID, nil
+	} else if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(r.DeviceToken, "dt_") || subtle.ConstantTimeCompare(hashToken(r.DeviceToken), cur.TokenHash) != 1 {
+		return "", errInstallationTaken
+	}
+	return cur.ID, cur.Update().
+		SetPlatform(r.Platform).SetAppVersion(r.AppVersion).SetOsVersion(r.OSVersion).SetModel(r.Model).
+		SetBrand(r.Brand).SetLocale(r.Locale).SetTimezone(r.Timezone).SetTokenHash(hash).SetLastSeenAt(now).
+		Exec(ctx)
+}
+
 // setTokens upserts the given vendor tokens; an empty one is removed. A
 // dead token is never used again unless the device registers it again:
 // the device is the authority on its current token, and a vendor that
@@ -159,6 +193,14 @@ func setTokens(ctx context.Context, c *ent.Client, appID, deviceID nodeid.ID, to
 				return err
 			}
 			continue
+		}
+		// A vendor token names one app installation on one phone: the
+		// device registering it now is that installation, and an older
+		// record holding it (an install that lost its device token and
+		// registered anew) gives it up, so nothing reaches the phone twice.
+		if _, err := c.DeviceToken.Delete().Where(devicetoken.AppID(appID), devicetoken.ChannelEQ(ch),
+			devicetoken.Token(tok), devicetoken.DeviceIDNEQ(deviceID)).Exec(ctx); err != nil {
+			return err
 		}
 		cur, err := c.DeviceToken.Query().Where(devicetoken.DeviceID(deviceID), devicetoken.ChannelEQ(ch)).Only(ctx)
 		switch {

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/pushd/pushd/auth/seal"
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -59,10 +60,10 @@ type Service struct {
 	onSend   func(SendSummary)
 	hooks    appCache[[]*ent.Webhook]
 	webhooks WebhookPoster
-	// webhookAllowPrivate lets webhooks point at private addresses.
-	webhookAllowPrivate bool
-	live                liveHub
-	liveInterval        time.Duration
+	// webhookEgress is what webhook URLs may point at.
+	webhookEgress egress.Policy
+	live          liveHub
+	liveInterval  time.Duration
 	// publicURL is where vendors reach this deployment (receipts).
 	publicURL string
 	dialect   string
@@ -118,9 +119,9 @@ type Config struct {
 	Clock Clock
 	// Webhooks posts receipts to webhook URLs (webhook/).
 	Webhooks WebhookPoster
-	// WebhookAllowPrivate lets webhooks point at loopback and private
-	// addresses (PUSHD_WEBHOOK_ALLOW_PRIVATE; tests and private networks).
-	WebhookAllowPrivate bool
+	// WebhookEgress is what webhook URLs may point at beyond the public
+	// internet (the poster enforces it again at connect time).
+	WebhookEgress egress.Policy
 	// OnSend, if set, hears what every send did (metrics).
 	OnSend func(SendSummary)
 	// LiveInterval is how often live statistics send a frame (default
@@ -175,7 +176,7 @@ func NewService(cfg Config) *Service {
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, publicURL: strings.TrimRight(cfg.PublicURL, "/"), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval, onSend: cfg.OnSend,
-		webhooks: cfg.Webhooks, webhookAllowPrivate: cfg.WebhookAllowPrivate, node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
+		webhooks: cfg.Webhooks, webhookEgress: cfg.WebhookEgress, node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/auth/signature"
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/predicate"
@@ -70,10 +71,11 @@ func webhookAD(app, id nodeid.ID) seal.AD {
 	return seal.AD{AppID: string(app), Kind: "webhook.secret", RecordID: string(id)}
 }
 
-// CheckWebhookURL validates a webhook URL; private and loopback hosts are
-// refused unless allowPrivate (the poster checks again at connect time,
-// after DNS, so a name cannot be pointed inside later).
-func CheckWebhookURL(raw string, allowPrivate bool) error {
+// CheckWebhookURL validates a webhook URL. Hosts that are special-purpose
+// addresses, spelled as numbers in another form, or this machine's names
+// are refused unless p lets them through (the poster checks again at
+// connect time, after DNS, so a name cannot be pointed inside later).
+func CheckWebhookURL(raw string, p egress.Policy) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return Invalid("url", "must be an absolute http:// or https:// URL")
@@ -84,24 +86,22 @@ func CheckWebhookURL(raw string, allowPrivate bool) error {
 	if len(raw) > 2048 {
 		return Invalid("url", "at most 2048 bytes")
 	}
-	if allowPrivate {
+	host := u.Hostname()
+	if egress.NumericHost(host) {
+		return Invalid("url", "has host %q, an address in a non-standard spelling: write it as a name or a dotted address", host)
+	}
+	if p.Any {
 		return nil
 	}
-	host := u.Hostname()
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return Invalid("url", "must not point at this machine (set PUSHD_WEBHOOK_ALLOW_PRIVATE=true to allow private addresses)")
+		return Invalid("url", "must not point at this machine (PUSHD_EGRESS_ALLOW opens address blocks)")
 	}
-	if ip := net.ParseIP(host); ip != nil && PrivateAddress(ip) {
-		return Invalid("url", "must not point at a private, loopback or link-local address (set PUSHD_WEBHOOK_ALLOW_PRIVATE=true to allow them)")
+	if a, err := netip.ParseAddr(host); err == nil {
+		if err := p.Check(a); err != nil {
+			return Invalid("url", "%v", err)
+		}
 	}
 	return nil
-}
-
-// PrivateAddress reports addresses a webhook must not reach by default.
-func PrivateAddress(ip net.IP) bool {
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() ||
-		(ip.To4() != nil && ip.To4()[0] == 100 && ip.To4()[1]&0xc0 == 64) // 100.64.0.0/10 (carrier NAT)
 }
 
 // CreateWebhook registers a webhook and returns its signing secret, shown
@@ -110,7 +110,7 @@ func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhoo
 	if err := tenant.Require(ctx, in.AppID, tenant.NeedOwner); err != nil {
 		return nil, "", err
 	}
-	if err := CheckWebhookURL(in.URL, s.webhookAllowPrivate); err != nil {
+	if err := CheckWebhookURL(in.URL, s.webhookEgress); err != nil {
 		return nil, "", err
 	}
 	for _, e := range in.Events {

@@ -1,8 +1,9 @@
 // Package webhook posts signed receipts to the URLs apps register
-// (push.WebhookPoster), refusing by default to connect to loopback,
-// private and link-local addresses: the check runs on the address the
+// (push.WebhookPoster) through an egress client: by default it refuses to
+// connect to special-purpose addresses (loopback, private, link-local and
+// the rest of the IANA registries). The check runs on the address the
 // connection is actually made to, after DNS, so a name cannot be pointed
-// inside the network later (DNS rebinding).
+// inside the network later (DNS rebinding). No proxy, no redirects.
 package webhook
 
 import (
@@ -11,12 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"syscall"
 	"time"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/egress"
 )
 
 // Timeout bounds one post, connection included.
@@ -26,42 +25,16 @@ const Timeout = 10 * time.Second
 const maxAnswer = 64 << 10
 
 // ErrPrivateAddress is returned for a connection to a refused address.
-var ErrPrivateAddress = errors.New("webhook: refusing to connect to a private, loopback or link-local address (PUSHD_WEBHOOK_ALLOW_PRIVATE)")
+var ErrPrivateAddress = errors.New("webhook: refusing to connect to a special-purpose (private, loopback, link-local, ...) address; PUSHD_EGRESS_ALLOW opens address blocks")
 
 // Poster posts receipts. It is safe for concurrent use.
 type Poster struct {
 	client *http.Client
 }
 
-// New returns a Poster; allowPrivate lets it reach private addresses.
-func New(allowPrivate bool) *Poster {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-	if !allowPrivate {
-		dialer.Control = func(_, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			if ip := net.ParseIP(host); ip == nil || push.PrivateAddress(ip) {
-				return ErrPrivateAddress
-			}
-			return nil
-		}
-	}
-	t := &http.Transport{
-		DialContext:         dialer.DialContext,
-		TLSHandshakeTimeout: 5 * time.Second,
-		MaxIdleConnsPerHost: 4,
-		IdleConnTimeout:     90 * time.Second,
-		ForceAttemptHTTP2:   true,
-		// No proxy from the environment: it would be a way around the guard.
-	}
-	return &Poster{client: &http.Client{
-		Transport: t,
-		Timeout:   Timeout,
-		// A redirect could lead anywhere; receivers answer where they are.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+// New returns a Poster that connects only where p lets it.
+func New(p egress.Policy) *Poster {
+	return &Poster{client: p.Client(egress.ClientOptions{Timeout: Timeout, MaxIdleConnsPerHost: 4, MaxAnswer: maxAnswer})}
 }
 
 // Post sends body to url with the given headers and returns the status.
@@ -74,12 +47,13 @@ func (p *Poster) Post(ctx context.Context, url string, header http.Header, body 
 	req.Header.Set("User-Agent", "pushd-webhook/1")
 	resp, err := p.client.Do(req)
 	if err != nil {
-		if errors.Is(err, ErrPrivateAddress) {
+		var refused *egress.RefusedError
+		if errors.As(err, &refused) {
 			return 0, ErrPrivateAddress
 		}
 		return 0, fmt.Errorf("post: %w", err)
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer))
+	_, _ = io.Copy(io.Discard, resp.Body) // capped by the client
 	return resp.StatusCode, nil
 }

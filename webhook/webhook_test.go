@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/pushd/pushd/egress"
 )
 
 func TestPosterRefusesPrivateAddressesUnlessAllowed(t *testing.T) {
@@ -19,11 +21,11 @@ func TestPosterRefusesPrivateAddressesUnlessAllowed(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	_, err := New(false).Post(context.Background(), srv.URL, http.Header{}, []byte(`{}`))
+	_, err := New(egress.Policy{}).Post(context.Background(), srv.URL, http.Header{}, []byte(`{}`))
 	require.ErrorIs(t, err, ErrPrivateAddress, "checked at connect time, on the resolved address")
 	require.Zero(t, hits)
 
-	status, err := New(true).Post(context.Background(), srv.URL, http.Header{}, []byte(`{}`))
+	status, err := New(egress.Policy{Any: true}).Post(context.Background(), srv.URL, http.Header{}, []byte(`{}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, status)
 }
@@ -32,7 +34,7 @@ func TestPosterDoesNotFollowRedirects(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.RedirectHandler("http://169.254.169.254/latest/meta-data", http.StatusFound))
 	t.Cleanup(srv.Close)
-	status, err := New(true).Post(context.Background(), srv.URL, http.Header{}, nil)
+	status, err := New(egress.Policy{Any: true}).Post(context.Background(), srv.URL, http.Header{}, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusFound, status, "a redirect is an answer, not a way elsewhere")
 }

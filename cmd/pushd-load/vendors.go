@@ -43,7 +43,7 @@ func startVendorFakes(latency time.Duration, log *slog.Logger) (*vendorFakes, er
 	e := set.Env("")
 	f.registry = provider.New(provider.Config{
 		Endpoints: provider.Endpoints{
-			APNsProduction: e["PUSHD_APNS_PRODUCTION_URL"], FCM: e["PUSHD_FCM_URL"],
+			APNsProduction: e["PUSHD_APNS_PRODUCTION_URL"], FCM: e["PUSHD_FCM_URL"], FCMAuth: e["PUSHD_FCM_AUTH_URL"],
 			Huawei: e["PUSHD_HUAWEI_URL"], HuaweiAuth: e["PUSHD_HUAWEI_AUTH_URL"], Xiaomi: e["PUSHD_XIAOMI_URL"],
 		},
 		RootCAs: cas, Logger: log,

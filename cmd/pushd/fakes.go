@@ -68,7 +68,7 @@ func runFakes(ctx context.Context, dir string, latency time.Duration, stdout io.
 	}
 	fmt.Fprintf(stdout, "vendor fakes running (answer latency %s); start pushd with:\n\n", latency)
 	env := f.Env(caFile)
-	for _, k := range []string{"PUSHD_APNS_PRODUCTION_URL", "PUSHD_APNS_SANDBOX_URL", "PUSHD_FCM_URL", "PUSHD_HUAWEI_URL", "PUSHD_HUAWEI_AUTH_URL", "PUSHD_XIAOMI_URL", "PUSHD_PROVIDER_CA_FILE"} {
+	for _, k := range []string{"PUSHD_APNS_PRODUCTION_URL", "PUSHD_APNS_SANDBOX_URL", "PUSHD_FCM_URL", "PUSHD_FCM_AUTH_URL", "PUSHD_HUAWEI_URL", "PUSHD_HUAWEI_AUTH_URL", "PUSHD_XIAOMI_URL", "PUSHD_PROVIDER_CA_FILE"} {
 		fmt.Fprintf(stdout, "  export %s=%s\n", k, env[k])
 	}
 	fmt.Fprintf(stdout, "\nand configure an app's channels with the credentials in %s/*.json (setChannelConfig).\nCtrl-C stops the fakes.\n", dir)

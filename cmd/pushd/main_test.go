@@ -246,7 +246,7 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 	require.Len(t, edges, 1)
 	require.Equal(t, id, edges[0].(map[string]any)["node"].(map[string]any)["id"])
 	require.NotContains(t, logs.String(), "generated a master key", "the key is generated once")
-	again, err := deviceclient.New(base, nil).Register(ctx, gateway.RegisterRequest{AppKey: appKey, InstallationID: "embedded-1", Platform: enum.PlatformWeb})
+	again, err := deviceclient.New(base, nil).RegisterAgain(ctx, reg.DeviceToken, gateway.RegisterRequest{AppKey: appKey, InstallationID: "embedded-1", Platform: enum.PlatformWeb})
 	require.NoError(t, err)
 	require.Equal(t, reg.DeviceID, again.DeviceID, "same installation, same device, after a restart")
 	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ apps { totalCount } }"}`))

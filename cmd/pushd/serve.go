@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/config"
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/metrics"
 	"github.com/pushd/pushd/provider"
@@ -115,12 +116,17 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	if err != nil {
 		return err
 	}
+	allow, err := cfg.EgressPrefixes()
+	if err != nil {
+		return err
+	}
 	channels := provider.New(provider.Config{
 		Endpoints: provider.Endpoints{
-			APNsProduction: cfg.APNsProductionURL, APNsSandbox: cfg.APNsSandboxURL, FCM: cfg.FCMURL,
+			APNsProduction: cfg.APNsProductionURL, APNsSandbox: cfg.APNsSandboxURL, FCM: cfg.FCMURL, FCMAuth: cfg.FCMAuthURL,
 			Huawei: cfg.HuaweiURL, HuaweiAuth: cfg.HuaweiAuthURL, Xiaomi: cfg.XiaomiURL,
 		},
 		RootCAs: cas,
+		Egress:  egress.Policy{Allow: allow},
 		Logger:  log,
 	})
 	defer channels.Close()
@@ -152,22 +158,22 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		})
 	}
 	svc := push.NewService(push.Config{
-		Admission:           admit,
-		OnSend:              sendMetrics.Observe,
-		Webhooks:            webhook.New(cfg.WebhookAllowPrivate),
-		WebhookAllowPrivate: cfg.WebhookAllowPrivate,
-		Client:              stores.Ent,
-		Relaxed:             stores.Relaxed,
-		Sealer:              sealer,
-		Broker:              pubsub.NewRedis(stores.Redis, prefix),
-		Self:                router,
-		Queue:               queue,
-		Marks:               pubsub.NewJobMarks(stores.Redis, prefix),
-		Channels:            channels,
-		PublicURL:           cfg.PublicURL,
-		Lease:               cfg.DeliveryLease,
-		Dialect:             stores.Dialect,
-		Logger:              log,
+		Admission:     admit,
+		OnSend:        sendMetrics.Observe,
+		Webhooks:      webhook.New(egress.Policy{Allow: allow, Any: cfg.WebhookAllowPrivate}),
+		WebhookEgress: egress.Policy{Allow: allow, Any: cfg.WebhookAllowPrivate},
+		Client:        stores.Ent,
+		Relaxed:       stores.Relaxed,
+		Sealer:        sealer,
+		Broker:        pubsub.NewRedis(stores.Redis, prefix),
+		Self:          router,
+		Queue:         queue,
+		Marks:         pubsub.NewJobMarks(stores.Redis, prefix),
+		Channels:      channels,
+		PublicURL:     cfg.PublicURL,
+		Lease:         cfg.DeliveryLease,
+		Dialect:       stores.Dialect,
+		Logger:        log,
 	})
 	channels.SetReceipts(svc)
 	authn, err := auth.NewService(auth.Config{

@@ -297,6 +297,30 @@ func TestVendorCredentialsCheckedAtSave(t *testing.T) {
 	require.Contains(t, out.ChannelConfigs.Edges[0].Node.ConfigError, "21301")
 }
 
+// An app owner used to save a key file whose token_uri was a host of
+// their choosing inside the network: a push made pushd post there, and
+// the answer came back as the channel's error. The save is refused now,
+// and the target hears nothing.
+func TestVendorFCMKeyFileCannotPointPushdInside(t *testing.T) {
+	t.Parallel()
+	trap := providertest.StartTrap()
+	t.Cleanup(trap.Close)
+	v := startWithFakes(t)
+	keyFile := v.fakes.FCM.CredentialsWithTokenURI(trap.URL + "/token").ServiceAccountJSON
+
+	resp := graphqlRaw(t, v.owner, v.in.base, fmt.Sprintf(`mutation { setChannelConfig(input: {appID: %q, fcm: {serviceAccountJSON: %q}}) { id } }`, v.b.appID, keyFile))
+	require.Contains(t, resp, `"code":"INVALID_ARGUMENT"`)
+	require.Contains(t, resp, "fcm.serviceAccountJSON")
+	require.Contains(t, resp, "token_uri")
+
+	// With a valid key file, a push reaches the configured endpoints only.
+	v.setChannel(t, fmt.Sprintf(`fcm: {serviceAccountJSON: %q}`, v.fakes.FCM.Credentials().ServiceAccountJSON))
+	d := v.b.registerWith("fcm-ssrf", enum.PlatformAndroid, gateway.Tokens{FCM: ptr("fcm-ssrf-token")})
+	j := v.b.waitJob(v.b.simple(d, 600, "").ID, final)
+	require.Equal(t, 1, j.Counts.Sent)
+	require.Zero(t, trap.Hits())
+}
+
 // graphqlRaw runs a console operation and returns the raw answer.
 func graphqlRaw(t *testing.T, c console, base, query string) string {
 	t.Helper()

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/crypto/pkcs12"
 	"golang.org/x/net/http2"
 
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 )
@@ -212,19 +213,28 @@ func New(c push.APNsCredentials, o channel.Options) (*Sender, error) {
 		Timeout: channel.DefaultTimeout,
 		Transport: &http2.Transport{
 			TLSClientConfig: tlsConf,
-			DialTLSContext:  dialTLS,
+			DialTLSContext:  dialTLS(o.Egress),
 			ReadIdleTimeout: apns2.ReadIdleTimeout,
 		},
 	}
 	return s, nil
 }
 
-func dialTLS(ctx context.Context, network, addr string, cfg *tls.Config) (net.Conn, error) {
-	d := &tls.Dialer{
-		NetDialer: &net.Dialer{Timeout: apns2.TLSDialTimeout, KeepAlive: apns2.TCPKeepAlive},
-		Config:    cfg,
+// dialTLS dials as apns2 does, through the egress policy's check.
+func dialTLS(p egress.Policy) func(ctx context.Context, network, addr string, cfg *tls.Config) (net.Conn, error) {
+	dial := p.Dial(&net.Dialer{Timeout: apns2.TLSDialTimeout, KeepAlive: apns2.TCPKeepAlive})
+	return func(ctx context.Context, network, addr string, cfg *tls.Config) (net.Conn, error) {
+		raw, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		conn := tls.Client(raw, cfg)
+		if err := conn.HandshakeContext(ctx); err != nil {
+			_ = raw.Close()
+			return nil, err
+		}
+		return conn, nil
 	}
-	return d.DialContext(ctx, network, addr)
 }
 
 // Close closes the sender's idle connections (call it when a new version

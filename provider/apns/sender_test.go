@@ -34,7 +34,7 @@ func setup(t *testing.T, opts ...func(*channel.Options)) (*providertest.APNsFake
 
 func newSender(t *testing.T, fake *providertest.APNsFake, c push.APNsCredentials, opts ...func(*channel.Options)) *Sender {
 	t.Helper()
-	o := channel.Options{BaseURL: fake.URL, RootCAs: fake.CertPool()}
+	o := channel.Options{BaseURL: fake.URL, RootCAs: fake.CertPool(), Egress: providertest.Egress()}
 	for _, f := range opts {
 		f(&o)
 	}

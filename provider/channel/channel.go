@@ -6,7 +6,6 @@ package channel
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/pushd/pushd/egress"
 )
 
 // Options configure one sender (one stored credential).
@@ -29,8 +30,11 @@ type Options struct {
 	// (system roots plus PUSHD_PROVIDER_CA_FILE); nil means the system's.
 	// Adapters that build their own transport (APNs over HTTP/2) use it.
 	RootCAs *x509.CertPool
-	// HTTPClient carries every request to the vendor. Nil: a client with
-	// DefaultTimeout that trusts RootCAs.
+	// Egress is what the vendor's connections may reach (egress.Policy):
+	// the registry lets through the hosts of configured endpoints.
+	Egress egress.Policy
+	// HTTPClient carries every request to the vendor. Nil: an egress
+	// client with DefaultTimeout that trusts RootCAs.
 	HTTPClient *http.Client
 	// Pace, if set, is waited on before each message (or each token of a
 	// batched request) goes out: the credential's token bucket.
@@ -58,10 +62,9 @@ const DefaultTimeout = 30 * time.Second
 // Defaults returns o with its zero fields filled in.
 func (o Options) Defaults() Options {
 	if o.HTTPClient == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12}
-		t.MaxIdleConnsPerHost = 64
-		o.HTTPClient = &http.Client{Timeout: DefaultTimeout, Transport: t}
+		o.HTTPClient = o.Egress.Client(egress.ClientOptions{
+			Timeout: DefaultTimeout, RootCAs: o.RootCAs, MaxIdleConnsPerHost: 64,
+		})
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency

@@ -3,10 +3,13 @@
 //
 // One Sender serves one stored service account: it holds one messaging
 // client, whose HTTP client adds an OAuth2 access token obtained with the
-// service account's key (JWT-bearer grant at the key file's token_uri,
-// scope firebase.messaging) and cached until shortly before it expires.
-// The token endpoint and FCM are both reached through channel.Options'
-// HTTP client, so both trust Options.RootCAs; Options.BaseURL replaces
+// service account's key (JWT-bearer grant, scope firebase.messaging) and
+// cached until shortly before it expires. The token endpoint is Google's,
+// or Options.AuthURL from pushd's configuration: never the key file's
+// token_uri, which a tenant writes (a key file whose token_uri is not
+// Google's is refused). The token endpoint and FCM are both reached
+// through channel.Options' HTTP client, so both trust Options.RootCAs and
+// pass its egress check; Options.BaseURL replaces
 // https://fcm.googleapis.com/v1.
 //
 // Send hands the messages to the SDK's SendEach in chunks of at most 500
@@ -37,7 +40,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,6 +57,17 @@ import (
 
 // Scope is the OAuth2 scope of FCM sends.
 const Scope = "https://www.googleapis.com/auth/firebase.messaging"
+
+// DefaultAuthURL is Google's OAuth token endpoint.
+const DefaultAuthURL = "https://oauth2.googleapis.com/token"
+
+// googleTokenURIs are the token_uri values Google's key files carry, old
+// and new: a key file with any other is refused at save time.
+var googleTokenURIs = []string{
+	DefaultAuthURL,
+	"https://accounts.google.com/o/oauth2/token",
+	"https://www.googleapis.com/oauth2/v4/token",
+}
 
 // DefaultURL is FCM HTTP v1's base URL.
 const DefaultURL = "https://fcm.googleapis.com/v1"
@@ -93,8 +107,9 @@ func parse(c push.FCMCredentials) (serviceAccount, error) {
 	case sa.TokenURI == "":
 		return sa, push.Invalid(field, "has no token_uri")
 	}
-	if u, err := url.Parse(sa.TokenURI); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return sa, push.Invalid(field, "has a token_uri that is not an HTTPS URL: %q", sa.TokenURI)
+	if !slices.Contains(googleTokenURIs, sa.TokenURI) {
+		return sa, push.Invalid(field, "has token_uri %q: want Google's %s (pushd reaches the token endpoint its configuration names, never one from a key file)",
+			sa.TokenURI, DefaultAuthURL)
 	}
 	if err := checkKey(sa.PrivateKey); err != nil {
 		return sa, push.Invalid(field, "has a private_key that %v", err)
@@ -149,6 +164,10 @@ func New(c push.FCMCredentials, o channel.Options) (*Sender, error) {
 	conf, err := google.JWTConfigFromJSON([]byte(c.ServiceAccountJSON), Scope)
 	if err != nil {
 		return nil, push.Invalid(field, "%v", err)
+	}
+	conf.TokenURL = o.AuthURL
+	if conf.TokenURL == "" {
+		conf.TokenURL = DefaultAuthURL
 	}
 	// The token endpoint is reached with the same client (and CAs) as FCM.
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, o.HTTPClient)

@@ -40,7 +40,7 @@ func setup(t *testing.T, change ...func(*channel.Options)) bundle {
 	t.Cleanup(fake.Close)
 	pool := x509.NewCertPool()
 	require.True(t, pool.AppendCertsFromPEM(fake.CAPEM()))
-	o := channel.Options{BaseURL: fake.URL + "/v1", RootCAs: pool}
+	o := channel.Options{BaseURL: fake.URL + "/v1", AuthURL: fake.TokenURL(), RootCAs: pool, Egress: providertest.Egress()}
 	for _, c := range change {
 		c(&o)
 	}
@@ -118,7 +118,9 @@ func TestCheck(t *testing.T) {
 		"no email":     {with("client_email", ""), "has no client_email"},
 		"no key":       {with("private_key", nil), "has no private_key"},
 		"no token uri": {with("token_uri", nil), "has no token_uri"},
-		"bad uri":      {with("token_uri", "/token"), "token_uri that is not an HTTPS URL"},
+		"bad uri":      {with("token_uri", "/token"), `has token_uri "/token": want Google's`},
+		"other host":   {with("token_uri", "https://oauth2.example.com/token"), "want Google's https://oauth2.googleapis.com/token"},
+		"loopback":     {with("token_uri", "http://127.0.0.1:9/steal"), "never one from a key file"},
 		"key not pem":  {with("private_key", "MIIEvQIBADANBg"), "private_key that is not PEM"},
 		"key is ec":    {with("private_key", ecPEM), "not an RSA private key"},
 		"key garbage":  {with("private_key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), "is not an RSA private key (PKCS#8 or PKCS#1)"},
@@ -132,6 +134,33 @@ func TestCheck(t *testing.T) {
 		_, err = New(tc.creds, channel.Options{})
 		require.Error(t, err, name)
 	}
+}
+
+// A tenant's key file used to choose where pushd posts its JWT grant (and
+// the answer's error_description came back as the channel's error): an
+// SSRF around every address guard. The key file is refused now, and the
+// target sees nothing, even when a sender is built with the key file's
+// host allowed by the egress policy.
+func TestKeyFileCannotChooseTheTokenEndpoint(t *testing.T) {
+	t.Parallel()
+	trap := providertest.StartTrap()
+	t.Cleanup(trap.Close)
+	b := setup(t)
+	creds := b.fake.CredentialsWithTokenURI(trap.URL + "/token")
+
+	_, err := Check(creds)
+	pe, ok := push.AsError(err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, push.CodeInvalidArgument, pe.Code)
+	require.Equal(t, "fcm.serviceAccountJSON", pe.Field)
+	require.Contains(t, pe.Message, "token_uri")
+	_, err = New(creds, b.opts)
+	require.Error(t, err)
+
+	// A valid key file's sender asks the configured endpoint only.
+	res := b.sender.Send(context.Background(), []push.Outgoing{outgoing("a1", enum.PlatformAndroid)})
+	require.Equal(t, push.OutcomeSent, res[0].Outcome, res[0].Reason)
+	require.Zero(t, trap.Hits(), "the key file's token_uri was never reached")
 }
 
 func TestSendHappyPath(t *testing.T) {

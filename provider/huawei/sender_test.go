@@ -41,7 +41,7 @@ func setup(t *testing.T, fo providertest.HuaweiOptions, edit func(*channel.Optio
 	t.Cleanup(f.Close)
 	pool := x509.NewCertPool()
 	require.True(t, pool.AppendCertsFromPEM(f.CAPEM()))
-	o := channel.Options{BaseURL: f.URL, AuthURL: f.TokenURL(), RootCAs: pool}
+	o := channel.Options{BaseURL: f.URL, AuthURL: f.TokenURL(), RootCAs: pool, Egress: providertest.Egress()}
 	if edit != nil {
 		edit(&o)
 	}

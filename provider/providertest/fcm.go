@@ -137,8 +137,9 @@ func (f *FCMFake) CAPEM() []byte { return CAPEM(f.srv) }
 // TokenURL is the fake's OAuth token endpoint.
 func (f *FCMFake) TokenURL() string { return f.URL + "/token" }
 
-// Credentials returns a service-account key file for the fake's project
-// whose token_uri is the fake's token endpoint.
+// Credentials returns a service-account key file for the fake's project.
+// Its token_uri is Google's, as in a real key file: pushd takes the token
+// endpoint from its configuration (PUSHD_FCM_AUTH_URL = TokenURL).
 func (f *FCMFake) Credentials() push.FCMCredentials {
 	return f.CredentialsWithKey(f.key)
 }
@@ -159,7 +160,7 @@ func (f *FCMFake) CredentialsWithKey(key *rsa.PrivateKey) push.FCMCredentials {
 		"client_email":                f.clientEmail,
 		"client_id":                   "100000000000000000001",
 		"auth_uri":                    "https://accounts.google.com/o/oauth2/auth",
-		"token_uri":                   f.TokenURL(),
+		"token_uri":                   "https://oauth2.googleapis.com/token",
 		"auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
 		"client_x509_cert_url":        "https://www.googleapis.com/robot/v1/metadata/x509/" + f.clientEmail,
 		"universe_domain":             "googleapis.com",
@@ -385,4 +386,16 @@ func fcmRandHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// CredentialsWithTokenURI returns the fake's key file with another
+// token_uri: what a tenant who wants pushd to post elsewhere would save.
+func (f *FCMFake) CredentialsWithTokenURI(uri string) push.FCMCredentials {
+	var sa map[string]any
+	if err := json.Unmarshal([]byte(f.Credentials().ServiceAccountJSON), &sa); err != nil {
+		panic(err) // Credentials always writes JSON
+	}
+	sa["token_uri"] = uri
+	b, _ := json.MarshalIndent(sa, "", "  ")
+	return push.FCMCredentials{ServiceAccountJSON: string(b)}
 }

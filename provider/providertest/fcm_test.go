@@ -47,7 +47,8 @@ func fcmTestSetup(t *testing.T) fcmTestBundle {
 
 	conf, err := google.JWTConfigFromJSON([]byte(fake.Credentials().ServiceAccountJSON), "https://www.googleapis.com/auth/firebase.messaging")
 	require.NoError(t, err)
-	require.Equal(t, fake.URL+"/token", conf.TokenURL)
+	require.Equal(t, "https://oauth2.googleapis.com/token", conf.TokenURL, "a real key file's token_uri")
+	conf.TokenURL = fake.TokenURL() // as pushd does with PUSHD_FCM_AUTH_URL
 	tok, err := conf.TokenSource(context.WithValue(context.Background(), oauth2.HTTPClient, hc)).Token()
 	require.NoError(t, err)
 	require.Equal(t, "Bearer", tok.TokenType)
@@ -243,6 +244,7 @@ func TestFCMFakeTokenEndpoint(t *testing.T) {
 	token := func(creds string) error {
 		conf, err := google.JWTConfigFromJSON([]byte(creds), "https://www.googleapis.com/auth/firebase.messaging")
 		require.NoError(t, err)
+		conf.TokenURL = b.fake.TokenURL()
 		_, err = conf.TokenSource(ctx).Token()
 		return err
 	}

@@ -14,9 +14,12 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pushd/pushd/egress"
 )
 
 // CAPEM returns the PEM certificate a client must trust to reach srv.
@@ -146,3 +149,32 @@ func (l *Log[T]) Reset() {
 	l.all = nil
 	l.mu.Unlock()
 }
+
+// Egress is the policy a sender in a test needs to reach the fakes: they
+// listen on loopback, which pushd refuses unless the operator opens it.
+func Egress() egress.Policy {
+	return egress.Policy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+}
+
+// Trap is a server inside the network that pushd must never reach: it
+// counts every request and answers like an OAuth endpoint with a secret
+// in its error, so a test sees both a connection and a leak.
+type Trap struct {
+	*httptest.Server
+	hits atomic.Int64
+}
+
+// StartTrap starts a Trap on loopback.
+func StartTrap() *Trap {
+	t := &Trap{}
+	t.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		t.hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":"invalid_grant","error_description":"trap: internal secret"}`))
+	}))
+	return t
+}
+
+// Hits counts the requests that reached the trap.
+func (t *Trap) Hits() int64 { return t.hits.Load() }

@@ -49,6 +49,7 @@ func (s *Set) Env(caFile string) map[string]string {
 		"PUSHD_APNS_PRODUCTION_URL": s.APNsProduction.URL,
 		"PUSHD_APNS_SANDBOX_URL":    s.APNsSandbox.URL,
 		"PUSHD_FCM_URL":             s.FCM.URL + "/v1",
+		"PUSHD_FCM_AUTH_URL":        s.FCM.TokenURL(),
 		"PUSHD_HUAWEI_URL":          s.Huawei.URL,
 		"PUSHD_HUAWEI_AUTH_URL":     s.Huawei.TokenURL(),
 		"PUSHD_XIAOMI_URL":          s.Xiaomi.URL,

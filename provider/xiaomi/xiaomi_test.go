@@ -77,7 +77,7 @@ func setup(t *testing.T, fo providertest.XiaomiOptions, opt func(*channel.Option
 	t.Cleanup(fake.Close)
 	pool := x509.NewCertPool()
 	require.True(t, pool.AppendCertsFromPEM(fake.CAPEM()))
-	o := channel.Options{BaseURL: fake.URL, RootCAs: pool, Concurrency: 4}
+	o := channel.Options{BaseURL: fake.URL, RootCAs: pool, Concurrency: 4, Egress: providertest.Egress()}
 	if opt != nil {
 		opt(&o)
 	}

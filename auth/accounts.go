@@ -119,19 +119,27 @@ type Login struct {
 }
 
 // Login checks a password and starts a session. Failures are one generic
-// UNAUTHENTICATED; after too many, RATE_LIMITED even for the right
-// password, until the window passes.
+// UNAUTHENTICATED. Attempts are throttled (see ratelimit.go): a throttled
+// attempt answers RATE_LIMITED with RetryAfter, even for the right
+// password, and its password is not checked.
 func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (*Login, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if len(email) > 254 || len(password) > MaxPasswordLen {
 		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
 	}
 	lim := loginLimiter{rdb: s.redis, prefix: s.prefix}
-	if ok, wait, err := lim.attempt(ctx, email, ip); err != nil {
+	v, err := lim.attempt(ctx, email, ip, s.now())
+	if err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, &push.Error{Code: push.CodeRateLimited,
-			Message: fmt.Sprintf("too many login attempts: try again in %d minutes", int(wait.Minutes())+1)}
+	}
+	if !v.allowed() {
+		wait := retrySeconds(v.RetryAfter)
+		unit := "seconds"
+		if wait == time.Second {
+			unit = "second"
+		}
+		return nil, &push.Error{Code: push.CodeRateLimited, RetryAfter: wait,
+			Message: fmt.Sprintf("too many login attempts: try again in %d %s", int(wait/time.Second), unit)}
 	}
 	sys := tenant.AsSystem(ctx)
 	acc, err := s.client.Account.Query().Where(account.Email(email)).Only(sys)
@@ -149,7 +157,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if acc == nil || !ok {
 		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
 	}
-	if err := lim.succeeded(ctx, email, ip); err != nil {
+	if err := lim.succeeded(ctx, email, ip, s.now()); err != nil {
 		s.log.WarnContext(ctx, "clear login attempts", "err", err)
 	}
 

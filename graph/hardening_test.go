@@ -87,8 +87,12 @@ func TestParallelLoginsAreCounted(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	require.Equal(t, 10, codes["UNAUTHENTICATED"], "%v", codes)
-	require.Equal(t, 30, codes["RATE_LIMITED"], "%v", codes)
+	// 5 are checked at once, a few more only if the burst outlasted the
+	// waits after them (1 s, 2 s, 4 s); exact counts on an injected clock
+	// are in auth.TestParallelLoginGuessesAreCounted.
+	require.Equal(t, 40, codes["UNAUTHENTICATED"]+codes["RATE_LIMITED"], "%v", codes)
+	require.GreaterOrEqual(t, codes["UNAUTHENTICATED"], 5, "%v", codes)
+	require.LessOrEqual(t, codes["UNAUTHENTICATED"], 8, "%v", codes)
 }
 
 func TestNestedPageSizeIsLimited(t *testing.T) {

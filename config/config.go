@@ -43,6 +43,9 @@ type Config struct {
 	RedisNamespace         string
 	ReconcileAfter         time.Duration
 	DeliveryLease          time.Duration
+	// DatabaseStatementTimeout bounds every PostgreSQL statement but
+	// migrations'; 0 leaves it to the server.
+	DatabaseStatementTimeout time.Duration
 	// Admission: request rates and pipeline bounds past which pushes are
 	// refused with RATE_LIMITED before anything is written.
 	LimitAppRate        int
@@ -101,6 +104,9 @@ func Default() Config {
 		StatsMinutes:           7 * 24 * time.Hour,
 		StatsHours:             90 * 24 * time.Hour,
 		StatsRetention:         730 * 24 * time.Hour,
+		// Long enough for the worker's statements too, which share the
+		// connections with the API's when one process runs both.
+		DatabaseStatementTimeout: 30 * time.Second,
 	}
 }
 

@@ -36,6 +36,7 @@ func TestDefaults(t *testing.T) {
 	require.Empty(t, cfg.AllowedOrigins)
 	require.Equal(t, 30*time.Second, cfg.ShutdownTimeout)
 	require.Equal(t, 5*time.Second, cfg.WebSocketInitTimeout)
+	require.Equal(t, 30*time.Second, cfg.DatabaseStatementTimeout)
 }
 
 // The table must cover every field, or a new field would be neither
@@ -117,6 +118,8 @@ func TestEnvParsing(t *testing.T) {
 		StatsMinutes:           7 * 24 * time.Hour,
 		StatsHours:             90 * 24 * time.Hour,
 		StatsRetention:         730 * 24 * time.Hour,
+		// Not set above: the default.
+		DatabaseStatementTimeout: 30 * time.Second,
 	}, cfg)
 	require.False(t, cfg.Embedded())
 	require.False(t, cfg.EmbeddedRedis())
@@ -255,6 +258,11 @@ func TestValidate(t *testing.T) {
 		{"ws init bounds", func(c *Config) { c.WebSocketInitTimeout = time.Minute }, ""},
 		{"ws init long", func(c *Config) { c.WebSocketInitTimeout = 61 * time.Second }, "PUSHD_WS_INIT_TIMEOUT"},
 		{"ws init zero", func(c *Config) { c.WebSocketInitTimeout = 0 }, "PUSHD_WS_INIT_TIMEOUT"},
+		{"statement timeout off", func(c *Config) { c.DatabaseStatementTimeout = 0 }, ""},
+		{"statement timeout bounds", func(c *Config) { c.DatabaseStatementTimeout = time.Hour }, ""},
+		{"statement timeout short", func(c *Config) { c.DatabaseStatementTimeout = 999 * time.Millisecond }, "PUSHD_DATABASE_STATEMENT_TIMEOUT: must be 0 (the server's setting) or from 1s to 1h, got 999ms"},
+		{"statement timeout long", func(c *Config) { c.DatabaseStatementTimeout = 61 * time.Minute }, "PUSHD_DATABASE_STATEMENT_TIMEOUT"},
+		{"statement timeout negative", func(c *Config) { c.DatabaseStatementTimeout = -time.Second }, "PUSHD_DATABASE_STATEMENT_TIMEOUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -363,4 +371,18 @@ func TestDocsListEveryVar(t *testing.T) {
 		require.Contains(t, string(doc), "`"+v.Env+"`", "docs/configuration.md lacks %s", v.Env)
 		require.Contains(t, string(doc), "`-"+v.Flag+"`", "docs/configuration.md lacks -%s", v.Flag)
 	}
+}
+
+func TestStatementTimeoutVar(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load("t", nil, env(map[string]string{"PUSHD_DATABASE_STATEMENT_TIMEOUT": "45s"}))
+	require.NoError(t, err)
+	require.Equal(t, 45*time.Second, cfg.DatabaseStatementTimeout)
+	cfg, err = Load("t", []string{"-database-statement-timeout=0"}, env(map[string]string{"PUSHD_DATABASE_STATEMENT_TIMEOUT": "45s"}))
+	require.NoError(t, err)
+	require.Zero(t, cfg.DatabaseStatementTimeout, "0 turns it off, and the flag wins")
+	_, err = Load("t", nil, env(map[string]string{"PUSHD_DATABASE_STATEMENT_TIMEOUT": "soon"}))
+	require.ErrorContains(t, err, "PUSHD_DATABASE_STATEMENT_TIMEOUT: invalid value")
+	_, err = Load("t", nil, env(map[string]string{"PUSHD_DATABASE_STATEMENT_TIMEOUT": "500ms"}))
+	require.ErrorContains(t, err, "PUSHD_DATABASE_STATEMENT_TIMEOUT: must be 0")
 }

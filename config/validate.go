@@ -38,6 +38,9 @@ func (c Config) Validate() error {
 			bad(envMasterKey, "required when %s is set", envDatabaseURL)
 		}
 	}
+	if t := c.DatabaseStatementTimeout; t != 0 && (t < time.Second || t > time.Hour) {
+		bad(envStatementTimeout, "must be 0 (the server's setting) or from 1s to 1h, got %s", t)
+	}
 	if c.RedisURL != "" {
 		if msg := checkURL(c.RedisURL, "redis", "rediss"); msg != "" {
 			bad(envRedisURL, "%s", msg)

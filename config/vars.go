@@ -19,6 +19,7 @@ type Var struct {
 const (
 	envHTTPAddr             = "PUSHD_HTTP_ADDR"
 	envDatabaseURL          = "PUSHD_DATABASE_URL"
+	envStatementTimeout     = "PUSHD_DATABASE_STATEMENT_TIMEOUT"
 	envRedisURL             = "PUSHD_REDIS_URL"
 	envDataDir              = "PUSHD_DATA_DIR"
 	envMasterKey            = "PUSHD_MASTER_KEY"
@@ -110,6 +111,9 @@ func specs() []spec {
 		stringVar(envDatabaseURL, "database-url", kindURL, redactURL,
 			"PostgreSQL URL (postgres:// or postgresql://); empty runs embedded SQLite in the data directory.",
 			func(c *Config) *string { return &c.DatabaseURL }),
+		durationVar(envStatementTimeout, "database-statement-timeout",
+			"PostgreSQL statement_timeout of pushd's connections, migrations excepted (0 = the server's, else 1s..1h): PostgreSQL cancels a statement that runs longer.",
+			func(c *Config) *time.Duration { return &c.DatabaseStatementTimeout }),
 		stringVar(envRedisURL, "redis-url", kindURL, redactURL,
 			"Redis URL (redis:// or rediss://); empty runs an in-process Redis.",
 			func(c *Config) *string { return &c.RedisURL }),

@@ -99,7 +99,7 @@ func classify(err error) (code push.Code, msg, field string) {
 		// complexity. Their messages are for the caller already.
 		field, _ := gql.Extensions["field"].(string)
 		if c, _ := gql.Extensions["code"].(string); c == errcode.ParseFailed || c == errcode.ValidationFailed ||
-			c == "COMPLEXITY_LIMIT_EXCEEDED" || c == "DEPTH_LIMIT_EXCEEDED" || c == "OPERATION_NOT_ALLOWED" || c == "PAGE_SIZE_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
+			c == "COMPLEXITY_LIMIT_EXCEEDED" || c == "DEPTH_LIMIT_EXCEEDED" || c == "OPERATION_NOT_ALLOWED" || c == "PAGE_SIZE_EXCEEDED" || c == "FILTER_LIMIT_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
 			return push.CodeInvalidArgument, "", field
 		}
 		if len(gql.Path) == 0 && gql.Extensions["code"] == nil {

@@ -48,13 +48,14 @@ type HandlerConfig struct {
 
 // NewHandler returns the hardened GraphQL handler: POST and GET queries,
 // graphql-transport-ws subscriptions, and nothing else (no multipart, no
-// SSE); limits on body size, parser tokens and complexity; introspection
-// only when enabled.
+// SSE); limits on body size, parser tokens, complexity, depth and filters;
+// introspection only when enabled.
 func NewHandler(cfg HandlerConfig) http.Handler {
 	if cfg.RecheckInterval <= 0 {
 		cfg.RecheckInterval = 5 * time.Second
 	}
-	srv := handler.New(NewSchema(cfg.Service, cfg.Auth))
+	schema := NewSchema(cfg.Service, cfg.Auth)
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		InitFunc: initFunc(cfg.Auth, cfg.RecheckInterval, cfg.Logger),
 		Implementation: transport.CoderWebsocketImplementation{
@@ -66,7 +67,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(cfg.TokenLimit)
 	srv.SetDisableSuggestion(!cfg.Introspection)
 	for _, ext := range cfg.Extensions {
@@ -77,6 +79,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	}
 	srv.Use(subscriptionsOnly{})
 	srv.Use(depthLimit{})
+	// After depthLimit, which bounds the selections it walks.
+	srv.Use(filterBudget{schema: schema.Schema(), cache: cache, tokenLimit: cfg.TokenLimit})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	srv.SetErrorPresenter(presentError(cfg.Logger))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))

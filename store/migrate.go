@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/migrate"
 )
 
@@ -26,20 +29,34 @@ const migrationLockKey = 0x70757368 // "push"
 func (s *Stores) Migrate(ctx context.Context) error {
 	migrateMu.Lock()
 	defer migrateMu.Unlock()
-	if s.Dialect == dialect.Postgres {
-		conn, err := s.DB.Conn(ctx)
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
-			return fmt.Errorf("migrate: take lock: %w", err)
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck // released with the session anyway
+	if s.Dialect != dialect.Postgres {
+		return create(ctx, s.Ent)
 	}
-	// Indexes the schema no longer declares are dropped: a unique key that
-	// grew a column (stat_minutes gained grain) must not keep its old form.
-	if err := s.Ent.Schema.Create(ctx, migrate.WithForeignKeys(true), migrate.WithDropIndex(true)); err != nil {
+	// Not the pools of Stores: an index built on a large table, or the
+	// wait for another replica's migration, may rightly outlast their
+	// statement timeout.
+	db, err := sql.Open("postgres", withRuntimeParam(s.databaseURL, "statement_timeout", "0"))
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+		return fmt.Errorf("migrate: take lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck // released with the session anyway
+	return create(ctx, ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db))))
+}
+
+// create brings client's schema up to date. Indexes the schema no longer
+// declares are dropped: a unique key that grew a column (stat_minutes
+// gained grain) must not keep its old form.
+func create(ctx context.Context, client *ent.Client) error {
+	if err := client.Schema.Create(ctx, migrate.WithForeignKeys(true), migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,12 @@ type Options struct {
 	RedisURL    string
 	// DataDir holds the embedded SQLite database.
 	DataDir string
+	// StatementTimeout is PostgreSQL's statement_timeout on every
+	// connection but the migrations' (0: the server's setting), so that
+	// no request can hold a backend for long whatever it asks. One pool
+	// serves the API and the worker alike, so it must also cover the
+	// worker's longest statement; migrations may rightly take longer.
+	StatementTimeout time.Duration
 }
 
 // Stores are the open database and Redis connections.
@@ -48,7 +55,10 @@ type Stores struct {
 	// RedisOpt is how asynq connects to the same Redis.
 	RedisOpt *redis.Options
 
-	closers []func() error
+	// databaseURL is PUSHD_DATABASE_URL as given, for migrations' own
+	// connections without the statement timeout.
+	databaseURL string
+	closers     []func() error
 }
 
 // Open connects to the database and Redis that opts name, or starts the
@@ -70,6 +80,8 @@ func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) err
 	var err error
 	if opts.DatabaseURL != "" {
 		s.Dialect = dialect.Postgres
+		s.databaseURL = opts.DatabaseURL
+		opts.DatabaseURL = withStatementTimeout(opts.DatabaseURL, opts.StatementTimeout)
 		s.DB, err = sql.Open("postgres", opts.DatabaseURL)
 		if err != nil {
 			return fmt.Errorf("open postgres: %w", err)
@@ -129,6 +141,17 @@ func withRuntimeParam(dsn, key, value string) string {
 		}
 	}
 	return dsn + " " + key + "=" + value
+}
+
+// withStatementTimeout sets statement_timeout on a connection string, in
+// milliseconds (PostgreSQL's unit without a suffix), or leaves the
+// server's setting for 0. A value in the URL itself is replaced, so what
+// the configuration says holds.
+func withStatementTimeout(dsn string, d time.Duration) string {
+	if d <= 0 {
+		return dsn
+	}
+	return withRuntimeParam(dsn, "statement_timeout", strconv.FormatInt(max(d.Milliseconds(), 1), 10))
 }
 
 // sqliteDSN turns on what pushd relies on: foreign keys (cascades), WAL

@@ -2,9 +2,12 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/ent"
@@ -123,4 +126,62 @@ func TestScopeIsEnforcedByStorage(t *testing.T) {
 	nb, err := s.Ent.App.Query().QueryTemplates().Count(asA)
 	require.NoError(t, err)
 	require.Zero(t, nb)
+}
+
+// The stores' statements stop at the statement timeout; a migration does
+// not, even while it waits longer than that for another replica's.
+func TestStatementTimeout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const timeout = 200 * time.Millisecond
+	appName := fmt.Sprintf("pushd-timeout-%d", time.Now().UnixNano())
+	dbURL := testenv.DatabaseURL(t)
+	s, err := store.Open(ctx, store.Options{
+		DatabaseURL:      dbURL + "&application_name=" + appName,
+		RedisURL:         testenv.RedisURL(t),
+		StatementTimeout: timeout,
+	}, testenv.Logger(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+
+	for _, c := range []*ent.Client{s.Ent, s.Relaxed} {
+		rows, err := c.QueryContext(ctx, "SHOW statement_timeout")
+		require.NoError(t, err)
+		require.True(t, rows.Next())
+		var v string
+		require.NoError(t, rows.Scan(&v))
+		require.NoError(t, rows.Close())
+		require.Equal(t, "200ms", v)
+	}
+	_, err = s.DB.ExecContext(ctx, "SELECT pg_sleep(5)")
+	var pqErr *pq.Error
+	require.ErrorAs(t, err, &pqErr)
+	require.Equal(t, "query_canceled", pqErr.Code.Name())
+
+	// Another replica is migrating: this one waits for the lock (store's
+	// migrationLockKey) past the timeout, then migrates. The other one's
+	// connection has no timeout, as it may wait for other tests' migrations.
+	other, err := sql.Open("postgres", dbURL)
+	require.NoError(t, err)
+	defer other.Close()
+	lock, err := other.Conn(ctx)
+	require.NoError(t, err)
+	defer lock.Close()
+	_, err = lock.ExecContext(ctx, "SELECT pg_advisory_lock($1)", 0x70757368)
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- s.Migrate(ctx) }()
+	require.Eventually(t, func() bool {
+		var waiting bool
+		err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE application_name = $1 AND wait_event_type = 'Lock' AND now() - query_start > $2 * interval '1 millisecond')`,
+			appName, 2*timeout.Milliseconds()).Scan(&waiting)
+		return err == nil && waiting
+	}, 10*time.Second, 20*time.Millisecond, "the migration waits for the lock")
+	_, err = lock.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", 0x70757368)
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+	n, err := s.Ent.App.Query().Count(tenant.NewContext(ctx, tenant.System()))
+	require.NoError(t, err)
+	require.Zero(t, n, "the schema is there")
 }

@@ -30,9 +30,10 @@ import (
 
 func openStores(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Stores, error) {
 	return store.Open(ctx, store.Options{
-		DatabaseURL: cfg.DatabaseURL,
-		RedisURL:    cfg.RedisURL,
-		DataDir:     cfg.DataDir,
+		DatabaseURL:      cfg.DatabaseURL,
+		RedisURL:         cfg.RedisURL,
+		DataDir:          cfg.DataDir,
+		StatementTimeout: cfg.DatabaseStatementTimeout,
 	}, log)
 }
 

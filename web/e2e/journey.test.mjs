@@ -1,4 +1,4 @@
-// The whole journey of issue 8 in one browser session against a real pushd
+// A console user's whole journey in one browser session against a real pushd
 // and the vendor fakes: log in, create an app, create a key and see its
 // secret once, configure APNs (the fake), connect a simulated device (the
 // Go device client, `pushd device`), compose and send a simple push, watch

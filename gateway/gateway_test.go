@@ -90,8 +90,14 @@ func waitSubscribed(t *testing.T, b *bundle, hub *gateway.Hub) {
 
 func (b *bundle) register(n *node, install string) gateway.RegisterResponse {
 	b.t.Helper()
+	return b.registerWith(n, install, nil)
+}
+
+// registerWith registers a new installation reporting tokens.
+func (b *bundle) registerWith(n *node, install string, tokens *gateway.Tokens) gateway.RegisterResponse {
+	b.t.Helper()
 	r, err := n.client.Register(context.Background(), gateway.RegisterRequest{
-		AppKey: b.app.AppKey, InstallationID: install, Platform: enum.PlatformAndroid, AppVersion: "1.0",
+		AppKey: b.app.AppKey, InstallationID: install, Platform: enum.PlatformAndroid, AppVersion: "1.0", Tokens: tokens,
 	})
 	require.NoError(b.t, err)
 	return r
@@ -154,10 +160,7 @@ func TestRegisterCannotTakeOverAnInstallation(t *testing.T) {
 	n := b.node(gateway.HubConfig{})
 	ctx := context.Background()
 	victimFCM := "victim-fcm"
-	victim, err := n.client.Register(ctx, gateway.RegisterRequest{
-		AppKey: b.app.AppKey, InstallationID: "victim-install", Platform: enum.PlatformAndroid, Tokens: &gateway.Tokens{FCM: &victimFCM},
-	})
-	require.NoError(t, err)
+	victim := b.registerWith(n, "victim-install", &gateway.Tokens{FCM: &victimFCM})
 	b.message(victim.DeviceID, "for the victim only")
 
 	attackerFCM := "attacker-fcm"
@@ -565,16 +568,9 @@ func TestVendorTokenMovesToTheNewestRegistration(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	n := b.node(gateway.HubConfig{})
-	ctx := context.Background()
 	fcm := "same-phone-fcm"
-	reg := func(install string) gateway.RegisterResponse {
-		r, err := n.client.Register(ctx, gateway.RegisterRequest{
-			AppKey: b.app.AppKey, InstallationID: install, Platform: enum.PlatformAndroid, Tokens: &gateway.Tokens{FCM: &fcm},
-		})
-		require.NoError(t, err)
-		return r
-	}
-	old, fresh := reg("lost-token-install"), reg("new-install")
+	old := b.registerWith(n, "lost-token-install", &gateway.Tokens{FCM: &fcm})
+	fresh := b.registerWith(n, "new-install", &gateway.Tokens{FCM: &fcm})
 	toks, err := b.stores.Ent.DeviceToken.Query().Where(devicetoken.Token(fcm)).All(b.sys)
 	require.NoError(t, err)
 	require.Len(t, toks, 1)

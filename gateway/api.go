@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -203,8 +204,9 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
-// decode reads a strict JSON body: unknown fields, trailing data, a body
-// over MaxRequestBytes or a wrong type are 400s naming the problem.
+// decode reads a strict JSON body (decodeBody): a body over
+// MaxRequestBytes is a 413, anything decodeBody refuses a 400 naming the
+// problem.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
 	if err != nil {
@@ -215,20 +217,29 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, http.StatusRequestEntityTooLarge, push.Invalid("", "body exceeds %d bytes", MaxRequestBytes))
 		return false
 	}
+	if e := decodeBody(body, v); e != nil {
+		writeError(w, http.StatusBadRequest, e)
+		return false
+	}
+	return true
+}
+
+// decodeBody decodes body into v strictly: unknown fields, keys that
+// match a field only case-insensitively, a key repeated in an object,
+// trailing data and wrong types are refused. An empty body reads as {}.
+func decodeBody(body []byte, v any) *push.Error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, decodeError(err))
-		return false
+		return decodeError(err)
 	}
 	if dec.More() {
-		writeError(w, http.StatusBadRequest, push.Invalid("", "trailing data after the JSON object"))
-		return false
+		return push.Invalid("", "trailing data after the JSON object")
 	}
-	return true
+	return checkKeys(body, reflect.TypeOf(v))
 }
 
 func decodeError(err error) *push.Error {

@@ -210,10 +210,15 @@ func TestDeviceAPIRejectsBadInput(t *testing.T) {
 			require.Equal(t, tc.field, apiErr.ErrorBody.Error.Field)
 		})
 	}
-	// Unknown fields and wrong types are named too.
+	// Unknown fields, wrong types, case variants and repeated keys are
+	// named too.
 	for body, field := range map[string]string{
 		`{"appKey":"x","installationID":"i","platform":"IOS","color":"red"}`: "color",
 		`{"appKey":"x","installationID":7,"platform":"IOS"}`:                 "installationID",
+		// Keys match field names exactly and appear once.
+		`{"appKey":"x","InstallationID":"i","platform":"IOS"}`:                                "InstallationID",
+		`{"appKey":"x","appKey":"y","installationID":"i","platform":"IOS"}`:                   "appKey",
+		`{"appKey":"x","installationID":"i","platform":"IOS","tokens":{"fcm":"a","fcm":"b"}}`: "tokens.fcm",
 	} {
 		resp, err := http.Post(n.url+"/device/v1/register", "application/json", stringsReader(body))
 		require.NoError(t, err)

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -51,9 +50,17 @@ func (p *Poster) Post(ctx context.Context, url string, header http.Header, body 
 		if errors.As(err, &refused) {
 			return 0, ErrPrivateAddress
 		}
-		return 0, fmt.Errorf("post: %w", err)
+		return 0, &postError{err: err}
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body) // capped by the client
 	return resp.StatusCode, nil
 }
+
+// postError describes a failed post in pushd's words (egress.Describe):
+// the receiver's URL is the app's, but what reads the error (the
+// delivery's attempt log) must not quote what the far end sent.
+type postError struct{ err error }
+
+func (e *postError) Error() string { return "post: " + egress.Describe(e.err) }
+func (e *postError) Unwrap() error { return e.err }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/sideshow/apns2"
 
+	"github.com/pushd/pushd/egress"
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 )
 
@@ -85,7 +87,7 @@ func Classify(res *apns2.Response, err error) push.Result {
 	if res.StatusCode == http.StatusOK {
 		return push.Result{Outcome: push.OutcomeSent}
 	}
-	words := res.Reason
+	words := channel.Code(res.Reason)
 	if words == "" {
 		words = http.StatusText(res.StatusCode)
 	}
@@ -127,10 +129,12 @@ func classifyError(err error) push.Result {
 	case errors.As(err, &unsupportedValue), errors.As(err, &unsupportedType), errors.As(err, &marshaler):
 		return push.Result{Outcome: push.OutcomeFailed, Reason: "APNs: payload cannot be encoded: " + err.Error()}
 	case errors.Is(err, context.Canceled):
-		return push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: not sent: " + err.Error()}
+		return push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: not sent: cancelled"}
 	case errors.Is(err, context.DeadlineExceeded):
-		return push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: timeout: " + err.Error()}
+		return push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: timeout"}
 	default:
-		return push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: network error: " + err.Error()}
+		// Described, never quoted: a transport error can carry what the
+		// far end sent.
+		return push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: network error: " + egress.Describe(err)}
 	}
 }

@@ -112,8 +112,9 @@ func TestClassifyErrors(t *testing.T) {
 		{"refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, push.OutcomeRetry, "APNs: network error: "},
 		{"eof", io.ErrUnexpectedEOF, push.OutcomeRetry, "APNs: network error: "},
 		{"garbled answer", &json.SyntaxError{Offset: 1}, push.OutcomeRetry, "APNs: network error: "},
+		{"quoting the far end", errors.New(`net/http: malformed HTTP response "SECRET"`), push.OutcomeRetry, "APNs: network error: network error"},
 		{"canceled", &url.Error{Op: "Post", Err: context.Canceled}, push.OutcomeRetry, "APNs: not sent: "},
-		{"timeout", fmt.Errorf("x: %w", context.DeadlineExceeded), push.OutcomeRetry, "APNs: timeout: "},
+		{"timeout", fmt.Errorf("x: %w", context.DeadlineExceeded), push.OutcomeRetry, "APNs: timeout"},
 		{"payload", &json.UnsupportedValueError{Str: "NaN"}, push.OutcomeFailed, "APNs: payload cannot be encoded: "},
 		{"payload type", &json.UnsupportedTypeError{Type: reflect.TypeFor[chan int]()}, push.OutcomeFailed, "APNs: payload cannot be encoded: "},
 	}
@@ -125,6 +126,7 @@ func TestClassifyErrors(t *testing.T) {
 				got := Classify(res, row.err)
 				require.Equal(t, row.outcome, got.Outcome)
 				require.Contains(t, got.Reason, row.prefix)
+				require.NotContains(t, got.Reason, "SECRET")
 			}
 		})
 	}
@@ -173,4 +175,13 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("negative delay")
 		}
 	})
+}
+
+// A reason that is not one of APNs' codes is not quoted.
+func TestClassifyQuotesCodesOnly(t *testing.T) {
+	t.Parallel()
+	got := Classify(&apns2.Response{StatusCode: 400, Reason: "<html>internal page</html>"}, nil)
+	require.Equal(t, "APNs: 400 Bad Request", got.Reason)
+	got = Classify(&apns2.Response{StatusCode: 400, Reason: apns2.ReasonBadDeviceToken}, nil)
+	require.Equal(t, "APNs: 400 BadDeviceToken", got.Reason)
 }

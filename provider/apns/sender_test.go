@@ -311,7 +311,7 @@ func TestSendCanceled(t *testing.T) {
 	require.Len(t, res, 4)
 	for _, r := range res {
 		require.Equal(t, push.OutcomeRetry, r.Outcome)
-		require.Equal(t, "APNs: not sent: context canceled", r.Reason)
+		require.Equal(t, "APNs: not sent: cancelled", r.Reason)
 	}
 	require.Zero(t, fake.Log.Len())
 	require.Empty(t, s.Send(t.Context(), nil))

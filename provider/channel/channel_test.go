@@ -72,3 +72,20 @@ func TestDefaultsAndURL(t *testing.T) {
 	require.Equal(t, "https://vendor.example", o.URL("https://vendor.example"))
 	require.Equal(t, "https://fake:8443", Options{BaseURL: "https://fake:8443/"}.URL("https://vendor.example"))
 }
+
+func TestCodeKeepsCodesOnly(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"BadDeviceToken":                "BadDeviceToken",
+		"UNREGISTERED":                  "UNREGISTERED",
+		"invalid_grant":                 "invalid_grant",
+		"80300007":                      "80300007",
+		"":                              "",
+		"token is invalid":              "",
+		"<html>":                        "",
+		"a\nb":                          "",
+		"x-" + string(make([]byte, 80)): "",
+	} {
+		require.Equal(t, want, Code(in), "%q", in)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"firebase.google.com/go/v4/messaging"
 	"golang.org/x/oauth2"
 
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 )
@@ -64,16 +65,16 @@ func Classify(err error, now time.Time) push.Result {
 	if platformStatus(err) != "" {
 		// The SDK's transport error (it already retried it): no answer
 		// from FCM, or no access token.
-		return classifyTransport(err.Error())
+		return classifyTransport(err)
 	}
 	if strings.HasPrefix(err.Error(), "error while parsing response") {
 		// FCM answered 2xx with a body the SDK could not read: the message
 		// was accepted.
-		return push.Result{Outcome: push.OutcomeSent, Reason: "FCM: accepted; " + clip(err.Error())}
+		return push.Result{Outcome: push.OutcomeSent, Reason: "FCM: accepted; the answer could not be read"}
 	}
 	if strings.HasPrefix(err.Error(), "oauth2: ") {
 		// The token source failed without an answer (network, bad JSON).
-		return retry("FCM: OAuth: "+clip(err.Error()), 0)
+		return retry("FCM: OAuth: "+transportWords(err), 0)
 	}
 	// The SDK refused the message before sending it (validation).
 	return push.Result{Outcome: push.OutcomeFailed, Reason: "FCM: invalid message: " + clip(err.Error())}
@@ -145,9 +146,17 @@ func classifyHTTP(f failure) push.Result {
 	if name == "" || name == "UNKNOWN" {
 		name = strconv.Itoa(f.status)
 	}
+	// The answer's message is read (aboutToken) but not quoted: see
+	// channel.Code.
 	reason := "FCM: " + name
-	if f.message != "" {
-		reason += " " + clip(f.message)
+	if words := codeWords[f.code]; words != "" {
+		reason += " (" + words + ")"
+	} else if f.code == "INVALID_ARGUMENT" || f.status == http.StatusBadRequest {
+		if aboutToken(f.message) {
+			reason += " (the registration token is not valid)"
+		} else {
+			reason += " (the message was refused as invalid)"
+		}
 	}
 	switch f.code {
 	case "UNREGISTERED", "SENDER_ID_MISMATCH":
@@ -205,24 +214,22 @@ func classifyOAuth(re *oauth2.RetrieveError, now time.Time) push.Result {
 		status = re.Response.StatusCode
 		ra = channel.RetryAfter(re.Response.Header, now)
 	}
-	code, desc := re.ErrorCode, re.ErrorDescription
+	// The endpoint's error code is quoted, its description is not (see
+	// channel.Code).
+	code := re.ErrorCode
 	if code == "" {
 		var body struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
+			Error string `json:"error"`
 		}
 		if json.Unmarshal(re.Body, &body) == nil {
-			code, desc = body.Error, body.Description
+			code = body.Error
 		}
 	}
 	reason := "FCM: OAuth"
-	if code != "" {
+	if code = channel.Code(code); code != "" {
 		reason += " " + code
 	} else if status != 0 {
 		reason += " " + strconv.Itoa(status)
-	}
-	if desc != "" {
-		reason += " " + clip(desc)
 	}
 	if status == http.StatusTooManyRequests || status >= 500 {
 		return retry(reason, ra)
@@ -241,14 +248,55 @@ var oauthRefusal = regexp.MustCompile(`oauth2: (?:cannot fetch token: (\d{3}) |"
 // classifyTransport decides on the SDK's transport error (the SDK has
 // already retried it): a token endpoint refusal is a configuration error,
 // anything else (reset, timeout, refused connection) a retry.
-func classifyTransport(message string) push.Result {
+// The error's text is matched, never quoted: it can carry the token
+// endpoint's answer or bytes the far end sent.
+func classifyTransport(err error) push.Result {
+	message := err.Error()
 	if m := oauthRefusal.FindStringSubmatch(message); m != nil {
 		st, _ := strconv.Atoi(m[1])
-		if m[2] != "" || (st >= 400 && st < 500 && st != http.StatusTooManyRequests) {
-			return push.Result{Outcome: push.OutcomeConfigError, Reason: "FCM: OAuth " + clip(message)}
+		switch {
+		case m[2] != "":
+			return push.Result{Outcome: push.OutcomeConfigError, Reason: "FCM: OAuth " + m[2]}
+		case st >= 400 && st < 500 && st != http.StatusTooManyRequests:
+			return push.Result{Outcome: push.OutcomeConfigError, Reason: "FCM: OAuth refused (HTTP " + m[1] + ")"}
 		}
 	}
-	return retry("FCM: network error: "+clip(message), 0)
+	return retry("FCM: network error: "+transportWords(err), 0)
+}
+
+// transportWords describes a transport error the SDK flattened into text
+// (it keeps no wrapped error to inspect).
+func transportWords(err error) string {
+	if words, ok := egress.Explain(err); ok {
+		return words
+	}
+	m := strings.ToLower(err.Error())
+	for _, w := range []struct{ in, words string }{
+		{"refusing to connect", "refused by the egress policy (PUSHD_EGRESS_ALLOW)"},
+		{"deadline exceeded", "timed out"},
+		{"timeout", "timed out"},
+		{"connection refused", "connection refused"},
+		{"connection reset", "connection reset"},
+		{"no such host", "no such host"},
+		{"x509:", "TLS: the server's certificate is not trusted"},
+		{"tls:", "TLS: the handshake failed"},
+		{"eof", "the connection closed before the answer"},
+	} {
+		if strings.Contains(m, w.in) {
+			return w.words
+		}
+	}
+	return "the request did not complete"
+}
+
+// codeWords say what FCM's error codes mean, in pushd's words.
+var codeWords = map[string]string{
+	"UNREGISTERED":           "the app instance is no longer registered",
+	"SENDER_ID_MISMATCH":     "the token belongs to another Firebase project",
+	"QUOTA_EXCEEDED":         "over the sending quota",
+	"UNAVAILABLE":            "FCM is unavailable",
+	"INTERNAL":               "FCM internal error",
+	"THIRD_PARTY_AUTH_ERROR": "the APNs or Web Push credential in Firebase was refused",
 }
 
 func retry(reason string, after time.Duration) push.Result {

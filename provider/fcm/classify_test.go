@@ -89,11 +89,11 @@ func TestClassify(t *testing.T) {
 		{name: "success", answer: canned(200, "", `{"name":"projects/proj/messages/0:1"}`), want: push.OutcomeSent},
 		{name: "2xx with an unreadable body", answer: canned(200, "", `not json`), want: push.OutcomeSent, reason: "FCM: accepted"},
 		{name: "UNREGISTERED", answer: canned(404, "", envelope(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED")),
-			want: push.OutcomeTokenDead, reason: "FCM: UNREGISTERED Requested entity was not found."},
+			want: push.OutcomeTokenDead, reason: "FCM: UNREGISTERED (the app instance is no longer registered)"},
 		{name: "INVALID_ARGUMENT bad token", answer: canned(400, "", envelope(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token", "INVALID_ARGUMENT")),
-			want: push.OutcomeTokenDead, reason: "FCM: INVALID_ARGUMENT The registration token is not a valid FCM registration token"},
+			want: push.OutcomeTokenDead, reason: "FCM: INVALID_ARGUMENT (the registration token is not valid)"},
 		{name: "INVALID_ARGUMENT payload", answer: canned(400, "", envelope(400, "INVALID_ARGUMENT", "Invalid data payload key: from", "INVALID_ARGUMENT")),
-			want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT Invalid data payload key: from"},
+			want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT (the message was refused as invalid)"},
 		{name: "INVALID_ARGUMENT without detail", answer: canned(400, "", envelope(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", "")),
 			want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT"},
 		{name: "400 not JSON", answer: canned(400, "", `<html>bad request</html>`), want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT"},
@@ -110,7 +110,7 @@ func TestClassify(t *testing.T) {
 		{name: "bare 429 without Retry-After", answer: canned(429, "", `{}`), want: push.OutcomeRetry, after: time.Minute},
 		// A Retry-After above 2 minutes stops the SDK's own retries.
 		{name: "UNAVAILABLE with Retry-After", answer: canned(503, "300", envelope(503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE")),
-			want: push.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: UNAVAILABLE The service is currently unavailable."},
+			want: push.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: UNAVAILABLE (FCM is unavailable)"},
 		{name: "INTERNAL", answer: canned(500, "", envelope(500, "INTERNAL", "Internal error encountered.", "INTERNAL")),
 			want: push.OutcomeRetry, reason: "FCM: INTERNAL"},
 		{name: "INTERNAL with Retry-After", answer: canned(500, "7", envelope(500, "INTERNAL", "Internal error encountered.", "INTERNAL")),
@@ -122,14 +122,14 @@ func TestClassify(t *testing.T) {
 		{name: "APNS_AUTH_ERROR", answer: canned(401, "", envelope(401, "UNAUTHENTICATED", "Auth error from APNS or Web Push Service", "APNS_AUTH_ERROR")),
 			want: push.OutcomeConfigError, reason: "FCM: THIRD_PARTY_AUTH_ERROR"},
 		{name: "401 without detail", answer: canned(401, "", envelope(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", "")),
-			want: push.OutcomeConfigError, reason: "FCM: UNAUTHENTICATED Request had invalid authentication credentials."},
+			want: push.OutcomeConfigError, reason: "FCM: UNAUTHENTICATED"},
 		{name: "403 PERMISSION_DENIED", answer: canned(403, "", envelope(403, "PERMISSION_DENIED", "Permission 'cloudmessaging.messages.create' denied", "")),
-			want: push.OutcomeConfigError, reason: "FCM: PERMISSION_DENIED Permission"},
+			want: push.OutcomeConfigError, reason: "FCM: PERMISSION_DENIED"},
 		{name: "404 without detail", answer: canned(404, "", `Not Found`), want: push.OutcomeConfigError, reason: "FCM: NOT_FOUND"},
 		{name: "OAuth invalid_grant", err: &oauth2.RetrieveError{
 			Response: &http.Response{StatusCode: 400, Header: http.Header{}},
 			Body:     []byte(`{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`),
-		}, want: push.OutcomeConfigError, reason: "FCM: OAuth invalid_grant Invalid JWT Signature."},
+		}, want: push.OutcomeConfigError, reason: "FCM: OAuth invalid_grant"},
 		{name: "OAuth invalid_scope (parsed code)", err: &oauth2.RetrieveError{
 			Response: &http.Response{StatusCode: 400}, ErrorCode: "invalid_scope",
 		}, want: push.OutcomeConfigError, reason: "FCM: OAuth invalid_scope"},
@@ -137,7 +137,7 @@ func TestClassify(t *testing.T) {
 			Response: &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {"20"}}}, Body: []byte(`oops`),
 		}, want: push.OutcomeRetry, after: 20 * time.Second, reason: "FCM: OAuth 503"},
 		{name: "OAuth endpoint unreachable", err: errors.New(`oauth2: cannot fetch token: Post "https://oauth2.googleapis.com/token": dial tcp: connection refused`),
-			want: push.OutcomeRetry, reason: "FCM: OAuth: oauth2: cannot fetch token"},
+			want: push.OutcomeRetry, reason: "FCM: OAuth: connection refused"},
 		{name: "context cancelled", err: ctxErr, want: push.OutcomeRetry, reason: "FCM: not sent: context canceled"},
 		{name: "deadline", err: context.DeadlineExceeded, want: push.OutcomeRetry},
 		{name: "SDK refuses the message", err: func() error {
@@ -147,10 +147,10 @@ func TestClassify(t *testing.T) {
 		// The SDK retries these four times (0+1+2+4 s) before it gives up.
 		{name: "network error", answer: func(*http.Request) (*http.Response, error) {
 			return nil, errors.New("read tcp 10.0.0.1:443: connection reset by peer")
-		}, want: push.OutcomeRetry, reason: "FCM: network error: unknown error while making an http call"},
+		}, want: push.OutcomeRetry, reason: "FCM: network error: connection reset"},
 		{name: "OAuth refusal inside the SDK", answer: func(*http.Request) (*http.Response, error) {
 			return nil, &oauth2.RetrieveError{Response: &http.Response{StatusCode: 400, Status: "400 Bad Request"}, Body: []byte(`{"error":"invalid_grant"}`)}
-		}, want: push.OutcomeConfigError, reason: "FCM: OAuth unknown error while making an http call"},
+		}, want: push.OutcomeConfigError, reason: "FCM: OAuth refused (HTTP 400)"},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
@@ -165,6 +165,11 @@ func TestClassify(t *testing.T) {
 			require.True(t, strings.HasPrefix(got.Reason, r.reason), "reason %q, want prefix %q", got.Reason, r.reason)
 			if got.Outcome != push.OutcomeSent {
 				require.True(t, strings.HasPrefix(got.Reason, "FCM: "), got.Reason)
+			}
+			// FCM's and the network's own words are not quoted.
+			for _, far := range []string{"Requested entity", "registration token is not a valid", "Invalid data payload",
+				"Permission '", "Invalid JWT", "currently unavailable", "invalid authentication", "10.0.0.1", "oauth2.googleapis.com", "<html>"} {
+				require.NotContains(t, got.Reason, far)
 			}
 		})
 	}
@@ -234,15 +239,22 @@ func FuzzClassifyText(f *testing.F) {
 		if status != 0 {
 			resp = &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {message}}, Body: io.NopCloser(bytes.NewReader(body))}
 		}
-		for _, got := range []push.Result{
+		for i, got := range []push.Result{
 			classifyOAuth(&oauth2.RetrieveError{Response: resp, Body: body}, now),
-			classifyTransport(message),
+			classifyTransport(errors.New(message)),
 			Classify(errors.New(message), now),
 		} {
 			require.GreaterOrEqual(t, got.Outcome, push.OutcomeSent)
 			require.LessOrEqual(t, got.Outcome, push.OutcomeConfigError)
 			require.GreaterOrEqual(t, got.RetryAfter, time.Duration(0))
 			require.True(t, got.Outcome == push.OutcomeSent || strings.HasPrefix(got.Reason, "FCM: "), got.Reason)
+			// What the far end wrote is matched, never quoted (the last
+			// case reads message as the SDK's own validation error).
+			for _, far := range []string{string(body), message} {
+				if i < 2 && len(far) >= 24 {
+					require.NotContains(t, got.Reason, far)
+				}
+			}
 		}
 	})
 }

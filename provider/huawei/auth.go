@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 )
@@ -115,7 +116,6 @@ type tokenAnswer struct {
 	ExpiresIn   json.Number     `json:"expires_in"`
 	Error       json.RawMessage `json:"error"`
 	SubError    json.RawMessage `json:"sub_error"`
-	Description string          `json:"error_description"`
 }
 
 func (a *auth) request(ctx context.Context) (string, time.Duration, error) {
@@ -134,7 +134,7 @@ func (a *auth) request(ctx context.Context) (string, time.Duration, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return "", 0, &authError{push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: OAuth answer cut: " + err.Error()}}
+		return "", 0, &authError{push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: OAuth answer cut: " + egress.Describe(err)}}
 	}
 	var t tokenAnswer
 	jsonErr := json.Unmarshal(b, &t)
@@ -154,14 +154,12 @@ func (a *auth) request(ctx context.Context) (string, time.Duration, error) {
 	}
 	// A refusal: the client ID or secret is wrong, or the app is not
 	// allowed to use OAuth.
+	// Its codes are quoted, its description is not (see channel.Code).
 	why := fmt.Sprintf("HTTP %d", resp.StatusCode)
-	if jsonErr == nil && len(t.Error) > 0 {
-		why = strings.Trim(string(t.Error), `"`)
-		if len(t.SubError) > 0 {
-			why += "/" + strings.Trim(string(t.SubError), `"`)
-		}
-		if t.Description != "" {
-			why += " " + clip(t.Description)
+	if code := channel.Code(strings.Trim(string(t.Error), `"`)); jsonErr == nil && code != "" {
+		why = code
+		if sub := channel.Code(strings.Trim(string(t.SubError), `"`)); sub != "" {
+			why += "/" + sub
 		}
 	}
 	return "", 0, &authError{push.Result{Outcome: push.OutcomeConfigError, Reason: "Huawei: OAuth refused the client credentials: " + why}}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
@@ -49,23 +48,20 @@ const (
 type codeRule struct {
 	words   string
 	outcome push.Outcome
-	// detail appends the answer's msg, which says which parameter is
-	// wrong.
-	detail bool
-	reauth bool
+	reauth  bool
 }
 
 var codes = map[string]codeRule{
 	codeSuccess:     {words: "success", outcome: push.OutcomeSent},
 	codePartial:     {words: "some tokens are invalid", outcome: push.OutcomeSent},
-	"80100001":      {words: "parameter check error", outcome: push.OutcomeFailed, detail: true},
+	"80100001":      {words: "parameter check error", outcome: push.OutcomeFailed},
 	"80100002":      {words: "a sys message takes exactly one token", outcome: push.OutcomeFailed},
-	"80100003":      {words: "illegal payload", outcome: push.OutcomeFailed, detail: true},
-	"80100004":      {words: "illegal expire time", outcome: push.OutcomeFailed, detail: true},
-	"80100013":      {words: "illegal collapse_key", outcome: push.OutcomeFailed, detail: true},
+	"80100003":      {words: "illegal payload", outcome: push.OutcomeFailed},
+	"80100004":      {words: "illegal expire time", outcome: push.OutcomeFailed},
+	"80100013":      {words: "illegal collapse_key", outcome: push.OutcomeFailed},
 	"80100016":      {words: "message contains sensitive content", outcome: push.OutcomeFailed},
 	"80100017":      {words: "too many topic messages in flight", outcome: push.OutcomeRetry},
-	"80100018":      {words: "invalid message body", outcome: push.OutcomeFailed, detail: true},
+	"80100018":      {words: "invalid message body", outcome: push.OutcomeFailed},
 	codeAuth:        {words: "OAuth authentication error", outcome: push.OutcomeConfigError, reauth: true},
 	codeAuthExpired: {words: "OAuth access token expired", outcome: push.OutcomeRetry, reauth: true},
 	"80300002":      {words: "no permission to send messages", outcome: push.OutcomeConfigError},
@@ -107,7 +103,7 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Verdict {
 	switch {
 	case status >= 500 || status == http.StatusTooManyRequests:
 		if v.Code != "" {
-			return retry(reason(v.Code, wordsOf(v.Code, v.Msg)))
+			return retry(reason(v.Code, wordsOf(v.Code)))
 		}
 		return retry(reason(fmt.Sprintf("HTTP %d", status), statusWords(status)))
 	case status == http.StatusNotFound:
@@ -132,11 +128,11 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Verdict {
 func (v Verdict) byCode(h http.Header, now time.Time) Verdict {
 	rule, ok := codes[v.Code]
 	if !ok {
-		v.Result = push.Result{Outcome: push.OutcomeFailed, Reason: reason(v.Code, wordsOf(v.Code, v.Msg))}
+		v.Result = push.Result{Outcome: push.OutcomeFailed, Reason: reason(v.Code, wordsOf(v.Code))}
 		return v
 	}
 	v.Reauth = rule.reauth
-	v.Result = push.Result{Outcome: rule.outcome, Reason: reason(v.Code, wordsOf(v.Code, v.Msg))}
+	v.Result = push.Result{Outcome: rule.outcome, Reason: reason(v.Code, wordsOf(v.Code))}
 	switch rule.outcome {
 	case push.OutcomeSent:
 		v.Result.Reason = ""
@@ -155,21 +151,13 @@ func (v Verdict) byCode(h http.Header, now time.Time) Verdict {
 	return v
 }
 
-// wordsOf says what a code means, with the answer's msg where it tells
-// more (which parameter) or the code is unknown.
-func wordsOf(code, msg string) string {
-	rule, ok := codes[code]
-	msg = strings.TrimSpace(msg)
-	useful := msg != "" && !strings.HasPrefix(msg, "{")
-	switch {
-	case !ok && useful:
-		return clip(msg)
-	case !ok:
-		return "unknown code"
-	case rule.detail && useful && !strings.EqualFold(msg, rule.words):
-		return rule.words + ": " + clip(msg)
+// wordsOf says what a code means in pushd's words. The answer's msg is
+// not quoted (see channel.Code): the code is what Huawei documents.
+func wordsOf(code string) string {
+	if rule, ok := codes[code]; ok {
+		return rule.words
 	}
-	return rule.words
+	return "unknown code"
 }
 
 func statusWords(status int) string {
@@ -203,17 +191,4 @@ func text(raw json.RawMessage) string {
 		return n.String()
 	}
 	return string(raw)
-}
-
-// clip bounds a vendor text quoted in a reason.
-func clip(s string) string {
-	const n = 200
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s + "…"
 }

@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 )
@@ -175,7 +176,8 @@ func (s *Sender) do(ctx context.Context, r request, msgs []push.Outgoing, res []
 		}
 	}
 	if err := s.o.Wait(ctx, len(r.idx)); err != nil {
-		all(notSent(err))
+		// The pace's own error (a deadline it cannot meet), not a remote's.
+		all(push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: " + err.Error()})
 		return
 	}
 	reauthed := false
@@ -240,7 +242,7 @@ func notSent(err error) push.Result {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: " + err.Error()}
+	return push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: " + egress.Describe(err)}
 }
 
 // authResult is the result of the requests that could not get a token.

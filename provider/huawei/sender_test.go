@@ -190,17 +190,17 @@ func TestSendErrors(t *testing.T) {
 		{providertest.HuaweiFault{Code: "80100017"}, push.OutcomeRetry, "Huawei: 80100017 too many topic messages in flight", 0},
 		{providertest.HuaweiFault{Code: "80300002"}, push.OutcomeConfigError, "Huawei: 80300002 no permission to send messages", 0},
 		{providertest.HuaweiFault{Code: "80300011"}, push.OutcomeConfigError, "Huawei: 80300011 no permission to send high-priority messages", 0},
-		{providertest.HuaweiFault{Code: "80100001", Msg: "ttl is malformed"}, push.OutcomeFailed, "Huawei: 80100001 parameter check error: ttl is malformed", 0},
-		{providertest.HuaweiFault{Code: "80100003"}, push.OutcomeFailed, "Huawei: 80100003 illegal payload: Incorrect message structure", 0},
-		{providertest.HuaweiFault{Code: "80100004"}, push.OutcomeFailed, "Huawei: 80100004 illegal expire time: The message expiration time is earlier than the current time", 0},
-		{providertest.HuaweiFault{Code: "80100013"}, push.OutcomeFailed, "Huawei: 80100013 illegal collapse_key: The collapse_key message field is invalid", 0},
+		{providertest.HuaweiFault{Code: "80100001", Msg: "ttl is malformed"}, push.OutcomeFailed, "Huawei: 80100001 parameter check error", 0},
+		{providertest.HuaweiFault{Code: "80100003"}, push.OutcomeFailed, "Huawei: 80100003 illegal payload", 0},
+		{providertest.HuaweiFault{Code: "80100004"}, push.OutcomeFailed, "Huawei: 80100004 illegal expire time", 0},
+		{providertest.HuaweiFault{Code: "80100013"}, push.OutcomeFailed, "Huawei: 80100013 illegal collapse_key", 0},
 		{providertest.HuaweiFault{Code: "80100016"}, push.OutcomeFailed, "Huawei: 80100016 message contains sensitive content", 0},
 		{providertest.HuaweiFault{Code: "80100018"}, push.OutcomeFailed, "Huawei: 80100018 invalid message body", 0},
 		{providertest.HuaweiFault{Code: "80300008"}, push.OutcomeFailed, "Huawei: 80300008 message body too big", 0},
 		{providertest.HuaweiFault{Code: "80300010"}, push.OutcomeFailed, "Huawei: 80300010 token count out of range", 0},
 		{providertest.HuaweiFault{Code: "80300007"}, push.OutcomeTokenDead, "Huawei: 80300007 all tokens invalid", 0},
 		{providertest.HuaweiFault{Status: 404}, push.OutcomeConfigError, "Huawei: HTTP 404 service not found (check the App ID and the Push Kit URL)", 0},
-		{providertest.HuaweiFault{Code: "80312345", Msg: "Something new"}, push.OutcomeFailed, "Huawei: 80312345 Something new", 0},
+		{providertest.HuaweiFault{Code: "80312345", Msg: "Something new"}, push.OutcomeFailed, "Huawei: 80312345 unknown code", 0},
 	} {
 		name := tc.fault.Code
 		if name == "" {
@@ -266,7 +266,13 @@ func TestSendExpiredToken(t *testing.T) {
 	for _, r := range b.fake.Requests.All()[1:] {
 		codes[r.Code]++
 	}
-	require.Equal(t, map[string]int{"80200003": 4, "80000000": 4}, codes)
+	// Each of the four requests went out once with the fresh token; how
+	// many of them had first gone out with the expired one depends on
+	// whether the refresh came before they started.
+	require.Equal(t, 4, codes["80000000"])
+	require.GreaterOrEqual(t, codes["80200003"], 1)
+	require.LessOrEqual(t, codes["80200003"], 4)
+	require.Len(t, codes, 2)
 }
 
 func TestSendOAuthRefused(t *testing.T) {
@@ -280,7 +286,7 @@ func TestSendOAuthRefused(t *testing.T) {
 	require.NoError(t, err)
 	rs := s.Send(t.Context(), msgs("job_1", "tok", 1500, alert))
 	require.Equal(t, map[push.Outcome]int{push.OutcomeConfigError: 1500}, outcomes(rs))
-	require.Equal(t, "Huawei: OAuth refused the client credentials: 1101/20186 invalid client_secret", rs[0].Reason)
+	require.Equal(t, "Huawei: OAuth refused the client credentials: 1101/20186", rs[0].Reason)
 	require.Zero(t, f.Requests.Len())
 	require.Equal(t, 1, f.TokenRequests(), "both requests waited for the same token fetch")
 }
@@ -337,7 +343,7 @@ func TestSendCanceled(t *testing.T) {
 	cancel()
 	rs := b.sender.Send(ctx, msgs("job_1", "tok", 3, alert))
 	for _, r := range rs {
-		require.Equal(t, push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: context canceled"}, r)
+		require.Equal(t, push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: cancelled"}, r)
 	}
 	require.Zero(t, b.fake.Requests.Len())
 }
@@ -397,7 +403,7 @@ func TestSendRefusedByFake(t *testing.T) {
 	img.ImageURL = "http://insecure.example.com/a.png"
 	rs = b.sender.Send(t.Context(), msgs("job_1", "tok", 1, img))
 	require.Equal(t, push.OutcomeFailed, rs[0].Outcome)
-	require.Equal(t, "Huawei: 80100001 parameter check error: Parameter check error, image must be an https URL", rs[0].Reason)
+	require.Equal(t, "Huawei: 80100001 parameter check error", rs[0].Reason)
 
 	bad := alert
 	bad.Payload = map[string]any{"f": make(chan int)}

@@ -104,25 +104,24 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Answer {
 		// An error without a code: judge by the HTTP status.
 		a.Code = -1
 		a.Result = statusResult(status, h, now)
-		if words := firstNonEmpty(b.Reason, b.Description); words != "" {
-			a.Result.Reason += " " + words
-		}
 		return a
 	}
-	r := push.Result{Reason: reason(code, firstNonEmpty(b.Reason, b.Description))}
+	// The answer's reason and description are not quoted (see
+	// channel.Code): the code and pushd's words for its class are.
+	var r push.Result
 	switch {
 	case quotaCodes[code]:
-		r.Outcome = push.OutcomeRetry
+		r = push.Result{Outcome: push.OutcomeRetry, Reason: reason(code, words(code, "daily quota used up"))}
 		r.RetryAfter = max(untilBeijingMidnight(now), channel.RetryAfter(h, now))
 	case retryCodes[code]:
-		r.Outcome = push.OutcomeRetry
+		r = push.Result{Outcome: push.OutcomeRetry, Reason: reason(code, words(code, "not accepted now, retried"))}
 		r.RetryAfter = channel.RetryAfter(h, now)
 	case deadCodes[code]:
-		r.Outcome = push.OutcomeTokenDead
+		r = push.Result{Outcome: push.OutcomeTokenDead, Reason: reason(code, words(code, "invalid regid"))}
 	case configCodes[code]:
-		r.Outcome = push.OutcomeConfigError
+		r = push.Result{Outcome: push.OutcomeConfigError, Reason: reason(code, words(code, "the credentials or the app's settings were refused"))}
 	default:
-		r.Outcome = push.OutcomeFailed
+		r = push.Result{Outcome: push.OutcomeFailed, Reason: reason(code, words(code, "the message was refused"))}
 	}
 	a.Result = r
 	return a
@@ -151,15 +150,6 @@ func reason(code int, words string) string {
 		return "Xiaomi: " + strconv.Itoa(code)
 	}
 	return "Xiaomi: " + strconv.Itoa(code) + " " + words
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // rawString reads a JSON string or number as text.

@@ -3,6 +3,7 @@ package xiaomi
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,7 +76,8 @@ func TestClassifyCodes(t *testing.T) {
 			require.Equal(t, r.code, a.Code)
 			require.Equal(t, r.outcome, a.Result.Outcome)
 			require.Equal(t, r.after, a.Result.RetryAfter)
-			require.Equal(t, fmt.Sprintf("Xiaomi: %d Some words.", r.code), a.Result.Reason)
+			require.True(t, strings.HasPrefix(a.Result.Reason, fmt.Sprintf("Xiaomi: %d ", r.code)), a.Result.Reason)
+			require.NotContains(t, a.Result.Reason, "Some words.")
 			require.Equal(t, a.Result, a.For("any"))
 		})
 	}
@@ -97,21 +99,21 @@ func TestClassify(t *testing.T) {
 		{"ok", 200, nil, `{"result":"ok","trace_id":"Xdm1","code":0,"data":{"id":"scm1"},"description":"成功","info":"Received push messages for 1 REGID"}`, push.OutcomeSent, 0, ""},
 		{"ok without data", 200, nil, `{"result":"ok","code":0}`, push.OutcomeSent, 0, ""},
 		{"ok with odd data", 200, nil, `{"result":"ok","code":"0","data":"x"}`, push.OutcomeSent, 0, ""},
-		{"bad secret", 200, nil, `{"result":"error","reason":"Invalid application secret.","trace_id":"Xcm1","code":21301,"description":"认证失败"}`, push.OutcomeConfigError, 0, "Xiaomi: 21301 Invalid application secret."},
-		{"code as string", 200, nil, `{"result":"error","code":"10027","reason":"busy"}`, push.OutcomeRetry, 0, "Xiaomi: 10027 busy"},
-		{"description only", 200, nil, `{"result":"error","code":10017,"description":"参数值非法"}`, push.OutcomeFailed, 0, "Xiaomi: 10017 参数值非法"},
-		{"no words", 200, nil, `{"result":"error","code":10017}`, push.OutcomeFailed, 0, "Xiaomi: 10017"},
-		{"retry code with Retry-After", 200, retryIn("30"), errorBody(10002, "busy"), push.OutcomeRetry, 30 * time.Second, "Xiaomi: 10002 busy"},
-		{"error code on 4xx", 400, nil, errorBody(10017, "bad"), push.OutcomeFailed, 0, "Xiaomi: 10017 bad"},
-		{"error without code", 200, nil, `{"result":"error","reason":"oops"}`, push.OutcomeRetry, 0, "Xiaomi: HTTP 200 OK oops"},
+		{"bad secret", 200, nil, `{"result":"error","reason":"Invalid application secret.","trace_id":"Xcm1","code":21301,"description":"认证失败"}`, push.OutcomeConfigError, 0, "Xiaomi: 21301 invalid AppSecret"},
+		{"code as string", 200, nil, `{"result":"error","code":"10027","reason":"busy"}`, push.OutcomeRetry, 0, "Xiaomi: 10027 API called too frequently"},
+		{"description only", 200, nil, `{"result":"error","code":10017,"description":"参数值非法"}`, push.OutcomeFailed, 0, "Xiaomi: 10017 illegal parameter value"},
+		{"no words", 200, nil, `{"result":"error","code":10017}`, push.OutcomeFailed, 0, "Xiaomi: 10017 illegal parameter value"},
+		{"retry code with Retry-After", 200, retryIn("30"), errorBody(10002, "busy"), push.OutcomeRetry, 30 * time.Second, "Xiaomi: 10002 service busy"},
+		{"error code on 4xx", 400, nil, errorBody(10017, "bad"), push.OutcomeFailed, 0, "Xiaomi: 10017 illegal parameter value"},
+		{"error without code", 200, nil, `{"result":"error","reason":"oops"}`, push.OutcomeRetry, 0, "Xiaomi: HTTP 200 OK"},
 		{"503 plain", 503, retryIn("120"), `Service Unavailable`, push.OutcomeRetry, 2 * time.Minute, "Xiaomi: HTTP 503 Service Unavailable"},
 		{"502 empty", 502, nil, ``, push.OutcomeRetry, 0, "Xiaomi: HTTP 502 Bad Gateway"},
-		{"500 with JSON code", 500, nil, errorBody(1, "internal"), push.OutcomeRetry, 0, "Xiaomi: 1 internal"},
+		{"500 with JSON code", 500, nil, errorBody(1, "internal"), push.OutcomeRetry, 0, "Xiaomi: 1 internal error"},
 		{"429 plain", 429, retryIn("5"), `slow down`, push.OutcomeRetry, 5 * time.Second, "Xiaomi: HTTP 429 Too Many Requests"},
 		{"401 plain", 401, nil, `unauthorized`, push.OutcomeConfigError, 0, "Xiaomi: HTTP 401 Unauthorized"},
 		{"404 plain", 404, nil, `not found`, push.OutcomeFailed, 0, "Xiaomi: HTTP 404 Not Found"},
 		{"200 garbage", 200, nil, `<html>`, push.OutcomeRetry, 0, "Xiaomi: HTTP 200 OK"},
-		{"quota", 200, nil, errorBody(200001, "exceed quota, quota: 100, have acked: 100"), push.OutcomeRetry, 6*time.Hour + 30*time.Minute, "Xiaomi: 200001 exceed quota, quota: 100, have acked: 100"},
+		{"quota", 200, nil, errorBody(200001, "exceed quota, quota: 100, have acked: 100"), push.OutcomeRetry, 6*time.Hour + 30*time.Minute, "Xiaomi: 200001 daily quota used up"},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {

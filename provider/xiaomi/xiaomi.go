@@ -6,16 +6,15 @@ package xiaomi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 )
@@ -229,11 +228,8 @@ func (s *Sender) do(ctx context.Context, r request, res []push.Result) {
 	}
 }
 
-// networkError describes a transport error without the request URL.
+// networkError describes a transport error in pushd's words (never
+// quoting what the far end sent).
 func networkError(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return err.Error()
+	return egress.Describe(err)
 }

@@ -215,43 +215,43 @@ func TestSendFaults(t *testing.T) {
 		reason  string
 		after   time.Duration // at least
 	}{
-		{"quota", providertest.XiaomiFault{Code: 200001}, push.OutcomeRetry, "Xiaomi: 200001 exceed quota, quota: 10000, have acked: 10000", time.Second},
+		{"quota", providertest.XiaomiFault{Code: 200001}, push.OutcomeRetry, "Xiaomi: 200001 daily quota used up", time.Second},
 		{"too frequent", providertest.XiaomiFault{Code: 10027}, push.OutcomeRetry, "Xiaomi: 10027 API called too frequently", 0},
-		{"busy", providertest.XiaomiFault{Code: 10002}, push.OutcomeRetry, "Xiaomi: 10002 Service busy", 0},
-		{"internal", providertest.XiaomiFault{Code: 1}, push.OutcomeRetry, "Xiaomi: 1 Internal error", 0},
-		{"unknown", providertest.XiaomiFault{Code: -1}, push.OutcomeRetry, "Xiaomi: -1 Unknown error", 0},
-		{"send failed", providertest.XiaomiFault{Code: 20301}, push.OutcomeRetry, "Xiaomi: 20301 Sending message failed", 0},
-		{"remote", providertest.XiaomiFault{Code: 65029}, push.OutcomeRetry, "Xiaomi: 65029 Remote service exception", 0},
-		{"expired request", providertest.XiaomiFault{Code: 10037}, push.OutcomeRetry, "Xiaomi: 10037 Request expired", 0},
-		{"broadcast too often", providertest.XiaomiFault{Code: 26004}, push.OutcomeRetry, "Xiaomi: 26004 Broadcasts sent too frequently", 0},
+		{"busy", providertest.XiaomiFault{Code: 10002}, push.OutcomeRetry, "Xiaomi: 10002 service busy", 0},
+		{"internal", providertest.XiaomiFault{Code: 1}, push.OutcomeRetry, "Xiaomi: 1 internal error", 0},
+		{"unknown", providertest.XiaomiFault{Code: -1}, push.OutcomeRetry, "Xiaomi: -1 unknown error", 0},
+		{"send failed", providertest.XiaomiFault{Code: 20301}, push.OutcomeRetry, "Xiaomi: 20301 sending the message failed", 0},
+		{"remote", providertest.XiaomiFault{Code: 65029}, push.OutcomeRetry, "Xiaomi: 65029 remote service exception", 0},
+		{"expired request", providertest.XiaomiFault{Code: 10037}, push.OutcomeRetry, "Xiaomi: 10037 request expired", 0},
+		{"broadcast too often", providertest.XiaomiFault{Code: 26004}, push.OutcomeRetry, "Xiaomi: 26004 broadcasts sent too frequently", 0},
 		{"503 with Retry-After", providertest.XiaomiFault{Status: 503, RetryAfter: 42 * time.Second}, push.OutcomeRetry, "Xiaomi: HTTP 503 Service Unavailable", 42 * time.Second},
 		{"502", providertest.XiaomiFault{Status: 502}, push.OutcomeRetry, "Xiaomi: HTTP 502 Bad Gateway", 0},
-		{"500 with code", providertest.XiaomiFault{Status: 500, Code: 10001}, push.OutcomeRetry, "Xiaomi: 10001 System error", 0},
-		{"illegal device", providertest.XiaomiFault{Code: 10029}, push.OutcomeTokenDead, "Xiaomi: 10029 Illegal device", 0},
-		{"bad secret", providertest.XiaomiFault{Code: 21301}, push.OutcomeConfigError, "Xiaomi: 21301 Invalid application secret.", 0},
-		{"token auth", providertest.XiaomiFault{Code: 21302}, push.OutcomeConfigError, "Xiaomi: 21302 Token authentication failed", 0},
-		{"restricted", providertest.XiaomiFault{Code: 21303}, push.OutcomeConfigError, "Xiaomi: 21303 Restricted request", 0},
-		{"illegal app", providertest.XiaomiFault{Code: 22000}, push.OutcomeConfigError, "Xiaomi: 22000 Illegal application", 0},
-		{"illegal app id", providertest.XiaomiFault{Code: 22006}, push.OutcomeConfigError, "Xiaomi: 22006 Illegal app id", 0},
-		{"illegal app key", providertest.XiaomiFault{Code: 22007}, push.OutcomeConfigError, "Xiaomi: 22007 Illegal app key", 0},
-		{"package", providertest.XiaomiFault{Code: 22022}, push.OutcomeConfigError, "Xiaomi: 22022 Invalid package name", 0},
-		{"blacklisted", providertest.XiaomiFault{Code: 10031}, push.OutcomeConfigError, "Xiaomi: 10031 App blacklisted", 0},
-		{"forbidden", providertest.XiaomiFault{Code: 10036}, push.OutcomeConfigError, "Xiaomi: 10036 App operation forbidden", 0},
-		{"review", providertest.XiaomiFault{Code: 26006}, push.OutcomeConfigError, "Xiaomi: 26006 Sending requires review", 0},
-		{"channel mismatch without channel id", providertest.XiaomiFault{Code: 27001}, push.OutcomeConfigError, "Xiaomi: 27001 Channel information mismatch", 0},
-		{"parameter", providertest.XiaomiFault{Code: 10008}, push.OutcomeFailed, "Xiaomi: 10008 Parameter error", 0},
-		{"illegal request", providertest.XiaomiFault{Code: 10012}, push.OutcomeFailed, "Xiaomi: 10012 Illegal request", 0},
-		{"missing", providertest.XiaomiFault{Code: 10016}, push.OutcomeFailed, "Xiaomi: 10016 Required parameter missing", 0},
-		{"illegal value", providertest.XiaomiFault{Code: 10017}, push.OutcomeFailed, "Xiaomi: 10017 Illegal parameter value", 0},
-		{"no target", providertest.XiaomiFault{Code: 21305}, push.OutcomeFailed, "Xiaomi: 21305 Must input one of: regid/topic/alias/userAccount/miid/geoId/groupId/region", 0},
-		{"too long", providertest.XiaomiFault{Code: 65009}, push.OutcomeFailed, "Xiaomi: 65009 Message content too long", 0},
-		{"not provided", providertest.XiaomiFault{Code: 65011}, push.OutcomeFailed, "Xiaomi: 65011 Parameter not provided", 0},
-		{"pairs", providertest.XiaomiFault{Code: 65014}, push.OutcomeFailed, "Xiaomi: 65014 Too many key/value pairs", 0},
-		{"pair length", providertest.XiaomiFault{Code: 65015}, push.OutcomeFailed, "Xiaomi: 65015 Key/value total length too long", 0},
-		{"callback param", providertest.XiaomiFault{Code: 65036}, push.OutcomeFailed, "Xiaomi: 65036 Callback parameter too long", 0},
-		{"callback url length", providertest.XiaomiFault{Code: 65037}, push.OutcomeFailed, "Xiaomi: 65037 Callback URL too long", 0},
-		{"callback url", providertest.XiaomiFault{Code: 65038}, push.OutcomeFailed, "Xiaomi: 65038 Illegal callback URL", 0},
-		{"custom words", providertest.XiaomiFault{Code: 12345, Reason: "Something new."}, push.OutcomeFailed, "Xiaomi: 12345 Something new.", 0},
+		{"500 with code", providertest.XiaomiFault{Status: 500, Code: 10001}, push.OutcomeRetry, "Xiaomi: 10001 system error", 0},
+		{"illegal device", providertest.XiaomiFault{Code: 10029}, push.OutcomeTokenDead, "Xiaomi: 10029 illegal device", 0},
+		{"bad secret", providertest.XiaomiFault{Code: 21301}, push.OutcomeConfigError, "Xiaomi: 21301 invalid AppSecret", 0},
+		{"token auth", providertest.XiaomiFault{Code: 21302}, push.OutcomeConfigError, "Xiaomi: 21302 token authentication failed", 0},
+		{"restricted", providertest.XiaomiFault{Code: 21303}, push.OutcomeConfigError, "Xiaomi: 21303 restricted request", 0},
+		{"illegal app", providertest.XiaomiFault{Code: 22000}, push.OutcomeConfigError, "Xiaomi: 22000 illegal application", 0},
+		{"illegal app id", providertest.XiaomiFault{Code: 22006}, push.OutcomeConfigError, "Xiaomi: 22006 illegal app ID", 0},
+		{"illegal app key", providertest.XiaomiFault{Code: 22007}, push.OutcomeConfigError, "Xiaomi: 22007 illegal app key", 0},
+		{"package", providertest.XiaomiFault{Code: 22022}, push.OutcomeConfigError, "Xiaomi: 22022 invalid package name", 0},
+		{"blacklisted", providertest.XiaomiFault{Code: 10031}, push.OutcomeConfigError, "Xiaomi: 10031 the app is blacklisted", 0},
+		{"forbidden", providertest.XiaomiFault{Code: 10036}, push.OutcomeConfigError, "Xiaomi: 10036 app operation forbidden", 0},
+		{"review", providertest.XiaomiFault{Code: 26006}, push.OutcomeConfigError, "Xiaomi: 26006 sending requires review", 0},
+		{"channel mismatch without channel id", providertest.XiaomiFault{Code: 27001}, push.OutcomeConfigError, "Xiaomi: 27001 channel information mismatch", 0},
+		{"parameter", providertest.XiaomiFault{Code: 10008}, push.OutcomeFailed, "Xiaomi: 10008 parameter error", 0},
+		{"illegal request", providertest.XiaomiFault{Code: 10012}, push.OutcomeFailed, "Xiaomi: 10012 illegal request", 0},
+		{"missing", providertest.XiaomiFault{Code: 10016}, push.OutcomeFailed, "Xiaomi: 10016 a required parameter is missing", 0},
+		{"illegal value", providertest.XiaomiFault{Code: 10017}, push.OutcomeFailed, "Xiaomi: 10017 illegal parameter value", 0},
+		{"no target", providertest.XiaomiFault{Code: 21305}, push.OutcomeFailed, "Xiaomi: 21305 no target (regid, topic, alias, ...)", 0},
+		{"too long", providertest.XiaomiFault{Code: 65009}, push.OutcomeFailed, "Xiaomi: 65009 message content too long", 0},
+		{"not provided", providertest.XiaomiFault{Code: 65011}, push.OutcomeFailed, "Xiaomi: 65011 a parameter was not provided", 0},
+		{"pairs", providertest.XiaomiFault{Code: 65014}, push.OutcomeFailed, "Xiaomi: 65014 too many key/value pairs", 0},
+		{"pair length", providertest.XiaomiFault{Code: 65015}, push.OutcomeFailed, "Xiaomi: 65015 key/value pairs too long in total", 0},
+		{"callback param", providertest.XiaomiFault{Code: 65036}, push.OutcomeFailed, "Xiaomi: 65036 callback parameter too long", 0},
+		{"callback url length", providertest.XiaomiFault{Code: 65037}, push.OutcomeFailed, "Xiaomi: 65037 callback URL too long", 0},
+		{"callback url", providertest.XiaomiFault{Code: 65038}, push.OutcomeFailed, "Xiaomi: 65038 illegal callback URL", 0},
+		{"custom words", providertest.XiaomiFault{Code: 12345, Reason: "Something new."}, push.OutcomeFailed, "Xiaomi: 12345 the message was refused", 0},
 	}
 	e := setup(t, providertest.XiaomiOptions{}, nil)
 	for _, r := range rows {
@@ -280,7 +280,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 		s, err := New(creds, e.s.o)
 		require.NoError(t, err)
 		for _, r := range s.Send(t.Context(), batch(2, "job_x", "r")) {
-			require.Equal(t, push.Result{Outcome: push.OutcomeConfigError, Reason: "Xiaomi: 21301 Invalid application secret."}, r)
+			require.Equal(t, push.Result{Outcome: push.OutcomeConfigError, Reason: "Xiaomi: 21301 invalid AppSecret"}, r)
 		}
 	})
 	t.Run("wrong package", func(t *testing.T) {
@@ -292,7 +292,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 		require.NoError(t, err)
 		for _, r := range s.Send(t.Context(), batch(2, "job_x", "r")) {
 			require.Equal(t, push.OutcomeConfigError, r.Outcome)
-			require.Contains(t, r.Reason, "Xiaomi: 22022 ")
+			require.Contains(t, r.Reason, "Xiaomi: 22022 invalid package name")
 		}
 	})
 	t.Run("unknown channel id", func(t *testing.T) {
@@ -304,7 +304,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 		require.Equal(t, push.OutcomeSent, res[0].Outcome)
 		// The message's own channel ID is at fault: only it fails.
 		require.Equal(t, push.OutcomeFailed, res[1].Outcome)
-		require.Contains(t, res[1].Reason, "Xiaomi: 27001 ")
+		require.Contains(t, res[1].Reason, "Xiaomi: 27001 channel information mismatch")
 	})
 	t.Run("callback param too long", func(t *testing.T) {
 		t.Parallel()
@@ -314,7 +314,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 		})
 		for _, r := range e.s.Send(t.Context(), batch(2, "job_x", "r")) {
 			require.Equal(t, push.OutcomeFailed, r.Outcome)
-			require.Contains(t, r.Reason, "Xiaomi: 65036 ")
+			require.Contains(t, r.Reason, "Xiaomi: 65036 callback parameter too long")
 		}
 	})
 }

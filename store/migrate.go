@@ -27,8 +27,6 @@ const migrationLockKey = 0x70757368 // "push"
 // Migrate brings the database schema up to date. It only adds (tables,
 // columns, indexes); it never drops data.
 func (s *Stores) Migrate(ctx context.Context) error {
-	migrateMu.Lock()
-	defer migrateMu.Unlock()
 	if s.Dialect != dialect.Postgres {
 		return create(ctx, s.Ent)
 	}
@@ -55,7 +53,13 @@ func (s *Stores) Migrate(ctx context.Context) error {
 // create brings client's schema up to date. Indexes the schema no longer
 // declares are dropped: a unique key that grew a column (stat_minutes
 // gained grain) must not keep its old form.
+//
+// The process-wide mutex is taken here, after the advisory lock: a
+// migration waiting for another replica must not hold up this process's
+// others behind a mutex while doing so.
 func create(ctx context.Context, client *ent.Client) error {
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
 	if err := client.Schema.Create(ctx, migrate.WithForeignKeys(true), migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -78,8 +78,12 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*ent.APIKey, 
 		if pemText == "" {
 			return nil, "", push.Invalid("publicKey", "%s keys need the PEM public key of the caller's key pair", in.Algorithm)
 		}
-		if _, err := signature.ParsePublicKey(sigAlgorithm(in.Algorithm), pemText); err != nil {
+		pub, err := signature.ParsePublicKey(sigAlgorithm(in.Algorithm), pemText)
+		if err != nil {
 			return nil, "", push.Invalid("publicKey", "%v", err)
+		}
+		if where := signature.PublishedKey(pub); where != "" {
+			return nil, "", push.Invalid("publicKey", "this is the public key of %s, whose private key is published: make a key pair of your own", where)
 		}
 		create.SetPublicKey(pemText + "\n")
 	default:

@@ -107,6 +107,14 @@ func TestAPIKeySecretIsShownOnce(t *testing.T) {
 	require.Equal(t, "publicKey", r.Errors[0].Extensions["field"])
 	r = b.do(`mutation($app: ID!) { createAPIKey(input: {appID: $app, name: "x", algorithm: ED25519, publicKey: "garbage"}) { secret } }`, map[string]any{"app": app})
 	require.Equal(t, "INVALID_ARGUMENT", r.code())
+
+	// A key whose private half is published (the signing test vectors).
+	const vectorKey = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAA6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=\n-----END PUBLIC KEY-----\n"
+	r = b.do(`mutation($app: ID!, $pub: String) { createAPIKey(input: {appID: $app, name: "x", algorithm: ED25519, publicKey: $pub}) { secret } }`,
+		map[string]any{"app": app, "pub": vectorKey})
+	require.Equal(t, "INVALID_ARGUMENT", r.code())
+	require.Equal(t, "publicKey", r.Errors[0].Extensions["field"])
+	require.Contains(t, r.Errors[0].Message, "published")
 }
 
 func TestLastUsedAndRotation(t *testing.T) {

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -96,6 +97,9 @@ func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) err
 			return fmt.Errorf("create data dir: %w", err)
 		}
 		path := filepath.Join(opts.DataDir, "pushd.db")
+		if err := ownerOnly(path); err != nil {
+			return err
+		}
 		s.Dialect = dialect.SQLite
 		s.DB, err = sql.Open("sqlite", sqliteDSN(path))
 		if err != nil {
@@ -171,14 +175,18 @@ func (s *Stores) openRedis(ctx context.Context, opts Options, log *slog.Logger) 
 		}
 		s.RedisOpt = ro
 	} else {
+		// It listens on loopback, where any local user could reach it:
+		// a password nobody else learns keeps them out.
+		password := rand.Text()
 		mr := miniredis.NewMiniRedis()
+		mr.RequireAuth(password)
 		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
 			return fmt.Errorf("start embedded redis: %w", err)
 		}
 		s.closers = append(s.closers, func() error { mr.Close(); return nil })
 		stop := fastForward(mr, time.Second)
 		s.closers = append(s.closers, func() error { stop(); return nil })
-		s.RedisOpt = &redis.Options{Addr: mr.Addr()}
+		s.RedisOpt = &redis.Options{Addr: mr.Addr(), Password: password}
 		log.WarnContext(ctx, "EMBEDDED MODE: using an in-process Redis at "+mr.Addr()+" — queues and presence are lost on exit, NOT FOR PRODUCTION")
 	}
 	s.Redis = redis.NewClient(s.RedisOpt)
@@ -231,4 +239,23 @@ func (s *Stores) Close() error {
 	}
 	s.closers = nil
 	return errors.Join(errs...)
+}
+
+// ownerOnly creates the SQLite file readable by its owner only (SQLite
+// gives the -wal and -shm files the same mode) and narrows an existing
+// one: it holds sealed secrets, password hashes and every message.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("chmod %s: %w", p, err)
+		}
+	}
+	return nil
 }

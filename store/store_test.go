@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lib/pq"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/ent"
@@ -47,6 +50,33 @@ func TestEmbeddedStores(t *testing.T) {
 	require.Zero(t, n, "deleting an app cascades on SQLite too")
 
 	require.NoError(t, s.Ping(ctx))
+}
+
+// The embedded stores are the operator's alone: the database file is
+// readable by its owner only and the in-process Redis wants a password.
+func TestEmbeddedStoresAreOwnerOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pushd.db"), nil, 0o644))
+	s, err := store.Open(ctx, store.Options{DataDir: dir}, testenv.Logger(t))
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Migrate(ctx))
+	files, err := filepath.Glob(filepath.Join(dir, "pushd.db*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		require.NoError(t, err)
+		require.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), f)
+	}
+
+	require.NotEmpty(t, s.RedisOpt.Password)
+	stranger := redis.NewClient(&redis.Options{Addr: s.RedisOpt.Addr})
+	defer stranger.Close()
+	require.ErrorContains(t, stranger.Ping(ctx).Err(), "NOAUTH")
+	require.NoError(t, s.Redis.Ping(ctx).Err())
 }
 
 // The embedded Redis expires keys in real time, as pushd's nonces and

@@ -90,7 +90,18 @@ func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID,
 // message it showed has arrived.
 func arrivedNoLaterThan(at time.Time) sql.Querier {
 	return sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString("COALESCE(").Ident(delivery.FieldArrivedAt).WriteString(", ").Arg(at).WriteString(")")
+		b.WriteString("COALESCE(").Ident(delivery.FieldArrivedAt).WriteString(", ").Join(notBeforeCreated(at)).WriteString(")")
+	})
+}
+
+// notBeforeCreated is at, or the delivery's creation time when at is
+// earlier: a device's clock (or a device lying) cannot date an event
+// before the message existed. Both sides are times pushd's driver wrote,
+// so they compare the same way on PostgreSQL and SQLite.
+func notBeforeCreated(at time.Time) sql.Querier {
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.WriteString("CASE WHEN ").Ident(delivery.FieldCreatedAt).WriteString(" > ").Arg(at).
+			WriteString(" THEN ").Ident(delivery.FieldCreatedAt).WriteString(" ELSE ").Arg(at).WriteString(" END")
 	})
 }
 
@@ -111,9 +122,9 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 		Set(delivery.FieldUpdatedAt, now)
 	switch to {
 	case delivery.StatusARRIVED:
-		upd.Set(delivery.FieldArrivedAt, at)
+		upd.Set(delivery.FieldArrivedAt, notBeforeCreated(at))
 	case delivery.StatusOPENED:
-		upd.Set(delivery.FieldOpenedAt, at).Set(delivery.FieldArrivedAt, arrivedNoLaterThan(at))
+		upd.Set(delivery.FieldOpenedAt, notBeforeCreated(at)).Set(delivery.FieldArrivedAt, arrivedNoLaterThan(at))
 	case delivery.StatusIGNORED:
 		upd.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(at))
 	}

@@ -10,13 +10,20 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/store"
 )
 
 // statsSetup sends one push to three Xiaomi devices (two on app version
 // 1.0, one on 2.0): all sent.
 func statsSetup(t *testing.T) (vendorSetup, nodeid.ID, []nodeid.ID) {
 	t.Helper()
-	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}, nil)
+	return statsSetupOn(t, testenv.Stores(t))
+}
+
+func statsSetupOn(t *testing.T, st *store.Stores) (vendorSetup, nodeid.ID, []nodeid.ID) {
+	t.Helper()
+	v := vendorTestOn(t, st, scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}, nil)
 	var ids []string
 	var devs []nodeid.ID
 	for i, version := range []string{"1.0", "1.0", "2.0"} {

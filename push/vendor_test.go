@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -79,7 +80,11 @@ type vendorSetup struct {
 // an Android device with the given tokens.
 func vendorTest(t *testing.T, ch scriptedChannels, tokens map[enum.Channel]string) vendorSetup {
 	t.Helper()
-	st := testenv.Stores(t)
+	return vendorTestOn(t, testenv.Stores(t), ch, tokens)
+}
+
+func vendorTestOn(t *testing.T, st *store.Stores, ch scriptedChannels, tokens map[enum.Channel]string) vendorSetup {
+	t.Helper()
 	sealer, err := seal.New(make([]byte, 32))
 	require.NoError(t, err)
 	s := NewService(Config{Client: st.Ent, Sealer: sealer, Dialect: st.Dialect, Logger: testenv.Logger(t), Channels: ch})

@@ -3,8 +3,9 @@ GO       ?= go
 BIN      ?= bin/pushd
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
+FUZZTIME ?= 30s
 
-.PHONY: help run console build test test-web test-short generate lint bench chaos services
+.PHONY: help run console build test test-web test-short generate lint bench chaos fuzz services
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -53,6 +54,9 @@ bench: services ## benchmarks and load runs (not part of CI)
 
 chaos: services ## the fault suite: every fault mid-broadcast on 60,000 devices, lost = 0 checked (not part of CI, which runs its kill -9 case)
 	$(GO) test -tags chaos -count=1 -run '^TestChaos' -v -timeout 90m ./cmd/pushd
+
+fuzz: ## every fuzz target for FUZZTIME each (default 30s; FUZZ=regexp picks targets); failing inputs land in testdata/fuzz (not part of CI)
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 services: ## start local PostgreSQL and Redis if they are down (CI machine layout)
 	@scripts/services.sh

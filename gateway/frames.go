@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -87,8 +88,11 @@ func DecodeClientFrame(data []byte) (ClientFrame, error) {
 	if err := dec.Decode(&f); err != nil {
 		return ClientFrame{}, fmt.Errorf("%w: %v", errFrame, err)
 	}
-	if dec.More() {
+	if trailing(data, dec) {
 		return ClientFrame{}, fmt.Errorf("%w: trailing data", errFrame)
+	}
+	if e := checkKeys(data, reflect.TypeFor[ClientFrame]()); e != nil {
+		return ClientFrame{}, fmt.Errorf("%w: %s: %s", errFrame, e.Field, e.Message)
 	}
 	switch f.Type {
 	case FrameAuth:

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,6 +26,11 @@ func TestDecodeClientFrame(t *testing.T) {
 		{`{"type":"welcome"}`, false},
 		{`{"type":"ack","messageID":"dlv_1","extra":1}`, false},
 		{`{"type":"ack","messageID":"dlv_1"} {}`, false},
+		{`{"type":"ack","messageID":"dlv_1"}}`, false}, // dec.More let a stray '}' or ']' through
+		{`{"type":"ack","messageID":"dlv_1"}]`, false},
+		{"{\"type\":\"ack\",\"messageID\":\"dlv_1\"} \n", true},
+		{`{"tYpe":"ack","messageID":"dlv_1"}`, false}, // keys are exact, as documented
+		{`{"type":"ack","messageID":"dlv_1","messageID":"dlv_2"}`, false},
 		{`not json`, false},
 		{``, false},
 	} {
@@ -38,14 +44,29 @@ func TestDecodeClientFrame(t *testing.T) {
 
 func FuzzDecodeClientFrame(f *testing.F) {
 	for _, s := range []string{`{"type":"auth","token":"dt_x"}`, `{"type":"resume","afterSeq":5}`,
-		`{"type":"event","messageID":"dlv_1","event":"opened"}`, `{"type":"ack","messageID":"x"}`, `[]`, `{"type":null}`} {
+		`{"type":"event","messageID":"dlv_1","event":"opened"}`, `{"type":"ack","messageID":"x"}`, `[]`, `{"type":null}`,
+		`{"type":"ack","messageID":"x"}}`, `{"TYPE":"ack","messageID":"x"}`, `{"type":"ack","type":"auth","token":"t"}`} {
 		f.Add([]byte(s))
 	}
+	documented := map[string]bool{"type": true, "token": true, "messageID": true, "event": true, "afterSeq": true}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fr, err := DecodeClientFrame(data)
 		if err != nil {
 			return
 		}
+		// One JSON object and nothing after it, whose keys are the
+		// documented ones, spelt exactly, each once.
+		require.True(t, json.Valid(data), "accepted %q", data)
+		var tree map[string]any
+		require.NoError(t, json.Unmarshal(data, &tree))
+		require.Equal(t, keysInText(data), keysInTree(tree), "accepted a repeated key in %q", data)
+		for k := range tree {
+			require.True(t, documented[k], "accepted key %q", k)
+		}
+		// What is accepted survives a re-encoding.
+		again, err := DecodeClientFrame(marshal(t, fr))
+		require.NoError(t, err)
+		require.Equal(t, fr, again)
 		// Whatever is accepted satisfies its type's rules.
 		switch fr.Type {
 		case FrameAuth:

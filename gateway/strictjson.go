@@ -11,6 +11,13 @@ import (
 	"github.com/pushd/pushd/push"
 )
 
+// trailing reports whether data holds more than JSON whitespace after the
+// value dec decoded from it. dec.More is no test for that: at the top
+// level it answers false for a stray "}" or "]".
+func trailing(data []byte, dec *json.Decoder) bool {
+	return len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0
+}
+
 // checkKeys walks the JSON value in body beside the Go type it was decoded
 // into and refuses the two things encoding/json lets through: a key that
 // appears twice in one object (encoding/json keeps the last) and a key

@@ -60,6 +60,9 @@ func TestDecodeBodyKeys(t *testing.T) {
 		{"case variant after valid keys", `{"labels":{},"inner":{"n":1,"name":"a"},"list":[],"extra":"","ID":null}`, "ID", `unknown field "ID"`},
 		{"Unicode fold (long s)", `{"inner":{"name":"a"},"extra":"","id":"","any":1,"labelſ":{}}`, "labelſ", `this one is "labels"`},
 
+		{"stray brace after the object", `{"id":"a"}}`, "", "trailing data"},
+		{"stray bracket after the object", `{"id":"a"}]`, "", "trailing data"},
+
 		// What encoding/json refused already is answered as before.
 		{"unknown field", `{"id":"a","color":"red"}`, "color", "unknown field"},
 		{"wrong type", `{"id":7}`, "id", "must be string"},

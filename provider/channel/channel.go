@@ -7,7 +7,9 @@ package channel
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,9 +112,12 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case s < 0:
 			return 0
+		case s > int64(math.MaxInt64/time.Second):
+			return math.MaxInt64 // more seconds than a Duration holds: the longest wait, as for a far date
 		}
 		return time.Duration(s) * time.Second
 	}

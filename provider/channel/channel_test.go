@@ -2,7 +2,11 @@ package channel
 
 import (
 	"context"
+	"errors"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,6 +27,11 @@ func TestRetryAfter(t *testing.T) {
 		{" 120 ", 2 * time.Minute},
 		{"-1", 0},
 		{"soon", 0},
+		// Past what a Duration holds: the longest wait, not a wrapped one
+		// (9223372037 s came out as minus 292 years, 18446744074 s as 0.3 s).
+		{"9223372037", math.MaxInt64},
+		{"18446744074", math.MaxInt64},
+		{"99999999999999999999", math.MaxInt64},
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
 	} {
@@ -88,4 +97,35 @@ func TestCodeKeepsCodesOnly(t *testing.T) {
 	} {
 		require.Equal(t, want, Code(in), "%q", in)
 	}
+}
+
+// FuzzRetryAfter checks the Retry-After reader every vendor classifier
+// uses: never a negative delay, a delay that grows with the number of
+// seconds asked (no wrap-around), the exact delay for a representable
+// number of seconds, and for an HTTP date its distance from now.
+func FuzzRetryAfter(f *testing.F) {
+	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+	for _, s := range []string{"", "0", "2", " 120 ", "-1", "+5", "soon", "1e3", "9223372036", "9223372037", "18446744074",
+		"9223372036854775807", "99999999999999999999", now.Add(90 * time.Second).Format(http.TimeFormat), "Fri, 31 Dec 9999 23:59:59 GMT"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d := RetryAfter(http.Header{"Retry-After": {v}}, now)
+		require.GreaterOrEqual(t, d, time.Duration(0), "%q", v)
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64) // out of range: the nearest int64
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			if tm, err := http.ParseTime(strings.TrimSpace(v)); err == nil && tm.After(now) {
+				require.Equal(t, tm.Sub(now), d, "%q", v)
+			}
+			return
+		}
+		switch {
+		case n < 0:
+			require.Zero(t, d, "%q", v)
+		case n <= int64(math.MaxInt64/time.Second):
+			require.Equal(t, time.Duration(n)*time.Second, d, "%q", v)
+		default:
+			require.GreaterOrEqual(t, d, time.Duration(math.MaxInt64/time.Second)*time.Second, "%q: more seconds, no shorter wait", v)
+		}
+	})
 }

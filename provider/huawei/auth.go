@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -148,7 +149,9 @@ func (a *auth) request(ctx context.Context) (string, time.Duration, error) {
 	case resp.StatusCode == http.StatusOK && jsonErr == nil && t.AccessToken != "":
 		life := defaultLifetime
 		if n, err := t.ExpiresIn.Int64(); err == nil && n > 0 {
-			life = time.Duration(n) * time.Second
+			// Capped where a Duration ends: 18446744074 s wrapped to 0.3 s,
+			// which renewed the token on every send.
+			life = time.Duration(min(n, int64(math.MaxInt64/time.Second))) * time.Second
 		}
 		return t.AccessToken, life, nil
 	}

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
+	"net/http"
 	"net/netip"
 	"strconv"
 	"time"
@@ -141,6 +143,17 @@ func clientAddress(ip string) string {
 		return p.String()
 	}
 	return a.String()
+}
+
+// ClientAddress is the client address of r as the per-address limits
+// count it (see clientAddress), from the address the listener saw:
+// forwarded headers are not trusted, anyone can send them.
+func ClientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return clientAddress(host)
 }
 
 // keys returns the Redis keys of an attempt, in the order the scripts take

@@ -52,7 +52,16 @@ type Config struct {
 	LimitKeyRate        int
 	AdmitMaxQueueLag    time.Duration
 	AdmitMaxQueuedTasks int
-	Pprof               bool
+	// Throttles (docs/security.md, "Throttles"): device registrations and
+	// upgrades per address and app, frames per device socket, GraphQL
+	// subscriptions per socket and account. 0 turns one off.
+	LimitRegisterAddressRate     int
+	LimitRegisterAppRate         int
+	LimitConnectAddressRate      int
+	LimitDeviceFrameRate         int
+	LimitSubscriptionsPerSocket  int
+	LimitSubscriptionsPerAccount int
+	Pprof                        bool
 	// Vendor endpoints (empty: the vendor's own), for tests, demos and
 	// private gateways, and the CA file that trusts them.
 	APNsProductionURL string
@@ -101,9 +110,21 @@ func Default() Config {
 		LimitKeyRate:           1000,
 		AdmitMaxQueueLag:       2 * time.Minute,
 		AdmitMaxQueuedTasks:    100000,
-		StatsMinutes:           7 * 24 * time.Hour,
-		StatsHours:             90 * 24 * time.Hour,
-		StatsRetention:         730 * 24 * time.Hour,
+		// Apps register and connect at every start, so behind one
+		// carrier-grade NAT address many devices do both.
+		LimitRegisterAddressRate: 20,
+		LimitRegisterAppRate:     500,
+		LimitConnectAddressRate:  20,
+		// Acks and events of messages sent are earned on top, so this
+		// bounds only resumes, pings and strays.
+		LimitDeviceFrameRate: 100,
+		// The console holds one per unfinished job on a page of 25, one
+		// for a job's detail and one for live statistics.
+		LimitSubscriptionsPerSocket:  100,
+		LimitSubscriptionsPerAccount: 500,
+		StatsMinutes:                 7 * 24 * time.Hour,
+		StatsHours:                   90 * 24 * time.Hour,
+		StatsRetention:               730 * 24 * time.Hour,
 		// Long enough for the worker's statements too, which share the
 		// connections with the API's when one process runs both.
 		DatabaseStatementTimeout: 30 * time.Second,

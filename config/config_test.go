@@ -116,8 +116,11 @@ func TestEnvParsing(t *testing.T) {
 		AdmitMaxQueueLag:       2 * time.Minute,
 		AdmitMaxQueuedTasks:    100000,
 		StatsMinutes:           7 * 24 * time.Hour,
-		StatsHours:             90 * 24 * time.Hour,
-		StatsRetention:         730 * 24 * time.Hour,
+		// Throttles, not set above: the defaults.
+		LimitRegisterAddressRate: 20, LimitRegisterAppRate: 500, LimitConnectAddressRate: 20,
+		LimitDeviceFrameRate: 100, LimitSubscriptionsPerSocket: 100, LimitSubscriptionsPerAccount: 500,
+		StatsHours:     90 * 24 * time.Hour,
+		StatsRetention: 730 * 24 * time.Hour,
 		// Not set above: the default.
 		DatabaseStatementTimeout: 30 * time.Second,
 	}, cfg)
@@ -385,4 +388,25 @@ func TestStatementTimeoutVar(t *testing.T) {
 	require.ErrorContains(t, err, "PUSHD_DATABASE_STATEMENT_TIMEOUT: invalid value")
 	_, err = Load("t", nil, env(map[string]string{"PUSHD_DATABASE_STATEMENT_TIMEOUT": "500ms"}))
 	require.ErrorContains(t, err, "PUSHD_DATABASE_STATEMENT_TIMEOUT: must be 0")
+}
+
+func TestThrottleVars(t *testing.T) {
+	t.Parallel()
+	d := Default()
+	require.Equal(t, []int{20, 500, 20, 100, 100, 500}, []int{d.LimitRegisterAddressRate, d.LimitRegisterAppRate,
+		d.LimitConnectAddressRate, d.LimitDeviceFrameRate, d.LimitSubscriptionsPerSocket, d.LimitSubscriptionsPerAccount})
+	cfg, err := Load("t", []string{"-limit-subscriptions-per-socket=7"}, env(map[string]string{
+		"PUSHD_LIMIT_REGISTER_ADDRESS_RPS": "0", "PUSHD_LIMIT_DEVICE_FRAMES_RPS": "50", "PUSHD_LIMIT_SUBSCRIPTIONS_PER_SOCKET": "9",
+	}))
+	require.NoError(t, err)
+	require.Zero(t, cfg.LimitRegisterAddressRate, "0 turns it off")
+	require.Equal(t, 50, cfg.LimitDeviceFrameRate)
+	require.Equal(t, 7, cfg.LimitSubscriptionsPerSocket, "the flag wins")
+	for name, v := range map[string]string{
+		"PUSHD_LIMIT_REGISTER_APP_RPS": "-1", "PUSHD_LIMIT_CONNECT_ADDRESS_RPS": "1000001",
+		"PUSHD_LIMIT_SUBSCRIPTIONS_PER_ACCOUNT": "100001", "PUSHD_LIMIT_SUBSCRIPTIONS_PER_SOCKET": "-5",
+	} {
+		_, err := Load("t", nil, env(map[string]string{name: v}))
+		require.ErrorContains(t, err, name+": must be 0 (no limit)", v)
+	}
 }

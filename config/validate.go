@@ -81,9 +81,21 @@ func (c Config) Validate() error {
 	for _, r := range []struct {
 		env string
 		v   int
-	}{{envLimitAppRate, c.LimitAppRate}, {envLimitKeyRate, c.LimitKeyRate}} {
+	}{
+		{envLimitAppRate, c.LimitAppRate}, {envLimitKeyRate, c.LimitKeyRate},
+		{envLimitRegisterAddress, c.LimitRegisterAddressRate}, {envLimitRegisterApp, c.LimitRegisterAppRate},
+		{envLimitConnectAddress, c.LimitConnectAddressRate}, {envLimitDeviceFrames, c.LimitDeviceFrameRate},
+	} {
 		if r.v < 0 || r.v > 1_000_000 {
 			bad(r.env, "must be 0 (no limit) or from 1 to 1000000, got %d", r.v)
+		}
+	}
+	for _, r := range []struct {
+		env string
+		v   int
+	}{{envLimitSubsPerSocket, c.LimitSubscriptionsPerSocket}, {envLimitSubsPerAccount, c.LimitSubscriptionsPerAccount}} {
+		if r.v < 0 || r.v > 100_000 {
+			bad(r.env, "must be 0 (no limit) or from 1 to 100000, got %d", r.v)
 		}
 	}
 	if c.AdmitMaxQueueLag != 0 && (c.AdmitMaxQueueLag < time.Second || c.AdmitMaxQueueLag > time.Hour) {

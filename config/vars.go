@@ -43,6 +43,12 @@ const (
 	envDeliveryLease        = "PUSHD_DELIVERY_LEASE"
 	envLimitAppRate         = "PUSHD_LIMIT_APP_RPS"
 	envLimitKeyRate         = "PUSHD_LIMIT_KEY_RPS"
+	envLimitRegisterAddress = "PUSHD_LIMIT_REGISTER_ADDRESS_RPS"
+	envLimitRegisterApp     = "PUSHD_LIMIT_REGISTER_APP_RPS"
+	envLimitConnectAddress  = "PUSHD_LIMIT_CONNECT_ADDRESS_RPS"
+	envLimitDeviceFrames    = "PUSHD_LIMIT_DEVICE_FRAMES_RPS"
+	envLimitSubsPerSocket   = "PUSHD_LIMIT_SUBSCRIPTIONS_PER_SOCKET"
+	envLimitSubsPerAccount  = "PUSHD_LIMIT_SUBSCRIPTIONS_PER_ACCOUNT"
 	envAdmitQueueLag        = "PUSHD_ADMIT_MAX_QUEUE_LAG"
 	envAdmitQueuedTasks     = "PUSHD_ADMIT_MAX_QUEUED_TASKS"
 	envRedisNamespace       = "PUSHD_REDIS_NAMESPACE"
@@ -183,6 +189,24 @@ func specs() []spec {
 		intVar(envLimitKeyRate, "limit-key-rps",
 			"Push requests one API key may make a second, across every API replica (0 = no limit, else 1..1000000).",
 			func(c *Config) *int { return &c.LimitKeyRate }),
+		intVar(envLimitRegisterAddress, "limit-register-address-rps",
+			"Device registrations one client address (IPv4 address or IPv6 /64) may make a second, across every gateway, with a burst of five seconds' worth (0 = no limit, else 1..1000000); past it 429 RATE_LIMITED.",
+			func(c *Config) *int { return &c.LimitRegisterAddressRate }),
+		intVar(envLimitRegisterApp, "limit-register-app-rps",
+			"Device registrations one app may receive a second, across every gateway, burst of five seconds' worth (0 = no limit, else 1..1000000).",
+			func(c *Config) *int { return &c.LimitRegisterAppRate }),
+		intVar(envLimitConnectAddress, "limit-connect-address-rps",
+			"Device WebSocket upgrades one client address may make a second, across every gateway, burst of five seconds' worth, counted before the token is checked (0 = no limit, else 1..1000000).",
+			func(c *Config) *int { return &c.LimitConnectAddressRate }),
+		intVar(envLimitDeviceFrames, "limit-device-frames-rps",
+			"Frames a device may send a second on its WebSocket, burst of five seconds' worth, besides an ack and two events per message it was sent (0 = no limit, else 1..1000000); past it the socket closes with 4429.",
+			func(c *Config) *int { return &c.LimitDeviceFrameRate }),
+		intVar(envLimitSubsPerSocket, "limit-subscriptions-per-socket",
+			"GraphQL subscriptions one WebSocket may hold at once (0 = no limit, else 1..100000); past it a subscription answers RATE_LIMITED.",
+			func(c *Config) *int { return &c.LimitSubscriptionsPerSocket }),
+		intVar(envLimitSubsPerAccount, "limit-subscriptions-per-account",
+			"GraphQL subscriptions one account or API key may hold at once on one API process, over all its sockets (0 = no limit, else 1..100000).",
+			func(c *Config) *int { return &c.LimitSubscriptionsPerAccount }),
 		durationVar(envAdmitQueueLag, "admit-max-queue-lag",
 			"Pushes answer RATE_LIMITED while the oldest waiting pipeline task has waited longer than this (0 = no bound, else 1s..1h).",
 			func(c *Config) *time.Duration { return &c.AdmitMaxQueueLag }),

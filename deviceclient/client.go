@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -38,6 +40,9 @@ func New(baseURL string, httpClient *http.Client) *Client {
 // APIError is an error answer of the device API.
 type APIError struct {
 	Status int
+	// RetryAfter is the Retry-After of a 429 (RATE_LIMITED): how long to
+	// wait before trying again.
+	RetryAfter time.Duration
 	gateway.ErrorBody
 }
 
@@ -69,6 +74,9 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 	}
 	if resp.StatusCode >= 300 {
 		e := &APIError{Status: resp.StatusCode}
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+			e.RetryAfter = time.Duration(secs) * time.Second
+		}
 		_ = json.Unmarshal(raw, &e.ErrorBody)
 		return e
 	}

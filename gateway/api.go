@@ -33,7 +33,7 @@ type API struct {
 }
 
 // NewAPI returns the device API. hub may be nil when this process runs no
-// WebSocket channel.
+// WebSocket channel; registrations are throttled by the hub's Throttles.
 func NewAPI(svc *push.Service, hub *Hub, heartbeat time.Duration, log *slog.Logger) *API {
 	return &API{svc: svc, hub: hub, heartbeat: heartbeat, log: log}
 }
@@ -97,8 +97,12 @@ type RegisterResponse struct {
 }
 
 func (a *API) register(w http.ResponseWriter, r *http.Request) {
+	th := a.throttle()
+	if !th.registerByAddress(w, r) {
+		return
+	}
 	var req RegisterRequest
-	if !decode(w, r, &req) {
+	if !decode(w, r, &req) || !th.registerByApp(w, r, req.AppKey) {
 		return
 	}
 	d, token, err := a.svc.RegisterDevice(r.Context(), push.Registration{
@@ -112,6 +116,15 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, RegisterResponse{DeviceID: d.ID, DeviceToken: token, HeartbeatSeconds: int(a.heartbeat.Seconds())})
+}
+
+// throttle is the hub's: registrations count toward the same Redis
+// throttles as the node's connections (none without a hub).
+func (a *API) throttle() *throttle {
+	if a.hub == nil {
+		return nil
+	}
+	return a.hub.throttle
 }
 
 // BindRequest is the body of POST /device/v1/bind.
@@ -236,7 +249,7 @@ func decodeBody(body []byte, v any) *push.Error {
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
-	if dec.More() {
+	if trailing(body, dec) {
 		return push.Invalid("", "trailing data after the JSON object")
 	}
 	return checkKeys(body, reflect.TypeOf(v))

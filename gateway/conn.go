@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"sync"
@@ -20,7 +21,11 @@ const (
 	statusBadFrame        websocket.StatusCode = 4400
 	statusReplaced        websocket.StatusCode = 4409
 	statusTooSlow         websocket.StatusCode = 4408
+	statusTooManyFrames   websocket.StatusCode = 4429
 )
+
+// tooManyFrames is the reason of a close with statusTooManyFrames.
+const tooManyFrames = "too many frames"
 
 // maxSentIDs bounds the per-connection memory of message IDs already
 // written, which keeps a device from seeing a message twice on one
@@ -44,6 +49,8 @@ type conn struct {
 	// queued frames or waits for a pong: an idle connection costs one
 	// goroutine (its reader), not three.
 	writing, pinging atomic.Bool
+	// frames is what the device may still send (nil: no limit).
+	frames *frameBudget
 
 	mu       sync.Mutex
 	sent     map[nodeid.ID]struct{}
@@ -141,6 +148,15 @@ func (c *conn) drain() {
 			c.writing.Store(false)
 			return
 		case frame := <-c.out:
+			if frame.typ == frameClose {
+				c.close(websocket.StatusCode(binary.BigEndian.Uint16(frame.data)), string(frame.data[2:]))
+				c.writing.Store(false)
+				return
+			}
+			if frame.typ == FramePush {
+				// Before the write: the device may ack before it returns.
+				c.frames.earn()
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
 			err := c.ws.Write(ctx, websocket.MessageText, frame.data)
 			cancel()
@@ -190,6 +206,24 @@ func (c *conn) remember(id nodeid.ID) {
 	c.sentList = append(c.sentList, id)
 }
 
+// frameClose marks a queued close: its data is the status code (two
+// bytes, big-endian) and the reason.
+const frameClose = "close"
+
+// closeAfterQueued closes the connection with code once the frames queued
+// before it are written, waiting at most the write timeout.
+func (c *conn) closeAfterQueued(code websocket.StatusCode, reason string) {
+	data := binary.BigEndian.AppendUint16(nil, uint16(code))
+	c.enqueueWait(outFrame{append(data, reason...), frameClose})
+	t := time.NewTimer(c.hub.cfg.WriteTimeout)
+	defer t.Stop()
+	select {
+	case <-c.done:
+	case <-t.C:
+		c.close(code, reason)
+	}
+}
+
 func (c *conn) close(code websocket.StatusCode, reason string) {
 	c.once.Do(func() {
 		close(c.done)
@@ -199,7 +233,7 @@ func (c *conn) close(code websocket.StatusCode, reason string) {
 
 // serve runs one connection until it ends: authenticate, attach, welcome,
 // then read frames while a writer goroutine writes and pings.
-func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string) {
+func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string, budget *frameBudget) {
 	token := headerToken
 	if token == "" {
 		// A read whose context ends tears the socket down without a close
@@ -225,7 +259,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "UNAVAILABLE", "node busy: reconnect later")
 		return
 	}
-	c, err := h.admit(ctx, ws, token)
+	c, err := h.admit(ctx, ws, token, budget)
 	h.handshakeSlots.give()
 	if err != nil {
 		return
@@ -247,7 +281,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string)
 
 // admit authenticates the device and makes its connection the device's
 // one; on failure it has told the device why and closed ws.
-func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string) (*conn, error) {
+func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budget *frameBudget) (*conn, error) {
 	d, err := h.cfg.Service.AuthenticateDevice(ctx, token)
 	if err != nil {
 		writeErrorAndClose(ctx, ws, statusUnauthenticated, "UNAUTHENTICATED", "invalid device token")
@@ -255,9 +289,10 @@ func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string) (*con
 	}
 	c := &conn{
 		hub: h, ws: ws, device: d.ID, id: randomID(),
-		out:  make(chan outFrame, h.cfg.SendBuffer),
-		done: make(chan struct{}),
-		sent: map[nodeid.ID]struct{}{},
+		out:    make(chan outFrame, h.cfg.SendBuffer),
+		done:   make(chan struct{}),
+		sent:   map[nodeid.ID]struct{}{},
+		frames: budget,
 		// Nothing live goes out before the device's first resume.
 		resuming: true,
 	}
@@ -280,6 +315,14 @@ func (c *conn) readLoop(ctx context.Context) {
 			return
 		}
 		h.cfg.Metrics.framesIn.WithLabelValues(f.Type).Inc()
+		if !c.frames.spend(f.Type) {
+			h.cfg.Metrics.throttled.WithLabelValues("frames").Inc()
+			// Reading stops; what was answered so far, and why, is written
+			// before the close.
+			c.writeError("RATE_LIMITED", tooManyFrames)
+			c.closeAfterQueued(statusTooManyFrames, tooManyFrames)
+			return
+		}
 		switch f.Type {
 		case FrameResume:
 			go c.resume(ctx, *f.AfterSeq)

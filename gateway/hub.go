@@ -36,6 +36,9 @@ type HubConfig struct {
 	WriteTimeout time.Duration
 	Logger       *slog.Logger
 	Metrics      *Metrics
+	// Throttles bound registrations, upgrades and frames; zero fields
+	// throttle nothing (pushd's defaults come from its configuration).
+	Throttles Throttles
 }
 
 // Hub holds this node's device connections: one per device, the newest
@@ -48,6 +51,9 @@ type Hub struct {
 	conns map[nodeid.ID]*conn
 
 	refreshScript, releaseScript *redis.Script
+
+	// throttle counts registrations and upgrades per address and app.
+	throttle *throttle
 
 	// backlogSlots bounds the resumes and pending-claims that run at once:
 	// after a node restart every device reconnects together, and without a
@@ -101,6 +107,7 @@ func NewHub(cfg HubConfig) *Hub {
 		conns:          map[nodeid.ID]*conn{},
 		backlogSlots:   make(turns, maxBacklogQueries),
 		handshakeSlots: make(turns, maxHandshakes),
+		throttle:       newThrottle(cfg.Redis, cfg.Router.prefix, cfg.Throttles, cfg.Logger, cfg.Metrics),
 		// Refresh and release touch the key only while it still names this
 		// connection: a newer connection elsewhere must not be undone.
 		// Refresh extends this connection's presence; when the key is gone
@@ -311,14 +318,34 @@ func (h *Hub) Connections() int {
 	return len(h.conns)
 }
 
-// ServeHTTP accepts a device's WebSocket on /device/v1/connect.
+// ServeHTTP accepts a device's WebSocket on /device/v1/connect. An
+// address over its upgrade throttle is answered 429 without an upgrade,
+// before any token is looked at.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
+	if !h.throttle.connectByAddress(w, r) {
+		return
+	}
+	budget := newFrameBudget(h.cfg.Throttles)
+	var ws *websocket.Conn
+	opts := &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol},
 		// Devices authenticate with their own token, never a cookie, so a
 		// page of another origin gains nothing by connecting.
 		InsecureSkipVerify: true,
-	})
+	}
+	if budget != nil {
+		// Pings are frames too: one over the budget gets no pong, and the
+		// connection is closed as for any other frame.
+		opts.OnPingReceived = func(context.Context, []byte) bool {
+			if budget.spend("") {
+				return true
+			}
+			h.cfg.Metrics.throttled.WithLabelValues("frames").Inc()
+			go ws.Close(statusTooManyFrames, tooManyFrames)
+			return false
+		}
+	}
+	ws, err := websocket.Accept(smallBuffers{w}, r, opts)
 	if err != nil {
 		return
 	}
@@ -330,5 +357,5 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The connection outlives this handler: returning frees the request
 	// and the handler's grown stack, which would otherwise stay with every
 	// idle device.
-	h.serve(context.WithoutCancel(r.Context()), ws, bearer(r))
+	h.serve(context.WithoutCancel(r.Context()), ws, bearer(r), budget)
 }

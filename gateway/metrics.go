@@ -10,6 +10,7 @@ type Metrics struct {
 	slowDrops      prometheus.Counter
 	presenceErrors prometheus.Counter
 	busyRefusals   prometheus.Counter
+	throttled      *prometheus.CounterVec
 }
 
 // NewMetrics registers the gateway metrics on reg (nil: not registered,
@@ -34,9 +35,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		busyRefusals: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "pushd_gateway_busy_refusals_total", Help: "Connections told to come back later because the node had no handshake turn for them within the auth timeout.",
 		}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pushd_gateway_throttled_total", Help: "Device requests refused by a throttle: register_address, register_app, connect_address (429), frames (close 4429).",
+		}, []string{"throttle"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals, m.throttled)
 	}
 	return m
 }

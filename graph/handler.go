@@ -44,6 +44,10 @@ type HandlerConfig struct {
 	// checked again (default 5 s), so a revoked key or ended session loses
 	// its subscriptions within that time.
 	RecheckInterval time.Duration
+	// SubscriptionsPerSocket and SubscriptionsPerAccount bound the
+	// subscriptions held at once by one WebSocket and by one account or
+	// API key on this process (0: no limit).
+	SubscriptionsPerSocket, SubscriptionsPerAccount int
 }
 
 // NewHandler returns the hardened GraphQL handler: POST and GET queries,
@@ -57,7 +61,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	schema := NewSchema(cfg.Service, cfg.Auth)
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
-		InitFunc: initFunc(cfg.Auth, cfg.RecheckInterval, cfg.Logger),
+		InitFunc: initFunc(cfg.Auth, cfg.RecheckInterval, cfg.Logger,
+			newSubscriptionLimits(cfg.SubscriptionsPerSocket, cfg.SubscriptionsPerAccount)),
 		Implementation: transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{OriginPatterns: cfg.OriginPatterns},
 		},
@@ -82,6 +87,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	// After depthLimit, which bounds the selections it walks.
 	srv.Use(filterBudget{schema: schema.Schema(), cache: cache, tokenLimit: cfg.TokenLimit})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	// Last: what it counts must not be refused after it.
+	srv.Use(subscriptionLimit{})
 	srv.SetErrorPresenter(presentError(cfg.Logger))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 	return srv

@@ -25,8 +25,9 @@ const closeForbidden = 4403
 // session cookie or signature headers of the upgrade request, or else by
 // the four pushd-sig-v1 headers sent as fields of the init payload, signed
 // over GET and the upgrade request's URI with an empty body. The socket
-// then lives only while those credentials do.
-func initFunc(authn *auth.Service, recheck time.Duration, log *slog.Logger) transport.WebsocketInitFunc {
+// then lives only while those credentials do, and holds what limits
+// allow of subscriptions.
+func initFunc(authn *auth.Service, recheck time.Duration, log *slog.Logger, limits *subscriptionLimits) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		p, ok := tenant.FromContext(ctx)
 		if !ok {
@@ -39,7 +40,7 @@ func initFunc(authn *auth.Service, recheck time.Duration, log *slog.Logger) tran
 		}
 		ctx, cancel := context.WithCancel(context.WithValue(ctx, webSocketKey{}, true))
 		go watchCredentials(ctx, cancel, authn, p, recheck, log)
-		return ctx, nil, nil
+		return limits.socket(ctx, p), nil, nil
 	}
 }
 

@@ -22,6 +22,7 @@ start_pushd() {
   PUSHD_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable" PUSHD_REDIS_URL=redis://127.0.0.1:6379/5 \
   PUSHD_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= PUSHD_ADMIN_EMAIL=bench@example.com \
   PUSHD_ADMIN_PASSWORD=bench-password PUSHD_HTTP_ADDR=127.0.0.1:$PORT PUSHD_LOG_LEVEL=warn PUSHD_PPROF=true \
+  PUSHD_LIMIT_REGISTER_ADDRESS_RPS=0 PUSHD_LIMIT_REGISTER_APP_RPS=0 PUSHD_LIMIT_CONNECT_ADDRESS_RPS=0 \
     "$bin/pushd" serve >"$bin/pushd.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do curl -sf "127.0.0.1:$PORT/readyz" >/dev/null && return; sleep 0.1; done

@@ -44,6 +44,7 @@ fresh
 PUSHD_DATABASE_URL="$DBURL" PUSHD_REDIS_URL=redis://127.0.0.1:6379/5 \
 PUSHD_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= PUSHD_ADMIN_EMAIL=bench@example.com \
 PUSHD_ADMIN_PASSWORD=bench-password PUSHD_HTTP_ADDR=127.0.0.1:$PORT PUSHD_LOG_LEVEL=warn \
+PUSHD_LIMIT_SUBSCRIPTIONS_PER_ACCOUNT=0 \
   "$bin/pushd" serve >"$bin/pushd.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do curl -sf "127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done

@@ -72,16 +72,18 @@ func New(deps Deps) *Server {
 	mux.Handle("GET /metrics", m.Handler())
 	if deps.Roles.API {
 		gql := graph.NewHandler(graph.HandlerConfig{
-			Service:         deps.Service,
-			Auth:            deps.Auth,
-			Logger:          deps.Logger,
-			Extensions:      []gqlgraphql.HandlerExtension{m.GraphQL()},
-			Introspection:   deps.Config.GraphQLIntrospection,
-			ComplexityLimit: deps.Config.GraphQLComplexityLimit,
-			TokenLimit:      deps.Config.GraphQLTokenLimit,
-			OriginPatterns:  deps.Config.AllowedOrigins,
-			InitTimeout:     deps.Config.WebSocketInitTimeout,
-			RecheckInterval: deps.SubscriptionRecheck,
+			Service:                 deps.Service,
+			Auth:                    deps.Auth,
+			Logger:                  deps.Logger,
+			Extensions:              []gqlgraphql.HandlerExtension{m.GraphQL()},
+			Introspection:           deps.Config.GraphQLIntrospection,
+			ComplexityLimit:         deps.Config.GraphQLComplexityLimit,
+			TokenLimit:              deps.Config.GraphQLTokenLimit,
+			OriginPatterns:          deps.Config.AllowedOrigins,
+			InitTimeout:             deps.Config.WebSocketInitTimeout,
+			RecheckInterval:         deps.SubscriptionRecheck,
+			SubscriptionsPerSocket:  deps.Config.LimitSubscriptionsPerSocket,
+			SubscriptionsPerAccount: deps.Config.LimitSubscriptionsPerAccount,
 		})
 		// Size first (cheapest), then identity, then GraphQL.
 		mode := auth.CookieMode(deps.Config.CookieSecure)

@@ -7,6 +7,12 @@
 //
 // registers n devices in a fresh app, connects them all over the
 // WebSocket channel, holds them idle for -hold, and reports timings.
+//
+// All its devices come from one address, so the pushd it drives needs the
+// device throttles off (PUSHD_LIMIT_REGISTER_ADDRESS_RPS=0,
+// PUSHD_LIMIT_REGISTER_APP_RPS=0, PUSHD_LIMIT_CONNECT_ADDRESS_RPS=0), and
+// for live past 500 subscribers PUSHD_LIMIT_SUBSCRIPTIONS_PER_ACCOUNT=0;
+// scripts/bench-*.sh set them.
 package main
 
 import (

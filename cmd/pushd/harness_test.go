@@ -47,6 +47,12 @@ func testEnv(t *testing.T) map[string]string {
 		"PUSHD_ADMIN_PASSWORD":   "ops-password-123",
 		"PUSHD_RECONCILE_AFTER":  "3s",
 		"PUSHD_SHUTDOWN_TIMEOUT": "10s",
+		// Every simulated device registers and connects from one loopback
+		// address, thousands in a few seconds: a population, not a client.
+		// The frame limit stays on: devices acking everything must pass it.
+		"PUSHD_LIMIT_REGISTER_ADDRESS_RPS": "0",
+		"PUSHD_LIMIT_REGISTER_APP_RPS":     "0",
+		"PUSHD_LIMIT_CONNECT_ADDRESS_RPS":  "0",
 	}
 }
 

@@ -31,17 +31,22 @@ func normalizeEmail(s string) (string, error) {
 	return s, nil
 }
 
-func checkNewPassword(pw string) error {
+func checkNewPassword(pw string) error { return checkPasswordField("password", pw) }
+
+// checkPasswordField applies the password rules (password.go) to the
+// input field named field.
+func checkPasswordField(field, pw string) error {
 	if n := len(pw); n < MinPasswordLen || n > MaxPasswordLen {
-		return push.Invalid("password", "must be %d to %d bytes", MinPasswordLen, MaxPasswordLen)
+		return push.Invalid(field, "must be %d to %d bytes", MinPasswordLen, MaxPasswordLen)
 	}
 	return nil
 }
 
 // EnsureAdmin makes sure an admin account exists at start. With an email
-// and password, that account exists, is an admin and has that password.
-// Without them, in the embedded mode and with no admin yet, it creates one
-// with a random password and returns that password (to be shown once).
+// and password, that account exists, is an enabled admin and has that
+// password (a changed password ends the account's sessions). Without them,
+// in the embedded mode and with no admin yet, it creates one with a random
+// password and returns that password (to be shown once).
 func (s *Service) EnsureAdmin(ctx context.Context, email, password string, embedded bool) (oneTime string, err error) {
 	sys := tenant.AsSystem(ctx)
 	if email != "" {
@@ -60,15 +65,22 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, embed
 		case err != nil:
 			return "", err
 		}
-		upd := acc.Update().SetAdmin(true)
-		if ok, _ := CheckPassword(acc.PasswordHash, password); !ok {
-			h, err := HashPassword(password)
-			if err != nil {
-				return "", err
-			}
-			upd.SetPasswordHash(h)
+		if ok, _ := CheckPassword(acc.PasswordHash, password); ok {
+			return "", acc.Update().SetAdmin(true).ClearDisabledAt().Exec(sys)
 		}
-		return "", upd.Exec(sys)
+		h, err := HashPassword(password)
+		if err != nil {
+			return "", err
+		}
+		return "", push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+			err := tx.Account.UpdateOneID(acc.ID).SetAdmin(true).ClearDisabledAt().SetPasswordHash(h).
+				ClearPasswordResetHash().ClearPasswordResetExpiresAt().Exec(sys)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Session.Delete().Where(session.AccountID(acc.ID)).Exec(sys)
+			return err
+		})
 	}
 	admins, err := s.client.Account.Query().Where(account.Admin(true)).Count(sys)
 	if err != nil || admins > 0 || !embedded {
@@ -119,27 +131,19 @@ type Login struct {
 }
 
 // Login checks a password and starts a session. Failures are one generic
-// UNAUTHENTICATED. Attempts are throttled (see ratelimit.go): a throttled
+// UNAUTHENTICATED, also for a disabled account and one whose password an
+// admin reset: the answer never tells whether an account exists or what
+// state it is in. Attempts are throttled (see ratelimit.go): a throttled
 // attempt answers RATE_LIMITED with RetryAfter, even for the right
 // password, and its password is not checked.
 func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (*Login, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if len(email) > 254 || len(password) > MaxPasswordLen {
-		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
+		return nil, errBadLogin
 	}
 	lim := loginLimiter{rdb: s.redis, prefix: s.prefix}
-	v, err := lim.attempt(ctx, email, ip, s.now())
-	if err != nil {
+	if err := s.throttle(ctx, lim, email, ip); err != nil {
 		return nil, err
-	}
-	if !v.allowed() {
-		wait := retrySeconds(v.RetryAfter)
-		unit := "seconds"
-		if wait == time.Second {
-			unit = "second"
-		}
-		return nil, &push.Error{Code: push.CodeRateLimited, RetryAfter: wait,
-			Message: fmt.Sprintf("too many login attempts: try again in %d %s", int(wait/time.Second), unit)}
 	}
 	sys := tenant.AsSystem(ctx)
 	acc, err := s.client.Account.Query().Where(account.Email(email)).Only(sys)
@@ -147,18 +151,15 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return nil, err
 	}
 	hash := s.dummyHash()
-	if acc != nil {
+	if acc != nil && acc.PasswordHash != "" {
 		hash = acc.PasswordHash
 	}
 	ok, err := s.checkPassword(ctx, hash, password)
 	if err != nil {
 		return nil, err
 	}
-	if acc == nil || !ok {
-		return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
-	}
-	if err := lim.succeeded(ctx, email, ip, s.now()); err != nil {
-		s.log.WarnContext(ctx, "clear login attempts", "err", err)
+	if acc == nil || acc.PasswordHash == "" || !ok || acc.DisabledAt != nil {
+		return nil, errBadLogin
 	}
 
 	now := s.now()
@@ -166,22 +167,61 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if len(userAgent) > 512 {
 		userAgent = userAgent[:512]
 	}
-	err = s.client.Session.Create().
-		SetAccountID(acc.ID).
-		SetTokenHash(sha(l.SessionToken)).
-		SetCsrfHash(sha(l.CSRFToken)).
-		SetExpiresAt(l.ExpiresAt).
-		SetLastSeenAt(now).
-		SetIP(ip).
-		SetUserAgent(userAgent).
-		Exec(sys)
+	err = push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+		// The account row is updated first and only if its password and
+		// state are still those checked: a password change, reset or
+		// disabling that committed meanwhile refuses this login, and one
+		// that comes after waits for this row and then ends this session.
+		n, err := tx.Account.Update().
+			Where(account.ID(acc.ID), account.PasswordHash(acc.PasswordHash), account.DisabledAtIsNil()).
+			SetLastLoginAt(now).Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errBadLogin
+		}
+		return tx.Session.Create().
+			SetAccountID(acc.ID).
+			SetTokenHash(sha(l.SessionToken)).
+			SetCsrfHash(sha(l.CSRFToken)).
+			SetExpiresAt(l.ExpiresAt).
+			SetLastSeenAt(now).
+			SetIP(ip).
+			SetUserAgent(userAgent).
+			Exec(sys)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := acc.Update().SetLastLoginAt(now).Exec(sys); err != nil {
-		return nil, err
+	if err := lim.succeeded(ctx, email, ip, now); err != nil {
+		s.log.WarnContext(ctx, "clear login attempts", "err", err)
 	}
 	return l, nil
+}
+
+// errBadLogin is the one answer to a login that failed for any reason but
+// throttling.
+var errBadLogin = &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
+
+// throttle counts a password attempt for email from ip (a login, or the
+// current password of changePassword) and refuses it with RATE_LIMITED
+// when a limit says so.
+func (s *Service) throttle(ctx context.Context, lim loginLimiter, email, ip string) error {
+	v, err := lim.attempt(ctx, email, ip, s.now())
+	if err != nil {
+		return err
+	}
+	if v.allowed() {
+		return nil
+	}
+	wait := retrySeconds(v.RetryAfter)
+	unit := "seconds"
+	if wait == time.Second {
+		unit = "second"
+	}
+	return &push.Error{Code: push.CodeRateLimited, RetryAfter: wait,
+		Message: fmt.Sprintf("too many login attempts: try again in %d %s", int(wait/time.Second), unit)}
 }
 
 // Logout ends the session of the calling principal, if it has one.
@@ -223,7 +263,7 @@ func (s *Service) sessionPrincipal(ctx context.Context, id nodeid.ID) (tenant.Pr
 
 func (s *Service) accountPrincipal(ctx context.Context, sess *ent.Session) (tenant.Principal, error) {
 	acc, err := s.client.Account.Query().Where(account.ID(sess.AccountID)).WithMemberships().Only(tenant.AsSystem(ctx))
-	if err != nil {
+	if err != nil || acc.DisabledAt != nil {
 		return tenant.Principal{}, ErrUnauthenticated
 	}
 	p := tenant.Principal{Kind: tenant.KindAccount, AccountID: acc.ID, Admin: acc.Admin, SessionID: sess.ID,

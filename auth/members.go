@@ -57,8 +57,16 @@ type AccountRef struct {
 	Email string
 }
 
-// SetMembership gives an account a role in an app (or changes it); owners
-// of the app and admins may. An app keeps at least one owner.
+// errNotMember answers an owner who names an account that is not a member
+// of the app, whether or not such an account exists.
+var errNotMember = &push.Error{Code: push.CodeNotFound, Message: "member not found: invite them with inviteMember"}
+
+// SetMembership gives an account a role in an app (admins), or changes the
+// role of one of the app's members (owners of the app and admins). An owner
+// brings someone new in only by invitation (InviteMember), which the
+// account accepts: an owner naming an account that is not a member gets
+// NOT_FOUND whether or not the account exists. An app keeps at least one
+// owner.
 func (s *Service) SetMembership(ctx context.Context, who AccountRef, appID nodeid.ID, role enum.Role) (*ent.Membership, error) {
 	if err := tenant.Require(ctx, appID, tenant.NeedOwner); err != nil {
 		return nil, err
@@ -66,6 +74,7 @@ func (s *Service) SetMembership(ctx context.Context, who AccountRef, appID nodei
 	if (who.ID == "") == (who.Email == "") {
 		return nil, push.Invalid("accountID", "give the account's ID or its email, not both")
 	}
+	p, _ := tenant.FromContext(ctx)
 	sys := tenant.AsSystem(ctx)
 	q := s.client.Account.Query()
 	if who.ID != "" {
@@ -77,31 +86,47 @@ func (s *Service) SetMembership(ctx context.Context, who AccountRef, appID nodei
 		}
 		q = q.Where(account.Email(email))
 	}
+	if !p.AllApps() {
+		q = q.Where(account.HasMembershipsWith(membership.AppID(appID)))
+	}
 	acc, err := q.Only(sys)
 	if err != nil {
-		if isNotFound(err) {
+		switch {
+		case isNotFound(err) && !p.AllApps():
+			return nil, errNotMember
+		case isNotFound(err):
 			return nil, push.NotFound("account")
 		}
 		return nil, err
 	}
+	return s.grant(ctx, acc.ID, appID, role)
+}
+
+// grant gives accountID role in appID, keeping an owner.
+func (s *Service) grant(ctx context.Context, accountID, appID nodeid.ID, role enum.Role) (*ent.Membership, error) {
 	var id nodeid.ID
-	err = push.WithTx(ctx, s.client, func(tx *ent.Tx) error {
-		if role != enum.RoleOwner {
-			if err := keepAnOwner(ctx, tx, appID, acc.ID); err != nil {
-				return err
-			}
-		}
-		id, err = tx.Membership.Create().
-			SetAccountID(acc.ID).SetAppID(appID).SetRole(role).
-			OnConflictColumns(membership.FieldAccountID, membership.FieldAppID).
-			UpdateRole().UpdateUpdatedAt().
-			ID(ctx)
+	err := push.WithTx(ctx, s.client, func(tx *ent.Tx) (err error) {
+		id, err = s.grantTx(ctx, tx, accountID, appID, role)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.client.Membership.Get(ctx, id)
+}
+
+// grantTx is grant in tx.
+func (s *Service) grantTx(ctx context.Context, tx *ent.Tx, accountID, appID nodeid.ID, role enum.Role) (nodeid.ID, error) {
+	if role != enum.RoleOwner {
+		if err := s.keepAnOwner(ctx, tx, appID, accountID); err != nil {
+			return "", err
+		}
+	}
+	return tx.Membership.Create().
+		SetAccountID(accountID).SetAppID(appID).SetRole(role).
+		OnConflictColumns(membership.FieldAccountID, membership.FieldAppID).
+		UpdateRole().UpdateUpdatedAt().
+		ID(ctx)
 }
 
 // DeleteMembership removes an account's role in an app.
@@ -118,7 +143,7 @@ func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
 	}
 	return push.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		if m.Role == enum.RoleOwner {
-			if err := keepAnOwner(ctx, tx, m.AppID, m.AccountID); err != nil {
+			if err := s.keepAnOwner(ctx, tx, m.AppID, m.AccountID); err != nil {
 				return err
 			}
 		}
@@ -127,12 +152,16 @@ func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
 }
 
 // keepAnOwner refuses a change that would leave app without an owner:
-// accountID is about to stop being one. (Two owners demoting each other in
-// the same instant could both pass; admins can still give the app an owner.)
-func keepAnOwner(ctx context.Context, tx *ent.Tx, appID, accountID nodeid.ID) error {
-	owners, err := tx.Membership.Query().
+// accountID is about to stop being one. The app's owners are locked
+// (PostgreSQL), so two owners demoting each other at once cannot both pass.
+func (s *Service) keepAnOwner(ctx context.Context, tx *ent.Tx, appID, accountID nodeid.ID) error {
+	q := tx.Membership.Query().
 		Where(membership.AppID(appID), membership.RoleEQ(enum.RoleOwner)).
-		Select(membership.FieldAccountID).Strings(ctx)
+		Order(ent.Asc(membership.FieldID))
+	if s.lockRows {
+		q = q.ForUpdate()
+	}
+	owners, err := q.Select(membership.FieldAccountID).Strings(ctx)
 	if err != nil {
 		return err
 	}

@@ -48,8 +48,9 @@ const (
 // context:
 //   - a request with any pushd-sig-v1 header is judged by its signature;
 //   - else a session cookie, and for anything but GET its CSRF header;
-//   - else only a document made of public operations (login) passes, with
-//     no principal; everything else gets 401 UNAUTHENTICATED.
+//   - else only a document made of public operations (login,
+//     resetPassword) passes, with no principal; everything else gets 401
+//     UNAUTHENTICATED.
 //
 // WebSocket upgrades pass with whatever they carry: subscriptions
 // authenticate in connection_init (see graph.Authenticator).
@@ -116,6 +117,10 @@ func hasCookie(r *http.Request, name string) bool {
 	return err == nil && c.Value != ""
 }
 
+// publicFields are the mutations that need no principal: logging in, and
+// setting a password with a reset token (the token is the credential).
+var publicFields = map[string]bool{"login": true, "resetPassword": true, "__typename": true}
+
 // publicOperation reports whether body is a GraphQL request whose every
 // operation selects only fields that need no principal.
 func publicOperation(body []byte) bool {
@@ -138,7 +143,7 @@ func publicOperation(body []byte) bool {
 		}
 		for _, sel := range op.SelectionSet {
 			f, ok := sel.(*ast.Field)
-			if !ok || (f.Name != "login" && f.Name != "__typename") {
+			if !ok || !publicFields[f.Name] {
 				return false
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushd/pushd/auth/seal"
@@ -42,6 +43,10 @@ type Config struct {
 	// RedisPrefix starts every Redis key of this service (default
 	// "pushd:"); tests give each service its own.
 	RedisPrefix string
+	// Dialect is the database's (entgo.io/ent/dialect), default postgres:
+	// rows that the last-owner and last-admin rules count are locked on
+	// PostgreSQL (SQLite runs one writer at a time).
+	Dialect string
 }
 
 // Service authenticates backends (signed requests with API keys) and
@@ -55,6 +60,7 @@ type Service struct {
 	now        func() time.Time
 	sessionTTL time.Duration
 	prefix     string
+	lockRows   bool
 	// dummyHash is checked against when an email is unknown, so that a
 	// login takes as long whether or not the account exists. Made on first
 	// use: it costs an argon2id computation that start-up need not pay.
@@ -86,6 +92,7 @@ func NewService(cfg Config) (*Service, error) {
 		now:        cfg.Clock,
 		sessionTTL: cfg.SessionTTL,
 		prefix:     cfg.RedisPrefix,
+		lockRows:   cfg.Dialect == "" || cfg.Dialect == dialect.Postgres,
 		hashSlots:  make(chan struct{}, maxConcurrentHashes),
 		dummyHash: sync.OnceValue(func() string {
 			h, _ := HashPassword(randomToken(16)) // fails only if crypto/rand does

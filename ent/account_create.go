@@ -94,6 +94,40 @@ func (_c *AccountCreate) SetNillableLastLoginAt(v *time.Time) *AccountCreate {
 	return _c
 }
 
+// SetDisabledAt sets the "disabled_at" field.
+func (_c *AccountCreate) SetDisabledAt(v time.Time) *AccountCreate {
+	_c.mutation.SetDisabledAt(v)
+	return _c
+}
+
+// SetNillableDisabledAt sets the "disabled_at" field if the given value is not nil.
+func (_c *AccountCreate) SetNillableDisabledAt(v *time.Time) *AccountCreate {
+	if v != nil {
+		_c.SetDisabledAt(*v)
+	}
+	return _c
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (_c *AccountCreate) SetPasswordResetHash(v []byte) *AccountCreate {
+	_c.mutation.SetPasswordResetHash(v)
+	return _c
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (_c *AccountCreate) SetPasswordResetExpiresAt(v time.Time) *AccountCreate {
+	_c.mutation.SetPasswordResetExpiresAt(v)
+	return _c
+}
+
+// SetNillablePasswordResetExpiresAt sets the "password_reset_expires_at" field if the given value is not nil.
+func (_c *AccountCreate) SetNillablePasswordResetExpiresAt(v *time.Time) *AccountCreate {
+	if v != nil {
+		_c.SetPasswordResetExpiresAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AccountCreate) SetID(v nodeid.ID) *AccountCreate {
 	_c.mutation.SetID(v)
@@ -290,6 +324,18 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 		_spec.SetField(account.FieldLastLoginAt, field.TypeTime, value)
 		_node.LastLoginAt = &value
 	}
+	if value, ok := _c.mutation.DisabledAt(); ok {
+		_spec.SetField(account.FieldDisabledAt, field.TypeTime, value)
+		_node.DisabledAt = &value
+	}
+	if value, ok := _c.mutation.PasswordResetHash(); ok {
+		_spec.SetField(account.FieldPasswordResetHash, field.TypeBytes, value)
+		_node.PasswordResetHash = value
+	}
+	if value, ok := _c.mutation.PasswordResetExpiresAt(); ok {
+		_spec.SetField(account.FieldPasswordResetExpiresAt, field.TypeTime, value)
+		_node.PasswordResetExpiresAt = &value
+	}
 	if nodes := _c.mutation.MembershipsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -440,6 +486,60 @@ func (u *AccountUpsert) ClearLastLoginAt() *AccountUpsert {
 	return u
 }
 
+// SetDisabledAt sets the "disabled_at" field.
+func (u *AccountUpsert) SetDisabledAt(v time.Time) *AccountUpsert {
+	u.Set(account.FieldDisabledAt, v)
+	return u
+}
+
+// UpdateDisabledAt sets the "disabled_at" field to the value that was provided on create.
+func (u *AccountUpsert) UpdateDisabledAt() *AccountUpsert {
+	u.SetExcluded(account.FieldDisabledAt)
+	return u
+}
+
+// ClearDisabledAt clears the value of the "disabled_at" field.
+func (u *AccountUpsert) ClearDisabledAt() *AccountUpsert {
+	u.SetNull(account.FieldDisabledAt)
+	return u
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (u *AccountUpsert) SetPasswordResetHash(v []byte) *AccountUpsert {
+	u.Set(account.FieldPasswordResetHash, v)
+	return u
+}
+
+// UpdatePasswordResetHash sets the "password_reset_hash" field to the value that was provided on create.
+func (u *AccountUpsert) UpdatePasswordResetHash() *AccountUpsert {
+	u.SetExcluded(account.FieldPasswordResetHash)
+	return u
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (u *AccountUpsert) ClearPasswordResetHash() *AccountUpsert {
+	u.SetNull(account.FieldPasswordResetHash)
+	return u
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (u *AccountUpsert) SetPasswordResetExpiresAt(v time.Time) *AccountUpsert {
+	u.Set(account.FieldPasswordResetExpiresAt, v)
+	return u
+}
+
+// UpdatePasswordResetExpiresAt sets the "password_reset_expires_at" field to the value that was provided on create.
+func (u *AccountUpsert) UpdatePasswordResetExpiresAt() *AccountUpsert {
+	u.SetExcluded(account.FieldPasswordResetExpiresAt)
+	return u
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (u *AccountUpsert) ClearPasswordResetExpiresAt() *AccountUpsert {
+	u.SetNull(account.FieldPasswordResetExpiresAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -565,6 +665,69 @@ func (u *AccountUpsertOne) UpdateLastLoginAt() *AccountUpsertOne {
 func (u *AccountUpsertOne) ClearLastLoginAt() *AccountUpsertOne {
 	return u.Update(func(s *AccountUpsert) {
 		s.ClearLastLoginAt()
+	})
+}
+
+// SetDisabledAt sets the "disabled_at" field.
+func (u *AccountUpsertOne) SetDisabledAt(v time.Time) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetDisabledAt(v)
+	})
+}
+
+// UpdateDisabledAt sets the "disabled_at" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdateDisabledAt() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateDisabledAt()
+	})
+}
+
+// ClearDisabledAt clears the value of the "disabled_at" field.
+func (u *AccountUpsertOne) ClearDisabledAt() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearDisabledAt()
+	})
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (u *AccountUpsertOne) SetPasswordResetHash(v []byte) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetPasswordResetHash(v)
+	})
+}
+
+// UpdatePasswordResetHash sets the "password_reset_hash" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdatePasswordResetHash() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdatePasswordResetHash()
+	})
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (u *AccountUpsertOne) ClearPasswordResetHash() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearPasswordResetHash()
+	})
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (u *AccountUpsertOne) SetPasswordResetExpiresAt(v time.Time) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetPasswordResetExpiresAt(v)
+	})
+}
+
+// UpdatePasswordResetExpiresAt sets the "password_reset_expires_at" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdatePasswordResetExpiresAt() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdatePasswordResetExpiresAt()
+	})
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (u *AccountUpsertOne) ClearPasswordResetExpiresAt() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearPasswordResetExpiresAt()
 	})
 }
 
@@ -860,6 +1023,69 @@ func (u *AccountUpsertBulk) UpdateLastLoginAt() *AccountUpsertBulk {
 func (u *AccountUpsertBulk) ClearLastLoginAt() *AccountUpsertBulk {
 	return u.Update(func(s *AccountUpsert) {
 		s.ClearLastLoginAt()
+	})
+}
+
+// SetDisabledAt sets the "disabled_at" field.
+func (u *AccountUpsertBulk) SetDisabledAt(v time.Time) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetDisabledAt(v)
+	})
+}
+
+// UpdateDisabledAt sets the "disabled_at" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdateDisabledAt() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateDisabledAt()
+	})
+}
+
+// ClearDisabledAt clears the value of the "disabled_at" field.
+func (u *AccountUpsertBulk) ClearDisabledAt() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearDisabledAt()
+	})
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (u *AccountUpsertBulk) SetPasswordResetHash(v []byte) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetPasswordResetHash(v)
+	})
+}
+
+// UpdatePasswordResetHash sets the "password_reset_hash" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdatePasswordResetHash() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdatePasswordResetHash()
+	})
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (u *AccountUpsertBulk) ClearPasswordResetHash() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearPasswordResetHash()
+	})
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (u *AccountUpsertBulk) SetPasswordResetExpiresAt(v time.Time) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetPasswordResetExpiresAt(v)
+	})
+}
+
+// UpdatePasswordResetExpiresAt sets the "password_reset_expires_at" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdatePasswordResetExpiresAt() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdatePasswordResetExpiresAt()
+	})
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (u *AccountUpsertBulk) ClearPasswordResetExpiresAt() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearPasswordResetExpiresAt()
 	})
 }
 

@@ -100,6 +100,58 @@ func (_u *AccountUpdate) ClearLastLoginAt() *AccountUpdate {
 	return _u
 }
 
+// SetDisabledAt sets the "disabled_at" field.
+func (_u *AccountUpdate) SetDisabledAt(v time.Time) *AccountUpdate {
+	_u.mutation.SetDisabledAt(v)
+	return _u
+}
+
+// SetNillableDisabledAt sets the "disabled_at" field if the given value is not nil.
+func (_u *AccountUpdate) SetNillableDisabledAt(v *time.Time) *AccountUpdate {
+	if v != nil {
+		_u.SetDisabledAt(*v)
+	}
+	return _u
+}
+
+// ClearDisabledAt clears the value of the "disabled_at" field.
+func (_u *AccountUpdate) ClearDisabledAt() *AccountUpdate {
+	_u.mutation.ClearDisabledAt()
+	return _u
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (_u *AccountUpdate) SetPasswordResetHash(v []byte) *AccountUpdate {
+	_u.mutation.SetPasswordResetHash(v)
+	return _u
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (_u *AccountUpdate) ClearPasswordResetHash() *AccountUpdate {
+	_u.mutation.ClearPasswordResetHash()
+	return _u
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (_u *AccountUpdate) SetPasswordResetExpiresAt(v time.Time) *AccountUpdate {
+	_u.mutation.SetPasswordResetExpiresAt(v)
+	return _u
+}
+
+// SetNillablePasswordResetExpiresAt sets the "password_reset_expires_at" field if the given value is not nil.
+func (_u *AccountUpdate) SetNillablePasswordResetExpiresAt(v *time.Time) *AccountUpdate {
+	if v != nil {
+		_u.SetPasswordResetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (_u *AccountUpdate) ClearPasswordResetExpiresAt() *AccountUpdate {
+	_u.mutation.ClearPasswordResetExpiresAt()
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *AccountUpdate) AddMembershipIDs(ids ...nodeid.ID) *AccountUpdate {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -264,6 +316,24 @@ func (_u *AccountUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastLoginAtCleared() {
 		_spec.ClearField(account.FieldLastLoginAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DisabledAt(); ok {
+		_spec.SetField(account.FieldDisabledAt, field.TypeTime, value)
+	}
+	if _u.mutation.DisabledAtCleared() {
+		_spec.ClearField(account.FieldDisabledAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PasswordResetHash(); ok {
+		_spec.SetField(account.FieldPasswordResetHash, field.TypeBytes, value)
+	}
+	if _u.mutation.PasswordResetHashCleared() {
+		_spec.ClearField(account.FieldPasswordResetHash, field.TypeBytes)
+	}
+	if value, ok := _u.mutation.PasswordResetExpiresAt(); ok {
+		_spec.SetField(account.FieldPasswordResetExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.PasswordResetExpiresAtCleared() {
+		_spec.ClearField(account.FieldPasswordResetExpiresAt, field.TypeTime)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -442,6 +512,58 @@ func (_u *AccountUpdateOne) SetNillableLastLoginAt(v *time.Time) *AccountUpdateO
 // ClearLastLoginAt clears the value of the "last_login_at" field.
 func (_u *AccountUpdateOne) ClearLastLoginAt() *AccountUpdateOne {
 	_u.mutation.ClearLastLoginAt()
+	return _u
+}
+
+// SetDisabledAt sets the "disabled_at" field.
+func (_u *AccountUpdateOne) SetDisabledAt(v time.Time) *AccountUpdateOne {
+	_u.mutation.SetDisabledAt(v)
+	return _u
+}
+
+// SetNillableDisabledAt sets the "disabled_at" field if the given value is not nil.
+func (_u *AccountUpdateOne) SetNillableDisabledAt(v *time.Time) *AccountUpdateOne {
+	if v != nil {
+		_u.SetDisabledAt(*v)
+	}
+	return _u
+}
+
+// ClearDisabledAt clears the value of the "disabled_at" field.
+func (_u *AccountUpdateOne) ClearDisabledAt() *AccountUpdateOne {
+	_u.mutation.ClearDisabledAt()
+	return _u
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (_u *AccountUpdateOne) SetPasswordResetHash(v []byte) *AccountUpdateOne {
+	_u.mutation.SetPasswordResetHash(v)
+	return _u
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (_u *AccountUpdateOne) ClearPasswordResetHash() *AccountUpdateOne {
+	_u.mutation.ClearPasswordResetHash()
+	return _u
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (_u *AccountUpdateOne) SetPasswordResetExpiresAt(v time.Time) *AccountUpdateOne {
+	_u.mutation.SetPasswordResetExpiresAt(v)
+	return _u
+}
+
+// SetNillablePasswordResetExpiresAt sets the "password_reset_expires_at" field if the given value is not nil.
+func (_u *AccountUpdateOne) SetNillablePasswordResetExpiresAt(v *time.Time) *AccountUpdateOne {
+	if v != nil {
+		_u.SetPasswordResetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (_u *AccountUpdateOne) ClearPasswordResetExpiresAt() *AccountUpdateOne {
+	_u.mutation.ClearPasswordResetExpiresAt()
 	return _u
 }
 
@@ -639,6 +761,24 @@ func (_u *AccountUpdateOne) sqlSave(ctx context.Context) (_node *Account, err er
 	}
 	if _u.mutation.LastLoginAtCleared() {
 		_spec.ClearField(account.FieldLastLoginAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DisabledAt(); ok {
+		_spec.SetField(account.FieldDisabledAt, field.TypeTime, value)
+	}
+	if _u.mutation.DisabledAtCleared() {
+		_spec.ClearField(account.FieldDisabledAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PasswordResetHash(); ok {
+		_spec.SetField(account.FieldPasswordResetHash, field.TypeBytes, value)
+	}
+	if _u.mutation.PasswordResetHashCleared() {
+		_spec.ClearField(account.FieldPasswordResetHash, field.TypeBytes)
+	}
+	if value, ok := _u.mutation.PasswordResetExpiresAt(); ok {
+		_spec.SetField(account.FieldPasswordResetExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.PasswordResetExpiresAtCleared() {
+		_spec.ClearField(account.FieldPasswordResetExpiresAt, field.TypeTime)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -66,9 +66,11 @@ type AppEdges struct {
 	Webhooks []*Webhook `json:"webhooks,omitempty"`
 	// Memberships holds the value of the memberships edge.
 	Memberships []*Membership `json:"memberships,omitempty"`
+	// Invitations holds the value of the invitations edge.
+	Invitations []*Invitation `json:"invitations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [15]bool
+	loadedTypes [16]bool
 	// totalCount holds the count of the edges above.
 	totalCount [8]map[string]int
 
@@ -87,6 +89,7 @@ type AppEdges struct {
 	namedWebhookDeliveries map[string][]*WebhookDelivery
 	namedWebhooks          map[string][]*Webhook
 	namedMemberships       map[string][]*Membership
+	namedInvitations       map[string][]*Invitation
 }
 
 // DevicesOrErr returns the Devices value or an error if the edge
@@ -222,6 +225,15 @@ func (e AppEdges) MembershipsOrErr() ([]*Membership, error) {
 		return e.Memberships, nil
 	}
 	return nil, &NotLoadedError{edge: "memberships"}
+}
+
+// InvitationsOrErr returns the Invitations value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppEdges) InvitationsOrErr() ([]*Invitation, error) {
+	if e.loadedTypes[15] {
+		return e.Invitations, nil
+	}
+	return nil, &NotLoadedError{edge: "invitations"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -372,6 +384,11 @@ func (_m *App) QueryWebhooks() *WebhookQuery {
 // QueryMemberships queries the "memberships" edge of the App entity.
 func (_m *App) QueryMemberships() *MembershipQuery {
 	return NewAppClient(_m.config).QueryMemberships(_m)
+}
+
+// QueryInvitations queries the "invitations" edge of the App entity.
+func (_m *App) QueryInvitations() *InvitationQuery {
+	return NewAppClient(_m.config).QueryInvitations(_m)
 }
 
 // Update returns a builder for updating this App.
@@ -772,6 +789,30 @@ func (_m *App) appendNamedMemberships(name string, edges ...*Membership) {
 		_m.Edges.namedMemberships[name] = []*Membership{}
 	} else {
 		_m.Edges.namedMemberships[name] = append(_m.Edges.namedMemberships[name], edges...)
+	}
+}
+
+// NamedInvitations returns the Invitations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *App) NamedInvitations(name string) ([]*Invitation, error) {
+	if _m.Edges.namedInvitations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInvitations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *App) appendNamedInvitations(name string, edges ...*Invitation) {
+	if _m.Edges.namedInvitations == nil {
+		_m.Edges.namedInvitations = make(map[string][]*Invitation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInvitations[name] = []*Invitation{}
+	} else {
+		_m.Edges.namedInvitations[name] = append(_m.Edges.namedInvitations[name], edges...)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/group"
+	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/predicate"
@@ -55,6 +56,7 @@ type AppQuery struct {
 	withWebhookDeliveries      *WebhookDeliveryQuery
 	withWebhooks               *WebhookQuery
 	withMemberships            *MembershipQuery
+	withInvitations            *InvitationQuery
 	loadTotal                  []func(context.Context, []*App) error
 	modifiers                  []func(*sql.Selector)
 	withNamedDevices           map[string]*DeviceQuery
@@ -72,6 +74,7 @@ type AppQuery struct {
 	withNamedWebhookDeliveries map[string]*WebhookDeliveryQuery
 	withNamedWebhooks          map[string]*WebhookQuery
 	withNamedMemberships       map[string]*MembershipQuery
+	withNamedInvitations       map[string]*InvitationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -438,6 +441,28 @@ func (_q *AppQuery) QueryMemberships() *MembershipQuery {
 	return query
 }
 
+// QueryInvitations chains the current query on the "invitations" edge.
+func (_q *AppQuery) QueryInvitations() *InvitationQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, selector),
+			sqlgraph.To(invitation.Table, invitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.InvitationsTable, app.InvitationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first App entity from the query.
 // Returns a *NotFoundError when no App was found.
 func (_q *AppQuery) First(ctx context.Context) (*App, error) {
@@ -645,6 +670,7 @@ func (_q *AppQuery) Clone() *AppQuery {
 		withWebhookDeliveries: _q.withWebhookDeliveries.Clone(),
 		withWebhooks:          _q.withWebhooks.Clone(),
 		withMemberships:       _q.withMemberships.Clone(),
+		withInvitations:       _q.withInvitations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -817,6 +843,17 @@ func (_q *AppQuery) WithMemberships(opts ...func(*MembershipQuery)) *AppQuery {
 	return _q
 }
 
+// WithInvitations tells the query-builder to eager-load the nodes that are connected to
+// the "invitations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithInvitations(opts ...func(*InvitationQuery)) *AppQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInvitations = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -895,7 +932,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 	var (
 		nodes       = []*App{}
 		_spec       = _q.querySpec()
-		loadedTypes = [15]bool{
+		loadedTypes = [16]bool{
 			_q.withDevices != nil,
 			_q.withDeviceTokens != nil,
 			_q.withAppUsers != nil,
@@ -911,6 +948,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			_q.withWebhookDeliveries != nil,
 			_q.withWebhooks != nil,
 			_q.withMemberships != nil,
+			_q.withInvitations != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -1039,6 +1077,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			return nil, err
 		}
 	}
+	if query := _q.withInvitations; query != nil {
+		if err := _q.loadInvitations(ctx, query, nodes,
+			func(n *App) { n.Edges.Invitations = []*Invitation{} },
+			func(n *App, e *Invitation) { n.Edges.Invitations = append(n.Edges.Invitations, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedDevices {
 		if err := _q.loadDevices(ctx, query, nodes,
 			func(n *App) { n.appendNamedDevices(name) },
@@ -1141,6 +1186,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *App) { n.appendNamedMemberships(name) },
 			func(n *App, e *Membership) { n.appendNamedMemberships(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInvitations {
+		if err := _q.loadInvitations(ctx, query, nodes,
+			func(n *App) { n.appendNamedInvitations(name) },
+			func(n *App, e *Invitation) { n.appendNamedInvitations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1602,6 +1654,36 @@ func (_q *AppQuery) loadMemberships(ctx context.Context, query *MembershipQuery,
 	}
 	return nil
 }
+func (_q *AppQuery) loadInvitations(ctx context.Context, query *InvitationQuery, nodes []*App, init func(*App), assign func(*App, *Invitation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[nodeid.ID]*App)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(invitation.FieldAppID)
+	}
+	query.Where(predicate.Invitation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(app.InvitationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "app_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AppQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1929,6 +2011,20 @@ func (_q *AppQuery) WithNamedMemberships(name string, opts ...func(*MembershipQu
 		_q.withNamedMemberships = make(map[string]*MembershipQuery)
 	}
 	_q.withNamedMemberships[name] = query
+	return _q
+}
+
+// WithNamedInvitations tells the query-builder to eager-load the nodes that are connected to the "invitations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithNamedInvitations(name string, opts ...func(*InvitationQuery)) *AppQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInvitations == nil {
+		_q.withNamedInvitations = make(map[string]*InvitationQuery)
+	}
+	_q.withNamedInvitations[name] = query
 	return _q
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/group"
+	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
@@ -99,6 +100,7 @@ func checkColumn(t, c string) error {
 			device.Table:          device.ValidColumn,
 			devicetoken.Table:     devicetoken.ValidColumn,
 			group.Table:           group.ValidColumn,
+			invitation.Table:      invitation.ValidColumn,
 			membership.Table:      membership.ValidColumn,
 			outbox.Table:          outbox.ValidColumn,
 			pushjob.Table:         pushjob.ValidColumn,

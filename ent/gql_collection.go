@@ -225,6 +225,16 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, account.FieldLastLoginAt)
 				fieldSeen[account.FieldLastLoginAt] = struct{}{}
 			}
+		case "disabledAt":
+			if _, ok := fieldSeen[account.FieldDisabledAt]; !ok {
+				selectedFields = append(selectedFields, account.FieldDisabledAt)
+				fieldSeen[account.FieldDisabledAt] = struct{}{}
+			}
+		case "passwordResetExpiresAt":
+			if _, ok := fieldSeen[account.FieldPasswordResetExpiresAt]; !ok {
+				selectedFields = append(selectedFields, account.FieldPasswordResetExpiresAt)
+				fieldSeen[account.FieldPasswordResetExpiresAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -600,6 +600,30 @@ type AccountWhereInput struct {
 	LastLoginAtIsNil  bool        `json:"lastLoginAtIsNil,omitempty"`
 	LastLoginAtNotNil bool        `json:"lastLoginAtNotNil,omitempty"`
 
+	// "disabled_at" field predicates.
+	DisabledAt       *time.Time  `json:"disabledAt,omitempty"`
+	DisabledAtNEQ    *time.Time  `json:"disabledAtNEQ,omitempty"`
+	DisabledAtIn     []time.Time `json:"disabledAtIn,omitempty"`
+	DisabledAtNotIn  []time.Time `json:"disabledAtNotIn,omitempty"`
+	DisabledAtGT     *time.Time  `json:"disabledAtGT,omitempty"`
+	DisabledAtGTE    *time.Time  `json:"disabledAtGTE,omitempty"`
+	DisabledAtLT     *time.Time  `json:"disabledAtLT,omitempty"`
+	DisabledAtLTE    *time.Time  `json:"disabledAtLTE,omitempty"`
+	DisabledAtIsNil  bool        `json:"disabledAtIsNil,omitempty"`
+	DisabledAtNotNil bool        `json:"disabledAtNotNil,omitempty"`
+
+	// "password_reset_expires_at" field predicates.
+	PasswordResetExpiresAt       *time.Time  `json:"passwordResetExpiresAt,omitempty"`
+	PasswordResetExpiresAtNEQ    *time.Time  `json:"passwordResetExpiresAtNEQ,omitempty"`
+	PasswordResetExpiresAtIn     []time.Time `json:"passwordResetExpiresAtIn,omitempty"`
+	PasswordResetExpiresAtNotIn  []time.Time `json:"passwordResetExpiresAtNotIn,omitempty"`
+	PasswordResetExpiresAtGT     *time.Time  `json:"passwordResetExpiresAtGT,omitempty"`
+	PasswordResetExpiresAtGTE    *time.Time  `json:"passwordResetExpiresAtGTE,omitempty"`
+	PasswordResetExpiresAtLT     *time.Time  `json:"passwordResetExpiresAtLT,omitempty"`
+	PasswordResetExpiresAtLTE    *time.Time  `json:"passwordResetExpiresAtLTE,omitempty"`
+	PasswordResetExpiresAtIsNil  bool        `json:"passwordResetExpiresAtIsNil,omitempty"`
+	PasswordResetExpiresAtNotNil bool        `json:"passwordResetExpiresAtNotNil,omitempty"`
+
 	// "memberships" edge predicates.
 	HasMemberships     *bool                   `json:"hasMemberships,omitempty"`
 	HasMembershipsWith []*MembershipWhereInput `json:"hasMembershipsWith,omitempty"`
@@ -822,6 +846,66 @@ func (i *AccountWhereInput) P() (predicate.Account, error) {
 	}
 	if i.LastLoginAtNotNil {
 		predicates = append(predicates, account.LastLoginAtNotNil())
+	}
+	if i.DisabledAt != nil {
+		predicates = append(predicates, account.DisabledAtEQ(*i.DisabledAt))
+	}
+	if i.DisabledAtNEQ != nil {
+		predicates = append(predicates, account.DisabledAtNEQ(*i.DisabledAtNEQ))
+	}
+	if len(i.DisabledAtIn) > 0 {
+		predicates = append(predicates, account.DisabledAtIn(i.DisabledAtIn...))
+	}
+	if len(i.DisabledAtNotIn) > 0 {
+		predicates = append(predicates, account.DisabledAtNotIn(i.DisabledAtNotIn...))
+	}
+	if i.DisabledAtGT != nil {
+		predicates = append(predicates, account.DisabledAtGT(*i.DisabledAtGT))
+	}
+	if i.DisabledAtGTE != nil {
+		predicates = append(predicates, account.DisabledAtGTE(*i.DisabledAtGTE))
+	}
+	if i.DisabledAtLT != nil {
+		predicates = append(predicates, account.DisabledAtLT(*i.DisabledAtLT))
+	}
+	if i.DisabledAtLTE != nil {
+		predicates = append(predicates, account.DisabledAtLTE(*i.DisabledAtLTE))
+	}
+	if i.DisabledAtIsNil {
+		predicates = append(predicates, account.DisabledAtIsNil())
+	}
+	if i.DisabledAtNotNil {
+		predicates = append(predicates, account.DisabledAtNotNil())
+	}
+	if i.PasswordResetExpiresAt != nil {
+		predicates = append(predicates, account.PasswordResetExpiresAtEQ(*i.PasswordResetExpiresAt))
+	}
+	if i.PasswordResetExpiresAtNEQ != nil {
+		predicates = append(predicates, account.PasswordResetExpiresAtNEQ(*i.PasswordResetExpiresAtNEQ))
+	}
+	if len(i.PasswordResetExpiresAtIn) > 0 {
+		predicates = append(predicates, account.PasswordResetExpiresAtIn(i.PasswordResetExpiresAtIn...))
+	}
+	if len(i.PasswordResetExpiresAtNotIn) > 0 {
+		predicates = append(predicates, account.PasswordResetExpiresAtNotIn(i.PasswordResetExpiresAtNotIn...))
+	}
+	if i.PasswordResetExpiresAtGT != nil {
+		predicates = append(predicates, account.PasswordResetExpiresAtGT(*i.PasswordResetExpiresAtGT))
+	}
+	if i.PasswordResetExpiresAtGTE != nil {
+		predicates = append(predicates, account.PasswordResetExpiresAtGTE(*i.PasswordResetExpiresAtGTE))
+	}
+	if i.PasswordResetExpiresAtLT != nil {
+		predicates = append(predicates, account.PasswordResetExpiresAtLT(*i.PasswordResetExpiresAtLT))
+	}
+	if i.PasswordResetExpiresAtLTE != nil {
+		predicates = append(predicates, account.PasswordResetExpiresAtLTE(*i.PasswordResetExpiresAtLTE))
+	}
+	if i.PasswordResetExpiresAtIsNil {
+		predicates = append(predicates, account.PasswordResetExpiresAtIsNil())
+	}
+	if i.PasswordResetExpiresAtNotNil {
+		predicates = append(predicates, account.PasswordResetExpiresAtNotNil())
 	}
 
 	if i.HasMemberships != nil {

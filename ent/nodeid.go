@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/group"
+	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
@@ -49,6 +50,8 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 		return devicetoken.Table, nil
 	case "grp":
 		return group.Table, nil
+	case "inv":
+		return invitation.Table, nil
 	case "mbr":
 		return membership.Table, nil
 	case "obx":
@@ -84,6 +87,7 @@ func NodePrefixes() map[string]string {
 		device.Table:          "dev",
 		devicetoken.Table:     "vtk",
 		group.Table:           "grp",
+		invitation.Table:      "inv",
 		membership.Table:      "mbr",
 		outbox.Table:          "obx",
 		pushjob.Table:         "job",

@@ -32,6 +32,8 @@ type Tx struct {
 	DeviceToken *DeviceTokenClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// Invitation is the client for interacting with the Invitation builders.
+	Invitation *InvitationClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Outbox is the client for interacting with the Outbox builders.
@@ -190,6 +192,7 @@ func (tx *Tx) init() {
 	tx.Device = NewDeviceClient(tx.config)
 	tx.DeviceToken = NewDeviceTokenClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
+	tx.Invitation = NewInvitationClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Outbox = NewOutboxClient(tx.config)
 	tx.PushJob = NewPushJobClient(tx.config)

@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/graph/generated"
 	"github.com/pushd/pushd/graph/model"
 )
 
@@ -25,6 +26,22 @@ func (r *appResolver) Members(ctx context.Context, obj *ent.App) ([]*model.Membe
 		out[i] = &model.Member{ID: m.MembershipID, AccountID: m.AccountID, Email: m.Email, Role: m.Role, Since: m.Since, LastLoginAt: m.LastLoginAt}
 	}
 	return out, nil
+}
+
+// Invitations is the resolver for the invitations field.
+func (r *appResolver) Invitations(ctx context.Context, obj *ent.App) ([]*ent.Invitation, error) {
+	return r.auth.AppInvitations(ctx, obj.ID)
+}
+
+// AppName is the resolver for the appName field.
+func (r *invitationResolver) AppName(ctx context.Context, obj *ent.Invitation) (string, error) {
+	// Every invitation the service returns carries its app, read after
+	// the caller's right to see the invitation was checked.
+	app, err := obj.Edges.AppOrErr()
+	if err != nil {
+		return "", err
+	}
+	return app.Name, nil
 }
 
 // CreateAPIKey is the resolver for the createAPIKey field.
@@ -74,6 +91,73 @@ func (r *mutationResolver) DeleteMembership(ctx context.Context, id nodeid.ID) (
 	return id, r.auth.DeleteMembership(ctx, id)
 }
 
+// ChangePassword is the resolver for the changePassword field.
+func (r *mutationResolver) ChangePassword(ctx context.Context, input model.ChangePasswordInput) (*model.ChangePasswordPayload, error) {
+	acc, ended, err := r.auth.ChangePassword(ctx, input.CurrentPassword, input.NewPassword)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ChangePasswordPayload{Account: acc, EndedSessions: ended}, nil
+}
+
+// LogoutEverywhere is the resolver for the logoutEverywhere field.
+func (r *mutationResolver) LogoutEverywhere(ctx context.Context, accountID *nodeid.ID) (int, error) {
+	ended, self, err := r.auth.LogoutEverywhere(ctx, deref(accountID))
+	if self {
+		auth.ClearSessionCookies(ctx)
+	}
+	return ended, err
+}
+
+// CreatePasswordReset is the resolver for the createPasswordReset field.
+func (r *mutationResolver) CreatePasswordReset(ctx context.Context, accountID nodeid.ID) (*model.PasswordReset, error) {
+	res, err := r.auth.CreatePasswordReset(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PasswordReset{Account: res.Account, Token: res.Token, ExpiresAt: res.ExpiresAt}, nil
+}
+
+// ResetPassword is the resolver for the resetPassword field.
+func (r *mutationResolver) ResetPassword(ctx context.Context, input model.ResetPasswordInput) (bool, error) {
+	return true, r.auth.ResetPassword(ctx, input.Token, input.NewPassword)
+}
+
+// DisableAccount is the resolver for the disableAccount field.
+func (r *mutationResolver) DisableAccount(ctx context.Context, id nodeid.ID) (*ent.Account, error) {
+	return r.auth.DisableAccount(ctx, id)
+}
+
+// EnableAccount is the resolver for the enableAccount field.
+func (r *mutationResolver) EnableAccount(ctx context.Context, id nodeid.ID) (*ent.Account, error) {
+	return r.auth.EnableAccount(ctx, id)
+}
+
+// DeleteAccount is the resolver for the deleteAccount field.
+func (r *mutationResolver) DeleteAccount(ctx context.Context, id nodeid.ID) (nodeid.ID, error) {
+	return id, r.auth.DeleteAccount(ctx, id)
+}
+
+// InviteMember is the resolver for the inviteMember field.
+func (r *mutationResolver) InviteMember(ctx context.Context, input model.InviteMemberInput) (*ent.Invitation, error) {
+	return r.auth.InviteMember(ctx, input.AppID, input.Email, input.Role)
+}
+
+// CancelInvitation is the resolver for the cancelInvitation field.
+func (r *mutationResolver) CancelInvitation(ctx context.Context, id nodeid.ID) (nodeid.ID, error) {
+	return id, r.auth.CancelInvitation(ctx, id)
+}
+
+// AcceptInvitation is the resolver for the acceptInvitation field.
+func (r *mutationResolver) AcceptInvitation(ctx context.Context, id nodeid.ID) (*ent.Membership, error) {
+	return r.auth.AcceptInvitation(ctx, id)
+}
+
+// DeclineInvitation is the resolver for the declineInvitation field.
+func (r *mutationResolver) DeclineInvitation(ctx context.Context, id nodeid.ID) (nodeid.ID, error) {
+	return id, r.auth.DeclineInvitation(ctx, id)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	acc, key, app, err := r.auth.Viewer(ctx)
@@ -82,3 +166,13 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	}
 	return &model.Viewer{Account: acc, APIKey: key, App: app}, nil
 }
+
+// Invitations is the resolver for the invitations field.
+func (r *queryResolver) Invitations(ctx context.Context) ([]*ent.Invitation, error) {
+	return r.auth.MyInvitations(ctx)
+}
+
+// Invitation returns generated.InvitationResolver implementation.
+func (r *Resolver) Invitation() generated.InvitationResolver { return &invitationResolver{r} }
+
+type invitationResolver struct{ *Resolver }

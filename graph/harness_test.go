@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -43,6 +44,11 @@ type bundle struct {
 	csrf  string
 	// sys is a context acting as pushd itself, for arranging data.
 	sys context.Context
+	// What replicas share.
+	cfg    config.Config
+	log    *slog.Logger
+	sealer *seal.Sealer
+	prefix string
 }
 
 func setup(t *testing.T, mutate ...func(*config.Config)) *bundle {
@@ -53,25 +59,46 @@ func setup(t *testing.T, mutate ...func(*config.Config)) *bundle {
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	log := testenv.Logger(t)
 	key, err := seal.NewKey()
 	require.NoError(t, err)
 	sealer, err := seal.New(key)
 	require.NoError(t, err)
-	svc := push.NewService(push.Config{
-		Client: stores.Ent,
-		Sealer: sealer,
-		Broker: pubsub.NewRedis(stores.Redis, "pushdtest:"),
-		Self:   gateway.NewRouter(stores.Redis, "pushdtest:"+key16(t)+":"),
-		Logger: log,
-	})
-	authn, err := auth.NewService(auth.Config{Client: stores.Ent, Sealer: sealer, Redis: stores.Redis, Logger: log,
-		RedisPrefix: "pushdtest:" + key16(t) + ":"})
+	b := &bundle{
+		t:      t,
+		stores: stores,
+		sys:    tenant.NewContext(context.Background(), tenant.System()),
+		cfg:    cfg,
+		log:    testenv.Logger(t),
+		sealer: sealer,
+		prefix: "pushdtest:" + key16(t) + ":",
+	}
+	b.url, b.svc, b.auth = b.replica()
+	authn := b.auth
+	_, err = authn.EnsureAdmin(context.Background(), testAdminEmail, testAdminPassword, false)
 	require.NoError(t, err)
+	b.admin, b.csrf = b.login(testAdminEmail, testAdminPassword)
+	return b
+}
+
+// replica starts a pushd API process on the bundle's stores: services and
+// an HTTP server of its own, sharing the database, Redis and master key
+// with the others, as replicas behind a load balancer do.
+func (b *bundle) replica() (url string, svc *push.Service, authn *auth.Service) {
+	b.t.Helper()
+	svc = push.NewService(push.Config{
+		Client: b.stores.Ent,
+		Sealer: b.sealer,
+		Broker: pubsub.NewRedis(b.stores.Redis, "pushdtest:"),
+		Self:   gateway.NewRouter(b.stores.Redis, b.prefix+"gateway:"),
+		Logger: b.log,
+	})
+	authn, err := auth.NewService(auth.Config{Client: b.stores.Ent, Sealer: b.sealer, Redis: b.stores.Redis, Logger: b.log,
+		RedisPrefix: b.prefix})
+	require.NoError(b.t, err)
 	srv := httptest.NewServer(server.New(server.Deps{
-		Config:              cfg,
-		Logger:              log,
-		Stores:              stores,
+		Config:              b.cfg,
+		Logger:              b.log,
+		Stores:              b.stores,
 		Service:             svc,
 		Auth:                authn,
 		Metrics:             metrics.New(),
@@ -79,19 +106,8 @@ func setup(t *testing.T, mutate ...func(*config.Config)) *bundle {
 		Version:             "test",
 		SubscriptionRecheck: 100 * time.Millisecond,
 	}))
-	t.Cleanup(srv.Close)
-	b := &bundle{
-		t:      t,
-		url:    srv.URL,
-		svc:    svc,
-		auth:   authn,
-		stores: stores,
-		sys:    tenant.NewContext(context.Background(), tenant.System()),
-	}
-	_, err = authn.EnsureAdmin(context.Background(), testAdminEmail, testAdminPassword, false)
-	require.NoError(t, err)
-	b.admin, b.csrf = b.login(testAdminEmail, testAdminPassword)
-	return b
+	b.t.Cleanup(srv.Close)
+	return srv.URL, svc, authn
 }
 
 const (
@@ -156,7 +172,13 @@ func (b *bundle) post(body []byte) gqlResponse {
 
 func (b *bundle) postAs(c *http.Client, csrf string, body []byte) gqlResponse {
 	b.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, b.url+"/graphql", bytes.NewReader(body))
+	return b.postTo(b.url, c, csrf, body)
+}
+
+// postTo sends a body to the pushd at base (a replica's URL).
+func (b *bundle) postTo(base string, c *http.Client, csrf string, body []byte) gqlResponse {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	require.NoError(b.t, err)
 	req.Header.Set("Content-Type", "application/json")
 	if csrf != "" {

@@ -18,7 +18,7 @@ import (
 
 // tenantB is everything of one app, as IDs.
 type tenantB struct {
-	app, device, token, user, group, template, key, channel, job, delivery, webhook, account, membership string
+	app, device, token, user, group, template, key, channel, job, delivery, webhook, account, membership, invitation string
 }
 
 func (b *bundle) arrangeTenant(name string) tenantB {
@@ -61,11 +61,14 @@ func (b *bundle) arrangeTenant(name string) tenantB {
 	m := b.ok(`mutation($a: ID!, $app: ID!) { setMembership(input: {accountID: $a, appID: $app, role: OWNER}) { id } }`,
 		map[string]any{"a": x.account, "app": x.app})
 	x.membership = path(m, "setMembership", "id").(string)
+	inv := b.ok(`mutation($app: ID!, $e: String!) { inviteMember(input: {appID: $app, email: $e, role: VIEWER}) { id } }`,
+		map[string]any{"app": x.app, "e": name + "-invited@test.local"})
+	x.invitation = path(inv, "inviteMember", "id").(string)
 	return x
 }
 
 func (x tenantB) ids() []string {
-	return []string{x.app, x.device, x.token, x.user, x.group, x.template, x.key, x.channel, x.job, x.delivery, x.webhook, x.account, x.membership}
+	return []string{x.app, x.device, x.token, x.user, x.group, x.template, x.key, x.channel, x.job, x.delivery, x.webhook, x.account, x.membership, x.invitation}
 }
 
 // TestTenantIsolationCoversEveryField walks every field of Query, Mutation
@@ -92,7 +95,7 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 	}
 	vars := map[string]any{
 		"app": x.app, "device": x.device, "user": x.user, "group": x.group, "template": x.template,
-		"key": x.key, "job": x.job, "account": x.account, "membership": x.membership, "ids": x.ids(),
+		"key": x.key, "job": x.job, "account": x.account, "membership": x.membership, "invitation": x.invitation, "ids": x.ids(),
 	}
 	conn := func(field string) call {
 		return call{`query($app: ID!) { ` + field + `(where: {appID: $app}) { totalCount edges { node { id } } } }`, empty}
@@ -137,10 +140,26 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 			{`mutation($app: ID!) { setMembership(input: {email: "tenant-b-owner@test.local", appID: $app, role: OWNER}) { id } }`, denied},
 		},
 		"Mutation.deleteMembership": {{`mutation($membership: ID!) { deleteMembership(id: $membership) }`, denied}},
-		"Mutation.mintBindToken":    {{`mutation($device: ID!) { mintBindToken(input: {deviceID: $device, userID: "u"}) { bindToken } }`, denied}},
-		"Mutation.bindUser":         {{`mutation($device: ID!) { bindUser(input: {deviceID: $device, userID: "u"}) { id } }`, denied}},
-		"Mutation.unbindUser":       {{`mutation($device: ID!) { unbindUser(deviceID: $device) { id } }`, denied}},
-		"Mutation.setDeviceTags":    {{`mutation($device: ID!) { setDeviceTags(deviceID: $device, tags: ["x"]) { id } }`, denied}},
+		// Invitations: a key has no email, so none are its own.
+		"Query.invitations":          {{`{ invitations { id appID } }`, empty}},
+		"Mutation.inviteMember":      {{`mutation($app: ID!) { inviteMember(input: {appID: $app, email: "x@test.local", role: OWNER}) { id } }`, denied}},
+		"Mutation.cancelInvitation":  {{`mutation($invitation: ID!) { cancelInvitation(id: $invitation) }`, denied}},
+		"Mutation.acceptInvitation":  {{`mutation($invitation: ID!) { acceptInvitation(id: $invitation) { id } }`, denied}},
+		"Mutation.declineInvitation": {{`mutation($invitation: ID!) { declineInvitation(id: $invitation) }`, denied}},
+		// Credentials: accounts only, others' for admins only.
+		"Mutation.changePassword": {{`mutation { changePassword(input: {currentPassword: "0123456789ab", newPassword: "ba9876543210"}) { endedSessions } }`, denied}},
+		"Mutation.logoutEverywhere": {
+			{`mutation { logoutEverywhere }`, denied},
+			{`mutation($account: ID!) { logoutEverywhere(accountID: $account) }`, denied},
+		},
+		"Mutation.createPasswordReset": {{`mutation($account: ID!) { createPasswordReset(accountID: $account) { token } }`, denied}},
+		"Mutation.disableAccount":      {{`mutation($account: ID!) { disableAccount(id: $account) { id } }`, denied}},
+		"Mutation.enableAccount":       {{`mutation($account: ID!) { enableAccount(id: $account) { id } }`, denied}},
+		"Mutation.deleteAccount":       {{`mutation($account: ID!) { deleteAccount(id: $account) }`, denied}},
+		"Mutation.mintBindToken":       {{`mutation($device: ID!) { mintBindToken(input: {deviceID: $device, userID: "u"}) { bindToken } }`, denied}},
+		"Mutation.bindUser":            {{`mutation($device: ID!) { bindUser(input: {deviceID: $device, userID: "u"}) { id } }`, denied}},
+		"Mutation.unbindUser":          {{`mutation($device: ID!) { unbindUser(deviceID: $device) { id } }`, denied}},
+		"Mutation.setDeviceTags":       {{`mutation($device: ID!) { setDeviceTags(deviceID: $device, tags: ["x"]) { id } }`, denied}},
 		"Mutation.pushSimple": {
 			{`mutation($app: ID!, $device: ID!) { pushSimple(input: {appID: $app, target: {deviceIDs: [$device]}, message: {title: "x"}}) { id } }`, denied},
 		},
@@ -166,6 +185,9 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 		// everyone; logout ends only the caller's own session.
 		"Mutation.login":  {{`mutation { login(input: {email: "tenant-b-owner@test.local", password: "wrong-password"}) { account { id } } }`, public}},
 		"Mutation.logout": {{`mutation { logout }`, public}},
+		// resetPassword needs only its token, which only an admin's
+		// createPasswordReset hands out.
+		"Mutation.resetPassword": {{`mutation { resetPassword(input: {token: "not-a-token", newPassword: "0123456789ab"}) }`, public}},
 
 		"Subscription.pushJobUpdated": {{`subscription($job: ID!) { pushJobUpdated(id: $job) { id } }`, denied}},
 		"Subscription.liveStats":      {{`subscription($app: ID!) { liveStats(appID: $app) { at totals { sent } } }`, denied}},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"github.com/pushd/pushd/admission"
 	"github.com/pushd/pushd/auth"
@@ -184,6 +185,7 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		Logger:      log,
 		SessionTTL:  cfg.SessionTTL,
 		RedisPrefix: prefix,
+		Dialect:     stores.Dialect,
 	})
 	if err != nil {
 		return err
@@ -201,6 +203,13 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		hub := gateway.NewHub(gateway.HubConfig{
 			Service: svc, Router: router, Redis: stores.Redis,
 			Heartbeat: cfg.DeviceHeartbeat, Logger: log, Metrics: gateway.NewMetrics(reg.Registry),
+			Throttles: gateway.Throttles{
+				RegisterPerAddress: gateway.PerSecond(cfg.LimitRegisterAddressRate),
+				RegisterPerApp:     gateway.PerSecond(cfg.LimitRegisterAppRate),
+				ConnectPerAddress:  gateway.PerSecond(cfg.LimitConnectAddressRate),
+				FramesPerSecond:    rate.Limit(cfg.LimitDeviceFrameRate),
+				FrameBurst:         gateway.BurstSeconds * cfg.LimitDeviceFrameRate,
+			},
 		})
 		go func() { hubDone <- hub.Run(runCtx) }()
 		devices = gateway.NewAPI(svc, hub, cfg.DeviceHeartbeat, log)

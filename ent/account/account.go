@@ -28,6 +28,12 @@ const (
 	FieldAdmin = "admin"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
+	// FieldDisabledAt holds the string denoting the disabled_at field in the database.
+	FieldDisabledAt = "disabled_at"
+	// FieldPasswordResetHash holds the string denoting the password_reset_hash field in the database.
+	FieldPasswordResetHash = "password_reset_hash"
+	// FieldPasswordResetExpiresAt holds the string denoting the password_reset_expires_at field in the database.
+	FieldPasswordResetExpiresAt = "password_reset_expires_at"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
 	EdgeMemberships = "memberships"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
@@ -59,6 +65,9 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldAdmin,
 	FieldLastLoginAt,
+	FieldDisabledAt,
+	FieldPasswordResetHash,
+	FieldPasswordResetExpiresAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -131,6 +140,16 @@ func ByAdmin(opts ...sql.OrderTermOption) OrderOption {
 // ByLastLoginAt orders the results by the last_login_at field.
 func ByLastLoginAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastLoginAt, opts...).ToFunc()
+}
+
+// ByDisabledAt orders the results by the disabled_at field.
+func ByDisabledAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDisabledAt, opts...).ToFunc()
+}
+
+// ByPasswordResetExpiresAt orders the results by the password_reset_expires_at field.
+func ByPasswordResetExpiresAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPasswordResetExpiresAt, opts...).ToFunc()
 }
 
 // ByMembershipsCount orders the results by memberships count.

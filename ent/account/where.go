@@ -86,6 +86,21 @@ func LastLoginAt(v time.Time) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldLastLoginAt, v))
 }
 
+// DisabledAt applies equality check predicate on the "disabled_at" field. It's identical to DisabledAtEQ.
+func DisabledAt(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldDisabledAt, v))
+}
+
+// PasswordResetHash applies equality check predicate on the "password_reset_hash" field. It's identical to PasswordResetHashEQ.
+func PasswordResetHash(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldPasswordResetHash, v))
+}
+
+// PasswordResetExpiresAt applies equality check predicate on the "password_reset_expires_at" field. It's identical to PasswordResetExpiresAtEQ.
+func PasswordResetExpiresAt(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldPasswordResetExpiresAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldCreatedAt, v))
@@ -354,6 +369,156 @@ func LastLoginAtIsNil() predicate.Account {
 // LastLoginAtNotNil applies the NotNil predicate on the "last_login_at" field.
 func LastLoginAtNotNil() predicate.Account {
 	return predicate.Account(sql.FieldNotNull(FieldLastLoginAt))
+}
+
+// DisabledAtEQ applies the EQ predicate on the "disabled_at" field.
+func DisabledAtEQ(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldDisabledAt, v))
+}
+
+// DisabledAtNEQ applies the NEQ predicate on the "disabled_at" field.
+func DisabledAtNEQ(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldDisabledAt, v))
+}
+
+// DisabledAtIn applies the In predicate on the "disabled_at" field.
+func DisabledAtIn(vs ...time.Time) predicate.Account {
+	return predicate.Account(sql.FieldIn(FieldDisabledAt, vs...))
+}
+
+// DisabledAtNotIn applies the NotIn predicate on the "disabled_at" field.
+func DisabledAtNotIn(vs ...time.Time) predicate.Account {
+	return predicate.Account(sql.FieldNotIn(FieldDisabledAt, vs...))
+}
+
+// DisabledAtGT applies the GT predicate on the "disabled_at" field.
+func DisabledAtGT(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldGT(FieldDisabledAt, v))
+}
+
+// DisabledAtGTE applies the GTE predicate on the "disabled_at" field.
+func DisabledAtGTE(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldGTE(FieldDisabledAt, v))
+}
+
+// DisabledAtLT applies the LT predicate on the "disabled_at" field.
+func DisabledAtLT(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldLT(FieldDisabledAt, v))
+}
+
+// DisabledAtLTE applies the LTE predicate on the "disabled_at" field.
+func DisabledAtLTE(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldLTE(FieldDisabledAt, v))
+}
+
+// DisabledAtIsNil applies the IsNil predicate on the "disabled_at" field.
+func DisabledAtIsNil() predicate.Account {
+	return predicate.Account(sql.FieldIsNull(FieldDisabledAt))
+}
+
+// DisabledAtNotNil applies the NotNil predicate on the "disabled_at" field.
+func DisabledAtNotNil() predicate.Account {
+	return predicate.Account(sql.FieldNotNull(FieldDisabledAt))
+}
+
+// PasswordResetHashEQ applies the EQ predicate on the "password_reset_hash" field.
+func PasswordResetHashEQ(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldPasswordResetHash, v))
+}
+
+// PasswordResetHashNEQ applies the NEQ predicate on the "password_reset_hash" field.
+func PasswordResetHashNEQ(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldPasswordResetHash, v))
+}
+
+// PasswordResetHashIn applies the In predicate on the "password_reset_hash" field.
+func PasswordResetHashIn(vs ...[]byte) predicate.Account {
+	return predicate.Account(sql.FieldIn(FieldPasswordResetHash, vs...))
+}
+
+// PasswordResetHashNotIn applies the NotIn predicate on the "password_reset_hash" field.
+func PasswordResetHashNotIn(vs ...[]byte) predicate.Account {
+	return predicate.Account(sql.FieldNotIn(FieldPasswordResetHash, vs...))
+}
+
+// PasswordResetHashGT applies the GT predicate on the "password_reset_hash" field.
+func PasswordResetHashGT(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldGT(FieldPasswordResetHash, v))
+}
+
+// PasswordResetHashGTE applies the GTE predicate on the "password_reset_hash" field.
+func PasswordResetHashGTE(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldGTE(FieldPasswordResetHash, v))
+}
+
+// PasswordResetHashLT applies the LT predicate on the "password_reset_hash" field.
+func PasswordResetHashLT(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldLT(FieldPasswordResetHash, v))
+}
+
+// PasswordResetHashLTE applies the LTE predicate on the "password_reset_hash" field.
+func PasswordResetHashLTE(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldLTE(FieldPasswordResetHash, v))
+}
+
+// PasswordResetHashIsNil applies the IsNil predicate on the "password_reset_hash" field.
+func PasswordResetHashIsNil() predicate.Account {
+	return predicate.Account(sql.FieldIsNull(FieldPasswordResetHash))
+}
+
+// PasswordResetHashNotNil applies the NotNil predicate on the "password_reset_hash" field.
+func PasswordResetHashNotNil() predicate.Account {
+	return predicate.Account(sql.FieldNotNull(FieldPasswordResetHash))
+}
+
+// PasswordResetExpiresAtEQ applies the EQ predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtEQ(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldPasswordResetExpiresAt, v))
+}
+
+// PasswordResetExpiresAtNEQ applies the NEQ predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtNEQ(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldPasswordResetExpiresAt, v))
+}
+
+// PasswordResetExpiresAtIn applies the In predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtIn(vs ...time.Time) predicate.Account {
+	return predicate.Account(sql.FieldIn(FieldPasswordResetExpiresAt, vs...))
+}
+
+// PasswordResetExpiresAtNotIn applies the NotIn predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtNotIn(vs ...time.Time) predicate.Account {
+	return predicate.Account(sql.FieldNotIn(FieldPasswordResetExpiresAt, vs...))
+}
+
+// PasswordResetExpiresAtGT applies the GT predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtGT(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldGT(FieldPasswordResetExpiresAt, v))
+}
+
+// PasswordResetExpiresAtGTE applies the GTE predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtGTE(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldGTE(FieldPasswordResetExpiresAt, v))
+}
+
+// PasswordResetExpiresAtLT applies the LT predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtLT(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldLT(FieldPasswordResetExpiresAt, v))
+}
+
+// PasswordResetExpiresAtLTE applies the LTE predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtLTE(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldLTE(FieldPasswordResetExpiresAt, v))
+}
+
+// PasswordResetExpiresAtIsNil applies the IsNil predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtIsNil() predicate.Account {
+	return predicate.Account(sql.FieldIsNull(FieldPasswordResetExpiresAt))
+}
+
+// PasswordResetExpiresAtNotNil applies the NotNil predicate on the "password_reset_expires_at" field.
+func PasswordResetExpiresAtNotNil() predicate.Account {
+	return predicate.Account(sql.FieldNotNull(FieldPasswordResetExpiresAt))
 }
 
 // HasMemberships applies the HasEdge predicate on the "memberships" edge.

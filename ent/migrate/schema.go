@@ -52,6 +52,9 @@ var (
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "admin", Type: field.TypeBool, Default: false},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
+		{Name: "disabled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "password_reset_hash", Type: field.TypeBytes, Unique: true, Nullable: true},
+		{Name: "password_reset_expires_at", Type: field.TypeTime, Nullable: true},
 	}
 	// AccountsTable holds the schema information for the "accounts" table.
 	AccountsTable = &schema.Table{
@@ -382,6 +385,42 @@ var (
 				Name:    "group_app_id_name",
 				Unique:  true,
 				Columns: []*schema.Column{GroupsColumns[5], GroupsColumns[3]},
+			},
+		},
+	}
+	// InvitationsColumns holds the columns for the "invitations" table.
+	InvitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"OWNER", "DEVELOPER", "VIEWER"}},
+		{Name: "invited_by", Type: field.TypeString, Size: 254, Default: ""},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "app_id", Type: field.TypeString, Size: 40},
+	}
+	// InvitationsTable holds the schema information for the "invitations" table.
+	InvitationsTable = &schema.Table{
+		Name:       "invitations",
+		Columns:    InvitationsColumns,
+		PrimaryKey: []*schema.Column{InvitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "invitations_apps_invitations",
+				Columns:    []*schema.Column{InvitationsColumns[6]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "invitation_app_id_email",
+				Unique:  true,
+				Columns: []*schema.Column{InvitationsColumns[6], InvitationsColumns[2]},
+			},
+			{
+				Name:    "invitation_email",
+				Unique:  false,
+				Columns: []*schema.Column{InvitationsColumns[2]},
 			},
 		},
 	}
@@ -784,6 +823,7 @@ var (
 		DevicesTable,
 		DeviceTokensTable,
 		GroupsTable,
+		InvitationsTable,
 		MembershipsTable,
 		OutboxesTable,
 		PushJobsTable,
@@ -810,6 +850,7 @@ func init() {
 	DeviceTokensTable.ForeignKeys[0].RefTable = AppsTable
 	DeviceTokensTable.ForeignKeys[1].RefTable = DevicesTable
 	GroupsTable.ForeignKeys[0].RefTable = AppsTable
+	InvitationsTable.ForeignKeys[0].RefTable = AppsTable
 	MembershipsTable.ForeignKeys[0].RefTable = AccountsTable
 	MembershipsTable.ForeignKeys[1].RefTable = AppsTable
 	OutboxesTable.ForeignKeys[0].RefTable = AppsTable

@@ -28,6 +28,15 @@ func (Account) Fields() []ent.Field {
 		// admin accounts manage every app and create new ones.
 		field.Bool("admin").Default(false),
 		field.Time("last_login_at").Optional().Nillable(),
+		// disabled_at is set while an account is disabled: it cannot log
+		// in, and its sessions and reset token went when it was set.
+		field.Time("disabled_at").Optional().Nillable(),
+		// password_reset_hash is the SHA-256 of the one-time token an admin
+		// issued (createPasswordReset), usable until
+		// password_reset_expires_at; while a reset is pending the account
+		// has no password.
+		field.Bytes("password_reset_hash").Optional().Sensitive().Unique().Annotations(hidden()),
+		field.Time("password_reset_expires_at").Optional().Nillable(),
 	}
 }
 
@@ -76,6 +85,47 @@ func (Membership) Edges() []ent.Edge {
 // Indexes implements ent.Schema.
 func (Membership) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("account_id", "app_id").Unique()}
+}
+
+// Invitation offers a role in an app to whoever holds an email: the account
+// with that email, now or once one is made, sees it and accepts or declines
+// it. It is recorded by email alone, so inviting says nothing about whether
+// an account has that email.
+type Invitation struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (Invitation) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("inv"), appScoped()}
+}
+
+// Fields implements ent.Schema.
+func (Invitation) Fields() []ent.Field {
+	return []ent.Field{
+		appIDField(),
+		createdAt(),
+		field.String("email").NotEmpty().MaxLen(254),
+		field.Enum("role").GoType(enum.Role("")),
+		// invited_by is the email of the account that invited, for the
+		// invited account to know who asks.
+		field.String("invited_by").Default("").MaxLen(254),
+		field.Time("expires_at"),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Invitation) Edges() []ent.Edge {
+	return []ent.Edge{appEdge("invitations")}
+}
+
+// Indexes implements ent.Schema.
+func (Invitation) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("app_id", "email").Unique(), index.Fields("email")}
+}
+
+// Annotations implements ent.Schema. The API has a type of its own for
+// invitations (graph/schema/auth.graphqls).
+func (Invitation) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
 }
 
 // Session is a console login. The cookie holds a random token; only its

@@ -57,6 +57,7 @@ func (App) Edges() []ent.Edge {
 		edge.To("webhook_deliveries", WebhookDelivery.Type).Annotations(cascade(), hidden()),
 		edge.To("webhooks", Webhook.Type).Annotations(cascade(), noInput()),
 		edge.To("memberships", Membership.Type).Annotations(cascade(), hidden()),
+		edge.To("invitations", Invitation.Type).Annotations(cascade(), hidden()),
 	}
 }
 

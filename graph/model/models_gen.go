@@ -58,6 +58,18 @@ type BindUserInput struct {
 	UserID   string    `json:"userID"`
 }
 
+type ChangePasswordInput struct {
+	CurrentPassword string `json:"currentPassword"`
+	// 10 to 256 bytes, not the current password.
+	NewPassword string `json:"newPassword"`
+}
+
+type ChangePasswordPayload struct {
+	Account *ent.Account `json:"account"`
+	// How many other sessions of the account were ended; the calling one stays.
+	EndedSessions int `json:"endedSessions"`
+}
+
 // An app's headline numbers over a range.
 type CoreIndex struct {
 	// Push jobs accepted in the range (each occurrence of a recurring push counts).
@@ -128,6 +140,12 @@ type HuaweiCredentialsInput struct {
 	ReceiptKey      *string `json:"receiptKey,omitempty"`
 }
 
+type InviteMemberInput struct {
+	AppID nodeid.ID `json:"appID"`
+	Email string    `json:"email"`
+	Role  enum.Role `json:"role"`
+}
+
 // One frame of live statistics.
 type LiveStats struct {
 	At time.Time `json:"at"`
@@ -164,6 +182,13 @@ type MintBindTokenInput struct {
 	UserID string `json:"userID"`
 	// How long the token is valid: default 300, at most 3600.
 	TTLSeconds *int `json:"ttlSeconds,omitempty"`
+}
+
+type PasswordReset struct {
+	Account *ent.Account `json:"account"`
+	// The one-time token, shown this once: the account's holder sets a new password with resetPassword.
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 type PushBroadcastInput struct {
@@ -297,6 +322,12 @@ type RecurrenceInput struct {
 	EndAt    *time.Time `json:"endAt,omitempty"`
 }
 
+type ResetPasswordInput struct {
+	Token string `json:"token"`
+	// 10 to 256 bytes.
+	NewPassword string `json:"newPassword"`
+}
+
 // An app's credentials for one vendor channel. Give exactly one of apns, fcm,
 // huawei and xiaomi: it names the channel. Credentials are checked as they are
 // saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
@@ -311,7 +342,9 @@ type SetChannelConfigInput struct {
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
 }
 
-// The account is given by its ID or by its email (exactly one).
+// The account is given by its ID or by its email (exactly one). Admins give
+// any account a role; an app's other owners change the role of its members
+// only, and bring others in with inviteMember.
 type SetMembershipInput struct {
 	AccountID *nodeid.ID `json:"accountID,omitempty"`
 	Email     *string    `json:"email,omitempty"`

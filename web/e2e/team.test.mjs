@@ -1,10 +1,11 @@
 // App settings and accounts in a real browser: an admin makes an account on
 // the accounts page (generated password shown once) and gives it a role in
-// an app, adds it to another app's members by email and changes its role,
-// sees plain words for an unknown email and for an app left without an
-// owner, renames the app (the switcher follows), and deletes it through the
-// typed confirmation; the new account, a viewer, sees no team, no delete
-// and no accounts page.
+// an app, invites it to another app by email (an unknown email gets the
+// same answer, and is withdrawn), the account accepts on its invitations
+// page, the admin changes its role, sees plain words for an app left
+// without an owner, renames the app (the switcher follows), and deletes it
+// through the typed confirmation; the new account, a viewer, sees no team,
+// no delete and no accounts page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { admin, api, consoleSuite, createApp, login, newPage, shot } from "./harness.mjs";
@@ -75,36 +76,62 @@ test("members, accounts, rename and delete", async () => {
   await page.getByLabel("Find account").fill("");
   await accounts.getByRole("cell", { name: /^console@example\.com/ }).waitFor();
 
-  // ---- Settings: members ------------------------------------------------
+  // ---- Settings: members come in by invitation ---------------------------
   await page.goto(`${base}/apps/${app.id}/settings`);
   await page.getByRole("heading", { name: "Settings" }).waitFor();
   const appCard = page.getByRole("region", { name: "App", exact: true });
   await appCard.getByText(app.appKey).waitFor();
   const members = page.getByRole("region", { name: "Members" });
   await members.getByText("No members yet").waitFor();
-  const add = page.getByRole("form", { name: "Add member" });
-  await add.getByLabel("Email of the account").fill("dev@example.com");
-  await add.getByLabel("Role", { exact: true }).selectOption("DEVELOPER");
-  await add.getByRole("button", { name: "Add member" }).click();
+  await members.getByText("No invitations waiting.").waitFor();
+  const invite = page.getByRole("form", { name: "Invite member" });
+  const inviteEmail = invite.getByLabel("Email", { exact: true });
+  await inviteEmail.fill("dev@example.com");
+  await invite.getByLabel("Role", { exact: true }).selectOption("DEVELOPER");
+  await invite.getByRole("button", { name: "Invite" }).click();
+  await members.getByText("dev@example.com is invited as a developer").waitFor();
+  const invitations = members.getByRole("table", { name: "Invitations" });
+  await invitations.getByRole("cell", { name: "dev@example.com", exact: true }).waitFor();
+  assert.equal(await inviteEmail.inputValue(), "", "the form is ready for the next one");
+  assert.deepEqual(await membersOf(page, app.id), [], "an invitation gives no role");
+
+  // An email no account has gets the same answer: the page cannot tell
+  // whether an email has an account. The owner withdraws it.
+  await inviteEmail.fill("nobody@example.com");
+  await invite.getByRole("button", { name: "Invite" }).click();
+  await members.getByText("nobody@example.com is invited as a developer").waitFor();
+  await invitations.getByRole("button", { name: "Withdraw the invitation of nobody@example.com" }).click();
+  await members.getByText("The invitation of nobody@example.com is withdrawn.").waitFor();
+  await invitations.getByRole("cell", { name: "nobody@example.com", exact: true }).waitFor({ state: "detached" });
+
+  // The invited account sees the invitation and accepts it.
+  const dev = await newPage(suite.browser);
+  await login(dev, base, { email: "dev@example.com", password });
+  await dev.getByText("An app's owners invited you to a role.").waitFor();
+  await dev.getByRole("link", { name: "See the invitations" }).click();
+  await dev.getByRole("heading", { name: "Invitations" }).waitFor();
+  const offered = dev.getByRole("table", { name: "Invitations" });
+  await offered.getByRole("cell", { name: "Team app", exact: true }).waitFor();
+  await offered.getByRole("cell", { name: admin.email }).waitFor();
+  await shot(dev, "invitations");
+  await offered.getByRole("button", { name: "Accept Team app" }).click();
+  await dev.waitForURL(`${base}/apps/${app.id}`);
+  await dev.getByText("Your role: developer").waitFor();
+
+  await page.reload();
   const table = members.getByRole("table", { name: "Members" });
   const devRole = table.getByLabel("Role of dev@example.com");
   await devRole.waitFor();
   assert.equal(await devRole.inputValue(), "DEVELOPER");
-  assert.equal(await add.getByLabel("Email of the account").inputValue(), "", "the form is ready for the next one");
+  await members.getByText("No invitations waiting.").waitFor();
 
   await devRole.selectOption("VIEWER");
   await members.getByText("dev@example.com is now a viewer.").waitFor();
   assert.deepEqual(await membersOf(page, app.id), [{ email: "dev@example.com", role: "VIEWER" }]);
 
-  // An email no account has: plain words next to the form.
-  await add.getByLabel("Email of the account").fill("nobody@example.com");
-  await add.getByRole("button", { name: "Add member" }).click();
-  await add.getByRole("alert").getByText("No account has that email: an admin creates accounts on the Accounts page.").waitFor();
-
   // The only owner cannot step down: plain words, and the row keeps its role.
-  await add.getByLabel("Email of the account").fill(admin.email);
-  await add.getByLabel("Role", { exact: true }).selectOption("OWNER");
-  await add.getByRole("button", { name: "Add member" }).click();
+  await api(page, "mutation($i: SetMembershipInput!) { setMembership(input: $i) { id } }", { i: { email: admin.email, appID: app.id, role: "OWNER" } });
+  await page.reload();
   const ownRole = table.getByLabel(`Role of ${admin.email}`);
   await ownRole.waitFor();
   assert.equal(await ownRole.inputValue(), "OWNER");
@@ -126,8 +153,6 @@ test("members, accounts, rename and delete", async () => {
   await shot(page, "settings");
 
   // ---- The viewer's view --------------------------------------------------
-  const dev = await newPage(suite.browser);
-  await login(dev, base, { email: "dev@example.com", password });
   await dev.goto(`${base}/apps/${app.id}/settings`);
   await dev.getByRole("heading", { name: "Settings" }).waitFor();
   const devApp = dev.getByRole("region", { name: "App", exact: true });

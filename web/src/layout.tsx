@@ -5,7 +5,7 @@ import { NavLink, Outlet, useLocation, useNavigate, useParams } from "react-rout
 import { explain } from "./api";
 import { graphql } from "./gql";
 import { useMutation, useQuery } from "./hooks";
-import { useCan, useSession } from "./session";
+import { forgetLocalData, useCan, useSession } from "./session";
 import { Loading } from "./ui";
 
 const AppsForSwitcher = graphql(`
@@ -93,10 +93,13 @@ export function TopBar({ appID }: { appID?: string }) {
           Apps
         </NavLink>
         <NavLink to="/explorer">GraphQL explorer</NavLink>
+        <NavLink to="/invitations">Invitations</NavLink>
         {session.admin && <NavLink to="/accounts">Accounts</NavLink>}
       </nav>
       <span className="account">
-        <span className="muted">{session.email}</span>
+        <NavLink to="/account" className="muted" title="Your account: password and sessions">
+          {session.email}
+        </NavLink>
         <button
           type="button"
           className="link"
@@ -106,7 +109,7 @@ export function TopBar({ appID }: { appID?: string }) {
             // "logged out" must be true.
             if (await logout({})) {
               // What was typed in the explorer goes with the session.
-              for (const k of Object.keys(sessionStorage)) if (k.startsWith("graphiql:")) sessionStorage.removeItem(k);
+              forgetLocalData();
               navigate("/login");
             }
           }}

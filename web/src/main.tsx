@@ -1,4 +1,4 @@
-import { lazy, StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { AppLayout, PlainLayout } from "./layout";
@@ -6,6 +6,7 @@ import { Apps } from "./pages/Apps";
 import { Login } from "./pages/Login";
 import { Overview } from "./pages/Overview";
 import { RequireSession } from "./session";
+import { Loading } from "./ui";
 import "./style.css";
 
 // Pages other than the first ones a visitor sees load on demand, so the
@@ -25,12 +26,23 @@ const Webhooks = lazy(() => import("./pages/Webhooks"));
 const Explorer = lazy(() => import("./pages/Explorer"));
 const Settings = lazy(() => import("./pages/Settings"));
 const Accounts = lazy(() => import("./pages/Accounts"));
+const Account = lazy(() => import("./pages/Account"));
+const Invitations = lazy(() => import("./pages/Invitations"));
+const ResetPassword = lazy(() => import("./pages/ResetPassword"));
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <BrowserRouter>
       <Routes>
         <Route path="/login" element={<Login />} />
+        <Route
+          path="/reset-password"
+          element={
+            <Suspense fallback={<Loading />}>
+              <ResetPassword />
+            </Suspense>
+          }
+        />
         <Route
           element={
             <RequireSession>
@@ -41,6 +53,8 @@ createRoot(document.getElementById("root")!).render(
           <Route path="/apps" element={<Apps />} />
           <Route path="/explorer" element={<Explorer />} />
           <Route path="/accounts" element={<Accounts />} />
+          <Route path="/account" element={<Account />} />
+          <Route path="/invitations" element={<Invitations />} />
         </Route>
         <Route
           path="/apps/:appID"

@@ -81,3 +81,9 @@ export function useCan(appID: string): Permissions {
   const s = useSession();
   return permissions(roleIn(s, appID));
 }
+
+// forgetLocalData drops what the console kept in this tab for the session
+// (what was typed in the explorer), once the session has ended.
+export function forgetLocalData() {
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith("graphiql:")) sessionStorage.removeItem(k);
+}

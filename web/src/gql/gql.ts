@@ -25,11 +25,19 @@ type Documents = {
     "\n  query AppSwitcher {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AppSwitcherDocument,
     "\n  query SwitcherCurrentApp($id: ID!) {\n    node(id: $id) {\n      ... on App {\n        id\n        name\n      }\n    }\n  }\n": typeof types.SwitcherCurrentAppDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
-    "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.AccountsListDocument,
+    "\n  mutation AccountChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      endedSessions\n    }\n  }\n": typeof types.AccountChangePasswordDocument,
+    "\n  mutation AccountLogoutEverywhere {\n    logoutEverywhere\n  }\n": typeof types.AccountLogoutEverywhereDocument,
+    "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          disabledAt\n          passwordResetExpiresAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.AccountsListDocument,
     "\n  query AccountsApps {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AccountsAppsDocument,
     "\n  mutation AccountsCreate($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      id\n      email\n      admin\n    }\n  }\n": typeof types.AccountsCreateDocument,
     "\n  mutation AccountsGrant($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n      app {\n        name\n      }\n    }\n  }\n": typeof types.AccountsGrantDocument,
+    "\n  mutation AccountsReset($id: ID!) {\n    createPasswordReset(accountID: $id) {\n      token\n      expiresAt\n    }\n  }\n": typeof types.AccountsResetDocument,
+    "\n  mutation AccountsLogoutEverywhere($id: ID!) {\n    logoutEverywhere(accountID: $id)\n  }\n": typeof types.AccountsLogoutEverywhereDocument,
+    "\n  mutation AccountsDisable($id: ID!) {\n    disableAccount(id: $id) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.AccountsDisableDocument,
+    "\n  mutation AccountsEnable($id: ID!) {\n    enableAccount(id: $id) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.AccountsEnableDocument,
+    "\n  mutation AccountsDelete($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": typeof types.AccountsDeleteDocument,
     "\n  query Apps($after: Cursor, $first: Int) {\n    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          appKey\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AppsDocument,
+    "\n  query AppsInvitations {\n    invitations {\n      id\n    }\n  }\n": typeof types.AppsInvitationsDocument,
     "\n  mutation CreateApp($input: CreateAppInput!) {\n    createApp(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateAppDocument,
     "\n  query ChannelsList($where: ChannelConfigWhereInput) {\n    channelConfigs(where: $where, first: 10) {\n      edges {\n        node {\n          id\n          channel\n          environment\n          summary\n          configError\n          configErrorAt\n          maxPerSecond\n          createdAt\n          updatedAt\n          receiptURL\n        }\n      }\n    }\n  }\n": typeof types.ChannelsListDocument,
     "\n  mutation ChannelsSet($input: SetChannelConfigInput!) {\n    setChannelConfig(input: $input) {\n      id\n      channel\n    }\n  }\n": typeof types.ChannelsSetDocument,
@@ -45,6 +53,9 @@ type Documents = {
     "\n  mutation GroupsCreate($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n    }\n  }\n": typeof types.GroupsCreateDocument,
     "\n  mutation GroupsUpdate($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.GroupsUpdateDocument,
     "\n  mutation GroupsDelete($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": typeof types.GroupsDeleteDocument,
+    "\n  query Invitations {\n    invitations {\n      id\n      appID\n      appName\n      role\n      invitedBy\n      createdAt\n      expiresAt\n    }\n  }\n": typeof types.InvitationsDocument,
+    "\n  mutation AcceptInvitation($id: ID!) {\n    acceptInvitation(id: $id) {\n      id\n      appID\n      role\n    }\n  }\n": typeof types.AcceptInvitationDocument,
+    "\n  mutation DeclineInvitation($id: ID!) {\n    declineInvitation(id: $id)\n  }\n": typeof types.DeclineInvitationDocument,
     "\n  query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {\n    deliveries(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DeliveryStateFields\n          deviceID\n          appUserID\n          msgKey\n          expiresAt\n          device {\n            id\n            platform\n            model\n            installationID\n          }\n        }\n      }\n    }\n  }\n": typeof types.JobDetailDeliveriesDocument,
     "\n  query JobDetail($id: ID!) {\n    node(id: $id) {\n      ... on PushJob {\n        ...JobUpdateFields\n        appID\n        kind\n        createdAt\n        expiresAt\n        ttlSeconds\n        msgKey\n        taskName\n        templateName\n        unknownTargets\n        channels\n        scheduleID\n        recurrence {\n          cron\n          timeZone\n          startAt\n          endAt\n        }\n        message {\n          title\n          body\n          payload\n          uri\n          action\n          silent\n          badge\n          sound\n          imageURL\n          collapseKey\n          priority\n          androidChannelID\n          category\n        }\n      }\n    }\n  }\n": typeof types.JobDetailDocument,
     "\n  subscription JobDetailUpdated($id: ID!) {\n    pushJobUpdated(id: $id) {\n      ...JobUpdateFields\n    }\n  }\n": typeof types.JobDetailUpdatedDocument,
@@ -61,11 +72,15 @@ type Documents = {
     "\n  query Overview($app: ID!, $from: Time!, $to: Time!) {\n    node(id: $app) {\n      ... on App {\n        id\n        name\n        appKey\n      }\n    }\n    coreIndex(appID: $app, from: $from, to: $to) {\n      pushes\n      counts {\n        ...ReportCountsFields\n      }\n      arrivalRate\n      openRate\n    }\n  }\n": typeof types.OverviewDocument,
     "\n  query RecentMinutes($input: StatsInput!) {\n    stats(input: $input) {\n      at\n      platform\n      channel\n      counts {\n        ...LiveCountsFields\n      }\n    }\n  }\n": typeof types.RecentMinutesDocument,
     "\n  subscription LiveOverview($app: ID!, $groupBy: [StatDimension!]) {\n    liveStats(appID: $app, groupBy: $groupBy) {\n      at\n      minute {\n        at\n        platform\n        channel\n        counts {\n          ...LiveCountsFields\n        }\n      }\n      totals {\n        ...LiveCountsFields\n      }\n    }\n  }\n": typeof types.LiveOverviewDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SettingsApp($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        name\n        description\n        appKey\n        createdAt\n        updatedAt\n      }\n    }\n  }\n": typeof types.SettingsAppDocument,
     "\n  query SettingsMembers($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        members {\n          id\n          accountID\n          email\n          role\n          since\n          lastLoginAt\n        }\n      }\n    }\n  }\n": typeof types.SettingsMembersDocument,
     "\n  mutation SettingsUpdateApp($id: ID!, $input: UpdateAppInput!) {\n    updateApp(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n    }\n  }\n": typeof types.SettingsUpdateAppDocument,
     "\n  mutation SettingsDeleteApp($id: ID!) {\n    deleteApp(id: $id)\n  }\n": typeof types.SettingsDeleteAppDocument,
     "\n  mutation SettingsSetMembership($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n    }\n  }\n": typeof types.SettingsSetMembershipDocument,
+    "\n  query SettingsInvitations($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        invitations {\n          id\n          email\n          role\n          invitedBy\n          createdAt\n          expiresAt\n        }\n      }\n    }\n  }\n": typeof types.SettingsInvitationsDocument,
+    "\n  mutation SettingsInvite($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      id\n      email\n      role\n    }\n  }\n": typeof types.SettingsInviteDocument,
+    "\n  mutation SettingsCancelInvitation($id: ID!) {\n    cancelInvitation(id: $id)\n  }\n": typeof types.SettingsCancelInvitationDocument,
     "\n  mutation SettingsDeleteMembership($id: ID!) {\n    deleteMembership(id: $id)\n  }\n": typeof types.SettingsDeleteMembershipDocument,
     "\n  query TemplatesList($where: TemplateWhereInput, $first: Int, $after: Cursor) {\n    templates(where: $where, orderBy: { field: NAME, direction: ASC }, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...TemplateContentFields\n          updatedAt\n        }\n      }\n    }\n  }\n": typeof types.TemplatesListDocument,
     "\n  query TemplatesOne($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Template {\n        ...TemplateContentFields\n        appID\n      }\n    }\n  }\n": typeof types.TemplatesOneDocument,
@@ -101,11 +116,19 @@ const documents: Documents = {
     "\n  query AppSwitcher {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AppSwitcherDocument,
     "\n  query SwitcherCurrentApp($id: ID!) {\n    node(id: $id) {\n      ... on App {\n        id\n        name\n      }\n    }\n  }\n": types.SwitcherCurrentAppDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
-    "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.AccountsListDocument,
+    "\n  mutation AccountChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      endedSessions\n    }\n  }\n": types.AccountChangePasswordDocument,
+    "\n  mutation AccountLogoutEverywhere {\n    logoutEverywhere\n  }\n": types.AccountLogoutEverywhereDocument,
+    "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          disabledAt\n          passwordResetExpiresAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.AccountsListDocument,
     "\n  query AccountsApps {\n    apps(first: 200, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AccountsAppsDocument,
     "\n  mutation AccountsCreate($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      id\n      email\n      admin\n    }\n  }\n": types.AccountsCreateDocument,
     "\n  mutation AccountsGrant($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n      app {\n        name\n      }\n    }\n  }\n": types.AccountsGrantDocument,
+    "\n  mutation AccountsReset($id: ID!) {\n    createPasswordReset(accountID: $id) {\n      token\n      expiresAt\n    }\n  }\n": types.AccountsResetDocument,
+    "\n  mutation AccountsLogoutEverywhere($id: ID!) {\n    logoutEverywhere(accountID: $id)\n  }\n": types.AccountsLogoutEverywhereDocument,
+    "\n  mutation AccountsDisable($id: ID!) {\n    disableAccount(id: $id) {\n      id\n      disabledAt\n    }\n  }\n": types.AccountsDisableDocument,
+    "\n  mutation AccountsEnable($id: ID!) {\n    enableAccount(id: $id) {\n      id\n      disabledAt\n    }\n  }\n": types.AccountsEnableDocument,
+    "\n  mutation AccountsDelete($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": types.AccountsDeleteDocument,
     "\n  query Apps($after: Cursor, $first: Int) {\n    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          appKey\n          createdAt\n        }\n      }\n    }\n  }\n": types.AppsDocument,
+    "\n  query AppsInvitations {\n    invitations {\n      id\n    }\n  }\n": types.AppsInvitationsDocument,
     "\n  mutation CreateApp($input: CreateAppInput!) {\n    createApp(input: $input) {\n      id\n    }\n  }\n": types.CreateAppDocument,
     "\n  query ChannelsList($where: ChannelConfigWhereInput) {\n    channelConfigs(where: $where, first: 10) {\n      edges {\n        node {\n          id\n          channel\n          environment\n          summary\n          configError\n          configErrorAt\n          maxPerSecond\n          createdAt\n          updatedAt\n          receiptURL\n        }\n      }\n    }\n  }\n": types.ChannelsListDocument,
     "\n  mutation ChannelsSet($input: SetChannelConfigInput!) {\n    setChannelConfig(input: $input) {\n      id\n      channel\n    }\n  }\n": types.ChannelsSetDocument,
@@ -121,6 +144,9 @@ const documents: Documents = {
     "\n  mutation GroupsCreate($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n    }\n  }\n": types.GroupsCreateDocument,
     "\n  mutation GroupsUpdate($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": types.GroupsUpdateDocument,
     "\n  mutation GroupsDelete($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": types.GroupsDeleteDocument,
+    "\n  query Invitations {\n    invitations {\n      id\n      appID\n      appName\n      role\n      invitedBy\n      createdAt\n      expiresAt\n    }\n  }\n": types.InvitationsDocument,
+    "\n  mutation AcceptInvitation($id: ID!) {\n    acceptInvitation(id: $id) {\n      id\n      appID\n      role\n    }\n  }\n": types.AcceptInvitationDocument,
+    "\n  mutation DeclineInvitation($id: ID!) {\n    declineInvitation(id: $id)\n  }\n": types.DeclineInvitationDocument,
     "\n  query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {\n    deliveries(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DeliveryStateFields\n          deviceID\n          appUserID\n          msgKey\n          expiresAt\n          device {\n            id\n            platform\n            model\n            installationID\n          }\n        }\n      }\n    }\n  }\n": types.JobDetailDeliveriesDocument,
     "\n  query JobDetail($id: ID!) {\n    node(id: $id) {\n      ... on PushJob {\n        ...JobUpdateFields\n        appID\n        kind\n        createdAt\n        expiresAt\n        ttlSeconds\n        msgKey\n        taskName\n        templateName\n        unknownTargets\n        channels\n        scheduleID\n        recurrence {\n          cron\n          timeZone\n          startAt\n          endAt\n        }\n        message {\n          title\n          body\n          payload\n          uri\n          action\n          silent\n          badge\n          sound\n          imageURL\n          collapseKey\n          priority\n          androidChannelID\n          category\n        }\n      }\n    }\n  }\n": types.JobDetailDocument,
     "\n  subscription JobDetailUpdated($id: ID!) {\n    pushJobUpdated(id: $id) {\n      ...JobUpdateFields\n    }\n  }\n": types.JobDetailUpdatedDocument,
@@ -137,11 +163,15 @@ const documents: Documents = {
     "\n  query Overview($app: ID!, $from: Time!, $to: Time!) {\n    node(id: $app) {\n      ... on App {\n        id\n        name\n        appKey\n      }\n    }\n    coreIndex(appID: $app, from: $from, to: $to) {\n      pushes\n      counts {\n        ...ReportCountsFields\n      }\n      arrivalRate\n      openRate\n    }\n  }\n": types.OverviewDocument,
     "\n  query RecentMinutes($input: StatsInput!) {\n    stats(input: $input) {\n      at\n      platform\n      channel\n      counts {\n        ...LiveCountsFields\n      }\n    }\n  }\n": types.RecentMinutesDocument,
     "\n  subscription LiveOverview($app: ID!, $groupBy: [StatDimension!]) {\n    liveStats(appID: $app, groupBy: $groupBy) {\n      at\n      minute {\n        at\n        platform\n        channel\n        counts {\n          ...LiveCountsFields\n        }\n      }\n      totals {\n        ...LiveCountsFields\n      }\n    }\n  }\n": types.LiveOverviewDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": types.ResetPasswordDocument,
     "\n  query SettingsApp($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        name\n        description\n        appKey\n        createdAt\n        updatedAt\n      }\n    }\n  }\n": types.SettingsAppDocument,
     "\n  query SettingsMembers($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        members {\n          id\n          accountID\n          email\n          role\n          since\n          lastLoginAt\n        }\n      }\n    }\n  }\n": types.SettingsMembersDocument,
     "\n  mutation SettingsUpdateApp($id: ID!, $input: UpdateAppInput!) {\n    updateApp(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n    }\n  }\n": types.SettingsUpdateAppDocument,
     "\n  mutation SettingsDeleteApp($id: ID!) {\n    deleteApp(id: $id)\n  }\n": types.SettingsDeleteAppDocument,
     "\n  mutation SettingsSetMembership($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n    }\n  }\n": types.SettingsSetMembershipDocument,
+    "\n  query SettingsInvitations($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        invitations {\n          id\n          email\n          role\n          invitedBy\n          createdAt\n          expiresAt\n        }\n      }\n    }\n  }\n": types.SettingsInvitationsDocument,
+    "\n  mutation SettingsInvite($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      id\n      email\n      role\n    }\n  }\n": types.SettingsInviteDocument,
+    "\n  mutation SettingsCancelInvitation($id: ID!) {\n    cancelInvitation(id: $id)\n  }\n": types.SettingsCancelInvitationDocument,
     "\n  mutation SettingsDeleteMembership($id: ID!) {\n    deleteMembership(id: $id)\n  }\n": types.SettingsDeleteMembershipDocument,
     "\n  query TemplatesList($where: TemplateWhereInput, $first: Int, $after: Cursor) {\n    templates(where: $where, orderBy: { field: NAME, direction: ASC }, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...TemplateContentFields\n          updatedAt\n        }\n      }\n    }\n  }\n": types.TemplatesListDocument,
     "\n  query TemplatesOne($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Template {\n        ...TemplateContentFields\n        appID\n      }\n    }\n  }\n": types.TemplatesOneDocument,
@@ -210,7 +240,15 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): typ
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AccountsListDocument;
+export function graphql(source: "\n  mutation AccountChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      endedSessions\n    }\n  }\n"): typeof import('./graphql').AccountChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AccountLogoutEverywhere {\n    logoutEverywhere\n  }\n"): typeof import('./graphql').AccountLogoutEverywhereDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {\n    accounts(where: $where, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          email\n          admin\n          lastLoginAt\n          createdAt\n          disabledAt\n          passwordResetExpiresAt\n          memberships {\n            id\n            appID\n            role\n            app {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AccountsListDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -226,7 +264,31 @@ export function graphql(source: "\n  mutation AccountsGrant($input: SetMembershi
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation AccountsReset($id: ID!) {\n    createPasswordReset(accountID: $id) {\n      token\n      expiresAt\n    }\n  }\n"): typeof import('./graphql').AccountsResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AccountsLogoutEverywhere($id: ID!) {\n    logoutEverywhere(accountID: $id)\n  }\n"): typeof import('./graphql').AccountsLogoutEverywhereDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AccountsDisable($id: ID!) {\n    disableAccount(id: $id) {\n      id\n      disabledAt\n    }\n  }\n"): typeof import('./graphql').AccountsDisableDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AccountsEnable($id: ID!) {\n    enableAccount(id: $id) {\n      id\n      disabledAt\n    }\n  }\n"): typeof import('./graphql').AccountsEnableDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AccountsDelete($id: ID!) {\n    deleteAccount(id: $id)\n  }\n"): typeof import('./graphql').AccountsDeleteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Apps($after: Cursor, $first: Int) {\n    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          appKey\n          createdAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AppsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AppsInvitations {\n    invitations {\n      id\n    }\n  }\n"): typeof import('./graphql').AppsInvitationsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -287,6 +349,18 @@ export function graphql(source: "\n  mutation GroupsUpdate($id: ID!, $input: Upd
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation GroupsDelete($id: ID!) {\n    deleteGroup(id: $id)\n  }\n"): typeof import('./graphql').GroupsDeleteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Invitations {\n    invitations {\n      id\n      appID\n      appName\n      role\n      invitedBy\n      createdAt\n      expiresAt\n    }\n  }\n"): typeof import('./graphql').InvitationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptInvitation($id: ID!) {\n    acceptInvitation(id: $id) {\n      id\n      appID\n      role\n    }\n  }\n"): typeof import('./graphql').AcceptInvitationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeclineInvitation($id: ID!) {\n    declineInvitation(id: $id)\n  }\n"): typeof import('./graphql').DeclineInvitationDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -354,6 +428,10 @@ export function graphql(source: "\n  subscription LiveOverview($app: ID!, $group
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n"): typeof import('./graphql').ResetPasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query SettingsApp($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        name\n        description\n        appKey\n        createdAt\n        updatedAt\n      }\n    }\n  }\n"): typeof import('./graphql').SettingsAppDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -371,6 +449,18 @@ export function graphql(source: "\n  mutation SettingsDeleteApp($id: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SettingsSetMembership($input: SetMembershipInput!) {\n    setMembership(input: $input) {\n      id\n      role\n    }\n  }\n"): typeof import('./graphql').SettingsSetMembershipDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SettingsInvitations($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on App {\n        id\n        invitations {\n          id\n          email\n          role\n          invitedBy\n          createdAt\n          expiresAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').SettingsInvitationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SettingsInvite($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      id\n      email\n      role\n    }\n  }\n"): typeof import('./graphql').SettingsInviteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SettingsCancelInvitation($id: ID!) {\n    cancelInvitation(id: $id)\n  }\n"): typeof import('./graphql').SettingsCancelInvitationDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -167,6 +167,17 @@ export type AccountWhereInput = {
   createdAtLTE?: string | null | undefined;
   createdAtNEQ?: string | null | undefined;
   createdAtNotIn?: Array<string> | null | undefined;
+  /** disabled_at field predicates */
+  disabledAt?: string | null | undefined;
+  disabledAtGT?: string | null | undefined;
+  disabledAtGTE?: string | null | undefined;
+  disabledAtIn?: Array<string> | null | undefined;
+  disabledAtIsNil?: boolean | null | undefined;
+  disabledAtLT?: string | null | undefined;
+  disabledAtLTE?: string | null | undefined;
+  disabledAtNEQ?: string | null | undefined;
+  disabledAtNotIn?: Array<string> | null | undefined;
+  disabledAtNotNil?: boolean | null | undefined;
   /** email field predicates */
   email?: string | null | undefined;
   emailContains?: string | null | undefined;
@@ -206,6 +217,17 @@ export type AccountWhereInput = {
   lastLoginAtNotNil?: boolean | null | undefined;
   not?: AccountWhereInput | null | undefined;
   or?: Array<AccountWhereInput> | null | undefined;
+  /** password_reset_expires_at field predicates */
+  passwordResetExpiresAt?: string | null | undefined;
+  passwordResetExpiresAtGT?: string | null | undefined;
+  passwordResetExpiresAtGTE?: string | null | undefined;
+  passwordResetExpiresAtIn?: Array<string> | null | undefined;
+  passwordResetExpiresAtIsNil?: boolean | null | undefined;
+  passwordResetExpiresAtLT?: string | null | undefined;
+  passwordResetExpiresAtLTE?: string | null | undefined;
+  passwordResetExpiresAtNEQ?: string | null | undefined;
+  passwordResetExpiresAtNotIn?: Array<string> | null | undefined;
+  passwordResetExpiresAtNotNil?: boolean | null | undefined;
   /** updated_at field predicates */
   updatedAt?: string | null | undefined;
   updatedAtGT?: string | null | undefined;
@@ -415,6 +437,12 @@ export type BindFilter =
 export type BindUserInput = {
   deviceID: string;
   userID: string;
+};
+
+export type ChangePasswordInput = {
+  currentPassword: string;
+  /** 10 to 256 bytes, not the current password. */
+  newPassword: string;
 };
 
 /** Channel is enum for the field channel */
@@ -1244,6 +1272,12 @@ export type HuaweiCredentialsInput = {
   receiptUserName?: string | null | undefined;
 };
 
+export type InviteMemberInput = {
+  appID: string;
+  email: string;
+  role: Role;
+};
+
 export type LoginInput = {
   email: string;
   password: string;
@@ -1651,6 +1685,12 @@ export type RecurrenceInput = {
   timeZone: string;
 };
 
+export type ResetPasswordInput = {
+  /** 10 to 256 bytes. */
+  newPassword: string;
+  token: string;
+};
+
 /** Role is enum for the field role */
 export type Role =
   | 'DEVELOPER'
@@ -1673,7 +1713,11 @@ export type SetChannelConfigInput = {
   xiaomi?: XiaomiCredentialsInput | null | undefined;
 };
 
-/** The account is given by its ID or by its email (exactly one). */
+/**
+ * The account is given by its ID or by its email (exactly one). Admins give
+ * any account a role; an app's other owners change the role of its members
+ * only, and bring others in with inviteMember.
+ */
 export type SetMembershipInput = {
   accountID?: string | null | undefined;
   appID: string;
@@ -2080,6 +2124,18 @@ export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type LogoutMutation = { logout: boolean };
 
+export type AccountChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type AccountChangePasswordMutation = { changePassword: { endedSessions: number } };
+
+export type AccountLogoutEverywhereMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AccountLogoutEverywhereMutation = { logoutEverywhere: number };
+
 export type AccountsListQueryVariables = Exact<{
   where?: AccountWhereInput | null | undefined;
   first?: number | null | undefined;
@@ -2087,7 +2143,7 @@ export type AccountsListQueryVariables = Exact<{
 }>;
 
 
-export type AccountsListQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, email: string, admin: boolean, lastLoginAt: string | null, createdAt: string, memberships: Array<{ id: string, appID: string, role: Role, app: { id: string, name: string } }> | null } | null } | null> | null } };
+export type AccountsListQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, email: string, admin: boolean, lastLoginAt: string | null, createdAt: string, disabledAt: string | null, passwordResetExpiresAt: string | null, memberships: Array<{ id: string, appID: string, role: Role, app: { id: string, name: string } }> | null } | null } | null> | null } };
 
 export type AccountsAppsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2108,6 +2164,41 @@ export type AccountsGrantMutationVariables = Exact<{
 
 export type AccountsGrantMutation = { setMembership: { id: string, role: Role, app: { name: string } } };
 
+export type AccountsResetMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AccountsResetMutation = { createPasswordReset: { token: string, expiresAt: string } };
+
+export type AccountsLogoutEverywhereMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AccountsLogoutEverywhereMutation = { logoutEverywhere: number };
+
+export type AccountsDisableMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AccountsDisableMutation = { disableAccount: { id: string, disabledAt: string | null } };
+
+export type AccountsEnableMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AccountsEnableMutation = { enableAccount: { id: string, disabledAt: string | null } };
+
+export type AccountsDeleteMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AccountsDeleteMutation = { deleteAccount: string };
+
 export type AppsQueryVariables = Exact<{
   after?: string | null | undefined;
   first?: number | null | undefined;
@@ -2115,6 +2206,11 @@ export type AppsQueryVariables = Exact<{
 
 
 export type AppsQuery = { apps: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, description: string, appKey: string, createdAt: string } | null } | null> | null } };
+
+export type AppsInvitationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AppsInvitationsQuery = { invitations: Array<{ id: string }> };
 
 export type CreateAppMutationVariables = Exact<{
   input: CreateAppInput;
@@ -2276,6 +2372,25 @@ export type GroupsDeleteMutationVariables = Exact<{
 
 export type GroupsDeleteMutation = { deleteGroup: string };
 
+export type InvitationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InvitationsQuery = { invitations: Array<{ id: string, appID: string, appName: string, role: Role, invitedBy: string, createdAt: string, expiresAt: string }> };
+
+export type AcceptInvitationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AcceptInvitationMutation = { acceptInvitation: { id: string, appID: string, role: Role } };
+
+export type DeclineInvitationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeclineInvitationMutation = { declineInvitation: string };
+
 export type JobDetailDeliveriesQueryVariables = Exact<{
   where: DeliveryWhereInput;
   first?: number | null | undefined;
@@ -2408,6 +2523,13 @@ export type LiveOverviewSubscriptionVariables = Exact<{
 
 export type LiveOverviewSubscription = { liveStats: { at: string, minute: Array<{ at: string, platform: Platform | null, channel: Channel | null, counts: { sent: number, arrived: number, opened: number, failed: number } }>, totals: { sent: number, arrived: number, opened: number, failed: number } } };
 
+export type ResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: boolean };
+
 export type SettingsAppQueryVariables = Exact<{
   id: string;
 }>;
@@ -2473,6 +2595,42 @@ export type SettingsSetMembershipMutationVariables = Exact<{
 
 
 export type SettingsSetMembershipMutation = { setMembership: { id: string, role: Role } };
+
+export type SettingsInvitationsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SettingsInvitationsQuery = { node:
+    | { __typename: 'APIKey' }
+    | { __typename: 'Account' }
+    | { __typename: 'App', id: string, invitations: Array<{ id: string, email: string, role: Role, invitedBy: string, createdAt: string, expiresAt: string }> }
+    | { __typename: 'AppUser' }
+    | { __typename: 'ChannelConfig' }
+    | { __typename: 'Delivery' }
+    | { __typename: 'Device' }
+    | { __typename: 'DeviceToken' }
+    | { __typename: 'Group' }
+    | { __typename: 'Membership' }
+    | { __typename: 'PushJob' }
+    | { __typename: 'Template' }
+    | { __typename: 'Webhook' }
+    | { __typename: 'WebhookDelivery' }
+   | null };
+
+export type SettingsInviteMutationVariables = Exact<{
+  input: InviteMemberInput;
+}>;
+
+
+export type SettingsInviteMutation = { inviteMember: { id: string, email: string, role: Role } };
+
+export type SettingsCancelInvitationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SettingsCancelInvitationMutation = { cancelInvitation: string };
 
 export type SettingsDeleteMembershipMutationVariables = Exact<{
   id: string;
@@ -2808,6 +2966,18 @@ export const LogoutDocument = new TypedDocumentString(`
   logout
 }
     `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const AccountChangePasswordDocument = new TypedDocumentString(`
+    mutation AccountChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    endedSessions
+  }
+}
+    `) as unknown as TypedDocumentString<AccountChangePasswordMutation, AccountChangePasswordMutationVariables>;
+export const AccountLogoutEverywhereDocument = new TypedDocumentString(`
+    mutation AccountLogoutEverywhere {
+  logoutEverywhere
+}
+    `) as unknown as TypedDocumentString<AccountLogoutEverywhereMutation, AccountLogoutEverywhereMutationVariables>;
 export const AccountsListDocument = new TypedDocumentString(`
     query AccountsList($where: AccountWhereInput, $first: Int, $after: Cursor) {
   accounts(
@@ -2828,6 +2998,8 @@ export const AccountsListDocument = new TypedDocumentString(`
         admin
         lastLoginAt
         createdAt
+        disabledAt
+        passwordResetExpiresAt
         memberships {
           id
           appID
@@ -2875,6 +3047,40 @@ export const AccountsGrantDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AccountsGrantMutation, AccountsGrantMutationVariables>;
+export const AccountsResetDocument = new TypedDocumentString(`
+    mutation AccountsReset($id: ID!) {
+  createPasswordReset(accountID: $id) {
+    token
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<AccountsResetMutation, AccountsResetMutationVariables>;
+export const AccountsLogoutEverywhereDocument = new TypedDocumentString(`
+    mutation AccountsLogoutEverywhere($id: ID!) {
+  logoutEverywhere(accountID: $id)
+}
+    `) as unknown as TypedDocumentString<AccountsLogoutEverywhereMutation, AccountsLogoutEverywhereMutationVariables>;
+export const AccountsDisableDocument = new TypedDocumentString(`
+    mutation AccountsDisable($id: ID!) {
+  disableAccount(id: $id) {
+    id
+    disabledAt
+  }
+}
+    `) as unknown as TypedDocumentString<AccountsDisableMutation, AccountsDisableMutationVariables>;
+export const AccountsEnableDocument = new TypedDocumentString(`
+    mutation AccountsEnable($id: ID!) {
+  enableAccount(id: $id) {
+    id
+    disabledAt
+  }
+}
+    `) as unknown as TypedDocumentString<AccountsEnableMutation, AccountsEnableMutationVariables>;
+export const AccountsDeleteDocument = new TypedDocumentString(`
+    mutation AccountsDelete($id: ID!) {
+  deleteAccount(id: $id)
+}
+    `) as unknown as TypedDocumentString<AccountsDeleteMutation, AccountsDeleteMutationVariables>;
 export const AppsDocument = new TypedDocumentString(`
     query Apps($after: Cursor, $first: Int) {
   apps(after: $after, first: $first, orderBy: {field: NAME, direction: ASC}) {
@@ -2895,6 +3101,13 @@ export const AppsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AppsQuery, AppsQueryVariables>;
+export const AppsInvitationsDocument = new TypedDocumentString(`
+    query AppsInvitations {
+  invitations {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AppsInvitationsQuery, AppsInvitationsQueryVariables>;
 export const CreateAppDocument = new TypedDocumentString(`
     mutation CreateApp($input: CreateAppInput!) {
   createApp(input: $input) {
@@ -3140,6 +3353,33 @@ export const GroupsDeleteDocument = new TypedDocumentString(`
   deleteGroup(id: $id)
 }
     `) as unknown as TypedDocumentString<GroupsDeleteMutation, GroupsDeleteMutationVariables>;
+export const InvitationsDocument = new TypedDocumentString(`
+    query Invitations {
+  invitations {
+    id
+    appID
+    appName
+    role
+    invitedBy
+    createdAt
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<InvitationsQuery, InvitationsQueryVariables>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($id: ID!) {
+  acceptInvitation(id: $id) {
+    id
+    appID
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptInvitationMutation, AcceptInvitationMutationVariables>;
+export const DeclineInvitationDocument = new TypedDocumentString(`
+    mutation DeclineInvitation($id: ID!) {
+  declineInvitation(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeclineInvitationMutation, DeclineInvitationMutationVariables>;
 export const JobDetailDeliveriesDocument = new TypedDocumentString(`
     query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
   deliveries(
@@ -3587,6 +3827,11 @@ export const LiveOverviewDocument = new TypedDocumentString(`
   opened
   failed
 }`) as unknown as TypedDocumentString<LiveOverviewSubscription, LiveOverviewSubscriptionVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($input: ResetPasswordInput!) {
+  resetPassword(input: $input)
+}
+    `) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
 export const SettingsAppDocument = new TypedDocumentString(`
     query SettingsApp($id: ID!) {
   node(id: $id) {
@@ -3643,6 +3888,38 @@ export const SettingsSetMembershipDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SettingsSetMembershipMutation, SettingsSetMembershipMutationVariables>;
+export const SettingsInvitationsDocument = new TypedDocumentString(`
+    query SettingsInvitations($id: ID!) {
+  node(id: $id) {
+    __typename
+    ... on App {
+      id
+      invitations {
+        id
+        email
+        role
+        invitedBy
+        createdAt
+        expiresAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SettingsInvitationsQuery, SettingsInvitationsQueryVariables>;
+export const SettingsInviteDocument = new TypedDocumentString(`
+    mutation SettingsInvite($input: InviteMemberInput!) {
+  inviteMember(input: $input) {
+    id
+    email
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<SettingsInviteMutation, SettingsInviteMutationVariables>;
+export const SettingsCancelInvitationDocument = new TypedDocumentString(`
+    mutation SettingsCancelInvitation($id: ID!) {
+  cancelInvitation(id: $id)
+}
+    `) as unknown as TypedDocumentString<SettingsCancelInvitationMutation, SettingsCancelInvitationMutationVariables>;
 export const SettingsDeleteMembershipDocument = new TypedDocumentString(`
     mutation SettingsDeleteMembership($id: ID!) {
   deleteMembership(id: $id)

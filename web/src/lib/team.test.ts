@@ -6,7 +6,7 @@ import {
   byRole,
   deletionConfirmed,
   generatePassword,
-  memberInput,
+  inviteInput,
   membershipSummary,
   PASSWORD_ALPHABET,
   passwordProblem,
@@ -68,16 +68,16 @@ describe("appUpdate", () => {
   });
 });
 
-describe("memberInput and roleInput", () => {
-  it("adds by email, lower-cased and trimmed", () => {
-    expect(memberInput("app1", { email: "  Dev@Example.com ", role: "DEVELOPER" })).toEqual({
+describe("inviteInput and roleInput", () => {
+  it("invites by email, lower-cased and trimmed", () => {
+    expect(inviteInput("app1", { email: "  Dev@Example.com ", role: "DEVELOPER" })).toEqual({
       input: { appID: "app1", email: "dev@example.com", role: "DEVELOPER" },
     });
   });
   it("needs something like an address", () => {
-    expect(memberInput("app1", { email: " ", role: "VIEWER" }).field).toBe("email");
-    expect(memberInput("app1", { email: "dev", role: "VIEWER" }).field).toBe("email");
-    expect(memberInput("app1", { email: "a b@example.com", role: "VIEWER" }).field).toBe("email");
+    expect(inviteInput("app1", { email: " ", role: "VIEWER" }).field).toBe("email");
+    expect(inviteInput("app1", { email: "dev", role: "VIEWER" }).field).toBe("email");
+    expect(inviteInput("app1", { email: "a b@example.com", role: "VIEWER" }).field).toBe("email");
   });
   it("gives a known account a role by its ID", () => {
     expect(roleInput("acc1", "app1", "OWNER")).toEqual({ input: { appID: "app1", accountID: "acc1", role: "OWNER" } });
@@ -160,11 +160,13 @@ describe("deletionConfirmed", () => {
 
 describe("teamProblem", () => {
   it("says what went wrong in plain words", () => {
-    expect(teamProblem("NOT_FOUND", "add")).toMatch(/No account has that email.*Accounts page/);
+    // An invitation has no "unknown email" answer: pushd never tells.
+    expect(teamProblem("NOT_FOUND", "invite")).toBeNull();
+    expect(teamProblem("CONFLICT", "invite")).toBeNull();
     expect(teamProblem("CONFLICT", "change")).toMatch(/at least one owner/);
     expect(teamProblem("CONFLICT", "remove")).toMatch(/at least one owner/);
     expect(teamProblem("CONFLICT", "account")).toMatch(/exists already/);
-    expect(teamProblem("FORBIDDEN", "add")).toBeNull();
-    expect(teamProblem(undefined, "add")).toBeNull();
+    expect(teamProblem("FORBIDDEN", "invite")).toBeNull();
+    expect(teamProblem(undefined, "invite")).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
-// The team pages (app settings with members, the admins' accounts page):
-// roles in words, form state → GraphQL inputs, the typed confirmation before
-// an app is deleted, and passwords for new accounts. pushd checks all of it
+// The team pages (app settings with members and invitations, the admins'
+// accounts page): roles in words, form state → GraphQL inputs, the typed
+// confirmation before an app is deleted, and passwords. pushd checks all of it
 // again; these only spare people a round trip and say things plainly.
 import { utf8Bytes } from "./format";
 import type { Role } from "./roles";
@@ -72,9 +72,12 @@ export type MemberForm = { email: string; role: Role };
 
 export type SetMembershipInput = { appID: string; role: Role; email?: string; accountID?: string };
 
-export function memberInput(appID: string, f: MemberForm): Built<SetMembershipInput> {
+// inviteInput invites whoever holds an email to a role in an app: they
+// accept on their Invitations page. pushd answers the same whether or not
+// an account has the email, so the console cannot say either.
+export function inviteInput(appID: string, f: MemberForm): Built<{ appID: string; email: string; role: Role }> {
   const email = normalEmail(f.email);
-  if (!email) return fail("email", "Give the email of the account to add.");
+  if (!email) return fail("email", "Give the email of the person to invite.");
   if (!EMAIL.test(email)) return fail("email", "That is not an email address.");
   return { input: { appID, email, role: f.role } };
 }
@@ -142,8 +145,8 @@ export function deletionConfirmed(typed: string, appName: string): boolean {
 
 // Plain words for what pushd refuses about members and accounts; null means
 // the generic words (ui <Problem>) fit.
-export function teamProblem(code: string | undefined, action: "add" | "change" | "remove" | "account" | "grant"): string | null {
-  if (code === "NOT_FOUND" && action === "add") return "No account has that email: an admin creates accounts on the Accounts page.";
+export function teamProblem(code: string | undefined, action: "invite" | "change" | "remove" | "account" | "grant"): string | null {
+  if (code === "CONFLICT" && action === "invite") return null; // pushd names the clash: a member already, or too many pending
   if (code === "NOT_FOUND" && (action === "change" || action === "remove")) return "That member is gone already; the list is now up to date.";
   if (code === "CONFLICT" && action === "account") return "An account with that email exists already.";
   if (code === "CONFLICT") return "An app keeps at least one owner: make someone else owner first.";

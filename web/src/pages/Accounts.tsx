@@ -1,15 +1,16 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { RoleField, TeamProblem } from "../components/Team";
+import { AccountProblem, PasswordField, RoleField, TeamProblem } from "../components/Team";
 import { graphql } from "../gql";
 import type { AccountWhereInput, Role } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
 import { ago, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { withParams } from "../lib/params";
-import { accountInput, asRole, generatePassword, membershipSummary, roleInput, roleLabel } from "../lib/team";
+import { accountState, resetLink, resetPending, sessionsEnded } from "../lib/account";
+import { accountInput, asRole, membershipSummary, roleInput, roleLabel } from "../lib/team";
 import { useSession } from "../session";
-import { CheckProblem, CreatedCard, Empty, Field, ListBody, Loading, PageHeader, Pager, Problem, SecretOnce, usePager } from "../ui";
+import { CheckProblem, Confirm, CreatedCard, Empty, Field, ListBody, Loading, PageHeader, Pager, Problem, SecretOnce, usePager } from "../ui";
 import "./team.css";
 
 const AccountsListQuery = graphql(`
@@ -27,6 +28,8 @@ const AccountsListQuery = graphql(`
           admin
           lastLoginAt
           createdAt
+          disabledAt
+          passwordResetExpiresAt
           memberships {
             id
             appID
@@ -79,8 +82,55 @@ const AccountsGrantMutation = graphql(`
   }
 `);
 
+const AccountsResetMutation = graphql(`
+  mutation AccountsReset($id: ID!) {
+    createPasswordReset(accountID: $id) {
+      token
+      expiresAt
+    }
+  }
+`);
+
+const AccountsLogoutEverywhereMutation = graphql(`
+  mutation AccountsLogoutEverywhere($id: ID!) {
+    logoutEverywhere(accountID: $id)
+  }
+`);
+
+const AccountsDisableMutation = graphql(`
+  mutation AccountsDisable($id: ID!) {
+    disableAccount(id: $id) {
+      id
+      disabledAt
+    }
+  }
+`);
+
+const AccountsEnableMutation = graphql(`
+  mutation AccountsEnable($id: ID!) {
+    enableAccount(id: $id) {
+      id
+      disabledAt
+    }
+  }
+`);
+
+const AccountsDeleteMutation = graphql(`
+  mutation AccountsDelete($id: ID!) {
+    deleteAccount(id: $id)
+  }
+`);
+
 type Created = { email: string; admin: boolean; password?: string };
-type Account = { id: string; email: string; memberships?: { appID: string; role: Role }[] | null };
+type Account = {
+  id: string;
+  email: string;
+  disabledAt?: string | null;
+  passwordResetExpiresAt?: string | null;
+  memberships?: { appID: string; role: Role }[] | null;
+};
+// Reset is a reset link just issued, shown once.
+type Reset = { email: string; link: string; expiresAt: string };
 
 export default function Accounts() {
   const session = useSession();
@@ -101,12 +151,14 @@ function AccountList() {
   const q = params.get("q") ?? "";
   const creating = params.get("new") === "1";
   const granting = params.get("grant") ?? "";
+  const managing = params.get("manage") ?? "";
   const where: AccountWhereInput = q.trim() ? { emailContainsFold: q.trim() } : {};
   const pager = usePager(where);
   const { data, error, loading, reload } = useQuery(AccountsListQuery, { where, first: PAGE_SIZE, after: pager.after });
   const accounts = data?.accounts.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   // Shown once, right after the account was made: the admin passes it on.
   const [created, setCreated] = useState<Created | null>(null);
+  const [reset, setReset] = useState<Reset | null>(null);
   const [note, setNote] = useState("");
 
   const set = (change: Record<string, string | null>, replace = false) => setParams(withParams(params, change), { replace });
@@ -125,6 +177,7 @@ function AccountList() {
         or an admin give.
       </p>
       {created && <CreatedAccount created={created} onDone={() => setCreated(null)} />}
+      {reset && <ResetCard reset={reset} onDone={() => setReset(null)} />}
       {creating && (
         <NewAccount
           onCancel={() => set({ new: null })}
@@ -165,7 +218,8 @@ function AccountList() {
                 <tr key={a.id}>
                   <td>
                     {a.email}
-                    {a.id === session.id && <span className="muted"> (you)</span>} {a.admin && <span className="badge info">admin</span>}
+                    {a.id === session.id && <span className="muted"> (you)</span>} {a.admin && <span className="badge info">admin</span>}{" "}
+                    <StateBadge account={a} />
                   </td>
                   <td>
                     {apps.length === 0 ? (
@@ -190,13 +244,41 @@ function AccountList() {
                       className="secondary"
                       aria-expanded={granting === a.id}
                       aria-label={`Give ${a.email} a role`}
-                      onClick={() => (setNote(""), set({ grant: granting === a.id ? null : a.id }))}
+                      onClick={() => (setNote(""), set({ grant: granting === a.id ? null : a.id, manage: null }))}
                     >
                       Give a role
+                    </button>{" "}
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-expanded={managing === a.id}
+                      aria-label={`Manage ${a.email}`}
+                      onClick={() => (setNote(""), set({ manage: managing === a.id ? null : a.id, grant: null }))}
+                    >
+                      Manage
                     </button>
                   </td>
                 </tr>
               );
+              if (managing === a.id) {
+                return [
+                  row,
+                  <tr key={a.id + ":manage"} className="team-grant">
+                    <td colSpan={5}>
+                      <ManagePanel
+                        account={a}
+                        self={a.id === session.id}
+                        onReset={(r) => (setReset(r), reload())}
+                        onDone={(words, gone) => {
+                          setNote(words);
+                          if (gone) set({ manage: null });
+                          reload();
+                        }}
+                      />
+                    </td>
+                  </tr>,
+                ];
+              }
               if (granting !== a.id) return [row];
               return [
                 row,
@@ -228,7 +310,6 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [generated, setGenerated] = useState("");
-  const [shown, setShown] = useState(false);
   const [admin, setAdmin] = useState(false);
   const [invalid, setInvalid] = useState<{ error: string; field: string } | null>(null);
   const [create, state] = useMutation(AccountsCreateMutation);
@@ -260,36 +341,14 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
           />
         )}
       </Field>
-      <Field label="Password" hint="10 characters or more. Generate one and pass it on; they log in with it.">
-        {(id) => (
-          <div className="team-password">
-            <input
-              id={id}
-              type={shown ? "text" : "password"}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              autoComplete="new-password"
-              spellCheck={false}
-              aria-invalid={invalid?.field === "password" || undefined}
-            />
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                const pw = generatePassword();
-                setPassword(pw);
-                setGenerated(pw);
-                setShown(true);
-              }}
-            >
-              Generate
-            </button>
-            <button type="button" className="secondary" aria-pressed={shown} onClick={() => setShown(!shown)}>
-              {shown ? "Hide" : "Show"}
-            </button>
-          </div>
-        )}
-      </Field>
+      <PasswordField
+        label="Password"
+        hint="10 characters or more. Generate one and pass it on; they log in with it."
+        value={password}
+        onChange={setPassword}
+        onGenerated={setGenerated}
+        invalid={invalid?.field === "password"}
+      />
       <label className="check">
         <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />
         Admin: sees and manages every app and every account
@@ -378,5 +437,173 @@ function GrantForm({ account, onCancel, onGranted }: { account: Account; onCance
         <p className="muted small">The first {apps.length} apps by name; give roles in the others from the app's settings.</p>
       )}
     </form>
+  );
+}
+
+function StateBadge({ account }: { account: Account }) {
+  switch (accountState(account)) {
+    case "disabled":
+      return <span className="badge bad">disabled</span>;
+    case "reset":
+      return <span className="badge warn">password reset</span>;
+  }
+  return null;
+}
+
+type Asking = "reset" | "logout" | "disable" | "delete" | null;
+
+// ManagePanel holds an account's credential actions: each asks first, says
+// what it ends, and reports back in words.
+function ManagePanel({
+  account,
+  self,
+  onReset,
+  onDone,
+}: {
+  account: Account;
+  self: boolean;
+  onReset: (r: Reset) => void;
+  onDone: (words: string, gone: boolean) => void;
+}) {
+  const [asking, setAsking] = useState<Asking>(null);
+  const [resetPw, resetState, clearReset] = useMutation(AccountsResetMutation);
+  const [logout, logoutState, clearLogout] = useMutation(AccountsLogoutEverywhereMutation);
+  const [disable, disableState, clearDisable] = useMutation(AccountsDisableMutation);
+  const [enable, enableState] = useMutation(AccountsEnableMutation);
+  const [remove, removeState, clearRemove] = useMutation(AccountsDeleteMutation);
+  const disabled = accountState(account) === "disabled";
+  const pending = resetPending(account);
+  const ask = (a: Asking) => (clearReset(), clearLogout(), clearDisable(), clearRemove(), setAsking(a));
+
+  if (self) {
+    return (
+      <p className="muted">
+        This is you: change your password and log out everywhere on <Link to="/account">your account page</Link>. Another admin disables or
+        deletes this account.
+      </p>
+    );
+  }
+  return (
+    <div className="team-manage" role="group" aria-label={`Manage ${account.email}`}>
+      <p className="muted small">
+        {disabled
+          ? `Disabled since ${when(account.disabledAt)}: they cannot log in.`
+          : pending === "pending"
+            ? `A password reset is pending until ${when(account.passwordResetExpiresAt)}: they have no password until they use the link.`
+            : pending === "expired"
+              ? "Their reset link expired unused: they have no password; reset it again to give them a new link."
+              : "Active."}
+      </p>
+      <div className="actions">
+        {!disabled && (
+          <button type="button" className="secondary" onClick={() => ask("reset")}>
+            Reset password…
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={() => ask("logout")}>
+          Log out everywhere…
+        </button>
+        {disabled ? (
+          <button
+            type="button"
+            className="secondary"
+            disabled={enableState.running}
+            onClick={async () => {
+              if (await enable({ id: account.id })) onDone(`${account.email} can log in again.`, false);
+            }}
+          >
+            Enable
+          </button>
+        ) : (
+          <button type="button" className="secondary" onClick={() => ask("disable")}>
+            Disable…
+          </button>
+        )}
+        <button type="button" className="danger" onClick={() => ask("delete")}>
+          Delete…
+        </button>
+      </div>
+      <Problem error={enableState.error} />
+      {asking === "reset" && (
+        <Confirm
+          title={`Reset the password of ${account.email}?`}
+          confirm="Reset password"
+          busy={resetState.running}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            const r = await resetPw({ id: account.id });
+            if (!r) return;
+            setAsking(null);
+            onReset({ email: account.email, link: resetLink(location.origin, r.createPasswordReset.token), expiresAt: r.createPasswordReset.expiresAt });
+          }}
+        >
+          <p>Their password stops working and their sessions end at once. You get a link, shown once, to pass on: with it they set a new password within 24 hours.</p>
+          <AccountProblem error={resetState.error} action="reset" />
+        </Confirm>
+      )}
+      {asking === "logout" && (
+        <Confirm
+          title={`Log ${account.email} out everywhere?`}
+          confirm="Log out everywhere"
+          busy={logoutState.running}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            const r = await logout({ id: account.id });
+            if (!r) return;
+            setAsking(null);
+            onDone(`${account.email}: ${sessionsEnded(r.logoutEverywhere, false)}`, false);
+          }}
+        >
+          <p>Every session of theirs ends at once, on every browser; they can log in again with their password.</p>
+          <Problem error={logoutState.error} />
+        </Confirm>
+      )}
+      {asking === "disable" && (
+        <Confirm
+          title={`Disable ${account.email}?`}
+          confirm="Disable"
+          danger
+          busy={disableState.running}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            if (!(await disable({ id: account.id }))) return;
+            setAsking(null);
+            onDone(`${account.email} is disabled: their sessions ended and they cannot log in.`, false);
+          }}
+        >
+          <p>Their sessions and any reset link end at once, and they cannot log in until an admin enables the account again. Their roles stay.</p>
+          <AccountProblem error={disableState.error} action="disable" />
+        </Confirm>
+      )}
+      {asking === "delete" && (
+        <Confirm
+          title={`Delete ${account.email}?`}
+          confirm="Delete account"
+          danger
+          busy={removeState.running}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            if (!(await remove({ id: account.id }))) return;
+            setAsking(null);
+            onDone(`${account.email} is deleted.`, true);
+          }}
+        >
+          <p>The account goes for good, with its roles in every app and its sessions. The last owner of an app cannot be deleted: make someone else owner first.</p>
+          <AccountProblem error={removeState.error} action="delete" />
+        </Confirm>
+      )}
+    </div>
+  );
+}
+
+function ResetCard({ reset, onDone }: { reset: Reset; onDone: () => void }) {
+  return (
+    <CreatedCard label="Password reset" title={`Password of ${reset.email} reset`} onDone={onDone}>
+      <p>
+        <strong>Pass this link on now: the console will not show it again.</strong> It works once, until {when(reset.expiresAt)}; whoever opens it
+        sets the account's new password.
+      </p>
+      <SecretOnce label="Reset link" value={reset.link} />
+    </CreatedCard>
   );
 }

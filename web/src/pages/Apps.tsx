@@ -29,6 +29,15 @@ const AppsQuery = graphql(`
   }
 `);
 
+// Pending invitations are mentioned here, where an invited account lands.
+const AppsInvitationsQuery = graphql(`
+  query AppsInvitations {
+    invitations {
+      id
+    }
+  }
+`);
+
 const CreateAppMutation = graphql(`
   mutation CreateApp($input: CreateAppInput!) {
     createApp(input: $input) {
@@ -46,6 +55,7 @@ export function Apps() {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [create, created] = useMutation(CreateAppMutation);
+  const invited = useQuery(AppsInvitationsQuery, {}).data?.invitations.length ?? 0;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -81,6 +91,12 @@ export function Apps() {
             </button>
           </div>
         </form>
+      )}
+      {invited > 0 && (
+        <p className="card" role="status">
+          {invited === 1 ? "An app's owners invited you to a role." : `Owners of ${invited} apps invited you to a role.`}{" "}
+          <Link to="/invitations">See the invitations</Link>
+        </p>
       )}
       <Problem error={error} retry={reload} />
       <ListBody data={data} loading={loading} error={error} count={apps.length} empty={

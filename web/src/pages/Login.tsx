@@ -17,7 +17,8 @@ const LoginMutation = graphql(`
 export function Login() {
   const navigate = useNavigate();
   // Back to where the session ended: a path of this console only.
-  const wanted = (useLocation().state as { from?: string } | null)?.from;
+  const state = useLocation().state as { from?: string; note?: string } | null;
+  const wanted = state?.from;
   const from = wanted && wanted.startsWith("/") && !wanted.startsWith("//") ? wanted : "/apps";
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -33,6 +34,7 @@ export function Login() {
     <main className="login">
       <h1>pushd</h1>
       <p className="muted">Log in to the console.</p>
+      {state?.note && <p role="status">{state.note}</p>}
       <form onSubmit={submit} aria-label="Log in">
         <label>
           Email

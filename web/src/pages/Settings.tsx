@@ -5,7 +5,7 @@ import { graphql } from "../gql";
 import type { Role } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
 import { ago, when } from "../lib/format";
-import { appUpdate, asRole, deletionConfirmed, DESCRIPTION_MAX, memberInput, NAME_MAX, ROLES } from "../lib/team";
+import { appUpdate, asRole, deletionConfirmed, DESCRIPTION_MAX, inviteInput, NAME_MAX, roleLabel, ROLES } from "../lib/team";
 import { useCan, useSession } from "../session";
 import { CheckProblem, Confirm, CopyButton, Empty, Field, ListBody, Loading, PageHeader, Problem } from "../ui";
 import "./team.css";
@@ -70,6 +70,42 @@ const SettingsSetMembershipMutation = graphql(`
       id
       role
     }
+  }
+`);
+
+// Pending invitations, asked for with the members (owners and admins only).
+const SettingsInvitationsQuery = graphql(`
+  query SettingsInvitations($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on App {
+        id
+        invitations {
+          id
+          email
+          role
+          invitedBy
+          createdAt
+          expiresAt
+        }
+      }
+    }
+  }
+`);
+
+const SettingsInviteMutation = graphql(`
+  mutation SettingsInvite($input: InviteMemberInput!) {
+    inviteMember(input: $input) {
+      id
+      email
+      role
+    }
+  }
+`);
+
+const SettingsCancelInvitationMutation = graphql(`
+  mutation SettingsCancelInvitation($id: ID!) {
+    cancelInvitation(id: $id)
   }
 `);
 
@@ -250,7 +286,7 @@ function Members({ app }: { app: App }) {
       <h2 className="team-card-title">Members</h2>
       <p className="muted team-intro">
         Owners manage keys, channels, webhooks and members; developers send pushes and change content; viewers only read. Admins may do everything
-        in every app without being members.
+        in every app without being members. People join by invitation: they accept it on their Invitations page.
       </p>
       <Problem error={error} retry={reload} />
       <TeamProblem error={roleState.error} action="change" />
@@ -259,7 +295,7 @@ function Members({ app }: { app: App }) {
           {note}
         </p>
       )}
-      <ListBody data={data} loading={loading} error={error} count={members.length} empty="No members yet: only admins can work on this app. Add people by the email of their console account.">
+      <ListBody data={data} loading={loading} error={error} count={members.length} empty="No members yet: only admins can work on this app. Invite people by their email.">
         <table aria-label="Members" className="team-table">
           <thead>
             <tr>
@@ -296,14 +332,7 @@ function Members({ app }: { app: App }) {
           </tbody>
         </table>
       </ListBody>
-      <AddMember
-        appID={app.id}
-        onAdded={(email, role) => {
-          clearRole();
-          setNote(`${email} is now ${asRole(role)}.`);
-          reload();
-        }}
-      />
+      <Invitations appID={app.id} />
       {removing && (
         <Confirm
           title={`Remove ${removing.email}?`}
@@ -333,27 +362,101 @@ function Members({ app }: { app: App }) {
   );
 }
 
-function AddMember({ appID, onAdded }: { appID: string; onAdded: (email: string, role: Role) => void }) {
+type Invitation = { id: string; email: string; role: Role; invitedBy: string; createdAt: string; expiresAt: string };
+
+// Invitations are the way in: an invitation is recorded by email and waits
+// for whoever holds it, so pushd's answer (and this list) is the same
+// whether or not an account has the email.
+function Invitations({ appID }: { appID: string }) {
+  const { data, error, loading, reload } = useQuery(SettingsInvitationsQuery, { id: appID });
+  const invitations: Invitation[] = data?.node?.__typename === "App" ? data.node.invitations : [];
+  const [cancel, cancelState] = useMutation(SettingsCancelInvitationMutation);
+  const [note, setNote] = useState("");
+
+  return (
+    <div className="team-invitations">
+      <h3 className="team-card-title">Invitations</h3>
+      <Problem error={error} retry={reload} />
+      <Problem error={cancelState.error} />
+      {note && (
+        <p className="team-saved" role="status">
+          {note}
+        </p>
+      )}
+      <ListBody data={data} loading={loading} error={error} count={invitations.length} empty="No invitations waiting.">
+        <table aria-label="Invitations" className="team-table">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Invited</th>
+              <th>Expires</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.map((i) => (
+              <tr key={i.id}>
+                <td>{i.email}</td>
+                <td>{roleLabel(i.role)}</td>
+                <td className="team-nowrap" title={i.invitedBy ? `by ${i.invitedBy}` : undefined}>
+                  {when(i.createdAt)}
+                </td>
+                <td className="team-nowrap">{when(i.expiresAt)}</td>
+                <td className="team-actions">
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`Withdraw the invitation of ${i.email}`}
+                    disabled={cancelState.running}
+                    onClick={async () => {
+                      if (await cancel({ id: i.id })) {
+                        setNote(`The invitation of ${i.email} is withdrawn.`);
+                        reload();
+                      }
+                    }}
+                  >
+                    Withdraw
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
+      <InviteMember
+        appID={appID}
+        onInvited={(email, role) => {
+          setNote(`${email} is invited as ${asRole(role)}: they accept on their Invitations page once they log in with that email.`);
+          reload();
+        }}
+      />
+    </div>
+  );
+}
+
+function InviteMember({ appID, onInvited }: { appID: string; onInvited: (email: string, role: Role) => void }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("DEVELOPER");
   const [invalid, setInvalid] = useState<string | null>(null);
-  const [add, state, clear] = useMutation(SettingsSetMembershipMutation);
+  const [invite, state, clear] = useMutation(SettingsInviteMutation);
   const hint = ROLES.find((r) => r.value === role)?.hint;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const built = memberInput(appID, { email, role });
+    const built = inviteInput(appID, { email, role });
     if (!built.input) return setInvalid(built.error);
     setInvalid(null);
-    if (await add({ input: built.input })) {
+    const r = await invite({ input: built.input });
+    if (r) {
       setEmail("");
-      onAdded(built.input.email!, role);
+      onInvited(r.inviteMember.email, r.inviteMember.role);
     }
   }
 
   return (
-    <form className="team-add" onSubmit={submit} noValidate aria-label="Add member">
-      <Field label="Email of the account">
+    <form className="team-add" onSubmit={submit} noValidate aria-label="Invite member">
+      <Field label="Email">
         {(id) => (
           <input
             id={id}
@@ -369,13 +472,13 @@ function AddMember({ appID, onAdded }: { appID: string; onAdded: (email: string,
       <RoleField value={role} onChange={setRole} />
       <div className="actions">
         <button type="submit" disabled={state.running}>
-          Add member
+          Invite
         </button>
       </div>
       <div style={{ gridColumn: "1 / -1" }}>
         <small className="muted">{hint}</small>
         <CheckProblem message={invalid} />
-        <TeamProblem error={state.error} action="add" />
+        <TeamProblem error={state.error} action="invite" />
       </div>
     </form>
   );

@@ -21,6 +21,9 @@ import (
 // that set each field.
 type Config struct {
 	HTTPAddr               string
+	// MetricsAddr, when set, is a second listener for /metrics and the
+	// profiles, and the HTTP port no longer serves them.
+	MetricsAddr string
 	DatabaseURL            string
 	RedisURL               string
 	DataDir                string

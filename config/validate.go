@@ -29,6 +29,15 @@ func (c Config) Validate() error {
 	} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		bad(envHTTPAddr, "port must be a number from 0 to 65535, got %q", port)
 	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad(envMetricsAddr, "must be host:port, got %q", c.MetricsAddr)
+		} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			bad(envMetricsAddr, "port must be a number from 0 to 65535, got %q", port)
+		} else if c.MetricsAddr == c.HTTPAddr && port != "0" {
+			bad(envMetricsAddr, "must differ from %s (%q)", envHTTPAddr, c.HTTPAddr)
+		}
+	}
 
 	if c.DatabaseURL != "" {
 		if msg := checkURL(c.DatabaseURL, "postgres", "postgresql"); msg != "" {

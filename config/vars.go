@@ -18,6 +18,7 @@ type Var struct {
 // Environment variable names, shared by the table and Validate's messages.
 const (
 	envHTTPAddr             = "PUSHD_HTTP_ADDR"
+	envMetricsAddr          = "PUSHD_METRICS_ADDR"
 	envDatabaseURL          = "PUSHD_DATABASE_URL"
 	envStatementTimeout     = "PUSHD_DATABASE_STATEMENT_TIMEOUT"
 	envRedisURL             = "PUSHD_REDIS_URL"
@@ -114,6 +115,9 @@ func specs() []spec {
 		stringVar(envHTTPAddr, "http-addr", kindAddr, nil,
 			"Address the HTTP server listens on; port 0 picks a free port.",
 			func(c *Config) *string { return &c.HTTPAddr }),
+		stringVar(envMetricsAddr, "metrics-addr", kindAddr, nil,
+			"Address of a separate listener for /metrics and /debug/pprof/, which the HTTP port then no longer serves; empty serves them on the HTTP port.",
+			func(c *Config) *string { return &c.MetricsAddr }),
 		stringVar(envDatabaseURL, "database-url", kindURL, redactURL,
 			"PostgreSQL URL (postgres:// or postgresql://); empty runs embedded SQLite in the data directory.",
 			func(c *Config) *string { return &c.DatabaseURL }),
@@ -259,7 +263,7 @@ func specs() []spec {
 			"How long statistics are kept at all (24h..87600h).",
 			func(c *Config) *time.Duration { return &c.StatsRetention }),
 		boolVar(envPprof, "pprof",
-			"Serve Go profiles at /debug/pprof/ on the HTTP port (for diagnosis; keep off where the port is public).",
+			"Serve Go profiles at /debug/pprof/ beside /metrics (for diagnosis; keep off where that port is public).",
 			func(c *Config) *bool { return &c.Pprof }),
 	}
 }

@@ -58,6 +58,7 @@ type Deps struct {
 // Server is the HTTP surface of one pushd process.
 type Server struct {
 	handler  http.Handler
+	ops      http.Handler // /metrics and profiles on their own listener; nil: on handler
 	draining atomic.Bool
 	deps     Deps
 }
@@ -69,7 +70,20 @@ func New(deps Deps) *Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", m.HTTP("/healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", m.HTTP("/readyz", http.HandlerFunc(s.readyz)))
-	mux.Handle("GET /metrics", m.Handler())
+	ops := mux
+	if deps.Config.MetricsAddr != "" {
+		ops = http.NewServeMux()
+		s.ops = ops
+		// Not the console's pages either: the paths answer 404 here.
+		mux.Handle("/metrics", http.NotFoundHandler())
+		mux.Handle("/debug/pprof/", http.NotFoundHandler())
+	}
+	ops.Handle("GET /metrics", m.Handler())
+	if deps.Config.Pprof {
+		ops.HandleFunc("GET /debug/pprof/", pprof.Index)
+		ops.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		ops.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	if deps.Roles.API {
 		gql := graph.NewHandler(graph.HandlerConfig{
 			Service:                 deps.Service,
@@ -95,11 +109,6 @@ func New(deps Deps) *Server {
 	if deps.Receipts != nil && (deps.Roles.API || deps.Roles.Gateway) {
 		deps.Receipts.Routes(mux, m.HTTP)
 	}
-	if deps.Config.Pprof {
-		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
-	}
 	if deps.Roles.API {
 		// The console: every other GET path is a page of the app. The
 		// pattern has no method because /graphql has none either.
@@ -124,6 +133,10 @@ func New(deps Deps) *Server {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Operations is the handler for Config.MetricsAddr (metrics and profiles),
+// or nil when they are served by ServeHTTP.
+func (s *Server) Operations() http.Handler { return s.ops }
 
 // Drain makes /readyz fail so load balancers stop sending new work while
 // in-flight requests finish.

@@ -262,8 +262,16 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
+	if ops := srv.Operations(); ops != nil {
+		opsSrv, err := serveOperations(ctx, cfg.MetricsAddr, ops, serveErr)
+		if err != nil {
+			return err
+		}
+		defer opsSrv.Close()
+		log.InfoContext(ctx, "pushd metrics listening", "addr", opsSrv.Addr)
+	}
 	log.InfoContext(ctx, "pushd listening",
 		"addr", ln.Addr().String(), "api", roles.API, "worker", roles.Worker, "gateway", roles.Gateway,
 		"startup", time.Since(started).Round(time.Millisecond).String())
@@ -306,4 +314,26 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 	}
 	log.Info("pushd stopped")
 	return nil
+}
+
+// serveOperations listens on addr for the metrics and profiles handler; a
+// serve error lands in errs like the main listener's. The listener stays
+// up through the drain so the last scrape sees the shutdown.
+func serveOperations(ctx context.Context, addr string, h http.Handler, errs chan<- error) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("PUSHD_METRICS_ADDR: %w", err)
+	}
+	srv := &http.Server{
+		Addr:              ln.Addr().String(),
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("metrics listener: %w", err)
+		}
+	}()
+	return srv, nil
 }

@@ -20,10 +20,10 @@ import (
 // Config is the service configuration. See Vars for the variable and flag
 // that set each field.
 type Config struct {
-	HTTPAddr               string
+	HTTPAddr string
 	// MetricsAddr, when set, is a second listener for /metrics and the
 	// profiles, and the HTTP port no longer serves them.
-	MetricsAddr string
+	MetricsAddr            string
 	DatabaseURL            string
 	RedisURL               string
 	DataDir                string

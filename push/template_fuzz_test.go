@@ -60,7 +60,7 @@ func FuzzCheckTemplate(f *testing.F) {
 		}
 		ok := strings.TrimSpace(title) != "" || strings.TrimSpace(body) != ""
 		for _, v := range declared {
-			ok = ok && placeholderRef.MatchString("{{"+v+"}}") && placeholderRef.FindStringSubmatch("{{"+v+"}}")[1] == v
+			ok = ok && placeholderRef.MatchString("{{"+v+"}}") && placeholderRef.FindStringSubmatch("{{" + v + "}}")[1] == v
 		}
 		for _, n := range used {
 			ok = ok && slices.Contains(declared, n)

@@ -267,7 +267,7 @@ func (s *Service) accountPrincipal(ctx context.Context, sess *ent.Session) (tena
 		return tenant.Principal{}, ErrUnauthenticated
 	}
 	p := tenant.Principal{Kind: tenant.KindAccount, AccountID: acc.ID, Admin: acc.Admin, SessionID: sess.ID,
-		Roles: make(map[nodeid.ID]enum.Role, len(acc.Edges.Memberships))}
+		Label: acc.Email, Roles: make(map[nodeid.ID]enum.Role, len(acc.Edges.Memberships))}
 	for _, m := range acc.Edges.Memberships {
 		p.Roles[m.AppID] = m.Role
 	}

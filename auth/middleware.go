@@ -57,6 +57,7 @@ const (
 func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), requestKey{}, &requestInfo{w: w, r: r, mode: mode})
+		ctx = tenant.WithAddress(ctx, ClientIP(ctx))
 		upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 		var body []byte
 		if r.Body != nil && !upgrade {

@@ -93,5 +93,5 @@ func (s *Service) authenticateSigned(ctx context.Context, h http.Header, method,
 		return tenant.Principal{}, fmt.Errorf("nonce %q reused", req.Nonce)
 	}
 	s.touchKey(ctx, key)
-	return tenant.Principal{Kind: tenant.KindAPIKey, AppID: key.AppID, APIKeyID: key.ID}, nil
+	return tenant.Principal{Kind: tenant.KindAPIKey, AppID: key.AppID, APIKeyID: key.ID, Label: key.Name}, nil
 }

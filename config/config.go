@@ -87,6 +87,8 @@ type Config struct {
 	WebhookAllowPrivate bool
 	// Statistics retention: minute rows, then hour rows, then everything.
 	StatsMinutes, StatsHours, StatsRetention time.Duration
+	// AuditRetention is how long audit records are kept.
+	AuditRetention time.Duration
 }
 
 // Default returns the configuration used when nothing is set: embedded
@@ -128,6 +130,7 @@ func Default() Config {
 		StatsMinutes:                 7 * 24 * time.Hour,
 		StatsHours:                   90 * 24 * time.Hour,
 		StatsRetention:               730 * 24 * time.Hour,
+		AuditRetention:               90 * 24 * time.Hour,
 		// Long enough for the worker's statements too, which share the
 		// connections with the API's when one process runs both.
 		DatabaseStatementTimeout: 30 * time.Second,

@@ -121,6 +121,7 @@ func TestEnvParsing(t *testing.T) {
 		LimitDeviceFrameRate: 100, LimitSubscriptionsPerSocket: 100, LimitSubscriptionsPerAccount: 500,
 		StatsHours:     90 * 24 * time.Hour,
 		StatsRetention: 730 * 24 * time.Hour,
+		AuditRetention: 90 * 24 * time.Hour,
 		// Not set above: the default.
 		DatabaseStatementTimeout: 30 * time.Second,
 	}, cfg)
@@ -259,6 +260,8 @@ func TestValidate(t *testing.T) {
 		{"stats minutes short", func(c *Config) { c.StatsMinutes = time.Minute }, "PUSHD_STATS_MINUTES: must be from 1h"},
 		{"stats hours below minutes", func(c *Config) { c.StatsMinutes, c.StatsHours = 48*time.Hour, 24*time.Hour }, "PUSHD_STATS_HOURS"},
 		{"stats retention below hours", func(c *Config) { c.StatsRetention = 30 * 24 * time.Hour }, "PUSHD_STATS_RETENTION"},
+		{"audit retention short", func(c *Config) { c.AuditRetention = time.Hour }, "PUSHD_AUDIT_RETENTION: must be from 24h"},
+		{"audit retention long", func(c *Config) { c.AuditRetention = 87601 * time.Hour }, "PUSHD_AUDIT_RETENTION"},
 		{"origin bad glob", func(c *Config) { c.AllowedOrigins = []string{"[a"} }, "PUSHD_ALLOWED_ORIGINS"},
 		{"shutdown short", func(c *Config) { c.ShutdownTimeout = 999 * time.Millisecond }, "PUSHD_SHUTDOWN_TIMEOUT: must be from 1s to 10m0s"},
 		{"shutdown long", func(c *Config) { c.ShutdownTimeout = 11 * time.Minute }, "PUSHD_SHUTDOWN_TIMEOUT"},

@@ -145,6 +145,9 @@ func (c Config) Validate() error {
 	if c.StatsRetention < 24*time.Hour || c.StatsRetention > 3650*24*time.Hour || c.StatsRetention < c.StatsHours {
 		bad(envStatsRetention, "must be from 24h to 87600h and not shorter than %s, got %s", envStatsHours, c.StatsRetention)
 	}
+	if c.AuditRetention < 24*time.Hour || c.AuditRetention > 87600*time.Hour {
+		bad(envAuditRetention, "must be from 24h to 87600h, got %s", c.AuditRetention)
+	}
 
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad(envDataDir, "must not be empty")

@@ -68,6 +68,7 @@ const (
 	envStatsMinutes         = "PUSHD_STATS_MINUTES"
 	envStatsHours           = "PUSHD_STATS_HOURS"
 	envStatsRetention       = "PUSHD_STATS_RETENTION"
+	envAuditRetention       = "PUSHD_AUDIT_RETENTION"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -262,6 +263,9 @@ func specs() []spec {
 		durationVar(envStatsRetention, "stats-retention",
 			"How long statistics are kept at all (24h..87600h).",
 			func(c *Config) *time.Duration { return &c.StatsRetention }),
+		durationVar(envAuditRetention, "audit-retention",
+			"How long the audit log keeps its records (24h..87600h).",
+			func(c *Config) *time.Duration { return &c.AuditRetention }),
 		boolVar(envPprof, "pprof",
 			"Serve Go profiles at /debug/pprof/ beside /metrics (for diagnosis; keep off where that port is public).",
 			func(c *Config) *bool { return &c.Pprof }),

@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/app"
 	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/auditevent"
 	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
@@ -52,6 +53,8 @@ type Client struct {
 	App *AppClient
 	// AppUser is the client for interacting with the AppUser builders.
 	AppUser *AppUserClient
+	// AuditEvent is the client for interacting with the AuditEvent builders.
+	AuditEvent *AuditEventClient
 	// ChannelConfig is the client for interacting with the ChannelConfig builders.
 	ChannelConfig *ChannelConfigClient
 	// Delivery is the client for interacting with the Delivery builders.
@@ -97,6 +100,7 @@ func (c *Client) init() {
 	c.Account = NewAccountClient(c.config)
 	c.App = NewAppClient(c.config)
 	c.AppUser = NewAppUserClient(c.config)
+	c.AuditEvent = NewAuditEventClient(c.config)
 	c.ChannelConfig = NewChannelConfigClient(c.config)
 	c.Delivery = NewDeliveryClient(c.config)
 	c.Device = NewDeviceClient(c.config)
@@ -208,6 +212,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Account:         NewAccountClient(cfg),
 		App:             NewAppClient(cfg),
 		AppUser:         NewAppUserClient(cfg),
+		AuditEvent:      NewAuditEventClient(cfg),
 		ChannelConfig:   NewChannelConfigClient(cfg),
 		Delivery:        NewDeliveryClient(cfg),
 		Device:          NewDeviceClient(cfg),
@@ -246,6 +251,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Account:         NewAccountClient(cfg),
 		App:             NewAppClient(cfg),
 		AppUser:         NewAppUserClient(cfg),
+		AuditEvent:      NewAuditEventClient(cfg),
 		ChannelConfig:   NewChannelConfigClient(cfg),
 		Delivery:        NewDeliveryClient(cfg),
 		Device:          NewDeviceClient(cfg),
@@ -290,10 +296,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Account, c.App, c.AppUser, c.ChannelConfig, c.Delivery, c.Device,
-		c.DeviceToken, c.Group, c.Invitation, c.Membership, c.Outbox, c.PushJob,
-		c.Session, c.StatMinute, c.StatSnapshot, c.Template, c.Webhook,
-		c.WebhookDelivery,
+		c.APIKey, c.Account, c.App, c.AppUser, c.AuditEvent, c.ChannelConfig,
+		c.Delivery, c.Device, c.DeviceToken, c.Group, c.Invitation, c.Membership,
+		c.Outbox, c.PushJob, c.Session, c.StatMinute, c.StatSnapshot, c.Template,
+		c.Webhook, c.WebhookDelivery,
 	} {
 		n.Use(hooks...)
 	}
@@ -303,10 +309,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Account, c.App, c.AppUser, c.ChannelConfig, c.Delivery, c.Device,
-		c.DeviceToken, c.Group, c.Invitation, c.Membership, c.Outbox, c.PushJob,
-		c.Session, c.StatMinute, c.StatSnapshot, c.Template, c.Webhook,
-		c.WebhookDelivery,
+		c.APIKey, c.Account, c.App, c.AppUser, c.AuditEvent, c.ChannelConfig,
+		c.Delivery, c.Device, c.DeviceToken, c.Group, c.Invitation, c.Membership,
+		c.Outbox, c.PushJob, c.Session, c.StatMinute, c.StatSnapshot, c.Template,
+		c.Webhook, c.WebhookDelivery,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -323,6 +329,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.App.mutate(ctx, m)
 	case *AppUserMutation:
 		return c.AppUser.mutate(ctx, m)
+	case *AuditEventMutation:
+		return c.AuditEvent.mutate(ctx, m)
 	case *ChannelConfigMutation:
 		return c.ChannelConfig.mutate(ctx, m)
 	case *DeliveryMutation:
@@ -1263,6 +1271,141 @@ func (c *AppUserClient) mutate(ctx context.Context, m *AppUserMutation) (Value, 
 		return (&AppUserDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AppUser mutation op: %q", m.Op())
+	}
+}
+
+// AuditEventClient is a client for the AuditEvent schema.
+type AuditEventClient struct {
+	config
+}
+
+// NewAuditEventClient returns a client for the AuditEvent from the given config.
+func NewAuditEventClient(c config) *AuditEventClient {
+	return &AuditEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditevent.Hooks(f(g(h())))`.
+func (c *AuditEventClient) Use(hooks ...Hook) {
+	c.hooks.AuditEvent = append(c.hooks.AuditEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditevent.Intercept(f(g(h())))`.
+func (c *AuditEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditEvent = append(c.inters.AuditEvent, interceptors...)
+}
+
+// Create returns a builder for creating a AuditEvent entity.
+func (c *AuditEventClient) Create() *AuditEventCreate {
+	mutation := newAuditEventMutation(c.config, OpCreate)
+	return &AuditEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditEvent entities.
+func (c *AuditEventClient) CreateBulk(builders ...*AuditEventCreate) *AuditEventCreateBulk {
+	return &AuditEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditEventClient) MapCreateBulk(slice any, setFunc func(*AuditEventCreate, int)) *AuditEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditEventCreateBulk{err: fmt.Errorf("calling to AuditEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditEvent.
+func (c *AuditEventClient) Update() *AuditEventUpdate {
+	mutation := newAuditEventMutation(c.config, OpUpdate)
+	return &AuditEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditEventClient) UpdateOne(_m *AuditEvent) *AuditEventUpdateOne {
+	mutation := newAuditEventMutation(c.config, OpUpdateOne, withAuditEvent(_m))
+	return &AuditEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditEventClient) UpdateOneID(id nodeid.ID) *AuditEventUpdateOne {
+	mutation := newAuditEventMutation(c.config, OpUpdateOne, withAuditEventID(id))
+	return &AuditEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditEvent.
+func (c *AuditEventClient) Delete() *AuditEventDelete {
+	mutation := newAuditEventMutation(c.config, OpDelete)
+	return &AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditEventClient) DeleteOne(_m *AuditEvent) *AuditEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditEventClient) DeleteOneID(id nodeid.ID) *AuditEventDeleteOne {
+	builder := c.Delete().Where(auditevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditEventDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditEvent.
+func (c *AuditEventClient) Query() *AuditEventQuery {
+	return &AuditEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditEvent entity by its id.
+func (c *AuditEventClient) Get(ctx context.Context, id nodeid.ID) (*AuditEvent, error) {
+	return c.Query().Where(auditevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditEventClient) GetX(ctx context.Context, id nodeid.ID) *AuditEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AuditEventClient) Hooks() []Hook {
+	hooks := c.hooks.AuditEvent
+	return append(hooks[:len(hooks):len(hooks)], auditevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditEventClient) Interceptors() []Interceptor {
+	inters := c.inters.AuditEvent
+	return append(inters[:len(inters):len(inters)], auditevent.Interceptors[:]...)
+}
+
+func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
 	}
 }
 
@@ -3758,14 +3901,14 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Account, App, AppUser, ChannelConfig, Delivery, Device, DeviceToken,
-		Group, Invitation, Membership, Outbox, PushJob, Session, StatMinute,
-		StatSnapshot, Template, Webhook, WebhookDelivery []ent.Hook
+		APIKey, Account, App, AppUser, AuditEvent, ChannelConfig, Delivery, Device,
+		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, Session,
+		StatMinute, StatSnapshot, Template, Webhook, WebhookDelivery []ent.Hook
 	}
 	inters struct {
-		APIKey, Account, App, AppUser, ChannelConfig, Delivery, Device, DeviceToken,
-		Group, Invitation, Membership, Outbox, PushJob, Session, StatMinute,
-		StatSnapshot, Template, Webhook, WebhookDelivery []ent.Interceptor
+		APIKey, Account, App, AppUser, AuditEvent, ChannelConfig, Delivery, Device,
+		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, Session,
+		StatMinute, StatSnapshot, Template, Webhook, WebhookDelivery []ent.Interceptor
 	}
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/app"
 	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/auditevent"
 	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
@@ -95,6 +96,7 @@ func checkColumn(t, c string) error {
 			account.Table:         account.ValidColumn,
 			app.Table:             app.ValidColumn,
 			appuser.Table:         appuser.ValidColumn,
+			auditevent.Table:      auditevent.ValidColumn,
 			channelconfig.Table:   channelconfig.ValidColumn,
 			delivery.Table:        delivery.ValidColumn,
 			device.Table:          device.ValidColumn,

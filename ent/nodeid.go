@@ -10,6 +10,7 @@ import (
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/app"
 	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/auditevent"
 	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
@@ -40,6 +41,8 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 		return app.Table, nil
 	case "usr":
 		return appuser.Table, nil
+	case "aud":
+		return auditevent.Table, nil
 	case "chc":
 		return channelconfig.Table, nil
 	case "dlv":
@@ -82,6 +85,7 @@ func NodePrefixes() map[string]string {
 		account.Table:         "acc",
 		app.Table:             "app",
 		appuser.Table:         "usr",
+		auditevent.Table:      "aud",
 		channelconfig.Table:   "chc",
 		delivery.Table:        "dlv",
 		device.Table:          "dev",

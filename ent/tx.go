@@ -22,6 +22,8 @@ type Tx struct {
 	App *AppClient
 	// AppUser is the client for interacting with the AppUser builders.
 	AppUser *AppUserClient
+	// AuditEvent is the client for interacting with the AuditEvent builders.
+	AuditEvent *AuditEventClient
 	// ChannelConfig is the client for interacting with the ChannelConfig builders.
 	ChannelConfig *ChannelConfigClient
 	// Delivery is the client for interacting with the Delivery builders.
@@ -187,6 +189,7 @@ func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
 	tx.App = NewAppClient(tx.config)
 	tx.AppUser = NewAppUserClient(tx.config)
+	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.ChannelConfig = NewChannelConfigClient(tx.config)
 	tx.Delivery = NewDeliveryClient(tx.config)
 	tx.Device = NewDeviceClient(tx.config)

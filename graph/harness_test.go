@@ -23,6 +23,7 @@ import (
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/metrics"
+	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/pubsub"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/server"
@@ -91,6 +92,8 @@ func (b *bundle) replica() (url string, svc *push.Service, authn *auth.Service) 
 		Broker: pubsub.NewRedis(b.stores.Redis, "pushdtest:"),
 		Self:   gateway.NewRouter(b.stores.Redis, b.prefix+"gateway:"),
 		Logger: b.log,
+		// Saving credentials checks them without dialing the vendor.
+		Channels: provider.New(provider.Config{Logger: b.log}),
 	})
 	authn, err := auth.NewService(auth.Config{Client: b.stores.Ent, Sealer: b.sealer, Redis: b.stores.Redis, Logger: b.log,
 		RedisPrefix: b.prefix})

@@ -24,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
 
+	"github.com/pushd/pushd/audit"
 	"github.com/pushd/pushd/ent"
 	_ "github.com/pushd/pushd/ent/runtime" // schema hooks and interceptors
 )
@@ -117,6 +118,9 @@ func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) err
 		return fmt.Errorf("connect to database: %w", err)
 	}
 	s.Ent = ent.NewClient(ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))
+	// Every client records the audit log, so no path changes an audited
+	// entity unrecorded.
+	s.Ent.Use(audit.Hook())
 	s.Relaxed = s.Ent
 	if s.Dialect == dialect.Postgres {
 		relaxed, err := sql.Open("postgres", withRuntimeParam(opts.DatabaseURL, "synchronous_commit", "off"))
@@ -128,6 +132,7 @@ func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) err
 		relaxed.SetConnMaxIdleTime(5 * time.Minute)
 		s.closers = append(s.closers, relaxed.Close)
 		s.Relaxed = ent.NewClient(ent.Driver(entsql.OpenDB(s.Dialect, relaxed)))
+		s.Relaxed.Use(audit.Hook())
 	}
 	return nil
 }

@@ -84,6 +84,10 @@ type Principal struct {
 	APIKeyID nodeid.ID
 	// Roles are an account's roles by app.
 	Roles map[nodeid.ID]enum.Role
+	// Label names the principal for people reading the audit log: the
+	// account's email or the key's name, whichever authentication had at
+	// hand, so recording needs no lookup.
+	Label string
 }
 
 // System is the principal for pushd's own work.
@@ -91,8 +95,41 @@ func System() Principal { return Principal{Kind: KindSystem} }
 
 // AsSystem returns ctx acting as pushd itself: for work that must read or
 // write before anyone is known (authentication, the device API), which
-// scopes itself explicitly to the one app or device it serves.
-func AsSystem(ctx context.Context) context.Context { return NewContext(ctx, System()) }
+// scopes itself explicitly to the one app or device it serves. An account
+// or API key acting until then stays in ctx as the actor (see ActorOf), so
+// the audit log still says who caused the write.
+func AsSystem(ctx context.Context) context.Context {
+	if p, ok := FromContext(ctx); ok && p.Kind != KindSystem {
+		ctx = context.WithValue(ctx, actorKey{}, p)
+	}
+	return NewContext(ctx, System())
+}
+
+// ActorOf returns the account or API key on whose behalf ctx acts: its
+// principal, or, while it acts as the system, the principal it acted as
+// before AsSystem. Devices and pushd's own work have no actor.
+func ActorOf(ctx context.Context) (Principal, bool) {
+	p, ok := FromContext(ctx)
+	if ok && p.Kind == KindSystem {
+		p, ok = ctx.Value(actorKey{}).(Principal)
+	}
+	if !ok || (p.Kind != KindAccount && p.Kind != KindAPIKey) {
+		return Principal{}, false
+	}
+	return p, true
+}
+
+// WithAddress returns ctx carrying the client's network address, for the
+// audit log.
+func WithAddress(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, addrKey{}, addr)
+}
+
+// AddressOf returns the client address in ctx, or "".
+func AddressOf(ctx context.Context) string {
+	a, _ := ctx.Value(addrKey{}).(string)
+	return a
+}
 
 // AllApps reports whether p acts as owner of every app.
 func (p Principal) AllApps() bool {
@@ -122,6 +159,22 @@ func (p Principal) ReadableApps() []nodeid.ID { return p.apps(false) }
 // WritableApps lists the apps p may change; meaningless when AllApps.
 // Viewers read only.
 func (p Principal) WritableApps() []nodeid.ID { return p.apps(true) }
+
+// OwnedApps lists the apps p owns; meaningless when AllApps. API keys and
+// devices own none.
+func (p Principal) OwnedApps() []nodeid.ID {
+	if p.Kind != KindAccount {
+		return nil
+	}
+	var ids []nodeid.ID
+	for id, role := range p.Roles {
+		if role == enum.RoleOwner {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
 
 func (p Principal) apps(write bool) []nodeid.ID {
 	switch p.Kind {
@@ -159,7 +212,11 @@ func (p Principal) CanAdminister(app nodeid.ID) bool {
 	return ok && r == enum.RoleOwner
 }
 
-type ctxKey struct{}
+type (
+	ctxKey   struct{}
+	actorKey struct{}
+	addrKey  struct{}
+)
 
 // NewContext returns ctx carrying p.
 func NewContext(ctx context.Context, p Principal) context.Context {

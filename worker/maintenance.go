@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pushd/pushd/audit"
 	"github.com/pushd/pushd/push"
 )
 
@@ -22,6 +23,9 @@ type MaintenanceConfig struct {
 	// StatsRetention is how long statistics are kept at each width
 	// (default push.DefaultStatsRetention).
 	StatsRetention push.StatsRetention
+	// AuditRetention is how long audit records are kept (default
+	// audit.DefaultRetention).
+	AuditRetention time.Duration
 	// OnLeases, if set, hears what each lease sweep took back (metrics).
 	OnLeases func(push.LeaseStats)
 }
@@ -51,6 +55,10 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 				r = push.DefaultStatsRetention
 			}
 			_, err := svc.RollUpStats(ctx, r)
+			return err
+		}},
+		{"prune audit log", 600 * cfg.Tick, func(ctx context.Context) error {
+			_, err := audit.Prune(ctx, svc.Client(), cfg.AuditRetention, time.Now())
 			return err
 		}},
 		{"relay outbox", cfg.Tick, func(ctx context.Context) error {

@@ -246,6 +246,7 @@ func serve(ctx context.Context, cfg config.Config, roles server.Roles, log *slog
 			worker.RunMaintenance(runCtx, svc, worker.MaintenanceConfig{
 				Stall:          cfg.ReconcileAfter,
 				StatsRetention: push.StatsRetention{Minutes: cfg.StatsMinutes, Hours: cfg.StatsHours, All: cfg.StatsRetention},
+				AuditRetention: cfg.AuditRetention,
 				OnLeases:       func(st push.LeaseStats) { sendMetrics.ObserveLeases("expired", st) },
 			}, log)
 		}()

@@ -106,6 +106,38 @@ var (
 			},
 		},
 	}
+	// AuditEventsColumns holds the columns for the "audit_events" table.
+	AuditEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "app_id", Type: field.TypeString, Nullable: true},
+		{Name: "actor_kind", Type: field.TypeEnum, Enums: []string{"account", "api_key"}},
+		{Name: "actor_id", Type: field.TypeString},
+		{Name: "actor_label", Type: field.TypeString, Default: ""},
+		{Name: "action", Type: field.TypeString},
+		{Name: "target_type", Type: field.TypeString},
+		{Name: "target_id", Type: field.TypeString},
+		{Name: "fields", Type: field.TypeJSON, Nullable: true},
+		{Name: "address", Type: field.TypeString, Default: ""},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// AuditEventsTable holds the schema information for the "audit_events" table.
+	AuditEventsTable = &schema.Table{
+		Name:       "audit_events",
+		Columns:    AuditEventsColumns,
+		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditevent_app_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[1], AuditEventsColumns[10]},
+			},
+			{
+				Name:    "auditevent_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[10]},
+			},
+		},
+	}
 	// ChannelConfigsColumns holds the columns for the "channel_configs" table.
 	ChannelConfigsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -818,6 +850,7 @@ var (
 		AccountsTable,
 		AppsTable,
 		AppUsersTable,
+		AuditEventsTable,
 		ChannelConfigsTable,
 		DeliveriesTable,
 		DevicesTable,

@@ -18,6 +18,9 @@ type App func(*sql.Selector)
 // AppUser is the predicate function for appuser builders.
 type AppUser func(*sql.Selector)
 
+// AuditEvent is the predicate function for auditevent builders.
+type AuditEvent func(*sql.Selector)
+
 // ChannelConfig is the predicate function for channelconfig builders.
 type ChannelConfig func(*sql.Selector)
 

@@ -9,6 +9,7 @@ import (
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/app"
 	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/auditevent"
 	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
@@ -279,6 +280,47 @@ func init() {
 	// appuser.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	appuser.IDValidator = func() func(string) error {
 		validators := appuserDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	auditeventMixin := schema.AuditEvent{}.Mixin()
+	auditeventMixinHooks1 := auditeventMixin[1].Hooks()
+	auditevent.Hooks[0] = auditeventMixinHooks1[0]
+	auditeventMixinInters1 := auditeventMixin[1].Interceptors()
+	auditevent.Interceptors[0] = auditeventMixinInters1[0]
+	auditeventMixinFields0 := auditeventMixin[0].Fields()
+	_ = auditeventMixinFields0
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescActorLabel is the schema descriptor for actor_label field.
+	auditeventDescActorLabel := auditeventFields[3].Descriptor()
+	// auditevent.DefaultActorLabel holds the default value on creation for the actor_label field.
+	auditevent.DefaultActorLabel = auditeventDescActorLabel.Default.(string)
+	// auditeventDescAddress is the schema descriptor for address field.
+	auditeventDescAddress := auditeventFields[8].Descriptor()
+	// auditevent.DefaultAddress holds the default value on creation for the address field.
+	auditevent.DefaultAddress = auditeventDescAddress.Default.(string)
+	// auditeventDescCreatedAt is the schema descriptor for created_at field.
+	auditeventDescCreatedAt := auditeventFields[9].Descriptor()
+	// auditevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	auditevent.DefaultCreatedAt = auditeventDescCreatedAt.Default.(func() time.Time)
+	// auditeventDescID is the schema descriptor for id field.
+	auditeventDescID := auditeventMixinFields0[0].Descriptor()
+	// auditevent.DefaultID holds the default value on creation for the id field.
+	auditevent.DefaultID = auditeventDescID.Default.(func() nodeid.ID)
+	// auditevent.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	auditevent.IDValidator = func() func(string) error {
+		validators := auditeventDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

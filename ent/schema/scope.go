@@ -26,6 +26,10 @@ const (
 	// systemOnly: only pushd itself (sessions, which authentication reads
 	// and writes on the caller's behalf).
 	systemOnly
+	// byOwner: reads of the apps the principal owns (admins and pushd:
+	// all), found by the app ID in column; only pushd writes (the audit
+	// log is appended and pruned by pushd alone).
+	byOwner
 )
 
 // ScopeMixin is tenant isolation, enforced once for every entity instead
@@ -72,6 +76,11 @@ func (m ScopeMixin) readFilter(p tenant.Principal) func(*sql.Selector) {
 			return nil
 		}
 		return sql.FieldIn[nodeid.ID]("id")
+	case byOwner:
+		if p.AllApps() {
+			return nil
+		}
+		return sql.FieldIn(m.column, p.OwnedApps()...)
 	}
 	if p.AllApps() {
 		return nil
@@ -89,7 +98,7 @@ func (m ScopeMixin) Hooks() []ent.Hook {
 					return nil, tenant.ErrNoPrincipal
 				}
 				switch {
-				case m.rule == systemOnly && p.Kind != tenant.KindSystem,
+				case (m.rule == systemOnly || m.rule == byOwner) && p.Kind != tenant.KindSystem,
 					m.rule == ownAccount && !p.AllApps():
 					return nil, tenant.ErrForbidden
 				case m.rule != byApp, p.AllApps():

@@ -42,6 +42,11 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{"version", []string{"version"}, nil, 0, "pushd dev", ""},
 		{"help", []string{"help"}, nil, 0, "Commands:", ""},
+		{"-h lists the commands", []string{"-h"}, nil, 0, "Commands:", ""},
+		{"--help lists the commands", []string{"--help"}, nil, 0, "Commands:", ""},
+		{"sign takes flags after the URL", []string{"sign", "-key", "kid_x", "-secret", "s", "http://127.0.0.1:1/graphql", "-data", `{"a":1}`}, nil, 0, "X-Pushd-Signature: hmac-sha256=", ""},
+		{"sign needs one URL", []string{"sign", "-key", "kid_x", "-secret", "s", "http://127.0.0.1:1/a", "http://127.0.0.1:1/b"}, nil, 2, "", "need exactly one URL, got 2"},
+		{"sign needs a key", []string{"sign", "http://127.0.0.1:1/a"}, nil, 2, "", "-key is required"},
 		{"serve help lists variables", []string{"serve", "-h"}, nil, 0, "PUSHD_DATABASE_URL", ""},
 		{"unknown command", []string{"launch"}, nil, 2, "", `unknown command "launch"`},
 		{"bad env names the variable", []string{"serve"}, map[string]string{"PUSHD_LOG_FORMAT": "xml"}, 2, "", "PUSHD_LOG_FORMAT"},

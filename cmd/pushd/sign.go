@@ -20,7 +20,7 @@ import (
 	"github.com/pushd/pushd/auth/signature"
 )
 
-const signUsage = `Usage: pushd sign [flags] URL
+const signUsage = `Usage: pushd sign [flags] URL [flags]
 
 Signs a request to pushd with pushd-sig-v1 and prints the four headers, or
 sends it with -send and prints the response.
@@ -47,7 +47,8 @@ func signCommand(ctx context.Context, args []string, getenv func(string) string,
 	method := fs.String("method", "", "")
 	data := fs.String("data", "", "")
 	send := fs.Bool("send", false, "")
-	if err := fs.Parse(args); err != nil {
+	urls, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, signUsage)
 			return 0
@@ -55,8 +56,12 @@ func signCommand(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintf(stderr, "pushd sign: %v\n\n%s", err, signUsage)
 		return 2
 	}
-	if fs.NArg() != 1 || *keyID == "" {
-		fmt.Fprintf(stderr, "pushd sign: need -key and exactly one URL\n\n%s", signUsage)
+	switch {
+	case *keyID == "":
+		fmt.Fprintf(stderr, "pushd sign: -key is required\n\n%s", signUsage)
+		return 2
+	case len(urls) != 1:
+		fmt.Fprintf(stderr, "pushd sign: need exactly one URL, got %d %q\n\n%s", len(urls), urls, signUsage)
 		return 2
 	}
 	if *secret == "" {
@@ -80,9 +85,9 @@ func signCommand(ctx context.Context, args []string, getenv func(string) string,
 			*method = http.MethodPost
 		}
 	}
-	target, err := url.Parse(fs.Arg(0))
+	target, err := url.Parse(urls[0])
 	if err != nil || target.Host == "" {
-		fmt.Fprintf(stderr, "pushd sign: %q is not an absolute URL\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "pushd sign: %q is not an absolute URL\n", urls[0])
 		return 2
 	}
 	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(*method), target.String(), bytes.NewReader(body))
@@ -146,4 +151,24 @@ func newSigner(keyID, secret, keyFile string) (signature.Signer, error) {
 		return signature.Signer{KeyID: keyID, Algorithm: signature.RSASHA256, PrivateKey: k}, nil
 	}
 	return signature.Signer{}, fmt.Errorf("%s: want an Ed25519 or RSA private key, got %T", keyFile, key)
+}
+
+// parseInterspersed parses flags before and after the positional
+// arguments, as people write them (`-send URL -data …`), which the flag
+// package alone stops at the first positional. "--" ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
+	}
 }

@@ -18,9 +18,9 @@ import (
 	"github.com/pushd/pushd/tenant"
 )
 
-// EmbeddedAdminEmail is the admin made in the embedded mode when no
-// PUSHD_ADMIN_EMAIL is set.
-const EmbeddedAdminEmail = "admin@pushd.local"
+// FirstAdminEmail is the admin made at the first start when no
+// PUSHD_ADMIN_EMAIL is set and no admin exists.
+const FirstAdminEmail = "admin@pushd.local"
 
 func normalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
@@ -44,10 +44,12 @@ func checkPasswordField(field, pw string) error {
 
 // EnsureAdmin makes sure an admin account exists at start. With an email
 // and password, that account exists, is an enabled admin and has that
-// password (a changed password ends the account's sessions). Without them,
-// in the embedded mode and with no admin yet, it creates one with a random
-// password and returns that password (to be shown once).
-func (s *Service) EnsureAdmin(ctx context.Context, email, password string, embedded bool) (oneTime string, err error) {
+// password (a changed password ends the account's sessions). Without them
+// and with no admin yet, in any mode, it creates FirstAdminEmail with a
+// random password and returns that password (to be shown once), so a fresh
+// installation can always be logged into. Of replicas starting together
+// one creates it; the others find it taken and return "".
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (oneTime string, err error) {
 	sys := tenant.AsSystem(ctx)
 	if email != "" {
 		email, err := normalizeEmail(email)
@@ -83,11 +85,14 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, embed
 		})
 	}
 	admins, err := s.client.Account.Query().Where(account.Admin(true)).Count(sys)
-	if err != nil || admins > 0 || !embedded {
+	if err != nil || admins > 0 {
 		return "", err
 	}
 	oneTime = randomToken(15)
-	_, err = s.createAccount(sys, EmbeddedAdminEmail, oneTime, true)
+	_, err = s.createAccount(sys, FirstAdminEmail, oneTime, true)
+	if ent.IsConstraintError(err) {
+		return "", nil
+	}
 	return oneTime, err
 }
 

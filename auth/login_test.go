@@ -69,7 +69,7 @@ func (e *loginEnv) replica(t *testing.T) *auth.Service {
 
 func (e *loginEnv) account(t *testing.T, svc *auth.Service, email, password string) {
 	t.Helper()
-	_, err := svc.EnsureAdmin(context.Background(), email, password, false)
+	_, err := svc.EnsureAdmin(context.Background(), email, password)
 	require.NoError(t, err)
 }
 

@@ -162,7 +162,7 @@ func specs() []spec {
 			"How long a new WebSocket has to send its connection_init message (1s..1m).",
 			func(c *Config) *time.Duration { return &c.WebSocketInitTimeout }),
 		stringVar(envAdminEmail, "admin-email", kindString, nil,
-			"Console admin account ensured at start (with "+envAdminPassword+"). Without it, the embedded mode creates admin@pushd.local with a one-time password printed once.",
+			"Console admin account ensured at start (with "+envAdminPassword+"). Without it, a first start (no admin yet, any mode) creates admin@pushd.local with a one-time password printed once.",
 			func(c *Config) *string { return &c.AdminEmail }),
 		stringVar(envAdminPassword, "admin-password", kindString, redactSecret,
 			"Password of "+envAdminEmail+" (10 to 256 bytes); applied at every start.",

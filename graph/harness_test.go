@@ -75,7 +75,7 @@ func setup(t *testing.T, mutate ...func(*config.Config)) *bundle {
 	}
 	b.url, b.svc, b.auth = b.replica()
 	authn := b.auth
-	_, err = authn.EnsureAdmin(context.Background(), testAdminEmail, testAdminPassword, false)
+	_, err = authn.EnsureAdmin(context.Background(), testAdminEmail, testAdminPassword)
 	require.NoError(t, err)
 	b.admin, b.csrf = b.login(testAdminEmail, testAdminPassword)
 	return b

@@ -76,15 +76,15 @@ func loadSealer(ctx context.Context, cfg config.Config, log *slog.Logger) (*seal
 }
 
 // ensureAdmin makes sure the console can be logged into. The one-time
-// password of the embedded mode is shown once, on stderr through the log.
+// password of a first start is shown once, on stderr through the log.
 func ensureAdmin(ctx context.Context, cfg config.Config, authn *auth.Service, log *slog.Logger) error {
-	oneTime, err := authn.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, cfg.Embedded())
+	oneTime, err := authn.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return err
 	}
 	if oneTime != "" {
-		log.WarnContext(ctx, "created the console admin; this password is shown only now",
-			"email", auth.EmbeddedAdminEmail, "password", oneTime)
+		log.WarnContext(ctx, "created the console admin; this password is shown only now: log in with it and change it (or set PUSHD_ADMIN_EMAIL and PUSHD_ADMIN_PASSWORD)",
+			"email", auth.FirstAdminEmail, "password", oneTime)
 	}
 	return nil
 }

@@ -38,10 +38,11 @@ type Event struct {
 	Address    string
 }
 
-// Log returns up to first records of app, newest first, older than before
-// when it is set. Only the app's owners and admins may read it: it names
+// Log returns up to first records of app, newest first, older than the
+// record before when it is set. IDs are ULIDs, made in creation order, so
+// they page without skipping records created in the same instant. Only the app's owners and admins may read it: it names
 // members and their addresses.
-func Log(ctx context.Context, client *ent.Client, app nodeid.ID, first int, before *time.Time) ([]*Event, error) {
+func Log(ctx context.Context, client *ent.Client, app nodeid.ID, first int, before *nodeid.ID) ([]*Event, error) {
 	if err := tenant.Require(ctx, app, tenant.NeedOwner); err != nil {
 		return nil, err
 	}
@@ -50,9 +51,9 @@ func Log(ctx context.Context, client *ent.Client, app nodeid.ID, first int, befo
 	}
 	q := client.AuditEvent.Query().Where(auditevent.AppID(app))
 	if before != nil {
-		q = q.Where(auditevent.CreatedAtLT(*before))
+		q = q.Where(auditevent.IDLT(*before))
 	}
-	rows, err := q.Order(ent.Desc(auditevent.FieldCreatedAt), ent.Desc(auditevent.FieldID)).Limit(first).All(ctx)
+	rows, err := q.Order(ent.Desc(auditevent.FieldID)).Limit(first).All(ctx)
 	if err != nil {
 		return nil, err
 	}

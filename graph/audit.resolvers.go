@@ -7,14 +7,13 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/pushd/pushd/audit"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
 // AuditLog is the resolver for the auditLog field.
-func (r *queryResolver) AuditLog(ctx context.Context, appID nodeid.ID, first *int, before *time.Time) ([]*audit.Event, error) {
+func (r *queryResolver) AuditLog(ctx context.Context, appID nodeid.ID, first *int, before *nodeid.ID) ([]*audit.Event, error) {
 	n := audit.DefaultPage
 	if first != nil {
 		n = *first

@@ -12,11 +12,11 @@ import (
 	"github.com/pushd/pushd/ent/auditevent"
 )
 
-const auditLog = `query($app: ID!, $first: Int, $before: Time) { auditLog(appID: $app, first: $first, before: $before) {
-	at actorKind actorID actorLabel action targetType targetID fields address } }`
+const auditLog = `query($app: ID!, $first: Int, $before: ID) { auditLog(appID: $app, first: $first, before: $before) {
+	id at actorKind actorID actorLabel action targetType targetID fields address } }`
 
 type auditRow struct {
-	ActorKind, ActorID, ActorLabel, Action, TargetType, TargetID, Address string
+	ID, ActorKind, ActorID, ActorLabel, Action, TargetType, TargetID, Address string
 	Fields                                                                []string
 }
 
@@ -125,8 +125,9 @@ func TestAuditLogIsForOwners(t *testing.T) {
 	}
 }
 
-// Records older than the retention are pruned; newer ones stay, and
-// before pages back through the rest.
+// Records older than the retention are pruned; newer ones stay. before
+// pages back by record, so records made in the same instant are neither
+// skipped nor repeated.
 func TestAuditLogRetention(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -138,12 +139,35 @@ func TestAuditLogRetention(t *testing.T) {
 			SetCreatedAt(now.Add(-age)).Save(b.sys)
 		require.NoError(t, err)
 	}
-	require.Len(t, b.auditRows(app), 4, "three arranged and the app's creation")
-	d := b.ok(auditLog, map[string]any{"app": app, "before": now.Add(-time.Hour).Format(time.RFC3339Nano)})
-	require.Len(t, path(d, "auditLog"), 3)
+	same := now.Add(-time.Minute)
+	for range 3 {
+		_, err := b.stores.Ent.AuditEvent.Create().SetAppID(idOf(app)).SetActorKind(auditevent.ActorKindAccount).
+			SetActorID("acc_x").SetAction("update").SetTargetType("App").SetTargetID(idOf(app)).
+			SetCreatedAt(same).Save(b.sys)
+		require.NoError(t, err)
+	}
+	all := b.auditRows(app)
+	require.Len(t, all, 7, "six arranged and the app's creation")
+	var paged []string
+	var before any
+	for {
+		d := b.ok(auditLog, map[string]any{"app": app, "first": 2, "before": before})
+		page := path(d, "auditLog").([]any)
+		for _, r := range page {
+			paged = append(paged, path(r, "id").(string))
+		}
+		if len(page) < 2 {
+			break
+		}
+		before = paged[len(paged)-1]
+	}
+	require.Len(t, paged, 7, "pages of 2 walk every record once")
+	for i, r := range all {
+		require.Equal(t, r.ID, paged[len(paged)-1-i])
+	}
 
 	n, err := audit.Prune(b.sys, b.stores.Ent, 90*24*time.Hour, now)
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
-	require.Len(t, b.auditRows(app), 2)
+	require.Len(t, b.auditRows(app), 5)
 }

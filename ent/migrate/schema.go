@@ -127,9 +127,9 @@ var (
 		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "auditevent_app_id_created_at",
+				Name:    "auditevent_app_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[1], AuditEventsColumns[10]},
+				Columns: []*schema.Column{AuditEventsColumns[1], AuditEventsColumns[0]},
 			},
 			{
 				Name:    "auditevent_created_at",

@@ -40,10 +40,11 @@ func (AuditEvent) Fields() []ent.Field {
 	}
 }
 
-// Indexes implements ent.Schema: reading one app's log newest first, and
+// Indexes implements ent.Schema: reading one app's log newest first (IDs
+// are ULIDs, in creation order), and
 // pruning by age.
 func (AuditEvent) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("app_id", "created_at"), index.Fields("created_at")}
+	return []ent.Index{index.Fields("app_id", "id"), index.Fields("created_at")}
 }
 
 // Annotations implements ent.Schema. The API has a type of its own

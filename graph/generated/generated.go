@@ -506,7 +506,7 @@ type ComplexityRoot struct {
 		Accounts          func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
 		AppUsers          func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppUserOrder, where *ent.AppUserWhereInput) int
 		Apps              func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
-		AuditLog          func(childComplexity int, appID nodeid.ID, first *int, before *time.Time) int
+		AuditLog          func(childComplexity int, appID nodeid.ID, first *int, before *nodeid.ID) int
 		ChannelConfigs    func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.ChannelConfigOrder, where *ent.ChannelConfigWhereInput) int
 		CoreIndex         func(childComplexity int, appID nodeid.ID, from time.Time, to time.Time) int
 		Deliveries        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
@@ -727,7 +727,7 @@ type QueryResolver interface {
 	Templates(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) (*ent.TemplateConnection, error)
 	Webhooks(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) (*ent.WebhookConnection, error)
 	WebhookDeliveries(ctx context.Context, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) (*ent.WebhookDeliveryConnection, error)
-	AuditLog(ctx context.Context, appID nodeid.ID, first *int, before *time.Time) ([]*audit.Event, error)
+	AuditLog(ctx context.Context, appID nodeid.ID, first *int, before *nodeid.ID) ([]*audit.Event, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Invitations(ctx context.Context) ([]*ent.Invitation, error)
 	PreviewAudience(ctx context.Context, appID nodeid.ID, audience model.AudienceInput) (int, error)
@@ -2974,7 +2974,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["appID"].(nodeid.ID), args["first"].(*int), args["before"].(*time.Time)), true
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["appID"].(nodeid.ID), args["first"].(*int), args["before"].(*nodeid.ID)), true
 	case "Query.channelConfigs":
 		if e.ComplexityRoot.Query.ChannelConfigs == nil {
 			break
@@ -3823,9 +3823,10 @@ type AuditEvent {
 extend type Query {
   """
   The app's audit log, newest first: the first records (1..500) older than
-  before. Owners of the app and admins only.
+  the record before (the id of the last record of the previous page).
+  Owners of the app and admins only.
   """
-  auditLog(appID: ID!, first: Int = 50, before: Time): [AuditEvent!]!
+  auditLog(appID: ID!, first: Int = 50, before: ID): [AuditEvent!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `extend type Query {
@@ -10707,8 +10708,8 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	}
 	args["first"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		func(ctx context.Context, v any) (*nodeid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20775,7 +20776,7 @@ func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["first"].(*int), fc.Args["before"].(*time.Time))
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["first"].(*int), fc.Args["before"].(*nodeid.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*audit.Event) graphql.Marshaler {

@@ -52,6 +52,7 @@ const sections: { to: string; label: string; send?: boolean; administer?: boolea
   { to: "channels", label: "Channels" },
   { to: "webhooks", label: "Webhooks" },
   { to: "settings", label: "Settings" },
+  { to: "audit", label: "Audit log", administer: true },
 ];
 
 export function TopBar({ appID }: { appID?: string }) {

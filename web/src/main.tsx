@@ -25,6 +25,7 @@ const Channels = lazy(() => import("./pages/Channels"));
 const Webhooks = lazy(() => import("./pages/Webhooks"));
 const Explorer = lazy(() => import("./pages/Explorer"));
 const Settings = lazy(() => import("./pages/Settings"));
+const Audit = lazy(() => import("./pages/Audit"));
 const Accounts = lazy(() => import("./pages/Accounts"));
 const Account = lazy(() => import("./pages/Account"));
 const Invitations = lazy(() => import("./pages/Invitations"));
@@ -77,6 +78,7 @@ createRoot(document.getElementById("root")!).render(
           <Route path="channels" element={<Channels />} />
           <Route path="webhooks" element={<Webhooks />} />
           <Route path="settings" element={<Settings />} />
+          <Route path="audit" element={<Audit />} />
         </Route>
         <Route path="*" element={<Navigate to="/apps" replace />} />
       </Routes>

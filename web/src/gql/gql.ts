@@ -39,6 +39,7 @@ type Documents = {
     "\n  query Apps($after: Cursor, $first: Int) {\n    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          appKey\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AppsDocument,
     "\n  query AppsInvitations {\n    invitations {\n      id\n    }\n  }\n": typeof types.AppsInvitationsDocument,
     "\n  mutation CreateApp($input: CreateAppInput!) {\n    createApp(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateAppDocument,
+    "\n  query AuditLog($appID: ID!, $first: Int, $before: ID) {\n    auditLog(appID: $appID, first: $first, before: $before) {\n      id\n      at\n      actorKind\n      actorID\n      actorLabel\n      action\n      targetType\n      targetID\n      fields\n      address\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  query ChannelsList($where: ChannelConfigWhereInput) {\n    channelConfigs(where: $where, first: 10) {\n      edges {\n        node {\n          id\n          channel\n          environment\n          summary\n          configError\n          configErrorAt\n          maxPerSecond\n          createdAt\n          updatedAt\n          receiptURL\n        }\n      }\n    }\n  }\n": typeof types.ChannelsListDocument,
     "\n  mutation ChannelsSet($input: SetChannelConfigInput!) {\n    setChannelConfig(input: $input) {\n      id\n      channel\n    }\n  }\n": typeof types.ChannelsSetDocument,
     "\n  mutation ChannelsDelete($appID: ID!, $channel: Channel!) {\n    deleteChannelConfig(appID: $appID, channel: $channel)\n  }\n": typeof types.ChannelsDeleteDocument,
@@ -130,6 +131,7 @@ const documents: Documents = {
     "\n  query Apps($after: Cursor, $first: Int) {\n    apps(after: $after, first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          appKey\n          createdAt\n        }\n      }\n    }\n  }\n": types.AppsDocument,
     "\n  query AppsInvitations {\n    invitations {\n      id\n    }\n  }\n": types.AppsInvitationsDocument,
     "\n  mutation CreateApp($input: CreateAppInput!) {\n    createApp(input: $input) {\n      id\n    }\n  }\n": types.CreateAppDocument,
+    "\n  query AuditLog($appID: ID!, $first: Int, $before: ID) {\n    auditLog(appID: $appID, first: $first, before: $before) {\n      id\n      at\n      actorKind\n      actorID\n      actorLabel\n      action\n      targetType\n      targetID\n      fields\n      address\n    }\n  }\n": types.AuditLogDocument,
     "\n  query ChannelsList($where: ChannelConfigWhereInput) {\n    channelConfigs(where: $where, first: 10) {\n      edges {\n        node {\n          id\n          channel\n          environment\n          summary\n          configError\n          configErrorAt\n          maxPerSecond\n          createdAt\n          updatedAt\n          receiptURL\n        }\n      }\n    }\n  }\n": types.ChannelsListDocument,
     "\n  mutation ChannelsSet($input: SetChannelConfigInput!) {\n    setChannelConfig(input: $input) {\n      id\n      channel\n    }\n  }\n": types.ChannelsSetDocument,
     "\n  mutation ChannelsDelete($appID: ID!, $channel: Channel!) {\n    deleteChannelConfig(appID: $appID, channel: $channel)\n  }\n": types.ChannelsDeleteDocument,
@@ -293,6 +295,10 @@ export function graphql(source: "\n  query AppsInvitations {\n    invitations {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateApp($input: CreateAppInput!) {\n    createApp(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').CreateAppDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditLog($appID: ID!, $first: Int, $before: ID) {\n    auditLog(appID: $appID, first: $first, before: $before) {\n      id\n      at\n      actorKind\n      actorID\n      actorLabel\n      action\n      targetType\n      targetID\n      fields\n      address\n    }\n  }\n"): typeof import('./graphql').AuditLogDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2219,6 +2219,15 @@ export type CreateAppMutationVariables = Exact<{
 
 export type CreateAppMutation = { createApp: { id: string } };
 
+export type AuditLogQueryVariables = Exact<{
+  appID: string;
+  first?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditLog: Array<{ id: string, at: string, actorKind: string, actorID: string, actorLabel: string, action: string, targetType: string, targetID: string, fields: Array<string>, address: string }> };
+
 export type ChannelsListQueryVariables = Exact<{
   where?: ChannelConfigWhereInput | null | undefined;
 }>;
@@ -3115,6 +3124,22 @@ export const CreateAppDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateAppMutation, CreateAppMutationVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($appID: ID!, $first: Int, $before: ID) {
+  auditLog(appID: $appID, first: $first, before: $before) {
+    id
+    at
+    actorKind
+    actorID
+    actorLabel
+    action
+    targetType
+    targetID
+    fields
+    address
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const ChannelsListDocument = new TypedDocumentString(`
     query ChannelsList($where: ChannelConfigWhereInput) {
   channelConfigs(where: $where, first: 10) {

@@ -17,9 +17,11 @@ console: ## build the web console into web/dist when its sources are newer (skip
 	@if [ ! -f web/package.json ]; then exit 0; fi; \
 	if ! command -v npm >/dev/null 2>&1; then echo "npm not found: pushd will serve a page saying how to build the console"; exit 0; fi; \
 	if [ -f web/dist/index.html ] && [ -z "$$(find web/src web/index.html web/package.json web/schema.graphql -newer web/dist/index.html 2>/dev/null | head -1)" ]; then exit 0; fi; \
+	echo "building the web console into web/dist (the first time installs web/package-lock.json's packages)"; \
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 build: ## build the pushd binary into bin/
+	@[ -x $(BIN) ] || echo "building $(BIN): the first build downloads and compiles every dependency (a few minutes; later builds take seconds)"
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/pushd
 
 test: services ## run every test against real PostgreSQL and Redis (starts them if they are down)

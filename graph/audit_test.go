@@ -17,7 +17,7 @@ const auditLog = `query($app: ID!, $first: Int, $before: ID) { auditLog(appID: $
 
 type auditRow struct {
 	ID, ActorKind, ActorID, ActorLabel, Action, TargetType, TargetID, Address string
-	Fields                                                                []string
+	Fields                                                                    []string
 }
 
 // auditRows reads app's log as the admin, oldest first.

@@ -297,7 +297,9 @@ func TestServeOnPostgresAndRedis(t *testing.T) {
 	created := d["createAPIKey"].(map[string]any)
 	keyID := created["apiKey"].(map[string]any)["keyID"].(string)
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"sign", "-key", keyID, "-data", `{"query":"{ viewer { app { id } } }"}`, "-send", base + "/graphql"},
+	// Flags after the URL, the body built from -query and -var.
+	code := run(context.Background(), []string{"sign", "-key", keyID, "-send", base + "/graphql",
+		"-query", `query($id: ID!) { node(id: $id) { id } }`, "-var", "id=" + appID},
 		func(k string) string {
 			if k == "PUSHD_SIGN_SECRET" {
 				return created["secret"].(string)
@@ -305,7 +307,7 @@ func TestServeOnPostgresAndRedis(t *testing.T) {
 			return ""
 		}, &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
-	require.Contains(t, out.String(), appID)
+	require.Equal(t, fmt.Sprintf(`{"data":{"node":{"id":%q}}}`+"\n", appID), out.String())
 	out.Reset()
 	code = run(context.Background(), []string{"sign", "-key", keyID, "-secret", "sk_wrong", "-data", `{"query":"{ viewer { app { id } } }"}`, "-send", base + "/graphql"},
 		func(string) string { return "" }, &out, &errOut)

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -26,6 +27,8 @@ Signs a request to pushd with pushd-sig-v1 and prints the four headers, or
 sends it with -send and prints the response.
 
   pushd sign -key kid_… -secret sk_… -data '{"query":"{ viewer { app { id } } }"}' -send http://localhost:8080/graphql
+  pushd sign -key kid_… -send http://localhost:8080/graphql \
+    -query 'query($id: ID!) { node(id: $id) { id } }' -var id=job_…
 
 Flags:
   -key ID           the API key's keyID (X-Pushd-Key)
@@ -33,8 +36,13 @@ Flags:
   -private-key F    PEM private key file (PKCS#8) for ED25519 or RSA_SHA256 keys
   -method M         HTTP method (default POST with -data, else GET)
   -data D           request body; @file reads it from a file
+  -query Q          a GraphQL operation: the body is {"query": Q, "variables": …} (instead of -data)
+  -var NAME=VALUE   a string variable of -query (repeatable); NAME:=JSON for any other value
   -send             send the request and print the response body
 `
+
+// maxAnswer bounds the answer -send prints (pushd's largest is far below).
+const maxAnswer = 64 << 20
 
 // signCommand is `pushd sign`. It exits 1 when a sent request fails
 // (HTTP status 400 or more), 2 on bad usage.
@@ -46,6 +54,9 @@ func signCommand(ctx context.Context, args []string, getenv func(string) string,
 	keyFile := fs.String("private-key", "", "")
 	method := fs.String("method", "", "")
 	data := fs.String("data", "", "")
+	query := fs.String("query", "", "")
+	vars := map[string]json.RawMessage{}
+	fs.Func("var", "", func(v string) error { return addVar(vars, v) })
 	send := fs.Bool("send", false, "")
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -72,12 +83,10 @@ func signCommand(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintf(stderr, "pushd sign: %v\n", err)
 		return 2
 	}
-	body := []byte(*data)
-	if strings.HasPrefix(*data, "@") {
-		if body, err = os.ReadFile((*data)[1:]); err != nil {
-			fmt.Fprintf(stderr, "pushd sign: %v\n", err)
-			return 2
-		}
+	body, err := requestBody(*data, *query, vars)
+	if err != nil {
+		fmt.Fprintf(stderr, "pushd sign: %v\n", err)
+		return 2
 	}
 	if *method == "" {
 		*method = http.MethodGet
@@ -115,7 +124,16 @@ func signCommand(ctx context.Context, args []string, getenv func(string) string,
 		return 1
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(stdout, resp.Body)
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		fmt.Fprintf(stderr, "pushd sign: reading the answer: %v\n", err)
+		return 1
+	}
+	// One answer a line, so answers printed one after another stay apart.
+	if len(answer) > 0 && !bytes.HasSuffix(answer, []byte("\n")) {
+		answer = append(answer, '\n')
+	}
+	_, _ = stdout.Write(answer)
 	if resp.StatusCode >= 400 {
 		fmt.Fprintf(stderr, "pushd sign: %s\n", resp.Status)
 		return 1
@@ -171,4 +189,38 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		positional, args = append(positional, rest[0]), rest[1:]
 	}
+}
+
+// addVar records one -var: NAME=VALUE is a string, NAME:=JSON any value.
+func addVar(vars map[string]json.RawMessage, v string) error {
+	name, value, ok := strings.Cut(v, "=")
+	if !ok || name == "" || name == ":" {
+		return fmt.Errorf("-var %q: want NAME=VALUE or NAME:=JSON", v)
+	}
+	if raw, isJSON := strings.CutSuffix(name, ":"); isJSON {
+		if !json.Valid([]byte(value)) {
+			return fmt.Errorf("-var %s: %q is not JSON", raw, value)
+		}
+		vars[raw] = json.RawMessage(value)
+		return nil
+	}
+	quoted, _ := json.Marshal(value)
+	vars[name] = quoted
+	return nil
+}
+
+// requestBody is -data as given (or read from @file), or the GraphQL
+// request -query and -var make.
+func requestBody(data, query string, vars map[string]json.RawMessage) ([]byte, error) {
+	switch {
+	case data != "" && query != "":
+		return nil, errors.New("give -data or -query, not both")
+	case query != "":
+		return json.Marshal(map[string]any{"query": query, "variables": vars})
+	case len(vars) > 0:
+		return nil, errors.New("-var needs -query")
+	case strings.HasPrefix(data, "@"):
+		return os.ReadFile(data[1:])
+	}
+	return []byte(data), nil
 }

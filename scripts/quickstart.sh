@@ -22,8 +22,12 @@ blocks=("$work"/block*.sh)
 
 server=
 cleanup() {
-  [ -n "$server" ] && kill -INT -- -"$server" 2>/dev/null && wait "$server" 2>/dev/null
-  pkill -f "bin/pushd device -url http://localhost:8080" 2>/dev/null || true
+  set +e
+  pkill -f "bin/pushd device -url http://localhost:8080"
+  if [ -n "$server" ]; then
+    kill -INT -- -"$server"
+    wait "$server"
+  fi
   rm -rf "$work" jar device.log
 }
 trap cleanup EXIT

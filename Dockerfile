@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: the web console (Node), then a static pushd binary that
 # embeds it, on a distroless base.
-FROM node:20-bookworm AS console
+FROM node:22-bookworm AS console
 WORKDIR /src/web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund

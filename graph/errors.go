@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -84,6 +85,9 @@ func classify(err error) (code push.Code, msg, field string) {
 	case sqlgraph.IsUniqueConstraintError(err):
 		return push.CodeConflict, "already exists", ""
 	case sqlgraph.IsForeignKeyConstraintError(err):
+		if f := foreignKeyField(err); f != "" {
+			return push.CodeInvalidArgument, f + ": refers to something that does not exist", f
+		}
 		return push.CodeInvalidArgument, "refers to something that does not exist", ""
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return push.CodeInternal, "request cancelled or timed out", ""
@@ -142,4 +146,34 @@ func isCode(v any) bool {
 		return true
 	}
 	return false
+}
+
+// fkConstraint finds the constraint's name in PostgreSQL's message
+// ("… violates foreign key constraint "memberships_accounts_memberships"").
+// SQLite names none.
+var fkConstraint = regexp.MustCompile(`foreign key constraint "([a-z_]+)"`)
+
+// foreignKeyField is the input field a foreign key error is about, from the
+// constraint's name (ent's "<table>_<referenced table>_<edge>"): the
+// references a caller can give. "" when unknown.
+func foreignKeyField(err error) string {
+	m := fkConstraint.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	switch name := m[1]; {
+	case name == "group_members_app_user_id":
+		return "memberIDs"
+	case name == "memberships_accounts_memberships", name == "sessions_accounts_sessions":
+		return "accountID"
+	case strings.Contains(name, "_apps_"):
+		return "appID"
+	case strings.Contains(name, "_devices_"):
+		return "deviceID"
+	case strings.Contains(name, "_push_jobs_"):
+		return "pushJobID"
+	case strings.Contains(name, "_webhooks_"):
+		return "webhookID"
+	}
+	return ""
 }

@@ -239,8 +239,19 @@ func TestSetDeviceTags(t *testing.T) {
 	d = b.ok(`query($app: ID!) { devices(where: {appID: $app, hasTag: "region:eu"}) { totalCount } }`, map[string]any{"app": app})
 	require.EqualValues(t, 1, path(d, "devices", "totalCount"))
 
+	// Tags in any script, found in the form they were typed in or the other.
+	d = b.ok(set, map[string]any{"d": string(dev.ID), "t": []string{"城市:上海", "cafe\u0301"}})
+	require.Equal(t, []any{"caf\u00e9", "城市:上海"}, path(d, "setDeviceTags", "tags"), "stored in NFC")
+	for _, tag := range []string{"城市:上海", "caf\u00e9", "cafe\u0301"} {
+		d = b.ok(`query($app: ID!, $t: String) { devices(where: {appID: $app, hasTag: $t}) { totalCount } }`, map[string]any{"app": app, "t": tag})
+		require.EqualValues(t, 1, path(d, "devices", "totalCount"), tag)
+	}
+	d = b.ok(`query($app: ID!) { previewAudience(appID: $app, audience: {tags: ["城市:上海"]}) }`, map[string]any{"app": app})
+	require.EqualValues(t, 1, path(d, "previewAudience"))
+
 	for name, tags := range map[string][]string{
 		"empty tag": {""},
+		"emoji":     {"party🎉"},
 		"space":     {"two words"},
 		"too long":  {strings.Repeat("x", 65)},
 		"too many":  manyTags(21),

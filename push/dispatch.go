@@ -255,11 +255,11 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 	return last, false, nil
 }
 
-// DeviceHasTag matches devices whose tags include tag, on PostgreSQL and
-// SQLite alike (a JSON array column).
+// DeviceHasTag matches devices whose tags include tag (compared in NFC, as
+// stored), on PostgreSQL and SQLite alike (a JSON array column).
 func DeviceHasTag(tag string) predicate.Device {
 	return func(sel *sql.Selector) {
-		sel.Where(sqljson.ValueContains(sel.C(device.FieldTags), tag))
+		sel.Where(sqljson.ValueContains(sel.C(device.FieldTags), NormalizeTag(tag)))
 	}
 }
 

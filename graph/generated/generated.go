@@ -4100,13 +4100,15 @@ extend type Mutation {
   unbindUser(deviceID: ID!): Device!
   """
   Replaces a device's tags (an empty list clears them): at most 20, each 1 to
-  64 of letters, digits and _ . : -. Broadcasts can aim at tags.
+  64 characters: letters and digits of any script, combining marks, and
+  _ . : - (e.g. region:eu, 城市:上海); stored in Unicode NFC. Broadcasts can
+  aim at tags.
   """
   setDeviceTags(deviceID: ID!, tags: [String!]!): Device!
 }
 
 extend input DeviceWhereInput {
-  "Devices carrying this tag (exact match)."
+  "Devices carrying this tag (exact match, in NFC)."
   hasTag: String
 }
 `, BuiltIn: false},

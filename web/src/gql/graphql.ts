@@ -1038,7 +1038,7 @@ export type DeviceWhereInput = {
   /** deliveries edge predicates */
   hasDeliveries?: boolean | null | undefined;
   hasDeliveriesWith?: Array<DeliveryWhereInput> | null | undefined;
-  /** Devices carrying this tag (exact match). */
+  /** Devices carrying this tag (exact match, in NFC). */
   hasTag?: string | null | undefined;
   /** tokens edge predicates */
   hasTokens?: boolean | null | undefined;

@@ -582,3 +582,31 @@ func TestVendorTokenMovesToTheNewestRegistration(t *testing.T) {
 	require.Equal(t, fresh.DeviceID, toks[0].DeviceID)
 	require.NotEqual(t, old.DeviceID, fresh.DeviceID)
 }
+
+// A device that stays connected has its last seen refreshed by its node,
+// in one batch for every connected device; one that is not connected keeps
+// the time it was last seen.
+func TestLastSeenMovesWhileConnected(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.node(gateway.HubConfig{SeenEvery: 50 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	online, offline := b.register(n, "install-seen-online"), b.register(n, "install-seen-offline")
+	conn, err := n.client.Connect(ctx, online.DeviceToken, 0)
+	require.NoError(t, err)
+	defer conn.CloseNow()
+	waitOnline(t, b, online.DeviceID)
+
+	long := time.Now().Add(-time.Hour)
+	for _, id := range []nodeid.ID{online.DeviceID, offline.DeviceID} {
+		require.NoError(t, b.stores.Ent.Device.UpdateOneID(id).SetLastSeenAt(long).Exec(b.sys))
+	}
+	require.Eventually(t, func() bool {
+		d, err := b.stores.Ent.Device.Get(b.sys, online.DeviceID)
+		return err == nil && d.LastSeenAt != nil && d.LastSeenAt.After(long.Add(59*time.Minute))
+	}, 10*time.Second, 20*time.Millisecond)
+	d, err := b.stores.Ent.Device.Get(b.sys, offline.DeviceID)
+	require.NoError(t, err)
+	require.WithinDuration(t, long, *d.LastSeenAt, time.Second, "a device not connected is not seen")
+}

@@ -27,6 +27,11 @@ type HubConfig struct {
 	// Heartbeat is the interval of server pings and presence refreshes
 	// (default 30 s); presence lives three heartbeats.
 	Heartbeat time.Duration
+	// SeenEvery is how often the devices connected here get their last
+	// seen time written (default 5 minutes): one batched write for all of
+	// them, not one per ping, so last seen is accurate to this for a device
+	// that stays connected.
+	SeenEvery time.Duration
 	// AuthTimeout is how long a device has to authenticate (default 5 s).
 	AuthTimeout time.Duration
 	// SendBuffer is how many frames may wait for a device before it is
@@ -69,6 +74,9 @@ type Hub struct {
 	handshakeSlots turns
 }
 
+// DefaultSeenEvery is how often connected devices' last seen is written.
+const DefaultSeenEvery = 5 * time.Minute
+
 // maxBacklogQueries is how many device backlogs one node reads at once,
 // and maxHandshakes how many devices it authenticates at once: together a
 // fraction of the process's 20 database connections.
@@ -82,6 +90,9 @@ const (
 func NewHub(cfg HubConfig) *Hub {
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 30 * time.Second
+	}
+	if cfg.SeenEvery <= 0 {
+		cfg.SeenEvery = DefaultSeenEvery
 	}
 	if cfg.AuthTimeout <= 0 {
 		cfg.AuthTimeout = 5 * time.Second
@@ -165,6 +176,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	tick := time.NewTicker(h.cfg.Heartbeat)
 	defer tick.Stop()
+	seen := time.NewTicker(h.cfg.SeenEvery)
+	defer seen.Stop()
 	defer h.closeAll()
 	for {
 		select {
@@ -178,6 +191,8 @@ func (h *Hub) Run(ctx context.Context) error {
 		case <-tick.C:
 			h.refreshPresence(ctx)
 			h.pingAll()
+		case <-seen.C:
+			h.cfg.Service.SeenDevices(ctx, h.connectedDevices())
 		}
 	}
 }
@@ -209,6 +224,17 @@ func (h *Hub) dispatch(payload []byte) {
 			c.send(f.MessageID, outFrame{f.Frame, FramePush})
 		}
 	}
+}
+
+// connectedDevices lists the devices connected to this node now.
+func (h *Hub) connectedDevices() []nodeid.ID {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	ids := make([]nodeid.ID, 0, len(h.conns))
+	for id := range h.conns {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // pingAll pings every local connection once per heartbeat.

@@ -15,6 +15,11 @@ import (
 	"github.com/pushd/pushd/push"
 )
 
+// Online is the resolver for the online field.
+func (r *deviceResolver) Online(ctx context.Context, obj *ent.Device) (bool, error) {
+	return r.svc.DeviceOnline(ctx, obj.ID)
+}
+
 // MintBindToken is the resolver for the mintBindToken field.
 func (r *mutationResolver) MintBindToken(ctx context.Context, input model.MintBindTokenInput) (*model.BindTokenPayload, error) {
 	tok, exp, err := r.svc.MintBindToken(ctx, input.DeviceID, input.UserID, time.Duration(deref(input.TTLSeconds))*time.Second)

@@ -153,6 +153,9 @@ func (r *Resolver) App() generated.AppResolver { return &appResolver{r} }
 // ChannelConfig returns generated.ChannelConfigResolver implementation.
 func (r *Resolver) ChannelConfig() generated.ChannelConfigResolver { return &channelConfigResolver{r} }
 
+// Device returns generated.DeviceResolver implementation.
+func (r *Resolver) Device() generated.DeviceResolver { return &deviceResolver{r} }
+
 // PushJob returns generated.PushJobResolver implementation.
 func (r *Resolver) PushJob() generated.PushJobResolver { return &pushJobResolver{r} }
 
@@ -172,6 +175,7 @@ func (r *Resolver) DeviceWhereInput() generated.DeviceWhereInputResolver {
 type (
 	appResolver              struct{ *Resolver }
 	channelConfigResolver    struct{ *Resolver }
+	deviceResolver           struct{ *Resolver }
 	pushJobResolver          struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	webhookDeliveryResolver  struct{ *Resolver }

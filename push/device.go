@@ -2,6 +2,7 @@ package push
 
 import (
 	"context"
+	"slices"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -240,6 +241,34 @@ func (s *Service) SetDeviceTokens(ctx context.Context, d *ent.Device, tokens map
 	return s.withTx(tenant.AsSystem(ctx), func(tx *ent.Tx) error {
 		return setTokens(tenant.AsSystem(ctx), tx.Client(), d.AppID, d.ID, tokens)
 	})
+}
+
+// DeviceOnline reports whether a device is connected to the WebSocket
+// channel now, from the gateways' presence in Redis (false where this
+// process has no channel).
+func (s *Service) DeviceOnline(ctx context.Context, id nodeid.ID) (bool, error) {
+	if s.self == nil {
+		return false, nil
+	}
+	on, err := s.self.Online(ctx, []nodeid.ID{id})
+	return on[id], err
+}
+
+// seenBatch is how many devices one last-seen statement updates.
+const seenBatch = 1000
+
+// SeenDevices records that devices are active now (a gateway's connected
+// devices, every few minutes): one statement per 1,000, on the relaxed
+// pool, since a last seen lost in a database crash is written again at the
+// next round.
+func (s *Service) SeenDevices(ctx context.Context, ids []nodeid.ID) {
+	now := s.now()
+	for chunk := range slices.Chunk(ids, seenBatch) {
+		if err := s.relaxed.Device.Update().Where(device.IDIn(chunk...)).SetLastSeenAt(now).Exec(tenant.AsSystem(ctx)); err != nil {
+			s.log.WarnContext(ctx, "record devices seen", "devices", len(chunk), "err", err)
+			return
+		}
+	}
 }
 
 // SeenDevice records that a device is active now.

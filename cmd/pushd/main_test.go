@@ -231,12 +231,18 @@ func TestEmbeddedModeKeepsDataAcrossRestarts(t *testing.T) {
 		titles = append(titles, f.Push.Title)
 	}
 	require.ElementsMatch(t, []string{"embedded", "to all"}, titles)
+	d = graphql(t, c, base, fmt.Sprintf(`{ node(id: %q) { ... on Device { online } } }`, reg.DeviceID))
+	require.Equal(t, true, d["node"].(map[string]any)["online"], "the console sees the connected device online")
 	require.Eventually(t, func() bool {
 		d := graphql(t, c, base, fmt.Sprintf(`{ node(id: %q) { ... on PushJob { status counts { sent } } } }`, jobID))
 		n := d["node"].(map[string]any)
 		return n["status"] == "DONE" && n["counts"].(map[string]any)["sent"] == float64(1)
 	}, 15*time.Second, 50*time.Millisecond, "the job's counts are kept on SQLite too")
 	conn.CloseNow()
+	require.Eventually(t, func() bool {
+		d := graphql(t, c, base, fmt.Sprintf(`{ node(id: %q) { ... on Device { online } } }`, reg.DeviceID))
+		return d["node"].(map[string]any)["online"] == false
+	}, 10*time.Second, 20*time.Millisecond, "and offline once it closed")
 	stop(cmd, logs, exited)
 
 	info, err := os.Stat(filepath.Join(dataDir, "master.key"))

@@ -43,6 +43,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	App() AppResolver
 	ChannelConfig() ChannelConfigResolver
+	Device() DeviceResolver
 	Invitation() InvitationResolver
 	Mutation() MutationResolver
 	PushJob() PushJobResolver
@@ -278,6 +279,7 @@ type ComplexityRoot struct {
 		LastSeenAt     func(childComplexity int) int
 		Locale         func(childComplexity int) int
 		Model          func(childComplexity int) int
+		Online         func(childComplexity int) int
 		OsVersion      func(childComplexity int) int
 		Platform       func(childComplexity int) int
 		PushEnabled    func(childComplexity int) int
@@ -658,6 +660,9 @@ type AppResolver interface {
 }
 type ChannelConfigResolver interface {
 	ReceiptURL(ctx context.Context, obj *ent.ChannelConfig) (*string, error)
+}
+type DeviceResolver interface {
+	Online(ctx context.Context, obj *ent.Device) (bool, error)
 }
 type InvitationResolver interface {
 	AppName(ctx context.Context, obj *ent.Invitation) (string, error)
@@ -1701,6 +1706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Device.Model(childComplexity), true
+	case "Device.online":
+		if e.ComplexityRoot.Device.Online == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Online(childComplexity), true
 	case "Device.osVersion":
 		if e.ComplexityRoot.Device.OsVersion == nil {
 			break
@@ -4110,6 +4121,16 @@ extend type Mutation {
 extend input DeviceWhereInput {
   "Devices carrying this tag (exact match, in NFC)."
   hasTag: String
+}
+
+extend type Device {
+  """
+  Connected to pushd's WebSocket channel now, from the gateways' presence
+  (refreshed every heartbeat; a device whose node died stays online for up
+  to three heartbeats). lastSeenAt moves while it stays connected, every 5
+  minutes.
+  """
+  online: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -8670,6 +8691,8 @@ func (ec *executionContext) childFields_Device(ctx context.Context, field graphq
 		return ec.fieldContext_Device_tokens(ctx, field)
 	case "deliveries":
 		return ec.fieldContext_Device_deliveries(ctx, field)
+	case "online":
+		return ec.fieldContext_Device_online(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Device", field.Name)
 }
@@ -15475,6 +15498,29 @@ func (ec *executionContext) fieldContext_Device_deliveries(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Device_online(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_online(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Device().Online(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_online(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _DeviceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DeviceConnection) (ret graphql.Marshaler) {
@@ -38790,6 +38836,12 @@ func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Device_deliveries(ctx, field, obj)
+				})
+		case "online":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Device_online(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

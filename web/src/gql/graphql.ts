@@ -2262,7 +2262,7 @@ export type DeviceDetailQuery = { node:
     | { __typename: 'AppUser' }
     | { __typename: 'ChannelConfig' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Device', id: string, appID: string, installationID: string, platform: Platform, appVersion: string, osVersion: string, model: string, brand: string, locale: string, timezone: string, tags: Array<string> | null, pushEnabled: boolean, lastSeenAt: string | null, createdAt: string, updatedAt: string, boundAt: string | null, user: { id: string, externalID: string, groups: Array<{ id: string, name: string }> | null } | null, tokens: Array<{ id: string, channel: Channel, token: string, status: DeviceTokenStatus, deadReason: string, deadAt: string | null, createdAt: string, updatedAt: string }> | null }
+    | { __typename: 'Device', id: string, appID: string, installationID: string, platform: Platform, appVersion: string, osVersion: string, model: string, brand: string, locale: string, timezone: string, tags: Array<string> | null, pushEnabled: boolean, lastSeenAt: string | null, online: boolean, createdAt: string, updatedAt: string, boundAt: string | null, user: { id: string, externalID: string, groups: Array<{ id: string, name: string }> | null } | null, tokens: Array<{ id: string, channel: Channel, token: string, status: DeviceTokenStatus, deadReason: string, deadAt: string | null, createdAt: string, updatedAt: string }> | null }
     | { __typename: 'DeviceToken' }
     | { __typename: 'Group' }
     | { __typename: 'Membership' }
@@ -2326,7 +2326,7 @@ export type DevicesListQueryVariables = Exact<{
 }>;
 
 
-export type DevicesListQuery = { devices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, installationID: string, platform: Platform, appVersion: string, osVersion: string, model: string, pushEnabled: boolean, lastSeenAt: string | null, createdAt: string, user: { id: string, externalID: string } | null, tokens: Array<{ id: string, channel: Channel, status: DeviceTokenStatus }> | null } | null } | null> | null } };
+export type DevicesListQuery = { devices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, installationID: string, platform: Platform, appVersion: string, osVersion: string, model: string, pushEnabled: boolean, lastSeenAt: string | null, online: boolean, createdAt: string, user: { id: string, externalID: string } | null, tokens: Array<{ id: string, channel: Channel, status: DeviceTokenStatus }> | null } | null } | null> | null } };
 
 export type GroupsListQueryVariables = Exact<{
   where?: GroupWhereInput | null | undefined;
@@ -3191,6 +3191,7 @@ export const DeviceDetailDocument = new TypedDocumentString(`
       tags
       pushEnabled
       lastSeenAt
+      online
       createdAt
       updatedAt
       boundAt
@@ -3301,6 +3302,7 @@ export const DevicesListDocument = new TypedDocumentString(`
         model
         pushEnabled
         lastSeenAt
+        online
         createdAt
         user {
           id

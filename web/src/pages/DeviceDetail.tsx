@@ -28,6 +28,7 @@ const DeviceQuery = graphql(`
         tags
         pushEnabled
         lastSeenAt
+        online
         createdAt
         updatedAt
         boundAt
@@ -162,7 +163,9 @@ export default function DeviceDetail() {
             <dt>Push</dt>
             <dd>{device.pushEnabled ? "enabled" : <span className="badge warn">turned off on the device</span>}</dd>
             <dt>Last seen</dt>
-            <dd title={when(device.lastSeenAt)}>{ago(device.lastSeenAt)}</dd>
+            <dd title={when(device.lastSeenAt)}>
+              {ago(device.lastSeenAt)} {device.online && <span className="badge good">online now</span>}
+            </dd>
             <dt>Registered</dt>
             <dd>{when(device.createdAt)}</dd>
             <dt>Updated</dt>

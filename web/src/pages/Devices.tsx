@@ -26,6 +26,7 @@ const DevicesQuery = graphql(`
           model
           pushEnabled
           lastSeenAt
+          online
           createdAt
           user {
             id
@@ -109,7 +110,7 @@ export default function Devices() {
                     )}
                   </td>
                   <td className="nowrap" title={when(d.lastSeenAt)}>
-                    {ago(d.lastSeenAt)}
+                    {d.online ? <span className="badge good">online now</span> : ago(d.lastSeenAt)}
                     {!d.pushEnabled && (
                       <div>
                         <span className="badge warn">push off</span>

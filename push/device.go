@@ -2,11 +2,11 @@ package push
 
 import (
 	"context"
-	"slices"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"

@@ -115,6 +115,12 @@ describe("descriptions", () => {
     expect(schedule({ scheduleAt: "2030-01-02T09:00:00Z", recurrence: { cron: "0 9 * * *", timeZone: "Europe/Paris", endAt: "2030-02-01T00:00:00Z" } }, w)).toBe(
       'cron "0 9 * * *" in Europe/Paris, until 2030-02-01; next at 2030-01-02',
     );
+    // A cancelled schedule keeps its last scheduleAt, but runs no more.
+    const recurring = { cron: "0 9 * * *", timeZone: "Europe/Paris" };
+    expect(schedule({ status: "CANCELLED", scheduleAt: "2030-01-02T09:00:00Z", recurrence: recurring }, w)).toBe(
+      'cron "0 9 * * *" in Europe/Paris; cancelled: no further runs',
+    );
+    expect(schedule({ status: "CANCELLED", scheduleAt: "2030-01-02T03:04:05Z" }, w)).toBe("was to go at 2030-01-02; cancelled");
   });
 });
 

@@ -171,19 +171,26 @@ export function reportRows<P extends { counts: StatCounts }>(points: P[], group:
   return { rows, total };
 }
 
-// schedule describes when a push goes (or went) out.
+// schedule describes when a push goes (or went) out. A cancelled schedule
+// has no next run, whatever time it still holds.
 export function schedule(
-  job: { scheduleAt?: string | null; recurrence?: { cron: string; timeZone: string; startAt?: string | null; endAt?: string | null } | null },
+  job: {
+    status?: string;
+    scheduleAt?: string | null;
+    recurrence?: { cron: string; timeZone: string; startAt?: string | null; endAt?: string | null } | null;
+  },
   when: (iso: string) => string,
 ): string {
   const r = job.recurrence;
+  const cancelled = job.status === "CANCELLED";
   if (r) {
     let s = `cron "${r.cron}" in ${r.timeZone}`;
     if (r.startAt) s += `, from ${when(r.startAt)}`;
     if (r.endAt) s += `, until ${when(r.endAt)}`;
-    if (job.scheduleAt) s += `; next at ${when(job.scheduleAt)}`;
+    if (cancelled) s += "; cancelled: no further runs";
+    else if (job.scheduleAt) s += `; next at ${when(job.scheduleAt)}`;
     return s;
   }
-  if (job.scheduleAt) return `once, at ${when(job.scheduleAt)}`;
+  if (job.scheduleAt) return cancelled ? `was to go at ${when(job.scheduleAt)}; cancelled` : `once, at ${when(job.scheduleAt)}`;
   return "at once";
 }

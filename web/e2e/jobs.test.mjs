@@ -65,8 +65,13 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
   assert.equal(await page.getByRole("button", { name: "Revoke" }).count(), 0, "a scheduled push is cancelled, not revoked");
   await page.getByRole("button", { name: "Cancel push" }).click();
   const dialog = page.getByRole("dialog", { name: "Cancel this push?" });
+  // The way out does not read like the action.
+  await dialog.getByRole("button", { name: "Keep the push", exact: true }).waitFor();
+  assert.equal(await dialog.getByRole("button", { name: "Cancel", exact: true }).count(), 0);
   await dialog.getByRole("button", { name: "Cancel push" }).click();
   await details.getByTestId("job-status").getByText("cancelled").waitFor();
+  // No next run for a cancelled push.
+  await details.getByText(/^was to go at .*; cancelled$/).waitFor();
   await page.getByRole("button", { name: "Cancel push" }).waitFor({ state: "detached" });
 
   // Back in the list it is cancelled too.

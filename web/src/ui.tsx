@@ -162,6 +162,7 @@ export function Confirm({
   title,
   children,
   confirm,
+  dismiss = "Cancel",
   danger,
   onConfirm,
   onCancel,
@@ -170,6 +171,9 @@ export function Confirm({
   title: string;
   children?: ReactNode;
   confirm: string;
+  // dismiss labels the button that closes the dialog, when "Cancel" would
+  // read like the action itself (cancelling a push).
+  dismiss?: string;
   danger?: boolean;
   busy?: boolean;
   onConfirm: () => void;
@@ -194,7 +198,7 @@ export function Confirm({
         {/* Cancel has the focus first: Enter alone must not delete, revoke
             or broadcast. */}
         <button type="button" className="secondary" onClick={onCancel} autoFocus>
-          Cancel
+          {dismiss}
         </button>
         <button type="button" className={danger ? "danger" : undefined} disabled={busy} onClick={onConfirm}>
           {confirm}

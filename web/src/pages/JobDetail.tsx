@@ -208,7 +208,7 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
         )}
       </PageHeader>
       {asking === "cancel" && (
-        <Confirm title="Cancel this push?" confirm="Cancel push" danger busy={cancelling.running} onConfirm={() => act("cancel")} onCancel={() => setAsking(null)}>
+        <Confirm title="Cancel this push?" confirm="Cancel push" dismiss="Keep the push" danger busy={cancelling.running} onConfirm={() => act("cancel")} onCancel={() => setAsking(null)}>
           <p>{job.recurrence ? "The schedule stops: no further occurrences are sent." : "It will not be sent."} This cannot be undone.</p>
         </Confirm>
       )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MinuteWindow, minuteOf } from "./series";
+import { grouped, groupName, MinuteWindow, minuteOf } from "./series";
 
 const t0 = Date.parse("2026-01-01T10:00:00Z");
 const c = (sent: number, failed = 0) => ({ sent, arrived: sent, opened: 0, failed });
@@ -35,5 +35,16 @@ describe("MinuteWindow", () => {
       w.data("sent", now);
     }
     expect(w.size()).toBe(60);
+  });
+});
+
+describe("groupName", () => {
+  it("names every series, the ungrouped ones too", () => {
+    expect(groupName("CHANNEL", { channel: "FCM" })).toBe("FCM");
+    expect(groupName("CHANNEL", { channel: null })).toBe("no channel yet");
+    expect(groupName("PLATFORM", { platform: "IOS" })).toBe("IOS");
+    expect(groupName("PLATFORM", {})).toBe("unknown platform");
+    const points = grouped("CHANNEL", [{ at: at(0), channel: null, counts: c(1) }]);
+    expect(points.map((p) => p.group)).not.toContain("?");
   });
 });

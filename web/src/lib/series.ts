@@ -10,6 +10,21 @@ export type GroupedPoint = { at: string; group: string; counts: Counts };
 
 export type ChartData = { x: number[]; groups: string[]; ys: number[][] };
 
+export type GroupBy = "CHANNEL" | "PLATFORM";
+type StatPoint = { at: string; platform?: string | null; channel?: string | null; counts: Counts };
+
+// groupName names a point's series. A delivery gets its channel only when
+// it is routed, so counts of deliveries that expired or were revoked before
+// that have none: they are their own series, named for what they are.
+export function groupName(by: GroupBy, p: { platform?: string | null; channel?: string | null }): string {
+  const v = by === "CHANNEL" ? p.channel : p.platform;
+  return v ?? (by === "CHANNEL" ? "no channel yet" : "unknown platform");
+}
+
+// grouped turns stats points into the chart's series points.
+export const grouped = (by: GroupBy, ps: StatPoint[]): GroupedPoint[] =>
+  ps.map((p) => ({ at: p.at, group: groupName(by, p), counts: p.counts }));
+
 const MINUTE = 60_000;
 
 export const minuteOf = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;

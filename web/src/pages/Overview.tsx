@@ -5,7 +5,7 @@ import { graphql } from "../gql";
 import type { StatDimension } from "../gql/graphql";
 import { useQuery, useSubscription } from "../hooks";
 import { count, dayUpTo, pct } from "../lib/format";
-import { METRICS, type Metric, MinuteWindow, type GroupedPoint } from "../lib/series";
+import { grouped, type GroupBy, METRICS, type Metric, MinuteWindow } from "../lib/series";
 import { Loading, PageHeader, Problem } from "../ui";
 
 const OverviewQuery = graphql(`
@@ -60,10 +60,7 @@ const LiveStatsSubscription = graphql(`
   }
 `);
 
-type By = "CHANNEL" | "PLATFORM";
-type Point = { at: string; platform?: string | null; channel?: string | null; counts: GroupedPoint["counts"] };
-const grouped = (by: By, ps: Point[]): GroupedPoint[] =>
-  ps.map((p) => ({ at: p.at, group: (by === "CHANNEL" ? p.channel : p.platform) ?? "?", counts: p.counts }));
+type By = GroupBy;
 
 export function Overview() {
   const { appID = "" } = useParams();
@@ -191,7 +188,8 @@ function LiveWindow({ appID, by, metric, onChange }: { appID: string; by: By; me
         !liveError && <Loading what="Connecting…" />
       )}
       <LiveChart data={chart} label={`${metric} per minute by ${by.toLowerCase()}`} />
-      {chart.groups.length === 0 && <p className="muted small">Nothing sent in the last hour: the chart fills as pushes go out.</p>}
+      {/* Only once the last hour is read: while it loads, nothing is known yet. */}
+      {seed.data && chart.groups.length === 0 && <p className="muted small">Nothing sent in the last hour: the chart fills as pushes go out.</p>}
     </>
   );
 }

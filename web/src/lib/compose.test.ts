@@ -11,6 +11,7 @@ import {
   emptyMessage,
   emptyOptions,
   fieldLabel,
+  isTimeZone,
   messageInput,
   modeOf,
   namedError,
@@ -175,6 +176,11 @@ describe("options", () => {
     const bad: Errors = {};
     optionsInput(opts({ when: "repeat", cron: "@daily", timeZone: "", startAt: local(start), endAt: local(start) }), bad, { now });
     expect(Object.keys(bad).sort()).toEqual(["options.recurrence.cron", "options.recurrence.endAt", "options.recurrence.timeZone"]);
+    const misspelt: Record<string, string> = {};
+    optionsInput(opts({ when: "repeat", cron: "@daily", timeZone: "Europe/Pariss" }), misspelt, { now });
+    expect(misspelt["options.recurrence.timeZone"]).toMatch(/not an IANA time zone/);
+    for (const tz of ["UTC", "Asia/Shanghai", "America/Argentina/Buenos_Aires"]) expect(isTimeZone(tz)).toBe(true);
+    for (const tz of ["Mars/Olympus", "Europe/Pariss", "GMT+25"]) expect(isTimeZone(tz)).toBe(false);
     const multiple: Errors = {};
     optionsInput(opts({ when: "repeat", cron: "* * * * *" }), multiple, { recurrence: false });
     expect(multiple["options.recurrence"]).toBeTruthy();

@@ -264,6 +264,7 @@ export function optionsInput(f: OptionsForm, errors: Errors, opts: { now?: numbe
       if (words.error) errors["options.recurrence.cron"] = words.error;
       const timeZone = f.timeZone.trim();
       if (!timeZone) errors["options.recurrence.timeZone"] = "Give an IANA time zone, such as Europe/Paris or UTC.";
+      else if (!isTimeZone(timeZone)) errors["options.recurrence.timeZone"] = `"${timeZone}" is not an IANA time zone (such as Europe/Paris or Asia/Shanghai).`;
       const startAt = f.startAt ? fromLocalInput(f.startAt) : null;
       const endAt = f.endAt ? fromLocalInput(f.endAt) : null;
       if (f.startAt && !startAt) errors["options.recurrence.startAt"] = "Not a date and time.";
@@ -588,4 +589,15 @@ export function namedError(e: unknown): unknown {
     return new GraphQLError(`${label}: ${e.message}`, e.code === "NOT_FOUND" ? "INVALID_ARGUMENT" : e.code, e.field);
   }
   return e;
+}
+
+// isTimeZone reports whether the browser knows tz as an IANA time zone, so
+// a misspelt zone is caught in the form rather than after the confirmation.
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }

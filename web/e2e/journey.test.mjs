@@ -125,6 +125,27 @@ test("from an empty pushd to a delivered push, in the console", async () => {
     return get("Opened") === "1" && get("Sent") === "1";
   });
   assert.equal((await api(page, "query($id: ID!) { node(id: $id) { ... on PushJob { status } } }", { id: jobID })).node.status, "DONE");
+  // The funnel counts how far each delivery got (both went out, one arrived
+  // and was opened) and agrees with the report's totals and with the API.
+  await page.waitForFunction(() => {
+    const dl = document.querySelector("dl[aria-label='Funnel']");
+    const get = (k) => [...(dl?.querySelectorAll("div") ?? [])].find((d) => d.querySelector("dt")?.textContent === k)?.querySelector("dd")?.textContent;
+    return get("Sent") === "2" && get("Arrived") === "1" && get("Opened") === "1";
+  });
+  const keys = ["Sent", "Arrived", "Opened", "Ignored", "Failed", "Expired"];
+  const onPage = await page.evaluate((keys) => {
+    const dl = document.querySelector("dl[aria-label='Funnel']");
+    const cards = Object.fromEntries([...dl.querySelectorAll("div")].map((d) => [d.querySelector("dt").textContent, d.querySelector("dd").textContent]));
+    const table = document.querySelector("table[aria-label='Report by platform']");
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent);
+    const total = [...table.querySelectorAll("tr")].find((tr) => tr.querySelector("td")?.textContent === "Total");
+    const cells = [...total.querySelectorAll("td")].map((td) => td.textContent);
+    return { cards: keys.map((k) => cards[k]), report: keys.map((k) => cells[heads.indexOf(k)]) };
+  }, keys);
+  assert.deepEqual(onPage.cards, onPage.report, "the funnel cards are the report's totals");
+  const points = (await api(page, "query($id: ID!) { node(id: $id) { ... on PushJob { report { counts { sent arrived opened ignored failed expired } } } } }", { id: jobID })).node.report;
+  const sum = (k) => String(points.reduce((n, p) => n + p.counts[k.toLowerCase()], 0));
+  assert.deepEqual(onPage.cards, keys.map(sum), "and the API's report");
   await shot(page, "journey-job-done");
 
   // The live chart moved: two sent in this minute.

@@ -5,7 +5,7 @@ import { graphql } from "../gql";
 import type { JobDetailQuery, JobDetailUpdatedSubscription } from "../gql/graphql";
 import { useMutation, useQuery, useSubscription } from "../hooks";
 import { count, when } from "../lib/format";
-import { canCancel, canRevoke, isFinished, jobTitle, overlay, reportRows, schedule, ttl } from "../lib/jobs";
+import { canCancel, canRevoke, isFinished, jobTitle, overlay, reportRows, schedule, type StatCounts, ttl } from "../lib/jobs";
 import { useCan } from "../session";
 import { Badge, Confirm, Empty, Loading, PageHeader, Problem } from "../ui";
 import { Deliveries } from "./JobDeliveries";
@@ -170,6 +170,11 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
   const actionError = revoking.error ?? cancelling.error;
   const unfinished = !isFinished(job.status) && job.status !== "SCHEDULED";
   const c = job.counts;
+  // The funnel and the report's tables are one computation, so their
+  // numbers cannot disagree.
+  const reportNode = report.data?.node && "byPlatform" in report.data.node ? report.data.node : undefined;
+  const byPlatform = reportNode && reportRows(reportNode.byPlatform, (p) => p.platform?.toLowerCase());
+  const byChannel = reportNode && reportRows(reportNode.byChannel, (p) => p.channel?.toLowerCase() ?? "none yet");
   return (
     <>
       <p className="small">
@@ -225,6 +230,13 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
 
       <section aria-label="Progress">
         {unfinished && <JobProgress counts={c} />}
+        <h2 className="job-counts-title">Funnel</h2>
+        <p className="muted small">
+          How far the deliveries got: a delivery that was opened counts as sent, arrived and opened. The same numbers as the report&apos;s totals.
+        </p>
+        <Funnel targeted={c.targeted} revoked={c.revoked} total={byPlatform?.total.counts} />
+        <h2 className="job-counts-title">Now</h2>
+        <p className="muted small">Where each delivery is at this moment: each counted once, in its current state.</p>
         <dl className="numbers job-counts" aria-label="Deliveries by state">
           <div><dt>Targeted</dt><dd>{count(c.targeted)}</dd></div>
           <div><dt>Pending</dt><dd>{count(c.pending)}</dd></div>
@@ -316,10 +328,10 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
       <section aria-label="Report">
         <h2>Report</h2>
         <Problem error={report.error} retry={report.reload} />
-        {report.data?.node && "byPlatform" in report.data.node ? (
+        {byPlatform && byChannel ? (
           <div className="report-tables">
-            <ReportTable title="By platform" {...reportRows(report.data.node.byPlatform, (p) => p.platform?.toLowerCase())} />
-            <ReportTable title="By channel" {...reportRows(report.data.node.byChannel, (p) => p.channel?.toLowerCase() ?? "none yet")} />
+            <ReportTable title="By platform" {...byPlatform} />
+            <ReportTable title="By channel" {...byChannel} />
           </div>
         ) : (
           !report.error && <Loading />
@@ -369,5 +381,24 @@ function MessageCard({ job }: { job: Job }) {
       </dl>
       {shown.length === 0 && !m.payload && <p className="muted">Nothing beyond the template.</p>}
     </section>
+  );
+}
+
+// Funnel is the job's deliveries by how far they got, from the report's
+// totals (targeted and revoked, which the report does not count, from the
+// job's counts); "–" until the report is read.
+function Funnel({ targeted, revoked, total }: { targeted: number; revoked: number; total?: StatCounts }) {
+  const n = (v: number | undefined) => (v === undefined ? "–" : count(v));
+  return (
+    <dl className="numbers job-counts" aria-label="Funnel">
+      <div><dt>Targeted</dt><dd>{count(targeted)}</dd></div>
+      <div title="went out: accepted by a vendor or written to the device's socket"><dt>Sent</dt><dd>{n(total?.sent)}</dd></div>
+      <div title="the device reported it (opened and ignored included)"><dt>Arrived</dt><dd>{n(total?.arrived)}</dd></div>
+      <div><dt>Opened</dt><dd>{n(total?.opened)}</dd></div>
+      <div><dt>Ignored</dt><dd>{n(total?.ignored)}</dd></div>
+      <div><dt>Failed</dt><dd>{n(total?.failed)}</dd></div>
+      <div><dt>Expired</dt><dd>{n(total?.expired)}</dd></div>
+      <div><dt>Revoked</dt><dd>{count(revoked)}</dd></div>
+    </dl>
   );
 }

@@ -48,6 +48,16 @@ test("devices, device detail, users, templates and groups", async () => {
   await page.waitForFunction(() => document.querySelectorAll("table[aria-label=Devices] tbody tr").length === 1);
   assert.equal(await page.getByLabel("Device", { exact: true }).inputValue(), "");
 
+  // The start of a device ID, in lower case, finds the device.
+  const start = ios.deviceID.slice(0, 12).toLowerCase();
+  await page.getByLabel("Device", { exact: true }).fill(start);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForURL(new RegExp(`q=${start}`));
+  await page.waitForFunction(() => document.querySelectorAll("table[aria-label=Devices] tbody tr").length === 1);
+  assert.match(await rows.first().innerText(), /IOS/);
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelectorAll("table[aria-label=Devices] tbody tr").length === 1);
+
   // Users: none yet (no device is bound).
   await page.getByRole("navigation", { name: "App" }).getByRole("link", { name: "Users" }).click();
   await page.getByText("No users yet.").waitFor();

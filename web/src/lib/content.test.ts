@@ -9,6 +9,7 @@ import {
   deviceParams,
   deviceWhere,
   emptyTemplateForm,
+  idPrefixRange,
   maskToken,
   parseUserIDs,
   resolveUsers,
@@ -133,12 +134,23 @@ describe("device filters", () => {
   it("become a where input scoped to the app", () => {
     const base = deviceFilter(new URLSearchParams(""));
     expect(deviceWhere("app_1", base)).toEqual({ appID: "app_1" });
-    expect(deviceWhere("app_1", { ...base, q: "dev_01HX" })).toEqual({ appID: "app_1", id: "dev_01HX" });
+    const full = "dev_01M915TKSFC8WFC481EGQYJG5T";
+    expect(deviceWhere("app_1", { ...base, q: full })).toEqual({ appID: "app_1", id: full });
+    // The start of an ID finds every device whose ID begins with it.
+    expect(deviceWhere("app_1", { ...base, q: "dev_01hx" })).toEqual({ appID: "app_1", idGTE: "dev_01HX", idLT: "dev_01HY" });
     expect(deviceWhere("app_1", { ...base, q: "inst-7" })).toEqual({ appID: "app_1", installationIDContainsFold: "inst-7" });
     expect(
       deviceWhere("app_1", { ...base, user: "u1", tag: "beta", platform: "ANDROID", bound: "yes", push: "on" }),
     ).toEqual({ appID: "app_1", hasUserWith: [{ externalID: "u1" }], hasTag: "beta", platform: "ANDROID", userIDNotNil: true, pushEnabled: true });
     expect(deviceWhere("app_1", { ...base, bound: "no", push: "off" })).toEqual({ appID: "app_1", userIDIsNil: true, pushEnabled: false });
+  });
+
+  it("a partial device ID is a range of IDs", () => {
+    expect(idPrefixRange("dev_01M9")).toEqual({ from: "dev_01M9", to: "dev_01MA" });
+    expect(idPrefixRange("dev_0H")).toEqual({ from: "dev_0H", to: "dev_0J" }); // I is not a ULID character
+    expect(idPrefixRange("dev_0Z")).toEqual({ from: "dev_0Z", to: "dev_1" });
+    expect(idPrefixRange("dev_ZZ")).toBeNull();
+    expect(idPrefixRange("dev_0U")).toBeNull(); // U is not a ULID character either
   });
 
   it("sort orders", () => {

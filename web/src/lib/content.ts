@@ -198,10 +198,34 @@ export function deviceParams(f: DeviceFilter): URLSearchParams {
 // Node IDs carry their type as a prefix (ent/schema/nodeid).
 export const isDeviceID = (s: string) => /^dev_[0-9A-Za-z]+$/.test(s);
 
+// Device IDs are "dev_" and a ULID: 26 characters of Crockford's base32.
+const ULID_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const ULID_LENGTH = 26;
+
+// idPrefixRange turns the start of a device ID ("dev_01HX") into the range
+// of IDs that begin with it, [from, to): IDs compare as strings and the
+// API has no prefix filter for them. null when nothing can follow.
+export function idPrefixRange(prefix: string): { from: string; to: string } | null {
+  const head = prefix.slice(0, 4);
+  let tail = prefix.slice(4).toUpperCase();
+  const from = head + tail;
+  while (tail) {
+    const i = ULID_CHARS.indexOf(tail[tail.length - 1]);
+    if (i < 0) return null;
+    if (i < ULID_CHARS.length - 1) return { from, to: head + tail.slice(0, -1) + ULID_CHARS[i + 1] };
+    tail = tail.slice(0, -1);
+  }
+  return null;
+}
+
 export function deviceWhere(appID: string, f: DeviceFilter): DeviceWhereInput {
   const w: DeviceWhereInput = { appID };
   if (f.q) {
-    if (isDeviceID(f.q)) w.id = f.q;
+    const range = isDeviceID(f.q) && f.q.length < 4 + ULID_LENGTH ? idPrefixRange(f.q) : null;
+    if (range) {
+      w.idGTE = range.from;
+      w.idLT = range.to;
+    } else if (isDeviceID(f.q)) w.id = f.q;
     else w.installationIDContainsFold = f.q;
   }
   if (f.user) w.hasUserWith = [{ externalID: f.user }];

@@ -167,7 +167,7 @@ function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFil
     <form className="filters" role="search" aria-label="Filter devices" onSubmit={submit}>
       <label className="grow">
         Device
-        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="dev_… or installation ID" />
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="a device ID or its start, or an installation ID" />
       </label>
       <label className="grow">
         User ID

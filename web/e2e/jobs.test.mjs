@@ -102,8 +102,10 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
   await details.getByTestId("job-status").getByText("revoked").waitFor();
   await deliveries.locator('tr[data-status="REVOKED"]').waitFor(); // the deliveries follow the job
   await page.getByRole("button", { name: "Revoke" }).waitFor({ state: "detached" });
-  const counts = page.getByRole("region", { name: "Progress" });
-  await counts.locator("div", { hasText: "Revoked" }).locator("dd", { hasText: "1" }).waitFor();
+  // Revoked both now and in the funnel.
+  for (const name of ["Deliveries by state", "Funnel"]) {
+    await page.locator(`dl[aria-label='${name}'] div`, { hasText: "Revoked" }).locator("dd", { hasText: "1" }).waitFor();
+  }
   await shot(page, "job-detail");
 
   const after = (await api(page, `query($id: ID!) { node(id: $id) { ... on PushJob { status } } }`, { id: now.id })).node;

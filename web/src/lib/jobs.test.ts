@@ -15,8 +15,7 @@ import {
   schedule,
   ttl,
   JOB_STATUSES,
-  type JobCounts,
-} from "./jobs";
+  type JobCounts, perItemNote } from "./jobs";
 
 const counts = (c: Partial<JobCounts>): JobCounts => ({
   targeted: 0, pending: 0, sent: 0, arrived: 0, opened: 0, ignored: 0, failed: 0, expired: 0, revoked: 0, ...c,
@@ -155,5 +154,15 @@ describe("reportRows", () => {
     expect(rows).toEqual([]);
     expect(total.counts.sent).toBe(0);
     expect(total.arrivalRate).toBeNull();
+  });
+});
+
+describe("perItemNote", () => {
+  it("says a multiple push's placeholders are filled per item", () => {
+    expect(perItemNote("MULTIPLE", { title: "Order {{order_id}}", body: "{{ order_id }} ships {{day}}" })).toBe(
+      "The template as written: each target gets it with its own item's values for {{order_id}}, {{day}}.",
+    );
+    expect(perItemNote("MULTIPLE", { title: "Hello", body: null })).toBeNull();
+    expect(perItemNote("SIMPLE", { title: "{{x}}" })).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 // which actions fit its status, the filters of the list, the report table
 // and short descriptions of a job's message, schedule and TTL.
 import type { DeliveryStatus, JobCountsFieldsFragment, PushJobStatus, PushKind, ReportCountsFieldsFragment } from "../gql/graphql";
+import { placeholders } from "./template";
 
 export const JOB_STATUSES: PushJobStatus[] = ["SCHEDULED", "QUEUED", "SENDING", "DONE", "CANCELLED", "REVOKED", "FAILED"];
 export const JOB_KINDS: PushKind[] = ["SIMPLE", "TEMPLATE", "MULTIPLE", "BROADCAST"];
@@ -193,4 +194,14 @@ export function schedule(
   }
   if (job.scheduleAt) return cancelled ? `was to go at ${when(job.scheduleAt)}; cancelled` : `once, at ${when(job.scheduleAt)}`;
   return "at once";
+}
+
+// perItemNote explains a multiple push's message: with a template, what
+// the job holds is the template as written, and each item's own values fill
+// its placeholders, so "{{order_id}}" is not what devices were shown.
+export function perItemNote(kind: string, m: { title?: string | null; body?: string | null }): string | null {
+  if (kind !== "MULTIPLE") return null;
+  const names = [...new Set([...placeholders(m.title ?? ""), ...placeholders(m.body ?? "")])];
+  if (names.length === 0) return null;
+  return `The template as written: each target gets it with its own item's values for ${names.map((n) => `{{${n}}}`).join(", ")}.`;
 }

@@ -5,7 +5,7 @@ import { graphql } from "../gql";
 import type { JobDetailQuery, JobDetailUpdatedSubscription } from "../gql/graphql";
 import { useMutation, useQuery, useSubscription } from "../hooks";
 import { count, when } from "../lib/format";
-import { canCancel, canRevoke, isFinished, jobTitle, overlay, reportRows, schedule, type StatCounts, ttl } from "../lib/jobs";
+import { canCancel, canRevoke, isFinished, jobTitle, overlay, perItemNote, reportRows, schedule, type StatCounts, ttl } from "../lib/jobs";
 import { useCan } from "../session";
 import { Badge, Confirm, Empty, Loading, PageHeader, Problem } from "../ui";
 import { Deliveries } from "./JobDeliveries";
@@ -363,6 +363,7 @@ function MessageCard({ job }: { job: Job }) {
       <h2>Message</h2>
       {m.silent && <p className="muted small">Silent: a data-only push, no notification is shown.</p>}
       {job.templateName && !m.title && !m.body && <p className="muted small">Title and body come from the template.</p>}
+      {perItemNote(job.kind, m) && <p className="muted small">{perItemNote(job.kind, m)}</p>}
       <dl className="props">
         {shown.map(([k, v]) => (
           <Fragment key={k}>

@@ -53,6 +53,14 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
   await page.getByText("No pushes match these filters.").waitFor();
   await page.getByRole("button", { name: "Clear filters" }).click();
   await rows.nth(1).waitFor();
+  // A search by message key (or task name), any part of it, any case.
+  await page.getByLabel("Task name or message key").fill("LATER");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForURL(/q=LATER/);
+  await page.waitForFunction(() => document.querySelectorAll("table.jobs tbody tr").length === 1);
+  await laterRow.waitFor();
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await rows.nth(1).waitFor();
   await shot(page, "jobs");
 
   // Cancel the scheduled push.

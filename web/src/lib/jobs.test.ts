@@ -83,6 +83,9 @@ describe("filters", () => {
   it("builds the where-input without empty keys", () => {
     expect(jobsWhere("app1", {})).toEqual({ appID: "app1" });
     expect(jobsWhere("app1", { status: "DONE" })).toEqual({ appID: "app1", status: "DONE" });
+    // The task name hint's promise: a search by task name, or message key.
+    expect(jobFilter(new URLSearchParams("q=%20spring-sale%20"))).toEqual({ status: undefined, kind: undefined, q: "spring-sale" });
+    expect(jobsWhere("app1", { q: "spring" })).toEqual({ appID: "app1", or: [{ taskNameContainsFold: "spring" }, { msgKeyContainsFold: "spring" }] });
   });
 });
 

@@ -70,17 +70,27 @@ export function oneOf<T extends string>(value: string | null | undefined, allowe
   return allowed.find((a) => a === value);
 }
 
-export type JobFilter = { status?: PushJobStatus; kind?: PushKind };
+// q finds pushes by task name or message key (any part, any case).
+export type JobFilter = { status?: PushJobStatus; kind?: PushKind; q?: string };
 
 export function jobFilter(params: URLSearchParams): JobFilter {
-  return { status: oneOf(params.get("status"), JOB_STATUSES), kind: oneOf(params.get("kind"), JOB_KINDS) };
+  const q = params.get("q")?.trim();
+  return { status: oneOf(params.get("status"), JOB_STATUSES), kind: oneOf(params.get("kind"), JOB_KINDS), ...(q ? { q } : {}) };
 }
 
+type JobsWhere = {
+  appID: string;
+  status?: PushJobStatus;
+  kind?: PushKind;
+  or?: ({ taskNameContainsFold: string } | { msgKeyContainsFold: string })[];
+};
+
 // jobsWhere is the pushJobs where-input of the list.
-export function jobsWhere(appID: string, f: JobFilter): { appID: string; status?: PushJobStatus; kind?: PushKind } {
-  const w: { appID: string; status?: PushJobStatus; kind?: PushKind } = { appID };
+export function jobsWhere(appID: string, f: JobFilter): JobsWhere {
+  const w: JobsWhere = { appID };
   if (f.status) w.status = f.status;
   if (f.kind) w.kind = f.kind;
+  if (f.q) w.or = [{ taskNameContainsFold: f.q }, { msgKeyContainsFold: f.q }];
   return w;
 }
 

@@ -69,7 +69,7 @@ export default function Jobs() {
   const onUpdate = useCallback((u: Update) => setLive((l) => ({ ...l, [u.id]: u })), []);
 
   const jobs = (data?.pushJobs.edges ?? []).flatMap((e) => (e?.node ? [overlay(e.node, live[e.node.id])] : []));
-  const filtered = Boolean(filter.status || filter.kind);
+  const filtered = Boolean(filter.status || filter.kind || filter.q);
   const set = (key: string, value: string) => setParams(withParams(params, { [key]: value }));
 
   return (
@@ -82,6 +82,20 @@ export default function Jobs() {
         )}
       </PageHeader>
       <div className="filters" role="search" aria-label="Filter pushes">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            set("q", String(new FormData(e.currentTarget).get("q") ?? "").trim());
+          }}
+        >
+          <label>
+            Task name or message key
+            <input key={filter.q ?? ""} type="search" name="q" defaultValue={filter.q ?? ""} placeholder="any part of it" />
+          </label>
+          <button type="submit" className="secondary">
+            Search
+          </button>
+        </form>
         <label>
           Status
           <select value={filter.status ?? ""} onChange={(e) => set("status", e.target.value)}>

@@ -324,7 +324,7 @@ export function OptionsFields({ value, onChange, repeat = true }: { value: Optio
         >
           {(c) => <input {...c} value={value.msgKey} onChange={(e) => onChange({ msgKey: e.target.value })} placeholder="order-42-shipped" />}
         </Fld>
-        <Fld label="Task name" name="options.taskName" hint="Optional: a name to find this push by in the list.">
+        <Fld label="Task name" name="options.taskName" hint="Optional: a name to find this push by in the Pushes list's search.">
           {(c) => <input {...c} value={value.taskName} onChange={(e) => onChange({ taskName: e.target.value })} />}
         </Fld>
       </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, count, dayUpTo, fromLocalInput, pct, toLocalInput } from "./format";
+import { ago, channelName, count, dayUpTo, fromLocalInput, pct, toLocalInput } from "./format";
 
 describe("format", () => {
   it("percentages and counts", () => {
@@ -31,5 +31,12 @@ describe("dayUpTo", () => {
   it("is the 24 hours ending at the next whole minute", () => {
     const r = dayUpTo(Date.parse("2026-03-04T10:20:30.500Z"));
     expect(r).toEqual({ from: "2026-03-03T10:21:00.000Z", to: "2026-03-04T10:21:00.000Z" });
+  });
+});
+
+describe("channelName", () => {
+  it("names each channel one way, whatever case it comes in", () => {
+    expect(["SELF", "self", "APNS", "apns", "FCM", "HUAWEI", "XIAOMI"].map(channelName)).toEqual(["WebSocket", "WebSocket", "APNs", "APNs", "FCM", "Huawei", "Xiaomi"]);
+    expect(channelName("OPPO")).toBe("OPPO");
   });
 });

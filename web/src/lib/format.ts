@@ -48,3 +48,8 @@ export function dayUpTo(now: number): { from: string; to: string } {
 
 // utf8Bytes is a string's length as pushd measures its limits: UTF-8 bytes.
 export const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+// channelName is the one name the console gives each delivery channel,
+// wherever it shows one (the composer, reports, deliveries, devices, charts).
+const CHANNEL_NAMES: Record<string, string> = { SELF: "WebSocket", APNS: "APNs", FCM: "FCM", HUAWEI: "Huawei", XIAOMI: "Xiaomi" };
+export const channelName = (c: string) => CHANNEL_NAMES[c.toUpperCase()] ?? c;

@@ -41,6 +41,7 @@ describe("MinuteWindow", () => {
 describe("groupName", () => {
   it("names every series, the ungrouped ones too", () => {
     expect(groupName("CHANNEL", { channel: "FCM" })).toBe("FCM");
+    expect(groupName("CHANNEL", { channel: "SELF" })).toBe("WebSocket");
     expect(groupName("CHANNEL", { channel: null })).toBe("no channel yet");
     expect(groupName("PLATFORM", { platform: "IOS" })).toBe("IOS");
     expect(groupName("PLATFORM", {})).toBe("unknown platform");

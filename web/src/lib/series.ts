@@ -1,3 +1,5 @@
+import { channelName } from "./format";
+
 // MinuteWindow holds the per-minute counts behind the overview's live
 // chart: the last `minutes` minutes, one value per group and metric. It is
 // seeded from a stats query and then updated by liveStats frames (each
@@ -17,8 +19,8 @@ type StatPoint = { at: string; platform?: string | null; channel?: string | null
 // it is routed, so counts of deliveries that expired or were revoked before
 // that have none: they are their own series, named for what they are.
 export function groupName(by: GroupBy, p: { platform?: string | null; channel?: string | null }): string {
-  const v = by === "CHANNEL" ? p.channel : p.platform;
-  return v ?? (by === "CHANNEL" ? "no channel yet" : "unknown platform");
+  if (by === "CHANNEL") return p.channel ? channelName(p.channel) : "no channel yet";
+  return p.platform ?? "unknown platform";
 }
 
 // grouped turns stats points into the chart's series points.

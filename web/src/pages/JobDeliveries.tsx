@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { useQuery } from "../hooks";
-import { when } from "../lib/format";
+import { channelName, when } from "../lib/format";
 import { DELIVERY_STATUSES, oneOf } from "../lib/jobs";
 import { PAGE_SIZE } from "../lib/paging";
 import { withParams } from "../lib/params";
@@ -99,7 +99,7 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
                   )}
                   {d.msgKey && <div className="muted small">key {d.msgKey}</div>}
                 </td>
-                <td>{d.channel?.toLowerCase() ?? <span className="muted">–</span>}</td>
+                <td>{d.channel ? channelName(d.channel) : <span className="muted">–</span>}</td>
                 <td>
                   <Badge value={d.status} />
                   {d.attempts > 1 && <div className="muted small">{d.attempts} attempts</div>}

@@ -4,7 +4,7 @@ import { GraphQLError } from "../api";
 import { graphql } from "../gql";
 import type { JobDetailQuery, JobDetailUpdatedSubscription } from "../gql/graphql";
 import { useMutation, useQuery, useSubscription } from "../hooks";
-import { count, when } from "../lib/format";
+import { channelName, count, when } from "../lib/format";
 import { canCancel, canRevoke, isFinished, jobTitle, overlay, perItemNote, reportRows, schedule, type StatCounts, ttl } from "../lib/jobs";
 import { useCan } from "../session";
 import { Badge, Confirm, Empty, Loading, PageHeader, Problem } from "../ui";
@@ -174,7 +174,7 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
   // numbers cannot disagree.
   const reportNode = report.data?.node && "byPlatform" in report.data.node ? report.data.node : undefined;
   const byPlatform = reportNode && reportRows(reportNode.byPlatform, (p) => p.platform?.toLowerCase());
-  const byChannel = reportNode && reportRows(reportNode.byChannel, (p) => p.channel?.toLowerCase() ?? "none yet");
+  const byChannel = reportNode && reportRows(reportNode.byChannel, (p) => (p.channel ? channelName(p.channel) : "none yet"));
   return (
     <>
       <p className="small">
@@ -288,7 +288,7 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
               </>
             )}
             <dt>Channels</dt>
-            <dd>{job.channels?.length ? job.channels.map((ch) => ch.toLowerCase()).join(", ") : "any"}</dd>
+            <dd>{job.channels?.length ? job.channels.map(channelName).join(", ") : "any"}</dd>
             {job.scheduleID && (
               <>
                 <dt>Occurrence of</dt>

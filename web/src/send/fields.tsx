@@ -17,7 +17,7 @@ import {
   ttlSeconds,
 } from "../lib/compose";
 import { describeCron } from "../lib/cron";
-import { count } from "../lib/format";
+import { channelName, count } from "../lib/format";
 import { renderTemplate, segments, type TemplateLike } from "../lib/template";
 import { SendTemplatesQuery } from "./operations";
 
@@ -196,7 +196,7 @@ export function MessageAdvanced({ value, onChange, summary = "Advanced", prefix 
 // ---------------------------------------------------------------- options
 
 const channels: [Channel, string][] = [
-  ["SELF", "WebSocket (pushd's own)"],
+  ["SELF", channelName("SELF")],
   ["APNS", "APNs"],
   ["FCM", "FCM"],
   ["HUAWEI", "Huawei"],

@@ -3,6 +3,7 @@ package huawei
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -23,6 +24,12 @@ const renewBefore = 5 * time.Minute
 // defaultLifetime is assumed when the token answer has no expires_in.
 const defaultLifetime = time.Hour
 
+// refusalMemory is how long a refusal of the credentials answers for the
+// token endpoint: refused credentials do not heal by asking again (a
+// corrected credential is a new sender), and a broadcast's batches would
+// otherwise each ask, one after another.
+const refusalMemory = time.Minute
+
 // auth caches the app's OAuth access token and renews it before it
 // expires, one fetch at a time: concurrent senders wait for the same one.
 type auth struct {
@@ -34,6 +41,9 @@ type auth struct {
 	token   string
 	renewAt time.Time
 	call    *authCall
+	// refused is the last refusal of the credentials, until refusedUntil.
+	refused      error
+	refusedUntil time.Time
 }
 
 // authCall is one token fetch in flight.
@@ -57,6 +67,11 @@ func (a *auth) get(ctx context.Context) (string, error) {
 		t := a.token
 		a.mu.Unlock()
 		return t, nil
+	}
+	if a.refused != nil && a.clock().Before(a.refusedUntil) {
+		err := a.refused
+		a.mu.Unlock()
+		return "", err
 	}
 	c := a.call
 	if c == nil {
@@ -91,8 +106,12 @@ func (a *auth) fetch(c *authCall) {
 	start := a.clock()
 	tok, life, err := a.request(ctx)
 	a.mu.Lock()
-	if err == nil {
-		a.token, a.renewAt = tok, start.Add(renewal(life))
+	var ae *authError
+	switch {
+	case err == nil:
+		a.token, a.renewAt, a.refused = tok, start.Add(renewal(life)), nil
+	case errors.As(err, &ae) && ae.result.Outcome == push.OutcomeConfigError:
+		a.refused, a.refusedUntil = err, a.clock().Add(refusalMemory)
 	}
 	a.call = nil
 	a.mu.Unlock()

@@ -288,7 +288,11 @@ func TestSendOAuthRefused(t *testing.T) {
 	require.Equal(t, map[push.Outcome]int{push.OutcomeConfigError: 1500}, outcomes(rs))
 	require.Equal(t, "Huawei: OAuth refused the client credentials: 1101/20186", rs[0].Reason)
 	require.Zero(t, f.Requests.Len())
-	require.Equal(t, 1, f.TokenRequests(), "both requests waited for the same token fetch")
+	require.Equal(t, 1, f.TokenRequests(), "both batches had the one refusal")
+	// The refusal answers for a while: a later send does not ask again.
+	rs = s.Send(t.Context(), msgs("job_2", "tok", 1, alert))
+	require.Equal(t, push.OutcomeConfigError, rs[0].Outcome)
+	require.Equal(t, 1, f.TokenRequests())
 }
 
 func TestSendOAuthDown(t *testing.T) {

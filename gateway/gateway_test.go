@@ -463,7 +463,10 @@ func TestBusyNodeTellsDevicesToComeBackLater(t *testing.T) {
 func TestSlowDeviceIsDroppedWithoutSlowingOthers(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	n := b.node(gateway.HubConfig{SendBuffer: 16, WriteTimeout: 5 * time.Second})
+	// No ping within the test: the fast device reads only once its
+	// messages are out, and arranging 50 large messages on a loaded machine
+	// can take longer than a ping's 5 s to be answered ("no pong").
+	n := b.node(gateway.HubConfig{SendBuffer: 16, WriteTimeout: 5 * time.Second, Heartbeat: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	slowReg, fastReg := b.register(n, "install-slow"), b.register(n, "install-fast")

@@ -118,6 +118,18 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
 
   const after = (await api(page, `query($id: ID!) { node(id: $id) { ... on PushJob { status } } }`, { id: now.id })).node;
   assert.equal(after.status, "REVOKED");
+
+  // A schedule's page shows no zero cards: its runs carry the numbers.
+  const schedule = (
+    await api(page, push, {
+      input: { appID: app.id, target: { deviceIDs: [deviceID] }, message: { title: "Every morning" }, options: { recurrence: { cron: "0 9 * * *", timeZone: "UTC" } } },
+    })
+  ).pushSimple;
+  await page.goto(base + `/apps/${app.id}/jobs/${schedule.id}`);
+  await page.getByRole("heading", { name: /Every morning/ }).waitFor();
+  await page.getByRole("note").getByText(/A schedule sends nothing itself/).waitFor();
+  assert.equal(await page.locator("dl[aria-label='Funnel'], dl[aria-label='Deliveries by state']").count(), 0);
+  await page.getByRole("region", { name: "Occurrences" }).waitFor();
   page.assertClean();
 });
 

@@ -228,27 +228,33 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
       <Problem error={actionError} />
       {liveError ? <Problem error={liveError} /> : null}
 
-      <section aria-label="Progress">
-        {unfinished && <JobProgress counts={c} />}
-        <h2 className="job-counts-title">Funnel</h2>
-        <p className="muted small">
-          How far the deliveries got: a delivery that was opened counts as sent, arrived and opened. The same numbers as the report&apos;s totals.
+      {job.recurrence ? (
+        <p className="muted" role="note">
+          A schedule sends nothing itself: each run is a push of its own, with its own numbers. The runs are listed under Occurrences below.
         </p>
-        <Funnel targeted={c.targeted} revoked={c.revoked} total={byPlatform?.total.counts} />
-        <h2 className="job-counts-title">Now</h2>
-        <p className="muted small">Where each delivery is at this moment: each counted once, in its current state.</p>
-        <dl className="numbers job-counts" aria-label="Deliveries by state">
-          <div><dt>Targeted</dt><dd>{count(c.targeted)}</dd></div>
-          <div><dt>Pending</dt><dd>{count(c.pending)}</dd></div>
-          <div><dt>Sent</dt><dd>{count(c.sent)}</dd></div>
-          <div><dt>Arrived</dt><dd>{count(c.arrived)}</dd></div>
-          <div><dt>Opened</dt><dd>{count(c.opened)}</dd></div>
-          <div><dt>Ignored</dt><dd>{count(c.ignored)}</dd></div>
-          <div><dt>Failed</dt><dd>{count(c.failed)}</dd></div>
-          <div><dt>Expired</dt><dd>{count(c.expired)}</dd></div>
-          <div><dt>Revoked</dt><dd>{count(c.revoked)}</dd></div>
-        </dl>
-      </section>
+      ) : (
+        <section aria-label="Progress">
+          {unfinished && <JobProgress counts={c} />}
+          <h2 className="job-counts-title">Funnel</h2>
+          <p className="muted small">
+            How far the deliveries got: a delivery that was opened counts as sent, arrived and opened. The same numbers as the report&apos;s totals.
+          </p>
+          <Funnel targeted={c.targeted} revoked={c.revoked} total={byPlatform?.total.counts} />
+          <h2 className="job-counts-title">Now</h2>
+          <p className="muted small">Where each delivery is at this moment: each counted once, in its current state.</p>
+          <dl className="numbers job-counts" aria-label="Deliveries by state">
+            <div><dt>Targeted</dt><dd>{count(c.targeted)}</dd></div>
+            <div><dt>Pending</dt><dd>{count(c.pending)}</dd></div>
+            <div><dt>Sent</dt><dd>{count(c.sent)}</dd></div>
+            <div><dt>Arrived</dt><dd>{count(c.arrived)}</dd></div>
+            <div><dt>Opened</dt><dd>{count(c.opened)}</dd></div>
+            <div><dt>Ignored</dt><dd>{count(c.ignored)}</dd></div>
+            <div><dt>Failed</dt><dd>{count(c.failed)}</dd></div>
+            <div><dt>Expired</dt><dd>{count(c.expired)}</dd></div>
+            <div><dt>Revoked</dt><dd>{count(c.revoked)}</dd></div>
+          </dl>
+        </section>
+      )}
 
       <div className="job-summary">
         <section className="card" aria-label="Details">
@@ -325,18 +331,20 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
 
       {job.recurrence && <Occurrences appID={appID} scheduleID={job.id} />}
 
-      <section aria-label="Report">
-        <h2>Report</h2>
-        <Problem error={report.error} retry={report.reload} />
-        {byPlatform && byChannel ? (
-          <div className="report-tables">
-            <ReportTable title="By platform" {...byPlatform} />
-            <ReportTable title="By channel" {...byChannel} />
-          </div>
-        ) : (
-          !report.error && <Loading />
-        )}
-      </section>
+      {!job.recurrence && (
+        <section aria-label="Report">
+          <h2>Report</h2>
+          <Problem error={report.error} retry={report.reload} />
+          {byPlatform && byChannel ? (
+            <div className="report-tables">
+              <ReportTable title="By platform" {...byPlatform} />
+              <ReportTable title="By channel" {...byChannel} />
+            </div>
+          ) : (
+            !report.error && <Loading />
+          )}
+        </section>
+      )}
 
       <Deliveries appID={appID} jobID={job.id} tick={deliveriesTick} />
     </>

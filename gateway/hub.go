@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -72,6 +73,10 @@ type Hub struct {
 	// reconnect storm turns into devices backing off instead of queued
 	// handshakes whose devices gave up long ago.
 	handshakeSlots turns
+	// seenRunning is set while a last-seen round writes; Run waits for
+	// seenDone before it returns, so no round outlives the hub.
+	seenRunning atomic.Bool
+	seenDone    sync.WaitGroup
 }
 
 // DefaultSeenEvery is how often connected devices' last seen is written.
@@ -178,6 +183,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	defer tick.Stop()
 	seen := time.NewTicker(h.cfg.SeenEvery)
 	defer seen.Stop()
+	defer h.seenDone.Wait()
 	defer h.closeAll()
 	for {
 		select {
@@ -192,7 +198,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.refreshPresence(ctx)
 			h.pingAll()
 		case <-seen.C:
-			h.cfg.Service.SeenDevices(ctx, h.connectedDevices())
+			h.recordSeen(ctx)
 		}
 	}
 }
@@ -224,6 +230,23 @@ func (h *Hub) dispatch(payload []byte) {
 			c.send(f.MessageID, outFrame{f.Frame, FramePush})
 		}
 	}
+}
+
+// recordSeen writes the connected devices' last seen off the hub's loop:
+// at 100,000 connections it is 100 statements, which must not hold up the
+// frames the loop hands to devices. A round still running when the next is
+// due makes that one skip.
+func (h *Hub) recordSeen(ctx context.Context) {
+	if !h.seenRunning.CompareAndSwap(false, true) {
+		return
+	}
+	ids := h.connectedDevices()
+	h.seenDone.Add(1)
+	go func() {
+		defer h.seenDone.Done()
+		defer h.seenRunning.Store(false)
+		h.cfg.Service.SeenDevices(ctx, ids)
+	}()
 }
 
 // connectedDevices lists the devices connected to this node now.

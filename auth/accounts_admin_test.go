@@ -20,15 +20,15 @@ func TestFirstStartMakesOneAdmin(t *testing.T) {
 	e := newLoginEnv(t)
 	replicas := []*auth.Service{e.replica(t), e.replica(t), e.replica(t), e.replica(t)}
 	passwords := make([]string, len(replicas))
+	errs := make([]error, len(replicas))
 	var wg sync.WaitGroup
 	for i, svc := range replicas {
-		wg.Go(func() {
-			var err error
-			passwords[i], err = svc.EnsureAdmin(context.Background(), "", "")
-			require.NoError(t, err)
-		})
+		wg.Go(func() { passwords[i], errs[i] = svc.EnsureAdmin(context.Background(), "", "") })
 	}
 	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
 	var shown []string
 	for _, p := range passwords {
 		if p != "" {

@@ -40,8 +40,8 @@ type Event struct {
 
 // Log returns up to first records of app, newest first, older than the
 // record before when it is set. IDs are ULIDs, made in creation order, so
-// they page without skipping records created in the same instant. Only the app's owners and admins may read it: it names
-// members and their addresses.
+// they page without skipping records created in the same instant. Only the
+// app's owners and admins may read it: it names members and addresses.
 func Log(ctx context.Context, client *ent.Client, app nodeid.ID, first int, before *nodeid.ID) ([]*Event, error) {
 	if err := tenant.Require(ctx, app, tenant.NeedOwner); err != nil {
 		return nil, err

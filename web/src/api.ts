@@ -2,6 +2,7 @@
 // session cookie and the CSRF header pushd asks of cookie sessions. Queries
 // are typed documents generated from the schema (src/gql, `npm run codegen`).
 import type { TypedDocumentString } from "./gql/graphql";
+import i18n from "./i18n";
 
 export class GraphQLError extends Error {
   code: string;
@@ -20,30 +21,32 @@ export function csrfFrom(cookie: string): string {
   return m ? decodeURIComponent(m[1]) : "";
 }
 
-// Plain words for the API's error codes (docs/api.md, Errors).
-const words: Record<string, string> = {
-  UNAUTHENTICATED: "Please log in again.",
-  FORBIDDEN: "You are not allowed to do that.",
-  NOT_FOUND: "It does not exist (or you cannot see it).",
-  INVALID_ARGUMENT: "Something in the form is not right:",
-  CONFLICT: "That clashes with what is there now:",
-  RATE_LIMITED: "Too many tries; wait a moment.",
-  COMPLEXITY_LIMIT_EXCEEDED: "That request asks for too much at once.",
-  GRAPHQL_VALIDATION_FAILED: "The console and pushd disagree (reload the page):",
-  INTERNAL: "pushd had a problem; try again.",
-};
+// Plain words for the API's error codes (docs/api.md, Errors) live in the
+// common texts under errors.<CODE>.
+const known = new Set([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "INVALID_ARGUMENT",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "COMPLEXITY_LIMIT_EXCEEDED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "INTERNAL",
+]);
 
 // Codes whose server message is meant for people (it names the field or the
-// limit); the others get only their plain words.
+// limit); the others get only their plain words. pushd writes its messages
+// in English; the plain words before them are in the console's language.
 const detailed = new Set(["INVALID_ARGUMENT", "CONFLICT", "GRAPHQL_VALIDATION_FAILED"]);
 
 // explain turns any error from gql or a subscription into one sentence.
 export function explain(e: unknown): string {
   if (e instanceof GraphQLError) {
-    const base = words[e.code] ?? "Something went wrong.";
+    const base = i18n.t(known.has(e.code) ? (`errors.${e.code}` as "errors.INTERNAL") : "errors.other");
     return detailed.has(e.code) ? `${base} ${e.message}` : base;
   }
-  return "pushd cannot be reached.";
+  return i18n.t("errors.unreachable");
 }
 
 export const SESSION_ENDED = "pushd:session-ended";

@@ -1,8 +1,10 @@
 // The frame of every app page: the app switcher, the app's sections and
 // the account menu; the page itself renders in the Outlet.
-import { Fragment, Suspense, useEffect, useRef } from "react";
+import { Fragment, Suspense, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate, useParams } from "react-router-dom";
 import { explain } from "./api";
+import { languages, setLanguage, supported } from "./i18n";
 import { graphql } from "./gql";
 import { useMutation, useQuery } from "./hooks";
 import { forgetLocalData, useCan, useSession } from "./session";
@@ -40,22 +42,43 @@ const LogoutMutation = graphql(`
   }
 `);
 
-const sections: { to: string; label: string; send?: boolean; administer?: boolean }[] = [
-  { to: "", label: "Overview" },
-  { to: "send", label: "Send", send: true },
-  { to: "jobs", label: "Pushes" },
-  { to: "devices", label: "Devices" },
-  { to: "users", label: "Users" },
-  { to: "groups", label: "Groups" },
-  { to: "templates", label: "Templates" },
-  { to: "keys", label: "API keys" },
-  { to: "channels", label: "Channels" },
-  { to: "webhooks", label: "Webhooks" },
-  { to: "settings", label: "Settings" },
-  { to: "audit", label: "Audit log", administer: true },
+type Section = "overview" | "analytics" | "send" | "jobs" | "devices" | "users" | "groups" | "templates" | "keys" | "channels" | "webhooks" | "settings" | "audit";
+
+const sections: { to: string; name: Section; send?: boolean; administer?: boolean }[] = [
+  { to: "", name: "overview" },
+  { to: "analytics", name: "analytics" },
+  { to: "send", name: "send", send: true },
+  { to: "jobs", name: "jobs" },
+  { to: "devices", name: "devices" },
+  { to: "users", name: "users" },
+  { to: "groups", name: "groups" },
+  { to: "templates", name: "templates" },
+  { to: "keys", name: "keys" },
+  { to: "channels", name: "channels" },
+  { to: "webhooks", name: "webhooks" },
+  { to: "settings", name: "settings" },
+  { to: "audit", name: "audit", administer: true },
 ];
 
-export function TopBar({ appID }: { appID?: string }) {
+// LanguagePicker switches the console between its languages; the choice
+// outlives the session (localStorage), the browser's language is the default.
+function LanguagePicker() {
+  const { t, i18n } = useTranslation("layout");
+  return (
+    <select className="language" aria-label={t("language")} value={supported(i18n.resolvedLanguage)} onChange={(e) => setLanguage(supported(e.target.value))}>
+      {languages.map((l) => (
+        <option key={l.code} value={l.code} lang={l.code}>
+          {l.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+// TopBar is the console's header; onMenu, on app pages, opens the app's
+// sections on narrow screens, where they do not fit beside the page.
+export function TopBar({ appID, menuOpen, onMenu }: { appID?: string; menuOpen?: boolean; onMenu?: () => void }) {
+  const { t } = useTranslation("layout");
   const session = useSession();
   const navigate = useNavigate();
   const { data, reload } = useQuery(AppsForSwitcher, {});
@@ -73,13 +96,18 @@ export function TopBar({ appID }: { appID?: string }) {
   const [logout, loggingOut] = useMutation(LogoutMutation);
   return (
     <header className="topbar">
+      {onMenu && (
+        <button type="button" className="menu-button secondary" aria-expanded={menuOpen} aria-controls="app-sections" onClick={onMenu}>
+          {menuOpen ? t("closeMenu") : t("menu")}
+        </button>
+      )}
       <NavLink to="/apps" className="brand">
         pushd
       </NavLink>
       {appID && (
         <label className="switcher">
-          <span className="visually-hidden">App</span>
-          <select value={appID} onChange={(e) => navigate(`/apps/${e.target.value}`)} aria-label="App">
+          <span className="visually-hidden">{t("app")}</span>
+          <select value={appID} onChange={(e) => navigate(`/apps/${e.target.value}`)} aria-label={t("app")}>
             {apps.length === 0 && <option value={appID}>…</option>}
             {apps.map((a) => (
               <option key={a.id} value={a.id}>
@@ -89,16 +117,17 @@ export function TopBar({ appID }: { appID?: string }) {
           </select>
         </label>
       )}
-      <nav className="topnav" aria-label="Console">
+      <nav className="topnav" aria-label={t("console")}>
         <NavLink to="/apps" end>
-          Apps
+          {t("apps")}
         </NavLink>
-        <NavLink to="/explorer">GraphQL explorer</NavLink>
-        <NavLink to="/invitations">Invitations</NavLink>
-        {session.admin && <NavLink to="/accounts">Accounts</NavLink>}
+        <NavLink to="/explorer">{t("explorer")}</NavLink>
+        <NavLink to="/invitations">{t("invitations")}</NavLink>
+        {session.admin && <NavLink to="/accounts">{t("accounts")}</NavLink>}
       </nav>
       <span className="account">
-        <NavLink to="/account" className="muted" title="Your account: password and sessions">
+        <LanguagePicker />
+        <NavLink to="/account" className="muted" title={t("accountTitle")}>
           {session.email}
         </NavLink>
         <button
@@ -115,11 +144,11 @@ export function TopBar({ appID }: { appID?: string }) {
             }
           }}
         >
-          Log out
+          {t("logout")}
         </button>
         {loggingOut.error != null && (
           <span role="alert" className="logout-error">
-            Not logged out: {explain(loggingOut.error)}
+            {t("notLoggedOut", { reason: explain(loggingOut.error) })}
           </span>
         )}
       </span>
@@ -131,19 +160,27 @@ export function AppLayout() {
   const { appID = "" } = useParams();
   const { pathname } = useLocation();
   const can = useCan(appID);
+  const { t } = useTranslation("layout");
+  // On a narrow screen the sections are a menu; going to a page closes it.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [menuPath, setMenuPath] = useState(pathname);
+  if (menuPath !== pathname) {
+    setMenuPath(pathname);
+    setMenuOpen(false);
+  }
   return (
-    <div className="shell">
-      <TopBar appID={appID} />
+    <div className={menuOpen ? "shell menu-open" : "shell"}>
+      <TopBar appID={appID} menuOpen={menuOpen} onMenu={() => setMenuOpen((o) => !o)} />
       <div className="body">
-        <nav className="sidenav" aria-label="App">
+        <nav className="sidenav" id="app-sections" aria-label={t("app")}>
           {sections
             .filter((s) => (!s.send || can.send) && (!s.administer || can.administer))
             .map((s) => (
               <NavLink key={s.to} to={s.to ? `/apps/${appID}/${s.to}` : `/apps/${appID}`} end={s.to === ""}>
-                {s.label}
+                {t(`sections.${s.name}`)}
               </NavLink>
             ))}
-          {can.role && <p className="muted role">Your role: {can.role.toLowerCase()}</p>}
+          {can.role && <p className="muted role">{t("yourRole", { role: t(`roles.${can.role}`) })}</p>}
         </nav>
         <main className="content">
           <Suspense fallback={<Loading />}>

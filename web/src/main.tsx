@@ -1,4 +1,5 @@
-import { lazy, StrictMode, Suspense } from "react";
+import { Fragment, lazy, StrictMode, Suspense, useEffect, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { AppLayout, PlainLayout } from "./layout";
@@ -7,6 +8,7 @@ import { Login } from "./pages/Login";
 import { Overview } from "./pages/Overview";
 import { RequireSession } from "./session";
 import { Loading } from "./ui";
+import "./i18n";
 import "./style.css";
 
 // Pages other than the first ones a visitor sees load on demand, so the
@@ -31,57 +33,71 @@ const Account = lazy(() => import("./pages/Account"));
 const Invitations = lazy(() => import("./pages/Invitations"));
 const ResetPassword = lazy(() => import("./pages/ResetPassword"));
 
+// Languages re-renders the whole console when the language changes (every
+// text, number and date follows) and tells the browser which language the
+// page is in, for screen readers, fonts and hyphenation.
+function Languages({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  const lang = i18n.resolvedLanguage ?? "en";
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  return <Fragment key={lang}>{children}</Fragment>;
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <BrowserRouter>
-      <Routes>
-        <Route path="/login" element={<Login />} />
-        <Route
-          path="/reset-password"
-          element={
-            <Suspense fallback={<Loading />}>
-              <ResetPassword />
-            </Suspense>
-          }
-        />
-        <Route
-          element={
-            <RequireSession>
-              <PlainLayout />
-            </RequireSession>
-          }
-        >
-          <Route path="/apps" element={<Apps />} />
-          <Route path="/explorer" element={<Explorer />} />
-          <Route path="/accounts" element={<Accounts />} />
-          <Route path="/account" element={<Account />} />
-          <Route path="/invitations" element={<Invitations />} />
-        </Route>
-        <Route
-          path="/apps/:appID"
-          element={
-            <RequireSession>
-              <AppLayout />
-            </RequireSession>
-          }
-        >
-          <Route index element={<Overview />} />
-          <Route path="send" element={<Send />} />
-          <Route path="jobs" element={<Jobs />} />
-          <Route path="jobs/:jobID" element={<JobDetail />} />
-          <Route path="devices" element={<Devices />} />
-          <Route path="devices/:deviceID" element={<DeviceDetail />} />
-          <Route path="users" element={<Users />} />
-          <Route path="groups" element={<Groups />} />
-          <Route path="templates" element={<Templates />} />
-          <Route path="keys" element={<Keys />} />
-          <Route path="channels" element={<Channels />} />
-          <Route path="webhooks" element={<Webhooks />} />
-          <Route path="settings" element={<Settings />} />
-          <Route path="audit" element={<Audit />} />
-        </Route>
-        <Route path="*" element={<Navigate to="/apps" replace />} />
-      </Routes>
-    </BrowserRouter>
+    <Languages>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login" element={<Login />} />
+          <Route
+            path="/reset-password"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ResetPassword />
+              </Suspense>
+            }
+          />
+          <Route
+            element={
+              <RequireSession>
+                <PlainLayout />
+              </RequireSession>
+            }
+          >
+            <Route path="/apps" element={<Apps />} />
+            <Route path="/explorer" element={<Explorer />} />
+            <Route path="/accounts" element={<Accounts />} />
+            <Route path="/account" element={<Account />} />
+            <Route path="/invitations" element={<Invitations />} />
+          </Route>
+          <Route
+            path="/apps/:appID"
+            element={
+              <RequireSession>
+                <AppLayout />
+              </RequireSession>
+            }
+          >
+            <Route index element={<Overview />} />
+            <Route path="send" element={<Send />} />
+            <Route path="jobs" element={<Jobs />} />
+            <Route path="jobs/:jobID" element={<JobDetail />} />
+            <Route path="devices" element={<Devices />} />
+            <Route path="devices/:deviceID" element={<DeviceDetail />} />
+            <Route path="users" element={<Users />} />
+            <Route path="groups" element={<Groups />} />
+            <Route path="templates" element={<Templates />} />
+            <Route path="keys" element={<Keys />} />
+            <Route path="channels" element={<Channels />} />
+            <Route path="webhooks" element={<Webhooks />} />
+            <Route path="settings" element={<Settings />} />
+            <Route path="audit" element={<Audit />} />
+          </Route>
+          <Route path="*" element={<Navigate to="/apps" replace />} />
+        </Routes>
+      </BrowserRouter>
+    </Languages>
   </StrictMode>,
 );

@@ -2,14 +2,17 @@
 // and error states, pages through lists and confirms destructive actions
 // the same way.
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router-dom";
 import { explain } from "./api";
 import { after, firstPage, forFilter, next, pageNumber, previous, type PageCursor } from "./lib/paging";
 
-export function Loading({ what = "Loading…" }: { what?: string }) {
+export function Loading({ what }: { what?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="muted" aria-busy="true" role="status">
-      {what}
+      {what ?? t("loading")}
     </p>
   );
 }
@@ -21,13 +24,14 @@ export function Empty({ children }: { children: ReactNode }) {
 // Problem shows an error in plain words (from extensions.code), with a
 // retry button when the caller can retry.
 export function Problem({ error, retry }: { error: unknown; retry?: () => void }) {
+  const { t } = useTranslation();
   if (!error) return null;
   return (
     <div role="alert" className="problem">
       <span>{explain(error)}</span>
       {retry && (
         <button type="button" className="link" onClick={retry}>
-          Try again
+          {t("tryAgain")}
         </button>
       )}
     </div>
@@ -71,10 +75,11 @@ export function CheckProblem({ message }: { message: string | null | undefined }
 // FormButtons end a create or edit form: Cancel, then the submit button
 // (disabled while the form is being saved or cannot be).
 export function FormButtons({ submit, disabled, onCancel }: { submit: ReactNode; disabled?: boolean; onCancel: () => void }) {
+  const { t } = useTranslation();
   return (
     <div className="actions">
       <button type="button" className="secondary" onClick={onCancel}>
-        Cancel
+        {t("cancel")}
       </button>
       <button type="submit" disabled={disabled}>
         {submit}
@@ -136,21 +141,22 @@ export function usePager(filter: unknown) {
 }
 
 export function Pager({ pager, conn }: { pager: ReturnType<typeof usePager>; conn?: Connection }) {
+  const { t } = useTranslation();
   if (!conn) return null;
   if (pager.page === 1 && !conn.pageInfo.hasNextPage) {
-    return conn.totalCount ? <p className="muted pager">{conn.totalCount.toLocaleString("en-US")} in all</p> : null;
+    return conn.totalCount ? <p className="muted pager">{t("pager.inAll", { count: conn.totalCount })}</p> : null;
   }
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label={t("pager.pages")}>
       <button type="button" className="secondary" disabled={pager.page === 1} onClick={pager.previous}>
-        Previous
+        {t("pager.previous")}
       </button>
       <span>
-        Page {pager.page}
-        {conn.totalCount != null && ` · ${conn.totalCount.toLocaleString("en-US")} in all`}
+        {t("pager.page", { page: pager.page })}
+        {conn.totalCount != null && ` · ${t("pager.inAll", { count: conn.totalCount })}`}
       </span>
       <button type="button" className="secondary" disabled={!conn.pageInfo.hasNextPage} onClick={() => pager.next(conn.pageInfo.endCursor)}>
-        Next
+        {t("pager.next")}
       </button>
     </nav>
   );
@@ -162,7 +168,7 @@ export function Confirm({
   title,
   children,
   confirm,
-  dismiss = "Cancel",
+  dismiss,
   danger,
   onConfirm,
   onCancel,
@@ -179,6 +185,7 @@ export function Confirm({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -198,7 +205,7 @@ export function Confirm({
         {/* Cancel has the focus first: Enter alone must not delete, revoke
             or broadcast. */}
         <button type="button" className="secondary" onClick={onCancel} autoFocus>
-          {dismiss}
+          {dismiss ?? t("cancel")}
         </button>
         <button type="button" className={danger ? "danger" : undefined} disabled={busy} onClick={onConfirm}>
           {confirm}
@@ -211,8 +218,9 @@ export function Confirm({
 // CopyButton copies text to the clipboard and says so only when it did:
 // without a clipboard (plain http on a LAN address) or when the browser
 // refuses, it says to copy by hand, since a secret shown once is at stake.
-export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
-  const [said, setSaid] = useState<"" | "Copied" | "Copy it by hand">("");
+export function CopyButton({ text, label }: { text: string; label?: string }) {
+  const { t } = useTranslation();
+  const [said, setSaid] = useState<"" | "copied" | "copyByHand">("");
   return (
     <button
       type="button"
@@ -225,11 +233,11 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
         } catch {
           ok = false;
         }
-        setSaid(ok ? "Copied" : "Copy it by hand");
+        setSaid(ok ? "copied" : "copyByHand");
         setTimeout(() => setSaid(""), ok ? 2000 : 6000);
       }}
     >
-      {said || label}
+      {said ? t(said) : (label ?? t("copy"))}
     </button>
   );
 }
@@ -237,13 +245,14 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
 // CreatedCard follows a create form with what was made, often with a
 // secret shown once; Done puts it away, and the secret with it.
 export function CreatedCard({ label, title, onDone, children }: { label: string; title: ReactNode; onDone: () => void; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <section className="card created" aria-label={label}>
       <h2 className="created-title">{title}</h2>
       {children}
       <div className="actions created-done">
         <button type="button" className="secondary" onClick={onDone}>
-          Done
+          {t("done")}
         </button>
       </div>
     </section>
@@ -254,10 +263,14 @@ export function CreatedCard({ label, title, onDone, children }: { label: string;
 // webhook's secret, a generated password) with a button to copy it; the
 // caller says why it must be copied now.
 export function SecretOnce({ label, value }: { label: string; value: string }) {
+  const { t, i18n } = useTranslation();
+  // English lowers the label inside a sentence ("Copy key secret");
+  // Chinese has no case.
+  const what = i18n.language === "en" ? label.toLowerCase() : label;
   return (
     <div className="secret" aria-label={label}>
       <code>{value}</code>
-      <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
+      <CopyButton text={value} label={t("copyThe", { what })} />
     </div>
   );
 }
@@ -268,7 +281,15 @@ const tones: Record<string, string> = {
   FAILED: "bad", DEAD: "bad", EXPIRED: "warn", REVOKED: "warn", CANCELLED: "warn", IGNORED: "warn",
 };
 
+// statusLabel names a state (DONE, ARRIVED…) in the console's language;
+// a state the console does not know yet shows as pushd spells it.
+export function statusLabel(t: TFunction, value: string): string {
+  const key = `status.${value}`;
+  return t(key as "status.DONE", { defaultValue: value.toLowerCase().replace(/_/g, " ") });
+}
+
 export function Badge({ value }: { value: string | null | undefined }) {
+  const { t } = useTranslation();
   if (!value) return null;
-  return <span className={`badge ${tones[value] ?? ""}`}>{value.toLowerCase().replace(/_/g, " ")}</span>;
+  return <span className={`badge ${tones[value] ?? ""}`}>{statusLabel(t, value)}</span>;
 }

@@ -1,28 +1,44 @@
-// Numbers and times as the console shows them.
+// Numbers and times as the console shows them, in the console's language.
+import i18n, { locale } from "../i18n";
+
+// Dates in English read day-first with a 24-hour clock ("4 Dec 2026,
+// 20:48:21"), one format wherever the console shows an instant.
+const dateLocale = () => (locale() === "zh-CN" ? "zh-CN" : "en-GB");
+const numberLocale = () => (locale() === "zh-CN" ? "zh-CN" : "en-US");
+
 export const pct = (r: number | null | undefined) => (r == null ? "–" : `${(r * 100).toFixed(1)}%`);
 
-export const count = (n: number | null | undefined) => (n == null ? "–" : n.toLocaleString("en-US"));
+export const count = (n: number | null | undefined) => (n == null ? "–" : n.toLocaleString(numberLocale()));
 
 export function when(iso: string | null | undefined): string {
   if (!iso) return "–";
-  const d = new Date(iso);
-  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+  return new Date(iso).toLocaleString(dateLocale(), { dateStyle: "medium", timeStyle: "medium" });
+}
+
+// day is a calendar day ("4 Dec 2026", "2026年12月4日"), for day buckets.
+export function day(iso: string): string {
+  return new Date(iso).toLocaleDateString(dateLocale(), { dateStyle: "medium" });
+}
+
+// hour is a day and hour, for hour buckets.
+export function hour(iso: string): string {
+  return new Date(iso).toLocaleString(dateLocale(), { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
 // ago says how long before now an instant was, in the largest whole unit.
 export function ago(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return "never";
+  if (!iso) return i18n.t("time.never");
   const s = Math.round((now - new Date(iso).getTime()) / 1000);
-  if (s < 0) return "in " + span(-s);
-  if (s < 5) return "just now";
-  return span(s) + " ago";
+  if (s < 0) return i18n.t("time.in", { span: span(-s) });
+  if (s < 5) return i18n.t("time.justNow");
+  return i18n.t("time.ago", { span: span(s) });
 }
 
 function span(s: number): string {
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h`;
-  return `${Math.floor(s / 86400)} d`;
+  if (s < 60) return i18n.t("time.s", { n: s });
+  if (s < 3600) return i18n.t("time.min", { n: Math.floor(s / 60) });
+  if (s < 86400) return i18n.t("time.h", { n: Math.floor(s / 3600) });
+  return i18n.t("time.d", { n: Math.floor(s / 86400) });
 }
 
 // toLocalInput and fromLocalInput convert between an ISO instant and the
@@ -51,5 +67,7 @@ export const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
 // channelName is the one name the console gives each delivery channel,
 // wherever it shows one (the composer, reports, deliveries, devices, charts).
-const CHANNEL_NAMES: Record<string, string> = { SELF: "WebSocket", APNS: "APNs", FCM: "FCM", HUAWEI: "Huawei", XIAOMI: "Xiaomi" };
-export const channelName = (c: string) => CHANNEL_NAMES[c.toUpperCase()] ?? c;
+export function channelName(c: string): string {
+  const key = `channel.${c.toUpperCase()}`;
+  return i18n.exists(key) ? i18n.t(key as "channel.SELF") : c;
+}

@@ -123,6 +123,7 @@ func TestTenantIsolationCoversEveryField(t *testing.T) {
 		"Query.viewer":          {{`{ viewer { account { id } apiKey { id } app { id } } }`, empty}},
 		"Query.previewAudience": {{`query($app: ID!) { previewAudience(appID: $app, audience: {}) }`, denied}},
 		"Query.auditLog":        {{`query($app: ID!) { auditLog(appID: $app) { id targetID } }`, denied}},
+		"Query.reachability":    {{`query($app: ID!) { reachability(appID: $app, audience: {}) { targeted } }`, denied}},
 
 		"Mutation.createApp":      {{`mutation { createApp(input: {name: "x"}) { id } }`, denied}},
 		"Mutation.updateApp":      {{`mutation($app: ID!) { updateApp(id: $app, input: {name: "x"}) { id } }`, denied}},

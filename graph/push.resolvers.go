@@ -84,9 +84,37 @@ func (r *pushJobResolver) Channels(ctx context.Context, obj *ent.PushJob) ([]enu
 	return obj.Options.Channels, nil
 }
 
+// Target is the resolver for the target field.
+func (r *pushJobResolver) Target(ctx context.Context, obj *ent.PushJob) (*model.PushJobTarget, error) {
+	return targetOf(obj), nil
+}
+
+// Audience is the resolver for the audience field.
+func (r *pushJobResolver) Audience(ctx context.Context, obj *ent.PushJob) (*model.Audience, error) {
+	return audienceOf(obj), nil
+}
+
 // PreviewAudience is the resolver for the previewAudience field.
 func (r *queryResolver) PreviewAudience(ctx context.Context, appID nodeid.ID, audience model.AudienceInput) (int, error) {
 	return r.svc.PreviewAudience(ctx, appID, pushAudience(&audience))
+}
+
+// Reachability is the resolver for the reachability field.
+func (r *queryResolver) Reachability(ctx context.Context, appID nodeid.ID, target *model.PushTarget, audience *model.AudienceInput, channels []enum.Channel) (*model.Reachability, error) {
+	q := push.ReachQuery{Channels: channels}
+	if target != nil {
+		t := pushTarget(target)
+		q.Target = &t
+	}
+	if audience != nil {
+		a := pushAudience(audience)
+		q.Audience = &a
+	}
+	reach, err := r.svc.Reach(ctx, appID, q)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Reachability{Targeted: reach.Targeted, Reachable: reach.Reachable, PushDisabled: reach.PushDisabled}, nil
 }
 
 // PushJobUpdated is the resolver for the pushJobUpdated field.

@@ -4,7 +4,10 @@ import (
 	"encoding/base64"
 	"strings"
 
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
 	"github.com/pushd/pushd/push"
 )
@@ -95,6 +98,42 @@ func messageOf(m jsontype.Message) *model.PushMessage {
 	if m.Priority != "" {
 		p := model.PushPriority(m.Priority)
 		out.Priority = &p
+	}
+	return out
+}
+
+// targetOf is what a simple or template push named; other kinds have none.
+func targetOf(j *ent.PushJob) *model.PushJobTarget {
+	if j.Kind != enum.PushKindSimple && j.Kind != enum.PushKindTemplate {
+		return nil
+	}
+	out := &model.PushJobTarget{DeviceIDs: []nodeid.ID{}, UserIDs: []string{}}
+	for _, d := range j.Target.DeviceIDs {
+		out.DeviceIDs = append(out.DeviceIDs, nodeid.ID(d))
+	}
+	out.UserIDs = append(out.UserIDs, j.Target.UserIDs...)
+	return out
+}
+
+// audienceOf is a broadcast's filters; lists are empty, not null, for a
+// filter not given.
+func audienceOf(j *ent.PushJob) *model.Audience {
+	if j.Kind != enum.PushKindBroadcast {
+		return nil
+	}
+	a := j.Audience
+	out := &model.Audience{
+		Platforms: append([]enum.Platform{}, a.Platforms...), AppVersions: append([]string{}, a.AppVersions...),
+		Tags: append([]string{}, a.Tags...), Groups: []nodeid.ID{}, Bound: model.BindFilterAny,
+	}
+	for _, g := range a.Groups {
+		out.Groups = append(out.Groups, nodeid.ID(g))
+	}
+	if a.Bound != "" {
+		out.Bound = model.BindFilter(a.Bound)
+	}
+	if a.ActiveWithinSeconds > 0 {
+		out.ActiveWithinSeconds = &a.ActiveWithinSeconds
 	}
 	return out
 }

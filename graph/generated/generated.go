@@ -156,6 +156,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Audience struct {
+		ActiveWithinSeconds func(childComplexity int) int
+		AppVersions         func(childComplexity int) int
+		Bound               func(childComplexity int) int
+		Groups              func(childComplexity int) int
+		Platforms           func(childComplexity int) int
+		Tags                func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action     func(childComplexity int) int
 		ActorID    func(childComplexity int) int
@@ -451,6 +460,7 @@ type ComplexityRoot struct {
 	PushJob struct {
 		App            func(childComplexity int) int
 		AppID          func(childComplexity int) int
+		Audience       func(childComplexity int) int
 		Channels       func(childComplexity int) int
 		Counts         func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -470,6 +480,7 @@ type ComplexityRoot struct {
 		ScheduleID     func(childComplexity int) int
 		Status         func(childComplexity int) int
 		TTLSeconds     func(childComplexity int) int
+		Target         func(childComplexity int) int
 		TaskName       func(childComplexity int) int
 		TemplateName   func(childComplexity int) int
 		UnknownTargets func(childComplexity int) int
@@ -485,6 +496,11 @@ type ComplexityRoot struct {
 	PushJobEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	PushJobTarget struct {
+		DeviceIDs func(childComplexity int) int
+		UserIDs   func(childComplexity int) int
 	}
 
 	PushMessage struct {
@@ -519,11 +535,18 @@ type ComplexityRoot struct {
 		Nodes             func(childComplexity int, ids []nodeid.ID) int
 		PreviewAudience   func(childComplexity int, appID nodeid.ID, audience model.AudienceInput) int
 		PushJobs          func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) int
+		Reachability      func(childComplexity int, appID nodeid.ID, target *model.PushTarget, audience *model.AudienceInput, channels []enum.Channel) int
 		Stats             func(childComplexity int, input model.StatsInput) int
 		Templates         func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) int
 		Viewer            func(childComplexity int) int
 		WebhookDeliveries func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) int
 		Webhooks          func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.WebhookOrder, where *ent.WebhookWhereInput) int
+	}
+
+	Reachability struct {
+		PushDisabled func(childComplexity int) int
+		Reachable    func(childComplexity int) int
+		Targeted     func(childComplexity int) int
 	}
 
 	Recurrence struct {
@@ -715,6 +738,8 @@ type PushJobResolver interface {
 	Message(ctx context.Context, obj *ent.PushJob) (*model.PushMessage, error)
 	Recurrence(ctx context.Context, obj *ent.PushJob) (*model.Recurrence, error)
 	Channels(ctx context.Context, obj *ent.PushJob) ([]enum.Channel, error)
+	Target(ctx context.Context, obj *ent.PushJob) (*model.PushJobTarget, error)
+	Audience(ctx context.Context, obj *ent.PushJob) (*model.Audience, error)
 	Report(ctx context.Context, obj *ent.PushJob, groupBy []push.StatDimension) ([]*model.StatPoint, error)
 }
 type QueryResolver interface {
@@ -736,6 +761,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Invitations(ctx context.Context) ([]*ent.Invitation, error)
 	PreviewAudience(ctx context.Context, appID nodeid.ID, audience model.AudienceInput) (int, error)
+	Reachability(ctx context.Context, appID nodeid.ID, target *model.PushTarget, audience *model.AudienceInput, channels []enum.Channel) (*model.Reachability, error)
 	Stats(ctx context.Context, input model.StatsInput) ([]*model.StatPoint, error)
 	CoreIndex(ctx context.Context, appID nodeid.ID, from time.Time, to time.Time) (*model.CoreIndex, error)
 }
@@ -1189,6 +1215,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppUserEdge.Node(childComplexity), true
+
+	case "Audience.activeWithinSeconds":
+		if e.ComplexityRoot.Audience.ActiveWithinSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Audience.ActiveWithinSeconds(childComplexity), true
+	case "Audience.appVersions":
+		if e.ComplexityRoot.Audience.AppVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Audience.AppVersions(childComplexity), true
+	case "Audience.bound":
+		if e.ComplexityRoot.Audience.Bound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Audience.Bound(childComplexity), true
+	case "Audience.groups":
+		if e.ComplexityRoot.Audience.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Audience.Groups(childComplexity), true
+	case "Audience.platforms":
+		if e.ComplexityRoot.Audience.Platforms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Audience.Platforms(childComplexity), true
+	case "Audience.tags":
+		if e.ComplexityRoot.Audience.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Audience.Tags(childComplexity), true
 
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
@@ -2671,6 +2734,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.AppID(childComplexity), true
+	case "PushJob.audience":
+		if e.ComplexityRoot.PushJob.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJob.Audience(childComplexity), true
 	case "PushJob.channels":
 		if e.ComplexityRoot.PushJob.Channels == nil {
 			break
@@ -2795,6 +2864,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJob.TTLSeconds(childComplexity), true
+	case "PushJob.target":
+		if e.ComplexityRoot.PushJob.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJob.Target(childComplexity), true
 	case "PushJob.taskName":
 		if e.ComplexityRoot.PushJob.TaskName == nil {
 			break
@@ -2851,6 +2926,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushJobEdge.Node(childComplexity), true
+
+	case "PushJobTarget.deviceIDs":
+		if e.ComplexityRoot.PushJobTarget.DeviceIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJobTarget.DeviceIDs(childComplexity), true
+	case "PushJobTarget.userIDs":
+		if e.ComplexityRoot.PushJobTarget.UserIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushJobTarget.UserIDs(childComplexity), true
 
 	case "PushMessage.action":
 		if e.ComplexityRoot.PushMessage.Action == nil {
@@ -3092,6 +3180,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PushJobs(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.PushJobOrder), args["where"].(*ent.PushJobWhereInput)), true
+	case "Query.reachability":
+		if e.ComplexityRoot.Query.Reachability == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reachability_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reachability(childComplexity, args["appID"].(nodeid.ID), args["target"].(*model.PushTarget), args["audience"].(*model.AudienceInput), args["channels"].([]enum.Channel)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -3142,6 +3241,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.WebhookOrder), args["where"].(*ent.WebhookWhereInput)), true
+
+	case "Reachability.pushDisabled":
+		if e.ComplexityRoot.Reachability.PushDisabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.PushDisabled(childComplexity), true
+	case "Reachability.reachable":
+		if e.ComplexityRoot.Reachability.Reachable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Reachable(childComplexity), true
+	case "Reachability.targeted":
+		if e.ComplexityRoot.Reachability.Targeted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Targeted(childComplexity), true
 
 	case "Recurrence.cron":
 		if e.ComplexityRoot.Recurrence.Cron == nil {
@@ -8021,15 +8139,59 @@ input PushBroadcastInput {
   options: PushOptionsInput
 }
 
+"The devices or users a simple or template push named, as the backend gave them."
+type PushJobTarget {
+  deviceIDs: [ID!]!
+  userIDs: [String!]!
+}
+
+"The filters of a broadcast, as it was sent (none given: every device)."
+type Audience {
+  platforms: [Platform!]!
+  appVersions: [String!]!
+  tags: [String!]!
+  groups: [ID!]!
+  bound: BindFilter!
+  activeWithinSeconds: Int
+}
+
 extend type PushJob {
   message: PushMessage!
   recurrence: Recurrence
   channels: [Channel!]
+  "Who a simple or template push was sent to (null for broadcasts and multiple pushes, whose items carry their own targets)."
+  target: PushJobTarget
+  "A broadcast's filters (null for other kinds)."
+  audience: Audience
+}
+
+"""
+How many of a push's targets the channels it would allow can reach now.
+Unreachable targets (targeted - reachable - pushDisabled) would wait for
+the TTL and then expire.
+"""
+type Reachability {
+  "Devices the push would target now; for users, the devices bound to them."
+  targeted: Int!
+  """
+  Targeted devices with a way in: pushd's own WebSocket channel when it is
+  allowed (a device gets the message when it next connects), else an active
+  token of an allowed vendor channel the app has working credentials for.
+  """
+  reachable: Int!
+  "Targeted devices whose user turned push off."
+  pushDisabled: Int!
 }
 
 extend type Query {
   "How many devices a broadcast with this audience would reach now."
   previewAudience(appID: ID!, audience: AudienceInput!): Int!
+  """
+  How many of a push's targets the given channels can reach (none given:
+  every channel). Give target (simple and template pushes, at most 1,000)
+  or audience (broadcasts).
+  """
+  reachability(appID: ID!, target: PushTarget, audience: AudienceInput, channels: [Channel!]): Reachability!
 }
 
 extend type Mutation {
@@ -8425,6 +8587,24 @@ func (ec *executionContext) childFields_AppUserEdge(ctx context.Context, field g
 		return ec.fieldContext_AppUserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppUserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Audience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "platforms":
+		return ec.fieldContext_Audience_platforms(ctx, field)
+	case "appVersions":
+		return ec.fieldContext_Audience_appVersions(ctx, field)
+	case "tags":
+		return ec.fieldContext_Audience_tags(ctx, field)
+	case "groups":
+		return ec.fieldContext_Audience_groups(ctx, field)
+	case "bound":
+		return ec.fieldContext_Audience_bound(ctx, field)
+	case "activeWithinSeconds":
+		return ec.fieldContext_Audience_activeWithinSeconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Audience", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8973,6 +9153,10 @@ func (ec *executionContext) childFields_PushJob(ctx context.Context, field graph
 		return ec.fieldContext_PushJob_recurrence(ctx, field)
 	case "channels":
 		return ec.fieldContext_PushJob_channels(ctx, field)
+	case "target":
+		return ec.fieldContext_PushJob_target(ctx, field)
+	case "audience":
+		return ec.fieldContext_PushJob_audience(ctx, field)
 	case "report":
 		return ec.fieldContext_PushJob_report(ctx, field)
 	}
@@ -8999,6 +9183,16 @@ func (ec *executionContext) childFields_PushJobEdge(ctx context.Context, field g
 		return ec.fieldContext_PushJobEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushJobEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PushJobTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deviceIDs":
+		return ec.fieldContext_PushJobTarget_deviceIDs(ctx, field)
+	case "userIDs":
+		return ec.fieldContext_PushJobTarget_userIDs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PushJobTarget", field.Name)
 }
 
 func (ec *executionContext) childFields_PushMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9031,6 +9225,18 @@ func (ec *executionContext) childFields_PushMessage(ctx context.Context, field g
 		return ec.fieldContext_PushMessage_category(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_Reachability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targeted":
+		return ec.fieldContext_Reachability_targeted(ctx, field)
+	case "reachable":
+		return ec.fieldContext_Reachability_reachable(ctx, field)
+	case "pushDisabled":
+		return ec.fieldContext_Reachability_pushDisabled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reachability", field.Name)
 }
 
 func (ec *executionContext) childFields_Recurrence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11090,6 +11296,44 @@ func (ec *executionContext) field_Query_pushJobs_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reachability_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appID",
+		func(ctx context.Context, v any) (nodeid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "target",
+		func(ctx context.Context, v any) (*model.PushTarget, error) {
+			return ec.unmarshalOPushTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTarget(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["target"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*model.AudienceInput, error) {
+			return ec.unmarshalOAudienceInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudienceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "channels",
+		func(ctx context.Context, v any) ([]enum.Channel, error) {
+			return ec.unmarshalOChannel2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannelᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channels"] = arg3
 	return args, nil
 }
 
@@ -13217,6 +13461,144 @@ func (ec *executionContext) _AppUserEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_AppUserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppUserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Audience_platforms(ctx context.Context, field graphql.CollectedField, obj *model.Audience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Audience_platforms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platforms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []enum.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatformᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Audience_platforms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Audience", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _Audience_appVersions(ctx context.Context, field graphql.CollectedField, obj *model.Audience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Audience_appVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppVersions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Audience_appVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Audience", field, false, false, "String")
+}
+
+func (ec *executionContext) _Audience_tags(ctx context.Context, field graphql.CollectedField, obj *model.Audience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Audience_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Audience_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Audience", field, false, false, "String")
+}
+
+func (ec *executionContext) _Audience_groups(ctx context.Context, field graphql.CollectedField, obj *model.Audience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Audience_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []nodeid.ID) graphql.Marshaler {
+			return ec.marshalNID2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐIDᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Audience_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Audience", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Audience_bound(ctx context.Context, field graphql.CollectedField, obj *model.Audience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Audience_bound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BindFilter) graphql.Marshaler {
+			return ec.marshalNBindFilter2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindFilter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Audience_bound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Audience", field, false, false, "BindFilter")
+}
+
+func (ec *executionContext) _Audience_activeWithinSeconds(ctx context.Context, field graphql.CollectedField, obj *model.Audience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Audience_activeWithinSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveWithinSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Audience_activeWithinSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Audience", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *audit.Event) (ret graphql.Marshaler) {
@@ -19713,6 +20095,70 @@ func (ec *executionContext) fieldContext_PushJob_channels(_ context.Context, fie
 	return graphql.NewScalarFieldContext("PushJob", field, true, true, "Channel")
 }
 
+func (ec *executionContext) _PushJob_target(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PushJob().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PushJobTarget) graphql.Marshaler {
+			return ec.marshalOPushJobTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushJobTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PushJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PushJobTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PushJob_audience(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJob_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PushJob().Audience(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Audience) graphql.Marshaler {
+			return ec.marshalOAudience2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudience(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushJob_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PushJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Audience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PushJob_report(ctx context.Context, field graphql.CollectedField, obj *ent.PushJob) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19897,6 +20343,52 @@ func (ec *executionContext) _PushJobEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PushJobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PushJobEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PushJobTarget_deviceIDs(ctx context.Context, field graphql.CollectedField, obj *model.PushJobTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJobTarget_deviceIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []nodeid.ID) graphql.Marshaler {
+			return ec.marshalNID2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋnodeidᚐIDᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushJobTarget_deviceIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushJobTarget", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PushJobTarget_userIDs(ctx context.Context, field graphql.CollectedField, obj *model.PushJobTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushJobTarget_userIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PushJobTarget_userIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushJobTarget", field, false, false, "String")
 }
 
 func (ec *executionContext) _PushMessage_title(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
@@ -20966,6 +21458,50 @@ func (ec *executionContext) fieldContext_Query_previewAudience(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_reachability(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reachability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reachability(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["target"].(*model.PushTarget), fc.Args["audience"].(*model.AudienceInput), fc.Args["channels"].([]enum.Channel))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Reachability) graphql.Marshaler {
+			return ec.marshalNReachability2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐReachability(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reachability(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reachability(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reachability_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21128,6 +21664,75 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Reachability_targeted(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_targeted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targeted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_targeted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reachability_reachable(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_reachable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reachable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_reachable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reachability_pushDisabled(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_pushDisabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PushDisabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_pushDisabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Recurrence_cron(ctx context.Context, field graphql.CollectedField, obj *model.Recurrence) (ret graphql.Marshaler) {
@@ -37994,6 +38599,64 @@ func (ec *executionContext) _AppUserEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var audienceImplementors = []string{"Audience"}
+
+func (ec *executionContext) _Audience(ctx context.Context, sel ast.SelectionSet, obj *model.Audience) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, audienceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Audience")
+		case "platforms":
+			out.Values[i] = ec._Audience_platforms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appVersions":
+			out.Values[i] = ec._Audience_appVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tags":
+			out.Values[i] = ec._Audience_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Audience_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bound":
+			out.Values[i] = ec._Audience_bound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeWithinSeconds":
+			out.Values[i] = ec._Audience_activeWithinSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEventImplementors = []string{"AuditEvent"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *audit.Event) graphql.Marshaler {
@@ -40075,6 +40738,18 @@ func (ec *executionContext) _PushJob(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PushJob_channels(ctx, field, obj)
 				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PushJob_target(ctx, field, obj)
+				})
+		case "audience":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PushJob_audience(ctx, field, obj)
+				})
 		case "report":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -40159,6 +40834,44 @@ func (ec *executionContext) _PushJobEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._PushJobEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pushJobTargetImplementors = []string{"PushJobTarget"}
+
+func (ec *executionContext) _PushJobTarget(ctx context.Context, sel ast.SelectionSet, obj *model.PushJobTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pushJobTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PushJobTarget")
+		case "deviceIDs":
+			out.Values[i] = ec._PushJobTarget_deviceIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userIDs":
+			out.Values[i] = ec._PushJobTarget_userIDs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40399,6 +41112,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_previewAudience(ctx, field)
 				})
+		case "reachability":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reachability(ctx, field)
+				})
 		case "stats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -40424,6 +41143,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachabilityImplementors = []string{"Reachability"}
+
+func (ec *executionContext) _Reachability(ctx context.Context, sel ast.SelectionSet, obj *model.Reachability) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachabilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reachability")
+		case "targeted":
+			out.Values[i] = ec._Reachability_targeted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reachable":
+			out.Values[i] = ec._Reachability_reachable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pushDisabled":
+			out.Values[i] = ec._Reachability_pushDisabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -41782,6 +42544,16 @@ func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpushdᚋpushd�
 	return ec._AuditEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBindFilter2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindFilter(ctx context.Context, v any) (model.BindFilter, error) {
+	var res model.BindFilter
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBindFilter2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindFilter(ctx context.Context, sel ast.SelectionSet, v model.BindFilter) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNBindTokenPayload2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐBindTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.BindTokenPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BindTokenPayload!")
@@ -42312,6 +43084,36 @@ func (ec *executionContext) marshalNPlatform2githubᚗcomᚋpushdᚋpushdᚋent�
 	return v
 }
 
+func (ec *executionContext) unmarshalNPlatform2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatformᚄ(ctx context.Context, v any) ([]enum.Platform, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.Platform, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlatform2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatform(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPlatform2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatformᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.Platform) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlatform2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatform(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNPushBroadcastInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushBroadcastInput(ctx context.Context, v any) (model.PushBroadcastInput, error) {
 	res, err := ec.unmarshalInputPushBroadcastInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42430,6 +43232,14 @@ func (ec *executionContext) unmarshalNPushTarget2ᚖgithubᚗcomᚋpushdᚋpushd
 func (ec *executionContext) unmarshalNPushTemplateInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTemplateInput(ctx context.Context, v any) (model.PushTemplateInput, error) {
 	res, err := ec.unmarshalInputPushTemplateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReachability2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐReachability(ctx context.Context, sel ast.SelectionSet, v *model.Reachability) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reachability!")
+		return graphql.Null
+	}
+	return ec._Reachability(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNResetPasswordInput2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐResetPasswordInput(ctx context.Context, v any) (model.ResetPasswordInput, error) {
@@ -43222,6 +44032,13 @@ func (ec *executionContext) unmarshalOAppWhereInput2ᚖgithubᚗcomᚋpushdᚋpu
 	}
 	res, err := ec.unmarshalInputAppWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAudience2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudience(ctx context.Context, sel ast.SelectionSet, v *model.Audience) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Audience(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAudienceInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐAudienceInput(ctx context.Context, v any) (*model.AudienceInput, error) {
@@ -44207,6 +45024,13 @@ func (ec *executionContext) marshalOPushJobStatus2ᚖgithubᚗcomᚋpushdᚋpush
 	return v
 }
 
+func (ec *executionContext) marshalOPushJobTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushJobTarget(ctx context.Context, sel ast.SelectionSet, v *model.PushJobTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PushJobTarget(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPushJobWhereInput2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐPushJobWhereInputᚄ(ctx context.Context, v any) ([]*ent.PushJobWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -44314,6 +45138,14 @@ func (ec *executionContext) marshalOPushPriority2ᚖgithubᚗcomᚋpushdᚋpushd
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOPushTarget2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐPushTarget(ctx context.Context, v any) (*model.PushTarget, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPushTarget(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalORecurrence2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐRecurrence(ctx context.Context, sel ast.SelectionSet, v *model.Recurrence) graphql.Marshaler {

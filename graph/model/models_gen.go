@@ -34,6 +34,16 @@ type APNsCredentialsInput struct {
 	CertPassword  *string `json:"certPassword,omitempty"`
 }
 
+// The filters of a broadcast, as it was sent (none given: every device).
+type Audience struct {
+	Platforms           []enum.Platform `json:"platforms"`
+	AppVersions         []string        `json:"appVersions"`
+	Tags                []string        `json:"tags"`
+	Groups              []nodeid.ID     `json:"groups"`
+	Bound               BindFilter      `json:"bound"`
+	ActiveWithinSeconds *int            `json:"activeWithinSeconds,omitempty"`
+}
+
 // Filters of a broadcast; all given filters must match. Devices with push disabled are never included.
 type AudienceInput struct {
 	Platforms   []enum.Platform `json:"platforms,omitempty"`
@@ -214,6 +224,12 @@ type PushCounts struct {
 	Revoked  int `json:"revoked"`
 }
 
+// The devices or users a simple or template push named, as the backend gave them.
+type PushJobTarget struct {
+	DeviceIDs []nodeid.ID `json:"deviceIDs"`
+	UserIDs   []string    `json:"userIDs"`
+}
+
 type PushMessage struct {
 	Title            *string        `json:"title,omitempty"`
 	Body             *string        `json:"body,omitempty"`
@@ -305,6 +321,20 @@ type PushTemplateInput struct {
 	// Fields beyond title and body (payload, badge, ...); its title or body, if given, replace the template's.
 	Message *PushMessageInput `json:"message,omitempty"`
 	Options *PushOptionsInput `json:"options,omitempty"`
+}
+
+// How many of a push's targets the channels it would allow can reach now.
+// Unreachable targets (targeted - reachable - pushDisabled) would wait for
+// the TTL and then expire.
+type Reachability struct {
+	// Devices the push would target now; for users, the devices bound to them.
+	Targeted int `json:"targeted"`
+	// Targeted devices with a way in: pushd's own WebSocket channel when it is
+	// allowed (a device gets the message when it next connects), else an active
+	// token of an allowed vendor channel the app has working credentials for.
+	Reachable int `json:"reachable"`
+	// Targeted devices whose user turned push off.
+	PushDisabled int `json:"pushDisabled"`
 }
 
 type Recurrence struct {

@@ -1,0 +1,121 @@
+package push
+
+import (
+	"context"
+	"slices"
+
+	"github.com/pushd/pushd/ent/appuser"
+	"github.com/pushd/pushd/ent/device"
+	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/predicate"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/tenant"
+)
+
+// Reach is how many of a push's targets the channels it allows can reach,
+// asked before the push is sent, so the composer can warn about targets
+// that would only wait out the TTL.
+type Reach struct {
+	// Targeted is the devices the push would target now; for users, the
+	// devices bound to them.
+	Targeted int
+	// Reachable is the targeted devices with a way in: pushd's own channel
+	// when the push allows it (a device gets the message when it next
+	// connects), else an active token of an allowed vendor channel that
+	// the app has working credentials for.
+	Reachable int
+	// PushDisabled is the targeted devices whose user turned push off.
+	PushDisabled int
+}
+
+// ReachQuery names a push's targets (Target for simple and template
+// pushes, Audience for a broadcast) and the channels it would allow
+// (none: every channel).
+type ReachQuery struct {
+	Target   *jsontype.Target
+	Audience *jsontype.Audience
+	Channels []enum.Channel
+}
+
+// Reach counts a push's targets and those its channels can reach.
+func (s *Service) Reach(ctx context.Context, app nodeid.ID, q ReachQuery) (Reach, error) {
+	if err := tenant.Require(ctx, app, tenant.NeedRead); err != nil {
+		return Reach{}, err
+	}
+	targets, err := s.reachTargets(ctx, app, q)
+	if err != nil {
+		return Reach{}, err
+	}
+	sys := tenant.AsSystem(ctx)
+	var r Reach
+	if r.Targeted, err = s.client.Device.Query().Where(targets...).Count(sys); err != nil {
+		return Reach{}, err
+	}
+	if r.PushDisabled, err = s.client.Device.Query().Where(append(targets, device.PushEnabled(false))...).Count(sys); err != nil {
+		return Reach{}, err
+	}
+	enabled := append(targets, device.PushEnabled(true))
+	if len(q.Channels) == 0 || slices.Contains(q.Channels, enum.ChannelSelf) {
+		r.Reachable = r.Targeted - r.PushDisabled
+		return r, nil
+	}
+	vendors, err := s.workingVendors(ctx, app, q.Channels)
+	if err != nil || len(vendors) == 0 {
+		return r, err
+	}
+	r.Reachable, err = s.client.Device.Query().Where(append(enabled,
+		device.HasTokensWith(devicetoken.ChannelIn(vendors...), devicetoken.StatusEQ(devicetoken.StatusACTIVE)))...).Count(sys)
+	return r, err
+}
+
+// reachTargets is the device filter of the push's targets, checked as the
+// push itself would be.
+func (s *Service) reachTargets(ctx context.Context, app nodeid.ID, q ReachQuery) ([]predicate.Device, error) {
+	for _, c := range q.Channels {
+		if !c.Valid() {
+			return nil, Invalid("channels", "unknown channel %q", c)
+		}
+	}
+	switch {
+	case (q.Target == nil) == (q.Audience == nil):
+		return nil, Invalid("target", "give target or audience")
+	case q.Audience != nil:
+		a := *q.Audience
+		if err := checkAudience(&a); err != nil {
+			return nil, err
+		}
+		if err := s.checkGroups(tenant.AsSystem(ctx), app, a.Groups); err != nil {
+			return nil, err
+		}
+		return s.audienceFilter(app, a), nil
+	}
+	t := *q.Target
+	if err := checkTarget("target", &t, MaxTargets); err != nil {
+		return nil, err
+	}
+	if len(t.DeviceIDs) > 0 {
+		ids := make([]nodeid.ID, len(t.DeviceIDs))
+		for i, d := range t.DeviceIDs {
+			ids[i] = nodeid.ID(d)
+		}
+		return []predicate.Device{device.AppID(app), device.IDIn(ids...)}, nil
+	}
+	return []predicate.Device{device.AppID(app), device.HasUserWith(appuser.AppID(app), appuser.ExternalIDIn(t.UserIDs...))}, nil
+}
+
+// workingVendors is the allowed vendor channels the app can send on now.
+func (s *Service) workingVendors(ctx context.Context, app nodeid.ID, allowed []enum.Channel) ([]enum.Channel, error) {
+	routes, err := s.appRoutes(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	var out []enum.Channel
+	for _, c := range allowed {
+		if r := routes[c]; c.Vendor() && r != nil && r.brokenReason() == "" {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

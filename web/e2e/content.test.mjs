@@ -27,7 +27,7 @@ test("devices, device detail, users, templates and groups", async () => {
   await page.goto(base + `/apps/${app.id}/devices`);
   await page.getByRole("heading", { name: "Devices" }).waitFor();
   await page.waitForFunction(() => document.querySelectorAll("table[aria-label=Devices] tbody tr").length === 3);
-  await page.getByText("fcm", { exact: true }).waitFor();
+  await page.getByText("FCM", { exact: true }).waitFor();
   await shot(page, "devices");
 
   await page.getByLabel("Platform").selectOption("IOS");
@@ -37,7 +37,7 @@ test("devices, device detail, users, templates and groups", async () => {
   await page.getByRole("heading", { name: "Devices" }).waitFor();
   await page.waitForFunction(() => document.querySelectorAll("table[aria-label=Devices] tbody tr").length === 1);
   assert.equal(await page.getByLabel("Platform").inputValue(), "IOS");
-  assert.match(await rows.first().innerText(), /IOS/);
+  assert.match(await rows.first().innerText(), /iOS/);
 
   // A search by installation ID, with the back button undoing it.
   await page.getByLabel("Device", { exact: true }).fill("android-2");
@@ -54,7 +54,7 @@ test("devices, device detail, users, templates and groups", async () => {
   await page.getByRole("button", { name: "Search" }).click();
   await page.waitForURL(new RegExp(`q=${start}`));
   await page.waitForFunction(() => document.querySelectorAll("table[aria-label=Devices] tbody tr").length === 1);
-  assert.match(await rows.first().innerText(), /IOS/);
+  assert.match(await rows.first().innerText(), /iOS/);
   await page.goBack();
   await page.waitForFunction(() => document.querySelectorAll("table[aria-label=Devices] tbody tr").length === 1);
 
@@ -83,7 +83,7 @@ test("devices, device detail, users, templates and groups", async () => {
   const props = page.getByRole("region", { name: "Properties" });
   await props.getByText("inst-ios-1").waitFor();
   const tokens = page.getByRole("region", { name: "Vendor tokens" });
-  await tokens.getByRole("cell", { name: "APNS", exact: true }).waitFor();
+  await tokens.getByRole("cell", { name: "APNs", exact: true }).waitFor();
   assert.match(await tokens.locator("tbody tr").first().innerText(), /active/);
   await page.getByRole("region", { name: "Deliveries" }).getByRole("link", { name: "hello-ios" }).waitFor();
   await page.getByLabel("Bind to user ID").fill("user-42");

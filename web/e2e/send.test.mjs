@@ -127,6 +127,31 @@ test("compose and send pushes in the four modes", async () => {
   page.assertClean();
 });
 
+// A WEB device pushed only through APNs used to wait out its TTL without a
+// word; the composer now says so, with the count, before sending.
+test("the composer warns about targets the chosen channels cannot reach", async () => {
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
+  await login(page, base);
+  const app = await createApp(page, "composer-reach");
+  const web = await registerDevice(base, app.appKey, { platform: "WEB" });
+  await page.goto(`${base}/apps/${app.id}/send`);
+  await page.getByLabel("Device IDs").fill(web.deviceID);
+  await page.getByLabel("Title").fill("Only through APNs");
+  const warning = page.locator(".reach-warning");
+  await page.getByRole("checkbox", { name: "APNs" }).check();
+  await warning.filter({ hasText: "1 of 1 target cannot be reached through APNs: it would wait until the TTL ends and then expire." }).waitFor();
+  await shot(page, "send-unreachable");
+  // pushd's own channel reaches it (when it next connects): no warning.
+  await page.getByRole("checkbox", { name: "WebSocket" }).check();
+  await warning.waitFor({ state: "detached" });
+  // A broadcast to the web through APNs only: the same warning.
+  await page.getByRole("tab", { name: "Broadcast" }).click();
+  await page.getByRole("checkbox", { name: "APNs" }).check();
+  await warning.filter({ hasText: "1 of 1 target cannot be reached through APNs" }).waitFor();
+  page.assertClean();
+});
+
 test("pushd's refusals name the field; viewers get no form", async () => {
   const base = suite.pushd.url;
   const page = await newPage(suite.browser);

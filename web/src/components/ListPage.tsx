@@ -2,6 +2,7 @@
 // (groups, templates) or searched (users): the open form and the search
 // live in the URL, so a link or the back button brings them back.
 import { useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 import type { TypedDocumentString } from "../gql/graphql";
 import { useMutation, type QueryState } from "../hooks";
@@ -27,6 +28,7 @@ export function SearchForm({ label, field, q, placeholder, onSearch }: { label: 
 }
 
 function SearchBox({ label, field, q, placeholder, onSearch }: { label: string; field: string; q: string; placeholder?: string; onSearch: (q: string) => void }) {
+  const { t } = useTranslation("apps");
   const [value, setValue] = useState(q);
   return (
     <form
@@ -42,10 +44,10 @@ function SearchBox({ label, field, q, placeholder, onSearch }: { label: string; 
         {field}
         <input type="search" value={value} onChange={(e) => setValue(e.target.value)} placeholder={placeholder} />
       </label>
-      <button type="submit">Search</button>
+      <button type="submit">{t("list.search")}</button>
       {q && (
         <button type="button" className="secondary" onClick={() => onSearch("")}>
-          Clear
+          {t("list.clear")}
         </button>
       )}
     </form>
@@ -67,6 +69,7 @@ export function ItemLoader<R, T>({
   onClose: () => void;
   children: (item: T) => ReactNode;
 }) {
+  const { t } = useTranslation("apps");
   if (query.error) return <Problem error={query.error} retry={query.reload} />;
   if (query.loading && !query.data) return <Loading />;
   const item = query.data && pick(query.data);
@@ -75,7 +78,7 @@ export function ItemLoader<R, T>({
       <div className="card">
         <p className="muted">{missing}</p>
         <button type="button" className="secondary" onClick={onClose}>
-          Close
+          {t("list.close")}
         </button>
       </div>
     );
@@ -86,9 +89,10 @@ export function ItemLoader<R, T>({
 // ActionsHeader heads a column of row buttons: named for screen readers,
 // blank on screen.
 export function ActionsHeader() {
+  const { t } = useTranslation("apps");
   return (
     <th>
-      <span className="visually-hidden">Actions</span>
+      <span className="visually-hidden">{t("list.actions")}</span>
     </th>
   );
 }
@@ -96,14 +100,15 @@ export function ActionsHeader() {
 // RowActions are a row's Edit and Delete buttons, named after the item for
 // screen readers.
 export function RowActions({ name, onEdit, onDelete }: { name: string; onEdit: () => void; onDelete: () => void }) {
+  const { t } = useTranslation("apps");
   return (
     <td className="nowrap">
       <div className="actions">
-        <button type="button" className="secondary" onClick={onEdit} aria-label={`Edit ${name}`}>
-          Edit
+        <button type="button" className="secondary" onClick={onEdit} aria-label={t("list.editItem", { name })}>
+          {t("list.edit")}
         </button>
-        <button type="button" className="secondary" onClick={onDelete} aria-label={`Delete ${name}`}>
-          Delete
+        <button type="button" className="secondary" onClick={onDelete} aria-label={t("list.deleteItem", { name })}>
+          {t("list.delete")}
         </button>
       </div>
     </td>
@@ -133,14 +138,16 @@ export function useDeletion<R>(doc: TypedDocumentString<R, { id: string }>, done
 }
 
 // ConfirmDelete asks whether to delete the item of a deletion (what names
-// its kind: "group"); children say what deleting it does.
+// its kind, in the page's language: "group"); children say what deleting it
+// does.
 export function ConfirmDelete({ deletion, what, children }: { deletion: ReturnType<typeof useDeletion>; what: string; children: ReactNode }) {
+  const { t } = useTranslation("apps");
   const item = deletion.item;
   if (!item) return null;
   return (
     <Confirm
-      title={`Delete the ${what} ${item.name}?`}
-      confirm={`Delete ${what}`}
+      title={t("list.deleteTitle", { what, name: item.name })}
+      confirm={t("list.deleteConfirm", { what })}
       danger
       busy={deletion.running}
       onCancel={deletion.cancel}

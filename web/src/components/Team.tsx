@@ -2,6 +2,7 @@
 // Accounts page, the account page), which speak of the same roles, the same
 // passwords and the same refusals.
 import { useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { GraphQLError } from "../api";
 import type { Role } from "../gql/graphql";
 import { accountProblem, type AccountAction } from "../lib/account";
@@ -46,6 +47,7 @@ export function PasswordField({
   invalid?: boolean;
   onGenerated?: (pw: string) => void;
 }) {
+  const { t } = useTranslation("accounts");
   const [shown, setShown] = useState(false);
   return (
     <Field label={label} hint={hint}>
@@ -70,10 +72,10 @@ export function PasswordField({
               setShown(true);
             }}
           >
-            Generate
+            {t("password.generate")}
           </button>
           <button type="button" className="secondary" aria-pressed={shown} onClick={() => setShown(!shown)}>
-            {shown ? "Hide" : "Show"}
+            {shown ? t("password.hide") : t("password.show")}
           </button>
         </div>
       )}
@@ -83,6 +85,8 @@ export function PasswordField({
 
 // RoleOptions are the roles a <select> offers, strongest first.
 export function RoleOptions() {
+  // Subscribed to the language, so the labels follow a switch.
+  useTranslation("accounts");
   return ROLES.map((r) => (
     <option key={r.value} value={r.value}>
       {r.label}
@@ -92,8 +96,9 @@ export function RoleOptions() {
 
 // RoleField is the role to give, in a form that gives one.
 export function RoleField({ value, onChange }: { value: Role; onChange: (role: Role) => void }) {
+  const { t } = useTranslation("accounts");
   return (
-    <Field label="Role">
+    <Field label={t("role")}>
       {(id) => (
         <select id={id} value={value} onChange={(e) => onChange(e.target.value as Role)}>
           <RoleOptions />

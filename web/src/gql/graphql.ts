@@ -2199,6 +2199,36 @@ export type AccountsDeleteMutationVariables = Exact<{
 
 export type AccountsDeleteMutation = { deleteAccount: string };
 
+export type AnalyticsStatsQueryVariables = Exact<{
+  input: StatsInput;
+}>;
+
+
+export type AnalyticsStatsQuery = { stats: Array<{ at: string, platform: Platform | null, channel: Channel | null, appVersion: string | null, kind: PushKind | null, counts: { targeted: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }> };
+
+export type AnalyticsTotalsQueryVariables = Exact<{
+  app: string;
+  from: string;
+  to: string;
+}>;
+
+
+export type AnalyticsTotalsQuery = { coreIndex: { pushes: number, counts: { targeted: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } } };
+
+export type AnalyticsPushSearchQueryVariables = Exact<{
+  where: PushJobWhereInput;
+}>;
+
+
+export type AnalyticsPushSearchQuery = { pushJobs: { edges: Array<{ node: { id: string, taskName: string, msgKey: string | null, kind: PushKind, status: PushJobStatus, createdAt: string, recurrence: { cron: string } | null, message: { title: string | null } } | null } | null> | null } };
+
+export type AnalyticsCompareQueryVariables = Exact<{
+  where: PushJobWhereInput;
+}>;
+
+
+export type AnalyticsCompareQuery = { pushJobs: { edges: Array<{ node: { id: string, taskName: string, msgKey: string | null, kind: PushKind, status: PushJobStatus, createdAt: string, message: { title: string | null }, report: Array<{ counts: { targeted: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }> } | null } | null> | null } };
+
 export type AppsQueryVariables = Exact<{
   after?: string | null | undefined;
   first?: number | null | undefined;
@@ -2515,7 +2545,7 @@ export type OverviewQueryVariables = Exact<{
 export type OverviewQuery = { node:
     | { id: string, name: string, appKey: string }
     | Record<PropertyKey, never>
-   | null, coreIndex: { pushes: number, arrivalRate: number, openRate: number, counts: { sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number } } };
+   | null, coreIndex: { pushes: number, arrivalRate: number, openRate: number, ignoreRate: number, counts: { targeted: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } } };
 
 export type RecentMinutesQueryVariables = Exact<{
   input: StatsInput;
@@ -2779,6 +2809,16 @@ export type WebhooksDeleteMutationVariables = Exact<{
 
 
 export type WebhooksDeleteMutation = { deleteWebhook: string };
+
+export type SendReachabilityQueryVariables = Exact<{
+  app: string;
+  target?: PushTarget | null | undefined;
+  audience?: AudienceInput | null | undefined;
+  channels?: Array<Channel> | Channel | null | undefined;
+}>;
+
+
+export type SendReachabilityQuery = { reachability: { targeted: number, reachable: number, pushDisabled: number } };
 
 export type SendTemplatesQueryVariables = Exact<{
   app: string;
@@ -3090,6 +3130,101 @@ export const AccountsDeleteDocument = new TypedDocumentString(`
   deleteAccount(id: $id)
 }
     `) as unknown as TypedDocumentString<AccountsDeleteMutation, AccountsDeleteMutationVariables>;
+export const AnalyticsStatsDocument = new TypedDocumentString(`
+    query AnalyticsStats($input: StatsInput!) {
+  stats(input: $input) {
+    at
+    platform
+    channel
+    appVersion
+    kind
+    counts {
+      targeted
+      sent
+      arrived
+      opened
+      ignored
+      failed
+      expired
+      revoked
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AnalyticsStatsQuery, AnalyticsStatsQueryVariables>;
+export const AnalyticsTotalsDocument = new TypedDocumentString(`
+    query AnalyticsTotals($app: ID!, $from: Time!, $to: Time!) {
+  coreIndex(appID: $app, from: $from, to: $to) {
+    pushes
+    counts {
+      targeted
+      sent
+      arrived
+      opened
+      ignored
+      failed
+      expired
+      revoked
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AnalyticsTotalsQuery, AnalyticsTotalsQueryVariables>;
+export const AnalyticsPushSearchDocument = new TypedDocumentString(`
+    query AnalyticsPushSearch($where: PushJobWhereInput!) {
+  pushJobs(
+    where: $where
+    first: 10
+    orderBy: {field: CREATED_AT, direction: DESC}
+  ) {
+    edges {
+      node {
+        id
+        taskName
+        msgKey
+        kind
+        status
+        createdAt
+        recurrence {
+          cron
+        }
+        message {
+          title
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AnalyticsPushSearchQuery, AnalyticsPushSearchQueryVariables>;
+export const AnalyticsCompareDocument = new TypedDocumentString(`
+    query AnalyticsCompare($where: PushJobWhereInput!) {
+  pushJobs(where: $where, first: 5) {
+    edges {
+      node {
+        id
+        taskName
+        msgKey
+        kind
+        status
+        createdAt
+        message {
+          title
+        }
+        report {
+          counts {
+            targeted
+            sent
+            arrived
+            opened
+            ignored
+            failed
+            expired
+            revoked
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AnalyticsCompareQuery, AnalyticsCompareQueryVariables>;
 export const AppsDocument = new TypedDocumentString(`
     query Apps($after: Cursor, $first: Int) {
   apps(after: $after, first: $first, orderBy: {field: NAME, direction: ASC}) {
@@ -3800,20 +3935,21 @@ export const OverviewDocument = new TypedDocumentString(`
   coreIndex(appID: $app, from: $from, to: $to) {
     pushes
     counts {
-      ...ReportCountsFields
+      targeted
+      sent
+      arrived
+      opened
+      ignored
+      failed
+      expired
+      revoked
     }
     arrivalRate
     openRate
+    ignoreRate
   }
 }
-    fragment ReportCountsFields on StatCounts {
-  sent
-  arrived
-  opened
-  ignored
-  failed
-  expired
-}`) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
+    `) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
 export const RecentMinutesDocument = new TypedDocumentString(`
     query RecentMinutes($input: StatsInput!) {
   stats(input: $input) {
@@ -4163,6 +4299,20 @@ export const WebhooksDeleteDocument = new TypedDocumentString(`
   deleteWebhook(id: $id)
 }
     `) as unknown as TypedDocumentString<WebhooksDeleteMutation, WebhooksDeleteMutationVariables>;
+export const SendReachabilityDocument = new TypedDocumentString(`
+    query SendReachability($app: ID!, $target: PushTarget, $audience: AudienceInput, $channels: [Channel!]) {
+  reachability(
+    appID: $app
+    target: $target
+    audience: $audience
+    channels: $channels
+  ) {
+    targeted
+    reachable
+    pushDisabled
+  }
+}
+    `) as unknown as TypedDocumentString<SendReachabilityQuery, SendReachabilityQueryVariables>;
 export const SendTemplatesDocument = new TypedDocumentString(`
     query SendTemplates($app: ID!, $name: String) {
   templates(

@@ -2,6 +2,7 @@
 // admins' accounts page): form state → GraphQL inputs, the reset link an
 // admin passes on, an account's state in words, and pushd's refusals in
 // plain words. pushd checks all of it again (auth/lifecycle.go).
+import i18n from "../i18n";
 import { passwordProblem, type Built } from "./team";
 
 const fail = (field: string, error: string) => ({ error, field }) as const;
@@ -9,15 +10,15 @@ const fail = (field: string, error: string) => ({ error, field }) as const;
 export type PasswordChange = { current: string; next: string };
 
 export function changePasswordInput(f: PasswordChange): Built<{ currentPassword: string; newPassword: string }> {
-  if (!f.current) return fail("currentPassword", "Give your current password.");
+  if (!f.current) return fail("currentPassword", i18n.t("account:check.currentNeeded"));
   const problem = passwordProblem(f.next);
   if (problem) return fail("newPassword", problem);
-  if (f.next === f.current) return fail("newPassword", "The new password must differ from the current one.");
+  if (f.next === f.current) return fail("newPassword", i18n.t("account:check.sameAsCurrent"));
   return { input: { currentPassword: f.current, newPassword: f.next } };
 }
 
 export function resetPasswordInput(token: string, next: string): Built<{ token: string; newPassword: string }> {
-  if (!token) return fail("token", "This page needs the reset link an admin gave you: open that link as it is.");
+  if (!token) return fail("token", i18n.t("account:check.tokenNeeded"));
   const problem = passwordProblem(next);
   if (problem) return fail("newPassword", problem);
   return { input: { token, newPassword: next } };
@@ -58,9 +59,8 @@ export function resetPending(a: { passwordResetExpiresAt?: string | null }, now 
 
 // sessionsEnded says what changePassword and logoutEverywhere ended.
 export function sessionsEnded(n: number, others: boolean): string {
-  const what = others ? "other session" : "session";
-  if (n === 0) return `No ${what} was open.`;
-  return `${n} ${what}${n === 1 ? "" : "s"} ended.`;
+  if (n === 0) return i18n.t(others ? "account:ended.noneOther" : "account:ended.none");
+  return i18n.t(others ? "account:ended.othersEnded" : "account:ended.ended", { count: n });
 }
 
 export type AccountAction = "password" | "reset" | "disable" | "delete" | "answer";
@@ -70,11 +70,11 @@ export type AccountAction = "password" | "reset" | "disable" | "delete" | "answe
 // deleteAccount and disableAccount name the app or the rule, so they are
 // shown as pushd says them.
 export function accountProblem(code: string | undefined, field: string | undefined, action: AccountAction): string | null {
-  if (action === "password" && code === "INVALID_ARGUMENT" && field === "currentPassword") return "That is not your current password.";
+  if (action === "password" && code === "INVALID_ARGUMENT" && field === "currentPassword") return i18n.t("account:problems.wrongCurrent");
   if (action === "reset" && code === "INVALID_ARGUMENT" && field === "token") {
-    return "This reset link does not work: it was used, replaced by a newer one or is older than 24 hours. Ask an admin for a new one.";
+    return i18n.t("account:problems.resetLinkDead");
   }
-  if (action === "reset" && code === "CONFLICT") return "The account is disabled: enable it before resetting its password.";
-  if (action === "answer" && code === "NOT_FOUND") return "That invitation is gone (withdrawn, expired or answered already); the list is now up to date.";
+  if (action === "reset" && code === "CONFLICT") return i18n.t("account:problems.resetDisabled");
+  if (action === "answer" && code === "NOT_FOUND") return i18n.t("account:problems.invitationGone");
   return null;
 }

@@ -114,20 +114,20 @@ describe("base64OfBytes", () => {
 describe("summaryRows", () => {
   it("labels known keys in a stable order and keeps unknown ones", () => {
     expect(summaryRows({ teamID: "T", keyID: "K", auth: "token", topic: "com.x", environment: "SANDBOX", extra: 3 })).toEqual([
-      { label: "Authentication", value: "token" },
-      { label: "Topic", value: "com.x" },
-      { label: "Environment", value: "SANDBOX" },
-      { label: "Key ID", value: "K" },
-      { label: "Team ID", value: "T" },
-      { label: "extra", value: "3" },
+      { key: "auth", label: "Authentication", value: "token" },
+      { key: "topic", label: "Topic", value: "com.x" },
+      { key: "environment", label: "Environment", value: "SANDBOX" },
+      { key: "keyID", label: "Key ID", value: "K" },
+      { key: "teamID", label: "Team ID", value: "T" },
+      { key: "extra", label: "extra", value: "3" },
     ]);
   });
   it("words booleans and dates", () => {
     expect(summaryRows({ appID: "1", receipts: false })).toEqual([
-      { label: "App ID", value: "1" },
-      { label: "Receipts", value: "not configured" },
+      { key: "appID", label: "App ID", value: "1" },
+      { key: "receipts", label: "Receipts", value: "not configured" },
     ]);
-    expect(summaryRows({ notAfter: "2027-03-01T10:00:00Z" })).toEqual([{ label: "Valid until", value: "2027-03-01" }]);
+    expect(summaryRows({ notAfter: "2027-03-01T10:00:00Z" })).toEqual([{ key: "notAfter", label: "Valid until", value: "2027-03-01" }]);
     expect(summaryRows(null)).toEqual([]);
   });
 });

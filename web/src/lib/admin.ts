@@ -2,21 +2,38 @@
 // channels, webhooks), and the small readings those pages show. Secrets the
 // forms carry go to pushd once and are never read back, so nothing here
 // keeps them longer than the input it builds.
+//
+// The words (hints, problems, labels) are looked up when they are used,
+// never at module load, so they are in the language in force then.
+import i18n from "../i18n";
+import { channelName, count } from "./format";
 
 export type Algorithm = "HMAC_SHA256" | "ED25519" | "RSA_SHA256";
+const algorithm = (value: Algorithm, label: string): { value: Algorithm; label: string; hint: string } => ({
+  value,
+  label,
+  get hint() {
+    return i18n.t(`accounts:admin.algorithms.${value}` as "accounts:admin.algorithms.HMAC_SHA256");
+  },
+});
 export const ALGORITHMS: { value: Algorithm; label: string; hint: string }[] = [
-  { value: "HMAC_SHA256", label: "HMAC-SHA256", hint: "pushd makes a shared secret and shows it once." },
-  { value: "ED25519", label: "Ed25519", hint: "You keep the private key; give pushd the PEM public key." },
-  { value: "RSA_SHA256", label: "RSA-SHA256", hint: "You keep the private key; give pushd the PEM public key (2048 bits or more)." },
+  algorithm("HMAC_SHA256", "HMAC-SHA256"),
+  algorithm("ED25519", "Ed25519"),
+  algorithm("RSA_SHA256", "RSA-SHA256"),
 ];
 
 export type VendorChannel = "APNS" | "FCM" | "HUAWEI" | "XIAOMI";
-export const VENDORS: { channel: VendorChannel; name: string; what: string }[] = [
-  { channel: "APNS", name: "APNs", what: "Apple Push Notification service: iPhone, iPad and Mac apps." },
-  { channel: "FCM", name: "FCM", what: "Firebase Cloud Messaging: Android phones with Google services, and web." },
-  { channel: "HUAWEI", name: "Huawei", what: "Huawei Push Kit: Huawei phones, with or without Google services." },
-  { channel: "XIAOMI", name: "Xiaomi", what: "MiPush: Xiaomi, Redmi and POCO phones, also where Google's service is missing (mainland China)." },
-];
+// A vendor's name is the channel's name everywhere (Huawei, 华为).
+const vendor = (channel: VendorChannel): { channel: VendorChannel; name: string; what: string } => ({
+  channel,
+  get name() {
+    return channelName(channel);
+  },
+  get what() {
+    return i18n.t(`accounts:admin.vendors.${channel}` as "accounts:admin.vendors.APNS");
+  },
+});
+export const VENDORS: { channel: VendorChannel; name: string; what: string }[] = [vendor("APNS"), vendor("FCM"), vendor("HUAWEI"), vendor("XIAOMI")];
 
 export const WEBHOOK_EVENTS = ["SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -27,6 +44,10 @@ export type Built<T> = { input: T; error?: undefined; field?: undefined } | { in
 
 const fail = (field: string, error: string) => ({ error, field }) as const;
 
+// check is a form problem in the console's language.
+type CheckKey = keyof (typeof import("../locales/en/accounts.json"))["admin"]["check"];
+const check = (key: Exclude<CheckKey, "rate">) => i18n.t(`accounts:admin.check.${key}` as "accounts:admin.check.keyName");
+
 // API keys
 
 export type APIKeyForm = { name: string; algorithm: Algorithm; publicKey: string };
@@ -35,12 +56,12 @@ export type CreateAPIKeyInput = { appID: string; name: string; algorithm: Algori
 
 export function apiKeyInput(appID: string, f: APIKeyForm): Built<CreateAPIKeyInput> {
   const name = f.name.trim();
-  if (!name) return fail("name", "Give the key a name, so you know later where it is used.");
+  if (!name) return fail("name", check("keyName"));
   if (f.algorithm === "HMAC_SHA256") return { input: { appID, name, algorithm: f.algorithm } };
   const pem = f.publicKey.trim();
-  if (!pem) return fail("publicKey", "Paste the PEM public key of your key pair.");
+  if (!pem) return fail("publicKey", check("publicKeyNeeded"));
   if (!/^-----BEGIN [A-Z ]*PUBLIC KEY-----[\s\S]+-----END [A-Z ]*PUBLIC KEY-----$/.test(pem)) {
-    return fail("publicKey", "That is not a PEM public key (it starts with -----BEGIN PUBLIC KEY-----).");
+    return fail("publicKey", check("notPem"));
   }
   return { input: { appID, name, algorithm: f.algorithm, publicKey: pem } };
 }
@@ -106,27 +127,27 @@ export function channelInput(appID: string, channel: VendorChannel, f: ChannelFo
   const input: SetChannelConfigInput = { appID };
   const rate = f.maxPerSecond.trim();
   if (rate) {
-    if (!/^\d+$/.test(rate) || Number(rate) > MAX_RATE) return fail("maxPerSecond", `Messages per second is a whole number from 0 (no pacing) to ${MAX_RATE.toLocaleString("en-US")}.`);
+    if (!/^\d+$/.test(rate) || Number(rate) > MAX_RATE) return fail("maxPerSecond", i18n.t("accounts:admin.check.rate", { max: count(MAX_RATE) }));
     input.maxPerSecond = Number(rate);
   }
   switch (channel) {
     case "APNS": {
       const a = f.apns;
       const topic = a.topic.trim();
-      if (!topic) return fail("apns.topic", "Give the app's bundle ID (the APNs topic).");
+      if (!topic) return fail("apns.topic", check("apnsTopic"));
       if (a.auth === "token") {
         const keyP8 = a.keyP8.trim();
         const keyID = a.keyID.trim();
         const teamID = a.teamID.trim();
-        if (!keyP8) return fail("apns.keyP8", "Choose the .p8 signing key file.");
-        if (!keyP8.includes("PRIVATE KEY-----")) return fail("apns.keyP8", "That file is not a .p8 signing key (it starts with -----BEGIN PRIVATE KEY-----).");
-        if (!keyID) return fail("apns.keyID", "Give the key ID (10 characters, shown with the key in your Apple developer account).");
-        if (!teamID) return fail("apns.teamID", "Give the team ID (10 characters, shown in your Apple developer account's membership).");
+        if (!keyP8) return fail("apns.keyP8", check("p8Needed"));
+        if (!keyP8.includes("PRIVATE KEY-----")) return fail("apns.keyP8", check("notP8"));
+        if (!keyID) return fail("apns.keyID", check("keyID"));
+        if (!teamID) return fail("apns.teamID", check("teamID"));
         // The PEM keeps its final newline: it is a file's text.
         input.apns = { environment: a.environment, topic, keyP8: keyP8 + "\n", keyID, teamID };
       } else {
         const cert = a.certP12Base64.replace(/\s+/g, "");
-        if (!cert) return fail("apns.certP12Base64", "Choose the .p12 certificate file.");
+        if (!cert) return fail("apns.certP12Base64", check("p12Needed"));
         input.apns = { environment: a.environment, topic, certP12Base64: cert };
         // A .p12 may have an empty password; spaces in one are meant.
         if (a.certPassword) input.apns.certPassword = a.certPassword;
@@ -135,15 +156,15 @@ export function channelInput(appID: string, channel: VendorChannel, f: ChannelFo
     }
     case "FCM": {
       const json = f.fcm.serviceAccountJSON.trim();
-      if (!json) return fail("fcm.serviceAccountJSON", "Choose or paste the service account's JSON key file.");
+      if (!json) return fail("fcm.serviceAccountJSON", check("fcmNeeded"));
       let parsed: unknown;
       try {
         parsed = JSON.parse(json);
       } catch {
-        return fail("fcm.serviceAccountJSON", "That is not JSON: use the key file Firebase gave you, unchanged.");
+        return fail("fcm.serviceAccountJSON", check("notJSON"));
       }
       if (!parsed || typeof parsed !== "object" || (parsed as { type?: unknown }).type !== "service_account") {
-        return fail("fcm.serviceAccountJSON", 'That JSON is not a service account key (its "type" is not "service_account").');
+        return fail("fcm.serviceAccountJSON", check("notServiceAccount"));
       }
       input.fcm = { serviceAccountJSON: json };
       return { input };
@@ -154,9 +175,9 @@ export function channelInput(appID: string, channel: VendorChannel, f: ChannelFo
       const secret = h.clientSecret.trim();
       const user = h.receiptUserName.trim();
       const key = h.receiptKey.trim();
-      if (!id) return fail("huawei.appID", "Give the app's App ID (its OAuth client ID).");
-      if (!secret) return fail("huawei.clientSecret", "Give the app's client secret.");
-      if (!user !== !key) return fail(user ? "huawei.receiptKey" : "huawei.receiptUserName", "Give both the receipt user name and key, or neither.");
+      if (!id) return fail("huawei.appID", check("huaweiAppID"));
+      if (!secret) return fail("huawei.clientSecret", check("huaweiSecret"));
+      if (!user !== !key) return fail(user ? "huawei.receiptKey" : "huawei.receiptUserName", check("huaweiReceipt"));
       input.huawei = { appID: id, clientSecret: secret };
       if (user) {
         input.huawei.receiptUserName = user;
@@ -167,8 +188,8 @@ export function channelInput(appID: string, channel: VendorChannel, f: ChannelFo
     case "XIAOMI": {
       const secret = f.xiaomi.appSecret.trim();
       const pkg = f.xiaomi.packageName.trim();
-      if (!secret) return fail("xiaomi.appSecret", "Give the app's AppSecret.");
-      if (!pkg) return fail("xiaomi.packageName", "Give the Android package name.");
+      if (!secret) return fail("xiaomi.appSecret", check("xiaomiSecret"));
+      if (!pkg) return fail("xiaomi.packageName", check("xiaomiPackage"));
       input.xiaomi = { appSecret: secret, packageName: pkg };
       return { input };
     }
@@ -185,32 +206,20 @@ export function base64OfBytes(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
-const summaryLabels: Record<string, string> = {
-  auth: "Authentication",
-  topic: "Topic",
-  environment: "Environment",
-  keyID: "Key ID",
-  teamID: "Team ID",
-  subject: "Certificate",
-  notAfter: "Valid until",
-  projectID: "Project",
-  clientEmail: "Service account",
-  privateKeyID: "Private key ID",
-  appID: "App ID",
-  receipts: "Receipts",
-  packageName: "Package",
-};
-const summaryOrder = Object.keys(summaryLabels);
+// The summary keys the console names, in the order it shows them; their
+// labels are under admin.summary.
+const summaryOrder = ["auth", "topic", "environment", "keyID", "teamID", "subject", "notAfter", "projectID", "clientEmail", "privateKeyID", "appID", "receipts", "packageName"];
+const summaryLabel = (k: string) => (summaryOrder.includes(k) ? i18n.t(`accounts:admin.summary.${k}` as "accounts:admin.summary.auth") : k);
 
 // summaryRows turns a ChannelConfig's summary (what pushd shows of the
 // sealed credentials) into labelled rows, in a stable order, with the keys
 // it does not know last rather than dropped.
-export function summaryRows(summary: Record<string, unknown> | null | undefined): { label: string; value: string }[] {
+export function summaryRows(summary: Record<string, unknown> | null | undefined): { key: string; label: string; value: string }[] {
   if (!summary) return [];
   const keys = Object.keys(summary).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return keys
     .filter((k) => summary[k] !== null && summary[k] !== undefined && summary[k] !== "")
-    .map((k) => ({ label: summaryLabels[k] ?? k, value: show(k, summary[k]) }));
+    .map((k) => ({ key: k, label: summaryLabel(k), value: show(k, summary[k]) }));
 }
 
 function rank(k: string) {
@@ -219,8 +228,8 @@ function rank(k: string) {
 }
 
 function show(k: string, v: unknown): string {
-  if (k === "receipts" && typeof v === "boolean") return v ? "verified (receipt key set)" : "not configured";
-  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (k === "receipts" && typeof v === "boolean") return i18n.t(v ? "accounts:admin.values.receiptsOn" : "accounts:admin.values.receiptsOff");
+  if (typeof v === "boolean") return i18n.t(v ? "accounts:admin.values.yes" : "accounts:admin.values.no");
   if (k === "notAfter" && typeof v === "string") return v.slice(0, 10);
   if (typeof v === "string" || typeof v === "number") return String(v);
   return JSON.stringify(v);
@@ -235,14 +244,14 @@ export type CreateWebhookInput = { appID: string; url: string; events?: WebhookE
 // reaches the webhook too.
 export function webhookInput(appID: string, url: string, events: readonly WebhookEvent[]): Built<CreateWebhookInput> {
   const u = url.trim();
-  if (!u) return fail("url", "Give the URL pushd posts receipts to.");
+  if (!u) return fail("url", check("urlNeeded"));
   let parsed: URL;
   try {
     parsed = new URL(u);
   } catch {
-    return fail("url", "That is not a URL (it starts with https://).");
+    return fail("url", check("notURL"));
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return fail("url", "The URL must start with https:// or http://.");
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return fail("url", check("urlScheme"));
   const chosen = WEBHOOK_EVENTS.filter((e) => events.includes(e));
   if (chosen.length === 0 || chosen.length === WEBHOOK_EVENTS.length) return { input: { appID, url: u } };
   return { input: { appID, url: u, events: chosen } };
@@ -250,8 +259,11 @@ export function webhookInput(appID: string, url: string, events: readonly Webhoo
 
 // eventsText says which statuses a webhook reports.
 export function eventsText(events: readonly string[] | null | undefined): string {
-  if (!events || events.length === 0 || WEBHOOK_EVENTS.every((e) => events.includes(e))) return "all statuses";
-  return events.map((e) => e.toLowerCase()).join(", ");
+  if (!events || events.length === 0 || WEBHOOK_EVENTS.every((e) => events.includes(e))) return i18n.t("accounts:admin.allStatuses");
+  // The statuses by the names Badge gives them; one pushd adds later as it
+  // spells it.
+  const name = (e: string) => i18n.t(`common:status.${e}` as "common:status.SENT", { defaultValue: e.toLowerCase() });
+  return events.map(name).join(i18n.t("accounts:admin.listSeparator"));
 }
 
 // attemptOutcome words one try to post a batch: the receiver's answer or
@@ -259,5 +271,5 @@ export function eventsText(events: readonly string[] | null | undefined): string
 export function attemptOutcome(a: { statusCode?: number | null; error?: string | null }): { text: string; ok: boolean } {
   const ok = a.statusCode != null && a.statusCode >= 200 && a.statusCode < 300;
   if (a.statusCode != null) return { text: a.error ? `HTTP ${a.statusCode}: ${a.error}` : `HTTP ${a.statusCode}`, ok };
-  return { text: a.error || "no answer", ok: false };
+  return { text: a.error || i18n.t("accounts:admin.noAnswer"), ok: false };
 }

@@ -1,37 +1,25 @@
 // The audit log page (docs/security.md, "Audit log"): who did what to which
 // object of an app, in words. pushd records the kinds and names as plain
-// strings; anything this does not know shows as it came.
+// strings; anything this does not know shows as it came. The words are in
+// the audit namespace, looked up at each call (the language may change).
+import i18n from "../i18n";
 
 // AUDIT_PAGE is the records asked for at a time (pushd's default page).
 export const AUDIT_PAGE = 50;
 
-const actors: Record<string, string> = { account: "account", api_key: "API key" };
-
 // actorKind is who made a change, in a word: "account" or "API key".
 export function actorKind(kind: string): string {
-  return actors[kind] ?? kind.replace(/_/g, " ");
+  return i18n.t(`audit:actors.${kind}` as "audit:actors.account", { defaultValue: kind.replace(/_/g, " ") });
 }
 
-const actions: Record<string, string> = { create: "created", update: "changed", delete: "deleted" };
-
+// actionLabel is what was done, as a past tense: "created".
 export function actionLabel(action: string): string {
-  return actions[action] ?? action;
+  return i18n.t(`audit:actions.${action}` as "audit:actions.create", { defaultValue: action });
 }
-
-const targets: Record<string, string> = {
-  App: "app",
-  APIKey: "API key",
-  ChannelConfig: "channel",
-  Membership: "membership",
-  Template: "template",
-  PushJob: "push",
-  Webhook: "webhook",
-  Invitation: "invitation",
-};
 
 // targetLabel is an object's type as the console names it elsewhere.
 export function targetLabel(type: string): string {
-  return targets[type] ?? type;
+  return i18n.t(`audit:targets.${type}` as "audit:targets.App", { defaultValue: type });
 }
 
 // fieldsText lists the names of the fields a change set or cleared.

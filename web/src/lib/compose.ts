@@ -21,7 +21,9 @@ import type {
   PushTarget,
   PushTemplateInput,
 } from "../gql/graphql";
-import { fromLocalInput, utf8Bytes as bytes } from "./format";
+import i18n, { locale } from "../i18n";
+import type { en } from "../locales";
+import { count, fromLocalInput, utf8Bytes as bytes } from "./format";
 import { renderTemplate, type TemplateLike } from "./template";
 import { describeCron } from "./cron";
 
@@ -51,6 +53,13 @@ function done<T>(input: T, errors: Errors): Built<T> {
   return Object.keys(errors).length ? { errors } : { input };
 }
 
+// Messages are made when a check runs, so they are in the language of the
+// moment; list joins names the way that language does ("a, b" or "a、b").
+const list = (names: string[]) => names.join(i18n.t("compose:separator"));
+
+// The example of a payload, the same in every language (it is JSON).
+export const PAYLOAD_EXAMPLE = '{"orderID": "42"}';
+
 // ---------------------------------------------------------------- targets
 
 export type TargetKind = "device" | "user";
@@ -72,17 +81,17 @@ export function targetInput(kind: TargetKind, ids: string[]): PushTarget {
 
 function checkTarget(kind: TargetKind, ids: string[], field: string, errors: Errors, max = MAX_TARGETS): PushTarget | undefined {
   if (ids.length === 0) {
-    errors[field] = kind === "device" ? "Give at least one device ID." : "Give at least one user ID.";
+    errors[field] = i18n.t(kind === "device" ? "compose:errors.target.noDevice" : "compose:errors.target.noUser");
     return undefined;
   }
   if (ids.length > max) {
-    errors[field] = `At most ${max.toLocaleString("en-US")} targets per push; there are ${ids.length.toLocaleString("en-US")}.`;
+    errors[field] = i18n.t("compose:errors.target.tooMany", { max: count(max), n: count(ids.length) });
     return undefined;
   }
   if (kind === "user") {
     const long = ids.find((u) => bytes(u) > MAX_USER_ID);
     if (long) {
-      errors[field] = `User IDs are at most ${MAX_USER_ID} bytes: "${long.slice(0, 20)}…" is longer.`;
+      errors[field] = i18n.t("compose:errors.target.userTooLong", { max: MAX_USER_ID, start: long.slice(0, 20) });
       return undefined;
     }
   }
@@ -131,10 +140,11 @@ export function parsePayload(text: string): { value?: Record<string, unknown>; e
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return { error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    // The reason is the browser's own words, in the browser's language.
+    return { error: i18n.t("compose:errors.payload.invalid", { reason: e instanceof Error ? e.message : String(e) }) };
   }
   if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    return { error: 'The payload must be a JSON object, such as {"orderID": "42"}.' };
+    return { error: i18n.t("compose:errors.payload.notObject", { example: PAYLOAD_EXAMPLE }) };
   }
   return { value: v as Record<string, unknown> };
 }
@@ -168,21 +178,21 @@ export function messageInput(f: MessageForm, errors: Errors, field = "message", 
   if (f.silent) m.silent = true;
   if (f.badge.trim()) {
     const n = Number(f.badge);
-    if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647) errors[`${field}.badge`] = "The badge is a whole number, 0 or more.";
+    if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647) errors[`${field}.badge`] = i18n.t("compose:errors.badge");
     else m.badge = n;
   }
   for (const [k, max] of fieldLimits) {
     const n = bytes(f[k] as string);
-    if (n > max) errors[`${field}.${k}`] = `At most ${max} bytes; this is ${n}.`;
+    if (n > max) errors[`${field}.${k}`] = i18n.t("compose:errors.bytes", { max, n });
   }
   if (m.imageURL && !m.imageURL.startsWith("https://") && !errors[`${field}.imageURL`]) {
-    errors[`${field}.imageURL`] = "Must be an https:// URL (vendors fetch it over TLS).";
+    errors[`${field}.imageURL`] = i18n.t("compose:errors.imageURL");
   }
   if (m.silent && !m.payload && !errors[`${field}.payload`]) {
-    errors[`${field}.payload`] = "A silent push carries a payload: it is all the app gets.";
+    errors[`${field}.payload`] = i18n.t("compose:errors.silent");
   }
   if (content && !m.title && !m.body && !m.payload && !errors[`${field}.payload`]) {
-    errors[field] = "Give a title, a body or a payload.";
+    errors[field] = i18n.t("compose:errors.noContent");
   }
   return Object.keys(m).length ? m : undefined;
 }
@@ -216,10 +226,10 @@ export function emptyOptions(timeZone = "UTC"): OptionsForm {
 export function ttlSeconds(value: string, unit: TTLUnit): { seconds?: number; error?: string } {
   if (!value.trim()) return {};
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) return { error: "The TTL is a number, 0 or more." };
+  if (!Number.isFinite(n) || n < 0) return { error: i18n.t("compose:errors.ttl.notNumber") };
   const s = n * TTL_UNITS[unit];
-  if (!Number.isInteger(s)) return { error: "The TTL must come to whole seconds." };
-  if (s > MAX_TTL) return { error: "At most 30 days (2,592,000 seconds)." };
+  if (!Number.isInteger(s)) return { error: i18n.t("compose:errors.ttl.fraction") };
+  if (s > MAX_TTL) return { error: i18n.t("compose:errors.ttl.tooLong") };
   return { seconds: s };
 }
 
@@ -227,12 +237,12 @@ export function ttlSeconds(value: string, unit: TTLUnit): { seconds?: number; er
 // it checks pushd's window (up to 60 s late is "now", at most 366 days
 // ahead).
 export function scheduleISO(local: string, now = Date.now()): { iso?: string; error?: string } {
-  if (!local) return { error: "Pick a date and time." };
+  if (!local) return { error: i18n.t("compose:errors.schedule.empty") };
   const iso = fromLocalInput(local);
-  if (!iso) return { error: "Not a date and time." };
+  if (!iso) return { error: i18n.t("compose:errors.schedule.invalid") };
   const t = Date.parse(iso);
-  if (t < now - SLACK_MS) return { error: "That time has passed." };
-  if (t > now + MAX_AHEAD_MS) return { error: "At most 366 days ahead." };
+  if (t < now - SLACK_MS) return { error: i18n.t("compose:errors.schedule.past") };
+  if (t > now + MAX_AHEAD_MS) return { error: i18n.t("compose:errors.schedule.tooFar") };
   return { iso };
 }
 
@@ -242,12 +252,12 @@ export function optionsInput(f: OptionsForm, errors: Errors, opts: { now?: numbe
   if (ttl.error) errors["options.ttlSeconds"] = ttl.error;
   else if (ttl.seconds !== undefined) o.ttlSeconds = ttl.seconds;
   if (f.msgKey) {
-    if (bytes(f.msgKey) > MAX_MSG_KEY) errors["options.msgKey"] = `At most ${MAX_MSG_KEY} bytes; this is ${bytes(f.msgKey)}.`;
+    if (bytes(f.msgKey) > MAX_MSG_KEY) errors["options.msgKey"] = i18n.t("compose:errors.bytes", { max: MAX_MSG_KEY, n: bytes(f.msgKey) });
     else o.msgKey = f.msgKey;
   }
   const task = f.taskName.trim();
   if (task) {
-    if (bytes(task) > MAX_TASK_NAME) errors["options.taskName"] = `At most ${MAX_TASK_NAME} bytes.`;
+    if (bytes(task) > MAX_TASK_NAME) errors["options.taskName"] = i18n.t("compose:errors.maxBytes", { max: MAX_TASK_NAME });
     else o.taskName = task;
   }
   if (f.channels.length) o.channels = [...f.channels];
@@ -257,19 +267,19 @@ export function optionsInput(f: OptionsForm, errors: Errors, opts: { now?: numbe
     else o.scheduleAt = at.iso;
   } else if (f.when === "repeat") {
     if (opts.recurrence === false) {
-      errors["options.recurrence"] = "Multiple pushes cannot repeat; send now or at a time.";
+      errors["options.recurrence"] = i18n.t("compose:errors.noRecurrence");
     } else {
       const cron = f.cron.trim().replace(/\s+/g, " ");
       const words = describeCron(cron);
       if (words.error) errors["options.recurrence.cron"] = words.error;
       const timeZone = f.timeZone.trim();
-      if (!timeZone) errors["options.recurrence.timeZone"] = "Give an IANA time zone, such as Europe/Paris or UTC.";
-      else if (!isTimeZone(timeZone)) errors["options.recurrence.timeZone"] = `"${timeZone}" is not an IANA time zone (such as Europe/Paris or Asia/Shanghai).`;
+      if (!timeZone) errors["options.recurrence.timeZone"] = i18n.t("compose:errors.timeZone.empty");
+      else if (!isTimeZone(timeZone)) errors["options.recurrence.timeZone"] = i18n.t("compose:errors.timeZone.unknown", { zone: timeZone });
       const startAt = f.startAt ? fromLocalInput(f.startAt) : null;
       const endAt = f.endAt ? fromLocalInput(f.endAt) : null;
-      if (f.startAt && !startAt) errors["options.recurrence.startAt"] = "Not a date and time.";
-      if (f.endAt && !endAt) errors["options.recurrence.endAt"] = "Not a date and time.";
-      if (startAt && endAt && Date.parse(endAt) <= Date.parse(startAt)) errors["options.recurrence.endAt"] = "Must be after the start.";
+      if (f.startAt && !startAt) errors["options.recurrence.startAt"] = i18n.t("compose:errors.schedule.invalid");
+      if (f.endAt && !endAt) errors["options.recurrence.endAt"] = i18n.t("compose:errors.schedule.invalid");
+      if (startAt && endAt && Date.parse(endAt) <= Date.parse(startAt)) errors["options.recurrence.endAt"] = i18n.t("compose:errors.endBeforeStart");
       o.recurrence = { cron, timeZone, ...(startAt ? { startAt } : {}), ...(endAt ? { endAt } : {}) };
     }
   }
@@ -289,7 +299,7 @@ export function varsInput(values: Record<string, string>, variables: string[]): 
 
 function checkVars(t: TemplateLike, vars: Record<string, string>, field: string, errors: Errors) {
   const { missing } = renderTemplate(t, vars);
-  if (missing.length) errors[field] = `No value (and no default) for ${missing.join(", ")}.`;
+  if (missing.length) errors[field] = i18n.t("compose:errors.missingVars", { names: list(missing) });
 }
 
 // ---------------------------------------------------------------- the four pushes
@@ -316,7 +326,7 @@ export type TemplateForm = {
 export function buildTemplate(appID: string, f: TemplateForm, variables: string[], now?: number): Built<PushTemplateInput> {
   const errors: Errors = {};
   const target = checkTarget(f.targetKind, parseList(f.targets), "target", errors);
-  if (!f.template) errors.templateName = "Pick a template.";
+  if (!f.template) errors.templateName = i18n.t("compose:errors.noTemplate");
   const vars = varsInput(f.vars, variables);
   if (f.template) checkVars(f.template, vars, "vars", errors);
   const message = messageInput({ ...f.extras, title: "", body: "" }, errors, "message", false);
@@ -353,10 +363,10 @@ export type MultipleForm = {
 
 export function buildMultiple(appID: string, f: MultipleForm, variables: string[], now?: number): Built<PushMultipleInput> {
   const errors: Errors = {};
-  if (!f.template) errors.templateName = "Pick a template.";
+  if (!f.template) errors.templateName = i18n.t("compose:errors.noTemplate");
   const rows = f.rows;
-  if (rows.length === 0) errors.items = "Add at least one row.";
-  if (rows.length > MAX_ITEMS) errors.items = `At most ${MAX_ITEMS.toLocaleString("en-US")} rows; there are ${rows.length.toLocaleString("en-US")}.`;
+  if (rows.length === 0) errors.items = i18n.t("compose:errors.rows.none");
+  if (rows.length > MAX_ITEMS) errors.items = i18n.t("compose:errors.rows.tooMany", { max: count(MAX_ITEMS), n: count(rows.length) });
   // The extras are the same for every row: pushd has no push-wide message
   // for multiple pushes, so each item carries them.
   const message = messageInput({ ...f.extras, title: "", body: "" }, errors, "message", false);
@@ -369,7 +379,7 @@ export function buildMultiple(appID: string, f: MultipleForm, variables: string[
     if (f.template) checkVars(f.template, vars, `items[${i}].vars`, errors);
     return { target: target!, ...(Object.keys(vars).length ? { vars } : {}), ...(message ? { message } : {}) };
   });
-  if (total > MAX_ITEMS && !errors.items) errors.items = `At most ${MAX_ITEMS.toLocaleString("en-US")} targets across rows; there are ${total.toLocaleString("en-US")}.`;
+  if (total > MAX_ITEMS && !errors.items) errors.items = i18n.t("compose:errors.rows.tooManyTargets", { max: count(MAX_ITEMS), n: count(total) });
   const options = optionsInput(f.options, errors, { now, recurrence: false });
   return done({ appID, templateName: f.template?.name ?? "", items, ...(options ? { options } : {}) }, errors);
 }
@@ -397,11 +407,11 @@ export function audienceInput(f: AudienceForm, errors: Errors = {}): AudienceInp
   if (f.bound !== "ANY") a.bound = f.bound;
   if (f.activeWithin) {
     const n = Number(f.activeWithin);
-    if (!Number.isInteger(n) || n <= 0) errors["audience.activeWithinSeconds"] = "A number of seconds, more than 0.";
+    if (!Number.isInteger(n) || n <= 0) errors["audience.activeWithinSeconds"] = i18n.t("compose:errors.audience.activeWithin");
     else a.activeWithinSeconds = n;
   }
   for (const k of ["appVersions", "tags", "groups"] as const) {
-    if ((a[k]?.length ?? 0) > MAX_FILTER_VALUES) errors[`audience.${k}`] = `At most ${MAX_FILTER_VALUES} values.`;
+    if ((a[k]?.length ?? 0) > MAX_FILTER_VALUES) errors[`audience.${k}`] = i18n.t("compose:errors.audience.tooMany", { max: MAX_FILTER_VALUES });
   }
   return a;
 }
@@ -422,7 +432,7 @@ export function buildBroadcast(appID: string, f: BroadcastForm, variables: strin
   const input: PushBroadcastInput = { appID, audience, ...(options ? { options } : {}) };
   if (f.content === "template") {
     // pushd takes a template or a message for a broadcast, not both.
-    if (!f.template) errors.templateName = "Pick a template.";
+    if (!f.template) errors.templateName = i18n.t("compose:errors.noTemplate");
     else input.templateName = f.template.name;
     const vars = varsInput(f.vars, variables);
     if (f.template) checkVars(f.template, vars, "vars", errors);
@@ -505,20 +515,20 @@ export function rowsFromCSV(
   const kind: TargetKind | undefined = /^(device|deviceid|deviceids)$/.test(first) ? "device" : /^(user|userid|userids)$/.test(first) ? "user" : undefined;
   const varCols = columns.slice(1);
   const unknown = varCols.filter((c) => !variables.includes(c));
-  if (unknown.length) errors.push({ line: head.line, message: `Not variables of the template: ${unknown.join(", ")} (it has ${variables.join(", ") || "none"}).` });
+  if (unknown.length) errors.push({ line: head.line, message: i18n.t("compose:errors.csv.unknownColumns", { columns: list(unknown), variables: list(variables) || i18n.t("compose:errors.csv.noVariables") }) });
   const repeated = varCols.filter((c, i) => varCols.indexOf(c) !== i);
-  if (repeated.length) errors.push({ line: head.line, message: `Repeated columns: ${[...new Set(repeated)].join(", ")}.` });
+  if (repeated.length) errors.push({ line: head.line, message: i18n.t("compose:errors.csv.repeated", { columns: list([...new Set(repeated)]) }) });
   const uncovered = variables.filter((v) => !varCols.includes(v) && !(v in defaults));
-  if (uncovered.length) errors.push({ line: head.line, message: `No column for ${uncovered.join(", ")}, and no default.` });
+  if (uncovered.length) errors.push({ line: head.line, message: i18n.t("compose:errors.csv.uncovered", { names: list(uncovered) }) });
   const rows: (Row & { line: number })[] = [];
   for (const { line, cells } of body) {
     if (cells.length !== columns.length) {
-      errors.push({ line, message: `${cells.length} cells; the header has ${columns.length}.` });
+      errors.push({ line, message: i18n.t("compose:errors.csv.cells", { cells: cells.length, columns: columns.length }) });
       continue;
     }
     const target = cells[0].trim();
     if (!target) {
-      errors.push({ line, message: "No target in the first cell." });
+      errors.push({ line, message: i18n.t("compose:errors.csv.noTarget") });
       continue;
     }
     const vars: Record<string, string> = {};
@@ -527,7 +537,7 @@ export function rowsFromCSV(
     });
     const empty = variables.filter((v) => !vars[v] && !(v in defaults) && varCols.includes(v));
     if (empty.length) {
-      errors.push({ line, message: `No value for ${empty.join(", ")} (no default).` });
+      errors.push({ line, message: i18n.t("compose:errors.csv.noValue", { names: list(empty) }) });
       continue;
     }
     rows.push({ line, target, vars });
@@ -537,46 +547,55 @@ export function rowsFromCSV(
 
 // ---------------------------------------------------------------- errors from pushd
 
-const labels: Record<string, string> = {
-  target: "Targets",
-  templateName: "Template",
-  vars: "Variables",
-  items: "Rows",
-  message: "Message",
-  "message.payload": "Payload",
-  "message.badge": "Badge",
-  "message.priority": "Priority",
-  "message.imageURL": "Image URL",
-  "message.collapseKey": "Collapse key",
-  "message.category": "Category",
-  "message.androidChannelID": "Android channel ID",
-  "message.sound": "Sound",
-  "options.ttlSeconds": "TTL",
-  "options.msgKey": "Message key",
-  "options.taskName": "Task name",
-  "options.channels": "Channels",
-  "options.scheduleAt": "Send at",
-  "options.recurrence": "Repeat",
-  "options.recurrence.cron": "Cron",
-  "options.recurrence.timeZone": "Time zone",
-  "options.recurrence.startAt": "Starts",
-  "options.recurrence.endAt": "Ends",
-  audience: "Audience",
-  "audience.platforms": "Platforms",
-  "audience.appVersions": "App versions",
-  "audience.tags": "Tags",
-  "audience.groups": "Groups",
-  "audience.bound": "Bound to a user",
-  "audience.activeWithinSeconds": "Seen within",
+type FieldKey = keyof (typeof en)["compose"]["field"];
+
+// labels names each pushd field path by its key in compose:field.
+const labels: Record<string, FieldKey> = {
+  target: "target",
+  templateName: "templateName",
+  vars: "vars",
+  items: "items",
+  message: "message",
+  "message.payload": "payload",
+  "message.badge": "badge",
+  "message.priority": "priority",
+  "message.imageURL": "imageURL",
+  "message.collapseKey": "collapseKey",
+  "message.category": "category",
+  "message.androidChannelID": "androidChannelID",
+  "message.sound": "sound",
+  "options.ttlSeconds": "ttl",
+  "options.msgKey": "msgKey",
+  "options.taskName": "taskName",
+  "options.channels": "channels",
+  "options.scheduleAt": "scheduleAt",
+  "options.recurrence": "recurrence",
+  "options.recurrence.cron": "cron",
+  "options.recurrence.timeZone": "timeZone",
+  "options.recurrence.startAt": "startAt",
+  "options.recurrence.endAt": "endAt",
+  audience: "audience",
+  "audience.platforms": "platforms",
+  "audience.appVersions": "appVersions",
+  "audience.tags": "tags",
+  "audience.groups": "groups",
+  "audience.bound": "bound",
+  "audience.activeWithinSeconds": "activeWithin",
 };
+
+const label = (field: string) => (Object.hasOwn(labels, field) ? i18n.t(`compose:field.${labels[field]}` as const) : undefined);
 
 // fieldLabel names a pushd field path the way the form labels it.
 export function fieldLabel(field: string): string {
-  if (labels[field]) return labels[field];
+  const own = label(field);
+  if (own) return own;
   const item = field.match(/^items\[(\d+)\]\.?(.*)$/);
   if (item) {
-    const rest = item[2] ? labels[item[2]] ?? labels[`message.${item[2].replace(/^message\./, "")}`] ?? item[2] : "";
-    return `Row ${Number(item[1]) + 1}${rest ? ` ${rest.toLowerCase()}` : ""}`;
+    const n = Number(item[1]) + 1;
+    const rest = item[2] ? label(item[2]) ?? label(`message.${item[2].replace(/^message\./, "")}`) ?? item[2] : "";
+    if (!rest) return i18n.t("compose:field.row", { n });
+    // English writes "Row 3 variables"; other languages keep the label's case.
+    return i18n.t("compose:field.rowField", { n, field: locale() === "en" ? rest.toLowerCase() : rest });
   }
   return field;
 }
@@ -585,8 +604,8 @@ export function fieldLabel(field: string): string {
 // says only what is wrong, "is required"), for <Problem>.
 export function namedError(e: unknown): unknown {
   if (e instanceof GraphQLError && e.field && (e.code === "INVALID_ARGUMENT" || e.code === "NOT_FOUND")) {
-    const label = fieldLabel(e.field);
-    return new GraphQLError(`${label}: ${e.message}`, e.code === "NOT_FOUND" ? "INVALID_ARGUMENT" : e.code, e.field);
+    const message = i18n.t("compose:field.named", { field: fieldLabel(e.field), message: e.message });
+    return new GraphQLError(message, e.code === "NOT_FOUND" ? "INVALID_ARGUMENT" : e.code, e.field);
   }
   return e;
 }

@@ -10,7 +10,8 @@ import type {
   Platform,
   UpdateTemplateInput,
 } from "../gql/graphql";
-import { utf8Bytes } from "./format";
+import i18n from "../i18n";
+import { count, utf8Bytes } from "./format";
 import { placeholders, validVarName } from "./template";
 
 // ---- Templates ----------------------------------------------------------
@@ -46,25 +47,29 @@ export type TemplateCheck = {
   errors: string[];
 };
 
-// checkTemplate mirrors checkTemplate in push/template.go.
+// list joins names the way the console's language does ("a, b" or "a、b").
+const list = (names: string[]) => names.join(i18n.t("compose:separator"));
+
+// checkTemplate mirrors checkTemplate in push/template.go; its messages are
+// in the language of the moment it runs.
 export function checkTemplate(f: TemplateForm): TemplateCheck {
   const used = placeholders(f.title);
   for (const n of placeholders(f.body)) if (!used.includes(n)) used.push(n);
   const rows = f.variables.map((v) => ({ name: v.name.trim(), fallback: v.fallback })).filter((v) => v.name !== "" || v.fallback !== "");
   const declared = rows.map((v) => v.name).filter((n) => n !== "");
   const errors: string[] = [];
-  if (f.name.trim() === "") errors.push("A template needs a name.");
-  else if (!validTemplateName(f.name.trim())) errors.push("The name may hold letters, digits, '_', '.' and '-', and starts with a letter or digit.");
-  if (f.title.trim() === "" && f.body.trim() === "") errors.push("A template needs a title or a body.");
+  if (f.name.trim() === "") errors.push(i18n.t("compose:template.noName"));
+  else if (!validTemplateName(f.name.trim())) errors.push(i18n.t("compose:template.badName"));
+  if (f.title.trim() === "" && f.body.trim() === "") errors.push(i18n.t("compose:template.noContent"));
   // pushd counts bytes (UTF-8), not characters: 1,024 for the title, 4,096 for the body.
-  if (utf8Bytes(f.title) > 1024) errors.push(`The title is ${utf8Bytes(f.title).toLocaleString("en-US")} bytes; at most 1,024.`);
-  if (utf8Bytes(f.body) > 4096) errors.push(`The body is ${utf8Bytes(f.body).toLocaleString("en-US")} bytes; at most 4,096.`);
-  if (rows.some((v) => v.name === "")) errors.push("A default has no variable name.");
-  for (const n of declared) if (!validVarName(n)) errors.push(`"${n}" is not a valid variable name.`);
+  if (utf8Bytes(f.title) > 1024) errors.push(i18n.t("compose:template.titleTooLong", { n: count(utf8Bytes(f.title)) }));
+  if (utf8Bytes(f.body) > 4096) errors.push(i18n.t("compose:template.bodyTooLong", { n: count(utf8Bytes(f.body)) }));
+  if (rows.some((v) => v.name === "")) errors.push(i18n.t("compose:template.defaultWithoutName"));
+  for (const n of declared) if (!validVarName(n)) errors.push(i18n.t("compose:template.badVarName", { name: n }));
   const dupes = declared.filter((n, i) => declared.indexOf(n) !== i);
-  if (dupes.length) errors.push(`Declared twice: ${[...new Set(dupes)].join(", ")}.`);
+  if (dupes.length) errors.push(i18n.t("compose:template.declaredTwice", { names: list([...new Set(dupes)]) }));
   const undeclared = declared.length === 0 ? [] : used.filter((n) => !declared.includes(n));
-  if (undeclared.length) errors.push(`Placeholders not declared as variables: ${undeclared.join(", ")}.`);
+  if (undeclared.length) errors.push(i18n.t("compose:template.undeclared", { names: list(undeclared) }));
   const unused = declared.filter((n) => !used.includes(n));
   return { used, declared, undeclared, unused, errors };
 }
@@ -252,8 +257,8 @@ export function tokenSummary(tokens: TokenLike[] | null | undefined): { active: 
   const ts = [...(tokens ?? [])].sort((a, b) => a.channel.localeCompare(b.channel));
   const active = ts.filter((t) => t.status === "ACTIVE").map((t) => t.channel);
   const dead = ts.filter((t) => t.status !== "ACTIVE").map((t) => t.channel);
-  const parts = [...active, ...dead.map((c) => `${c} (dead)`)];
-  return { active, dead, text: parts.length ? parts.join(", ") : "no vendor token" };
+  const parts = [...active, ...dead.map((channel) => i18n.t("compose:tokens.dead", { channel }))];
+  return { active, dead, text: parts.length ? list(parts) : i18n.t("compose:tokens.none") };
 }
 
 // maskToken shows the ends of a vendor token: enough to match it against

@@ -2,23 +2,33 @@
 // accounts page): roles in words, form state → GraphQL inputs, the typed
 // confirmation before an app is deleted, and passwords. pushd checks all of it
 // again; these only spare people a round trip and say things plainly.
+import i18n from "../i18n";
 import { utf8Bytes } from "./format";
 import type { Role } from "./roles";
 
-export const ROLES: { value: Role; label: string; hint: string }[] = [
-  { value: "OWNER", label: "Owner", hint: "Everything, including keys, channels, webhooks, members and deleting the app." },
-  { value: "DEVELOPER", label: "Developer", hint: "Sends pushes and changes devices, users, groups and templates." },
-  { value: "VIEWER", label: "Viewer", hint: "Reads everything; changes nothing." },
-];
+// A role's label and hint are read when shown (getters), so they are in the
+// language in force then, not the one at module load.
+const role = (value: Role): { value: Role; label: string; hint: string } => ({
+  value,
+  get label() {
+    return i18n.t(`accounts:roles.${value}.label` as "accounts:roles.OWNER.label");
+  },
+  get hint() {
+    return i18n.t(`accounts:roles.${value}.hint` as "accounts:roles.OWNER.hint");
+  },
+});
+
+export const ROLES: { value: Role; label: string; hint: string }[] = [role("OWNER"), role("DEVELOPER"), role("VIEWER")];
 
 export function roleLabel(role: Role | string): string {
   return ROLES.find((r) => r.value === role)?.label ?? role.toLowerCase();
 }
 
-// asRole is the role in a sentence: "an owner", "a viewer".
+// asRole is the role in a sentence: "an owner", "a viewer" (Chinese has no
+// article: "所有者").
 export function asRole(role: Role | string): string {
   const l = roleLabel(role).toLowerCase();
-  return (/^[aeiou]/.test(l) ? "an " : "a ") + l;
+  return i18n.t(/^[aeiou]/.test(l) ? "accounts:asRole.an" : "accounts:asRole.a", { role: l });
 }
 
 const rank = (role: string) => {
@@ -50,9 +60,9 @@ export type AppForm = { name: string; description: string };
 export function appUpdate(current: AppForm, form: AppForm): Built<{ name?: string; description?: string } | null> {
   const name = form.name.trim();
   const description = form.description.trim();
-  if (!name) return fail("name", "The app needs a name.");
-  if ([...name].length > NAME_MAX) return fail("name", `A name has at most ${NAME_MAX} characters.`);
-  if ([...description].length > DESCRIPTION_MAX) return fail("description", `A description has at most ${DESCRIPTION_MAX} characters.`);
+  if (!name) return fail("name", i18n.t("accounts:check.nameNeeded"));
+  if ([...name].length > NAME_MAX) return fail("name", i18n.t("accounts:check.nameTooLong", { max: NAME_MAX }));
+  if ([...description].length > DESCRIPTION_MAX) return fail("description", i18n.t("accounts:check.descriptionTooLong", { max: DESCRIPTION_MAX }));
   const input: { name?: string; description?: string } = {};
   // pushd keeps what it was given; spaces around it do not make a change.
   if (name !== current.name.trim()) input.name = name;
@@ -77,15 +87,15 @@ export type SetMembershipInput = { appID: string; role: Role; email?: string; ac
 // an account has the email, so the console cannot say either.
 export function inviteInput(appID: string, f: MemberForm): Built<{ appID: string; email: string; role: Role }> {
   const email = normalEmail(f.email);
-  if (!email) return fail("email", "Give the email of the person to invite.");
-  if (!EMAIL.test(email)) return fail("email", "That is not an email address.");
+  if (!email) return fail("email", i18n.t("accounts:check.inviteEmailNeeded"));
+  if (!EMAIL.test(email)) return fail("email", i18n.t("accounts:check.notEmail"));
   return { input: { appID, email, role: f.role } };
 }
 
 // roleInput gives a known account a role in an app (the accounts page and the
 // members table name the account by its ID).
 export function roleInput(accountID: string, appID: string, role: Role): Built<SetMembershipInput> {
-  if (!appID) return fail("app", "Choose an app.");
+  if (!appID) return fail("app", i18n.t("accounts:check.chooseApp"));
   return { input: { appID, accountID, role } };
 }
 
@@ -93,8 +103,8 @@ export type AccountForm = { email: string; password: string; admin: boolean };
 
 export function accountInput(f: AccountForm): Built<{ email: string; password: string; admin: boolean }> {
   const email = normalEmail(f.email);
-  if (!email) return fail("email", "Give the new account's email.");
-  if (!EMAIL.test(email)) return fail("email", "That is not an email address.");
+  if (!email) return fail("email", i18n.t("accounts:check.accountEmailNeeded"));
+  if (!EMAIL.test(email)) return fail("email", i18n.t("accounts:check.notEmail"));
   const problem = passwordProblem(f.password);
   if (problem) return fail("password", problem);
   return { input: { email, password: f.password, admin: f.admin } };
@@ -103,8 +113,8 @@ export function accountInput(f: AccountForm): Built<{ email: string; password: s
 // pushd counts a password's bytes (UTF-8), not its characters.
 export function passwordProblem(pw: string): string | null {
   const n = utf8Bytes(pw);
-  if (n < PASSWORD_MIN) return `A password has at least ${PASSWORD_MIN} characters (or press Generate).`;
-  if (n > PASSWORD_MAX) return `A password has at most ${PASSWORD_MAX} bytes.`;
+  if (n < PASSWORD_MIN) return i18n.t("accounts:check.passwordTooShort", { min: PASSWORD_MIN });
+  if (n > PASSWORD_MAX) return i18n.t("accounts:check.passwordTooLong", { max: PASSWORD_MAX });
   return null;
 }
 
@@ -147,9 +157,9 @@ export function deletionConfirmed(typed: string, appName: string): boolean {
 // the generic words (ui <Problem>) fit.
 export function teamProblem(code: string | undefined, action: "invite" | "change" | "remove" | "account" | "grant"): string | null {
   if (code === "CONFLICT" && action === "invite") return null; // pushd names the clash: a member already, or too many pending
-  if (code === "NOT_FOUND" && (action === "change" || action === "remove")) return "That member is gone already; the list is now up to date.";
-  if (code === "CONFLICT" && action === "account") return "An account with that email exists already.";
-  if (code === "CONFLICT") return "An app keeps at least one owner: make someone else owner first.";
+  if (code === "NOT_FOUND" && (action === "change" || action === "remove")) return i18n.t("accounts:problems.memberGone");
+  if (code === "CONFLICT" && action === "account") return i18n.t("accounts:problems.accountExists");
+  if (code === "CONFLICT") return i18n.t("accounts:problems.lastOwner");
   return null;
 }
 

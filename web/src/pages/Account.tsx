@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { AccountProblem, PasswordField } from "../components/Team";
 import { graphql } from "../gql";
@@ -25,13 +26,14 @@ const AccountLogoutEverywhereMutation = graphql(`
 // Account is the logged-in account's own page: its password and its
 // sessions.
 export default function Account() {
+  const { t } = useTranslation("account");
   const session = useSession();
   return (
     <>
-      <PageHeader title="Your account" />
+      <PageHeader title={t("title")} />
       <p className="muted team-intro">
         {session.email}
-        {session.admin && " · admin"}
+        {session.admin && t("admin")}
       </p>
       <ChangePassword />
       <LogoutEverywhere />
@@ -40,6 +42,7 @@ export default function Account() {
 }
 
 function ChangePassword() {
+  const { t } = useTranslation("account");
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [invalid, setInvalid] = useState<{ error: string; field: string } | null>(null);
@@ -56,15 +59,15 @@ function ChangePassword() {
     if (r) {
       setCurrent("");
       setNext("");
-      setNote(`Password changed. ${sessionsEnded(r.changePassword.endedSessions, true)}`);
+      setNote(t("password.changed", { ended: sessionsEnded(r.changePassword.endedSessions, true) }));
     }
   }
 
   return (
-    <form className="card team-form" onSubmit={submit} noValidate aria-label="Change password">
-      <h2 className="team-card-title">Password</h2>
-      <p className="muted">Changing it ends every other session of your account, on every browser; this one stays.</p>
-      <Field label="Current password">
+    <form className="card team-form" onSubmit={submit} noValidate aria-label={t("password.label")}>
+      <h2 className="team-card-title">{t("password.title")}</h2>
+      <p className="muted">{t("password.intro")}</p>
+      <Field label={t("password.current")}>
         {(id) => (
           <input
             id={id}
@@ -77,8 +80,8 @@ function ChangePassword() {
         )}
       </Field>
       <PasswordField
-        label="New password"
-        hint="10 characters or more."
+        label={t("password.new")}
+        hint={t("password.hint")}
         value={next}
         onChange={(pw) => (setNext(pw), clear())}
         invalid={invalid?.field === "newPassword"}
@@ -92,7 +95,7 @@ function ChangePassword() {
       )}
       <div className="actions">
         <button type="submit" disabled={state.running}>
-          Change password
+          {t("password.submit")}
         </button>
       </div>
     </form>
@@ -100,30 +103,31 @@ function ChangePassword() {
 }
 
 function LogoutEverywhere() {
+  const { t } = useTranslation("account");
   const navigate = useNavigate();
   const [asking, setAsking] = useState(false);
   const [logout, state, clear] = useMutation(AccountLogoutEverywhereMutation);
   return (
-    <section className="card" aria-label="Sessions">
-      <h2 className="team-card-title">Sessions</h2>
-      <p className="muted">Left the console open on another computer, or think someone else has your session? End every session of your account, this one too.</p>
+    <section className="card" aria-label={t("sessions.label")}>
+      <h2 className="team-card-title">{t("sessions.title")}</h2>
+      <p className="muted">{t("sessions.intro")}</p>
       <button type="button" className="secondary" onClick={() => (clear(), setAsking(true))}>
-        Log out everywhere…
+        {t("sessions.logout")}
       </button>
       {asking && (
         <Confirm
-          title="Log out everywhere?"
-          confirm="Log out everywhere"
+          title={t("sessions.confirmTitle")}
+          confirm={t("sessions.confirm")}
           busy={state.running}
           onCancel={() => setAsking(false)}
           onConfirm={async () => {
             const r = await logout({});
             if (r === undefined) return;
             forgetLocalData();
-            navigate("/login", { replace: true, state: { note: `Logged out everywhere: ${sessionsEnded(r.logoutEverywhere, false)}` } });
+            navigate("/login", { replace: true, state: { note: t("sessions.loggedOut", { ended: sessionsEnded(r.logoutEverywhere, false) }) } });
           }}
         >
-          <p>Every session of your account ends at once, on every browser, and you log in again here.</p>
+          <p>{t("sessions.body")}</p>
           <Problem error={state.error} />
         </Confirm>
       )}

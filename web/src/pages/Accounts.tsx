@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { AccountProblem, PasswordField, RoleField, TeamProblem } from "../components/Team";
 import { graphql } from "../gql";
 import type { AccountWhereInput, Role } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
-import { ago, when } from "../lib/format";
+import { ago, count, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { withParams } from "../lib/params";
 import { accountState, resetLink, resetPending, sessionsEnded } from "../lib/account";
@@ -133,12 +134,13 @@ type Account = {
 type Reset = { email: string; link: string; expiresAt: string };
 
 export default function Accounts() {
+  const { t } = useTranslation("accounts");
   const session = useSession();
   if (!session.admin) {
     return (
       <>
-        <PageHeader title="Accounts" />
-        <Empty>Only admins manage accounts.</Empty>
+        <PageHeader title={t("title")} />
+        <Empty>{t("adminsOnly")}</Empty>
       </>
     );
   }
@@ -146,6 +148,7 @@ export default function Accounts() {
 }
 
 function AccountList() {
+  const { t } = useTranslation("accounts");
   const session = useSession();
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
@@ -165,17 +168,14 @@ function AccountList() {
 
   return (
     <>
-      <PageHeader title="Accounts">
+      <PageHeader title={t("title")}>
         {!creating && (
           <button type="button" onClick={() => (setCreated(null), setNote(""), set({ new: "1" }))}>
-            New account
+            {t("newAccount")}
           </button>
         )}
       </PageHeader>
-      <p className="muted team-intro">
-        Console accounts. Admins see and manage every app and account; everyone else works in the apps where they have a role, which an app's owners
-        or an admin give.
-      </p>
+      <p className="muted team-intro">{t("intro")}</p>
       {created && <CreatedAccount created={created} onDone={() => setCreated(null)} />}
       {reset && <ResetCard reset={reset} onDone={() => setReset(null)} />}
       {creating && (
@@ -190,8 +190,8 @@ function AccountList() {
       )}
       <div className="filters">
         <label>
-          Find account
-          <input type="search" value={q} onChange={(e) => set({ q: e.target.value }, true)} placeholder="part of the email" />
+          {t("find.label")}
+          <input type="search" value={q} onChange={(e) => set({ q: e.target.value }, true)} placeholder={t("find.placeholder")} />
         </label>
       </div>
       {note && (
@@ -200,15 +200,15 @@ function AccountList() {
         </p>
       )}
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={accounts.length} empty={q ? "No account's email contains that." : "No accounts yet."}>
-        <table aria-label="Accounts" className="team-table">
+      <ListBody data={data} loading={loading} error={error} count={accounts.length} empty={q ? t("list.noMatch") : t("list.empty")}>
+        <table aria-label={t("list.label")} className="team-table">
           <thead>
             <tr>
-              <th>Email</th>
-              <th>Apps and roles</th>
-              <th>Last login</th>
-              <th>Created</th>
-              <th aria-label="Actions" />
+              <th>{t("list.email")}</th>
+              <th>{t("list.apps")}</th>
+              <th>{t("list.lastLogin")}</th>
+              <th>{t("list.created")}</th>
+              <th aria-label={t("list.actions")} />
             </tr>
           </thead>
           <tbody>
@@ -218,12 +218,12 @@ function AccountList() {
                 <tr key={a.id}>
                   <td>
                     {a.email}
-                    {a.id === session.id && <span className="muted"> (you)</span>} {a.admin && <span className="badge info">admin</span>}{" "}
+                    {a.id === session.id && <span className="muted">{t("list.you")}</span>} {a.admin && <span className="badge info">{t("list.admin")}</span>}{" "}
                     <StateBadge account={a} />
                   </td>
                   <td>
                     {apps.length === 0 ? (
-                      <span className="muted">{a.admin ? "every app, as admin" : "none"}</span>
+                      <span className="muted">{a.admin ? t("list.everyApp") : t("list.none")}</span>
                     ) : (
                       <span className="team-apps">
                         {apps.map((m) => (
@@ -235,7 +235,7 @@ function AccountList() {
                     )}
                   </td>
                   <td className="team-nowrap" title={when(a.lastLoginAt)}>
-                    {a.lastLoginAt ? ago(a.lastLoginAt) : <span className="muted">never</span>}
+                    {a.lastLoginAt ? ago(a.lastLoginAt) : <span className="muted">{t("list.never")}</span>}
                   </td>
                   <td className="team-nowrap">{when(a.createdAt)}</td>
                   <td className="team-actions">
@@ -243,19 +243,19 @@ function AccountList() {
                       type="button"
                       className="secondary"
                       aria-expanded={granting === a.id}
-                      aria-label={`Give ${a.email} a role`}
+                      aria-label={t("list.giveRoleTo", { email: a.email })}
                       onClick={() => (setNote(""), set({ grant: granting === a.id ? null : a.id, manage: null }))}
                     >
-                      Give a role
+                      {t("list.giveRole")}
                     </button>{" "}
                     <button
                       type="button"
                       className="secondary"
                       aria-expanded={managing === a.id}
-                      aria-label={`Manage ${a.email}`}
+                      aria-label={t("list.manageAccount", { email: a.email })}
                       onClick={() => (setNote(""), set({ manage: managing === a.id ? null : a.id, grant: null }))}
                     >
-                      Manage
+                      {t("list.manage")}
                     </button>
                   </td>
                 </tr>
@@ -307,6 +307,7 @@ function AccountList() {
 }
 
 function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: (c: Created) => void }) {
+  const { t } = useTranslation("accounts");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [generated, setGenerated] = useState("");
@@ -326,9 +327,9 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
   }
 
   return (
-    <form className="card team-form" onSubmit={submit} noValidate aria-label="New account">
-      <h2 className="team-card-title">New account</h2>
-      <Field label="Email">
+    <form className="card team-form" onSubmit={submit} noValidate aria-label={t("new.label")}>
+      <h2 className="team-card-title">{t("new.label")}</h2>
+      <Field label={t("new.email")}>
         {(id) => (
           <input
             id={id}
@@ -342,8 +343,8 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
         )}
       </Field>
       <PasswordField
-        label="Password"
-        hint="10 characters or more. Generate one and pass it on; they log in with it."
+        label={t("new.password")}
+        hint={t("new.passwordHint")}
         value={password}
         onChange={setPassword}
         onGenerated={setGenerated}
@@ -351,16 +352,16 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
       />
       <label className="check">
         <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />
-        Admin: sees and manages every app and every account
+        {t("new.admin")}
       </label>
       <CheckProblem message={invalid?.error} />
       <TeamProblem error={state.error} action="account" />
       <div className="actions">
         <button type="submit" disabled={state.running}>
-          Create account
+          {t("new.create")}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
+          {t("new.cancel")}
         </button>
       </div>
     </form>
@@ -368,26 +369,30 @@ function NewAccount({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
 }
 
 function CreatedAccount({ created, onDone }: { created: Created; onDone: () => void }) {
+  const { t } = useTranslation("accounts");
   return (
-    <CreatedCard label="New account created" title={`Account ${created.email} created${created.admin ? " (admin)" : ""}`} onDone={onDone}>
+    <CreatedCard
+      label={t("created.label")}
+      title={t(created.admin ? "created.titleAdmin" : "created.title", { email: created.email })}
+      onDone={onDone}
+    >
       {created.password ? (
         <>
           <p>
-            <strong>Pass the password on now: the console will not show it again.</strong> They log in at this console with their email and it.
+            <Trans t={t} i18nKey="created.passOn" components={{ strong: <strong /> }} />
           </p>
-          <SecretOnce label="Password" value={created.password} />
+          <SecretOnce label={t("created.password")} value={created.password} />
         </>
       ) : (
-        <p>They log in with the password you typed.</p>
+        <p>{t("created.typed")}</p>
       )}
-      <p className="muted">
-        {created.admin ? "As an admin they can work in every app." : "Give them a role in an app (below, or in the app's settings) so they can work in it."}
-      </p>
+      <p className="muted">{created.admin ? t("created.admin") : t("created.giveRole")}</p>
     </CreatedCard>
   );
 }
 
 function GrantForm({ account, onCancel, onGranted }: { account: Account; onCancel: () => void; onGranted: (words: string) => void }) {
+  const { t } = useTranslation("accounts");
   const { data, error, loading } = useQuery(AccountsAppsQuery, {});
   const apps = data?.apps.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   const current = new Map((account.memberships ?? []).map((m) => [m.appID, m.role]));
@@ -402,21 +407,21 @@ function GrantForm({ account, onCancel, onGranted }: { account: Account; onCance
     if (!built.input) return setInvalid(built.error);
     setInvalid(null);
     const r = await grant({ input: built.input });
-    if (r) onGranted(`${account.email} is now ${asRole(role)} in ${r.setMembership.app.name}.`);
+    if (r) onGranted(t("grant.done", { email: account.email, role: asRole(role), app: r.setMembership.app.name }));
   }
 
   if (loading && !data) return <Loading />;
   return (
-    <form onSubmit={submit} noValidate aria-label={`Role for ${account.email}`}>
+    <form onSubmit={submit} noValidate aria-label={t("grant.label", { email: account.email })}>
       <Problem error={error} />
-      <Field label="App">
+      <Field label={t("grant.app")}>
         {(id) => (
           <select id={id} value={appID} onChange={(e) => (setAppID(e.target.value), clear(), setInvalid(null))} autoFocus>
-            <option value="">Choose an app…</option>
+            <option value="">{t("grant.chooseApp")}</option>
             {apps.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name}
-                {current.has(a.id) ? ` (${roleLabel(current.get(a.id)!).toLowerCase()} now)` : ""}
+                {current.has(a.id) ? t("grant.roleNow", { role: roleLabel(current.get(a.id)!).toLowerCase() }) : ""}
               </option>
             ))}
           </select>
@@ -425,27 +430,28 @@ function GrantForm({ account, onCancel, onGranted }: { account: Account; onCance
       <RoleField value={role} onChange={(r) => (setRole(r), clear())} />
       <div className="actions">
         <button type="submit" disabled={state.running}>
-          Give role
+          {t("grant.give")}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
+          {t("grant.cancel")}
         </button>
       </div>
       <CheckProblem message={invalid} />
       <TeamProblem error={state.error} action="grant" />
       {data && data.apps.totalCount > apps.length && (
-        <p className="muted small">The first {apps.length} apps by name; give roles in the others from the app's settings.</p>
+        <p className="muted small">{t("grant.firstApps", { n: count(apps.length) })}</p>
       )}
     </form>
   );
 }
 
 function StateBadge({ account }: { account: Account }) {
+  const { t } = useTranslation("accounts");
   switch (accountState(account)) {
     case "disabled":
-      return <span className="badge bad">disabled</span>;
+      return <span className="badge bad">{t("state.disabled")}</span>;
     case "reset":
-      return <span className="badge warn">password reset</span>;
+      return <span className="badge warn">{t("state.reset")}</span>;
   }
   return null;
 }
@@ -465,6 +471,7 @@ function ManagePanel({
   onReset: (r: Reset) => void;
   onDone: (words: string, gone: boolean) => void;
 }) {
+  const { t } = useTranslation("accounts");
   const [asking, setAsking] = useState<Asking>(null);
   const [resetPw, resetState, clearReset] = useMutation(AccountsResetMutation);
   const [logout, logoutState, clearLogout] = useMutation(AccountsLogoutEverywhereMutation);
@@ -478,30 +485,29 @@ function ManagePanel({
   if (self) {
     return (
       <p className="muted">
-        This is you: change your password and log out everywhere on <Link to="/account">your account page</Link>. Another admin disables or
-        deletes this account.
+        <Trans t={t} i18nKey="manage.self" components={{ a: <Link to="/account" /> }} />
       </p>
     );
   }
   return (
-    <div className="team-manage" role="group" aria-label={`Manage ${account.email}`}>
+    <div className="team-manage" role="group" aria-label={t("list.manageAccount", { email: account.email })}>
       <p className="muted small">
         {disabled
-          ? `Disabled since ${when(account.disabledAt)}: they cannot log in.`
+          ? t("manage.disabledSince", { since: when(account.disabledAt) })
           : pending === "pending"
-            ? `A password reset is pending until ${when(account.passwordResetExpiresAt)}: they have no password until they use the link.`
+            ? t("manage.resetPending", { until: when(account.passwordResetExpiresAt) })
             : pending === "expired"
-              ? "Their reset link expired unused: they have no password; reset it again to give them a new link."
-              : "Active."}
+              ? t("manage.resetExpired")
+              : t("manage.active")}
       </p>
       <div className="actions">
         {!disabled && (
           <button type="button" className="secondary" onClick={() => ask("reset")}>
-            Reset password…
+            {t("manage.reset")}
           </button>
         )}
         <button type="button" className="secondary" onClick={() => ask("logout")}>
-          Log out everywhere…
+          {t("manage.logout")}
         </button>
         {disabled ? (
           <button
@@ -509,25 +515,25 @@ function ManagePanel({
             className="secondary"
             disabled={enableState.running}
             onClick={async () => {
-              if (await enable({ id: account.id })) onDone(`${account.email} can log in again.`, false);
+              if (await enable({ id: account.id })) onDone(t("manage.enabled", { email: account.email }), false);
             }}
           >
-            Enable
+            {t("manage.enable")}
           </button>
         ) : (
           <button type="button" className="secondary" onClick={() => ask("disable")}>
-            Disable…
+            {t("manage.disable")}
           </button>
         )}
         <button type="button" className="danger" onClick={() => ask("delete")}>
-          Delete…
+          {t("manage.delete")}
         </button>
       </div>
       <Problem error={enableState.error} />
       {asking === "reset" && (
         <Confirm
-          title={`Reset the password of ${account.email}?`}
-          confirm="Reset password"
+          title={t("confirmReset.title", { email: account.email })}
+          confirm={t("confirmReset.confirm")}
           busy={resetState.running}
           onCancel={() => setAsking(null)}
           onConfirm={async () => {
@@ -537,58 +543,58 @@ function ManagePanel({
             onReset({ email: account.email, link: resetLink(location.origin, r.createPasswordReset.token), expiresAt: r.createPasswordReset.expiresAt });
           }}
         >
-          <p>Their password stops working and their sessions end at once. You get a link, shown once, to pass on: with it they set a new password within 24 hours.</p>
+          <p>{t("confirmReset.body")}</p>
           <AccountProblem error={resetState.error} action="reset" />
         </Confirm>
       )}
       {asking === "logout" && (
         <Confirm
-          title={`Log ${account.email} out everywhere?`}
-          confirm="Log out everywhere"
+          title={t("confirmLogout.title", { email: account.email })}
+          confirm={t("confirmLogout.confirm")}
           busy={logoutState.running}
           onCancel={() => setAsking(null)}
           onConfirm={async () => {
             const r = await logout({ id: account.id });
             if (!r) return;
             setAsking(null);
-            onDone(`${account.email}: ${sessionsEnded(r.logoutEverywhere, false)}`, false);
+            onDone(t("confirmLogout.done", { email: account.email, ended: sessionsEnded(r.logoutEverywhere, false) }), false);
           }}
         >
-          <p>Every session of theirs ends at once, on every browser; they can log in again with their password.</p>
+          <p>{t("confirmLogout.body")}</p>
           <Problem error={logoutState.error} />
         </Confirm>
       )}
       {asking === "disable" && (
         <Confirm
-          title={`Disable ${account.email}?`}
-          confirm="Disable"
+          title={t("confirmDisable.title", { email: account.email })}
+          confirm={t("confirmDisable.confirm")}
           danger
           busy={disableState.running}
           onCancel={() => setAsking(null)}
           onConfirm={async () => {
             if (!(await disable({ id: account.id }))) return;
             setAsking(null);
-            onDone(`${account.email} is disabled: their sessions ended and they cannot log in.`, false);
+            onDone(t("confirmDisable.done", { email: account.email }), false);
           }}
         >
-          <p>Their sessions and any reset link end at once, and they cannot log in until an admin enables the account again. Their roles stay.</p>
+          <p>{t("confirmDisable.body")}</p>
           <AccountProblem error={disableState.error} action="disable" />
         </Confirm>
       )}
       {asking === "delete" && (
         <Confirm
-          title={`Delete ${account.email}?`}
-          confirm="Delete account"
+          title={t("confirmDelete.title", { email: account.email })}
+          confirm={t("confirmDelete.confirm")}
           danger
           busy={removeState.running}
           onCancel={() => setAsking(null)}
           onConfirm={async () => {
             if (!(await remove({ id: account.id }))) return;
             setAsking(null);
-            onDone(`${account.email} is deleted.`, true);
+            onDone(t("confirmDelete.done", { email: account.email }), true);
           }}
         >
-          <p>The account goes for good, with its roles in every app and its sessions. The last owner of an app cannot be deleted: make someone else owner first.</p>
+          <p>{t("confirmDelete.body")}</p>
           <AccountProblem error={removeState.error} action="delete" />
         </Confirm>
       )}
@@ -597,13 +603,13 @@ function ManagePanel({
 }
 
 function ResetCard({ reset, onDone }: { reset: Reset; onDone: () => void }) {
+  const { t } = useTranslation("accounts");
   return (
-    <CreatedCard label="Password reset" title={`Password of ${reset.email} reset`} onDone={onDone}>
+    <CreatedCard label={t("resetCard.label")} title={t("resetCard.title", { email: reset.email })} onDone={onDone}>
       <p>
-        <strong>Pass this link on now: the console will not show it again.</strong> It works once, until {when(reset.expiresAt)}; whoever opens it
-        sets the account's new password.
+        <Trans t={t} i18nKey="resetCard.passOn" values={{ until: when(reset.expiresAt) }} components={{ strong: <strong /> }} />
       </p>
-      <SecretOnce label="Reset link" value={reset.link} />
+      <SecretOnce label={t("resetCard.link")} value={reset.link} />
     </CreatedCard>
   );
 }

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
@@ -47,6 +48,7 @@ const CreateAppMutation = graphql(`
 `);
 
 export function Apps() {
+  const { t } = useTranslation("apps");
   const session = useSession();
   const navigate = useNavigate();
   const pager = usePager(null);
@@ -67,50 +69,54 @@ export function Apps() {
   }
 
   const apps = data?.apps.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const role = (appID: string) => {
+    const r = roleIn(session, appID);
+    return r ? t(`roles.${r}`) : "–";
+  };
   return (
     <>
-      <PageHeader title="Apps">
+      <PageHeader title={t("title")}>
         {/* Only admins make apps (pushd refuses others). */}
         {session.admin && !creating && (
           <button type="button" onClick={() => setCreating(true)}>
-            New app
+            {t("new")}
           </button>
         )}
       </PageHeader>
       {creating && (
-        <form className="card" onSubmit={submit} aria-label="New app">
-          <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoFocus />}</Field>
-          <Field label="Description">{(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
+        <form className="card" onSubmit={submit} aria-label={t("new")}>
+          <Field label={t("form.name")}>{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoFocus />}</Field>
+          <Field label={t("form.description")}>{(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
           <Problem error={created.error} />
           <div className="actions">
             <button type="button" className="secondary" onClick={() => setCreating(false)}>
-              Cancel
+              {t("form.cancel")}
             </button>
             <button type="submit" disabled={created.running}>
-              Create app
+              {t("form.create")}
             </button>
           </div>
         </form>
       )}
       {invited > 0 && (
         <p className="card" role="status">
-          {invited === 1 ? "An app's owners invited you to a role." : `Owners of ${invited} apps invited you to a role.`}{" "}
-          <Link to="/invitations">See the invitations</Link>
+          {invited === 1 ? t("invitedByOne") : t("invitedByMany", { n: invited })}{" "}
+          <Link to="/invitations">{t("seeInvitations")}</Link>
         </p>
       )}
       <Problem error={error} retry={reload} />
       <ListBody data={data} loading={loading} error={error} count={apps.length} empty={
           session.admin
-            ? "No apps yet. Make one to get an app key, then register devices and send pushes."
-            : "No apps yet: an admin makes apps and gives you a role in them."
+            ? t("empty.admin")
+            : t("empty.member")
         }>
         <table>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>App key</th>
-              <th>Your role</th>
-              <th>Created</th>
+              <th>{t("columns.name")}</th>
+              <th>{t("columns.appKey")}</th>
+              <th>{t("columns.role")}</th>
+              <th>{t("columns.created")}</th>
             </tr>
           </thead>
           <tbody>
@@ -123,7 +129,7 @@ export function Apps() {
                 <td>
                   <code>{a.appKey}</code>
                 </td>
-                <td>{roleIn(session, a.id)?.toLowerCase() ?? "–"}</td>
+                <td>{role(a.id)}</td>
                 <td>{when(a.createdAt)}</td>
               </tr>
             ))}

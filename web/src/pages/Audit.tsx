@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { useParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { useQuery } from "../hooks";
@@ -28,6 +29,7 @@ const AuditLogQuery = graphql(`
 // an API key made, with the names (never the values) of the fields. pushd
 // shows it to the app's owners and admins only.
 export default function Audit() {
+  const { t } = useTranslation("audit");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   // The trail of `before` records walked back lives in the history entry, as
@@ -39,32 +41,29 @@ export default function Audit() {
 
   return (
     <>
-      <PageHeader title="Audit log">
+      <PageHeader title={t("title")}>
         {can.administer && (
           <button type="button" className="secondary" onClick={reload} disabled={loading}>
-            Refresh
+            {t("refresh")}
           </button>
         )}
       </PageHeader>
-      <p className="muted admin-intro">
-        Every change an account or an API key made to this app's objects: when, by whom, from which address, and the names of the fields set or cleared
-        (never their values). Records are kept 90 days by default.
-      </p>
+      <p className="muted admin-intro">{t("intro")}</p>
       {!can.administer ? (
-        <Empty>Only the app's owners and admins read its audit log.</Empty>
+        <Empty>{t("notOwner")}</Empty>
       ) : (
         <>
           <Problem error={error} retry={reload} />
-          <ListBody data={data} loading={loading} error={error} count={rows.length} empty={pager.page === 1 ? "No changes recorded yet." : "No older records."}>
-            <table aria-label="Audit log">
+          <ListBody data={data} loading={loading} error={error} count={rows.length} empty={pager.page === 1 ? t("empty.none") : t("empty.older")}>
+            <table aria-label={t("title")}>
               <thead>
                 <tr>
-                  <th>Time</th>
-                  <th>Who</th>
-                  <th>Action</th>
-                  <th>Object</th>
-                  <th>Fields changed</th>
-                  <th>Address</th>
+                  <th>{t("columns.time")}</th>
+                  <th>{t("columns.who")}</th>
+                  <th>{t("columns.action")}</th>
+                  <th>{t("columns.object")}</th>
+                  <th>{t("columns.fields")}</th>
+                  <th>{t("columns.address")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -83,20 +82,20 @@ export default function Audit() {
                       </div>
                     </td>
                     <td>{fieldsText(r.fields)}</td>
-                    <td className="admin-nowrap">{r.address ? <code>{r.address}</code> : <span className="muted">unknown</span>}</td>
+                    <td className="admin-nowrap">{r.address ? <code>{r.address}</code> : <span className="muted">{t("unknown")}</span>}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </ListBody>
           {(pager.page > 1 || older) && (
-            <nav className="pager" aria-label="Pages">
+            <nav className="pager" aria-label={t("pager.pages")}>
               <button type="button" className="secondary" disabled={pager.page === 1} onClick={pager.previous}>
-                Newer
+                {t("pager.newer")}
               </button>
-              <span>Page {pager.page}</span>
+              <span>{t("pager.page", { page: pager.page })}</span>
               <button type="button" className="secondary" disabled={!older || loading} onClick={() => pager.next(older)}>
-                Older
+                {t("pager.older")}
               </button>
             </nav>
           )}

@@ -1,11 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { GraphQLError } from "../api";
 import { graphql } from "../gql";
 import type { ChannelsListQuery } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
 import { base64OfBytes, channelInput, emptyChannelForm, summaryRows, VENDORS, type APNsForm, type ChannelForm, type VendorChannel } from "../lib/admin";
-import { when } from "../lib/format";
+import { channelName, when } from "../lib/format";
 import { useCan } from "../session";
 import { CheckProblem, Confirm, CopyButton, Field, FormButtons, Loading, PageHeader, Problem } from "../ui";
 import "./admin.css";
@@ -51,6 +52,7 @@ type Config = NonNullable<NonNullable<NonNullable<ChannelsListQuery["channelConf
 const isVendor = (s: string | null): s is VendorChannel => VENDORS.some((v) => v.channel === s);
 
 export default function Channels() {
+  const { t } = useTranslation("channels");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
@@ -69,11 +71,10 @@ export default function Channels() {
 
   return (
     <>
-      <PageHeader title="Channels" />
+      <PageHeader title={t("title")} />
       <p className="muted admin-intro">
-        pushd reaches a device on its WebSocket channel while it is online, and otherwise through the first vendor below for which it has a token
-        and this app has working credentials (in the order APNs, Huawei, Xiaomi, FCM). Credentials are checked when saved, sealed, and never
-        shown back.{!can.administer && " Only the app's owners change them."}
+        {t("intro")}
+        {!can.administer && t("ownersOnly")}
       </p>
       <Problem error={error} retry={reload} />
       {loading && !data ? (
@@ -82,28 +83,29 @@ export default function Channels() {
         <div className="admin-channels">
           {VENDORS.map((v) => {
             const cfg = configs.get(v.channel);
+            const name = channelName(v.channel);
             return (
-              <section key={v.channel} className="card admin-channel" aria-label={v.name}>
+              <section key={v.channel} className="card admin-channel" aria-label={name}>
                 <header className="admin-channel-head">
-                  <h2>{v.name}</h2>
+                  <h2>{name}</h2>
                   <Status cfg={cfg} />
                   {can.administer && edit !== v.channel && (
                     <div className="actions">
-                      <button type="button" className={cfg ? "secondary" : undefined} onClick={() => setEdit(v.channel)} aria-label={`${cfg ? "Replace" : "Set"} ${v.name} credentials`}>
-                        {cfg ? "Replace credentials" : "Set credentials"}
+                      <button type="button" className={cfg ? "secondary" : undefined} onClick={() => setEdit(v.channel)} aria-label={t(cfg ? "actions.replaceNamed" : "actions.setNamed", { name })}>
+                        {cfg ? t("actions.replace") : t("actions.set")}
                       </button>
                       {cfg && (
-                        <button type="button" className="secondary" onClick={() => (clearRemove(), setRemoving(v.channel))} aria-label={`Remove ${v.name} credentials`}>
-                          Remove
+                        <button type="button" className="secondary" onClick={() => (clearRemove(), setRemoving(v.channel))} aria-label={t("actions.removeNamed", { name })}>
+                          {t("actions.remove")}
                         </button>
                       )}
                     </div>
                   )}
                 </header>
-                <p className="muted small admin-vendor-what">{v.what}</p>
+                <p className="muted small admin-vendor-what">{t(`vendors.${v.channel}`)}</p>
                 {saved === v.channel && (
                   <p className="admin-saved" role="status">
-                    Saved: pushd checked the credentials and uses them from the next send.
+                    {t("saved")}
                   </p>
                 )}
                 {cfg && <Details cfg={cfg} />}
@@ -111,7 +113,7 @@ export default function Channels() {
                   <CredentialsForm
                     appID={appID}
                     channel={v.channel}
-                    name={v.name}
+                    name={name}
                     cfg={cfg}
                     onCancel={() => setEdit(null)}
                     onSaved={() => {
@@ -128,8 +130,8 @@ export default function Channels() {
       )}
       {removing && (
         <Confirm
-          title={`Remove the ${VENDORS.find((v) => v.channel === removing)?.name} credentials?`}
-          confirm="Remove credentials"
+          title={t("remove.title", { name: channelName(removing) })}
+          confirm={t("remove.confirm")}
           danger
           busy={removed.running}
           onCancel={() => setRemoving(null)}
@@ -140,7 +142,7 @@ export default function Channels() {
             }
           }}
         >
-          <p>pushd stops using this channel at once: devices that have no other channel wait until they connect to the WebSocket channel.</p>
+          <p>{t("remove.body")}</p>
           <Problem error={removed.error} />
         </Confirm>
       )}
@@ -149,27 +151,30 @@ export default function Channels() {
 }
 
 function Status({ cfg }: { cfg?: Config }) {
-  if (!cfg) return <span className="badge">not configured</span>;
-  if (cfg.configError) return <span className="badge bad">misconfigured</span>;
-  return <span className="badge good">configured</span>;
+  const { t } = useTranslation("channels");
+  if (!cfg) return <span className="badge">{t("state.none")}</span>;
+  if (cfg.configError) return <span className="badge bad">{t("state.bad")}</span>;
+  return <span className="badge good">{t("state.good")}</span>;
 }
 
 function Details({ cfg }: { cfg: Config }) {
-  const rows = summaryRows(cfg.summary).filter((r) => !(cfg.environment && r.label === "Environment"));
+  const { t } = useTranslation("channels");
+  // The environment has its own row below when cfg carries it.
+  const rows = summaryRows(cfg.summary).filter((r) => !(cfg.environment && r.key === "environment"));
   return (
     <>
       {cfg.configError && (
-        <div className="admin-flag" role="note" aria-label="Configuration error">
-          <strong>The vendor refused these credentials{cfg.configErrorAt ? ` (${when(cfg.configErrorAt)})` : ""}:</strong> {cfg.configError}
-          <div className="small">Pushes on this channel fail at once until the credentials are saved again.</div>
+        <div className="admin-flag" role="note" aria-label={t("details.error")}>
+          <strong>{cfg.configErrorAt ? t("details.refusedAt", { at: when(cfg.configErrorAt) }) : t("details.refused")}</strong> {cfg.configError}
+          <div className="small">{t("details.failing")}</div>
         </div>
       )}
       <dl className="props admin-props">
         {cfg.environment && (
           <>
-            <dt>Environment</dt>
+            <dt>{t("details.environment")}</dt>
             <dd>
-              <span className={`badge ${cfg.environment === "PRODUCTION" ? "info" : "warn"}`}>{cfg.environment.toLowerCase()}</span>
+              <span className={`badge ${cfg.environment === "PRODUCTION" ? "info" : "warn"}`}>{t(`environment.${cfg.environment}`)}</span>
             </dd>
           </>
         )}
@@ -178,19 +183,19 @@ function Details({ cfg }: { cfg: Config }) {
             {r.value}
           </Row>
         ))}
-        <Row label="Pacing">{cfg.maxPerSecond > 0 ? `${cfg.maxPerSecond.toLocaleString("en-US")} messages per second` : "none"}</Row>
-        <Row label="Saved">{when(cfg.updatedAt)}</Row>
+        <Row label={t("details.pacing")}>{cfg.maxPerSecond > 0 ? t("details.perSecond", { count: cfg.maxPerSecond }) : t("details.noPacing")}</Row>
+        <Row label={t("details.saved")}>{when(cfg.updatedAt)}</Row>
         {cfg.receiptURL && (
-          <Row label="Receipt URL">
+          <Row label={t("details.receiptURL")}>
             <span className="admin-copyline">
               <code>{cfg.receiptURL}</code>
-              <CopyButton text={cfg.receiptURL} label="Copy receipt URL" />
+              <CopyButton text={cfg.receiptURL} label={t("details.copyReceiptURL")} />
             </span>
           </Row>
         )}
         {!cfg.receiptURL && (cfg.channel === "HUAWEI" || cfg.channel === "XIAOMI") && (
-          <Row label="Receipt URL">
-            <span className="muted">none: set PUSHD_PUBLIC_URL so the vendor can post delivery receipts to pushd</span>
+          <Row label={t("details.receiptURL")}>
+            <span className="muted">{t("details.noReceiptURL")}</span>
           </Row>
         )}
       </dl>
@@ -240,6 +245,7 @@ function CredentialsForm({
   onCancel: () => void;
   onSaved: () => void;
 }) {
+  const { t } = useTranslation("channels");
   const [form, setForm] = useState<ChannelForm>(() => prefill(cfg));
   const [invalid, setInvalid] = useState<{ error: string; field: string } | null>(null);
   const [save, state] = useMutation(ChannelsSetMutation);
@@ -257,18 +263,18 @@ function CredentialsForm({
   const apns = (change: Partial<APNsForm>) => setForm((f) => ({ ...f, apns: { ...f.apns, ...change } }));
 
   return (
-    <form className="admin-cred-form" onSubmit={submit} aria-label={`${name} credentials`} noValidate autoComplete="off">
+    <form className="admin-cred-form" onSubmit={submit} aria-label={t("form.label", { name })} noValidate autoComplete="off">
       {channel === "APNS" && <APNsFields form={form.apns} set={apns} bad={bad} />}
       {channel === "FCM" && (
         <>
           <FileField
-            label="Service account key file"
+            label={t("fcm.file.label")}
             accept=".json,application/json"
-            hint="Firebase console → Project settings → Service accounts → Generate new private key."
+            hint={t("fcm.file.hint")}
             read={(file) => file.text()}
             onRead={(text) => setForm((f) => ({ ...f, fcm: { serviceAccountJSON: text } }))}
           />
-          <Field label="Service account JSON" hint="Or paste the file's text here.">
+          <Field label={t("fcm.json.label")} hint={t("fcm.json.hint")}>
             {(id) => (
               <textarea
                 id={id}
@@ -285,99 +291,97 @@ function CredentialsForm({
       {channel === "HUAWEI" && (
         <>
           <div className="row">
-            <Text label="App ID" value={form.huawei.appID} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, appID: v } }))} invalid={bad("huawei.appID")} hint="AppGallery Connect → Project settings → App information." />
-            <Text label="Client secret" secret value={form.huawei.clientSecret} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, clientSecret: v } }))} invalid={bad("huawei.clientSecret")} />
+            <Text label={t("huawei.appID.label")} value={form.huawei.appID} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, appID: v } }))} invalid={bad("huawei.appID")} hint={t("huawei.appID.hint")} />
+            <Text label={t("huawei.clientSecret")} secret value={form.huawei.clientSecret} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, clientSecret: v } }))} invalid={bad("huawei.clientSecret")} />
           </div>
           <fieldset>
-            <legend>Delivery receipts (optional)</legend>
-            <p className="muted small admin-tight">
-              In AppGallery Connect → Push Kit → Receipt, set the receipt URL shown on this card after saving, with a user name and key; give the same
-              two here so pushd can verify each receipt.
-            </p>
+            <legend>{t("huawei.receipts.legend")}</legend>
+            <p className="muted small admin-tight">{t("huawei.receipts.how")}</p>
             <div className="row">
-              <Text label="Receipt user name" value={form.huawei.receiptUserName} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, receiptUserName: v } }))} invalid={bad("huawei.receiptUserName")} />
-              <Text label="Receipt key" secret value={form.huawei.receiptKey} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, receiptKey: v } }))} invalid={bad("huawei.receiptKey")} />
+              <Text label={t("huawei.receipts.userName")} value={form.huawei.receiptUserName} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, receiptUserName: v } }))} invalid={bad("huawei.receiptUserName")} />
+              <Text label={t("huawei.receipts.key")} secret value={form.huawei.receiptKey} set={(v) => setForm((f) => ({ ...f, huawei: { ...f.huawei, receiptKey: v } }))} invalid={bad("huawei.receiptKey")} />
             </div>
           </fieldset>
         </>
       )}
       {channel === "XIAOMI" && (
         <div className="row">
-          <Text label="App secret" secret value={form.xiaomi.appSecret} set={(v) => setForm((f) => ({ ...f, xiaomi: { ...f.xiaomi, appSecret: v } }))} invalid={bad("xiaomi.appSecret")} hint="Xiaomi open platform → the app → AppSecret." />
-          <Text label="Package name" value={form.xiaomi.packageName} set={(v) => setForm((f) => ({ ...f, xiaomi: { ...f.xiaomi, packageName: v } }))} invalid={bad("xiaomi.packageName")} hint="The Android package, e.g. com.example.app." />
+          <Text label={t("xiaomi.appSecret.label")} secret value={form.xiaomi.appSecret} set={(v) => setForm((f) => ({ ...f, xiaomi: { ...f.xiaomi, appSecret: v } }))} invalid={bad("xiaomi.appSecret")} hint={t("xiaomi.appSecret.hint")} />
+          <Text label={t("xiaomi.packageName.label")} value={form.xiaomi.packageName} set={(v) => setForm((f) => ({ ...f, xiaomi: { ...f.xiaomi, packageName: v } }))} invalid={bad("xiaomi.packageName")} hint={t("xiaomi.packageName.hint")} />
         </div>
       )}
       <div className="row">
         <Text
-          label="Messages per second"
+          label={t("form.rate.label")}
           value={form.maxPerSecond}
           set={(v) => setForm((f) => ({ ...f, maxPerSecond: v }))}
           invalid={bad("maxPerSecond")}
-          hint="Paces sends on this credential; empty or 0 does not pace."
+          hint={t("form.rate.hint")}
           numeric
         />
       </div>
       <CheckProblem message={invalid?.error} />
       <Problem error={state.error} />
-      <FormButtons submit={state.running ? "Checking…" : `Save ${name} credentials`} disabled={state.running} onCancel={onCancel} />
+      <FormButtons submit={state.running ? t("form.checking") : t("form.save", { name })} disabled={state.running} onCancel={onCancel} />
     </form>
   );
 }
 
 function APNsFields({ form, set, bad }: { form: APNsForm; set: (c: Partial<APNsForm>) => void; bad: (field: string) => boolean }) {
+  const { t } = useTranslation("channels");
   return (
     <>
       <div className="row">
         <fieldset>
-          <legend>Authentication</legend>
+          <legend>{t("apns.auth.legend")}</legend>
           <label className="check">
             <input type="radio" name="apns-auth" checked={form.auth === "token"} onChange={() => set({ auth: "token" })} />
-            Token (.p8 signing key, recommended)
+            {t("apns.auth.token")}
           </label>
           <label className="check">
             <input type="radio" name="apns-auth" checked={form.auth === "certificate"} onChange={() => set({ auth: "certificate" })} />
-            Certificate (.p12)
+            {t("apns.auth.certificate")}
           </label>
         </fieldset>
         <fieldset>
-          <legend>Environment</legend>
+          <legend>{t("apns.environment.legend")}</legend>
           <label className="check">
             <input type="radio" name="apns-env" checked={form.environment === "SANDBOX"} onChange={() => set({ environment: "SANDBOX" })} />
-            Sandbox (development builds)
+            {t("apns.environment.sandbox")}
           </label>
           <label className="check">
             <input type="radio" name="apns-env" checked={form.environment === "PRODUCTION"} onChange={() => set({ environment: "PRODUCTION" })} />
-            Production (TestFlight and App Store)
+            {t("apns.environment.production")}
           </label>
         </fieldset>
       </div>
-      <Text label="Topic (bundle ID)" value={form.topic} set={(v) => set({ topic: v })} invalid={bad("apns.topic")} hint="The app's bundle ID, e.g. com.example.app." />
+      <Text label={t("apns.topic.label")} value={form.topic} set={(v) => set({ topic: v })} invalid={bad("apns.topic")} hint={t("apns.topic.hint")} />
       {form.auth === "token" ? (
         <>
           <FileField
-            label=".p8 key file"
+            label={t("apns.p8.label")}
             accept=".p8"
-            hint={form.keyP8 ? "Key read; choose another file to change it." : "Certificates, Identifiers & Profiles → Keys: the AuthKey_….p8 file (downloadable once)."}
+            hint={form.keyP8 ? t("apns.p8.read") : t("apns.p8.hint")}
             read={(file) => file.text()}
             onRead={(text) => set({ keyP8: text })}
             invalid={bad("apns.keyP8")}
           />
           <div className="row">
-            <Text label="Key ID" value={form.keyID} set={(v) => set({ keyID: v })} invalid={bad("apns.keyID")} hint="10 characters, shown with the key." />
-            <Text label="Team ID" value={form.teamID} set={(v) => set({ teamID: v })} invalid={bad("apns.teamID")} hint="10 characters, in Membership details." />
+            <Text label={t("apns.keyID.label")} value={form.keyID} set={(v) => set({ keyID: v })} invalid={bad("apns.keyID")} hint={t("apns.keyID.hint")} />
+            <Text label={t("apns.teamID.label")} value={form.teamID} set={(v) => set({ teamID: v })} invalid={bad("apns.teamID")} hint={t("apns.teamID.hint")} />
           </div>
         </>
       ) : (
         <div className="row">
           <FileField
-            label=".p12 certificate file"
+            label={t("apns.p12.label")}
             accept=".p12,.pfx,application/x-pkcs12"
-            hint={form.certP12Base64 ? "Certificate read; choose another file to change it." : "The push certificate with its private key, exported from Keychain Access."}
+            hint={form.certP12Base64 ? t("apns.p12.read") : t("apns.p12.hint")}
             read={async (file) => base64OfBytes(new Uint8Array(await file.arrayBuffer()))}
             onRead={(b64) => set({ certP12Base64: b64 })}
             invalid={bad("apns.certP12Base64") || bad("apns.certP12")}
           />
-          <Text label="Certificate password" secret value={form.certPassword} set={(v) => set({ certPassword: v })} invalid={bad("apns.certPassword")} />
+          <Text label={t("apns.p12.password")} secret value={form.certPassword} set={(v) => set({ certPassword: v })} invalid={bad("apns.certPassword")} />
         </div>
       )}
     </>
@@ -436,6 +440,7 @@ function FileField<T>({
   onRead: (value: T) => void;
   invalid?: boolean;
 }) {
+  const { t } = useTranslation("channels");
   const [problem, setProblem] = useState("");
   return (
     <Field label={label} hint={problem ? <span className="error">{problem}</span> : hint}>
@@ -449,11 +454,11 @@ function FileField<T>({
             const file = e.target.files?.[0];
             if (!file) return;
             setProblem("");
-            if (file.size > 1 << 20) return setProblem("That file is too large for a key (over 1 MB).");
+            if (file.size > 1 << 20) return setProblem(t("file.tooLarge"));
             try {
               onRead(await read(file));
             } catch {
-              setProblem("The file could not be read.");
+              setProblem(t("file.unreadable"));
             }
           }}
         />

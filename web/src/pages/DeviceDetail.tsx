@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
 import { maskToken } from "../lib/content";
-import { ago, when } from "../lib/format";
+import { ago, channelName, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { useCan } from "../session";
 import { Badge, Confirm, CopyButton, Empty, ListBody, Loading, PageHeader, Pager, Problem, usePager } from "../ui";
@@ -104,6 +105,7 @@ const UnbindMutation = graphql(`
 `);
 
 export default function DeviceDetail() {
+  const { t } = useTranslation("devices");
   const { appID = "", deviceID = "" } = useParams();
   const can = useCan(appID);
   const { data, error, loading, reload } = useQuery(DeviceQuery, { id: deviceID });
@@ -112,7 +114,7 @@ export default function DeviceDetail() {
   const title = (
     <>
       <Link to={`/apps/${appID}/devices`} className="muted small">
-        Devices
+        {t("list.title")}
       </Link>{" "}
       / <code>{deviceID}</code>
     </>
@@ -130,7 +132,7 @@ export default function DeviceDetail() {
     return (
       <>
         <PageHeader title={title} />
-        <Empty>This app has no device {deviceID}.</Empty>
+        <Empty>{t("detail.missing", { id: deviceID })}</Empty>
       </>
     );
   }
@@ -138,39 +140,39 @@ export default function DeviceDetail() {
   return (
     <>
       <PageHeader title={title}>
-        <CopyButton text={device.id} label="Copy ID" />
+        <CopyButton text={device.id} label={t("detail.copyID")} />
       </PageHeader>
       <div className="grid-2">
-        <section className="card" aria-label="Properties">
-          <h2 style={{ marginTop: 0 }}>Properties</h2>
+        <section className="card" aria-label={t("detail.properties.title")}>
+          <h2 style={{ marginTop: 0 }}>{t("detail.properties.title")}</h2>
           <dl className="props">
-            <dt>Installation ID</dt>
+            <dt>{t("detail.properties.installationID")}</dt>
             <dd>
               <code>{device.installationID}</code>
             </dd>
-            <dt>Platform</dt>
+            <dt>{t("detail.properties.platform")}</dt>
             <dd>
-              {device.platform} {device.osVersion}
+              {t(`platform.${device.platform}` as "platform.IOS")} {device.osVersion}
             </dd>
-            <dt>App version</dt>
+            <dt>{t("detail.properties.appVersion")}</dt>
             <dd>{device.appVersion || "–"}</dd>
-            <dt>Model</dt>
+            <dt>{t("detail.properties.model")}</dt>
             <dd>{[device.brand, device.model].filter(Boolean).join(" ") || "–"}</dd>
-            <dt>Locale</dt>
+            <dt>{t("detail.properties.locale")}</dt>
             <dd>{device.locale || "–"}</dd>
-            <dt>Time zone</dt>
+            <dt>{t("detail.properties.timezone")}</dt>
             <dd>{device.timezone || "–"}</dd>
-            <dt>Push</dt>
-            <dd>{device.pushEnabled ? "enabled" : <span className="badge warn">turned off on the device</span>}</dd>
-            <dt>Last seen</dt>
+            <dt>{t("detail.properties.push")}</dt>
+            <dd>{device.pushEnabled ? t("detail.properties.pushOn") : <span className="badge warn">{t("detail.properties.pushOff")}</span>}</dd>
+            <dt>{t("detail.properties.lastSeen")}</dt>
             <dd title={when(device.lastSeenAt)}>
-              {ago(device.lastSeenAt)} {device.online && <span className="badge good">online now</span>}
+              {ago(device.lastSeenAt)} {device.online && <span className="badge good">{t("onlineNow")}</span>}
             </dd>
-            <dt>Registered</dt>
+            <dt>{t("detail.properties.registered")}</dt>
             <dd>{when(device.createdAt)}</dd>
-            <dt>Updated</dt>
+            <dt>{t("detail.properties.updated")}</dt>
             <dd>{when(device.updatedAt)}</dd>
-            <dt>Tags</dt>
+            <dt>{t("detail.properties.tags")}</dt>
             <dd>
               <DeviceTags deviceID={device.id} tags={device.tags ?? []} write={can.write} saved={reload} />
             </dd>
@@ -179,43 +181,43 @@ export default function DeviceDetail() {
         <UserCard appID={appID} device={device} write={can.write} reload={reload} />
       </div>
 
-      <section aria-label="Vendor tokens">
-        <h2>Vendor tokens</h2>
+      <section aria-label={t("detail.tokens.title")}>
+        <h2>{t("detail.tokens.title")}</h2>
         {device.tokens?.length ? (
           <table>
             <thead>
               <tr>
-                <th>Channel</th>
-                <th>Token</th>
-                <th>Status</th>
-                <th>Registered</th>
-                <th>Updated</th>
+                <th>{t("detail.tokens.channel")}</th>
+                <th>{t("detail.tokens.token")}</th>
+                <th>{t("detail.tokens.status")}</th>
+                <th>{t("detail.tokens.registered")}</th>
+                <th>{t("detail.tokens.updated")}</th>
               </tr>
             </thead>
             <tbody>
-              {device.tokens.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.channel}</td>
+              {device.tokens.map((tok) => (
+                <tr key={tok.id}>
+                  <td>{channelName(tok.channel)}</td>
                   <td>
-                    <code title={t.token}>{maskToken(t.token)}</code>
+                    <code title={tok.token}>{maskToken(tok.token)}</code>
                   </td>
                   <td>
-                    <Badge value={t.status} />
-                    {t.status === "DEAD" && (
+                    <Badge value={tok.status} />
+                    {tok.status === "DEAD" && (
                       <div className="muted small">
-                        {t.deadReason || "refused by the vendor"}
-                        {t.deadAt && ` · ${when(t.deadAt)}`}
+                        {tok.deadReason || t("detail.tokens.refused")}
+                        {tok.deadAt && ` · ${when(tok.deadAt)}`}
                       </div>
                     )}
                   </td>
-                  <td className="nowrap">{when(t.createdAt)}</td>
-                  <td className="nowrap">{when(t.updatedAt)}</td>
+                  <td className="nowrap">{when(tok.createdAt)}</td>
+                  <td className="nowrap">{when(tok.updatedAt)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         ) : (
-          <Empty>No vendor token: pushd reaches this device on its own channel while the app is connected.</Empty>
+          <Empty>{t("detail.tokens.none")}</Empty>
         )}
       </section>
 
@@ -231,6 +233,7 @@ type Device = {
 };
 
 function UserCard({ appID, device, write, reload }: { appID: string; device: Device; write: boolean; reload: () => void }) {
+  const { t } = useTranslation("devices");
   const [userID, setUserID] = useState("");
   const [confirming, setConfirming] = useState(false);
   const [bind, bound] = useMutation(BindMutation);
@@ -246,57 +249,57 @@ function UserCard({ appID, device, write, reload }: { appID: string; device: Dev
 
   const user = device.user;
   return (
-    <section className="card" aria-label="User">
-      <h2 style={{ marginTop: 0 }}>User</h2>
+    <section className="card" aria-label={t("detail.user.title")}>
+      <h2 style={{ marginTop: 0 }}>{t("detail.user.title")}</h2>
       {user ? (
         <dl className="props">
-          <dt>User ID</dt>
+          <dt>{t("detail.user.userID")}</dt>
           <dd>
             <Link to={`/apps/${appID}/users?q=${encodeURIComponent(user.externalID)}`}>{user.externalID}</Link>
           </dd>
-          <dt>Bound</dt>
+          <dt>{t("detail.user.bound")}</dt>
           <dd>{when(device.boundAt)}</dd>
-          <dt>Groups</dt>
+          <dt>{t("detail.user.groups")}</dt>
           <dd>
             {user.groups?.length ? (
               user.groups.map((g, i) => (
                 <span key={g.id}>
-                  {i > 0 && ", "}
+                  {i > 0 && t("separator")}
                   <Link to={`/apps/${appID}/users?group=${g.id}`}>{g.name}</Link>
                 </span>
               ))
             ) : (
-              <span className="muted">none</span>
+              <span className="muted">{t("detail.user.none")}</span>
             )}
           </dd>
         </dl>
       ) : (
-        <p className="muted">Not bound to a user: pushes to a user ID do not reach this device.</p>
+        <p className="muted">{t("detail.user.notBound")}</p>
       )}
       {write && (
         <>
-          <form className="inline-form section-gap" onSubmit={submit} aria-label="Bind to a user">
+          <form className="inline-form section-gap" onSubmit={submit} aria-label={t("detail.user.form")}>
             <label>
-              {user ? "Bind to another user ID" : "Bind to user ID"}
+              {user ? t("detail.user.bindAnother") : t("detail.user.bindTo")}
               <input value={userID} onChange={(e) => setUserID(e.target.value)} required maxLength={128} />
             </label>
             <button type="submit" disabled={bound.running || !userID.trim()}>
-              Bind
+              {t("detail.user.bind")}
             </button>
             {user && (
               <button type="button" className="secondary" onClick={() => setConfirming(true)}>
-                Unbind
+                {t("detail.user.unbind")}
               </button>
             )}
           </form>
-          <p className="muted small">Binding here is the backend vouching for the user; the user's pending messages follow the device.</p>
+          <p className="muted small">{t("detail.user.vouching")}</p>
           <Problem error={bound.error ?? unbound.error} />
         </>
       )}
       {confirming && user && (
         <Confirm
-          title="Unbind the user?"
-          confirm="Unbind"
+          title={t("detail.user.confirm.title")}
+          confirm={t("detail.user.confirm.button")}
           danger
           busy={unbound.running}
           onCancel={() => setConfirming(false)}
@@ -307,7 +310,7 @@ function UserCard({ appID, device, write, reload }: { appID: string; device: Dev
           }}
         >
           <p>
-            Pushes to <strong>{user.externalID}</strong> stop reaching this device, and the messages waiting for it are withdrawn.
+            <Trans t={t} i18nKey="detail.user.confirm.body" values={{ user: user.externalID }} components={{ strong: <strong /> }} />
           </p>
         </Confirm>
       )}
@@ -316,24 +319,25 @@ function UserCard({ appID, device, write, reload }: { appID: string; device: Dev
 }
 
 function Deliveries({ appID, deviceID }: { appID: string; deviceID: string }) {
+  const { t } = useTranslation("devices");
   const pager = usePager(deviceID);
   const { data, error, loading, reload } = useQuery(DeliveriesQuery, { id: deviceID, first: PAGE_SIZE, after: pager.after });
   const conn = data?.node?.__typename === "Device" ? data.node.deliveries : undefined;
   const rows = conn?.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   return (
-    <section aria-label="Deliveries">
-      <h2>Recent deliveries</h2>
+    <section aria-label={t("detail.deliveries.label")}>
+      <h2>{t("detail.deliveries.title")}</h2>
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={rows.length} empty="Nothing was sent to this device yet.">
+      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={t("detail.deliveries.empty")}>
         <table>
           <thead>
             <tr>
-              <th>Push</th>
-              <th>Channel</th>
-              <th>Status</th>
-              <th>Attempts</th>
-              <th>Created</th>
-              <th>Progress</th>
+              <th>{t("detail.deliveries.columns.push")}</th>
+              <th>{t("detail.deliveries.columns.channel")}</th>
+              <th>{t("detail.deliveries.columns.status")}</th>
+              <th>{t("detail.deliveries.columns.attempts")}</th>
+              <th>{t("detail.deliveries.columns.created")}</th>
+              <th>{t("detail.deliveries.columns.progress")}</th>
             </tr>
           </thead>
           <tbody>
@@ -341,9 +345,9 @@ function Deliveries({ appID, deviceID }: { appID: string; deviceID: string }) {
               <tr key={d.id}>
                 <td>
                   <Link to={`/apps/${appID}/jobs/${d.jobID}`}>{d.job.taskName || d.job.templateName || d.jobID}</Link>
-                  <div className="muted small">{d.job.kind.toLowerCase()}</div>
+                  <div className="muted small">{t(`kind.${d.job.kind}` as "kind.SIMPLE")}</div>
                 </td>
-                <td>{d.channel ?? "–"}</td>
+                <td>{d.channel ? channelName(d.channel) : "–"}</td>
                 <td>
                   <Badge value={d.status} />
                   {d.lastError && <div className={`small ${d.status === "FAILED" || d.status === "EXPIRED" ? "error" : "muted"}`}>{d.lastError}</div>}
@@ -361,7 +365,7 @@ function Deliveries({ appID, deviceID }: { appID: string; deviceID: string }) {
                     .filter(([, at]) => at)
                     .map(([what, at]) => (
                       <div key={what} title={when(at)}>
-                        {what} {ago(at)}
+                        {t(`detail.deliveries.progress.${what}`, { ago: ago(at) })}
                       </div>
                     ))}
                 </td>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { graphql } from "../gql";
 import { useMutation } from "../hooks";
 import { parseTags } from "../lib/content";
@@ -16,6 +17,7 @@ const SetTagsMutation = graphql(`
 // DeviceTags shows a device's tags and, for writers, edits them as one
 // comma-separated line (pushd checks the characters and the limit of 20).
 export function DeviceTags({ deviceID, tags, write, saved }: { deviceID: string; tags: string[]; write: boolean; saved: () => void }) {
+  const { t } = useTranslation("devices");
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(tags.join(", "));
   const [save, state] = useMutation(SetTagsMutation);
@@ -30,16 +32,16 @@ export function DeviceTags({ deviceID, tags, write, saved }: { deviceID: string;
 
   if (editing) {
     return (
-      <form className="inline-form" onSubmit={submit} aria-label="Edit tags">
+      <form className="inline-form" onSubmit={submit} aria-label={t("tags.form")}>
         <label>
-          Tags
-          <input value={text} onChange={(e) => setText(e.target.value)} placeholder="beta, region:eu" autoFocus />
+          {t("tags.label")}
+          <input value={text} onChange={(e) => setText(e.target.value)} placeholder={t("tags.placeholder")} autoFocus />
         </label>
         <button type="submit" disabled={state.running}>
-          Save tags
+          {t("tags.save")}
         </button>
         <button type="button" className="secondary" onClick={() => setEditing(false)}>
-          Cancel
+          {t("tags.cancel")}
         </button>
         <Problem error={state.error} />
       </form>
@@ -49,18 +51,18 @@ export function DeviceTags({ deviceID, tags, write, saved }: { deviceID: string;
     <>
       {tags.length ? (
         <ul className="chips">
-          {tags.map((t) => (
-            <li key={t}>
-              <span className="badge">{t}</span>
+          {tags.map((tag) => (
+            <li key={tag}>
+              <span className="badge">{tag}</span>
             </li>
           ))}
         </ul>
       ) : (
-        <span className="muted">none</span>
+        <span className="muted">{t("tags.none")}</span>
       )}{" "}
       {write && (
         <button type="button" className="link" onClick={() => (setText(tags.join(", ")), setEditing(true))}>
-          Edit tags
+          {t("tags.edit")}
         </button>
       )}
     </>

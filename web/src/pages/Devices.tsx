@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from "react";
+import type { TFunction } from "i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { useQuery } from "../hooks";
 import { deviceFilter, deviceOrder, deviceParams, deviceWhere, PLATFORMS, tokenSummary, type DeviceFilter } from "../lib/content";
-import { ago, when } from "../lib/format";
+import { ago, channelName, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { Badge, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
 import "./content.css";
@@ -43,7 +45,17 @@ const DevicesQuery = graphql(`
   }
 `);
 
+// platformName shows a platform as people write it (iOS, HarmonyOS…).
+const platformName = (t: TFunction<"devices">, p: string) => t(`platform.${p}` as "platform.IOS");
+
+// tokensTitle lists a device's vendor channels, the dead ones marked.
+function tokensTitle(t: TFunction<"devices">, tokens: { active: string[]; dead: string[] }): string {
+  const parts = [...tokens.active.map(channelName), ...tokens.dead.map((c) => t("list.tokensTitle.dead", { channel: channelName(c) }))];
+  return parts.length ? parts.join(t("separator")) : t("list.tokensTitle.none");
+}
+
 export default function Devices() {
+  const { t } = useTranslation("devices");
   const { appID = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const filter = deviceFilter(params);
@@ -57,7 +69,7 @@ export default function Devices() {
 
   return (
     <>
-      <PageHeader title="Devices" />
+      <PageHeader title={t("list.title")} />
       {/* The form starts over from the URL whenever it changes (back button, links). */}
       <Filters key={params.toString()} filter={filter} apply={apply} />
       <Problem error={error} retry={reload} />
@@ -66,22 +78,18 @@ export default function Devices() {
         loading={loading}
         error={error}
         count={devices.length}
-        empty={
-          filtered
-            ? "No device matches these filters."
-            : "No devices yet. Devices appear here when the app registers them (POST /device/v1/register with the app key)."
-        }
+        empty={filtered ? t("list.empty.filtered") : t("list.empty.none")}
       >
-        <table aria-label="Devices">
+        <table aria-label={t("list.table")}>
           <thead>
             <tr>
-              <th>Device</th>
-              <th>Platform</th>
-              <th>App version</th>
-              <th>User</th>
-              <th>Last seen</th>
-              <th>Tokens</th>
-              <th>Created</th>
+              <th>{t("list.columns.device")}</th>
+              <th>{t("list.columns.platform")}</th>
+              <th>{t("list.columns.appVersion")}</th>
+              <th>{t("list.columns.user")}</th>
+              <th>{t("list.columns.lastSeen")}</th>
+              <th>{t("list.columns.tokens")}</th>
+              <th>{t("list.columns.created")}</th>
             </tr>
           </thead>
           <tbody>
@@ -98,7 +106,7 @@ export default function Devices() {
                     </div>
                   </td>
                   <td>
-                    {d.platform}
+                    {platformName(t, d.platform)}
                     {d.osVersion && <div className="muted small">{d.osVersion}</div>}
                   </td>
                   <td>{d.appVersion || "–"}</td>
@@ -106,30 +114,30 @@ export default function Devices() {
                     {d.user ? (
                       <Link to={`/apps/${appID}/users?q=${encodeURIComponent(d.user.externalID)}`}>{d.user.externalID}</Link>
                     ) : (
-                      <span className="muted">not bound</span>
+                      <span className="muted">{t("list.notBound")}</span>
                     )}
                   </td>
                   <td className="nowrap" title={when(d.lastSeenAt)}>
-                    {d.online ? <span className="badge good">online now</span> : ago(d.lastSeenAt)}
+                    {d.online ? <span className="badge good">{t("onlineNow")}</span> : ago(d.lastSeenAt)}
                     {!d.pushEnabled && (
                       <div>
-                        <span className="badge warn">push off</span>
+                        <span className="badge warn">{t("list.pushOff")}</span>
                       </div>
                     )}
                   </td>
-                  <td title={tokens.text}>
+                  <td title={tokensTitle(t, tokens)}>
                     {tokens.active.length + tokens.dead.length === 0 ? (
-                      <span className="muted small">self channel only</span>
+                      <span className="muted small">{t("list.selfOnly")}</span>
                     ) : (
                       <>
                         {tokens.active.map((c) => (
                           <span key={c} className="badge good">
-                            {c.toLowerCase()}
+                            {channelName(c)}
                           </span>
                         ))}
                         {tokens.dead.map((c) => (
                           <span key={c} className="badge bad">
-                            {c.toLowerCase()} dead
+                            {t("list.dead", { channel: channelName(c) })}
                           </span>
                         ))}
                       </>
@@ -145,7 +153,7 @@ export default function Devices() {
       {(devices.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.devices} />}
       {devices.some((d) => d.tokens?.some((t) => t.status === "DEAD")) && (
         <p className="muted small">
-          <Badge value="DEAD" /> tokens were refused by their vendor; pushd stops using them until the device registers them again.
+          <Trans t={t} i18nKey="list.deadNote" components={{ badge: <Badge value="DEAD" /> }} />
         </p>
       )}
     </>
@@ -155,6 +163,7 @@ export default function Devices() {
 // Filters edits the text fields locally and applies them on submit; the
 // selects apply at once.
 function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFilter) => void }) {
+  const { t } = useTranslation("devices");
   const [q, setQ] = useState(filter.q);
   const [user, setUser] = useState(filter.user);
   const [tag, setTag] = useState(filter.tag);
@@ -164,58 +173,58 @@ function Filters({ filter, apply }: { filter: DeviceFilter; apply: (f: DeviceFil
   };
   const any = filter.q || filter.user || filter.tag || filter.platform || filter.bound || filter.push;
   return (
-    <form className="filters" role="search" aria-label="Filter devices" onSubmit={submit}>
+    <form className="filters" role="search" aria-label={t("filters.label")} onSubmit={submit}>
       <label className="grow">
-        Device
-        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="a device ID or its start, or an installation ID" />
+        {t("filters.device.label")}
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t("filters.device.placeholder")} />
       </label>
       <label className="grow">
-        User ID
-        <input type="search" value={user} onChange={(e) => setUser(e.target.value)} placeholder="the backend's user ID, exactly" />
+        {t("filters.user.label")}
+        <input type="search" value={user} onChange={(e) => setUser(e.target.value)} placeholder={t("filters.user.placeholder")} />
       </label>
       <label>
-        Tag
-        <input type="search" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="exactly" size={10} />
+        {t("filters.tag.label")}
+        <input type="search" value={tag} onChange={(e) => setTag(e.target.value)} placeholder={t("filters.tag.placeholder")} size={10} />
       </label>
       <label>
-        Platform
+        {t("filters.platform")}
         <select value={filter.platform} onChange={(e) => apply({ ...filter, q, user, tag, platform: e.target.value as DeviceFilter["platform"] })}>
-          <option value="">Any</option>
+          <option value="">{t("filters.any")}</option>
           {PLATFORMS.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {platformName(t, p)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Bound
+        {t("filters.bound.label")}
         <select value={filter.bound} onChange={(e) => apply({ ...filter, q, user, tag, bound: e.target.value as DeviceFilter["bound"] })}>
-          <option value="">Any</option>
-          <option value="yes">To a user</option>
-          <option value="no">Not bound</option>
+          <option value="">{t("filters.any")}</option>
+          <option value="yes">{t("filters.bound.yes")}</option>
+          <option value="no">{t("filters.bound.no")}</option>
         </select>
       </label>
       <label>
-        Push
+        {t("filters.push.label")}
         <select value={filter.push} onChange={(e) => apply({ ...filter, q, user, tag, push: e.target.value as DeviceFilter["push"] })}>
-          <option value="">Any</option>
-          <option value="on">Enabled</option>
-          <option value="off">Turned off</option>
+          <option value="">{t("filters.any")}</option>
+          <option value="on">{t("filters.push.on")}</option>
+          <option value="off">{t("filters.push.off")}</option>
         </select>
       </label>
       <label>
-        Sort
+        {t("filters.sort.label")}
         <select value={filter.sort} onChange={(e) => apply({ ...filter, q, user, tag, sort: e.target.value as DeviceFilter["sort"] })}>
-          <option value="LAST_SEEN">Last seen</option>
-          <option value="NEWEST">Newest</option>
-          <option value="OLDEST">Oldest</option>
+          <option value="LAST_SEEN">{t("filters.sort.LAST_SEEN")}</option>
+          <option value="NEWEST">{t("filters.sort.NEWEST")}</option>
+          <option value="OLDEST">{t("filters.sort.OLDEST")}</option>
         </select>
       </label>
-      <button type="submit">Search</button>
+      <button type="submit">{t("filters.search")}</button>
       {any && (
         <button type="button" className="secondary" onClick={() => apply({ q: "", user: "", tag: "", platform: "", bound: "", push: "", sort: filter.sort })}>
-          Clear
+          {t("filters.clear")}
         </button>
       )}
     </form>

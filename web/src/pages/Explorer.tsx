@@ -7,6 +7,7 @@ import { GraphiQL } from "graphiql";
 import "graphiql/style.css"; // without its embedded fonts: see vite.config.ts
 import { buildSchema } from "graphql";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 import sdl from "../../schema.graphql?raw";
 import { csrfFrom } from "../api";
@@ -30,11 +31,9 @@ const fetcher = createGraphiQLFetcher({
   wsClient: ws(),
 });
 
-const DEFAULT_QUERY = `# The GraphQL API of pushd, on your console session: what you run here
-# acts as you (mutations change real data). Docs: the book icon on the left.
-# Run with Ctrl-Enter.
-
-{
+// A new tab's query, under a comment (explorer:intro) in the console's
+// language; the query itself is code and stays as it is.
+const EXAMPLE_QUERY = `{
   viewer {
     account {
       email
@@ -69,6 +68,7 @@ const tabStorage = {
 };
 
 export default function Explorer() {
+  const { t } = useTranslation("explorer");
   const [params] = useSearchParams();
   // ?query= opens the explorer on a query (links from other pages, shared
   // URLs); a mutation from a link is shown, never run, until the user runs it.
@@ -81,7 +81,7 @@ export default function Explorer() {
         storage={tabStorage}
         schema={schema}
         query={initial}
-        defaultQuery={DEFAULT_QUERY}
+        defaultQuery={`${t("intro")}\n\n${EXAMPLE_QUERY}`}
         forcedTheme="light"
         isHeadersEditorEnabled={false}
       >

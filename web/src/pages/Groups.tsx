@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { ActionsHeader, ConfirmDelete, ItemLoader, RowActions, SearchForm, useDeletion, useOpenForm } from "../components/ListPage";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
-import { count, when } from "../lib/format";
+import { when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { withParams } from "../lib/params";
 import { useCan } from "../session";
@@ -68,6 +69,7 @@ const DeleteGroupMutation = graphql(`
 `);
 
 export default function Groups() {
+  const { t } = useTranslation("groups");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
@@ -84,15 +86,15 @@ export default function Groups() {
 
   return (
     <>
-      <PageHeader title="Groups">
+      <PageHeader title={t("title")}>
         {can.write && !creating && (
           <button type="button" onClick={() => open("new")}>
-            New group
+            {t("new")}
           </button>
         )}
       </PageHeader>
       <p className="muted small" style={{ marginTop: 0 }}>
-        A group is a named set of the app's users: a push to a group reaches every device bound to its members.
+        {t("intro")}
       </p>
       {creating && (
         <GroupForm
@@ -116,17 +118,17 @@ export default function Groups() {
           onCancel={close}
         />
       )}
-      <SearchForm label="Search groups" field="Group name" q={q} onSearch={(v) => setParams(withParams(params, { q: v }))} />
+      <SearchForm label={t("search.label")} field={t("search.field")} q={q} onSearch={(v) => setParams(withParams(params, { q: v }))} />
       <Problem error={error} retry={reload} />
       <Problem error={deletion.error} />
-      <ListBody data={data} loading={loading} error={error} count={groups.length} empty={q ? "No group name matches." : "No groups yet."}>
-        <table aria-label="Groups">
+      <ListBody data={data} loading={loading} error={error} count={groups.length} empty={q ? t("empty.noMatch") : t("empty.none")}>
+        <table aria-label={t("table")}>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Members</th>
-              <th>Updated</th>
-              <th>Created</th>
+              <th>{t("columns.name")}</th>
+              <th>{t("columns.members")}</th>
+              <th>{t("columns.updated")}</th>
+              <th>{t("columns.created")}</th>
               {can.write && <ActionsHeader />}
             </tr>
           </thead>
@@ -136,13 +138,13 @@ export default function Groups() {
                 <td>
                   <strong>{g.name}</strong>
                   {g.description && <div className="muted small">{g.description}</div>}
-                  <div className="muted small" title="Broadcasts name groups by this ID">
+                  <div className="muted small" title={t("idTitle")}>
                     <code>{g.id}</code>
                   </div>
                 </td>
                 <td>
-                  <Link to={`/apps/${appID}/users?group=${g.id}`} aria-label={`Members of ${g.name}`}>
-                    {count(g.members.totalCount)} {g.members.totalCount === 1 ? "member" : "members"}
+                  <Link to={`/apps/${appID}/users?group=${g.id}`} aria-label={t("membersOf", { name: g.name })}>
+                    {t("members", { count: g.members.totalCount })}
                   </Link>
                 </td>
                 <td className="nowrap">{when(g.updatedAt)}</td>
@@ -154,20 +156,21 @@ export default function Groups() {
         </table>
       </ListBody>
       {(groups.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.groups} />}
-      <ConfirmDelete deletion={deletion} what="group">
-        <p>Its users and their devices stay; pushes already sent to the group are not affected.</p>
+      <ConfirmDelete deletion={deletion} what={t("delete.what")}>
+        <p>{t("delete.body")}</p>
       </ConfirmDelete>
     </>
   );
 }
 
 function EditGroup({ appID, id, onDone, onCancel }: { appID: string; id: string; onDone: () => void; onCancel: () => void }) {
+  const { t } = useTranslation("groups");
   const query = useQuery(GroupQuery, { id });
   return (
     <ItemLoader
       query={query}
       pick={(d) => (d.node?.__typename === "Group" && d.node.appID === appID ? d.node : undefined)}
-      missing={`This app has no group ${id}.`}
+      missing={t("form.missing", { id })}
       onClose={onCancel}
     >
       {(group) => <GroupForm appID={appID} group={group} onDone={onDone} onCancel={onCancel} />}
@@ -186,6 +189,7 @@ function GroupForm({
   onDone: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation("groups");
   const [name, setName] = useState(group?.name ?? "");
   const [description, setDescription] = useState(group?.description ?? "");
   const [create, created] = useMutation(CreateGroupMutation);
@@ -201,17 +205,17 @@ function GroupForm({
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label={group ? "Edit group" : "New group"}>
-      <h2 style={{ margin: 0 }}>{group ? `Edit ${group.name}` : "New group"}</h2>
-      <Field label="Name" hint="Unique in the app.">
+    <form className="card" onSubmit={submit} aria-label={group ? t("form.editLabel") : t("form.newLabel")}>
+      <h2 style={{ margin: 0 }}>{group ? t("form.editTitle", { name: group.name }) : t("form.newTitle")}</h2>
+      <Field label={t("form.name.label")} hint={t("form.name.hint")}>
         {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoFocus />}
       </Field>
-      <Field label="Description">
+      <Field label={t("form.description")}>
         {(id) => <textarea id={id} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={1000} rows={2} />}
       </Field>
-      {!group && <p className="muted small">Add members after creating it, from its member list.</p>}
+      {!group && <p className="muted small">{t("form.membersLater")}</p>}
       <Problem error={created.error ?? updated.error} />
-      <FormButtons submit={group ? "Save group" : "Create group"} disabled={running || !name.trim()} onCancel={onCancel} />
+      <FormButtons submit={group ? t("form.save") : t("form.create")} disabled={running || !name.trim()} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { AccountProblem } from "../components/Team";
 import { graphql } from "../gql";
@@ -45,6 +46,7 @@ type Invitation = { id: string; appID: string; appName: string; role: Role; invi
 // Invitations are the roles in apps that owners offered to this account's
 // email: nobody joins an app without saying yes here.
 export default function Invitations() {
+  const { t } = useTranslation("accounts");
   const session = useSession();
   const navigate = useNavigate();
   const { data, error, loading, reload } = useQuery(InvitationsQuery, {});
@@ -65,14 +67,14 @@ export default function Invitations() {
       navigate(`/apps/${i.appID}`);
       return;
     }
-    if (await decline({ id: i.id })) setNote(`You declined ${i.appName}.`);
+    if (await decline({ id: i.id })) setNote(t("invitations.declined", { app: i.appName }));
     reload();
   }
 
   return (
     <>
-      <PageHeader title="Invitations" />
-      <p className="muted team-intro">An app's owners invite you to a role in it by your email. You get the role only once you accept.</p>
+      <PageHeader title={t("invitations.title")} />
+      <p className="muted team-intro">{t("invitations.intro")}</p>
       <Problem error={error} retry={reload} />
       <AccountProblem error={acceptState.error ?? declineState.error} action="answer" />
       {note && (
@@ -80,15 +82,15 @@ export default function Invitations() {
           {note}
         </p>
       )}
-      <ListBody data={data} loading={loading} error={error} count={invitations.length} empty="No invitations waiting for you.">
-        <table aria-label="Invitations" className="team-table">
+      <ListBody data={data} loading={loading} error={error} count={invitations.length} empty={t("invitations.empty")}>
+        <table aria-label={t("invitations.label")} className="team-table">
           <thead>
             <tr>
-              <th>App</th>
-              <th>Role</th>
-              <th>Invited by</th>
-              <th>Expires</th>
-              <th aria-label="Actions" />
+              <th>{t("invitations.app")}</th>
+              <th>{t("invitations.role")}</th>
+              <th>{t("invitations.invitedBy")}</th>
+              <th>{t("invitations.expires")}</th>
+              <th aria-label={t("invitations.actions")} />
             </tr>
           </thead>
           <tbody>
@@ -96,14 +98,14 @@ export default function Invitations() {
               <tr key={i.id}>
                 <td>{i.appName}</td>
                 <td title={asRole(i.role)}>{roleLabel(i.role)}</td>
-                <td>{i.invitedBy || <span className="muted">an admin</span>}</td>
+                <td>{i.invitedBy || <span className="muted">{t("invitations.byAdmin")}</span>}</td>
                 <td className="team-nowrap">{when(i.expiresAt)}</td>
                 <td className="team-actions">
-                  <button type="button" aria-label={`Accept ${i.appName}`} disabled={busy} onClick={() => answer(i, true)}>
-                    Accept
+                  <button type="button" aria-label={t("invitations.acceptApp", { app: i.appName })} disabled={busy} onClick={() => answer(i, true)}>
+                    {t("invitations.accept")}
                   </button>{" "}
-                  <button type="button" className="secondary" aria-label={`Decline ${i.appName}`} disabled={busy} onClick={() => answer(i, false)}>
-                    Decline
+                  <button type="button" className="secondary" aria-label={t("invitations.declineApp", { app: i.appName })} disabled={busy} onClick={() => answer(i, false)}>
+                    {t("invitations.decline")}
                   </button>
                 </td>
               </tr>

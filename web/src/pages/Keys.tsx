@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import type { ApiKeyWhereInput } from "../gql/graphql";
@@ -58,9 +59,13 @@ const KeysRevokeMutation = graphql(`
 `);
 
 type Status = "" | "active" | "revoked";
+
+// The PEM frame is data, the same in every language.
+const PEM_PLACEHOLDER = "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----";
 type Created = { name: string; keyID: string; algorithm: string; secret?: string | null };
 
 export default function Keys() {
+  const { t } = useTranslation("keys");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
@@ -79,16 +84,16 @@ export default function Keys() {
 
   return (
     <>
-      <PageHeader title="API keys">
+      <PageHeader title={t("title")}>
         {can.administer && !creating && (
           <button type="button" onClick={() => (setCreated(null), set({ new: "1" }))}>
-            New API key
+            {t("new")}
           </button>
         )}
       </PageHeader>
       <p className="muted admin-intro">
-        Your backend signs every GraphQL request with a key of this app (<code>pushd-sig-v1</code>: the key ID in <code>X-Pushd-Key</code>).
-        {!can.administer && " Only the app's owners make and revoke keys."}
+        <Trans t={t} i18nKey="intro" components={{ code: <code /> }} />
+        {!can.administer && t("ownersOnly")}
       </p>
       {created && <CreatedKey created={created} onDone={() => setCreated(null)} />}
       {creating && (
@@ -104,26 +109,26 @@ export default function Keys() {
       )}
       <div className="filters">
         <label>
-          Show
+          {t("filter.show")}
           <select value={status} onChange={(e) => set({ status: e.target.value })}>
-            <option value="">All keys</option>
-            <option value="active">Active</option>
-            <option value="revoked">Revoked</option>
+            <option value="">{t("filter.all")}</option>
+            <option value="active">{t("filter.active")}</option>
+            <option value="revoked">{t("filter.revoked")}</option>
           </select>
         </label>
       </div>
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={keys.length} empty={status ? `No ${status} keys.` : "No API keys yet. Make one for each backend that calls pushd, so you can revoke one without the others."}>
-        <table aria-label="API keys">
+      <ListBody data={data} loading={loading} error={error} count={keys.length} empty={status ? t(`empty.${status}`) : t("empty.none")}>
+        <table aria-label={t("title")}>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Key ID</th>
-              <th>Algorithm</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th>Status</th>
-              {can.administer && <th aria-label="Actions" />}
+              <th>{t("list.name")}</th>
+              <th>{t("list.keyID")}</th>
+              <th>{t("list.algorithm")}</th>
+              <th>{t("list.created")}</th>
+              <th>{t("list.lastUsed")}</th>
+              <th>{t("list.status")}</th>
+              {can.administer && <th aria-label={t("list.actions")} />}
             </tr>
           </thead>
           <tbody>
@@ -136,7 +141,7 @@ export default function Keys() {
                 <td>{algorithmLabel(k.algorithm)}</td>
                 <td className="admin-nowrap">{when(k.createdAt)}</td>
                 <td className="admin-nowrap" title={when(k.lastUsedAt)}>
-                  {k.lastUsedAt ? ago(k.lastUsedAt) : <span className="muted">never</span>}
+                  {k.lastUsedAt ? ago(k.lastUsedAt) : <span className="muted">{t("list.never")}</span>}
                 </td>
                 <td>
                   {k.revokedAt ? (
@@ -151,8 +156,8 @@ export default function Keys() {
                 {can.administer && (
                   <td className="admin-actions">
                     {!k.revokedAt && (
-                      <button type="button" className="secondary" onClick={() => (clearRevoke(), setRevoking({ id: k.id, name: k.name }))} aria-label={`Revoke ${k.name}`}>
-                        Revoke
+                      <button type="button" className="secondary" onClick={() => (clearRevoke(), setRevoking({ id: k.id, name: k.name }))} aria-label={t("revoke.named", { name: k.name })}>
+                        {t("revoke.button")}
                       </button>
                     )}
                   </td>
@@ -165,8 +170,8 @@ export default function Keys() {
       <Pager pager={pager} conn={data?.apiKeys} />
       {revoking && (
         <Confirm
-          title={`Revoke the key “${revoking.name}”?`}
-          confirm="Revoke key"
+          title={t("revoke.title", { name: revoking.name })}
+          confirm={t("revoke.confirm")}
           danger
           busy={revoked.running}
           onCancel={() => setRevoking(null)}
@@ -177,7 +182,7 @@ export default function Keys() {
             }
           }}
         >
-          <p>Requests signed with it are refused at once and its open subscriptions close within seconds. This cannot be undone.</p>
+          <p>{t("revoke.body")}</p>
           <Problem error={revoked.error} />
         </Confirm>
       )}
@@ -194,8 +199,8 @@ function NewKey({ appID, onCancel, onCreated }: { appID: string; onCancel: () =>
   const [algorithm, setAlgorithm] = useState<Algorithm>("HMAC_SHA256");
   const [publicKey, setPublicKey] = useState("");
   const [invalid, setInvalid] = useState<{ error: string; field: string } | null>(null);
+  const { t } = useTranslation("keys");
   const [create, state] = useMutation(KeysCreateMutation);
-  const hint = ALGORITHMS.find((a) => a.value === algorithm)?.hint;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -207,13 +212,13 @@ function NewKey({ appID, onCancel, onCreated }: { appID: string; onCancel: () =>
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label="New API key" noValidate>
-      <h2 className="admin-card-title">New API key</h2>
+    <form className="card" onSubmit={submit} aria-label={t("new")} noValidate>
+      <h2 className="admin-card-title">{t("new")}</h2>
       <div className="row">
-        <Field label="Name" hint="Where it is used: “billing backend”, “staging”.">
+        <Field label={t("form.name.label")} hint={t("form.name.hint")}>
           {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} autoFocus aria-invalid={invalid?.field === "name"} />}
         </Field>
-        <Field label="Algorithm" hint={hint}>
+        <Field label={t("form.algorithm")} hint={t(`algorithmHint.${algorithm}`)}>
           {(id) => (
             <select id={id} value={algorithm} onChange={(e) => setAlgorithm(e.target.value as Algorithm)}>
               {ALGORITHMS.map((a) => (
@@ -226,14 +231,14 @@ function NewKey({ appID, onCancel, onCreated }: { appID: string; onCancel: () =>
         </Field>
       </div>
       {algorithm !== "HMAC_SHA256" && (
-        <Field label="Public key (PEM)" hint="PKIX, as openssl pkey -pubout writes it. The private key never leaves your side.">
+        <Field label={t("form.publicKey.label")} hint={t("form.publicKey.hint")}>
           {(id) => (
             <textarea
               id={id}
               className="mono admin-pem"
               value={publicKey}
               onChange={(e) => setPublicKey(e.target.value)}
-              placeholder={"-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"}
+              placeholder={PEM_PLACEHOLDER}
               spellCheck={false}
               aria-invalid={invalid?.field === "publicKey"}
             />
@@ -242,32 +247,32 @@ function NewKey({ appID, onCancel, onCreated }: { appID: string; onCancel: () =>
       )}
       <CheckProblem message={invalid?.error} />
       <Problem error={state.error} />
-      <FormButtons submit="Create key" disabled={state.running} onCancel={onCancel} />
+      <FormButtons submit={t("form.create")} disabled={state.running} onCancel={onCancel} />
     </form>
   );
 }
 
 function CreatedKey({ created, onDone }: { created: Created; onDone: () => void }) {
+  const { t } = useTranslation("keys");
   return (
-    <CreatedCard label="New key" title={`Key “${created.name}” created`} onDone={onDone}>
+    <CreatedCard label={t("created.label")} title={t("created.title", { name: created.name })} onDone={onDone}>
       <dl className="props">
-        <dt>Key ID</dt>
+        <dt>{t("list.keyID")}</dt>
         <dd>
-          <code>{created.keyID}</code> <CopyButton text={created.keyID} label="Copy key ID" />
+          <code>{created.keyID}</code> <CopyButton text={created.keyID} label={t("created.copyKeyID")} />
         </dd>
-        <dt>Algorithm</dt>
+        <dt>{t("list.algorithm")}</dt>
         <dd>{algorithmLabel(created.algorithm)}</dd>
       </dl>
       {created.secret ? (
         <>
           <p>
-            <strong>Copy the secret now: you will not see it again.</strong> pushd keeps it sealed and never shows it back; if it is lost,
-            make a new key and revoke this one.
+            <Trans t={t} i18nKey="created.copyNow" components={{ strong: <strong /> }} />
           </p>
-          <SecretOnce label="Secret" value={created.secret} />
+          <SecretOnce label={t("created.secret")} value={created.secret} />
         </>
       ) : (
-        <p>Sign requests with the private key of the pair; pushd holds only the public key.</p>
+        <p>{t("created.publicOnly")}</p>
       )}
     </CreatedCard>
   );

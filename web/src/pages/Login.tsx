@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router-dom";
 import { explain, GraphQLError } from "../api";
 import { graphql } from "../gql";
@@ -15,6 +16,7 @@ const LoginMutation = graphql(`
 `);
 
 export function Login() {
+  const { t } = useTranslation("auth");
   const navigate = useNavigate();
   // Back to where the session ended: a path of this console only.
   const state = useLocation().state as { from?: string; note?: string } | null;
@@ -33,24 +35,24 @@ export function Login() {
   return (
     <main className="login">
       <h1>pushd</h1>
-      <p className="muted">Log in to the console.</p>
+      <p className="muted">{t("login.intro")}</p>
       {state?.note && <p role="status">{state.note}</p>}
-      <form onSubmit={submit} aria-label="Log in">
+      <form onSubmit={submit} aria-label={t("login.label")}>
         <label>
-          Email
+          {t("login.email")}
           <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
         </label>
         <label>
-          Password
+          {t("login.password")}
           <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
         {error != null && (
           <p role="alert" className="error">
-            {refused ? "That email and password do not match an account." : explain(error)}
+            {refused ? t("login.refused") : explain(error)}
           </p>
         )}
         <button type="submit" disabled={running}>
-          {running ? "Logging in…" : "Log in"}
+          {running ? t("login.running") : t("login.submit")}
         </button>
       </form>
     </main>

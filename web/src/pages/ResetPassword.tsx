@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { AccountProblem, PasswordField } from "../components/Team";
 import { graphql } from "../gql";
@@ -16,6 +17,7 @@ const ResetPasswordMutation = graphql(`
 // ResetPassword is where the link an admin passed on leads: it needs no
 // session, the token in the fragment is the credential.
 export default function ResetPassword() {
+  const { t } = useTranslation("auth");
   const navigate = useNavigate();
   const token = tokenFromHash(useLocation().hash);
   const [next, setNext] = useState("");
@@ -28,24 +30,24 @@ export default function ResetPassword() {
     if (!built.input) return setInvalid(built.error);
     setInvalid(null);
     if (await reset({ input: built.input })) {
-      navigate("/login", { replace: true, state: { note: "Your new password is set: log in with it." } });
+      navigate("/login", { replace: true, state: { note: t("reset.done") } });
     }
   }
 
   return (
     <main className="login">
       <h1>pushd</h1>
-      <p className="muted">Set a new password for your console account.</p>
-      <form onSubmit={submit} noValidate aria-label="Set a new password">
-        <PasswordField label="New password" hint="10 characters or more." value={next} onChange={(pw) => (setNext(pw), clear())} invalid={!!invalid} />
+      <p className="muted">{t("reset.intro")}</p>
+      <form onSubmit={submit} noValidate aria-label={t("reset.label")}>
+        <PasswordField label={t("reset.new")} hint={t("reset.hint")} value={next} onChange={(pw) => (setNext(pw), clear())} invalid={!!invalid} />
         <CheckProblem message={invalid} />
         <AccountProblem error={state.error} action="reset" />
         <button type="submit" disabled={state.running}>
-          Set password
+          {t("reset.submit")}
         </button>
       </form>
       <p className="muted small">
-        <Link to="/login">Log in</Link> instead
+        <Trans t={t} i18nKey="reset.instead" components={{ a: <Link to="/login" /> }} />
       </p>
     </main>
   );

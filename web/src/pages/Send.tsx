@@ -2,6 +2,7 @@
 // tabs kept in the URL (?mode=), the template too (?template=), so a link
 // can open the composer ready to send with a template.
 import { useRef, useState, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { audienceFromParams, audienceParams } from "../lib/audience";
 import { MODES, modeOf, type Mode } from "../lib/compose";
@@ -15,21 +16,15 @@ import { useCan } from "../session";
 import { PageHeader } from "../ui";
 import "./send.css";
 
-const tabs: Record<Mode, { label: string; hint: string }> = {
-  simple: { label: "Simple", hint: "One message to listed devices or users." },
-  template: { label: "Template", hint: "A template with its variables filled once, to listed devices or users." },
-  multiple: { label: "Multiple", hint: "A template to many targets, each with its own variables (typed or pasted as CSV)." },
-  broadcast: { label: "Broadcast", hint: "Every device that matches an audience." },
-};
-
 export default function Send() {
+  const { t } = useTranslation("send");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   if (!can.send) {
     return (
       <>
-        <PageHeader title="Send a push" />
-        <p className="empty">Viewers cannot send pushes. An owner of this app can make you a developer if you need to.</p>
+        <PageHeader title={t("title")} />
+        <p className="empty">{t("viewersCannot")}</p>
       </>
     );
   }
@@ -37,6 +32,7 @@ export default function Send() {
 }
 
 function Composer({ appID }: { appID: string }) {
+  const { t } = useTranslation("send");
   const [params, setParams] = useSearchParams();
   const mode = modeOf(params.get("mode"));
   const templateName = params.get("template") ?? "";
@@ -85,8 +81,8 @@ function Composer({ appID }: { appID: string }) {
 
   return (
     <>
-      <PageHeader title="Send a push" />
-      <div role="tablist" aria-label="Kind of push" className="send-tabs" onKeyDown={onKey}>
+      <PageHeader title={t("title")} />
+      <div role="tablist" aria-label={t("modes.label")} className="send-tabs" onKeyDown={onKey}>
         {MODES.map((m) => (
           <button
             key={m}
@@ -101,12 +97,12 @@ function Composer({ appID }: { appID: string }) {
             tabIndex={mode === m ? 0 : -1}
             onClick={() => setMode(m)}
           >
-            {tabs[m].label}
+            {t(`modes.${m}.label` as "modes.simple.label")}
           </button>
         ))}
       </div>
       <div role="tabpanel" id="send-panel" aria-labelledby={`send-tab-${mode}`} className="send-panel">
-        <p className="muted">{tabs[mode].hint}</p>
+        <p className="muted">{t(`modes.${mode}.hint` as "modes.simple.hint")}</p>
         {mode === "simple" && <SimpleMode appID={appID} state={forms.simple} set={patch("simple") as (p: Partial<SimpleState>) => void} />}
         {mode === "template" && (
           <TemplateMode appID={appID} templateName={templateName} onTemplate={setTemplate} state={forms.template} set={patch("template") as (p: Partial<TemplateState>) => void} />

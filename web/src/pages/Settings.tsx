@@ -1,11 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate, useParams } from "react-router-dom";
 import { RoleField, RoleOptions, TeamProblem } from "../components/Team";
 import { graphql } from "../gql";
 import type { Role } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
 import { ago, when } from "../lib/format";
-import { appUpdate, asRole, deletionConfirmed, DESCRIPTION_MAX, inviteInput, NAME_MAX, roleLabel, ROLES } from "../lib/team";
+import { appUpdate, asRole, deletionConfirmed, DESCRIPTION_MAX, inviteInput, NAME_MAX, roleLabel } from "../lib/team";
 import { useCan, useSession } from "../session";
 import { CheckProblem, Confirm, CopyButton, Empty, Field, ListBody, Loading, PageHeader, Problem } from "../ui";
 import "./team.css";
@@ -118,7 +119,20 @@ const SettingsDeleteMembershipMutation = graphql(`
 type App = { id: string; name: string; description: string; appKey: string; createdAt: string; updatedAt: string };
 type Member = { id: string; accountID: string; email: string; role: Role; since: string; lastLoginAt?: string | null };
 
+// The roles in this page's words: a name ("Owner"), in a sentence ("an
+// owner") and what it may do. A role the console does not know yet reads as
+// lib/team says it.
+function useRoleWords() {
+  const { t } = useTranslation("settings");
+  return {
+    label: (role: Role) => t(`roles.${role}`, { defaultValue: roleLabel(role) }),
+    inSentence: (role: Role) => t(`asRole.${role}`, { defaultValue: asRole(role) }),
+    hint: (role: Role) => t(`roleHints.${role}`, { defaultValue: "" }),
+  };
+}
+
 export default function Settings() {
+  const { t } = useTranslation("settings");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const { data, error, loading, reload } = useQuery(SettingsAppQuery, { id: appID });
@@ -126,21 +140,21 @@ export default function Settings() {
 
   return (
     <>
-      <PageHeader title="Settings" />
+      <PageHeader title={t("title")} />
       <Problem error={error} retry={reload} />
       {loading && !data ? (
         <Loading />
       ) : !app ? (
-        !error && <Empty>This app does not exist (or you cannot see it).</Empty>
+        !error && <Empty>{t("missing")}</Empty>
       ) : (
         <>
           <AppCard key={app.updatedAt} app={app} canEdit={can.administer} saved={reload} />
           {can.administer ? (
             <Members app={app} />
           ) : (
-            <section className="card" aria-label="Members">
-              <h2 className="team-card-title">Members</h2>
-              <p className="muted team-intro">Only the app's owners see its team and give roles; ask one of them to add someone.</p>
+            <section className="card" aria-label={t("members.title")}>
+              <h2 className="team-card-title">{t("members.title")}</h2>
+              <p className="muted team-intro">{t("members.ownersOnly")}</p>
             </section>
           )}
           {can.administer && <DangerZone app={app} />}
@@ -161,6 +175,7 @@ function CopyLine({ text, label, children }: { text: string; label: string; chil
 }
 
 function AppCard({ app, canEdit, saved: onSaved }: { app: App; canEdit: boolean; saved: () => void }) {
+  const { t } = useTranslation("settings");
   const session = useSession();
   const navigate = useNavigate();
   const location = useLocation();
@@ -190,16 +205,16 @@ function AppCard({ app, canEdit, saved: onSaved }: { app: App; canEdit: boolean;
   }
 
   return (
-    <section className="card" aria-label="App">
-      <h2 className="team-card-title">App</h2>
+    <section className="card" aria-label={t("app.title")}>
+      <h2 className="team-card-title">{t("app.title")}</h2>
       {canEdit ? (
-        <form className="team-form" onSubmit={submit} noValidate aria-label="App details">
-          <Field label="Name">
+        <form className="team-form" onSubmit={submit} noValidate aria-label={t("app.form")}>
+          <Field label={t("app.name")}>
             {(id) => (
               <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={NAME_MAX} aria-invalid={invalid?.field === "name"} />
             )}
           </Field>
-          <Field label="Description" hint="For your team: what the app is, who runs it.">
+          <Field label={t("app.description")} hint={t("app.descriptionHint")}>
             {(id) => (
               <textarea
                 id={id}
@@ -214,40 +229,40 @@ function AppCard({ app, canEdit, saved: onSaved }: { app: App; canEdit: boolean;
           <Problem error={updated.error} />
           {saved && (
             <p className="team-saved" role="status">
-              Saved.
+              {t("app.saved")}
             </p>
           )}
           <div className="actions">
             <button type="submit" disabled={updated.running || !changed}>
-              Save
+              {t("app.save")}
             </button>
             {changed && (
               <button type="button" className="secondary" onClick={() => (setName(app.name), setDescription(app.description), setInvalid(null))}>
-                Undo changes
+                {t("app.undo")}
               </button>
             )}
           </div>
         </form>
       ) : (
         <dl className="props team-readonly">
-          <dt>Name</dt>
+          <dt>{t("app.name")}</dt>
           <dd>{app.name}</dd>
-          <dt>Description</dt>
-          <dd>{app.description || <span className="muted">none</span>}</dd>
+          <dt>{t("app.description")}</dt>
+          <dd>{app.description || <span className="muted">{t("app.none")}</span>}</dd>
         </dl>
       )}
       <dl className="props team-keys">
-        <dt>App key</dt>
+        <dt>{t("app.appKey")}</dt>
         <dd>
-          <CopyLine text={app.appKey} label="Copy app key" />
-          <div className="muted small">Public: your apps register devices with it (it signs nothing and sends nothing).</div>
+          <CopyLine text={app.appKey} label={t("app.copyAppKey")} />
+          <div className="muted small">{t("app.appKeyHint")}</div>
         </dd>
-        <dt>App ID</dt>
+        <dt>{t("app.appID")}</dt>
         <dd>
-          <CopyLine text={app.id} label="Copy app ID" />
-          <div className="muted small">For GraphQL calls that name the app (appID).</div>
+          <CopyLine text={app.id} label={t("app.copyAppID")} />
+          <div className="muted small">{t("app.appIDHint")}</div>
         </dd>
-        <dt>Created</dt>
+        <dt>{t("app.created")}</dt>
         <dd>{when(app.createdAt)}</dd>
       </dl>
     </section>
@@ -255,6 +270,8 @@ function AppCard({ app, canEdit, saved: onSaved }: { app: App; canEdit: boolean;
 }
 
 function Members({ app }: { app: App }) {
+  const { t } = useTranslation("settings");
+  const roles = useRoleWords();
   const session = useSession();
   const navigate = useNavigate();
   const { data, error, loading, reload } = useQuery(SettingsMembersQuery, { id: app.id });
@@ -275,19 +292,16 @@ function Members({ app }: { app: App }) {
     clearRemove();
     setNote("");
     if (await setRole({ input: { appID: app.id, accountID: m.accountID, role } })) {
-      setNote(`${m.email} is now ${asRole(role)}.`);
+      setNote(t("members.nowRole", { email: m.email, role: roles.inSentence(role) }));
       reload();
       afterOwnChange(m, false);
     }
   }
 
   return (
-    <section className="card" aria-label="Members">
-      <h2 className="team-card-title">Members</h2>
-      <p className="muted team-intro">
-        Owners manage keys, channels, webhooks and members; developers send pushes and change content; viewers only read. Admins may do everything
-        in every app without being members. People join by invitation: they accept it on their Invitations page.
-      </p>
+    <section className="card" aria-label={t("members.title")}>
+      <h2 className="team-card-title">{t("members.title")}</h2>
+      <p className="muted team-intro">{t("members.intro")}</p>
       <Problem error={error} retry={reload} />
       <TeamProblem error={roleState.error} action="change" />
       {note && (
@@ -295,15 +309,15 @@ function Members({ app }: { app: App }) {
           {note}
         </p>
       )}
-      <ListBody data={data} loading={loading} error={error} count={members.length} empty="No members yet: only admins can work on this app. Invite people by their email.">
-        <table aria-label="Members" className="team-table">
+      <ListBody data={data} loading={loading} error={error} count={members.length} empty={t("members.empty")}>
+        <table aria-label={t("members.title")} className="team-table">
           <thead>
             <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Since</th>
-              <th>Last login</th>
-              <th aria-label="Actions" />
+              <th>{t("members.columns.email")}</th>
+              <th>{t("members.columns.role")}</th>
+              <th>{t("members.columns.since")}</th>
+              <th>{t("members.columns.lastLogin")}</th>
+              <th aria-label={t("members.columns.actions")} />
             </tr>
           </thead>
           <tbody>
@@ -311,20 +325,20 @@ function Members({ app }: { app: App }) {
               <tr key={m.id}>
                 <td>
                   {m.email}
-                  {m.accountID === session.id && <span className="muted"> (you)</span>}
+                  {m.accountID === session.id && <span className="muted"> {t("members.you")}</span>}
                 </td>
                 <td>
-                  <select aria-label={`Role of ${m.email}`} value={m.role} disabled={roleState.running} onChange={(e) => change(m, e.target.value as Role)}>
+                  <select aria-label={t("members.roleOf", { email: m.email })} value={m.role} disabled={roleState.running} onChange={(e) => change(m, e.target.value as Role)}>
                     <RoleOptions />
                   </select>
                 </td>
                 <td className="team-nowrap">{when(m.since)}</td>
                 <td className="team-nowrap" title={when(m.lastLoginAt)}>
-                  {m.lastLoginAt ? ago(m.lastLoginAt) : <span className="muted">never</span>}
+                  {m.lastLoginAt ? ago(m.lastLoginAt) : <span className="muted">{t("members.never")}</span>}
                 </td>
                 <td className="team-actions">
-                  <button type="button" className="secondary" aria-label={`Remove ${m.email}`} onClick={() => (clearRemove(), clearRole(), setRemoving(m))}>
-                    Remove
+                  <button type="button" className="secondary" aria-label={t("members.removeWho", { email: m.email })} onClick={() => (clearRemove(), clearRole(), setRemoving(m))}>
+                    {t("members.remove")}
                   </button>
                 </td>
               </tr>
@@ -335,8 +349,8 @@ function Members({ app }: { app: App }) {
       <Invitations appID={app.id} />
       {removing && (
         <Confirm
-          title={`Remove ${removing.email}?`}
-          confirm="Remove"
+          title={t("members.confirmRemove", { email: removing.email })}
+          confirm={t("members.remove")}
           danger
           busy={removeState.running}
           onCancel={() => setRemoving(null)}
@@ -344,7 +358,7 @@ function Members({ app }: { app: App }) {
             const m = removing;
             if (await remove({ id: m.id })) {
               setRemoving(null);
-              setNote(`${m.email} no longer has a role in ${app.name}.`);
+              setNote(t("members.removed", { email: m.email, app: app.name }));
               reload();
               afterOwnChange(m, true);
             }
@@ -352,8 +366,8 @@ function Members({ app }: { app: App }) {
         >
           <p>
             {removing.accountID === session.id && !session.admin
-              ? `You lose your access to ${app.name} at once.`
-              : `They lose their access to ${app.name} at once; their console account stays.`}
+              ? t("members.youLose", { app: app.name })
+              : t("members.theyLose", { app: app.name })}
           </p>
           <TeamProblem error={removeState.error} action="remove" />
         </Confirm>
@@ -368,6 +382,8 @@ type Invitation = { id: string; email: string; role: Role; invitedBy: string; cr
 // for whoever holds it, so pushd's answer (and this list) is the same
 // whether or not an account has the email.
 function Invitations({ appID }: { appID: string }) {
+  const { t } = useTranslation("settings");
+  const roles = useRoleWords();
   const { data, error, loading, reload } = useQuery(SettingsInvitationsQuery, { id: appID });
   const invitations: Invitation[] = data?.node?.__typename === "App" ? data.node.invitations : [];
   const [cancel, cancelState] = useMutation(SettingsCancelInvitationMutation);
@@ -375,7 +391,7 @@ function Invitations({ appID }: { appID: string }) {
 
   return (
     <div className="team-invitations">
-      <h3 className="team-card-title">Invitations</h3>
+      <h3 className="team-card-title">{t("invitations.title")}</h3>
       <Problem error={error} retry={reload} />
       <Problem error={cancelState.error} />
       {note && (
@@ -383,23 +399,23 @@ function Invitations({ appID }: { appID: string }) {
           {note}
         </p>
       )}
-      <ListBody data={data} loading={loading} error={error} count={invitations.length} empty="No invitations waiting.">
-        <table aria-label="Invitations" className="team-table">
+      <ListBody data={data} loading={loading} error={error} count={invitations.length} empty={t("invitations.empty")}>
+        <table aria-label={t("invitations.title")} className="team-table">
           <thead>
             <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Invited</th>
-              <th>Expires</th>
-              <th aria-label="Actions" />
+              <th>{t("invitations.columns.email")}</th>
+              <th>{t("invitations.columns.role")}</th>
+              <th>{t("invitations.columns.invited")}</th>
+              <th>{t("invitations.columns.expires")}</th>
+              <th aria-label={t("invitations.columns.actions")} />
             </tr>
           </thead>
           <tbody>
             {invitations.map((i) => (
               <tr key={i.id}>
                 <td>{i.email}</td>
-                <td>{roleLabel(i.role)}</td>
-                <td className="team-nowrap" title={i.invitedBy ? `by ${i.invitedBy}` : undefined}>
+                <td>{roles.label(i.role)}</td>
+                <td className="team-nowrap" title={i.invitedBy ? t("invitations.by", { who: i.invitedBy }) : undefined}>
                   {when(i.createdAt)}
                 </td>
                 <td className="team-nowrap">{when(i.expiresAt)}</td>
@@ -407,16 +423,16 @@ function Invitations({ appID }: { appID: string }) {
                   <button
                     type="button"
                     className="secondary"
-                    aria-label={`Withdraw the invitation of ${i.email}`}
+                    aria-label={t("invitations.withdrawWho", { email: i.email })}
                     disabled={cancelState.running}
                     onClick={async () => {
                       if (await cancel({ id: i.id })) {
-                        setNote(`The invitation of ${i.email} is withdrawn.`);
+                        setNote(t("invitations.withdrawn", { email: i.email }));
                         reload();
                       }
                     }}
                   >
-                    Withdraw
+                    {t("invitations.withdraw")}
                   </button>
                 </td>
               </tr>
@@ -427,7 +443,7 @@ function Invitations({ appID }: { appID: string }) {
       <InviteMember
         appID={appID}
         onInvited={(email, role) => {
-          setNote(`${email} is invited as ${asRole(role)}: they accept on their Invitations page once they log in with that email.`);
+          setNote(t("invitations.sent", { email, role: roles.inSentence(role) }));
           reload();
         }}
       />
@@ -439,8 +455,9 @@ function InviteMember({ appID, onInvited }: { appID: string; onInvited: (email: 
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("DEVELOPER");
   const [invalid, setInvalid] = useState<string | null>(null);
+  const { t } = useTranslation("settings");
   const [invite, state, clear] = useMutation(SettingsInviteMutation);
-  const hint = ROLES.find((r) => r.value === role)?.hint;
+  const hint = useRoleWords().hint(role);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -455,15 +472,15 @@ function InviteMember({ appID, onInvited }: { appID: string; onInvited: (email: 
   }
 
   return (
-    <form className="team-add" onSubmit={submit} noValidate aria-label="Invite member">
-      <Field label="Email">
+    <form className="team-add" onSubmit={submit} noValidate aria-label={t("invite.form")}>
+      <Field label={t("invite.email")}>
         {(id) => (
           <input
             id={id}
             type="email"
             value={email}
             onChange={(e) => (setEmail(e.target.value), clear(), setInvalid(null))}
-            placeholder="someone@example.com"
+            placeholder={t("invite.placeholder")}
             autoComplete="off"
             aria-invalid={!!invalid || undefined}
           />
@@ -472,7 +489,7 @@ function InviteMember({ appID, onInvited }: { appID: string; onInvited: (email: 
       <RoleField value={role} onChange={setRole} />
       <div className="actions">
         <button type="submit" disabled={state.running}>
-          Invite
+          {t("invite.submit")}
         </button>
       </div>
       <div style={{ gridColumn: "1 / -1" }}>
@@ -485,6 +502,7 @@ function InviteMember({ appID, onInvited }: { appID: string; onInvited: (email: 
 }
 
 function DangerZone({ app }: { app: App }) {
+  const { t } = useTranslation("settings");
   const navigate = useNavigate();
   const [asking, setAsking] = useState(false);
   const [typed, setTyped] = useState("");
@@ -492,19 +510,16 @@ function DangerZone({ app }: { app: App }) {
   const ok = deletionConfirmed(typed, app.name);
 
   return (
-    <section className="card team-danger" aria-label="Danger zone">
-      <h2 className="team-card-title">Danger zone</h2>
-      <p>
-        Deleting the app deletes everything in it: devices, users, groups, templates, pushes and their statistics, API keys, channels, webhooks and
-        members. Backends and devices using its keys are refused from then on. It cannot be undone.
-      </p>
+    <section className="card team-danger" aria-label={t("danger.title")}>
+      <h2 className="team-card-title">{t("danger.title")}</h2>
+      <p>{t("danger.intro")}</p>
       <button type="button" className="danger" onClick={() => (setTyped(""), clear(), setAsking(true))}>
-        Delete app…
+        {t("danger.delete")}
       </button>
       {asking && (
         <Confirm
-          title={`Delete ${app.name}?`}
-          confirm="Delete app"
+          title={t("danger.confirmTitle", { name: app.name })}
+          confirm={t("danger.confirm")}
           danger
           busy={!ok || state.running}
           onCancel={() => setAsking(false)}
@@ -517,9 +532,9 @@ function DangerZone({ app }: { app: App }) {
             }
           }}
         >
-          <p>Everything in it goes for good. Type the app's name to confirm.</p>
+          <p>{t("danger.confirmText")}</p>
           <label>
-            App name
+            {t("danger.appName")}
             <input
               className="team-confirm-input"
               value={typed}

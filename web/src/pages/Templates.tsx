@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { ActionsHeader, ConfirmDelete, ItemLoader, RowActions, SearchForm, useDeletion, useOpenForm } from "../components/ListPage";
 import { graphql } from "../gql";
@@ -20,6 +21,10 @@ import { fill } from "../lib/template";
 import { useCan } from "../session";
 import { Field, FormButtons, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
 import "./content.css";
+
+// A placeholder as templates write it, shown in the help texts (a value, so
+// i18next does not read it as one of its own).
+const PLACEHOLDER = { placeholder: "{{name}}" };
 
 const TemplatesQuery = graphql(`
   query TemplatesList($where: TemplateWhereInput, $first: Int, $after: Cursor) {
@@ -74,6 +79,7 @@ const DeleteTemplateMutation = graphql(`
 `);
 
 export default function Templates() {
+  const { t } = useTranslation("templates");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
@@ -95,82 +101,82 @@ export default function Templates() {
 
   return (
     <>
-      <PageHeader title="Templates">
+      <PageHeader title={t("title")}>
         {can.write && !creating && (
           <button type="button" onClick={() => open("new")}>
-            New template
+            {t("new")}
           </button>
         )}
       </PageHeader>
       <p className="muted small" style={{ marginTop: 0 }}>
-        A template is a stored title and body with <code>{"{{name}}"}</code> placeholders; a push names the template and gives the values, and
-        defaults fill the ones it leaves out.
+        <Trans t={t} i18nKey="intro" values={PLACEHOLDER} components={{ code: <code /> }} />
       </p>
       {creating && <TemplateEditor appID={appID} initial={emptyTemplateForm} onDone={done} onCancel={close} />}
       {editing && <EditTemplate key={editing} appID={appID} id={editing} onDone={done} onCancel={close} />}
-      <SearchForm label="Search templates" field="Template name" q={q} onSearch={(v) => setParams(withParams(params, { q: v }))} />
+      <SearchForm label={t("search.label")} field={t("search.field")} q={q} onSearch={(v) => setParams(withParams(params, { q: v }))} />
       <Problem error={error} retry={reload} />
       <Problem error={deletion.error} />
-      <ListBody data={data} loading={loading} error={error} count={templates.length} empty={q ? "No template name matches." : "No templates yet."}>
-        <table aria-label="Templates">
+      <ListBody data={data} loading={loading} error={error} count={templates.length} empty={q ? t("empty.noMatch") : t("empty.none")}>
+        <table aria-label={t("table")}>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Content</th>
-              <th>Variables</th>
-              <th>Updated</th>
+              <th>{t("columns.name")}</th>
+              <th>{t("columns.content")}</th>
+              <th>{t("columns.variables")}</th>
+              <th>{t("columns.updated")}</th>
               {can.write && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
-            {templates.map((t) => (
-              <tr key={t.id}>
+            {templates.map((tpl) => (
+              <tr key={tpl.id}>
                 <td>
-                  <strong>{t.name}</strong>
+                  <strong>{tpl.name}</strong>
                 </td>
                 <td>
-                  {t.title && <div className="clip">{t.title}</div>}
-                  {t.body && <div className="muted small clip">{t.body}</div>}
+                  {tpl.title && <div className="clip">{tpl.title}</div>}
+                  {tpl.body && <div className="muted small clip">{tpl.body}</div>}
                 </td>
                 <td>
-                  {t.variables?.length ? (
+                  {tpl.variables?.length ? (
                     <ul className="chips">
-                      {t.variables.map((v) => (
+                      {tpl.variables.map((v) => (
                         <li key={v}>
                           <code>{v}</code>
-                          {t.defaults && typeof t.defaults[v] === "string" && <span className="muted small"> = {String(t.defaults[v])}</span>}
+                          {tpl.defaults && typeof tpl.defaults[v] === "string" && <span className="muted small"> = {String(tpl.defaults[v])}</span>}
                         </li>
                       ))}
                     </ul>
                   ) : (
-                    <span className="muted">none</span>
+                    <span className="muted">{t("none")}</span>
                   )}
                 </td>
-                <td className="nowrap">{when(t.updatedAt)}</td>
-                {can.write && <RowActions name={t.name} onEdit={() => open({ edit: t.id })} onDelete={() => deletion.ask(t)} />}
+                <td className="nowrap">{when(tpl.updatedAt)}</td>
+                {can.write && <RowActions name={tpl.name} onEdit={() => open({ edit: tpl.id })} onDelete={() => deletion.ask(tpl)} />}
               </tr>
             ))}
           </tbody>
         </table>
       </ListBody>
       {(templates.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.templates} />}
-      <ConfirmDelete deletion={deletion} what="template">
-        <p>Pushes that name it fail from now on; pushes already made from it keep their content.</p>
+      <ConfirmDelete deletion={deletion} what={t("what")}>
+        <p>{t("deleteNote")}</p>
       </ConfirmDelete>
     </>
   );
 }
 
 function EditTemplate({ appID, id, onDone, onCancel }: { appID: string; id: string; onDone: () => void; onCancel: () => void }) {
+  const { t } = useTranslation("templates");
   const query = useQuery(TemplateQuery, { id });
   return (
     <ItemLoader
       query={query}
       pick={(d) => (d.node?.__typename === "Template" && d.node.appID === appID ? d.node : undefined)}
-      missing={`This app has no template ${id}.`}
+      missing={t("missing", { id })}
       onClose={onCancel}
     >
-      {(t) => <TemplateEditor appID={appID} id={t.id} initial={templateForm(t)} onDone={onDone} onCancel={onCancel} />}
+      {(tpl) => <TemplateEditor appID={appID} id={tpl.id} initial={templateForm(tpl)} onDone={onDone} onCancel={onCancel} />}
     </ItemLoader>
   );
 }
@@ -188,6 +194,7 @@ function TemplateEditor({
   onDone: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation("templates");
   const [form, setForm] = useState<TemplateForm>(initial);
   // Problems show once the user tried to save, so typing is not scolded.
   const [tried, setTried] = useState(false);
@@ -209,60 +216,60 @@ function TemplateEditor({
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label={id ? "Edit template" : "New template"} noValidate>
-      <h2 style={{ margin: 0 }}>{id ? `Edit ${initial.name}` : "New template"}</h2>
+    <form className="card" onSubmit={submit} aria-label={id ? t("editor.edit") : t("new")} noValidate>
+      <h2 style={{ margin: 0 }}>{id ? t("editor.editTitle", { name: initial.name }) : t("new")}</h2>
       <div className="grid-2">
         <div style={{ display: "grid", gap: "0.85rem" }}>
-          <Field label="Name" hint="Letters, digits, '_', '.' and '-'; pushes name the template by it.">
+          <Field label={t("editor.name")} hint={t("editor.nameHint")}>
             {(fid) => <input id={fid} value={form.name} onChange={(e) => set({ name: e.target.value })} maxLength={100} autoFocus={!id} />}
           </Field>
-          <Field label="Title">{(fid) => <input id={fid} value={form.title} onChange={(e) => set({ title: e.target.value })} maxLength={1024} />}</Field>
-          <Field label="Body">
+          <Field label={t("editor.title")}>{(fid) => <input id={fid} value={form.title} onChange={(e) => set({ title: e.target.value })} maxLength={1024} />}</Field>
+          <Field label={t("editor.body")}>
             {(fid) => <textarea id={fid} value={form.body} onChange={(e) => set({ body: e.target.value })} maxLength={4096} rows={4} />}
           </Field>
           <fieldset>
-            <legend>Variables</legend>
+            <legend>{t("editor.variables")}</legend>
             {form.variables.length === 0 && (
               <p className="muted small" style={{ margin: 0 }}>
-                None declared: pushd declares the placeholders it finds, without defaults.
+                {t("editor.noneDeclared")}
               </p>
             )}
             {form.variables.map((v, i) => (
               <div className="var-row" key={i}>
                 <label>
-                  Variable {i + 1}
+                  {t("editor.variable", { n: i + 1 })}
                   <input value={v.name} onChange={(e) => setVar(i, { name: e.target.value })} maxLength={64} />
                 </label>
                 <label>
-                  Default for variable {i + 1}
-                  <input value={v.fallback} onChange={(e) => setVar(i, { fallback: e.target.value })} placeholder="none: the push must give it" />
+                  {t("editor.defaultFor", { n: i + 1 })}
+                  <input value={v.fallback} onChange={(e) => setVar(i, { fallback: e.target.value })} placeholder={t("editor.noDefault")} />
                 </label>
                 <button
                   type="button"
                   className="secondary"
-                  aria-label={`Remove variable ${i + 1}`}
+                  aria-label={t("editor.removeVariable", { n: i + 1 })}
                   onClick={() => setForm((f) => ({ ...f, variables: f.variables.filter((_, j) => j !== i) }))}
                 >
-                  Remove
+                  {t("editor.remove")}
                 </button>
               </div>
             ))}
             <div className="actions">
               <button type="button" className="secondary" onClick={() => set({ variables: [...form.variables, { name: "", fallback: "" }] })}>
-                Add variable
+                {t("editor.addVariable")}
               </button>
               {check.used.some((n) => !check.declared.includes(n)) && (
                 <button type="button" className="secondary" onClick={() => setForm(addUndeclared)}>
-                  Declare placeholders
+                  {t("editor.declare")}
                 </button>
               )}
             </div>
           </fieldset>
         </div>
         <div style={{ display: "grid", gap: "0.85rem" }}>
-          <section aria-label="Placeholders">
+          <section aria-label={t("editor.placeholders")}>
             <h3 className="small" style={{ margin: "0 0 0.35rem" }}>
-              Placeholders in title and body
+              {t("editor.placeholdersTitle")}
             </h3>
             {check.used.length ? (
               <ul className="chips">
@@ -274,27 +281,26 @@ function TemplateEditor({
               </ul>
             ) : (
               <p className="muted small" style={{ margin: 0 }}>
-                None yet. Write <code>{"{{name}}"}</code> in the title or body.
+                <Trans t={t} i18nKey="editor.noPlaceholders" values={PLACEHOLDER} components={{ code: <code /> }} />
               </p>
             )}
           </section>
           {check.undeclared.length > 0 && (
             <div className="warning small" role="status">
-              Not declared: {check.undeclared.join(", ")}. pushd refuses a template whose placeholders are not all declared: declare them
-              or remove them.
+              {t("editor.undeclared", { names: check.undeclared.join(", ") })}
             </div>
           )}
           {check.unused.length > 0 && (
             <p className="muted small" style={{ margin: 0 }}>
-              Declared but not used: {check.unused.join(", ")}.
+              {t("editor.unused", { names: check.unused.join(", ") })}
             </p>
           )}
-          <section aria-label="Preview">
+          <section aria-label={t("editor.preview")}>
             <h3 className="small" style={{ margin: "0 0 0.35rem" }}>
-              Preview with the defaults
+              {t("editor.previewTitle")}
             </h3>
             <div className="preview">
-              <strong>{fill(form.title, defaults) || <span className="muted">(no title)</span>}</strong>
+              <strong>{fill(form.title, defaults) || <span className="muted">{t("editor.noTitle")}</span>}</strong>
               <span>{fill(form.body, defaults)}</span>
             </div>
           </section>
@@ -310,7 +316,7 @@ function TemplateEditor({
         </div>
       )}
       <Problem error={created.error ?? updated.error} />
-      <FormButtons submit={id ? "Save template" : "Create template"} disabled={running} onCancel={onCancel} />
+      <FormButtons submit={id ? t("editor.save") : t("editor.create")} disabled={running} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { gql } from "../api";
 import { ActionsHeader, SearchForm } from "../components/ListPage";
@@ -78,6 +79,7 @@ const ChangeMembersMutation = graphql(`
 const MAX_ADD = 100;
 
 export default function Users() {
+  const { t } = useTranslation("users");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
@@ -96,10 +98,10 @@ export default function Users() {
 
   return (
     <>
-      <PageHeader title={group ? `Users in ${group.name}` : "Users"}>
+      <PageHeader title={group ? t("titleInGroup", { group: group.name }) : t("title")}>
         {filter.group && (
           <Link to={`/apps/${appID}/groups`} className="small">
-            All groups
+            {t("allGroups")}
           </Link>
         )}
       </PageHeader>
@@ -115,20 +117,20 @@ export default function Users() {
               {can.write && <AddMembers appID={appID} groupID={group.id} done={reload} />}
             </>
           ) : (
-            <p className="muted">This app has no group {filter.group}.</p>
+            <p className="muted">{t("noGroup", { id: filter.group })}</p>
           )}
           <p className="small" style={{ marginBottom: 0 }}>
             <button type="button" className="link" onClick={() => setParams(withParams(params, { group: "" }))}>
-              Show all users
+              {t("showAll")}
             </button>
           </p>
         </div>
       )}
       <SearchForm
-        label="Search users"
-        field="User ID"
+        label={t("search.label")}
+        field={t("search.field")}
         q={filter.q}
-        placeholder="part of the backend's user ID"
+        placeholder={t("search.placeholder")}
         onSearch={(q) => setParams(withParams(params, { q }))}
       />
       <Problem error={error} retry={reload} />
@@ -140,20 +142,20 @@ export default function Users() {
         count={users.length}
         empty={
           filter.q
-            ? "No user ID matches."
+            ? t("empty.noMatch")
             : filter.group
-              ? "This group has no members yet."
-              : "No users yet. A user appears when a device is bound to the backend's user ID (device bind, or bindUser from the backend)."
+              ? t("empty.noMembers")
+              : t("empty.none")
         }
       >
-        <table aria-label="Users">
+        <table aria-label={t("table")}>
           <thead>
             <tr>
-              <th>User ID</th>
-              <th>Devices</th>
-              <th>Groups</th>
-              <th>Last seen</th>
-              <th>Since</th>
+              <th>{t("columns.userID")}</th>
+              <th>{t("columns.devices")}</th>
+              <th>{t("columns.groups")}</th>
+              <th>{t("columns.lastSeen")}</th>
+              <th>{t("columns.since")}</th>
               {group && can.write && <ActionsHeader />}
             </tr>
           </thead>
@@ -161,6 +163,7 @@ export default function Users() {
             {users.map((u) => {
               const devices = u.devices ?? [];
               const seen = devices.map((d) => d.lastSeenAt).filter((s): s is string => !!s).sort().pop();
+              const platforms = [...new Set(devices.map((d) => t(`platform.${d.platform}` as "platform.IOS")))].join(t("separator"));
               return (
                 <tr key={u.id}>
                   <td>
@@ -172,18 +175,18 @@ export default function Users() {
                   <td>
                     {devices.length ? (
                       <Link to={`/apps/${appID}/devices?user=${encodeURIComponent(u.externalID)}`}>
-                        {devices.length} {devices.length === 1 ? "device" : "devices"}
+                        {t("devices", { count: devices.length })}
                       </Link>
                     ) : (
-                      <span className="muted">none</span>
+                      <span className="muted">{t("none")}</span>
                     )}
-                    {devices.length > 0 && <div className="muted small">{[...new Set(devices.map((d) => d.platform))].join(", ")}</div>}
+                    {devices.length > 0 && <div className="muted small">{platforms}</div>}
                   </td>
                   <td>
                     {u.groups?.length ? (
                       u.groups.map((g, i) => (
                         <span key={g.id}>
-                          {i > 0 && ", "}
+                          {i > 0 && t("separator")}
                           <Link to={`/apps/${appID}/users?group=${g.id}`}>{g.name}</Link>
                         </span>
                       ))
@@ -198,7 +201,7 @@ export default function Users() {
                   {group && can.write && (
                     <td>
                       <button type="button" className="secondary" onClick={() => setRemoving(u)}>
-                        Remove
+                        {t("remove")}
                       </button>
                     </td>
                   )}
@@ -211,8 +214,8 @@ export default function Users() {
       {(users.length > 0 || pager.page > 1) && <Pager pager={pager} conn={data?.appUsers} />}
       {removing && group && (
         <Confirm
-          title="Remove from the group?"
-          confirm="Remove"
+          title={t("confirmRemove.title")}
+          confirm={t("confirmRemove.button")}
           danger
           busy={changed.running}
           onCancel={() => setRemoving(null)}
@@ -223,7 +226,7 @@ export default function Users() {
           }}
         >
           <p>
-            <strong>{removing.externalID}</strong> stops getting pushes sent to <strong>{group.name}</strong>. The user and their devices stay.
+            <Trans t={t} i18nKey="confirmRemove.body" values={{ user: removing.externalID, group: group.name }} components={{ strong: <strong /> }} />
           </p>
         </Confirm>
       )}
@@ -234,6 +237,7 @@ export default function Users() {
 // AddMembers adds users to a group by the backend's user IDs: pushd only
 // knows users that have had a device bound, so the rest are reported.
 function AddMembers({ appID, groupID, done }: { appID: string; groupID: string; done: () => void }) {
+  const { t } = useTranslation("users");
   const [text, setText] = useState("");
   const [unknown, setUnknown] = useState<string[]>([]);
   const [lookupError, setLookupError] = useState<unknown>();
@@ -264,26 +268,26 @@ function AddMembers({ appID, groupID, done }: { appID: string; groupID: string; 
   }
 
   return (
-    <form onSubmit={submit} aria-label="Add members">
+    <form onSubmit={submit} aria-label={t("add.form")}>
       <label>
-        Add users (user IDs, one per line or separated by commas)
+        {t("add.label")}
         <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} />
       </label>
-      {wanted.length > MAX_ADD && <p className="error small">At most {MAX_ADD} at a time.</p>}
+      {wanted.length > MAX_ADD && <p className="error small">{t("add.tooMany", { max: MAX_ADD })}</p>}
       <Problem error={lookupError ?? changed.error} />
       {unknown.length > 0 && (
         <p className="warning small" role="status">
-          pushd knows no user {unknown.join(", ")} in this app yet (a user exists once a device is bound to it).
+          {t("add.unknown", { ids: unknown.join(t("separator")) })}
         </p>
       )}
       {added != null && (
         <p className="muted small" role="status">
-          Added {added} {added === 1 ? "user" : "users"}.
+          {t("add.added", { count: added })}
         </p>
       )}
       <div className="actions">
         <button type="submit" disabled={changed.running || wanted.length === 0 || wanted.length > MAX_ADD}>
-          Add to group
+          {t("add.submit")}
         </button>
       </div>
     </form>

@@ -1,14 +1,16 @@
 import { Fragment, useEffect, useState, type FormEvent } from "react";
+import type { TFunction } from "i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import type { WebhookDeliveryStatus, WebhookDeliveryWhereInput } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
-import { attemptOutcome, eventsText, WEBHOOK_EVENTS, webhookInput, type WebhookEvent } from "../lib/admin";
-import { when } from "../lib/format";
+import { attemptOutcome, WEBHOOK_EVENTS, webhookInput, type WebhookEvent } from "../lib/admin";
+import { count, when } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { withParams } from "../lib/params";
 import { useCan } from "../session";
-import { Badge, CheckProblem, Confirm, CreatedCard, Field, FormButtons, ListBody, PageHeader, Pager, Problem, SecretOnce, usePager } from "../ui";
+import { Badge, CheckProblem, Confirm, CreatedCard, Field, FormButtons, ListBody, PageHeader, Pager, Problem, SecretOnce, statusLabel, usePager } from "../ui";
 import "./admin.css";
 
 const WebhooksQuery = graphql(`
@@ -88,7 +90,20 @@ const STATUSES: WebhookDeliveryStatus[] = ["PENDING", "DELIVERED", "DEAD"];
 
 type Created = { id: string; url: string; secret: string };
 
+// An example address is data, the same in every language.
+const URL_PLACEHOLDER = "https://api.example.com/pushd/receipts";
+
+// reported names the statuses a webhook reports, in the console's
+// language (lib/admin's eventsText says the same in English): none or
+// every one means all.
+function reported(t: TFunction<"webhooks">, tc: TFunction, events: readonly string[] | null | undefined): string {
+  if (!events || events.length === 0 || WEBHOOK_EVENTS.every((e) => events.includes(e))) return t("list.allStatuses");
+  return events.map((e) => statusLabel(tc, e)).join(t("list.separator"));
+}
+
 export default function Webhooks() {
+  const { t } = useTranslation("webhooks");
+  const { t: tc } = useTranslation();
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
@@ -105,16 +120,16 @@ export default function Webhooks() {
 
   return (
     <>
-      <PageHeader title="Webhooks">
+      <PageHeader title={t("title")}>
         {can.administer && !creating && (
           <button type="button" onClick={() => (setCreated(null), set({ new: "1" }))}>
-            New webhook
+            {t("new")}
           </button>
         )}
       </PageHeader>
       <p className="muted admin-intro">
-        pushd posts delivery receipts (sent, arrived, opened, failed…) to these URLs in signed batches, and retries a batch until the receiver
-        answers 2xx (13 tries over about 25 minutes).{!can.administer && " Only the app's owners add and remove webhooks."}
+        {t("intro")}
+        {!can.administer && t("ownersOnly")}
       </p>
       {created && <CreatedWebhook created={created} onDone={() => setCreated(null)} />}
       {creating && (
@@ -129,15 +144,15 @@ export default function Webhooks() {
         />
       )}
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={hooks.length} empty="No webhooks yet. Add one to hear of every delivery's fate in your backend without polling.">
-        <table aria-label="Webhooks">
+      <ListBody data={data} loading={loading} error={error} count={hooks.length} empty={t("list.empty")}>
+        <table aria-label={t("title")}>
           <thead>
             <tr>
-              <th>URL</th>
-              <th>Reports</th>
-              <th>State</th>
-              <th>Created</th>
-              {can.administer && <th aria-label="Actions" />}
+              <th>{t("list.url")}</th>
+              <th>{t("list.reports")}</th>
+              <th>{t("list.state")}</th>
+              <th>{t("list.created")}</th>
+              {can.administer && <th aria-label={t("list.actions")} />}
             </tr>
           </thead>
           <tbody>
@@ -149,13 +164,13 @@ export default function Webhooks() {
                     <code>{h.id}</code>
                   </div>
                 </td>
-                <td>{eventsText(h.events)}</td>
-                <td>{h.enabled ? <span className="badge good">enabled</span> : <span className="badge warn">disabled</span>}</td>
+                <td>{reported(t, tc, h.events)}</td>
+                <td>{h.enabled ? <span className="badge good">{statusLabel(tc, "ENABLED")}</span> : <span className="badge warn">{statusLabel(tc, "DISABLED")}</span>}</td>
                 <td className="admin-nowrap">{when(h.createdAt)}</td>
                 {can.administer && (
                   <td className="admin-actions">
-                    <button type="button" className="secondary" onClick={() => (clearDelete(), setDeleting({ id: h.id, url: h.url }))} aria-label={`Delete webhook ${h.url}`}>
-                      Delete
+                    <button type="button" className="secondary" onClick={() => (clearDelete(), setDeleting({ id: h.id, url: h.url }))} aria-label={t("delete.named", { url: h.url })}>
+                      {t("delete.button")}
                     </button>
                   </td>
                 )}
@@ -168,8 +183,8 @@ export default function Webhooks() {
       <Deliveries appID={appID} params={params} set={set} tick={tick} />
       {deleting && (
         <Confirm
-          title="Delete this webhook?"
-          confirm="Delete webhook"
+          title={t("delete.title")}
+          confirm={t("delete.confirm")}
           danger
           busy={deleted.running}
           onCancel={() => setDeleting(null)}
@@ -182,7 +197,7 @@ export default function Webhooks() {
           }}
         >
           <p>
-            <code>{deleting.url}</code> gets no more receipts, and the batches still waiting for it are dropped.
+            <Trans t={t} i18nKey="delete.body" values={{ url: deleting.url }} components={{ code: <code /> }} />
           </p>
           <Problem error={deleted.error} />
         </Confirm>
@@ -192,6 +207,8 @@ export default function Webhooks() {
 }
 
 function Deliveries({ appID, params, set, tick }: { appID: string; params: URLSearchParams; set: (c: Record<string, string | null>) => void; tick: number }) {
+  const { t } = useTranslation("webhooks");
+  const { t: tc } = useTranslation();
   const status = STATUSES.find((s) => s === params.get("status")) ?? null;
   const where: WebhookDeliveryWhereInput = { appID, ...(status ? { status } : {}) };
   const pager = usePager(where);
@@ -211,38 +228,38 @@ function Deliveries({ appID, params, set, tick }: { appID: string; params: URLSe
     });
 
   return (
-    <section aria-label="Recent deliveries">
+    <section aria-label={t("deliveries.title")}>
       <div className="section-header">
-        <h2>Recent deliveries</h2>
+        <h2>{t("deliveries.title")}</h2>
         <div className="actions">
           <label className="admin-inline">
-            Status
+            {t("deliveries.status")}
             <select value={status ?? ""} onChange={(e) => set({ status: e.target.value })}>
-              <option value="">Any</option>
+              <option value="">{t("deliveries.any")}</option>
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {s.toLowerCase()}
+                  {statusLabel(tc, s)}
                 </option>
               ))}
             </select>
           </label>
           <button type="button" className="secondary" onClick={reload} disabled={loading}>
-            Refresh
+            {t("deliveries.refresh")}
           </button>
         </div>
       </div>
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={status ? `No ${status.toLowerCase()} batches.` : "No receipts posted yet. Batches appear here as pushes go out."}>
-        <table aria-label="Deliveries" className="admin-deliveries">
+      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={status ? t("deliveries.emptyStatus", { status: statusLabel(tc, status) }) : t("deliveries.empty")}>
+        <table aria-label={t("deliveries.table")} className="admin-deliveries">
           <thead>
             <tr>
-              <th aria-label="Attempts" />
-              <th>Batch</th>
-              <th>Receipts</th>
-              <th>Status</th>
-              <th>Tries</th>
-              <th>Created</th>
-              <th>Delivered</th>
+              <th aria-label={t("deliveries.attempts")} />
+              <th>{t("deliveries.batch")}</th>
+              <th>{t("deliveries.receipts")}</th>
+              <th>{t("deliveries.status")}</th>
+              <th>{t("deliveries.tries")}</th>
+              <th>{t("deliveries.created")}</th>
+              <th>{t("deliveries.delivered")}</th>
             </tr>
           </thead>
           <tbody>
@@ -257,7 +274,7 @@ function Deliveries({ appID, params, set, tick }: { appID: string; params: URLSe
                         className="link admin-expand"
                         aria-expanded={isOpen}
                         aria-controls={`attempts-${d.id}`}
-                        aria-label={`${isOpen ? "Hide" : "Show"} attempts of ${d.id}`}
+                        aria-label={t(isOpen ? "attempts.hide" : "attempts.show", { id: d.id })}
                         onClick={() => toggle(d.id)}
                       >
                         {isOpen ? "▾" : "▸"}
@@ -268,10 +285,10 @@ function Deliveries({ appID, params, set, tick }: { appID: string; params: URLSe
                         <code>{d.id}</code>
                       </div>
                       <div className="muted small admin-clip" title={d.webhook.url}>
-                        to {d.webhook.url}
+                        {t("deliveries.to", { url: d.webhook.url })}
                       </div>
                     </td>
-                    <td>{d.receipts.toLocaleString("en-US")}</td>
+                    <td>{count(d.receipts)}</td>
                     <td>
                       <Badge value={d.status} />
                     </td>
@@ -284,26 +301,28 @@ function Deliveries({ appID, params, set, tick }: { appID: string; params: URLSe
                       <td />
                       <td colSpan={6}>
                         {d.attemptLog.length === 0 ? (
-                          <p className="muted small admin-tight">No tries yet: the batch is queued.</p>
+                          <p className="muted small admin-tight">{t("attempts.none")}</p>
                         ) : (
-                          <table aria-label={`Attempts of ${d.id}`}>
+                          <table aria-label={t("attempts.table", { id: d.id })}>
                             <thead>
                               <tr>
                                 <th>#</th>
-                                <th>Time</th>
-                                <th>Answer</th>
-                                <th>Took</th>
+                                <th>{t("attempts.time")}</th>
+                                <th>{t("attempts.answer")}</th>
+                                <th>{t("attempts.took")}</th>
                               </tr>
                             </thead>
                             <tbody>
                               {d.attemptLog.map((a, i) => {
                                 const o = attemptOutcome(a);
+                                // attemptOutcome's own words for no answer at all are English.
+                                const text = a.statusCode == null && !a.error ? t("attempts.noAnswer") : o.text;
                                 return (
                                   <tr key={i}>
                                     <td>{d.attempts - d.attemptLog.length + i + 1}</td>
                                     <td className="admin-nowrap">{when(a.at)}</td>
-                                    <td className={o.ok ? "admin-ok" : "error"}>{o.text}</td>
-                                    <td>{a.durationMS.toLocaleString("en-US")} ms</td>
+                                    <td className={o.ok ? "admin-ok" : "error"}>{text}</td>
+                                    <td>{t("attempts.ms", { ms: count(a.durationMS) })}</td>
                                   </tr>
                                 );
                               })}
@@ -328,6 +347,8 @@ function NewWebhook({ appID, onCancel, onCreated }: { appID: string; onCancel: (
   const [url, setURL] = useState("");
   const [events, setEvents] = useState<WebhookEvent[]>([]);
   const [invalid, setInvalid] = useState<{ error: string; field: string } | null>(null);
+  const { t } = useTranslation("webhooks");
+  const { t: tc } = useTranslation();
   const [create, state] = useMutation(WebhooksCreateMutation);
 
   async function submit(e: FormEvent) {
@@ -340,15 +361,15 @@ function NewWebhook({ appID, onCancel, onCreated }: { appID: string; onCancel: (
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label="New webhook" noValidate>
-      <h2 className="admin-card-title">New webhook</h2>
-      <Field label="URL" hint="A public http(s) address of your backend; pushd does not follow redirects.">
+    <form className="card" onSubmit={submit} aria-label={t("new")} noValidate>
+      <h2 className="admin-card-title">{t("new")}</h2>
+      <Field label={t("form.url.label")} hint={t("form.url.hint")}>
         {(id) => (
-          <input id={id} type="url" value={url} onChange={(e) => setURL(e.target.value)} placeholder="https://api.example.com/pushd/receipts" autoFocus aria-invalid={invalid?.field === "url"} />
+          <input id={id} type="url" value={url} onChange={(e) => setURL(e.target.value)} placeholder={URL_PLACEHOLDER} autoFocus aria-invalid={invalid?.field === "url"} />
         )}
       </Field>
       <fieldset>
-        <legend>Statuses to report</legend>
+        <legend>{t("form.events.legend")}</legend>
         <div className="admin-events">
           {WEBHOOK_EVENTS.map((ev) => (
             <label key={ev} className="check">
@@ -357,27 +378,27 @@ function NewWebhook({ appID, onCancel, onCreated }: { appID: string; onCancel: (
                 checked={events.includes(ev)}
                 onChange={(e) => setEvents((cur) => (e.target.checked ? [...cur, ev] : cur.filter((x) => x !== ev)))}
               />
-              {ev.toLowerCase()}
+              {statusLabel(tc, ev)}
             </label>
           ))}
         </div>
-        <small className="muted">None ticked means all of them.</small>
+        <small className="muted">{t("form.events.hint")}</small>
       </fieldset>
       <CheckProblem message={invalid?.error} />
       <Problem error={state.error} />
-      <FormButtons submit="Create webhook" disabled={state.running} onCancel={onCancel} />
+      <FormButtons submit={t("form.create")} disabled={state.running} onCancel={onCancel} />
     </form>
   );
 }
 
 function CreatedWebhook({ created, onDone }: { created: Created; onDone: () => void }) {
+  const { t } = useTranslation("webhooks");
   return (
-    <CreatedCard label="New webhook secret" title="Webhook created" onDone={onDone}>
+    <CreatedCard label={t("created.label")} title={t("created.title")} onDone={onDone}>
       <p>
-        Receipts for <code>{created.url}</code> are signed with <code>pushd-sig-v1</code>: <code>X-Pushd-Key</code> is <code>{created.id}</code> and the
-        HMAC key is this secret. <strong>Copy it now: you will not see it again.</strong>
+        <Trans t={t} i18nKey="created.body" values={{ url: created.url, id: created.id }} components={{ code: <code />, strong: <strong /> }} />
       </p>
-      <SecretOnce label="Secret" value={created.secret} />
+      <SecretOnce label={t("created.secret")} value={created.secret} />
     </CreatedCard>
   );
 }

@@ -2,6 +2,7 @@
 // live count while the filters change and a confirmation that says how
 // many devices will get it.
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { gql } from "../api";
 import type { BindFilter, Platform, PushBroadcastInput } from "../gql/graphql";
 import { useQuery } from "../hooks";
@@ -12,6 +13,7 @@ import { Confirm, Loading, Problem } from "../ui";
 import { FieldError, Fld, MessageAdvanced, MessageMain, MessagePreview, OptionsFields, Preview, Segmented, VarInputs } from "./fields";
 import { SendGroupsQuery, SendPreviewAudienceQuery, SendPushBroadcastMutation } from "./operations";
 import { SendButton, SendForm, useDebounced } from "./parts";
+import { ReachNote } from "./Reach";
 import { valuesFor, type BroadcastState, type Setter } from "./state";
 import { TemplateChoice } from "./TemplateChoice";
 import { useSender } from "./useSender";
@@ -19,23 +21,15 @@ import { useTemplate } from "./useTemplate";
 
 type Props = { appID: string; templateName: string; onTemplate: (name: string) => void; state: BroadcastState; set: Setter<BroadcastState> };
 
-const platforms: [Platform, string][] = [
-  ["ANDROID", "Android"],
-  ["IOS", "iOS"],
-  ["HARMONY", "HarmonyOS"],
-  ["WEB", "Web"],
-];
+const platforms: Platform[] = ["ANDROID", "IOS", "HARMONY", "WEB"];
 
-const seen: [string, string][] = [
-  ["", "Any time"],
-  ["3600", "The last hour"],
-  ["86400", "The last 24 hours"],
-  ["604800", "The last 7 days"],
-  ["2592000", "The last 30 days"],
-  ["7776000", "The last 90 days"],
-];
+// How recently a device was seen, in seconds ("" for any time); each has
+// its text under audience.seen.
+const seen = ["", "3600", "86400", "604800", "2592000", "7776000"] as const;
+const seenKey = (v: (typeof seen)[number]) => (v === "" ? "any" : v);
 
 export function BroadcastMode({ appID, templateName, onTemplate, state, set }: Props) {
+  const { t } = useTranslation("send");
   const loaded = useTemplate(appID, state.content === "template" ? templateName : "");
   const { template, variables } = loaded;
   const values = valuesFor(state.vars, template);
@@ -62,17 +56,17 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
   const scheduled = state.options.when === "at" ? fromLocalInput(state.options.scheduleAt) : null;
   return (
     <>
-      <SendForm sender={sender} label="Broadcast" onSubmit={() => void submit()}>
+      <SendForm sender={sender} label={t("broadcast.form")} onSubmit={() => void submit()}>
         <div className="send-main">
           <Audience appID={appID} value={state.audience} onChange={(p) => set({ audience: { ...state.audience, ...p } })} />
           <fieldset>
-            <legend>Content</legend>
+            <legend>{t("broadcast.content.legend")}</legend>
             <Segmented
-              label="Content"
+              label={t("broadcast.content.legend")}
               value={state.content}
               options={[
-                ["message", "A message"],
-                ["template", "A template"],
+                ["message", t("broadcast.content.message")],
+                ["template", t("broadcast.content.template")],
               ]}
               onChange={(content) => set({ content })}
             />
@@ -87,12 +81,13 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
                 {template && (
                   <VarInputs variables={variables} defaults={defaultsOf(template)} values={values} onChange={(v) => set({ vars: { for: template.name, values: v } })} />
                 )}
-                <p className="muted small">A broadcast takes a template or a message, so payload, badge and the like come with a message only.</p>
+                <p className="muted small">{t("broadcast.content.templateNote")}</p>
               </>
             )}
           </fieldset>
           <OptionsFields value={state.options} onChange={(p) => set({ options: { ...state.options, ...p } })} />
-          <SendButton sender={{ ...sender, running: sender.running || counting.running }} options={state.options} label="Review and send…" />
+          <ReachNote appID={appID} audience={audienceInput(state.audience)} channels={state.options.channels} />
+          <SendButton sender={{ ...sender, running: sender.running || counting.running }} options={state.options} label={t("broadcast.review")} />
           <Problem error={sender.error || counting.error} />
         </div>
         <aside className="send-side">
@@ -102,8 +97,8 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
       </SendForm>
       {confirm && (
         <Confirm
-          title={`Send to ${count(confirm.devices)} ${confirm.devices === 1 ? "device" : "devices"}?`}
-          confirm={confirm.devices === 0 ? "Send anyway" : `Send to ${count(confirm.devices)}`}
+          title={t("broadcast.confirm.title", { count: confirm.devices })}
+          confirm={confirm.devices === 0 ? t("broadcast.confirm.anyway") : t("broadcast.confirm.sendTo", { n: count(confirm.devices) })}
           busy={sender.running}
           onCancel={() => setConfirm(null)}
           onConfirm={async () => {
@@ -113,16 +108,14 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
         >
           <p>
             {confirm.devices === 0 ? (
-              "No device matches the audience right now, so nobody would get this push."
+              t("broadcast.confirm.nobody")
             ) : (
-              <>
-                <strong>{count(confirm.devices)}</strong> {confirm.devices === 1 ? "device matches" : "devices match"} the audience now and will get this push.
-              </>
+              <Trans t={t} i18nKey="broadcast.confirm.matches" count={confirm.devices} components={{ strong: <strong /> }} />
             )}
           </p>
-          {state.options.when === "at" && <p className="muted">It goes out at {when(scheduled)}, to the devices that match then.</p>}
-          {state.options.when === "repeat" && <p className="muted">It repeats on “{state.options.cron}”; each time, the devices that match then get it.</p>}
-          <p className="muted small">A broadcast cannot be taken back from devices that already got it; unsent deliveries can be revoked on the push's page.</p>
+          {state.options.when === "at" && <p className="muted">{t("broadcast.confirm.at", { time: when(scheduled) })}</p>}
+          {state.options.when === "repeat" && <p className="muted">{t("broadcast.confirm.repeat", { cron: state.options.cron })}</p>}
+          <p className="muted small">{t("broadcast.confirm.noTakingBack")}</p>
         </Confirm>
       )}
     </>
@@ -130,47 +123,48 @@ export function BroadcastMode({ appID, templateName, onTemplate, state, set }: P
 }
 
 function Audience({ appID, value, onChange }: { appID: string; value: AudienceForm; onChange: (p: Partial<AudienceForm>) => void }) {
+  const { t } = useTranslation("send");
   return (
     <fieldset>
-      <legend>Audience</legend>
-      <p className="muted small">Every filter given must match; with none, every device of the app. Devices with push turned off never get it.</p>
-      <div role="group" aria-label="Platforms" className="channels">
-        <span className="when-label">Platforms</span>
-        {platforms.map(([p, text]) => (
+      <legend>{t("audience.legend")}</legend>
+      <p className="muted small">{t("audience.intro")}</p>
+      <div role="group" aria-label={t("audience.platforms")} className="channels">
+        <span className="when-label">{t("audience.platforms")}</span>
+        {platforms.map((p) => (
           <label key={p} className="check">
             <input
               type="checkbox"
               checked={value.platforms.includes(p)}
               onChange={(e) => onChange({ platforms: e.target.checked ? [...value.platforms, p] : value.platforms.filter((x) => x !== p) })}
             />
-            {text}
+            {t(`platform.${p}`)}
           </label>
         ))}
       </div>
       <div className="row">
-        <Fld label="App versions" name="audience.appVersions" hint="Comma separated, exact versions; any when empty.">
+        <Fld label={t("audience.versions.label")} name="audience.appVersions" hint={t("audience.versions.hint")}>
           {(c) => <input {...c} value={value.appVersions} onChange={(e) => onChange({ appVersions: e.target.value })} placeholder="2.1.0, 2.1.1" />}
         </Fld>
-        <Fld label="Tags" name="audience.tags" hint="Devices with any of these tags.">
-          {(c) => <input {...c} value={value.tags} onChange={(e) => onChange({ tags: e.target.value })} placeholder="beta, vip" />}
+        <Fld label={t("audience.tags.label")} name="audience.tags" hint={t("audience.tags.hint")}>
+          {(c) => <input {...c} value={value.tags} onChange={(e) => onChange({ tags: e.target.value })} placeholder={t("audience.tags.placeholder")} />}
         </Fld>
       </div>
       <div className="row">
-        <Fld label="Bound to a user" name="audience.bound">
+        <Fld label={t("audience.bound.label")} name="audience.bound">
           {(c) => (
             <select {...c} value={value.bound} onChange={(e) => onChange({ bound: e.target.value as BindFilter })}>
-              <option value="ANY">Bound or not</option>
-              <option value="BOUND">Bound to a user</option>
-              <option value="UNBOUND">Not bound</option>
+              <option value="ANY">{t("audience.bound.ANY")}</option>
+              <option value="BOUND">{t("audience.bound.BOUND")}</option>
+              <option value="UNBOUND">{t("audience.bound.UNBOUND")}</option>
             </select>
           )}
         </Fld>
-        <Fld label="Seen within" name="audience.activeWithinSeconds">
+        <Fld label={t("audience.seen.label")} name="audience.activeWithinSeconds">
           {(c) => (
             <select {...c} value={value.activeWithin} onChange={(e) => onChange({ activeWithin: e.target.value })}>
-              {seen.map(([v, text]) => (
+              {seen.map((v) => (
                 <option key={v} value={v}>
-                  {text}
+                  {t(`audience.seen.${seenKey(v)}`)}
                 </option>
               ))}
             </select>
@@ -184,31 +178,32 @@ function Audience({ appID, value, onChange }: { appID: string; value: AudienceFo
 }
 
 function Groups({ appID, value, onChange }: { appID: string; value: string[]; onChange: (v: string[]) => void }) {
+  const { t } = useTranslation("send");
   const [search, setSearch] = useState("");
   const { data, error, loading, reload } = useQuery(SendGroupsQuery, { app: appID, name: search.trim() || null });
   const groups = data?.groups.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   const more = (data?.groups.totalCount ?? 0) > groups.length;
   if (error) return <Problem error={error} retry={reload} />;
-  if (loading && !data) return <Loading what="Loading groups…" />;
-  if (groups.length === 0 && !search) return <p className="muted small">Groups: this app has none (users in a group can be a broadcast's audience).</p>;
+  if (loading && !data) return <Loading what={t("audience.groups.loading")} />;
+  if (groups.length === 0 && !search) return <p className="muted small">{t("audience.groups.none")}</p>;
   return (
     <div className="groups">
-      <div role="group" aria-label="Groups" className="channels">
-        <span className="when-label">Groups (users in any of them)</span>
+      <div role="group" aria-label={t("audience.groups.label")} className="channels">
+        <span className="when-label">{t("audience.groups.title")}</span>
         {groups.map((g) => (
           <label key={g.id} className="check">
             <input type="checkbox" checked={value.includes(g.id)} onChange={(e) => onChange(e.target.checked ? [...value, g.id] : value.filter((x) => x !== g.id))} />
             {g.name}
           </label>
         ))}
-        {groups.length === 0 && <span className="muted small">No group matches.</span>}
+        {groups.length === 0 && <span className="muted small">{t("audience.groups.noMatch")}</span>}
       </div>
       {(more || search) && (
-        <Fld label="Find a group" hint={more ? `Showing ${groups.length} of ${count(data?.groups.totalCount)}.` : undefined}>
-          {(c) => <input {...c} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Part of a name" />}
+        <Fld label={t("audience.groups.find")} hint={more ? t("audience.groups.showing", { shown: count(groups.length), total: count(data?.groups.totalCount) }) : undefined}>
+          {(c) => <input {...c} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t("audience.groups.findPlaceholder")} />}
         </Fld>
       )}
-      {value.length > 0 && <p className="muted small">{value.length} chosen.</p>}
+      {value.length > 0 && <p className="muted small">{t("audience.groups.chosen", { n: count(value.length) })}</p>}
       <FieldError name="audience.groups" />
     </div>
   );
@@ -217,6 +212,7 @@ function Groups({ appID, value, onChange }: { appID: string; value: string[]; on
 // AudienceCount asks pushd how many devices match, once the filters have
 // stayed put for a moment.
 function AudienceCount({ appID, audience }: { appID: string; audience: AudienceForm }) {
+  const { t } = useTranslation("send");
   const errors: Errors = {};
   const input = audienceInput(audience, errors);
   const valid = Object.keys(errors).length === 0;
@@ -224,19 +220,17 @@ function AudienceCount({ appID, audience }: { appID: string; audience: AudienceF
   const { data, error, loading } = useQuery(SendPreviewAudienceQuery, { app: appID, audience: settled }, { skip: !valid });
   const stale = loading || JSON.stringify(settled) !== JSON.stringify(input);
   return (
-    <section aria-label="Audience size" className="audience-count">
-      <h2>Audience</h2>
+    <section aria-label={t("audience.size")} className="audience-count">
+      <h2>{t("audience.legend")}</h2>
       <p role="status" aria-live="polite" aria-busy={stale} data-count={!stale && data ? data.previewAudience : undefined}>
         {!valid ? (
-          <span className="muted">Fix the filters to count.</span>
+          <span className="muted">{t("audience.count.invalid")}</span>
         ) : error ? (
-          <span className="error">The count failed.</span>
+          <span className="error">{t("audience.count.failed")}</span>
         ) : data ? (
-          <>
-            <strong className={stale ? "muted" : undefined}>{count(data.previewAudience)}</strong> {data.previewAudience === 1 ? "device matches" : "devices match"} now
-          </>
+          <Trans t={t} i18nKey="audience.count.matches" count={data.previewAudience} components={{ strong: <strong className={stale ? "muted" : undefined} /> }} />
         ) : (
-          <span className="muted">Counting…</span>
+          <span className="muted">{t("audience.count.counting")}</span>
         )}
       </p>
     </section>

@@ -1,6 +1,7 @@
 // A multiple push: one template, many targets, each row with its own
 // variables; rows are typed in or pasted as CSV.
 import { useContext, useMemo, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { buildMultiple, dropBlankRows, MAX_ITEMS, parseList, rowsFromCSV, varsInput, type Row } from "../lib/compose";
 import { count } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
@@ -17,6 +18,7 @@ import { useTemplate } from "./useTemplate";
 type Props = { appID: string; templateName: string; onTemplate: (name: string) => void; state: MultipleState; set: Setter<MultipleState> };
 
 export function MultipleMode({ appID, templateName, onTemplate, state, set }: Props) {
+  const { t } = useTranslation("send");
   const loaded = useTemplate(appID, templateName);
   const { template, variables } = loaded;
   // Blank rows are left out (and taken off the screen when sending), so
@@ -32,24 +34,14 @@ export function MultipleMode({ appID, templateName, onTemplate, state, set }: Pr
   }
 
   return (
-    <SendForm sender={sender} label="Multiple push" className="send-form" onSubmit={submit}>
+    <SendForm sender={sender} label={t("multiple.form")} className="send-form" onSubmit={submit}>
       <div className="grid-2">
         <fieldset>
-          <legend>Template</legend>
+          <legend>{t("template.legend")}</legend>
           <TemplateChoice appID={appID} name={templateName} onPick={onTemplate} loaded={loaded} />
           {template && (
             <p className="muted small">
-              Variables:{" "}
-              {variables.length
-                ? variables.map((v, i) => (
-                    <span key={v}>
-                      {i > 0 && ", "}
-                      <code>{v}</code>
-                    </span>
-                  ))
-                : "none"}
-              . Each row fills them for its target; an empty cell takes the
-              variable's default.
+              <Trans t={t} i18nKey="multiple.variables" components={{ vars: <VariableList variables={variables} /> }} />
             </p>
           )}
         </fieldset>
@@ -57,8 +49,8 @@ export function MultipleMode({ appID, templateName, onTemplate, state, set }: Pr
       </div>
       {template && <Rows template={template} variables={variables} state={state} set={set} />}
       <fieldset>
-        <legend>Message extras</legend>
-        <MessageAdvanced summary="Payload, badge, sound, … (the same for every row)" value={state.extras} onChange={(p) => set({ extras: { ...state.extras, ...p } })} />
+        <legend>{t("extras.legend")}</legend>
+        <MessageAdvanced summary={t("extras.summaryRows")} value={state.extras} onChange={(p) => set({ extras: { ...state.extras, ...p } })} />
       </fieldset>
       <OptionsFields value={state.options} onChange={(p) => set({ options: { ...state.options, ...p } })} repeat={false} />
       <SendButton sender={sender} options={state.options} />
@@ -67,7 +59,20 @@ export function MultipleMode({ appID, templateName, onTemplate, state, set }: Pr
   );
 }
 
+// VariableList names the template's variables inside a sentence.
+function VariableList({ variables }: { variables: string[] }) {
+  const { t } = useTranslation("send");
+  if (!variables.length) return t("multiple.noVariables");
+  return variables.map((v, i) => (
+    <span key={v}>
+      {i > 0 && t("separator")}
+      <code>{v}</code>
+    </span>
+  ));
+}
+
 function Rows({ template, variables, state, set }: { template: Template; variables: string[]; state: MultipleState; set: Setter<MultipleState> }) {
+  const { t } = useTranslation("send");
   const errors = useContext(ErrorsContext);
   const [page, setPage] = useState(0);
   const defaults = useMemo(() => defaultsOf(template), [template]);
@@ -77,7 +82,7 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
   const shown = rows.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
   const filled = rows.filter((r) => r.target.trim());
   const targets = filled.reduce((n, r) => n + parseList(r.target).length, 0);
-  const kindLabel = state.targetKind === "device" ? "Device ID" : "User ID";
+  const kind = state.targetKind;
 
   const update = (i: number, row: Row) => set({ rows: rows.map((r, j) => (j === i ? row : r)) });
   const remove = (i: number) => set({ rows: rows.length === 1 ? [{ target: "", vars: {} }] : rows.filter((_, j) => j !== i) });
@@ -87,21 +92,21 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
   };
 
   return (
-    <section aria-label="Rows" className="send-rows">
+    <section aria-label={t("rows.label")} className="send-rows">
       <div className="section-header">
-        <h2>Targets and their variables</h2>
+        <h2>{t("rows.title")}</h2>
         <Segmented
-          label="Target kind"
+          label={t("rows.kind")}
           value={state.targetKind}
           options={[
-            ["device", "Device IDs"],
-            ["user", "User IDs"],
+            ["device", t("rows.kinds.device")],
+            ["user", t("rows.kinds.user")],
           ]}
           onChange={(targetKind) => set({ targetKind })}
         />
       </div>
       <p className="muted small" role="status">
-        {count(filled.length)} {filled.length === 1 ? "row" : "rows"} · {count(targets)} {targets === 1 ? "target" : "targets"} (at most {count(MAX_ITEMS)})
+        {t("rows.status", { rows: t("rows.rowCount", { count: filled.length }), targets: t("rows.targetCount", { count: targets }), max: count(MAX_ITEMS) })}
       </p>
       <FieldError name="items" />
       <div className="table-scroll">
@@ -109,13 +114,13 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
           <thead>
             <tr>
               <th>#</th>
-              <th>{kindLabel}</th>
+              <th>{t(`rows.column.${kind}`)}</th>
               {variables.map((v) => (
                 <th key={v}>{v}</th>
               ))}
-              <th>Renders as</th>
+              <th>{t("rows.rendersAs")}</th>
               <th>
-                <span className="visually-hidden">Remove</span>
+                <span className="visually-hidden">{t("rows.remove")}</span>
               </th>
             </tr>
           </thead>
@@ -129,7 +134,7 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
                   <td className="muted">{i + 1}</td>
                   <td>
                     <input
-                      aria-label={`Row ${i + 1} ${kindLabel.toLowerCase()}`}
+                      aria-label={t(`rows.targetLabel.${kind}`, { n: i + 1 })}
                       className="mono"
                       value={r.target}
                       aria-invalid={errors[`items[${i}].target`] ? true : undefined}
@@ -139,7 +144,7 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
                   {variables.map((v) => (
                     <td key={v}>
                       <input
-                        aria-label={`Row ${i + 1} ${v}`}
+                        aria-label={t("rows.varLabel", { n: i + 1, name: v })}
                         value={r.vars[v] ?? ""}
                         placeholder={defaults[v]}
                         aria-invalid={errors[`items[${i}].vars`] && !r.vars[v] && !(v in defaults) ? true : undefined}
@@ -151,7 +156,7 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
                     {err ? (
                       <span className="error">{err}</span>
                     ) : out.missing.length ? (
-                      <span className="muted">needs {out.missing.join(", ")}</span>
+                      <span className="muted">{t("rows.needs", { names: out.missing.join(t("separator")) })}</span>
                     ) : (
                       <span>
                         <strong>{out.title}</strong> {out.body}
@@ -159,8 +164,8 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
                     )}
                   </td>
                   <td>
-                    <button type="button" className="link" onClick={() => remove(i)} aria-label={`Remove row ${i + 1}`}>
-                      Remove
+                    <button type="button" className="link" onClick={() => remove(i)} aria-label={t("rows.removeRow", { n: i + 1 })}>
+                      {t("rows.remove")}
                     </button>
                   </td>
                 </tr>
@@ -171,18 +176,16 @@ function Rows({ template, variables, state, set }: { template: Template; variabl
       </div>
       <div className="actions rows-actions">
         <button type="button" className="secondary" onClick={add}>
-          Add row
+          {t("rows.add")}
         </button>
         {pages > 1 && (
-          <nav className="pager" aria-label="Row pages">
+          <nav className="pager" aria-label={t("rows.pages")}>
             <button type="button" className="secondary" disabled={current === 0} onClick={() => setPage(current - 1)}>
-              Previous
+              {t("rows.previous")}
             </button>
-            <span>
-              Page {current + 1} of {pages}
-            </span>
+            <span>{t("rows.page", { page: current + 1, pages })}</span>
             <button type="button" className="secondary" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
-              Next
+              {t("rows.next")}
             </button>
           </nav>
         )}
@@ -218,50 +221,53 @@ function CSVPaste({
   onChange: (v: string) => void;
   onRows: (rows: Row[], kind: "device" | "user" | undefined, replace: boolean) => void;
 }) {
+  const { t } = useTranslation("send");
   const parsed = useMemo(() => rowsFromCSV(value, variables, defaults), [value, variables, defaults]);
   const example = ["target", ...variables].join(",");
   const ready = parsed.rows.length > 0 && parsed.errors.length === 0;
   return (
     <details className="advanced csv" open={value !== "" || undefined}>
-      <summary>Paste CSV</summary>
+      <summary>{t("csv.summary")}</summary>
       <div className="advanced-body">
-        <Fld
-          label="CSV"
-          hint={
-            <>
-              A header line <code>{example}</code> (the first column may be called deviceID or userID), then one row per line. Quote cells with commas.
-            </>
-          }
-        >
+        <Fld label="CSV" hint={<Trans t={t} i18nKey="csv.hint" values={{ example }} components={{ code: <code /> }} />}>
           {(c) => <textarea {...c} className="mono" rows={6} spellCheck={false} value={value} onChange={(e) => onChange(e.target.value)} placeholder={`${example}\n…`} />}
         </Fld>
         {value.trim() && (
           <div role="status" className="csv-summary">
             <p>
-              <strong>{count(parsed.rows.length)}</strong> {parsed.rows.length === 1 ? "row" : "rows"} read
-              {parsed.kind && ` (${parsed.kind === "device" ? "device IDs" : "user IDs"})`},{" "}
-              <strong className={parsed.errors.length ? "error" : undefined}>{count(parsed.errors.length)}</strong> {parsed.errors.length === 1 ? "error" : "errors"}.
+              <Trans
+                t={t}
+                i18nKey={parsed.kind ? "csv.readKind" : "csv.read"}
+                values={{
+                  rows: count(parsed.rows.length),
+                  rowWord: t("csv.row", { count: parsed.rows.length }),
+                  kind: parsed.kind ? t(`csv.kind.${parsed.kind}`) : "",
+                  errors: count(parsed.errors.length),
+                  errorWord: t("csv.error", { count: parsed.errors.length }),
+                }}
+                components={{ strong: <strong />, bad: <strong className={parsed.errors.length ? "error" : undefined} /> }}
+              />
             </p>
             {parsed.errors.length > 0 && (
               <ul className="csv-errors">
                 {parsed.errors.slice(0, MAX_SHOWN_ERRORS).map((e, i) => (
                   <li key={i} className="error">
-                    Line {e.line}: {e.message}
+                    {t("csv.line", { line: e.line, message: e.message })}
                   </li>
                 ))}
-                {parsed.errors.length > MAX_SHOWN_ERRORS && <li className="muted">… and {count(parsed.errors.length - MAX_SHOWN_ERRORS)} more.</li>}
+                {parsed.errors.length > MAX_SHOWN_ERRORS && <li className="muted">{t("csv.more", { n: count(parsed.errors.length - MAX_SHOWN_ERRORS) })}</li>}
               </ul>
             )}
           </div>
         )}
         <div className="actions">
           <button type="button" className="secondary" disabled={!ready} onClick={() => onRows(parsed.rows.map(({ target, vars }) => ({ target, vars })), parsed.kind, true)}>
-            Replace rows
+            {t("csv.replace")}
           </button>
           <button type="button" className="secondary" disabled={!ready} onClick={() => onRows(parsed.rows.map(({ target, vars }) => ({ target, vars })), parsed.kind, false)}>
-            Add to rows
+            {t("csv.add")}
           </button>
-          {value.trim() && !ready && parsed.errors.length > 0 && <span className="muted small">Fix the lines above first.</span>}
+          {value.trim() && !ready && parsed.errors.length > 0 && <span className="muted small">{t("csv.fixFirst")}</span>}
         </div>
       </div>
     </details>

@@ -2,6 +2,7 @@
 // options, the template picker, its variables and the live preview. An
 // error shows under the field whose pushd path it carries (ErrorsContext).
 import { createContext, useContext, useId, useState, type ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { Channel } from "../gql/graphql";
 import { useQuery } from "../hooks";
@@ -9,6 +10,7 @@ import {
   MAX_TARGETS,
   parseList,
   parsePayload,
+  PAYLOAD_EXAMPLE,
   type Errors,
   type MessageForm,
   type OptionsForm,
@@ -22,6 +24,9 @@ import { renderTemplate, segments, type TemplateLike } from "../lib/template";
 import { SendTemplatesQuery } from "./operations";
 
 export const ErrorsContext = createContext<Errors>({});
+
+// Examples in placeholders are values to type, the same in every language.
+const EXAMPLE = { uri: "myapp://orders/42", sound: "default", imageURL: "https://", msgKey: "order-42-shipped" };
 
 type Control = { id: string; "aria-invalid"?: true; "aria-describedby"?: string };
 
@@ -71,26 +76,27 @@ export function Segmented<T extends string>({ label, value, options, onChange }:
 // ---------------------------------------------------------------- targets
 
 export function TargetsField({ kind, onKind, value, onChange }: { kind: TargetKind; onKind: (k: TargetKind) => void; value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation("compose");
   const n = parseList(value).length;
   return (
     <fieldset>
-      <legend>Send to</legend>
+      <legend>{t("targets.legend")}</legend>
       <Segmented
-        label="Target kind"
+        label={t("targets.kind")}
         value={kind}
         options={[
-          ["device", "Device IDs"],
-          ["user", "User IDs"],
+          ["device", t("targets.device")],
+          ["user", t("targets.user")],
         ]}
         onChange={onKind}
       />
       <Fld
-        label={kind === "device" ? "Device IDs" : "User IDs"}
+        label={t(kind === "device" ? "targets.device" : "targets.user")}
         name="target"
         hint={
           <>
-            One per line or comma separated; at most {count(MAX_TARGETS)}. {n > 0 && <strong>{count(n)} {n === 1 ? "target" : "targets"}.</strong>}{" "}
-            {kind === "user" ? "Every device bound to each user gets it, and devices bound later while the TTL lasts." : "Unknown device IDs are listed on the push, not refused."}
+            {t("targets.limit", { max: count(MAX_TARGETS) })} {n > 0 && <strong>{t("targets.count", { count: n })}</strong>}{" "}
+            {t(kind === "user" ? "targets.userHint" : "targets.deviceHint")}
           </>
         }
       >
@@ -105,12 +111,13 @@ export function TargetsField({ kind, onKind, value, onChange }: { kind: TargetKi
 type MessageProps = { value: MessageForm; onChange: (patch: Partial<MessageForm>) => void };
 
 export function MessageMain({ value, onChange }: MessageProps) {
+  const { t } = useTranslation("compose");
   return (
     <>
-      <Fld label="Title" name="message.title">
+      <Fld label={t("message.title")} name="message.title">
         {(c) => <input {...c} value={value.title} onChange={(e) => onChange({ title: e.target.value })} />}
       </Fld>
-      <Fld label="Body" name="message.body">
+      <Fld label={t("message.body")} name="message.body">
         {(c) => <textarea {...c} value={value.body} onChange={(e) => onChange({ body: e.target.value })} rows={3} />}
       </Fld>
       <FieldError name="message" />
@@ -123,68 +130,65 @@ const advancedKeys = ["payload", "uri", "action", "silent", "badge", "sound", "i
 // MessageAdvanced is everything beyond title and body, folded away; it
 // opens by itself when one of its fields has an error. prefix is where
 // pushd reports its errors ("message", or "items[i].message").
-export function MessageAdvanced({ value, onChange, summary = "Advanced", prefix = "message" }: MessageProps & { summary?: string; prefix?: string }) {
+export function MessageAdvanced({ value, onChange, summary, prefix = "message" }: MessageProps & { summary?: string; prefix?: string }) {
+  const { t } = useTranslation("compose");
   const errors = useContext(ErrorsContext);
   const [open, setOpen] = useState(false);
   const payload = parsePayload(value.payload);
   const failing = advancedKeys.some((k) => errors[`${prefix}.${k}`]) || !!payload.error;
   return (
     <details className="advanced" open={open || failing} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>{summary}</summary>
+      <summary>{summary ?? t("message.advanced")}</summary>
       <div className="advanced-body">
-        <Fld
-          label="Payload (JSON)"
-          error={payload.error ?? errors[`${prefix}.payload`]}
-          hint={<>Custom key-value data for the app, a JSON object such as {'{"orderID": "42"}'}.</>}
-        >
+        <Fld label={t("message.payload.label")} error={payload.error ?? errors[`${prefix}.payload`]} hint={t("message.payload.hint", { example: PAYLOAD_EXAMPLE })}>
           {(c) => <textarea {...c} className="mono" rows={3} spellCheck={false} value={value.payload} onChange={(e) => onChange({ payload: e.target.value })} />}
         </Fld>
         <label className="check">
           <input type="checkbox" checked={value.silent} onChange={(e) => onChange({ silent: e.target.checked })} />
-          Silent (data only: nothing is shown; needs a payload)
+          {t("message.silent")}
         </label>
         <div className="row">
-          <Fld label="Tap action" name={`${prefix}.action`}>
+          <Fld label={t("message.action.label")} name={`${prefix}.action`}>
             {(c) => (
               <select {...c} value={value.action} onChange={(e) => onChange({ action: e.target.value as MessageForm["action"] })}>
-                <option value="">Default (open the app)</option>
-                <option value="OPEN_APP">Open the app</option>
-                <option value="OPEN_URI">Open the URI</option>
+                <option value="">{t("message.action.default")}</option>
+                <option value="OPEN_APP">{t("message.action.OPEN_APP")}</option>
+                <option value="OPEN_URI">{t("message.action.OPEN_URI")}</option>
               </select>
             )}
           </Fld>
-          <Fld label="URI" name={`${prefix}.uri`} hint="A deep link or web address to open on tap.">
-            {(c) => <input {...c} value={value.uri} onChange={(e) => onChange({ uri: e.target.value })} placeholder="myapp://orders/42" />}
+          <Fld label={t("message.uri.label")} name={`${prefix}.uri`} hint={t("message.uri.hint")}>
+            {(c) => <input {...c} value={value.uri} onChange={(e) => onChange({ uri: e.target.value })} placeholder={EXAMPLE.uri} />}
           </Fld>
         </div>
         <div className="row">
-          <Fld label="Priority" name={`${prefix}.priority`}>
+          <Fld label={t("field.priority")} name={`${prefix}.priority`}>
             {(c) => (
               <select {...c} value={value.priority} onChange={(e) => onChange({ priority: e.target.value as MessageForm["priority"] })}>
-                <option value="">Default</option>
-                <option value="HIGH">High</option>
-                <option value="NORMAL">Normal</option>
+                <option value="">{t("message.priority.default")}</option>
+                <option value="HIGH">{t("message.priority.HIGH")}</option>
+                <option value="NORMAL">{t("message.priority.NORMAL")}</option>
               </select>
             )}
           </Fld>
-          <Fld label="Badge" name={`${prefix}.badge`} hint="The number on the app icon.">
+          <Fld label={t("field.badge")} name={`${prefix}.badge`} hint={t("message.badgeHint")}>
             {(c) => <input {...c} type="number" min={0} step={1} value={value.badge} onChange={(e) => onChange({ badge: e.target.value })} />}
           </Fld>
-          <Fld label="Sound" name={`${prefix}.sound`}>
-            {(c) => <input {...c} value={value.sound} onChange={(e) => onChange({ sound: e.target.value })} placeholder="default" />}
+          <Fld label={t("field.sound")} name={`${prefix}.sound`}>
+            {(c) => <input {...c} value={value.sound} onChange={(e) => onChange({ sound: e.target.value })} placeholder={EXAMPLE.sound} />}
           </Fld>
         </div>
-        <Fld label="Image URL" name={`${prefix}.imageURL`} hint="https:// only: vendors fetch it over TLS.">
-          {(c) => <input {...c} type="url" value={value.imageURL} onChange={(e) => onChange({ imageURL: e.target.value })} placeholder="https://" />}
+        <Fld label={t("field.imageURL")} name={`${prefix}.imageURL`} hint={t("message.imageURLHint")}>
+          {(c) => <input {...c} type="url" value={value.imageURL} onChange={(e) => onChange({ imageURL: e.target.value })} placeholder={EXAMPLE.imageURL} />}
         </Fld>
         <div className="row">
-          <Fld label="Collapse key" name={`${prefix}.collapseKey`} hint="A newer push with the same key replaces this one on the device.">
+          <Fld label={t("field.collapseKey")} name={`${prefix}.collapseKey`} hint={t("message.collapseKeyHint")}>
             {(c) => <input {...c} value={value.collapseKey} onChange={(e) => onChange({ collapseKey: e.target.value })} />}
           </Fld>
-          <Fld label="Android channel ID" name={`${prefix}.androidChannelID`}>
+          <Fld label={t("field.androidChannelID")} name={`${prefix}.androidChannelID`}>
             {(c) => <input {...c} value={value.androidChannelID} onChange={(e) => onChange({ androidChannelID: e.target.value })} />}
           </Fld>
-          <Fld label="Category" name={`${prefix}.category`} hint="APNs category; Huawei IM, VOIP, MARKETING, …">
+          <Fld label={t("field.category")} name={`${prefix}.category`} hint={t("message.categoryHint")}>
             {(c) => <input {...c} value={value.category} onChange={(e) => onChange({ category: e.target.value })} />}
           </Fld>
         </div>
@@ -195,20 +199,11 @@ export function MessageAdvanced({ value, onChange, summary = "Advanced", prefix 
 
 // ---------------------------------------------------------------- options
 
-const channels: [Channel, string][] = [
-  ["SELF", channelName("SELF")],
-  ["APNS", "APNs"],
-  ["FCM", "FCM"],
-  ["HUAWEI", "Huawei"],
-  ["XIAOMI", "Xiaomi"],
-];
+// The channels and units are named when the form renders (channelName,
+// t), so a change of language shows at once.
+const channels: Channel[] = ["SELF", "APNS", "FCM", "HUAWEI", "XIAOMI"];
 
-const units: [TTLUnit, string][] = [
-  ["s", "seconds"],
-  ["min", "minutes"],
-  ["h", "hours"],
-  ["d", "days"],
-];
+const units: TTLUnit[] = ["s", "min", "h", "d"];
 
 function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
@@ -222,30 +217,27 @@ function timeZones(): string[] {
 export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 export function OptionsFields({ value, onChange, repeat = true }: { value: OptionsForm; onChange: (patch: Partial<OptionsForm>) => void; repeat?: boolean }) {
+  const { t } = useTranslation("compose");
   const zonesID = useId();
   const group = useId();
   const ttl = ttlSeconds(value.ttl, value.ttlUnit);
   const cron = value.cron.trim() ? describeCron(value.cron) : undefined;
-  const when: [OptionsForm["when"], string][] = [
-    ["now", "Now"],
-    ["at", "At a time"],
-    ...(repeat ? [["repeat", "Repeatedly"] as [OptionsForm["when"], string]] : []),
-  ];
+  const when: OptionsForm["when"][] = repeat ? ["now", "at", "repeat"] : ["now", "at"];
   return (
     <fieldset>
-      <legend>Delivery</legend>
-      <div role="radiogroup" aria-label="When" className="when">
-        <span className="when-label">When</span>
-        {when.map(([v, text]) => (
+      <legend>{t("options.legend")}</legend>
+      <div role="radiogroup" aria-label={t("options.when.label")} className="when">
+        <span className="when-label">{t("options.when.label")}</span>
+        {when.map((v) => (
           <label key={v} className="check">
             <input type="radio" name={group} value={v} checked={value.when === v} onChange={() => onChange({ when: v })} />
-            {text}
+            {t(`options.when.${v}`)}
           </label>
         ))}
       </div>
       <FieldError name="options.recurrence" />
       {value.when === "at" && (
-        <Fld label="Send at" name="options.scheduleAt" hint={`Your time (${localZone()}); at most 366 days ahead.`}>
+        <Fld label={t("field.scheduleAt")} name="options.scheduleAt" hint={t("options.scheduleAtHint", { zone: localZone() })}>
           {(c) => <input {...c} type="datetime-local" value={value.scheduleAt} onChange={(e) => onChange({ scheduleAt: e.target.value })} />}
         </Fld>
       )}
@@ -253,22 +245,20 @@ export function OptionsFields({ value, onChange, repeat = true }: { value: Optio
         <>
           <div className="row">
             <Fld
-              label="Cron"
+              label={t("field.cron")}
               name="options.recurrence.cron"
               error={cron?.error}
               hint={
                 cron?.words ? (
-                  <>
-                    <strong>{cron.words}</strong>, {value.timeZone || "…"} time.
-                  </>
+                  <Trans t={t} i18nKey="options.cron.words" values={{ words: cron.words, zone: value.timeZone || "…" }} components={{ strong: <strong /> }} />
                 ) : (
-                  <>Five fields: minute (0–59), hour (0–23), day of month (1–31), month (1–12), weekday (0–6, Sunday is 0). "0 9 * * 1-5" is 09:00 Monday to Friday.</>
+                  t("options.cron.help")
                 )
               }
             >
               {(c) => <input {...c} className="mono" value={value.cron} onChange={(e) => onChange({ cron: e.target.value })} placeholder="0 9 * * 1-5" spellCheck={false} />}
             </Fld>
-            <Fld label="Time zone" name="options.recurrence.timeZone" hint="An IANA name, such as Europe/Paris or UTC.">
+            <Fld label={t("field.timeZone")} name="options.recurrence.timeZone" hint={t("options.timeZoneHint")}>
               {(c) => (
                 <>
                   <input {...c} list={zonesID} value={value.timeZone} onChange={(e) => onChange({ timeZone: e.target.value })} />
@@ -282,66 +272,62 @@ export function OptionsFields({ value, onChange, repeat = true }: { value: Optio
             </Fld>
           </div>
           <div className="row">
-            <Fld label="Starts" name="options.recurrence.startAt" hint="Optional; your time.">
+            <Fld label={t("field.startAt")} name="options.recurrence.startAt" hint={t("options.yourTime")}>
               {(c) => <input {...c} type="datetime-local" value={value.startAt} onChange={(e) => onChange({ startAt: e.target.value })} />}
             </Fld>
-            <Fld label="Ends" name="options.recurrence.endAt" hint="Optional; your time.">
+            <Fld label={t("field.endAt")} name="options.recurrence.endAt" hint={t("options.yourTime")}>
               {(c) => <input {...c} type="datetime-local" value={value.endAt} onChange={(e) => onChange({ endAt: e.target.value })} />}
             </Fld>
           </div>
-          <p className="muted small">Each occurrence is a push of its own; the schedule is listed with the pushes and can be cancelled there.</p>
+          <p className="muted small">{t("options.repeatNote")}</p>
         </>
       )}
       <div className="row">
         <Fld
-          label="Time to live"
+          label={t("options.ttl.label")}
           name="options.ttlSeconds"
           error={ttl.error}
           hint={
             <>
-              How long an offline device can still get it. Empty: 3 days; 0: only devices reachable now; at most 30 days.
-              {ttl.seconds !== undefined && ` (${count(ttl.seconds)} s)`}
+              {t("options.ttl.hint")}
+              {ttl.seconds !== undefined && t("options.ttl.seconds", { n: count(ttl.seconds) })}
             </>
           }
         >
           {(c) => (
             <span className="ttl">
-              <input {...c} type="number" min={0} step="any" value={value.ttl} onChange={(e) => onChange({ ttl: e.target.value })} placeholder="3 days" />
-              <select aria-label="TTL unit" value={value.ttlUnit} onChange={(e) => onChange({ ttlUnit: e.target.value as TTLUnit })}>
-                {units.map(([u, text]) => (
+              <input {...c} type="number" min={0} step="any" value={value.ttl} onChange={(e) => onChange({ ttl: e.target.value })} placeholder={t("options.ttl.placeholder")} />
+              <select aria-label={t("options.ttl.unit")} value={value.ttlUnit} onChange={(e) => onChange({ ttlUnit: e.target.value as TTLUnit })}>
+                {units.map((u) => (
                   <option key={u} value={u}>
-                    {text}
+                    {t(`options.ttl.units.${u}`)}
                   </option>
                 ))}
               </select>
             </span>
           )}
         </Fld>
-        <Fld
-          label="Message key"
-          name="options.msgKey"
-          hint="Optional idempotency key (at most 128 bytes): sending again with a key this app used before returns the first push and sends nothing new, so a retry never sends twice."
-        >
-          {(c) => <input {...c} value={value.msgKey} onChange={(e) => onChange({ msgKey: e.target.value })} placeholder="order-42-shipped" />}
+        <Fld label={t("field.msgKey")} name="options.msgKey" hint={t("options.msgKeyHint")}>
+          {(c) => <input {...c} value={value.msgKey} onChange={(e) => onChange({ msgKey: e.target.value })} placeholder={EXAMPLE.msgKey} />}
         </Fld>
-        <Fld label="Task name" name="options.taskName" hint="Optional: a name to find this push by in the Pushes list's search.">
+        <Fld label={t("field.taskName")} name="options.taskName" hint={t("options.taskNameHint")}>
           {(c) => <input {...c} value={value.taskName} onChange={(e) => onChange({ taskName: e.target.value })} />}
         </Fld>
       </div>
-      <div role="group" aria-label="Channels" className="channels">
-        <span className="when-label">Only through</span>
-        {channels.map(([ch, text]) => (
+      <div role="group" aria-label={t("field.channels")} className="channels">
+        <span className="when-label">{t("options.onlyThrough")}</span>
+        {channels.map((ch) => (
           <label key={ch} className="check">
             <input
               type="checkbox"
               checked={value.channels.includes(ch)}
               onChange={(e) => onChange({ channels: e.target.checked ? [...value.channels, ch] : value.channels.filter((c) => c !== ch) })}
             />
-            {text}
+            {channelName(ch)}
           </label>
         ))}
       </div>
-      <small className="muted">None checked: each device gets it on the WebSocket if online there, else on a vendor channel it has a token for.</small>
+      <small className="muted">{t("options.anyChannel")}</small>
       <FieldError name="options.channels" />
     </fieldset>
   );
@@ -354,6 +340,7 @@ export type Template = TemplateLike & { id: string; name: string };
 // TemplatePicker chooses one of the app's templates by name; the name is
 // the form's state (kept in the URL by the page).
 export function TemplatePicker({ appID, name, onPick }: { appID: string; name: string; onPick: (name: string) => void }) {
+  const { t } = useTranslation("compose");
   const [search, setSearch] = useState("");
   const { data, error, loading } = useQuery(SendTemplatesQuery, { app: appID, name: search.trim() || null });
   const list = data?.templates.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
@@ -363,7 +350,7 @@ export function TemplatePicker({ appID, name, onPick }: { appID: string; name: s
     return (
       <>
         <p className="empty">
-          This app has no templates yet. <Link to={`/apps/${appID}/templates`}>Make one</Link> to send with variables.
+          <Trans t={t} i18nKey="templates.none" components={{ link: <Link to={`/apps/${appID}/templates`} /> }} />
         </p>
         <FieldError name="templateName" />
       </>
@@ -372,18 +359,18 @@ export function TemplatePicker({ appID, name, onPick }: { appID: string; name: s
   return (
     <div className="row">
       {many && (
-        <Fld label="Find a template">
-          {(c) => <input {...c} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Part of a name" />}
+        <Fld label={t("templates.find")}>
+          {(c) => <input {...c} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t("templates.findPlaceholder")} />}
         </Fld>
       )}
-      <Fld label="Template" name="templateName" error={errors.templateName} hint={error ? "The templates could not be loaded." : undefined}>
+      <Fld label={t("field.templateName")} name="templateName" error={errors.templateName} hint={error ? t("templates.loadFailed") : undefined}>
         {(c) => (
           <select {...c} value={name} onChange={(e) => onPick(e.target.value)}>
-            <option value="">{loading && !data ? "Loading…" : "Choose a template"}</option>
-            {name && !list.some((t) => t.name === name) && <option value={name}>{name}</option>}
-            {list.map((t) => (
-              <option key={t.id} value={t.name}>
-                {t.name}
+            <option value="">{t(loading && !data ? "templates.loading" : "templates.choose")}</option>
+            {name && !list.some((tpl) => tpl.name === name) && <option value={name}>{name}</option>}
+            {list.map((tpl) => (
+              <option key={tpl.id} value={tpl.name}>
+                {tpl.name}
               </option>
             ))}
           </select>
@@ -396,13 +383,14 @@ export function TemplatePicker({ appID, name, onPick }: { appID: string; name: s
 // VarInputs is one box per template variable; an empty box leaves the
 // variable's default to pushd.
 export function VarInputs({ variables, defaults, values, onChange, name = "vars" }: { variables: string[]; defaults: Record<string, string>; values: Record<string, string>; onChange: (v: Record<string, string>) => void; name?: string }) {
-  if (variables.length === 0) return <p className="muted small">This template has no variables.</p>;
+  const { t } = useTranslation("compose");
+  if (variables.length === 0) return <p className="muted small">{t("vars.none")}</p>;
   return (
     <fieldset>
-      <legend>Variables</legend>
+      <legend>{t("field.vars")}</legend>
       <div className="row">
         {variables.map((v) => (
-          <Fld key={v} label={v} hint={v in defaults ? `Default: ${defaults[v] || "(empty)"}` : "No default: needs a value."}>
+          <Fld key={v} label={v} hint={v in defaults ? t("vars.default", { value: defaults[v] || t("vars.empty") }) : t("vars.noDefault")}>
             {(c) => <input {...c} value={values[v] ?? ""} placeholder={defaults[v]} onChange={(e) => onChange({ ...values, [v]: e.target.value })} />}
           </Fld>
         ))}
@@ -415,6 +403,7 @@ export function VarInputs({ variables, defaults, values, onChange, name = "vars"
 // Rendered shows a template string with its values, a missing variable
 // marked where it stands.
 export function Rendered({ text, vars }: { text: string; vars: Record<string, string> }) {
+  const { t } = useTranslation("compose");
   return (
     <>
       {segments(text).map((s, i) =>
@@ -425,7 +414,7 @@ export function Rendered({ text, vars }: { text: string; vars: Record<string, st
             {vars[s.name]}
           </span>
         ) : (
-          <mark key={i} title={`No value for ${s.name}`}>
+          <mark key={i} title={t("vars.noValue", { name: s.name })}>
             {s.raw}
           </mark>
         ),
@@ -438,10 +427,11 @@ export function Rendered({ text, vars }: { text: string; vars: Record<string, st
 // way pushd renders (lib/template.ts).
 export function Preview({ template, vars }: { template: TemplateLike; vars: Record<string, string> }) {
   const all = { ...Object.fromEntries(Object.entries(template.defaults ?? {}).filter(([, v]) => typeof v === "string")), ...vars } as Record<string, string>;
+  const { t } = useTranslation("compose");
   const { missing } = renderTemplate(template, vars);
   return (
-    <section aria-label="Preview" className="send-preview">
-      <h2>Preview</h2>
+    <section aria-label={t("preview.title")} className="send-preview">
+      <h2>{t("preview.title")}</h2>
       <div className="preview" data-testid="preview">
         {template.title && (
           <strong className="preview-title">
@@ -454,20 +444,25 @@ export function Preview({ template, vars }: { template: TemplateLike; vars: Reco
           </div>
         )}
       </div>
-      {missing.length > 0 ? <p className="error small">No value yet for {missing.join(", ")}.</p> : <p className="muted small">As pushd will render it.</p>}
+      {missing.length > 0 ? (
+        <p className="error small">{t("preview.missing", { names: missing.join(t("separator")) })}</p>
+      ) : (
+        <p className="muted small">{t("preview.asRendered")}</p>
+      )}
     </section>
   );
 }
 
 // MessagePreview shows a plain message the same way.
 export function MessagePreview({ message }: { message: MessageForm }) {
+  const { t } = useTranslation("compose");
   const empty = !message.title && !message.body;
   return (
-    <section aria-label="Preview" className="send-preview">
-      <h2>Preview</h2>
+    <section aria-label={t("preview.title")} className="send-preview">
+      <h2>{t("preview.title")}</h2>
       <div className="preview">
         {empty ? (
-          <span className="muted">{message.silent ? "Silent: nothing is shown, the app gets the payload." : "The title and body show here."}</span>
+          <span className="muted">{t(message.silent ? "preview.silent" : "preview.empty")}</span>
         ) : (
           <>
             {message.title && <strong className="preview-title">{message.title}</strong>}

@@ -1,6 +1,8 @@
 // Small pieces of the composer's forms.
 import { useEffect, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import type { Errors, OptionsForm } from "../lib/compose";
+import { count } from "../lib/format";
 import { ErrorsContext } from "./fields";
 
 // SendForm is a mode's form: every field in it sees the sender's errors,
@@ -37,19 +39,21 @@ export function SendForm({
   );
 }
 
-export function sendLabel(o: OptionsForm): string {
-  return o.when === "at" ? "Schedule push" : o.when === "repeat" ? "Start schedule" : "Send push";
+// sendLabel is the key of the submit button's text for when the push goes.
+export function sendLabel(o: OptionsForm) {
+  return o.when === "at" ? "button.schedule" : o.when === "repeat" ? "button.repeat" : "button.send";
 }
 
 export function SendButton({ sender, options, label }: { sender: { running: boolean; localCount: number }; options: OptionsForm; label?: string }) {
+  const { t } = useTranslation("send");
   return (
     <div className="actions send-actions">
       <button type="submit" disabled={sender.running}>
-        {sender.running ? "Sending…" : label ?? sendLabel(options)}
+        {sender.running ? t("button.sending") : (label ?? t(sendLabel(options)))}
       </button>
       {sender.localCount > 0 && (
         <p role="alert" className="error">
-          {sender.localCount === 1 ? "One field needs fixing" : `${sender.localCount} fields need fixing`}: see the marked {sender.localCount === 1 ? "field" : "fields"}.
+          {sender.localCount === 1 ? t("button.fixOne") : t("button.fixMany", { n: count(sender.localCount) })}
         </p>
       )}
     </div>

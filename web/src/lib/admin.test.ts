@@ -127,7 +127,7 @@ describe("summaryRows", () => {
       { key: "appID", label: "App ID", value: "1" },
       { key: "receipts", label: "Receipts", value: "not configured" },
     ]);
-    expect(summaryRows({ notAfter: "2027-03-01T10:00:00Z" })).toEqual([{ key: "notAfter", label: "Valid until", value: "2027-03-01" }]);
+    expect(summaryRows({ notAfter: "2027-03-01T10:00:00Z" })).toEqual([{ key: "notAfter", label: "Valid until", value: "1 Mar 2027" }]);
     expect(summaryRows(null)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
 // The words (hints, problems, labels) are looked up when they are used,
 // never at module load, so they are in the language in force then.
 import i18n from "../i18n";
-import { channelName, count } from "./format";
+import { channelName, count, day } from "./format";
 
 export type Algorithm = "HMAC_SHA256" | "ED25519" | "RSA_SHA256";
 const algorithm = (value: Algorithm, label: string): { value: Algorithm; label: string; hint: string } => ({
@@ -230,7 +230,8 @@ function rank(k: string) {
 function show(k: string, v: unknown): string {
   if (k === "receipts" && typeof v === "boolean") return i18n.t(v ? "accounts:admin.values.receiptsOn" : "accounts:admin.values.receiptsOff");
   if (typeof v === "boolean") return i18n.t(v ? "accounts:admin.values.yes" : "accounts:admin.values.no");
-  if (k === "notAfter" && typeof v === "string") return v.slice(0, 10);
+  // A date shows as every date of the console does.
+  if (k === "notAfter" && typeof v === "string") return day(v);
   if (typeof v === "string" || typeof v === "number") return String(v);
   return JSON.stringify(v);
 }

@@ -57,6 +57,8 @@ export function useSender<R, I>(appID: string, doc: TypedDocumentString<R, { inp
     errors: { ...server, ...local } as Errors,
     localCount: Object.keys(local).length,
     running: state.running,
-    error: namedError(state.error),
+    // pushd's refusal is about what was sent: once the form changes, it
+    // no longer stands (the field marks went with it above).
+    error: unchanged ? namedError(state.error) : undefined,
   };
 }

@@ -12,6 +12,9 @@ import en_analytics from "./en/analytics.json";
 import en_jobs from "./en/jobs.json";
 import en_send from "./en/send.json";
 import en_compose from "./en/compose.json";
+import en_picker from "./en/picker.json";
+import en_schedule from "./en/schedule.json";
+import en_preview from "./en/preview.json";
 import en_devices from "./en/devices.json";
 import en_users from "./en/users.json";
 import en_groups from "./en/groups.json";
@@ -33,6 +36,9 @@ import zh_analytics from "./zh-CN/analytics.json";
 import zh_jobs from "./zh-CN/jobs.json";
 import zh_send from "./zh-CN/send.json";
 import zh_compose from "./zh-CN/compose.json";
+import zh_picker from "./zh-CN/picker.json";
+import zh_schedule from "./zh-CN/schedule.json";
+import zh_preview from "./zh-CN/preview.json";
 import zh_devices from "./zh-CN/devices.json";
 import zh_users from "./zh-CN/users.json";
 import zh_groups from "./zh-CN/groups.json";
@@ -56,6 +62,9 @@ export const en = {
   jobs: en_jobs,
   send: en_send,
   compose: en_compose,
+  picker: en_picker,
+  schedule: en_schedule,
+  preview: en_preview,
   devices: en_devices,
   users: en_users,
   groups: en_groups,
@@ -82,6 +91,9 @@ export const zhCN: Record<keyof typeof en, Record<string, unknown>> = {
   jobs: zh_jobs,
   send: zh_send,
   compose: zh_compose,
+  picker: zh_picker,
+  schedule: zh_schedule,
+  preview: zh_preview,
   devices: zh_devices,
   users: zh_users,
   groups: zh_groups,

@@ -14,6 +14,7 @@ import "./style.css";
 // Pages other than the first ones a visitor sees load on demand, so the
 // initial JavaScript stays small (BENCHMARKS.md); GraphiQL alone is larger
 // than the rest of the console.
+const Analytics = lazy(() => import("./pages/Analytics"));
 const Send = lazy(() => import("./pages/Send"));
 const Jobs = lazy(() => import("./pages/Jobs"));
 const JobDetail = lazy(() => import("./pages/JobDetail"));
@@ -81,6 +82,7 @@ createRoot(document.getElementById("root")!).render(
             }
           >
             <Route index element={<Overview />} />
+            <Route path="analytics" element={<Analytics />} />
             <Route path="send" element={<Send />} />
             <Route path="jobs" element={<Jobs />} />
             <Route path="jobs/:jobID" element={<JobDetail />} />

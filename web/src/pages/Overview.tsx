@@ -1,12 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useParams } from "react-router-dom";
+import { useTranslation } from "react-i18next";
+import { useParams, useSearchParams } from "react-router-dom";
 import { LiveChart } from "../chart/LiveChart";
 import { graphql } from "../gql";
-import type { StatDimension } from "../gql/graphql";
+import type { OverviewQuery as OverviewData, StatDimension } from "../gql/graphql";
 import { useQuery, useSubscription } from "../hooks";
-import { count, dayUpTo, pct } from "../lib/format";
+import { rate, readRecent, RECENT, recentRange, type RateMetric, type RecentDays } from "../lib/analytics";
+import { count, pct } from "../lib/format";
+import { withParams } from "../lib/params";
 import { grouped, type GroupBy, METRICS, type Metric, MinuteWindow } from "../lib/series";
 import { Loading, PageHeader, Problem } from "../ui";
+import "./analytics.css";
 
 const OverviewQuery = graphql(`
   query Overview($app: ID!, $from: Time!, $to: Time!) {
@@ -20,10 +24,18 @@ const OverviewQuery = graphql(`
     coreIndex(appID: $app, from: $from, to: $to) {
       pushes
       counts {
-        ...ReportCountsFields
+        targeted
+        sent
+        arrived
+        opened
+        ignored
+        failed
+        expired
+        revoked
       }
       arrivalRate
       openRate
+      ignoreRate
     }
   }
 `);
@@ -62,13 +74,20 @@ const LiveStatsSubscription = graphql(`
 
 type By = GroupBy;
 
+// The range's names, by its number of days.
+const SPAN = { 1: "day", 7: "week", 30: "month" } as const;
+
 export function Overview() {
+  const { t } = useTranslation("overview");
   const { appID = "" } = useParams();
-  // The last 24 hours up to the end of the current minute, computed again
-  // each time the numbers are read (the live section asks when they moved),
-  // so a page left open keeps counting what is new.
+  const [params, setParams] = useSearchParams();
+  const days = readRecent(params);
+  const span = SPAN[days];
+  // The range up to the end of the current minute, computed again each
+  // time the numbers are read (the live section asks when they moved), so
+  // a page left open keeps counting what is new.
   const [reads, setReads] = useState(0);
-  const range = useMemo(() => dayUpTo(Date.now()), [reads]); // eslint-disable-line react-hooks/exhaustive-deps
+  const range = useMemo(() => recentRange(days, Date.now()), [days, reads]); // eslint-disable-line react-hooks/exhaustive-deps
   const { data, error, reload } = useQuery(OverviewQuery, { app: appID, ...range });
   // Within the same minute the range is the same: reload asks anyway.
   const readAgain = useCallback(() => {
@@ -77,27 +96,83 @@ export function Overview() {
   }, [reload]);
   const app = data?.node && "name" in data.node ? data.node : undefined;
   const core = data?.coreIndex;
+  const pick = (d: RecentDays) => setParams(withParams(params, { range: d === 1 ? null : `${d}d` }));
 
   return (
     <>
-      <PageHeader title={app?.name ?? "Overview"}>{app && <code title="App key">{app.appKey}</code>}</PageHeader>
+      <PageHeader title={app?.name ?? t("title")}>{app && <code title={t("appKey")}>{app.appKey}</code>}</PageHeader>
       <Problem error={error} retry={reload} />
-      <section aria-label="Last 24 hours">
-        <h2>Last 24 hours</h2>
-        {core ? (
-          <dl className="numbers">
-            <div><dt>Pushes</dt><dd>{count(core.pushes)}</dd></div>
-            <div><dt>Sent</dt><dd>{count(core.counts.sent)}</dd></div>
-            <div><dt>Arrived</dt><dd>{count(core.counts.arrived)} <small>{pct(core.arrivalRate)}</small></dd></div>
-            <div><dt>Opened</dt><dd>{count(core.counts.opened)} <small>{pct(core.openRate)}</small></dd></div>
-            <div><dt>Failed</dt><dd>{count(core.counts.failed)}</dd></div>
-            <div><dt>Expired</dt><dd>{count(core.counts.expired)}</dd></div>
-          </dl>
-        ) : (
-          !error && <Loading />
-        )}
+      <section aria-label={t(`funnel.title.${span}`)}>
+        <div className="section-header">
+          <h2>{t(`funnel.title.${span}`)}</h2>
+          <div role="group" aria-label={t("funnel.range")} className="segmented">
+            {RECENT.map((d) => (
+              <button key={d} type="button" aria-pressed={days === d} onClick={() => pick(d)}>
+                {t(`funnel.pick.${SPAN[d]}`)}
+              </button>
+            ))}
+          </div>
+        </div>
+        {core ? <Funnel core={core} /> : !error && <Loading />}
       </section>
       <Live appID={appID} onChange={readAgain} />
+    </>
+  );
+}
+
+type Core = OverviewData["coreIndex"];
+type Step = "targeted" | "sent" | "arrived" | "opened" | "ignored" | "failed" | "expired" | "revoked";
+
+// Funnel is the app's deliveries over the range, step by step (targeted →
+// sent → arrived → opened) and how the others ended. Each card says what
+// it counts; the bars are to scale with the largest step.
+function Funnel({ core }: { core: Core }) {
+  const { t } = useTranslation("overview");
+  const c = core.counts;
+  const steps: Step[] = ["targeted", "sent", "arrived", "opened"];
+  const widest = Math.max(1, ...steps.map((s) => c[s]));
+  // pushd's rates, except that nothing to divide by is no rate ("–"),
+  // not 0 %.
+  const rateOf = (name: RateMetric) => ({ name, value: rate(c, name) == null ? null : core[name] });
+  const rates: Partial<Record<Step, ReturnType<typeof rateOf>>> = {
+    arrived: rateOf("arrivalRate"),
+    opened: rateOf("openRate"),
+    ignored: rateOf("ignoreRate"),
+  };
+  const card = (s: Step, bar: boolean) => {
+    const r = rates[s];
+    return (
+      <div key={s} className={`funnel-step ${s}`}>
+        <dt>{t(`counts.${s}`)}</dt>
+        <dd className="funnel-count">{count(c[s])}</dd>
+        {r && (
+          <dd className="funnel-rate" title={t(`funnel.${r.name}.formula`)}>
+            {t(`funnel.${r.name}.label`, { rate: pct(r.value) })}
+          </dd>
+        )}
+        {bar && (
+          <dd className="funnel-bar" aria-hidden="true">
+            <span style={{ width: `${(100 * c[s]) / widest}%` }} />
+          </dd>
+        )}
+        <dd className="funnel-what">{t(`funnel.what.${s}`)}</dd>
+      </div>
+    );
+  };
+  return (
+    <>
+      <dl className="funnel" aria-label={t("funnel.steps")}>
+        <div className="funnel-step pushes">
+          <dt>{t("counts.pushes")}</dt>
+          <dd className="funnel-count">{count(core.pushes)}</dd>
+          <dd className="funnel-what">{t("funnel.what.pushes")}</dd>
+        </div>
+        {steps.map((s) => card(s, true))}
+      </dl>
+      <dl className="funnel outcomes" aria-label={t("funnel.outcomes")}>
+        {(["ignored", "failed", "expired", "revoked"] as Step[]).map((s) => card(s, false))}
+      </dl>
+      <p className="muted small">{t("funnel.note")}</p>
     </>
   );
 }
@@ -105,24 +180,25 @@ export function Overview() {
 // Live draws the last hour from liveStats frames; onChange hears when the
 // numbers moved (at most every 5 s), so the day's numbers can follow.
 function Live({ appID, onChange }: { appID: string; onChange: () => void }) {
+  const { t } = useTranslation("overview");
   const [by, setBy] = useState<By>("CHANNEL");
   const [metric, setMetric] = useState<Metric>("sent");
   return (
-    <section aria-label="Live">
+    <section aria-label={t("live.label")}>
       <div className="section-header">
-        <h2>Live: last 60 minutes</h2>
+        <h2>{t("live.title")}</h2>
         <div className="toggles">
-          <div role="group" aria-label="Metric" className="segmented">
+          <div role="group" aria-label={t("live.metric")} className="segmented">
             {METRICS.map((m) => (
               <button key={m} type="button" aria-pressed={metric === m} onClick={() => setMetric(m)}>
-                {m}
+                {t(`live.metrics.${m}`)}
               </button>
             ))}
           </div>
-          <div role="group" aria-label="Group by" className="segmented">
+          <div role="group" aria-label={t("live.groupBy")} className="segmented">
             {(["CHANNEL", "PLATFORM"] as By[]).map((b) => (
               <button key={b} type="button" aria-pressed={by === b} onClick={() => setBy(b)}>
-                by {b.toLowerCase()}
+                {t(`live.by.${b}`)}
               </button>
             ))}
           </div>
@@ -136,6 +212,7 @@ function Live({ appID, onChange }: { appID: string; onChange: () => void }) {
 }
 
 function LiveWindow({ appID, by, metric, onChange }: { appID: string; by: By; metric: Metric; onChange: () => void }) {
+  const { t } = useTranslation("overview");
   const lastChange = useRef({ key: "", at: 0 });
   const windowRef = useRef(new MinuteWindow(60));
   const [frame, setFrame] = useState<{ at: string; totals: Record<Metric, number> } | null>(null);
@@ -179,17 +256,17 @@ function LiveWindow({ appID, by, metric, onChange }: { appID: string; by: By; me
       {liveError ? <Problem error={liveError} /> : null}
       {frame ? (
         <dl className="numbers" data-at={frame.at}>
-          <div><dt>Sent</dt><dd>{count(frame.totals.sent)}</dd></div>
-          <div><dt>Arrived</dt><dd>{count(frame.totals.arrived)}</dd></div>
-          <div><dt>Opened</dt><dd>{count(frame.totals.opened)}</dd></div>
-          <div><dt>Failed</dt><dd>{count(frame.totals.failed)}</dd></div>
+          <div><dt>{t("counts.sent")}</dt><dd>{count(frame.totals.sent)}</dd></div>
+          <div><dt>{t("counts.arrived")}</dt><dd>{count(frame.totals.arrived)}</dd></div>
+          <div><dt>{t("counts.opened")}</dt><dd>{count(frame.totals.opened)}</dd></div>
+          <div><dt>{t("counts.failed")}</dt><dd>{count(frame.totals.failed)}</dd></div>
         </dl>
       ) : (
-        !liveError && <Loading what="Connecting…" />
+        !liveError && <Loading what={t("live.connecting")} />
       )}
-      <LiveChart data={chart} label={`${metric} per minute by ${by.toLowerCase()}`} />
+      <LiveChart data={chart} label={t("live.chart", { metric: t(`live.metrics.${metric}`), by: t(`live.dimension.${by}`) })} />
       {/* Only once the last hour is read: while it loads, nothing is known yet. */}
-      {seed.data && chart.groups.length === 0 && <p className="muted small">Nothing sent in the last hour: the chart fills as pushes go out.</p>}
+      {seed.data && chart.groups.length === 0 && <p className="muted small">{t("live.quiet")}</p>}
     </>
   );
 }

@@ -94,7 +94,7 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
   await report.getByRole("heading", { name: "By platform" }).waitFor();
   await report.getByRole("heading", { name: "By channel" }).waitFor();
   const deliveries = page.getByRole("region", { name: "Deliveries" });
-  const device = deliveries.getByRole("link", { name: /android/ });
+  const device = deliveries.getByRole("link", { name: /Android/ });
   await device.waitFor();
   assert.equal(await device.getAttribute("href"), `/apps/${app.id}/devices/${deviceID}`);
   await deliveries.getByLabel("Delivery status").selectOption("OPENED");

@@ -2,8 +2,10 @@
 // and built for streaming series. The chart is made once per set of groups
 // and then only gets new data, so a frame a second costs one redraw.
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { supported } from "../i18n";
 import type { ChartData } from "../lib/series";
 
 // plotWidth is the box's width inside its padding: what uPlot may draw on.
@@ -14,10 +16,25 @@ function plotWidth(el: HTMLElement): number {
 
 const palette = ["#2f5bea", "#12a150", "#e5484d", "#f59f00", "#7c3aed", "#0ea5e9", "#db2777"];
 
+// uPlot writes time ticks the English way (10:05am, 1/4). Chinese reads a
+// 24-hour clock and 月/日; each row is uPlot's own: the smallest step it
+// fits, the tick, then what a new year, month, day, hour or minute adds
+// below it, then 1 (the two are joined).
+const chineseTimeTicks: uPlot.Axis.TimeValuesConfig = [
+  [86400 * 365, "{YYYY}年", null, null, null, null, null, null, 1],
+  [86400 * 28, "{M}月", "\n{YYYY}年", null, null, null, null, null, 1],
+  [86400, "{M}月{D}日", "\n{YYYY}年", null, null, null, null, null, 1],
+  [3600, "{HH}:00", "\n{YYYY}年{M}月{D}日", null, "\n{M}月{D}日", null, null, null, 1],
+  [60, "{HH}:{mm}", "\n{YYYY}年{M}月{D}日", null, "\n{M}月{D}日", null, null, null, 1],
+  [1, ":{ss}", "\n{YYYY}年{M}月{D}日 {HH}:{mm}", null, "\n{M}月{D}日 {HH}:{mm}", null, "\n{HH}:{mm}", null, 1],
+];
+
 export function LiveChart({ data, label, height = 260 }: { data: ChartData; label: string; height?: number }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const groupsKey = data.groups.join("|");
+  const { i18n } = useTranslation();
+  const chinese = supported(i18n.resolvedLanguage) === "zh-CN";
 
   useEffect(() => {
     const el = box.current;
@@ -26,7 +43,7 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
       width: plotWidth(el),
       height,
       scales: { x: { time: true } },
-      axes: [{}, { size: 56 }],
+      axes: [chinese ? { values: chineseTimeTicks } : {}, { size: 56 }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       series: [{}, ...data.groups.map((g, i) => ({ label: g, stroke: palette[i % palette.length], width: 2, points: { show: false } }))],
@@ -40,9 +57,10 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
       u.destroy();
       plot.current = null;
     };
-    // The chart is rebuilt only when its groups change; data flows below.
+    // The chart is rebuilt only when its groups or language change; data
+    // flows below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [groupsKey, height]);
+  }, [groupsKey, height, chinese]);
 
   useEffect(() => {
     plot.current?.setData([data.x, ...data.ys]);

@@ -2,6 +2,7 @@
 // which actions fit its status, the filters of the list, the report table
 // and short descriptions of a job's message, schedule and TTL.
 import type { DeliveryStatus, JobCountsFieldsFragment, PushJobStatus, PushKind, ReportCountsFieldsFragment } from "../gql/graphql";
+import i18n from "../i18n";
 import { placeholders } from "./template";
 
 export const JOB_STATUSES: PushJobStatus[] = ["SCHEDULED", "QUEUED", "SENDING", "DONE", "CANCELLED", "REVOKED", "FAILED"];
@@ -12,6 +13,17 @@ export const DELIVERY_STATUSES: DeliveryStatus[] = ["PENDING", "SENDING", "SENT"
 // still arrive or be opened, but its progress is complete), so its row
 // needs no live updates.
 const FINISHED = new Set<string>(["DONE", "CANCELLED", "REVOKED", "FAILED"]);
+
+// kindName and platformName name a push kind and a device platform in the
+// console's language; a value the console does not know yet shows as pushd
+// spells it, in lower case.
+export function kindName(kind: string): string {
+  return i18n.t(`jobs:kind.${kind}` as "jobs:kind.SIMPLE", { defaultValue: kind.toLowerCase() });
+}
+
+export function platformName(platform: string): string {
+  return i18n.t(`jobs:platform.${platform}` as "jobs:platform.IOS", { defaultValue: platform.toLowerCase() });
+}
 
 export function isFinished(status: string): boolean {
   return FINISHED.has(status);
@@ -100,40 +112,37 @@ type Message = { title?: string | null; body?: string | null; silent?: boolean }
 export function jobTitle(job: { message?: Message | null; templateName?: string | null; taskName?: string | null }): string {
   const m = job.message;
   if (m?.title) return m.title;
-  if (job.templateName) return `Template ${job.templateName}`;
+  if (job.templateName) return i18n.t("jobs:title.template", { name: job.templateName });
   if (m?.body) return m.body.length > 80 ? m.body.slice(0, 79) + "…" : m.body;
   if (job.taskName) return job.taskName;
-  return m?.silent ? "(silent data push)" : "(no title)";
+  return i18n.t(m?.silent ? "jobs:title.silent" : "jobs:title.untitled");
 }
 
 // audience summarises who a push goes to; PushJob keeps the number of
 // deliveries it made, not the original target list.
 export function audience(job: { kind: string; counts: { targeted: number }; unknownTargets?: string[] | null; status: string }): string {
   const n = job.counts.targeted;
-  const devices = `${n.toLocaleString("en-US")} device${n === 1 ? "" : "s"}`;
   const unknown = job.unknownTargets?.length ?? 0;
-  const parts = [job.kind === "BROADCAST" ? `broadcast: ${devices}` : devices];
-  if (job.status === "SCHEDULED" && n === 0) parts[0] = job.kind === "BROADCAST" ? "broadcast: resolved when due" : "resolved when due";
-  if (unknown > 0) parts.push(`${unknown.toLocaleString("en-US")} unknown`);
-  return parts.join(", ");
+  // A scheduled push picks its devices when it goes out.
+  const who = job.status === "SCHEDULED" && n === 0 ? i18n.t("jobs:audience.whenDue") : i18n.t("jobs:audience.devices", { count: n });
+  const parts = [job.kind === "BROADCAST" ? i18n.t("jobs:audience.broadcast", { who }) : who];
+  if (unknown > 0) parts.push(i18n.t("jobs:audience.unknown", { count: unknown }));
+  return parts.join(i18n.t("jobs:sep.clause"));
 }
 
 // ttl writes a TTL in seconds the way people say it.
 export function ttl(seconds: number): string {
-  if (seconds <= 0) return "0 (only devices reachable at once)";
-  const units: [number, string][] = [
+  if (seconds <= 0) return i18n.t("jobs:ttl.none");
+  const units: [number, "day" | "hour" | "minute" | "second"][] = [
     [86400, "day"],
     [3600, "hour"],
     [60, "minute"],
     [1, "second"],
   ];
   for (const [size, name] of units) {
-    if (seconds % size === 0) {
-      const n = seconds / size;
-      return `${n.toLocaleString("en-US")} ${name}${n === 1 ? "" : "s"}`;
-    }
+    if (seconds % size === 0) return i18n.t(`jobs:ttl.${name}`, { count: seconds / size });
   }
-  return `${seconds} seconds`;
+  return i18n.t("jobs:ttl.second", { count: seconds });
 }
 
 // The counts of a StatPoint (fragment ReportCountsFields): cumulative, so
@@ -174,11 +183,11 @@ function add(a: StatCounts, b: StatCounts): StatCounts {
 export function reportRows<P extends { counts: StatCounts }>(points: P[], group: (p: P) => string | null | undefined): { rows: ReportRow[]; total: ReportRow } {
   const by = new Map<string, StatCounts>();
   for (const p of points) {
-    const g = group(p) ?? "unknown";
+    const g = group(p) ?? i18n.t("jobs:report.unknown");
     by.set(g, add(by.get(g) ?? zero(), p.counts));
   }
   const rows = [...by.entries()].map(([g, c]) => row(g, c)).sort((a, b) => b.counts.sent - a.counts.sent || a.group.localeCompare(b.group));
-  const total = row("Total", rows.reduce((t, r) => add(t, r.counts), zero()));
+  const total = row(i18n.t("jobs:report.total"), rows.reduce((t, r) => add(t, r.counts), zero()));
   return { rows, total };
 }
 
@@ -195,15 +204,16 @@ export function schedule(
   const r = job.recurrence;
   const cancelled = job.status === "CANCELLED";
   if (r) {
-    let s = `cron "${r.cron}" in ${r.timeZone}`;
-    if (r.startAt) s += `, from ${when(r.startAt)}`;
-    if (r.endAt) s += `, until ${when(r.endAt)}`;
-    if (cancelled) s += "; cancelled: no further runs";
-    else if (job.scheduleAt) s += `; next at ${when(job.scheduleAt)}`;
+    // Each clause carries its own punctuation, which differs by language.
+    let s = i18n.t("jobs:schedule.cron", { cron: r.cron, timeZone: r.timeZone });
+    if (r.startAt) s += i18n.t("jobs:schedule.from", { when: when(r.startAt) });
+    if (r.endAt) s += i18n.t("jobs:schedule.until", { when: when(r.endAt) });
+    if (cancelled) s += i18n.t("jobs:schedule.cancelled");
+    else if (job.scheduleAt) s += i18n.t("jobs:schedule.next", { when: when(job.scheduleAt) });
     return s;
   }
-  if (job.scheduleAt) return cancelled ? `was to go at ${when(job.scheduleAt)}; cancelled` : `once, at ${when(job.scheduleAt)}`;
-  return "at once";
+  if (job.scheduleAt) return i18n.t(cancelled ? "jobs:schedule.wasToGo" : "jobs:schedule.once", { when: when(job.scheduleAt) });
+  return i18n.t("jobs:schedule.atOnce");
 }
 
 // perItemNote explains a multiple push's message: with a template, what
@@ -213,5 +223,6 @@ export function perItemNote(kind: string, m: { title?: string | null; body?: str
   if (kind !== "MULTIPLE") return null;
   const names = [...new Set([...placeholders(m.title ?? ""), ...placeholders(m.body ?? "")])];
   if (names.length === 0) return null;
-  return `The template as written: each target gets it with its own item's values for ${names.map((n) => `{{${n}}}`).join(", ")}.`;
+  // The names are interpolated as values, so their braces stay as written.
+  return i18n.t("jobs:perItem", { names: names.map((n) => `{{${n}}}`).join(i18n.t("jobs:sep.list")) });
 }

@@ -43,7 +43,7 @@ describe("groupName", () => {
     expect(groupName("CHANNEL", { channel: "FCM" })).toBe("FCM");
     expect(groupName("CHANNEL", { channel: "SELF" })).toBe("WebSocket");
     expect(groupName("CHANNEL", { channel: null })).toBe("no channel yet");
-    expect(groupName("PLATFORM", { platform: "IOS" })).toBe("IOS");
+    expect(groupName("PLATFORM", { platform: "IOS" })).toBe("iOS");
     expect(groupName("PLATFORM", {})).toBe("unknown platform");
     const points = grouped("CHANNEL", [{ at: at(0), channel: null, counts: c(1) }]);
     expect(points.map((p) => p.group)).not.toContain("?");

@@ -1,3 +1,4 @@
+import i18n from "../i18n";
 import { channelName } from "./format";
 
 // MinuteWindow holds the per-minute counts behind the overview's live
@@ -17,10 +18,12 @@ type StatPoint = { at: string; platform?: string | null; channel?: string | null
 
 // groupName names a point's series. A delivery gets its channel only when
 // it is routed, so counts of deliveries that expired or were revoked before
-// that have none: they are their own series, named for what they are.
+// that have none: they are their own series, named for what they are. The
+// names are in the language in force when the points come in.
 export function groupName(by: GroupBy, p: { platform?: string | null; channel?: string | null }): string {
-  if (by === "CHANNEL") return p.channel ? channelName(p.channel) : "no channel yet";
-  return p.platform ?? "unknown platform";
+  if (by === "CHANNEL") return p.channel ? channelName(p.channel) : i18n.t("jobs:series.noChannel");
+  if (!p.platform) return i18n.t("jobs:series.unknownPlatform");
+  return i18n.t(`jobs:series.platform.${p.platform}` as "jobs:series.platform.IOS", { defaultValue: p.platform });
 }
 
 // grouped turns stats points into the chart's series points.

@@ -1,12 +1,13 @@
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { useQuery } from "../hooks";
 import { channelName, when } from "../lib/format";
-import { DELIVERY_STATUSES, oneOf } from "../lib/jobs";
+import { DELIVERY_STATUSES, oneOf, platformName } from "../lib/jobs";
 import { PAGE_SIZE } from "../lib/paging";
 import { withParams } from "../lib/params";
-import { Badge, ListBody, Pager, Problem, usePager } from "../ui";
+import { Badge, ListBody, Pager, Problem, statusLabel, usePager } from "../ui";
 
 const JobDetailDeliveries = graphql(`
   query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
@@ -38,6 +39,9 @@ const JobDetailDeliveries = graphql(`
 // Deliveries lists a job's deliveries, filtered by status (?status=);
 // tick changes when the job moved, to reload.
 export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: string; tick: number }) {
+  const { t } = useTranslation("jobs");
+  // Statuses are named once for the whole console, in common.
+  const { t: tc } = useTranslation();
   const [params, setParams] = useSearchParams();
   const status = oneOf(params.get("status"), DELIVERY_STATUSES);
   const where = status ? { appID, jobID, status } : { appID, jobID };
@@ -54,17 +58,17 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
   }, [tick, reload, onFirstPage]);
   const rows = (data?.deliveries.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   return (
-    <section aria-label="Deliveries">
+    <section aria-label={t("deliveries.title")}>
       <div className="section-header">
-        <h2>Deliveries</h2>
+        <h2>{t("deliveries.title")}</h2>
         <div className="filters deliveries-filters">
           <label>
-            Delivery status
+            {t("deliveries.status")}
             <select value={status ?? ""} onChange={(e) => setParams(withParams(params, { status: e.target.value }), { replace: false })}>
-              <option value="">Any status</option>
+              <option value="">{t("deliveries.anyStatus")}</option>
               {DELIVERY_STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {s.toLowerCase()}
+                  {statusLabel(tc, s)}
                 </option>
               ))}
             </select>
@@ -72,18 +76,18 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
         </div>
       </div>
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={status ? `No ${status.toLowerCase()} deliveries.` : "No deliveries: nothing was targeted (yet)."}>
+      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={status ? t("deliveries.emptyStatus", { status: statusLabel(tc, status) }) : t("deliveries.empty")}>
         <table className="deliveries">
           <thead>
             <tr>
-              <th>Device</th>
-              <th>Channel</th>
-              <th>Status</th>
-              <th>Error</th>
-              <th>Created</th>
-              <th>Sent</th>
-              <th>Arrived</th>
-              <th>Opened</th>
+              <th>{t("fields.device")}</th>
+              <th>{t("fields.channel")}</th>
+              <th>{t("fields.status")}</th>
+              <th>{t("fields.error")}</th>
+              <th>{t("fields.created")}</th>
+              <th>{t("deliveries.columns.sent")}</th>
+              <th>{t("deliveries.columns.arrived")}</th>
+              <th>{t("deliveries.columns.opened")}</th>
             </tr>
           </thead>
           <tbody>
@@ -92,17 +96,17 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
                 <td>
                   {d.deviceID ? (
                     <Link to={`/apps/${appID}/devices/${d.deviceID}`}>
-                      {d.device ? `${d.device.platform.toLowerCase()} ${d.device.model || d.device.installationID}` : d.deviceID}
+                      {d.device ? `${platformName(d.device.platform)} ${d.device.model || d.device.installationID}` : d.deviceID}
                     </Link>
                   ) : (
-                    <span className="muted">no device yet</span>
+                    <span className="muted">{t("deliveries.noDevice")}</span>
                   )}
-                  {d.msgKey && <div className="muted small">key {d.msgKey}</div>}
+                  {d.msgKey && <div className="muted small">{t("deliveries.key", { key: d.msgKey })}</div>}
                 </td>
                 <td>{d.channel ? channelName(d.channel) : <span className="muted">–</span>}</td>
                 <td>
                   <Badge value={d.status} />
-                  {d.attempts > 1 && <div className="muted small">{d.attempts} attempts</div>}
+                  {d.attempts > 1 && <div className="muted small">{t("deliveries.attempts", { n: d.attempts })}</div>}
                 </td>
                 <td className="small">{d.lastError || <span className="muted">–</span>}</td>
                 <td className="nowrap small">{when(d.createdAt)}</td>

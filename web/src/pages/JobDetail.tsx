@@ -1,11 +1,12 @@
 import { Fragment, useEffect, useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { GraphQLError } from "../api";
 import { graphql } from "../gql";
 import type { JobDetailQuery, JobDetailUpdatedSubscription } from "../gql/graphql";
 import { useMutation, useQuery, useSubscription } from "../hooks";
 import { channelName, count, when } from "../lib/format";
-import { canCancel, canRevoke, isFinished, jobTitle, overlay, perItemNote, reportRows, schedule, type StatCounts, ttl } from "../lib/jobs";
+import { canCancel, canRevoke, isFinished, jobTitle, kindName, overlay, perItemNote, platformName, reportRows, schedule, type StatCounts, ttl } from "../lib/jobs";
 import { useCan } from "../session";
 import { Badge, Confirm, Empty, Loading, PageHeader, Problem } from "../ui";
 import { Deliveries } from "./JobDeliveries";
@@ -106,6 +107,7 @@ type Job = Extract<NonNullable<JobDetailQuery["node"]>, { __typename?: "PushJob"
 type Update = JobDetailUpdatedSubscription["pushJobUpdated"];
 
 export default function JobDetail() {
+  const { t } = useTranslation("jobs");
   const { appID = "", jobID = "" } = useParams();
   const { data, error, loading, reload } = useQuery(JobDetailQueryDoc, { id: jobID });
   const [live, setLive] = useState<Update>();
@@ -120,9 +122,9 @@ export default function JobDetail() {
   if (!node || node.appID !== appID) {
     return (
       <>
-        <PageHeader title="Push" />
+        <PageHeader title={t("detail.title")} />
         <Empty>
-          This push does not exist, or you cannot see it. <Link to={`/apps/${appID}/jobs`}>All pushes</Link>
+          <Trans t={t} i18nKey="detail.missing" components={{ a: <Link to={`/apps/${appID}/jobs`} /> }} />
         </Empty>
       </>
     );
@@ -132,6 +134,7 @@ export default function JobDetail() {
 }
 
 function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; liveError: unknown; onChange: (u: Update) => void }) {
+  const { t } = useTranslation("jobs");
   const can = useCan(appID);
   const [asking, setAsking] = useState<"revoke" | "cancel" | null>(null);
   const [revoke, revoking, clearRevoke] = useMutation(JobDetailRevoke);
@@ -173,12 +176,12 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
   // The funnel and the report's tables are one computation, so their
   // numbers cannot disagree.
   const reportNode = report.data?.node && "byPlatform" in report.data.node ? report.data.node : undefined;
-  const byPlatform = reportNode && reportRows(reportNode.byPlatform, (p) => p.platform?.toLowerCase());
-  const byChannel = reportNode && reportRows(reportNode.byChannel, (p) => (p.channel ? channelName(p.channel) : "none yet"));
+  const byPlatform = reportNode && reportRows(reportNode.byPlatform, (p) => (p.platform ? platformName(p.platform) : null));
+  const byChannel = reportNode && reportRows(reportNode.byChannel, (p) => (p.channel ? channelName(p.channel) : t("report.noChannel")));
   return (
     <>
       <p className="small">
-        <Link to={`/apps/${appID}/jobs`}>← All pushes</Link>
+        <Link to={`/apps/${appID}/jobs`}>{t("detail.back")}</Link>
       </p>
       <PageHeader
         title={
@@ -196,7 +199,7 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
               setAsking("cancel");
             }}
           >
-            Cancel push
+            {t("detail.cancel")}
           </button>
         )}
         {can.send && canRevoke(job) && (
@@ -208,21 +211,33 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
               setAsking("revoke");
             }}
           >
-            Revoke
+            {t("detail.revoke")}
           </button>
         )}
       </PageHeader>
       {asking === "cancel" && (
-        <Confirm title="Cancel this push?" confirm="Cancel push" dismiss="Keep the push" danger busy={cancelling.running} onConfirm={() => act("cancel")} onCancel={() => setAsking(null)}>
-          <p>{job.recurrence ? "The schedule stops: no further occurrences are sent." : "It will not be sent."} This cannot be undone.</p>
+        <Confirm
+          title={t("detail.cancelConfirm.title")}
+          confirm={t("detail.cancelConfirm.confirm")}
+          dismiss={t("detail.cancelConfirm.dismiss")}
+          danger
+          busy={cancelling.running}
+          onConfirm={() => act("cancel")}
+          onCancel={() => setAsking(null)}
+        >
+          <p>{t(job.recurrence ? "detail.cancelConfirm.schedule" : "detail.cancelConfirm.once")}</p>
         </Confirm>
       )}
       {asking === "revoke" && (
-        <Confirm title="Revoke this push?" confirm="Revoke push" danger busy={revoking.running} onConfirm={() => act("revoke")} onCancel={() => setAsking(null)}>
-          <p>
-            Deliveries not sent yet are withdrawn, and messages on the WebSocket channel are taken back from devices. Messages a vendor (APNs, FCM, …)
-            already accepted cannot be recalled.
-          </p>
+        <Confirm
+          title={t("detail.revokeConfirm.title")}
+          confirm={t("detail.revokeConfirm.confirm")}
+          danger
+          busy={revoking.running}
+          onConfirm={() => act("revoke")}
+          onCancel={() => setAsking(null)}
+        >
+          <p>{t("detail.revokeConfirm.body")}</p>
         </Confirm>
       )}
       <Problem error={actionError} />
@@ -230,97 +245,95 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
 
       {job.recurrence ? (
         <p className="muted" role="note">
-          A schedule sends nothing itself: each run is a push of its own, with its own numbers. The runs are listed under Occurrences below.
+          {t("detail.scheduleNote")}
         </p>
       ) : (
-        <section aria-label="Progress">
+        <section aria-label={t("progress.label")}>
           {unfinished && <JobProgress counts={c} />}
-          <h2 className="job-counts-title">Funnel</h2>
-          <p className="muted small">
-            How far the deliveries got: a delivery that was opened counts as sent, arrived and opened. The same numbers as the report&apos;s totals.
-          </p>
+          <h2 className="job-counts-title">{t("detail.funnel.title")}</h2>
+          <p className="muted small">{t("detail.funnel.hint")}</p>
           <Funnel targeted={c.targeted} revoked={c.revoked} total={byPlatform?.total.counts} />
-          <h2 className="job-counts-title">Now</h2>
-          <p className="muted small">Where each delivery is at this moment: each counted once, in its current state.</p>
-          <dl className="numbers job-counts" aria-label="Deliveries by state">
-            <div><dt>Targeted</dt><dd>{count(c.targeted)}</dd></div>
-            <div><dt>Pending</dt><dd>{count(c.pending)}</dd></div>
-            <div><dt>Sent</dt><dd>{count(c.sent)}</dd></div>
-            <div><dt>Arrived</dt><dd>{count(c.arrived)}</dd></div>
-            <div><dt>Opened</dt><dd>{count(c.opened)}</dd></div>
-            <div><dt>Ignored</dt><dd>{count(c.ignored)}</dd></div>
-            <div><dt>Failed</dt><dd>{count(c.failed)}</dd></div>
-            <div><dt>Expired</dt><dd>{count(c.expired)}</dd></div>
-            <div><dt>Revoked</dt><dd>{count(c.revoked)}</dd></div>
+          <h2 className="job-counts-title">{t("detail.now.title")}</h2>
+          <p className="muted small">{t("detail.now.hint")}</p>
+          <dl className="numbers job-counts" aria-label={t("detail.now.label")}>
+            <div><dt>{t("counts.targeted")}</dt><dd>{count(c.targeted)}</dd></div>
+            <div><dt>{t("counts.pending")}</dt><dd>{count(c.pending)}</dd></div>
+            <div><dt>{t("counts.sent")}</dt><dd>{count(c.sent)}</dd></div>
+            <div><dt>{t("counts.arrived")}</dt><dd>{count(c.arrived)}</dd></div>
+            <div><dt>{t("counts.opened")}</dt><dd>{count(c.opened)}</dd></div>
+            <div><dt>{t("counts.ignored")}</dt><dd>{count(c.ignored)}</dd></div>
+            <div><dt>{t("counts.failed")}</dt><dd>{count(c.failed)}</dd></div>
+            <div><dt>{t("counts.expired")}</dt><dd>{count(c.expired)}</dd></div>
+            <div><dt>{t("counts.revoked")}</dt><dd>{count(c.revoked)}</dd></div>
           </dl>
         </section>
       )}
 
       <div className="job-summary">
-        <section className="card" aria-label="Details">
-          <h2>Details</h2>
+        <section className="card" aria-label={t("detail.props.title")}>
+          <h2>{t("detail.props.title")}</h2>
           <dl className="props">
-            <dt>Kind</dt>
-            <dd>{job.kind.toLowerCase()}</dd>
-            <dt>Status</dt>
+            <dt>{t("fields.kind")}</dt>
+            <dd>{kindName(job.kind)}</dd>
+            <dt>{t("fields.status")}</dt>
             <dd data-testid="job-status">
               <Badge value={job.status} />
             </dd>
-            <dt>Created</dt>
+            <dt>{t("fields.created")}</dt>
             <dd>{when(job.createdAt)}</dd>
-            <dt>Schedule</dt>
+            <dt>{t("detail.props.schedule")}</dt>
             <dd>{schedule(job, when)}</dd>
-            <dt>Finished</dt>
-            <dd>{job.finishedAt ? when(job.finishedAt) : "not yet"}</dd>
-            <dt>TTL</dt>
+            <dt>{t("detail.props.finished")}</dt>
+            <dd>{job.finishedAt ? when(job.finishedAt) : t("detail.props.notYet")}</dd>
+            <dt>{t("detail.props.ttl")}</dt>
             <dd>
               {ttl(job.ttlSeconds)}
-              {job.expiresAt && <span className="muted small"> · undelivered expire {when(job.expiresAt)}</span>}
+              {job.expiresAt && <span className="muted small"> · {t("detail.props.expires", { when: when(job.expiresAt) })}</span>}
             </dd>
-            <dt>Message key</dt>
-            <dd>{job.msgKey ? <code>{job.msgKey}</code> : <span className="muted">none</span>}</dd>
+            <dt>{t("detail.props.msgKey")}</dt>
+            <dd>{job.msgKey ? <code>{job.msgKey}</code> : <span className="muted">{t("detail.props.none")}</span>}</dd>
             {job.taskName && (
               <>
-                <dt>Task</dt>
+                <dt>{t("detail.props.task")}</dt>
                 <dd>{job.taskName}</dd>
               </>
             )}
             {job.templateName && (
               <>
-                <dt>Template</dt>
+                <dt>{t("detail.props.template")}</dt>
                 <dd>
                   <Link to={`/apps/${appID}/templates`}>{job.templateName}</Link>
                 </dd>
               </>
             )}
-            <dt>Channels</dt>
-            <dd>{job.channels?.length ? job.channels.map(channelName).join(", ") : "any"}</dd>
+            <dt>{t("detail.props.channels")}</dt>
+            <dd>{job.channels?.length ? job.channels.map(channelName).join(t("sep.list")) : t("detail.props.anyChannel")}</dd>
             {job.scheduleID && (
               <>
-                <dt>Occurrence of</dt>
+                <dt>{t("detail.props.occurrenceOf")}</dt>
                 <dd>
-                  <Link to={`/apps/${appID}/jobs/${job.scheduleID}`}>its schedule</Link>
+                  <Link to={`/apps/${appID}/jobs/${job.scheduleID}`}>{t("detail.props.itsSchedule")}</Link>
                 </dd>
               </>
             )}
             {(job.unknownTargets?.length ?? 0) > 0 && (
               <>
-                <dt>Unknown targets</dt>
+                <dt>{t("detail.props.unknownTargets")}</dt>
                 <dd>
-                  {job.unknownTargets!.slice(0, 10).map((t) => (
-                    <code key={t}>{t} </code>
+                  {job.unknownTargets!.slice(0, 10).map((u) => (
+                    <code key={u}>{u} </code>
                   ))}
-                  {job.unknownTargets!.length > 10 && <span className="muted"> and {job.unknownTargets!.length - 10} more</span>}
+                  {job.unknownTargets!.length > 10 && <span className="muted"> {t("detail.props.more", { n: job.unknownTargets!.length - 10 })}</span>}
                 </dd>
               </>
             )}
             {job.error && (
               <>
-                <dt>Error</dt>
+                <dt>{t("fields.error")}</dt>
                 <dd className="error">{job.error}</dd>
               </>
             )}
-            <dt>ID</dt>
+            <dt>{t("detail.props.id")}</dt>
             <dd>
               <code>{job.id}</code>
             </dd>
@@ -332,13 +345,13 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
       {job.recurrence && <Occurrences appID={appID} scheduleID={job.id} />}
 
       {!job.recurrence && (
-        <section aria-label="Report">
-          <h2>Report</h2>
+        <section aria-label={t("report.title")}>
+          <h2>{t("report.title")}</h2>
           <Problem error={report.error} retry={report.reload} />
           {byPlatform && byChannel ? (
             <div className="report-tables">
-              <ReportTable title="By platform" {...byPlatform} />
-              <ReportTable title="By channel" {...byChannel} />
+              <ReportTable by="platform" {...byPlatform} />
+              <ReportTable by="channel" {...byChannel} />
             </div>
           ) : (
             !report.error && <Loading />
@@ -351,44 +364,48 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
   );
 }
 
+type MessageField = "title" | "body" | "opens" | "badge" | "sound" | "image" | "collapseKey" | "priority" | "androidChannel" | "category";
+
 function MessageCard({ job }: { job: Job }) {
+  const { t } = useTranslation("jobs");
   const m = job.message;
-  const rows: [string, string | number | null | undefined][] = [
-    ["Title", m.title],
-    ["Body", m.body],
-    ["Opens", m.action === "OPEN_URI" ? `URI ${m.uri ?? ""}` : m.uri ? m.uri : m.action ? "the app" : null],
-    ["Badge", m.badge],
-    ["Sound", m.sound],
-    ["Image", m.imageURL],
-    ["Collapse key", m.collapseKey],
-    ["Priority", m.priority?.toLowerCase()],
-    ["Android channel", m.androidChannelID],
-    ["Category", m.category],
+  const priority = m.priority && t(`message.priority.${m.priority}` as "message.priority.HIGH", { defaultValue: m.priority.toLowerCase() });
+  const rows: [MessageField, string | number | null | undefined][] = [
+    ["title", m.title],
+    ["body", m.body],
+    ["opens", m.action === "OPEN_URI" ? t("message.uri", { uri: m.uri ?? "" }) : m.uri ? m.uri : m.action ? t("message.theApp") : null],
+    ["badge", m.badge],
+    ["sound", m.sound],
+    ["image", m.imageURL],
+    ["collapseKey", m.collapseKey],
+    ["priority", priority],
+    ["androidChannel", m.androidChannelID],
+    ["category", m.category],
   ];
   const shown = rows.filter(([, v]) => v != null && v !== "");
   return (
-    <section className="card job-message" aria-label="Message">
-      <h2>Message</h2>
-      {m.silent && <p className="muted small">Silent: a data-only push, no notification is shown.</p>}
-      {job.templateName && !m.title && !m.body && <p className="muted small">Title and body come from the template.</p>}
+    <section className="card job-message" aria-label={t("message.title")}>
+      <h2>{t("message.title")}</h2>
+      {m.silent && <p className="muted small">{t("message.silent")}</p>}
+      {job.templateName && !m.title && !m.body && <p className="muted small">{t("message.fromTemplate")}</p>}
       {perItemNote(job.kind, m) && <p className="muted small">{perItemNote(job.kind, m)}</p>}
       <dl className="props">
         {shown.map(([k, v]) => (
           <Fragment key={k}>
-            <dt>{k}</dt>
+            <dt>{t(`message.fields.${k}`)}</dt>
             <dd>{String(v)}</dd>
           </Fragment>
         ))}
         {m.payload && Object.keys(m.payload).length > 0 && (
           <>
-            <dt>Payload</dt>
+            <dt>{t("message.payload")}</dt>
             <dd>
               <pre>{JSON.stringify(m.payload, null, 2)}</pre>
             </dd>
           </>
         )}
       </dl>
-      {shown.length === 0 && !m.payload && <p className="muted">Nothing beyond the template.</p>}
+      {shown.length === 0 && !m.payload && <p className="muted">{t("message.nothing")}</p>}
     </section>
   );
 }
@@ -397,17 +414,18 @@ function MessageCard({ job }: { job: Job }) {
 // totals (targeted and revoked, which the report does not count, from the
 // job's counts); "–" until the report is read.
 function Funnel({ targeted, revoked, total }: { targeted: number; revoked: number; total?: StatCounts }) {
+  const { t } = useTranslation("jobs");
   const n = (v: number | undefined) => (v === undefined ? "–" : count(v));
   return (
-    <dl className="numbers job-counts" aria-label="Funnel">
-      <div><dt>Targeted</dt><dd>{count(targeted)}</dd></div>
-      <div title="went out: accepted by a vendor or written to the device's socket"><dt>Sent</dt><dd>{n(total?.sent)}</dd></div>
-      <div title="the device reported it (opened and ignored included)"><dt>Arrived</dt><dd>{n(total?.arrived)}</dd></div>
-      <div><dt>Opened</dt><dd>{n(total?.opened)}</dd></div>
-      <div><dt>Ignored</dt><dd>{n(total?.ignored)}</dd></div>
-      <div><dt>Failed</dt><dd>{n(total?.failed)}</dd></div>
-      <div><dt>Expired</dt><dd>{n(total?.expired)}</dd></div>
-      <div><dt>Revoked</dt><dd>{count(revoked)}</dd></div>
+    <dl className="numbers job-counts" aria-label={t("detail.funnel.title")}>
+      <div><dt>{t("counts.targeted")}</dt><dd>{count(targeted)}</dd></div>
+      <div title={t("detail.funnel.sentHint")}><dt>{t("counts.sent")}</dt><dd>{n(total?.sent)}</dd></div>
+      <div title={t("detail.funnel.arrivedHint")}><dt>{t("counts.arrived")}</dt><dd>{n(total?.arrived)}</dd></div>
+      <div><dt>{t("counts.opened")}</dt><dd>{n(total?.opened)}</dd></div>
+      <div><dt>{t("counts.ignored")}</dt><dd>{n(total?.ignored)}</dd></div>
+      <div><dt>{t("counts.failed")}</dt><dd>{n(total?.failed)}</dd></div>
+      <div><dt>{t("counts.expired")}</dt><dd>{n(total?.expired)}</dd></div>
+      <div><dt>{t("counts.revoked")}</dt><dd>{count(revoked)}</dd></div>
     </dl>
   );
 }

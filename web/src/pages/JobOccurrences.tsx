@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { graphql } from "../gql";
 import { useQuery } from "../hooks";
@@ -30,21 +31,22 @@ const JobOccurrencesQuery = graphql(`
 `);
 
 export function Occurrences({ appID, scheduleID }: { appID: string; scheduleID: string }) {
+  const { t } = useTranslation("jobs");
   const where = { appID, scheduleID };
   const pager = usePager(where);
   const { data, error, loading, reload } = useQuery(JobOccurrencesQuery, { where, first: PAGE_SIZE, after: pager.after });
   const rows = data?.pushJobs.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   return (
-    <section aria-label="Occurrences">
-      <h2>Occurrences</h2>
+    <section aria-label={t("occurrences.title")}>
+      <h2>{t("occurrences.title")}</h2>
       <Problem error={error} retry={reload} />
-      <ListBody data={data} loading={loading} error={error} count={rows.length} empty="None yet: the first comes at the next time the schedule names.">
+      <ListBody data={data} loading={loading} error={error} count={rows.length} empty={t("occurrences.empty")}>
         <table>
           <thead>
             <tr>
-              <th>Created</th>
-              <th>Status</th>
-              <th className="num">Targeted</th>
+              <th>{t("fields.created")}</th>
+              <th>{t("fields.status")}</th>
+              <th className="num">{t("counts.targeted")}</th>
             </tr>
           </thead>
           <tbody>

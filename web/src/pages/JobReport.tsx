@@ -1,8 +1,12 @@
+import { useTranslation } from "react-i18next";
 import { count, pct } from "../lib/format";
 import type { ReportRow } from "../lib/jobs";
 
-// ReportTable is one grouping of a job's report: a row per group, a total.
-export function ReportTable({ title, rows, total }: { title: string; rows: ReportRow[]; total: ReportRow }) {
+// ReportTable is one grouping of a job's report (by platform or by
+// channel): a row per group, a total.
+export function ReportTable({ by, rows, total }: { by: "platform" | "channel"; rows: ReportRow[]; total: ReportRow }) {
+  const { t } = useTranslation("jobs");
+  const title = t(`report.by.${by}.title`);
   const cells = (r: ReportRow) => (
     <>
       <td className="num">{count(r.counts.sent)}</td>
@@ -20,21 +24,21 @@ export function ReportTable({ title, rows, total }: { title: string; rows: Repor
     <div>
       <h3>{title}</h3>
       {rows.length === 0 ? (
-        <p className="muted small">Nothing counted yet: the report fills as deliveries go out.</p>
+        <p className="muted small">{t("report.empty")}</p>
       ) : (
-        <table className="report" aria-label={`Report ${title.toLowerCase()}`}>
+        <table className="report" aria-label={t(`report.by.${by}.table`)}>
           <thead>
             <tr>
-              <th>{title.replace("By ", "")}</th>
-              <th className="num">Sent</th>
-              <th className="num">Arrived</th>
-              <th className="num">Opened</th>
-              <th className="num">Ignored</th>
-              <th className="num">Failed</th>
-              <th className="num">Expired</th>
-              <th className="num" title="arrived / sent">Arrival rate</th>
-              <th className="num" title="opened / arrived">Open rate</th>
-              <th className="num" title="ignored / arrived">Ignore rate</th>
+              <th>{t(`report.by.${by}.column`)}</th>
+              <th className="num">{t("counts.sent")}</th>
+              <th className="num">{t("counts.arrived")}</th>
+              <th className="num">{t("counts.opened")}</th>
+              <th className="num">{t("counts.ignored")}</th>
+              <th className="num">{t("counts.failed")}</th>
+              <th className="num">{t("counts.expired")}</th>
+              <th className="num" title={t("report.rates.arrivalHint")}>{t("report.rates.arrival")}</th>
+              <th className="num" title={t("report.rates.openHint")}>{t("report.rates.open")}</th>
+              <th className="num" title={t("report.rates.ignoreHint")}>{t("report.rates.ignore")}</th>
             </tr>
           </thead>
           <tbody>
@@ -48,7 +52,7 @@ export function ReportTable({ title, rows, total }: { title: string; rows: Repor
           {rows.length > 1 && (
             <tfoot>
               <tr>
-                <td>Total</td>
+                <td>{t("report.total")}</td>
                 {cells(total)}
               </tr>
             </tfoot>

@@ -1,14 +1,15 @@
 import { useCallback, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import type { JobsListQuery, JobsRowUpdatedSubscription } from "../gql/graphql";
 import { useQuery, useSubscription } from "../hooks";
 import { count, when } from "../lib/format";
-import { audience, isFinished, overlay, JOB_KINDS, JOB_STATUSES, jobFilter, jobsWhere, jobTitle } from "../lib/jobs";
+import { audience, isFinished, kindName, overlay, JOB_KINDS, JOB_STATUSES, jobFilter, jobsWhere, jobTitle } from "../lib/jobs";
 import { PAGE_SIZE } from "../lib/paging";
 import { withParams } from "../lib/params";
 import { useCan } from "../session";
-import { Badge, ListBody, PageHeader, Pager, Problem, usePager } from "../ui";
+import { Badge, ListBody, PageHeader, Pager, Problem, statusLabel, usePager } from "../ui";
 import { JobProgress } from "./JobProgress";
 import "./jobs.css";
 
@@ -57,6 +58,9 @@ type Job = NonNullable<NonNullable<NonNullable<JobsListQuery["pushJobs"]["edges"
 type Update = JobsRowUpdatedSubscription["pushJobUpdated"];
 
 export default function Jobs() {
+  const { t } = useTranslation("jobs");
+  // Statuses are named once for the whole console, in common.
+  const { t: tc } = useTranslation();
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
@@ -74,14 +78,14 @@ export default function Jobs() {
 
   return (
     <>
-      <PageHeader title="Pushes">
+      <PageHeader title={t("list.title")}>
         {can.send && (
           <Link className="button" to={`/apps/${appID}/send`}>
-            New push
+            {t("list.new")}
           </Link>
         )}
       </PageHeader>
-      <div className="filters" role="search" aria-label="Filter pushes">
+      <div className="filters" role="search" aria-label={t("list.filters")}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -89,38 +93,38 @@ export default function Jobs() {
           }}
         >
           <label>
-            Task name or message key
-            <input key={filter.q ?? ""} type="search" name="q" defaultValue={filter.q ?? ""} placeholder="any part of it" />
+            {t("list.search.label")}
+            <input key={filter.q ?? ""} type="search" name="q" defaultValue={filter.q ?? ""} placeholder={t("list.search.placeholder")} />
           </label>
           <button type="submit" className="secondary">
-            Search
+            {t("list.search.submit")}
           </button>
         </form>
         <label>
-          Status
+          {t("fields.status")}
           <select value={filter.status ?? ""} onChange={(e) => set("status", e.target.value)}>
-            <option value="">Any status</option>
+            <option value="">{t("list.anyStatus")}</option>
             {JOB_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s.toLowerCase()}
+                {statusLabel(tc, s)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Kind
+          {t("fields.kind")}
           <select value={filter.kind ?? ""} onChange={(e) => set("kind", e.target.value)}>
-            <option value="">Any kind</option>
+            <option value="">{t("list.anyKind")}</option>
             {JOB_KINDS.map((k) => (
               <option key={k} value={k}>
-                {k.toLowerCase()}
+                {kindName(k)}
               </option>
             ))}
           </select>
         </label>
         {filtered && (
           <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams())}>
-            Clear filters
+            {t("list.clear")}
           </button>
         )}
       </div>
@@ -132,31 +136,26 @@ export default function Jobs() {
         count={jobs.length}
         empty={
           filtered ? (
-            "No pushes match these filters."
+            t("list.empty.filtered")
+          ) : can.send ? (
+            <Trans t={t} i18nKey="list.empty.noneCanSend" components={{ a: <Link to={`/apps/${appID}/send`} /> }} />
           ) : (
-            <>
-              No pushes yet.{" "}
-              {can.send && (
-                <>
-                  <Link to={`/apps/${appID}/send`}>Send one</Link> and follow it here.
-                </>
-              )}
-            </>
+            t("list.empty.none")
           )
         }
       >
         <table className="jobs">
           <thead>
             <tr>
-              <th>Push</th>
-              <th>Kind</th>
-              <th>Status</th>
-              <th>Created</th>
-              <th>Audience</th>
-              <th className="num">Sent</th>
-              <th className="num">Arrived</th>
-              <th className="num">Opened</th>
-              <th className="num">Failed</th>
+              <th>{t("fields.push")}</th>
+              <th>{t("fields.kind")}</th>
+              <th>{t("fields.status")}</th>
+              <th>{t("fields.created")}</th>
+              <th>{t("fields.audience")}</th>
+              <th className="num">{t("counts.sent")}</th>
+              <th className="num">{t("counts.arrived")}</th>
+              <th className="num">{t("counts.opened")}</th>
+              <th className="num">{t("counts.failed")}</th>
             </tr>
           </thead>
           <tbody>
@@ -172,6 +171,7 @@ export default function Jobs() {
 }
 
 function JobRow({ appID, job, onUpdate }: { appID: string; job: Job; onUpdate: (u: Update) => void }) {
+  const { t } = useTranslation("jobs");
   const finished = isFinished(job.status);
   // Stops by itself once the job is finished: skip closes the subscription.
   useSubscription(JobsRowUpdated, { id: job.id }, (d) => onUpdate(d.pushJobUpdated), { skip: finished });
@@ -183,10 +183,10 @@ function JobRow({ appID, job, onUpdate }: { appID: string; job: Job; onUpdate: (
     <tr data-job={job.id} data-status={job.status}>
       <td>
         <Link to={`/apps/${appID}/jobs/${job.id}`}>{jobTitle(job)}</Link>
-        {job.recurrence && <div className="muted small">recurring: {job.recurrence.cron}</div>}
-        {job.status === "SCHEDULED" && job.scheduleAt && <div className="muted small">due {when(job.scheduleAt)}</div>}
+        {job.recurrence && <div className="muted small">{t("list.recurring", { cron: job.recurrence.cron })}</div>}
+        {job.status === "SCHEDULED" && job.scheduleAt && <div className="muted small">{t("list.due", { when: when(job.scheduleAt) })}</div>}
       </td>
-      <td>{job.kind.toLowerCase()}</td>
+      <td>{kindName(job.kind)}</td>
       <td>
         <Badge value={job.status} />
         {!finished && job.status !== "SCHEDULED" && <JobProgress counts={c} />}

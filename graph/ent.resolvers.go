@@ -172,12 +172,18 @@ func (r *Resolver) DeviceWhereInput() generated.DeviceWhereInputResolver {
 	return &deviceWhereInputResolver{r}
 }
 
+// PushJobWhereInput returns generated.PushJobWhereInputResolver implementation.
+func (r *Resolver) PushJobWhereInput() generated.PushJobWhereInputResolver {
+	return &pushJobWhereInputResolver{r}
+}
+
 type (
-	appResolver              struct{ *Resolver }
-	channelConfigResolver    struct{ *Resolver }
-	deviceResolver           struct{ *Resolver }
-	pushJobResolver          struct{ *Resolver }
-	queryResolver            struct{ *Resolver }
-	webhookDeliveryResolver  struct{ *Resolver }
-	deviceWhereInputResolver struct{ *Resolver }
+	appResolver               struct{ *Resolver }
+	channelConfigResolver     struct{ *Resolver }
+	deviceResolver            struct{ *Resolver }
+	pushJobResolver           struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	webhookDeliveryResolver   struct{ *Resolver }
+	deviceWhereInputResolver  struct{ *Resolver }
+	pushJobWhereInputResolver struct{ *Resolver }
 )

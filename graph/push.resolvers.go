@@ -122,6 +122,18 @@ func (r *subscriptionResolver) PushJobUpdated(ctx context.Context, id nodeid.ID)
 	return r.svc.WatchJob(ctx, id)
 }
 
+// MessageContains is the resolver for the messageContains field.
+func (r *pushJobWhereInputResolver) MessageContains(ctx context.Context, obj *ent.PushJobWhereInput, data *string) error {
+	if data == nil || *data == "" {
+		return nil
+	}
+	if len(*data) > push.MaxMessageSearchBytes {
+		return push.Invalid("where.messageContains", "at most %d bytes", push.MaxMessageSearchBytes)
+	}
+	obj.AddPredicates(push.JobMessageContains(*data))
+	return nil
+}
+
 // Subscription returns generated.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 

@@ -2,8 +2,13 @@ package push
 
 import (
 	"context"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
@@ -75,3 +80,36 @@ func (s *Service) WatchJob(ctx context.Context, id nodeid.ID) (<-chan *ent.PushJ
 	}()
 	return out, nil
 }
+
+// MaxMessageSearchBytes bounds the text a push search looks for: a title
+// is at most 1,024 bytes, so a longer text cannot match one.
+const MaxMessageSearchBytes = 1024
+
+// JobMessageContains matches jobs whose message title or body contains q,
+// in any case, on PostgreSQL and SQLite alike (the message is a JSON
+// column). SQLite folds only ASCII case; scripts without case, such as
+// Chinese, match as typed either way.
+func JobMessageContains(q string) predicate.PushJob {
+	like := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"
+	return func(sel *sql.Selector) {
+		col := sel.C(pushjob.FieldMessage)
+		sel.Where(sql.P(func(b *sql.Builder) {
+			b.WriteString("(")
+			for i, key := range []string{"title", "body"} {
+				if i > 0 {
+					b.WriteString(" OR ")
+				}
+				if b.Dialect() == dialect.Postgres {
+					b.WriteString("LOWER(" + col + "->>'" + key + "')")
+				} else {
+					b.WriteString("LOWER(json_extract(" + col + ", '$." + key + "'))")
+				}
+				b.WriteString(" LIKE ").Arg(like).WriteString(` ESCAPE '\'`)
+			}
+			b.WriteString(")")
+		}))
+	}
+}
+
+// likeEscaper makes a search text literal inside a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

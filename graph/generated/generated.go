@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	WebhookDelivery() WebhookDeliveryResolver
 	DeviceWhereInput() DeviceWhereInputResolver
+	PushJobWhereInput() PushJobWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -776,6 +777,9 @@ type WebhookDeliveryResolver interface {
 
 type DeviceWhereInputResolver interface {
 	HasTag(ctx context.Context, obj *ent.DeviceWhereInput, data *string) error
+}
+type PushJobWhereInputResolver interface {
+	MessageContains(ctx context.Context, obj *ent.PushJobWhereInput, data *string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -8137,6 +8141,11 @@ input PushBroadcastInput {
   message: PushMessageInput
   audience: AudienceInput
   options: PushOptionsInput
+}
+
+extend input PushJobWhereInput {
+  "Pushes whose message title or body contains this text, in any case."
+  messageContains: String
 }
 
 "The devices or users a simple or template push named, as the backend gave them."
@@ -33683,7 +33692,7 @@ func (ec *executionContext) unmarshalInputPushJobWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "msgKey", "msgKeyNEQ", "msgKeyIn", "msgKeyNotIn", "msgKeyGT", "msgKeyGTE", "msgKeyLT", "msgKeyLTE", "msgKeyContains", "msgKeyHasPrefix", "msgKeyHasSuffix", "msgKeyIsNil", "msgKeyNotNil", "msgKeyEqualFold", "msgKeyContainsFold", "taskName", "taskNameNEQ", "taskNameIn", "taskNameNotIn", "taskNameGT", "taskNameGTE", "taskNameLT", "taskNameLTE", "taskNameContains", "taskNameHasPrefix", "taskNameHasSuffix", "taskNameEqualFold", "taskNameContainsFold", "templateName", "templateNameNEQ", "templateNameIn", "templateNameNotIn", "templateNameGT", "templateNameGTE", "templateNameLT", "templateNameLTE", "templateNameContains", "templateNameHasPrefix", "templateNameHasSuffix", "templateNameIsNil", "templateNameNotNil", "templateNameEqualFold", "templateNameContainsFold", "ttlSeconds", "ttlSecondsNEQ", "ttlSecondsIn", "ttlSecondsNotIn", "ttlSecondsGT", "ttlSecondsGTE", "ttlSecondsLT", "ttlSecondsLTE", "scheduleAt", "scheduleAtNEQ", "scheduleAtIn", "scheduleAtNotIn", "scheduleAtGT", "scheduleAtGTE", "scheduleAtLT", "scheduleAtLTE", "scheduleAtIsNil", "scheduleAtNotNil", "scheduleID", "scheduleIDNEQ", "scheduleIDIn", "scheduleIDNotIn", "scheduleIDGT", "scheduleIDGTE", "scheduleIDLT", "scheduleIDLTE", "scheduleIDContains", "scheduleIDHasPrefix", "scheduleIDHasSuffix", "scheduleIDIsNil", "scheduleIDNotNil", "scheduleIDEqualFold", "scheduleIDContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorEqualFold", "errorContainsFold", "hasApp", "hasAppWith", "hasSchedule", "hasScheduleWith", "hasOccurrences", "hasOccurrencesWith", "hasDeliveries", "hasDeliveriesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "msgKey", "msgKeyNEQ", "msgKeyIn", "msgKeyNotIn", "msgKeyGT", "msgKeyGTE", "msgKeyLT", "msgKeyLTE", "msgKeyContains", "msgKeyHasPrefix", "msgKeyHasSuffix", "msgKeyIsNil", "msgKeyNotNil", "msgKeyEqualFold", "msgKeyContainsFold", "taskName", "taskNameNEQ", "taskNameIn", "taskNameNotIn", "taskNameGT", "taskNameGTE", "taskNameLT", "taskNameLTE", "taskNameContains", "taskNameHasPrefix", "taskNameHasSuffix", "taskNameEqualFold", "taskNameContainsFold", "templateName", "templateNameNEQ", "templateNameIn", "templateNameNotIn", "templateNameGT", "templateNameGTE", "templateNameLT", "templateNameLTE", "templateNameContains", "templateNameHasPrefix", "templateNameHasSuffix", "templateNameIsNil", "templateNameNotNil", "templateNameEqualFold", "templateNameContainsFold", "ttlSeconds", "ttlSecondsNEQ", "ttlSecondsIn", "ttlSecondsNotIn", "ttlSecondsGT", "ttlSecondsGTE", "ttlSecondsLT", "ttlSecondsLTE", "scheduleAt", "scheduleAtNEQ", "scheduleAtIn", "scheduleAtNotIn", "scheduleAtGT", "scheduleAtGTE", "scheduleAtLT", "scheduleAtLTE", "scheduleAtIsNil", "scheduleAtNotNil", "scheduleID", "scheduleIDNEQ", "scheduleIDIn", "scheduleIDNotIn", "scheduleIDGT", "scheduleIDGTE", "scheduleIDLT", "scheduleIDLTE", "scheduleIDContains", "scheduleIDHasPrefix", "scheduleIDHasSuffix", "scheduleIDIsNil", "scheduleIDNotNil", "scheduleIDEqualFold", "scheduleIDContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorEqualFold", "errorContainsFold", "hasApp", "hasAppWith", "hasSchedule", "hasScheduleWith", "hasOccurrences", "hasOccurrencesWith", "hasDeliveries", "hasDeliveriesWith", "messageContains"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34845,6 +34854,15 @@ func (ec *executionContext) unmarshalInputPushJobWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasDeliveriesWith = data
+		case "messageContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.PushJobWhereInput().MessageContains(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil

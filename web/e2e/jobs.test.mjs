@@ -54,13 +54,35 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
   await page.getByRole("button", { name: "Clear filters" }).click();
   await rows.nth(1).waitFor();
   // A search by message key (or task name), any part of it, any case.
-  await page.getByLabel("Task name or message key").fill("LATER");
+  const search = page.getByLabel("Title, task name or message key");
+  await search.fill("LATER");
   await page.getByRole("button", { name: "Search" }).click();
   await page.waitForURL(/q=LATER/);
   await page.waitForFunction(() => document.querySelectorAll("table.jobs tbody tr").length === 1);
   await laterRow.waitFor();
+  // The same box finds a push by words of its body.
+  await search.fill("sent at");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForURL(/q=sent/);
+  await page.waitForFunction((id) => {
+    const rows = document.querySelectorAll("table.jobs tbody tr");
+    return rows.length === 1 && rows[0].getAttribute("data-job") === id;
+  }, now.id);
   await page.getByRole("button", { name: "Clear filters" }).click();
   await rows.nth(1).waitFor();
+  // Days: today has both, tomorrow has none.
+  const day = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  await page.getByLabel("From").fill(day(new Date()));
+  await page.waitForURL(/from=/);
+  await rows.nth(1).waitFor();
+  await page.getByLabel("From").fill(day(new Date(Date.now() + 86400_000)));
+  await page.getByText("No pushes match these filters.").waitFor();
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await rows.nth(1).waitFor();
+  // A push made elsewhere shows up in the open list by itself.
+  const third = (await api(page, push, { input: { appID: app.id, target: { deviceIDs: [deviceID] }, message: { title: "Made by a backend" } } })).pushSimple;
+  await page.locator(`tr[data-job="${third.id}"]`).waitFor();
+  assert.equal(await rows.nth(0).getAttribute("data-job"), third.id);
   await shot(page, "jobs");
 
   // Cancel the scheduled push.
@@ -93,7 +115,7 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
   const report = page.getByRole("region", { name: "Report" });
   await report.getByRole("heading", { name: "By platform" }).waitFor();
   await report.getByRole("heading", { name: "By channel" }).waitFor();
-  const deliveries = page.getByRole("region", { name: "Deliveries" });
+  const deliveries = page.getByRole("region", { name: "Deliveries", exact: true });
   const device = deliveries.getByRole("link", { name: /Android/ });
   await device.waitFor();
   assert.equal(await device.getAttribute("href"), `/apps/${app.id}/devices/${deviceID}`);
@@ -130,6 +152,42 @@ test("pushes list, cancel a scheduled push, report and deliveries of a sent one,
   await page.getByRole("note").getByText(/A schedule sends nothing itself/).waitFor();
   assert.equal(await page.locator("dl[aria-label='Funnel'], dl[aria-label='Deliveries by state']").count(), 0);
   await page.getByRole("region", { name: "Occurrences" }).waitFor();
+  page.assertClean();
+});
+
+// A push to users: its page names the users, lists only deliveries to
+// devices (not pushd's per-user bookkeeping row, once shown as an
+// unexplained "no device yet"), says later devices get it too, and
+// charts its deliveries over time.
+test("a push to users names them and lists only devices", async () => {
+  const base = suite.pushd.url;
+  const page = await newPage(suite.browser);
+  await login(page, base);
+  const app = await createApp(page, "users-push");
+  const { deviceID } = await registerDevice(base, app.appKey);
+  await api(page, 'mutation($d: ID!) { bindUser(input: {deviceID: $d, userID: "ada"}) { id } }', { d: deviceID });
+  const job = (await api(page, push, { input: { appID: app.id, target: { userIDs: ["ada", "grace"] }, message: { title: "To two users" } } })).pushSimple;
+  await page.goto(base + `/apps/${app.id}/jobs/${job.id}`);
+  const audience = page.getByRole("region", { name: "Audience" });
+  await audience.getByText("2 users, with every device bound to each:").waitFor();
+  await audience.getByRole("link", { name: "ada" }).waitFor();
+  await audience.getByRole("link", { name: "grace" }).waitFor();
+  const deliveries = page.getByRole("region", { name: "Deliveries", exact: true });
+  await deliveries.getByText(/Devices bound to these users later/).waitFor();
+  await deliveries.locator("tbody tr").first().waitFor();
+  assert.equal(await deliveries.locator("tbody tr").count(), 1, "one device, no row for a user without one");
+  await page.getByRole("region", { name: "Deliveries over time" }).locator("canvas").first().waitFor();
+  await shot(page, "job-users");
+
+  // A broadcast's page shows its filters.
+  const b = await api(page, `mutation($in: PushBroadcastInput!) { pushBroadcast(input: $in) { id } }`, {
+    in: { appID: app.id, message: { title: "To Android in Shanghai" }, audience: { platforms: ["ANDROID"], tags: ["城市:上海"] } },
+  });
+  await page.goto(base + `/apps/${app.id}/jobs/${b.pushBroadcast.id}`);
+  const filters = page.getByRole("region", { name: "Audience" });
+  await filters.getByText("Devices with push turned on matching all of:").waitFor();
+  await filters.getByText("城市:上海").waitFor();
+  await filters.getByText("Android", { exact: true }).waitFor();
   page.assertClean();
 });
 

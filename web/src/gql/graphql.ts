@@ -1489,6 +1489,8 @@ export type PushJobWhereInput = {
   kindIn?: Array<PushKind> | null | undefined;
   kindNEQ?: PushKind | null | undefined;
   kindNotIn?: Array<PushKind> | null | undefined;
+  /** Pushes whose message title or body contains this text, in any case. */
+  messageContains?: string | null | undefined;
   /** msg_key field predicates */
   msgKey?: string | null | undefined;
   msgKeyContains?: string | null | undefined;
@@ -2090,6 +2092,22 @@ export type XiaomiCredentialsInput = {
   packageName: string;
 };
 
+export type PickerDevicesQueryVariables = Exact<{
+  where: DeviceWhereInput;
+  first: number;
+}>;
+
+
+export type PickerDevicesQuery = { devices: { totalCount: number, edges: Array<{ node: { id: string, installationID: string, platform: Platform, model: string, lastSeenAt: string | null, online: boolean, user: { id: string, externalID: string } | null } | null } | null> | null } };
+
+export type PickerUsersQueryVariables = Exact<{
+  where: AppUserWhereInput;
+  first: number;
+}>;
+
+
+export type PickerUsersQuery = { appUsers: { totalCount: number, edges: Array<{ node: { id: string, externalID: string, devices: Array<{ id: string, platform: Platform, lastSeenAt: string | null }> | null } | null } | null> | null } };
+
 export type JobCountsFieldsFragment = { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number };
 
 export type JobUpdateFieldsFragment = { id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } };
@@ -2430,6 +2448,16 @@ export type DeclineInvitationMutationVariables = Exact<{
 
 export type DeclineInvitationMutation = { declineInvitation: string };
 
+export type JobAudienceGroupsQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type JobAudienceGroupsQuery = { nodes: Array<
+    | { id: string, name: string }
+    | Record<PropertyKey, never>
+   | null> };
+
 export type JobDetailDeliveriesQueryVariables = Exact<{
   where: DeliveryWhereInput;
   first?: number | null | undefined;
@@ -2445,7 +2473,7 @@ export type JobDetailQueryVariables = Exact<{
 
 
 export type JobDetailQuery = { node:
-    | { appID: string, kind: PushKind, createdAt: string, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
+    | { appID: string, kind: PushKind, createdAt: string, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, target: { deviceIDs: Array<string>, userIDs: Array<string> } | null, audience: { platforms: Array<Platform>, appVersions: Array<string>, tags: Array<string>, groups: Array<string>, bound: BindFilter, activeWithinSeconds: number | null } | null, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
     | Record<PropertyKey, never>
    | null };
 
@@ -2488,6 +2516,13 @@ export type JobOccurrencesQueryVariables = Exact<{
 
 
 export type JobOccurrencesQuery = { pushJobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: PushJobStatus, createdAt: string, counts: { targeted: number } } | null } | null> | null } };
+
+export type JobTimelineQueryVariables = Exact<{
+  input: StatsInput;
+}>;
+
+
+export type JobTimelineQuery = { stats: Array<{ at: string, counts: { sent: number, arrived: number, opened: number, failed: number } }> };
 
 export type JobsListQueryVariables = Exact<{
   where: PushJobWhereInput;
@@ -2988,6 +3023,53 @@ export const TemplateContentFieldsFragmentDoc = new TypedDocumentString(`
   defaults
 }
     `, {"fragmentName":"TemplateContentFields"}) as unknown as TypedDocumentString<TemplateContentFieldsFragment, unknown>;
+export const PickerDevicesDocument = new TypedDocumentString(`
+    query PickerDevices($where: DeviceWhereInput!, $first: Int!) {
+  devices(
+    where: $where
+    first: $first
+    orderBy: {field: LAST_SEEN_AT, direction: DESC}
+  ) {
+    totalCount
+    edges {
+      node {
+        id
+        installationID
+        platform
+        model
+        lastSeenAt
+        online
+        user {
+          id
+          externalID
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PickerDevicesQuery, PickerDevicesQueryVariables>;
+export const PickerUsersDocument = new TypedDocumentString(`
+    query PickerUsers($where: AppUserWhereInput!, $first: Int!) {
+  appUsers(
+    where: $where
+    first: $first
+    orderBy: {field: EXTERNAL_ID, direction: ASC}
+  ) {
+    totalCount
+    edges {
+      node {
+        id
+        externalID
+        devices {
+          id
+          platform
+          lastSeenAt
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PickerUsersQuery, PickerUsersQueryVariables>;
 export const AppSwitcherDocument = new TypedDocumentString(`
     query AppSwitcher {
   apps(first: 200, orderBy: {field: NAME, direction: ASC}) {
@@ -3542,6 +3624,16 @@ export const DeclineInvitationDocument = new TypedDocumentString(`
   declineInvitation(id: $id)
 }
     `) as unknown as TypedDocumentString<DeclineInvitationMutation, DeclineInvitationMutationVariables>;
+export const JobAudienceGroupsDocument = new TypedDocumentString(`
+    query JobAudienceGroups($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Group {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobAudienceGroupsQuery, JobAudienceGroupsQueryVariables>;
 export const JobDetailDeliveriesDocument = new TypedDocumentString(`
     query JobDetailDeliveries($where: DeliveryWhereInput!, $first: Int, $after: Cursor) {
   deliveries(
@@ -3599,6 +3691,18 @@ export const JobDetailDocument = new TypedDocumentString(`
       unknownTargets
       channels
       scheduleID
+      target {
+        deviceIDs
+        userIDs
+      }
+      audience {
+        platforms
+        appVersions
+        tags
+        groups
+        bound
+        activeWithinSeconds
+      }
       recurrence {
         cron
         timeZone
@@ -3783,6 +3887,19 @@ export const JobOccurrencesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<JobOccurrencesQuery, JobOccurrencesQueryVariables>;
+export const JobTimelineDocument = new TypedDocumentString(`
+    query JobTimeline($input: StatsInput!) {
+  stats(input: $input) {
+    at
+    counts {
+      sent
+      arrived
+      opened
+      failed
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobTimelineQuery, JobTimelineQueryVariables>;
 export const JobsListDocument = new TypedDocumentString(`
     query JobsList($where: PushJobWhereInput!, $first: Int, $after: Cursor) {
   pushJobs(

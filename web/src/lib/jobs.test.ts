@@ -85,7 +85,18 @@ describe("filters", () => {
     expect(jobsWhere("app1", { status: "DONE" })).toEqual({ appID: "app1", status: "DONE" });
     // The task name hint's promise: a search by task name, or message key.
     expect(jobFilter(new URLSearchParams("q=%20spring-sale%20"))).toEqual({ status: undefined, kind: undefined, q: "spring-sale" });
-    expect(jobsWhere("app1", { q: "spring" })).toEqual({ appID: "app1", or: [{ taskNameContainsFold: "spring" }, { msgKeyContainsFold: "spring" }] });
+    expect(jobsWhere("app1", { q: "spring" })).toEqual({
+      appID: "app1",
+      or: [{ messageContains: "spring" }, { taskNameContainsFold: "spring" }, { msgKeyContainsFold: "spring" }],
+    });
+  });
+
+  it("filters by the days a push was created on, both included, in the browser's time zone", () => {
+    expect(jobFilter(new URLSearchParams("from=2026-12-01&to=2026-12-03"))).toEqual({ status: undefined, kind: undefined, from: "2026-12-01", to: "2026-12-03" });
+    expect(jobFilter(new URLSearchParams("from=yesterday&to=2026-13-45"))).toEqual({ status: undefined, kind: undefined });
+    const w = jobsWhere("app1", { from: "2026-12-01", to: "2026-12-03" });
+    expect(new Date(w.createdAtGTE!).getTime()).toBe(new Date(2026, 11, 1).getTime());
+    expect(new Date(w.createdAtLT!).getTime()).toBe(new Date(2026, 11, 4).getTime());
   });
 });
 

@@ -82,27 +82,50 @@ export function oneOf<T extends string>(value: string | null | undefined, allowe
   return allowed.find((a) => a === value);
 }
 
-// q finds pushes by task name or message key (any part, any case).
-export type JobFilter = { status?: PushJobStatus; kind?: PushKind; q?: string };
+// q finds pushes by title or body, task name or message key (any part,
+// any case); from and to are calendar days (YYYY-MM-DD, the browser's
+// time zone), both included.
+export type JobFilter = { status?: PushJobStatus; kind?: PushKind; q?: string; from?: string; to?: string };
+
+const isDay = (v: string | null | undefined): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !isNaN(new Date(v + "T00:00").getTime());
 
 export function jobFilter(params: URLSearchParams): JobFilter {
   const q = params.get("q")?.trim();
-  return { status: oneOf(params.get("status"), JOB_STATUSES), kind: oneOf(params.get("kind"), JOB_KINDS), ...(q ? { q } : {}) };
+  const from = params.get("from");
+  const to = params.get("to");
+  return {
+    status: oneOf(params.get("status"), JOB_STATUSES),
+    kind: oneOf(params.get("kind"), JOB_KINDS),
+    ...(q ? { q } : {}),
+    ...(isDay(from) ? { from } : {}),
+    ...(isDay(to) ? { to } : {}),
+  };
 }
 
 type JobsWhere = {
   appID: string;
   status?: PushJobStatus;
   kind?: PushKind;
-  or?: ({ taskNameContainsFold: string } | { msgKeyContainsFold: string })[];
+  createdAtGTE?: string;
+  createdAtLT?: string;
+  or?: ({ taskNameContainsFold: string } | { msgKeyContainsFold: string } | { messageContains: string })[];
 };
+
+// startOfDay is local midnight of a YYYY-MM-DD day, plus days.
+function startOfDay(day: string, plus = 0): string {
+  const d = new Date(day + "T00:00");
+  d.setDate(d.getDate() + plus);
+  return d.toISOString();
+}
 
 // jobsWhere is the pushJobs where-input of the list.
 export function jobsWhere(appID: string, f: JobFilter): JobsWhere {
   const w: JobsWhere = { appID };
   if (f.status) w.status = f.status;
   if (f.kind) w.kind = f.kind;
-  if (f.q) w.or = [{ taskNameContainsFold: f.q }, { msgKeyContainsFold: f.q }];
+  if (f.q) w.or = [{ messageContains: f.q }, { taskNameContainsFold: f.q }, { msgKeyContainsFold: f.q }];
+  if (f.from) w.createdAtGTE = startOfDay(f.from);
+  if (f.to) w.createdAtLT = startOfDay(f.to, 1);
   return w;
 }
 

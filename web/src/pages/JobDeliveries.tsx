@@ -36,15 +36,19 @@ const JobDetailDeliveries = graphql(`
   }
 `);
 
-// Deliveries lists a job's deliveries, filtered by status (?status=);
-// tick changes when the job moved, to reload.
-export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: string; tick: number }) {
+// Deliveries lists a job's deliveries to devices, filtered by status
+// (?status=); tick changes when the job moved, to reload. A push to users
+// also keeps one row per user without a device, which hands the push to a
+// device bound to the user later within the TTL: that is pushd's
+// bookkeeping, not a delivery, so it is said in words (forUsers), not
+// listed.
+export function Deliveries({ appID, jobID, tick, forUsers = false }: { appID: string; jobID: string; tick: number; forUsers?: boolean }) {
   const { t } = useTranslation("jobs");
   // Statuses are named once for the whole console, in common.
   const { t: tc } = useTranslation();
   const [params, setParams] = useSearchParams();
   const status = oneOf(params.get("status"), DELIVERY_STATUSES);
-  const where = status ? { appID, jobID, status } : { appID, jobID };
+  const where = status ? { appID, jobID, deviceIDNotNil: true, status } : { appID, jobID, deviceIDNotNil: true };
   const pager = usePager(where);
   const { data, error, loading, reload } = useQuery(JobDetailDeliveries, { where, first: PAGE_SIZE, after: pager.after });
   const seen = useRef(tick);
@@ -75,6 +79,7 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
           </label>
         </div>
       </div>
+      {forUsers && <p className="muted small">{t("deliveries.laterDevices")}</p>}
       <Problem error={error} retry={reload} />
       <ListBody data={data} loading={loading} error={error} count={rows.length} empty={status ? t("deliveries.emptyStatus", { status: statusLabel(tc, status) }) : t("deliveries.empty")}>
         <table className="deliveries">
@@ -94,13 +99,9 @@ export function Deliveries({ appID, jobID, tick }: { appID: string; jobID: strin
             {rows.map((d) => (
               <tr key={d.id} data-status={d.status}>
                 <td>
-                  {d.deviceID ? (
-                    <Link to={`/apps/${appID}/devices/${d.deviceID}`}>
-                      {d.device ? `${platformName(d.device.platform)} ${d.device.model || d.device.installationID}` : d.deviceID}
-                    </Link>
-                  ) : (
-                    <span className="muted">{t("deliveries.noDevice")}</span>
-                  )}
+                  <Link to={`/apps/${appID}/devices/${d.deviceID}`}>
+                    {d.device ? `${platformName(d.device.platform)} ${d.device.model || d.device.installationID}` : d.deviceID}
+                  </Link>
                   {d.msgKey && <div className="muted small">{t("deliveries.key", { key: d.msgKey })}</div>}
                 </td>
                 <td>{d.channel ? channelName(d.channel) : <span className="muted">–</span>}</td>

@@ -12,7 +12,9 @@ import { Badge, Confirm, Empty, Loading, PageHeader, Problem } from "../ui";
 import { Deliveries } from "./JobDeliveries";
 import { ReportTable } from "./JobReport";
 import { Occurrences } from "./JobOccurrences";
+import { JobAudience } from "./JobAudience";
 import { JobProgress } from "./JobProgress";
+import { JobTimeline } from "./JobTimeline";
 import "./jobs.css";
 
 const JobDetailQueryDoc = graphql(`
@@ -31,6 +33,18 @@ const JobDetailQueryDoc = graphql(`
         unknownTargets
         channels
         scheduleID
+        target {
+          deviceIDs
+          userIDs
+        }
+        audience {
+          platforms
+          appVersions
+          tags
+          groups
+          bound
+          activeWithinSeconds
+        }
         recurrence {
           cron
           timeZone
@@ -340,7 +354,13 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
           </dl>
         </section>
         <MessageCard job={job} />
+        <section className="card" aria-label={t("audienceCard.title")}>
+          <h2>{t("audienceCard.title")}</h2>
+          <JobAudience appID={appID} job={job} />
+        </section>
       </div>
+
+      {!job.recurrence && job.status !== "SCHEDULED" && <JobTimeline job={{ ...job, appID }} tick={deliveriesTick} />}
 
       {job.recurrence && <Occurrences appID={appID} scheduleID={job.id} />}
 
@@ -359,7 +379,7 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
         </section>
       )}
 
-      <Deliveries appID={appID} jobID={job.id} tick={deliveriesTick} />
+      <Deliveries appID={appID} jobID={job.id} tick={deliveriesTick} forUsers={(job.target?.userIDs.length ?? 0) > 0} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
@@ -72,8 +72,10 @@ export default function Jobs() {
   const [live, setLive] = useState<Record<string, Update>>({});
   const onUpdate = useCallback((u: Update) => setLive((l) => ({ ...l, [u.id]: u })), []);
 
+  useNewPushes(pager.page === 1, reload);
+
   const jobs = (data?.pushJobs.edges ?? []).flatMap((e) => (e?.node ? [overlay(e.node, live[e.node.id])] : []));
-  const filtered = Boolean(filter.status || filter.kind || filter.q);
+  const filtered = Boolean(filter.status || filter.kind || filter.q || filter.from || filter.to);
   const set = (key: string, value: string) => setParams(withParams(params, { [key]: value }));
 
   return (
@@ -122,6 +124,14 @@ export default function Jobs() {
             ))}
           </select>
         </label>
+        <label>
+          {t("list.from")}
+          <input type="date" value={filter.from ?? ""} max={filter.to} onChange={(e) => set("from", e.target.value)} />
+        </label>
+        <label>
+          {t("list.to")}
+          <input type="date" value={filter.to ?? ""} min={filter.from} onChange={(e) => set("to", e.target.value)} />
+        </label>
         {filtered && (
           <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams())}>
             {t("list.clear")}
@@ -168,6 +178,24 @@ export default function Jobs() {
       <Pager pager={pager} conn={data?.pushJobs} />
     </>
   );
+}
+
+// NEW_PUSHES_EVERY is how often the first page looks for pushes made since
+// it loaded (by a backend, another console, a schedule). Rows already
+// shown follow their jobs live; new rows need the list itself again. A
+// poll costs one small query per open page, where a subscription would
+// cost a publish on every push pushd accepts.
+const NEW_PUSHES_EVERY = 5_000;
+
+// useNewPushes reloads the first page of the list while it is on screen.
+function useNewPushes(firstPage: boolean, reload: () => void) {
+  useEffect(() => {
+    if (!firstPage) return;
+    const tick = setInterval(() => {
+      if (document.visibilityState === "visible") reload();
+    }, NEW_PUSHES_EVERY);
+    return () => clearInterval(tick);
+  }, [firstPage, reload]);
 }
 
 function JobRow({ appID, job, onUpdate }: { appID: string; job: Job; onUpdate: (u: Update) => void }) {

@@ -2773,7 +2773,7 @@ export type UsersListQueryVariables = Exact<{
 }>;
 
 
-export type UsersListQuery = { appUsers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, externalID: string, createdAt: string, devices: Array<{ id: string, platform: Platform, lastSeenAt: string | null }> | null, groups: Array<{ id: string, name: string }> | null } | null } | null> | null } };
+export type UsersListQuery = { appUsers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, externalID: string, createdAt: string, devices: Array<{ id: string, platform: Platform, lastSeenAt: string | null, online: boolean }> | null, groups: Array<{ id: string, name: string }> | null } | null } | null> | null } };
 
 export type UsersGroupQueryVariables = Exact<{
   id: string;
@@ -4293,6 +4293,7 @@ export const UsersListDocument = new TypedDocumentString(`
           id
           platform
           lastSeenAt
+          online
         }
         groups {
           id

@@ -55,7 +55,10 @@ export default function Audit() {
         <>
           <Problem error={error} retry={reload} />
           <ListBody data={data} loading={loading} error={error} count={rows.length} empty={pager.page === 1 ? t("empty.none") : t("empty.older")}>
-            <table aria-label={t("title")}>
+            {/* On a phone the table scrolls sideways; with nothing
+                focusable in it, it takes the focus itself, for the
+                keyboard to scroll it. */}
+            <table aria-label={t("title")} tabIndex={0}>
               <thead>
                 <tr>
                   <th>{t("columns.time")}</th>

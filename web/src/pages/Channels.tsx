@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { GraphQLError } from "../api";
 import { graphql } from "../gql";
@@ -91,8 +91,11 @@ export default function Channels() {
                   <Status cfg={cfg} />
                   {can.administer && edit !== v.channel && (
                     <div className="actions">
-                      <button type="button" className={cfg ? "secondary" : undefined} onClick={() => setEdit(v.channel)} aria-label={t(cfg ? "actions.replaceNamed" : "actions.setNamed", { name })}>
-                        {cfg ? t("actions.replace") : t("actions.set")}
+                      {/* The vendor's name is in the button's name for screen
+                          readers (one card's button among four) but not on
+                          screen, where the card says it. */}
+                      <button type="button" className={cfg ? "secondary" : undefined} onClick={() => setEdit(v.channel)}>
+                        <Trans t={t} i18nKey={cfg ? "actions.replaceNamed" : "actions.setNamed"} values={{ name }} components={{ name: <span className="visually-hidden" /> }} />
                       </button>
                       {cfg && (
                         <button type="button" className="secondary" onClick={() => (clearRemove(), setRemoving(v.channel))} aria-label={t("actions.removeNamed", { name })}>

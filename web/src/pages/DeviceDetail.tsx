@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
+import { TestSend } from "../components/TestSend";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
 import { maskToken } from "../lib/content";
@@ -141,6 +142,7 @@ export default function DeviceDetail() {
     <>
       <PageHeader title={title}>
         <CopyButton text={device.id} label={t("detail.copyID")} />
+        <TestSend appID={appID} subject={{ kind: "device", id: device.id }} />
       </PageHeader>
       <div className="grid-2">
         <section className="card" aria-label={t("detail.properties.title")}>
@@ -184,7 +186,9 @@ export default function DeviceDetail() {
       <section aria-label={t("detail.tokens.title")}>
         <h2>{t("detail.tokens.title")}</h2>
         {device.tokens?.length ? (
-          <table>
+          // On a phone the table scrolls sideways; with nothing focusable
+          // in it, it takes the focus itself, for the keyboard to scroll it.
+          <table tabIndex={0} aria-label={t("detail.tokens.title")}>
             <thead>
               <tr>
                 <th>{t("detail.tokens.channel")}</th>

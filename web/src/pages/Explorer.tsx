@@ -6,7 +6,7 @@ import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL } from "graphiql";
 import "graphiql/style.css"; // without its embedded fonts: see vite.config.ts
 import { buildSchema } from "graphql";
-import { useState } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 import sdl from "../../schema.graphql?raw";
@@ -67,22 +67,52 @@ const tabStorage = {
   },
 };
 
+// GraphiQL's editors are CodeMirror instances whose text is typed into a
+// hidden textarea that GraphiQL leaves unnamed: screen readers would say
+// only "edit text". They appear after GraphiQL loads CodeMirror, and again
+// when a tab opens, so they are named whenever they show up.
+function useEditorNames(box: RefObject<HTMLDivElement | null>, names: [selector: string, name: string][]) {
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const name = () => {
+      for (const [selector, label] of names) {
+        for (const ta of el.querySelectorAll<HTMLTextAreaElement>(`${selector} .CodeMirror textarea`)) {
+          if (ta.getAttribute("aria-label") !== label) ta.setAttribute("aria-label", label);
+        }
+      }
+    };
+    name();
+    const seen = new MutationObserver(name);
+    seen.observe(el, { childList: true, subtree: true });
+    return () => seen.disconnect();
+  }, [box, names]);
+}
+
 export default function Explorer() {
   const { t } = useTranslation("explorer");
   const [params] = useSearchParams();
+  const box = useRef<HTMLDivElement>(null);
+  const [names] = useState<[string, string][]>(() => [
+    [".graphiql-query-editor", t("editors.query")],
+    [".graphiql-editor-tool", t("editors.variables")],
+    [".graphiql-response", t("editors.response")],
+  ]);
+  useEditorNames(box, names);
   // ?query= opens the explorer on a query (links from other pages, shared
   // URLs); a mutation from a link is shown, never run, until the user runs it.
   // Read once: the prop would otherwise overwrite the editor on every render.
   const [initial] = useState(() => params.get("query") ?? undefined);
   return (
-    <div className="explorer">
+    <div className="explorer" ref={box}>
+      <h1 className="visually-hidden">{t("title")}</h1>
       <GraphiQL
         fetcher={fetcher}
         storage={tabStorage}
         schema={schema}
         query={initial}
         defaultQuery={`${t("intro")}\n\n${EXAMPLE_QUERY}`}
-        forcedTheme="light"
+        forcedTheme="system"
         isHeadersEditorEnabled={false}
       >
         <GraphiQL.Logo>pushd</GraphiQL.Logo>

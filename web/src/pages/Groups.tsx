@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { ActionsHeader, ConfirmDelete, ItemLoader, RowActions, SearchForm, useDeletion, useOpenForm } from "../components/ListPage";
+import { TestSend } from "../components/TestSend";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
 import { when } from "../lib/format";
@@ -129,6 +130,7 @@ export default function Groups() {
               <th>{t("columns.members")}</th>
               <th>{t("columns.updated")}</th>
               <th>{t("columns.created")}</th>
+              {can.send && <ActionsHeader />}
               {can.write && <ActionsHeader />}
             </tr>
           </thead>
@@ -143,12 +145,17 @@ export default function Groups() {
                   </div>
                 </td>
                 <td>
-                  <Link to={`/apps/${appID}/users?group=${g.id}`} aria-label={t("membersOf", { name: g.name })}>
+                  <Link to={`/apps/${appID}/users?group=${g.id}`} aria-label={t("membersOf", { name: g.name, members: t("members", { count: g.members.totalCount }) })}>
                     {t("members", { count: g.members.totalCount })}
                   </Link>
                 </td>
                 <td className="nowrap">{when(g.updatedAt)}</td>
                 <td className="nowrap">{when(g.createdAt)}</td>
+                {can.send && (
+                  <td>
+                    <TestSend appID={appID} subject={{ kind: "group", id: g.id, name: g.name }} name={g.name} />
+                  </td>
+                )}
                 {can.write && <RowActions name={g.name} onEdit={() => open({ edit: g.id })} onDelete={() => deletion.ask(g)} />}
               </tr>
             ))}

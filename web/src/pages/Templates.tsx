@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { ActionsHeader, ConfirmDelete, ItemLoader, RowActions, SearchForm, useDeletion, useOpenForm } from "../components/ListPage";
+import { TestSend } from "../components/TestSend";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
 import {
@@ -124,6 +125,7 @@ export default function Templates() {
               <th>{t("columns.content")}</th>
               <th>{t("columns.variables")}</th>
               <th>{t("columns.updated")}</th>
+              {can.send && <ActionsHeader />}
               {can.write && <ActionsHeader />}
             </tr>
           </thead>
@@ -152,6 +154,11 @@ export default function Templates() {
                   )}
                 </td>
                 <td className="nowrap">{when(tpl.updatedAt)}</td>
+                {can.send && (
+                  <td>
+                    <TestSend appID={appID} subject={{ kind: "template", name: tpl.name, content: tpl }} name={tpl.name} />
+                  </td>
+                )}
                 {can.write && <RowActions name={tpl.name} onEdit={() => open({ edit: tpl.id })} onDelete={() => deletion.ask(tpl)} />}
               </tr>
             ))}

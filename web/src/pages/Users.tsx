@@ -3,6 +3,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { gql } from "../api";
 import { ActionsHeader, SearchForm } from "../components/ListPage";
+import { TestSend } from "../components/TestSend";
 import { graphql } from "../gql";
 import { useMutation, useQuery } from "../hooks";
 import { parseUserIDs, resolveUsers, userFilter, userWhere } from "../lib/content";
@@ -30,6 +31,7 @@ const UsersQuery = graphql(`
             id
             platform
             lastSeenAt
+            online
           }
           groups {
             id
@@ -157,6 +159,7 @@ export default function Users() {
               <th>{t("columns.lastSeen")}</th>
               <th>{t("columns.since")}</th>
               {group && can.write && <ActionsHeader />}
+              {can.send && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -196,6 +199,12 @@ export default function Users() {
                   </td>
                   <td className="nowrap" title={when(seen)}>
                     {ago(seen)}
+                    {devices.some((d) => d.online) && (
+                      <>
+                        {" "}
+                        <span className="badge good">{t("onlineNow", { count: devices.filter((d) => d.online).length })}</span>
+                      </>
+                    )}
                   </td>
                   <td className="nowrap">{when(u.createdAt)}</td>
                   {group && can.write && (
@@ -203,6 +212,11 @@ export default function Users() {
                       <button type="button" className="secondary" onClick={() => setRemoving(u)}>
                         {t("remove")}
                       </button>
+                    </td>
+                  )}
+                  {can.send && (
+                    <td>
+                      <TestSend appID={appID} subject={{ kind: "user", id: u.externalID }} name={u.externalID} />
                     </td>
                   )}
                 </tr>

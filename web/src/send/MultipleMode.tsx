@@ -45,7 +45,7 @@ export function MultipleMode({ appID, templateName, onTemplate, state, set }: Pr
             </p>
           )}
         </fieldset>
-        <aside className="send-side">{template && <Preview template={template} vars={varsInput(state.rows[0]?.vars ?? {}, variables)} />}</aside>
+        <aside className="send-side">{template && <Preview template={template} vars={varsInput(state.rows[0]?.vars ?? {}, variables)} message={state.extras} />}</aside>
       </div>
       {template && <Rows template={template} variables={variables} state={state} set={set} />}
       <fieldset>

@@ -49,7 +49,7 @@ export function TemplateMode({ appID, templateName, onTemplate, state, set }: Pr
         <Problem error={sender.error} />
       </div>
       <aside className="send-side">
-        {template ? <Preview template={template} vars={given} /> : <p className="muted">{t("template.pick")}</p>}
+        {template ? <Preview template={template} vars={given} message={state.extras} /> : <p className="muted">{t("template.pick")}</p>}
       </aside>
     </SendForm>
   );

@@ -4,6 +4,7 @@
 import { createContext, useContext, useId, useState, type ReactNode } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
+import { TargetListPicker } from "../components/TargetPicker";
 import type { Channel } from "../gql/graphql";
 import { useQuery } from "../hooks";
 import {
@@ -20,8 +21,10 @@ import {
 } from "../lib/compose";
 import { describeCron } from "../lib/cron";
 import { channelName, count } from "../lib/format";
-import { renderTemplate, segments, type TemplateLike } from "../lib/template";
+import { fill, renderTemplate, segments, type TemplateLike } from "../lib/template";
+import { CronBuilder, ZoneField } from "./CronBuilder";
 import { SendTemplatesQuery } from "./operations";
+import { PhonePreview } from "./PhonePreview";
 
 export const ErrorsContext = createContext<Errors>({});
 
@@ -102,6 +105,7 @@ export function TargetsField({ kind, onKind, value, onChange }: { kind: TargetKi
       >
         {(c) => <textarea {...c} value={value} onChange={(e) => onChange(e.target.value)} rows={3} spellCheck={false} className="mono" />}
       </Fld>
+      <TargetListPicker kind={kind} value={value} onChange={onChange} />
     </fieldset>
   );
 }
@@ -243,6 +247,7 @@ export function OptionsFields({ value, onChange, repeat = true }: { value: Optio
       )}
       {value.when === "repeat" && (
         <>
+          <CronBuilder cron={value.cron} onCron={(cron) => onChange({ cron })} />
           <div className="row">
             <Fld
               label={t("field.cron")}
@@ -259,16 +264,7 @@ export function OptionsFields({ value, onChange, repeat = true }: { value: Optio
               {(c) => <input {...c} className="mono" value={value.cron} onChange={(e) => onChange({ cron: e.target.value })} placeholder="0 9 * * 1-5" spellCheck={false} />}
             </Fld>
             <Fld label={t("field.timeZone")} name="options.recurrence.timeZone" hint={t("options.timeZoneHint")}>
-              {(c) => (
-                <>
-                  <input {...c} list={zonesID} value={value.timeZone} onChange={(e) => onChange({ timeZone: e.target.value })} />
-                  <datalist id={zonesID}>
-                    {timeZones().map((z) => (
-                      <option key={z} value={z} />
-                    ))}
-                  </datalist>
-                </>
-              )}
+              {(c) => <ZoneField control={c} listID={zonesID} zones={timeZones()} value={value.timeZone} onChange={(timeZone) => onChange({ timeZone })} />}
             </Fld>
           </div>
           <div className="row">
@@ -424,26 +420,26 @@ export function Rendered({ text, vars }: { text: string; vars: Record<string, st
 }
 
 // Preview is the notification as the device will show it, rendered the
-// way pushd renders (lib/template.ts).
-export function Preview({ template, vars }: { template: TemplateLike; vars: Record<string, string> }) {
+// way pushd renders (lib/template.ts), on a phone (PhonePreview). message
+// adds the image, badge and silence of the push, where the form has them.
+export function Preview({ template, vars, message }: { template: TemplateLike; vars: Record<string, string>; message?: Pick<MessageForm, "imageURL" | "badge" | "silent"> }) {
   const all = { ...Object.fromEntries(Object.entries(template.defaults ?? {}).filter(([, v]) => typeof v === "string")), ...vars } as Record<string, string>;
   const { t } = useTranslation("compose");
   const { missing } = renderTemplate(template, vars);
   return (
     <section aria-label={t("preview.title")} className="send-preview">
       <h2>{t("preview.title")}</h2>
-      <div className="preview" data-testid="preview">
-        {template.title && (
-          <strong className="preview-title">
-            <Rendered text={template.title} vars={all} />
-          </strong>
-        )}
-        {template.body && (
-          <div className="preview-body">
-            <Rendered text={template.body} vars={all} />
-          </div>
-        )}
-      </div>
+      <PhonePreview
+        testID="preview"
+        title={fill(template.title, all)}
+        body={fill(template.body, all)}
+        titleNode={<Rendered text={template.title} vars={all} />}
+        bodyNode={<Rendered text={template.body} vars={all} />}
+        imageURL={message?.imageURL}
+        badge={message?.badge}
+        silent={message?.silent}
+        note={message?.silent && t("preview.silent")}
+      />
       {missing.length > 0 ? (
         <p className="error small">{t("preview.missing", { names: missing.join(t("separator")) })}</p>
       ) : (
@@ -460,16 +456,15 @@ export function MessagePreview({ message }: { message: MessageForm }) {
   return (
     <section aria-label={t("preview.title")} className="send-preview">
       <h2>{t("preview.title")}</h2>
-      <div className="preview">
-        {empty ? (
-          <span className="muted">{t(message.silent ? "preview.silent" : "preview.empty")}</span>
-        ) : (
-          <>
-            {message.title && <strong className="preview-title">{message.title}</strong>}
-            {message.body && <div className="preview-body">{message.body}</div>}
-          </>
-        )}
-      </div>
+      <PhonePreview
+        testID="preview"
+        title={message.title}
+        body={message.body}
+        imageURL={message.imageURL}
+        badge={message.badge}
+        silent={message.silent}
+        note={message.silent || empty ? t(message.silent ? "preview.silent" : "preview.empty") : undefined}
+      />
     </section>
   );
 }

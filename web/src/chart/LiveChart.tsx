@@ -7,6 +7,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { supported } from "../i18n";
 import type { ChartData } from "../lib/series";
+import { chartAxis, useScheme } from "./colors";
 
 // plotWidth is the box's width inside its padding: what uPlot may draw on.
 function plotWidth(el: HTMLElement): number {
@@ -35,6 +36,7 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
   const groupsKey = data.groups.join("|");
   const { i18n } = useTranslation();
   const chinese = supported(i18n.resolvedLanguage) === "zh-CN";
+  const scheme = useScheme();
 
   useEffect(() => {
     const el = box.current;
@@ -43,7 +45,7 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
       width: plotWidth(el),
       height,
       scales: { x: { time: true } },
-      axes: [chinese ? { values: chineseTimeTicks } : {}, { size: 56 }],
+      axes: [{ ...chartAxis(), ...(chinese ? { values: chineseTimeTicks } : {}) }, { ...chartAxis(), size: 56 }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       series: [{}, ...data.groups.map((g, i) => ({ label: g, stroke: palette[i % palette.length], width: 2, points: { show: false } }))],
@@ -60,7 +62,7 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
     // The chart is rebuilt only when its groups or language change; data
     // flows below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [groupsKey, height, chinese]);
+  }, [groupsKey, height, chinese, scheme]);
 
   useEffect(() => {
     plot.current?.setData([data.x, ...data.ys]);

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { chartAxis, useScheme } from "../chart/colors";
 import { CsvButton } from "../components/CsvButton";
 import { graphql } from "../gql";
 import type { AnalyticsCompareQuery, AnalyticsPushSearchQuery, StatsInput } from "../gql/graphql";
@@ -443,6 +444,7 @@ function StatsChart({ data, labels, metric, bucket, label }: { data: Series; lab
   const box = useRef<HTMLDivElement>(null);
   const { t } = useTranslation("analytics");
   const timeLabel = t("chart.time");
+  const scheme = useScheme();
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -458,8 +460,9 @@ function StatsChart({ data, labels, metric, bucket, label }: { data: Series; lab
         y: { range: (_u, _min, max) => [0, isRate(metric) ? Math.max(1, max ?? 0) : Math.max(1, max ?? 0) * 1.1] },
       },
       axes: [
-        { space: 110, values: (_u, splits) => splits.map((s) => bucketLabel(s * 1000, bucket)) },
+        { ...chartAxis(), space: 110, values: (_u, splits) => splits.map((s) => bucketLabel(s * 1000, bucket)) },
         {
+          ...chartAxis(),
           size: 64,
           // Counts are whole: no ticks between 0 and 1.
           ...(isRate(metric) ? {} : { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7, 1e8] }),
@@ -486,7 +489,7 @@ function StatsChart({ data, labels, metric, bucket, label }: { data: Series; lab
       resize.disconnect();
       u.destroy();
     };
-  }, [data, labels.join("\u0000"), metric, bucket, timeLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [data, labels.join("\u0000"), metric, bucket, timeLabel, scheme]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const total = data.ys.reduce((n, y) => n + y.reduce<number>((a, b) => a + (b ?? 0), 0), 0);
   return <div ref={box} className="stats-chart" role="img" aria-label={label} data-points={isRate(metric) ? undefined : total} />;

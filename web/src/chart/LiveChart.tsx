@@ -30,6 +30,9 @@ const chineseTimeTicks: uPlot.Axis.TimeValuesConfig = [
   [1, ":{ss}", "\n{YYYY}年{M}月{D}日 {HH}:{mm}", null, "\n{M}月{D}日 {HH}:{mm}", null, "\n{HH}:{mm}", null, 1],
 ];
 
+// The charts count deliveries: ticks are whole numbers, never 0.25.
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7, 1e8];
+
 export function LiveChart({ data, label, height = 260 }: { data: ChartData; label: string; height?: number }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -45,7 +48,7 @@ export function LiveChart({ data, label, height = 260 }: { data: ChartData; labe
       width: plotWidth(el),
       height,
       scales: { x: { time: true } },
-      axes: [{ ...chartAxis(), ...(chinese ? { values: chineseTimeTicks } : {}) }, { ...chartAxis(), size: 56 }],
+      axes: [{ ...chartAxis(), ...(chinese ? { values: chineseTimeTicks } : {}) }, { ...chartAxis(), size: 56, incrs: WHOLE }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       series: [{}, ...data.groups.map((g, i) => ({ label: g, stroke: palette[i % palette.length], width: 2, points: { show: false } }))],

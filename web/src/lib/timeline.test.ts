@@ -6,11 +6,11 @@ const at = (s: string) => new Date(s).getTime();
 
 describe("timelineRange", () => {
   it.each([
-    ["a push of a few minutes, by minute", "2026-12-04T10:00:30Z", "2026-12-04T10:03:10Z", { from: "2026-12-04T10:00:00.000Z", to: "2026-12-04T10:04:00.000Z", granularity: "MINUTE" }],
+    ["a push of a few minutes, by minute, at least 15 of them", "2026-12-04T10:00:30Z", "2026-12-04T10:03:10Z", { from: "2026-12-04T09:49:00.000Z", to: "2026-12-04T10:04:00.000Z", granularity: "MINUTE" }],
     ["a push still sending runs to now", "2026-12-04T10:00:30Z", null, { from: "2026-12-04T10:00:00.000Z", to: "2026-12-04T12:01:00.000Z", granularity: "MINUTE" }],
     ["two days, by hour", "2026-12-02T10:00:30Z", "2026-12-04T09:59:00Z", { from: "2026-12-02T10:00:00.000Z", to: "2026-12-04T10:00:00.000Z", granularity: "HOUR" }],
     ["two months, by day", "2026-10-01T10:00:00Z", "2026-12-01T00:00:00Z", { from: "2026-10-01T00:00:00.000Z", to: "2026-12-02T00:00:00.000Z", granularity: "DAY" }],
-    ["an end after now stops at now", "2026-12-04T11:58:00Z", "2026-12-09T00:00:00Z", { from: "2026-12-04T11:58:00.000Z", to: "2026-12-04T12:01:00.000Z", granularity: "MINUTE" }],
+    ["an end after now stops at now", "2026-12-04T11:58:00Z", "2026-12-09T00:00:00Z", { from: "2026-12-04T11:46:00.000Z", to: "2026-12-04T12:01:00.000Z", granularity: "MINUTE" }],
   ])("%s", (_, created, ended, want) => {
     expect(timelineRange(created, ended, at("2026-12-04T12:00:10Z"))).toEqual(want);
   });

@@ -17,16 +17,20 @@ const MAX_SPAN: Record<Granularity, number> = { MINUTE: DAY, HOUR: 31 * DAY, DAY
 
 export type TimelineRange = { from: string; to: string; granularity: Granularity };
 
+// MIN_BUCKETS is the shortest chart: a push of a few seconds still gets a
+// span to draw on (uPlot cannot scale a time axis on one point).
+const MIN_BUCKETS = 15;
+
 // timelineRange covers a push from the bucket it was created in to the
-// bucket after its end (or now), in the finest granularity that fits; a
-// push older than a year shows its last year.
+// bucket after its end (or now), in the finest granularity that fits, and
+// at least MIN_BUCKETS long; a push older than a year shows its last year.
 export function timelineRange(createdAt: string, endedAt: string | null | undefined, now: number): TimelineRange {
   const start = new Date(createdAt).getTime();
   const end = Math.max(start, endedAt ? Math.min(new Date(endedAt).getTime(), now) : now);
   const granularity: Granularity = end - start < MAX_SPAN.MINUTE - MINUTE ? "MINUTE" : end - start < MAX_SPAN.HOUR - HOUR ? "HOUR" : "DAY";
   const step = STEP[granularity];
   const to = Math.floor(end / step) * step + step;
-  const from = Math.max(Math.floor(start / step) * step, to - MAX_SPAN[granularity]);
+  const from = Math.max(Math.min(Math.floor(start / step) * step, to - MIN_BUCKETS * step), to - MAX_SPAN[granularity]);
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), granularity };
 }
 

@@ -243,10 +243,10 @@ function AccountList() {
                       type="button"
                       className="secondary"
                       aria-expanded={granting === a.id}
-                      aria-label={t("list.giveRoleTo", { email: a.email })}
                       onClick={() => (setNote(""), set({ grant: granting === a.id ? null : a.id, manage: null }))}
                     >
-                      {t("list.giveRole")}
+                      {/* The visible words with the account inside, for screen readers. */}
+                      <Trans t={t} i18nKey="list.giveRoleTo" values={{ email: a.email }} components={{ name: <span className="visually-hidden" /> }} />
                     </button>{" "}
                     <button
                       type="button"

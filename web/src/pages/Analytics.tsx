@@ -50,6 +50,7 @@ import {
 } from "../lib/analytics";
 import type { Cell } from "../lib/csv";
 import { channelName, count, pct, when } from "../lib/format";
+import { jobsWhere } from "../lib/jobs";
 import { withParams } from "../lib/params";
 import { Badge, Empty, Loading, PageHeader, Problem } from "../ui";
 import "./analytics.css";
@@ -528,7 +529,7 @@ function GroupTable({ rows, view }: { rows: ReturnType<typeof groupRows>; view: 
           rows={() => [...rows.map((r) => line(groupLabel(t, view.by, r.key), r.counts)), ...(rows.length > 1 ? [line(t("table.total"), total)] : [])]}
         />
       </div>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={title}>
         <table aria-label={title}>
           <thead>
             <tr>
@@ -572,7 +573,8 @@ function GroupTable({ rows, view }: { rows: ReturnType<typeof groupRows>; view: 
 function Compare({ appID, view, show }: { appID: string; view: View; show: (v: View) => void }) {
   const { t } = useTranslation("analytics");
   const [q, setQ] = useState("");
-  const where = q ? { appID, or: [{ taskNameContainsFold: q }, { msgKeyContainsFold: q }] } : { appID };
+  // The same search as the pushes page.
+  const where = jobsWhere(appID, q ? { q } : {});
   const search = useQuery(AnalyticsPushSearch, { where });
   const compared = useQuery(AnalyticsCompare, { where: { appID, idIn: view.compare } }, { skip: view.compare.length === 0 });
   const found = (search.data?.pushJobs.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
@@ -699,7 +701,7 @@ function Compared({ appID, jobs, missing, view, remove }: { appID: string; jobs:
           </div>
         ))}
       </div>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={t("compare.table")}>
         <table aria-label={t("compare.table")}>
           <thead>
             <tr>

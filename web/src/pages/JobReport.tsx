@@ -26,7 +26,7 @@ export function ReportTable({ by, rows, total }: { by: "platform" | "channel"; r
       {rows.length === 0 ? (
         <p className="muted small">{t("report.empty")}</p>
       ) : (
-        <table className="report" aria-label={t(`report.by.${by}.table`)}>
+        <table className="report" tabIndex={0} aria-label={t(`report.by.${by}.table`)}>
           <thead>
             <tr>
               <th>{t(`report.by.${by}.column`)}</th>

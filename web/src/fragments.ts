@@ -40,6 +40,21 @@ export const JobUpdateFields = graphql(`
   }
 `);
 
+// Every count of StatCounts, for the app's funnel and the analytics
+// tables, which show them all.
+export const AllCountsFields = graphql(`
+  fragment AllCountsFields on StatCounts {
+    targeted
+    sent
+    arrived
+    opened
+    ignored
+    failed
+    expired
+    revoked
+  }
+`);
+
 // StatCounts as the report tables and the day's numbers show them
 // (lib/jobs' StatCounts).
 export const ReportCountsFields = graphql(`

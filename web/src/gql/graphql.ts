@@ -2112,6 +2112,8 @@ export type JobCountsFieldsFragment = { targeted: number, pending: number, sent:
 
 export type JobUpdateFieldsFragment = { id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } };
 
+export type AllCountsFieldsFragment = { targeted: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number };
+
 export type ReportCountsFieldsFragment = { sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number };
 
 export type LiveCountsFieldsFragment = { sent: number, arrived: number, opened: number, failed: number };
@@ -2974,6 +2976,18 @@ export const JobUpdateFieldsFragmentDoc = new TypedDocumentString(`
   expired
   revoked
 }`, {"fragmentName":"JobUpdateFields"}) as unknown as TypedDocumentString<JobUpdateFieldsFragment, unknown>;
+export const AllCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AllCountsFields on StatCounts {
+  targeted
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}
+    `, {"fragmentName":"AllCountsFields"}) as unknown as TypedDocumentString<AllCountsFieldsFragment, unknown>;
 export const ReportCountsFieldsFragmentDoc = new TypedDocumentString(`
     fragment ReportCountsFields on StatCounts {
   sent
@@ -3221,35 +3235,39 @@ export const AnalyticsStatsDocument = new TypedDocumentString(`
     appVersion
     kind
     counts {
-      targeted
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
-      revoked
+      ...AllCountsFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<AnalyticsStatsQuery, AnalyticsStatsQueryVariables>;
+    fragment AllCountsFields on StatCounts {
+  targeted
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}`) as unknown as TypedDocumentString<AnalyticsStatsQuery, AnalyticsStatsQueryVariables>;
 export const AnalyticsTotalsDocument = new TypedDocumentString(`
     query AnalyticsTotals($app: ID!, $from: Time!, $to: Time!) {
   coreIndex(appID: $app, from: $from, to: $to) {
     pushes
     counts {
-      targeted
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
-      revoked
+      ...AllCountsFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<AnalyticsTotalsQuery, AnalyticsTotalsQueryVariables>;
+    fragment AllCountsFields on StatCounts {
+  targeted
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}`) as unknown as TypedDocumentString<AnalyticsTotalsQuery, AnalyticsTotalsQueryVariables>;
 export const AnalyticsPushSearchDocument = new TypedDocumentString(`
     query AnalyticsPushSearch($where: PushJobWhereInput!) {
   pushJobs(
@@ -3292,21 +3310,23 @@ export const AnalyticsCompareDocument = new TypedDocumentString(`
         }
         report {
           counts {
-            targeted
-            sent
-            arrived
-            opened
-            ignored
-            failed
-            expired
-            revoked
+            ...AllCountsFields
           }
         }
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<AnalyticsCompareQuery, AnalyticsCompareQueryVariables>;
+    fragment AllCountsFields on StatCounts {
+  targeted
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}`) as unknown as TypedDocumentString<AnalyticsCompareQuery, AnalyticsCompareQueryVariables>;
 export const AppsDocument = new TypedDocumentString(`
     query Apps($after: Cursor, $first: Int) {
   apps(after: $after, first: $first, orderBy: {field: NAME, direction: ASC}) {
@@ -4052,21 +4072,23 @@ export const OverviewDocument = new TypedDocumentString(`
   coreIndex(appID: $app, from: $from, to: $to) {
     pushes
     counts {
-      targeted
-      sent
-      arrived
-      opened
-      ignored
-      failed
-      expired
-      revoked
+      ...AllCountsFields
     }
     arrivalRate
     openRate
     ignoreRate
   }
 }
-    `) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
+    fragment AllCountsFields on StatCounts {
+  targeted
+  sent
+  arrived
+  opened
+  ignored
+  failed
+  expired
+  revoked
+}`) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
 export const RecentMinutesDocument = new TypedDocumentString(`
     query RecentMinutes($input: StatsInput!) {
   stats(input: $input) {

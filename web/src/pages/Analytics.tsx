@@ -64,14 +64,7 @@ const AnalyticsStats = graphql(`
       appVersion
       kind
       counts {
-        targeted
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
+        ...AllCountsFields
       }
     }
   }
@@ -82,14 +75,7 @@ const AnalyticsTotals = graphql(`
     coreIndex(appID: $app, from: $from, to: $to) {
       pushes
       counts {
-        targeted
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
+        ...AllCountsFields
       }
     }
   }
@@ -136,14 +122,7 @@ const AnalyticsCompare = graphql(`
           }
           report {
             counts {
-              targeted
-              sent
-              arrived
-              opened
-              ignored
-              failed
-              expired
-              revoked
+              ...AllCountsFields
             }
           }
         }

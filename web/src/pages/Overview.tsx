@@ -24,14 +24,7 @@ const OverviewQuery = graphql(`
     coreIndex(appID: $app, from: $from, to: $to) {
       pushes
       counts {
-        targeted
-        sent
-        arrived
-        opened
-        ignored
-        failed
-        expired
-        revoked
+        ...AllCountsFields
       }
       arrivalRate
       openRate

@@ -137,10 +137,10 @@ type T = TFunction<"analytics">;
 
 const palette = ["#2f5bea", "#12a150", "#e5484d", "#f59f00", "#7c3aed", "#0ea5e9", "#db2777", "#64748b"];
 
-// pushName is how a push is named here: its task name (what the search
-// finds), else its title or message key.
+// pushName is how a push is named here, as the pushes list names it: its
+// title, else its task name or message key.
 const pushName = (j: { id: string; taskName?: string | null; msgKey?: string | null; message?: { title?: string | null } | null }) =>
-  j.taskName || j.message?.title || j.msgKey || j.id;
+  j.message?.title || j.taskName || j.msgKey || j.id;
 
 // groupLabel names a group key in words; "" is a point without a value.
 function groupLabel(t: T, by: Grouping, key: string): string {

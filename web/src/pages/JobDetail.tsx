@@ -370,8 +370,8 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
           <Problem error={report.error} retry={report.reload} />
           {byPlatform && byChannel ? (
             <div className="report-tables">
-              <ReportTable by="platform" {...byPlatform} />
-              <ReportTable by="channel" {...byChannel} />
+              <ReportTable by="platform" file={`push-${job.id}`} {...byPlatform} />
+              <ReportTable by="channel" file={`push-${job.id}`} {...byChannel} />
             </div>
           ) : (
             !report.error && <Loading />

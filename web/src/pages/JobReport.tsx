@@ -1,12 +1,31 @@
 import { useTranslation } from "react-i18next";
+import { CsvButton } from "../components/CsvButton";
+import type { Cell } from "../lib/csv";
 import { count, pct } from "../lib/format";
 import type { ReportRow } from "../lib/jobs";
 
 // ReportTable is one grouping of a job's report (by platform or by
-// channel): a row per group, a total.
-export function ReportTable({ by, rows, total }: { by: "platform" | "channel"; rows: ReportRow[]; total: ReportRow }) {
+// channel): a row per group, a total, and the same as a CSV file named
+// after the push (file).
+export function ReportTable({ by, rows, total, file }: { by: "platform" | "channel"; rows: ReportRow[]; total: ReportRow; file: string }) {
   const { t } = useTranslation("jobs");
   const title = t(`report.by.${by}.title`);
+  // Rates as on screen; no rate (nothing to divide by) is an empty cell.
+  const rate = (r: number | null): Cell => (r == null ? "" : pct(r));
+  const line = (label: string, r: ReportRow): Cell[] => [
+    label,
+    ...(["sent", "arrived", "opened", "ignored", "failed", "expired"] as const).map((k) => r.counts[k]),
+    rate(r.arrivalRate),
+    rate(r.openRate),
+    rate(r.ignoreRate),
+  ];
+  const header = [
+    t(`report.by.${by}.column`),
+    ...(["sent", "arrived", "opened", "ignored", "failed", "expired"] as const).map((k) => t(`counts.${k}`)),
+    t("report.rates.arrival"),
+    t("report.rates.open"),
+    t("report.rates.ignore"),
+  ];
   const cells = (r: ReportRow) => (
     <>
       <td className="num">{count(r.counts.sent)}</td>
@@ -22,7 +41,12 @@ export function ReportTable({ by, rows, total }: { by: "platform" | "channel"; r
   );
   return (
     <div>
-      <h3>{title}</h3>
+      <div className="section-header">
+        <h3>{title}</h3>
+        {rows.length > 0 && (
+          <CsvButton name={`${file}-${by}`} header={header} rows={() => [...rows.map((r) => line(r.group, r)), ...(rows.length > 1 ? [line(t("report.total"), total)] : [])]} />
+        )}
+      </div>
       {rows.length === 0 ? (
         <p className="muted small">{t("report.empty")}</p>
       ) : (

@@ -2,19 +2,17 @@
 // of one metric per group over time, a table per group and pushes compared
 // side by side. The whole view lives in the URL (lib/analytics), so a view
 // can be shared and Back returns to the previous one.
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import type { TFunction } from "i18next";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams, useSearchParams } from "react-router-dom";
+import { useParams, useSearchParams } from "react-router-dom";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { chartAxis, useScheme } from "../chart/colors";
 import { CsvButton } from "../components/CsvButton";
 import { graphql } from "../gql";
-import type { AnalyticsCompareQuery, AnalyticsPushSearchQuery, StatsInput } from "../gql/graphql";
+import type { StatsInput } from "../gql/graphql";
 import { useQuery } from "../hooks";
 import {
-  addCounts,
   bucketLabel,
   bucketsFor,
   bucketStarts,
@@ -26,7 +24,6 @@ import {
   groupRows,
   isRate,
   KINDS,
-  MAX_COMPARE,
   METRICS,
   OTHER,
   PLATFORMS,
@@ -37,11 +34,8 @@ import {
   series,
   statsRange,
   totalOf,
-  valueOf,
   viewParams,
-  withCompared,
   withRange,
-  zeroCounts,
   type Counts,
   type Grouping,
   type Metric,
@@ -49,10 +43,11 @@ import {
   type View,
 } from "../lib/analytics";
 import type { Cell } from "../lib/csv";
-import { channelName, count, pct, when } from "../lib/format";
-import { jobsWhere } from "../lib/jobs";
+import { channelName, count, pct } from "../lib/format";
 import { withParams } from "../lib/params";
-import { Badge, Empty, Loading, PageHeader, Problem } from "../ui";
+import { Empty, Loading, PageHeader, Problem } from "../ui";
+import { Compare } from "./AnalyticsCompare";
+import { metricName, palette, rateCell, type T } from "./analyticsShared";
 import "./analytics.css";
 
 const AnalyticsStats = graphql(`
@@ -81,66 +76,7 @@ const AnalyticsTotals = graphql(`
   }
 `);
 
-// The pushes to pick from: the newest first, found by task name or
-// message key as on the pushes page.
-const AnalyticsPushSearch = graphql(`
-  query AnalyticsPushSearch($where: PushJobWhereInput!) {
-    pushJobs(where: $where, first: 10, orderBy: { field: CREATED_AT, direction: DESC }) {
-      edges {
-        node {
-          id
-          taskName
-          msgKey
-          kind
-          status
-          createdAt
-          recurrence {
-            cron
-          }
-          message {
-            title
-          }
-        }
-      }
-    }
-  }
-`);
 
-const AnalyticsCompare = graphql(`
-  query AnalyticsCompare($where: PushJobWhereInput!) {
-    pushJobs(where: $where, first: 5) {
-      edges {
-        node {
-          id
-          taskName
-          msgKey
-          kind
-          status
-          createdAt
-          message {
-            title
-          }
-          report {
-            counts {
-              ...AllCountsFields
-            }
-          }
-        }
-      }
-    }
-  }
-`);
-
-type SearchJob = NonNullable<NonNullable<AnalyticsPushSearchQuery["pushJobs"]["edges"]>[number]>["node"];
-type CompareJob = NonNullable<NonNullable<NonNullable<AnalyticsCompareQuery["pushJobs"]["edges"]>[number]>["node"]>;
-type T = TFunction<"analytics">;
-
-const palette = ["#2f5bea", "#12a150", "#e5484d", "#f59f00", "#7c3aed", "#0ea5e9", "#db2777", "#64748b"];
-
-// pushName is how a push is named here, as the pushes list names it: its
-// title, else its task name or message key.
-const pushName = (j: { id: string; taskName?: string | null; msgKey?: string | null; message?: { title?: string | null } | null }) =>
-  j.message?.title || j.taskName || j.msgKey || j.id;
 
 // groupLabel names a group key in words; "" is a point without a value.
 function groupLabel(t: T, by: Grouping, key: string): string {
@@ -158,11 +94,6 @@ function groupLabel(t: T, by: Grouping, key: string): string {
   return t("group.all");
 }
 
-const metricName = (t: T, m: Metric) => t(`metric.${m}`);
-
-// rateCell is a rate for a table or a file: no rate (nothing to divide by)
-// is "–" on screen and an empty cell in the file.
-const rateCell = (r: number | null): Cell => (r == null ? "" : pct(r));
 
 export default function Analytics() {
   const { t } = useTranslation("analytics");
@@ -544,195 +475,5 @@ function GroupTable({ rows, view }: { rows: ReturnType<typeof groupRows>; view: 
         </table>
       </div>
     </section>
-  );
-}
-
-// Compare puts up to 5 pushes side by side: each push's report (its
-// counts over its whole life, not only the range above).
-function Compare({ appID, view, show }: { appID: string; view: View; show: (v: View) => void }) {
-  const { t } = useTranslation("analytics");
-  const [q, setQ] = useState("");
-  // The same search as the pushes page.
-  const where = jobsWhere(appID, q ? { q } : {});
-  const search = useQuery(AnalyticsPushSearch, { where });
-  const compared = useQuery(AnalyticsCompare, { where: { appID, idIn: view.compare } }, { skip: view.compare.length === 0 });
-  const found = (search.data?.pushJobs.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
-  // In the order they were picked (the URL's), whatever pushd's order.
-  const byID = new Map((compared.data?.pushJobs.edges ?? []).flatMap((e) => (e?.node ? [[e.node.id, e.node] as const] : [])));
-  const jobs = view.compare.flatMap((id) => (byID.has(id) ? [byID.get(id)!] : []));
-  const full = view.compare.length >= MAX_COMPARE;
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    setQ(String(new FormData(e.currentTarget).get("q") ?? "").trim());
-  };
-
-  return (
-    <section aria-label={t("compare.title")}>
-      <h2>{t("compare.title")}</h2>
-      <p className="muted small">{t("compare.intro", { count: MAX_COMPARE })}</p>
-      <form className="compare-search" role="search" aria-label={t("compare.search")} onSubmit={submit}>
-        <label>
-          {t("compare.query")}
-          <input type="search" name="q" defaultValue={q} placeholder={t("compare.placeholder")} />
-        </label>
-        <button type="submit" className="secondary">
-          {t("compare.find")}
-        </button>
-      </form>
-      <Problem error={search.error} retry={search.reload} />
-      {search.loading && !search.data ? (
-        <Loading />
-      ) : found.length === 0 ? (
-        search.data && <Empty>{q ? t("compare.noMatch") : t("compare.noPushes")}</Empty>
-      ) : (
-        <ul className="compare-results" aria-label={t("compare.results")}>
-          {found.map((j) => (
-            <SearchRow key={j.id} appID={appID} job={j} picked={view.compare.includes(j.id)} full={full} toggle={(on) => show(withCompared(view, j.id, on))} />
-          ))}
-        </ul>
-      )}
-      <Problem error={compared.error} retry={compared.reload} />
-      {view.compare.length === 0 ? (
-        <p className="muted">{t("compare.none")}</p>
-      ) : compared.loading && !compared.data ? (
-        <Loading />
-      ) : (
-        <Compared
-          appID={appID}
-          jobs={jobs}
-          // While a new pick loads, the old answer lacks it: not missing.
-          missing={compared.loading ? 0 : view.compare.length - jobs.length}
-          view={view}
-          remove={(id) => show(withCompared(view, id, false))}
-        />
-      )}
-    </section>
-  );
-}
-
-function SearchRow({ appID, job, picked, full, toggle }: { appID: string; job: SearchJob; picked: boolean; full: boolean; toggle: (on: boolean) => void }) {
-  const { t } = useTranslation("analytics");
-  if (!job) return null;
-  const name = pushName(job);
-  // A recurring push is a schedule: its runs are pushes of their own, with
-  // the reports.
-  const schedule = Boolean(job.recurrence);
-  return (
-    <li>
-      <Link className="grow" to={`/apps/${appID}/jobs/${job.id}`}>
-        {name}
-      </Link>
-      <span className="muted small">{t(`kind.${job.kind}`)}</span>
-      <Badge value={job.status} />
-      <span className="muted small nowrap">{when(job.createdAt)}</span>
-      {picked ? (
-        <button type="button" className="secondary" onClick={() => toggle(false)} aria-label={t("compare.removeNamed", { name })}>
-          {t("compare.remove")}
-        </button>
-      ) : (
-        <button
-          type="button"
-          className="secondary"
-          disabled={full || schedule}
-          title={schedule ? t("compare.schedule") : full ? t("compare.full", { count: MAX_COMPARE }) : undefined}
-          onClick={() => toggle(true)}
-          aria-label={t("compare.addNamed", { name })}
-        >
-          {t("compare.add")}
-        </button>
-      )}
-    </li>
-  );
-}
-
-// Compared is the table and the bars of the pushes picked.
-function Compared({ appID, jobs, missing, view, remove }: { appID: string; jobs: CompareJob[]; missing: number; view: View; remove: (id: string) => void }) {
-  const { t } = useTranslation("analytics");
-  const counts = (j: CompareJob) => j.report.reduce<Counts>((c, p) => addCounts(c, p.counts), zeroCounts());
-  const header = [t("compare.push"), t("compare.id"), t("compare.kind"), t("compare.created"), ...METRICS.map((m) => metricName(t, m))];
-  const values = jobs.map((j) => valueOf(counts(j), view.metric) ?? 0);
-  // Counts are drawn to the largest push; rates to 100 %.
-  const scale = isRate(view.metric) ? 1 : Math.max(1, ...values);
-  return (
-    <>
-      {missing > 0 && <p className="muted small">{t("compare.missing", { count: missing })}</p>}
-      <div className="section-header">
-        <h3>{t("compare.bars", { metric: metricName(t, view.metric) })}</h3>
-        <CsvButton
-          name="push-comparison"
-          header={header}
-          rows={() =>
-            jobs.map((j) => {
-              const c = counts(j);
-              return [pushName(j), j.id, t(`kind.${j.kind}`), j.createdAt, ...COUNT_METRICS.map((m) => c[m]), ...RATE_METRICS.map((m) => rateCell(rate(c, m)))];
-            })
-          }
-        />
-      </div>
-      <div className="compare-bars" role="list" aria-label={t("compare.bars", { metric: metricName(t, view.metric) })}>
-        {jobs.map((j, i) => (
-          <div key={j.id} role="listitem" style={{ display: "contents" }}>
-            <span className="name">{pushName(j)}</span>
-            <span className="track" aria-hidden="true">
-              <span style={{ width: `${Math.min(100, (100 * values[i]) / scale)}%`, background: palette[i % palette.length] }} />
-            </span>
-            <span className="value">{formatValue(view.metric, valueOf(counts(j), view.metric))}</span>
-          </div>
-        ))}
-      </div>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label={t("compare.table")}>
-        <table aria-label={t("compare.table")}>
-          <thead>
-            <tr>
-              <th>{t("compare.push")}</th>
-              {COUNT_METRICS.map((m) => (
-                <th key={m} className="num">
-                  {metricName(t, m)}
-                </th>
-              ))}
-              {RATE_METRICS.map((m) => (
-                <th key={m} className="num" title={t(`formula.${m}`)}>
-                  {metricName(t, m)}
-                </th>
-              ))}
-              <th>
-                <span className="visually-hidden">{t("compare.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => {
-              const c = counts(j);
-              return (
-                <tr key={j.id}>
-                  <td>
-                    <Link to={`/apps/${appID}/jobs/${j.id}`}>{pushName(j)}</Link>
-                    <div className="muted small">
-                      {t(`kind.${j.kind}`)} · {when(j.createdAt)} · <Badge value={j.status} />
-                    </div>
-                  </td>
-                  {COUNT_METRICS.map((m) => (
-                    <td key={m} className="num">
-                      {count(c[m])}
-                    </td>
-                  ))}
-                  {RATE_METRICS.map((m) => (
-                    <td key={m} className="num">
-                      {pct(rate(c, m))}
-                    </td>
-                  ))}
-                  <td>
-                    <button type="button" className="link" onClick={() => remove(j.id)} aria-label={t("compare.removeNamed", { name: pushName(j) })}>
-                      {t("compare.remove")}
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      <p className="muted small">{t("compare.lifetime")}</p>
-    </>
   );
 }

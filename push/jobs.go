@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/predicate"
@@ -87,8 +87,8 @@ const MaxMessageSearchBytes = 1024
 
 // JobMessageContains matches jobs whose message title or body contains q,
 // in any case, on PostgreSQL and SQLite alike (the message is a JSON
-// column). SQLite folds only ASCII case; scripts without case, such as
-// Chinese, match as typed either way.
+// column; sqljson writes each dialect's path). SQLite folds only ASCII
+// case; scripts without case, such as Chinese, match as typed either way.
 func JobMessageContains(q string) predicate.PushJob {
 	like := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"
 	return func(sel *sql.Selector) {
@@ -99,11 +99,7 @@ func JobMessageContains(q string) predicate.PushJob {
 				if i > 0 {
 					b.WriteString(" OR ")
 				}
-				if b.Dialect() == dialect.Postgres {
-					b.WriteString("LOWER(" + col + "->>'" + key + "')")
-				} else {
-					b.WriteString("LOWER(json_extract(" + col + ", '$." + key + "'))")
-				}
+				b.WriteString("LOWER(").Join(sqljson.ValuePath(col, sqljson.Path(key), sqljson.Unquote(true))).WriteString(")")
 				b.WriteString(" LIKE ").Arg(like).WriteString(` ESCAPE '\'`)
 			}
 			b.WriteString(")")

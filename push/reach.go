@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/appuser"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
@@ -49,14 +50,10 @@ func (s *Service) Reach(ctx context.Context, app nodeid.ID, q ReachQuery) (Reach
 		return Reach{}, err
 	}
 	sys := tenant.AsSystem(ctx)
-	var r Reach
-	if r.Targeted, err = s.client.Device.Query().Where(targets...).Count(sys); err != nil {
+	r, err := s.countTargets(sys, targets)
+	if err != nil {
 		return Reach{}, err
 	}
-	if r.PushDisabled, err = s.client.Device.Query().Where(append(targets, device.PushEnabled(false))...).Count(sys); err != nil {
-		return Reach{}, err
-	}
-	enabled := append(targets, device.PushEnabled(true))
 	if len(q.Channels) == 0 || slices.Contains(q.Channels, enum.ChannelSelf) {
 		r.Reachable = r.Targeted - r.PushDisabled
 		return r, nil
@@ -65,9 +62,29 @@ func (s *Service) Reach(ctx context.Context, app nodeid.ID, q ReachQuery) (Reach
 	if err != nil || len(vendors) == 0 {
 		return r, err
 	}
-	r.Reachable, err = s.client.Device.Query().Where(append(enabled,
-		device.HasTokensWith(devicetoken.ChannelIn(vendors...), devicetoken.StatusEQ(devicetoken.StatusACTIVE)))...).Count(sys)
+	withToken := device.HasTokensWith(devicetoken.ChannelIn(vendors...), devicetoken.StatusEQ(devicetoken.StatusACTIVE))
+	r.Reachable, err = s.client.Device.Query().Where(device.And(targets...), device.PushEnabled(true), withToken).Count(sys)
 	return r, err
+}
+
+// countTargets counts the targeted devices, and those with push turned
+// off, in one grouped query.
+func (s *Service) countTargets(ctx context.Context, targets []predicate.Device) (Reach, error) {
+	var rows []struct {
+		PushEnabled bool `json:"push_enabled"`
+		Count       int  `json:"count"`
+	}
+	if err := s.client.Device.Query().Where(targets...).GroupBy(device.FieldPushEnabled).Aggregate(ent.Count()).Scan(ctx, &rows); err != nil {
+		return Reach{}, err
+	}
+	var r Reach
+	for _, row := range rows {
+		r.Targeted += row.Count
+		if !row.PushEnabled {
+			r.PushDisabled += row.Count
+		}
+	}
+	return r, nil
 }
 
 // reachTargets is the device filter of the push's targets, checked as the

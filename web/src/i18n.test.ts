@@ -46,7 +46,7 @@ describe("the console's languages", () => {
     }
   });
 
-  it("no Chinese text is left in English or empty", () => {
+  it("no Chinese text is empty", () => {
     for (const ns of Object.keys(en) as (keyof typeof en)[]) {
       for (const text of values(zhCN[ns])) expect(text.trim(), ns).not.toBe("");
     }

@@ -162,6 +162,20 @@ export function Pager({ pager, conn }: { pager: ReturnType<typeof usePager>; con
   );
 }
 
+// Segmented is a choice of a few options as a row of toggle buttons (the
+// composer's modes, a preview's platform, a target's kind).
+export function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: [T, string][]; onChange: (v: T) => void }) {
+  return (
+    <div role="group" aria-label={label} className="segmented">
+      {options.map(([v, text]) => (
+        <button key={v} type="button" aria-pressed={value === v} onClick={() => onChange(v)}>
+          {text}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 // Confirm is a modal question before a destructive or far-reaching action
 // (revoke, delete, broadcast); Escape or Cancel closes it.
 export function Confirm({

@@ -11,10 +11,9 @@ import type { TargetKind } from "../lib/compose";
 import { when } from "../lib/format";
 import { fill, renderTemplate } from "../lib/template";
 import { testTarget, testTaskName, type TestSubject } from "../lib/testsend";
-import { Segmented } from "../send/fields";
 import { SendPreviewAudienceQuery, SendPushBroadcastMutation, SendPushSimpleMutation, SendPushTemplateMutation } from "../send/operations";
 import { useCan } from "../session";
-import { Field, Problem } from "../ui";
+import { Field, Problem, Segmented } from "../ui";
 import { TargetPicker } from "./TargetPicker";
 
 type T = TFunction<"picker">;

@@ -47,7 +47,7 @@ import { channelName, count, pct } from "../lib/format";
 import { withParams } from "../lib/params";
 import { Empty, Loading, PageHeader, Problem } from "../ui";
 import { Compare } from "./AnalyticsCompare";
-import { metricName, palette, rateCell, type T } from "./analyticsShared";
+import { CountCells, countRow, metricName, palette, rateCell, type T } from "./analyticsShared";
 import "./analytics.css";
 
 const AnalyticsStats = graphql(`
@@ -413,21 +413,7 @@ function GroupTable({ rows, view }: { rows: ReturnType<typeof groupRows>; view: 
   const total = totalOf(rows);
   const heading = t(`table.group.${view.by}`);
   const header = [heading, ...METRICS.map((m) => metricName(t, m))];
-  const line = (label: string, c: Counts): Cell[] => [label, ...COUNT_METRICS.map((m) => c[m]), ...RATE_METRICS.map((m) => rateCell(rate(c, m)))];
-  const cells = (c: Counts) => (
-    <>
-      {COUNT_METRICS.map((m) => (
-        <td key={m} className="num">
-          {count(c[m])}
-        </td>
-      ))}
-      {RATE_METRICS.map((m) => (
-        <td key={m} className="num">
-          {pct(rate(c, m))}
-        </td>
-      ))}
-    </>
-  );
+  const line = (label: string, c: Counts): Cell[] => [label, ...countRow(c)];
   const title = t(`table.title.${view.by}`);
   return (
     <section aria-label={title}>
@@ -460,7 +446,7 @@ function GroupTable({ rows, view }: { rows: ReturnType<typeof groupRows>; view: 
             {rows.map((r) => (
               <tr key={r.key}>
                 <td>{groupLabel(t, view.by, r.key)}</td>
-                {cells(r.counts)}
+                <CountCells c={r.counts} />
               </tr>
             ))}
           </tbody>
@@ -468,7 +454,7 @@ function GroupTable({ rows, view }: { rows: ReturnType<typeof groupRows>; view: 
             <tfoot>
               <tr>
                 <td>{t("table.total")}</td>
-                {cells(total)}
+                <CountCells c={total} />
               </tr>
             </tfoot>
           )}

@@ -14,7 +14,6 @@ import {
   isRate,
   MAX_COMPARE,
   METRICS,
-  rate,
   RATE_METRICS,
   valueOf,
   withCompared,
@@ -22,10 +21,10 @@ import {
   type Counts,
   type View,
 } from "../lib/analytics";
-import { count, pct, when } from "../lib/format";
+import { when } from "../lib/format";
 import { jobsWhere } from "../lib/jobs";
 import { Badge, Empty, Loading, Problem } from "../ui";
-import { metricName, palette, rateCell } from "./analyticsShared";
+import { CountCells, countRow, metricName, palette } from "./analyticsShared";
 
 // The pushes to pick from: the newest first, found by title, task name or
 // message key as on the pushes page.
@@ -202,7 +201,7 @@ function Compared({ appID, jobs, missing, view, remove }: { appID: string; jobs:
           rows={() =>
             jobs.map((j) => {
               const c = counts(j);
-              return [pushName(j), j.id, t(`kind.${j.kind}`), j.createdAt, ...COUNT_METRICS.map((m) => c[m]), ...RATE_METRICS.map((m) => rateCell(rate(c, m)))];
+              return [pushName(j), j.id, t(`kind.${j.kind}`), j.createdAt, ...countRow(c)];
             })
           }
         />
@@ -249,16 +248,7 @@ function Compared({ appID, jobs, missing, view, remove }: { appID: string; jobs:
                       {t(`kind.${j.kind}`)} · {when(j.createdAt)} · <Badge value={j.status} />
                     </div>
                   </td>
-                  {COUNT_METRICS.map((m) => (
-                    <td key={m} className="num">
-                      {count(c[m])}
-                    </td>
-                  ))}
-                  {RATE_METRICS.map((m) => (
-                    <td key={m} className="num">
-                      {pct(rate(c, m))}
-                    </td>
-                  ))}
+                  <CountCells c={c} />
                   <td>
                     <button type="button" className="link" onClick={() => remove(j.id)} aria-label={t("compare.removeNamed", { name: pushName(j) })}>
                       {t("compare.remove")}

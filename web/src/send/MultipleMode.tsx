@@ -6,8 +6,8 @@ import { buildMultiple, dropBlankRows, MAX_ITEMS, parseList, rowsFromCSV, varsIn
 import { count } from "../lib/format";
 import { PAGE_SIZE } from "../lib/paging";
 import { defaultsOf, renderTemplate } from "../lib/template";
-import { Problem } from "../ui";
-import { ErrorsContext, FieldError, Fld, MessageAdvanced, OptionsFields, Preview, Segmented, type Template } from "./fields";
+import { Problem, Segmented } from "../ui";
+import { ErrorsContext, FieldError, Fld, MessageAdvanced, OptionsFields, Preview, type Template } from "./fields";
 import { SendPushMultipleMutation } from "./operations";
 import { SendButton, SendForm } from "./parts";
 import type { MultipleState, Setter } from "./state";

@@ -8,6 +8,7 @@ import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { locale } from "../i18n";
 import { badgeOf, badgeText, cuts, imageHost, LAYOUTS, notification, PLATFORMS, viewOf, type Cut, type Platform, type Shown, type View } from "../lib/preview";
+import { Segmented } from "../ui";
 import "./preview.css";
 
 export type PhonePreviewProps = {
@@ -39,9 +40,9 @@ export function PhonePreview(props: PhonePreviewProps) {
   return (
     <div className="phone-preview">
       <div className="phone-switches">
-        <Choice label={t("platform.label")} value={platform} options={PLATFORMS.map((p) => [p, t(`platform.${p}`)])} onChange={setPlatform} />
+        <Segmented label={t("platform.label")} value={platform} options={PLATFORMS.map((p) => [p, t(`platform.${p}`)])} onChange={setPlatform} />
         {LAYOUTS[platform].expands && (
-          <Choice
+          <Segmented
             label={t("view.label")}
             value={view}
             options={[
@@ -86,20 +87,6 @@ type T = ReturnType<typeof useTranslation<"preview">>["t"];
 function cutText(t: T, c: Cut, platform: string): string {
   const key = c.kind === "bodyCollapsed" && c.fullWhenExpanded ? "bodyCollapsedFull" : c.kind;
   return t(`cut.${key}`, { count: c.chars, platform });
-}
-
-// Choice is the composer's segmented control (fields.tsx has the same,
-// which imports this file).
-function Choice<V extends string>({ label, value, options, onChange }: { label: string; value: V; options: [V, string][]; onChange: (v: V) => void }) {
-  return (
-    <div role="group" aria-label={label} className="segmented">
-      {options.map(([v, text]) => (
-        <button key={v} type="button" aria-pressed={value === v} onClick={() => onChange(v)}>
-          {text}
-        </button>
-      ))}
-    </div>
-  );
 }
 
 // Screen is what is behind the notification: the status bar, and the lock

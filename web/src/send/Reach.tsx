@@ -23,9 +23,14 @@ type Props = { appID: string; target?: PushTarget; audience?: AudienceInput; cha
 
 export function ReachNote({ appID, target, audience, channels }: Props) {
   const ids = (target?.deviceIDs?.length ?? 0) + (target?.userIDs?.length ?? 0);
-  // Only a target pushd would take is worth asking about; the form's own
-  // check says what is wrong with the others.
-  const askable = audience != null || (ids > 0 && ids <= MAX_TARGETS);
+  // A broadcast's audience leaves out devices with push turned off, so with
+  // every channel allowed (or pushd's own) all of it can be reached: only
+  // a restriction to vendor channels is worth asking about, and the
+  // audience's size is counted beside it already. Only a target list
+  // pushd would take is worth asking about; the form's own check says what
+  // is wrong with the others.
+  const vendorsOnly = channels.length > 0 && !channels.includes("SELF");
+  const askable = audience != null ? vendorsOnly : ids > 0 && ids <= MAX_TARGETS;
   const settled = useDebounced({ target: audience ? null : (target ?? null), audience: audience ?? null, channels }, 400);
   const { data } = useQuery(ReachQuery, { app: appID, ...settled, channels: settled.channels.length ? settled.channels : null }, { skip: !askable });
   const warning = askable && data ? reachWarning(data.reachability, settled.channels) : null;

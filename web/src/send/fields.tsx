@@ -22,6 +22,7 @@ import {
 import { describeCron } from "../lib/cron";
 import { channelName, count } from "../lib/format";
 import { fill, renderTemplate, segments, type TemplateLike } from "../lib/template";
+import { Segmented } from "../ui";
 import { CronBuilder, ZoneField } from "./CronBuilder";
 import { SendTemplatesQuery } from "./operations";
 import { PhonePreview } from "./PhonePreview";
@@ -64,17 +65,6 @@ export function FieldError({ name }: { name: string }) {
   return err ? <p className="error small field-error">{err}</p> : null;
 }
 
-export function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: [T, string][]; onChange: (v: T) => void }) {
-  return (
-    <div role="group" aria-label={label} className="segmented">
-      {options.map(([v, text]) => (
-        <button key={v} type="button" aria-pressed={value === v} onClick={() => onChange(v)}>
-          {text}
-        </button>
-      ))}
-    </div>
-  );
-}
 
 // ---------------------------------------------------------------- targets
 

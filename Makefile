@@ -1,6 +1,7 @@
 # pushd — common tasks. `make help` lists them.
 GO       ?= go
 BIN      ?= bin/pushd
+FAKES    ?= bin/pushd-fakes
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
@@ -20,9 +21,10 @@ console: ## build the web console into web/dist when its sources are newer (skip
 	echo "building the web console into web/dist (the first time installs web/package-lock.json's packages)"; \
 	cd web && npm ci --no-audit --no-fund && npm run build
 
-build: ## build the pushd binary into bin/
+build: ## build the pushd binary, and pushd-fakes (local vendor fakes for demos and the browser tests), into bin/
 	@[ -x $(BIN) ] || echo "building $(BIN): the first build downloads and compiles every dependency (a few minutes; later builds take seconds)"
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/pushd
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o $(FAKES) ./cmd/pushd-fakes
 
 test: services ## run every test against real PostgreSQL and Redis (starts them if they are down)
 	$(GO) vet ./...
@@ -34,7 +36,7 @@ test-web: ## the console: generated types current, unit tests (Vitest), build, b
 	@if [ -n "$$(git status --porcelain -- web/src/gql)" ]; then git status --short -- web/src/gql; echo "web/src/gql differs from what codegen makes: run 'npm run codegen' in web/ and commit"; exit 1; fi
 	cd web && npm test && npm run build
 	$(MAKE) build
-	cd web && PUSHD_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+	cd web && PUSHD_BIN=$(CURDIR)/$(BIN) PUSHD_FAKES_BIN=$(CURDIR)/$(FAKES) npm run test:e2e
 
 generate: ## regenerate ent and gqlgen code after a schema change
 	$(GO) run -mod=mod ./ent/entc.go

@@ -14,12 +14,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
+
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
-
-	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
 )
 
 // Limits are the numbers admission enforces; zero turns one off.
@@ -174,9 +174,9 @@ func (c *Controller) currentLoad(ctx context.Context) (Load, error) {
 	return l, nil
 }
 
-func refusal(msg string, after time.Duration) *push.Error {
+func refusal(msg string, after time.Duration) *core.Error {
 	// Whole seconds, never zero: a client that retries at once is refused
 	// again.
 	after = time.Duration(math.Ceil(max(after, time.Second).Seconds())) * time.Second
-	return &push.Error{Code: push.CodeRateLimited, Message: msg + "; retry after " + after.String(), RetryAfter: after}
+	return &core.Error{Code: core.CodeRateLimited, Message: msg + "; retry after " + after.String(), RetryAfter: after}
 }

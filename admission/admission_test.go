@@ -12,14 +12,14 @@ import (
 	"github.com/pushd/pushd/admission"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
-func refused(t *testing.T, err error) *push.Error {
+func refused(t *testing.T, err error) *core.Error {
 	t.Helper()
-	e, ok := push.AsError(err)
+	e, ok := core.AsError(err)
 	require.True(t, ok, "want a RATE_LIMITED error, got %v", err)
-	require.Equal(t, push.CodeRateLimited, e.Code)
+	require.Equal(t, core.CodeRateLimited, e.Code)
 	require.GreaterOrEqual(t, e.RetryAfter, time.Second)
 	require.Zero(t, e.RetryAfter%time.Second, "whole seconds")
 	return e

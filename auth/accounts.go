@@ -14,7 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -26,7 +26,7 @@ func normalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || len(s) > 254 {
-		return "", push.Invalid("email", "not an email address")
+		return "", core.Invalid("email", "not an email address")
 	}
 	return s, nil
 }
@@ -37,7 +37,7 @@ func checkNewPassword(pw string) error { return checkPasswordField("password", p
 // input field named field.
 func checkPasswordField(field, pw string) error {
 	if n := len(pw); n < MinPasswordLen || n > MaxPasswordLen {
-		return push.Invalid(field, "must be %d to %d bytes", MinPasswordLen, MaxPasswordLen)
+		return core.Invalid(field, "must be %d to %d bytes", MinPasswordLen, MaxPasswordLen)
 	}
 	return nil
 }
@@ -74,7 +74,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (oneT
 		if err != nil {
 			return "", err
 		}
-		return "", push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+		return "", core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 			err := tx.Account.UpdateOneID(acc.ID).SetAdmin(true).ClearDisabledAt().SetPasswordHash(h).
 				ClearPasswordResetHash().ClearPasswordResetExpiresAt().Exec(sys)
 			if err != nil {
@@ -111,7 +111,7 @@ func (s *Service) CreateAccount(ctx context.Context, email, password string, adm
 		return nil, err
 	}
 	if !p.AllApps() {
-		return nil, &push.Error{Code: push.CodeForbidden, Message: "only an admin may create accounts"}
+		return nil, &core.Error{Code: core.CodeForbidden, Message: "only an admin may create accounts"}
 	}
 	email, err = normalizeEmail(email)
 	if err != nil {
@@ -122,7 +122,7 @@ func (s *Service) CreateAccount(ctx context.Context, email, password string, adm
 	}
 	acc, err := s.createAccount(ctx, email, password, admin)
 	if ent.IsConstraintError(err) {
-		return nil, push.Conflict("an account with that email exists")
+		return nil, core.Conflict("an account with that email exists")
 	}
 	return acc, err
 }
@@ -172,7 +172,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if len(userAgent) > 512 {
 		userAgent = userAgent[:512]
 	}
-	err = push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	err = core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		// The account row is updated first and only if its password and
 		// state are still those checked: a password change, reset or
 		// disabling that committed meanwhile refuses this login, and one
@@ -207,7 +207,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 
 // errBadLogin is the one answer to a login that failed for any reason but
 // throttling.
-var errBadLogin = &push.Error{Code: push.CodeUnauthenticated, Message: "invalid email or password"}
+var errBadLogin = &core.Error{Code: core.CodeUnauthenticated, Message: "invalid email or password"}
 
 // throttle counts a password attempt for email from ip (a login, or the
 // current password of changePassword) and refuses it with RATE_LIMITED
@@ -225,7 +225,7 @@ func (s *Service) throttle(ctx context.Context, lim loginLimiter, email, ip stri
 	if wait == time.Second {
 		unit = "second"
 	}
-	return &push.Error{Code: push.CodeRateLimited, RetryAfter: wait,
+	return &core.Error{Code: core.CodeRateLimited, RetryAfter: wait,
 		Message: fmt.Sprintf("too many login attempts: try again in %d %s", int(wait/time.Second), unit)}
 }
 
@@ -280,7 +280,7 @@ func (s *Service) accountPrincipal(ctx context.Context, sess *ent.Session) (tena
 }
 
 // ErrCSRF answers a cookie-authenticated change without the CSRF header.
-var ErrCSRF = &push.Error{Code: push.CodeForbidden, Message: "missing or wrong " + CSRFHeader + " header"}
+var ErrCSRF = &core.Error{Code: core.CodeForbidden, Message: "missing or wrong " + CSRFHeader + " header"}
 
 // StillValid reports whether p's credentials still hold exactly as they
 // did: its key is not revoked; its session has not ended and its account's

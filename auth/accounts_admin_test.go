@@ -5,10 +5,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/pushd/pushd/auth"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
+
+	"github.com/stretchr/testify/require"
 )
 
 // A first start with no admin configured, in any mode, creates one admin
@@ -38,7 +38,7 @@ func TestFirstStartMakesOneAdmin(t *testing.T) {
 	require.Len(t, shown, 1, "one replica creates the admin and shows its password")
 	code, _, err := tryLogin(replicas[2], auth.FirstAdminEmail, shown[0], "192.0.2.10")
 	require.NoError(t, err)
-	require.Equal(t, push.Code(""), code)
+	require.Equal(t, core.Code(""), code)
 
 	again, err := replicas[0].EnsureAdmin(context.Background(), "", "")
 	require.NoError(t, err)

@@ -10,7 +10,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/apikey"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -41,7 +41,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*ent.APIKey, 
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || len(in.Name) > 100 {
-		return nil, "", push.Invalid("name", "must be 1 to 100 characters")
+		return nil, "", core.Invalid("name", "must be 1 to 100 characters")
 	}
 	active, err := s.client.APIKey.Query().
 		Where(apikey.AppID(in.AppID), apikey.RevokedAtIsNil()).
@@ -50,7 +50,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*ent.APIKey, 
 		return nil, "", err
 	}
 	if active >= MaxActiveKeys {
-		return nil, "", push.Conflict("the app already has %d active keys: revoke one first", MaxActiveKeys)
+		return nil, "", core.Conflict("the app already has %d active keys: revoke one first", MaxActiveKeys)
 	}
 
 	create := s.client.APIKey.Create().
@@ -63,7 +63,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*ent.APIKey, 
 	switch in.Algorithm {
 	case apikey.AlgorithmHMAC_SHA256:
 		if in.PublicKey != "" {
-			return nil, "", push.Invalid("publicKey", "HMAC_SHA256 keys have no public key: the server makes the secret")
+			return nil, "", core.Invalid("publicKey", "HMAC_SHA256 keys have no public key: the server makes the secret")
 		}
 		secret = "sk_" + randomToken(32)
 		rec := create.Mutation()
@@ -76,18 +76,18 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*ent.APIKey, 
 	case apikey.AlgorithmED25519, apikey.AlgorithmRSA_SHA256:
 		pemText := strings.TrimSpace(in.PublicKey)
 		if pemText == "" {
-			return nil, "", push.Invalid("publicKey", "%s keys need the PEM public key of the caller's key pair", in.Algorithm)
+			return nil, "", core.Invalid("publicKey", "%s keys need the PEM public key of the caller's key pair", in.Algorithm)
 		}
 		pub, err := signature.ParsePublicKey(sigAlgorithm(in.Algorithm), pemText)
 		if err != nil {
-			return nil, "", push.Invalid("publicKey", "%v", err)
+			return nil, "", core.Invalid("publicKey", "%v", err)
 		}
 		if where := signature.PublishedKey(pub); where != "" {
-			return nil, "", push.Invalid("publicKey", "this is the public key of %s, whose private key is published: make a key pair of your own", where)
+			return nil, "", core.Invalid("publicKey", "this is the public key of %s, whose private key is published: make a key pair of your own", where)
 		}
 		create.SetPublicKey(pemText + "\n")
 	default:
-		return nil, "", push.Invalid("algorithm", "unknown algorithm %q", in.Algorithm)
+		return nil, "", core.Invalid("algorithm", "unknown algorithm %q", in.Algorithm)
 	}
 	key, err := create.Save(ctx)
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id nodeid.ID) (*ent.APIKey, 
 	key, err := s.client.APIKey.Get(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
-			return nil, push.NotFound("API key")
+			return nil, core.NotFound("API key")
 		}
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -28,7 +28,7 @@ const InvitationTTL = 7 * 24 * time.Hour
 // MaxPendingInvitations bounds the invitations one app has waiting.
 const MaxPendingInvitations = 100
 
-var errNoInvitation = push.NotFound("invitation")
+var errNoInvitation = core.NotFound("invitation")
 
 // InviteMember records an invitation of email to role in app (owners of the
 // app and admins). Inviting the same email again replaces the role and
@@ -54,7 +54,7 @@ func (s *Service) InviteMember(ctx context.Context, appID nodeid.ID, email strin
 	}
 	now := s.now()
 	var id nodeid.ID
-	err = push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	err = core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		member, err := tx.Membership.Query().
 			Where(membership.AppID(appID), membership.HasAccountWith(account.Email(email))).
 			Exist(sys)
@@ -62,7 +62,7 @@ func (s *Service) InviteMember(ctx context.Context, appID nodeid.ID, email strin
 			return err
 		}
 		if member {
-			return push.Conflict("%s is a member of the app already: change their role in the members list", email)
+			return core.Conflict("%s is a member of the app already: change their role in the members list", email)
 		}
 		if _, err := tx.Invitation.Delete().Where(invitation.AppID(appID), invitation.ExpiresAtLTE(now)).Exec(sys); err != nil {
 			return err
@@ -72,7 +72,7 @@ func (s *Service) InviteMember(ctx context.Context, appID nodeid.ID, email strin
 			return err
 		}
 		if pending >= MaxPendingInvitations {
-			return push.Conflict("the app has %d pending invitations: withdraw some first", MaxPendingInvitations)
+			return core.Conflict("the app has %d pending invitations: withdraw some first", MaxPendingInvitations)
 		}
 		id, err = tx.Invitation.Create().
 			SetAppID(appID).SetEmail(email).SetRole(role).SetInvitedBy(inviter).SetExpiresAt(now.Add(InvitationTTL)).
@@ -173,7 +173,7 @@ func (s *Service) answerInvitation(ctx context.Context, id nodeid.ID, accept boo
 		return err
 	}
 	sys := tenant.AsSystem(ctx)
-	return push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	return core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		mine := []predicate.Invitation{invitation.ID(id), invitation.Email(acc.Email)}
 		if accept {
 			mine = append(mine, invitation.ExpiresAtGT(s.now()))

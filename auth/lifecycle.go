@@ -13,7 +13,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -31,9 +31,9 @@ import (
 const ResetTokenTTL = 24 * time.Hour
 
 var (
-	errAccountsOnly = &push.Error{Code: push.CodeForbidden, Message: "only a console account may do this"}
-	errAdminsOnly   = &push.Error{Code: push.CodeForbidden, Message: "only an admin may do this"}
-	errBadReset     = push.Invalid("token", "this reset token is not valid: it was used, replaced or has expired")
+	errAccountsOnly = &core.Error{Code: core.CodeForbidden, Message: "only a console account may do this"}
+	errAdminsOnly   = &core.Error{Code: core.CodeForbidden, Message: "only an admin may do this"}
+	errBadReset     = core.Invalid("token", "this reset token is not valid: it was used, replaced or has expired")
 )
 
 // accountCaller returns the calling console account's principal.
@@ -63,7 +63,7 @@ func adminCaller(ctx context.Context) error {
 func (s *Service) account(ctx context.Context, id nodeid.ID) (*ent.Account, error) {
 	acc, err := s.client.Account.Get(tenant.AsSystem(ctx), id)
 	if isNotFound(err) {
-		return nil, push.NotFound("account")
+		return nil, core.NotFound("account")
 	}
 	return acc, err
 }
@@ -82,7 +82,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (acc
 		return nil, 0, err
 	}
 	if next == current {
-		return nil, 0, push.Invalid("newPassword", "must differ from the current password")
+		return nil, 0, core.Invalid("newPassword", "must differ from the current password")
 	}
 	if acc, err = s.account(ctx, p.AccountID); err != nil {
 		return nil, 0, err
@@ -101,21 +101,21 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (acc
 		return nil, 0, err
 	}
 	if !ok || acc.PasswordHash == "" {
-		return nil, 0, push.Invalid("currentPassword", "is not the account's password")
+		return nil, 0, core.Invalid("currentPassword", "is not the account's password")
 	}
 	h, err := HashPassword(next)
 	if err != nil {
 		return nil, 0, err
 	}
 	sys := tenant.AsSystem(ctx)
-	err = push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	err = core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		n, err := tx.Account.Update().Where(account.ID(acc.ID), account.PasswordHash(acc.PasswordHash)).
 			SetPasswordHash(h).Save(sys)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			return push.Conflict("the password was changed meanwhile: try again with the new one")
+			return core.Conflict("the password was changed meanwhile: try again with the new one")
 		}
 		ended, err = tx.Session.Delete().Where(session.AccountID(acc.ID), session.IDNEQ(p.SessionID)).Exec(sys)
 		return err
@@ -180,18 +180,18 @@ func (s *Service) CreatePasswordReset(ctx context.Context, id nodeid.ID) (*Passw
 		return nil, err
 	}
 	if acc.DisabledAt != nil {
-		return nil, push.Conflict("the account is disabled: enable it before resetting its password")
+		return nil, core.Conflict("the account is disabled: enable it before resetting its password")
 	}
 	r := &PasswordReset{Token: randomToken(32), ExpiresAt: s.now().Add(ResetTokenTTL)}
 	sys := tenant.AsSystem(ctx)
-	err = push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	err = core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		n, err := tx.Account.Update().Where(account.ID(id), account.DisabledAtIsNil()).
 			SetPasswordHash("").SetPasswordResetHash(sha(r.Token)).SetPasswordResetExpiresAt(r.ExpiresAt).Save(sys)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			return push.Conflict("the account is disabled: enable it before resetting its password")
+			return core.Conflict("the account is disabled: enable it before resetting its password")
 		}
 		_, err = tx.Session.Delete().Where(session.AccountID(id)).Exec(sys)
 		return err
@@ -228,7 +228,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) error {
 	if err != nil {
 		return err
 	}
-	return push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	return core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		n, err := tx.Account.Update().Where(account.ID(acc.ID), account.PasswordResetHash(hash), account.DisabledAtIsNil()).
 			SetPasswordHash(h).ClearPasswordResetHash().ClearPasswordResetExpiresAt().Save(sys)
 		if err != nil {
@@ -250,10 +250,10 @@ func (s *Service) DisableAccount(ctx context.Context, id nodeid.ID) (*ent.Accoun
 		return nil, err
 	}
 	sys := tenant.AsSystem(ctx)
-	err := push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	err := core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		acc, err := tx.Account.Get(sys, id)
 		if isNotFound(err) {
-			return push.NotFound("account")
+			return core.NotFound("account")
 		}
 		if err != nil {
 			return err
@@ -286,7 +286,7 @@ func (s *Service) EnableAccount(ctx context.Context, id nodeid.ID) (*ent.Account
 	}
 	err := s.client.Account.UpdateOneID(id).ClearDisabledAt().Exec(tenant.AsSystem(ctx))
 	if isNotFound(err) {
-		return nil, push.NotFound("account")
+		return nil, core.NotFound("account")
 	}
 	if err != nil {
 		return nil, err
@@ -303,10 +303,10 @@ func (s *Service) DeleteAccount(ctx context.Context, id nodeid.ID) error {
 		return err
 	}
 	sys := tenant.AsSystem(ctx)
-	return push.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	return core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		acc, err := tx.Account.Get(sys, id)
 		if isNotFound(err) {
-			return push.NotFound("account")
+			return core.NotFound("account")
 		}
 		if err != nil {
 			return err
@@ -337,7 +337,7 @@ func (s *Service) keepAnAdmin(ctx context.Context, tx *ent.Tx, acc *ent.Account,
 		return err
 	}
 	if !slices.ContainsFunc(ids, func(other nodeid.ID) bool { return other != acc.ID }) {
-		return push.Conflict("the last enabled admin cannot be %s: make another account admin first", what)
+		return core.Conflict("the last enabled admin cannot be %s: make another account admin first", what)
 	}
 	return nil
 }
@@ -386,7 +386,7 @@ func (s *Service) keepOwners(ctx context.Context, tx *ent.Tx, accountID nodeid.I
 	if n := len(alone) - 1; n > 0 {
 		more = fmt.Sprintf(" and of %d other app%s", n, map[bool]string{true: "", false: "s"}[n == 1])
 	}
-	return push.Conflict("the account is the last owner of app %q (%s)%s: make someone else owner first", alone[0].Name, alone[0].ID, more)
+	return core.Conflict("the account is the last owner of app %q (%s)%s: make someone else owner first", alone[0].Name, alone[0].ID, more)
 }
 
 func ids(ss []string) []nodeid.ID {

@@ -11,19 +11,19 @@ import (
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
 var sys = tenant.AsSystem(context.Background())
 
 // codeOf is err's code and field ("" for nil).
-func codeOf(t *testing.T, err error) (push.Code, string) {
+func codeOf(t *testing.T, err error) (core.Code, string) {
 	t.Helper()
 	if err == nil {
 		return "", ""
 	}
-	e, ok := push.AsError(err)
+	e, ok := core.AsError(err)
 	require.True(t, ok, "%v", err)
 	return e.Code, e.Field
 }
@@ -51,7 +51,7 @@ func TestResetTokenExpires(t *testing.T) {
 	require.Equal(t, e.clock.Now().Add(auth.ResetTokenTTL), r.ExpiresAt)
 	e.clock.Advance(auth.ResetTokenTTL)
 	code, field := codeOf(t, svc.ResetPassword(context.Background(), r.Token, "new-password"))
-	require.Equal(t, push.CodeInvalidArgument, code, "expired")
+	require.Equal(t, core.CodeInvalidArgument, code, "expired")
 	require.Equal(t, "token", field)
 
 	r, err = svc.CreatePasswordReset(sys, acc.ID)
@@ -77,7 +77,7 @@ func TestDisablingRevokesResetToken(t *testing.T) {
 	_, err = svc.EnableAccount(sys, acc.ID)
 	require.NoError(t, err)
 	code, _ := codeOf(t, svc.ResetPassword(context.Background(), r.Token, "new-password"))
-	require.Equal(t, push.CodeInvalidArgument, code)
+	require.Equal(t, core.CodeInvalidArgument, code)
 }
 
 // A wrong current password in changePassword is a failed login attempt:
@@ -89,17 +89,17 @@ func TestChangePasswordIsThrottled(t *testing.T) {
 	_, err := svc.CreateAccount(sys, victim, victimPass, false)
 	require.NoError(t, err)
 	ctx := session(t, svc, victim, victimPass)
-	codes := map[push.Code]int{}
+	codes := map[core.Code]int{}
 	for i := range 8 {
 		_, _, err := svc.ChangePassword(ctx, fmt.Sprintf("guess-%d-password", i), "a-new-password")
 		c, _ := codeOf(t, err)
 		codes[c]++
 	}
-	require.Equal(t, map[push.Code]int{push.CodeInvalidArgument: 5, push.CodeRateLimited: 3}, codes)
+	require.Equal(t, map[core.Code]int{core.CodeInvalidArgument: 5, core.CodeRateLimited: 3}, codes)
 	// Called without an HTTP request, the change has no client address:
 	// a login without one is the same pair and waits too.
 	c, _ := loginCode(t, svc, victim, victimPass, "")
-	require.Equal(t, push.CodeRateLimited, c, "the login from that address waits too")
+	require.Equal(t, core.CodeRateLimited, c, "the login from that address waits too")
 }
 
 func TestInvitationExpires(t *testing.T) {
@@ -124,7 +124,7 @@ func TestInvitationExpires(t *testing.T) {
 	require.Empty(t, mine)
 	_, err = svc.AcceptInvitation(user, inv.ID)
 	code, _ := codeOf(t, err)
-	require.Equal(t, push.CodeNotFound, code)
+	require.Equal(t, core.CodeNotFound, code)
 
 	// Inviting again starts the time again, with the new role.
 	_, err = svc.InviteMember(sys, app.ID, "user@test.local", enum.RoleDeveloper)
@@ -148,7 +148,7 @@ func TestPendingInvitationsAreBounded(t *testing.T) {
 	}
 	_, err := svc.InviteMember(sys, app.ID, "one-more@test.local", enum.RoleViewer)
 	code, _ := codeOf(t, err)
-	require.Equal(t, push.CodeConflict, code)
+	require.Equal(t, core.CodeConflict, code)
 	_, err = svc.InviteMember(sys, app.ID, "u0@test.local", enum.RoleOwner)
 	require.NoError(t, err, "inviting a pending email again replaces its invitation")
 

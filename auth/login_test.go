@@ -14,7 +14,7 @@ import (
 
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/internal/testenv"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
 )
 
@@ -76,7 +76,7 @@ func (e *loginEnv) account(t *testing.T, svc *auth.Service, email, password stri
 // tryLogin logs in and returns the error code ("" on success) and, when
 // RATE_LIMITED, how long to wait; err is anything else that went wrong.
 // Safe off the test's goroutine.
-func tryLogin(svc *auth.Service, email, password, ip string) (push.Code, time.Duration, error) {
+func tryLogin(svc *auth.Service, email, password, ip string) (core.Code, time.Duration, error) {
 	l, err := svc.Login(context.Background(), email, password, ip, "test")
 	if err == nil {
 		if l.Account.Email != email {
@@ -84,24 +84,24 @@ func tryLogin(svc *auth.Service, email, password, ip string) (push.Code, time.Du
 		}
 		return "", 0, nil
 	}
-	e, ok := push.AsError(err)
+	e, ok := core.AsError(err)
 	switch {
 	case !ok:
 		return "", 0, err
-	case e.Code == push.CodeRateLimited:
+	case e.Code == core.CodeRateLimited:
 		if e.RetryAfter < time.Second || e.RetryAfter%time.Second != 0 {
 			return "", 0, fmt.Errorf("retry after %v: want whole seconds, at least 1", e.RetryAfter)
 		}
 		if !strings.Contains(e.Message, "too many login attempts") {
 			return "", 0, fmt.Errorf("message %q", e.Message)
 		}
-	case e.Code != push.CodeUnauthenticated:
+	case e.Code != core.CodeUnauthenticated:
 		return "", 0, err
 	}
 	return e.Code, e.RetryAfter, nil
 }
 
-func loginCode(t *testing.T, svc *auth.Service, email, password, ip string) (push.Code, time.Duration) {
+func loginCode(t *testing.T, svc *auth.Service, email, password, ip string) (core.Code, time.Duration) {
 	t.Helper()
 	c, wait, err := tryLogin(svc, email, password, ip)
 	require.NoError(t, err)
@@ -109,11 +109,11 @@ func loginCode(t *testing.T, svc *auth.Service, email, password, ip string) (pus
 }
 
 // loginsAtOnce runs the logins in parallel and counts the answers.
-func loginsAtOnce(t *testing.T, svc *auth.Service, email string, n int, ipOf func(i int) string) map[push.Code]int {
+func loginsAtOnce(t *testing.T, svc *auth.Service, email string, n int, ipOf func(i int) string) map[core.Code]int {
 	t.Helper()
 	var (
 		mu    sync.Mutex
-		codes = map[push.Code]int{}
+		codes = map[core.Code]int{}
 		errs  []error
 		wg    sync.WaitGroup
 	)
@@ -150,18 +150,18 @@ func TestLoginLockoutAttack(t *testing.T) {
 	svc := e.replica(t)
 	e.account(t, svc, victim, victimPass)
 
-	codes := map[push.Code]int{}
+	codes := map[core.Code]int{}
 	for i := range 150 {
 		c, _ := loginCode(t, svc, victim, fmt.Sprintf("wrong-password-%d", i), attackerAddr)
 		codes[c]++
 	}
-	require.Equal(t, map[push.Code]int{push.CodeUnauthenticated: 5, push.CodeRateLimited: 145}, codes)
+	require.Equal(t, map[core.Code]int{core.CodeUnauthenticated: 5, core.CodeRateLimited: 145}, codes)
 
 	c, _ := loginCode(t, svc, victim, victimPass, victimAddr)
 	require.Empty(t, c, "the right password from another address gets in at once")
 
 	c, wait := loginCode(t, svc, victim, victimPass, attackerAddr)
-	require.Equal(t, push.CodeRateLimited, c, "the guessing address is throttled, even with the right password")
+	require.Equal(t, core.CodeRateLimited, c, "the guessing address is throttled, even with the right password")
 	require.Equal(t, time.Second, wait)
 
 	// Throttled, not locked out: after the wait, that address may try.
@@ -180,14 +180,14 @@ func TestLoginLockoutAttackFromManyAddresses(t *testing.T) {
 	e.account(t, svc, victim, victimPass)
 
 	codes := loginsAtOnce(t, svc, victim, 150, func(i int) string { return fmt.Sprintf("10.0.0.%d", i%30+1) })
-	require.Equal(t, 150, codes[push.CodeUnauthenticated]+codes[push.CodeRateLimited], "%v", codes)
-	require.GreaterOrEqual(t, codes[push.CodeUnauthenticated], 100, "%v", codes)
-	require.Positive(t, codes[push.CodeRateLimited], "the email-wide bucket refused some: %v", codes)
+	require.Equal(t, 150, codes[core.CodeUnauthenticated]+codes[core.CodeRateLimited], "%v", codes)
+	require.GreaterOrEqual(t, codes[core.CodeUnauthenticated], 100, "%v", codes)
+	require.Positive(t, codes[core.CodeRateLimited], "the email-wide bucket refused some: %v", codes)
 
 	c, _ := loginCode(t, svc, victim, victimPass, victimAddr)
 	require.Empty(t, c, "the owner gets in at once")
 	c, _ = loginCode(t, svc, victim, victimPass, "10.0.0.1")
-	require.Equal(t, push.CodeRateLimited, c, "a guessing address is refused, even with the right password")
+	require.Equal(t, core.CodeRateLimited, c, "a guessing address is refused, even with the right password")
 }
 
 // Replicas share the counts: guesses spread over two processes are held
@@ -203,11 +203,11 @@ func TestLoginLimitsHoldAcrossReplicas(t *testing.T) {
 			svc = two
 		}
 		c, _ := loginCode(t, svc, victim, "wrong-password", attackerAddr)
-		require.Equal(t, push.CodeUnauthenticated, c)
+		require.Equal(t, core.CodeUnauthenticated, c)
 	}
 	for _, svc := range []*auth.Service{one, two} {
 		c, wait := loginCode(t, svc, victim, victimPass, attackerAddr)
-		require.Equal(t, push.CodeRateLimited, c)
+		require.Equal(t, core.CodeRateLimited, c)
 		require.Equal(t, time.Second, wait)
 	}
 	// A success on one replica clears the pair for both.
@@ -216,7 +216,7 @@ func TestLoginLimitsHoldAcrossReplicas(t *testing.T) {
 	require.Empty(t, c)
 	for range 5 {
 		c, _ := loginCode(t, one, victim, "wrong-password", attackerAddr)
-		require.Equal(t, push.CodeUnauthenticated, c)
+		require.Equal(t, core.CodeUnauthenticated, c)
 	}
 }
 
@@ -228,5 +228,5 @@ func TestParallelLoginGuessesAreCounted(t *testing.T) {
 	svc := e.replica(t)
 	e.account(t, svc, victim, victimPass)
 	codes := loginsAtOnce(t, svc, victim, 40, func(int) string { return attackerAddr })
-	require.Equal(t, map[push.Code]int{push.CodeUnauthenticated: 5, push.CodeRateLimited: 35}, codes)
+	require.Equal(t, map[core.Code]int{core.CodeUnauthenticated: 5, core.CodeRateLimited: 35}, codes)
 }

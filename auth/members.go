@@ -11,7 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -59,7 +59,7 @@ type AccountRef struct {
 
 // errNotMember answers an owner who names an account that is not a member
 // of the app, whether or not such an account exists.
-var errNotMember = &push.Error{Code: push.CodeNotFound, Message: "member not found: invite them with inviteMember"}
+var errNotMember = &core.Error{Code: core.CodeNotFound, Message: "member not found: invite them with inviteMember"}
 
 // SetMembership gives an account a role in an app (admins), or changes the
 // role of one of the app's members (owners of the app and admins). An owner
@@ -72,7 +72,7 @@ func (s *Service) SetMembership(ctx context.Context, who AccountRef, appID nodei
 		return nil, err
 	}
 	if (who.ID == "") == (who.Email == "") {
-		return nil, push.Invalid("accountID", "give the account's ID or its email, not both")
+		return nil, core.Invalid("accountID", "give the account's ID or its email, not both")
 	}
 	p, _ := tenant.FromContext(ctx)
 	sys := tenant.AsSystem(ctx)
@@ -95,7 +95,7 @@ func (s *Service) SetMembership(ctx context.Context, who AccountRef, appID nodei
 		case isNotFound(err) && !p.AllApps():
 			return nil, errNotMember
 		case isNotFound(err):
-			return nil, push.NotFound("account")
+			return nil, core.NotFound("account")
 		}
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Service) SetMembership(ctx context.Context, who AccountRef, appID nodei
 // grant gives accountID role in appID, keeping an owner.
 func (s *Service) grant(ctx context.Context, accountID, appID nodeid.ID, role enum.Role) (*ent.Membership, error) {
 	var id nodeid.ID
-	err := push.WithTx(ctx, s.client, func(tx *ent.Tx) (err error) {
+	err := core.WithTx(ctx, s.client, func(tx *ent.Tx) (err error) {
 		id, err = s.grantTx(ctx, tx, accountID, appID, role)
 		return err
 	})
@@ -134,14 +134,14 @@ func (s *Service) DeleteMembership(ctx context.Context, id nodeid.ID) error {
 	m, err := s.client.Membership.Get(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
-			return push.NotFound("membership")
+			return core.NotFound("membership")
 		}
 		return err
 	}
 	if err := tenant.Require(ctx, m.AppID, tenant.NeedOwner); err != nil {
 		return err
 	}
-	return push.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+	return core.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		if m.Role == enum.RoleOwner {
 			if err := s.keepAnOwner(ctx, tx, m.AppID, m.AccountID); err != nil {
 				return err
@@ -166,7 +166,7 @@ func (s *Service) keepAnOwner(ctx context.Context, tx *ent.Tx, appID, accountID 
 		return err
 	}
 	if len(owners) > 0 && !slices.ContainsFunc(owners, func(id string) bool { return id != string(accountID) }) {
-		return push.Conflict("an app keeps at least one owner: make someone else owner first")
+		return core.Conflict("an app keeps at least one owner: make someone else owner first")
 	}
 	return nil
 }

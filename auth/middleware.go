@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/tenant"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
-
-	"github.com/pushd/pushd/push"
-	"github.com/pushd/pushd/tenant"
 )
 
 // Cookie and header names of console sessions.
@@ -63,7 +63,7 @@ func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 		if r.Body != nil && !upgrade {
 			b, err := io.ReadAll(r.Body) // bounded by graph.LimitBody in front
 			if err != nil {
-				writeError(w, http.StatusBadRequest, push.CodeInvalidArgument, "could not read request body")
+				writeError(w, http.StatusBadRequest, core.CodeInvalidArgument, "could not read request body")
 				return
 			}
 			body = b
@@ -75,7 +75,7 @@ func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 			p, err := s.AuthenticateSigned(ctx, r.Header, r.Method, RequestURI(r), body)
 			if errors.Is(err, ErrUnavailable) {
 				w.Header().Set("Retry-After", "1")
-				writeError(w, http.StatusServiceUnavailable, push.CodeInternal, ErrUnavailable.Error())
+				writeError(w, http.StatusServiceUnavailable, core.CodeInternal, ErrUnavailable.Error())
 				return
 			}
 			if err != nil {
@@ -89,7 +89,7 @@ func (s *Service) Middleware(mode CookieMode, next http.Handler) http.Handler {
 			p, err := s.AuthenticateSession(ctx, c.Value, r.Header.Get(CSRFHeader), needCSRF)
 			switch {
 			case errors.Is(err, ErrCSRF):
-				writeError(w, http.StatusForbidden, push.CodeForbidden, ErrCSRF.Message)
+				writeError(w, http.StatusForbidden, core.CodeForbidden, ErrCSRF.Message)
 				return
 			case err == nil:
 				ctx = tenant.NewContext(ctx, p)
@@ -153,10 +153,10 @@ func publicOperation(body []byte) bool {
 }
 
 func unauthenticated(w http.ResponseWriter) {
-	writeError(w, http.StatusUnauthorized, push.CodeUnauthenticated, ErrUnauthenticated.Message)
+	writeError(w, http.StatusUnauthorized, core.CodeUnauthenticated, ErrUnauthenticated.Message)
 }
 
-func writeError(w http.ResponseWriter, status int, code push.Code, msg string) {
+func writeError(w http.ResponseWriter, status int, code core.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{

@@ -22,13 +22,13 @@ import (
 
 	"github.com/pushd/pushd/auth/seal"
 	"github.com/pushd/pushd/ent"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
 // ErrUnauthenticated is the one answer to every failed authentication:
 // callers never learn which check failed.
-var ErrUnauthenticated = &push.Error{Code: push.CodeUnauthenticated, Message: "authentication required"}
+var ErrUnauthenticated = &core.Error{Code: core.CodeUnauthenticated, Message: "authentication required"}
 
 // Config configures the Service.
 type Config struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // MaxRequestBytes bounds every device API body.
@@ -223,11 +224,11 @@ func bearer(r *http.Request) string {
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, push.Invalid("", "could not read the body"))
+		writeError(w, http.StatusBadRequest, core.Invalid("", "could not read the body"))
 		return false
 	}
 	if len(body) > MaxRequestBytes {
-		writeError(w, http.StatusRequestEntityTooLarge, push.Invalid("", "body exceeds %d bytes", MaxRequestBytes))
+		writeError(w, http.StatusRequestEntityTooLarge, core.Invalid("", "body exceeds %d bytes", MaxRequestBytes))
 		return false
 	}
 	if e := decodeBody(body, v); e != nil {
@@ -240,7 +241,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 // decodeBody decodes body into v strictly: unknown fields, keys that
 // match a field only case-insensitively, a key repeated in an object,
 // trailing data and wrong types are refused. An empty body reads as {}.
-func decodeBody(body []byte, v any) *push.Error {
+func decodeBody(body []byte, v any) *core.Error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
@@ -250,53 +251,53 @@ func decodeBody(body []byte, v any) *push.Error {
 		return decodeError(err)
 	}
 	if trailing(body, dec) {
-		return push.Invalid("", "trailing data after the JSON object")
+		return core.Invalid("", "trailing data after the JSON object")
 	}
 	return checkKeys(body, reflect.TypeOf(v))
 }
 
-func decodeError(err error) *push.Error {
+func decodeError(err error) *core.Error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		return push.Invalid(typeErr.Field, "must be %s", typeErr.Type)
+		return core.Invalid(typeErr.Field, "must be %s", typeErr.Type)
 	case errors.As(err, &syntaxErr):
-		return push.Invalid("", "malformed JSON at byte %d", syntaxErr.Offset)
+		return core.Invalid("", "malformed JSON at byte %d", syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return push.Invalid(field, "unknown field")
+		return core.Invalid(field, "unknown field")
 	}
-	if e, ok := push.AsError(err); ok {
+	if e, ok := core.AsError(err); ok {
 		return e
 	}
-	return push.Invalid("", "malformed JSON: %v", err)
+	return core.Invalid("", "malformed JSON: %v", err)
 }
 
 // fail answers a domain error with its code; anything else is INTERNAL
 // and its detail goes only to the log.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e, ok := push.AsError(err)
+	e, ok := core.AsError(err)
 	if !ok {
 		a.log.ErrorContext(r.Context(), "device api: internal error", "path", r.URL.Path, "err", err)
-		e = &push.Error{Code: push.CodeInternal, Message: "internal error"}
+		e = &core.Error{Code: core.CodeInternal, Message: "internal error"}
 	}
 	writeError(w, statusOf(e.Code), e)
 }
 
-func statusOf(c push.Code) int {
+func statusOf(c core.Code) int {
 	switch c {
-	case push.CodeUnauthenticated:
+	case core.CodeUnauthenticated:
 		return http.StatusUnauthorized
-	case push.CodeForbidden:
+	case core.CodeForbidden:
 		return http.StatusForbidden
-	case push.CodeNotFound:
+	case core.CodeNotFound:
 		return http.StatusNotFound
-	case push.CodeInvalidArgument:
+	case core.CodeInvalidArgument:
 		return http.StatusBadRequest
-	case push.CodeConflict:
+	case core.CodeConflict:
 		return http.StatusConflict
-	case push.CodeRateLimited:
+	case core.CodeRateLimited:
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
@@ -305,13 +306,13 @@ func statusOf(c push.Code) int {
 // ErrorBody is every device API error.
 type ErrorBody struct {
 	Error struct {
-		Code    push.Code `json:"code"`
+		Code    core.Code `json:"code"`
 		Message string    `json:"message"`
 		Field   string    `json:"field,omitempty"`
 	} `json:"error"`
 }
 
-func writeError(w http.ResponseWriter, status int, e *push.Error) {
+func writeError(w http.ResponseWriter, status int, e *core.Error) {
 	var b ErrorBody
 	b.Error.Code, b.Error.Message, b.Error.Field = e.Code, e.Message, e.Field
 	writeJSON(w, status, b)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Close codes of the device channel (4000–4999 are the application's).
@@ -420,7 +421,7 @@ func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventTyp
 		if err == nil {
 			return
 		}
-		if _, coded := push.AsError(err); coded {
+		if _, coded := core.AsError(err); coded {
 			return // refused (not this device's message): retrying will not help
 		}
 		c.hub.log.Warn("gateway: record event; retrying", "device", c.device, "err", err, "in", wait.String())

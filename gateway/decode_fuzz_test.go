@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
+	"github.com/pushd/pushd/push/core"
 
-	"github.com/pushd/pushd/push"
+	"github.com/stretchr/testify/require"
 )
 
 // The device request decoders are fuzzed against a reference written
@@ -82,7 +82,7 @@ func checkDecoder[T any](t *testing.T, b []byte) {
 	var got T
 	e := decodeBody(b, &got)
 	if e != nil {
-		require.Equal(t, push.CodeInvalidArgument, e.Code)
+		require.Equal(t, core.CodeInvalidArgument, e.Code)
 		require.NotEmpty(t, e.Message)
 	}
 	want, why := referenceDecode[T](b)

@@ -26,6 +26,7 @@ import (
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -206,7 +207,7 @@ func TestDeviceAPIRejectsBadInput(t *testing.T) {
 			var apiErr *deviceclient.APIError
 			require.ErrorAs(t, err, &apiErr)
 			require.Equal(t, http.StatusBadRequest, apiErr.Status)
-			require.Equal(t, push.CodeInvalidArgument, apiErr.ErrorBody.Error.Code)
+			require.Equal(t, core.CodeInvalidArgument, apiErr.ErrorBody.Error.Code)
 			require.Equal(t, tc.field, apiErr.ErrorBody.Error.Field)
 		})
 	}
@@ -514,7 +515,7 @@ func TestRevokeReachesOnlineDevice(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, id, nextPush(t, ctx, conn).MessageID)
 
-	require.NoError(t, b.router.RevokeSelf(ctx, []push.SelfRevoke{{MessageID: id, DeviceID: reg.DeviceID}}))
+	require.NoError(t, b.router.RevokeSelf(ctx, []core.SelfRevoke{{MessageID: id, DeviceID: reg.DeviceID}}))
 	f, err := conn.Next(ctx)
 	require.NoError(t, err)
 	require.NotNil(t, f.Revoke)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -171,13 +172,13 @@ func (h *Hub) Run(ctx context.Context) error {
 	sub := h.cfg.Redis.Subscribe(ctx, h.cfg.Router.nodeChannel(h.cfg.NodeID))
 	defer sub.Close()
 	if _, err := sub.Receive(ctx); err != nil {
-		return err
+		return fmt.Errorf("subscribe to the node channel: %w", err)
 	}
 	msgs := sub.Channel(redis.WithChannelSize(1024))
 	// Refreshes run in a pipeline as EVALSHA: load the script first (and
 	// again if Redis restarts and forgets it; see refreshPresence).
 	if err := h.refreshScript.Load(ctx, h.cfg.Redis).Err(); err != nil {
-		return err
+		return fmt.Errorf("load the presence script: %w", err)
 	}
 	tick := time.NewTicker(h.cfg.Heartbeat)
 	defer tick.Stop()

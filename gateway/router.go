@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Router finds which gateway node holds a device and hands it frames
@@ -103,7 +103,7 @@ const framesPerMessage = 500
 
 // SendSelf implements push.SelfChannel: one pipeline of PUBLISHes per
 // call, whatever the number of messages.
-func (r *Router) SendSelf(ctx context.Context, msgs []push.SelfMessage) error {
+func (r *Router) SendSelf(ctx context.Context, msgs []core.SelfMessage) error {
 	items := make([]routed, 0, len(msgs))
 	for _, m := range msgs {
 		frame, err := json.Marshal(pushFrame(m))
@@ -116,7 +116,7 @@ func (r *Router) SendSelf(ctx context.Context, msgs []push.SelfMessage) error {
 }
 
 // RevokeSelf implements push.SelfChannel.
-func (r *Router) RevokeSelf(ctx context.Context, revokes []push.SelfRevoke) error {
+func (r *Router) RevokeSelf(ctx context.Context, revokes []core.SelfRevoke) error {
 	items := make([]routed, 0, len(revokes))
 	for _, rv := range revokes {
 		frame, err := json.Marshal(Revoke{Type: FrameRevoke, MessageID: rv.MessageID})
@@ -179,7 +179,7 @@ func (r *Router) publish(ctx context.Context, byNode map[string]*envelope) error
 	return err
 }
 
-func pushFrame(m push.SelfMessage) Push {
+func pushFrame(m core.SelfMessage) Push {
 	return Push{
 		Type: FramePush, MessageID: m.MessageID, Seq: m.Seq,
 		Title: m.Message.Title, Body: m.Message.Body, Payload: m.Message.Payload,

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // trailing reports whether data holds more than JSON whitespace after the
@@ -25,7 +25,7 @@ func trailing(data []byte, dec *json.Decoder) bool {
 // case, so "InstallationID" would fill installationID). body must already
 // have decoded into a value of type t without error; the answer is the
 // coded error decode gives an unknown field, naming the key.
-func checkKeys(body []byte, t reflect.Type) *push.Error {
+func checkKeys(body []byte, t reflect.Type) *core.Error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // numbers are skipped, never converted
 	return walkKeys(dec, t, "")
@@ -34,10 +34,10 @@ func checkKeys(body []byte, t reflect.Type) *push.Error {
 // walkKeys reads one value from dec. t is the Go type the value decodes
 // into, nil when no field names apply to it (an interface, or a type that
 // decodes itself).
-func walkKeys(dec *json.Decoder, t reflect.Type, path string) *push.Error {
+func walkKeys(dec *json.Decoder, t reflect.Type, path string) *core.Error {
 	tok, err := dec.Token()
 	if err != nil {
-		return push.Invalid("", "malformed JSON: %v", err)
+		return core.Invalid("", "malformed JSON: %v", err)
 	}
 	delim, ok := tok.(json.Delim)
 	if !ok {
@@ -69,7 +69,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) *push.Error {
 		for dec.More() {
 			tok, err := dec.Token()
 			if err != nil {
-				return push.Invalid("", "malformed JSON: %v", err)
+				return core.Invalid("", "malformed JSON: %v", err)
 			}
 			key, _ := tok.(string)
 			at := key
@@ -77,7 +77,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) *push.Error {
 				at = path + "." + key
 			}
 			if seen[key] {
-				return push.Invalid(at, "duplicate key %q", key)
+				return core.Invalid(at, "duplicate key %q", key)
 			}
 			seen[key] = true
 			if isStruct {
@@ -93,7 +93,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) *push.Error {
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing delimiter
-		return push.Invalid("", "malformed JSON: %v", err)
+		return core.Invalid("", "malformed JSON: %v", err)
 	}
 	return nil
 }
@@ -101,13 +101,13 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) *push.Error {
 // caseVariant answers a key no field has exactly. After encoding/json
 // accepted the body with unknown fields refused, such a key matches a
 // field name with case folded.
-func caseVariant(at, key string, fields map[string]reflect.Type) *push.Error {
+func caseVariant(at, key string, fields map[string]reflect.Type) *core.Error {
 	for name := range fields {
 		if strings.EqualFold(name, key) {
-			return push.Invalid(at, "unknown field %q: field names are case-sensitive, this one is %q", key, name)
+			return core.Invalid(at, "unknown field %q: field names are case-sensitive, this one is %q", key, name)
 		}
 	}
-	return push.Invalid(at, "unknown field %q", key)
+	return core.Invalid(at, "unknown field %q", key)
 }
 
 var (

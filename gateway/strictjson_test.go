@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/stretchr/testify/require"
+	"github.com/pushd/pushd/push/core"
 
-	"github.com/pushd/pushd/push"
+	"github.com/stretchr/testify/require"
 )
 
 // keyBody exercises the shapes the rule walks: nested structs, lists of
@@ -80,7 +80,7 @@ func TestDecodeBodyKeys(t *testing.T) {
 				return
 			}
 			require.NotNil(t, e)
-			require.Equal(t, push.CodeInvalidArgument, e.Code)
+			require.Equal(t, core.CodeInvalidArgument, e.Code)
 			require.Equal(t, tc.field, e.Field)
 			require.Contains(t, e.Message, tc.msg)
 		})
@@ -111,7 +111,7 @@ func TestDecodeBodyKeysRequestTypes(t *testing.T) {
 	} {
 		e := decodeBody([]byte(tc.in), tc.v)
 		require.NotNil(t, e, tc.in)
-		require.Equal(t, push.CodeInvalidArgument, e.Code, tc.in)
+		require.Equal(t, core.CodeInvalidArgument, e.Code, tc.in)
 		require.Equal(t, tc.field, e.Field, tc.in)
 		if tc.duplicated {
 			require.Contains(t, e.Message, "duplicate key", tc.in)

@@ -12,12 +12,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pushd/pushd/auth"
+	"github.com/pushd/pushd/push/core"
+
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
-
-	"github.com/pushd/pushd/auth"
-	"github.com/pushd/pushd/push"
 )
 
 // Throttles bound what devices, and anyone posing as one, may ask of the
@@ -198,5 +198,5 @@ func rateWords(l redis_rate.Limit) string {
 func rateLimited(w http.ResponseWriter, msg string, wait time.Duration) {
 	secs := max(int(math.Ceil(wait.Seconds())), 1)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	writeError(w, http.StatusTooManyRequests, &push.Error{Code: push.CodeRateLimited, Message: msg + "; retry after " + strconv.Itoa(secs) + "s"})
+	writeError(w, http.StatusTooManyRequests, &core.Error{Code: core.CodeRateLimited, Message: msg + "; retry after " + strconv.Itoa(secs) + "s"})
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/internal/testenv"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // hourly is a limit of burst requests, then one an hour: within a test,
@@ -66,7 +66,7 @@ func requireRateLimited(t *testing.T, w *httptest.ResponseRecorder) {
 	require.Positive(t, secs)
 	var eb gateway.ErrorBody
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &eb))
-	require.Equal(t, push.CodeRateLimited, eb.Error.Code)
+	require.Equal(t, core.CodeRateLimited, eb.Error.Code)
 }
 
 func TestRegistrationThrottledPerAddress(t *testing.T) {
@@ -84,7 +84,7 @@ func TestRegistrationThrottledPerAddress(t *testing.T) {
 	var apiErr *deviceclient.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, http.StatusTooManyRequests, apiErr.Status)
-	require.Equal(t, push.CodeRateLimited, apiErr.ErrorBody.Error.Code)
+	require.Equal(t, core.CodeRateLimited, apiErr.ErrorBody.Error.Code)
 	require.Greater(t, apiErr.RetryAfter, 50*time.Minute, "one an hour: wait about an hour")
 	n2, err := b.stores.Ent.Device.Query().Count(b.sys)
 	require.NoError(t, err)

@@ -15,7 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/pushd/pushd/ent"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -26,7 +26,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		code, msg, field := classify(err)
-		if code == push.CodeInternal {
+		if code == core.CodeInternal {
 			log.ErrorContext(ctx, "graphql: internal error", "path", gerr.Path.String(), "err", err)
 		}
 		// gqlgen's own codes (parse, validation, complexity) stay as the
@@ -39,7 +39,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if field != "" {
 			gerr.Extensions["field"] = field
 		}
-		if d, ok := push.AsError(err); ok && d.RetryAfter > 0 {
+		if d, ok := core.AsError(err); ok && d.RetryAfter > 0 {
 			gerr.Extensions["retryAfterSeconds"] = int(d.RetryAfter.Round(time.Second) / time.Second)
 		}
 		if msg != "" {
@@ -51,9 +51,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 // classify maps an error to its code. msg replaces the error's own message
 // when non-empty.
-func classify(err error) (code push.Code, msg, field string) {
+func classify(err error) (code core.Code, msg, field string) {
 	var (
-		domain   *push.Error
+		domain   *core.Error
 		gql      *gqlerror.Error
 		valid    *ent.ValidationError
 		badInput interface {
@@ -63,57 +63,57 @@ func classify(err error) (code push.Code, msg, field string) {
 	)
 	switch {
 	case errors.As(err, &badInput):
-		return push.CodeInvalidArgument, badInput.Error(), ""
+		return core.CodeInvalidArgument, badInput.Error(), ""
 	case errors.As(err, &domain):
 		return domain.Code, domain.Message, domain.Field
 	case errors.Is(err, tenant.ErrNoPrincipal):
-		return push.CodeUnauthenticated, "authentication required", ""
+		return core.CodeUnauthenticated, "authentication required", ""
 	case errors.Is(err, tenant.ErrHidden):
-		return push.CodeNotFound, "not found", ""
+		return core.CodeNotFound, "not found", ""
 	case errors.Is(err, tenant.ErrForbidden):
 		for _, known := range []error{tenant.ErrOwnerOnly, tenant.ErrReadOnly} {
 			if errors.Is(err, known) {
-				return push.CodeForbidden, strings.TrimPrefix(known.Error(), "tenant: not allowed: "), ""
+				return core.CodeForbidden, strings.TrimPrefix(known.Error(), "tenant: not allowed: "), ""
 			}
 		}
-		return push.CodeForbidden, "not allowed", ""
+		return core.CodeForbidden, "not allowed", ""
 	case ent.IsNotFound(err):
-		return push.CodeNotFound, "not found", ""
+		return core.CodeNotFound, "not found", ""
 	case errors.As(err, &valid):
 		f := jsonName(valid.Name)
-		return push.CodeInvalidArgument, fmt.Sprintf("%s: %v", f, errors.Unwrap(valid)), f
+		return core.CodeInvalidArgument, fmt.Sprintf("%s: %v", f, errors.Unwrap(valid)), f
 	case sqlgraph.IsUniqueConstraintError(err):
-		return push.CodeConflict, "already exists", ""
+		return core.CodeConflict, "already exists", ""
 	case sqlgraph.IsForeignKeyConstraintError(err):
 		if f := foreignKeyField(err); f != "" {
-			return push.CodeInvalidArgument, f + ": refers to something that does not exist", f
+			return core.CodeInvalidArgument, f + ": refers to something that does not exist", f
 		}
-		return push.CodeInvalidArgument, "refers to something that does not exist", ""
+		return core.CodeInvalidArgument, "refers to something that does not exist", ""
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return push.CodeInternal, "request cancelled or timed out", ""
+		return core.CodeInternal, "request cancelled or timed out", ""
 	case errors.As(err, &gql) && isCode(gql.Extensions["code"]):
 		// Already coded by a library that speaks our codes (entgql's nodes).
 		c, _ := gql.Extensions["code"].(string)
-		if push.Code(c) == push.CodeNotFound {
-			return push.CodeNotFound, "not found", "" // same words for every missing ID
+		if core.Code(c) == core.CodeNotFound {
+			return core.CodeNotFound, "not found", "" // same words for every missing ID
 		}
-		return push.Code(c), "", ""
+		return core.Code(c), "", ""
 	case errors.As(err, &gql) && gql.Err == nil:
 		// Errors gqlgen made itself: parse, validation, variable coercion,
 		// complexity. Their messages are for the caller already.
 		field, _ := gql.Extensions["field"].(string)
 		if c, _ := gql.Extensions["code"].(string); c == errcode.ParseFailed || c == errcode.ValidationFailed ||
 			c == "COMPLEXITY_LIMIT_EXCEEDED" || c == "DEPTH_LIMIT_EXCEEDED" || c == "OPERATION_NOT_ALLOWED" || c == "PAGE_SIZE_EXCEEDED" || c == "FILTER_LIMIT_EXCEEDED" || strings.HasPrefix(c, "GRAPHQL_") {
-			return push.CodeInvalidArgument, "", field
+			return core.CodeInvalidArgument, "", field
 		}
 		if len(gql.Path) == 0 && gql.Extensions["code"] == nil {
-			return push.CodeInvalidArgument, "", ""
+			return core.CodeInvalidArgument, "", ""
 		}
 	case strings.HasSuffix(err.Error(), "introspection disabled"):
 		// gqlgen's generated code refuses __schema and __type itself.
-		return push.CodeForbidden, "introspection is disabled on this server (PUSHD_GRAPHQL_INTROSPECTION)", ""
+		return core.CodeForbidden, "introspection is disabled on this server (PUSHD_GRAPHQL_INTROSPECTION)", ""
 	}
-	return push.CodeInternal, "internal error", ""
+	return core.CodeInternal, "internal error", ""
 }
 
 // jsonName turns ent's snake_case field names into the API's camelCase.
@@ -135,14 +135,14 @@ func jsonName(s string) string {
 func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "graphql: panic", "panic", p, "path", graphql.GetPath(ctx).String())
-		return &push.Error{Code: push.CodeInternal, Message: "internal error"}
+		return &core.Error{Code: core.CodeInternal, Message: "internal error"}
 	}
 }
 
 func isCode(v any) bool {
-	switch c, _ := v.(string); push.Code(c) {
-	case push.CodeUnauthenticated, push.CodeForbidden, push.CodeNotFound, push.CodeInvalidArgument,
-		push.CodeConflict, push.CodeRateLimited:
+	switch c, _ := v.(string); core.Code(c) {
+	case core.CodeUnauthenticated, core.CodeForbidden, core.CodeNotFound, core.CodeInvalidArgument,
+		core.CodeConflict, core.CodeRateLimited:
 		return true
 	}
 	return false

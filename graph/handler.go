@@ -20,6 +20,7 @@ import (
 
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // MaxBodyBytes is the largest GraphQL request body accepted (docs/api.md, Limits).
@@ -115,7 +116,7 @@ func LimitBody(next http.Handler) http.Handler {
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyReadTimeout))
 		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, push.CodeInvalidArgument, "could not read request body")
+			writeError(w, http.StatusBadRequest, core.CodeInvalidArgument, "could not read request body")
 			return
 		}
 		if len(body) > MaxBodyBytes {
@@ -129,11 +130,11 @@ func LimitBody(next http.Handler) http.Handler {
 }
 
 func tooLarge(w http.ResponseWriter) {
-	writeError(w, http.StatusRequestEntityTooLarge, push.CodeInvalidArgument,
+	writeError(w, http.StatusRequestEntityTooLarge, core.CodeInvalidArgument,
 		fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes))
 }
 
-func writeError(w http.ResponseWriter, status int, code push.Code, msg string) {
+func writeError(w http.ResponseWriter, status int, code core.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{

@@ -14,6 +14,7 @@ import (
 	"github.com/pushd/pushd/graph/generated"
 	"github.com/pushd/pushd/graph/model"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // PushSimple is the resolver for the pushSimple field.
@@ -128,7 +129,7 @@ func (r *pushJobWhereInputResolver) MessageContains(ctx context.Context, obj *en
 		return nil
 	}
 	if len(*data) > push.MaxMessageSearchBytes {
-		return push.Invalid("where.messageContains", "at most %d bytes", push.MaxMessageSearchBytes)
+		return core.Invalid("where.messageContains", "at most %d bytes", push.MaxMessageSearchBytes)
 	}
 	obj.AddPredicates(push.JobMessageContains(*data))
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Conversions between the GraphQL push inputs and the domain's request.
@@ -151,26 +152,26 @@ func channelConfigInput(in model.SetChannelConfigInput) (push.ChannelConfigInput
 	out := push.ChannelConfigInput{AppID: in.AppID, MaxPerSecond: deref(in.MaxPerSecond)}
 	c := &out.Credentials
 	if a := in.Apns; a != nil {
-		c.APNs = &push.APNsCredentials{
+		c.APNs = &core.APNsCredentials{
 			Environment: string(a.Environment), Topic: a.Topic,
 			KeyP8: deref(a.KeyP8), KeyID: deref(a.KeyID), TeamID: deref(a.TeamID), CertPassword: deref(a.CertPassword),
 		}
 		if p := deref(a.CertP12Base64); p != "" {
 			raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(p))
 			if err != nil {
-				return out, push.Invalid("apns.certP12Base64", "is not base64")
+				return out, core.Invalid("apns.certP12Base64", "is not base64")
 			}
 			c.APNs.CertP12 = raw
 		}
 	}
 	if f := in.Fcm; f != nil {
-		c.FCM = &push.FCMCredentials{ServiceAccountJSON: f.ServiceAccountJSON}
+		c.FCM = &core.FCMCredentials{ServiceAccountJSON: f.ServiceAccountJSON}
 	}
 	if h := in.Huawei; h != nil {
-		c.Huawei = &push.HuaweiCredentials{AppID: h.AppID, ClientSecret: h.ClientSecret, ReceiptUserName: deref(h.ReceiptUserName), ReceiptKey: deref(h.ReceiptKey)}
+		c.Huawei = &core.HuaweiCredentials{AppID: h.AppID, ClientSecret: h.ClientSecret, ReceiptUserName: deref(h.ReceiptUserName), ReceiptKey: deref(h.ReceiptKey)}
 	}
 	if x := in.Xiaomi; x != nil {
-		c.Xiaomi = &push.XiaomiCredentials{AppSecret: x.AppSecret, PackageName: x.PackageName}
+		c.Xiaomi = &core.XiaomiCredentials{AppSecret: x.AppSecret, PackageName: x.PackageName}
 	}
 	return out, nil
 }

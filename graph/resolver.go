@@ -6,6 +6,7 @@ package graph
 
 import (
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/pushd/pushd/push/core"
 
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/ent"
@@ -41,7 +42,7 @@ const (
 func pageSize(first, last *int) (*int, *int, error) {
 	for name, v := range map[string]*int{"first": first, "last": last} {
 		if v != nil && (*v < 0 || *v > maxPage) {
-			return nil, nil, push.Invalid(name, "must be between 0 and %d, got %d", maxPage, *v)
+			return nil, nil, core.Invalid(name, "must be between 0 and %d, got %d", maxPage, *v)
 		}
 	}
 	if first == nil && last == nil {
@@ -53,7 +54,7 @@ func pageSize(first, last *int) (*int, *int, error) {
 
 func checkNodes(ids []nodeid.ID) error {
 	if len(ids) > maxNodes {
-		return push.Invalid("ids", "at most %d IDs per call, got %d", maxNodes, len(ids))
+		return core.Invalid("ids", "at most %d IDs per call, got %d", maxNodes, len(ids))
 	}
 	return nil
 }

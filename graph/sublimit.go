@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/tenant"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/pushd/pushd/push"
-	"github.com/pushd/pushd/tenant"
 )
 
 // subscriptionLimits bound the subscriptions held at once: per WebSocket,
@@ -132,7 +132,7 @@ func (s *socketSubscriptions) close() {
 }
 
 func refused(msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Err: &push.Error{Code: push.CodeRateLimited, Message: msg},
+	return &gqlerror.Error{Message: msg, Err: &core.Error{Code: core.CodeRateLimited, Message: msg},
 		Extensions: map[string]any{"code": "SUBSCRIPTION_LIMIT_EXCEEDED"}}
 }
 

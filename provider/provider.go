@@ -26,7 +26,7 @@ import (
 	"github.com/pushd/pushd/provider/fcm"
 	"github.com/pushd/pushd/provider/huawei"
 	"github.com/pushd/pushd/provider/xiaomi"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Endpoints override the vendors' own base URLs (empty: the vendor's).
@@ -80,7 +80,7 @@ type Registry struct {
 
 type cachedSender struct {
 	version int64
-	sender  push.Sender
+	sender  core.Sender
 }
 
 // New returns a Registry.
@@ -113,7 +113,7 @@ func LoadRootCAs(file string) (*x509.CertPool, error) {
 }
 
 // Check validates credentials as they are saved.
-func (r *Registry) Check(_ context.Context, c push.ChannelCredentials) (map[string]any, error) {
+func (r *Registry) Check(_ context.Context, c core.ChannelCredentials) (map[string]any, error) {
 	switch {
 	case c.APNs != nil:
 		return apns.Check(*c.APNs)
@@ -124,7 +124,7 @@ func (r *Registry) Check(_ context.Context, c push.ChannelCredentials) (map[stri
 	case c.Xiaomi != nil:
 		return xiaomi.Check(*c.Xiaomi)
 	}
-	return nil, push.Invalid("credentials", "give exactly one of apns, fcm, huawei and xiaomi")
+	return nil, core.Invalid("credentials", "give exactly one of apns, fcm, huawei and xiaomi")
 }
 
 // SetReceipts sets where Xiaomi is told to post receipts and how jobs are
@@ -137,7 +137,7 @@ func (r *Registry) SetReceipts(t ReceiptTagger) {
 }
 
 // Sender returns the sender of a stored channel, built once per version.
-func (r *Registry) Sender(_ context.Context, ch push.StoredChannel) (push.Sender, error) {
+func (r *Registry) Sender(_ context.Context, ch core.StoredChannel) (core.Sender, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if c, ok := r.senders[ch.ConfigID]; ok && c.version == ch.Version {
@@ -174,13 +174,13 @@ func (r *Registry) Close() {
 	}
 }
 
-func closeSender(s push.Sender) {
+func closeSender(s core.Sender) {
 	if c, ok := s.(interface{ Close() }); ok {
 		c.Close()
 	}
 }
 
-func (r *Registry) build(ch push.StoredChannel) (push.Sender, error) {
+func (r *Registry) build(ch core.StoredChannel) (core.Sender, error) {
 	o := channel.Options{RootCAs: r.cfg.RootCAs, Egress: r.cfg.Egress, Logger: r.cfg.Logger.With("channel", ch.Channel, "app", ch.AppID)}
 	if ch.MaxPerSecond > 0 {
 		o.Pace = rate.NewLimiter(rate.Limit(ch.MaxPerSecond), ch.MaxPerSecond)
@@ -193,7 +193,7 @@ func (r *Registry) build(ch push.StoredChannel) (push.Sender, error) {
 			break
 		}
 		o.BaseURL = e.APNsProduction
-		if c.APNs.Environment == push.APNsSandbox {
+		if c.APNs.Environment == core.APNsSandbox {
 			o.BaseURL = e.APNsSandbox
 		}
 		return apns.New(*c.APNs, o)
@@ -215,7 +215,7 @@ func (r *Registry) build(ch push.StoredChannel) (push.Sender, error) {
 		}
 		o.BaseURL = e.Xiaomi
 		if t := r.cfg.Receipts; t != nil && t.ReceiptBaseURL() != "" {
-			o.CallbackURL = t.ReceiptBaseURL() + push.ReceiptPath(enum.ChannelXiaomi, ch.ConfigID)
+			o.CallbackURL = t.ReceiptBaseURL() + core.ReceiptPath(enum.ChannelXiaomi, ch.ConfigID)
 			o.CallbackParam = func(job string) string { return t.ReceiptTag(ch.ConfigID, job) }
 		}
 		return xiaomi.New(*c.Xiaomi, o)

@@ -13,7 +13,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/provider/huawei"
 	"github.com/pushd/pushd/provider/xiaomi"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // maxReceiptBody bounds a receipt callback's body (Huawei: up to 1,000
@@ -22,9 +22,9 @@ const maxReceiptBody = 2 << 20
 
 // ReceiptService is what the receipt callbacks need of the domain.
 type ReceiptService interface {
-	OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, push.ChannelCredentials, error)
+	OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.ChannelCredentials, error)
 	CheckReceiptTag(configID nodeid.ID, tag string) (string, bool)
-	RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch enum.Channel, receipts []push.VendorReceipt) (int, error)
+	RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch enum.Channel, receipts []core.VendorReceipt) (int, error)
 }
 
 // Receipts serves the vendors' delivery-receipt callbacks:
@@ -52,12 +52,12 @@ func (h *Receipts) now() time.Time {
 
 // open loads the config a callback names; a wrong ID or channel is 404,
 // like any unknown path, so IDs cannot be probed.
-func (h *Receipts) open(w http.ResponseWriter, r *http.Request, want enum.Channel) (*ent.ChannelConfig, push.ChannelCredentials, bool) {
+func (h *Receipts) open(w http.ResponseWriter, r *http.Request, want enum.Channel) (*ent.ChannelConfig, core.ChannelCredentials, bool) {
 	cfg, creds, err := h.Service.OpenChannelConfig(r.Context(), nodeid.ID(r.PathValue("config")))
 	if err == nil && cfg.Channel == want {
 		return cfg, creds, true
 	}
-	if e, ok := push.AsError(err); err != nil && (!ok || e.Code != push.CodeNotFound) {
+	if e, ok := core.AsError(err); err != nil && (!ok || e.Code != core.CodeNotFound) {
 		h.Logger.ErrorContext(r.Context(), "receipts: cannot open channel config", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return nil, creds, false
@@ -87,7 +87,7 @@ func (h *Receipts) huawei(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.Logger.WarnContext(r.Context(), "receipts: rejected a Huawei callback", "config", cfg.ID, "err", err)
 		status := http.StatusUnauthorized
-		if e, ok := push.AsError(err); ok && e.Code == push.CodeInvalidArgument {
+		if e, ok := core.AsError(err); ok && e.Code == core.CodeInvalidArgument {
 			status = http.StatusBadRequest // signed, but not a receipt body
 		}
 		http.Error(w, "bad receipt", status)
@@ -116,10 +116,10 @@ func (h *Receipts) xiaomi(w http.ResponseWriter, r *http.Request) {
 	h.record(w, r, cfg, enum.ChannelXiaomi, receipts, nil)
 }
 
-func (h *Receipts) record(w http.ResponseWriter, r *http.Request, cfg *ent.ChannelConfig, ch enum.Channel, receipts []push.VendorReceipt, ok []byte) {
+func (h *Receipts) record(w http.ResponseWriter, r *http.Request, cfg *ent.ChannelConfig, ch enum.Channel, receipts []core.VendorReceipt, ok []byte) {
 	if _, err := h.Service.RecordVendorReceipts(r.Context(), cfg.AppID, ch, receipts); err != nil {
-		var e *push.Error
-		if errors.As(err, &e) && e.Code == push.CodeInvalidArgument {
+		var e *core.Error
+		if errors.As(err, &e) && e.Code == core.CodeInvalidArgument {
 			http.Error(w, e.Message, http.StatusBadRequest)
 			return
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -175,7 +176,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 	if req.TemplateName != "" {
 		t, err := s.client.Template.Query().Where(template.AppID(req.AppID), template.Name(req.TemplateName)).Only(ctx)
 		if ent.IsNotFound(err) {
-			return nil, &Error{Code: CodeNotFound, Field: "templateName", Message: "no template named " + strconv.Quote(req.TemplateName) + " in this app"}
+			return nil, &core.Error{Code: core.CodeNotFound, Field: "templateName", Message: "no template named " + strconv.Quote(req.TemplateName) + " in this app"}
 		}
 		if err != nil {
 			return nil, err
@@ -185,12 +186,12 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 	switch req.Kind {
 	case enum.PushKindSimple:
 		if req.Message == nil {
-			return nil, Invalid("message", "is required")
+			return nil, core.Invalid("message", "is required")
 		}
 		p.message = *req.Message
 	case enum.PushKindTemplate:
 		if tpl == nil {
-			return nil, Invalid("templateName", "is required")
+			return nil, core.Invalid("templateName", "is required")
 		}
 		m, err := renderTemplate("vars", *tpl, req.Vars)
 		if err != nil {
@@ -204,7 +205,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 	case enum.PushKindBroadcast:
 		switch {
 		case tpl != nil && req.Message != nil:
-			return nil, Invalid("message", "give templateName or message, not both")
+			return nil, core.Invalid("message", "give templateName or message, not both")
 		case tpl != nil:
 			m, err := renderTemplate("vars", *tpl, req.Vars)
 			if err != nil {
@@ -214,7 +215,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 		case req.Message != nil:
 			p.message = *req.Message
 		default:
-			return nil, Invalid("message", "give templateName or message")
+			return nil, core.Invalid("message", "give templateName or message")
 		}
 		if err := checkAudience(&p.req.Audience); err != nil {
 			return nil, err
@@ -223,7 +224,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 			return nil, err
 		}
 	default:
-		return nil, Invalid("kind", "unknown push kind %q", req.Kind)
+		return nil, core.Invalid("kind", "unknown push kind %q", req.Kind)
 	}
 	if req.Kind == enum.PushKindSimple || req.Kind == enum.PushKindTemplate {
 		if err := checkTarget("target", &p.req.Target, MaxTargets); err != nil {
@@ -237,7 +238,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 		}
 	}
 	if req.Options.Recurrence != nil && req.Kind == enum.PushKindMultiple {
-		return nil, Invalid("options.recurrence", "is for simple, template and broadcast pushes")
+		return nil, core.Invalid("options.recurrence", "is for simple, template and broadcast pushes")
 	}
 	return p, nil
 }
@@ -245,10 +246,10 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 func (p *plan) planItems(tpl *templateContent) error {
 	items := p.req.Items
 	if len(items) == 0 {
-		return Invalid("items", "give at least one item")
+		return core.Invalid("items", "give at least one item")
 	}
 	if len(items) > MaxItems {
-		return Invalid("items", "at most %d items per push, got %d", MaxItems, len(items))
+		return core.Invalid("items", "at most %d items per push, got %d", MaxItems, len(items))
 	}
 	total := 0
 	for i := range items {
@@ -258,10 +259,10 @@ func (p *plan) planItems(tpl *templateContent) error {
 			return err
 		}
 		if total += len(it.Target.DeviceIDs) + len(it.Target.UserIDs); total > MaxItems {
-			return Invalid("items", "at most %d targets across items", MaxItems)
+			return core.Invalid("items", "at most %d targets across items", MaxItems)
 		}
 		if len(it.MsgKey) > maxMsgKey {
-			return Invalid(field+".msgKey", "at most %d bytes", maxMsgKey)
+			return core.Invalid(field+".msgKey", "at most %d bytes", maxMsgKey)
 		}
 		var m jsontype.Message
 		switch {
@@ -274,7 +275,7 @@ func (p *plan) planItems(tpl *templateContent) error {
 		case it.Message != nil:
 			m = *it.Message
 		default:
-			return Invalid(field+".message", "give a message, or templateName for the push")
+			return core.Invalid(field+".message", "give a message, or templateName for the push")
 		}
 		if err := checkMessage(field+".message", &m); err != nil {
 			return err
@@ -300,7 +301,7 @@ func (s *Service) checkGroups(ctx context.Context, app nodeid.ID, ids []string) 
 		return err
 	}
 	if n != len(gids) {
-		return Invalid("audience.groups", "some groups do not exist in this app")
+		return core.Invalid("audience.groups", "some groups do not exist in this app")
 	}
 	return nil
 }
@@ -322,7 +323,7 @@ type accepted struct {
 	outbox []*ent.Outbox
 	// claimed went out on the self channel at accept time; unclaimed
 	// says whether any delivery is still to be sent.
-	claimed   []SelfMessage
+	claimed   []core.SelfMessage
 	unclaimed bool
 }
 
@@ -361,7 +362,7 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 			sched, loc, _ := ParseRecurrence(*o.Recurrence)
 			next := nextOccurrence(sched, loc, *o.Recurrence, now)
 			if next == nil {
-				return Invalid("options.recurrence", "has no occurrence after now")
+				return core.Invalid("options.recurrence", "has no occurrence after now")
 			}
 			// A recurring push is a schedule: its occurrences are jobs of
 			// their own, made when each is due.
@@ -429,7 +430,7 @@ type resolved struct {
 	// with their IDs and messages, for a claim at accept time.
 	sendable []sendable
 	// claimed are the ones claimed for the self channel at accept time.
-	claimed []SelfMessage
+	claimed []core.SelfMessage
 }
 
 type sendable struct {
@@ -505,13 +506,13 @@ RETURNING id, last_seq`, idStrings(on))
 		if sd.message != nil {
 			m = *sd.message
 		}
-		r.claimed = append(r.claimed, SelfMessage{MessageID: sd.id, DeviceID: sd.device, Seq: seq, Message: m, ExpiresAt: expires})
+		r.claimed = append(r.claimed, core.SelfMessage{MessageID: sd.id, DeviceID: sd.device, Seq: seq, Message: m, ExpiresAt: expires})
 	}
 	return nil
 }
 
 func (r *resolved) write(ctx context.Context, tx *ent.Tx) error {
-	for _, chunk := range chunks(r.rows, 1000) {
+	for _, chunk := range core.Chunks(r.rows, 1000) {
 		if err := tx.Delivery.CreateBulk(chunk...).Exec(ctx); err != nil {
 			return err
 		}
@@ -534,7 +535,7 @@ func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, it
 	}
 	devices := map[nodeid.ID]*ent.Device{}
 	if len(devIDs) > 0 {
-		ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.IDIn(unique(devIDs)...)).All(ctx)
+		ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.IDIn(core.Unique(devIDs)...)).All(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -545,8 +546,8 @@ func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, it
 	users := map[string]nodeid.ID{}
 	userDevices := map[nodeid.ID][]*ent.Device{}
 	if len(userIDs) > 0 {
-		userIDs = unique(userIDs)
-		for _, chunk := range chunks(userIDs, 1000) {
+		userIDs = core.Unique(userIDs)
+		for _, chunk := range core.Chunks(userIDs, 1000) {
 			bulk := make([]*ent.AppUserCreate, len(chunk))
 			for i, u := range chunk {
 				bulk[i] = tx.AppUser.Create().SetAppID(job.AppID).SetExternalID(u)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -23,7 +24,7 @@ func newAppKey() string {
 func (s *Service) CreateApp(ctx context.Context, in ent.CreateAppInput) (*ent.App, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
-		return nil, Invalid("name", "must not be empty")
+		return nil, core.Invalid("name", "must not be empty")
 	}
 	return s.client.App.Create().
 		SetInput(in).
@@ -39,12 +40,12 @@ func (s *Service) UpdateApp(ctx context.Context, id nodeid.ID, in ent.UpdateAppI
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
 		if n == "" {
-			return nil, Invalid("name", "must not be empty")
+			return nil, core.Invalid("name", "must not be empty")
 		}
 		in.Name = &n
 	}
 	app, err := s.client.App.UpdateOneID(id).SetInput(in).Save(ctx)
-	return app, notFoundAs(err, "app")
+	return app, core.NotFoundAs(err, "app")
 }
 
 // DeleteApp deletes an app and, by cascade, everything it owns.
@@ -52,14 +53,5 @@ func (s *Service) DeleteApp(ctx context.Context, id nodeid.ID) error {
 	if err := tenant.Require(ctx, id, tenant.NeedOwner); err != nil {
 		return err
 	}
-	return notFoundAs(s.client.App.DeleteOneID(id).Exec(ctx), "app")
-}
-
-// notFoundAs names the resource in ent's not-found errors, so callers see
-// "app not found" instead of ent's internal label.
-func notFoundAs(err error, what string) error {
-	if ent.IsNotFound(err) {
-		return &Error{Code: CodeNotFound, Message: what + " not found", Err: err}
-	}
-	return err
+	return core.NotFoundAs(s.client.App.DeleteOneID(id).Exec(ctx), "app")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pushd/pushd/ent/appuser"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -44,11 +45,11 @@ func (s *Service) MintBindToken(ctx context.Context, deviceID nodeid.ID, userID 
 		ttl = DefaultBindTokenTTL
 	}
 	if ttl < time.Second || ttl > MaxBindTokenTTL {
-		return "", time.Time{}, Invalid("ttlSeconds", "must be from 1 to %d", int(MaxBindTokenTTL.Seconds()))
+		return "", time.Time{}, core.Invalid("ttlSeconds", "must be from 1 to %d", int(MaxBindTokenTTL.Seconds()))
 	}
 	d, err := s.client.Device.Get(ctx, deviceID)
 	if err != nil {
-		return "", time.Time{}, notFoundAs(err, "device")
+		return "", time.Time{}, core.NotFoundAs(err, "device")
 	}
 	if err := tenant.Require(ctx, d.AppID, tenant.NeedWrite); err != nil {
 		return "", time.Time{}, err
@@ -61,7 +62,7 @@ func (s *Service) MintBindToken(ctx context.Context, deviceID nodeid.ID, userID 
 
 func checkUserID(userID string) error {
 	if strings.TrimSpace(userID) == "" || len(userID) > maxUserID {
-		return Invalid("userID", "must be 1 to %d bytes", maxUserID)
+		return core.Invalid("userID", "must be 1 to %d bytes", maxUserID)
 	}
 	return nil
 }
@@ -69,7 +70,7 @@ func checkUserID(userID string) error {
 // errBadBindToken is one answer for every bad bind token: forged,
 // expired, for another device or another user.
 func errBadBindToken() error {
-	return &Error{Code: CodeForbidden, Message: "invalid or expired bind token"}
+	return &core.Error{Code: core.CodeForbidden, Message: "invalid or expired bind token"}
 }
 
 // BindWithToken binds device d to userID, as the device asks with a token
@@ -104,7 +105,7 @@ func (s *Service) BindUser(ctx context.Context, deviceID nodeid.ID, userID strin
 	}
 	d, err := s.client.Device.Get(ctx, deviceID)
 	if err != nil {
-		return nil, notFoundAs(err, "device")
+		return nil, core.NotFoundAs(err, "device")
 	}
 	if err := tenant.Require(ctx, d.AppID, tenant.NeedWrite); err != nil {
 		return nil, err
@@ -148,7 +149,7 @@ func (s *Service) bind(ctx context.Context, d *ent.Device, userID string) (*ent.
 func (s *Service) UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Device, error) {
 	d, err := s.client.Device.Get(ctx, deviceID)
 	if err != nil {
-		return nil, notFoundAs(err, "device")
+		return nil, core.NotFoundAs(err, "device")
 	}
 	if err := tenant.Require(ctx, d.AppID, tenant.NeedWrite); err != nil {
 		return nil, err
@@ -189,7 +190,7 @@ func withdrawUserPending(ctx context.Context, tx *ent.Tx, dev, user nodeid.ID) e
 		Select(delivery.FieldJobID).Scan(ctx, &jobs); err != nil {
 		return err
 	}
-	for _, part := range chunks(unique(jobs), 1000) {
+	for _, part := range core.Chunks(core.Unique(jobs), 1000) {
 		if err := tx.Delivery.Update().
 			Where(delivery.DeviceID(dev), delivery.StatusEQ(delivery.StatusPENDING), delivery.JobIDIn(part...)).
 			SetStatus(delivery.StatusREVOKED).SetLastError("the device's user changed before it was delivered").

@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 )
 
 // The pipeline's hot statements, written by hand: a broadcast writes each
@@ -64,7 +65,7 @@ func (s *Service) insertDeliveries(ctx context.Context, tx *ent.Tx, job *ent.Pus
 	if s.dialect != dialect.Postgres {
 		// SQLite binds at most 32,766 values per statement: 1,000 rows of
 		// ten columns stay well under it.
-		for _, part := range chunks(devices, 1000) {
+		for _, part := range core.Chunks(devices, 1000) {
 			rows := make([]*ent.DeliveryCreate, len(part))
 			for i, id := range part {
 				rows[i] = tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(id).SetExpiresAt(*job.ExpiresAt)

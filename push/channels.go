@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -23,7 +24,7 @@ import (
 type ChannelConfigInput struct {
 	AppID nodeid.ID
 	// Credentials has exactly one member set: it names the channel.
-	Credentials ChannelCredentials
+	Credentials core.ChannelCredentials
 	// MaxPerSecond paces sends on this credential; 0 does not pace.
 	MaxPerSecond int
 }
@@ -46,13 +47,13 @@ func (s *Service) SetChannelConfig(ctx context.Context, in ChannelConfigInput) (
 	}
 	ch := in.Credentials.Channel()
 	if ch == "" {
-		return nil, Invalid("credentials", "give exactly one of apns, fcm, huawei and xiaomi")
+		return nil, core.Invalid("credentials", "give exactly one of apns, fcm, huawei and xiaomi")
 	}
 	if in.MaxPerSecond < 0 || in.MaxPerSecond > MaxChannelRate {
-		return nil, Invalid("maxPerSecond", "must be from 0 (no pacing) to %d", MaxChannelRate)
+		return nil, core.Invalid("maxPerSecond", "must be from 0 (no pacing) to %d", MaxChannelRate)
 	}
 	if s.channels == nil {
-		return nil, &Error{Code: CodeInternal, Message: "vendor channels are not available in this process"}
+		return nil, &core.Error{Code: core.CodeInternal, Message: "vendor channels are not available in this process"}
 	}
 	summary, err := s.channels.Check(ctx, in.Credentials)
 	if err != nil {
@@ -87,7 +88,7 @@ func (s *Service) SetChannelConfig(ctx context.Context, in ChannelConfigInput) (
 	if err != nil {
 		return nil, err
 	}
-	s.routes.forget(in.AppID)
+	s.routes.Forget(in.AppID)
 	return s.client.ChannelConfig.Get(ctx, id)
 }
 
@@ -100,12 +101,12 @@ func (s *Service) DeleteChannelConfig(ctx context.Context, app nodeid.ID, ch enu
 	cfg, err := s.client.ChannelConfig.Query().
 		Where(channelconfig.AppID(app), channelconfig.ChannelEQ(ch)).Only(ctx)
 	if err != nil {
-		return "", notFoundAs(err, "channel config")
+		return "", core.NotFoundAs(err, "channel config")
 	}
 	if err := s.client.ChannelConfig.DeleteOne(cfg).Exec(ctx); err != nil {
 		return "", err
 	}
-	s.routes.forget(app)
+	s.routes.Forget(app)
 	if f, ok := s.channels.(interface{ Forget(nodeid.ID) }); ok {
 		f.Forget(cfg.ID) // other processes drop it when they restart
 	}
@@ -120,7 +121,7 @@ type route struct {
 	// credentials that failed, not to ones saved since.
 	version time.Time
 	channel enum.Channel
-	sender  Sender
+	sender  core.Sender
 	mu      sync.Mutex
 	// broken is the configuration error that stops this channel.
 	broken string
@@ -143,7 +144,7 @@ func (r *route) setBroken(why string) {
 // channels it has not configured.
 func (s *Service) appRoutes(ctx context.Context, app nodeid.ID) (map[enum.Channel]*route, error) {
 	now := s.now()
-	if routes, ok := s.routes.get(app, now); ok {
+	if routes, ok := s.routes.Get(app, now); ok {
 		return routes, nil
 	}
 	out := map[enum.Channel]*route{}
@@ -159,7 +160,7 @@ func (s *Service) appRoutes(ctx context.Context, app nodeid.ID) (map[enum.Channe
 			out[cfg.Channel] = s.openRoute(ctx, cfg)
 		}
 	}
-	s.routes.put(app, now, out)
+	s.routes.Put(app, now, out)
 	return out, nil
 }
 
@@ -172,12 +173,12 @@ func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *route 
 		return r
 	}
 	raw, err := s.sealer.Open(cfg.CredentialsSealed, credentialsAD(cfg.AppID, cfg.Channel))
-	var creds ChannelCredentials
+	var creds core.ChannelCredentials
 	if err == nil {
 		err = json.Unmarshal(raw, &creds)
 	}
 	if err == nil {
-		r.sender, err = s.channels.Sender(ctx, StoredChannel{
+		r.sender, err = s.channels.Sender(ctx, core.StoredChannel{
 			ConfigID: cfg.ID, AppID: cfg.AppID, Version: cfg.UpdatedAt.UnixNano(), Channel: cfg.Channel,
 			MaxPerSecond: cfg.MaxPerSecond, Credentials: creds,
 		})
@@ -198,7 +199,7 @@ func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *route 
 // false when the config was saved again since the route was read: the new
 // credentials deserve their own try.
 func (s *Service) flagConfig(ctx context.Context, app nodeid.ID, r *route, reason string) (bool, error) {
-	s.routes.forget(app)
+	s.routes.Forget(app)
 	if r.configID == "" {
 		r.setBroken(reason)
 		return true, nil
@@ -217,22 +218,10 @@ func (s *Service) flagConfig(ctx context.Context, app nodeid.ID, r *route, reaso
 	return true, nil
 }
 
-// ReceiptPath is where a vendor posts receipts for one channel config, on
-// pushd's public address; "" for vendors without receipt callbacks.
-func ReceiptPath(c enum.Channel, configID nodeid.ID) string {
-	switch c {
-	case enum.ChannelHuawei:
-		return "/vendor/v1/huawei/" + string(configID) + "/receipts"
-	case enum.ChannelXiaomi:
-		return "/vendor/v1/xiaomi/" + string(configID) + "/receipts"
-	}
-	return ""
-}
-
 // ReceiptURL returns the full receipt URL of a config, or "" when the
 // vendor has no receipts or pushd's public URL is not configured.
 func (s *Service) ReceiptURL(cfg *ent.ChannelConfig) string {
-	p := ReceiptPath(cfg.Channel, cfg.ID)
+	p := core.ReceiptPath(cfg.Channel, cfg.ID)
 	if p == "" || s.publicURL == "" {
 		return ""
 	}
@@ -243,11 +232,11 @@ func (s *Service) ReceiptURL(cfg *ent.ChannelConfig) string {
 // credentials, for the transports that verify vendor callbacks with them
 // (receipts). It is a system call: the caller has only the config's ID,
 // from the callback URL.
-func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, ChannelCredentials, error) {
-	var creds ChannelCredentials
+func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.ChannelCredentials, error) {
+	var creds core.ChannelCredentials
 	cfg, err := s.client.ChannelConfig.Get(tenant.AsSystem(ctx), id)
 	if err != nil {
-		return nil, creds, notFoundAs(err, "channel config")
+		return nil, creds, core.NotFoundAs(err, "channel config")
 	}
 	raw, err := s.sealer.Open(cfg.CredentialsSealed, credentialsAD(cfg.AppID, cfg.Channel))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/appuser"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -36,7 +37,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, id nodeid.ID, in ent.Updat
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
 		cur, err := tx.Template.Get(ctx, id)
 		if err != nil {
-			return notFoundAs(err, "template")
+			return core.NotFoundAs(err, "template")
 		}
 		spec := TemplateSpec{Title: cur.Title, Body: cur.Body, Variables: cur.Variables, Defaults: cur.Defaults}
 		if in.Title != nil {
@@ -71,7 +72,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, id nodeid.ID, in ent.Updat
 // DeleteTemplate deletes a template. Jobs already rendered from it keep
 // their content.
 func (s *Service) DeleteTemplate(ctx context.Context, id nodeid.ID) error {
-	return notFoundAs(s.client.Template.DeleteOneID(id).Exec(ctx), "template")
+	return core.NotFoundAs(s.client.Template.DeleteOneID(id).Exec(ctx), "template")
 }
 
 // CreateGroup creates a group of users of one app.
@@ -81,7 +82,7 @@ func (s *Service) CreateGroup(ctx context.Context, in ent.CreateGroupInput) (*en
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
-		return nil, Invalid("name", "must not be empty")
+		return nil, core.Invalid("name", "must not be empty")
 	}
 	if err := s.checkMembers(ctx, in.AppID, in.MemberIDs); err != nil {
 		return nil, err
@@ -93,12 +94,12 @@ func (s *Service) CreateGroup(ctx context.Context, in ent.CreateGroupInput) (*en
 func (s *Service) UpdateGroup(ctx context.Context, id nodeid.ID, in ent.UpdateGroupInput) (*ent.Group, error) {
 	g, err := s.client.Group.Get(ctx, id)
 	if err != nil {
-		return nil, notFoundAs(err, "group")
+		return nil, core.NotFoundAs(err, "group")
 	}
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
 		if n == "" {
-			return nil, Invalid("name", "must not be empty")
+			return nil, core.Invalid("name", "must not be empty")
 		}
 		in.Name = &n
 	}
@@ -106,12 +107,12 @@ func (s *Service) UpdateGroup(ctx context.Context, id nodeid.ID, in ent.UpdateGr
 		return nil, err
 	}
 	g, err = s.client.Group.UpdateOneID(id).SetInput(in).Save(ctx)
-	return g, notFoundAs(err, "group")
+	return g, core.NotFoundAs(err, "group")
 }
 
 // DeleteGroup deletes a group; its users stay.
 func (s *Service) DeleteGroup(ctx context.Context, id nodeid.ID) error {
-	return notFoundAs(s.client.Group.DeleteOneID(id).Exec(ctx), "group")
+	return core.NotFoundAs(s.client.Group.DeleteOneID(id).Exec(ctx), "group")
 }
 
 // maxGroupChange bounds the members added in one call.
@@ -124,7 +125,7 @@ func (s *Service) checkMembers(ctx context.Context, app nodeid.ID, ids []nodeid.
 		return nil
 	}
 	if len(ids) > maxGroupChange {
-		return Invalid("memberIDs", "at most %d members per call, got %d", maxGroupChange, len(ids))
+		return core.Invalid("memberIDs", "at most %d members per call, got %d", maxGroupChange, len(ids))
 	}
 	n, err := s.client.AppUser.Query().
 		Where(appuser.AppID(app), appuser.IDIn(ids...)).
@@ -132,20 +133,8 @@ func (s *Service) checkMembers(ctx context.Context, app nodeid.ID, ids []nodeid.
 	if err != nil {
 		return err
 	}
-	if n != len(unique(ids)) {
-		return Invalid("memberIDs", "every member must be a user of the group's app")
+	if n != len(core.Unique(ids)) {
+		return core.Invalid("memberIDs", "every member must be a user of the group's app")
 	}
 	return nil
-}
-
-func unique[T comparable](xs []T) []T {
-	seen := make(map[T]struct{}, len(xs))
-	out := xs[:0:0]
-	for _, x := range xs {
-		if _, ok := seen[x]; !ok {
-			seen[x] = struct{}{}
-			out = append(out, x)
-		}
-	}
-	return out
 }

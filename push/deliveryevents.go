@@ -8,6 +8,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -49,11 +50,11 @@ func (s *Service) DeliveryEvents(ctx context.Context, app, job nodeid.ID) (<-cha
 			return nil, err
 		}
 		if !ok {
-			return nil, NotFound("push job")
+			return nil, core.NotFound("push job")
 		}
 	}
 	if s.broker == nil {
-		return nil, &Error{Code: CodeInternal, Message: "live events are not available in this process"}
+		return nil, &core.Error{Code: core.CodeInternal, Message: "live events are not available in this process"}
 	}
 	changes, err := s.broker.Subscribe(ctx, deliveriesTopic(app))
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -49,7 +50,7 @@ const (
 
 func checkLen(field, v string, max int) error {
 	if len(v) > max || !utf8.ValidString(v) {
-		return Invalid(field, "must be valid UTF-8 of at most %d bytes", max)
+		return core.Invalid(field, "must be valid UTF-8 of at most %d bytes", max)
 	}
 	return nil
 }
@@ -57,13 +58,13 @@ func checkLen(field, v string, max int) error {
 func (r *Registration) validate() error {
 	r.InstallationID = strings.TrimSpace(r.InstallationID)
 	if r.AppKey == "" {
-		return Invalid("appKey", "is required")
+		return core.Invalid("appKey", "is required")
 	}
 	if r.InstallationID == "" {
-		return Invalid("installationID", "is required")
+		return core.Invalid("installationID", "is required")
 	}
 	if !r.Platform.Valid() {
-		return Invalid("platform", "must be one of ANDROID, IOS, HARMONY, WEB")
+		return core.Invalid("platform", "must be one of ANDROID, IOS, HARMONY, WEB")
 	}
 	for _, f := range []struct {
 		name, v string
@@ -83,7 +84,7 @@ func (r *Registration) validate() error {
 func checkTokens(tokens map[enum.Channel]string) error {
 	for ch, tok := range tokens {
 		if !ch.Vendor() {
-			return Invalid("tokens", "%q is not a vendor channel", ch)
+			return core.Invalid("tokens", "%q is not a vendor channel", ch)
 		}
 		if err := checkLen("tokens."+strings.ToLower(string(ch)), tok, maxVendorToken); err != nil {
 			return err
@@ -120,7 +121,7 @@ func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Devi
 	sys := tenant.AsSystem(ctx)
 	a, err := s.client.App.Query().Where(app.AppKey(r.AppKey)).Only(sys)
 	if ent.IsNotFound(err) {
-		return nil, "", Invalid("appKey", "unknown app key")
+		return nil, "", core.Invalid("appKey", "unknown app key")
 	} else if err != nil {
 		return nil, "", err
 	}
@@ -146,7 +147,7 @@ func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Devi
 
 // errInstallationTaken answers a registration of a known installation
 // without its proof.
-var errInstallationTaken = &Error{Code: CodeConflict, Field: "installationID",
+var errInstallationTaken = &core.Error{Code: core.CodeConflict, Field: "installationID",
 	Message: "this installation is already registered: send its current device token (Authorization: Bearer), or register under a new installation ID"}
 
 // upsertDevice creates the installation's device, or updates it when r
@@ -224,11 +225,11 @@ func setTokens(ctx context.Context, c *ent.Client, appID, deviceID nodeid.ID, to
 // AuthenticateDevice returns the device whose bearer token this is.
 func (s *Service) AuthenticateDevice(ctx context.Context, token string) (*ent.Device, error) {
 	if !strings.HasPrefix(token, "dt_") || len(token) > 100 {
-		return nil, &Error{Code: CodeUnauthenticated, Message: "invalid device token"}
+		return nil, &core.Error{Code: core.CodeUnauthenticated, Message: "invalid device token"}
 	}
 	d, err := s.client.Device.Query().Where(device.TokenHash(hashToken(token))).Only(tenant.AsSystem(ctx))
 	if err != nil {
-		return nil, &Error{Code: CodeUnauthenticated, Message: "invalid device token", Err: err}
+		return nil, &core.Error{Code: core.CodeUnauthenticated, Message: "invalid device token", Err: err}
 	}
 	return d, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -107,7 +108,7 @@ func (s *Service) dispatchSmall(ctx context.Context, job *ent.PushJob) error {
 // of its own, due when the vendor said: rerunning the dispatch would not
 // retry it (dispatch only sends what was never attempted).
 func (s *Service) retryLater(ctx context.Context, job *ent.PushJob, req SendRequest, err error) error {
-	var retry *ErrRetry
+	var retry *core.ErrRetry
 	if !errors.As(err, &retry) {
 		return err
 	}
@@ -225,7 +226,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 			return fmt.Errorf("write deliveries: %w", err)
 		}
 		after := cursor
-		for _, part := range chunks(ids, SendBatch) {
+		for _, part := range core.Chunks(ids, SendBatch) {
 			req := SendRequest{Job: job.ID, After: after, Through: part[len(part)-1]}
 			after = req.Through
 			ob, err := outboxRow(tx, job.AppID, pipeline.NewTask(req, queueFor(job.Kind), "")).SetRelayedAt(s.now()).Save(ctx)

@@ -10,6 +10,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -57,14 +58,14 @@ func (s *Service) RecordDeviceEvents(ctx context.Context, d *ent.Device, events 
 // RecordDeviceEventsFor is RecordDeviceEvents for an authenticated device ID.
 func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID, events []DeviceEvent) (int, error) {
 	if len(events) > MaxEventsPerBatch {
-		return 0, Invalid("events", "at most %d per call, got %d", MaxEventsPerBatch, len(events))
+		return 0, core.Invalid("events", "at most %d per call, got %d", MaxEventsPerBatch, len(events))
 	}
 	for i, e := range events {
 		if _, _, ok := transitions(e.Type); !ok {
-			return 0, Invalid("events", "event %d: type must be arrived, opened or ignored, got %q", i, e.Type)
+			return 0, core.Invalid("events", "event %d: type must be arrived, opened or ignored, got %q", i, e.Type)
 		}
 		if e.MessageID == "" {
-			return 0, Invalid("events", "event %d: messageID is required", i)
+			return 0, core.Invalid("events", "event %d: messageID is required", i)
 		}
 	}
 	// Each event is one statement, outside a transaction: transitions only
@@ -81,7 +82,7 @@ func (s *Service) RecordDeviceEventsFor(ctx context.Context, deviceID nodeid.ID,
 			jobs = append(jobs, job)
 		}
 	}
-	s.mark(tenant.AsSystem(ctx), unique(jobs)...)
+	s.mark(tenant.AsSystem(ctx), core.Unique(jobs)...)
 	return changed, nil
 }
 

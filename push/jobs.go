@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 )
 
 func jobTopic(id nodeid.ID) string { return "job:" + string(id) }
@@ -19,7 +20,7 @@ func jobTopic(id nodeid.ID) string { return "job:" + string(id) }
 func (s *Service) SetJobStatus(ctx context.Context, id nodeid.ID, status pushjob.Status) (*ent.PushJob, error) {
 	job, err := s.client.PushJob.UpdateOneID(id).SetStatus(status).Save(ctx)
 	if err != nil {
-		return nil, notFoundAs(err, "push job")
+		return nil, core.NotFoundAs(err, "push job")
 	}
 	s.jobChanged(ctx, id)
 	return job, nil
@@ -47,7 +48,7 @@ func (s *Service) WatchJob(ctx context.Context, id nodeid.ID) (<-chan *ent.PushJ
 	}
 	job, err := s.client.PushJob.Get(ctx, id)
 	if err != nil {
-		return nil, notFoundAs(err, "push job")
+		return nil, core.NotFoundAs(err, "push job")
 	}
 	out := make(chan *ent.PushJob, 1)
 	go func() {

@@ -17,6 +17,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -253,7 +254,7 @@ func (s *Service) returnLeases(ctx context.Context, why string, limit int, owner
 		st.Failed = n
 	}
 	st.Returned = len(rows) - len(spent)
-	s.mark(sys, unique(jobs)...)
+	s.mark(sys, core.Unique(jobs)...)
 	// If the queue is unreachable the deliveries stay PENDING with why,
 	// and the reconciler queues them later (RetryLost).
 	return st, s.queueResends(sys, byJob)
@@ -326,7 +327,7 @@ func (s *Service) queueResends(ctx context.Context, byJob map[nodeid.ID][]nodeid
 	}
 	var tasks []Task
 	for _, j := range jobs {
-		for _, part := range chunks(byJob[j.ID], SendBatch) {
+		for _, part := range core.Chunks(byJob[j.ID], SendBatch) {
 			// Each take-back is one of a kind (the rows moved once), so
 			// its task must not be mistaken for an earlier one.
 			tasks = append(tasks, pipeline.NewTask(SendRequest{Job: j.ID, Devices: part}, queueFor(j.Kind), "resend@"+randomHex(4)))

@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -30,31 +31,31 @@ import (
 // look at the deliveries while the vendor has them.
 type gate struct {
 	entered chan int
-	release chan push.Outcome
+	release chan core.Outcome
 	mu      sync.Mutex
 	got     map[string]int // token → sends
 }
 
 func newGate() *gate {
-	return &gate{entered: make(chan int, 16), release: make(chan push.Outcome, 16), got: map[string]int{}}
+	return &gate{entered: make(chan int, 16), release: make(chan core.Outcome, 16), got: map[string]int{}}
 }
 
-func (g *gate) Send(ctx context.Context, msgs []push.Outgoing) []push.Result {
+func (g *gate) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
 	g.mu.Lock()
 	for _, m := range msgs {
 		g.got[m.Token]++
 	}
 	g.mu.Unlock()
 	g.entered <- len(msgs)
-	out := make([]push.Result, len(msgs))
+	out := make([]core.Result, len(msgs))
 	select {
 	case o := <-g.release:
 		for i := range out {
-			out[i] = push.Result{Outcome: o, Reason: "scripted"}
+			out[i] = core.Result{Outcome: o, Reason: "scripted"}
 		}
 	case <-ctx.Done():
 		for i := range out {
-			out[i] = push.Result{Outcome: push.OutcomeRetry, Reason: "no answer in the send window"}
+			out[i] = core.Result{Outcome: core.OutcomeRetry, Reason: "no answer in the send window"}
 		}
 	}
 	return out
@@ -122,7 +123,7 @@ func TestVendorSendIsSentOnlyOnceAccepted(t *testing.T) {
 	t.Parallel()
 	bothDatabases(t, func(t *testing.T, st *store.Stores) {
 		g := newGate()
-		q := queuedNode(t, st, newNamespace(), "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
+		q := queuedNode(t, st, newNamespace(), "node-a", map[enum.Channel]core.Sender{enum.ChannelFCM: g})
 		app, devs := devicesWithFCM(t, q, 3)
 		j := queuedPush(t, q, app.ID, devs)
 		done := make(chan error, 1)
@@ -145,7 +146,7 @@ func TestVendorSendIsSentOnlyOnceAccepted(t *testing.T) {
 		require.Equal(t, pushjob.StatusSENDING, got.Status, "not done while a delivery is in flight")
 		require.Equal(t, 3, got.CountPending, "in flight counts as pending")
 
-		g.release <- push.OutcomeSent
+		g.release <- core.OutcomeSent
 		require.NoError(t, <-done)
 		for _, d := range deliveries(t, st, j.ID) {
 			require.Equal(t, delivery.StatusSENT, d.Status)
@@ -165,8 +166,8 @@ func TestLapsedLeaseIsSentAgain(t *testing.T) {
 	bothDatabases(t, func(t *testing.T, st *store.Stores) {
 		ns := newNamespace()
 		dying, healthy := newGate(), newGate()
-		a := queuedNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: dying})
-		b := queuedNode(t, st, ns, "node-b", map[enum.Channel]push.Sender{enum.ChannelFCM: healthy})
+		a := queuedNode(t, st, ns, "node-a", map[enum.Channel]core.Sender{enum.ChannelFCM: dying})
+		b := queuedNode(t, st, ns, "node-b", map[enum.Channel]core.Sender{enum.ChannelFCM: healthy})
 		ctx := tenant.AsSystem(context.Background())
 		app, devs := devicesWithFCM(t, a, 2)
 		j := queuedPush(t, a, app.ID, devs)
@@ -196,20 +197,20 @@ func TestLapsedLeaseIsSentAgain(t *testing.T) {
 		var sr push.SendRequest
 		require.NoError(t, json.Unmarshal(sends[0].Payload, &sr))
 		require.ElementsMatch(t, devs, idStrings(sr.Devices))
-		bDone := make(chan push.SendSummary, 1)
+		bDone := make(chan core.SendSummary, 1)
 		go func() { sum, _ := b.Send(ctx, sr); bDone <- sum }()
 		require.Equal(t, 2, <-healthy.entered)
 
 		// The first sender answers late: its lease is gone, so it records
 		// nothing over the second claim.
-		dying.release <- push.OutcomeFailed
+		dying.release <- core.OutcomeFailed
 		require.NoError(t, <-aDone)
 		for _, d := range deliveries(t, st, j.ID) {
 			require.Equal(t, delivery.StatusSENDING, d.Status, "the stale claim recorded nothing")
 			require.Contains(t, *d.LeaseOwner, "node-b/")
 			require.Equal(t, 2, d.Attempts)
 		}
-		healthy.release <- push.OutcomeSent
+		healthy.release <- core.OutcomeSent
 		sum := <-bDone
 		require.Equal(t, 2, sum.Vendor)
 		require.Equal(t, 2, sum.Resends)
@@ -236,7 +237,7 @@ func TestTwoSweepersNeverTakeTheSameDelivery(t *testing.T) {
 	st := testenv.Stores(t)
 	ns := newNamespace()
 	g := newGate()
-	a := queuedNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
+	a := queuedNode(t, st, ns, "node-a", map[enum.Channel]core.Sender{enum.ChannelFCM: g})
 	b := queuedNode(t, st, ns, "node-b", nil)
 	ctx := tenant.AsSystem(context.Background())
 	const n = 300
@@ -277,7 +278,7 @@ func TestTwoSweepersNeverTakeTheSameDelivery(t *testing.T) {
 	for d, c := range seen {
 		require.Equal(t, 1, c, "device %s queued %d times", d, c)
 	}
-	g.release <- push.OutcomeSent
+	g.release <- core.OutcomeSent
 	<-done
 }
 
@@ -288,8 +289,8 @@ func TestReleaseGivesBackOnlyThisProcesssDeliveries(t *testing.T) {
 	bothDatabases(t, func(t *testing.T, st *store.Stores) {
 		ns := newNamespace()
 		ga, gb := newGate(), newGate()
-		a := queuedNode(t, st, ns, "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: ga})
-		b := queuedNode(t, st, ns, "node-a2", map[enum.Channel]push.Sender{enum.ChannelFCM: gb})
+		a := queuedNode(t, st, ns, "node-a", map[enum.Channel]core.Sender{enum.ChannelFCM: ga})
+		b := queuedNode(t, st, ns, "node-a2", map[enum.Channel]core.Sender{enum.ChannelFCM: gb})
 		ctx := tenant.AsSystem(context.Background())
 		app, devs := devicesWithFCM(t, a, 4)
 		ja := queuedPush(t, a, app.ID, devs[:2])
@@ -311,8 +312,8 @@ func TestReleaseGivesBackOnlyThisProcesssDeliveries(t *testing.T) {
 			require.Equal(t, delivery.StatusSENDING, d.Status, "node-a2 is not node-a")
 		}
 		require.Len(t, a.tasks(t, push.TaskSend), 1, "their send is queued for the other workers")
-		ga.release <- push.OutcomeSent
-		gb.release <- push.OutcomeSent
+		ga.release <- core.OutcomeSent
+		gb.release <- core.OutcomeSent
 		<-aDone
 		<-bDone
 		for _, d := range deliveries(t, st, jb.ID) {
@@ -327,7 +328,7 @@ func TestLapsedLeaseOutOfAttemptsFails(t *testing.T) {
 	t.Parallel()
 	st := testenv.Stores(t)
 	g := newGate()
-	q := queuedNode(t, st, newNamespace(), "node-a", map[enum.Channel]push.Sender{enum.ChannelFCM: g})
+	q := queuedNode(t, st, newNamespace(), "node-a", map[enum.Channel]core.Sender{enum.ChannelFCM: g})
 	ctx := tenant.AsSystem(context.Background())
 	app, devs := devicesWithFCM(t, q, 1)
 	j := queuedPush(t, q, app.ID, devs)
@@ -342,7 +343,7 @@ func TestLapsedLeaseOutOfAttemptsFails(t *testing.T) {
 	d := deliveries(t, st, j.ID)[0]
 	require.Equal(t, delivery.StatusFAILED, d.Status)
 	require.Contains(t, d.LastError, "gave up after")
-	g.release <- push.OutcomeSent
+	g.release <- core.OutcomeSent
 	<-done
 	require.Equal(t, delivery.StatusFAILED, deliveries(t, st, j.ID)[0].Status, "the stale claim recorded nothing")
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -57,10 +58,10 @@ func (s *Service) LiveStats(ctx context.Context, app nodeid.ID, groupBy []StatDi
 	if err := tenant.Require(ctx, app, tenant.NeedRead); err != nil {
 		return nil, err
 	}
-	groupBy = unique(groupBy)
+	groupBy = core.Unique(groupBy)
 	for _, d := range groupBy {
 		if _, ok := dimColumn[d]; !ok {
-			return nil, Invalid("groupBy", "unknown dimension %q", d)
+			return nil, core.Invalid("groupBy", "unknown dimension %q", d)
 		}
 	}
 	slices.Sort(groupBy)

@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -295,7 +296,7 @@ func (s *Service) RetryLost(ctx context.Context, stall time.Duration, limit int)
 	}
 	var tasks []Task
 	for id, devs := range byJob {
-		for _, part := range chunks(devs, SendBatch) {
+		for _, part := range core.Chunks(devs, SendBatch) {
 			tasks = append(tasks, s.sendTask(jobs[id].Kind, SendRequest{Job: id, Devices: part}))
 		}
 	}
@@ -333,6 +334,6 @@ func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	s.mark(sys, unique(jobs)...)
+	s.mark(sys, core.Unique(jobs)...)
 	return n, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 	"github.com/pushd/pushd/worker"
@@ -35,7 +36,7 @@ type queued struct {
 	namespace string
 }
 
-func newQueued(t *testing.T, senders map[enum.Channel]push.Sender) *queued {
+func newQueued(t *testing.T, senders map[enum.Channel]core.Sender) *queued {
 	t.Helper()
 	return queuedNode(t, testenv.Stores(t), newNamespace(), "", senders)
 }
@@ -46,7 +47,7 @@ func newNamespace() string { return "t" + string(nodeid.New("q"))[4:14] }
 // queuedNode is one pushd process of a test: its own Service, named node
 // in leases (empty: the default), on stores and queue namespace ns that
 // other processes of the test may share.
-func queuedNode(t *testing.T, st *store.Stores, ns, node string, senders map[enum.Channel]push.Sender) *queued {
+func queuedNode(t *testing.T, st *store.Stores, ns, node string, senders map[enum.Channel]core.Sender) *queued {
 	t.Helper()
 	sealer, err := seal.New(make([]byte, 32))
 	require.NoError(t, err)
@@ -137,11 +138,11 @@ func TestScheduledPushWaitsForItsTime(t *testing.T) {
 // and accepts the rest.
 type retryOnceSender struct{ n atomic.Int64 }
 
-func (r *retryOnceSender) Send(_ context.Context, msgs []push.Outgoing) []push.Result {
-	out := make([]push.Result, len(msgs))
+func (r *retryOnceSender) Send(_ context.Context, msgs []core.Outgoing) []core.Result {
+	out := make([]core.Result, len(msgs))
 	if r.n.Add(1) == 1 {
 		for i := range out {
-			out[i] = push.Result{Outcome: push.OutcomeRetry, RetryAfter: 3 * time.Second}
+			out[i] = core.Result{Outcome: core.OutcomeRetry, RetryAfter: 3 * time.Second}
 		}
 	}
 	return out
@@ -152,7 +153,7 @@ func (r *retryOnceSender) Send(_ context.Context, msgs []push.Outgoing) []push.R
 func TestVendorRetryOfASinglePushIsSentLater(t *testing.T) {
 	t.Parallel()
 	fcm := &retryOnceSender{}
-	q := newQueued(t, map[enum.Channel]push.Sender{enum.ChannelFCM: fcm})
+	q := newQueued(t, map[enum.Channel]core.Sender{enum.ChannelFCM: fcm})
 	ctx := tenant.AsSystem(context.Background())
 	app, d := q.appAndDevice(t, map[enum.Channel]string{enum.ChannelFCM: "tok"})
 	// Scheduled, so that it is not sent inline; dispatched by hand below.

@@ -12,6 +12,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -92,12 +93,12 @@ func (s *Service) countTargets(ctx context.Context, targets []predicate.Device) 
 func (s *Service) reachTargets(ctx context.Context, app nodeid.ID, q ReachQuery) ([]predicate.Device, error) {
 	for _, c := range q.Channels {
 		if !c.Valid() {
-			return nil, Invalid("channels", "unknown channel %q", c)
+			return nil, core.Invalid("channels", "unknown channel %q", c)
 		}
 	}
 	switch {
 	case (q.Target == nil) == (q.Audience == nil):
-		return nil, Invalid("target", "give target or audience")
+		return nil, core.Invalid("target", "give target or audience")
 	case q.Audience != nil:
 		a := *q.Audience
 		if err := checkAudience(&a); err != nil {

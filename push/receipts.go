@@ -3,6 +3,8 @@ package push
 import (
 	"context"
 
+	"github.com/pushd/pushd/push/core"
+
 	"entgo.io/ent/dialect/sql"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/devicetoken"
@@ -19,11 +21,11 @@ const jobIDPrefix = "job"
 // arrived and opened move them forward, a dead token is never used again
 // and its delivery fails. Receipts about unknown jobs or tokens change
 // nothing. It returns how many deliveries changed.
-func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch enum.Channel, receipts []VendorReceipt) (int, error) {
+func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch enum.Channel, receipts []core.VendorReceipt) (int, error) {
 	sys := tenant.AsSystem(ctx)
 	type key struct {
 		job   nodeid.ID
-		event ReceiptEvent
+		event core.ReceiptEvent
 		why   string
 	}
 	groups := map[key][]string{}
@@ -33,7 +35,7 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 			continue
 		}
 		k := key{job: r.JobID, event: r.Event}
-		if r.Event == ReceiptFailed || r.Event == ReceiptTokenDead {
+		if r.Event == core.ReceiptFailed || r.Event == core.ReceiptTokenDead {
 			k.why = r.Reason
 		}
 		groups[k] = append(groups[k], r.Token)
@@ -45,7 +47,7 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 	// Several device rows may share a token (a reinstall before the old
 	// row was cleaned up): a receipt is about each.
 	deviceOf := make(map[string][]nodeid.ID, len(tokens))
-	for _, part := range chunks(unique(tokens), 1000) {
+	for _, part := range core.Chunks(core.Unique(tokens), 1000) {
 		owned, err := s.client.DeviceToken.Query().
 			Where(devicetoken.AppID(app), devicetoken.ChannelEQ(ch), devicetoken.TokenIn(part...)).
 			All(sys)
@@ -74,13 +76,13 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 		upd := s.client.Delivery.Update().Where(delivery.AppID(app), delivery.JobID(k.job), delivery.DeviceIDIn(devices...), delivery.ChannelEQ(ch))
 		now := s.now()
 		switch k.event {
-		case ReceiptArrived:
+		case core.ReceiptArrived:
 			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT)).SetStatus(delivery.StatusARRIVED).SetArrivedAt(now)
-		case ReceiptOpened:
+		case core.ReceiptOpened:
 			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT, delivery.StatusARRIVED)).SetStatus(delivery.StatusOPENED).SetOpenedAt(now).
 				Modify(func(u *sql.UpdateBuilder) { u.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(now)) })
-		case ReceiptTokenDead, ReceiptFailed:
-			if k.event == ReceiptTokenDead {
+		case core.ReceiptTokenDead, core.ReceiptFailed:
+			if k.event == core.ReceiptTokenDead {
 				dead := make([]string, 0, len(toks))
 				dead = append(dead, toks...)
 				if _, err := s.client.DeviceToken.Update().
@@ -102,6 +104,6 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 			jobs = append(jobs, k.job)
 		}
 	}
-	s.mark(sys, unique(jobs)...)
+	s.mark(sys, core.Unique(jobs)...)
 	return changed, nil
 }

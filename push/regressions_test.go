@@ -16,13 +16,14 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
 
 // Regression tests for faults a review of the pipeline found.
 
-func newTestService(t *testing.T, st *store.Stores, senders map[enum.Channel]Sender) *Service {
+func newTestService(t *testing.T, st *store.Stores, senders map[enum.Channel]core.Sender) *Service {
 	t.Helper()
 	sealer, err := seal.New(make([]byte, 32))
 	require.NoError(t, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Limits of the API (docs/api.md, Limits). Each is enforced with an INVALID_ARGUMENT naming the
@@ -89,17 +90,17 @@ type PushRequest struct {
 func checkTarget(field string, t *jsontype.Target, max int) error {
 	switch {
 	case len(t.DeviceIDs) > 0 && len(t.UserIDs) > 0:
-		return Invalid(field, "give deviceIDs or userIDs, not both")
+		return core.Invalid(field, "give deviceIDs or userIDs, not both")
 	case len(t.DeviceIDs) == 0 && len(t.UserIDs) == 0:
-		return Invalid(field, "give deviceIDs or userIDs")
+		return core.Invalid(field, "give deviceIDs or userIDs")
 	}
-	t.DeviceIDs, t.UserIDs = unique(t.DeviceIDs), unique(t.UserIDs)
+	t.DeviceIDs, t.UserIDs = core.Unique(t.DeviceIDs), core.Unique(t.UserIDs)
 	if n := len(t.DeviceIDs) + len(t.UserIDs); n > max {
-		return Invalid(field, "at most %d targets per push, got %d", max, n)
+		return core.Invalid(field, "at most %d targets per push, got %d", max, n)
 	}
 	for _, u := range t.UserIDs {
 		if err := checkUserID(u); err != nil {
-			return Invalid(field+".userIDs", "%q: user IDs are 1 to %d bytes of UTF-8", u, maxUserID)
+			return core.Invalid(field+".userIDs", "%q: user IDs are 1 to %d bytes of UTF-8", u, maxUserID)
 		}
 	}
 	return nil
@@ -110,24 +111,24 @@ func checkOptions(o *PushOptions, now time.Time) (time.Duration, error) {
 	ttl := DefaultTTL
 	if o.TTLSeconds != nil {
 		if *o.TTLSeconds < 0 || time.Duration(*o.TTLSeconds)*time.Second > MaxTTL {
-			return 0, Invalid("options.ttlSeconds", "must be from 0 to %d (30 days), got %d", int(MaxTTL.Seconds()), *o.TTLSeconds)
+			return 0, core.Invalid("options.ttlSeconds", "must be from 0 to %d (30 days), got %d", int(MaxTTL.Seconds()), *o.TTLSeconds)
 		}
 		ttl = time.Duration(*o.TTLSeconds) * time.Second
 	}
 	if len(o.MsgKey) > maxMsgKey || !utf8.ValidString(o.MsgKey) {
-		return 0, Invalid("options.msgKey", "must be valid UTF-8 of at most %d bytes", maxMsgKey)
+		return 0, core.Invalid("options.msgKey", "must be valid UTF-8 of at most %d bytes", maxMsgKey)
 	}
 	if len(o.TaskName) > maxTaskName || !utf8.ValidString(o.TaskName) {
-		return 0, Invalid("options.taskName", "must be valid UTF-8 of at most %d bytes", maxTaskName)
+		return 0, core.Invalid("options.taskName", "must be valid UTF-8 of at most %d bytes", maxTaskName)
 	}
 	for _, c := range o.Channels {
 		if !c.Valid() {
-			return 0, Invalid("options.channels", "unknown channel %q", c)
+			return 0, core.Invalid("options.channels", "unknown channel %q", c)
 		}
 	}
-	o.Channels = unique(o.Channels)
+	o.Channels = core.Unique(o.Channels)
 	if o.ScheduleAt != nil && o.Recurrence != nil {
-		return 0, Invalid("options.scheduleAt", "give scheduleAt or recurrence, not both")
+		return 0, core.Invalid("options.scheduleAt", "give scheduleAt or recurrence, not both")
 	}
 	// Stored times are UTC, whatever offset the caller wrote them in.
 	if o.ScheduleAt != nil {
@@ -149,9 +150,9 @@ func checkOptions(o *PushOptions, now time.Time) (time.Duration, error) {
 	if at := o.ScheduleAt; at != nil {
 		switch {
 		case at.Before(now.Add(-scheduleSlack)):
-			return 0, Invalid("options.scheduleAt", "is in the past (%s)", at.UTC().Format(time.RFC3339))
+			return 0, core.Invalid("options.scheduleAt", "is in the past (%s)", at.UTC().Format(time.RFC3339))
 		case at.After(now.Add(MaxScheduleAhead)):
-			return 0, Invalid("options.scheduleAt", "at most 366 days ahead")
+			return 0, core.Invalid("options.scheduleAt", "at most 366 days ahead")
 		case !at.After(now):
 			o.ScheduleAt = nil // due already: send now
 		}
@@ -167,23 +168,23 @@ func checkOptions(o *PushOptions, now time.Time) (time.Duration, error) {
 // ParseRecurrence checks a recurrence and returns its schedule and zone.
 func ParseRecurrence(r jsontype.Recurrence) (cron.Schedule, *time.Location, error) {
 	if r.TimeZone == "" {
-		return nil, nil, Invalid("options.recurrence.timeZone", "is required (an IANA name such as Asia/Shanghai or UTC)")
+		return nil, nil, core.Invalid("options.recurrence.timeZone", "is required (an IANA name such as Asia/Shanghai or UTC)")
 	}
 	loc, err := time.LoadLocation(r.TimeZone)
 	if err != nil || strings.HasPrefix(r.TimeZone, "Local") {
-		return nil, nil, Invalid("options.recurrence.timeZone", "unknown time zone %q (use an IANA name such as Asia/Shanghai)", r.TimeZone)
+		return nil, nil, core.Invalid("options.recurrence.timeZone", "unknown time zone %q (use an IANA name such as Asia/Shanghai)", r.TimeZone)
 	}
 	// Five fields, as crontab: minute hour day-of-month month day-of-week.
 	// Descriptors (@daily, @every) are refused: @every ignores the zone.
 	if strings.HasPrefix(strings.TrimSpace(r.Cron), "@") || strings.Contains(r.Cron, "TZ=") {
-		return nil, nil, Invalid("options.recurrence.cron", "use five cron fields (minute hour day month weekday), not a descriptor or TZ=")
+		return nil, nil, core.Invalid("options.recurrence.cron", "use five cron fields (minute hour day month weekday), not a descriptor or TZ=")
 	}
 	sched, err := cron.ParseStandard(r.Cron)
 	if err != nil {
-		return nil, nil, Invalid("options.recurrence.cron", "%v", err)
+		return nil, nil, core.Invalid("options.recurrence.cron", "%v", err)
 	}
 	if r.StartAt != nil && r.EndAt != nil && !r.EndAt.After(*r.StartAt) {
-		return nil, nil, Invalid("options.recurrence.endAt", "must be after startAt")
+		return nil, nil, core.Invalid("options.recurrence.endAt", "must be after startAt")
 	}
 	return sched, loc, nil
 }
@@ -191,16 +192,16 @@ func ParseRecurrence(r jsontype.Recurrence) (cron.Schedule, *time.Location, erro
 // checkMessage validates a message that is about to be sent.
 func checkMessage(field string, m *jsontype.Message) error {
 	if m.Title == "" && m.Body == "" && len(m.Payload) == 0 {
-		return Invalid(field, "a message needs a title, a body or a payload")
+		return core.Invalid(field, "a message needs a title, a body or a payload")
 	}
 	if m.Priority != "" && m.Priority != PriorityHigh && m.Priority != PriorityNormal {
-		return Invalid(field+".priority", "must be HIGH or NORMAL")
+		return core.Invalid(field+".priority", "must be HIGH or NORMAL")
 	}
 	if m.Badge != nil && *m.Badge < 0 {
-		return Invalid(field+".badge", "must not be negative")
+		return core.Invalid(field+".badge", "must not be negative")
 	}
 	if m.Silent && len(m.Payload) == 0 {
-		return Invalid(field+".payload", "a silent push carries a payload")
+		return core.Invalid(field+".payload", "a silent push carries a payload")
 	}
 	// Vendor limits that would otherwise fail at send time, on one vendor.
 	for _, f := range []struct {
@@ -214,18 +215,18 @@ func checkMessage(field string, m *jsontype.Message) error {
 		{"imageURL", m.ImageURL, 2048},
 	} {
 		if len(f.v) > f.max {
-			return Invalid(field+"."+f.name, "at most %d bytes, got %d", f.max, len(f.v))
+			return core.Invalid(field+"."+f.name, "at most %d bytes, got %d", f.max, len(f.v))
 		}
 	}
 	if m.ImageURL != "" && !strings.HasPrefix(m.ImageURL, "https://") {
-		return Invalid(field+".imageURL", "must be an https:// URL (vendors fetch it over TLS)")
+		return core.Invalid(field+".imageURL", "must be an https:// URL (vendors fetch it over TLS)")
 	}
 	b, err := json.Marshal(m)
 	if err != nil {
-		return Invalid(field+".payload", "cannot be encoded as JSON: %v", err)
+		return core.Invalid(field+".payload", "cannot be encoded as JSON: %v", err)
 	}
 	if len(b) > MaxPayloadBytes {
-		return Invalid(field, "is %d bytes as JSON; the limit is %d", len(b), MaxPayloadBytes)
+		return core.Invalid(field, "is %d bytes as JSON; the limit is %d", len(b), MaxPayloadBytes)
 	}
 	return nil
 }
@@ -237,26 +238,26 @@ const MaxCollapseKeyBytes = 64
 func checkAudience(a *jsontype.Audience) error {
 	for _, p := range a.Platforms {
 		if !p.Valid() {
-			return Invalid("audience.platforms", "unknown platform %q", p)
+			return core.Invalid("audience.platforms", "unknown platform %q", p)
 		}
 	}
 	switch a.Bound {
 	case "", BoundAny, BoundBound, BoundUnbound:
 	default:
-		return Invalid("audience.bound", "must be ANY, BOUND or UNBOUND")
+		return core.Invalid("audience.bound", "must be ANY, BOUND or UNBOUND")
 	}
 	if a.ActiveWithinSeconds < 0 {
-		return Invalid("audience.activeWithinSeconds", "must not be negative")
+		return core.Invalid("audience.activeWithinSeconds", "must not be negative")
 	}
 	for _, g := range a.Groups {
 		if nodeid.ID(g).Prefix() != "grp" {
-			return Invalid("audience.groups", "%q is not a group ID", g)
+			return core.Invalid("audience.groups", "%q is not a group ID", g)
 		}
 	}
 	if len(a.Tags) > 100 || len(a.AppVersions) > 100 || len(a.Groups) > 100 {
-		return Invalid("audience", "at most 100 values per filter")
+		return core.Invalid("audience", "at most 100 values per filter")
 	}
-	a.Platforms, a.Tags, a.AppVersions, a.Groups = unique(a.Platforms), unique(a.Tags), unique(a.AppVersions), unique(a.Groups)
+	a.Platforms, a.Tags, a.AppVersions, a.Groups = core.Unique(a.Platforms), core.Unique(a.Tags), core.Unique(a.AppVersions), core.Unique(a.Groups)
 	return nil
 }
 
@@ -279,7 +280,7 @@ func stringVars(field string, vars map[string]any) (map[string]string, error) {
 		case json.Number:
 			out[k] = v.String()
 		default:
-			return nil, Invalid(field, "variable %q must be a string, number or boolean, got %s", k, jsonKind(v))
+			return nil, core.Invalid(field, "variable %q must be a string, number or boolean, got %s", k, jsonKind(v))
 		}
 	}
 	return out, nil
@@ -308,7 +309,7 @@ func renderTemplate(field string, t templateContent, vars map[string]any) (*json
 		}
 	}
 	if len(missing) > 0 {
-		return nil, Invalid(field, "template %q is missing variables: %s", t.Name, strings.Join(missing, ", "))
+		return nil, core.Invalid(field, "template %q is missing variables: %s", t.Name, strings.Join(missing, ", "))
 	}
 	return &jsontype.Message{Title: title, Body: body}, nil
 }

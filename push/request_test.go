@@ -10,6 +10,7 @@ import (
 
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/push/core"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -50,9 +51,9 @@ func TestCheckOptions(t *testing.T) {
 			o := tc.in
 			ttl, err := checkOptions(&o, now)
 			if tc.field != "" {
-				e, ok := AsError(err)
+				e, ok := core.AsError(err)
 				require.True(t, ok, "%v", err)
-				require.Equal(t, CodeInvalidArgument, e.Code)
+				require.Equal(t, core.CodeInvalidArgument, e.Code)
 				require.Equal(t, tc.field, e.Field)
 				return
 			}
@@ -111,7 +112,7 @@ func TestCheckMessage(t *testing.T) {
 			require.NoError(t, err, tc.name)
 			continue
 		}
-		e, ok := AsError(err)
+		e, ok := core.AsError(err)
 		require.True(t, ok, "%s: %v", tc.name, err)
 		require.Equal(t, tc.field, e.Field, tc.name)
 	}

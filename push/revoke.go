@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -31,7 +32,7 @@ func (s *Service) RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 		return job, nil
 	}
 	sys := tenant.AsSystem(ctx)
-	var withdrawn []SelfRevoke
+	var withdrawn []core.SelfRevoke
 	err = s.withTx(sys, func(tx *ent.Tx) error {
 		if err := tx.PushJob.UpdateOneID(id).SetStatus(pushjob.StatusREVOKED).SetFinishedAt(s.now()).Exec(sys); err != nil {
 			return err
@@ -62,7 +63,7 @@ func (s *Service) RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 			if err := rows.Scan(&msg, &dev); err != nil {
 				return err
 			}
-			withdrawn = append(withdrawn, SelfRevoke{MessageID: nodeid.ID(msg), DeviceID: nodeid.ID(dev)})
+			withdrawn = append(withdrawn, core.SelfRevoke{MessageID: nodeid.ID(msg), DeviceID: nodeid.ID(dev)})
 		}
 		return rows.Err()
 	})
@@ -70,7 +71,7 @@ func (s *Service) RevokePush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 		return nil, err
 	}
 	if s.self != nil && len(withdrawn) > 0 {
-		for _, part := range chunks(withdrawn, SendBatch) {
+		for _, part := range core.Chunks(withdrawn, SendBatch) {
 			if err := s.self.RevokeSelf(sys, part); err != nil {
 				s.log.WarnContext(ctx, "revoke: hand-off to gateway", "job", id, "err", err)
 			}
@@ -94,7 +95,7 @@ func (s *Service) CancelPush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 		return job, nil
 	}
 	if job.Status != pushjob.StatusSCHEDULED {
-		return nil, Conflict("only a scheduled or recurring push can be cancelled (this one is %s); use revokePush", job.Status)
+		return nil, core.Conflict("only a scheduled or recurring push can be cancelled (this one is %s); use revokePush", job.Status)
 	}
 	sys := tenant.AsSystem(ctx)
 	err = s.withTx(sys, func(tx *ent.Tx) error {
@@ -104,7 +105,7 @@ func (s *Service) CancelPush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 			return err
 		}
 		if n == 0 {
-			return Conflict("the push started before it could be cancelled; use revokePush")
+			return core.Conflict("the push started before it could be cancelled; use revokePush")
 		}
 		return tx.Delivery.Update().Where(delivery.JobID(id), delivery.StatusEQ(delivery.StatusPENDING)).
 			SetStatus(delivery.StatusREVOKED).SetLastError("cancelled before it was sent").Exec(sys)
@@ -124,7 +125,7 @@ func (s *Service) CancelPush(ctx context.Context, id nodeid.ID) (*ent.PushJob, e
 func (s *Service) ownJob(ctx context.Context, id nodeid.ID) (*ent.PushJob, error) {
 	job, err := s.client.PushJob.Get(ctx, id)
 	if err != nil {
-		return nil, notFoundAs(err, "push job")
+		return nil, core.NotFoundAs(err, "push job")
 	}
 	if err := tenant.Require(ctx, job.AppID, tenant.NeedWrite); err != nil {
 		return nil, err
@@ -152,7 +153,7 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 		jobIDs = append(jobIDs, a.JobID)
 	}
 	var had []nodeid.ID
-	if err := s.client.Delivery.Query().Where(delivery.DeviceID(d.ID), delivery.JobIDIn(unique(jobIDs)...)).
+	if err := s.client.Delivery.Query().Where(delivery.DeviceID(d.ID), delivery.JobIDIn(core.Unique(jobIDs)...)).
 		Select(delivery.FieldJobID).Scan(sys, &had); err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 		}
 		// A bulk insert, which, unlike a single-row one, does not fail when
 		// a concurrent bind wrote the same (job, device) first.
-		for _, chunk := range chunks(rows, 1000) {
+		for _, chunk := range core.Chunks(rows, 1000) {
 			if err := tx.Delivery.CreateBulk(chunk...).
 				OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(sys); err != nil {
 				return err

@@ -15,15 +15,16 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
 // countingSender accepts everything and counts it.
 type countingSender struct{ n atomic.Int64 }
 
-func (c *countingSender) Send(_ context.Context, msgs []Outgoing) []Result {
+func (c *countingSender) Send(_ context.Context, msgs []core.Outgoing) []core.Result {
 	c.n.Add(int64(len(msgs)))
-	return make([]Result, len(msgs))
+	return make([]core.Result, len(msgs))
 }
 
 // Revoking a broadcast in the middle of its fan-out: what went out stays
@@ -37,7 +38,7 @@ func TestRevokeMidBroadcast(t *testing.T) {
 	fcm := &countingSender{}
 	s := NewService(Config{
 		Client: stores.Ent, Sealer: sealer, Dialect: stores.Dialect, Logger: testenv.Logger(t),
-		Senders: map[enum.Channel]Sender{enum.ChannelFCM: fcm}, FanOutChunk: 4,
+		Senders: map[enum.Channel]core.Sender{enum.ChannelFCM: fcm}, FanOutChunk: 4,
 	})
 	ctx := tenant.AsSystem(context.Background())
 	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "revoke"})

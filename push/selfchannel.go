@@ -16,41 +16,10 @@ import (
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
-	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
-
-// SelfMessage is one message on the self-built channel, as the gateway
-// writes it to the device.
-type SelfMessage struct {
-	MessageID nodeid.ID
-	DeviceID  nodeid.ID
-	Seq       int64
-	Message   jsontype.Message
-	ExpiresAt time.Time
-}
-
-// SelfChannel is pushd's own WebSocket channel as the domain sees it: who
-// is online, and handing messages to the node that holds each device.
-type SelfChannel interface {
-	// Online reports which of the devices hold a live connection.
-	Online(ctx context.Context, devices []nodeid.ID) (map[nodeid.ID]bool, error)
-	// SendSelf hands messages to the devices' gateway nodes. A message
-	// whose device has just gone away is not lost: it is SENT with a seq,
-	// and the device gets it again when it resumes.
-	SendSelf(ctx context.Context, msgs []SelfMessage) error
-	// RevokeSelf tells online devices to withdraw messages they were sent
-	// (best effort: an offline device learns of it through the message's
-	// status, never by a replay).
-	RevokeSelf(ctx context.Context, revokes []SelfRevoke) error
-}
-
-// SelfRevoke withdraws one message from one device.
-type SelfRevoke struct {
-	MessageID nodeid.ID
-	DeviceID  nodeid.ID
-}
 
 // MaxResume bounds the backlog sent to a device on one resume; the device
 // asks again with the last seq it got.
@@ -76,7 +45,7 @@ func (s *Service) DeliverSelf(ctx context.Context, deliveryIDs []nodeid.ID) (lef
 	for _, d := range ds {
 		devices = append(devices, *d.DeviceID)
 	}
-	online, err := s.self.Online(ctx, unique(devices))
+	online, err := s.self.Online(ctx, core.Unique(devices))
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +77,7 @@ func (s *Service) DeliverSelf(ctx context.Context, deliveryIDs []nodeid.ID) (lef
 
 // claimSelf numbers and claims deliveries for the self channel, per device
 // in the order given. Deliveries another caller claimed first are skipped.
-func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMessage, error) {
+func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]core.SelfMessage, error) {
 	if len(ds) == 0 {
 		return nil, nil
 	}
@@ -123,7 +92,7 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMess
 	// Rows are locked in device ID order, so two claims over overlapping
 	// devices cannot deadlock.
 	slices.Sort(order)
-	var msgs []SelfMessage
+	var msgs []core.SelfMessage
 	var err error
 	if s.dialect == dialect.Postgres && len(order) == len(ds) {
 		msgs, err = s.claimSelfOnePerDevice(ctx, ds)
@@ -137,13 +106,13 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]SelfMess
 	for _, d := range ds {
 		jobs = append(jobs, d.JobID)
 	}
-	s.mark(ctx, unique(jobs)...)
+	s.mark(ctx, core.Unique(jobs)...)
 	return msgs, nil
 }
 
 // claimSelfOnePerDevice claims deliveries to distinct devices in one
 // statement: each device's next seq is reserved and given to its delivery.
-func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery) ([]SelfMessage, error) {
+func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery) ([]core.SelfMessage, error) {
 	devices := make([]nodeid.ID, len(ds))
 	byID := make(map[nodeid.ID]*ent.Delivery, len(ds))
 	for i, d := range ds {
@@ -161,7 +130,7 @@ RETURNING d.id, d.seq`, idStrings(devices), idStrings(idsOf(ds)), s.now())
 		return nil, fmt.Errorf("claim for the self channel: %w", err)
 	}
 	defer rows.Close()
-	var msgs []SelfMessage
+	var msgs []core.SelfMessage
 	for rows.Next() {
 		var id string
 		var seq int64
@@ -171,14 +140,14 @@ RETURNING d.id, d.seq`, idStrings(devices), idStrings(idsOf(ds)), s.now())
 		msgs = append(msgs, selfMessage(byID[nodeid.ID(id)], seq))
 	}
 	// By device, the order send batches load them in.
-	slices.SortFunc(msgs, func(a, b SelfMessage) int { return strings.Compare(string(a.DeviceID), string(b.DeviceID)) })
+	slices.SortFunc(msgs, func(a, b core.SelfMessage) int { return strings.Compare(string(a.DeviceID), string(b.DeviceID)) })
 	return msgs, rows.Err()
 }
 
 // claimSelfInTx claims deliveries, several per device if need be, in one
 // transaction.
-func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*ent.Delivery, order []nodeid.ID) ([]SelfMessage, error) {
-	var msgs []SelfMessage
+func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*ent.Delivery, order []nodeid.ID) ([]core.SelfMessage, error) {
+	var msgs []core.SelfMessage
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
 		now := s.now()
 		for _, dev := range order {
@@ -210,8 +179,8 @@ func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*e
 	return msgs, err
 }
 
-func selfMessage(d *ent.Delivery, seq int64) SelfMessage {
-	m := SelfMessage{MessageID: d.ID, DeviceID: *d.DeviceID, Seq: seq, ExpiresAt: d.ExpiresAt}
+func selfMessage(d *ent.Delivery, seq int64) core.SelfMessage {
+	m := core.SelfMessage{MessageID: d.ID, DeviceID: *d.DeviceID, Seq: seq, ExpiresAt: d.ExpiresAt}
 	switch {
 	case d.Message != nil:
 		m.Message = *d.Message
@@ -223,7 +192,7 @@ func selfMessage(d *ent.Delivery, seq int64) SelfMessage {
 
 // ClaimPending claims a connected device's PENDING unexpired messages for
 // the self channel (at most MaxResume) and returns them, numbered.
-func (s *Service) ClaimPending(ctx context.Context, deviceID nodeid.ID) ([]SelfMessage, error) {
+func (s *Service) ClaimPending(ctx context.Context, deviceID nodeid.ID) ([]core.SelfMessage, error) {
 	sys := tenant.AsSystem(ctx)
 	// Pages in creation order until MaxResume may go out here: messages of
 	// jobs that exclude this channel are passed over, not counted.
@@ -274,7 +243,7 @@ func onlySelfAllowed(ds []*ent.Delivery) []*ent.Delivery {
 // PENDING unexpired messages are claimed for the self channel, then every
 // unacknowledged message after afterSeq is returned, in seq order, at
 // most MaxResume of them.
-func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64) ([]SelfMessage, error) {
+func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64) ([]core.SelfMessage, error) {
 	sys := tenant.AsSystem(ctx)
 	now := s.now()
 	if _, err := s.ClaimPending(sys, deviceID); err != nil {
@@ -290,7 +259,7 @@ func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64
 	if err != nil {
 		return nil, err
 	}
-	msgs := make([]SelfMessage, 0, len(ds))
+	msgs := make([]core.SelfMessage, 0, len(ds))
 	for _, d := range ds {
 		msgs = append(msgs, selfMessage(d, *d.Seq))
 	}
@@ -327,7 +296,7 @@ func (s *Service) RedeliverSelf(ctx context.Context, olderThan time.Duration, li
 	for i, d := range ds {
 		devices[i] = *d.DeviceID
 	}
-	online, err := s.self.Online(ctx, unique(devices))
+	online, err := s.self.Online(ctx, core.Unique(devices))
 	if err != nil {
 		return 0, err
 	}
@@ -337,7 +306,7 @@ func (s *Service) RedeliverSelf(ctx context.Context, olderThan time.Duration, li
 		SetSentAt(now).AddAttempts(1).Exec(sys); err != nil {
 		return 0, err
 	}
-	var msgs []SelfMessage
+	var msgs []core.SelfMessage
 	for _, d := range ds {
 		if online[*d.DeviceID] {
 			msgs = append(msgs, selfMessage(d, *d.Seq))
@@ -365,7 +334,7 @@ func (s *Service) reserveSeqs(ctx context.Context, tx *ent.Tx, dev nodeid.ID, n 
 		if err := rows.Err(); err != nil {
 			return 0, err
 		}
-		return 0, NotFound("device")
+		return 0, core.NotFound("device")
 	}
 	var last int64
 	if err := rows.Scan(&last); err != nil {

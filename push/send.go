@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -10,130 +9,10 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
-	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
-
-// Outgoing is one message for one device on a vendor channel.
-type Outgoing struct {
-	DeliveryID nodeid.ID
-	DeviceID   nodeid.ID
-	AppID      nodeid.ID
-	// JobID travels to vendors that echo a tag in their receipts (Huawei
-	// bi_tag, Xiaomi callback.param), so a receipt finds its delivery.
-	JobID    nodeid.ID
-	Kind     enum.PushKind
-	Platform enum.Platform
-	Token    string
-	Message  jsontype.Message
-	// ExpiresAt is when the message stops being worth delivering; vendors
-	// get the remaining TTL in their own form.
-	ExpiresAt time.Time
-}
-
-// Outcome is what became of one vendor send.
-type Outcome int
-
-// Outcomes of a vendor send.
-const (
-	// OutcomeSent: the vendor accepted the message.
-	OutcomeSent Outcome = iota
-	// OutcomeRetry: a transient failure; try again after RetryAfter.
-	OutcomeRetry
-	// OutcomeTokenDead: the token will never work again.
-	OutcomeTokenDead
-	// OutcomeFailed: this message cannot be sent (its payload was
-	// refused); retrying will not help.
-	OutcomeFailed
-	// OutcomeConfigError: the vendor refused the channel's credentials or
-	// configuration (bad key, wrong topic, project mismatch): no message
-	// on this channel can go out until an operator fixes it. The channel
-	// config is flagged with Reason, and its pushes fail fast.
-	OutcomeConfigError
-)
-
-// Result is the outcome of one Outgoing, with the vendor's reason.
-type Result struct {
-	Outcome Outcome
-	// Reason is the vendor's word for a failure ("Unregistered",
-	// "UNAVAILABLE", "80300007"), shown to users as the delivery's error.
-	Reason string
-	// RetryAfter, for OutcomeRetry, is the least delay the vendor asked
-	// for (Retry-After); zero lets the queue's backoff decide.
-	RetryAfter time.Duration
-	// TokenInvalidSince, for OutcomeTokenDead, is when the vendor last
-	// found the token invalid (APNs 410 timestamp): a token the device
-	// registered after it stays alive. Zero means now.
-	TokenInvalidSince time.Time
-}
-
-// Sender delivers through one vendor channel. Send returns one result per
-// message, in order.
-type Sender interface {
-	Send(ctx context.Context, msgs []Outgoing) []Result
-}
-
-// SendSummary counts what one Send did.
-type SendSummary struct {
-	Self, Vendor, Waiting, Expired, Failed, Retry int
-	// Resends counts vendor sends of deliveries taken back from a sender
-	// that died or stopped (lease expired or released): each may be a
-	// duplicate at the vendor.
-	Resends int
-	// RetryAfter is the longest delay a vendor asked for.
-	RetryAfter time.Duration
-	// Vendors counts the vendor channels' answers by channel and outcome.
-	Vendors map[VendorOutcome]int
-}
-
-// VendorOutcome is one channel's answer, for metrics.
-type VendorOutcome struct {
-	Channel enum.Channel
-	// Outcome is sent, retry, token_dead, failed or config_error.
-	Outcome string
-}
-
-func (s *SendSummary) vendor(c enum.Channel, o Outcome) {
-	if s.Vendors == nil {
-		s.Vendors = map[VendorOutcome]int{}
-	}
-	name := [...]string{OutcomeSent: "sent", OutcomeRetry: "retry", OutcomeTokenDead: "token_dead", OutcomeFailed: "failed", OutcomeConfigError: "config_error"}
-	label := "failed"
-	if int(o) < len(name) {
-		label = name[o]
-	}
-	s.Vendors[VendorOutcome{c, label}]++
-}
-
-func (s *SendSummary) add(o SendSummary) {
-	s.Self += o.Self
-	s.Vendor += o.Vendor
-	s.Waiting += o.Waiting
-	s.Expired += o.Expired
-	s.Failed += o.Failed
-	s.Retry += o.Retry
-	s.Resends += o.Resends
-	s.RetryAfter = max(s.RetryAfter, o.RetryAfter)
-	for k, n := range o.Vendors {
-		if s.Vendors == nil {
-			s.Vendors = map[VendorOutcome]int{}
-		}
-		s.Vendors[k] += n
-	}
-}
-
-// ErrRetry is returned (wrapped) when some deliveries of a send failed
-// transiently: the task is retried, and only those are sent again (the
-// rest are no longer PENDING).
-type ErrRetry struct {
-	Count int
-	After time.Duration
-}
-
-func (e *ErrRetry) Error() string {
-	return fmt.Sprintf("%d deliveries to retry after %s", e.Count, e.After)
-}
 
 // vendorRetryReason marks a delivery a vendor asked to retry: its retry
 // is a queued send task, which the reconciler queues again if it was lost.
@@ -149,8 +28,8 @@ const expiryGrace = time.Minute
 // token for (and the job allows), else left waiting for the device to
 // connect. Every delivery is claimed before it is sent, so it is sent at
 // most once however often the task runs.
-func (s *Service) Send(ctx context.Context, req SendRequest) (SendSummary, error) {
-	var sum SendSummary
+func (s *Service) Send(ctx context.Context, req SendRequest) (core.SendSummary, error) {
+	var sum core.SendSummary
 	sys := tenant.AsSystem(ctx)
 	job, err := s.client.PushJob.Get(sys, req.Job)
 	if ent.IsNotFound(err) {
@@ -163,7 +42,7 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (SendSummary, error
 }
 
 // sendJob is Send with the job already loaded.
-func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest) (sum SendSummary, err error) {
+func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest) (sum core.SendSummary, err error) {
 	if s.onSend != nil {
 		defer func() { s.onSend(sum) }()
 	}
@@ -215,7 +94,7 @@ func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest
 	}
 	sum.Waiting = len(waiting)
 	if sum.Retry > 0 {
-		return sum, &ErrRetry{Count: sum.Retry, After: sum.RetryAfter}
+		return sum, &core.ErrRetry{Count: sum.Retry, After: sum.RetryAfter}
 	}
 	return sum, nil
 }
@@ -230,7 +109,7 @@ func idsOf(ds []*ent.Delivery) []nodeid.ID {
 
 // sendSelf sends the deliveries whose devices are online on the self-built
 // channel, and returns the others.
-func (s *Service) sendSelf(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *SendSummary) ([]*ent.Delivery, error) {
+func (s *Service) sendSelf(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *core.SendSummary) ([]*ent.Delivery, error) {
 	if len(ds) == 0 || !channelAllowed(job, enum.ChannelSelf) || s.self == nil {
 		return ds, nil
 	}

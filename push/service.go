@@ -5,7 +5,6 @@
 package push
 
 import (
-	"context"
 	"log/slog"
 	"strings"
 	"sync"
@@ -17,21 +16,8 @@ import (
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
-	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 )
-
-// Broker carries small notifications between pushd processes (Redis
-// pub/sub in production). Delivery is best effort: subscribers re-read
-// state from the database, so a lost notification costs only latency.
-type Broker interface {
-	Publish(ctx context.Context, topic string, payload []byte) error
-	// Subscribe delivers messages on topic until ctx ends. The channel is
-	// closed then. A slow reader loses messages; it never slows publishers.
-	Subscribe(ctx context.Context, topic string) (<-chan []byte, error)
-}
-
-// Clock is the time source, replaceable in tests.
-type Clock func() time.Time
 
 // maxInlineSends bounds the sends that accepted requests run themselves;
 // past it, pushes go through the queue.
@@ -48,17 +34,17 @@ type Service struct {
 	// crash without waiting for the disk.
 	relaxed *ent.Client
 	sealer  *seal.Sealer
-	broker  Broker
-	self    SelfChannel
+	broker  core.Broker
+	self    core.SelfChannel
 	queue   Enqueuer
 	marks   JobMarks
 	// senders stand in for vendor channels an app has not configured
 	// (tests, load runs); channels opens the apps' own credentials.
-	senders  map[enum.Channel]Sender
-	channels Channels
-	routes   appCache[map[enum.Channel]*route]
-	onSend   func(SendSummary)
-	hooks    appCache[[]*ent.Webhook]
+	senders  map[enum.Channel]core.Sender
+	channels core.Channels
+	routes   core.AppCache[map[enum.Channel]*route]
+	onSend   func(core.SendSummary)
+	hooks    core.AppCache[[]*ent.Webhook]
 	webhooks WebhookPoster
 	// webhookEgress is what webhook URLs may point at.
 	webhookEgress egress.Policy
@@ -79,9 +65,9 @@ type Service struct {
 	// vendor send holds its deliveries.
 	node      string
 	lease     time.Duration
-	admission Admission
+	admission core.Admission
 	log       *slog.Logger
-	now       Clock
+	now       core.Clock
 	// statsPace spaces out each job's statistics counts.
 	statsPace statsPace
 }
@@ -94,21 +80,21 @@ type Config struct {
 	Relaxed *ent.Client
 	// Sealer signs short-lived tokens (bind tokens) and seals secrets.
 	Sealer *seal.Sealer
-	Broker Broker
+	Broker core.Broker
 	// Self is pushd's own WebSocket channel (the gateway).
-	Self SelfChannel
+	Self core.SelfChannel
 	// Queue carries the pipeline's tasks (Asynq).
 	Queue Enqueuer
 	// Marks collects jobs whose counts changed; nil refreshes them inline.
 	Marks JobMarks
 	// Channels opens the vendor credentials apps configure (provider/).
-	Channels Channels
+	Channels core.Channels
 	// PublicURL is pushd's address as vendors see it (receipt callbacks),
 	// without a trailing slash; empty disables receipt URLs.
 	PublicURL string
 	// Senders, if set, serve every app on channels it has not configured:
 	// a stand-in for tests and load runs (pushtest.DiscardSender).
-	Senders map[enum.Channel]Sender
+	Senders map[enum.Channel]core.Sender
 	// FanOutChunk is how many devices one step of a broadcast's fan-out
 	// pages (default FanOutChunk).
 	FanOutChunk int
@@ -116,14 +102,14 @@ type Config struct {
 	Dialect string
 	Logger  *slog.Logger
 	// Clock defaults to time.Now.
-	Clock Clock
+	Clock core.Clock
 	// Webhooks posts receipts to webhook URLs (webhook/).
 	Webhooks WebhookPoster
 	// WebhookEgress is what webhook URLs may point at beyond the public
 	// internet (the poster enforces it again at connect time).
 	WebhookEgress egress.Policy
 	// OnSend, if set, hears what every send did (metrics).
-	OnSend func(SendSummary)
+	OnSend func(core.SendSummary)
 	// LiveInterval is how often live statistics send a frame (default
 	// LiveInterval; tests shorten it).
 	LiveInterval time.Duration
@@ -134,14 +120,7 @@ type Config struct {
 	Node string
 	// Admission, if set, may refuse a push before anything is written
 	// (rate limits, pipeline overload).
-	Admission Admission
-}
-
-// Admission decides whether a push request may proceed: nil, or a
-// RATE_LIMITED *Error with RetryAfter. key is the API key's ID, empty for
-// a console user.
-type Admission interface {
-	Admit(ctx context.Context, app, key nodeid.ID) error
+	Admission core.Admission
 }
 
 // NewService returns a Service.

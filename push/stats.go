@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -277,11 +278,11 @@ func (s *Service) Stats(ctx context.Context, q StatsQuery) ([]StatPoint, error) 
 	limit, ok := maxStatsRange[q.Granularity]
 	switch {
 	case !ok:
-		return nil, Invalid("granularity", "must be MINUTE, HOUR or DAY")
+		return nil, core.Invalid("granularity", "must be MINUTE, HOUR or DAY")
 	case !q.To.After(q.From):
-		return nil, Invalid("to", "must be after from")
+		return nil, core.Invalid("to", "must be after from")
 	case q.To.Sub(q.From) > limit:
-		return nil, Invalid("to", "a %s query spans at most %s", q.Granularity, limit)
+		return nil, core.Invalid("to", "a %s query spans at most %s", q.Granularity, limit)
 	}
 	return s.queryStats(ctx, q)
 }
@@ -291,12 +292,12 @@ const allTime Granularity = "ALL"
 
 // queryStats runs a validated query.
 func (s *Service) queryStats(ctx context.Context, q StatsQuery) ([]StatPoint, error) {
-	groupBy := unique(q.GroupBy)
+	groupBy := core.Unique(q.GroupBy)
 	cols := []string{statminute.FieldMinute}
 	for _, d := range groupBy {
 		c, ok := dimColumn[d]
 		if !ok {
-			return nil, Invalid("groupBy", "unknown dimension %q", d)
+			return nil, core.Invalid("groupBy", "unknown dimension %q", d)
 		}
 		cols = append(cols, c)
 	}
@@ -408,7 +409,7 @@ func (s *Service) AppCoreIndex(ctx context.Context, app nodeid.ID, from, to time
 		return out, err
 	}
 	if !to.After(from) {
-		return out, Invalid("to", "must be after from")
+		return out, core.Invalid("to", "must be after from")
 	}
 	n, err := s.client.PushJob.Query().Where(pushjob.AppID(app), pushjob.CreatedAtGTE(from), pushjob.CreatedAtLT(to),
 		pushjob.RecurrenceIsNil()).Count(ctx)
@@ -431,7 +432,7 @@ func (s *Service) AppCoreIndex(ctx context.Context, app nodeid.ID, from, to time
 func (s *Service) JobReport(ctx context.Context, job *ent.PushJob, groupBy []StatDimension) ([]StatPoint, error) {
 	for _, d := range groupBy {
 		if _, ok := dimColumn[d]; !ok {
-			return nil, Invalid("groupBy", "unknown dimension %q", d)
+			return nil, core.Invalid("groupBy", "unknown dimension %q", d)
 		}
 	}
 	from := job.CreatedAt.UTC().Truncate(time.Minute)

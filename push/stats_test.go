@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
 )
 
@@ -23,7 +24,7 @@ func statsSetup(t *testing.T) (vendorSetup, nodeid.ID, []nodeid.ID) {
 
 func statsSetupOn(t *testing.T, st *store.Stores) (vendorSetup, nodeid.ID, []nodeid.ID) {
 	t.Helper()
-	v := vendorTestOn(t, st, scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}, nil)
+	v := vendorTestOn(t, st, scriptedChannels{enum.ChannelXiaomi: answer(core.Result{Outcome: core.OutcomeSent})}, nil)
 	var ids []string
 	var devs []nodeid.ID
 	for i, version := range []string{"1.0", "1.0", "2.0"} {
@@ -148,7 +149,7 @@ func TestStatsRules(t *testing.T) {
 			t.Parallel()
 			tc.q.AppID = v.app.ID
 			_, err := v.s.Stats(v.ctx, tc.q)
-			e, ok := AsError(err)
+			e, ok := core.AsError(err)
 			require.True(t, ok, "%v", err)
 			require.Equal(t, tc.field, e.Field)
 		})

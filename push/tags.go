@@ -11,6 +11,7 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -41,18 +42,18 @@ func checkTags(tags []string) ([]string, error) {
 	for i, t := range tags {
 		normalized[i] = NormalizeTag(t)
 	}
-	out := unique(normalized)
+	out := core.Unique(normalized)
 	for _, t := range out {
 		if n := utf8.RuneCountInString(t); n == 0 || n > MaxTagLength || !utf8.ValidString(t) {
-			return nil, Invalid("tags", "a tag has 1 to %d characters, got %q", MaxTagLength, t)
+			return nil, core.Invalid("tags", "a tag has 1 to %d characters, got %q", MaxTagLength, t)
 		}
 		if i := strings.IndexFunc(t, func(r rune) bool { return !tagRune(r) }); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(t[i:])
-			return nil, Invalid("tags", "tag %q: %q is not allowed (letters, digits and _ . : - only)", t, r)
+			return nil, core.Invalid("tags", "tag %q: %q is not allowed (letters, digits and _ . : - only)", t, r)
 		}
 	}
 	if len(out) > MaxDeviceTags {
-		return nil, Invalid("tags", "a device has at most %d tags, got %d", MaxDeviceTags, len(out))
+		return nil, core.Invalid("tags", "a device has at most %d tags, got %d", MaxDeviceTags, len(out))
 	}
 	slices.Sort(out)
 	return out, nil
@@ -66,7 +67,7 @@ func (s *Service) SetDeviceTags(ctx context.Context, deviceID nodeid.ID, tags []
 	}
 	d, err := s.client.Device.Get(ctx, deviceID)
 	if err != nil {
-		return nil, notFoundAs(err, "device")
+		return nil, core.NotFoundAs(err, "device")
 	}
 	if err := tenant.Require(ctx, d.AppID, tenant.NeedWrite); err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pushd/pushd/push/core"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -34,7 +36,7 @@ func TestTagRule(t *testing.T) {
 			got, err := checkTags(tc.tags)
 			if tc.want == nil {
 				require.Error(t, err)
-				e, ok := AsError(err)
+				e, ok := core.AsError(err)
 				require.True(t, ok)
 				require.Equal(t, "tags", e.Field)
 				return

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pushd/pushd/push/core"
 )
 
 // Placeholders are written {{name}} with optional spaces inside the braces;
@@ -120,7 +122,7 @@ func checkTemplate(t TemplateSpec) ([]string, error) {
 		}
 	}
 	if strings.TrimSpace(t.Title) == "" && strings.TrimSpace(t.Body) == "" {
-		return nil, Invalid("body", "a template needs a title or a body")
+		return nil, core.Invalid("body", "a template needs a title or a body")
 	}
 	vars := t.Variables
 	if len(vars) == 0 {
@@ -128,7 +130,7 @@ func checkTemplate(t TemplateSpec) ([]string, error) {
 	}
 	for _, v := range vars {
 		if !validVarName(v) {
-			return nil, Invalid("variables", "%q is not a valid variable name (letters, digits, '_', '.', '-'; starting with a letter or '_'; at most 64)", v)
+			return nil, core.Invalid("variables", "%q is not a valid variable name (letters, digits, '_', '.', '-'; starting with a letter or '_'; at most 64)", v)
 		}
 	}
 	var undeclared []string
@@ -138,14 +140,14 @@ func checkTemplate(t TemplateSpec) ([]string, error) {
 		}
 	}
 	if len(undeclared) > 0 {
-		return nil, Invalid("variables", "placeholders not declared in variables: %s", strings.Join(undeclared, ", "))
+		return nil, core.Invalid("variables", "placeholders not declared in variables: %s", strings.Join(undeclared, ", "))
 	}
 	for k, v := range t.Defaults {
 		if !slices.Contains(vars, k) {
-			return nil, Invalid("defaults", "default for undeclared variable %q", k)
+			return nil, core.Invalid("defaults", "default for undeclared variable %q", k)
 		}
 		if _, ok := v.(string); !ok {
-			return nil, Invalid("defaults", "default for %q must be a string, got %s", k, jsonKind(v))
+			return nil, core.Invalid("defaults", "default for %q must be a string, got %s", k, jsonKind(v))
 		}
 	}
 	return vars, nil

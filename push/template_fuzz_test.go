@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pushd/pushd/push/core"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -72,9 +74,9 @@ func FuzzCheckTemplate(f *testing.F) {
 		vars, err := checkTemplate(spec)
 		require.Equal(t, ok, err == nil, "checkTemplate(%+v): %v", spec, err)
 		if err != nil {
-			e, isErr := AsError(err)
+			e, isErr := core.AsError(err)
 			require.True(t, isErr)
-			require.Equal(t, CodeInvalidArgument, e.Code)
+			require.Equal(t, core.CodeInvalidArgument, e.Code)
 			require.Contains(t, []string{"body", "variables", "defaults"}, e.Field)
 			return
 		}

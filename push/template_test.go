@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pushd/pushd/push/core"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -70,9 +72,9 @@ func TestCheckTemplate(t *testing.T) {
 			vars, err := checkTemplate(tc.spec)
 			if tc.errPart != "" {
 				require.ErrorContains(t, err, tc.errPart)
-				e, ok := AsError(err)
+				e, ok := core.AsError(err)
 				require.True(t, ok)
-				require.Equal(t, CodeInvalidArgument, e.Code)
+				require.Equal(t, core.CodeInvalidArgument, e.Code)
 				return
 			}
 			require.NoError(t, err)

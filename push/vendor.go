@@ -13,6 +13,7 @@ import (
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/core"
 )
 
 // vendorPreference orders a device's vendor channels: the platform's own
@@ -87,7 +88,7 @@ type vendorRound struct {
 
 // sendVendors sends through the app's vendor channels and returns the
 // deliveries that have none (they wait for the self-built channel).
-func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *SendSummary) ([]*ent.Delivery, error) {
+func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *core.SendSummary) ([]*ent.Delivery, error) {
 	if len(ds) == 0 {
 		return ds, nil
 	}
@@ -100,7 +101,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 	}
 	var waiting []*ent.Delivery
 	for round := 0; round < maxFallbacks && len(ds) > 0; round++ {
-		byChannel := map[enum.Channel][]Outgoing{}
+		byChannel := map[enum.Channel][]core.Outgoing{}
 		byID := map[nodeid.ID]*ent.Delivery{}
 		blocked := map[string][]nodeid.ID{}
 		for _, d := range ds {
@@ -111,7 +112,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 				if d.Message != nil {
 					m = *d.Message
 				}
-				byChannel[p.route.channel] = append(byChannel[p.route.channel], Outgoing{
+				byChannel[p.route.channel] = append(byChannel[p.route.channel], core.Outgoing{
 					DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, JobID: job.ID, Kind: job.Kind,
 					Platform: d.Edges.Device.Platform, Token: p.token, Message: m, ExpiresAt: d.ExpiresAt,
 				})
@@ -135,7 +136,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 		ds = nil
 		var wg sync.WaitGroup
 		rounds := make([]vendorRound, len(vendorPreference))
-		sums := make([]SendSummary, len(vendorPreference))
+		sums := make([]core.SendSummary, len(vendorPreference))
 		errs := make([]error, len(vendorPreference))
 		for i, c := range vendorPreference {
 			if out := byChannel[c]; len(out) > 0 {
@@ -146,7 +147,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 		}
 		wg.Wait()
 		for i := range vendorPreference {
-			sum.add(sums[i])
+			sum.Add(sums[i])
 			ds = append(ds, rounds[i].again...)
 		}
 		if err := errors.Join(errs...); err != nil {
@@ -176,13 +177,13 @@ const recordTimeout = 30 * time.Second
 
 // suspectBatch says why a batch's dead tokens look like a configuration
 // error, or "" when they do not.
-func suspectBatch(results []Result) string {
+func suspectBatch(results []core.Result) string {
 	if len(results) < massKillThreshold {
 		return ""
 	}
 	first := results[0].Reason
 	for _, r := range results {
-		if r.Outcome != OutcomeTokenDead || r.Reason != first {
+		if r.Outcome != core.OutcomeTokenDead || r.Reason != first {
 			return ""
 		}
 	}
@@ -195,7 +196,7 @@ func suspectBatch(results []Result) string {
 }
 
 // sendVendor claims, sends and records one channel's messages.
-func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*route, r *route, out []Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *SendSummary) (vendorRound, error) {
+func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*route, r *route, out []core.Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *core.SendSummary) (vendorRound, error) {
 	var next vendorRound
 	want := make([]nodeid.ID, len(out))
 	for i, o := range out {
@@ -221,11 +222,11 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	results := r.sender.Send(sendCtx, mine)
 	cancelSend()
 	for len(results) < len(mine) {
-		results = append(results, Result{Outcome: OutcomeRetry, Reason: "no result from sender"})
+		results = append(results, core.Result{Outcome: core.OutcomeRetry, Reason: "no result from sender"})
 	}
 	if why := suspectBatch(results[:len(mine)]); why != "" {
 		for i := range mine {
-			results[i] = Result{Outcome: OutcomeConfigError, Reason: why}
+			results[i] = core.Result{Outcome: core.OutcomeConfigError, Reason: why}
 		}
 	}
 
@@ -245,11 +246,11 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	for i, o := range mine {
 		res := results[i]
 		d := byID[o.DeliveryID]
-		sum.vendor(r.channel, res.Outcome)
+		sum.CountVendor(r.channel, res.Outcome)
 		switch res.Outcome {
-		case OutcomeSent:
+		case core.OutcomeSent:
 			sent = append(sent, o.DeliveryID)
-		case OutcomeRetry:
+		case core.OutcomeRetry:
 			if d.Attempts+1 >= MaxVendorAttempts {
 				why := fmt.Sprintf("gave up after %d attempts: %s", d.Attempts+1, res.Reason)
 				failed[why] = append(failed[why], o.DeliveryID)
@@ -257,7 +258,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 			}
 			retry = append(retry, o.DeliveryID)
 			sum.RetryAfter = max(sum.RetryAfter, res.RetryAfter)
-		case OutcomeTokenDead:
+		case core.OutcomeTokenDead:
 			state, err := s.killToken(rec, o.DeviceID, r.channel, o.Token, res.Reason, res.TokenInvalidSince)
 			switch {
 			case err != nil:
@@ -274,7 +275,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 				dropToken(d.Edges.Device, r.channel)
 				fallBack(d, res.Reason)
 			}
-		case OutcomeConfigError:
+		case core.OutcomeConfigError:
 			if r.brokenReason() == "" {
 				flagged, err := s.flagConfig(rec, job.AppID, r, res.Reason)
 				if err != nil || !flagged {

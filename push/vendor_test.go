@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -29,14 +30,14 @@ import (
 // scripted answers every message with what its func says and counts them.
 type scripted struct {
 	mu     sync.Mutex
-	answer func(Outgoing) Result
-	got    []Outgoing
+	answer func(core.Outgoing) core.Result
+	got    []core.Outgoing
 }
 
-func (s *scripted) Send(_ context.Context, msgs []Outgoing) []Result {
+func (s *scripted) Send(_ context.Context, msgs []core.Outgoing) []core.Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Result, len(msgs))
+	out := make([]core.Result, len(msgs))
 	for i, m := range msgs {
 		s.got = append(s.got, m)
 		out[i] = s.answer(m)
@@ -50,19 +51,21 @@ func (s *scripted) sent() int {
 	return len(s.got)
 }
 
-func answer(r Result) *scripted { return &scripted{answer: func(Outgoing) Result { return r }} }
+func answer(r core.Result) *scripted {
+	return &scripted{answer: func(core.Outgoing) core.Result { return r }}
+}
 
 // scriptedChannels opens every stored config as its channel's scripted sender.
 type scriptedChannels map[enum.Channel]*scripted
 
-func (c scriptedChannels) Check(_ context.Context, creds ChannelCredentials) (map[string]any, error) {
+func (c scriptedChannels) Check(_ context.Context, creds core.ChannelCredentials) (map[string]any, error) {
 	if x := creds.Xiaomi; x != nil && x.AppSecret == "bad" {
-		return nil, Invalid("xiaomi.appSecret", "is wrong")
+		return nil, core.Invalid("xiaomi.appSecret", "is wrong")
 	}
 	return map[string]any{"channel": string(creds.Channel())}, nil
 }
 
-func (c scriptedChannels) Sender(_ context.Context, ch StoredChannel) (Sender, error) {
+func (c scriptedChannels) Sender(_ context.Context, ch core.StoredChannel) (core.Sender, error) {
 	if s, ok := c[ch.Channel]; ok {
 		return s, nil
 	}
@@ -91,14 +94,14 @@ func vendorTestOn(t *testing.T, st *store.Stores, ch scriptedChannels, tokens ma
 	ctx := tenant.AsSystem(context.Background())
 	app, d := appAndDevice(t, s, tokens)
 	for c := range ch {
-		creds := ChannelCredentials{}
+		creds := core.ChannelCredentials{}
 		switch c {
 		case enum.ChannelHuawei:
-			creds.Huawei = &HuaweiCredentials{AppID: "1", ClientSecret: "s"}
+			creds.Huawei = &core.HuaweiCredentials{AppID: "1", ClientSecret: "s"}
 		case enum.ChannelXiaomi:
-			creds.Xiaomi = &XiaomiCredentials{AppSecret: "s", PackageName: "com.example.app"}
+			creds.Xiaomi = &core.XiaomiCredentials{AppSecret: "s", PackageName: "com.example.app"}
 		case enum.ChannelFCM:
-			creds.FCM = &FCMCredentials{ServiceAccountJSON: "{}"}
+			creds.FCM = &core.FCMCredentials{ServiceAccountJSON: "{}"}
 		}
 		_, err := s.SetChannelConfig(ctx, ChannelConfigInput{AppID: app.ID, Credentials: creds})
 		require.NoError(t, err)
@@ -126,7 +129,7 @@ func (v vendorSetup) token(t *testing.T, c enum.Channel) *ent.DeviceToken {
 
 func TestVendorChannelChoice(t *testing.T) {
 	t.Parallel()
-	sent := Result{Outcome: OutcomeSent}
+	sent := core.Result{Outcome: core.OutcomeSent}
 	for _, tc := range []struct {
 		name   string
 		tokens map[enum.Channel]string
@@ -154,8 +157,8 @@ func TestVendorChannelChoice(t *testing.T) {
 
 func TestDeadTokenFallsBackToAnotherChannel(t *testing.T) {
 	t.Parallel()
-	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
-	fcm := answer(Result{Outcome: OutcomeSent})
+	huawei := answer(core.Result{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
+	fcm := answer(core.Result{Outcome: core.OutcomeSent})
 	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei, enum.ChannelFCM: fcm},
 		map[enum.Channel]string{enum.ChannelHuawei: "h", enum.ChannelFCM: "f"})
 	d, err := v.send(t)
@@ -175,7 +178,7 @@ func TestDeadTokenFallsBackToAnotherChannel(t *testing.T) {
 
 func TestDeadTokenWithoutFallbackFailsWithTheReason(t *testing.T) {
 	t.Parallel()
-	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
+	huawei := answer(core.Result{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
 	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
 	d, err := v.send(t)
 	require.NoError(t, err)
@@ -190,7 +193,7 @@ func TestDeadTokenWithoutFallbackFailsWithTheReason(t *testing.T) {
 
 func TestTokenRegisteredAfterItWasFoundInvalidStaysAlive(t *testing.T) {
 	t.Parallel()
-	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "APNs: 410 Unregistered", TokenInvalidSince: time.Now().Add(-time.Hour)})
+	huawei := answer(core.Result{Outcome: core.OutcomeTokenDead, Reason: "APNs: 410 Unregistered", TokenInvalidSince: time.Now().Add(-time.Hour)})
 	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
 	d, err := v.send(t)
 	require.NoError(t, err)
@@ -200,7 +203,7 @@ func TestTokenRegisteredAfterItWasFoundInvalidStaysAlive(t *testing.T) {
 
 func TestConfigErrorFlagsTheChannelAndFailsFast(t *testing.T) {
 	t.Parallel()
-	xiaomi := answer(Result{Outcome: OutcomeConfigError, Reason: "Xiaomi: 21301 Invalid application secret."})
+	xiaomi := answer(core.Result{Outcome: core.OutcomeConfigError, Reason: "Xiaomi: 21301 Invalid application secret."})
 	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: xiaomi}, map[enum.Channel]string{enum.ChannelXiaomi: "x"})
 	d, err := v.send(t)
 	require.NoError(t, err)
@@ -219,9 +222,9 @@ func TestConfigErrorFlagsTheChannelAndFailsFast(t *testing.T) {
 	require.Equal(t, 1, xiaomi.sent())
 
 	// Saving the credentials again clears the flag and the channel works.
-	xiaomi.answer = func(Outgoing) Result { return Result{Outcome: OutcomeSent} }
-	_, err = v.s.SetChannelConfig(v.ctx, ChannelConfigInput{AppID: v.app.ID, Credentials: ChannelCredentials{
-		Xiaomi: &XiaomiCredentials{AppSecret: "s2", PackageName: "com.example.app"}}})
+	xiaomi.answer = func(core.Outgoing) core.Result { return core.Result{Outcome: core.OutcomeSent} }
+	_, err = v.s.SetChannelConfig(v.ctx, ChannelConfigInput{AppID: v.app.ID, Credentials: core.ChannelCredentials{
+		Xiaomi: &core.XiaomiCredentials{AppSecret: "s2", PackageName: "com.example.app"}}})
 	require.NoError(t, err)
 	d, err = v.send(t)
 	require.NoError(t, err)
@@ -237,18 +240,18 @@ func TestChannelConfigRules(t *testing.T) {
 		field string
 	}{
 		{"no credentials", ChannelConfigInput{}, "credentials"},
-		{"two vendors", ChannelConfigInput{Credentials: ChannelCredentials{
-			FCM: &FCMCredentials{}, Xiaomi: &XiaomiCredentials{}}}, "credentials"},
-		{"negative rate", ChannelConfigInput{MaxPerSecond: -1, Credentials: ChannelCredentials{FCM: &FCMCredentials{}}}, "maxPerSecond"},
-		{"provider refuses", ChannelConfigInput{Credentials: ChannelCredentials{Xiaomi: &XiaomiCredentials{AppSecret: "bad"}}}, "xiaomi.appSecret"},
+		{"two vendors", ChannelConfigInput{Credentials: core.ChannelCredentials{
+			FCM: &core.FCMCredentials{}, Xiaomi: &core.XiaomiCredentials{}}}, "credentials"},
+		{"negative rate", ChannelConfigInput{MaxPerSecond: -1, Credentials: core.ChannelCredentials{FCM: &core.FCMCredentials{}}}, "maxPerSecond"},
+		{"provider refuses", ChannelConfigInput{Credentials: core.ChannelCredentials{Xiaomi: &core.XiaomiCredentials{AppSecret: "bad"}}}, "xiaomi.appSecret"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tc.in.AppID = v.app.ID
 			_, err := v.s.SetChannelConfig(v.ctx, tc.in)
-			e, ok := AsError(err)
+			e, ok := core.AsError(err)
 			require.True(t, ok, "%v", err)
-			require.Equal(t, CodeInvalidArgument, e.Code)
+			require.Equal(t, core.CodeInvalidArgument, e.Code)
 			require.Equal(t, tc.field, e.Field)
 		})
 	}
@@ -256,30 +259,30 @@ func TestChannelConfigRules(t *testing.T) {
 
 func TestVendorReceipts(t *testing.T) {
 	t.Parallel()
-	ch := scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}
+	ch := scriptedChannels{enum.ChannelXiaomi: answer(core.Result{Outcome: core.OutcomeSent})}
 	v := vendorTest(t, ch, map[enum.Channel]string{enum.ChannelXiaomi: "regid-1"})
 	d, err := v.send(t)
 	require.NoError(t, err)
-	rec := func(e ReceiptEvent) {
-		_, err := v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelXiaomi, []VendorReceipt{
+	rec := func(e core.ReceiptEvent) {
+		_, err := v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelXiaomi, []core.VendorReceipt{
 			{JobID: d.JobID, Token: "regid-1", Event: e, Reason: "Xiaomi receipt 16: target invalid", At: time.Now()},
 			{JobID: d.JobID, Token: "someone-else", Event: e},
 		})
 		require.NoError(t, err)
 	}
-	rec(ReceiptArrived)
+	rec(core.ReceiptArrived)
 	d = v.s.client.Delivery.GetX(v.ctx, d.ID)
 	require.Equal(t, delivery.StatusARRIVED, d.Status)
-	rec(ReceiptOpened)
+	rec(core.ReceiptOpened)
 	require.Equal(t, delivery.StatusOPENED, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
-	rec(ReceiptArrived) // late: changes nothing
+	rec(core.ReceiptArrived) // late: changes nothing
 	require.Equal(t, delivery.StatusOPENED, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
 
 	// A token-dead receipt kills the token and fails a sent delivery.
 	d2, err := v.send(t)
 	require.NoError(t, err)
-	_, err = v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelXiaomi, []VendorReceipt{
-		{JobID: d2.JobID, Token: "regid-1", Event: ReceiptTokenDead, Reason: "Xiaomi receipt 16: target invalid"}})
+	_, err = v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelXiaomi, []core.VendorReceipt{
+		{JobID: d2.JobID, Token: "regid-1", Event: core.ReceiptTokenDead, Reason: "Xiaomi receipt 16: target invalid"}})
 	require.NoError(t, err)
 	d2 = v.s.client.Delivery.GetX(v.ctx, d2.ID)
 	require.Equal(t, delivery.StatusFAILED, d2.Status)
@@ -305,13 +308,13 @@ func TestReceiptTags(t *testing.T) {
 
 func TestVendorRetriesStopAtTheCap(t *testing.T) {
 	t.Parallel()
-	huawei := answer(Result{Outcome: OutcomeRetry, Reason: "Huawei: 81000001 internal error"})
+	huawei := answer(core.Result{Outcome: core.OutcomeRetry, Reason: "Huawei: 81000001 internal error"})
 	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
 	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: []string{string(v.device.ID)}}, "hi"))
 	require.NoError(t, err)
 	for range MaxVendorAttempts - 1 {
 		_, err := v.s.Send(v.ctx, SendRequest{Job: j.ID})
-		var retry *ErrRetry
+		var retry *core.ErrRetry
 		require.ErrorAs(t, err, &retry)
 	}
 	_, err = v.s.Send(v.ctx, SendRequest{Job: j.ID})
@@ -325,7 +328,7 @@ func TestVendorRetriesStopAtTheCap(t *testing.T) {
 
 func TestABatchOfSuspectTokenErrorsIsAConfigError(t *testing.T) {
 	t.Parallel()
-	apns := answer(Result{Outcome: OutcomeTokenDead, Reason: "APNs: 400 BadDeviceToken"})
+	apns := answer(core.Result{Outcome: core.OutcomeTokenDead, Reason: "APNs: 400 BadDeviceToken"})
 	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: apns}, nil)
 	var ids []string
 	for i := range massKillThreshold {
@@ -350,17 +353,17 @@ func TestARotatedTokenIsTriedInsteadOfFailing(t *testing.T) {
 	t.Parallel()
 	var v vendorSetup
 	huawei := &scripted{}
-	huawei.answer = func(o Outgoing) Result {
+	huawei.answer = func(o core.Outgoing) core.Result {
 		if o.Token == "old" {
 			// The device rotates its token while the send is in flight.
 			require.NoError(t, v.s.SetDeviceTokens(v.ctx, v.device, map[enum.Channel]string{enum.ChannelHuawei: "new"}))
-			return Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"}
+			return core.Result{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"}
 		}
-		return Result{Outcome: OutcomeSent}
+		return core.Result{Outcome: core.OutcomeSent}
 	}
 	v = vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "old"})
 	d, err := v.send(t)
-	var retry *ErrRetry
+	var retry *core.ErrRetry
 	require.ErrorAs(t, err, &retry)
 	require.Equal(t, delivery.StatusPENDING, d.Status)
 	_, err = v.s.Send(v.ctx, SendRequest{Job: d.JobID})
@@ -371,7 +374,7 @@ func TestARotatedTokenIsTriedInsteadOfFailing(t *testing.T) {
 
 func TestADeadTokenRegisteredAgainLives(t *testing.T) {
 	t.Parallel()
-	huawei := answer(Result{Outcome: OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
+	huawei := answer(core.Result{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"})
 	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
 	_, err := v.send(t)
 	require.NoError(t, err)
@@ -382,10 +385,10 @@ func TestADeadTokenRegisteredAgainLives(t *testing.T) {
 
 func TestAReceiptChangesOnlyWhatItsChannelCarried(t *testing.T) {
 	t.Parallel()
-	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: answer(Result{Outcome: OutcomeSent})}, map[enum.Channel]string{enum.ChannelXiaomi: "regid"})
+	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: answer(core.Result{Outcome: core.OutcomeSent})}, map[enum.Channel]string{enum.ChannelXiaomi: "regid"})
 	d, err := v.send(t)
 	require.NoError(t, err)
-	_, err = v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelHuawei, []VendorReceipt{{JobID: d.JobID, Token: "regid", Event: ReceiptFailed, Reason: "x"}})
+	_, err = v.s.RecordVendorReceipts(v.ctx, v.app.ID, enum.ChannelHuawei, []core.VendorReceipt{{JobID: d.JobID, Token: "regid", Event: core.ReceiptFailed, Reason: "x"}})
 	require.NoError(t, err)
 	require.Equal(t, delivery.StatusSENT, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/pushd/pushd/ent/webhook"
 	"github.com/pushd/pushd/ent/webhookdelivery"
 	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -78,27 +79,27 @@ func webhookAD(app, id nodeid.ID) seal.AD {
 func CheckWebhookURL(raw string, p egress.Policy) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Invalid("url", "must be an absolute http:// or https:// URL")
+		return core.Invalid("url", "must be an absolute http:// or https:// URL")
 	}
 	if u.User != nil {
-		return Invalid("url", "must not carry a user name or password")
+		return core.Invalid("url", "must not carry a user name or password")
 	}
 	if len(raw) > 2048 {
-		return Invalid("url", "at most 2048 bytes")
+		return core.Invalid("url", "at most 2048 bytes")
 	}
 	host := u.Hostname()
 	if egress.NumericHost(host) {
-		return Invalid("url", "has host %q, an address in a non-standard spelling: write it as a name or a dotted address", host)
+		return core.Invalid("url", "has host %q, an address in a non-standard spelling: write it as a name or a dotted address", host)
 	}
 	if p.Any {
 		return nil
 	}
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return Invalid("url", "must not point at this machine (PUSHD_EGRESS_ALLOW opens address blocks)")
+		return core.Invalid("url", "must not point at this machine (PUSHD_EGRESS_ALLOW opens address blocks)")
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		if err := p.Check(a); err != nil {
-			return Invalid("url", "%v", err)
+			return core.Invalid("url", "%v", err)
 		}
 	}
 	return nil
@@ -115,7 +116,7 @@ func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhoo
 	}
 	for _, e := range in.Events {
 		if !slices.Contains(WebhookEvents, e) {
-			return nil, "", Invalid("events", "unknown event %q", e)
+			return nil, "", core.Invalid("events", "unknown event %q", e)
 		}
 	}
 	n, err := s.client.Webhook.Query().Where(webhook.AppID(in.AppID)).Count(ctx)
@@ -123,7 +124,7 @@ func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhoo
 		return nil, "", err
 	}
 	if n >= maxWebhooksPerApp {
-		return nil, "", Invalid("appID", "an app has at most %d webhooks", maxWebhooksPerApp)
+		return nil, "", core.Invalid("appID", "an app has at most %d webhooks", maxWebhooksPerApp)
 	}
 	var raw [32]byte
 	_, _ = rand.Read(raw[:])
@@ -134,11 +135,11 @@ func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhoo
 		return nil, "", err
 	}
 	w, err := s.client.Webhook.Create().SetID(id).SetAppID(in.AppID).SetURL(strings.TrimSpace(in.URL)).
-		SetEvents(unique(in.Events)).SetSecretSealed(sealed).Save(ctx)
+		SetEvents(core.Unique(in.Events)).SetSecretSealed(sealed).Save(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	s.hooks.forget(in.AppID)
+	s.hooks.Forget(in.AppID)
 	return w, secret, nil
 }
 
@@ -146,7 +147,7 @@ func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhoo
 func (s *Service) DeleteWebhook(ctx context.Context, id nodeid.ID) error {
 	w, err := s.client.Webhook.Get(ctx, id)
 	if err != nil {
-		return notFoundAs(err, "webhook")
+		return core.NotFoundAs(err, "webhook")
 	}
 	if err := tenant.Require(ctx, w.AppID, tenant.NeedOwner); err != nil {
 		return err
@@ -154,7 +155,7 @@ func (s *Service) DeleteWebhook(ctx context.Context, id nodeid.ID) error {
 	if err := s.client.Webhook.DeleteOne(w).Exec(ctx); err != nil {
 		return err
 	}
-	s.hooks.forget(w.AppID)
+	s.hooks.Forget(w.AppID)
 	return nil
 }
 
@@ -256,7 +257,7 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 					mine = append(mine, r)
 				}
 			}
-			for _, part := range chunks(mine, MaxReceiptsPerPost) {
+			for _, part := range core.Chunks(mine, MaxReceiptsPerPost) {
 				body, err := json.Marshal(receiptBatch{WebhookID: string(h.ID), Receipts: part})
 				if err != nil {
 					return err
@@ -294,14 +295,14 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 // considered on every refresh, and most apps have none).
 func (s *Service) appHooks(ctx context.Context, app nodeid.ID) ([]*ent.Webhook, error) {
 	now := s.now()
-	if hooks, ok := s.hooks.get(app, now); ok {
+	if hooks, ok := s.hooks.Get(app, now); ok {
 		return hooks, nil
 	}
 	hooks, err := s.client.Webhook.Query().Where(webhook.AppID(app), webhook.Enabled(true)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.hooks.put(app, now, hooks)
+	s.hooks.Put(app, now, hooks)
 	return hooks, nil
 }
 

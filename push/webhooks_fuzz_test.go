@@ -6,10 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pushd/pushd/egress"
+	"github.com/pushd/pushd/push/core"
+
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/idna"
-
-	"github.com/pushd/pushd/egress"
 )
 
 // FuzzCheckWebhookURL checks what the save-time check lets through: an
@@ -38,9 +39,9 @@ func FuzzCheckWebhookURL(f *testing.F) {
 			err := CheckWebhookURL(raw, p)
 			if err != nil {
 				require.False(t, accepted, "a wider policy %+v refused %q: %v", p, raw, err)
-				e, ok := AsError(err)
+				e, ok := core.AsError(err)
 				require.True(t, ok)
-				require.Equal(t, CodeInvalidArgument, e.Code)
+				require.Equal(t, core.CodeInvalidArgument, e.Code)
 				require.Equal(t, "url", e.Field)
 				continue
 			}

@@ -4,9 +4,10 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/pushd/pushd/egress"
+	"github.com/pushd/pushd/push/core"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestImpliedStatuses(t *testing.T) {
@@ -71,9 +72,9 @@ func TestCheckWebhookURL(t *testing.T) {
 		err := CheckWebhookURL(tc.url, tc.policy)
 		require.Equal(t, tc.ok, err == nil, "%s: %v", tc.url, err)
 		if err != nil {
-			pe, ok := AsError(err)
+			pe, ok := core.AsError(err)
 			require.True(t, ok)
-			require.Equal(t, CodeInvalidArgument, pe.Code, tc.url)
+			require.Equal(t, core.CodeInvalidArgument, pe.Code, tc.url)
 			require.Equal(t, "url", pe.Field, tc.url)
 		}
 	}

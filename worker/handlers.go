@@ -11,6 +11,7 @@ import (
 
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // RegisterPipeline registers the delivery pipeline's task handlers.
@@ -56,7 +57,7 @@ func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
 	d := time.Second << min(n, 9)
 	d = min(d, 5*time.Minute)
 	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	var r *push.ErrRetry
+	var r *core.ErrRetry
 	if errors.As(err, &r) && r.After > d {
 		d = r.After
 	}

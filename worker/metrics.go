@@ -10,6 +10,7 @@ import (
 
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // SendMetrics count what sends did, wherever they ran (a worker's send
@@ -60,7 +61,7 @@ func (m *SendMetrics) ObserveLeases(why string, st push.LeaseStats) {
 }
 
 // Observe counts one send.
-func (m *SendMetrics) Observe(s push.SendSummary) {
+func (m *SendMetrics) Observe(s core.SendSummary) {
 	for outcome, n := range map[string]int{
 		"self": s.Self, "vendor": s.Vendor, "waiting": s.Waiting, "expired": s.Expired, "failed": s.Failed, "retry": s.Retry,
 	} {

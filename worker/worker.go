@@ -77,6 +77,16 @@ func (w *Worker) Start() error {
 // configured timeout; unfinished tasks go back to the queue.
 func (w *Worker) Shutdown(context.Context) { w.srv.Shutdown() }
 
+// Run processes tasks until ctx ends, then shuts down as Shutdown does.
+func (w *Worker) Run(ctx context.Context) error {
+	if err := w.Start(); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	w.Shutdown(context.WithoutCancel(ctx))
+	return nil
+}
+
 // RedisConnOpt converts go-redis options to asynq's.
 func RedisConnOpt(o *redis.Options) asynq.RedisClientOpt {
 	var tlsCfg *tls.Config

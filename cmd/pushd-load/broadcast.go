@@ -18,7 +18,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/gateway"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // broadcast measures the gateway's fan-out: n connected devices, then
@@ -115,9 +115,9 @@ func broadcast(ctx context.Context, args []string) error {
 		mu.Unlock()
 		received.Store(0)
 		start := time.Now()
-		msgs := make([]push.SelfMessage, *n)
+		msgs := make([]core.SelfMessage, *n)
 		for i, id := range ids {
-			msgs[i] = push.SelfMessage{
+			msgs[i] = core.SelfMessage{
 				MessageID: nodeid.New("dlv"), DeviceID: id, Seq: int64(round + 1),
 				Message:   jsontype.Message{Body: body, Payload: map[string]any{"sentAt": start.UnixNano()}},
 				ExpiresAt: start.Add(time.Minute),

@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/pubsub"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/pushtest"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
@@ -70,7 +71,7 @@ func pipeline(ctx context.Context, args []string) error {
 	cfg := push.Config{
 		Client: stores.Ent, Relaxed: stores.Relaxed, Sealer: sealer, Broker: pubsub.NewRedis(stores.Redis, ns+":"),
 		Self: gateway.NewRouter(stores.Redis, ns+":"), Queue: queue, Marks: pubsub.NewJobMarks(stores.Redis, ns+":"),
-		Senders: map[enum.Channel]push.Sender{enum.ChannelFCM: fcm}, Dialect: stores.Dialect, Logger: log,
+		Senders: map[enum.Channel]core.Sender{enum.ChannelFCM: fcm}, Dialect: stores.Dialect, Logger: log,
 	}
 	var fakes *vendorFakes
 	if *vendors {

@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/provider/providertest"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // vendorChannels are the channels a -vendors run spreads devices over.
@@ -54,7 +55,7 @@ func startVendorFakes(latency time.Duration, log *slog.Logger) (*vendorFakes, er
 // configure gives the app credentials for every fake.
 func (f *vendorFakes) configure(ctx context.Context, svc *push.Service, app nodeid.ID) error {
 	a, h, x, c := f.APNsProduction.Credentials(), f.Huawei.Credentials(), f.Xiaomi.Credentials(), f.FCM.Credentials()
-	for _, creds := range []push.ChannelCredentials{{APNs: &a}, {FCM: &c}, {Huawei: &h}, {Xiaomi: &x}} {
+	for _, creds := range []core.ChannelCredentials{{APNs: &a}, {FCM: &c}, {Huawei: &h}, {Xiaomi: &x}} {
 		if _, err := svc.SetChannelConfig(ctx, push.ChannelConfigInput{AppID: app, Credentials: creds}); err != nil {
 			return fmt.Errorf("configure %s: %w", creds.Channel(), err)
 		}

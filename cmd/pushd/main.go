@@ -41,13 +41,15 @@ Commands:
   gateway   run the device gateway only
   migrate   bring the database schema up to date and exit
   sign      sign a request with an API key (print the headers, or -send it)
-  fakes     run local fakes of APNs, FCM, Huawei and Xiaomi (demos, load runs)
   device    run a simulated device: register, stay connected, acknowledge pushes
   schema    print the GraphQL schema (SDL), as clients see it
   version   print the version
   help      show this help
 
 Every flag has a PUSHD_* environment variable; see 'pushd serve -h'.
+
+Local fakes of APNs, FCM, Huawei and Xiaomi (demos, load runs) are a
+command of their own, pushd-fakes, kept out of this binary.
 `
 
 // run is main without the process: it returns the exit code, so tests can
@@ -72,8 +74,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 	case "sign":
 		return signCommand(ctx, args, getenv, stdout, stderr)
-	case "fakes":
-		return fakesCommand(ctx, args, stdout, stderr)
 	case "device":
 		return deviceCommand(ctx, args, stdout, stderr)
 	case "schema":

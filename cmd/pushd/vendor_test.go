@@ -21,7 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/provider/providertest"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // A real pushd against the vendor fakes: the fakes
@@ -65,7 +65,7 @@ func (v vendorBundle) setChannel(t *testing.T, creds string) map[string]any {
 	return d["setChannelConfig"].(map[string]any)
 }
 
-func apnsInput(c push.APNsCredentials) string {
+func apnsInput(c core.APNsCredentials) string {
 	return fmt.Sprintf(`apns: {environment: %s, topic: %q, keyP8: %q, keyID: %q, teamID: %q}`, c.Environment, c.Topic, c.KeyP8, c.KeyID, c.TeamID)
 }
 
@@ -395,22 +395,6 @@ func freePort(t *testing.T) string {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	require.NoError(t, ln.Close())
 	return port
-}
-
-func TestFakesCommandWritesWhatPushdNeeds(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"fakes", "-dir", dir}, nil, out, io.Discard) }()
-	require.Eventually(t, func() bool { return strings.Contains(out.String(), "Ctrl-C") }, 20*time.Second, 20*time.Millisecond)
-	for _, name := range []string{"ca.pem", "apns-production.json", "apns-sandbox.json", "fcm.json", "huawei.json", "xiaomi.json"} {
-		require.FileExists(t, filepath.Join(dir, name))
-	}
-	require.Contains(t, out.String(), "export PUSHD_PROVIDER_CA_FILE=")
-	cancel()
-	require.Equal(t, 0, <-done)
 }
 
 // waitLog waits until a fake recorded at least n requests and returns

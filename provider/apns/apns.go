@@ -30,7 +30,7 @@ import (
 
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Authentication kinds, as the summary names them.
@@ -50,7 +50,7 @@ type credential struct {
 // Check validates APNs credentials as they are saved and returns what the
 // console may show: the authentication kind, topic and environment, and
 // the key and team IDs or the certificate's subject and expiry.
-func Check(c push.APNsCredentials) (map[string]any, error) {
+func Check(c core.APNsCredentials) (map[string]any, error) {
 	cr, err := parse(c)
 	if err != nil {
 		return nil, err
@@ -65,10 +65,10 @@ func Check(c push.APNsCredentials) (map[string]any, error) {
 	leaf := cr.cert.Leaf
 	now := time.Now()
 	if now.After(leaf.NotAfter) {
-		return nil, push.Invalid("apns.certP12", "the certificate expired on %s", leaf.NotAfter.UTC().Format(time.DateOnly))
+		return nil, core.Invalid("apns.certP12", "the certificate expired on %s", leaf.NotAfter.UTC().Format(time.DateOnly))
 	}
 	if now.Before(leaf.NotBefore) {
-		return nil, push.Invalid("apns.certP12", "the certificate is not valid before %s", leaf.NotBefore.UTC().Format(time.RFC3339))
+		return nil, core.Invalid("apns.certP12", "the certificate is not valid before %s", leaf.NotBefore.UTC().Format(time.RFC3339))
 	}
 	sum["auth"] = authCertificate
 	sum["subject"] = leaf.Subject.CommonName
@@ -78,69 +78,69 @@ func Check(c push.APNsCredentials) (map[string]any, error) {
 
 // parse checks everything about the credentials but the certificate's
 // validity period (a Sender reports an expired one as a config error).
-func parse(c push.APNsCredentials) (*credential, error) {
+func parse(c core.APNsCredentials) (*credential, error) {
 	cr := &credential{env: c.Environment, topic: c.Topic}
-	if c.Environment != push.APNsSandbox && c.Environment != push.APNsProduction {
-		return nil, push.Invalid("apns.environment", "must be %s or %s, not %q", push.APNsSandbox, push.APNsProduction, c.Environment)
+	if c.Environment != core.APNsSandbox && c.Environment != core.APNsProduction {
+		return nil, core.Invalid("apns.environment", "must be %s or %s, not %q", core.APNsSandbox, core.APNsProduction, c.Environment)
 	}
 	if c.Topic == "" {
-		return nil, push.Invalid("apns.topic", "is required: the app's bundle ID")
+		return nil, core.Invalid("apns.topic", "is required: the app's bundle ID")
 	}
 	if !isBundleID(c.Topic) {
-		return nil, push.Invalid("apns.topic", "%q is not a bundle ID (letters, digits, '.' and '-')", c.Topic)
+		return nil, core.Invalid("apns.topic", "%q is not a bundle ID (letters, digits, '.' and '-')", c.Topic)
 	}
 	useToken := c.KeyP8 != "" || c.KeyID != "" || c.TeamID != ""
 	useCert := len(c.CertP12) > 0 || c.CertPassword != ""
 	switch {
 	case useToken && useCert:
-		return nil, push.Invalid("apns.certP12", "cannot be set with keyP8, keyID or teamID: use a token key or a certificate, not both")
+		return nil, core.Invalid("apns.certP12", "cannot be set with keyP8, keyID or teamID: use a token key or a certificate, not both")
 	case useCert:
 		return cr, parseCert(cr, c)
 	case !useToken:
-		return nil, push.Invalid("apns.keyP8", "is required: the .p8 key with its keyID and teamID (or certP12 for certificate authentication)")
+		return nil, core.Invalid("apns.keyP8", "is required: the .p8 key with its keyID and teamID (or certP12 for certificate authentication)")
 	}
 	if c.KeyP8 == "" {
-		return nil, push.Invalid("apns.keyP8", "is required with keyID and teamID: the text of the .p8 file")
+		return nil, core.Invalid("apns.keyP8", "is required with keyID and teamID: the text of the .p8 file")
 	}
 	block, _ := pem.Decode([]byte(c.KeyP8))
 	if block == nil {
-		return nil, push.Invalid("apns.keyP8", "is not a PKCS#8 PEM EC P-256 private key: no PEM block (paste the .p8 file's text, -----BEGIN PRIVATE KEY-----)")
+		return nil, core.Invalid("apns.keyP8", "is not a PKCS#8 PEM EC P-256 private key: no PEM block (paste the .p8 file's text, -----BEGIN PRIVATE KEY-----)")
 	}
 	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, push.Invalid("apns.keyP8", "is not a PKCS#8 PEM EC P-256 private key: %v", err)
+		return nil, core.Invalid("apns.keyP8", "is not a PKCS#8 PEM EC P-256 private key: %v", err)
 	}
 	ec, ok := k.(*ecdsa.PrivateKey)
 	if !ok || ec.Curve != elliptic.P256() {
-		return nil, push.Invalid("apns.keyP8", "is not a PKCS#8 PEM EC P-256 private key: it holds a %T", k)
+		return nil, core.Invalid("apns.keyP8", "is not a PKCS#8 PEM EC P-256 private key: it holds a %T", k)
 	}
 	if !isAppleID(c.KeyID) {
-		return nil, push.Invalid("apns.keyID", "must be the key's 10-character ID (A-Z, 0-9), not %q", c.KeyID)
+		return nil, core.Invalid("apns.keyID", "must be the key's 10-character ID (A-Z, 0-9), not %q", c.KeyID)
 	}
 	if !isAppleID(c.TeamID) {
-		return nil, push.Invalid("apns.teamID", "must be the 10-character team ID (A-Z, 0-9), not %q", c.TeamID)
+		return nil, core.Invalid("apns.teamID", "must be the 10-character team ID (A-Z, 0-9), not %q", c.TeamID)
 	}
 	cr.key, cr.keyID, cr.teamID = ec, c.KeyID, c.TeamID
 	return cr, nil
 }
 
-func parseCert(cr *credential, c push.APNsCredentials) error {
+func parseCert(cr *credential, c core.APNsCredentials) error {
 	if len(c.CertP12) == 0 {
-		return push.Invalid("apns.certP12", "is required with certPassword: the .p12 file")
+		return core.Invalid("apns.certP12", "is required with certPassword: the .p12 file")
 	}
 	cert, err := certificate.FromP12Bytes(c.CertP12, c.CertPassword)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
-		return push.Invalid("apns.certPassword", "does not open the .p12 file")
+		return core.Invalid("apns.certPassword", "does not open the .p12 file")
 	}
 	if err != nil {
-		return push.Invalid("apns.certP12", "is not a PKCS#12 (.p12) file holding a certificate and its private key: %v", err)
+		return core.Invalid("apns.certP12", "is not a PKCS#12 (.p12) file holding a certificate and its private key: %v", err)
 	}
 	pub, ok := cert.PrivateKey.(crypto.Signer)
 	if !ok || cert.Leaf == nil {
-		return push.Invalid("apns.certP12", "holds no usable private key")
+		return core.Invalid("apns.certP12", "holds no usable private key")
 	}
 	if eq, ok := pub.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !eq.Equal(cert.Leaf.PublicKey) {
-		return push.Invalid("apns.certP12", "the private key does not match the certificate")
+		return core.Invalid("apns.certP12", "the private key does not match the certificate")
 	}
 	cr.cert = &cert
 	return nil
@@ -186,7 +186,7 @@ type Sender struct {
 // or Apple's sandbox or production host for the credential's environment.
 // o.HTTPClient is not used: APNs needs an HTTP/2 transport of its own,
 // trusting o.RootCAs and presenting the client certificate, if any.
-func New(c push.APNsCredentials, o channel.Options) (*Sender, error) {
+func New(c core.APNsCredentials, o channel.Options) (*Sender, error) {
 	cr, err := parse(c)
 	if err != nil {
 		return nil, err
@@ -203,7 +203,7 @@ func New(c push.APNsCredentials, o channel.Options) (*Sender, error) {
 		s.client = apns2.NewTokenClient(s.token)
 	}
 	host := apns2.HostDevelopment
-	if cr.env == push.APNsProduction {
+	if cr.env == core.APNsProduction {
 		host = apns2.HostProduction
 	}
 	s.client.Host = o.URL(host)
@@ -244,18 +244,18 @@ func (s *Sender) Close() { s.client.CloseIdleConnections() }
 // Send sends each message in its own request, o.Concurrency at a time,
 // each after a token of o.Pace, and returns one result per message, in
 // order.
-func (s *Sender) Send(ctx context.Context, msgs []push.Outgoing) []push.Result {
-	out := make([]push.Result, len(msgs))
+func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
+	out := make([]core.Result, len(msgs))
 	channel.Each(len(msgs), s.o.Concurrency, func(i int) {
 		out[i] = s.send(ctx, msgs[i])
 	})
 	return out
 }
 
-func (s *Sender) send(ctx context.Context, m push.Outgoing) (r push.Result) {
+func (s *Sender) send(ctx context.Context, m core.Outgoing) (r core.Result) {
 	defer func() {
 		if p := recover(); p != nil {
-			r = push.Result{Outcome: push.OutcomeFailed, Reason: fmt.Sprintf("APNs: internal error: %v", p)}
+			r = core.Result{Outcome: core.OutcomeFailed, Reason: fmt.Sprintf("APNs: internal error: %v", p)}
 		}
 	}()
 	if err := ctx.Err(); err != nil {
@@ -263,14 +263,14 @@ func (s *Sender) send(ctx context.Context, m push.Outgoing) (r push.Result) {
 	}
 	now := s.o.Clock()
 	if !s.certExpiry.IsZero() && now.After(s.certExpiry) {
-		return push.Result{Outcome: push.OutcomeConfigError,
+		return core.Result{Outcome: core.OutcomeConfigError,
 			Reason: "APNs: the client certificate expired on " + s.certExpiry.UTC().Format(time.DateOnly)}
 	}
 	if !isDeviceToken(m.Token) {
-		return push.Result{Outcome: push.OutcomeTokenDead, Reason: "APNs: BadDeviceToken (not a hex device token)"}
+		return core.Result{Outcome: core.OutcomeTokenDead, Reason: "APNs: BadDeviceToken (not a hex device token)"}
 	}
 	if err := s.o.Wait(ctx, 1); err != nil {
-		return push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: not sent: " + err.Error()}
+		return core.Result{Outcome: core.OutcomeRetry, Reason: "APNs: not sent: " + err.Error()}
 	}
 	n := Notification(m, s.topic, now)
 	var bearer string

@@ -10,10 +10,10 @@ import (
 	"os"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
+
+	"github.com/stretchr/testify/require"
 )
 
 // p8 returns the PEM text of a PKCS#8 key, as in a .p8 file.
@@ -24,22 +24,22 @@ func p8(t *testing.T, key any) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
 
-func tokenCreds(t *testing.T) push.APNsCredentials {
+func tokenCreds(t *testing.T) core.APNsCredentials {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
-	return push.APNsCredentials{
-		Environment: push.APNsSandbox, Topic: "com.example.pushd",
+	return core.APNsCredentials{
+		Environment: core.APNsSandbox, Topic: "com.example.pushd",
 		KeyP8: p8(t, key), KeyID: "ABC123DEFG", TeamID: "TEAM123456",
 	}
 }
 
-func certCreds(t *testing.T, file, password string) push.APNsCredentials {
+func certCreds(t *testing.T, file, password string) core.APNsCredentials {
 	t.Helper()
 	p12, err := os.ReadFile("testdata/" + file)
 	require.NoError(t, err)
-	return push.APNsCredentials{
-		Environment: push.APNsProduction, Topic: "com.example.pushd",
+	return core.APNsCredentials{
+		Environment: core.APNsProduction, Topic: "com.example.pushd",
 		CertP12: p12, CertPassword: password,
 	}
 }
@@ -81,36 +81,36 @@ func TestCheckInvalid(t *testing.T) {
 
 	rows := []struct {
 		name   string
-		change func(c *push.APNsCredentials)
+		change func(c *core.APNsCredentials)
 		field  string
 	}{
-		{"environment", func(c *push.APNsCredentials) { c.Environment = "DEV" }, "apns.environment"},
-		{"no topic", func(c *push.APNsCredentials) { c.Topic = "" }, "apns.topic"},
-		{"bad topic", func(c *push.APNsCredentials) { c.Topic = "com.example/app" }, "apns.topic"},
-		{"no auth", func(c *push.APNsCredentials) { *c = push.APNsCredentials{Environment: "SANDBOX", Topic: "a.b"} }, "apns.keyP8"},
-		{"both auths", func(c *push.APNsCredentials) { c.CertP12 = []byte("x") }, "apns.certP12"},
-		{"no key", func(c *push.APNsCredentials) { c.KeyP8 = "" }, "apns.keyP8"},
-		{"key not PEM", func(c *push.APNsCredentials) { c.KeyP8 = "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg" }, "apns.keyP8"},
-		{"key garbage PEM", func(c *push.APNsCredentials) {
+		{"environment", func(c *core.APNsCredentials) { c.Environment = "DEV" }, "apns.environment"},
+		{"no topic", func(c *core.APNsCredentials) { c.Topic = "" }, "apns.topic"},
+		{"bad topic", func(c *core.APNsCredentials) { c.Topic = "com.example/app" }, "apns.topic"},
+		{"no auth", func(c *core.APNsCredentials) { *c = core.APNsCredentials{Environment: "SANDBOX", Topic: "a.b"} }, "apns.keyP8"},
+		{"both auths", func(c *core.APNsCredentials) { c.CertP12 = []byte("x") }, "apns.certP12"},
+		{"no key", func(c *core.APNsCredentials) { c.KeyP8 = "" }, "apns.keyP8"},
+		{"key not PEM", func(c *core.APNsCredentials) { c.KeyP8 = "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg" }, "apns.keyP8"},
+		{"key garbage PEM", func(c *core.APNsCredentials) {
 			c.KeyP8 = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("nope")}))
 		}, "apns.keyP8"},
-		{"key SEC1 not PKCS#8", func(c *push.APNsCredentials) {
+		{"key SEC1 not PKCS#8", func(c *core.APNsCredentials) {
 			c.KeyP8 = string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1}))
 		}, "apns.keyP8"},
-		{"key RSA", func(c *push.APNsCredentials) { c.KeyP8 = p8(t, rsaKey) }, "apns.keyP8"},
-		{"key P-384", func(c *push.APNsCredentials) { c.KeyP8 = p8(t, p384) }, "apns.keyP8"},
-		{"key ID short", func(c *push.APNsCredentials) { c.KeyID = "ABC123" }, "apns.keyID"},
-		{"key ID lower case", func(c *push.APNsCredentials) { c.KeyID = "abc123defg" }, "apns.keyID"},
-		{"team ID", func(c *push.APNsCredentials) { c.TeamID = "TEAM-12345" }, "apns.teamID"},
-		{"no team ID", func(c *push.APNsCredentials) { c.TeamID = "" }, "apns.teamID"},
-		{"password without p12", func(c *push.APNsCredentials) {
-			*c = push.APNsCredentials{Environment: "SANDBOX", Topic: "a.b", CertPassword: "x"}
+		{"key RSA", func(c *core.APNsCredentials) { c.KeyP8 = p8(t, rsaKey) }, "apns.keyP8"},
+		{"key P-384", func(c *core.APNsCredentials) { c.KeyP8 = p8(t, p384) }, "apns.keyP8"},
+		{"key ID short", func(c *core.APNsCredentials) { c.KeyID = "ABC123" }, "apns.keyID"},
+		{"key ID lower case", func(c *core.APNsCredentials) { c.KeyID = "abc123defg" }, "apns.keyID"},
+		{"team ID", func(c *core.APNsCredentials) { c.TeamID = "TEAM-12345" }, "apns.teamID"},
+		{"no team ID", func(c *core.APNsCredentials) { c.TeamID = "" }, "apns.teamID"},
+		{"password without p12", func(c *core.APNsCredentials) {
+			*c = core.APNsCredentials{Environment: "SANDBOX", Topic: "a.b", CertPassword: "x"}
 		}, "apns.certP12"},
-		{"p12 garbage", func(c *push.APNsCredentials) {
-			*c = push.APNsCredentials{Environment: "SANDBOX", Topic: "a.b", CertP12: []byte("not a p12")}
+		{"p12 garbage", func(c *core.APNsCredentials) {
+			*c = core.APNsCredentials{Environment: "SANDBOX", Topic: "a.b", CertP12: []byte("not a p12")}
 		}, "apns.certP12"},
-		{"p12 wrong password", func(c *push.APNsCredentials) { *c = certCreds(t, "cert-valid.p12", "wrong") }, "apns.certPassword"},
-		{"p12 expired", func(c *push.APNsCredentials) { *c = certCreds(t, "cert-expired.p12", "") }, "apns.certP12"},
+		{"p12 wrong password", func(c *core.APNsCredentials) { *c = certCreds(t, "cert-valid.p12", "wrong") }, "apns.certPassword"},
+		{"p12 expired", func(c *core.APNsCredentials) { *c = certCreds(t, "cert-expired.p12", "") }, "apns.certP12"},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
@@ -119,9 +119,9 @@ func TestCheckInvalid(t *testing.T) {
 			row.change(&c)
 			sum, err := Check(c)
 			require.Nil(t, sum)
-			e, ok := push.AsError(err)
+			e, ok := core.AsError(err)
 			require.True(t, ok, "%v", err)
-			require.Equal(t, push.CodeInvalidArgument, e.Code)
+			require.Equal(t, core.CodeInvalidArgument, e.Code)
 			require.Equal(t, row.field, e.Field, e.Message)
 			require.NotEmpty(t, e.Message)
 			if row.field == "apns.keyP8" && row.name != "no key" && row.name != "no auth" {
@@ -131,7 +131,7 @@ func TestCheckInvalid(t *testing.T) {
 			// dates (a sender reports those as a config error).
 			if row.name != "p12 expired" {
 				_, err = New(c, channel.Options{})
-				_, ok = push.AsError(err)
+				_, ok = core.AsError(err)
 				require.True(t, ok, "%v", err)
 			}
 		})

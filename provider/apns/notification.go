@@ -5,10 +5,10 @@ import (
 	"encoding/hex"
 	"time"
 
-	"github.com/sideshow/apns2"
-
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
+
+	"github.com/sideshow/apns2"
 )
 
 // pushdKey is the custom payload key, a sibling of "aps", that carries
@@ -32,7 +32,7 @@ var expireNow = time.Unix(0, 1)
 // apns-collapse-id; ExpiresAt → apns-expiration (0 once it has passed:
 // deliver now or never); the delivery ID → a deterministic apns-id.
 // AndroidChannelID and Action have no APNs equivalent.
-func Notification(o push.Outgoing, topic string, now time.Time) *apns2.Notification {
+func Notification(o core.Outgoing, topic string, now time.Time) *apns2.Notification {
 	m := o.Message
 	n := &apns2.Notification{
 		ApnsID:      apnsID(o.DeliveryID),

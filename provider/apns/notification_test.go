@@ -19,7 +19,7 @@ import (
 
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -28,8 +28,8 @@ var goldenNow = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 
 const goldenToken = "6c2fbd8f0e3b0a1e9d5d7c1e4a8b2f3c6d7e8f90a1b2c3d4e5f60718293a4b5c"
 
-func goldenOutgoing(m jsontype.Message) push.Outgoing {
-	return push.Outgoing{
+func goldenOutgoing(m jsontype.Message) core.Outgoing {
+	return core.Outgoing{
 		DeliveryID: "dlv_01JTKQ3V8Z0000000000000001",
 		DeviceID:   "dev_01JTKQ3V8Z0000000000000002",
 		AppID:      "app_01JTKQ3V8Z0000000000000003",
@@ -48,7 +48,7 @@ func TestNotificationGolden(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
-		out  push.Outgoing
+		out  core.Outgoing
 	}{
 		{"alert", goldenOutgoing(jsontype.Message{
 			Title: "Order shipped", Body: "Your order #42 is on its way",
@@ -74,17 +74,17 @@ func TestNotificationGolden(t *testing.T) {
 		{"normal_priority", goldenOutgoing(jsontype.Message{
 			Title: "Digest", Body: "Your weekly digest", Priority: "NORMAL",
 		})},
-		{"short_ttl", func() push.Outgoing {
+		{"short_ttl", func() core.Outgoing {
 			o := goldenOutgoing(jsontype.Message{Title: "Now", Body: "Soon gone"})
 			o.ExpiresAt = goldenNow.Add(90 * time.Second)
 			return o
 		}()},
-		{"expired_ttl", func() push.Outgoing {
+		{"expired_ttl", func() core.Outgoing {
 			o := goldenOutgoing(jsontype.Message{Title: "Now", Body: "or never"})
 			o.ExpiresAt = goldenNow.Add(-time.Minute)
 			return o
 		}()},
-		{"no_expiry_no_ids", push.Outgoing{
+		{"no_expiry_no_ids", core.Outgoing{
 			Token: goldenToken, Message: jsontype.Message{Body: "bare"},
 		}},
 		{"reserved_payload_keys", goldenOutgoing(jsontype.Message{

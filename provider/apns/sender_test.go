@@ -19,7 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/provider/providertest"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // setup starts an APNs fake and a sender configured with the credentials
@@ -32,7 +32,7 @@ func setup(t *testing.T, opts ...func(*channel.Options)) (*providertest.APNsFake
 	return fake, newSender(t, fake, fake.Credentials(), opts...)
 }
 
-func newSender(t *testing.T, fake *providertest.APNsFake, c push.APNsCredentials, opts ...func(*channel.Options)) *Sender {
+func newSender(t *testing.T, fake *providertest.APNsFake, c core.APNsCredentials, opts ...func(*channel.Options)) *Sender {
 	t.Helper()
 	o := channel.Options{BaseURL: fake.URL, RootCAs: fake.CertPool(), Egress: providertest.Egress()}
 	for _, f := range opts {
@@ -47,8 +47,8 @@ func newSender(t *testing.T, fake *providertest.APNsFake, c push.APNsCredentials
 // devToken returns a distinct hex device token.
 func devToken(i int) string { return fmt.Sprintf("%064x", 0xa0000+i) }
 
-func msg(i int, m jsontype.Message) push.Outgoing {
-	return push.Outgoing{
+func msg(i int, m jsontype.Message) core.Outgoing {
+	return core.Outgoing{
 		DeliveryID: nodeid.ID(fmt.Sprintf("dlv_%026d", i)),
 		JobID:      "job_01JTKQ3V8Z0000000000000004",
 		Token:      devToken(i),
@@ -57,16 +57,16 @@ func msg(i int, m jsontype.Message) push.Outgoing {
 	}
 }
 
-func hello(n int) []push.Outgoing {
-	out := make([]push.Outgoing, n)
+func hello(n int) []core.Outgoing {
+	out := make([]core.Outgoing, n)
 	for i := range out {
 		out[i] = msg(i, jsontype.Message{Title: "Hello", Body: "world", Payload: map[string]any{"n": i}})
 	}
 	return out
 }
 
-func countOutcomes(rs []push.Result) map[push.Outcome]int {
-	m := map[push.Outcome]int{}
+func countOutcomes(rs []core.Result) map[core.Outcome]int {
+	m := map[core.Outcome]int{}
 	for _, r := range rs {
 		m[r.Outcome]++
 	}
@@ -84,7 +84,7 @@ func TestSendHappyPath(t *testing.T) {
 	res := s.Send(t.Context(), msgs)
 	require.Len(t, res, 3)
 	for _, r := range res {
-		require.Equal(t, push.Result{Outcome: push.OutcomeSent}, r)
+		require.Equal(t, core.Result{Outcome: core.OutcomeSent}, r)
 	}
 	log := fake.Log.All()
 	require.Len(t, log, 3)
@@ -126,40 +126,40 @@ func TestSendErrorRows(t *testing.T) {
 	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	rows := []struct {
 		fault   providertest.APNsFault
-		outcome push.Outcome
+		outcome core.Outcome
 		since   time.Time
 		delay   time.Duration
 	}{
-		{providertest.APNsFault{Status: 410, Reason: "Unregistered", Timestamp: since}, push.OutcomeTokenDead, since, 0},
-		{providertest.APNsFault{Status: 410, Reason: "ExpiredToken", Timestamp: since}, push.OutcomeTokenDead, since, 0},
-		{providertest.APNsFault{Status: 400, Reason: "BadDeviceToken"}, push.OutcomeTokenDead, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "DeviceTokenNotForTopic"}, push.OutcomeTokenDead, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "TopicDisallowed"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "BadTopic"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "MissingTopic"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "InvalidProviderToken"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "MissingProviderToken"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "BadCertificate"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "BadCertificateEnvironment"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "Forbidden"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "UnrelatedKeyIdInToken"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "BadEnvironmentKeyIdInToken"}, push.OutcomeConfigError, time.Time{}, 0},
-		{providertest.APNsFault{Status: 403, Reason: "ExpiredProviderToken"}, push.OutcomeRetry, time.Time{}, 0},
-		{providertest.APNsFault{Status: 429, Reason: "TooManyRequests"}, push.OutcomeRetry, time.Time{}, time.Second},
-		{providertest.APNsFault{Status: 429, Reason: "TooManyProviderTokenUpdates"}, push.OutcomeRetry, time.Time{}, time.Second},
-		{providertest.APNsFault{Status: 413, Reason: "PayloadTooLarge"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "BadCollapseId"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "BadExpirationDate"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "BadPriority"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "PayloadEmpty"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "InvalidPushType"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "BadMessageId"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "DuplicateHeaders"}, push.OutcomeFailed, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "IdleTimeout"}, push.OutcomeRetry, time.Time{}, 0},
-		{providertest.APNsFault{Status: 500, Reason: "InternalServerError"}, push.OutcomeRetry, time.Time{}, 0},
-		{providertest.APNsFault{Status: 503, Reason: "ServiceUnavailable"}, push.OutcomeRetry, time.Time{}, 0},
-		{providertest.APNsFault{Status: 503, Reason: "Shutdown"}, push.OutcomeRetry, time.Time{}, 0},
-		{providertest.APNsFault{Status: 400, Reason: "NewReasonFromApple"}, push.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 410, Reason: "Unregistered", Timestamp: since}, core.OutcomeTokenDead, since, 0},
+		{providertest.APNsFault{Status: 410, Reason: "ExpiredToken", Timestamp: since}, core.OutcomeTokenDead, since, 0},
+		{providertest.APNsFault{Status: 400, Reason: "BadDeviceToken"}, core.OutcomeTokenDead, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "DeviceTokenNotForTopic"}, core.OutcomeTokenDead, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "TopicDisallowed"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "BadTopic"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "MissingTopic"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "InvalidProviderToken"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "MissingProviderToken"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "BadCertificate"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "BadCertificateEnvironment"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "Forbidden"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "UnrelatedKeyIdInToken"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "BadEnvironmentKeyIdInToken"}, core.OutcomeConfigError, time.Time{}, 0},
+		{providertest.APNsFault{Status: 403, Reason: "ExpiredProviderToken"}, core.OutcomeRetry, time.Time{}, 0},
+		{providertest.APNsFault{Status: 429, Reason: "TooManyRequests"}, core.OutcomeRetry, time.Time{}, time.Second},
+		{providertest.APNsFault{Status: 429, Reason: "TooManyProviderTokenUpdates"}, core.OutcomeRetry, time.Time{}, time.Second},
+		{providertest.APNsFault{Status: 413, Reason: "PayloadTooLarge"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "BadCollapseId"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "BadExpirationDate"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "BadPriority"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "PayloadEmpty"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "InvalidPushType"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "BadMessageId"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "DuplicateHeaders"}, core.OutcomeFailed, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "IdleTimeout"}, core.OutcomeRetry, time.Time{}, 0},
+		{providertest.APNsFault{Status: 500, Reason: "InternalServerError"}, core.OutcomeRetry, time.Time{}, 0},
+		{providertest.APNsFault{Status: 503, Reason: "ServiceUnavailable"}, core.OutcomeRetry, time.Time{}, 0},
+		{providertest.APNsFault{Status: 503, Reason: "Shutdown"}, core.OutcomeRetry, time.Time{}, 0},
+		{providertest.APNsFault{Status: 400, Reason: "NewReasonFromApple"}, core.OutcomeFailed, time.Time{}, 0},
 	}
 	msgs := hello(len(rows) + 1) // the last one has no fault
 	for i, row := range rows {
@@ -179,7 +179,7 @@ func TestSendErrorRows(t *testing.T) {
 			require.Zero(t, got.RetryAfter, want)
 		}
 	}
-	require.Equal(t, push.OutcomeSent, res[len(rows)].Outcome)
+	require.Equal(t, core.OutcomeSent, res[len(rows)].Outcome)
 }
 
 // Requests the fake itself refuses, as APNs would.
@@ -188,23 +188,23 @@ func TestSendRefusedByAPNs(t *testing.T) {
 	fake, s := setup(t)
 	big := msg(0, jsontype.Message{Title: "big", Payload: map[string]any{"blob": strings.Repeat("x", 4096)}})
 	collapse := msg(1, jsontype.Message{Title: "c", CollapseKey: strings.Repeat("k", 65)})
-	res := s.Send(t.Context(), []push.Outgoing{big, collapse})
-	require.Equal(t, push.Result{Outcome: push.OutcomeFailed, Reason: "APNs: 413 PayloadTooLarge"}, res[0])
-	require.Equal(t, push.Result{Outcome: push.OutcomeFailed, Reason: "APNs: 400 BadCollapseId"}, res[1])
+	res := s.Send(t.Context(), []core.Outgoing{big, collapse})
+	require.Equal(t, core.Result{Outcome: core.OutcomeFailed, Reason: "APNs: 413 PayloadTooLarge"}, res[0])
+	require.Equal(t, core.Result{Outcome: core.OutcomeFailed, Reason: "APNs: 400 BadCollapseId"}, res[1])
 
 	// The wrong bundle ID, or a key APNs does not know: the channel is
 	// misconfigured.
 	c := fake.Credentials()
 	c.Topic = "org.other.app"
 	res = newSender(t, fake, c).Send(t.Context(), hello(1))
-	require.Equal(t, push.Result{Outcome: push.OutcomeConfigError, Reason: "APNs: 400 TopicDisallowed"}, res[0])
+	require.Equal(t, core.Result{Outcome: core.OutcomeConfigError, Reason: "APNs: 400 TopicDisallowed"}, res[0])
 
 	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
 	c = fake.Credentials()
 	c.KeyP8 = p8(t, other)
 	res = newSender(t, fake, c).Send(t.Context(), hello(1))
-	require.Equal(t, push.Result{Outcome: push.OutcomeConfigError, Reason: "APNs: 403 InvalidProviderToken"}, res[0])
+	require.Equal(t, core.Result{Outcome: core.OutcomeConfigError, Reason: "APNs: 403 InvalidProviderToken"}, res[0])
 }
 
 // A token that is not hex is dead without a request.
@@ -214,8 +214,8 @@ func TestSendMalformedDeviceToken(t *testing.T) {
 	m := msg(0, jsontype.Message{Title: "x"})
 	for _, tok := range []string{"", "not-hex", "abc/def"} {
 		m.Token = tok
-		res := s.Send(t.Context(), []push.Outgoing{m})
-		require.Equal(t, push.OutcomeTokenDead, res[0].Outcome, tok)
+		res := s.Send(t.Context(), []core.Outgoing{m})
+		require.Equal(t, core.OutcomeTokenDead, res[0].Outcome, tok)
 		require.Contains(t, res[0].Reason, "BadDeviceToken")
 	}
 	require.Zero(t, fake.Log.Len())
@@ -233,14 +233,14 @@ func TestSendRenewsExpiredProviderToken(t *testing.T) {
 
 	first := s.Send(t.Context(), hello(8))
 	got := countOutcomes(first)
-	require.Equal(t, 8, got[push.OutcomeRetry]+got[push.OutcomeSent], "%v", first)
-	require.Positive(t, got[push.OutcomeRetry])
+	require.Equal(t, 8, got[core.OutcomeRetry]+got[core.OutcomeSent], "%v", first)
+	require.Positive(t, got[core.OutcomeRetry])
 	for _, r := range first {
-		if r.Outcome == push.OutcomeRetry {
+		if r.Outcome == core.OutcomeRetry {
 			require.Equal(t, "APNs: 403 ExpiredProviderToken", r.Reason)
 		}
 	}
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 8}, countOutcomes(s.Send(t.Context(), hello(8))))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 8}, countOutcomes(s.Send(t.Context(), hello(8))))
 
 	jwts := map[string]bool{}
 	for _, r := range fake.Log.All() {
@@ -254,23 +254,23 @@ func TestSendTransientFaults(t *testing.T) {
 	t.Parallel()
 	fake, s := setup(t)
 	fake.FailNext(1, providertest.APNsFault{Status: 503, Reason: "ServiceUnavailable"})
-	require.Equal(t, push.Result{Outcome: push.OutcomeRetry, Reason: "APNs: 503 ServiceUnavailable"}, s.Send(t.Context(), hello(1))[0])
+	require.Equal(t, core.Result{Outcome: core.OutcomeRetry, Reason: "APNs: 503 ServiceUnavailable"}, s.Send(t.Context(), hello(1))[0])
 	fake.FailNext(1, providertest.APNsFault{Status: 429, Reason: "TooManyRequests"})
 	r := s.Send(t.Context(), hello(1))[0]
-	require.Equal(t, push.OutcomeRetry, r.Outcome)
+	require.Equal(t, core.OutcomeRetry, r.Outcome)
 	require.GreaterOrEqual(t, r.RetryAfter, time.Second)
-	require.Equal(t, push.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome)
+	require.Equal(t, core.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome)
 }
 
 func TestSendConnectionReset(t *testing.T) {
 	t.Parallel()
 	fake, s := setup(t)
-	require.Equal(t, push.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome) // a live connection
+	require.Equal(t, core.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome) // a live connection
 	fake.ResetNext(1)
 	r := s.Send(t.Context(), hello(1))[0]
-	require.Equal(t, push.OutcomeRetry, r.Outcome)
+	require.Equal(t, core.OutcomeRetry, r.Outcome)
 	require.Contains(t, r.Reason, "APNs: network error")
-	require.Equal(t, push.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome)
+	require.Equal(t, core.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome)
 }
 
 func TestSendUnreachable(t *testing.T) {
@@ -278,7 +278,7 @@ func TestSendUnreachable(t *testing.T) {
 	fake, s := setup(t)
 	fake.Close()
 	r := s.Send(t.Context(), hello(1))[0]
-	require.Equal(t, push.OutcomeRetry, r.Outcome)
+	require.Equal(t, core.OutcomeRetry, r.Outcome)
 	require.Contains(t, r.Reason, "APNs: network error")
 }
 
@@ -292,11 +292,11 @@ func TestSendPaced(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	res := s.Send(ctx, hello(5))
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 3, push.OutcomeRetry: 2}, countOutcomes(res))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3, core.OutcomeRetry: 2}, countOutcomes(res))
 	require.Equal(t, 3, fake.Log.Len())
 	require.Less(t, pace.Tokens(), 1.0)
 	for _, r := range res {
-		if r.Outcome == push.OutcomeRetry {
+		if r.Outcome == core.OutcomeRetry {
 			require.Contains(t, r.Reason, "APNs: not sent")
 		}
 	}
@@ -310,7 +310,7 @@ func TestSendCanceled(t *testing.T) {
 	res := s.Send(ctx, hello(4))
 	require.Len(t, res, 4)
 	for _, r := range res {
-		require.Equal(t, push.OutcomeRetry, r.Outcome)
+		require.Equal(t, core.OutcomeRetry, r.Outcome)
 		require.Equal(t, "APNs: not sent: cancelled", r.Reason)
 	}
 	require.Zero(t, fake.Log.Len())
@@ -322,14 +322,14 @@ func TestSendConcurrentUse(t *testing.T) {
 	t.Parallel()
 	fake, s := setup(t, func(o *channel.Options) { o.Concurrency = 4 })
 	fake.SetLatency(2 * time.Millisecond)
-	results := make([][]push.Result, 4)
+	results := make([][]core.Result, 4)
 	var wg sync.WaitGroup
 	for g := range results {
 		wg.Go(func() { results[g] = s.Send(t.Context(), hello(25)) })
 	}
 	wg.Wait()
 	for _, rs := range results {
-		require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 25}, countOutcomes(rs))
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 25}, countOutcomes(rs))
 	}
 	require.Equal(t, 100, fake.Log.Len())
 	jwts := map[string]bool{}
@@ -345,7 +345,7 @@ func TestSendCertificateAuth(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(fake.Close)
 	s := newSender(t, fake, certCreds(t, "cert-valid.p12", "secret"))
-	require.Equal(t, push.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome)
+	require.Equal(t, core.OutcomeSent, s.Send(t.Context(), hello(1))[0].Outcome)
 	log := fake.Log.All()
 	require.Len(t, log, 1)
 	require.Equal(t, "certificate", log[0].Auth)
@@ -354,7 +354,7 @@ func TestSendCertificateAuth(t *testing.T) {
 	// An expired certificate is a config error, found without a request.
 	s = newSender(t, fake, certCreds(t, "cert-expired.p12", ""))
 	r := s.Send(t.Context(), hello(1))[0]
-	require.Equal(t, push.Result{Outcome: push.OutcomeConfigError, Reason: "APNs: the client certificate expired on 2021-01-01"}, r)
+	require.Equal(t, core.Result{Outcome: core.OutcomeConfigError, Reason: "APNs: the client certificate expired on 2021-01-01"}, r)
 	require.Equal(t, 1, fake.Log.Len())
 }
 
@@ -364,7 +364,7 @@ func TestNewHost(t *testing.T) {
 	s, err := New(c, channel.Options{})
 	require.NoError(t, err)
 	require.Equal(t, apns2.HostDevelopment, s.client.Host)
-	c.Environment = push.APNsProduction
+	c.Environment = core.APNsProduction
 	s, err = New(c, channel.Options{})
 	require.NoError(t, err)
 	require.Equal(t, apns2.HostProduction, s.client.Host)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // quotaDelay is the least delay after QUOTA_EXCEEDED (and a bare 429):
@@ -42,9 +42,9 @@ type failure struct {
 // err is what messaging.Client.Send (or a SendEach response) returned, or
 // the OAuth token source's error; nil means FCM accepted the message. now
 // resolves an HTTP-date Retry-After.
-func Classify(err error, now time.Time) push.Result {
+func Classify(err error, now time.Time) core.Result {
 	if err == nil {
-		return push.Result{Outcome: push.OutcomeSent}
+		return core.Result{Outcome: core.OutcomeSent}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return retry("FCM: not sent: "+err.Error(), 0)
@@ -70,14 +70,14 @@ func Classify(err error, now time.Time) push.Result {
 	if strings.HasPrefix(err.Error(), "error while parsing response") {
 		// FCM answered 2xx with a body the SDK could not read: the message
 		// was accepted.
-		return push.Result{Outcome: push.OutcomeSent, Reason: "FCM: accepted; the answer could not be read"}
+		return core.Result{Outcome: core.OutcomeSent, Reason: "FCM: accepted; the answer could not be read"}
 	}
 	if strings.HasPrefix(err.Error(), "oauth2: ") {
 		// The token source failed without an answer (network, bad JSON).
 		return retry("FCM: OAuth: "+transportWords(err), 0)
 	}
 	// The SDK refused the message before sending it (validation).
-	return push.Result{Outcome: push.OutcomeFailed, Reason: "FCM: invalid message: " + clip(err.Error())}
+	return core.Result{Outcome: core.OutcomeFailed, Reason: "FCM: invalid message: " + clip(err.Error())}
 }
 
 // fcmCodes are the FcmError codes the SDK recognises, with its predicate.
@@ -138,7 +138,7 @@ func platformStatus(err error) string {
 }
 
 // classifyHTTP decides on an error answer from FCM.
-func classifyHTTP(f failure) push.Result {
+func classifyHTTP(f failure) core.Result {
 	name := f.code
 	if name == "" {
 		name = f.platform
@@ -160,18 +160,18 @@ func classifyHTTP(f failure) push.Result {
 	}
 	switch f.code {
 	case "UNREGISTERED", "SENDER_ID_MISMATCH":
-		return push.Result{Outcome: push.OutcomeTokenDead, Reason: reason}
+		return core.Result{Outcome: core.OutcomeTokenDead, Reason: reason}
 	case "INVALID_ARGUMENT":
 		if aboutToken(f.message) {
-			return push.Result{Outcome: push.OutcomeTokenDead, Reason: reason}
+			return core.Result{Outcome: core.OutcomeTokenDead, Reason: reason}
 		}
-		return push.Result{Outcome: push.OutcomeFailed, Reason: reason}
+		return core.Result{Outcome: core.OutcomeFailed, Reason: reason}
 	case "QUOTA_EXCEEDED":
 		return retry(reason, max(f.retryAfter, quotaDelay))
 	case "UNAVAILABLE", "INTERNAL":
 		return retry(reason, f.retryAfter)
 	case "THIRD_PARTY_AUTH_ERROR":
-		return push.Result{Outcome: push.OutcomeConfigError, Reason: reason}
+		return core.Result{Outcome: core.OutcomeConfigError, Reason: reason}
 	}
 	// No FcmError detail (or one the SDK does not know): go by status.
 	switch {
@@ -184,18 +184,18 @@ func classifyHTTP(f failure) push.Result {
 		// A bad access token, a service account without permission, the
 		// API disabled, or no such project: nothing on this credential
 		// goes out.
-		return push.Result{Outcome: push.OutcomeConfigError, Reason: reason}
+		return core.Result{Outcome: core.OutcomeConfigError, Reason: reason}
 	case f.status == http.StatusBadRequest:
 		if aboutToken(f.message) {
-			return push.Result{Outcome: push.OutcomeTokenDead, Reason: reason}
+			return core.Result{Outcome: core.OutcomeTokenDead, Reason: reason}
 		}
-		return push.Result{Outcome: push.OutcomeFailed, Reason: reason}
+		return core.Result{Outcome: core.OutcomeFailed, Reason: reason}
 	case f.status == http.StatusRequestTimeout, f.status >= 500:
 		return retry(reason, f.retryAfter)
 	case f.status >= 200 && f.status < 300:
-		return push.Result{Outcome: push.OutcomeSent}
+		return core.Result{Outcome: core.OutcomeSent}
 	}
-	return push.Result{Outcome: push.OutcomeFailed, Reason: reason}
+	return core.Result{Outcome: core.OutcomeFailed, Reason: reason}
 }
 
 // aboutToken tells an INVALID_ARGUMENT about the registration token ("The
@@ -207,7 +207,7 @@ func aboutToken(message string) bool {
 }
 
 // classifyOAuth decides on the token endpoint's refusal.
-func classifyOAuth(re *oauth2.RetrieveError, now time.Time) push.Result {
+func classifyOAuth(re *oauth2.RetrieveError, now time.Time) core.Result {
 	status := 0
 	var ra time.Duration
 	if re.Response != nil {
@@ -236,7 +236,7 @@ func classifyOAuth(re *oauth2.RetrieveError, now time.Time) push.Result {
 	}
 	// invalid_grant (bad key, deleted account, clock), invalid_scope,
 	// invalid_client: the credentials must be fixed.
-	return push.Result{Outcome: push.OutcomeConfigError, Reason: reason}
+	return core.Result{Outcome: core.OutcomeConfigError, Reason: reason}
 }
 
 // oauthRefusal matches the token source's error as it reaches the SDK's
@@ -250,15 +250,15 @@ var oauthRefusal = regexp.MustCompile(`oauth2: (?:cannot fetch token: (\d{3}) |"
 // anything else (reset, timeout, refused connection) a retry.
 // The error's text is matched, never quoted: it can carry the token
 // endpoint's answer or bytes the far end sent.
-func classifyTransport(err error) push.Result {
+func classifyTransport(err error) core.Result {
 	message := err.Error()
 	if m := oauthRefusal.FindStringSubmatch(message); m != nil {
 		st, _ := strconv.Atoi(m[1])
 		switch {
 		case m[2] != "":
-			return push.Result{Outcome: push.OutcomeConfigError, Reason: "FCM: OAuth " + m[2]}
+			return core.Result{Outcome: core.OutcomeConfigError, Reason: "FCM: OAuth " + m[2]}
 		case st >= 400 && st < 500 && st != http.StatusTooManyRequests:
-			return push.Result{Outcome: push.OutcomeConfigError, Reason: "FCM: OAuth refused (HTTP " + m[1] + ")"}
+			return core.Result{Outcome: core.OutcomeConfigError, Reason: "FCM: OAuth refused (HTTP " + m[1] + ")"}
 		}
 	}
 	return retry("FCM: network error: "+transportWords(err), 0)
@@ -299,8 +299,8 @@ var codeWords = map[string]string{
 	"THIRD_PARTY_AUTH_ERROR": "the APNs or Web Push credential in Firebase was refused",
 }
 
-func retry(reason string, after time.Duration) push.Result {
-	return push.Result{Outcome: push.OutcomeRetry, Reason: reason, RetryAfter: after}
+func retry(reason string, after time.Duration) core.Result {
+	return core.Result{Outcome: core.OutcomeRetry, Reason: reason, RetryAfter: after}
 }
 
 // clip keeps a vendor message short enough for a delivery's error, on one

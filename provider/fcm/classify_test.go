@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pushd/pushd/push/core"
+
 	"firebase.google.com/go/v4/messaging"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/option"
-
-	"github.com/pushd/pushd/push"
 )
 
 type roundTrip func(*http.Request) (*http.Response, error)
@@ -81,76 +81,76 @@ func TestClassify(t *testing.T) {
 		// answer is FCM's answer, through the SDK; err is used when nil.
 		answer roundTrip
 		err    error
-		want   push.Outcome
+		want   core.Outcome
 		after  time.Duration
 		reason string // prefix
 	}
 	rows := []row{
-		{name: "success", answer: canned(200, "", `{"name":"projects/proj/messages/0:1"}`), want: push.OutcomeSent},
-		{name: "2xx with an unreadable body", answer: canned(200, "", `not json`), want: push.OutcomeSent, reason: "FCM: accepted"},
+		{name: "success", answer: canned(200, "", `{"name":"projects/proj/messages/0:1"}`), want: core.OutcomeSent},
+		{name: "2xx with an unreadable body", answer: canned(200, "", `not json`), want: core.OutcomeSent, reason: "FCM: accepted"},
 		{name: "UNREGISTERED", answer: canned(404, "", envelope(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED")),
-			want: push.OutcomeTokenDead, reason: "FCM: UNREGISTERED (the app instance is no longer registered)"},
+			want: core.OutcomeTokenDead, reason: "FCM: UNREGISTERED (the app instance is no longer registered)"},
 		{name: "INVALID_ARGUMENT bad token", answer: canned(400, "", envelope(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token", "INVALID_ARGUMENT")),
-			want: push.OutcomeTokenDead, reason: "FCM: INVALID_ARGUMENT (the registration token is not valid)"},
+			want: core.OutcomeTokenDead, reason: "FCM: INVALID_ARGUMENT (the registration token is not valid)"},
 		{name: "INVALID_ARGUMENT payload", answer: canned(400, "", envelope(400, "INVALID_ARGUMENT", "Invalid data payload key: from", "INVALID_ARGUMENT")),
-			want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT (the message was refused as invalid)"},
+			want: core.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT (the message was refused as invalid)"},
 		{name: "INVALID_ARGUMENT without detail", answer: canned(400, "", envelope(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", "")),
-			want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT"},
-		{name: "400 not JSON", answer: canned(400, "", `<html>bad request</html>`), want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT"},
+			want: core.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT"},
+		{name: "400 not JSON", answer: canned(400, "", `<html>bad request</html>`), want: core.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT"},
 		{name: "SENDER_ID_MISMATCH", answer: canned(403, "", envelope(403, "PERMISSION_DENIED", "SenderId mismatch", "SENDER_ID_MISMATCH")),
-			want: push.OutcomeTokenDead, reason: "FCM: SENDER_ID_MISMATCH"},
+			want: core.OutcomeTokenDead, reason: "FCM: SENDER_ID_MISMATCH"},
 		{name: "QUOTA_EXCEEDED short Retry-After", answer: canned(429, "10", envelope(429, "RESOURCE_EXHAUSTED", "Quota exceeded", "QUOTA_EXCEEDED")),
-			want: push.OutcomeRetry, after: time.Minute, reason: "FCM: QUOTA_EXCEEDED"},
+			want: core.OutcomeRetry, after: time.Minute, reason: "FCM: QUOTA_EXCEEDED"},
 		{name: "QUOTA_EXCEEDED long Retry-After", answer: canned(429, "300", envelope(429, "RESOURCE_EXHAUSTED", "Quota exceeded", "QUOTA_EXCEEDED")),
-			want: push.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: QUOTA_EXCEEDED"},
+			want: core.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: QUOTA_EXCEEDED"},
 		{name: "QUOTA_EXCEEDED no Retry-After", answer: canned(429, "", envelope(429, "RESOURCE_EXHAUSTED", "Quota exceeded", "QUOTA_EXCEEDED")),
-			want: push.OutcomeRetry, after: time.Minute},
+			want: core.OutcomeRetry, after: time.Minute},
 		{name: "bare 429 with Retry-After", answer: canned(429, "30", envelope(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", "")),
-			want: push.OutcomeRetry, after: 30 * time.Second, reason: "FCM: RESOURCE_EXHAUSTED"},
-		{name: "bare 429 without Retry-After", answer: canned(429, "", `{}`), want: push.OutcomeRetry, after: time.Minute},
+			want: core.OutcomeRetry, after: 30 * time.Second, reason: "FCM: RESOURCE_EXHAUSTED"},
+		{name: "bare 429 without Retry-After", answer: canned(429, "", `{}`), want: core.OutcomeRetry, after: time.Minute},
 		// A Retry-After above 2 minutes stops the SDK's own retries.
 		{name: "UNAVAILABLE with Retry-After", answer: canned(503, "300", envelope(503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE")),
-			want: push.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: UNAVAILABLE (FCM is unavailable)"},
+			want: core.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: UNAVAILABLE (FCM is unavailable)"},
 		{name: "INTERNAL", answer: canned(500, "", envelope(500, "INTERNAL", "Internal error encountered.", "INTERNAL")),
-			want: push.OutcomeRetry, reason: "FCM: INTERNAL"},
+			want: core.OutcomeRetry, reason: "FCM: INTERNAL"},
 		{name: "INTERNAL with Retry-After", answer: canned(500, "7", envelope(500, "INTERNAL", "Internal error encountered.", "INTERNAL")),
-			want: push.OutcomeRetry, after: 7 * time.Second},
-		{name: "UNSPECIFIED_ERROR", answer: canned(500, "", envelope(500, "INTERNAL", "Unknown error.", "UNSPECIFIED_ERROR")), want: push.OutcomeRetry},
-		{name: "502 from a proxy", answer: canned(502, "", `<html>bad gateway</html>`), want: push.OutcomeRetry, reason: "FCM: 502"},
+			want: core.OutcomeRetry, after: 7 * time.Second},
+		{name: "UNSPECIFIED_ERROR", answer: canned(500, "", envelope(500, "INTERNAL", "Unknown error.", "UNSPECIFIED_ERROR")), want: core.OutcomeRetry},
+		{name: "502 from a proxy", answer: canned(502, "", `<html>bad gateway</html>`), want: core.OutcomeRetry, reason: "FCM: 502"},
 		{name: "THIRD_PARTY_AUTH_ERROR", answer: canned(401, "", envelope(401, "UNAUTHENTICATED", "Auth error from APNS or Web Push Service", "THIRD_PARTY_AUTH_ERROR")),
-			want: push.OutcomeConfigError, reason: "FCM: THIRD_PARTY_AUTH_ERROR"},
+			want: core.OutcomeConfigError, reason: "FCM: THIRD_PARTY_AUTH_ERROR"},
 		{name: "APNS_AUTH_ERROR", answer: canned(401, "", envelope(401, "UNAUTHENTICATED", "Auth error from APNS or Web Push Service", "APNS_AUTH_ERROR")),
-			want: push.OutcomeConfigError, reason: "FCM: THIRD_PARTY_AUTH_ERROR"},
+			want: core.OutcomeConfigError, reason: "FCM: THIRD_PARTY_AUTH_ERROR"},
 		{name: "401 without detail", answer: canned(401, "", envelope(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", "")),
-			want: push.OutcomeConfigError, reason: "FCM: UNAUTHENTICATED"},
+			want: core.OutcomeConfigError, reason: "FCM: UNAUTHENTICATED"},
 		{name: "403 PERMISSION_DENIED", answer: canned(403, "", envelope(403, "PERMISSION_DENIED", "Permission 'cloudmessaging.messages.create' denied", "")),
-			want: push.OutcomeConfigError, reason: "FCM: PERMISSION_DENIED"},
-		{name: "404 without detail", answer: canned(404, "", `Not Found`), want: push.OutcomeConfigError, reason: "FCM: NOT_FOUND"},
+			want: core.OutcomeConfigError, reason: "FCM: PERMISSION_DENIED"},
+		{name: "404 without detail", answer: canned(404, "", `Not Found`), want: core.OutcomeConfigError, reason: "FCM: NOT_FOUND"},
 		{name: "OAuth invalid_grant", err: &oauth2.RetrieveError{
 			Response: &http.Response{StatusCode: 400, Header: http.Header{}},
 			Body:     []byte(`{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`),
-		}, want: push.OutcomeConfigError, reason: "FCM: OAuth invalid_grant"},
+		}, want: core.OutcomeConfigError, reason: "FCM: OAuth invalid_grant"},
 		{name: "OAuth invalid_scope (parsed code)", err: &oauth2.RetrieveError{
 			Response: &http.Response{StatusCode: 400}, ErrorCode: "invalid_scope",
-		}, want: push.OutcomeConfigError, reason: "FCM: OAuth invalid_scope"},
+		}, want: core.OutcomeConfigError, reason: "FCM: OAuth invalid_scope"},
 		{name: "OAuth endpoint 503", err: &oauth2.RetrieveError{
 			Response: &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {"20"}}}, Body: []byte(`oops`),
-		}, want: push.OutcomeRetry, after: 20 * time.Second, reason: "FCM: OAuth 503"},
+		}, want: core.OutcomeRetry, after: 20 * time.Second, reason: "FCM: OAuth 503"},
 		{name: "OAuth endpoint unreachable", err: errors.New(`oauth2: cannot fetch token: Post "https://oauth2.googleapis.com/token": dial tcp: connection refused`),
-			want: push.OutcomeRetry, reason: "FCM: OAuth: connection refused"},
-		{name: "context cancelled", err: ctxErr, want: push.OutcomeRetry, reason: "FCM: not sent: context canceled"},
-		{name: "deadline", err: context.DeadlineExceeded, want: push.OutcomeRetry},
+			want: core.OutcomeRetry, reason: "FCM: OAuth: connection refused"},
+		{name: "context cancelled", err: ctxErr, want: core.OutcomeRetry, reason: "FCM: not sent: context canceled"},
+		{name: "deadline", err: context.DeadlineExceeded, want: core.OutcomeRetry},
 		{name: "SDK refuses the message", err: func() error {
 			_, err := sdkClient(t, canned(200, "", `{}`)).Send(context.Background(), &messaging.Message{})
 			return err
-		}(), want: push.OutcomeFailed, reason: "FCM: invalid message: exactly one of token"},
+		}(), want: core.OutcomeFailed, reason: "FCM: invalid message: exactly one of token"},
 		// The SDK retries these four times (0+1+2+4 s) before it gives up.
 		{name: "network error", answer: func(*http.Request) (*http.Response, error) {
 			return nil, errors.New("read tcp 10.0.0.1:443: connection reset by peer")
-		}, want: push.OutcomeRetry, reason: "FCM: network error: connection reset"},
+		}, want: core.OutcomeRetry, reason: "FCM: network error: connection reset"},
 		{name: "OAuth refusal inside the SDK", answer: func(*http.Request) (*http.Response, error) {
 			return nil, &oauth2.RetrieveError{Response: &http.Response{StatusCode: 400, Status: "400 Bad Request"}, Body: []byte(`{"error":"invalid_grant"}`)}
-		}, want: push.OutcomeConfigError, reason: "FCM: OAuth refused (HTTP 400)"},
+		}, want: core.OutcomeConfigError, reason: "FCM: OAuth refused (HTTP 400)"},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
@@ -163,7 +163,7 @@ func TestClassify(t *testing.T) {
 			require.Equal(t, r.want, got.Outcome, "%+v (error %v)", got, err)
 			require.Equal(t, r.after, got.RetryAfter)
 			require.True(t, strings.HasPrefix(got.Reason, r.reason), "reason %q, want prefix %q", got.Reason, r.reason)
-			if got.Outcome != push.OutcomeSent {
+			if got.Outcome != core.OutcomeSent {
 				require.True(t, strings.HasPrefix(got.Reason, "FCM: "), got.Reason)
 			}
 			// FCM's and the network's own words are not quoted.
@@ -180,7 +180,7 @@ func TestClassifyHTTPDateRetryAfter(t *testing.T) {
 	now := time.Now()
 	err := sdkError(t, canned(503, now.Add(10*time.Minute).UTC().Format(http.TimeFormat), envelope(503, "UNAVAILABLE", "x", "UNAVAILABLE")))
 	got := Classify(err, now)
-	require.Equal(t, push.OutcomeRetry, got.Outcome)
+	require.Equal(t, core.OutcomeRetry, got.Outcome)
 	require.InDelta(t, 10*time.Minute, got.RetryAfter, float64(2*time.Second))
 }
 
@@ -218,10 +218,10 @@ func FuzzClassify(f *testing.F) {
 			return r
 		}, retryAfter)
 		got := Classify(sdkError(t, canned(status, retryAfter, string(body))), now)
-		require.GreaterOrEqual(t, got.Outcome, push.OutcomeSent)
-		require.LessOrEqual(t, got.Outcome, push.OutcomeConfigError)
+		require.GreaterOrEqual(t, got.Outcome, core.OutcomeSent)
+		require.LessOrEqual(t, got.Outcome, core.OutcomeConfigError)
 		require.GreaterOrEqual(t, got.RetryAfter, time.Duration(0))
-		if got.Outcome != push.OutcomeSent {
+		if got.Outcome != core.OutcomeSent {
 			require.True(t, strings.HasPrefix(got.Reason, "FCM: "), got.Reason)
 		}
 	})
@@ -239,15 +239,15 @@ func FuzzClassifyText(f *testing.F) {
 		if status != 0 {
 			resp = &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {message}}, Body: io.NopCloser(bytes.NewReader(body))}
 		}
-		for i, got := range []push.Result{
+		for i, got := range []core.Result{
 			classifyOAuth(&oauth2.RetrieveError{Response: resp, Body: body}, now),
 			classifyTransport(errors.New(message)),
 			Classify(errors.New(message), now),
 		} {
-			require.GreaterOrEqual(t, got.Outcome, push.OutcomeSent)
-			require.LessOrEqual(t, got.Outcome, push.OutcomeConfigError)
+			require.GreaterOrEqual(t, got.Outcome, core.OutcomeSent)
+			require.LessOrEqual(t, got.Outcome, core.OutcomeConfigError)
 			require.GreaterOrEqual(t, got.RetryAfter, time.Duration(0))
-			require.True(t, got.Outcome == push.OutcomeSent || strings.HasPrefix(got.Reason, "FCM: "), got.Reason)
+			require.True(t, got.Outcome == core.OutcomeSent || strings.HasPrefix(got.Reason, "FCM: "), got.Reason)
 			// What the far end wrote is matched, never quoted (the last
 			// case reads message as the SDK's own validation error).
 			for _, far := range []string{string(body), message} {

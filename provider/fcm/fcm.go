@@ -44,15 +44,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pushd/pushd/provider/channel"
+	"github.com/pushd/pushd/push/core"
+
 	"firebase.google.com/go/v4/errorutils"
 	"firebase.google.com/go/v4/messaging"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 	"golang.org/x/oauth2/jwt"
 	"google.golang.org/api/option"
-
-	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
 )
 
 // Scope is the OAuth2 scope of FCM sends.
@@ -87,32 +87,32 @@ type serviceAccount struct {
 	TokenURI     string `json:"token_uri"`
 }
 
-func parse(c push.FCMCredentials) (serviceAccount, error) {
+func parse(c core.FCMCredentials) (serviceAccount, error) {
 	var sa serviceAccount
 	if c.ServiceAccountJSON == "" {
-		return sa, push.Invalid(field, "is empty: paste the service account's JSON key file")
+		return sa, core.Invalid(field, "is empty: paste the service account's JSON key file")
 	}
 	if err := json.Unmarshal([]byte(c.ServiceAccountJSON), &sa); err != nil {
-		return sa, push.Invalid(field, "is not a JSON key file: %v", err)
+		return sa, core.Invalid(field, "is not a JSON key file: %v", err)
 	}
 	switch {
 	case sa.Type != "service_account":
-		return sa, push.Invalid(field, "has type %q: want a \"service_account\" key file", sa.Type)
+		return sa, core.Invalid(field, "has type %q: want a \"service_account\" key file", sa.Type)
 	case sa.ProjectID == "":
-		return sa, push.Invalid(field, "has no project_id")
+		return sa, core.Invalid(field, "has no project_id")
 	case sa.ClientEmail == "":
-		return sa, push.Invalid(field, "has no client_email")
+		return sa, core.Invalid(field, "has no client_email")
 	case sa.PrivateKey == "":
-		return sa, push.Invalid(field, "has no private_key")
+		return sa, core.Invalid(field, "has no private_key")
 	case sa.TokenURI == "":
-		return sa, push.Invalid(field, "has no token_uri")
+		return sa, core.Invalid(field, "has no token_uri")
 	}
 	if !slices.Contains(googleTokenURIs, sa.TokenURI) {
-		return sa, push.Invalid(field, "has token_uri %q: want Google's %s (pushd reaches the token endpoint its configuration names, never one from a key file)",
+		return sa, core.Invalid(field, "has token_uri %q: want Google's %s (pushd reaches the token endpoint its configuration names, never one from a key file)",
 			sa.TokenURI, DefaultAuthURL)
 	}
 	if err := checkKey(sa.PrivateKey); err != nil {
-		return sa, push.Invalid(field, "has a private_key that %v", err)
+		return sa, core.Invalid(field, "has a private_key that %v", err)
 	}
 	return sa, nil
 }
@@ -138,7 +138,7 @@ func checkKey(s string) error {
 
 // Check validates a service account key file and returns its summary:
 // project ID, client email and private key ID.
-func Check(c push.FCMCredentials) (map[string]any, error) {
+func Check(c core.FCMCredentials) (map[string]any, error) {
 	sa, err := parse(c)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ type Sender struct {
 }
 
 // New builds the sender of a service account.
-func New(c push.FCMCredentials, o channel.Options) (*Sender, error) {
+func New(c core.FCMCredentials, o channel.Options) (*Sender, error) {
 	sa, err := parse(c)
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func New(c push.FCMCredentials, o channel.Options) (*Sender, error) {
 	o = o.Defaults()
 	conf, err := google.JWTConfigFromJSON([]byte(c.ServiceAccountJSON), Scope)
 	if err != nil {
-		return nil, push.Invalid(field, "%v", err)
+		return nil, core.Invalid(field, "%v", err)
 	}
 	conf.TokenURL = o.AuthURL
 	if conf.TokenURL == "" {
@@ -184,8 +184,8 @@ func New(c push.FCMCredentials, o channel.Options) (*Sender, error) {
 }
 
 // Send sends each message and returns one result per message, in order.
-func (s *Sender) Send(ctx context.Context, msgs []push.Outgoing) (res []push.Result) {
-	res = make([]push.Result, len(msgs))
+func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) (res []core.Result) {
+	res = make([]core.Result, len(msgs))
 	for i := range res {
 		res[i] = retry("FCM: not sent", 0)
 	}
@@ -209,9 +209,9 @@ func (s *Sender) Send(ctx context.Context, msgs []push.Outgoing) (res []push.Res
 
 // send sends msgs[i] for each i of idx, sets res[i], and returns those FCM
 // refused for their access token.
-func (s *Sender) send(ctx context.Context, msgs []push.Outgoing, idx []int, res []push.Result) (stale []int) {
+func (s *Sender) send(ctx context.Context, msgs []core.Outgoing, idx []int, res []core.Result) (stale []int) {
 	now := s.o.Clock()
-	fail := func(idx []int, r push.Result) {
+	fail := func(idx []int, r core.Result) {
 		for _, i := range idx {
 			res[i] = r
 		}
@@ -246,7 +246,7 @@ func (s *Sender) send(ctx context.Context, msgs []push.Outgoing, idx []int, res 
 var errEmptyToken = errors.New("the registration token is empty")
 
 // sendEach sends one chunk and returns each message's error.
-func (s *Sender) sendEach(ctx context.Context, msgs []push.Outgoing, part []int, now time.Time) []error {
+func (s *Sender) sendEach(ctx context.Context, msgs []core.Outgoing, part []int, now time.Time) []error {
 	errs := make([]error, len(part))
 	batch := make([]*messaging.Message, 0, len(part))
 	pos := make([]int, 0, len(part))

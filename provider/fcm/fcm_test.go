@@ -22,7 +22,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/provider/providertest"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 type bundle struct {
@@ -49,8 +49,8 @@ func setup(t *testing.T, change ...func(*channel.Options)) bundle {
 	return bundle{fake: fake, sender: s, opts: o}
 }
 
-func outgoing(token string, p enum.Platform) push.Outgoing {
-	return push.Outgoing{
+func outgoing(token string, p enum.Platform) core.Outgoing {
+	return core.Outgoing{
 		DeliveryID: nodeid.ID("dlv_1" + token), JobID: "job_1", Platform: p, Token: token,
 		Message:   jsontype.Message{Title: "Hi", Body: "there", Payload: map[string]any{"n": 1}},
 		ExpiresAt: time.Now().Add(time.Hour),
@@ -83,7 +83,7 @@ func TestCheck(t *testing.T) {
 		require.NotContains(t, v, "PRIVATE KEY")
 	}
 
-	with := func(k string, v any) push.FCMCredentials {
+	with := func(k string, v any) core.FCMCredentials {
 		m := map[string]any{}
 		require.NoError(t, json.Unmarshal([]byte(good.ServiceAccountJSON), &m))
 		if v == nil {
@@ -93,7 +93,7 @@ func TestCheck(t *testing.T) {
 		}
 		b, err := json.Marshal(m)
 		require.NoError(t, err)
-		return push.FCMCredentials{ServiceAccountJSON: string(b)}
+		return core.FCMCredentials{ServiceAccountJSON: string(b)}
 	}
 	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
@@ -108,11 +108,11 @@ func TestCheck(t *testing.T) {
 	require.NoError(t, err, "PKCS#1 RSA keys are read too")
 
 	for name, tc := range map[string]struct {
-		creds push.FCMCredentials
+		creds core.FCMCredentials
 		want  string
 	}{
-		"empty":        {push.FCMCredentials{}, "is empty"},
-		"not json":     {push.FCMCredentials{ServiceAccountJSON: "{nope"}, "is not a JSON key file"},
+		"empty":        {core.FCMCredentials{}, "is empty"},
+		"not json":     {core.FCMCredentials{ServiceAccountJSON: "{nope"}, "is not a JSON key file"},
 		"wrong type":   {with("type", "authorized_user"), `has type "authorized_user": want a "service_account" key file`},
 		"no project":   {with("project_id", nil), "has no project_id"},
 		"no email":     {with("client_email", ""), "has no client_email"},
@@ -126,9 +126,9 @@ func TestCheck(t *testing.T) {
 		"key garbage":  {with("private_key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), "is not an RSA private key (PKCS#8 or PKCS#1)"},
 	} {
 		_, err := Check(tc.creds)
-		pe, ok := push.AsError(err)
+		pe, ok := core.AsError(err)
 		require.True(t, ok, "%s: %v", name, err)
-		require.Equal(t, push.CodeInvalidArgument, pe.Code, name)
+		require.Equal(t, core.CodeInvalidArgument, pe.Code, name)
 		require.Equal(t, "fcm.serviceAccountJSON", pe.Field, name)
 		require.Contains(t, pe.Message, tc.want, name)
 		_, err = New(tc.creds, channel.Options{})
@@ -149,28 +149,28 @@ func TestKeyFileCannotChooseTheTokenEndpoint(t *testing.T) {
 	creds := b.fake.CredentialsWithTokenURI(trap.URL + "/token")
 
 	_, err := Check(creds)
-	pe, ok := push.AsError(err)
+	pe, ok := core.AsError(err)
 	require.True(t, ok, "%v", err)
-	require.Equal(t, push.CodeInvalidArgument, pe.Code)
+	require.Equal(t, core.CodeInvalidArgument, pe.Code)
 	require.Equal(t, "fcm.serviceAccountJSON", pe.Field)
 	require.Contains(t, pe.Message, "token_uri")
 	_, err = New(creds, b.opts)
 	require.Error(t, err)
 
 	// A valid key file's sender asks the configured endpoint only.
-	res := b.sender.Send(context.Background(), []push.Outgoing{outgoing("a1", enum.PlatformAndroid)})
-	require.Equal(t, push.OutcomeSent, res[0].Outcome, res[0].Reason)
+	res := b.sender.Send(context.Background(), []core.Outgoing{outgoing("a1", enum.PlatformAndroid)})
+	require.Equal(t, core.OutcomeSent, res[0].Outcome, res[0].Reason)
 	require.Zero(t, trap.Hits(), "the key file's token_uri was never reached")
 }
 
 func TestSendHappyPath(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	msgs := []push.Outgoing{outgoing("a1", enum.PlatformAndroid), outgoing("i1", enum.PlatformIOS), outgoing("w1", enum.PlatformWeb)}
+	msgs := []core.Outgoing{outgoing("a1", enum.PlatformAndroid), outgoing("i1", enum.PlatformIOS), outgoing("w1", enum.PlatformWeb)}
 	res := b.sender.Send(context.Background(), msgs)
 	require.Len(t, res, 3)
 	for i, r := range res {
-		require.Equal(t, push.OutcomeSent, r.Outcome, "%d: %+v", i, r)
+		require.Equal(t, core.OutcomeSent, r.Outcome, "%d: %+v", i, r)
 	}
 	require.Equal(t, 3, b.fake.Sends.Len())
 	a := sendsTo(b.fake, "a1")
@@ -184,7 +184,7 @@ func TestSendHappyPath(t *testing.T) {
 
 	// The access token is cached.
 	res = b.sender.Send(context.Background(), msgs[:1])
-	require.Equal(t, push.OutcomeSent, res[0].Outcome)
+	require.Equal(t, core.OutcomeSent, res[0].Outcome)
 	require.Equal(t, 1, b.fake.TokenRequests())
 	require.Empty(t, b.sender.Send(context.Background(), nil))
 }
@@ -198,30 +198,30 @@ func TestSendErrors(t *testing.T) {
 		token  string
 		fault  providertest.FCMFault
 		msg    *jsontype.Message
-		want   push.Outcome
+		want   core.Outcome
 		after  time.Duration
 		reason string
 	}
 	rows := []row{
-		{token: "ok", want: push.OutcomeSent},
-		{token: "unregistered", fault: providertest.FCMFault{ErrorCode: "UNREGISTERED"}, want: push.OutcomeTokenDead, reason: "FCM: UNREGISTERED (the app instance is no longer registered)"},
-		{token: "bad-token", fault: providertest.FCMFault{ErrorCode: "INVALID_ARGUMENT"}, want: push.OutcomeTokenDead, reason: "FCM: INVALID_ARGUMENT (the registration token is not valid)"},
-		{token: "reserved-key", msg: &jsontype.Message{Title: "x", Payload: map[string]any{"from": "me"}}, want: push.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT (the message was refused as invalid)"},
-		{token: "mismatch", fault: providertest.FCMFault{ErrorCode: "SENDER_ID_MISMATCH"}, want: push.OutcomeTokenDead, reason: "FCM: SENDER_ID_MISMATCH"},
-		{token: "quota", fault: providertest.FCMFault{ErrorCode: "QUOTA_EXCEEDED", RetryAfter: "5"}, want: push.OutcomeRetry, after: time.Minute, reason: "FCM: QUOTA_EXCEEDED"},
-		{token: "quota-long", fault: providertest.FCMFault{ErrorCode: "QUOTA_EXCEEDED", RetryAfter: "120"}, want: push.OutcomeRetry, after: 2 * time.Minute},
-		{token: "bare-429", fault: providertest.FCMFault{Status: 429, RetryAfter: "30"}, want: push.OutcomeRetry, after: 30 * time.Second, reason: "FCM: RESOURCE_EXHAUSTED"},
-		{token: "bare-429-no-ra", fault: providertest.FCMFault{Status: 429}, want: push.OutcomeRetry, after: time.Minute},
+		{token: "ok", want: core.OutcomeSent},
+		{token: "unregistered", fault: providertest.FCMFault{ErrorCode: "UNREGISTERED"}, want: core.OutcomeTokenDead, reason: "FCM: UNREGISTERED (the app instance is no longer registered)"},
+		{token: "bad-token", fault: providertest.FCMFault{ErrorCode: "INVALID_ARGUMENT"}, want: core.OutcomeTokenDead, reason: "FCM: INVALID_ARGUMENT (the registration token is not valid)"},
+		{token: "reserved-key", msg: &jsontype.Message{Title: "x", Payload: map[string]any{"from": "me"}}, want: core.OutcomeFailed, reason: "FCM: INVALID_ARGUMENT (the message was refused as invalid)"},
+		{token: "mismatch", fault: providertest.FCMFault{ErrorCode: "SENDER_ID_MISMATCH"}, want: core.OutcomeTokenDead, reason: "FCM: SENDER_ID_MISMATCH"},
+		{token: "quota", fault: providertest.FCMFault{ErrorCode: "QUOTA_EXCEEDED", RetryAfter: "5"}, want: core.OutcomeRetry, after: time.Minute, reason: "FCM: QUOTA_EXCEEDED"},
+		{token: "quota-long", fault: providertest.FCMFault{ErrorCode: "QUOTA_EXCEEDED", RetryAfter: "120"}, want: core.OutcomeRetry, after: 2 * time.Minute},
+		{token: "bare-429", fault: providertest.FCMFault{Status: 429, RetryAfter: "30"}, want: core.OutcomeRetry, after: 30 * time.Second, reason: "FCM: RESOURCE_EXHAUSTED"},
+		{token: "bare-429-no-ra", fault: providertest.FCMFault{Status: 429}, want: core.OutcomeRetry, after: time.Minute},
 		// Above 2 minutes the SDK does not retry by itself.
-		{token: "unavailable", fault: providertest.FCMFault{ErrorCode: "UNAVAILABLE", RetryAfter: "300"}, want: push.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: UNAVAILABLE"},
-		{token: "internal", fault: providertest.FCMFault{ErrorCode: "INTERNAL"}, want: push.OutcomeRetry, reason: "FCM: INTERNAL"},
-		{token: "apns-auth", fault: providertest.FCMFault{ErrorCode: "THIRD_PARTY_AUTH_ERROR"}, want: push.OutcomeConfigError, reason: "FCM: THIRD_PARTY_AUTH_ERROR"},
-		{token: "denied", fault: providertest.FCMFault{Status: 403}, want: push.OutcomeConfigError, reason: "FCM: PERMISSION_DENIED"},
+		{token: "unavailable", fault: providertest.FCMFault{ErrorCode: "UNAVAILABLE", RetryAfter: "300"}, want: core.OutcomeRetry, after: 5 * time.Minute, reason: "FCM: UNAVAILABLE"},
+		{token: "internal", fault: providertest.FCMFault{ErrorCode: "INTERNAL"}, want: core.OutcomeRetry, reason: "FCM: INTERNAL"},
+		{token: "apns-auth", fault: providertest.FCMFault{ErrorCode: "THIRD_PARTY_AUTH_ERROR"}, want: core.OutcomeConfigError, reason: "FCM: THIRD_PARTY_AUTH_ERROR"},
+		{token: "denied", fault: providertest.FCMFault{Status: 403}, want: core.OutcomeConfigError, reason: "FCM: PERMISSION_DENIED"},
 		// Refused twice: once with the cached token, once with a new one.
-		{token: "unauthenticated", fault: providertest.FCMFault{Status: 401}, want: push.OutcomeConfigError, reason: "FCM: UNAUTHENTICATED"},
-		{token: "", want: push.OutcomeFailed, reason: "FCM: invalid message: the registration token is empty"},
+		{token: "unauthenticated", fault: providertest.FCMFault{Status: 401}, want: core.OutcomeConfigError, reason: "FCM: UNAUTHENTICATED"},
+		{token: "", want: core.OutcomeFailed, reason: "FCM: invalid message: the registration token is empty"},
 	}
-	var msgs []push.Outgoing
+	var msgs []core.Outgoing
 	for _, r := range rows {
 		if r.fault != (providertest.FCMFault{}) {
 			b.fake.SetFCMToken(r.token, r.fault)
@@ -248,11 +248,11 @@ func TestSendErrors(t *testing.T) {
 func TestSendRenewsRevokedToken(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	require.Equal(t, push.OutcomeSent, b.sender.Send(context.Background(), []push.Outgoing{outgoing("t", enum.PlatformAndroid)})[0].Outcome)
+	require.Equal(t, core.OutcomeSent, b.sender.Send(context.Background(), []core.Outgoing{outgoing("t", enum.PlatformAndroid)})[0].Outcome)
 	b.fake.RevokeAccessTokens()
-	res := b.sender.Send(context.Background(), []push.Outgoing{outgoing("t", enum.PlatformAndroid), outgoing("u", enum.PlatformIOS)})
-	require.Equal(t, push.OutcomeSent, res[0].Outcome, "%+v", res[0])
-	require.Equal(t, push.OutcomeSent, res[1].Outcome, "%+v", res[1])
+	res := b.sender.Send(context.Background(), []core.Outgoing{outgoing("t", enum.PlatformAndroid), outgoing("u", enum.PlatformIOS)})
+	require.Equal(t, core.OutcomeSent, res[0].Outcome, "%+v", res[0])
+	require.Equal(t, core.OutcomeSent, res[1].Outcome, "%+v", res[1])
 	require.Equal(t, 2, b.fake.TokenRequests())
 }
 
@@ -262,8 +262,8 @@ func TestSend503RetryAfter(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.fake.FailNext(1, providertest.FCMFault{ErrorCode: "UNAVAILABLE", RetryAfter: "1"})
-	res := b.sender.Send(context.Background(), []push.Outgoing{outgoing("t", enum.PlatformAndroid)})
-	require.Equal(t, push.OutcomeSent, res[0].Outcome, "%+v", res[0])
+	res := b.sender.Send(context.Background(), []core.Outgoing{outgoing("t", enum.PlatformAndroid)})
+	require.Equal(t, core.OutcomeSent, res[0].Outcome, "%+v", res[0])
 	sends := sendsTo(b.fake, "t")
 	require.Len(t, sends, 2)
 	require.Equal(t, 503, sends[0].Status)
@@ -275,18 +275,18 @@ func TestSendConnectionReset(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	// Fetch the access token first: resets hit the token endpoint too.
-	require.Equal(t, push.OutcomeSent, b.sender.Send(context.Background(), []push.Outgoing{outgoing("warm", enum.PlatformAndroid)})[0].Outcome)
+	require.Equal(t, core.OutcomeSent, b.sender.Send(context.Background(), []core.Outgoing{outgoing("warm", enum.PlatformAndroid)})[0].Outcome)
 
 	// One reset: the SDK retries at once.
 	b.fake.ResetNext(1)
-	res := b.sender.Send(context.Background(), []push.Outgoing{outgoing("once", enum.PlatformAndroid)})
-	require.Equal(t, push.OutcomeSent, res[0].Outcome, "%+v", res[0])
+	res := b.sender.Send(context.Background(), []core.Outgoing{outgoing("once", enum.PlatformAndroid)})
+	require.Equal(t, core.OutcomeSent, res[0].Outcome, "%+v", res[0])
 	require.Len(t, sendsTo(b.fake, "once"), 1)
 
 	// Five resets outlast the SDK's retries (0+1+2+4 s): retry later.
 	b.fake.ResetNext(5)
-	res = b.sender.Send(context.Background(), []push.Outgoing{outgoing("always", enum.PlatformAndroid)})
-	require.Equal(t, push.OutcomeRetry, res[0].Outcome, "%+v", res[0])
+	res = b.sender.Send(context.Background(), []core.Outgoing{outgoing("always", enum.PlatformAndroid)})
+	require.Equal(t, core.OutcomeRetry, res[0].Outcome, "%+v", res[0])
 	require.Contains(t, res[0].Reason, "FCM: network error")
 	require.Empty(t, sendsTo(b.fake, "always"))
 }
@@ -298,9 +298,9 @@ func TestSendOAuthRefused(t *testing.T) {
 	require.NoError(t, err)
 	s, err := New(b.fake.CredentialsWithKey(other), b.opts)
 	require.NoError(t, err)
-	res := s.Send(context.Background(), []push.Outgoing{outgoing("a", enum.PlatformAndroid), outgoing("b", enum.PlatformWeb)})
+	res := s.Send(context.Background(), []core.Outgoing{outgoing("a", enum.PlatformAndroid), outgoing("b", enum.PlatformWeb)})
 	for _, r := range res {
-		require.Equal(t, push.OutcomeConfigError, r.Outcome, "%+v", r)
+		require.Equal(t, core.OutcomeConfigError, r.Outcome, "%+v", r)
 		require.Equal(t, "FCM: OAuth invalid_grant", r.Reason)
 	}
 	require.Equal(t, 1, b.fake.TokenRequests(), "one token request, not one per message and retry")
@@ -308,22 +308,22 @@ func TestSendOAuthRefused(t *testing.T) {
 
 	// The token endpoint failing transiently is a retry.
 	b.fake.FailTokenNext(1, providertest.FCMFault{Status: 503, ErrorCode: "backend_error", RetryAfter: "9"})
-	res = b.sender.Send(context.Background(), []push.Outgoing{outgoing("a", enum.PlatformAndroid)})
-	require.Equal(t, push.OutcomeRetry, res[0].Outcome, "%+v", res[0])
+	res = b.sender.Send(context.Background(), []core.Outgoing{outgoing("a", enum.PlatformAndroid)})
+	require.Equal(t, core.OutcomeRetry, res[0].Outcome, "%+v", res[0])
 	require.Equal(t, 9*time.Second, res[0].RetryAfter)
-	res = b.sender.Send(context.Background(), []push.Outgoing{outgoing("a", enum.PlatformAndroid)})
-	require.Equal(t, push.OutcomeSent, res[0].Outcome, "%+v", res[0])
+	res = b.sender.Send(context.Background(), []core.Outgoing{outgoing("a", enum.PlatformAndroid)})
+	require.Equal(t, core.OutcomeSent, res[0].Outcome, "%+v", res[0])
 }
 
 func TestSendPacing(t *testing.T) {
 	t.Parallel()
 	lim := rate.NewLimiter(rate.Every(time.Hour), 3)
 	b := setup(t, func(o *channel.Options) { o.Pace = lim })
-	res := b.sender.Send(context.Background(), []push.Outgoing{
+	res := b.sender.Send(context.Background(), []core.Outgoing{
 		outgoing("p1", enum.PlatformAndroid), outgoing("p2", enum.PlatformAndroid), outgoing("p3", enum.PlatformAndroid),
 	})
 	for _, r := range res {
-		require.Equal(t, push.OutcomeSent, r.Outcome)
+		require.Equal(t, core.OutcomeSent, r.Outcome)
 	}
 	require.Less(t, lim.Tokens(), 1.0, "one token per message was taken")
 
@@ -331,8 +331,8 @@ func TestSendPacing(t *testing.T) {
 	// the context's deadline, so it is not sent.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	res = b.sender.Send(ctx, []push.Outgoing{outgoing("p4", enum.PlatformAndroid)})
-	require.Equal(t, push.OutcomeRetry, res[0].Outcome)
+	res = b.sender.Send(ctx, []core.Outgoing{outgoing("p4", enum.PlatformAndroid)})
+	require.Equal(t, core.OutcomeRetry, res[0].Outcome)
 	require.Contains(t, res[0].Reason, "pacing")
 	require.Equal(t, 3, b.fake.Sends.Len())
 }
@@ -342,9 +342,9 @@ func TestSendCancelled(t *testing.T) {
 	b := setup(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res := b.sender.Send(ctx, []push.Outgoing{outgoing("a", enum.PlatformAndroid), outgoing("b", enum.PlatformIOS)})
+	res := b.sender.Send(ctx, []core.Outgoing{outgoing("a", enum.PlatformAndroid), outgoing("b", enum.PlatformIOS)})
 	for _, r := range res {
-		require.Equal(t, push.OutcomeRetry, r.Outcome)
+		require.Equal(t, core.OutcomeRetry, r.Outcome)
 		require.Contains(t, r.Reason, "context canceled")
 	}
 	require.Zero(t, b.fake.Sends.Len())
@@ -355,15 +355,15 @@ func TestSendChunksAndConcurrency(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	const workers, each = 3, 260 // 780 messages: two chunks per call for one of them
-	big := make([]push.Outgoing, 520)
+	big := make([]core.Outgoing, 520)
 	for i := range big {
 		big[i] = outgoing(fmt.Sprintf("big-%d", i), enum.PlatformAndroid)
 	}
 	var wg sync.WaitGroup
-	results := make([][]push.Result, workers+1)
+	results := make([][]core.Result, workers+1)
 	for w := range workers {
 		wg.Go(func() {
-			msgs := make([]push.Outgoing, each/2)
+			msgs := make([]core.Outgoing, each/2)
 			for i := range msgs {
 				msgs[i] = outgoing(fmt.Sprintf("w%d-%d", w, i), enum.Platform([]string{"ANDROID", "IOS", "WEB"}[i%3]))
 			}
@@ -375,7 +375,7 @@ func TestSendChunksAndConcurrency(t *testing.T) {
 	total := 0
 	for _, rs := range results {
 		for _, r := range rs {
-			require.Equal(t, push.OutcomeSent, r.Outcome, "%+v", r)
+			require.Equal(t, core.OutcomeSent, r.Outcome, "%+v", r)
 			total++
 		}
 	}

@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"time"
 
-	"firebase.google.com/go/v4/messaging"
-
 	"github.com/pushd/pushd/ent/schema/enum"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
+
+	"firebase.google.com/go/v4/messaging"
 )
 
 // maxTTL is the longest android.ttl FCM accepts (4 weeks).
@@ -23,7 +23,7 @@ const maxTTL = 2419200 * time.Second
 // unless it is silent (data-only), a notification. The platform block
 // follows the device: android (ANDROID, HARMONY and unknown platforms),
 // apns (IOS devices registered through FCM) or webpush (WEB).
-func Message(o push.Outgoing, now time.Time) *messaging.Message {
+func Message(o core.Outgoing, now time.Time) *messaging.Message {
 	m := o.Message
 	ttl := remaining(o.ExpiresAt, now)
 	normal := m.Priority == "NORMAL"
@@ -47,7 +47,7 @@ func Message(o push.Outgoing, now time.Time) *messaging.Message {
 
 // data is the message's data map: the user's payload, pushd's IDs and the
 // URI to open.
-func data(o push.Outgoing) map[string]string {
+func data(o core.Outgoing) map[string]string {
 	d := make(map[string]string, len(o.Message.Payload)+2)
 	for k, v := range o.Message.Payload {
 		if s, ok := v.(string); ok {
@@ -71,7 +71,7 @@ func data(o push.Outgoing) map[string]string {
 	return d
 }
 
-func androidConfig(o push.Outgoing, ttl *time.Duration, normal bool) *messaging.AndroidConfig {
+func androidConfig(o core.Outgoing, ttl *time.Duration, normal bool) *messaging.AndroidConfig {
 	m := o.Message
 	a := &messaging.AndroidConfig{Priority: "high", TTL: ttl, CollapseKey: m.CollapseKey}
 	if normal {
@@ -88,7 +88,7 @@ func androidConfig(o push.Outgoing, ttl *time.Duration, normal bool) *messaging.
 	return a
 }
 
-func apnsConfig(o push.Outgoing, now time.Time, normal bool, image string) *messaging.APNSConfig {
+func apnsConfig(o core.Outgoing, now time.Time, normal bool, image string) *messaging.APNSConfig {
 	m := o.Message
 	h := map[string]string{"apns-priority": "10", "apns-push-type": "alert"}
 	if normal || m.Silent {
@@ -123,7 +123,7 @@ func apnsConfig(o push.Outgoing, now time.Time, normal bool, image string) *mess
 	return c
 }
 
-func webpushConfig(o push.Outgoing, ttl *time.Duration, normal bool, image string) *messaging.WebpushConfig {
+func webpushConfig(o core.Outgoing, ttl *time.Duration, normal bool, image string) *messaging.WebpushConfig {
 	m := o.Message
 	w := &messaging.WebpushConfig{Headers: map[string]string{"Urgency": "high"}}
 	if normal {

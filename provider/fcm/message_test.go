@@ -12,7 +12,7 @@ import (
 
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -22,8 +22,8 @@ func TestMessageGolden(t *testing.T) {
 	now := time.Date(2030, 5, 6, 7, 8, 9, 500, time.UTC)
 	badge := 3
 	zero := 0
-	base := func(p enum.Platform, m jsontype.Message) push.Outgoing {
-		return push.Outgoing{
+	base := func(p enum.Platform, m jsontype.Message) core.Outgoing {
+		return core.Outgoing{
 			DeliveryID: "dlv_01J0000000000000000000000", JobID: "job_01J0000000000000000000000",
 			Platform: p, Token: "fcm-token-1", Message: m, ExpiresAt: now.Add(time.Hour),
 		}
@@ -39,7 +39,7 @@ func TestMessageGolden(t *testing.T) {
 	normal := jsontype.Message{Title: "Digest", Body: "Your week", Priority: "NORMAL"}
 	silent := jsontype.Message{Silent: true, Payload: map[string]any{"sync": "inbox"}, Badge: &badge, Sound: "ping", Title: "ignored"}
 
-	cases := map[string]push.Outgoing{
+	cases := map[string]core.Outgoing{
 		"android_alert":    base(enum.PlatformAndroid, alert),
 		"android_silent":   base(enum.PlatformAndroid, silent),
 		"android_rich":     base(enum.PlatformAndroid, rich),
@@ -101,7 +101,7 @@ func TestMessageGolden(t *testing.T) {
 func TestMessagePure(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
-	o := push.Outgoing{Token: "t", Platform: enum.PlatformAndroid, ExpiresAt: now.Add(time.Minute),
+	o := core.Outgoing{Token: "t", Platform: enum.PlatformAndroid, ExpiresAt: now.Add(time.Minute),
 		Message: jsontype.Message{Title: "a", Payload: map[string]any{"pushd": "user value", "uri": "user"}, URI: "https://x"}}
 	m1, m2 := Message(o, now), Message(o, now)
 	require.Equal(t, m1, m2)

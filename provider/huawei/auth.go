@@ -15,7 +15,7 @@ import (
 
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // renewBefore is how long before its expiry an access token is replaced.
@@ -56,7 +56,7 @@ type authCall struct {
 // authError is a fetch whose failure decides the requests' results: a
 // refusal of the credentials (OutcomeConfigError) or an OAuth outage
 // (OutcomeRetry).
-type authError struct{ result push.Result }
+type authError struct{ result core.Result }
 
 func (e *authError) Error() string { return e.result.Reason }
 
@@ -110,7 +110,7 @@ func (a *auth) fetch(c *authCall) {
 	switch {
 	case err == nil:
 		a.token, a.renewAt, a.refused = tok, start.Add(renewal(life)), nil
-	case errors.As(err, &ae) && ae.result.Outcome == push.OutcomeConfigError:
+	case errors.As(err, &ae) && ae.result.Outcome == core.OutcomeConfigError:
 		a.refused, a.refusedUntil = err, a.clock().Add(refusalMemory)
 	}
 	a.call = nil
@@ -142,7 +142,7 @@ func (a *auth) request(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {a.id}, "client_secret": {a.secret}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", 0, &authError{push.Result{Outcome: push.OutcomeConfigError, Reason: "Huawei: OAuth URL: " + err.Error()}}
+		return "", 0, &authError{core.Result{Outcome: core.OutcomeConfigError, Reason: "Huawei: OAuth URL: " + err.Error()}}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := a.client.Do(req)
@@ -154,14 +154,14 @@ func (a *auth) request(ctx context.Context) (string, time.Duration, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return "", 0, &authError{push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: OAuth answer cut: " + egress.Describe(err)}}
+		return "", 0, &authError{core.Result{Outcome: core.OutcomeRetry, Reason: "Huawei: OAuth answer cut: " + egress.Describe(err)}}
 	}
 	var t tokenAnswer
 	jsonErr := json.Unmarshal(b, &t)
 	switch {
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return "", 0, &authError{push.Result{
-			Outcome:    push.OutcomeRetry,
+		return "", 0, &authError{core.Result{
+			Outcome:    core.OutcomeRetry,
 			Reason:     fmt.Sprintf("Huawei: OAuth unavailable: HTTP %d", resp.StatusCode),
 			RetryAfter: channel.RetryAfter(resp.Header, a.clock()),
 		}}
@@ -184,5 +184,5 @@ func (a *auth) request(ctx context.Context) (string, time.Duration, error) {
 			why += "/" + sub
 		}
 	}
-	return "", 0, &authError{push.Result{Outcome: push.OutcomeConfigError, Reason: "Huawei: OAuth refused the client credentials: " + why}}
+	return "", 0, &authError{core.Result{Outcome: core.OutcomeConfigError, Reason: "Huawei: OAuth refused the client credentials: " + why}}
 }

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
+	"github.com/pushd/pushd/push/core"
 
-	"github.com/pushd/pushd/push"
+	"github.com/stretchr/testify/require"
 )
 
 // tokenEndpoint is a token endpoint that always gives the same answer.
@@ -73,9 +73,9 @@ func FuzzTokenAnswer(f *testing.F) {
 		require.True(t, errors.As(err, &ae), "%v", err)
 		r := ae.result
 		if status >= 500 || status == http.StatusTooManyRequests {
-			require.Equal(t, push.OutcomeRetry, r.Outcome)
+			require.Equal(t, core.OutcomeRetry, r.Outcome)
 		} else {
-			require.Equal(t, push.OutcomeConfigError, r.Outcome)
+			require.Equal(t, core.OutcomeConfigError, r.Outcome)
 		}
 		require.GreaterOrEqual(t, r.RetryAfter, time.Duration(0))
 		require.Regexp(t, reason, r.Reason)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Verdict is what Huawei's answer to one send request means for the
@@ -19,7 +19,7 @@ type Verdict struct {
 	// had them.
 	Code, Msg string
 	// Result is the outcome of every token not in Dead.
-	Result push.Result
+	Result core.Result
 	// Dead are the tokens a partial success named invalid.
 	Dead map[string]bool
 	// Reauth asks to fetch a new access token and send the request again,
@@ -28,9 +28,9 @@ type Verdict struct {
 }
 
 // For returns the result of one token of the request.
-func (v Verdict) For(token string) push.Result {
+func (v Verdict) For(token string) core.Result {
 	if v.Dead[token] {
-		return push.Result{Outcome: push.OutcomeTokenDead, Reason: reason(codePartial, "illegal token")}
+		return core.Result{Outcome: core.OutcomeTokenDead, Reason: reason(codePartial, "illegal token")}
 	}
 	return v.Result
 }
@@ -47,30 +47,30 @@ const (
 // codeRule is what a business code means and what to do about it.
 type codeRule struct {
 	words   string
-	outcome push.Outcome
+	outcome core.Outcome
 	reauth  bool
 }
 
 var codes = map[string]codeRule{
-	codeSuccess:     {words: "success", outcome: push.OutcomeSent},
-	codePartial:     {words: "some tokens are invalid", outcome: push.OutcomeSent},
-	"80100001":      {words: "parameter check error", outcome: push.OutcomeFailed},
-	"80100002":      {words: "a sys message takes exactly one token", outcome: push.OutcomeFailed},
-	"80100003":      {words: "illegal payload", outcome: push.OutcomeFailed},
-	"80100004":      {words: "illegal expire time", outcome: push.OutcomeFailed},
-	"80100013":      {words: "illegal collapse_key", outcome: push.OutcomeFailed},
-	"80100016":      {words: "message contains sensitive content", outcome: push.OutcomeFailed},
-	"80100017":      {words: "too many topic messages in flight", outcome: push.OutcomeRetry},
-	"80100018":      {words: "invalid message body", outcome: push.OutcomeFailed},
-	codeAuth:        {words: "OAuth authentication error", outcome: push.OutcomeConfigError, reauth: true},
-	codeAuthExpired: {words: "OAuth access token expired", outcome: push.OutcomeRetry, reauth: true},
-	"80300002":      {words: "no permission to send messages", outcome: push.OutcomeConfigError},
-	codeAllInvalid:  {words: "all tokens invalid", outcome: push.OutcomeTokenDead},
-	"80300008":      {words: "message body too big", outcome: push.OutcomeFailed},
-	"80300010":      {words: "token count out of range", outcome: push.OutcomeFailed},
-	"80300011":      {words: "no permission to send high-priority messages", outcome: push.OutcomeConfigError},
-	"80600003":      {words: "request to the OAuth service failed", outcome: push.OutcomeRetry},
-	"81000001":      {words: "internal error", outcome: push.OutcomeRetry},
+	codeSuccess:     {words: "success", outcome: core.OutcomeSent},
+	codePartial:     {words: "some tokens are invalid", outcome: core.OutcomeSent},
+	"80100001":      {words: "parameter check error", outcome: core.OutcomeFailed},
+	"80100002":      {words: "a sys message takes exactly one token", outcome: core.OutcomeFailed},
+	"80100003":      {words: "illegal payload", outcome: core.OutcomeFailed},
+	"80100004":      {words: "illegal expire time", outcome: core.OutcomeFailed},
+	"80100013":      {words: "illegal collapse_key", outcome: core.OutcomeFailed},
+	"80100016":      {words: "message contains sensitive content", outcome: core.OutcomeFailed},
+	"80100017":      {words: "too many topic messages in flight", outcome: core.OutcomeRetry},
+	"80100018":      {words: "invalid message body", outcome: core.OutcomeFailed},
+	codeAuth:        {words: "OAuth authentication error", outcome: core.OutcomeConfigError, reauth: true},
+	codeAuthExpired: {words: "OAuth access token expired", outcome: core.OutcomeRetry, reauth: true},
+	"80300002":      {words: "no permission to send messages", outcome: core.OutcomeConfigError},
+	codeAllInvalid:  {words: "all tokens invalid", outcome: core.OutcomeTokenDead},
+	"80300008":      {words: "message body too big", outcome: core.OutcomeFailed},
+	"80300010":      {words: "token count out of range", outcome: core.OutcomeFailed},
+	"80300011":      {words: "no permission to send high-priority messages", outcome: core.OutcomeConfigError},
+	"80600003":      {words: "request to the OAuth service failed", outcome: core.OutcomeRetry},
+	"81000001":      {words: "internal error", outcome: core.OutcomeRetry},
 }
 
 // answer is the body of a send answer.
@@ -97,7 +97,7 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Verdict {
 		v.Code = ""
 	}
 	retry := func(words string) Verdict {
-		v.Result = push.Result{Outcome: push.OutcomeRetry, Reason: words, RetryAfter: channel.RetryAfter(h, now)}
+		v.Result = core.Result{Outcome: core.OutcomeRetry, Reason: words, RetryAfter: channel.RetryAfter(h, now)}
 		return v
 	}
 	switch {
@@ -107,19 +107,19 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Verdict {
 		}
 		return retry(reason(fmt.Sprintf("HTTP %d", status), statusWords(status)))
 	case status == http.StatusNotFound:
-		v.Result = push.Result{Outcome: push.OutcomeConfigError, Reason: reason("HTTP 404", "service not found (check the App ID and the Push Kit URL)")}
+		v.Result = core.Result{Outcome: core.OutcomeConfigError, Reason: reason("HTTP 404", "service not found (check the App ID and the Push Kit URL)")}
 		return v
 	case v.Code != "":
 		return v.byCode(h, now)
 	case status == http.StatusUnauthorized:
 		v.Reauth = true
-		v.Result = push.Result{Outcome: push.OutcomeConfigError, Reason: reason("HTTP 401", "authentication failed")}
+		v.Result = core.Result{Outcome: core.OutcomeConfigError, Reason: reason("HTTP 401", "authentication failed")}
 		return v
 	case status == http.StatusOK:
-		v.Result = push.Result{Outcome: push.OutcomeFailed, Reason: reason("HTTP 200", "unreadable answer")}
+		v.Result = core.Result{Outcome: core.OutcomeFailed, Reason: reason("HTTP 200", "unreadable answer")}
 		return v
 	default:
-		v.Result = push.Result{Outcome: push.OutcomeFailed, Reason: reason(fmt.Sprintf("HTTP %d", status), statusWords(status))}
+		v.Result = core.Result{Outcome: core.OutcomeFailed, Reason: reason(fmt.Sprintf("HTTP %d", status), statusWords(status))}
 		return v
 	}
 }
@@ -128,15 +128,15 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Verdict {
 func (v Verdict) byCode(h http.Header, now time.Time) Verdict {
 	rule, ok := codes[v.Code]
 	if !ok {
-		v.Result = push.Result{Outcome: push.OutcomeFailed, Reason: reason(v.Code, wordsOf(v.Code))}
+		v.Result = core.Result{Outcome: core.OutcomeFailed, Reason: reason(v.Code, wordsOf(v.Code))}
 		return v
 	}
 	v.Reauth = rule.reauth
-	v.Result = push.Result{Outcome: rule.outcome, Reason: reason(v.Code, wordsOf(v.Code))}
+	v.Result = core.Result{Outcome: rule.outcome, Reason: reason(v.Code, wordsOf(v.Code))}
 	switch rule.outcome {
-	case push.OutcomeSent:
+	case core.OutcomeSent:
 		v.Result.Reason = ""
-	case push.OutcomeRetry:
+	case core.OutcomeRetry:
 		v.Result.RetryAfter = channel.RetryAfter(h, now)
 	}
 	if v.Code == codePartial {

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
+	"github.com/pushd/pushd/push/core"
 
-	"github.com/pushd/pushd/push"
+	"github.com/stretchr/testify/require"
 )
 
 func body(code, msg string) string {
@@ -25,74 +25,74 @@ func TestClassify(t *testing.T) {
 		status  int
 		header  http.Header
 		body    string
-		outcome push.Outcome
+		outcome core.Outcome
 		reason  string
 		after   time.Duration
 		reauth  bool
 	}{
-		{name: "success", status: 200, body: body("80000000", "Success"), outcome: push.OutcomeSent},
-		{name: "numeric code", status: 200, body: `{"code":80000000,"msg":"Success"}`, outcome: push.OutcomeSent},
-		{name: "partial success, unreadable msg", status: 200, body: body("80100000", "Some tokens are invalid"), outcome: push.OutcomeSent},
-		{name: "all tokens invalid", status: 200, body: body("80300007", "All the tokens are invalid"), outcome: push.OutcomeTokenDead,
+		{name: "success", status: 200, body: body("80000000", "Success"), outcome: core.OutcomeSent},
+		{name: "numeric code", status: 200, body: `{"code":80000000,"msg":"Success"}`, outcome: core.OutcomeSent},
+		{name: "partial success, unreadable msg", status: 200, body: body("80100000", "Some tokens are invalid"), outcome: core.OutcomeSent},
+		{name: "all tokens invalid", status: 200, body: body("80300007", "All the tokens are invalid"), outcome: core.OutcomeTokenDead,
 			reason: "Huawei: 80300007 all tokens invalid"},
 		{name: "all tokens invalid, JSON msg", status: 400, body: body("80300007", `{"success":0,"failure":2,"illegal_tokens":["a","b"]}`),
-			outcome: push.OutcomeTokenDead, reason: "Huawei: 80300007 all tokens invalid"},
-		{name: "parameter error", status: 400, body: body("80100001", "ttl is malformed"), outcome: push.OutcomeFailed,
+			outcome: core.OutcomeTokenDead, reason: "Huawei: 80300007 all tokens invalid"},
+		{name: "parameter error", status: 400, body: body("80100001", "ttl is malformed"), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80100001 parameter check error"},
-		{name: "sys message", status: 400, body: body("80100002", "x"), outcome: push.OutcomeFailed,
+		{name: "sys message", status: 400, body: body("80100002", "x"), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80100002 a sys message takes exactly one token"},
-		{name: "illegal payload", status: 400, body: body("80100003", "Illegal payload, data must be a string"), outcome: push.OutcomeFailed,
+		{name: "illegal payload", status: 400, body: body("80100003", "Illegal payload, data must be a string"), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80100003 illegal payload"},
-		{name: "illegal expire time", status: 400, body: body("80100004", ""), outcome: push.OutcomeFailed,
+		{name: "illegal expire time", status: 400, body: body("80100004", ""), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80100004 illegal expire time"},
-		{name: "illegal collapse_key", status: 400, body: body("80100013", "illegal collapse_key"), outcome: push.OutcomeFailed,
+		{name: "illegal collapse_key", status: 400, body: body("80100013", "illegal collapse_key"), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80100013 illegal collapse_key"},
-		{name: "sensitive content", status: 400, body: body("80100016", "The message contains sensitive information"), outcome: push.OutcomeFailed,
+		{name: "sensitive content", status: 400, body: body("80100016", "The message contains sensitive information"), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80100016 message contains sensitive content"},
-		{name: "invalid message body", status: 400, body: body("80100018", ""), outcome: push.OutcomeFailed,
+		{name: "invalid message body", status: 400, body: body("80100018", ""), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80100018 invalid message body"},
-		{name: "body too big", status: 400, body: body("80300008", "The message body size exceeds the default value"), outcome: push.OutcomeFailed,
+		{name: "body too big", status: 400, body: body("80300008", "The message body size exceeds the default value"), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80300008 message body too big"},
-		{name: "token count", status: 400, body: body("80300010", ""), outcome: push.OutcomeFailed,
+		{name: "token count", status: 400, body: body("80300010", ""), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80300010 token count out of range"},
 		{name: "no permission", status: 403, body: body("80300002", "There is no permission to send message to these tmIDs"),
-			outcome: push.OutcomeConfigError, reason: "Huawei: 80300002 no permission to send messages"},
-		{name: "no high-priority permission", status: 400, body: body("80300011", ""), outcome: push.OutcomeConfigError,
+			outcome: core.OutcomeConfigError, reason: "Huawei: 80300002 no permission to send messages"},
+		{name: "no high-priority permission", status: 400, body: body("80300011", ""), outcome: core.OutcomeConfigError,
 			reason: "Huawei: 80300011 no permission to send high-priority messages"},
-		{name: "auth error", status: 401, body: body("80200001", "Oauth authentication error"), outcome: push.OutcomeConfigError,
+		{name: "auth error", status: 401, body: body("80200001", "Oauth authentication error"), outcome: core.OutcomeConfigError,
 			reason: "Huawei: 80200001 OAuth authentication error", reauth: true},
-		{name: "auth error on 200", status: 200, body: body("80200001", ""), outcome: push.OutcomeConfigError,
+		{name: "auth error on 200", status: 200, body: body("80200001", ""), outcome: core.OutcomeConfigError,
 			reason: "Huawei: 80200001 OAuth authentication error", reauth: true},
-		{name: "token expired", status: 401, body: body("80200003", "Oauth Token expired"), outcome: push.OutcomeRetry,
+		{name: "token expired", status: 401, body: body("80200003", "Oauth Token expired"), outcome: core.OutcomeRetry,
 			reason: "Huawei: 80200003 OAuth access token expired", reauth: true},
-		{name: "401 without body", status: 401, body: "", outcome: push.OutcomeConfigError,
+		{name: "401 without body", status: 401, body: "", outcome: core.OutcomeConfigError,
 			reason: "Huawei: HTTP 401 authentication failed", reauth: true},
-		{name: "404", status: 404, body: "<html>not found</html>", outcome: push.OutcomeConfigError,
+		{name: "404", status: 404, body: "<html>not found</html>", outcome: core.OutcomeConfigError,
 			reason: "Huawei: HTTP 404 service not found (check the App ID and the Push Kit URL)"},
-		{name: "404 with a code", status: 404, body: body("80100001", "x"), outcome: push.OutcomeConfigError,
+		{name: "404 with a code", status: 404, body: body("80100001", "x"), outcome: core.OutcomeConfigError,
 			reason: "Huawei: HTTP 404 service not found (check the App ID and the Push Kit URL)"},
-		{name: "503 traffic control", status: 503, header: retryAfter, body: "", outcome: push.OutcomeRetry,
+		{name: "503 traffic control", status: 503, header: retryAfter, body: "", outcome: core.OutcomeRetry,
 			reason: "Huawei: HTTP 503 traffic control", after: 7 * time.Second},
-		{name: "503 no Retry-After", status: 503, body: `{"msg":"flow control"}`, outcome: push.OutcomeRetry,
+		{name: "503 no Retry-After", status: 503, body: `{"msg":"flow control"}`, outcome: core.OutcomeRetry,
 			reason: "Huawei: HTTP 503 traffic control"},
-		{name: "502", status: 502, body: "bad gateway", outcome: push.OutcomeRetry, reason: "Huawei: HTTP 502 bad gateway"},
-		{name: "500", status: 500, body: "", outcome: push.OutcomeRetry, reason: "Huawei: HTTP 500 internal error"},
-		{name: "500 with a code", status: 500, header: retryAfter, body: body("81000001", "System inner error"), outcome: push.OutcomeRetry,
+		{name: "502", status: 502, body: "bad gateway", outcome: core.OutcomeRetry, reason: "Huawei: HTTP 502 bad gateway"},
+		{name: "500", status: 500, body: "", outcome: core.OutcomeRetry, reason: "Huawei: HTTP 500 internal error"},
+		{name: "500 with a code", status: 500, header: retryAfter, body: body("81000001", "System inner error"), outcome: core.OutcomeRetry,
 			reason: "Huawei: 81000001 internal error", after: 7 * time.Second},
-		{name: "internal error on 200", status: 200, body: body("81000001", ""), outcome: push.OutcomeRetry,
+		{name: "internal error on 200", status: 200, body: body("81000001", ""), outcome: core.OutcomeRetry,
 			reason: "Huawei: 81000001 internal error"},
-		{name: "OAuth service failed", status: 200, header: retryAfter, body: body("80600003", ""), outcome: push.OutcomeRetry,
+		{name: "OAuth service failed", status: 200, header: retryAfter, body: body("80600003", ""), outcome: core.OutcomeRetry,
 			reason: "Huawei: 80600003 request to the OAuth service failed", after: 7 * time.Second},
-		{name: "topic messages in flight", status: 400, body: body("80100017", ""), outcome: push.OutcomeRetry,
+		{name: "topic messages in flight", status: 400, body: body("80100017", ""), outcome: core.OutcomeRetry,
 			reason: "Huawei: 80100017 too many topic messages in flight"},
-		{name: "429", status: 429, header: http.Header{"Retry-After": {"60"}}, body: "", outcome: push.OutcomeRetry,
+		{name: "429", status: 429, header: http.Header{"Retry-After": {"60"}}, body: "", outcome: core.OutcomeRetry,
 			reason: "Huawei: HTTP 429 too many requests", after: time.Minute},
-		{name: "unknown code", status: 400, body: body("80399999", "Something new"), outcome: push.OutcomeFailed,
+		{name: "unknown code", status: 400, body: body("80399999", "Something new"), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80399999 unknown code"},
-		{name: "unknown code, no msg", status: 200, body: body("80399999", ""), outcome: push.OutcomeFailed,
+		{name: "unknown code, no msg", status: 200, body: body("80399999", ""), outcome: core.OutcomeFailed,
 			reason: "Huawei: 80399999 unknown code"},
-		{name: "200 unreadable", status: 200, body: "OK", outcome: push.OutcomeFailed, reason: "Huawei: HTTP 200 unreadable answer"},
-		{name: "400 unreadable", status: 400, body: "", outcome: push.OutcomeFailed, reason: "Huawei: HTTP 400 bad request"},
+		{name: "200 unreadable", status: 200, body: "OK", outcome: core.OutcomeFailed, reason: "Huawei: HTTP 200 unreadable answer"},
+		{name: "400 unreadable", status: 400, body: "", outcome: core.OutcomeFailed, reason: "Huawei: HTTP 400 bad request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -110,9 +110,9 @@ func TestClassifyPartial(t *testing.T) {
 	t.Parallel()
 	v := Classify(200, nil, []byte(body("80100000", `{"success":1,"failure":2,"illegal_tokens":["bad1","bad2"]}`)), time.Now())
 	require.Equal(t, "80100000", v.Code)
-	require.Equal(t, push.Result{Outcome: push.OutcomeSent}, v.For("good"))
-	require.Equal(t, push.Result{Outcome: push.OutcomeTokenDead, Reason: "Huawei: 80100000 illegal token"}, v.For("bad1"))
-	require.Equal(t, push.OutcomeTokenDead, v.For("bad2").Outcome)
+	require.Equal(t, core.Result{Outcome: core.OutcomeSent}, v.For("good"))
+	require.Equal(t, core.Result{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80100000 illegal token"}, v.For("bad1"))
+	require.Equal(t, core.OutcomeTokenDead, v.For("bad2").Outcome)
 }
 
 // Huawei's msg is not quoted, whatever it holds.
@@ -145,10 +145,10 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status int, b, retryAfter string) {
 		v := Classify(status, http.Header{"Retry-After": {retryAfter}}, []byte(b), time.Now())
-		require.GreaterOrEqual(t, v.Result.Outcome, push.OutcomeSent)
-		require.LessOrEqual(t, v.Result.Outcome, push.OutcomeConfigError)
+		require.GreaterOrEqual(t, v.Result.Outcome, core.OutcomeSent)
+		require.LessOrEqual(t, v.Result.Outcome, core.OutcomeConfigError)
 		require.GreaterOrEqual(t, v.Result.RetryAfter, time.Duration(0))
-		if v.Result.Outcome != push.OutcomeSent {
+		if v.Result.Outcome != core.OutcomeSent {
 			require.NotEmpty(t, v.Result.Reason)
 		}
 		// The answer is read, never quoted (a code of digits is read).
@@ -156,7 +156,7 @@ func FuzzClassify(f *testing.F) {
 			require.NotContains(t, v.Result.Reason, b)
 		}
 		r := v.For("t")
-		require.GreaterOrEqual(t, r.Outcome, push.OutcomeSent)
-		require.LessOrEqual(t, r.Outcome, push.OutcomeConfigError)
+		require.GreaterOrEqual(t, r.Outcome, core.OutcomeSent)
+		require.LessOrEqual(t, r.Outcome, core.OutcomeConfigError)
 	})
 }

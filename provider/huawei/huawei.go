@@ -30,7 +30,7 @@ import (
 
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Vendor endpoints.
@@ -47,24 +47,24 @@ const maxAnswer = 1 << 20
 
 // Check validates Push Kit credentials as they are saved and returns their
 // summary: the App ID and whether receipts are signed.
-func Check(c push.HuaweiCredentials) (map[string]any, error) {
+func Check(c core.HuaweiCredentials) (map[string]any, error) {
 	if c.AppID == "" {
-		return nil, push.Invalid("huawei.appID", "is required: the numeric App ID (OAuth 2.0 client ID) from AppGallery Connect")
+		return nil, core.Invalid("huawei.appID", "is required: the numeric App ID (OAuth 2.0 client ID) from AppGallery Connect")
 	}
 	if !digits(c.AppID) || len(c.AppID) > 20 {
-		return nil, push.Invalid("huawei.appID", "must be the numeric App ID (OAuth 2.0 client ID) from AppGallery Connect, digits only")
+		return nil, core.Invalid("huawei.appID", "must be the numeric App ID (OAuth 2.0 client ID) from AppGallery Connect, digits only")
 	}
 	if c.ClientSecret == "" {
-		return nil, push.Invalid("huawei.clientSecret", "is required: the app's OAuth 2.0 client secret from AppGallery Connect")
+		return nil, core.Invalid("huawei.clientSecret", "is required: the app's OAuth 2.0 client secret from AppGallery Connect")
 	}
 	if len(c.ClientSecret) > 512 || !printable(c.ClientSecret) {
-		return nil, push.Invalid("huawei.clientSecret", "must be the OAuth 2.0 client secret as AppGallery Connect shows it (printable ASCII, no spaces)")
+		return nil, core.Invalid("huawei.clientSecret", "must be the OAuth 2.0 client secret as AppGallery Connect shows it (printable ASCII, no spaces)")
 	}
 	if (c.ReceiptUserName == "") != (c.ReceiptKey == "") {
 		if c.ReceiptKey == "" {
-			return nil, push.Invalid("huawei.receiptKey", "is required with a receipt user name: both sign the receipts, or leave both empty")
+			return nil, core.Invalid("huawei.receiptKey", "is required with a receipt user name: both sign the receipts, or leave both empty")
 		}
-		return nil, push.Invalid("huawei.receiptUserName", "is required with a receipt key: both sign the receipts, or leave both empty")
+		return nil, core.Invalid("huawei.receiptUserName", "is required with a receipt key: both sign the receipts, or leave both empty")
 	}
 	return map[string]any{"appID": c.AppID, "receipts": c.ReceiptKey != ""}, nil
 }
@@ -95,7 +95,7 @@ type Sender struct {
 }
 
 // New returns the sender of one stored credential.
-func New(c push.HuaweiCredentials, o channel.Options) (*Sender, error) {
+func New(c core.HuaweiCredentials, o channel.Options) (*Sender, error) {
 	if _, err := Check(c); err != nil {
 		return nil, err
 	}
@@ -118,8 +118,8 @@ type request struct {
 }
 
 // Send sends msgs and returns one result per message, in order.
-func (s *Sender) Send(ctx context.Context, msgs []push.Outgoing) []push.Result {
-	res := make([]push.Result, len(msgs))
+func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
+	res := make([]core.Result, len(msgs))
 	reqs := s.plan(msgs, s.o.Clock(), res)
 	channel.Each(len(reqs), s.o.Concurrency, func(i int) {
 		s.do(ctx, reqs[i], msgs, res)
@@ -130,13 +130,13 @@ func (s *Sender) Send(ctx context.Context, msgs []push.Outgoing) []push.Result {
 // plan groups the messages that share a request body and splits each
 // group into requests of at most MaxTokens. A message whose body cannot be
 // built gets its result here.
-func (s *Sender) plan(msgs []push.Outgoing, now time.Time, res []push.Result) []request {
+func (s *Sender) plan(msgs []core.Outgoing, now time.Time, res []core.Result) []request {
 	var order []string
 	groups := map[string][]int{}
 	for i, m := range msgs {
 		content, err := json.Marshal(m.Message)
 		if err != nil {
-			res[i] = push.Result{Outcome: push.OutcomeFailed, Reason: "Huawei: cannot encode the message: " + err.Error()}
+			res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: "Huawei: cannot encode the message: " + err.Error()}
 			continue
 		}
 		k := string(m.JobID) + "\x00" + strconv.FormatInt(m.ExpiresAt.Unix(), 10) + "\x00" + string(content)
@@ -151,14 +151,14 @@ func (s *Sender) plan(msgs []push.Outgoing, now time.Time, res []push.Result) []
 		for len(g) > 0 {
 			idx := g[:min(len(g), MaxTokens)]
 			g = g[len(idx):]
-			batch := make([]push.Outgoing, len(idx))
+			batch := make([]core.Outgoing, len(idx))
 			for j, i := range idx {
 				batch[j] = msgs[i]
 			}
 			body, err := Request(batch, now)
 			if err != nil {
 				for _, i := range idx {
-					res[i] = push.Result{Outcome: push.OutcomeFailed, Reason: "Huawei: cannot encode the message: " + err.Error()}
+					res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: "Huawei: cannot encode the message: " + err.Error()}
 				}
 				continue
 			}
@@ -169,15 +169,15 @@ func (s *Sender) plan(msgs []push.Outgoing, now time.Time, res []push.Result) []
 }
 
 // do sends one request and records the result of each of its messages.
-func (s *Sender) do(ctx context.Context, r request, msgs []push.Outgoing, res []push.Result) {
-	all := func(out push.Result) {
+func (s *Sender) do(ctx context.Context, r request, msgs []core.Outgoing, res []core.Result) {
+	all := func(out core.Result) {
 		for _, i := range r.idx {
 			res[i] = out
 		}
 	}
 	if err := s.o.Wait(ctx, len(r.idx)); err != nil {
 		// The pace's own error (a deadline it cannot meet), not a remote's.
-		all(push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: " + err.Error()})
+		all(core.Result{Outcome: core.OutcomeRetry, Reason: "Huawei: not sent: " + err.Error()})
 		return
 	}
 	reauthed := false
@@ -205,7 +205,7 @@ func (s *Sender) do(ctx context.Context, r request, msgs []push.Outgoing, res []
 			s.auth.invalidate(tok)
 			continue
 		}
-		if v.Result.Outcome == push.OutcomeConfigError {
+		if v.Result.Outcome == core.OutcomeConfigError {
 			s.o.Logger.WarnContext(ctx, "huawei: configuration refused", "reason", v.Result.Reason)
 		}
 		for _, i := range r.idx {
@@ -237,16 +237,16 @@ func (s *Sender) post(ctx context.Context, tok string, body []byte) (int, http.H
 }
 
 // notSent is the result of a request that did not get an answer.
-func notSent(err error) push.Result {
+func notSent(err error) core.Result {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: " + egress.Describe(err)}
+	return core.Result{Outcome: core.OutcomeRetry, Reason: "Huawei: not sent: " + egress.Describe(err)}
 }
 
 // authResult is the result of the requests that could not get a token.
-func authResult(err error) push.Result {
+func authResult(err error) core.Result {
 	var ae *authError
 	if errors.As(err, &ae) {
 		return ae.result

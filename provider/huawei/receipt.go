@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // CallbackHeader carries the signature of a receipt.
@@ -68,43 +68,43 @@ var receiptCodes = map[int64]string{
 // signed within ReceiptSkew of now; a bad or missing signature is a
 // *push.Error with CodeUnauthenticated, a malformed body one with
 // CodeInvalidArgument. JobID is the bi_tag Send set.
-func ParseReceipts(h http.Header, body []byte, userName, key string, now time.Time) ([]push.VendorReceipt, error) {
+func ParseReceipts(h http.Header, body []byte, userName, key string, now time.Time) ([]core.VendorReceipt, error) {
 	if userName != "" || key != "" {
 		if err := verify(header(h, CallbackHeader), userName, key, now); err != nil {
-			return nil, &push.Error{Code: push.CodeUnauthenticated, Message: "Huawei receipt: " + err.Error()}
+			return nil, &core.Error{Code: core.CodeUnauthenticated, Message: "Huawei receipt: " + err.Error()}
 		}
 	}
 	var b receiptBody
 	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, push.Invalid("statuses", "is not a Huawei V1 receipt: %v", err)
+		return nil, core.Invalid("statuses", "is not a Huawei V1 receipt: %v", err)
 	}
 	if len(b.Statuses) == 0 || len(b.Statuses) > MaxReceipts {
-		return nil, push.Invalid("statuses", "must hold 1 to %d receipts, not %d", MaxReceipts, len(b.Statuses))
+		return nil, core.Invalid("statuses", "must hold 1 to %d receipts, not %d", MaxReceipts, len(b.Statuses))
 	}
-	out := make([]push.VendorReceipt, 0, len(b.Statuses))
+	out := make([]core.VendorReceipt, 0, len(b.Statuses))
 	for i, s := range b.Statuses {
 		code, err := s.Status.Int64()
 		if err != nil {
-			return nil, push.Invalid(fmt.Sprintf("statuses[%d].status", i), "must be a number")
+			return nil, core.Invalid(fmt.Sprintf("statuses[%d].status", i), "must be a number")
 		}
 		if s.Token == "" {
-			return nil, push.Invalid(fmt.Sprintf("statuses[%d].token", i), "is required")
+			return nil, core.Invalid(fmt.Sprintf("statuses[%d].token", i), "is required")
 		}
-		r := push.VendorReceipt{JobID: nodeid.ID(s.BiTag), Token: s.Token, At: now}
+		r := core.VendorReceipt{JobID: nodeid.ID(s.BiTag), Token: s.Token, At: now}
 		if ms, err := s.Timestamp.Int64(); err == nil && ms > 0 {
 			r.At = time.UnixMilli(ms)
 		}
 		switch code {
 		case 0:
-			r.Event = push.ReceiptArrived
+			r.Event = core.ReceiptArrived
 		case 27, 51:
 			// Not final: cached until the app runs or the phone is
 			// unlocked; a later receipt says what became of it.
 			continue
 		case 2, 5, 10, 201:
-			r.Event = push.ReceiptTokenDead
+			r.Event = core.ReceiptTokenDead
 		default:
-			r.Event = push.ReceiptFailed
+			r.Event = core.ReceiptFailed
 		}
 		if code != 0 {
 			words, ok := receiptCodes[code]

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
+	"github.com/pushd/pushd/push/core"
 
-	"github.com/pushd/pushd/push"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -58,18 +58,18 @@ func TestParseReceipts(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rs, 7)
 	at := time.UnixMilli(1741064767000)
-	require.Equal(t, push.VendorReceipt{JobID: "job_1", Token: "t0", Event: push.ReceiptArrived, At: at}, rs[0])
+	require.Equal(t, core.VendorReceipt{JobID: "job_1", Token: "t0", Event: core.ReceiptArrived, At: at}, rs[0])
 	want := []struct {
-		event  push.ReceiptEvent
+		event  core.ReceiptEvent
 		reason string
 	}{
-		{push.ReceiptArrived, ""},
-		{push.ReceiptTokenDead, "Huawei receipt 2: app not installed"},
-		{push.ReceiptTokenDead, "Huawei receipt 5: token not valid on the device"},
-		{push.ReceiptFailed, "Huawei receipt 6: notifications are off"},
-		{push.ReceiptTokenDead, "Huawei receipt 10: device inactive for 30 days"},
-		{push.ReceiptTokenDead, "Huawei receipt 201: held under send control"},
-		{push.ReceiptFailed, "Huawei receipt 999: not delivered"},
+		{core.ReceiptArrived, ""},
+		{core.ReceiptTokenDead, "Huawei receipt 2: app not installed"},
+		{core.ReceiptTokenDead, "Huawei receipt 5: token not valid on the device"},
+		{core.ReceiptFailed, "Huawei receipt 6: notifications are off"},
+		{core.ReceiptTokenDead, "Huawei receipt 10: device inactive for 30 days"},
+		{core.ReceiptTokenDead, "Huawei receipt 201: held under send control"},
+		{core.ReceiptFailed, "Huawei receipt 999: not delivered"},
 	}
 	for i, w := range want {
 		require.Equal(t, w.event, rs[i].Event, rs[i].Token)
@@ -116,9 +116,9 @@ func TestParseReceiptsSignature(t *testing.T) {
 				return
 			}
 			require.Error(t, err)
-			pe, ok := push.AsError(err)
+			pe, ok := core.AsError(err)
 			require.True(t, ok)
-			require.Equal(t, push.CodeUnauthenticated, pe.Code)
+			require.Equal(t, core.CodeUnauthenticated, pe.Code)
 		})
 	}
 }
@@ -147,9 +147,9 @@ func TestParseReceiptsBody(t *testing.T) {
 	} {
 		_, err := ParseReceipts(nil, []byte(tc.body), "", "", receiptNow)
 		require.Error(t, err, tc.name)
-		pe, ok := push.AsError(err)
+		pe, ok := core.AsError(err)
 		require.True(t, ok, tc.name)
-		require.Equal(t, push.CodeInvalidArgument, pe.Code, tc.name)
+		require.Equal(t, core.CodeInvalidArgument, pe.Code, tc.name)
 	}
 }
 
@@ -173,7 +173,7 @@ func FuzzParseReceipts(f *testing.F) {
 		for _, creds := range [][2]string{{receiptUser, receiptKey}, {"", ""}} {
 			rs, err := ParseReceipts(h, []byte(body), creds[0], creds[1], now)
 			if err != nil {
-				_, ok := push.AsError(err)
+				_, ok := core.AsError(err)
 				require.True(t, ok)
 				require.Nil(t, rs)
 				continue
@@ -182,8 +182,8 @@ func FuzzParseReceipts(f *testing.F) {
 			require.LessOrEqual(t, len(rs), MaxReceipts)
 			for _, r := range rs {
 				require.NotEmpty(t, r.Token)
-				require.GreaterOrEqual(t, r.Event, push.ReceiptArrived)
-				require.LessOrEqual(t, r.Event, push.ReceiptFailed)
+				require.GreaterOrEqual(t, r.Event, core.ReceiptArrived)
+				require.LessOrEqual(t, r.Event, core.ReceiptFailed)
 				require.False(t, r.At.IsZero())
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // MaxTTL is the longest time Huawei keeps a message for an offline device
@@ -78,7 +78,7 @@ type badge struct {
 // "pushd" is {"job": JobID}, plus "id": DeliveryID when the request
 // carries one message. A silent message is data-only (Huawei's
 // "transparent" message); any other is a notification.
-func Request(msgs []push.Outgoing, now time.Time) ([]byte, error) {
+func Request(msgs []core.Outgoing, now time.Time) ([]byte, error) {
 	if len(msgs) == 0 {
 		return nil, errors.New("no messages")
 	}

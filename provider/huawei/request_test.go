@@ -14,7 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -27,8 +27,8 @@ const (
 )
 
 // outgoing is one message of the golden job to token, expiring in an hour.
-func outgoing(token string, m jsontype.Message) push.Outgoing {
-	return push.Outgoing{
+func outgoing(token string, m jsontype.Message) core.Outgoing {
+	return core.Outgoing{
 		DeliveryID: goldenDelivery,
 		DeviceID:   "dev_01JNGW0000000000000000000C",
 		AppID:      "app_01JNGW0000000000000000000D",
@@ -45,9 +45,9 @@ func intp(n int) *int { return &n }
 
 // goldenCases are the builder's golden cases: name → the messages of one
 // request.
-func goldenCases() map[string][]push.Outgoing {
+func goldenCases() map[string][]core.Outgoing {
 	alert := jsontype.Message{Title: "Order shipped", Body: "Your order #42 is on its way", Payload: map[string]any{"order": 42, "kind": "shipping", "tags": []any{"a", "b"}}}
-	batch := make([]push.Outgoing, 3)
+	batch := make([]core.Outgoing, 3)
 	for i, tok := range []string{"tokA", "tokB", "tokC"} {
 		batch[i] = outgoing(tok, alert)
 		batch[i].DeliveryID = nodeid.ID("dlv_" + tok)
@@ -62,7 +62,7 @@ func goldenCases() map[string][]push.Outgoing {
 	noExpiry.ExpiresAt = time.Time{}
 	harmony := outgoing("tok1", alert)
 	harmony.Platform = enum.PlatformHarmony
-	return map[string][]push.Outgoing{
+	return map[string][]core.Outgoing{
 		"alert": {outgoing("tok1", alert)},
 		"batch": batch,
 		"silent": {outgoing("tok1", jsontype.Message{
@@ -145,9 +145,9 @@ func TestRequestErrors(t *testing.T) {
 	t.Parallel()
 	_, err := Request(nil, goldenNow)
 	require.Error(t, err)
-	_, err = Request(make([]push.Outgoing, MaxTokens+1), goldenNow)
+	_, err = Request(make([]core.Outgoing, MaxTokens+1), goldenNow)
 	require.Error(t, err)
-	_, err = Request([]push.Outgoing{outgoing("t", jsontype.Message{Payload: map[string]any{"f": func() {}}})}, goldenNow)
+	_, err = Request([]core.Outgoing{outgoing("t", jsontype.Message{Payload: map[string]any{"f": func() {}}})}, goldenNow)
 	require.Error(t, err)
 }
 

@@ -22,7 +22,7 @@ import (
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/provider/huawei"
 	"github.com/pushd/pushd/provider/providertest"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // bundle is what a test against the fake needs.
@@ -53,11 +53,11 @@ func setup(t *testing.T, fo providertest.HuaweiOptions, edit func(*channel.Optio
 var alert = jsontype.Message{Title: "Hello", Body: "World", Payload: map[string]any{"k": "v"}}
 
 // msgs returns n messages of one job with tokens prefix0, prefix1, ...
-func msgs(job nodeid.ID, prefix string, n int, m jsontype.Message) []push.Outgoing {
-	out := make([]push.Outgoing, n)
+func msgs(job nodeid.ID, prefix string, n int, m jsontype.Message) []core.Outgoing {
+	out := make([]core.Outgoing, n)
 	exp := time.Now().Add(time.Hour).Truncate(time.Second)
 	for i := range out {
-		out[i] = push.Outgoing{
+		out[i] = core.Outgoing{
 			DeliveryID: nodeid.ID(fmt.Sprintf("dlv_%s%d", prefix, i)),
 			DeviceID:   nodeid.ID(fmt.Sprintf("dev_%s%d", prefix, i)),
 			JobID:      job,
@@ -71,8 +71,8 @@ func msgs(job nodeid.ID, prefix string, n int, m jsontype.Message) []push.Outgoi
 	return out
 }
 
-func outcomes(rs []push.Result) map[push.Outcome]int {
-	n := map[push.Outcome]int{}
+func outcomes(rs []core.Result) map[core.Outcome]int {
+	n := map[core.Outcome]int{}
 	for _, r := range rs {
 		n[r.Outcome]++
 	}
@@ -86,7 +86,7 @@ func TestSend(t *testing.T) {
 	rs := b.sender.Send(t.Context(), ms)
 	require.Len(t, rs, 3)
 	for _, r := range rs {
-		require.Equal(t, push.Result{Outcome: push.OutcomeSent}, r)
+		require.Equal(t, core.Result{Outcome: core.OutcomeSent}, r)
 	}
 	reqs := b.fake.Requests.All()
 	require.Len(t, reqs, 1)
@@ -104,7 +104,7 @@ func TestSend(t *testing.T) {
 
 	// The token is cached.
 	rs = b.sender.Send(t.Context(), msgs("job_1", "again", 1, alert))
-	require.Equal(t, push.OutcomeSent, rs[0].Outcome)
+	require.Equal(t, core.OutcomeSent, rs[0].Outcome)
 	require.Equal(t, 1, b.fake.TokenRequests())
 	require.Equal(t, map[string]any{"job": "job_1", "id": "dlv_again0"}, b.fake.Requests.All()[1].Message.DataMap()["pushd"])
 }
@@ -114,7 +114,7 @@ func TestSendBatches(t *testing.T) {
 	b := setup(t, providertest.HuaweiOptions{}, nil)
 	ms := msgs("job_big", "t", 2500, alert)
 	rs := b.sender.Send(t.Context(), ms)
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 2500}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, outcomes(rs))
 	reqs := b.fake.Requests.All()
 	require.Len(t, reqs, 3, "1000 + 1000 + 500")
 	sizes := map[int]int{}
@@ -133,7 +133,7 @@ func TestSendBatches(t *testing.T) {
 func TestSendGroups(t *testing.T) {
 	t.Parallel()
 	b := setup(t, providertest.HuaweiOptions{}, nil)
-	var ms []push.Outgoing
+	var ms []core.Outgoing
 	ms = append(ms, msgs("job_a", "a", 2, alert)...)
 	ms = append(ms, msgs("job_b", "b", 2, alert)...) // another job
 	other := alert
@@ -150,7 +150,7 @@ func TestSendGroups(t *testing.T) {
 	// Interleave: results must come back in order whatever the grouping.
 	ms[1], ms[4] = ms[4], ms[1]
 	rs := b.sender.Send(t.Context(), ms)
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 9}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 9}, outcomes(rs))
 	groups := map[string]bool{}
 	for _, r := range b.fake.Requests.All() {
 		groups[strings.Join(r.Tokens, ",")] = true
@@ -164,43 +164,43 @@ func TestSendPartialSuccess(t *testing.T) {
 	b.fake.SetHuaweiToken("tok1", providertest.HuaweiTokenState{Illegal: true})
 	b.fake.SetHuaweiToken("tok3", providertest.HuaweiTokenState{Illegal: true})
 	rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 4, alert))
-	require.Equal(t, push.OutcomeSent, rs[0].Outcome)
-	require.Equal(t, push.Result{Outcome: push.OutcomeTokenDead, Reason: "Huawei: 80100000 illegal token"}, rs[1])
-	require.Equal(t, push.OutcomeSent, rs[2].Outcome)
-	require.Equal(t, push.OutcomeTokenDead, rs[3].Outcome)
+	require.Equal(t, core.OutcomeSent, rs[0].Outcome)
+	require.Equal(t, core.Result{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80100000 illegal token"}, rs[1])
+	require.Equal(t, core.OutcomeSent, rs[2].Outcome)
+	require.Equal(t, core.OutcomeTokenDead, rs[3].Outcome)
 
 	rs = b.sender.Send(t.Context(), msgs("job_2", "tok", 2, alert)[1:])
-	require.Equal(t, []push.Result{{Outcome: push.OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"}}, rs)
+	require.Equal(t, []core.Result{{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"}}, rs)
 }
 
 func TestSendErrors(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		fault   providertest.HuaweiFault
-		outcome push.Outcome
+		outcome core.Outcome
 		reason  string
 		after   time.Duration
 	}{
-		{providertest.HuaweiFault{Status: 503, RetryAfter: "7"}, push.OutcomeRetry, "Huawei: HTTP 503 traffic control", 7 * time.Second},
-		{providertest.HuaweiFault{Status: 503}, push.OutcomeRetry, "Huawei: HTTP 503 traffic control", 0},
-		{providertest.HuaweiFault{Status: 502}, push.OutcomeRetry, "Huawei: HTTP 502 bad gateway", 0},
-		{providertest.HuaweiFault{Status: 500}, push.OutcomeRetry, "Huawei: HTTP 500 internal error", 0},
-		{providertest.HuaweiFault{Code: "81000001", RetryAfter: "3"}, push.OutcomeRetry, "Huawei: 81000001 internal error", 3 * time.Second},
-		{providertest.HuaweiFault{Code: "80600003"}, push.OutcomeRetry, "Huawei: 80600003 request to the OAuth service failed", 0},
-		{providertest.HuaweiFault{Code: "80100017"}, push.OutcomeRetry, "Huawei: 80100017 too many topic messages in flight", 0},
-		{providertest.HuaweiFault{Code: "80300002"}, push.OutcomeConfigError, "Huawei: 80300002 no permission to send messages", 0},
-		{providertest.HuaweiFault{Code: "80300011"}, push.OutcomeConfigError, "Huawei: 80300011 no permission to send high-priority messages", 0},
-		{providertest.HuaweiFault{Code: "80100001", Msg: "ttl is malformed"}, push.OutcomeFailed, "Huawei: 80100001 parameter check error", 0},
-		{providertest.HuaweiFault{Code: "80100003"}, push.OutcomeFailed, "Huawei: 80100003 illegal payload", 0},
-		{providertest.HuaweiFault{Code: "80100004"}, push.OutcomeFailed, "Huawei: 80100004 illegal expire time", 0},
-		{providertest.HuaweiFault{Code: "80100013"}, push.OutcomeFailed, "Huawei: 80100013 illegal collapse_key", 0},
-		{providertest.HuaweiFault{Code: "80100016"}, push.OutcomeFailed, "Huawei: 80100016 message contains sensitive content", 0},
-		{providertest.HuaweiFault{Code: "80100018"}, push.OutcomeFailed, "Huawei: 80100018 invalid message body", 0},
-		{providertest.HuaweiFault{Code: "80300008"}, push.OutcomeFailed, "Huawei: 80300008 message body too big", 0},
-		{providertest.HuaweiFault{Code: "80300010"}, push.OutcomeFailed, "Huawei: 80300010 token count out of range", 0},
-		{providertest.HuaweiFault{Code: "80300007"}, push.OutcomeTokenDead, "Huawei: 80300007 all tokens invalid", 0},
-		{providertest.HuaweiFault{Status: 404}, push.OutcomeConfigError, "Huawei: HTTP 404 service not found (check the App ID and the Push Kit URL)", 0},
-		{providertest.HuaweiFault{Code: "80312345", Msg: "Something new"}, push.OutcomeFailed, "Huawei: 80312345 unknown code", 0},
+		{providertest.HuaweiFault{Status: 503, RetryAfter: "7"}, core.OutcomeRetry, "Huawei: HTTP 503 traffic control", 7 * time.Second},
+		{providertest.HuaweiFault{Status: 503}, core.OutcomeRetry, "Huawei: HTTP 503 traffic control", 0},
+		{providertest.HuaweiFault{Status: 502}, core.OutcomeRetry, "Huawei: HTTP 502 bad gateway", 0},
+		{providertest.HuaweiFault{Status: 500}, core.OutcomeRetry, "Huawei: HTTP 500 internal error", 0},
+		{providertest.HuaweiFault{Code: "81000001", RetryAfter: "3"}, core.OutcomeRetry, "Huawei: 81000001 internal error", 3 * time.Second},
+		{providertest.HuaweiFault{Code: "80600003"}, core.OutcomeRetry, "Huawei: 80600003 request to the OAuth service failed", 0},
+		{providertest.HuaweiFault{Code: "80100017"}, core.OutcomeRetry, "Huawei: 80100017 too many topic messages in flight", 0},
+		{providertest.HuaweiFault{Code: "80300002"}, core.OutcomeConfigError, "Huawei: 80300002 no permission to send messages", 0},
+		{providertest.HuaweiFault{Code: "80300011"}, core.OutcomeConfigError, "Huawei: 80300011 no permission to send high-priority messages", 0},
+		{providertest.HuaweiFault{Code: "80100001", Msg: "ttl is malformed"}, core.OutcomeFailed, "Huawei: 80100001 parameter check error", 0},
+		{providertest.HuaweiFault{Code: "80100003"}, core.OutcomeFailed, "Huawei: 80100003 illegal payload", 0},
+		{providertest.HuaweiFault{Code: "80100004"}, core.OutcomeFailed, "Huawei: 80100004 illegal expire time", 0},
+		{providertest.HuaweiFault{Code: "80100013"}, core.OutcomeFailed, "Huawei: 80100013 illegal collapse_key", 0},
+		{providertest.HuaweiFault{Code: "80100016"}, core.OutcomeFailed, "Huawei: 80100016 message contains sensitive content", 0},
+		{providertest.HuaweiFault{Code: "80100018"}, core.OutcomeFailed, "Huawei: 80100018 invalid message body", 0},
+		{providertest.HuaweiFault{Code: "80300008"}, core.OutcomeFailed, "Huawei: 80300008 message body too big", 0},
+		{providertest.HuaweiFault{Code: "80300010"}, core.OutcomeFailed, "Huawei: 80300010 token count out of range", 0},
+		{providertest.HuaweiFault{Code: "80300007"}, core.OutcomeTokenDead, "Huawei: 80300007 all tokens invalid", 0},
+		{providertest.HuaweiFault{Status: 404}, core.OutcomeConfigError, "Huawei: HTTP 404 service not found (check the App ID and the Push Kit URL)", 0},
+		{providertest.HuaweiFault{Code: "80312345", Msg: "Something new"}, core.OutcomeFailed, "Huawei: 80312345 unknown code", 0},
 	} {
 		name := tc.fault.Code
 		if name == "" {
@@ -212,7 +212,7 @@ func TestSendErrors(t *testing.T) {
 			b.fake.FailNext(1, tc.fault)
 			rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 2, alert))
 			for _, r := range rs {
-				require.Equal(t, push.Result{Outcome: tc.outcome, Reason: tc.reason, RetryAfter: tc.after}, r)
+				require.Equal(t, core.Result{Outcome: tc.outcome, Reason: tc.reason, RetryAfter: tc.after}, r)
 			}
 			require.Equal(t, 1, b.fake.Requests.Len(), "not resent")
 		})
@@ -224,15 +224,15 @@ func TestSendReauth(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		faults   []providertest.HuaweiFault
-		outcome  push.Outcome
+		outcome  core.Outcome
 		reason   string
 		requests int
 	}{
-		{"expired once", []providertest.HuaweiFault{{Code: "80200003"}}, push.OutcomeSent, "", 2},
-		{"expired twice", []providertest.HuaweiFault{{Code: "80200003"}, {Code: "80200003"}}, push.OutcomeRetry, "Huawei: 80200003 OAuth access token expired", 2},
-		{"auth error once", []providertest.HuaweiFault{{Code: "80200001"}}, push.OutcomeSent, "", 2},
-		{"auth error twice", []providertest.HuaweiFault{{Code: "80200001"}, {Code: "80200001"}}, push.OutcomeConfigError, "Huawei: 80200001 OAuth authentication error", 2},
-		{"401 twice", []providertest.HuaweiFault{{Status: 401}, {Status: 401}}, push.OutcomeConfigError, "Huawei: HTTP 401 authentication failed", 2},
+		{"expired once", []providertest.HuaweiFault{{Code: "80200003"}}, core.OutcomeSent, "", 2},
+		{"expired twice", []providertest.HuaweiFault{{Code: "80200003"}, {Code: "80200003"}}, core.OutcomeRetry, "Huawei: 80200003 OAuth access token expired", 2},
+		{"auth error once", []providertest.HuaweiFault{{Code: "80200001"}}, core.OutcomeSent, "", 2},
+		{"auth error twice", []providertest.HuaweiFault{{Code: "80200001"}, {Code: "80200001"}}, core.OutcomeConfigError, "Huawei: 80200001 OAuth authentication error", 2},
+		{"401 twice", []providertest.HuaweiFault{{Status: 401}, {Status: 401}}, core.OutcomeConfigError, "Huawei: HTTP 401 authentication failed", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -254,13 +254,13 @@ func TestSendReauth(t *testing.T) {
 func TestSendExpiredToken(t *testing.T) {
 	t.Parallel()
 	b := setup(t, providertest.HuaweiOptions{}, nil)
-	require.Equal(t, push.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "a", 1, alert))[0].Outcome)
+	require.Equal(t, core.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "a", 1, alert))[0].Outcome)
 	require.Equal(t, 1, b.fake.TokenRequests())
 	b.fake.ExpireTokens()
 	// Many requests fail with the same expired token at once: one refresh.
 	ms := msgs("job_2", "b", 3500, alert)
 	rs := b.sender.Send(t.Context(), ms)
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 3500}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3500}, outcomes(rs))
 	require.Equal(t, 2, b.fake.TokenRequests(), "the token endpoint was hit again, once")
 	codes := map[string]int{}
 	for _, r := range b.fake.Requests.All()[1:] {
@@ -285,13 +285,13 @@ func TestSendOAuthRefused(t *testing.T) {
 	s, err := huawei.New(c, channel.Options{BaseURL: f.URL, AuthURL: f.TokenURL(), HTTPClient: f.Client()})
 	require.NoError(t, err)
 	rs := s.Send(t.Context(), msgs("job_1", "tok", 1500, alert))
-	require.Equal(t, map[push.Outcome]int{push.OutcomeConfigError: 1500}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeConfigError: 1500}, outcomes(rs))
 	require.Equal(t, "Huawei: OAuth refused the client credentials: 1101/20186", rs[0].Reason)
 	require.Zero(t, f.Requests.Len())
 	require.Equal(t, 1, f.TokenRequests(), "both batches had the one refusal")
 	// The refusal answers for a while: a later send does not ask again.
 	rs = s.Send(t.Context(), msgs("job_2", "tok", 1, alert))
-	require.Equal(t, push.OutcomeConfigError, rs[0].Outcome)
+	require.Equal(t, core.OutcomeConfigError, rs[0].Outcome)
 	require.Equal(t, 1, f.TokenRequests())
 }
 
@@ -304,7 +304,7 @@ func TestSendOAuthDown(t *testing.T) {
 	t.Cleanup(srv.Close)
 	b := setup(t, providertest.HuaweiOptions{}, func(o *channel.Options) { o.AuthURL = srv.URL })
 	rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 1, alert))
-	require.Equal(t, push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: OAuth unavailable: HTTP 503", RetryAfter: 30 * time.Second}, rs[0])
+	require.Equal(t, core.Result{Outcome: core.OutcomeRetry, Reason: "Huawei: OAuth unavailable: HTTP 503", RetryAfter: 30 * time.Second}, rs[0])
 }
 
 func TestSendRenewsTokenBeforeExpiry(t *testing.T) {
@@ -316,7 +316,7 @@ func TestSendRenewsTokenBeforeExpiry(t *testing.T) {
 		o.Clock = func() time.Time { return time.Unix(0, now.Load()) }
 	})
 	send := func() {
-		require.Equal(t, push.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "tok", 1, alert))[0].Outcome)
+		require.Equal(t, core.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "tok", 1, alert))[0].Outcome)
 	}
 	send()
 	now.Store(start.Add(54 * time.Minute).UnixNano())
@@ -330,14 +330,14 @@ func TestSendRenewsTokenBeforeExpiry(t *testing.T) {
 func TestSendConnectionReset(t *testing.T) {
 	t.Parallel()
 	b := setup(t, providertest.HuaweiOptions{}, nil)
-	require.Equal(t, push.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "a", 1, alert))[0].Outcome)
+	require.Equal(t, core.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "a", 1, alert))[0].Outcome)
 	b.fake.ResetNext(1)
 	rs := b.sender.Send(t.Context(), msgs("job_1", "b", 2, alert))
 	for _, r := range rs {
-		require.Equal(t, push.OutcomeRetry, r.Outcome)
+		require.Equal(t, core.OutcomeRetry, r.Outcome)
 		require.Contains(t, r.Reason, "Huawei: not sent: ")
 	}
-	require.Equal(t, push.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "c", 1, alert))[0].Outcome)
+	require.Equal(t, core.OutcomeSent, b.sender.Send(t.Context(), msgs("job_1", "c", 1, alert))[0].Outcome)
 }
 
 func TestSendCanceled(t *testing.T) {
@@ -347,7 +347,7 @@ func TestSendCanceled(t *testing.T) {
 	cancel()
 	rs := b.sender.Send(ctx, msgs("job_1", "tok", 3, alert))
 	for _, r := range rs {
-		require.Equal(t, push.Result{Outcome: push.OutcomeRetry, Reason: "Huawei: not sent: cancelled"}, r)
+		require.Equal(t, core.Result{Outcome: core.OutcomeRetry, Reason: "Huawei: not sent: cancelled"}, r)
 	}
 	require.Zero(t, b.fake.Requests.Len())
 }
@@ -359,14 +359,14 @@ func TestSendPacing(t *testing.T) {
 	lim := rate.NewLimiter(rate.Every(time.Hour), 1200)
 	b := setup(t, providertest.HuaweiOptions{}, func(o *channel.Options) { o.Pace = lim })
 	rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 1000, alert))
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 1000}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1000}, outcomes(rs))
 	require.InDelta(t, 200, lim.Tokens(), 1)
 
 	// The next 1,000 would wait past the deadline: not sent, retried.
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	rs = b.sender.Send(ctx, msgs("job_2", "tok", 1000, alert))
-	require.Equal(t, map[push.Outcome]int{push.OutcomeRetry: 1000}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeRetry: 1000}, outcomes(rs))
 	require.Contains(t, rs[0].Reason, "would exceed context deadline")
 	require.Equal(t, 1, b.fake.Requests.Len())
 }
@@ -377,7 +377,7 @@ func TestSendConcurrent(t *testing.T) {
 	b.fake.SetLatency(2 * time.Millisecond)
 	b.fake.SetHuaweiToken("g3-tok7", providertest.HuaweiTokenState{Illegal: true})
 	var wg sync.WaitGroup
-	results := make([][]push.Result, 8)
+	results := make([][]core.Result, 8)
 	for g := range 8 {
 		wg.Go(func() {
 			results[g] = b.sender.Send(t.Context(), msgs(nodeid.ID(fmt.Sprintf("job_%d", g)), fmt.Sprintf("g%d-tok", g), 1500, alert))
@@ -387,10 +387,10 @@ func TestSendConcurrent(t *testing.T) {
 	dead := 0
 	for _, rs := range results {
 		require.Len(t, rs, 1500)
-		dead += outcomes(rs)[push.OutcomeTokenDead]
+		dead += outcomes(rs)[core.OutcomeTokenDead]
 	}
 	require.Equal(t, 1, dead)
-	require.Equal(t, push.OutcomeTokenDead, results[3][7].Outcome)
+	require.Equal(t, core.OutcomeTokenDead, results[3][7].Outcome)
 	require.Equal(t, 1, b.fake.TokenRequests(), "one token fetch for all senders")
 	require.Equal(t, 16, b.fake.Requests.Len())
 }
@@ -401,18 +401,18 @@ func TestSendRefusedByFake(t *testing.T) {
 	big := alert
 	big.Payload = map[string]any{"blob": strings.Repeat("x", 5000)}
 	rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 1, big))
-	require.Equal(t, push.Result{Outcome: push.OutcomeFailed, Reason: "Huawei: 80300008 message body too big"}, rs[0])
+	require.Equal(t, core.Result{Outcome: core.OutcomeFailed, Reason: "Huawei: 80300008 message body too big"}, rs[0])
 
 	img := alert
 	img.ImageURL = "http://insecure.example.com/a.png"
 	rs = b.sender.Send(t.Context(), msgs("job_1", "tok", 1, img))
-	require.Equal(t, push.OutcomeFailed, rs[0].Outcome)
+	require.Equal(t, core.OutcomeFailed, rs[0].Outcome)
 	require.Equal(t, "Huawei: 80100001 parameter check error", rs[0].Reason)
 
 	bad := alert
 	bad.Payload = map[string]any{"f": make(chan int)}
 	rs = b.sender.Send(t.Context(), msgs("job_1", "tok", 1, bad))
-	require.Equal(t, push.OutcomeFailed, rs[0].Outcome)
+	require.Equal(t, core.OutcomeFailed, rs[0].Outcome)
 	require.Contains(t, rs[0].Reason, "Huawei: cannot encode the message")
 }
 
@@ -432,18 +432,18 @@ func TestSendEveryShape(t *testing.T) {
 		{Title: "t", Body: "b", CollapseKey: "k", Priority: "NORMAL"},
 	} {
 		rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 2, m))
-		require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 2}, outcomes(rs), "%+v: %v", m, rs[0].Reason)
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2}, outcomes(rs), "%+v: %v", m, rs[0].Reason)
 	}
 	expired := msgs("job_1", "tok", 1, alert)
 	expired[0].ExpiresAt = time.Now().Add(-time.Hour)
-	require.Equal(t, push.OutcomeSent, b.sender.Send(t.Context(), expired)[0].Outcome)
+	require.Equal(t, core.OutcomeSent, b.sender.Send(t.Context(), expired)[0].Outcome)
 }
 
 // receiver is a receipt endpoint as pushd would serve it.
 type receiver struct {
-	creds push.HuaweiCredentials
+	creds core.HuaweiCredentials
 	mu    sync.Mutex
-	got   []push.VendorReceipt
+	got   []core.VendorReceipt
 	errs  []error
 }
 
@@ -492,7 +492,7 @@ func TestReceipts(t *testing.T) {
 			b.fake.SetHuaweiToken("tok8", providertest.HuaweiTokenState{Illegal: true})
 
 			rs := b.sender.Send(t.Context(), msgs("job_r", "tok", 151, alert))
-			require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 150, push.OutcomeTokenDead: 1}, outcomes(rs))
+			require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 150, core.OutcomeTokenDead: 1}, outcomes(rs))
 			posts, err := b.fake.WaitReceipts(t.Context(), 2)
 			require.NoError(t, err)
 			require.Len(t, posts, 2)
@@ -504,19 +504,19 @@ func TestReceipts(t *testing.T) {
 			require.Len(t, rcv.got, tc.receipts)
 			if tc.receipts == 0 {
 				require.Len(t, rcv.errs, 2)
-				pe, ok := push.AsError(rcv.errs[0])
+				pe, ok := core.AsError(rcv.errs[0])
 				require.True(t, ok)
-				require.Equal(t, push.CodeUnauthenticated, pe.Code)
+				require.Equal(t, core.CodeUnauthenticated, pe.Code)
 				return
 			}
 			require.Empty(t, rcv.errs)
-			byToken := map[string]push.VendorReceipt{}
+			byToken := map[string]core.VendorReceipt{}
 			for _, r := range rcv.got {
 				require.Equal(t, nodeid.ID("job_r"), r.JobID)
 				byToken[r.Token] = r
 			}
-			require.Equal(t, push.ReceiptArrived, byToken["tok0"].Event)
-			require.Equal(t, push.ReceiptTokenDead, byToken["tok7"].Event)
+			require.Equal(t, core.ReceiptArrived, byToken["tok0"].Event)
+			require.Equal(t, core.ReceiptTokenDead, byToken["tok7"].Event)
 			require.Equal(t, "Huawei receipt 5: token not valid on the device", byToken["tok7"].Reason)
 			require.NotContains(t, byToken, "tok8")
 		})
@@ -525,7 +525,7 @@ func TestReceipts(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	ok := push.HuaweiCredentials{AppID: "104523687", ClientSecret: "0f3c9a4e5b6d7e8f"}
+	ok := core.HuaweiCredentials{AppID: "104523687", ClientSecret: "0f3c9a4e5b6d7e8f"}
 	sum, err := huawei.Check(ok)
 	require.NoError(t, err)
 	require.Equal(t, map[string]any{"appID": "104523687", "receipts": false}, sum)
@@ -536,24 +536,24 @@ func TestCheck(t *testing.T) {
 	require.Equal(t, map[string]any{"appID": "104523687", "receipts": true}, sum)
 
 	for _, tc := range []struct {
-		edit  func(*push.HuaweiCredentials)
+		edit  func(*core.HuaweiCredentials)
 		field string
 	}{
-		{func(c *push.HuaweiCredentials) { c.AppID = "" }, "huawei.appID"},
-		{func(c *push.HuaweiCredentials) { c.AppID = "com.example.app" }, "huawei.appID"},
-		{func(c *push.HuaweiCredentials) { c.AppID = strings.Repeat("1", 21) }, "huawei.appID"},
-		{func(c *push.HuaweiCredentials) { c.ClientSecret = "" }, "huawei.clientSecret"},
-		{func(c *push.HuaweiCredentials) { c.ClientSecret = "has space" }, "huawei.clientSecret"},
-		{func(c *push.HuaweiCredentials) { c.ReceiptUserName = "u" }, "huawei.receiptKey"},
-		{func(c *push.HuaweiCredentials) { c.ReceiptKey = "k" }, "huawei.receiptUserName"},
+		{func(c *core.HuaweiCredentials) { c.AppID = "" }, "huawei.appID"},
+		{func(c *core.HuaweiCredentials) { c.AppID = "com.example.app" }, "huawei.appID"},
+		{func(c *core.HuaweiCredentials) { c.AppID = strings.Repeat("1", 21) }, "huawei.appID"},
+		{func(c *core.HuaweiCredentials) { c.ClientSecret = "" }, "huawei.clientSecret"},
+		{func(c *core.HuaweiCredentials) { c.ClientSecret = "has space" }, "huawei.clientSecret"},
+		{func(c *core.HuaweiCredentials) { c.ReceiptUserName = "u" }, "huawei.receiptKey"},
+		{func(c *core.HuaweiCredentials) { c.ReceiptKey = "k" }, "huawei.receiptUserName"},
 	} {
 		c := ok
 		tc.edit(&c)
 		sum, err := huawei.Check(c)
 		require.Nil(t, sum)
-		pe, isErr := push.AsError(err)
+		pe, isErr := core.AsError(err)
 		require.True(t, isErr, tc.field)
-		require.Equal(t, push.CodeInvalidArgument, pe.Code)
+		require.Equal(t, core.CodeInvalidArgument, pe.Code)
 		require.Equal(t, tc.field, pe.Field)
 		if c.ClientSecret != "" {
 			require.NotContains(t, pe.Message, c.ClientSecret, "never echo the secret")

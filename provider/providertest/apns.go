@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // APNsOptions configure StartAPNs.
@@ -135,7 +135,7 @@ var apnsTopicSuffix = map[string]string{
 // and team ID; Credentials returns what pushd must be configured with.
 func StartAPNs(o APNsOptions) (*APNsFake, error) {
 	if o.Environment == "" {
-		o.Environment = push.APNsSandbox
+		o.Environment = core.APNsSandbox
 	}
 	if o.Topic == "" {
 		o.Topic = apnsDefaultTopic
@@ -179,12 +179,12 @@ func apnsRandomID() string {
 }
 
 // Credentials returns token-auth credentials that the fake accepts.
-func (f *APNsFake) Credentials() push.APNsCredentials {
+func (f *APNsFake) Credentials() core.APNsCredentials {
 	der, err := x509.MarshalPKCS8PrivateKey(f.key)
 	if err != nil {
 		panic(err) // a P-256 key always marshals
 	}
-	return push.APNsCredentials{
+	return core.APNsCredentials{
 		Environment: f.env,
 		Topic:       f.topic,
 		KeyP8:       string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
@@ -241,7 +241,7 @@ func (f *APNsFake) serve(w http.ResponseWriter, r *http.Request) {
 		req.ID = apnsNewUUID()
 	}
 	w.Header().Set("apns-id", req.ID)
-	if f.env == push.APNsSandbox {
+	if f.env == core.APNsSandbox {
 		w.Header().Set("apns-unique-id", apnsNewUUID()) // the development environment's delivery-log ID
 	}
 	if fault.Status == 0 {

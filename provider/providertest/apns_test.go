@@ -17,10 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pushd/pushd/push/core"
+
 	"github.com/sideshow/apns2/token"
 	"github.com/stretchr/testify/require"
-
-	"github.com/pushd/pushd/push"
 )
 
 const apnsTestToken = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
@@ -143,11 +143,11 @@ func TestAPNsFakeGeneratesID(t *testing.T) {
 
 func TestAPNsFakeCredentials(t *testing.T) {
 	t.Parallel()
-	f, err := StartAPNs(APNsOptions{Environment: push.APNsProduction, Topic: "org.example.app"})
+	f, err := StartAPNs(APNsOptions{Environment: core.APNsProduction, Topic: "org.example.app"})
 	require.NoError(t, err)
 	defer f.Close()
 	c := f.Credentials()
-	require.Equal(t, push.APNsProduction, c.Environment)
+	require.Equal(t, core.APNsProduction, c.Environment)
 	require.Equal(t, "org.example.app", c.Topic)
 	require.Regexp(t, `^[A-Z0-9]{10}$`, c.KeyID)
 	require.Regexp(t, `^[A-Z0-9]{10}$`, c.TeamID)

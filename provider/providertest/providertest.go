@@ -1,6 +1,6 @@
 // Package providertest holds faithful fakes of the vendor push services
 // (APNs over HTTP/2 with TLS, FCM HTTP v1, Huawei Push Kit, Xiaomi MiPush),
-// for tests, demos (`pushd fakes`) and load runs. Each fake checks requests
+// for tests, demos (`pushd-fakes`) and load runs. Each fake checks requests
 // the way the vendor does, answers with the vendor's status codes and error
 // bodies, records what it received, and injects faults on demand: any
 // vendor error for chosen tokens, latency, and connection resets.
@@ -85,7 +85,7 @@ type Log[T any] struct {
 }
 
 // Keep bounds the log to about the last n requests (0: no bound), for a
-// fake that runs for long (`pushd fakes`).
+// fake that runs for long (`pushd-fakes`).
 func (l *Log[T]) Keep(n int) {
 	l.mu.Lock()
 	l.max = n

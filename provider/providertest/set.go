@@ -3,10 +3,10 @@ package providertest
 import (
 	"time"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
-// Set is every vendor fake, started together: what `pushd fakes`, the
+// Set is every vendor fake, started together: what `pushd-fakes`, the
 // end-to-end tests and the load runs point a pushd at.
 type Set struct {
 	APNsProduction, APNsSandbox *APNsFake
@@ -19,8 +19,8 @@ type Set struct {
 func StartSet(latency time.Duration) (*Set, error) {
 	var s Set
 	var err error
-	if s.APNsProduction, err = StartAPNs(APNsOptions{Environment: push.APNsProduction}); err == nil {
-		if s.APNsSandbox, err = StartAPNs(APNsOptions{Environment: push.APNsSandbox}); err == nil {
+	if s.APNsProduction, err = StartAPNs(APNsOptions{Environment: core.APNsProduction}); err == nil {
+		if s.APNsSandbox, err = StartAPNs(APNsOptions{Environment: core.APNsSandbox}); err == nil {
 			if s.FCM, err = StartFCM(FCMOptions{}); err == nil {
 				if s.Huawei, err = StartHuawei(HuaweiOptions{}); err == nil {
 					s.Xiaomi, err = StartXiaomi(XiaomiOptions{})

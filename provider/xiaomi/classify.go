@@ -11,14 +11,14 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Answer is what one /v3/message/regid answer means for its regids.
 type Answer struct {
 	// Result is the outcome of every regid of the request that is not in
 	// BadRegIDs.
-	Result push.Result
+	Result core.Result
 	// Code is Xiaomi's code (0: success), or -1 when the answer carried
 	// none.
 	Code int
@@ -31,9 +31,9 @@ type Answer struct {
 }
 
 // For returns the outcome for one regid of the request.
-func (a Answer) For(regid string) push.Result {
+func (a Answer) For(regid string) core.Result {
 	if _, ok := a.bad[regid]; ok {
-		return push.Result{Outcome: push.OutcomeTokenDead, Reason: "Xiaomi: invalid regid (data.bad_regids)"}
+		return core.Result{Outcome: core.OutcomeTokenDead, Reason: "Xiaomi: invalid regid (data.bad_regids)"}
 	}
 	return a.Result
 }
@@ -83,7 +83,7 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Answer {
 	}
 	a := Answer{Code: code}
 	if code == 0 && b.Result != "error" && (status < 300 || status == 0) {
-		a.Result = push.Result{Outcome: push.OutcomeSent}
+		a.Result = core.Result{Outcome: core.OutcomeSent}
 		var data map[string]json.RawMessage
 		_ = json.Unmarshal(b.Data, &data) // a success without data is still one
 		a.MessageID = rawString(data["id"])
@@ -108,20 +108,20 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Answer {
 	}
 	// The answer's reason and description are not quoted (see
 	// channel.Code): the code and pushd's words for its class are.
-	var r push.Result
+	var r core.Result
 	switch {
 	case quotaCodes[code]:
-		r = push.Result{Outcome: push.OutcomeRetry, Reason: reason(code, words(code, "daily quota used up"))}
+		r = core.Result{Outcome: core.OutcomeRetry, Reason: reason(code, words(code, "daily quota used up"))}
 		r.RetryAfter = max(untilBeijingMidnight(now), channel.RetryAfter(h, now))
 	case retryCodes[code]:
-		r = push.Result{Outcome: push.OutcomeRetry, Reason: reason(code, words(code, "not accepted now, retried"))}
+		r = core.Result{Outcome: core.OutcomeRetry, Reason: reason(code, words(code, "not accepted now, retried"))}
 		r.RetryAfter = channel.RetryAfter(h, now)
 	case deadCodes[code]:
-		r = push.Result{Outcome: push.OutcomeTokenDead, Reason: reason(code, words(code, "invalid regid"))}
+		r = core.Result{Outcome: core.OutcomeTokenDead, Reason: reason(code, words(code, "invalid regid"))}
 	case configCodes[code]:
-		r = push.Result{Outcome: push.OutcomeConfigError, Reason: reason(code, words(code, "the credentials or the app's settings were refused"))}
+		r = core.Result{Outcome: core.OutcomeConfigError, Reason: reason(code, words(code, "the credentials or the app's settings were refused"))}
 	default:
-		r = push.Result{Outcome: push.OutcomeFailed, Reason: reason(code, words(code, "the message was refused"))}
+		r = core.Result{Outcome: core.OutcomeFailed, Reason: reason(code, words(code, "the message was refused"))}
 	}
 	a.Result = r
 	return a
@@ -129,18 +129,18 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Answer {
 
 // statusResult judges an answer without a readable JSON body by its HTTP
 // status.
-func statusResult(status int, h http.Header, now time.Time) push.Result {
-	r := push.Result{Reason: fmt.Sprintf("Xiaomi: HTTP %d %s", status, http.StatusText(status))}
+func statusResult(status int, h http.Header, now time.Time) core.Result {
+	r := core.Result{Reason: fmt.Sprintf("Xiaomi: HTTP %d %s", status, http.StatusText(status))}
 	switch {
 	case status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status < 300:
 		// A 2xx without a readable answer may or may not have been sent;
 		// the jobkey keeps a resend from showing twice.
-		r.Outcome = push.OutcomeRetry
+		r.Outcome = core.OutcomeRetry
 		r.RetryAfter = channel.RetryAfter(h, now)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		r.Outcome = push.OutcomeConfigError
+		r.Outcome = core.OutcomeConfigError
 	default:
-		r.Outcome = push.OutcomeFailed
+		r.Outcome = core.OutcomeFailed
 	}
 	return r
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Limits of the MiPush send API.
@@ -58,7 +58,7 @@ type Callback struct {
 // the payload field only: it is not copied into extra.<key> fields, which
 // Xiaomi limits in number and length and which the app reads the same way
 // as the payload (MiPushMessage.getPayload / getExtra).
-func Form(msgs []push.Outgoing, pkg string, cb Callback, now time.Time) url.Values {
+func Form(msgs []core.Outgoing, pkg string, cb Callback, now time.Time) url.Values {
 	v := url.Values{}
 	if len(msgs) == 0 {
 		return v
@@ -134,7 +134,7 @@ func Form(msgs []push.Outgoing, pkg string, cb Callback, now time.Time) url.Valu
 }
 
 // regIDs returns the distinct tokens of msgs, in order.
-func regIDs(msgs []push.Outgoing) []string {
+func regIDs(msgs []core.Outgoing) []string {
 	out := make([]string, 0, len(msgs))
 	seen := make(map[string]struct{}, len(msgs))
 	for _, m := range msgs {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Receipt types (extra.callback.type bits) Xiaomi reports.
@@ -47,7 +47,7 @@ type receiptEntry struct {
 // proves a receipt is about a message pushd sent. Entries it rejects, and
 // entries that cannot be read, are skipped; the error is non-nil only when
 // the form is unreadable or no entry could be used.
-func ParseReceipts(form url.Values, verify func(param string) (job string, ok bool), now time.Time) ([]push.VendorReceipt, error) {
+func ParseReceipts(form url.Values, verify func(param string) (job string, ok bool), now time.Time) ([]core.VendorReceipt, error) {
 	data := form.Get("data")
 	if strings.TrimSpace(data) == "" {
 		return nil, errors.New("xiaomi receipts: no data field")
@@ -61,7 +61,7 @@ func ParseReceipts(form url.Values, verify func(param string) (job string, ok bo
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	var out []push.VendorReceipt
+	var out []core.VendorReceipt
 	var used, rejected, unreadable int
 	for _, id := range ids {
 		var e receiptEntry
@@ -81,7 +81,7 @@ func ParseReceipts(form url.Values, verify func(param string) (job string, ok bo
 		}
 		for _, ev := range receiptEvents(int64(e.Type), e) {
 			for _, t := range splitList(e.Targets) {
-				out = append(out, push.VendorReceipt{JobID: nodeid.ID(job), Token: t, Event: ev.event, Reason: ev.reason, At: at})
+				out = append(out, core.VendorReceipt{JobID: nodeid.ID(job), Token: t, Event: ev.event, Reason: ev.reason, At: at})
 			}
 		}
 	}
@@ -93,7 +93,7 @@ func ParseReceipts(form url.Values, verify func(param string) (job string, ok bo
 }
 
 type receiptEvent struct {
-	event  push.ReceiptEvent
+	event  core.ReceiptEvent
 	reason string
 }
 
@@ -101,26 +101,26 @@ type receiptEvent struct {
 func receiptEvents(typ int64, e receiptEntry) []receiptEvent {
 	var out []receiptEvent
 	if typ&receiptDelivered != 0 {
-		out = append(out, receiptEvent{event: push.ReceiptArrived})
+		out = append(out, receiptEvent{event: core.ReceiptArrived})
 	}
 	if typ&receiptClicked != 0 {
-		out = append(out, receiptEvent{event: push.ReceiptOpened})
+		out = append(out, receiptEvent{event: core.ReceiptOpened})
 	}
 	if typ&receiptInvalid != 0 {
-		out = append(out, receiptEvent{push.ReceiptTokenDead, "Xiaomi: 16 invalid target (offline over 90 days, unregistered or uninstalled)"})
+		out = append(out, receiptEvent{core.ReceiptTokenDead, "Xiaomi: 16 invalid target (offline over 90 days, unregistered or uninstalled)"})
 	}
 	if typ&receiptDisabled != 0 {
-		out = append(out, receiptEvent{push.ReceiptFailed, "Xiaomi: 32 push disabled on the device"})
+		out = append(out, receiptEvent{core.ReceiptFailed, "Xiaomi: 32 push disabled on the device"})
 	}
 	if typ&receiptFiltered != 0 {
-		out = append(out, receiptEvent{push.ReceiptFailed, "Xiaomi: 64 filtered out"})
+		out = append(out, receiptEvent{core.ReceiptFailed, "Xiaomi: 64 filtered out"})
 	}
 	if typ&receiptQuota != 0 {
 		r := "Xiaomi: 128 daily quota exceeded"
 		if ack, quota := rawString(e.Extra.Ack), rawString(e.Extra.Quota); ack != "" || quota != "" {
 			r += fmt.Sprintf(" (acked %s of quota %s)", ack, quota)
 		}
-		out = append(out, receiptEvent{push.ReceiptFailed, r})
+		out = append(out, receiptEvent{core.ReceiptFailed, r})
 	}
 	return out
 }

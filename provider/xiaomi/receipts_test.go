@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
+	"github.com/pushd/pushd/push/core"
 
-	"github.com/pushd/pushd/push"
+	"github.com/stretchr/testify/require"
 )
 
 // testVerify accepts params made by testCallback's Param.
@@ -34,14 +34,14 @@ func TestParseReceipts(t *testing.T) {
 	got, err := ParseReceipts(url.Values{"data": {data}}, testVerify, now)
 	require.NoError(t, err)
 	at := func(ms int64) time.Time { return time.UnixMilli(ms) }
-	require.Equal(t, []push.VendorReceipt{
-		{JobID: "job_a", Token: "r1", Event: push.ReceiptArrived, At: at(1741944600123)},
-		{JobID: "job_a", Token: "r2", Event: push.ReceiptArrived, At: at(1741944600123)},
-		{JobID: "job_a", Token: "r1", Event: push.ReceiptOpened, At: at(1741944601000)},
-		{JobID: "job_b", Token: "r3", Event: push.ReceiptTokenDead, Reason: "Xiaomi: 16 invalid target (offline over 90 days, unregistered or uninstalled)", At: at(1741944602000)},
-		{JobID: "job_b", Token: "r4", Event: push.ReceiptFailed, Reason: "Xiaomi: 32 push disabled on the device", At: now},
-		{JobID: "job_b", Token: "r5", Event: push.ReceiptFailed, Reason: "Xiaomi: 64 filtered out", At: now},
-		{JobID: "job_b", Token: "r6", Event: push.ReceiptFailed, Reason: "Xiaomi: 128 daily quota exceeded (acked 100 of quota 100)", At: at(1741944603000)},
+	require.Equal(t, []core.VendorReceipt{
+		{JobID: "job_a", Token: "r1", Event: core.ReceiptArrived, At: at(1741944600123)},
+		{JobID: "job_a", Token: "r2", Event: core.ReceiptArrived, At: at(1741944600123)},
+		{JobID: "job_a", Token: "r1", Event: core.ReceiptOpened, At: at(1741944601000)},
+		{JobID: "job_b", Token: "r3", Event: core.ReceiptTokenDead, Reason: "Xiaomi: 16 invalid target (offline over 90 days, unregistered or uninstalled)", At: at(1741944602000)},
+		{JobID: "job_b", Token: "r4", Event: core.ReceiptFailed, Reason: "Xiaomi: 32 push disabled on the device", At: now},
+		{JobID: "job_b", Token: "r5", Event: core.ReceiptFailed, Reason: "Xiaomi: 64 filtered out", At: now},
+		{JobID: "job_b", Token: "r6", Event: core.ReceiptFailed, Reason: "Xiaomi: 128 daily quota exceeded (acked 100 of quota 100)", At: at(1741944603000)},
 	}, got)
 }
 
@@ -80,8 +80,8 @@ func FuzzParseReceipts(f *testing.F) {
 		for _, r := range got {
 			require.NotEmpty(t, r.Token)
 			require.NotEmpty(t, r.JobID)
-			require.GreaterOrEqual(t, r.Event, push.ReceiptArrived)
-			require.LessOrEqual(t, r.Event, push.ReceiptFailed)
+			require.GreaterOrEqual(t, r.Event, core.ReceiptArrived)
+			require.LessOrEqual(t, r.Event, core.ReceiptFailed)
 		}
 	})
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/provider/channel"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // DefaultURL is MiPush's mainland China host.
@@ -32,14 +32,14 @@ var packageName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-
 
 // Check validates credentials as they are saved and returns their
 // summary: the package name (never the secret).
-func Check(c push.XiaomiCredentials) (map[string]any, error) {
+func Check(c core.XiaomiCredentials) (map[string]any, error) {
 	switch {
 	case strings.TrimSpace(c.AppSecret) == "":
-		return nil, push.Invalid("xiaomi.appSecret", "is required")
+		return nil, core.Invalid("xiaomi.appSecret", "is required")
 	case strings.IndexFunc(c.AppSecret, unicode.IsSpace) >= 0:
-		return nil, push.Invalid("xiaomi.appSecret", "must not contain whitespace")
+		return nil, core.Invalid("xiaomi.appSecret", "must not contain whitespace")
 	case !packageName.MatchString(c.PackageName):
-		return nil, push.Invalid("xiaomi.packageName", "is not an Android package name (like com.example.app)")
+		return nil, core.Invalid("xiaomi.packageName", "is not an Android package name (like com.example.app)")
 	}
 	return map[string]any{"packageName": c.PackageName}, nil
 }
@@ -55,7 +55,7 @@ type Sender struct {
 }
 
 // New returns the sender of one stored credential.
-func New(c push.XiaomiCredentials, o channel.Options) (*Sender, error) {
+func New(c core.XiaomiCredentials, o channel.Options) (*Sender, error) {
 	if _, err := Check(c); err != nil {
 		return nil, err
 	}
@@ -82,10 +82,10 @@ type request struct {
 // expiry (to the second) go together, up to 1,000 regids a request, with
 // the requests of one call in flight at once up to o.Concurrency. It
 // returns one result per message, in order.
-func (s *Sender) Send(ctx context.Context, msgs []push.Outgoing) (res []push.Result) {
-	res = make([]push.Result, len(msgs))
+func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) (res []core.Result) {
+	res = make([]core.Result, len(msgs))
 	for i := range res {
-		res[i] = push.Result{Outcome: push.OutcomeRetry, Reason: "Xiaomi: not sent"}
+		res[i] = core.Result{Outcome: core.OutcomeRetry, Reason: "Xiaomi: not sent"}
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -107,25 +107,25 @@ func (s *Sender) Send(ctx context.Context, msgs []push.Outgoing) (res []push.Res
 
 // plan groups msgs into requests, and settles the messages that cannot
 // be sent at all.
-func (s *Sender) plan(msgs []push.Outgoing, res []push.Result, now time.Time) []request {
+func (s *Sender) plan(msgs []core.Outgoing, res []core.Result, now time.Time) []request {
 	type group struct {
-		msgs []push.Outgoing
+		msgs []core.Outgoing
 		idx  []int
 	}
 	var order []string
 	groups := map[string]*group{}
 	for i, m := range msgs {
 		if reason := unsendable(m); reason != "" {
-			res[i] = push.Result{Outcome: push.OutcomeFailed, Reason: reason}
+			res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: reason}
 			continue
 		}
 		if m.Token == "" || strings.ContainsAny(m.Token, ", \t\r\n") {
-			res[i] = push.Result{Outcome: push.OutcomeTokenDead, Reason: "Xiaomi: malformed regid"}
+			res[i] = core.Result{Outcome: core.OutcomeTokenDead, Reason: "Xiaomi: malformed regid"}
 			continue
 		}
 		content, err := json.Marshal(m.Message)
 		if err != nil {
-			res[i] = push.Result{Outcome: push.OutcomeFailed, Reason: "Xiaomi: the message cannot be encoded: " + err.Error()}
+			res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: "Xiaomi: the message cannot be encoded: " + err.Error()}
 			continue
 		}
 		key := fmt.Sprintf("%s\x00%d\x00%s", m.JobID, m.ExpiresAt.Unix(), content)
@@ -170,7 +170,7 @@ func (s *Sender) plan(msgs []push.Outgoing, res []push.Result, now time.Time) []
 }
 
 // unsendable says why a message cannot go to Xiaomi at all, or "".
-func unsendable(m push.Outgoing) string {
+func unsendable(m core.Outgoing) string {
 	if !m.Message.Silent && strings.TrimSpace(m.Message.Title) == "" && strings.TrimSpace(m.Message.Body) == "" {
 		return "Xiaomi: a notification needs a title or a body"
 	}
@@ -178,49 +178,49 @@ func unsendable(m push.Outgoing) string {
 }
 
 // do sends one request and records its results.
-func (s *Sender) do(ctx context.Context, r request, res []push.Result) {
-	set := func(regid string, out push.Result) {
+func (s *Sender) do(ctx context.Context, r request, res []core.Result) {
+	set := func(regid string, out core.Result) {
 		for _, i := range r.idx[regid] {
 			res[i] = out
 		}
 	}
-	setAll := func(out push.Result) {
+	setAll := func(out core.Result) {
 		for _, t := range r.regids {
 			set(t, out)
 		}
 	}
 	if err := s.o.Wait(ctx, len(r.regids)); err != nil {
-		setAll(push.Result{Outcome: push.OutcomeRetry, Reason: "Xiaomi: not sent: " + err.Error()})
+		setAll(core.Result{Outcome: core.OutcomeRetry, Reason: "Xiaomi: not sent: " + err.Error()})
 		return
 	}
 	if err := ctx.Err(); err != nil {
-		setAll(push.Result{Outcome: push.OutcomeRetry, Reason: "Xiaomi: not sent: " + err.Error()})
+		setAll(core.Result{Outcome: core.OutcomeRetry, Reason: "Xiaomi: not sent: " + err.Error()})
 		return
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, strings.NewReader(r.form))
 	if err != nil {
-		setAll(push.Result{Outcome: push.OutcomeConfigError, Reason: "Xiaomi: bad endpoint: " + err.Error()})
+		setAll(core.Result{Outcome: core.OutcomeConfigError, Reason: "Xiaomi: bad endpoint: " + err.Error()})
 		return
 	}
 	req.Header.Set("Authorization", s.auth)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
 	resp, err := s.o.HTTPClient.Do(req)
 	if err != nil {
-		setAll(push.Result{Outcome: push.OutcomeRetry, Reason: "Xiaomi: " + networkError(err)})
+		setAll(core.Result{Outcome: core.OutcomeRetry, Reason: "Xiaomi: " + networkError(err)})
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	_ = resp.Body.Close()
 	if err != nil {
-		setAll(push.Result{Outcome: push.OutcomeRetry, Reason: "Xiaomi: reading the answer: " + networkError(err)})
+		setAll(core.Result{Outcome: core.OutcomeRetry, Reason: "Xiaomi: reading the answer: " + networkError(err)})
 		return
 	}
 	a := Classify(resp.StatusCode, resp.Header, body, s.o.Clock())
 	if a.Code == 27001 && r.hasChannel {
 		// The message's own channel ID is wrong, not the channel config.
-		a.Result.Outcome = push.OutcomeFailed
+		a.Result.Outcome = core.OutcomeFailed
 	}
-	if a.Result.Outcome != push.OutcomeSent {
+	if a.Result.Outcome != core.OutcomeSent {
 		s.o.Logger.WarnContext(ctx, "xiaomi: send refused", "regids", len(r.regids), "reason", a.Result.Reason)
 	}
 	for _, t := range r.regids {

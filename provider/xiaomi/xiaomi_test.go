@@ -18,27 +18,27 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/provider/providertest"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	rows := []struct {
 		name  string
-		creds push.XiaomiCredentials
+		creds core.XiaomiCredentials
 		field string
 	}{
-		{"ok", push.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example.app"}, ""},
-		{"ok underscores", push.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example_co.my_app2"}, ""},
-		{"no secret", push.XiaomiCredentials{PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"blank secret", push.XiaomiCredentials{AppSecret: "  ", PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"secret with space", push.XiaomiCredentials{AppSecret: "abc def", PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"secret with newline", push.XiaomiCredentials{AppSecret: "abc\n", PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"no package", push.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ=="}, "xiaomi.packageName"},
-		{"one segment", push.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "example"}, "xiaomi.packageName"},
-		{"digit segment", push.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.1example.app"}, "xiaomi.packageName"},
-		{"dash", push.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.my-app.x"}, "xiaomi.packageName"},
-		{"trailing dot", push.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example."}, "xiaomi.packageName"},
+		{"ok", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example.app"}, ""},
+		{"ok underscores", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example_co.my_app2"}, ""},
+		{"no secret", core.XiaomiCredentials{PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"blank secret", core.XiaomiCredentials{AppSecret: "  ", PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"secret with space", core.XiaomiCredentials{AppSecret: "abc def", PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"secret with newline", core.XiaomiCredentials{AppSecret: "abc\n", PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"no package", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ=="}, "xiaomi.packageName"},
+		{"one segment", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "example"}, "xiaomi.packageName"},
+		{"digit segment", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.1example.app"}, "xiaomi.packageName"},
+		{"dash", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.my-app.x"}, "xiaomi.packageName"},
+		{"trailing dot", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example."}, "xiaomi.packageName"},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
@@ -51,9 +51,9 @@ func TestCheck(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			e, ok := push.AsError(err)
+			e, ok := core.AsError(err)
 			require.True(t, ok, "%v", err)
-			require.Equal(t, push.CodeInvalidArgument, e.Code)
+			require.Equal(t, core.CodeInvalidArgument, e.Code)
 			require.Equal(t, r.field, e.Field)
 			if secret := strings.TrimSpace(r.creds.AppSecret); secret != "" {
 				require.NotContains(t, e.Error(), secret) // the secret never shows
@@ -87,11 +87,11 @@ func setup(t *testing.T, fo providertest.XiaomiOptions, opt func(*channel.Option
 }
 
 // batch returns n messages of one job to regids prefix-00000, ...
-func batch(n int, job, prefix string) []push.Outgoing {
-	out := make([]push.Outgoing, n)
+func batch(n int, job, prefix string) []core.Outgoing {
+	out := make([]core.Outgoing, n)
 	exp := time.Now().Add(time.Hour)
 	for i := range out {
-		out[i] = push.Outgoing{
+		out[i] = core.Outgoing{
 			DeliveryID: nodeid.New("del"), DeviceID: nodeid.New("dev"), JobID: nodeid.ID(job),
 			Token:     fmt.Sprintf("%s-%05d", prefix, i),
 			Message:   jsontype.Message{Title: "Hello", Body: "World", Payload: map[string]any{"k": "v"}},
@@ -101,8 +101,8 @@ func batch(n int, job, prefix string) []push.Outgoing {
 	return out
 }
 
-func outcomes(rs []push.Result) map[push.Outcome]int {
-	m := map[push.Outcome]int{}
+func outcomes(rs []core.Result) map[core.Outcome]int {
+	m := map[core.Outcome]int{}
 	for _, r := range rs {
 		m[r.Outcome]++
 	}
@@ -115,7 +115,7 @@ func TestSendBatchesOfAThousand(t *testing.T) {
 	msgs := batch(2500, "job_batch", "r")
 	res := e.s.Send(t.Context(), msgs)
 	require.Len(t, res, 2500)
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 2500}, outcomes(res))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, outcomes(res))
 
 	sends := e.fake.Sends.All()
 	require.Len(t, sends, 3)
@@ -142,12 +142,12 @@ func TestSendGroupsAndOrder(t *testing.T) {
 	t.Parallel()
 	e := setup(t, providertest.XiaomiOptions{}, nil)
 	exp := time.Now().Add(time.Hour).Truncate(time.Second)
-	mk := func(job, token string, m jsontype.Message, exp time.Time) push.Outgoing {
-		return push.Outgoing{DeliveryID: nodeid.New("del"), JobID: nodeid.ID(job), Token: token, Message: m, ExpiresAt: exp}
+	mk := func(job, token string, m jsontype.Message, exp time.Time) core.Outgoing {
+		return core.Outgoing{DeliveryID: nodeid.New("del"), JobID: nodeid.ID(job), Token: token, Message: m, ExpiresAt: exp}
 	}
 	a := jsontype.Message{Title: "A", Body: "a"}
 	b := jsontype.Message{Title: "B", Body: "b"}
-	msgs := []push.Outgoing{
+	msgs := []core.Outgoing{
 		mk("job_1", "r1", a, exp),
 		mk("job_2", "r2", a, exp),
 		mk("job_1", "r3", a, exp.Add(300*time.Millisecond)), // same second: same request
@@ -161,9 +161,9 @@ func TestSendGroupsAndOrder(t *testing.T) {
 	}
 	res := e.s.Send(t.Context(), msgs)
 	require.Len(t, res, len(msgs))
-	for i, want := range []push.Outcome{
-		push.OutcomeSent, push.OutcomeSent, push.OutcomeSent, push.OutcomeSent, push.OutcomeSent, push.OutcomeSent,
-		push.OutcomeFailed, push.OutcomeTokenDead, push.OutcomeFailed, push.OutcomeSent,
+	for i, want := range []core.Outcome{
+		core.OutcomeSent, core.OutcomeSent, core.OutcomeSent, core.OutcomeSent, core.OutcomeSent, core.OutcomeSent,
+		core.OutcomeFailed, core.OutcomeTokenDead, core.OutcomeFailed, core.OutcomeSent,
 	} {
 		require.Equal(t, want, res[i].Outcome, "message %d: %s", i, res[i].Reason)
 	}
@@ -199,9 +199,9 @@ func TestSendBadRegIDs(t *testing.T) {
 	res := e.s.Send(t.Context(), msgs)
 	for i, m := range msgs {
 		if dead[m.Token] {
-			require.Equal(t, push.Result{Outcome: push.OutcomeTokenDead, Reason: "Xiaomi: invalid regid (data.bad_regids)"}, res[i])
+			require.Equal(t, core.Result{Outcome: core.OutcomeTokenDead, Reason: "Xiaomi: invalid regid (data.bad_regids)"}, res[i])
 		} else {
-			require.Equal(t, push.OutcomeSent, res[i].Outcome, m.Token)
+			require.Equal(t, core.OutcomeSent, res[i].Outcome, m.Token)
 		}
 	}
 }
@@ -211,47 +211,47 @@ func TestSendFaults(t *testing.T) {
 	rows := []struct {
 		name    string
 		fault   providertest.XiaomiFault
-		outcome push.Outcome
+		outcome core.Outcome
 		reason  string
 		after   time.Duration // at least
 	}{
-		{"quota", providertest.XiaomiFault{Code: 200001}, push.OutcomeRetry, "Xiaomi: 200001 daily quota used up", time.Second},
-		{"too frequent", providertest.XiaomiFault{Code: 10027}, push.OutcomeRetry, "Xiaomi: 10027 API called too frequently", 0},
-		{"busy", providertest.XiaomiFault{Code: 10002}, push.OutcomeRetry, "Xiaomi: 10002 service busy", 0},
-		{"internal", providertest.XiaomiFault{Code: 1}, push.OutcomeRetry, "Xiaomi: 1 internal error", 0},
-		{"unknown", providertest.XiaomiFault{Code: -1}, push.OutcomeRetry, "Xiaomi: -1 unknown error", 0},
-		{"send failed", providertest.XiaomiFault{Code: 20301}, push.OutcomeRetry, "Xiaomi: 20301 sending the message failed", 0},
-		{"remote", providertest.XiaomiFault{Code: 65029}, push.OutcomeRetry, "Xiaomi: 65029 remote service exception", 0},
-		{"expired request", providertest.XiaomiFault{Code: 10037}, push.OutcomeRetry, "Xiaomi: 10037 request expired", 0},
-		{"broadcast too often", providertest.XiaomiFault{Code: 26004}, push.OutcomeRetry, "Xiaomi: 26004 broadcasts sent too frequently", 0},
-		{"503 with Retry-After", providertest.XiaomiFault{Status: 503, RetryAfter: 42 * time.Second}, push.OutcomeRetry, "Xiaomi: HTTP 503 Service Unavailable", 42 * time.Second},
-		{"502", providertest.XiaomiFault{Status: 502}, push.OutcomeRetry, "Xiaomi: HTTP 502 Bad Gateway", 0},
-		{"500 with code", providertest.XiaomiFault{Status: 500, Code: 10001}, push.OutcomeRetry, "Xiaomi: 10001 system error", 0},
-		{"illegal device", providertest.XiaomiFault{Code: 10029}, push.OutcomeTokenDead, "Xiaomi: 10029 illegal device", 0},
-		{"bad secret", providertest.XiaomiFault{Code: 21301}, push.OutcomeConfigError, "Xiaomi: 21301 invalid AppSecret", 0},
-		{"token auth", providertest.XiaomiFault{Code: 21302}, push.OutcomeConfigError, "Xiaomi: 21302 token authentication failed", 0},
-		{"restricted", providertest.XiaomiFault{Code: 21303}, push.OutcomeConfigError, "Xiaomi: 21303 restricted request", 0},
-		{"illegal app", providertest.XiaomiFault{Code: 22000}, push.OutcomeConfigError, "Xiaomi: 22000 illegal application", 0},
-		{"illegal app id", providertest.XiaomiFault{Code: 22006}, push.OutcomeConfigError, "Xiaomi: 22006 illegal app ID", 0},
-		{"illegal app key", providertest.XiaomiFault{Code: 22007}, push.OutcomeConfigError, "Xiaomi: 22007 illegal app key", 0},
-		{"package", providertest.XiaomiFault{Code: 22022}, push.OutcomeConfigError, "Xiaomi: 22022 invalid package name", 0},
-		{"blacklisted", providertest.XiaomiFault{Code: 10031}, push.OutcomeConfigError, "Xiaomi: 10031 the app is blacklisted", 0},
-		{"forbidden", providertest.XiaomiFault{Code: 10036}, push.OutcomeConfigError, "Xiaomi: 10036 app operation forbidden", 0},
-		{"review", providertest.XiaomiFault{Code: 26006}, push.OutcomeConfigError, "Xiaomi: 26006 sending requires review", 0},
-		{"channel mismatch without channel id", providertest.XiaomiFault{Code: 27001}, push.OutcomeConfigError, "Xiaomi: 27001 channel information mismatch", 0},
-		{"parameter", providertest.XiaomiFault{Code: 10008}, push.OutcomeFailed, "Xiaomi: 10008 parameter error", 0},
-		{"illegal request", providertest.XiaomiFault{Code: 10012}, push.OutcomeFailed, "Xiaomi: 10012 illegal request", 0},
-		{"missing", providertest.XiaomiFault{Code: 10016}, push.OutcomeFailed, "Xiaomi: 10016 a required parameter is missing", 0},
-		{"illegal value", providertest.XiaomiFault{Code: 10017}, push.OutcomeFailed, "Xiaomi: 10017 illegal parameter value", 0},
-		{"no target", providertest.XiaomiFault{Code: 21305}, push.OutcomeFailed, "Xiaomi: 21305 no target (regid, topic, alias, ...)", 0},
-		{"too long", providertest.XiaomiFault{Code: 65009}, push.OutcomeFailed, "Xiaomi: 65009 message content too long", 0},
-		{"not provided", providertest.XiaomiFault{Code: 65011}, push.OutcomeFailed, "Xiaomi: 65011 a parameter was not provided", 0},
-		{"pairs", providertest.XiaomiFault{Code: 65014}, push.OutcomeFailed, "Xiaomi: 65014 too many key/value pairs", 0},
-		{"pair length", providertest.XiaomiFault{Code: 65015}, push.OutcomeFailed, "Xiaomi: 65015 key/value pairs too long in total", 0},
-		{"callback param", providertest.XiaomiFault{Code: 65036}, push.OutcomeFailed, "Xiaomi: 65036 callback parameter too long", 0},
-		{"callback url length", providertest.XiaomiFault{Code: 65037}, push.OutcomeFailed, "Xiaomi: 65037 callback URL too long", 0},
-		{"callback url", providertest.XiaomiFault{Code: 65038}, push.OutcomeFailed, "Xiaomi: 65038 illegal callback URL", 0},
-		{"custom words", providertest.XiaomiFault{Code: 12345, Reason: "Something new."}, push.OutcomeFailed, "Xiaomi: 12345 the message was refused", 0},
+		{"quota", providertest.XiaomiFault{Code: 200001}, core.OutcomeRetry, "Xiaomi: 200001 daily quota used up", time.Second},
+		{"too frequent", providertest.XiaomiFault{Code: 10027}, core.OutcomeRetry, "Xiaomi: 10027 API called too frequently", 0},
+		{"busy", providertest.XiaomiFault{Code: 10002}, core.OutcomeRetry, "Xiaomi: 10002 service busy", 0},
+		{"internal", providertest.XiaomiFault{Code: 1}, core.OutcomeRetry, "Xiaomi: 1 internal error", 0},
+		{"unknown", providertest.XiaomiFault{Code: -1}, core.OutcomeRetry, "Xiaomi: -1 unknown error", 0},
+		{"send failed", providertest.XiaomiFault{Code: 20301}, core.OutcomeRetry, "Xiaomi: 20301 sending the message failed", 0},
+		{"remote", providertest.XiaomiFault{Code: 65029}, core.OutcomeRetry, "Xiaomi: 65029 remote service exception", 0},
+		{"expired request", providertest.XiaomiFault{Code: 10037}, core.OutcomeRetry, "Xiaomi: 10037 request expired", 0},
+		{"broadcast too often", providertest.XiaomiFault{Code: 26004}, core.OutcomeRetry, "Xiaomi: 26004 broadcasts sent too frequently", 0},
+		{"503 with Retry-After", providertest.XiaomiFault{Status: 503, RetryAfter: 42 * time.Second}, core.OutcomeRetry, "Xiaomi: HTTP 503 Service Unavailable", 42 * time.Second},
+		{"502", providertest.XiaomiFault{Status: 502}, core.OutcomeRetry, "Xiaomi: HTTP 502 Bad Gateway", 0},
+		{"500 with code", providertest.XiaomiFault{Status: 500, Code: 10001}, core.OutcomeRetry, "Xiaomi: 10001 system error", 0},
+		{"illegal device", providertest.XiaomiFault{Code: 10029}, core.OutcomeTokenDead, "Xiaomi: 10029 illegal device", 0},
+		{"bad secret", providertest.XiaomiFault{Code: 21301}, core.OutcomeConfigError, "Xiaomi: 21301 invalid AppSecret", 0},
+		{"token auth", providertest.XiaomiFault{Code: 21302}, core.OutcomeConfigError, "Xiaomi: 21302 token authentication failed", 0},
+		{"restricted", providertest.XiaomiFault{Code: 21303}, core.OutcomeConfigError, "Xiaomi: 21303 restricted request", 0},
+		{"illegal app", providertest.XiaomiFault{Code: 22000}, core.OutcomeConfigError, "Xiaomi: 22000 illegal application", 0},
+		{"illegal app id", providertest.XiaomiFault{Code: 22006}, core.OutcomeConfigError, "Xiaomi: 22006 illegal app ID", 0},
+		{"illegal app key", providertest.XiaomiFault{Code: 22007}, core.OutcomeConfigError, "Xiaomi: 22007 illegal app key", 0},
+		{"package", providertest.XiaomiFault{Code: 22022}, core.OutcomeConfigError, "Xiaomi: 22022 invalid package name", 0},
+		{"blacklisted", providertest.XiaomiFault{Code: 10031}, core.OutcomeConfigError, "Xiaomi: 10031 the app is blacklisted", 0},
+		{"forbidden", providertest.XiaomiFault{Code: 10036}, core.OutcomeConfigError, "Xiaomi: 10036 app operation forbidden", 0},
+		{"review", providertest.XiaomiFault{Code: 26006}, core.OutcomeConfigError, "Xiaomi: 26006 sending requires review", 0},
+		{"channel mismatch without channel id", providertest.XiaomiFault{Code: 27001}, core.OutcomeConfigError, "Xiaomi: 27001 channel information mismatch", 0},
+		{"parameter", providertest.XiaomiFault{Code: 10008}, core.OutcomeFailed, "Xiaomi: 10008 parameter error", 0},
+		{"illegal request", providertest.XiaomiFault{Code: 10012}, core.OutcomeFailed, "Xiaomi: 10012 illegal request", 0},
+		{"missing", providertest.XiaomiFault{Code: 10016}, core.OutcomeFailed, "Xiaomi: 10016 a required parameter is missing", 0},
+		{"illegal value", providertest.XiaomiFault{Code: 10017}, core.OutcomeFailed, "Xiaomi: 10017 illegal parameter value", 0},
+		{"no target", providertest.XiaomiFault{Code: 21305}, core.OutcomeFailed, "Xiaomi: 21305 no target (regid, topic, alias, ...)", 0},
+		{"too long", providertest.XiaomiFault{Code: 65009}, core.OutcomeFailed, "Xiaomi: 65009 message content too long", 0},
+		{"not provided", providertest.XiaomiFault{Code: 65011}, core.OutcomeFailed, "Xiaomi: 65011 a parameter was not provided", 0},
+		{"pairs", providertest.XiaomiFault{Code: 65014}, core.OutcomeFailed, "Xiaomi: 65014 too many key/value pairs", 0},
+		{"pair length", providertest.XiaomiFault{Code: 65015}, core.OutcomeFailed, "Xiaomi: 65015 key/value pairs too long in total", 0},
+		{"callback param", providertest.XiaomiFault{Code: 65036}, core.OutcomeFailed, "Xiaomi: 65036 callback parameter too long", 0},
+		{"callback url length", providertest.XiaomiFault{Code: 65037}, core.OutcomeFailed, "Xiaomi: 65037 callback URL too long", 0},
+		{"callback url", providertest.XiaomiFault{Code: 65038}, core.OutcomeFailed, "Xiaomi: 65038 illegal callback URL", 0},
+		{"custom words", providertest.XiaomiFault{Code: 12345, Reason: "Something new."}, core.OutcomeFailed, "Xiaomi: 12345 the message was refused", 0},
 	}
 	e := setup(t, providertest.XiaomiOptions{}, nil)
 	for _, r := range rows {
@@ -265,7 +265,7 @@ func TestSendFaults(t *testing.T) {
 				require.GreaterOrEqual(t, got.RetryAfter, r.after)
 			}
 			// The next send goes through.
-			require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 2}, outcomes(e.s.Send(t.Context(), batch(2, "job_fault", "ok"))))
+			require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2}, outcomes(e.s.Send(t.Context(), batch(2, "job_fault", "ok"))))
 		})
 	}
 }
@@ -280,7 +280,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 		s, err := New(creds, e.s.o)
 		require.NoError(t, err)
 		for _, r := range s.Send(t.Context(), batch(2, "job_x", "r")) {
-			require.Equal(t, push.Result{Outcome: push.OutcomeConfigError, Reason: "Xiaomi: 21301 invalid AppSecret"}, r)
+			require.Equal(t, core.Result{Outcome: core.OutcomeConfigError, Reason: "Xiaomi: 21301 invalid AppSecret"}, r)
 		}
 	})
 	t.Run("wrong package", func(t *testing.T) {
@@ -291,7 +291,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 		s, err := New(creds, e.s.o)
 		require.NoError(t, err)
 		for _, r := range s.Send(t.Context(), batch(2, "job_x", "r")) {
-			require.Equal(t, push.OutcomeConfigError, r.Outcome)
+			require.Equal(t, core.OutcomeConfigError, r.Outcome)
 			require.Contains(t, r.Reason, "Xiaomi: 22022 invalid package name")
 		}
 	})
@@ -301,9 +301,9 @@ func TestSendRefusedByTheFake(t *testing.T) {
 		msgs := batch(2, "job_x", "r")
 		msgs[1].Message.AndroidChannelID = "marketing"
 		res := e.s.Send(t.Context(), msgs)
-		require.Equal(t, push.OutcomeSent, res[0].Outcome)
+		require.Equal(t, core.OutcomeSent, res[0].Outcome)
 		// The message's own channel ID is at fault: only it fails.
-		require.Equal(t, push.OutcomeFailed, res[1].Outcome)
+		require.Equal(t, core.OutcomeFailed, res[1].Outcome)
 		require.Contains(t, res[1].Reason, "Xiaomi: 27001 channel information mismatch")
 	})
 	t.Run("callback param too long", func(t *testing.T) {
@@ -313,7 +313,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 			o.CallbackParam = func(job string) string { return strings.Repeat("p", 65) }
 		})
 		for _, r := range e.s.Send(t.Context(), batch(2, "job_x", "r")) {
-			require.Equal(t, push.OutcomeFailed, r.Outcome)
+			require.Equal(t, core.OutcomeFailed, r.Outcome)
 			require.Contains(t, r.Reason, "Xiaomi: 65036 callback parameter too long")
 		}
 	})
@@ -325,11 +325,11 @@ func TestSendConnectionReset(t *testing.T) {
 	e.fake.ResetNext(1)
 	res := e.s.Send(t.Context(), batch(3, "job_reset", "r"))
 	for _, r := range res {
-		require.Equal(t, push.OutcomeRetry, r.Outcome)
+		require.Equal(t, core.OutcomeRetry, r.Outcome)
 		require.True(t, strings.HasPrefix(r.Reason, "Xiaomi: "), r.Reason)
 		require.NotContains(t, r.Reason, e.fake.URL)
 	}
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 3}, outcomes(e.s.Send(t.Context(), batch(3, "job_reset", "r"))))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3}, outcomes(e.s.Send(t.Context(), batch(3, "job_reset", "r"))))
 }
 
 func TestSendPacing(t *testing.T) {
@@ -341,7 +341,7 @@ func TestSendPacing(t *testing.T) {
 		lim.AllowN(now, 0) // anchor the bucket: full at now
 		e := setup(t, providertest.XiaomiOptions{}, func(o *channel.Options) { o.Pace = lim })
 		res := e.s.Send(t.Context(), batch(2500, "job_pace", "r"))
-		require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 2500}, outcomes(res))
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, outcomes(res))
 		// 2,500 of the 3,000 tokens are gone (plus at most one refilled).
 		require.InDelta(t, 500, lim.TokensAt(now), 1)
 	})
@@ -353,7 +353,7 @@ func TestSendPacing(t *testing.T) {
 		defer cancel()
 		res := e.s.Send(ctx, batch(2500, "job_pace", "r"))
 		// The burst lets 1,000 go; the rest would wait hours past the deadline.
-		require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 1000, push.OutcomeRetry: 1500}, outcomes(res))
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1000, core.OutcomeRetry: 1500}, outcomes(res))
 		require.Equal(t, 1, e.fake.Sends.Len())
 	})
 }
@@ -364,7 +364,7 @@ func TestSendCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	res := e.s.Send(ctx, batch(1200, "job_cancel", "r"))
-	require.Equal(t, map[push.Outcome]int{push.OutcomeRetry: 1200}, outcomes(res))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeRetry: 1200}, outcomes(res))
 	require.Zero(t, e.fake.Sends.Len())
 }
 
@@ -373,7 +373,7 @@ func TestSendConcurrentUse(t *testing.T) {
 	e := setup(t, providertest.XiaomiOptions{}, nil)
 	e.fake.SetLatency(5 * time.Millisecond)
 	var wg sync.WaitGroup
-	results := make([][]push.Result, 8)
+	results := make([][]core.Result, 8)
 	for g := range results {
 		wg.Go(func() {
 			results[g] = e.s.Send(context.Background(), batch(1100, fmt.Sprintf("job_c%d", g), fmt.Sprintf("g%d", g)))
@@ -381,14 +381,14 @@ func TestSendConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	for _, res := range results {
-		require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 1100}, outcomes(res))
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1100}, outcomes(res))
 	}
 	require.Equal(t, 16, e.fake.Sends.Len())
 }
 
 func TestReceiptsFromTheFake(t *testing.T) {
 	t.Parallel()
-	got := make(chan []push.VendorReceipt, 16)
+	got := make(chan []core.VendorReceipt, 16)
 	errs := make(chan error, 16)
 	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
@@ -412,16 +412,16 @@ func TestReceiptsFromTheFake(t *testing.T) {
 	e.fake.SetXiaomiRegID("r-00001", providertest.XiaomiRegDead)
 	msgs := batch(3, "job_receipts", "r")
 	res := e.s.Send(t.Context(), msgs)
-	require.Equal(t, []push.Outcome{push.OutcomeSent, push.OutcomeTokenDead, push.OutcomeSent},
-		[]push.Outcome{res[0].Outcome, res[1].Outcome, res[2].Outcome})
+	require.Equal(t, []core.Outcome{core.OutcomeSent, core.OutcomeTokenDead, core.OutcomeSent},
+		[]core.Outcome{res[0].Outcome, res[1].Outcome, res[2].Outcome})
 	form := e.fake.Sends.All()[0].Form
 	require.Equal(t, "job_receipts.sig", form.Get("extra.callback.param"))
 	require.Equal(t, "19", form.Get("extra.callback.type"))
 
-	byEvent := map[push.ReceiptEvent][]string{}
+	byEvent := map[core.ReceiptEvent][]string{}
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	for len(byEvent[push.ReceiptArrived])+len(byEvent[push.ReceiptTokenDead]) < 3 {
+	for len(byEvent[core.ReceiptArrived])+len(byEvent[core.ReceiptTokenDead]) < 3 {
 		select {
 		case rs := <-got:
 			for _, r := range rs {
@@ -435,8 +435,8 @@ func TestReceiptsFromTheFake(t *testing.T) {
 			require.Fail(t, "no receipts", "got %v", byEvent)
 		}
 	}
-	require.ElementsMatch(t, []string{"r-00000", "r-00002"}, byEvent[push.ReceiptArrived])
-	require.Equal(t, []string{"r-00001"}, byEvent[push.ReceiptTokenDead])
+	require.ElementsMatch(t, []string{"r-00000", "r-00002"}, byEvent[core.ReceiptArrived])
+	require.Equal(t, []string{"r-00001"}, byEvent[core.ReceiptTokenDead])
 	posts, err := e.fake.WaitReceipts(ctx, 2)
 	require.NoError(t, err)
 	for _, p := range posts {
@@ -456,6 +456,6 @@ func TestSendManyRequestsConcurrently(t *testing.T) {
 		msgs[i].Token = fmt.Sprintf("r-%06d", i)
 	}
 	res := e.s.Send(t.Context(), msgs)
-	require.Equal(t, map[push.Outcome]int{push.OutcomeSent: 20_000}, outcomes(res))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 20_000}, outcomes(res))
 	require.Equal(t, 20, e.fake.Sends.Len())
 }

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/core"
 )
 
 // DiscardSender is a vendor channel that accepts every message and sends
@@ -20,7 +20,7 @@ type DiscardSender struct {
 }
 
 // Send implements push.Sender.
-func (d *DiscardSender) Send(ctx context.Context, msgs []push.Outgoing) []push.Result {
+func (d *DiscardSender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
 	if d.Latency > 0 {
 		select {
 		case <-time.After(d.Latency):
@@ -28,7 +28,7 @@ func (d *DiscardSender) Send(ctx context.Context, msgs []push.Outgoing) []push.R
 		}
 	}
 	d.sent.Add(int64(len(msgs)))
-	return make([]push.Result, len(msgs)) // the zero Result is OutcomeSent
+	return make([]core.Result, len(msgs)) // the zero Result is OutcomeSent
 }
 
 // Sent is how many messages it accepted.

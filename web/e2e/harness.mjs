@@ -150,16 +150,18 @@ export async function registerDevice(base, appKey, { installationID, platform = 
   return body;
 }
 
-// startFakes runs `pushd fakes` (TLS fakes of APNs, FCM, Huawei and Xiaomi)
-// and resolves with {env, dir, creds, stop}: env points a pushd at them (pass
+// startFakes runs pushd-fakes (TLS fakes of APNs, FCM, Huawei and Xiaomi: a
+// binary of their own, PUSHD_FAKES_BIN, by default the pushd-fakes beside
+// PUSHD_BIN, since the pushd binary leaves them out) and resolves with {env, dir, creds, stop}: env points a pushd at them (pass
 // it to startPushd), creds holds each fake's credentials
 // ("apns-sandbox", "apns-production", "fcm", "huawei", "xiaomi"), and dir
 // has them as files, with the APNs keys also as .p8 files and the FCM
 // service account as fcm-service-account.json, for upload fields.
 export async function startFakes() {
   const dir = mkdtempSync(join(tmpdir(), "pushd-fakes-"));
-  const bin = process.env.PUSHD_BIN || join(root, "bin", "pushd");
-  const proc = spawn(bin, ["fakes", "-dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  const pushdBin = process.env.PUSHD_BIN || join(root, "bin", "pushd");
+  const bin = process.env.PUSHD_FAKES_BIN || join(dirname(pushdBin), "pushd-fakes");
+  const proc = spawn(bin, ["-dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const env = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("fakes did not start:\n" + out)), 30_000);

@@ -1,4 +1,4 @@
-package push
+package core
 
 import (
 	"sync"
@@ -7,14 +7,14 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
-// appCacheTTL is how long a process keeps what it read of an app's
+// AppCacheTTL is how long a process keeps what it read of an app's
 // configuration (channel routes, webhooks) before reading it again: a
 // change saved on another node is used within this time; one saved here
 // is used at once (the saver forgets the entry).
-const appCacheTTL = 2 * time.Second
+const AppCacheTTL = 2 * time.Second
 
-// appCache keeps one value per app for appCacheTTL.
-type appCache[T any] struct {
+// AppCache keeps one value per app for AppCacheTTL.
+type AppCache[T any] struct {
 	mu      sync.Mutex
 	entries map[nodeid.ID]appCached[T]
 }
@@ -24,19 +24,19 @@ type appCached[T any] struct {
 	v  T
 }
 
-// get returns app's value if it was put less than appCacheTTL before now.
-func (c *appCache[T]) get(app nodeid.ID, now time.Time) (T, bool) {
+// Get returns app's value if it was put less than AppCacheTTL before now.
+func (c *AppCache[T]) Get(app nodeid.ID, now time.Time) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[app]
-	if !ok || now.Sub(e.at) >= appCacheTTL || now.Before(e.at) {
+	if !ok || now.Sub(e.at) >= AppCacheTTL || now.Before(e.at) {
 		var zero T
 		return zero, false
 	}
 	return e.v, true
 }
 
-func (c *appCache[T]) put(app nodeid.ID, now time.Time, v T) {
+func (c *AppCache[T]) Put(app nodeid.ID, now time.Time, v T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
@@ -45,7 +45,7 @@ func (c *appCache[T]) put(app nodeid.ID, now time.Time, v T) {
 	c.entries[app] = appCached[T]{at: now, v: v}
 }
 
-func (c *appCache[T]) forget(app nodeid.ID) {
+func (c *AppCache[T]) Forget(app nodeid.ID) {
 	c.mu.Lock()
 	delete(c.entries, app)
 	c.mu.Unlock()

@@ -1,9 +1,11 @@
-package push
+package core
 
 import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/pushd/pushd/ent"
 )
 
 // Code is an error class that every transport shows the same way: GraphQL
@@ -63,4 +65,13 @@ func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// NotFoundAs names the resource in ent's not-found errors, so callers see
+// "app not found" instead of ent's internal label.
+func NotFoundAs(err error, what string) error {
+	if ent.IsNotFound(err) {
+		return &Error{Code: CodeNotFound, Message: what + " not found", Err: err}
+	}
+	return err
 }

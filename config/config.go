@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,18 +67,17 @@ type Config struct {
 	LimitSubscriptionsPerSocket  int
 	LimitSubscriptionsPerAccount int
 	Pprof                        bool
-	// Vendor endpoints (empty: the vendor's own), for tests, demos and
-	// private gateways, and the CA file that trusts them.
-	APNsProductionURL string
-	APNsSandboxURL    string
-	FCMURL            string
-	HuaweiURL         string
-	HuaweiAuthURL     string
-	FCMAuthURL        string
+	// VendorURLs holds the vendor endpoints (for tests, demos and private
+	// gateways) of the variables the caller passed to Load, keyed by
+	// environment variable name. Only a variable with a non-empty value
+	// has an entry, and the map is nil when none has: a missing entry
+	// means the vendor's own endpoint. Keeping the names with the caller
+	// keeps this package free of any vendor.
+	VendorURLs map[string]string
 	// EgressAllow lists CIDR blocks outbound connections may reach
 	// although they are special-purpose (EgressPrefixes parses it).
-	EgressAllow    string
-	XiaomiURL      string
+	EgressAllow string
+	// ProviderCAFile trusts the vendor endpoints' certificates.
 	ProviderCAFile string
 	// PublicURL is how vendors reach pushd (receipt callbacks).
 	PublicURL string
@@ -142,16 +143,20 @@ func Default() Config {
 // one), then the flags in args, then validates. An empty variable counts as
 // unset, since getenv cannot tell the two apart.
 //
+// Each of vendorURLs is one more URL variable, env and flag, whose value
+// lands in Config.VendorURLs under its Env; its Default, if any, is the
+// value when neither is set. They must not reuse a built-in name.
+//
 // For -h or -help it returns flag.ErrHelp, for the caller to print Usage.
 // On any other error the Config is the zero value, so that a half-applied
 // configuration cannot be used by mistake; the error lists every problem
 // found, each naming its variable.
-func Load(name string, args []string, getenv func(string) string) (Config, error) {
+func Load(name string, args []string, getenv func(string) string, vendorURLs ...Var) (Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	cfg := Default()
-	table := specs()
+	cfg := defaultsWith(vendorURLs)
+	table := tableWith(vendorURLs)
 
 	var errs []error
 	for _, s := range table {
@@ -229,7 +234,8 @@ func (c Config) slogLevel() slog.Level {
 }
 
 // String renders every field as flag=value for a start-up log line, with
-// the master key and any password in a URL redacted.
+// the master key and any password in a URL redacted. VendorURLs entries
+// follow as ENV="url", in name order: their flags are the caller's.
 func (c Config) String() string {
 	var b strings.Builder
 	for i, s := range specs() {
@@ -246,6 +252,9 @@ func (c Config) String() string {
 			v = strconv.Quote(v)
 		}
 		b.WriteString(v)
+	}
+	for _, env := range slices.Sorted(maps.Keys(c.VendorURLs)) {
+		fmt.Fprintf(&b, " %s=%s", env, strconv.Quote(redactURL(c.VendorURLs[env])))
 	}
 	return b.String()
 }

@@ -17,6 +17,27 @@ func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// testVendorURLs are the endpoint variables pushd passes to Load, so that
+// the tests and the docs check cover them as the binary has them.
+func testVendorURLs() []Var {
+	return []Var{
+		{Env: "PUSHD_APNS_PRODUCTION_URL", Flag: "apns-production-url",
+			Help: "APNs production gateway (default https://api.push.apple.com); for tests, demos and private gateways."},
+		{Env: "PUSHD_APNS_SANDBOX_URL", Flag: "apns-sandbox-url",
+			Help: "APNs sandbox gateway (default https://api.sandbox.push.apple.com)."},
+		{Env: "PUSHD_FCM_URL", Flag: "fcm-url",
+			Help: "FCM HTTP v1 base URL (default https://fcm.googleapis.com/v1)."},
+		{Env: "PUSHD_FCM_AUTH_URL", Flag: "fcm-auth-url",
+			Help: "Google OAuth token URL for FCM service accounts (default https://oauth2.googleapis.com/token); a key file's token_uri is never used."},
+		{Env: "PUSHD_HUAWEI_URL", Flag: "huawei-url",
+			Help: "Huawei Push Kit base URL (default https://push-api.cloud.huawei.com)."},
+		{Env: "PUSHD_HUAWEI_AUTH_URL", Flag: "huawei-auth-url",
+			Help: "Huawei OAuth token URL (default https://oauth-login.cloud.huawei.com/oauth2/v3/token)."},
+		{Env: "PUSHD_XIAOMI_URL", Flag: "xiaomi-url",
+			Help: "Xiaomi MiPush base URL (default https://api.xmpush.xiaomi.com; global regions have their own)."},
+	}
+}
+
 func TestDefaults(t *testing.T) {
 	t.Parallel()
 	cfg, err := Load("pushd serve", nil, nil)
@@ -40,11 +61,13 @@ func TestDefaults(t *testing.T) {
 }
 
 // The table must cover every field, or a new field would be neither
-// loadable nor logged nor documented.
+// loadable nor logged nor documented. VendorURLs is covered by the
+// caller's variables instead of one of its own.
 func TestVarsCoverConfig(t *testing.T) {
 	t.Parallel()
-	vars := Vars()
-	require.Len(t, vars, reflect.TypeFor[Config]().NumField())
+	require.Len(t, Vars(), reflect.TypeFor[Config]().NumField()-1)
+	vars := Vars(testVendorURLs()...)
+	require.Len(t, vars, reflect.TypeFor[Config]().NumField()-1+len(testVendorURLs()))
 	envs, flags := map[string]bool{}, map[string]bool{}
 	def := map[string]string{}
 	for _, v := range vars {
@@ -59,7 +82,7 @@ func TestVarsCoverConfig(t *testing.T) {
 		}
 	}
 	// The documented defaults, fed back in, give Default.
-	cfg, err := Load("t", nil, env(def))
+	cfg, err := Load("t", nil, env(def), testVendorURLs()...)
 	require.NoError(t, err)
 	require.Equal(t, Default(), cfg)
 }
@@ -273,6 +296,11 @@ func TestValidate(t *testing.T) {
 		{"statement timeout short", func(c *Config) { c.DatabaseStatementTimeout = 999 * time.Millisecond }, "PUSHD_DATABASE_STATEMENT_TIMEOUT: must be 0 (the server's setting) or from 1s to 1h, got 999ms"},
 		{"statement timeout long", func(c *Config) { c.DatabaseStatementTimeout = 61 * time.Minute }, "PUSHD_DATABASE_STATEMENT_TIMEOUT"},
 		{"statement timeout negative", func(c *Config) { c.DatabaseStatementTimeout = -time.Second }, "PUSHD_DATABASE_STATEMENT_TIMEOUT"},
+		{"vendor url", func(c *Config) { c.VendorURLs = map[string]string{"PUSHD_X_URL": "https://gw.example.com/v1"} }, ""},
+		{"vendor url empty", func(c *Config) { c.VendorURLs = map[string]string{"PUSHD_X_URL": ""} }, ""},
+		{"vendor url http", func(c *Config) { c.VendorURLs = map[string]string{"PUSHD_X_URL": "http://u:p@gw"} }, `PUSHD_X_URL: must be a https:// URL, got scheme "http"`},
+		{"vendor url opaque", func(c *Config) { c.VendorURLs = map[string]string{"PUSHD_X_URL": "https:gw"} }, "PUSHD_X_URL: must be a https:// URL (missing // after the scheme)"},
+		{"vendor url unparsable", func(c *Config) { c.VendorURLs = map[string]string{"PUSHD_X_URL": "https://u:p%zz@gw"} }, "PUSHD_X_URL: must be a https:// URL (it does not parse"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -362,9 +390,9 @@ func TestNewLogger(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	t.Parallel()
-	u := Usage("pushd serve")
+	u := Usage("pushd serve", testVendorURLs()...)
 	require.Contains(t, u, "Usage: pushd serve [flags]")
-	for _, v := range Vars() {
+	for _, v := range Vars(testVendorURLs()...) {
 		require.Contains(t, u, v.Env)
 		require.Contains(t, u, "-"+v.Flag)
 	}
@@ -377,7 +405,7 @@ func TestDocsListEveryVar(t *testing.T) {
 	t.Parallel()
 	doc, err := os.ReadFile("../docs/configuration.md")
 	require.NoError(t, err)
-	for _, v := range Vars() {
+	for _, v := range Vars(testVendorURLs()...) {
 		require.Contains(t, string(doc), "`"+v.Env+"`", "docs/configuration.md lacks %s", v.Env)
 		require.Contains(t, string(doc), "`-"+v.Flag+"`", "docs/configuration.md lacks -%s", v.Flag)
 	}
@@ -416,4 +444,64 @@ func TestThrottleVars(t *testing.T) {
 		_, err := Load("t", nil, env(map[string]string{name: v}))
 		require.ErrorContains(t, err, name+": must be 0 (no limit)", v)
 	}
+}
+
+func TestVendorURLVars(t *testing.T) {
+	t.Parallel()
+	gw := []Var{
+		{Env: "PUSHD_A_URL", Flag: "a-url", Help: "Gateway A."},
+		{Env: "PUSHD_B_URL", Flag: "b-url", Default: "https://b.example.com", Help: "Gateway B."},
+	}
+
+	cfg, err := Load("t", nil, nil, gw...)
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"PUSHD_B_URL": "https://b.example.com"}, cfg.VendorURLs, "only B has a default")
+	cfg, err = Load("t", nil, nil)
+	require.NoError(t, err)
+	require.Nil(t, cfg.VendorURLs)
+
+	cfg, err = Load("t", nil, env(map[string]string{"PUSHD_A_URL": "https://a.example.com/v1"}), gw...)
+	require.NoError(t, err)
+	require.Equal(t, "https://a.example.com/v1", cfg.VendorURLs["PUSHD_A_URL"])
+
+	cfg, err = Load("t", []string{"-a-url=https://flag.example.com", "-b-url="},
+		env(map[string]string{"PUSHD_A_URL": "https://a.example.com", "PUSHD_B_URL": "https://env.example.com"}), gw...)
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"PUSHD_A_URL": "https://flag.example.com"}, cfg.VendorURLs,
+		"the flag wins, and an empty one leaves the endpoint to the caller")
+
+	_, err = Load("t", nil, env(map[string]string{"PUSHD_A_URL": "gw.example.com:443"}), gw...)
+	require.ErrorContains(t, err, `PUSHD_A_URL: must be a https:// URL, got scheme "gw.example.com"`)
+	_, err = Load("t", []string{"-a-url", "http://gw.example.com"}, nil, gw...)
+	require.ErrorContains(t, err, `PUSHD_A_URL: must be a https:// URL, got scheme "http"`)
+	_, err = Load("t", []string{"-a-url", "https://gw.example.com"}, nil)
+	require.ErrorContains(t, err, "a-url", "without the Var there is no flag")
+
+	vars := Vars(gw...)
+	require.Equal(t, []Var{
+		{Env: "PUSHD_A_URL", Flag: "a-url", Help: "Gateway A."},
+		{Env: "PUSHD_B_URL", Flag: "b-url", Default: "https://b.example.com", Help: "Gateway B."},
+	}, vars[len(vars)-2:], "after the built-in ones, in the given order")
+	require.Equal(t, Vars(), vars[:len(vars)-2])
+
+	u := Usage("t", gw...)
+	require.Contains(t, u, "  -a-url url\n    \tGateway A.\n    \t(env PUSHD_A_URL, no default)\n")
+	require.Contains(t, u, `(env PUSHD_B_URL, default "https://b.example.com")`)
+	require.Greater(t, strings.Index(u, "-a-url"), strings.Index(u, "-pprof"))
+
+	cfg.VendorURLs = map[string]string{"PUSHD_B_URL": "https://u:s3cr3t-pw@b", "PUSHD_A_URL": "https://a"}
+	require.True(t, strings.HasSuffix(cfg.String(), ` PUSHD_A_URL="https://a" PUSHD_B_URL="https://u:xxxxx@b"`), cfg.String())
+}
+
+func TestVendorURLVarNamesAreUnique(t *testing.T) {
+	t.Parallel()
+	for _, v := range []Var{
+		{Env: "PUSHD_HTTP_ADDR", Flag: "other"},
+		{Env: "PUSHD_OTHER", Flag: "http-addr"},
+		{Env: "", Flag: "other"},
+		{Env: "PUSHD_OTHER", Flag: ""},
+	} {
+		require.Panics(t, func() { Vars(v) }, v)
+	}
+	require.Panics(t, func() { Vars(Var{Env: "PUSHD_X", Flag: "x"}, Var{Env: "PUSHD_X", Flag: "y"}) })
 }

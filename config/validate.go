@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"path"
@@ -114,17 +115,13 @@ func (c Config) Validate() error {
 		bad(envAdmitQueuedTasks, "must be 0 (no bound) or from 100 to 10000000, got %d", c.AdmitMaxQueuedTasks)
 	}
 
-	for _, u := range []struct{ env, v string }{
-		{envAPNsProductionURL, c.APNsProductionURL}, {envAPNsSandboxURL, c.APNsSandboxURL},
-		{envFCMURL, c.FCMURL}, {envFCMAuthURL, c.FCMAuthURL}, {envHuaweiURL, c.HuaweiURL}, {envHuaweiAuthURL, c.HuaweiAuthURL},
-		{envXiaomiURL, c.XiaomiURL},
-	} {
-		// Vendor endpoints carry credentials and tokens: TLS only.
-		if u.v == "" {
-			continue
-		}
-		if msg := checkURL(u.v, "https"); msg != "" {
-			bad(u.env, "%s", msg)
+	// Vendor endpoints carry credentials and tokens: TLS only. Sorted, so
+	// that the joined error reads the same on every run.
+	for _, env := range slices.Sorted(maps.Keys(c.VendorURLs)) {
+		if v := c.VendorURLs[env]; v != "" {
+			if msg := checkURL(v, "https"); msg != "" {
+				bad(env, "%s", msg)
+			}
 		}
 	}
 	if c.PublicURL != "" {

@@ -53,14 +53,7 @@ const (
 	envAdmitQueueLag        = "PUSHD_ADMIT_MAX_QUEUE_LAG"
 	envAdmitQueuedTasks     = "PUSHD_ADMIT_MAX_QUEUED_TASKS"
 	envRedisNamespace       = "PUSHD_REDIS_NAMESPACE"
-	envAPNsProductionURL    = "PUSHD_APNS_PRODUCTION_URL"
-	envAPNsSandboxURL       = "PUSHD_APNS_SANDBOX_URL"
-	envFCMURL               = "PUSHD_FCM_URL"
-	envHuaweiURL            = "PUSHD_HUAWEI_URL"
-	envHuaweiAuthURL        = "PUSHD_HUAWEI_AUTH_URL"
-	envFCMAuthURL           = "PUSHD_FCM_AUTH_URL"
 	envEgressAllow          = "PUSHD_EGRESS_ALLOW"
-	envXiaomiURL            = "PUSHD_XIAOMI_URL"
 	envProviderCAFile       = "PUSHD_PROVIDER_CA_FILE"
 	envPublicURL            = "PUSHD_PUBLIC_URL"
 	envConsoleDir           = "PUSHD_CONSOLE_DIR"
@@ -109,8 +102,9 @@ func (s spec) quoteInput(v string) string {
 	return strconv.Quote(v)
 }
 
-// specs is the single table of variables. Defaults are not repeated here:
-// Vars reads them off Default.
+// specs is the single table of built-in variables; tableWith appends the
+// caller's endpoint variables to it. Defaults are not repeated here: Vars
+// reads them off Default.
 func specs() []spec {
 	return []spec{
 		stringVar(envHTTPAddr, "http-addr", kindAddr, nil,
@@ -218,27 +212,6 @@ func specs() []spec {
 		intVar(envAdmitQueuedTasks, "admit-max-queued-tasks",
 			"Pushes answer RATE_LIMITED while more pipeline tasks than this wait (0 = no bound, else 100..10000000).",
 			func(c *Config) *int { return &c.AdmitMaxQueuedTasks }),
-		stringVar(envAPNsProductionURL, "apns-production-url", kindURL, nil,
-			"APNs production gateway (default https://api.push.apple.com); for tests, demos and private gateways.",
-			func(c *Config) *string { return &c.APNsProductionURL }),
-		stringVar(envAPNsSandboxURL, "apns-sandbox-url", kindURL, nil,
-			"APNs sandbox gateway (default https://api.sandbox.push.apple.com).",
-			func(c *Config) *string { return &c.APNsSandboxURL }),
-		stringVar(envFCMURL, "fcm-url", kindURL, nil,
-			"FCM HTTP v1 base URL (default https://fcm.googleapis.com/v1).",
-			func(c *Config) *string { return &c.FCMURL }),
-		stringVar(envFCMAuthURL, "fcm-auth-url", kindURL, nil,
-			"Google OAuth token URL for FCM service accounts (default https://oauth2.googleapis.com/token); a key file's token_uri is never used.",
-			func(c *Config) *string { return &c.FCMAuthURL }),
-		stringVar(envHuaweiURL, "huawei-url", kindURL, nil,
-			"Huawei Push Kit base URL (default https://push-api.cloud.huawei.com).",
-			func(c *Config) *string { return &c.HuaweiURL }),
-		stringVar(envHuaweiAuthURL, "huawei-auth-url", kindURL, nil,
-			"Huawei OAuth token URL (default https://oauth-login.cloud.huawei.com/oauth2/v3/token).",
-			func(c *Config) *string { return &c.HuaweiAuthURL }),
-		stringVar(envXiaomiURL, "xiaomi-url", kindURL, nil,
-			"Xiaomi MiPush base URL (default https://api.xmpush.xiaomi.com; global regions have their own).",
-			func(c *Config) *string { return &c.XiaomiURL }),
 		stringVar(envProviderCAFile, "provider-ca-file", kindString, nil,
 			"PEM file of extra CA certificates trusted for the vendor endpoints (private gateways, fakes).",
 			func(c *Config) *string { return &c.ProviderCAFile }),
@@ -348,10 +321,70 @@ func listVar(env, flag, help string, field func(*Config) *[]string) spec {
 	}
 }
 
-// Vars returns every configuration variable, in a stable order.
-func Vars() []Var {
-	def := Default()
+// urlMapVar is a caller's endpoint variable, whose value lands in VendorURLs
+// under its environment variable's name. An empty value, which only a flag
+// can give, removes the entry, so that "-flag=" overrides the environment
+// back to the caller's own endpoint.
+func urlMapVar(v Var) spec {
+	env := v.Env
+	return spec{
+		Var:  Var{Env: env, Flag: v.Flag, Help: v.Help},
+		kind: kindURL,
+		get:  func(c Config) string { return c.VendorURLs[env] },
+		set: func(c *Config, s string) error {
+			if s == "" {
+				delete(c.VendorURLs, env)
+				return nil
+			}
+			if c.VendorURLs == nil {
+				c.VendorURLs = map[string]string{}
+			}
+			c.VendorURLs[env] = s
+			return nil
+		},
+	}
+}
+
+// tableWith is specs followed by the caller's endpoint variables, in the
+// given order. A name used twice is a programming error: the flag package
+// would panic on the flag anyway, and a shared environment variable would
+// set two values at once.
+func tableWith(vendorURLs []Var) []spec {
 	table := specs()
+	envs, flags := map[string]bool{}, map[string]bool{}
+	for _, s := range table {
+		envs[s.Env], flags[s.Flag] = true, true
+	}
+	for _, v := range vendorURLs {
+		if v.Env == "" || v.Flag == "" || envs[v.Env] || flags[v.Flag] {
+			panic(fmt.Sprintf("config: endpoint variable %s (-%s) is unnamed or already defined", v.Env, v.Flag))
+		}
+		envs[v.Env], flags[v.Flag] = true, true
+		table = append(table, urlMapVar(v))
+	}
+	return table
+}
+
+// defaultsWith is Default plus the Defaults of the caller's endpoint
+// variables, which is where Load starts and what Vars and Usage report.
+func defaultsWith(vendorURLs []Var) Config {
+	c := Default()
+	for _, v := range vendorURLs {
+		if v.Default != "" {
+			if c.VendorURLs == nil {
+				c.VendorURLs = map[string]string{}
+			}
+			c.VendorURLs[v.Env] = v.Default
+		}
+	}
+	return c
+}
+
+// Vars returns every configuration variable, in a stable order: the
+// built-in ones, then vendorURLs as Load takes them.
+func Vars(vendorURLs ...Var) []Var {
+	def := defaultsWith(vendorURLs)
+	table := tableWith(vendorURLs)
 	vars := make([]Var, len(table))
 	for i, s := range table {
 		vars[i] = s.Var
@@ -361,14 +394,14 @@ func Vars() []Var {
 }
 
 // Usage is the help text for a command that calls Load with this name,
-// e.g. "pushd serve".
-func Usage(name string) string {
+// e.g. "pushd serve", and the same vendorURLs.
+func Usage(name string, vendorURLs ...Var) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: %s [flags]\n\n", name)
 	b.WriteString("Each flag can also be set by its environment variable. A flag overrides\n")
 	b.WriteString("its variable, which overrides the default.\n\n")
-	def := Default()
-	for _, s := range specs() {
+	def := defaultsWith(vendorURLs)
+	for _, s := range tableWith(vendorURLs) {
 		if s.kind == kindBool {
 			fmt.Fprintf(&b, "  -%s[=bool]\n", s.Flag)
 		} else {

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,26 +54,25 @@ func (a *API) Routes(mux *http.ServeMux, wrap func(route string, h http.Handler)
 	}
 }
 
-// Tokens are a device's vendor tokens. A missing field leaves that token
-// as it is; an empty string removes it.
-type Tokens struct {
-	APNs   *string `json:"apns,omitempty"`
-	FCM    *string `json:"fcm,omitempty"`
-	Huawei *string `json:"huawei,omitempty"`
-	Xiaomi *string `json:"xiaomi,omitempty"`
-}
+// Tokens are a device's vendor tokens by their vendor's key (its channel
+// in lower case, as docs/device-protocol.md lists them). A missing key
+// leaves that token as it is; an empty string removes it.
+type Tokens map[string]*string
 
-func (t *Tokens) byChannel() map[enum.Channel]string {
+// byChannel reads the tokens by channel; field prefixes a bad key's name
+// in the error.
+func (t Tokens) byChannel(field string) (map[enum.Channel]string, error) {
 	out := map[enum.Channel]string{}
-	if t == nil {
-		return out
-	}
-	for ch, v := range map[enum.Channel]*string{enum.ChannelAPNs: t.APNs, enum.ChannelFCM: t.FCM, enum.ChannelHuawei: t.Huawei, enum.ChannelXiaomi: t.Xiaomi} {
-		if v != nil {
+	for _, k := range slices.Sorted(maps.Keys(t)) {
+		ch := core.ChannelOfKey(k)
+		if core.ChannelKey(ch) != k || !ch.Vendor() {
+			return nil, core.Invalid(field+k, "is not a vendor channel's key")
+		}
+		if v := t[k]; v != nil {
 			out[ch] = *v
 		}
 	}
-	return out
+	return out, nil
 }
 
 // RegisterRequest is the body of POST /device/v1/register.
@@ -85,7 +86,7 @@ type RegisterRequest struct {
 	Brand          string        `json:"brand,omitempty"`
 	Locale         string        `json:"locale,omitempty"`
 	Timezone       string        `json:"timezone,omitempty"`
-	Tokens         *Tokens       `json:"tokens,omitempty"`
+	Tokens         Tokens        `json:"tokens,omitempty"`
 }
 
 // RegisterResponse answers a registration.
@@ -106,10 +107,15 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) || !th.registerByApp(w, r, req.AppKey) {
 		return
 	}
+	tokens, err := req.Tokens.byChannel("tokens.")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	d, token, err := a.svc.RegisterDevice(r.Context(), push.Registration{
 		AppKey: req.AppKey, InstallationID: req.InstallationID, Platform: req.Platform,
 		AppVersion: req.AppVersion, OSVersion: req.OSVersion, Model: req.Model, Brand: req.Brand,
-		Locale: req.Locale, Timezone: req.Timezone, Tokens: req.Tokens.byChannel(),
+		Locale: req.Locale, Timezone: req.Timezone, Tokens: tokens,
 		DeviceToken: bearer(r), // the proof an installation that registered before must give
 	})
 	if err != nil {
@@ -162,7 +168,12 @@ func (a *API) tokens(w http.ResponseWriter, r *http.Request, d *ent.Device) {
 	if !decode(w, r, &req) {
 		return
 	}
-	if err := a.svc.SetDeviceTokens(r.Context(), d, req.byChannel()); err != nil {
+	tokens, err := req.byChannel("")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.svc.SetDeviceTokens(r.Context(), d, tokens); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -95,7 +95,7 @@ func (b *bundle) register(n *node, install string) gateway.RegisterResponse {
 }
 
 // registerWith registers a new installation reporting tokens.
-func (b *bundle) registerWith(n *node, install string, tokens *gateway.Tokens) gateway.RegisterResponse {
+func (b *bundle) registerWith(n *node, install string, tokens gateway.Tokens) gateway.RegisterResponse {
 	b.t.Helper()
 	r, err := n.client.Register(context.Background(), gateway.RegisterRequest{
 		AppKey: b.app.AppKey, InstallationID: install, Platform: enum.PlatformAndroid, AppVersion: "1.0", Tokens: tokens,
@@ -143,7 +143,7 @@ func TestRegisterAgainWithProofKeepsTheDevice(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, apiErr.Status)
 
 	fcm := "fcm-token-1"
-	require.NoError(t, n.client.SetTokens(ctx, second.DeviceToken, gateway.Tokens{FCM: &fcm}))
+	require.NoError(t, n.client.SetTokens(ctx, second.DeviceToken, gateway.Tokens{"fcm": &fcm}))
 	toks, err := b.stores.Ent.DeviceToken.Query().All(b.sys)
 	require.NoError(t, err)
 	require.Len(t, toks, 1)
@@ -161,13 +161,13 @@ func TestRegisterCannotTakeOverAnInstallation(t *testing.T) {
 	n := b.node(gateway.HubConfig{})
 	ctx := context.Background()
 	victimFCM := "victim-fcm"
-	victim := b.registerWith(n, "victim-install", &gateway.Tokens{FCM: &victimFCM})
+	victim := b.registerWith(n, "victim-install", gateway.Tokens{"fcm": &victimFCM})
 	b.message(victim.DeviceID, "for the victim only")
 
 	attackerFCM := "attacker-fcm"
 	for name, proof := range map[string]string{"no proof": "", "a made-up token": "dt_" + strings.Repeat("A", 43), "another device's token": b.register(n, "attacker-install").DeviceToken} {
 		_, err := n.client.RegisterAgain(ctx, proof, gateway.RegisterRequest{
-			AppKey: b.app.AppKey, InstallationID: "victim-install", Platform: enum.PlatformAndroid, Tokens: &gateway.Tokens{FCM: &attackerFCM},
+			AppKey: b.app.AppKey, InstallationID: "victim-install", Platform: enum.PlatformAndroid, Tokens: gateway.Tokens{"fcm": &attackerFCM},
 		})
 		var apiErr *deviceclient.APIError
 		require.ErrorAs(t, err, &apiErr, name)
@@ -177,7 +177,7 @@ func TestRegisterCannotTakeOverAnInstallation(t *testing.T) {
 
 	// The victim is still signed in, with its own vendor token, and its
 	// message is still its own.
-	require.NoError(t, n.client.SetTokens(ctx, victim.DeviceToken, gateway.Tokens{FCM: &victimFCM}))
+	require.NoError(t, n.client.SetTokens(ctx, victim.DeviceToken, gateway.Tokens{"fcm": &victimFCM}))
 	tok, err := b.stores.Ent.DeviceToken.Query().Where(devicetoken.DeviceID(victim.DeviceID)).Only(b.sys)
 	require.NoError(t, err)
 	require.Equal(t, victimFCM, tok.Token)
@@ -578,8 +578,8 @@ func TestVendorTokenMovesToTheNewestRegistration(t *testing.T) {
 	b := setup(t)
 	n := b.node(gateway.HubConfig{})
 	fcm := "same-phone-fcm"
-	old := b.registerWith(n, "lost-token-install", &gateway.Tokens{FCM: &fcm})
-	fresh := b.registerWith(n, "new-install", &gateway.Tokens{FCM: &fcm})
+	old := b.registerWith(n, "lost-token-install", gateway.Tokens{"fcm": &fcm})
+	fresh := b.registerWith(n, "new-install", gateway.Tokens{"fcm": &fcm})
 	toks, err := b.stores.Ent.DeviceToken.Query().Where(devicetoken.Token(fcm)).All(b.sys)
 	require.NoError(t, err)
 	require.Len(t, toks, 1)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/push/core"
 
 	"github.com/stretchr/testify/require"
@@ -98,12 +99,10 @@ func TestDecodeBodyKeysRequestTypes(t *testing.T) {
 		{&RegisterRequest{}, `{"appKey":"a","installationID":"i","platform":"IOS","InstallationID":"j"}`, "InstallationID", false},
 		{&RegisterRequest{}, `{"appKey":"a","appKey":"b","installationID":"i","platform":"IOS"}`, "appKey", true},
 		{&RegisterRequest{}, "{\"app\u212aey\":\"a\"}", "app\u212aey", false}, // Kelvin sign, which folds to k
-		{&RegisterRequest{}, `{"appKey":"a","tokens":{"fcm":"x","FCM":"y"}}`, "tokens.FCM", false},
 		{&RegisterRequest{}, `{"appKey":"a","tokens":{"fcm":"x","fcm":"y"}}`, "tokens.fcm", true},
 		{&BindRequest{}, `{"userID":"u","UserId":"v","bindToken":"t"}`, "UserId", false},
 		{&BindRequest{}, `{"userID":"u","bindToken":"t","bindToken":"t"}`, "bindToken", true},
 		{&struct{}{}, `{"a":1}`, "a", false},
-		{&Tokens{}, `{"APNs":"x"}`, "APNs", false},
 		{&Tokens{}, `{"apns":"x","apns":""}`, "apns", true},
 		{&EventsRequest{}, `{"events":[{"messageID":"m","type":"opened","Type":"ignored"}]}`, "events.Type", false},
 		{&EventsRequest{}, `{"events":[{"messageID":"m","type":"opened"}],"events":[]}`, "events", true},
@@ -119,4 +118,26 @@ func TestDecodeBodyKeysRequestTypes(t *testing.T) {
 			require.Contains(t, e.Message, "unknown field", tc.in)
 		}
 	}
+}
+
+// Token keys are the vendors' keys exactly: a case-folded or unknown key
+// is refused by name, as decoding refuses a struct's.
+func TestTokensByChannel(t *testing.T) {
+	t.Parallel()
+	tok := "t"
+	for key, ok := range map[string]bool{"fcm": true, "apns": true, "FCM": false, "APNs": false, "self": false, "SELF": false, "nope": false, "": false} {
+		got, err := Tokens{key: &tok}.byChannel("tokens.")
+		if ok {
+			require.NoError(t, err, key)
+			require.Equal(t, map[enum.Channel]string{core.ChannelOfKey(key): "t"}, got)
+			continue
+		}
+		e, isCoded := core.AsError(err)
+		require.True(t, isCoded, key)
+		require.Equal(t, core.CodeInvalidArgument, e.Code)
+		require.Equal(t, "tokens."+key, e.Field)
+	}
+	got, err := Tokens{"fcm": nil}.byChannel("")
+	require.NoError(t, err)
+	require.Empty(t, got, "null leaves the token as it is")
 }

@@ -32,3 +32,8 @@ func (r *mutationResolver) SetChannelConfig(ctx context.Context, input model.Set
 func (r *mutationResolver) DeleteChannelConfig(ctx context.Context, appID nodeid.ID, channel enum.Channel) (nodeid.ID, error) {
 	return r.svc.DeleteChannelConfig(ctx, appID, channel)
 }
+
+// ChannelVendors is the resolver for the channelVendors field.
+func (r *queryResolver) ChannelVendors(ctx context.Context) ([]*model.ChannelVendor, error) {
+	return r.channelVendors(ctx)
+}

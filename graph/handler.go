@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/pushd/pushd/auth"
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
 )
@@ -30,6 +31,8 @@ const MaxBodyBytes = 1 << 20
 type HandlerConfig struct {
 	Service *push.Service
 	Auth    *auth.Service
+	// Vendors are the vendor channels the registry has.
+	Vendors []channel.Vendor
 	Logger  *slog.Logger
 	// Extensions run before all others (metrics, so they see every
 	// operation, also rejected ones).
@@ -59,7 +62,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	if cfg.RecheckInterval <= 0 {
 		cfg.RecheckInterval = 5 * time.Second
 	}
-	schema := NewSchema(cfg.Service, cfg.Auth)
+	schema := NewSchema(cfg.Service, cfg.Auth, cfg.Vendors)
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		InitFunc: initFunc(cfg.Auth, cfg.RecheckInterval, cfg.Logger,

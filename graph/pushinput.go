@@ -1,8 +1,7 @@
 package graph
 
 import (
-	"encoding/base64"
-	"strings"
+	"encoding/json"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
@@ -146,32 +145,32 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
-// channelConfigInput converts setChannelConfig's input; the vendor checks
-// are the domain's.
+// channelConfigInput converts setChannelConfig's input. Its members other
+// than appID and maxPerSecond are the vendors' credentials, each named by
+// its vendor's key; the one given passes on as JSON, for the vendor to
+// read and check. None or several leave the channel empty, which the
+// registry refuses naming the members it knows.
 func channelConfigInput(in model.SetChannelConfigInput) (push.ChannelConfigInput, error) {
 	out := push.ChannelConfigInput{AppID: in.AppID, MaxPerSecond: deref(in.MaxPerSecond)}
-	c := &out.Credentials
-	if a := in.Apns; a != nil {
-		c.APNs = &core.APNsCredentials{
-			Environment: string(a.Environment), Topic: a.Topic,
-			KeyP8: deref(a.KeyP8), KeyID: deref(a.KeyID), TeamID: deref(a.TeamID), CertPassword: deref(a.CertPassword),
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return out, err
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		return out, err
+	}
+	delete(members, "appID")
+	delete(members, "maxPerSecond")
+	for key, v := range members {
+		if string(v) == "null" {
+			delete(members, key)
 		}
-		if p := deref(a.CertP12Base64); p != "" {
-			raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(p))
-			if err != nil {
-				return out, core.Invalid("apns.certP12Base64", "is not base64")
-			}
-			c.APNs.CertP12 = raw
+	}
+	if len(members) == 1 {
+		for key, v := range members {
+			out.Credentials = core.Credentials{Channel: core.ChannelOfKey(key), JSON: v}
 		}
-	}
-	if f := in.Fcm; f != nil {
-		c.FCM = &core.FCMCredentials{ServiceAccountJSON: f.ServiceAccountJSON}
-	}
-	if h := in.Huawei; h != nil {
-		c.Huawei = &core.HuaweiCredentials{AppID: h.AppID, ClientSecret: h.ClientSecret, ReceiptUserName: deref(h.ReceiptUserName), ReceiptKey: deref(h.ReceiptKey)}
-	}
-	if x := in.Xiaomi; x != nil {
-		c.Xiaomi = &core.XiaomiCredentials{AppSecret: x.AppSecret, PackageName: x.PackageName}
 	}
 	return out, nil
 }

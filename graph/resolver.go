@@ -6,6 +6,8 @@ package graph
 
 import (
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 
 	"github.com/pushd/pushd/auth"
@@ -21,12 +23,14 @@ type Resolver struct {
 	client *ent.Client
 	svc    *push.Service
 	auth   *auth.Service
+	// vendors are the registry's, in preference order.
+	vendors []channel.Vendor
 }
 
 // NewSchema returns the executable schema.
-func NewSchema(svc *push.Service, authn *auth.Service) graphql.ExecutableSchema {
+func NewSchema(svc *push.Service, authn *auth.Service, vendors []channel.Vendor) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: svc.Client(), svc: svc, auth: authn},
+		Resolvers:  &Resolver{client: svc.Client(), svc: svc, auth: authn, vendors: vendors},
 		Complexity: complexity(),
 	})
 }

@@ -38,7 +38,7 @@ func TestNoFieldReturnsSecrets(t *testing.T) {
 		"Mutation.resetPassword":         "takes a token and a password, returns a Boolean",
 	}
 	secretish := regexp.MustCompile(`(?i)secret|passw|hash|sealed|credential|private|token|signingkey`)
-	schema := graph.NewSchema(push.NewService(push.Config{}), nil).Schema()
+	schema := graph.NewSchema(push.NewService(push.Config{}), nil, nil).Schema()
 	var checked int
 	for name, def := range schema.Types {
 		if def.BuiltIn || (def.Kind != ast.Object && def.Kind != ast.Interface) {

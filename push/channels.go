@@ -2,12 +2,9 @@ package push
 
 import (
 	"context"
-	"crypto/hmac"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,8 +20,8 @@ import (
 // ChannelConfigInput sets an app's credentials for one vendor channel.
 type ChannelConfigInput struct {
 	AppID nodeid.ID
-	// Credentials has exactly one member set: it names the channel.
-	Credentials core.ChannelCredentials
+	// Credentials are in the API's form; their channel is the one set.
+	Credentials core.Credentials
 	// MaxPerSecond paces sends on this credential; 0 does not pace.
 	MaxPerSecond int
 }
@@ -45,21 +42,18 @@ func (s *Service) SetChannelConfig(ctx context.Context, in ChannelConfigInput) (
 	if err := tenant.Require(ctx, in.AppID, tenant.NeedOwner); err != nil {
 		return nil, err
 	}
-	ch := in.Credentials.Channel()
-	if ch == "" {
-		return nil, core.Invalid("credentials", "give exactly one of apns, fcm, huawei and xiaomi")
-	}
 	if in.MaxPerSecond < 0 || in.MaxPerSecond > MaxChannelRate {
 		return nil, core.Invalid("maxPerSecond", "must be from 0 (no pacing) to %d", MaxChannelRate)
 	}
 	if s.channels == nil {
 		return nil, &core.Error{Code: core.CodeInternal, Message: "vendor channels are not available in this process"}
 	}
-	summary, err := s.channels.Check(ctx, in.Credentials)
+	checked, err := s.channels.Check(ctx, in.Credentials)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := json.Marshal(in.Credentials)
+	ch := checked.Stored.Channel
+	raw, err := json.Marshal(checked.Stored)
 	if err != nil {
 		return nil, err
 	}
@@ -68,14 +62,14 @@ func (s *Service) SetChannelConfig(ctx context.Context, in ChannelConfigInput) (
 		return nil, err
 	}
 	var env *channelconfig.Environment
-	if a := in.Credentials.APNs; a != nil {
-		e := channelconfig.Environment(a.Environment)
+	if checked.Environment != "" {
+		e := channelconfig.Environment(checked.Environment)
 		env = &e
 	}
 	sys := tenant.AsSystem(ctx)
 	id, err := s.client.ChannelConfig.Create().
 		SetAppID(in.AppID).SetChannel(ch).SetNillableEnvironment(env).
-		SetCredentialsSealed(sealed).SetSummary(summary).SetMaxPerSecond(in.MaxPerSecond).
+		SetCredentialsSealed(sealed).SetSummary(checked.Summary).SetMaxPerSecond(in.MaxPerSecond).
 		OnConflictColumns(channelconfig.FieldAppID, channelconfig.FieldChannel).
 		UpdateNewValues().
 		Update(func(u *ent.ChannelConfigUpsert) {
@@ -173,7 +167,7 @@ func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *route 
 		return r
 	}
 	raw, err := s.sealer.Open(cfg.CredentialsSealed, credentialsAD(cfg.AppID, cfg.Channel))
-	var creds core.ChannelCredentials
+	var creds core.Credentials
 	if err == nil {
 		err = json.Unmarshal(raw, &creds)
 	}
@@ -221,19 +215,18 @@ func (s *Service) flagConfig(ctx context.Context, app nodeid.ID, r *route, reaso
 // ReceiptURL returns the full receipt URL of a config, or "" when the
 // vendor has no receipts or pushd's public URL is not configured.
 func (s *Service) ReceiptURL(cfg *ent.ChannelConfig) string {
-	p := core.ReceiptPath(cfg.Channel, cfg.ID)
-	if p == "" || s.publicURL == "" {
+	if s.channels == nil {
 		return ""
 	}
-	return s.publicURL + p
+	return s.channels.ReceiptURL(cfg.Channel, cfg.ID)
 }
 
 // OpenChannelConfig returns a stored channel config and its unsealed
 // credentials, for the transports that verify vendor callbacks with them
 // (receipts). It is a system call: the caller has only the config's ID,
 // from the callback URL.
-func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.ChannelCredentials, error) {
-	var creds core.ChannelCredentials
+func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.Credentials, error) {
+	var creds core.Credentials
 	cfg, err := s.client.ChannelConfig.Get(tenant.AsSystem(ctx), id)
 	if err != nil {
 		return nil, creds, core.NotFoundAs(err, "channel config")
@@ -247,25 +240,3 @@ func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.Cha
 	}
 	return cfg, creds, nil
 }
-
-// ReceiptTag is the verifiable tag a receipt carries back for a job on one
-// channel config (Xiaomi callback.param, at most 64 bytes): the job's ID
-// and a MAC, so that nobody who learns the callback URL can forge
-// receipts for jobs they did not see.
-func (s *Service) ReceiptTag(configID nodeid.ID, job string) string {
-	mac := s.sealer.MAC("receipt-tag", []byte(string(configID)+"\x00"+job))
-	return job + "." + base64.RawURLEncoding.EncodeToString(mac[:12])
-}
-
-// CheckReceiptTag returns the job a tag from ReceiptTag names, if it is
-// genuine.
-func (s *Service) CheckReceiptTag(configID nodeid.ID, tag string) (string, bool) {
-	job, sig, ok := strings.Cut(tag, ".")
-	if !ok {
-		return "", false
-	}
-	return job, hmac.Equal([]byte(s.ReceiptTag(configID, job)), []byte(job+"."+sig))
-}
-
-// ReceiptBaseURL is pushd's public URL, where receipt paths are served.
-func (s *Service) ReceiptBaseURL() string { return s.publicURL }

@@ -211,8 +211,8 @@ func setTokens(ctx context.Context, c *ent.Client, appID, deviceID nodeid.ID, to
 		case err == nil && (cur.Token != tok || cur.Status == devicetoken.StatusDEAD):
 			err = cur.Update().SetToken(tok).SetStatus(devicetoken.StatusACTIVE).SetDeadReason("").ClearDeadAt().Exec(ctx)
 		case err == nil:
-			// Registered again: the time matters to APNs, whose 410 names
-			// when it last found the token invalid.
+			// Registered again: the time matters to vendors that say when
+			// they last found a token invalid (core.Result.TokenInvalidSince).
 			err = cur.Update().SetUpdatedAt(time.Now()).Exec(ctx)
 		}
 		if err != nil {

@@ -27,8 +27,8 @@ import (
 
 // Fan-out sizes: a broadcast's audience is paged FanOutChunk devices at a
 // time, and every send task carries at most SendBatch deliveries: the
-// most Huawei and Xiaomi take in one request, so a task of devices on one
-// of those channels is one vendor request.
+// most the batching vendors take in one request, so a task of devices on
+// one of those channels is one vendor request.
 const (
 	FanOutChunk = 5000
 	SendBatch   = 1000

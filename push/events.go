@@ -129,8 +129,7 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 	case delivery.StatusIGNORED:
 		upd.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(at))
 	}
-	// Vendors that send one request to many devices (Huawei, Xiaomi)
-	// carry the job's ID, not the delivery's: with the device, it names
+	// Vendors that send one request to many devices carry the job's ID, not the delivery's: with the device, it names
 	// the same delivery.
 	which := sql.EQ(delivery.FieldID, string(e.MessageID))
 	if e.MessageID.Prefix() == jobIDPrefix {

@@ -208,7 +208,7 @@ func checkMessage(field string, m *jsontype.Message) error {
 		name, v string
 		max     int
 	}{
-		{"collapseKey", m.CollapseKey, MaxCollapseKeyBytes}, // APNs apns-collapse-id
+		{"collapseKey", m.CollapseKey, MaxCollapseKeyBytes},
 		{"category", m.Category, 64},
 		{"androidChannelID", m.AndroidChannelID, 128},
 		{"sound", m.Sound, 256},
@@ -231,7 +231,8 @@ func checkMessage(field string, m *jsontype.Message) error {
 	return nil
 }
 
-// MaxCollapseKeyBytes is the longest collapse key: APNs' apns-collapse-id limit.
+// MaxCollapseKeyBytes is the longest collapse key: the strictest vendor's
+// limit (docs/channels.md).
 const MaxCollapseKeyBytes = 64
 
 // checkAudience validates a broadcast's filters.

@@ -6,7 +6,7 @@ package push
 
 import (
 	"log/slog"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -50,9 +50,9 @@ type Service struct {
 	webhookEgress egress.Policy
 	live          liveHub
 	liveInterval  time.Duration
-	// publicURL is where vendors reach this deployment (receipts).
-	publicURL string
-	dialect   string
+	// preference orders a device's vendor channels (core.Channels).
+	preference []enum.Channel
+	dialect    string
 	// chunkSize is how many devices one fan-out step writes.
 	chunkSize int
 	// inflight counts sends started inline by Push, for Drain;
@@ -89,9 +89,6 @@ type Config struct {
 	Marks JobMarks
 	// Channels opens the vendor credentials apps configure (provider/).
 	Channels core.Channels
-	// PublicURL is pushd's address as vendors see it (receipt callbacks),
-	// without a trailing slash; empty disables receipt URLs.
-	PublicURL string
 	// Senders, if set, serve every app on channels it has not configured:
 	// a stand-in for tests and load runs (pushtest.DiscardSender).
 	Senders map[enum.Channel]core.Sender
@@ -153,7 +150,7 @@ func NewService(cfg Config) *Service {
 	}
 	return &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
-		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, publicURL: strings.TrimRight(cfg.PublicURL, "/"), dialect: cfg.Dialect,
+		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, preference: preference(cfg), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval, onSend: cfg.OnSend,
 		webhooks: cfg.Webhooks, webhookEgress: cfg.WebhookEgress, node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
 	}
@@ -162,3 +159,20 @@ func NewService(cfg Config) *Service {
 // Client returns the ent client, for read paths that page straight through
 // ent (connections, node lookups).
 func (s *Service) Client() *ent.Client { return s.client }
+
+// preference is the vendor channels' order: the registry's, then any
+// stand-in sender's channel it lacks, by name.
+func preference(cfg Config) []enum.Channel {
+	var out []enum.Channel
+	if cfg.Channels != nil {
+		out = cfg.Channels.Preference()
+	}
+	var extra []enum.Channel
+	for ch := range cfg.Senders {
+		if !slices.Contains(out, ch) {
+			extra = append(extra, ch)
+		}
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
+}

@@ -16,17 +16,12 @@ import (
 	"github.com/pushd/pushd/push/core"
 )
 
-// vendorPreference orders a device's vendor channels: the platform's own
-// first (APNs on iOS; Huawei and Xiaomi before FCM on Android phones of
-// those brands, which is what their tokens mean), FCM last.
-var vendorPreference = []enum.Channel{enum.ChannelAPNs, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelFCM}
-
 // MaxVendorAttempts bounds the tries of one delivery on vendor channels,
 // whoever retries it (the send task's retries, the reconciler, a vendor's
 // Retry-After): past it the delivery fails with the vendor's last reason.
-// With the Admin SDK's own retries inside one FCM try (up to 4 more on
-// 503 and network errors), a message costs at most 50 requests to FCM and
-// 10 (20 with an OAuth refresh) to the others.
+// A vendor's SDK may retry inside one try (docs/channels.md says which and
+// how often), so the requests one message costs are bounded by this times
+// that.
 const MaxVendorAttempts = 10
 
 // maxFallbacks bounds how many vendor channels one delivery tries in one
@@ -45,9 +40,9 @@ type pick struct {
 
 // pickVendor chooses the channel and token for a device among the app's
 // working routes that the job allows.
-func pickVendor(job *ent.PushJob, d *ent.Device, routes map[enum.Channel]*route) pick {
+func pickVendor(order []enum.Channel, job *ent.PushJob, d *ent.Device, routes map[enum.Channel]*route) pick {
 	var p pick
-	for _, c := range vendorPreference {
+	for _, c := range order {
 		r := routes[c]
 		if r == nil || !channelAllowed(job, c) {
 			continue
@@ -105,7 +100,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 		byID := map[nodeid.ID]*ent.Delivery{}
 		blocked := map[string][]nodeid.ID{}
 		for _, d := range ds {
-			p := pickVendor(job, d.Edges.Device, routes)
+			p := pickVendor(s.preference, job, d.Edges.Device, routes)
 			switch {
 			case p.route != nil:
 				m := job.Message
@@ -135,10 +130,10 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 		// delivery or device.
 		ds = nil
 		var wg sync.WaitGroup
-		rounds := make([]vendorRound, len(vendorPreference))
-		sums := make([]core.SendSummary, len(vendorPreference))
-		errs := make([]error, len(vendorPreference))
-		for i, c := range vendorPreference {
+		rounds := make([]vendorRound, len(s.preference))
+		sums := make([]core.SendSummary, len(s.preference))
+		errs := make([]error, len(s.preference))
+		for i, c := range s.preference {
 			if out := byChannel[c]; len(out) > 0 {
 				wg.Go(func() {
 					rounds[i], errs[i] = s.sendVendor(ctx, job, routes, routes[c], out, byID, &sums[i])
@@ -146,7 +141,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 			}
 		}
 		wg.Wait()
-		for i := range vendorPreference {
+		for i := range s.preference {
 			sum.Add(sums[i])
 			ds = append(ds, rounds[i].again...)
 		}
@@ -236,7 +231,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	var sent, retry, again []nodeid.ID
 	failed := map[string][]nodeid.ID{}
 	fallBack := func(d *ent.Delivery, reason string) {
-		if pickVendor(job, d.Edges.Device, routes).route == nil {
+		if pickVendor(s.preference, job, d.Edges.Device, routes).route == nil {
 			failed[reason] = append(failed[reason], d.ID)
 			return
 		}
@@ -328,7 +323,7 @@ func (s *Service) killToken(ctx context.Context, dev nodeid.ID, c enum.Channel, 
 	upd := s.client.DeviceToken.Update().
 		Where(devicetoken.DeviceID(dev), devicetoken.ChannelEQ(c), devicetoken.Token(token), devicetoken.StatusEQ(devicetoken.StatusACTIVE))
 	if !since.IsZero() {
-		// Vendors stamp to the millisecond (APNs); a second of slack
+		// Vendors stamp to the millisecond; a second of slack
 		// keeps a token that died right after it was registered dead.
 		upd.Where(devicetoken.UpdatedAtLT(since.Add(time.Second)))
 	}

@@ -2,8 +2,10 @@ package push
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/store"
@@ -58,11 +61,28 @@ func answer(r core.Result) *scripted {
 // scriptedChannels opens every stored config as its channel's scripted sender.
 type scriptedChannels map[enum.Channel]*scripted
 
-func (c scriptedChannels) Check(_ context.Context, creds core.ChannelCredentials) (map[string]any, error) {
-	if x := creds.Xiaomi; x != nil && x.AppSecret == "bad" {
-		return nil, core.Invalid("xiaomi.appSecret", "is wrong")
+func (c scriptedChannels) Check(_ context.Context, in core.Credentials) (core.CheckedCredentials, error) {
+	if in.Channel == "" {
+		return core.CheckedCredentials{}, core.Invalid("credentials", "give one")
 	}
-	return map[string]any{"channel": string(creds.Channel())}, nil
+	if strings.Contains(string(in.JSON), `"bad"`) {
+		return core.CheckedCredentials{}, core.Invalid(core.ChannelKey(in.Channel)+".appSecret", "is wrong")
+	}
+	return core.CheckedCredentials{Stored: in, Summary: map[string]any{"channel": string(in.Channel)}}, nil
+}
+
+// Preference is the registry's order.
+func (c scriptedChannels) Preference() []enum.Channel {
+	return []enum.Channel{enum.ChannelAPNs, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelFCM}
+}
+
+func (c scriptedChannels) ReceiptURL(ch enum.Channel, id nodeid.ID) string {
+	return "https://pushd.example/vendor/v1/" + core.ChannelKey(ch) + "/" + string(id) + "/receipts"
+}
+
+// creds are credentials of a channel in the API's form, as JSON text.
+func creds(ch enum.Channel, js string) core.Credentials {
+	return core.Credentials{Channel: ch, JSON: json.RawMessage(js)}
 }
 
 func (c scriptedChannels) Sender(_ context.Context, ch core.StoredChannel) (core.Sender, error) {
@@ -94,16 +114,7 @@ func vendorTestOn(t *testing.T, st *store.Stores, ch scriptedChannels, tokens ma
 	ctx := tenant.AsSystem(context.Background())
 	app, d := appAndDevice(t, s, tokens)
 	for c := range ch {
-		creds := core.ChannelCredentials{}
-		switch c {
-		case enum.ChannelHuawei:
-			creds.Huawei = &core.HuaweiCredentials{AppID: "1", ClientSecret: "s"}
-		case enum.ChannelXiaomi:
-			creds.Xiaomi = &core.XiaomiCredentials{AppSecret: "s", PackageName: "com.example.app"}
-		case enum.ChannelFCM:
-			creds.FCM = &core.FCMCredentials{ServiceAccountJSON: "{}"}
-		}
-		_, err := s.SetChannelConfig(ctx, ChannelConfigInput{AppID: app.ID, Credentials: creds})
+		_, err := s.SetChannelConfig(ctx, ChannelConfigInput{AppID: app.ID, Credentials: creds(c, `{"secret":"s"}`)})
 		require.NoError(t, err)
 	}
 	return vendorSetup{s: s, ctx: ctx, app: app, device: d}
@@ -223,8 +234,7 @@ func TestConfigErrorFlagsTheChannelAndFailsFast(t *testing.T) {
 
 	// Saving the credentials again clears the flag and the channel works.
 	xiaomi.answer = func(core.Outgoing) core.Result { return core.Result{Outcome: core.OutcomeSent} }
-	_, err = v.s.SetChannelConfig(v.ctx, ChannelConfigInput{AppID: v.app.ID, Credentials: core.ChannelCredentials{
-		Xiaomi: &core.XiaomiCredentials{AppSecret: "s2", PackageName: "com.example.app"}}})
+	_, err = v.s.SetChannelConfig(v.ctx, ChannelConfigInput{AppID: v.app.ID, Credentials: creds(enum.ChannelXiaomi, `{"appSecret":"s2"}`)})
 	require.NoError(t, err)
 	d, err = v.send(t)
 	require.NoError(t, err)
@@ -240,10 +250,8 @@ func TestChannelConfigRules(t *testing.T) {
 		field string
 	}{
 		{"no credentials", ChannelConfigInput{}, "credentials"},
-		{"two vendors", ChannelConfigInput{Credentials: core.ChannelCredentials{
-			FCM: &core.FCMCredentials{}, Xiaomi: &core.XiaomiCredentials{}}}, "credentials"},
-		{"negative rate", ChannelConfigInput{MaxPerSecond: -1, Credentials: core.ChannelCredentials{FCM: &core.FCMCredentials{}}}, "maxPerSecond"},
-		{"provider refuses", ChannelConfigInput{Credentials: core.ChannelCredentials{Xiaomi: &core.XiaomiCredentials{AppSecret: "bad"}}}, "xiaomi.appSecret"},
+		{"negative rate", ChannelConfigInput{MaxPerSecond: -1, Credentials: creds(enum.ChannelFCM, `{}`)}, "maxPerSecond"},
+		{"provider refuses", ChannelConfigInput{Credentials: creds(enum.ChannelXiaomi, `{"appSecret":"bad"}`)}, "xiaomi.appSecret"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -288,22 +296,6 @@ func TestVendorReceipts(t *testing.T) {
 	require.Equal(t, delivery.StatusFAILED, d2.Status)
 	require.Equal(t, "Xiaomi receipt 16: target invalid", d2.LastError)
 	require.Equal(t, devicetoken.StatusDEAD, v.token(t, enum.ChannelXiaomi).Status)
-}
-
-func TestReceiptTags(t *testing.T) {
-	t.Parallel()
-	v := vendorTest(t, scriptedChannels{}, nil)
-	tag := v.s.ReceiptTag("chc_1", "job_01JABCDEFGHJKMNPQRSTVWXYZ0")
-	require.LessOrEqual(t, len(tag), 64, "Xiaomi's callback.param limit")
-	job, ok := v.s.CheckReceiptTag("chc_1", tag)
-	require.True(t, ok)
-	require.Equal(t, "job_01JABCDEFGHJKMNPQRSTVWXYZ0", job)
-	for _, forged := range []string{tag + "x", "job_01JABCDEFGHJKMNPQRSTVWXYZ1" + tag[len("job_01JABCDEFGHJKMNPQRSTVWXYZ0"):], "job_x", ""} {
-		_, ok := v.s.CheckReceiptTag("chc_1", forged)
-		require.False(t, ok, forged)
-	}
-	_, ok = v.s.CheckReceiptTag("chc_2", tag)
-	require.False(t, ok, "bound to its config")
 }
 
 func TestVendorRetriesStopAtTheCap(t *testing.T) {

@@ -15,12 +15,14 @@ import (
 	"time"
 
 	gqlgraphql "github.com/99designs/gqlgen/graphql"
+
 	"github.com/pushd/pushd/auth"
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/graph"
 	"github.com/pushd/pushd/metrics"
 	"github.com/pushd/pushd/provider"
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/web"
 )
@@ -47,9 +49,11 @@ type Deps struct {
 	// Receipts are the vendors' receipt callbacks, served by the API and
 	// gateway roles.
 	Receipts *provider.Receipts
-	Metrics  *metrics.Metrics
-	Roles    Roles
-	Version  string
+	// Vendors are the vendor channels the API describes.
+	Vendors []channel.Vendor
+	Metrics *metrics.Metrics
+	Roles   Roles
+	Version string
 	// SubscriptionRecheck overrides how often live subscriptions re-check
 	// their credentials (tests shorten it).
 	SubscriptionRecheck time.Duration
@@ -88,6 +92,7 @@ func New(deps Deps) *Server {
 		gql := graph.NewHandler(graph.HandlerConfig{
 			Service:                 deps.Service,
 			Auth:                    deps.Auth,
+			Vendors:                 deps.Vendors,
 			Logger:                  deps.Logger,
 			Extensions:              []gqlgraphql.HandlerExtension{m.GraphQL()},
 			Introspection:           deps.Config.GraphQLIntrospection,

@@ -32,7 +32,7 @@ func NewSendMetrics(reg prometheus.Registerer) *SendMetrics {
 		}, []string{"outcome"}),
 		vendors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pushd_vendor_deliveries_total",
-			Help: "Vendor answers to deliveries, by channel (APNS, FCM, HUAWEI, XIAOMI) and outcome: sent, retry, token_dead, failed, config_error.",
+			Help: "Vendor answers to deliveries, by vendor channel and outcome: sent, retry, token_dead, failed, config_error.",
 		}, []string{"channel", "outcome"}),
 		resends: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "pushd_vendor_resends_total",

@@ -15,7 +15,6 @@ import (
 	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/provider/providertest"
 	"github.com/pushd/pushd/push"
-	"github.com/pushd/pushd/push/core"
 )
 
 // vendorChannels are the channels a -vendors run spreads devices over.
@@ -41,23 +40,15 @@ func startVendorFakes(latency time.Duration, log *slog.Logger) (*vendorFakes, er
 		f.Close()
 		return nil, errors.New("fakes: no CA certificate")
 	}
-	e := set.Env("")
-	f.registry = provider.New(provider.Config{
-		Endpoints: provider.Endpoints{
-			APNsProduction: e["PUSHD_APNS_PRODUCTION_URL"], FCM: e["PUSHD_FCM_URL"], FCMAuth: e["PUSHD_FCM_AUTH_URL"],
-			Huawei: e["PUSHD_HUAWEI_URL"], HuaweiAuth: e["PUSHD_HUAWEI_AUTH_URL"], Xiaomi: e["PUSHD_XIAOMI_URL"],
-		},
-		RootCAs: cas, Logger: log,
-	})
+	f.registry = provider.New(provider.Config{Endpoints: set.Env(""), RootCAs: cas, Logger: log})
 	return f, nil
 }
 
 // configure gives the app credentials for every fake.
 func (f *vendorFakes) configure(ctx context.Context, svc *push.Service, app nodeid.ID) error {
-	a, h, x, c := f.APNsProduction.Credentials(), f.Huawei.Credentials(), f.Xiaomi.Credentials(), f.FCM.Credentials()
-	for _, creds := range []core.ChannelCredentials{{APNs: &a}, {FCM: &c}, {Huawei: &h}, {Xiaomi: &x}} {
+	for _, creds := range f.Inputs() {
 		if _, err := svc.SetChannelConfig(ctx, push.ChannelConfigInput{AppID: app, Credentials: creds}); err != nil {
-			return fmt.Errorf("configure %s: %w", creds.Channel(), err)
+			return fmt.Errorf("configure %s: %w", creds.Channel, err)
 		}
 	}
 	return nil

@@ -164,19 +164,19 @@ func (r *rig) registerVendorDevices(n int) {
 			switch i % 4 {
 			case 0:
 				platform, tok, ch = enum.PlatformIOS, fmt.Sprintf("a1b2%012x", i), enum.ChannelAPNs
-				tokens.APNs = &tok
+				tokens["apns"] = &tok
 			case 1:
 				tok, ch = fmt.Sprintf("fcm-%06d", i), enum.ChannelFCM
-				tokens.FCM = &tok
+				tokens["fcm"] = &tok
 			case 2:
 				tok, ch = fmt.Sprintf("hw-%06d", i), enum.ChannelHuawei
-				tokens.Huawei = &tok
+				tokens["huawei"] = &tok
 			default:
 				tok, ch = fmt.Sprintf("mi-%06d", i), enum.ChannelXiaomi
-				tokens.Xiaomi = &tok
+				tokens["xiaomi"] = &tok
 			}
 			_, err := r.b.devices.Register(context.Background(), gateway.RegisterRequest{
-				AppKey: r.b.appKey, InstallationID: fmt.Sprintf("v-%d", i), Platform: platform, Tokens: &tokens,
+				AppKey: r.b.appKey, InstallationID: fmt.Sprintf("v-%d", i), Platform: platform, Tokens: tokens,
 			})
 			mu.Lock()
 			r.vendor[tok] = ch

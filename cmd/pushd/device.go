@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/pushd/pushd/deviceclient"
@@ -26,8 +27,15 @@ func deviceCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	install := fs.String("installation", "", "installation ID (default: a new one)")
 	platform := fs.String("platform", "ANDROID", "ANDROID, IOS, HARMONY or WEB")
 	version := fs.String("app-version", "1.0.0", "app version the device reports")
-	apns := fs.String("apns-token", "", "an APNs device token to register")
-	fcm := fs.String("fcm-token", "", "an FCM registration token to register")
+	tokens := gateway.Tokens{}
+	fs.Func("token", "a vendor token to register, as key=token (the vendor's key, as the device API names it); repeatable", func(v string) error {
+		key, tok, ok := strings.Cut(v, "=")
+		if !ok || key == "" || tok == "" {
+			return errors.New("want key=token")
+		}
+		tokens[key] = &tok
+		return nil
+	})
 	open := fs.Bool("open", false, "report every push as opened after acknowledging it")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -43,14 +51,8 @@ func deviceCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		*install = fmt.Sprintf("sim-%d", time.Now().UnixNano())
 	}
 	req := gateway.RegisterRequest{AppKey: *appKey, InstallationID: *install, Platform: enum.Platform(*platform), AppVersion: *version, Model: "pushd device"}
-	if *apns != "" || *fcm != "" {
-		req.Tokens = &gateway.Tokens{}
-		if *apns != "" {
-			req.Tokens.APNs = apns
-		}
-		if *fcm != "" {
-			req.Tokens.FCM = fcm
-		}
+	if len(tokens) > 0 {
+		req.Tokens = tokens
 	}
 	sim := &simulatedDevice{client: deviceclient.New(*base, nil), out: json.NewEncoder(stdout), open: *open}
 	if err := sim.run(ctx, req); err != nil && ctx.Err() == nil {

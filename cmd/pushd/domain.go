@@ -32,12 +32,11 @@ func (w *wiring) newDomain(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	channels, err := w.newChannels(allow)
+	w.vendors, err = w.newVendors(sealer, allow)
 	if err != nil {
 		return err
 	}
-	w.svc = w.newService(sealer, allow, channels)
-	channels.SetReceipts(w.svc)
+	w.svc = w.newService(sealer, allow, w.vendors)
 	w.authn, err = auth.NewService(auth.Config{
 		Client:      w.stores.Ent,
 		Sealer:      sealer,
@@ -76,7 +75,6 @@ func (w *wiring) newService(sealer *seal.Sealer, allow []netip.Prefix, channels 
 		Queue:         queue,
 		Marks:         marks,
 		Channels:      channels,
-		PublicURL:     w.cfg.PublicURL,
 		Lease:         w.cfg.DeliveryLease,
 		Dialect:       w.stores.Dialect,
 		Logger:        w.log,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/graph"
+	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/server"
 )
 
@@ -48,7 +49,7 @@ Commands:
 
 Every flag has a PUSHD_* environment variable; see 'pushd serve -h'.
 
-Local fakes of APNs, FCM, Huawei and Xiaomi (demos, load runs) are a
+Local fakes of the vendors' services (demos, load runs) are a
 command of their own, pushd-fakes, kept out of this binary.
 `
 
@@ -90,9 +91,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 
-	cfg, err := config.Load("pushd "+cmd, args, getenv)
+	cfg, err := config.Load("pushd "+cmd, args, getenv, provider.EndpointVars(provider.Vendors())...)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, config.Usage("pushd "+cmd))
+		fmt.Fprint(stdout, config.Usage("pushd "+cmd, provider.EndpointVars(provider.Vendors())...))
 		return 0
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/pushd/pushd/config"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/metrics"
+	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/server"
 	"github.com/pushd/pushd/store"
@@ -27,6 +28,7 @@ type wiring struct {
 	sends   *worker.SendMetrics
 	router  *gateway.Router
 	svc     *push.Service
+	vendors *provider.Registry
 	authn   *auth.Service
 	// addr is where the main listener is bound.
 	addr string

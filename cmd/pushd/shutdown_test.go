@@ -36,7 +36,7 @@ func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 		g.Go(func() error {
 			tok := fmt.Sprintf("c0ffee%010x", i)
 			_, err := r.b.devices.Register(context.Background(), gateway.RegisterRequest{
-				AppKey: r.b.appKey, InstallationID: fmt.Sprint("sd-", i), Platform: enum.PlatformIOS, Tokens: &gateway.Tokens{APNs: &tok},
+				AppKey: r.b.appKey, InstallationID: fmt.Sprint("sd-", i), Platform: enum.PlatformIOS, Tokens: gateway.Tokens{"apns": &tok},
 			})
 			return err
 		})

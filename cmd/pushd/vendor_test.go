@@ -21,7 +21,6 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/provider/providertest"
-	"github.com/pushd/pushd/push/core"
 )
 
 // A real pushd against the vendor fakes: the fakes
@@ -65,7 +64,7 @@ func (v vendorBundle) setChannel(t *testing.T, creds string) map[string]any {
 	return d["setChannelConfig"].(map[string]any)
 }
 
-func apnsInput(c core.APNsCredentials) string {
+func apnsInput(c providertest.APNsCredentials) string {
 	return fmt.Sprintf(`apns: {environment: %s, topic: %q, keyP8: %q, keyID: %q, teamID: %q}`, c.Environment, c.Topic, c.KeyP8, c.KeyID, c.TeamID)
 }
 
@@ -73,7 +72,7 @@ func apnsInput(c core.APNsCredentials) string {
 func (b *backend) registerWith(install string, platform enum.Platform, tokens gateway.Tokens) device {
 	b.t.Helper()
 	r, err := b.devices.Register(context.Background(), gateway.RegisterRequest{
-		AppKey: b.appKey, InstallationID: install, Platform: platform, AppVersion: "2.1.0", Tokens: &tokens,
+		AppKey: b.appKey, InstallationID: install, Platform: platform, AppVersion: "2.1.0", Tokens: tokens,
 	})
 	require.NoError(b.t, err)
 	return device{id: string(r.DeviceID), token: r.DeviceToken}
@@ -116,7 +115,7 @@ func TestVendorAPNsSandboxAndProduction(t *testing.T) {
 	require.Equal(t, "SANDBOX", cfg["environment"])
 	require.Empty(t, cfg["configError"])
 	require.NotContains(t, fmt.Sprint(cfg["summary"]), "PRIVATE KEY", "no secret in the summary")
-	ios := v.b.registerWith("ios-1", enum.PlatformIOS, gateway.Tokens{APNs: ptr("a1b2c3d4e5f60718")})
+	ios := v.b.registerWith("ios-1", enum.PlatformIOS, gateway.Tokens{"apns": ptr("a1b2c3d4e5f60718")})
 
 	before := time.Now()
 	j := v.b.simple(ios, 600, `, badge: 3, sound: "ping.caf", collapseKey: "order-42"`)
@@ -174,7 +173,7 @@ func TestVendorFCMAndroid(t *testing.T) {
 	t.Parallel()
 	v := startWithFakes(t)
 	v.setChannel(t, fmt.Sprintf(`fcm: {serviceAccountJSON: %q}`, v.fakes.FCM.Credentials().ServiceAccountJSON))
-	d := v.b.registerWith("android-1", enum.PlatformAndroid, gateway.Tokens{FCM: ptr("fcm-token-1")})
+	d := v.b.registerWith("android-1", enum.PlatformAndroid, gateway.Tokens{"fcm": ptr("fcm-token-1")})
 	j := v.b.simple(d, 3600, `, priority: NORMAL`)
 	j = v.b.waitJob(j.ID, final)
 	require.Equal(t, 1, j.Counts.Sent)
@@ -202,7 +201,7 @@ func TestVendorHuaweiBatches(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			v.b.registerWith("hw-"+strconv.Itoa(i), enum.PlatformAndroid, gateway.Tokens{Huawei: ptr(fmt.Sprintf("hw-token-%05d", i))})
+			v.b.registerWith("hw-"+strconv.Itoa(i), enum.PlatformAndroid, gateway.Tokens{"huawei": ptr(fmt.Sprintf("hw-token-%05d", i))})
 		}()
 	}
 	wg.Wait()
@@ -229,7 +228,7 @@ func TestVendorDeadTokenFallsBackOrFails(t *testing.T) {
 	apns.SetAPNsToken("dead01", providertest.APNsFault{Status: 410, Reason: "Unregistered"})
 	apns.SetAPNsToken("dead02", providertest.APNsFault{Status: 410, Reason: "Unregistered"})
 
-	only := v.b.registerWith("ios-only", enum.PlatformIOS, gateway.Tokens{APNs: ptr("dead01")})
+	only := v.b.registerWith("ios-only", enum.PlatformIOS, gateway.Tokens{"apns": ptr("dead01")})
 	j := v.b.simple(only, 600, "")
 	j = v.b.waitJob(j.ID, final)
 	require.Equal(t, 1, j.Counts.Failed)
@@ -237,7 +236,7 @@ func TestVendorDeadTokenFallsBackOrFails(t *testing.T) {
 	require.Equal(t, "FAILED", status)
 	require.Equal(t, "APNs: 410 Unregistered", lastError)
 
-	both := v.b.registerWith("ios-both", enum.PlatformIOS, gateway.Tokens{APNs: ptr("dead02"), FCM: ptr("fcm-ios")})
+	both := v.b.registerWith("ios-both", enum.PlatformIOS, gateway.Tokens{"apns": ptr("dead02"), "fcm": ptr("fcm-ios")})
 	j = v.b.simple(both, 600, "")
 	j = v.b.waitJob(j.ID, final)
 	status, channel, lastError := v.b.deliveryOf(j.ID)
@@ -260,7 +259,7 @@ func TestVendorRetryAfterIsHonoured(t *testing.T) {
 	v := startWithFakes(t)
 	h := v.fakes.Huawei.Credentials()
 	v.setChannel(t, fmt.Sprintf(`huawei: {appID: %q, clientSecret: %q}`, h.AppID, h.ClientSecret))
-	d := v.b.registerWith("hw-retry", enum.PlatformAndroid, gateway.Tokens{Huawei: ptr("hw-retry-token")})
+	d := v.b.registerWith("hw-retry", enum.PlatformAndroid, gateway.Tokens{"huawei": ptr("hw-retry-token")})
 	v.fakes.Huawei.FailNext(1, providertest.HuaweiFault{Status: http.StatusServiceUnavailable, RetryAfter: "2"})
 	j := v.b.simple(d, 600, "")
 	v.b.waitJob(j.ID, final)
@@ -281,7 +280,7 @@ func TestVendorCredentialsCheckedAtSave(t *testing.T) {
 	// A configuration the vendor refuses is flagged and visible.
 	x := v.fakes.Xiaomi.Credentials()
 	v.setChannel(t, fmt.Sprintf(`xiaomi: {appSecret: "wrong-secret", packageName: %q}`, x.PackageName))
-	d := v.b.registerWith("mi-1", enum.PlatformAndroid, gateway.Tokens{Xiaomi: ptr("mi-regid-1")})
+	d := v.b.registerWith("mi-1", enum.PlatformAndroid, gateway.Tokens{"xiaomi": ptr("mi-regid-1")})
 	j := v.b.simple(d, 600, "")
 	j = v.b.waitJob(j.ID, final)
 	require.Equal(t, 1, j.Counts.Failed)
@@ -315,7 +314,7 @@ func TestVendorFCMKeyFileCannotPointPushdInside(t *testing.T) {
 
 	// With a valid key file, a push reaches the configured endpoints only.
 	v.setChannel(t, fmt.Sprintf(`fcm: {serviceAccountJSON: %q}`, v.fakes.FCM.Credentials().ServiceAccountJSON))
-	d := v.b.registerWith("fcm-ssrf", enum.PlatformAndroid, gateway.Tokens{FCM: ptr("fcm-ssrf-token")})
+	d := v.b.registerWith("fcm-ssrf", enum.PlatformAndroid, gateway.Tokens{"fcm": ptr("fcm-ssrf-token")})
 	j := v.b.waitJob(v.b.simple(d, 600, "").ID, final)
 	require.Equal(t, 1, j.Counts.Sent)
 	require.Zero(t, trap.Hits())
@@ -363,7 +362,7 @@ func TestVendorReceiptsArriveThroughPushd(t *testing.T) {
 	receiptURL := d["node"].(map[string]any)["receiptURL"].(string)
 	require.Equal(t, env["PUSHD_PUBLIC_URL"]+"/vendor/v1/huawei/"+cfg["id"].(string)+"/receipts", receiptURL)
 	f.Huawei.SetReceipts(receiptURL, "pushd", key)
-	hw := v.b.registerWith("hw-r", enum.PlatformAndroid, gateway.Tokens{Huawei: ptr("hw-receipt-token")})
+	hw := v.b.registerWith("hw-r", enum.PlatformAndroid, gateway.Tokens{"huawei": ptr("hw-receipt-token")})
 	j := v.b.simple(hw, 600, "")
 	j = v.b.waitJob(j.ID, func(j job) bool { return j.Counts.Arrived == 1 })
 	posts := f.Huawei.Receipts.All()
@@ -379,7 +378,7 @@ func TestVendorReceiptsArriveThroughPushd(t *testing.T) {
 	// Xiaomi: the callback URL and a verifiable tag travel with the message.
 	x := f.Xiaomi.Credentials()
 	v.setChannel(t, fmt.Sprintf(`xiaomi: {appSecret: %q, packageName: %q}`, x.AppSecret, x.PackageName))
-	mi := v.b.registerWith("mi-r", enum.PlatformAndroid, gateway.Tokens{Xiaomi: ptr("mi-receipt-regid")})
+	mi := v.b.registerWith("mi-r", enum.PlatformAndroid, gateway.Tokens{"xiaomi": ptr("mi-receipt-regid")})
 	j = v.b.simple(mi, 600, "")
 	v.b.waitJob(j.ID, func(j job) bool { return j.Counts.Arrived == 1 })
 	sends := f.Xiaomi.Sends.All()

@@ -215,6 +215,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ChannelVendor struct {
+		Channel   func(childComplexity int) int
+		Fields    func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Platforms func(childComplexity int) int
+		Receipts  func(childComplexity int) int
+	}
+
 	CoreIndex struct {
 		ArrivalRate func(childComplexity int) int
 		Counts      func(childComplexity int) int
@@ -231,6 +240,15 @@ type ComplexityRoot struct {
 	CreateWebhookPayload struct {
 		Secret  func(childComplexity int) int
 		Webhook func(childComplexity int) int
+	}
+
+	CredentialField struct {
+		Choices  func(childComplexity int) int
+		Help     func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Required func(childComplexity int) int
 	}
 
 	Delivery struct {
@@ -527,6 +545,7 @@ type ComplexityRoot struct {
 		Apps              func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.AppOrder, where *ent.AppWhereInput) int
 		AuditLog          func(childComplexity int, appID nodeid.ID, first *int, before *nodeid.ID) int
 		ChannelConfigs    func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.ChannelConfigOrder, where *ent.ChannelConfigWhereInput) int
+		ChannelVendors    func(childComplexity int) int
 		CoreIndex         func(childComplexity int, appID nodeid.ID, from time.Time, to time.Time) int
 		Deliveries        func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
 		Devices           func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.DeviceOrder, where *ent.DeviceWhereInput) int
@@ -761,6 +780,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, appID nodeid.ID, first *int, before *nodeid.ID) ([]*audit.Event, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Invitations(ctx context.Context) ([]*ent.Invitation, error)
+	ChannelVendors(ctx context.Context) ([]*model.ChannelVendor, error)
 	PreviewAudience(ctx context.Context, appID nodeid.ID, audience model.AudienceInput) (int, error)
 	Reachability(ctx context.Context, appID nodeid.ID, target *model.PushTarget, audience *model.AudienceInput, channels []enum.Channel) (*model.Reachability, error)
 	Stats(ctx context.Context, input model.StatsInput) ([]*model.StatPoint, error)
@@ -1449,6 +1469,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChannelConfigEdge.Node(childComplexity), true
 
+	case "ChannelVendor.channel":
+		if e.ComplexityRoot.ChannelVendor.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVendor.Channel(childComplexity), true
+	case "ChannelVendor.fields":
+		if e.ComplexityRoot.ChannelVendor.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVendor.Fields(childComplexity), true
+	case "ChannelVendor.key":
+		if e.ComplexityRoot.ChannelVendor.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVendor.Key(childComplexity), true
+	case "ChannelVendor.name":
+		if e.ComplexityRoot.ChannelVendor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVendor.Name(childComplexity), true
+	case "ChannelVendor.platforms":
+		if e.ComplexityRoot.ChannelVendor.Platforms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVendor.Platforms(childComplexity), true
+	case "ChannelVendor.receipts":
+		if e.ComplexityRoot.ChannelVendor.Receipts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVendor.Receipts(childComplexity), true
+
 	case "CoreIndex.arrivalRate":
 		if e.ComplexityRoot.CoreIndex.ArrivalRate == nil {
 			break
@@ -1505,6 +1562,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateWebhookPayload.Webhook(childComplexity), true
+
+	case "CredentialField.choices":
+		if e.ComplexityRoot.CredentialField.Choices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Choices(childComplexity), true
+	case "CredentialField.help":
+		if e.ComplexityRoot.CredentialField.Help == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Help(childComplexity), true
+	case "CredentialField.kind":
+		if e.ComplexityRoot.CredentialField.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Kind(childComplexity), true
+	case "CredentialField.label":
+		if e.ComplexityRoot.CredentialField.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Label(childComplexity), true
+	case "CredentialField.name":
+		if e.ComplexityRoot.CredentialField.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Name(childComplexity), true
+	case "CredentialField.required":
+		if e.ComplexityRoot.CredentialField.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Required(childComplexity), true
 
 	case "Delivery.appID":
 		if e.ComplexityRoot.Delivery.AppID == nil {
@@ -3089,6 +3183,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ChannelConfigs(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.ChannelConfigOrder), args["where"].(*ent.ChannelConfigWhereInput)), true
+	case "Query.channelVendors":
+		if e.ComplexityRoot.Query.ChannelVendors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ChannelVendors(childComplexity), true
 	case "Query.coreIndex":
 		if e.ComplexityRoot.Query.CoreIndex == nil {
 			break
@@ -4203,6 +4303,51 @@ extend type Mutation {
   setChannelConfig(input: SetChannelConfigInput!): ChannelConfig!
   "Removes an app's credentials for a vendor channel. Returns the removed config's ID."
   deleteChannelConfig(appID: ID!, channel: Channel!): ID!
+}
+
+"""
+A vendor channel this deployment can send through, as its vendor package
+describes it: what a channel form asks for, and which devices it reaches.
+"""
+type ChannelVendor {
+  channel: Channel!
+  "The vendor's key: its member of SetChannelConfigInput and its device token key in the device API."
+  key: String!
+  "The vendor's service, as its users know it."
+  name: String!
+  "The device platforms whose tokens the vendor takes."
+  platforms: [Platform!]!
+  "The fields of the vendor's credentials input, in the order a form shows them."
+  fields: [CredentialField!]!
+  "How the vendor's delivery receipts are set up; null when it posts none (its deliveries stay SENT)."
+  receipts: String
+}
+
+"One field of a vendor's credentials input."
+type CredentialField {
+  "The field's name in the vendor's member of SetChannelConfigInput."
+  name: String!
+  label: String!
+  help: String
+  kind: CredentialFieldKind!
+  required: Boolean!
+  "The values a CHOICE takes."
+  choices: [String!]!
+}
+
+"How a form takes a credentials field."
+enum CredentialFieldKind {
+  TEXT
+  "A secret: never shown again once saved."
+  SECRET
+  "A file's text, or base64 for a binary file (the field's name ends in Base64)."
+  FILE
+  CHOICE
+}
+
+extend type Query {
+  "The vendor channels this deployment can send through, the most preferred first: a device with tokens of several is reached through the first it has."
+  channelVendors: [ChannelVendor!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/device.graphqls", Input: `input MintBindTokenInput {
@@ -8714,6 +8859,24 @@ func (ec *executionContext) childFields_ChannelConfigEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ChannelConfigEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ChannelVendor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_ChannelVendor_channel(ctx, field)
+	case "key":
+		return ec.fieldContext_ChannelVendor_key(ctx, field)
+	case "name":
+		return ec.fieldContext_ChannelVendor_name(ctx, field)
+	case "platforms":
+		return ec.fieldContext_ChannelVendor_platforms(ctx, field)
+	case "fields":
+		return ec.fieldContext_ChannelVendor_fields(ctx, field)
+	case "receipts":
+		return ec.fieldContext_ChannelVendor_receipts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelVendor", field.Name)
+}
+
 func (ec *executionContext) childFields_CoreIndex(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "pushes":
@@ -8748,6 +8911,24 @@ func (ec *executionContext) childFields_CreateWebhookPayload(ctx context.Context
 		return ec.fieldContext_CreateWebhookPayload_secret(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateWebhookPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CredentialField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CredentialField_name(ctx, field)
+	case "label":
+		return ec.fieldContext_CredentialField_label(ctx, field)
+	case "help":
+		return ec.fieldContext_CredentialField_help(ctx, field)
+	case "kind":
+		return ec.fieldContext_CredentialField_kind(ctx, field)
+	case "required":
+		return ec.fieldContext_CredentialField_required(ctx, field)
+	case "choices":
+		return ec.fieldContext_CredentialField_choices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialField", field.Name)
 }
 
 func (ec *executionContext) childFields_Delivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14368,6 +14549,153 @@ func (ec *executionContext) fieldContext_ChannelConfigEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("ChannelConfigEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ChannelVendor_channel(ctx context.Context, field graphql.CollectedField, obj *model.ChannelVendor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVendor_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2githubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVendor_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelVendor", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _ChannelVendor_key(ctx context.Context, field graphql.CollectedField, obj *model.ChannelVendor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVendor_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVendor_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelVendor", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChannelVendor_name(ctx context.Context, field graphql.CollectedField, obj *model.ChannelVendor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVendor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVendor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelVendor", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChannelVendor_platforms(ctx context.Context, field graphql.CollectedField, obj *model.ChannelVendor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVendor_platforms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platforms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []enum.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatformᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVendor_platforms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelVendor", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _ChannelVendor_fields(ctx context.Context, field graphql.CollectedField, obj *model.ChannelVendor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVendor_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CredentialField) graphql.Marshaler {
+			return ec.marshalNCredentialField2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCredentialFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVendor_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelVendor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CredentialField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelVendor_receipts(ctx context.Context, field graphql.CollectedField, obj *model.ChannelVendor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVendor_receipts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Receipts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVendor_receipts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelVendor", field, false, false, "String")
+}
+
 func (ec *executionContext) _CoreIndex_pushes(ctx context.Context, field graphql.CollectedField, obj *model.CoreIndex) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14600,6 +14928,144 @@ func (ec *executionContext) _CreateWebhookPayload_secret(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_CreateWebhookPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateWebhookPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialField_name(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialField_label(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialField_help(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_help(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Help, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_help(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialField_kind(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CredentialFieldKind) graphql.Marshaler {
+			return ec.marshalNCredentialFieldKind2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCredentialFieldKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "CredentialFieldKind")
+}
+
+func (ec *executionContext) _CredentialField_required(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CredentialField_choices(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_choices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_choices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "String")
 }
 
 func (ec *executionContext) _Delivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.Delivery) (ret graphql.Marshaler) {
@@ -21418,6 +21884,38 @@ func (ec *executionContext) fieldContext_Query_invitations(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Invitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_channelVendors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_channelVendors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ChannelVendors(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChannelVendor) graphql.Marshaler {
+			return ec.marshalNChannelVendor2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐChannelVendorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_channelVendors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelVendor(ctx, field)
 		},
 	}
 	return fc, nil
@@ -39000,6 +39498,64 @@ func (ec *executionContext) _ChannelConfigEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var channelVendorImplementors = []string{"ChannelVendor"}
+
+func (ec *executionContext) _ChannelVendor(ctx context.Context, sel ast.SelectionSet, obj *model.ChannelVendor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelVendorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelVendor")
+		case "channel":
+			out.Values[i] = ec._ChannelVendor_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._ChannelVendor_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ChannelVendor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platforms":
+			out.Values[i] = ec._ChannelVendor_platforms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._ChannelVendor_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receipts":
+			out.Values[i] = ec._ChannelVendor_receipts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coreIndexImplementors = []string{"CoreIndex"}
 
 func (ec *executionContext) _CoreIndex(ctx context.Context, sel ast.SelectionSet, obj *model.CoreIndex) graphql.Marshaler {
@@ -39109,6 +39665,64 @@ func (ec *executionContext) _CreateWebhookPayload(ctx context.Context, sel ast.S
 			}
 		case "secret":
 			out.Values[i] = ec._CreateWebhookPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var credentialFieldImplementors = []string{"CredentialField"}
+
+func (ec *executionContext) _CredentialField(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, credentialFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CredentialField")
+		case "name":
+			out.Values[i] = ec._CredentialField_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CredentialField_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "help":
+			out.Values[i] = ec._CredentialField_help(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CredentialField_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._CredentialField_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "choices":
+			out.Values[i] = ec._CredentialField_choices(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41124,6 +41738,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_invitations(ctx, field)
 				})
+		case "channelVendors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_channelVendors(ctx, field)
+				})
 		case "previewAudience":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -42657,6 +43277,30 @@ func (ec *executionContext) unmarshalNChannelConfigWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNChannelVendor2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐChannelVendorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChannelVendor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelVendor2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐChannelVendor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChannelVendor2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐChannelVendor(ctx context.Context, sel ast.SelectionSet, v *model.ChannelVendor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChannelVendor!")
+		return graphql.Null
+	}
+	return ec._ChannelVendor(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoreIndex2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCoreIndex(ctx context.Context, sel ast.SelectionSet, v *model.CoreIndex) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CoreIndex!")
@@ -42709,6 +43353,40 @@ func (ec *executionContext) marshalNCreateWebhookPayload2ᚖgithubᚗcomᚋpushd
 		return graphql.Null
 	}
 	return ec._CreateWebhookPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCredentialField2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCredentialFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CredentialField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCredentialField2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCredentialField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCredentialField2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCredentialField(ctx context.Context, sel ast.SelectionSet, v *model.CredentialField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CredentialField!")
+		return graphql.Null
+	}
+	return ec._CredentialField(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCredentialFieldKind2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCredentialFieldKind(ctx context.Context, v any) (model.CredentialFieldKind, error) {
+	var res model.CredentialFieldKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCredentialFieldKind2githubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐCredentialFieldKind(ctx context.Context, sel ast.SelectionSet, v model.CredentialFieldKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[nodeid.ID], error) {

@@ -80,6 +80,22 @@ type ChangePasswordPayload struct {
 	EndedSessions int `json:"endedSessions"`
 }
 
+// A vendor channel this deployment can send through, as its vendor package
+// describes it: what a channel form asks for, and which devices it reaches.
+type ChannelVendor struct {
+	Channel enum.Channel `json:"channel"`
+	// The vendor's key: its member of SetChannelConfigInput and its device token key in the device API.
+	Key string `json:"key"`
+	// The vendor's service, as its users know it.
+	Name string `json:"name"`
+	// The device platforms whose tokens the vendor takes.
+	Platforms []enum.Platform `json:"platforms"`
+	// The fields of the vendor's credentials input, in the order a form shows them.
+	Fields []*CredentialField `json:"fields"`
+	// How the vendor's delivery receipts are set up; null when it posts none (its deliveries stay SENT).
+	Receipts *string `json:"receipts,omitempty"`
+}
+
 // An app's headline numbers over a range.
 type CoreIndex struct {
 	// Push jobs accepted in the range (each occurrence of a recurring push counts).
@@ -122,6 +138,18 @@ type CreateWebhookPayload struct {
 	Webhook *ent.Webhook `json:"webhook"`
 	// The signing secret (pushd-sig-v1, HMAC-SHA256), shown only now.
 	Secret string `json:"secret"`
+}
+
+// One field of a vendor's credentials input.
+type CredentialField struct {
+	// The field's name in the vendor's member of SetChannelConfigInput.
+	Name     string              `json:"name"`
+	Label    string              `json:"label"`
+	Help     *string             `json:"help,omitempty"`
+	Kind     CredentialFieldKind `json:"kind"`
+	Required bool                `json:"required"`
+	// The values a CHOICE takes.
+	Choices []string `json:"choices"`
 }
 
 // A delivery reaching a status.
@@ -505,6 +533,68 @@ func (e *BindFilter) UnmarshalJSON(b []byte) error {
 }
 
 func (e BindFilter) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a form takes a credentials field.
+type CredentialFieldKind string
+
+const (
+	CredentialFieldKindText CredentialFieldKind = "TEXT"
+	// A secret: never shown again once saved.
+	CredentialFieldKindSecret CredentialFieldKind = "SECRET"
+	// A file's text, or base64 for a binary file (the field's name ends in Base64).
+	CredentialFieldKindFile   CredentialFieldKind = "FILE"
+	CredentialFieldKindChoice CredentialFieldKind = "CHOICE"
+)
+
+var AllCredentialFieldKind = []CredentialFieldKind{
+	CredentialFieldKindText,
+	CredentialFieldKindSecret,
+	CredentialFieldKindFile,
+	CredentialFieldKindChoice,
+}
+
+func (e CredentialFieldKind) IsValid() bool {
+	switch e {
+	case CredentialFieldKindText, CredentialFieldKindSecret, CredentialFieldKindFile, CredentialFieldKindChoice:
+		return true
+	}
+	return false
+}
+
+func (e CredentialFieldKind) String() string {
+	return string(e)
+}
+
+func (e *CredentialFieldKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CredentialFieldKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CredentialFieldKind", str)
+	}
+	return nil
+}
+
+func (e CredentialFieldKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CredentialFieldKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CredentialFieldKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

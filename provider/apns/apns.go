@@ -50,7 +50,7 @@ type credential struct {
 // Check validates APNs credentials as they are saved and returns what the
 // console may show: the authentication kind, topic and environment, and
 // the key and team IDs or the certificate's subject and expiry.
-func Check(c core.APNsCredentials) (map[string]any, error) {
+func Check(c Credentials) (map[string]any, error) {
 	cr, err := parse(c)
 	if err != nil {
 		return nil, err
@@ -78,10 +78,10 @@ func Check(c core.APNsCredentials) (map[string]any, error) {
 
 // parse checks everything about the credentials but the certificate's
 // validity period (a Sender reports an expired one as a config error).
-func parse(c core.APNsCredentials) (*credential, error) {
+func parse(c Credentials) (*credential, error) {
 	cr := &credential{env: c.Environment, topic: c.Topic}
-	if c.Environment != core.APNsSandbox && c.Environment != core.APNsProduction {
-		return nil, core.Invalid("apns.environment", "must be %s or %s, not %q", core.APNsSandbox, core.APNsProduction, c.Environment)
+	if c.Environment != Sandbox && c.Environment != Production {
+		return nil, core.Invalid("apns.environment", "must be %s or %s, not %q", Sandbox, Production, c.Environment)
 	}
 	if c.Topic == "" {
 		return nil, core.Invalid("apns.topic", "is required: the app's bundle ID")
@@ -124,7 +124,7 @@ func parse(c core.APNsCredentials) (*credential, error) {
 	return cr, nil
 }
 
-func parseCert(cr *credential, c core.APNsCredentials) error {
+func parseCert(cr *credential, c Credentials) error {
 	if len(c.CertP12) == 0 {
 		return core.Invalid("apns.certP12", "is required with certPassword: the .p12 file")
 	}
@@ -186,7 +186,7 @@ type Sender struct {
 // or Apple's sandbox or production host for the credential's environment.
 // o.HTTPClient is not used: APNs needs an HTTP/2 transport of its own,
 // trusting o.RootCAs and presenting the client certificate, if any.
-func New(c core.APNsCredentials, o channel.Options) (*Sender, error) {
+func New(c Credentials, o channel.Options) (*Sender, error) {
 	cr, err := parse(c)
 	if err != nil {
 		return nil, err
@@ -203,7 +203,7 @@ func New(c core.APNsCredentials, o channel.Options) (*Sender, error) {
 		s.client = apns2.NewTokenClient(s.token)
 	}
 	host := apns2.HostDevelopment
-	if cr.env == core.APNsProduction {
+	if cr.env == Production {
 		host = apns2.HostProduction
 	}
 	s.client.Host = o.URL(host)

@@ -24,22 +24,22 @@ func p8(t *testing.T, key any) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
 
-func tokenCreds(t *testing.T) core.APNsCredentials {
+func tokenCreds(t *testing.T) Credentials {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
-	return core.APNsCredentials{
-		Environment: core.APNsSandbox, Topic: "com.example.pushd",
+	return Credentials{
+		Environment: Sandbox, Topic: "com.example.pushd",
 		KeyP8: p8(t, key), KeyID: "ABC123DEFG", TeamID: "TEAM123456",
 	}
 }
 
-func certCreds(t *testing.T, file, password string) core.APNsCredentials {
+func certCreds(t *testing.T, file, password string) Credentials {
 	t.Helper()
 	p12, err := os.ReadFile("testdata/" + file)
 	require.NoError(t, err)
-	return core.APNsCredentials{
-		Environment: core.APNsProduction, Topic: "com.example.pushd",
+	return Credentials{
+		Environment: Production, Topic: "com.example.pushd",
 		CertP12: p12, CertPassword: password,
 	}
 }
@@ -81,36 +81,36 @@ func TestCheckInvalid(t *testing.T) {
 
 	rows := []struct {
 		name   string
-		change func(c *core.APNsCredentials)
+		change func(c *Credentials)
 		field  string
 	}{
-		{"environment", func(c *core.APNsCredentials) { c.Environment = "DEV" }, "apns.environment"},
-		{"no topic", func(c *core.APNsCredentials) { c.Topic = "" }, "apns.topic"},
-		{"bad topic", func(c *core.APNsCredentials) { c.Topic = "com.example/app" }, "apns.topic"},
-		{"no auth", func(c *core.APNsCredentials) { *c = core.APNsCredentials{Environment: "SANDBOX", Topic: "a.b"} }, "apns.keyP8"},
-		{"both auths", func(c *core.APNsCredentials) { c.CertP12 = []byte("x") }, "apns.certP12"},
-		{"no key", func(c *core.APNsCredentials) { c.KeyP8 = "" }, "apns.keyP8"},
-		{"key not PEM", func(c *core.APNsCredentials) { c.KeyP8 = "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg" }, "apns.keyP8"},
-		{"key garbage PEM", func(c *core.APNsCredentials) {
+		{"environment", func(c *Credentials) { c.Environment = "DEV" }, "apns.environment"},
+		{"no topic", func(c *Credentials) { c.Topic = "" }, "apns.topic"},
+		{"bad topic", func(c *Credentials) { c.Topic = "com.example/app" }, "apns.topic"},
+		{"no auth", func(c *Credentials) { *c = Credentials{Environment: "SANDBOX", Topic: "a.b"} }, "apns.keyP8"},
+		{"both auths", func(c *Credentials) { c.CertP12 = []byte("x") }, "apns.certP12"},
+		{"no key", func(c *Credentials) { c.KeyP8 = "" }, "apns.keyP8"},
+		{"key not PEM", func(c *Credentials) { c.KeyP8 = "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg" }, "apns.keyP8"},
+		{"key garbage PEM", func(c *Credentials) {
 			c.KeyP8 = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("nope")}))
 		}, "apns.keyP8"},
-		{"key SEC1 not PKCS#8", func(c *core.APNsCredentials) {
+		{"key SEC1 not PKCS#8", func(c *Credentials) {
 			c.KeyP8 = string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1}))
 		}, "apns.keyP8"},
-		{"key RSA", func(c *core.APNsCredentials) { c.KeyP8 = p8(t, rsaKey) }, "apns.keyP8"},
-		{"key P-384", func(c *core.APNsCredentials) { c.KeyP8 = p8(t, p384) }, "apns.keyP8"},
-		{"key ID short", func(c *core.APNsCredentials) { c.KeyID = "ABC123" }, "apns.keyID"},
-		{"key ID lower case", func(c *core.APNsCredentials) { c.KeyID = "abc123defg" }, "apns.keyID"},
-		{"team ID", func(c *core.APNsCredentials) { c.TeamID = "TEAM-12345" }, "apns.teamID"},
-		{"no team ID", func(c *core.APNsCredentials) { c.TeamID = "" }, "apns.teamID"},
-		{"password without p12", func(c *core.APNsCredentials) {
-			*c = core.APNsCredentials{Environment: "SANDBOX", Topic: "a.b", CertPassword: "x"}
+		{"key RSA", func(c *Credentials) { c.KeyP8 = p8(t, rsaKey) }, "apns.keyP8"},
+		{"key P-384", func(c *Credentials) { c.KeyP8 = p8(t, p384) }, "apns.keyP8"},
+		{"key ID short", func(c *Credentials) { c.KeyID = "ABC123" }, "apns.keyID"},
+		{"key ID lower case", func(c *Credentials) { c.KeyID = "abc123defg" }, "apns.keyID"},
+		{"team ID", func(c *Credentials) { c.TeamID = "TEAM-12345" }, "apns.teamID"},
+		{"no team ID", func(c *Credentials) { c.TeamID = "" }, "apns.teamID"},
+		{"password without p12", func(c *Credentials) {
+			*c = Credentials{Environment: "SANDBOX", Topic: "a.b", CertPassword: "x"}
 		}, "apns.certP12"},
-		{"p12 garbage", func(c *core.APNsCredentials) {
-			*c = core.APNsCredentials{Environment: "SANDBOX", Topic: "a.b", CertP12: []byte("not a p12")}
+		{"p12 garbage", func(c *Credentials) {
+			*c = Credentials{Environment: "SANDBOX", Topic: "a.b", CertP12: []byte("not a p12")}
 		}, "apns.certP12"},
-		{"p12 wrong password", func(c *core.APNsCredentials) { *c = certCreds(t, "cert-valid.p12", "wrong") }, "apns.certPassword"},
-		{"p12 expired", func(c *core.APNsCredentials) { *c = certCreds(t, "cert-expired.p12", "") }, "apns.certP12"},
+		{"p12 wrong password", func(c *Credentials) { *c = certCreds(t, "cert-valid.p12", "wrong") }, "apns.certPassword"},
+		{"p12 expired", func(c *Credentials) { *c = certCreds(t, "cert-expired.p12", "") }, "apns.certP12"},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {

@@ -29,10 +29,10 @@ func setup(t *testing.T, opts ...func(*channel.Options)) (*providertest.APNsFake
 	fake, err := providertest.StartAPNs(providertest.APNsOptions{})
 	require.NoError(t, err)
 	t.Cleanup(fake.Close)
-	return fake, newSender(t, fake, fake.Credentials(), opts...)
+	return fake, newSender(t, fake, fromFake(fake.Credentials()), opts...)
 }
 
-func newSender(t *testing.T, fake *providertest.APNsFake, c core.APNsCredentials, opts ...func(*channel.Options)) *Sender {
+func newSender(t *testing.T, fake *providertest.APNsFake, c Credentials, opts ...func(*channel.Options)) *Sender {
 	t.Helper()
 	o := channel.Options{BaseURL: fake.URL, RootCAs: fake.CertPool(), Egress: providertest.Egress()}
 	for _, f := range opts {
@@ -194,14 +194,14 @@ func TestSendRefusedByAPNs(t *testing.T) {
 
 	// The wrong bundle ID, or a key APNs does not know: the channel is
 	// misconfigured.
-	c := fake.Credentials()
+	c := fromFake(fake.Credentials())
 	c.Topic = "org.other.app"
 	res = newSender(t, fake, c).Send(t.Context(), hello(1))
 	require.Equal(t, core.Result{Outcome: core.OutcomeConfigError, Reason: "APNs: 400 TopicDisallowed"}, res[0])
 
 	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
-	c = fake.Credentials()
+	c = fromFake(fake.Credentials())
 	c.KeyP8 = p8(t, other)
 	res = newSender(t, fake, c).Send(t.Context(), hello(1))
 	require.Equal(t, core.Result{Outcome: core.OutcomeConfigError, Reason: "APNs: 403 InvalidProviderToken"}, res[0])
@@ -364,11 +364,15 @@ func TestNewHost(t *testing.T) {
 	s, err := New(c, channel.Options{})
 	require.NoError(t, err)
 	require.Equal(t, apns2.HostDevelopment, s.client.Host)
-	c.Environment = core.APNsProduction
+	c.Environment = Production
 	s, err = New(c, channel.Options{})
 	require.NoError(t, err)
 	require.Equal(t, apns2.HostProduction, s.client.Host)
 	s, err = New(c, channel.Options{BaseURL: "https://apns.example.com:2197/"})
 	require.NoError(t, err)
 	require.Equal(t, "https://apns.example.com:2197", s.client.Host)
+}
+
+func fromFake(c providertest.APNsCredentials) Credentials {
+	return Credentials{Environment: c.Environment, Topic: c.Topic, KeyP8: c.KeyP8, KeyID: c.KeyID, TeamID: c.TeamID}
 }

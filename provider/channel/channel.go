@@ -22,6 +22,10 @@ import (
 
 // Options configure one sender (one stored credential).
 type Options struct {
+	// Endpoints are the operator's overrides of the vendor's URLs, by
+	// Endpoint.Name; the vendor's NewSender picks BaseURL and AuthURL
+	// from them.
+	Endpoints map[string]string
 	// BaseURL is the vendor API's base URL, without a trailing slash
 	// (e.g. https://api.push.apple.com); empty means the vendor's own.
 	BaseURL string

@@ -87,7 +87,7 @@ type serviceAccount struct {
 	TokenURI     string `json:"token_uri"`
 }
 
-func parse(c core.FCMCredentials) (serviceAccount, error) {
+func parse(c Credentials) (serviceAccount, error) {
 	var sa serviceAccount
 	if c.ServiceAccountJSON == "" {
 		return sa, core.Invalid(field, "is empty: paste the service account's JSON key file")
@@ -138,7 +138,7 @@ func checkKey(s string) error {
 
 // Check validates a service account key file and returns its summary:
 // project ID, client email and private key ID.
-func Check(c core.FCMCredentials) (map[string]any, error) {
+func Check(c Credentials) (map[string]any, error) {
 	sa, err := parse(c)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ type Sender struct {
 }
 
 // New builds the sender of a service account.
-func New(c core.FCMCredentials, o channel.Options) (*Sender, error) {
+func New(c Credentials, o channel.Options) (*Sender, error) {
 	sa, err := parse(c)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func setup(t *testing.T, change ...func(*channel.Options)) bundle {
 	for _, c := range change {
 		c(&o)
 	}
-	s, err := New(fake.Credentials(), o)
+	s, err := New(Credentials(fake.Credentials()), o)
 	require.NoError(t, err)
 	return bundle{fake: fake, sender: s, opts: o}
 }
@@ -72,7 +72,7 @@ func TestCheck(t *testing.T) {
 	fake, err := providertest.StartFCM(providertest.FCMOptions{ProjectID: "proj-9"})
 	require.NoError(t, err)
 	t.Cleanup(fake.Close)
-	good := fake.Credentials()
+	good := Credentials(fake.Credentials())
 
 	sum, err := Check(good)
 	require.NoError(t, err)
@@ -83,7 +83,7 @@ func TestCheck(t *testing.T) {
 		require.NotContains(t, v, "PRIVATE KEY")
 	}
 
-	with := func(k string, v any) core.FCMCredentials {
+	with := func(k string, v any) Credentials {
 		m := map[string]any{}
 		require.NoError(t, json.Unmarshal([]byte(good.ServiceAccountJSON), &m))
 		if v == nil {
@@ -93,7 +93,7 @@ func TestCheck(t *testing.T) {
 		}
 		b, err := json.Marshal(m)
 		require.NoError(t, err)
-		return core.FCMCredentials{ServiceAccountJSON: string(b)}
+		return Credentials{ServiceAccountJSON: string(b)}
 	}
 	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
@@ -108,11 +108,11 @@ func TestCheck(t *testing.T) {
 	require.NoError(t, err, "PKCS#1 RSA keys are read too")
 
 	for name, tc := range map[string]struct {
-		creds core.FCMCredentials
+		creds Credentials
 		want  string
 	}{
-		"empty":        {core.FCMCredentials{}, "is empty"},
-		"not json":     {core.FCMCredentials{ServiceAccountJSON: "{nope"}, "is not a JSON key file"},
+		"empty":        {Credentials{}, "is empty"},
+		"not json":     {Credentials{ServiceAccountJSON: "{nope"}, "is not a JSON key file"},
 		"wrong type":   {with("type", "authorized_user"), `has type "authorized_user": want a "service_account" key file`},
 		"no project":   {with("project_id", nil), "has no project_id"},
 		"no email":     {with("client_email", ""), "has no client_email"},
@@ -146,7 +146,7 @@ func TestKeyFileCannotChooseTheTokenEndpoint(t *testing.T) {
 	trap := providertest.StartTrap()
 	t.Cleanup(trap.Close)
 	b := setup(t)
-	creds := b.fake.CredentialsWithTokenURI(trap.URL + "/token")
+	creds := Credentials(b.fake.CredentialsWithTokenURI(trap.URL + "/token"))
 
 	_, err := Check(creds)
 	pe, ok := core.AsError(err)
@@ -296,7 +296,7 @@ func TestSendOAuthRefused(t *testing.T) {
 	b := setup(t)
 	other, err := rsa.GenerateKey(rand.Reader, 1024)
 	require.NoError(t, err)
-	s, err := New(b.fake.CredentialsWithKey(other), b.opts)
+	s, err := New(Credentials(b.fake.CredentialsWithKey(other)), b.opts)
 	require.NoError(t, err)
 	res := s.Send(context.Background(), []core.Outgoing{outgoing("a", enum.PlatformAndroid), outgoing("b", enum.PlatformWeb)})
 	for _, r := range res {

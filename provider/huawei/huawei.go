@@ -47,7 +47,7 @@ const maxAnswer = 1 << 20
 
 // Check validates Push Kit credentials as they are saved and returns their
 // summary: the App ID and whether receipts are signed.
-func Check(c core.HuaweiCredentials) (map[string]any, error) {
+func Check(c Credentials) (map[string]any, error) {
 	if c.AppID == "" {
 		return nil, core.Invalid("huawei.appID", "is required: the numeric App ID (OAuth 2.0 client ID) from AppGallery Connect")
 	}
@@ -95,7 +95,7 @@ type Sender struct {
 }
 
 // New returns the sender of one stored credential.
-func New(c core.HuaweiCredentials, o channel.Options) (*Sender, error) {
+func New(c Credentials, o channel.Options) (*Sender, error) {
 	if _, err := Check(c); err != nil {
 		return nil, err
 	}

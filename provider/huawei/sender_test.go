@@ -45,7 +45,7 @@ func setup(t *testing.T, fo providertest.HuaweiOptions, edit func(*channel.Optio
 	if edit != nil {
 		edit(&o)
 	}
-	s, err := huawei.New(f.Credentials(), o)
+	s, err := huawei.New(huawei.Credentials(f.Credentials()), o)
 	require.NoError(t, err)
 	return bundle{fake: f, sender: s, opts: o}
 }
@@ -280,7 +280,7 @@ func TestSendOAuthRefused(t *testing.T) {
 	f, err := providertest.StartHuawei(providertest.HuaweiOptions{})
 	require.NoError(t, err)
 	t.Cleanup(f.Close)
-	c := f.Credentials()
+	c := huawei.Credentials(f.Credentials())
 	c.ClientSecret = "not-the-secret"
 	s, err := huawei.New(c, channel.Options{BaseURL: f.URL, AuthURL: f.TokenURL(), HTTPClient: f.Client()})
 	require.NoError(t, err)
@@ -441,7 +441,7 @@ func TestSendEveryShape(t *testing.T) {
 
 // receiver is a receipt endpoint as pushd would serve it.
 type receiver struct {
-	creds core.HuaweiCredentials
+	creds huawei.Credentials
 	mu    sync.Mutex
 	got   []core.VendorReceipt
 	errs  []error
@@ -484,7 +484,7 @@ func TestReceipts(t *testing.T) {
 				signKey = tc.fakeKey // Huawei signs with another key than pushd has
 			}
 			b := setup(t, providertest.HuaweiOptions{ReceiptURL: srv.URL, ReceiptUserName: "pushd", ReceiptKey: signKey}, nil)
-			rcv.creds = b.fake.Credentials()
+			rcv.creds = huawei.Credentials(b.fake.Credentials())
 			rcv.creds.ReceiptKey = key
 			_, err := huawei.Check(rcv.creds)
 			require.NoError(t, err)
@@ -525,7 +525,7 @@ func TestReceipts(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	ok := core.HuaweiCredentials{AppID: "104523687", ClientSecret: "0f3c9a4e5b6d7e8f"}
+	ok := huawei.Credentials{AppID: "104523687", ClientSecret: "0f3c9a4e5b6d7e8f"}
 	sum, err := huawei.Check(ok)
 	require.NoError(t, err)
 	require.Equal(t, map[string]any{"appID": "104523687", "receipts": false}, sum)
@@ -536,16 +536,16 @@ func TestCheck(t *testing.T) {
 	require.Equal(t, map[string]any{"appID": "104523687", "receipts": true}, sum)
 
 	for _, tc := range []struct {
-		edit  func(*core.HuaweiCredentials)
+		edit  func(*huawei.Credentials)
 		field string
 	}{
-		{func(c *core.HuaweiCredentials) { c.AppID = "" }, "huawei.appID"},
-		{func(c *core.HuaweiCredentials) { c.AppID = "com.example.app" }, "huawei.appID"},
-		{func(c *core.HuaweiCredentials) { c.AppID = strings.Repeat("1", 21) }, "huawei.appID"},
-		{func(c *core.HuaweiCredentials) { c.ClientSecret = "" }, "huawei.clientSecret"},
-		{func(c *core.HuaweiCredentials) { c.ClientSecret = "has space" }, "huawei.clientSecret"},
-		{func(c *core.HuaweiCredentials) { c.ReceiptUserName = "u" }, "huawei.receiptKey"},
-		{func(c *core.HuaweiCredentials) { c.ReceiptKey = "k" }, "huawei.receiptUserName"},
+		{func(c *huawei.Credentials) { c.AppID = "" }, "huawei.appID"},
+		{func(c *huawei.Credentials) { c.AppID = "com.example.app" }, "huawei.appID"},
+		{func(c *huawei.Credentials) { c.AppID = strings.Repeat("1", 21) }, "huawei.appID"},
+		{func(c *huawei.Credentials) { c.ClientSecret = "" }, "huawei.clientSecret"},
+		{func(c *huawei.Credentials) { c.ClientSecret = "has space" }, "huawei.clientSecret"},
+		{func(c *huawei.Credentials) { c.ReceiptUserName = "u" }, "huawei.receiptKey"},
+		{func(c *huawei.Credentials) { c.ReceiptKey = "k" }, "huawei.receiptUserName"},
 	} {
 		c := ok
 		tc.edit(&c)

@@ -20,8 +20,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/pushd/pushd/push/core"
 )
 
 // APNsOptions configure StartAPNs.
@@ -135,7 +133,7 @@ var apnsTopicSuffix = map[string]string{
 // and team ID; Credentials returns what pushd must be configured with.
 func StartAPNs(o APNsOptions) (*APNsFake, error) {
 	if o.Environment == "" {
-		o.Environment = core.APNsSandbox
+		o.Environment = APNsSandbox
 	}
 	if o.Topic == "" {
 		o.Topic = apnsDefaultTopic
@@ -179,12 +177,12 @@ func apnsRandomID() string {
 }
 
 // Credentials returns token-auth credentials that the fake accepts.
-func (f *APNsFake) Credentials() core.APNsCredentials {
+func (f *APNsFake) Credentials() APNsCredentials {
 	der, err := x509.MarshalPKCS8PrivateKey(f.key)
 	if err != nil {
 		panic(err) // a P-256 key always marshals
 	}
-	return core.APNsCredentials{
+	return APNsCredentials{
 		Environment: f.env,
 		Topic:       f.topic,
 		KeyP8:       string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
@@ -241,7 +239,7 @@ func (f *APNsFake) serve(w http.ResponseWriter, r *http.Request) {
 		req.ID = apnsNewUUID()
 	}
 	w.Header().Set("apns-id", req.ID)
-	if f.env == core.APNsSandbox {
+	if f.env == APNsSandbox {
 		w.Header().Set("apns-unique-id", apnsNewUUID()) // the development environment's delivery-log ID
 	}
 	if fault.Status == 0 {

@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pushd/pushd/push/core"
-
 	"github.com/sideshow/apns2/token"
 	"github.com/stretchr/testify/require"
 )
@@ -143,11 +141,11 @@ func TestAPNsFakeGeneratesID(t *testing.T) {
 
 func TestAPNsFakeCredentials(t *testing.T) {
 	t.Parallel()
-	f, err := StartAPNs(APNsOptions{Environment: core.APNsProduction, Topic: "org.example.app"})
+	f, err := StartAPNs(APNsOptions{Environment: APNsProduction, Topic: "org.example.app"})
 	require.NoError(t, err)
 	defer f.Close()
 	c := f.Credentials()
-	require.Equal(t, core.APNsProduction, c.Environment)
+	require.Equal(t, APNsProduction, c.Environment)
 	require.Equal(t, "org.example.app", c.Topic)
 	require.Regexp(t, `^[A-Z0-9]{10}$`, c.KeyID)
 	require.Regexp(t, `^[A-Z0-9]{10}$`, c.TeamID)

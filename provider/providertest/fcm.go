@@ -15,8 +15,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/pushd/pushd/push/core"
 )
 
 // FCMOptions configure the FCM fake.
@@ -140,14 +138,14 @@ func (f *FCMFake) TokenURL() string { return f.URL + "/token" }
 // Credentials returns a service-account key file for the fake's project.
 // Its token_uri is Google's, as in a real key file: pushd takes the token
 // endpoint from its configuration (PUSHD_FCM_AUTH_URL = TokenURL).
-func (f *FCMFake) Credentials() core.FCMCredentials {
+func (f *FCMFake) Credentials() FCMCredentials {
 	return f.CredentialsWithKey(f.key)
 }
 
 // CredentialsWithKey returns the fake's service account with another
 // private key: the token endpoint refuses it ("Invalid JWT Signature.")
 // unless key is the fake's.
-func (f *FCMFake) CredentialsWithKey(key *rsa.PrivateKey) core.FCMCredentials {
+func (f *FCMFake) CredentialsWithKey(key *rsa.PrivateKey) FCMCredentials {
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		panic(err) // an RSA key always marshals
@@ -166,7 +164,7 @@ func (f *FCMFake) CredentialsWithKey(key *rsa.PrivateKey) core.FCMCredentials {
 		"universe_domain":             "googleapis.com",
 	}
 	b, _ := json.MarshalIndent(sa, "", "  ")
-	return core.FCMCredentials{ServiceAccountJSON: string(b)}
+	return FCMCredentials{ServiceAccountJSON: string(b)}
 }
 
 // SetFCMToken scripts the answer for a registration token; the zero
@@ -390,12 +388,12 @@ func fcmRandHex(n int) string {
 
 // CredentialsWithTokenURI returns the fake's key file with another
 // token_uri: what a tenant who wants pushd to post elsewhere would save.
-func (f *FCMFake) CredentialsWithTokenURI(uri string) core.FCMCredentials {
+func (f *FCMFake) CredentialsWithTokenURI(uri string) FCMCredentials {
 	var sa map[string]any
 	if err := json.Unmarshal([]byte(f.Credentials().ServiceAccountJSON), &sa); err != nil {
 		panic(err) // Credentials always writes JSON
 	}
 	sa["token_uri"] = uri
 	b, _ := json.MarshalIndent(sa, "", "  ")
-	return core.FCMCredentials{ServiceAccountJSON: string(b)}
+	return FCMCredentials{ServiceAccountJSON: string(b)}
 }

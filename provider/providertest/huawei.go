@@ -16,8 +16,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/pushd/pushd/push/core"
 )
 
 // HuaweiOptions configure a fake Huawei Push Kit (v1 API and OAuth).
@@ -245,10 +243,10 @@ func (f *HuaweiFake) Client() *http.Client { return f.srv.Client() }
 func (f *HuaweiFake) TokenURL() string { return f.URL + "/oauth2/v3/token" }
 
 // Credentials are what pushd must be configured with to use the fake.
-func (f *HuaweiFake) Credentials() core.HuaweiCredentials {
+func (f *HuaweiFake) Credentials() HuaweiCredentials {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	return core.HuaweiCredentials{
+	return HuaweiCredentials{
 		AppID:           f.o.AppID,
 		ClientSecret:    f.o.ClientSecret,
 		ReceiptUserName: f.o.ReceiptUserName,

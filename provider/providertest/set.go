@@ -19,8 +19,8 @@ type Set struct {
 func StartSet(latency time.Duration) (*Set, error) {
 	var s Set
 	var err error
-	if s.APNsProduction, err = StartAPNs(APNsOptions{Environment: core.APNsProduction}); err == nil {
-		if s.APNsSandbox, err = StartAPNs(APNsOptions{Environment: core.APNsSandbox}); err == nil {
+	if s.APNsProduction, err = StartAPNs(APNsOptions{Environment: APNsProduction}); err == nil {
+		if s.APNsSandbox, err = StartAPNs(APNsOptions{Environment: APNsSandbox}); err == nil {
 			if s.FCM, err = StartFCM(FCMOptions{}); err == nil {
 				if s.Huawei, err = StartHuawei(HuaweiOptions{}); err == nil {
 					s.Xiaomi, err = StartXiaomi(XiaomiOptions{})
@@ -132,4 +132,13 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 		}
 	}
 	return perToken, last
+}
+
+// Inputs are credentials for every fake in the API's form, one per vendor
+// channel (APNs: the production fake's).
+func (s *Set) Inputs() []core.Credentials {
+	return []core.Credentials{
+		s.APNsProduction.Credentials().Input(), s.FCM.Credentials().Input(),
+		s.Huawei.Credentials().Input(), s.Xiaomi.Credentials().Input(),
+	}
 }

@@ -19,8 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf16"
-
-	"github.com/pushd/pushd/push/core"
 )
 
 // XiaomiOptions configure a fake MiPush server.
@@ -251,8 +249,8 @@ func (f *XiaomiFake) CAPEM() []byte { return CAPEM(f.srv) }
 func (f *XiaomiFake) Client() *http.Client { return f.srv.Client() }
 
 // Credentials are what pushd must be configured with to send to the fake.
-func (f *XiaomiFake) Credentials() core.XiaomiCredentials {
-	return core.XiaomiCredentials{AppSecret: f.secret, PackageName: f.pkg}
+func (f *XiaomiFake) Credentials() XiaomiCredentials {
+	return XiaomiCredentials{AppSecret: f.secret, PackageName: f.pkg}
 }
 
 // SetXiaomiRegID sets what the fake does with a regid.

@@ -32,7 +32,7 @@ var packageName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-
 
 // Check validates credentials as they are saved and returns their
 // summary: the package name (never the secret).
-func Check(c core.XiaomiCredentials) (map[string]any, error) {
+func Check(c Credentials) (map[string]any, error) {
 	switch {
 	case strings.TrimSpace(c.AppSecret) == "":
 		return nil, core.Invalid("xiaomi.appSecret", "is required")
@@ -55,7 +55,7 @@ type Sender struct {
 }
 
 // New returns the sender of one stored credential.
-func New(c core.XiaomiCredentials, o channel.Options) (*Sender, error) {
+func New(c Credentials, o channel.Options) (*Sender, error) {
 	if _, err := Check(c); err != nil {
 		return nil, err
 	}

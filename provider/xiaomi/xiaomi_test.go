@@ -25,20 +25,20 @@ func TestCheck(t *testing.T) {
 	t.Parallel()
 	rows := []struct {
 		name  string
-		creds core.XiaomiCredentials
+		creds Credentials
 		field string
 	}{
-		{"ok", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example.app"}, ""},
-		{"ok underscores", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example_co.my_app2"}, ""},
-		{"no secret", core.XiaomiCredentials{PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"blank secret", core.XiaomiCredentials{AppSecret: "  ", PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"secret with space", core.XiaomiCredentials{AppSecret: "abc def", PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"secret with newline", core.XiaomiCredentials{AppSecret: "abc\n", PackageName: "com.example.app"}, "xiaomi.appSecret"},
-		{"no package", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ=="}, "xiaomi.packageName"},
-		{"one segment", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "example"}, "xiaomi.packageName"},
-		{"digit segment", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.1example.app"}, "xiaomi.packageName"},
-		{"dash", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.my-app.x"}, "xiaomi.packageName"},
-		{"trailing dot", core.XiaomiCredentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example."}, "xiaomi.packageName"},
+		{"ok", Credentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example.app"}, ""},
+		{"ok underscores", Credentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example_co.my_app2"}, ""},
+		{"no secret", Credentials{PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"blank secret", Credentials{AppSecret: "  ", PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"secret with space", Credentials{AppSecret: "abc def", PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"secret with newline", Credentials{AppSecret: "abc\n", PackageName: "com.example.app"}, "xiaomi.appSecret"},
+		{"no package", Credentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ=="}, "xiaomi.packageName"},
+		{"one segment", Credentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "example"}, "xiaomi.packageName"},
+		{"digit segment", Credentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.1example.app"}, "xiaomi.packageName"},
+		{"dash", Credentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.my-app.x"}, "xiaomi.packageName"},
+		{"trailing dot", Credentials{AppSecret: "CXHodE6CbA+PKG1lEMgzvQ==", PackageName: "com.example."}, "xiaomi.packageName"},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
@@ -81,7 +81,7 @@ func setup(t *testing.T, fo providertest.XiaomiOptions, opt func(*channel.Option
 	if opt != nil {
 		opt(&o)
 	}
-	s, err := New(fake.Credentials(), o)
+	s, err := New(Credentials(fake.Credentials()), o)
 	require.NoError(t, err)
 	return env{fake: fake, s: s}
 }
@@ -275,7 +275,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 	t.Run("wrong secret", func(t *testing.T) {
 		t.Parallel()
 		e := setup(t, providertest.XiaomiOptions{}, nil)
-		creds := e.fake.Credentials()
+		creds := Credentials(e.fake.Credentials())
 		creds.AppSecret = "wrong"
 		s, err := New(creds, e.s.o)
 		require.NoError(t, err)
@@ -286,7 +286,7 @@ func TestSendRefusedByTheFake(t *testing.T) {
 	t.Run("wrong package", func(t *testing.T) {
 		t.Parallel()
 		e := setup(t, providertest.XiaomiOptions{}, nil)
-		creds := e.fake.Credentials()
+		creds := Credentials(e.fake.Credentials())
 		creds.PackageName = "com.example.other"
 		s, err := New(creds, e.s.o)
 		require.NoError(t, err)

@@ -2,87 +2,64 @@ package core
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
-// ChannelCredentials are an app's secrets for one vendor channel: exactly
-// one member is set. They are sealed at rest as this struct's JSON and
-// never returned; a provider derives the non-secret summary from them.
-type ChannelCredentials struct {
-	APNs   *APNsCredentials   `json:"apns,omitempty"`
-	FCM    *FCMCredentials    `json:"fcm,omitempty"`
-	Huawei *HuaweiCredentials `json:"huawei,omitempty"`
-	Xiaomi *XiaomiCredentials `json:"xiaomi,omitempty"`
+// Credentials are an app's secrets for one vendor channel, in the form
+// its vendor package reads (provider/): the API's input when they are
+// saved, the vendor's stored form once checked. They are sealed at rest
+// as {"<key>": <JSON>} and never returned.
+type Credentials struct {
+	Channel enum.Channel
+	JSON    json.RawMessage
 }
 
-// APNs environments: which gateway a credential's device tokens belong to.
-const (
-	APNsSandbox    = "SANDBOX"
-	APNsProduction = "PRODUCTION"
-)
+// ChannelKey names a vendor channel in JSON, URLs and settings: its
+// stored name in lower case.
+func ChannelKey(ch enum.Channel) string { return strings.ToLower(string(ch)) }
 
-// APNsCredentials authenticate to APNs with a token-signing key (.p8, the
-// recommended way) or a client certificate (.p12): one of the two.
-type APNsCredentials struct {
-	// Environment is APNsSandbox or APNsProduction.
-	Environment string `json:"environment"`
-	// Topic is the app's bundle ID.
-	Topic string `json:"topic"`
-	// Token authentication: the PEM text of the .p8 file, its 10-character
-	// key ID and the 10-character team ID.
-	KeyP8  string `json:"keyP8,omitempty"`
-	KeyID  string `json:"keyID,omitempty"`
-	TeamID string `json:"teamID,omitempty"`
-	// Certificate authentication: the .p12 file and its password.
-	CertP12      []byte `json:"certP12,omitempty"`
-	CertPassword string `json:"certPassword,omitempty"`
+// ChannelOfKey is the channel ChannelKey names.
+func ChannelOfKey(key string) enum.Channel { return enum.Channel(strings.ToUpper(key)) }
+
+// MarshalJSON writes {"<key>": <JSON>}.
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	if c.Channel == "" || len(c.JSON) == 0 {
+		return nil, errors.New("credentials without a channel")
+	}
+	return json.Marshal(map[string]json.RawMessage{ChannelKey(c.Channel): c.JSON})
 }
 
-// FCMCredentials are a Firebase service account's JSON key file.
-type FCMCredentials struct {
-	ServiceAccountJSON string `json:"serviceAccountJSON"`
+// UnmarshalJSON reads what MarshalJSON writes: an object of one member.
+func (c *Credentials) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if len(m) != 1 {
+		return fmt.Errorf("credentials have %d members, want one", len(m))
+	}
+	for k, v := range m {
+		c.Channel, c.JSON = ChannelOfKey(k), v
+	}
+	return nil
 }
 
-// HuaweiCredentials are a Push Kit app's OAuth client credentials, and
-// optionally the user name and key of its receipt configuration, which
-// sign the receipts Huawei posts back.
-type HuaweiCredentials struct {
-	AppID           string `json:"appID"`
-	ClientSecret    string `json:"clientSecret"`
-	ReceiptUserName string `json:"receiptUserName,omitempty"`
-	ReceiptKey      string `json:"receiptKey,omitempty"`
-}
-
-// XiaomiCredentials are a MiPush app's secret and Android package name.
-type XiaomiCredentials struct {
-	AppSecret   string `json:"appSecret"`
-	PackageName string `json:"packageName"`
-}
-
-// Channel returns the channel the credentials are for, or "" unless
-// exactly one member is set.
-func (c ChannelCredentials) Channel() enum.Channel {
-	var ch enum.Channel
-	n := 0
-	if c.APNs != nil {
-		ch, n = enum.ChannelAPNs, n+1
-	}
-	if c.FCM != nil {
-		ch, n = enum.ChannelFCM, n+1
-	}
-	if c.Huawei != nil {
-		ch, n = enum.ChannelHuawei, n+1
-	}
-	if c.Xiaomi != nil {
-		ch, n = enum.ChannelXiaomi, n+1
-	}
-	if n != 1 {
-		return ""
-	}
-	return ch
+// CheckedCredentials are credentials a vendor accepted as they were saved.
+type CheckedCredentials struct {
+	// Stored are sealed, and opened for the vendor's sender.
+	Stored Credentials
+	// Summary is what the console may show; never a secret.
+	Summary map[string]any
+	// Environment is the vendor environment ("SANDBOX", "PRODUCTION") for
+	// vendors with more than one; "" else.
+	Environment string
 }
 
 // StoredChannel is one app's configured vendor channel, opened.
@@ -95,19 +72,24 @@ type StoredChannel struct {
 	Channel  enum.Channel
 	// MaxPerSecond paces sends on this credential (0: no pacing).
 	MaxPerSecond int
-	Credentials  ChannelCredentials
+	Credentials  Credentials
 }
 
 // Channels turns stored credentials into senders (provider/ implements it).
 type Channels interface {
-	// Check parses and validates credentials as they are saved, and
-	// returns the summary the console may show (key ID, team, topic,
-	// project, certificate expiry; never a secret). Bad credentials are an
-	// *Error with Code CodeInvalidArgument naming what is wrong.
-	Check(ctx context.Context, creds ChannelCredentials) (map[string]any, error)
+	// Check parses and validates credentials, in the API's form, as they
+	// are saved. Bad credentials are an *Error with Code
+	// CodeInvalidArgument naming what is wrong.
+	Check(ctx context.Context, in Credentials) (CheckedCredentials, error)
 	// Sender returns the sender of a stored channel, built once per
 	// version and reused (connections, OAuth tokens, pacing).
 	Sender(ctx context.Context, ch StoredChannel) (Sender, error)
+	// Preference lists the vendor channels, the most preferred first: a
+	// device with tokens of several goes through the first it has.
+	Preference() []enum.Channel
+	// ReceiptURL is where a vendor posts receipts for one channel config;
+	// "" for vendors without receipts, or when pushd has no public URL.
+	ReceiptURL(ch enum.Channel, configID nodeid.ID) string
 }
 
 // ReceiptEvent is what a vendor's delivery receipt says happened.
@@ -130,8 +112,8 @@ const (
 // VendorReceipt is one device's receipt from a vendor callback, already
 // verified by the provider that parsed it.
 type VendorReceipt struct {
-	// JobID is the tag pushd sent with the message (Huawei bi_tag, Xiaomi
-	// callback.param).
+	// JobID is the tag pushd sent with the message, which the vendor
+	// echoes in its receipt.
 	JobID nodeid.ID
 	// Token is the device's vendor token the receipt is about.
 	Token  string

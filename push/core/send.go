@@ -15,8 +15,8 @@ type Outgoing struct {
 	DeliveryID nodeid.ID
 	DeviceID   nodeid.ID
 	AppID      nodeid.ID
-	// JobID travels to vendors that echo a tag in their receipts (Huawei
-	// bi_tag, Xiaomi callback.param), so a receipt finds its delivery.
+	// JobID travels to vendors that echo a tag in their receipts, so a
+	// receipt finds its delivery.
 	JobID    nodeid.ID
 	Kind     enum.PushKind
 	Platform enum.Platform
@@ -58,7 +58,7 @@ type Result struct {
 	// for (Retry-After); zero lets the queue's backoff decide.
 	RetryAfter time.Duration
 	// TokenInvalidSince, for OutcomeTokenDead, is when the vendor last
-	// found the token invalid (APNs 410 timestamp): a token the device
+	// found the token invalid (a vendor's timestamp): a token the device
 	// registered after it stays alive. Zero means now.
 	TokenInvalidSince time.Time
 }

@@ -24,8 +24,9 @@ type Message struct {
 	CollapseKey      string         `json:"collapseKey,omitempty"`
 	Priority         string         `json:"priority,omitempty"`
 	AndroidChannelID string         `json:"androidChannelID,omitempty"`
-	// Category classifies the message where vendors ask for it: APNs
-	// aps.category, Huawei android.category (IM, VOIP, MARKETING, ...).
+	// Category classifies the message where vendors ask for it (a
+	// notification category, or a vendor's message class such as IM or
+	// VOIP); docs/channels.md says which field it fills per vendor.
 	Category string `json:"category,omitempty"`
 }
 

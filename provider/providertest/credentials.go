@@ -1,0 +1,68 @@
+package providertest
+
+import (
+	"encoding/json"
+
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/push/core"
+)
+
+// The fakes' credentials are their own types, field for field the JSON
+// each vendor package takes (a vendor's tests import these fakes, so the
+// fakes cannot import the vendor packages). Input gives them in the API's
+// form, as a client saves them.
+
+// APNsCredentials are token-auth credentials an APNsFake accepts.
+type APNsCredentials struct {
+	Environment string `json:"environment"`
+	Topic       string `json:"topic"`
+	KeyP8       string `json:"keyP8"`
+	KeyID       string `json:"keyID"`
+	TeamID      string `json:"teamID"`
+}
+
+// Input returns c in the API's form.
+func (c APNsCredentials) Input() core.Credentials { return input(enum.ChannelAPNs, c) }
+
+// FCMCredentials are a service account's key file an FCMFake accepts.
+type FCMCredentials struct {
+	ServiceAccountJSON string `json:"serviceAccountJSON"`
+}
+
+// Input returns c in the API's form.
+func (c FCMCredentials) Input() core.Credentials { return input(enum.ChannelFCM, c) }
+
+// HuaweiCredentials are the OAuth client and receipt key a HuaweiFake
+// accepts.
+type HuaweiCredentials struct {
+	AppID           string `json:"appID"`
+	ClientSecret    string `json:"clientSecret"`
+	ReceiptUserName string `json:"receiptUserName,omitempty"`
+	ReceiptKey      string `json:"receiptKey,omitempty"`
+}
+
+// Input returns c in the API's form.
+func (c HuaweiCredentials) Input() core.Credentials { return input(enum.ChannelHuawei, c) }
+
+// XiaomiCredentials are the app secret and package a XiaomiFake accepts.
+type XiaomiCredentials struct {
+	AppSecret   string `json:"appSecret"`
+	PackageName string `json:"packageName"`
+}
+
+// Input returns c in the API's form.
+func (c XiaomiCredentials) Input() core.Credentials { return input(enum.ChannelXiaomi, c) }
+
+func input(ch enum.Channel, c any) core.Credentials {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // structs of strings always marshal
+	}
+	return core.Credentials{Channel: ch, JSON: raw}
+}
+
+// APNs environments, as APNsOptions.Environment takes them.
+const (
+	APNsSandbox    = "SANDBOX"
+	APNsProduction = "PRODUCTION"
+)

@@ -38,6 +38,9 @@ func (c Credentials) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes: an object of one member.
 func (c *Credentials) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // by encoding/json's convention
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err

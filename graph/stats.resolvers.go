@@ -12,24 +12,24 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/stats"
 )
 
 // Report is the resolver for the report field.
-func (r *pushJobResolver) Report(ctx context.Context, obj *ent.PushJob, groupBy []push.StatDimension) ([]*model.StatPoint, error) {
-	pts, err := r.svc.JobReport(ctx, obj, groupBy)
+func (r *pushJobResolver) Report(ctx context.Context, obj *ent.PushJob, groupBy []stats.StatDimension) ([]*model.StatPoint, error) {
+	pts, err := r.svc.Stats().JobReport(ctx, obj, groupBy)
 	return statPoints(pts), err
 }
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context, input model.StatsInput) ([]*model.StatPoint, error) {
-	pts, err := r.svc.Stats(ctx, statsQuery(input))
+	pts, err := r.svc.Stats().Points(ctx, statsQuery(input))
 	return statPoints(pts), err
 }
 
 // CoreIndex is the resolver for the coreIndex field.
 func (r *queryResolver) CoreIndex(ctx context.Context, appID nodeid.ID, from time.Time, to time.Time) (*model.CoreIndex, error) {
-	ci, err := r.svc.AppCoreIndex(ctx, appID, from, to)
+	ci, err := r.svc.Stats().CoreIndex(ctx, appID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -40,8 +40,8 @@ func (r *queryResolver) CoreIndex(ctx context.Context, appID nodeid.ID, from tim
 }
 
 // LiveStats is the resolver for the liveStats field.
-func (r *subscriptionResolver) LiveStats(ctx context.Context, appID nodeid.ID, groupBy []push.StatDimension) (<-chan *model.LiveStats, error) {
-	frames, err := r.svc.LiveStats(ctx, appID, groupBy)
+func (r *subscriptionResolver) LiveStats(ctx context.Context, appID nodeid.ID, groupBy []stats.StatDimension) (<-chan *model.LiveStats, error) {
+	frames, err := r.svc.Stats().Live(ctx, appID, groupBy)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (r *subscriptionResolver) DeliveryEvents(ctx context.Context, appID nodeid.
 	if jobID != nil {
 		job = *jobID
 	}
-	events, err := r.svc.DeliveryEvents(ctx, appID, job)
+	events, err := r.svc.Stats().DeliveryEvents(ctx, appID, job)
 	if err != nil {
 		return nil, err
 	}

@@ -7,13 +7,13 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/stats"
 )
 
 // Conversions between the GraphQL statistics types and the domain's.
 
-func statsQuery(in model.StatsInput) push.StatsQuery {
-	q := push.StatsQuery{AppID: in.AppID, From: in.From, To: in.To, GroupBy: in.GroupBy}
+func statsQuery(in model.StatsInput) stats.Query {
+	q := stats.Query{AppID: in.AppID, From: in.From, To: in.To, GroupBy: in.GroupBy}
 	if in.Granularity != nil {
 		q.Granularity = *in.Granularity
 	}
@@ -32,14 +32,14 @@ func statsQuery(in model.StatsInput) push.StatsQuery {
 	return q
 }
 
-func statCounts(c push.StatCounts) *model.StatCounts {
+func statCounts(c stats.StatCounts) *model.StatCounts {
 	return &model.StatCounts{
 		Targeted: int(c.Targeted), Sent: int(c.Sent), Arrived: int(c.Arrived), Opened: int(c.Opened),
 		Ignored: int(c.Ignored), Failed: int(c.Failed), Expired: int(c.Expired), Revoked: int(c.Revoked),
 	}
 }
 
-func statPoints(pts []push.StatPoint) []*model.StatPoint {
+func statPoints(pts []stats.StatPoint) []*model.StatPoint {
 	out := make([]*model.StatPoint, len(pts))
 	for i, p := range pts {
 		m := &model.StatPoint{
@@ -48,22 +48,22 @@ func statPoints(pts []push.StatPoint) []*model.StatPoint {
 		}
 		// An empty value (a delivery not sent on any channel yet, a user
 		// not bound) stays null, like a dimension not grouped by.
-		if v := p.Dims[push.DimPlatform]; v != "" {
+		if v := p.Dims[stats.DimPlatform]; v != "" {
 			pl := enum.Platform(v)
 			m.Platform = &pl
 		}
-		if v := p.Dims[push.DimAppVersion]; v != "" {
+		if v := p.Dims[stats.DimAppVersion]; v != "" {
 			m.AppVersion = &v
 		}
-		if v := p.Dims[push.DimChannel]; v != "" {
+		if v := p.Dims[stats.DimChannel]; v != "" {
 			c := enum.Channel(v)
 			m.Channel = &c
 		}
-		if v := p.Dims[push.DimKind]; v != "" {
+		if v := p.Dims[stats.DimKind]; v != "" {
 			k := enum.PushKind(v)
 			m.Kind = &k
 		}
-		if v := p.Dims[push.DimJob]; v != "" {
+		if v := p.Dims[stats.DimJob]; v != "" {
 			id := nodeid.ID(v)
 			m.JobID = &id
 		}
@@ -73,7 +73,7 @@ func statPoints(pts []push.StatPoint) []*model.StatPoint {
 }
 
 // liveStats adapts the domain's frames to the subscription's.
-func liveStats(ctx context.Context, frames <-chan push.LiveFrame) <-chan *model.LiveStats {
+func liveStats(ctx context.Context, frames <-chan stats.LiveFrame) <-chan *model.LiveStats {
 	out := make(chan *model.LiveStats, 1)
 	go func() {
 		defer close(out)
@@ -89,7 +89,7 @@ func liveStats(ctx context.Context, frames <-chan push.LiveFrame) <-chan *model.
 }
 
 // deliveryEvents adapts the domain's events to the subscription's.
-func deliveryEvents(ctx context.Context, events <-chan push.DeliveryEvent) <-chan *model.DeliveryEvent {
+func deliveryEvents(ctx context.Context, events <-chan stats.DeliveryEvent) <-chan *model.DeliveryEvent {
 	out := make(chan *model.DeliveryEvent, 16)
 	go func() {
 		defer close(out)

@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-
-	"entgo.io/ent/dialect"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
@@ -153,7 +150,7 @@ func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
 // counts the job's statistics only at its pace, and deferred then says
 // they were put off and the job must be refreshed again later.
 func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (deferred bool, err error) {
-	rows, err := s.relaxed.QueryContext(ctx, s.numbered(refreshJobSQL), string(id), s.now(),
+	rows, err := s.relaxed.QueryContext(ctx, core.Numbered(s.dialect, refreshJobSQL), string(id), s.now(),
 		resendReasons[0], resendReasons[1], resendReasons[2])
 	if err != nil {
 		return false, fmt.Errorf("refresh job: %w", err)
@@ -175,22 +172,8 @@ func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (def
 	if err != nil {
 		return false, err
 	}
-	deferred, err = s.pacedStats(sys, job, paced)
+	deferred, err = s.stats.Record(sys, job, paced)
 	return deferred, errors.Join(err, s.queueReceipts(sys, job))
-}
-
-// pacedStats records the job's statistics if its pace allows (real time,
-// not the service's clock: the pace is about the database's work), and
-// otherwise says they were deferred. A refresh asked for directly (not
-// paced) always counts.
-func (s *Service) pacedStats(ctx context.Context, job *ent.PushJob, paced bool) (deferred bool, err error) {
-	start := time.Now()
-	if paced && !s.statsPace.due(job.ID, start) {
-		return true, nil
-	}
-	err = s.recordStats(ctx, job)
-	s.statsPace.counted(job.ID, start, time.Since(start))
-	return false, err
 }
 
 // refreshJobSQL counts a job's device deliveries by status and stores the
@@ -224,15 +207,6 @@ WHERE push_jobs.id = $1 AND (
   push_jobs.count_failed <> c.failed OR push_jobs.count_expired <> c.expired OR push_jobs.count_revoked <> c.revoked OR
   (push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0))
 RETURNING push_jobs.id`
-
-// numbered adapts a query written with PostgreSQL's $n parameters to the
-// database in use (SQLite numbers them ?n).
-func (s *Service) numbered(query string) string {
-	if s.dialect == dialect.Postgres {
-		return query
-	}
-	return strings.ReplaceAll(query, "$", "?")
-}
 
 // Reconcile restarts jobs that made no progress for stall: their tasks
 // were lost (Redis wiped, a worker killed past its retries) or never

@@ -17,6 +17,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/stats"
 )
 
 // maxInlineSends bounds the sends that accepted requests run themselves;
@@ -48,8 +49,6 @@ type Service struct {
 	webhooks WebhookPoster
 	// webhookEgress is what webhook URLs may point at.
 	webhookEgress egress.Policy
-	live          liveHub
-	liveInterval  time.Duration
 	// preference orders a device's vendor channels (core.Channels).
 	preference []enum.Channel
 	dialect    string
@@ -68,8 +67,7 @@ type Service struct {
 	admission core.Admission
 	log       *slog.Logger
 	now       core.Clock
-	// statsPace spaces out each job's statistics counts.
-	statsPace statsPace
+	stats     *stats.Service
 }
 
 // Config is what a Service needs.
@@ -133,7 +131,7 @@ func NewService(cfg Config) *Service {
 		cfg.Relaxed = cfg.Client
 	}
 	if cfg.LiveInterval <= 0 {
-		cfg.LiveInterval = LiveInterval
+		cfg.LiveInterval = stats.LiveInterval
 	}
 	if cfg.FanOutChunk <= 0 {
 		cfg.FanOutChunk = FanOutChunk
@@ -151,10 +149,18 @@ func NewService(cfg Config) *Service {
 	return &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, preference: preference(cfg), dialect: cfg.Dialect,
-		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, liveInterval: cfg.LiveInterval, onSend: cfg.OnSend,
+		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, onSend: cfg.OnSend,
 		webhooks: cfg.Webhooks, webhookEgress: cfg.WebhookEgress, node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
+		stats: stats.New(stats.Config{
+			Client: cfg.Client, Relaxed: cfg.Relaxed, Broker: cfg.Broker, Dialect: cfg.Dialect,
+			Logger: cfg.Logger, Clock: cfg.Clock, LiveInterval: cfg.LiveInterval,
+		}),
 	}
 }
+
+// Stats is the statistics capability: counts, rollups, queries and live
+// feeds.
+func (s *Service) Stats() *stats.Service { return s.stats }
 
 // Client returns the ent client, for read paths that page straight through
 // ent (connections, node lookups).

@@ -12,6 +12,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/stats"
 	"github.com/pushd/pushd/store"
 )
 
@@ -41,10 +42,10 @@ func statsSetupOn(t *testing.T, st *store.Stores) (vendorSetup, nodeid.ID, []nod
 	return v, j.ID, devs
 }
 
-func (v vendorSetup) stats(t *testing.T, groupBy ...StatDimension) []StatPoint {
+func (v vendorSetup) stats(t *testing.T, groupBy ...stats.StatDimension) []stats.StatPoint {
 	t.Helper()
 	now := time.Now()
-	pts, err := v.s.Stats(v.ctx, StatsQuery{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Hour), Granularity: Hour, GroupBy: groupBy})
+	pts, err := v.s.Stats().Points(v.ctx, stats.Query{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Hour), Granularity: stats.Hour, GroupBy: groupBy})
 	require.NoError(t, err)
 	return pts
 }
@@ -59,7 +60,7 @@ func TestStatsCountEveryTransitionOnce(t *testing.T) {
 
 	pts := v.stats(t)
 	require.Len(t, pts, 1)
-	require.Equal(t, StatCounts{Targeted: 3, Sent: 3, Arrived: 2, Opened: 1, Ignored: 1}, pts[0].Counts)
+	require.Equal(t, stats.StatCounts{Targeted: 3, Sent: 3, Arrived: 2, Opened: 1, Ignored: 1}, pts[0].Counts)
 	require.InDelta(t, 2.0/3, pts[0].Counts.ArrivalRate(), 1e-9)
 	require.InDelta(t, 0.5, pts[0].Counts.OpenRate(), 1e-9)
 
@@ -68,35 +69,35 @@ func TestStatsCountEveryTransitionOnce(t *testing.T) {
 	require.NoError(t, v.s.RefreshJob(v.ctx, job))
 	require.Equal(t, pts, v.stats(t))
 
-	byVersion := v.stats(t, DimAppVersion, DimChannel)
+	byVersion := v.stats(t, stats.DimAppVersion, stats.DimChannel)
 	require.Len(t, byVersion, 2)
-	got := map[string]StatCounts{}
+	got := map[string]stats.StatCounts{}
 	for _, p := range byVersion {
-		require.Equal(t, "XIAOMI", p.Dims[DimChannel])
-		got[p.Dims[DimAppVersion]] = p.Counts
+		require.Equal(t, "XIAOMI", p.Dims[stats.DimChannel])
+		got[p.Dims[stats.DimAppVersion]] = p.Counts
 	}
-	require.Equal(t, StatCounts{Targeted: 2, Sent: 2, Arrived: 1, Opened: 1}, got["1.0"])
-	require.Equal(t, StatCounts{Targeted: 1, Sent: 1, Arrived: 1, Ignored: 1}, got["2.0"])
+	require.Equal(t, stats.StatCounts{Targeted: 2, Sent: 2, Arrived: 1, Opened: 1}, got["1.0"])
+	require.Equal(t, stats.StatCounts{Targeted: 1, Sent: 1, Arrived: 1, Ignored: 1}, got["2.0"])
 
 	// Every other dimension, at minute granularity.
 	now := time.Now()
 	for _, tc := range []struct {
-		dim  StatDimension
+		dim  stats.StatDimension
 		want string
-	}{{DimPlatform, "ANDROID"}, {DimKind, "SIMPLE"}, {DimJob, string(job)}, {DimChannel, "XIAOMI"}} {
-		pts, err := v.s.Stats(v.ctx, StatsQuery{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Minute),
-			Granularity: Minute, GroupBy: []StatDimension{tc.dim}})
+	}{{stats.DimPlatform, "ANDROID"}, {stats.DimKind, "SIMPLE"}, {stats.DimJob, string(job)}, {stats.DimChannel, "XIAOMI"}} {
+		pts, err := v.s.Stats().Points(v.ctx, stats.Query{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Minute),
+			Granularity: stats.Minute, GroupBy: []stats.StatDimension{tc.dim}})
 		require.NoError(t, err)
-		var sum StatCounts
+		var sum stats.StatCounts
 		for _, p := range pts {
 			require.Equal(t, tc.want, p.Dims[tc.dim], "%s", tc.dim)
 			require.Equal(t, p.At, p.At.Truncate(time.Minute))
-			sum.add(p.Counts, 1)
+			sum = addCounts(sum, p.Counts)
 		}
-		require.Equal(t, StatCounts{Targeted: 3, Sent: 3, Arrived: 2, Opened: 1, Ignored: 1}, sum, "%s", tc.dim)
+		require.Equal(t, stats.StatCounts{Targeted: 3, Sent: 3, Arrived: 2, Opened: 1, Ignored: 1}, sum, "%s", tc.dim)
 	}
 	// Filters narrow; a filter that matches nothing gives no points.
-	pts, err = v.s.Stats(v.ctx, StatsQuery{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Minute), Platform: "IOS"})
+	pts, err = v.s.Stats().Points(v.ctx, stats.Query{AppID: v.app.ID, From: now.Add(-time.Hour), To: now.Add(time.Minute), Platform: "IOS"})
 	require.NoError(t, err)
 	require.Empty(t, pts)
 }
@@ -113,7 +114,7 @@ func TestStatsSurviveACrashBeforeTheCommit(t *testing.T) {
 	require.NoError(t, err)
 	j, err := v.s.client.PushJob.Get(v.ctx, job)
 	require.NoError(t, err)
-	_, err = v.s.recordStatsTx(v.ctx, tx, j)
+	_, err = v.s.Stats().RecordTx(v.ctx, tx, j)
 	require.NoError(t, err)
 	require.NoError(t, tx.Rollback())
 	require.Equal(t, before, v.stats(t), "nothing of the lost count")
@@ -136,19 +137,19 @@ func TestStatsRules(t *testing.T) {
 	now := time.Now()
 	for _, tc := range []struct {
 		name  string
-		q     StatsQuery
+		q     stats.Query
 		field string
 	}{
-		{"to before from", StatsQuery{From: now, To: now.Add(-time.Minute)}, "to"},
-		{"minutes over a day", StatsQuery{From: now, To: now.Add(25 * time.Hour), Granularity: Minute}, "to"},
-		{"days over a year", StatsQuery{From: now, To: now.Add(400 * 24 * time.Hour), Granularity: Day}, "to"},
-		{"unknown granularity", StatsQuery{From: now, To: now.Add(time.Hour), Granularity: "WEEK"}, "granularity"},
-		{"unknown dimension", StatsQuery{From: now, To: now.Add(time.Hour), GroupBy: []StatDimension{"COLOUR"}}, "groupBy"},
+		{"to before from", stats.Query{From: now, To: now.Add(-time.Minute)}, "to"},
+		{"minutes over a day", stats.Query{From: now, To: now.Add(25 * time.Hour), Granularity: stats.Minute}, "to"},
+		{"days over a year", stats.Query{From: now, To: now.Add(400 * 24 * time.Hour), Granularity: stats.Day}, "to"},
+		{"unknown granularity", stats.Query{From: now, To: now.Add(time.Hour), Granularity: "WEEK"}, "granularity"},
+		{"unknown dimension", stats.Query{From: now, To: now.Add(time.Hour), GroupBy: []stats.StatDimension{"COLOUR"}}, "groupBy"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tc.q.AppID = v.app.ID
-			_, err := v.s.Stats(v.ctx, tc.q)
+			_, err := v.s.Stats().Points(v.ctx, tc.q)
 			e, ok := core.AsError(err)
 			require.True(t, ok, "%v", err)
 			require.Equal(t, tc.field, e.Field)
@@ -157,7 +158,7 @@ func TestStatsRules(t *testing.T) {
 }
 
 // nextFrame waits for a frame that satisfies cond.
-func nextFrame(t *testing.T, ch <-chan LiveFrame, cond func(LiveFrame) bool) LiveFrame {
+func nextFrame(t *testing.T, ch <-chan stats.LiveFrame, cond func(stats.LiveFrame) bool) stats.LiveFrame {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -176,27 +177,30 @@ func nextFrame(t *testing.T, ch <-chan LiveFrame, cond func(LiveFrame) bool) Liv
 func TestLiveStatsFollowTheCounts(t *testing.T) {
 	t.Parallel()
 	v, job, devs := statsSetup(t)
-	v.s.liveInterval = 20 * time.Millisecond
+	v.s.stats = stats.New(stats.Config{
+		Client: v.s.client, Relaxed: v.s.relaxed, Dialect: v.s.dialect, Logger: v.s.log, Clock: v.s.now,
+		LiveInterval: 20 * time.Millisecond,
+	})
 	ctx, cancel := context.WithCancel(v.ctx)
 	defer cancel()
-	frames, err := v.s.LiveStats(ctx, v.app.ID, []StatDimension{DimChannel})
+	frames, err := v.s.Stats().Live(ctx, v.app.ID, []stats.StatDimension{stats.DimChannel})
 	require.NoError(t, err)
-	f := nextFrame(t, frames, func(LiveFrame) bool { return true })
+	f := nextFrame(t, frames, func(stats.LiveFrame) bool { return true })
 	require.Equal(t, int64(3), f.Totals.Sent)
 	require.Len(t, f.Minute, 1)
-	require.Equal(t, "XIAOMI", f.Minute[0].Dims[DimChannel])
+	require.Equal(t, "XIAOMI", f.Minute[0].Dims[stats.DimChannel])
 
 	// Without a broker the feed recomputes when a minute begins; a fresh
 	// subscriber of another grouping gets a fresh feed at once.
 	_, err = v.s.RecordDeviceEventsFor(v.ctx, devs[0], []DeviceEvent{{MessageID: job, Type: EventArrived}})
 	require.NoError(t, err)
-	other, err := v.s.LiveStats(ctx, v.app.ID, nil)
+	other, err := v.s.Stats().Live(ctx, v.app.ID, nil)
 	require.NoError(t, err)
-	f = nextFrame(t, other, func(LiveFrame) bool { return true })
+	f = nextFrame(t, other, func(stats.LiveFrame) bool { return true })
 	require.Equal(t, int64(1), f.Totals.Arrived)
 
 	// A subscriber that stops reading is dropped; the others go on.
-	slow, err := v.s.LiveStats(ctx, v.app.ID, []StatDimension{DimChannel})
+	slow, err := v.s.Stats().Live(ctx, v.app.ID, []stats.StatDimension{stats.DimChannel})
 	require.NoError(t, err)
 	reading := make(chan int, 1)
 	go func() {
@@ -210,12 +214,10 @@ func TestLiveStatsFollowTheCounts(t *testing.T) {
 			reading <- n
 		}
 	}()
-	subs := func() int {
-		v.s.live.mu.Lock()
-		defer v.s.live.mu.Unlock()
-		return len(v.s.live.feeds[string(v.app.ID)+"|CHANNEL"].subs)
-	}
-	require.Eventually(t, func() bool { return subs() == 1 }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		return v.s.Stats().LiveSubscribers(v.app.ID, []stats.StatDimension{stats.DimChannel}) == 1
+	},
+		10*time.Second, 10*time.Millisecond)
 	for range slow { // what was buffered, then closed
 	}
 	before := <-reading
@@ -229,37 +231,59 @@ func TestLiveStatsFollowTheCounts(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond, "the reader that keeps up still gets frames")
 }
 
-func TestRollUpKeepsTheSums(t *testing.T) {
+// A refresh whose statistics are put off keeps the job marked, and a later
+// refresh counts what happened meanwhile, once.
+func TestPacedStatsCatchUp(t *testing.T) {
 	t.Parallel()
-	v := vendorTest(t, scriptedChannels{}, nil)
-	now := time.Now().UTC()
-	old := now.Add(-10 * 24 * time.Hour).Truncate(time.Hour)
-	ancient := now.Add(-800 * 24 * time.Hour)
-	for i, at := range []time.Time{old, old.Add(time.Minute), old.Add(59 * time.Minute), now.Truncate(time.Minute), ancient} {
-		_, err := v.s.client.StatMinute.Create().SetAppID(v.app.ID).SetMinute(at).SetChannel("FCM").
-			SetKind("SIMPLE").SetSent(int64(i + 1)).SetArrived(1).Save(v.ctx)
-		require.NoError(t, err)
-	}
-	window := StatsQuery{AppID: v.app.ID, From: old.Add(-time.Hour), To: now.Add(time.Hour), Granularity: allTime}
-	before, err := v.s.queryStats(v.ctx, window)
+	v, job, devs := statsSetup(t)
+	marks := &setMarks{m: map[nodeid.ID]bool{}}
+	v.s.marks = marks
+	before := v.stats(t)
+	// The last count took an hour: the next is not due yet.
+	v.s.Stats().Counted(job, time.Now(), time.Hour)
+	_, err := v.s.RecordDeviceEventsFor(v.ctx, devs[1], []DeviceEvent{{MessageID: job, Type: EventArrived}})
 	require.NoError(t, err)
+	require.NoError(t, marks.Mark(v.ctx, job))
 
-	_, err = v.s.RollUpStats(v.ctx, DefaultStatsRetention)
+	n, err := v.s.RefreshMarked(v.ctx, 100)
 	require.NoError(t, err)
-	after, err := v.s.queryStats(v.ctx, window)
-	require.NoError(t, err)
-	require.Equal(t, before[0].Counts, after[0].Counts, "the sums survive the roll-up")
+	require.Zero(t, n, "the only job was put off")
+	require.True(t, marks.m[job], "and stays marked")
+	require.Equal(t, before, v.stats(t), "not counted yet")
 
-	rows, err := v.s.client.StatMinute.Query().All(v.ctx)
+	v.s.Stats().Counted(job, time.Now().Add(-time.Hour), time.Millisecond) // now due
+	n, err = v.s.RefreshMarked(v.ctx, 100)
 	require.NoError(t, err)
-	grains := map[string]int{}
-	for _, r := range rows {
-		grains[r.Grain]++
-		require.False(t, r.Minute.Before(now.Add(-731*24*time.Hour)), "older than two years is gone")
+	require.Equal(t, 1, n)
+	require.Empty(t, marks.m)
+	require.Equal(t, before[0].Counts.Arrived+1, v.stats(t)[0].Counts.Arrived)
+}
+
+func addCounts(a, b stats.StatCounts) stats.StatCounts {
+	return stats.StatCounts{
+		Targeted: a.Targeted + b.Targeted, Sent: a.Sent + b.Sent, Arrived: a.Arrived + b.Arrived, Opened: a.Opened + b.Opened,
+		Ignored: a.Ignored + b.Ignored, Failed: a.Failed + b.Failed, Expired: a.Expired + b.Expired, Revoked: a.Revoked + b.Revoked,
 	}
-	require.Equal(t, map[string]int{"h": 1, "m": 1}, grains, "three old minutes became one hour")
-	// Running it again changes nothing.
-	n, err := v.s.RollUpStats(v.ctx, DefaultStatsRetention)
-	require.NoError(t, err)
-	require.Zero(t, n)
+}
+
+// setMarks is an in-memory JobMarks.
+type setMarks struct{ m map[nodeid.ID]bool }
+
+func (s *setMarks) Mark(_ context.Context, jobs ...nodeid.ID) error {
+	for _, j := range jobs {
+		s.m[j] = true
+	}
+	return nil
+}
+
+func (s *setMarks) Take(_ context.Context, n int) ([]nodeid.ID, error) {
+	var out []nodeid.ID
+	for j := range s.m {
+		if len(out) == n {
+			break
+		}
+		out = append(out, j)
+		delete(s.m, j)
+	}
+	return out, nil
 }

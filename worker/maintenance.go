@@ -8,6 +8,7 @@ import (
 
 	"github.com/pushd/pushd/audit"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/stats"
 )
 
 // MaintenanceConfig sets the periodic work of the pipeline.
@@ -21,8 +22,8 @@ type MaintenanceConfig struct {
 	// stay unacknowledged before it is handed to the gateway again.
 	RedeliverAfter time.Duration
 	// StatsRetention is how long statistics are kept at each width
-	// (default push.DefaultStatsRetention).
-	StatsRetention push.StatsRetention
+	// (default stats.DefaultRetention).
+	StatsRetention stats.Retention
 	// AuditRetention is how long audit records are kept (default
 	// audit.DefaultRetention).
 	AuditRetention time.Duration
@@ -52,9 +53,9 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 		{"roll up statistics", 600 * cfg.Tick, func(ctx context.Context) error {
 			r := cfg.StatsRetention
 			if r.Minutes <= 0 || r.Hours <= 0 || r.All <= 0 {
-				r = push.DefaultStatsRetention
+				r = stats.DefaultRetention
 			}
-			_, err := svc.RollUpStats(ctx, r)
+			_, err := svc.Stats().RollUp(ctx, r)
 			return err
 		}},
 		{"prune audit log", 600 * cfg.Tick, func(ctx context.Context) error {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/stats"
 	"github.com/pushd/pushd/worker"
 )
 
@@ -20,7 +21,7 @@ func (w *wiring) newWorker() (tasks, maintenance component) {
 	worker.RegisterDeliveryStates(w.metrics.Registry, w.svc)
 	cfg := worker.MaintenanceConfig{
 		Stall:          w.cfg.ReconcileAfter,
-		StatsRetention: push.StatsRetention{Minutes: w.cfg.StatsMinutes, Hours: w.cfg.StatsHours, All: w.cfg.StatsRetention},
+		StatsRetention: stats.Retention{Minutes: w.cfg.StatsMinutes, Hours: w.cfg.StatsHours, All: w.cfg.StatsRetention},
 		AuditRetention: w.cfg.AuditRetention,
 		OnLeases:       func(st push.LeaseStats) { w.sends.ObserveLeases("expired", st) },
 	}

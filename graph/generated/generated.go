@@ -26,7 +26,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/webhookdelivery"
 	"github.com/pushd/pushd/graph/model"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/stats"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -493,7 +493,7 @@ type ComplexityRoot struct {
 		MsgKey         func(childComplexity int) int
 		Occurrences    func(childComplexity int) int
 		Recurrence     func(childComplexity int) int
-		Report         func(childComplexity int, groupBy []push.StatDimension) int
+		Report         func(childComplexity int, groupBy []stats.StatDimension) int
 		Schedule       func(childComplexity int) int
 		ScheduleAt     func(childComplexity int) int
 		ScheduleID     func(childComplexity int) int
@@ -602,7 +602,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		DeliveryEvents func(childComplexity int, appID nodeid.ID, jobID *nodeid.ID) int
-		LiveStats      func(childComplexity int, appID nodeid.ID, groupBy []push.StatDimension) int
+		LiveStats      func(childComplexity int, appID nodeid.ID, groupBy []stats.StatDimension) int
 		PushJobUpdated func(childComplexity int, id nodeid.ID) int
 	}
 
@@ -760,7 +760,7 @@ type PushJobResolver interface {
 	Channels(ctx context.Context, obj *ent.PushJob) ([]enum.Channel, error)
 	Target(ctx context.Context, obj *ent.PushJob) (*model.PushJobTarget, error)
 	Audience(ctx context.Context, obj *ent.PushJob) (*model.Audience, error)
-	Report(ctx context.Context, obj *ent.PushJob, groupBy []push.StatDimension) ([]*model.StatPoint, error)
+	Report(ctx context.Context, obj *ent.PushJob, groupBy []stats.StatDimension) ([]*model.StatPoint, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id nodeid.ID) (ent.Noder, error)
@@ -788,7 +788,7 @@ type QueryResolver interface {
 }
 type SubscriptionResolver interface {
 	PushJobUpdated(ctx context.Context, id nodeid.ID) (<-chan *ent.PushJob, error)
-	LiveStats(ctx context.Context, appID nodeid.ID, groupBy []push.StatDimension) (<-chan *model.LiveStats, error)
+	LiveStats(ctx context.Context, appID nodeid.ID, groupBy []stats.StatDimension) (<-chan *model.LiveStats, error)
 	DeliveryEvents(ctx context.Context, appID nodeid.ID, jobID *nodeid.ID) (<-chan *model.DeliveryEvent, error)
 }
 type WebhookDeliveryResolver interface {
@@ -2931,7 +2931,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.PushJob.Report(childComplexity, args["groupBy"].([]push.StatDimension)), true
+		return e.ComplexityRoot.PushJob.Report(childComplexity, args["groupBy"].([]stats.StatDimension)), true
 	case "PushJob.schedule":
 		if e.ComplexityRoot.PushJob.Schedule == nil {
 			break
@@ -3521,7 +3521,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.LiveStats(childComplexity, args["appID"].(nodeid.ID), args["groupBy"].([]push.StatDimension)), true
+		return e.ComplexityRoot.Subscription.LiveStats(childComplexity, args["appID"].(nodeid.ID), args["groupBy"].([]stats.StatDimension)), true
 	case "Subscription.pushJobUpdated":
 		if e.ComplexityRoot.Subscription.PushJobUpdated == nil {
 			break
@@ -10869,8 +10869,8 @@ func (ec *executionContext) field_PushJob_report_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
-		func(ctx context.Context, v any) ([]push.StatDimension, error) {
-			return ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]stats.StatDimension, error) {
+			return ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11737,8 +11737,8 @@ func (ec *executionContext) field_Subscription_liveStats_args(ctx context.Contex
 	}
 	args["appID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
-		func(ctx context.Context, v any) ([]push.StatDimension, error) {
-			return ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]stats.StatDimension, error) {
+			return ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20644,7 +20644,7 @@ func (ec *executionContext) _PushJob_report(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.PushJob().Report(ctx, obj, fc.Args["groupBy"].([]push.StatDimension))
+			return ec.Resolvers.PushJob().Report(ctx, obj, fc.Args["groupBy"].([]stats.StatDimension))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatPoint) graphql.Marshaler {
@@ -22811,7 +22811,7 @@ func (ec *executionContext) _Subscription_liveStats(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().LiveStats(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["groupBy"].([]push.StatDimension))
+			return ec.Resolvers.Subscription().LiveStats(ctx, fc.Args["appID"].(nodeid.ID), fc.Args["groupBy"].([]stats.StatDimension))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LiveStats) graphql.Marshaler {
@@ -36189,14 +36189,14 @@ func (ec *executionContext) unmarshalInputStatsInput(ctx context.Context, obj an
 			it.To = data
 		case "granularity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("granularity"))
-			data, err := ec.unmarshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚐGranularity(ctx, v)
+			data, err := ec.unmarshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐGranularity(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Granularity = data
 		case "groupBy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupBy"))
-			data, err := ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx, v)
+			data, err := ec.unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimensionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43971,13 +43971,13 @@ func (ec *executionContext) marshalNStatCounts2ᚖgithubᚗcomᚋpushdᚋpushd�
 	return ec._StatCounts(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx context.Context, v any) (push.StatDimension, error) {
+func (ec *executionContext) unmarshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimension(ctx context.Context, v any) (stats.StatDimension, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := push.StatDimension(tmp)
+	res := stats.StatDimension(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx context.Context, sel ast.SelectionSet, v push.StatDimension) graphql.Marshaler {
+func (ec *executionContext) marshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimension(ctx context.Context, sel ast.SelectionSet, v stats.StatDimension) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -45911,16 +45911,16 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋpushdᚋpushdᚋent�
 	return v
 }
 
-func (ec *executionContext) unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx context.Context, v any) ([]push.StatDimension, error) {
+func (ec *executionContext) unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimensionᚄ(ctx context.Context, v any) ([]stats.StatDimension, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]push.StatDimension, len(vSlice))
+	res := make([]stats.StatDimension, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimension(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -45928,14 +45928,14 @@ func (ec *executionContext) unmarshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpu
 	return res, nil
 }
 
-func (ec *executionContext) marshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []push.StatDimension) graphql.Marshaler {
+func (ec *executionContext) marshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.StatDimension) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚐStatDimension(ctx, sel, v[i])
+		return ec.marshalNStatDimension2githubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐStatDimension(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -45947,16 +45947,16 @@ func (ec *executionContext) marshalOStatDimension2ᚕgithubᚗcomᚋpushdᚋpush
 	return ret
 }
 
-func (ec *executionContext) unmarshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚐGranularity(ctx context.Context, v any) (*push.Granularity, error) {
+func (ec *executionContext) unmarshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐGranularity(ctx context.Context, v any) (*stats.Granularity, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := push.Granularity(tmp)
+	res := stats.Granularity(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚐGranularity(ctx context.Context, sel ast.SelectionSet, v *push.Granularity) graphql.Marshaler {
+func (ec *executionContext) marshalOStatGranularity2ᚖgithubᚗcomᚋpushdᚋpushdᚋpushᚋstatsᚐGranularity(ctx context.Context, sel ast.SelectionSet, v *stats.Granularity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

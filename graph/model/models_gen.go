@@ -15,7 +15,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/stats"
 )
 
 // APNs credentials: token authentication (keyP8, keyID, teamID; recommended)
@@ -448,12 +448,12 @@ type StatsInput struct {
 	// End of the range (exclusive).
 	To time.Time `json:"to"`
 	// Default HOUR.
-	Granularity *push.Granularity    `json:"granularity,omitempty"`
-	GroupBy     []push.StatDimension `json:"groupBy,omitempty"`
-	JobID       *nodeid.ID           `json:"jobID,omitempty"`
-	Platform    *enum.Platform       `json:"platform,omitempty"`
-	Channel     *enum.Channel        `json:"channel,omitempty"`
-	Kind        *enum.PushKind       `json:"kind,omitempty"`
+	Granularity *stats.Granularity    `json:"granularity,omitempty"`
+	GroupBy     []stats.StatDimension `json:"groupBy,omitempty"`
+	JobID       *nodeid.ID            `json:"jobID,omitempty"`
+	Platform    *enum.Platform        `json:"platform,omitempty"`
+	Channel     *enum.Channel         `json:"channel,omitempty"`
+	Kind        *enum.PushKind        `json:"kind,omitempty"`
 }
 
 type Subscription struct {

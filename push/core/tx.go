@@ -3,6 +3,9 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/pushd/pushd/ent"
 )
@@ -22,4 +25,13 @@ func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) 
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// Numbered adapts a query written with PostgreSQL's $n parameters to the
+// database in use (SQLite numbers them ?n).
+func Numbered(dbDialect, query string) string {
+	if dbDialect == dialect.Postgres {
+		return query
+	}
+	return strings.ReplaceAll(query, "$", "?")
 }

@@ -1,4 +1,4 @@
-package push
+package stats
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
 // StatsRetention is how long statistics are kept at each width.
-type StatsRetention struct {
+type Retention struct {
 	// Minutes: minute rows older than this are rolled up into hours.
 	Minutes time.Duration
 	// Hours: hour rows older than this are rolled up into days.
@@ -23,16 +24,16 @@ type StatsRetention struct {
 }
 
 // DefaultStatsRetention keeps minutes a week, hours 90 days, days 2 years.
-var DefaultStatsRetention = StatsRetention{Minutes: 7 * 24 * time.Hour, Hours: 90 * 24 * time.Hour, All: 730 * 24 * time.Hour}
+var DefaultRetention = Retention{Minutes: 7 * 24 * time.Hour, Hours: 90 * 24 * time.Hour, All: 730 * 24 * time.Hour}
 
 // rollUpBatch is how many rows one roll-up transaction moves.
 const rollUpBatch = 5000
 
-// RollUpStats applies the retention: old minutes become hours, old hours
+// RollUp applies the retention: old minutes become hours, old hours
 // days (sums kept exact: the rows are moved in one transaction each),
 // and what is older than r.All is deleted. It returns the rows it moved
 // or deleted.
-func (s *Service) RollUpStats(ctx context.Context, r StatsRetention) (int, error) {
+func (s *Service) RollUp(ctx context.Context, r Retention) (int, error) {
 	sys := tenant.AsSystem(ctx)
 	now := s.now().UTC()
 	total := 0
@@ -69,7 +70,7 @@ func (s *Service) RollUpStats(ctx context.Context, r StatsRetention) (int, error
 // into rows of grain to.
 func (s *Service) rollUp(ctx context.Context, from, to string, before time.Time, bucket func(time.Time) time.Time) (int, error) {
 	var moved int
-	err := s.withTx(ctx, func(tx *ent.Tx) error {
+	err := core.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		rows, err := tx.StatMinute.Query().
 			Where(statminute.Grain(from), statminute.MinuteLT(before)).Limit(rollUpBatch).All(ctx)
 		if err != nil || len(rows) == 0 {

@@ -1,4 +1,4 @@
-package push
+package stats
 
 import (
 	"context"
@@ -51,10 +51,10 @@ type liveSub struct {
 	misses int
 }
 
-// LiveStats streams an app's statistics: a frame at once, then at most
+// Live streams an app's statistics: a frame at once, then at most
 // one a second (recomputed when the app's counts move or a minute
 // begins) until ctx ends or the reader falls behind.
-func (s *Service) LiveStats(ctx context.Context, app nodeid.ID, groupBy []StatDimension) (<-chan LiveFrame, error) {
+func (s *Service) Live(ctx context.Context, app nodeid.ID, groupBy []StatDimension) (<-chan LiveFrame, error) {
 	if err := tenant.Require(ctx, app, tenant.NeedRead); err != nil {
 		return nil, err
 	}
@@ -87,6 +87,17 @@ func (s *Service) LiveStats(ctx context.Context, app nodeid.ID, groupBy []StatDi
 	return sub.ch, nil
 }
 
+// LiveSubscribers counts the subscribers of an app's feed of one
+// grouping on this process (for gauges and tests).
+func (s *Service) LiveSubscribers(app nodeid.ID, groupBy []StatDimension) int {
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
+	if f := s.live.feeds[string(app)+"|"+joinDims(groupBy)]; f != nil {
+		return len(f.subs)
+	}
+	return 0
+}
+
 func joinDims(ds []StatDimension) string {
 	parts := make([]string, len(ds))
 	for i, d := range ds {
@@ -115,7 +126,7 @@ func (s *Service) leave(key string, f *liveFeed, sub *liveSub) {
 func (s *Service) runFeed(ctx context.Context, key string, f *liveFeed) {
 	var changes <-chan []byte
 	if s.broker != nil {
-		c, err := s.broker.Subscribe(ctx, StatsTopic(f.app))
+		c, err := s.broker.Subscribe(ctx, Topic(f.app))
 		if err != nil {
 			s.log.WarnContext(ctx, "live stats: subscribe", "app", f.app, "err", err)
 		} else {
@@ -186,11 +197,11 @@ func (s *Service) fanOutLive(key string, f *liveFeed, frame LiveFrame) {
 
 func (s *Service) liveFrame(ctx context.Context, f *liveFeed, now time.Time) (LiveFrame, error) {
 	minute := now.UTC().Truncate(time.Minute)
-	pts, err := s.queryStats(ctx, StatsQuery{AppID: f.app, From: minute, To: minute.Add(time.Minute), Granularity: Minute, GroupBy: f.groupBy})
+	pts, err := s.queryStats(ctx, Query{AppID: f.app, From: minute, To: minute.Add(time.Minute), Granularity: Minute, GroupBy: f.groupBy})
 	if err != nil {
 		return LiveFrame{}, err
 	}
-	total, err := s.queryStats(ctx, StatsQuery{AppID: f.app, From: minute.Add(-LiveWindow + time.Minute), To: minute.Add(time.Minute), Granularity: allTime})
+	total, err := s.queryStats(ctx, Query{AppID: f.app, From: minute.Add(-LiveWindow + time.Minute), To: minute.Add(time.Minute), Granularity: allTime})
 	if err != nil {
 		return LiveFrame{}, err
 	}

@@ -1,4 +1,4 @@
-package push
+package stats
 
 import (
 	"context"
@@ -86,13 +86,13 @@ GROUP BY 1, 2, 3`
 
 // recordStats adds what changed in a job's deliveries since its last
 // count to the current minute.
-func (s *Service) recordStats(ctx context.Context, job *ent.PushJob) error {
+func (s *Service) record(ctx context.Context, job *ent.PushJob) error {
 	sys := tenant.AsSystem(ctx)
 	tx, err := s.relaxed.Tx(sys)
 	if err != nil {
 		return err
 	}
-	wrote, err := s.recordStatsTx(sys, tx, job)
+	wrote, err := s.RecordTx(sys, tx, job)
 	if err != nil {
 		_ = tx.Rollback()
 		return fmt.Errorf("record stats: %w", err)
@@ -112,7 +112,10 @@ func (s *Service) recordStats(ctx context.Context, job *ent.PushJob) error {
 	return nil
 }
 
-func (s *Service) recordStatsTx(ctx context.Context, tx *ent.Tx, job *ent.PushJob) (bool, error) {
+// RecordTx counts the job in tx: the difference since its last count goes
+// into the current minute, with the new snapshot. It reports whether it
+// wrote anything; nothing is final before tx commits.
+func (s *Service) RecordTx(ctx context.Context, tx *ent.Tx, job *ent.PushJob) (bool, error) {
 	if s.dialect == dialect.Postgres {
 		// One counter per job at a time, on any node: the snapshot is
 		// read and moved as a whole.
@@ -178,7 +181,7 @@ func (s *Service) recordStatsTx(ctx context.Context, tx *ent.Tx, job *ent.PushJo
 }
 
 func (s *Service) countJob(ctx context.Context, tx *ent.Tx, job nodeid.ID) (map[statKey]StatCounts, error) {
-	rows, err := tx.QueryContext(ctx, s.numbered(jobStatsSQL), string(job))
+	rows, err := tx.QueryContext(ctx, core.Numbered(s.dialect, jobStatsSQL), string(job))
 	if err != nil {
 		return nil, err
 	}
@@ -198,14 +201,14 @@ func (s *Service) countJob(ctx context.Context, tx *ent.Tx, job nodeid.ID) (map[
 }
 
 // StatsTopic is the broker topic that says an app's statistics moved.
-func StatsTopic(app nodeid.ID) string { return "stats:" + string(app) }
+func Topic(app nodeid.ID) string { return "stats:" + string(app) }
 
 // statsChanged wakes the live statistics of an app, on every node.
 func (s *Service) statsChanged(ctx context.Context, app nodeid.ID) {
 	if s.broker == nil {
 		return
 	}
-	if err := s.broker.Publish(ctx, StatsTopic(app), nil); err != nil {
+	if err := s.broker.Publish(ctx, Topic(app), nil); err != nil {
 		s.log.DebugContext(ctx, "stats: publish", "err", err)
 	}
 }
@@ -241,7 +244,7 @@ var maxStatsRange = map[Granularity]time.Duration{
 }
 
 // StatsQuery selects and groups an app's statistics.
-type StatsQuery struct {
+type Query struct {
 	AppID       nodeid.ID
 	From, To    time.Time
 	Granularity Granularity
@@ -266,9 +269,9 @@ var dimColumn = map[StatDimension]string{
 	DimChannel: statminute.FieldChannel, DimKind: statminute.FieldKind, DimJob: statminute.FieldJobID,
 }
 
-// Stats returns the points of a query, in time order, each bucket with
+// Points returns the points of a query, in time order, each bucket with
 // one point per group that had counts.
-func (s *Service) Stats(ctx context.Context, q StatsQuery) ([]StatPoint, error) {
+func (s *Service) Points(ctx context.Context, q Query) ([]StatPoint, error) {
 	if err := tenant.Require(ctx, q.AppID, tenant.NeedRead); err != nil {
 		return nil, err
 	}
@@ -291,13 +294,50 @@ func (s *Service) Stats(ctx context.Context, q StatsQuery) ([]StatPoint, error) 
 const allTime Granularity = "ALL"
 
 // queryStats runs a validated query.
-func (s *Service) queryStats(ctx context.Context, q StatsQuery) ([]StatPoint, error) {
+func (s *Service) queryStats(ctx context.Context, q Query) ([]StatPoint, error) {
 	groupBy := core.Unique(q.GroupBy)
+	query, args, err := s.statsSQL(q, groupBy)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	defer rows.Close()
+	var pts pointSet
+	for rows.Next() {
+		var at time.Time
+		dimVals := make([]string, len(groupBy))
+		var c StatCounts
+		dest := []any{&at}
+		for i := range dimVals {
+			dest = append(dest, &dimVals[i])
+		}
+		dest = append(dest, &c.Targeted, &c.Sent, &c.Arrived, &c.Opened, &c.Ignored, &c.Failed, &c.Expired, &c.Revoked)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+		at = truncate(at.UTC(), q.Granularity)
+		if q.Granularity == allTime {
+			at = q.From
+		}
+		pts.add(at, groupBy, dimVals, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	return pts.sorted(), nil
+}
+
+// statsSQL is the statement that sums a query's minutes per minute and
+// dimension value.
+func (s *Service) statsSQL(q Query, groupBy []StatDimension) (string, []any, error) {
 	cols := []string{statminute.FieldMinute}
 	for _, d := range groupBy {
 		c, ok := dimColumn[d]
 		if !ok {
-			return nil, core.Invalid("groupBy", "unknown dimension %q", d)
+			return "", nil, core.Invalid("groupBy", "unknown dimension %q", d)
 		}
 		cols = append(cols, c)
 	}
@@ -326,57 +366,50 @@ func (s *Service) queryStats(ctx context.Context, q StatsQuery) ([]StatPoint, er
 		sel = append(sel, entsql.Sum(t.C(m)))
 	}
 	query, args := b.Select(sel...).From(t).Where(entsql.And(preds...)).GroupBy(group...).Query()
-	rows, err := s.client.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
+	return query, args, nil
+}
+
+// pointSet adds up rows into points, one per bucket and dimension values,
+// in the order they first appear.
+type pointSet struct {
+	points map[pointKey]*StatPoint
+	order  []pointKey
+}
+
+type pointKey struct {
+	at   time.Time
+	dims string
+}
+
+func (ps *pointSet) add(at time.Time, groupBy []StatDimension, vals []string, c StatCounts) {
+	if ps.points == nil {
+		ps.points = map[pointKey]*StatPoint{}
 	}
-	defer rows.Close()
-	type bucket struct {
-		at   time.Time
-		dims string
+	dims := map[StatDimension]string{}
+	key := ""
+	for i, d := range groupBy {
+		dims[d] = vals[i]
+		key += "\x00" + vals[i]
 	}
-	points := map[bucket]*StatPoint{}
-	var order []bucket
-	for rows.Next() {
-		var at time.Time
-		dimVals := make([]string, len(cols)-1)
-		var c StatCounts
-		dest := []any{&at}
-		for i := range dimVals {
-			dest = append(dest, &dimVals[i])
-		}
-		dest = append(dest, &c.Targeted, &c.Sent, &c.Arrived, &c.Opened, &c.Ignored, &c.Failed, &c.Expired, &c.Revoked)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("stats: %w", err)
-		}
-		at = truncate(at.UTC(), q.Granularity)
-		if q.Granularity == allTime {
-			at = q.From
-		}
-		dims := map[StatDimension]string{}
-		key := ""
-		for i, d := range groupBy {
-			dims[d] = dimVals[i]
-			key += "\x00" + dimVals[i]
-		}
-		bk := bucket{at, key}
-		p := points[bk]
-		if p == nil {
-			p = &StatPoint{At: at, Dims: dims}
-			points[bk] = p
-			order = append(order, bk)
-		}
-		p.Counts.add(c, 1)
+	k := pointKey{at, key}
+	p := ps.points[k]
+	if p == nil {
+		p = &StatPoint{At: at, Dims: dims}
+		ps.points[k] = p
+		ps.order = append(ps.order, k)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
-	}
-	out := make([]StatPoint, 0, len(order))
-	for _, b := range order {
-		out = append(out, *points[b])
+	p.Counts.add(c, 1)
+}
+
+// sorted returns the points in time order (stable: dimension values in the
+// order they came).
+func (ps *pointSet) sorted() []StatPoint {
+	out := make([]StatPoint, 0, len(ps.order))
+	for _, k := range ps.order {
+		out = append(out, *ps.points[k])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-	return out, nil
+	return out
 }
 
 // statMetricColumns are StatMinute's count columns, in StatCounts order.
@@ -402,8 +435,8 @@ type CoreIndex struct {
 	Counts StatCounts
 }
 
-// AppCoreIndex returns an app's pushes and delivery counts in [from, to).
-func (s *Service) AppCoreIndex(ctx context.Context, app nodeid.ID, from, to time.Time) (CoreIndex, error) {
+// CoreIndex returns an app's pushes and delivery counts in [from, to).
+func (s *Service) CoreIndex(ctx context.Context, app nodeid.ID, from, to time.Time) (CoreIndex, error) {
 	var out CoreIndex
 	if err := tenant.Require(ctx, app, tenant.NeedRead); err != nil {
 		return out, err
@@ -417,7 +450,7 @@ func (s *Service) AppCoreIndex(ctx context.Context, app nodeid.ID, from, to time
 		return out, err
 	}
 	out.Pushes = n
-	pts, err := s.queryStats(ctx, StatsQuery{AppID: app, From: from, To: to, Granularity: allTime})
+	pts, err := s.queryStats(ctx, Query{AppID: app, From: from, To: to, Granularity: allTime})
 	if err != nil {
 		return out, err
 	}
@@ -436,5 +469,19 @@ func (s *Service) JobReport(ctx context.Context, job *ent.PushJob, groupBy []Sta
 		}
 	}
 	from := job.CreatedAt.UTC().Truncate(time.Minute)
-	return s.queryStats(ctx, StatsQuery{AppID: job.AppID, JobID: job.ID, From: from, To: s.now().Add(time.Minute), Granularity: allTime, GroupBy: groupBy})
+	return s.queryStats(ctx, Query{AppID: job.AppID, JobID: job.ID, From: from, To: s.now().Add(time.Minute), Granularity: allTime, GroupBy: groupBy})
+}
+
+// Record counts the job's statistics if its pace allows (real time,
+// not the service's clock: the pace is about the database's work), and
+// otherwise says they were deferred. A refresh asked for directly (not
+// paced) always counts.
+func (s *Service) Record(ctx context.Context, job *ent.PushJob, paced bool) (deferred bool, err error) {
+	start := time.Now()
+	if paced && !s.pace.due(job.ID, start) {
+		return true, nil
+	}
+	err = s.record(ctx, job)
+	s.pace.counted(job.ID, start, time.Since(start))
+	return false, err
 }

@@ -96,7 +96,7 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 	}
 	job := acc.job
 	if !inline {
-		s.relay(sys, acc.outbox)
+		s.outbox.Relay(sys, acc.outbox)
 		return job, nil
 	}
 	if len(acc.claimed) > 0 {
@@ -409,7 +409,7 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 		if !withOutbox {
 			return nil
 		}
-		ob, err := outboxRow(tx, job.AppID, pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, queueFor(job.Kind), "")).
+		ob, err := pipeline.OutboxRow(tx, job.AppID, pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, queueFor(job.Kind), "")).
 			SetNillableProcessAt(o.ScheduleAt).SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err

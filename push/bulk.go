@@ -173,9 +173,3 @@ func (s *Service) loadSendBatch(ctx context.Context, job *ent.PushJob, req SendR
 	}
 	return out, rows.Err()
 }
-
-// outboxRow starts the outbox row of a task, written in the transaction
-// of the work it carries on.
-func outboxRow(tx *ent.Tx, app nodeid.ID, t Task) *ent.OutboxCreate {
-	return tx.Outbox.Create().SetAppID(app).SetTaskType(t.Type).SetQueue(t.Queue).SetPayload(t.Payload)
-}

@@ -229,7 +229,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 		for _, part := range core.Chunks(ids, SendBatch) {
 			req := SendRequest{Job: job.ID, After: after, Through: part[len(part)-1]}
 			after = req.Through
-			ob, err := outboxRow(tx, job.AppID, pipeline.NewTask(req, queueFor(job.Kind), "")).SetRelayedAt(s.now()).Save(ctx)
+			ob, err := pipeline.OutboxRow(tx, job.AppID, pipeline.NewTask(req, queueFor(job.Kind), "")).SetRelayedAt(s.now()).Save(ctx)
 			if err != nil {
 				return err
 			}
@@ -251,7 +251,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 		}
 		return nodeid.ID(j.DispatchCursor), false, nil
 	}
-	s.relay(ctx, outbox)
+	s.outbox.Relay(ctx, outbox)
 	s.mark(ctx, job.ID)
 	return last, false, nil
 }

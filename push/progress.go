@@ -8,88 +8,12 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
-	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
-
-// relay hands freshly committed outbox rows to the queue. When the queue
-// is unreachable the rows stay, and RelayOutbox moves them later: a job
-// accepted by the API survives the loss of Redis.
-//
-// Rows of work the reconciler would redo anyway (a job's dispatch and
-// fan-out) are written already marked relayed, which saves a write per
-// push; if the hand-off fails they are unmarked for RelayOutbox, and if
-// the process dies in between, the reconciler restarts the stalled job.
-func (s *Service) relay(ctx context.Context, rows []*ent.Outbox) {
-	if len(rows) == 0 || s.queue == nil {
-		return
-	}
-	if err := s.relayRows(ctx, rows); err != nil {
-		s.log.WarnContext(ctx, "outbox: hand-off deferred", "rows", len(rows), "err", err)
-		var marked []nodeid.ID
-		for _, r := range rows {
-			if r.RelayedAt != nil {
-				marked = append(marked, r.ID)
-			}
-		}
-		if len(marked) > 0 {
-			if err := s.client.Outbox.Update().Where(outbox.IDIn(marked...)).ClearRelayedAt().Exec(tenant.AsSystem(ctx)); err != nil {
-				s.log.WarnContext(ctx, "outbox: unmark", "err", err)
-			}
-		}
-	}
-}
-
-func (s *Service) relayRows(ctx context.Context, rows []*ent.Outbox) error {
-	tasks := make([]Task, len(rows))
-	var unmarked []nodeid.ID
-	for i, r := range rows {
-		// The row is the task's identity: relaying it twice queues it once.
-		t := Task{ID: r.TaskType + "/outbox:" + string(r.ID) + "/relayed", Type: r.TaskType, Queue: r.Queue,
-			Payload: r.Payload, MaxRetries: pipeline.MaxRetries(r.TaskType)}
-		if r.ProcessAt != nil {
-			t.ProcessAt = *r.ProcessAt
-		}
-		tasks[i] = t
-		if r.RelayedAt == nil {
-			unmarked = append(unmarked, r.ID)
-		}
-	}
-	if err := s.queue.Enqueue(ctx, tasks); err != nil {
-		return err
-	}
-	if len(unmarked) == 0 {
-		return nil
-	}
-	return s.client.Outbox.Update().Where(outbox.IDIn(unmarked...)).SetRelayedAt(s.now()).Exec(tenant.AsSystem(ctx))
-}
-
-// RelayOutbox moves outbox rows older than minAge that were not handed to
-// the queue yet, and deletes rows relayed more than a day ago. It returns
-// how many it moved.
-func (s *Service) RelayOutbox(ctx context.Context, minAge time.Duration, limit int) (int, error) {
-	sys := tenant.AsSystem(ctx)
-	now := s.now()
-	rows, err := s.client.Outbox.Query().
-		Where(outbox.RelayedAtIsNil(), outbox.CreatedAtLT(now.Add(-minAge))).
-		Order(ent.Asc(outbox.FieldCreatedAt)).Limit(limit).All(sys)
-	if err != nil {
-		return 0, err
-	}
-	if len(rows) > 0 {
-		if err := s.relayRows(sys, rows); err != nil {
-			return 0, err
-		}
-	}
-	if _, err := s.client.Outbox.Delete().Where(outbox.RelayedAtLT(now.Add(-24 * time.Hour))).Exec(sys); err != nil {
-		return len(rows), err
-	}
-	return len(rows), nil
-}
 
 // mark notes that a job's counts changed. Without a mark set (a bare
 // Service in tests) the job is refreshed at once.

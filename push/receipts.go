@@ -6,6 +6,7 @@ import (
 	"github.com/pushd/pushd/push/core"
 
 	"entgo.io/ent/dialect/sql"
+
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/schema/enum"

@@ -105,7 +105,7 @@ func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) 
 				return err
 			}
 		}
-		ob, err := outboxRow(tx, child.AppID, pipeline.NewTask(pipeline.Dispatch{Job: child.ID}, queueFor(child.Kind), "")).
+		ob, err := pipeline.OutboxRow(tx, child.AppID, pipeline.NewTask(pipeline.Dispatch{Job: child.ID}, queueFor(child.Kind), "")).
 			SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err
@@ -113,7 +113,7 @@ func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	s.relay(ctx, outbox)
+	s.outbox.Relay(ctx, outbox)
 	s.jobChanged(ctx, parent.ID)
 	return child, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/stats"
 )
@@ -68,6 +69,7 @@ type Service struct {
 	log       *slog.Logger
 	now       core.Clock
 	stats     *stats.Service
+	outbox    *pipeline.Outbox
 }
 
 // Config is what a Service needs.
@@ -151,12 +153,17 @@ func NewService(cfg Config) *Service {
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, preference: preference(cfg), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, onSend: cfg.OnSend,
 		webhooks: cfg.Webhooks, webhookEgress: cfg.WebhookEgress, node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
+		outbox: &pipeline.Outbox{Client: cfg.Client, Queue: cfg.Queue, Clock: cfg.Clock, Logger: cfg.Logger},
 		stats: stats.New(stats.Config{
 			Client: cfg.Client, Relaxed: cfg.Relaxed, Broker: cfg.Broker, Dialect: cfg.Dialect,
 			Logger: cfg.Logger, Clock: cfg.Clock, LiveInterval: cfg.LiveInterval,
 		}),
 	}
 }
+
+// Outbox is the pipeline's outbox: RelayPending moves what a failed
+// hand-off left.
+func (s *Service) Outbox() *pipeline.Outbox { return s.outbox }
 
 // Stats is the statistics capability: counts, rollups, queries and live
 // feeds.

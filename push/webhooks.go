@@ -267,7 +267,7 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 				if err != nil {
 					return err
 				}
-				ob, err := outboxRow(tx, h.AppID, pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, QueueDefault, "")).Save(sys)
+				ob, err := pipeline.OutboxRow(tx, h.AppID, pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, QueueDefault, "")).Save(sys)
 				if err != nil {
 					return err
 				}
@@ -284,7 +284,7 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 	if err != nil {
 		return fmt.Errorf("queue receipts: %w", err)
 	}
-	s.relay(sys, outbox)
+	s.outbox.Relay(sys, outbox)
 	if more {
 		s.mark(sys, jobID) // the rest in the next pass
 	}

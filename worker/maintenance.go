@@ -63,7 +63,7 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 			return err
 		}},
 		{"relay outbox", cfg.Tick, func(ctx context.Context) error {
-			_, err := svc.RelayOutbox(ctx, 2*cfg.Tick, 500)
+			_, err := svc.Outbox().RelayPending(ctx, 2*cfg.Tick, 500)
 			return err
 		}},
 		{"refresh jobs", cfg.Tick, func(ctx context.Context) error {

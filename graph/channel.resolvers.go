@@ -16,7 +16,7 @@ import (
 
 // ReceiptURL is the resolver for the receiptURL field.
 func (r *channelConfigResolver) ReceiptURL(ctx context.Context, obj *ent.ChannelConfig) (*string, error) {
-	return optional(r.svc.ReceiptURL(obj)), nil
+	return optional(r.svc.Credentials().ReceiptURL(obj)), nil
 }
 
 // SetChannelConfig is the resolver for the setChannelConfig field.
@@ -25,12 +25,12 @@ func (r *mutationResolver) SetChannelConfig(ctx context.Context, input model.Set
 	if err != nil {
 		return nil, err
 	}
-	return r.svc.SetChannelConfig(ctx, in)
+	return r.svc.Credentials().Set(ctx, in)
 }
 
 // DeleteChannelConfig is the resolver for the deleteChannelConfig field.
 func (r *mutationResolver) DeleteChannelConfig(ctx context.Context, appID nodeid.ID, channel enum.Channel) (nodeid.ID, error) {
-	return r.svc.DeleteChannelConfig(ctx, appID, channel)
+	return r.svc.Credentials().Delete(ctx, appID, channel)
 }
 
 // ChannelVendors is the resolver for the channelVendors field.

@@ -10,6 +10,7 @@ import (
 	"github.com/pushd/pushd/graph/model"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/credentials"
 )
 
 // Conversions between the GraphQL push inputs and the domain's request.
@@ -150,8 +151,8 @@ func nonEmpty(s string) *string {
 // its vendor's key; the one given passes on as JSON, for the vendor to
 // read and check. None or several leave the channel empty, which the
 // registry refuses naming the members it knows.
-func channelConfigInput(in model.SetChannelConfigInput) (push.ChannelConfigInput, error) {
-	out := push.ChannelConfigInput{AppID: in.AppID, MaxPerSecond: deref(in.MaxPerSecond)}
+func channelConfigInput(in model.SetChannelConfigInput) (credentials.Input, error) {
+	out := credentials.Input{AppID: in.AppID, MaxPerSecond: deref(in.MaxPerSecond)}
 	raw, err := json.Marshal(in)
 	if err != nil {
 		return out, err

@@ -11,16 +11,16 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/graph/model"
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/hooks"
 )
 
 // CreateWebhook is the resolver for the createWebhook field.
 func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.CreateWebhookInput) (*model.CreateWebhookPayload, error) {
-	in := push.NewWebhook{AppID: input.AppID, URL: input.URL}
+	in := hooks.Input{AppID: input.AppID, URL: input.URL}
 	for _, e := range input.Events {
 		in.Events = append(in.Events, string(e))
 	}
-	w, secret, err := r.svc.CreateWebhook(ctx, in)
+	w, secret, err := r.svc.Hooks().Create(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.Create
 
 // DeleteWebhook is the resolver for the deleteWebhook field.
 func (r *mutationResolver) DeleteWebhook(ctx context.Context, id nodeid.ID) (nodeid.ID, error) {
-	return id, r.svc.DeleteWebhook(ctx, id)
+	return id, r.svc.Hooks().Delete(ctx, id)
 }
 
 // AttemptLog is the resolver for the attemptLog field.

@@ -97,7 +97,7 @@ func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (def
 		return false, err
 	}
 	deferred, err = s.stats.Record(sys, job, paced)
-	return deferred, errors.Join(err, s.queueReceipts(sys, job))
+	return deferred, errors.Join(err, s.hooks.QueueReceipts(sys, job))
 }
 
 // refreshJobSQL counts a job's device deliveries by status and stores the

@@ -125,13 +125,13 @@ func (s *Service) reachTargets(ctx context.Context, app nodeid.ID, q ReachQuery)
 
 // workingVendors is the allowed vendor channels the app can send on now.
 func (s *Service) workingVendors(ctx context.Context, app nodeid.ID, allowed []enum.Channel) ([]enum.Channel, error) {
-	routes, err := s.appRoutes(ctx, app)
+	routes, err := s.creds.Routes(ctx, app)
 	if err != nil {
 		return nil, err
 	}
 	var out []enum.Channel
 	for _, c := range allowed {
-		if r := routes[c]; c.Vendor() && r != nil && r.brokenReason() == "" {
+		if r := routes[c]; c.Vendor() && r != nil && r.BrokenReason() == "" {
 			out = append(out, c)
 		}
 	}

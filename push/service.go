@@ -5,6 +5,7 @@
 package push
 
 import (
+	"context"
 	"log/slog"
 	"slices"
 	"sync"
@@ -16,8 +17,11 @@ import (
 	"github.com/pushd/pushd/egress"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/credentials"
+	"github.com/pushd/pushd/push/hooks"
 	"github.com/pushd/pushd/push/stats"
 )
 
@@ -44,12 +48,7 @@ type Service struct {
 	// (tests, load runs); channels opens the apps' own credentials.
 	senders  map[enum.Channel]core.Sender
 	channels core.Channels
-	routes   core.AppCache[map[enum.Channel]*route]
 	onSend   func(core.SendSummary)
-	hooks    core.AppCache[[]*ent.Webhook]
-	webhooks WebhookPoster
-	// webhookEgress is what webhook URLs may point at.
-	webhookEgress egress.Policy
 	// preference orders a device's vendor channels (core.Channels).
 	preference []enum.Channel
 	dialect    string
@@ -70,6 +69,8 @@ type Service struct {
 	now       core.Clock
 	stats     *stats.Service
 	outbox    *pipeline.Outbox
+	hooks     *hooks.Service
+	creds     *credentials.Service
 }
 
 // Config is what a Service needs.
@@ -101,7 +102,7 @@ type Config struct {
 	// Clock defaults to time.Now.
 	Clock core.Clock
 	// Webhooks posts receipts to webhook URLs (webhook/).
-	Webhooks WebhookPoster
+	Webhooks hooks.Poster
 	// WebhookEgress is what webhook URLs may point at beyond the public
 	// internet (the poster enforces it again at connect time).
 	WebhookEgress egress.Policy
@@ -148,22 +149,43 @@ func NewService(cfg Config) *Service {
 	if cfg.Dialect == "" {
 		cfg.Dialect = dialect.Postgres
 	}
-	return &Service{
+	s := &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, preference: preference(cfg), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, onSend: cfg.OnSend,
-		webhooks: cfg.Webhooks, webhookEgress: cfg.WebhookEgress, node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
+		node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
 		outbox: &pipeline.Outbox{Client: cfg.Client, Queue: cfg.Queue, Clock: cfg.Clock, Logger: cfg.Logger},
 		stats: stats.New(stats.Config{
 			Client: cfg.Client, Relaxed: cfg.Relaxed, Broker: cfg.Broker, Dialect: cfg.Dialect,
 			Logger: cfg.Logger, Clock: cfg.Clock, LiveInterval: cfg.LiveInterval,
 		}),
 	}
+	s.creds = credentials.New(credentials.Config{
+		Client: cfg.Client, Sealer: cfg.Sealer, Channels: cfg.Channels, Senders: cfg.Senders, Logger: cfg.Logger, Clock: cfg.Clock,
+	})
+	s.hooks = hooks.New(hooks.Config{
+		Client: cfg.Client, Sealer: cfg.Sealer, Queue: cfg.Queue, Outbox: s.outbox, Mark: s.mark,
+		Poster: cfg.Webhooks, Egress: cfg.WebhookEgress, Dialect: cfg.Dialect, Logger: cfg.Logger, Clock: cfg.Clock,
+	})
+	return s
 }
 
 // Outbox is the pipeline's outbox: RelayPending moves what a failed
 // hand-off left.
 func (s *Service) Outbox() *pipeline.Outbox { return s.outbox }
+
+// Credentials is the vendor credentials capability: saving, sealing and
+// opening them into routes.
+func (s *Service) Credentials() *credentials.Service { return s.creds }
+
+// OpenChannelConfig returns a stored channel config and its unsealed
+// credentials, for the vendors' receipt callbacks (provider.ReceiptService).
+func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.Credentials, error) {
+	return s.creds.Open(ctx, id)
+}
+
+// Hooks is the webhooks capability: endpoints and their receipts.
+func (s *Service) Hooks() *hooks.Service { return s.hooks }
 
 // Stats is the statistics capability: counts, rollups, queries and live
 // feeds.

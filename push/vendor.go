@@ -14,6 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/credentials"
 )
 
 // MaxVendorAttempts bounds the tries of one delivery on vendor channels,
@@ -30,7 +31,7 @@ const maxFallbacks = 4
 
 // pick is the way out chosen for one device.
 type pick struct {
-	route *route
+	route *credentials.Route
 	token string
 	// blocked, when no route was chosen, says why the device cannot be
 	// reached at all: its only channels are broken. Empty means it simply
@@ -40,7 +41,7 @@ type pick struct {
 
 // pickVendor chooses the channel and token for a device among the app's
 // working routes that the job allows.
-func pickVendor(order []enum.Channel, job *ent.PushJob, d *ent.Device, routes map[enum.Channel]*route) pick {
+func pickVendor(order []enum.Channel, job *ent.PushJob, d *ent.Device, routes map[enum.Channel]*credentials.Route) pick {
 	var p pick
 	for _, c := range order {
 		r := routes[c]
@@ -51,7 +52,7 @@ func pickVendor(order []enum.Channel, job *ent.PushJob, d *ent.Device, routes ma
 			if t.Channel != c || t.Status != devicetoken.StatusACTIVE {
 				continue
 			}
-			if why := r.brokenReason(); why != "" {
+			if why := r.BrokenReason(); why != "" {
 				if p.blocked == "" {
 					p.blocked = string(c) + " channel is misconfigured: " + why
 				}
@@ -87,7 +88,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 	if len(ds) == 0 {
 		return ds, nil
 	}
-	routes, err := s.appRoutes(ctx, job.AppID)
+	routes, err := s.creds.Routes(ctx, job.AppID)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +108,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 				if d.Message != nil {
 					m = *d.Message
 				}
-				byChannel[p.route.channel] = append(byChannel[p.route.channel], core.Outgoing{
+				byChannel[p.route.Channel()] = append(byChannel[p.route.Channel()], core.Outgoing{
 					DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, JobID: job.ID, Kind: job.Kind,
 					Platform: d.Edges.Device.Platform, Token: p.token, Message: m, ExpiresAt: d.ExpiresAt,
 				})
@@ -191,13 +192,13 @@ func suspectBatch(results []core.Result) string {
 }
 
 // sendVendor claims, sends and records one channel's messages.
-func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*route, r *route, out []core.Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *core.SendSummary) (vendorRound, error) {
+func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*credentials.Route, r *credentials.Route, out []core.Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *core.SendSummary) (vendorRound, error) {
 	var next vendorRound
 	want := make([]nodeid.ID, len(out))
 	for i, o := range out {
 		want[i] = o.DeliveryID
 	}
-	cl, err := s.claim(ctx, want, r.channel)
+	cl, err := s.claim(ctx, want, r.Channel())
 	if err != nil {
 		return next, err
 	}
@@ -214,7 +215,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	// The vendor gets the lease less the time to record its answers:
 	// what it has not answered by then is retried, never left to lapse.
 	sendCtx, cancelSend := context.WithTimeout(ctx, s.sendWindow())
-	results := r.sender.Send(sendCtx, mine)
+	results := r.Sender().Send(sendCtx, mine)
 	cancelSend()
 	for len(results) < len(mine) {
 		results = append(results, core.Result{Outcome: core.OutcomeRetry, Reason: "no result from sender"})
@@ -241,7 +242,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	for i, o := range mine {
 		res := results[i]
 		d := byID[o.DeliveryID]
-		sum.CountVendor(r.channel, res.Outcome)
+		sum.CountVendor(r.Channel(), res.Outcome)
 		switch res.Outcome {
 		case core.OutcomeSent:
 			sent = append(sent, o.DeliveryID)
@@ -254,7 +255,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 			retry = append(retry, o.DeliveryID)
 			sum.RetryAfter = max(sum.RetryAfter, res.RetryAfter)
 		case core.OutcomeTokenDead:
-			state, err := s.killToken(rec, o.DeviceID, r.channel, o.Token, res.Reason, res.TokenInvalidSince)
+			state, err := s.killToken(rec, o.DeviceID, r.Channel(), o.Token, res.Reason, res.TokenInvalidSince)
 			switch {
 			case err != nil:
 				errs = append(errs, err)
@@ -267,12 +268,12 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 				// the token lives on, but this message was refused.
 				failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
 			default:
-				dropToken(d.Edges.Device, r.channel)
+				dropToken(d.Edges.Device, r.Channel())
 				fallBack(d, res.Reason)
 			}
 		case core.OutcomeConfigError:
-			if r.brokenReason() == "" {
-				flagged, err := s.flagConfig(rec, job.AppID, r, res.Reason)
+			if r.BrokenReason() == "" {
+				flagged, err := s.creds.Flag(rec, job.AppID, r, res.Reason)
 				if err != nil || !flagged {
 					// Not recorded, or saved again meanwhile: the new
 					// credentials get their chance on the retry.
@@ -281,7 +282,7 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 					continue
 				}
 			}
-			fallBack(d, string(r.channel)+" channel is misconfigured: "+r.brokenReason())
+			fallBack(d, string(r.Channel())+" channel is misconfigured: "+r.BrokenReason())
 		default:
 			failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
 		}

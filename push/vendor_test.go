@@ -22,6 +22,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/credentials"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -114,7 +115,7 @@ func vendorTestOn(t *testing.T, st *store.Stores, ch scriptedChannels, tokens ma
 	ctx := tenant.AsSystem(context.Background())
 	app, d := appAndDevice(t, s, tokens)
 	for c := range ch {
-		_, err := s.SetChannelConfig(ctx, ChannelConfigInput{AppID: app.ID, Credentials: creds(c, `{"secret":"s"}`)})
+		_, err := s.Credentials().Set(ctx, credentials.Input{AppID: app.ID, Credentials: creds(c, `{"secret":"s"}`)})
 		require.NoError(t, err)
 	}
 	return vendorSetup{s: s, ctx: ctx, app: app, device: d}
@@ -234,7 +235,7 @@ func TestConfigErrorFlagsTheChannelAndFailsFast(t *testing.T) {
 
 	// Saving the credentials again clears the flag and the channel works.
 	xiaomi.answer = func(core.Outgoing) core.Result { return core.Result{Outcome: core.OutcomeSent} }
-	_, err = v.s.SetChannelConfig(v.ctx, ChannelConfigInput{AppID: v.app.ID, Credentials: creds(enum.ChannelXiaomi, `{"appSecret":"s2"}`)})
+	_, err = v.s.Credentials().Set(v.ctx, credentials.Input{AppID: v.app.ID, Credentials: creds(enum.ChannelXiaomi, `{"appSecret":"s2"}`)})
 	require.NoError(t, err)
 	d, err = v.send(t)
 	require.NoError(t, err)
@@ -246,17 +247,17 @@ func TestChannelConfigRules(t *testing.T) {
 	v := vendorTest(t, scriptedChannels{}, nil)
 	for _, tc := range []struct {
 		name  string
-		in    ChannelConfigInput
+		in    credentials.Input
 		field string
 	}{
-		{"no credentials", ChannelConfigInput{}, "credentials"},
-		{"negative rate", ChannelConfigInput{MaxPerSecond: -1, Credentials: creds(enum.ChannelFCM, `{}`)}, "maxPerSecond"},
-		{"provider refuses", ChannelConfigInput{Credentials: creds(enum.ChannelXiaomi, `{"appSecret":"bad"}`)}, "xiaomi.appSecret"},
+		{"no credentials", credentials.Input{}, "credentials"},
+		{"negative rate", credentials.Input{MaxPerSecond: -1, Credentials: creds(enum.ChannelFCM, `{}`)}, "maxPerSecond"},
+		{"provider refuses", credentials.Input{Credentials: creds(enum.ChannelXiaomi, `{"appSecret":"bad"}`)}, "xiaomi.appSecret"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tc.in.AppID = v.app.ID
-			_, err := v.s.SetChannelConfig(v.ctx, tc.in)
+			_, err := v.s.Credentials().Set(v.ctx, tc.in)
 			e, ok := core.AsError(err)
 			require.True(t, ok, "%v", err)
 			require.Equal(t, core.CodeInvalidArgument, e.Code)

@@ -1,5 +1,5 @@
 // Package webhook posts signed receipts to the URLs apps register
-// (push.WebhookPoster) through an egress client: by default it refuses to
+// (hooks.Poster) through an egress client: by default it refuses to
 // connect to special-purpose addresses (loopback, private, link-local and
 // the rest of the IANA registries). The check runs on the address the
 // connection is actually made to, after DNS, so a name cannot be pointed

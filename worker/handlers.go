@@ -22,7 +22,7 @@ func (w *Worker) RegisterPipeline(svc *push.Service) {
 		return err
 	})
 	handle(w, func(ctx context.Context, a pipeline.Webhook, at attempt) error {
-		return svc.DeliverWebhook(ctx, a.Delivery, at.last())
+		return svc.Hooks().Deliver(ctx, a.Delivery, at.last())
 	})
 }
 

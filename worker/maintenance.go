@@ -124,7 +124,7 @@ func RunMaintenance(ctx context.Context, svc *push.Service, cfg MaintenanceConfi
 			if err != nil {
 				return err
 			}
-			hooks, err := svc.RetryLostWebhooks(ctx, 1000)
+			hooks, err := svc.Hooks().RetryLost(ctx, 1000)
 			if hooks > 0 {
 				log.WarnContext(ctx, "reconciler queued lost webhook batches again", "batches", hooks)
 			}

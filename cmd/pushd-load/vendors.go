@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/provider"
 	"github.com/pushd/pushd/provider/providertest"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/credentials"
 )
 
 // vendorChannels are the channels a -vendors run spreads devices over.
@@ -47,7 +48,7 @@ func startVendorFakes(latency time.Duration, log *slog.Logger) (*vendorFakes, er
 // configure gives the app credentials for every fake.
 func (f *vendorFakes) configure(ctx context.Context, svc *push.Service, app nodeid.ID) error {
 	for _, creds := range f.Inputs() {
-		if _, err := svc.SetChannelConfig(ctx, push.ChannelConfigInput{AppID: app, Credentials: creds}); err != nil {
+		if _, err := svc.Credentials().Set(ctx, credentials.Input{AppID: app, Credentials: creds}); err != nil {
 			return fmt.Errorf("configure %s: %w", creds.Channel, err)
 		}
 	}

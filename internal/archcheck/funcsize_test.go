@@ -29,7 +29,6 @@ func longFuncsAllowed() map[string]string {
 		"push.Service.RecordVendorReceipts":         "",
 		"push.Service.accept":                       "",
 		"push.Service.loadSendBatch":                "",
-		"push.Service.queueReceipts":                "",
 		"push.Service.resolveTargets":               "",
 		"push.Service.sendVendor":                   "",
 		"worker.RunMaintenance":                     "",

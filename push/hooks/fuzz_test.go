@@ -1,4 +1,4 @@
-package push
+package hooks
 
 import (
 	"net/netip"
@@ -36,7 +36,7 @@ func FuzzCheckWebhookURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		accepted := false
 		for _, p := range policies {
-			err := CheckWebhookURL(raw, p)
+			err := CheckURL(raw, p)
 			if err != nil {
 				require.False(t, accepted, "a wider policy %+v refused %q: %v", p, raw, err)
 				e, ok := core.AsError(err)

@@ -1,4 +1,4 @@
-package push
+package hooks
 
 import (
 	"net/netip"
@@ -69,7 +69,7 @@ func TestCheckWebhookURL(t *testing.T) {
 		{"http://10.21.1.1/", lan, false},
 		{"http://127.0.0.1/", egress.Policy{Any: true}, true},
 	} {
-		err := CheckWebhookURL(tc.url, tc.policy)
+		err := CheckURL(tc.url, tc.policy)
 		require.Equal(t, tc.ok, err == nil, "%s: %v", tc.url, err)
 		if err != nil {
 			pe, ok := core.AsError(err)

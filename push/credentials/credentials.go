@@ -1,4 +1,4 @@
-package push
+package credentials
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 )
 
 // ChannelConfigInput sets an app's credentials for one vendor channel.
-type ChannelConfigInput struct {
+type Input struct {
 	AppID nodeid.ID
 	// Credentials are in the API's form; their channel is the one set.
 	Credentials core.Credentials
@@ -27,7 +27,7 @@ type ChannelConfigInput struct {
 }
 
 // MaxChannelRate bounds MaxPerSecond (a vendor's own limits are lower).
-const MaxChannelRate = 1_000_000
+const MaxRate = 1_000_000
 
 func credentialsAD(app nodeid.ID, c enum.Channel) seal.AD {
 	// Bound to the app and channel, so a sealed blob cannot be moved to
@@ -35,15 +35,15 @@ func credentialsAD(app nodeid.ID, c enum.Channel) seal.AD {
 	return seal.AD{AppID: string(app), Kind: "channel.credentials", RecordID: string(c)}
 }
 
-// SetChannelConfig validates an app's credentials for a vendor channel,
+// Set validates an app's credentials for a vendor channel,
 // seals them and stores them, replacing any earlier ones (and clearing a
 // configuration error flagged on them). Only the summary is ever read back.
-func (s *Service) SetChannelConfig(ctx context.Context, in ChannelConfigInput) (*ent.ChannelConfig, error) {
+func (s *Service) Set(ctx context.Context, in Input) (*ent.ChannelConfig, error) {
 	if err := tenant.Require(ctx, in.AppID, tenant.NeedOwner); err != nil {
 		return nil, err
 	}
-	if in.MaxPerSecond < 0 || in.MaxPerSecond > MaxChannelRate {
-		return nil, core.Invalid("maxPerSecond", "must be from 0 (no pacing) to %d", MaxChannelRate)
+	if in.MaxPerSecond < 0 || in.MaxPerSecond > MaxRate {
+		return nil, core.Invalid("maxPerSecond", "must be from 0 (no pacing) to %d", MaxRate)
 	}
 	if s.channels == nil {
 		return nil, &core.Error{Code: core.CodeInternal, Message: "vendor channels are not available in this process"}
@@ -86,9 +86,9 @@ func (s *Service) SetChannelConfig(ctx context.Context, in ChannelConfigInput) (
 	return s.client.ChannelConfig.Get(ctx, id)
 }
 
-// DeleteChannelConfig removes an app's credentials for a channel. Devices
+// Delete removes an app's credentials for a channel. Devices
 // that only had that channel wait for the self-built one.
-func (s *Service) DeleteChannelConfig(ctx context.Context, app nodeid.ID, ch enum.Channel) (nodeid.ID, error) {
+func (s *Service) Delete(ctx context.Context, app nodeid.ID, ch enum.Channel) (nodeid.ID, error) {
 	if err := tenant.Require(ctx, app, tenant.NeedOwner); err != nil {
 		return "", err
 	}
@@ -107,9 +107,9 @@ func (s *Service) DeleteChannelConfig(ctx context.Context, app nodeid.ID, ch enu
 	return cfg.ID, nil
 }
 
-// route is one configured vendor channel of an app, as a send sees it.
+// Route is one configured vendor channel of an app, as a send sees it.
 // Routes are shared by the send tasks of a process.
-type route struct {
+type Route struct {
 	configID nodeid.ID
 	// version is the config's updated_at: a flag applies to the
 	// credentials that failed, not to ones saved since.
@@ -121,29 +121,37 @@ type route struct {
 	broken string
 }
 
-func (r *route) brokenReason() string {
+// Channel is the route's vendor channel.
+func (r *Route) Channel() enum.Channel { return r.channel }
+
+// Sender sends on the route; nil when the route is broken.
+func (r *Route) Sender() core.Sender { return r.sender }
+
+// BrokenReason is the configuration error that stops the route; "" while
+// it works.
+func (r *Route) BrokenReason() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.broken
 }
 
-func (r *route) setBroken(why string) {
+func (r *Route) setBroken(why string) {
 	r.mu.Lock()
 	r.broken = why
 	r.mu.Unlock()
 }
 
-// appRoutes returns an app's vendor channels: its stored configs, opened,
+// Routes returns an app's vendor channels: its stored configs, opened,
 // and the process-wide senders (a stand-in for tests and load runs) for
 // channels it has not configured.
-func (s *Service) appRoutes(ctx context.Context, app nodeid.ID) (map[enum.Channel]*route, error) {
+func (s *Service) Routes(ctx context.Context, app nodeid.ID) (map[enum.Channel]*Route, error) {
 	now := s.now()
 	if routes, ok := s.routes.Get(app, now); ok {
 		return routes, nil
 	}
-	out := map[enum.Channel]*route{}
+	out := map[enum.Channel]*Route{}
 	for c, snd := range s.senders {
-		out[c] = &route{channel: c, sender: snd}
+		out[c] = &Route{channel: c, sender: snd}
 	}
 	if s.channels != nil {
 		cfgs, err := s.client.ChannelConfig.Query().Where(channelconfig.AppID(app)).All(tenant.AsSystem(ctx))
@@ -161,8 +169,8 @@ func (s *Service) appRoutes(ctx context.Context, app nodeid.ID) (map[enum.Channe
 // openRoute unseals a stored config and gets its sender. A config that
 // cannot be opened is a broken route, not an error: the other channels
 // still work.
-func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *route {
-	r := &route{configID: cfg.ID, version: cfg.UpdatedAt, channel: cfg.Channel, broken: cfg.ConfigError}
+func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *Route {
+	r := &Route{configID: cfg.ID, version: cfg.UpdatedAt, channel: cfg.Channel, broken: cfg.ConfigError}
 	if r.broken != "" {
 		return r
 	}
@@ -187,12 +195,12 @@ func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *route 
 	return r
 }
 
-// flagConfig records that a vendor refused a channel's configuration:
+// Flag records that a vendor refused a channel's configuration:
 // the channel stops (its pushes fail fast with the reason, visible on the
 // config in GraphQL) until its credentials are saved again. It reports
 // false when the config was saved again since the route was read: the new
 // credentials deserve their own try.
-func (s *Service) flagConfig(ctx context.Context, app nodeid.ID, r *route, reason string) (bool, error) {
+func (s *Service) Flag(ctx context.Context, app nodeid.ID, r *Route, reason string) (bool, error) {
 	s.routes.Forget(app)
 	if r.configID == "" {
 		r.setBroken(reason)
@@ -221,11 +229,11 @@ func (s *Service) ReceiptURL(cfg *ent.ChannelConfig) string {
 	return s.channels.ReceiptURL(cfg.Channel, cfg.ID)
 }
 
-// OpenChannelConfig returns a stored channel config and its unsealed
+// Open returns a stored channel config and its unsealed
 // credentials, for the transports that verify vendor callbacks with them
 // (receipts). It is a system call: the caller has only the config's ID,
 // from the callback URL.
-func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.Credentials, error) {
+func (s *Service) Open(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.Credentials, error) {
 	var creds core.Credentials
 	cfg, err := s.client.ChannelConfig.Get(tenant.AsSystem(ctx), id)
 	if err != nil {

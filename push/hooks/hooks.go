@@ -1,4 +1,4 @@
-package push
+package hooks
 
 import (
 	"context"
@@ -36,33 +36,33 @@ import (
 // reported to the app's webhooks, batched, signed with pushd-sig-v1 and
 // the webhook's secret, and retried through the queue.
 
-// WebhookEvents are the delivery statuses a webhook can subscribe to.
-var WebhookEvents = []string{"SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"}
+// Events are the delivery statuses a webhook can subscribe to.
+var Events = []string{"SENT", "ARRIVED", "OPENED", "IGNORED", "FAILED", "EXPIRED", "REVOKED"}
 
 // Webhook limits.
 const (
 	// MaxReceiptsPerPost bounds one webhook request.
 	MaxReceiptsPerPost = 500
-	// MaxWebhookAttempts is how many times a batch is posted before it is
+	// MaxAttempts is how many times a batch is posted before it is
 	// dead-lettered (DEAD).
-	MaxWebhookAttempts = pipeline.MaxWebhookAttempts
+	MaxAttempts = pipeline.MaxWebhookAttempts
 	// maxAttemptLog bounds the attempts kept per batch.
 	maxAttemptLog = 20
 	// maxWebhooksPerApp bounds an app's webhooks.
-	maxWebhooksPerApp = 10
+	maxPerApp = 10
 	// receiptPass bounds the deliveries one refresh reports on; the rest
 	// go in the next pass.
 	receiptPass = 5000
 )
 
-// WebhookPoster posts a signed batch to a webhook URL (webhook/ fills it,
+// Poster posts a signed batch to a webhook URL (webhook/ fills it,
 // with the guard against private addresses).
-type WebhookPoster interface {
+type Poster interface {
 	Post(ctx context.Context, url string, header http.Header, body []byte) (status int, err error)
 }
 
-// NewWebhook is createWebhook's input.
-type NewWebhook struct {
+// Input is createWebhook's input.
+type Input struct {
 	AppID  nodeid.ID
 	URL    string
 	Events []string // empty: all
@@ -72,11 +72,11 @@ func webhookAD(app, id nodeid.ID) seal.AD {
 	return seal.AD{AppID: string(app), Kind: "webhook.secret", RecordID: string(id)}
 }
 
-// CheckWebhookURL validates a webhook URL. Hosts that are special-purpose
+// CheckURL validates a webhook URL. Hosts that are special-purpose
 // addresses, spelled as numbers in another form, or this machine's names
 // are refused unless p lets them through (the poster checks again at
 // connect time, after DNS, so a name cannot be pointed inside later).
-func CheckWebhookURL(raw string, p egress.Policy) error {
+func CheckURL(raw string, p egress.Policy) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return core.Invalid("url", "must be an absolute http:// or https:// URL")
@@ -105,17 +105,17 @@ func CheckWebhookURL(raw string, p egress.Policy) error {
 	return nil
 }
 
-// CreateWebhook registers a webhook and returns its signing secret, shown
+// Create registers a webhook and returns its signing secret, shown
 // only now (it is sealed at rest).
-func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhook, string, error) {
+func (s *Service) Create(ctx context.Context, in Input) (*ent.Webhook, string, error) {
 	if err := tenant.Require(ctx, in.AppID, tenant.NeedOwner); err != nil {
 		return nil, "", err
 	}
-	if err := CheckWebhookURL(in.URL, s.webhookEgress); err != nil {
+	if err := CheckURL(in.URL, s.egress); err != nil {
 		return nil, "", err
 	}
 	for _, e := range in.Events {
-		if !slices.Contains(WebhookEvents, e) {
+		if !slices.Contains(Events, e) {
 			return nil, "", core.Invalid("events", "unknown event %q", e)
 		}
 	}
@@ -123,8 +123,8 @@ func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhoo
 	if err != nil {
 		return nil, "", err
 	}
-	if n >= maxWebhooksPerApp {
-		return nil, "", core.Invalid("appID", "an app has at most %d webhooks", maxWebhooksPerApp)
+	if n >= maxPerApp {
+		return nil, "", core.Invalid("appID", "an app has at most %d webhooks", maxPerApp)
 	}
 	var raw [32]byte
 	_, _ = rand.Read(raw[:])
@@ -143,8 +143,8 @@ func (s *Service) CreateWebhook(ctx context.Context, in NewWebhook) (*ent.Webhoo
 	return w, secret, nil
 }
 
-// DeleteWebhook removes a webhook and its pending batches.
-func (s *Service) DeleteWebhook(ctx context.Context, id nodeid.ID) error {
+// Delete removes a webhook and its pending batches.
+func (s *Service) Delete(ctx context.Context, id nodeid.ID) error {
 	w, err := s.client.Webhook.Get(ctx, id)
 	if err != nil {
 		return core.NotFoundAs(err, "webhook")
@@ -199,10 +199,10 @@ func impliedStatuses(notified, status string) []string {
 	return chain
 }
 
-// queueReceipts reports a job's deliveries whose status moved since their
+// QueueReceipts reports a job's deliveries whose status moved since their
 // last report to the app's webhooks: the batches and their queue tasks
 // are written with the new report marks in one transaction.
-func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
+func (s *Service) QueueReceipts(ctx context.Context, job *ent.PushJob) error {
 	sys := tenant.AsSystem(ctx)
 	jobID := job.ID
 	hooks, err := s.appHooks(sys, job.AppID)
@@ -211,7 +211,7 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 	}
 	var outbox []*ent.Outbox
 	more := false
-	err = s.withTx(sys, func(tx *ent.Tx) error {
+	err = core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		if s.dialect == dialect.Postgres {
 			if _, err := tx.ExecContext(sys, `SELECT pg_advisory_xact_lock(hashtext('receipts:' || $1))`, string(jobID)); err != nil {
 				return err
@@ -227,53 +227,12 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 			return err
 		}
 		more = len(ds) == receiptPass
-		byStatus := map[string][]nodeid.ID{}
-		var receipts []Receipt
-		for _, d := range ds {
-			st := d.Status.String()
-			byStatus[st] = append(byStatus[st], d.ID)
-			for _, e := range impliedStatuses(d.Notified, st) {
-				r := Receipt{ID: string(d.ID) + ":" + e, Status: e, DeliveryID: string(d.ID), JobID: string(d.JobID),
-					Error: d.LastError, At: d.UpdatedAt.UTC()}
-				if d.DeviceID != nil {
-					r.DeviceID = string(*d.DeviceID)
-				}
-				if d.MsgKey != nil {
-					r.MsgKey = *d.MsgKey
-				}
-				if d.Channel != nil {
-					r.Channel = string(*d.Channel)
-				}
-				if e != "FAILED" {
-					r.Error = ""
-				}
-				receipts = append(receipts, r)
-			}
+		byStatus, receipts := receiptsOf(ds)
+		batches, err := writeBatches(sys, tx, hooks, receipts)
+		if err != nil {
+			return err
 		}
-		for _, h := range hooks {
-			var mine []Receipt
-			for _, r := range receipts {
-				if len(h.Events) == 0 || slices.Contains(h.Events, r.Status) {
-					mine = append(mine, r)
-				}
-			}
-			for _, part := range core.Chunks(mine, MaxReceiptsPerPost) {
-				body, err := json.Marshal(receiptBatch{WebhookID: string(h.ID), Receipts: part})
-				if err != nil {
-					return err
-				}
-				b, err := tx.WebhookDelivery.Create().SetAppID(h.AppID).SetWebhookID(h.ID).
-					SetReceipts(len(part)).SetBody(body).Save(sys)
-				if err != nil {
-					return err
-				}
-				ob, err := pipeline.OutboxRow(tx, h.AppID, pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, QueueDefault, "")).Save(sys)
-				if err != nil {
-					return err
-				}
-				outbox = append(outbox, ob)
-			}
-		}
+		outbox = batches
 		for st, ids := range byStatus {
 			if err := tx.Delivery.Update().Where(delivery.IDIn(ids...)).SetNotified(st).Exec(sys); err != nil {
 				return err
@@ -291,6 +250,66 @@ func (s *Service) queueReceipts(ctx context.Context, job *ent.PushJob) error {
 	return nil
 }
 
+// receiptsOf turns deliveries into the receipts they owe (every status
+// reached since the last report), and groups them by their status now.
+func receiptsOf(ds []*ent.Delivery) (map[string][]nodeid.ID, []Receipt) {
+	byStatus := map[string][]nodeid.ID{}
+	var receipts []Receipt
+	for _, d := range ds {
+		st := d.Status.String()
+		byStatus[st] = append(byStatus[st], d.ID)
+		for _, e := range impliedStatuses(d.Notified, st) {
+			r := Receipt{ID: string(d.ID) + ":" + e, Status: e, DeliveryID: string(d.ID), JobID: string(d.JobID),
+				Error: d.LastError, At: d.UpdatedAt.UTC()}
+			if d.DeviceID != nil {
+				r.DeviceID = string(*d.DeviceID)
+			}
+			if d.MsgKey != nil {
+				r.MsgKey = *d.MsgKey
+			}
+			if d.Channel != nil {
+				r.Channel = string(*d.Channel)
+			}
+			if e != "FAILED" {
+				r.Error = ""
+			}
+			receipts = append(receipts, r)
+		}
+	}
+	return byStatus, receipts
+}
+
+// writeBatches stores each webhook's share of the receipts in batches of
+// at most MaxReceiptsPerPost, each with the outbox row of its post.
+func writeBatches(ctx context.Context, tx *ent.Tx, hooks []*ent.Webhook, receipts []Receipt) ([]*ent.Outbox, error) {
+	var outbox []*ent.Outbox
+	for _, h := range hooks {
+		var mine []Receipt
+		for _, r := range receipts {
+			if len(h.Events) == 0 || slices.Contains(h.Events, r.Status) {
+				mine = append(mine, r)
+			}
+		}
+		for _, part := range core.Chunks(mine, MaxReceiptsPerPost) {
+			body, err := json.Marshal(receiptBatch{WebhookID: string(h.ID), Receipts: part})
+			if err != nil {
+				return nil, err
+			}
+			b, err := tx.WebhookDelivery.Create().SetAppID(h.AppID).SetWebhookID(h.ID).
+				SetReceipts(len(part)).SetBody(body).Save(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ob, err := pipeline.OutboxRow(tx, h.AppID, pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, pipeline.QueueDefault, "")).Save(ctx)
+			if err != nil {
+				return nil, err
+			}
+			outbox = append(outbox, ob)
+		}
+	}
+	return outbox, nil
+}
+
 // appHooks returns an app's enabled webhooks (cached: receipts are
 // considered on every refresh, and most apps have none).
 func (s *Service) appHooks(ctx context.Context, app nodeid.ID) ([]*ent.Webhook, error) {
@@ -306,15 +325,15 @@ func (s *Service) appHooks(ctx context.Context, app nodeid.ID) ([]*ent.Webhook, 
 	return hooks, nil
 }
 
-// ErrWebhookFailed is returned (wrapped) when a post did not succeed and
+// ErrPostFailed is returned (wrapped) when a post did not succeed and
 // the batch will be tried again.
-var ErrWebhookFailed = errors.New("webhook post failed")
+var ErrPostFailed = errors.New("webhook post failed")
 
-// DeliverWebhook posts one batch of receipts, signed, and records the
+// Deliver posts one batch of receipts, signed, and records the
 // attempt. last says whether the queue will not try again: a batch that
 // fails then is dead-lettered (DEAD). It returns ErrWebhookFailed
 // (wrapped) when the post failed and should be retried.
-func (s *Service) DeliverWebhook(ctx context.Context, id nodeid.ID, last bool) error {
+func (s *Service) Deliver(ctx context.Context, id nodeid.ID, last bool) error {
 	sys := tenant.AsSystem(ctx)
 	b, err := s.client.WebhookDelivery.Get(sys, id)
 	if ent.IsNotFound(err) {
@@ -357,20 +376,20 @@ func (s *Service) DeliverWebhook(ctx context.Context, id nodeid.ID, last bool) e
 	switch {
 	case ok:
 		upd.SetStatus(webhookdelivery.StatusDELIVERED).SetDeliveredAt(s.now())
-	case last || b.Attempts+1 >= MaxWebhookAttempts:
+	case last || b.Attempts+1 >= MaxAttempts:
 		upd.SetStatus(webhookdelivery.StatusDEAD)
 	}
 	if err := upd.Exec(sys); err != nil {
 		return err
 	}
-	if ok || last || b.Attempts+1 >= MaxWebhookAttempts {
+	if ok || last || b.Attempts+1 >= MaxAttempts {
 		return nil
 	}
-	return fmt.Errorf("%w: %s", ErrWebhookFailed, attempt.Error)
+	return fmt.Errorf("%w: %s", ErrPostFailed, attempt.Error)
 }
 
 func (s *Service) postSigned(ctx context.Context, h *ent.Webhook, secret string, body []byte) (int, error) {
-	if s.webhooks == nil {
+	if s.poster == nil {
 		return 0, errors.New("webhooks are not available in this process")
 	}
 	u, err := url.Parse(h.URL)
@@ -383,32 +402,32 @@ func (s *Service) postSigned(ctx context.Context, h *ent.Webhook, secret string,
 		return 0, err
 	}
 	header.Set("Content-Type", "application/json")
-	return s.webhooks.Post(ctx, h.URL, header, body)
+	return s.poster.Post(ctx, h.URL, header, body)
 }
 
 // webhookStall is how long a pending batch may sit untouched before the
 // reconciler queues it again (its task was lost with Redis): longer than
 // the longest backoff between two tries.
-const webhookStall = 10 * time.Minute
+const stall = 10 * time.Minute
 
-// RetryLostWebhooks queues again up to limit pending batches that no
+// RetryLost queues again up to limit pending batches that no
 // task touched for webhookStall, and returns how many.
-func (s *Service) RetryLostWebhooks(ctx context.Context, limit int) (int, error) {
+func (s *Service) RetryLost(ctx context.Context, limit int) (int, error) {
 	sys := tenant.AsSystem(ctx)
 	if s.queue == nil {
 		return 0, nil
 	}
 	lost, err := s.client.WebhookDelivery.Query().
-		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.UpdatedAtLT(s.now().Add(-webhookStall))).
+		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.UpdatedAtLT(s.now().Add(-stall))).
 		Limit(limit).All(sys)
 	if err != nil || len(lost) == 0 {
 		return 0, err
 	}
-	tasks := make([]Task, len(lost))
+	tasks := make([]pipeline.Task, len(lost))
 	ids := make([]nodeid.ID, len(lost))
 	for i, b := range lost {
 		// A new ID per round: the lost task's ID may still be taken.
-		tasks[i] = pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, QueueDefault, fmt.Sprint("lost@", s.now().Unix()))
+		tasks[i] = pipeline.NewTask(pipeline.Webhook{Delivery: b.ID}, pipeline.QueueDefault, fmt.Sprint("lost@", s.now().Unix()))
 		ids[i] = b.ID
 	}
 	if err := s.queue.Enqueue(sys, tasks); err != nil {

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
@@ -162,4 +163,17 @@ type JobMarks interface {
 	Mark(ctx context.Context, jobs ...nodeid.ID) error
 	// Take removes and returns up to n marked jobs.
 	Take(ctx context.Context, n int) ([]nodeid.ID, error)
+}
+
+// QueueFor is the queue of a push kind's tasks: single and template pushes
+// (one device or user, usually a reply to something just done) before
+// multiple pushes, and broadcasts last.
+func QueueFor(k enum.PushKind) string {
+	switch k {
+	case enum.PushKindSimple, enum.PushKindTemplate:
+		return QueueCritical
+	case enum.PushKindMultiple:
+		return QueueDefault
+	}
+	return QueueLow
 }

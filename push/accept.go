@@ -2,18 +2,10 @@ package push
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/pushd/pushd/ent"
-	"github.com/pushd/pushd/ent/appuser"
-	"github.com/pushd/pushd/ent/delivery"
-	"github.com/pushd/pushd/ent/device"
-	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
@@ -110,7 +102,7 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 		return job, nil
 	}
 	if !take(s.inlineSlots) {
-		t := pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, queueFor(job.Kind), "accepted")
+		t := pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, pipeline.QueueFor(job.Kind), "accepted")
 		if err := s.queue.Enqueue(sys, []Task{t}); err != nil {
 			s.log.WarnContext(ctx, "send: left to the reconciler", "job", job.ID, "err", err)
 		}
@@ -288,35 +280,6 @@ func (p *plan) planItems(tpl *templateContent) error {
 	return nil
 }
 
-func (s *Service) checkGroups(ctx context.Context, app nodeid.ID, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	gids := make([]nodeid.ID, len(ids))
-	for i, g := range ids {
-		gids[i] = nodeid.ID(g)
-	}
-	n, err := s.client.Group.Query().Where(group.AppID(app), group.IDIn(gids...)).Count(ctx)
-	if err != nil {
-		return err
-	}
-	if n != len(gids) {
-		return core.Invalid("audience.groups", "some groups do not exist in this app")
-	}
-	return nil
-}
-
-// queueFor gives each kind its priority.
-func queueFor(k enum.PushKind) string {
-	switch k {
-	case enum.PushKindSimple, enum.PushKindTemplate:
-		return QueueCritical
-	case enum.PushKindMultiple:
-		return QueueDefault
-	}
-	return QueueLow
-}
-
 // accepted is what accept wrote.
 type accepted struct {
 	job    *ent.PushJob
@@ -409,7 +372,7 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 		if !withOutbox {
 			return nil
 		}
-		ob, err := pipeline.OutboxRow(tx, job.AppID, pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, queueFor(job.Kind), "")).
+		ob, err := pipeline.OutboxRow(tx, job.AppID, pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, pipeline.QueueFor(job.Kind), "")).
 			SetNillableProcessAt(o.ScheduleAt).SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err
@@ -419,211 +382,4 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 	}
 	out.job, out.outbox = job.Unwrap(), outbox
 	return out, nil
-}
-
-// resolved are a job's deliveries, ready to be written once the job is.
-type resolved struct {
-	rows               []*ent.DeliveryCreate
-	unknown            []string
-	targeted, disabled int
-	// sendable are the device deliveries that may go out (push enabled),
-	// with their IDs and messages, for a claim at accept time.
-	sendable []sendable
-	// claimed are the ones claimed for the self channel at accept time.
-	claimed []core.SelfMessage
-}
-
-type sendable struct {
-	row     *ent.DeliveryCreate
-	id      nodeid.ID
-	device  nodeid.ID
-	message *jsontype.Message
-}
-
-// setCounts gives the job its counts before its first refresh.
-func (r *resolved) setCounts(c *ent.PushJobCreate) {
-	sent := len(r.claimed)
-	c.SetCountTargeted(r.targeted).SetCountPending(r.targeted - r.disabled - sent).
-		SetCountSent(sent).SetCountFailed(r.disabled)
-	if len(r.unknown) > 0 {
-		c.SetUnknownTargets(r.unknown)
-	}
-}
-
-// claimOnline claims, before they are even written, the deliveries whose
-// devices are online on the self channel: each gets its device's next seq
-// and is written SENT, in the accept transaction, which saves a second
-// durable commit per push. The caller hands them to the gateway after the
-// commit; if it dies first, redelivery hands them again.
-func (s *Service) claimOnline(ctx context.Context, tx *ent.Tx, r *resolved, message jsontype.Message, expires time.Time) error {
-	if s.self == nil || s.dialect != dialect.Postgres || len(r.sendable) == 0 {
-		return nil
-	}
-	devices := make([]nodeid.ID, len(r.sendable))
-	for i, sd := range r.sendable {
-		devices[i] = sd.device
-	}
-	online, err := s.self.Online(ctx, devices)
-	if err != nil {
-		return nil // presence unavailable: the send that follows decides
-	}
-	var on []nodeid.ID
-	for _, d := range devices {
-		if online[d] {
-			on = append(on, d)
-		}
-	}
-	if len(on) == 0 {
-		return nil
-	}
-	rows, err := tx.QueryContext(ctx, `UPDATE devices SET last_seq = last_seq + 1
-WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
-RETURNING id, last_seq`, idStrings(on))
-	if err != nil {
-		return fmt.Errorf("reserve seqs: %w", err)
-	}
-	seqs := map[nodeid.ID]int64{}
-	for rows.Next() {
-		var id string
-		var seq int64
-		if err := rows.Scan(&id, &seq); err != nil {
-			rows.Close()
-			return err
-		}
-		seqs[nodeid.ID(id)] = seq
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return err
-	}
-	now := s.now()
-	for _, sd := range r.sendable {
-		seq, ok := seqs[sd.device]
-		if !ok {
-			continue
-		}
-		sd.row.SetStatus(delivery.StatusSENT).SetChannel(enum.ChannelSelf).SetSeq(seq).SetSentAt(now).SetAttempts(1)
-		m := message
-		if sd.message != nil {
-			m = *sd.message
-		}
-		r.claimed = append(r.claimed, core.SelfMessage{MessageID: sd.id, DeviceID: sd.device, Seq: seq, Message: m, ExpiresAt: expires})
-	}
-	return nil
-}
-
-func (r *resolved) write(ctx context.Context, tx *ent.Tx) error {
-	for _, chunk := range core.Chunks(r.rows, 1000) {
-		if err := tx.Delivery.CreateBulk(chunk...).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// resolveTargets turns targets into deliveries of the job-to-be: one per
-// device, plus, for each targeted user, an anchor (a delivery with the
-// user and no device) that lets a device bound to the user later, within
-// the TTL, get the message too. Targets that do not exist are listed.
-func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, items []planItem) (*resolved, error) {
-	var devIDs []nodeid.ID
-	var userIDs []string
-	for _, it := range items {
-		for _, d := range it.target.DeviceIDs {
-			devIDs = append(devIDs, nodeid.ID(d))
-		}
-		userIDs = append(userIDs, it.target.UserIDs...)
-	}
-	devices := map[nodeid.ID]*ent.Device{}
-	if len(devIDs) > 0 {
-		ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.IDIn(core.Unique(devIDs)...)).All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			devices[d.ID] = d
-		}
-	}
-	users := map[string]nodeid.ID{}
-	userDevices := map[nodeid.ID][]*ent.Device{}
-	if len(userIDs) > 0 {
-		userIDs = core.Unique(userIDs)
-		for _, chunk := range core.Chunks(userIDs, 1000) {
-			bulk := make([]*ent.AppUserCreate, len(chunk))
-			for i, u := range chunk {
-				bulk[i] = tx.AppUser.Create().SetAppID(job.AppID).SetExternalID(u)
-			}
-			// Pushing to a user that has no device yet is how a backend
-			// reaches a user who will sign in within the TTL.
-			if err := tx.AppUser.CreateBulk(bulk...).OnConflictColumns(appuser.FieldAppID, appuser.FieldExternalID).DoNothing().Exec(ctx); err != nil {
-				return nil, err
-			}
-			us, err := tx.AppUser.Query().Where(appuser.AppID(job.AppID), appuser.ExternalIDIn(chunk...)).All(ctx)
-			if err != nil {
-				return nil, err
-			}
-			ids := make([]nodeid.ID, len(us))
-			for i, u := range us {
-				users[u.ExternalID] = u.ID
-				ids[i] = u.ID
-			}
-			ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.UserIDIn(ids...)).All(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, d := range ds {
-				userDevices[*d.UserID] = append(userDevices[*d.UserID], d)
-			}
-		}
-	}
-	r := &resolved{}
-	seen := map[nodeid.ID]bool{}
-	add := func(d *ent.Device, it planItem) {
-		if seen[d.ID] {
-			return // a device named twice gets the message once (the first)
-		}
-		seen[d.ID] = true
-		r.targeted++
-		id := nodeid.New("dlv")
-		c := tx.Delivery.Create().SetID(id).SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(d.ID).
-			SetExpiresAt(job.ExpiresAt)
-		if it.message != nil {
-			c.SetMessage(it.message)
-		}
-		if it.msgKey != "" {
-			c.SetMsgKey(it.msgKey)
-		}
-		if !d.PushEnabled {
-			c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
-			r.disabled++
-		} else {
-			r.sendable = append(r.sendable, sendable{row: c, id: id, device: d.ID, message: it.message})
-		}
-		r.rows = append(r.rows, c)
-	}
-	for _, it := range items {
-		for _, id := range it.target.DeviceIDs {
-			d, ok := devices[nodeid.ID(id)]
-			if !ok {
-				r.unknown = append(r.unknown, id)
-				continue
-			}
-			add(d, it)
-		}
-		for _, u := range it.target.UserIDs {
-			uid := users[u]
-			anchor := tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetAppUserID(uid).
-				SetExpiresAt(job.ExpiresAt)
-			if it.message != nil {
-				anchor.SetMessage(it.message)
-			}
-			if it.msgKey != "" {
-				anchor.SetMsgKey(it.msgKey)
-			}
-			r.rows = append(r.rows, anchor)
-			for _, d := range userDevices[uid] {
-				add(d, it)
-			}
-		}
-	}
-	return r, nil
 }

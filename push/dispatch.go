@@ -34,14 +34,6 @@ const (
 	SendBatch   = 1000
 )
 
-func finalJob(s pushjob.Status) bool {
-	switch s {
-	case pushjob.StatusCANCELLED, pushjob.StatusREVOKED, pushjob.StatusFAILED:
-		return true
-	}
-	return false
-}
-
 // Dispatch starts sending a job: a broadcast's audience becomes deliveries
 // chunk by chunk (each chunk's rows, its cursor and its send tasks commit
 // together, so a restarted dispatch resumes where the last one stopped);
@@ -115,7 +107,7 @@ func (s *Service) retryLater(ctx context.Context, job *ent.PushJob, req SendRequ
 	if s.queue == nil {
 		return err
 	}
-	t := pipeline.NewTask(req, queueFor(job.Kind), fmt.Sprint("retry@", s.now().Unix()))
+	t := pipeline.NewTask(req, pipeline.QueueFor(job.Kind), fmt.Sprint("retry@", s.now().Unix()))
 	t.ProcessAt = s.now().Add(max(retry.After, time.Second))
 	return s.queue.Enqueue(ctx, []Task{t})
 }
@@ -175,7 +167,7 @@ func (s *Service) enqueueSends(ctx context.Context, job *ent.PushJob, reqs []Sen
 // restart is not mistaken for a task Asynq archived long ago (an archived
 // task keeps its ID).
 func (s *Service) sendTask(kind enum.PushKind, r SendRequest) Task {
-	return pipeline.NewTask(r, queueFor(kind), "minute@"+strconv.FormatInt(s.now().Unix()/60, 10))
+	return pipeline.NewTask(r, pipeline.QueueFor(kind), "minute@"+strconv.FormatInt(s.now().Unix()/60, 10))
 }
 
 // fanOut pages a broadcast's audience into deliveries.
@@ -229,7 +221,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 		for _, part := range core.Chunks(ids, SendBatch) {
 			req := SendRequest{Job: job.ID, After: after, Through: part[len(part)-1]}
 			after = req.Through
-			ob, err := pipeline.OutboxRow(tx, job.AppID, pipeline.NewTask(req, queueFor(job.Kind), "")).SetRelayedAt(s.now()).Save(ctx)
+			ob, err := pipeline.OutboxRow(tx, job.AppID, pipeline.NewTask(req, pipeline.QueueFor(job.Kind), "")).SetRelayedAt(s.now()).Save(ctx)
 			if err != nil {
 				return err
 			}

@@ -330,7 +330,7 @@ func (s *Service) queueResends(ctx context.Context, byJob map[nodeid.ID][]nodeid
 		for _, part := range core.Chunks(byJob[j.ID], SendBatch) {
 			// Each take-back is one of a kind (the rows moved once), so
 			// its task must not be mistaken for an earlier one.
-			tasks = append(tasks, pipeline.NewTask(SendRequest{Job: j.ID, Devices: part}, queueFor(j.Kind), "resend@"+randomHex(4)))
+			tasks = append(tasks, pipeline.NewTask(SendRequest{Job: j.ID, Devices: part}, pipeline.QueueFor(j.Kind), "resend@"+randomHex(4)))
 		}
 	}
 	return s.queue.Enqueue(ctx, tasks)

@@ -184,7 +184,7 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 				continue // its dispatch, when due, sends it
 			}
 			send := pipeline.Send{Job: a.JobID, Devices: []nodeid.ID{d.ID}}
-			ob, err := pipeline.OutboxRow(tx, a.AppID, pipeline.NewTask(send, queueFor(a.Edges.Job.Kind), "")).Save(sys)
+			ob, err := pipeline.OutboxRow(tx, a.AppID, pipeline.NewTask(send, pipeline.QueueFor(a.Edges.Job.Kind), "")).Save(sys)
 			if err != nil {
 				return err
 			}

@@ -105,7 +105,7 @@ func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) 
 				return err
 			}
 		}
-		ob, err := pipeline.OutboxRow(tx, child.AppID, pipeline.NewTask(pipeline.Dispatch{Job: child.ID}, queueFor(child.Kind), "")).
+		ob, err := pipeline.OutboxRow(tx, child.AppID, pipeline.NewTask(pipeline.Dispatch{Job: child.ID}, pipeline.QueueFor(child.Kind), "")).
 			SetRelayedAt(now).Save(ctx)
 		outbox = append(outbox, ob)
 		return err

@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -99,14 +98,6 @@ func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest
 	return sum, nil
 }
 
-func idsOf(ds []*ent.Delivery) []nodeid.ID {
-	out := make([]nodeid.ID, len(ds))
-	for i, d := range ds {
-		out[i] = d.ID
-	}
-	return out
-}
-
 // sendSelf sends the deliveries whose devices are online on the self-built
 // channel, and returns the others.
 func (s *Service) sendSelf(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *core.SendSummary) ([]*ent.Delivery, error) {
@@ -142,20 +133,6 @@ func (s *Service) sendSelf(ctx context.Context, job *ent.PushJob, ds []*ent.Deli
 	}
 	sum.Self += len(msgs)
 	return rest, nil
-}
-
-func channelAllowed(job *ent.PushJob, c enum.Channel) bool {
-	return len(job.Options.Channels) == 0 || slices.Contains(job.Options.Channels, c)
-}
-
-// setStatus moves PENDING deliveries to a final status.
-func (s *Service) setStatus(ctx context.Context, ids []nodeid.ID, to delivery.Status, reason string) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return s.client.Delivery.Update().
-		Where(delivery.IDIn(ids...), delivery.StatusEQ(delivery.StatusPENDING)).
-		SetStatus(to).SetLastError(reason).Save(ctx)
 }
 
 // wait records a first attempt that found no way to the device: the

@@ -215,7 +215,8 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 	// The vendor gets the lease less the time to record its answers:
 	// what it has not answered by then is retried, never left to lapse.
 	sendCtx, cancelSend := context.WithTimeout(ctx, s.sendWindow())
-	results := r.Sender().Send(sendCtx, mine)
+	var sender core.Sender = r.Sender()
+	results := sender.Send(sendCtx, mine)
 	cancelSend()
 	for len(results) < len(mine) {
 		results = append(results, core.Result{Outcome: core.OutcomeRetry, Reason: "no result from sender"})

@@ -86,11 +86,19 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 	if err != nil {
 		return nil, err
 	}
-	job := acc.job
 	if !inline {
 		s.outbox.Relay(sys, acc.outbox)
-		return job, nil
+		return acc.job, nil
 	}
+	s.sendAccepted(ctx, sys, acc)
+	return acc.job, nil
+}
+
+// sendAccepted sends an inline push after its commit: the claimed
+// deliveries to the gateway at once, the rest in the background when an
+// inline slot is free, or else through the queue.
+func (s *Service) sendAccepted(ctx, sys context.Context, acc *accepted) {
+	job := acc.job
 	if len(acc.claimed) > 0 {
 		if err := s.self.SendSelf(sys, acc.claimed); err != nil {
 			// Claimed and numbered: redelivery or the device's resume.
@@ -99,14 +107,14 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 		s.mark(sys, job.ID)
 	}
 	if !acc.unclaimed {
-		return job, nil
+		return
 	}
 	if !take(s.inlineSlots) {
 		t := pipeline.NewTask(pipeline.Dispatch{Job: job.ID}, pipeline.QueueFor(job.Kind), "accepted")
 		if err := s.queue.Enqueue(sys, []Task{t}); err != nil {
 			s.log.WarnContext(ctx, "send: left to the reconciler", "job", job.ID, "err", err)
 		}
-		return job, nil
+		return
 	}
 	s.inflight.Add(1)
 	own := *job // the caller reads job while this runs
@@ -124,7 +132,6 @@ func (s *Service) Push(ctx context.Context, req PushRequest) (*ent.PushJob, erro
 			s.log.WarnContext(ctx, "send: left to the reconciler", "job", own.ID, "err", err)
 		}
 	}()
-	return job, nil
 }
 
 // maxInlineTargets bounds the targets of a push sent inline (a user may
@@ -306,55 +313,16 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 	var outbox []*ent.Outbox
 	out := &accepted{}
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
-		create := tx.PushJob.Create().
-			SetAppID(p.req.AppID).SetKind(p.req.Kind).
-			SetMessage(p.message).SetTarget(p.req.Target).SetAudience(p.req.Audience).
-			SetOptions(jsontype.Options{TTLSeconds: int(p.ttl.Seconds()), Channels: o.Channels, TaskName: o.TaskName}).
-			SetTTLSeconds(int(p.ttl.Seconds())).SetTaskName(o.TaskName).
-			SetNillableScheduleAt(o.ScheduleAt)
-		if o.Recurrence == nil {
-			create.SetExpiresAt(start.Add(p.ttl))
-		}
-		if o.MsgKey != "" {
-			create.SetMsgKey(o.MsgKey)
-		}
-		if p.req.TemplateName != "" {
-			create.SetTemplateName(p.req.TemplateName)
-		}
-		if o.Recurrence != nil {
-			sched, loc, _ := ParseRecurrence(*o.Recurrence)
-			next := nextOccurrence(sched, loc, *o.Recurrence, now)
-			if next == nil {
-				return core.Invalid("options.recurrence", "has no occurrence after now")
-			}
-			// A recurring push is a schedule: its occurrences are jobs of
-			// their own, made when each is due.
-			create.SetRecurrence(o.Recurrence).SetStatus(pushjob.StatusSCHEDULED).SetScheduleAt(*next)
-		} else if o.ScheduleAt != nil {
-			create.SetStatus(pushjob.StatusSCHEDULED)
+		create, err := newJobCreate(tx, p, now, start)
+		if err != nil {
+			return err
 		}
 		var targets *resolved
 		if o.Recurrence == nil && p.req.Kind != enum.PushKindBroadcast {
-			// Resolved first, so that the job is written once, with its
-			// counts, and its deliveries right after it.
-			ref := jobRef{ID: nodeid.New(jobIDPrefix), AppID: p.req.AppID, ExpiresAt: start.Add(p.ttl)}
-			var err error
-			if targets, err = s.resolveTargets(ctx, tx, ref, p.items); err != nil {
+			if targets, err = s.resolveAtAccept(ctx, tx, p, create, inline, now, start); err != nil {
 				return err
 			}
-			if inline && channelAllowed(&ent.PushJob{Options: jsontype.Options{Channels: o.Channels}}, enum.ChannelSelf) {
-				if err := s.claimOnline(ctx, tx, targets, p.message, ref.ExpiresAt); err != nil {
-					return err
-				}
-				if len(targets.claimed) == len(targets.sendable) {
-					// Nothing left to send: dispatched already.
-					create.SetStatus(pushjob.StatusSENDING).SetDispatchedAt(now)
-				}
-			}
-			create.SetID(ref.ID)
-			targets.setCounts(create)
 		}
-		var err error
 		job, err = create.Save(ctx)
 		if err != nil {
 			return err
@@ -382,4 +350,61 @@ func (s *Service) accept(ctx context.Context, p *plan, inline bool) (*accepted, 
 	}
 	out.job, out.outbox = job.Unwrap(), outbox
 	return out, nil
+}
+
+// newJobCreate builds the job's row: a recurring push is a schedule, whose
+// occurrences are jobs of their own, made when each is due.
+func newJobCreate(tx *ent.Tx, p *plan, now, start time.Time) (*ent.PushJobCreate, error) {
+	o := p.req.Options
+	create := tx.PushJob.Create().
+		SetAppID(p.req.AppID).SetKind(p.req.Kind).
+		SetMessage(p.message).SetTarget(p.req.Target).SetAudience(p.req.Audience).
+		SetOptions(jsontype.Options{TTLSeconds: int(p.ttl.Seconds()), Channels: o.Channels, TaskName: o.TaskName}).
+		SetTTLSeconds(int(p.ttl.Seconds())).SetTaskName(o.TaskName).
+		SetNillableScheduleAt(o.ScheduleAt)
+	if o.Recurrence == nil {
+		create.SetExpiresAt(start.Add(p.ttl))
+	}
+	if o.MsgKey != "" {
+		create.SetMsgKey(o.MsgKey)
+	}
+	if p.req.TemplateName != "" {
+		create.SetTemplateName(p.req.TemplateName)
+	}
+	switch {
+	case o.Recurrence != nil:
+		sched, loc, _ := ParseRecurrence(*o.Recurrence)
+		next := nextOccurrence(sched, loc, *o.Recurrence, now)
+		if next == nil {
+			return nil, core.Invalid("options.recurrence", "has no occurrence after now")
+		}
+		create.SetRecurrence(o.Recurrence).SetStatus(pushjob.StatusSCHEDULED).SetScheduleAt(*next)
+	case o.ScheduleAt != nil:
+		create.SetStatus(pushjob.StatusSCHEDULED)
+	}
+	return create, nil
+}
+
+// resolveAtAccept resolves a push's targets before its job is written, so
+// that the job is written once, with its counts, and its deliveries right
+// after it; an inline push also claims the online devices' deliveries.
+func (s *Service) resolveAtAccept(ctx context.Context, tx *ent.Tx, p *plan, create *ent.PushJobCreate, inline bool, now, start time.Time) (*resolved, error) {
+	o := p.req.Options
+	ref := jobRef{ID: nodeid.New(jobIDPrefix), AppID: p.req.AppID, ExpiresAt: start.Add(p.ttl)}
+	targets, err := s.resolveTargets(ctx, tx, ref, p.items)
+	if err != nil {
+		return nil, err
+	}
+	if inline && channelAllowed(&ent.PushJob{Options: jsontype.Options{Channels: o.Channels}}, enum.ChannelSelf) {
+		if err := s.claimOnline(ctx, tx, targets, p.message, ref.ExpiresAt); err != nil {
+			return nil, err
+		}
+		if len(targets.claimed) == len(targets.sendable) {
+			// Nothing left to send: dispatched already.
+			create.SetStatus(pushjob.StatusSENDING).SetDispatchedAt(now)
+		}
+	}
+	create.SetID(ref.ID)
+	targets.setCounts(create)
+	return targets, nil
 }

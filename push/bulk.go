@@ -93,42 +93,7 @@ ON CONFLICT (job_id, device_id) DO NOTHING`,
 // deliveries with their devices' platforms and live vendor tokens. The
 // deliveries come back as entities with those edges loaded.
 func (s *Service) loadSendBatch(ctx context.Context, job *ent.PushJob, req SendRequest) ([]*ent.Delivery, error) {
-	b := sql.Dialect(s.dialect)
-	d, v, t := b.Table(delivery.Table).As("d"), b.Table(device.Table).As("v"), b.Table(devicetoken.Table).As("t")
-	preds := []*sql.Predicate{
-		sql.EQ(d.C(delivery.FieldJobID), string(job.ID)),
-		sql.EQ(d.C(delivery.FieldStatus), delivery.StatusPENDING.String()),
-	}
-	switch {
-	case len(req.Devices) > 0:
-		in := make([]any, len(req.Devices))
-		for i, id := range req.Devices {
-			in[i] = string(id)
-		}
-		preds = append(preds, sql.In(d.C(delivery.FieldDeviceID), in...))
-	default:
-		preds = append(preds, sql.NotNull(d.C(delivery.FieldDeviceID)))
-		if req.After != "" {
-			preds = append(preds, sql.GT(d.C(delivery.FieldDeviceID), string(req.After)))
-		}
-		if req.Through != "" {
-			preds = append(preds, sql.LTE(d.C(delivery.FieldDeviceID), string(req.Through)))
-		}
-	}
-	query, args := b.Select(
-		d.C(delivery.FieldID), d.C(delivery.FieldAppID), d.C(delivery.FieldDeviceID), d.C(delivery.FieldExpiresAt),
-		d.C(delivery.FieldAttempts), d.C(delivery.FieldMessage), v.C(device.FieldPlatform),
-		t.C(devicetoken.FieldChannel), t.C(devicetoken.FieldToken),
-	).
-		From(d).
-		Join(v).On(d.C(delivery.FieldDeviceID), v.C(device.FieldID)).
-		LeftJoin(t).OnP(sql.And(
-		sql.ColumnsEQ(t.C(devicetoken.FieldDeviceID), d.C(delivery.FieldDeviceID)),
-		sql.EQ(t.C(devicetoken.FieldStatus), devicetoken.StatusACTIVE.String()),
-	)).
-		Where(sql.And(preds...)).
-		OrderBy(d.C(delivery.FieldDeviceID)).
-		Query()
+	query, args := s.sendBatchSQL(job, req)
 	rows, err := s.client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load deliveries: %w", err)
@@ -172,4 +137,45 @@ func (s *Service) loadSendBatch(ctx context.Context, job *ent.PushJob, req SendR
 		}
 	}
 	return out, rows.Err()
+}
+
+// sendBatchSQL selects a send task's PENDING deliveries with their
+// device's platform and active tokens, one row per token.
+func (s *Service) sendBatchSQL(job *ent.PushJob, req SendRequest) (string, []any) {
+	b := sql.Dialect(s.dialect)
+	d, v, t := b.Table(delivery.Table).As("d"), b.Table(device.Table).As("v"), b.Table(devicetoken.Table).As("t")
+	preds := []*sql.Predicate{
+		sql.EQ(d.C(delivery.FieldJobID), string(job.ID)),
+		sql.EQ(d.C(delivery.FieldStatus), delivery.StatusPENDING.String()),
+	}
+	switch {
+	case len(req.Devices) > 0:
+		in := make([]any, len(req.Devices))
+		for i, id := range req.Devices {
+			in[i] = string(id)
+		}
+		preds = append(preds, sql.In(d.C(delivery.FieldDeviceID), in...))
+	default:
+		preds = append(preds, sql.NotNull(d.C(delivery.FieldDeviceID)))
+		if req.After != "" {
+			preds = append(preds, sql.GT(d.C(delivery.FieldDeviceID), string(req.After)))
+		}
+		if req.Through != "" {
+			preds = append(preds, sql.LTE(d.C(delivery.FieldDeviceID), string(req.Through)))
+		}
+	}
+	return b.Select(
+		d.C(delivery.FieldID), d.C(delivery.FieldAppID), d.C(delivery.FieldDeviceID), d.C(delivery.FieldExpiresAt),
+		d.C(delivery.FieldAttempts), d.C(delivery.FieldMessage), v.C(device.FieldPlatform),
+		t.C(devicetoken.FieldChannel), t.C(devicetoken.FieldToken),
+	).
+		From(d).
+		Join(v).On(d.C(delivery.FieldDeviceID), v.C(device.FieldID)).
+		LeftJoin(t).OnP(sql.And(
+		sql.ColumnsEQ(t.C(devicetoken.FieldDeviceID), d.C(delivery.FieldDeviceID)),
+		sql.EQ(t.C(devicetoken.FieldStatus), devicetoken.StatusACTIVE.String()),
+	)).
+		Where(sql.And(preds...)).
+		OrderBy(d.C(delivery.FieldDeviceID)).
+		Query()
 }

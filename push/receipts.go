@@ -24,40 +24,13 @@ const jobIDPrefix = "job"
 // nothing. It returns how many deliveries changed.
 func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch enum.Channel, receipts []core.VendorReceipt) (int, error) {
 	sys := tenant.AsSystem(ctx)
-	type key struct {
-		job   nodeid.ID
-		event core.ReceiptEvent
-		why   string
-	}
-	groups := map[key][]string{}
-	var tokens []string
-	for _, r := range receipts {
-		if r.JobID.Prefix() != jobIDPrefix || r.Token == "" {
-			continue
-		}
-		k := key{job: r.JobID, event: r.Event}
-		if r.Event == core.ReceiptFailed || r.Event == core.ReceiptTokenDead {
-			k.why = r.Reason
-		}
-		groups[k] = append(groups[k], r.Token)
-		tokens = append(tokens, r.Token)
-	}
+	groups, tokens := groupReceipts(receipts)
 	if len(tokens) == 0 {
 		return 0, nil
 	}
-	// Several device rows may share a token (a reinstall before the old
-	// row was cleaned up): a receipt is about each.
-	deviceOf := make(map[string][]nodeid.ID, len(tokens))
-	for _, part := range core.Chunks(core.Unique(tokens), 1000) {
-		owned, err := s.client.DeviceToken.Query().
-			Where(devicetoken.AppID(app), devicetoken.ChannelEQ(ch), devicetoken.TokenIn(part...)).
-			All(sys)
-		if err != nil {
-			return 0, err
-		}
-		for _, t := range owned {
-			deviceOf[t.Token] = append(deviceOf[t.Token], t.DeviceID)
-		}
+	deviceOf, err := s.devicesOfTokens(sys, app, ch, tokens)
+	if err != nil {
+		return 0, err
 	}
 	changed := 0
 	var jobs []nodeid.ID
@@ -69,34 +42,7 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 		if len(devices) == 0 {
 			continue
 		}
-		// Only deliveries this channel carried: one that went out on
-		// another channel since (a timed-out send retried elsewhere) is
-		// not this receipt's to change.
-		// Durable: the vendor was told the receipt was taken and will not
-		// post it again.
-		upd := s.client.Delivery.Update().Where(delivery.AppID(app), delivery.JobID(k.job), delivery.DeviceIDIn(devices...), delivery.ChannelEQ(ch))
-		now := s.now()
-		switch k.event {
-		case core.ReceiptArrived:
-			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT)).SetStatus(delivery.StatusARRIVED).SetArrivedAt(now)
-		case core.ReceiptOpened:
-			upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT, delivery.StatusARRIVED)).SetStatus(delivery.StatusOPENED).SetOpenedAt(now).
-				Modify(func(u *sql.UpdateBuilder) { u.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(now)) })
-		case core.ReceiptTokenDead, core.ReceiptFailed:
-			if k.event == core.ReceiptTokenDead {
-				dead := make([]string, 0, len(toks))
-				dead = append(dead, toks...)
-				if _, err := s.client.DeviceToken.Update().
-					Where(devicetoken.AppID(app), devicetoken.ChannelEQ(ch), devicetoken.TokenIn(dead...), devicetoken.StatusEQ(devicetoken.StatusACTIVE)).
-					SetStatus(devicetoken.StatusDEAD).SetDeadReason(k.why).SetDeadAt(now).Save(sys); err != nil {
-					return changed, err
-				}
-			}
-			upd.Where(delivery.StatusIn(delivery.StatusSENDING, delivery.StatusSENT)).SetStatus(delivery.StatusFAILED).SetLastError(k.why)
-		default:
-			continue
-		}
-		n, err := upd.Save(sys)
+		n, err := s.applyReceipt(sys, app, ch, k, toks, devices)
 		if err != nil {
 			return changed, err
 		}
@@ -107,4 +53,78 @@ func (s *Service) RecordVendorReceipts(ctx context.Context, app nodeid.ID, ch en
 	}
 	s.mark(sys, core.Unique(jobs)...)
 	return changed, nil
+}
+
+// receiptKey groups receipts that make the same change to one job.
+type receiptKey struct {
+	job   nodeid.ID
+	event core.ReceiptEvent
+	why   string
+}
+
+// groupReceipts groups the receipts of pushd's jobs by the change they
+// make, with their tokens.
+func groupReceipts(receipts []core.VendorReceipt) (map[receiptKey][]string, []string) {
+	groups := map[receiptKey][]string{}
+	var tokens []string
+	for _, r := range receipts {
+		if r.JobID.Prefix() != jobIDPrefix || r.Token == "" {
+			continue
+		}
+		k := receiptKey{job: r.JobID, event: r.Event}
+		if r.Event == core.ReceiptFailed || r.Event == core.ReceiptTokenDead {
+			k.why = r.Reason
+		}
+		groups[k] = append(groups[k], r.Token)
+		tokens = append(tokens, r.Token)
+	}
+	return groups, tokens
+}
+
+// devicesOfTokens finds the app's devices holding each token on ch.
+// Several device rows may share a token (a reinstall before the old row
+// was cleaned up): a receipt is about each.
+func (s *Service) devicesOfTokens(ctx context.Context, app nodeid.ID, ch enum.Channel, tokens []string) (map[string][]nodeid.ID, error) {
+	deviceOf := make(map[string][]nodeid.ID, len(tokens))
+	for _, part := range core.Chunks(core.Unique(tokens), 1000) {
+		owned, err := s.client.DeviceToken.Query().
+			Where(devicetoken.AppID(app), devicetoken.ChannelEQ(ch), devicetoken.TokenIn(part...)).
+			All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range owned {
+			deviceOf[t.Token] = append(deviceOf[t.Token], t.DeviceID)
+		}
+	}
+	return deviceOf, nil
+}
+
+// applyReceipt makes one group's change to the devices' deliveries of the
+// job, and returns how many changed. Only deliveries this channel carried
+// change: one that went out on another channel since (a timed-out send
+// retried elsewhere) is not this receipt's to change. Durable: the vendor
+// was told the receipt was taken and will not post it again.
+func (s *Service) applyReceipt(ctx context.Context, app nodeid.ID, ch enum.Channel, k receiptKey, toks []string, devices []nodeid.ID) (int, error) {
+	upd := s.client.Delivery.Update().Where(delivery.AppID(app), delivery.JobID(k.job), delivery.DeviceIDIn(devices...), delivery.ChannelEQ(ch))
+	now := s.now()
+	switch k.event {
+	case core.ReceiptArrived:
+		upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT)).SetStatus(delivery.StatusARRIVED).SetArrivedAt(now)
+	case core.ReceiptOpened:
+		upd.Where(delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING, delivery.StatusSENT, delivery.StatusARRIVED)).SetStatus(delivery.StatusOPENED).SetOpenedAt(now).
+			Modify(func(u *sql.UpdateBuilder) { u.Set(delivery.FieldArrivedAt, arrivedNoLaterThan(now)) })
+	case core.ReceiptTokenDead, core.ReceiptFailed:
+		if k.event == core.ReceiptTokenDead {
+			if _, err := s.client.DeviceToken.Update().
+				Where(devicetoken.AppID(app), devicetoken.ChannelEQ(ch), devicetoken.TokenIn(toks...), devicetoken.StatusEQ(devicetoken.StatusACTIVE)).
+				SetStatus(devicetoken.StatusDEAD).SetDeadReason(k.why).SetDeadAt(now).Save(ctx); err != nil {
+				return 0, err
+			}
+		}
+		upd.Where(delivery.StatusIn(delivery.StatusSENDING, delivery.StatusSENT)).SetStatus(delivery.StatusFAILED).SetLastError(k.why)
+	default:
+		return 0, nil
+	}
+	return upd.Save(ctx)
 }

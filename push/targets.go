@@ -55,73 +55,15 @@ func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, it
 		}
 		userIDs = append(userIDs, it.target.UserIDs...)
 	}
-	devices := map[nodeid.ID]*ent.Device{}
-	if len(devIDs) > 0 {
-		ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.IDIn(core.Unique(devIDs)...)).All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			devices[d.ID] = d
-		}
+	devices, err := namedDevices(ctx, tx, job.AppID, devIDs)
+	if err != nil {
+		return nil, err
 	}
-	users := map[string]nodeid.ID{}
-	userDevices := map[nodeid.ID][]*ent.Device{}
-	if len(userIDs) > 0 {
-		userIDs = core.Unique(userIDs)
-		for _, chunk := range core.Chunks(userIDs, 1000) {
-			bulk := make([]*ent.AppUserCreate, len(chunk))
-			for i, u := range chunk {
-				bulk[i] = tx.AppUser.Create().SetAppID(job.AppID).SetExternalID(u)
-			}
-			// Pushing to a user that has no device yet is how a backend
-			// reaches a user who will sign in within the TTL.
-			if err := tx.AppUser.CreateBulk(bulk...).OnConflictColumns(appuser.FieldAppID, appuser.FieldExternalID).DoNothing().Exec(ctx); err != nil {
-				return nil, err
-			}
-			us, err := tx.AppUser.Query().Where(appuser.AppID(job.AppID), appuser.ExternalIDIn(chunk...)).All(ctx)
-			if err != nil {
-				return nil, err
-			}
-			ids := make([]nodeid.ID, len(us))
-			for i, u := range us {
-				users[u.ExternalID] = u.ID
-				ids[i] = u.ID
-			}
-			ds, err := tx.Device.Query().Where(device.AppID(job.AppID), device.UserIDIn(ids...)).All(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, d := range ds {
-				userDevices[*d.UserID] = append(userDevices[*d.UserID], d)
-			}
-		}
+	users, userDevices, err := namedUsers(ctx, tx, job.AppID, userIDs)
+	if err != nil {
+		return nil, err
 	}
-	r := &resolved{}
-	seen := map[nodeid.ID]bool{}
-	add := func(d *ent.Device, it planItem) {
-		if seen[d.ID] {
-			return // a device named twice gets the message once (the first)
-		}
-		seen[d.ID] = true
-		r.targeted++
-		id := nodeid.New("dlv")
-		c := tx.Delivery.Create().SetID(id).SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(d.ID).
-			SetExpiresAt(job.ExpiresAt)
-		if it.message != nil {
-			c.SetMessage(it.message)
-		}
-		if it.msgKey != "" {
-			c.SetMsgKey(it.msgKey)
-		}
-		if !d.PushEnabled {
-			c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
-			r.disabled++
-		} else {
-			r.sendable = append(r.sendable, sendable{row: c, id: id, device: d.ID, message: it.message})
-		}
-		r.rows = append(r.rows, c)
-	}
+	r := &resolved{seen: map[nodeid.ID]bool{}}
 	for _, it := range items {
 		for _, id := range it.target.DeviceIDs {
 			d, ok := devices[nodeid.ID(id)]
@@ -129,25 +71,102 @@ func (s *Service) resolveTargets(ctx context.Context, tx *ent.Tx, job jobRef, it
 				r.unknown = append(r.unknown, id)
 				continue
 			}
-			add(d, it)
+			r.add(tx, job, d, it)
 		}
 		for _, u := range it.target.UserIDs {
 			uid := users[u]
 			anchor := tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetAppUserID(uid).
 				SetExpiresAt(job.ExpiresAt)
-			if it.message != nil {
-				anchor.SetMessage(it.message)
-			}
-			if it.msgKey != "" {
-				anchor.SetMsgKey(it.msgKey)
-			}
+			setContent(anchor, it)
 			r.rows = append(r.rows, anchor)
 			for _, d := range userDevices[uid] {
-				add(d, it)
+				r.add(tx, job, d, it)
 			}
 		}
 	}
 	return r, nil
+}
+
+// namedDevices loads the app's devices among ids.
+func namedDevices(ctx context.Context, tx *ent.Tx, app nodeid.ID, ids []nodeid.ID) (map[nodeid.ID]*ent.Device, error) {
+	devices := map[nodeid.ID]*ent.Device{}
+	if len(ids) == 0 {
+		return devices, nil
+	}
+	ds, err := tx.Device.Query().Where(device.AppID(app), device.IDIn(core.Unique(ids)...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		devices[d.ID] = d
+	}
+	return devices, nil
+}
+
+// namedUsers returns the app's users among the external IDs, creating
+// those it does not know yet, and their devices.
+func namedUsers(ctx context.Context, tx *ent.Tx, app nodeid.ID, external []string) (map[string]nodeid.ID, map[nodeid.ID][]*ent.Device, error) {
+	users := map[string]nodeid.ID{}
+	userDevices := map[nodeid.ID][]*ent.Device{}
+	for _, chunk := range core.Chunks(core.Unique(external), 1000) {
+		bulk := make([]*ent.AppUserCreate, len(chunk))
+		for i, u := range chunk {
+			bulk[i] = tx.AppUser.Create().SetAppID(app).SetExternalID(u)
+		}
+		// Pushing to a user that has no device yet is how a backend
+		// reaches a user who will sign in within the TTL.
+		if err := tx.AppUser.CreateBulk(bulk...).OnConflictColumns(appuser.FieldAppID, appuser.FieldExternalID).DoNothing().Exec(ctx); err != nil {
+			return nil, nil, err
+		}
+		us, err := tx.AppUser.Query().Where(appuser.AppID(app), appuser.ExternalIDIn(chunk...)).All(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		ids := make([]nodeid.ID, len(us))
+		for i, u := range us {
+			users[u.ExternalID] = u.ID
+			ids[i] = u.ID
+		}
+		ds, err := tx.Device.Query().Where(device.AppID(app), device.UserIDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, d := range ds {
+			userDevices[*d.UserID] = append(userDevices[*d.UserID], d)
+		}
+	}
+	return users, userDevices, nil
+}
+
+// add writes a device's delivery, once per device (the first item that
+// names it wins).
+func (r *resolved) add(tx *ent.Tx, job jobRef, d *ent.Device, it planItem) {
+	if r.seen[d.ID] {
+		return
+	}
+	r.seen[d.ID] = true
+	r.targeted++
+	id := nodeid.New("dlv")
+	c := tx.Delivery.Create().SetID(id).SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(d.ID).
+		SetExpiresAt(job.ExpiresAt)
+	setContent(c, it)
+	if !d.PushEnabled {
+		c.SetStatus(delivery.StatusFAILED).SetLastError("push is disabled on the device")
+		r.disabled++
+	} else {
+		r.sendable = append(r.sendable, sendable{row: c, id: id, device: d.ID, message: it.message})
+	}
+	r.rows = append(r.rows, c)
+}
+
+// setContent gives a delivery its item's own message and key, if any.
+func setContent(c *ent.DeliveryCreate, it planItem) {
+	if it.message != nil {
+		c.SetMessage(it.message)
+	}
+	if it.msgKey != "" {
+		c.SetMsgKey(it.msgKey)
+	}
 }
 
 // resolved are a job's deliveries, ready to be written once the job is.
@@ -160,6 +179,8 @@ type resolved struct {
 	sendable []sendable
 	// claimed are the ones claimed for the self channel at accept time.
 	claimed []core.SelfMessage
+	// seen are the devices given a delivery already.
+	seen map[nodeid.ID]bool
 }
 
 type sendable struct {

@@ -193,14 +193,31 @@ func suspectBatch(results []core.Result) string {
 
 // sendVendor claims, sends and records one channel's messages.
 func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*credentials.Route, r *credentials.Route, out []core.Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *core.SendSummary) (vendorRound, error) {
-	var next vendorRound
+	cl, mine, err := s.claimOutgoing(ctx, r.Channel(), out)
+	if err != nil || len(mine) == 0 {
+		return vendorRound{}, err
+	}
+	sum.Resends += cl.resends
+	results := s.sendClaimed(ctx, r, mine)
+	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	a := &answers{failed: map[string][]nodeid.ID{}}
+	for i, o := range mine {
+		s.sortAnswer(rec, a, answerOf{job: job, routes: routes, route: r, out: o, d: byID[o.DeliveryID], res: results[i]}, sum)
+	}
+	return a.next, s.recordAnswers(rec, cl.lease, a, sum)
+}
+
+// claimOutgoing claims the messages' deliveries on channel c and returns
+// the messages whose deliveries this send holds now.
+func (s *Service) claimOutgoing(ctx context.Context, c enum.Channel, out []core.Outgoing) (claimed, []core.Outgoing, error) {
 	want := make([]nodeid.ID, len(out))
 	for i, o := range out {
 		want[i] = o.DeliveryID
 	}
-	cl, err := s.claim(ctx, want, r.Channel())
+	cl, err := s.claim(ctx, want, c)
 	if err != nil {
-		return next, err
+		return cl, nil, err
 	}
 	mine := out[:0]
 	for _, o := range out {
@@ -208,104 +225,138 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 			mine = append(mine, o)
 		}
 	}
-	if len(mine) == 0 {
-		return next, nil
-	}
-	sum.Resends += cl.resends
+	return cl, mine, nil
+}
+
+// sendClaimed hands claimed messages to the route's sender and returns one
+// result per message: a missing result is a retry, and a batch the vendor
+// refused as a whole for a credential reason is a configuration error.
+func (s *Service) sendClaimed(ctx context.Context, r *credentials.Route, mine []core.Outgoing) []core.Result {
 	// The vendor gets the lease less the time to record its answers:
 	// what it has not answered by then is retried, never left to lapse.
 	sendCtx, cancelSend := context.WithTimeout(ctx, s.sendWindow())
+	defer cancelSend()
 	var sender core.Sender = r.Sender()
 	results := sender.Send(sendCtx, mine)
-	cancelSend()
 	for len(results) < len(mine) {
 		results = append(results, core.Result{Outcome: core.OutcomeRetry, Reason: "no result from sender"})
 	}
-	if why := suspectBatch(results[:len(mine)]); why != "" {
+	results = results[:len(mine)]
+	if why := suspectBatch(results); why != "" {
 		for i := range mine {
 			results[i] = core.Result{Outcome: core.OutcomeConfigError, Reason: why}
 		}
 	}
+	return results
+}
 
-	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
-	var errs []error
-	var sent, retry, again []nodeid.ID
-	failed := map[string][]nodeid.ID{}
-	fallBack := func(d *ent.Delivery, reason string) {
-		if pickVendor(s.preference, job, d.Edges.Device, routes).route == nil {
-			failed[reason] = append(failed[reason], d.ID)
+// answers are a send's vendor answers, sorted by what becomes of each
+// delivery.
+type answers struct {
+	sent, retry, again []nodeid.ID
+	// failed are the deliveries that failed for good, by reason.
+	failed map[string][]nodeid.ID
+	next   vendorRound
+	errs   []error
+}
+
+// fallBack moves a delivery whose channel failed for good to the device's
+// next channel, or fails it when the device has none left.
+func (a *answers) fallBack(order []enum.Channel, ans answerOf, reason string) {
+	if pickVendor(order, ans.job, ans.d.Edges.Device, ans.routes).route == nil {
+		a.failed[reason] = append(a.failed[reason], ans.d.ID)
+		return
+	}
+	a.again = append(a.again, ans.d.ID)
+	a.next.again = append(a.next.again, ans.d)
+}
+
+// answerOf is one message's answer with what deciding on it needs.
+type answerOf struct {
+	job    *ent.PushJob
+	routes map[enum.Channel]*credentials.Route
+	route  *credentials.Route
+	out    core.Outgoing
+	d      *ent.Delivery
+	res    core.Result
+}
+
+// sortAnswer decides what becomes of one delivery from its vendor's
+// answer: sent, retried, moved to another channel or failed.
+func (s *Service) sortAnswer(rec context.Context, a *answers, ans answerOf, sum *core.SendSummary) {
+	o, res, r := ans.out, ans.res, ans.route
+	sum.CountVendor(r.Channel(), res.Outcome)
+	switch res.Outcome {
+	case core.OutcomeSent:
+		a.sent = append(a.sent, o.DeliveryID)
+	case core.OutcomeRetry:
+		if ans.d.Attempts+1 >= MaxVendorAttempts {
+			why := fmt.Sprintf("gave up after %d attempts: %s", ans.d.Attempts+1, res.Reason)
+			a.failed[why] = append(a.failed[why], o.DeliveryID)
 			return
 		}
-		again = append(again, d.ID)
-		next.again = append(next.again, d)
-	}
-	for i, o := range mine {
-		res := results[i]
-		d := byID[o.DeliveryID]
-		sum.CountVendor(r.Channel(), res.Outcome)
-		switch res.Outcome {
-		case core.OutcomeSent:
-			sent = append(sent, o.DeliveryID)
-		case core.OutcomeRetry:
-			if d.Attempts+1 >= MaxVendorAttempts {
-				why := fmt.Sprintf("gave up after %d attempts: %s", d.Attempts+1, res.Reason)
-				failed[why] = append(failed[why], o.DeliveryID)
-				continue
+		a.retry = append(a.retry, o.DeliveryID)
+		sum.RetryAfter = max(sum.RetryAfter, res.RetryAfter)
+	case core.OutcomeTokenDead:
+		s.sortDeadToken(rec, a, ans)
+	case core.OutcomeConfigError:
+		if r.BrokenReason() == "" {
+			flagged, err := s.creds.Flag(rec, ans.job.AppID, r, res.Reason)
+			if err != nil || !flagged {
+				// Not recorded, or saved again meanwhile: the new
+				// credentials get their chance on the retry.
+				a.errs = append(a.errs, err)
+				a.retry = append(a.retry, o.DeliveryID)
+				return
 			}
-			retry = append(retry, o.DeliveryID)
-			sum.RetryAfter = max(sum.RetryAfter, res.RetryAfter)
-		case core.OutcomeTokenDead:
-			state, err := s.killToken(rec, o.DeviceID, r.Channel(), o.Token, res.Reason, res.TokenInvalidSince)
-			switch {
-			case err != nil:
-				errs = append(errs, err)
-				retry = append(retry, o.DeliveryID) // decided on the next try
-			case state == tokenReplaced:
-				// The device registered a new token meanwhile: try it.
-				retry = append(retry, o.DeliveryID)
-			case state == tokenAlive:
-				// Registered again after the vendor last found it invalid:
-				// the token lives on, but this message was refused.
-				failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
-			default:
-				dropToken(d.Edges.Device, r.Channel())
-				fallBack(d, res.Reason)
-			}
-		case core.OutcomeConfigError:
-			if r.BrokenReason() == "" {
-				flagged, err := s.creds.Flag(rec, job.AppID, r, res.Reason)
-				if err != nil || !flagged {
-					// Not recorded, or saved again meanwhile: the new
-					// credentials get their chance on the retry.
-					errs = append(errs, err)
-					retry = append(retry, o.DeliveryID)
-					continue
-				}
-			}
-			fallBack(d, string(r.Channel())+" channel is misconfigured: "+r.BrokenReason())
-		default:
-			failed[res.Reason] = append(failed[res.Reason], o.DeliveryID)
 		}
+		a.fallBack(s.preference, ans, string(r.Channel())+" channel is misconfigured: "+r.BrokenReason())
+	default:
+		a.failed[res.Reason] = append(a.failed[res.Reason], o.DeliveryID)
 	}
+}
+
+// sortDeadToken decides on a delivery whose vendor called its token dead.
+func (s *Service) sortDeadToken(rec context.Context, a *answers, ans answerOf) {
+	o, res, ch := ans.out, ans.res, ans.route.Channel()
+	state, err := s.killToken(rec, o.DeviceID, ch, o.Token, res.Reason, res.TokenInvalidSince)
+	switch {
+	case err != nil:
+		a.errs = append(a.errs, err)
+		a.retry = append(a.retry, o.DeliveryID) // decided on the next try
+	case state == tokenReplaced:
+		// The device registered a new token meanwhile: try it.
+		a.retry = append(a.retry, o.DeliveryID)
+	case state == tokenAlive:
+		// Registered again after the vendor last found it invalid: the
+		// token lives on, but this message was refused.
+		a.failed[res.Reason] = append(a.failed[res.Reason], o.DeliveryID)
+	default:
+		dropToken(ans.d.Edges.Device, ch)
+		a.fallBack(s.preference, ans, res.Reason)
+	}
+}
+
+// recordAnswers writes what the answers decided, under the send's lease.
+func (s *Service) recordAnswers(rec context.Context, lease string, a *answers, sum *core.SendSummary) error {
 	// One statement for the batch's accepted messages. If it fails they
 	// stay SENDING, and the lease's lapse sends them again: a duplicate,
 	// never a message recorded as sent that was not.
-	if err := s.confirmSent(rec, cl.lease, sent); err != nil {
-		errs = append(errs, err)
+	if err := s.confirmSent(rec, lease, a.sent); err != nil {
+		a.errs = append(a.errs, err)
 	} else {
-		sum.Vendor += len(sent)
+		sum.Vendor += len(a.sent)
 	}
-	sum.Retry += len(retry)
+	sum.Retry += len(a.retry)
 	// Back to PENDING with the retry mark, so that if this process dies
 	// before the retry or the next round, the reconciler finds them.
-	errs = append(errs, s.unclaim(rec, cl.lease, retry, vendorRetryReason), s.unclaim(rec, cl.lease, again, vendorRetryReason))
-	for reason, ids := range failed {
-		n, err := s.failClaimed(rec, cl.lease, ids, reason)
-		errs = append(errs, err)
+	a.errs = append(a.errs, s.unclaim(rec, lease, a.retry, vendorRetryReason), s.unclaim(rec, lease, a.again, vendorRetryReason))
+	for reason, ids := range a.failed {
+		n, err := s.failClaimed(rec, lease, ids, reason)
+		a.errs = append(a.errs, err)
 		sum.Failed += n
 	}
-	return next, errors.Join(errs...)
+	return errors.Join(a.errs...)
 }
 
 // What killToken found.

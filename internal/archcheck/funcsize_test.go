@@ -25,12 +25,6 @@ func longFuncsAllowed() map[string]string {
 		"provider/providertest.XiaomiFake.validate": "",
 		"provider/providertest.fcmValidate":         "",
 		"provider/providertest.huaweiValidate":      "",
-		"push.Service.Push":                         "",
-		"push.Service.RecordVendorReceipts":         "",
-		"push.Service.accept":                       "",
-		"push.Service.loadSendBatch":                "",
-		"push.Service.resolveTargets":               "",
-		"push.Service.sendVendor":                   "",
 		"worker.RunMaintenance":                     "",
 	}
 }

@@ -2,10 +2,8 @@ package push
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -19,45 +17,13 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/pushdb"
 )
 
 // The pipeline's hot statements, written by hand: a broadcast writes each
 // delivery once and claims it once, and on PostgreSQL a statement with
 // arrays as its only parameters is parsed and planned once per chunk
 // instead of carrying tens of thousands of bound values.
-
-// textArray is a PostgreSQL text[] parameter.
-type textArray []string
-
-// Value writes the array literal {"a","b"}: every element quoted, with
-// its quotes and backslashes escaped.
-func (a textArray) Value() (driver.Value, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, s := range a {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('"')
-		for _, r := range s {
-			if r == '"' || r == '\\' {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	return b.String(), nil
-}
-
-func idStrings[T ~string](ids []T) textArray {
-	out := make(textArray, len(ids))
-	for i, id := range ids {
-		out[i] = string(id)
-	}
-	return out
-}
 
 // insertDeliveries writes one PENDING delivery per device of a broadcast
 // chunk; devices that already have one (a repeated chunk) are skipped.
@@ -77,7 +43,7 @@ func (s *Service) insertDeliveries(ctx context.Context, tx *ent.Tx, job *ent.Pus
 		}
 		return nil
 	}
-	ids := make(textArray, len(devices))
+	ids := make(pushdb.TextArray, len(devices))
 	for i := range ids {
 		ids[i] = string(nodeid.New("dlv"))
 	}
@@ -85,7 +51,7 @@ func (s *Service) insertDeliveries(ctx context.Context, tx *ent.Tx, job *ent.Pus
 	_, err := tx.ExecContext(ctx, `INSERT INTO `+delivery.Table+` (id, app_id, job_id, device_id, expires_at, created_at, updated_at, status, attempts, last_error)
 SELECT unnest($1::text[]), $2, $3, unnest($4::text[]), $5, $6, $6, 'PENDING', 0, ''
 ON CONFLICT (job_id, device_id) DO NOTHING`,
-		ids, string(job.AppID), string(job.ID), idStrings(devices), *job.ExpiresAt, now)
+		ids, string(job.AppID), string(job.ID), pushdb.IDs(devices), *job.ExpiresAt, now)
 	return err
 }
 

@@ -12,12 +12,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent/delivery"
-	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -86,56 +86,17 @@ type claimed struct {
 // split them, never share.
 func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (claimed, error) {
 	cl := claimed{lease: s.newLease(), ids: make(map[nodeid.ID]bool, len(want))}
-	now := s.now()
-	var query string
-	var args []any
-	if s.dialect == dialect.Postgres {
-		query = `UPDATE ` + delivery.Table + ` SET status = 'SENDING', channel = $1, lease_owner = $2,
-  lease_until = now() + $3 * interval '1 millisecond', updated_at = $4, attempts = attempts + 1
-WHERE id = ANY($5::text[]) AND status = 'PENDING'
-RETURNING id, last_error`
-		args = []any{string(c), cl.lease, s.lease.Milliseconds(), now, idStrings(want)}
-	} else {
-		// SQLite is the single-process embedded mode: its clock is ours.
-		in := make([]any, len(want))
-		for i, id := range want {
-			in[i] = string(id)
-		}
-		query, args = sql.Dialect(s.dialect).Update(delivery.Table).
-			Set(delivery.FieldStatus, delivery.StatusSENDING.String()).
-			Set(delivery.FieldChannel, string(c)).
-			Set(delivery.FieldLeaseOwner, cl.lease).
-			Set(delivery.FieldLeaseUntil, now.Add(s.lease)).
-			Set(delivery.FieldUpdatedAt, now).
-			Add(delivery.FieldAttempts, 1).
-			Where(sql.And(sql.In(delivery.FieldID, in...), sql.EQ(delivery.FieldStatus, delivery.StatusPENDING.String()))).
-			Returning(delivery.FieldID, delivery.FieldLastError).
-			Query()
-	}
-	rows, err := s.client.QueryContext(ctx, query, args...)
+	got, err := s.db.Claim(ctx, s.client, pushdb.Claim{IDs: want, Channel: c, Lease: cl.lease, Now: s.now(), For: s.lease})
 	if err != nil {
 		return cl, fmt.Errorf("claim deliveries: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, lastError string
-		if err := rows.Scan(&id, &lastError); err != nil {
-			return cl, err
-		}
-		cl.ids[nodeid.ID(id)] = true
-		if lastError == leaseExpiredReason || lastError == releasedReason {
+	for _, d := range got {
+		cl.ids[d.ID] = true
+		if d.LastError == leaseExpiredReason || d.LastError == releasedReason {
 			cl.resends++
 		}
 	}
-	return cl, rows.Err()
-}
-
-// held selects the deliveries of ids that lease still holds: a lease that
-// lapsed and was taken again by another claim records nothing.
-func held(lease string, ids []nodeid.ID) []predicate.Delivery {
-	return []predicate.Delivery{
-		delivery.IDIn(ids...), delivery.StatusEQ(delivery.StatusSENDING), delivery.LeaseOwner(lease),
-	}
+	return cl, nil
 }
 
 // release moves the deliveries of ids that lease holds out of SENDING, to
@@ -144,27 +105,11 @@ func held(lease string, ids []nodeid.ID) []predicate.Delivery {
 // the IDs as one array parameter, planned once per batch like the claim:
 // it runs once per send batch, on the hot path of every broadcast.
 func (s *Service) release(ctx context.Context, lease string, ids []nodeid.ID, to delivery.Status, why string) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
+	n, err := s.db.Release(ctx, s.client, pushdb.Release{IDs: ids, Lease: lease, To: to, Why: why, Now: s.now()})
+	if err != nil {
+		return 0, fmt.Errorf("record vendor answers: %w", err)
 	}
-	now := s.now()
-	if s.dialect == dialect.Postgres {
-		res, err := s.client.ExecContext(ctx, `UPDATE `+delivery.Table+` SET status = $1, last_error = $2, updated_at = $3,
-  sent_at = CASE WHEN $6 THEN $3 ELSE sent_at END, lease_owner = NULL, lease_until = NULL
-WHERE id = ANY($4::text[]) AND status = 'SENDING' AND lease_owner = $5`,
-			to.String(), why, now, idStrings(ids), lease, to == delivery.StatusSENT)
-		if err != nil {
-			return 0, fmt.Errorf("record vendor answers: %w", err)
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
-	}
-	upd := s.client.Delivery.Update().Where(held(lease, ids)...).
-		SetStatus(to).SetLastError(why).ClearLeaseOwner().ClearLeaseUntil()
-	if to == delivery.StatusSENT {
-		upd.SetSentAt(now)
-	}
-	return upd.Save(ctx)
+	return n, nil
 }
 
 // confirmSent records that the vendor accepted the deliveries: SENDING →

@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -125,7 +126,7 @@ func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery)
   RETURNING id, last_seq)
 UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = s.last_seq, sent_at = $3, updated_at = $3, attempts = d.attempts + 1
 FROM s WHERE d.device_id = s.id AND d.id = ANY($2::text[]) AND d.status = 'PENDING'
-RETURNING d.id, d.seq`, idStrings(devices), idStrings(idsOf(ds)), s.now())
+RETURNING d.id, d.seq`, pushdb.IDs(devices), pushdb.IDs(idsOf(ds)), s.now())
 	if err != nil {
 		return nil, fmt.Errorf("claim for the self channel: %w", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/credentials"
 	"github.com/pushd/pushd/push/hooks"
+	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/push/stats"
 )
 
@@ -71,6 +72,8 @@ type Service struct {
 	outbox    *pipeline.Outbox
 	hooks     *hooks.Service
 	creds     *credentials.Service
+	// db runs the hand-written statements of the database in use.
+	db pushdb.Executor
 }
 
 // Config is what a Service needs.
@@ -154,6 +157,7 @@ func NewService(cfg Config) *Service {
 		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, preference: preference(cfg), dialect: cfg.Dialect,
 		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, onSend: cfg.OnSend,
 		node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
+		db:     pushdb.For(cfg.Dialect),
 		outbox: &pipeline.Outbox{Client: cfg.Client, Queue: cfg.Queue, Clock: cfg.Clock, Logger: cfg.Logger},
 		stats: stats.New(stats.Config{
 			Client: cfg.Client, Relaxed: cfg.Relaxed, Broker: cfg.Broker, Dialect: cfg.Dialect,

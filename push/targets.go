@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/pushdb"
 )
 
 // checkGroups checks that the groups exist in the app.
@@ -228,7 +229,7 @@ func (s *Service) claimOnline(ctx context.Context, tx *ent.Tx, r *resolved, mess
 	}
 	rows, err := tx.QueryContext(ctx, `UPDATE devices SET last_seq = last_seq + 1
 WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
-RETURNING id, last_seq`, idStrings(on))
+RETURNING id, last_seq`, pushdb.IDs(on))
 	if err != nil {
 		return fmt.Errorf("reserve seqs: %w", err)
 	}

@@ -1,0 +1,128 @@
+// Package pushdb is the seam between the domain and its database for the
+// statements written by hand: those on the pipeline's hot path (one
+// statement per batch, with arrays as parameters on PostgreSQL), which
+// Ent would say with a bound value per row or not at all. One Executor per
+// database implements them, PostgreSQL's and SQLite's, and one
+// conformance suite (pushdb_test.go) holds both to the same behaviour.
+// Everything else goes through Ent.
+package pushdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
+)
+
+// Querier runs statements: an *ent.Client or an *ent.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Executor runs the hand-written statements on one database.
+type Executor interface {
+	// Claim moves the PENDING deliveries among c.IDs to SENDING on
+	// c.Channel under c.Lease, counting an attempt, and returns those it
+	// moved: one statement, so two racing claims split them, never share.
+	Claim(ctx context.Context, q Querier, c Claim) ([]Claimed, error)
+	// Release moves the deliveries among r.IDs that r.Lease still holds
+	// out of SENDING to r.To with r.Why as their last error (SENT also
+	// stamps sent_at), and returns how many it moved.
+	Release(ctx context.Context, q Querier, r Release) (int, error)
+}
+
+// Claim is what Executor.Claim takes.
+type Claim struct {
+	IDs     []nodeid.ID
+	Channel enum.Channel
+	Lease   string
+	// Now stamps updated_at; the lease runs For from the database's clock
+	// (PostgreSQL) or from Now (SQLite, whose clock is the process's).
+	Now time.Time
+	For time.Duration
+}
+
+// Claimed is one claimed delivery.
+type Claimed struct {
+	ID nodeid.ID
+	// LastError says why it was pending: a lapsed or released lease
+	// makes this claim a possible duplicate at the vendor.
+	LastError string
+}
+
+// Release is what Executor.Release takes.
+type Release struct {
+	IDs   []nodeid.ID
+	Lease string
+	To    delivery.Status
+	Why   string
+	Now   time.Time
+}
+
+// For returns the Executor of an Ent dialect (postgres or sqlite3).
+func For(dbDialect string) Executor {
+	if dbDialect == dialect.Postgres {
+		return postgres{}
+	}
+	return sqlite{}
+}
+
+// TextArray is a PostgreSQL text[] parameter.
+type TextArray []string
+
+// Value writes the array literal {"a","b"}: every element quoted, with
+// its quotes and backslashes escaped.
+func (a TextArray) Value() (driver.Value, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, s := range a {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for _, r := range s {
+			if r == '"' || r == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String(), nil
+}
+
+// IDs is ids as a TextArray.
+func IDs[T ~string](ids []T) TextArray {
+	out := make(TextArray, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
+func scanClaimed(rows *sql.Rows, err error) ([]Claimed, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Claimed
+	for rows.Next() {
+		var c Claimed
+		var id string
+		if err := rows.Scan(&id, &c.LastError); err != nil {
+			return nil, err
+		}
+		c.ID = nodeid.ID(id)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

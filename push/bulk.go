@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent"
@@ -16,7 +15,6 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/pushdb"
 )
 
@@ -28,31 +26,9 @@ import (
 // insertDeliveries writes one PENDING delivery per device of a broadcast
 // chunk; devices that already have one (a repeated chunk) are skipped.
 func (s *Service) insertDeliveries(ctx context.Context, tx *ent.Tx, job *ent.PushJob, devices []nodeid.ID) error {
-	if s.dialect != dialect.Postgres {
-		// SQLite binds at most 32,766 values per statement: 1,000 rows of
-		// ten columns stay well under it.
-		for _, part := range core.Chunks(devices, 1000) {
-			rows := make([]*ent.DeliveryCreate, len(part))
-			for i, id := range part {
-				rows[i] = tx.Delivery.Create().SetAppID(job.AppID).SetJobID(job.ID).SetDeviceID(id).SetExpiresAt(*job.ExpiresAt)
-			}
-			if err := tx.Delivery.CreateBulk(rows...).
-				OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	ids := make(pushdb.TextArray, len(devices))
-	for i := range ids {
-		ids[i] = string(nodeid.New("dlv"))
-	}
-	now := s.now()
-	_, err := tx.ExecContext(ctx, `INSERT INTO `+delivery.Table+` (id, app_id, job_id, device_id, expires_at, created_at, updated_at, status, attempts, last_error)
-SELECT unnest($1::text[]), $2, $3, unnest($4::text[]), $5, $6, $6, 'PENDING', 0, ''
-ON CONFLICT (job_id, device_id) DO NOTHING`,
-		ids, string(job.AppID), string(job.ID), pushdb.IDs(devices), *job.ExpiresAt, now)
-	return err
+	return s.db.InsertFanOut(ctx, tx, pushdb.FanOut{
+		AppID: job.AppID, JobID: job.ID, Devices: devices, ExpiresAt: *job.ExpiresAt, Now: s.now(),
+	})
 }
 
 // loadSendBatch reads what one send task needs in one query: its PENDING

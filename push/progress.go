@@ -8,7 +8,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
-	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -71,13 +71,8 @@ func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
 // counts the job's statistics only at its pace, and deferred then says
 // they were put off and the job must be refreshed again later.
 func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (deferred bool, err error) {
-	rows, err := s.relaxed.QueryContext(ctx, core.Numbered(s.dialect, refreshJobSQL), string(id), s.now(),
-		resendReasons[0], resendReasons[1], resendReasons[2])
+	changed, err := s.db.RefreshCounts(ctx, s.relaxed, pushdb.Refresh{Job: id, Now: s.now(), Resends: resendReasons[:]})
 	if err != nil {
-		return false, fmt.Errorf("refresh job: %w", err)
-	}
-	changed := rows.Next()
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return false, fmt.Errorf("refresh job: %w", err)
 	}
 	if changed {
@@ -96,35 +91,3 @@ func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (def
 	deferred, err = s.stats.Record(sys, job, paced)
 	return deferred, errors.Join(err, s.hooks.QueueReceipts(sys, job))
 }
-
-// refreshJobSQL counts a job's device deliveries by status and stores the
-// counts (pending includes SENDING: not yet accepted), with DONE once the
-// job is dispatched and pushd owes none of its deliveries a send: none
-// waits for its first attempt, is in flight (SENDING), or waits to be sent
-// again (a vendor's retry, a lapsed or released lease). A delivery that
-// waits only for its device to connect does not hold the job open. It
-// returns a row only if it changed the job.
-const refreshJobSQL = `UPDATE push_jobs SET
-  count_targeted = c.t, count_pending = c.pending, count_sent = c.sent, count_arrived = c.arrived,
-  count_opened = c.opened, count_ignored = c.ignored, count_failed = c.failed, count_expired = c.expired,
-  count_revoked = c.revoked,
-  status = CASE WHEN push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0 THEN 'DONE' ELSE push_jobs.status END,
-  finished_at = CASE WHEN push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0 THEN $2 ELSE push_jobs.finished_at END,
-  updated_at = $2
-FROM (SELECT count(*) AS t,
-  count(*) FILTER (WHERE status IN ('PENDING', 'SENDING')) AS pending,
-  count(*) FILTER (WHERE status = 'SENDING' OR (status = 'PENDING' AND (attempts = 0 OR last_error IN ($3, $4, $5)))) AS fresh,
-  count(*) FILTER (WHERE status = 'SENT') AS sent,
-  count(*) FILTER (WHERE status = 'ARRIVED') AS arrived,
-  count(*) FILTER (WHERE status = 'OPENED') AS opened,
-  count(*) FILTER (WHERE status = 'IGNORED') AS ignored,
-  count(*) FILTER (WHERE status = 'FAILED') AS failed,
-  count(*) FILTER (WHERE status = 'EXPIRED') AS expired,
-  count(*) FILTER (WHERE status = 'REVOKED') AS revoked
-  FROM deliveries WHERE job_id = $1 AND device_id IS NOT NULL) AS c
-WHERE push_jobs.id = $1 AND (
-  push_jobs.count_targeted <> c.t OR push_jobs.count_pending <> c.pending OR push_jobs.count_sent <> c.sent OR
-  push_jobs.count_arrived <> c.arrived OR push_jobs.count_opened <> c.opened OR push_jobs.count_ignored <> c.ignored OR
-  push_jobs.count_failed <> c.failed OR push_jobs.count_expired <> c.expired OR push_jobs.count_revoked <> c.revoked OR
-  (push_jobs.status = 'SENDING' AND push_jobs.dispatched_at IS NOT NULL AND c.fresh = 0))
-RETURNING push_jobs.id`

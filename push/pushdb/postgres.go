@@ -35,3 +35,18 @@ WHERE id = ANY($4::text[]) AND status = 'SENDING' AND lease_owner = $5`,
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+func (postgres) InsertFanOut(ctx context.Context, q Querier, f FanOut) error {
+	if len(f.Devices) == 0 {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO `+delivery.Table+` (id, app_id, job_id, device_id, expires_at, created_at, updated_at, status, attempts, last_error)
+SELECT unnest($1::text[]), $2, $3, unnest($4::text[]), $5, $6, $6, 'PENDING', 0, ''
+ON CONFLICT (job_id, device_id) DO NOTHING`,
+		newDeliveryIDs(len(f.Devices)), string(f.AppID), string(f.JobID), IDs(f.Devices), f.ExpiresAt, f.Now)
+	return err
+}
+
+func (postgres) RefreshCounts(ctx context.Context, q Querier, r Refresh) (bool, error) {
+	return refreshCounts(ctx, q, refreshCountsSQL, r)
+}

@@ -37,6 +37,30 @@ type Executor interface {
 	// out of SENDING to r.To with r.Why as their last error (SENT also
 	// stamps sent_at), and returns how many it moved.
 	Release(ctx context.Context, q Querier, r Release) (int, error)
+	// InsertFanOut writes one PENDING delivery per device of a broadcast
+	// chunk; devices that have one already (a repeated chunk) are skipped.
+	InsertFanOut(ctx context.Context, q Querier, f FanOut) error
+	// RefreshCounts recomputes a job's counts from its deliveries and
+	// finishes a dispatched job none of whose deliveries waits for a send;
+	// it writes, and reports true, only when something changed.
+	RefreshCounts(ctx context.Context, q Querier, r Refresh) (bool, error)
+}
+
+// FanOut is one chunk of a broadcast's audience.
+type FanOut struct {
+	AppID, JobID nodeid.ID
+	Devices      []nodeid.ID
+	ExpiresAt    time.Time
+	Now          time.Time
+}
+
+// newDeliveryIDs makes n delivery IDs.
+func newDeliveryIDs(n int) TextArray {
+	ids := make(TextArray, n)
+	for i := range ids {
+		ids[i] = string(nodeid.New("dlv"))
+	}
+	return ids
 }
 
 // Claim is what Executor.Claim takes.

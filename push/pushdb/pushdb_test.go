@@ -9,6 +9,7 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -37,6 +38,8 @@ func conformance(t *testing.T, open func(testing.TB) *store.Stores) {
 		"release to sent stamps sent_at":        testReleaseSent,
 		"release to pending keeps the attempts": testReleasePending,
 		"nothing to claim or release":           testEmpty,
+		"a fan-out chunk is written once":       testFanOutOnce,
+		"counts refresh and a job finishes":     testRefreshCounts,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -46,11 +49,14 @@ func conformance(t *testing.T, open func(testing.TB) *store.Stores) {
 }
 
 type fixture struct {
-	ctx    context.Context
-	client *ent.Client
-	db     pushdb.Executor
-	ids    []nodeid.ID
-	now    time.Time
+	ctx     context.Context
+	client  *ent.Client
+	db      pushdb.Executor
+	app     nodeid.ID
+	job     nodeid.ID
+	devices []nodeid.ID
+	ids     []nodeid.ID
+	now     time.Time
 }
 
 // newFixture writes three PENDING deliveries of one job, each to a device
@@ -63,13 +69,14 @@ func newFixture(t *testing.T, st *store.Stores) fixture {
 	job, err := c.PushJob.Create().SetAppID(app.ID).SetKind(enum.PushKindMultiple).
 		SetMessage(jsontype.Message{Title: "t"}).SetOptions(jsontype.Options{}).SetTTLSeconds(60).Save(ctx)
 	require.NoError(t, err)
-	f := fixture{ctx: ctx, client: c, db: pushdb.For(st.Dialect), now: time.Now().UTC().Truncate(time.Millisecond)}
+	f := fixture{ctx: ctx, client: c, db: pushdb.For(st.Dialect), app: app.ID, job: job.ID, now: time.Now().UTC().Truncate(time.Millisecond)}
 	for i := range 3 {
 		d, err := c.Device.Create().SetAppID(app.ID).SetInstallationID("i" + string(rune('a'+i))).SetPlatform(enum.PlatformAndroid).Save(ctx)
 		require.NoError(t, err)
 		dl, err := c.Delivery.Create().SetAppID(app.ID).SetJobID(job.ID).SetDeviceID(d.ID).SetExpiresAt(f.now.Add(time.Hour)).Save(ctx)
 		require.NoError(t, err)
 		f.ids = append(f.ids, dl.ID)
+		f.devices = append(f.devices, d.ID)
 	}
 	return f
 }
@@ -167,4 +174,62 @@ func testEmpty(t *testing.T, f fixture) {
 	n, err := f.db.Release(f.ctx, f.client, pushdb.Release{Lease: "l1", To: delivery.StatusSENT, Now: f.now})
 	require.NoError(t, err)
 	require.Zero(t, n)
+}
+
+func testFanOutOnce(t *testing.T, f fixture) {
+	job, err := f.client.PushJob.Create().SetAppID(f.app).SetKind(enum.PushKindBroadcast).
+		SetMessage(jsontype.Message{Title: "b"}).SetOptions(jsontype.Options{}).SetTTLSeconds(60).Save(f.ctx)
+	require.NoError(t, err)
+	chunk := pushdb.FanOut{AppID: f.app, JobID: job.ID, Devices: f.devices, ExpiresAt: f.now.Add(time.Hour), Now: f.now}
+	require.NoError(t, f.db.InsertFanOut(f.ctx, f.client, chunk))
+	chunk.Devices = f.devices[1:] // a repeated, overlapping chunk
+	require.NoError(t, f.db.InsertFanOut(f.ctx, f.client, chunk))
+	ds, err := f.client.Delivery.Query().Where(delivery.JobID(job.ID)).All(f.ctx)
+	require.NoError(t, err)
+	require.Len(t, ds, len(f.devices), "one delivery per device")
+	for _, d := range ds {
+		require.Equal(t, delivery.StatusPENDING, d.Status)
+		require.Zero(t, d.Attempts)
+		require.WithinDuration(t, f.now.Add(time.Hour), d.ExpiresAt, time.Second)
+		require.Equal(t, "dlv", d.ID.Prefix())
+	}
+	got := f.claim(t, "l1", ds[0].ID)
+	require.Len(t, got, 1, "a fan-out's delivery is claimable")
+	require.NoError(t, f.db.InsertFanOut(f.ctx, f.client, pushdb.FanOut{AppID: f.app, JobID: job.ID, Now: f.now}), "an empty chunk writes nothing")
+}
+
+func testRefreshCounts(t *testing.T, f fixture) {
+	refresh := func() bool {
+		changed, err := f.db.RefreshCounts(f.ctx, f.client, pushdb.Refresh{Job: f.job, Now: f.now, Resends: []string{"retry", "lapsed", "released"}})
+		require.NoError(t, err)
+		return changed
+	}
+	require.True(t, refresh(), "three deliveries counted")
+	j, err := f.client.PushJob.Get(f.ctx, f.job)
+	require.NoError(t, err)
+	require.Equal(t, 3, j.CountTargeted)
+	require.Equal(t, 3, j.CountPending)
+	require.False(t, refresh(), "nothing changed, nothing written")
+
+	require.NoError(t, f.client.PushJob.UpdateOneID(f.job).SetStatus(pushjob.StatusSENDING).SetDispatchedAt(f.now).Exec(f.ctx))
+	f.claim(t, "l1", f.ids...)
+	_, err = f.db.Release(f.ctx, f.client, pushdb.Release{IDs: f.ids[:2], Lease: "l1", To: delivery.StatusSENT, Now: f.now})
+	require.NoError(t, err)
+	_, err = f.db.Release(f.ctx, f.client, pushdb.Release{IDs: f.ids[2:], Lease: "l1", To: delivery.StatusPENDING, Why: "retry", Now: f.now})
+	require.NoError(t, err)
+	require.True(t, refresh())
+	j, err = f.client.PushJob.Get(f.ctx, f.job)
+	require.NoError(t, err)
+	require.Equal(t, 2, j.CountSent)
+	require.Equal(t, pushjob.StatusSENDING, j.Status, "a delivery waits for its retry")
+
+	f.claim(t, "l2", f.ids[2])
+	_, err = f.db.Release(f.ctx, f.client, pushdb.Release{IDs: f.ids[2:], Lease: "l2", To: delivery.StatusFAILED, Why: "refused", Now: f.now})
+	require.NoError(t, err)
+	require.True(t, refresh())
+	j, err = f.client.PushJob.Get(f.ctx, f.job)
+	require.NoError(t, err)
+	require.Equal(t, pushjob.StatusDONE, j.Status)
+	require.Equal(t, 1, j.CountFailed)
+	require.NotNil(t, j.FinishedAt)
 }

@@ -2,6 +2,7 @@ package pushdb
 
 import (
 	"context"
+	"strings"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -63,4 +64,32 @@ func anys(ids []nodeid.ID) []any {
 		out[i] = string(id)
 	}
 	return out
+}
+
+// fanOutRows bounds the rows of one insert: SQLite binds at most 32,766
+// values per statement, and 1,000 rows of ten columns stay well under it.
+const fanOutRows = 1000
+
+func (sqlite) InsertFanOut(ctx context.Context, q Querier, f FanOut) error {
+	for start := 0; start < len(f.Devices); start += fanOutRows {
+		part := f.Devices[start:min(start+fanOutRows, len(f.Devices))]
+		ids := newDeliveryIDs(len(part))
+		ins := sql.Dialect(dialect.SQLite).Insert(delivery.Table).Columns(
+			delivery.FieldID, delivery.FieldAppID, delivery.FieldJobID, delivery.FieldDeviceID, delivery.FieldExpiresAt,
+			delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldStatus, delivery.FieldAttempts, delivery.FieldLastError)
+		for i, dev := range part {
+			ins.Values(ids[i], string(f.AppID), string(f.JobID), string(dev), f.ExpiresAt, f.Now, f.Now, delivery.StatusPENDING.String(), 0, "")
+		}
+		query, args := ins.OnConflict(sql.ConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID), sql.DoNothing()).Query()
+		if _, err := q.ExecContext(ctx, query, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RefreshCounts runs PostgreSQL's statement with SQLite's ?n parameters
+// (SQLite 3.33+ takes UPDATE … FROM and FILTER).
+func (sqlite) RefreshCounts(ctx context.Context, q Querier, r Refresh) (bool, error) {
+	return refreshCounts(ctx, q, strings.ReplaceAll(refreshCountsSQL, "$", "?"), r)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 )
 
 // MaxRequestBytes bounds every device API body.
@@ -112,7 +113,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	d, token, err := a.svc.RegisterDevice(r.Context(), push.Registration{
+	d, token, err := a.svc.Devices().RegisterDevice(r.Context(), devices.Registration{
 		AppKey: req.AppKey, InstallationID: req.InstallationID, Platform: req.Platform,
 		AppVersion: req.AppVersion, OSVersion: req.OSVersion, Model: req.Model, Brand: req.Brand,
 		Locale: req.Locale, Timezone: req.Timezone, Tokens: tokens,
@@ -145,7 +146,7 @@ func (a *API) bind(w http.ResponseWriter, r *http.Request, d *ent.Device) {
 	if !decode(w, r, &req) {
 		return
 	}
-	if _, err := a.svc.BindWithToken(r.Context(), d, req.UserID, req.BindToken); err != nil {
+	if _, err := a.svc.Devices().BindWithToken(r.Context(), d, req.UserID, req.BindToken); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -156,7 +157,7 @@ func (a *API) unbind(w http.ResponseWriter, r *http.Request, d *ent.Device) {
 	if !decode(w, r, &struct{}{}) {
 		return
 	}
-	if _, err := a.svc.UnbindDevice(r.Context(), d); err != nil {
+	if _, err := a.svc.Devices().UnbindDevice(r.Context(), d); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -173,7 +174,7 @@ func (a *API) tokens(w http.ResponseWriter, r *http.Request, d *ent.Device) {
 		a.fail(w, r, err)
 		return
 	}
-	if err := a.svc.SetDeviceTokens(r.Context(), d, tokens); err != nil {
+	if err := a.svc.Devices().SetDeviceTokens(r.Context(), d, tokens); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -212,7 +213,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request, d *ent.Device) {
 // authed authenticates the device by its bearer token.
 func (a *API) authed(h func(http.ResponseWriter, *http.Request, *ent.Device)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		d, err := a.svc.AuthenticateDevice(r.Context(), bearer(r))
+		d, err := a.svc.Devices().AuthenticateDevice(r.Context(), bearer(r))
 		if err != nil {
 			a.fail(w, r, err)
 			return

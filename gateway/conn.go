@@ -267,7 +267,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string,
 	}
 	// Outside the turn: a write that may wait (it has a pool of its own),
 	// which the next device's lookup need not wait for.
-	h.cfg.Service.SeenDevice(ctx, c.device)
+	h.cfg.Service.Devices().SeenDevice(ctx, c.device)
 	welcome, _ := json.Marshal(Welcome{Type: FrameWelcome, DeviceID: c.device, Heartbeat: int(h.cfg.Heartbeat.Seconds())})
 	c.send("", outFrame{welcome, FrameWelcome})
 	// Reading goes on in a goroutine of its own, started with a small
@@ -283,7 +283,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string,
 // admit authenticates the device and makes its connection the device's
 // one; on failure it has told the device why and closed ws.
 func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budget *frameBudget) (*conn, error) {
-	d, err := h.cfg.Service.AuthenticateDevice(ctx, token)
+	d, err := h.cfg.Service.Devices().AuthenticateDevice(ctx, token)
 	if err != nil {
 		writeErrorAndClose(ctx, ws, statusUnauthenticated, "UNAUTHENTICATED", "invalid device token")
 		return nil, err

@@ -238,7 +238,7 @@ func TestBindTokens(t *testing.T) {
 	dev := b.register(n, "install-bind")
 	other := b.register(n, "install-other")
 
-	tok, exp, err := b.svc.MintBindToken(b.sys, dev.DeviceID, "user-42", time.Minute)
+	tok, exp, err := b.svc.Devices().MintBindToken(b.sys, dev.DeviceID, "user-42", time.Minute)
 	require.NoError(t, err)
 	require.WithinDuration(t, time.Now().Add(time.Minute), exp, 2*time.Second)
 
@@ -253,7 +253,7 @@ func TestBindTokens(t *testing.T) {
 	forbidden(n.client.Bind(ctx, dev.DeviceToken, "user-42", tok[:len(tok)-2]+"xx")) // forged
 	forbidden(n.client.Bind(ctx, dev.DeviceToken, "user-42", "bt_garbage"))
 
-	short, _, err := b.svc.MintBindToken(b.sys, dev.DeviceID, "user-42", time.Second)
+	short, _, err := b.svc.Devices().MintBindToken(b.sys, dev.DeviceID, "user-42", time.Second)
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		var apiErr *deviceclient.APIError

@@ -246,7 +246,7 @@ func (h *Hub) recordSeen(ctx context.Context) {
 	go func() {
 		defer h.seenDone.Done()
 		defer h.seenRunning.Store(false)
-		h.cfg.Service.SeenDevices(ctx, ids)
+		h.cfg.Service.Devices().SeenDevices(ctx, ids)
 	}()
 }
 

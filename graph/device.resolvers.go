@@ -17,12 +17,12 @@ import (
 
 // Online is the resolver for the online field.
 func (r *deviceResolver) Online(ctx context.Context, obj *ent.Device) (bool, error) {
-	return r.svc.DeviceOnline(ctx, obj.ID)
+	return r.svc.Devices().DeviceOnline(ctx, obj.ID)
 }
 
 // MintBindToken is the resolver for the mintBindToken field.
 func (r *mutationResolver) MintBindToken(ctx context.Context, input model.MintBindTokenInput) (*model.BindTokenPayload, error) {
-	tok, exp, err := r.svc.MintBindToken(ctx, input.DeviceID, input.UserID, time.Duration(deref(input.TTLSeconds))*time.Second)
+	tok, exp, err := r.svc.Devices().MintBindToken(ctx, input.DeviceID, input.UserID, time.Duration(deref(input.TTLSeconds))*time.Second)
 	if err != nil {
 		return nil, err
 	}
@@ -31,17 +31,17 @@ func (r *mutationResolver) MintBindToken(ctx context.Context, input model.MintBi
 
 // BindUser is the resolver for the bindUser field.
 func (r *mutationResolver) BindUser(ctx context.Context, input model.BindUserInput) (*ent.Device, error) {
-	return r.svc.BindUser(ctx, input.DeviceID, input.UserID)
+	return r.svc.Devices().BindUser(ctx, input.DeviceID, input.UserID)
 }
 
 // UnbindUser is the resolver for the unbindUser field.
 func (r *mutationResolver) UnbindUser(ctx context.Context, deviceID nodeid.ID) (*ent.Device, error) {
-	return r.svc.UnbindUser(ctx, deviceID)
+	return r.svc.Devices().UnbindUser(ctx, deviceID)
 }
 
 // SetDeviceTags is the resolver for the setDeviceTags field.
 func (r *mutationResolver) SetDeviceTags(ctx context.Context, deviceID nodeid.ID, tags []string) (*ent.Device, error) {
-	return r.svc.SetDeviceTags(ctx, deviceID, tags)
+	return r.svc.Devices().SetDeviceTags(ctx, deviceID, tags)
 }
 
 // HasTag is the resolver for the hasTag field.

@@ -22,6 +22,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -252,7 +253,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 // stored), on PostgreSQL and SQLite alike (a JSON array column).
 func DeviceHasTag(tag string) predicate.Device {
 	return func(sel *sql.Selector) {
-		sel.Where(sqljson.ValueContains(sel.C(device.FieldTags), NormalizeTag(tag)))
+		sel.Where(sqljson.ValueContains(sel.C(device.FieldTags), devices.NormalizeTag(tag)))
 	}
 }
 

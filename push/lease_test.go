@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -75,7 +76,7 @@ func devicesWithFCM(t *testing.T, q *queued, n int) (*ent.App, []string) {
 	require.NoError(t, err)
 	ids := make([]string, n)
 	for i := range ids {
-		d, _, err := q.RegisterDevice(ctx, push.Registration{AppKey: app.AppKey, InstallationID: fmt.Sprint("i", i),
+		d, _, err := q.Devices().RegisterDevice(ctx, devices.Registration{AppKey: app.AppKey, InstallationID: fmt.Sprint("i", i),
 			Platform: enum.PlatformAndroid, Tokens: map[enum.Channel]string{enum.ChannelFCM: fmt.Sprint("fcm-", i)}})
 		require.NoError(t, err)
 		ids[i] = string(d.ID)

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 	"github.com/pushd/pushd/worker"
@@ -90,7 +91,7 @@ func (q *queued) appAndDevice(t *testing.T, tokens map[enum.Channel]string) (*en
 	ctx := tenant.AsSystem(context.Background())
 	app, err := q.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
 	require.NoError(t, err)
-	d, _, err := q.RegisterDevice(ctx, push.Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid, Tokens: tokens})
+	d, _, err := q.Devices().RegisterDevice(ctx, devices.Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid, Tokens: tokens})
 	require.NoError(t, err)
 	return app, d
 }
@@ -123,7 +124,7 @@ func TestScheduledPushWaitsForItsTime(t *testing.T) {
 
 	uj, err := q.Push(ctx, simple(app.ID, jsontype.Target{UserIDs: []string{"later"}}, "for a user, tomorrow", later(24*time.Hour)))
 	require.NoError(t, err)
-	_, err = q.BindUser(ctx, d.ID, "later")
+	_, err = q.Devices().BindUser(ctx, d.ID, "later")
 	require.NoError(t, err)
 	require.Empty(t, q.tasks(t, push.TaskSend), "binding queues no send for a push not yet due")
 	for _, id := range []nodeid.ID{j.ID, uj.ID} {

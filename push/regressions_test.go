@@ -17,6 +17,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -46,7 +47,7 @@ func appAndDevice(t *testing.T, s *Service, tokens map[enum.Channel]string) (*en
 	ctx := tenant.AsSystem(context.Background())
 	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
 	require.NoError(t, err)
-	d, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid, Tokens: tokens})
+	d, _, err := s.Devices().RegisterDevice(ctx, devices.Registration{AppKey: app.AppKey, InstallationID: "i1", Platform: enum.PlatformAndroid, Tokens: tokens})
 	require.NoError(t, err)
 	return app, d
 }
@@ -63,16 +64,16 @@ func TestRebindGetsWhatCameMeanwhile(t *testing.T) {
 	s := newTestService(t, st, nil)
 	ctx := tenant.AsSystem(context.Background())
 	app, d := appAndDevice(t, s, nil)
-	_, err := s.BindUser(ctx, d.ID, "u")
+	_, err := s.Devices().BindUser(ctx, d.ID, "u")
 	require.NoError(t, err)
 	user := jsontype.Target{UserIDs: []string{"u"}}
 	j1, err := s.Push(ctx, simplePush(app.ID, user, "one"))
 	require.NoError(t, err)
-	_, err = s.UnbindUser(ctx, d.ID)
+	_, err = s.Devices().UnbindUser(ctx, d.ID)
 	require.NoError(t, err)
 	j2, err := s.Push(ctx, simplePush(app.ID, user, "two"))
 	require.NoError(t, err)
-	_, err = s.BindUser(ctx, d.ID, "u")
+	_, err = s.Devices().BindUser(ctx, d.ID, "u")
 	require.NoError(t, err)
 	for _, j := range []nodeid.ID{j1.ID, j2.ID} {
 		n, err := s.client.Delivery.Query().Where(delivery.JobID(j), delivery.DeviceID(d.ID)).Count(ctx)
@@ -140,11 +141,11 @@ func TestUnbindWithdrawsTheUsersPendingMessages(t *testing.T) {
 	s := newTestService(t, st, nil)
 	ctx := tenant.AsSystem(context.Background())
 	app, d := appAndDevice(t, s, nil)
-	_, err := s.BindUser(ctx, d.ID, "alice")
+	_, err := s.Devices().BindUser(ctx, d.ID, "alice")
 	require.NoError(t, err)
 	j, err := s.Push(ctx, simplePush(app.ID, jsontype.Target{UserIDs: []string{"alice"}}, "for alice"))
 	require.NoError(t, err)
-	_, err = s.BindUser(ctx, d.ID, "bob")
+	_, err = s.Devices().BindUser(ctx, d.ID, "bob")
 	require.NoError(t, err)
 	msgs, err := s.Resume(ctx, d.ID, 0)
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 )
 
 // Limits of the API (docs/api.md, Limits). Each is enforced with an INVALID_ARGUMENT naming the
@@ -99,8 +100,8 @@ func checkTarget(field string, t *jsontype.Target, max int) error {
 		return core.Invalid(field, "at most %d targets per push, got %d", max, n)
 	}
 	for _, u := range t.UserIDs {
-		if err := checkUserID(u); err != nil {
-			return core.Invalid(field+".userIDs", "%q: user IDs are 1 to %d bytes of UTF-8", u, maxUserID)
+		if err := devices.CheckUserID(u); err != nil {
+			return core.Invalid(field+".userIDs", "%q: user IDs are 1 to %d bytes of UTF-8", u, devices.MaxUserID)
 		}
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -44,7 +45,7 @@ func TestRevokeMidBroadcast(t *testing.T) {
 	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "revoke"})
 	require.NoError(t, err)
 	for i := range 12 {
-		_, _, err := s.RegisterDevice(ctx, Registration{AppKey: app.AppKey, InstallationID: "i" + strconv.Itoa(i), Platform: enum.PlatformAndroid,
+		_, _, err := s.Devices().RegisterDevice(ctx, devices.Registration{AppKey: app.AppKey, InstallationID: "i" + strconv.Itoa(i), Platform: enum.PlatformAndroid,
 			Tokens: map[enum.Channel]string{enum.ChannelFCM: "tok-" + strconv.Itoa(i)}})
 		require.NoError(t, err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/credentials"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/push/hooks"
 	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/push/stats"
@@ -72,6 +73,7 @@ type Service struct {
 	outbox    *pipeline.Outbox
 	hooks     *hooks.Service
 	creds     *credentials.Service
+	devices   *devices.Service
 	// db runs the hand-written statements of the database in use.
 	db pushdb.Executor
 }
@@ -164,6 +166,10 @@ func NewService(cfg Config) *Service {
 			Logger: cfg.Logger, Clock: cfg.Clock, LiveInterval: cfg.LiveInterval,
 		}),
 	}
+	s.devices = devices.New(devices.Config{
+		Client: cfg.Client, Relaxed: cfg.Relaxed, Sealer: cfg.Sealer, Self: cfg.Self, Dialect: cfg.Dialect,
+		Logger: cfg.Logger, Clock: cfg.Clock, Bound: s.deliverToBoundDevice,
+	})
 	s.creds = credentials.New(credentials.Config{
 		Client: cfg.Client, Sealer: cfg.Sealer, Channels: cfg.Channels, Senders: cfg.Senders, Logger: cfg.Logger, Clock: cfg.Clock,
 	})
@@ -177,6 +183,10 @@ func NewService(cfg Config) *Service {
 // Outbox is the pipeline's outbox: RelayPending moves what a failed
 // hand-off left.
 func (s *Service) Outbox() *pipeline.Outbox { return s.outbox }
+
+// Devices is the devices capability: registration, tokens, presence,
+// tags and bindings.
+func (s *Service) Devices() *devices.Service { return s.devices }
 
 // Credentials is the vendor credentials capability: saving, sealing and
 // opening them into routes.

@@ -12,6 +12,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/push/stats"
 	"github.com/pushd/pushd/store"
 )
@@ -29,7 +30,7 @@ func statsSetupOn(t *testing.T, st *store.Stores) (vendorSetup, nodeid.ID, []nod
 	var ids []string
 	var devs []nodeid.ID
 	for i, version := range []string{"1.0", "1.0", "2.0"} {
-		d, _, err := v.s.RegisterDevice(v.ctx, Registration{AppKey: v.app.AppKey, InstallationID: "st" + version + string(rune('a'+i)),
+		d, _, err := v.s.Devices().RegisterDevice(v.ctx, devices.Registration{AppKey: v.app.AppKey, InstallationID: "st" + version + string(rune('a'+i)),
 			Platform: enum.PlatformAndroid, AppVersion: version, Tokens: map[enum.Channel]string{enum.ChannelXiaomi: "tok" + string(rune('a'+i))}})
 		require.NoError(t, err)
 		ids = append(ids, string(d.ID))

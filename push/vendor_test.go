@@ -23,6 +23,7 @@ import (
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/credentials"
+	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -325,7 +326,7 @@ func TestABatchOfSuspectTokenErrorsIsAConfigError(t *testing.T) {
 	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: apns}, nil)
 	var ids []string
 	for i := range massKillThreshold {
-		d, _, err := v.s.RegisterDevice(v.ctx, Registration{AppKey: v.app.AppKey, InstallationID: "s" + strconv.Itoa(i),
+		d, _, err := v.s.Devices().RegisterDevice(v.ctx, devices.Registration{AppKey: v.app.AppKey, InstallationID: "s" + strconv.Itoa(i),
 			Platform: enum.PlatformAndroid, Tokens: map[enum.Channel]string{enum.ChannelXiaomi: "tok" + strconv.Itoa(i)}})
 		require.NoError(t, err)
 		ids = append(ids, string(d.ID))
@@ -349,7 +350,7 @@ func TestARotatedTokenIsTriedInsteadOfFailing(t *testing.T) {
 	huawei.answer = func(o core.Outgoing) core.Result {
 		if o.Token == "old" {
 			// The device rotates its token while the send is in flight.
-			require.NoError(t, v.s.SetDeviceTokens(v.ctx, v.device, map[enum.Channel]string{enum.ChannelHuawei: "new"}))
+			require.NoError(t, v.s.Devices().SetDeviceTokens(v.ctx, v.device, map[enum.Channel]string{enum.ChannelHuawei: "new"}))
 			return core.Result{Outcome: core.OutcomeTokenDead, Reason: "Huawei: 80300007 all tokens invalid"}
 		}
 		return core.Result{Outcome: core.OutcomeSent}
@@ -372,7 +373,7 @@ func TestADeadTokenRegisteredAgainLives(t *testing.T) {
 	_, err := v.send(t)
 	require.NoError(t, err)
 	require.Equal(t, devicetoken.StatusDEAD, v.token(t, enum.ChannelHuawei).Status)
-	require.NoError(t, v.s.SetDeviceTokens(v.ctx, v.device, map[enum.Channel]string{enum.ChannelHuawei: "h"}))
+	require.NoError(t, v.s.Devices().SetDeviceTokens(v.ctx, v.device, map[enum.Channel]string{enum.ChannelHuawei: "h"}))
 	require.Equal(t, devicetoken.StatusACTIVE, v.token(t, enum.ChannelHuawei).Status)
 }
 

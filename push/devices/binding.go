@@ -1,4 +1,4 @@
-package push
+package devices
 
 import (
 	"bytes"
@@ -21,7 +21,8 @@ import (
 const (
 	DefaultBindTokenTTL = 5 * time.Minute
 	MaxBindTokenTTL     = time.Hour
-	maxUserID           = 128
+	// MaxUserID is the longest user ID, in bytes.
+	MaxUserID = 128
 )
 
 const bindPurpose = "bind-token/v1"
@@ -38,7 +39,7 @@ type bindClaims struct {
 // device, user and expiry: a device can neither change the user it names
 // nor use it on another device.
 func (s *Service) MintBindToken(ctx context.Context, deviceID nodeid.ID, userID string, ttl time.Duration) (string, time.Time, error) {
-	if err := checkUserID(userID); err != nil {
+	if err := CheckUserID(userID); err != nil {
 		return "", time.Time{}, err
 	}
 	if ttl == 0 {
@@ -60,9 +61,11 @@ func (s *Service) MintBindToken(ctx context.Context, deviceID nodeid.ID, userID 
 	return "bt_" + enc.EncodeToString(claims) + "." + enc.EncodeToString(s.sealer.MAC(bindPurpose, claims)), exp, nil
 }
 
-func checkUserID(userID string) error {
-	if strings.TrimSpace(userID) == "" || len(userID) > maxUserID {
-		return core.Invalid("userID", "must be 1 to %d bytes", maxUserID)
+// CheckUserID checks a user ID as the app gives it: 1 to MaxUserID bytes,
+// not only spaces.
+func CheckUserID(userID string) error {
+	if strings.TrimSpace(userID) == "" || len(userID) > MaxUserID {
+		return core.Invalid("userID", "must be 1 to %d bytes", MaxUserID)
 	}
 	return nil
 }
@@ -76,7 +79,7 @@ func errBadBindToken() error {
 // BindWithToken binds device d to userID, as the device asks with a token
 // its backend minted.
 func (s *Service) BindWithToken(ctx context.Context, d *ent.Device, userID, token string) (*ent.Device, error) {
-	if err := checkUserID(userID); err != nil {
+	if err := CheckUserID(userID); err != nil {
 		return nil, err
 	}
 	raw, mac, ok := strings.Cut(strings.TrimPrefix(token, "bt_"), ".")
@@ -100,7 +103,7 @@ func (s *Service) BindWithToken(ctx context.Context, d *ent.Device, userID, toke
 
 // BindUser binds a device to one of its app's users, as a backend asks.
 func (s *Service) BindUser(ctx context.Context, deviceID nodeid.ID, userID string) (*ent.Device, error) {
-	if err := checkUserID(userID); err != nil {
+	if err := CheckUserID(userID); err != nil {
 		return nil, err
 	}
 	d, err := s.client.Device.Get(ctx, deviceID)
@@ -117,7 +120,7 @@ func (s *Service) BindUser(ctx context.Context, deviceID nodeid.ID, userID strin
 // user at a time: binding replaces the previous one.
 func (s *Service) bind(ctx context.Context, d *ent.Device, userID string) (*ent.Device, error) {
 	var uid nodeid.ID
-	err := s.withTx(ctx, func(tx *ent.Tx) error {
+	err := core.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		var err error
 		uid, err = tx.AppUser.Create().SetAppID(d.AppID).SetExternalID(userID).
 			OnConflictColumns(appuser.FieldAppID, appuser.FieldExternalID).
@@ -137,7 +140,7 @@ func (s *Service) bind(ctx context.Context, d *ent.Device, userID string) (*ent.
 		return nil, err
 	}
 	s.log.DebugContext(ctx, "device bound", "device", d.ID, "app", d.AppID)
-	if err := s.deliverToBoundDevice(ctx, d, uid); err != nil {
+	if err := s.bound(ctx, d, uid); err != nil {
 		// The binding stands; the user's earlier messages are what failed.
 		s.log.WarnContext(ctx, "bind: deliver the user's pending messages", "device", d.ID, "err", err)
 	}
@@ -164,7 +167,7 @@ func (s *Service) UnbindDevice(ctx context.Context, d *ent.Device) (*ent.Device,
 
 func (s *Service) unbind(ctx context.Context, d *ent.Device) (*ent.Device, error) {
 	var out *ent.Device
-	err := s.withTx(ctx, func(tx *ent.Tx) error {
+	err := core.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		if d.UserID != nil {
 			if err := withdrawUserPending(ctx, tx, d.ID, *d.UserID); err != nil {
 				return err

@@ -1,4 +1,4 @@
-package push
+package devices
 
 import (
 	"context"
@@ -127,7 +127,7 @@ func (s *Service) RegisterDevice(ctx context.Context, r Registration) (*ent.Devi
 	}
 	token, hash := newDeviceToken()
 	var devID nodeid.ID
-	err = s.withTx(sys, func(tx *ent.Tx) error {
+	err = core.WithTx(sys, s.client, func(tx *ent.Tx) error {
 		id, err := upsertDevice(sys, tx.Client(), s.dialect == dialect.Postgres, a.ID, r, hash, s.now())
 		if err != nil {
 			return err
@@ -239,7 +239,7 @@ func (s *Service) SetDeviceTokens(ctx context.Context, d *ent.Device, tokens map
 	if err := checkTokens(tokens); err != nil {
 		return err
 	}
-	return s.withTx(tenant.AsSystem(ctx), func(tx *ent.Tx) error {
+	return core.WithTx(tenant.AsSystem(ctx), s.client, func(tx *ent.Tx) error {
 		return setTokens(tenant.AsSystem(ctx), tx.Client(), d.AppID, d.ID, tokens)
 	})
 }

@@ -608,6 +608,15 @@ export type CreateWebhookInput = {
   url: string;
 };
 
+/** How a form takes a credentials field. */
+export type CredentialFieldKind =
+  | 'CHOICE'
+  /** A file's text, or base64 for a binary file (the field's name ends in Base64). */
+  | 'FILE'
+  /** A secret: never shown again once saved. */
+  | 'SECRET'
+  | 'TEXT';
+
 /** DeliveryStatus is enum for the field status */
 export type DeliveryStatus =
   | 'ARRIVED'
@@ -2283,7 +2292,7 @@ export type ChannelsListQueryVariables = Exact<{
 }>;
 
 
-export type ChannelsListQuery = { channelConfigs: { edges: Array<{ node: { id: string, channel: Channel, environment: ApNsEnvironment | null, summary: Record<string, unknown> | null, configError: string, configErrorAt: string | null, maxPerSecond: number, createdAt: string, updatedAt: string, receiptURL: string | null } | null } | null> | null } };
+export type ChannelsListQuery = { channelVendors: Array<{ channel: Channel, key: string, name: string, receipts: string | null, fields: Array<{ name: string, label: string, help: string | null, kind: CredentialFieldKind, required: boolean, choices: Array<string> }> }>, channelConfigs: { edges: Array<{ node: { id: string, channel: Channel, environment: ApNsEnvironment | null, summary: Record<string, unknown> | null, configError: string, configErrorAt: string | null, maxPerSecond: number, createdAt: string, updatedAt: string, receiptURL: string | null } | null } | null> | null } };
 
 export type ChannelsSetMutationVariables = Exact<{
   input: SetChannelConfigInput;
@@ -3379,6 +3388,20 @@ export const AuditLogDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const ChannelsListDocument = new TypedDocumentString(`
     query ChannelsList($where: ChannelConfigWhereInput) {
+  channelVendors {
+    channel
+    key
+    name
+    receipts
+    fields {
+      name
+      label
+      help
+      kind
+      required
+      choices
+    }
+  }
   channelConfigs(where: $where, first: 10) {
     edges {
       node {

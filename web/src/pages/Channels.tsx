@@ -3,8 +3,10 @@ import { Trans, useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { GraphQLError } from "../api";
 import { graphql } from "../gql";
-import type { ChannelsListQuery } from "../gql/graphql";
+import type { Channel, ChannelsListQuery } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
+import { GenericCredentialsForm } from "./ChannelsGeneric";
+import { FileField, Text } from "./channelFields";
 import { base64OfBytes, channelInput, emptyChannelForm, summaryRows, VENDORS, type APNsForm, type ChannelForm, type VendorChannel } from "../lib/admin";
 import { channelName, when } from "../lib/format";
 import { useCan } from "../session";
@@ -13,6 +15,20 @@ import "./admin.css";
 
 const ChannelsQuery = graphql(`
   query ChannelsList($where: ChannelConfigWhereInput) {
+    channelVendors {
+      channel
+      key
+      name
+      receipts
+      fields {
+        name
+        label
+        help
+        kind
+        required
+        choices
+      }
+    }
     channelConfigs(where: $where, first: 10) {
       edges {
         node {
@@ -49,22 +65,33 @@ const ChannelsDeleteMutation = graphql(`
 
 type Config = NonNullable<NonNullable<NonNullable<ChannelsListQuery["channelConfigs"]["edges"]>[number]>["node"]>;
 
-const isVendor = (s: string | null): s is VendorChannel => VENDORS.some((v) => v.channel === s);
+type Vendor = ChannelsListQuery["channelVendors"][number];
+
+// tailored says whether the console has a page of its own for a vendor's
+// credentials (lib/admin.ts); the others get the form the registry
+// describes (ChannelsGeneric.tsx).
+const tailored = (c: string): c is VendorChannel => VENDORS.some((v) => v.channel === c);
+
+// vendorName is the name the console gives a vendor everywhere (Huawei,
+// 华为), or the registry's for one it does not know.
+const vendorName = (v: Vendor) => (tailored(v.channel) ? channelName(v.channel) : v.name);
 
 export default function Channels() {
   const { t } = useTranslation("channels");
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
-  const edit = can.administer && isVendor(params.get("edit")) ? (params.get("edit") as VendorChannel) : null;
   const { data, error, loading, reload } = useQuery(ChannelsQuery, { where: { appID } });
+  const vendors = data?.channelVendors ?? [];
+  const asked = params.get("edit");
+  const edit = can.administer ? (vendors.find((v) => v.channel === asked)?.channel ?? null) : null;
   const configs = new Map<string, Config>();
   for (const e of data?.channelConfigs.edges ?? []) if (e?.node) configs.set(e.node.channel, e.node);
-  const [removing, setRemoving] = useState<VendorChannel | null>(null);
+  const [removing, setRemoving] = useState<Channel | null>(null);
   const [remove, removed, clearRemove] = useMutation(ChannelsDeleteMutation);
-  const [saved, setSaved] = useState<VendorChannel | null>(null);
+  const [saved, setSaved] = useState<Channel | null>(null);
 
-  const setEdit = (c: VendorChannel | null) => {
+  const setEdit = (c: Channel | null) => {
     setSaved(null);
     setParams(c ? { edit: c } : {});
   };
@@ -81,9 +108,9 @@ export default function Channels() {
         <Loading />
       ) : (
         <div className="admin-channels">
-          {VENDORS.map((v) => {
+          {vendors.map((v) => {
             const cfg = configs.get(v.channel);
-            const name = channelName(v.channel);
+            const name = vendorName(v);
             return (
               <section key={v.channel} className="card admin-channel" aria-label={name}>
                 <header className="admin-channel-head">
@@ -105,14 +132,28 @@ export default function Channels() {
                     </div>
                   )}
                 </header>
-                <p className="muted small admin-vendor-what">{t(`vendors.${v.channel}`)}</p>
+                <p className="muted small admin-vendor-what">{t(`vendors.${v.channel}` as "vendors.APNS", { defaultValue: v.name })}</p>
                 {saved === v.channel && (
                   <p className="admin-saved" role="status">
                     {t("saved")}
                   </p>
                 )}
-                {cfg && <Details cfg={cfg} />}
-                {edit === v.channel && (
+                {cfg && <Details cfg={cfg} receipts={v.receipts != null} />}
+                {edit === v.channel && !tailored(v.channel) && (
+                  <GenericForm
+                    appID={appID}
+                    vendor={v}
+                    name={name}
+                    cfg={cfg}
+                    onCancel={() => setEdit(null)}
+                    onSaved={() => {
+                      setEdit(null);
+                      setSaved(v.channel);
+                      reload();
+                    }}
+                  />
+                )}
+                {edit === v.channel && tailored(v.channel) && (
                   <CredentialsForm
                     appID={appID}
                     channel={v.channel}
@@ -160,7 +201,7 @@ function Status({ cfg }: { cfg?: Config }) {
   return <span className="badge good">{t("state.good")}</span>;
 }
 
-function Details({ cfg }: { cfg: Config }) {
+function Details({ cfg, receipts }: { cfg: Config; receipts: boolean }) {
   const { t } = useTranslation("channels");
   // The environment has its own row below when cfg carries it.
   const rows = summaryRows(cfg.summary).filter((r) => !(cfg.environment && r.key === "environment"));
@@ -196,13 +237,32 @@ function Details({ cfg }: { cfg: Config }) {
             </span>
           </Row>
         )}
-        {!cfg.receiptURL && (cfg.channel === "HUAWEI" || cfg.channel === "XIAOMI") && (
+        {!cfg.receiptURL && receipts && (
           <Row label={t("details.receiptURL")}>
             <span className="muted">{t("details.noReceiptURL")}</span>
           </Row>
         )}
       </dl>
     </>
+  );
+}
+
+// GenericForm is the registry-described form, saving through this page's
+// mutation.
+function GenericForm({ appID, vendor, name, cfg, onCancel, onSaved }: { appID: string; vendor: Vendor; name: string; cfg?: Config; onCancel: () => void; onSaved: () => void }) {
+  const [save, state] = useMutation(ChannelsSetMutation);
+  return (
+    <GenericCredentialsForm
+      appID={appID}
+      vendor={vendor}
+      name={name}
+      summary={(cfg?.summary ?? null) as Record<string, unknown> | null}
+      rate={cfg?.maxPerSecond ? String(cfg.maxPerSecond) : ""}
+      save={(vars) => save(vars as never)}
+      state={state}
+      onCancel={onCancel}
+      onSaved={onSaved}
+    />
   );
 }
 
@@ -388,84 +448,5 @@ function APNsFields({ form, set, bad }: { form: APNsForm; set: (c: Partial<APNsF
         </div>
       )}
     </>
-  );
-}
-
-function Text({
-  label,
-  value,
-  set,
-  invalid,
-  hint,
-  secret,
-  numeric,
-}: {
-  label: string;
-  value: string;
-  set: (v: string) => void;
-  invalid?: boolean;
-  hint?: string;
-  secret?: boolean;
-  numeric?: boolean;
-}) {
-  return (
-    <Field label={label} hint={hint}>
-      {(id) => (
-        <input
-          id={id}
-          type={secret ? "password" : "text"}
-          inputMode={numeric ? "numeric" : undefined}
-          autoComplete={secret ? "new-password" : "off"}
-          spellCheck={false}
-          value={value}
-          onChange={(e) => set(e.target.value)}
-          aria-invalid={invalid || undefined}
-        />
-      )}
-    </Field>
-  );
-}
-
-// FileField reads a chosen file in the browser; nothing is uploaded until
-// the form is saved, and then only as part of the mutation's input.
-function FileField<T>({
-  label,
-  accept,
-  hint,
-  read,
-  onRead,
-  invalid,
-}: {
-  label: string;
-  accept: string;
-  hint?: string;
-  read: (file: File) => Promise<T>;
-  onRead: (value: T) => void;
-  invalid?: boolean;
-}) {
-  const { t } = useTranslation("channels");
-  const [problem, setProblem] = useState("");
-  return (
-    <Field label={label} hint={problem ? <span className="error">{problem}</span> : hint}>
-      {(id) => (
-        <input
-          id={id}
-          type="file"
-          accept={accept}
-          aria-invalid={invalid || undefined}
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            if (!file) return;
-            setProblem("");
-            if (file.size > 1 << 20) return setProblem(t("file.tooLarge"));
-            try {
-              onRead(await read(file));
-            } catch {
-              setProblem(t("file.unreadable"));
-            }
-          }}
-        />
-      )}
-    </Field>
   );
 }

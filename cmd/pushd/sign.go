@@ -47,76 +47,105 @@ const maxAnswer = 64 << 20
 // signCommand is `pushd sign`. It exits 1 when a sent request fails
 // (HTTP status 400 or more), 2 on bad usage.
 func signCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pushd sign", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	keyID := fs.String("key", "", "")
-	secret := fs.String("secret", "", "")
-	keyFile := fs.String("private-key", "", "")
-	method := fs.String("method", "", "")
-	data := fs.String("data", "", "")
-	query := fs.String("query", "", "")
-	vars := map[string]json.RawMessage{}
-	fs.Func("var", "", func(v string) error { return addVar(vars, v) })
-	send := fs.Bool("send", false, "")
-	urls, err := parseInterspersed(fs, args)
+	opts, err := parseSignArgs(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, signUsage)
+		return 0
+	}
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, signUsage)
-			return 0
-		}
 		fmt.Fprintf(stderr, "pushd sign: %v\n\n%s", err, signUsage)
 		return 2
 	}
-	switch {
-	case *keyID == "":
-		fmt.Fprintf(stderr, "pushd sign: -key is required\n\n%s", signUsage)
-		return 2
-	case len(urls) != 1:
-		fmt.Fprintf(stderr, "pushd sign: need exactly one URL, got %d %q\n\n%s", len(urls), urls, signUsage)
-		return 2
+	if opts.secret == "" {
+		opts.secret = getenv("PUSHD_SIGN_SECRET")
 	}
-	if *secret == "" {
-		*secret = getenv("PUSHD_SIGN_SECRET")
-	}
-	signer, err := newSigner(*keyID, *secret, *keyFile)
+	req, err := opts.signedRequest(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "pushd sign: %v\n", err)
 		return 2
 	}
-	body, err := requestBody(*data, *query, vars)
-	if err != nil {
-		fmt.Fprintf(stderr, "pushd sign: %v\n", err)
-		return 2
-	}
-	if *method == "" {
-		*method = http.MethodGet
-		if len(body) > 0 {
-			*method = http.MethodPost
-		}
-	}
-	target, err := url.Parse(urls[0])
-	if err != nil || target.Host == "" {
-		fmt.Fprintf(stderr, "pushd sign: %q is not an absolute URL\n", urls[0])
-		return 2
-	}
-	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(*method), target.String(), bytes.NewReader(body))
-	if err != nil {
-		fmt.Fprintf(stderr, "pushd sign: %v\n", err)
-		return 2
-	}
-	if len(body) > 0 {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if err := signer.Sign(req, body); err != nil {
-		fmt.Fprintf(stderr, "pushd sign: %v\n", err)
-		return 2
-	}
-	if !*send {
+	if !opts.send {
 		for _, h := range []string{signature.HeaderKey, signature.HeaderTimestamp, signature.HeaderNonce, signature.HeaderSignature} {
 			fmt.Fprintf(stdout, "%s: %s\n", h, req.Header.Get(h))
 		}
 		return 0
 	}
+	return sendSigned(req, stdout, stderr)
+}
+
+// signOptions are the flags and the URL of `pushd sign`.
+type signOptions struct {
+	keyID, secret, keyFile string
+	method, data, query    string
+	vars                   map[string]json.RawMessage
+	send                   bool
+	url                    string
+}
+
+// parseSignArgs reads the flags and the one URL. Its errors are bad usage,
+// or flag.ErrHelp for -h.
+func parseSignArgs(args []string) (signOptions, error) {
+	o := signOptions{vars: map[string]json.RawMessage{}}
+	fs := flag.NewFlagSet("pushd sign", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.keyID, "key", "", "")
+	fs.StringVar(&o.secret, "secret", "", "")
+	fs.StringVar(&o.keyFile, "private-key", "", "")
+	fs.StringVar(&o.method, "method", "", "")
+	fs.StringVar(&o.data, "data", "", "")
+	fs.StringVar(&o.query, "query", "", "")
+	fs.Func("var", "", func(v string) error { return addVar(o.vars, v) })
+	fs.BoolVar(&o.send, "send", false, "")
+	urls, err := parseInterspersed(fs, args)
+	switch {
+	case err != nil:
+		return o, err
+	case o.keyID == "":
+		return o, errors.New("-key is required")
+	case len(urls) != 1:
+		return o, fmt.Errorf("need exactly one URL, got %d %q", len(urls), urls)
+	}
+	o.url = urls[0]
+	return o, nil
+}
+
+// signedRequest builds the request the options describe and signs it.
+func (o signOptions) signedRequest(ctx context.Context) (*http.Request, error) {
+	signer, err := newSigner(o.keyID, o.secret, o.keyFile)
+	if err != nil {
+		return nil, err
+	}
+	body, err := requestBody(o.data, o.query, o.vars)
+	if err != nil {
+		return nil, err
+	}
+	method := o.method
+	if method == "" {
+		method = http.MethodGet
+		if len(body) > 0 {
+			method = http.MethodPost
+		}
+	}
+	target, err := url.Parse(o.url)
+	if err != nil || target.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute URL", o.url)
+	}
+	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(method), target.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > 0 {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err := signer.Sign(req, body); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// sendSigned sends req and prints the answer; it returns 1 when the
+// request fails or its status is 400 or more.
+func sendSigned(req *http.Request, stdout, stderr io.Writer) int {
 	client := &http.Client{Timeout: 30 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {

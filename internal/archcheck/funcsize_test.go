@@ -17,7 +17,6 @@ func longFuncsAllowed() map[string]string {
 		"cmd/pushd-load.live":                       "",
 		"cmd/pushd-load.pipeline":                   "",
 		"cmd/pushd-load.simple":                     "",
-		"cmd/pushd.signCommand":                     "",
 		"config.Config.Validate":                    "",
 		"config.specs":                              "",
 		"provider/providertest.APNsFake.check":      "",
@@ -25,7 +24,6 @@ func longFuncsAllowed() map[string]string {
 		"provider/providertest.XiaomiFake.validate": "",
 		"provider/providertest.fcmValidate":         "",
 		"provider/providertest.huaweiValidate":      "",
-		"worker.RunMaintenance":                     "",
 	}
 }
 

@@ -347,7 +347,7 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	if !c.hub.backlogSlots.take(ctx, c.done) {
 		return
 	}
-	msgs, err := c.hub.cfg.Service.Resume(ctx, c.device, afterSeq)
+	msgs, err := c.hub.cfg.Service.Delivery().Resume(ctx, c.device, afterSeq)
 	c.hub.backlogSlots.give()
 	if err != nil {
 		c.hub.log.Warn("gateway: resume", "device", c.device, "err", err)
@@ -367,7 +367,7 @@ func (c *conn) deliverPending(ctx context.Context) {
 	if !c.hub.backlogSlots.take(ctx, c.done) {
 		return
 	}
-	msgs, err := c.hub.cfg.Service.ClaimPending(ctx, c.device)
+	msgs, err := c.hub.cfg.Service.Delivery().ClaimPending(ctx, c.device)
 	c.hub.backlogSlots.give()
 	if err != nil {
 		c.hub.log.Warn("gateway: deliver pending", "device", c.device, "err", err)

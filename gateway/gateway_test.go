@@ -289,7 +289,7 @@ func TestMessageReachesDeviceOnAnotherNode(t *testing.T) {
 	waitOnline(t, b, reg.DeviceID)
 
 	id := b.message(reg.DeviceID, "hello")
-	left, err := b.svc.DeliverSelf(ctx, []nodeid.ID{id}) // from any process
+	left, err := b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{id}) // from any process
 	require.NoError(t, err)
 	require.Empty(t, left)
 	p := nextPush(t, ctx, conn)
@@ -298,7 +298,7 @@ func TestMessageReachesDeviceOnAnotherNode(t *testing.T) {
 	require.EqualValues(t, 1, p.Seq)
 
 	// Sent once: a second attempt finds it claimed.
-	left, err = b.svc.DeliverSelf(ctx, []nodeid.ID{id})
+	left, err = b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{id})
 	require.NoError(t, err)
 	require.Equal(t, []nodeid.ID{id}, left)
 
@@ -331,7 +331,7 @@ func TestResumeAcrossNodesHasNoGapsOrRepeats(t *testing.T) {
 	waitOnline(t, b, reg.DeviceID)
 
 	m1, m2 := b.message(reg.DeviceID, "m1"), b.message(reg.DeviceID, "m2")
-	_, err = b.svc.DeliverSelf(ctx, []nodeid.ID{m1, m2})
+	_, err = b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{m1, m2})
 	require.NoError(t, err)
 	require.Equal(t, m1, nextPush(t, ctx, conn).MessageID)
 	require.Equal(t, m2, nextPush(t, ctx, conn).MessageID)
@@ -348,7 +348,7 @@ func TestResumeAcrossNodesHasNoGapsOrRepeats(t *testing.T) {
 		return err == nil && !on[reg.DeviceID]
 	}, 5*time.Second, 10*time.Millisecond)
 	m3 := b.message(reg.DeviceID, "m3")
-	left, err := b.svc.DeliverSelf(ctx, []nodeid.ID{m3})
+	left, err := b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{m3})
 	require.NoError(t, err)
 	require.Equal(t, []nodeid.ID{m3}, left, "offline: stays pending")
 
@@ -490,7 +490,7 @@ func TestSlowDeviceIsDroppedWithoutSlowingOthers(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	_, err = b.svc.DeliverSelf(ctx, append(slowIDs, fastIDs...))
+	_, err = b.svc.Delivery().DeliverSelf(ctx, append(slowIDs, fastIDs...))
 	require.NoError(t, err)
 	for range 10 {
 		nextPush(t, ctx, fast)
@@ -511,7 +511,7 @@ func TestRevokeReachesOnlineDevice(t *testing.T) {
 	defer conn.CloseNow()
 	waitOnline(t, b, reg.DeviceID)
 	id := b.message(reg.DeviceID, "oops")
-	_, err = b.svc.DeliverSelf(ctx, []nodeid.ID{id})
+	_, err = b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{id})
 	require.NoError(t, err)
 	require.Equal(t, id, nextPush(t, ctx, conn).MessageID)
 

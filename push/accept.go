@@ -13,6 +13,7 @@ import (
 	"github.com/pushd/pushd/ent/template"
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/intake"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -166,12 +167,12 @@ func (s *Service) jobByMsgKey(ctx context.Context, app nodeid.ID, key string) (*
 
 // plan validates a request and renders its messages.
 func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
-	ttl, err := checkOptions(&req.Options, s.now())
+	ttl, err := intake.CheckOptions(&req.Options, s.now())
 	if err != nil {
 		return nil, err
 	}
 	p := &plan{req: req, ttl: ttl}
-	var tpl *templateContent
+	var tpl *intake.TemplateContent
 	if req.TemplateName != "" {
 		t, err := s.client.Template.Query().Where(template.AppID(req.AppID), template.Name(req.TemplateName)).Only(ctx)
 		if ent.IsNotFound(err) {
@@ -180,7 +181,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		tpl = &templateContent{Name: t.Name, Title: t.Title, Body: t.Body, Defaults: t.Defaults}
+		tpl = &intake.TemplateContent{Name: t.Name, Title: t.Title, Body: t.Body, Defaults: t.Defaults}
 	}
 	switch req.Kind {
 	case enum.PushKindSimple:
@@ -192,11 +193,11 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 		if tpl == nil {
 			return nil, core.Invalid("templateName", "is required")
 		}
-		m, err := renderTemplate("vars", *tpl, req.Vars)
+		m, err := intake.RenderTemplate("vars", *tpl, req.Vars)
 		if err != nil {
 			return nil, err
 		}
-		p.message = overlay(*m, req.Message)
+		p.message = intake.Overlay(*m, req.Message)
 	case enum.PushKindMultiple:
 		if err := p.planItems(tpl); err != nil {
 			return nil, err
@@ -206,7 +207,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 		case tpl != nil && req.Message != nil:
 			return nil, core.Invalid("message", "give templateName or message, not both")
 		case tpl != nil:
-			m, err := renderTemplate("vars", *tpl, req.Vars)
+			m, err := intake.RenderTemplate("vars", *tpl, req.Vars)
 			if err != nil {
 				return nil, err
 			}
@@ -216,7 +217,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 		default:
 			return nil, core.Invalid("message", "give templateName or message")
 		}
-		if err := checkAudience(&p.req.Audience); err != nil {
+		if err := intake.CheckAudience(&p.req.Audience); err != nil {
 			return nil, err
 		}
 		if err := s.checkGroups(ctx, req.AppID, p.req.Audience.Groups); err != nil {
@@ -226,13 +227,13 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 		return nil, core.Invalid("kind", "unknown push kind %q", req.Kind)
 	}
 	if req.Kind == enum.PushKindSimple || req.Kind == enum.PushKindTemplate {
-		if err := checkTarget("target", &p.req.Target, MaxTargets); err != nil {
+		if err := intake.CheckTarget("target", &p.req.Target, MaxTargets); err != nil {
 			return nil, err
 		}
 		p.items = []planItem{{target: p.req.Target}}
 	}
 	if req.Kind != enum.PushKindMultiple {
-		if err := checkMessage("message", &p.message); err != nil {
+		if err := intake.CheckMessage("message", &p.message); err != nil {
 			return nil, err
 		}
 	}
@@ -242,7 +243,7 @@ func (s *Service) plan(ctx context.Context, req PushRequest) (*plan, error) {
 	return p, nil
 }
 
-func (p *plan) planItems(tpl *templateContent) error {
+func (p *plan) planItems(tpl *intake.TemplateContent) error {
 	items := p.req.Items
 	if len(items) == 0 {
 		return core.Invalid("items", "give at least one item")
@@ -254,29 +255,29 @@ func (p *plan) planItems(tpl *templateContent) error {
 	for i := range items {
 		it := &items[i]
 		field := "items[" + strconv.Itoa(i) + "]"
-		if err := checkTarget(field+".target", &it.Target, MaxItems); err != nil {
+		if err := intake.CheckTarget(field+".target", &it.Target, MaxItems); err != nil {
 			return err
 		}
 		if total += len(it.Target.DeviceIDs) + len(it.Target.UserIDs); total > MaxItems {
 			return core.Invalid("items", "at most %d targets across items", MaxItems)
 		}
-		if len(it.MsgKey) > maxMsgKey {
-			return core.Invalid(field+".msgKey", "at most %d bytes", maxMsgKey)
+		if len(it.MsgKey) > intake.MaxMsgKey {
+			return core.Invalid(field+".msgKey", "at most %d bytes", intake.MaxMsgKey)
 		}
 		var m jsontype.Message
 		switch {
 		case tpl != nil:
-			r, err := renderTemplate(field+".vars", *tpl, it.Vars)
+			r, err := intake.RenderTemplate(field+".vars", *tpl, it.Vars)
 			if err != nil {
 				return err
 			}
-			m = overlay(*r, it.Message)
+			m = intake.Overlay(*r, it.Message)
 		case it.Message != nil:
 			m = *it.Message
 		default:
 			return core.Invalid(field+".message", "give a message, or templateName for the push")
 		}
-		if err := checkMessage(field+".message", &m); err != nil {
+		if err := intake.CheckMessage(field+".message", &m); err != nil {
 			return err
 		}
 		p.items = append(p.items, planItem{target: it.Target, msgKey: it.MsgKey, message: &m})
@@ -373,8 +374,8 @@ func newJobCreate(tx *ent.Tx, p *plan, now, start time.Time) (*ent.PushJobCreate
 	}
 	switch {
 	case o.Recurrence != nil:
-		sched, loc, _ := ParseRecurrence(*o.Recurrence)
-		next := nextOccurrence(sched, loc, *o.Recurrence, now)
+		sched, loc, _ := intake.ParseRecurrence(*o.Recurrence)
+		next := intake.NextOccurrence(sched, loc, *o.Recurrence, now)
 		if next == nil {
 			return nil, core.Invalid("options.recurrence", "has no occurrence after now")
 		}
@@ -395,7 +396,7 @@ func (s *Service) resolveAtAccept(ctx context.Context, tx *ent.Tx, p *plan, crea
 	if err != nil {
 		return nil, err
 	}
-	if inline && channelAllowed(&ent.PushJob{Options: jsontype.Options{Channels: o.Channels}}, enum.ChannelSelf) {
+	if inline && core.ChannelAllowed(&ent.PushJob{Options: jsontype.Options{Channels: o.Channels}}, enum.ChannelSelf) {
 		if err := s.claimOnline(ctx, tx, targets, p.message, ref.ExpiresAt); err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/pushd/pushd/ent/appuser"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/intake"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -23,7 +24,7 @@ func (s *Service) CreateTemplate(ctx context.Context, in ent.CreateTemplateInput
 	if in.Body != nil {
 		spec.Body = *in.Body
 	}
-	vars, err := checkTemplate(spec)
+	vars, err := intake.CheckTemplate(spec)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +59,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, id nodeid.ID, in ent.Updat
 		if in.Defaults != nil {
 			spec.Defaults = in.Defaults
 		}
-		vars, err := checkTemplate(spec)
+		vars, err := intake.CheckTemplate(spec)
 		if err != nil {
 			return err
 		}

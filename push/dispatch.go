@@ -22,7 +22,9 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/devices"
+	"github.com/pushd/pushd/push/intake"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -32,7 +34,7 @@ import (
 // one of those channels is one vendor request.
 const (
 	FanOutChunk = 5000
-	SendBatch   = 1000
+	SendBatch   = deliver.SendBatch
 )
 
 // Dispatch starts sending a job: a broadcast's audience becomes deliveries
@@ -93,7 +95,7 @@ func (s *Service) dispatchSmall(ctx context.Context, job *ent.PushJob) error {
 		s.jobChanged(ctx, job.ID)
 	}
 	job.Status = pushjob.StatusSENDING
-	_, err = s.sendJob(ctx, job, SendRequest{Job: job.ID})
+	_, err = s.deliver.SendJob(ctx, job, SendRequest{Job: job.ID})
 	return s.retryLater(ctx, job, SendRequest{Job: job.ID}, err)
 }
 
@@ -146,7 +148,7 @@ func (s *Service) sendPending(ctx context.Context, job *ent.PushJob) error {
 	case 0:
 		return nil
 	case 1:
-		_, err := s.sendJob(ctx, job, tasks[0])
+		_, err := s.deliver.SendJob(ctx, job, tasks[0])
 		return s.retryLater(ctx, job, tasks[0], err)
 	}
 	return s.enqueueSends(ctx, job, tasks)
@@ -215,7 +217,7 @@ func (s *Service) fanOutChunk(ctx context.Context, job *ent.PushJob, cursor node
 			moved = false
 			return nil
 		}
-		if err := s.insertDeliveries(ctx, tx, job, ids); err != nil {
+		if err := s.deliver.InsertFanOut(ctx, tx, job, ids); err != nil {
 			return fmt.Errorf("write deliveries: %w", err)
 		}
 		after := cursor
@@ -298,7 +300,7 @@ func (s *Service) PreviewAudience(ctx context.Context, app nodeid.ID, a jsontype
 	if err := tenant.Require(ctx, app, tenant.NeedRead); err != nil {
 		return 0, err
 	}
-	if err := checkAudience(&a); err != nil {
+	if err := intake.CheckAudience(&a); err != nil {
 		return 0, err
 	}
 	sys := tenant.AsSystem(ctx)

@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
@@ -129,7 +130,7 @@ func TestVendorSendIsSentOnlyOnceAccepted(t *testing.T) {
 		j := queuedPush(t, q, app.ID, devs)
 		done := make(chan error, 1)
 		go func() {
-			_, err := q.Send(tenant.AsSystem(context.Background()), push.SendRequest{Job: j.ID})
+			_, err := q.Delivery().Send(tenant.AsSystem(context.Background()), push.SendRequest{Job: j.ID})
 			done <- err
 		}()
 		require.Equal(t, 3, <-g.entered)
@@ -173,16 +174,16 @@ func TestLapsedLeaseIsSentAgain(t *testing.T) {
 		app, devs := devicesWithFCM(t, a, 2)
 		j := queuedPush(t, a, app.ID, devs)
 		aDone := make(chan error, 1)
-		go func() { _, err := a.Send(ctx, push.SendRequest{Job: j.ID}); aDone <- err }()
+		go func() { _, err := a.Delivery().Send(ctx, push.SendRequest{Job: j.ID}); aDone <- err }()
 		require.Equal(t, 2, <-dying.entered)
 
-		st0, err := b.SweepLeases(ctx, 100)
+		st0, err := b.Delivery().SweepLeases(ctx, 100)
 		require.NoError(t, err)
 		require.Zero(t, st0.Returned, "a live lease is not taken")
 		lapse(t, st, j.ID)
-		swept, err := b.SweepLeases(ctx, 100)
+		swept, err := b.Delivery().SweepLeases(ctx, 100)
 		require.NoError(t, err)
-		require.Equal(t, push.LeaseStats{Returned: 2}, swept)
+		require.Equal(t, deliver.LeaseStats{Returned: 2}, swept)
 		for _, d := range deliveries(t, st, j.ID) {
 			require.Equal(t, delivery.StatusPENDING, d.Status)
 			require.Contains(t, d.LastError, "lease expired")
@@ -199,7 +200,7 @@ func TestLapsedLeaseIsSentAgain(t *testing.T) {
 		require.NoError(t, json.Unmarshal(sends[0].Payload, &sr))
 		require.ElementsMatch(t, devs, idStrings(sr.Devices))
 		bDone := make(chan core.SendSummary, 1)
-		go func() { sum, _ := b.Send(ctx, sr); bDone <- sum }()
+		go func() { sum, _ := b.Delivery().Send(ctx, sr); bDone <- sum }()
 		require.Equal(t, 2, <-healthy.entered)
 
 		// The first sender answers late: its lease is gone, so it records
@@ -245,7 +246,7 @@ func TestTwoSweepersNeverTakeTheSameDelivery(t *testing.T) {
 	app, devs := devicesWithFCM(t, a, n)
 	j := queuedPush(t, a, app.ID, devs)
 	done := make(chan struct{})
-	go func() { _, _ = a.Send(ctx, push.SendRequest{Job: j.ID}); close(done) }()
+	go func() { _, _ = a.Delivery().Send(ctx, push.SendRequest{Job: j.ID}); close(done) }()
 	require.Equal(t, n, <-g.entered)
 	lapse(t, st, j.ID)
 	var mu sync.Mutex
@@ -254,7 +255,7 @@ func TestTwoSweepersNeverTakeTheSameDelivery(t *testing.T) {
 	for _, s := range []*queued{a, b, a, b} {
 		wg.Go(func() {
 			for {
-				got, err := s.SweepLeases(ctx, 7)
+				got, err := s.Delivery().SweepLeases(ctx, 7)
 				require.NoError(t, err)
 				mu.Lock()
 				total += got.Returned
@@ -297,14 +298,14 @@ func TestReleaseGivesBackOnlyThisProcesssDeliveries(t *testing.T) {
 		ja := queuedPush(t, a, app.ID, devs[:2])
 		jb := queuedPush(t, b, app.ID, devs[2:])
 		aDone, bDone := make(chan struct{}), make(chan struct{})
-		go func() { _, _ = a.Send(ctx, push.SendRequest{Job: ja.ID}); close(aDone) }()
-		go func() { _, _ = b.Send(ctx, push.SendRequest{Job: jb.ID}); close(bDone) }()
+		go func() { _, _ = a.Delivery().Send(ctx, push.SendRequest{Job: ja.ID}); close(aDone) }()
+		go func() { _, _ = b.Delivery().Send(ctx, push.SendRequest{Job: jb.ID}); close(bDone) }()
 		<-ga.entered
 		<-gb.entered
 
-		rel, err := a.ReleaseLeases(ctx)
+		rel, err := a.Delivery().ReleaseLeases(ctx)
 		require.NoError(t, err)
-		require.Equal(t, push.LeaseStats{Returned: 2}, rel)
+		require.Equal(t, deliver.LeaseStats{Returned: 2}, rel)
 		for _, d := range deliveries(t, st, ja.ID) {
 			require.Equal(t, delivery.StatusPENDING, d.Status)
 			require.Contains(t, d.LastError, "released")
@@ -333,14 +334,14 @@ func TestLapsedLeaseOutOfAttemptsFails(t *testing.T) {
 	ctx := tenant.AsSystem(context.Background())
 	app, devs := devicesWithFCM(t, q, 1)
 	j := queuedPush(t, q, app.ID, devs)
-	require.NoError(t, st.Ent.Delivery.Update().Where(delivery.JobID(j.ID)).SetAttempts(push.MaxVendorAttempts-1).Exec(ctx))
+	require.NoError(t, st.Ent.Delivery.Update().Where(delivery.JobID(j.ID)).SetAttempts(deliver.MaxVendorAttempts-1).Exec(ctx))
 	done := make(chan struct{})
-	go func() { _, _ = q.Send(ctx, push.SendRequest{Job: j.ID}); close(done) }()
+	go func() { _, _ = q.Delivery().Send(ctx, push.SendRequest{Job: j.ID}); close(done) }()
 	<-g.entered
 	lapse(t, st, j.ID)
-	got, err := q.SweepLeases(ctx, 10)
+	got, err := q.Delivery().SweepLeases(ctx, 10)
 	require.NoError(t, err)
-	require.Equal(t, push.LeaseStats{Failed: 1}, got)
+	require.Equal(t, deliver.LeaseStats{Failed: 1}, got)
 	d := deliveries(t, st, j.ID)[0]
 	require.Equal(t, delivery.StatusFAILED, d.Status)
 	require.Contains(t, d.LastError, "gave up after")

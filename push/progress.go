@@ -8,6 +8,7 @@ import (
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/tenant"
 )
@@ -71,7 +72,7 @@ func (s *Service) RefreshJob(ctx context.Context, id nodeid.ID) error {
 // counts the job's statistics only at its pace, and deferred then says
 // they were put off and the job must be refreshed again later.
 func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (deferred bool, err error) {
-	changed, err := s.db.RefreshCounts(ctx, s.relaxed, pushdb.Refresh{Job: id, Now: s.now(), Resends: resendReasons[:]})
+	changed, err := s.db.RefreshCounts(ctx, s.relaxed, pushdb.Refresh{Job: id, Now: s.now(), Resends: deliver.ResendReasons()})
 	if err != nil {
 		return false, fmt.Errorf("refresh job: %w", err)
 	}

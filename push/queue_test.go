@@ -116,10 +116,10 @@ func TestScheduledPushWaitsForItsTime(t *testing.T) {
 	j, err := q.Push(ctx, simple(app.ID, jsontype.Target{DeviceIDs: []string{string(d.ID)}}, "tomorrow", later(24*time.Hour)))
 	require.NoError(t, err)
 	require.Equal(t, pushjob.StatusSCHEDULED, j.Status)
-	msgs, err := q.Resume(ctx, d.ID, 0)
+	msgs, err := q.Delivery().Resume(ctx, d.ID, 0)
 	require.NoError(t, err)
 	require.Empty(t, msgs, "a push scheduled for tomorrow is not sent today")
-	_, err = q.Send(ctx, push.SendRequest{Job: j.ID})
+	_, err = q.Delivery().Send(ctx, push.SendRequest{Job: j.ID})
 	require.NoError(t, err)
 
 	uj, err := q.Push(ctx, simple(app.ID, jsontype.Target{UserIDs: []string{"later"}}, "for a user, tomorrow", later(24*time.Hour)))
@@ -169,7 +169,7 @@ func TestVendorRetryOfASinglePushIsSentLater(t *testing.T) {
 	require.False(t, sends[0].NextProcessAt.Before(before.Add(3*time.Second).Truncate(time.Second)), "no sooner than the vendor asked")
 	var sr push.SendRequest
 	require.NoError(t, json.Unmarshal(sends[0].Payload, &sr))
-	_, err = q.Send(ctx, sr)
+	_, err = q.Delivery().Send(ctx, sr)
 	require.NoError(t, err)
 	dl, err := q.stores.Ent.Delivery.Query().Where(delivery.JobID(j.ID)).Only(ctx)
 	require.NoError(t, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/intake"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -101,7 +102,7 @@ func (s *Service) reachTargets(ctx context.Context, app nodeid.ID, q ReachQuery)
 		return nil, core.Invalid("target", "give target or audience")
 	case q.Audience != nil:
 		a := *q.Audience
-		if err := checkAudience(&a); err != nil {
+		if err := intake.CheckAudience(&a); err != nil {
 			return nil, err
 		}
 		if err := s.checkGroups(tenant.AsSystem(ctx), app, a.Groups); err != nil {
@@ -110,7 +111,7 @@ func (s *Service) reachTargets(ctx context.Context, app nodeid.ID, q ReachQuery)
 		return s.audienceFilter(app, a), nil
 	}
 	t := *q.Target
-	if err := checkTarget("target", &t, MaxTargets); err != nil {
+	if err := intake.CheckTarget("target", &t, MaxTargets); err != nil {
 		return nil, err
 	}
 	if len(t.DeviceIDs) > 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -62,7 +63,7 @@ func (s *Service) RetryLost(ctx context.Context, stall time.Duration, limit int)
 	}
 	sys := tenant.AsSystem(ctx)
 	rows, err := s.client.Delivery.Query().
-		Where(delivery.StatusEQ(delivery.StatusPENDING), delivery.LastErrorIn(resendReasons...),
+		Where(delivery.StatusEQ(delivery.StatusPENDING), delivery.LastErrorIn(deliver.ResendReasons()...),
 			delivery.UpdatedAtLT(s.now().Add(-stall)), delivery.ExpiresAtGT(s.now()), delivery.DeviceIDNotNil()).
 		WithJob().Limit(limit).All(sys)
 	if err != nil || len(rows) == 0 {
@@ -84,36 +85,9 @@ func (s *Service) RetryLost(ctx context.Context, stall time.Duration, limit int)
 		return 0, err
 	}
 	// Touch them so the next round waits a full stall period again.
-	if err := s.relaxed.Delivery.Update().Where(delivery.IDIn(idsOf(rows)...), delivery.StatusEQ(delivery.StatusPENDING)).
+	if err := s.relaxed.Delivery.Update().Where(delivery.IDIn(core.IDsOf(rows)...), delivery.StatusEQ(delivery.StatusPENDING)).
 		SetUpdatedAt(s.now()).Exec(sys); err != nil {
 		return 0, err
 	}
 	return len(rows), nil
-}
-
-// ExpireDue marks PENDING deliveries whose TTL ended as EXPIRED, at most
-// limit of them, and returns how many.
-func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {
-	sys := tenant.AsSystem(ctx)
-	now := s.now()
-	rows, err := s.client.Delivery.Query().
-		Where(delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtLTE(now),
-			// A TTL-0 delivery gets its first attempt first.
-			delivery.Or(delivery.AttemptsGT(0), delivery.ExpiresAtLTE(now.Add(-expiryGrace)), delivery.DeviceIDIsNil())).
-		Limit(limit).Select(delivery.FieldID, delivery.FieldJobID).All(sys)
-	if err != nil || len(rows) == 0 {
-		return 0, err
-	}
-	ids := make([]nodeid.ID, len(rows))
-	var jobs []nodeid.ID
-	for i, r := range rows {
-		ids[i] = r.ID
-		jobs = append(jobs, r.JobID)
-	}
-	n, err := s.setStatus(sys, ids, delivery.StatusEXPIRED, "TTL ended before it could be delivered")
-	if err != nil {
-		return 0, err
-	}
-	s.mark(sys, core.Unique(jobs)...)
-	return n, nil
 }

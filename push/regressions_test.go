@@ -17,6 +17,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
@@ -106,7 +107,7 @@ func TestSQLiteFanOutStep(t *testing.T) {
 	job, err := s.client.PushJob.Create().SetAppID(app.ID).SetKind(enum.PushKindBroadcast).SetMessage(jsontype.Message{Title: "x"}).
 		SetOptions(jsontype.Options{}).SetTTLSeconds(3600).SetExpiresAt(time.Now().Add(time.Hour)).Save(ctx)
 	require.NoError(t, err)
-	require.NoError(t, s.withTx(ctx, func(tx *ent.Tx) error { return s.insertDeliveries(ctx, tx, job, ids) }))
+	require.NoError(t, s.withTx(ctx, func(tx *ent.Tx) error { return s.deliver.InsertFanOut(ctx, tx, job, ids) }))
 	n, err := s.client.Delivery.Query().Where(delivery.JobID(job.ID)).Count(ctx)
 	require.NoError(t, err)
 	require.Equal(t, FanOutChunk, n)
@@ -128,7 +129,7 @@ func TestSQLiteScheduleInAnotherOffset(t *testing.T) {
 	restarted, err := s.Reconcile(ctx, time.Minute)
 	require.NoError(t, err)
 	require.Empty(t, restarted, "a push scheduled 3 h ahead is not overdue")
-	n, err := s.ExpireDue(ctx, 100)
+	n, err := s.Delivery().ExpireDue(ctx, 100)
 	require.NoError(t, err)
 	require.Zero(t, n)
 }
@@ -147,7 +148,7 @@ func TestUnbindWithdrawsTheUsersPendingMessages(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Devices().BindUser(ctx, d.ID, "bob")
 	require.NoError(t, err)
-	msgs, err := s.Resume(ctx, d.ID, 0)
+	msgs, err := s.Delivery().Resume(ctx, d.ID, 0)
 	require.NoError(t, err)
 	require.Empty(t, msgs, "bob does not get alice's message")
 	dl, err := s.client.Delivery.Query().Where(delivery.JobID(j.ID), delivery.DeviceID(d.ID)).Only(ctx)
@@ -169,7 +170,7 @@ func TestClaimPendingSkipsMessagesForOtherChannels(t *testing.T) {
 			SetMessage(jsontype.Message{Title: "x"}).SetOptions(jsontype.Options{Channels: channels}).
 			SetTTLSeconds(3600).SetExpiresAt(exp)
 	}
-	jobs := make([]*ent.PushJobCreate, MaxResume+100)
+	jobs := make([]*ent.PushJobCreate, deliver.MaxResume+100)
 	for i := range jobs {
 		jobs[i] = newJob([]enum.Channel{enum.ChannelFCM})
 	}
@@ -185,7 +186,7 @@ func TestClaimPendingSkipsMessagesForOtherChannels(t *testing.T) {
 	want, err := s.client.Delivery.Create().SetAppID(app.ID).SetJobID(self.ID).SetDeviceID(d.ID).SetExpiresAt(exp).Save(ctx)
 	require.NoError(t, err)
 
-	msgs, err := s.ClaimPending(ctx, d.ID)
+	msgs, err := s.Delivery().ClaimPending(ctx, d.ID)
 	require.NoError(t, err)
 	require.Len(t, msgs, 1)
 	require.Equal(t, want.ID, msgs[0].MessageID)

@@ -61,7 +61,7 @@ func TestRevokeMidBroadcast(t *testing.T) {
 	cursor, stop, err := s.fanOutChunk(ctx, job, "", devs[:4])
 	require.NoError(t, err)
 	require.False(t, stop)
-	_, err = s.Send(ctx, SendRequest{Job: job.ID, Through: cursor})
+	_, err = s.Delivery().Send(ctx, SendRequest{Job: job.ID, Through: cursor})
 	require.NoError(t, err)
 	second, stop, err := s.fanOutChunk(ctx, job, cursor, devs[4:8])
 	require.NoError(t, err)
@@ -73,7 +73,7 @@ func TestRevokeMidBroadcast(t *testing.T) {
 	require.Equal(t, pushjob.StatusREVOKED, revoked.Status)
 
 	// The rest of the pipeline runs late, as queued tasks would.
-	_, err = s.Send(ctx, SendRequest{Job: job.ID, After: cursor, Through: second})
+	_, err = s.Delivery().Send(ctx, SendRequest{Job: job.ID, After: cursor, Through: second})
 	require.NoError(t, err)
 	require.NoError(t, s.Dispatch(ctx, job.ID))
 	require.EqualValues(t, 4, fcm.n.Load(), "nothing is sent after the revoke")

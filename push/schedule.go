@@ -4,30 +4,14 @@ import (
 	"context"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
-	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/intake"
 	"github.com/pushd/pushd/tenant"
 )
-
-// nextOccurrence is the first time after `after` that r fires, or nil
-// when its end has passed.
-func nextOccurrence(sched cron.Schedule, loc *time.Location, r jsontype.Recurrence, after time.Time) *time.Time {
-	if r.StartAt != nil && after.Before(*r.StartAt) {
-		after = r.StartAt.Add(-time.Second)
-	}
-	n := sched.Next(after.In(loc))
-	if n.IsZero() || (r.EndAt != nil && n.After(*r.EndAt)) {
-		return nil
-	}
-	n = n.UTC()
-	return &n
-}
 
 // FireDue makes the occurrences of recurring pushes that are due: each is
 // a job of its own, linked to its schedule. Postgres holds the schedule,
@@ -59,15 +43,15 @@ func (s *Service) FireDue(ctx context.Context, limit int) ([]*ent.PushJob, error
 }
 
 func (s *Service) fire(ctx context.Context, parent *ent.PushJob, now time.Time) (*ent.PushJob, error) {
-	sched, loc, err := ParseRecurrence(*parent.Recurrence)
+	sched, loc, err := intake.ParseRecurrence(*parent.Recurrence)
 	if err != nil {
 		return nil, err
 	}
 	fireAt := *parent.ScheduleAt
-	next := nextOccurrence(sched, loc, *parent.Recurrence, fireAt)
+	next := intake.NextOccurrence(sched, loc, *parent.Recurrence, fireAt)
 	for next != nil && !next.After(now) {
 		fireAt = *next
-		next = nextOccurrence(sched, loc, *parent.Recurrence, fireAt)
+		next = intake.NextOccurrence(sched, loc, *parent.Recurrence, fireAt)
 	}
 	var child *ent.PushJob
 	var outbox []*ent.Outbox

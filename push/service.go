@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/credentials"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/push/hooks"
 	"github.com/pushd/pushd/push/pushdb"
@@ -50,10 +51,7 @@ type Service struct {
 	// (tests, load runs); channels opens the apps' own credentials.
 	senders  map[enum.Channel]core.Sender
 	channels core.Channels
-	onSend   func(core.SendSummary)
-	// preference orders a device's vendor channels (core.Channels).
-	preference []enum.Channel
-	dialect    string
+	dialect  string
 	// chunkSize is how many devices one fan-out step writes.
 	chunkSize int
 	// inflight counts sends started inline by Push, for Drain;
@@ -62,10 +60,6 @@ type Service struct {
 	inlineSlots chan struct{}
 	// sendSlots bounds the requests that send their own push at once.
 	sendSlots chan struct{}
-	// node names this process in delivery leases; lease is how long a
-	// vendor send holds its deliveries.
-	node      string
-	lease     time.Duration
 	admission core.Admission
 	log       *slog.Logger
 	now       core.Clock
@@ -74,6 +68,7 @@ type Service struct {
 	hooks     *hooks.Service
 	creds     *credentials.Service
 	devices   *devices.Service
+	deliver   *deliver.Service
 	// db runs the hand-written statements of the database in use.
 	db pushdb.Executor
 }
@@ -117,7 +112,8 @@ type Config struct {
 	// LiveInterval; tests shorten it).
 	LiveInterval time.Duration
 	// Lease is how long a vendor send holds its deliveries before the
-	// sweeper may send them again (default DefaultLease, at least MinLease).
+	// sweeper may send them again (default deliver.DefaultLease, at least
+	// deliver.MinLease).
 	Lease time.Duration
 	// Node names this process in leases (default host:pid:nonce).
 	Node string
@@ -144,23 +140,16 @@ func NewService(cfg Config) *Service {
 	if cfg.FanOutChunk <= 0 {
 		cfg.FanOutChunk = FanOutChunk
 	}
-	if cfg.Lease <= 0 {
-		cfg.Lease = DefaultLease
-	}
-	cfg.Lease = max(cfg.Lease, MinLease)
-	if cfg.Node == "" {
-		cfg.Node = processName()
-	}
 	if cfg.Dialect == "" {
 		cfg.Dialect = dialect.Postgres
 	}
 	s := &Service{
 		client: cfg.Client, relaxed: cfg.Relaxed, sealer: cfg.Sealer, broker: cfg.Broker, self: cfg.Self,
-		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, preference: preference(cfg), dialect: cfg.Dialect,
-		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock, onSend: cfg.OnSend,
-		node: cfg.Node, lease: cfg.Lease, admission: cfg.Admission,
-		db:     pushdb.For(cfg.Dialect),
-		outbox: &pipeline.Outbox{Client: cfg.Client, Queue: cfg.Queue, Clock: cfg.Clock, Logger: cfg.Logger},
+		queue: cfg.Queue, marks: cfg.Marks, senders: cfg.Senders, channels: cfg.Channels, dialect: cfg.Dialect,
+		chunkSize: cfg.FanOutChunk, inlineSlots: make(chan struct{}, maxInlineSends), sendSlots: make(chan struct{}, maxSendingRequests), log: cfg.Logger, now: cfg.Clock,
+		admission: cfg.Admission,
+		db:        pushdb.For(cfg.Dialect),
+		outbox:    &pipeline.Outbox{Client: cfg.Client, Queue: cfg.Queue, Clock: cfg.Clock, Logger: cfg.Logger},
 		stats: stats.New(stats.Config{
 			Client: cfg.Client, Relaxed: cfg.Relaxed, Broker: cfg.Broker, Dialect: cfg.Dialect,
 			Logger: cfg.Logger, Clock: cfg.Clock, LiveInterval: cfg.LiveInterval,
@@ -172,6 +161,11 @@ func NewService(cfg Config) *Service {
 	})
 	s.creds = credentials.New(credentials.Config{
 		Client: cfg.Client, Sealer: cfg.Sealer, Channels: cfg.Channels, Senders: cfg.Senders, Logger: cfg.Logger, Clock: cfg.Clock,
+	})
+	s.deliver = deliver.New(deliver.Config{
+		Client: cfg.Client, Dialect: cfg.Dialect, Self: cfg.Self, Queue: cfg.Queue, Credentials: s.creds,
+		Preference: preference(cfg), Lease: cfg.Lease, Node: cfg.Node, Mark: s.mark, OnSend: cfg.OnSend,
+		Logger: cfg.Logger, Clock: cfg.Clock,
 	})
 	s.hooks = hooks.New(hooks.Config{
 		Client: cfg.Client, Sealer: cfg.Sealer, Queue: cfg.Queue, Outbox: s.outbox, Mark: s.mark,
@@ -197,6 +191,11 @@ func (s *Service) Credentials() *credentials.Service { return s.creds }
 func (s *Service) OpenChannelConfig(ctx context.Context, id nodeid.ID) (*ent.ChannelConfig, core.Credentials, error) {
 	return s.creds.Open(ctx, id)
 }
+
+// Delivery is the delivery capability: sending deliveries on the
+// self-built and vendor channels, device resumes, and the leases that make
+// a crash cost a duplicate instead of a loss.
+func (s *Service) Delivery() *deliver.Service { return s.deliver }
 
 // Hooks is the webhooks capability: endpoints and their receipts.
 func (s *Service) Hooks() *hooks.Service { return s.hooks }

@@ -38,7 +38,7 @@ func statsSetupOn(t *testing.T, st *store.Stores) (vendorSetup, nodeid.ID, []nod
 	}
 	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: ids}, "hi"))
 	require.NoError(t, err)
-	_, err = v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	_, err = v.s.Delivery().Send(v.ctx, SendRequest{Job: j.ID})
 	require.NoError(t, err)
 	return v, j.ID, devs
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/pushd/pushd/internal/testenv"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/credentials"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/devices"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
@@ -127,7 +128,7 @@ func (v vendorSetup) send(t *testing.T) (*ent.Delivery, error) {
 	t.Helper()
 	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: []string{string(v.device.ID)}}, "hi"))
 	require.NoError(t, err)
-	_, sendErr := v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	_, sendErr := v.s.Delivery().Send(v.ctx, SendRequest{Job: j.ID})
 	d, err := v.s.client.Delivery.Query().Where(delivery.JobID(j.ID)).Only(v.ctx)
 	require.NoError(t, err)
 	return d, sendErr
@@ -306,18 +307,18 @@ func TestVendorRetriesStopAtTheCap(t *testing.T) {
 	v := vendorTest(t, scriptedChannels{enum.ChannelHuawei: huawei}, map[enum.Channel]string{enum.ChannelHuawei: "h"})
 	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: []string{string(v.device.ID)}}, "hi"))
 	require.NoError(t, err)
-	for range MaxVendorAttempts - 1 {
-		_, err := v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	for range deliver.MaxVendorAttempts - 1 {
+		_, err := v.s.Delivery().Send(v.ctx, SendRequest{Job: j.ID})
 		var retry *core.ErrRetry
 		require.ErrorAs(t, err, &retry)
 	}
-	_, err = v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	_, err = v.s.Delivery().Send(v.ctx, SendRequest{Job: j.ID})
 	require.NoError(t, err)
 	d, err := v.s.client.Delivery.Query().Where(delivery.JobID(j.ID)).Only(v.ctx)
 	require.NoError(t, err)
 	require.Equal(t, delivery.StatusFAILED, d.Status)
 	require.Equal(t, "gave up after 10 attempts: Huawei: 81000001 internal error", d.LastError)
-	require.Equal(t, MaxVendorAttempts, huawei.sent())
+	require.Equal(t, deliver.MaxVendorAttempts, huawei.sent())
 }
 
 func TestABatchOfSuspectTokenErrorsIsAConfigError(t *testing.T) {
@@ -325,7 +326,7 @@ func TestABatchOfSuspectTokenErrorsIsAConfigError(t *testing.T) {
 	apns := answer(core.Result{Outcome: core.OutcomeTokenDead, Reason: "APNs: 400 BadDeviceToken"})
 	v := vendorTest(t, scriptedChannels{enum.ChannelXiaomi: apns}, nil)
 	var ids []string
-	for i := range massKillThreshold {
+	for i := range deliver.MassKillThreshold {
 		d, _, err := v.s.Devices().RegisterDevice(v.ctx, devices.Registration{AppKey: v.app.AppKey, InstallationID: "s" + strconv.Itoa(i),
 			Platform: enum.PlatformAndroid, Tokens: map[enum.Channel]string{enum.ChannelXiaomi: "tok" + strconv.Itoa(i)}})
 		require.NoError(t, err)
@@ -333,7 +334,7 @@ func TestABatchOfSuspectTokenErrorsIsAConfigError(t *testing.T) {
 	}
 	j, err := v.s.Push(v.ctx, simplePush(v.app.ID, jsontype.Target{DeviceIDs: ids}, "hi"))
 	require.NoError(t, err)
-	_, err = v.s.Send(v.ctx, SendRequest{Job: j.ID})
+	_, err = v.s.Delivery().Send(v.ctx, SendRequest{Job: j.ID})
 	require.NoError(t, err)
 	dead, err := v.s.client.DeviceToken.Query().Where(devicetoken.StatusEQ(devicetoken.StatusDEAD)).Count(v.ctx)
 	require.NoError(t, err)
@@ -360,7 +361,7 @@ func TestARotatedTokenIsTriedInsteadOfFailing(t *testing.T) {
 	var retry *core.ErrRetry
 	require.ErrorAs(t, err, &retry)
 	require.Equal(t, delivery.StatusPENDING, d.Status)
-	_, err = v.s.Send(v.ctx, SendRequest{Job: d.JobID})
+	_, err = v.s.Delivery().Send(v.ctx, SendRequest{Job: d.JobID})
 	require.NoError(t, err)
 	require.Equal(t, delivery.StatusSENT, v.s.client.Delivery.GetX(v.ctx, d.ID).Status)
 	require.Equal(t, "new", huawei.got[1].Token)

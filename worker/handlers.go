@@ -18,7 +18,7 @@ import (
 func (w *Worker) RegisterPipeline(svc *push.Service) {
 	handle(w, func(ctx context.Context, a pipeline.Dispatch, _ attempt) error { return svc.Dispatch(ctx, a.Job) })
 	handle(w, func(ctx context.Context, a pipeline.Send, _ attempt) error {
-		_, err := svc.Send(ctx, a)
+		_, err := svc.Delivery().Send(ctx, a)
 		return err
 	})
 	handle(w, func(ctx context.Context, a pipeline.Webhook, at attempt) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pushd/pushd/audit"
 	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/stats"
 )
 
@@ -28,7 +29,7 @@ type MaintenanceConfig struct {
 	// audit.DefaultRetention).
 	AuditRetention time.Duration
 	// OnLeases, if set, hears what each lease sweep took back (metrics).
-	OnLeases func(push.LeaseStats)
+	OnLeases func(deliver.LeaseStats)
 }
 
 // RunMaintenance runs the pipeline's periodic work until ctx ends: the
@@ -145,12 +146,12 @@ func (m *maintenance) fireSchedules(ctx context.Context) error {
 }
 
 func (m *maintenance) expireDeliveries(ctx context.Context) error {
-	return untilShort(5000, func() (int, error) { return m.svc.ExpireDue(ctx, 5000) })
+	return untilShort(5000, func() (int, error) { return m.svc.Delivery().ExpireDue(ctx, 5000) })
 }
 
 func (m *maintenance) sweepLeases(ctx context.Context) error {
 	return untilShort(5000, func() (int, error) {
-		st, err := m.svc.SweepLeases(ctx, 5000)
+		st, err := m.svc.Delivery().SweepLeases(ctx, 5000)
 		if st.Returned+st.Failed > 0 {
 			m.log.WarnContext(ctx, "lease sweeper took back deliveries whose sender stopped answering",
 				"pending", st.Returned, "failed", st.Failed)
@@ -163,7 +164,7 @@ func (m *maintenance) sweepLeases(ctx context.Context) error {
 }
 
 func (m *maintenance) redeliver(ctx context.Context) error {
-	return untilShort(500, func() (int, error) { return m.svc.RedeliverSelf(ctx, m.cfg.RedeliverAfter, 500) })
+	return untilShort(500, func() (int, error) { return m.svc.Delivery().RedeliverSelf(ctx, m.cfg.RedeliverAfter, 500) })
 }
 
 // reconcile restarts stalled jobs, then queues again the vendor retries

@@ -11,6 +11,7 @@ import (
 	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/deliver"
 )
 
 // SendMetrics count what sends did, wherever they ran (a worker's send
@@ -51,7 +52,7 @@ func NewSendMetrics(reg prometheus.Registerer) *SendMetrics {
 
 // ObserveLeases counts a sweep's or a release's take-backs; why is
 // expired or released.
-func (m *SendMetrics) ObserveLeases(why string, st push.LeaseStats) {
+func (m *SendMetrics) ObserveLeases(why string, st deliver.LeaseStats) {
 	if st.Returned > 0 {
 		m.leases.WithLabelValues(why, "pending").Add(float64(st.Returned))
 	}
@@ -143,7 +144,7 @@ func (c *deliveryCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc 
 func (c *deliveryCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	pending, sending, err := c.svc.InFlight(ctx)
+	pending, sending, err := c.svc.Delivery().InFlight(ctx)
 	if err != nil {
 		return // the database is unreachable: no reading rather than a false zero
 	}

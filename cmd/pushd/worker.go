@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/pushd/pushd/push"
+	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/stats"
 	"github.com/pushd/pushd/worker"
 )
@@ -23,7 +23,7 @@ func (w *wiring) newWorker() (tasks, maintenance component) {
 		Stall:          w.cfg.ReconcileAfter,
 		StatsRetention: stats.Retention{Minutes: w.cfg.StatsMinutes, Hours: w.cfg.StatsHours, All: w.cfg.StatsRetention},
 		AuditRetention: w.cfg.AuditRetention,
-		OnLeases:       func(st push.LeaseStats) { w.sends.ObserveLeases("expired", st) },
+		OnLeases:       func(st deliver.LeaseStats) { w.sends.ObserveLeases("expired", st) },
 	}
 	return component{name: "worker", run: wk.Run}, component{name: "maintenance", run: func(ctx context.Context) error {
 		worker.RunMaintenance(ctx, w.svc, cfg, w.log)
@@ -39,7 +39,7 @@ func (w *wiring) newWorker() (tasks, maintenance component) {
 func (w *wiring) releaseLeases(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	st, err := w.svc.ReleaseLeases(ctx)
+	st, err := w.svc.Delivery().ReleaseLeases(ctx)
 	if err != nil {
 		w.log.ErrorContext(ctx, "release delivery leases", "err", err)
 		return

@@ -121,6 +121,10 @@ type Route struct {
 	broken string
 }
 
+// StandIn is a route of no stored config: a process-wide sender that
+// serves every app on channel c (tests, load runs).
+func StandIn(c enum.Channel, snd core.Sender) *Route { return &Route{channel: c, sender: snd} }
+
 // Channel is the route's vendor channel.
 func (r *Route) Channel() enum.Channel { return r.channel }
 
@@ -151,7 +155,7 @@ func (s *Service) Routes(ctx context.Context, app nodeid.ID) (map[enum.Channel]*
 	}
 	out := map[enum.Channel]*Route{}
 	for c, snd := range s.senders {
-		out[c] = &Route{channel: c, sender: snd}
+		out[c] = StandIn(c, snd)
 	}
 	if s.channels != nil {
 		cfgs, err := s.client.ChannelConfig.Query().Where(channelconfig.AppID(app)).All(tenant.AsSystem(ctx))

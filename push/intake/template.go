@@ -1,4 +1,4 @@
-package push
+package intake
 
 import (
 	"fmt"
@@ -110,11 +110,11 @@ type TemplateSpec struct {
 	Defaults  map[string]any
 }
 
-// checkTemplate validates a template and returns its complete variable
+// CheckTemplate validates a template and returns its complete variable
 // list: the declared variables, or those its placeholders use when none are
 // declared. Every placeholder must be declared, every default must belong
 // to a declared variable and be a string.
-func checkTemplate(t TemplateSpec) ([]string, error) {
+func CheckTemplate(t TemplateSpec) ([]string, error) {
 	used := placeholders(t.Title)
 	for _, n := range placeholders(t.Body) {
 		if !slices.Contains(used, n) {

@@ -1,4 +1,4 @@
-package push
+package deliver
 
 import (
 	"context"
@@ -45,9 +45,11 @@ const (
 	releasedReason     = "released when its sender shut down; sent again"
 )
 
-// resendReasons are the marks of deliveries that wait to be sent again:
+// ResendReasons are the marks of deliveries that wait to be sent again:
 // a job with any of them is not done.
-var resendReasons = []string{vendorRetryReason, leaseExpiredReason, releasedReason}
+func ResendReasons() []string {
+	return []string{VendorRetryReason, leaseExpiredReason, releasedReason}
+}
 
 // sendWindow is how long a send may wait for its vendor: the rest of the
 // lease is kept for recording the answers, so a live sender never sees its
@@ -56,9 +58,9 @@ func (s *Service) sendWindow() time.Duration {
 	return s.lease - max(s.lease/6, 2*time.Second)
 }
 
-// processName names this process in leases: host, pid and a random nonce,
+// ProcessName names this process in leases: host, pid and a random nonce,
 // so a restarted process with the same pid is another owner.
-func processName() string {
+func ProcessName() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomHex(4))
 }
@@ -191,7 +193,7 @@ func (s *Service) returnLeases(ctx context.Context, why string, limit int, owner
 		byJob[r.job] = append(byJob[r.job], r.device)
 	}
 	if len(spent) > 0 {
-		n, err := s.setStatus(sys, spent, delivery.StatusFAILED,
+		n, err := s.finish(sys, spent, delivery.StatusFAILED,
 			fmt.Sprintf("gave up after %d attempts: the sender stopped answering", MaxVendorAttempts))
 		if err != nil {
 			return st, err
@@ -270,12 +272,12 @@ func (s *Service) queueResends(ctx context.Context, byJob map[nodeid.ID][]nodeid
 	if err != nil {
 		return err
 	}
-	var tasks []Task
+	var tasks []pipeline.Task
 	for _, j := range jobs {
 		for _, part := range core.Chunks(byJob[j.ID], SendBatch) {
 			// Each take-back is one of a kind (the rows moved once), so
 			// its task must not be mistaken for an earlier one.
-			tasks = append(tasks, pipeline.NewTask(SendRequest{Job: j.ID, Devices: part}, pipeline.QueueFor(j.Kind), "resend@"+randomHex(4)))
+			tasks = append(tasks, pipeline.NewTask(pipeline.Send{Job: j.ID, Devices: part}, pipeline.QueueFor(j.Kind), "resend@"+randomHex(4)))
 		}
 	}
 	return s.queue.Enqueue(ctx, tasks)

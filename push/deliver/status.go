@@ -1,4 +1,4 @@
-package push
+package deliver
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
-// setStatus moves PENDING deliveries to a final status.
-func (s *Service) setStatus(ctx context.Context, ids []nodeid.ID, to delivery.Status, reason string) (int, error) {
+// finish moves PENDING deliveries to a final status.
+func (s *Service) finish(ctx context.Context, ids []nodeid.ID, to delivery.Status, reason string) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}

@@ -1,4 +1,4 @@
-package push
+package deliver
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/pushdb"
 )
 
@@ -23,9 +24,9 @@ import (
 // arrays as its only parameters is parsed and planned once per chunk
 // instead of carrying tens of thousands of bound values.
 
-// insertDeliveries writes one PENDING delivery per device of a broadcast
+// InsertFanOut writes one PENDING delivery per device of a broadcast
 // chunk; devices that already have one (a repeated chunk) are skipped.
-func (s *Service) insertDeliveries(ctx context.Context, tx *ent.Tx, job *ent.PushJob, devices []nodeid.ID) error {
+func (s *Service) InsertFanOut(ctx context.Context, tx *ent.Tx, job *ent.PushJob, devices []nodeid.ID) error {
 	return s.db.InsertFanOut(ctx, tx, pushdb.FanOut{
 		AppID: job.AppID, JobID: job.ID, Devices: devices, ExpiresAt: *job.ExpiresAt, Now: s.now(),
 	})
@@ -34,7 +35,7 @@ func (s *Service) insertDeliveries(ctx context.Context, tx *ent.Tx, job *ent.Pus
 // loadSendBatch reads what one send task needs in one query: its PENDING
 // deliveries with their devices' platforms and live vendor tokens. The
 // deliveries come back as entities with those edges loaded.
-func (s *Service) loadSendBatch(ctx context.Context, job *ent.PushJob, req SendRequest) ([]*ent.Delivery, error) {
+func (s *Service) loadSendBatch(ctx context.Context, job *ent.PushJob, req pipeline.Send) ([]*ent.Delivery, error) {
 	query, args := s.sendBatchSQL(job, req)
 	rows, err := s.client.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -83,7 +84,7 @@ func (s *Service) loadSendBatch(ctx context.Context, job *ent.PushJob, req SendR
 
 // sendBatchSQL selects a send task's PENDING deliveries with their
 // device's platform and active tokens, one row per token.
-func (s *Service) sendBatchSQL(job *ent.PushJob, req SendRequest) (string, []any) {
+func (s *Service) sendBatchSQL(job *ent.PushJob, req pipeline.Send) (string, []any) {
 	b := sql.Dialect(s.dialect)
 	d, v, t := b.Table(delivery.Table).As("d"), b.Table(device.Table).As("v"), b.Table(devicetoken.Table).As("t")
 	preds := []*sql.Predicate{

@@ -1,4 +1,4 @@
-package push
+package deliver
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 	"github.com/pushd/pushd/ent/pushjob"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
+	"github.com/pushd/pushd/pipeline"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
 
-// vendorRetryReason marks a delivery a vendor asked to retry: its retry
+// VendorRetryReason marks a delivery a vendor asked to retry: its retry
 // is a queued send task, which the reconciler queues again if it was lost.
-const vendorRetryReason = "vendor asked to retry"
+const VendorRetryReason = "vendor asked to retry"
 
 // expiryGrace lets a TTL-0 delivery ("only if reachable now") have its
 // first attempt even when the queue took a moment to get to it.
@@ -27,7 +28,7 @@ const expiryGrace = time.Minute
 // token for (and the job allows), else left waiting for the device to
 // connect. Every delivery is claimed before it is sent, so it is sent at
 // most once however often the task runs.
-func (s *Service) Send(ctx context.Context, req SendRequest) (core.SendSummary, error) {
+func (s *Service) Send(ctx context.Context, req pipeline.Send) (core.SendSummary, error) {
 	var sum core.SendSummary
 	sys := tenant.AsSystem(ctx)
 	job, err := s.client.PushJob.Get(sys, req.Job)
@@ -37,11 +38,11 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (core.SendSummary, 
 	if err != nil {
 		return sum, err
 	}
-	return s.sendJob(sys, job, req)
+	return s.SendJob(sys, job, req)
 }
 
-// sendJob is Send with the job already loaded.
-func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest) (sum core.SendSummary, err error) {
+// SendJob is Send with the job already loaded.
+func (s *Service) SendJob(ctx context.Context, job *ent.PushJob, req pipeline.Send) (sum core.SendSummary, err error) {
 	if s.onSend != nil {
 		defer func() { s.onSend(sum) }()
 	}
@@ -58,7 +59,7 @@ func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest
 		return sum, nil
 	}
 	if job.Status == pushjob.StatusREVOKED || job.Status == pushjob.StatusCANCELLED {
-		_, err := s.setStatus(sys, idsOf(ds), delivery.StatusREVOKED, "revoked before it was sent")
+		_, err := s.finish(sys, core.IDsOf(ds), delivery.StatusREVOKED, "revoked before it was sent")
 		return sum, err
 	}
 	now := s.now()
@@ -71,7 +72,7 @@ func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest
 			expired = append(expired, d.ID)
 		}
 	}
-	if sum.Expired, err = s.setStatus(sys, expired, delivery.StatusEXPIRED, "TTL ended before it could be delivered"); err != nil {
+	if sum.Expired, err = s.finish(sys, expired, delivery.StatusEXPIRED, "TTL ended before it could be delivered"); err != nil {
 		return sum, err
 	}
 	rest, err := s.sendSelf(sys, job, live, &sum)
@@ -85,7 +86,7 @@ func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest
 	if job.TTLSeconds == 0 {
 		// "Now or never": what could not go out now never will.
 		sum.Expired += len(waiting)
-		if _, err := s.setStatus(sys, idsOf(waiting), delivery.StatusEXPIRED, "TTL 0: the device was not reachable"); err != nil {
+		if _, err := s.finish(sys, core.IDsOf(waiting), delivery.StatusEXPIRED, "TTL 0: the device was not reachable"); err != nil {
 			return sum, err
 		}
 	} else if err := s.wait(sys, waiting); err != nil {
@@ -101,7 +102,7 @@ func (s *Service) sendJob(ctx context.Context, job *ent.PushJob, req SendRequest
 // sendSelf sends the deliveries whose devices are online on the self-built
 // channel, and returns the others.
 func (s *Service) sendSelf(ctx context.Context, job *ent.PushJob, ds []*ent.Delivery, sum *core.SendSummary) ([]*ent.Delivery, error) {
-	if len(ds) == 0 || !channelAllowed(job, enum.ChannelSelf) || s.self == nil {
+	if len(ds) == 0 || !core.ChannelAllowed(job, enum.ChannelSelf) || s.self == nil {
 		return ds, nil
 	}
 	devices := make([]nodeid.ID, len(ds))
@@ -142,6 +143,33 @@ func (s *Service) wait(ctx context.Context, ds []*ent.Delivery) error {
 		return nil
 	}
 	return s.client.Delivery.Update().
-		Where(delivery.IDIn(idsOf(ds)...), delivery.StatusEQ(delivery.StatusPENDING)).
+		Where(delivery.IDIn(core.IDsOf(ds)...), delivery.StatusEQ(delivery.StatusPENDING)).
 		AddAttempts(1).SetLastError("waiting: the device is offline and has no usable vendor channel").Exec(ctx)
+}
+
+// ExpireDue marks PENDING deliveries whose TTL ended as EXPIRED, at most
+// limit of them, and returns how many.
+func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {
+	sys := tenant.AsSystem(ctx)
+	now := s.now()
+	rows, err := s.client.Delivery.Query().
+		Where(delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtLTE(now),
+			// A TTL-0 delivery gets its first attempt first.
+			delivery.Or(delivery.AttemptsGT(0), delivery.ExpiresAtLTE(now.Add(-expiryGrace)), delivery.DeviceIDIsNil())).
+		Limit(limit).Select(delivery.FieldID, delivery.FieldJobID).All(sys)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	ids := make([]nodeid.ID, len(rows))
+	var jobs []nodeid.ID
+	for i, r := range rows {
+		ids[i] = r.ID
+		jobs = append(jobs, r.JobID)
+	}
+	n, err := s.finish(sys, ids, delivery.StatusEXPIRED, "TTL ended before it could be delivered")
+	if err != nil {
+		return 0, err
+	}
+	s.mark(sys, core.Unique(jobs)...)
+	return n, nil
 }

@@ -1,4 +1,4 @@
-package push
+package deliver
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func pickVendor(order []enum.Channel, job *ent.PushJob, d *ent.Device, routes ma
 	var p pick
 	for _, c := range order {
 		r := routes[c]
-		if r == nil || !channelAllowed(job, c) {
+		if r == nil || !core.ChannelAllowed(job, c) {
 			continue
 		}
 		for _, t := range d.Edges.Tokens {
@@ -120,7 +120,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 			}
 		}
 		for reason, ids := range blocked {
-			n, err := s.setStatus(ctx, ids, delivery.StatusFAILED, reason)
+			n, err := s.finish(ctx, ids, delivery.StatusFAILED, reason)
 			if err != nil {
 				return nil, err
 			}
@@ -162,9 +162,9 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 // environment or project (docs/channels.md): the tokens are fine.
 var suspectReasons = []string{"BadDeviceToken", "SENDER_ID_MISMATCH", "noRight"}
 
-// massKillThreshold is how many such answers, with no success, make a
+// MassKillThreshold is how many such answers, with no success, make a
 // batch a configuration error instead of that many dead tokens.
-const massKillThreshold = 5
+const MassKillThreshold = 5
 
 // recordTimeout bounds the writes that record a batch's results. They run
 // even when the task's context has ended (shutdown, task timeout): a
@@ -174,7 +174,7 @@ const recordTimeout = 30 * time.Second
 // suspectBatch says why a batch's dead tokens look like a configuration
 // error, or "" when they do not.
 func suspectBatch(results []core.Result) string {
-	if len(results) < massKillThreshold {
+	if len(results) < MassKillThreshold {
 		return ""
 	}
 	first := results[0].Reason
@@ -350,7 +350,7 @@ func (s *Service) recordAnswers(rec context.Context, lease string, a *answers, s
 	sum.Retry += len(a.retry)
 	// Back to PENDING with the retry mark, so that if this process dies
 	// before the retry or the next round, the reconciler finds them.
-	a.errs = append(a.errs, s.unclaim(rec, lease, a.retry, vendorRetryReason), s.unclaim(rec, lease, a.again, vendorRetryReason))
+	a.errs = append(a.errs, s.unclaim(rec, lease, a.retry, VendorRetryReason), s.unclaim(rec, lease, a.again, VendorRetryReason))
 	for reason, ids := range a.failed {
 		n, err := s.failClaimed(rec, lease, ids, reason)
 		a.errs = append(a.errs, err)

@@ -1,4 +1,4 @@
-package push
+package intake
 
 import (
 	"strconv"
@@ -20,36 +20,36 @@ func TestCheckOptions(t *testing.T) {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name    string
-		in      PushOptions
+		in      Options
 		ttl     time.Duration
 		field   string // "" = valid
 		nowSend bool   // a scheduleAt that means "now"
 	}{
 		{name: "defaults", ttl: DefaultTTL},
-		{name: "ttl 0", in: PushOptions{TTLSeconds: ptr(0)}, ttl: 0},
-		{name: "ttl max", in: PushOptions{TTLSeconds: ptr(2592000)}, ttl: MaxTTL},
-		{name: "ttl over", in: PushOptions{TTLSeconds: ptr(2592001)}, field: "options.ttlSeconds"},
-		{name: "ttl negative", in: PushOptions{TTLSeconds: ptr(-1)}, field: "options.ttlSeconds"},
-		{name: "msgKey 128", in: PushOptions{MsgKey: strings.Repeat("k", 128)}, ttl: DefaultTTL},
-		{name: "msgKey 129", in: PushOptions{MsgKey: strings.Repeat("k", 129)}, field: "options.msgKey"},
-		{name: "msgKey not UTF-8", in: PushOptions{MsgKey: "\xff"}, field: "options.msgKey"},
-		{name: "unknown channel", in: PushOptions{Channels: []enum.Channel{"PIGEON"}}, field: "options.channels"},
-		{name: "schedule in an hour", in: PushOptions{ScheduleAt: ptr(now.Add(time.Hour))}, ttl: DefaultTTL},
-		{name: "schedule a little late means now", in: PushOptions{ScheduleAt: ptr(now.Add(-10 * time.Second))}, ttl: DefaultTTL, nowSend: true},
-		{name: "schedule in the past", in: PushOptions{ScheduleAt: ptr(now.Add(-2 * time.Minute))}, field: "options.scheduleAt"},
-		{name: "schedule too far", in: PushOptions{ScheduleAt: ptr(now.Add(400 * 24 * time.Hour))}, field: "options.scheduleAt"},
-		{name: "schedule and recurrence", in: PushOptions{ScheduleAt: ptr(now.Add(time.Hour)), Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *", TimeZone: "UTC"}}, field: "options.scheduleAt"},
-		{name: "recurrence", in: PushOptions{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * 1-5", TimeZone: "Asia/Shanghai"}}, ttl: DefaultTTL},
-		{name: "recurrence without zone", in: PushOptions{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *"}}, field: "options.recurrence.timeZone"},
-		{name: "recurrence with Local", in: PushOptions{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *", TimeZone: "Local"}}, field: "options.recurrence.timeZone"},
-		{name: "recurrence descriptor", in: PushOptions{Recurrence: &jsontype.Recurrence{Cron: "@every 1m", TimeZone: "UTC"}}, field: "options.recurrence.cron"},
-		{name: "recurrence six fields", in: PushOptions{Recurrence: &jsontype.Recurrence{Cron: "0 0 9 * * *", TimeZone: "UTC"}}, field: "options.recurrence.cron"},
-		{name: "recurrence ends before it starts", in: PushOptions{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *", TimeZone: "UTC", StartAt: ptr(now.Add(time.Hour)), EndAt: ptr(now)}}, field: "options.recurrence.endAt"},
+		{name: "ttl 0", in: Options{TTLSeconds: ptr(0)}, ttl: 0},
+		{name: "ttl max", in: Options{TTLSeconds: ptr(2592000)}, ttl: MaxTTL},
+		{name: "ttl over", in: Options{TTLSeconds: ptr(2592001)}, field: "options.ttlSeconds"},
+		{name: "ttl negative", in: Options{TTLSeconds: ptr(-1)}, field: "options.ttlSeconds"},
+		{name: "msgKey 128", in: Options{MsgKey: strings.Repeat("k", 128)}, ttl: DefaultTTL},
+		{name: "msgKey 129", in: Options{MsgKey: strings.Repeat("k", 129)}, field: "options.msgKey"},
+		{name: "msgKey not UTF-8", in: Options{MsgKey: "\xff"}, field: "options.msgKey"},
+		{name: "unknown channel", in: Options{Channels: []enum.Channel{"PIGEON"}}, field: "options.channels"},
+		{name: "schedule in an hour", in: Options{ScheduleAt: ptr(now.Add(time.Hour))}, ttl: DefaultTTL},
+		{name: "schedule a little late means now", in: Options{ScheduleAt: ptr(now.Add(-10 * time.Second))}, ttl: DefaultTTL, nowSend: true},
+		{name: "schedule in the past", in: Options{ScheduleAt: ptr(now.Add(-2 * time.Minute))}, field: "options.scheduleAt"},
+		{name: "schedule too far", in: Options{ScheduleAt: ptr(now.Add(400 * 24 * time.Hour))}, field: "options.scheduleAt"},
+		{name: "schedule and recurrence", in: Options{ScheduleAt: ptr(now.Add(time.Hour)), Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *", TimeZone: "UTC"}}, field: "options.scheduleAt"},
+		{name: "recurrence", in: Options{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * 1-5", TimeZone: "Asia/Shanghai"}}, ttl: DefaultTTL},
+		{name: "recurrence without zone", in: Options{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *"}}, field: "options.recurrence.timeZone"},
+		{name: "recurrence with Local", in: Options{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *", TimeZone: "Local"}}, field: "options.recurrence.timeZone"},
+		{name: "recurrence descriptor", in: Options{Recurrence: &jsontype.Recurrence{Cron: "@every 1m", TimeZone: "UTC"}}, field: "options.recurrence.cron"},
+		{name: "recurrence six fields", in: Options{Recurrence: &jsontype.Recurrence{Cron: "0 0 9 * * *", TimeZone: "UTC"}}, field: "options.recurrence.cron"},
+		{name: "recurrence ends before it starts", in: Options{Recurrence: &jsontype.Recurrence{Cron: "0 9 * * *", TimeZone: "UTC", StartAt: ptr(now.Add(time.Hour)), EndAt: ptr(now)}}, field: "options.recurrence.endAt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			o := tc.in
-			ttl, err := checkOptions(&o, now)
+			ttl, err := CheckOptions(&o, now)
 			if tc.field != "" {
 				e, ok := core.AsError(err)
 				require.True(t, ok, "%v", err)
@@ -86,7 +86,7 @@ func TestCheckTarget(t *testing.T) {
 		{"blank user", jsontype.Target{UserIDs: []string{" "}}, false},
 		{"long user", jsontype.Target{UserIDs: []string{strings.Repeat("u", 129)}}, false},
 	} {
-		err := checkTarget("target", &tc.in, MaxTargets)
+		err := CheckTarget("target", &tc.in, MaxTargets)
 		require.Equal(t, tc.ok, err == nil, "%s: %v", tc.name, err)
 	}
 }
@@ -107,7 +107,7 @@ func TestCheckMessage(t *testing.T) {
 		{"4,096 bytes", jsontype.Message{Body: strings.Repeat("x", MaxPayloadBytes-len(`{"body":""}`))}, ""},
 		{"4,097 bytes", jsontype.Message{Body: strings.Repeat("x", MaxPayloadBytes-len(`{"body":""}`)+1)}, "message"},
 	} {
-		err := checkMessage("message", &tc.in)
+		err := CheckMessage("message", &tc.in)
 		if tc.field == "" {
 			require.NoError(t, err, tc.name)
 			continue
@@ -120,15 +120,15 @@ func TestCheckMessage(t *testing.T) {
 
 func TestRenderTemplate(t *testing.T) {
 	t.Parallel()
-	tpl := templateContent{Name: "t", Title: "Order {{id}}", Body: "{{greeting}}, {{name}}", Defaults: map[string]any{"greeting": "Hello"}}
-	m, err := renderTemplate("vars", tpl, map[string]any{"id": float64(42), "name": "Ann"})
+	tpl := TemplateContent{Name: "t", Title: "Order {{id}}", Body: "{{greeting}}, {{name}}", Defaults: map[string]any{"greeting": "Hello"}}
+	m, err := RenderTemplate("vars", tpl, map[string]any{"id": float64(42), "name": "Ann"})
 	require.NoError(t, err)
 	require.Equal(t, "Order 42", m.Title)
 	require.Equal(t, "Hello, Ann", m.Body)
 
-	_, err = renderTemplate("vars", tpl, nil)
+	_, err = RenderTemplate("vars", tpl, nil)
 	require.ErrorContains(t, err, "missing variables: id, name")
-	_, err = renderTemplate("vars", tpl, map[string]any{"id": map[string]any{}, "name": "x"})
+	_, err = RenderTemplate("vars", tpl, map[string]any{"id": map[string]any{}, "name": "x"})
 	require.ErrorContains(t, err, `variable "id" must be a string, number or boolean`)
 }
 
@@ -154,7 +154,7 @@ func TestNextOccurrence(t *testing.T) {
 	} {
 		sched, loc, err := ParseRecurrence(tc.r)
 		require.NoError(t, err, tc.name)
-		got := nextOccurrence(sched, loc, tc.r, at(tc.after))
+		got := NextOccurrence(sched, loc, tc.r, at(tc.after))
 		if tc.want == "" {
 			require.Nil(t, got, tc.name)
 			continue

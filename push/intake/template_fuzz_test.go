@@ -1,4 +1,4 @@
-package push
+package intake
 
 import (
 	"regexp"
@@ -27,7 +27,7 @@ func placeholdersRef(s string) []string {
 }
 
 // FuzzCheckTemplate fuzzes the template parser (placeholders) against the
-// regular expression above and the validator (checkTemplate) against its
+// regular expression above and the validator (CheckTemplate) against its
 // rules restated: a title or a body, valid variable names, every
 // placeholder declared, defaults only for declared variables. What it
 // accepts renders with no variable missing.
@@ -71,8 +71,8 @@ func FuzzCheckTemplate(f *testing.F) {
 			ok = ok && slices.Contains(declared, def)
 		}
 
-		vars, err := checkTemplate(spec)
-		require.Equal(t, ok, err == nil, "checkTemplate(%+v): %v", spec, err)
+		vars, err := CheckTemplate(spec)
+		require.Equal(t, ok, err == nil, "CheckTemplate(%+v): %v", spec, err)
 		if err != nil {
 			e, isErr := core.AsError(err)
 			require.True(t, isErr)

@@ -1,4 +1,10 @@
-package push
+// Package intake checks what a push request asks for before anything is
+// written: targets, options and schedules, messages and their vendor
+// limits, broadcast filters, and templates with their placeholders and
+// variables. It is pure: every rule is a function of its input (and the
+// clock it is given), so the rules are table and fuzz tested here and
+// every mode of push.Service.Push applies the same ones.
+package intake
 
 import (
 	"encoding/json"
@@ -28,8 +34,9 @@ const (
 	MaxItems = 10_000
 	// MaxPayloadBytes bounds a rendered message, as JSON.
 	MaxPayloadBytes = 4096
-	maxMsgKey       = 128
-	maxTaskName     = 200
+	// MaxMsgKey bounds an idempotency key (options.msgKey, an item's msgKey).
+	MaxMsgKey   = 128
+	maxTaskName = 200
 	// MaxScheduleAhead bounds how far ahead a push may be scheduled.
 	MaxScheduleAhead = 366 * 24 * time.Hour
 	// scheduleSlack tolerates a scheduleAt slightly in the past (clock skew
@@ -50,8 +57,8 @@ const (
 	BoundUnbound = "UNBOUND"
 )
 
-// PushOptions are the options all four push modes share.
-type PushOptions struct {
+// Options are the options all four push modes share.
+type Options struct {
 	// TTLSeconds nil means DefaultTTL; 0 means "only if reachable now".
 	TTLSeconds *int
 	MsgKey     string
@@ -61,18 +68,18 @@ type PushOptions struct {
 	Channels   []enum.Channel
 }
 
-// PushItem is one target of a multiple push, with its own variables or
+// Item is one target of a multiple push, with its own variables or
 // message.
-type PushItem struct {
+type Item struct {
 	Target  jsontype.Target
 	MsgKey  string
 	Vars    map[string]any
 	Message *jsontype.Message
 }
 
-// PushRequest is a push in any of the four modes. Which fields apply
+// Request is a push in any of the four modes. Which fields apply
 // depends on Kind.
-type PushRequest struct {
+type Request struct {
 	AppID nodeid.ID
 	Kind  enum.PushKind
 	// Target is for SIMPLE and TEMPLATE.
@@ -82,13 +89,13 @@ type PushRequest struct {
 	// TemplateName and Vars are for TEMPLATE, MULTIPLE and BROADCAST.
 	TemplateName string
 	Vars         map[string]any
-	Items        []PushItem
+	Items        []Item
 	Audience     jsontype.Audience
-	Options      PushOptions
+	Options      Options
 }
 
-// checkTarget validates one target: exactly one of device IDs or user IDs.
-func checkTarget(field string, t *jsontype.Target, max int) error {
+// CheckTarget validates one target: exactly one of device IDs or user IDs.
+func CheckTarget(field string, t *jsontype.Target, max int) error {
 	switch {
 	case len(t.DeviceIDs) > 0 && len(t.UserIDs) > 0:
 		return core.Invalid(field, "give deviceIDs or userIDs, not both")
@@ -107,8 +114,8 @@ func checkTarget(field string, t *jsontype.Target, max int) error {
 	return nil
 }
 
-// checkOptions validates options and returns the TTL to apply.
-func checkOptions(o *PushOptions, now time.Time) (time.Duration, error) {
+// CheckOptions validates options and returns the TTL to apply.
+func CheckOptions(o *Options, now time.Time) (time.Duration, error) {
 	ttl := DefaultTTL
 	if o.TTLSeconds != nil {
 		if *o.TTLSeconds < 0 || time.Duration(*o.TTLSeconds)*time.Second > MaxTTL {
@@ -116,8 +123,8 @@ func checkOptions(o *PushOptions, now time.Time) (time.Duration, error) {
 		}
 		ttl = time.Duration(*o.TTLSeconds) * time.Second
 	}
-	if len(o.MsgKey) > maxMsgKey || !utf8.ValidString(o.MsgKey) {
-		return 0, core.Invalid("options.msgKey", "must be valid UTF-8 of at most %d bytes", maxMsgKey)
+	if len(o.MsgKey) > MaxMsgKey || !utf8.ValidString(o.MsgKey) {
+		return 0, core.Invalid("options.msgKey", "must be valid UTF-8 of at most %d bytes", MaxMsgKey)
 	}
 	if len(o.TaskName) > maxTaskName || !utf8.ValidString(o.TaskName) {
 		return 0, core.Invalid("options.taskName", "must be valid UTF-8 of at most %d bytes", maxTaskName)
@@ -190,8 +197,22 @@ func ParseRecurrence(r jsontype.Recurrence) (cron.Schedule, *time.Location, erro
 	return sched, loc, nil
 }
 
-// checkMessage validates a message that is about to be sent.
-func checkMessage(field string, m *jsontype.Message) error {
+// NextOccurrence is the first time after `after` that r fires, or nil
+// when its end has passed.
+func NextOccurrence(sched cron.Schedule, loc *time.Location, r jsontype.Recurrence, after time.Time) *time.Time {
+	if r.StartAt != nil && after.Before(*r.StartAt) {
+		after = r.StartAt.Add(-time.Second)
+	}
+	n := sched.Next(after.In(loc))
+	if n.IsZero() || (r.EndAt != nil && n.After(*r.EndAt)) {
+		return nil
+	}
+	n = n.UTC()
+	return &n
+}
+
+// CheckMessage validates a message that is about to be sent.
+func CheckMessage(field string, m *jsontype.Message) error {
 	if m.Title == "" && m.Body == "" && len(m.Payload) == 0 {
 		return core.Invalid(field, "a message needs a title, a body or a payload")
 	}
@@ -236,8 +257,8 @@ func checkMessage(field string, m *jsontype.Message) error {
 // limit (docs/channels.md).
 const MaxCollapseKeyBytes = 64
 
-// checkAudience validates a broadcast's filters.
-func checkAudience(a *jsontype.Audience) error {
+// CheckAudience validates a broadcast's filters.
+func CheckAudience(a *jsontype.Audience) error {
 	for _, p := range a.Platforms {
 		if !p.Valid() {
 			return core.Invalid("audience.platforms", "unknown platform %q", p)
@@ -288,9 +309,9 @@ func stringVars(field string, vars map[string]any) (map[string]string, error) {
 	return out, nil
 }
 
-// renderTemplate fills a template's title and body. Missing variables
+// RenderTemplate fills a template's title and body. Missing variables
 // (after defaults) are reported all at once.
-func renderTemplate(field string, t templateContent, vars map[string]any) (*jsontype.Message, error) {
+func RenderTemplate(field string, t TemplateContent, vars map[string]any) (*jsontype.Message, error) {
 	vs, err := stringVars(field, vars)
 	if err != nil {
 		return nil, err
@@ -316,15 +337,15 @@ func renderTemplate(field string, t templateContent, vars map[string]any) (*json
 	return &jsontype.Message{Title: title, Body: body}, nil
 }
 
-// templateContent is what rendering needs of a stored template.
-type templateContent struct {
+// TemplateContent is what rendering needs of a stored template.
+type TemplateContent struct {
 	Name, Title, Body string
 	Defaults          map[string]any
 }
 
-// overlay puts the non-empty fields of extra over base (a template's
+// Overlay puts the non-empty fields of extra over base (a template's
 // rendered title and body under the caller's payload, badge, and so on).
-func overlay(base jsontype.Message, extra *jsontype.Message) jsontype.Message {
+func Overlay(base jsontype.Message, extra *jsontype.Message) jsontype.Message {
 	if extra == nil {
 		return base
 	}

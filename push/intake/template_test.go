@@ -1,4 +1,4 @@
-package push
+package intake
 
 import (
 	"strings"
@@ -69,7 +69,7 @@ func TestCheckTemplate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			vars, err := checkTemplate(tc.spec)
+			vars, err := CheckTemplate(tc.spec)
 			if tc.errPart != "" {
 				require.ErrorContains(t, err, tc.errPart)
 				e, ok := core.AsError(err)

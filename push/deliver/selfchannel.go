@@ -1,4 +1,4 @@
-package push
+package deliver
 
 import (
 	"context"
@@ -126,7 +126,7 @@ func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery)
   RETURNING id, last_seq)
 UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = s.last_seq, sent_at = $3, updated_at = $3, attempts = d.attempts + 1
 FROM s WHERE d.device_id = s.id AND d.id = ANY($2::text[]) AND d.status = 'PENDING'
-RETURNING d.id, d.seq`, pushdb.IDs(devices), pushdb.IDs(idsOf(ds)), s.now())
+RETURNING d.id, d.seq`, pushdb.IDs(devices), pushdb.IDs(core.IDsOf(ds)), s.now())
 	if err != nil {
 		return nil, fmt.Errorf("claim for the self channel: %w", err)
 	}
@@ -149,7 +149,7 @@ RETURNING d.id, d.seq`, pushdb.IDs(devices), pushdb.IDs(idsOf(ds)), s.now())
 // transaction.
 func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*ent.Delivery, order []nodeid.ID) ([]core.SelfMessage, error) {
 	var msgs []core.SelfMessage
-	err := s.withTx(ctx, func(tx *ent.Tx) error {
+	err := core.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		now := s.now()
 		for _, dev := range order {
 			list := byDevice[dev]
@@ -233,7 +233,7 @@ const maxClaimPages = 10
 func onlySelfAllowed(ds []*ent.Delivery) []*ent.Delivery {
 	out := ds[:0]
 	for _, d := range ds {
-		if d.Edges.Job == nil || channelAllowed(d.Edges.Job, enum.ChannelSelf) {
+		if d.Edges.Job == nil || core.ChannelAllowed(d.Edges.Job, enum.ChannelSelf) {
 			out = append(out, d)
 		}
 	}
@@ -303,7 +303,7 @@ func (s *Service) RedeliverSelf(ctx context.Context, olderThan time.Duration, li
 	}
 	// Offline devices get theirs on resume; either way, wait a full period
 	// before looking at these again.
-	if err := s.client.Delivery.Update().Where(delivery.IDIn(idsOf(ds)...), delivery.StatusEQ(delivery.StatusSENT)).
+	if err := s.client.Delivery.Update().Where(delivery.IDIn(core.IDsOf(ds)...), delivery.StatusEQ(delivery.StatusSENT)).
 		SetSentAt(now).AddAttempts(1).Exec(sys); err != nil {
 		return 0, err
 	}

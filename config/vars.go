@@ -105,6 +105,9 @@ func (s spec) quoteInput(v string) string {
 // specs is the single table of built-in variables; tableWith appends the
 // caller's endpoint variables to it. Defaults are not repeated here: Vars
 // reads them off Default.
+//
+// long: one row per setting, data rather than logic; splitting the table
+// would only scatter the settings a reader looks for in one place.
 func specs() []spec {
 	return []spec{
 		stringVar(envHTTPAddr, "http-addr", kindAddr, nil,

@@ -18,7 +18,6 @@ func longFuncsAllowed() map[string]string {
 		"cmd/pushd-load.pipeline":                   "",
 		"cmd/pushd-load.simple":                     "",
 		"config.Config.Validate":                    "",
-		"config.specs":                              "",
 		"provider/providertest.APNsFake.check":      "",
 		"provider/providertest.HuaweiFake.send":     "",
 		"provider/providertest.XiaomiFake.validate": "",

@@ -58,19 +58,68 @@ func broadcast(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var mu sync.Mutex
-	var latencies []time.Duration
-	var received atomic.Int64
-	record := func(d time.Duration) {
-		mu.Lock()
-		latencies = append(latencies, d)
-		mu.Unlock()
-		received.Add(1)
+	rec := &latencyRecorder{}
+	ids, closeAll, err := connectDevices(ctx, *base, appKey, *n, *concurrency, rec.record)
+	defer closeAll()
+	if err != nil {
+		return err
 	}
-	client := deviceclient.New(*base, &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}, Timeout: 30 * time.Second})
-	ids := make([]nodeid.ID, *n)
-	conns := make([]*deviceclient.Conn, *n)
-	if err := parallel(ctx, *n, *concurrency, func(i int) error {
+	fmt.Printf("%d devices connected\n", *n)
+	if err := waitOnline(ctx, router, ids); err != nil {
+		return err
+	}
+	body := strings.Repeat("x", *size)
+	for round := range *rounds {
+		if err := broadcastRound(ctx, router, rec, ids, round, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// latencyRecorder keeps the latencies the devices measured.
+type latencyRecorder struct {
+	mu        sync.Mutex
+	latencies []time.Duration
+	received  atomic.Int64
+}
+
+func (r *latencyRecorder) record(d time.Duration) {
+	r.mu.Lock()
+	r.latencies = append(r.latencies, d)
+	r.mu.Unlock()
+	r.received.Add(1)
+}
+
+func (r *latencyRecorder) reset() {
+	r.mu.Lock()
+	r.latencies = r.latencies[:0]
+	r.mu.Unlock()
+	r.received.Store(0)
+}
+
+func (r *latencyRecorder) sorted() []time.Duration {
+	r.mu.Lock()
+	l := slices.Clone(r.latencies)
+	r.mu.Unlock()
+	slices.Sort(l)
+	return l
+}
+
+// connectDevices registers and connects n devices, -c at a time, each
+// reading its frames into record; the returned func closes them all.
+func connectDevices(ctx context.Context, base, appKey string, n, concurrency int, record func(time.Duration)) ([]nodeid.ID, func(), error) {
+	client := deviceclient.New(base, &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}, Timeout: 30 * time.Second})
+	ids := make([]nodeid.ID, n)
+	conns := make([]*deviceclient.Conn, n)
+	closeAll := func() {
+		for _, c := range conns {
+			if c != nil {
+				c.CloseNow()
+			}
+		}
+	}
+	err := parallel(ctx, n, concurrency, func(i int) error {
 		r, err := client.Register(ctx, gateway.RegisterRequest{AppKey: appKey, InstallationID: fmt.Sprintf("bcast-%d", i), Platform: enum.PlatformAndroid})
 		if err != nil {
 			return err
@@ -83,66 +132,52 @@ func broadcast(ctx context.Context, args []string) error {
 			go readAll(ctx, conns[i], record)
 		}
 		return err
-	}); err != nil {
-		return err
-	}
-	defer func() {
-		for _, c := range conns {
-			c.CloseNow()
-		}
-	}()
-	fmt.Printf("%d devices connected\n", *n)
-	// Wait until every device is online (its resume answered).
+	})
+	return ids, closeAll, err
+}
+
+// waitOnline waits until every device is online (its resume answered).
+func waitOnline(ctx context.Context, router *gateway.Router, ids []nodeid.ID) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		on, err := router.Online(ctx, ids)
 		if err != nil {
 			return err
 		}
-		if len(on) == *n {
-			break
+		if len(on) == len(ids) {
+			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("only %d of %d online", len(on), *n)
+			return fmt.Errorf("only %d of %d online", len(on), len(ids))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
 
-	body := strings.Repeat("x", *size)
-	for round := range *rounds {
-		mu.Lock()
-		latencies = latencies[:0]
-		mu.Unlock()
-		received.Store(0)
-		start := time.Now()
-		msgs := make([]core.SelfMessage, *n)
-		for i, id := range ids {
-			msgs[i] = core.SelfMessage{
-				MessageID: nodeid.New("dlv"), DeviceID: id, Seq: int64(round + 1),
-				Message:   jsontype.Message{Body: body, Payload: map[string]any{"sentAt": start.UnixNano()}},
-				ExpiresAt: start.Add(time.Minute),
-			}
+// broadcastRound hands one frame per device to the gateways, waits up to
+// 10 s for them to arrive and prints the round's figures.
+func broadcastRound(ctx context.Context, router *gateway.Router, rec *latencyRecorder, ids []nodeid.ID, round int, body string) error {
+	rec.reset()
+	start := time.Now()
+	msgs := make([]core.SelfMessage, len(ids))
+	for i, id := range ids {
+		msgs[i] = core.SelfMessage{
+			MessageID: nodeid.New("dlv"), DeviceID: id, Seq: int64(round + 1),
+			Message:   jsontype.Message{Body: body, Payload: map[string]any{"sentAt": start.UnixNano()}},
+			ExpiresAt: start.Add(time.Minute),
 		}
-		if err := router.SendSelf(ctx, msgs); err != nil {
-			return err
-		}
-		handoff := time.Since(start)
-		for received.Load() < int64(*n) && time.Since(start) < 10*time.Second {
-			time.Sleep(5 * time.Millisecond)
-		}
-		mu.Lock()
-		l := slices.Clone(latencies)
-		mu.Unlock()
-		slices.Sort(l)
-		pct := func(p float64) time.Duration {
-			if len(l) == 0 {
-				return 0
-			}
-			return l[min(len(l)-1, int(float64(len(l))*p))].Round(time.Millisecond)
-		}
-		fmt.Printf("round %d: %d/%d received, hand-off %s, p50 %s, p99 %s, max %s\n",
-			round+1, len(l), *n, handoff.Round(time.Millisecond), pct(0.50), pct(0.99), pct(1))
 	}
+	if err := router.SendSelf(ctx, msgs); err != nil {
+		return err
+	}
+	handoff := time.Since(start)
+	for rec.received.Load() < int64(len(ids)) && time.Since(start) < 10*time.Second {
+		time.Sleep(5 * time.Millisecond)
+	}
+	l := rec.sorted()
+	pct := func(p float64) time.Duration { return percentile(l, p).Round(time.Millisecond) }
+	fmt.Printf("round %d: %d/%d received, hand-off %s, p50 %s, p99 %s, max %s\n",
+		round+1, len(l), len(ids), handoff.Round(time.Millisecond), pct(0.50), pct(0.99), pct(1))
 	return nil
 }
 

@@ -39,90 +39,32 @@ func live(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := gql(`mutation($n: String!) { createApp(input: {name: $n}) { id } }`, map[string]any{"n": fmt.Sprintf("live-%d", time.Now().UnixNano())})
+	app, err := createSignedApp(gql, "live")
 	if err != nil {
 		return err
 	}
-	app := d["createApp"].(map[string]any)["id"].(string)
-	d, err = gql(`mutation($a: ID!) { createAPIKey(input: {appID: $a, name: "load", algorithm: HMAC_SHA256}) { apiKey { keyID } secret } }`, map[string]any{"a": app})
-	if err != nil {
-		return err
-	}
-	key := d["createAPIKey"].(map[string]any)
-	signer := signature.Signer{KeyID: key["apiKey"].(map[string]any)["keyID"].(string), Algorithm: signature.HMACSHA256, Secret: key["secret"].(string)}
 
-	wsURL := "ws" + strings.TrimPrefix(*base, "http") + "/graphql"
-	frames := make([]int, *n)
-	gaps := make([]time.Duration, *n)
-	var mu sync.Mutex
 	watch, cancel := context.WithCancel(ctx)
 	defer cancel()
+	w := &liveWatch{url: "ws" + strings.TrimPrefix(*base, "http") + "/graphql", app: app, frames: make([]int, *n), gaps: make([]time.Duration, *n)}
 	var wg sync.WaitGroup
 	ready := make(chan error, *n)
 	for i := range *n {
-		wg.Go(func() {
-			conn, _, err := websocket.Dial(watch, wsURL, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-			if err != nil {
-				ready <- err
-				return
-			}
-			defer conn.CloseNow()
-			h, _ := signer.Headers(http.MethodGet, "/graphql", nil)
-			init := map[string]string{}
-			for k := range h {
-				init[k] = h.Get(k)
-			}
-			send := func(v any) error { b, _ := json.Marshal(v); return conn.Write(watch, websocket.MessageText, b) }
-			if err := send(map[string]any{"type": "connection_init", "payload": init}); err != nil {
-				ready <- err
-				return
-			}
-			if err := send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
-				"query": `subscription($a: ID!) { liveStats(appID: $a) { at totals { sent } } }`, "variables": map[string]any{"a": app}}}); err != nil {
-				ready <- err
-				return
-			}
-			ready <- nil
-			var last time.Time
-			for {
-				_, b, err := conn.Read(watch)
-				if err != nil {
-					return
-				}
-				var m struct{ Type string }
-				if json.Unmarshal(b, &m) != nil || m.Type != "next" {
-					continue
-				}
-				now := time.Now()
-				mu.Lock()
-				frames[i]++
-				if !last.IsZero() {
-					gaps[i] = max(gaps[i], now.Sub(last))
-				}
-				mu.Unlock()
-				last = now
-			}
-		})
+		wg.Go(func() { w.subscribe(watch, i, ready) })
 	}
 	for range *n {
 		if err := <-ready; err != nil {
 			return fmt.Errorf("subscribe: %w", err)
 		}
 	}
-	mu.Lock()
-	for i := range frames {
-		frames[i], gaps[i] = 0, 0
-	}
-	mu.Unlock()
+	w.reset()
 	start := time.Now()
 	select {
 	case <-time.After(*duration):
 	case <-ctx.Done():
 	}
 	elapsed := time.Since(start)
-	mu.Lock()
-	counts, worst := slices.Clone(frames), slices.Clone(gaps)
-	mu.Unlock()
+	counts, worst := w.snapshot()
 	cancel()
 	wg.Wait()
 	slices.Sort(counts)
@@ -132,4 +74,101 @@ func live(ctx context.Context, args []string) error {
 		*n, elapsed.Round(time.Second), perSec(counts[0]), perSec(counts[len(counts)/2]), perSec(counts[len(counts)-1]),
 		worst[len(worst)/2].Round(time.Millisecond), worst[len(worst)-1].Round(time.Millisecond))
 	return nil
+}
+
+// liveWatch counts, per subscriber, the frames it got and its longest gap
+// between two.
+type liveWatch struct {
+	url    string
+	app    signedApp
+	mu     sync.Mutex
+	frames []int
+	gaps   []time.Duration
+}
+
+// subscribe opens subscriber i's connection, says on ready whether it
+// subscribed, and counts its frames until ctx ends.
+func (w *liveWatch) subscribe(ctx context.Context, i int, ready chan<- error) {
+	conn, err := w.open(ctx)
+	if err != nil {
+		ready <- err
+		return
+	}
+	defer conn.CloseNow()
+	ready <- nil
+	var last time.Time
+	for {
+		_, b, err := conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		var m struct{ Type string }
+		if json.Unmarshal(b, &m) != nil || m.Type != "next" {
+			continue
+		}
+		now := time.Now()
+		w.mu.Lock()
+		w.frames[i]++
+		if !last.IsZero() {
+			w.gaps[i] = max(w.gaps[i], now.Sub(last))
+		}
+		w.mu.Unlock()
+		last = now
+	}
+}
+
+// open dials, signs the connection_init and subscribes to liveStats.
+func (w *liveWatch) open(ctx context.Context) (*websocket.Conn, error) {
+	conn, _, err := websocket.Dial(ctx, w.url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return nil, err
+	}
+	init, err := signedInit(w.app.signer)
+	if err == nil {
+		err = writeJSON(ctx, conn, map[string]any{"type": "connection_init", "payload": init})
+	}
+	if err == nil {
+		err = writeJSON(ctx, conn, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+			"query": `subscription($a: ID!) { liveStats(appID: $a) { at totals { sent } } }`, "variables": map[string]any{"a": w.app.id}}})
+	}
+	if err != nil {
+		conn.CloseNow()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// signedInit is the connection_init payload: the signature headers of a
+// GET /graphql.
+func signedInit(s signature.Signer) (map[string]string, error) {
+	h, err := s.Headers(http.MethodGet, "/graphql", nil)
+	if err != nil {
+		return nil, err
+	}
+	init := map[string]string{}
+	for k := range h {
+		init[k] = h.Get(k)
+	}
+	return init, nil
+}
+
+func writeJSON(ctx context.Context, conn *websocket.Conn, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return conn.Write(ctx, websocket.MessageText, b)
+}
+
+func (w *liveWatch) reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	clear(w.frames)
+	clear(w.gaps)
+}
+
+func (w *liveWatch) snapshot() ([]int, []time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.frames), slices.Clone(w.gaps)
 }

@@ -31,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pushd/pushd/auth/signature"
 	"github.com/pushd/pushd/deviceclient"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/gateway"
@@ -215,4 +216,37 @@ func loopbackOnly(urls ...string) error {
 		}
 	}
 	return nil
+}
+
+// signedApp is an app made for a run with an API key to sign with.
+type signedApp struct {
+	id, appKey string
+	signer     signature.Signer
+}
+
+// createSignedApp creates an app named prefix-<time> and an HMAC API key
+// for it through the console API.
+func createSignedApp(gql gqlFunc, prefix string) (signedApp, error) {
+	d, err := gql(`mutation($n: String!) { createApp(input: {name: $n}) { id appKey } }`, map[string]any{"n": fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano())})
+	if err != nil {
+		return signedApp{}, err
+	}
+	app := d["createApp"].(map[string]any)
+	d, err = gql(`mutation($a: ID!) { createAPIKey(input: {appID: $a, name: "load", algorithm: HMAC_SHA256}) { apiKey { keyID } secret } }`, map[string]any{"a": app["id"]})
+	if err != nil {
+		return signedApp{}, err
+	}
+	key := d["createAPIKey"].(map[string]any)
+	return signedApp{
+		id: app["id"].(string), appKey: app["appKey"].(string),
+		signer: signature.Signer{KeyID: key["apiKey"].(map[string]any)["keyID"].(string), Algorithm: signature.HMACSHA256, Secret: key["secret"].(string)},
+	}, nil
+}
+
+// percentile returns the p-quantile of sorted latencies (0 if none).
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
 }

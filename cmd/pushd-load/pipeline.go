@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,84 +35,31 @@ import (
 // Redis given. It reports the time to the first delivery sent and until
 // every delivery is final, and the deliveries per second.
 func pipeline(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("pipeline", flag.ContinueOnError)
-	dbURL := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/pushd_bench?sslmode=disable", "PostgreSQL (loopback only; its tables are filled)")
-	redisURL := fs.String("redis-url", "redis://127.0.0.1:6379/5", "Redis (loopback only)")
-	n := fs.Int("n", 100_000, "devices (at most 200000)")
-	concurrency := fs.Int("c", 20, "worker concurrency, as PUSHD_WORKER_CONCURRENCY")
-	latency := fs.Duration("latency", 0, "latency the stand-in vendor adds to every batch")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the broadcast to this file")
-	vendors := fs.Bool("vendors", false, "send through the vendor fakes (APNs, FCM, Huawei, Xiaomi; a quarter of the devices each) instead of the discarding stand-in")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *n < 1 || *n > 200_000 {
-		return fmt.Errorf("-n must be 1..200000")
-	}
-	if err := loopbackOnly(*dbURL, *redisURL); err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	stores, err := store.Open(ctx, store.Options{DatabaseURL: *dbURL, RedisURL: *redisURL}, log)
+	opt, err := parsePipelineFlags(args)
 	if err != nil {
 		return err
 	}
-	defer stores.Close()
-	if err := stores.Migrate(ctx); err != nil {
-		return err
-	}
-	sealer, err := seal.New(make([]byte, 32))
+	b, err := openPipelineBench(ctx, opt)
 	if err != nil {
 		return err
 	}
-	ns := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
-	queue := worker.NewQueue(stores.RedisOpt, ns)
-	defer queue.Close()
-	fcm := &pushtest.DiscardSender{Latency: *latency}
-	cfg := push.Config{
-		Client: stores.Ent, Relaxed: stores.Relaxed, Sealer: sealer, Broker: pubsub.NewRedis(stores.Redis, ns+":"),
-		Self: gateway.NewRouter(stores.Redis, ns+":"), Queue: queue, Marks: pubsub.NewJobMarks(stores.Redis, ns+":"),
-		Senders: map[enum.Channel]core.Sender{enum.ChannelFCM: fcm}, Dialect: stores.Dialect, Logger: log,
-	}
-	var fakes *vendorFakes
-	if *vendors {
-		if fakes, err = startVendorFakes(*latency, log); err != nil {
-			return err
-		}
-		defer fakes.Close()
-		cfg.Senders, cfg.Channels = nil, fakes.registry
-	}
-	svc := push.NewService(cfg)
+	defer b.close()
 	sys := tenant.AsSystem(ctx)
-	app, err := svc.CreateApp(sys, ent.CreateAppInput{Name: "pipeline-" + ns})
-	if err != nil {
+	if err := b.register(sys, opt.n); err != nil {
 		return err
 	}
-	start := time.Now()
-	channels := []enum.Channel{enum.ChannelFCM}
-	if fakes != nil {
-		if err := fakes.configure(sys, svc, app.ID); err != nil {
-			return err
-		}
-		channels = vendorChannels
-	}
-	if err := insertDevices(sys, stores.Ent, app.ID, *n, channels); err != nil {
-		return err
-	}
-	fmt.Printf("registered %d offline devices with tokens of %v in %s\n", *n, channels, time.Since(start).Round(time.Millisecond))
-
-	wk := worker.New(worker.Config{Redis: stores.RedisOpt, Logger: log, Concurrency: *concurrency, ShutdownTimeout: 30 * time.Second, Namespace: ns})
-	wk.RegisterPipeline(svc)
+	wk := worker.New(worker.Config{Redis: b.stores.RedisOpt, Logger: b.log, Concurrency: opt.concurrency, ShutdownTimeout: 30 * time.Second, Namespace: b.ns})
+	wk.RegisterPipeline(b.svc)
 	if err := wk.Start(); err != nil {
 		return err
 	}
 	defer wk.Shutdown(context.Background())
 	mctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go worker.RunMaintenance(mctx, svc, worker.MaintenanceConfig{}, log)
+	go worker.RunMaintenance(mctx, b.svc, worker.MaintenanceConfig{}, b.log)
 
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if opt.cpuProfile != "" {
+		f, err := os.Create(opt.cpuProfile)
 		if err != nil {
 			return err
 		}
@@ -120,59 +68,192 @@ func pipeline(ctx context.Context, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	start = time.Now()
-	job, err := svc.Push(sys, push.PushRequest{
-		AppID: app.ID, Kind: enum.PushKindBroadcast,
+	return b.broadcast(ctx, sys, opt.n)
+}
+
+type pipelineFlags struct {
+	dbURL, redisURL string
+	n, concurrency  int
+	latency         time.Duration
+	cpuProfile      string
+	vendors         bool
+}
+
+func parsePipelineFlags(args []string) (pipelineFlags, error) {
+	var o pipelineFlags
+	fs := flag.NewFlagSet("pipeline", flag.ContinueOnError)
+	fs.StringVar(&o.dbURL, "database-url", "postgres://postgres@127.0.0.1:5432/pushd_bench?sslmode=disable", "PostgreSQL (loopback only; its tables are filled)")
+	fs.StringVar(&o.redisURL, "redis-url", "redis://127.0.0.1:6379/5", "Redis (loopback only)")
+	fs.IntVar(&o.n, "n", 100_000, "devices (at most 200000)")
+	fs.IntVar(&o.concurrency, "c", 20, "worker concurrency, as PUSHD_WORKER_CONCURRENCY")
+	fs.DurationVar(&o.latency, "latency", 0, "latency the stand-in vendor adds to every batch")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the broadcast to this file")
+	fs.BoolVar(&o.vendors, "vendors", false, "send through the vendor fakes (APNs, FCM, Huawei, Xiaomi; a quarter of the devices each) instead of the discarding stand-in")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.n < 1 || o.n > 200_000 {
+		return o, fmt.Errorf("-n must be 1..200000")
+	}
+	return o, loopbackOnly(o.dbURL, o.redisURL)
+}
+
+// pipelineBench is one pipeline run's wiring: stores, the domain service
+// on its own Redis namespace, the vendor fakes or the stand-in, and the app.
+type pipelineBench struct {
+	stores   *store.Stores
+	queue    *worker.Queue
+	svc      *push.Service
+	log      *slog.Logger
+	ns       string
+	fcm      *pushtest.DiscardSender
+	fakes    *vendorFakes
+	app      nodeid.ID
+	channels []enum.Channel
+	closers  []func()
+}
+
+func openPipelineBench(ctx context.Context, opt pipelineFlags) (b *pipelineBench, err error) {
+	b = &pipelineBench{log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	defer func() {
+		if err != nil {
+			b.close()
+		}
+	}()
+	if b.stores, err = store.Open(ctx, store.Options{DatabaseURL: opt.dbURL, RedisURL: opt.redisURL}, b.log); err != nil {
+		return nil, err
+	}
+	b.closers = append(b.closers, func() { b.stores.Close() })
+	if err := b.stores.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	sealer, err := seal.New(make([]byte, 32))
+	if err != nil {
+		return nil, err
+	}
+	b.ns = fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
+	b.queue = worker.NewQueue(b.stores.RedisOpt, b.ns)
+	b.closers = append(b.closers, func() { b.queue.Close() })
+	b.fcm = &pushtest.DiscardSender{Latency: opt.latency}
+	cfg := push.Config{
+		Client: b.stores.Ent, Relaxed: b.stores.Relaxed, Sealer: sealer, Broker: pubsub.NewRedis(b.stores.Redis, b.ns+":"),
+		Self: gateway.NewRouter(b.stores.Redis, b.ns+":"), Queue: b.queue, Marks: pubsub.NewJobMarks(b.stores.Redis, b.ns+":"),
+		Senders: map[enum.Channel]core.Sender{enum.ChannelFCM: b.fcm}, Dialect: b.stores.Dialect, Logger: b.log,
+	}
+	if opt.vendors {
+		if b.fakes, err = startVendorFakes(opt.latency, b.log); err != nil {
+			return nil, err
+		}
+		b.closers = append(b.closers, b.fakes.Close)
+		cfg.Senders, cfg.Channels = nil, b.fakes.registry
+	}
+	b.svc = push.NewService(cfg)
+	return b, nil
+}
+
+func (b *pipelineBench) close() {
+	for _, c := range slices.Backward(b.closers) {
+		c()
+	}
+}
+
+// register makes the app, its vendor credentials when the fakes are on,
+// and n offline devices with tokens.
+func (b *pipelineBench) register(sys context.Context, n int) error {
+	app, err := b.svc.CreateApp(sys, ent.CreateAppInput{Name: "pipeline-" + b.ns})
+	if err != nil {
+		return err
+	}
+	b.app = app.ID
+	start := time.Now()
+	b.channels = []enum.Channel{enum.ChannelFCM}
+	if b.fakes != nil {
+		if err := b.fakes.configure(sys, b.svc, app.ID); err != nil {
+			return err
+		}
+		b.channels = vendorChannels
+	}
+	if err := insertDevices(sys, b.stores.Ent, app.ID, n, b.channels); err != nil {
+		return err
+	}
+	fmt.Printf("registered %d offline devices with tokens of %v in %s\n", n, b.channels, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// broadcast pushes to every device, waits until the job is DONE and
+// reports the times and rate.
+func (b *pipelineBench) broadcast(ctx, sys context.Context, n int) error {
+	start := time.Now()
+	job, err := b.svc.Push(sys, push.PushRequest{
+		AppID: b.app, Kind: enum.PushKindBroadcast,
 		Message: &jsontype.Message{Title: "benchmark", Body: strings.Repeat("x", 150)},
 	})
 	if err != nil {
 		return err
 	}
 	accepted := time.Since(start)
-	var first time.Duration
+	first, err := b.waitDone(ctx, sys, job.ID, start)
+	if err != nil {
+		return err
+	}
+	all := time.Since(start)
+	got, err := b.outcome(sys, job.ID, start)
+	if err != nil {
+		return err
+	}
+	sent, err := b.stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusEQ(delivery.StatusSENT)).Count(sys)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("broadcast to %d devices: accepted in %s, first delivery final after %s, all final after %s: %.0f deliveries/s, %d sent (%s)\n",
+		n, accepted.Round(time.Millisecond), first.Round(time.Millisecond), all.Round(time.Millisecond),
+		float64(n)/all.Seconds(), sent, got)
+	return nil
+}
+
+// waitDone polls until the job is DONE and returns when its first
+// delivery became final.
+func (b *pipelineBench) waitDone(ctx, sys context.Context, job nodeid.ID, start time.Time) (first time.Duration, err error) {
 	for {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
 		if first == 0 {
-			if ok, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusNotIn(delivery.StatusPENDING, delivery.StatusSENDING)).Exist(sys); err == nil && ok {
+			if ok, err := b.stores.Ent.Delivery.Query().Where(delivery.JobID(job), delivery.StatusNotIn(delivery.StatusPENDING, delivery.StatusSENDING)).Exist(sys); err == nil && ok {
 				first = time.Since(start)
 			}
 		} else {
 			// The job's own status, as a backend watching it sees it: a
 			// count of its deliveries at every poll would itself take a
 			// core of the database on this machine.
-			j, err := stores.Ent.PushJob.Get(sys, job.ID)
+			j, err := b.stores.Ent.PushJob.Get(sys, job)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			if j.Status == pushjob.StatusDONE {
-				break
+				return first, nil
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	all := time.Since(start)
-	if left, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING)).Count(sys); err != nil || left > 0 {
-		return fmt.Errorf("job DONE with %d deliveries not final (%v)", left, err)
+}
+
+// outcome checks that every delivery is final and says what the vendors
+// (or the stand-in) received.
+func (b *pipelineBench) outcome(sys context.Context, job nodeid.ID, start time.Time) (string, error) {
+	if left, err := b.stores.Ent.Delivery.Query().Where(delivery.JobID(job), delivery.StatusIn(delivery.StatusPENDING, delivery.StatusSENDING)).Count(sys); err != nil || left > 0 {
+		return "", fmt.Errorf("job DONE with %d deliveries not final (%v)", left, err)
 	}
-	got := fmt.Sprintf("vendor stand-in got %d", fcm.Sent())
-	if fakes != nil {
-		if got, err = report(sys, stores.Ent, job.ID); err != nil {
-			return err
-		}
-		// What the devices see; the job's DONE follows by up to a refresh.
-		_, last := fakes.Accepted()
-		got += fmt.Sprintf("; the last message reached its fake after %s", last.Sub(start).Round(time.Millisecond))
+	if b.fakes == nil {
+		return fmt.Sprintf("vendor stand-in got %d", b.fcm.Sent()), nil
 	}
-	sent, err := stores.Ent.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusEQ(delivery.StatusSENT)).Count(sys)
+	got, err := report(sys, b.stores.Ent, job)
 	if err != nil {
-		return err
+		return "", err
 	}
-	fmt.Printf("broadcast to %d devices: accepted in %s, first delivery final after %s, all final after %s: %.0f deliveries/s, %d sent (%s)\n",
-		*n, accepted.Round(time.Millisecond), first.Round(time.Millisecond), all.Round(time.Millisecond),
-		float64(*n)/all.Seconds(), sent, got)
-	return nil
+	// What the devices see; the job's DONE follows by up to a refresh.
+	_, last := b.fakes.Accepted()
+	return got + fmt.Sprintf("; the last message reached its fake after %s", last.Sub(start).Round(time.Millisecond)), nil
 }
 
 // insertDevices writes n devices, each with a token of one of the channels

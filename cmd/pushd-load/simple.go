@@ -9,9 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pushd/pushd/auth/signature"
 	"github.com/pushd/pushd/deviceclient"
 	"github.com/pushd/pushd/ent/schema/enum"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/gateway"
 	"github.com/pushd/pushd/pushclient"
 )
@@ -40,31 +40,57 @@ func simple(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := gql(`mutation($n: String!) { createApp(input: {name: $n}) { id appKey } }`, map[string]any{"n": fmt.Sprintf("simple-%d", time.Now().UnixNano())})
+	app, err := createSignedApp(gql, "simple")
 	if err != nil {
 		return err
 	}
-	app := d["createApp"].(map[string]any)
-	d, err = gql(`mutation($a: ID!) { createAPIKey(input: {appID: $a, name: "load", algorithm: HMAC_SHA256}) { apiKey { keyID } secret } }`, map[string]any{"a": app["id"]})
+	device, received, closeDevice, err := ackingDevice(ctx, *base, app.appKey, *n)
 	if err != nil {
 		return err
 	}
-	key := d["createAPIKey"].(map[string]any)
-	signer := signature.Signer{KeyID: key["apiKey"].(map[string]any)["keyID"].(string), Algorithm: signature.HMACSHA256, Secret: key["secret"].(string)}
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}, Timeout: 30 * time.Second}
-	backend := pushclient.New(*base, signer, hc)
+	defer closeDevice()
 
-	devices := deviceclient.New(*base, nil)
-	reg, err := devices.Register(ctx, gateway.RegisterRequest{AppKey: app["appKey"].(string), InstallationID: "simple-load", Platform: enum.PlatformAndroid})
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}, Timeout: 30 * time.Second}
+	load := simpleLoad{backend: pushclient.New(*base, app.signer, hc), app: app.id, device: device, n: *n, concurrency: *concurrency, rate: *rate}
+	start := time.Now()
+	latencies, err := load.run(ctx, start)
 	if err != nil {
 		return err
+	}
+	elapsed := time.Since(start)
+	slices.Sort(latencies)
+	pct := func(p float64) time.Duration { return percentile(latencies, p).Round(10 * time.Microsecond) }
+	mode := fmt.Sprintf("%d in flight", *concurrency)
+	if *rate > 0 {
+		mode = fmt.Sprintf("offered at %d/s, up to %d in flight", *rate, *concurrency)
+	}
+	fmt.Printf("pushSimple, %d signed requests, %s: p50 %s, p90 %s, p99 %s, max %s; %.0f requests/s\n",
+		*n, mode, pct(0.5), pct(0.9), pct(0.99), pct(1), float64(*n)/elapsed.Seconds())
+	deadline := time.After(30 * time.Second)
+	for got := 0; got < *n; got++ {
+		select {
+		case <-received:
+		case <-deadline:
+			return fmt.Errorf("the device got %d of %d pushes within 30 s of the last request", got, *n)
+		}
+	}
+	fmt.Printf("the device got all %d pushes, %s after the first request\n", *n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// ackingDevice registers and connects one device that acks every push and
+// signals each on the returned channel (buffered for n).
+func ackingDevice(ctx context.Context, base, appKey string, n int) (nodeid.ID, <-chan struct{}, func(), error) {
+	devices := deviceclient.New(base, nil)
+	reg, err := devices.Register(ctx, gateway.RegisterRequest{AppKey: appKey, InstallationID: "simple-load", Platform: enum.PlatformAndroid})
+	if err != nil {
+		return "", nil, nil, err
 	}
 	conn, err := devices.Connect(ctx, reg.DeviceToken, 0)
 	if err != nil {
-		return err
+		return "", nil, nil, err
 	}
-	defer conn.CloseNow()
-	received := make(chan struct{}, *n)
+	received := make(chan struct{}, n)
 	go func() {
 		for {
 			f, err := conn.Next(ctx)
@@ -77,30 +103,43 @@ func simple(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	return reg.DeviceID, received, func() { conn.CloseNow() }, nil
+}
 
+// simpleLoad is n signed pushSimple requests to one device.
+type simpleLoad struct {
+	backend        *pushclient.Client
+	app            string
+	device         nodeid.ID
+	n, concurrency int
+	rate           int
+}
+
+// run sends the requests and returns each one's latency; any failed
+// request fails the run.
+func (l simpleLoad) run(ctx context.Context, start time.Time) ([]time.Duration, error) {
 	const mutation = `mutation($in: PushSimpleInput!) { pushSimple(input: $in) { id } }`
-	latencies := make([]time.Duration, *n)
+	latencies := make([]time.Duration, l.n)
 	var mu sync.Mutex
 	var failures []error
-	start := time.Now()
 	// In the open loop a request's latency counts from when it was due, so
 	// time spent waiting for a free slot is not hidden (no coordinated
 	// omission).
 	due := func(i int) time.Time {
-		if *rate <= 0 {
+		if l.rate <= 0 {
 			return time.Now()
 		}
-		at := start.Add(time.Duration(i) * time.Second / time.Duration(*rate))
+		at := start.Add(time.Duration(i) * time.Second / time.Duration(l.rate))
 		time.Sleep(time.Until(at))
 		return at
 	}
-	err = parallel(ctx, *n, *concurrency, func(i int) error {
+	err := parallel(ctx, l.n, l.concurrency, func(i int) error {
 		vars := map[string]any{"in": map[string]any{
-			"appID": app["id"], "target": map[string]any{"deviceIDs": []string{string(reg.DeviceID)}},
+			"appID": l.app, "target": map[string]any{"deviceIDs": []string{string(l.device)}},
 			"message": map[string]any{"title": "load", "body": fmt.Sprint("request ", i)},
 		}}
 		t0 := due(i)
-		err := backend.Do(ctx, mutation, vars, nil)
+		err := l.backend.Do(ctx, mutation, vars, nil)
 		latencies[i] = time.Since(t0)
 		if err != nil {
 			mu.Lock()
@@ -109,30 +148,11 @@ func simple(ctx context.Context, args []string) error {
 		}
 		return nil
 	})
-	elapsed := time.Since(start)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(failures) > 0 {
-		return fmt.Errorf("%d of %d requests failed; first: %v", len(failures), *n, failures[0])
+		return nil, fmt.Errorf("%d of %d requests failed; first: %v", len(failures), l.n, failures[0])
 	}
-	slices.Sort(latencies)
-	pct := func(p float64) time.Duration { return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))] }
-	mode := fmt.Sprintf("%d in flight", *concurrency)
-	if *rate > 0 {
-		mode = fmt.Sprintf("offered at %d/s, up to %d in flight", *rate, *concurrency)
-	}
-	fmt.Printf("pushSimple, %d signed requests, %s: p50 %s, p90 %s, p99 %s, max %s; %.0f requests/s\n",
-		*n, mode, pct(0.5).Round(10*time.Microsecond), pct(0.9).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond),
-		latencies[len(latencies)-1].Round(10*time.Microsecond), float64(*n)/elapsed.Seconds())
-	deadline := time.After(30 * time.Second)
-	for got := 0; got < *n; got++ {
-		select {
-		case <-received:
-		case <-deadline:
-			return fmt.Errorf("the device got %d of %d pushes within 30 s of the last request", got, *n)
-		}
-	}
-	fmt.Printf("the device got all %d pushes, %s after the first request\n", *n, time.Since(start).Round(time.Millisecond))
-	return nil
+	return latencies, nil
 }

@@ -266,134 +266,16 @@ func (f *APNsFake) serve(w http.ResponseWriter, r *http.Request) {
 
 // check validates r in APNs' order and returns the answer (zero: 200).
 func (f *APNsFake) check(r *http.Request, req *APNsRequest) APNsFault {
-	bad := func(status int, reason string) APNsFault { return APNsFault{Status: status, Reason: reason} }
 	if id := r.Header.Get("apns-id"); apnsIsUUID(id) {
 		req.ID = id // echoed even when the request fails for another reason
 	}
-	if r.Method != http.MethodPost {
-		return bad(http.StatusMethodNotAllowed, "MethodNotAllowed")
-	}
-	tok, ok := strings.CutPrefix(r.URL.Path, "/3/device/")
-	if !ok || strings.Contains(tok, "/") {
-		return bad(http.StatusNotFound, "BadPath")
-	}
-	if tok == "" {
-		return bad(http.StatusBadRequest, "MissingDeviceToken")
-	}
-	req.Token = tok
-
-	// Authentication: a provider token, else a client certificate.
-	if auth := r.Header.Get("authorization"); auth != "" {
-		bearer, ok := strings.CutPrefix(auth, "bearer ")
-		if !ok {
-			bearer, ok = strings.CutPrefix(auth, "Bearer ")
-		}
-		if !ok || bearer == "" {
-			return bad(http.StatusForbidden, "InvalidProviderToken")
-		}
-		j := f.verifyJWT(bearer)
-		req.JWT, req.KeyID = j.token, j.kid
-		if j.reason != "" {
-			return bad(http.StatusForbidden, j.reason)
-		}
-		now := time.Now()
-		iat := time.Unix(j.iat, 0)
-		if now.Sub(iat) > apnsJWTLifetime {
-			return bad(http.StatusForbidden, "ExpiredProviderToken")
-		}
-		if iat.Sub(now) > apnsJWTClockSkew {
-			return bad(http.StatusForbidden, "InvalidProviderToken")
-		}
-		req.Auth = "token"
-	} else if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
-		c := r.TLS.PeerCertificates[0]
-		if now := time.Now(); now.Before(c.NotBefore) || now.After(c.NotAfter) {
-			return bad(http.StatusForbidden, "BadCertificate")
-		}
-		req.Auth = "certificate"
-	} else {
-		return bad(http.StatusForbidden, "MissingProviderToken")
-	}
-
-	// Headers.
-	for _, h := range []string{"apns-push-type", "apns-topic", "apns-priority", "apns-expiration", "apns-id", "apns-collapse-id", "authorization"} {
-		if len(r.Header.Values(h)) > 1 {
-			return bad(http.StatusBadRequest, "DuplicateHeaders")
+	for _, step := range []func(*http.Request, *APNsRequest) APNsFault{
+		apnsCheckPath, f.checkAuth, f.checkHeaders, apnsCheckBody,
+	} {
+		if fault := step(r, req); fault.Status != 0 {
+			return fault
 		}
 	}
-	req.PushType = r.Header.Get("apns-push-type")
-	req.Topic = r.Header.Get("apns-topic")
-	req.Priority = r.Header.Get("apns-priority")
-	req.Expiration = r.Header.Get("apns-expiration")
-	req.CollapseID = r.Header.Get("apns-collapse-id")
-	pushType := req.PushType
-	if pushType == "" {
-		pushType = "alert"
-	}
-	suffix, ok := apnsTopicSuffix[pushType]
-	if !ok {
-		return bad(http.StatusBadRequest, "InvalidPushType")
-	}
-	switch {
-	case req.Topic == "" && req.Auth == "token":
-		return bad(http.StatusBadRequest, "MissingTopic")
-	case req.Topic == "" || pushType == "mdm" || req.Topic == f.topic+suffix:
-	case strings.HasPrefix(req.Topic, f.topic):
-		return bad(http.StatusBadRequest, "BadTopic") // the app's, with the wrong suffix for the push type
-	default:
-		return bad(http.StatusBadRequest, "TopicDisallowed")
-	}
-	priority := 10
-	if req.Priority != "" {
-		p, err := strconv.Atoi(req.Priority)
-		if err != nil || (p != 10 && p != 5 && p != 1) {
-			return bad(http.StatusBadRequest, "BadPriority")
-		}
-		priority = p
-	}
-	if pushType == "background" && priority != 5 {
-		return bad(http.StatusBadRequest, "BadPriority")
-	}
-	if req.Expiration != "" {
-		if e, err := strconv.ParseInt(req.Expiration, 10, 64); err != nil || e < 0 {
-			return bad(http.StatusBadRequest, "BadExpirationDate")
-		}
-	}
-	if id := r.Header.Get("apns-id"); id != "" && !apnsIsUUID(id) {
-		return bad(http.StatusBadRequest, "BadMessageId")
-	}
-	if len(req.CollapseID) > apnsMaxCollapseID {
-		return bad(http.StatusBadRequest, "BadCollapseId")
-	}
-
-	// Body.
-	limit := apnsMaxPayload
-	if pushType == "voip" {
-		limit = apnsMaxVoIPPayload
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
-	if err != nil {
-		return bad(http.StatusBadRequest, "BadPayload")
-	}
-	if len(body) == 0 {
-		return bad(http.StatusBadRequest, "PayloadEmpty")
-	}
-	if len(body) > limit {
-		return bad(http.StatusRequestEntityTooLarge, "PayloadTooLarge")
-	}
-	// Apple documents no reason for a body that is not a JSON object with
-	// an aps dictionary; the fake answers 400 BadPayload.
-	if err := json.Unmarshal(body, &req.Payload); err != nil || req.Payload == nil {
-		req.Payload = nil
-		return bad(http.StatusBadRequest, "BadPayload")
-	}
-	if _, ok := req.Payload["aps"].(map[string]any); !ok {
-		return bad(http.StatusBadRequest, "BadPayload")
-	}
-	if _, err := hex.DecodeString(apnsEvenHex(tok)); err != nil {
-		return bad(http.StatusBadRequest, "BadDeviceToken")
-	}
-
 	// Injected faults, then the device token's state.
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -401,8 +283,151 @@ func (f *APNsFake) check(r *http.Request, req *APNsRequest) APNsFault {
 		f.failN--
 		return f.failFault
 	}
-	if fault, ok := f.tokens[tok]; ok {
+	if fault, ok := f.tokens[req.Token]; ok {
 		return fault
+	}
+	return APNsFault{}
+}
+
+func apnsBad(status int, reason string) APNsFault { return APNsFault{Status: status, Reason: reason} }
+
+func apnsCheckPath(r *http.Request, req *APNsRequest) APNsFault {
+	if r.Method != http.MethodPost {
+		return apnsBad(http.StatusMethodNotAllowed, "MethodNotAllowed")
+	}
+	tok, ok := strings.CutPrefix(r.URL.Path, "/3/device/")
+	if !ok || strings.Contains(tok, "/") {
+		return apnsBad(http.StatusNotFound, "BadPath")
+	}
+	if tok == "" {
+		return apnsBad(http.StatusBadRequest, "MissingDeviceToken")
+	}
+	req.Token = tok
+	return APNsFault{}
+}
+
+// checkAuth: a provider token, else a client certificate.
+func (f *APNsFake) checkAuth(r *http.Request, req *APNsRequest) APNsFault {
+	auth := r.Header.Get("authorization")
+	if auth == "" {
+		if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+			return apnsBad(http.StatusForbidden, "MissingProviderToken")
+		}
+		c := r.TLS.PeerCertificates[0]
+		if now := time.Now(); now.Before(c.NotBefore) || now.After(c.NotAfter) {
+			return apnsBad(http.StatusForbidden, "BadCertificate")
+		}
+		req.Auth = "certificate"
+		return APNsFault{}
+	}
+	bearer, ok := strings.CutPrefix(auth, "bearer ")
+	if !ok {
+		bearer, ok = strings.CutPrefix(auth, "Bearer ")
+	}
+	if !ok || bearer == "" {
+		return apnsBad(http.StatusForbidden, "InvalidProviderToken")
+	}
+	j := f.verifyJWT(bearer)
+	req.JWT, req.KeyID = j.token, j.kid
+	if j.reason != "" {
+		return apnsBad(http.StatusForbidden, j.reason)
+	}
+	now := time.Now()
+	iat := time.Unix(j.iat, 0)
+	if now.Sub(iat) > apnsJWTLifetime {
+		return apnsBad(http.StatusForbidden, "ExpiredProviderToken")
+	}
+	if iat.Sub(now) > apnsJWTClockSkew {
+		return apnsBad(http.StatusForbidden, "InvalidProviderToken")
+	}
+	req.Auth = "token"
+	return APNsFault{}
+}
+
+func (f *APNsFake) checkHeaders(r *http.Request, req *APNsRequest) APNsFault {
+	for _, h := range []string{"apns-push-type", "apns-topic", "apns-priority", "apns-expiration", "apns-id", "apns-collapse-id", "authorization"} {
+		if len(r.Header.Values(h)) > 1 {
+			return apnsBad(http.StatusBadRequest, "DuplicateHeaders")
+		}
+	}
+	req.PushType = r.Header.Get("apns-push-type")
+	req.Topic = r.Header.Get("apns-topic")
+	req.Priority = r.Header.Get("apns-priority")
+	req.Expiration = r.Header.Get("apns-expiration")
+	req.CollapseID = r.Header.Get("apns-collapse-id")
+	pushType := apnsPushType(req)
+	suffix, ok := apnsTopicSuffix[pushType]
+	if !ok {
+		return apnsBad(http.StatusBadRequest, "InvalidPushType")
+	}
+	switch {
+	case req.Topic == "" && req.Auth == "token":
+		return apnsBad(http.StatusBadRequest, "MissingTopic")
+	case req.Topic == "" || pushType == "mdm" || req.Topic == f.topic+suffix:
+	case strings.HasPrefix(req.Topic, f.topic):
+		return apnsBad(http.StatusBadRequest, "BadTopic") // the app's, with the wrong suffix for the push type
+	default:
+		return apnsBad(http.StatusBadRequest, "TopicDisallowed")
+	}
+	priority := 10
+	if req.Priority != "" {
+		p, err := strconv.Atoi(req.Priority)
+		if err != nil || (p != 10 && p != 5 && p != 1) {
+			return apnsBad(http.StatusBadRequest, "BadPriority")
+		}
+		priority = p
+	}
+	if pushType == "background" && priority != 5 {
+		return apnsBad(http.StatusBadRequest, "BadPriority")
+	}
+	if req.Expiration != "" {
+		if e, err := strconv.ParseInt(req.Expiration, 10, 64); err != nil || e < 0 {
+			return apnsBad(http.StatusBadRequest, "BadExpirationDate")
+		}
+	}
+	if id := r.Header.Get("apns-id"); id != "" && !apnsIsUUID(id) {
+		return apnsBad(http.StatusBadRequest, "BadMessageId")
+	}
+	if len(req.CollapseID) > apnsMaxCollapseID {
+		return apnsBad(http.StatusBadRequest, "BadCollapseId")
+	}
+	return APNsFault{}
+}
+
+// apnsPushType is the request's push type; APNs takes a missing one as alert.
+func apnsPushType(req *APNsRequest) string {
+	if req.PushType == "" {
+		return "alert"
+	}
+	return req.PushType
+}
+
+func apnsCheckBody(r *http.Request, req *APNsRequest) APNsFault {
+	limit := apnsMaxPayload
+	if apnsPushType(req) == "voip" {
+		limit = apnsMaxVoIPPayload
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
+	if err != nil {
+		return apnsBad(http.StatusBadRequest, "BadPayload")
+	}
+	if len(body) == 0 {
+		return apnsBad(http.StatusBadRequest, "PayloadEmpty")
+	}
+	if len(body) > limit {
+		return apnsBad(http.StatusRequestEntityTooLarge, "PayloadTooLarge")
+	}
+	// Apple documents no reason for a body that is not a JSON object with
+	// an aps dictionary; the fake answers 400 BadPayload.
+	if err := json.Unmarshal(body, &req.Payload); err != nil || req.Payload == nil {
+		req.Payload = nil
+		return apnsBad(http.StatusBadRequest, "BadPayload")
+	}
+	if _, ok := req.Payload["aps"].(map[string]any); !ok {
+		return apnsBad(http.StatusBadRequest, "BadPayload")
+	}
+	if _, err := hex.DecodeString(apnsEvenHex(req.Token)); err != nil {
+		return apnsBad(http.StatusBadRequest, "BadDeviceToken")
 	}
 	return APNsFault{}
 }

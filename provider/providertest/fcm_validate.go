@@ -68,10 +68,51 @@ const (
 )
 
 // fcmValidate checks a message as FCM does, and returns what is wrong.
+// The blocks are checked in FCM's order, so the first fault is the one FCM
+// names.
 func fcmValidate(msg map[string]any) string {
 	if bad := fcmUnknown("message", msg); bad != "" {
 		return bad
 	}
+	if bad := fcmValidateTarget(msg); bad != "" {
+		return bad
+	}
+	size := 0
+	if d, ok := msg["data"]; ok {
+		n, bad := fcmValidateData("message.data", d)
+		if bad != "" {
+			return bad
+		}
+		size += n
+	}
+	n, bad := fcmValidateNotification(msg)
+	if bad != "" {
+		return bad
+	}
+	size += n
+	n, bad = fcmValidateAndroidBlock(msg)
+	if bad != "" {
+		return bad
+	}
+	size = max(size, n)
+	if bad := fcmValidateAPNs(msg); bad != "" {
+		return bad
+	}
+	if bad := fcmValidateWebpush(msg); bad != "" {
+		return bad
+	}
+	limit := fcmMaxPayload
+	if t, _ := msg["topic"].(string); t != "" {
+		limit = fcmMaxTopic
+	}
+	if size > limit {
+		return fmt.Sprintf("Message is too big: the payload is %d bytes (max %d)", size, limit)
+	}
+	return ""
+}
+
+// fcmValidateTarget: exactly one of token, topic and condition.
+func fcmValidateTarget(msg map[string]any) string {
 	targets := 0
 	for _, k := range []string{"token", "topic", "condition"} {
 		if v, ok := msg[k]; ok {
@@ -93,100 +134,108 @@ func fcmValidate(msg map[string]any) string {
 	if t, ok := msg["topic"].(string); ok && t != "" && !fcmTopicPattern.MatchString(t) {
 		return "Invalid topic name: " + t
 	}
+	return ""
+}
+
+// fcmValidateNotification checks message.notification and returns the
+// bytes its title and body add to the payload.
+func fcmValidateNotification(msg map[string]any) (int, string) {
+	v, ok := msg["notification"]
+	if !ok {
+		return 0, ""
+	}
+	n, ok := v.(map[string]any)
+	if !ok {
+		return 0, "Invalid value at 'message.notification': not an object"
+	}
+	if bad := fcmUnknown("notification", n); bad != "" {
+		return 0, bad
+	}
 	size := 0
-	if d, ok := msg["data"]; ok {
-		n, bad := fcmValidateData("message.data", d)
-		if bad != "" {
-			return bad
-		}
-		size += n
+	for _, k := range []string{"title", "body"} {
+		s, _ := n[k].(string)
+		size += len(s)
 	}
-	if v, ok := msg["notification"]; ok {
-		n, ok := v.(map[string]any)
-		if !ok {
-			return "Invalid value at 'message.notification': not an object"
-		}
-		if bad := fcmUnknown("notification", n); bad != "" {
-			return bad
-		}
-		for _, k := range []string{"title", "body"} {
-			s, _ := n[k].(string)
-			size += len(s)
-		}
+	return size, ""
+}
+
+// fcmValidateAndroidBlock checks message.android and returns the size of
+// its data.
+func fcmValidateAndroidBlock(msg map[string]any) (int, string) {
+	v, ok := msg["android"]
+	if !ok {
+		return 0, ""
 	}
-	if v, ok := msg["android"]; ok {
-		a, ok := v.(map[string]any)
-		if !ok {
-			return "Invalid value at 'message.android': not an object"
-		}
-		if bad := fcmValidateAndroid(a); bad != "" {
-			return bad
-		}
-		if d, ok := a["data"]; ok {
-			n, bad := fcmValidateData("message.android.data", d)
-			if bad != "" {
-				return bad
-			}
-			size = max(size, n)
-		}
+	a, ok := v.(map[string]any)
+	if !ok {
+		return 0, "Invalid value at 'message.android': not an object"
 	}
-	if v, ok := msg["apns"]; ok {
-		a, ok := v.(map[string]any)
-		if !ok {
-			return "Invalid value at 'message.apns': not an object"
+	if bad := fcmValidateAndroid(a); bad != "" {
+		return 0, bad
+	}
+	if d, ok := a["data"]; ok {
+		return fcmValidateData("message.android.data", d)
+	}
+	return 0, ""
+}
+
+func fcmValidateAPNs(msg map[string]any) string {
+	v, ok := msg["apns"]
+	if !ok {
+		return ""
+	}
+	a, ok := v.(map[string]any)
+	if !ok {
+		return "Invalid value at 'message.apns': not an object"
+	}
+	if bad := fcmUnknown("apns", a); bad != "" {
+		return bad
+	}
+	if bad := fcmValidateHeaders("message.apns.headers", a["headers"]); bad != "" {
+		return bad
+	}
+	if p, ok := a["payload"]; ok {
+		b, _ := json.Marshal(p)
+		if _, isObj := p.(map[string]any); !isObj {
+			return "Invalid value at 'message.apns.payload': not an object"
 		}
-		if bad := fcmUnknown("apns", a); bad != "" {
-			return bad
-		}
-		if bad := fcmValidateHeaders("message.apns.headers", a["headers"]); bad != "" {
-			return bad
-		}
-		if p, ok := a["payload"]; ok {
-			b, _ := json.Marshal(p)
-			if _, isObj := p.(map[string]any); !isObj {
-				return "Invalid value at 'message.apns.payload': not an object"
-			}
-			if len(b) > fcmMaxPayload {
-				return fmt.Sprintf("Message is too big: the APNs payload is %d bytes (max %d)", len(b), fcmMaxPayload)
-			}
-		}
-		if o, ok := fcmGet(a, "fcm_options"); ok {
-			if bad := fcmUnknownAny("apns.fcm_options", o); bad != "" {
-				return bad
-			}
+		if len(b) > fcmMaxPayload {
+			return fmt.Sprintf("Message is too big: the APNs payload is %d bytes (max %d)", len(b), fcmMaxPayload)
 		}
 	}
-	if v, ok := msg["webpush"]; ok {
-		wp, ok := v.(map[string]any)
-		if !ok {
-			return "Invalid value at 'message.webpush': not an object"
-		}
-		if bad := fcmUnknown("webpush", wp); bad != "" {
+	if o, ok := fcmGet(a, "fcm_options"); ok {
+		return fcmUnknownAny("apns.fcm_options", o)
+	}
+	return ""
+}
+
+func fcmValidateWebpush(msg map[string]any) string {
+	v, ok := msg["webpush"]
+	if !ok {
+		return ""
+	}
+	wp, ok := v.(map[string]any)
+	if !ok {
+		return "Invalid value at 'message.webpush': not an object"
+	}
+	if bad := fcmUnknown("webpush", wp); bad != "" {
+		return bad
+	}
+	if bad := fcmValidateHeaders("message.webpush.headers", wp["headers"]); bad != "" {
+		return bad
+	}
+	if d, ok := wp["data"]; ok {
+		if _, bad := fcmValidateData("message.webpush.data", d); bad != "" {
 			return bad
 		}
-		if bad := fcmValidateHeaders("message.webpush.headers", wp["headers"]); bad != "" {
+	}
+	if o, ok := fcmGet(wp, "fcm_options"); ok {
+		if bad := fcmUnknownAny("webpush.fcm_options", o); bad != "" {
 			return bad
 		}
-		if d, ok := wp["data"]; ok {
-			if _, bad := fcmValidateData("message.webpush.data", d); bad != "" {
-				return bad
-			}
+		if link, _ := o.(map[string]any)["link"].(string); link != "" && !strings.HasPrefix(link, "https://") {
+			return "Invalid value at 'message.webpush.fcm_options.link': the link must be an HTTPS URL"
 		}
-		if o, ok := fcmGet(wp, "fcm_options"); ok {
-			if bad := fcmUnknownAny("webpush.fcm_options", o); bad != "" {
-				return bad
-			}
-			if link, _ := o.(map[string]any)["link"].(string); link != "" && !strings.HasPrefix(link, "https://") {
-				return "Invalid value at 'message.webpush.fcm_options.link': the link must be an HTTPS URL"
-			}
-		}
-	}
-	limit := fcmMaxPayload
-	if t, _ := msg["topic"].(string); t != "" {
-		limit = fcmMaxTopic
-	}
-	if size > limit {
-		return fmt.Sprintf("Message is too big: the payload is %d bytes (max %d)", size, limit)
 	}
 	return ""
 }

@@ -411,10 +411,7 @@ func (f *HuaweiFake) send(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	var wire struct {
-		ValidateOnly bool           `json:"validate_only"`
-		Message      *HuaweiMessage `json:"message"`
-	}
+	var wire huaweiSendBody
 	jsonErr := json.Unmarshal(body, &wire)
 	if wire.Message != nil {
 		rec.Message, rec.Tokens, rec.ValidateOnly = *wire.Message, wire.Message.Token, wire.ValidateOnly
@@ -430,26 +427,55 @@ func (f *HuaweiFake) send(w http.ResponseWriter, r *http.Request) {
 		answer(0, code, "")
 		return
 	}
-	if jsonErr != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(jsonErr, &te) {
-			answer(0, "80100003", "Illegal payload, "+te.Field+" must be a "+huaweiKind(te.Field))
-			return
-		}
-		answer(0, "80100003", "Illegal payload, the body is not JSON")
-		return
-	}
-	if wire.Message == nil {
-		answer(0, "80300010", "")
-		return
-	}
-	if code, msg := huaweiValidate(wire.Message, body); code != "" {
+	if code, msg := huaweiCheckBody(wire, body, jsonErr); code != "" {
 		answer(0, code, msg)
 		return
 	}
-	var illegal, good []string
+	good, code, msg := f.sortTokens(rec.Tokens)
+	answer(0, code, msg)
+	if len(good) > 0 && !wire.ValidateOnly {
+		f.mu.RLock()
+		receipts := f.o.ReceiptURL != ""
+		f.mu.RUnlock()
+		if receipts {
+			biTag := ""
+			if wire.Message.Android != nil {
+				biTag = wire.Message.Android.BiTag
+			}
+			f.receipts(good, biTag, rec.RequestID)
+		}
+	}
+}
+
+// huaweiSendBody is the body of messages:send.
+type huaweiSendBody struct {
+	ValidateOnly bool           `json:"validate_only"`
+	Message      *HuaweiMessage `json:"message"`
+}
+
+// huaweiCheckBody returns the business code and message refusing a send
+// body that did not decode or breaks a field rule, or "".
+func huaweiCheckBody(wire huaweiSendBody, body []byte, jsonErr error) (string, string) {
+	if jsonErr != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(jsonErr, &te) {
+			return "80100003", "Illegal payload, " + te.Field + " must be a " + huaweiKind(te.Field)
+		}
+		return "80100003", "Illegal payload, the body is not JSON"
+	}
+	if wire.Message == nil {
+		return "80300010", ""
+	}
+	return huaweiValidate(wire.Message, body)
+}
+
+// sortTokens splits a send's tokens into those the fake delivers and the
+// illegal ones, and returns the delivered ones with the answer: all
+// illegal, some (with the counts and the illegal tokens), or success.
+func (f *HuaweiFake) sortTokens(tokens []string) (good []string, code, msg string) {
+	var illegal []string
 	f.mu.RLock()
-	for _, t := range rec.Tokens {
+	for _, t := range tokens {
 		if f.tokens[t].Illegal {
 			illegal = append(illegal, t)
 		} else {
@@ -458,24 +484,13 @@ func (f *HuaweiFake) send(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.RUnlock()
 	switch {
-	case len(rec.Tokens) > 0 && len(good) == 0:
-		answer(0, "80300007", "")
-		return
+	case len(tokens) > 0 && len(good) == 0:
+		return nil, "80300007", ""
 	case len(illegal) > 0:
-		msg, _ := json.Marshal(map[string]any{"success": len(good), "failure": len(illegal), "illegal_tokens": illegal})
-		answer(0, "80100000", string(msg))
+		b, _ := json.Marshal(map[string]any{"success": len(good), "failure": len(illegal), "illegal_tokens": illegal})
+		return good, "80100000", string(b)
 	default:
-		answer(0, "80000000", "")
-	}
-	f.mu.RLock()
-	receipts := f.o.ReceiptURL != ""
-	f.mu.RUnlock()
-	if receipts && !wire.ValidateOnly && len(good) > 0 {
-		biTag := ""
-		if wire.Message.Android != nil {
-			biTag = wire.Message.Android.BiTag
-		}
-		f.receipts(good, biTag, rec.RequestID)
+		return good, "80000000", ""
 	}
 }
 

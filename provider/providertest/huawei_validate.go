@@ -23,6 +23,37 @@ var huaweiCategories = map[string]bool{
 // huaweiValidate checks a message as Push Kit does, and returns the
 // business code and message of the first problem, or "".
 func huaweiValidate(m *HuaweiMessage, body []byte) (string, string) {
+	if code, msg := huaweiValidateTargets(m, body); code != "" {
+		return code, msg
+	}
+	if n := m.Notification; n != nil && n.Image != "" && !strings.HasPrefix(n.Image, "https://") {
+		return "80100001", "Parameter check error, notification.image must be an https URL"
+	}
+	a := m.Android
+	if a == nil {
+		if m.Data == "" && m.Notification == nil {
+			return "80100001", "Parameter check error, the message has neither data nor notification"
+		}
+		return "", ""
+	}
+	if code, msg := huaweiValidateAndroid(a); code != "" {
+		return code, msg
+	}
+	if a.Notification == nil {
+		if m.Data == "" && a.Data == "" && m.Notification == nil {
+			return "80100001", "Parameter check error, the message has neither data nor notification"
+		}
+		return "", ""
+	}
+	if code, msg := huaweiValidateNotification(m, a.Notification); code != "" {
+		return code, msg
+	}
+	return huaweiValidateClick(a.Notification.ClickAction)
+}
+
+// huaweiValidateTargets: one target kind, at most 1,000 tokens, none
+// empty, and a body of at most 4 KB besides the tokens.
+func huaweiValidateTargets(m *HuaweiMessage, body []byte) (string, string) {
 	targets := 0
 	for _, set := range []bool{len(m.Token) > 0, m.Topic != "", m.Condition != ""} {
 		if set {
@@ -49,16 +80,10 @@ func huaweiValidate(m *HuaweiMessage, body []byte) (string, string) {
 			return "80100001", "Parameter check error, token must not be empty"
 		}
 	}
-	if n := m.Notification; n != nil && n.Image != "" && !strings.HasPrefix(n.Image, "https://") {
-		return "80100001", "Parameter check error, notification.image must be an https URL"
-	}
-	a := m.Android
-	if a == nil {
-		if m.Data == "" && m.Notification == nil {
-			return "80100001", "Parameter check error, the message has neither data nor notification"
-		}
-		return "", ""
-	}
+	return "", ""
+}
+
+func huaweiValidateAndroid(a *HuaweiAndroid) (string, string) {
 	switch {
 	case a.CollapseKey != nil && (*a.CollapseKey < -1 || *a.CollapseKey > 100):
 		return "80100013", "Illegal collapse_key, it must be in [-1, 100]"
@@ -73,13 +98,12 @@ func huaweiValidate(m *HuaweiMessage, body []byte) (string, string) {
 	case a.FastAppTarget != 0 && a.FastAppTarget != 1 && a.FastAppTarget != 2:
 		return "80100001", "Parameter check error, fast_app_target must be 1 or 2"
 	}
-	n := a.Notification
-	if n == nil {
-		if m.Data == "" && a.Data == "" && m.Notification == nil {
-			return "80100001", "Parameter check error, the message has neither data nor notification"
-		}
-		return "", ""
-	}
+	return "", ""
+}
+
+// huaweiValidateNotification checks android.notification; its title and
+// body may come from the message's own notification.
+func huaweiValidateNotification(m *HuaweiMessage, n *HuaweiAndroidNotification) (string, string) {
 	title, bodyText := n.Title, n.Body
 	if m.Notification != nil {
 		title, bodyText = cmp.Or(title, m.Notification.Title), cmp.Or(bodyText, m.Notification.Body)
@@ -104,7 +128,10 @@ func huaweiValidate(m *HuaweiMessage, body []byte) (string, string) {
 			return "80100001", "Parameter check error, badge add_num must be in [1, 99] and set_num in [0, 99]"
 		}
 	}
-	c := n.ClickAction
+	return "", ""
+}
+
+func huaweiValidateClick(c *HuaweiClickAction) (string, string) {
 	switch {
 	case c == nil:
 		return "80100001", "Parameter check error, click_action is mandatory"

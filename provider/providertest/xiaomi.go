@@ -386,9 +386,26 @@ func readXiaomiForm(r *http.Request, send *XiaomiSend) *xiaomiError {
 
 // validate checks a send the way MiPush does.
 func (f *XiaomiFake) validate(send XiaomiSend) *xiaomiError {
-	bad := func(code int, format string, args ...any) *xiaomiError {
-		return &xiaomiError{code: code, detail: fmt.Sprintf(format, args...)}
+	if err := f.checkTargets(send); err != nil {
+		return err
 	}
+	for _, check := range []func(url.Values) *xiaomiError{
+		xiaomiCheckNotification, xiaomiCheckNumbers, f.checkExtras, xiaomiCheckCustomExtras,
+	} {
+		if err := check(send.Form); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func xiaomiBad(code int, format string, args ...any) *xiaomiError {
+	return &xiaomiError{code: code, detail: fmt.Sprintf(format, args...)}
+}
+
+// checkTargets: one target kind, 1 to xiaomiMaxRegIDs regids, the app's
+// package.
+func (f *XiaomiFake) checkTargets(send XiaomiSend) *xiaomiError {
 	form := send.Form
 	var kinds []string
 	for _, k := range []string{"registration_id", "alias", "user_account", "topic", "topics", "miid"} {
@@ -397,77 +414,93 @@ func (f *XiaomiFake) validate(send XiaomiSend) *xiaomiError {
 		}
 	}
 	if len(kinds) > 1 {
-		return bad(10017, "only one target kind per request, got %s", strings.Join(kinds, ", "))
+		return xiaomiBad(10017, "only one target kind per request, got %s", strings.Join(kinds, ", "))
 	}
 	if len(send.RegIDs) == 0 {
 		return &xiaomiError{code: 21305}
 	}
 	if len(send.RegIDs) > xiaomiMaxRegIDs {
-		return bad(10017, "at most %d regids per request, got %d", xiaomiMaxRegIDs, len(send.RegIDs))
+		return xiaomiBad(10017, "at most %d regids per request, got %d", xiaomiMaxRegIDs, len(send.RegIDs))
 	}
 	if !slices.Contains(strings.Split(form.Get("restricted_package_name"), ","), f.pkg) {
-		return bad(22022, "restricted_package_name %q", form.Get("restricted_package_name"))
+		return xiaomiBad(22022, "restricted_package_name %q", form.Get("restricted_package_name"))
 	}
+	return nil
+}
+
+// xiaomiCheckNotification: a notification (not pass-through) needs a
+// title and a description within MiPush's lengths.
+func xiaomiCheckNotification(form url.Values) *xiaomiError {
 	pass := form.Get("pass_through")
 	if pass != "" && pass != "0" && pass != "1" {
-		return bad(10017, "pass_through %q", pass)
+		return xiaomiBad(10017, "pass_through %q", pass)
 	}
 	if pass != "1" {
 		title, desc := form.Get("title"), form.Get("description")
 		switch {
 		case strings.TrimSpace(title) == "":
-			return bad(10016, "title is required for a notification message")
+			return xiaomiBad(10016, "title is required for a notification message")
 		case strings.TrimSpace(desc) == "":
-			return bad(10016, "description is required for a notification message")
+			return xiaomiBad(10016, "description is required for a notification message")
 		case xiaomiLen(title) >= 50:
-			return bad(10017, "title must be shorter than 50 characters")
+			return xiaomiBad(10017, "title must be shorter than 50 characters")
 		case xiaomiLen(desc) >= 128:
-			return bad(10017, "description must be shorter than 128 characters")
+			return xiaomiBad(10017, "description must be shorter than 128 characters")
 		}
 	}
+	return nil
+}
+
+func xiaomiCheckNumbers(form url.Values) *xiaomiError {
 	if v := form.Get("notify_type"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < -1 || n > 7 {
-			return bad(10017, "notify_type %q", v)
+			return xiaomiBad(10017, "notify_type %q", v)
 		}
 	}
 	if v := form.Get("notify_id"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 || n > 1<<31-1 {
-			return bad(10017, "notify_id %q", v)
+			return xiaomiBad(10017, "notify_id %q", v)
 		}
 	}
 	if v := form.Get("time_to_live"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
-			return bad(10017, "time_to_live %q", v)
+			return xiaomiBad(10017, "time_to_live %q", v)
 		}
 	}
 	if v := form.Get("time_to_send"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 || time.UnixMilli(n).After(time.Now().Add(7*24*time.Hour)) {
-			return bad(10017, "time_to_send %q", v)
+			return xiaomiBad(10017, "time_to_send %q", v)
 		}
 	}
 	if len(form.Get("payload")) > xiaomiMaxPayload {
 		return &xiaomiError{code: 65009}
 	}
+	return nil
+}
+
+// checkExtras: the extras MiPush knows (click effect, job key, channel,
+// receipt callback).
+func (f *XiaomiFake) checkExtras(form url.Values) *xiaomiError {
 	switch v := form.Get("extra.notify_effect"); v {
 	case "", "1":
 	case "2":
 		if form.Get("extra.intent_uri") == "" {
-			return bad(10017, "notify_effect 2 needs extra.intent_uri")
+			return xiaomiBad(10017, "notify_effect 2 needs extra.intent_uri")
 		}
 	case "3":
 		if u, err := url.Parse(form.Get("extra.web_uri")); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			return bad(10017, "notify_effect 3 needs an http(s) extra.web_uri")
+			return xiaomiBad(10017, "notify_effect 3 needs an http(s) extra.web_uri")
 		}
 	default:
-		return bad(10017, "extra.notify_effect %q", v)
+		return xiaomiBad(10017, "extra.notify_effect %q", v)
 	}
 	if v := form.Get("extra.jobkey"); v != "" && !xiaomiJobKey.MatchString(v) {
-		return bad(10017, "extra.jobkey %q", v)
+		return xiaomiBad(10017, "extra.jobkey %q", v)
 	}
 	if v := form.Get("extra.channel_id"); v != "" && len(f.channels) > 0 && !slices.Contains(f.channels, v) {
-		return bad(27001, "extra.channel_id %q", v)
+		return xiaomiBad(27001, "extra.channel_id %q", v)
 	}
 	if cb := form.Get("extra.callback"); cb != "" {
 		if len(cb) > xiaomiMaxCallbackURL {
@@ -482,9 +515,14 @@ func (f *XiaomiFake) validate(send XiaomiSend) *xiaomiError {
 	}
 	if v := form.Get("extra.callback.type"); v != "" {
 		if _, err := strconv.Atoi(v); err != nil {
-			return bad(10017, "extra.callback.type %q", v)
+			return xiaomiBad(10017, "extra.callback.type %q", v)
 		}
 	}
+	return nil
+}
+
+// xiaomiCheckCustomExtras: the app's own extra.* pairs, counted and sized.
+func xiaomiCheckCustomExtras(form url.Values) *xiaomiError {
 	custom := 0
 	for k, vs := range form {
 		if !strings.HasPrefix(k, "extra.") || xiaomiKnownExtras[k] {

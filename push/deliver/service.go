@@ -65,7 +65,8 @@ type Config struct {
 	Lease time.Duration
 	// Node names this process in leases (default ProcessName()).
 	Node string
-	// Mark notes that jobs' counts changed.
+	// Mark notes that jobs' counts changed (required: the statistics
+	// refresh reads it; push.Service passes its own).
 	Mark func(context.Context, ...nodeid.ID)
 	// OnSend, if set, hears what every send did (metrics).
 	OnSend func(core.SendSummary)
@@ -89,9 +90,6 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = func() time.Time { return time.Now().UTC() }
-	}
-	if cfg.Mark == nil {
-		cfg.Mark = func(context.Context, ...nodeid.ID) {}
 	}
 	return &Service{
 		client: cfg.Client, db: pushdb.For(cfg.Dialect), dialect: cfg.Dialect, self: cfg.Self, queue: cfg.Queue,

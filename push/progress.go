@@ -76,19 +76,24 @@ func (s *Service) refreshJob(ctx context.Context, id nodeid.ID, paced bool) (def
 	if err != nil {
 		return false, fmt.Errorf("refresh job: %w", err)
 	}
-	if changed {
-		s.jobChanged(ctx, id)
-	}
 	// Counted (at the job's pace) and reported on every refresh, not only
 	// when the job's counts changed: what failed last time is caught up.
 	sys := tenant.AsSystem(ctx)
-	job, err := s.client.PushJob.Query().Where(pushjob.ID(id)).Select(pushjob.FieldAppID, pushjob.FieldKind).Only(sys)
+	job, err := s.client.PushJob.Query().Where(pushjob.ID(id)).Select(pushjob.FieldAppID, pushjob.FieldKind, pushjob.FieldStatus).Only(sys)
 	if ent.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	deferred, err = s.stats.Record(sys, job, paced)
+	// A change that leaves the job finished (DONE, or a later arrival or
+	// open) is counted at once, and before watchers hear of it: the report
+	// a console reads on that change then holds it, and no later change
+	// would make the console read again.
+	settled := changed && (job.Status == pushjob.StatusDONE || finalJob(job.Status))
+	deferred, err = s.stats.Record(sys, job, paced && !settled)
+	if changed {
+		s.jobChanged(ctx, id)
+	}
 	return deferred, errors.Join(err, s.hooks.QueueReceipts(sys, job))
 }

@@ -10,6 +10,21 @@ import { api, consoleSuite, createApp, login, newPage, registerDevice, shot } fr
 const suite = consoleSuite();
 const push = `mutation($input: PushSimpleInput!) { pushSimple(input: $input) { id } }`;
 
+// counted waits until pushd's statistics hold n targeted deliveries for
+// the app: they are written by the count refresh after the pushes, and
+// the page reads its range once (it has a Refresh button, not a feed).
+async function counted(page, appID, n) {
+  const query = `query($input: StatsInput!) { stats(input: $input) { counts { targeted } } }`;
+  const input = { appID, from: new Date(Date.now() - 86400e3).toISOString(), to: new Date(Date.now() + 3600e3).toISOString() };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const got = (await api(page, query, { input })).stats.reduce((sum, p) => sum + p.counts.targeted, 0);
+    if (got >= n) return;
+    assert.ok(Date.now() < deadline, `pushd counted ${got} of ${n} targeted deliveries within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function downloaded(page, click) {
   const [file] = await Promise.all([page.waitForEvent("download"), click()]);
   return readFileSync(await file.path(), "utf8");
@@ -24,6 +39,7 @@ test("analytics: a range by platform, CSV, and pushes compared", async () => {
   const android = await registerDevice(base, app.appKey, { platform: "ANDROID" });
   const a = (await api(page, push, { input: { appID: app.id, target: { deviceIDs: [ios.deviceID, android.deviceID] }, message: { title: "Both phones" }, options: { taskName: "both" } } })).pushSimple;
   const b = (await api(page, push, { input: { appID: app.id, target: { deviceIDs: [android.deviceID] }, message: { title: "Android only" }, options: { taskName: "android" } } })).pushSimple;
+  await counted(page, app.id, 3);
 
   await page.goto(`${base}/apps/${app.id}/analytics`);
   await page.getByRole("heading", { name: "Analytics" }).waitFor();

@@ -5,6 +5,7 @@ import (
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/provider/fcm"
 	"github.com/pushd/pushd/provider/huawei"
+	"github.com/pushd/pushd/provider/oppo"
 	"github.com/pushd/pushd/provider/xiaomi"
 )
 
@@ -20,6 +21,7 @@ func Vendors() []channel.Vendor {
 		apns.Vendor{},
 		huawei.Vendor{},
 		xiaomi.Vendor{},
+		oppo.Vendor{},
 		fcm.Vendor{},
 	}
 }

@@ -1,5 +1,5 @@
 // Command pushd-fakes runs local fakes of the vendor push services (APNs
-// production and sandbox, FCM, Huawei, Xiaomi) until interrupted, for
+// production and sandbox, FCM, Huawei, Xiaomi, OPPO) until interrupted, for
 // demos, the console's browser tests and load runs: it writes their CA
 // certificate and credentials into a directory and prints the settings
 // that point pushd at them. It is a command of its own so that the fakes
@@ -89,6 +89,7 @@ func writeFiles(dir string, f *providertest.Set) (string, error) {
 		"fcm":             f.FCM.Credentials(),
 		"huawei":          f.Huawei.Credentials(),
 		"xiaomi":          f.Xiaomi.Credentials(),
+		"oppo":            f.OPPO.Credentials(),
 	}
 	for name, c := range creds {
 		b, err := json.MarshalIndent(c, "", "  ")

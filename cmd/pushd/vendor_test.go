@@ -338,21 +338,8 @@ func graphqlRaw(t *testing.T, c console, base, query string) string {
 
 func TestVendorReceiptsArriveThroughPushd(t *testing.T) {
 	t.Parallel()
-	f, err := providertest.StartSet(0)
-	require.NoError(t, err)
-	t.Cleanup(f.Close)
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	require.NoError(t, os.WriteFile(ca, f.CAPEM(), 0o600))
-	env := testEnv(t)
-	for k, val := range f.Env(ca) {
-		env[k] = val
-	}
-	// The public URL is only known once pushd listens: pick the port first.
-	port := freePort(t)
-	env["PUSHD_HTTP_ADDR"] = "127.0.0.1:" + port
-	env["PUSHD_PUBLIC_URL"] = "http://127.0.0.1:" + port
-	in := startInstance(t, env)
-	v := vendorBundle{fakes: f, in: in, b: newBackend(t, in), owner: login(t, in.base, "ops@example.com", "ops-password-123")}
+	v, env := startWithReceipts(t)
+	f, in := v.fakes, v.in
 
 	// Huawei: the receipt configuration names pushd's URL for this config.
 	h := f.Huawei.Credentials()
@@ -385,6 +372,27 @@ func TestVendorReceiptsArriveThroughPushd(t *testing.T) {
 	require.Len(t, sends, 1)
 	require.Equal(t, env["PUSHD_PUBLIC_URL"], sends[0].Form.Get("extra.callback")[:len(env["PUSHD_PUBLIC_URL"])])
 	require.NotEqual(t, j.ID, sends[0].Form.Get("extra.callback.param"), "a MAC-tagged job ID")
+}
+
+// startWithReceipts is startWithFakes with PUSHD_PUBLIC_URL set, so that
+// vendors post receipts back to this pushd; it returns pushd's settings.
+func startWithReceipts(t *testing.T) (vendorBundle, map[string]string) {
+	t.Helper()
+	f, err := providertest.StartSet(0)
+	require.NoError(t, err)
+	t.Cleanup(f.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(ca, f.CAPEM(), 0o600))
+	env := testEnv(t)
+	for k, val := range f.Env(ca) {
+		env[k] = val
+	}
+	// The public URL is only known once pushd listens: pick the port first.
+	port := freePort(t)
+	env["PUSHD_HTTP_ADDR"] = "127.0.0.1:" + port
+	env["PUSHD_PUBLIC_URL"] = "http://127.0.0.1:" + port
+	in := startInstance(t, env)
+	return vendorBundle{fakes: f, in: in, b: newBackend(t, in), owner: login(t, in.base, "ops@example.com", "ops-password-123")}, env
 }
 
 func freePort(t *testing.T) string {

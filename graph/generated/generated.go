@@ -3912,6 +3912,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("MintBindTokenInput", ec.unmarshalInputMintBindTokenInput),
+			graphql.NewInputUnmarshaler("OPPOCredentialsInput", ec.unmarshalInputOPPOCredentialsInput),
 			graphql.NewInputUnmarshaler("PushBroadcastInput", ec.unmarshalInputPushBroadcastInput),
 			graphql.NewInputUnmarshaler("PushJobOrder", ec.unmarshalInputPushJobOrder),
 			graphql.NewInputUnmarshaler("PushJobWhereInput", ec.unmarshalInputPushJobWhereInput),
@@ -4237,7 +4238,7 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/channel.graphqls", Input: `"""
 An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-huawei and xiaomi: it names the channel. Credentials are checked as they are
+huawei, xiaomi and oppo: it names the channel. Credentials are checked as they are
 saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 returned: ChannelConfig.summary shows what is safe to show.
 """
@@ -4247,6 +4248,7 @@ input SetChannelConfigInput {
   fcm: FCMCredentialsInput
   huawei: HuaweiCredentialsInput
   xiaomi: XiaomiCredentialsInput
+  oppo: OPPOCredentialsInput
   "Paces sends on this credential, in messages per second; 0 (default) does not pace."
   maxPerSecond: Int
 }
@@ -4289,10 +4291,19 @@ input XiaomiCredentialsInput {
   packageName: String!
 }
 
+input OPPOCredentialsInput {
+  "The AppKey of the app in the OPPO push console (not the AppId)."
+  appKey: String!
+  "The MasterSecret (not the AppSecret): OPPO signs server calls with it."
+  masterSecret: String!
+  "The Android notification channel of messages that name none; apps targeting Android 9 or later need one."
+  channelID: String
+}
+
 extend type ChannelConfig {
   """
   Where the vendor posts delivery receipts for this channel (Huawei: set it
-  in the app's receipt configuration; Xiaomi: sent with every message).
+  in the app's receipt configuration; Xiaomi and OPPO: sent with every message).
   Null for vendors without receipts or when PUSHD_PUBLIC_URL is not set.
   """
   receiptURL: String
@@ -5318,6 +5329,7 @@ enum Channel @goModel(model: "github.com/pushd/pushd/ent/schema/enum.Channel") {
   FCM
   HUAWEI
   XIAOMI
+  OPPO
 }
 type ChannelConfig implements Node {
   id: ID!
@@ -34049,6 +34061,62 @@ func UnmarshalMintBindTokenInput(ctx context.Context, raw any) (model.MintBindTo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOPPOCredentialsInput(ctx context.Context, obj any) (model.OPPOCredentialsInput, error) {
+	var it model.OPPOCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appKey", "masterSecret", "channelID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppKey = data
+		case "masterSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("masterSecret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MasterSecret = data
+		case "channelID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOPPOCredentialsInput unmarshals raw into the OPPOCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOPPOCredentialsInput(ctx context.Context, raw any) (model.OPPOCredentialsInput, error) {
+	var out model.OPPOCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OPPOCredentialsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPushBroadcastInput(ctx context.Context, obj any) (model.PushBroadcastInput, error) {
 	var it model.PushBroadcastInput
 	if obj == nil {
@@ -36019,7 +36087,7 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "maxPerSecond"}
+	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "maxPerSecond"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36061,6 +36129,13 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.Xiaomi = data
+		case "oppo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("oppo"))
+			data, err := ec.unmarshalOOPPOCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐOPPOCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Oppo = data
 		case "maxPerSecond":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecond"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -45544,6 +45619,14 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋpushdᚋpushdᚋentᚐNo
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOPPOCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐOPPOCredentialsInput(ctx context.Context, v any) (*model.OPPOCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOPPOCredentialsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOPlatform2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋschemaᚋenumᚐPlatformᚄ(ctx context.Context, v any) ([]enum.Platform, error) {

@@ -222,6 +222,15 @@ type MintBindTokenInput struct {
 	TTLSeconds *int `json:"ttlSeconds,omitempty"`
 }
 
+type OPPOCredentialsInput struct {
+	// The AppKey of the app in the OPPO push console (not the AppId).
+	AppKey string `json:"appKey"`
+	// The MasterSecret (not the AppSecret): OPPO signs server calls with it.
+	MasterSecret string `json:"masterSecret"`
+	// The Android notification channel of messages that name none; apps targeting Android 9 or later need one.
+	ChannelID *string `json:"channelID,omitempty"`
+}
+
 type PasswordReset struct {
 	Account *ent.Account `json:"account"`
 	// The one-time token, shown this once: the account's holder sets a new password with resetPassword.
@@ -387,7 +396,7 @@ type ResetPasswordInput struct {
 }
 
 // An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-// huawei and xiaomi: it names the channel. Credentials are checked as they are
+// huawei, xiaomi and oppo: it names the channel. Credentials are checked as they are
 // saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 // returned: ChannelConfig.summary shows what is safe to show.
 type SetChannelConfigInput struct {
@@ -396,6 +405,7 @@ type SetChannelConfigInput struct {
 	Fcm    *FCMCredentialsInput    `json:"fcm,omitempty"`
 	Huawei *HuaweiCredentialsInput `json:"huawei,omitempty"`
 	Xiaomi *XiaomiCredentialsInput `json:"xiaomi,omitempty"`
+	Oppo   *OPPOCredentialsInput   `json:"oppo,omitempty"`
 	// Paces sends on this credential, in messages per second; 0 (default) does not pace.
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
 }

@@ -129,3 +129,11 @@ func FuzzRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+func TestUntilBeijingMidnight(t *testing.T) {
+	t.Parallel()
+	// 15:59:59 UTC is 23:59:59 in Beijing; 16:00 UTC is midnight there.
+	require.Equal(t, time.Second, UntilBeijingMidnight(time.Date(2025, 1, 1, 15, 59, 59, 0, time.UTC)))
+	require.Equal(t, 24*time.Hour, UntilBeijingMidnight(time.Date(2025, 1, 1, 16, 0, 0, 0, time.UTC)))
+	require.Equal(t, 8*time.Hour, UntilBeijingMidnight(time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)))
+}

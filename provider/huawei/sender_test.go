@@ -71,14 +71,6 @@ func msgs(job nodeid.ID, prefix string, n int, m jsontype.Message) []core.Outgoi
 	return out
 }
 
-func outcomes(rs []core.Result) map[core.Outcome]int {
-	n := map[core.Outcome]int{}
-	for _, r := range rs {
-		n[r.Outcome]++
-	}
-	return n
-}
-
 func TestSend(t *testing.T) {
 	t.Parallel()
 	b := setup(t, providertest.HuaweiOptions{}, nil)
@@ -114,7 +106,7 @@ func TestSendBatches(t *testing.T) {
 	b := setup(t, providertest.HuaweiOptions{}, nil)
 	ms := msgs("job_big", "t", 2500, alert)
 	rs := b.sender.Send(t.Context(), ms)
-	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, providertest.Outcomes(rs))
 	reqs := b.fake.Requests.All()
 	require.Len(t, reqs, 3, "1000 + 1000 + 500")
 	sizes := map[int]int{}
@@ -150,7 +142,7 @@ func TestSendGroups(t *testing.T) {
 	// Interleave: results must come back in order whatever the grouping.
 	ms[1], ms[4] = ms[4], ms[1]
 	rs := b.sender.Send(t.Context(), ms)
-	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 9}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 9}, providertest.Outcomes(rs))
 	groups := map[string]bool{}
 	for _, r := range b.fake.Requests.All() {
 		groups[strings.Join(r.Tokens, ",")] = true
@@ -260,7 +252,7 @@ func TestSendExpiredToken(t *testing.T) {
 	// Many requests fail with the same expired token at once: one refresh.
 	ms := msgs("job_2", "b", 3500, alert)
 	rs := b.sender.Send(t.Context(), ms)
-	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3500}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3500}, providertest.Outcomes(rs))
 	require.Equal(t, 2, b.fake.TokenRequests(), "the token endpoint was hit again, once")
 	codes := map[string]int{}
 	for _, r := range b.fake.Requests.All()[1:] {
@@ -285,7 +277,7 @@ func TestSendOAuthRefused(t *testing.T) {
 	s, err := huawei.New(c, channel.Options{BaseURL: f.URL, AuthURL: f.TokenURL(), HTTPClient: f.Client()})
 	require.NoError(t, err)
 	rs := s.Send(t.Context(), msgs("job_1", "tok", 1500, alert))
-	require.Equal(t, map[core.Outcome]int{core.OutcomeConfigError: 1500}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeConfigError: 1500}, providertest.Outcomes(rs))
 	require.Equal(t, "Huawei: OAuth refused the client credentials: 1101/20186", rs[0].Reason)
 	require.Zero(t, f.Requests.Len())
 	require.Equal(t, 1, f.TokenRequests(), "both batches had the one refusal")
@@ -359,14 +351,14 @@ func TestSendPacing(t *testing.T) {
 	lim := rate.NewLimiter(rate.Every(time.Hour), 1200)
 	b := setup(t, providertest.HuaweiOptions{}, func(o *channel.Options) { o.Pace = lim })
 	rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 1000, alert))
-	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1000}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1000}, providertest.Outcomes(rs))
 	require.InDelta(t, 200, lim.Tokens(), 1)
 
 	// The next 1,000 would wait past the deadline: not sent, retried.
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	rs = b.sender.Send(ctx, msgs("job_2", "tok", 1000, alert))
-	require.Equal(t, map[core.Outcome]int{core.OutcomeRetry: 1000}, outcomes(rs))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeRetry: 1000}, providertest.Outcomes(rs))
 	require.Contains(t, rs[0].Reason, "would exceed context deadline")
 	require.Equal(t, 1, b.fake.Requests.Len())
 }
@@ -387,7 +379,7 @@ func TestSendConcurrent(t *testing.T) {
 	dead := 0
 	for _, rs := range results {
 		require.Len(t, rs, 1500)
-		dead += outcomes(rs)[core.OutcomeTokenDead]
+		dead += providertest.Outcomes(rs)[core.OutcomeTokenDead]
 	}
 	require.Equal(t, 1, dead)
 	require.Equal(t, core.OutcomeTokenDead, results[3][7].Outcome)
@@ -432,7 +424,7 @@ func TestSendEveryShape(t *testing.T) {
 		{Title: "t", Body: "b", CollapseKey: "k", Priority: "NORMAL"},
 	} {
 		rs := b.sender.Send(t.Context(), msgs("job_1", "tok", 2, m))
-		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2}, outcomes(rs), "%+v: %v", m, rs[0].Reason)
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2}, providertest.Outcomes(rs), "%+v: %v", m, rs[0].Reason)
 	}
 	expired := msgs("job_1", "tok", 1, alert)
 	expired[0].ExpiresAt = time.Now().Add(-time.Hour)
@@ -492,7 +484,7 @@ func TestReceipts(t *testing.T) {
 			b.fake.SetHuaweiToken("tok8", providertest.HuaweiTokenState{Illegal: true})
 
 			rs := b.sender.Send(t.Context(), msgs("job_r", "tok", 151, alert))
-			require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 150, core.OutcomeTokenDead: 1}, outcomes(rs))
+			require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 150, core.OutcomeTokenDead: 1}, providertest.Outcomes(rs))
 			posts, err := b.fake.WaitReceipts(t.Context(), 2)
 			require.NoError(t, err)
 			require.Len(t, posts, 2)

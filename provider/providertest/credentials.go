@@ -66,3 +66,13 @@ const (
 	APNsSandbox    = "SANDBOX"
 	APNsProduction = "PRODUCTION"
 )
+
+// OPPOCredentials are the app key and master secret an OPPOFake accepts.
+type OPPOCredentials struct {
+	AppKey       string `json:"appKey"`
+	MasterSecret string `json:"masterSecret"`
+	ChannelID    string `json:"channelID,omitempty"`
+}
+
+// Input returns c in the API's form.
+func (c OPPOCredentials) Input() core.Credentials { return input(enum.ChannelOPPO, c) }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/egress"
+	"github.com/pushd/pushd/push/core"
 )
 
 // CAPEM returns the PEM certificate a client must trust to reach srv.
@@ -178,3 +179,12 @@ func StartTrap() *Trap {
 
 // Hits counts the requests that reached the trap.
 func (t *Trap) Hits() int64 { return t.hits.Load() }
+
+// Outcomes counts a send's results by outcome, for the vendors' tests.
+func Outcomes(res []core.Result) map[core.Outcome]int {
+	m := map[core.Outcome]int{}
+	for _, r := range res {
+		m[r.Outcome]++
+	}
+	return m
+}

@@ -13,6 +13,7 @@ type Set struct {
 	FCM                         *FCMFake
 	Huawei                      *HuaweiFake
 	Xiaomi                      *XiaomiFake
+	OPPO                        *OPPOFake
 }
 
 // StartSet starts all the fakes, each answering after latency.
@@ -23,7 +24,9 @@ func StartSet(latency time.Duration) (*Set, error) {
 		if s.APNsSandbox, err = StartAPNs(APNsOptions{Environment: APNsSandbox}); err == nil {
 			if s.FCM, err = StartFCM(FCMOptions{}); err == nil {
 				if s.Huawei, err = StartHuawei(HuaweiOptions{}); err == nil {
-					s.Xiaomi, err = StartXiaomi(XiaomiOptions{})
+					if s.Xiaomi, err = StartXiaomi(XiaomiOptions{}); err == nil {
+						s.OPPO, err = StartOPPO(OPPOOptions{})
+					}
 				}
 			}
 		}
@@ -32,7 +35,7 @@ func StartSet(latency time.Duration) (*Set, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos} {
+	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos} {
 		c.SetLatency(latency)
 	}
 	return &s, nil
@@ -53,6 +56,8 @@ func (s *Set) Env(caFile string) map[string]string {
 		"PUSHD_HUAWEI_URL":          s.Huawei.URL,
 		"PUSHD_HUAWEI_AUTH_URL":     s.Huawei.TokenURL(),
 		"PUSHD_XIAOMI_URL":          s.Xiaomi.URL,
+		"PUSHD_OPPO_URL":            s.OPPO.URL,
+		"PUSHD_OPPO_INTL_URL":       s.OPPO.URL,
 		"PUSHD_PROVIDER_CA_FILE":    caFile,
 	}
 }
@@ -66,6 +71,8 @@ func (s *Set) Keep(n int) {
 	s.Huawei.Receipts.Keep(n)
 	s.Xiaomi.Sends.Keep(n)
 	s.Xiaomi.Receipts.Keep(n)
+	s.OPPO.Sends.Keep(n)
+	s.OPPO.Receipts.Keep(n)
 }
 
 // Close stops the fakes that started.
@@ -85,10 +92,13 @@ func (s *Set) Close() {
 	if s.Xiaomi != nil {
 		s.Xiaomi.Close()
 	}
+	if s.OPPO != nil {
+		s.OPPO.Close()
+	}
 }
 
 // Accepted counts, per token, the messages the fakes accepted (a token in
-// a Huawei or Xiaomi batch counts unless the answer named it bad), and
+// a Huawei, Xiaomi or OPPO batch counts unless the answer named it bad), and
 // says when the last was accepted: what the devices would have got.
 // Counts cover what the logs still hold (Keep bounds them).
 func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
@@ -131,6 +141,15 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 			seen(q.At, good...)
 		}
 	}
+	for _, q := range s.OPPO.Sends.All() {
+		if q.Code == 0 {
+			for _, r := range q.Results {
+				if r.ErrorCode == 0 {
+					seen(q.At, r.RegID)
+				}
+			}
+		}
+	}
 	return perToken, last
 }
 
@@ -139,6 +158,6 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 func (s *Set) Inputs() []core.Credentials {
 	return []core.Credentials{
 		s.APNsProduction.Credentials().Input(), s.FCM.Credentials().Input(),
-		s.Huawei.Credentials().Input(), s.Xiaomi.Credentials().Input(),
+		s.Huawei.Credentials().Input(), s.Xiaomi.Credentials().Input(), s.OPPO.Credentials().Input(),
 	}
 }

@@ -105,29 +105,19 @@ type XiaomiFake struct {
 	secret   string
 	pkg      string
 	channels []string
-	client   *http.Client
+	receipt  *poster
 
 	mu     sync.Mutex
 	regs   map[string]XiaomiRegState
 	faults []xiaomiFaults
 
 	seq      atomic.Uint64
-	dropped  atomic.Int64
-	queue    chan xiaomiReceiptJob
-	ctx      context.Context
-	stop     context.CancelFunc
-	workers  sync.WaitGroup
 	closeOne sync.Once
 }
 
 type xiaomiFaults struct {
 	n     int
 	fault XiaomiFault
-}
-
-type xiaomiReceiptJob struct {
-	url  string
-	data string
 }
 
 // xiaomiReceiptWorkers post receipts; xiaomiReceiptQueue bounds the posts
@@ -210,15 +200,14 @@ func StartXiaomi(o XiaomiOptions) (*XiaomiFake, error) {
 	if o.PackageName == "" {
 		o.PackageName = "com.example.pushd"
 	}
-	if o.ReceiptClient == nil {
-		o.ReceiptClient = &http.Client{Timeout: 10 * time.Second}
-	}
-	ctx, stop := context.WithCancel(context.Background())
 	f := &XiaomiFake{
-		secret: o.AppSecret, pkg: o.PackageName, channels: slices.Clone(o.ChannelIDs), client: o.ReceiptClient,
-		regs:  map[string]XiaomiRegState{},
-		queue: make(chan xiaomiReceiptJob, xiaomiReceiptQueue), ctx: ctx, stop: stop,
+		secret: o.AppSecret, pkg: o.PackageName, channels: slices.Clone(o.ChannelIDs),
+		regs: map[string]XiaomiRegState{},
 	}
+	f.receipt = startPoster(o.ReceiptClient, xiaomiReceiptWorkers, xiaomiReceiptQueue, func(p receiptPost) {
+		data, _ := url.ParseQuery(p.Body)
+		f.Receipts.Add(XiaomiReceiptPost{URL: p.URL, Data: data.Get("data"), Status: p.Status, Err: p.Err, At: p.At})
+	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v3/message/regid", f.serveRegID)
 	mux.HandleFunc("/v2/message/regid", f.serveRegID)
@@ -226,10 +215,6 @@ func StartXiaomi(o XiaomiOptions) (*XiaomiFake, error) {
 	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // resets and closes are the point
 	f.srv.StartTLS()
 	f.URL = f.srv.URL
-	for range xiaomiReceiptWorkers {
-		f.workers.Add(1)
-		go f.postReceipts()
-	}
 	return f, nil
 }
 
@@ -237,8 +222,7 @@ func StartXiaomi(o XiaomiOptions) (*XiaomiFake, error) {
 func (f *XiaomiFake) Close() {
 	f.closeOne.Do(func() {
 		f.srv.Close()
-		f.stop()
-		f.workers.Wait()
+		f.receipt.close()
 	})
 }
 
@@ -277,7 +261,7 @@ func (f *XiaomiFake) FailNext(n int, fault XiaomiFault) {
 
 // DroppedReceipts is how many receipt posts were dropped because the
 // queue was full.
-func (f *XiaomiFake) DroppedReceipts() int64 { return f.dropped.Load() }
+func (f *XiaomiFake) DroppedReceipts() int64 { return f.receipt.dropped.Load() }
 
 // WaitReceipts waits until at least n receipt posts were recorded, and
 // returns them.
@@ -624,43 +608,6 @@ func (f *XiaomiFake) queueReceipts(send XiaomiSend, good, bad, disabled []string
 			entry["jobkey"] = jk
 		}
 		b, _ := json.Marshal(map[string]any{send.MessageID: entry})
-		select {
-		case f.queue <- xiaomiReceiptJob{url: cb, data: string(b)}:
-		default:
-			f.dropped.Add(1)
-		}
+		f.receipt.post(cb, "application/x-www-form-urlencoded", url.Values{"data": {string(b)}}.Encode())
 	}
-}
-
-// postReceipts posts queued receipts until the fake is closed.
-func (f *XiaomiFake) postReceipts() {
-	defer f.workers.Done()
-	for {
-		select {
-		case <-f.ctx.Done():
-			return
-		case j := <-f.queue:
-			f.postReceipt(j)
-		}
-	}
-}
-
-func (f *XiaomiFake) postReceipt(j xiaomiReceiptJob) {
-	rec := XiaomiReceiptPost{URL: j.url, Data: j.data}
-	body := url.Values{"data": {j.data}}.Encode()
-	req, err := http.NewRequestWithContext(f.ctx, http.MethodPost, j.url, strings.NewReader(body))
-	if err == nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		var resp *http.Response
-		if resp, err = f.client.Do(req); err == nil {
-			rec.Status = resp.StatusCode
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-			_ = resp.Body.Close()
-		}
-	}
-	if err != nil {
-		rec.Err = err.Error()
-	}
-	rec.At = time.Now()
-	f.Receipts.Add(rec)
 }

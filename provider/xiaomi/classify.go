@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pushd/pushd/provider/channel"
@@ -112,7 +111,7 @@ func Classify(status int, h http.Header, body []byte, now time.Time) Answer {
 	switch {
 	case quotaCodes[code]:
 		r = core.Result{Outcome: core.OutcomeRetry, Reason: reason(code, words(code, "daily quota used up"))}
-		r.RetryAfter = max(untilBeijingMidnight(now), channel.RetryAfter(h, now))
+		r.RetryAfter = max(channel.UntilBeijingMidnight(now), channel.RetryAfter(h, now))
 	case retryCodes[code]:
 		r = core.Result{Outcome: core.OutcomeRetry, Reason: reason(code, words(code, "not accepted now, retried"))}
 		r.RetryAfter = channel.RetryAfter(h, now)
@@ -203,22 +202,4 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	*f = flexInt(i)
 	return nil
-}
-
-// beijing is Asia/Shanghai, or UTC+8 where the time zone database is
-// missing (China has no daylight saving time).
-var beijing = sync.OnceValue(func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
-})
-
-// untilBeijingMidnight is the time from now to the next midnight in
-// Beijing, when Xiaomi's daily quotas reset.
-func untilBeijingMidnight(now time.Time) time.Duration {
-	t := now.In(beijing())
-	y, m, d := t.Date()
-	next := time.Date(y, m, d+1, 0, 0, 0, 0, beijing())
-	return next.Sub(now)
 }

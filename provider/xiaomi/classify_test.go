@@ -142,14 +142,6 @@ func TestClassifyBadRegIDs(t *testing.T) {
 	}
 }
 
-func TestUntilBeijingMidnight(t *testing.T) {
-	t.Parallel()
-	// 15:59:59 UTC is 23:59:59 in Beijing; 16:00 UTC is midnight there.
-	require.Equal(t, time.Second, untilBeijingMidnight(time.Date(2025, 1, 1, 15, 59, 59, 0, time.UTC)))
-	require.Equal(t, 24*time.Hour, untilBeijingMidnight(time.Date(2025, 1, 1, 16, 0, 0, 0, time.UTC)))
-	require.Equal(t, 8*time.Hour, untilBeijingMidnight(time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)))
-}
-
 func FuzzClassify(f *testing.F) {
 	f.Add(200, `{"result":"ok","code":0,"data":{"id":"scm1","bad_regids":"a,b"}}`)
 	f.Add(200, errorBody(21301, "Invalid application secret."))

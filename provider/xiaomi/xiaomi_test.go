@@ -101,21 +101,13 @@ func batch(n int, job, prefix string) []core.Outgoing {
 	return out
 }
 
-func outcomes(rs []core.Result) map[core.Outcome]int {
-	m := map[core.Outcome]int{}
-	for _, r := range rs {
-		m[r.Outcome]++
-	}
-	return m
-}
-
 func TestSendBatchesOfAThousand(t *testing.T) {
 	t.Parallel()
 	e := setup(t, providertest.XiaomiOptions{}, nil)
 	msgs := batch(2500, "job_batch", "r")
 	res := e.s.Send(t.Context(), msgs)
 	require.Len(t, res, 2500)
-	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, outcomes(res))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, providertest.Outcomes(res))
 
 	sends := e.fake.Sends.All()
 	require.Len(t, sends, 3)
@@ -265,7 +257,7 @@ func TestSendFaults(t *testing.T) {
 				require.GreaterOrEqual(t, got.RetryAfter, r.after)
 			}
 			// The next send goes through.
-			require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2}, outcomes(e.s.Send(t.Context(), batch(2, "job_fault", "ok"))))
+			require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2}, providertest.Outcomes(e.s.Send(t.Context(), batch(2, "job_fault", "ok"))))
 		})
 	}
 }
@@ -329,7 +321,7 @@ func TestSendConnectionReset(t *testing.T) {
 		require.True(t, strings.HasPrefix(r.Reason, "Xiaomi: "), r.Reason)
 		require.NotContains(t, r.Reason, e.fake.URL)
 	}
-	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3}, outcomes(e.s.Send(t.Context(), batch(3, "job_reset", "r"))))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3}, providertest.Outcomes(e.s.Send(t.Context(), batch(3, "job_reset", "r"))))
 }
 
 func TestSendPacing(t *testing.T) {
@@ -341,7 +333,7 @@ func TestSendPacing(t *testing.T) {
 		lim.AllowN(now, 0) // anchor the bucket: full at now
 		e := setup(t, providertest.XiaomiOptions{}, func(o *channel.Options) { o.Pace = lim })
 		res := e.s.Send(t.Context(), batch(2500, "job_pace", "r"))
-		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, outcomes(res))
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 2500}, providertest.Outcomes(res))
 		// 2,500 of the 3,000 tokens are gone (plus at most one refilled).
 		require.InDelta(t, 500, lim.TokensAt(now), 1)
 	})
@@ -353,7 +345,7 @@ func TestSendPacing(t *testing.T) {
 		defer cancel()
 		res := e.s.Send(ctx, batch(2500, "job_pace", "r"))
 		// The burst lets 1,000 go; the rest would wait hours past the deadline.
-		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1000, core.OutcomeRetry: 1500}, outcomes(res))
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1000, core.OutcomeRetry: 1500}, providertest.Outcomes(res))
 		require.Equal(t, 1, e.fake.Sends.Len())
 	})
 }
@@ -364,7 +356,7 @@ func TestSendCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	res := e.s.Send(ctx, batch(1200, "job_cancel", "r"))
-	require.Equal(t, map[core.Outcome]int{core.OutcomeRetry: 1200}, outcomes(res))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeRetry: 1200}, providertest.Outcomes(res))
 	require.Zero(t, e.fake.Sends.Len())
 }
 
@@ -381,7 +373,7 @@ func TestSendConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	for _, res := range results {
-		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1100}, outcomes(res))
+		require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 1100}, providertest.Outcomes(res))
 	}
 	require.Equal(t, 16, e.fake.Sends.Len())
 }
@@ -456,6 +448,6 @@ func TestSendManyRequestsConcurrently(t *testing.T) {
 		msgs[i].Token = fmt.Sprintf("r-%06d", i)
 	}
 	res := e.s.Send(t.Context(), msgs)
-	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 20_000}, outcomes(res))
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 20_000}, providertest.Outcomes(res))
 	require.Equal(t, 20, e.fake.Sends.Len())
 }

@@ -45,10 +45,11 @@ const (
 	ChannelFCM    Channel = "FCM"
 	ChannelHuawei Channel = "HUAWEI"
 	ChannelXiaomi Channel = "XIAOMI"
+	ChannelOPPO   Channel = "OPPO"
 )
 
 // Values implements ent's EnumValues.
-func (Channel) Values() []string { return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI"} }
+func (Channel) Values() []string { return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO"} }
 
 // Vendor reports whether c is a vendor channel (one that needs credentials).
 func (c Channel) Vendor() bool { return c != ChannelSelf && c.Valid() }

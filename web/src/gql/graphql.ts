@@ -450,6 +450,7 @@ export type Channel =
   | 'APNS'
   | 'FCM'
   | 'HUAWEI'
+  | 'OPPO'
   | 'SELF'
   | 'XIAOMI';
 
@@ -1368,6 +1369,15 @@ export type MembershipWhereInput = {
   updatedAtNotIn?: Array<string> | null | undefined;
 };
 
+export type OppoCredentialsInput = {
+  /** The AppKey of the app in the OPPO push console (not the AppId). */
+  appKey: string;
+  /** The Android notification channel of messages that name none; apps targeting Android 9 or later need one. */
+  channelID?: string | null | undefined;
+  /** The MasterSecret (not the AppSecret): OPPO signs server calls with it. */
+  masterSecret: string;
+};
+
 /** Possible directions in which to order a list of items when provided an `orderBy` argument. */
 export type OrderDirection =
   /** Specifies an ascending order for a given `orderBy` argument. */
@@ -1710,7 +1720,7 @@ export type Role =
 
 /**
  * An app's credentials for one vendor channel. Give exactly one of apns, fcm,
- * huawei and xiaomi: it names the channel. Credentials are checked as they are
+ * huawei, xiaomi and oppo: it names the channel. Credentials are checked as they are
  * saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
  * returned: ChannelConfig.summary shows what is safe to show.
  */
@@ -1721,6 +1731,7 @@ export type SetChannelConfigInput = {
   huawei?: HuaweiCredentialsInput | null | undefined;
   /** Paces sends on this credential, in messages per second; 0 (default) does not pace. */
   maxPerSecond?: number | null | undefined;
+  oppo?: OppoCredentialsInput | null | undefined;
   xiaomi?: XiaomiCredentialsInput | null | undefined;
 };
 

@@ -19,6 +19,7 @@ import {
   type TTLUnit,
   ttlSeconds,
 } from "../lib/compose";
+import { CHANNELS } from "../lib/analytics";
 import { describeCron } from "../lib/cron";
 import { channelName, count } from "../lib/format";
 import { fill, renderTemplate, segments, type TemplateLike } from "../lib/template";
@@ -195,7 +196,7 @@ export function MessageAdvanced({ value, onChange, summary, prefix = "message" }
 
 // The channels and units are named when the form renders (channelName,
 // t), so a change of language shows at once.
-const channels: Channel[] = ["SELF", "APNS", "FCM", "HUAWEI", "XIAOMI"];
+const channels: Channel[] = CHANNELS;
 
 const units: TTLUnit[] = ["s", "min", "h", "d"];
 

@@ -41,6 +41,9 @@ func pushMessage(m *model.PushMessageInput) *jsontype.Message {
 	if m.Priority != nil {
 		out.Priority = string(*m.Priority)
 	}
+	if m.Classification != nil {
+		out.Classification = string(*m.Classification)
+	}
 	return out
 }
 
@@ -99,6 +102,10 @@ func messageOf(m jsontype.Message) *model.PushMessage {
 	if m.Priority != "" {
 		p := model.PushPriority(m.Priority)
 		out.Priority = &p
+	}
+	if m.Classification != "" {
+		c := model.MessageClassification(m.Classification)
+		out.Classification = &c
 	}
 	return out
 }

@@ -45,6 +45,16 @@ func TestVendorOPPOEndToEnd(t *testing.T) {
 	require.NotEqual(t, j.ID, n.CallBackParameter, "a MAC-tagged job ID")
 	require.LessOrEqual(t, len(n.CallBackParameter), 50)
 
+	// A classified message: OPPO's category and the reminder level that
+	// goes with it, and the fake, which checks the pair, takes it.
+	j = v.b.simple(good, 600, ", classification: VOIP")
+	v.b.waitJob(j.ID, func(j job) bool { return j.Counts.Arrived == 1 })
+	sends = f.OPPO.Sends.All()
+	require.Len(t, sends, 2)
+	n = sends[1].Messages[0].Notification
+	require.Equal(t, "IM", n.Category)
+	require.Equal(t, 2, n.NotifyLevel)
+
 	j = v.b.simple(dead, 600, "")
 	j = v.b.waitJob(j.ID, final)
 	require.Equal(t, 1, j.Counts.Failed)

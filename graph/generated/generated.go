@@ -528,6 +528,7 @@ type ComplexityRoot struct {
 		Badge            func(childComplexity int) int
 		Body             func(childComplexity int) int
 		Category         func(childComplexity int) int
+		Classification   func(childComplexity int) int
 		CollapseKey      func(childComplexity int) int
 		ImageURL         func(childComplexity int) int
 		Payload          func(childComplexity int) int
@@ -3068,6 +3069,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PushMessage.Category(childComplexity), true
+	case "PushMessage.classification":
+		if e.ComplexityRoot.PushMessage.Classification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PushMessage.Classification(childComplexity), true
 	case "PushMessage.collapseKey":
 		if e.ComplexityRoot.PushMessage.CollapseKey == nil {
 			break
@@ -8187,8 +8194,45 @@ input PushMessageInput {
   collapseKey: String
   priority: PushPriority
   androidChannelID: String
-  "Classification where vendors ask for it: APNs aps.category, Huawei android.category (IM, VOIP, MARKETING, ...)."
+  "The notification category on Apple platforms (aps.category): which actions the notification offers."
   category: String
+  """
+  What kind of message this is, for the vendors that classify messages (Huawei,
+  Xiaomi, OPPO, and the other Chinese vendors and HarmonyOS): service and
+  communication messages go through, content and marketing ones are capped per
+  device and day. Each vendor maps it to its own field; docs/channels.md has the
+  table. Without it those vendors treat the message as marketing.
+  """
+  classification: MessageClassification
+}
+
+"""
+A message's class: SERVICE or MARKETING, or a finer category of one. SERVICE:
+IM, VOIP, ACCOUNT, FINANCE, ORDER, EXPRESS, TODO, DEVICE_REMINDER,
+SYSTEM_REMINDER, SUBSCRIPTION, TRAVEL, HEALTH, WORK, MAIL, PLAY_VOICE.
+MARKETING: NEWS, CONTENT, SOCIAL.
+"""
+enum MessageClassification {
+  SERVICE
+  IM
+  VOIP
+  ACCOUNT
+  FINANCE
+  ORDER
+  EXPRESS
+  TODO
+  DEVICE_REMINDER
+  SYSTEM_REMINDER
+  SUBSCRIPTION
+  TRAVEL
+  HEALTH
+  WORK
+  MAIL
+  PLAY_VOICE
+  MARKETING
+  NEWS
+  CONTENT
+  SOCIAL
 }
 
 type PushMessage {
@@ -8205,6 +8249,7 @@ type PushMessage {
   priority: PushPriority
   androidChannelID: String
   category: String
+  classification: MessageClassification
 }
 
 "A cron schedule (five fields: minute hour day month weekday) in an IANA time zone."
@@ -9425,6 +9470,8 @@ func (ec *executionContext) childFields_PushMessage(ctx context.Context, field g
 		return ec.fieldContext_PushMessage_androidChannelID(ctx, field)
 	case "category":
 		return ec.fieldContext_PushMessage_category(ctx, field)
+	case "classification":
+		return ec.fieldContext_PushMessage_classification(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PushMessage", field.Name)
 }
@@ -21175,6 +21222,29 @@ func (ec *executionContext) _PushMessage_category(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PushMessage_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PushMessage_classification(ctx context.Context, field graphql.CollectedField, obj *model.PushMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PushMessage_classification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Classification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MessageClassification) graphql.Marshaler {
+			return ec.marshalOMessageClassification2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMessageClassification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PushMessage_classification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PushMessage", field, false, false, "MessageClassification")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -35457,7 +35527,7 @@ func (ec *executionContext) unmarshalInputPushMessageInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "body", "payload", "uri", "action", "silent", "badge", "sound", "imageURL", "collapseKey", "priority", "androidChannelID", "category"}
+	fieldsInOrder := [...]string{"title", "body", "payload", "uri", "action", "silent", "badge", "sound", "imageURL", "collapseKey", "priority", "androidChannelID", "category", "classification"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35555,6 +35625,13 @@ func (ec *executionContext) unmarshalInputPushMessageInput(ctx context.Context, 
 				return it, err
 			}
 			it.Category = data
+		case "classification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("classification"))
+			data, err := ec.unmarshalOMessageClassification2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMessageClassification(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Classification = data
 		}
 	}
 	return it, nil
@@ -41675,6 +41752,11 @@ func (ec *executionContext) _PushMessage(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "classification":
+			out.Values[i] = ec._PushMessage_classification(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45612,6 +45694,22 @@ func (ec *executionContext) unmarshalOMembershipWhereInput2ᚖgithubᚗcomᚋpus
 	}
 	res, err := ec.unmarshalInputMembershipWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMessageClassification2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMessageClassification(ctx context.Context, v any) (*model.MessageClassification, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MessageClassification)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMessageClassification2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMessageClassification(ctx context.Context, sel ast.SelectionSet, v *model.MessageClassification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋpushdᚋpushdᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {

@@ -268,19 +268,20 @@ type PushJobTarget struct {
 }
 
 type PushMessage struct {
-	Title            *string        `json:"title,omitempty"`
-	Body             *string        `json:"body,omitempty"`
-	Payload          map[string]any `json:"payload,omitempty"`
-	URI              *string        `json:"uri,omitempty"`
-	Action           *PushAction    `json:"action,omitempty"`
-	Silent           bool           `json:"silent"`
-	Badge            *int           `json:"badge,omitempty"`
-	Sound            *string        `json:"sound,omitempty"`
-	ImageURL         *string        `json:"imageURL,omitempty"`
-	CollapseKey      *string        `json:"collapseKey,omitempty"`
-	Priority         *PushPriority  `json:"priority,omitempty"`
-	AndroidChannelID *string        `json:"androidChannelID,omitempty"`
-	Category         *string        `json:"category,omitempty"`
+	Title            *string                `json:"title,omitempty"`
+	Body             *string                `json:"body,omitempty"`
+	Payload          map[string]any         `json:"payload,omitempty"`
+	URI              *string                `json:"uri,omitempty"`
+	Action           *PushAction            `json:"action,omitempty"`
+	Silent           bool                   `json:"silent"`
+	Badge            *int                   `json:"badge,omitempty"`
+	Sound            *string                `json:"sound,omitempty"`
+	ImageURL         *string                `json:"imageURL,omitempty"`
+	CollapseKey      *string                `json:"collapseKey,omitempty"`
+	Priority         *PushPriority          `json:"priority,omitempty"`
+	AndroidChannelID *string                `json:"androidChannelID,omitempty"`
+	Category         *string                `json:"category,omitempty"`
+	Classification   *MessageClassification `json:"classification,omitempty"`
 }
 
 // A message as sent. The rendered message must be at most 4,096 bytes as JSON.
@@ -299,8 +300,14 @@ type PushMessageInput struct {
 	CollapseKey      *string       `json:"collapseKey,omitempty"`
 	Priority         *PushPriority `json:"priority,omitempty"`
 	AndroidChannelID *string       `json:"androidChannelID,omitempty"`
-	// Classification where vendors ask for it: APNs aps.category, Huawei android.category (IM, VOIP, MARKETING, ...).
+	// The notification category on Apple platforms (aps.category): which actions the notification offers.
 	Category *string `json:"category,omitempty"`
+	// What kind of message this is, for the vendors that classify messages (Huawei,
+	// Xiaomi, OPPO, and the other Chinese vendors and HarmonyOS): service and
+	// communication messages go through, content and marketing ones are capped per
+	// device and day. Each vendor maps it to its own field; docs/channels.md has the
+	// table. Without it those vendors treat the message as marketing.
+	Classification *MessageClassification `json:"classification,omitempty"`
 }
 
 type PushMultipleInput struct {
@@ -605,6 +612,101 @@ func (e *CredentialFieldKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e CredentialFieldKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A message's class: SERVICE or MARKETING, or a finer category of one. SERVICE:
+// IM, VOIP, ACCOUNT, FINANCE, ORDER, EXPRESS, TODO, DEVICE_REMINDER,
+// SYSTEM_REMINDER, SUBSCRIPTION, TRAVEL, HEALTH, WORK, MAIL, PLAY_VOICE.
+// MARKETING: NEWS, CONTENT, SOCIAL.
+type MessageClassification string
+
+const (
+	MessageClassificationService        MessageClassification = "SERVICE"
+	MessageClassificationIm             MessageClassification = "IM"
+	MessageClassificationVoip           MessageClassification = "VOIP"
+	MessageClassificationAccount        MessageClassification = "ACCOUNT"
+	MessageClassificationFinance        MessageClassification = "FINANCE"
+	MessageClassificationOrder          MessageClassification = "ORDER"
+	MessageClassificationExpress        MessageClassification = "EXPRESS"
+	MessageClassificationTodo           MessageClassification = "TODO"
+	MessageClassificationDeviceReminder MessageClassification = "DEVICE_REMINDER"
+	MessageClassificationSystemReminder MessageClassification = "SYSTEM_REMINDER"
+	MessageClassificationSubscription   MessageClassification = "SUBSCRIPTION"
+	MessageClassificationTravel         MessageClassification = "TRAVEL"
+	MessageClassificationHealth         MessageClassification = "HEALTH"
+	MessageClassificationWork           MessageClassification = "WORK"
+	MessageClassificationMail           MessageClassification = "MAIL"
+	MessageClassificationPlayVoice      MessageClassification = "PLAY_VOICE"
+	MessageClassificationMarketing      MessageClassification = "MARKETING"
+	MessageClassificationNews           MessageClassification = "NEWS"
+	MessageClassificationContent        MessageClassification = "CONTENT"
+	MessageClassificationSocial         MessageClassification = "SOCIAL"
+)
+
+var AllMessageClassification = []MessageClassification{
+	MessageClassificationService,
+	MessageClassificationIm,
+	MessageClassificationVoip,
+	MessageClassificationAccount,
+	MessageClassificationFinance,
+	MessageClassificationOrder,
+	MessageClassificationExpress,
+	MessageClassificationTodo,
+	MessageClassificationDeviceReminder,
+	MessageClassificationSystemReminder,
+	MessageClassificationSubscription,
+	MessageClassificationTravel,
+	MessageClassificationHealth,
+	MessageClassificationWork,
+	MessageClassificationMail,
+	MessageClassificationPlayVoice,
+	MessageClassificationMarketing,
+	MessageClassificationNews,
+	MessageClassificationContent,
+	MessageClassificationSocial,
+}
+
+func (e MessageClassification) IsValid() bool {
+	switch e {
+	case MessageClassificationService, MessageClassificationIm, MessageClassificationVoip, MessageClassificationAccount, MessageClassificationFinance, MessageClassificationOrder, MessageClassificationExpress, MessageClassificationTodo, MessageClassificationDeviceReminder, MessageClassificationSystemReminder, MessageClassificationSubscription, MessageClassificationTravel, MessageClassificationHealth, MessageClassificationWork, MessageClassificationMail, MessageClassificationPlayVoice, MessageClassificationMarketing, MessageClassificationNews, MessageClassificationContent, MessageClassificationSocial:
+		return true
+	}
+	return false
+}
+
+func (e MessageClassification) String() string {
+	return string(e)
+}
+
+func (e *MessageClassification) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MessageClassification(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MessageClassification", str)
+	}
+	return nil
+}
+
+func (e MessageClassification) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MessageClassification) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MessageClassification) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -105,7 +105,7 @@ func Request(msgs []core.Outgoing, now time.Time) ([]byte, error) {
 	a := androidConfig{
 		CollapseKey: -1,
 		Urgency:     "HIGH",
-		Category:    m.Category,
+		Category:    category(m),
 		BiTag:       string(first.JobID),
 	}
 	if m.Priority == "NORMAL" {

@@ -46,18 +46,22 @@ const (
 	levelLockScreen = 2
 )
 
-// Categories are OPPO's message classes: the service ("private") ones
-// are sent with notify_level 2, the content and marketing ("public")
-// ones, which OPPO caps per device and day, with 1.
-var (
-	serviceCategories   = []string{"IM", "ACCOUNT", "TODO", "DEVICE_REMINDER", "ORDER", "SUBSCRIPTION"}
-	marketingCategories = []string{"NEWS", "CONTENT", "MARKETING", "SOCIAL"}
-)
-
-// IsCategory reports whether c is one of OPPO's categories.
-func IsCategory(c string) bool {
-	return slices.Contains(serviceCategories, c) || slices.Contains(marketingCategories, c)
+// categories maps pushd's classifications to OPPO's categories. The
+// service ("private") ones are sent with notify_level 2; the content and
+// marketing ("public") ones, which OPPO caps per device and day, with 1.
+// A classification OPPO has no category for is sent without one, which
+// OPPO counts as public: never more reach than the app asked for.
+var categories = map[string]string{
+	"IM": "IM", "VOIP": "IM", "ACCOUNT": "ACCOUNT", "FINANCE": "ACCOUNT", "TODO": "TODO",
+	"DEVICE_REMINDER": "DEVICE_REMINDER", "ORDER": "ORDER", "EXPRESS": "ORDER", "SUBSCRIPTION": "SUBSCRIPTION",
+	"NEWS": "NEWS", "CONTENT": "CONTENT", "MARKETING": "MARKETING", "SOCIAL": "SOCIAL",
 }
+
+// serviceCategories are OPPO's private categories.
+var serviceCategories = []string{"IM", "ACCOUNT", "TODO", "DEVICE_REMINDER", "ORDER", "SUBSCRIPTION"}
+
+// Category returns OPPO's category for a classification, "" for none.
+func Category(classification string) string { return categories[classification] }
 
 // Notification is the notification object of one message, in the
 // snake_case form the official SDK sends.
@@ -117,9 +121,6 @@ func Build(m core.Outgoing, defaultChannel string, cb Callback, now time.Time) (
 	}
 	// Both are required: the one given stands in for the other.
 	title, content = cut(cmp.Or(title, content), MaxTitle), cut(cmp.Or(content, title), MaxContent)
-	if msg.Category != "" && !IsCategory(msg.Category) {
-		return Message{}, fmt.Sprintf("OPPO: category %q is not one of OPPO's (%s)", msg.Category, strings.Join(append(slices.Clone(serviceCategories), marketingCategories...), ", "))
-	}
 	params, err := actionParameters(m)
 	if err != nil {
 		return Message{}, err.Error()
@@ -127,7 +128,7 @@ func Build(m core.Outgoing, defaultChannel string, cb Callback, now time.Time) (
 	n := Notification{
 		AppMessageID: string(m.DeliveryID), Style: 1, Title: title, Content: content,
 		ActionParameters: params, OffLine: true, OffLineTTL: offlineTTL(m.ExpiresAt, now),
-		ChannelID: cmp.Or(msg.AndroidChannelID, defaultChannel), Category: msg.Category,
+		ChannelID: cmp.Or(msg.AndroidChannelID, defaultChannel), Category: Category(msg.Classification),
 	}
 	if reason := setClick(&n, msg.URI, msg.Action); reason != "" {
 		return Message{}, reason

@@ -2,6 +2,7 @@ package oppo
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,17 +38,18 @@ func TestBuild(t *testing.T) {
 		{"action", with(jsontype.Message{Title: "Hi", Body: "New reply", Action: "com.example.OPEN"}), func(n *Notification) {
 			n.ClickActionType, n.ClickActionActivity = clickActivity, "com.example.OPEN"
 		}, ""},
-		{"service category", with(jsontype.Message{Title: "Hi", Body: "New reply", Category: "IM"}), func(n *Notification) {
+		{"service category", with(jsontype.Message{Title: "Hi", Body: "New reply", Classification: "VOIP"}), func(n *Notification) {
 			n.Category, n.NotifyLevel = "IM", levelLockScreen
 		}, ""},
-		{"marketing category", with(jsontype.Message{Title: "Hi", Body: "New reply", Category: "MARKETING"}), func(n *Notification) {
+		{"marketing category", with(jsontype.Message{Title: "Hi", Body: "New reply", Classification: "MARKETING"}), func(n *Notification) {
 			n.Category, n.NotifyLevel = "MARKETING", levelBar
 		}, ""},
 		{"own channel", with(jsontype.Message{Title: "Hi", Body: "New reply", AndroidChannelID: "chat"}), func(n *Notification) { n.ChannelID = "chat" }, ""},
 		{"collapse key", with(jsontype.Message{Title: "Hi", Body: "New reply", CollapseKey: "k"}), func(n *Notification) { n.NotifyID = notifyID("k") }, ""},
 		{"silent", with(jsontype.Message{Silent: true}), nil, "no data-only"},
 		{"empty", with(jsontype.Message{}), nil, "needs a title or a body"},
-		{"unknown category", with(jsontype.Message{Title: "Hi", Category: "VOIP"}), nil, `category "VOIP"`},
+		{"classification without an OPPO category", with(jsontype.Message{Title: "Hi", Body: "Hi", Classification: "TRAVEL"}), func(n *Notification) {}, ""},
+		{"an APNs category is not OPPO's", with(jsontype.Message{Title: "Hi", Body: "Hi", Category: "REPLY"}), func(n *Notification) {}, ""},
 		{"relative URI", with(jsontype.Message{Title: "Hi", URI: "/x"}), nil, "absolute URL"},
 		{"payload too large", with(jsontype.Message{Title: "Hi", Payload: map[string]any{"k": strings.Repeat("x", 4000)}}), nil, "over 4000"},
 	} {
@@ -172,4 +174,17 @@ func FuzzParseReceipts(f *testing.F) {
 			require.NotEmpty(t, r.JobID)
 		}
 	})
+}
+
+func TestCategoriesAreClassifications(t *testing.T) {
+	t.Parallel()
+	oppo := append(slices.Clone(serviceCategories), "NEWS", "CONTENT", "MARKETING", "SOCIAL")
+	for classification, category := range categories {
+		class, ok := core.ClassOf(classification)
+		require.True(t, ok, classification)
+		require.Contains(t, oppo, category, classification)
+		// A service classification never lands in a public category, nor
+		// a marketing one in a private category.
+		require.Equal(t, class == core.ClassService, slices.Contains(serviceCategories, category), classification)
+	}
 }

@@ -222,6 +222,9 @@ func CheckMessage(field string, m *jsontype.Message) error {
 	if m.Badge != nil && *m.Badge < 0 {
 		return core.Invalid(field+".badge", "must not be negative")
 	}
+	if _, ok := core.ClassOf(m.Classification); m.Classification != "" && !ok {
+		return core.Invalid(field+".classification", "must be one of %s", strings.Join(core.Classifications(), ", "))
+	}
 	if m.Silent && len(m.Payload) == 0 {
 		return core.Invalid(field+".payload", "a silent push carries a payload")
 	}

@@ -103,6 +103,8 @@ func TestCheckMessage(t *testing.T) {
 		{"empty", jsontype.Message{}, "message"},
 		{"priority", jsontype.Message{Title: "t", Priority: "URGENT"}, "message.priority"},
 		{"badge", jsontype.Message{Title: "t", Badge: ptr(-1)}, "message.badge"},
+		{"classification", jsontype.Message{Title: "t", Classification: "IM"}, ""},
+		{"unknown classification", jsontype.Message{Title: "t", Classification: "GOSSIP"}, "message.classification"},
 		{"silent without payload", jsontype.Message{Title: "t", Silent: true}, "message.payload"},
 		{"4,096 bytes", jsontype.Message{Body: strings.Repeat("x", MaxPayloadBytes-len(`{"body":""}`))}, ""},
 		{"4,097 bytes", jsontype.Message{Body: strings.Repeat("x", MaxPayloadBytes-len(`{"body":""}`)+1)}, "message"},

@@ -38,6 +38,7 @@ test("compose and send pushes in the four modes", async () => {
   assert.ok(await page.getByLabel("Payload (JSON)").evaluate((el) => el === document.activeElement), "the field to fix has the focus");
   await page.getByLabel("Payload (JSON)").fill('{"orderID": 42}');
   await page.getByLabel("Badge").fill("3");
+  await page.getByLabel("Classification").selectOption({ label: "Delivery and logistics" });
   await page.getByLabel("Time to live").fill("2");
   await page.getByLabel("Message key").fill("e2e-simple-1");
   await page.getByText("Hello from the console", { exact: true }).waitFor(); // the preview
@@ -48,8 +49,14 @@ test("compose and send pushes in the four modes", async () => {
   await page.getByRole("button", { name: "Send push" }).click();
   await page.waitForURL(jobURL);
   const jobID = page.url().split("/").pop();
-  const job = await api(page, `query($id: ID!) { node(id: $id) { ... on PushJob { kind ttlSeconds msgKey message { title badge payload } } } }`, { id: jobID });
-  assert.deepEqual(job.node, { kind: "SIMPLE", ttlSeconds: 7200, msgKey: "e2e-simple-1", message: { title: "Hello from the console", badge: 3, payload: { orderID: 42 } } });
+  const job = await api(page, `query($id: ID!) { node(id: $id) { ... on PushJob { kind ttlSeconds msgKey message { title badge payload classification } } } }`, { id: jobID });
+  assert.deepEqual(job.node, {
+    kind: "SIMPLE",
+    ttlSeconds: 7200,
+    msgKey: "e2e-simple-1",
+    message: { title: "Hello from the console", badge: 3, payload: { orderID: 42 }, classification: "EXPRESS" },
+  });
+  await page.getByText("Delivery and logistics").waitFor(); // the job page names it
 
   // Template: the tab is in the URL, the preview follows the variables.
   await page.goto(`${base}/apps/${app.id}/send`);

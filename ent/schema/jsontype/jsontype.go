@@ -24,10 +24,13 @@ type Message struct {
 	CollapseKey      string         `json:"collapseKey,omitempty"`
 	Priority         string         `json:"priority,omitempty"`
 	AndroidChannelID string         `json:"androidChannelID,omitempty"`
-	// Category classifies the message where vendors ask for it (a
-	// notification category, or a vendor's message class such as IM or
-	// VOIP); docs/channels.md says which field it fills per vendor.
+	// Category is the app's notification category on Apple platforms
+	// (aps.category: which actions the notification offers).
 	Category string `json:"category,omitempty"`
+	// Classification is the message's class (SERVICE or MARKETING) or a
+	// finer category of one (IM, ORDER, NEWS, ...; core.ClassOf), which the
+	// vendors that classify messages map to their own fields.
+	Classification string `json:"classification,omitempty"`
 }
 
 // Audience selects devices for a broadcast. Empty fields do not filter.

@@ -1369,6 +1369,34 @@ export type MembershipWhereInput = {
   updatedAtNotIn?: Array<string> | null | undefined;
 };
 
+/**
+ * A message's class: SERVICE or MARKETING, or a finer category of one. SERVICE:
+ * IM, VOIP, ACCOUNT, FINANCE, ORDER, EXPRESS, TODO, DEVICE_REMINDER,
+ * SYSTEM_REMINDER, SUBSCRIPTION, TRAVEL, HEALTH, WORK, MAIL, PLAY_VOICE.
+ * MARKETING: NEWS, CONTENT, SOCIAL.
+ */
+export type MessageClassification =
+  | 'ACCOUNT'
+  | 'CONTENT'
+  | 'DEVICE_REMINDER'
+  | 'EXPRESS'
+  | 'FINANCE'
+  | 'HEALTH'
+  | 'IM'
+  | 'MAIL'
+  | 'MARKETING'
+  | 'NEWS'
+  | 'ORDER'
+  | 'PLAY_VOICE'
+  | 'SERVICE'
+  | 'SOCIAL'
+  | 'SUBSCRIPTION'
+  | 'SYSTEM_REMINDER'
+  | 'TODO'
+  | 'TRAVEL'
+  | 'VOIP'
+  | 'WORK';
+
 export type OppoCredentialsInput = {
   /** The AppKey of the app in the OPPO push console (not the AppId). */
   appKey: string;
@@ -1623,8 +1651,16 @@ export type PushMessageInput = {
   androidChannelID?: string | null | undefined;
   badge?: number | null | undefined;
   body?: string | null | undefined;
-  /** Classification where vendors ask for it: APNs aps.category, Huawei android.category (IM, VOIP, MARKETING, ...). */
+  /** The notification category on Apple platforms (aps.category): which actions the notification offers. */
   category?: string | null | undefined;
+  /**
+   * What kind of message this is, for the vendors that classify messages (Huawei,
+   * Xiaomi, OPPO, and the other Chinese vendors and HarmonyOS): service and
+   * communication messages go through, content and marketing ones are capped per
+   * device and day. Each vendor maps it to its own field; docs/channels.md has the
+   * table. Without it those vendors treat the message as marketing.
+   */
+  classification?: MessageClassification | null | undefined;
   collapseKey?: string | null | undefined;
   imageURL?: string | null | undefined;
   /** Custom key-value data for the app. */
@@ -2495,7 +2531,7 @@ export type JobDetailQueryVariables = Exact<{
 
 
 export type JobDetailQuery = { node:
-    | { appID: string, kind: PushKind, createdAt: string, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, target: { deviceIDs: Array<string>, userIDs: Array<string> } | null, audience: { platforms: Array<Platform>, appVersions: Array<string>, tags: Array<string>, groups: Array<string>, bound: BindFilter, activeWithinSeconds: number | null } | null, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
+    | { appID: string, kind: PushKind, createdAt: string, expiresAt: string | null, ttlSeconds: number, msgKey: string | null, taskName: string, templateName: string | null, unknownTargets: Array<string> | null, channels: Array<Channel> | null, scheduleID: string | null, id: string, status: PushJobStatus, updatedAt: string, scheduleAt: string | null, finishedAt: string | null, error: string, target: { deviceIDs: Array<string>, userIDs: Array<string> } | null, audience: { platforms: Array<Platform>, appVersions: Array<string>, tags: Array<string>, groups: Array<string>, bound: BindFilter, activeWithinSeconds: number | null } | null, recurrence: { cron: string, timeZone: string, startAt: string | null, endAt: string | null } | null, message: { title: string | null, body: string | null, payload: Record<string, unknown> | null, uri: string | null, action: PushAction | null, silent: boolean, badge: number | null, sound: string | null, imageURL: string | null, collapseKey: string | null, priority: PushPriority | null, androidChannelID: string | null, category: string | null, classification: MessageClassification | null }, counts: { targeted: number, pending: number, sent: number, arrived: number, opened: number, ignored: number, failed: number, expired: number, revoked: number } }
     | Record<PropertyKey, never>
    | null };
 
@@ -3777,6 +3813,7 @@ export const JobDetailDocument = new TypedDocumentString(`
         priority
         androidChannelID
         category
+        classification
       }
     }
   }

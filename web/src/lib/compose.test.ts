@@ -6,6 +6,7 @@ import {
   buildMultiple,
   buildSimple,
   buildTemplate,
+  CLASSIFICATIONS,
   dropBlankRows,
   emptyAudience,
   emptyMessage,
@@ -60,6 +61,12 @@ describe("targets", () => {
 });
 
 describe("message", () => {
+  it("lists every classification once, by class", () => {
+    const all = [...CLASSIFICATIONS.SERVICE, ...CLASSIFICATIONS.MARKETING];
+    expect(new Set(all).size).toBe(all.length);
+    expect(CLASSIFICATIONS.MARKETING).toEqual(["MARKETING", "NEWS", "CONTENT", "SOCIAL"]);
+  });
+
   it("leaves out empty optional fields", () => {
     const r = buildSimple("app", { targetKind: "device", targets: "d1", message: { ...emptyMessage, title: "Hi", sound: "  " }, options: opts() });
     expect(r.input).toEqual({ appID: "app", target: { deviceIDs: ["d1"] }, message: { title: "Hi" } });
@@ -82,6 +89,7 @@ describe("message", () => {
         priority: "HIGH",
         androidChannelID: "news",
         category: "IM",
+        classification: "EXPRESS",
       },
       e,
     );
@@ -99,6 +107,7 @@ describe("message", () => {
       priority: "HIGH",
       androidChannelID: "news",
       category: "IM",
+      classification: "EXPRESS",
     });
   });
 

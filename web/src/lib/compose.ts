@@ -9,6 +9,7 @@ import type {
   AudienceInput,
   BindFilter,
   Channel,
+  MessageClassification,
   Platform,
   PushAction,
   PushBroadcastInput,
@@ -114,6 +115,24 @@ export type MessageForm = {
   priority: "" | PushPriority;
   androidChannelID: string;
   category: string;
+  classification: "" | MessageClassification;
+};
+
+// The classifications by class, in the order the composer lists them; the
+// satisfies clause fails the build when the schema adds one.
+const classOf = {
+  SERVICE: "SERVICE", IM: "SERVICE", VOIP: "SERVICE", ACCOUNT: "SERVICE", FINANCE: "SERVICE", ORDER: "SERVICE",
+  EXPRESS: "SERVICE", TODO: "SERVICE", DEVICE_REMINDER: "SERVICE", SYSTEM_REMINDER: "SERVICE",
+  SUBSCRIPTION: "SERVICE", TRAVEL: "SERVICE", HEALTH: "SERVICE", WORK: "SERVICE", MAIL: "SERVICE",
+  PLAY_VOICE: "SERVICE",
+  MARKETING: "MARKETING", NEWS: "MARKETING", CONTENT: "MARKETING", SOCIAL: "MARKETING",
+} as const satisfies Record<MessageClassification, "SERVICE" | "MARKETING">;
+
+export type MessageClass = (typeof classOf)[MessageClassification];
+
+export const CLASSIFICATIONS: Record<MessageClass, MessageClassification[]> = {
+  SERVICE: (Object.keys(classOf) as MessageClassification[]).filter((c) => classOf[c] === "SERVICE"),
+  MARKETING: (Object.keys(classOf) as MessageClassification[]).filter((c) => classOf[c] === "MARKETING"),
 };
 
 export const emptyMessage: MessageForm = {
@@ -130,6 +149,7 @@ export const emptyMessage: MessageForm = {
   priority: "",
   androidChannelID: "",
   category: "",
+  classification: "",
 };
 
 // parsePayload reads the payload box: empty is no payload; anything else
@@ -175,6 +195,7 @@ export function messageInput(f: MessageForm, errors: Errors, field = "message", 
   }
   if (f.action) m.action = f.action;
   if (f.priority) m.priority = f.priority;
+  if (f.classification) m.classification = f.classification;
   if (f.silent) m.silent = true;
   if (f.badge.trim()) {
     const n = Number(f.badge);
@@ -562,6 +583,7 @@ const labels: Record<string, FieldKey> = {
   "message.imageURL": "imageURL",
   "message.collapseKey": "collapseKey",
   "message.category": "category",
+  "message.classification": "classification",
   "message.androidChannelID": "androidChannelID",
   "message.sound": "sound",
   "options.ttlSeconds": "ttl",

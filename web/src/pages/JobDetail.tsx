@@ -65,6 +65,7 @@ const JobDetailQueryDoc = graphql(`
           priority
           androidChannelID
           category
+          classification
         }
       }
     }
@@ -384,10 +385,11 @@ function Detail({ appID, job, liveError, onChange }: { appID: string; job: Job; 
   );
 }
 
-type MessageField = "title" | "body" | "opens" | "badge" | "sound" | "image" | "collapseKey" | "priority" | "androidChannel" | "category";
+type MessageField = "title" | "body" | "opens" | "badge" | "sound" | "image" | "collapseKey" | "priority" | "androidChannel" | "category" | "classification";
 
 function MessageCard({ job }: { job: Job }) {
   const { t } = useTranslation("jobs");
+  const { t: tc } = useTranslation("common");
   const m = job.message;
   const priority = m.priority && t(`message.priority.${m.priority}` as "message.priority.HIGH", { defaultValue: m.priority.toLowerCase() });
   const rows: [MessageField, string | number | null | undefined][] = [
@@ -401,6 +403,7 @@ function MessageCard({ job }: { job: Job }) {
     ["priority", priority],
     ["androidChannel", m.androidChannelID],
     ["category", m.category],
+    ["classification", m.classification && tc(`classification.${m.classification}`)],
   ];
   const shown = rows.filter(([, v]) => v != null && v !== "");
   return (

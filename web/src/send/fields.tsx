@@ -8,6 +8,7 @@ import { TargetListPicker } from "../components/TargetPicker";
 import type { Channel } from "../gql/graphql";
 import { useQuery } from "../hooks";
 import {
+  CLASSIFICATIONS,
   MAX_TARGETS,
   parseList,
   parsePayload,
@@ -120,13 +121,14 @@ export function MessageMain({ value, onChange }: MessageProps) {
   );
 }
 
-const advancedKeys = ["payload", "uri", "action", "silent", "badge", "sound", "imageURL", "priority", "collapseKey", "androidChannelID", "category"];
+const advancedKeys = ["payload", "uri", "action", "silent", "badge", "sound", "imageURL", "priority", "collapseKey", "androidChannelID", "category", "classification"];
 
 // MessageAdvanced is everything beyond title and body, folded away; it
 // opens by itself when one of its fields has an error. prefix is where
 // pushd reports its errors ("message", or "items[i].message").
 export function MessageAdvanced({ value, onChange, summary, prefix = "message" }: MessageProps & { summary?: string; prefix?: string }) {
   const { t } = useTranslation("compose");
+  const { t: tc } = useTranslation("common");
   const errors = useContext(ErrorsContext);
   const [open, setOpen] = useState(false);
   const payload = parsePayload(value.payload);
@@ -156,6 +158,22 @@ export function MessageAdvanced({ value, onChange, summary, prefix = "message" }
             {(c) => <input {...c} value={value.uri} onChange={(e) => onChange({ uri: e.target.value })} placeholder={EXAMPLE.uri} />}
           </Fld>
         </div>
+        <Fld label={t("field.classification")} name={`${prefix}.classification`} hint={t("message.classification.hint")}>
+          {(c) => (
+            <select {...c} value={value.classification} onChange={(e) => onChange({ classification: e.target.value as MessageForm["classification"] })}>
+              <option value="">{t("message.classification.default")}</option>
+              {(["SERVICE", "MARKETING"] as const).map((cls) => (
+                <optgroup key={cls} label={t(`message.classification.${cls}`)}>
+                  {CLASSIFICATIONS[cls].map((v) => (
+                    <option key={v} value={v}>
+                      {tc(`classification.${v}`)}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          )}
+        </Fld>
         <div className="row">
           <Fld label={t("field.priority")} name={`${prefix}.priority`}>
             {(c) => (

@@ -6,6 +6,7 @@ import (
 	"github.com/pushd/pushd/provider/fcm"
 	"github.com/pushd/pushd/provider/huawei"
 	"github.com/pushd/pushd/provider/oppo"
+	"github.com/pushd/pushd/provider/vivo"
 	"github.com/pushd/pushd/provider/xiaomi"
 )
 
@@ -22,6 +23,7 @@ func Vendors() []channel.Vendor {
 		huawei.Vendor{},
 		xiaomi.Vendor{},
 		oppo.Vendor{},
+		vivo.Vendor{},
 		fcm.Vendor{},
 	}
 }

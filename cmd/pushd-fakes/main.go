@@ -1,6 +1,6 @@
 // Command pushd-fakes runs local fakes of the vendor push services (APNs
-// production and sandbox, FCM, Huawei, Xiaomi, OPPO) until interrupted, for
-// demos, the console's browser tests and load runs: it writes their CA
+// production and sandbox, FCM, Huawei, Xiaomi, OPPO, vivo) until interrupted,
+// for demos, the console's browser tests and load runs: it writes their CA
 // certificate and credentials into a directory and prints the settings
 // that point pushd at them. It is a command of its own so that the fakes
 // stay out of the pushd binary that runs in production.
@@ -90,6 +90,7 @@ func writeFiles(dir string, f *providertest.Set) (string, error) {
 		"huawei":          f.Huawei.Credentials(),
 		"xiaomi":          f.Xiaomi.Credentials(),
 		"oppo":            f.OPPO.Credentials(),
+		"vivo":            f.Vivo.Credentials(),
 	}
 	for name, c := range creds {
 		b, err := json.MarshalIndent(c, "", "  ")

@@ -218,21 +218,25 @@ func TestChaosFullServe(t *testing.T) {
 			f.FCM.FailNext(3000, providertest.FCMFault{ErrorCode: "UNAVAILABLE"})
 			f.Huawei.FailNext(10, providertest.HuaweiFault{Status: 503})
 			f.Xiaomi.FailNext(10, providertest.XiaomiFault{Status: 502})
+			f.OPPO.FailNext(10, providertest.OPPOFault{Status: 502})
+			f.Vivo.FailNext(10, providertest.VivoFault{Status: 502})
 		}},
 		{"vendor 429 with Retry-After", func() {
 			f.APNsProduction.FailNext(2000, providertest.APNsFault{Status: 429, Reason: "TooManyRequests"})
 			f.FCM.FailNext(2000, providertest.FCMFault{ErrorCode: "QUOTA_EXCEEDED", RetryAfter: "2"})
 			f.Huawei.FailNext(5, providertest.HuaweiFault{Status: 503, RetryAfter: "2"})
 			f.Xiaomi.FailNext(5, providertest.XiaomiFault{Status: 429, RetryAfter: 2 * time.Second})
+			f.OPPO.FailNext(5, providertest.OPPOFault{Code: -2})
+			f.Vivo.FailNext(5, providertest.VivoFault{Result: 10072})
 		}},
 		{"vendor connection resets for 5 s", func() {
-			for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos} {
+			for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos} {
 				c.ResetFor(5 * time.Second)
 			}
 		}},
 		{"vendor 2 s answers for 20 s", func() {
 			set := func(d time.Duration) {
-				for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos} {
+				for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos} {
 					c.SetLatency(d)
 				}
 			}

@@ -24,7 +24,7 @@ import (
 )
 
 // The fault suite: pushd runs as processes on the real PostgreSQL and
-// Redis, devices spread over APNs, FCM, Huawei, Xiaomi (the vendor fakes,
+// Redis, devices spread over APNs, FCM, Huawei, Xiaomi, OPPO, vivo (the vendor fakes,
 // which count what they accepted per token) and the WebSocket channel
 // (clients that count what they got per message); one broadcast per fault,
 // the fault injected once a fifth of the devices have their message. For
@@ -139,19 +139,21 @@ func (r *rig) kill9(role string) {
 
 func (r *rig) configureVendors(base string) {
 	owner := login(r.t, base, "ops@example.com", "ops-password-123")
-	h, x := r.fakes.Huawei.Credentials(), r.fakes.Xiaomi.Credentials()
+	h, x, o, v := r.fakes.Huawei.Credentials(), r.fakes.Xiaomi.Credentials(), r.fakes.OPPO.Credentials(), r.fakes.Vivo.Credentials()
 	for _, in := range []string{
 		apnsInput(r.fakes.APNsProduction.Credentials()),
 		fmt.Sprintf(`fcm: {serviceAccountJSON: %q}`, r.fakes.FCM.Credentials().ServiceAccountJSON),
 		fmt.Sprintf(`huawei: {appID: %q, clientSecret: %q}`, h.AppID, h.ClientSecret),
 		fmt.Sprintf(`xiaomi: {appSecret: %q, packageName: %q}`, x.AppSecret, x.PackageName),
+		fmt.Sprintf(`oppo: {appKey: %q, masterSecret: %q, channelID: "chat"}`, o.AppKey, o.MasterSecret),
+		fmt.Sprintf(`vivo: {appID: %q, appKey: %q, appSecret: %q}`, v.AppID, v.AppKey, v.AppSecret),
 	} {
 		d := graphql(r.t, owner, base, fmt.Sprintf(`mutation { setChannelConfig(input: {appID: %q, %s}) { configError } }`, r.b.appID, in))
 		require.Empty(r.t, d["setChannelConfig"].(map[string]any)["configError"])
 	}
 }
 
-// registerVendorDevices registers n devices, a quarter on each vendor.
+// registerVendorDevices registers n devices, a sixth on each vendor.
 func (r *rig) registerVendorDevices(n int) {
 	var g errgroup.Group
 	g.SetLimit(16)
@@ -161,7 +163,7 @@ func (r *rig) registerVendorDevices(n int) {
 			platform, tokens := enum.PlatformAndroid, gateway.Tokens{}
 			var tok string
 			var ch enum.Channel
-			switch i % 4 {
+			switch i % 6 {
 			case 0:
 				platform, tok, ch = enum.PlatformIOS, fmt.Sprintf("a1b2%012x", i), enum.ChannelAPNs
 				tokens["apns"] = &tok
@@ -171,9 +173,15 @@ func (r *rig) registerVendorDevices(n int) {
 			case 2:
 				tok, ch = fmt.Sprintf("hw-%06d", i), enum.ChannelHuawei
 				tokens["huawei"] = &tok
-			default:
+			case 3:
 				tok, ch = fmt.Sprintf("mi-%06d", i), enum.ChannelXiaomi
 				tokens["xiaomi"] = &tok
+			case 4:
+				tok, ch = fmt.Sprintf("op-%06d", i), enum.ChannelOPPO
+				tokens["oppo"] = &tok
+			default:
+				tok, ch = fmt.Sprintf("vv-%06d", i), enum.ChannelVIVO
+				tokens["vivo"] = &tok
 			}
 			_, err := r.b.devices.Register(context.Background(), gateway.RegisterRequest{
 				AppKey: r.b.appKey, InstallationID: fmt.Sprintf("v-%d", i), Platform: platform, Tokens: tokens,
@@ -202,6 +210,8 @@ func (r *rig) resetFakes() {
 	r.fakes.FCM.Sends.Reset()
 	r.fakes.Huawei.Requests.Reset()
 	r.fakes.Xiaomi.Sends.Reset()
+	r.fakes.OPPO.Sends.Reset()
+	r.fakes.Vivo.Sends.Reset()
 }
 
 // reached is how many devices have the broadcast titled title so far.
@@ -289,7 +299,10 @@ func (r *rig) broadcast(name string, fault func()) outcome {
 		total += len(r.ws.devs)
 	}
 	title := "chaos " + name
-	j := r.b.push("pushBroadcast", map[string]any{"message": map[string]any{"title": title, "body": "fault: " + name}})
+	j := r.b.push("pushBroadcast", map[string]any{"message": map[string]any{"title": title, "body": "fault: " + name,
+		// A communication message: the vendors that classify deliver it at
+		// any hour (vivo holds others for its daytime window).
+		"classification": "IM"}})
 	require.Eventually(t, func() bool { return r.reached(title) >= total/5 }, 2*time.Minute, 10*time.Millisecond,
 		"%s: a fifth of %d devices never got the broadcast (%d did)", name, total, r.reached(title))
 	injected := time.Now()

@@ -3940,6 +3940,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateAppInput", ec.unmarshalInputUpdateAppInput),
 			graphql.NewInputUnmarshaler("UpdateGroupInput", ec.unmarshalInputUpdateGroupInput),
 			graphql.NewInputUnmarshaler("UpdateTemplateInput", ec.unmarshalInputUpdateTemplateInput),
+			graphql.NewInputUnmarshaler("VIVOCredentialsInput", ec.unmarshalInputVIVOCredentialsInput),
 			graphql.NewInputUnmarshaler("WebhookDeliveryOrder", ec.unmarshalInputWebhookDeliveryOrder),
 			graphql.NewInputUnmarshaler("WebhookDeliveryWhereInput", ec.unmarshalInputWebhookDeliveryWhereInput),
 			graphql.NewInputUnmarshaler("WebhookOrder", ec.unmarshalInputWebhookOrder),
@@ -4245,7 +4246,7 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/channel.graphqls", Input: `"""
 An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-huawei, xiaomi and oppo: it names the channel. Credentials are checked as they are
+huawei, xiaomi, oppo and vivo: it names the channel. Credentials are checked as they are
 saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 returned: ChannelConfig.summary shows what is safe to show.
 """
@@ -4256,6 +4257,7 @@ input SetChannelConfigInput {
   huawei: HuaweiCredentialsInput
   xiaomi: XiaomiCredentialsInput
   oppo: OPPOCredentialsInput
+  vivo: VIVOCredentialsInput
   "Paces sends on this credential, in messages per second; 0 (default) does not pace."
   maxPerSecond: Int
 }
@@ -4305,6 +4307,15 @@ input OPPOCredentialsInput {
   masterSecret: String!
   "The Android notification channel of messages that name none; apps targeting Android 9 or later need one."
   channelID: String
+}
+
+input VIVOCredentialsInput {
+  "The numeric AppID of the app in the vivo push console."
+  appID: String!
+  "The AppKey of the app in the vivo push console."
+  appKey: String!
+  "The AppSecret: vivo's auth call is signed with it."
+  appSecret: String!
 }
 
 extend type ChannelConfig {
@@ -5337,6 +5348,7 @@ enum Channel @goModel(model: "github.com/pushd/pushd/ent/schema/enum.Channel") {
   HUAWEI
   XIAOMI
   OPPO
+  VIVO
 }
 type ChannelConfig implements Node {
   id: ID!
@@ -36164,7 +36176,7 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "maxPerSecond"}
+	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "maxPerSecond"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36213,6 +36225,13 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.Oppo = data
+		case "vivo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vivo"))
+			data, err := ec.unmarshalOVIVOCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐVIVOCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vivo = data
 		case "maxPerSecond":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecond"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -37260,6 +37279,62 @@ func (ec *executionContext) unmarshalInputUpdateTemplateInput(ctx context.Contex
 func UnmarshalUpdateTemplateInput(ctx context.Context, raw any) (ent.UpdateTemplateInput, error) {
 	var out ent.UpdateTemplateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTemplateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVIVOCredentialsInput(ctx context.Context, obj any) (model.VIVOCredentialsInput, error) {
+	var it model.VIVOCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "appKey", "appSecret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "appKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppKey = data
+		case "appSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appSecret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppSecret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVIVOCredentialsInput unmarshals raw into the VIVOCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVIVOCredentialsInput(ctx context.Context, raw any) (model.VIVOCredentialsInput, error) {
+	var out model.VIVOCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VIVOCredentialsInput", raw, &out)
 	return out, err
 }
 
@@ -46323,6 +46398,14 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOVIVOCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐVIVOCredentialsInput(ctx context.Context, v any) (*model.VIVOCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVIVOCredentialsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOWebhook2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐWebhookᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Webhook) graphql.Marshaler {

@@ -403,7 +403,7 @@ type ResetPasswordInput struct {
 }
 
 // An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-// huawei, xiaomi and oppo: it names the channel. Credentials are checked as they are
+// huawei, xiaomi, oppo and vivo: it names the channel. Credentials are checked as they are
 // saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 // returned: ChannelConfig.summary shows what is safe to show.
 type SetChannelConfigInput struct {
@@ -413,6 +413,7 @@ type SetChannelConfigInput struct {
 	Huawei *HuaweiCredentialsInput `json:"huawei,omitempty"`
 	Xiaomi *XiaomiCredentialsInput `json:"xiaomi,omitempty"`
 	Oppo   *OPPOCredentialsInput   `json:"oppo,omitempty"`
+	Vivo   *VIVOCredentialsInput   `json:"vivo,omitempty"`
 	// Paces sends on this credential, in messages per second; 0 (default) does not pace.
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
 }
@@ -474,6 +475,15 @@ type StatsInput struct {
 }
 
 type Subscription struct {
+}
+
+type VIVOCredentialsInput struct {
+	// The numeric AppID of the app in the vivo push console.
+	AppID string `json:"appID"`
+	// The AppKey of the app in the vivo push console.
+	AppKey string `json:"appKey"`
+	// The AppSecret: vivo's auth call is signed with it.
+	AppSecret string `json:"appSecret"`
 }
 
 type Viewer struct {

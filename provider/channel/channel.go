@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/pushd/pushd/egress"
+	"github.com/pushd/pushd/push/core"
 )
 
 // Options configure one sender (one stored credential).
@@ -149,4 +151,31 @@ func Each(n, limit int, fn func(i int)) {
 	for range n {
 		<-done
 	}
+}
+
+// StatusResult is the outcome of an answer that carries none of the
+// vendor's JSON, judged by its HTTP status: 5xx and 429 are retried
+// (after Retry-After), 401 and 403 are the credentials', anything else
+// fails the message. vendor names the vendor in the reason.
+func StatusResult(vendor string, status int, h http.Header, now time.Time) core.Result {
+	r := core.Result{Reason: fmt.Sprintf("%s: HTTP %d", vendor, status)}
+	switch {
+	case status >= 500 || status == http.StatusTooManyRequests:
+		r.Outcome, r.RetryAfter = core.OutcomeRetry, RetryAfter(h, now)
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		r.Outcome = core.OutcomeConfigError
+	default:
+		r.Outcome = core.OutcomeFailed
+	}
+	return r
+}
+
+// TokenFailure is the result of every message of a request whose access
+// token could not be had: the TokenCache's verdict, or a retry.
+func TokenFailure(vendor string, err error) core.Result {
+	var te *TokenError
+	if errors.As(err, &te) {
+		return te.Result
+	}
+	return core.Result{Outcome: core.OutcomeRetry, Reason: vendor + ": not sent: " + err.Error()}
 }

@@ -3,6 +3,7 @@ package channel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
+
+	"github.com/pushd/pushd/push/core"
 )
 
 func TestRetryAfter(t *testing.T) {
@@ -136,4 +139,24 @@ func TestUntilBeijingMidnight(t *testing.T) {
 	require.Equal(t, time.Second, UntilBeijingMidnight(time.Date(2025, 1, 1, 15, 59, 59, 0, time.UTC)))
 	require.Equal(t, 24*time.Hour, UntilBeijingMidnight(time.Date(2025, 1, 1, 16, 0, 0, 0, time.UTC)))
 	require.Equal(t, 8*time.Hour, UntilBeijingMidnight(time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)))
+}
+
+func TestStatusResult(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	for status, want := range map[int]core.Outcome{
+		500: core.OutcomeRetry, 503: core.OutcomeRetry, 429: core.OutcomeRetry,
+		401: core.OutcomeConfigError, 403: core.OutcomeConfigError,
+		200: core.OutcomeFailed, 400: core.OutcomeFailed, 404: core.OutcomeFailed,
+	} {
+		r := StatusResult("Vendor", status, http.Header{"Retry-After": {"7"}}, now)
+		require.Equal(t, want, r.Outcome, "HTTP %d", status)
+		require.Equal(t, fmt.Sprintf("Vendor: HTTP %d", status), r.Reason)
+		if want == core.OutcomeRetry {
+			require.Equal(t, 7*time.Second, r.RetryAfter)
+		}
+	}
+	require.Equal(t, core.OutcomeRetry, TokenFailure("Vendor", errors.New("down")).Outcome)
+	te := &TokenError{Result: core.Result{Outcome: core.OutcomeConfigError}}
+	require.Equal(t, core.OutcomeConfigError, TokenFailure("Vendor", fmt.Errorf("wrapped: %w", te)).Outcome)
 }

@@ -87,16 +87,7 @@ func codeResult(code int, now time.Time) core.Result {
 
 // statusResult is the outcome of an answer without OPPO's JSON.
 func statusResult(status int, h http.Header, now time.Time) core.Result {
-	r := core.Result{Reason: fmt.Sprintf("OPPO: HTTP %d", status)}
-	switch {
-	case status >= 500 || status == http.StatusTooManyRequests:
-		r.Outcome, r.RetryAfter = core.OutcomeRetry, channel.RetryAfter(h, now)
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		r.Outcome = core.OutcomeConfigError
-	default:
-		r.Outcome = core.OutcomeFailed
-	}
-	return r
+	return channel.StatusResult("OPPO", status, h, now)
 }
 
 // Answer is what one unicast_batch answer means for its messages.

@@ -8,7 +8,6 @@ package oppo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -212,7 +211,7 @@ func (s *Sender) do(ctx context.Context, b batch, res []core.Result) {
 	for try := 0; try < 2; try++ {
 		tok, err := b.host.tokens.Get(ctx)
 		if err != nil {
-			setAll(tokenFailure(err))
+			setAll(channel.TokenFailure("OPPO", err))
 			return
 		}
 		a = s.post(ctx, b.host.base, tok, string(body), regids)
@@ -249,14 +248,4 @@ func (s *Sender) post(ctx context.Context, base, tok, messages string, regids []
 		return Answer{Code: noCode, Result: core.Result{Outcome: core.OutcomeRetry, Reason: "OPPO: reading the answer: " + egress.Describe(err)}}
 	}
 	return Classify(resp.StatusCode, resp.Header, answer, regids, s.o.Clock())
-}
-
-// tokenFailure is the result of every message of a batch whose auth_token
-// could not be had.
-func tokenFailure(err error) core.Result {
-	var te *channel.TokenError
-	if errors.As(err, &te) {
-		return te.Result
-	}
-	return core.Result{Outcome: core.OutcomeRetry, Reason: "OPPO: not sent: " + err.Error()}
 }

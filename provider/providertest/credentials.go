@@ -76,3 +76,13 @@ type OPPOCredentials struct {
 
 // Input returns c in the API's form.
 func (c OPPOCredentials) Input() core.Credentials { return input(enum.ChannelOPPO, c) }
+
+// VivoCredentials are the app ID, key and secret a VivoFake accepts.
+type VivoCredentials struct {
+	AppID     string `json:"appID"`
+	AppKey    string `json:"appKey"`
+	AppSecret string `json:"appSecret"`
+}
+
+// Input returns c in the API's form.
+func (c VivoCredentials) Input() core.Credentials { return input(enum.ChannelVIVO, c) }

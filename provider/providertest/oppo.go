@@ -1,7 +1,6 @@
 package providertest
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -141,17 +140,12 @@ type OPPOFake struct {
 	mu     sync.Mutex
 	tokens map[string]time.Time
 	regs   map[string]OPPORegState
-	faults []oppoFaults
+	faults faultQueue[OPPOFault]
 	// daily counts public messages per registration ID and Beijing day.
 	daily map[string]int
 
 	seq      atomic.Uint64
 	closeOne sync.Once
-}
-
-type oppoFaults struct {
-	n     int
-	fault OPPOFault
 }
 
 // The fake's limits (OPPO's documented ones).
@@ -168,15 +162,7 @@ const (
 
 // StartOPPO starts a fake OPPO Push server.
 func StartOPPO(o OPPOOptions) (*OPPOFake, error) {
-	for _, v := range []*string{&o.AppKey, &o.MasterSecret} {
-		if *v == "" {
-			b := make([]byte, 16)
-			if _, err := rand.Read(b); err != nil {
-				return nil, fmt.Errorf("oppo fake: %w", err)
-			}
-			*v = hex.EncodeToString(b)
-		}
-	}
+	fillSecrets(&o.AppKey, &o.MasterSecret)
 	if o.TokenLifetime <= 0 {
 		o.TokenLifetime = 24 * time.Hour
 	}
@@ -241,30 +227,12 @@ func (f *OPPOFake) ExpireTokens() {
 // FailNext answers the next n send requests with fault (after the faults
 // already queued).
 func (f *OPPOFake) FailNext(n int, fault OPPOFault) {
-	if n <= 0 {
-		return
-	}
-	f.mu.Lock()
-	f.faults = append(f.faults, oppoFaults{n: n, fault: fault})
-	f.mu.Unlock()
+	f.faults.add(n, fault)
 }
 
 // DroppedReceipts is how many receipt posts were dropped because the
 // queue was full.
 func (f *OPPOFake) DroppedReceipts() int64 { return f.receipt.dropped.Load() }
-
-func (f *OPPOFake) nextFault() (OPPOFault, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.faults) == 0 {
-		return OPPOFault{}, false
-	}
-	ft := f.faults[0].fault
-	if f.faults[0].n--; f.faults[0].n <= 0 {
-		f.faults = f.faults[1:]
-	}
-	return ft, true
-}
 
 // oppoWords are OPPO's messages for the codes the fake answers.
 var oppoWords = map[int]string{
@@ -362,7 +330,7 @@ func (f *OPPOFake) serveSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	send.Form = r.PostForm
-	if ft, ok := f.nextFault(); ok {
+	if ft, ok := f.faults.next(); ok {
 		if ft.Code == 0 && ft.Status >= 500 {
 			send.Code = -1
 			f.Sends.Add(send)

@@ -14,6 +14,7 @@ type Set struct {
 	Huawei                      *HuaweiFake
 	Xiaomi                      *XiaomiFake
 	OPPO                        *OPPOFake
+	Vivo                        *VivoFake
 }
 
 // StartSet starts all the fakes, each answering after latency.
@@ -25,7 +26,9 @@ func StartSet(latency time.Duration) (*Set, error) {
 			if s.FCM, err = StartFCM(FCMOptions{}); err == nil {
 				if s.Huawei, err = StartHuawei(HuaweiOptions{}); err == nil {
 					if s.Xiaomi, err = StartXiaomi(XiaomiOptions{}); err == nil {
-						s.OPPO, err = StartOPPO(OPPOOptions{})
+						if s.OPPO, err = StartOPPO(OPPOOptions{}); err == nil {
+							s.Vivo, err = StartVivo(VivoOptions{})
+						}
 					}
 				}
 			}
@@ -35,7 +38,7 @@ func StartSet(latency time.Duration) (*Set, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos} {
+	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos, &s.Vivo.Chaos} {
 		c.SetLatency(latency)
 	}
 	return &s, nil
@@ -58,6 +61,7 @@ func (s *Set) Env(caFile string) map[string]string {
 		"PUSHD_XIAOMI_URL":          s.Xiaomi.URL,
 		"PUSHD_OPPO_URL":            s.OPPO.URL,
 		"PUSHD_OPPO_INTL_URL":       s.OPPO.URL,
+		"PUSHD_VIVO_URL":            s.Vivo.URL,
 		"PUSHD_PROVIDER_CA_FILE":    caFile,
 	}
 }
@@ -73,6 +77,7 @@ func (s *Set) Keep(n int) {
 	s.Xiaomi.Receipts.Keep(n)
 	s.OPPO.Sends.Keep(n)
 	s.OPPO.Receipts.Keep(n)
+	s.Vivo.Sends.Keep(n)
 }
 
 // Close stops the fakes that started.
@@ -95,10 +100,13 @@ func (s *Set) Close() {
 	if s.OPPO != nil {
 		s.OPPO.Close()
 	}
+	if s.Vivo != nil {
+		s.Vivo.Close()
+	}
 }
 
 // Accepted counts, per token, the messages the fakes accepted (a token in
-// a Huawei, Xiaomi or OPPO batch counts unless the answer named it bad), and
+// a Huawei, Xiaomi, OPPO or vivo batch counts unless the answer named it bad), and
 // says when the last was accepted: what the devices would have got.
 // Counts cover what the logs still hold (Keep bounds them).
 func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
@@ -150,6 +158,12 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 			}
 		}
 	}
+	for _, q := range s.Vivo.Sends.All() {
+		if len(q.Delivered) > 0 || len(q.Limited) > 0 {
+			seen(q.At, q.Delivered...)
+			seen(q.At, q.Limited...)
+		}
+	}
 	return perToken, last
 }
 
@@ -159,5 +173,6 @@ func (s *Set) Inputs() []core.Credentials {
 	return []core.Credentials{
 		s.APNsProduction.Credentials().Input(), s.FCM.Credentials().Input(),
 		s.Huawei.Credentials().Input(), s.Xiaomi.Credentials().Input(), s.OPPO.Credentials().Input(),
+		s.Vivo.Credentials().Input(),
 	}
 }

@@ -109,15 +109,10 @@ type XiaomiFake struct {
 
 	mu     sync.Mutex
 	regs   map[string]XiaomiRegState
-	faults []xiaomiFaults
+	faults faultQueue[XiaomiFault]
 
 	seq      atomic.Uint64
 	closeOne sync.Once
-}
-
-type xiaomiFaults struct {
-	n     int
-	fault XiaomiFault
 }
 
 // xiaomiReceiptWorkers post receipts; xiaomiReceiptQueue bounds the posts
@@ -251,12 +246,7 @@ func (f *XiaomiFake) SetXiaomiRegID(regid string, s XiaomiRegState) {
 // FailNext answers the next n requests with fault, whatever they carry
 // (after the faults already queued).
 func (f *XiaomiFake) FailNext(n int, fault XiaomiFault) {
-	if n <= 0 {
-		return
-	}
-	f.mu.Lock()
-	f.faults = append(f.faults, xiaomiFaults{n: n, fault: fault})
-	f.mu.Unlock()
+	f.faults.add(n, fault)
 }
 
 // DroppedReceipts is how many receipt posts were dropped because the
@@ -267,19 +257,6 @@ func (f *XiaomiFake) DroppedReceipts() int64 { return f.receipt.dropped.Load() }
 // returns them.
 func (f *XiaomiFake) WaitReceipts(ctx context.Context, n int) ([]XiaomiReceiptPost, error) {
 	return f.Receipts.Wait(ctx, n)
-}
-
-func (f *XiaomiFake) nextFault() (XiaomiFault, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.faults) == 0 {
-		return XiaomiFault{}, false
-	}
-	ft := f.faults[0].fault
-	if f.faults[0].n--; f.faults[0].n <= 0 {
-		f.faults = f.faults[1:]
-	}
-	return ft, true
 }
 
 // xiaomiError is an answer that refuses a request.
@@ -296,7 +273,7 @@ func (f *XiaomiFake) serveRegID(w http.ResponseWriter, r *http.Request) {
 	}
 	send := XiaomiSend{Path: r.URL.Path, Status: http.StatusOK, At: time.Now()}
 	formErr := readXiaomiForm(r, &send)
-	if ft, ok := f.nextFault(); ok {
+	if ft, ok := f.faults.next(); ok {
 		send.Code = ft.Code
 		if ft.Status != 0 {
 			send.Status = ft.Status

@@ -46,10 +46,13 @@ const (
 	ChannelHuawei Channel = "HUAWEI"
 	ChannelXiaomi Channel = "XIAOMI"
 	ChannelOPPO   Channel = "OPPO"
+	ChannelVIVO   Channel = "VIVO"
 )
 
 // Values implements ent's EnumValues.
-func (Channel) Values() []string { return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO"} }
+func (Channel) Values() []string {
+	return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO"}
+}
 
 // Vendor reports whether c is a vendor channel (one that needs credentials).
 func (c Channel) Vendor() bool { return c != ChannelSelf && c.Valid() }

@@ -452,6 +452,7 @@ export type Channel =
   | 'HUAWEI'
   | 'OPPO'
   | 'SELF'
+  | 'VIVO'
   | 'XIAOMI';
 
 /**
@@ -1756,7 +1757,7 @@ export type Role =
 
 /**
  * An app's credentials for one vendor channel. Give exactly one of apns, fcm,
- * huawei, xiaomi and oppo: it names the channel. Credentials are checked as they are
+ * huawei, xiaomi, oppo and vivo: it names the channel. Credentials are checked as they are
  * saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
  * returned: ChannelConfig.summary shows what is safe to show.
  */
@@ -1768,6 +1769,7 @@ export type SetChannelConfigInput = {
   /** Paces sends on this credential, in messages per second; 0 (default) does not pace. */
   maxPerSecond?: number | null | undefined;
   oppo?: OppoCredentialsInput | null | undefined;
+  vivo?: VivoCredentialsInput | null | undefined;
   xiaomi?: XiaomiCredentialsInput | null | undefined;
 };
 
@@ -1945,6 +1947,15 @@ export type UpdateTemplateInput = {
   name?: string | null | undefined;
   title?: string | null | undefined;
   variables?: Array<string> | null | undefined;
+};
+
+export type VivoCredentialsInput = {
+  /** The numeric AppID of the app in the vivo push console. */
+  appID: string;
+  /** The AppKey of the app in the vivo push console. */
+  appKey: string;
+  /** The AppSecret: vivo's auth call is signed with it. */
+  appSecret: string;
 };
 
 /** WebhookDeliveryStatus is enum for the field status */

@@ -3,11 +3,10 @@ package huawei
 import "github.com/pushd/pushd/ent/schema/jsontype"
 
 // categories maps pushd's classifications to Push Kit's android.category.
-// Push Kit has one marketing category, so every content and marketing
-// classification is MARKETING; SERVICE, TODO and ORDER have no Push Kit
-// value besides the nearest (ORDER is EXPRESS, Push Kit's logistics) and
-// SERVICE and TODO are sent without one, which Push Kit counts as
-// marketing: never more reach than the app asked for.
+// Push Kit has one marketing category, MARKETING, for every content and
+// marketing classification. ORDER goes as EXPRESS, Push Kit's logistics.
+// SERVICE and TODO have no Push Kit value and are sent without one, which
+// Push Kit counts as marketing: never more reach than the app asked for.
 var categories = map[string]string{
 	"IM": "IM", "VOIP": "VOIP", "SUBSCRIPTION": "SUBSCRIPTION", "TRAVEL": "TRAVEL", "HEALTH": "HEALTH",
 	"WORK": "WORK", "ACCOUNT": "ACCOUNT", "EXPRESS": "EXPRESS", "ORDER": "EXPRESS", "FINANCE": "FINANCE",

@@ -264,9 +264,7 @@ func (f *VivoFake) serveAuth(w http.ResponseWriter, r *http.Request) {
 // further.
 func (f *VivoFake) admit(w http.ResponseWriter, r *http.Request, send *VivoSend, v any) bool {
 	reply := func(status, result int) bool {
-		send.Result = result
-		f.Sends.Add(*send)
-		f.answer(w, status, result, nil)
+		f.refuseWith(w, send, status, result)
 		return false
 	}
 	if ft, ok := f.faults.next(); ok {
@@ -285,6 +283,18 @@ func (f *VivoFake) admit(w http.ResponseWriter, r *http.Request, send *VivoSend,
 		return reply(http.StatusOK, 10050)
 	}
 	return true
+}
+
+// refuse records send as refused with result and answers it, as vivo
+// does, with HTTP 200.
+func (f *VivoFake) refuse(w http.ResponseWriter, send *VivoSend, result int) {
+	f.refuseWith(w, send, http.StatusOK, result)
+}
+
+func (f *VivoFake) refuseWith(w http.ResponseWriter, send *VivoSend, status, result int) {
+	send.Result = result
+	f.Sends.Add(*send)
+	f.answer(w, status, result, nil)
 }
 
 func cmpStatus(s int) int {
@@ -307,9 +317,7 @@ func (f *VivoFake) serveSend(w http.ResponseWriter, r *http.Request) {
 		code = 10050
 	}
 	if code != 0 {
-		send.Result = code
-		f.Sends.Add(send)
-		f.answer(w, http.StatusOK, code, nil)
+		f.refuse(w, &send, code)
 		return
 	}
 	f.deliver(w, &send, p, true)
@@ -327,12 +335,11 @@ func (f *VivoFake) serveSave(w http.ResponseWriter, r *http.Request) {
 	if code == 0 && p.RegID != "" {
 		code = 10050
 	}
-	send.Result = code
-	f.Sends.Add(send)
 	if code != 0 {
-		f.answer(w, http.StatusOK, code, nil)
+		f.refuse(w, &send, code)
 		return
 	}
+	f.Sends.Add(send)
 	f.mu.Lock()
 	task, seen := f.requests[p.RequestID]
 	if !seen {
@@ -366,9 +373,7 @@ func (f *VivoFake) serveList(w http.ResponseWriter, r *http.Request) {
 		code = 10050
 	}
 	if code != 0 {
-		send.Result = code
-		f.Sends.Add(send)
-		f.answer(w, http.StatusOK, code, nil)
+		f.refuse(w, &send, code)
 		return
 	}
 	p.RequestID = q.RequestID

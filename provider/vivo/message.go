@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -111,17 +112,30 @@ func Build(m core.Outgoing, appID string, list bool, now time.Time) (Payload, st
 	if reason := setSkip(&p, msg.URI, msg.Action); reason != "" {
 		return Payload{}, reason
 	}
-	custom, reason := customMap(m, list)
+	payload, reason := customMap(m)
 	if reason != "" {
 		return Payload{}, reason
 	}
-	p.ClientCustomMap = custom
+	if p.ClientCustomMap, reason = withIDs(payload, m, false); reason != "" {
+		return Payload{}, reason
+	}
 	if msg.CollapseKey != "" {
 		p.NotifyID = notifyID(msg.CollapseKey)
 	}
 	if !list {
-		p.RegID, p.RequestID = m.Token, string(m.DeliveryID)
+		return Single(p, m)
 	}
+	return p, ""
+}
+
+// Single turns p, the content Build made for a list, into the single send
+// of m: its regId, and its delivery ID as requestId and beside the job's.
+func Single(p Payload, m core.Outgoing) (Payload, string) {
+	custom, reason := withIDs(p.ClientCustomMap, m, true)
+	if reason != "" {
+		return Payload{}, reason
+	}
+	p.ClientCustomMap, p.RegID, p.RequestID = custom, m.Token, string(m.DeliveryID)
 	return p, ""
 }
 
@@ -153,9 +167,9 @@ func setSkip(p *Payload, uri, action string) string {
 	return ""
 }
 
-// customMap is clientCustomMap: the payload's keys (values that are not
-// strings as JSON) and pushd's IDs under "pushd".
-func customMap(m core.Outgoing, list bool) (map[string]string, string) {
+// customMap is the payload's keys as clientCustomMap takes them (values
+// that are not strings as JSON).
+func customMap(m core.Outgoing) (map[string]string, string) {
 	out := make(map[string]string, len(m.Message.Payload)+1)
 	for k, v := range m.Message.Payload {
 		if s, ok := v.(string); ok {
@@ -168,8 +182,18 @@ func customMap(m core.Outgoing, list bool) (map[string]string, string) {
 		}
 		out[k] = string(b)
 	}
+	return out, ""
+}
+
+// withIDs is custom, copied, with pushd's IDs under "pushd": the job's, and
+// with delivery the delivery's; or why that is over vivo's limit.
+func withIDs(custom map[string]string, m core.Outgoing, delivery bool) (map[string]string, string) {
+	out := maps.Clone(custom)
+	if out == nil {
+		out = map[string]string{}
+	}
 	ids := map[string]string{"job": string(m.JobID)}
-	if !list {
+	if delivery {
 		ids["id"] = string(m.DeliveryID)
 	}
 	b, _ := json.Marshal(ids)

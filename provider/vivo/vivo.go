@@ -94,10 +94,13 @@ func New(c Credentials, o channel.Options) (*Sender, error) {
 }
 
 // request is one call to vivo: a single send (one message) or a list
-// send (the shared content and its messages' regIds).
+// send (the shared content and its messages' regIds). msgs are the
+// messages of a list, for sending them one by one when vivo takes no more
+// lists.
 type request struct {
 	single *Payload
 	list   *Payload
+	msgs   []core.Outgoing
 	regids []string
 	idx    []int
 }
@@ -153,6 +156,7 @@ func (s *Sender) pause(until *time.Time) {
 func (s *Sender) plan(msgs []core.Outgoing, res []core.Result) []request {
 	now := s.o.Clock()
 	lists := s.paused(&s.listsPausedUntil) <= 0
+	night := UntilDaytime(now)
 	groups := map[string]*request{}
 	var order []string
 	for i, m := range msgs {
@@ -165,8 +169,8 @@ func (s *Sender) plan(msgs []core.Outgoing, res []core.Result) []request {
 			res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: why}
 			continue
 		}
-		if wait := UntilDaytime(now); p.Operational() && wait > 0 {
-			res[i] = core.Result{Outcome: core.OutcomeRetry, RetryAfter: wait,
+		if p.Operational() && night > 0 {
+			res[i] = core.Result{Outcome: core.OutcomeRetry, RetryAfter: night,
 				Reason: "vivo: operational messages are delivered from 07:00 to 23:00 Beijing time; held until then"}
 			continue
 		}
@@ -177,37 +181,55 @@ func (s *Sender) plan(msgs []core.Outgoing, res []core.Result) []request {
 			groups[string(key)] = g
 			order = append(order, string(key))
 		}
-		g.regids, g.idx = append(g.regids, m.Token), append(g.idx, i)
+		g.msgs, g.idx = append(g.msgs, m), append(g.idx, i)
 	}
 	var out []request
 	for _, k := range order {
 		g := groups[k]
 		for start := 0; start < len(g.idx); start += MaxList {
 			end := min(start+MaxList, len(g.idx))
+			q := request{list: g.list, msgs: g.msgs[start:end], idx: g.idx[start:end]}
 			if end-start >= 2 && lists {
-				out = append(out, request{list: g.list, regids: g.regids[start:end], idx: g.idx[start:end]})
+				for _, m := range q.msgs {
+					q.regids = append(q.regids, m.Token)
+				}
+				out = append(out, q)
 				continue
 			}
-			for _, i := range g.idx[start:end] {
-				p, _ := Build(msgs[i], s.appID, false, now)
-				out = append(out, request{single: &p, regids: []string{p.RegID}, idx: []int{i}})
-			}
+			out = append(out, s.oneByOne(q, res)...)
 		}
+	}
+	return out
+}
+
+// oneByOne splits a list into single sends, settling a message whose
+// single form is over vivo's limits.
+func (s *Sender) oneByOne(q request, res []core.Result) []request {
+	out := make([]request, 0, len(q.msgs))
+	for k, m := range q.msgs {
+		p, why := Single(*q.list, m)
+		if why != "" {
+			res[q.idx[k]] = core.Result{Outcome: core.OutcomeFailed, Reason: why}
+			continue
+		}
+		out = append(out, request{single: &p, regids: []string{p.RegID}, idx: []int{q.idx[k]}})
 	}
 	return out
 }
 
 // do sends one request and records its results.
 func (s *Sender) do(ctx context.Context, q request, res []core.Result) {
-	setAll := func(r core.Result) {
-		for _, i := range q.idx {
-			res[i] = r
-		}
-	}
 	if err := s.o.Wait(ctx, len(q.idx)); err != nil {
-		setAll(core.Result{Outcome: core.OutcomeRetry, Reason: "vivo: not sent: " + err.Error()})
+		for _, i := range q.idx {
+			res[i] = core.Result{Outcome: core.OutcomeRetry, Reason: "vivo: not sent: " + err.Error()}
+		}
 		return
 	}
+	s.send(ctx, q, res)
+}
+
+// send makes one request, paced already, and records its results.
+func (s *Sender) send(ctx context.Context, q request, res []core.Result) {
 	var a Answer
 	if q.single != nil {
 		a = s.call(ctx, SendPath, q.single, q.regids)
@@ -218,11 +240,19 @@ func (s *Sender) do(ctx context.Context, q request, res []core.Result) {
 	case codeDailyQuota:
 		s.pause(&s.pausedUntil)
 	case codeListQuota:
+		// Lists are spent for the day, single sends are not: this list's
+		// messages go one by one now.
 		s.pause(&s.listsPausedUntil)
+		for _, one := range s.oneByOne(q, res) {
+			s.send(ctx, one, res)
+		}
+		return
 	}
 	if a.Each == nil {
 		s.o.Logger.WarnContext(ctx, "vivo: send refused", "messages", len(q.idx), "reason", a.Result.Reason)
-		setAll(a.Result)
+		for _, i := range q.idx {
+			res[i] = a.Result
+		}
 		return
 	}
 	for k, i := range q.idx {

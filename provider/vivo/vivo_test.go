@@ -190,14 +190,23 @@ func TestListQuotaFallsBackToSingleSends(t *testing.T) {
 	t.Parallel()
 	e := setup(t, providertest.VivoOptions{}, nil)
 	e.fake.FailNext(1, providertest.VivoFault{Result: codeListQuota})
+	// The refused list's messages go one by one at once, and so do the
+	// next lists' for the rest of the day.
 	res := e.s.Send(context.Background(), outgoing(3, service))
-	require.Equal(t, map[core.Outcome]int{core.OutcomeRetry: 3}, providertest.Outcomes(res))
-	res = e.s.Send(context.Background(), outgoing(3, service))
 	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3}, providertest.Outcomes(res))
-	last := e.fake.Sends.All()[1:]
-	require.Len(t, last, 3)
-	for _, q := range last {
+	next := outgoing(3, service)
+	for i := range next {
+		next[i].DeliveryID += "_next"
+	}
+	res = e.s.Send(context.Background(), next)
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 3}, providertest.Outcomes(res))
+	sends := e.fake.Sends.All()
+	require.Len(t, sends, 7)
+	require.Equal(t, SavePath, sends[0].Path)
+	require.Equal(t, 10252, sends[0].Result)
+	for _, q := range sends[1:] {
 		require.Equal(t, SendPath, q.Path)
+		require.Len(t, q.Delivered, 1)
 	}
 }
 

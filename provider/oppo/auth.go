@@ -57,7 +57,7 @@ func (s *Sender) fetchToken(ctx context.Context, base string) (string, time.Dura
 		} `json:"data"`
 	}
 	if json.Unmarshal(body, &a) != nil || a.Code == nil {
-		r := statusResult(resp.StatusCode, resp.Header, s.o.Clock())
+		r := channel.StatusResult("OPPO", resp.StatusCode, resp.Header, s.o.Clock())
 		r.Reason = "OPPO: auth: " + strings.TrimPrefix(r.Reason, "OPPO: ")
 		return "", 0, &channel.TokenError{Result: r}
 	}

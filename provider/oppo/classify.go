@@ -85,11 +85,6 @@ func codeResult(code int, now time.Time) core.Result {
 	return r
 }
 
-// statusResult is the outcome of an answer without OPPO's JSON.
-func statusResult(status int, h http.Header, now time.Time) core.Result {
-	return channel.StatusResult("OPPO", status, h, now)
-}
-
 // Answer is what one unicast_batch answer means for its messages.
 type Answer struct {
 	// Code is OPPO's request code, or -3 when the answer carried none.
@@ -123,7 +118,7 @@ func Classify(status int, h http.Header, body []byte, regids []string, now time.
 		Data json.RawMessage `json:"data"`
 	}
 	if json.Unmarshal(bytes.TrimSpace(body), &b) != nil || b.Code == nil {
-		return Answer{Code: noCode, Result: statusResult(status, h, now)}
+		return Answer{Code: noCode, Result: channel.StatusResult("OPPO", status, h, now)}
 	}
 	a := Answer{Code: *b.Code}
 	if a.Code != codeOK {

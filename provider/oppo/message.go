@@ -60,9 +60,6 @@ var categories = map[string]string{
 // serviceCategories are OPPO's private categories.
 var serviceCategories = []string{"IM", "ACCOUNT", "TODO", "DEVICE_REMINDER", "ORDER", "SUBSCRIPTION"}
 
-// Category returns OPPO's category for a classification, "" for none.
-func Category(classification string) string { return categories[classification] }
-
 // Notification is the notification object of one message, in the
 // snake_case form the official SDK sends.
 type Notification struct {
@@ -128,7 +125,7 @@ func Build(m core.Outgoing, defaultChannel string, cb Callback, now time.Time) (
 	n := Notification{
 		AppMessageID: string(m.DeliveryID), Style: 1, Title: title, Content: content,
 		ActionParameters: params, OffLine: true, OffLineTTL: offlineTTL(m.ExpiresAt, now),
-		ChannelID: cmp.Or(msg.AndroidChannelID, defaultChannel), Category: Category(msg.Classification),
+		ChannelID: cmp.Or(msg.AndroidChannelID, defaultChannel), Category: categories[msg.Classification],
 	}
 	if reason := setClick(&n, msg.URI, msg.Action); reason != "" {
 		return Message{}, reason

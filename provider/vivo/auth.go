@@ -65,7 +65,7 @@ func (s *Sender) fetchToken(ctx context.Context) (string, time.Duration, error) 
 		AuthToken string `json:"authToken"`
 	}
 	if json.Unmarshal(answer, &a) != nil || a.Result == nil {
-		r := statusResult(resp.StatusCode, resp.Header, s.o.Clock())
+		r := channel.StatusResult("vivo", resp.StatusCode, resp.Header, s.o.Clock())
 		r.Reason = "vivo: auth: " + strings.TrimPrefix(r.Reason, "vivo: ")
 		return "", 0, &channel.TokenError{Result: r}
 	}

@@ -66,11 +66,6 @@ func codeResult(code int, now time.Time) core.Result {
 	return r
 }
 
-// statusResult is the outcome of an answer without vivo's JSON.
-func statusResult(status int, h http.Header, now time.Time) core.Result {
-	return channel.StatusResult("vivo", status, h, now)
-}
-
 // invalidUser is one target vivo refused: status 1 unknown to the app, 2
 // the app uninstalled or unsubscribed, 4 not a test device.
 type invalidUser struct {
@@ -114,7 +109,7 @@ func Classify(status int, h http.Header, body []byte, regids []string, now time.
 		InvalidUsers []invalidUser `json:"invalidUsers"`
 	}
 	if json.Unmarshal(bytes.TrimSpace(body), &b) != nil || b.Result == nil {
-		return Answer{Code: noCode, Result: statusResult(status, h, now)}
+		return Answer{Code: noCode, Result: channel.StatusResult("vivo", status, h, now)}
 	}
 	bad := map[string]core.Result{}
 	for _, u := range append(b.InvalidUsers, ptrSlice(b.InvalidUser)...) {

@@ -130,10 +130,9 @@ const classOf = {
 
 export type MessageClass = (typeof classOf)[MessageClassification];
 
-export const CLASSIFICATIONS: Record<MessageClass, MessageClassification[]> = {
-  SERVICE: (Object.keys(classOf) as MessageClassification[]).filter((c) => classOf[c] === "SERVICE"),
-  MARKETING: (Object.keys(classOf) as MessageClassification[]).filter((c) => classOf[c] === "MARKETING"),
-};
+const ofClass = (cls: MessageClass) => (Object.keys(classOf) as MessageClassification[]).filter((c) => classOf[c] === cls);
+
+export const CLASSIFICATIONS: Record<MessageClass, MessageClassification[]> = { SERVICE: ofClass("SERVICE"), MARKETING: ofClass("MARKETING") };
 
 export const emptyMessage: MessageForm = {
   title: "",

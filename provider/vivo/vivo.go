@@ -265,7 +265,7 @@ func (s *Sender) send(ctx context.Context, q request, res []core.Result) {
 // so a retry of the same list is the same request.
 func (s *Sender) sendList(ctx context.Context, q request) Answer {
 	body := *q.list
-	body.RequestID = listRequestID("save", q.regids, q.list)
+	body.RequestID = listRequestID("save", q.msgs)
 	saved := s.call(ctx, SavePath, &body, nil)
 	if saved.Code != codeOK {
 		return saved
@@ -275,19 +275,21 @@ func (s *Sender) sendList(ctx context.Context, q request) Answer {
 		RegIDs    []string    `json:"regIds"`
 		TaskID    string      `json:"taskId"`
 		RequestID string      `json:"requestId"`
-	}{json.Number(s.appID), q.regids, saved.TaskID, listRequestID("push", q.regids, q.list)}
+	}{json.Number(s.appID), q.regids, saved.TaskID, listRequestID("push", q.msgs)}
 	return s.call(ctx, ListPath, &push, q.regids)
 }
 
 // listRequestID is a requestId of at most 64 characters, the same for the
-// same step, targets and content.
-func listRequestID(step string, regids []string, p *Payload) string {
+// same step, deliveries and regIds. It leaves the content out: the content
+// of a retry differs (its TTL is what is left), and a retry must be the
+// same request.
+func listRequestID(step string, msgs []core.Outgoing) string {
 	h := sha256.New()
-	content, _ := json.Marshal(p)
-	h.Write(content)
-	for _, r := range regids {
+	for _, m := range msgs {
+		h.Write([]byte(m.DeliveryID))
 		h.Write([]byte{0})
-		h.Write([]byte(r))
+		h.Write([]byte(m.Token))
+		h.Write([]byte{0})
 	}
 	return step + "-" + hex.EncodeToString(h.Sum(nil))[:48]
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,9 +116,18 @@ func TestSendOneAndList(t *testing.T) {
 
 func TestRetriedListIsTheSameRequest(t *testing.T) {
 	t.Parallel()
-	e := setup(t, providertest.VivoOptions{}, nil)
+	var now atomic.Int64
+	now.Store(noon.UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	e := setup(t, providertest.VivoOptions{Clock: clock}, clock)
 	msgs := outgoing(3, service)
+	for i := range msgs {
+		msgs[i].ExpiresAt = noon.Add(time.Hour)
+	}
 	e.s.Send(context.Background(), msgs)
+	// Retried a minute later: less TTL is left, and it is still the same
+	// request.
+	now.Store(noon.Add(time.Minute).UnixNano())
 	e.s.Send(context.Background(), msgs)
 	var delivered, dups int
 	for _, q := range e.fake.Sends.All() {

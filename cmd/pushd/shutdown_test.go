@@ -67,7 +67,7 @@ func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 	// left for its lease to lapse.
 	var held int
 	require.NoError(t, db.QueryRow(`SELECT count(*) FROM deliveries WHERE job_id = $1 AND status = 'SENDING'`, j.ID).Scan(&held))
-	require.Zero(t, held, "the stopped process holds nothing")
+	require.Zero(t, held, "the stopped process holds nothing; its log:\n%s", first.logs.String())
 
 	fakes.APNsProduction.SetLatency(0)
 	r.start("serve")

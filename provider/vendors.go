@@ -4,6 +4,7 @@ import (
 	"github.com/pushd/pushd/provider/apns"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/provider/fcm"
+	"github.com/pushd/pushd/provider/honor"
 	"github.com/pushd/pushd/provider/huawei"
 	"github.com/pushd/pushd/provider/oppo"
 	"github.com/pushd/pushd/provider/vivo"
@@ -15,11 +16,13 @@ import (
 // platform's own service leads (APNs on iOS); a phone maker's service
 // comes before FCM, because its token on a phone means the phone is of
 // that maker, where its service is what reaches a background app; FCM is
-// last. Adding a vendor is one package implementing channel.Vendor, its
+// last. Honor comes before Huawei: an Honor phone may also carry Huawei's
+// HMS Core (older models were Huawei's), but Honor's service is its own. Adding a vendor is one package implementing channel.Vendor, its
 // fake in providertest, and one line here.
 func Vendors() []channel.Vendor {
 	return []channel.Vendor{
 		apns.Vendor{},
+		honor.Vendor{},
 		huawei.Vendor{},
 		xiaomi.Vendor{},
 		oppo.Vendor{},

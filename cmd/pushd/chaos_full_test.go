@@ -25,7 +25,7 @@ import (
 )
 
 // The full fault suite (`make chaos`, build tag chaos): every fault on
-// 60,000 devices, 48,000 over the four vendors and 12,000 online on the
+// 60,000 devices, 48,000 over the vendors and 12,000 online on the
 // WebSocket channel. pushd's PostgreSQL and Redis are servers of the
 // suite's own (a private cluster and a private redis-server on free
 // loopback ports), so that they can be restarted, reached through
@@ -220,6 +220,7 @@ func TestChaosFullServe(t *testing.T) {
 			f.Xiaomi.FailNext(10, providertest.XiaomiFault{Status: 502})
 			f.OPPO.FailNext(10, providertest.OPPOFault{Status: 502})
 			f.Vivo.FailNext(10, providertest.VivoFault{Status: 502})
+			f.Honor.FailNext(10, providertest.HonorFault{Status: 503})
 		}},
 		{"vendor 429 with Retry-After", func() {
 			f.APNsProduction.FailNext(2000, providertest.APNsFault{Status: 429, Reason: "TooManyRequests"})
@@ -228,15 +229,16 @@ func TestChaosFullServe(t *testing.T) {
 			f.Xiaomi.FailNext(5, providertest.XiaomiFault{Status: 429, RetryAfter: 2 * time.Second})
 			f.OPPO.FailNext(5, providertest.OPPOFault{Code: -2})
 			f.Vivo.FailNext(5, providertest.VivoFault{Result: 10072})
+			f.Honor.FailNext(5, providertest.HonorFault{Status: 429, RetryAfter: "2"})
 		}},
 		{"vendor connection resets for 5 s", func() {
-			for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos} {
+			for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos, &f.Honor.Chaos} {
 				c.ResetFor(5 * time.Second)
 			}
 		}},
 		{"vendor 2 s answers for 20 s", func() {
 			set := func(d time.Duration) {
-				for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos} {
+				for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos, &f.Honor.Chaos} {
 					c.SetLatency(d)
 				}
 			}

@@ -24,7 +24,7 @@ import (
 )
 
 // The fault suite: pushd runs as processes on the real PostgreSQL and
-// Redis, devices spread over APNs, FCM, Huawei, Xiaomi, OPPO, vivo (the vendor fakes,
+// Redis, devices spread over APNs, FCM, Huawei, Xiaomi, OPPO, vivo, Honor (the vendor fakes,
 // which count what they accepted per token) and the WebSocket channel
 // (clients that count what they got per message); one broadcast per fault,
 // the fault injected once a fifth of the devices have their message. For
@@ -139,7 +139,7 @@ func (r *rig) kill9(role string) {
 
 func (r *rig) configureVendors(base string) {
 	owner := login(r.t, base, "ops@example.com", "ops-password-123")
-	h, x, o, v := r.fakes.Huawei.Credentials(), r.fakes.Xiaomi.Credentials(), r.fakes.OPPO.Credentials(), r.fakes.Vivo.Credentials()
+	h, x, o, v, hn := r.fakes.Huawei.Credentials(), r.fakes.Xiaomi.Credentials(), r.fakes.OPPO.Credentials(), r.fakes.Vivo.Credentials(), r.fakes.Honor.Credentials()
 	for _, in := range []string{
 		apnsInput(r.fakes.APNsProduction.Credentials()),
 		fmt.Sprintf(`fcm: {serviceAccountJSON: %q}`, r.fakes.FCM.Credentials().ServiceAccountJSON),
@@ -147,13 +147,14 @@ func (r *rig) configureVendors(base string) {
 		fmt.Sprintf(`xiaomi: {appSecret: %q, packageName: %q}`, x.AppSecret, x.PackageName),
 		fmt.Sprintf(`oppo: {appKey: %q, masterSecret: %q, channelID: "chat"}`, o.AppKey, o.MasterSecret),
 		fmt.Sprintf(`vivo: {appID: %q, appKey: %q, appSecret: %q}`, v.AppID, v.AppKey, v.AppSecret),
+		fmt.Sprintf(`honor: {appID: %q, clientID: %q, clientSecret: %q}`, hn.AppID, hn.ClientID, hn.ClientSecret),
 	} {
 		d := graphql(r.t, owner, base, fmt.Sprintf(`mutation { setChannelConfig(input: {appID: %q, %s}) { configError } }`, r.b.appID, in))
 		require.Empty(r.t, d["setChannelConfig"].(map[string]any)["configError"])
 	}
 }
 
-// registerVendorDevices registers n devices, a sixth on each vendor.
+// registerVendorDevices registers n devices, a seventh on each vendor.
 func (r *rig) registerVendorDevices(n int) {
 	var g errgroup.Group
 	g.SetLimit(16)
@@ -163,7 +164,7 @@ func (r *rig) registerVendorDevices(n int) {
 			platform, tokens := enum.PlatformAndroid, gateway.Tokens{}
 			var tok string
 			var ch enum.Channel
-			switch i % 6 {
+			switch i % 7 {
 			case 0:
 				platform, tok, ch = enum.PlatformIOS, fmt.Sprintf("a1b2%012x", i), enum.ChannelAPNs
 				tokens["apns"] = &tok
@@ -179,9 +180,12 @@ func (r *rig) registerVendorDevices(n int) {
 			case 4:
 				tok, ch = fmt.Sprintf("op-%06d", i), enum.ChannelOPPO
 				tokens["oppo"] = &tok
-			default:
+			case 5:
 				tok, ch = fmt.Sprintf("vv-%06d", i), enum.ChannelVIVO
 				tokens["vivo"] = &tok
+			default:
+				tok, ch = fmt.Sprintf("hn-%06d", i), enum.ChannelHonor
+				tokens["honor"] = &tok
 			}
 			_, err := r.b.devices.Register(context.Background(), gateway.RegisterRequest{
 				AppKey: r.b.appKey, InstallationID: fmt.Sprintf("v-%d", i), Platform: platform, Tokens: tokens,
@@ -212,6 +216,7 @@ func (r *rig) resetFakes() {
 	r.fakes.Xiaomi.Sends.Reset()
 	r.fakes.OPPO.Sends.Reset()
 	r.fakes.Vivo.Sends.Reset()
+	r.fakes.Honor.Sends.Reset()
 }
 
 // reached is how many devices have the broadcast titled title so far.

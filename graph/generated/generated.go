@@ -3913,6 +3913,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FCMCredentialsInput", ec.unmarshalInputFCMCredentialsInput),
 			graphql.NewInputUnmarshaler("GroupOrder", ec.unmarshalInputGroupOrder),
 			graphql.NewInputUnmarshaler("GroupWhereInput", ec.unmarshalInputGroupWhereInput),
+			graphql.NewInputUnmarshaler("HonorCredentialsInput", ec.unmarshalInputHonorCredentialsInput),
 			graphql.NewInputUnmarshaler("HuaweiCredentialsInput", ec.unmarshalInputHuaweiCredentialsInput),
 			graphql.NewInputUnmarshaler("InviteMemberInput", ec.unmarshalInputInviteMemberInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -4246,7 +4247,7 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/channel.graphqls", Input: `"""
 An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-huawei, xiaomi, oppo and vivo: it names the channel. Credentials are checked as they are
+huawei, xiaomi, oppo, vivo and honor: it names the channel. Credentials are checked as they are
 saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 returned: ChannelConfig.summary shows what is safe to show.
 """
@@ -4258,6 +4259,7 @@ input SetChannelConfigInput {
   xiaomi: XiaomiCredentialsInput
   oppo: OPPOCredentialsInput
   vivo: VIVOCredentialsInput
+  honor: HonorCredentialsInput
   "Paces sends on this credential, in messages per second; 0 (default) does not pace."
   maxPerSecond: Int
 }
@@ -4316,6 +4318,15 @@ input VIVOCredentialsInput {
   appKey: String!
   "The AppSecret: vivo's auth call is signed with it."
   appSecret: String!
+}
+
+input HonorCredentialsInput {
+  "The numeric App ID of the app in the Honor developer console; it is part of the send URL."
+  appID: String!
+  "The app's OAuth client ID in the Honor developer console."
+  clientID: String!
+  "The app's OAuth client secret: it buys the access token."
+  clientSecret: String!
 }
 
 extend type ChannelConfig {
@@ -5349,6 +5360,7 @@ enum Channel @goModel(model: "github.com/pushd/pushd/ent/schema/enum.Channel") {
   XIAOMI
   OPPO
   VIVO
+  HONOR
 }
 type ChannelConfig implements Node {
   id: ID!
@@ -33404,6 +33416,62 @@ func UnmarshalGroupWhereInput(ctx context.Context, raw any) (ent.GroupWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputHonorCredentialsInput(ctx context.Context, obj any) (model.HonorCredentialsInput, error) {
+	var it model.HonorCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "clientID", "clientSecret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "clientSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientSecret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientSecret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHonorCredentialsInput unmarshals raw into the HonorCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHonorCredentialsInput(ctx context.Context, raw any) (model.HonorCredentialsInput, error) {
+	var out model.HonorCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HonorCredentialsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputHuaweiCredentialsInput(ctx context.Context, obj any) (model.HuaweiCredentialsInput, error) {
 	var it model.HuaweiCredentialsInput
 	if obj == nil {
@@ -36176,7 +36244,7 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "maxPerSecond"}
+	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "honor", "maxPerSecond"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36232,6 +36300,13 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.Vivo = data
+		case "honor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("honor"))
+			data, err := ec.unmarshalOHonorCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐHonorCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Honor = data
 		case "maxPerSecond":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecond"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -45541,6 +45616,14 @@ func (ec *executionContext) unmarshalOGroupWhereInput2ᚖgithubᚗcomᚋpushdᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputGroupWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHonorCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐHonorCredentialsInput(ctx context.Context, v any) (*model.HonorCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHonorCredentialsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

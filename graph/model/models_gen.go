@@ -169,6 +169,15 @@ type FCMCredentialsInput struct {
 	ServiceAccountJSON string `json:"serviceAccountJSON"`
 }
 
+type HonorCredentialsInput struct {
+	// The numeric App ID of the app in the Honor developer console; it is part of the send URL.
+	AppID string `json:"appID"`
+	// The app's OAuth client ID in the Honor developer console.
+	ClientID string `json:"clientID"`
+	// The app's OAuth client secret: it buys the access token.
+	ClientSecret string `json:"clientSecret"`
+}
+
 type HuaweiCredentialsInput struct {
 	// The Push Kit app's OAuth client ID (App ID).
 	AppID        string `json:"appID"`
@@ -403,7 +412,7 @@ type ResetPasswordInput struct {
 }
 
 // An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-// huawei, xiaomi, oppo and vivo: it names the channel. Credentials are checked as they are
+// huawei, xiaomi, oppo, vivo and honor: it names the channel. Credentials are checked as they are
 // saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 // returned: ChannelConfig.summary shows what is safe to show.
 type SetChannelConfigInput struct {
@@ -414,6 +423,7 @@ type SetChannelConfigInput struct {
 	Xiaomi *XiaomiCredentialsInput `json:"xiaomi,omitempty"`
 	Oppo   *OPPOCredentialsInput   `json:"oppo,omitempty"`
 	Vivo   *VIVOCredentialsInput   `json:"vivo,omitempty"`
+	Honor  *HonorCredentialsInput  `json:"honor,omitempty"`
 	// Paces sends on this credential, in messages per second; 0 (default) does not pace.
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
 }

@@ -24,18 +24,25 @@ const ReceiptSkew = 10 * time.Minute
 // MaxReceipts is how many statuses one receipt callback may carry.
 const MaxReceipts = 1000
 
-// receiptBody is a V1 receipt callback.
+// receiptBody is a receipt callback: V1 (Push Kit v1, a status and its
+// timestamp on each) or V2 (the v3 API of HarmonyOS 5, a deliveryStatus
+// on each). Both are signed alike.
 type receiptBody struct {
 	Statuses []receiptStatus `json:"statuses"`
 }
 
 type receiptStatus struct {
-	BiTag     string      `json:"biTag"`
-	AppID     string      `json:"appid"`
-	Token     string      `json:"token"`
-	Status    json.Number `json:"status"`
-	Timestamp json.Number `json:"timestamp"`
-	RequestID string      `json:"requestId"`
+	BiTag          string      `json:"biTag"`
+	AppID          string      `json:"appid"`
+	Token          string      `json:"token"`
+	Status         json.Number `json:"status"`
+	Timestamp      json.Number `json:"timestamp"`
+	RequestID      string      `json:"requestId"`
+	DeliveryStatus *struct {
+		Result    json.Number `json:"result"`
+		Timestamp json.Number `json:"timestamp"`
+	} `json:"deliveryStatus"`
+	FormStatus json.RawMessage `json:"formStatus"`
 }
 
 // receiptCodes says what a receipt status means.
@@ -62,8 +69,8 @@ var receiptCodes = map[int64]string{
 	264: "not subscribed",
 }
 
-// ParseReceipts verifies and reads one V1 receipt callback that Huawei
-// posted: h its headers, body its body. When the credential has a receipt
+// ParseReceipts verifies and reads one V1 or V2 receipt callback that
+// Huawei posted: h its headers, body its body. When the credential has a receipt
 // user name and key, the X-HUAWEI-CALLBACK-ID signature must match and be
 // signed within ReceiptSkew of now; a bad or missing signature is a
 // *push.Error with CodeUnauthenticated, a malformed body one with
@@ -76,13 +83,19 @@ func ParseReceipts(h http.Header, body []byte, userName, key string, now time.Ti
 	}
 	var b receiptBody
 	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, core.Invalid("statuses", "is not a Huawei V1 receipt: %v", err)
+		return nil, core.Invalid("statuses", "is not a Huawei receipt: %v", err)
 	}
 	if len(b.Statuses) == 0 || len(b.Statuses) > MaxReceipts {
 		return nil, core.Invalid("statuses", "must hold 1 to %d receipts, not %d", MaxReceipts, len(b.Statuses))
 	}
 	out := make([]core.VendorReceipt, 0, len(b.Statuses))
 	for i, s := range b.Statuses {
+		if s.DeliveryStatus != nil && s.Status == "" {
+			s.Status, s.Timestamp = s.DeliveryStatus.Result, s.DeliveryStatus.Timestamp
+		}
+		if s.Status == "" && len(s.FormStatus) > 0 {
+			continue // a service widget's refresh: pushd sends none
+		}
 		code, err := s.Status.Int64()
 		if err != nil {
 			return nil, core.Invalid(fmt.Sprintf("statuses[%d].status", i), "must be a number")

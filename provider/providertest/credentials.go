@@ -86,3 +86,13 @@ type VivoCredentials struct {
 
 // Input returns c in the API's form.
 func (c VivoCredentials) Input() core.Credentials { return input(enum.ChannelVIVO, c) }
+
+// HonorCredentials are the App ID and OAuth client an HonorFake accepts.
+type HonorCredentials struct {
+	AppID        string `json:"appID"`
+	ClientID     string `json:"clientID"`
+	ClientSecret string `json:"clientSecret"`
+}
+
+// Input returns c in the API's form.
+func (c HonorCredentials) Input() core.Credentials { return input(enum.ChannelHonor, c) }

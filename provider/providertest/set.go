@@ -15,6 +15,7 @@ type Set struct {
 	Xiaomi                      *XiaomiFake
 	OPPO                        *OPPOFake
 	Vivo                        *VivoFake
+	Honor                       *HonorFake
 }
 
 // StartSet starts all the fakes, each answering after latency.
@@ -27,7 +28,9 @@ func StartSet(latency time.Duration) (*Set, error) {
 				if s.Huawei, err = StartHuawei(HuaweiOptions{}); err == nil {
 					if s.Xiaomi, err = StartXiaomi(XiaomiOptions{}); err == nil {
 						if s.OPPO, err = StartOPPO(OPPOOptions{}); err == nil {
-							s.Vivo, err = StartVivo(VivoOptions{})
+							if s.Vivo, err = StartVivo(VivoOptions{}); err == nil {
+								s.Honor, err = StartHonor(HonorOptions{})
+							}
 						}
 					}
 				}
@@ -38,7 +41,7 @@ func StartSet(latency time.Duration) (*Set, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos, &s.Vivo.Chaos} {
+	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos, &s.Vivo.Chaos, &s.Honor.Chaos} {
 		c.SetLatency(latency)
 	}
 	return &s, nil
@@ -62,6 +65,8 @@ func (s *Set) Env(caFile string) map[string]string {
 		"PUSHD_OPPO_URL":            s.OPPO.URL,
 		"PUSHD_OPPO_INTL_URL":       s.OPPO.URL,
 		"PUSHD_VIVO_URL":            s.Vivo.URL,
+		"PUSHD_HONOR_URL":           s.Honor.URL,
+		"PUSHD_HONOR_AUTH_URL":      s.Honor.TokenURL(),
 		"PUSHD_PROVIDER_CA_FILE":    caFile,
 	}
 }
@@ -78,6 +83,7 @@ func (s *Set) Keep(n int) {
 	s.OPPO.Sends.Keep(n)
 	s.OPPO.Receipts.Keep(n)
 	s.Vivo.Sends.Keep(n)
+	s.Honor.Sends.Keep(n)
 }
 
 // Close stops the fakes that started.
@@ -103,10 +109,13 @@ func (s *Set) Close() {
 	if s.Vivo != nil {
 		s.Vivo.Close()
 	}
+	if s.Honor != nil {
+		s.Honor.Close()
+	}
 }
 
 // Accepted counts, per token, the messages the fakes accepted (a token in
-// a Huawei, Xiaomi, OPPO or vivo batch counts unless the answer named it bad), and
+// a Huawei, Xiaomi, OPPO, vivo or Honor batch counts unless the answer named it bad), and
 // says when the last was accepted: what the devices would have got.
 // Counts cover what the logs still hold (Keep bounds them).
 func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
@@ -164,6 +173,10 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 			seen(q.At, q.Limited...)
 		}
 	}
+	for _, q := range s.Honor.Sends.All() {
+		seen(q.At, q.Delivered...)
+		seen(q.At, q.Limited...)
+	}
 	return perToken, last
 }
 
@@ -173,6 +186,6 @@ func (s *Set) Inputs() []core.Credentials {
 	return []core.Credentials{
 		s.APNsProduction.Credentials().Input(), s.FCM.Credentials().Input(),
 		s.Huawei.Credentials().Input(), s.Xiaomi.Credentials().Input(), s.OPPO.Credentials().Input(),
-		s.Vivo.Credentials().Input(),
+		s.Vivo.Credentials().Input(), s.Honor.Credentials().Input(),
 	}
 }

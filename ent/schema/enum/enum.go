@@ -47,11 +47,12 @@ const (
 	ChannelXiaomi Channel = "XIAOMI"
 	ChannelOPPO   Channel = "OPPO"
 	ChannelVIVO   Channel = "VIVO"
+	ChannelHonor  Channel = "HONOR"
 )
 
 // Values implements ent's EnumValues.
 func (Channel) Values() []string {
-	return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO"}
+	return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO", "HONOR"}
 }
 
 // Vendor reports whether c is a vendor channel (one that needs credentials).

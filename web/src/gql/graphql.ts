@@ -449,6 +449,7 @@ export type ChangePasswordInput = {
 export type Channel =
   | 'APNS'
   | 'FCM'
+  | 'HONOR'
   | 'HUAWEI'
   | 'OPPO'
   | 'SELF'
@@ -1274,6 +1275,15 @@ export type GroupWhereInput = {
   updatedAtNotIn?: Array<string> | null | undefined;
 };
 
+export type HonorCredentialsInput = {
+  /** The numeric App ID of the app in the Honor developer console; it is part of the send URL. */
+  appID: string;
+  /** The app's OAuth client ID in the Honor developer console. */
+  clientID: string;
+  /** The app's OAuth client secret: it buys the access token. */
+  clientSecret: string;
+};
+
 export type HuaweiCredentialsInput = {
   /** The Push Kit app's OAuth client ID (App ID). */
   appID: string;
@@ -1757,7 +1767,7 @@ export type Role =
 
 /**
  * An app's credentials for one vendor channel. Give exactly one of apns, fcm,
- * huawei, xiaomi, oppo and vivo: it names the channel. Credentials are checked as they are
+ * huawei, xiaomi, oppo, vivo and honor: it names the channel. Credentials are checked as they are
  * saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
  * returned: ChannelConfig.summary shows what is safe to show.
  */
@@ -1765,6 +1775,7 @@ export type SetChannelConfigInput = {
   apns?: ApNsCredentialsInput | null | undefined;
   appID: string;
   fcm?: FcmCredentialsInput | null | undefined;
+  honor?: HonorCredentialsInput | null | undefined;
   huawei?: HuaweiCredentialsInput | null | undefined;
   /** Paces sends on this credential, in messages per second; 0 (default) does not pace. */
   maxPerSecond?: number | null | undefined;

@@ -88,7 +88,7 @@ func parsePipelineFlags(args []string) (pipelineFlags, error) {
 	fs.IntVar(&o.concurrency, "c", 20, "worker concurrency, as PUSHD_WORKER_CONCURRENCY")
 	fs.DurationVar(&o.latency, "latency", 0, "latency the stand-in vendor adds to every batch")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the broadcast to this file")
-	fs.BoolVar(&o.vendors, "vendors", false, "send through the vendor fakes (APNs, FCM, Huawei, Xiaomi, OPPO, vivo, Honor; a seventh of the devices each) instead of the discarding stand-in")
+	fs.BoolVar(&o.vendors, "vendors", false, "send through the vendor fakes (APNs, FCM, Huawei, Xiaomi, OPPO, vivo, Honor, HarmonyOS; an eighth of the devices each) instead of the discarding stand-in")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -268,8 +268,11 @@ func insertDevices(ctx context.Context, c *ent.Client, app nodeid.ID, n int, cha
 		devs := make([]*ent.DeviceCreate, size)
 		for i := range devs {
 			platform := enum.PlatformAndroid
-			if channels[(from+i)%len(channels)] == enum.ChannelAPNs {
+			switch channels[(from+i)%len(channels)] {
+			case enum.ChannelAPNs:
 				platform = enum.PlatformIOS
+			case enum.ChannelHarmony:
+				platform = enum.PlatformHarmony
 			}
 			devs[i] = c.Device.Create().SetAppID(app).SetInstallationID(fmt.Sprintf("bench-%d", from+i)).
 				SetPlatform(platform).SetAppVersion("1.0")

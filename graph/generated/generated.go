@@ -3913,6 +3913,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FCMCredentialsInput", ec.unmarshalInputFCMCredentialsInput),
 			graphql.NewInputUnmarshaler("GroupOrder", ec.unmarshalInputGroupOrder),
 			graphql.NewInputUnmarshaler("GroupWhereInput", ec.unmarshalInputGroupWhereInput),
+			graphql.NewInputUnmarshaler("HarmonyCredentialsInput", ec.unmarshalInputHarmonyCredentialsInput),
 			graphql.NewInputUnmarshaler("HonorCredentialsInput", ec.unmarshalInputHonorCredentialsInput),
 			graphql.NewInputUnmarshaler("HuaweiCredentialsInput", ec.unmarshalInputHuaweiCredentialsInput),
 			graphql.NewInputUnmarshaler("InviteMemberInput", ec.unmarshalInputInviteMemberInput),
@@ -4247,7 +4248,7 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/channel.graphqls", Input: `"""
 An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-huawei, xiaomi, oppo, vivo and honor: it names the channel. Credentials are checked as they are
+huawei, xiaomi, oppo, vivo, honor and harmony: it names the channel. Credentials are checked as they are
 saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 returned: ChannelConfig.summary shows what is safe to show.
 """
@@ -4260,6 +4261,7 @@ input SetChannelConfigInput {
   oppo: OPPOCredentialsInput
   vivo: VIVOCredentialsInput
   honor: HonorCredentialsInput
+  harmony: HarmonyCredentialsInput
   "Paces sends on this credential, in messages per second; 0 (default) does not pace."
   maxPerSecond: Int
 }
@@ -4327,6 +4329,16 @@ input HonorCredentialsInput {
   clientID: String!
   "The app's OAuth client secret: it buys the access token."
   clientSecret: String!
+}
+
+"HarmonyOS Push Kit (v3, HarmonyOS 5 and later) credentials."
+input HarmonyCredentialsInput {
+  "The JSON key file of a service account of the project (AppGallery Connect, API console); its project_id is the project pushd sends for."
+  serviceAccountJSON: String!
+  "The user name of the project's receipt configuration (version V2) in AppGallery Connect, to verify receipts."
+  receiptUserName: String
+  "The key of that receipt configuration."
+  receiptKey: String
 }
 
 extend type ChannelConfig {
@@ -5361,6 +5373,7 @@ enum Channel @goModel(model: "github.com/pushd/pushd/ent/schema/enum.Channel") {
   OPPO
   VIVO
   HONOR
+  HARMONY
 }
 type ChannelConfig implements Node {
   id: ID!
@@ -33416,6 +33429,62 @@ func UnmarshalGroupWhereInput(ctx context.Context, raw any) (ent.GroupWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputHarmonyCredentialsInput(ctx context.Context, obj any) (model.HarmonyCredentialsInput, error) {
+	var it model.HarmonyCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"serviceAccountJSON", "receiptUserName", "receiptKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "serviceAccountJSON":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceAccountJSON"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceAccountJSON = data
+		case "receiptUserName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiptUserName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiptUserName = data
+		case "receiptKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiptKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiptKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHarmonyCredentialsInput unmarshals raw into the HarmonyCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHarmonyCredentialsInput(ctx context.Context, raw any) (model.HarmonyCredentialsInput, error) {
+	var out model.HarmonyCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HarmonyCredentialsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputHonorCredentialsInput(ctx context.Context, obj any) (model.HonorCredentialsInput, error) {
 	var it model.HonorCredentialsInput
 	if obj == nil {
@@ -36244,7 +36313,7 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "honor", "maxPerSecond"}
+	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "honor", "harmony", "maxPerSecond"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36307,6 +36376,13 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.Honor = data
+		case "harmony":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("harmony"))
+			data, err := ec.unmarshalOHarmonyCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐHarmonyCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Harmony = data
 		case "maxPerSecond":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerSecond"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -45616,6 +45692,14 @@ func (ec *executionContext) unmarshalOGroupWhereInput2ᚖgithubᚗcomᚋpushdᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputGroupWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHarmonyCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐHarmonyCredentialsInput(ctx context.Context, v any) (*model.HarmonyCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHarmonyCredentialsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

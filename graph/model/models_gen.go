@@ -169,6 +169,16 @@ type FCMCredentialsInput struct {
 	ServiceAccountJSON string `json:"serviceAccountJSON"`
 }
 
+// HarmonyOS Push Kit (v3, HarmonyOS 5 and later) credentials.
+type HarmonyCredentialsInput struct {
+	// The JSON key file of a service account of the project (AppGallery Connect, API console); its project_id is the project pushd sends for.
+	ServiceAccountJSON string `json:"serviceAccountJSON"`
+	// The user name of the project's receipt configuration (version V2) in AppGallery Connect, to verify receipts.
+	ReceiptUserName *string `json:"receiptUserName,omitempty"`
+	// The key of that receipt configuration.
+	ReceiptKey *string `json:"receiptKey,omitempty"`
+}
+
 type HonorCredentialsInput struct {
 	// The numeric App ID of the app in the Honor developer console; it is part of the send URL.
 	AppID string `json:"appID"`
@@ -412,18 +422,19 @@ type ResetPasswordInput struct {
 }
 
 // An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-// huawei, xiaomi, oppo, vivo and honor: it names the channel. Credentials are checked as they are
+// huawei, xiaomi, oppo, vivo, honor and harmony: it names the channel. Credentials are checked as they are
 // saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 // returned: ChannelConfig.summary shows what is safe to show.
 type SetChannelConfigInput struct {
-	AppID  nodeid.ID               `json:"appID"`
-	Apns   *APNsCredentialsInput   `json:"apns,omitempty"`
-	Fcm    *FCMCredentialsInput    `json:"fcm,omitempty"`
-	Huawei *HuaweiCredentialsInput `json:"huawei,omitempty"`
-	Xiaomi *XiaomiCredentialsInput `json:"xiaomi,omitempty"`
-	Oppo   *OPPOCredentialsInput   `json:"oppo,omitempty"`
-	Vivo   *VIVOCredentialsInput   `json:"vivo,omitempty"`
-	Honor  *HonorCredentialsInput  `json:"honor,omitempty"`
+	AppID   nodeid.ID                `json:"appID"`
+	Apns    *APNsCredentialsInput    `json:"apns,omitempty"`
+	Fcm     *FCMCredentialsInput     `json:"fcm,omitempty"`
+	Huawei  *HuaweiCredentialsInput  `json:"huawei,omitempty"`
+	Xiaomi  *XiaomiCredentialsInput  `json:"xiaomi,omitempty"`
+	Oppo    *OPPOCredentialsInput    `json:"oppo,omitempty"`
+	Vivo    *VIVOCredentialsInput    `json:"vivo,omitempty"`
+	Honor   *HonorCredentialsInput   `json:"honor,omitempty"`
+	Harmony *HarmonyCredentialsInput `json:"harmony,omitempty"`
 	// Paces sends on this credential, in messages per second; 0 (default) does not pace.
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
 }

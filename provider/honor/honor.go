@@ -102,38 +102,15 @@ func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
 	return res
 }
 
-// plan groups the messages that share a request body, splits each group
-// into requests of at most MaxTokens and builds them; a message that
-// cannot go to Honor gets its result here.
+// plan builds the requests of msgs: those that share a request body
+// go together, up to MaxTokens a request; a message that cannot go to
+// Honor gets its result here.
 func (s *Sender) plan(msgs []core.Outgoing, res []core.Result) []request {
 	now := s.o.Clock()
-	var order []string
-	groups := map[string][]core.Outgoing{}
-	index := map[string][]int{}
-	for i, m := range msgs {
-		if m.Token == "" || strings.IndexFunc(m.Token, unicode.IsSpace) >= 0 {
-			res[i] = core.Result{Outcome: core.OutcomeTokenDead, Reason: "Honor: malformed token"}
-			continue
-		}
-		content, err := json.Marshal(m.Message)
-		if err != nil {
-			res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: "Honor: the message cannot be encoded: " + err.Error()}
-			continue
-		}
-		k := string(m.JobID) + "\x00" + strconv.FormatInt(m.ExpiresAt.Unix(), 10) + "\x00" + string(content)
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k], index[k] = append(groups[k], m), append(index[k], i)
-	}
 	var reqs []request
-	for _, k := range order {
-		g, idx := groups[k], index[k]
-		for start := 0; start < len(g); start += MaxTokens {
-			end := min(start+MaxTokens, len(g))
-			if q, ok := s.build(g[start:end], idx[start:end], now, res); ok {
-				reqs = append(reqs, q)
-			}
+	for _, idx := range channel.ShareBody("Honor", msgs, MaxTokens, res) {
+		if q, ok := s.build(channel.Pick(msgs, idx), idx, now, res); ok {
+			reqs = append(reqs, q)
 		}
 	}
 	return reqs

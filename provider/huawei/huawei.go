@@ -19,13 +19,11 @@ package huawei
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/pushd/pushd/egress"
@@ -127,43 +125,20 @@ func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
 	return res
 }
 
-// plan groups the messages that share a request body and splits each
-// group into requests of at most MaxTokens. A message whose body cannot be
+// plan builds the requests of msgs: those that share a request body go
+// together, up to MaxTokens a request. A message whose body cannot be
 // built gets its result here.
 func (s *Sender) plan(msgs []core.Outgoing, now time.Time, res []core.Result) []request {
-	var order []string
-	groups := map[string][]int{}
-	for i, m := range msgs {
-		content, err := json.Marshal(m.Message)
+	var reqs []request
+	for _, idx := range channel.ShareBody("Huawei", msgs, MaxTokens, res) {
+		body, err := Request(channel.Pick(msgs, idx), now)
 		if err != nil {
-			res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: "Huawei: cannot encode the message: " + err.Error()}
+			for _, i := range idx {
+				res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: "Huawei: the message cannot be encoded: " + err.Error()}
+			}
 			continue
 		}
-		k := string(m.JobID) + "\x00" + strconv.FormatInt(m.ExpiresAt.Unix(), 10) + "\x00" + string(content)
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], i)
-	}
-	var reqs []request
-	for _, k := range order {
-		g := groups[k]
-		for len(g) > 0 {
-			idx := g[:min(len(g), MaxTokens)]
-			g = g[len(idx):]
-			batch := make([]core.Outgoing, len(idx))
-			for j, i := range idx {
-				batch[j] = msgs[i]
-			}
-			body, err := Request(batch, now)
-			if err != nil {
-				for _, i := range idx {
-					res[i] = core.Result{Outcome: core.OutcomeFailed, Reason: "Huawei: cannot encode the message: " + err.Error()}
-				}
-				continue
-			}
-			reqs = append(reqs, request{idx: idx, body: body})
-		}
+		reqs = append(reqs, request{idx: idx, body: body})
 	}
 	return reqs
 }

@@ -189,3 +189,23 @@ func FuzzParseReceipts(f *testing.F) {
 		}
 	})
 }
+
+// TestParseReceiptsV2: the V2 form (HarmonyOS 5's v3 API) carries the
+// result in deliveryStatus; a service widget's formStatus is skipped.
+func TestParseReceiptsV2(t *testing.T) {
+	t.Parallel()
+	body := `{"statuses":[
+		{"token":"t0","pushType":0,"biTag":"job_1","requestId":"r1","appPackageName":"com.example","deliveryStatus":{"result":0,"timestamp":1741064767000}},
+		{"token":"t5","pushType":0,"biTag":"job_1","requestId":"r1","deliveryStatus":{"result":5,"timestamp":1741064767001}},
+		{"token":"t256","pushType":0,"biTag":"job_1","requestId":"r1","deliveryStatus":{"result":256,"timestamp":1741064767002}},
+		{"token":"tw","pushType":1,"requestId":"r1","formStatus":{"formId":"7","result":0,"timestamp":1741064767003}}
+	]}`
+	h := signed(receiptNow, "n-v2", decodedKey(t), receiptUser)
+	rs, err := ParseReceipts(h, []byte(body), receiptUser, receiptKey, receiptNow)
+	require.NoError(t, err)
+	require.Len(t, rs, 3)
+	require.Equal(t, core.VendorReceipt{JobID: "job_1", Token: "t0", Event: core.ReceiptArrived, At: time.UnixMilli(1741064767000)}, rs[0])
+	require.Equal(t, core.ReceiptTokenDead, rs[1].Event)
+	require.Equal(t, core.ReceiptFailed, rs[2].Event)
+	require.Equal(t, "Huawei receipt 256: scenario frequency limit", rs[2].Reason)
+}

@@ -405,7 +405,7 @@ func TestSendRefusedByFake(t *testing.T) {
 	bad.Payload = map[string]any{"f": make(chan int)}
 	rs = b.sender.Send(t.Context(), msgs("job_1", "tok", 1, bad))
 	require.Equal(t, core.OutcomeFailed, rs[0].Outcome)
-	require.Contains(t, rs[0].Reason, "Huawei: cannot encode the message")
+	require.Contains(t, rs[0].Reason, "Huawei: the message cannot be encoded")
 }
 
 // TestSendEveryShape checks that every kind of message pushd builds is

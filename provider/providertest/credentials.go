@@ -96,3 +96,14 @@ type HonorCredentials struct {
 
 // Input returns c in the API's form.
 func (c HonorCredentials) Input() core.Credentials { return input(enum.ChannelHonor, c) }
+
+// HarmonyCredentials are the service account key file (and receipt
+// configuration) a HarmonyFake accepts.
+type HarmonyCredentials struct {
+	ServiceAccountJSON string `json:"serviceAccountJSON"`
+	ReceiptUserName    string `json:"receiptUserName,omitempty"`
+	ReceiptKey         string `json:"receiptKey,omitempty"`
+}
+
+// Input returns c in the API's form.
+func (c HarmonyCredentials) Input() core.Credentials { return input(enum.ChannelHarmony, c) }

@@ -16,6 +16,7 @@ type Set struct {
 	OPPO                        *OPPOFake
 	Vivo                        *VivoFake
 	Honor                       *HonorFake
+	Harmony                     *HarmonyFake
 }
 
 // StartSet starts all the fakes, each answering after latency.
@@ -29,7 +30,9 @@ func StartSet(latency time.Duration) (*Set, error) {
 					if s.Xiaomi, err = StartXiaomi(XiaomiOptions{}); err == nil {
 						if s.OPPO, err = StartOPPO(OPPOOptions{}); err == nil {
 							if s.Vivo, err = StartVivo(VivoOptions{}); err == nil {
-								s.Honor, err = StartHonor(HonorOptions{})
+								if s.Honor, err = StartHonor(HonorOptions{}); err == nil {
+									s.Harmony, err = StartHarmony(HarmonyOptions{})
+								}
 							}
 						}
 					}
@@ -41,7 +44,7 @@ func StartSet(latency time.Duration) (*Set, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos, &s.Vivo.Chaos, &s.Honor.Chaos} {
+	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos, &s.Vivo.Chaos, &s.Honor.Chaos, &s.Harmony.Chaos} {
 		c.SetLatency(latency)
 	}
 	return &s, nil
@@ -67,6 +70,7 @@ func (s *Set) Env(caFile string) map[string]string {
 		"PUSHD_VIVO_URL":            s.Vivo.URL,
 		"PUSHD_HONOR_URL":           s.Honor.URL,
 		"PUSHD_HONOR_AUTH_URL":      s.Honor.TokenURL(),
+		"PUSHD_HARMONY_URL":         s.Harmony.URL,
 		"PUSHD_PROVIDER_CA_FILE":    caFile,
 	}
 }
@@ -84,6 +88,8 @@ func (s *Set) Keep(n int) {
 	s.OPPO.Receipts.Keep(n)
 	s.Vivo.Sends.Keep(n)
 	s.Honor.Sends.Keep(n)
+	s.Harmony.Sends.Keep(n)
+	s.Harmony.Receipts.Keep(n)
 }
 
 // Close stops the fakes that started.
@@ -112,10 +118,13 @@ func (s *Set) Close() {
 	if s.Honor != nil {
 		s.Honor.Close()
 	}
+	if s.Harmony != nil {
+		s.Harmony.Close()
+	}
 }
 
 // Accepted counts, per token, the messages the fakes accepted (a token in
-// a Huawei, Xiaomi, OPPO, vivo or Honor batch counts unless the answer named it bad), and
+// a batch of Huawei, Xiaomi, OPPO, vivo, Honor or HarmonyOS counts unless the answer named it bad), and
 // says when the last was accepted: what the devices would have got.
 // Counts cover what the logs still hold (Keep bounds them).
 func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
@@ -177,6 +186,10 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 		seen(q.At, q.Delivered...)
 		seen(q.At, q.Limited...)
 	}
+	for _, q := range s.Harmony.Sends.All() {
+		seen(q.At, q.Delivered...)
+		seen(q.At, q.Limited...)
+	}
 	return perToken, last
 }
 
@@ -186,6 +199,6 @@ func (s *Set) Inputs() []core.Credentials {
 	return []core.Credentials{
 		s.APNsProduction.Credentials().Input(), s.FCM.Credentials().Input(),
 		s.Huawei.Credentials().Input(), s.Xiaomi.Credentials().Input(), s.OPPO.Credentials().Input(),
-		s.Vivo.Credentials().Input(), s.Honor.Credentials().Input(),
+		s.Vivo.Credentials().Input(), s.Honor.Credentials().Input(), s.Harmony.Credentials().Input(),
 	}
 }

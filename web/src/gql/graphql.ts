@@ -449,6 +449,7 @@ export type ChangePasswordInput = {
 export type Channel =
   | 'APNS'
   | 'FCM'
+  | 'HARMONY'
   | 'HONOR'
   | 'HUAWEI'
   | 'OPPO'
@@ -1275,6 +1276,16 @@ export type GroupWhereInput = {
   updatedAtNotIn?: Array<string> | null | undefined;
 };
 
+/** HarmonyOS Push Kit (v3, HarmonyOS 5 and later) credentials. */
+export type HarmonyCredentialsInput = {
+  /** The key of that receipt configuration. */
+  receiptKey?: string | null | undefined;
+  /** The user name of the project's receipt configuration (version V2) in AppGallery Connect, to verify receipts. */
+  receiptUserName?: string | null | undefined;
+  /** The JSON key file of a service account of the project (AppGallery Connect, API console); its project_id is the project pushd sends for. */
+  serviceAccountJSON: string;
+};
+
 export type HonorCredentialsInput = {
   /** The numeric App ID of the app in the Honor developer console; it is part of the send URL. */
   appID: string;
@@ -1767,7 +1778,7 @@ export type Role =
 
 /**
  * An app's credentials for one vendor channel. Give exactly one of apns, fcm,
- * huawei, xiaomi, oppo, vivo and honor: it names the channel. Credentials are checked as they are
+ * huawei, xiaomi, oppo, vivo, honor and harmony: it names the channel. Credentials are checked as they are
  * saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
  * returned: ChannelConfig.summary shows what is safe to show.
  */
@@ -1775,6 +1786,7 @@ export type SetChannelConfigInput = {
   apns?: ApNsCredentialsInput | null | undefined;
   appID: string;
   fcm?: FcmCredentialsInput | null | undefined;
+  harmony?: HarmonyCredentialsInput | null | undefined;
   honor?: HonorCredentialsInput | null | undefined;
   huawei?: HuaweiCredentialsInput | null | undefined;
   /** Paces sends on this credential, in messages per second; 0 (default) does not pace. */

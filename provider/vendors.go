@@ -7,6 +7,7 @@ import (
 	"github.com/pushd/pushd/provider/harmony"
 	"github.com/pushd/pushd/provider/honor"
 	"github.com/pushd/pushd/provider/huawei"
+	"github.com/pushd/pushd/provider/meizu"
 	"github.com/pushd/pushd/provider/oppo"
 	"github.com/pushd/pushd/provider/vivo"
 	"github.com/pushd/pushd/provider/xiaomi"
@@ -30,6 +31,7 @@ func Vendors() []channel.Vendor {
 		xiaomi.Vendor{},
 		oppo.Vendor{},
 		vivo.Vendor{},
+		meizu.Vendor{},
 		fcm.Vendor{},
 	}
 }

@@ -1,5 +1,5 @@
 // Command pushd-fakes runs local fakes of the vendor push services (APNs
-// production and sandbox, FCM, Huawei, Xiaomi, OPPO, vivo, Honor, HarmonyOS) until interrupted,
+// production and sandbox, FCM, Huawei, Xiaomi, OPPO, vivo, Honor, Meizu, HarmonyOS) until interrupted,
 // for demos, the console's browser tests and load runs: it writes their CA
 // certificate and credentials into a directory and prints the settings
 // that point pushd at them. It is a command of its own so that the fakes
@@ -93,6 +93,7 @@ func writeFiles(dir string, f *providertest.Set) (string, error) {
 		"vivo":            f.Vivo.Credentials(),
 		"honor":           f.Honor.Credentials(),
 		"harmony":         f.Harmony.Credentials(),
+		"meizu":           f.Meizu.Credentials(),
 	}
 	for name, c := range creds {
 		b, err := json.MarshalIndent(c, "", "  ")

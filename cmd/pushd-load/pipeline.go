@@ -88,7 +88,7 @@ func parsePipelineFlags(args []string) (pipelineFlags, error) {
 	fs.IntVar(&o.concurrency, "c", 20, "worker concurrency, as PUSHD_WORKER_CONCURRENCY")
 	fs.DurationVar(&o.latency, "latency", 0, "latency the stand-in vendor adds to every batch")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the broadcast to this file")
-	fs.BoolVar(&o.vendors, "vendors", false, "send through the vendor fakes (APNs, FCM, Huawei, Xiaomi, OPPO, vivo, Honor, HarmonyOS; an eighth of the devices each) instead of the discarding stand-in")
+	fs.BoolVar(&o.vendors, "vendors", false, "send through the vendor fakes (APNs, FCM, Huawei, Xiaomi, OPPO, vivo, Honor, HarmonyOS, Meizu; a ninth of the devices each) instead of the discarding stand-in")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

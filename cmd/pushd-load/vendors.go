@@ -19,7 +19,7 @@ import (
 )
 
 // vendorChannels are the channels a -vendors run spreads devices over.
-var vendorChannels = []enum.Channel{enum.ChannelAPNs, enum.ChannelFCM, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelOPPO, enum.ChannelVIVO, enum.ChannelHonor, enum.ChannelHarmony}
+var vendorChannels = []enum.Channel{enum.ChannelAPNs, enum.ChannelFCM, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelOPPO, enum.ChannelVIVO, enum.ChannelHonor, enum.ChannelHarmony, enum.ChannelMeizu}
 
 // vendorFakes are the vendor fakes, running in this process, and the
 // registry of real adapters pointed at them.

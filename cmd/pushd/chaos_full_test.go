@@ -222,6 +222,7 @@ func TestChaosFullServe(t *testing.T) {
 			f.Vivo.FailNext(10, providertest.VivoFault{Status: 502})
 			f.Honor.FailNext(10, providertest.HonorFault{Status: 503})
 			f.Harmony.FailNext(10, providertest.HarmonyFault{Status: 502})
+			f.Meizu.FailNext(10, providertest.MeizuFault{Status: 502})
 		}},
 		{"vendor 429 with Retry-After", func() {
 			f.APNsProduction.FailNext(2000, providertest.APNsFault{Status: 429, Reason: "TooManyRequests"})
@@ -232,15 +233,16 @@ func TestChaosFullServe(t *testing.T) {
 			f.Vivo.FailNext(5, providertest.VivoFault{Result: 10072})
 			f.Honor.FailNext(5, providertest.HonorFault{Status: 429, RetryAfter: "2"})
 			f.Harmony.FailNext(5, providertest.HarmonyFault{Status: 503})
+			f.Meizu.FailNext(5, providertest.MeizuFault{Code: "110010"})
 		}},
 		{"vendor connection resets for 5 s", func() {
-			for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos, &f.Honor.Chaos, &f.Harmony.Chaos} {
+			for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos, &f.Honor.Chaos, &f.Harmony.Chaos, &f.Meizu.Chaos} {
 				c.ResetFor(5 * time.Second)
 			}
 		}},
 		{"vendor 2 s answers for 20 s", func() {
 			set := func(d time.Duration) {
-				for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos, &f.Honor.Chaos, &f.Harmony.Chaos} {
+				for _, c := range []*providertest.Chaos{&f.APNsProduction.Chaos, &f.FCM.Chaos, &f.Huawei.Chaos, &f.Xiaomi.Chaos, &f.OPPO.Chaos, &f.Vivo.Chaos, &f.Honor.Chaos, &f.Harmony.Chaos, &f.Meizu.Chaos} {
 					c.SetLatency(d)
 				}
 			}

@@ -24,7 +24,7 @@ import (
 )
 
 // The fault suite: pushd runs as processes on the real PostgreSQL and
-// Redis, devices spread over APNs, FCM, Huawei, Xiaomi, OPPO, vivo, Honor, HarmonyOS (the vendor fakes,
+// Redis, devices spread over APNs, FCM, Huawei, Xiaomi, OPPO, vivo, Honor, Meizu, HarmonyOS (the vendor fakes,
 // which count what they accepted per token) and the WebSocket channel
 // (clients that count what they got per message); one broadcast per fault,
 // the fault injected once a fifth of the devices have their message. For
@@ -149,13 +149,14 @@ func (r *rig) configureVendors(base string) {
 		fmt.Sprintf(`vivo: {appID: %q, appKey: %q, appSecret: %q}`, v.AppID, v.AppKey, v.AppSecret),
 		fmt.Sprintf(`honor: {appID: %q, clientID: %q, clientSecret: %q}`, hn.AppID, hn.ClientID, hn.ClientSecret),
 		fmt.Sprintf(`harmony: {serviceAccountJSON: %q}`, r.fakes.Harmony.Credentials().ServiceAccountJSON),
+		fmt.Sprintf(`meizu: {appID: %q, appSecret: %q}`, r.fakes.Meizu.Credentials().AppID, r.fakes.Meizu.Credentials().AppSecret),
 	} {
 		d := graphql(r.t, owner, base, fmt.Sprintf(`mutation { setChannelConfig(input: {appID: %q, %s}) { configError } }`, r.b.appID, in))
 		require.Empty(r.t, d["setChannelConfig"].(map[string]any)["configError"])
 	}
 }
 
-// registerVendorDevices registers n devices, an eighth on each vendor.
+// registerVendorDevices registers n devices, a ninth on each vendor.
 func (r *rig) registerVendorDevices(n int) {
 	var g errgroup.Group
 	g.SetLimit(16)
@@ -165,7 +166,7 @@ func (r *rig) registerVendorDevices(n int) {
 			platform, tokens := enum.PlatformAndroid, gateway.Tokens{}
 			var tok string
 			var ch enum.Channel
-			switch i % 8 {
+			switch i % 9 {
 			case 0:
 				platform, tok, ch = enum.PlatformIOS, fmt.Sprintf("a1b2%012x", i), enum.ChannelAPNs
 				tokens["apns"] = &tok
@@ -187,9 +188,12 @@ func (r *rig) registerVendorDevices(n int) {
 			case 6:
 				tok, ch = fmt.Sprintf("hn-%06d", i), enum.ChannelHonor
 				tokens["honor"] = &tok
-			default:
+			case 7:
 				platform, tok, ch = enum.PlatformHarmony, fmt.Sprintf("hm-%06d", i), enum.ChannelHarmony
 				tokens["harmony"] = &tok
+			default:
+				tok, ch = fmt.Sprintf("mz-%06d", i), enum.ChannelMeizu
+				tokens["meizu"] = &tok
 			}
 			_, err := r.b.devices.Register(context.Background(), gateway.RegisterRequest{
 				AppKey: r.b.appKey, InstallationID: fmt.Sprintf("v-%d", i), Platform: platform, Tokens: tokens,
@@ -222,6 +226,7 @@ func (r *rig) resetFakes() {
 	r.fakes.Vivo.Sends.Reset()
 	r.fakes.Honor.Sends.Reset()
 	r.fakes.Harmony.Sends.Reset()
+	r.fakes.Meizu.Sends.Reset()
 }
 
 // reached is how many devices have the broadcast titled title so far.

@@ -108,7 +108,7 @@ var (
 // ChannelValidator is a validator for the "channel" field enum values. It is called by the builders before save.
 func ChannelValidator(c enum.Channel) error {
 	switch c {
-	case "SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO", "HONOR", "HARMONY":
+	case "SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO", "HONOR", "HARMONY", "MEIZU":
 		return nil
 	default:
 		return fmt.Errorf("channelconfig: invalid enum value for channel field: %q", c)

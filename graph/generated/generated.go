@@ -3918,6 +3918,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("HuaweiCredentialsInput", ec.unmarshalInputHuaweiCredentialsInput),
 			graphql.NewInputUnmarshaler("InviteMemberInput", ec.unmarshalInputInviteMemberInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("MeizuCredentialsInput", ec.unmarshalInputMeizuCredentialsInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("MintBindTokenInput", ec.unmarshalInputMintBindTokenInput),
@@ -4248,7 +4249,7 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/channel.graphqls", Input: `"""
 An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-huawei, xiaomi, oppo, vivo, honor and harmony: it names the channel. Credentials are checked as they are
+huawei, xiaomi, oppo, vivo, honor, meizu and harmony: it names the channel. Credentials are checked as they are
 saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 returned: ChannelConfig.summary shows what is safe to show.
 """
@@ -4261,6 +4262,7 @@ input SetChannelConfigInput {
   oppo: OPPOCredentialsInput
   vivo: VIVOCredentialsInput
   honor: HonorCredentialsInput
+  meizu: MeizuCredentialsInput
   harmony: HarmonyCredentialsInput
   "Paces sends on this credential, in messages per second; 0 (default) does not pace."
   maxPerSecond: Int
@@ -4329,6 +4331,13 @@ input HonorCredentialsInput {
   clientID: String!
   "The app's OAuth client secret: it buys the access token."
   clientSecret: String!
+}
+
+input MeizuCredentialsInput {
+  "The numeric App ID of the app in the Meizu push console."
+  appID: String!
+  "The App Secret: every request to Meizu is signed with it."
+  appSecret: String!
 }
 
 "HarmonyOS Push Kit (v3, HarmonyOS 5 and later) credentials."
@@ -5374,6 +5383,7 @@ enum Channel @goModel(model: "github.com/pushd/pushd/ent/schema/enum.Channel") {
   VIVO
   HONOR
   HARMONY
+  MEIZU
 }
 type ChannelConfig implements Node {
   id: ID!
@@ -33709,6 +33719,55 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMeizuCredentialsInput(ctx context.Context, obj any) (model.MeizuCredentialsInput, error) {
+	var it model.MeizuCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"appID", "appSecret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppID = data
+		case "appSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appSecret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppSecret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeizuCredentialsInput unmarshals raw into the MeizuCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeizuCredentialsInput(ctx context.Context, raw any) (model.MeizuCredentialsInput, error) {
+	var out model.MeizuCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeizuCredentialsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMembershipOrder(ctx context.Context, obj any) (ent.MembershipOrder, error) {
 	var it ent.MembershipOrder
 	if obj == nil {
@@ -36313,7 +36372,7 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "honor", "harmony", "maxPerSecond"}
+	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "honor", "meizu", "harmony", "maxPerSecond"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36376,6 +36435,13 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.Honor = data
+		case "meizu":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meizu"))
+			data, err := ec.unmarshalOMeizuCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMeizuCredentialsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meizu = data
 		case "harmony":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("harmony"))
 			data, err := ec.unmarshalOHarmonyCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐHarmonyCredentialsInput(ctx, v)
@@ -45892,6 +45958,14 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	_ = ctx
 	res := graphql.MarshalMap(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOMeizuCredentialsInput2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐMeizuCredentialsInput(ctx context.Context, v any) (*model.MeizuCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMeizuCredentialsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOMembership2ᚕᚖgithubᚗcomᚋpushdᚋpushdᚋentᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Membership) graphql.Marshaler {

@@ -221,6 +221,13 @@ type LoginPayload struct {
 	Account *ent.Account `json:"account"`
 }
 
+type MeizuCredentialsInput struct {
+	// The numeric App ID of the app in the Meizu push console.
+	AppID string `json:"appID"`
+	// The App Secret: every request to Meizu is signed with it.
+	AppSecret string `json:"appSecret"`
+}
+
 // An account's role in an app, as the app's owners see it.
 type Member struct {
 	// The membership, for setMembership and deleteMembership.
@@ -422,7 +429,7 @@ type ResetPasswordInput struct {
 }
 
 // An app's credentials for one vendor channel. Give exactly one of apns, fcm,
-// huawei, xiaomi, oppo, vivo, honor and harmony: it names the channel. Credentials are checked as they are
+// huawei, xiaomi, oppo, vivo, honor, meizu and harmony: it names the channel. Credentials are checked as they are
 // saved (INVALID_ARGUMENT names what is wrong), sealed at rest and never
 // returned: ChannelConfig.summary shows what is safe to show.
 type SetChannelConfigInput struct {
@@ -434,6 +441,7 @@ type SetChannelConfigInput struct {
 	Oppo    *OPPOCredentialsInput    `json:"oppo,omitempty"`
 	Vivo    *VIVOCredentialsInput    `json:"vivo,omitempty"`
 	Honor   *HonorCredentialsInput   `json:"honor,omitempty"`
+	Meizu   *MeizuCredentialsInput   `json:"meizu,omitempty"`
 	Harmony *HarmonyCredentialsInput `json:"harmony,omitempty"`
 	// Paces sends on this credential, in messages per second; 0 (default) does not pace.
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`

@@ -10,6 +10,7 @@ package harmony
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -62,6 +63,7 @@ func New(c Credentials, o channel.Options) (*Sender, error) {
 		return nil, err
 	}
 	o = o.Defaults()
+	o.BaseURL = cmp.Or(o.BaseURL, o.Endpoints["url"])
 	return &Sender{
 		send: o.URL(DefaultURL) + "/v3/" + url.PathEscape(a.ProjectID) + "/messages:send",
 		o:    o, jwt: &signer{account: a, key: key, clock: o.Clock},

@@ -86,14 +86,7 @@ func setup(t *testing.T, fo providertest.HarmonyOptions, clock func() time.Time)
 }
 
 func outgoing(n int, m jsontype.Message) []core.Outgoing {
-	out := make([]core.Outgoing, n)
-	for i := range out {
-		out[i] = core.Outgoing{
-			DeliveryID: nodeid.ID(fmt.Sprintf("dlv_%04d", i)), DeviceID: nodeid.ID(fmt.Sprintf("dev_%04d", i)),
-			JobID: "job_1", Token: fmt.Sprintf("token-%04d", i), Message: m, ExpiresAt: time.Now().Add(time.Hour),
-		}
-	}
-	return out
+	return providertest.Messages(n, "token", m)
 }
 
 var service = jsontype.Message{Title: "New reply", Body: "Ann: hi", Classification: "IM"}

@@ -10,6 +10,7 @@ package honor
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -68,6 +69,7 @@ func New(c Credentials, o channel.Options) (*Sender, error) {
 		return nil, err
 	}
 	o = o.Defaults()
+	o.BaseURL, o.AuthURL = cmp.Or(o.BaseURL, o.Endpoints["url"]), cmp.Or(o.AuthURL, o.Endpoints["auth-url"])
 	s := &Sender{clientID: c.ClientID, secret: c.ClientSecret, o: o, authURL: DefaultAuthURL,
 		send: o.URL(DefaultURL) + "/api/v1/" + url.PathEscape(c.AppID) + "/sendMessage"}
 	if o.AuthURL != "" {

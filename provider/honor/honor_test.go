@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/ent/schema/jsontype"
-	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/provider/providertest"
 	"github.com/pushd/pushd/push/core"
@@ -68,14 +67,7 @@ func setup(t *testing.T, fo providertest.HonorOptions, clock func() time.Time) e
 }
 
 func outgoing(n int, m jsontype.Message) []core.Outgoing {
-	out := make([]core.Outgoing, n)
-	for i := range out {
-		out[i] = core.Outgoing{
-			DeliveryID: nodeid.ID(fmt.Sprintf("dlv_%04d", i)), DeviceID: nodeid.ID(fmt.Sprintf("dev_%04d", i)),
-			JobID: "job_1", Token: fmt.Sprintf("token-%04d", i), Message: m, ExpiresAt: time.Now().Add(time.Hour),
-		}
-	}
-	return out
+	return providertest.Messages(n, "token", m)
 }
 
 var service = jsontype.Message{Title: "New reply", Body: "Ann: hi", Classification: "IM"}

@@ -107,3 +107,12 @@ type HarmonyCredentials struct {
 
 // Input returns c in the API's form.
 func (c HarmonyCredentials) Input() core.Credentials { return input(enum.ChannelHarmony, c) }
+
+// MeizuCredentials are the App ID and secret a MeizuFake accepts.
+type MeizuCredentials struct {
+	AppID     string `json:"appID"`
+	AppSecret string `json:"appSecret"`
+}
+
+// Input returns c in the API's form.
+func (c MeizuCredentials) Input() core.Credentials { return input(enum.ChannelMeizu, c) }

@@ -1,7 +1,6 @@
 package providertest
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -104,7 +103,7 @@ type HarmonyFake struct {
 	// Sends records every request that reached messages:send, Receipts
 	// every receipt post.
 	Sends    Log[HarmonySend]
-	Receipts Log[HuaweiReceiptPost]
+	Receipts Log[ReceiptPost]
 
 	srv     *httptest.Server
 	o       HarmonyOptions
@@ -339,7 +338,7 @@ func (f *HarmonyFake) deliver(w http.ResponseWriter, send *HarmonySend) {
 		f.answer(w, send, http.StatusOK, code, string(msg))
 	}
 	if url != "" && len(receipts) > 0 {
-		f.posts.post(f.v2Receipts(receipts, send, now), url, user, key, &f.Receipts)
+		f.posts.post(f.v2Receipts(receipts, send, now, user, key), url, &f.Receipts)
 	}
 }
 
@@ -349,7 +348,7 @@ type harmonyStatus struct {
 }
 
 // v2Receipts are the V2 receipt bodies of one send, up to 100 a post.
-func (f *HarmonyFake) v2Receipts(rs []harmonyStatus, send *HarmonySend, now time.Time) []receiptBatch {
+func (f *HarmonyFake) v2Receipts(rs []harmonyStatus, send *HarmonySend, now time.Time, user, key string) []receiptBatch {
 	var out []receiptBatch
 	for len(rs) > 0 {
 		part := rs[:min(len(rs), 100)]
@@ -363,88 +362,13 @@ func (f *HarmonyFake) v2Receipts(rs []harmonyStatus, send *HarmonySend, now time
 				"deliveryStatus": map[string]any{"result": s.result, "timestamp": now.UnixMilli()}}
 		}
 		body, _ := json.Marshal(map[string]any{"statuses": statuses})
-		out = append(out, receiptBatch{tokens: tokens, body: body})
+		b := receiptBatch{tokens: tokens, body: body, contentType: "application/json"}
+		if user != "" || key != "" {
+			b.header = func(at time.Time) (string, string) {
+				return "X-HUAWEI-CALLBACK-ID", HuaweiSignReceipt(user, key, at)
+			}
+		}
+		out = append(out, b)
 	}
 	return out
-}
-
-// --- receipt posts, signed as Huawei signs them ---
-
-type receiptBatch struct {
-	tokens []string
-	body   []byte
-}
-
-// receiptPoster posts receipts in the background, 8 at a time, and stops
-// with the fake.
-type receiptPoster struct {
-	client *http.Client
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup
-	ctx    context.Context
-	cancel context.CancelFunc
-	sem    chan struct{}
-}
-
-func (p *receiptPoster) start(c *http.Client) {
-	if c == nil {
-		c = &http.Client{Timeout: 10 * time.Second}
-	}
-	p.client, p.sem = c, make(chan struct{}, 8)
-	p.ctx, p.cancel = context.WithCancel(context.Background())
-}
-
-func (p *receiptPoster) stop() {
-	p.mu.Lock()
-	p.closed = true
-	p.mu.Unlock()
-	p.cancel()
-	p.wg.Wait()
-}
-
-// post sends batches to url without holding up the send's answer.
-func (p *receiptPoster) post(batches []receiptBatch, url, user, key string, out *Log[HuaweiReceiptPost]) {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return
-	}
-	p.wg.Add(1)
-	p.mu.Unlock()
-	go func() {
-		defer p.wg.Done()
-		for _, b := range batches {
-			select {
-			case p.sem <- struct{}{}:
-			case <-p.ctx.Done():
-				return
-			}
-			out.Add(p.postOne(b, url, user, key))
-			<-p.sem
-		}
-	}()
-}
-
-func (p *receiptPoster) postOne(b receiptBatch, url, user, key string) HuaweiReceiptPost {
-	post := HuaweiReceiptPost{Tokens: b.tokens, At: time.Now()}
-	req, err := http.NewRequestWithContext(p.ctx, http.MethodPost, url, strings.NewReader(string(b.body)))
-	if err != nil {
-		post.Err = err
-		return post
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if user != "" || key != "" {
-		post.Header = HuaweiSignReceipt(user, key, post.At)
-		req.Header.Set("X-HUAWEI-CALLBACK-ID", post.Header)
-	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		post.Err = err
-		return post
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	post.Status, post.Answer = resp.StatusCode, string(answer)
-	return post
 }

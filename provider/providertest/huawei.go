@@ -149,15 +149,7 @@ type HuaweiBadge struct {
 }
 
 // HuaweiReceiptPost is one receipt callback the fake posted.
-type HuaweiReceiptPost struct {
-	Tokens []string
-	Header string // X-HUAWEI-CALLBACK-ID
-	// Status is the HTTP status of the answer (0 when the post failed).
-	Status int
-	Answer string
-	Err    error
-	At     time.Time
-}
+type HuaweiReceiptPost = ReceiptPost
 
 // HuaweiFake is a fake Huawei Push Kit: the OAuth token endpoint and the v1
 // send API, over TLS (HTTP/2).
@@ -180,12 +172,7 @@ type HuaweiFake struct {
 	tokens map[string]HuaweiTokenState
 	faults []HuaweiFault
 
-	rmu     sync.Mutex
-	closed  bool
-	rwg     sync.WaitGroup
-	rctx    context.Context
-	rcancel context.CancelFunc
-	rsem    chan struct{}
+	posts receiptPoster
 }
 
 // StartHuawei starts a fake Push Kit.
@@ -204,12 +191,11 @@ func StartHuawei(o HuaweiOptions) (*HuaweiFake, error) {
 		lifetime: o.TokenLifetime,
 		issued:   map[string]time.Time{},
 		tokens:   map[string]HuaweiTokenState{},
-		rsem:     make(chan struct{}, 8),
 	}
 	if f.lifetime <= 0 {
 		f.lifetime = time.Hour
 	}
-	f.rctx, f.rcancel = context.WithCancel(context.Background())
+	f.posts.start(o.ReceiptClient)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/v3/token", f.token)
 	mux.HandleFunc("POST /v1/{app}/messages:send", f.send)
@@ -225,11 +211,7 @@ func StartHuawei(o HuaweiOptions) (*HuaweiFake, error) {
 
 // Close stops the server and the receipt posts in flight.
 func (f *HuaweiFake) Close() {
-	f.rmu.Lock()
-	f.closed = true
-	f.rmu.Unlock()
-	f.rcancel()
-	f.rwg.Wait()
+	f.posts.stop()
 	f.srv.Close()
 }
 

@@ -1,14 +1,11 @@
 package providertest
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"io"
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -18,27 +15,29 @@ import (
 // receipts posts the V1 receipts of one send, up to 100 tokens a post,
 // without holding up the send's answer.
 func (f *HuaweiFake) receipts(tokens []string, biTag, requestID string) {
-	f.rmu.Lock()
-	if f.closed {
-		f.rmu.Unlock()
-		return
-	}
-	f.rwg.Add(1)
-	f.rmu.Unlock()
-	go func() {
-		defer f.rwg.Done()
-		for len(tokens) > 0 {
-			batch := tokens[:min(len(tokens), 100)]
-			tokens = tokens[len(batch):]
-			select {
-			case f.rsem <- struct{}{}:
-			case <-f.rctx.Done():
-				return
+	now := time.Now()
+	f.mu.RLock()
+	url, user, key := f.o.ReceiptURL, f.o.ReceiptUserName, f.o.ReceiptKey
+	var batches []receiptBatch
+	for len(tokens) > 0 {
+		part := tokens[:min(len(tokens), 100)]
+		tokens = tokens[len(part):]
+		statuses := make([]huaweiReceiptStatus, len(part))
+		for i, t := range part {
+			statuses[i] = huaweiReceiptStatus{
+				BiTag: biTag, AppID: f.o.AppID, Token: t, Status: f.tokens[t].ReceiptStatus,
+				Timestamp: now.UnixMilli(), RequestID: requestID,
 			}
-			f.postReceipt(batch, biTag, requestID)
-			<-f.rsem
 		}
-	}()
+		body, _ := json.Marshal(map[string]any{"statuses": statuses})
+		b := receiptBatch{tokens: part, body: body, contentType: "application/json"}
+		if user != "" || key != "" {
+			b.header = func(at time.Time) (string, string) { return "X-HUAWEI-CALLBACK-ID", HuaweiSignReceipt(user, key, at) }
+		}
+		batches = append(batches, b)
+	}
+	f.mu.RUnlock()
+	f.posts.post(batches, url, &f.Receipts)
 }
 
 type huaweiReceiptStatus struct {
@@ -48,41 +47,6 @@ type huaweiReceiptStatus struct {
 	Status    int    `json:"status"`
 	Timestamp int64  `json:"timestamp"`
 	RequestID string `json:"requestId"`
-}
-
-func (f *HuaweiFake) postReceipt(tokens []string, biTag, requestID string) {
-	now := time.Now()
-	statuses := make([]huaweiReceiptStatus, len(tokens))
-	f.mu.RLock()
-	for i, t := range tokens {
-		statuses[i] = huaweiReceiptStatus{
-			BiTag: biTag, AppID: f.o.AppID, Token: t, Status: f.tokens[t].ReceiptStatus,
-			Timestamp: now.UnixMilli(), RequestID: requestID,
-		}
-	}
-	url, user, key := f.o.ReceiptURL, f.o.ReceiptUserName, f.o.ReceiptKey
-	f.mu.RUnlock()
-	body, _ := json.Marshal(map[string]any{"statuses": statuses})
-	post := HuaweiReceiptPost{Tokens: tokens, At: now}
-	defer func() { f.Receipts.Add(post) }()
-	req, err := http.NewRequestWithContext(f.rctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		post.Err = err
-		return
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if user != "" || key != "" {
-		post.Header = HuaweiSignReceipt(user, key, now)
-		req.Header.Set("X-HUAWEI-CALLBACK-ID", post.Header)
-	}
-	resp, err := f.o.ReceiptClient.Do(req)
-	if err != nil {
-		post.Err = err
-		return
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	post.Status, post.Answer = resp.StatusCode, string(answer)
 }
 
 // HuaweiSignReceipt returns the X-HUAWEI-CALLBACK-ID header Huawei sends

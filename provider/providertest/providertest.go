@@ -12,6 +12,7 @@ package providertest
 import (
 	"context"
 	"encoding/pem"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"github.com/pushd/pushd/egress"
+	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -187,4 +190,17 @@ func Outcomes(res []core.Result) map[core.Outcome]int {
 		m[r.Outcome]++
 	}
 	return m
+}
+
+// Messages are n messages of job_1 carrying m, to tokens named prefix-0000,
+// prefix-0001, ..., expiring in an hour, for the vendors' tests.
+func Messages(n int, prefix string, m jsontype.Message) []core.Outgoing {
+	out := make([]core.Outgoing, n)
+	for i := range out {
+		out[i] = core.Outgoing{
+			DeliveryID: nodeid.ID(fmt.Sprintf("dlv_%04d", i)), DeviceID: nodeid.ID(fmt.Sprintf("dev_%04d", i)),
+			JobID: "job_1", Token: fmt.Sprintf("%s-%04d", prefix, i), Message: m, ExpiresAt: time.Now().Add(time.Hour),
+		}
+	}
+	return out
 }

@@ -17,6 +17,7 @@ type Set struct {
 	Vivo                        *VivoFake
 	Honor                       *HonorFake
 	Harmony                     *HarmonyFake
+	Meizu                       *MeizuFake
 }
 
 // StartSet starts all the fakes, each answering after latency.
@@ -31,7 +32,9 @@ func StartSet(latency time.Duration) (*Set, error) {
 						if s.OPPO, err = StartOPPO(OPPOOptions{}); err == nil {
 							if s.Vivo, err = StartVivo(VivoOptions{}); err == nil {
 								if s.Honor, err = StartHonor(HonorOptions{}); err == nil {
-									s.Harmony, err = StartHarmony(HarmonyOptions{})
+									if s.Harmony, err = StartHarmony(HarmonyOptions{}); err == nil {
+										s.Meizu, err = StartMeizu(MeizuOptions{})
+									}
 								}
 							}
 						}
@@ -44,7 +47,7 @@ func StartSet(latency time.Duration) (*Set, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos, &s.Vivo.Chaos, &s.Honor.Chaos, &s.Harmony.Chaos} {
+	for _, c := range []*Chaos{&s.APNsProduction.Chaos, &s.APNsSandbox.Chaos, &s.FCM.Chaos, &s.Huawei.Chaos, &s.Xiaomi.Chaos, &s.OPPO.Chaos, &s.Vivo.Chaos, &s.Honor.Chaos, &s.Harmony.Chaos, &s.Meizu.Chaos} {
 		c.SetLatency(latency)
 	}
 	return &s, nil
@@ -71,6 +74,7 @@ func (s *Set) Env(caFile string) map[string]string {
 		"PUSHD_HONOR_URL":           s.Honor.URL,
 		"PUSHD_HONOR_AUTH_URL":      s.Honor.TokenURL(),
 		"PUSHD_HARMONY_URL":         s.Harmony.URL,
+		"PUSHD_MEIZU_URL":           s.Meizu.URL,
 		"PUSHD_PROVIDER_CA_FILE":    caFile,
 	}
 }
@@ -90,6 +94,8 @@ func (s *Set) Keep(n int) {
 	s.Honor.Sends.Keep(n)
 	s.Harmony.Sends.Keep(n)
 	s.Harmony.Receipts.Keep(n)
+	s.Meizu.Sends.Keep(n)
+	s.Meizu.Receipts.Keep(n)
 }
 
 // Close stops the fakes that started.
@@ -121,10 +127,13 @@ func (s *Set) Close() {
 	if s.Harmony != nil {
 		s.Harmony.Close()
 	}
+	if s.Meizu != nil {
+		s.Meizu.Close()
+	}
 }
 
 // Accepted counts, per token, the messages the fakes accepted (a token in
-// a batch of Huawei, Xiaomi, OPPO, vivo, Honor or HarmonyOS counts unless the answer named it bad), and
+// a batch of Huawei, Xiaomi, OPPO, vivo, Honor, Meizu or HarmonyOS counts unless the answer named it bad), and
 // says when the last was accepted: what the devices would have got.
 // Counts cover what the logs still hold (Keep bounds them).
 func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
@@ -190,6 +199,9 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 		seen(q.At, q.Delivered...)
 		seen(q.At, q.Limited...)
 	}
+	for _, q := range s.Meizu.Sends.All() {
+		seen(q.At, q.Delivered...)
+	}
 	return perToken, last
 }
 
@@ -199,6 +211,6 @@ func (s *Set) Inputs() []core.Credentials {
 	return []core.Credentials{
 		s.APNsProduction.Credentials().Input(), s.FCM.Credentials().Input(),
 		s.Huawei.Credentials().Input(), s.Xiaomi.Credentials().Input(), s.OPPO.Credentials().Input(),
-		s.Vivo.Credentials().Input(), s.Honor.Credentials().Input(), s.Harmony.Credentials().Input(),
+		s.Vivo.Credentials().Input(), s.Honor.Credentials().Input(), s.Harmony.Credentials().Input(), s.Meizu.Credentials().Input(),
 	}
 }

@@ -48,13 +48,14 @@ const (
 	ChannelOPPO   Channel = "OPPO"
 	ChannelVIVO   Channel = "VIVO"
 	ChannelHonor  Channel = "HONOR"
+	ChannelMeizu  Channel = "MEIZU"
 	// ChannelHarmony is HarmonyOS Push Kit v3 (HarmonyOS 5 and later).
 	ChannelHarmony Channel = "HARMONY"
 )
 
 // Values implements ent's EnumValues.
 func (Channel) Values() []string {
-	return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO", "HONOR", "HARMONY"}
+	return []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO", "HONOR", "HARMONY", "MEIZU"}
 }
 
 // Vendor reports whether c is a vendor channel (one that needs credentials).

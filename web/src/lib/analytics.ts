@@ -38,7 +38,7 @@ export type Metric = CountMetric | RateMetric;
 export const PLATFORMS: Platform[] = ["IOS", "ANDROID", "HARMONY", "WEB"];
 // Every channel, in the order the console lists them; the record makes
 // the type check fail when pushd gains a channel this list lacks.
-const channelOrder = { SELF: 0, APNS: 1, FCM: 2, HUAWEI: 3, XIAOMI: 4, OPPO: 5, VIVO: 6, HONOR: 7, HARMONY: 8 } satisfies Record<Channel, number>;
+const channelOrder = { SELF: 0, APNS: 1, FCM: 2, HUAWEI: 3, XIAOMI: 4, OPPO: 5, VIVO: 6, HONOR: 7, HARMONY: 8, MEIZU: 9 } satisfies Record<Channel, number>;
 export const CHANNELS = Object.keys(channelOrder) as Channel[];
 export const KINDS: PushKind[] = ["SIMPLE", "TEMPLATE", "MULTIPLE", "BROADCAST"];
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -255,6 +256,11 @@ func (b *pipelineBench) outcome(sys context.Context, job nodeid.ID, start time.T
 	}
 	// What the devices see; the job's DONE follows by up to a refresh.
 	_, last := b.fakes.Accepted()
+	reqs := b.fakes.Requests()
+	got += "; requests:"
+	for _, k := range slices.Sorted(maps.Keys(reqs)) {
+		got += fmt.Sprintf(" %s %d", k, reqs[k])
+	}
 	return got + fmt.Sprintf("; the last message reached its fake after %s", last.Sub(start).Round(time.Millisecond)), nil
 }
 

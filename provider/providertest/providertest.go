@@ -84,6 +84,8 @@ type Log[T any] struct {
 	mu  sync.Mutex
 	all []T
 	max int
+	// total counts every request since the last Reset, Keep or not.
+	total int
 	// added is closed and replaced at every Add, for Wait.
 	added chan struct{}
 }
@@ -103,6 +105,7 @@ func (l *Log[T]) Add(v T) {
 		l.all = append(l.all[:0], l.all[len(l.all)-l.max/2:]...)
 	}
 	l.all = append(l.all, v)
+	l.total++
 	if l.added != nil {
 		close(l.added)
 		l.added = nil
@@ -147,10 +150,18 @@ func (l *Log[T]) Len() int {
 	return len(l.all)
 }
 
+// Total returns how many requests were recorded since the last Reset,
+// including those Keep let go.
+func (l *Log[T]) Total() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total
+}
+
 // Reset forgets what was recorded.
 func (l *Log[T]) Reset() {
 	l.mu.Lock()
-	l.all = nil
+	l.all, l.total = nil, 0
 	l.mu.Unlock()
 }
 

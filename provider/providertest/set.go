@@ -205,6 +205,17 @@ func (s *Set) Accepted() (perToken map[string]int, last time.Time) {
 	return perToken, last
 }
 
+// Requests counts the send requests each fake received (not its auth
+// calls), by the vendor's channel key.
+func (s *Set) Requests() map[string]int {
+	return map[string]int{
+		"apns": s.APNsProduction.Log.Total() + s.APNsSandbox.Log.Total(), "fcm": s.FCM.Sends.Total(),
+		"huawei": s.Huawei.Requests.Total(), "xiaomi": s.Xiaomi.Sends.Total(), "oppo": s.OPPO.Sends.Total(),
+		"vivo": s.Vivo.Sends.Total(), "honor": s.Honor.Sends.Total(), "harmony": s.Harmony.Sends.Total(),
+		"meizu": s.Meizu.Sends.Total(),
+	}
+}
+
 // Inputs are credentials for every fake in the API's form, one per vendor
 // channel (APNs: the production fake's).
 func (s *Set) Inputs() []core.Credentials {

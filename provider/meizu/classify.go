@@ -20,7 +20,6 @@ const (
 	codeTooFast     = "110010"
 	codeNoPassThru  = "110053"
 	targetCollapsed = "520"
-	targetDailyCap  = "110011"
 )
 
 // topWords are pushd's words for Meizu's top-level codes.
@@ -115,15 +114,14 @@ func targetResult(code string, now time.Time) core.Result {
 		r.Outcome = core.OutcomeRetry
 	case targetCollapsed:
 		r.Outcome, r.RetryAfter = core.OutcomeRetry, time.Minute
-	case targetDailyCap:
-		// Held for the next day: the device's count resets at midnight in
-		// Beijing.
-		r.Outcome, r.RetryAfter = core.OutcomeRetry, channel.UntilBeijingMidnight(now)
 	case "110002", "110003", "110005":
 		r.Outcome = core.OutcomeTokenDead
 	default:
-		// 201, 110010 (switched off) and codes Meizu has not published:
-		// this message fails; the token stays.
+		// 201, 110010 (switched off), 110011 (the device's public messages
+		// for the day are spent, as OPPO's and HarmonyOS's receipts say
+		// theirs are) and codes Meizu has not published: this message
+		// fails; the token stays. A hold until the next day would keep the
+		// other deliveries of the send task waiting with it.
 		r.Outcome = core.OutcomeFailed
 	}
 	return r

@@ -52,9 +52,9 @@ func TestClassifyTargets(t *testing.T) {
 		out[i] = r.Outcome
 	}
 	require.Equal(t, []core.Outcome{core.OutcomeSent, core.OutcomeFailed, core.OutcomeRetry, core.OutcomeRetry, core.OutcomeRetry,
-		core.OutcomeRetry, core.OutcomeTokenDead, core.OutcomeTokenDead, core.OutcomeTokenDead, core.OutcomeFailed, core.OutcomeRetry}, out)
+		core.OutcomeRetry, core.OutcomeTokenDead, core.OutcomeTokenDead, core.OutcomeTokenDead, core.OutcomeFailed, core.OutcomeFailed}, out)
 	require.Equal(t, time.Minute, a.Each[5].RetryAfter)
-	require.Equal(t, channel.UntilBeijingMidnight(t0), a.Each[10].RetryAfter)
+	require.Equal(t, "Meizu: 110011 the device's daily public messages are spent", a.Each[10].Reason)
 	require.Equal(t, "Meizu: 110010 notifications switched off on the device", a.Each[9].Reason)
 
 	a = Classify(200, nil, []byte(`{"code":200,"value":{}}`), ids[:1], t0)

@@ -206,11 +206,14 @@ func Outcomes(res []core.Result) map[core.Outcome]int {
 // Messages are n messages of job_1 carrying m, to tokens named prefix-0000,
 // prefix-0001, ..., expiring in an hour, for the vendors' tests.
 func Messages(n int, prefix string, m jsontype.Message) []core.Outgoing {
+	// One expiry for all, on a whole second: messages of one content
+	// share a request only when their expiry is the same to the second.
+	expires := time.Now().Add(time.Hour).Truncate(time.Second)
 	out := make([]core.Outgoing, n)
 	for i := range out {
 		out[i] = core.Outgoing{
 			DeliveryID: nodeid.ID(fmt.Sprintf("dlv_%04d", i)), DeviceID: nodeid.ID(fmt.Sprintf("dev_%04d", i)),
-			JobID: "job_1", Token: fmt.Sprintf("%s-%04d", prefix, i), Message: m, ExpiresAt: time.Now().Add(time.Hour),
+			JobID: "job_1", Token: fmt.Sprintf("%s-%04d", prefix, i), Message: m, ExpiresAt: expires,
 		}
 	}
 	return out

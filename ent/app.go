@@ -28,6 +28,8 @@ type App struct {
 	Description string `json:"description,omitempty"`
 	// AppKey holds the value of the "app_key" field.
 	AppKey string `json:"app_key,omitempty"`
+	// QuotaPolicy holds the value of the "quota_policy" field.
+	QuotaPolicy app.QuotaPolicy `json:"quota_policy,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppQuery when eager-loading is set.
 	Edges        AppEdges `json:"edges"`
@@ -68,9 +70,11 @@ type AppEdges struct {
 	Memberships []*Membership `json:"memberships,omitempty"`
 	// Invitations holds the value of the invitations edge.
 	Invitations []*Invitation `json:"invitations,omitempty"`
+	// QuotaUses holds the value of the quota_uses edge.
+	QuotaUses []*QuotaUse `json:"quota_uses,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [16]bool
+	loadedTypes [17]bool
 	// totalCount holds the count of the edges above.
 	totalCount [8]map[string]int
 
@@ -90,6 +94,7 @@ type AppEdges struct {
 	namedWebhooks          map[string][]*Webhook
 	namedMemberships       map[string][]*Membership
 	namedInvitations       map[string][]*Invitation
+	namedQuotaUses         map[string][]*QuotaUse
 }
 
 // DevicesOrErr returns the Devices value or an error if the edge
@@ -236,6 +241,15 @@ func (e AppEdges) InvitationsOrErr() ([]*Invitation, error) {
 	return nil, &NotLoadedError{edge: "invitations"}
 }
 
+// QuotaUsesOrErr returns the QuotaUses value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppEdges) QuotaUsesOrErr() ([]*QuotaUse, error) {
+	if e.loadedTypes[16] {
+		return e.QuotaUses, nil
+	}
+	return nil, &NotLoadedError{edge: "quota_uses"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*App) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -243,7 +257,7 @@ func (*App) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case app.FieldID:
 			values[i] = new(nodeid.ID)
-		case app.FieldName, app.FieldDescription, app.FieldAppKey:
+		case app.FieldName, app.FieldDescription, app.FieldAppKey, app.FieldQuotaPolicy:
 			values[i] = new(sql.NullString)
 		case app.FieldCreatedAt, app.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -297,6 +311,12 @@ func (_m *App) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field app_key", values[i])
 			} else if value.Valid {
 				_m.AppKey = value.String
+			}
+		case app.FieldQuotaPolicy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field quota_policy", values[i])
+			} else if value.Valid {
+				_m.QuotaPolicy = app.QuotaPolicy(value.String)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -391,6 +411,11 @@ func (_m *App) QueryInvitations() *InvitationQuery {
 	return NewAppClient(_m.config).QueryInvitations(_m)
 }
 
+// QueryQuotaUses queries the "quota_uses" edge of the App entity.
+func (_m *App) QueryQuotaUses() *QuotaUseQuery {
+	return NewAppClient(_m.config).QueryQuotaUses(_m)
+}
+
 // Update returns a builder for updating this App.
 // Note that you need to call App.Unwrap() before calling this method if this App
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -428,6 +453,9 @@ func (_m *App) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("app_key=")
 	builder.WriteString(_m.AppKey)
+	builder.WriteString(", ")
+	builder.WriteString("quota_policy=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QuotaPolicy))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -813,6 +841,30 @@ func (_m *App) appendNamedInvitations(name string, edges ...*Invitation) {
 		_m.Edges.namedInvitations[name] = []*Invitation{}
 	} else {
 		_m.Edges.namedInvitations[name] = append(_m.Edges.namedInvitations[name], edges...)
+	}
+}
+
+// NamedQuotaUses returns the QuotaUses named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *App) NamedQuotaUses(name string) ([]*QuotaUse, error) {
+	if _m.Edges.namedQuotaUses == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedQuotaUses[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *App) appendNamedQuotaUses(name string, edges ...*QuotaUse) {
+	if _m.Edges.namedQuotaUses == nil {
+		_m.Edges.namedQuotaUses = make(map[string][]*QuotaUse)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedQuotaUses[name] = []*QuotaUse{}
+	} else {
+		_m.Edges.namedQuotaUses[name] = append(_m.Edges.namedQuotaUses[name], edges...)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
@@ -91,6 +92,20 @@ func (_c *AppCreate) SetNillableDescription(v *string) *AppCreate {
 // SetAppKey sets the "app_key" field.
 func (_c *AppCreate) SetAppKey(v string) *AppCreate {
 	_c.mutation.SetAppKey(v)
+	return _c
+}
+
+// SetQuotaPolicy sets the "quota_policy" field.
+func (_c *AppCreate) SetQuotaPolicy(v app.QuotaPolicy) *AppCreate {
+	_c.mutation.SetQuotaPolicy(v)
+	return _c
+}
+
+// SetNillableQuotaPolicy sets the "quota_policy" field if the given value is not nil.
+func (_c *AppCreate) SetNillableQuotaPolicy(v *app.QuotaPolicy) *AppCreate {
+	if v != nil {
+		_c.SetQuotaPolicy(*v)
+	}
 	return _c
 }
 
@@ -348,6 +363,21 @@ func (_c *AppCreate) AddInvitations(v ...*Invitation) *AppCreate {
 	return _c.AddInvitationIDs(ids...)
 }
 
+// AddQuotaUseIDs adds the "quota_uses" edge to the QuotaUse entity by IDs.
+func (_c *AppCreate) AddQuotaUseIDs(ids ...nodeid.ID) *AppCreate {
+	_c.mutation.AddQuotaUseIDs(ids...)
+	return _c
+}
+
+// AddQuotaUses adds the "quota_uses" edges to the QuotaUse entity.
+func (_c *AppCreate) AddQuotaUses(v ...*QuotaUse) *AppCreate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddQuotaUseIDs(ids...)
+}
+
 // Mutation returns the AppMutation object of the builder.
 func (_c *AppCreate) Mutation() *AppMutation {
 	return _c.mutation
@@ -403,6 +433,10 @@ func (_c *AppCreate) defaults() error {
 		v := app.DefaultDescription
 		_c.mutation.SetDescription(v)
 	}
+	if _, ok := _c.mutation.QuotaPolicy(); !ok {
+		v := app.DefaultQuotaPolicy
+		_c.mutation.SetQuotaPolicy(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if app.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized app.DefaultID (forgotten import ent/runtime?)")
@@ -443,6 +477,14 @@ func (_c *AppCreate) check() error {
 	if v, ok := _c.mutation.AppKey(); ok {
 		if err := app.AppKeyValidator(v); err != nil {
 			return &ValidationError{Name: "app_key", err: fmt.Errorf(`ent: validator failed for field "App.app_key": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.QuotaPolicy(); !ok {
+		return &ValidationError{Name: "quota_policy", err: errors.New(`ent: missing required field "App.quota_policy"`)}
+	}
+	if v, ok := _c.mutation.QuotaPolicy(); ok {
+		if err := app.QuotaPolicyValidator(v); err != nil {
+			return &ValidationError{Name: "quota_policy", err: fmt.Errorf(`ent: validator failed for field "App.quota_policy": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -505,6 +547,10 @@ func (_c *AppCreate) createSpec() (*App, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AppKey(); ok {
 		_spec.SetField(app.FieldAppKey, field.TypeString, value)
 		_node.AppKey = value
+	}
+	if value, ok := _c.mutation.QuotaPolicy(); ok {
+		_spec.SetField(app.FieldQuotaPolicy, field.TypeEnum, value)
+		_node.QuotaPolicy = value
 	}
 	if nodes := _c.mutation.DevicesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -762,6 +808,22 @@ func (_c *AppCreate) createSpec() (*App, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.QuotaUsesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.QuotaUsesTable,
+			Columns: []string{app.QuotaUsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -847,6 +909,18 @@ func (u *AppUpsert) SetDescription(v string) *AppUpsert {
 // UpdateDescription sets the "description" field to the value that was provided on create.
 func (u *AppUpsert) UpdateDescription() *AppUpsert {
 	u.SetExcluded(app.FieldDescription)
+	return u
+}
+
+// SetQuotaPolicy sets the "quota_policy" field.
+func (u *AppUpsert) SetQuotaPolicy(v app.QuotaPolicy) *AppUpsert {
+	u.Set(app.FieldQuotaPolicy, v)
+	return u
+}
+
+// UpdateQuotaPolicy sets the "quota_policy" field to the value that was provided on create.
+func (u *AppUpsert) UpdateQuotaPolicy() *AppUpsert {
+	u.SetExcluded(app.FieldQuotaPolicy)
 	return u
 }
 
@@ -943,6 +1017,20 @@ func (u *AppUpsertOne) SetDescription(v string) *AppUpsertOne {
 func (u *AppUpsertOne) UpdateDescription() *AppUpsertOne {
 	return u.Update(func(s *AppUpsert) {
 		s.UpdateDescription()
+	})
+}
+
+// SetQuotaPolicy sets the "quota_policy" field.
+func (u *AppUpsertOne) SetQuotaPolicy(v app.QuotaPolicy) *AppUpsertOne {
+	return u.Update(func(s *AppUpsert) {
+		s.SetQuotaPolicy(v)
+	})
+}
+
+// UpdateQuotaPolicy sets the "quota_policy" field to the value that was provided on create.
+func (u *AppUpsertOne) UpdateQuotaPolicy() *AppUpsertOne {
+	return u.Update(func(s *AppUpsert) {
+		s.UpdateQuotaPolicy()
 	})
 }
 
@@ -1206,6 +1294,20 @@ func (u *AppUpsertBulk) SetDescription(v string) *AppUpsertBulk {
 func (u *AppUpsertBulk) UpdateDescription() *AppUpsertBulk {
 	return u.Update(func(s *AppUpsert) {
 		s.UpdateDescription()
+	})
+}
+
+// SetQuotaPolicy sets the "quota_policy" field.
+func (u *AppUpsertBulk) SetQuotaPolicy(v app.QuotaPolicy) *AppUpsertBulk {
+	return u.Update(func(s *AppUpsert) {
+		s.SetQuotaPolicy(v)
+	})
+}
+
+// UpdateQuotaPolicy sets the "quota_policy" field to the value that was provided on create.
+func (u *AppUpsertBulk) UpdateQuotaPolicy() *AppUpsertBulk {
+	return u.Update(func(s *AppUpsert) {
+		s.UpdateQuotaPolicy()
 	})
 }
 

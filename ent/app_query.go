@@ -26,6 +26,7 @@ import (
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
@@ -57,6 +58,7 @@ type AppQuery struct {
 	withWebhooks               *WebhookQuery
 	withMemberships            *MembershipQuery
 	withInvitations            *InvitationQuery
+	withQuotaUses              *QuotaUseQuery
 	loadTotal                  []func(context.Context, []*App) error
 	modifiers                  []func(*sql.Selector)
 	withNamedDevices           map[string]*DeviceQuery
@@ -75,6 +77,7 @@ type AppQuery struct {
 	withNamedWebhooks          map[string]*WebhookQuery
 	withNamedMemberships       map[string]*MembershipQuery
 	withNamedInvitations       map[string]*InvitationQuery
+	withNamedQuotaUses         map[string]*QuotaUseQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -463,6 +466,28 @@ func (_q *AppQuery) QueryInvitations() *InvitationQuery {
 	return query
 }
 
+// QueryQuotaUses chains the current query on the "quota_uses" edge.
+func (_q *AppQuery) QueryQuotaUses() *QuotaUseQuery {
+	query := (&QuotaUseClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, selector),
+			sqlgraph.To(quotause.Table, quotause.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.QuotaUsesTable, app.QuotaUsesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first App entity from the query.
 // Returns a *NotFoundError when no App was found.
 func (_q *AppQuery) First(ctx context.Context) (*App, error) {
@@ -671,6 +696,7 @@ func (_q *AppQuery) Clone() *AppQuery {
 		withWebhooks:          _q.withWebhooks.Clone(),
 		withMemberships:       _q.withMemberships.Clone(),
 		withInvitations:       _q.withInvitations.Clone(),
+		withQuotaUses:         _q.withQuotaUses.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -854,6 +880,17 @@ func (_q *AppQuery) WithInvitations(opts ...func(*InvitationQuery)) *AppQuery {
 	return _q
 }
 
+// WithQuotaUses tells the query-builder to eager-load the nodes that are connected to
+// the "quota_uses" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithQuotaUses(opts ...func(*QuotaUseQuery)) *AppQuery {
+	query := (&QuotaUseClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withQuotaUses = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -932,7 +969,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 	var (
 		nodes       = []*App{}
 		_spec       = _q.querySpec()
-		loadedTypes = [16]bool{
+		loadedTypes = [17]bool{
 			_q.withDevices != nil,
 			_q.withDeviceTokens != nil,
 			_q.withAppUsers != nil,
@@ -949,6 +986,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			_q.withWebhooks != nil,
 			_q.withMemberships != nil,
 			_q.withInvitations != nil,
+			_q.withQuotaUses != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -1084,6 +1122,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			return nil, err
 		}
 	}
+	if query := _q.withQuotaUses; query != nil {
+		if err := _q.loadQuotaUses(ctx, query, nodes,
+			func(n *App) { n.Edges.QuotaUses = []*QuotaUse{} },
+			func(n *App, e *QuotaUse) { n.Edges.QuotaUses = append(n.Edges.QuotaUses, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedDevices {
 		if err := _q.loadDevices(ctx, query, nodes,
 			func(n *App) { n.appendNamedDevices(name) },
@@ -1193,6 +1238,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 		if err := _q.loadInvitations(ctx, query, nodes,
 			func(n *App) { n.appendNamedInvitations(name) },
 			func(n *App, e *Invitation) { n.appendNamedInvitations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedQuotaUses {
+		if err := _q.loadQuotaUses(ctx, query, nodes,
+			func(n *App) { n.appendNamedQuotaUses(name) },
+			func(n *App, e *QuotaUse) { n.appendNamedQuotaUses(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1684,6 +1736,36 @@ func (_q *AppQuery) loadInvitations(ctx context.Context, query *InvitationQuery,
 	}
 	return nil
 }
+func (_q *AppQuery) loadQuotaUses(ctx context.Context, query *QuotaUseQuery, nodes []*App, init func(*App), assign func(*App, *QuotaUse)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[nodeid.ID]*App)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(quotause.FieldAppID)
+	}
+	query.Where(predicate.QuotaUse(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(app.QuotaUsesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "app_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AppQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -2025,6 +2107,20 @@ func (_q *AppQuery) WithNamedInvitations(name string, opts ...func(*InvitationQu
 		_q.withNamedInvitations = make(map[string]*InvitationQuery)
 	}
 	_q.withNamedInvitations[name] = query
+	return _q
+}
+
+// WithNamedQuotaUses tells the query-builder to eager-load the nodes that are connected to the "quota_uses"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithNamedQuotaUses(name string, opts ...func(*QuotaUseQuery)) *AppQuery {
+	query := (&QuotaUseClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedQuotaUses == nil {
+		_q.withNamedQuotaUses = make(map[string]*QuotaUseQuery)
+	}
+	_q.withNamedQuotaUses[name] = query
 	return _q
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
@@ -76,6 +77,20 @@ func (_u *AppUpdate) SetDescription(v string) *AppUpdate {
 func (_u *AppUpdate) SetNillableDescription(v *string) *AppUpdate {
 	if v != nil {
 		_u.SetDescription(*v)
+	}
+	return _u
+}
+
+// SetQuotaPolicy sets the "quota_policy" field.
+func (_u *AppUpdate) SetQuotaPolicy(v app.QuotaPolicy) *AppUpdate {
+	_u.mutation.SetQuotaPolicy(v)
+	return _u
+}
+
+// SetNillableQuotaPolicy sets the "quota_policy" field if the given value is not nil.
+func (_u *AppUpdate) SetNillableQuotaPolicy(v *app.QuotaPolicy) *AppUpdate {
+	if v != nil {
+		_u.SetQuotaPolicy(*v)
 	}
 	return _u
 }
@@ -318,6 +333,21 @@ func (_u *AppUpdate) AddInvitations(v ...*Invitation) *AppUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInvitationIDs(ids...)
+}
+
+// AddQuotaUseIDs adds the "quota_uses" edge to the QuotaUse entity by IDs.
+func (_u *AppUpdate) AddQuotaUseIDs(ids ...nodeid.ID) *AppUpdate {
+	_u.mutation.AddQuotaUseIDs(ids...)
+	return _u
+}
+
+// AddQuotaUses adds the "quota_uses" edges to the QuotaUse entity.
+func (_u *AppUpdate) AddQuotaUses(v ...*QuotaUse) *AppUpdate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuotaUseIDs(ids...)
 }
 
 // Mutation returns the AppMutation object of the builder.
@@ -661,6 +691,27 @@ func (_u *AppUpdate) RemoveInvitations(v ...*Invitation) *AppUpdate {
 	return _u.RemoveInvitationIDs(ids...)
 }
 
+// ClearQuotaUses clears all "quota_uses" edges to the QuotaUse entity.
+func (_u *AppUpdate) ClearQuotaUses() *AppUpdate {
+	_u.mutation.ClearQuotaUses()
+	return _u
+}
+
+// RemoveQuotaUseIDs removes the "quota_uses" edge to QuotaUse entities by IDs.
+func (_u *AppUpdate) RemoveQuotaUseIDs(ids ...nodeid.ID) *AppUpdate {
+	_u.mutation.RemoveQuotaUseIDs(ids...)
+	return _u
+}
+
+// RemoveQuotaUses removes "quota_uses" edges to QuotaUse entities.
+func (_u *AppUpdate) RemoveQuotaUses(v ...*QuotaUse) *AppUpdate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuotaUseIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *AppUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -715,6 +766,11 @@ func (_u *AppUpdate) check() error {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "App.description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.QuotaPolicy(); ok {
+		if err := app.QuotaPolicyValidator(v); err != nil {
+			return &ValidationError{Name: "quota_policy", err: fmt.Errorf(`ent: validator failed for field "App.quota_policy": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -744,6 +800,9 @@ func (_u *AppUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(app.FieldDescription, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QuotaPolicy(); ok {
+		_spec.SetField(app.FieldQuotaPolicy, field.TypeEnum, value)
 	}
 	if _u.mutation.DevicesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1465,6 +1524,51 @@ func (_u *AppUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.QuotaUsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.QuotaUsesTable,
+			Columns: []string{app.QuotaUsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuotaUsesIDs(); len(nodes) > 0 && !_u.mutation.QuotaUsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.QuotaUsesTable,
+			Columns: []string{app.QuotaUsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuotaUsesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.QuotaUsesTable,
+			Columns: []string{app.QuotaUsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1517,6 +1621,20 @@ func (_u *AppUpdateOne) SetDescription(v string) *AppUpdateOne {
 func (_u *AppUpdateOne) SetNillableDescription(v *string) *AppUpdateOne {
 	if v != nil {
 		_u.SetDescription(*v)
+	}
+	return _u
+}
+
+// SetQuotaPolicy sets the "quota_policy" field.
+func (_u *AppUpdateOne) SetQuotaPolicy(v app.QuotaPolicy) *AppUpdateOne {
+	_u.mutation.SetQuotaPolicy(v)
+	return _u
+}
+
+// SetNillableQuotaPolicy sets the "quota_policy" field if the given value is not nil.
+func (_u *AppUpdateOne) SetNillableQuotaPolicy(v *app.QuotaPolicy) *AppUpdateOne {
+	if v != nil {
+		_u.SetQuotaPolicy(*v)
 	}
 	return _u
 }
@@ -1759,6 +1877,21 @@ func (_u *AppUpdateOne) AddInvitations(v ...*Invitation) *AppUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInvitationIDs(ids...)
+}
+
+// AddQuotaUseIDs adds the "quota_uses" edge to the QuotaUse entity by IDs.
+func (_u *AppUpdateOne) AddQuotaUseIDs(ids ...nodeid.ID) *AppUpdateOne {
+	_u.mutation.AddQuotaUseIDs(ids...)
+	return _u
+}
+
+// AddQuotaUses adds the "quota_uses" edges to the QuotaUse entity.
+func (_u *AppUpdateOne) AddQuotaUses(v ...*QuotaUse) *AppUpdateOne {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuotaUseIDs(ids...)
 }
 
 // Mutation returns the AppMutation object of the builder.
@@ -2102,6 +2235,27 @@ func (_u *AppUpdateOne) RemoveInvitations(v ...*Invitation) *AppUpdateOne {
 	return _u.RemoveInvitationIDs(ids...)
 }
 
+// ClearQuotaUses clears all "quota_uses" edges to the QuotaUse entity.
+func (_u *AppUpdateOne) ClearQuotaUses() *AppUpdateOne {
+	_u.mutation.ClearQuotaUses()
+	return _u
+}
+
+// RemoveQuotaUseIDs removes the "quota_uses" edge to QuotaUse entities by IDs.
+func (_u *AppUpdateOne) RemoveQuotaUseIDs(ids ...nodeid.ID) *AppUpdateOne {
+	_u.mutation.RemoveQuotaUseIDs(ids...)
+	return _u
+}
+
+// RemoveQuotaUses removes "quota_uses" edges to QuotaUse entities.
+func (_u *AppUpdateOne) RemoveQuotaUses(v ...*QuotaUse) *AppUpdateOne {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuotaUseIDs(ids...)
+}
+
 // Where appends a list predicates to the AppUpdate builder.
 func (_u *AppUpdateOne) Where(ps ...predicate.App) *AppUpdateOne {
 	_u.mutation.Where(ps...)
@@ -2169,6 +2323,11 @@ func (_u *AppUpdateOne) check() error {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "App.description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.QuotaPolicy(); ok {
+		if err := app.QuotaPolicyValidator(v); err != nil {
+			return &ValidationError{Name: "quota_policy", err: fmt.Errorf(`ent: validator failed for field "App.quota_policy": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -2215,6 +2374,9 @@ func (_u *AppUpdateOne) sqlSave(ctx context.Context) (_node *App, err error) {
 	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(app.FieldDescription, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QuotaPolicy(); ok {
+		_spec.SetField(app.FieldQuotaPolicy, field.TypeEnum, value)
 	}
 	if _u.mutation.DevicesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2929,6 +3091,51 @@ func (_u *AppUpdateOne) sqlSave(ctx context.Context) (_node *App, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.QuotaUsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.QuotaUsesTable,
+			Columns: []string{app.QuotaUsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuotaUsesIDs(); len(nodes) > 0 && !_u.mutation.QuotaUsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.QuotaUsesTable,
+			Columns: []string{app.QuotaUsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuotaUsesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.QuotaUsesTable,
+			Columns: []string{app.QuotaUsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -30,6 +30,7 @@ import (
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
@@ -73,6 +74,8 @@ type Client struct {
 	Outbox *OutboxClient
 	// PushJob is the client for interacting with the PushJob builders.
 	PushJob *PushJobClient
+	// QuotaUse is the client for interacting with the QuotaUse builders.
+	QuotaUse *QuotaUseClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// StatMinute is the client for interacting with the StatMinute builders.
@@ -110,6 +113,7 @@ func (c *Client) init() {
 	c.Membership = NewMembershipClient(c.config)
 	c.Outbox = NewOutboxClient(c.config)
 	c.PushJob = NewPushJobClient(c.config)
+	c.QuotaUse = NewQuotaUseClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.StatMinute = NewStatMinuteClient(c.config)
 	c.StatSnapshot = NewStatSnapshotClient(c.config)
@@ -222,6 +226,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Membership:      NewMembershipClient(cfg),
 		Outbox:          NewOutboxClient(cfg),
 		PushJob:         NewPushJobClient(cfg),
+		QuotaUse:        NewQuotaUseClient(cfg),
 		Session:         NewSessionClient(cfg),
 		StatMinute:      NewStatMinuteClient(cfg),
 		StatSnapshot:    NewStatSnapshotClient(cfg),
@@ -261,6 +266,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Membership:      NewMembershipClient(cfg),
 		Outbox:          NewOutboxClient(cfg),
 		PushJob:         NewPushJobClient(cfg),
+		QuotaUse:        NewQuotaUseClient(cfg),
 		Session:         NewSessionClient(cfg),
 		StatMinute:      NewStatMinuteClient(cfg),
 		StatSnapshot:    NewStatSnapshotClient(cfg),
@@ -298,8 +304,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Account, c.App, c.AppUser, c.AuditEvent, c.ChannelConfig,
 		c.Delivery, c.Device, c.DeviceToken, c.Group, c.Invitation, c.Membership,
-		c.Outbox, c.PushJob, c.Session, c.StatMinute, c.StatSnapshot, c.Template,
-		c.Webhook, c.WebhookDelivery,
+		c.Outbox, c.PushJob, c.QuotaUse, c.Session, c.StatMinute, c.StatSnapshot,
+		c.Template, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Use(hooks...)
 	}
@@ -311,8 +317,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Account, c.App, c.AppUser, c.AuditEvent, c.ChannelConfig,
 		c.Delivery, c.Device, c.DeviceToken, c.Group, c.Invitation, c.Membership,
-		c.Outbox, c.PushJob, c.Session, c.StatMinute, c.StatSnapshot, c.Template,
-		c.Webhook, c.WebhookDelivery,
+		c.Outbox, c.PushJob, c.QuotaUse, c.Session, c.StatMinute, c.StatSnapshot,
+		c.Template, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -349,6 +355,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Outbox.mutate(ctx, m)
 	case *PushJobMutation:
 		return c.PushJob.mutate(ctx, m)
+	case *QuotaUseMutation:
+		return c.QuotaUse.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *StatMinuteMutation:
@@ -1041,6 +1049,22 @@ func (c *AppClient) QueryInvitations(_m *App) *InvitationQuery {
 			sqlgraph.From(app.Table, app.FieldID, id),
 			sqlgraph.To(invitation.Table, invitation.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, app.InvitationsTable, app.InvitationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryQuotaUses queries the quota_uses edge of a App.
+func (c *AppClient) QueryQuotaUses(_m *App) *QuotaUseQuery {
+	query := (&QuotaUseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, id),
+			sqlgraph.To(quotause.Table, quotause.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.QuotaUsesTable, app.QuotaUsesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2960,6 +2984,157 @@ func (c *PushJobClient) mutate(ctx context.Context, m *PushJobMutation) (Value, 
 	}
 }
 
+// QuotaUseClient is a client for the QuotaUse schema.
+type QuotaUseClient struct {
+	config
+}
+
+// NewQuotaUseClient returns a client for the QuotaUse from the given config.
+func NewQuotaUseClient(c config) *QuotaUseClient {
+	return &QuotaUseClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `quotause.Hooks(f(g(h())))`.
+func (c *QuotaUseClient) Use(hooks ...Hook) {
+	c.hooks.QuotaUse = append(c.hooks.QuotaUse, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `quotause.Intercept(f(g(h())))`.
+func (c *QuotaUseClient) Intercept(interceptors ...Interceptor) {
+	c.inters.QuotaUse = append(c.inters.QuotaUse, interceptors...)
+}
+
+// Create returns a builder for creating a QuotaUse entity.
+func (c *QuotaUseClient) Create() *QuotaUseCreate {
+	mutation := newQuotaUseMutation(c.config, OpCreate)
+	return &QuotaUseCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of QuotaUse entities.
+func (c *QuotaUseClient) CreateBulk(builders ...*QuotaUseCreate) *QuotaUseCreateBulk {
+	return &QuotaUseCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *QuotaUseClient) MapCreateBulk(slice any, setFunc func(*QuotaUseCreate, int)) *QuotaUseCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &QuotaUseCreateBulk{err: fmt.Errorf("calling to QuotaUseClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*QuotaUseCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &QuotaUseCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for QuotaUse.
+func (c *QuotaUseClient) Update() *QuotaUseUpdate {
+	mutation := newQuotaUseMutation(c.config, OpUpdate)
+	return &QuotaUseUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *QuotaUseClient) UpdateOne(_m *QuotaUse) *QuotaUseUpdateOne {
+	mutation := newQuotaUseMutation(c.config, OpUpdateOne, withQuotaUse(_m))
+	return &QuotaUseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *QuotaUseClient) UpdateOneID(id nodeid.ID) *QuotaUseUpdateOne {
+	mutation := newQuotaUseMutation(c.config, OpUpdateOne, withQuotaUseID(id))
+	return &QuotaUseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for QuotaUse.
+func (c *QuotaUseClient) Delete() *QuotaUseDelete {
+	mutation := newQuotaUseMutation(c.config, OpDelete)
+	return &QuotaUseDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *QuotaUseClient) DeleteOne(_m *QuotaUse) *QuotaUseDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *QuotaUseClient) DeleteOneID(id nodeid.ID) *QuotaUseDeleteOne {
+	builder := c.Delete().Where(quotause.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &QuotaUseDeleteOne{builder}
+}
+
+// Query returns a query builder for QuotaUse.
+func (c *QuotaUseClient) Query() *QuotaUseQuery {
+	return &QuotaUseQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeQuotaUse},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a QuotaUse entity by its id.
+func (c *QuotaUseClient) Get(ctx context.Context, id nodeid.ID) (*QuotaUse, error) {
+	return c.Query().Where(quotause.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *QuotaUseClient) GetX(ctx context.Context, id nodeid.ID) *QuotaUse {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApp queries the app edge of a QuotaUse.
+func (c *QuotaUseClient) QueryApp(_m *QuotaUse) *AppQuery {
+	query := (&AppClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(quotause.Table, quotause.FieldID, id),
+			sqlgraph.To(app.Table, app.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, quotause.AppTable, quotause.AppColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *QuotaUseClient) Hooks() []Hook {
+	hooks := c.hooks.QuotaUse
+	return append(hooks[:len(hooks):len(hooks)], quotause.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *QuotaUseClient) Interceptors() []Interceptor {
+	inters := c.inters.QuotaUse
+	return append(inters[:len(inters):len(inters)], quotause.Interceptors[:]...)
+}
+
+func (c *QuotaUseClient) mutate(ctx context.Context, m *QuotaUseMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&QuotaUseCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&QuotaUseUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&QuotaUseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&QuotaUseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown QuotaUse mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -3902,12 +4077,12 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 type (
 	hooks struct {
 		APIKey, Account, App, AppUser, AuditEvent, ChannelConfig, Delivery, Device,
-		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, Session,
+		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, QuotaUse, Session,
 		StatMinute, StatSnapshot, Template, Webhook, WebhookDelivery []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, App, AppUser, AuditEvent, ChannelConfig, Delivery, Device,
-		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, Session,
+		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, QuotaUse, Session,
 		StatMinute, StatSnapshot, Template, Webhook, WebhookDelivery []ent.Interceptor
 	}
 )

@@ -26,6 +26,7 @@ import (
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
@@ -106,6 +107,7 @@ func checkColumn(t, c string) error {
 			membership.Table:      membership.ValidColumn,
 			outbox.Table:          outbox.ValidColumn,
 			pushjob.Table:         pushjob.ValidColumn,
+			quotause.Table:        quotause.ValidColumn,
 			session.Table:         session.ValidColumn,
 			statminute.Table:      statminute.ValidColumn,
 			statsnapshot.Table:    statsnapshot.ValidColumn,

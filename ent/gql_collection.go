@@ -904,6 +904,11 @@ func (_q *AppQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				selectedFields = append(selectedFields, app.FieldAppKey)
 				fieldSeen[app.FieldAppKey] = struct{}{}
 			}
+		case "quotaPolicy":
+			if _, ok := fieldSeen[app.FieldQuotaPolicy]; !ok {
+				selectedFields = append(selectedFields, app.FieldQuotaPolicy)
+				fieldSeen[app.FieldQuotaPolicy] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/pushd/pushd/ent/app"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
@@ -10,6 +11,7 @@ import (
 type CreateAppInput struct {
 	Name        string
 	Description *string
+	QuotaPolicy *app.QuotaPolicy
 }
 
 // Mutate applies the CreateAppInput on the AppMutation builder.
@@ -17,6 +19,9 @@ func (i *CreateAppInput) Mutate(m *AppMutation) {
 	m.SetName(i.Name)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
+	}
+	if v := i.QuotaPolicy; v != nil {
+		m.SetQuotaPolicy(*v)
 	}
 }
 
@@ -30,6 +35,7 @@ func (c *AppCreate) SetInput(i CreateAppInput) *AppCreate {
 type UpdateAppInput struct {
 	Name        *string
 	Description *string
+	QuotaPolicy *app.QuotaPolicy
 }
 
 // Mutate applies the UpdateAppInput on the AppMutation builder.
@@ -39,6 +45,9 @@ func (i *UpdateAppInput) Mutate(m *AppMutation) {
 	}
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
+	}
+	if v := i.QuotaPolicy; v != nil {
+		m.SetQuotaPolicy(*v)
 	}
 }
 

@@ -1018,6 +1018,12 @@ type AppWhereInput struct {
 	AppKeyEqualFold    *string  `json:"appKeyEqualFold,omitempty"`
 	AppKeyContainsFold *string  `json:"appKeyContainsFold,omitempty"`
 
+	// "quota_policy" field predicates.
+	QuotaPolicy      *app.QuotaPolicy  `json:"quotaPolicy,omitempty"`
+	QuotaPolicyNEQ   *app.QuotaPolicy  `json:"quotaPolicyNEQ,omitempty"`
+	QuotaPolicyIn    []app.QuotaPolicy `json:"quotaPolicyIn,omitempty"`
+	QuotaPolicyNotIn []app.QuotaPolicy `json:"quotaPolicyNotIn,omitempty"`
+
 	// "devices" edge predicates.
 	HasDevices     *bool               `json:"hasDevices,omitempty"`
 	HasDevicesWith []*DeviceWhereInput `json:"hasDevicesWith,omitempty"`
@@ -1310,6 +1316,18 @@ func (i *AppWhereInput) P() (predicate.App, error) {
 	}
 	if i.AppKeyContainsFold != nil {
 		predicates = append(predicates, app.AppKeyContainsFold(*i.AppKeyContainsFold))
+	}
+	if i.QuotaPolicy != nil {
+		predicates = append(predicates, app.QuotaPolicyEQ(*i.QuotaPolicy))
+	}
+	if i.QuotaPolicyNEQ != nil {
+		predicates = append(predicates, app.QuotaPolicyNEQ(*i.QuotaPolicyNEQ))
+	}
+	if len(i.QuotaPolicyIn) > 0 {
+		predicates = append(predicates, app.QuotaPolicyIn(i.QuotaPolicyIn...))
+	}
+	if len(i.QuotaPolicyNotIn) > 0 {
+		predicates = append(predicates, app.QuotaPolicyNotIn(i.QuotaPolicyNotIn...))
 	}
 
 	if i.HasDevices != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -60,6 +61,7 @@ const (
 	TypeMembership      = "Membership"
 	TypeOutbox          = "Outbox"
 	TypePushJob         = "PushJob"
+	TypeQuotaUse        = "QuotaUse"
 	TypeSession         = "Session"
 	TypeStatMinute      = "StatMinute"
 	TypeStatSnapshot    = "StatSnapshot"
@@ -1995,6 +1997,7 @@ type AppMutation struct {
 	name                      *string
 	description               *string
 	app_key                   *string
+	quota_policy              *app.QuotaPolicy
 	clearedFields             map[string]struct{}
 	devices                   map[nodeid.ID]struct{}
 	removeddevices            map[nodeid.ID]struct{}
@@ -2044,6 +2047,9 @@ type AppMutation struct {
 	invitations               map[nodeid.ID]struct{}
 	removedinvitations        map[nodeid.ID]struct{}
 	clearedinvitations        bool
+	quota_uses                map[nodeid.ID]struct{}
+	removedquota_uses         map[nodeid.ID]struct{}
+	clearedquota_uses         bool
 	done                      bool
 	oldValue                  func(context.Context) (*App, error)
 	predicates                []predicate.App
@@ -2331,6 +2337,42 @@ func (m *AppMutation) OldAppKey(ctx context.Context) (v string, err error) {
 // ResetAppKey resets all changes to the "app_key" field.
 func (m *AppMutation) ResetAppKey() {
 	m.app_key = nil
+}
+
+// SetQuotaPolicy sets the "quota_policy" field.
+func (m *AppMutation) SetQuotaPolicy(ap app.QuotaPolicy) {
+	m.quota_policy = &ap
+}
+
+// QuotaPolicy returns the value of the "quota_policy" field in the mutation.
+func (m *AppMutation) QuotaPolicy() (r app.QuotaPolicy, exists bool) {
+	v := m.quota_policy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuotaPolicy returns the old "quota_policy" field's value of the App entity.
+// If the App object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppMutation) OldQuotaPolicy(ctx context.Context) (v app.QuotaPolicy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuotaPolicy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuotaPolicy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuotaPolicy: %w", err)
+	}
+	return oldValue.QuotaPolicy, nil
+}
+
+// ResetQuotaPolicy resets all changes to the "quota_policy" field.
+func (m *AppMutation) ResetQuotaPolicy() {
+	m.quota_policy = nil
 }
 
 // AddDeviceIDs adds the "devices" edge to the Device entity by ids.
@@ -3197,6 +3239,60 @@ func (m *AppMutation) ResetInvitations() {
 	m.removedinvitations = nil
 }
 
+// AddQuotaUseIDs adds the "quota_uses" edge to the QuotaUse entity by ids.
+func (m *AppMutation) AddQuotaUseIDs(ids ...nodeid.ID) {
+	if m.quota_uses == nil {
+		m.quota_uses = make(map[nodeid.ID]struct{})
+	}
+	for i := range ids {
+		m.quota_uses[ids[i]] = struct{}{}
+	}
+}
+
+// ClearQuotaUses clears the "quota_uses" edge to the QuotaUse entity.
+func (m *AppMutation) ClearQuotaUses() {
+	m.clearedquota_uses = true
+}
+
+// QuotaUsesCleared reports if the "quota_uses" edge to the QuotaUse entity was cleared.
+func (m *AppMutation) QuotaUsesCleared() bool {
+	return m.clearedquota_uses
+}
+
+// RemoveQuotaUseIDs removes the "quota_uses" edge to the QuotaUse entity by IDs.
+func (m *AppMutation) RemoveQuotaUseIDs(ids ...nodeid.ID) {
+	if m.removedquota_uses == nil {
+		m.removedquota_uses = make(map[nodeid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.quota_uses, ids[i])
+		m.removedquota_uses[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedQuotaUses returns the removed IDs of the "quota_uses" edge to the QuotaUse entity.
+func (m *AppMutation) RemovedQuotaUsesIDs() (ids []nodeid.ID) {
+	for id := range m.removedquota_uses {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// QuotaUsesIDs returns the "quota_uses" edge IDs in the mutation.
+func (m *AppMutation) QuotaUsesIDs() (ids []nodeid.ID) {
+	for id := range m.quota_uses {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetQuotaUses resets all changes to the "quota_uses" edge.
+func (m *AppMutation) ResetQuotaUses() {
+	m.quota_uses = nil
+	m.clearedquota_uses = false
+	m.removedquota_uses = nil
+}
+
 // Where appends a list predicates to the AppMutation builder.
 func (m *AppMutation) Where(ps ...predicate.App) {
 	m.predicates = append(m.predicates, ps...)
@@ -3231,7 +3327,7 @@ func (m *AppMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, app.FieldCreatedAt)
 	}
@@ -3246,6 +3342,9 @@ func (m *AppMutation) Fields() []string {
 	}
 	if m.app_key != nil {
 		fields = append(fields, app.FieldAppKey)
+	}
+	if m.quota_policy != nil {
+		fields = append(fields, app.FieldQuotaPolicy)
 	}
 	return fields
 }
@@ -3265,6 +3364,8 @@ func (m *AppMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case app.FieldAppKey:
 		return m.AppKey()
+	case app.FieldQuotaPolicy:
+		return m.QuotaPolicy()
 	}
 	return nil, false
 }
@@ -3284,6 +3385,8 @@ func (m *AppMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldDescription(ctx)
 	case app.FieldAppKey:
 		return m.OldAppKey(ctx)
+	case app.FieldQuotaPolicy:
+		return m.OldQuotaPolicy(ctx)
 	}
 	return nil, fmt.Errorf("unknown App field %s", name)
 }
@@ -3327,6 +3430,13 @@ func (m *AppMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAppKey(v)
+		return nil
+	case app.FieldQuotaPolicy:
+		v, ok := value.(app.QuotaPolicy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuotaPolicy(v)
 		return nil
 	}
 	return fmt.Errorf("unknown App field %s", name)
@@ -3392,13 +3502,16 @@ func (m *AppMutation) ResetField(name string) error {
 	case app.FieldAppKey:
 		m.ResetAppKey()
 		return nil
+	case app.FieldQuotaPolicy:
+		m.ResetQuotaPolicy()
+		return nil
 	}
 	return fmt.Errorf("unknown App field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppMutation) AddedEdges() []string {
-	edges := make([]string, 0, 16)
+	edges := make([]string, 0, 17)
 	if m.devices != nil {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3446,6 +3559,9 @@ func (m *AppMutation) AddedEdges() []string {
 	}
 	if m.invitations != nil {
 		edges = append(edges, app.EdgeInvitations)
+	}
+	if m.quota_uses != nil {
+		edges = append(edges, app.EdgeQuotaUses)
 	}
 	return edges
 }
@@ -3550,13 +3666,19 @@ func (m *AppMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case app.EdgeQuotaUses:
+		ids := make([]ent.Value, 0, len(m.quota_uses))
+		for id := range m.quota_uses {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 16)
+	edges := make([]string, 0, 17)
 	if m.removeddevices != nil {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3604,6 +3726,9 @@ func (m *AppMutation) RemovedEdges() []string {
 	}
 	if m.removedinvitations != nil {
 		edges = append(edges, app.EdgeInvitations)
+	}
+	if m.removedquota_uses != nil {
+		edges = append(edges, app.EdgeQuotaUses)
 	}
 	return edges
 }
@@ -3708,13 +3833,19 @@ func (m *AppMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case app.EdgeQuotaUses:
+		ids := make([]ent.Value, 0, len(m.removedquota_uses))
+		for id := range m.removedquota_uses {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 16)
+	edges := make([]string, 0, 17)
 	if m.cleareddevices {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3763,6 +3894,9 @@ func (m *AppMutation) ClearedEdges() []string {
 	if m.clearedinvitations {
 		edges = append(edges, app.EdgeInvitations)
 	}
+	if m.clearedquota_uses {
+		edges = append(edges, app.EdgeQuotaUses)
+	}
 	return edges
 }
 
@@ -3802,6 +3936,8 @@ func (m *AppMutation) EdgeCleared(name string) bool {
 		return m.clearedmemberships
 	case app.EdgeInvitations:
 		return m.clearedinvitations
+	case app.EdgeQuotaUses:
+		return m.clearedquota_uses
 	}
 	return false
 }
@@ -3865,6 +4001,9 @@ func (m *AppMutation) ResetEdge(name string) error {
 		return nil
 	case app.EdgeInvitations:
 		m.ResetInvitations()
+		return nil
+	case app.EdgeQuotaUses:
+		m.ResetQuotaUses()
 		return nil
 	}
 	return fmt.Errorf("unknown App edge %s", name)
@@ -16512,6 +16651,716 @@ func (m *PushJobMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PushJob edge %s", name)
+}
+
+// QuotaUseMutation represents an operation that mutates the QuotaUse nodes in the graph.
+type QuotaUseMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *nodeid.ID
+	channel       *enum.Channel
+	day           *string
+	device_id     *string
+	delivery_id   *string
+	state         *quotause.State
+	created_at    *time.Time
+	clearedFields map[string]struct{}
+	app           *nodeid.ID
+	clearedapp    bool
+	done          bool
+	oldValue      func(context.Context) (*QuotaUse, error)
+	predicates    []predicate.QuotaUse
+}
+
+var _ ent.Mutation = (*QuotaUseMutation)(nil)
+
+// quotauseOption allows management of the mutation configuration using functional options.
+type quotauseOption func(*QuotaUseMutation)
+
+// newQuotaUseMutation creates new mutation for the QuotaUse entity.
+func newQuotaUseMutation(c config, op Op, opts ...quotauseOption) *QuotaUseMutation {
+	m := &QuotaUseMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeQuotaUse,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withQuotaUseID sets the ID field of the mutation.
+func withQuotaUseID(id nodeid.ID) quotauseOption {
+	return func(m *QuotaUseMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *QuotaUse
+		)
+		m.oldValue = func(ctx context.Context) (*QuotaUse, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().QuotaUse.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withQuotaUse sets the old QuotaUse of the mutation.
+func withQuotaUse(node *QuotaUse) quotauseOption {
+	return func(m *QuotaUseMutation) {
+		m.oldValue = func(context.Context) (*QuotaUse, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m QuotaUseMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m QuotaUseMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of QuotaUse entities.
+func (m *QuotaUseMutation) SetID(id nodeid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *QuotaUseMutation) ID() (id nodeid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *QuotaUseMutation) IDs(ctx context.Context) ([]nodeid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []nodeid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().QuotaUse.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAppID sets the "app_id" field.
+func (m *QuotaUseMutation) SetAppID(n nodeid.ID) {
+	m.app = &n
+}
+
+// AppID returns the value of the "app_id" field in the mutation.
+func (m *QuotaUseMutation) AppID() (r nodeid.ID, exists bool) {
+	v := m.app
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppID returns the old "app_id" field's value of the QuotaUse entity.
+// If the QuotaUse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaUseMutation) OldAppID(ctx context.Context) (v nodeid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppID: %w", err)
+	}
+	return oldValue.AppID, nil
+}
+
+// ResetAppID resets all changes to the "app_id" field.
+func (m *QuotaUseMutation) ResetAppID() {
+	m.app = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *QuotaUseMutation) SetChannel(e enum.Channel) {
+	m.channel = &e
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *QuotaUseMutation) Channel() (r enum.Channel, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the QuotaUse entity.
+// If the QuotaUse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaUseMutation) OldChannel(ctx context.Context) (v enum.Channel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *QuotaUseMutation) ResetChannel() {
+	m.channel = nil
+}
+
+// SetDay sets the "day" field.
+func (m *QuotaUseMutation) SetDay(s string) {
+	m.day = &s
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *QuotaUseMutation) Day() (r string, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the QuotaUse entity.
+// If the QuotaUse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaUseMutation) OldDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *QuotaUseMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetDeviceID sets the "device_id" field.
+func (m *QuotaUseMutation) SetDeviceID(s string) {
+	m.device_id = &s
+}
+
+// DeviceID returns the value of the "device_id" field in the mutation.
+func (m *QuotaUseMutation) DeviceID() (r string, exists bool) {
+	v := m.device_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeviceID returns the old "device_id" field's value of the QuotaUse entity.
+// If the QuotaUse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaUseMutation) OldDeviceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeviceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeviceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeviceID: %w", err)
+	}
+	return oldValue.DeviceID, nil
+}
+
+// ResetDeviceID resets all changes to the "device_id" field.
+func (m *QuotaUseMutation) ResetDeviceID() {
+	m.device_id = nil
+}
+
+// SetDeliveryID sets the "delivery_id" field.
+func (m *QuotaUseMutation) SetDeliveryID(s string) {
+	m.delivery_id = &s
+}
+
+// DeliveryID returns the value of the "delivery_id" field in the mutation.
+func (m *QuotaUseMutation) DeliveryID() (r string, exists bool) {
+	v := m.delivery_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveryID returns the old "delivery_id" field's value of the QuotaUse entity.
+// If the QuotaUse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaUseMutation) OldDeliveryID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveryID: %w", err)
+	}
+	return oldValue.DeliveryID, nil
+}
+
+// ResetDeliveryID resets all changes to the "delivery_id" field.
+func (m *QuotaUseMutation) ResetDeliveryID() {
+	m.delivery_id = nil
+}
+
+// SetState sets the "state" field.
+func (m *QuotaUseMutation) SetState(q quotause.State) {
+	m.state = &q
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *QuotaUseMutation) State() (r quotause.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the QuotaUse entity.
+// If the QuotaUse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaUseMutation) OldState(ctx context.Context) (v quotause.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *QuotaUseMutation) ResetState() {
+	m.state = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *QuotaUseMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *QuotaUseMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the QuotaUse entity.
+// If the QuotaUse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaUseMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *QuotaUseMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearApp clears the "app" edge to the App entity.
+func (m *QuotaUseMutation) ClearApp() {
+	m.clearedapp = true
+	m.clearedFields[quotause.FieldAppID] = struct{}{}
+}
+
+// AppCleared reports if the "app" edge to the App entity was cleared.
+func (m *QuotaUseMutation) AppCleared() bool {
+	return m.clearedapp
+}
+
+// AppIDs returns the "app" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppID instead. It exists only for internal usage by the builders.
+func (m *QuotaUseMutation) AppIDs() (ids []nodeid.ID) {
+	if id := m.app; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApp resets all changes to the "app" edge.
+func (m *QuotaUseMutation) ResetApp() {
+	m.app = nil
+	m.clearedapp = false
+}
+
+// Where appends a list predicates to the QuotaUseMutation builder.
+func (m *QuotaUseMutation) Where(ps ...predicate.QuotaUse) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the QuotaUseMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *QuotaUseMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.QuotaUse, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *QuotaUseMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *QuotaUseMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (QuotaUse).
+func (m *QuotaUseMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *QuotaUseMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.app != nil {
+		fields = append(fields, quotause.FieldAppID)
+	}
+	if m.channel != nil {
+		fields = append(fields, quotause.FieldChannel)
+	}
+	if m.day != nil {
+		fields = append(fields, quotause.FieldDay)
+	}
+	if m.device_id != nil {
+		fields = append(fields, quotause.FieldDeviceID)
+	}
+	if m.delivery_id != nil {
+		fields = append(fields, quotause.FieldDeliveryID)
+	}
+	if m.state != nil {
+		fields = append(fields, quotause.FieldState)
+	}
+	if m.created_at != nil {
+		fields = append(fields, quotause.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *QuotaUseMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case quotause.FieldAppID:
+		return m.AppID()
+	case quotause.FieldChannel:
+		return m.Channel()
+	case quotause.FieldDay:
+		return m.Day()
+	case quotause.FieldDeviceID:
+		return m.DeviceID()
+	case quotause.FieldDeliveryID:
+		return m.DeliveryID()
+	case quotause.FieldState:
+		return m.State()
+	case quotause.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *QuotaUseMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case quotause.FieldAppID:
+		return m.OldAppID(ctx)
+	case quotause.FieldChannel:
+		return m.OldChannel(ctx)
+	case quotause.FieldDay:
+		return m.OldDay(ctx)
+	case quotause.FieldDeviceID:
+		return m.OldDeviceID(ctx)
+	case quotause.FieldDeliveryID:
+		return m.OldDeliveryID(ctx)
+	case quotause.FieldState:
+		return m.OldState(ctx)
+	case quotause.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown QuotaUse field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *QuotaUseMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case quotause.FieldAppID:
+		v, ok := value.(nodeid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppID(v)
+		return nil
+	case quotause.FieldChannel:
+		v, ok := value.(enum.Channel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case quotause.FieldDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case quotause.FieldDeviceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeviceID(v)
+		return nil
+	case quotause.FieldDeliveryID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveryID(v)
+		return nil
+	case quotause.FieldState:
+		v, ok := value.(quotause.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case quotause.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaUse field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *QuotaUseMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *QuotaUseMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *QuotaUseMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown QuotaUse numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *QuotaUseMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *QuotaUseMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *QuotaUseMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown QuotaUse nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *QuotaUseMutation) ResetField(name string) error {
+	switch name {
+	case quotause.FieldAppID:
+		m.ResetAppID()
+		return nil
+	case quotause.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case quotause.FieldDay:
+		m.ResetDay()
+		return nil
+	case quotause.FieldDeviceID:
+		m.ResetDeviceID()
+		return nil
+	case quotause.FieldDeliveryID:
+		m.ResetDeliveryID()
+		return nil
+	case quotause.FieldState:
+		m.ResetState()
+		return nil
+	case quotause.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaUse field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *QuotaUseMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.app != nil {
+		edges = append(edges, quotause.EdgeApp)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *QuotaUseMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case quotause.EdgeApp:
+		if id := m.app; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *QuotaUseMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *QuotaUseMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *QuotaUseMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedapp {
+		edges = append(edges, quotause.EdgeApp)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *QuotaUseMutation) EdgeCleared(name string) bool {
+	switch name {
+	case quotause.EdgeApp:
+		return m.clearedapp
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *QuotaUseMutation) ClearEdge(name string) error {
+	switch name {
+	case quotause.EdgeApp:
+		m.ClearApp()
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaUse unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *QuotaUseMutation) ResetEdge(name string) error {
+	switch name {
+	case quotause.EdgeApp:
+		m.ResetApp()
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaUse edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
@@ -61,6 +62,8 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 		return outbox.Table, nil
 	case "job":
 		return pushjob.Table, nil
+	case "qtu":
+		return quotause.Table, nil
 	case "ses":
 		return session.Table, nil
 	case "stm":
@@ -95,6 +98,7 @@ func NodePrefixes() map[string]string {
 		membership.Table:      "mbr",
 		outbox.Table:          "obx",
 		pushjob.Table:         "job",
+		quotause.Table:        "qtu",
 		session.Table:         "ses",
 		statminute.Table:      "stm",
 		statsnapshot.Table:    "sts",

@@ -42,6 +42,8 @@ type Tx struct {
 	Outbox *OutboxClient
 	// PushJob is the client for interacting with the PushJob builders.
 	PushJob *PushJobClient
+	// QuotaUse is the client for interacting with the QuotaUse builders.
+	QuotaUse *QuotaUseClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// StatMinute is the client for interacting with the StatMinute builders.
@@ -199,6 +201,7 @@ func (tx *Tx) init() {
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Outbox = NewOutboxClient(tx.config)
 	tx.PushJob = NewPushJobClient(tx.config)
+	tx.QuotaUse = NewQuotaUseClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.StatMinute = NewStatMinuteClient(tx.config)
 	tx.StatSnapshot = NewStatSnapshotClient(tx.config)

@@ -19,6 +19,16 @@ func (r *channelConfigResolver) ReceiptURL(ctx context.Context, obj *ent.Channel
 	return optional(r.svc.Credentials().ReceiptURL(obj)), nil
 }
 
+// Quota is the resolver for the quota field.
+func (r *channelConfigResolver) Quota(ctx context.Context, obj *ent.ChannelConfig) (*model.ChannelQuota, error) {
+	u, ok, err := r.svc.Delivery().QuotaUsage(ctx, obj.AppID, obj.Channel)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &model.ChannelQuota{MarketingPerDevice: u.MarketingPerDevice, Day: u.Day, Sent: u.Sent, Held: u.Held,
+		Failed: u.Failed, DevicesAtCap: u.DevicesAtCap}, nil
+}
+
 // SetChannelConfig is the resolver for the setChannelConfig field.
 func (r *mutationResolver) SetChannelConfig(ctx context.Context, input model.SetChannelConfigInput) (*ent.ChannelConfig, error) {
 	in, err := channelConfigInput(input)

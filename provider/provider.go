@@ -120,6 +120,14 @@ func (r *Registry) Preference() []enum.Channel {
 	return out
 }
 
+// MarketingCap implements core.Channels.
+func (r *Registry) MarketingCap(ch enum.Channel) int {
+	if v, ok := r.byCh[ch]; ok {
+		return v.Describe().MarketingPerDevice
+	}
+	return 0
+}
+
 // keys lists the vendors' keys for messages: "apns, huawei and fcm".
 func (r *Registry) keys() string {
 	ks := make([]string, len(r.cfg.Vendors))

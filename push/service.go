@@ -164,8 +164,8 @@ func NewService(cfg Config) *Service {
 	})
 	s.deliver = deliver.New(deliver.Config{
 		Client: cfg.Client, Dialect: cfg.Dialect, Self: cfg.Self, Queue: cfg.Queue, Credentials: s.creds,
-		Preference: preference(cfg), Lease: cfg.Lease, Node: cfg.Node, Mark: s.mark, OnSend: cfg.OnSend,
-		Logger: cfg.Logger, Clock: cfg.Clock,
+		Preference: preference(cfg), MarketingCap: marketingCap(cfg), Lease: cfg.Lease, Node: cfg.Node, Mark: s.mark,
+		OnSend: cfg.OnSend, Logger: cfg.Logger, Clock: cfg.Clock,
 	})
 	s.hooks = hooks.New(hooks.Config{
 		Client: cfg.Client, Sealer: cfg.Sealer, Queue: cfg.Queue, Outbox: s.outbox, Mark: s.mark,
@@ -210,6 +210,15 @@ func (s *Service) Client() *ent.Client { return s.client }
 
 // preference is the vendor channels' order: the registry's, then any
 // stand-in sender's channel it lacks, by name.
+// marketingCap is the vendors' daily per-device caps of content and
+// marketing messages; none without the registry.
+func marketingCap(cfg Config) func(enum.Channel) int {
+	if cfg.Channels == nil {
+		return nil
+	}
+	return cfg.Channels.MarketingCap
+}
+
 func preference(cfg Config) []enum.Channel {
 	var out []enum.Channel
 	if cfg.Channels != nil {

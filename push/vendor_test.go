@@ -79,6 +79,9 @@ func (c scriptedChannels) Preference() []enum.Channel {
 	return []enum.Channel{enum.ChannelAPNs, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelFCM}
 }
 
+// MarketingCap: the scripted vendors cap nothing.
+func (c scriptedChannels) MarketingCap(enum.Channel) int { return 0 }
+
 func (c scriptedChannels) ReceiptURL(ch enum.Channel, id nodeid.ID) string {
 	return "https://pushd.example/vendor/v1/" + core.ChannelKey(ch) + "/" + string(id) + "/receipts"
 }

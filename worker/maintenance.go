@@ -100,6 +100,7 @@ func (m *maintenance) jobs() []maintenanceJob {
 		{"refresh jobs", tick, m.refreshJobs},
 		{"fire schedules", tick, m.fireSchedules},
 		{"expire deliveries", 5 * tick, m.expireDeliveries},
+		{"prune quota counts", 60 * tick, m.pruneQuotaUses},
 		{"sweep lapsed leases", 2 * tick, m.sweepLeases},
 		{"redeliver unacknowledged", 2 * tick, m.redeliver},
 		{"reconcile jobs", max(m.cfg.Stall/4, tick), m.reconcile},
@@ -147,6 +148,10 @@ func (m *maintenance) fireSchedules(ctx context.Context) error {
 
 func (m *maintenance) expireDeliveries(ctx context.Context) error {
 	return untilShort(5000, func() (int, error) { return m.svc.Delivery().ExpireDue(ctx, 5000) })
+}
+
+func (m *maintenance) pruneQuotaUses(ctx context.Context) error {
+	return untilShort(5000, func() (int, error) { return m.svc.Delivery().PruneQuotaUses(ctx, 5000) })
 }
 
 func (m *maintenance) sweepLeases(ctx context.Context) error {

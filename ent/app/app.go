@@ -3,6 +3,9 @@
 package app
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -26,6 +29,8 @@ const (
 	FieldDescription = "description"
 	// FieldAppKey holds the string denoting the app_key field in the database.
 	FieldAppKey = "app_key"
+	// FieldQuotaPolicy holds the string denoting the quota_policy field in the database.
+	FieldQuotaPolicy = "quota_policy"
 	// EdgeDevices holds the string denoting the devices edge name in mutations.
 	EdgeDevices = "devices"
 	// EdgeDeviceTokens holds the string denoting the device_tokens edge name in mutations.
@@ -58,6 +63,8 @@ const (
 	EdgeMemberships = "memberships"
 	// EdgeInvitations holds the string denoting the invitations edge name in mutations.
 	EdgeInvitations = "invitations"
+	// EdgeQuotaUses holds the string denoting the quota_uses edge name in mutations.
+	EdgeQuotaUses = "quota_uses"
 	// Table holds the table name of the app in the database.
 	Table = "apps"
 	// DevicesTable is the table that holds the devices relation/edge.
@@ -172,6 +179,13 @@ const (
 	InvitationsInverseTable = "invitations"
 	// InvitationsColumn is the table column denoting the invitations relation/edge.
 	InvitationsColumn = "app_id"
+	// QuotaUsesTable is the table that holds the quota_uses relation/edge.
+	QuotaUsesTable = "quota_uses"
+	// QuotaUsesInverseTable is the table name for the QuotaUse entity.
+	// It exists in this package in order to avoid circular dependency with the "quotause" package.
+	QuotaUsesInverseTable = "quota_uses"
+	// QuotaUsesColumn is the table column denoting the quota_uses relation/edge.
+	QuotaUsesColumn = "app_id"
 )
 
 // Columns holds all SQL columns for app fields.
@@ -182,6 +196,7 @@ var Columns = []string{
 	FieldName,
 	FieldDescription,
 	FieldAppKey,
+	FieldQuotaPolicy,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -222,6 +237,32 @@ var (
 	IDValidator func(string) error
 )
 
+// QuotaPolicy defines the type for the "quota_policy" enum field.
+type QuotaPolicy string
+
+// QuotaPolicyHOLD is the default value of the QuotaPolicy enum.
+const DefaultQuotaPolicy = QuotaPolicyHOLD
+
+// QuotaPolicy values.
+const (
+	QuotaPolicyHOLD QuotaPolicy = "HOLD"
+	QuotaPolicyFAIL QuotaPolicy = "FAIL"
+)
+
+func (qp QuotaPolicy) String() string {
+	return string(qp)
+}
+
+// QuotaPolicyValidator is a validator for the "quota_policy" field enum values. It is called by the builders before save.
+func QuotaPolicyValidator(qp QuotaPolicy) error {
+	switch qp {
+	case QuotaPolicyHOLD, QuotaPolicyFAIL:
+		return nil
+	default:
+		return fmt.Errorf("app: invalid enum value for quota_policy field: %q", qp)
+	}
+}
+
 // OrderOption defines the ordering options for the App queries.
 type OrderOption func(*sql.Selector)
 
@@ -253,6 +294,11 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 // ByAppKey orders the results by the app_key field.
 func ByAppKey(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAppKey, opts...).ToFunc()
+}
+
+// ByQuotaPolicy orders the results by the quota_policy field.
+func ByQuotaPolicy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuotaPolicy, opts...).ToFunc()
 }
 
 // ByDevicesCount orders the results by devices count.
@@ -478,6 +524,20 @@ func ByInvitations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newInvitationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByQuotaUsesCount orders the results by quota_uses count.
+func ByQuotaUsesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newQuotaUsesStep(), opts...)
+	}
+}
+
+// ByQuotaUses orders the results by quota_uses terms.
+func ByQuotaUses(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newQuotaUsesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newDevicesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -589,4 +649,29 @@ func newInvitationsStep() *sqlgraph.Step {
 		sqlgraph.To(InvitationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, InvitationsTable, InvitationsColumn),
 	)
+}
+func newQuotaUsesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(QuotaUsesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, QuotaUsesTable, QuotaUsesColumn),
+	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e QuotaPolicy) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *QuotaPolicy) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = QuotaPolicy(str)
+	if err := QuotaPolicyValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid QuotaPolicy", str)
+	}
+	return nil
 }

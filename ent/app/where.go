@@ -356,6 +356,26 @@ func AppKeyContainsFold(v string) predicate.App {
 	return predicate.App(sql.FieldContainsFold(FieldAppKey, v))
 }
 
+// QuotaPolicyEQ applies the EQ predicate on the "quota_policy" field.
+func QuotaPolicyEQ(v QuotaPolicy) predicate.App {
+	return predicate.App(sql.FieldEQ(FieldQuotaPolicy, v))
+}
+
+// QuotaPolicyNEQ applies the NEQ predicate on the "quota_policy" field.
+func QuotaPolicyNEQ(v QuotaPolicy) predicate.App {
+	return predicate.App(sql.FieldNEQ(FieldQuotaPolicy, v))
+}
+
+// QuotaPolicyIn applies the In predicate on the "quota_policy" field.
+func QuotaPolicyIn(vs ...QuotaPolicy) predicate.App {
+	return predicate.App(sql.FieldIn(FieldQuotaPolicy, vs...))
+}
+
+// QuotaPolicyNotIn applies the NotIn predicate on the "quota_policy" field.
+func QuotaPolicyNotIn(vs ...QuotaPolicy) predicate.App {
+	return predicate.App(sql.FieldNotIn(FieldQuotaPolicy, vs...))
+}
+
 // HasDevices applies the HasEdge predicate on the "devices" edge.
 func HasDevices() predicate.App {
 	return predicate.App(func(s *sql.Selector) {
@@ -716,6 +736,29 @@ func HasInvitations() predicate.App {
 func HasInvitationsWith(preds ...predicate.Invitation) predicate.App {
 	return predicate.App(func(s *sql.Selector) {
 		step := newInvitationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasQuotaUses applies the HasEdge predicate on the "quota_uses" edge.
+func HasQuotaUses() predicate.App {
+	return predicate.App(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, QuotaUsesTable, QuotaUsesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasQuotaUsesWith applies the HasEdge predicate on the "quota_uses" edge with a given conditions (other predicates).
+func HasQuotaUsesWith(preds ...predicate.QuotaUse) predicate.App {
+	return predicate.App(func(s *sql.Selector) {
+		step := newQuotaUsesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

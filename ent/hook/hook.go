@@ -177,6 +177,18 @@ func (f PushJobFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PushJobMutation", m)
 }
 
+// The QuotaUseFunc type is an adapter to allow the use of ordinary
+// function as QuotaUse mutator.
+type QuotaUseFunc func(context.Context, *ent.QuotaUseMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f QuotaUseFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.QuotaUseMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.QuotaUseMutation", m)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary
 // function as Session mutator.
 type SessionFunc func(context.Context, *ent.SessionMutation) (ent.Value, error)

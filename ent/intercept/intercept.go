@@ -23,6 +23,7 @@ import (
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/session"
 	"github.com/pushd/pushd/ent/statminute"
 	"github.com/pushd/pushd/ent/statsnapshot"
@@ -465,6 +466,33 @@ func (f TraversePushJob) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PushJobQuery", q)
 }
 
+// The QuotaUseFunc type is an adapter to allow the use of ordinary function as a Querier.
+type QuotaUseFunc func(context.Context, *ent.QuotaUseQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f QuotaUseFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.QuotaUseQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.QuotaUseQuery", q)
+}
+
+// The TraverseQuotaUse type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseQuotaUse func(context.Context, *ent.QuotaUseQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseQuotaUse) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseQuotaUse) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.QuotaUseQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.QuotaUseQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -658,6 +686,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OutboxQuery, predicate.Outbox, outbox.OrderOption]{typ: ent.TypeOutbox, tq: q}, nil
 	case *ent.PushJobQuery:
 		return &query[*ent.PushJobQuery, predicate.PushJob, pushjob.OrderOption]{typ: ent.TypePushJob, tq: q}, nil
+	case *ent.QuotaUseQuery:
+		return &query[*ent.QuotaUseQuery, predicate.QuotaUse, quotause.OrderOption]{typ: ent.TypeQuotaUse, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.StatMinuteQuery:

@@ -70,6 +70,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "description", Type: field.TypeString, Size: 1000, Default: ""},
 		{Name: "app_key", Type: field.TypeString, Unique: true},
+		{Name: "quota_policy", Type: field.TypeEnum, Enums: []string{"HOLD", "FAIL"}, Default: "HOLD"},
 	}
 	// AppsTable holds the schema information for the "apps" table.
 	AppsTable = &schema.Table{
@@ -597,6 +598,48 @@ var (
 			},
 		},
 	}
+	// QuotaUsesColumns holds the columns for the "quota_uses" table.
+	QuotaUsesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "channel", Type: field.TypeEnum, Enums: []string{"SELF", "APNS", "FCM", "HUAWEI", "XIAOMI", "OPPO", "VIVO", "HONOR", "HARMONY", "MEIZU"}},
+		{Name: "day", Type: field.TypeString},
+		{Name: "device_id", Type: field.TypeString},
+		{Name: "delivery_id", Type: field.TypeString},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"SENT", "HELD", "FAILED"}},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "app_id", Type: field.TypeString, Size: 40},
+	}
+	// QuotaUsesTable holds the schema information for the "quota_uses" table.
+	QuotaUsesTable = &schema.Table{
+		Name:       "quota_uses",
+		Columns:    QuotaUsesColumns,
+		PrimaryKey: []*schema.Column{QuotaUsesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "quota_uses_apps_quota_uses",
+				Columns:    []*schema.Column{QuotaUsesColumns[7]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "quotause_delivery_id_day",
+				Unique:  true,
+				Columns: []*schema.Column{QuotaUsesColumns[4], QuotaUsesColumns[2]},
+			},
+			{
+				Name:    "quotause_app_id_channel_day_device_id",
+				Unique:  false,
+				Columns: []*schema.Column{QuotaUsesColumns[7], QuotaUsesColumns[1], QuotaUsesColumns[2], QuotaUsesColumns[3]},
+			},
+			{
+				Name:    "quotause_day",
+				Unique:  false,
+				Columns: []*schema.Column{QuotaUsesColumns[2]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -860,6 +903,7 @@ var (
 		MembershipsTable,
 		OutboxesTable,
 		PushJobsTable,
+		QuotaUsesTable,
 		SessionsTable,
 		StatMinutesTable,
 		StatSnapshotsTable,
@@ -889,6 +933,7 @@ func init() {
 	OutboxesTable.ForeignKeys[0].RefTable = AppsTable
 	PushJobsTable.ForeignKeys[0].RefTable = AppsTable
 	PushJobsTable.ForeignKeys[1].RefTable = PushJobsTable
+	QuotaUsesTable.ForeignKeys[0].RefTable = AppsTable
 	SessionsTable.ForeignKeys[0].RefTable = AccountsTable
 	StatMinutesTable.ForeignKeys[0].RefTable = AppsTable
 	StatSnapshotsTable.ForeignKeys[0].RefTable = AppsTable

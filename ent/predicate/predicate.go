@@ -48,6 +48,9 @@ type Outbox func(*sql.Selector)
 // PushJob is the predicate function for pushjob builders.
 type PushJob func(*sql.Selector)
 
+// QuotaUse is the predicate function for quotause builders.
+type QuotaUse func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 

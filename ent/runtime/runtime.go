@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/membership"
 	"github.com/pushd/pushd/ent/outbox"
 	"github.com/pushd/pushd/ent/pushjob"
+	"github.com/pushd/pushd/ent/quotause"
 	"github.com/pushd/pushd/ent/schema"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/ent/session"
@@ -922,6 +923,39 @@ func init() {
 	// pushjob.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	pushjob.IDValidator = func() func(string) error {
 		validators := pushjobDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	quotauseMixin := schema.QuotaUse{}.Mixin()
+	quotauseMixinHooks1 := quotauseMixin[1].Hooks()
+	quotause.Hooks[0] = quotauseMixinHooks1[0]
+	quotauseMixinInters1 := quotauseMixin[1].Interceptors()
+	quotause.Interceptors[0] = quotauseMixinInters1[0]
+	quotauseMixinFields0 := quotauseMixin[0].Fields()
+	_ = quotauseMixinFields0
+	quotauseFields := schema.QuotaUse{}.Fields()
+	_ = quotauseFields
+	// quotauseDescCreatedAt is the schema descriptor for created_at field.
+	quotauseDescCreatedAt := quotauseFields[6].Descriptor()
+	// quotause.DefaultCreatedAt holds the default value on creation for the created_at field.
+	quotause.DefaultCreatedAt = quotauseDescCreatedAt.Default.(func() time.Time)
+	// quotauseDescID is the schema descriptor for id field.
+	quotauseDescID := quotauseMixinFields0[0].Descriptor()
+	// quotause.DefaultID holds the default value on creation for the id field.
+	quotause.DefaultID = quotauseDescID.Default.(func() nodeid.ID)
+	// quotause.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	quotause.IDValidator = func() func(string) error {
+		validators := quotauseDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

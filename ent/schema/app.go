@@ -36,6 +36,11 @@ func (App) Fields() []ent.Field {
 			Immutable().
 			NotEmpty().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		// quota_policy is what becomes of a content or marketing message to
+		// a device whose vendor's daily cap is spent: HOLD sends it when the
+		// cap resets (midnight in Beijing), within its TTL; FAIL fails it.
+		field.Enum("quota_policy").Values("HOLD", "FAIL").Default("HOLD").
+			Annotations(entgql.Type("QuotaPolicy")),
 	}
 }
 
@@ -58,6 +63,7 @@ func (App) Edges() []ent.Edge {
 		edge.To("webhooks", Webhook.Type).Annotations(cascade(), noInput()),
 		edge.To("memberships", Membership.Type).Annotations(cascade(), hidden()),
 		edge.To("invitations", Invitation.Type).Annotations(cascade(), hidden()),
+		edge.To("quota_uses", QuotaUse.Type).Annotations(cascade(), hidden()),
 	}
 }
 

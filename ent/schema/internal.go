@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
 
@@ -139,5 +140,50 @@ func (StatSnapshot) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (StatSnapshot) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// QuotaUse is one delivery counted against a vendor's daily per-device
+// cap of content and marketing messages, on one day of Beijing time (when
+// the Chinese vendors' counts reset): SENT when it was let through, HELD
+// when it waits for the next day, FAILED when the app's policy failed it.
+// A delivery is counted once a day, however often it is retried.
+type QuotaUse struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (QuotaUse) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("qtu"), appScoped()}
+}
+
+// Fields implements ent.Schema.
+func (QuotaUse) Fields() []ent.Field {
+	return []ent.Field{
+		appIDField(),
+		field.Enum("channel").GoType(enum.Channel("")),
+		// day is the Beijing date, 2006-01-02.
+		field.String("day"),
+		field.String("device_id"),
+		field.String("delivery_id"),
+		field.Enum("state").Values("SENT", "HELD", "FAILED"),
+		createdAt(),
+	}
+}
+
+// Edges implements ent.Schema.
+func (QuotaUse) Edges() []ent.Edge {
+	return []ent.Edge{appEdge("quota_uses")}
+}
+
+// Indexes implements ent.Schema.
+func (QuotaUse) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("delivery_id", "day").Unique(),
+		index.Fields("app_id", "channel", "day", "device_id"),
+		index.Fields("day"),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (QuotaUse) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip()}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/audit"
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/apikey"
+	"github.com/pushd/pushd/ent/app"
 	"github.com/pushd/pushd/ent/channelconfig"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/devicetoken"
@@ -119,6 +120,7 @@ type ComplexityRoot struct {
 		Members        func(childComplexity int) int
 		Name           func(childComplexity int) int
 		PushJobs       func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.PushJobOrder, where *ent.PushJobWhereInput) int
+		QuotaPolicy    func(childComplexity int) int
 		Templates      func(childComplexity int, after *entgql.Cursor[nodeid.ID], first *int, before *entgql.Cursor[nodeid.ID], last *int, orderBy *ent.TemplateOrder, where *ent.TemplateWhereInput) int
 		UpdatedAt      func(childComplexity int) int
 		Webhooks       func(childComplexity int) int
@@ -199,6 +201,7 @@ type ComplexityRoot struct {
 		Environment   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		MaxPerSecond  func(childComplexity int) int
+		Quota         func(childComplexity int) int
 		ReceiptURL    func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
@@ -213,6 +216,15 @@ type ComplexityRoot struct {
 	ChannelConfigEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ChannelQuota struct {
+		Day                func(childComplexity int) int
+		DevicesAtCap       func(childComplexity int) int
+		Failed             func(childComplexity int) int
+		Held               func(childComplexity int) int
+		MarketingPerDevice func(childComplexity int) int
+		Sent               func(childComplexity int) int
 	}
 
 	ChannelVendor struct {
@@ -704,6 +716,7 @@ type AppResolver interface {
 }
 type ChannelConfigResolver interface {
 	ReceiptURL(ctx context.Context, obj *ent.ChannelConfig) (*string, error)
+	Quota(ctx context.Context, obj *ent.ChannelConfig) (*model.ChannelQuota, error)
 }
 type DeviceResolver interface {
 	Online(ctx context.Context, obj *ent.Device) (bool, error)
@@ -1104,6 +1117,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.App.PushJobs(childComplexity, args["after"].(*entgql.Cursor[nodeid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[nodeid.ID]), args["last"].(*int), args["orderBy"].(*ent.PushJobOrder), args["where"].(*ent.PushJobWhereInput)), true
+	case "App.quotaPolicy":
+		if e.ComplexityRoot.App.QuotaPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.App.QuotaPolicy(childComplexity), true
 	case "App.templates":
 		if e.ComplexityRoot.App.Templates == nil {
 			break
@@ -1419,6 +1438,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChannelConfig.MaxPerSecond(childComplexity), true
+	case "ChannelConfig.quota":
+		if e.ComplexityRoot.ChannelConfig.Quota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelConfig.Quota(childComplexity), true
 	case "ChannelConfig.receiptURL":
 		if e.ComplexityRoot.ChannelConfig.ReceiptURL == nil {
 			break
@@ -1469,6 +1494,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChannelConfigEdge.Node(childComplexity), true
+
+	case "ChannelQuota.day":
+		if e.ComplexityRoot.ChannelQuota.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelQuota.Day(childComplexity), true
+	case "ChannelQuota.devicesAtCap":
+		if e.ComplexityRoot.ChannelQuota.DevicesAtCap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelQuota.DevicesAtCap(childComplexity), true
+	case "ChannelQuota.failed":
+		if e.ComplexityRoot.ChannelQuota.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelQuota.Failed(childComplexity), true
+	case "ChannelQuota.held":
+		if e.ComplexityRoot.ChannelQuota.Held == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelQuota.Held(childComplexity), true
+	case "ChannelQuota.marketingPerDevice":
+		if e.ComplexityRoot.ChannelQuota.MarketingPerDevice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelQuota.MarketingPerDevice(childComplexity), true
+	case "ChannelQuota.sent":
+		if e.ComplexityRoot.ChannelQuota.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelQuota.Sent(childComplexity), true
 
 	case "ChannelVendor.channel":
 		if e.ComplexityRoot.ChannelVendor.Channel == nil {
@@ -4357,6 +4419,33 @@ extend type ChannelConfig {
   Null for vendors without receipts or when PUSHD_PUBLIC_URL is not set.
   """
   receiptURL: String
+  """
+  What the vendor's daily per-device cap of content and marketing messages
+  let through today. Null for vendors without such a cap (APNs, FCM).
+  """
+  quota: ChannelQuota
+}
+
+"""
+A vendor's daily per-device cap of content and marketing messages (a message
+whose classification is not of the service class, or that has none), as pushd
+counts it for one app. Days are Beijing time, when the Chinese vendors' counts
+reset. A message over the cap is held until the reset or failed, by the app's
+quotaPolicy.
+"""
+type ChannelQuota {
+  "How many such messages the vendor shows one device a day."
+  marketingPerDevice: Int!
+  "The day counted, in Beijing time (YYYY-MM-DD)."
+  day: String!
+  "Messages let through today."
+  sent: Int!
+  "Messages over the cap that wait for it to reset."
+  held: Int!
+  "Messages over the cap that failed (quotaPolicy FAIL, or a TTL that ends before the reset)."
+  failed: Int!
+  "Devices that have had the cap's worth today."
+  devicesAtCap: Int!
 }
 
 extend type Mutation {
@@ -4850,6 +4939,7 @@ type App implements Node {
   name: String!
   description: String!
   appKey: String!
+  quotaPolicy: QuotaPolicy!
   devices(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5330,6 +5420,13 @@ input AppWhereInput {
   appKeyEqualFold: String
   appKeyContainsFold: String
   """
+  quota_policy field predicates
+  """
+  quotaPolicy: QuotaPolicy
+  quotaPolicyNEQ: QuotaPolicy
+  quotaPolicyIn: [QuotaPolicy!]
+  quotaPolicyNotIn: [QuotaPolicy!]
+  """
   devices edge predicates
   """
   hasDevices: Boolean
@@ -5574,6 +5671,7 @@ Input was generated by ent.
 input CreateAppInput {
   name: String!
   description: String
+  quotaPolicy: QuotaPolicy
 }
 """
 CreateGroupInput is used for create Group object.
@@ -7573,6 +7671,13 @@ type Query {
   ): WebhookDeliveryConnection!
 }
 """
+QuotaPolicy is enum for the field quota_policy
+"""
+enum QuotaPolicy @goModel(model: "github.com/pushd/pushd/ent/app.QuotaPolicy") {
+  HOLD
+  FAIL
+}
+"""
 Role is enum for the field role
 """
 enum Role @goModel(model: "github.com/pushd/pushd/ent/schema/enum.Role") {
@@ -7761,6 +7866,7 @@ Input was generated by ent.
 input UpdateAppInput {
   name: String
   description: String
+  quotaPolicy: QuotaPolicy
 }
 """
 UpdateGroupInput is used for update Group object.
@@ -8757,6 +8863,8 @@ func (ec *executionContext) childFields_App(ctx context.Context, field graphql.C
 		return ec.fieldContext_App_description(ctx, field)
 	case "appKey":
 		return ec.fieldContext_App_appKey(ctx, field)
+	case "quotaPolicy":
+		return ec.fieldContext_App_quotaPolicy(ctx, field)
 	case "devices":
 		return ec.fieldContext_App_devices(ctx, field)
 	case "appUsers":
@@ -8937,6 +9045,8 @@ func (ec *executionContext) childFields_ChannelConfig(ctx context.Context, field
 		return ec.fieldContext_ChannelConfig_app(ctx, field)
 	case "receiptURL":
 		return ec.fieldContext_ChannelConfig_receiptURL(ctx, field)
+	case "quota":
+		return ec.fieldContext_ChannelConfig_quota(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChannelConfig", field.Name)
 }
@@ -8961,6 +9071,24 @@ func (ec *executionContext) childFields_ChannelConfigEdge(ctx context.Context, f
 		return ec.fieldContext_ChannelConfigEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChannelConfigEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelQuota(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "marketingPerDevice":
+		return ec.fieldContext_ChannelQuota_marketingPerDevice(ctx, field)
+	case "day":
+		return ec.fieldContext_ChannelQuota_day(ctx, field)
+	case "sent":
+		return ec.fieldContext_ChannelQuota_sent(ctx, field)
+	case "held":
+		return ec.fieldContext_ChannelQuota_held(ctx, field)
+	case "failed":
+		return ec.fieldContext_ChannelQuota_failed(ctx, field)
+	case "devicesAtCap":
+		return ec.fieldContext_ChannelQuota_devicesAtCap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelQuota", field.Name)
 }
 
 func (ec *executionContext) childFields_ChannelVendor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12872,6 +13000,29 @@ func (ec *executionContext) fieldContext_App_appKey(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("App", field, false, false, "String")
 }
 
+func (ec *executionContext) _App_quotaPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.App) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_App_quotaPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuotaPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v app.QuotaPolicy) graphql.Marshaler {
+			return ec.marshalNQuotaPolicy2githubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_App_quotaPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("App", field, false, false, "QuotaPolicy")
+}
+
 func (ec *executionContext) _App_devices(ctx context.Context, field graphql.CollectedField, obj *ent.App) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14513,6 +14664,38 @@ func (ec *executionContext) fieldContext_ChannelConfig_receiptURL(_ context.Cont
 	return graphql.NewScalarFieldContext("ChannelConfig", field, true, true, "String")
 }
 
+func (ec *executionContext) _ChannelConfig_quota(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelConfig_quota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChannelConfig().Quota(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChannelQuota) graphql.Marshaler {
+			return ec.marshalOChannelQuota2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐChannelQuota(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelConfig_quota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelQuota(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ChannelConfigConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfigConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14653,6 +14836,144 @@ func (ec *executionContext) _ChannelConfigEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ChannelConfigEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChannelConfigEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ChannelQuota_marketingPerDevice(ctx context.Context, field graphql.CollectedField, obj *model.ChannelQuota) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelQuota_marketingPerDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarketingPerDevice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelQuota_marketingPerDevice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelQuota", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChannelQuota_day(ctx context.Context, field graphql.CollectedField, obj *model.ChannelQuota) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelQuota_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelQuota_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelQuota", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChannelQuota_sent(ctx context.Context, field graphql.CollectedField, obj *model.ChannelQuota) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelQuota_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelQuota_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelQuota", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChannelQuota_held(ctx context.Context, field graphql.CollectedField, obj *model.ChannelQuota) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelQuota_held(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Held, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelQuota_held(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelQuota", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChannelQuota_failed(ctx context.Context, field graphql.CollectedField, obj *model.ChannelQuota) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelQuota_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelQuota_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelQuota", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChannelQuota_devicesAtCap(ctx context.Context, field graphql.CollectedField, obj *model.ChannelQuota) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelQuota_devicesAtCap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DevicesAtCap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelQuota_devicesAtCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelQuota", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ChannelVendor_channel(ctx context.Context, field graphql.CollectedField, obj *model.ChannelVendor) (ret graphql.Marshaler) {
@@ -27520,7 +27841,7 @@ func (ec *executionContext) unmarshalInputAppWhereInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "appKey", "appKeyNEQ", "appKeyIn", "appKeyNotIn", "appKeyGT", "appKeyGTE", "appKeyLT", "appKeyLTE", "appKeyContains", "appKeyHasPrefix", "appKeyHasSuffix", "appKeyEqualFold", "appKeyContainsFold", "hasDevices", "hasDevicesWith", "hasAppUsers", "hasAppUsersWith", "hasGroups", "hasGroupsWith", "hasTemplates", "hasTemplatesWith", "hasAPIKeys", "hasAPIKeysWith", "hasChannelConfigs", "hasChannelConfigsWith", "hasPushJobs", "hasPushJobsWith", "hasWebhooks", "hasWebhooksWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "appKey", "appKeyNEQ", "appKeyIn", "appKeyNotIn", "appKeyGT", "appKeyGTE", "appKeyLT", "appKeyLTE", "appKeyContains", "appKeyHasPrefix", "appKeyHasSuffix", "appKeyEqualFold", "appKeyContainsFold", "quotaPolicy", "quotaPolicyNEQ", "quotaPolicyIn", "quotaPolicyNotIn", "hasDevices", "hasDevicesWith", "hasAppUsers", "hasAppUsersWith", "hasGroups", "hasGroupsWith", "hasTemplates", "hasTemplatesWith", "hasAPIKeys", "hasAPIKeysWith", "hasChannelConfigs", "hasChannelConfigsWith", "hasPushJobs", "hasPushJobsWith", "hasWebhooks", "hasWebhooksWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27989,6 +28310,34 @@ func (ec *executionContext) unmarshalInputAppWhereInput(ctx context.Context, obj
 				return it, err
 			}
 			it.AppKeyContainsFold = data
+		case "quotaPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quotaPolicy"))
+			data, err := ec.unmarshalOQuotaPolicy2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuotaPolicy = data
+		case "quotaPolicyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quotaPolicyNEQ"))
+			data, err := ec.unmarshalOQuotaPolicy2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuotaPolicyNEQ = data
+		case "quotaPolicyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quotaPolicyIn"))
+			data, err := ec.unmarshalOQuotaPolicy2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuotaPolicyIn = data
+		case "quotaPolicyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quotaPolicyNotIn"))
+			data, err := ec.unmarshalOQuotaPolicy2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuotaPolicyNotIn = data
 		case "hasDevices":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDevices"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -29092,7 +29441,7 @@ func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description"}
+	fieldsInOrder := [...]string{"name", "description", "quotaPolicy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29113,6 +29462,13 @@ func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Description = data
+		case "quotaPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quotaPolicy"))
+			data, err := ec.unmarshalOQuotaPolicy2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuotaPolicy = data
 		}
 	}
 	return it, nil
@@ -37300,7 +37656,7 @@ func (ec *executionContext) unmarshalInputUpdateAppInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description"}
+	fieldsInOrder := [...]string{"name", "description", "quotaPolicy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37321,6 +37677,13 @@ func (ec *executionContext) unmarshalInputUpdateAppInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Description = data
+		case "quotaPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quotaPolicy"))
+			data, err := ec.unmarshalOQuotaPolicy2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuotaPolicy = data
 		}
 	}
 	return it, nil
@@ -39249,6 +39612,11 @@ func (ec *executionContext) _App(ctx context.Context, sel ast.SelectionSet, obj 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "quotaPolicy":
+			out.Values[i] = ec._App_quotaPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "devices":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -39844,6 +40212,12 @@ func (ec *executionContext) _ChannelConfig(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChannelConfig_receiptURL(ctx, field, obj)
 				})
+		case "quota":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChannelConfig_quota(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39922,6 +40296,64 @@ func (ec *executionContext) _ChannelConfigEdge(ctx context.Context, sel ast.Sele
 			}
 		case "cursor":
 			out.Values[i] = ec._ChannelConfigEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var channelQuotaImplementors = []string{"ChannelQuota"}
+
+func (ec *executionContext) _ChannelQuota(ctx context.Context, sel ast.SelectionSet, obj *model.ChannelQuota) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelQuotaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelQuota")
+		case "marketingPerDevice":
+			out.Values[i] = ec._ChannelQuota_marketingPerDevice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "day":
+			out.Values[i] = ec._ChannelQuota_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sent":
+			out.Values[i] = ec._ChannelQuota_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "held":
+			out.Values[i] = ec._ChannelQuota_held(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._ChannelQuota_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "devicesAtCap":
+			out.Values[i] = ec._ChannelQuota_devicesAtCap(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44379,6 +44811,16 @@ func (ec *executionContext) unmarshalNPushTemplateInput2githubᚗcomᚋpushdᚋp
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNQuotaPolicy2githubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx context.Context, v any) (app.QuotaPolicy, error) {
+	var res app.QuotaPolicy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuotaPolicy2githubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx context.Context, sel ast.SelectionSet, v app.QuotaPolicy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNReachability2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐReachability(ctx context.Context, sel ast.SelectionSet, v *model.Reachability) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Reachability!")
@@ -45371,6 +45813,13 @@ func (ec *executionContext) unmarshalOChannelConfigWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOChannelQuota2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐChannelQuota(ctx context.Context, sel ast.SelectionSet, v *model.ChannelQuota) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChannelQuota(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[nodeid.ID], error) {
 	if v == nil {
 		return nil, nil
@@ -46339,6 +46788,58 @@ func (ec *executionContext) unmarshalOPushTarget2ᚖgithubᚗcomᚋpushdᚋpushd
 	}
 	res, err := ec.unmarshalInputPushTarget(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOQuotaPolicy2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicyᚄ(ctx context.Context, v any) ([]app.QuotaPolicy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]app.QuotaPolicy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQuotaPolicy2githubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOQuotaPolicy2ᚕgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicyᚄ(ctx context.Context, sel ast.SelectionSet, v []app.QuotaPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuotaPolicy2githubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOQuotaPolicy2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx context.Context, v any) (*app.QuotaPolicy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(app.QuotaPolicy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuotaPolicy2ᚖgithubᚗcomᚋpushdᚋpushdᚋentᚋappᚐQuotaPolicy(ctx context.Context, sel ast.SelectionSet, v *app.QuotaPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalORecurrence2ᚖgithubᚗcomᚋpushdᚋpushdᚋgraphᚋmodelᚐRecurrence(ctx context.Context, sel ast.SelectionSet, v *model.Recurrence) graphql.Marshaler {

@@ -80,6 +80,26 @@ type ChangePasswordPayload struct {
 	EndedSessions int `json:"endedSessions"`
 }
 
+// A vendor's daily per-device cap of content and marketing messages (a message
+// whose classification is not of the service class, or that has none), as pushd
+// counts it for one app. Days are Beijing time, when the Chinese vendors' counts
+// reset. A message over the cap is held until the reset or failed, by the app's
+// quotaPolicy.
+type ChannelQuota struct {
+	// How many such messages the vendor shows one device a day.
+	MarketingPerDevice int `json:"marketingPerDevice"`
+	// The day counted, in Beijing time (YYYY-MM-DD).
+	Day string `json:"day"`
+	// Messages let through today.
+	Sent int `json:"sent"`
+	// Messages over the cap that wait for it to reset.
+	Held int `json:"held"`
+	// Messages over the cap that failed (quotaPolicy FAIL, or a TTL that ends before the reset).
+	Failed int `json:"failed"`
+	// Devices that have had the cap's worth today.
+	DevicesAtCap int `json:"devicesAtCap"`
+}
+
 // A vendor channel this deployment can send through, as its vendor package
 // describes it: what a channel form asks for, and which devices it reaches.
 type ChannelVendor struct {

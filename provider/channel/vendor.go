@@ -86,6 +86,12 @@ type Description struct {
 	// Receipts says how the vendor's delivery receipts are set up; ""
 	// when the vendor posts none (its deliveries stay SENT).
 	Receipts string
+	// MarketingPerDevice is how many content and marketing messages the
+	// vendor shows one device a day (days of Beijing time); 0 when it
+	// caps none. pushd counts them and holds or fails the rest, by the
+	// app's quota policy. It is the cap of apps other than news apps,
+	// which vendors that tell the two apart allow more.
+	MarketingPerDevice int
 }
 
 // FieldKind is how a form takes a credentials field.

@@ -44,7 +44,8 @@ func (Vendor) Describe() channel.Description {
 		Endpoints: []channel.Endpoint{
 			{Name: "url", Default: DefaultURL, Help: "HarmonyOS Push Kit base URL."},
 		},
-		Receipts: "Set the channel's receipt URL, with the receipt user name and key, as a V2 receipt configuration of the project in AppGallery Connect.",
+		Receipts:           "Set the channel's receipt URL, with the receipt user name and key, as a V2 receipt configuration of the project in AppGallery Connect.",
+		MarketingPerDevice: 2,
 	}
 }
 

@@ -45,6 +45,7 @@ func (Vendor) Describe() channel.Description {
 			{Name: "url", Default: DefaultURL, Help: "Honor Push API base URL."},
 			{Name: "auth-url", Default: DefaultAuthURL, Help: "Honor's OAuth token endpoint."},
 		},
+		MarketingPerDevice: 2,
 	}
 }
 

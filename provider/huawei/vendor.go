@@ -43,7 +43,8 @@ func (Vendor) Describe() channel.Description {
 			{Name: "url", Default: DefaultURL, Help: "Huawei Push Kit base URL."},
 			{Name: "auth-url", Default: DefaultAuthURL, Help: "Huawei OAuth token URL."},
 		},
-		Receipts: "Set the channel's receipt URL, with the receipt user name and key, in the app's receipt configuration in AppGallery Connect.",
+		Receipts:           "Set the channel's receipt URL, with the receipt user name and key, in the app's receipt configuration in AppGallery Connect.",
+		MarketingPerDevice: 2,
 	}
 }
 

@@ -38,7 +38,8 @@ func (Vendor) Describe() channel.Description {
 		Endpoints: []channel.Endpoint{
 			{Name: "url", Default: DefaultURL, Help: "Meizu Push base URL."},
 		},
-		Receipts: "Register the channel's receipt URL in the Meizu push console (receipt addresses); it is then sent with every message.",
+		Receipts:           "Register the channel's receipt URL in the Meizu push console (receipt addresses); it is then sent with every message.",
+		MarketingPerDevice: 3,
 	}
 }
 

@@ -47,7 +47,8 @@ func (Vendor) Describe() channel.Description {
 			{Name: "url", Default: DefaultURL, Help: "OPPO Push base URL for devices in mainland China."},
 			{Name: "intl-url", Default: IntlURL, Help: "OPPO Push base URL for devices elsewhere (registration IDs with another region prefix)."},
 		},
-		Receipts: "Sent with every message when PUSHD_PUBLIC_URL is set (call_back_url): nothing to set up.",
+		Receipts:           "Sent with every message when PUSHD_PUBLIC_URL is set (call_back_url): nothing to set up.",
+		MarketingPerDevice: 2,
 	}
 }
 

@@ -43,6 +43,7 @@ func (Vendor) Describe() channel.Description {
 		Endpoints: []channel.Endpoint{
 			{Name: "url", Default: DefaultURL, Help: "vivo Push base URL."},
 		},
+		MarketingPerDevice: 5,
 	}
 }
 

@@ -37,7 +37,8 @@ func (Vendor) Describe() channel.Description {
 		Endpoints: []channel.Endpoint{
 			{Name: "url", Default: DefaultURL, Help: "MiPush base URL (global regions have their own)."},
 		},
-		Receipts: "Sent with every message when PUSHD_PUBLIC_URL is set: nothing to set up.",
+		Receipts:           "Sent with every message when PUSHD_PUBLIC_URL is set: nothing to set up.",
+		MarketingPerDevice: 5,
 	}
 }
 

@@ -93,6 +93,9 @@ type Channels interface {
 	// ReceiptURL is where a vendor posts receipts for one channel config;
 	// "" for vendors without receipts, or when pushd has no public URL.
 	ReceiptURL(ch enum.Channel, configID nodeid.ID) string
+	// MarketingCap is how many content and marketing messages a vendor
+	// shows one device a day; 0 when it caps none.
+	MarketingCap(ch enum.Channel) int
 }
 
 // ReceiptEvent is what a vendor's delivery receipt says happened.

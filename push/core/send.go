@@ -72,6 +72,9 @@ type Sender interface {
 // SendSummary counts what one Send did.
 type SendSummary struct {
 	Self, Vendor, Waiting, Expired, Failed, Retry int
+	// Held counts deliveries over a vendor's daily per-device cap that
+	// wait for it to reset.
+	Held int
 	// Resends counts vendor sends of deliveries taken back from a sender
 	// that died or stopped (lease expired or released): each may be a
 	// duplicate at the vendor.
@@ -118,6 +121,7 @@ func (s *SendSummary) Add(o SendSummary) {
 	s.Expired += o.Expired
 	s.Failed += o.Failed
 	s.Retry += o.Retry
+	s.Held += o.Held
 	s.Resends += o.Resends
 	s.RetryAfter = max(s.RetryAfter, o.RetryAfter)
 	for k, n := range o.Vendors {
@@ -130,4 +134,13 @@ func (s *SendSummary) Add(o SendSummary) {
 
 func (e *ErrRetry) Error() string {
 	return fmt.Sprintf("%d deliveries to retry after %s", e.Count, e.After)
+}
+
+// QuotaUsage is what a vendor's daily per-device cap of content and
+// marketing messages let through for one app on one day (Beijing time).
+type QuotaUsage struct {
+	MarketingPerDevice int
+	Day                string
+	Sent, Held, Failed int
+	DevicesAtCap       int
 }

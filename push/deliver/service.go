@@ -37,6 +37,9 @@ type Service struct {
 	creds   *credentials.Service
 	// preference orders a device's vendor channels.
 	preference []enum.Channel
+	// caps are the vendors' daily per-device caps of content and
+	// marketing messages (nil: none).
+	caps func(enum.Channel) int
 	// node names this process in delivery leases; lease is how long a
 	// vendor send holds its deliveries.
 	node   string
@@ -60,6 +63,9 @@ type Config struct {
 	Credentials *credentials.Service
 	// Preference orders the vendor channels a device may have tokens on.
 	Preference []enum.Channel
+	// MarketingCap is a vendor's daily per-device cap of content and
+	// marketing messages (0 or nil: none), which sends count against.
+	MarketingCap func(enum.Channel) int
 	// Lease is how long a vendor send holds its deliveries (default
 	// DefaultLease, at least MinLease).
 	Lease time.Duration
@@ -93,7 +99,7 @@ func New(cfg Config) *Service {
 	}
 	return &Service{
 		client: cfg.Client, db: pushdb.For(cfg.Dialect), dialect: cfg.Dialect, self: cfg.Self, queue: cfg.Queue,
-		creds: cfg.Credentials, preference: cfg.Preference, node: cfg.Node, lease: max(cfg.Lease, MinLease),
+		creds: cfg.Credentials, preference: cfg.Preference, caps: cfg.MarketingCap, node: cfg.Node, lease: max(cfg.Lease, MinLease),
 		mark: cfg.Mark, onSend: cfg.OnSend, log: cfg.Logger, now: cfg.Clock,
 	}
 }

@@ -119,6 +119,11 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 				waiting = append(waiting, d)
 			}
 		}
+		for c, out := range byChannel {
+			if byChannel[c], err = s.applyQuota(ctx, job, c, out, sum); err != nil {
+				return nil, err
+			}
+		}
 		for reason, ids := range blocked {
 			n, err := s.finish(ctx, ids, delivery.StatusFAILED, reason)
 			if err != nil {

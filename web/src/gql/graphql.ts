@@ -405,6 +405,11 @@ export type AppWhereInput = {
   nameNotIn?: Array<string> | null | undefined;
   not?: AppWhereInput | null | undefined;
   or?: Array<AppWhereInput> | null | undefined;
+  /** quota_policy field predicates */
+  quotaPolicy?: QuotaPolicy | null | undefined;
+  quotaPolicyIn?: Array<QuotaPolicy> | null | undefined;
+  quotaPolicyNEQ?: QuotaPolicy | null | undefined;
+  quotaPolicyNotIn?: Array<QuotaPolicy> | null | undefined;
   /** updated_at field predicates */
   updatedAt?: string | null | undefined;
   updatedAtGT?: string | null | undefined;
@@ -579,6 +584,7 @@ export type CreateAccountInput = {
 export type CreateAppInput = {
   description?: string | null | undefined;
   name: string;
+  quotaPolicy?: QuotaPolicy | null | undefined;
 };
 
 /**
@@ -1764,6 +1770,11 @@ export type PushTemplateInput = {
   vars?: Record<string, unknown> | null | undefined;
 };
 
+/** QuotaPolicy is enum for the field quota_policy */
+export type QuotaPolicy =
+  | 'FAIL'
+  | 'HOLD';
+
 /** A cron schedule (five fields: minute hour day month weekday) in an IANA time zone. */
 export type RecurrenceInput = {
   cron: string;
@@ -1952,6 +1963,7 @@ export type TemplateWhereInput = {
 export type UpdateAppInput = {
   description?: string | null | undefined;
   name?: string | null | undefined;
+  quotaPolicy?: QuotaPolicy | null | undefined;
 };
 
 /**
@@ -2379,10 +2391,14 @@ export type AuditLogQuery = { auditLog: Array<{ id: string, at: string, actorKin
 
 export type ChannelsListQueryVariables = Exact<{
   where?: ChannelConfigWhereInput | null | undefined;
+  appID: string;
 }>;
 
 
-export type ChannelsListQuery = { channelVendors: Array<{ channel: Channel, key: string, name: string, receipts: string | null, fields: Array<{ name: string, label: string, help: string | null, kind: CredentialFieldKind, required: boolean, choices: Array<string> }> }>, channelConfigs: { edges: Array<{ node: { id: string, channel: Channel, environment: ApNsEnvironment | null, summary: Record<string, unknown> | null, configError: string, configErrorAt: string | null, maxPerSecond: number, createdAt: string, updatedAt: string, receiptURL: string | null } | null } | null> | null } };
+export type ChannelsListQuery = { app:
+    | { id: string, quotaPolicy: QuotaPolicy }
+    | Record<PropertyKey, never>
+   | null, channelVendors: Array<{ channel: Channel, key: string, name: string, receipts: string | null, fields: Array<{ name: string, label: string, help: string | null, kind: CredentialFieldKind, required: boolean, choices: Array<string> }> }>, channelConfigs: { edges: Array<{ node: { id: string, channel: Channel, environment: ApNsEnvironment | null, summary: Record<string, unknown> | null, configError: string, configErrorAt: string | null, maxPerSecond: number, createdAt: string, updatedAt: string, receiptURL: string | null, quota: { marketingPerDevice: number, day: string, sent: number, held: number, failed: number, devicesAtCap: number } | null } | null } | null> | null } };
 
 export type ChannelsSetMutationVariables = Exact<{
   input: SetChannelConfigInput;
@@ -2398,6 +2414,14 @@ export type ChannelsDeleteMutationVariables = Exact<{
 
 
 export type ChannelsDeleteMutation = { deleteChannelConfig: string };
+
+export type SetQuotaPolicyMutationVariables = Exact<{
+  id: string;
+  policy: QuotaPolicy;
+}>;
+
+
+export type SetQuotaPolicyMutation = { updateApp: { id: string, quotaPolicy: QuotaPolicy } };
 
 export type DeviceDetailQueryVariables = Exact<{
   id: string;
@@ -3477,7 +3501,13 @@ export const AuditLogDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const ChannelsListDocument = new TypedDocumentString(`
-    query ChannelsList($where: ChannelConfigWhereInput) {
+    query ChannelsList($where: ChannelConfigWhereInput, $appID: ID!) {
+  app: node(id: $appID) {
+    ... on App {
+      id
+      quotaPolicy
+    }
+  }
   channelVendors {
     channel
     key
@@ -3505,6 +3535,14 @@ export const ChannelsListDocument = new TypedDocumentString(`
         createdAt
         updatedAt
         receiptURL
+        quota {
+          marketingPerDevice
+          day
+          sent
+          held
+          failed
+          devicesAtCap
+        }
       }
     }
   }
@@ -3523,6 +3561,14 @@ export const ChannelsDeleteDocument = new TypedDocumentString(`
   deleteChannelConfig(appID: $appID, channel: $channel)
 }
     `) as unknown as TypedDocumentString<ChannelsDeleteMutation, ChannelsDeleteMutationVariables>;
+export const SetQuotaPolicyDocument = new TypedDocumentString(`
+    mutation SetQuotaPolicy($id: ID!, $policy: QuotaPolicy!) {
+  updateApp(id: $id, input: {quotaPolicy: $policy}) {
+    id
+    quotaPolicy
+  }
+}
+    `) as unknown as TypedDocumentString<SetQuotaPolicyMutation, SetQuotaPolicyMutationVariables>;
 export const DeviceDetailDocument = new TypedDocumentString(`
     query DeviceDetail($id: ID!) {
   node(id: $id) {

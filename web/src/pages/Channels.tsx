@@ -6,6 +6,7 @@ import { graphql } from "../gql";
 import type { Channel, ChannelsListQuery } from "../gql/graphql";
 import { useMutation, useQuery } from "../hooks";
 import { GenericCredentialsForm } from "./ChannelsGeneric";
+import { QuotaPolicyControl, QuotaUsage } from "./ChannelsQuota";
 import { FileField, Text } from "./channelFields";
 import { base64OfBytes, channelInput, emptyChannelForm, summaryRows, VENDORS, type APNsForm, type ChannelForm, type VendorChannel } from "../lib/admin";
 import { channelName, when } from "../lib/format";
@@ -14,7 +15,13 @@ import { CheckProblem, Confirm, CopyButton, Field, FormButtons, Loading, PageHea
 import "./admin.css";
 
 const ChannelsQuery = graphql(`
-  query ChannelsList($where: ChannelConfigWhereInput) {
+  query ChannelsList($where: ChannelConfigWhereInput, $appID: ID!) {
+    app: node(id: $appID) {
+      ... on App {
+        id
+        quotaPolicy
+      }
+    }
     channelVendors {
       channel
       key
@@ -42,6 +49,14 @@ const ChannelsQuery = graphql(`
           createdAt
           updatedAt
           receiptURL
+          quota {
+            marketingPerDevice
+            day
+            sent
+            held
+            failed
+            devicesAtCap
+          }
         }
       }
     }
@@ -81,7 +96,8 @@ export default function Channels() {
   const { appID = "" } = useParams();
   const can = useCan(appID);
   const [params, setParams] = useSearchParams();
-  const { data, error, loading, reload } = useQuery(ChannelsQuery, { where: { appID } });
+  const { data, error, loading, reload } = useQuery(ChannelsQuery, { where: { appID }, appID });
+  const policy = data?.app && "quotaPolicy" in data.app ? data.app.quotaPolicy : undefined;
   const vendors = data?.channelVendors ?? [];
   const asked = params.get("edit");
   const edit = can.administer ? (vendors.find((v) => v.channel === asked)?.channel ?? null) : null;
@@ -104,6 +120,7 @@ export default function Channels() {
         {!can.administer && t("ownersOnly")}
       </p>
       <Problem error={error} retry={reload} />
+      {policy && <QuotaPolicyControl appID={appID} policy={policy} canEdit={can.administer} onSaved={reload} />}
       {loading && !data ? (
         <Loading />
       ) : (
@@ -229,6 +246,11 @@ function Details({ cfg, receipts }: { cfg: Config; receipts: boolean }) {
         ))}
         <Row label={t("details.pacing")}>{cfg.maxPerSecond > 0 ? t("details.perSecond", { count: cfg.maxPerSecond }) : t("details.noPacing")}</Row>
         <Row label={t("details.saved")}>{when(cfg.updatedAt)}</Row>
+        {cfg.quota && (
+          <Row label={t("quota.row")}>
+            <QuotaUsage quota={cfg.quota} />
+          </Row>
+        )}
         {cfg.receiptURL && (
           <Row label={t("details.receiptURL")}>
             <span className="admin-copyline">

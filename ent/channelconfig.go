@@ -41,6 +41,8 @@ type ChannelConfig struct {
 	ConfigErrorAt *time.Time `json:"config_error_at,omitempty"`
 	// MaxPerSecond holds the value of the "max_per_second" field.
 	MaxPerSecond int `json:"max_per_second,omitempty"`
+	// MarketingPerDevice holds the value of the "marketing_per_device" field.
+	MarketingPerDevice int `json:"marketing_per_device,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ChannelConfigQuery when eager-loading is set.
 	Edges        ChannelConfigEdges `json:"edges"`
@@ -78,7 +80,7 @@ func (*ChannelConfig) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case channelconfig.FieldID, channelconfig.FieldAppID:
 			values[i] = new(nodeid.ID)
-		case channelconfig.FieldMaxPerSecond:
+		case channelconfig.FieldMaxPerSecond, channelconfig.FieldMarketingPerDevice:
 			values[i] = new(sql.NullInt64)
 		case channelconfig.FieldChannel, channelconfig.FieldEnvironment, channelconfig.FieldConfigError:
 			values[i] = new(sql.NullString)
@@ -169,6 +171,12 @@ func (_m *ChannelConfig) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.MaxPerSecond = int(value.Int64)
 			}
+		case channelconfig.FieldMarketingPerDevice:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field marketing_per_device", values[i])
+			} else if value.Valid {
+				_m.MarketingPerDevice = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -242,6 +250,9 @@ func (_m *ChannelConfig) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("max_per_second=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MaxPerSecond))
+	builder.WriteString(", ")
+	builder.WriteString("marketing_per_device=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MarketingPerDevice))
 	builder.WriteByte(')')
 	return builder.String()
 }

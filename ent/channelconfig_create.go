@@ -134,6 +134,20 @@ func (_c *ChannelConfigCreate) SetNillableMaxPerSecond(v *int) *ChannelConfigCre
 	return _c
 }
 
+// SetMarketingPerDevice sets the "marketing_per_device" field.
+func (_c *ChannelConfigCreate) SetMarketingPerDevice(v int) *ChannelConfigCreate {
+	_c.mutation.SetMarketingPerDevice(v)
+	return _c
+}
+
+// SetNillableMarketingPerDevice sets the "marketing_per_device" field if the given value is not nil.
+func (_c *ChannelConfigCreate) SetNillableMarketingPerDevice(v *int) *ChannelConfigCreate {
+	if v != nil {
+		_c.SetMarketingPerDevice(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ChannelConfigCreate) SetID(v nodeid.ID) *ChannelConfigCreate {
 	_c.mutation.SetID(v)
@@ -212,6 +226,10 @@ func (_c *ChannelConfigCreate) defaults() error {
 		v := channelconfig.DefaultMaxPerSecond
 		_c.mutation.SetMaxPerSecond(v)
 	}
+	if _, ok := _c.mutation.MarketingPerDevice(); !ok {
+		v := channelconfig.DefaultMarketingPerDevice
+		_c.mutation.SetMarketingPerDevice(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if channelconfig.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized channelconfig.DefaultID (forgotten import ent/runtime?)")
@@ -258,6 +276,14 @@ func (_c *ChannelConfigCreate) check() error {
 	if v, ok := _c.mutation.MaxPerSecond(); ok {
 		if err := channelconfig.MaxPerSecondValidator(v); err != nil {
 			return &ValidationError{Name: "max_per_second", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.max_per_second": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.MarketingPerDevice(); !ok {
+		return &ValidationError{Name: "marketing_per_device", err: errors.New(`ent: missing required field "ChannelConfig.marketing_per_device"`)}
+	}
+	if v, ok := _c.mutation.MarketingPerDevice(); ok {
+		if err := channelconfig.MarketingPerDeviceValidator(v); err != nil {
+			return &ValidationError{Name: "marketing_per_device", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.marketing_per_device": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -339,6 +365,10 @@ func (_c *ChannelConfigCreate) createSpec() (*ChannelConfig, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.MaxPerSecond(); ok {
 		_spec.SetField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
 		_node.MaxPerSecond = value
+	}
+	if value, ok := _c.mutation.MarketingPerDevice(); ok {
+		_spec.SetField(channelconfig.FieldMarketingPerDevice, field.TypeInt, value)
+		_node.MarketingPerDevice = value
 	}
 	if nodes := _c.mutation.AppIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -514,6 +544,24 @@ func (u *ChannelConfigUpsert) UpdateMaxPerSecond() *ChannelConfigUpsert {
 // AddMaxPerSecond adds v to the "max_per_second" field.
 func (u *ChannelConfigUpsert) AddMaxPerSecond(v int) *ChannelConfigUpsert {
 	u.Add(channelconfig.FieldMaxPerSecond, v)
+	return u
+}
+
+// SetMarketingPerDevice sets the "marketing_per_device" field.
+func (u *ChannelConfigUpsert) SetMarketingPerDevice(v int) *ChannelConfigUpsert {
+	u.Set(channelconfig.FieldMarketingPerDevice, v)
+	return u
+}
+
+// UpdateMarketingPerDevice sets the "marketing_per_device" field to the value that was provided on create.
+func (u *ChannelConfigUpsert) UpdateMarketingPerDevice() *ChannelConfigUpsert {
+	u.SetExcluded(channelconfig.FieldMarketingPerDevice)
+	return u
+}
+
+// AddMarketingPerDevice adds v to the "marketing_per_device" field.
+func (u *ChannelConfigUpsert) AddMarketingPerDevice(v int) *ChannelConfigUpsert {
+	u.Add(channelconfig.FieldMarketingPerDevice, v)
 	return u
 }
 
@@ -697,6 +745,27 @@ func (u *ChannelConfigUpsertOne) AddMaxPerSecond(v int) *ChannelConfigUpsertOne 
 func (u *ChannelConfigUpsertOne) UpdateMaxPerSecond() *ChannelConfigUpsertOne {
 	return u.Update(func(s *ChannelConfigUpsert) {
 		s.UpdateMaxPerSecond()
+	})
+}
+
+// SetMarketingPerDevice sets the "marketing_per_device" field.
+func (u *ChannelConfigUpsertOne) SetMarketingPerDevice(v int) *ChannelConfigUpsertOne {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.SetMarketingPerDevice(v)
+	})
+}
+
+// AddMarketingPerDevice adds v to the "marketing_per_device" field.
+func (u *ChannelConfigUpsertOne) AddMarketingPerDevice(v int) *ChannelConfigUpsertOne {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.AddMarketingPerDevice(v)
+	})
+}
+
+// UpdateMarketingPerDevice sets the "marketing_per_device" field to the value that was provided on create.
+func (u *ChannelConfigUpsertOne) UpdateMarketingPerDevice() *ChannelConfigUpsertOne {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.UpdateMarketingPerDevice()
 	})
 }
 
@@ -1047,6 +1116,27 @@ func (u *ChannelConfigUpsertBulk) AddMaxPerSecond(v int) *ChannelConfigUpsertBul
 func (u *ChannelConfigUpsertBulk) UpdateMaxPerSecond() *ChannelConfigUpsertBulk {
 	return u.Update(func(s *ChannelConfigUpsert) {
 		s.UpdateMaxPerSecond()
+	})
+}
+
+// SetMarketingPerDevice sets the "marketing_per_device" field.
+func (u *ChannelConfigUpsertBulk) SetMarketingPerDevice(v int) *ChannelConfigUpsertBulk {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.SetMarketingPerDevice(v)
+	})
+}
+
+// AddMarketingPerDevice adds v to the "marketing_per_device" field.
+func (u *ChannelConfigUpsertBulk) AddMarketingPerDevice(v int) *ChannelConfigUpsertBulk {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.AddMarketingPerDevice(v)
+	})
+}
+
+// UpdateMarketingPerDevice sets the "marketing_per_device" field to the value that was provided on create.
+func (u *ChannelConfigUpsertBulk) UpdateMarketingPerDevice() *ChannelConfigUpsertBulk {
+	return u.Update(func(s *ChannelConfigUpsert) {
+		s.UpdateMarketingPerDevice()
 	})
 }
 

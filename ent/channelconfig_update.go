@@ -128,6 +128,27 @@ func (_u *ChannelConfigUpdate) AddMaxPerSecond(v int) *ChannelConfigUpdate {
 	return _u
 }
 
+// SetMarketingPerDevice sets the "marketing_per_device" field.
+func (_u *ChannelConfigUpdate) SetMarketingPerDevice(v int) *ChannelConfigUpdate {
+	_u.mutation.ResetMarketingPerDevice()
+	_u.mutation.SetMarketingPerDevice(v)
+	return _u
+}
+
+// SetNillableMarketingPerDevice sets the "marketing_per_device" field if the given value is not nil.
+func (_u *ChannelConfigUpdate) SetNillableMarketingPerDevice(v *int) *ChannelConfigUpdate {
+	if v != nil {
+		_u.SetMarketingPerDevice(*v)
+	}
+	return _u
+}
+
+// AddMarketingPerDevice adds value to the "marketing_per_device" field.
+func (_u *ChannelConfigUpdate) AddMarketingPerDevice(v int) *ChannelConfigUpdate {
+	_u.mutation.AddMarketingPerDevice(v)
+	return _u
+}
+
 // Mutation returns the ChannelConfigMutation object of the builder.
 func (_u *ChannelConfigUpdate) Mutation() *ChannelConfigMutation {
 	return _u.mutation
@@ -187,6 +208,11 @@ func (_u *ChannelConfigUpdate) check() error {
 			return &ValidationError{Name: "max_per_second", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.max_per_second": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.MarketingPerDevice(); ok {
+		if err := channelconfig.MarketingPerDeviceValidator(v); err != nil {
+			return &ValidationError{Name: "marketing_per_device", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.marketing_per_device": %w`, err)}
+		}
+	}
 	if _u.mutation.AppCleared() && len(_u.mutation.AppIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ChannelConfig.app"`)
 	}
@@ -243,6 +269,12 @@ func (_u *ChannelConfigUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.AddedMaxPerSecond(); ok {
 		_spec.AddField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.MarketingPerDevice(); ok {
+		_spec.SetField(channelconfig.FieldMarketingPerDevice, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMarketingPerDevice(); ok {
+		_spec.AddField(channelconfig.FieldMarketingPerDevice, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -365,6 +397,27 @@ func (_u *ChannelConfigUpdateOne) AddMaxPerSecond(v int) *ChannelConfigUpdateOne
 	return _u
 }
 
+// SetMarketingPerDevice sets the "marketing_per_device" field.
+func (_u *ChannelConfigUpdateOne) SetMarketingPerDevice(v int) *ChannelConfigUpdateOne {
+	_u.mutation.ResetMarketingPerDevice()
+	_u.mutation.SetMarketingPerDevice(v)
+	return _u
+}
+
+// SetNillableMarketingPerDevice sets the "marketing_per_device" field if the given value is not nil.
+func (_u *ChannelConfigUpdateOne) SetNillableMarketingPerDevice(v *int) *ChannelConfigUpdateOne {
+	if v != nil {
+		_u.SetMarketingPerDevice(*v)
+	}
+	return _u
+}
+
+// AddMarketingPerDevice adds value to the "marketing_per_device" field.
+func (_u *ChannelConfigUpdateOne) AddMarketingPerDevice(v int) *ChannelConfigUpdateOne {
+	_u.mutation.AddMarketingPerDevice(v)
+	return _u
+}
+
 // Mutation returns the ChannelConfigMutation object of the builder.
 func (_u *ChannelConfigUpdateOne) Mutation() *ChannelConfigMutation {
 	return _u.mutation
@@ -435,6 +488,11 @@ func (_u *ChannelConfigUpdateOne) check() error {
 	if v, ok := _u.mutation.MaxPerSecond(); ok {
 		if err := channelconfig.MaxPerSecondValidator(v); err != nil {
 			return &ValidationError{Name: "max_per_second", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.max_per_second": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MarketingPerDevice(); ok {
+		if err := channelconfig.MarketingPerDeviceValidator(v); err != nil {
+			return &ValidationError{Name: "marketing_per_device", err: fmt.Errorf(`ent: validator failed for field "ChannelConfig.marketing_per_device": %w`, err)}
 		}
 	}
 	if _u.mutation.AppCleared() && len(_u.mutation.AppIDs()) > 0 {
@@ -510,6 +568,12 @@ func (_u *ChannelConfigUpdateOne) sqlSave(ctx context.Context) (_node *ChannelCo
 	}
 	if value, ok := _u.mutation.AddedMaxPerSecond(); ok {
 		_spec.AddField(channelconfig.FieldMaxPerSecond, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.MarketingPerDevice(); ok {
+		_spec.SetField(channelconfig.FieldMarketingPerDevice, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMarketingPerDevice(); ok {
+		_spec.AddField(channelconfig.FieldMarketingPerDevice, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &ChannelConfig{config: _u.config}

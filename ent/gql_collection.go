@@ -1198,6 +1198,11 @@ func (_q *ChannelConfigQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, channelconfig.FieldMaxPerSecond)
 				fieldSeen[channelconfig.FieldMaxPerSecond] = struct{}{}
 			}
+		case "marketingPerDevice":
+			if _, ok := fieldSeen[channelconfig.FieldMarketingPerDevice]; !ok {
+				selectedFields = append(selectedFields, channelconfig.FieldMarketingPerDevice)
+				fieldSeen[channelconfig.FieldMarketingPerDevice] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

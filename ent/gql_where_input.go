@@ -1953,6 +1953,16 @@ type ChannelConfigWhereInput struct {
 	MaxPerSecondLT    *int  `json:"maxPerSecondLT,omitempty"`
 	MaxPerSecondLTE   *int  `json:"maxPerSecondLTE,omitempty"`
 
+	// "marketing_per_device" field predicates.
+	MarketingPerDevice      *int  `json:"marketingPerDevice,omitempty"`
+	MarketingPerDeviceNEQ   *int  `json:"marketingPerDeviceNEQ,omitempty"`
+	MarketingPerDeviceIn    []int `json:"marketingPerDeviceIn,omitempty"`
+	MarketingPerDeviceNotIn []int `json:"marketingPerDeviceNotIn,omitempty"`
+	MarketingPerDeviceGT    *int  `json:"marketingPerDeviceGT,omitempty"`
+	MarketingPerDeviceGTE   *int  `json:"marketingPerDeviceGTE,omitempty"`
+	MarketingPerDeviceLT    *int  `json:"marketingPerDeviceLT,omitempty"`
+	MarketingPerDeviceLTE   *int  `json:"marketingPerDeviceLTE,omitempty"`
+
 	// "app" edge predicates.
 	HasApp     *bool            `json:"hasApp,omitempty"`
 	HasAppWith []*AppWhereInput `json:"hasAppWith,omitempty"`
@@ -2262,6 +2272,30 @@ func (i *ChannelConfigWhereInput) P() (predicate.ChannelConfig, error) {
 	}
 	if i.MaxPerSecondLTE != nil {
 		predicates = append(predicates, channelconfig.MaxPerSecondLTE(*i.MaxPerSecondLTE))
+	}
+	if i.MarketingPerDevice != nil {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceEQ(*i.MarketingPerDevice))
+	}
+	if i.MarketingPerDeviceNEQ != nil {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceNEQ(*i.MarketingPerDeviceNEQ))
+	}
+	if len(i.MarketingPerDeviceIn) > 0 {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceIn(i.MarketingPerDeviceIn...))
+	}
+	if len(i.MarketingPerDeviceNotIn) > 0 {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceNotIn(i.MarketingPerDeviceNotIn...))
+	}
+	if i.MarketingPerDeviceGT != nil {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceGT(*i.MarketingPerDeviceGT))
+	}
+	if i.MarketingPerDeviceGTE != nil {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceGTE(*i.MarketingPerDeviceGTE))
+	}
+	if i.MarketingPerDeviceLT != nil {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceLT(*i.MarketingPerDeviceLT))
+	}
+	if i.MarketingPerDeviceLTE != nil {
+		predicates = append(predicates, channelconfig.MarketingPerDeviceLTE(*i.MarketingPerDeviceLTE))
 	}
 
 	if i.HasApp != nil {

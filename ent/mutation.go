@@ -5687,25 +5687,27 @@ func (m *AuditEventMutation) ResetEdge(name string) error {
 // ChannelConfigMutation represents an operation that mutates the ChannelConfig nodes in the graph.
 type ChannelConfigMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *nodeid.ID
-	created_at         *time.Time
-	updated_at         *time.Time
-	channel            *enum.Channel
-	environment        *channelconfig.Environment
-	credentials_sealed *[]byte
-	summary            *map[string]interface{}
-	config_error       *string
-	config_error_at    *time.Time
-	max_per_second     *int
-	addmax_per_second  *int
-	clearedFields      map[string]struct{}
-	app                *nodeid.ID
-	clearedapp         bool
-	done               bool
-	oldValue           func(context.Context) (*ChannelConfig, error)
-	predicates         []predicate.ChannelConfig
+	op                      Op
+	typ                     string
+	id                      *nodeid.ID
+	created_at              *time.Time
+	updated_at              *time.Time
+	channel                 *enum.Channel
+	environment             *channelconfig.Environment
+	credentials_sealed      *[]byte
+	summary                 *map[string]interface{}
+	config_error            *string
+	config_error_at         *time.Time
+	max_per_second          *int
+	addmax_per_second       *int
+	marketing_per_device    *int
+	addmarketing_per_device *int
+	clearedFields           map[string]struct{}
+	app                     *nodeid.ID
+	clearedapp              bool
+	done                    bool
+	oldValue                func(context.Context) (*ChannelConfig, error)
+	predicates              []predicate.ChannelConfig
 }
 
 var _ ent.Mutation = (*ChannelConfigMutation)(nil)
@@ -6231,6 +6233,62 @@ func (m *ChannelConfigMutation) ResetMaxPerSecond() {
 	m.addmax_per_second = nil
 }
 
+// SetMarketingPerDevice sets the "marketing_per_device" field.
+func (m *ChannelConfigMutation) SetMarketingPerDevice(i int) {
+	m.marketing_per_device = &i
+	m.addmarketing_per_device = nil
+}
+
+// MarketingPerDevice returns the value of the "marketing_per_device" field in the mutation.
+func (m *ChannelConfigMutation) MarketingPerDevice() (r int, exists bool) {
+	v := m.marketing_per_device
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMarketingPerDevice returns the old "marketing_per_device" field's value of the ChannelConfig entity.
+// If the ChannelConfig object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChannelConfigMutation) OldMarketingPerDevice(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMarketingPerDevice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMarketingPerDevice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMarketingPerDevice: %w", err)
+	}
+	return oldValue.MarketingPerDevice, nil
+}
+
+// AddMarketingPerDevice adds i to the "marketing_per_device" field.
+func (m *ChannelConfigMutation) AddMarketingPerDevice(i int) {
+	if m.addmarketing_per_device != nil {
+		*m.addmarketing_per_device += i
+	} else {
+		m.addmarketing_per_device = &i
+	}
+}
+
+// AddedMarketingPerDevice returns the value that was added to the "marketing_per_device" field in this mutation.
+func (m *ChannelConfigMutation) AddedMarketingPerDevice() (r int, exists bool) {
+	v := m.addmarketing_per_device
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMarketingPerDevice resets all changes to the "marketing_per_device" field.
+func (m *ChannelConfigMutation) ResetMarketingPerDevice() {
+	m.marketing_per_device = nil
+	m.addmarketing_per_device = nil
+}
+
 // ClearApp clears the "app" edge to the App entity.
 func (m *ChannelConfigMutation) ClearApp() {
 	m.clearedapp = true
@@ -6292,7 +6350,7 @@ func (m *ChannelConfigMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChannelConfigMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, channelconfig.FieldCreatedAt)
 	}
@@ -6323,6 +6381,9 @@ func (m *ChannelConfigMutation) Fields() []string {
 	if m.max_per_second != nil {
 		fields = append(fields, channelconfig.FieldMaxPerSecond)
 	}
+	if m.marketing_per_device != nil {
+		fields = append(fields, channelconfig.FieldMarketingPerDevice)
+	}
 	return fields
 }
 
@@ -6351,6 +6412,8 @@ func (m *ChannelConfigMutation) Field(name string) (ent.Value, bool) {
 		return m.ConfigErrorAt()
 	case channelconfig.FieldMaxPerSecond:
 		return m.MaxPerSecond()
+	case channelconfig.FieldMarketingPerDevice:
+		return m.MarketingPerDevice()
 	}
 	return nil, false
 }
@@ -6380,6 +6443,8 @@ func (m *ChannelConfigMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldConfigErrorAt(ctx)
 	case channelconfig.FieldMaxPerSecond:
 		return m.OldMaxPerSecond(ctx)
+	case channelconfig.FieldMarketingPerDevice:
+		return m.OldMarketingPerDevice(ctx)
 	}
 	return nil, fmt.Errorf("unknown ChannelConfig field %s", name)
 }
@@ -6459,6 +6524,13 @@ func (m *ChannelConfigMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMaxPerSecond(v)
 		return nil
+	case channelconfig.FieldMarketingPerDevice:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMarketingPerDevice(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ChannelConfig field %s", name)
 }
@@ -6470,6 +6542,9 @@ func (m *ChannelConfigMutation) AddedFields() []string {
 	if m.addmax_per_second != nil {
 		fields = append(fields, channelconfig.FieldMaxPerSecond)
 	}
+	if m.addmarketing_per_device != nil {
+		fields = append(fields, channelconfig.FieldMarketingPerDevice)
+	}
 	return fields
 }
 
@@ -6480,6 +6555,8 @@ func (m *ChannelConfigMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case channelconfig.FieldMaxPerSecond:
 		return m.AddedMaxPerSecond()
+	case channelconfig.FieldMarketingPerDevice:
+		return m.AddedMarketingPerDevice()
 	}
 	return nil, false
 }
@@ -6495,6 +6572,13 @@ func (m *ChannelConfigMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddMaxPerSecond(v)
+		return nil
+	case channelconfig.FieldMarketingPerDevice:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMarketingPerDevice(v)
 		return nil
 	}
 	return fmt.Errorf("unknown ChannelConfig numeric field %s", name)
@@ -6573,6 +6657,9 @@ func (m *ChannelConfigMutation) ResetField(name string) error {
 		return nil
 	case channelconfig.FieldMaxPerSecond:
 		m.ResetMaxPerSecond()
+		return nil
+	case channelconfig.FieldMarketingPerDevice:
+		m.ResetMarketingPerDevice()
 		return nil
 	}
 	return fmt.Errorf("unknown ChannelConfig field %s", name)

@@ -21,7 +21,7 @@ func (r *channelConfigResolver) ReceiptURL(ctx context.Context, obj *ent.Channel
 
 // Quota is the resolver for the quota field.
 func (r *channelConfigResolver) Quota(ctx context.Context, obj *ent.ChannelConfig) (*model.ChannelQuota, error) {
-	u, ok, err := r.svc.Delivery().QuotaUsage(ctx, obj.AppID, obj.Channel)
+	u, ok, err := r.svc.Delivery().QuotaUsage(ctx, obj.AppID, obj.Channel, obj.MarketingPerDevice)
 	if err != nil || !ok {
 		return nil, err
 	}

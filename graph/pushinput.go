@@ -153,13 +153,17 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
+// channelConfigSettings are setChannelConfig's members that are not a
+// vendor's credentials.
+var channelConfigSettings = []string{"appID", "maxPerSecond", "marketingPerDevice"}
+
 // channelConfigInput converts setChannelConfig's input. Its members other
-// than appID and maxPerSecond are the vendors' credentials, each named by
+// than channelConfigSettings are the vendors' credentials, each named by
 // its vendor's key; the one given passes on as JSON, for the vendor to
 // read and check. None or several leave the channel empty, which the
 // registry refuses naming the members it knows.
 func channelConfigInput(in model.SetChannelConfigInput) (credentials.Input, error) {
-	out := credentials.Input{AppID: in.AppID, MaxPerSecond: deref(in.MaxPerSecond)}
+	out := credentials.Input{AppID: in.AppID, MaxPerSecond: deref(in.MaxPerSecond), MarketingPerDevice: deref(in.MarketingPerDevice)}
 	raw, err := json.Marshal(in)
 	if err != nil {
 		return out, err
@@ -168,8 +172,9 @@ func channelConfigInput(in model.SetChannelConfigInput) (credentials.Input, erro
 	if err := json.Unmarshal(raw, &members); err != nil {
 		return out, err
 	}
-	delete(members, "appID")
-	delete(members, "maxPerSecond")
+	for _, k := range channelConfigSettings {
+		delete(members, k)
+	}
 	for key, v := range members {
 		if string(v) == "null" {
 			delete(members, key)

@@ -79,6 +79,15 @@ func TestQuotaHoldsAndFails(t *testing.T) {
 	q := d["node"].(map[string]any)["quota"].(map[string]any)
 	require.Equal(t, map[string]any{"marketingPerDevice": float64(2), "day": q["day"], "sent": float64(2), "held": float64(1),
 		"failed": float64(1), "devicesAtCap": float64(1)}, q)
+
+	// A news app sets its own cap on the channel.
+	creds := fmt.Sprintf(`honor: {appID: %q, clientID: %q, clientSecret: %q}`, c.AppID, c.ClientID, c.ClientSecret)
+	cfg = v.setChannel(t, creds+", marketingPerDevice: 5")
+	d = graphql(t, v.owner, v.in.base, fmt.Sprintf(`{ node(id: %q) { ... on ChannelConfig { quota { marketingPerDevice } } } }`, cfg["id"]))
+	require.Equal(t, float64(5), d["node"].(map[string]any)["quota"].(map[string]any)["marketingPerDevice"])
+	raw := graphqlRaw(t, v.owner, v.in.base, fmt.Sprintf(`mutation { setChannelConfig(input: {appID: %q, %s, marketingPerDevice: 101}) { id } }`, v.b.appID, creds))
+	require.Contains(t, raw, "INVALID_ARGUMENT")
+	require.Contains(t, raw, "marketingPerDevice")
 }
 
 // scheduledSends lists the send tasks a pushd of env has queued for later.

@@ -41,6 +41,8 @@ const (
 	FieldConfigErrorAt = "config_error_at"
 	// FieldMaxPerSecond holds the string denoting the max_per_second field in the database.
 	FieldMaxPerSecond = "max_per_second"
+	// FieldMarketingPerDevice holds the string denoting the marketing_per_device field in the database.
+	FieldMarketingPerDevice = "marketing_per_device"
 	// EdgeApp holds the string denoting the app edge name in mutations.
 	EdgeApp = "app"
 	// Table holds the table name of the channelconfig in the database.
@@ -67,6 +69,7 @@ var Columns = []string{
 	FieldConfigError,
 	FieldConfigErrorAt,
 	FieldMaxPerSecond,
+	FieldMarketingPerDevice,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -99,6 +102,10 @@ var (
 	DefaultMaxPerSecond int
 	// MaxPerSecondValidator is a validator for the "max_per_second" field. It is called by the builders before save.
 	MaxPerSecondValidator func(int) error
+	// DefaultMarketingPerDevice holds the default value on creation for the "marketing_per_device" field.
+	DefaultMarketingPerDevice int
+	// MarketingPerDeviceValidator is a validator for the "marketing_per_device" field. It is called by the builders before save.
+	MarketingPerDeviceValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() nodeid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -184,6 +191,11 @@ func ByConfigErrorAt(opts ...sql.OrderTermOption) OrderOption {
 // ByMaxPerSecond orders the results by the max_per_second field.
 func ByMaxPerSecond(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMaxPerSecond, opts...).ToFunc()
+}
+
+// ByMarketingPerDevice orders the results by the marketing_per_device field.
+func ByMarketingPerDevice(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMarketingPerDevice, opts...).ToFunc()
 }
 
 // ByAppField orders the results by app field.

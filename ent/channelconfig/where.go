@@ -92,6 +92,11 @@ func MaxPerSecond(v int) predicate.ChannelConfig {
 	return predicate.ChannelConfig(sql.FieldEQ(FieldMaxPerSecond, v))
 }
 
+// MarketingPerDevice applies equality check predicate on the "marketing_per_device" field. It's identical to MarketingPerDeviceEQ.
+func MarketingPerDevice(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldEQ(FieldMarketingPerDevice, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ChannelConfig {
 	return predicate.ChannelConfig(sql.FieldEQ(FieldCreatedAt, v))
@@ -505,6 +510,46 @@ func MaxPerSecondLT(v int) predicate.ChannelConfig {
 // MaxPerSecondLTE applies the LTE predicate on the "max_per_second" field.
 func MaxPerSecondLTE(v int) predicate.ChannelConfig {
 	return predicate.ChannelConfig(sql.FieldLTE(FieldMaxPerSecond, v))
+}
+
+// MarketingPerDeviceEQ applies the EQ predicate on the "marketing_per_device" field.
+func MarketingPerDeviceEQ(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldEQ(FieldMarketingPerDevice, v))
+}
+
+// MarketingPerDeviceNEQ applies the NEQ predicate on the "marketing_per_device" field.
+func MarketingPerDeviceNEQ(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldNEQ(FieldMarketingPerDevice, v))
+}
+
+// MarketingPerDeviceIn applies the In predicate on the "marketing_per_device" field.
+func MarketingPerDeviceIn(vs ...int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldIn(FieldMarketingPerDevice, vs...))
+}
+
+// MarketingPerDeviceNotIn applies the NotIn predicate on the "marketing_per_device" field.
+func MarketingPerDeviceNotIn(vs ...int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldNotIn(FieldMarketingPerDevice, vs...))
+}
+
+// MarketingPerDeviceGT applies the GT predicate on the "marketing_per_device" field.
+func MarketingPerDeviceGT(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldGT(FieldMarketingPerDevice, v))
+}
+
+// MarketingPerDeviceGTE applies the GTE predicate on the "marketing_per_device" field.
+func MarketingPerDeviceGTE(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldGTE(FieldMarketingPerDevice, v))
+}
+
+// MarketingPerDeviceLT applies the LT predicate on the "marketing_per_device" field.
+func MarketingPerDeviceLT(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldLT(FieldMarketingPerDevice, v))
+}
+
+// MarketingPerDeviceLTE applies the LTE predicate on the "marketing_per_device" field.
+func MarketingPerDeviceLTE(v int) predicate.ChannelConfig {
+	return predicate.ChannelConfig(sql.FieldLTE(FieldMarketingPerDevice, v))
 }
 
 // HasApp applies the HasEdge predicate on the "app" edge.

@@ -151,6 +151,7 @@ var (
 		{Name: "config_error", Type: field.TypeString, Default: ""},
 		{Name: "config_error_at", Type: field.TypeTime, Nullable: true},
 		{Name: "max_per_second", Type: field.TypeInt, Default: 0},
+		{Name: "marketing_per_device", Type: field.TypeInt, Default: 0},
 		{Name: "app_id", Type: field.TypeString, Size: 40},
 	}
 	// ChannelConfigsTable holds the schema information for the "channel_configs" table.
@@ -161,7 +162,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "channel_configs_apps_channel_configs",
-				Columns:    []*schema.Column{ChannelConfigsColumns[10]},
+				Columns:    []*schema.Column{ChannelConfigsColumns[11]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -170,7 +171,7 @@ var (
 			{
 				Name:    "channelconfig_app_id_channel",
 				Unique:  true,
-				Columns: []*schema.Column{ChannelConfigsColumns[10], ChannelConfigsColumns[3]},
+				Columns: []*schema.Column{ChannelConfigsColumns[11], ChannelConfigsColumns[3]},
 			},
 		},
 	}

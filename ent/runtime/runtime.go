@@ -366,6 +366,12 @@ func init() {
 	channelconfig.DefaultMaxPerSecond = channelconfigDescMaxPerSecond.Default.(int)
 	// channelconfig.MaxPerSecondValidator is a validator for the "max_per_second" field. It is called by the builders before save.
 	channelconfig.MaxPerSecondValidator = channelconfigDescMaxPerSecond.Validators[0].(func(int) error)
+	// channelconfigDescMarketingPerDevice is the schema descriptor for marketing_per_device field.
+	channelconfigDescMarketingPerDevice := channelconfigFields[8].Descriptor()
+	// channelconfig.DefaultMarketingPerDevice holds the default value on creation for the marketing_per_device field.
+	channelconfig.DefaultMarketingPerDevice = channelconfigDescMarketingPerDevice.Default.(int)
+	// channelconfig.MarketingPerDeviceValidator is a validator for the "marketing_per_device" field. It is called by the builders before save.
+	channelconfig.MarketingPerDeviceValidator = channelconfigDescMarketingPerDevice.Validators[0].(func(int) error)
 	// channelconfigDescID is the schema descriptor for id field.
 	channelconfigDescID := channelconfigMixinFields0[0].Descriptor()
 	// channelconfig.DefaultID holds the default value on creation for the id field.

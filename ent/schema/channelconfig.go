@@ -37,6 +37,10 @@ func (ChannelConfig) Fields() []ent.Field {
 		// max_per_second paces sends on this credential (a token bucket);
 		// 0 sends as fast as the vendor answers.
 		field.Int("max_per_second").Default(0).NonNegative(),
+		// marketing_per_device replaces the vendor's daily per-device cap
+		// of content and marketing messages pushd counts (news apps get 5
+		// from the vendors that tell them apart); 0 keeps the vendor's.
+		field.Int("marketing_per_device").Default(0).NonNegative(),
 	}
 }
 

@@ -192,19 +192,20 @@ type ComplexityRoot struct {
 	}
 
 	ChannelConfig struct {
-		App           func(childComplexity int) int
-		AppID         func(childComplexity int) int
-		Channel       func(childComplexity int) int
-		ConfigError   func(childComplexity int) int
-		ConfigErrorAt func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Environment   func(childComplexity int) int
-		ID            func(childComplexity int) int
-		MaxPerSecond  func(childComplexity int) int
-		Quota         func(childComplexity int) int
-		ReceiptURL    func(childComplexity int) int
-		Summary       func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		App                func(childComplexity int) int
+		AppID              func(childComplexity int) int
+		Channel            func(childComplexity int) int
+		ConfigError        func(childComplexity int) int
+		ConfigErrorAt      func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Environment        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		MarketingPerDevice func(childComplexity int) int
+		MaxPerSecond       func(childComplexity int) int
+		Quota              func(childComplexity int) int
+		ReceiptURL         func(childComplexity int) int
+		Summary            func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	ChannelConfigConnection struct {
@@ -1432,6 +1433,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChannelConfig.ID(childComplexity), true
+	case "ChannelConfig.marketingPerDevice":
+		if e.ComplexityRoot.ChannelConfig.MarketingPerDevice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelConfig.MarketingPerDevice(childComplexity), true
 	case "ChannelConfig.maxPerSecond":
 		if e.ComplexityRoot.ChannelConfig.MaxPerSecond == nil {
 			break
@@ -4328,6 +4335,12 @@ input SetChannelConfigInput {
   harmony: HarmonyCredentialsInput
   "Paces sends on this credential, in messages per second; 0 (default) does not pace."
   maxPerSecond: Int
+  """
+  Replaces the vendor's daily per-device cap of content and marketing messages
+  that pushd counts (ChannelConfig.quota), 0 to 100; 0 (default) keeps the
+  vendor's. News apps get 5 from the vendors that tell them apart.
+  """
+  marketingPerDevice: Int
 }
 
 """
@@ -5493,6 +5506,7 @@ type ChannelConfig implements Node {
   configError: String!
   configErrorAt: Time
   maxPerSecond: Int!
+  marketingPerDevice: Int!
   app: App!
 }
 """
@@ -5658,6 +5672,17 @@ input ChannelConfigWhereInput {
   maxPerSecondGTE: Int
   maxPerSecondLT: Int
   maxPerSecondLTE: Int
+  """
+  marketing_per_device field predicates
+  """
+  marketingPerDevice: Int
+  marketingPerDeviceNEQ: Int
+  marketingPerDeviceIn: [Int!]
+  marketingPerDeviceNotIn: [Int!]
+  marketingPerDeviceGT: Int
+  marketingPerDeviceGTE: Int
+  marketingPerDeviceLT: Int
+  marketingPerDeviceLTE: Int
   """
   app edge predicates
   """
@@ -9041,6 +9066,8 @@ func (ec *executionContext) childFields_ChannelConfig(ctx context.Context, field
 		return ec.fieldContext_ChannelConfig_configErrorAt(ctx, field)
 	case "maxPerSecond":
 		return ec.fieldContext_ChannelConfig_maxPerSecond(ctx, field)
+	case "marketingPerDevice":
+		return ec.fieldContext_ChannelConfig_marketingPerDevice(ctx, field)
 	case "app":
 		return ec.fieldContext_ChannelConfig_app(ctx, field)
 	case "receiptURL":
@@ -14606,6 +14633,29 @@ func (ec *executionContext) _ChannelConfig_maxPerSecond(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ChannelConfig_maxPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChannelConfig_marketingPerDevice(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelConfig_marketingPerDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarketingPerDevice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelConfig_marketingPerDevice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChannelConfig", field, false, false, "Int")
 }
 
@@ -28706,7 +28756,7 @@ func (ec *executionContext) unmarshalInputChannelConfigWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "configError", "configErrorNEQ", "configErrorIn", "configErrorNotIn", "configErrorGT", "configErrorGTE", "configErrorLT", "configErrorLTE", "configErrorContains", "configErrorHasPrefix", "configErrorHasSuffix", "configErrorEqualFold", "configErrorContainsFold", "configErrorAt", "configErrorAtNEQ", "configErrorAtIn", "configErrorAtNotIn", "configErrorAtGT", "configErrorAtGTE", "configErrorAtLT", "configErrorAtLTE", "configErrorAtIsNil", "configErrorAtNotNil", "maxPerSecond", "maxPerSecondNEQ", "maxPerSecondIn", "maxPerSecondNotIn", "maxPerSecondGT", "maxPerSecondGTE", "maxPerSecondLT", "maxPerSecondLTE", "hasApp", "hasAppWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "appID", "appIDNEQ", "appIDIn", "appIDNotIn", "appIDGT", "appIDGTE", "appIDLT", "appIDLTE", "appIDContains", "appIDHasPrefix", "appIDHasSuffix", "appIDEqualFold", "appIDContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "configError", "configErrorNEQ", "configErrorIn", "configErrorNotIn", "configErrorGT", "configErrorGTE", "configErrorLT", "configErrorLTE", "configErrorContains", "configErrorHasPrefix", "configErrorHasSuffix", "configErrorEqualFold", "configErrorContainsFold", "configErrorAt", "configErrorAtNEQ", "configErrorAtIn", "configErrorAtNotIn", "configErrorAtGT", "configErrorAtGTE", "configErrorAtLT", "configErrorAtLTE", "configErrorAtIsNil", "configErrorAtNotNil", "maxPerSecond", "maxPerSecondNEQ", "maxPerSecondIn", "maxPerSecondNotIn", "maxPerSecondGT", "maxPerSecondGTE", "maxPerSecondLT", "maxPerSecondLTE", "marketingPerDevice", "marketingPerDeviceNEQ", "marketingPerDeviceIn", "marketingPerDeviceNotIn", "marketingPerDeviceGT", "marketingPerDeviceGTE", "marketingPerDeviceLT", "marketingPerDeviceLTE", "hasApp", "hasAppWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29280,6 +29330,62 @@ func (ec *executionContext) unmarshalInputChannelConfigWhereInput(ctx context.Co
 				return it, err
 			}
 			it.MaxPerSecondLTE = data
+		case "marketingPerDevice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDevice"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDevice = data
+		case "marketingPerDeviceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDeviceNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDeviceNEQ = data
+		case "marketingPerDeviceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDeviceIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDeviceIn = data
+		case "marketingPerDeviceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDeviceNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDeviceNotIn = data
+		case "marketingPerDeviceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDeviceGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDeviceGT = data
+		case "marketingPerDeviceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDeviceGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDeviceGTE = data
+		case "marketingPerDeviceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDeviceLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDeviceLT = data
+		case "marketingPerDeviceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDeviceLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDeviceLTE = data
 		case "hasApp":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApp"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -36728,7 +36834,7 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "honor", "meizu", "harmony", "maxPerSecond"}
+	fieldsInOrder := [...]string{"appID", "apns", "fcm", "huawei", "xiaomi", "oppo", "vivo", "honor", "meizu", "harmony", "maxPerSecond", "marketingPerDevice"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36812,6 +36918,13 @@ func (ec *executionContext) unmarshalInputSetChannelConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.MaxPerSecond = data
+		case "marketingPerDevice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketingPerDevice"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketingPerDevice = data
 		}
 	}
 	return it, nil
@@ -40197,6 +40310,11 @@ func (ec *executionContext) _ChannelConfig(ctx context.Context, sel ast.Selectio
 			}
 		case "maxPerSecond":
 			out.Values[i] = ec._ChannelConfig_maxPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "marketingPerDevice":
+			out.Values[i] = ec._ChannelConfig_marketingPerDevice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

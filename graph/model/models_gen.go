@@ -465,6 +465,10 @@ type SetChannelConfigInput struct {
 	Harmony *HarmonyCredentialsInput `json:"harmony,omitempty"`
 	// Paces sends on this credential, in messages per second; 0 (default) does not pace.
 	MaxPerSecond *int `json:"maxPerSecond,omitempty"`
+	// Replaces the vendor's daily per-device cap of content and marketing messages
+	// that pushd counts (ChannelConfig.quota), 0 to 100; 0 (default) keeps the
+	// vendor's. News apps get 5 from the vendors that tell them apart.
+	MarketingPerDevice *int `json:"marketingPerDevice,omitempty"`
 }
 
 // The account is given by its ID or by its email (exactly one). Admins give

@@ -24,7 +24,13 @@ type Input struct {
 	Credentials core.Credentials
 	// MaxPerSecond paces sends on this credential; 0 does not pace.
 	MaxPerSecond int
+	// MarketingPerDevice replaces the vendor's daily per-device cap of
+	// content and marketing messages; 0 keeps the vendor's.
+	MarketingPerDevice int
 }
+
+// MaxMarketingPerDevice bounds MarketingPerDevice.
+const MaxMarketingPerDevice = 100
 
 // MaxChannelRate bounds MaxPerSecond (a vendor's own limits are lower).
 const MaxRate = 1_000_000
@@ -44,6 +50,9 @@ func (s *Service) Set(ctx context.Context, in Input) (*ent.ChannelConfig, error)
 	}
 	if in.MaxPerSecond < 0 || in.MaxPerSecond > MaxRate {
 		return nil, core.Invalid("maxPerSecond", "must be from 0 (no pacing) to %d", MaxRate)
+	}
+	if in.MarketingPerDevice < 0 || in.MarketingPerDevice > MaxMarketingPerDevice {
+		return nil, core.Invalid("marketingPerDevice", "must be from 0 (the vendor's cap) to %d", MaxMarketingPerDevice)
 	}
 	if s.channels == nil {
 		return nil, &core.Error{Code: core.CodeInternal, Message: "vendor channels are not available in this process"}
@@ -70,6 +79,7 @@ func (s *Service) Set(ctx context.Context, in Input) (*ent.ChannelConfig, error)
 	id, err := s.client.ChannelConfig.Create().
 		SetAppID(in.AppID).SetChannel(ch).SetNillableEnvironment(env).
 		SetCredentialsSealed(sealed).SetSummary(checked.Summary).SetMaxPerSecond(in.MaxPerSecond).
+		SetMarketingPerDevice(in.MarketingPerDevice).
 		OnConflictColumns(channelconfig.FieldAppID, channelconfig.FieldChannel).
 		UpdateNewValues().
 		Update(func(u *ent.ChannelConfigUpsert) {
@@ -116,7 +126,10 @@ type Route struct {
 	version time.Time
 	channel enum.Channel
 	sender  core.Sender
-	mu      sync.Mutex
+	// marketingCap is the app's own daily per-device cap of content and
+	// marketing messages on this channel; 0 keeps the vendor's.
+	marketingCap int
+	mu           sync.Mutex
 	// broken is the configuration error that stops this channel.
 	broken string
 }
@@ -127,6 +140,10 @@ func StandIn(c enum.Channel, snd core.Sender) *Route { return &Route{channel: c,
 
 // Channel is the route's vendor channel.
 func (r *Route) Channel() enum.Channel { return r.channel }
+
+// MarketingCap is the app's own daily per-device cap of content and
+// marketing messages on the route; 0 keeps the vendor's.
+func (r *Route) MarketingCap() int { return r.marketingCap }
 
 // Sender sends on the route; nil when the route is broken.
 func (r *Route) Sender() core.Sender { return r.sender }
@@ -174,7 +191,7 @@ func (s *Service) Routes(ctx context.Context, app nodeid.ID) (map[enum.Channel]*
 // cannot be opened is a broken route, not an error: the other channels
 // still work.
 func (s *Service) openRoute(ctx context.Context, cfg *ent.ChannelConfig) *Route {
-	r := &Route{configID: cfg.ID, version: cfg.UpdatedAt, channel: cfg.Channel, broken: cfg.ConfigError}
+	r := &Route{configID: cfg.ID, version: cfg.UpdatedAt, channel: cfg.Channel, broken: cfg.ConfigError, marketingCap: cfg.MarketingPerDevice}
 	if r.broken != "" {
 		return r
 	}

@@ -50,11 +50,7 @@ func marketing(m core.Outgoing) bool {
 // A delivery is counted once a day, however often its send is retried.
 // Two sends to one device at the same moment may both pass: the count is
 // a guard against the vendor silencing the app, not a lock.
-func (s *Service) applyQuota(ctx context.Context, job *ent.PushJob, c enum.Channel, out []core.Outgoing, sum *core.SendSummary) ([]core.Outgoing, error) {
-	limit := 0
-	if s.caps != nil {
-		limit = s.caps(c)
-	}
+func (s *Service) applyQuota(ctx context.Context, job *ent.PushJob, c enum.Channel, limit int, out []core.Outgoing, sum *core.SendSummary) ([]core.Outgoing, error) {
 	if limit <= 0 {
 		return out, nil
 	}
@@ -230,13 +226,28 @@ func (s *Service) PruneQuotaUses(ctx context.Context, limit int) (int, error) {
 	return s.client.QuotaUse.Delete().Where(quotause.IDIn(ids...)).Exec(ctx)
 }
 
-// QuotaUsage says what channel c's daily per-device cap let through for
-// an app today; ok is false when the vendor has no cap.
-func (s *Service) QuotaUsage(ctx context.Context, appID nodeid.ID, c enum.Channel) (u core.QuotaUsage, ok bool, err error) {
+// capOf is the daily per-device cap of content and marketing messages on
+// channel c: own, the app's for that channel, when set; else the
+// vendor's; 0 when the vendor caps none.
+func (s *Service) capOf(c enum.Channel, own int) int {
 	if s.caps == nil || s.caps(c) <= 0 {
+		return 0
+	}
+	if own > 0 {
+		return own
+	}
+	return s.caps(c)
+}
+
+// QuotaUsage says what channel c's daily per-device cap (own, the app's,
+// or the vendor's) let through for an app today; ok is false when the
+// vendor has no cap.
+func (s *Service) QuotaUsage(ctx context.Context, appID nodeid.ID, c enum.Channel, own int) (u core.QuotaUsage, ok bool, err error) {
+	limit := s.capOf(c, own)
+	if limit <= 0 {
 		return u, false, nil
 	}
-	u.MarketingPerDevice, u.Day = s.caps(c), QuotaDay(s.now())
+	u.MarketingPerDevice, u.Day = limit, QuotaDay(s.now())
 	var rows []struct {
 		DeviceID string         `json:"device_id"`
 		State    quotause.State `json:"state"`

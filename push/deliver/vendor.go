@@ -120,7 +120,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 			}
 		}
 		for c, out := range byChannel {
-			if byChannel[c], err = s.applyQuota(ctx, job, c, out, sum); err != nil {
+			if byChannel[c], err = s.applyQuota(ctx, job, c, s.capOf(c, routes[c].MarketingCap()), out, sum); err != nil {
 				return nil, err
 			}
 		}

@@ -541,6 +541,15 @@ export type ChannelConfigWhereInput = {
   idLTE?: string | null | undefined;
   idNEQ?: string | null | undefined;
   idNotIn?: Array<string> | null | undefined;
+  /** marketing_per_device field predicates */
+  marketingPerDevice?: number | null | undefined;
+  marketingPerDeviceGT?: number | null | undefined;
+  marketingPerDeviceGTE?: number | null | undefined;
+  marketingPerDeviceIn?: Array<number> | null | undefined;
+  marketingPerDeviceLT?: number | null | undefined;
+  marketingPerDeviceLTE?: number | null | undefined;
+  marketingPerDeviceNEQ?: number | null | undefined;
+  marketingPerDeviceNotIn?: Array<number> | null | undefined;
   /** max_per_second field predicates */
   maxPerSecond?: number | null | undefined;
   maxPerSecondGT?: number | null | undefined;
@@ -1808,6 +1817,12 @@ export type SetChannelConfigInput = {
   harmony?: HarmonyCredentialsInput | null | undefined;
   honor?: HonorCredentialsInput | null | undefined;
   huawei?: HuaweiCredentialsInput | null | undefined;
+  /**
+   * Replaces the vendor's daily per-device cap of content and marketing messages
+   * that pushd counts (ChannelConfig.quota), 0 to 100; 0 (default) keeps the
+   * vendor's. News apps get 5 from the vendors that tell them apart.
+   */
+  marketingPerDevice?: number | null | undefined;
   /** Paces sends on this credential, in messages per second; 0 (default) does not pace. */
   maxPerSecond?: number | null | undefined;
   meizu?: MeizuCredentialsInput | null | undefined;

@@ -53,7 +53,7 @@ func pushOptions(o *model.PushOptionsInput) push.PushOptions {
 	}
 	out := push.PushOptions{
 		TTLSeconds: o.TTLSeconds, MsgKey: deref(o.MsgKey), ScheduleAt: o.ScheduleAt,
-		TaskName: deref(o.TaskName), Channels: o.Channels,
+		TaskName: deref(o.TaskName), Channels: o.Channels, TestMessage: deref(o.TestMessage),
 	}
 	if r := o.Recurrence; r != nil {
 		out.Recurrence = &jsontype.Recurrence{Cron: r.Cron, TimeZone: r.TimeZone, StartAt: r.StartAt, EndAt: r.EndAt}

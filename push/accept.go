@@ -360,7 +360,7 @@ func newJobCreate(tx *ent.Tx, p *plan, now, start time.Time) (*ent.PushJobCreate
 	create := tx.PushJob.Create().
 		SetAppID(p.req.AppID).SetKind(p.req.Kind).
 		SetMessage(p.message).SetTarget(p.req.Target).SetAudience(p.req.Audience).
-		SetOptions(jsontype.Options{TTLSeconds: int(p.ttl.Seconds()), Channels: o.Channels, TaskName: o.TaskName}).
+		SetOptions(jsontype.Options{TTLSeconds: int(p.ttl.Seconds()), Channels: o.Channels, TaskName: o.TaskName, TestMessage: o.TestMessage}).
 		SetTTLSeconds(int(p.ttl.Seconds())).SetTaskName(o.TaskName).
 		SetNillableScheduleAt(o.ScheduleAt)
 	if o.Recurrence == nil {

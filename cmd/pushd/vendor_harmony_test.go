@@ -48,6 +48,15 @@ func TestVendorHarmonyEndToEnd(t *testing.T) {
 	posts := waitLog(t, &f.Harmony.Receipts, 1)
 	require.Equal(t, http.StatusOK, posts[0].Status, "pushd verified the signature")
 
+	// A test message, for the app's test devices: Push Kit's testMessage.
+	var out map[string]job
+	v.b.do(`mutation($app: ID!, $dev: ID!) { pushSimple(input: {appID: $app, target: {deviceIDs: [$dev]},
+		message: {title: "Test", body: "from pushd", classification: MARKETING}, options: {testMessage: true}}) { `+jobFields+` } }`,
+		map[string]any{"app": v.b.appID, "dev": good.id}, &out)
+	v.b.waitJob(out["pushSimple"].ID, final)
+	sends = waitLog(t, &f.Harmony.Sends, 2)
+	require.True(t, sends[1].Request.PushOptions.TestMessage)
+
 	j = v.b.simple(dead, 600, ", classification: IM")
 	j = v.b.waitJob(j.ID, final)
 	require.Equal(t, 1, j.Counts.Failed)

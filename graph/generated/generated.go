@@ -8457,6 +8457,13 @@ input PushOptionsInput {
   taskName: String
   "Restrict delivery to these channels."
   channels: [Channel!]
+  """
+  Send as a test message where the vendor has them (HarmonyOS pushOptions.testMessage,
+  Honor targetUserType 1): for an app's test devices, exempt from the vendors' daily caps
+  of marketing messages and not counted against them, and limited by the vendors to 1,000 a
+  day per app (HarmonyOS: 10 devices per request). Other vendors send it as usual.
+  """
+  testMessage: Boolean
 }
 
 enum BindFilter {
@@ -36456,7 +36463,7 @@ func (ec *executionContext) unmarshalInputPushOptionsInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ttlSeconds", "msgKey", "scheduleAt", "recurrence", "taskName", "channels"}
+	fieldsInOrder := [...]string{"ttlSeconds", "msgKey", "scheduleAt", "recurrence", "taskName", "channels", "testMessage"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36505,6 +36512,13 @@ func (ec *executionContext) unmarshalInputPushOptionsInput(ctx context.Context, 
 				return it, err
 			}
 			it.Channels = data
+		case "testMessage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("testMessage"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TestMessage = data
 		}
 	}
 	return it, nil

@@ -383,6 +383,11 @@ type PushOptionsInput struct {
 	TaskName   *string          `json:"taskName,omitempty"`
 	// Restrict delivery to these channels.
 	Channels []enum.Channel `json:"channels,omitempty"`
+	// Send as a test message where the vendor has them (HarmonyOS pushOptions.testMessage,
+	// Honor targetUserType 1): for an app's test devices, exempt from the vendors' daily caps
+	// of marketing messages and not counted against them, and limited by the vendors to 1,000 a
+	// day per app (HarmonyOS: 10 devices per request). Other vendors send it as usual.
+	TestMessage *bool `json:"testMessage,omitempty"`
 }
 
 type PushSimpleInput struct {

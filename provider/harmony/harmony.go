@@ -102,9 +102,12 @@ func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
 func (s *Sender) plan(msgs []core.Outgoing, res []core.Result) []request {
 	now := s.o.Clock()
 	var reqs []request
-	for _, idx := range channel.ShareBody("HarmonyOS", msgs, MaxTokens, res) {
-		if q, ok := s.build(channel.Pick(msgs, idx), idx, now, res); ok {
-			reqs = append(reqs, q)
+	for _, group := range channel.ShareBody("HarmonyOS", msgs, MaxTokens, res) {
+		// A test message goes to at most MaxTestTokens a request.
+		for _, idx := range core.Chunks(group, maxTokens(msgs[group[0]])) {
+			if q, ok := s.build(channel.Pick(msgs, idx), idx, now, res); ok {
+				reqs = append(reqs, q)
+			}
 		}
 	}
 	return reqs

@@ -121,6 +121,24 @@ func TestSendPushTypes(t *testing.T) {
 	}
 }
 
+// TestSendTestMessages: test messages carry testMessage and go to at most
+// 10 tokens a request, as Push Kit requires.
+func TestSendTestMessages(t *testing.T) {
+	t.Parallel()
+	e := setup(t, providertest.HarmonyOptions{}, nil)
+	msgs := outgoing(25, service)
+	for i := range msgs {
+		msgs[i].Test = true
+	}
+	require.Equal(t, map[core.Outcome]int{core.OutcomeSent: 25}, providertest.Outcomes(e.s.Send(context.Background(), msgs)))
+	sends := e.fake.Sends.All()
+	require.Len(t, sends, 3)
+	for _, s := range sends {
+		require.True(t, s.Request.PushOptions.TestMessage)
+		require.LessOrEqual(t, len(s.Request.Target.Token), MaxTestTokens)
+	}
+}
+
 func TestSendTokenReasons(t *testing.T) {
 	t.Parallel()
 	e := setup(t, providertest.HarmonyOptions{}, nil)

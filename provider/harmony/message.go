@@ -17,8 +17,10 @@ import (
 
 // Limits of a v3 send request.
 const (
-	// MaxTokens is how many tokens one request carries.
-	MaxTokens = 1000
+	// MaxTokens is how many tokens one request carries; MaxTestTokens
+	// one test message.
+	MaxTokens     = 1000
+	MaxTestTokens = 10
 	// MaxBody bounds the body without its tokens, in bytes (80300008).
 	MaxBody = 4096
 	// MaxTTL is how long Push Kit keeps a message for an offline device.
@@ -102,8 +104,17 @@ type Target struct {
 
 // PushOptions are the request's options.
 type PushOptions struct {
-	TTL   int    `json:"ttl"`
-	BiTag string `json:"biTag,omitempty"`
+	TTL         int    `json:"ttl"`
+	BiTag       string `json:"biTag,omitempty"`
+	TestMessage bool   `json:"testMessage,omitempty"`
+}
+
+// maxTokens is how many tokens a request of m carries.
+func maxTokens(m core.Outgoing) int {
+	if m.Test {
+		return MaxTestTokens
+	}
+	return MaxTokens
 }
 
 // PushType is the push-type of message m: a silent message is background
@@ -132,12 +143,16 @@ func PushType(m core.Outgoing) int {
 // Kit's de-duplication key (24 hours, across channels), is the job ID:
 // each device gets a job's message once, however often it is resent.
 func Build(msgs []core.Outgoing, now time.Time) (Request, int, string) {
-	if len(msgs) == 0 || len(msgs) > MaxTokens {
+	if len(msgs) == 0 {
 		return Request{}, 0, fmt.Sprintf("HarmonyOS: a request carries 1 to %d tokens", MaxTokens)
 	}
 	first := msgs[0]
+	if limit := maxTokens(first); len(msgs) > limit {
+		return Request{}, 0, fmt.Sprintf("HarmonyOS: a request carries 1 to %d tokens", limit)
+	}
 	q := Request{Target: Target{Token: make([]string, len(msgs))}, PushOptions: PushOptions{
 		TTL: int(ttl(first.ExpiresAt, now) / time.Second), BiTag: cutBytes(string(first.JobID), maxBiTag),
+		TestMessage: first.Test,
 	}}
 	for i, m := range msgs {
 		q.Target.Token[i] = m.Token

@@ -111,6 +111,9 @@ func Build(msgs []core.Outgoing, now time.Time) (Request, string) {
 	q := Request{Token: make([]string, len(msgs)), Data: data, Android: Android{
 		TTL: strconv.FormatInt(int64(ttl(first.ExpiresAt, now)/time.Second), 10) + "s", BiTag: string(first.JobID),
 	}}
+	if first.Test {
+		q.Android.TargetUserType = 1
+	}
 	for i, m := range msgs {
 		q.Token[i] = m.Token
 	}

@@ -113,6 +113,17 @@ func TestBuildTTLAndGroups(t *testing.T) {
 	require.Equal(t, "Honor: a request carries 1 to 1000 tokens", why)
 }
 
+// TestBuildTestMessage: a test message is targetUserType 1.
+func TestBuildTestMessage(t *testing.T) {
+	t.Parallel()
+	msgs := one(jsontype.Message{Title: "t"})
+	q, _ := Build(msgs, t0)
+	require.Equal(t, 0, q.Android.TargetUserType)
+	msgs[0].Test = true
+	q, _ = Build(msgs, t0)
+	require.Equal(t, 1, q.Android.TargetUserType)
+}
+
 // TestImportanceKeepsTheClasses: every service classification is NORMAL,
 // every other LOW.
 func TestImportanceKeepsTheClasses(t *testing.T) {

@@ -289,7 +289,8 @@ func (f *HonorFake) serveSend(w http.ResponseWriter, r *http.Request) {
 // deliver sends a valid request to its tokens.
 func (f *HonorFake) deliver(w http.ResponseWriter, send *HonorSend, now time.Time) {
 	day := now.In(time.FixedZone("CST", 8*60*60)).Format(time.DateOnly)
-	marketing := send.Request.marketing()
+	// Test messages are exempt from the cap.
+	marketing := send.Request.marketing() && send.Request.Android.TargetUserType == 0
 	fail, expired := []string{}, []string{}
 	f.mu.Lock()
 	for _, tok := range send.Request.Token {

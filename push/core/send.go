@@ -25,6 +25,8 @@ type Outgoing struct {
 	// ExpiresAt is when the message stops being worth delivering; vendors
 	// get the remaining TTL in their own form.
 	ExpiresAt time.Time
+	// Test asks for the vendor's test message, where it has one.
+	Test bool
 }
 
 // Outcome is what became of one vendor send.

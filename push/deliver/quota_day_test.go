@@ -31,6 +31,7 @@ func TestQuotaDay(t *testing.T) {
 func TestMarketingCountsWhatVendorsCount(t *testing.T) {
 	t.Parallel()
 	require.True(t, marketing(core.Outgoing{}))
+	require.False(t, marketing(core.Outgoing{Test: true}), "the vendors exempt test messages")
 	for _, c := range core.Classifications() {
 		class, _ := core.ClassOf(c)
 		require.Equal(t, class != core.ClassService, marketing(core.Outgoing{Message: jsontype.Message{Classification: c}}), c)

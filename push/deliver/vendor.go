@@ -111,6 +111,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 				byChannel[p.route.Channel()] = append(byChannel[p.route.Channel()], core.Outgoing{
 					DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, JobID: job.ID, Kind: job.Kind,
 					Platform: d.Edges.Device.Platform, Token: p.token, Message: m, ExpiresAt: d.ExpiresAt,
+					Test: job.Options.TestMessage,
 				})
 				byID[d.ID] = d
 			case p.blocked != "":

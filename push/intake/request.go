@@ -66,6 +66,8 @@ type Options struct {
 	Recurrence *jsontype.Recurrence
 	TaskName   string
 	Channels   []enum.Channel
+	// TestMessage sends as the vendors' test message where they have one.
+	TestMessage bool
 }
 
 // Item is one target of a multiple push, with its own variables or

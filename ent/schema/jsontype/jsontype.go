@@ -62,6 +62,9 @@ type Options struct {
 	TTLSeconds int            `json:"ttlSeconds"`
 	Channels   []enum.Channel `json:"channels,omitempty"`
 	TaskName   string         `json:"taskName,omitempty"`
+	// TestMessage sends as the vendors' test message where they have one
+	// (HarmonyOS, Honor).
+	TestMessage bool `json:"testMessage,omitempty"`
 }
 
 // WebhookAttempt is one try to deliver a batch of receipts to a webhook.

@@ -1743,6 +1743,13 @@ export type PushOptionsInput = {
   /** Send once at this time (at most 366 days ahead). */
   scheduleAt?: string | null | undefined;
   taskName?: string | null | undefined;
+  /**
+   * Send as a test message where the vendor has them (HarmonyOS pushOptions.testMessage,
+   * Honor targetUserType 1): for an app's test devices, exempt from the vendors' daily caps
+   * of marketing messages and not counted against them, and limited by the vendors to 1,000 a
+   * day per app (HarmonyOS: 10 devices per request). Other vendors send it as usual.
+   */
+  testMessage?: boolean | null | undefined;
   /** How long an undelivered message stays deliverable: default 259200 (3 days), 0 to 2592000 (30 days). 0 means only devices reachable at once. */
   ttlSeconds?: number | null | undefined;
 };

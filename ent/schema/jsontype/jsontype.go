@@ -62,8 +62,7 @@ type Options struct {
 	TTLSeconds int            `json:"ttlSeconds"`
 	Channels   []enum.Channel `json:"channels,omitempty"`
 	TaskName   string         `json:"taskName,omitempty"`
-	// TestMessage sends as the vendors' test message where they have one
-	// (HarmonyOS, Honor).
+	// TestMessage sends as the vendors' test message where they have one.
 	TestMessage bool `json:"testMessage,omitempty"`
 }
 

@@ -80,19 +80,9 @@ type request struct {
 
 // Send sends msgs and returns one result per message, in order.
 func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
-	res := make([]core.Result, len(msgs))
+	res := channel.NotSent("HarmonyOS", len(msgs))
 	reqs := s.plan(msgs, res)
-	channel.Each(len(reqs), s.o.Concurrency, func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				s.o.Logger.ErrorContext(ctx, "harmony: request panicked", "panic", r)
-				for _, k := range reqs[i].idx {
-					res[k] = core.Result{Outcome: core.OutcomeRetry, Reason: "HarmonyOS: not sent"}
-				}
-			}
-		}()
-		s.do(ctx, reqs[i], res)
-	})
+	channel.EachRequest(ctx, s.o.Logger, "HarmonyOS", len(reqs), s.o.Concurrency, func(i int) { s.do(ctx, reqs[i], res) })
 	return res
 }
 

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -211,7 +211,7 @@ func notification(m core.Outgoing, data map[string]any) (Notification, string) {
 		n.ClickAction.ActionType, n.ClickAction.Action = 1, msg.Action
 	}
 	if msg.CollapseKey != "" {
-		id := notifyID(msg.CollapseKey)
+		id := channel.NotifyID(msg.CollapseKey)
 		n.NotifyID = &id
 	}
 	if msg.Badge != nil {
@@ -257,14 +257,6 @@ func ttl(expires, now time.Time) time.Duration {
 		return MaxTTL
 	}
 	return min(max(expires.Sub(now), time.Second), MaxTTL).Truncate(time.Second)
-}
-
-// notifyID turns a collapse key into a stable notifyId (0 to 2^31-1): the
-// same key replaces the notification on the device.
-func notifyID(key string) int {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(key))
-	return int(h.Sum32() & 0x7fffffff)
 }
 
 // cutBytes shortens s to at most n bytes, on a character boundary.

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -57,7 +58,9 @@ func TestBuildRules(t *testing.T) {
 				require.Equal(t, "ChatAbility", q.Payload.Notification.ClickAction.Action)
 			}},
 		{name: "collapse key replaces", msg: jsontype.Message{Title: "t", CollapseKey: "score"},
-			test: func(t *testing.T, q Request) { require.Equal(t, notifyID("score"), *q.Payload.Notification.NotifyID) }},
+			test: func(t *testing.T, q Request) {
+				require.Equal(t, channel.NotifyID("score"), *q.Payload.Notification.NotifyID)
+			}},
 		{name: "silent is background data", msg: jsontype.Message{Silent: true, Payload: map[string]any{"k": "v"}}, kind: PushBackground,
 			test: func(t *testing.T, q Request) {
 				require.Nil(t, q.Payload.Notification)

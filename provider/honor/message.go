@@ -6,14 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -144,11 +143,11 @@ func notification(m core.Outgoing) (Notification, string) {
 	}
 	n := Notification{
 		// Both are required: the one given stands in for the other.
-		Title: cut(cmp.Or(title, body), MaxTitle), Body: cut(cmp.Or(body, title), MaxBody),
+		Title: channel.Cut(cmp.Or(title, body), MaxTitle), Body: channel.Cut(cmp.Or(body, title), MaxBody),
 		Image: msg.ImageURL, Importance: Importance(msg.Classification), ClickAction: click,
 	}
 	if msg.CollapseKey != "" {
-		n.Tag, n.NotifyID = msg.CollapseKey, notifyID(msg.CollapseKey)
+		n.Tag, n.NotifyID = msg.CollapseKey, channel.NotifyID(msg.CollapseKey)
 	}
 	return n, ""
 }
@@ -205,21 +204,4 @@ func ttl(expires, now time.Time) time.Duration {
 		return MaxTTL
 	}
 	return min(max(expires.Sub(now), time.Second), MaxTTL)
-}
-
-// notifyID turns a collapse key into a stable positive notifyId: the same
-// key replaces the notification on the phone.
-func notifyID(key string) int {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(key))
-	return int(h.Sum32()&0x7fffffff) | 1
-}
-
-// cut shortens s to n characters, ending with … when cut.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

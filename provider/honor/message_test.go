@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -65,7 +66,7 @@ func TestBuildRules(t *testing.T) {
 		{name: "collapse key replaces", msg: jsontype.Message{Title: "t", CollapseKey: "score"},
 			test: func(t *testing.T, q Request) {
 				require.Equal(t, "score", q.Android.Notification.Tag)
-				require.Equal(t, notifyID("score"), q.Android.Notification.NotifyID)
+				require.Equal(t, channel.NotifyID("score"), q.Android.Notification.NotifyID)
 				require.Positive(t, q.Android.Notification.NotifyID)
 			}},
 		{name: "silent is data only", msg: jsontype.Message{Silent: true, Payload: map[string]any{"k": "v"}},

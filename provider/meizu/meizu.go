@@ -84,7 +84,7 @@ type request struct {
 
 // Send sends msgs and returns one result per message, in order.
 func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
-	res := make([]core.Result, len(msgs))
+	res := channel.NotSent("Meizu", len(msgs))
 	if wait := s.paused(); wait > 0 {
 		for i := range res {
 			res[i] = core.Result{Outcome: core.OutcomeRetry, RetryAfter: wait, Reason: words("Meizu", codeDailyQuota, topWords) + "; paused until midnight in Beijing"}
@@ -92,17 +92,7 @@ func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
 		return res
 	}
 	reqs := s.plan(msgs, res)
-	channel.Each(len(reqs), s.o.Concurrency, func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				s.o.Logger.ErrorContext(ctx, "meizu: request panicked", "panic", r)
-				for _, k := range reqs[i].idx {
-					res[k] = core.Result{Outcome: core.OutcomeRetry, Reason: "Meizu: not sent"}
-				}
-			}
-		}()
-		s.do(ctx, reqs[i], res)
-	})
+	channel.EachRequest(ctx, s.o.Logger, "Meizu", len(reqs), s.o.Concurrency, func(i int) { s.do(ctx, reqs[i], res) })
 	return res
 }
 

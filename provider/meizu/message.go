@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -164,7 +164,7 @@ func notification(m core.Outgoing, params map[string]string, cb Callback) (Messa
 	out := Message{
 		// Both are required: the one given stands in for the other.
 		NoticeBarInfo: NoticeBarInfo{NoticeMsgType: MsgType(msg.Classification),
-			Title: cut(cmp.Or(title, content), MaxTitle), Content: cut(cmp.Or(content, title), MaxContent)},
+			Title: channel.Cut(cmp.Or(title, content), MaxTitle), Content: channel.Cut(cmp.Or(content, title), MaxContent)},
 		ClickTypeInfo: ClickTypeInfo{ClickType: clickApp, Parameters: params},
 		AdvanceInfo:   AdvanceInfo{Suspend: true, ClearNoticeBar: true, NotificationType: NotificationType{true, true, true}},
 		Extra:         map[string]string{},
@@ -258,13 +258,4 @@ func errWords(err error) string {
 		return "Meizu: the message cannot be encoded: " + err.Error()
 	}
 	return ""
-}
-
-// cut shortens s to n characters, ending with … when cut.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

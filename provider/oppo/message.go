@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -117,7 +117,7 @@ func Build(m core.Outgoing, defaultChannel string, cb Callback, now time.Time) (
 		return Message{}, "OPPO: a notification needs a title or a body"
 	}
 	// Both are required: the one given stands in for the other.
-	title, content = cut(cmp.Or(title, content), MaxTitle), cut(cmp.Or(content, title), MaxContent)
+	title, content = channel.Cut(cmp.Or(title, content), MaxTitle), channel.Cut(cmp.Or(content, title), MaxContent)
 	params, err := actionParameters(m)
 	if err != nil {
 		return Message{}, err.Error()
@@ -137,7 +137,7 @@ func Build(m core.Outgoing, defaultChannel string, cb Callback, now time.Time) (
 		}
 	}
 	if msg.CollapseKey != "" {
-		n.NotifyID = notifyID(msg.CollapseKey)
+		n.NotifyID = channel.NotifyID(msg.CollapseKey)
 	}
 	if cb.URL != "" && len(cb.URL) <= MaxCallbackURL {
 		param := string(m.JobID)
@@ -200,21 +200,4 @@ func actionParameters(m core.Outgoing) (string, error) {
 func offlineTTL(expires, now time.Time) int {
 	s := int(expires.Sub(now) / time.Second)
 	return min(max(s, 1), MaxOfflineTTL)
-}
-
-// notifyID turns a collapse key into a stable positive notify_id: the
-// same key replaces the notification on the phone.
-func notifyID(key string) int {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(key))
-	return int(h.Sum32()&0x7fffffff) | 1
-}
-
-// cut shortens s to n characters, ending with … when cut.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -45,7 +46,7 @@ func TestBuild(t *testing.T) {
 			n.Category, n.NotifyLevel = "MARKETING", levelBar
 		}, ""},
 		{"own channel", with(jsontype.Message{Title: "Hi", Body: "New reply", AndroidChannelID: "chat"}), func(n *Notification) { n.ChannelID = "chat" }, ""},
-		{"collapse key", with(jsontype.Message{Title: "Hi", Body: "New reply", CollapseKey: "k"}), func(n *Notification) { n.NotifyID = notifyID("k") }, ""},
+		{"collapse key", with(jsontype.Message{Title: "Hi", Body: "New reply", CollapseKey: "k"}), func(n *Notification) { n.NotifyID = channel.NotifyID("k") }, ""},
 		{"silent", with(jsontype.Message{Silent: true}), nil, "no data-only"},
 		{"empty", with(jsontype.Message{}), nil, "needs a title or a body"},
 		{"classification without an OPPO category", with(jsontype.Message{Title: "Hi", Body: "Hi", Classification: "TRAVEL"}), func(n *Notification) {}, ""},

@@ -129,24 +129,14 @@ type batch struct {
 // Send sends msgs in requests of up to MaxBatch per host, o.Concurrency
 // at once, and returns one result per message, in order.
 func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
-	res := make([]core.Result, len(msgs))
-	for i := range res {
-		res[i] = core.Result{Outcome: core.OutcomeRetry, Reason: "OPPO: not sent"}
-	}
+	res := channel.NotSent("OPPO", len(msgs))
 	defer func() {
 		if r := recover(); r != nil {
 			s.o.Logger.ErrorContext(ctx, "oppo: send panicked", "panic", r)
 		}
 	}()
 	batches := s.plan(msgs, res)
-	channel.Each(len(batches), s.o.Concurrency, func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				s.o.Logger.ErrorContext(ctx, "oppo: request panicked", "panic", r)
-			}
-		}()
-		s.do(ctx, batches[i], res)
-	})
+	channel.EachRequest(ctx, s.o.Logger, "OPPO", len(batches), s.o.Concurrency, func(i int) { s.do(ctx, batches[i], res) })
 	return res
 }
 

@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -120,7 +120,7 @@ func Build(m core.Outgoing, appID string, list bool, now time.Time) (Payload, st
 		return Payload{}, reason
 	}
 	if msg.CollapseKey != "" {
-		p.NotifyID = notifyID(msg.CollapseKey)
+		p.NotifyID = channel.NotifyID(msg.CollapseKey)
 	}
 	if !list {
 		return Single(p, m)
@@ -211,14 +211,6 @@ func timeToLive(expires, now time.Time) int {
 		return MaxTTL
 	}
 	return min(max(int(expires.Sub(now)/time.Second), MinTTL), MaxTTL)
-}
-
-// notifyID turns a collapse key into a stable notifyId in 1..2^31-1: the
-// same key replaces the notification on the phone.
-func notifyID(key string) int {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(key))
-	return int(h.Sum32()&0x7fffffff) | 1
 }
 
 // Weight is a text's length as vivo counts it (see MaxTitleWeight).

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/ent/schema/jsontype"
+	"github.com/pushd/pushd/provider/channel"
 	"github.com/pushd/pushd/push/core"
 )
 
@@ -44,7 +45,7 @@ func TestBuild(t *testing.T) {
 			p.Category = "CONTENT"
 		}, ""},
 		{"a service classification vivo has no category for stays operational", with(jsontype.Message{Title: "Hi", Body: "New reply", Classification: "TRAVEL"}), func(p *Payload) {}, ""},
-		{"collapse key", with(jsontype.Message{Title: "Hi", Body: "New reply", CollapseKey: "k"}), func(p *Payload) { p.NotifyID = notifyID("k") }, ""},
+		{"collapse key", with(jsontype.Message{Title: "Hi", Body: "New reply", CollapseKey: "k"}), func(p *Payload) { p.NotifyID = channel.NotifyID("k") }, ""},
 		{"payload", with(jsontype.Message{Title: "Hi", Body: "New reply", Payload: map[string]any{"order": 7, "s": "x"}}), func(p *Payload) {
 			p.ClientCustomMap["order"], p.ClientCustomMap["s"] = "7", "x"
 		}, ""},

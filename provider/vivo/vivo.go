@@ -108,10 +108,7 @@ type request struct {
 // Send sends msgs, o.Concurrency requests at once, and returns one result
 // per message, in order.
 func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
-	res := make([]core.Result, len(msgs))
-	for i := range res {
-		res[i] = core.Result{Outcome: core.OutcomeRetry, Reason: "vivo: not sent"}
-	}
+	res := channel.NotSent("vivo", len(msgs))
 	defer func() {
 		if r := recover(); r != nil {
 			s.o.Logger.ErrorContext(ctx, "vivo: send panicked", "panic", r)
@@ -124,14 +121,7 @@ func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) []core.Result {
 		return res
 	}
 	reqs := s.plan(msgs, res)
-	channel.Each(len(reqs), s.o.Concurrency, func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				s.o.Logger.ErrorContext(ctx, "vivo: request panicked", "panic", r)
-			}
-		}()
-		s.do(ctx, reqs[i], res)
-	})
+	channel.EachRequest(ctx, s.o.Logger, "vivo", len(reqs), s.o.Concurrency, func(i int) { s.do(ctx, reqs[i], res) })
 	return res
 }
 

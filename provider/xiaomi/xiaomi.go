@@ -83,10 +83,7 @@ type request struct {
 // the requests of one call in flight at once up to o.Concurrency. It
 // returns one result per message, in order.
 func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) (res []core.Result) {
-	res = make([]core.Result, len(msgs))
-	for i := range res {
-		res[i] = core.Result{Outcome: core.OutcomeRetry, Reason: "Xiaomi: not sent"}
-	}
+	res = channel.NotSent("Xiaomi", len(msgs))
 	defer func() {
 		if r := recover(); r != nil {
 			s.o.Logger.ErrorContext(ctx, "xiaomi: send panicked", "panic", r)
@@ -94,14 +91,7 @@ func (s *Sender) Send(ctx context.Context, msgs []core.Outgoing) (res []core.Res
 	}()
 	now := s.o.Clock()
 	reqs := s.plan(msgs, res, now)
-	channel.Each(len(reqs), s.o.Concurrency, func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				s.o.Logger.ErrorContext(ctx, "xiaomi: request panicked", "panic", r)
-			}
-		}()
-		s.do(ctx, reqs[i], res)
-	})
+	channel.EachRequest(ctx, s.o.Logger, "Xiaomi", len(reqs), s.o.Concurrency, func(i int) { s.do(ctx, reqs[i], res) })
 	return res
 }
 

@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -18,19 +19,6 @@ import (
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
 )
-
-// beijing is the zone of the Chinese vendors' days: UTC+8 all year.
-var beijing = time.FixedZone("CST", 8*60*60)
-
-// QuotaDay is the Beijing date of t, the day a vendor's daily counts
-// belong to.
-func QuotaDay(t time.Time) string { return t.In(beijing).Format(time.DateOnly) }
-
-// nextQuotaDay is the next midnight in Beijing after t.
-func nextQuotaDay(t time.Time) time.Time {
-	y, m, d := t.In(beijing).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, beijing)
-}
 
 // holdSpread spreads the sends of held deliveries over the first minutes
 // of the new day, so that every app's held messages do not leave at once.
@@ -67,7 +55,7 @@ func (s *Service) applyQuota(ctx context.Context, job *ent.PushJob, c enum.Chann
 		return out, nil
 	}
 	now := s.now()
-	day := QuotaDay(now)
+	day := core.QuotaDay(now)
 	over, err := s.countQuota(ctx, job.AppID, c, day, limit, counted)
 	if err != nil || len(over) == 0 {
 		return out, err
@@ -151,7 +139,7 @@ func (s *Service) settleOverQuota(ctx context.Context, job *ent.PushJob, c enum.
 		return fmt.Errorf("read the app's quota policy: %w", err)
 	}
 	now := s.now()
-	reset := nextQuotaDay(now)
+	reset := core.NextQuotaDay(now)
 	spent := fmt.Sprintf("%s: the device's daily cap of %d content and marketing messages is spent (counted by pushd; it resets at midnight Beijing time)", c, limit)
 	var held, failed []core.Outgoing
 	for _, o := range over {
@@ -202,7 +190,7 @@ func (s *Service) hold(ctx context.Context, job *ent.PushJob, held []core.Outgoi
 	}
 	var tasks []pipeline.Task
 	for _, part := range core.Chunks(devices, SendBatch) {
-		t := pipeline.NewTask(pipeline.Send{Job: job.ID, Devices: part}, pipeline.QueueFor(job.Kind), "quota@"+QuotaDay(reset))
+		t := pipeline.NewTask(pipeline.Send{Job: job.ID, Devices: part}, pipeline.QueueFor(job.Kind), "quota@"+core.QuotaDay(reset))
 		t.ProcessAt = reset.Add(time.Duration(rand.Int64N(int64(holdSpread))))
 		tasks = append(tasks, t)
 	}
@@ -221,7 +209,7 @@ func outIDs(out []core.Outgoing) []nodeid.ID {
 // Beijing), at most limit rows, and returns how many.
 func (s *Service) PruneQuotaUses(ctx context.Context, limit int) (int, error) {
 	ctx = tenant.AsSystem(ctx)
-	cutoff := QuotaDay(s.now().Add(-24 * time.Hour))
+	cutoff := core.QuotaDay(s.now().Add(-24 * time.Hour))
 	ids, err := s.client.QuotaUse.Query().Where(quotause.DayLT(cutoff)).Limit(limit).IDs(ctx)
 	if err != nil || len(ids) == 0 {
 		return 0, err
@@ -244,35 +232,56 @@ func (s *Service) capOf(c enum.Channel, own int) int {
 
 // QuotaUsage says what channel c's daily per-device cap (own, the app's,
 // or the vendor's) let through for an app today; ok is false when the
-// vendor has no cap.
+// vendor has no cap. It needs read access to the app.
 func (s *Service) QuotaUsage(ctx context.Context, appID nodeid.ID, c enum.Channel, own int) (u core.QuotaUsage, ok bool, err error) {
+	if err := tenant.Require(ctx, appID, tenant.NeedRead); err != nil {
+		return u, false, err
+	}
 	limit := s.capOf(c, own)
 	if limit <= 0 {
 		return u, false, nil
 	}
-	u.MarketingPerDevice, u.Day = limit, QuotaDay(s.now())
+	u.MarketingPerDevice, u.Day = limit, core.QuotaDay(s.now())
 	var rows []struct {
-		DeviceID string         `json:"device_id"`
-		State    quotause.State `json:"state"`
-		Count    int            `json:"count"`
+		State quotause.State `json:"state"`
+		Count int            `json:"count"`
 	}
-	err = s.client.QuotaUse.Query().Where(quotause.AppID(appID), quotause.ChannelEQ(c), quotause.Day(u.Day)).
-		GroupBy(quotause.FieldDeviceID, quotause.FieldState).Aggregate(ent.Count()).Scan(ctx, &rows)
+	err = s.client.QuotaUse.Query().Where(quotause.AppID(appID), quotause.ChannelEQ(c), quotause.Day(u.Day)).GroupBy(quotause.FieldState).Aggregate(ent.Count()).Scan(ctx, &rows)
 	if err != nil {
 		return u, true, fmt.Errorf("read quota counts: %w", err)
 	}
 	for _, r := range rows {
 		switch r.State {
 		case quotause.StateSENT:
-			u.Sent += r.Count
-			if r.Count >= u.MarketingPerDevice {
-				u.DevicesAtCap++
-			}
+			u.Sent = r.Count
 		case quotause.StateHELD:
-			u.Held += r.Count
+			u.Held = r.Count
 		case quotause.StateFAILED:
-			u.Failed += r.Count
+			u.Failed = r.Count
 		}
 	}
-	return u, true, nil
+	u.DevicesAtCap, err = s.devicesAtCap(ctx, appID, c, u.Day, limit)
+	return u, true, err
+}
+
+// devicesAtCap counts, in the database (after two broadcasts every device
+// of the app may be at the cap), the devices that have had limit content
+// and marketing messages on channel c on day.
+func (s *Service) devicesAtCap(ctx context.Context, appID nodeid.ID, c enum.Channel, day string, limit int) (int, error) {
+	b := sql.Dialect(s.dialect)
+	atCap := b.Select(quotause.FieldDeviceID).From(sql.Table(quotause.Table)).
+		Where(sql.And(sql.EQ(quotause.FieldAppID, string(appID)), sql.EQ(quotause.FieldChannel, string(c)),
+			sql.EQ(quotause.FieldDay, day), sql.EQ(quotause.FieldState, quotause.StateSENT.String()))).
+		GroupBy(quotause.FieldDeviceID).Having(sql.GTE(sql.Count("*"), limit))
+	query, args := b.Select(sql.Count("*")).From(atCap.As("at_cap")).Query()
+	rows, err := s.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("count devices at the cap: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	if rows.Next() {
+		err = rows.Scan(&n)
+	}
+	return n, errors.Join(err, rows.Err())
 }

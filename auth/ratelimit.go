@@ -158,17 +158,25 @@ func ClientAddress(r *http.Request) string {
 
 // keys returns the Redis keys of an attempt, in the order the scripts take
 // them. Emails are hashed: keys stay short and hold no addresses of people.
+//
+// One script reads and writes all four, and on a Redis Cluster the keys
+// of one script must share a slot: the hash tag {login} puts every login
+// key in one. An attempt's keys span an email and an address, so no
+// narrower tag would do; logins are few enough for one slot.
 func (l loginLimiter) keys(email, ip string) []string {
 	h := sha256.Sum256([]byte(email))
 	e := hex.EncodeToString(h[:16])
 	a := clientAddress(ip)
 	return []string{
-		l.prefix + "login:pair:" + e + ":" + a,
-		l.prefix + "login:known:" + e + ":" + a,
-		l.prefix + "login:client:" + a,
-		l.prefix + "login:email:" + e,
+		l.prefix + loginKeyTag + ":pair:" + e + ":" + a,
+		l.prefix + loginKeyTag + ":known:" + e + ":" + a,
+		l.prefix + loginKeyTag + ":client:" + a,
+		l.prefix + loginKeyTag + ":email:" + e,
 	}
 }
+
+// loginKeyTag is the hash tag of the login limiter's keys.
+const loginKeyTag = "{login}"
 
 // attemptScript decides an attempt on the pair (KEYS[1]: count and time of
 // the last counted attempt), known-address (KEYS[2]: time of the last

@@ -51,6 +51,9 @@ type Config struct {
 	// DatabaseStatementTimeout bounds every PostgreSQL statement but
 	// migrations'; 0 leaves it to the server.
 	DatabaseStatementTimeout time.Duration
+	// DatabasePoolMode says how a pooler in front of PostgreSQL shares
+	// server connections: "session" (or none) or "transaction".
+	DatabasePoolMode string
 	// Admission: request rates and pipeline bounds past which pushes are
 	// refused with RATE_LIMITED before anything is written.
 	LimitAppRate        int
@@ -106,6 +109,7 @@ func Default() Config {
 		ShutdownTimeout:        30 * time.Second,
 		WebSocketInitTimeout:   5 * time.Second,
 		CookieSecure:           "auto",
+		DatabasePoolMode:       "session",
 		SessionTTL:             12 * time.Hour,
 		DeviceHeartbeat:        30 * time.Second,
 		WorkerConcurrency:      20,

@@ -108,6 +108,7 @@ func TestEnvParsing(t *testing.T) {
 		"PUSHD_ADMIN_PASSWORD":           "long-enough-pw",
 		"PUSHD_COOKIE_SECURE":            "always",
 		"PUSHD_SESSION_TTL":              "1h",
+		"PUSHD_DATABASE_POOL_MODE":       "transaction",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, Config{
@@ -129,6 +130,7 @@ func TestEnvParsing(t *testing.T) {
 		AdminPassword:          "long-enough-pw",
 		CookieSecure:           "always",
 		SessionTTL:             time.Hour,
+		DatabasePoolMode:       "transaction",
 		DeviceHeartbeat:        30 * time.Second,
 		WorkerConcurrency:      20,
 		RedisNamespace:         "pushd",
@@ -270,7 +272,11 @@ func TestValidate(t *testing.T) {
 		{"unparsable url", func(c *Config) { c.DatabaseURL = "postgres://u:p%zz@h/db"; c.MasterKey = "k" }, "PUSHD_DATABASE_URL"},
 		{"database without key", func(c *Config) { c.DatabaseURL = "postgres://h/db" }, "PUSHD_MASTER_KEY: required"},
 		{"redis url", func(c *Config) { c.RedisURL = "redis://:pw@h:6379/0" }, ""},
-		{"http redis url", func(c *Config) { c.RedisURL = "http://h" }, "PUSHD_REDIS_URL: must be a redis:// or rediss:// URL"},
+		{"http redis url", func(c *Config) { c.RedisURL = "http://h" }, "PUSHD_REDIS_URL: must be a redis:// or rediss:// or redis-sentinel:// or rediss-sentinel:// or redis-cluster:// or rediss-cluster:// URL"},
+		{"sentinel redis url", func(c *Config) { c.RedisURL = "redis-sentinel://:pw@s1:26379,s2:26379/0?master=m" }, ""},
+		{"cluster redis url", func(c *Config) { c.RedisURL = "rediss-cluster://n1:7000,n2:7000" }, ""},
+		{"transaction pooling", func(c *Config) { c.DatabasePoolMode = "transaction" }, ""},
+		{"unknown pool mode", func(c *Config) { c.DatabasePoolMode = "statement" }, `PUSHD_DATABASE_POOL_MODE: must be "session" or "transaction", got "statement"`},
 		{"empty data dir", func(c *Config) { c.DataDir = " " }, "PUSHD_DATA_DIR: must not be empty"},
 		{"xml logs", func(c *Config) { c.LogFormat = "xml" }, `PUSHD_LOG_FORMAT: must be "text" or "json", got "xml"`},
 		{"loud logs", func(c *Config) { c.LogLevel = "loud" }, "PUSHD_LOG_LEVEL: must be"},
@@ -351,6 +357,12 @@ func TestStringRedacts(t *testing.T) {
 	for _, v := range Vars() {
 		require.Contains(t, s, v.Flag+"=")
 	}
+
+	c.RedisURL = "redis-sentinel://:m4st3r-pw@s1:26379,s2:26379/0?master=m&sentinel_password=s3nt1n3l-pw"
+	s = c.String()
+	require.NotContains(t, s, "m4st3r-pw")
+	require.NotContains(t, s, "s3nt1n3l-pw")
+	require.Contains(t, s, "s1:26379,s2:26379")
 
 	c.DatabaseURL = "postgres://u:p%zz-unparsable@h/db"
 	require.NotContains(t, c.String(), "unparsable")

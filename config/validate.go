@@ -87,8 +87,13 @@ func (c Config) checkStores(p *problems) {
 	if t := c.DatabaseStatementTimeout; t != 0 && (t < time.Second || t > time.Hour) {
 		p.bad(envStatementTimeout, "must be 0 (the server's setting) or from 1s to 1h, got %s", t)
 	}
+	switch c.DatabasePoolMode {
+	case "session", "transaction":
+	default:
+		p.bad(envDatabasePoolMode, `must be "session" or "transaction", got %q`, c.DatabasePoolMode)
+	}
 	if c.RedisURL != "" {
-		if msg := checkURL(c.RedisURL, "redis", "rediss"); msg != "" {
+		if msg := checkURL(c.RedisURL, "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster"); msg != "" {
 			p.bad(envRedisURL, "%s", msg)
 		}
 	}

@@ -21,6 +21,7 @@ const (
 	envMetricsAddr          = "PUSHD_METRICS_ADDR"
 	envDatabaseURL          = "PUSHD_DATABASE_URL"
 	envStatementTimeout     = "PUSHD_DATABASE_STATEMENT_TIMEOUT"
+	envDatabasePoolMode     = "PUSHD_DATABASE_POOL_MODE"
 	envRedisURL             = "PUSHD_REDIS_URL"
 	envDataDir              = "PUSHD_DATA_DIR"
 	envMasterKey            = "PUSHD_MASTER_KEY"
@@ -122,8 +123,11 @@ func specs() []spec {
 		durationVar(envStatementTimeout, "database-statement-timeout",
 			"PostgreSQL statement_timeout of pushd's connections, migrations excepted (0 = the server's, else 1s..1h): PostgreSQL cancels a statement that runs longer.",
 			func(c *Config) *time.Duration { return &c.DatabaseStatementTimeout }),
+		stringVar(envDatabasePoolMode, "database-pool-mode", kindString, nil,
+			`How a pooler in front of PostgreSQL shares server connections: "session" (also for none) or "transaction" (PgBouncer's pool_mode=transaction).`,
+			func(c *Config) *string { return &c.DatabasePoolMode }),
 		stringVar(envRedisURL, "redis-url", kindURL, redactURL,
-			"Redis URL (redis:// or rediss://); empty runs an in-process Redis.",
+			"Redis URL: redis:// or rediss:// (one server), redis-sentinel:// (a master found by Sentinels) or redis-cluster:// (a cluster), rediss-… with TLS; empty runs an in-process Redis.",
 			func(c *Config) *string { return &c.RedisURL }),
 		stringVar(envDataDir, "data-dir", kindString, nil,
 			"Directory for embedded-mode state: the SQLite database and the generated master key.",

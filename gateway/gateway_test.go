@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pushd/pushd/auth/seal"
@@ -43,23 +44,31 @@ type bundle struct {
 	stores *store.Stores
 	svc    *push.Service
 	router *gateway.Router
+	// prefix starts the router's Redis keys.
+	prefix string
 	sys    context.Context
 	app    *ent.App
 }
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	stores := testenv.Stores(t)
+	return setupWith(t, testenv.Stores(t))
+}
+
+// setupWith builds the bundle on migrated stores.
+func setupWith(t *testing.T, stores *store.Stores) *bundle {
+	t.Helper()
 	key, err := seal.NewKey()
 	require.NoError(t, err)
 	sealer, err := seal.New(key)
 	require.NoError(t, err)
-	router := gateway.NewRouter(stores.Redis, "gwtest:"+string(nodeid.New("t"))+":")
+	prefix := "gwtest:" + string(nodeid.New("t")) + ":"
+	router := gateway.NewRouter(stores.Redis, prefix)
 	svc := push.NewService(push.Config{Client: stores.Ent, Sealer: sealer, Self: router, Logger: testenv.Logger(t)})
 	sys := tenant.NewContext(context.Background(), tenant.System())
 	app, err := stores.Ent.App.Create().SetName("gw").SetAppKey("ak_" + string(nodeid.New("k"))).Save(sys)
 	require.NoError(t, err)
-	return &bundle{t: t, stores: stores, svc: svc, router: router, sys: sys, app: app}
+	return &bundle{t: t, stores: stores, svc: svc, router: router, prefix: prefix, sys: sys, app: app}
 }
 
 func (b *bundle) node(cfg gateway.HubConfig) *node {
@@ -83,9 +92,21 @@ func (b *bundle) node(cfg gateway.HubConfig) *node {
 // waitSubscribed waits until the hub's node channel has its subscriber, so
 // that nothing routed to it is published into the void.
 func waitSubscribed(t *testing.T, b *bundle, hub *gateway.Hub) {
+	ctx := context.Background()
+	channel := gateway.NodeChannel(b.router, hub.NodeID())
 	require.Eventually(t, func() bool {
-		n, err := b.stores.Redis.PubSubNumSub(context.Background(), gateway.NodeChannel(b.router, hub.NodeID())).Result()
-		return err == nil && n[gateway.NodeChannel(b.router, hub.NodeID())] > 0
+		// A cluster node counts only its own subscribers, and a cluster
+		// client subscribes on the master of the channel's slot.
+		var rdb redis.Cmdable = b.stores.Redis
+		if cc, ok := b.stores.Redis.(*redis.ClusterClient); ok {
+			master, err := cc.MasterForKey(ctx, channel)
+			if err != nil {
+				return false
+			}
+			rdb = master
+		}
+		n, err := rdb.PubSubNumSub(ctx, channel).Result()
+		return err == nil && n[channel] > 0
 	}, 5*time.Second, 10*time.Millisecond)
 }
 

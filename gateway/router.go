@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
@@ -32,9 +33,39 @@ func (r *Router) nodeChannel(node string) string   { return r.prefix + "node:" +
 const presenceBatch = 1000
 
 // locate returns the presence value (node and connection) of each device
-// that has one.
+// that has one. One round trip for all of them, however many: MGETs of
+// up to presenceBatch keys on one server; on a cluster, where presence
+// keys spread over every shard (they carry no hash tag, see
+// docs/scaling-engines.md) and an MGET across slots is refused, one GET
+// per key, which the cluster pipeline sends to each shard at once.
 func (r *Router) locate(ctx context.Context, devs []nodeid.ID) (map[nodeid.ID]presence, error) {
-	// One round trip for all chunks, however many devices.
+	if len(devs) == 0 {
+		return map[nodeid.ID]presence{}, nil
+	}
+	var values []any
+	var err error
+	if _, cluster := r.rdb.(*redis.ClusterClient); cluster {
+		values, err = r.getEach(ctx, devs)
+	} else {
+		values, err = r.mget(ctx, devs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("presence: %w", err)
+	}
+	out := make(map[nodeid.ID]presence, len(devs))
+	for i, v := range values {
+		if s, ok := v.(string); ok {
+			if p, ok := parsePresence(s); ok {
+				out[devs[i]] = p
+			}
+		}
+	}
+	return out, nil
+}
+
+// mget reads the presence keys of devs in MGETs of presenceBatch, in one
+// pipeline; the values are in the order of devs, nil where none.
+func (r *Router) mget(ctx context.Context, devs []nodeid.ID) ([]any, error) {
 	pipe := r.rdb.Pipeline()
 	var cmds []*redis.SliceCmd
 	for start := 0; start < len(devs); start += presenceBatch {
@@ -45,23 +76,38 @@ func (r *Router) locate(ctx context.Context, devs []nodeid.ID) (map[nodeid.ID]pr
 		}
 		cmds = append(cmds, pipe.MGet(ctx, keys...))
 	}
-	if len(cmds) == 0 {
-		return map[nodeid.ID]presence{}, nil
-	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("presence: %w", err)
+		return nil, err
 	}
-	out := make(map[nodeid.ID]presence, len(devs))
-	for c, cmd := range cmds {
-		for i, v := range cmd.Val() {
-			if s, ok := v.(string); ok {
-				if p, ok := parsePresence(s); ok {
-					out[devs[c*presenceBatch+i]] = p
-				}
-			}
+	values := make([]any, 0, len(devs))
+	for _, cmd := range cmds {
+		values = append(values, cmd.Val()...)
+	}
+	return values, nil
+}
+
+// getEach reads the presence keys of devs with one GET each, in one
+// pipeline; the values are in the order of devs, nil where none.
+func (r *Router) getEach(ctx context.Context, devs []nodeid.ID) ([]any, error) {
+	pipe := r.rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(devs))
+	for i, d := range devs {
+		cmds[i] = pipe.Get(ctx, r.presenceKey(d))
+	}
+	// A missing key fails its GET with redis.Nil, and Exec reports the
+	// first failure: only other errors count.
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	values := make([]any, len(devs))
+	for i, cmd := range cmds {
+		if v, err := cmd.Result(); err == nil {
+			values[i] = v
+		} else if !errors.Is(err, redis.Nil) {
+			return nil, err
 		}
 	}
-	return out, nil
+	return values, nil
 }
 
 // Online implements push.SelfChannel.

@@ -18,20 +18,28 @@ func TestWithRuntimeParam(t *testing.T) {
 	}
 }
 
-func TestWithStatementTimeout(t *testing.T) {
+func TestStatementTimeoutParams(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		in   string
 		d    time.Duration
-		want string
+		want map[string]string
 	}{
-		{"postgres://u@h/db", 0, "postgres://u@h/db"},
-		{"postgres://u@h/db?sslmode=disable", 30 * time.Second, "postgres://u@h/db?sslmode=disable&statement_timeout=30000"},
-		{"postgres://u@h/db?statement_timeout=0", 1500 * time.Millisecond, "postgres://u@h/db?statement_timeout=1500"},
-		{"host=h dbname=db", time.Minute, "host=h dbname=db statement_timeout=60000"},
+		{0, map[string]string{}},
+		{30 * time.Second, map[string]string{"statement_timeout": "30000"}},
+		{1500 * time.Millisecond, map[string]string{"statement_timeout": "1500"}},
 		// Under a millisecond is not 0, which would turn it off.
-		{"postgres://u@h/db", time.Microsecond, "postgres://u@h/db?statement_timeout=1"},
+		{time.Microsecond, map[string]string{"statement_timeout": "1"}},
 	} {
-		require.Equal(t, tc.want, withStatementTimeout(tc.in, tc.d), "%s %s", tc.in, tc.d)
+		require.Equal(t, tc.want, statementTimeoutParams(tc.d), "%s", tc.d)
 	}
+}
+
+func TestSetConfigStatement(t *testing.T) {
+	t.Parallel()
+	require.Empty(t, setConfigStatement(nil))
+	require.Equal(t,
+		"SELECT set_config('search_path', 'a, b', true), set_config('statement_timeout', '30000', true)",
+		setConfigStatement(map[string]string{"statement_timeout": "30000", "search_path": "a, b"}))
+	// Quoted as literals, whatever they hold.
+	require.Equal(t, `SELECT set_config('x', 'it''s', true)`, setConfigStatement(map[string]string{"x": "it's"}))
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 
@@ -26,6 +25,14 @@ const migrationLockKey = 0x70757368 // "push"
 
 // Migrate brings the database schema up to date. It only adds (tables,
 // columns, indexes); it never drops data.
+//
+// On PostgreSQL the whole migration, the inspection of the schema
+// included, runs in one transaction that first takes a transaction-level
+// advisory lock: replicas starting at once migrate one after the other,
+// and the lock ends with the transaction whatever happens. A session lock
+// would not survive a pooler in transaction mode, which may run its
+// unlock (or nothing at all) on another server connection and leave the
+// lock held on one that other clients go on using.
 func (s *Stores) Migrate(ctx context.Context) error {
 	if s.Dialect != dialect.Postgres {
 		return create(ctx, s.Ent)
@@ -33,22 +40,40 @@ func (s *Stores) Migrate(ctx context.Context) error {
 	// Not the pools of Stores: an index built on a large table, or the
 	// wait for another replica's migration, may rightly outlast their
 	// statement timeout.
-	db, err := sql.Open("postgres", withRuntimeParam(s.databaseURL, "statement_timeout", "0"))
+	db, err := s.openPostgres(s.databaseURL, map[string]string{"statement_timeout": "0"})
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer db.Close()
-	conn, err := db.Conn(ctx)
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLockKey); err != nil {
 		return fmt.Errorf("migrate: take lock: %w", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck // released with the session anyway
-	return create(ctx, ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db))))
+	if err := create(ctx, ent.NewClient(ent.Driver(inTx{entsql.NewDriver(dialect.Postgres, entsql.Conn{ExecQuerier: tx})}))); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
 }
+
+// inTx is an ent driver on one open transaction: the transaction ent's
+// migration opens for its changes becomes a part of the one that holds the
+// lock, and closing the driver leaves that transaction to Migrate.
+type inTx struct{ *entsql.Driver }
+
+func (d inTx) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx(d.Driver), nil }
+
+func (d inTx) BeginTx(context.Context, *entsql.TxOptions) (dialect.Tx, error) {
+	return dialect.NopTx(d.Driver), nil
+}
+
+func (inTx) Close() error { return nil }
 
 // create brings client's schema up to date. Indexes the schema no longer
 // declares are dropped: a unique key that grew a column (stat_minutes

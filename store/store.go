@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +22,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
 	_ "github.com/lib/pq" // PostgreSQL driver, registered as "postgres"
 	"github.com/redis/go-redis/v9"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
@@ -41,6 +44,10 @@ type Options struct {
 	// serves the API and the worker alike, so it must also cover the
 	// worker's longest statement; migrations may rightly take longer.
 	StatementTimeout time.Duration
+	// PoolMode is PoolSession (the default, for "") or PoolTransaction,
+	// when DatabaseURL is a pooler that shares server connections per
+	// transaction.
+	PoolMode string
 }
 
 // Stores are the open database and Redis connections.
@@ -53,14 +60,22 @@ type Stores struct {
 	Relaxed *ent.Client
 	DB      *sql.DB
 	Dialect string
-	Redis   redis.UniversalClient
-	// RedisOpt is how asynq connects to the same Redis.
-	RedisOpt *redis.Options
+	// Redis is pushd's own client: a single server's, a Sentinel-managed
+	// master's or a cluster's, as PUSHD_REDIS_URL says.
+	Redis redis.UniversalClient
+	// RedisOpt is how asynq connects to the same Redis, in the same
+	// topology (asynq builds its own connections from it).
+	RedisOpt asynq.RedisConnOpt
+	// RedisTopology is RedisStandalone, RedisSentinel or RedisCluster.
+	RedisTopology string
 
 	// databaseURL is PUSHD_DATABASE_URL as given, for migrations' own
 	// connections without the statement timeout.
 	databaseURL string
-	closers     []func() error
+	// poolMode is PoolSession or PoolTransaction (PostgreSQL only).
+	poolMode  string
+	relaxedDB *sql.DB
+	closers   []func() error
 }
 
 // Open connects to the database and Redis that opts name, or starts the
@@ -79,39 +94,13 @@ func Open(ctx context.Context, opts Options, log *slog.Logger) (*Stores, error) 
 }
 
 func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) error {
-	var err error
 	if opts.DatabaseURL != "" {
-		s.Dialect = dialect.Postgres
-		s.databaseURL = opts.DatabaseURL
-		opts.DatabaseURL = withStatementTimeout(opts.DatabaseURL, opts.StatementTimeout)
-		s.DB, err = sql.Open("postgres", opts.DatabaseURL)
-		if err != nil {
-			return fmt.Errorf("open postgres: %w", err)
-		}
-		s.DB.SetMaxOpenConns(20)
-		// As many idle as open: a burst that outgrows the idle pool would
-		// otherwise open (fork) a PostgreSQL backend per query.
-		s.DB.SetMaxIdleConns(20)
-		s.DB.SetConnMaxIdleTime(5 * time.Minute)
-	} else {
-		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
-			return fmt.Errorf("create data dir: %w", err)
-		}
-		path := filepath.Join(opts.DataDir, "pushd.db")
-		if err := ownerOnly(path); err != nil {
+		if err := s.openPostgresPools(opts); err != nil {
 			return err
 		}
-		s.Dialect = dialect.SQLite
-		s.DB, err = sql.Open("sqlite", sqliteDSN(path))
-		if err != nil {
-			return fmt.Errorf("open sqlite: %w", err)
-		}
-		// SQLite has one writer; a small pool avoids lock churn while WAL
-		// still lets readers run beside the writer.
-		s.DB.SetMaxOpenConns(4)
-		log.WarnContext(ctx, "EMBEDDED MODE: using SQLite at "+path+" — for trying pushd out only, NOT FOR PRODUCTION; set PUSHD_DATABASE_URL and PUSHD_REDIS_URL")
+	} else if err := s.openSQLite(ctx, opts, log); err != nil {
+		return err
 	}
-	s.closers = append(s.closers, s.DB.Close)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.DB.PingContext(pingCtx); err != nil {
@@ -122,18 +111,90 @@ func (s *Stores) openDB(ctx context.Context, opts Options, log *slog.Logger) err
 	// entity unrecorded.
 	s.Ent.Use(audit.Hook())
 	s.Relaxed = s.Ent
-	if s.Dialect == dialect.Postgres {
-		relaxed, err := sql.Open("postgres", withRuntimeParam(opts.DatabaseURL, "synchronous_commit", "off"))
-		if err != nil {
-			return fmt.Errorf("open postgres: %w", err)
-		}
-		relaxed.SetMaxOpenConns(10)
-		relaxed.SetMaxIdleConns(10)
-		relaxed.SetConnMaxIdleTime(5 * time.Minute)
-		s.closers = append(s.closers, relaxed.Close)
-		s.Relaxed = ent.NewClient(ent.Driver(entsql.OpenDB(s.Dialect, relaxed)))
+	if s.relaxedDB != nil {
+		s.Relaxed = ent.NewClient(ent.Driver(entsql.OpenDB(s.Dialect, s.relaxedDB)))
 		s.Relaxed.Use(audit.Hook())
 	}
+	return nil
+}
+
+// openPostgresPools opens the main pool and the relaxed one.
+func (s *Stores) openPostgresPools(opts Options) error {
+	s.Dialect = dialect.Postgres
+	s.databaseURL = opts.DatabaseURL
+	s.poolMode = opts.PoolMode
+	if s.poolMode == "" {
+		s.poolMode = PoolSession
+	}
+	if s.poolMode != PoolSession && s.poolMode != PoolTransaction {
+		return fmt.Errorf("PUSHD_DATABASE_POOL_MODE: must be %q or %q, got %q", PoolSession, PoolTransaction, s.poolMode)
+	}
+	params := statementTimeoutParams(opts.StatementTimeout)
+	db, err := s.openPostgres(opts.DatabaseURL, params)
+	if err != nil {
+		return err
+	}
+	s.DB = db
+	s.closers = append(s.closers, s.DB.Close)
+	s.DB.SetMaxOpenConns(20)
+	// As many idle as open: a burst that outgrows the idle pool would
+	// otherwise open (fork) a PostgreSQL backend per query.
+	s.DB.SetMaxIdleConns(20)
+	s.DB.SetConnMaxIdleTime(5 * time.Minute)
+
+	params["synchronous_commit"] = "off"
+	relaxed, err := s.openPostgres(opts.DatabaseURL, params)
+	if err != nil {
+		return err
+	}
+	relaxed.SetMaxOpenConns(10)
+	relaxed.SetMaxIdleConns(10)
+	relaxed.SetConnMaxIdleTime(5 * time.Minute)
+	s.closers = append(s.closers, relaxed.Close)
+	s.relaxedDB = relaxed
+	return nil
+}
+
+// openPostgres opens a pool on dsn whose connections have the run-time
+// parameters params: sent at connect on a session, set in every
+// transaction behind a transaction-mode pooler (see txPoolConnector).
+func (s *Stores) openPostgres(dsn string, params map[string]string) (*sql.DB, error) {
+	if s.poolMode == PoolTransaction {
+		c, err := newTxPoolConnector(dsn, params)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		return sql.OpenDB(c), nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		dsn = withRuntimeParam(dsn, k, params[k])
+	}
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return db, nil
+}
+
+func (s *Stores) openSQLite(ctx context.Context, opts Options, log *slog.Logger) error {
+	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(opts.DataDir, "pushd.db")
+	if err := ownerOnly(path); err != nil {
+		return err
+	}
+	s.Dialect = dialect.SQLite
+	db, err := sql.Open("sqlite", sqliteDSN(path))
+	if err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	s.DB = db
+	s.closers = append(s.closers, s.DB.Close)
+	// SQLite has one writer; a small pool avoids lock churn while WAL
+	// still lets readers run beside the writer.
+	s.DB.SetMaxOpenConns(4)
+	log.WarnContext(ctx, "EMBEDDED MODE: using SQLite at "+path+" — for trying pushd out only, NOT FOR PRODUCTION; set PUSHD_DATABASE_URL and PUSHD_REDIS_URL")
 	return nil
 }
 
@@ -152,15 +213,15 @@ func withRuntimeParam(dsn, key, value string) string {
 	return dsn + " " + key + "=" + value
 }
 
-// withStatementTimeout sets statement_timeout on a connection string, in
-// milliseconds (PostgreSQL's unit without a suffix), or leaves the
-// server's setting for 0. A value in the URL itself is replaced, so what
-// the configuration says holds.
-func withStatementTimeout(dsn string, d time.Duration) string {
+// statementTimeoutParams sets statement_timeout in milliseconds
+// (PostgreSQL's unit without a suffix), or leaves the server's setting
+// for 0. It replaces a value in the URL itself, so what the configuration
+// says holds.
+func statementTimeoutParams(d time.Duration) map[string]string {
 	if d <= 0 {
-		return dsn
+		return map[string]string{}
 	}
-	return withRuntimeParam(dsn, "statement_timeout", strconv.FormatInt(max(d.Milliseconds(), 1), 10))
+	return map[string]string{"statement_timeout": strconv.FormatInt(max(d.Milliseconds(), 1), 10)}
 }
 
 // sqliteDSN turns on what pushd relies on: foreign keys (cascades), WAL
@@ -173,35 +234,51 @@ func sqliteDSN(path string) string {
 }
 
 func (s *Stores) openRedis(ctx context.Context, opts Options, log *slog.Logger) error {
+	var target redisTarget
 	if opts.RedisURL != "" {
-		ro, err := redis.ParseURL(opts.RedisURL)
+		t, err := parseRedisURL(opts.RedisURL)
 		if err != nil {
 			return fmt.Errorf("PUSHD_REDIS_URL: %w", err)
 		}
-		s.RedisOpt = ro
+		target = t
 	} else {
-		// It listens on loopback, where any local user could reach it:
-		// a password nobody else learns keeps them out.
-		password := rand.Text()
-		mr := miniredis.NewMiniRedis()
-		mr.RequireAuth(password)
-		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
-			return fmt.Errorf("start embedded redis: %w", err)
+		t, err := s.startEmbeddedRedis(ctx, log)
+		if err != nil {
+			return err
 		}
-		s.closers = append(s.closers, func() error { mr.Close(); return nil })
-		stop := fastForward(mr, time.Second)
-		s.closers = append(s.closers, func() error { stop(); return nil })
-		s.RedisOpt = &redis.Options{Addr: mr.Addr(), Password: password}
-		log.WarnContext(ctx, "EMBEDDED MODE: using an in-process Redis at "+mr.Addr()+" — queues and presence are lost on exit, NOT FOR PRODUCTION")
+		target = t
 	}
-	s.Redis = redis.NewClient(s.RedisOpt)
+	s.RedisTopology, s.RedisOpt = target.topology, target.asynq
+	s.Redis = target.newClient()
 	s.closers = append(s.closers, s.Redis.Close)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := s.Redis.Ping(pingCtx).Err(); err != nil {
-		return fmt.Errorf("connect to redis: %w", err)
+		return fmt.Errorf("connect to redis (%s): %w", target.topology, err)
 	}
 	return nil
+}
+
+// startEmbeddedRedis starts the in-process Redis of the embedded mode.
+func (s *Stores) startEmbeddedRedis(ctx context.Context, log *slog.Logger) (redisTarget, error) {
+	// It listens on loopback, where any local user could reach it:
+	// a password nobody else learns keeps them out.
+	password := rand.Text()
+	mr := miniredis.NewMiniRedis()
+	mr.RequireAuth(password)
+	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+		return redisTarget{}, fmt.Errorf("start embedded redis: %w", err)
+	}
+	s.closers = append(s.closers, func() error { mr.Close(); return nil })
+	stop := fastForward(mr, time.Second)
+	s.closers = append(s.closers, func() error { stop(); return nil })
+	log.WarnContext(ctx, "EMBEDDED MODE: using an in-process Redis at "+mr.Addr()+" — queues and presence are lost on exit, NOT FOR PRODUCTION")
+	o := &redis.Options{Addr: mr.Addr(), Password: password}
+	return redisTarget{
+		topology:  RedisStandalone,
+		newClient: func() redis.UniversalClient { return redis.NewClient(o) },
+		asynq:     asynqClientOpt(o),
+	}, nil
 }
 
 // fastForward advances miniredis's clock in step with the wall clock:

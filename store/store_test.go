@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/lib/pq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -72,8 +73,10 @@ func TestEmbeddedStoresAreOwnerOnly(t *testing.T) {
 		require.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), f)
 	}
 
-	require.NotEmpty(t, s.RedisOpt.Password)
-	stranger := redis.NewClient(&redis.Options{Addr: s.RedisOpt.Addr})
+	opt, ok := s.RedisOpt.(asynq.RedisClientOpt)
+	require.True(t, ok, "%T", s.RedisOpt)
+	require.NotEmpty(t, opt.Password)
+	stranger := redis.NewClient(&redis.Options{Addr: opt.Addr})
 	defer stranger.Close()
 	require.ErrorContains(t, stranger.Ping(ctx).Err(), "NOAUTH")
 	require.NoError(t, s.Redis.Ping(ctx).Err())

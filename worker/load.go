@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/pushd/pushd/admission"
 	"github.com/pushd/pushd/pipeline"
@@ -15,8 +14,8 @@ import (
 // a queue's oldest pending task, and the tasks pending or due for retry
 // (tasks scheduled for later are not load yet). The returned close
 // releases the inspector's connections.
-func QueueLoad(opt *redis.Options, namespace string) (load admission.LoadFunc, close func() error) {
-	ins := asynq.NewInspector(RedisConnOpt(opt))
+func QueueLoad(opt asynq.RedisConnOpt, namespace string) (load admission.LoadFunc, close func() error) {
+	ins := asynq.NewInspector(opt)
 	return func(context.Context) (admission.Load, error) {
 		var l admission.Load
 		known, err := ins.Queues()

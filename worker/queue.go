@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/pushd/pushd/pipeline"
 )
@@ -19,8 +18,8 @@ type Queue struct {
 
 // NewQueue returns a queue on the Redis of opt, whose queue names start
 // with namespace.
-func NewQueue(opt *redis.Options, namespace string) *Queue {
-	return &Queue{client: asynq.NewClient(RedisConnOpt(opt)), namespace: namespace}
+func NewQueue(opt asynq.RedisConnOpt, namespace string) *Queue {
+	return &Queue{client: asynq.NewClient(opt), namespace: namespace}
 }
 
 // QueueName is the Asynq queue of one of the domain's queues.

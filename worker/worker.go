@@ -4,21 +4,21 @@ package worker
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/pushd/pushd/pipeline"
 )
 
 // Config configures the worker.
 type Config struct {
-	Redis           *redis.Options
+	// Redis is how asynq reaches pushd's Redis, in any topology
+	// (store.Stores.RedisOpt).
+	Redis           asynq.RedisConnOpt
 	Logger          *slog.Logger
 	Concurrency     int
 	ShutdownTimeout time.Duration
@@ -40,7 +40,7 @@ func New(cfg Config) *Worker {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 20
 	}
-	srv := asynq.NewServer(RedisConnOpt(cfg.Redis), asynq.Config{
+	srv := asynq.NewServer(cfg.Redis, asynq.Config{
 		Concurrency: cfg.Concurrency,
 		// Single pushes must not wait behind a broadcast's fan-out, so
 		// they get most of the worker's attention.
@@ -57,7 +57,7 @@ func New(cfg Config) *Worker {
 		LogLevel:          asynq.WarnLevel,
 	})
 	if cfg.Registry != nil {
-		cfg.Registry.MustRegister(newQueueCollector(RedisConnOpt(cfg.Redis), cfg.Namespace))
+		cfg.Registry.MustRegister(newQueueCollector(cfg.Redis, cfg.Namespace))
 	}
 	return &Worker{srv: srv, mux: asynq.NewServeMux(), log: cfg.Logger}
 }
@@ -87,21 +87,11 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
-// RedisConnOpt converts go-redis options to asynq's.
-func RedisConnOpt(o *redis.Options) asynq.RedisClientOpt {
-	var tlsCfg *tls.Config
-	if o.TLSConfig != nil {
-		tlsCfg = o.TLSConfig.Clone()
-	}
-	return asynq.RedisClientOpt{
-		Network:   o.Network,
-		Addr:      o.Addr,
-		Username:  o.Username,
-		Password:  o.Password,
-		DB:        o.DB,
-		TLSConfig: tlsCfg,
-	}
-}
+// RedisConnOpt returns o: asynq's options now come from store.Stores
+// whatever the Redis topology, so there is nothing left to convert.
+//
+// Deprecated: pass the asynq.RedisConnOpt itself.
+func RedisConnOpt(o asynq.RedisConnOpt) asynq.RedisConnOpt { return o }
 
 // asynqLogger adapts slog to asynq's logger interface.
 type asynqLogger struct{ l *slog.Logger }

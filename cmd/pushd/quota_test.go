@@ -95,7 +95,7 @@ func scheduledSends(t *testing.T, env map[string]string) []*asynq.TaskInfo {
 	t.Helper()
 	opt, err := redis.ParseURL(env["PUSHD_REDIS_URL"])
 	require.NoError(t, err)
-	ins := asynq.NewInspector(worker.RedisConnOpt(opt))
+	ins := asynq.NewInspector(asynq.RedisClientOpt{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: opt.DB})
 	defer ins.Close()
 	var out []*asynq.TaskInfo
 	for _, name := range []string{push.QueueCritical, push.QueueDefault, push.QueueLow} {

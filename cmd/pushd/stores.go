@@ -17,6 +17,7 @@ func openStores(ctx context.Context, cfg config.Config, log *slog.Logger) (*stor
 		RedisURL:         cfg.RedisURL,
 		DataDir:          cfg.DataDir,
 		StatementTimeout: cfg.DatabaseStatementTimeout,
+		PoolMode:         cfg.DatabasePoolMode,
 	}, log)
 }
 

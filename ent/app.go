@@ -72,9 +72,11 @@ type AppEdges struct {
 	Invitations []*Invitation `json:"invitations,omitempty"`
 	// QuotaUses holds the value of the quota_uses edge.
 	QuotaUses []*QuotaUse `json:"quota_uses,omitempty"`
+	// FanOutRanges holds the value of the fan_out_ranges edge.
+	FanOutRanges []*FanOutRange `json:"fan_out_ranges,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [17]bool
+	loadedTypes [18]bool
 	// totalCount holds the count of the edges above.
 	totalCount [8]map[string]int
 
@@ -95,6 +97,7 @@ type AppEdges struct {
 	namedMemberships       map[string][]*Membership
 	namedInvitations       map[string][]*Invitation
 	namedQuotaUses         map[string][]*QuotaUse
+	namedFanOutRanges      map[string][]*FanOutRange
 }
 
 // DevicesOrErr returns the Devices value or an error if the edge
@@ -248,6 +251,15 @@ func (e AppEdges) QuotaUsesOrErr() ([]*QuotaUse, error) {
 		return e.QuotaUses, nil
 	}
 	return nil, &NotLoadedError{edge: "quota_uses"}
+}
+
+// FanOutRangesOrErr returns the FanOutRanges value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppEdges) FanOutRangesOrErr() ([]*FanOutRange, error) {
+	if e.loadedTypes[17] {
+		return e.FanOutRanges, nil
+	}
+	return nil, &NotLoadedError{edge: "fan_out_ranges"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -414,6 +426,11 @@ func (_m *App) QueryInvitations() *InvitationQuery {
 // QueryQuotaUses queries the "quota_uses" edge of the App entity.
 func (_m *App) QueryQuotaUses() *QuotaUseQuery {
 	return NewAppClient(_m.config).QueryQuotaUses(_m)
+}
+
+// QueryFanOutRanges queries the "fan_out_ranges" edge of the App entity.
+func (_m *App) QueryFanOutRanges() *FanOutRangeQuery {
+	return NewAppClient(_m.config).QueryFanOutRanges(_m)
 }
 
 // Update returns a builder for updating this App.
@@ -865,6 +882,30 @@ func (_m *App) appendNamedQuotaUses(name string, edges ...*QuotaUse) {
 		_m.Edges.namedQuotaUses[name] = []*QuotaUse{}
 	} else {
 		_m.Edges.namedQuotaUses[name] = append(_m.Edges.namedQuotaUses[name], edges...)
+	}
+}
+
+// NamedFanOutRanges returns the FanOutRanges named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *App) NamedFanOutRanges(name string) ([]*FanOutRange, error) {
+	if _m.Edges.namedFanOutRanges == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFanOutRanges[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *App) appendNamedFanOutRanges(name string, edges ...*FanOutRange) {
+	if _m.Edges.namedFanOutRanges == nil {
+		_m.Edges.namedFanOutRanges = make(map[string][]*FanOutRange)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFanOutRanges[name] = []*FanOutRange{}
+	} else {
+		_m.Edges.namedFanOutRanges[name] = append(_m.Edges.namedFanOutRanges[name], edges...)
 	}
 }
 

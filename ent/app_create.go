@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -376,6 +377,21 @@ func (_c *AppCreate) AddQuotaUses(v ...*QuotaUse) *AppCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddQuotaUseIDs(ids...)
+}
+
+// AddFanOutRangeIDs adds the "fan_out_ranges" edge to the FanOutRange entity by IDs.
+func (_c *AppCreate) AddFanOutRangeIDs(ids ...nodeid.ID) *AppCreate {
+	_c.mutation.AddFanOutRangeIDs(ids...)
+	return _c
+}
+
+// AddFanOutRanges adds the "fan_out_ranges" edges to the FanOutRange entity.
+func (_c *AppCreate) AddFanOutRanges(v ...*FanOutRange) *AppCreate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFanOutRangeIDs(ids...)
 }
 
 // Mutation returns the AppMutation object of the builder.
@@ -817,6 +833,22 @@ func (_c *AppCreate) createSpec() (*App, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FanOutRangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.FanOutRangesTable,
+			Columns: []string{app.FanOutRangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fanoutrange.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -59,6 +60,7 @@ type AppQuery struct {
 	withMemberships            *MembershipQuery
 	withInvitations            *InvitationQuery
 	withQuotaUses              *QuotaUseQuery
+	withFanOutRanges           *FanOutRangeQuery
 	loadTotal                  []func(context.Context, []*App) error
 	modifiers                  []func(*sql.Selector)
 	withNamedDevices           map[string]*DeviceQuery
@@ -78,6 +80,7 @@ type AppQuery struct {
 	withNamedMemberships       map[string]*MembershipQuery
 	withNamedInvitations       map[string]*InvitationQuery
 	withNamedQuotaUses         map[string]*QuotaUseQuery
+	withNamedFanOutRanges      map[string]*FanOutRangeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -488,6 +491,28 @@ func (_q *AppQuery) QueryQuotaUses() *QuotaUseQuery {
 	return query
 }
 
+// QueryFanOutRanges chains the current query on the "fan_out_ranges" edge.
+func (_q *AppQuery) QueryFanOutRanges() *FanOutRangeQuery {
+	query := (&FanOutRangeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, selector),
+			sqlgraph.To(fanoutrange.Table, fanoutrange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.FanOutRangesTable, app.FanOutRangesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first App entity from the query.
 // Returns a *NotFoundError when no App was found.
 func (_q *AppQuery) First(ctx context.Context) (*App, error) {
@@ -697,6 +722,7 @@ func (_q *AppQuery) Clone() *AppQuery {
 		withMemberships:       _q.withMemberships.Clone(),
 		withInvitations:       _q.withInvitations.Clone(),
 		withQuotaUses:         _q.withQuotaUses.Clone(),
+		withFanOutRanges:      _q.withFanOutRanges.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -891,6 +917,17 @@ func (_q *AppQuery) WithQuotaUses(opts ...func(*QuotaUseQuery)) *AppQuery {
 	return _q
 }
 
+// WithFanOutRanges tells the query-builder to eager-load the nodes that are connected to
+// the "fan_out_ranges" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithFanOutRanges(opts ...func(*FanOutRangeQuery)) *AppQuery {
+	query := (&FanOutRangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFanOutRanges = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -969,7 +1006,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 	var (
 		nodes       = []*App{}
 		_spec       = _q.querySpec()
-		loadedTypes = [17]bool{
+		loadedTypes = [18]bool{
 			_q.withDevices != nil,
 			_q.withDeviceTokens != nil,
 			_q.withAppUsers != nil,
@@ -987,6 +1024,7 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			_q.withMemberships != nil,
 			_q.withInvitations != nil,
 			_q.withQuotaUses != nil,
+			_q.withFanOutRanges != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -1129,6 +1167,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 			return nil, err
 		}
 	}
+	if query := _q.withFanOutRanges; query != nil {
+		if err := _q.loadFanOutRanges(ctx, query, nodes,
+			func(n *App) { n.Edges.FanOutRanges = []*FanOutRange{} },
+			func(n *App, e *FanOutRange) { n.Edges.FanOutRanges = append(n.Edges.FanOutRanges, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedDevices {
 		if err := _q.loadDevices(ctx, query, nodes,
 			func(n *App) { n.appendNamedDevices(name) },
@@ -1245,6 +1290,13 @@ func (_q *AppQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*App, err
 		if err := _q.loadQuotaUses(ctx, query, nodes,
 			func(n *App) { n.appendNamedQuotaUses(name) },
 			func(n *App, e *QuotaUse) { n.appendNamedQuotaUses(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFanOutRanges {
+		if err := _q.loadFanOutRanges(ctx, query, nodes,
+			func(n *App) { n.appendNamedFanOutRanges(name) },
+			func(n *App, e *FanOutRange) { n.appendNamedFanOutRanges(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1766,6 +1818,36 @@ func (_q *AppQuery) loadQuotaUses(ctx context.Context, query *QuotaUseQuery, nod
 	}
 	return nil
 }
+func (_q *AppQuery) loadFanOutRanges(ctx context.Context, query *FanOutRangeQuery, nodes []*App, init func(*App), assign func(*App, *FanOutRange)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[nodeid.ID]*App)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(fanoutrange.FieldAppID)
+	}
+	query.Where(predicate.FanOutRange(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(app.FanOutRangesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "app_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AppQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -2121,6 +2203,20 @@ func (_q *AppQuery) WithNamedQuotaUses(name string, opts ...func(*QuotaUseQuery)
 		_q.withNamedQuotaUses = make(map[string]*QuotaUseQuery)
 	}
 	_q.withNamedQuotaUses[name] = query
+	return _q
+}
+
+// WithNamedFanOutRanges tells the query-builder to eager-load the nodes that are connected to the "fan_out_ranges"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppQuery) WithNamedFanOutRanges(name string, opts ...func(*FanOutRangeQuery)) *AppQuery {
+	query := (&FanOutRangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFanOutRanges == nil {
+		_q.withNamedFanOutRanges = make(map[string]*FanOutRangeQuery)
+	}
+	_q.withNamedFanOutRanges[name] = query
 	return _q
 }
 

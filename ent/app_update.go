@@ -18,6 +18,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -348,6 +349,21 @@ func (_u *AppUpdate) AddQuotaUses(v ...*QuotaUse) *AppUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddQuotaUseIDs(ids...)
+}
+
+// AddFanOutRangeIDs adds the "fan_out_ranges" edge to the FanOutRange entity by IDs.
+func (_u *AppUpdate) AddFanOutRangeIDs(ids ...nodeid.ID) *AppUpdate {
+	_u.mutation.AddFanOutRangeIDs(ids...)
+	return _u
+}
+
+// AddFanOutRanges adds the "fan_out_ranges" edges to the FanOutRange entity.
+func (_u *AppUpdate) AddFanOutRanges(v ...*FanOutRange) *AppUpdate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFanOutRangeIDs(ids...)
 }
 
 // Mutation returns the AppMutation object of the builder.
@@ -710,6 +726,27 @@ func (_u *AppUpdate) RemoveQuotaUses(v ...*QuotaUse) *AppUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveQuotaUseIDs(ids...)
+}
+
+// ClearFanOutRanges clears all "fan_out_ranges" edges to the FanOutRange entity.
+func (_u *AppUpdate) ClearFanOutRanges() *AppUpdate {
+	_u.mutation.ClearFanOutRanges()
+	return _u
+}
+
+// RemoveFanOutRangeIDs removes the "fan_out_ranges" edge to FanOutRange entities by IDs.
+func (_u *AppUpdate) RemoveFanOutRangeIDs(ids ...nodeid.ID) *AppUpdate {
+	_u.mutation.RemoveFanOutRangeIDs(ids...)
+	return _u
+}
+
+// RemoveFanOutRanges removes "fan_out_ranges" edges to FanOutRange entities.
+func (_u *AppUpdate) RemoveFanOutRanges(v ...*FanOutRange) *AppUpdate {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFanOutRangeIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -1569,6 +1606,51 @@ func (_u *AppUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.FanOutRangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.FanOutRangesTable,
+			Columns: []string{app.FanOutRangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fanoutrange.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFanOutRangesIDs(); len(nodes) > 0 && !_u.mutation.FanOutRangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.FanOutRangesTable,
+			Columns: []string{app.FanOutRangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fanoutrange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FanOutRangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.FanOutRangesTable,
+			Columns: []string{app.FanOutRangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fanoutrange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1892,6 +1974,21 @@ func (_u *AppUpdateOne) AddQuotaUses(v ...*QuotaUse) *AppUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddQuotaUseIDs(ids...)
+}
+
+// AddFanOutRangeIDs adds the "fan_out_ranges" edge to the FanOutRange entity by IDs.
+func (_u *AppUpdateOne) AddFanOutRangeIDs(ids ...nodeid.ID) *AppUpdateOne {
+	_u.mutation.AddFanOutRangeIDs(ids...)
+	return _u
+}
+
+// AddFanOutRanges adds the "fan_out_ranges" edges to the FanOutRange entity.
+func (_u *AppUpdateOne) AddFanOutRanges(v ...*FanOutRange) *AppUpdateOne {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFanOutRangeIDs(ids...)
 }
 
 // Mutation returns the AppMutation object of the builder.
@@ -2254,6 +2351,27 @@ func (_u *AppUpdateOne) RemoveQuotaUses(v ...*QuotaUse) *AppUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveQuotaUseIDs(ids...)
+}
+
+// ClearFanOutRanges clears all "fan_out_ranges" edges to the FanOutRange entity.
+func (_u *AppUpdateOne) ClearFanOutRanges() *AppUpdateOne {
+	_u.mutation.ClearFanOutRanges()
+	return _u
+}
+
+// RemoveFanOutRangeIDs removes the "fan_out_ranges" edge to FanOutRange entities by IDs.
+func (_u *AppUpdateOne) RemoveFanOutRangeIDs(ids ...nodeid.ID) *AppUpdateOne {
+	_u.mutation.RemoveFanOutRangeIDs(ids...)
+	return _u
+}
+
+// RemoveFanOutRanges removes "fan_out_ranges" edges to FanOutRange entities.
+func (_u *AppUpdateOne) RemoveFanOutRanges(v ...*FanOutRange) *AppUpdateOne {
+	ids := make([]nodeid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFanOutRangeIDs(ids...)
 }
 
 // Where appends a list predicates to the AppUpdate builder.
@@ -3136,6 +3254,51 @@ func (_u *AppUpdateOne) sqlSave(ctx context.Context) (_node *App, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(quotause.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FanOutRangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.FanOutRangesTable,
+			Columns: []string{app.FanOutRangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fanoutrange.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFanOutRangesIDs(); len(nodes) > 0 && !_u.mutation.FanOutRangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.FanOutRangesTable,
+			Columns: []string{app.FanOutRangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fanoutrange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FanOutRangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   app.FanOutRangesTable,
+			Columns: []string{app.FanOutRangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fanoutrange.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

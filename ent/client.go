@@ -25,6 +25,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -64,6 +65,8 @@ type Client struct {
 	Device *DeviceClient
 	// DeviceToken is the client for interacting with the DeviceToken builders.
 	DeviceToken *DeviceTokenClient
+	// FanOutRange is the client for interacting with the FanOutRange builders.
+	FanOutRange *FanOutRangeClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
 	// Invitation is the client for interacting with the Invitation builders.
@@ -108,6 +111,7 @@ func (c *Client) init() {
 	c.Delivery = NewDeliveryClient(c.config)
 	c.Device = NewDeviceClient(c.config)
 	c.DeviceToken = NewDeviceTokenClient(c.config)
+	c.FanOutRange = NewFanOutRangeClient(c.config)
 	c.Group = NewGroupClient(c.config)
 	c.Invitation = NewInvitationClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
@@ -221,6 +225,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Delivery:        NewDeliveryClient(cfg),
 		Device:          NewDeviceClient(cfg),
 		DeviceToken:     NewDeviceTokenClient(cfg),
+		FanOutRange:     NewFanOutRangeClient(cfg),
 		Group:           NewGroupClient(cfg),
 		Invitation:      NewInvitationClient(cfg),
 		Membership:      NewMembershipClient(cfg),
@@ -261,6 +266,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Delivery:        NewDeliveryClient(cfg),
 		Device:          NewDeviceClient(cfg),
 		DeviceToken:     NewDeviceTokenClient(cfg),
+		FanOutRange:     NewFanOutRangeClient(cfg),
 		Group:           NewGroupClient(cfg),
 		Invitation:      NewInvitationClient(cfg),
 		Membership:      NewMembershipClient(cfg),
@@ -303,9 +309,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Account, c.App, c.AppUser, c.AuditEvent, c.ChannelConfig,
-		c.Delivery, c.Device, c.DeviceToken, c.Group, c.Invitation, c.Membership,
-		c.Outbox, c.PushJob, c.QuotaUse, c.Session, c.StatMinute, c.StatSnapshot,
-		c.Template, c.Webhook, c.WebhookDelivery,
+		c.Delivery, c.Device, c.DeviceToken, c.FanOutRange, c.Group, c.Invitation,
+		c.Membership, c.Outbox, c.PushJob, c.QuotaUse, c.Session, c.StatMinute,
+		c.StatSnapshot, c.Template, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Use(hooks...)
 	}
@@ -316,9 +322,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Account, c.App, c.AppUser, c.AuditEvent, c.ChannelConfig,
-		c.Delivery, c.Device, c.DeviceToken, c.Group, c.Invitation, c.Membership,
-		c.Outbox, c.PushJob, c.QuotaUse, c.Session, c.StatMinute, c.StatSnapshot,
-		c.Template, c.Webhook, c.WebhookDelivery,
+		c.Delivery, c.Device, c.DeviceToken, c.FanOutRange, c.Group, c.Invitation,
+		c.Membership, c.Outbox, c.PushJob, c.QuotaUse, c.Session, c.StatMinute,
+		c.StatSnapshot, c.Template, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -345,6 +351,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Device.mutate(ctx, m)
 	case *DeviceTokenMutation:
 		return c.DeviceToken.mutate(ctx, m)
+	case *FanOutRangeMutation:
+		return c.FanOutRange.mutate(ctx, m)
 	case *GroupMutation:
 		return c.Group.mutate(ctx, m)
 	case *InvitationMutation:
@@ -1065,6 +1073,22 @@ func (c *AppClient) QueryQuotaUses(_m *App) *QuotaUseQuery {
 			sqlgraph.From(app.Table, app.FieldID, id),
 			sqlgraph.To(quotause.Table, quotause.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, app.QuotaUsesTable, app.QuotaUsesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFanOutRanges queries the fan_out_ranges edge of a App.
+func (c *AppClient) QueryFanOutRanges(_m *App) *FanOutRangeQuery {
+	query := (&FanOutRangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(app.Table, app.FieldID, id),
+			sqlgraph.To(fanoutrange.Table, fanoutrange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, app.FanOutRangesTable, app.FanOutRangesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2146,6 +2170,157 @@ func (c *DeviceTokenClient) mutate(ctx context.Context, m *DeviceTokenMutation) 
 		return (&DeviceTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown DeviceToken mutation op: %q", m.Op())
+	}
+}
+
+// FanOutRangeClient is a client for the FanOutRange schema.
+type FanOutRangeClient struct {
+	config
+}
+
+// NewFanOutRangeClient returns a client for the FanOutRange from the given config.
+func NewFanOutRangeClient(c config) *FanOutRangeClient {
+	return &FanOutRangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `fanoutrange.Hooks(f(g(h())))`.
+func (c *FanOutRangeClient) Use(hooks ...Hook) {
+	c.hooks.FanOutRange = append(c.hooks.FanOutRange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `fanoutrange.Intercept(f(g(h())))`.
+func (c *FanOutRangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FanOutRange = append(c.inters.FanOutRange, interceptors...)
+}
+
+// Create returns a builder for creating a FanOutRange entity.
+func (c *FanOutRangeClient) Create() *FanOutRangeCreate {
+	mutation := newFanOutRangeMutation(c.config, OpCreate)
+	return &FanOutRangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FanOutRange entities.
+func (c *FanOutRangeClient) CreateBulk(builders ...*FanOutRangeCreate) *FanOutRangeCreateBulk {
+	return &FanOutRangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FanOutRangeClient) MapCreateBulk(slice any, setFunc func(*FanOutRangeCreate, int)) *FanOutRangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FanOutRangeCreateBulk{err: fmt.Errorf("calling to FanOutRangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FanOutRangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FanOutRangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FanOutRange.
+func (c *FanOutRangeClient) Update() *FanOutRangeUpdate {
+	mutation := newFanOutRangeMutation(c.config, OpUpdate)
+	return &FanOutRangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FanOutRangeClient) UpdateOne(_m *FanOutRange) *FanOutRangeUpdateOne {
+	mutation := newFanOutRangeMutation(c.config, OpUpdateOne, withFanOutRange(_m))
+	return &FanOutRangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FanOutRangeClient) UpdateOneID(id nodeid.ID) *FanOutRangeUpdateOne {
+	mutation := newFanOutRangeMutation(c.config, OpUpdateOne, withFanOutRangeID(id))
+	return &FanOutRangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FanOutRange.
+func (c *FanOutRangeClient) Delete() *FanOutRangeDelete {
+	mutation := newFanOutRangeMutation(c.config, OpDelete)
+	return &FanOutRangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FanOutRangeClient) DeleteOne(_m *FanOutRange) *FanOutRangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FanOutRangeClient) DeleteOneID(id nodeid.ID) *FanOutRangeDeleteOne {
+	builder := c.Delete().Where(fanoutrange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FanOutRangeDeleteOne{builder}
+}
+
+// Query returns a query builder for FanOutRange.
+func (c *FanOutRangeClient) Query() *FanOutRangeQuery {
+	return &FanOutRangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFanOutRange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FanOutRange entity by its id.
+func (c *FanOutRangeClient) Get(ctx context.Context, id nodeid.ID) (*FanOutRange, error) {
+	return c.Query().Where(fanoutrange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FanOutRangeClient) GetX(ctx context.Context, id nodeid.ID) *FanOutRange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApp queries the app edge of a FanOutRange.
+func (c *FanOutRangeClient) QueryApp(_m *FanOutRange) *AppQuery {
+	query := (&AppClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(fanoutrange.Table, fanoutrange.FieldID, id),
+			sqlgraph.To(app.Table, app.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, fanoutrange.AppTable, fanoutrange.AppColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FanOutRangeClient) Hooks() []Hook {
+	hooks := c.hooks.FanOutRange
+	return append(hooks[:len(hooks):len(hooks)], fanoutrange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FanOutRangeClient) Interceptors() []Interceptor {
+	inters := c.inters.FanOutRange
+	return append(inters[:len(inters):len(inters)], fanoutrange.Interceptors[:]...)
+}
+
+func (c *FanOutRangeClient) mutate(ctx context.Context, m *FanOutRangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FanOutRangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FanOutRangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FanOutRangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FanOutRangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FanOutRange mutation op: %q", m.Op())
 	}
 }
 
@@ -4077,13 +4252,15 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 type (
 	hooks struct {
 		APIKey, Account, App, AppUser, AuditEvent, ChannelConfig, Delivery, Device,
-		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, QuotaUse, Session,
-		StatMinute, StatSnapshot, Template, Webhook, WebhookDelivery []ent.Hook
+		DeviceToken, FanOutRange, Group, Invitation, Membership, Outbox, PushJob,
+		QuotaUse, Session, StatMinute, StatSnapshot, Template, Webhook,
+		WebhookDelivery []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, App, AppUser, AuditEvent, ChannelConfig, Delivery, Device,
-		DeviceToken, Group, Invitation, Membership, Outbox, PushJob, QuotaUse, Session,
-		StatMinute, StatSnapshot, Template, Webhook, WebhookDelivery []ent.Interceptor
+		DeviceToken, FanOutRange, Group, Invitation, Membership, Outbox, PushJob,
+		QuotaUse, Session, StatMinute, StatSnapshot, Template, Webhook,
+		WebhookDelivery []ent.Interceptor
 	}
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -102,6 +103,7 @@ func checkColumn(t, c string) error {
 			delivery.Table:        delivery.ValidColumn,
 			device.Table:          device.ValidColumn,
 			devicetoken.Table:     devicetoken.ValidColumn,
+			fanoutrange.Table:     fanoutrange.ValidColumn,
 			group.Table:           group.ValidColumn,
 			invitation.Table:      invitation.ValidColumn,
 			membership.Table:      membership.ValidColumn,

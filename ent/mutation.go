@@ -20,6 +20,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -56,6 +57,7 @@ const (
 	TypeDelivery        = "Delivery"
 	TypeDevice          = "Device"
 	TypeDeviceToken     = "DeviceToken"
+	TypeFanOutRange     = "FanOutRange"
 	TypeGroup           = "Group"
 	TypeInvitation      = "Invitation"
 	TypeMembership      = "Membership"
@@ -2050,6 +2052,9 @@ type AppMutation struct {
 	quota_uses                map[nodeid.ID]struct{}
 	removedquota_uses         map[nodeid.ID]struct{}
 	clearedquota_uses         bool
+	fan_out_ranges            map[nodeid.ID]struct{}
+	removedfan_out_ranges     map[nodeid.ID]struct{}
+	clearedfan_out_ranges     bool
 	done                      bool
 	oldValue                  func(context.Context) (*App, error)
 	predicates                []predicate.App
@@ -3293,6 +3298,60 @@ func (m *AppMutation) ResetQuotaUses() {
 	m.removedquota_uses = nil
 }
 
+// AddFanOutRangeIDs adds the "fan_out_ranges" edge to the FanOutRange entity by ids.
+func (m *AppMutation) AddFanOutRangeIDs(ids ...nodeid.ID) {
+	if m.fan_out_ranges == nil {
+		m.fan_out_ranges = make(map[nodeid.ID]struct{})
+	}
+	for i := range ids {
+		m.fan_out_ranges[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFanOutRanges clears the "fan_out_ranges" edge to the FanOutRange entity.
+func (m *AppMutation) ClearFanOutRanges() {
+	m.clearedfan_out_ranges = true
+}
+
+// FanOutRangesCleared reports if the "fan_out_ranges" edge to the FanOutRange entity was cleared.
+func (m *AppMutation) FanOutRangesCleared() bool {
+	return m.clearedfan_out_ranges
+}
+
+// RemoveFanOutRangeIDs removes the "fan_out_ranges" edge to the FanOutRange entity by IDs.
+func (m *AppMutation) RemoveFanOutRangeIDs(ids ...nodeid.ID) {
+	if m.removedfan_out_ranges == nil {
+		m.removedfan_out_ranges = make(map[nodeid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.fan_out_ranges, ids[i])
+		m.removedfan_out_ranges[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFanOutRanges returns the removed IDs of the "fan_out_ranges" edge to the FanOutRange entity.
+func (m *AppMutation) RemovedFanOutRangesIDs() (ids []nodeid.ID) {
+	for id := range m.removedfan_out_ranges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FanOutRangesIDs returns the "fan_out_ranges" edge IDs in the mutation.
+func (m *AppMutation) FanOutRangesIDs() (ids []nodeid.ID) {
+	for id := range m.fan_out_ranges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFanOutRanges resets all changes to the "fan_out_ranges" edge.
+func (m *AppMutation) ResetFanOutRanges() {
+	m.fan_out_ranges = nil
+	m.clearedfan_out_ranges = false
+	m.removedfan_out_ranges = nil
+}
+
 // Where appends a list predicates to the AppMutation builder.
 func (m *AppMutation) Where(ps ...predicate.App) {
 	m.predicates = append(m.predicates, ps...)
@@ -3511,7 +3570,7 @@ func (m *AppMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppMutation) AddedEdges() []string {
-	edges := make([]string, 0, 17)
+	edges := make([]string, 0, 18)
 	if m.devices != nil {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3562,6 +3621,9 @@ func (m *AppMutation) AddedEdges() []string {
 	}
 	if m.quota_uses != nil {
 		edges = append(edges, app.EdgeQuotaUses)
+	}
+	if m.fan_out_ranges != nil {
+		edges = append(edges, app.EdgeFanOutRanges)
 	}
 	return edges
 }
@@ -3672,13 +3734,19 @@ func (m *AppMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case app.EdgeFanOutRanges:
+		ids := make([]ent.Value, 0, len(m.fan_out_ranges))
+		for id := range m.fan_out_ranges {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 17)
+	edges := make([]string, 0, 18)
 	if m.removeddevices != nil {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3729,6 +3797,9 @@ func (m *AppMutation) RemovedEdges() []string {
 	}
 	if m.removedquota_uses != nil {
 		edges = append(edges, app.EdgeQuotaUses)
+	}
+	if m.removedfan_out_ranges != nil {
+		edges = append(edges, app.EdgeFanOutRanges)
 	}
 	return edges
 }
@@ -3839,13 +3910,19 @@ func (m *AppMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case app.EdgeFanOutRanges:
+		ids := make([]ent.Value, 0, len(m.removedfan_out_ranges))
+		for id := range m.removedfan_out_ranges {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 17)
+	edges := make([]string, 0, 18)
 	if m.cleareddevices {
 		edges = append(edges, app.EdgeDevices)
 	}
@@ -3897,6 +3974,9 @@ func (m *AppMutation) ClearedEdges() []string {
 	if m.clearedquota_uses {
 		edges = append(edges, app.EdgeQuotaUses)
 	}
+	if m.clearedfan_out_ranges {
+		edges = append(edges, app.EdgeFanOutRanges)
+	}
 	return edges
 }
 
@@ -3938,6 +4018,8 @@ func (m *AppMutation) EdgeCleared(name string) bool {
 		return m.clearedinvitations
 	case app.EdgeQuotaUses:
 		return m.clearedquota_uses
+	case app.EdgeFanOutRanges:
+		return m.clearedfan_out_ranges
 	}
 	return false
 }
@@ -4004,6 +4086,9 @@ func (m *AppMutation) ResetEdge(name string) error {
 		return nil
 	case app.EdgeQuotaUses:
 		m.ResetQuotaUses()
+		return nil
+	case app.EdgeFanOutRanges:
+		m.ResetFanOutRanges()
 		return nil
 	}
 	return fmt.Errorf("unknown App edge %s", name)
@@ -11126,6 +11211,608 @@ func (m *DeviceTokenMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown DeviceToken edge %s", name)
 }
 
+// FanOutRangeMutation represents an operation that mutates the FanOutRange nodes in the graph.
+type FanOutRangeMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *nodeid.ID
+	job_id        *nodeid.ID
+	after         *nodeid.ID
+	through       *nodeid.ID
+	_done         *bool
+	clearedFields map[string]struct{}
+	app           *nodeid.ID
+	clearedapp    bool
+	done          bool
+	oldValue      func(context.Context) (*FanOutRange, error)
+	predicates    []predicate.FanOutRange
+}
+
+var _ ent.Mutation = (*FanOutRangeMutation)(nil)
+
+// fanoutrangeOption allows management of the mutation configuration using functional options.
+type fanoutrangeOption func(*FanOutRangeMutation)
+
+// newFanOutRangeMutation creates new mutation for the FanOutRange entity.
+func newFanOutRangeMutation(c config, op Op, opts ...fanoutrangeOption) *FanOutRangeMutation {
+	m := &FanOutRangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFanOutRange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFanOutRangeID sets the ID field of the mutation.
+func withFanOutRangeID(id nodeid.ID) fanoutrangeOption {
+	return func(m *FanOutRangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FanOutRange
+		)
+		m.oldValue = func(ctx context.Context) (*FanOutRange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FanOutRange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFanOutRange sets the old FanOutRange of the mutation.
+func withFanOutRange(node *FanOutRange) fanoutrangeOption {
+	return func(m *FanOutRangeMutation) {
+		m.oldValue = func(context.Context) (*FanOutRange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FanOutRangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FanOutRangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of FanOutRange entities.
+func (m *FanOutRangeMutation) SetID(id nodeid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FanOutRangeMutation) ID() (id nodeid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FanOutRangeMutation) IDs(ctx context.Context) ([]nodeid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []nodeid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FanOutRange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAppID sets the "app_id" field.
+func (m *FanOutRangeMutation) SetAppID(n nodeid.ID) {
+	m.app = &n
+}
+
+// AppID returns the value of the "app_id" field in the mutation.
+func (m *FanOutRangeMutation) AppID() (r nodeid.ID, exists bool) {
+	v := m.app
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppID returns the old "app_id" field's value of the FanOutRange entity.
+// If the FanOutRange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FanOutRangeMutation) OldAppID(ctx context.Context) (v nodeid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppID: %w", err)
+	}
+	return oldValue.AppID, nil
+}
+
+// ResetAppID resets all changes to the "app_id" field.
+func (m *FanOutRangeMutation) ResetAppID() {
+	m.app = nil
+}
+
+// SetJobID sets the "job_id" field.
+func (m *FanOutRangeMutation) SetJobID(n nodeid.ID) {
+	m.job_id = &n
+}
+
+// JobID returns the value of the "job_id" field in the mutation.
+func (m *FanOutRangeMutation) JobID() (r nodeid.ID, exists bool) {
+	v := m.job_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJobID returns the old "job_id" field's value of the FanOutRange entity.
+// If the FanOutRange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FanOutRangeMutation) OldJobID(ctx context.Context) (v nodeid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJobID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJobID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJobID: %w", err)
+	}
+	return oldValue.JobID, nil
+}
+
+// ResetJobID resets all changes to the "job_id" field.
+func (m *FanOutRangeMutation) ResetJobID() {
+	m.job_id = nil
+}
+
+// SetAfter sets the "after" field.
+func (m *FanOutRangeMutation) SetAfter(n nodeid.ID) {
+	m.after = &n
+}
+
+// After returns the value of the "after" field in the mutation.
+func (m *FanOutRangeMutation) After() (r nodeid.ID, exists bool) {
+	v := m.after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAfter returns the old "after" field's value of the FanOutRange entity.
+// If the FanOutRange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FanOutRangeMutation) OldAfter(ctx context.Context) (v nodeid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAfter: %w", err)
+	}
+	return oldValue.After, nil
+}
+
+// ResetAfter resets all changes to the "after" field.
+func (m *FanOutRangeMutation) ResetAfter() {
+	m.after = nil
+}
+
+// SetThrough sets the "through" field.
+func (m *FanOutRangeMutation) SetThrough(n nodeid.ID) {
+	m.through = &n
+}
+
+// Through returns the value of the "through" field in the mutation.
+func (m *FanOutRangeMutation) Through() (r nodeid.ID, exists bool) {
+	v := m.through
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThrough returns the old "through" field's value of the FanOutRange entity.
+// If the FanOutRange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FanOutRangeMutation) OldThrough(ctx context.Context) (v nodeid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThrough is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThrough requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThrough: %w", err)
+	}
+	return oldValue.Through, nil
+}
+
+// ResetThrough resets all changes to the "through" field.
+func (m *FanOutRangeMutation) ResetThrough() {
+	m.through = nil
+}
+
+// SetDone sets the "done" field.
+func (m *FanOutRangeMutation) SetDone(b bool) {
+	m._done = &b
+}
+
+// Done returns the value of the "done" field in the mutation.
+func (m *FanOutRangeMutation) Done() (r bool, exists bool) {
+	v := m._done
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDone returns the old "done" field's value of the FanOutRange entity.
+// If the FanOutRange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FanOutRangeMutation) OldDone(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDone: %w", err)
+	}
+	return oldValue.Done, nil
+}
+
+// ResetDone resets all changes to the "done" field.
+func (m *FanOutRangeMutation) ResetDone() {
+	m._done = nil
+}
+
+// ClearApp clears the "app" edge to the App entity.
+func (m *FanOutRangeMutation) ClearApp() {
+	m.clearedapp = true
+	m.clearedFields[fanoutrange.FieldAppID] = struct{}{}
+}
+
+// AppCleared reports if the "app" edge to the App entity was cleared.
+func (m *FanOutRangeMutation) AppCleared() bool {
+	return m.clearedapp
+}
+
+// AppIDs returns the "app" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppID instead. It exists only for internal usage by the builders.
+func (m *FanOutRangeMutation) AppIDs() (ids []nodeid.ID) {
+	if id := m.app; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApp resets all changes to the "app" edge.
+func (m *FanOutRangeMutation) ResetApp() {
+	m.app = nil
+	m.clearedapp = false
+}
+
+// Where appends a list predicates to the FanOutRangeMutation builder.
+func (m *FanOutRangeMutation) Where(ps ...predicate.FanOutRange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FanOutRangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FanOutRangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FanOutRange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FanOutRangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FanOutRangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FanOutRange).
+func (m *FanOutRangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FanOutRangeMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.app != nil {
+		fields = append(fields, fanoutrange.FieldAppID)
+	}
+	if m.job_id != nil {
+		fields = append(fields, fanoutrange.FieldJobID)
+	}
+	if m.after != nil {
+		fields = append(fields, fanoutrange.FieldAfter)
+	}
+	if m.through != nil {
+		fields = append(fields, fanoutrange.FieldThrough)
+	}
+	if m._done != nil {
+		fields = append(fields, fanoutrange.FieldDone)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FanOutRangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case fanoutrange.FieldAppID:
+		return m.AppID()
+	case fanoutrange.FieldJobID:
+		return m.JobID()
+	case fanoutrange.FieldAfter:
+		return m.After()
+	case fanoutrange.FieldThrough:
+		return m.Through()
+	case fanoutrange.FieldDone:
+		return m.Done()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FanOutRangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case fanoutrange.FieldAppID:
+		return m.OldAppID(ctx)
+	case fanoutrange.FieldJobID:
+		return m.OldJobID(ctx)
+	case fanoutrange.FieldAfter:
+		return m.OldAfter(ctx)
+	case fanoutrange.FieldThrough:
+		return m.OldThrough(ctx)
+	case fanoutrange.FieldDone:
+		return m.OldDone(ctx)
+	}
+	return nil, fmt.Errorf("unknown FanOutRange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FanOutRangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case fanoutrange.FieldAppID:
+		v, ok := value.(nodeid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppID(v)
+		return nil
+	case fanoutrange.FieldJobID:
+		v, ok := value.(nodeid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJobID(v)
+		return nil
+	case fanoutrange.FieldAfter:
+		v, ok := value.(nodeid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAfter(v)
+		return nil
+	case fanoutrange.FieldThrough:
+		v, ok := value.(nodeid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThrough(v)
+		return nil
+	case fanoutrange.FieldDone:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDone(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FanOutRange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FanOutRangeMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FanOutRangeMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FanOutRangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown FanOutRange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FanOutRangeMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FanOutRangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FanOutRangeMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown FanOutRange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FanOutRangeMutation) ResetField(name string) error {
+	switch name {
+	case fanoutrange.FieldAppID:
+		m.ResetAppID()
+		return nil
+	case fanoutrange.FieldJobID:
+		m.ResetJobID()
+		return nil
+	case fanoutrange.FieldAfter:
+		m.ResetAfter()
+		return nil
+	case fanoutrange.FieldThrough:
+		m.ResetThrough()
+		return nil
+	case fanoutrange.FieldDone:
+		m.ResetDone()
+		return nil
+	}
+	return fmt.Errorf("unknown FanOutRange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FanOutRangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.app != nil {
+		edges = append(edges, fanoutrange.EdgeApp)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FanOutRangeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case fanoutrange.EdgeApp:
+		if id := m.app; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FanOutRangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FanOutRangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FanOutRangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedapp {
+		edges = append(edges, fanoutrange.EdgeApp)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FanOutRangeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case fanoutrange.EdgeApp:
+		return m.clearedapp
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FanOutRangeMutation) ClearEdge(name string) error {
+	switch name {
+	case fanoutrange.EdgeApp:
+		m.ClearApp()
+		return nil
+	}
+	return fmt.Errorf("unknown FanOutRange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FanOutRangeMutation) ResetEdge(name string) error {
+	switch name {
+	case fanoutrange.EdgeApp:
+		m.ResetApp()
+		return nil
+	}
+	return fmt.Errorf("unknown FanOutRange edge %s", name)
+}
+
 // GroupMutation represents an operation that mutates the Group nodes in the graph.
 type GroupMutation struct {
 	config
@@ -13983,6 +14670,7 @@ type PushJobMutation struct {
 	finished_at           *time.Time
 	error                 *string
 	dispatch_cursor       *string
+	fan_out_listed        *bool
 	dispatched_at         *time.Time
 	unknown_targets       *[]string
 	appendunknown_targets []string
@@ -14981,6 +15669,42 @@ func (m *PushJobMutation) ResetDispatchCursor() {
 	m.dispatch_cursor = nil
 }
 
+// SetFanOutListed sets the "fan_out_listed" field.
+func (m *PushJobMutation) SetFanOutListed(b bool) {
+	m.fan_out_listed = &b
+}
+
+// FanOutListed returns the value of the "fan_out_listed" field in the mutation.
+func (m *PushJobMutation) FanOutListed() (r bool, exists bool) {
+	v := m.fan_out_listed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFanOutListed returns the old "fan_out_listed" field's value of the PushJob entity.
+// If the PushJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PushJobMutation) OldFanOutListed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFanOutListed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFanOutListed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFanOutListed: %w", err)
+	}
+	return oldValue.FanOutListed, nil
+}
+
+// ResetFanOutListed resets all changes to the "fan_out_listed" field.
+func (m *PushJobMutation) ResetFanOutListed() {
+	m.fan_out_listed = nil
+}
+
 // SetDispatchedAt sets the "dispatched_at" field.
 func (m *PushJobMutation) SetDispatchedAt(t time.Time) {
 	m.dispatched_at = &t
@@ -15795,7 +16519,7 @@ func (m *PushJobMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PushJobMutation) Fields() []string {
-	fields := make([]string, 0, 31)
+	fields := make([]string, 0, 32)
 	if m.created_at != nil {
 		fields = append(fields, pushjob.FieldCreatedAt)
 	}
@@ -15855,6 +16579,9 @@ func (m *PushJobMutation) Fields() []string {
 	}
 	if m.dispatch_cursor != nil {
 		fields = append(fields, pushjob.FieldDispatchCursor)
+	}
+	if m.fan_out_listed != nil {
+		fields = append(fields, pushjob.FieldFanOutListed)
 	}
 	if m.dispatched_at != nil {
 		fields = append(fields, pushjob.FieldDispatchedAt)
@@ -15937,6 +16664,8 @@ func (m *PushJobMutation) Field(name string) (ent.Value, bool) {
 		return m.Error()
 	case pushjob.FieldDispatchCursor:
 		return m.DispatchCursor()
+	case pushjob.FieldFanOutListed:
+		return m.FanOutListed()
 	case pushjob.FieldDispatchedAt:
 		return m.DispatchedAt()
 	case pushjob.FieldUnknownTargets:
@@ -16008,6 +16737,8 @@ func (m *PushJobMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldError(ctx)
 	case pushjob.FieldDispatchCursor:
 		return m.OldDispatchCursor(ctx)
+	case pushjob.FieldFanOutListed:
+		return m.OldFanOutListed(ctx)
 	case pushjob.FieldDispatchedAt:
 		return m.OldDispatchedAt(ctx)
 	case pushjob.FieldUnknownTargets:
@@ -16178,6 +16909,13 @@ func (m *PushJobMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDispatchCursor(v)
+		return nil
+	case pushjob.FieldFanOutListed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFanOutListed(v)
 		return nil
 	case pushjob.FieldDispatchedAt:
 		v, ok := value.(time.Time)
@@ -16556,6 +17294,9 @@ func (m *PushJobMutation) ResetField(name string) error {
 		return nil
 	case pushjob.FieldDispatchCursor:
 		m.ResetDispatchCursor()
+		return nil
+	case pushjob.FieldFanOutListed:
+		m.ResetFanOutListed()
 		return nil
 	case pushjob.FieldDispatchedAt:
 		m.ResetDispatchedAt()

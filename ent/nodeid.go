@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -52,6 +53,8 @@ func NodeTypeOf(_ context.Context, id nodeid.ID) (string, error) {
 		return device.Table, nil
 	case "vtk":
 		return devicetoken.Table, nil
+	case "fan":
+		return fanoutrange.Table, nil
 	case "grp":
 		return group.Table, nil
 	case "inv":
@@ -93,6 +96,7 @@ func NodePrefixes() map[string]string {
 		delivery.Table:        "dlv",
 		device.Table:          "dev",
 		devicetoken.Table:     "vtk",
+		fanoutrange.Table:     "fan",
 		group.Table:           "grp",
 		invitation.Table:      "inv",
 		membership.Table:      "mbr",

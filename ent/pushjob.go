@@ -62,6 +62,8 @@ type PushJob struct {
 	Error string `json:"error,omitempty"`
 	// DispatchCursor holds the value of the "dispatch_cursor" field.
 	DispatchCursor string `json:"dispatch_cursor,omitempty"`
+	// FanOutListed holds the value of the "fan_out_listed" field.
+	FanOutListed bool `json:"fan_out_listed,omitempty"`
 	// DispatchedAt holds the value of the "dispatched_at" field.
 	DispatchedAt *time.Time `json:"dispatched_at,omitempty"`
 	// UnknownTargets holds the value of the "unknown_targets" field.
@@ -161,6 +163,8 @@ func (*PushJob) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case pushjob.FieldID, pushjob.FieldAppID:
 			values[i] = new(nodeid.ID)
+		case pushjob.FieldFanOutListed:
+			values[i] = new(sql.NullBool)
 		case pushjob.FieldTTLSeconds, pushjob.FieldCountTargeted, pushjob.FieldCountPending, pushjob.FieldCountSent, pushjob.FieldCountArrived, pushjob.FieldCountOpened, pushjob.FieldCountIgnored, pushjob.FieldCountFailed, pushjob.FieldCountExpired, pushjob.FieldCountRevoked:
 			values[i] = new(sql.NullInt64)
 		case pushjob.FieldKind, pushjob.FieldStatus, pushjob.FieldMsgKey, pushjob.FieldTaskName, pushjob.FieldTemplateName, pushjob.FieldError, pushjob.FieldDispatchCursor:
@@ -323,6 +327,12 @@ func (_m *PushJob) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field dispatch_cursor", values[i])
 			} else if value.Valid {
 				_m.DispatchCursor = value.String
+			}
+		case pushjob.FieldFanOutListed:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field fan_out_listed", values[i])
+			} else if value.Valid {
+				_m.FanOutListed = value.Bool
 			}
 		case pushjob.FieldDispatchedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -520,6 +530,9 @@ func (_m *PushJob) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("dispatch_cursor=")
 	builder.WriteString(_m.DispatchCursor)
+	builder.WriteString(", ")
+	builder.WriteString("fan_out_listed=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FanOutListed))
 	builder.WriteString(", ")
 	if v := _m.DispatchedAt; v != nil {
 		builder.WriteString("dispatched_at=")

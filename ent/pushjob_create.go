@@ -260,6 +260,20 @@ func (_c *PushJobCreate) SetNillableDispatchCursor(v *string) *PushJobCreate {
 	return _c
 }
 
+// SetFanOutListed sets the "fan_out_listed" field.
+func (_c *PushJobCreate) SetFanOutListed(v bool) *PushJobCreate {
+	_c.mutation.SetFanOutListed(v)
+	return _c
+}
+
+// SetNillableFanOutListed sets the "fan_out_listed" field if the given value is not nil.
+func (_c *PushJobCreate) SetNillableFanOutListed(v *bool) *PushJobCreate {
+	if v != nil {
+		_c.SetFanOutListed(*v)
+	}
+	return _c
+}
+
 // SetDispatchedAt sets the "dispatched_at" field.
 func (_c *PushJobCreate) SetDispatchedAt(v time.Time) *PushJobCreate {
 	_c.mutation.SetDispatchedAt(v)
@@ -527,6 +541,10 @@ func (_c *PushJobCreate) defaults() error {
 		v := pushjob.DefaultDispatchCursor
 		_c.mutation.SetDispatchCursor(v)
 	}
+	if _, ok := _c.mutation.FanOutListed(); !ok {
+		v := pushjob.DefaultFanOutListed
+		_c.mutation.SetFanOutListed(v)
+	}
 	if _, ok := _c.mutation.CountTargeted(); !ok {
 		v := pushjob.DefaultCountTargeted
 		_c.mutation.SetCountTargeted(v)
@@ -632,6 +650,9 @@ func (_c *PushJobCreate) check() error {
 	}
 	if _, ok := _c.mutation.DispatchCursor(); !ok {
 		return &ValidationError{Name: "dispatch_cursor", err: errors.New(`ent: missing required field "PushJob.dispatch_cursor"`)}
+	}
+	if _, ok := _c.mutation.FanOutListed(); !ok {
+		return &ValidationError{Name: "fan_out_listed", err: errors.New(`ent: missing required field "PushJob.fan_out_listed"`)}
 	}
 	if _, ok := _c.mutation.CountTargeted(); !ok {
 		return &ValidationError{Name: "count_targeted", err: errors.New(`ent: missing required field "PushJob.count_targeted"`)}
@@ -820,6 +841,10 @@ func (_c *PushJobCreate) createSpec() (*PushJob, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DispatchCursor(); ok {
 		_spec.SetField(pushjob.FieldDispatchCursor, field.TypeString, value)
 		_node.DispatchCursor = value
+	}
+	if value, ok := _c.mutation.FanOutListed(); ok {
+		_spec.SetField(pushjob.FieldFanOutListed, field.TypeBool, value)
+		_node.FanOutListed = value
 	}
 	if value, ok := _c.mutation.DispatchedAt(); ok {
 		_spec.SetField(pushjob.FieldDispatchedAt, field.TypeTime, value)
@@ -1208,6 +1233,18 @@ func (u *PushJobUpsert) SetDispatchCursor(v string) *PushJobUpsert {
 // UpdateDispatchCursor sets the "dispatch_cursor" field to the value that was provided on create.
 func (u *PushJobUpsert) UpdateDispatchCursor() *PushJobUpsert {
 	u.SetExcluded(pushjob.FieldDispatchCursor)
+	return u
+}
+
+// SetFanOutListed sets the "fan_out_listed" field.
+func (u *PushJobUpsert) SetFanOutListed(v bool) *PushJobUpsert {
+	u.Set(pushjob.FieldFanOutListed, v)
+	return u
+}
+
+// UpdateFanOutListed sets the "fan_out_listed" field to the value that was provided on create.
+func (u *PushJobUpsert) UpdateFanOutListed() *PushJobUpsert {
+	u.SetExcluded(pushjob.FieldFanOutListed)
 	return u
 }
 
@@ -1735,6 +1772,20 @@ func (u *PushJobUpsertOne) SetDispatchCursor(v string) *PushJobUpsertOne {
 func (u *PushJobUpsertOne) UpdateDispatchCursor() *PushJobUpsertOne {
 	return u.Update(func(s *PushJobUpsert) {
 		s.UpdateDispatchCursor()
+	})
+}
+
+// SetFanOutListed sets the "fan_out_listed" field.
+func (u *PushJobUpsertOne) SetFanOutListed(v bool) *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.SetFanOutListed(v)
+	})
+}
+
+// UpdateFanOutListed sets the "fan_out_listed" field to the value that was provided on create.
+func (u *PushJobUpsertOne) UpdateFanOutListed() *PushJobUpsertOne {
+	return u.Update(func(s *PushJobUpsert) {
+		s.UpdateFanOutListed()
 	})
 }
 
@@ -2462,6 +2513,20 @@ func (u *PushJobUpsertBulk) SetDispatchCursor(v string) *PushJobUpsertBulk {
 func (u *PushJobUpsertBulk) UpdateDispatchCursor() *PushJobUpsertBulk {
 	return u.Update(func(s *PushJobUpsert) {
 		s.UpdateDispatchCursor()
+	})
+}
+
+// SetFanOutListed sets the "fan_out_listed" field.
+func (u *PushJobUpsertBulk) SetFanOutListed(v bool) *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.SetFanOutListed(v)
+	})
+}
+
+// UpdateFanOutListed sets the "fan_out_listed" field to the value that was provided on create.
+func (u *PushJobUpsertBulk) UpdateFanOutListed() *PushJobUpsertBulk {
+	return u.Update(func(s *PushJobUpsert) {
+		s.UpdateFanOutListed()
 	})
 }
 

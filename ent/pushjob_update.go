@@ -276,6 +276,20 @@ func (_u *PushJobUpdate) SetNillableDispatchCursor(v *string) *PushJobUpdate {
 	return _u
 }
 
+// SetFanOutListed sets the "fan_out_listed" field.
+func (_u *PushJobUpdate) SetFanOutListed(v bool) *PushJobUpdate {
+	_u.mutation.SetFanOutListed(v)
+	return _u
+}
+
+// SetNillableFanOutListed sets the "fan_out_listed" field if the given value is not nil.
+func (_u *PushJobUpdate) SetNillableFanOutListed(v *bool) *PushJobUpdate {
+	if v != nil {
+		_u.SetFanOutListed(*v)
+	}
+	return _u
+}
+
 // SetDispatchedAt sets the "dispatched_at" field.
 func (_u *PushJobUpdate) SetDispatchedAt(v time.Time) *PushJobUpdate {
 	_u.mutation.SetDispatchedAt(v)
@@ -788,6 +802,9 @@ func (_u *PushJobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.DispatchCursor(); ok {
 		_spec.SetField(pushjob.FieldDispatchCursor, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.FanOutListed(); ok {
+		_spec.SetField(pushjob.FieldFanOutListed, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.DispatchedAt(); ok {
 		_spec.SetField(pushjob.FieldDispatchedAt, field.TypeTime, value)
 	}
@@ -1239,6 +1256,20 @@ func (_u *PushJobUpdateOne) SetDispatchCursor(v string) *PushJobUpdateOne {
 func (_u *PushJobUpdateOne) SetNillableDispatchCursor(v *string) *PushJobUpdateOne {
 	if v != nil {
 		_u.SetDispatchCursor(*v)
+	}
+	return _u
+}
+
+// SetFanOutListed sets the "fan_out_listed" field.
+func (_u *PushJobUpdateOne) SetFanOutListed(v bool) *PushJobUpdateOne {
+	_u.mutation.SetFanOutListed(v)
+	return _u
+}
+
+// SetNillableFanOutListed sets the "fan_out_listed" field if the given value is not nil.
+func (_u *PushJobUpdateOne) SetNillableFanOutListed(v *bool) *PushJobUpdateOne {
+	if v != nil {
+		_u.SetFanOutListed(*v)
 	}
 	return _u
 }
@@ -1784,6 +1815,9 @@ func (_u *PushJobUpdateOne) sqlSave(ctx context.Context) (_node *PushJob, err er
 	}
 	if value, ok := _u.mutation.DispatchCursor(); ok {
 		_spec.SetField(pushjob.FieldDispatchCursor, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.FanOutListed(); ok {
+		_spec.SetField(pushjob.FieldFanOutListed, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.DispatchedAt(); ok {
 		_spec.SetField(pushjob.FieldDispatchedAt, field.TypeTime, value)

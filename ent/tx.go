@@ -32,6 +32,8 @@ type Tx struct {
 	Device *DeviceClient
 	// DeviceToken is the client for interacting with the DeviceToken builders.
 	DeviceToken *DeviceTokenClient
+	// FanOutRange is the client for interacting with the FanOutRange builders.
+	FanOutRange *FanOutRangeClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
 	// Invitation is the client for interacting with the Invitation builders.
@@ -196,6 +198,7 @@ func (tx *Tx) init() {
 	tx.Delivery = NewDeliveryClient(tx.config)
 	tx.Device = NewDeviceClient(tx.config)
 	tx.DeviceToken = NewDeviceTokenClient(tx.config)
+	tx.FanOutRange = NewFanOutRangeClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
 	tx.Invitation = NewInvitationClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)

@@ -42,6 +42,9 @@ const (
 	// KindDispatch turns a job into send tasks: it pages a broadcast's
 	// audience into deliveries, or a targeted job's deliveries into chunks.
 	KindDispatch = "push:dispatch"
+	// KindFanOut writes the deliveries of one range of a broadcast's
+	// audience and queues their sends.
+	KindFanOut = "push:fanout"
 	// KindSend sends one chunk of a job's deliveries.
 	KindSend = "push:send"
 	// KindWebhook posts one batch of receipts to a webhook.
@@ -53,7 +56,7 @@ const (
 // with its work, so nothing depends on a task's last retry.
 func MaxRetries(kind string) int {
 	switch kind {
-	case KindDispatch:
+	case KindDispatch, KindFanOut:
 		return 20
 	case KindWebhook:
 		return MaxWebhookAttempts - 1
@@ -80,6 +83,21 @@ func (a Dispatch) Key() string { return string(a.Job) }
 
 // Valid implements Args.
 func (a Dispatch) Valid() bool { return a.Job != "" }
+
+// FanOut names one range of a broadcast's audience.
+type FanOut struct {
+	Job   nodeid.ID `json:"job"`
+	Range nodeid.ID `json:"range"`
+}
+
+// Kind implements Args.
+func (FanOut) Kind() string { return KindFanOut }
+
+// Key implements Args.
+func (a FanOut) Key() string { return string(a.Job) + ":" + string(a.Range) }
+
+// Valid implements Args.
+func (a FanOut) Valid() bool { return a.Job != "" && a.Range != "" }
 
 // Send names the deliveries of one send task: a job's pending deliveries
 // to devices in (After, Through], or to the listed Devices.

@@ -1,6 +1,15 @@
 package push
 
-import "github.com/pushd/pushd/pipeline"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/pipeline"
+	"github.com/pushd/pushd/push/core"
+)
 
 // The pipeline's task kinds and queues, as the domain names them (the
 // definitions, with their retry limits and identities, are in pipeline).
@@ -23,3 +32,19 @@ type (
 	// SendRequest names the deliveries of one send task.
 	SendRequest = pipeline.Send
 )
+
+// retryLater turns a send that a vendor asked to retry into a send task
+// of its own, due when the vendor said: rerunning the dispatch would not
+// retry it (dispatch only sends what was never attempted).
+func (s *Service) retryLater(ctx context.Context, job *ent.PushJob, req SendRequest, err error) error {
+	var retry *core.ErrRetry
+	if !errors.As(err, &retry) {
+		return err
+	}
+	if s.queue == nil {
+		return err
+	}
+	t := pipeline.NewTask(req, pipeline.QueueFor(job.Kind), fmt.Sprint("retry@", s.now().Unix()))
+	t.ProcessAt = s.now().Add(max(retry.After, time.Second))
+	return s.queue.Enqueue(ctx, []Task{t})
+}

@@ -4,7 +4,10 @@
 #   1. a broadcast to N registered devices through a discarding stand-in
 #      for FCM (pushd-load pipeline), ROUNDS times;
 #   2. the same broadcast through the real vendor adapters and the vendor
-#      fakes with 20 ms latency (pushd-load pipeline -vendors), ROUNDS times;
+#      fakes with 20 ms latency (pushd-load pipeline -vendors), ROUNDS times,
+#      then through the APNs fake alone (-only APNS), ROUNDS times; each
+#      run prints its CPU per 1,000 deliveries (the machine's is pushd's,
+#      PostgreSQL's and Redis's when nothing else runs);
 #   3. pushSimple as a backend calls it (signed) against `pushd serve`
 #      (pushd-load simple): sequentially, 32 at a time, and offered at 300
 #      and 500 requests/s (open loop), to one connected device that acks;
@@ -30,13 +33,19 @@ trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$bin"' EXIT
 echo "== broadcast to $N devices through the discarding stand-in, $ROUNDS rounds"
 for _ in $(seq 1 "$ROUNDS"); do
   fresh
-  "$bin/pushd-load" pipeline -database-url "$DBURL" -redis-url redis://127.0.0.1:6379/5 -n "$N" | tail -1
+  "$bin/pushd-load" pipeline -database-url "$DBURL" -redis-url redis://127.0.0.1:6379/5 -n "$N" | tail -2
 done
 
 echo "== broadcast to $N devices through the vendor fakes (20 ms latency), $ROUNDS rounds"
 for _ in $(seq 1 "$ROUNDS"); do
   fresh
-  "$bin/pushd-load" pipeline -vendors -latency 20ms -database-url "$DBURL" -redis-url redis://127.0.0.1:6379/5 -n "$N" | tail -1
+  "$bin/pushd-load" pipeline -vendors -latency 20ms -database-url "$DBURL" -redis-url redis://127.0.0.1:6379/5 -n "$N" | tail -2
+done
+
+echo "== broadcast to $N devices through the APNs fake alone (20 ms latency), $ROUNDS rounds"
+for _ in $(seq 1 "$ROUNDS"); do
+  fresh
+  "$bin/pushd-load" pipeline -vendors -only APNS -latency 20ms -database-url "$DBURL" -redis-url redis://127.0.0.1:6379/5 -n "$N" | tail -2
 done
 
 echo "== pushSimple, signed, $REQUESTS requests"

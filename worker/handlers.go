@@ -17,6 +17,9 @@ import (
 // RegisterPipeline registers the delivery pipeline's task handlers.
 func (w *Worker) RegisterPipeline(svc *push.Service) {
 	handle(w, func(ctx context.Context, a pipeline.Dispatch, _ attempt) error { return svc.Dispatch(ctx, a.Job) })
+	handle(w, func(ctx context.Context, a pipeline.FanOut, _ attempt) error {
+		return svc.FanOutRange(ctx, a.Job, a.Range)
+	})
 	handle(w, func(ctx context.Context, a pipeline.Send, _ attempt) error {
 		_, err := svc.Delivery().Send(ctx, a)
 		return err

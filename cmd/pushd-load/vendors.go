@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -20,6 +22,19 @@ import (
 
 // vendorChannels are the channels a -vendors run spreads devices over.
 var vendorChannels = []enum.Channel{enum.ChannelAPNs, enum.ChannelFCM, enum.ChannelHuawei, enum.ChannelXiaomi, enum.ChannelOPPO, enum.ChannelVIVO, enum.ChannelHonor, enum.ChannelHarmony, enum.ChannelMeizu}
+
+// parseOnly reads -only: channels among vendorChannels.
+func parseOnly(list string) ([]enum.Channel, error) {
+	var out []enum.Channel
+	for _, name := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		c := enum.Channel(strings.ToUpper(name))
+		if !slices.Contains(vendorChannels, c) {
+			return nil, fmt.Errorf("-only: %q is not one of %v", name, vendorChannels)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
 
 // vendorFakes are the vendor fakes, running in this process, and the
 // registry of real adapters pointed at them.

@@ -65,6 +65,8 @@ const (
 	EdgeInvitations = "invitations"
 	// EdgeQuotaUses holds the string denoting the quota_uses edge name in mutations.
 	EdgeQuotaUses = "quota_uses"
+	// EdgeFanOutRanges holds the string denoting the fan_out_ranges edge name in mutations.
+	EdgeFanOutRanges = "fan_out_ranges"
 	// Table holds the table name of the app in the database.
 	Table = "apps"
 	// DevicesTable is the table that holds the devices relation/edge.
@@ -186,6 +188,13 @@ const (
 	QuotaUsesInverseTable = "quota_uses"
 	// QuotaUsesColumn is the table column denoting the quota_uses relation/edge.
 	QuotaUsesColumn = "app_id"
+	// FanOutRangesTable is the table that holds the fan_out_ranges relation/edge.
+	FanOutRangesTable = "fan_out_ranges"
+	// FanOutRangesInverseTable is the table name for the FanOutRange entity.
+	// It exists in this package in order to avoid circular dependency with the "fanoutrange" package.
+	FanOutRangesInverseTable = "fan_out_ranges"
+	// FanOutRangesColumn is the table column denoting the fan_out_ranges relation/edge.
+	FanOutRangesColumn = "app_id"
 )
 
 // Columns holds all SQL columns for app fields.
@@ -538,6 +547,20 @@ func ByQuotaUses(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newQuotaUsesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFanOutRangesCount orders the results by fan_out_ranges count.
+func ByFanOutRangesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFanOutRangesStep(), opts...)
+	}
+}
+
+// ByFanOutRanges orders the results by fan_out_ranges terms.
+func ByFanOutRanges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFanOutRangesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newDevicesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -655,6 +678,13 @@ func newQuotaUsesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(QuotaUsesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, QuotaUsesTable, QuotaUsesColumn),
+	)
+}
+func newFanOutRangesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FanOutRangesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FanOutRangesTable, FanOutRangesColumn),
 	)
 }
 

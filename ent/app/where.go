@@ -767,6 +767,29 @@ func HasQuotaUsesWith(preds ...predicate.QuotaUse) predicate.App {
 	})
 }
 
+// HasFanOutRanges applies the HasEdge predicate on the "fan_out_ranges" edge.
+func HasFanOutRanges() predicate.App {
+	return predicate.App(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FanOutRangesTable, FanOutRangesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFanOutRangesWith applies the HasEdge predicate on the "fan_out_ranges" edge with a given conditions (other predicates).
+func HasFanOutRangesWith(preds ...predicate.FanOutRange) predicate.App {
+	return predicate.App(func(s *sql.Selector) {
+		step := newFanOutRangesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.App) predicate.App {
 	return predicate.App(sql.AndPredicates(predicates...))

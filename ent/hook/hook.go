@@ -117,6 +117,18 @@ func (f DeviceTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DeviceTokenMutation", m)
 }
 
+// The FanOutRangeFunc type is an adapter to allow the use of ordinary
+// function as FanOutRange mutator.
+type FanOutRangeFunc func(context.Context, *ent.FanOutRangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FanOutRangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FanOutRangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FanOutRangeMutation", m)
+}
+
 // The GroupFunc type is an adapter to allow the use of ordinary
 // function as Group mutator.
 type GroupFunc func(context.Context, *ent.GroupMutation) (ent.Value, error)

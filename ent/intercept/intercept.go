@@ -17,6 +17,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -329,6 +330,33 @@ func (f TraverseDeviceToken) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DeviceTokenQuery", q)
+}
+
+// The FanOutRangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FanOutRangeFunc func(context.Context, *ent.FanOutRangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FanOutRangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FanOutRangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FanOutRangeQuery", q)
+}
+
+// The TraverseFanOutRange type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFanOutRange func(context.Context, *ent.FanOutRangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFanOutRange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFanOutRange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FanOutRangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FanOutRangeQuery", q)
 }
 
 // The GroupFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -676,6 +704,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DeviceQuery, predicate.Device, device.OrderOption]{typ: ent.TypeDevice, tq: q}, nil
 	case *ent.DeviceTokenQuery:
 		return &query[*ent.DeviceTokenQuery, predicate.DeviceToken, devicetoken.OrderOption]{typ: ent.TypeDeviceToken, tq: q}, nil
+	case *ent.FanOutRangeQuery:
+		return &query[*ent.FanOutRangeQuery, predicate.FanOutRange, fanoutrange.OrderOption]{typ: ent.TypeFanOutRange, tq: q}, nil
 	case *ent.GroupQuery:
 		return &query[*ent.GroupQuery, predicate.Group, group.OrderOption]{typ: ent.TypeGroup, tq: q}, nil
 	case *ent.InvitationQuery:

@@ -326,6 +326,11 @@ var (
 				Columns: []*schema.Column{DevicesColumns[17], DevicesColumns[3]},
 			},
 			{
+				Name:    "device_app_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{DevicesColumns[17], DevicesColumns[0]},
+			},
+			{
 				Name:    "device_app_id_platform",
 				Unique:  false,
 				Columns: []*schema.Column{DevicesColumns[17], DevicesColumns[4]},
@@ -389,6 +394,36 @@ var (
 				Name:    "devicetoken_channel_token",
 				Unique:  false,
 				Columns: []*schema.Column{DeviceTokensColumns[3], DeviceTokensColumns[4]},
+			},
+		},
+	}
+	// FanOutRangesColumns holds the columns for the "fan_out_ranges" table.
+	FanOutRangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "job_id", Type: field.TypeString},
+		{Name: "after", Type: field.TypeString, Default: ""},
+		{Name: "through", Type: field.TypeString},
+		{Name: "done", Type: field.TypeBool, Default: false},
+		{Name: "app_id", Type: field.TypeString, Size: 40},
+	}
+	// FanOutRangesTable holds the schema information for the "fan_out_ranges" table.
+	FanOutRangesTable = &schema.Table{
+		Name:       "fan_out_ranges",
+		Columns:    FanOutRangesColumns,
+		PrimaryKey: []*schema.Column{FanOutRangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "fan_out_ranges_apps_fan_out_ranges",
+				Columns:    []*schema.Column{FanOutRangesColumns[5]},
+				RefColumns: []*schema.Column{AppsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "fanoutrange_job_id_done",
+				Unique:  false,
+				Columns: []*schema.Column{FanOutRangesColumns[1], FanOutRangesColumns[4]},
 			},
 		},
 	}
@@ -548,6 +583,7 @@ var (
 		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
 		{Name: "error", Type: field.TypeString, Default: ""},
 		{Name: "dispatch_cursor", Type: field.TypeString, Default: ""},
+		{Name: "fan_out_listed", Type: field.TypeBool, Default: false},
 		{Name: "dispatched_at", Type: field.TypeTime, Nullable: true},
 		{Name: "unknown_targets", Type: field.TypeJSON, Nullable: true},
 		{Name: "count_targeted", Type: field.TypeInt, Default: 0},
@@ -570,13 +606,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "push_jobs_apps_push_jobs",
-				Columns:    []*schema.Column{PushJobsColumns[30]},
+				Columns:    []*schema.Column{PushJobsColumns[31]},
 				RefColumns: []*schema.Column{AppsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "push_jobs_push_jobs_occurrences",
-				Columns:    []*schema.Column{PushJobsColumns[31]},
+				Columns:    []*schema.Column{PushJobsColumns[32]},
 				RefColumns: []*schema.Column{PushJobsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -585,12 +621,12 @@ var (
 			{
 				Name:    "pushjob_app_id_msg_key",
 				Unique:  true,
-				Columns: []*schema.Column{PushJobsColumns[30], PushJobsColumns[5]},
+				Columns: []*schema.Column{PushJobsColumns[31], PushJobsColumns[5]},
 			},
 			{
 				Name:    "pushjob_app_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PushJobsColumns[30], PushJobsColumns[1]},
+				Columns: []*schema.Column{PushJobsColumns[31], PushJobsColumns[1]},
 			},
 			{
 				Name:    "pushjob_status_schedule_at",
@@ -899,6 +935,7 @@ var (
 		DeliveriesTable,
 		DevicesTable,
 		DeviceTokensTable,
+		FanOutRangesTable,
 		GroupsTable,
 		InvitationsTable,
 		MembershipsTable,
@@ -927,6 +964,7 @@ func init() {
 	DevicesTable.ForeignKeys[1].RefTable = AppUsersTable
 	DeviceTokensTable.ForeignKeys[0].RefTable = AppsTable
 	DeviceTokensTable.ForeignKeys[1].RefTable = DevicesTable
+	FanOutRangesTable.ForeignKeys[0].RefTable = AppsTable
 	GroupsTable.ForeignKeys[0].RefTable = AppsTable
 	InvitationsTable.ForeignKeys[0].RefTable = AppsTable
 	MembershipsTable.ForeignKeys[0].RefTable = AccountsTable

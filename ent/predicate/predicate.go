@@ -33,6 +33,9 @@ type Device func(*sql.Selector)
 // DeviceToken is the predicate function for devicetoken builders.
 type DeviceToken func(*sql.Selector)
 
+// FanOutRange is the predicate function for fanoutrange builders.
+type FanOutRange func(*sql.Selector)
+
 // Group is the predicate function for group builders.
 type Group func(*sql.Selector)
 

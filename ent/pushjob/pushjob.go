@@ -61,6 +61,8 @@ const (
 	FieldError = "error"
 	// FieldDispatchCursor holds the string denoting the dispatch_cursor field in the database.
 	FieldDispatchCursor = "dispatch_cursor"
+	// FieldFanOutListed holds the string denoting the fan_out_listed field in the database.
+	FieldFanOutListed = "fan_out_listed"
 	// FieldDispatchedAt holds the string denoting the dispatched_at field in the database.
 	FieldDispatchedAt = "dispatched_at"
 	// FieldUnknownTargets holds the string denoting the unknown_targets field in the database.
@@ -140,6 +142,7 @@ var Columns = []string{
 	FieldFinishedAt,
 	FieldError,
 	FieldDispatchCursor,
+	FieldFanOutListed,
 	FieldDispatchedAt,
 	FieldUnknownTargets,
 	FieldCountTargeted,
@@ -189,6 +192,8 @@ var (
 	DefaultError string
 	// DefaultDispatchCursor holds the default value on creation for the "dispatch_cursor" field.
 	DefaultDispatchCursor string
+	// DefaultFanOutListed holds the default value on creation for the "fan_out_listed" field.
+	DefaultFanOutListed bool
 	// DefaultCountTargeted holds the default value on creation for the "count_targeted" field.
 	DefaultCountTargeted int
 	// CountTargetedValidator is a validator for the "count_targeted" field. It is called by the builders before save.
@@ -353,6 +358,11 @@ func ByError(opts ...sql.OrderTermOption) OrderOption {
 // ByDispatchCursor orders the results by the dispatch_cursor field.
 func ByDispatchCursor(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDispatchCursor, opts...).ToFunc()
+}
+
+// ByFanOutListed orders the results by the fan_out_listed field.
+func ByFanOutListed(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFanOutListed, opts...).ToFunc()
 }
 
 // ByDispatchedAt orders the results by the dispatched_at field.

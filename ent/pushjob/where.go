@@ -122,6 +122,11 @@ func DispatchCursor(v string) predicate.PushJob {
 	return predicate.PushJob(sql.FieldEQ(FieldDispatchCursor, v))
 }
 
+// FanOutListed applies equality check predicate on the "fan_out_listed" field. It's identical to FanOutListedEQ.
+func FanOutListed(v bool) predicate.PushJob {
+	return predicate.PushJob(sql.FieldEQ(FieldFanOutListed, v))
+}
+
 // DispatchedAt applies equality check predicate on the "dispatched_at" field. It's identical to DispatchedAtEQ.
 func DispatchedAt(v time.Time) predicate.PushJob {
 	return predicate.PushJob(sql.FieldEQ(FieldDispatchedAt, v))
@@ -1015,6 +1020,16 @@ func DispatchCursorEqualFold(v string) predicate.PushJob {
 // DispatchCursorContainsFold applies the ContainsFold predicate on the "dispatch_cursor" field.
 func DispatchCursorContainsFold(v string) predicate.PushJob {
 	return predicate.PushJob(sql.FieldContainsFold(FieldDispatchCursor, v))
+}
+
+// FanOutListedEQ applies the EQ predicate on the "fan_out_listed" field.
+func FanOutListedEQ(v bool) predicate.PushJob {
+	return predicate.PushJob(sql.FieldEQ(FieldFanOutListed, v))
+}
+
+// FanOutListedNEQ applies the NEQ predicate on the "fan_out_listed" field.
+func FanOutListedNEQ(v bool) predicate.PushJob {
+	return predicate.PushJob(sql.FieldNEQ(FieldFanOutListed, v))
 }
 
 // DispatchedAtEQ applies the EQ predicate on the "dispatched_at" field.

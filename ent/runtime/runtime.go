@@ -14,6 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
+	"github.com/pushd/pushd/ent/fanoutrange"
 	"github.com/pushd/pushd/ent/group"
 	"github.com/pushd/pushd/ent/invitation"
 	"github.com/pushd/pushd/ent/membership"
@@ -617,6 +618,43 @@ func init() {
 			return nil
 		}
 	}()
+	fanoutrangeMixin := schema.FanOutRange{}.Mixin()
+	fanoutrangeMixinHooks1 := fanoutrangeMixin[1].Hooks()
+	fanoutrange.Hooks[0] = fanoutrangeMixinHooks1[0]
+	fanoutrangeMixinInters1 := fanoutrangeMixin[1].Interceptors()
+	fanoutrange.Interceptors[0] = fanoutrangeMixinInters1[0]
+	fanoutrangeMixinFields0 := fanoutrangeMixin[0].Fields()
+	_ = fanoutrangeMixinFields0
+	fanoutrangeFields := schema.FanOutRange{}.Fields()
+	_ = fanoutrangeFields
+	// fanoutrangeDescAfter is the schema descriptor for after field.
+	fanoutrangeDescAfter := fanoutrangeFields[2].Descriptor()
+	// fanoutrange.DefaultAfter holds the default value on creation for the after field.
+	fanoutrange.DefaultAfter = nodeid.ID(fanoutrangeDescAfter.Default.(string))
+	// fanoutrangeDescDone is the schema descriptor for done field.
+	fanoutrangeDescDone := fanoutrangeFields[4].Descriptor()
+	// fanoutrange.DefaultDone holds the default value on creation for the done field.
+	fanoutrange.DefaultDone = fanoutrangeDescDone.Default.(bool)
+	// fanoutrangeDescID is the schema descriptor for id field.
+	fanoutrangeDescID := fanoutrangeMixinFields0[0].Descriptor()
+	// fanoutrange.DefaultID holds the default value on creation for the id field.
+	fanoutrange.DefaultID = fanoutrangeDescID.Default.(func() nodeid.ID)
+	// fanoutrange.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	fanoutrange.IDValidator = func() func(string) error {
+		validators := fanoutrangeDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	groupMixin := schema.Group{}.Mixin()
 	groupMixinHooks1 := groupMixin[1].Hooks()
 	group.Hooks[0] = groupMixinHooks1[0]
@@ -868,56 +906,60 @@ func init() {
 	pushjobDescDispatchCursor := pushjobFields[17].Descriptor()
 	// pushjob.DefaultDispatchCursor holds the default value on creation for the dispatch_cursor field.
 	pushjob.DefaultDispatchCursor = pushjobDescDispatchCursor.Default.(string)
+	// pushjobDescFanOutListed is the schema descriptor for fan_out_listed field.
+	pushjobDescFanOutListed := pushjobFields[18].Descriptor()
+	// pushjob.DefaultFanOutListed holds the default value on creation for the fan_out_listed field.
+	pushjob.DefaultFanOutListed = pushjobDescFanOutListed.Default.(bool)
 	// pushjobDescCountTargeted is the schema descriptor for count_targeted field.
-	pushjobDescCountTargeted := pushjobFields[20].Descriptor()
+	pushjobDescCountTargeted := pushjobFields[21].Descriptor()
 	// pushjob.DefaultCountTargeted holds the default value on creation for the count_targeted field.
 	pushjob.DefaultCountTargeted = pushjobDescCountTargeted.Default.(int)
 	// pushjob.CountTargetedValidator is a validator for the "count_targeted" field. It is called by the builders before save.
 	pushjob.CountTargetedValidator = pushjobDescCountTargeted.Validators[0].(func(int) error)
 	// pushjobDescCountPending is the schema descriptor for count_pending field.
-	pushjobDescCountPending := pushjobFields[21].Descriptor()
+	pushjobDescCountPending := pushjobFields[22].Descriptor()
 	// pushjob.DefaultCountPending holds the default value on creation for the count_pending field.
 	pushjob.DefaultCountPending = pushjobDescCountPending.Default.(int)
 	// pushjob.CountPendingValidator is a validator for the "count_pending" field. It is called by the builders before save.
 	pushjob.CountPendingValidator = pushjobDescCountPending.Validators[0].(func(int) error)
 	// pushjobDescCountSent is the schema descriptor for count_sent field.
-	pushjobDescCountSent := pushjobFields[22].Descriptor()
+	pushjobDescCountSent := pushjobFields[23].Descriptor()
 	// pushjob.DefaultCountSent holds the default value on creation for the count_sent field.
 	pushjob.DefaultCountSent = pushjobDescCountSent.Default.(int)
 	// pushjob.CountSentValidator is a validator for the "count_sent" field. It is called by the builders before save.
 	pushjob.CountSentValidator = pushjobDescCountSent.Validators[0].(func(int) error)
 	// pushjobDescCountArrived is the schema descriptor for count_arrived field.
-	pushjobDescCountArrived := pushjobFields[23].Descriptor()
+	pushjobDescCountArrived := pushjobFields[24].Descriptor()
 	// pushjob.DefaultCountArrived holds the default value on creation for the count_arrived field.
 	pushjob.DefaultCountArrived = pushjobDescCountArrived.Default.(int)
 	// pushjob.CountArrivedValidator is a validator for the "count_arrived" field. It is called by the builders before save.
 	pushjob.CountArrivedValidator = pushjobDescCountArrived.Validators[0].(func(int) error)
 	// pushjobDescCountOpened is the schema descriptor for count_opened field.
-	pushjobDescCountOpened := pushjobFields[24].Descriptor()
+	pushjobDescCountOpened := pushjobFields[25].Descriptor()
 	// pushjob.DefaultCountOpened holds the default value on creation for the count_opened field.
 	pushjob.DefaultCountOpened = pushjobDescCountOpened.Default.(int)
 	// pushjob.CountOpenedValidator is a validator for the "count_opened" field. It is called by the builders before save.
 	pushjob.CountOpenedValidator = pushjobDescCountOpened.Validators[0].(func(int) error)
 	// pushjobDescCountIgnored is the schema descriptor for count_ignored field.
-	pushjobDescCountIgnored := pushjobFields[25].Descriptor()
+	pushjobDescCountIgnored := pushjobFields[26].Descriptor()
 	// pushjob.DefaultCountIgnored holds the default value on creation for the count_ignored field.
 	pushjob.DefaultCountIgnored = pushjobDescCountIgnored.Default.(int)
 	// pushjob.CountIgnoredValidator is a validator for the "count_ignored" field. It is called by the builders before save.
 	pushjob.CountIgnoredValidator = pushjobDescCountIgnored.Validators[0].(func(int) error)
 	// pushjobDescCountFailed is the schema descriptor for count_failed field.
-	pushjobDescCountFailed := pushjobFields[26].Descriptor()
+	pushjobDescCountFailed := pushjobFields[27].Descriptor()
 	// pushjob.DefaultCountFailed holds the default value on creation for the count_failed field.
 	pushjob.DefaultCountFailed = pushjobDescCountFailed.Default.(int)
 	// pushjob.CountFailedValidator is a validator for the "count_failed" field. It is called by the builders before save.
 	pushjob.CountFailedValidator = pushjobDescCountFailed.Validators[0].(func(int) error)
 	// pushjobDescCountExpired is the schema descriptor for count_expired field.
-	pushjobDescCountExpired := pushjobFields[27].Descriptor()
+	pushjobDescCountExpired := pushjobFields[28].Descriptor()
 	// pushjob.DefaultCountExpired holds the default value on creation for the count_expired field.
 	pushjob.DefaultCountExpired = pushjobDescCountExpired.Default.(int)
 	// pushjob.CountExpiredValidator is a validator for the "count_expired" field. It is called by the builders before save.
 	pushjob.CountExpiredValidator = pushjobDescCountExpired.Validators[0].(func(int) error)
 	// pushjobDescCountRevoked is the schema descriptor for count_revoked field.
-	pushjobDescCountRevoked := pushjobFields[28].Descriptor()
+	pushjobDescCountRevoked := pushjobFields[29].Descriptor()
 	// pushjob.DefaultCountRevoked holds the default value on creation for the count_revoked field.
 	pushjob.DefaultCountRevoked = pushjobDescCountRevoked.Default.(int)
 	// pushjob.CountRevokedValidator is a validator for the "count_revoked" field. It is called by the builders before save.

@@ -64,6 +64,7 @@ func (App) Edges() []ent.Edge {
 		edge.To("memberships", Membership.Type).Annotations(cascade(), hidden()),
 		edge.To("invitations", Invitation.Type).Annotations(cascade(), hidden()),
 		edge.To("quota_uses", QuotaUse.Type).Annotations(cascade(), hidden()),
+		edge.To("fan_out_ranges", FanOutRange.Type).Annotations(cascade(), hidden()),
 	}
 }
 

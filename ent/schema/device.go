@@ -63,7 +63,8 @@ func (Device) Edges() []ent.Edge {
 func (Device) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("app_id", "installation_id").Unique(),
-		// Broadcast audiences are paged per app by ID (keyset).
+		// Broadcast audiences are split into ranges per app by ID (keyset).
+		index.Fields("app_id", "id"),
 		index.Fields("app_id", "platform"),
 		index.Fields("app_id", "last_seen_at"),
 		index.Fields("user_id"),

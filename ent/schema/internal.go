@@ -187,3 +187,42 @@ func (QuotaUse) Indexes() []ent.Index {
 func (QuotaUse) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip()}
 }
+
+// FanOutRange is one keyset range of an app's devices, (after, through],
+// that a broadcast's fan-out turns into deliveries as a task of its own:
+// the ranges of one job run side by side on every worker. The job is
+// dispatched once its audience is listed in ranges and every range is
+// done; a range is done in the transaction that writes its deliveries, so
+// it is written once however often its task runs.
+type FanOutRange struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (FanOutRange) Mixin() []ent.Mixin {
+	return []ent.Mixin{nodeid.WithPrefix("fan"), appScoped()}
+}
+
+// Fields implements ent.Schema.
+func (FanOutRange) Fields() []ent.Field {
+	return []ent.Field{
+		appIDField(),
+		field.String("job_id").GoType(nodeid.ID("")),
+		field.String("after").GoType(nodeid.ID("")).Default(""),
+		field.String("through").GoType(nodeid.ID("")),
+		field.Bool("done").Default(false),
+	}
+}
+
+// Edges implements ent.Schema.
+func (FanOutRange) Edges() []ent.Edge {
+	return []ent.Edge{appEdge("fan_out_ranges")}
+}
+
+// Indexes implements ent.Schema.
+func (FanOutRange) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("job_id", "done")}
+}
+
+// Annotations implements ent.Schema.
+func (FanOutRange) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}

@@ -50,6 +50,9 @@ func (PushJob) Fields() []ent.Field {
 		// dispatch_cursor checkpoints broadcast fan-out: the last device ID
 		// whose deliveries were written, so a restarted dispatch resumes.
 		field.String("dispatch_cursor").Default("").Annotations(hidden()),
+		// fan_out_listed says a broadcast's audience is wholly listed in
+		// fan-out ranges (the cursor reached the app's last device).
+		field.Bool("fan_out_listed").Default(false).Annotations(hidden()),
 		// dispatched_at is set once every delivery of the job exists and
 		// has a send task: the job is DONE when, after it, no delivery
 		// waits for its first attempt.

@@ -86,6 +86,8 @@ type Log[T any] struct {
 	max int
 	// total counts every request since the last Reset, Keep or not.
 	total int
+	// first is when the first of them was recorded.
+	first time.Time
 	// added is closed and replaced at every Add, for Wait.
 	added chan struct{}
 }
@@ -105,6 +107,9 @@ func (l *Log[T]) Add(v T) {
 		l.all = append(l.all[:0], l.all[len(l.all)-l.max/2:]...)
 	}
 	l.all = append(l.all, v)
+	if l.total == 0 {
+		l.first = time.Now()
+	}
 	l.total++
 	if l.added != nil {
 		close(l.added)
@@ -158,10 +163,18 @@ func (l *Log[T]) Total() int {
 	return l.total
 }
 
+// First returns when the first request since the last Reset was
+// recorded, Keep or not (zero: none yet).
+func (l *Log[T]) First() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.first
+}
+
 // Reset forgets what was recorded.
 func (l *Log[T]) Reset() {
 	l.mu.Lock()
-	l.all, l.total = nil, 0
+	l.all, l.total, l.first = nil, 0, time.Time{}
 	l.mu.Unlock()
 }
 

@@ -216,6 +216,22 @@ func (s *Set) Requests() map[string]int {
 	}
 }
 
+// FirstRequest returns when the first send request reached any fake
+// (zero: none yet).
+func (s *Set) FirstRequest() time.Time {
+	var first time.Time
+	for _, at := range []time.Time{
+		s.APNsProduction.Log.First(), s.APNsSandbox.Log.First(), s.FCM.Sends.First(), s.Huawei.Requests.First(),
+		s.Xiaomi.Sends.First(), s.OPPO.Sends.First(), s.Vivo.Sends.First(), s.Honor.Sends.First(),
+		s.Harmony.Sends.First(), s.Meizu.Sends.First(),
+	} {
+		if !at.IsZero() && (first.IsZero() || at.Before(first)) {
+			first = at
+		}
+	}
+	return first
+}
+
 // Inputs are credentials for every fake in the API's form, one per vendor
 // channel (APNs: the production fake's).
 func (s *Set) Inputs() []core.Credentials {

@@ -27,9 +27,10 @@ import (
 // InsertFanOut writes one PENDING delivery per device of a broadcast
 // chunk; devices that already have one (a repeated chunk) are skipped.
 func (s *Service) InsertFanOut(ctx context.Context, tx *ent.Tx, job *ent.PushJob, devices []nodeid.ID) error {
-	return s.db.InsertFanOut(ctx, tx, pushdb.FanOut{
+	_, err := s.db.InsertFanOut(ctx, tx, &pushdb.FanOut{
 		AppID: job.AppID, JobID: job.ID, Devices: devices, ExpiresAt: *job.ExpiresAt, Now: s.now(),
 	})
+	return err
 }
 
 // loadSendBatch reads what one send task needs in one query: its PENDING

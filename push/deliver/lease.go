@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -77,7 +78,10 @@ func randomHex(n int) string {
 // claimed is what one claim took.
 type claimed struct {
 	lease string
-	ids   map[nodeid.ID]bool
+	// deadline ends the vendor's time to answer: the lease's end less the
+	// time kept for recording the answers.
+	deadline time.Time
+	ids      map[nodeid.ID]bool
 	// resends counts the deliveries taken again after a lease expiry or a
 	// release: each may be a duplicate at the vendor.
 	resends int
@@ -87,7 +91,7 @@ type claimed struct {
 // lease and returns those it moved: one statement, so two racing senders
 // split them, never share.
 func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (claimed, error) {
-	cl := claimed{lease: s.newLease(), ids: make(map[nodeid.ID]bool, len(want))}
+	cl := claimed{lease: s.newLease(), ids: make(map[nodeid.ID]bool, len(want)), deadline: time.Now().Add(s.sendWindow())}
 	got, err := s.db.Claim(ctx, s.client, pushdb.Claim{IDs: want, Channel: c, Lease: cl.lease, Now: s.now(), For: s.lease})
 	if err != nil {
 		return cl, fmt.Errorf("claim deliveries: %w", err)
@@ -154,6 +158,11 @@ func (s *Service) SweepLeases(ctx context.Context, limit int) (LeaseStats, error
 // delivery waiting for its lease to lapse. Call it once the process's
 // sends have stopped.
 func (s *Service) ReleaseLeases(ctx context.Context) (LeaseStats, error) {
+	// A send the queue gave up on at its shutdown timeout has had its
+	// context cancelled and is recording its answers (its vendor's, or
+	// "retry"): taking its rows now would skip them while they are locked
+	// and leave them SENDING once the process exits.
+	s.recording.waitCutOff(ctx)
 	var total LeaseStats
 	for {
 		st, err := s.returnLeases(ctx, releasedReason, 5000, s.node+"/")
@@ -293,4 +302,61 @@ func (s *Service) InFlight(ctx context.Context) (pending, sending int, err error
 	}
 	sending, err = s.client.Delivery.Query().Where(delivery.StatusEQ(delivery.StatusSENDING)).Count(sys)
 	return pending, sending, err
+}
+
+// sends tracks the vendor sends of this process that hold a lease and
+// have not recorded their answers yet, for ReleaseLeases to wait for those
+// that were cut off.
+type sends struct {
+	mu      sync.Mutex
+	live    map[*send]struct{}
+	changed chan struct{} // closed and replaced whenever a send leaves
+}
+
+// send is one tracked send; its context says whether it was cut off.
+type send struct{ ctx context.Context }
+
+func (c *sends) enter(ctx context.Context) *send {
+	sd := &send{ctx: ctx}
+	c.mu.Lock()
+	if c.live == nil {
+		c.live, c.changed = map[*send]struct{}{}, make(chan struct{})
+	}
+	c.live[sd] = struct{}{}
+	c.mu.Unlock()
+	return sd
+}
+
+func (c *sends) leave(sd *send) {
+	c.mu.Lock()
+	delete(c.live, sd)
+	close(c.changed)
+	c.changed = make(chan struct{})
+	c.mu.Unlock()
+}
+
+// waitCutOff returns once no send whose context ended is still recording,
+// or when ctx ends. Sends still running are not waited for: their leases
+// are what the release takes back.
+func (c *sends) waitCutOff(ctx context.Context) {
+	for {
+		c.mu.Lock()
+		cut := false
+		for sd := range c.live {
+			if sd.ctx.Err() != nil {
+				cut = true
+				break
+			}
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		if !cut {
+			return
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return
+		}
+	}
 }

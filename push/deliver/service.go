@@ -46,8 +46,10 @@ type Service struct {
 	lease  time.Duration
 	mark   func(context.Context, ...nodeid.ID)
 	onSend func(core.SendSummary)
-	log    *slog.Logger
-	now    core.Clock
+	// recording counts the sends between their vendor and their record.
+	recording sends
+	log       *slog.Logger
+	now       core.Clock
 }
 
 // Config is what a Service needs.

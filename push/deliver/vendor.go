@@ -204,7 +204,14 @@ func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[e
 		return vendorRound{}, err
 	}
 	sum.Resends += cl.resends
-	results := s.sendClaimed(ctx, r, mine)
+	return s.sendAndRecord(ctx, job, routes, r, cl, mine, byID, sum)
+}
+
+// sendAndRecord sends messages whose deliveries cl holds and records the
+// vendor's answers under its lease.
+func (s *Service) sendAndRecord(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*credentials.Route, r *credentials.Route, cl claimed, mine []core.Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *core.SendSummary) (vendorRound, error) {
+	defer s.recording.leave(s.recording.enter(ctx))
+	results := s.sendClaimed(ctx, r, mine, cl.deadline)
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	a := &answers{failed: map[string][]nodeid.ID{}}
@@ -237,10 +244,10 @@ func (s *Service) claimOutgoing(ctx context.Context, c enum.Channel, out []core.
 // sendClaimed hands claimed messages to the route's sender and returns one
 // result per message: a missing result is a retry, and a batch the vendor
 // refused as a whole for a credential reason is a configuration error.
-func (s *Service) sendClaimed(ctx context.Context, r *credentials.Route, mine []core.Outgoing) []core.Result {
+func (s *Service) sendClaimed(ctx context.Context, r *credentials.Route, mine []core.Outgoing, deadline time.Time) []core.Result {
 	// The vendor gets the lease less the time to record its answers:
 	// what it has not answered by then is retried, never left to lapse.
-	sendCtx, cancelSend := context.WithTimeout(ctx, s.sendWindow())
+	sendCtx, cancelSend := context.WithDeadline(ctx, deadline)
 	defer cancelSend()
 	var sender core.Sender = r.Sender()
 	results := sender.Send(sendCtx, mine)

@@ -36,15 +36,28 @@ WHERE id = ANY($4::text[]) AND status = 'SENDING' AND lease_owner = $5`,
 	return int(n), err
 }
 
-func (postgres) InsertFanOut(ctx context.Context, q Querier, f FanOut) error {
+func (postgres) InsertFanOut(ctx context.Context, q Querier, f *FanOut) (int, error) {
 	if len(f.Devices) == 0 {
-		return nil
+		return 0, nil
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO `+delivery.Table+` (id, app_id, job_id, device_id, expires_at, created_at, updated_at, status, attempts, last_error)
-SELECT unnest($1::text[]), $2, $3, unnest($4::text[]), $5, $6, $6, 'PENDING', 0, ''
-ON CONFLICT (job_id, device_id) DO NOTHING`,
-		newDeliveryIDs(len(f.Devices)), string(f.AppID), string(f.JobID), IDs(f.Devices), f.ExpiresAt, f.Now)
-	return err
+	channels := make(TextArray, len(f.Devices))
+	for i := range channels {
+		channels[i] = f.channel(i)
+	}
+	rows, err := q.QueryContext(ctx, `INSERT INTO `+delivery.Table+` (id, app_id, job_id, device_id, expires_at, created_at, updated_at,
+  status, attempts, last_error, channel, lease_owner, lease_until)
+SELECT r.id, $2, $3, r.dev, $5, $6, $6,
+  CASE WHEN r.ch = '' THEN 'PENDING' ELSE 'SENDING' END, CASE WHEN r.ch = '' THEN 0 ELSE 1 END, '',
+  NULLIF(r.ch, ''), CASE WHEN r.ch = '' THEN NULL ELSE $7 END,
+  CASE WHEN r.ch = '' THEN NULL ELSE now() + $8 * interval '1 millisecond' END
+FROM unnest($1::text[], $4::text[], $9::text[]) AS r(id, dev, ch)
+ON CONFLICT (job_id, device_id) DO NOTHING
+RETURNING id`,
+		f.ids(), string(f.AppID), string(f.JobID), IDs(f.Devices), f.ExpiresAt, f.Now, f.Lease, f.For.Milliseconds(), channels)
+	if err != nil {
+		return 0, err
+	}
+	return scanWritten(rows, f)
 }
 
 func (postgres) RefreshCounts(ctx context.Context, q Querier, r Refresh) (bool, error) {

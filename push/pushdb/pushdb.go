@@ -37,9 +37,11 @@ type Executor interface {
 	// out of SENDING to r.To with r.Why as their last error (SENT also
 	// stamps sent_at), and returns how many it moved.
 	Release(ctx context.Context, q Querier, r Release) (int, error)
-	// InsertFanOut writes one PENDING delivery per device of a broadcast
-	// chunk; devices that have one already (a repeated chunk) are skipped.
-	InsertFanOut(ctx context.Context, q Querier, f FanOut) error
+	// InsertFanOut writes one delivery per device of a broadcast chunk,
+	// PENDING or claimed (FanOut.Channels); devices that have one already
+	// (a repeated chunk) are skipped. It returns how many it wrote, and
+	// their IDs in f.Written.
+	InsertFanOut(ctx context.Context, q Querier, f *FanOut) (int, error)
 	// RefreshCounts recomputes a job's counts from its deliveries and
 	// finishes a dispatched job none of whose deliveries waits for a send;
 	// it writes, and reports true, only when something changed.
@@ -52,6 +54,34 @@ type FanOut struct {
 	Devices      []nodeid.ID
 	ExpiresAt    time.Time
 	Now          time.Time
+	// IDs, when set, are the deliveries' IDs, one per device; else new
+	// ones are made.
+	IDs []nodeid.ID
+	// Channels, when set, claims the delivery of each device with a
+	// channel: it is written SENDING on it under Lease, which runs For
+	// (from the database's clock on PostgreSQL), with its first attempt
+	// counted. A device without one ("") gets a PENDING delivery.
+	Channels []enum.Channel
+	Lease    string
+	For      time.Duration
+	// Written is filled with the IDs of the deliveries the insert wrote.
+	Written []nodeid.ID
+}
+
+// ids are the deliveries' IDs: the given ones, or new ones.
+func (f FanOut) ids() TextArray {
+	if len(f.IDs) == len(f.Devices) {
+		return IDs(f.IDs)
+	}
+	return newDeliveryIDs(len(f.Devices))
+}
+
+// channel is the claim of the i-th device, "" for none.
+func (f FanOut) channel(i int) string {
+	if i < len(f.Channels) {
+		return string(f.Channels[i])
+	}
+	return ""
 }
 
 // newDeliveryIDs makes n delivery IDs.
@@ -149,4 +179,18 @@ func scanClaimed(rows *sql.Rows, err error) ([]Claimed, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// scanWritten adds the IDs an insert returned to f.Written and returns
+// how many there are in all.
+func scanWritten(rows *sql.Rows, f *FanOut) (int, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return 0, err
+		}
+		f.Written = append(f.Written, nodeid.ID(id))
+	}
+	return len(f.Written), rows.Err()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
+	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
@@ -39,6 +40,7 @@ func conformance(t *testing.T, open func(testing.TB) *store.Stores) {
 		"release to pending keeps the attempts": testReleasePending,
 		"nothing to claim or release":           testEmpty,
 		"a fan-out chunk is written once":       testFanOutOnce,
+		"a fan-out chunk is written claimed":    testFanOutClaimed,
 		"counts refresh and a job finishes":     testRefreshCounts,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -181,12 +183,18 @@ func testFanOutOnce(t *testing.T, f fixture) {
 		SetMessage(jsontype.Message{Title: "b"}).SetOptions(jsontype.Options{}).SetTTLSeconds(60).Save(f.ctx)
 	require.NoError(t, err)
 	chunk := pushdb.FanOut{AppID: f.app, JobID: job.ID, Devices: f.devices, ExpiresAt: f.now.Add(time.Hour), Now: f.now}
-	require.NoError(t, f.db.InsertFanOut(f.ctx, f.client, chunk))
-	chunk.Devices = f.devices[1:] // a repeated, overlapping chunk
-	require.NoError(t, f.db.InsertFanOut(f.ctx, f.client, chunk))
+	n, err := f.db.InsertFanOut(f.ctx, f.client, &chunk)
+	require.NoError(t, err)
+	require.Equal(t, len(f.devices), n)
+	again := pushdb.FanOut{AppID: f.app, JobID: job.ID, Devices: f.devices[1:], ExpiresAt: f.now.Add(time.Hour), Now: f.now} // a repeated, overlapping chunk
+	n, err = f.db.InsertFanOut(f.ctx, f.client, &again)
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing written twice")
+	require.Empty(t, again.Written)
 	ds, err := f.client.Delivery.Query().Where(delivery.JobID(job.ID)).All(f.ctx)
 	require.NoError(t, err)
 	require.Len(t, ds, len(f.devices), "one delivery per device")
+	require.ElementsMatch(t, core.IDsOf(ds), chunk.Written, "the insert says what it wrote")
 	for _, d := range ds {
 		require.Equal(t, delivery.StatusPENDING, d.Status)
 		require.Zero(t, d.Attempts)
@@ -195,7 +203,48 @@ func testFanOutOnce(t *testing.T, f fixture) {
 	}
 	got := f.claim(t, "l1", ds[0].ID)
 	require.Len(t, got, 1, "a fan-out's delivery is claimable")
-	require.NoError(t, f.db.InsertFanOut(f.ctx, f.client, pushdb.FanOut{AppID: f.app, JobID: job.ID, Now: f.now}), "an empty chunk writes nothing")
+	n, err = f.db.InsertFanOut(f.ctx, f.client, &pushdb.FanOut{AppID: f.app, JobID: job.ID, Now: f.now})
+	require.NoError(t, err, "an empty chunk writes nothing")
+	require.Zero(t, n)
+}
+
+// A fan-out chunk written claimed: the devices with a channel get a
+// SENDING delivery under the lease, with an attempt counted and the
+// lease's end in the future; the others a PENDING one. The lease holds
+// them as a claim's does.
+func testFanOutClaimed(t *testing.T, f fixture) {
+	job, err := f.client.PushJob.Create().SetAppID(f.app).SetKind(enum.PushKindBroadcast).
+		SetMessage(jsontype.Message{Title: "b"}).SetOptions(jsontype.Options{}).SetTTLSeconds(60).Save(f.ctx)
+	require.NoError(t, err)
+	ids := []nodeid.ID{nodeid.New("dlv"), nodeid.New("dlv"), nodeid.New("dlv")}
+	chunk := pushdb.FanOut{AppID: f.app, JobID: job.ID, Devices: f.devices, IDs: ids, ExpiresAt: f.now.Add(time.Hour), Now: f.now,
+		Channels: []enum.Channel{enum.ChannelAPNs, "", enum.ChannelFCM}, Lease: "fresh", For: time.Minute}
+	n, err := f.db.InsertFanOut(f.ctx, f.client, &chunk)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	want := []struct {
+		status  delivery.Status
+		channel enum.Channel
+	}{{delivery.StatusSENDING, enum.ChannelAPNs}, {delivery.StatusPENDING, ""}, {delivery.StatusSENDING, enum.ChannelFCM}}
+	for i, id := range ids {
+		d, err := f.client.Delivery.Get(f.ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, want[i].status, d.Status, i)
+		if want[i].channel == "" {
+			require.Nil(t, d.Channel)
+			require.Zero(t, d.Attempts)
+			require.Nil(t, d.LeaseUntil)
+			continue
+		}
+		require.Equal(t, want[i].channel, *d.Channel)
+		require.Equal(t, 1, d.Attempts)
+		require.Equal(t, "fresh", *d.LeaseOwner)
+		require.True(t, d.LeaseUntil.After(time.Now().Add(30*time.Second)), "the lease runs about a minute")
+	}
+	require.Empty(t, f.claim(t, "l2", ids[0], ids[2]), "claimed rows are not claimed again")
+	moved, err := f.db.Release(f.ctx, f.client, pushdb.Release{IDs: []nodeid.ID{ids[0], ids[2]}, Lease: "fresh", To: delivery.StatusSENT, Now: f.now})
+	require.NoError(t, err)
+	require.Equal(t, 2, moved, "the insert's lease releases them")
 }
 
 func testRefreshCounts(t *testing.T, f fixture) {

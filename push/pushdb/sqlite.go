@@ -70,22 +70,31 @@ func anys(ids []nodeid.ID) []any {
 // values per statement, and 1,000 rows of ten columns stay well under it.
 const fanOutRows = 1000
 
-func (sqlite) InsertFanOut(ctx context.Context, q Querier, f FanOut) error {
+func (sqlite) InsertFanOut(ctx context.Context, q Querier, f *FanOut) (int, error) {
+	ids := f.ids()
 	for start := 0; start < len(f.Devices); start += fanOutRows {
-		part := f.Devices[start:min(start+fanOutRows, len(f.Devices))]
-		ids := newDeliveryIDs(len(part))
+		end := min(start+fanOutRows, len(f.Devices))
 		ins := sql.Dialect(dialect.SQLite).Insert(delivery.Table).Columns(
 			delivery.FieldID, delivery.FieldAppID, delivery.FieldJobID, delivery.FieldDeviceID, delivery.FieldExpiresAt,
-			delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldStatus, delivery.FieldAttempts, delivery.FieldLastError)
-		for i, dev := range part {
-			ins.Values(ids[i], string(f.AppID), string(f.JobID), string(dev), f.ExpiresAt, f.Now, f.Now, delivery.StatusPENDING.String(), 0, "")
+			delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldStatus, delivery.FieldAttempts, delivery.FieldLastError,
+			delivery.FieldChannel, delivery.FieldLeaseOwner, delivery.FieldLeaseUntil)
+		for i := start; i < end; i++ {
+			status, attempts, channel, owner, until := delivery.StatusPENDING.String(), 0, any(nil), any(nil), any(nil)
+			if c := f.channel(i); c != "" {
+				status, attempts, channel, owner, until = delivery.StatusSENDING.String(), 1, c, f.Lease, f.Now.Add(f.For)
+			}
+			ins.Values(ids[i], string(f.AppID), string(f.JobID), string(f.Devices[i]), f.ExpiresAt, f.Now, f.Now, status, attempts, "", channel, owner, until)
 		}
-		query, args := ins.OnConflict(sql.ConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID), sql.DoNothing()).Query()
-		if _, err := q.ExecContext(ctx, query, args...); err != nil {
-			return err
+		query, args := ins.OnConflict(sql.ConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID), sql.DoNothing()).Returning(delivery.FieldID).Query()
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := scanWritten(rows, f); err != nil {
+			return 0, err
 		}
 	}
-	return nil
+	return len(f.Written), nil
 }
 
 // RefreshCounts runs PostgreSQL's statement with SQLite's ?n parameters

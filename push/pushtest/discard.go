@@ -17,6 +17,7 @@ import (
 type DiscardSender struct {
 	Latency time.Duration
 	sent    atomic.Int64
+	first   atomic.Int64 // unix nanoseconds of the first batch
 }
 
 // Send implements push.Sender.
@@ -27,9 +28,18 @@ func (d *DiscardSender) Send(ctx context.Context, msgs []core.Outgoing) []core.R
 		case <-ctx.Done():
 		}
 	}
+	d.first.CompareAndSwap(0, time.Now().UnixNano())
 	d.sent.Add(int64(len(msgs)))
 	return make([]core.Result, len(msgs)) // the zero Result is OutcomeSent
 }
 
 // Sent is how many messages it accepted.
 func (d *DiscardSender) Sent() int64 { return d.sent.Load() }
+
+// First returns when it accepted its first batch (zero: none yet).
+func (d *DiscardSender) First() time.Time {
+	if n := d.first.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}

@@ -74,12 +74,18 @@ func (s *Service) fanOut(ctx context.Context, job *ent.PushJob) error {
 }
 
 // rangeBounds returns the ends of up to n ranges of the app's devices
-// after cursor: each range holds chunkSize devices, the last one those
-// left. end says the last bound is the app's last device.
+// after cursor: each range holds chunkSize devices (the audience's first
+// one SendBatch), the last one those left. end says the last bound is the app's last device.
 func (s *Service) rangeBounds(ctx context.Context, app, cursor nodeid.ID, n int) (bounds []nodeid.ID, end bool, err error) {
 	for len(bounds) < n {
+		size := s.chunkSize
+		if cursor == "" {
+			// The first range is one send batch: its messages go out while
+			// the larger ranges after it are still being written.
+			size = min(size, SendBatch)
+		}
 		q := s.client.Device.Query().Where(device.AppID(app), device.IDGT(cursor))
-		ids, err := q.Order(ent.Asc(device.FieldID)).Offset(s.chunkSize - 1).Limit(1).IDs(ctx)
+		ids, err := q.Order(ent.Asc(device.FieldID)).Offset(size - 1).Limit(1).IDs(ctx)
 		if err != nil {
 			return nil, false, err
 		}

@@ -262,7 +262,7 @@ func (b *pipelineBench) outcome(sys context.Context, job nodeid.ID, start time.T
 		return "", fmt.Errorf("job DONE with %d deliveries not final (%v)", left, err)
 	}
 	if b.fakes == nil {
-		return fmt.Sprintf("vendor stand-in got %d", b.fcm.Sent()), nil
+		return fmt.Sprintf("vendor stand-in got %d, the last after %s", b.fcm.Sent(), b.fcm.Last().Sub(start).Round(time.Millisecond)), nil
 	}
 	got, err := report(sys, b.stores.Ent, job)
 	if err != nil {

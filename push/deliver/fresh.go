@@ -7,8 +7,14 @@ import (
 	"sync"
 	"time"
 
+	"database/sql"
+
+	entsql "entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
+	"github.com/pushd/pushd/ent/device"
 	"github.com/pushd/pushd/ent/devicetoken"
 	"github.com/pushd/pushd/ent/predicate"
 	"github.com/pushd/pushd/ent/schema/enum"
@@ -50,9 +56,7 @@ type Fresh struct {
 // PlanFresh loads the devices that match audience, with their active
 // tokens, and plans one delivery to each for the job.
 func (s *Service) PlanFresh(ctx context.Context, job *ent.PushJob, audience ...predicate.Device) (*Fresh, error) {
-	devs, err := s.client.Device.Query().Where(audience...).
-		WithTokens(func(q *ent.DeviceTokenQuery) { q.Where(devicetoken.StatusEQ(devicetoken.StatusACTIVE)) }).
-		Order(ent.Asc("id")).All(ctx)
+	devs, err := s.audienceWithTokens(ctx, audience)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +87,44 @@ func (s *Service) PlanFresh(ctx context.Context, job *ent.PushJob, audience ...p
 		}
 	}
 	return f, nil
+}
+
+// audienceWithTokens reads the devices that match audience, in ID order,
+// with their platforms and active tokens, in one query (a row per token):
+// only what planning needs.
+func (s *Service) audienceWithTokens(ctx context.Context, audience []predicate.Device) ([]*ent.Device, error) {
+	var rows []struct {
+		ID       string         `sql:"id"`
+		Platform string         `sql:"platform"`
+		Channel  sql.NullString `sql:"channel"`
+		Token    sql.NullString `sql:"token"`
+	}
+	err := s.client.Device.Query().Where(audience...).Modify(func(sel *entsql.Selector) {
+		t := entsql.Table(devicetoken.Table)
+		sel.LeftJoin(t).OnP(entsql.And(
+			entsql.ColumnsEQ(t.C(devicetoken.FieldDeviceID), sel.C(device.FieldID)),
+			entsql.EQ(t.C(devicetoken.FieldStatus), devicetoken.StatusACTIVE.String())))
+		sel.Select(sel.C(device.FieldID), sel.C(device.FieldPlatform),
+			entsql.As(t.C(devicetoken.FieldChannel), "channel"), entsql.As(t.C(devicetoken.FieldToken), "token"))
+		sel.OrderBy(sel.C(device.FieldID))
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return nil, err
+	}
+	var out []*ent.Device
+	for _, r := range rows {
+		id := nodeid.ID(r.ID)
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, &ent.Device{ID: id, Platform: enum.Platform(r.Platform)})
+		}
+		if r.Channel.Valid {
+			d := out[len(out)-1]
+			d.Edges.Tokens = append(d.Edges.Tokens, &ent.DeviceToken{
+				DeviceID: id, Channel: enum.Channel(r.Channel.String), Token: r.Token.String, Status: devicetoken.StatusACTIVE,
+			})
+		}
+	}
+	return out, nil
 }
 
 // onlineOf is the devices online on the self-built channel, when the job
@@ -182,22 +224,45 @@ func (s *Service) SendFresh(ctx context.Context, f *Fresh) (core.SendSummary, er
 		}
 		rest = append(rest, handed...)
 	}
-	// The rest report their own summaries, through SendJob.
-	retry, after := sum.Retry > 0, sum.RetryAfter
-	for _, part := range core.Chunks(rest, SendBatch) {
-		_, err := s.SendJob(ctx, f.job, pipeline.Send{Job: f.job.ID, Devices: part})
-		var again *core.ErrRetry
-		switch {
-		case errors.As(err, &again):
-			retry, after = true, max(after, again.After)
-		case err != nil:
-			return sum, err
-		}
+	retry, after, err := s.sendRest(ctx, f, rest)
+	if err != nil {
+		return sum, err
 	}
-	if retry {
-		return sum, &core.ErrRetry{Count: max(sum.Retry, 1), After: after}
+	if retry || sum.Retry > 0 {
+		return sum, &core.ErrRetry{Count: max(sum.Retry, 1), After: max(after, sum.RetryAfter)}
 	}
 	return sum, nil
+}
+
+// restInFlight bounds the usual-path sends one range runs at once: as
+// many as its send batches, as when each was a task of its own.
+const restInFlight = 5
+
+// sendRest sends the devices' PENDING deliveries of the plan's job
+// through the usual path, SendBatch at a time, side by side; each send
+// reports its own summary. retry says a vendor asked to retry some, after
+// at least after.
+func (s *Service) sendRest(ctx context.Context, f *Fresh, devices []nodeid.ID) (retry bool, after time.Duration, err error) {
+	var (
+		g  errgroup.Group
+		mu sync.Mutex
+	)
+	g.SetLimit(restInFlight)
+	for _, part := range core.Chunks(devices, SendBatch) {
+		g.Go(func() error {
+			_, err := s.SendJob(ctx, f.job, pipeline.Send{Job: f.job.ID, Devices: part})
+			var again *core.ErrRetry
+			if !errors.As(err, &again) {
+				return err
+			}
+			mu.Lock()
+			retry, after = true, max(after, again.After)
+			mu.Unlock()
+			return nil
+		})
+	}
+	err = g.Wait()
+	return retry, after, err
 }
 
 // sendFreshBatch sends one batch of claimed messages, its channels side

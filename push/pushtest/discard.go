@@ -18,6 +18,7 @@ type DiscardSender struct {
 	Latency time.Duration
 	sent    atomic.Int64
 	first   atomic.Int64 // unix nanoseconds of the first batch
+	last    atomic.Int64 // and of the last
 }
 
 // Send implements push.Sender.
@@ -28,7 +29,9 @@ func (d *DiscardSender) Send(ctx context.Context, msgs []core.Outgoing) []core.R
 		case <-ctx.Done():
 		}
 	}
-	d.first.CompareAndSwap(0, time.Now().UnixNano())
+	now := time.Now().UnixNano()
+	d.first.CompareAndSwap(0, now)
+	d.last.Store(now)
 	d.sent.Add(int64(len(msgs)))
 	return make([]core.Result, len(msgs)) // the zero Result is OutcomeSent
 }
@@ -39,6 +42,14 @@ func (d *DiscardSender) Sent() int64 { return d.sent.Load() }
 // First returns when it accepted its first batch (zero: none yet).
 func (d *DiscardSender) First() time.Time {
 	if n := d.first.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
+
+// Last returns when it accepted its latest batch (zero: none yet).
+func (d *DiscardSender) Last() time.Time {
+	if n := d.last.Load(); n != 0 {
 		return time.Unix(0, n)
 	}
 	return time.Time{}

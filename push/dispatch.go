@@ -16,13 +16,15 @@ import (
 )
 
 // Fan-out sizes: a broadcast's audience is split into ranges of
-// FanOutChunk of the app's devices, each written by a task of its own, and
-// every send task carries at most SendBatch deliveries: the most the
-// batching vendors take in one request, so a task of devices on one of
-// those channels is one vendor request.
+// FanOutChunk of the app's devices, each written and sent by a task of its
+// own, and every send carries at most SendBatch deliveries: the most the
+// batching vendors take in one request, so a send of devices on one of
+// those channels is one vendor request. A range is one send batch: its
+// vendor deliveries are claimed as they are written, and a claim's lease
+// covers one batch at the vendor.
 const (
-	FanOutChunk = 5000
 	SendBatch   = deliver.SendBatch
+	FanOutChunk = SendBatch
 )
 
 // Dispatch starts sending a job: a broadcast's audience is split into

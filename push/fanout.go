@@ -19,8 +19,8 @@ import (
 
 // A broadcast's fan-out has two parts. The dispatch lists the audience as
 // keyset ranges of the app's devices, (after, through] with FanOutChunk
-// devices each, a few ranges per transaction with the cursor that
-// resumes the listing. Each range is then a task of its own: it writes
+// devices each (one send batch), a few ranges per transaction with the
+// cursor that resumes the listing. Each range is then a task of its own: it writes
 // the deliveries of the range's devices that the audience selects and
 // queues their sends, so every worker writes deliveries at once instead
 // of one dispatch paging the whole audience. The job is dispatched (and
@@ -30,7 +30,7 @@ import (
 // rangesPerStep is how many ranges one listing transaction adds: enough
 // to keep every worker busy, few enough that the first range starts at
 // once.
-const rangesPerStep = 8
+const rangesPerStep = 16
 
 // fanOut lists a broadcast's audience in ranges and queues their tasks.
 // Run again (a retried task, the reconciler), it resumes the listing from
@@ -74,18 +74,12 @@ func (s *Service) fanOut(ctx context.Context, job *ent.PushJob) error {
 }
 
 // rangeBounds returns the ends of up to n ranges of the app's devices
-// after cursor: each range holds chunkSize devices (the audience's first
-// one SendBatch), the last one those left. end says the last bound is the app's last device.
+// after cursor: each range holds chunkSize devices, the last one those
+// left. end says the last bound is the app's last device.
 func (s *Service) rangeBounds(ctx context.Context, app, cursor nodeid.ID, n int) (bounds []nodeid.ID, end bool, err error) {
 	for len(bounds) < n {
-		size := s.chunkSize
-		if cursor == "" {
-			// The first range is one send batch: its messages go out while
-			// the larger ranges after it are still being written.
-			size = min(size, SendBatch)
-		}
 		q := s.client.Device.Query().Where(device.AppID(app), device.IDGT(cursor))
-		ids, err := q.Order(ent.Asc(device.FieldID)).Offset(size - 1).Limit(1).IDs(ctx)
+		ids, err := q.Order(ent.Asc(device.FieldID)).Offset(s.chunkSize - 1).Limit(1).IDs(ctx)
 		if err != nil {
 			return nil, false, err
 		}

@@ -93,8 +93,8 @@ type Config struct {
 	// Senders, if set, serve every app on channels it has not configured:
 	// a stand-in for tests and load runs (pushtest.DiscardSender).
 	Senders map[enum.Channel]core.Sender
-	// FanOutChunk is how many devices one step of a broadcast's fan-out
-	// pages (default FanOutChunk).
+	// FanOutChunk is how many devices one range of a broadcast's fan-out
+	// holds (default and most FanOutChunk).
 	FanOutChunk int
 	// Dialect is the database's (entgo.io/ent/dialect): postgres or sqlite3.
 	Dialect string
@@ -137,7 +137,7 @@ func NewService(cfg Config) *Service {
 	if cfg.LiveInterval <= 0 {
 		cfg.LiveInterval = stats.LiveInterval
 	}
-	if cfg.FanOutChunk <= 0 {
+	if cfg.FanOutChunk <= 0 || cfg.FanOutChunk > FanOutChunk {
 		cfg.FanOutChunk = FanOutChunk
 	}
 	if cfg.Dialect == "" {

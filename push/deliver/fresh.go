@@ -205,8 +205,9 @@ func (s *Service) Insert(ctx context.Context, tx *ent.Tx, f *Fresh) error {
 }
 
 // SendFresh sends a written plan: the claimed messages SendBatch at a
-// time (so that what a crash can repeat stays one send batch per task),
-// each batch's channels side by side; then the rest, and what a channel
+// time, each batch's channels side by side (a broadcast's range is one
+// batch: the lease taken at the insert covers one batch at the vendor,
+// and a crash repeats at most one batch per task); then the rest, and what a channel
 // handed on to the next, through the usual path. A vendor's request to
 // retry comes back as *core.ErrRetry, as from Send.
 func (s *Service) SendFresh(ctx context.Context, f *Fresh) (core.SendSummary, error) {

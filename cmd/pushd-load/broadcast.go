@@ -26,7 +26,13 @@ import (
 // the same Redis routing the push pipeline uses. It reports, per round,
 // how many frames arrived and the latency percentiles from hand-off to
 // receipt (same machine, one clock).
+//
+// With -e2e it measures from the signed pushBroadcast mutation instead,
+// through the whole pipeline (wsbroadcast.go, which has its own flags).
 func broadcast(ctx context.Context, args []string) error {
+	if i := slices.IndexFunc(args, func(a string) bool { return a == "-e2e" || a == "--e2e" }); i >= 0 {
+		return wsbroadcast(ctx, slices.Delete(slices.Clone(args), i, i+1))
+	}
 	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
 	base := fs.String("url", "http://127.0.0.1:8080", "pushd base URL (loopback only)")
 	redisURL := fs.String("redis", "redis://127.0.0.1:6379/0", "the Redis pushd uses (loopback only)")

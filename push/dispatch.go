@@ -3,7 +3,6 @@ package push
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
@@ -143,5 +142,5 @@ func (s *Service) enqueueSends(ctx context.Context, job *ent.PushJob, reqs []Sen
 // restart is not mistaken for a task Asynq archived long ago (an archived
 // task keeps its ID).
 func (s *Service) sendTask(kind enum.PushKind, r SendRequest) Task {
-	return pipeline.NewTask(r, pipeline.QueueFor(kind), "minute@"+strconv.FormatInt(s.now().Unix()/60, 10))
+	return pipeline.NewTask(r, pipeline.QueueFor(kind), s.thisMinute())
 }

@@ -174,7 +174,7 @@ func (s *Service) requeueRanges(ctx context.Context, job *ent.PushJob) error {
 	}
 	tasks := make([]Task, len(undone))
 	for i, id := range undone {
-		tasks[i] = pipeline.NewTask(pipeline.FanOut{Job: job.ID, Range: id}, pipeline.QueueFor(job.Kind), "minute@"+fmt.Sprint(s.now().Unix()/60))
+		tasks[i] = pipeline.NewTask(pipeline.FanOut{Job: job.ID, Range: id}, pipeline.QueueFor(job.Kind), s.thisMinute())
 	}
 	return s.queue.Enqueue(ctx, tasks)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/pushd/pushd/ent"
@@ -47,4 +48,12 @@ func (s *Service) retryLater(ctx context.Context, job *ent.PushJob, req SendRequ
 	t := pipeline.NewTask(req, pipeline.QueueFor(job.Kind), fmt.Sprint("retry@", s.now().Unix()))
 	t.ProcessAt = s.now().Add(max(retry.After, time.Second))
 	return s.queue.Enqueue(ctx, []Task{t})
+}
+
+// thisMinute is the occasion of work queued again within one minute:
+// queueing it twice in a row (a retried dispatch) leaves one task, while a
+// later restart is not mistaken for a task Asynq archived long ago (an
+// archived task keeps its ID).
+func (s *Service) thisMinute() string {
+	return "minute@" + strconv.FormatInt(s.now().Unix()/60, 10)
 }

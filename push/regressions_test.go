@@ -19,6 +19,7 @@ import (
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/deliver"
 	"github.com/pushd/pushd/push/devices"
+	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/store"
 	"github.com/pushd/pushd/tenant"
 )
@@ -83,8 +84,8 @@ func TestRebindGetsWhatCameMeanwhile(t *testing.T) {
 	}
 }
 
-// On SQLite (the embedded mode) a whole fan-out step is written, under
-// SQLite's limit on bound values.
+// On SQLite (the embedded mode) a fan-out insert of many devices, part of
+// them claimed, is written whole, under SQLite's limit on bound values.
 func TestSQLiteFanOutStep(t *testing.T) {
 	t.Parallel()
 	st := embeddedStores(t)
@@ -93,7 +94,8 @@ func TestSQLiteFanOutStep(t *testing.T) {
 	app, err := s.CreateApp(ctx, ent.CreateAppInput{Name: "a"})
 	require.NoError(t, err)
 	var ids []nodeid.ID
-	for from := 0; from < FanOutChunk; from += 1000 {
+	const devices = 5 * SendBatch
+	for from := 0; from < devices; from += 1000 {
 		rows := make([]*ent.DeviceCreate, 1000)
 		for i := range rows {
 			rows[i] = s.client.Device.Create().SetAppID(app.ID).SetInstallationID("i" + strconv.Itoa(from+i)).SetPlatform(enum.PlatformWeb)
@@ -107,10 +109,25 @@ func TestSQLiteFanOutStep(t *testing.T) {
 	job, err := s.client.PushJob.Create().SetAppID(app.ID).SetKind(enum.PushKindBroadcast).SetMessage(jsontype.Message{Title: "x"}).
 		SetOptions(jsontype.Options{}).SetTTLSeconds(3600).SetExpiresAt(time.Now().Add(time.Hour)).Save(ctx)
 	require.NoError(t, err)
-	require.NoError(t, s.withTx(ctx, func(tx *ent.Tx) error { return s.deliver.InsertFanOut(ctx, tx, job, ids) }))
+	channels := make([]enum.Channel, len(ids))
+	for i := range channels {
+		if i%2 == 0 {
+			channels[i] = enum.ChannelFCM
+		}
+	}
+	rows := pushdb.FanOut{AppID: app.ID, JobID: job.ID, Devices: ids, Channels: channels, Lease: "l", For: time.Minute,
+		ExpiresAt: *job.ExpiresAt, Now: time.Now()}
+	require.NoError(t, s.withTx(ctx, func(tx *ent.Tx) error {
+		n, err := s.db.InsertFanOut(ctx, tx, &rows)
+		require.Equal(t, devices, n)
+		return err
+	}))
 	n, err := s.client.Delivery.Query().Where(delivery.JobID(job.ID)).Count(ctx)
 	require.NoError(t, err)
-	require.Equal(t, FanOutChunk, n)
+	require.Equal(t, devices, n)
+	sending, err := s.client.Delivery.Query().Where(delivery.JobID(job.ID), delivery.StatusEQ(delivery.StatusSENDING)).Count(ctx)
+	require.NoError(t, err)
+	require.Equal(t, devices/2, sending)
 }
 
 // On SQLite, where times are stored as text, a push scheduled in a

@@ -2,11 +2,10 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // cpuMark is the CPU time this process and the whole machine had used at
@@ -23,24 +22,20 @@ func markCPU() cpuMark {
 	return cpuMark{self: self, machine: machineBusy()}
 }
 
-// machineBusy reads the machine's busy time from /proc/stat: every CPU's
-// time but idle and iowait (Linux counts it in USER_HZ, 100 a second).
+// machineBusy is the machine's busy CPU time so far: every CPU's time
+// but idle and iowait (guest time is already in user time).
 func machineBusy() time.Duration {
-	b, err := os.ReadFile("/proc/stat")
+	fs, err := procfs.NewDefaultFS()
 	if err != nil {
 		return 0
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	fields := strings.Fields(line)
-	var busy int64
-	for i, f := range fields[1:] {
-		if i == 3 || i == 4 { // idle, iowait
-			continue
-		}
-		n, _ := strconv.ParseInt(f, 10, 64)
-		busy += n
+	st, err := fs.Stat()
+	if err != nil {
+		return 0
 	}
-	return time.Duration(busy) * 10 * time.Millisecond
+	c := st.CPUTotal
+	busy := c.User + c.Nice + c.System + c.IRQ + c.SoftIRQ + c.Steal
+	return time.Duration(busy * float64(time.Second))
 }
 
 // perThousand says what the run since m cost per 1,000 of n deliveries.

@@ -16,22 +16,12 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/pipeline"
-	"github.com/pushd/pushd/push/pushdb"
 )
 
 // The pipeline's hot statements, written by hand: a broadcast writes each
 // delivery once and claims it once, and on PostgreSQL a statement with
 // arrays as its only parameters is parsed and planned once per chunk
 // instead of carrying tens of thousands of bound values.
-
-// InsertFanOut writes one PENDING delivery per device of a broadcast
-// chunk; devices that already have one (a repeated chunk) are skipped.
-func (s *Service) InsertFanOut(ctx context.Context, tx *ent.Tx, job *ent.PushJob, devices []nodeid.ID) error {
-	_, err := s.db.InsertFanOut(ctx, tx, &pushdb.FanOut{
-		AppID: job.AppID, JobID: job.ID, Devices: devices, ExpiresAt: *job.ExpiresAt, Now: s.now(),
-	})
-	return err
-}
 
 // loadSendBatch reads what one send task needs in one query: its PENDING
 // deliveries with their devices' platforms and live vendor tokens. The

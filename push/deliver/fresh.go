@@ -3,14 +3,13 @@ package deliver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"database/sql"
 
 	entsql "entgo.io/ent/dialect/sql"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
@@ -54,11 +53,16 @@ type Fresh struct {
 }
 
 // PlanFresh loads the devices that match audience, with their active
-// tokens, and plans one delivery to each for the job.
+// tokens, and plans one delivery to each for the job. The audience must
+// select at most SendBatch devices: a plan's claimed deliveries are sent
+// as one batch under one lease.
 func (s *Service) PlanFresh(ctx context.Context, job *ent.PushJob, audience ...predicate.Device) (*Fresh, error) {
 	devs, err := s.audienceWithTokens(ctx, audience)
 	if err != nil {
 		return nil, err
+	}
+	if len(devs) > SendBatch {
+		return nil, fmt.Errorf("plan: %d devices, more than one send batch (%d)", len(devs), SendBatch)
 	}
 	f := &Fresh{job: job, lease: s.newLease(), byID: make(map[nodeid.ID]*ent.Delivery, len(devs)), channelOf: map[nodeid.ID]enum.Channel{}}
 	if len(devs) == 0 {
@@ -157,11 +161,7 @@ func (s *Service) planVendor(job *ent.PushJob, d *ent.Delivery, routes map[enum.
 		return "", core.Outgoing{}, false
 	}
 	c := p.route.Channel()
-	o := core.Outgoing{
-		DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, JobID: job.ID, Kind: job.Kind,
-		Platform: d.Edges.Device.Platform, Token: p.token, Message: job.Message, ExpiresAt: d.ExpiresAt,
-		Test: job.Options.TestMessage,
-	}
+	o := outgoingOf(job, d, p.token)
 	if s.capOf(c, p.route.MarketingCap()) > 0 && marketing(o) {
 		return "", core.Outgoing{}, false
 	}
@@ -204,101 +204,48 @@ func (s *Service) Insert(ctx context.Context, tx *ent.Tx, f *Fresh) error {
 	return nil
 }
 
-// SendFresh sends a written plan: the claimed messages SendBatch at a
-// time, each batch's channels side by side (a broadcast's range is one
-// batch: the lease taken at the insert covers one batch at the vendor,
-// and a crash repeats at most one batch per task); then the rest, and what a channel
-// handed on to the next, through the usual path. A vendor's request to
-// retry comes back as *core.ErrRetry, as from Send.
+// SendFresh sends a written plan: the claimed messages, their channels
+// side by side (a plan is at most one send batch, so the lease taken at
+// the insert covers one batch at the vendor, as a claim's does); then the
+// rest, and what a channel handed on to the next, through the usual path,
+// which reports its own summary. A vendor's request to retry comes back
+// as *core.ErrRetry, as from Send.
 func (s *Service) SendFresh(ctx context.Context, f *Fresh) (core.SendSummary, error) {
 	defer s.mark(ctx, f.job.ID)
 	var sum core.SendSummary
-	rest := f.rest
-	for _, batch := range core.Chunks(f.claimed, SendBatch) {
-		part, handed, err := s.sendFreshBatch(ctx, f, batch)
-		if s.onSend != nil {
-			s.onSend(part)
-		}
-		sum.Add(part)
-		if err != nil {
-			return sum, err
-		}
-		rest = append(rest, handed...)
-	}
-	retry, after, err := s.sendRest(ctx, f, rest)
-	if err != nil {
-		return sum, err
-	}
-	if retry || sum.Retry > 0 {
-		return sum, &core.ErrRetry{Count: max(sum.Retry, 1), After: max(after, sum.RetryAfter)}
-	}
-	return sum, nil
-}
-
-// restInFlight bounds the usual-path sends one range runs at once: as
-// many as its send batches, as when each was a task of its own.
-const restInFlight = 5
-
-// sendRest sends the devices' PENDING deliveries of the plan's job
-// through the usual path, SendBatch at a time, side by side; each send
-// reports its own summary. retry says a vendor asked to retry some, after
-// at least after.
-func (s *Service) sendRest(ctx context.Context, f *Fresh, devices []nodeid.ID) (retry bool, after time.Duration, err error) {
-	var (
-		g  errgroup.Group
-		mu sync.Mutex
-	)
-	g.SetLimit(restInFlight)
-	for _, part := range core.Chunks(devices, SendBatch) {
-		g.Go(func() error {
-			_, err := s.SendJob(ctx, f.job, pipeline.Send{Job: f.job.ID, Devices: part})
-			var again *core.ErrRetry
-			if !errors.As(err, &again) {
-				return err
-			}
-			mu.Lock()
-			retry, after = true, max(after, again.After)
-			mu.Unlock()
-			return nil
-		})
-	}
-	err = g.Wait()
-	return retry, after, err
-}
-
-// sendFreshBatch sends one batch of claimed messages, its channels side
-// by side, and returns the devices whose delivery goes on to another
-// channel.
-func (s *Service) sendFreshBatch(ctx context.Context, f *Fresh, batch []core.Outgoing) (core.SendSummary, []nodeid.ID, error) {
+	cl := claimed{lease: f.lease, deadline: f.deadline, ids: make(map[nodeid.ID]bool, len(f.claimed))}
 	byChannel := map[enum.Channel][]core.Outgoing{}
-	for _, o := range batch {
+	for _, o := range f.claimed {
+		cl.ids[o.DeliveryID] = true
 		c := f.channelOf[o.DeliveryID]
 		byChannel[c] = append(byChannel[c], o)
 	}
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		sum    core.SendSummary
-		errs   []error
-		handed []nodeid.ID
-	)
-	for c, out := range byChannel {
-		wg.Go(func() {
-			var part core.SendSummary
-			cl := claimed{lease: f.lease, deadline: f.deadline, ids: make(map[nodeid.ID]bool, len(out))}
-			for _, o := range out {
-				cl.ids[o.DeliveryID] = true
-			}
-			round, err := s.sendAndRecord(ctx, f.job, f.routes, f.routes[c], cl, out, f.byID, &part)
-			mu.Lock()
-			defer mu.Unlock()
-			sum.Add(part)
-			errs = append(errs, err)
-			for _, d := range round.again {
-				handed = append(handed, *d.DeviceID)
-			}
-		})
+	handed, err := s.sideBySide(byChannel, &sum, func(c enum.Channel, out []core.Outgoing, part *core.SendSummary) (vendorRound, error) {
+		return s.sendAndRecord(ctx, f.job, f.routes, f.routes[c], cl, out, f.byID, part)
+	})
+	if s.onSend != nil && len(f.claimed) > 0 {
+		s.onSend(sum)
 	}
-	wg.Wait()
-	return sum, handed, errors.Join(errs...)
+	if err != nil {
+		return sum, err
+	}
+	rest := f.rest
+	for _, d := range handed {
+		rest = append(rest, *d.DeviceID)
+	}
+	retry, after := sum.Retry > 0, sum.RetryAfter
+	if len(rest) > 0 {
+		_, err := s.SendJob(ctx, f.job, pipeline.Send{Job: f.job.ID, Devices: rest})
+		var again *core.ErrRetry
+		switch {
+		case errors.As(err, &again):
+			retry, after = true, max(after, again.After)
+		case err != nil:
+			return sum, err
+		}
+	}
+	if retry {
+		return sum, &core.ErrRetry{Count: max(sum.Retry, 1), After: after}
+	}
+	return sum, nil
 }

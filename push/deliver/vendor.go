@@ -104,15 +104,7 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 			p := pickVendor(s.preference, job, d.Edges.Device, routes)
 			switch {
 			case p.route != nil:
-				m := job.Message
-				if d.Message != nil {
-					m = *d.Message
-				}
-				byChannel[p.route.Channel()] = append(byChannel[p.route.Channel()], core.Outgoing{
-					DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, JobID: job.ID, Kind: job.Kind,
-					Platform: d.Edges.Device.Platform, Token: p.token, Message: m, ExpiresAt: d.ExpiresAt,
-					Test: job.Options.TestMessage,
-				})
+				byChannel[p.route.Channel()] = append(byChannel[p.route.Channel()], outgoingOf(job, d, p.token))
 				byID[d.ID] = d
 			case p.blocked != "":
 				blocked[p.blocked] = append(blocked[p.blocked], d.ID)
@@ -132,27 +124,9 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 			}
 			sum.Failed += n
 		}
-		// The channels go out side by side: each waits on its own vendor.
-		// A delivery is in one channel's batch only, so they share no
-		// delivery or device.
-		ds = nil
-		var wg sync.WaitGroup
-		rounds := make([]vendorRound, len(s.preference))
-		sums := make([]core.SendSummary, len(s.preference))
-		errs := make([]error, len(s.preference))
-		for i, c := range s.preference {
-			if out := byChannel[c]; len(out) > 0 {
-				wg.Go(func() {
-					rounds[i], errs[i] = s.sendVendor(ctx, job, routes, routes[c], out, byID, &sums[i])
-				})
-			}
-		}
-		wg.Wait()
-		for i := range s.preference {
-			sum.Add(sums[i])
-			ds = append(ds, rounds[i].again...)
-		}
-		if err := errors.Join(errs...); err != nil {
+		if ds, err = s.sideBySide(byChannel, sum, func(c enum.Channel, out []core.Outgoing, part *core.SendSummary) (vendorRound, error) {
+			return s.sendVendor(ctx, job, routes, routes[c], out, byID, part)
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -161,6 +135,43 @@ func (s *Service) sendVendors(ctx context.Context, job *ent.PushJob, ds []*ent.D
 		waiting = append(waiting, ds...)
 	}
 	return waiting, nil
+}
+
+// outgoingOf is d's message for its vendor, sent to token.
+func outgoingOf(job *ent.PushJob, d *ent.Delivery, token string) core.Outgoing {
+	m := job.Message
+	if d.Message != nil {
+		m = *d.Message
+	}
+	return core.Outgoing{
+		DeliveryID: d.ID, DeviceID: *d.DeviceID, AppID: d.AppID, JobID: job.ID, Kind: job.Kind,
+		Platform: d.Edges.Device.Platform, Token: token, Message: m, ExpiresAt: d.ExpiresAt,
+		Test: job.Options.TestMessage,
+	}
+}
+
+// sideBySide sends each channel's messages at once, as send does for one
+// channel: each waits on its own vendor, and a delivery is in one
+// channel's batch only, so they share no delivery or device. It adds
+// their summaries to sum and returns the deliveries handed on to another
+// channel.
+func (s *Service) sideBySide(byChannel map[enum.Channel][]core.Outgoing, sum *core.SendSummary, send func(enum.Channel, []core.Outgoing, *core.SendSummary) (vendorRound, error)) ([]*ent.Delivery, error) {
+	var wg sync.WaitGroup
+	rounds := make([]vendorRound, len(s.preference))
+	sums := make([]core.SendSummary, len(s.preference))
+	errs := make([]error, len(s.preference))
+	for i, c := range s.preference {
+		if out := byChannel[c]; len(out) > 0 {
+			wg.Go(func() { rounds[i], errs[i] = send(c, out, &sums[i]) })
+		}
+	}
+	wg.Wait()
+	var again []*ent.Delivery
+	for i := range s.preference {
+		sum.Add(sums[i])
+		again = append(again, rounds[i].again...)
+	}
+	return again, errors.Join(errs...)
 }
 
 // suspectReasons are token errors that, when a vendor gives them for a

@@ -93,6 +93,10 @@ type Config struct {
 	StatsMinutes, StatsHours, StatsRetention time.Duration
 	// AuditRetention is how long audit records are kept.
 	AuditRetention time.Duration
+	// DeliveryRetention is how long a delivery is kept after it expires;
+	// DeliveryPartition the span of expiries of each partition of the
+	// deliveries table on PostgreSQL.
+	DeliveryRetention, DeliveryPartition time.Duration
 }
 
 // Default returns the configuration used when nothing is set: embedded
@@ -136,6 +140,8 @@ func Default() Config {
 		StatsHours:                   90 * 24 * time.Hour,
 		StatsRetention:               730 * 24 * time.Hour,
 		AuditRetention:               90 * 24 * time.Hour,
+		DeliveryRetention:            30 * 24 * time.Hour,
+		DeliveryPartition:            7 * 24 * time.Hour,
 		// Long enough for the worker's statements too, which share the
 		// connections with the API's when one process runs both.
 		DatabaseStatementTimeout: 30 * time.Second,

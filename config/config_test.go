@@ -147,7 +147,8 @@ func TestEnvParsing(t *testing.T) {
 		StatsHours:     90 * 24 * time.Hour,
 		StatsRetention: 730 * 24 * time.Hour,
 		AuditRetention: 90 * 24 * time.Hour,
-		// Not set above: the default.
+		// Not set above: the defaults.
+		DeliveryRetention: 30 * 24 * time.Hour, DeliveryPartition: 7 * 24 * time.Hour,
 		DatabaseStatementTimeout: 30 * time.Second,
 	}, cfg)
 	require.False(t, cfg.Embedded())
@@ -291,6 +292,11 @@ func TestValidate(t *testing.T) {
 		{"stats retention below hours", func(c *Config) { c.StatsRetention = 30 * 24 * time.Hour }, "PUSHD_STATS_RETENTION"},
 		{"audit retention short", func(c *Config) { c.AuditRetention = time.Hour }, "PUSHD_AUDIT_RETENTION: must be from 24h"},
 		{"audit retention long", func(c *Config) { c.AuditRetention = 87601 * time.Hour }, "PUSHD_AUDIT_RETENTION"},
+		{"delivery retention short", func(c *Config) { c.DeliveryRetention = 23 * time.Hour }, "PUSHD_DELIVERY_RETENTION: must be from 24h"},
+		{"delivery retention long", func(c *Config) { c.DeliveryRetention = 87601 * time.Hour }, "PUSHD_DELIVERY_RETENTION"},
+		{"delivery partition of days", func(c *Config) { c.DeliveryPartition = 24 * time.Hour }, ""},
+		{"delivery partition part of a day", func(c *Config) { c.DeliveryPartition = 36 * time.Hour }, "PUSHD_DELIVERY_PARTITION: must be whole days"},
+		{"delivery partition long", func(c *Config) { c.DeliveryPartition = 745 * time.Hour }, "PUSHD_DELIVERY_PARTITION"},
 		{"origin bad glob", func(c *Config) { c.AllowedOrigins = []string{"[a"} }, "PUSHD_ALLOWED_ORIGINS"},
 		{"shutdown short", func(c *Config) { c.ShutdownTimeout = 999 * time.Millisecond }, "PUSHD_SHUTDOWN_TIMEOUT: must be from 1s to 10m0s"},
 		{"shutdown long", func(c *Config) { c.ShutdownTimeout = 11 * time.Minute }, "PUSHD_SHUTDOWN_TIMEOUT"},

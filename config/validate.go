@@ -190,6 +190,12 @@ func (c Config) checkRetention(p *problems) {
 	if c.AuditRetention < 24*time.Hour || c.AuditRetention > 87600*time.Hour {
 		p.bad(envAuditRetention, "must be from 24h to 87600h, got %s", c.AuditRetention)
 	}
+	if c.DeliveryRetention < 24*time.Hour || c.DeliveryRetention > 87600*time.Hour {
+		p.bad(envDeliveryRetention, "must be from 24h to 87600h, got %s", c.DeliveryRetention)
+	}
+	if c.DeliveryPartition < 24*time.Hour || c.DeliveryPartition > 744*time.Hour || c.DeliveryPartition%(24*time.Hour) != 0 {
+		p.bad(envDeliveryPartition, "must be whole days from 24h to 744h, got %s", c.DeliveryPartition)
+	}
 }
 
 func (c Config) checkRuntime(p *problems) {

@@ -63,6 +63,8 @@ const (
 	envStatsHours           = "PUSHD_STATS_HOURS"
 	envStatsRetention       = "PUSHD_STATS_RETENTION"
 	envAuditRetention       = "PUSHD_AUDIT_RETENTION"
+	envDeliveryRetention    = "PUSHD_DELIVERY_RETENTION"
+	envDeliveryPartition    = "PUSHD_DELIVERY_PARTITION"
 )
 
 // kind is the value syntax of a variable; it picks the parser, the flag
@@ -246,6 +248,12 @@ func specs() []spec {
 		durationVar(envAuditRetention, "audit-retention",
 			"How long the audit log keeps its records (24h..87600h).",
 			func(c *Config) *time.Duration { return &c.AuditRetention }),
+		durationVar(envDeliveryRetention, "delivery-retention",
+			"How long a delivery, and then its job, is kept after it expires (24h..87600h).",
+			func(c *Config) *time.Duration { return &c.DeliveryRetention }),
+		durationVar(envDeliveryPartition, "delivery-partition",
+			"On PostgreSQL, the span of expiry times each partition of the deliveries table holds: whole days, 24h..744h.",
+			func(c *Config) *time.Duration { return &c.DeliveryPartition }),
 		boolVar(envPprof, "pprof",
 			"Serve Go profiles at /debug/pprof/ beside /metrics (for diagnosis; keep off where that port is public).",
 			func(c *Config) *bool { return &c.Pprof }),

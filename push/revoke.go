@@ -194,7 +194,7 @@ func (s *Service) deliverToBoundDevice(ctx context.Context, d *ent.Device, user 
 		// a concurrent bind wrote the same (job, device) first.
 		for _, chunk := range core.Chunks(rows, 1000) {
 			if err := tx.Delivery.CreateBulk(chunk...).
-				OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID).DoNothing().Exec(sys); err != nil {
+				OnConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID, delivery.FieldExpiresAt).DoNothing().Exec(sys); err != nil {
 				return err
 			}
 		}

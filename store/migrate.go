@@ -2,13 +2,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	entschema "entgo.io/ent/dialect/sql/schema"
 
 	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/migrate"
 )
 
@@ -53,11 +57,38 @@ func (s *Stores) Migrate(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLockKey); err != nil {
 		return fmt.Errorf("migrate: take lock: %w", err)
 	}
-	if err := create(ctx, ent.NewClient(ent.Driver(inTx{entsql.NewDriver(dialect.Postgres, entsql.Conn{ExecQuerier: tx})}))); err != nil {
+	if err := s.migratePostgres(ctx, tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}
+
+// migratePostgres runs the migration in tx, which holds the lock: the
+// schema, with deliveries partitioned (a table from before partitioning
+// becomes a partition of it), then the partitions of the coming periods.
+func (s *Stores) migratePostgres(ctx context.Context, tx *sql.Tx) error {
+	if err := inUTC(ctx, tx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	legacy, err := adoptPlainTable(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("migrate: %s: %w", delivery.Table, err)
+	}
+	client := ent.NewClient(ent.Driver(inTx{entsql.NewDriver(dialect.Postgres, entsql.Conn{ExecQuerier: tx})}))
+	if err := create(ctx, client, entschema.WithDiffHook(partitionDeliveries)); err != nil {
+		return err
+	}
+	h, now := s.history.withDefaults(), time.Now()
+	if legacy {
+		if err := h.attachLegacy(ctx, tx, now); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	if err := h.ensurePartitions(ctx, tx, now); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }
@@ -82,10 +113,11 @@ func (inTx) Close() error { return nil }
 // The process-wide mutex is taken here, after the advisory lock: a
 // migration waiting for another replica must not hold up this process's
 // others behind a mutex while doing so.
-func create(ctx context.Context, client *ent.Client) error {
+func create(ctx context.Context, client *ent.Client, opts ...entschema.MigrateOption) error {
 	migrateMu.Lock()
 	defer migrateMu.Unlock()
-	if err := client.Schema.Create(ctx, migrate.WithForeignKeys(true), migrate.WithDropIndex(true)); err != nil {
+	opts = append(opts, migrate.WithForeignKeys(true), migrate.WithDropIndex(true))
+	if err := client.Schema.Create(ctx, opts...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

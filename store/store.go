@@ -48,6 +48,9 @@ type Options struct {
 	// when DatabaseURL is a pooler that shares server connections per
 	// transaction.
 	PoolMode string
+	// History says how long deliveries are kept, and how they are
+	// partitioned on PostgreSQL.
+	History History
 }
 
 // Stores are the open database and Redis connections.
@@ -74,6 +77,7 @@ type Stores struct {
 	databaseURL string
 	// poolMode is PoolSession or PoolTransaction (PostgreSQL only).
 	poolMode  string
+	history   History
 	relaxedDB *sql.DB
 	closers   []func() error
 }
@@ -81,7 +85,7 @@ type Stores struct {
 // Open connects to the database and Redis that opts name, or starts the
 // embedded ones. It does not migrate; see Migrate.
 func Open(ctx context.Context, opts Options, log *slog.Logger) (*Stores, error) {
-	s := &Stores{}
+	s := &Stores{history: opts.History.withDefaults()}
 	if err := s.openDB(ctx, opts, log); err != nil {
 		_ = s.Close()
 		return nil, err

@@ -28,6 +28,9 @@ type MaintenanceConfig struct {
 	// AuditRetention is how long audit records are kept (default
 	// audit.DefaultRetention).
 	AuditRetention time.Duration
+	// KeepHistory, if set, applies the delivery history's retention (and
+	// makes the coming partitions of deliveries).
+	KeepHistory func(context.Context) error
 	// OnLeases, if set, hears what each lease sweep took back (metrics).
 	OnLeases func(deliver.LeaseStats)
 }
@@ -96,6 +99,7 @@ func (m *maintenance) jobs() []maintenanceJob {
 	return []maintenanceJob{
 		{"roll up statistics", 600 * tick, m.rollUpStats},
 		{"prune audit log", 600 * tick, m.pruneAudit},
+		{"keep delivery history", 600 * tick, m.keepHistory},
 		{"relay outbox", tick, m.relayOutbox},
 		{"refresh jobs", tick, m.refreshJobs},
 		{"fire schedules", tick, m.fireSchedules},
@@ -130,6 +134,13 @@ func (m *maintenance) rollUpStats(ctx context.Context) error {
 func (m *maintenance) pruneAudit(ctx context.Context) error {
 	_, err := audit.Prune(ctx, m.svc.Client(), m.cfg.AuditRetention, time.Now())
 	return err
+}
+
+func (m *maintenance) keepHistory(ctx context.Context) error {
+	if m.cfg.KeepHistory == nil {
+		return nil
+	}
+	return m.cfg.KeepHistory(ctx)
 }
 
 func (m *maintenance) relayOutbox(ctx context.Context) error {

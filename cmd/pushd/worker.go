@@ -24,11 +24,22 @@ func (w *wiring) newWorker() (tasks, maintenance component) {
 		StatsRetention: stats.Retention{Minutes: w.cfg.StatsMinutes, Hours: w.cfg.StatsHours, All: w.cfg.StatsRetention},
 		AuditRetention: w.cfg.AuditRetention,
 		OnLeases:       func(st deliver.LeaseStats) { w.sends.ObserveLeases("expired", st) },
+		KeepHistory:    w.keepHistory,
 	}
 	return component{name: "worker", run: wk.Run}, component{name: "maintenance", run: func(ctx context.Context) error {
 		worker.RunMaintenance(ctx, w.svc, cfg, w.log)
 		return nil
 	}}
+}
+
+// keepHistory applies the delivery history's retention and says what went.
+func (w *wiring) keepHistory(ctx context.Context) error {
+	kept, err := w.stores.KeepHistory(ctx, time.Now())
+	if len(kept.Partitions)+kept.Deliveries+kept.Jobs > 0 {
+		w.log.InfoContext(ctx, "delivery history past retention deleted", "partitions", kept.Partitions,
+			"deliveries", kept.Deliveries, "jobs", kept.Jobs)
+	}
+	return err
 }
 
 // releaseLeases gives back whatever this process still holds (a send cut

@@ -232,9 +232,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "delivery_job_id_device_id",
+				Name:    "delivery_job_id_device_id_expires_at",
 				Unique:  true,
-				Columns: []*schema.Column{DeliveriesColumns[20], DeliveriesColumns[19]},
+				Columns: []*schema.Column{DeliveriesColumns[20], DeliveriesColumns[19], DeliveriesColumns[13]},
 			},
 			{
 				Name:    "delivery_device_id_seq",
@@ -251,6 +251,11 @@ var (
 				Annotation: &entsql.IndexAnnotation{
 					Where: "status = 'SENT' AND channel = 'SELF'",
 				},
+			},
+			{
+				Name:    "delivery_device_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{DeliveriesColumns[19], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_app_user_id_status",

@@ -80,9 +80,11 @@ func (Delivery) Edges() []ent.Edge {
 // Indexes implements ent.Schema.
 func (Delivery) Indexes() []ent.Index {
 	return []ent.Index{
-		// The ledger: at most one delivery of a job per device.
+		// The ledger: at most one delivery of a job per device. A job's
+		// deliveries share its expiry, which partitions the table on
+		// PostgreSQL and so must be part of every unique key there.
 		// It also serves every per-job query (counts, revoke, paging).
-		index.Fields("job_id", "device_id").Unique(),
+		index.Fields("job_id", "device_id", "expires_at").Unique(),
 		// Every delivery is written twice or more (PENDING, SENT, ...), and
 		// status is indexed, so no update is HOT: the indexes below are
 		// partial, over the few rows they serve, to keep that cost down.
@@ -94,6 +96,8 @@ func (Delivery) Indexes() []ent.Index {
 		// Unacknowledged messages on the WebSocket channel, to hand again.
 		index.Fields("sent_at").
 			Annotations(entsql.IndexWhere("status = 'SENT' AND channel = 'SELF'")),
+		// A device's history, newest first (the console's device page).
+		index.Fields("device_id", "created_at"),
 		index.Fields("app_user_id", "status").
 			Annotations(entsql.IndexWhere("app_user_id IS NOT NULL")),
 		index.Fields("expires_at").

@@ -51,7 +51,7 @@ SELECT r.id, $2, $3, r.dev, $5, $6, $6,
   NULLIF(r.ch, ''), CASE WHEN r.ch = '' THEN NULL ELSE $7 END,
   CASE WHEN r.ch = '' THEN NULL ELSE now() + $8 * interval '1 millisecond' END
 FROM unnest($1::text[], $4::text[], $9::text[]) AS r(id, dev, ch)
-ON CONFLICT (job_id, device_id) DO NOTHING
+ON CONFLICT (job_id, device_id, expires_at) DO NOTHING
 RETURNING id`,
 		f.ids(), string(f.AppID), string(f.JobID), IDs(f.Devices), f.ExpiresAt, f.Now, f.Lease, f.For.Milliseconds(), channels)
 	if err != nil {

@@ -85,7 +85,7 @@ func (sqlite) InsertFanOut(ctx context.Context, q Querier, f *FanOut) (int, erro
 			}
 			ins.Values(ids[i], string(f.AppID), string(f.JobID), string(f.Devices[i]), f.ExpiresAt, f.Now, f.Now, status, attempts, "", channel, owner, until)
 		}
-		query, args := ins.OnConflict(sql.ConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID), sql.DoNothing()).Returning(delivery.FieldID).Query()
+		query, args := ins.OnConflict(sql.ConflictColumns(delivery.FieldJobID, delivery.FieldDeviceID, delivery.FieldExpiresAt), sql.DoNothing()).Returning(delivery.FieldID).Query()
 		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return 0, err

@@ -12,6 +12,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oklog/ulid/v2"
 )
@@ -22,6 +23,14 @@ type ID string
 // New returns a fresh ID with the given type prefix.
 func New(prefix string) ID {
 	return ID(prefix + "_" + ulid.Make().String())
+}
+
+// Floor returns the smallest ID with the given prefix made at t or later:
+// every ID made before t sorts below it.
+func Floor(prefix string, t time.Time) ID {
+	var u ulid.ULID
+	_ = u.SetTime(ulid.Timestamp(t)) // fails only past the year 10889
+	return ID(prefix + "_" + u.String())
 }
 
 // Prefix returns the type prefix, or "" when the ID has none.

@@ -2,6 +2,7 @@ package nodeid
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -43,4 +44,12 @@ func FuzzScanRoundTrip(f *testing.F) {
 		_ = id.Valid()
 		_ = id.Prefix()
 	})
+}
+
+func TestFloorSortsBetweenEarlierAndLaterIDs(t *testing.T) {
+	t.Parallel()
+	now := New("job")
+	require.Less(t, string(Floor("job", time.Now().Add(-time.Second))), string(now))
+	require.Less(t, string(now), string(Floor("job", time.Now().Add(time.Second))))
+	require.True(t, Floor("job", time.Now()).Valid())
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,6 +17,13 @@ import (
 
 // pruneBatch is how many rows one statement of the pruning deletes.
 const pruneBatch = 1000
+
+// partitionLockKey is the advisory lock of the partition work (the
+// migrations' is migrationLockKey).
+const partitionLockKey = 0x70617274 // "part"
+
+// errBusy says another node is keeping the history right now.
+var errBusy = errors.New("another node is keeping the delivery history")
 
 // Kept is what one run of KeepHistory did.
 type Kept struct {
@@ -31,8 +39,9 @@ type Kept struct {
 // PostgreSQL it makes the partitions of the coming periods and drops the
 // ones past the retention; on SQLite it deletes the deliveries past it.
 // Then it deletes the push jobs none of whose deliveries is left. Several
-// nodes may run it at once: the partition work takes the table's lock, and
-// a delete of what another node deleted deletes nothing.
+// nodes may run it at once: one does the partition work, under an advisory
+// lock, while the others skip it, and a delete of what another node
+// deleted deletes nothing.
 func (s *Stores) KeepHistory(ctx context.Context, now time.Time) (Kept, error) {
 	var kept Kept
 	h := s.history.withDefaults()
@@ -40,6 +49,9 @@ func (s *Stores) KeepHistory(ctx context.Context, now time.Time) (Kept, error) {
 	jobsBefore := cutoff
 	if s.Dialect == dialect.Postgres {
 		left, err := s.keepPartitions(ctx, h, now, &kept)
+		if errors.Is(err, errBusy) {
+			return kept, nil // that node does the rest too
+		}
 		if err != nil {
 			return kept, err
 		}
@@ -81,8 +93,15 @@ func (s *Stores) keepPartitions(ctx context.Context, h History, now time.Time, k
 	if err := inUTC(ctx, tx); err != nil {
 		return time.Time{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT set_config('lock_timeout', $1, true)`, partitionLockTimeout); err != nil {
+	// One node at a time: another's split, read before this one's
+	// commit, would try to make partitions that exist by then.
+	var mine bool
+	if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1), set_config('lock_timeout', $2, true)`,
+		partitionLockKey, partitionLockTimeout).Scan(&mine, new(string)); err != nil {
 		return time.Time{}, err
+	}
+	if !mine {
+		return time.Time{}, errBusy
 	}
 	if err := h.ensurePartitions(ctx, tx, now); err != nil {
 		return time.Time{}, err

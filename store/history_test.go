@@ -203,3 +203,28 @@ func TestEmbeddedHistoryDeletesExpiredDeliveries(t *testing.T) {
 	require.False(t, h.jobExists(old))
 	require.Equal(t, 2, h.deliveries(recent))
 }
+
+// Nodes keeping the history at once do not trip over each other's
+// partitions: one does the work, the others find nothing left or step
+// aside.
+func TestHistoryKeptByNodesAtOnce(t *testing.T) {
+	t.Parallel()
+	s := testenv.Stores(t)
+	h := newHistory(t, s)
+	far := h.job(time.Now().Add(12*week), 2)
+	later := time.Now().Add(8 * week)
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() {
+			_, err := s.KeepHistory(h.sys, later)
+			errs <- err
+		}()
+	}
+	for range cap(errs) {
+		require.NoError(t, <-errs)
+	}
+	_, err := s.KeepHistory(h.sys, later)
+	require.NoError(t, err)
+	require.Equal(t, 2, h.deliveries(far))
+	require.Equal(t, 2, h.partitions()[period(*far.ExpiresAt)])
+}

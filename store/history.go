@@ -29,7 +29,7 @@ var errBusy = errors.New("another node is keeping the delivery history")
 type Kept struct {
 	// Partitions dropped (PostgreSQL).
 	Partitions []string
-	// Deliveries deleted one by one (SQLite).
+	// Deliveries deleted, in batches (SQLite).
 	Deliveries int
 	// Jobs deleted, with their fan-out ranges.
 	Jobs int

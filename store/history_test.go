@@ -66,9 +66,9 @@ func (h *history) jobExists(job *ent.PushJob) bool {
 
 // partitions maps each partition of deliveries to its rows.
 func (h *history) partitions() map[string]int {
-	rows, err := h.s.DB.QueryContext(context.Background(), `SELECT c.relname,
-  (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', c.relname), false, true, '')))[1]::text::int
-FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('deliveries')`)
+	rows, err := h.s.DB.QueryContext(context.Background(), `SELECT c.relname, count(d.tableoid)
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid LEFT JOIN deliveries d ON d.tableoid = c.oid
+WHERE i.inhparent = to_regclass('deliveries') GROUP BY c.relname`)
 	require.NoError(h.t, err)
 	defer rows.Close()
 	out := map[string]int{}

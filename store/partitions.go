@@ -220,12 +220,11 @@ func (h History) ensurePartitions(ctx context.Context, tx *sql.Tx, now time.Time
 	if err := h.makePeriods(ctx, tx, future.from, until); err != nil {
 		return err
 	}
-	cols, err := columnList(ctx, tx)
-	if err != nil {
-		return err
-	}
+	// deliveries_future is only ever made by PARTITION OF, and columns
+	// are only ever added to the parent (which adds them to every
+	// partition, last): its columns are the parent's, in order.
 	for _, stmt := range []string{
-		`INSERT INTO ` + delivery.Table + ` (` + cols + `) SELECT ` + cols + ` FROM ` + detached,
+		`INSERT INTO ` + delivery.Table + ` SELECT * FROM ` + detached,
 		`DROP TABLE ` + detached,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -253,26 +252,6 @@ func createPartition(ctx context.Context, tx *sql.Tx, name string, from, to time
 		return fmt.Errorf("create partition %s: %w", name, err)
 	}
 	return nil
-}
-
-// columnList is the parent's columns, in order, for moving rows between
-// tables whose column order may differ.
-func columnList(ctx context.Context, tx *sql.Tx) (string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT quote_ident(attname) FROM pg_attribute
-WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, delivery.Table)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return "", err
-		}
-		cols = append(cols, c)
-	}
-	return strings.Join(cols, ", "), rows.Err()
 }
 
 // dropExpired drops the partitions whose every delivery expired longer

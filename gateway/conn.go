@@ -53,8 +53,11 @@ type conn struct {
 	// frames is what the device may still send (nil: no limit).
 	frames *frameBudget
 
-	mu       sync.Mutex
-	sent     map[nodeid.ID]struct{}
+	mu sync.Mutex
+	// sent holds the messages this connection carried, with their expiry
+	// (Unix microseconds): an ack names the message, and its expiry names
+	// the partition of the history its delivery is in.
+	sent     map[nodeid.ID]int64
 	sentList []nodeid.ID
 	// While resuming (from connect until the first resume is answered, and
 	// during every later one), live frames wait in held, so that the
@@ -74,17 +77,20 @@ type outFrame struct {
 }
 
 // send queues a frame for the device unless this connection already
-// carried that message. Live frames wait while a resume is in progress.
-func (c *conn) send(msgID nodeid.ID, frame outFrame) { c.sendFrame(msgID, frame, false) }
+// carried that message (msgID, expiring at expiresAt in Unix
+// microseconds). Live frames wait while a resume is in progress.
+func (c *conn) send(msgID nodeid.ID, expiresAt int64, frame outFrame) {
+	c.sendFrame(msgID, expiresAt, frame, false)
+}
 
-func (c *conn) sendFrame(msgID nodeid.ID, frame outFrame, fromResume bool) {
+func (c *conn) sendFrame(msgID nodeid.ID, expiresAt int64, frame outFrame, fromResume bool) {
 	c.mu.Lock()
 	if msgID != "" {
 		if _, dup := c.sent[msgID]; dup {
 			c.mu.Unlock()
 			return
 		}
-		c.remember(msgID)
+		c.remember(msgID, expiresAt)
 	}
 	if c.resuming && !fromResume && msgID != "" {
 		if len(c.held) >= cap(c.out) {
@@ -195,7 +201,7 @@ func (c *conn) ping() {
 	}()
 }
 
-func (c *conn) remember(id nodeid.ID) {
+func (c *conn) remember(id nodeid.ID, expiresAt int64) {
 	if len(c.sentList) >= maxSentIDs {
 		half := c.sentList[:maxSentIDs/2]
 		for _, old := range half {
@@ -203,7 +209,7 @@ func (c *conn) remember(id nodeid.ID) {
 		}
 		c.sentList = append(c.sentList[:0], c.sentList[maxSentIDs/2:]...)
 	}
-	c.sent[id] = struct{}{}
+	c.sent[id] = expiresAt
 	c.sentList = append(c.sentList, id)
 }
 
@@ -269,7 +275,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string,
 	// which the next device's lookup need not wait for.
 	h.cfg.Service.Devices().SeenDevice(ctx, c.device)
 	welcome, _ := json.Marshal(Welcome{Type: FrameWelcome, DeviceID: c.device, Heartbeat: int(h.cfg.Heartbeat.Seconds())})
-	c.send("", outFrame{welcome, FrameWelcome})
+	c.send("", 0, outFrame{welcome, FrameWelcome})
 	// Reading goes on in a goroutine of its own, started with a small
 	// stack; database work for frames runs in short-lived goroutines, so
 	// this one stays small for the life of an idle connection.
@@ -292,7 +298,7 @@ func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budge
 		hub: h, ws: ws, device: d.ID, id: randomID(),
 		out:    make(chan outFrame, h.cfg.SendBuffer),
 		done:   make(chan struct{}),
-		sent:   map[nodeid.ID]struct{}{},
+		sent:   map[nodeid.ID]int64{},
 		frames: budget,
 		// Nothing live goes out before the device's first resume.
 		resuming: true,
@@ -328,9 +334,9 @@ func (c *conn) readLoop(ctx context.Context) {
 		case FrameResume:
 			go c.resume(ctx, *f.AfterSeq)
 		case FrameAck:
-			go c.event(ctx, f.MessageID, push.EventArrived)
+			c.report(ctx, f.MessageID, push.EventArrived)
 		case FrameEvent:
-			go c.event(ctx, f.MessageID, push.DeviceEventType(f.Event))
+			c.report(ctx, f.MessageID, push.DeviceEventType(f.Event))
 		case FrameAuth:
 			c.writeError("INVALID_ARGUMENT", "already authenticated")
 		}
@@ -356,7 +362,7 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	}
 	for _, m := range msgs {
 		if frame, err := json.Marshal(pushFrame(m)); err == nil {
-			c.sendFrame(m.MessageID, outFrame{frame, FramePush}, true)
+			c.sendFrame(m.MessageID, unixMicro(m.ExpiresAt), outFrame{frame, FramePush}, true)
 		}
 	}
 }
@@ -375,7 +381,7 @@ func (c *conn) deliverPending(ctx context.Context) {
 	}
 	for _, m := range msgs {
 		if frame, err := json.Marshal(pushFrame(m)); err == nil {
-			c.sendFrame(m.MessageID, outFrame{frame, FramePush}, true)
+			c.sendFrame(m.MessageID, unixMicro(m.ExpiresAt), outFrame{frame, FramePush}, true)
 		}
 	}
 }
@@ -407,17 +413,26 @@ func (c *conn) endResume() {
 // device's report while the database is unreachable (a restart).
 const eventRetryFor = 2 * time.Minute
 
+// report hands a device's report to the hub's writers, or records it on
+// its own when they cannot take it.
+func (c *conn) report(ctx context.Context, msgID nodeid.ID, t push.DeviceEventType) {
+	ev := push.DeviceEvent{MessageID: msgID, Type: t, ExpiresAt: c.expiryOf(msgID)}
+	if !c.hub.reports.add(push.DeviceReport{DeviceID: c.device, DeviceEvent: ev}) {
+		go c.event(ctx, ev)
+	}
+}
+
 // event records a device's report. The report is a fact the device will
 // not repeat (this connection never carries the message again), so a
 // failed write is retried, with backoff, even after the connection ends,
 // rather than leaving an acknowledged message SENT.
-func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventType) {
+func (c *conn) event(ctx context.Context, ev push.DeviceEvent) {
 	d := c.hub.cfg.Service
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventRetryFor)
 	defer cancel()
 	wait := 200 * time.Millisecond
 	for {
-		_, err := d.RecordDeviceEventsFor(ctx, c.device, []push.DeviceEvent{{MessageID: msgID, Type: t}})
+		_, err := d.RecordDeviceEventsFor(ctx, c.device, []push.DeviceEvent{ev})
 		if err == nil {
 			return
 		}
@@ -427,7 +442,7 @@ func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventTyp
 		c.hub.log.Warn("gateway: record event; retrying", "device", c.device, "err", err, "in", wait.String())
 		select {
 		case <-ctx.Done():
-			c.hub.log.Error("gateway: gave up recording a device event", "device", c.device, "message", msgID, "event", string(t))
+			c.hub.log.Error("gateway: gave up recording a device event", "device", c.device, "message", ev.MessageID, "event", string(ev.Type))
 			return
 		case <-time.After(wait):
 		}
@@ -435,9 +450,22 @@ func (c *conn) event(ctx context.Context, msgID nodeid.ID, t push.DeviceEventTyp
 	}
 }
 
+// expiryOf is the expiry of a message this connection carried; the zero
+// time if it did not (or no longer remembers it), which names no
+// partition: the event is then recorded against all of them.
+func (c *conn) expiryOf(msgID nodeid.ID) time.Time {
+	c.mu.Lock()
+	us := c.sent[msgID]
+	c.mu.Unlock()
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us)
+}
+
 func (c *conn) writeError(code, msg string) {
 	b, _ := json.Marshal(ErrorFrame{Type: FrameError, Code: code, Message: msg})
-	c.send("", outFrame{b, FrameError})
+	c.send("", 0, outFrame{b, FrameError})
 }
 
 func readFrame(ctx context.Context, ws *websocket.Conn) (ClientFrame, error) {

@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/binary"
 	"errors"
+	"math"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
 )
@@ -11,8 +12,16 @@ import (
 // decodes thousands of frames per broadcast, and JSON would validate and
 // copy every frame once more. Layout: a version byte, then records of a
 // kind byte ('F' frame: device, message, frame; 'K' kick: device,
-// connection), each field a uvarint length and its bytes.
-const envelopeVersion = 1
+// connection), each field a uvarint length and its bytes. Version 2 ends a
+// frame record with a uvarint: the message's expiry in microseconds since
+// the Unix epoch (0: none), which the node keeps to record the device's
+// ack against the right partition of the history. Nodes read both
+// versions and write version 2, so gateways are upgraded before the
+// processes that route to them.
+const (
+	envelopeVersion      = 2
+	envelopeVersionNoTTL = 1
+)
 
 func appendField(b, f []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(f)))
@@ -22,7 +31,7 @@ func appendField(b, f []byte) []byte {
 func (e envelope) encode() []byte {
 	size := 1
 	for _, f := range e.Frames {
-		size += 1 + 3*binary.MaxVarintLen32 + len(f.DeviceID) + len(f.MessageID) + len(f.Frame)
+		size += 1 + 3*binary.MaxVarintLen32 + binary.MaxVarintLen64 + len(f.DeviceID) + len(f.MessageID) + len(f.Frame)
 	}
 	b := make([]byte, 0, size+64*len(e.Kick))
 	b = append(b, envelopeVersion)
@@ -31,6 +40,7 @@ func (e envelope) encode() []byte {
 		b = appendField(b, []byte(f.DeviceID))
 		b = appendField(b, []byte(f.MessageID))
 		b = appendField(b, f.Frame)
+		b = binary.AppendUvarint(b, uint64(max(f.ExpiresAt, 0)))
 	}
 	for _, k := range e.Kick {
 		b = append(b, 'K')
@@ -53,9 +63,10 @@ func readField(b []byte) (field, rest []byte, err error) {
 // decodeEnvelope parses an envelope; frames alias b.
 func decodeEnvelope(b []byte) (envelope, error) {
 	var e envelope
-	if len(b) == 0 || b[0] != envelopeVersion {
+	if len(b) == 0 || (b[0] != envelopeVersion && b[0] != envelopeVersionNoTTL) {
 		return e, errEnvelope
 	}
+	withExpiry := b[0] == envelopeVersion
 	b = b[1:]
 	for len(b) > 0 {
 		kind := b[0]
@@ -74,7 +85,15 @@ func decodeEnvelope(b []byte) (envelope, error) {
 			if frame, b, err = readField(b); err != nil {
 				return envelope{}, err
 			}
-			e.Frames = append(e.Frames, routed{DeviceID: nodeid.ID(f1), MessageID: nodeid.ID(f2), Frame: frame})
+			r := routed{DeviceID: nodeid.ID(f1), MessageID: nodeid.ID(f2), Frame: frame}
+			if withExpiry {
+				exp, k := binary.Uvarint(b)
+				if k <= 0 || exp > math.MaxInt64 {
+					return envelope{}, errEnvelope
+				}
+				r.ExpiresAt, b = int64(exp), b[k:]
+			}
+			e.Frames = append(e.Frames, r)
 		case 'K':
 			e.Kick = append(e.Kick, kick{DeviceID: nodeid.ID(f1), ConnID: string(f2)})
 		default:

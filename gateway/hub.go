@@ -74,6 +74,8 @@ type Hub struct {
 	// reconnect storm turns into devices backing off instead of queued
 	// handshakes whose devices gave up long ago.
 	handshakeSlots turns
+	// reports gathers the devices' acks and events for the database.
+	reports *reporter
 	// seenRunning is set while a last-seen round writes; Run waits for
 	// seenDone before it returns, so no round outlives the hub.
 	seenRunning atomic.Bool
@@ -124,6 +126,7 @@ func NewHub(cfg HubConfig) *Hub {
 		conns:          map[nodeid.ID]*conn{},
 		backlogSlots:   make(turns, maxBacklogQueries),
 		handshakeSlots: make(turns, maxHandshakes),
+		reports:        newReporter(cfg.Service, cfg.Logger.With("node", cfg.NodeID)),
 		throttle:       newThrottle(cfg.Redis, cfg.Router.prefix, cfg.Throttles, cfg.Logger, cfg.Metrics),
 		// Refresh and release touch the key only while it still names this
 		// connection: a newer connection elsewhere must not be undone.
@@ -185,6 +188,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	seen := time.NewTicker(h.cfg.SeenEvery)
 	defer seen.Stop()
 	defer h.seenDone.Wait()
+	defer h.reports.start(ctx)()
 	defer h.closeAll()
 	for {
 		select {
@@ -226,9 +230,9 @@ func (h *Hub) dispatch(payload []byte) {
 			continue
 		}
 		if f.MessageID == "" {
-			c.send("", outFrame{f.Frame, FrameRevoke})
+			c.send("", 0, outFrame{f.Frame, FrameRevoke})
 		} else {
-			c.send(f.MessageID, outFrame{f.Frame, FramePush})
+			c.send(f.MessageID, f.ExpiresAt, outFrame{f.Frame, FramePush})
 		}
 	}
 }

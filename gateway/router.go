@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
@@ -135,6 +136,8 @@ type routed struct {
 	DeviceID  nodeid.ID
 	MessageID nodeid.ID
 	Frame     []byte
+	// ExpiresAt is the message's expiry in Unix microseconds, 0 if none.
+	ExpiresAt int64
 }
 
 type kick struct {
@@ -156,7 +159,7 @@ func (r *Router) SendSelf(ctx context.Context, msgs []core.SelfMessage) error {
 		if err != nil {
 			return err
 		}
-		items = append(items, routed{DeviceID: m.DeviceID, MessageID: m.MessageID, Frame: frame})
+		items = append(items, routed{DeviceID: m.DeviceID, MessageID: m.MessageID, Frame: frame, ExpiresAt: unixMicro(m.ExpiresAt)})
 	}
 	return r.route(ctx, items)
 }
@@ -223,6 +226,14 @@ func (r *Router) publish(ctx context.Context, byNode map[string]*envelope) error
 	}
 	_, err := pipe.Exec(ctx)
 	return err
+}
+
+// unixMicro is t in Unix microseconds, 0 for the zero time.
+func unixMicro(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
 }
 
 func pushFrame(m core.SelfMessage) Push {

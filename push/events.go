@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/pushdb"
 	"github.com/pushd/pushd/tenant"
 )
 
@@ -29,6 +31,10 @@ type DeviceEvent struct {
 	MessageID nodeid.ID
 	Type      DeviceEventType
 	At        time.Time
+	// ExpiresAt, when known, is the message's expiry: the gateway keeps
+	// it for what it wrote. It names the delivery's partition of the
+	// history, so the statement touches one partition, not all.
+	ExpiresAt time.Time
 }
 
 // MaxEventsPerBatch bounds one events call.
@@ -135,11 +141,11 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 	if e.MessageID.Prefix() == jobIDPrefix {
 		which = sql.EQ(delivery.FieldJobID, string(e.MessageID))
 	}
-	query, args := upd.Where(sql.And(
-		which,
-		sql.EQ(delivery.FieldDeviceID, string(deviceID)),
-		sql.In(delivery.FieldStatus, in...),
-	)).Returning(delivery.FieldJobID).Query()
+	where := []*sql.Predicate{which, sql.EQ(delivery.FieldDeviceID, string(deviceID)), sql.In(delivery.FieldStatus, in...)}
+	if p := pushdb.ExpiryOf(e.ExpiresAt).Predicate(); p != nil && s.dialect == dialect.Postgres {
+		where = append(where, p)
+	}
+	query, args := upd.Where(sql.And(where...)).Returning(delivery.FieldJobID).Query()
 	// Durable, not relaxed: the device reports once (its connection never
 	// carries the message again), so an ack lost in a database crash would
 	// leave a delivered message SENT for good.

@@ -9,7 +9,9 @@
 #   3. sends a signed pushBroadcast to N connected devices, ROUNDS times,
 #      and reports the latency from the mutation's send to each device's
 #      frame (pushd-load broadcast -e2e).
-# Everything runs on loopback and stops by itself. The load process's
+# PARTS picks among idle, handoff and e2e (default: all three), and BIN, if
+# set, is a directory holding pushd and pushd-load already built (to
+# alternate two builds). Everything runs on loopback and stops by itself. The load process's
 # connections spread over the source addresses 127.0.0.2-5, and both pushd
 # and the load tool stay under the 20,000-file limit at N_MAX=19000.
 set -euo pipefail
@@ -20,9 +22,15 @@ ROUNDS=${ROUNDS:-5}
 PORT=${PORT:-18100}
 DB=${DB:-pushd_bench}
 REDIS_DB=${REDIS_DB:-5}
+PARTS=${PARTS:-idle handoff e2e}
 bin=$(mktemp -d)
-go build -o "$bin/pushd" ./cmd/pushd
-go build -o "$bin/pushd-load" ./cmd/pushd-load
+if [ -n "${BIN:-}" ]; then
+  cp "$BIN/pushd" "$BIN/pushd-load" "$bin/"
+else
+  go build -o "$bin/pushd" ./cmd/pushd
+  go build -o "$bin/pushd-load" ./cmd/pushd-load
+fi
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 URL="http://127.0.0.1:$PORT"
 LOGIN=(-email bench@example.com -password bench-password)
 
@@ -60,15 +68,21 @@ idle() {
   kill $load 2>/dev/null || true; wait $load 2>/dev/null || true
   stop_pushd
 }
-idle "$N"
-idle "$N_MAX"
+if part idle; then
+  idle "$N"
+  idle "$N_MAX"
+fi
 
-echo "== broadcast of a 200-byte frame to $N devices from the hand-off, $ROUNDS rounds"
-start_pushd
-"$bin/pushd-load" broadcast -url "$URL" -redis "redis://127.0.0.1:6379/$REDIS_DB" "${LOGIN[@]}" -n "$N" -rounds "$ROUNDS" -size 200
-stop_pushd
+if part handoff; then
+  echo "== broadcast of a 200-byte frame to $N devices from the hand-off, $ROUNDS rounds"
+  start_pushd
+  "$bin/pushd-load" broadcast -url "$URL" -redis "redis://127.0.0.1:6379/$REDIS_DB" "${LOGIN[@]}" -n "$N" -rounds "$ROUNDS" -size 200
+  stop_pushd
+fi
 
-echo "== signed pushBroadcast of a 200-byte body to $N connected devices, $ROUNDS rounds"
-start_pushd
-"$bin/pushd-load" broadcast -e2e -url "$URL" "${LOGIN[@]}" -n "$N" -sources 2-5 -rounds "$ROUNDS" -size 200
-stop_pushd
+if part e2e; then
+  echo "== signed pushBroadcast of a 200-byte body to $N connected devices, $ROUNDS rounds"
+  start_pushd
+  "$bin/pushd-load" broadcast -e2e -url "$URL" "${LOGIN[@]}" -n "$N" -sources 2-5 -rounds "$ROUNDS" -size 200
+  stop_pushd
+fi

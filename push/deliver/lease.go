@@ -75,9 +75,17 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// hold names what one claim holds for the statements that record its
+// sends: the lease, and the span of the deliveries' expiries, which
+// names their partitions on PostgreSQL.
+type hold struct {
+	lease  string
+	expiry pushdb.Expiry
+}
+
 // claimed is what one claim took.
 type claimed struct {
-	lease string
+	hold
 	// deadline ends the vendor's time to answer: the lease's end less the
 	// time kept for recording the answers.
 	deadline time.Time
@@ -89,10 +97,10 @@ type claimed struct {
 
 // claim moves PENDING deliveries to SENDING on channel c under a new
 // lease and returns those it moved: one statement, so two racing senders
-// split them, never share.
-func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (claimed, error) {
-	cl := claimed{lease: s.newLease(), ids: make(map[nodeid.ID]bool, len(want)), deadline: time.Now().Add(s.sendWindow())}
-	got, err := s.db.Claim(ctx, s.client, pushdb.Claim{IDs: want, Channel: c, Lease: cl.lease, Now: s.now(), For: s.lease})
+// split them, never share. expiry holds the deliveries' expiries.
+func (s *Service) claim(ctx context.Context, want []nodeid.ID, expiry pushdb.Expiry, c enum.Channel) (claimed, error) {
+	cl := claimed{hold: hold{lease: s.newLease(), expiry: expiry}, ids: make(map[nodeid.ID]bool, len(want)), deadline: time.Now().Add(s.sendWindow())}
+	got, err := s.db.Claim(ctx, s.client, pushdb.Claim{IDs: want, Channel: c, Lease: cl.lease, Now: s.now(), For: s.lease, Expiry: expiry})
 	if err != nil {
 		return cl, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -105,13 +113,13 @@ func (s *Service) claim(ctx context.Context, want []nodeid.ID, c enum.Channel) (
 	return cl, nil
 }
 
-// release moves the deliveries of ids that lease holds out of SENDING, to
+// release moves the deliveries of ids that h's lease holds out of SENDING, to
 // status with why as their last error (sent, for SENT, stamps sent_at),
 // and returns how many it moved. On PostgreSQL it is one statement with
 // the IDs as one array parameter, planned once per batch like the claim:
 // it runs once per send batch, on the hot path of every broadcast.
-func (s *Service) release(ctx context.Context, lease string, ids []nodeid.ID, to delivery.Status, why string) (int, error) {
-	n, err := s.db.Release(ctx, s.client, pushdb.Release{IDs: ids, Lease: lease, To: to, Why: why, Now: s.now()})
+func (s *Service) release(ctx context.Context, h hold, ids []nodeid.ID, to delivery.Status, why string) (int, error) {
+	n, err := s.db.Release(ctx, s.client, pushdb.Release{IDs: ids, Lease: h.lease, To: to, Why: why, Now: s.now(), Expiry: h.expiry})
 	if err != nil {
 		return 0, fmt.Errorf("record vendor answers: %w", err)
 	}
@@ -120,21 +128,21 @@ func (s *Service) release(ctx context.Context, lease string, ids []nodeid.ID, to
 
 // confirmSent records that the vendor accepted the deliveries: SENDING →
 // SENT, one statement per send batch.
-func (s *Service) confirmSent(ctx context.Context, lease string, ids []nodeid.ID) error {
-	_, err := s.release(ctx, lease, ids, delivery.StatusSENT, "")
+func (s *Service) confirmSent(ctx context.Context, h hold, ids []nodeid.ID) error {
+	_, err := s.release(ctx, h, ids, delivery.StatusSENT, "")
 	return err
 }
 
 // unclaim puts claimed deliveries back to PENDING, so that a retry (the
 // task's, or the next round's channel) sends them, and only them.
-func (s *Service) unclaim(ctx context.Context, lease string, ids []nodeid.ID, why string) error {
-	_, err := s.release(ctx, lease, ids, delivery.StatusPENDING, why)
+func (s *Service) unclaim(ctx context.Context, h hold, ids []nodeid.ID, why string) error {
+	_, err := s.release(ctx, h, ids, delivery.StatusPENDING, why)
 	return err
 }
 
 // failClaimed ends claimed deliveries as FAILED with the vendor's reason.
-func (s *Service) failClaimed(ctx context.Context, lease string, ids []nodeid.ID, why string) (int, error) {
-	return s.release(ctx, lease, ids, delivery.StatusFAILED, why)
+func (s *Service) failClaimed(ctx context.Context, h hold, ids []nodeid.ID, why string) (int, error) {
+	return s.release(ctx, h, ids, delivery.StatusFAILED, why)
 }
 
 // LeaseStats says what a sweep or a release did.

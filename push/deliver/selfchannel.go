@@ -115,18 +115,20 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]core.Sel
 // statement: each device's next seq is reserved and given to its delivery.
 func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery) ([]core.SelfMessage, error) {
 	devices := make([]nodeid.ID, len(ds))
+	expiries := make([]time.Time, len(ds))
 	byID := make(map[nodeid.ID]*ent.Delivery, len(ds))
 	for i, d := range ds {
-		devices[i] = *d.DeviceID
+		devices[i], expiries[i] = *d.DeviceID, d.ExpiresAt
 		byID[d.ID] = d
 	}
+	bound, bounds := pushdb.ExpiryOf(expiries...).SQL("d.expires_at", 4)
 	rows, err := s.client.QueryContext(ctx, `WITH s AS (
   UPDATE devices SET last_seq = last_seq + 1
   WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
   RETURNING id, last_seq)
 UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = s.last_seq, sent_at = $3, updated_at = $3, attempts = d.attempts + 1
-FROM s WHERE d.device_id = s.id AND d.id = ANY($2::text[]) AND d.status = 'PENDING'
-RETURNING d.id, d.seq`, pushdb.IDs(devices), pushdb.IDs(core.IDsOf(ds)), s.now())
+FROM s WHERE d.device_id = s.id AND d.id = ANY($2::text[]) AND d.status = 'PENDING'`+bound+`
+RETURNING d.id, d.seq`, append([]any{pushdb.IDs(devices), pushdb.IDs(core.IDsOf(ds)), s.now()}, bounds...)...)
 	if err != nil {
 		return nil, fmt.Errorf("claim for the self channel: %w", err)
 	}
@@ -162,7 +164,7 @@ func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*e
 			seq := last - int64(len(list))
 			for _, d := range list {
 				n, err := tx.Delivery.Update().
-					Where(delivery.ID(d.ID), delivery.StatusEQ(delivery.StatusPENDING)).
+					Where(delivery.ID(d.ID), delivery.StatusEQ(delivery.StatusPENDING), s.inPartitionOf(d.ExpiresAt)).
 					SetStatus(delivery.StatusSENT).SetChannel(enum.ChannelSelf).SetSeq(seq + 1).SetSentAt(now).AddAttempts(1).
 					Save(ctx)
 				if err != nil {
@@ -178,6 +180,17 @@ func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*e
 		return nil
 	})
 	return msgs, err
+}
+
+// inPartitionOf narrows a statement by ID to the partition of deliveries
+// that expire at t, on PostgreSQL, where deliveries are partitioned by
+// expiry (see pushdb.Expiry); it matches every row on SQLite.
+func (s *Service) inPartitionOf(t time.Time) predicate.Delivery {
+	p := pushdb.ExpiryOf(t).Predicate()
+	if s.dialect != dialect.Postgres || p == nil {
+		return func(*sql.Selector) {}
+	}
+	return func(sel *sql.Selector) { sel.Where(p) }
 }
 
 func selfMessage(d *ent.Delivery, seq int64) core.SelfMessage {

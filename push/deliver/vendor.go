@@ -15,6 +15,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/push/credentials"
+	"github.com/pushd/pushd/push/pushdb"
 )
 
 // MaxVendorAttempts bounds the tries of one delivery on vendor channels,
@@ -210,7 +211,7 @@ func suspectBatch(results []core.Result) string {
 
 // sendVendor claims, sends and records one channel's messages.
 func (s *Service) sendVendor(ctx context.Context, job *ent.PushJob, routes map[enum.Channel]*credentials.Route, r *credentials.Route, out []core.Outgoing, byID map[nodeid.ID]*ent.Delivery, sum *core.SendSummary) (vendorRound, error) {
-	cl, mine, err := s.claimOutgoing(ctx, r.Channel(), out)
+	cl, mine, err := s.claimOutgoing(ctx, r.Channel(), jobExpiry(job), out)
 	if err != nil || len(mine) == 0 {
 		return vendorRound{}, err
 	}
@@ -229,17 +230,26 @@ func (s *Service) sendAndRecord(ctx context.Context, job *ent.PushJob, routes ma
 	for i, o := range mine {
 		s.sortAnswer(rec, a, answerOf{job: job, routes: routes, route: r, out: o, d: byID[o.DeliveryID], res: results[i]}, sum)
 	}
-	return a.next, s.recordAnswers(rec, cl.lease, a, sum)
+	return a.next, s.recordAnswers(rec, cl.hold, a, sum)
+}
+
+// jobExpiry is the expiry of a job's deliveries: each has the job's.
+func jobExpiry(job *ent.PushJob) pushdb.Expiry {
+	if job.ExpiresAt == nil {
+		return pushdb.Expiry{}
+	}
+	return pushdb.ExpiryOf(*job.ExpiresAt)
 }
 
 // claimOutgoing claims the messages' deliveries on channel c and returns
-// the messages whose deliveries this send holds now.
-func (s *Service) claimOutgoing(ctx context.Context, c enum.Channel, out []core.Outgoing) (claimed, []core.Outgoing, error) {
+// the messages whose deliveries this send holds now. expiry holds their
+// expiries.
+func (s *Service) claimOutgoing(ctx context.Context, c enum.Channel, expiry pushdb.Expiry, out []core.Outgoing) (claimed, []core.Outgoing, error) {
 	want := make([]nodeid.ID, len(out))
 	for i, o := range out {
 		want[i] = o.DeliveryID
 	}
-	cl, err := s.claim(ctx, want, c)
+	cl, err := s.claim(ctx, want, expiry, c)
 	if err != nil {
 		return cl, nil, err
 	}
@@ -362,7 +372,7 @@ func (s *Service) sortDeadToken(rec context.Context, a *answers, ans answerOf) {
 }
 
 // recordAnswers writes what the answers decided, under the send's lease.
-func (s *Service) recordAnswers(rec context.Context, lease string, a *answers, sum *core.SendSummary) error {
+func (s *Service) recordAnswers(rec context.Context, lease hold, a *answers, sum *core.SendSummary) error {
 	// One statement for the batch's accepted messages. If it fails they
 	// stay SENDING, and the lease's lapse sends them again: a duplicate,
 	// never a message recorded as sent that was not.

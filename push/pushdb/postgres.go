@@ -15,20 +15,22 @@ func (postgres) Claim(ctx context.Context, q Querier, c Claim) ([]Claimed, error
 	if len(c.IDs) == 0 {
 		return nil, nil
 	}
+	bound, bounds := c.Expiry.SQL("expires_at", 6)
 	return scanClaimed(q.QueryContext(ctx, `UPDATE `+delivery.Table+` SET status = 'SENDING', channel = $1, lease_owner = $2,
   lease_until = now() + $3 * interval '1 millisecond', updated_at = $4, attempts = attempts + 1
-WHERE id = ANY($5::text[]) AND status = 'PENDING'
-RETURNING id, last_error`, string(c.Channel), c.Lease, c.For.Milliseconds(), c.Now, IDs(c.IDs)))
+WHERE id = ANY($5::text[]) AND status = 'PENDING'`+bound+`
+RETURNING id, last_error`, append([]any{string(c.Channel), c.Lease, c.For.Milliseconds(), c.Now, IDs(c.IDs)}, bounds...)...))
 }
 
 func (postgres) Release(ctx context.Context, q Querier, r Release) (int, error) {
 	if len(r.IDs) == 0 {
 		return 0, nil
 	}
+	bound, bounds := r.Expiry.SQL("expires_at", 7)
 	res, err := q.ExecContext(ctx, `UPDATE `+delivery.Table+` SET status = $1, last_error = $2, updated_at = $3,
   sent_at = CASE WHEN $6 THEN $3 ELSE sent_at END, lease_owner = NULL, lease_until = NULL
-WHERE id = ANY($4::text[]) AND status = 'SENDING' AND lease_owner = $5`,
-		r.To.String(), r.Why, r.Now, IDs(r.IDs), r.Lease, r.To == delivery.StatusSENT)
+WHERE id = ANY($4::text[]) AND status = 'SENDING' AND lease_owner = $5`+bound,
+		append([]any{r.To.String(), r.Why, r.Now, IDs(r.IDs), r.Lease, r.To == delivery.StatusSENT}, bounds...)...)
 	if err != nil {
 		return 0, err
 	}

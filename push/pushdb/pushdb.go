@@ -102,6 +102,8 @@ type Claim struct {
 	// (PostgreSQL) or from Now (SQLite, whose clock is the process's).
 	Now time.Time
 	For time.Duration
+	// Expiry, when set, holds the expiries of the deliveries among IDs.
+	Expiry Expiry
 }
 
 // Claimed is one claimed delivery.
@@ -119,6 +121,8 @@ type Release struct {
 	To    delivery.Status
 	Why   string
 	Now   time.Time
+	// Expiry, when set, holds the expiries of the deliveries among IDs.
+	Expiry Expiry
 }
 
 // For returns the Executor of an Ent dialect (postgres or sqlite3).

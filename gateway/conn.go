@@ -43,7 +43,9 @@ type conn struct {
 	device nodeid.ID
 	id     string
 
-	out  chan outFrame
+	// out holds pointers, not frames: an idle connection's empty queue
+	// then costs 8 bytes a slot instead of 40.
+	out  chan *outFrame
 	done chan struct{}
 	once sync.Once
 	// writing and pinging are set while a short-lived goroutine writes
@@ -119,7 +121,7 @@ func (c *conn) enqueueWait(frame outFrame) {
 	t := time.NewTimer(c.hub.cfg.WriteTimeout)
 	defer t.Stop()
 	select {
-	case c.out <- frame:
+	case c.out <- &frame:
 		c.kick()
 	case <-c.done:
 	case <-t.C:
@@ -130,7 +132,7 @@ func (c *conn) enqueueWait(frame outFrame) {
 
 func (c *conn) enqueue(frame outFrame) {
 	select {
-	case c.out <- frame:
+	case c.out <- &frame:
 		c.kick()
 	case <-c.done:
 	default:
@@ -296,7 +298,7 @@ func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budge
 	}
 	c := &conn{
 		hub: h, ws: ws, device: d.ID, id: randomID(),
-		out:    make(chan outFrame, h.cfg.SendBuffer),
+		out:    make(chan *outFrame, h.cfg.SendBuffer),
 		done:   make(chan struct{}),
 		sent:   map[nodeid.ID]int64{},
 		frames: budget,
@@ -311,36 +313,63 @@ func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budge
 }
 
 func (c *conn) readLoop(ctx context.Context) {
-	h := c.hub
 	for {
-		f, err := readFrame(ctx, c.ws)
+		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
-			if errors.Is(err, errFrame) {
-				c.writeError("INVALID_ARGUMENT", err.Error())
-				c.close(statusBadFrame, "bad frame")
-			}
 			return
 		}
-		h.cfg.Metrics.framesIn.WithLabelValues(f.Type).Inc()
-		if !c.frames.spend(f.Type) {
-			h.cfg.Metrics.throttled.WithLabelValues("frames").Inc()
-			// Reading stops; what was answered so far, and why, is written
-			// before the close.
-			c.writeError("RATE_LIMITED", tooManyFrames)
-			c.closeAfterQueued(statusTooManyFrames, tooManyFrames)
+		if !c.handleAside(ctx, typ, data) {
 			return
-		}
-		switch f.Type {
-		case FrameResume:
-			go c.resume(ctx, *f.AfterSeq)
-		case FrameAck:
-			c.report(ctx, f.MessageID, push.EventArrived)
-		case FrameEvent:
-			c.report(ctx, f.MessageID, push.DeviceEventType(f.Event))
-		case FrameAuth:
-			c.writeError("INVALID_ARGUMENT", "already authenticated")
 		}
 	}
+}
+
+// handleAside handles one frame on a short-lived goroutine and waits for
+// it, so frames are still handled in order. Decoding and handling run
+// deep (JSON, metrics, the database's hand-offs), and the reader's stack,
+// which an idle connection keeps for its whole life, would grow to fit
+// them for good: the reader only waits for the next frame, which fits in
+// half the stack (4 KB less per idle connection).
+func (c *conn) handleAside(ctx context.Context, typ websocket.MessageType, data []byte) bool {
+	done := make(chan bool, 1)
+	go func() { done <- c.handle(ctx, typ, data) }()
+	return <-done
+}
+
+// handle acts on one frame from the device; false ends the connection.
+func (c *conn) handle(ctx context.Context, typ websocket.MessageType, data []byte) bool {
+	h := c.hub
+	frame, err := ClientFrame{}, errFrame
+	if typ == websocket.MessageText {
+		frame, err = DecodeClientFrame(data)
+	}
+	if err != nil {
+		if errors.Is(err, errFrame) {
+			c.writeError("INVALID_ARGUMENT", err.Error())
+			c.close(statusBadFrame, "bad frame")
+		}
+		return false
+	}
+	h.cfg.Metrics.framesIn.WithLabelValues(frame.Type).Inc()
+	if !c.frames.spend(frame.Type) {
+		h.cfg.Metrics.throttled.WithLabelValues("frames").Inc()
+		// Reading stops; what was answered so far, and why, is written
+		// before the close.
+		c.writeError("RATE_LIMITED", tooManyFrames)
+		c.closeAfterQueued(statusTooManyFrames, tooManyFrames)
+		return false
+	}
+	switch frame.Type {
+	case FrameResume:
+		go c.resume(ctx, *frame.AfterSeq)
+	case FrameAck:
+		c.report(ctx, frame.MessageID, push.EventArrived)
+	case FrameEvent:
+		c.report(ctx, frame.MessageID, push.DeviceEventType(frame.Event))
+	case FrameAuth:
+		c.writeError("INVALID_ARGUMENT", "already authenticated")
+	}
+	return true
 }
 
 // resume sends the device what it missed after afterSeq. Frames that also
@@ -350,6 +379,8 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	c.resuming = true
 	c.mu.Unlock()
 	defer c.endResume()
+	c.hub.backlogBegin()
+	defer c.hub.backlogEnd()
 	if !c.hub.backlogSlots.take(ctx, c.done) {
 		return
 	}
@@ -370,6 +401,8 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 // deliverPending sends the device what waited for it while it could not
 // be reached (its presence was lost).
 func (c *conn) deliverPending(ctx context.Context) {
+	c.hub.backlogBegin()
+	defer c.hub.backlogEnd()
 	if !c.hub.backlogSlots.take(ctx, c.done) {
 		return
 	}

@@ -76,6 +76,8 @@ type Hub struct {
 	handshakeSlots turns
 	// reports gathers the devices' acks and events for the database.
 	reports *reporter
+	// backlogs counts the backlog reads, to release memory after storms.
+	backlogs *backlogTracker
 	// seenRunning is set while a last-seen round writes; Run waits for
 	// seenDone before it returns, so no round outlives the hub.
 	seenRunning atomic.Bool
@@ -126,7 +128,8 @@ func NewHub(cfg HubConfig) *Hub {
 		conns:          map[nodeid.ID]*conn{},
 		backlogSlots:   make(turns, maxBacklogQueries),
 		handshakeSlots: make(turns, maxHandshakes),
-		reports:        newReporter(cfg.Service, cfg.Logger.With("node", cfg.NodeID)),
+		backlogs:       newBacklogTracker(),
+		reports:        newReporter(cfg.Service, cfg.Logger.With("node", cfg.NodeID), cfg.Metrics.reportBatch),
 		throttle:       newThrottle(cfg.Redis, cfg.Router.prefix, cfg.Throttles, cfg.Logger, cfg.Metrics),
 		// Refresh and release touch the key only while it still names this
 		// connection: a newer connection elsewhere must not be undone.
@@ -363,6 +366,18 @@ func (h *Hub) closeAll() {
 	for _, c := range list {
 		c.close(websocket.StatusGoingAway, "server shutting down")
 	}
+}
+
+// backlogBegin and backlogEnd bracket a connection's backlog read
+// (resume or waiting messages), from the wait for its turn to the answer.
+func (h *Hub) backlogBegin() {
+	h.cfg.Metrics.backlogs.Inc()
+	h.backlogs.begin()
+}
+
+func (h *Hub) backlogEnd() {
+	h.cfg.Metrics.backlogs.Dec()
+	h.backlogs.end()
 }
 
 // Connections is how many devices this node holds.

@@ -11,6 +11,8 @@ type Metrics struct {
 	presenceErrors prometheus.Counter
 	busyRefusals   prometheus.Counter
 	throttled      *prometheus.CounterVec
+	backlogs       prometheus.Gauge
+	reportBatch    prometheus.Histogram
 }
 
 // NewMetrics registers the gateway metrics on reg (nil: not registered,
@@ -38,9 +40,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pushd_gateway_throttled_total", Help: "Device requests refused by a throttle: register_address, register_app, connect_address (429), frames (close 4429).",
 		}, []string{"throttle"}),
+		backlogs: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "pushd_gateway_backlog_reads",
+			Help: "Connected devices whose backlog (resume or waiting messages) is being read or waits for its turn: high after a node restart, 0 once every reconnected device is served.",
+		}),
+		reportBatch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "pushd_gateway_report_batch_size", Help: "Device acks and events recorded per statement batch.",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 6),
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals, m.throttled)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals, m.throttled, m.backlogs, m.reportBatch)
 	}
 	return m
 }

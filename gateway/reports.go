@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
 )
@@ -33,14 +35,16 @@ type reporter struct {
 	svc *push.Service
 	log *slog.Logger
 	in  chan push.DeviceReport
+	// batches observes each batch's size.
+	batches prometheus.Histogram
 
 	mu      sync.RWMutex
 	running bool
 	writers sync.WaitGroup
 }
 
-func newReporter(svc *push.Service, log *slog.Logger) *reporter {
-	return &reporter{svc: svc, log: log, in: make(chan push.DeviceReport, reportQueue)}
+func newReporter(svc *push.Service, log *slog.Logger, batches prometheus.Histogram) *reporter {
+	return &reporter{svc: svc, log: log, in: make(chan push.DeviceReport, reportQueue), batches: batches}
 }
 
 // add queues a report for the writers; false when they do not run (the
@@ -121,6 +125,7 @@ func (r *reporter) drain(ctx context.Context, batch []push.DeviceReport) {
 // a failed write is retried with backoff, for eventRetryFor, and for
 // reportShutdownGrace at most once the hub stops.
 func (r *reporter) record(ctx context.Context, batch []push.DeviceReport) {
+	r.batches.Observe(float64(len(batch)))
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventRetryFor)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(reportShutdownGrace, cancel) })

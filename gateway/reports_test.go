@@ -47,7 +47,7 @@ func TestReportsQueuedAtStopAreRecorded(t *testing.T) {
 	written, err := st.Ent.Delivery.CreateBulk(dls...).Save(ctx)
 	require.NoError(t, err)
 
-	r := newReporter(svc, testenv.Logger(t))
+	r := newReporter(svc, testenv.Logger(t), NewMetrics(nil).reportBatch)
 	report := func(i int) push.DeviceReport {
 		return push.DeviceReport{DeviceID: ds[i].ID, DeviceEvent: push.DeviceEvent{MessageID: written[i].ID, Type: push.EventArrived, ExpiresAt: expires}}
 	}

@@ -3,7 +3,7 @@
 # and Redis (a throw-away database and Redis DB, $DB and $REDIS_DB), then
 #   1. connects N idle devices, then N_MAX, and reports pushd's memory per
 #      connection (RSS from /proc before connecting and once all are
-#      connected and idle, and Go heap + stacks);
+#      connected and idle, their resumes answered, and Go heap + stacks);
 #   2. broadcasts a 200-byte frame to N devices, ROUNDS times, from the
 #      hand-off to the gateways (pushd-load broadcast);
 #   3. sends a signed pushBroadcast to N connected devices, ROUNDS times,
@@ -62,7 +62,14 @@ idle() {
   until grep -q registered "$bin/load.log"; do sleep 0.2; done
   sleep 1; local r0 m0; r0=$(rss); m0=$(heapstack)
   until grep -q '^connected' "$bin/load.log"; do sleep 0.2; done
-  sleep 3; local r1 m1; r1=$(rss); m1=$(heapstack)
+  # Idle means every connection's resume is answered: wait for the
+  # gateway's backlog reads to drain (at most two minutes), then a moment.
+  local waited=0
+  # (A build without that metric gets 10 s.)
+  [ -z "$(metric pushd_gateway_backlog_reads)" ] && waited=550
+  until [ "$(metric pushd_gateway_backlog_reads)" = "0" ] || [ $waited -ge 600 ]; do sleep 0.2; waited=$((waited + 1)); done
+  echo "backlog reads drained $((waited / 5)) s after the last connection"
+  sleep 2; local r1 m1; r1=$(rss); m1=$(heapstack)
   cat "$bin/load.log"
   echo "per idle connection: RSS $(( (r1 - r0) / n )) B, Go heap+stacks $(( (m1 - m0) / n )) B, goroutines $(metric go_goroutines)"
   kill $load 2>/dev/null || true; wait $load 2>/dev/null || true

@@ -213,7 +213,7 @@ func (s *Service) Insert(ctx context.Context, tx *ent.Tx, f *Fresh) error {
 func (s *Service) SendFresh(ctx context.Context, f *Fresh) (core.SendSummary, error) {
 	defer s.mark(ctx, f.job.ID)
 	var sum core.SendSummary
-	cl := claimed{hold: hold{lease: f.lease, expiry: pushdb.ExpiryOf(*f.job.ExpiresAt)}, deadline: f.deadline, ids: make(map[nodeid.ID]bool, len(f.claimed))}
+	cl := claimed{hold: hold{lease: f.lease, expiry: jobExpiry(f.job)}, deadline: f.deadline, ids: make(map[nodeid.ID]bool, len(f.claimed))}
 	byChannel := map[enum.Channel][]core.Outgoing{}
 	for _, o := range f.claimed {
 		cl.ids[o.DeliveryID] = true

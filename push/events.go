@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent"
@@ -142,7 +141,7 @@ func (s *Service) applyEvent(ctx context.Context, deviceID nodeid.ID, e DeviceEv
 		which = sql.EQ(delivery.FieldJobID, string(e.MessageID))
 	}
 	where := []*sql.Predicate{which, sql.EQ(delivery.FieldDeviceID, string(deviceID)), sql.In(delivery.FieldStatus, in...)}
-	if p := pushdb.ExpiryOf(e.ExpiresAt).Predicate(); p != nil && s.dialect == dialect.Postgres {
+	if p := pushdb.ExpiryOf(e.ExpiresAt).Predicate(s.dialect); p != nil {
 		where = append(where, p)
 	}
 	query, args := upd.Where(sql.And(where...)).Returning(delivery.FieldJobID).Query()

@@ -183,14 +183,14 @@ func (s *Service) claimSelfInTx(ctx context.Context, byDevice map[nodeid.ID][]*e
 }
 
 // inPartitionOf narrows a statement by ID to the partition of deliveries
-// that expire at t, on PostgreSQL, where deliveries are partitioned by
-// expiry (see pushdb.Expiry); it matches every row on SQLite.
+// that expire at t, on PostgreSQL (see pushdb.Expiry); it matches every
+// row on SQLite.
 func (s *Service) inPartitionOf(t time.Time) predicate.Delivery {
-	p := pushdb.ExpiryOf(t).Predicate()
-	if s.dialect != dialect.Postgres || p == nil {
-		return func(*sql.Selector) {}
+	return func(sel *sql.Selector) {
+		if p := pushdb.ExpiryOf(t).Predicate(s.dialect); p != nil {
+			sel.Where(p)
+		}
 	}
-	return func(sel *sql.Selector) { sel.Where(p) }
 }
 
 func selfMessage(d *ent.Delivery, seq int64) core.SelfMessage {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/pushd/pushd/ent/delivery"
@@ -57,9 +58,11 @@ func (e Expiry) SQL(column string, n int) (string, []any) {
 }
 
 // Predicate is e as a condition for statements built with Ent's SQL
-// builder on PostgreSQL; nil for the zero Expiry.
-func (e Expiry) Predicate() *sql.Predicate {
-	if e.IsZero() {
+// builder on a database of dbDialect: nil for the zero Expiry, and on
+// SQLite, whose table is not partitioned (and whose times, stored as
+// text, would not compare with the widened bounds).
+func (e Expiry) Predicate(dbDialect string) *sql.Predicate {
+	if e.IsZero() || dbDialect != dialect.Postgres {
 		return nil
 	}
 	return sql.And(sql.GTE(delivery.FieldExpiresAt, e.From.Add(-expirySlack)), sql.LTE(delivery.FieldExpiresAt, e.To.Add(expirySlack)))

@@ -114,29 +114,42 @@ func (s *Service) applyRound(ctx context.Context, round []DeviceReport) (int, []
 // applyReports moves the deliveries the reports of type t name forward,
 // in one statement, and returns the job of each it moved.
 func (s *Service) applyReports(ctx context.Context, t DeviceEventType, reports []DeviceReport) ([]nodeid.ID, error) {
+	query, args := reportsStatement(t, reports, s.now())
+	rows, err := s.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("record reports: %w", err)
+	}
+	defer rows.Close()
+	var jobs []nodeid.ID
+	for rows.Next() {
+		var job string
+		if err := rows.Scan(&job); err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, nodeid.ID(job))
+	}
+	return jobs, rows.Err()
+}
+
+// reportsStatement is applyReports' statement and its arguments.
+func reportsStatement(t DeviceEventType, reports []DeviceReport, now time.Time) (string, []any) {
 	from, to, _ := transitions(t)
-	now := s.now()
 	ids := make(pushdb.TextArray, len(reports))
 	devices := make(pushdb.TextArray, len(reports))
 	ats := make(pushdb.TextArray, len(reports))
-	expiries := make([]time.Time, 0, len(reports))
+	expiries := make([]time.Time, len(reports))
 	for i, r := range reports {
 		at := r.At
 		if at.IsZero() || at.After(now) {
 			at = now
 		}
 		ids[i], devices[i], ats[i] = string(r.MessageID), string(r.DeviceID), at.UTC().Format(time.RFC3339Nano)
-		if !r.ExpiresAt.IsZero() {
-			expiries = append(expiries, r.ExpiresAt)
-		}
+		expiries[i] = r.ExpiresAt
 	}
-	var bound string
-	var bounds []any
-	// Bounded only if every report's expiry is known: an unbounded one
-	// may be in any partition.
-	if len(expiries) == len(reports) {
-		bound, bounds = pushdb.ExpiryOf(expiries...).SQL("d.expires_at", 6)
-	}
+	// Each report bounds its own row's expiry (unbounded when unknown), so
+	// that the planner probes the primary key row by row (see
+	// pushdb.Expiry).
+	lo, hi := pushdb.RowBounds(expiries)
 	// The device's time, but never before the message existed (see
 	// notBeforeCreated).
 	const reported = `CASE WHEN d.created_at > r.at THEN d.created_at ELSE r.at END`
@@ -154,22 +167,8 @@ func (s *Service) applyReports(ctx context.Context, t DeviceEventType, reports [
 		statuses[i] = f.String()
 	}
 	query := `UPDATE deliveries AS d SET status = $1, updated_at = $2, ` + set + `
-FROM unnest($3::text[], $4::text[], $5::timestamptz[]) AS r(id, device, at)
-WHERE d.id = r.id AND d.device_id = r.device AND d.status = ANY($` + fmt.Sprint(6+len(bounds)) + `::text[])` + bound + `
+FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[]) AS r(id, device, at, lo, hi)
+WHERE d.id = r.id AND d.expires_at BETWEEN r.lo AND r.hi AND d.device_id = r.device AND d.status = ANY($8::text[])
 RETURNING d.job_id`
-	args := append([]any{to.String(), now, ids, devices, ats}, bounds...)
-	rows, err := s.client.QueryContext(ctx, query, append(args, statuses)...)
-	if err != nil {
-		return nil, fmt.Errorf("record reports: %w", err)
-	}
-	defer rows.Close()
-	var jobs []nodeid.ID
-	for rows.Next() {
-		var job string
-		if err := rows.Scan(&job); err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, nodeid.ID(job))
-	}
-	return jobs, rows.Err()
+	return query, []any{to.String(), now, ids, devices, ats, lo, hi, statuses}
 }

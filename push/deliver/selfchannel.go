@@ -121,14 +121,8 @@ func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery)
 		devices[i], expiries[i] = *d.DeviceID, d.ExpiresAt
 		byID[d.ID] = d
 	}
-	bound, bounds := pushdb.ExpiryOf(expiries...).SQL("d.expires_at", 4)
-	rows, err := s.client.QueryContext(ctx, `WITH s AS (
-  UPDATE devices SET last_seq = last_seq + 1
-  WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
-  RETURNING id, last_seq)
-UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = s.last_seq, sent_at = $3, updated_at = $3, attempts = d.attempts + 1
-FROM s WHERE d.device_id = s.id AND d.id = ANY($2::text[]) AND d.status = 'PENDING'`+bound+`
-RETURNING d.id, d.seq`, append([]any{pushdb.IDs(devices), pushdb.IDs(core.IDsOf(ds)), s.now()}, bounds...)...)
+	query, args := claimSelfStatement(devices, core.IDsOf(ds), expiries, s.now())
+	rows, err := s.client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim for the self channel: %w", err)
 	}
@@ -145,6 +139,22 @@ RETURNING d.id, d.seq`, append([]any{pushdb.IDs(devices), pushdb.IDs(core.IDsOf(
 	// By device, the order send batches load them in.
 	slices.SortFunc(msgs, func(a, b core.SelfMessage) int { return strings.Compare(string(a.DeviceID), string(b.DeviceID)) })
 	return msgs, rows.Err()
+}
+
+// claimSelfStatement is claimSelfOnePerDevice's statement and its
+// arguments: deliveries ids, the i-th to devices[i] and expiring at
+// expiries[i]. Each bounds its own row's expiry and status, so that the
+// planner probes the primary key row by row (see pushdb.Expiry).
+func claimSelfStatement(devices, ids []nodeid.ID, expiries []time.Time, now time.Time) (string, []any) {
+	lo, hi := pushdb.RowBounds(expiries)
+	return `WITH s AS (
+  UPDATE devices SET last_seq = last_seq + 1
+  WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+  RETURNING id, last_seq)
+UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = s.last_seq, sent_at = $3, updated_at = $3, attempts = d.attempts + 1
+FROM unnest($2::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS k(id, lo, hi, status), s
+WHERE d.id = k.id AND d.expires_at BETWEEN k.lo AND k.hi AND d.status = k.status AND d.device_id = s.id
+RETURNING d.id, d.seq`, []any{pushdb.IDs(devices), pushdb.IDs(ids), now, lo, hi, pushdb.Repeat(delivery.StatusPENDING.String(), len(ids))}
 }
 
 // claimSelfInTx claims deliveries, several per device if need be, in one

@@ -15,27 +15,46 @@ func (postgres) Claim(ctx context.Context, q Querier, c Claim) ([]Claimed, error
 	if len(c.IDs) == 0 {
 		return nil, nil
 	}
-	bound, bounds := c.Expiry.SQL("expires_at", 6)
-	return scanClaimed(q.QueryContext(ctx, `UPDATE `+delivery.Table+` SET status = 'SENDING', channel = $1, lease_owner = $2,
-  lease_until = now() + $3 * interval '1 millisecond', updated_at = $4, attempts = attempts + 1
-WHERE id = ANY($5::text[]) AND status = 'PENDING'`+bound+`
-RETURNING id, last_error`, append([]any{string(c.Channel), c.Lease, c.For.Milliseconds(), c.Now, IDs(c.IDs)}, bounds...)...))
+	query, args := claimSQL(c)
+	return scanClaimed(q.QueryContext(ctx, query, args...))
+}
+
+// claimSQL is the statement of Claim and its arguments. Its IDs are
+// joined from unnest, each with the bounds of Expiry and the status it
+// must have (see Expiry).
+func claimSQL(c Claim) (string, []any) {
+	lo, hi := c.Expiry.Rows(len(c.IDs))
+	return `UPDATE ` + delivery.Table + ` AS d SET status = 'SENDING', channel = $1, lease_owner = $2,
+  lease_until = now() + $3 * interval '1 millisecond', updated_at = $4, attempts = d.attempts + 1
+FROM unnest($5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[]) AS k(id, lo, hi, status)
+WHERE d.id = k.id AND d.expires_at BETWEEN k.lo AND k.hi AND d.status = k.status
+RETURNING d.id, d.last_error`, []any{string(c.Channel), c.Lease, c.For.Milliseconds(), c.Now, IDs(c.IDs), lo, hi,
+			Repeat(delivery.StatusPENDING.String(), len(c.IDs))}
 }
 
 func (postgres) Release(ctx context.Context, q Querier, r Release) (int, error) {
 	if len(r.IDs) == 0 {
 		return 0, nil
 	}
-	bound, bounds := r.Expiry.SQL("expires_at", 7)
-	res, err := q.ExecContext(ctx, `UPDATE `+delivery.Table+` SET status = $1, last_error = $2, updated_at = $3,
-  sent_at = CASE WHEN $6 THEN $3 ELSE sent_at END, lease_owner = NULL, lease_until = NULL
-WHERE id = ANY($4::text[]) AND status = 'SENDING' AND lease_owner = $5`+bound,
-		append([]any{r.To.String(), r.Why, r.Now, IDs(r.IDs), r.Lease, r.To == delivery.StatusSENT}, bounds...)...)
+	query, args := releaseSQL(r)
+	res, err := q.ExecContext(ctx, query, args...)
 	if err != nil {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// releaseSQL is the statement of Release and its arguments, its IDs
+// joined from unnest as claimSQL's.
+func releaseSQL(r Release) (string, []any) {
+	lo, hi := r.Expiry.Rows(len(r.IDs))
+	return `UPDATE ` + delivery.Table + ` AS d SET status = $1, last_error = $2, updated_at = $3,
+  sent_at = CASE WHEN $6 THEN $3 ELSE d.sent_at END, lease_owner = NULL, lease_until = NULL
+FROM unnest($4::text[], $7::timestamptz[], $8::timestamptz[], $9::text[]) AS k(id, lo, hi, status)
+WHERE d.id = k.id AND d.expires_at BETWEEN k.lo AND k.hi AND d.status = k.status AND d.lease_owner = $5`,
+		[]any{r.To.String(), r.Why, r.Now, IDs(r.IDs), r.Lease, r.To == delivery.StatusSENT, lo, hi,
+			Repeat(delivery.StatusSENDING.String(), len(r.IDs))}
 }
 
 func (postgres) InsertFanOut(ctx context.Context, q Querier, f *FanOut) (int, error) {

@@ -54,6 +54,9 @@ type Config struct {
 	// DatabasePoolMode says how a pooler in front of PostgreSQL shares
 	// server connections: "session" (or none) or "transaction".
 	DatabasePoolMode string
+	// DatabaseMaxConns bounds the process's main PostgreSQL pool; the
+	// relaxed-commit pool gets half as many.
+	DatabaseMaxConns int
 	// Admission: request rates and pipeline bounds past which pushes are
 	// refused with RATE_LIMITED before anything is written.
 	LimitAppRate        int
@@ -145,6 +148,7 @@ func Default() Config {
 		// Long enough for the worker's statements too, which share the
 		// connections with the API's when one process runs both.
 		DatabaseStatementTimeout: 30 * time.Second,
+		DatabaseMaxConns:         20,
 	}
 }
 

@@ -109,6 +109,7 @@ func TestEnvParsing(t *testing.T) {
 		"PUSHD_COOKIE_SECURE":            "always",
 		"PUSHD_SESSION_TTL":              "1h",
 		"PUSHD_DATABASE_POOL_MODE":       "transaction",
+		"PUSHD_DATABASE_MAX_CONNS":       "8",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, Config{
@@ -131,6 +132,7 @@ func TestEnvParsing(t *testing.T) {
 		CookieSecure:           "always",
 		SessionTTL:             time.Hour,
 		DatabasePoolMode:       "transaction",
+		DatabaseMaxConns:       8,
 		DeviceHeartbeat:        30 * time.Second,
 		WorkerConcurrency:      20,
 		RedisNamespace:         "pushd",
@@ -277,6 +279,8 @@ func TestValidate(t *testing.T) {
 		{"sentinel redis url", func(c *Config) { c.RedisURL = "redis-sentinel://:pw@s1:26379,s2:26379/0?master=m" }, ""},
 		{"cluster redis url", func(c *Config) { c.RedisURL = "rediss-cluster://n1:7000,n2:7000" }, ""},
 		{"transaction pooling", func(c *Config) { c.DatabasePoolMode = "transaction" }, ""},
+		{"one connection", func(c *Config) { c.DatabaseMaxConns = 1 }, "PUSHD_DATABASE_MAX_CONNS: must be from 2 to 500, got 1"},
+		{"too many connections", func(c *Config) { c.DatabaseMaxConns = 501 }, "PUSHD_DATABASE_MAX_CONNS: must be from 2 to 500, got 501"},
 		{"unknown pool mode", func(c *Config) { c.DatabasePoolMode = "statement" }, `PUSHD_DATABASE_POOL_MODE: must be "session" or "transaction", got "statement"`},
 		{"empty data dir", func(c *Config) { c.DataDir = " " }, "PUSHD_DATA_DIR: must not be empty"},
 		{"xml logs", func(c *Config) { c.LogFormat = "xml" }, `PUSHD_LOG_FORMAT: must be "text" or "json", got "xml"`},

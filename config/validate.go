@@ -87,6 +87,9 @@ func (c Config) checkStores(p *problems) {
 	if t := c.DatabaseStatementTimeout; t != 0 && (t < time.Second || t > time.Hour) {
 		p.bad(envStatementTimeout, "must be 0 (the server's setting) or from 1s to 1h, got %s", t)
 	}
+	if n := c.DatabaseMaxConns; n < 2 || n > 500 {
+		p.bad(envDatabaseMaxConns, "must be from 2 to 500, got %d", n)
+	}
 	switch c.DatabasePoolMode {
 	case "session", "transaction":
 	default:

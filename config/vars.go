@@ -22,6 +22,7 @@ const (
 	envDatabaseURL          = "PUSHD_DATABASE_URL"
 	envStatementTimeout     = "PUSHD_DATABASE_STATEMENT_TIMEOUT"
 	envDatabasePoolMode     = "PUSHD_DATABASE_POOL_MODE"
+	envDatabaseMaxConns     = "PUSHD_DATABASE_MAX_CONNS"
 	envRedisURL             = "PUSHD_REDIS_URL"
 	envDataDir              = "PUSHD_DATA_DIR"
 	envMasterKey            = "PUSHD_MASTER_KEY"
@@ -128,6 +129,9 @@ func specs() []spec {
 		stringVar(envDatabasePoolMode, "database-pool-mode", kindString, nil,
 			`How a pooler in front of PostgreSQL shares server connections: "session" (also for none) or "transaction" (PgBouncer's pool_mode=transaction).`,
 			func(c *Config) *string { return &c.DatabasePoolMode }),
+		intVar(envDatabaseMaxConns, "database-max-conns",
+			"PostgreSQL connections one process opens at most (2..500), and half as many more for its relaxed-commit writes.",
+			func(c *Config) *int { return &c.DatabaseMaxConns }),
 		stringVar(envRedisURL, "redis-url", kindURL, redactURL,
 			"Redis URL: redis:// or rediss:// (one server), redis-sentinel:// (a master found by Sentinels) or redis-cluster:// (a cluster), rediss-… with TLS; empty runs an in-process Redis.",
 			func(c *Config) *string { return &c.RedisURL }),

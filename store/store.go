@@ -48,6 +48,9 @@ type Options struct {
 	// when DatabaseURL is a pooler that shares server connections per
 	// transaction.
 	PoolMode string
+	// MaxConns bounds the main PostgreSQL pool (0: 20); the relaxed pool
+	// gets half as many, at least one.
+	MaxConns int
 	// History says how long deliveries are kept, and how they are
 	// partitioned on PostgreSQL.
 	History History
@@ -140,10 +143,14 @@ func (s *Stores) openPostgresPools(opts Options) error {
 	}
 	s.DB = db
 	s.closers = append(s.closers, s.DB.Close)
-	s.DB.SetMaxOpenConns(20)
+	maxConns := opts.MaxConns
+	if maxConns <= 0 {
+		maxConns = 20
+	}
+	s.DB.SetMaxOpenConns(maxConns)
 	// As many idle as open: a burst that outgrows the idle pool would
 	// otherwise open (fork) a PostgreSQL backend per query.
-	s.DB.SetMaxIdleConns(20)
+	s.DB.SetMaxIdleConns(maxConns)
 	s.DB.SetConnMaxIdleTime(5 * time.Minute)
 
 	params["synchronous_commit"] = "off"
@@ -151,8 +158,8 @@ func (s *Stores) openPostgresPools(opts Options) error {
 	if err != nil {
 		return err
 	}
-	relaxed.SetMaxOpenConns(10)
-	relaxed.SetMaxIdleConns(10)
+	relaxed.SetMaxOpenConns(max(1, maxConns/2))
+	relaxed.SetMaxIdleConns(max(1, maxConns/2))
 	relaxed.SetConnMaxIdleTime(5 * time.Minute)
 	s.closers = append(s.closers, relaxed.Close)
 	s.relaxedDB = relaxed

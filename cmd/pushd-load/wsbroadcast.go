@@ -27,7 +27,7 @@ type wsbroadcastFlags struct {
 	email, password                                       string
 	n, expect, concurrency, rounds, size                  int
 	send, ack                                             bool
-	gap, timeout, hold                                    time.Duration
+	gap, timeout, hold, idle                              time.Duration
 }
 
 func parseWSBroadcast(args []string) (*wsbroadcastFlags, error) {
@@ -51,12 +51,13 @@ func parseWSBroadcast(args []string) (*wsbroadcastFlags, error) {
 	fs.BoolVar(&f.ack, "ack", true, "devices ack every push, as the protocol asks")
 	fs.DurationVar(&f.gap, "gap", 5*time.Second, "pause between rounds, for the acks of the last one to be recorded")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "how long a round waits for its frames")
+	fs.DurationVar(&f.idle, "idle", 0, "with -send, wait this long once every device is connected and answered, before the first round (at most 10m; to read the servers' memory)")
 	fs.DurationVar(&f.hold, "hold", 0, "only hold the devices connected and idle this long (at most 10m; no rounds), to measure the server's memory")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if f.hold > 10*time.Minute {
-		return nil, errors.New("-hold must be at most 10m")
+	if f.hold > 10*time.Minute || f.idle > 10*time.Minute {
+		return nil, errors.New("-hold and -idle must be at most 10m")
 	}
 	if f.n < 1 || f.n > 19000 || f.rounds < 1 || f.rounds > 50 || f.size < 1 || f.size > 3000 {
 		return nil, errors.New("-n must be 1..19000, -rounds 1..50 and -size 1..3000")
@@ -136,6 +137,14 @@ func sendRounds(ctx context.Context, f *wsbroadcastFlags, app signedApp, rec *ro
 	}
 	if err := waitResumed(ctx, metrics, f.expect); err != nil {
 		return err
+	}
+	if f.idle > 0 {
+		fmt.Printf("all %d devices connected and answered; idle for %s\n", f.expect, f.idle)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(f.idle):
+		}
 	}
 	backend := pushclient.New(f.base, app.signer, &http.Client{Timeout: 60 * time.Second})
 	body := make([]byte, f.size)

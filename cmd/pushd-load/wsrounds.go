@@ -240,41 +240,46 @@ func isClosedByUs(err error) bool {
 }
 
 // waitResumed waits until the gateways behind metrics hold expect devices
-// that have all sent their resume: a push that comes during a device's
-// resume waits for it, which would count the resume into the first round.
+// that have all sent their resume and been answered (no backlog read left
+// in flight): a push that comes during a device's resume waits for it,
+// which would count the resume into the first round.
 func waitResumed(ctx context.Context, metrics []string, expect int) error {
 	giveUp := time.Now().Add(20 * time.Minute)
 	for {
-		conns, resumes, err := gatewayCounts(ctx, metrics)
+		c, err := gatewayCounts(ctx, metrics)
 		if err != nil {
 			return err
 		}
-		if conns >= expect && resumes >= expect {
-			// The resume answer itself (an empty backlog read) is not
-			// counted anywhere; a moment covers it.
+		if c.conns >= expect && c.resumes >= expect && c.backlogReads == 0 {
+			// A gateway that predates the backlog-reads gauge reports 0;
+			// a moment covers its last answers.
 			time.Sleep(time.Second)
 			return nil
 		}
 		if time.Now().After(giveUp) || ctx.Err() != nil {
-			return fmt.Errorf("gateways hold %d devices and %d resumes, waited for %d", conns, resumes, expect)
+			return fmt.Errorf("gateways hold %d devices, %d resumes and %d backlog reads, waited for %d", c.conns, c.resumes, c.backlogReads, expect)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
 }
 
-// gatewayCounts sums the connected devices and resume frames of every
-// gateway's /metrics.
-func gatewayCounts(ctx context.Context, metrics []string) (conns, resumes int, err error) {
+// fleetCounts is what the gateways' /metrics say of their devices.
+type fleetCounts struct{ conns, resumes, backlogReads int }
+
+// gatewayCounts sums the connected devices, resume frames and backlog
+// reads in flight of every gateway's /metrics.
+func gatewayCounts(ctx context.Context, metrics []string) (fleetCounts, error) {
+	var c fleetCounts
 	for _, base := range metrics {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			return 0, 0, err
+			return c, err
 		}
 		raw, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil {
-			return 0, 0, err
+			return c, err
 		}
 		for line := range strings.SplitSeq(string(raw), "\n") {
 			name, value, ok := strings.Cut(line, " ")
@@ -282,11 +287,13 @@ func gatewayCounts(ctx context.Context, metrics []string) (conns, resumes int, e
 			switch {
 			case !ok || perr != nil:
 			case name == "pushd_gateway_connections":
-				conns += int(v)
+				c.conns += int(v)
 			case name == `pushd_gateway_frames_in_total{type="resume"}`:
-				resumes += int(v)
+				c.resumes += int(v)
+			case name == "pushd_gateway_backlog_reads":
+				c.backlogReads += int(v)
 			}
 		}
 	}
-	return conns, resumes, nil
+	return c, nil
 }

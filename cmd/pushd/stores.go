@@ -18,6 +18,7 @@ func openStores(ctx context.Context, cfg config.Config, log *slog.Logger) (*stor
 		DataDir:          cfg.DataDir,
 		StatementTimeout: cfg.DatabaseStatementTimeout,
 		PoolMode:         cfg.DatabasePoolMode,
+		MaxConns:         cfg.DatabaseMaxConns,
 		History:          store.History{Partition: cfg.DeliveryPartition, Retention: cfg.DeliveryRetention},
 	}, log)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -25,8 +26,8 @@ type roundRecorder struct {
 	mu     sync.Mutex
 	rounds [][]time.Duration
 	last   []time.Time // when each round's latest frame came
-	// dropped counts connections that ended before the run did: the
-	// likeliest reason for missing frames.
+	// dropped counts connections the server ended before the run did
+	// (each is reconnected).
 	dropped atomic.Int64
 }
 
@@ -102,7 +103,7 @@ func (r *roundRecorder) overall(n int) string {
 		}
 	}
 	slices.Sort(p99s)
-	return fmt.Sprintf("%d of %d rounds complete; p99 over the rounds %s–%s; %d connections ended early",
+	return fmt.Sprintf("%d of %d rounds complete; p99 over the rounds %s–%s; %d connections ended by the server and reconnected",
 		complete, len(r.rounds), p99s[0].Round(time.Millisecond), p99s[len(p99s)-1].Round(time.Millisecond), r.dropped.Load())
 }
 
@@ -167,10 +168,10 @@ func (f deviceFleet) connect(ctx context.Context, n int) (func(), error) {
 	// Installation IDs unique to this process, so that several load
 	// processes in one app never take each other's devices.
 	tag := fmt.Sprintf("%d-%d", os.Getpid(), time.Now().UnixNano())
-	conns := make([]*deviceclient.Conn, n)
+	conns := make([]atomic.Pointer[deviceclient.Conn], n)
 	closeAll := func() {
-		for _, c := range conns {
-			if c != nil {
+		for i := range conns {
+			if c := conns[i].Load(); c != nil {
 				c.CloseNow()
 			}
 		}
@@ -192,33 +193,73 @@ func (f deviceFleet) connect(ctx context.Context, n int) (func(), error) {
 	// in between, so that what connecting adds is measured alone.
 	fmt.Printf("registered %d devices in %s\n", n, time.Since(start).Round(time.Millisecond))
 	start = time.Now()
+	var busy atomic.Int64
 	err = parallel(ctx, n, f.concurrency, func(i int) error {
-		c, err := clients[i%len(clients)].Connect(ctx, tokens[i], 0)
+		d := device{client: clients[i%len(clients)], token: tokens[i], conn: &conns[i]}
+		c, err := connectRetrying(ctx, d.client, d.token, 0, &busy)
 		if err != nil {
 			return fmt.Errorf("connect device %d: %w", i, err)
 		}
-		conns[i] = c
+		d.conn.Store(c)
 		// Read at once: a device that does not read cannot answer the
 		// server's pings and is dropped, as it should be.
-		go f.read(ctx, c)
+		go f.read(ctx, d, &busy)
 		return nil
 	})
 	if err == nil {
-		fmt.Printf("connected %d devices in %s\n", n, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("connected %d devices in %s (%d refused as busy and retried)\n", n, time.Since(start).Round(time.Millisecond), busy.Load())
 	}
 	return closeAll, err
 }
 
+// connectRetrying connects as a device SDK does: a gateway that sheds
+// handshakes answers UNAVAILABLE ("reconnect later"), and the device
+// tries again after a growing, jittered pause, up to 20 times.
+func connectRetrying(ctx context.Context, client *deviceclient.Client, token string, afterSeq int64, busy *atomic.Int64) (*deviceclient.Conn, error) {
+	pause := 500 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		c, err := client.Connect(ctx, token, afterSeq)
+		if err == nil || attempt == 20 || !strings.Contains(err.Error(), `"code":"UNAVAILABLE"`) {
+			return c, err
+		}
+		busy.Add(1)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(pause/2 + rand.N(pause)):
+		}
+		pause = min(2*pause, 10*time.Second)
+	}
+}
+
+// device is one simulated device: its gateway, its token and its current
+// connection.
+type device struct {
+	client *deviceclient.Client
+	token  string
+	conn   *atomic.Pointer[deviceclient.Conn]
+}
+
 // read records each push's latency from the send time it carries, and
-// acks it.
-func (f deviceFleet) read(ctx context.Context, c *deviceclient.Conn) {
+// acks it. A connection the server ends is counted and reconnected, from
+// the last seq received, as a device SDK does.
+func (f deviceFleet) read(ctx context.Context, d device, busy *atomic.Int64) {
+	c := d.conn.Load()
 	for {
 		fr, err := c.Next(ctx)
 		if err != nil {
-			if ctx.Err() == nil && !isClosedByUs(err) {
-				f.rec.dropped.Add(1)
+			if ctx.Err() != nil || isClosedByUs(err) {
+				return
 			}
-			return
+			if f.rec.dropped.Add(1) <= 3 {
+				fmt.Fprintf(os.Stderr, "a connection ended: %v; reconnecting\n", err)
+			}
+			if c, err = connectRetrying(ctx, d.client, d.token, c.LastSeq, busy); err != nil {
+				fmt.Fprintf(os.Stderr, "a device could not reconnect: %v\n", err)
+				return
+			}
+			d.conn.Store(c)
+			continue
 		}
 		if fr.Push == nil {
 			continue

@@ -52,6 +52,8 @@ type conn struct {
 	// queued frames or waits for a pong: an idle connection costs one
 	// goroutine (its reader), not three.
 	writing, pinging atomic.Bool
+	// slice is the part of the heartbeat in which the hub pings it.
+	slice int
 	// frames is what the device may still send (nil: no limit).
 	frames *frameBudget
 
@@ -297,7 +299,7 @@ func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budge
 		return nil, err
 	}
 	c := &conn{
-		hub: h, ws: ws, device: d.ID, id: randomID(),
+		hub: h, ws: ws, device: d.ID, id: randomID(), slice: int(h.connected.Add(1) % pingSlices),
 		out:    make(chan *outFrame, h.cfg.SendBuffer),
 		done:   make(chan struct{}),
 		sent:   map[nodeid.ID]int64{},

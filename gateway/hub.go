@@ -81,7 +81,10 @@ type Hub struct {
 	// seenRunning is set while a last-seen round writes; Run waits for
 	// seenDone before it returns, so no round outlives the hub.
 	seenRunning atomic.Bool
-	seenDone    sync.WaitGroup
+	// connected counts the connections ever admitted, to deal them into
+	// ping slices in turn.
+	connected atomic.Uint64
+	seenDone  sync.WaitGroup
 }
 
 // DefaultSeenEvery is how often connected devices' last seen is written.
@@ -188,6 +191,9 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	tick := time.NewTicker(h.cfg.Heartbeat)
 	defer tick.Stop()
+	pings := time.NewTicker(h.cfg.Heartbeat / pingSlices)
+	defer pings.Stop()
+	slice := 0
 	seen := time.NewTicker(h.cfg.SeenEvery)
 	defer seen.Stop()
 	defer h.seenDone.Wait()
@@ -204,7 +210,9 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.dispatch([]byte(m.Payload))
 		case <-tick.C:
 			h.refreshPresence(ctx)
-			h.pingAll()
+		case <-pings.C:
+			h.pingSlice(slice)
+			slice = (slice + 1) % pingSlices
 		case <-seen.C:
 			h.recordSeen(ctx)
 		}
@@ -268,12 +276,22 @@ func (h *Hub) connectedDevices() []nodeid.ID {
 	return ids
 }
 
-// pingAll pings every local connection once per heartbeat.
-func (h *Hub) pingAll() {
+// pingSlices spreads the pings over the heartbeat: every connection is
+// pinged once per heartbeat, a tenth of them at a time. Pinging all at
+// once made every device answer in the same 10 s, which an overloaded
+// node or network turned into mass drops (at 16,000 connections per node
+// on two cores shared with 100,000 simulated devices) and then into a
+// reconnection storm.
+const pingSlices = 10
+
+// pingSlice pings the local connections of one slice.
+func (h *Hub) pingSlice(slice int) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for _, c := range h.conns {
-		c.ping()
+		if c.slice == slice {
+			c.ping()
+		}
 	}
 }
 

@@ -25,6 +25,11 @@ GATEWAYS=${GATEWAYS:-6}
 ROUNDS=${ROUNDS:-3}
 GAP=${GAP:-30s}
 TIMEOUT=${TIMEOUT:-120s}
+# Registrations and connections in flight per load process: on two cores
+# shared by everything, more only queue up and starve the devices' pongs.
+CONCURRENCY=${CONCURRENCY:-8}
+# Pings every HEARTBEAT; a device must answer within 10 s.
+export PUSHD_DEVICE_HEARTBEAT=${HEARTBEAT:-30s}
 PORT=${PORT:-18200}
 DB=${DB:-pushd_bench}
 REDIS_DB=${REDIS_DB:-5}
@@ -103,7 +108,7 @@ for g in $(seq 0 $((GATEWAYS - 1))); do
   [ $g -eq $((GATEWAYS - 1)) ] && n=$((N - share * (GATEWAYS - 1)))
   lo=$((10 + 2 * g))
   args=(-url "$API" -gateways "${GW_URLS[$g]}" -sources "$lo-$((lo + 1))" -app "$work/app.json"
-    -n "$n" -rounds "$ROUNDS" -gap "$GAP" -timeout "$TIMEOUT" -size 200 -out "$work/lat-$g.txt")
+    -n "$n" -c "$CONCURRENCY" -rounds "$ROUNDS" -gap "$GAP" -timeout "$TIMEOUT" -size 200 -out "$work/lat-$g.txt")
   if [ $g -eq 0 ]; then
     args+=(-email bench@example.com -password bench-password -expect "$N" -metrics "$all_metrics" -idle 15s)
   else

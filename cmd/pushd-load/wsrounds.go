@@ -193,36 +193,37 @@ func (f deviceFleet) connect(ctx context.Context, n int) (func(), error) {
 	// in between, so that what connecting adds is measured alone.
 	fmt.Printf("registered %d devices in %s\n", n, time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	var busy atomic.Int64
+	var retried atomic.Int64
 	err = parallel(ctx, n, f.concurrency, func(i int) error {
 		d := device{client: clients[i%len(clients)], token: tokens[i], conn: &conns[i]}
-		c, err := connectRetrying(ctx, d.client, d.token, 0, &busy)
+		c, err := connectRetrying(ctx, d.client, d.token, 0, &retried)
 		if err != nil {
 			return fmt.Errorf("connect device %d: %w", i, err)
 		}
 		d.conn.Store(c)
 		// Read at once: a device that does not read cannot answer the
 		// server's pings and is dropped, as it should be.
-		go f.read(ctx, d, &busy)
+		go f.read(ctx, d, &retried)
 		return nil
 	})
 	if err == nil {
-		fmt.Printf("connected %d devices in %s (%d refused as busy and retried)\n", n, time.Since(start).Round(time.Millisecond), busy.Load())
+		fmt.Printf("connected %d devices in %s (%d attempts failed and were retried)\n", n, time.Since(start).Round(time.Millisecond), retried.Load())
 	}
 	return closeAll, err
 }
 
-// connectRetrying connects as a device SDK does: a gateway that sheds
-// handshakes answers UNAVAILABLE ("reconnect later"), and the device
-// tries again after a growing, jittered pause, up to 20 times.
-func connectRetrying(ctx context.Context, client *deviceclient.Client, token string, afterSeq int64, busy *atomic.Int64) (*deviceclient.Conn, error) {
+// connectRetrying connects as a device SDK does: after a failure (a
+// gateway that sheds handshakes answers UNAVAILABLE, "reconnect later";
+// an overloaded one may not answer in time) the device tries again after
+// a growing, jittered pause, up to 20 times (about three minutes).
+func connectRetrying(ctx context.Context, client *deviceclient.Client, token string, afterSeq int64, retried *atomic.Int64) (*deviceclient.Conn, error) {
 	pause := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		c, err := client.Connect(ctx, token, afterSeq)
-		if err == nil || attempt == 20 || !strings.Contains(err.Error(), `"code":"UNAVAILABLE"`) {
+		if err == nil || attempt == 20 || ctx.Err() != nil {
 			return c, err
 		}
-		busy.Add(1)
+		retried.Add(1)
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -243,7 +244,7 @@ type device struct {
 // read records each push's latency from the send time it carries, and
 // acks it. A connection the server ends is counted and reconnected, from
 // the last seq received, as a device SDK does.
-func (f deviceFleet) read(ctx context.Context, d device, busy *atomic.Int64) {
+func (f deviceFleet) read(ctx context.Context, d device, retried *atomic.Int64) {
 	c := d.conn.Load()
 	for {
 		fr, err := c.Next(ctx)
@@ -254,7 +255,7 @@ func (f deviceFleet) read(ctx context.Context, d device, busy *atomic.Int64) {
 			if f.rec.dropped.Add(1) <= 3 {
 				fmt.Fprintf(os.Stderr, "a connection ended: %v; reconnecting\n", err)
 			}
-			if c, err = connectRetrying(ctx, d.client, d.token, c.LastSeq, busy); err != nil {
+			if c, err = connectRetrying(ctx, d.client, d.token, c.LastSeq, retried); err != nil {
 				fmt.Fprintf(os.Stderr, "a device could not reconnect: %v\n", err)
 				return
 			}

@@ -54,6 +54,7 @@ lint: ## vet, formatting and module tidiness
 bench: services ## benchmarks and load runs (not part of CI)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-gateway.sh
+	N=12000 GATEWAYS=3 scripts/bench-fleet.sh
 	scripts/bench-pipeline.sh
 	$(MAKE) console build
 	cd web && node bench/console-bench.mjs size && node bench/console-bench.mjs interactive 20 && node bench/console-bench.mjs memory 60

@@ -87,6 +87,7 @@ SELECT k.id, now(), now(), $6, $3, $4, k.dev, $5 FROM unnest($1::text[], $2::tex
 // partitions read: those they returned and those they filtered out, over
 // every loop. A statement that probes its rows by key reads about as many
 // as it names; one that reads a job by its expiry reads the whole job.
+// With PUSHD_TEST_PLAN set, the test logs the plan.
 func DeliveryRowsRead(t testing.TB, st *store.Stores, query string, args ...any) int {
 	t.Helper()
 	ctx := context.Background()

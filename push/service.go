@@ -120,6 +120,9 @@ type Config struct {
 	// Admission, if set, may refuse a push before anything is written
 	// (rate limits, pipeline overload).
 	Admission core.Admission
+	// MaxVendorBookkeeping bounds the vendor claims and releases that run
+	// at once (0: no bound; see deliver.Config.MaxBookkeeping).
+	MaxVendorBookkeeping int
 }
 
 // NewService returns a Service.
@@ -165,7 +168,7 @@ func NewService(cfg Config) *Service {
 	s.deliver = deliver.New(deliver.Config{
 		Client: cfg.Client, Dialect: cfg.Dialect, Self: cfg.Self, Queue: cfg.Queue, Credentials: s.creds,
 		Preference: preference(cfg), MarketingCap: marketingCap(cfg), Lease: cfg.Lease, Node: cfg.Node, Mark: s.mark,
-		OnSend: cfg.OnSend, Logger: cfg.Logger, Clock: cfg.Clock,
+		OnSend: cfg.OnSend, MaxBookkeeping: cfg.MaxVendorBookkeeping, Logger: cfg.Logger, Clock: cfg.Clock,
 	})
 	s.hooks = hooks.New(hooks.Config{
 		Client: cfg.Client, Sealer: cfg.Sealer, Queue: cfg.Queue, Outbox: s.outbox, Mark: s.mark,

@@ -78,7 +78,24 @@ func (w *wiring) newService(sealer *seal.Sealer, allow []netip.Prefix, channels 
 		Lease:         w.cfg.DeliveryLease,
 		Dialect:       w.stores.Dialect,
 		Logger:        w.log,
+
+		MaxVendorBookkeeping: w.vendorBookkeeping(),
 	})
+}
+
+// vendorBookkeeping bounds the worker's vendor claims and releases where
+// the process also serves devices or the API: to half of its database
+// pool, so that a broadcast's send batches leave the other half to the
+// devices' handshakes and resumes and to API requests. Measured after a
+// kill -9 of pushd serve with 48,000 vendor and 12,000 WebSocket devices:
+// unbounded, the releases held 15 of the 20 connections and 8 more
+// waited, and so did the handshakes, 9,411 of them queued for a turn. A
+// worker alone has nothing to leave room for.
+func (w *wiring) vendorBookkeeping() int {
+	if !w.roles.Worker || !(w.roles.Gateway || w.roles.API) {
+		return 0
+	}
+	return max(1, w.cfg.DatabaseMaxConns/2)
 }
 
 // admission is the API role's bound on what pushes it accepts: per app

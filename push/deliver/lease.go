@@ -100,7 +100,11 @@ type claimed struct {
 // split them, never share. expiry holds the deliveries' expiries.
 func (s *Service) claim(ctx context.Context, want []nodeid.ID, expiry pushdb.Expiry, c enum.Channel) (claimed, error) {
 	cl := claimed{hold: hold{lease: s.newLease(), expiry: expiry}, ids: make(map[nodeid.ID]bool, len(want)), deadline: time.Now().Add(s.sendWindow())}
-	got, err := s.db.Claim(ctx, s.client, pushdb.Claim{IDs: want, Channel: c, Lease: cl.lease, Now: s.now(), For: s.lease, Expiry: expiry})
+	var got []pushdb.Claimed
+	err := s.booking(ctx, func() (err error) {
+		got, err = s.db.Claim(ctx, s.client, pushdb.Claim{IDs: want, Channel: c, Lease: cl.lease, Now: s.now(), For: s.lease, Expiry: expiry})
+		return err
+	})
 	if err != nil {
 		return cl, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -119,7 +123,11 @@ func (s *Service) claim(ctx context.Context, want []nodeid.ID, expiry pushdb.Exp
 // the IDs as one array parameter, planned once per batch like the claim:
 // it runs once per send batch, on the hot path of every broadcast.
 func (s *Service) release(ctx context.Context, h hold, ids []nodeid.ID, to delivery.Status, why string) (int, error) {
-	n, err := s.db.Release(ctx, s.client, pushdb.Release{IDs: ids, Lease: h.lease, To: to, Why: why, Now: s.now(), Expiry: h.expiry})
+	var n int
+	err := s.booking(ctx, func() (err error) {
+		n, err = s.db.Release(ctx, s.client, pushdb.Release{IDs: ids, Lease: h.lease, To: to, Why: why, Now: s.now(), Expiry: h.expiry})
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("record vendor answers: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/enum"
@@ -48,8 +49,10 @@ type Service struct {
 	onSend func(core.SendSummary)
 	// recording counts the sends between their vendor and their record.
 	recording sends
-	log       *slog.Logger
-	now       core.Clock
+	// bookkeeping bounds the claims and releases in flight (nil: no bound).
+	bookkeeping *semaphore.Weighted
+	log         *slog.Logger
+	now         core.Clock
 }
 
 // Config is what a Service needs.
@@ -78,8 +81,14 @@ type Config struct {
 	Mark func(context.Context, ...nodeid.ID)
 	// OnSend, if set, hears what every send did (metrics).
 	OnSend func(core.SendSummary)
-	Logger *slog.Logger
-	Clock  core.Clock
+	// MaxBookkeeping bounds the vendor claims and releases that run at
+	// once (0: no bound). A broadcast's send batches each claim and
+	// release their deliveries, and unbounded they can hold every
+	// connection of the process's pool: where the process also serves
+	// devices or the API, those then queue behind them for a connection.
+	MaxBookkeeping int
+	Logger         *slog.Logger
+	Clock          core.Clock
 }
 
 // New returns a Service.
@@ -102,6 +111,26 @@ func New(cfg Config) *Service {
 	return &Service{
 		client: cfg.Client, db: pushdb.For(cfg.Dialect), dialect: cfg.Dialect, self: cfg.Self, queue: cfg.Queue,
 		creds: cfg.Credentials, preference: cfg.Preference, caps: cfg.MarketingCap, node: cfg.Node, lease: max(cfg.Lease, MinLease),
-		mark: cfg.Mark, onSend: cfg.OnSend, log: cfg.Logger, now: cfg.Clock,
+		mark: cfg.Mark, onSend: cfg.OnSend, log: cfg.Logger, now: cfg.Clock, bookkeeping: bound(cfg.MaxBookkeeping),
 	}
+}
+
+// bound is a semaphore of n, or nil (no bound) for n <= 0.
+func bound(n int) *semaphore.Weighted {
+	if n <= 0 {
+		return nil
+	}
+	return semaphore.NewWeighted(int64(n))
+}
+
+// booking runs one claim or release statement within the bound.
+func (s *Service) booking(ctx context.Context, statement func() error) error {
+	if s.bookkeeping == nil {
+		return statement()
+	}
+	if err := s.bookkeeping.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	defer s.bookkeeping.Release(1)
+	return statement()
 }

@@ -262,22 +262,19 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string,
 		}
 		token = f.Token
 	}
-	wait, cancel := context.WithTimeout(ctx, h.cfg.AuthTimeout)
-	turn := h.handshakeSlots.take(wait, nil)
-	cancel()
-	if !turn {
+	c, busy, err := h.handshake(ctx, ws, token, budget)
+	switch {
+	case busy:
 		h.cfg.Metrics.busyRefusals.Inc()
 		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "UNAVAILABLE", "node busy: reconnect later")
 		return
-	}
-	c, err := h.admit(ctx, ws, token, budget)
-	h.handshakeSlots.give()
-	if err != nil {
+	case errors.Is(err, errInvalidToken):
+		writeErrorAndClose(ctx, ws, statusUnauthenticated, "UNAUTHENTICATED", "invalid device token")
+		return
+	case err != nil:
+		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "INTERNAL", err.Error())
 		return
 	}
-	// Outside the turn: a write that may wait (it has a pool of its own),
-	// which the next device's lookup need not wait for.
-	h.cfg.Service.Devices().SeenDevice(ctx, c.device)
 	welcome, _ := json.Marshal(Welcome{Type: FrameWelcome, DeviceID: c.device, Heartbeat: int(h.cfg.Heartbeat.Seconds())})
 	c.send("", 0, outFrame{welcome, FrameWelcome})
 	// Reading goes on in a goroutine of its own, started with a small
@@ -290,16 +287,10 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, headerToken string,
 	}()
 }
 
-// admit authenticates the device and makes its connection the device's
-// one; on failure it has told the device why and closed ws.
-func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budget *frameBudget) (*conn, error) {
-	d, err := h.cfg.Service.Devices().AuthenticateDevice(ctx, token)
-	if err != nil {
-		writeErrorAndClose(ctx, ws, statusUnauthenticated, "UNAUTHENTICATED", "invalid device token")
-		return nil, err
-	}
-	c := &conn{
-		hub: h, ws: ws, device: d.ID, id: randomID(), slice: int(h.connected.Add(1) % pingSlices),
+// newConn is a connection of device on ws, not yet attached.
+func (h *Hub) newConn(ws *websocket.Conn, device nodeid.ID, budget *frameBudget) *conn {
+	return &conn{
+		hub: h, ws: ws, device: device, id: randomID(), slice: int(h.connected.Add(1) % pingSlices),
 		out:    make(chan *outFrame, h.cfg.SendBuffer),
 		done:   make(chan struct{}),
 		sent:   map[nodeid.ID]int64{},
@@ -307,11 +298,6 @@ func (h *Hub) admit(ctx context.Context, ws *websocket.Conn, token string, budge
 		// Nothing live goes out before the device's first resume.
 		resuming: true,
 	}
-	if err := h.attach(ctx, c); err != nil {
-		writeErrorAndClose(ctx, ws, websocket.StatusTryAgainLater, "INTERNAL", "presence unavailable")
-		return nil, err
-	}
-	return c, nil
 }
 
 func (c *conn) readLoop(ctx context.Context) {

@@ -15,3 +15,6 @@ func HoldHandshakes(h *Hub) (release func()) {
 		}
 	}
 }
+
+// QueuedHandshakes is how many handshakes wait for a batch on h.
+func QueuedHandshakes(h *Hub) int { return h.handshakes.Len() }

@@ -67,13 +67,16 @@ type Hub struct {
 	// bound their backlog queries would hold every database connection
 	// while API requests on the same process wait behind them.
 	backlogSlots turns
-	// handshakeSlots bounds the handshakes that look up a device at once,
-	// for the same reason: together with the backlog reads they leave
-	// most of the connection pool to the API. A device that waits longer
-	// than the auth timeout for a turn is told to come back later, so a
+	// handshakeSlots bounds the handshake batches (handshake.go) that
+	// look up devices at once, for the same reason: together with the
+	// backlog reads they leave most of the connection pool to the API. A
+	// device that no batch takes within the auth timeout is told to come
+	// back later, so a
 	// reconnect storm turns into devices backing off instead of queued
 	// handshakes whose devices gave up long ago.
 	handshakeSlots turns
+	// handshakes are the devices waiting to be admitted in a batch.
+	handshakes handshakeQueue
 	// reports gathers the devices' acks and events for the database.
 	reports *reporter
 	// backlogs counts the backlog reads, to release memory after storms.
@@ -91,8 +94,8 @@ type Hub struct {
 const DefaultSeenEvery = 5 * time.Minute
 
 // maxBacklogQueries is how many device backlogs one node reads at once,
-// and maxHandshakes how many devices it authenticates at once: together a
-// fraction of the process's 20 database connections.
+// and maxHandshakes how many batches of devices it authenticates at once:
+// together a fraction of the process's 20 database connections.
 const (
 	maxBacklogQueries = 6
 	maxHandshakes     = 6
@@ -333,15 +336,9 @@ func (h *Hub) refreshPresence(ctx context.Context) {
 	}
 }
 
-// attach makes c the device's connection: a previous one on this node is
-// closed, one on another node is told to close, and presence points here.
-func (h *Hub) attach(ctx context.Context, c *conn) error {
-	key := h.cfg.Router.presenceKey(c.device)
-	prev, err := h.cfg.Redis.SetArgs(ctx, key, c.presence().String(), redis.SetArgs{Get: true, TTL: h.presenceTTL()}).Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		h.cfg.Metrics.presenceErrors.Inc()
-		return err
-	}
+// attachLocal makes c its device's connection on this node, once its
+// presence is written; a connection the device had here is told to close.
+func (h *Hub) attachLocal(c *conn) {
 	h.mu.Lock()
 	old := h.conns[c.device]
 	h.conns[c.device] = c
@@ -350,13 +347,6 @@ func (h *Hub) attach(ctx context.Context, c *conn) error {
 	if old != nil {
 		old.close(statusReplaced, "replaced by a newer connection")
 	}
-	if p, ok := parsePresence(prev); ok && p.node != h.cfg.NodeID {
-		err := h.cfg.Router.publish(ctx, map[string]*envelope{p.node: {Kick: []kick{{DeviceID: c.device, ConnID: p.conn}}}})
-		if err != nil {
-			h.log.Warn("gateway: kick previous connection", "device", c.device, "err", err)
-		}
-	}
-	return nil
 }
 
 // detach forgets c if it is still the device's connection.

@@ -13,6 +13,7 @@ type Metrics struct {
 	throttled      *prometheus.CounterVec
 	backlogs       prometheus.Gauge
 	reportBatch    prometheus.Histogram
+	handshakeBatch prometheus.Histogram
 }
 
 // NewMetrics registers the gateway metrics on reg (nil: not registered,
@@ -48,9 +49,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "pushd_gateway_report_batch_size", Help: "Device acks and events recorded per statement batch.",
 			Buckets: prometheus.ExponentialBuckets(1, 4, 6),
 		}),
+		handshakeBatch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "pushd_gateway_handshake_batch_size", Help: "Devices admitted per handshake batch (one token lookup and one presence pipeline): 1 when devices connect one at a time, more in a reconnection storm.",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 5),
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals, m.throttled, m.backlogs, m.reportBatch)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals, m.throttled, m.backlogs, m.reportBatch, m.handshakeBatch)
 	}
 	return m
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push"
 	"github.com/pushd/pushd/push/core"
+	"github.com/pushd/pushd/push/deliver"
 )
 
 // Close codes of the device channel (4000–4999 are the application's).
@@ -369,11 +370,12 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 	defer c.endResume()
 	c.hub.backlogBegin()
 	defer c.hub.backlogEnd()
-	if !c.hub.backlogSlots.take(ctx, c.done) {
+	it := c.hub.resumes.push(&resumeWait{req: deliver.ResumeRequest{Device: c.device, AfterSeq: afterSeq}})
+	run := func(batch []*queued[*resumeWait]) { c.hub.resumeBatch(context.WithoutCancel(ctx), batch) }
+	if !c.hub.resumes.await(it, c.hub.backlogSlots, deliver.MaxResumeBatch, run, ctx.Done(), c.done) {
 		return
 	}
-	msgs, err := c.hub.cfg.Service.Delivery().Resume(ctx, c.device, afterSeq)
-	c.hub.backlogSlots.give()
+	msgs, err := it.v.msgs, it.v.err
 	if err != nil {
 		c.hub.log.Warn("gateway: resume", "device", c.device, "err", err)
 		c.writeError("INTERNAL", "resume failed; try again")
@@ -383,6 +385,32 @@ func (c *conn) resume(ctx context.Context, afterSeq int64) {
 		if frame, err := json.Marshal(pushFrame(m)); err == nil {
 			c.sendFrame(m.MessageID, unixMicro(m.ExpiresAt), outFrame{frame, FramePush}, true)
 		}
+	}
+}
+
+// resumeWait is one connection's resume, read in a batch (batches.go).
+type resumeWait struct {
+	req  deliver.ResumeRequest
+	msgs []core.SelfMessage
+	err  error
+}
+
+// resumeBatch reads the backlogs of a batch of resumes together, sets
+// each one's outcome and closes its done.
+func (h *Hub) resumeBatch(ctx context.Context, batch []*queued[*resumeWait]) {
+	h.cfg.Metrics.resumeBatch.Observe(float64(len(batch)))
+	reqs := make([]deliver.ResumeRequest, len(batch))
+	for i, it := range batch {
+		reqs[i] = it.v.req
+	}
+	got, err := h.cfg.Service.Delivery().ResumeAll(ctx, reqs)
+	for i, it := range batch {
+		if err != nil {
+			it.v.err = err
+		} else {
+			it.v.msgs = got[i]
+		}
+		close(it.done)
 	}
 }
 

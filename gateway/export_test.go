@@ -18,3 +18,18 @@ func HoldHandshakes(h *Hub) (release func()) {
 
 // QueuedHandshakes is how many handshakes wait for a batch on h.
 func QueuedHandshakes(h *Hub) int { return h.handshakes.Len() }
+
+// HoldBacklogReads takes every backlog turn of h until release is called.
+func HoldBacklogReads(h *Hub) (release func()) {
+	for range cap(h.backlogSlots) {
+		h.backlogSlots <- struct{}{}
+	}
+	return func() {
+		for range cap(h.backlogSlots) {
+			<-h.backlogSlots
+		}
+	}
+}
+
+// QueuedResumes is how many resumes wait for a batch on h.
+func QueuedResumes(h *Hub) int { return h.resumes.Len() }

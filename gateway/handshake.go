@@ -3,8 +3,6 @@ package gateway
 import (
 	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
 
 	"github.com/coder/websocket"
 	"github.com/redis/go-redis/v9"
@@ -13,17 +11,9 @@ import (
 	"github.com/pushd/pushd/push/devices"
 )
 
-// After a node restarts, every device it held reconnects within seconds.
-// Each handshake is a token lookup in the database and a presence write in
-// Redis, two round trips, and a node runs a few at a time (maxHandshakes)
-// so as not to take its process's database pool from the API. One by
-// one, the round trips' latency bounds the node: at 30 ms a round trip
-// (two busy cores shared with everything else), six turns admitted about
-// 50 devices a second, and 12,000 devices took three minutes to come back.
-// So a handshake queues, and whoever holds a turn admits everything
-// queued by then, up to maxHandshakeBatch: one lookup and one pipelined
-// presence write for all of them. When a node is quiet a handshake is a
-// batch of one, as before.
+// maxHandshakeBatch bounds the devices one handshake batch admits (see
+// batches.go): one token lookup, one presence pipeline, one publish of
+// kicks and one last-seen write for all of them.
 const maxHandshakeBatch = devices.MaxAuthenticateBatch
 
 // handshake is one device's wait to be admitted.
@@ -31,20 +21,10 @@ type handshake struct {
 	token  string
 	ws     *websocket.Conn
 	budget *frameBudget
-	// state moves from queued to taken (by a batch) or abandoned (by its
-	// device, tired of waiting); whichever comes first wins.
-	state atomic.Int32
-	done  chan struct{}
-	// conn and err are the outcome, set before done is closed.
+	// conn and err are the outcome.
 	conn *conn
 	err  error
 }
-
-const (
-	handshakeQueued int32 = iota
-	handshakeTaken
-	handshakeAbandoned
-)
 
 // Why a handshake failed, for the close the device is sent.
 var (
@@ -53,93 +33,39 @@ var (
 	errLookupFailed        = errors.New("device lookup failed")
 )
 
-// handshakeQueue holds the handshakes waiting for a batch.
-type handshakeQueue struct {
-	mu      sync.Mutex
-	waiting []*handshake
-}
-
-func (q *handshakeQueue) push(hs *handshake) {
-	q.mu.Lock()
-	q.waiting = append(q.waiting, hs)
-	q.mu.Unlock()
-}
-
-// take removes up to n queued handshakes and marks them taken, dropping
-// the abandoned ones it passes.
-func (q *handshakeQueue) take(n int) []*handshake {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var batch []*handshake
-	i := 0
-	for ; i < len(q.waiting) && len(batch) < n; i++ {
-		if hs := q.waiting[i]; hs.state.CompareAndSwap(handshakeQueued, handshakeTaken) {
-			batch = append(batch, hs)
-		}
-	}
-	rest := copy(q.waiting, q.waiting[i:])
-	clear(q.waiting[rest:])
-	q.waiting = q.waiting[:rest]
-	return batch
-}
-
-// Len is how many handshakes wait (abandoned ones included until a batch
-// passes them).
-func (q *handshakeQueue) Len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.waiting)
-}
-
 // handshake admits one device, in a batch of its own or of another
 // handshake's; busy is true when no batch took it within the auth
 // timeout.
 func (h *Hub) handshake(ctx context.Context, ws *websocket.Conn, token string, budget *frameBudget) (c *conn, busy bool, err error) {
-	hs := &handshake{token: token, ws: ws, budget: budget, done: make(chan struct{})}
-	h.handshakes.push(hs)
+	it := h.handshakes.push(&handshake{token: token, ws: ws, budget: budget})
 	wait, cancel := context.WithTimeout(ctx, h.cfg.AuthTimeout)
 	defer cancel()
-	turns := h.handshakeSlots
-	for {
-		select {
-		case <-hs.done:
-			return hs.conn, false, hs.err
-		case turns <- struct{}{}:
-			batch := h.handshakes.take(maxHandshakeBatch)
-			if len(batch) > 0 {
-				h.admitBatch(context.WithoutCancel(ctx), batch)
-			}
-			h.handshakeSlots.give()
-			if len(batch) == 0 {
-				// The queue was empty, so hs is in a batch already: only
-				// its outcome is left to wait for.
-				turns = nil
-			}
-		case <-wait.Done():
-			if hs.state.CompareAndSwap(handshakeQueued, handshakeAbandoned) {
-				return nil, true, nil
-			}
-			<-hs.done // a batch has it and will not be long
-			return hs.conn, false, hs.err
-		}
+	run := func(batch []*queued[*handshake]) { h.admitBatch(context.WithoutCancel(ctx), batch) }
+	if !h.handshakes.await(it, h.handshakeSlots, maxHandshakeBatch, run, wait.Done(), nil) {
+		return nil, true, nil
 	}
+	return it.v.conn, false, it.v.err
 }
 
 // admitBatch authenticates a batch of handshakes and makes each found
 // device's connection its one: one lookup, one presence pipeline, one
 // publish for the connections on other nodes it replaces, and one write
 // of last seen. Each handshake's outcome is set and its done closed.
-func (h *Hub) admitBatch(ctx context.Context, batch []*handshake) {
+func (h *Hub) admitBatch(ctx context.Context, batch []*queued[*handshake]) {
 	h.cfg.Metrics.handshakeBatch.Observe(float64(len(batch)))
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.AuthTimeout)
 	defer cancel()
-	h.admit(ctx, batch)
+	hss := make([]*handshake, len(batch))
+	for i, it := range batch {
+		hss[i] = it.v
+	}
+	h.admit(ctx, hss)
 	var seen []nodeid.ID
-	for _, hs := range batch {
-		if hs.conn != nil {
-			seen = append(seen, hs.conn.device)
+	for _, it := range batch {
+		if it.v.conn != nil {
+			seen = append(seen, it.v.conn.device)
 		}
-		close(hs.done)
+		close(it.done)
 	}
 	// The devices' last seen, one statement for the batch, once they are
 	// told: on its own pool, and within the turn, so that a storm's writes

@@ -76,3 +76,47 @@ func histogram(t *testing.T, reg *prometheus.Registry, name string) (count uint6
 	t.Fatalf("no metric %s", name)
 	return 0, 0
 }
+
+// Devices whose resumes queue while every backlog turn is taken have
+// their backlogs read in one batch, and each gets its own message.
+func TestResumesQueuedTogetherAreReadInOneBatch(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	reg := prometheus.NewRegistry()
+	n := b.node(gateway.HubConfig{Metrics: gateway.NewMetrics(reg)})
+	const devices = 30
+	tokens := make([]string, devices)
+	want := make(map[string]bool, devices)
+	for i := range tokens {
+		r := b.register(n, fmt.Sprintf("install-resume-%d", i))
+		tokens[i] = r.DeviceToken
+		want[string(b.message(r.DeviceID, "waiting"))] = true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	release := gateway.HoldBacklogReads(n.hub)
+	conns := make([]*deviceclient.Conn, devices)
+	var g errgroup.Group
+	for i, token := range tokens {
+		g.Go(func() (err error) {
+			conns[i], err = n.client.Connect(ctx, token, 0)
+			return err
+		})
+	}
+	require.NoError(t, g.Wait())
+	for _, c := range conns {
+		defer c.CloseNow()
+	}
+	require.Eventually(t, func() bool { return gateway.QueuedResumes(n.hub) == devices }, 10*time.Second, 5*time.Millisecond)
+	release()
+
+	for _, c := range conns {
+		p := nextPush(t, ctx, c)
+		require.True(t, want[string(p.MessageID)], "a message of the device's own, once: %s", p.MessageID)
+		delete(want, string(p.MessageID))
+	}
+	count, sum := histogram(t, reg, "pushd_gateway_resume_batch_size")
+	require.Equal(t, uint64(1), count, "one batch read every queued resume")
+	require.Equal(t, float64(devices), sum)
+}

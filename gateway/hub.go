@@ -62,10 +62,10 @@ type Hub struct {
 	// throttle counts registrations and upgrades per address and app.
 	throttle *throttle
 
-	// backlogSlots bounds the resumes and pending-claims that run at once:
-	// after a node restart every device reconnects together, and without a
-	// bound their backlog queries would hold every database connection
-	// while API requests on the same process wait behind them.
+	// backlogSlots bounds the resume batches and pending-claims that run
+	// at once: after a node restart every device reconnects together, and
+	// without a bound their backlog queries would hold every database
+	// connection while API requests on the same process wait behind them.
 	backlogSlots turns
 	// handshakeSlots bounds the handshake batches (handshake.go) that
 	// look up devices at once, for the same reason: together with the
@@ -76,7 +76,10 @@ type Hub struct {
 	// handshakes whose devices gave up long ago.
 	handshakeSlots turns
 	// handshakes are the devices waiting to be admitted in a batch.
-	handshakes handshakeQueue
+	handshakes batchQueue[*handshake]
+	// resumes are the connections waiting for their backlog, read in
+	// batches within the backlog turns.
+	resumes batchQueue[*resumeWait]
 	// reports gathers the devices' acks and events for the database.
 	reports *reporter
 	// backlogs counts the backlog reads, to release memory after storms.

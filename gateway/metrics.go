@@ -14,6 +14,7 @@ type Metrics struct {
 	backlogs       prometheus.Gauge
 	reportBatch    prometheus.Histogram
 	handshakeBatch prometheus.Histogram
+	resumeBatch    prometheus.Histogram
 }
 
 // NewMetrics registers the gateway metrics on reg (nil: not registered,
@@ -53,9 +54,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "pushd_gateway_handshake_batch_size", Help: "Devices admitted per handshake batch (one token lookup and one presence pipeline): 1 when devices connect one at a time, more in a reconnection storm.",
 			Buckets: prometheus.ExponentialBuckets(1, 4, 5),
 		}),
+		resumeBatch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "pushd_gateway_resume_batch_size", Help: "Device resumes read per batch: 1 when devices resume one at a time, more in a reconnection storm.",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 4),
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals, m.throttled, m.backlogs, m.reportBatch, m.handshakeBatch)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.slowDrops, m.presenceErrors, m.busyRefusals, m.throttled, m.backlogs, m.reportBatch, m.handshakeBatch, m.resumeBatch)
 	}
 	return m
 }

@@ -72,10 +72,10 @@ func (q *batchQueue[T]) Len() int {
 	return len(q.waiting)
 }
 
-// await waits for it's batch to be done, running batches of up to n
-// waiting items with run whenever it holds one of turns; run sets each
-// item's outcome and closes its done. It is false when stop or quit
-// ended the wait before a batch took it.
+// await waits until the batch holding item it is done. Whenever the
+// caller holds one of turns meanwhile, it runs a batch of up to n waiting
+// items with run, which sets each item's outcome and closes its done.
+// It is false when stop or quit ended the wait before a batch took it.
 func (q *batchQueue[T]) await(it *queued[T], turns turns, n int, run func([]*queued[T]), stop, quit <-chan struct{}) bool {
 	free := turns
 	for {
@@ -101,8 +101,8 @@ func (q *batchQueue[T]) await(it *queued[T], turns turns, n int, run func([]*que
 	}
 }
 
-// abandon gives up it's wait unless a batch has it, and then waits for
-// that batch, which will not be long.
+// abandon withdraws item it from the queue unless a batch has it already,
+// and then waits for that batch, which will not be long.
 func (q *batchQueue[T]) abandon(it *queued[T]) bool {
 	if it.state.CompareAndSwap(stateWaiting, stateAbandoned) {
 		return false

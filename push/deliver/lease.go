@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/pushjob"
@@ -375,4 +376,24 @@ func (c *sends) waitCutOff(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// bound is a semaphore of n, or nil (no bound) for n <= 0.
+func bound(n int) *semaphore.Weighted {
+	if n <= 0 {
+		return nil
+	}
+	return semaphore.NewWeighted(int64(n))
+}
+
+// booking runs one claim or release statement within the bound.
+func (s *Service) booking(ctx context.Context, statement func() error) error {
+	if s.bookkeeping == nil {
+		return statement()
+	}
+	if err := s.bookkeeping.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	defer s.bookkeeping.Release(1)
+	return statement()
 }

@@ -114,23 +114,3 @@ func New(cfg Config) *Service {
 		mark: cfg.Mark, onSend: cfg.OnSend, log: cfg.Logger, now: cfg.Clock, bookkeeping: bound(cfg.MaxBookkeeping),
 	}
 }
-
-// bound is a semaphore of n, or nil (no bound) for n <= 0.
-func bound(n int) *semaphore.Weighted {
-	if n <= 0 {
-		return nil
-	}
-	return semaphore.NewWeighted(int64(n))
-}
-
-// booking runs one claim or release statement within the bound.
-func (s *Service) booking(ctx context.Context, statement func() error) error {
-	if s.bookkeeping == nil {
-		return statement()
-	}
-	if err := s.bookkeeping.Acquire(ctx, 1); err != nil {
-		return err
-	}
-	defer s.bookkeeping.Release(1)
-	return statement()
-}

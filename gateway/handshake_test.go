@@ -32,14 +32,8 @@ func TestHandshakesQueuedTogetherAreAdmittedInOneBatch(t *testing.T) {
 	defer cancel()
 
 	release := gateway.HoldHandshakes(n.hub)
-	conns := make([]*deviceclient.Conn, devices)
 	var g errgroup.Group
-	for i, token := range tokens {
-		g.Go(func() (err error) {
-			conns[i], err = n.client.Connect(ctx, token, 0)
-			return err
-		})
-	}
+	conns := connectAll(ctx, &g, n, tokens)
 	refused := make(chan error, 1)
 	go func() {
 		_, err := n.client.Connect(ctx, "dt_names-no-device", 0)
@@ -61,6 +55,19 @@ func TestHandshakesQueuedTogetherAreAdmittedInOneBatch(t *testing.T) {
 	for _, c := range conns {
 		waitOnline(t, b, c.Welcome.DeviceID)
 	}
+}
+
+// connectAll connects a device for each token at once, in g; the
+// connections are in place once g.Wait returns.
+func connectAll(ctx context.Context, g *errgroup.Group, n *node, tokens []string) []*deviceclient.Conn {
+	conns := make([]*deviceclient.Conn, len(tokens))
+	for i, token := range tokens {
+		g.Go(func() (err error) {
+			conns[i], err = n.client.Connect(ctx, token, 0)
+			return err
+		})
+	}
+	return conns
 }
 
 func histogram(t *testing.T, reg *prometheus.Registry, name string) (count uint64, sum float64) {
@@ -96,14 +103,8 @@ func TestResumesQueuedTogetherAreReadInOneBatch(t *testing.T) {
 	defer cancel()
 
 	release := gateway.HoldBacklogReads(n.hub)
-	conns := make([]*deviceclient.Conn, devices)
 	var g errgroup.Group
-	for i, token := range tokens {
-		g.Go(func() (err error) {
-			conns[i], err = n.client.Connect(ctx, token, 0)
-			return err
-		})
-	}
+	conns := connectAll(ctx, &g, n, tokens)
 	require.NoError(t, g.Wait())
 	for _, c := range conns {
 		defer c.CloseNow()

@@ -71,9 +71,8 @@ type Hub struct {
 	// look up devices at once, for the same reason: together with the
 	// backlog reads they leave most of the connection pool to the API. A
 	// device that no batch takes within the auth timeout is told to come
-	// back later, so a
-	// reconnect storm turns into devices backing off instead of queued
-	// handshakes whose devices gave up long ago.
+	// back later, so a reconnect storm turns into devices backing off
+	// instead of queued handshakes whose devices gave up long ago.
 	handshakeSlots turns
 	// handshakes are the devices waiting to be admitted in a batch.
 	handshakes batchQueue[*handshake]

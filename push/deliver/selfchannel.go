@@ -224,8 +224,7 @@ func (s *Service) ClaimPending(ctx context.Context, deviceID nodeid.ID) ([]core.
 	var last *ent.Delivery
 	for page := 0; page < maxClaimPages && len(claimable) < MaxResume; page++ {
 		q := s.client.Delivery.Query().
-			Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusPENDING), delivery.ExpiresAtGT(s.now()),
-				delivery.HasJobWith(sendableJob()))
+			Where(s.waitingFor(deviceID))
 		if last != nil {
 			q.Where(delivery.Or(delivery.CreatedAtGT(last.CreatedAt),
 				delivery.And(delivery.CreatedAtEQ(last.CreatedAt), delivery.IDGT(last.ID))))
@@ -269,13 +268,12 @@ func onlySelfAllowed(ds []*ent.Delivery) []*ent.Delivery {
 // most MaxResume of them.
 func (s *Service) Resume(ctx context.Context, deviceID nodeid.ID, afterSeq int64) ([]core.SelfMessage, error) {
 	sys := tenant.AsSystem(ctx)
-	now := s.now()
+	unacked := s.unackedOnSelf(deviceID)
 	if _, err := s.ClaimPending(sys, deviceID); err != nil {
 		return nil, err
 	}
 	ds, err := s.client.Delivery.Query().
-		Where(delivery.DeviceID(deviceID), delivery.StatusEQ(delivery.StatusSENT), delivery.ChannelEQ(enum.ChannelSelf),
-			delivery.SeqGT(afterSeq), delivery.ExpiresAtGT(now)).
+		Where(unacked, delivery.SeqGT(afterSeq)).
 		WithJob().
 		Order(ent.Asc(delivery.FieldSeq)).
 		Limit(MaxResume).

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pushd/pushd/ent"
+	"github.com/pushd/pushd/ent/delivery"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
@@ -48,10 +49,23 @@ func (s *Service) UpdateApp(ctx context.Context, id nodeid.ID, in ent.UpdateAppI
 	return app, core.NotFoundAs(err, "app")
 }
 
-// DeleteApp deletes an app and, by cascade, everything it owns.
+// DeleteApp deletes an app and everything it owns: by cascade, and its
+// deliveries (which carry no foreign keys on PostgreSQL) in a statement
+// after it. That order matters: deleting the app waits for the
+// transactions that write its jobs or their fan-out ranges, and the later
+// statement, reading afresh, sees the deliveries they committed meanwhile;
+// one that starts later finds its job or range gone and writes nothing.
 func (s *Service) DeleteApp(ctx context.Context, id nodeid.ID) error {
 	if err := tenant.Require(ctx, id, tenant.NeedOwner); err != nil {
 		return err
 	}
-	return core.NotFoundAs(s.client.App.DeleteOneID(id).Exec(ctx), "app")
+	return s.withTx(ctx, func(tx *ent.Tx) error {
+		if err := tx.App.DeleteOneID(id).Exec(ctx); err != nil {
+			return core.NotFoundAs(err, "app")
+		}
+		// As the cascade did, below the app's own rules: its owner
+		// deletes it all.
+		_, err := tx.Delivery.Delete().Where(delivery.AppID(id)).Exec(tenant.AsSystem(ctx))
+		return err
+	})
 }

@@ -197,3 +197,28 @@ func TestRangeWrittenClaimedIsSentAgainWhenItsSenderDies(t *testing.T) {
 		require.Equal(t, 3, got.CountSent)
 	})
 }
+
+// Deliveries carry no foreign keys on PostgreSQL, so deleting an app
+// deletes them itself: those written before go with it, and a range whose
+// task runs after writes none.
+func TestDeletingAnAppDeletesItsDeliveries(t *testing.T) {
+	t.Parallel()
+	q, job, _ := rangedBroadcast(t, 7)
+	ctx := tenant.AsSystem(context.Background())
+	ranges := q.fanOutTasks(t)
+	require.Len(t, ranges, 3)
+	require.NoError(t, q.FanOutRange(ctx, job.ID, ranges[0].Range))
+	count := func() int {
+		n, err := q.stores.Ent.Delivery.Query().Where(delivery.AppID(job.AppID)).Count(ctx)
+		require.NoError(t, err)
+		return n
+	}
+	require.Equal(t, 3, count())
+
+	require.NoError(t, q.DeleteApp(ctx, job.AppID))
+	require.Zero(t, count(), "the deliveries went with their app")
+	for _, r := range ranges[1:] {
+		require.NoError(t, q.FanOutRange(ctx, r.Job, r.Range))
+	}
+	require.Zero(t, count(), "a range of a deleted app writes nothing")
+}

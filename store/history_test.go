@@ -82,6 +82,22 @@ WHERE i.inhparent = to_regclass('deliveries') GROUP BY c.relname`)
 	return out
 }
 
+// foreignKeys names the foreign keys of deliveries and its partitions.
+func (h *history) foreignKeys() []string {
+	rows, err := h.s.DB.QueryContext(context.Background(), `SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint
+WHERE contype = 'f' AND conrelid IN (SELECT to_regclass('deliveries') UNION SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass('deliveries'))`)
+	require.NoError(h.t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		require.NoError(h.t, rows.Scan(&name))
+		out = append(out, name)
+	}
+	require.NoError(h.t, rows.Err())
+	return out
+}
+
 func period(t time.Time) string { return "deliveries_p" + t.UTC().Truncate(week).Format("20060102") }
 
 // Deliveries land in the partition of their expiry; the ones expiring
@@ -143,6 +159,24 @@ func TestLedgerHoldsOnPartitionedDeliveries(t *testing.T) {
 	require.True(t, ent.IsConstraintError(err), "%v", err)
 }
 
+// A new database's deliveries have no foreign keys: their checks cost
+// every insert a look-up and a lock of the app's, the job's and the
+// device's rows. A database migrated while they had them loses them.
+func TestDeliveriesHaveNoForeignKeys(t *testing.T) {
+	t.Parallel()
+	s := testenv.Stores(t)
+	h := newHistory(t, s)
+	h.job(time.Now().Add(time.Hour), 1)
+	require.Empty(t, h.foreignKeys())
+
+	_, err := s.DB.ExecContext(context.Background(), `ALTER TABLE deliveries ADD CONSTRAINT deliveries_apps_deliveries
+FOREIGN KEY (app_id) REFERENCES apps (id) ON DELETE CASCADE`)
+	require.NoError(t, err)
+	require.NotEmpty(t, h.foreignKeys())
+	require.NoError(t, s.Migrate(context.Background()))
+	require.Empty(t, h.foreignKeys())
+}
+
 // A deliveries table from before partitioning becomes the partition of
 // everything up to the first period: its rows are all there, new ones go
 // to the periods, and the ledger covers both.
@@ -157,9 +191,11 @@ func TestPlainDeliveriesTableIsAdopted(t *testing.T) {
 	old := h.job(time.Now().Add(-time.Hour), 5)
 	scheduled := h.job(time.Now().Add(3*week), 2)
 
+	require.NotEmpty(t, h.foreignKeys(), "the plain table had its foreign keys")
 	require.NoError(t, s.Migrate(ctx))
 	parts := h.partitions()
 	require.Equal(t, 7, parts["deliveries_legacy"], "%v", parts)
+	require.Empty(t, h.foreignKeys(), "the migration drops them")
 	require.Equal(t, 5, h.deliveries(old))
 	require.Equal(t, 2, h.deliveries(scheduled))
 	fresh := h.job(time.Now().Add(10*week), 1)

@@ -68,7 +68,8 @@ func (s *Stores) Migrate(ctx context.Context) error {
 
 // migratePostgres runs the migration in tx, which holds the lock: the
 // schema, with deliveries partitioned (a table from before partitioning
-// becomes a partition of it), then the partitions of the coming periods.
+// becomes a partition of it), then the partitions of the coming periods;
+// last, the foreign keys an adopted table brought are dropped.
 func (s *Stores) migratePostgres(ctx context.Context, tx *sql.Tx) error {
 	if err := inUTC(ctx, tx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -89,6 +90,9 @@ func (s *Stores) migratePostgres(ctx context.Context, tx *sql.Tx) error {
 	}
 	if err := h.ensurePartitions(ctx, tx, now); err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := dropPartitionForeignKeys(ctx, tx); err != nil {
+		return fmt.Errorf("migrate: %s: %w", delivery.Table, err)
 	}
 	return nil
 }

@@ -88,7 +88,8 @@ func (h History) periodStart(t time.Time) time.Time {
 // partitionDeliveries is the migration's diff hook: the deliveries table
 // is declared partitioned by expires_at, with expires_at in its primary
 // key (PostgreSQL wants the partition key in every unique key), so that a
-// new database gets it so and an existing one is not asked to change.
+// new database gets it so and an existing one is not asked to change;
+// and without foreign keys, which an existing database drops.
 func partitionDeliveries(next entschema.Differ) entschema.Differ {
 	return entschema.DiffFunc(func(current, desired *atlas.Schema) ([]atlas.Change, error) {
 		if t, ok := desired.Table(delivery.Table); ok {
@@ -102,6 +103,13 @@ func partitionDeliveries(next entschema.Differ) entschema.Differ {
 			if pk := t.PrimaryKey; pk != nil && len(pk.Parts) == 1 {
 				pk.Parts = append(pk.Parts, &atlas.IndexPart{SeqNo: 1, C: expires})
 			}
+			// No foreign keys: each would cost every insert a look-up and a
+			// row lock of its parent (the app, the job, the device), which
+			// a broadcast takes once per delivery, dirtying every device's
+			// page. What they did on delete is done in code: deleting an
+			// app deletes its deliveries, and a job goes only after its
+			// deliveries' partition did (KeepHistory).
+			t.ForeignKeys = nil
 		}
 		return next.Diff(current, desired)
 	})
@@ -328,6 +336,38 @@ func adoptPlainTable(ctx context.Context, tx *sql.Tx) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// dropPartitionForeignKeys drops the foreign keys a partition of
+// deliveries has of its own: those of a table from before partitioning,
+// which it kept when it was attached. The partitioned table's own are
+// gone with the migration's diff (partitionDeliveries), and with them the
+// copies its partitions inherited.
+func dropPartitionForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT c.conrelid::regclass::text, quote_ident(c.conname) FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0 AND c.conrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass($1))`, delivery.Table)
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for rows.Next() {
+		var table, name string
+		if err := rows.Scan(&table, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, stmt := range drops {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // attachLegacy makes deliveries_legacy the partition of everything that

@@ -22,6 +22,10 @@ import (
 // gateway's write). Devices may spread over several gateways and source
 // addresses, and over several load processes sharing one app (-app): one
 // sends (-send), the others only listen and report what reached them.
+// maxMergedDevices bounds -n with -merge: the devices of every load
+// process of a run.
+const maxMergedDevices = 1_000_000
+
 type wsbroadcastFlags struct {
 	base, gateways, metrics, sources, appFile, out, merge string
 	email, password                                       string
@@ -58,6 +62,13 @@ func parseWSBroadcast(args []string) (*wsbroadcastFlags, error) {
 	}
 	if f.hold > 10*time.Minute || f.idle > 10*time.Minute {
 		return nil, errors.New("-hold and -idle must be at most 10m")
+	}
+	if f.merge != "" {
+		// -n is then the run's total over every process.
+		if f.n < 1 || f.n > maxMergedDevices || f.rounds < 1 || f.rounds > 50 {
+			return nil, fmt.Errorf("with -merge, -n must be 1..%d and -rounds 1..50", maxMergedDevices)
+		}
+		return f, nil
 	}
 	if f.n < 1 || f.n > 19000 || f.rounds < 1 || f.rounds > 50 || f.size < 1 || f.size > 3000 {
 		return nil, errors.New("-n must be 1..19000, -rounds 1..50 and -size 1..3000")

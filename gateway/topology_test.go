@@ -65,10 +65,10 @@ func exerciseGateway(t *testing.T, b *bundle) {
 	require.NoError(t, err)
 	require.Equal(t, map[nodeid.ID]bool{reg.DeviceID: true}, on)
 
+	// The connection's resume, answered in a batch at a moment of its
+	// own, may claim the message first: either way it is sent once.
 	id := b.message(reg.DeviceID, "hello")
-	left, err := b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{id})
-	require.NoError(t, err)
-	require.Empty(t, left)
+	sendSelf(t, ctx, b, id)
 	require.Equal(t, id, nextPush(t, ctx, conn).MessageID)
 	require.NoError(t, conn.Ack(ctx, id))
 	require.Eventually(t, func() bool {
@@ -93,15 +93,23 @@ func exerciseGateway(t *testing.T, b *bundle) {
 	// DeliverSelf claims the message first sends it. A delivery left
 	// PENDING (presence read as offline between the refresh and the send)
 	// is sent by the next try, as the pipeline's next send would.
+	sendSelf(t, ctx, b, id2)
+	require.Equal(t, id2, nextPush(t, ctx, fresh).MessageID)
+}
+
+// sendSelf sends a PENDING message through DeliverSelf until it is no
+// longer PENDING: sent by it, or claimed first by the node that holds
+// the device.
+func sendSelf(t *testing.T, ctx context.Context, b *bundle, id nodeid.ID) {
+	t.Helper()
 	require.Eventually(t, func() bool {
-		left, err := b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{id2})
+		left, err := b.svc.Delivery().DeliverSelf(ctx, []nodeid.ID{id})
 		require.NoError(t, err)
 		if len(left) == 0 {
 			return true
 		}
-		d, err := b.stores.Ent.Delivery.Get(b.sys, id2)
+		d, err := b.stores.Ent.Delivery.Get(b.sys, id)
 		require.NoError(t, err)
 		return d.Status != delivery.StatusPENDING
 	}, 5*time.Second, 50*time.Millisecond)
-	require.Equal(t, id2, nextPush(t, ctx, fresh).MessageID)
 }

@@ -6,8 +6,6 @@ import (
 
 	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/delivery"
-	"github.com/pushd/pushd/ent/predicate"
-	"github.com/pushd/pushd/ent/schema/enum"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
 	"github.com/pushd/pushd/tenant"
@@ -104,18 +102,4 @@ func firstOfEachDevice(ds []*ent.Delivery, n int) []*ent.Delivery {
 		kept[*d.DeviceID]++
 		return kept[*d.DeviceID] > n
 	})
-}
-
-// waitingFor is the deliveries to devices that wait for them: PENDING,
-// unexpired, of jobs that may still go out.
-func (s *Service) waitingFor(devices ...nodeid.ID) predicate.Delivery {
-	return delivery.And(delivery.DeviceIDIn(devices...), delivery.StatusEQ(delivery.StatusPENDING),
-		delivery.ExpiresAtGT(s.now()), delivery.HasJobWith(sendableJob()))
-}
-
-// unackedOnSelf is the deliveries the WebSocket channel sent to devices
-// that they have not acknowledged, unexpired.
-func (s *Service) unackedOnSelf(devices ...nodeid.ID) predicate.Delivery {
-	return delivery.And(delivery.DeviceIDIn(devices...), delivery.StatusEQ(delivery.StatusSENT),
-		delivery.ChannelEQ(enum.ChannelSelf), delivery.ExpiresAtGT(s.now()))
 }

@@ -370,3 +370,17 @@ func (s *Service) reserveSeqs(ctx context.Context, tx *ent.Tx, dev nodeid.ID, n 
 func sendableJob() predicate.PushJob {
 	return pushjob.StatusIn(pushjob.StatusQUEUED, pushjob.StatusSENDING, pushjob.StatusDONE)
 }
+
+// waitingFor is the deliveries to devices that wait for them: PENDING,
+// unexpired, of jobs that may still go out.
+func (s *Service) waitingFor(devices ...nodeid.ID) predicate.Delivery {
+	return delivery.And(delivery.DeviceIDIn(devices...), delivery.StatusEQ(delivery.StatusPENDING),
+		delivery.ExpiresAtGT(s.now()), delivery.HasJobWith(sendableJob()))
+}
+
+// unackedOnSelf is the deliveries the WebSocket channel sent to devices
+// that they have not acknowledged, unexpired.
+func (s *Service) unackedOnSelf(devices ...nodeid.ID) predicate.Delivery {
+	return delivery.And(delivery.DeviceIDIn(devices...), delivery.StatusEQ(delivery.StatusSENT),
+		delivery.ChannelEQ(enum.ChannelSelf), delivery.ExpiresAtGT(s.now()))
+}

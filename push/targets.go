@@ -6,8 +6,6 @@ package push
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -21,7 +19,7 @@ import (
 	"github.com/pushd/pushd/ent/schema/jsontype"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/push/core"
-	"github.com/pushd/pushd/push/pushdb"
+	"github.com/pushd/pushd/push/deliver"
 )
 
 // checkGroups checks that the groups exist in the app.
@@ -227,23 +225,8 @@ func (s *Service) claimOnline(ctx context.Context, tx *ent.Tx, r *resolved, mess
 	if len(on) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `UPDATE devices SET last_seq = last_seq + 1
-WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
-RETURNING id, last_seq`, pushdb.IDs(on))
+	seqs, err := deliver.ReserveNextSeqs(ctx, tx, on)
 	if err != nil {
-		return fmt.Errorf("reserve seqs: %w", err)
-	}
-	seqs := map[nodeid.ID]int64{}
-	for rows.Next() {
-		var id string
-		var seq int64
-		if err := rows.Scan(&id, &seq); err != nil {
-			rows.Close()
-			return err
-		}
-		seqs[nodeid.ID(id)] = seq
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
 	now := s.now()

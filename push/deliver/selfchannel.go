@@ -112,49 +112,96 @@ func (s *Service) claimSelf(ctx context.Context, ds []*ent.Delivery) ([]core.Sel
 }
 
 // claimSelfOnePerDevice claims deliveries to distinct devices in one
-// statement: each device's next seq is reserved and given to its delivery.
+// transaction of two statements: each device's next seq is reserved, then
+// given to its delivery. One statement joining the devices' update to the
+// deliveries' was planned as a nested loop comparing every delivery with
+// every device, a million comparisons for a batch of 1,000: 137–155 ms
+// where these two take 30–40.
 func (s *Service) claimSelfOnePerDevice(ctx context.Context, ds []*ent.Delivery) ([]core.SelfMessage, error) {
 	devices := make([]nodeid.ID, len(ds))
-	expiries := make([]time.Time, len(ds))
 	byID := make(map[nodeid.ID]*ent.Delivery, len(ds))
 	for i, d := range ds {
-		devices[i], expiries[i] = *d.DeviceID, d.ExpiresAt
+		devices[i] = *d.DeviceID
 		byID[d.ID] = d
 	}
-	query, args := claimSelfStatement(devices, core.IDsOf(ds), expiries, s.now())
-	rows, err := s.client.QueryContext(ctx, query, args...)
+	var msgs []core.SelfMessage
+	err := core.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		seqs, err := ReserveNextSeqs(ctx, tx, devices)
+		if err != nil {
+			return err
+		}
+		var claim []*ent.Delivery
+		var next []int64
+		for _, d := range ds {
+			if seq, ok := seqs[*d.DeviceID]; ok {
+				claim, next = append(claim, d), append(next, seq)
+			}
+		}
+		if len(claim) == 0 {
+			return nil
+		}
+		query, args := claimSelfStatement(claim, next, s.now())
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("claim for the self channel: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var seq int64
+			if err := rows.Scan(&id, &seq); err != nil {
+				return err
+			}
+			msgs = append(msgs, selfMessage(byID[nodeid.ID(id)], seq))
+		}
+		return rows.Err()
+	})
 	if err != nil {
-		return nil, fmt.Errorf("claim for the self channel: %w", err)
+		return nil, err
+	}
+	// By device, the order send batches load them in.
+	slices.SortFunc(msgs, func(a, b core.SelfMessage) int { return strings.Compare(string(a.DeviceID), string(b.DeviceID)) })
+	return msgs, nil
+}
+
+// ReserveNextSeqs takes the next seq of each device (PostgreSQL), locking
+// their rows in ID order so that two reservations over overlapping
+// devices cannot deadlock, and returns them by device; a device that is
+// gone has none.
+func ReserveNextSeqs(ctx context.Context, q pushdb.Querier, devices []nodeid.ID) (map[nodeid.ID]int64, error) {
+	rows, err := q.QueryContext(ctx, `UPDATE devices SET last_seq = last_seq + 1
+WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+RETURNING id, last_seq`, pushdb.IDs(devices))
+	if err != nil {
+		return nil, fmt.Errorf("reserve seqs: %w", err)
 	}
 	defer rows.Close()
-	var msgs []core.SelfMessage
+	seqs := make(map[nodeid.ID]int64, len(devices))
 	for rows.Next() {
 		var id string
 		var seq int64
 		if err := rows.Scan(&id, &seq); err != nil {
 			return nil, err
 		}
-		msgs = append(msgs, selfMessage(byID[nodeid.ID(id)], seq))
+		seqs[nodeid.ID(id)] = seq
 	}
-	// By device, the order send batches load them in.
-	slices.SortFunc(msgs, func(a, b core.SelfMessage) int { return strings.Compare(string(a.DeviceID), string(b.DeviceID)) })
-	return msgs, rows.Err()
+	return seqs, rows.Err()
 }
 
-// claimSelfStatement is claimSelfOnePerDevice's statement and its
-// arguments: deliveries ids, the i-th to devices[i] and expiring at
-// expiries[i]. Each bounds its own row's expiry and status, so that the
-// planner probes the primary key row by row (see pushdb.Expiry).
-func claimSelfStatement(devices, ids []nodeid.ID, expiries []time.Time, now time.Time) (string, []any) {
+// claimSelfStatement is claimSelfOnePerDevice's second statement and its
+// arguments: ds become SENT on the self channel, the i-th with seqs[i].
+// Each bounds its own row's expiry and status, so that the planner probes
+// the primary key row by row (see pushdb.Expiry).
+func claimSelfStatement(ds []*ent.Delivery, seqs []int64, now time.Time) (string, []any) {
+	expiries := make([]time.Time, len(ds))
+	for i, d := range ds {
+		expiries[i] = d.ExpiresAt
+	}
 	lo, hi := pushdb.RowBounds(expiries)
-	return `WITH s AS (
-  UPDATE devices SET last_seq = last_seq + 1
-  WHERE id IN (SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
-  RETURNING id, last_seq)
-UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = s.last_seq, sent_at = $3, updated_at = $3, attempts = d.attempts + 1
-FROM unnest($2::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS k(id, lo, hi, status), s
-WHERE d.id = k.id AND d.expires_at BETWEEN k.lo AND k.hi AND d.status = k.status AND d.device_id = s.id
-RETURNING d.id, d.seq`, []any{pushdb.IDs(devices), pushdb.IDs(ids), now, lo, hi, pushdb.Repeat(delivery.StatusPENDING.String(), len(ids))}
+	return `UPDATE deliveries AS d SET status = 'SENT', channel = 'SELF', seq = k.seq, sent_at = $2, updated_at = $2, attempts = d.attempts + 1
+FROM unnest($1::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::bigint[]) AS k(id, lo, hi, status, seq)
+WHERE d.id = k.id AND d.expires_at BETWEEN k.lo AND k.hi AND d.status = k.status
+RETURNING d.id, d.seq`, []any{pushdb.IDs(core.IDsOf(ds)), now, lo, hi, pushdb.Repeat(delivery.StatusPENDING.String(), len(ds)), pushdb.Int64Array(seqs)}
 }
 
 // claimSelfInTx claims deliveries, several per device if need be, in one

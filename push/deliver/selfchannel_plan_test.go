@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pushd/pushd/ent"
 	"github.com/pushd/pushd/ent/schema/nodeid"
 	"github.com/pushd/pushd/internal/testenv"
 )
@@ -19,14 +20,14 @@ func TestSelfClaimReadsItsRowsNotTheJob(t *testing.T) {
 	testenv.EachStatistics(t, func(t *testing.T, stats testenv.Statistics) {
 		st := testenv.Stores(t)
 		b := testenv.SeedBroadcast(t, st, 20000, stats)
-		var devices, ids []nodeid.ID
-		var expiries []time.Time
+		var ds []*ent.Delivery
+		var seqs []int64
 		for i := 3000; i < 3010; i++ {
-			devices, ids = append(devices, nodeid.ID(b.Devices[i])), append(ids, nodeid.ID(b.Deliveries[i]))
-			expiries = append(expiries, b.ExpiresAt)
+			ds = append(ds, &ent.Delivery{ID: nodeid.ID(b.Deliveries[i]), ExpiresAt: b.ExpiresAt})
+			seqs = append(seqs, 1)
 		}
-		query, args := claimSelfStatement(devices, ids, expiries, time.Now())
+		query, args := claimSelfStatement(ds, seqs, time.Now())
 		read := testenv.DeliveryRowsRead(t, st, query, args...)
-		require.Less(t, read, len(b.Deliveries)/10, "rows read to claim %d of a job of %d", len(ids), len(b.Deliveries))
+		require.Less(t, read, len(b.Deliveries)/10, "rows read to claim %d of a job of %d", len(ds), len(b.Deliveries))
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"strconv"
 	"strings"
 	"time"
 
@@ -156,6 +157,22 @@ func (a TextArray) Value() (driver.Value, error) {
 	}
 	b.WriteByte('}')
 	return b.String(), nil
+}
+
+// Int64Array is a PostgreSQL bigint[] parameter.
+type Int64Array []int64
+
+// Value writes the array literal {1,2}.
+func (a Int64Array) Value() (driver.Value, error) {
+	b := make([]byte, 0, 2+len(a)*8)
+	b = append(b, '{')
+	for i, n := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return string(append(b, '}')), nil
 }
 
 // IDs is ids as a TextArray.

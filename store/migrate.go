@@ -71,7 +71,8 @@ func (s *Stores) Migrate(ctx context.Context) error {
 // migratePostgres runs the migration in tx, which holds the lock: the
 // schema, with deliveries partitioned (a table from before partitioning
 // becomes a partition of it), then the partitions of the coming periods;
-// last, the foreign keys an adopted table brought are dropped.
+// last, the foreign keys an adopted table brought are dropped and the
+// devices' fill factor is set.
 func (s *Stores) migratePostgres(ctx context.Context, tx *sql.Tx) error {
 	if err := inUTC(ctx, tx); err != nil {
 		return fmt.Errorf("migrate: %w", err)

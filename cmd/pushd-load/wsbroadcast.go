@@ -15,6 +15,10 @@ import (
 	"github.com/pushd/pushd/pushclient"
 )
 
+// maxMergedDevices bounds -n with -merge: the devices of every load
+// process of a run.
+const maxMergedDevices = 1_000_000
+
 // wsbroadcast measures a broadcast from where a backend stands: a signed
 // pushBroadcast mutation, timed from just before it is sent to each
 // connected device's push frame (same machine, one clock), through the
@@ -22,10 +26,6 @@ import (
 // gateway's write). Devices may spread over several gateways and source
 // addresses, and over several load processes sharing one app (-app): one
 // sends (-send), the others only listen and report what reached them.
-// maxMergedDevices bounds -n with -merge: the devices of every load
-// process of a run.
-const maxMergedDevices = 1_000_000
-
 type wsbroadcastFlags struct {
 	base, gateways, metrics, sources, appFile, out, merge string
 	email, password                                       string

@@ -316,26 +316,11 @@ func adoptPlainTable(ctx context.Context, tx *sql.Tx) (bool, error) {
 	if _, err := tx.ExecContext(ctx, `ALTER TABLE `+legacyPartition+` DROP CONSTRAINT `+pq.QuoteIdentifier(pkey)); err != nil {
 		return false, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT quote_ident(c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass($1)`, legacyPartition)
+	drops, err := stringsOf(ctx, tx, `SELECT 'DROP INDEX ' || quote_ident(c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass($1)`, legacyPartition)
 	if err != nil {
 		return false, err
 	}
-	var indexes []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return false, err
-		}
-		indexes = append(indexes, name)
-	}
-	rows.Close()
-	for _, name := range indexes {
-		if _, err := tx.ExecContext(ctx, `DROP INDEX `+name); err != nil {
-			return false, err
-		}
-	}
-	return true, nil
+	return true, execEach(ctx, tx, drops)
 }
 
 // dropPartitionForeignKeys drops the foreign keys a partition of
@@ -344,25 +329,35 @@ func adoptPlainTable(ctx context.Context, tx *sql.Tx) (bool, error) {
 // gone with the migration's diff (partitionDeliveries), and with them the
 // copies its partitions inherited.
 func dropPartitionForeignKeys(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT c.conrelid::regclass::text, quote_ident(c.conname) FROM pg_constraint c
+	drops, err := stringsOf(ctx, tx, `SELECT 'ALTER TABLE ' || c.conrelid::regclass::text || ' DROP CONSTRAINT ' || quote_ident(c.conname) FROM pg_constraint c
 WHERE c.contype = 'f' AND c.conparentid = 0 AND c.conrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass($1))`, delivery.Table)
 	if err != nil {
 		return err
 	}
-	var drops []string
+	return execEach(ctx, tx, drops)
+}
+
+// stringsOf runs a query of one text column and returns its rows.
+func stringsOf(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
 	for rows.Next() {
-		var table, name string
-		if err := rows.Scan(&table, &name); err != nil {
-			rows.Close()
-			return err
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
 		}
-		drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
+		out = append(out, s)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, stmt := range drops {
+	return out, rows.Err()
+}
+
+// execEach runs statements one after another in tx.
+func execEach(ctx context.Context, tx *sql.Tx, statements []string) error {
+	for _, stmt := range statements {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err
 		}
